@@ -1,0 +1,120 @@
+// The rendered commands are run with the real /bin/sh and compared with what
+// the real GNU parallel prints for the same template and inputs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileTemplate, type Job } from '../../src/commands/template.js';
+import { combinations } from '../../src/io/arg-groups.js';
+
+const TRICKY_INPUTS = [
+  'a.tar.gz', 'b/c.txt', '/abs/x.y/z', '.hidden', 'dir/', 'no_ext', 'sp ace.txt',
+  '$(touch pwned)', '`touch pwned`', 'a; rm -rf x', "it's", '"dq"', '*', '',
+  'dir.x/file', 'a//b', '/', '.', '..', 'a/..', 'x.', '-n', '~', 'FOO=bar', '\\n',
+  'tab\there', 'é.txt', 'line1\nline2', 'p/q.r\n', 'a.b\nc/d', '\n/', 'cr\r/x.y', 'ls\u2028/z.w',
+];
+
+// One line per value, brackets showing empty values and stray whitespace.
+const SHOW = "printf '[%s]\\n'";
+const TEMPLATES = [
+  `${SHOW} {}`, `${SHOW} {.}`, `${SHOW} {/}`, `${SHOW} {//}`, `${SHOW} {/.}`,
+  `${SHOW} {#} {%}`,
+  `${SHOW} {1}`, `${SHOW} {1.}`, `${SHOW} {1/}`, `${SHOW} {1//}`, `${SHOW} {1/.}`,
+  `${SHOW} {01} {1 } {1 /.}`,
+  SHOW, // no replacement string: the input is appended
+  `printf '<%s>' x{}y{.}z{/}; echo`, // replacement strings inside one word
+  `printf '<%s>' {2} {1} {3/}; echo`, // past the last argument: the word vanishes
+  `${SHOW} {foo} { } '{print $1}' {{}} {0x} {+/} {..}`, // braces that are not replacement strings
+  `printf '%s\\n' {} | awk '{print $1}'`,
+];
+
+const workDir = mkdtempSync(join(tmpdir(), 'prun-template-'));
+// Canaries: `rm -rf x` would remove x, and an unquoted `*` would expand to them.
+mkdirSync(join(workDir, 'x'));
+writeFileSync(join(workDir, 'canary'), '');
+
+let parallelChecked = false;
+function gnuParallel(args: string[], input?: string): string {
+  if (!parallelChecked) {
+    try {
+      execFileSync('parallel', ['--version'], { stdio: 'ignore' });
+    } catch {
+      throw new Error(
+        'GNU parallel is not on PATH; these tests compare prun with it. ' +
+          'Install it (apt-get install -y parallel, or brew install parallel) and rerun.',
+      );
+    }
+    parallelChecked = true;
+  }
+  return execFileSync('parallel', ['--will-cite', '-k', '-j1', ...args], {
+    cwd: workDir,
+    input: input ?? '',
+    encoding: 'utf8',
+    // -j1 makes {%} always 1; PARALLEL_SHELL pins the shell prun uses too.
+    env: { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(workDir, '.parallel') },
+  });
+}
+
+function prun(template: string, argsPerJob: Iterable<readonly string[]>): string {
+  const compiled = compileTemplate(template);
+  let out = '';
+  let seq = 0;
+  for (const args of argsPerJob) {
+    const job: Job = { args, seq: ++seq, slot: 1 };
+    out += execFileSync('/bin/sh', ['-c', compiled.render(job)], { cwd: workDir, encoding: 'utf8' });
+  }
+  return out;
+}
+
+function assertNothingInjected(): void {
+  assert.equal(existsSync(join(workDir, 'pwned')), false, 'an input was executed as shell code');
+  assert.equal(existsSync(join(workDir, 'x')), true, 'an input ran `rm -rf x`');
+}
+
+for (const template of TEMPLATES) {
+  test(`one input per job matches GNU parallel: ${template}`, () => {
+    // -0 so that inputs may contain newlines, as prun's own -0 allows.
+    const expected = gnuParallel(['-0', template], TRICKY_INPUTS.map((input) => `${input}\0`).join(''));
+    assert.equal(prun(template, TRICKY_INPUTS.map((input) => [input])), expected);
+    assertNothingInjected();
+  });
+}
+
+test('several ::: groups match GNU parallel, in its order', () => {
+  const groups = [
+    ['a.tar.gz', 'sp ace.txt', '$(touch pwned)'],
+    ['b/c.txt', "it's", ''],
+    ['*', 'dir/'],
+  ];
+  const markers = groups.flatMap((group) => [':::', ...group]);
+  for (const template of [`${SHOW} {}`, `${SHOW} {.} {/} {//} {/.}`, `${SHOW} {3} {2.} {1/.} {4} {#}`, SHOW]) {
+    assert.equal(prun(template, combinations(groups)), gnuParallel([template, ...markers]), template);
+  }
+  assertNothingInjected();
+});
+
+test('injected shell in any replacement string is never executed', () => {
+  const attacks = [
+    '$(touch pwned)', '`touch pwned`', 'a; touch pwned', 'a && touch pwned', 'a | touch pwned',
+    "'; touch pwned; '", '"; touch pwned; "', '\ntouch pwned', '$(touch${IFS}pwned)', 'a\\',
+  ];
+  const compiled = compileTemplate(': {} {.} {/} {//} {/.} {1} {1.} {1/} {1//} {1/.}');
+  for (const attack of attacks) {
+    execFileSync('/bin/sh', ['-c', compiled.render({ args: [attack], seq: 1, slot: 1 })], { cwd: workDir });
+  }
+  assertNothingInjected();
+});
+
+test('without a replacement string the input is appended as the last word', () => {
+  const compiled = compileTemplate('echo');
+  assert.equal(compiled.render({ args: ['a b', 'c'], seq: 1, slot: 1 }), "echo 'a b' c");
+  assert.equal(compiled.usesArgs, true);
+});
+
+test('usesArgs is false when only {#} and {%} are used', () => {
+  const compiled = compileTemplate('echo {#} {%}');
+  assert.equal(compiled.usesArgs, false);
+  assert.equal(compiled.render({ args: ['ignored'], seq: 7, slot: 3 }), 'echo 7 3');
+});

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { combinations, splitArgGroups } from '../../src/io/arg-groups.js';
+
+test('splitArgGroups: words before the first ::: are positional, each ::: starts a group', () => {
+  assert.deepEqual(splitArgGroups(['echo', '{}', ':::', 'a', 'b', ':::', '1']), {
+    positional: ['echo', '{}'],
+    groups: [['a', 'b'], ['1']],
+  });
+});
+
+test('splitArgGroups: no marker means no groups', () => {
+  assert.deepEqual(splitArgGroups(['echo', 'x']), { positional: ['echo', 'x'], groups: [] });
+  assert.deepEqual(splitArgGroups([]), { positional: [], groups: [] });
+});
+
+test('splitArgGroups: a ::: followed by nothing gives an empty group', () => {
+  assert.deepEqual(splitArgGroups([':::', ':::', 'a', ':::']), { positional: [], groups: [[], ['a'], []] });
+});
+
+test('splitArgGroups: only an exact ::: is a marker', () => {
+  const argv = ['echo', '::::', ':::+', ' :::', 'a:::'];
+  assert.deepEqual(splitArgGroups(argv), { positional: argv, groups: [] });
+});
+
+test('combinations: the first group varies slowest, as in GNU parallel', () => {
+  assert.deepEqual(
+    [...combinations([['a', 'b'], ['1', '2'], ['x']])],
+    [['a', '1', 'x'], ['a', '2', 'x'], ['b', '1', 'x'], ['b', '2', 'x']],
+  );
+  assert.deepEqual([...combinations([['only']])], [['only']]);
+});
+
+test('combinations: no groups, or an empty group, gives nothing', () => {
+  assert.deepEqual([...combinations([])], []);
+  assert.deepEqual([...combinations([['a', 'b'], []])], []);
+});
+
+test('combinations: the product is produced lazily, never held', () => {
+  const thousand = Array.from({ length: 1000 }, (_, i) => String(i));
+  // 10^12 combinations: only a lazy generator can hand out the first few.
+  const lazy = combinations([thousand, thousand, thousand, thousand]);
+  assert.deepEqual(lazy.next().value, ['0', '0', '0', '0']);
+  assert.deepEqual(lazy.next().value, ['0', '0', '0', '1']);
+});
+
+test('combinations: each combination is a fresh array', () => {
+  const [first, second] = [...combinations([['a'], ['1', '2']])];
+  first!.push('mutated');
+  assert.deepEqual(second, ['a', '2']);
+});
+
+test('combinations: counts the whole product and ends on the last value of every group', () => {
+  const groups = [['a', 'b', 'c'], ['1', '2'], ['x', 'y', 'z', 'w']];
+  const all = [...combinations(groups)];
+  assert.equal(all.length, 3 * 2 * 4);
+  assert.deepEqual(all.at(-1), ['c', '2', 'w']);
+  assert.equal(new Set(all.map((combination) => combination.join(' '))).size, all.length);
+});
