@@ -1,14 +1,15 @@
 // Quoted values are handed to the real /bin/sh, which must give each one back
 // as exactly one word, unchanged.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellQuote } from '../../src/commands/shell-quote.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'prun-quote-'));
+after(() => rmSync(workDir, { recursive: true, force: true }));
 writeFileSync(join(workDir, 'canary'), ''); // so an unquoted `*` or `?` would expand
 
 /** The words sh sees after parsing the quoted values. */

@@ -1,9 +1,9 @@
 // The rendered commands are run with the real /bin/sh and compared with what
 // the real GNU parallel prints for the same template and inputs.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileTemplate, type Job } from '../../src/commands/template.js';
@@ -31,6 +31,7 @@ const TEMPLATES = [
 ];
 
 const workDir = mkdtempSync(join(tmpdir(), 'prun-template-'));
+after(() => rmSync(workDir, { recursive: true, force: true }));
 // Canaries: `rm -rf x` would remove x, and an unquoted `*` would expand to them.
 mkdirSync(join(workDir, 'x'));
 writeFileSync(join(workDir, 'canary'), '');
