@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+import { main } from '../dist/cli/main.js';
+
+const code = await main(process.argv.slice(2));
+// let what is written to stdout reach the reader before the process ends
+process.stdout.write('', () => process.exit(code));

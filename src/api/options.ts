@@ -1,0 +1,63 @@
+import { availableParallelism } from 'node:os';
+import { usageError } from '../errors.js';
+import type { RuntimeKind } from '../runtime/runtime.js';
+
+/** Options shared by every way of running work. */
+export interface RunOptions {
+  /** 'process' (forked processes, the default) or 'thread' (worker_threads). */
+  runtime?: RuntimeKind;
+  /** How many workers; defaults to the machine's available parallelism. */
+  workers?: number;
+  /** Tasks each worker runs at once, for I/O-bound functions. Default 1. */
+  concurrency?: number;
+  /** Results in input order (the default), or as they complete. */
+  ordered?: boolean;
+  /** Inputs sent to a worker at once, or 'auto' (the default) to size batches from task durations. */
+  chunksize?: number | 'auto';
+  /** Replace a worker after this many inputs. */
+  maxTasksPerChild?: number;
+  /** How many more times a failed input is tried. Default 0. */
+  retries?: number;
+}
+
+export interface NormalizedOptions {
+  runtime: RuntimeKind;
+  workers: number;
+  concurrency: number;
+  ordered: boolean;
+  chunksize: number | undefined;
+  maxTasksPerChild: number | undefined;
+  retries: number;
+}
+
+/** The facade validates once, naming the option and the value; the engine trusts. */
+export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
+  const runtime = options.runtime ?? 'process';
+  if (runtime !== 'process' && runtime !== 'thread') {
+    throw usageError(`runtime must be 'process' or 'thread', got ${JSON.stringify(runtime)}`);
+  }
+  return {
+    runtime,
+    workers: options.workers === undefined ? availableParallelism() : wholeNumber('workers', options.workers, 1),
+    concurrency: wholeNumber('concurrency', options.concurrency ?? 1, 1),
+    ordered: options.ordered ?? true,
+    chunksize:
+      options.chunksize === undefined || options.chunksize === 'auto'
+        ? undefined
+        : wholeNumber('chunksize', options.chunksize, 1),
+    maxTasksPerChild:
+      options.maxTasksPerChild === undefined
+        ? undefined
+        : wholeNumber('maxTasksPerChild', options.maxTasksPerChild, 1),
+    retries: wholeNumber('retries', options.retries ?? 0, 0),
+  };
+}
+
+/** A whole number of at least `min`, from a number or a command-line string. */
+export function wholeNumber(name: string, value: unknown, min: number): number {
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min) {
+    throw usageError(`${name} must be a whole number of ${min} or more, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}

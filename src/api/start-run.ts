@@ -1,0 +1,76 @@
+import type { Delivery } from '../engine/delivery.js';
+import { runPipeline } from '../engine/pipeline.js';
+import type { InputSource } from '../io/input-source.js';
+import { Pool } from '../pool/pool.js';
+import { ProgressTracker } from '../progress/tracker.js';
+import type { ResultFormat } from '../runtime/protocol.js';
+import { compileScript } from '../script/compile-script.js';
+import { normalizeOptions, type RunOptions } from './options.js';
+
+export interface StartRunOptions extends RunOptions {
+  script: string;
+  source: InputSource;
+  format: ResultFormat;
+}
+
+/** A run under way: its deliveries in output order, and counts to show progress from. */
+export interface RunningMap {
+  deliveries: AsyncIterable<Delivery>;
+  tracker: ProgressTracker;
+  /** Settles when the script is compiled and a worker is ready, or the run ended before. */
+  ready: Promise<void>;
+}
+
+/**
+ * The engine's entry for a script: compiles it once while the workers start, then streams
+ * inputs through the pool. The CLI and `map()` are both thin layers over this.
+ */
+export function startRun(options: StartRunOptions): RunningMap {
+  const normalized = normalizeOptions(options);
+  const compiled = compileScript(options.script);
+  const tracker = new ProgressTracker();
+  const pool = new Pool({
+    runtime: normalized.runtime,
+    workers: normalized.workers,
+    concurrency: normalized.concurrency,
+    maxTasksPerWorker: normalized.maxTasksPerChild,
+    memoryLimitMb: undefined,
+    modulePath: compiled.then((script) => script.modulePath),
+    format: options.format,
+  });
+  const pipeline = runPipeline({
+    source: options.source,
+    executor: pool,
+    workers: normalized.workers,
+    ordered: normalized.ordered,
+    chunksize: normalized.chunksize,
+    retries: normalized.retries,
+    tracker,
+  });
+  const deliveries = withCompiled(pipeline, compiled, () => void pool.kill());
+  return { deliveries, tracker, ready: Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]) };
+}
+
+/**
+ * The pipeline's deliveries, but a compile error ends them with that error first, and the
+ * compiled module is removed when they end however they end.
+ */
+async function* withCompiled(
+  deliveries: AsyncIterable<Delivery>,
+  compiled: Promise<{ dispose(): Promise<void> }>,
+  abort: () => void,
+): AsyncGenerator<Delivery> {
+  let script: { dispose(): Promise<void> } | undefined;
+  try {
+    script = await compiled;
+  } catch (error) {
+    abort();
+    await deliveries[Symbol.asyncIterator]().return?.(); // lets the pipeline close its source
+    throw error;
+  }
+  try {
+    yield* deliveries;
+  } finally {
+    await script.dispose();
+  }
+}

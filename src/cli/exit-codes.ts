@@ -1,0 +1,17 @@
+import type { PrunErrorCode } from '../errors.js';
+
+/** The exit statuses, as the README documents them. */
+export const EXIT = {
+  /** Every input succeeded. */
+  ok: 0,
+  /** Some inputs failed. */
+  failed: 1,
+  /** Usage or set-up error: nothing ran. */
+  usage: 2,
+  /** The reader of stdout went away (as a process killed by SIGPIPE). */
+  brokenPipe: 141,
+} as const;
+
+export function exitCodeFor(_code: PrunErrorCode): number {
+  return EXIT.usage;
+}

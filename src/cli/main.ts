@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { PrunError } from '../errors.js';
+import { prepareArgv } from './argv.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { mapCommand } from './map-command.js';
+
+const EXAMPLES = `
+Examples:
+  1. Square numbers in 8 processes, in input order:
+     seq 1000 | prun map square.ts --procs 8
+  2. Fetch URLs with 4 threads, 25 requests in flight each, as they finish:
+     prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered
+  3. Inputs on the command line:
+     prun map square.ts ::: 1 2 3
+`;
+
+/** Usage errors as one line on stderr, and an exit status we choose rather than commander. */
+function configure(command: Command): Command {
+  return command
+    .exitOverride()
+    .configureOutput({ outputError: (text) => process.stderr.write(`prun: ${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError(`(run 'prun ${command.name() === 'prun' ? '' : `${command.name()} `}--help' for usage)`);
+}
+
+/**
+ * The whole CLI: parse, run, and return the exit status. Exported so that it can be driven
+ * without a process of its own; the bin file only calls it and exits.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const { argv: words, groups } = prepareArgv(argv);
+  let code: number = EXIT.ok;
+  const program = configure(new Command('prun'))
+    .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
+    .addHelpText('after', EXAMPLES);
+  program.addCommand(configure(mapCommand(groups, (status) => (code = status))));
+  try {
+    await program.parseAsync(words, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof PrunError) {
+      process.stderr.write(`prun: ${error.message}\n`);
+      return exitCodeFor(error.code);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+import type { FinalFailure } from '../engine/delivery.js';
+import type { ProgressSnapshot } from '../progress/tracker.js';
+
+const MAX_INPUT_SHOWN = 60;
+
+/**
+ * The one place that decides what a failure looks like on stderr: one line naming the input
+ * (index, text, file:line) and the error; the stack only when asked for.
+ */
+export function describeFailure(failure: FinalFailure, verbose: boolean): string {
+  const where = failure.origin ? ` (${failure.origin.file}:${failure.origin.line})` : '';
+  const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
+  const error = failure.error;
+  const message = error.name && error.name !== 'Error' && error.name !== 'WorkerError'
+    ? `${error.name}: ${error.message}`
+    : error.message;
+  const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${firstLine(message)}`;
+  return verbose && error.stack ? `${line}\n${indent(error.stack)}` : line;
+}
+
+export function describeSummary(snapshot: ProgressSnapshot): string | undefined {
+  if (snapshot.failed === 0) return undefined;
+  const total = snapshot.succeeded + snapshot.failed;
+  return `prun: ${snapshot.failed} of ${total} inputs failed`;
+}
+
+function quoteInput(input: string): string {
+  const shown = input.length > MAX_INPUT_SHOWN ? `${input.slice(0, MAX_INPUT_SHOWN)}…` : input;
+  return JSON.stringify(shown);
+}
+
+function firstLine(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline === -1 ? text : `${text.slice(0, newline)} …`;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

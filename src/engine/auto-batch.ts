@@ -1,0 +1,44 @@
+/**
+ * Batch sizing in the manner of joblib's AutoBatchingMixin: start with one input while the
+ * cost of an input is unknown, then size batches so each takes about TARGET_MS of a worker's
+ * time. That keeps dispatch overhead a small fraction of the work for fast functions, and
+ * keeps slow functions one input per batch. Near the end, batches shrink so that the workers
+ * finish together.
+ */
+const TARGET_MS = 20;
+const MAX_SIZE = 100_000;
+/** How fast a batch may grow from one measurement: the first ones carry start-up noise. */
+const MAX_GROWTH = 8;
+const SMOOTHING = 0.3;
+
+export class AutoBatchSize {
+  private perInputMs: number | undefined;
+  private current = 1;
+
+  constructor(
+    private readonly workers: number,
+    private readonly fixed: number | undefined,
+  ) {}
+
+  /** The size of the next batch, given how many inputs are left, where that is known. */
+  next(remaining: number | undefined): number {
+    const size = this.fixed ?? this.current;
+    if (this.fixed !== undefined || remaining === undefined) return size;
+    return Math.max(1, Math.min(size, Math.ceil(remaining / (2 * this.workers))));
+  }
+
+  /** A batch of `count` inputs kept a worker busy for `elapsedMs`. */
+  observe(count: number, elapsedMs: number): void {
+    if (this.fixed !== undefined || count === 0) return;
+    const sample = elapsedMs / count;
+    this.perInputMs =
+      this.perInputMs === undefined ? sample : SMOOTHING * sample + (1 - SMOOTHING) * this.perInputMs;
+    const ideal = Math.floor(TARGET_MS / Math.max(this.perInputMs, 1e-6));
+    this.current = Math.max(1, Math.min(ideal, this.current * MAX_GROWTH, MAX_SIZE));
+  }
+
+  /** The size batches have now, for sizing windows that must hold several of them. */
+  get size(): number {
+    return this.fixed ?? this.current;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Run } from '../runtime/protocol.js';
+import type { Batch } from './batch.js';
+
+/** What an executor tells the pipeline as batches run. */
+export interface ExecutorListener {
+  /** Results for the inputs [from, from + run.count) of a batch; `last` when the batch is done. */
+  run(batch: Batch, from: number, run: Run, last: boolean, elapsedMs: number): void;
+  /**
+   * The worker running the batch is gone; its inputs from `from` on did not finish. When
+   * `cause` is given, the input at `from` is the one that took the worker down.
+   */
+  lost(batch: Batch, from: number, cause: string | undefined): void;
+  /** There may be room for another batch now. */
+  free(): void;
+  /** Running cannot go on (setup() failed, workers cannot start). */
+  fatal(error: Error): void;
+}
+
+/**
+ * Where batches run. The local pool is one; a distributed queue can stand in its place.
+ * The pipeline asks for room, then submits at once; the executor owns every batch it
+ * accepted until it reports the batch's last run or loses it.
+ */
+export interface Executor {
+  /** Batches it can hold at once, when every worker is busy; sizes the pipeline's window. */
+  readonly capacity: number;
+  /** Settles when the first worker can take work, or running has ended before that. */
+  readonly ready: Promise<void>;
+  start(listener: ExecutorListener): void;
+  /** How many inputs the next batch may hold (0: no room now). */
+  room(isolated: boolean): number;
+  submit(batch: Batch): void;
+  /** After the last batch: lets workers run their teardown and end. */
+  close(): Promise<void>;
+  /** Ends every worker at once. */
+  kill(): Promise<void>;
+}

@@ -1,0 +1,24 @@
+/**
+ * Errors with permanent codes. The CLI maps codes to exit statuses and tests match codes,
+ * never message text, so a message can be reworded without breaking anyone.
+ */
+export type PrunErrorCode =
+  | 'ERR_USAGE' // a bad option or value
+  | 'ERR_INPUT' // an INPUT cannot be read
+  | 'ERR_SCRIPT' // the script cannot be compiled or loaded, or has no default export
+  | 'ERR_SETUP' // the script's setup() threw in a worker
+  | 'ERR_WORKER_START'; // workers die while starting, so running would loop forever
+
+export class PrunError extends Error {
+  readonly code: PrunErrorCode;
+
+  constructor(code: PrunErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PrunError';
+    this.code = code;
+  }
+}
+
+export function usageError(message: string): PrunError {
+  return new PrunError('ERR_USAGE', message);
+}

@@ -1,0 +1,10 @@
+export { map, type Outcome } from './api/map.js';
+export type { RunOptions } from './api/options.js';
+export { startRun, type RunningMap, type StartRunOptions } from './api/start-run.js';
+export type { Delivery, FinalFailure } from './engine/delivery.js';
+export { PrunError, type PrunErrorCode } from './errors.js';
+export { fileLineSource, stdinLineSource } from './io/line-source.js';
+export { itemSource } from './io/item-source.js';
+export { concatSources, type InputSource, type Slice } from './io/input-source.js';
+export { ProgressTracker, type ProgressSnapshot } from './progress/tracker.js';
+export type { Task, TaskContext } from './worker/user-module.js';

@@ -1,0 +1,48 @@
+import type { Origin } from '../engine/batch.js';
+import type { Payload } from '../runtime/protocol.js';
+
+/** Consecutive inputs taken from a source; never spans two files. */
+export interface Slice {
+  payload: Payload;
+  count: number;
+  origin: Origin | undefined;
+}
+
+/**
+ * A stream of inputs that hands them out in slices, read lazily: nothing is read before it is
+ * asked for, beyond one read-ahead buffer.
+ */
+export interface InputSource {
+  /**
+   * Up to `max` inputs and about `maxBytes` bytes (at least one input), as soon as one is
+   * available; null at the end.
+   */
+  take(max: number, maxBytes: number): Promise<Slice | null>;
+  /** Inputs not yet taken, once the end of the input has been seen. */
+  remaining(): number | undefined;
+  /** Stops reading and lets go of files. */
+  close(): void;
+}
+
+/** The sources one after the other, as one. */
+export function concatSources(sources: readonly InputSource[]): InputSource {
+  let position = 0;
+  return {
+    async take(max, maxBytes) {
+      while (position < sources.length) {
+        const slice = await sources[position]!.take(max, maxBytes);
+        if (slice) return slice;
+        position++;
+      }
+      return null;
+    },
+    remaining() {
+      // only the last source's end is the end of the input
+      if (position < sources.length - 1) return undefined;
+      return position === sources.length ? 0 : sources[position]!.remaining();
+    },
+    close() {
+      for (const source of sources) source.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { InputSource } from './input-source.js';
+
+/** Inputs from an iterable or async iterable (a library caller's, or `::: a b c`). */
+export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>): InputSource {
+  const isAsync = Symbol.asyncIterator in items;
+  const iterator = isAsync
+    ? (items as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+    : (items as Iterable<unknown>)[Symbol.iterator]();
+  const known = Array.isArray(items) ? items.length : undefined;
+  let taken = 0;
+  let done = false;
+  return {
+    async take(max) {
+      if (done) return null;
+      const payload: string[] = [];
+      while (payload.length < max) {
+        // awaiting a plain iterator's every step would cost a microtask an input
+        const next = isAsync ? await iterator.next() : (iterator.next() as IteratorResult<unknown>);
+        if (next.done) {
+          done = true;
+          break;
+        }
+        payload.push(String(next.value));
+      }
+      taken += payload.length;
+      return payload.length > 0 ? { payload, count: payload.length, origin: undefined } : null;
+    },
+    remaining() {
+      if (done) return 0;
+      return known === undefined ? undefined : known - taken;
+    },
+    close() {
+      done = true;
+      void iterator.return?.();
+    },
+  };
+}

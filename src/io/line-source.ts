@@ -1,0 +1,105 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { InputSource, Slice } from './input-source.js';
+
+const NEWLINE = 10;
+const READ_SIZE = 1 << 18;
+
+/**
+ * Lines of one stream, handed out as raw bytes: the main thread finds line ends but never
+ * decodes or copies a line on its own; the worker splits them. A line longer than a read
+ * is gathered in parts and joined once, so a line of tens of MB costs one copy, not many.
+ */
+export function lineSource(stream: Readable, file: string | undefined): InputSource {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let buffer: Buffer = Buffer.alloc(0);
+  let position = 0; // start of the unconsumed part of buffer
+  const carry: Buffer[] = []; // the start of a line that did not end in earlier reads
+  let ended = false;
+  let endCount: number | undefined; // inputs left once the stream has ended
+  let nextLine = 1;
+
+  const readMore = async (): Promise<boolean> => {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      return false;
+    }
+    if (position < buffer.length) carry.push(buffer.subarray(position));
+    buffer = next.value;
+    position = 0;
+    return true;
+  };
+
+  const slice = (bytes: Uint8Array, count: number): Slice => {
+    const origin = file === undefined ? undefined : { file, line: nextLine };
+    nextLine += count;
+    if (endCount !== undefined) endCount -= count;
+    return { payload: bytes, count, origin };
+  };
+
+  return {
+    async take(max, maxBytes) {
+      for (;;) {
+        // whole lines in the current buffer, up to max and about maxBytes
+        let end = position;
+        let count = 0;
+        while (count < max && end - position < maxBytes) {
+          const newline = buffer.indexOf(NEWLINE, end);
+          if (newline === -1) break;
+          end = newline + 1;
+          count++;
+        }
+        if (count > 0) {
+          // a copy with its own memory: a view would send the whole read buffer to the worker
+          const bytes = joinCarry(buffer.subarray(position, end));
+          position = end;
+          return slice(bytes, count);
+        }
+        if (ended) {
+          if (position === buffer.length && carry.length === 0) return null;
+          // the last line has no newline
+          const bytes = joinCarry(buffer.subarray(position));
+          position = buffer.length;
+          return slice(bytes, 1);
+        }
+        if (!(await readMore())) endCount = countLines(buffer, position, carry.length > 0);
+      }
+    },
+    remaining() {
+      return endCount;
+    },
+    close() {
+      ended = true;
+      stream.destroy();
+    },
+  };
+
+  function joinCarry(tail: Buffer): Uint8Array {
+    if (carry.length === 0) return new Uint8Array(tail);
+    const joined = Buffer.concat([...carry, tail]);
+    carry.length = 0;
+    return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
+  }
+}
+
+/** Lines left in a buffer at the end of a stream, counting an unfinished last one. */
+function countLines(buffer: Buffer, from: number, carried: boolean): number {
+  let count = 0;
+  let position = from;
+  for (;;) {
+    const newline = buffer.indexOf(NEWLINE, position);
+    if (newline === -1) break;
+    count++;
+    position = newline + 1;
+  }
+  return position < buffer.length || (carried && count === 0) ? count + 1 : count;
+}
+
+export function fileLineSource(path: string): InputSource {
+  return lineSource(createReadStream(path, { highWaterMark: READ_SIZE }), path);
+}
+
+export function stdinLineSource(): InputSource {
+  return lineSource(process.stdin, undefined);
+}

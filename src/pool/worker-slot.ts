@@ -1,0 +1,35 @@
+import type { Batch } from '../engine/batch.js';
+import type { RuntimeWorker } from '../runtime/runtime.js';
+
+export type SlotState =
+  | 'starting' // loading the script and running setup()
+  | 'ready' // takes batches
+  | 'retiring' // has run its share of tasks: takes no more, ends when its batches are done
+  | 'ending' // told to end: running teardown()
+  | 'dead';
+
+/** A batch on a worker, and how many of its inputs the worker has reported. */
+export interface InFlight {
+  batch: Batch;
+  done: number;
+}
+
+/** One worker and every batch it holds: when it dies, what it held is known exactly. */
+export class WorkerSlot {
+  state: SlotState = 'starting';
+  /** In the order they were sent, which is the order the worker's lanes take them. */
+  readonly inFlight = new Map<number, InFlight>();
+  /** Inputs sent to it, for --max-tasks-per-child. */
+  tasksGiven = 0;
+
+  constructor(
+    readonly worker: RuntimeWorker,
+    readonly number: number,
+  ) {}
+
+  /** Holds a batch of suspects, which must run alone. */
+  get holdsIsolated(): boolean {
+    for (const { batch } of this.inFlight.values()) if (batch.isolated) return true;
+    return false;
+  }
+}

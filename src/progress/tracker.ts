@@ -1,0 +1,41 @@
+import { performance } from 'node:perf_hooks';
+
+export interface ProgressSnapshot {
+  succeeded: number;
+  failed: number;
+  /** Failures that will be tried again. */
+  retried: number;
+  /** All inputs, once the end of the input has been seen. */
+  total: number | undefined;
+  elapsedMs: number;
+  /** Inputs settled a second, over the whole run: steadier than a recent rate when work is uneven. */
+  rate: number;
+  /** Milliseconds left, when the total is known and something has settled. */
+  etaMs: number | undefined;
+}
+
+/** Counts settled inputs; renders nothing. Counting completions, not dispatches. */
+export class ProgressTracker {
+  succeeded = 0;
+  failed = 0;
+  retried = 0;
+  total: number | undefined;
+  private readonly started = performance.now();
+
+  snapshot(): ProgressSnapshot {
+    const elapsedMs = performance.now() - this.started;
+    const done = this.succeeded + this.failed;
+    const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+    const etaMs =
+      this.total !== undefined && rate > 0 ? ((this.total - done) / rate) * 1000 : undefined;
+    return {
+      succeeded: this.succeeded,
+      failed: this.failed,
+      retried: this.retried,
+      total: this.total,
+      elapsedMs,
+      rate,
+      etaMs,
+    };
+  }
+}

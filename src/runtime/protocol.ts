@@ -1,0 +1,66 @@
+import type { ErrorData } from './error-data.js';
+
+/**
+ * The messages between the pool and a worker. Every message carries the brand, so that a
+ * user's own `process.send()` in a forked worker never mixes with the pool's.
+ */
+export const BRAND = 'prun/1';
+
+/** How a worker turns results into what the pool receives. */
+export type ResultFormat =
+  | 'text' // a string as it is, anything else as one line of JSON; the CLI's default
+  | 'json' // one {"index","input","result"} object a line
+  | 'values'; // the values themselves, for library callers
+
+/**
+ * A batch's inputs: raw bytes of whole lines (split by the worker, so the main thread never
+ * touches single lines) or already separated strings (from an iterable or `:::`).
+ */
+export type Payload = Uint8Array | string[];
+
+export interface WorkerConfig {
+  modulePath: string;
+  format: ResultFormat;
+  concurrency: number;
+}
+
+export type ToWorker =
+  | { brand: typeof BRAND; type: 'init'; config: WorkerConfig }
+  | {
+      brand: typeof BRAND;
+      type: 'batch';
+      id: number;
+      first: number; // global index of the batch's first input
+      attempt: number; // 1-based
+      payload: Payload;
+      eager: boolean; // report every result at once, so a death names the input that caused it
+    }
+  | { brand: typeof BRAND; type: 'end' };
+
+/** A failed input inside a run; `at` is where its output would have been in the run's text or values. */
+export interface ItemFailure {
+  offset: number; // within the batch
+  at: number;
+  input: string;
+  error: ErrorData;
+}
+
+/** Results of the inputs [done, done + count) of a batch, in input order. */
+export interface Run {
+  count: number;
+  text: string; // formats 'text' and 'json'
+  values: unknown[] | undefined; // format 'values'
+  failures: ItemFailure[];
+}
+
+export type FromWorker =
+  | { brand: typeof BRAND; type: 'ready' }
+  | { brand: typeof BRAND; type: 'setup-failed'; error: ErrorData }
+  | ({ brand: typeof BRAND; type: 'run'; id: number; last: boolean; elapsedMs: number } & Run);
+
+function isBranded(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { brand?: unknown }).brand === BRAND;
+}
+
+export const isFromWorker = isBranded as (message: unknown) => message is FromWorker;
+export const isToWorker = isBranded as (message: unknown) => message is ToWorker;

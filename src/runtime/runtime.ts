@@ -1,0 +1,37 @@
+import type { FromWorker, ToWorker } from './protocol.js';
+import { startProcessWorker } from './process-runtime.js';
+import { startThreadWorker } from './thread-runtime.js';
+
+export type RuntimeKind = 'thread' | 'process';
+
+/** How a worker ended; `cause` is the one-line reason its running input failed. */
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  cause: string;
+}
+
+/** One worker of either runtime, as the pool sees it. */
+export interface RuntimeWorker {
+  readonly kind: RuntimeKind;
+  send(message: ToWorker): void;
+  onMessage(handler: (message: FromWorker) => void): void;
+  /** Called once, however the worker ended. */
+  onExit(handler: (exit: WorkerExit) => void): void;
+  /** Ends the worker at once, without teardown. */
+  kill(): void;
+}
+
+export interface RuntimeOptions {
+  /** Heap limit of each worker, in MiB. */
+  memoryLimitMb: number | undefined;
+}
+
+/** The one place that chooses a runtime. */
+export function startWorker(kind: RuntimeKind, options: RuntimeOptions): RuntimeWorker {
+  return kind === 'thread' ? startThreadWorker(options) : startProcessWorker(options);
+}
+
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `worker killed by ${signal}` : `worker exited with code ${code ?? 'unknown'}`;
+}

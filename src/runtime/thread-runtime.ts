@@ -1,0 +1,40 @@
+import { Worker } from 'node:worker_threads';
+import { isFromWorker } from './protocol.js';
+import { describeExit, type RuntimeOptions, type RuntimeWorker, type WorkerExit } from './runtime.js';
+
+const entry = new URL('../worker/thread-entry.js', import.meta.url);
+
+export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
+  const worker = new Worker(entry, {
+    // console output of the user's function must never reach our stdout
+    stdout: true,
+    resourceLimits:
+      options.memoryLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: options.memoryLimitMb },
+  });
+  worker.stdout.pipe(process.stderr, { end: false });
+  let lastError: (Error & { code?: string }) | undefined;
+  worker.on('error', (error) => {
+    lastError = error;
+  });
+  return {
+    kind: 'thread',
+    send: (message) => worker.postMessage(message),
+    onMessage: (handler) =>
+      worker.on('message', (message: unknown) => {
+        if (!isFromWorker(message)) throw new Error(`prun: unknown message from a worker thread`);
+        handler(message);
+      }),
+    onExit: (handler) =>
+      worker.once('exit', (code) => {
+        const exit: WorkerExit = { code, signal: null, cause: describeThreadExit(code, lastError) };
+        handler(exit);
+      }),
+    kill: () => void worker.terminate(),
+  };
+}
+
+function describeThreadExit(code: number, error: (Error & { code?: string }) | undefined): string {
+  if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'out of memory';
+  if (error) return `worker crashed: ${error.message}`;
+  return describeExit(code, null);
+}

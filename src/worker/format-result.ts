@@ -1,0 +1,27 @@
+import type { ResultFormat } from '../runtime/protocol.js';
+
+/**
+ * Turns one result into the bytes the pool prints. Done in the worker, not the main thread,
+ * so that formatting is spread over the pool. Throws when a result cannot be written
+ * (a function, a BigInt, a circular object): that fails the input, not the run.
+ */
+export function formatResult(format: ResultFormat, index: number, input: string, result: unknown): string {
+  if (format === 'json') {
+    return `${stringify({ index, input, result: result === undefined ? null : result })}\n`;
+  }
+  if (typeof result === 'string') return `${result}\n`;
+  // undefined prints nothing: a function can act as a filter
+  if (result === undefined) return '';
+  return `${stringify(result)}\n`;
+}
+
+function stringify(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`result cannot be written as JSON: ${(error as Error).message}`);
+  }
+  if (text === undefined) throw new TypeError(`result cannot be written as JSON: it is a ${typeof value}`);
+  return text;
+}

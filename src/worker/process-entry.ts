@@ -1,0 +1,12 @@
+import { isToWorker } from '../runtime/protocol.js';
+import { runWorkerLoop } from './worker-loop.js';
+
+process.setSourceMapsEnabled(true);
+// a worker whose pool is gone has nobody to report to: never outlive the parent
+process.on('disconnect', () => process.exit(0));
+runWorkerLoop({
+  post: (message) => process.send!(message),
+  // a message without the brand is the user's own IPC, not ours
+  onMessage: (handler) => process.on('message', (message) => isToWorker(message) && handler(message)),
+  exit: (code) => process.exit(code),
+});

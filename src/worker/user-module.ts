@@ -1,0 +1,18 @@
+/** What a task receives besides its input. */
+export interface TaskContext {
+  /** The input's position in the whole input, from 0. */
+  readonly index: number;
+  /** Which try this is, from 1 (see --retries). */
+  readonly attempt: number;
+  /** Aborted when the task should stop: its time is up, or the run is ending. */
+  readonly signal: AbortSignal;
+}
+
+/** The function a script exports by default. */
+export type Task<Result = unknown> = (input: string, ctx: TaskContext) => Result | Promise<Result>;
+
+/** A loaded script: its task and the optional per-worker teardown. */
+export interface UserModule {
+  task: Task;
+  teardown: (() => unknown) | undefined;
+}
