@@ -3,23 +3,15 @@ import { wholeNumber, type RunOptions } from '../api/options.js';
 import { startRun } from '../api/start-run.js';
 import { usageError } from '../errors.js';
 import { openInputs } from '../io/open-inputs.js';
-import { BrokenPipe, writeResults } from '../io/write-results.js';
-import { EXIT } from './exit-codes.js';
-import { startProgressBar, type ProgressView } from './progress-bar.js';
-import { describeFailure, describeSummary } from './report.js';
-import { startSpinner } from './spinner.js';
+import { addCommonOptions, type CommonFlags, positive } from './common-options.js';
+import { presentRun } from './present-run.js';
 
-interface MapFlags {
-  jobs?: number;
+interface MapFlags extends CommonFlags {
   procs?: number | true;
   threads?: number | true;
   concurrency: number;
-  unordered?: true;
-  json?: true;
   chunksize: number | 'auto';
   maxTasksPerChild?: number;
-  progress?: boolean;
-  verbose?: true;
 }
 
 /** `prun map SCRIPT [INPUT...]`: commander flags in, library options out, results to stdout. */
@@ -31,20 +23,13 @@ export function mapCommand(groups: string[][] | undefined, done: (code: number) 
     .optionsGroup('Workers:')
     .addOption(new Option('--procs [n]', 'forked processes (the default); n defaults to the cores available').argParser(count('--procs')))
     .addOption(new Option('--threads [n]', 'worker threads instead of processes').argParser(count('--threads')))
-    .addOption(new Option('-j, --jobs <n>', 'how many workers, as in GNU parallel').argParser(positive('--jobs')))
     .addOption(new Option('--concurrency <k>', 'async tasks each worker runs at once, for I/O-bound functions').default(1).argParser(positive('--concurrency')))
     .addOption(new Option('--chunksize <n>', "inputs sent to a worker at once, or 'auto' to size batches from task durations").default('auto').argParser(chunksize))
-    .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')))
-    .optionsGroup('Output:')
-    .option('--unordered', 'print each result as it completes, not in input order')
-    .option('--json', 'print one {"index","input","result"} (or "error") object per input')
-    .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
-    .option('--no-progress', 'never show a progress bar')
-    .option('--verbose', 'print the stack of failed inputs')
-    .action(async (script: string, inputs: string[], flags: MapFlags) => {
-      done(await runMapCommand(script, inputs, groups, flags));
-    });
-  return command;
+    .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')));
+  addCommonOptions(command, { json: true });
+  return command.action(async (script: string, inputs: string[], flags: MapFlags) => {
+    done(await runMapCommand(script, inputs, groups, flags));
+  });
 }
 
 async function runMapCommand(script: string, paths: string[], groups: string[][] | undefined, flags: MapFlags): Promise<number> {
@@ -59,37 +44,13 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
     maxTasksPerChild: flags.maxTasksPerChild,
   };
   const source = await openInputs(paths, groups?.[0]);
-  const stderr = process.stderr;
-  const showProgress = flags.progress ?? stderr.isTTY === true;
   const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text' });
-
-  let view: ProgressView | undefined;
-  if (showProgress) {
-    const spinner = startSpinner(`compiling ${script} and starting workers`, stderr);
-    void run.ready.then(() => {
-      spinner.stop();
-      view = startProgressBar(run.tracker, stderr);
-    });
-  }
-  const toStderr = (line: string) => {
-    view?.clear();
-    stderr.write(`${line}\n`);
-  };
-  try {
-    await writeResults(run.deliveries, process.stdout, {
-      json: flags.json === true,
-      onFailure: (failure) => toStderr(describeFailure(failure, flags.verbose === true)),
-      beforeWrite: process.stdout.isTTY ? () => view?.clear() : undefined,
-    });
-  } catch (error) {
-    if (error instanceof BrokenPipe) return EXIT.brokenPipe;
-    throw error;
-  } finally {
-    view?.stop();
-  }
-  const summary = describeSummary(run.tracker.snapshot());
-  if (summary) toStderr(summary);
-  return run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
+  return presentRun(run, {
+    json: flags.json === true,
+    progress: flags.progress,
+    verbose: flags.verbose === true,
+    startingText: `compiling ${script} and starting workers`,
+  });
 }
 
 function numberOf(value: number | true | undefined): number | undefined {
@@ -98,10 +59,6 @@ function numberOf(value: number | true | undefined): number | undefined {
 
 function count(flag: string) {
   return (value: string): number | true => (value === '' ? true : wholeNumber(flag, value, 1));
-}
-
-function positive(flag: string) {
-  return (value: string): number => wholeNumber(flag, value, 1);
 }
 
 function chunksize(value: string): number | 'auto' {

@@ -1,0 +1,60 @@
+import type { Delivery } from '../engine/delivery.js';
+import { BrokenPipe, writeResults } from '../io/write-results.js';
+import type { ProgressTracker } from '../progress/tracker.js';
+import { EXIT } from './exit-codes.js';
+import { startProgressBar, type ProgressView } from './progress-bar.js';
+import { describeFailure, describeSummary } from './report.js';
+import { startSpinner } from './spinner.js';
+
+/** A run as the CLI shows it, whatever runs the work (a script's function, shell commands). */
+export interface PresentableRun {
+  deliveries: AsyncIterable<Delivery>;
+  tracker: ProgressTracker;
+  ready: Promise<void>;
+}
+
+export interface PresentOptions {
+  json: boolean;
+  /** true/false when asked for; undefined: when stderr is a terminal. */
+  progress: boolean | undefined;
+  verbose: boolean;
+  /** What the spinner says until the first worker is ready. */
+  startingText: string;
+}
+
+/**
+ * Results to stdout, everything else to stderr: a spinner then a progress bar on a terminal,
+ * one line per failed input, a summary. Returns the exit status.
+ */
+export async function presentRun(run: PresentableRun, options: PresentOptions): Promise<number> {
+  const stderr = process.stderr;
+  let view: ProgressView | undefined;
+  let ended = false;
+  if (options.progress ?? stderr.isTTY === true) {
+    const spinner = startSpinner(options.startingText, stderr);
+    void run.ready.then(() => {
+      spinner.stop();
+      if (!ended) view = startProgressBar(run.tracker, stderr);
+    });
+  }
+  const toStderr = (line: string): void => {
+    view?.clear();
+    stderr.write(`${line}\n`);
+  };
+  try {
+    await writeResults(run.deliveries, process.stdout, {
+      json: options.json,
+      onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
+      beforeWrite: process.stdout.isTTY ? () => view?.clear() : undefined,
+    });
+  } catch (error) {
+    if (error instanceof BrokenPipe) return EXIT.brokenPipe;
+    throw error;
+  } finally {
+    ended = true;
+    view?.stop();
+  }
+  const summary = describeSummary(run.tracker.snapshot());
+  if (summary) toStderr(summary);
+  return run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
+}
