@@ -1,6 +1,6 @@
 import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';
-import type { RunOptions } from './options.js';
+import { normalizeOptions, type RunOptions } from './options.js';
 import { startRun } from './start-run.js';
 
 /** One input's end: its result, or the error of its last try. */
@@ -14,10 +14,20 @@ export type Outcome<Result = unknown> =
  * pulled lazily, so an endless iterable is fine. A failed input is an outcome, not a throw;
  * the iterable throws only when the run cannot go on (the script does not load, setup fails).
  */
-export async function* map<Result = unknown>(
+export function map<Result = unknown>(
   inputs: Iterable<unknown> | AsyncIterable<unknown>,
   script: string,
   options: RunOptions = {},
+): AsyncGenerator<Outcome<Result>> {
+  // bad options throw here, at the call, not at the first pull
+  normalizeOptions(options);
+  return outcomes<Result>(inputs, script, options);
+}
+
+async function* outcomes<Result>(
+  inputs: Iterable<unknown> | AsyncIterable<unknown>,
+  script: string,
+  options: RunOptions,
 ): AsyncGenerator<Outcome<Result>> {
   const run = startRun({ ...options, script, source: itemSource(inputs), format: 'values' });
   for await (const delivery of run.deliveries) {

@@ -29,12 +29,22 @@ export class AutoBatchSize {
 
   /** A batch of `count` inputs kept a worker busy for `elapsedMs`. */
   observe(count: number, elapsedMs: number): void {
-    if (this.fixed !== undefined || count === 0) return;
+    if (count === 0) return;
     const sample = elapsedMs / count;
     this.perInputMs =
       this.perInputMs === undefined ? sample : SMOOTHING * sample + (1 - SMOOTHING) * this.perInputMs;
+    if (this.fixed !== undefined) return;
     const ideal = Math.floor(TARGET_MS / Math.max(this.perInputMs, 1e-6));
     this.current = Math.max(1, Math.min(ideal, this.current * MAX_GROWTH, MAX_SIZE));
+  }
+
+  /**
+   * Whether batches are known to be short, so that a worker may be sent the next one before
+   * it is done with this one. With slow or unmeasured tasks, a batch queued behind a running
+   * one could wait for it while another worker sits idle.
+   */
+  get short(): boolean {
+    return this.perInputMs !== undefined && this.perInputMs * this.size <= TARGET_MS * 2;
   }
 
   /** The size batches have now, for sizing windows that must hold several of them. */

@@ -27,9 +27,12 @@ export interface Executor {
   /** Settles when the first worker can take work, or running has ended before that. */
   readonly ready: Promise<void>;
   start(listener: ExecutorListener): void;
-  /** How many inputs the next batch may hold (0: no room now). */
-  room(isolated: boolean): number;
-  submit(batch: Batch): void;
+  /**
+   * How many inputs the next batch may hold (0: no room now). With `ahead`, a worker that is
+   * busy may be sent a batch to start when it is done with the one it runs.
+   */
+  room(isolated: boolean, ahead: boolean): number;
+  submit(batch: Batch, ahead: boolean): void;
   /** After the last batch: lets workers run their teardown and end. */
   close(): Promise<void>;
   /** Ends every worker at once. */

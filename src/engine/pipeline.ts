@@ -171,7 +171,7 @@ export function runPipeline(options: PipelineOptions): AsyncIterable<Delivery> {
 
   const submit = (batch: Batch): void => {
     unfinished++;
-    executor.submit(batch);
+    executor.submit(batch, sizes.short);
   };
 
   const feed = async (): Promise<void> => {
@@ -179,7 +179,7 @@ export function runPipeline(options: PipelineOptions): AsyncIterable<Delivery> {
     let sourceDone = false;
     while (!stopped) {
       const next = requeued[0];
-      const room = executor.room(next?.isolated ?? false);
+      const room = executor.room(next?.isolated ?? false, sizes.short);
       if (next && room > 0) {
         if (next.count <= room) submit(requeued.shift()!);
         else {

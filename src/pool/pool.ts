@@ -49,13 +49,13 @@ export class Pool implements Executor {
     for (let i = 0; i < this.options.workers; i++) this.spawn();
   }
 
-  room(isolated: boolean): number {
-    const slot = this.pick(isolated);
+  room(isolated: boolean, ahead: boolean): number {
+    const slot = this.pick(isolated, ahead);
     return slot ? this.quota(slot) : 0;
   }
 
-  submit(batch: Batch): void {
-    const slot = this.pick(batch.isolated);
+  submit(batch: Batch, ahead: boolean): void {
+    const slot = this.pick(batch.isolated, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
     slot.inFlight.set(batch.id, { batch, done: 0 });
     slot.tasksGiven += batch.count;
@@ -84,13 +84,14 @@ export class Pool implements Executor {
   }
 
   /** The ready worker with the fewest batches that may take one; isolated batches run alone. */
-  private pick(isolated: boolean): WorkerSlot | undefined {
+  private pick(isolated: boolean, ahead: boolean): WorkerSlot | undefined {
+    const limit = this.options.concurrency + (ahead ? 1 : 0);
     let best: WorkerSlot | undefined;
     for (const slot of this.slots) {
       if (slot.state !== 'ready' || this.quota(slot) <= 0) continue;
       const fits = isolated
         ? slot.inFlight.size === 0
-        : !slot.holdsIsolated && slot.inFlight.size <= this.options.concurrency;
+        : !slot.holdsIsolated && slot.inFlight.size < limit;
       if (fits && (!best || slot.inFlight.size < best.inFlight.size)) best = slot;
     }
     return best;

@@ -36,6 +36,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
   let mod: UserModule | undefined;
   const queue: BatchMessage[] = [];
   let activeLanes = 0;
+  let loading: Promise<unknown> | undefined;
   let ending = false;
   // aborted only when the worker is told to stop; per-task deadlines chain onto it
   const lifetime = new AbortController();
@@ -115,6 +116,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
 
   const finish = async (): Promise<void> => {
     ending = false;
+    // a worker told to end while still loading finishes its setup first, then tears down
+    await loading?.catch(() => {});
     lifetime.abort();
     try {
       await mod?.teardown?.();
@@ -129,8 +132,9 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     switch (message.type) {
       case 'init':
         config = message.config;
-        void load(message.config).then((loaded) => {
-          mod = loaded;
+        loading = load(message.config);
+        loading.then((loaded) => {
+          mod = loaded as UserModule;
           post({ brand: BRAND, type: 'ready' });
           pump();
         }, (error: unknown) => post({ brand: BRAND, type: 'setup-failed', error: toErrorData(error) }));

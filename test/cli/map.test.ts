@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { lines, prun, runtimes } from '../helpers/prun.js';
+
+const squares = Array.from({ length: 10 }, (_, i) => String((i + 1) ** 2));
+
+for (const runtime of runtimes) {
+  describe(`prun map ${runtime}`, () => {
+    test('squares a file of numbers in input order', async () => {
+      const result = await prun(['map', 'fixtures/square.ts', 'fixtures/numbers.txt', runtime, '2']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), squares);
+    });
+
+    test('reads stdin when given no INPUT, and with -', async () => {
+      const input = '3\n4\n';
+      for (const args of [[], ['-']]) {
+        const result = await prun(['map', 'fixtures/square.ts', ...args, runtime], { input, stdin: 'pipe' });
+        assert.deepEqual(lines(result.stdout), ['9', '16']);
+      }
+    });
+
+    test('reads several files in turn, then ::: inputs', async () => {
+      const result = await prun(['map', 'fixtures/square.ts', 'fixtures/numbers.txt', 'fixtures/numbers.txt', runtime, ':::', '11', '12']);
+      assert.deepEqual(lines(result.stdout), [...squares, ...squares, '121', '144']);
+      const groups = await prun(['map', 'fixtures/square.ts', runtime, ':::', '11', '12']);
+      assert.deepEqual(lines(groups.stdout), ['121', '144']);
+    });
+
+    test('prints 1000 results in order from stdin', async () => {
+      const input = Array.from({ length: 1000 }, (_, i) => `${i + 1}\n`).join('');
+      const result = await prun(['map', 'fixtures/square.ts', runtime, '2'], { input, stdin: 'pipe' });
+      assert.deepEqual(lines(result.stdout), Array.from({ length: 1000 }, (_, i) => String((i + 1) ** 2)));
+    });
+
+    test('--unordered prints each result as it completes', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'prun-test-'));
+      try {
+        // the first input can only finish after the second has: completion order is the reverse of input order
+        const flag = join(dir, 'flag');
+        const args = ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', ':::', `wait ${flag}`, `touch ${flag}`];
+        const unordered = await prun([...args.slice(0, 6), '--unordered', ...args.slice(6)]);
+        assert.deepEqual(lines(unordered.stdout), [`touch ${flag}`, `wait ${flag}`]);
+        await rm(flag);
+        const ordered = await prun(args);
+        assert.deepEqual(lines(ordered.stdout), [`wait ${flag}`, `touch ${flag}`]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('strips \\r\\n endings and keeps empty lines as inputs', async () => {
+      const result = await prun(['map', 'fixtures/context.ts', 'fixtures/crlf.txt', runtime]);
+      const inputs = lines(result.stdout).map((line) => JSON.parse(line).input);
+      assert.deepEqual(inputs, ['a', '', 'b', '', 'c']);
+    });
+
+    test('passes the index, the attempt and an AbortSignal in ctx', async () => {
+      const result = await prun(['map', 'fixtures/context.ts', runtime, ':::', 'x', 'y']);
+      assert.deepEqual(lines(result.stdout).map((line) => JSON.parse(line)), [
+        { input: 'x', index: 0, attempt: 1, signal: true },
+        { input: 'y', index: 1, attempt: 1, signal: true },
+      ]);
+    });
+
+    test('prints strings as they are and other values as JSON; undefined prints nothing', async () => {
+      const result = await prun(['map', 'fixtures/results.ts', runtime, ':::', 'string', 'number', 'object', 'undefined', 'null', 'multiline']);
+      assert.equal(result.exitCode, 0);
+      assert.deepEqual(lines(result.stdout), ['plain text', '42', '{"a":[1,2]}', 'null', 'line one', 'line two']);
+    });
+
+    test('a result that cannot be written fails that input only', async () => {
+      const result = await prun(['map', 'fixtures/results.ts', runtime, ':::', 'bigint', 'number', 'function']);
+      assert.equal(result.exitCode, 1);
+      assert.deepEqual(lines(result.stdout), ['42']);
+      assert.match(String(result.stderr), /input 0 "bigint" failed: .*BigInt/);
+      assert.match(String(result.stderr), /input 2 "function" failed: .*function/);
+    });
+
+    test('--json prints one object per input, failures included', async () => {
+      const result = await prun(['map', 'fixtures/fail-on-odd.ts', runtime, '--json', ':::', '1', '2']);
+      assert.deepEqual(lines(result.stdout).map((line) => JSON.parse(line)), [
+        { index: 0, input: '1', error: 'odd input 1' },
+        { index: 1, input: '2', result: 'ok 2' },
+      ]);
+    });
+
+    test("the function's console output goes to stderr, never stdout", async () => {
+      const result = await prun(['map', 'fixtures/console-log.ts', runtime, ':::', 'a', 'b']);
+      assert.deepEqual(lines(result.stdout), ['result a', 'result b']);
+      for (const what of ['log', 'error', 'write']) {
+        assert.match(String(result.stderr), new RegExp(`${what} from a`));
+      }
+    });
+
+    test('setup() and teardown() run once in each worker', async () => {
+      const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '2', '--chunksize', '1', ':::', ...'abcdef']);
+      assert.deepEqual(lines(result.stdout), [...'abcdef']);
+      const setups = String(result.stderr).match(/^setup \S+$/gm) ?? [];
+      const teardowns = String(result.stderr).match(/^teardown \S+ after \d+$/gm) ?? [];
+      assert.equal(setups.length, 2);
+      assert.equal(teardowns.length, 2);
+      const tasks = teardowns.map((line) => Number(line.split(' after ')[1]));
+      assert.equal(tasks[0]! + tasks[1]!, 6);
+    });
+
+    test("resolves the script's own imports: sibling .ts files, its node_modules, node: modules", async () => {
+      const result = await prun(['map', 'fixtures/ts-imports/main.ts', runtime, ':::', '2']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), ['2! 4 6 main.ts']);
+    });
+
+    test('--concurrency runs several async tasks at once in one worker', async () => {
+      // each task waits until three are running at once: with less concurrency it would never end
+      const result = await prun(['map', 'fixtures/barrier.ts', runtime, '1', '--concurrency', '3', '--chunksize', '1', ':::', ...'abcdef']);
+      assert.deepEqual(lines(result.stdout), [...'abcdef']);
+    });
+
+    test('--chunksize sends that many inputs to a worker at once', async () => {
+      const inputs = Array.from({ length: 20 }, (_, i) => String(i));
+      const result = await prun(['map', 'fixtures/echo-worker.ts', runtime, '2', '--chunksize', '5', ':::', ...inputs]);
+      const workers = lines(result.stdout).map((line) => line.split(' ')[1]);
+      for (let start = 0; start < 20; start += 5) {
+        assert.equal(new Set(workers.slice(start, start + 5)).size, 1, `inputs ${start}..${start + 4} in one batch`);
+      }
+    });
+
+    test('--max-tasks-per-child replaces a worker after n inputs', async () => {
+      const inputs = Array.from({ length: 9 }, (_, i) => String(i));
+      const result = await prun(['map', 'fixtures/echo-worker.ts', runtime, '1', '--max-tasks-per-child', '3', ':::', ...inputs]);
+      const workers = lines(result.stdout).map((line) => line.split(' ')[1]);
+      assert.equal(workers.length, 9);
+      const counts = [...new Set(workers)].map((worker) => workers.filter((w) => w === worker).length);
+      assert.deepEqual(counts, [3, 3, 3]);
+    });
+
+    test('a function that throws fails that input only: one line, no stack, exit 1', async () => {
+      const result = await prun(['map', 'fixtures/fail-on-odd.ts', 'fixtures/numbers.txt', runtime]);
+      assert.equal(result.exitCode, 1);
+      assert.deepEqual(lines(result.stdout), ['ok 2', 'ok 4', 'ok 6', 'ok 8', 'ok 10']);
+      const stderr = lines(result.stderr);
+      assert.ok(stderr.includes('prun: input 2 "3" (fixtures/numbers.txt:3) failed: odd input 3'), String(result.stderr));
+      assert.equal(stderr.at(-1), 'prun: 5 of 10 inputs failed');
+      assert.doesNotMatch(String(result.stderr), /\n\s+at /);
+    });
+
+    test('--verbose adds the stack of a failed input', async () => {
+      const result = await prun(['map', 'fixtures/fail-on-odd.ts', runtime, '--verbose', ':::', '1']);
+      assert.match(String(result.stderr), /odd input 1\n\s+Error: odd input 1\n\s+at .*fail-on-odd\.ts:\d+/);
+    });
+  });
+}
+
+describe('prun map set-up errors exit 2 with one line', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown option', ['map', 'fixtures/square.ts', '--bogus'], /unknown option '--bogus'/],
+    ['a bad count', ['map', 'fixtures/square.ts', '--threads', '0'], /--threads must be a whole number of 1 or more, got "0"/],
+    ['a missing INPUT', ['map', 'fixtures/square.ts', 'fixtures/missing.txt'], /cannot read INPUT fixtures\/missing\.txt: no such file/],
+    ['a directory as INPUT', ['map', 'fixtures/square.ts', 'fixtures'], /cannot read INPUT fixtures: is a directory/],
+    ['a missing script', ['map', 'fixtures/missing.ts', 'fixtures/numbers.txt'], /fixtures\/missing\.ts: no such script/],
+    ['a script with a syntax error', ['map', 'fixtures/syntax-error.ts', ':::', '1'], /fixtures\/syntax-error\.ts:2:13: syntax error/],
+    ['a script with no default export', ['map', 'fixtures/no-default.ts', ':::', '1'], /no-default\.ts: has no default export/],
+    ['a setup() that throws', ['map', 'fixtures/setup-throws.ts', ':::', '1'], /setup\(\) failed: no database here/],
+  ];
+  for (const [what, args, message] of cases) {
+    test(what, async () => {
+      const result = await prun(args);
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), message);
+      assert.match(String(result.stderr), /^prun: /);
+    });
+  }
+});
+
+describe('prun map progress', () => {
+  test('shows nothing but failure lines when stderr is not a terminal', async () => {
+    const result = await prun(['map', 'fixtures/square.ts', 'fixtures/numbers.txt']);
+    assert.equal(result.stderr, '');
+  });
+
+  test('--progress draws a bar on stderr, and stdout stays clean', async () => {
+    const result = await prun(['map', 'fixtures/square.ts', 'fixtures/numbers.txt', '--progress']);
+    assert.deepEqual(lines(result.stdout), squares);
+    assert.match(String(result.stderr), /10\/10/);
+  });
+
+  test('--help lists the options in groups', async () => {
+    const result = await prun(['map', '--help']);
+    assert.equal(result.exitCode, 0);
+    for (const text of ['Workers:', 'Output:', '--procs', '--threads', '--chunksize', '--max-tasks-per-child', '--unordered', '--json']) {
+      assert.ok(String(result.stdout).includes(text), text);
+    }
+  });
+});
