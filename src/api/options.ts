@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { type HaltPolicy, parseHalt } from '../engine/halt.js';
 import { usageError } from '../errors.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
 
@@ -18,6 +19,12 @@ export interface RunOptions {
   maxTasksPerChild?: number;
   /** How many more times a failed input is tried. Default 0. */
   retries?: number;
+  /** Milliseconds a task may run, from its start; then its signal aborts and it fails. */
+  timeout?: number;
+  /** Heap limit of each worker, in MiB. */
+  memoryLimit?: number;
+  /** When to stop early, as GNU parallel's --halt: 'soon,fail=1', 'now,fail=10%'. */
+  halt?: string;
 }
 
 export interface NormalizedOptions {
@@ -28,6 +35,9 @@ export interface NormalizedOptions {
   chunksize: number | undefined;
   maxTasksPerChild: number | undefined;
   retries: number;
+  timeoutMs: number | undefined;
+  memoryLimitMb: number | undefined;
+  halt: HaltPolicy | undefined;
 }
 
 /** The facade validates once, naming the option and the value; the engine trusts. */
@@ -50,6 +60,9 @@ export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
         ? undefined
         : wholeNumber('maxTasksPerChild', options.maxTasksPerChild, 1),
     retries: wholeNumber('retries', options.retries ?? 0, 0),
+    timeoutMs: options.timeout === undefined ? undefined : wholeNumber('timeout', options.timeout, 1),
+    memoryLimitMb: options.memoryLimit === undefined ? undefined : wholeNumber('memoryLimit', options.memoryLimit, 16),
+    halt: options.halt === undefined ? undefined : parseHalt(options.halt),
   };
 }
 

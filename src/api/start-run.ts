@@ -1,4 +1,4 @@
-import type { Delivery } from '../engine/delivery.js';
+import type { Delivery, JobRecord } from '../engine/delivery.js';
 import { runPipeline } from '../engine/pipeline.js';
 import type { InputSource } from '../io/input-source.js';
 import { Pool } from '../pool/pool.js';
@@ -11,6 +11,10 @@ export interface StartRunOptions extends RunOptions {
   script: string;
   source: InputSource;
   format: ResultFormat;
+  /** Inputs to leave out (--resume). */
+  skip?: (index: number) => boolean;
+  /** Told of every settled input (--joblog). */
+  journal?: (records: JobRecord[]) => void;
 }
 
 /** A run under way: its deliveries in output order, and counts to show progress from. */
@@ -19,6 +23,8 @@ export interface RunningMap {
   tracker: ProgressTracker;
   /** Settles when the script is compiled and a worker is ready, or the run ended before. */
   ready: Promise<void>;
+  /** soon: start no more inputs, let running ones finish; now: end them too. */
+  stop(mode: 'soon' | 'now'): void;
 }
 
 /**
@@ -34,7 +40,9 @@ export function startRun(options: StartRunOptions): RunningMap {
     workers: normalized.workers,
     concurrency: normalized.concurrency,
     maxTasksPerWorker: normalized.maxTasksPerChild,
-    memoryLimitMb: undefined,
+    memoryLimitMb: normalized.memoryLimitMb,
+    timeoutMs: normalized.timeoutMs,
+    timings: options.journal !== undefined,
     modulePath: compiled.then((script) => script.modulePath),
     format: options.format,
   });
@@ -45,10 +53,14 @@ export function startRun(options: StartRunOptions): RunningMap {
     ordered: normalized.ordered,
     chunksize: normalized.chunksize,
     retries: normalized.retries,
+    halt: normalized.halt,
+    skip: options.skip,
+    journal: options.journal,
     tracker,
   });
-  const deliveries = withCompiled(pipeline, compiled, () => void pool.kill());
-  return { deliveries, tracker, ready: Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]) };
+  const deliveries = withCompiled(pipeline.deliveries, compiled, () => void pool.kill());
+  const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);
+  return { deliveries, tracker, ready, stop: pipeline.stop };
 }
 
 /**

@@ -1,5 +1,8 @@
 import { type Command, Option } from 'commander';
-import { wholeNumber } from '../api/options.js';
+import { parseDuration } from '../api/duration.js';
+import { wholeNumber, type RunOptions } from '../api/options.js';
+import { parseHalt } from '../engine/halt.js';
+import { usageError } from '../errors.js';
 
 /** Flags that every command shares, parsed the same way. */
 export interface CommonFlags {
@@ -8,9 +11,15 @@ export interface CommonFlags {
   json?: true;
   progress?: boolean;
   verbose?: true;
+  timeout?: number;
+  retries: number;
+  halt?: string;
+  joblog?: string;
+  resume?: true;
+  resumeFailed?: true;
 }
 
-/** Adds -j and the Output group: one definition, so map and exec can never drift apart. */
+/** Adds -j and the Output and Failures groups: one definition, so map and exec can never drift apart. */
 export function addCommonOptions(command: Command, options: { json: boolean }): Command {
   command
     .optionsGroup('Workers:')
@@ -21,9 +30,30 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
   return command
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'never show a progress bar')
-    .option('--verbose', 'print the stack of failed inputs');
+    .option('--verbose', 'print the stack of failed inputs')
+    .optionsGroup('Failures:')
+    .addOption(new Option('--timeout <duration>', 'fail a task that runs longer than this (500ms, 30s, 2m), counted from its start').argParser((value) => parseDuration('--timeout', value)))
+    .addOption(new Option('--retries <n>', 'try a failed input up to n more times').default(0).argParser((value) => wholeNumber('--retries', value, 0)))
+    .addOption(new Option('--halt <when,on=n>', 'stop early, as GNU parallel: soon,fail=1 (start no more) or now,fail=10% (end running ones too)').argParser(validated(parseHalt)))
+    .option('--joblog <file>', 'append a tab-separated row per finished input: index, input, status, attempts, duration, error')
+    .option('--resume', 'skip the inputs the --joblog shows as finished')
+    .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again');
+}
+
+/** The library options that the shared flags stand for. */
+export function commonRunOptions(flags: CommonFlags): RunOptions {
+  if ((flags.resume || flags.resumeFailed) && !flags.joblog) throw usageError('--resume and --resume-failed need --joblog FILE');
+  return { ordered: !flags.unordered, retries: flags.retries, timeout: flags.timeout, halt: flags.halt };
 }
 
 export function positive(flag: string): (value: string) => number {
   return (value) => wholeNumber(flag, value, 1);
+}
+
+/** Checks a value at parse time, so a bad one is a usage error, and keeps it as written. */
+function validated(parse: (value: string) => unknown): (value: string) => string {
+  return (value) => {
+    parse(value);
+    return value;
+  };
 }

@@ -3,7 +3,9 @@ import { wholeNumber, type RunOptions } from '../api/options.js';
 import { startRun } from '../api/start-run.js';
 import { usageError } from '../errors.js';
 import { openInputs } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, positive } from './common-options.js';
+import { parseSizeMb } from '../api/duration.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, positive } from './common-options.js';
+import { openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
 interface MapFlags extends CommonFlags {
@@ -12,6 +14,7 @@ interface MapFlags extends CommonFlags {
   concurrency: number;
   chunksize: number | 'auto';
   maxTasksPerChild?: number;
+  memoryLimit?: number;
 }
 
 /** `prun map SCRIPT [INPUT...]`: commander flags in, library options out, results to stdout. */
@@ -25,7 +28,8 @@ export function mapCommand(groups: string[][] | undefined, done: (code: number) 
     .addOption(new Option('--threads [n]', 'worker threads instead of processes').argParser(count('--threads')))
     .addOption(new Option('--concurrency <k>', 'async tasks each worker runs at once, for I/O-bound functions').default(1).argParser(positive('--concurrency')))
     .addOption(new Option('--chunksize <n>', "inputs sent to a worker at once, or 'auto' to size batches from task durations").default('auto').argParser(chunksize))
-    .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')));
+    .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')))
+    .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)));
   addCommonOptions(command, { json: true });
   return command.action(async (script: string, inputs: string[], flags: MapFlags) => {
     done(await runMapCommand(script, inputs, groups, flags));
@@ -36,21 +40,27 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
   if (flags.procs !== undefined && flags.threads !== undefined) throw usageError('choose one of --procs and --threads');
   if (groups !== undefined && groups.length > 1) throw usageError('map takes one ::: group of inputs');
   const options: RunOptions = {
+    ...commonRunOptions(flags),
     runtime: flags.threads !== undefined ? 'thread' : 'process',
     workers: numberOf(flags.threads) ?? numberOf(flags.procs) ?? flags.jobs,
     concurrency: flags.concurrency,
-    ordered: !flags.unordered,
     chunksize: flags.chunksize,
     maxTasksPerChild: flags.maxTasksPerChild,
+    memoryLimit: flags.memoryLimit,
   };
   const source = await openInputs(paths, groups?.[0]);
-  const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text' });
-  return presentRun(run, {
-    json: flags.json === true,
-    progress: flags.progress,
-    verbose: flags.verbose === true,
-    startingText: `compiling ${script} and starting workers`,
-  });
+  const journal = openJournal(flags);
+  try {
+    const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
+    return await presentRun(run, {
+      json: flags.json === true,
+      progress: flags.progress,
+      verbose: flags.verbose === true,
+      startingText: `compiling ${script} and starting workers`,
+    });
+  } finally {
+    journal.close();
+  }
 }
 
 function numberOf(value: number | true | undefined): number | undefined {

@@ -4,6 +4,7 @@ import type { ProgressTracker } from '../progress/tracker.js';
 import { EXIT } from './exit-codes.js';
 import { startProgressBar, type ProgressView } from './progress-bar.js';
 import { describeFailure, describeSummary } from './report.js';
+import { handleInterrupts } from './signals.js';
 import { startSpinner } from './spinner.js';
 
 /** A run as the CLI shows it, whatever runs the work (a script's function, shell commands). */
@@ -11,6 +12,7 @@ export interface PresentableRun {
   deliveries: AsyncIterable<Delivery>;
   tracker: ProgressTracker;
   ready: Promise<void>;
+  stop(mode: 'soon' | 'now'): void;
 }
 
 export interface PresentOptions {
@@ -41,6 +43,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     view?.clear();
     stderr.write(`${line}\n`);
   };
+  const interrupts = handleInterrupts(run, toStderr);
   try {
     await writeResults(run.deliveries, process.stdout, {
       json: options.json,
@@ -53,8 +56,10 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   } finally {
     ended = true;
     view?.stop();
+    interrupts.dispose();
   }
-  const summary = describeSummary(run.tracker.snapshot());
+  const interrupted = interrupts.exitCode();
+  const summary = describeSummary(run.tracker.snapshot(), interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined);
   if (summary) toStderr(summary);
-  return run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
+  return interrupted ?? (run.tracker.failed > 0 ? EXIT.failed : EXIT.ok);
 }

@@ -11,17 +11,20 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
   const where = failure.origin ? ` (${failure.origin.file}:${failure.origin.line})` : '';
   const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
   const error = failure.error;
-  const message = error.name && error.name !== 'Error' && error.name !== 'WorkerError'
+  const message = error.name && !['Error', 'WorkerError', 'TimeoutError'].includes(error.name)
     ? `${error.name}: ${error.message}`
     : error.message;
   const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${firstLine(message)}`;
   return verbose && error.stack ? `${line}\n${indent(error.stack)}` : line;
 }
 
-export function describeSummary(snapshot: ProgressSnapshot): string | undefined {
-  if (snapshot.failed === 0) return undefined;
-  const total = snapshot.succeeded + snapshot.failed;
-  return `prun: ${snapshot.failed} of ${total} inputs failed`;
+/** The closing line, when anything failed or did not run. */
+export function describeSummary(snapshot: ProgressSnapshot, stoppedBy: 'halted' | 'interrupted' | undefined): string | undefined {
+  if (snapshot.failed === 0 && snapshot.notRun === 0 && !stoppedBy) return undefined;
+  const total = snapshot.succeeded + snapshot.failed + snapshot.notRun;
+  const parts = [`${snapshot.failed} of ${total} inputs failed`];
+  if (snapshot.notRun > 0 || stoppedBy) parts.push(`${snapshot.notRun} never ran${stoppedBy ? ` (${stoppedBy})` : ''}`);
+  return `prun: ${parts.join(', ')}`;
 }
 
 function quoteInput(input: string): string {

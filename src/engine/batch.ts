@@ -21,25 +21,6 @@ export interface Batch {
   origin: Origin | undefined;
 }
 
-/** The part [from, to) of a payload, as a payload of its own. */
-export function slicePayload(payload: Payload, from: number, to: number): Payload {
-  if (Array.isArray(payload)) return payload.slice(from, to);
-  const start = lineStart(payload, from);
-  const end = lineStart(payload, to);
-  return payload.slice(start, end);
-}
-
-/** Byte offset where line `n` (from 0) starts; the length when n is past the last line. */
-function lineStart(bytes: Uint8Array, n: number): number {
-  let position = 0;
-  for (let line = 0; line < n; line++) {
-    const newline = bytes.indexOf(10, position);
-    if (newline === -1) return bytes.length;
-    position = newline + 1;
-  }
-  return position;
-}
-
 export function originAt(origin: Origin | undefined, offset: number): Origin | undefined {
   return origin && { file: origin.file, line: origin.line + offset };
 }

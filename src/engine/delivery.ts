@@ -5,7 +5,9 @@ import type { Origin } from './batch.js';
 export type Delivery =
   | { type: 'text'; first: number; count: number; text: string }
   | { type: 'values'; first: number; count: number; values: unknown[]; inputs: string[] | undefined }
-  | { type: 'failure'; first: number; count: 1; failure: FinalFailure };
+  | { type: 'failure'; first: number; count: 1; failure: FinalFailure }
+  /** Inputs that did not run: the run was halted or interrupted, or a joblog shows them done. */
+  | { type: 'skipped'; first: number; count: number };
 
 /** An input that failed for good. */
 export interface FinalFailure {
@@ -14,4 +16,15 @@ export interface FinalFailure {
   origin: Origin | undefined;
   attempts: number;
   error: ErrorData;
+}
+
+/** One settled input, for a job log. */
+export interface JobRecord {
+  index: number;
+  input: string;
+  ok: boolean;
+  attempts: number;
+  /** Of its last try. */
+  durationMs: number | undefined;
+  error: string | undefined;
 }

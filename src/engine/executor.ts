@@ -1,15 +1,21 @@
 import type { Run } from '../runtime/protocol.js';
 import type { Batch } from './batch.js';
 
+/** Who is to blame for the inputs a dead worker held. */
+export type Blame =
+  | { culprit: string } // the input at `from` took the worker down; the cause, in one line
+  | 'unknown' // several inputs may have been running: any of them
+  | 'none'; // the worker was ended for the sake of an input already reported: these never ran
+
 /** What an executor tells the pipeline as batches run. */
 export interface ExecutorListener {
-  /** Results for the inputs [from, from + run.count) of a batch; `last` when the batch is done. */
-  run(batch: Batch, from: number, run: Run, last: boolean, elapsedMs: number): void;
   /**
-   * The worker running the batch is gone; its inputs from `from` on did not finish. When
-   * `cause` is given, the input at `from` is the one that took the worker down.
+   * Results for the inputs [from, from + run.count) of a batch. `last` when the batch is over;
+   * inputs past a last run did not run (the executor was stopped).
    */
-  lost(batch: Batch, from: number, cause: string | undefined): void;
+  run(batch: Batch, from: number, run: Run, last: boolean, elapsedMs: number): void;
+  /** The worker running the batch is gone; its inputs from `from` on did not finish. */
+  lost(batch: Batch, from: number, blame: Blame): void;
   /** There may be room for another batch now. */
   free(): void;
   /** Running cannot go on (setup() failed, workers cannot start). */
@@ -33,6 +39,8 @@ export interface Executor {
    */
   room(isolated: boolean, ahead: boolean): number;
   submit(batch: Batch, ahead: boolean): void;
+  /** Starts no more inputs: running ones finish, the rest of each batch is reported not run. */
+  stop(): void;
   /** After the last batch: lets workers run their teardown and end. */
   close(): Promise<void>;
   /** Ends every worker at once. */

@@ -1,11 +1,13 @@
 import type { InputSource } from '../io/input-source.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { ErrorData } from '../runtime/error-data.js';
+import { slicePayload, splitPayload } from '../runtime/payload.js';
 import type { Run } from '../runtime/protocol.js';
 import { AutoBatchSize } from './auto-batch.js';
-import { type Batch, originAt, slicePayload } from './batch.js';
-import type { Delivery, FinalFailure } from './delivery.js';
-import type { Executor, ExecutorListener } from './executor.js';
+import { type Batch, originAt } from './batch.js';
+import type { Delivery, FinalFailure, JobRecord } from './delivery.js';
+import type { Blame, Executor, ExecutorListener } from './executor.js';
+import { type HaltPolicy, shouldHalt } from './halt.js';
 import { Outbox } from './outbox.js';
 import { Reorder } from './reorder.js';
 import { Wakeup } from './wakeup.js';
@@ -20,7 +22,21 @@ export interface PipelineOptions {
   chunksize: number | undefined;
   /** How many more times a failed input is tried. */
   retries: number;
+  halt: HaltPolicy | undefined;
+  /** Inputs to leave out, as a journal of an earlier run says (--resume). */
+  skip: ((index: number) => boolean) | undefined;
+  /** Told of every settled input, as it settles (--joblog). */
+  journal: ((records: JobRecord[]) => void) | undefined;
   tracker: ProgressTracker;
+}
+
+export interface RunningPipeline {
+  deliveries: AsyncIterable<Delivery>;
+  /**
+   * soon: start no more inputs and let running ones finish; now: end running ones too.
+   * Either way the deliveries end normally, with what did not run as `skipped`.
+   */
+  stop(mode: 'soon' | 'now'): void;
 }
 
 /** A batch never carries much more than this many bytes of input. */
@@ -33,23 +49,26 @@ const WINDOW_BATCHES = 4;
  * while the window of inputs taken but not yet handed to the consumer has room, so memory
  * stays flat on endless input and a slow consumer slows the reading.
  */
-export function runPipeline(options: PipelineOptions): AsyncIterable<Delivery> {
+export function runPipeline(options: PipelineOptions): RunningPipeline {
   const { source, executor, tracker } = options;
   const sizes = new AutoBatchSize(options.workers, options.chunksize);
   const wakeup = new Wakeup();
   const requeued: Batch[] = [];
+  const unfinished = new Set<Batch>(); // with the executor
+  const reported = new Map<Batch, number>(); // inputs of an unfinished batch settled so far
+  const reportedOf = (batch: Batch): number => reported.get(batch) ?? 0;
   let nextId = 0;
   let admitted = 0; // inputs taken from the source
   let released = 0; // inputs the consumer has taken the results of
-  let unfinished = 0; // batches with the executor
-  let stopped = false;
+  let stopping: 'soon' | 'now' | undefined;
+  let abandoned = false; // the consumer went away
 
   const outbox = new Outbox<Delivery>(
     (delivery) => {
       released += delivery.count;
       wakeup.notify();
     },
-    () => stop(),
+    () => abandon(),
   );
   const emit = (delivery: Delivery): void => outbox.push(delivery);
   const reorder = options.ordered ? new Reorder(emit) : undefined;
@@ -58,31 +77,32 @@ export function runPipeline(options: PipelineOptions): AsyncIterable<Delivery> {
     if (reorder) reorder.add(start, end, deliveries);
     else for (const delivery of deliveries) emit(delivery);
   };
+  const skip = (first: number, count: number, resumed = false): void => {
+    if (count === 0) return;
+    if (resumed) tracker.resumed += count;
+    else tracker.notRun += count;
+    settle(first, first + count, [{ type: 'skipped', first, count }]);
+  };
 
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
+  const abandon = (): void => {
+    abandoned = true;
+    stop('now');
+  };
+
+  const stop = (mode: 'soon' | 'now'): void => {
+    if (stopping === 'now' || stopping === mode) return;
+    stopping = mode;
     source.close();
-    void executor.kill();
+    if (mode === 'soon') executor.stop();
+    else void executor.kill();
     wakeup.notify();
   };
 
-  /** Fails the input for good, or queues it again if it has tries left. */
-  const failOrRetry = (batch: Batch, offset: number, input: string, error: ErrorData, isolated: boolean): Delivery | undefined => {
-    if (batch.attempt <= options.retries) {
-      tracker.retried++;
-      requeued.push(part(batch, offset, offset + 1, { attempt: batch.attempt + 1, isolated }));
-      return undefined;
+  const checkHalt = (): void => {
+    if (options.halt && !stopping && shouldHalt(options.halt, tracker)) {
+      tracker.halted = true;
+      stop(options.halt.when);
     }
-    tracker.failed++;
-    const failure: FinalFailure = {
-      index: batch.first + offset,
-      input,
-      origin: originAt(batch.origin, offset),
-      attempts: batch.attempt,
-      error,
-    };
-    return { type: 'failure', first: failure.index, count: 1, failure };
   };
 
   const part = (batch: Batch, from: number, to: number, changes: Partial<Batch> = {}): Batch => ({
@@ -96,88 +116,152 @@ export function runPipeline(options: PipelineOptions): AsyncIterable<Delivery> {
     ...changes,
   });
 
-  const onRun = (batch: Batch, from: number, run: Run): void => {
-    const first = batch.first + from;
-    const content = (start: number, end: number, cut: [number, number]): Delivery => {
-      if (run.values === undefined) {
-        return { type: 'text', first: start, count: end - start, text: run.text.slice(cut[0], cut[1]) };
-      }
-      const inputs = Array.isArray(batch.payload)
-        ? batch.payload.slice(start - batch.first, end - batch.first)
-        : undefined;
-      return { type: 'values', first: start, count: end - start, values: run.values.slice(cut[0], cut[1]), inputs };
-    };
-    tracker.succeeded += run.count - run.failures.length;
-    if (run.failures.length === 0) {
-      settle(first, first + run.count, [content(first, first + run.count, [0, Infinity])]);
-      return;
+  /** Fails the input for good, or queues it again if it has tries left. */
+  const failOrRetry = (batch: Batch, offset: number, input: string, error: ErrorData, isolated: boolean): FinalFailure | undefined => {
+    if (batch.attempt <= options.retries && !stopping) {
+      tracker.retried++;
+      requeued.push(part(batch, offset, offset + 1, { attempt: batch.attempt + 1, isolated }));
+      return undefined;
     }
-    // split the run around its failures; an input to be retried leaves a gap to fill later
-    let rangeStart = first;
-    let pieceStart = first;
-    let cutStart = 0;
-    let deliveries: Delivery[] = [];
-    for (const failure of run.failures) {
-      const index = batch.first + failure.offset;
-      if (index > pieceStart) deliveries.push(content(pieceStart, index, [cutStart, failure.at]));
-      cutStart = failure.at;
-      const final = failOrRetry(batch, failure.offset, failure.input, failure.error, false);
-      if (final) {
-        deliveries.push(final);
-      } else {
-        settle(rangeStart, index, deliveries);
-        deliveries = [];
-        rangeStart = index + 1;
-      }
-      pieceStart = index + 1;
-    }
-    const end = first + run.count;
-    if (end > pieceStart) deliveries.push(content(pieceStart, end, [cutStart, Infinity]));
-    settle(rangeStart, end, deliveries);
+    tracker.failed++;
+    return { index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts: batch.attempt, error };
   };
 
-  const onLost = (batch: Batch, from: number, cause: string | undefined): void => {
-    if (cause === undefined) {
+  const onRun = (batch: Batch, from: number, run: Run): void => {
+    const first = batch.first + from;
+    const end = first + run.count;
+    const content = (start: number, stop: number, cut: [number, number]): Delivery => {
+      if (run.values === undefined) {
+        return { type: 'text', first: start, count: stop - start, text: run.text.slice(cut[0], cut[1]) };
+      }
+      const inputs = Array.isArray(batch.payload) ? batch.payload.slice(start - batch.first, stop - batch.first) : undefined;
+      return { type: 'values', first: start, count: stop - start, values: run.values.slice(cut[0], cut[1]), inputs };
+    };
+    tracker.succeeded += run.count - run.failures.length;
+    const finals: FinalFailure[] = [];
+    if (run.failures.length === 0) {
+      settle(first, end, [content(first, end, [0, Infinity])]);
+    } else {
+      // split the run around its failures; an input to be retried leaves a gap to fill later
+      let rangeStart = first;
+      let pieceStart = first;
+      let cutStart = 0;
+      let deliveries: Delivery[] = [];
+      for (const failure of run.failures) {
+        const index = batch.first + failure.offset;
+        if (index > pieceStart) deliveries.push(content(pieceStart, index, [cutStart, failure.at]));
+        cutStart = failure.at;
+        const final = failOrRetry(batch, failure.offset, failure.input, failure.error, false);
+        if (final) {
+          finals.push(final);
+          deliveries.push({ type: 'failure', first: index, count: 1, failure: final });
+        } else {
+          settle(rangeStart, index, deliveries);
+          deliveries = [];
+          rangeStart = index + 1;
+        }
+        pieceStart = index + 1;
+      }
+      if (end > pieceStart) deliveries.push(content(pieceStart, end, [cutStart, Infinity]));
+      settle(rangeStart, end, deliveries);
+    }
+    if (options.journal) options.journal(journalRecords(batch, from, run, finals));
+    checkHalt();
+  };
+
+  const onLost = (batch: Batch, from: number, blame: Blame): void => {
+    if (stopping) {
+      skip(batch.first + from, batch.count - from);
+      return;
+    }
+    if (blame === 'none') {
+      requeued.push(part(batch, from, batch.count));
+      return;
+    }
+    if (blame === 'unknown') {
       // several inputs may have been running: run them again alone, to find the one to blame
       requeued.push(part(batch, from, batch.count, { isolated: true }));
       return;
     }
-    const input = inputAt(batch, from);
-    const final = failOrRetry(batch, from, input, { name: 'WorkerError', message: cause }, true);
-    if (final) settle(final.first, final.first + 1, [final]);
+    const input = splitPayload(slicePayload(batch.payload, from, from + 1))[0] ?? '';
+    const final = failOrRetry(batch, from, input, { name: 'WorkerError', message: blame.culprit }, true);
+    if (final) {
+      settle(final.index, final.index + 1, [{ type: 'failure', first: final.index, count: 1, failure: final }]);
+      options.journal?.([{ index: final.index, input, ok: false, attempts: final.attempts, durationMs: undefined, error: blame.culprit }]);
+      checkHalt();
+    }
     if (from + 1 < batch.count) requeued.push(part(batch, from + 1, batch.count, { isolated: false }));
   };
 
   const listener: ExecutorListener = {
     run(batch, from, run, last, elapsedMs) {
+      if (!unfinished.has(batch)) return; // given up for lost by stop('now')
       onRun(batch, from, run);
+      reported.set(batch, from + run.count);
       if (last) {
-        unfinished--;
-        if (!batch.isolated) sizes.observe(batch.count, elapsedMs);
+        unfinished.delete(batch);
+        reported.delete(batch);
+        // a batch cut short by stop(): the rest of it never ran
+        skip(batch.first + from + run.count, batch.count - from - run.count);
+        if (!batch.isolated && run.count + from === batch.count) sizes.observe(batch.count, elapsedMs);
       }
       wakeup.notify();
     },
-    lost(batch, from, cause) {
-      unfinished--;
-      onLost(batch, from, cause);
+    lost(batch, from, blame) {
+      if (!unfinished.delete(batch)) return;
+      reported.delete(batch);
+      onLost(batch, from, blame);
       wakeup.notify();
     },
     free: () => wakeup.notify(),
     fatal(error) {
-      stop();
+      stop('now');
       outbox.end(error);
     },
   };
 
   const submit = (batch: Batch): void => {
-    unfinished++;
+    unfinished.add(batch);
     executor.submit(batch, sizes.short);
+  };
+
+  const admit = (batch: Batch): void => {
+    if (!options.skip) return submit(batch);
+    // leave out what an earlier run finished, keeping every index where it was; the executor
+    // had room for one batch, so the other parts wait their turn
+    const parts: Batch[] = [];
+    let runStart = 0;
+    for (let offset = 0; offset <= batch.count; offset++) {
+      if (offset < batch.count && !options.skip(batch.first + offset)) continue;
+      if (offset > runStart) parts.push(offset - runStart === batch.count ? batch : part(batch, runStart, offset));
+      if (offset < batch.count) skip(batch.first + offset, 1, true);
+      runStart = offset + 1;
+    }
+    const [first, ...rest] = parts;
+    if (first) submit(first);
+    requeued.push(...rest);
   };
 
   const feed = async (): Promise<void> => {
     executor.start(listener);
     let sourceDone = false;
-    while (!stopped) {
+    for (;;) {
+      if (stopping) {
+        for (const batch of requeued.splice(0)) skip(batch.first, batch.count);
+        if (!sourceDone) {
+          // inputs read ahead but not taken never ran either, where their number is known
+          sourceDone = true;
+          skip(admitted, source.remaining() ?? 0);
+        }
+        if (stopping === 'now') {
+          // what the killed workers had reported is delivered; the rest of their batches is not
+          for (const batch of unfinished) skip(batch.first + reportedOf(batch), batch.count - reportedOf(batch));
+          unfinished.clear();
+        }
+        if (unfinished.size === 0 || stopping === 'now') break;
+        await wakeup.wait();
+        continue;
+      }
       const next = requeued[0];
       const room = executor.room(next?.isolated ?? false, sizes.short);
       if (next && room > 0) {
@@ -190,13 +274,19 @@ export function runPipeline(options: PipelineOptions): AsyncIterable<Delivery> {
       }
       const window = Math.max(64, WINDOW_BATCHES * executor.capacity * sizes.size);
       if (next || room === 0 || sourceDone || admitted - released >= window) {
-        if (sourceDone && !next && unfinished === 0) break;
+        if (sourceDone && !next && unfinished.size === 0) break;
         await wakeup.wait();
         continue;
       }
       const size = Math.min(room, sizes.next(source.remaining()), window - (admitted - released));
       const slice = await source.take(size, MAX_BATCH_BYTES);
-      if (stopped) break;
+      if (stopping) {
+        if (slice) {
+          skip(admitted, slice.count);
+          admitted += slice.count;
+        }
+        continue;
+      }
       if (slice === null) {
         sourceDone = true;
         tracker.total = admitted;
@@ -206,22 +296,39 @@ export function runPipeline(options: PipelineOptions): AsyncIterable<Delivery> {
       admitted += slice.count;
       const remaining = source.remaining();
       if (remaining !== undefined) tracker.total = admitted + remaining;
-      submit(batch);
+      admit(batch);
     }
-    if (stopped) return;
-    await executor.close();
+    if (abandoned) return;
+    if (stopping === 'now') await executor.kill();
+    else await executor.close();
     outbox.end();
   };
 
   feed().catch((error: unknown) => {
-    stop();
+    stop('now');
     outbox.end(error);
   });
-  return outbox;
+  return { deliveries: outbox, stop };
 }
 
-function inputAt(batch: Batch, offset: number): string {
-  const payload = slicePayload(batch.payload, offset, offset + 1);
-  if (Array.isArray(payload)) return payload[0] ?? '';
-  return Buffer.from(payload).toString('utf8').replace(/\r?\n$/, '');
+/** One record per input settled by a run: its successes, and its failures that are final. */
+function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[]): JobRecord[] {
+  const inputs = splitPayload(slicePayload(batch.payload, from, from + run.count));
+  const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
+  const final = new Set(finals.map((failure) => failure.index));
+  const records: JobRecord[] = [];
+  for (let i = 0; i < run.count; i++) {
+    const offset = from + i;
+    const failure = failed.get(offset);
+    if (failure && !final.has(batch.first + offset)) continue; // it will be tried again
+    records.push({
+      index: batch.first + offset,
+      input: inputs[i] ?? '',
+      ok: failure === undefined,
+      attempts: batch.attempt,
+      durationMs: run.durationsMs?.[i],
+      error: failure?.error.message,
+    });
+  }
+  return records;
 }

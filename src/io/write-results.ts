@@ -66,5 +66,7 @@ function textOf(delivery: Delivery, options: WriteOptions): string {
       options.onFailure(failure);
       return options.json ? `${JSON.stringify({ index: failure.index, input: failure.input, error: failure.error.message })}\n` : '';
     }
+    case 'skipped':
+      return '';
   }
 }

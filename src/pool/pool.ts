@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
+import { formatDuration } from '../api/duration.js';
 import type { Batch } from '../engine/batch.js';
-import type { Executor, ExecutorListener } from '../engine/executor.js';
+import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { fromErrorData } from '../runtime/error-data.js';
 import { BRAND, type FromWorker, type ResultFormat } from '../runtime/protocol.js';
@@ -14,6 +16,9 @@ export interface PoolOptions {
   /** A worker is replaced after this many inputs. */
   maxTasksPerWorker: number | undefined;
   memoryLimitMb: number | undefined;
+  timeoutMs: number | undefined;
+  /** Report each input's duration. */
+  timings: boolean;
   /** Workers start while the script is still being compiled: they load it when this resolves. */
   modulePath: Promise<string>;
   format: ResultFormat;
@@ -21,10 +26,15 @@ export interface PoolOptions {
 
 /** How long teardown() may take once the work is done before its worker is killed. */
 const TEARDOWN_GRACE_MS = 5000;
+/** How long a timed-out task may take to stop before its worker is ended. */
+export const TIMEOUT_GRACE_MS = 1000;
+/** Slack for a worker blocked by a task that never yields, beyond the timeout and its grace. */
+const WATCHDOG_SLACK_MS = 500;
 
 /**
  * The local executor: a pool of forked processes or worker threads. Workers start once and
- * are reused; each holds up to concurrency + 1 batches, so it never waits for the next one.
+ * are reused; each runs up to `concurrency` batches and, once batches are known to be short,
+ * holds one more so it never waits for the next.
  */
 export class Pool implements Executor {
   readonly capacity: number;
@@ -34,8 +44,10 @@ export class Pool implements Executor {
   private listener: ExecutorListener | undefined;
   private slotNumber = 0;
   private everReady = false;
+  private stopped = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PoolOptions) {
     this.capacity = options.workers * (options.concurrency + 1);
@@ -47,6 +59,11 @@ export class Pool implements Executor {
   start(listener: ExecutorListener): void {
     this.listener = listener;
     for (let i = 0; i < this.options.workers; i++) this.spawn();
+    const timeout = this.options.timeoutMs;
+    if (timeout !== undefined) {
+      this.watchdog = setInterval(() => this.checkBlocked(timeout), Math.max(50, Math.min(1000, timeout / 4)));
+      this.watchdog.unref();
+    }
   }
 
   room(isolated: boolean, ahead: boolean): number {
@@ -57,6 +74,7 @@ export class Pool implements Executor {
   submit(batch: Batch, ahead: boolean): void {
     const slot = this.pick(batch.isolated, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
+    if (slot.inFlight.size === 0) slot.lastHeard = performance.now();
     slot.inFlight.set(batch.id, { batch, done: 0 });
     slot.tasksGiven += batch.count;
     slot.worker.send({
@@ -70,14 +88,21 @@ export class Pool implements Executor {
     });
   }
 
+  stop(): void {
+    this.stopped = true;
+    for (const slot of this.slots) if (slot.state === 'ready' || slot.state === 'retiring') slot.worker.send({ brand: BRAND, type: 'stop' });
+  }
+
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     for (const slot of this.slots) if (slot.state !== 'ending') this.end(slot);
     await Promise.all(this.exits);
   }
 
   async kill(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     this.markReady();
     for (const slot of this.slots) slot.worker.kill();
     await Promise.all(this.exits);
@@ -85,13 +110,12 @@ export class Pool implements Executor {
 
   /** The ready worker with the fewest batches that may take one; isolated batches run alone. */
   private pick(isolated: boolean, ahead: boolean): WorkerSlot | undefined {
+    if (this.stopped) return undefined;
     const limit = this.options.concurrency + (ahead ? 1 : 0);
     let best: WorkerSlot | undefined;
     for (const slot of this.slots) {
       if (slot.state !== 'ready' || this.quota(slot) <= 0) continue;
-      const fits = isolated
-        ? slot.inFlight.size === 0
-        : !slot.holdsIsolated && slot.inFlight.size < limit;
+      const fits = isolated ? slot.inFlight.size === 0 : !slot.holdsIsolated && slot.inFlight.size < limit;
       if (fits && (!best || slot.inFlight.size < best.inFlight.size)) best = slot;
     }
     return best;
@@ -122,18 +146,27 @@ export class Pool implements Executor {
         worker.send({
           brand: BRAND,
           type: 'init',
-          config: { modulePath, format: this.options.format, concurrency: this.options.concurrency },
+          config: {
+            modulePath,
+            format: this.options.format,
+            concurrency: this.options.concurrency,
+            timeoutMs: this.options.timeoutMs,
+            graceMs: TIMEOUT_GRACE_MS,
+            timings: this.options.timings,
+          },
         }),
       () => worker.kill(), // compiling failed; whoever awaited it reports why
     );
   }
 
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
+    slot.lastHeard = performance.now();
     switch (message.type) {
       case 'ready':
         slot.state = 'ready';
         this.everReady = true;
         this.markReady();
+        if (this.stopped) slot.worker.send({ brand: BRAND, type: 'stop' });
         this.listener!.free();
         return;
       case 'setup-failed': {
@@ -151,8 +184,26 @@ export class Pool implements Executor {
         if (message.last) this.afterBatch(slot);
         return;
       }
+      case 'stuck':
+        // its timed-out task is already reported; what else it holds never ran
+        slot.endedFor = 'stuck';
+        slot.worker.kill();
+        return;
       default:
         throw new Error(`prun: unknown message from a worker: ${JSON.stringify(message)}`);
+    }
+  }
+
+  /** A task that never yields blocks its worker's event loop: no message comes at all. */
+  private checkBlocked(timeoutMs: number): void {
+    const now = performance.now();
+    for (const slot of this.slots) {
+      if (slot.state !== 'ready' && slot.state !== 'retiring') continue;
+      if (slot.inFlight.size === 0 || slot.endedFor !== undefined) continue;
+      if (now - slot.lastHeard > timeoutMs + TIMEOUT_GRACE_MS + WATCHDOG_SLACK_MS) {
+        slot.endedFor = 'blocked';
+        slot.worker.kill();
+      }
     }
   }
 
@@ -161,7 +212,7 @@ export class Pool implements Executor {
     if (this.quota(slot) <= 0 && slot.state === 'ready') slot.state = 'retiring';
     if (slot.state === 'retiring' && slot.inFlight.size === 0) {
       this.end(slot);
-      if (!this.closing) this.spawn();
+      if (!this.closing && !this.stopped) this.spawn();
     }
     this.listener!.free();
   }
@@ -182,10 +233,19 @@ export class Pool implements Executor {
       this.listener!.fatal(new PrunError('ERR_WORKER_START', `a worker failed to start: ${exit.cause}`));
       return;
     }
-    // only a batch that ran alone, reporting each result, tells which input was running
     const entries = [...slot.inFlight.values()];
-    const alone = entries.length === 1 && entries[0]!.batch.isolated;
-    for (const { batch, done } of entries) this.listener!.lost(batch, done, alone ? exit.cause : undefined);
-    if (!this.closing) this.spawn();
+    for (const { batch, done } of entries) this.listener!.lost(batch, done, this.blame(slot, exit, entries.length));
+    if (!this.closing && !this.stopped) this.spawn();
+    this.listener!.free();
+  }
+
+  /** Only a batch that ran alone, reporting each result, tells which input was running. */
+  private blame(slot: WorkerSlot, exit: WorkerExit, batches: number): Blame {
+    if (slot.endedFor === 'stuck') return 'none';
+    const alone = batches === 1 && slot.holdsIsolated;
+    if (!alone) return 'unknown';
+    const timeout = this.options.timeoutMs;
+    const cause = slot.endedFor === 'blocked' && timeout !== undefined ? `timed out after ${formatDuration(timeout)}` : exit.cause;
+    return { culprit: cause };
   }
 }

@@ -21,6 +21,10 @@ export class WorkerSlot {
   readonly inFlight = new Map<number, InFlight>();
   /** Inputs sent to it, for --max-tasks-per-child. */
   tasksGiven = 0;
+  /** When it last said anything, or was last given work while idle: for the watchdog. */
+  lastHeard = 0;
+  /** Why the pool ended it, when the pool did. */
+  endedFor: 'stuck' | 'blocked' | undefined;
 
   constructor(
     readonly worker: RuntimeWorker,

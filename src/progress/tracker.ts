@@ -5,6 +5,7 @@ export interface ProgressSnapshot {
   failed: number;
   /** Failures that will be tried again. */
   retried: number;
+  notRun: number;
   /** All inputs, once the end of the input has been seen. */
   total: number | undefined;
   elapsedMs: number;
@@ -19,12 +20,18 @@ export class ProgressTracker {
   succeeded = 0;
   failed = 0;
   retried = 0;
+  /** Inputs that did not run: halted or interrupted. */
+  notRun = 0;
+  /** Inputs left out because a joblog shows them finished (--resume). */
+  resumed = 0;
+  /** A --halt policy ended the run. */
+  halted = false;
   total: number | undefined;
   private readonly started = performance.now();
 
   snapshot(): ProgressSnapshot {
     const elapsedMs = performance.now() - this.started;
-    const done = this.succeeded + this.failed;
+    const done = this.succeeded + this.failed + this.notRun + this.resumed;
     const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
     const etaMs =
       this.total !== undefined && rate > 0 ? ((this.total - done) / rate) * 1000 : undefined;
@@ -32,6 +39,7 @@ export class ProgressTracker {
       succeeded: this.succeeded,
       failed: this.failed,
       retried: this.retried,
+      notRun: this.notRun,
       total: this.total,
       elapsedMs,
       rate,

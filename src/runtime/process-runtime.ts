@@ -3,17 +3,28 @@ import { fileURLToPath } from 'node:url';
 import { isFromWorker } from './protocol.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime.js';
 
+/** V8's words when a heap limit is reached (--max-old-space-size). */
+const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
+const OOM_TAIL = 4096;
+const STDERR_WAIT_MS = 200;
+
 const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
 
 export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   const child = fork(entry, [], {
-    // the child's stdout is our stderr: what the user's function prints never reaches our stdout
-    stdio: ['ignore', 2, 2, 'ipc'],
+    // the child's stdout is our stderr: what the user's function prints never reaches our stdout;
+    // its stderr passes through us, so that V8's last words on running out of memory are seen
+    stdio: ['ignore', 2, 'pipe', 'ipc'],
     serialization: 'advanced',
     // not the parent's flags: prun's own flags are not the user's
     execArgv: options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`],
   });
   let spawnError: Error | undefined;
+  let stderrTail = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk.toString('latin1')).slice(-OOM_TAIL);
+  });
   child.on('error', (error) => {
     spawnError = error;
   });
@@ -27,11 +38,23 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
         // the user's own process.send() carries no brand
         if (isFromWorker(message)) handler(message);
       }),
-    onExit: (handler) =>
-      child.once('exit', (code, signal) => {
-        const cause = spawnError ? `worker could not start: ${spawnError.message}` : describeExit(code, signal);
+    onExit: (handler) => {
+      let reported = false;
+      const report = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (reported) return;
+        reported = true;
+        const cause = spawnError
+          ? `worker could not start: ${spawnError.message}`
+          : OUT_OF_MEMORY.test(stderrTail)
+            ? 'out of memory'
+            : describeExit(code, signal);
         handler({ code, signal, cause });
-      }),
+      };
+      // 'close' waits for the last of its stderr (V8's words come just before it dies), but a
+      // grandchild could hold stderr open: then the exit is enough
+      child.once('close', report);
+      child.once('exit', (code, signal) => setTimeout(() => report(code, signal), STDERR_WAIT_MS).unref());
+    },
     kill: () => void child.kill('SIGKILL'),
   };
 }

@@ -22,6 +22,12 @@ export interface WorkerConfig {
   modulePath: string;
   format: ResultFormat;
   concurrency: number;
+  /** Per-task time limit from the task's start; its signal aborts then. */
+  timeoutMs: number | undefined;
+  /** How long a timed-out task may take to stop before its worker asks to be replaced. */
+  graceMs: number;
+  /** Report each input's duration (for --joblog). */
+  timings: boolean;
 }
 
 export type ToWorker =
@@ -35,6 +41,8 @@ export type ToWorker =
       payload: Payload;
       eager: boolean; // report every result at once, so a death names the input that caused it
     }
+  /** Start no more inputs: finish the running ones and report the rest of each batch as not run. */
+  | { brand: typeof BRAND; type: 'stop' }
   | { brand: typeof BRAND; type: 'end' };
 
 /** A failed input inside a run; `at` is where its output would have been in the run's text or values. */
@@ -51,12 +59,15 @@ export interface Run {
   text: string; // formats 'text' and 'json'
   values: unknown[] | undefined; // format 'values'
   failures: ItemFailure[];
+  durationsMs: number[] | undefined; // one an input, when timings are asked for
 }
 
 export type FromWorker =
   | { brand: typeof BRAND; type: 'ready' }
   | { brand: typeof BRAND; type: 'setup-failed'; error: ErrorData }
-  | ({ brand: typeof BRAND; type: 'run'; id: number; last: boolean; elapsedMs: number } & Run);
+  | ({ brand: typeof BRAND; type: 'run'; id: number; last: boolean; elapsedMs: number } & Run)
+  /** A task ignored its abort past the grace period: this worker must be replaced. */
+  | { brand: typeof BRAND; type: 'stuck' };
 
 function isBranded(message: unknown): boolean {
   return typeof message === 'object' && message !== null && (message as { brand?: unknown }).brand === BRAND;

@@ -4,6 +4,8 @@ import { runWorkerLoop } from './worker-loop.js';
 process.setSourceMapsEnabled(true);
 // a worker whose pool is gone has nobody to report to: never outlive the parent
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group; the pool, not the terminal, decides when workers end
+process.on('SIGINT', () => {});
 runWorkerLoop({
   post: (message) => process.send!(message),
   // a message without the brand is the user's own IPC, not ours

@@ -9,8 +9,9 @@ import {
   type WorkerConfig,
 } from '../runtime/protocol.js';
 import { formatResult } from './format-result.js';
-import { splitPayload } from './split-payload.js';
-import type { TaskContext, UserModule } from './user-module.js';
+import { runWithTimeout } from './run-task.js';
+import { splitPayload } from '../runtime/payload.js';
+import type { UserModule } from './user-module.js';
 
 /** What the loop needs of its side of the boundary: the thread and process shims provide it. */
 export interface WorkerTransport {
@@ -20,6 +21,7 @@ export interface WorkerTransport {
 }
 
 type BatchMessage = Extract<ToWorker, { type: 'batch' }>;
+type RunMessage = Extract<FromWorker, { type: 'run' }>;
 
 /**
  * A long batch still reports what it has every so often, so results stream to the user while
@@ -34,17 +36,17 @@ const FLUSH_INTERVAL_MS = 50;
 export function runWorkerLoop(transport: WorkerTransport): void {
   let config: WorkerConfig | undefined;
   let mod: UserModule | undefined;
+  let loading: Promise<unknown> | undefined;
   const queue: BatchMessage[] = [];
   let activeLanes = 0;
-  let loading: Promise<unknown> | undefined;
   let ending = false;
-  // aborted only when the worker is told to stop; per-task deadlines chain onto it
+  let stopping = false;
+  let stuck = false;
+  // aborted when the worker is told to stop; per-task deadlines chain onto it
   const lifetime = new AbortController();
 
-  const post = (message: FromWorker): void => transport.post(message);
-
   const pump = (): void => {
-    while (config && mod && activeLanes < config.concurrency && queue.length > 0) {
+    while (config && mod && !stuck && activeLanes < config.concurrency && queue.length > 0) {
       const batch = queue.shift()!;
       activeLanes++;
       void runBatch(batch, config, mod).then(() => {
@@ -63,11 +65,12 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     let values: unknown[] = [];
     let valueOffsets: number[] = [];
     let failures: ItemFailure[] = [];
+    let durations: number[] = [];
     let count = 0;
     let lastFlush = started;
 
     const flush = (last: boolean): void => {
-      const message: FromWorker = {
+      const message: RunMessage = {
         brand: BRAND,
         type: 'run',
         id: batch.id,
@@ -77,41 +80,67 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         text,
         values: valuesMode ? values : undefined,
         failures,
+        durationsMs: cfg.timings ? durations : undefined,
       };
       postRun(message, valueOffsets, inputs, transport);
       text = '';
       values = [];
       valueOffsets = [];
       failures = [];
+      durations = [];
       count = 0;
     };
 
     for (let offset = 0; offset < inputs.length; offset++) {
+      if (stopping) break;
       const input = inputs[offset]!;
       const index = batch.first + offset;
-      const ctx: TaskContext = { index, attempt: batch.attempt, signal: lifetime.signal };
-      try {
-        let result = user.task(input, ctx);
-        if (isThenable(result)) result = await result;
-        if (valuesMode) {
-          values.push(result);
-          valueOffsets.push(offset);
-        } else text += formatResult(cfg.format, index, input, result);
-      } catch (error) {
-        failures.push({ offset, at: valuesMode ? values.length : text.length, input, error: toErrorData(error) });
+      const taskStart = cfg.timings ? performance.now() : 0;
+      let ok = true;
+      let outcome: unknown;
+      if (cfg.timeoutMs === undefined) {
+        try {
+          outcome = user.task(input, { index, attempt: batch.attempt, signal: lifetime.signal });
+          if (isThenable(outcome)) outcome = await outcome;
+        } catch (error) {
+          ok = false;
+          outcome = error;
+        }
+      } else {
+        const settled = await runWithTimeout(user, input, { index, attempt: batch.attempt }, lifetime.signal, cfg.timeoutMs, cfg.graceMs);
+        ok = settled.ok;
+        outcome = settled.ok ? settled.value : settled.error;
+        if (!settled.ok && settled.stuck) stuck = true;
       }
+      if (ok) {
+        try {
+          if (valuesMode) {
+            values.push(outcome);
+            valueOffsets.push(offset);
+          } else {
+            text += formatResult(cfg.format, index, input, outcome);
+          }
+        } catch (error) {
+          ok = false;
+          outcome = error;
+        }
+      }
+      if (!ok) failures.push({ offset, at: valuesMode ? values.length : text.length, input, error: toErrorData(outcome) });
+      if (cfg.timings) durations.push(performance.now() - taskStart);
       count++;
-      if (batch.eager) {
-        flush(offset === inputs.length - 1);
-        continue;
+      if (stuck) {
+        // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
+        flush(false);
+        transport.post({ brand: BRAND, type: 'stuck' });
+        return;
       }
       const now = performance.now();
-      if (now - lastFlush >= FLUSH_INTERVAL_MS && offset < inputs.length - 1) {
-        flush(false);
+      if (batch.eager || now - lastFlush >= FLUSH_INTERVAL_MS) {
+        if (offset < inputs.length - 1) flush(false);
         lastFlush = now;
       }
     }
-    if (!batch.eager || inputs.length === 0) flush(true);
+    flush(true);
   };
 
   const finish = async (): Promise<void> => {
@@ -133,14 +162,27 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       case 'init':
         config = message.config;
         loading = load(message.config);
-        loading.then((loaded) => {
-          mod = loaded as UserModule;
-          post({ brand: BRAND, type: 'ready' });
-          pump();
-        }, (error: unknown) => post({ brand: BRAND, type: 'setup-failed', error: toErrorData(error) }));
+        loading.then(
+          (loaded) => {
+            mod = loaded as UserModule;
+            transport.post({ brand: BRAND, type: 'ready' });
+            pump();
+          },
+          (error: unknown) => transport.post({ brand: BRAND, type: 'setup-failed', error: toErrorData(error) }),
+        );
         return;
       case 'batch':
+        if (stopping) {
+          transport.post(emptyLastRun(message.id));
+          return;
+        }
         queue.push(message);
+        pump();
+        return;
+      case 'stop':
+        stopping = true;
+        // batches not started are over at once; running lanes end after their current input
+        for (const batch of queue.splice(0)) transport.post(emptyLastRun(batch.id));
         pump();
         return;
       case 'end':
@@ -151,6 +193,21 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         throw new Error(`prun worker: unknown message ${JSON.stringify(message)}`);
     }
   });
+}
+
+function emptyLastRun(id: number): RunMessage {
+  return {
+    brand: BRAND,
+    type: 'run',
+    id,
+    last: true,
+    elapsedMs: 0,
+    count: 0,
+    text: '',
+    values: undefined,
+    failures: [],
+    durationsMs: undefined,
+  };
 }
 
 async function load(config: WorkerConfig): Promise<UserModule> {
@@ -170,12 +227,7 @@ async function load(config: WorkerConfig): Promise<UserModule> {
  * Values that cannot cross the boundary (functions, symbols) make the whole message fail to
  * send; find which ones and fail those inputs alone. `offsets` are the values' batch offsets.
  */
-function postRun(
-  message: Extract<FromWorker, { type: 'run' }>,
-  offsets: readonly number[],
-  inputs: readonly string[],
-  transport: WorkerTransport,
-): void {
+function postRun(message: RunMessage, offsets: readonly number[], inputs: readonly string[], transport: WorkerTransport): void {
   try {
     transport.post(message);
     return;

@@ -1,0 +1,33 @@
+import { usageError } from '../errors.js';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500ms`, `30s`, `2m`, `1h`, or a bare number of seconds, in milliseconds. */
+export function parseDuration(name: string, value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+  const ms = match ? Number(match[1]) * UNITS[match[2] ?? 's']! : Number.NaN;
+  if (!(ms > 0) || !Number.isFinite(ms)) {
+    throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${JSON.stringify(value)}`);
+  }
+  return Math.round(ms);
+}
+
+/** The shortest exact way to say a duration: 30s rather than 30000ms. */
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+const SIZES: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024 };
+
+/** `512M`, `2G`, `800MB`: a memory size in MiB. */
+export function parseSizeMb(name: string, value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg])?i?b?\s*$/i.exec(value);
+  const mb = match ? Number(match[1]) * SIZES[(match[2] ?? 'm').toLowerCase()]! : Number.NaN;
+  if (!(mb >= 16) || !Number.isFinite(mb)) {
+    throw usageError(`${name} must be a size of at least 16M such as 512M or 2G, got ${JSON.stringify(value)}`);
+  }
+  return Math.round(mb);
+}

@@ -1,0 +1,32 @@
+import type { Payload } from './protocol.js';
+
+/** The inputs of a payload. Raw lines lose their `\n`, and a `\r` before it (CRLF files). */
+export function splitPayload(payload: Payload): string[] {
+  if (Array.isArray(payload)) return payload;
+  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+  const lines = text.split('\n');
+  // the reader ends every line but perhaps the input's last one with \n
+  if (text.endsWith('\n')) lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
+  }
+  return lines;
+}
+
+/** The inputs [from, to) of a payload, as a payload of its own. */
+export function slicePayload(payload: Payload, from: number, to: number): Payload {
+  if (Array.isArray(payload)) return payload.slice(from, to);
+  return payload.slice(lineStart(payload, from), lineStart(payload, to));
+}
+
+/** Byte offset where line `n` (from 0) starts; the length when n is past the last line. */
+function lineStart(bytes: Uint8Array, n: number): number {
+  let position = 0;
+  for (let line = 0; line < n; line++) {
+    const newline = bytes.indexOf(10, position);
+    if (newline === -1) return bytes.length;
+    position = newline + 1;
+  }
+  return position;
+}
