@@ -62,6 +62,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   let released = 0; // inputs the consumer has taken the results of
   let stopping: 'soon' | 'now' | undefined;
   let abandoned = false; // the consumer went away
+  let unread: number | undefined; // inputs never taken from the source, when known at the stop
 
   const outbox = new Outbox<Delivery>(
     (delivery) => {
@@ -92,6 +93,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const stop = (mode: 'soon' | 'now'): void => {
     if (stopping === 'now' || stopping === mode) return;
     stopping = mode;
+    unread ??= source.remaining() ?? 0;
     source.close();
     if (mode === 'soon') executor.stop();
     else void executor.kill();
@@ -251,7 +253,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         if (!sourceDone) {
           // inputs read ahead but not taken never ran either, where their number is known
           sourceDone = true;
-          skip(admitted, source.remaining() ?? 0);
+          skip(admitted, unread ?? 0);
         }
         if (stopping === 'now') {
           // what the killed workers had reported is delivered; the rest of their batches is not

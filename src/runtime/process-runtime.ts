@@ -1,11 +1,9 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isFromWorker } from './protocol.js';
+import { StderrRelay } from './stderr-relay.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime.js';
 
-/** V8's words when a heap limit is reached (--max-old-space-size). */
-const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
-const OOM_TAIL = 4096;
 const STDERR_WAIT_MS = 200;
 
 const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
@@ -20,11 +18,8 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     execArgv: options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`],
   });
   let spawnError: Error | undefined;
-  let stderrTail = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    process.stderr.write(chunk);
-    stderrTail = (stderrTail + chunk.toString('latin1')).slice(-OOM_TAIL);
-  });
+  const relay = new StderrRelay((text) => process.stderr.write(text));
+  child.stderr!.on('data', (chunk: Buffer) => relay.push(chunk));
   child.on('error', (error) => {
     spawnError = error;
   });
@@ -43,9 +38,10 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
       const report = (code: number | null, signal: NodeJS.Signals | null) => {
         if (reported) return;
         reported = true;
+        relay.end();
         const cause = spawnError
           ? `worker could not start: ${spawnError.message}`
-          : OUT_OF_MEMORY.test(stderrTail)
+          : relay.outOfMemory
             ? 'out of memory'
             : describeExit(code, signal);
         handler({ code, signal, cause });

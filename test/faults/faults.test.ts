@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { accountFor, assertNoWorkerLeft } from '../helpers/accounting.js';
+import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
+import { waitForLines } from '../helpers/streams.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-faults-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let runs = 0;
+/** 50 inputs, with `fault` as input 37: triggered by the input, on its first attempt only. */
+async function runWithFault(runtime: string, fault: string, extra: string[] = []) {
+  const pids = join(dir, `pids-${++runs}`);
+  const inputs = Array.from({ length: 50 }, (_, i) => (i === 37 ? fault : String(i)));
+  const result = await prun(['map', 'fixtures/faults.ts', runtime, '2', '--json', ...extra, ':::', ...inputs], {
+    env: { PRUN_TEST_PIDS: pids },
+  });
+  const outcomes = accountFor(result.stdout, 50);
+  await assertNoWorkerLeft(pids);
+  return { result, outcomes };
+}
+
+function assertOnlyFailure(outcomes: Map<number, { result?: unknown; error?: string }>, message: string) {
+  for (const [index, outcome] of outcomes) {
+    if (index === 37) assert.equal(outcome.error, message);
+    else assert.equal(outcome.result, String(index), `input ${index}`);
+  }
+}
+
+for (const runtime of runtimes) {
+  describe(`faults ${runtime}`, () => {
+    test('a worker that calls process.exit(): its input fails with the code, the others run', async () => {
+      const { result, outcomes } = await runWithFault(runtime, 'exit:3');
+      assert.equal(result.exitCode, 1);
+      assertOnlyFailure(outcomes, 'worker exited with code 3');
+      assert.match(String(result.stderr), /input 37 "exit:3" failed: worker exited with code 3/);
+    });
+
+    test('a worker past --memory-limit: out of memory, no V8 report on stderr', async () => {
+      const { result, outcomes } = await runWithFault(runtime, 'oom', ['--memory-limit', '64M']);
+      assertOnlyFailure(outcomes, 'out of memory');
+      assert.doesNotMatch(String(result.stderr), /FATAL ERROR|Last few GCs|Native stack/);
+    });
+
+    test('--timeout: a task that never yields times out and its worker is replaced', async () => {
+      const { outcomes } = await runWithFault(runtime, 'hang', ['--timeout', '300ms']);
+      assertOnlyFailure(outcomes, 'timed out after 300ms');
+    });
+
+    test('--timeout: an async task that ignores its signal times out', async () => {
+      const { outcomes } = await runWithFault(runtime, 'ignore', ['--timeout', '300ms']);
+      assertOnlyFailure(outcomes, 'timed out after 300ms');
+    });
+
+    test('--timeout: the signal aborts a task that listens', async () => {
+      const { outcomes } = await runWithFault(runtime, 'slow:60000', ['--timeout', '300ms']);
+      assertOnlyFailure(outcomes, 'timed out after 300ms');
+    });
+
+    test('--retries: a worker death is retried alone and succeeds on attempt 2', async () => {
+      const { result, outcomes } = await runWithFault(runtime, 'exit:3', ['--retries', '1']);
+      assert.equal(result.exitCode, 0);
+      assert.equal(outcomes.get(37)?.result, 'exit:3 ok on attempt 2');
+    });
+
+    test('--retries: a thrown error is retried; only the last failure is reported', async () => {
+      const { result, outcomes } = await runWithFault(runtime, 'always:throw', ['--retries', '2']);
+      assert.equal(outcomes.get(37)?.result, 'always:throw');
+      assert.equal(result.exitCode, 0);
+    });
+
+    test('--halt soon,fail=1 starts no more inputs and counts those that never ran', async () => {
+      const inputs = ['throw', ...Array.from({ length: 30 }, (_, i) => String(i))];
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '1', '--chunksize', '1', '--halt', 'soon,fail=1', ':::', ...inputs]);
+      assert.equal(result.exitCode, 1);
+      const summary = lines(result.stderr).at(-1)!;
+      const [, failed, total, notRun] = /(\d+) of (\d+) inputs failed, (\d+) never ran \(halted\)/.exec(summary) ?? [];
+      assert.equal(Number(failed), 1, summary);
+      assert.equal(Number(total), 31, summary);
+      assert.equal(Number(failed) + lines(result.stdout).length + Number(notRun), 31);
+    });
+
+    test('--halt now,fail=1 ends running inputs too', async () => {
+      const inputs = ['slow:60000', 'throw', 'a', 'b'];
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '2', '--chunksize', '1', '--halt', 'now,fail=1', ':::', ...inputs]);
+      assert.equal(result.exitCode, 1);
+      assert.match(lines(result.stderr).at(-1)!, /1 of 4 inputs failed, 3 never ran \(halted\)/);
+    });
+  });
+}
+
+describe('faults that only a process can have', () => {
+  test('a worker killed by SIGKILL: its input fails with the signal named', async () => {
+    const { outcomes } = await runWithFault('--procs', 'kill:SIGKILL');
+    assertOnlyFailure(outcomes, 'worker killed by SIGKILL');
+  });
+
+  test('a worker killed by SIGKILL inside a large batch: the others are run again, not failed', async () => {
+    const { outcomes } = await runWithFault('--procs', 'kill:SIGKILL', ['--chunksize', '50']);
+    assertOnlyFailure(outcomes, 'worker killed by SIGKILL');
+  });
+});
+
+describe('the reader goes away', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime}: | head -n 1 ends prun at once, quietly`, async () => {
+      const child = execa(bin, ['map', 'fixtures/square.ts', runtime, '2', '--chunksize', '1'], {
+        cwd: root,
+        reject: false,
+        input: Array.from({ length: 200_000 }, (_, i) => `${i}\n`).join(''),
+      });
+      await waitForLines(child.stdout!, /^0$/);
+      child.stdout!.destroy();
+      const result = await child;
+      assert.equal(result.exitCode, 141);
+      assert.equal(result.stderr, '');
+    });
+  }
+});
+
+describe('Ctrl-C', () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    for (const runtime of runtimes) {
+      test(`${runtime}: the first ${signal} lets running inputs finish, prints them, counts the rest`, async () => {
+        const flag = join(dir, `flag-${++runs}`);
+        const pids = join(dir, `pids-${runs}`);
+        const inputs = Array.from({ length: 12 }, () => `wait ${flag}`);
+        const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', ':::', ...inputs], {
+          cwd: root,
+          reject: false,
+          env: { PRUN_TEST_PIDS: pids },
+        });
+        await waitForLines(child.stderr!, /^waiting /, 2);
+        child.kill(signal);
+        await waitForLines(child.stderr!, /starting no more inputs/);
+        await writeFile(flag, '');
+        const result = await child;
+        assert.equal(result.exitCode, code);
+        assert.deepEqual(lines(result.stdout), [`wait ${flag}`, `wait ${flag}`]);
+        assert.match(lines(result.stderr).at(-1)!, /0 of 12 inputs failed, 10 never ran \(interrupted\)/);
+        await assertNoWorkerLeft(pids);
+      });
+    }
+  }
+
+  test('a second SIGINT ends running inputs at once, and no worker is left', async () => {
+    const pids = join(dir, `pids-${++runs}`);
+    const inputs = Array.from({ length: 6 }, () => `wait ${join(dir, 'never')}`);
+    const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', '--procs', '2', '--chunksize', '1', ':::', ...inputs], {
+      cwd: root,
+      reject: false,
+      env: { PRUN_TEST_PIDS: pids },
+    });
+    await waitForLines(child.stderr!, /^waiting /, 2);
+    child.kill('SIGINT');
+    await waitForLines(child.stderr!, /starting no more inputs/);
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 130);
+    assert.equal(result.stdout, '');
+    assert.match(lines(result.stderr).at(-1)!, /6 never ran \(interrupted\)/);
+    await assertNoWorkerLeft(pids);
+  });
+});
+
+describe('--joblog', () => {
+  test('records every settled input; --resume skips them; --resume-failed runs failures again', async () => {
+    const joblog = join(dir, 'joblog.tsv');
+    const first = await prun(['map', 'fixtures/fail-on-odd.ts', 'fixtures/numbers.txt', '--joblog', joblog]);
+    assert.equal(first.exitCode, 1);
+    const rows = lines((await readFile(joblog, 'utf8')).trim()).map((row) => row.split('\t'));
+    assert.deepEqual(rows[0], ['index', 'input', 'status', 'attempts', 'duration', 'error']);
+    assert.deepEqual(rows.slice(1).map((row) => row[0]).sort((a, b) => Number(a) - Number(b)), [...Array(10).keys()].map(String));
+    const row3 = rows.find((row) => row[0] === '2')!;
+    assert.deepEqual([row3[1], row3[2], row3[3], row3[5]], ['3', '1', '1', 'odd input 3']);
+    assert.match(row3[4]!, /^\d+\.\d{3}$/);
+
+    const resumed = await prun(['map', 'fixtures/fail-on-odd.ts', 'fixtures/numbers.txt', '--joblog', joblog, '--resume']);
+    assert.equal(resumed.exitCode, 0);
+    assert.equal(resumed.stdout, '');
+
+    const retried = await prun(['map', 'fixtures/fail-on-odd.ts', 'fixtures/numbers.txt', '--joblog', joblog, '--resume-failed']);
+    assert.equal(retried.stdout, '');
+    assert.equal((String(retried.stderr).match(/failed: odd input/g) ?? []).length, 5);
+  });
+});
+
+describe('bad input', () => {
+  test('a line of 20 MB is one input', async () => {
+    const file = join(dir, 'long.txt');
+    await writeFile(file, `short\n${'x'.repeat(20 * 1024 * 1024)}\nend\n`);
+    const script = join(dir, 'length.ts');
+    await writeFile(script, 'export default (input: string) => input.length;\n');
+    const result = await prun(['map', script, file, '--threads', '2']);
+    assert.deepEqual(lines(result.stdout), ['5', String(20 * 1024 * 1024), '3']);
+  });
+
+  test('invalid UTF-8 reaches the function as U+FFFD', async () => {
+    const file = join(dir, 'latin1.txt');
+    await writeFile(file, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    const result = await prun(['map', 'fixtures/context.ts', file]);
+    assert.equal(JSON.parse(String(result.stdout)).input, 'caf\uFFFD');
+  });
+
+  for (const [args, message] of [
+    [['--timeout', 'soon'], /--timeout must be a duration/],
+    [['--procs', '0'], /--procs must be a whole number of 1 or more/],
+    [['--retries', '-1'], /--retries/],
+    [['--halt', 'sometimes'], /--halt must be like/],
+    [['--memory-limit', 'lots'], /--memory-limit must be a size/],
+    [['--resume'], /--resume and --resume-failed need --joblog/],
+  ] as const) {
+    test(`${args.join(' ')} is a usage error`, async () => {
+      const result = await prun(['map', 'fixtures/square.ts', ...args, ':::', '1']);
+      assert.equal(result.exitCode, 2);
+      assert.match(String(result.stderr), message);
+      assert.equal(lines(result.stderr).length <= 2, true, String(result.stderr));
+    });
+  }
+});

@@ -1,0 +1,27 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Resolves once `count` lines of the stream have matched (with the last of them), however
+ * the stream is split into chunks. Tests wait on such events, never on timers.
+ */
+export function waitForLines(stream: Readable, pattern: RegExp, count = 1): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    let seen = 0;
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        if (!pattern.test(line) || ++seen < count) continue;
+        stream.off('data', onData);
+        stream.off('end', onEnd);
+        resolve(line);
+        return;
+      }
+    };
+    const onEnd = () => reject(new Error(`the stream ended after ${seen} of ${count} lines matching ${pattern}`));
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+  });
+}
