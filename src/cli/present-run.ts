@@ -2,10 +2,9 @@ import type { Delivery } from '../engine/delivery.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { EXIT } from './exit-codes.js';
-import { startProgressBar, type ProgressView } from './progress-bar.js';
+import type { ProgressView } from './progress-bar.js';
 import { describeFailure, describeSummary } from './report.js';
 import { handleInterrupts } from './signals.js';
-import { startSpinner } from './spinner.js';
 
 /** A run as the CLI shows it, whatever runs the work (a script's function, shell commands). */
 export interface PresentableRun {
@@ -33,6 +32,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   let view: ProgressView | undefined;
   let ended = false;
   if (options.progress ?? stderr.isTTY === true) {
+    // ora and cli-progress take a tenth of a second to load: only when they will be seen
+    const [{ startSpinner }, { startProgressBar }] = await Promise.all([import('./spinner.js'), import('./progress-bar.js')]);
     const spinner = startSpinner(options.startingText, stderr);
     void run.ready.then(() => {
       spinner.stop();

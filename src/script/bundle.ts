@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { PrunError } from '../errors.js';
+
+export interface Bundle {
+  code: string;
+  exports: string[];
+  /** Absolute paths of the files bundled in: when one changes, the bundle is stale. */
+  inputs: string[];
+}
+
+/**
+ * The user's script and its own files as one ES module. Packages and node: modules stay
+ * imports, resolved from the script's folder, so they load as they would under node. The
+ * only module that knows esbuild, and loaded only when a script must be compiled.
+ */
+export async function bundleScript(entry: string, shownAs: string): Promise<Bundle> {
+  let result: esbuild.BuildResult<{ metafile: true; write: false }>;
+  try {
+    result = await esbuild.build({
+      entryPoints: [entry],
+      outfile: 'script.mjs',
+      write: false,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'inline',
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [externalPackages, ownImportMeta],
+    });
+  } catch (error) {
+    throw compileError(shownAs, error);
+  }
+  const output = Object.values(result.metafile.outputs)[0];
+  return {
+    code: result.outputFiles[0]!.text,
+    exports: output?.exports ?? [],
+    inputs: Object.keys(result.metafile.inputs).map((input) => resolve(input)),
+  };
+}
+
+/**
+ * Packages stay outside the bundle but are resolved here, from the importing file, and
+ * imported by absolute path, since the bundle itself lives in another folder.
+ */
+const externalPackages: esbuild.Plugin = {
+  name: 'prun-external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'resolving' || args.path.startsWith('node:')) return undefined;
+      if (isBuiltin(args.path)) return { path: args.path, external: true };
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'resolving',
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: pathToFileURL(resolved.path).href, external: true };
+    });
+  },
+};
+
+/** import.meta.url and friends keep naming the user's file, not the bundle. */
+const ownImportMeta: esbuild.Plugin = {
+  name: 'prun-import-meta',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('import.meta')) return undefined;
+      const contents = source
+        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+        .replaceAll('import.meta.filename', JSON.stringify(args.path))
+        .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)));
+      return { contents, loader: loaderFor(args.path), resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+function loaderFor(path: string): esbuild.Loader {
+  const ext = extname(path);
+  if (ext.endsWith('tsx')) return 'tsx';
+  if (ext.endsWith('ts')) return 'ts';
+  if (ext.endsWith('jsx')) return 'jsx';
+  return 'js';
+}
+
+const builtins = new Set(builtinModules);
+function isBuiltin(path: string): boolean {
+  return builtins.has(path) || builtins.has(path.split('/')[0]!);
+}
+
+/** One line naming the file, line and column, as compilers do. */
+function compileError(scriptPath: string, error: unknown): PrunError {
+  const first = (error as { errors?: esbuild.Message[] }).errors?.[0];
+  if (!first) return new PrunError('ERR_SCRIPT', `${scriptPath}: ${(error as Error).message}`, { cause: error });
+  const where = first.location
+    ? `${first.location.file}:${first.location.line}:${first.location.column + 1}`
+    : scriptPath;
+  const kind = /Could not resolve/.test(first.text) ? 'cannot load' : 'syntax error';
+  return new PrunError('ERR_SCRIPT', `${where}: ${kind}: ${first.text}`, { cause: error });
+}

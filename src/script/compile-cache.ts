@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** A compiled script in the cache, and what it was compiled from. */
+interface Manifest {
+  bundler: string;
+  module: string; // file name of the compiled module, beside the manifest
+  exports: string[];
+  inputs: { path: string; size: number; mtimeMs: number }[];
+}
+
+export interface CachedModule {
+  modulePath: string;
+  exports: string[];
+}
+
+/**
+ * Compiled scripts, kept between runs: a run whose script and its files have not changed
+ * since the last compile loads neither esbuild nor its service process, which is most of
+ * prun's start-up. Entries are never changed in place: a module file is named by its
+ * content, and the manifest that points to it is replaced whole, by rename.
+ */
+export class CompileCache {
+  constructor(readonly dir: string) {}
+
+  static default(): CompileCache {
+    const base = process.env.PRUN_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'prun');
+    return new CompileCache(base);
+  }
+
+  async lookup(entry: string, bundler: string): Promise<CachedModule | undefined> {
+    const manifest = await readFile(this.manifestPath(entry), 'utf8')
+      .then((text) => JSON.parse(text) as Manifest)
+      .catch(() => undefined);
+    if (!manifest || manifest.bundler !== bundler) return undefined;
+    const fresh = await Promise.all(
+      manifest.inputs.map(async (input) => {
+        const info = await stat(input.path).catch(() => undefined);
+        return info !== undefined && info.size === input.size && info.mtimeMs === input.mtimeMs;
+      }),
+    );
+    if (!fresh.every(Boolean)) return undefined;
+    const modulePath = join(this.dir, manifest.module);
+    if (!(await stat(modulePath).catch(() => undefined))) return undefined;
+    return { modulePath, exports: manifest.exports };
+  }
+
+  /** Stores a compiled module; undefined when the cache cannot be written. */
+  async store(entry: string, bundler: string, code: string, exports: string[], inputs: string[]): Promise<CachedModule | undefined> {
+    try {
+      await mkdir(this.dir, { recursive: true });
+      const module = `${hash(entry)}-${hash(code)}.mjs`;
+      const modulePath = join(this.dir, module);
+      await writeAtomically(modulePath, code);
+      const stats = await Promise.all(inputs.map(async (path) => ({ path, ...pick(await stat(path)) })));
+      const manifest: Manifest = { bundler, module, exports, inputs: stats };
+      const previous = await readFile(this.manifestPath(entry), 'utf8').then((text) => (JSON.parse(text) as Manifest).module).catch(() => undefined);
+      await writeAtomically(this.manifestPath(entry), JSON.stringify(manifest));
+      if (previous && previous !== module) await rm(join(this.dir, previous), { force: true });
+      return { modulePath, exports };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private manifestPath(entry: string): string {
+    return join(this.dir, `${hash(entry)}.json`);
+  }
+}
+
+function pick(info: { size: number; mtimeMs: number }): { size: number; mtimeMs: number } {
+  return { size: info.size, mtimeMs: info.mtimeMs };
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
