@@ -82,6 +82,7 @@ export class Pool implements Executor {
       type: 'batch',
       id: batch.id,
       first: batch.first,
+      count: batch.count,
       attempt: batch.attempt,
       payload: batch.payload,
       eager: batch.isolated,

@@ -30,3 +30,29 @@ function lineStart(bytes: Uint8Array, n: number): number {
   }
   return position;
 }
+
+/**
+ * The inputs of a payload one at a time, so that each line's string dies young instead of
+ * a whole batch of them living as long as the batch (and being promoted out of the young
+ * generation, which was most of a worker's garbage-collection time).
+ */
+export class PayloadReader {
+  private readonly text: string | undefined;
+  private position = 0;
+  private index = 0;
+
+  constructor(private readonly payload: Payload) {
+    this.text = Array.isArray(payload) ? undefined : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+  }
+
+  /** The next input; call it no more times than the payload has inputs. */
+  next(): string {
+    if (this.text === undefined) return (this.payload as string[])[this.index++]!;
+    const text = this.text;
+    let end = text.indexOf('\n', this.position);
+    if (end === -1) end = text.length;
+    const line = text.charCodeAt(end - 1) === 13 && end > this.position ? text.slice(this.position, end - 1) : text.slice(this.position, end);
+    this.position = end + 1;
+    return line;
+  }
+}

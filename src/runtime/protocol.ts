@@ -37,6 +37,7 @@ export type ToWorker =
       type: 'batch';
       id: number;
       first: number; // global index of the batch's first input
+      count: number; // inputs in the payload
       attempt: number; // 1-based
       payload: Payload;
       eager: boolean; // report every result at once, so a death names the input that caused it

@@ -1,20 +1,18 @@
 import type { ResultFormat } from '../runtime/protocol.js';
 
 /**
- * Turns one result into the bytes the pool prints. Done in the worker, not the main thread,
- * so that formatting is spread over the pool. Throws when a result cannot be written
- * (a function, a BigInt, a circular object): that fails the input, not the run.
+ * Turns one result into the line the pool prints, without its newline; undefined prints
+ * nothing (a function can act as a filter). Done in the worker, not the main thread, so
+ * that formatting is spread over the pool. Throws when a result cannot be written (a
+ * function, a BigInt, a circular object): that fails the input, not the run.
  */
-export function formatResult(format: ResultFormat, index: number, input: string, result: unknown): string {
-  if (format === 'json') {
-    return `${stringify({ index, input, result: result === undefined ? null : result })}\n`;
-  }
-  if (typeof result === 'string') return `${result}\n`;
+export function formatResult(format: ResultFormat, index: number, input: string, result: unknown): string | undefined {
+  if (format === 'json') return stringify({ index, input, result: result === undefined ? null : result });
+  if (typeof result === 'string') return result;
   // the same text JSON.stringify gives a finite number, at a fraction of its cost
-  if (typeof result === 'number' && Number.isFinite(result)) return `${result}\n`;
-  // undefined prints nothing: a function can act as a filter
-  if (result === undefined) return '';
-  return `${stringify(result)}\n`;
+  if (typeof result === 'number' && Number.isFinite(result)) return String(result);
+  if (result === undefined) return undefined;
+  return stringify(result);
 }
 
 function stringify(value: unknown): string {

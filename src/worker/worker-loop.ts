@@ -1,16 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { toErrorData } from '../runtime/error-data.js';
-import {
-  BRAND,
-  type FromWorker,
-  type ItemFailure,
-  type ToWorker,
-  type WorkerConfig,
-} from '../runtime/protocol.js';
-import { formatResult } from './format-result.js';
+import { BRAND, type FromWorker, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
+import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout } from './run-task.js';
-import { splitPayload } from '../runtime/payload.js';
+import { PayloadReader } from '../runtime/payload.js';
 import type { UserModule } from './user-module.js';
 
 /** What the loop needs of its side of the boundary: the thread and process shims provide it. */
@@ -28,6 +22,8 @@ type RunMessage = Extract<FromWorker, { type: 'run' }>;
  * the batch runs.
  */
 const FLUSH_INTERVAL_MS = 50;
+/** Output held before it is sent, however quick the batch: results sent early die young. */
+const FLUSH_BYTES = 1 << 16;
 /** Inputs between clock reads, at most, and the time under which they count as quick. */
 const MAX_CLOCK_STRIDE = 64;
 const QUICK_MS = 1;
@@ -61,79 +57,45 @@ export function runWorkerLoop(transport: WorkerTransport): void {
   };
 
   const runBatch = async (batch: BatchMessage, cfg: WorkerConfig, user: UserModule): Promise<void> => {
-    const inputs = splitPayload(batch.payload);
+    const reader = new PayloadReader(batch.payload);
+    const buffer = new RunBuffer(cfg.format, cfg.timings);
     const started = performance.now();
-    const valuesMode = cfg.format === 'values';
-    let text = '';
-    let values: unknown[] = [];
-    let valueOffsets: number[] = [];
-    let failures: ItemFailure[] = [];
-    let durations: number[] = [];
-    let count = 0;
     let lastFlush = started;
     let lastClock = started;
     let clockStride = 1;
     let sinceClock = 0;
 
     const flush = (last: boolean): void => {
-      const message: RunMessage = {
-        brand: BRAND,
-        type: 'run',
-        id: batch.id,
-        last,
-        elapsedMs: performance.now() - started,
-        count,
-        text,
-        values: valuesMode ? values : undefined,
-        failures,
-        durationsMs: cfg.timings ? durations : undefined,
-      };
-      postRun(message, valueOffsets, inputs, transport);
-      text = '';
-      values = [];
-      valueOffsets = [];
-      failures = [];
-      durations = [];
-      count = 0;
+      const run = buffer.take();
+      const message: RunMessage = { brand: BRAND, type: 'run', id: batch.id, last, elapsedMs: performance.now() - started, ...run };
+      try {
+        transport.post(message);
+      } catch (error) {
+        if (run.values === undefined) throw error;
+        transport.post({ ...message, ...buffer.withoutUncloneable(run) });
+      }
     };
 
-    for (let offset = 0; offset < inputs.length; offset++) {
+    for (let offset = 0; offset < batch.count; offset++) {
       if (stopping) break;
-      const input = inputs[offset]!;
+      const input = reader.next();
       const index = batch.first + offset;
       const taskStart = cfg.timings ? performance.now() : 0;
-      let ok = true;
-      let outcome: unknown;
       if (cfg.timeoutMs === undefined) {
         try {
-          outcome = user.task(input, { index, attempt: batch.attempt, signal: lifetime.signal });
-          if (isThenable(outcome)) outcome = await outcome;
+          let result = user.task(input, { index, attempt: batch.attempt, signal: lifetime.signal });
+          if (isThenable(result)) result = await result;
+          buffer.succeed(offset, index, input, result);
         } catch (error) {
-          ok = false;
-          outcome = error;
+          buffer.fail(offset, input, error);
         }
       } else {
         const settled = await runWithTimeout(user, input, { index, attempt: batch.attempt }, lifetime.signal, cfg.timeoutMs, cfg.graceMs);
-        ok = settled.ok;
-        outcome = settled.ok ? settled.value : settled.error;
+        if (settled.ok) buffer.succeed(offset, index, input, settled.value);
+        else buffer.fail(offset, input, settled.error);
         if (!settled.ok && settled.stuck) stuck = true;
       }
-      if (ok) {
-        try {
-          if (valuesMode) {
-            values.push(outcome);
-            valueOffsets.push(offset);
-          } else {
-            text += formatResult(cfg.format, index, input, outcome);
-          }
-        } catch (error) {
-          ok = false;
-          outcome = error;
-        }
-      }
-      if (!ok) failures.push({ offset, at: valuesMode ? values.length : text.length, input, error: toErrorData(outcome) });
-      if (cfg.timings) durations.push(performance.now() - taskStart);
-      count++;
+      if (cfg.timings) buffer.duration(performance.now() - taskStart);
       if (stuck) {
         // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
         flush(false);
@@ -141,7 +103,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         return;
       }
       if (batch.eager) {
-        if (offset < inputs.length - 1) flush(false);
+        if (offset < batch.count - 1) flush(false);
         continue;
       }
       // reading the clock costs more than a trivial task: read it less often while inputs are quick
@@ -150,7 +112,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         clockStride = now - lastClock < QUICK_MS ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
         sinceClock = 0;
         lastClock = now;
-        if (now - lastFlush >= FLUSH_INTERVAL_MS && offset < inputs.length - 1) {
+        if ((now - lastFlush >= FLUSH_INTERVAL_MS || buffer.size >= FLUSH_BYTES) && offset < batch.count - 1) {
           flush(false);
           lastFlush = now;
         }
@@ -237,33 +199,6 @@ async function load(config: WorkerConfig): Promise<UserModule> {
     task: task as UserModule['task'],
     teardown: typeof teardown === 'function' ? (teardown as UserModule['teardown']) : undefined,
   };
-}
-
-/**
- * Values that cannot cross the boundary (functions, symbols) make the whole message fail to
- * send; find which ones and fail those inputs alone. `offsets` are the values' batch offsets.
- */
-function postRun(message: RunMessage, offsets: readonly number[], inputs: readonly string[], transport: WorkerTransport): void {
-  try {
-    transport.post(message);
-    return;
-  } catch (error) {
-    if (message.values === undefined) throw error;
-  }
-  const values: unknown[] = [];
-  const failures: ItemFailure[] = [...message.failures];
-  message.values!.forEach((value, position) => {
-    try {
-      structuredClone(value);
-      values.push(value);
-    } catch (error) {
-      const offset = offsets[position]!;
-      const reason = new TypeError(`result cannot be sent back: ${(error as Error).message}`);
-      failures.push({ offset, at: values.length, input: inputs[offset]!, error: toErrorData(reason) });
-    }
-  });
-  failures.sort((a, b) => a.offset - b.offset);
-  transport.post({ ...message, values, failures });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,0 +1,51 @@
+/**
+ * The program of a shell lane: a long-lived /bin/sh that runs one job after another for
+ * `prun exec`. Run as `/bin/sh -c LANE_SCRIPT prun-lane DIR`.
+ *
+ * Why a shell and not Node: every job is a fork, and fork costs grow with the memory of the
+ * process that forks (a 1 GiB parent forks 10x slower than a 1 MiB one on our machines).
+ * dash is a few hundred KiB, so a job costs about what xargs pays; forking from prun's Node
+ * process costs 2-3x that, and going through execa for each job about 5x.
+ *
+ * Protocol, one line each way per job, in order:
+ *   stdin   `STEM<TAB>SHELL TEXT`  the text never holds a newline (such commands come as
+ *                                  `. FILE`); STEM names the job's files DIR/STEM.o, .e
+ *   stdout  `R`                    once, when the lane is ready
+ *           `STATUS OE`            the job's exit status ($?, 128+n when killed by signal n);
+ *                                  O and E are 1 when its stdout / stderr file is not empty
+ *           `-`                    the job was not run: DIR/stop exists (prun is stopping)
+ *   fd 3    the lifeline: prun never writes to it, so it reads end-of-file only when prun
+ *           is gone, however it went (even SIGKILL); then the lane's whole process group
+ *           (the lane, its running job and everything the job started) is sent SIGTERM.
+ *
+ * The lane leads its own process group (it is started detached), so ending a job's whole
+ * process tree is one kill(-lane pid): that is how --timeout and kill() end jobs.
+ *
+ * Details that matter:
+ * - the job runs in the foreground, never with `&`: a non-interactive shell starts
+ *   background jobs with SIGINT and SIGQUIT ignored, which the user's command would inherit;
+ * - `{ ...; } 2>FILE` rather than `... 2>FILE`: the lane's own words about the job ("Terminated"
+ *   when it is killed) land in the job's stderr rather than between prun's own lines;
+ * - `read -r` with an empty IFS keeps backslashes and leading blanks of the command;
+ * - the lane's variables are not exported, so the job's `sh -c` does not see them.
+ */
+export const LANE_SCRIPT = `d=$1
+( exec <&3; while read -r _; do :; done; kill -TERM 0 ) &
+w=$!
+exec 3<&-
+echo R
+while IFS= read -r l; do
+  if [ -e "$d/stop" ]; then echo -; continue; fi
+  f=$d/\${l%%\t*}
+  { /bin/sh -c "\${l#*\t}" >"$f.o" </dev/null; } 2>"$f.e"
+  s=$?
+  o=0 e=0
+  [ -s "$f.o" ] && o=1
+  [ -s "$f.e" ] && e=1
+  echo "$s $o$e"
+done
+kill $w 2>/dev/null
+`;
+
+/** The lane's name for itself ($0), as `ps` shows it. */
+export const LANE_NAME = 'prun-lane';
