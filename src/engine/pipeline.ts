@@ -151,7 +151,9 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       let deliveries: Delivery[] = [];
       for (const failure of run.failures) {
         const index = batch.first + failure.offset;
-        if (index > pieceStart) deliveries.push(content(pieceStart, index, [cutStart, failure.at]));
+        // text just before a failure with no input of its own is the failed input's output
+        // (a failed shell command's stdout, printed as GNU parallel does): a piece of no inputs
+        if (index > pieceStart || failure.at > cutStart) deliveries.push(content(pieceStart, index, [cutStart, failure.at]));
         cutStart = failure.at;
         const final = failOrRetry(batch, failure.offset, failure.input, failure.error, false);
         if (final) {
