@@ -15,8 +15,10 @@
  *                                  O and E are 1 when its stdout / stderr file is not empty
  *           `-`                    the job was not run: DIR/stop exists (prun is stopping)
  *   fd 3    the lifeline: prun never writes to it, so it reads end-of-file only when prun
- *           is gone, however it went (even SIGKILL); then the lane's whole process group
- *           (the lane, its running job and everything the job started) is sent SIGTERM.
+ *           is gone, however it went (even SIGKILL); then a watcher subshell sends SIGTERM
+ *           to the lane's whole process group (the lane, its running job and everything
+ *           the job started) and removes DIR. The watcher lets go of the lane's stdout, so
+ *           that it never keeps prun waiting for the end of it.
  *
  * The lane leads its own process group (it is started detached), so ending a job's whole
  * process tree is one kill(-lane pid): that is how --timeout and kill() end jobs.
@@ -30,7 +32,7 @@
  * - the lane's variables are not exported, so the job's `sh -c` does not see them.
  */
 export const LANE_SCRIPT = `d=$1
-( exec <&3; while read -r _; do :; done; kill -TERM 0 ) &
+( exec <&3 >/dev/null 2>&1; while read -r _; do :; done; trap '' TERM; kill -TERM 0; rm -rf "$d" ) &
 w=$!
 exec 3<&-
 echo R

@@ -1,0 +1,49 @@
+import type { Batch } from '../engine/batch.js';
+import type { Executor, ExecutorListener } from '../engine/executor.js';
+import { jobArgs, toBytes } from './job-inputs.js';
+import { compileTemplate, type CompiledTemplate } from './template.js';
+
+/**
+ * --dry-run: a batch "runs" at once, and what it prints is the commands that would have run,
+ * one a line. Going through the pipeline like real work keeps the order, --resume and the
+ * input handling exactly those of a real run. `{%}` is 1, as in GNU parallel's dry run,
+ * where every job ends at once and the first slot is always free.
+ */
+export class DryRunExecutor implements Executor {
+  readonly capacity = 1;
+  readonly ready = Promise.resolve();
+  private listener!: ExecutorListener;
+  private stopped = false;
+  private readonly template: CompiledTemplate;
+
+  constructor(command: string) {
+    this.template = compileTemplate(toBytes(command));
+  }
+
+  start(listener: ExecutorListener): void {
+    this.listener = listener;
+  }
+
+  room(): number {
+    return this.stopped ? 0 : Number.POSITIVE_INFINITY;
+  }
+
+  submit(batch: Batch): void {
+    let bytes = '';
+    jobArgs(batch.payload).forEach((args, offset) => {
+      bytes += `${this.template.render({ args, seq: batch.first + offset + 1, slot: 1 })}\n`;
+    });
+    const text = Buffer.from(bytes, 'latin1').toString('utf8');
+    this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async close(): Promise<void> {}
+
+  async kill(): Promise<void> {
+    this.stopped = true;
+  }
+}

@@ -1,0 +1,43 @@
+import { ARG_SEPARATOR } from '../io/combination-source.js';
+import type { Payload } from '../runtime/protocol.js';
+
+/**
+ * The arguments of `prun exec` jobs. A `:::` combination travels through the pipeline as one
+ * input, its arguments joined by NUL (see combination-source.ts); a line holding a NUL splits
+ * there too, as no shell command could carry it anyway.
+ *
+ * Arguments are "byte strings" (latin1: one character a byte) from here to the shell lane,
+ * so that a file name that is not valid UTF-8 reaches the command byte for byte, as it does
+ * with GNU parallel and xargs; decoding it as UTF-8 would turn it into one that does not exist.
+ */
+
+/** Each input of a payload as its arguments, in byte strings. */
+export function jobArgs(payload: Payload): string[][] {
+  const inputs = Array.isArray(payload) ? payload.map(toBytes) : splitLines(payload);
+  return inputs.map((input) => input.split(ARG_SEPARATOR));
+}
+
+/** A JS string as the byte string of its UTF-8 encoding. */
+export function toBytes(text: string): string {
+  return ASCII.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** How an input is shown to people (--tag, failures): its arguments, space-separated, as GNU parallel does. */
+export function displayInput(args: readonly string[]): string {
+  const bytes = args.join(' ');
+  return ASCII.test(bytes) ? bytes : Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Lines of raw input, without their `\n` and a `\r` before it, as the map workers split them. */
+function splitLines(payload: Uint8Array): string[] {
+  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('latin1');
+  const lines = text.split('\n');
+  if (text.endsWith('\n')) lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
+  }
+  return lines;
+}

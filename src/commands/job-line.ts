@@ -1,0 +1,26 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toBytes } from './job-inputs.js';
+import { shellQuote } from './shell-quote.js';
+
+/**
+ * Longer commands go through a file. The lane's `read` takes one byte per system call (about
+ * 1 µs each here, so 1 ms for a 1000-byte command), while writing a file and having the job's
+ * shell read it costs about what 100 bytes do.
+ */
+const INLINE_MAX = 100;
+
+/**
+ * The line that gives a lane a job (see lane-script.ts): the job's file stem, a tab, and
+ * the shell text, in bytes. A command holding a newline, or a long one, is written to
+ * DIR/STEM.sh and the line says `. FILE`: the job's own `sh -c` reads it from there.
+ * That also keeps any command clear of the kernel's limit on one argument (128 KiB).
+ */
+export function jobLine(dir: string, stem: string, command: string): string {
+  if (command.length > INLINE_MAX || command.includes('\n')) {
+    const script = join(dir, `${stem}.sh`);
+    writeFileSync(script, command, 'latin1');
+    return `${stem}\t. ${shellQuote(toBytes(script))}\n`;
+  }
+  return `${stem}\t${command}\n`;
+}

@@ -1,0 +1,75 @@
+import type { Batch } from '../engine/batch.js';
+import type { ItemFailure } from '../runtime/protocol.js';
+import type { Lane } from './lane.js';
+
+export type SlotState =
+  | 'starting' // the lane's shell is starting
+  | 'ready' // takes batches
+  | 'ending' // told to end (no more input), or being killed
+  | 'dead';
+
+/** Results of a batch's jobs not yet reported, from its input `from` on. */
+export interface PendingRun {
+  from: number;
+  count: number;
+  text: string;
+  failures: ItemFailure[];
+  durationsMs: number[] | undefined;
+}
+
+/** A batch on a lane: its jobs run one after the other, in input order. */
+export interface HeldBatch {
+  batch: Batch;
+  /** Each input's arguments, split when the first job is written. */
+  args: string[][] | undefined;
+  /** Jobs written to the lane. */
+  written: number;
+  /** Inputs reported to the pipeline. */
+  reported: number;
+  pending: PendingRun | undefined;
+  /** When its first job started. */
+  startedAt: number | undefined;
+}
+
+/** A job in the lane's pipe: the first one is running, the next waits for it. */
+export interface LaneJob {
+  held: HeldBatch;
+  offset: number;
+  args: string[];
+  /** Names its output files. */
+  stem: string;
+  startedAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * One job slot (`{%}`) and everything it holds: when its lane dies, what it held is known
+ * exactly, down to the job that was running.
+ */
+export class LaneSlot {
+  state: SlotState = 'starting';
+  lane: Lane | undefined;
+  /** Starts of this slot's lane, to keep a new lane's file names apart from an old one's. */
+  generation = 0;
+  readonly held: HeldBatch[] = [];
+  readonly jobs: LaneJob[] = [];
+  freeStems: string[] = [];
+  /** The job prun ended the lane for, when its time ran out. */
+  timedOut: LaneJob | undefined;
+
+  constructor(readonly number: number) {}
+
+  get holdsIsolated(): boolean {
+    return this.held.some((held) => held.batch.isolated);
+  }
+
+  /** The first batch with jobs not yet given to the lane. */
+  nextToWrite(): HeldBatch | undefined {
+    return this.held.find((held) => held.written < held.batch.count);
+  }
+
+  /** Whether the lane still has jobs of `held`, running or waiting. */
+  hasJobsOf(held: HeldBatch): boolean {
+    return this.jobs.some((job) => job.held === held);
+  }
+}

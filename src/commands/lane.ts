@@ -1,0 +1,105 @@
+import type { Readable, Writable } from 'node:stream';
+import { execa } from 'execa';
+import { LANE_NAME, LANE_SCRIPT } from './lane-script.js';
+import { endGroup } from './process-group.js';
+
+/** How a lane ended. */
+export interface LaneExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The lane could not be started at all (no /bin/sh). */
+  startError: string | undefined;
+}
+
+export interface LaneHandlers {
+  /** The lane has started and waits for jobs. */
+  ready(): void;
+  /** Status lines, in the order of the jobs; several at once when they came in one read. */
+  lines(lines: string[]): void;
+  /** Called once, after the last of its lines. */
+  exit(exit: LaneExit): void;
+}
+
+/** Once the lane has exited, how long its stdout may stay open before the exit is reported anyway. */
+const CLOSE_WAIT_MS = 200;
+
+/**
+ * One shell lane process (see lane-script.ts): the only module that knows execa. Execa
+ * starts the lane; the jobs themselves never go through it, because a spawn from Node's
+ * large process is what costs most per job.
+ */
+export class Lane {
+  readonly pid: number | undefined;
+  private readonly stdin: Writable;
+  /** Held, so that nothing of it (the lifeline above all) is ever closed before the lane ends. */
+  private readonly subprocess;
+
+  constructor(dir: string, handlers: LaneHandlers) {
+    const subprocess = execa('/bin/sh', ['-c', LANE_SCRIPT, LANE_NAME, dir], {
+      // fd 3 is the lifeline: never written, it closes only when prun is gone
+      stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
+      // its own process group, so that one kill(-pid) ends a job's whole tree; this also
+      // keeps a terminal's Ctrl-C from reaching jobs: prun decides when they end
+      detached: true,
+      buffer: false,
+      reject: false,
+      // the lifeline does this job, and also when prun is killed by a signal it cannot catch
+      cleanup: false,
+    });
+    this.subprocess = subprocess;
+    this.pid = subprocess.pid;
+    this.stdin = subprocess.stdin;
+    // a lane that died takes its pipes with it; its exit says why
+    subprocess.stdin.on('error', () => {});
+    subprocess.stdio[3].on('error', () => {});
+
+    let partial = '';
+    let started = false;
+    (subprocess.stdout as Readable).on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('latin1')).split('\n');
+      partial = lines.pop()!;
+      if (!started && lines[0] === 'R') {
+        started = true;
+        lines.shift();
+        handlers.ready();
+      }
+      if (lines.length > 0) handlers.lines(lines);
+    });
+
+    let reported = false;
+    const report = (code: number | null, signal: NodeJS.Signals | null, startError?: string) => {
+      if (reported) return;
+      reported = true;
+      handlers.exit({ code, signal, startError });
+    };
+    subprocess.once('close', (code, signal) => report(code, signal));
+    // a process the lane left behind may hold its stdout open: then the exit is enough
+    subprocess.once('exit', (code, signal) => setTimeout(() => report(code, signal), CLOSE_WAIT_MS).unref());
+    subprocess.once('error', (error) => {
+      if (subprocess.pid === undefined) report(null, null, error.message);
+    });
+    // every outcome comes through the events above
+    subprocess.catch(() => {});
+  }
+
+  /** Job lines, as bytes: arguments are kept byte for byte (latin1 strings, see job-inputs.ts). */
+  send(lines: string): void {
+    this.stdin.write(lines, 'latin1');
+  }
+
+  /** No more jobs: the lane ends when the ones it has are done. */
+  endInput(): void {
+    this.stdin.end();
+  }
+
+  private ending: Promise<void> | undefined;
+
+  /**
+   * Ends the lane's whole process group (the lane, its running job and what the job started):
+   * SIGTERM, then SIGKILL after `graceMs`. Once only; settles when the group is gone.
+   */
+  end(graceMs: number): Promise<void> {
+    this.ending ??= this.pid === undefined ? Promise.resolve() : endGroup(this.pid, graceMs);
+    return this.ending;
+  }
+}

@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A private directory for the jobs' output files. In memory (/dev/shm) unless TMPDIR says
+ * where: every output is read into memory once its job ends anyway, so a disk buys nothing
+ * but the cost of writing there.
+ */
+export function makeScratchDir(): string {
+  const bases = process.env.TMPDIR ? [tmpdir()] : ['/dev/shm', tmpdir()];
+  let failure: unknown;
+  for (const base of bases) {
+    try {
+      return mkdtempSync(join(base, 'prun-exec-'));
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+export function removeScratchDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,323 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { formatDuration } from '../api/duration.js';
+import type { Batch } from '../engine/batch.js';
+import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
+import { PrunError } from '../errors.js';
+import { jobArgs, toBytes } from './job-inputs.js';
+import { jobLine } from './job-line.js';
+import { readOutput } from './job-output.js';
+import { recordResult, takeRun } from './job-results.js';
+import { Lane, type LaneExit } from './lane.js';
+import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
+import { makeScratchDir, removeScratchDir } from './scratch-dir.js';
+import { compileTemplate, type CompiledTemplate } from './template.js';
+
+export interface ShellExecutorOptions {
+  /** The command template, with GNU parallel's replacement strings. */
+  command: string;
+  /** Jobs at once: one lane each. */
+  jobs: number;
+  timeoutMs: number | undefined;
+  /** Prefix every line of a job's output with its input and a tab. */
+  tag: boolean;
+  /** Report each job's duration (for --joblog). */
+  timings: boolean;
+  /** How many more times a failed input is tried. */
+  retries: number;
+  /** A job's stderr, whole, as soon as the job ends. */
+  onStderr(text: string): void;
+}
+
+/** Jobs a lane is given at once: the running one, and the next, so the lane never waits for prun. */
+const JOBS_AHEAD = 2;
+/** Batches a lane holds: the one running and the next. */
+const BATCHES_PER_LANE = 2;
+/** How long a job may take to end after SIGTERM before its process group is sent SIGKILL. */
+const TERM_GRACE_MS = 1000;
+
+/**
+ * The executor for `prun exec`: one shell lane per job slot (see lane-script.ts) runs the
+ * jobs of the batches it is given, one after the other. It plays the part the worker pool
+ * plays for `prun map`, so ordering, retries, halting, --timeout and the joblog work alike.
+ */
+export class ShellExecutor implements Executor {
+  readonly capacity: number;
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+  private listener!: ExecutorListener;
+  private readonly template: CompiledTemplate;
+  private readonly slots: LaneSlot[] = [];
+  private dir = '';
+  private everReady = false;
+  private stopped = false;
+  private closing = false;
+  private readonly exits = new Set<Promise<void>>();
+  /** Lanes being ended (a timeout, kill()), until what their jobs started is gone too. */
+  private readonly endings = new Set<Promise<void>>();
+
+  constructor(private readonly options: ShellExecutorOptions) {
+    // the template in bytes too, so that it joins the arguments' bytes unchanged
+    this.template = compileTemplate(toBytes(options.command));
+    this.capacity = options.jobs * BATCHES_PER_LANE;
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+  }
+
+  start(listener: ExecutorListener): void {
+    this.listener = listener;
+    try {
+      this.dir = makeScratchDir();
+    } catch (error) {
+      listener.fatal(new PrunError('ERR_WORKER_START', `cannot make a directory for job output: ${(error as Error).message}`));
+      return;
+    }
+    process.on('exit', this.onProcessExit);
+    for (let number = 1; number <= this.options.jobs; number++) {
+      const slot = new LaneSlot(number);
+      this.slots.push(slot);
+      this.spawn(slot);
+    }
+  }
+
+  room(isolated: boolean, ahead: boolean): number {
+    return this.pick(isolated, ahead) ? Number.POSITIVE_INFINITY : 0;
+  }
+
+  submit(batch: Batch, ahead: boolean): void {
+    const slot = this.pick(batch.isolated, ahead);
+    if (!slot) throw new Error('prun: a batch was submitted to shell lanes with no room');
+    slot.held.push({ batch, args: undefined, written: 0, reported: 0, pending: undefined, startedAt: undefined });
+    this.pump(slot);
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    // lanes skip the jobs they were given ahead; the running ones finish
+    try {
+      if (this.dir) writeFileSync(join(this.dir, 'stop'), '');
+    } catch {
+      // the directory is gone: so are the lanes
+    }
+    for (const slot of this.slots) this.report(slot);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const slot of this.slots) {
+      if (slot.state === 'dead') continue;
+      slot.state = 'ending';
+      slot.lane?.endInput();
+    }
+    await Promise.all([...this.exits, ...this.endings]);
+    this.removeDir();
+    process.off('exit', this.onProcessExit);
+  }
+
+  async kill(): Promise<void> {
+    this.closing = true;
+    this.markReady();
+    for (const slot of this.slots) {
+      if (slot.state === 'dead') continue;
+      slot.state = 'ending';
+      this.endLane(slot.lane!);
+    }
+    await Promise.all([...this.exits, ...this.endings]);
+    this.removeDir();
+    process.off('exit', this.onProcessExit);
+  }
+
+  /**
+   * prun is exiting with lanes still running (the reader of its stdout went away, and it exits
+   * at once): end their jobs and remove their files now. The lanes' lifeline would end the
+   * jobs too, but a moment later, and could not remove the directory of a live process.
+   */
+  private readonly onProcessExit = (): void => {
+    // ending starts with a SIGTERM sent at once, before anything is awaited
+    for (const slot of this.slots) if (slot.state !== 'dead') void slot.lane!.end(TERM_GRACE_MS);
+    this.removeDir();
+  };
+
+  private endLane(lane: Lane): void {
+    const ending = lane.end(TERM_GRACE_MS);
+    if (this.endings.has(ending)) return;
+    this.endings.add(ending);
+    void ending.then(() => this.endings.delete(ending));
+  }
+
+  /** The ready lane with the fewest batches that may take one; isolated batches run alone. */
+  private pick(isolated: boolean, ahead: boolean): LaneSlot | undefined {
+    if (this.stopped || this.closing) return undefined;
+    const limit = ahead ? BATCHES_PER_LANE : 1;
+    let best: LaneSlot | undefined;
+    for (const slot of this.slots) {
+      if (slot.state !== 'ready') continue;
+      const fits = isolated ? slot.held.length === 0 : !slot.holdsIsolated && slot.held.length < limit;
+      if (fits && (!best || slot.held.length < best.held.length)) best = slot;
+    }
+    return best;
+  }
+
+  private spawn(slot: LaneSlot): void {
+    const generation = ++slot.generation;
+    slot.state = 'starting';
+    slot.timedOut = undefined;
+    slot.freeStems = Array.from({ length: JOBS_AHEAD }, (_, k) => `${slot.number}-${generation}-${k}`);
+    let exited!: () => void;
+    const exit = new Promise<void>((resolve) => {
+      exited = resolve;
+    });
+    this.exits.add(exit);
+    const lane: Lane = new Lane(this.dir, {
+      ready: () => {
+        if (slot.state !== 'starting') return;
+        slot.state = 'ready';
+        this.everReady = true;
+        this.markReady();
+        this.listener.free();
+      },
+      lines: (lines) => this.onLines(slot, lines),
+      exit: (info) => {
+        this.exits.delete(exit);
+        this.onExit(slot, lane, info);
+        exited();
+      },
+    });
+    slot.lane = lane;
+  }
+
+  /** Gives the lane jobs until it has JOBS_AHEAD of them. */
+  private pump(slot: LaneSlot): void {
+    if (slot.state !== 'ready' || this.stopped) return;
+    let lines = '';
+    while (slot.jobs.length < JOBS_AHEAD && slot.freeStems.length > 0) {
+      const held = slot.nextToWrite();
+      if (!held) break;
+      lines += this.jobLine(slot, held);
+    }
+    if (lines) slot.lane!.send(lines);
+  }
+
+  private jobLine(slot: LaneSlot, held: HeldBatch): string {
+    const offset = held.written++;
+    held.args ??= jobArgs(held.batch.payload);
+    const args = held.args[offset]!;
+    const stem = slot.freeStems.pop()!;
+    const job: LaneJob = { held, offset, args, stem, startedAt: 0, timer: undefined };
+    slot.jobs.push(job);
+    if (slot.jobs.length === 1) this.started(slot, job, performance.now());
+    return jobLine(this.dir, stem, this.template.render({ args, seq: held.batch.first + offset + 1, slot: slot.number }));
+  }
+
+  /** The lane has moved on to `job`: its clock starts. */
+  private started(slot: LaneSlot, job: LaneJob, now: number): void {
+    job.startedAt = now;
+    job.held.startedAt ??= now;
+    const timeout = this.options.timeoutMs;
+    if (timeout !== undefined) job.timer = setTimeout(() => this.timeOut(slot, job), timeout);
+  }
+
+  private timeOut(slot: LaneSlot, job: LaneJob): void {
+    if (slot.jobs[0] !== job || slot.state !== 'ready' || !slot.lane?.pid) return;
+    slot.state = 'ending';
+    slot.timedOut = job;
+    // the lane leads the job's process group: the whole tree ends, and the lane's exit reports it
+    this.endLane(slot.lane);
+  }
+
+  private onLines(slot: LaneSlot, lines: string[]): void {
+    const now = performance.now();
+    for (const line of lines) {
+      const job = slot.jobs.shift();
+      if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
+      clearTimeout(job.timer);
+      if (line !== '-') this.finish(job, line, now); // '-': skipped because prun is stopping
+      slot.freeStems.push(job.stem); // its files are read: the next job may use them
+      const next = slot.jobs[0];
+      if (next) this.started(slot, next, now);
+    }
+    this.pump(slot);
+    this.report(slot);
+  }
+
+  private finish(job: LaneJob, line: string, now: number): void {
+    const space = line.indexOf(' ');
+    const stdout = readOutput(join(this.dir, `${job.stem}.o`), line[space + 1] === '1');
+    const stderr = readOutput(join(this.dir, `${job.stem}.e`), line[space + 2] === '1');
+    if (stderr) this.options.onStderr(stderr);
+    recordResult(job, Number(line.slice(0, space)), stdout, now - job.startedAt, this.options);
+  }
+
+  /**
+   * Reports pending results, batch by batch in the lane's order. A batch is over when all its
+   * inputs are reported or, once prun is stopping, when the lane has none of its jobs left.
+   */
+  private report(slot: LaneSlot): void {
+    let freed = false;
+    for (let i = 0; i < slot.held.length; ) {
+      const held = slot.held[i]!;
+      const reported = held.reported + (held.pending?.count ?? 0);
+      const over = reported === held.batch.count || (this.stopped && !slot.hasJobsOf(held));
+      if (over) {
+        slot.held.splice(i, 1);
+        freed = true;
+      } else i++;
+      if (held.pending || over) this.deliver(held, over);
+    }
+    if (freed) this.listener.free();
+  }
+
+  private deliver(held: HeldBatch, last: boolean): void {
+    const { from, run } = takeRun(held);
+    const elapsedMs = held.startedAt === undefined ? 0 : performance.now() - held.startedAt;
+    this.listener.run(held.batch, from, run, last, elapsedMs);
+  }
+
+  private onExit(slot: LaneSlot, lane: Lane, exit: LaneExit): void {
+    if (slot.lane !== lane) return;
+    const wasStarting = slot.state === 'starting';
+    const expected = this.closing && exit.code === 0;
+    slot.state = 'dead';
+    for (const job of slot.jobs) clearTimeout(job.timer);
+    // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with it;
+    // a lane that ended cleanly at the end of the input leaves the user's background processes be
+    if (!expected) this.endLane(lane);
+    if (wasStarting && !this.everReady && !this.closing) {
+      const why = exit.startError ?? describeLaneExit(exit);
+      this.listener.fatal(new PrunError('ERR_WORKER_START', `a shell lane (/bin/sh) failed to start: ${why}`));
+      return;
+    }
+    const running = slot.jobs[0];
+    for (const held of slot.held.splice(0)) {
+      if (held.pending) this.deliver(held, false);
+      const blame = running?.held === held ? this.blame(slot, running, exit) : 'none';
+      this.listener.lost(held.batch, held.reported, blame);
+    }
+    slot.jobs.length = 0;
+    if (!this.closing && !this.stopped) this.spawn(slot);
+    this.listener.free();
+  }
+
+  /**
+   * Only the job that was running is to blame; the ones given ahead never started. When prun
+   * ended the lane for a timeout that another job ran into, just before it ended by itself,
+   * the one running then was only in the way, and runs again.
+   */
+  private blame(slot: LaneSlot, running: LaneJob, exit: LaneExit): Blame {
+    if (!slot.timedOut) return { culprit: describeLaneExit(exit) };
+    if (slot.timedOut !== running) return 'none';
+    return { culprit: `timed out after ${formatDuration(this.options.timeoutMs!)}` };
+  }
+
+  private removeDir(): void {
+    if (this.dir) removeScratchDir(this.dir);
+  }
+}
+
+function describeLaneExit(exit: LaneExit): string {
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return `shell lane exited with code ${exit.code ?? 'unknown'}`;
+}
