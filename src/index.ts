@@ -1,6 +1,7 @@
 export { map, type Outcome } from './api/map.js';
 export type { RunOptions } from './api/options.js';
 export { startRun, type RunningMap, type StartRunOptions } from './api/start-run.js';
+export { startExec, type ExecOptions, type RunningExec, type StartExecOptions } from './api/start-exec.js';
 export type { Delivery, FinalFailure } from './engine/delivery.js';
 export { PrunError, type PrunErrorCode } from './errors.js';
 export { fileLineSource, stdinLineSource } from './io/line-source.js';
