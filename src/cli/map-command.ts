@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { wholeNumber, type RunOptions } from '../api/options.js';
 import { startRun } from '../api/start-run.js';
 import { usageError } from '../errors.js';
+import { countLines } from '../io/count-lines.js';
 import { openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, positive } from './common-options.js';
@@ -57,10 +58,16 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
       progress: flags.progress,
       verbose: flags.verbose === true,
       startingText: `compiling ${script} and starting workers`,
+      countInputs: countable(paths) ? async () => (await countLines(paths)) + (groups?.[0]?.length ?? 0) : undefined,
     });
   } finally {
     journal.close();
   }
+}
+
+/** Files can be counted ahead; stdin cannot be read twice. */
+export function countable(paths: readonly string[]): boolean {
+  return paths.length > 0 && !paths.includes('-');
 }
 
 function numberOf(value: number | true | undefined): number | undefined {

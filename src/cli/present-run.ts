@@ -21,6 +21,8 @@ export interface PresentOptions {
   verbose: boolean;
   /** What the spinner says until the first worker is ready. */
   startingText: string;
+  /** Counts the inputs ahead of the run, for a progress bar's total (files only, never stdin). */
+  countInputs: (() => Promise<number>) | undefined;
 }
 
 /**
@@ -31,25 +33,35 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   const stderr = process.stderr;
   let view: ProgressView | undefined;
   let ended = false;
-  if (options.progress ?? stderr.isTTY === true) {
+  // a terminal of no width (some ptys report 0 columns) would make the redraw arithmetic
+  // divide by zero: ora then clears lines forever
+  const drawable = !stderr.isTTY || (stderr.columns ?? 0) > 0;
+  // results on the same terminal would be drawn over: there they are the progress
+  const wanted = options.progress ?? (stderr.isTTY === true && !process.stdout.isTTY);
+  if (wanted && drawable) {
     // ora and cli-progress take a tenth of a second to load: only when they will be seen
     const [{ startSpinner }, { startProgressBar }] = await Promise.all([import('./spinner.js'), import('./progress-bar.js')]);
     const spinner = startSpinner(options.startingText, stderr);
+    options.countInputs?.().then(
+      (total) => {
+        run.tracker.total ??= total;
+      },
+      () => {}, // the run itself reports an input it cannot read
+    );
     void run.ready.then(() => {
       spinner.stop();
       if (!ended) view = startProgressBar(run.tracker, stderr);
     });
   }
   const toStderr = (line: string): void => {
-    view?.clear();
-    stderr.write(`${line}\n`);
+    if (view) view.log(line);
+    else stderr.write(`${line}\n`);
   };
   const interrupts = handleInterrupts(run, toStderr);
   try {
     await writeResults(run.deliveries, process.stdout, {
       json: options.json,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
-      beforeWrite: process.stdout.isTTY ? () => view?.clear() : undefined,
     });
   } catch (error) {
     if (error instanceof BrokenPipe) return EXIT.brokenPipe;
@@ -57,6 +69,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   } finally {
     ended = true;
     view?.stop();
+    view = undefined;
     interrupts.dispose();
   }
   const interrupted = interrupts.exitCode();

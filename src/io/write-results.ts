@@ -6,8 +6,6 @@ export interface WriteOptions {
   json: boolean;
   /** Told of each input that failed for good. */
   onFailure(failure: FinalFailure): void;
-  /** Called before each write to stdout (the progress bar clears its line). */
-  beforeWrite?(): void;
 }
 
 /** Raised when the reader of stdout has gone away (`| head`). */
@@ -37,7 +35,6 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       if (broken) throw new BrokenPipe();
       const text = textOf(delivery, options);
       if (text === '') continue;
-      options.beforeWrite?.();
       if (!out.write(text)) {
         await new Promise<void>((resolve) => {
           wake = resolve;

@@ -6,6 +6,7 @@ export interface ProgressSnapshot {
   /** Failures that will be tried again. */
   retried: number;
   notRun: number;
+  resumed: number;
   /** All inputs, once the end of the input has been seen. */
   total: number | undefined;
   elapsedMs: number;
@@ -40,6 +41,7 @@ export class ProgressTracker {
       failed: this.failed,
       retried: this.retried,
       notRun: this.notRun,
+      resumed: this.resumed,
       total: this.total,
       elapsedMs,
       rate,
