@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PrunError } from '../errors.js';
 import { prepareArgv } from './argv.js';
+import { execCommand } from './exec-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { mapCommand } from './map-command.js';
 
@@ -12,6 +13,8 @@ Examples:
      prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered
   3. Inputs on the command line:
      prun map square.ts ::: 1 2 3
+  4. Compress every log file, 4 at a time, as GNU parallel would:
+     ls *.log | prun exec -j 4 'gzip -9 {} && echo {/.}'
 `;
 
 /** Usage errors as one line on stderr, and an exit status we choose rather than commander. */
@@ -33,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
     .addHelpText('after', EXAMPLES);
   program.addCommand(configure(mapCommand(groups, (status) => (code = status))));
+  program.addCommand(configure(execCommand(groups, (status) => (code = status))));
   try {
     await program.parseAsync(words, { from: 'user' });
     return code;
