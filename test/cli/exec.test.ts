@@ -1,0 +1,288 @@
+// prun exec, run as a user would: the built CLI through execa. Where GNU parallel defines
+// the behaviour, the same command and inputs go through `parallel -k` and the outputs must match.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { bin, lines, prun, root } from '../helpers/prun.js';
+import { waitForLines } from '../helpers/streams.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-exec-test-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** prun with `input` on its stdin. */
+function prunWithStdin(args: string[], input: string) {
+  return prun(args, { stdin: 'pipe', input });
+}
+
+let parallelChecked = false;
+/** GNU parallel, keeping input order, with nothing from the user's own configuration. */
+function gnuParallel(args: string[], input = ''): string {
+  if (!parallelChecked) {
+    try {
+      execFileSync('parallel', ['--version'], { stdio: 'ignore' });
+    } catch {
+      throw new Error(
+        'GNU parallel is not on PATH; the exec tests compare prun with it. ' +
+          'Install it (apt-get install -y parallel, or brew install parallel) and rerun; CI (.ci/run) does.',
+      );
+    }
+    parallelChecked = true;
+  }
+  return execFileSync('parallel', ['--will-cite', '-k', ...args], {
+    cwd: dir,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(dir, '.parallel') },
+  });
+}
+
+describe('prun exec: the same output as GNU parallel', () => {
+  test("the issue's example: printf 'a.tar.gz\\nb/c.txt\\n' | prun exec 'echo {} {.} {/} {//} {/.}'", async () => {
+    const command = 'echo {} {.} {/} {//} {/.}';
+    const input = 'a.tar.gz\nb/c.txt\n';
+    const result = await prunWithStdin(['exec', command], input);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, gnuParallel([command], input).trimEnd());
+    assert.equal(result.stdout, 'a.tar.gz a.tar a.tar.gz . a.tar\nb/c.txt b/c c.txt b c');
+  });
+
+  // One value a line, in brackets, so that empty values and stray blanks show.
+  const SHOW = "printf '[%s]\\n'";
+  const INPUTS = [
+    'a.tar.gz', 'b/c.txt', '/abs/x.y/z', '.hidden', 'dir/', 'no_ext', 'sp ace.txt', "it's", '"dq"', '*',
+    'dir.x/file', 'a//b', '/', '.', '..', 'a/..', 'x.', '-n', '~', 'FOO=bar', 'tab\there', 'é.txt',
+    '$(touch pwned)', '`touch pwned`', 'a; touch pwned', '\\n',
+  ];
+  const TEMPLATES = [
+    `${SHOW} {}`, `${SHOW} {.}`, `${SHOW} {/}`, `${SHOW} {//}`, `${SHOW} {/.}`, `${SHOW} {#} {%}`,
+    `${SHOW} {1} {1.} {1/} {1//} {1/.}`,
+    SHOW, // no replacement string: the input is appended
+    `printf '<%s>' x{}y{.}z; echo`, // replacement strings inside a word
+    `${SHOW} {} ${'x'.repeat(120)}`, // long enough for prun to hand it to the shell in a file
+  ];
+  for (const template of TEMPLATES) {
+    test(`every replacement string: ${template}`, async () => {
+      const file = join(dir, 'tricky.txt');
+      await writeFile(file, INPUTS.map((input) => `${input}\n`).join(''));
+      // -j1: {%} is then 1 in both
+      const result = await prun(['exec', '-j', '1', template, file], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(`${result.stdout}\n`, gnuParallel(['-j1', template, '::::', file]));
+      assert.ok(!existsSync(join(dir, 'pwned')), 'an input was run as shell code');
+    });
+  }
+
+  test('two ::: groups give every combination, {1} and {2} naming their parts', async () => {
+    const template = `${SHOW} {1}{2} {2/.}-{1} {}`;
+    const groups = [':::', 'a', 'b c', ':::', '1', 'x/2.y'];
+    const result = await prun(['exec', '-j', '1', template, ...groups]);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(`${result.stdout}\n`, gnuParallel(['-j1', template, ...groups]));
+    const simple = await prun(['exec', 'echo {1}{2}', ':::', 'a', 'b', ':::', '1', '2']);
+    assert.equal(simple.stdout, 'a1\na2\nb1\nb2');
+  });
+
+  test('--tag prefixes every line, the last one without a newline too, with the input and a tab', async () => {
+    const template = 'printf "x\\ny"';
+    const result = await prun(['exec', '--tag', template, ':::', 'a', 'b c']);
+    assert.equal(result.stdout, 'a\tx\na\tyb c\tx\nb c\ty');
+    assert.equal(result.stdout, gnuParallel(['--tag', template, ':::', 'a', 'b c']));
+  });
+});
+
+describe('prun exec: output', () => {
+  test('in input order by default, however the jobs finish', async () => {
+    // -j2: input 1 waits on one lane until input 3, on the other, has made the file
+    const go = join(dir, 'go-ordered');
+    const command = `if [ {} = 1 ]; then while [ ! -e ${go} ]; do sleep 0.01; done; fi; echo {}; if [ {} = 3 ]; then touch ${go}; fi`;
+    const result = await prun(['exec', '-j', '2', command, ':::', '1', '2', '3']);
+    assert.equal(result.stdout, '1\n2\n3');
+  });
+
+  test('--unordered prints each output as its job ends', async () => {
+    // input 1 waits for a file that the test makes only once it has read 3 from prun
+    const go = join(dir, 'go-unordered');
+    const command = `if [ {} = 1 ]; then while [ ! -e ${go} ]; do sleep 0.01; done; fi; echo {}`;
+    const subprocess = execa(bin, ['exec', '-j', '2', '--unordered', command, ':::', '1', '2', '3'], { cwd: root, reject: false, stdin: 'ignore' });
+    await waitForLines(subprocess.stdout, /^3$/);
+    await writeFile(go, '');
+    const result = await subprocess;
+    assert.equal(result.stdout, '2\n3\n1');
+  });
+
+  test("a job's output is printed whole: two jobs printing many lines never interleave", async () => {
+    const command = 'i=0; while [ $i -lt 3000 ]; do echo {}-$i; i=$((i+1)); done';
+    const result = await prun(['exec', '-j', '2', '--unordered', command, ':::', 'a', 'b']);
+    const blocks = lines(result.stdout).map((line) => line.split('-')[0]);
+    const changes = blocks.filter((block, i) => i > 0 && block !== blocks[i - 1]).length;
+    assert.equal(blocks.length, 6000);
+    assert.equal(changes, 1, 'the outputs of a and b interleave');
+  });
+
+  test("stderr goes to prun's stderr, each job's whole, never to stdout", async () => {
+    const command = 'echo out-{}; i=0; while [ $i -lt 2000 ]; do echo {}-$i >&2; i=$((i+1)); done';
+    const result = await prun(['exec', '-j', '2', command, ':::', 'a', 'b']);
+    assert.equal(result.stdout, 'out-a\nout-b');
+    const blocks = lines(result.stderr).filter((line) => /^[ab]-\d+$/.test(line)).map((line) => line[0]);
+    assert.equal(blocks.length, 4000);
+    assert.equal(blocks.filter((block, i) => i > 0 && block !== blocks[i - 1]).length, 1, 'the stderr of a and b interleave');
+  });
+
+  test('--dry-run prints the commands, in order, and runs none', async () => {
+    const result = await prun(['exec', '--dry-run', `touch ${dir}/dry-{#} {}`, ':::', 'x', 'a b', '$(id)']);
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.stdout, [`touch ${dir}/dry-1 x`, `touch ${dir}/dry-2 'a b'`, `touch ${dir}/dry-3 '$(id)'`].join('\n'));
+    assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('dry-')), []);
+  });
+
+  test('commands and inputs holding newlines run whole', async () => {
+    const result = await prun(['exec', '-j', '1', "printf '[%s]\\n' {}\necho second {#}", ':::', 'one\ntwo', 'x']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, '[one\ntwo]\nsecond 1\n[x]\nsecond 2');
+  });
+
+  test("a job's stdin is /dev/null: it never eats prun's own input", async () => {
+    const result = await prunWithStdin(['exec', 'cat; echo {}'], 'a\nb\n');
+    assert.equal(result.stdout, 'a\nb');
+  });
+
+  test('an input that is not UTF-8 reaches the command byte for byte', async () => {
+    const file = join(dir, 'latin1.txt');
+    await writeFile(file, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a])); // "caf\xe9\n"
+    const result = await prun(['exec', 'printf %s {} | od -An -tx1', file]);
+    assert.equal(result.stdout.trim().split(/\s+/).join(' '), '63 61 66 e9');
+  });
+});
+
+describe('prun exec: failures', () => {
+  test('all commands succeed: exit status 0', async () => {
+    const result = await prun(['exec', 'true', ':::', 'a', 'b']);
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.stderr, '');
+  });
+
+  test('exit 3 fails that input: prun exits 1 and names it; every output prints, as with GNU parallel', async () => {
+    const result = await prun(['exec', 'echo {}; exit {}', ':::', '0', '3', '0']);
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stdout, '0\n3\n0');
+    assert.match(String(result.stderr), /prun: input 1 "3" failed: exit 3/);
+    assert.match(String(result.stderr), /1 of 3 inputs failed/);
+  });
+
+  test('a command killed by a signal fails with the signal', async () => {
+    const result = await prun(['exec', 'kill -TERM $$', ':::', 'k']);
+    assert.equal(result.exitCode, 1);
+    assert.match(String(result.stderr), /input 0 "k" failed: killed by SIGTERM/);
+  });
+
+  test('injected shell in an input is never executed', async () => {
+    const inputs = [`$(touch ${dir}/pwned1)`, `\`touch ${dir}/pwned2\``, `x; touch ${dir}/pwned3`, `' ; touch ${dir}/pwned4 '`];
+    const result = await prun(['exec', 'echo', ':::', ...inputs]);
+    assert.equal(result.exitCode, 0);
+    assert.deepEqual(lines(result.stdout), inputs);
+    assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('pwned')), []);
+  });
+
+  test('--retries runs a failed command again; only its last try counts', async () => {
+    const command = `if [ -e ${dir}/tried-{} ]; then echo {} ok; else touch ${dir}/tried-{}; echo {} failed; exit 3; fi`;
+    const result = await prun(['exec', '--retries', '1', command, ':::', 'r1', 'r2']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, 'r1 ok\nr2 ok', 'the output of a failed try that is tried again is not printed');
+  });
+
+  test("--timeout ends the job's whole process group; the other inputs run", async () => {
+    const pids = join(dir, 'timeout-pids');
+    // the job's background child would outlive a kill of the job's shell alone
+    const command = `if [ {} = slow ]; then sleep 300 & echo $! >> ${pids}; wait; fi; echo {}`;
+    const result = await prun(['exec', '-j', '2', '--timeout', '300ms', command, ':::', 'a', 'slow', 'b']);
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stdout, 'a\nb');
+    assert.match(String(result.stderr), /input 1 "slow" failed: timed out after 300ms/);
+    await assertGone(pids);
+  });
+
+  test('--halt now,fail=1 ends running commands and their children at once', async () => {
+    const pids = join(dir, 'halt-pids');
+    const command = `if [ {} = fail ]; then while [ ! -s ${pids} ]; do sleep 0.01; done; exit 1; fi; sleep 300 & echo $! >> ${pids}; wait`;
+    const result = await prun(['exec', '-j', '2', '--halt', 'now,fail=1', command, ':::', 'long', 'fail', 'never']);
+    assert.equal(result.exitCode, 1);
+    assert.match(String(result.stderr), /input 1 "fail" failed: exit 1/);
+    await assertGone(pids);
+  });
+
+  test('SIGTERM twice ends running commands and their children; prun exits 143', async () => {
+    const pids = join(dir, 'signal-pids');
+    const subprocess = execa(bin, ['exec', '-j', '2', `sleep 300 & echo $! >> ${pids}; wait; : {}`, ':::', 'a', 'b', 'c'], {
+      cwd: root,
+      reject: false,
+      stdin: 'ignore',
+    });
+    await waitForPids(pids, 2);
+    subprocess.kill('SIGTERM');
+    await waitForLines(subprocess.stderr, /starting no more inputs/);
+    subprocess.kill('SIGTERM');
+    const result = await subprocess;
+    assert.equal(result.exitCode, 143);
+    await assertGone(pids);
+  });
+});
+
+describe('prun exec: nothing left behind', () => {
+  test('prun killed by SIGKILL: the lanes\' lifeline ends every running job and its children', async () => {
+    const pids = join(dir, 'sigkill-pids');
+    const subprocess = execa(bin, ['exec', '-j', '2', `sleep 300 & echo $! >> ${pids}; wait; : {}`, ':::', 'a', 'b'], {
+      cwd: root,
+      reject: false,
+      stdin: 'ignore',
+    });
+    await waitForPids(pids, 2);
+    subprocess.kill('SIGKILL');
+    await subprocess;
+    // the lanes see their lifeline close when prun is gone: wait for that, bounded by the test's timeout
+    await waitUntilGone(pids);
+  });
+});
+
+/** Resolves once every process the file lists has ended. */
+async function waitUntilGone(pidFile: string): Promise<void> {
+  for (;;) {
+    try {
+      await assertGone(pidFile);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+/**
+ * Resolves once the file lists `count` pids: the jobs write it when they have started, since
+ * what they print reaches prun only when they end.
+ */
+async function waitForPids(pidFile: string, count: number): Promise<void> {
+  for (;;) {
+    const text = await readFile(pidFile, 'utf8').catch(() => '');
+    if (lines(text.trim()).length >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Every process whose pid the file lists has ended. */
+async function assertGone(pidFile: string): Promise<void> {
+  const pids = lines((await readFile(pidFile, 'utf8')).trim()).map(Number);
+  assert.ok(pids.length > 0, 'no pid was recorded');
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+    assert.ok(status === undefined || /^State:\s+Z/m.test(status), `process ${pid} is still running`);
+  }
+}
