@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { type ExecOptions, startExec } from '../api/start-exec.js';
 import { combinationSource } from '../io/combination-source.js';
+import { countLines } from '../io/count-lines.js';
 import { concatSources, type InputSource } from '../io/input-source.js';
 import { openInputs } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions } from './common-options.js';
 import { type Journal, openJournal } from './journal.js';
+import { countable } from './map-command.js';
 import { presentRun } from './present-run.js';
 
 interface ExecFlags extends CommonFlags {
@@ -42,17 +44,20 @@ async function runExecCommand(command: string, paths: string[], groups: string[]
   const journal: Journal = flags.dryRun ? { skip: undefined, journal: undefined, close() {} } : openJournal(flags);
   try {
     const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.journal });
-    const present = {
+    return await presentRun(run, {
       json: false,
       progress: flags.dryRun ? false : flags.progress,
       verbose: flags.verbose === true,
       startingText: 'starting shell lanes',
-      countInputs: undefined,
-    };
-    return await presentRun(run, present);
+      countInputs: countable(paths) ? async () => (await countLines(paths)) + combinationCount(groups) : undefined,
+    });
   } finally {
     journal.close();
   }
+}
+
+function combinationCount(groups: string[][] | undefined): number {
+  return groups === undefined ? 0 : groups.reduce((product, group) => product * group.length, 1);
 }
 
 /** As map's inputs, but several `:::` groups give every combination, `{1}` `{2}` naming their parts. */
