@@ -29,6 +29,7 @@
  * - `{ ...; } 2>FILE` rather than `... 2>FILE`: the lane's own words about the job ("Terminated"
  *   when it is killed) land in the job's stderr rather than between prun's own lines;
  * - `read -r` with an empty IFS keeps backslashes and leading blanks of the command;
+ * - `sh -c --`: a command that starts with `-` is a command, not options for sh;
  * - the lane's variables are not exported, so the job's `sh -c` does not see them.
  */
 export const LANE_SCRIPT = `d=$1
@@ -39,7 +40,7 @@ echo R
 while IFS= read -r l; do
   if [ -e "$d/stop" ]; then echo -; continue; fi
   f=$d/\${l%%\t*}
-  { /bin/sh -c "\${l#*\t}" >"$f.o" </dev/null; } 2>"$f.e"
+  { /bin/sh -c -- "\${l#*\t}" >"$f.o" </dev/null; } 2>"$f.e"
   s=$?
   o=0 e=0
   [ -s "$f.o" ] && o=1
