@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { type ExecOptions, startExec } from '../api/start-exec.js';
+import type { ExecOptions } from '../api/start-exec.js';
 import { combinationSource } from '../io/combination-source.js';
 import { countLines } from '../io/count-lines.js';
 import { concatSources, type InputSource } from '../io/input-source.js';
@@ -43,6 +43,8 @@ async function runExecCommand(command: string, paths: string[], groups: string[]
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = flags.dryRun ? { skip: undefined, journal: undefined, close() {} } : openJournal(flags);
   try {
+    // execa takes a tenth of a second to load: not for prun map
+    const { startExec } = await import('../api/start-exec.js');
     const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.journal });
     return await presentRun(run, {
       json: false,

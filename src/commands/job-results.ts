@@ -33,7 +33,7 @@ export function recordResult(job: LaneJob, status: number, stdout: string, durat
   }
   if (failure) {
     const input = displayInput(job.args);
-    run.failures.push({ offset: job.offset, at: run.text.length, input, error: { name: 'Error', message: failure } });
+    run.failures.push({ offset: job.offset, at: run.text.length, input, error: { name: 'Error', message: failure, code: `EXIT_${status}` } });
   }
   run.durationsMs?.push(durationMs);
   run.count++;

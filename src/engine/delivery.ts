@@ -23,6 +23,8 @@ export interface JobRecord {
   index: number;
   input: string;
   ok: boolean;
+  /** 0 for success; a command's exit status; 1 for any other failure. */
+  status: number;
   attempts: number;
   /** Of its last try. */
   durationMs: number | undefined;

@@ -191,7 +191,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     const final = failOrRetry(batch, from, input, { name: 'WorkerError', message: blame.culprit }, true);
     if (final) {
       settle(final.index, final.index + 1, [{ type: 'failure', first: final.index, count: 1, failure: final }]);
-      options.journal?.([{ index: final.index, input, ok: false, attempts: final.attempts, durationMs: undefined, error: blame.culprit }]);
+      options.journal?.([{ index: final.index, input, ok: false, status: 1, attempts: final.attempts, durationMs: undefined, error: blame.culprit }]);
       checkHalt();
     }
     if (from + 1 < batch.count) requeued.push(part(batch, from + 1, batch.count, { isolated: false }));
@@ -329,10 +329,17 @@ function journalRecords(batch: Batch, from: number, run: Run, finals: readonly F
       index: batch.first + offset,
       input: inputs[i] ?? '',
       ok: failure === undefined,
+      status: failure === undefined ? 0 : statusOf(failure.error),
       attempts: batch.attempt,
       durationMs: run.durationsMs?.[i],
       error: failure?.error.message,
     });
   }
   return records;
+}
+
+/** A command's exit status travels as the error code EXIT_<n>; any other failure is 1. */
+function statusOf(error: ErrorData): number {
+  const match = /^EXIT_(\d+)$/.exec(error.code ?? '');
+  return match ? Number(match[1]) : 1;
 }

@@ -38,13 +38,14 @@ export class Joblog {
 
 function formatRow(record: JobRecord): string {
   const duration = record.durationMs === undefined ? '' : (record.durationMs / 1000).toFixed(3);
-  const status = record.ok ? 0 : 1;
-  return `${record.index}\t${escape(record.input)}\t${status}\t${record.attempts}\t${duration}\t${escape(record.error ?? '')}\n`;
+  return `${record.index}\t${escape(record.input)}\t${record.status}\t${record.attempts}\t${duration}\t${escape(record.error ?? '')}\n`;
 }
 
-/** Tabs and newlines in inputs and messages must not break the rows. */
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' };
+
+/** Tabs, newlines and NULs (which join the arguments of a ::: combination) must not break the rows. */
 function escape(text: string): string {
-  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  return text.replace(/[\\\t\n\r\0]/g, (c) => ESCAPES[c]!);
 }
 
 /**
