@@ -40,7 +40,7 @@ export interface RunningPipeline {
 }
 
 /** A batch never carries much more than this many bytes of input. */
-const MAX_BATCH_BYTES = 1 << 20;
+const MAX_BATCH_BYTES = 1 << 16;
 /** Settled inputs the consumer has not taken yet, in batches per executor slot. */
 const WINDOW_BATCHES = 4;
 

@@ -6,6 +6,13 @@ import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime
 
 const STDERR_WAIT_MS = 200;
 
+/**
+ * A small young generation, as bin/prun.js gives the main process (threads inherit it):
+ * inputs and results die young, and the default 16 MiB semi-spaces, grown under prun's
+ * allocation rate, made the process tree's memory grow with the length of the input.
+ */
+const WORKER_V8_FLAGS = ['--max-semi-space-size=2'];
+
 const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
 
 export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
@@ -15,7 +22,7 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     stdio: ['ignore', 2, 'pipe', 'ipc'],
     serialization: 'advanced',
     // not the parent's flags: prun's own flags are not the user's
-    execArgv: options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`],
+    execArgv: [...WORKER_V8_FLAGS, ...(options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`])],
   });
   let spawnError: Error | undefined;
   const relay = new StderrRelay((text) => process.stderr.write(text));
