@@ -10,6 +10,7 @@ import type { Blame, Executor, ExecutorListener } from './executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
 import { Outbox } from './outbox.js';
 import { Reorder } from './reorder.js';
+import { journalRecords, splitRun } from './split-run.js';
 import { Wakeup } from './wakeup.js';
 
 export interface PipelineOptions {
@@ -130,45 +131,9 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   };
 
   const onRun = (batch: Batch, from: number, run: Run): void => {
-    const first = batch.first + from;
-    const end = first + run.count;
-    const content = (start: number, stop: number, cut: [number, number]): Delivery => {
-      if (run.values === undefined) {
-        return { type: 'text', first: start, count: stop - start, text: run.text.slice(cut[0], cut[1]) };
-      }
-      const inputs = Array.isArray(batch.payload) ? batch.payload.slice(start - batch.first, stop - batch.first) : undefined;
-      return { type: 'values', first: start, count: stop - start, values: run.values.slice(cut[0], cut[1]), inputs };
-    };
     tracker.succeeded += run.count - run.failures.length;
-    const finals: FinalFailure[] = [];
-    if (run.failures.length === 0) {
-      settle(first, end, [content(first, end, [0, Infinity])]);
-    } else {
-      // split the run around its failures; an input to be retried leaves a gap to fill later
-      let rangeStart = first;
-      let pieceStart = first;
-      let cutStart = 0;
-      let deliveries: Delivery[] = [];
-      for (const failure of run.failures) {
-        const index = batch.first + failure.offset;
-        // text just before a failure with no input of its own is the failed input's output
-        // (a failed shell command's stdout, printed as GNU parallel does): a piece of no inputs
-        if (index > pieceStart || failure.at > cutStart) deliveries.push(content(pieceStart, index, [cutStart, failure.at]));
-        cutStart = failure.at;
-        const final = failOrRetry(batch, failure.offset, failure.input, failure.error, false);
-        if (final) {
-          finals.push(final);
-          deliveries.push({ type: 'failure', first: index, count: 1, failure: final });
-        } else {
-          settle(rangeStart, index, deliveries);
-          deliveries = [];
-          rangeStart = index + 1;
-        }
-        pieceStart = index + 1;
-      }
-      if (end > pieceStart) deliveries.push(content(pieceStart, end, [cutStart, Infinity]));
-      settle(rangeStart, end, deliveries);
-    }
+    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => failOrRetry(batch, offset, input, error, false));
+    for (const range of ranges) settle(range.start, range.end, range.deliveries);
     if (options.journal) options.journal(journalRecords(batch, from, run, finals));
     checkHalt();
   };
@@ -313,33 +278,4 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     outbox.end(error);
   });
   return { deliveries: outbox, stop };
-}
-
-/** One record per input settled by a run: its successes, and its failures that are final. */
-function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[]): JobRecord[] {
-  const inputs = splitPayload(slicePayload(batch.payload, from, from + run.count));
-  const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
-  const final = new Set(finals.map((failure) => failure.index));
-  const records: JobRecord[] = [];
-  for (let i = 0; i < run.count; i++) {
-    const offset = from + i;
-    const failure = failed.get(offset);
-    if (failure && !final.has(batch.first + offset)) continue; // it will be tried again
-    records.push({
-      index: batch.first + offset,
-      input: inputs[i] ?? '',
-      ok: failure === undefined,
-      status: failure === undefined ? 0 : statusOf(failure.error),
-      attempts: batch.attempt,
-      durationMs: run.durationsMs?.[i],
-      error: failure?.error.message,
-    });
-  }
-  return records;
-}
-
-/** A command's exit status travels as the error code EXIT_<n>; any other failure is 1. */
-function statusOf(error: ErrorData): number {
-  const match = /^EXIT_(\d+)$/.exec(error.code ?? '');
-  return match ? Number(match[1]) : 1;
 }

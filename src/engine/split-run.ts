@@ -1,0 +1,89 @@
+import type { ErrorData } from '../runtime/error-data.js';
+import { slicePayload, splitPayload } from '../runtime/payload.js';
+import type { Run } from '../runtime/protocol.js';
+import type { Batch } from './batch.js';
+import type { Delivery, FinalFailure, JobRecord } from './delivery.js';
+
+/** Consecutive inputs [start, end) settled together, and what to deliver for them. */
+export interface SettledRange {
+  start: number;
+  end: number;
+  deliveries: Delivery[];
+}
+
+/** Fails an input of the batch for good (its failure), or queues it to be tried again (undefined). */
+export type FailOrRetry = (offset: number, input: string, error: ErrorData) => FinalFailure | undefined;
+
+/**
+ * Cuts the run of a batch's inputs [from, from + run.count) into ranges to settle: the
+ * successes' output, and failures where they fell. An input to be tried again leaves a
+ * gap between two ranges, to be filled when its retry settles.
+ */
+export function splitRun(batch: Batch, from: number, run: Run, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
+  const first = batch.first + from;
+  const end = first + run.count;
+  const content = (start: number, stop: number, cut: [number, number]): Delivery => {
+    if (run.values === undefined) {
+      return { type: 'text', first: start, count: stop - start, text: run.text.slice(cut[0], cut[1]) };
+    }
+    const inputs = Array.isArray(batch.payload) ? batch.payload.slice(start - batch.first, stop - batch.first) : undefined;
+    return { type: 'values', first: start, count: stop - start, values: run.values.slice(cut[0], cut[1]), inputs };
+  };
+  if (run.failures.length === 0) return { ranges: [{ start: first, end, deliveries: [content(first, end, [0, Infinity])] }], finals: [] };
+
+  const ranges: SettledRange[] = [];
+  const finals: FinalFailure[] = [];
+  let rangeStart = first;
+  let pieceStart = first;
+  let cutStart = 0;
+  let deliveries: Delivery[] = [];
+  for (const failure of run.failures) {
+    const index = batch.first + failure.offset;
+    // text just before a failure with no input of its own is the failed input's output
+    // (a failed shell command's stdout, printed as GNU parallel does): a piece of no inputs
+    if (index > pieceStart || failure.at > cutStart) deliveries.push(content(pieceStart, index, [cutStart, failure.at]));
+    cutStart = failure.at;
+    const final = failOrRetry(failure.offset, failure.input, failure.error);
+    if (final) {
+      finals.push(final);
+      deliveries.push({ type: 'failure', first: index, count: 1, failure: final });
+    } else {
+      ranges.push({ start: rangeStart, end: index, deliveries });
+      deliveries = [];
+      rangeStart = index + 1;
+    }
+    pieceStart = index + 1;
+  }
+  if (end > pieceStart) deliveries.push(content(pieceStart, end, [cutStart, Infinity]));
+  ranges.push({ start: rangeStart, end, deliveries });
+  return { ranges, finals };
+}
+
+/** One record per input settled by a run: its successes, and its failures that are final. */
+export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[]): JobRecord[] {
+  const inputs = splitPayload(slicePayload(batch.payload, from, from + run.count));
+  const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
+  const final = new Set(finals.map((failure) => failure.index));
+  const records: JobRecord[] = [];
+  for (let i = 0; i < run.count; i++) {
+    const offset = from + i;
+    const failure = failed.get(offset);
+    if (failure && !final.has(batch.first + offset)) continue; // it will be tried again
+    records.push({
+      index: batch.first + offset,
+      input: inputs[i] ?? '',
+      ok: failure === undefined,
+      status: failure === undefined ? 0 : statusOf(failure.error),
+      attempts: batch.attempt,
+      durationMs: run.durationsMs?.[i],
+      error: failure?.error.message,
+    });
+  }
+  return records;
+}
+
+/** A command's exit status travels as the error code EXIT_<n>; any other failure is 1. */
+function statusOf(error: ErrorData): number {
+  const match = /^EXIT_(\d+)$/.exec(error.code ?? '');
+  return match ? Number(match[1]) : 1;
+}
