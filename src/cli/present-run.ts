@@ -26,6 +26,17 @@ export interface PresentOptions {
 }
 
 /**
+ * A run stopped early leaves inputs it never read; in files they can still be counted, so
+ * that the summary says how many never ran (stdin cannot be read again).
+ */
+async function countUnread(tracker: ProgressTracker, countInputs: (() => Promise<number>) | undefined): Promise<void> {
+  if (!countInputs) return;
+  const total = await countInputs().catch(() => undefined);
+  const seen = tracker.succeeded + tracker.failed + tracker.notRun + tracker.resumed;
+  if (total !== undefined && total > seen) tracker.notRun += total - seen;
+}
+
+/**
  * Results to stdout, everything else to stderr: a spinner then a progress bar on a terminal,
  * one line per failed input, a summary. Returns the exit status.
  */
@@ -73,7 +84,9 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     interrupts.dispose();
   }
   const interrupted = interrupts.exitCode();
-  const summary = describeSummary(run.tracker.snapshot(), interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined);
+  const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
+  if (stoppedBy) await countUnread(run.tracker, options.countInputs);
+  const summary = describeSummary(run.tracker.snapshot(), stoppedBy);
   if (summary) toStderr(summary);
   return interrupted ?? (run.tracker.failed > 0 ? EXIT.failed : EXIT.ok);
 }

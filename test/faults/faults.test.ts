@@ -89,6 +89,17 @@ for (const runtime of runtimes) {
       assert.equal(Number(failed) + lines(result.stdout).length + Number(notRun), 31);
     });
 
+    test('--halt counts the inputs of a file it never read', async () => {
+      const file = join(dir, `halt-${++runs}.txt`);
+      // enough lines that the reader has not reached the end when the halt comes
+      await writeFile(file, ['throw', ...Array.from({ length: 100_000 }, (_, i) => String(i))].join('\n'));
+      const result = await prun(['map', 'fixtures/faults.ts', file, runtime, '1', '--chunksize', '1', '--halt', 'soon,fail=1']);
+      const summary = lines(result.stderr).at(-1)!;
+      const [, failed, total, notRun] = /(\d+) of (\d+) inputs failed, (\d+) never ran \(halted\)/.exec(summary) ?? [];
+      assert.equal(Number(total), 100_001, summary);
+      assert.equal(Number(failed) + lines(result.stdout).length + Number(notRun), 100_001);
+    });
+
     test('--halt now,fail=1 ends running inputs too', async () => {
       const inputs = ['slow:60000', 'throw', 'a', 'b'];
       const result = await prun(['map', 'fixtures/faults.ts', runtime, '2', '--chunksize', '1', '--halt', 'now,fail=1', ':::', ...inputs]);
