@@ -1,5 +1,6 @@
 export { map, type Outcome } from './api/map.js';
 export type { RunOptions } from './api/options.js';
+export type { JournalHooks, RunningWork } from './api/running.js';
 export { startRun, type RunningMap, type StartRunOptions } from './api/start-run.js';
 export { startExec, type ExecOptions, type RunningExec, type StartExecOptions } from './api/start-exec.js';
 export type { Delivery, FinalFailure } from './engine/delivery.js';

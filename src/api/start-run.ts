@@ -1,31 +1,21 @@
-import type { Delivery, JobRecord } from '../engine/delivery.js';
-import { runPipeline } from '../engine/pipeline.js';
+import type { Delivery } from '../engine/delivery.js';
+import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
 import type { InputSource } from '../io/input-source.js';
 import { Pool } from '../pool/pool.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 import { compileScript } from '../script/compile-script.js';
 import { normalizeOptions, type RunOptions } from './options.js';
+import type { JournalHooks, RunningWork } from './running.js';
 
-export interface StartRunOptions extends RunOptions {
+export interface StartRunOptions extends RunOptions, JournalHooks {
   script: string;
   source: InputSource;
   format: ResultFormat;
-  /** Inputs to leave out (--resume). */
-  skip?: (index: number) => boolean;
-  /** Told of every settled input (--joblog). */
-  journal?: (records: JobRecord[]) => void;
 }
 
-/** A run under way: its deliveries in output order, and counts to show progress from. */
-export interface RunningMap {
-  deliveries: AsyncIterable<Delivery>;
-  tracker: ProgressTracker;
-  /** Settles when the script is compiled and a worker is ready, or the run ended before. */
-  ready: Promise<void>;
-  /** soon: start no more inputs, let running ones finish; now: end them too. */
-  stop(mode: 'soon' | 'now'): void;
-}
+/** A run of a script under way. */
+export type RunningMap = RunningWork;
 
 /**
  * The engine's entry for a script: compiles it once while the workers start, then streams
@@ -46,18 +36,9 @@ export function startRun(options: StartRunOptions): RunningMap {
     modulePath: compiled.then((script) => script.modulePath),
     format: options.format,
   });
-  const pipeline = runPipeline({
-    source: options.source,
-    executor: pool,
-    workers: normalized.workers,
-    ordered: normalized.ordered,
-    chunksize: normalized.chunksize,
-    retries: normalized.retries,
-    halt: normalized.halt,
-    skip: options.skip,
-    journal: options.journal,
-    tracker,
-  });
+  const pipeline = runPipeline(
+    pipelineOptions(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal, tracker }),
+  );
   const deliveries = withCompiled(pipeline.deliveries, compiled, () => void pool.kill());
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);
   return { deliveries, tracker, ready, stop: pipeline.stop };

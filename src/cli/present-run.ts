@@ -1,4 +1,4 @@
-import type { Delivery } from '../engine/delivery.js';
+import type { RunningWork } from '../api/running.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { EXIT } from './exit-codes.js';
@@ -7,12 +7,7 @@ import { describeFailure, describeSummary } from './report.js';
 import { handleInterrupts } from './signals.js';
 
 /** A run as the CLI shows it, whatever runs the work (a script's function, shell commands). */
-export interface PresentableRun {
-  deliveries: AsyncIterable<Delivery>;
-  tracker: ProgressTracker;
-  ready: Promise<void>;
-  stop(mode: 'soon' | 'now'): void;
-}
+export type PresentableRun = RunningWork;
 
 export interface PresentOptions {
   json: boolean;

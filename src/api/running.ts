@@ -1,0 +1,20 @@
+import type { Delivery, JobRecord } from '../engine/delivery.js';
+import type { ProgressTracker } from '../progress/tracker.js';
+
+/** What a run may be told to leave out, and whom it tells of settled inputs. */
+export interface JournalHooks {
+  /** Inputs to leave out (--resume). */
+  skip?: (index: number) => boolean;
+  /** Told of every settled input (--joblog). */
+  journal?: (records: JobRecord[]) => void;
+}
+
+/** A run under way, whatever runs the work: its deliveries in output order, and its counts. */
+export interface RunningWork {
+  deliveries: AsyncIterable<Delivery>;
+  tracker: ProgressTracker;
+  /** Settles when the first worker can take work, or the run ended before that. */
+  ready: Promise<void>;
+  /** soon: start no more inputs, let running ones finish; now: end them too. */
+  stop(mode: 'soon' | 'now'): void;
+}
