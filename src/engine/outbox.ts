@@ -5,7 +5,7 @@
  */
 export class Outbox<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
-  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private waiting: { resolve(result: IteratorResult<T>): void; reject(error: unknown): void } | undefined;
   private failure: { error: unknown } | undefined;
   private closed = false;
 
@@ -20,7 +20,7 @@ export class Outbox<T> implements AsyncIterable<T> {
     if (waiting) {
       this.waiting = undefined;
       this.onTaken(item);
-      waiting({ value: item, done: false });
+      waiting.resolve({ value: item, done: false });
     } else {
       this.items.push(item);
     }
@@ -44,8 +44,7 @@ export class Outbox<T> implements AsyncIterable<T> {
         }
         if (this.closed) return this.finished();
         return new Promise((resolve, reject) => {
-          this.waiting = (result) => resolve(result);
-          this.rejectWaiting = reject;
+          this.waiting = { resolve, reject };
         });
       },
       return: () => {
@@ -60,14 +59,12 @@ export class Outbox<T> implements AsyncIterable<T> {
     };
   }
 
-  private rejectWaiting: ((error: unknown) => void) | undefined;
-
   private settleWaiting(): void {
     const waiting = this.waiting;
     if (!waiting || this.items.length > 0) return;
     this.waiting = undefined;
-    if (this.failure) this.rejectWaiting!(this.failure.error);
-    else waiting({ value: undefined, done: true });
+    if (this.failure) waiting.reject(this.failure.error);
+    else waiting.resolve({ value: undefined, done: true });
   }
 
   private finished(): Promise<IteratorResult<T>> {

@@ -42,7 +42,6 @@ export class Pool implements Executor {
   private markReady!: () => void;
   private readonly slots = new Set<WorkerSlot>();
   private listener: ExecutorListener | undefined;
-  private slotNumber = 0;
   private everReady = false;
   private stopped = false;
   private closing = false;
@@ -129,7 +128,7 @@ export class Pool implements Executor {
 
   private spawn(): void {
     const worker = startWorker(this.options.runtime, { memoryLimitMb: this.options.memoryLimitMb });
-    const slot = new WorkerSlot(worker, ++this.slotNumber);
+    const slot = new WorkerSlot(worker);
     this.slots.add(slot);
     let exited!: () => void;
     const exit = new Promise<void>((resolve) => {

@@ -26,10 +26,7 @@ export class WorkerSlot {
   /** Why the pool ended it, when the pool did. */
   endedFor: 'stuck' | 'blocked' | undefined;
 
-  constructor(
-    readonly worker: RuntimeWorker,
-    readonly number: number,
-  ) {}
+  constructor(readonly worker: RuntimeWorker) {}
 
   /** Holds a batch of suspects, which must run alone. */
   get holdsIsolated(): boolean {
