@@ -1,9 +1,12 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { PrunError } from '../errors.js';
 import { prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { mapCommand } from './map-command.js';
+
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 const EXAMPLES = `
 Examples:
@@ -33,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { argv: words, groups } = prepareArgv(argv);
   let code: number = EXIT.ok;
   const program = configure(new Command('prun'))
+    .version(VERSION, '-V, --version')
     .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
     .addHelpText('after', EXAMPLES);
   program.addCommand(configure(mapCommand(groups, (status) => (code = status))));

@@ -188,6 +188,12 @@ describe('prun map progress', () => {
     assert.match(String(result.stderr), /10\/10/);
   });
 
+  test('--version prints the version on stdout', async () => {
+    const result = await prun(['--version']);
+    assert.equal(result.exitCode, 0);
+    assert.match(String(result.stdout), /^\d+\.\d+\.\d+$/);
+  });
+
   test('--help lists the options in groups', async () => {
     const result = await prun(['map', '--help']);
     assert.equal(result.exitCode, 0);
