@@ -56,15 +56,15 @@ export function timeTable(def: CaseDef, results: ContenderResult[]): string[] {
     }
     const times = r.samples.map((s) => s.ms);
     const scaled = scaledMedian(def, r);
-    const notes = [c.note, inputs !== def.inputs ? `capped: ratios use time × ${formatRatio(def.inputs / inputs)}` : undefined];
+    const notes = [c.note, inputs !== def.inputs && !c.reference ? `capped: ratios use time × ${formatRatio(def.inputs / inputs)}` : undefined];
     const loads = r.samples.map((s) => s.load1).filter((l) => Number.isFinite(l));
     return [
       c.label,
       formatCount(inputs),
       formatMs(median(times)),
       `${formatMs(min(times))} – ${formatMs(max(times))}`,
-      ...floors.map((f) => formatRatio(scaled / f.ms)),
-      ...(def.perInputColumn ? [(scaled / def.inputs).toFixed(2)] : []),
+      ...floors.map((f) => (c.reference ? '' : formatRatio(scaled / f.ms))),
+      ...(def.perInputColumn ? [c.reference ? '' : (scaled / def.inputs).toFixed(2)] : []),
       r.ordered === undefined ? '' : r.ordered ? 'yes' : 'no',
       loads.length > 0 ? median(loads).toFixed(2) : '',
       notes.filter(Boolean).join('; '),

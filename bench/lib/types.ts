@@ -20,6 +20,8 @@ export interface Contender {
   needs?: Need[];
   /** Inputs this contender really processes, when capped below the case's size (ratios are scaled). */
   inputs?: number;
+  /** A reference run (e.g. start-up alone, for a slope): shown, but given no ratios. */
+  reference?: boolean;
   note?: string;
 }
 
