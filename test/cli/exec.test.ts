@@ -1,13 +1,13 @@
 // prun exec, run as a user would: the built CLI through execa. Where GNU parallel defines
 // the behaviour, the same command and inputs go through `parallel -k` and the outputs must match.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
+import { gnuParallel } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 
@@ -24,26 +24,9 @@ function prunWithStdin(args: string[], input: string) {
   return prun(args, { stdin: 'pipe', input });
 }
 
-let parallelChecked = false;
-/** GNU parallel, keeping input order, with nothing from the user's own configuration. */
-function gnuParallel(args: string[], input = ''): string {
-  if (!parallelChecked) {
-    try {
-      execFileSync('parallel', ['--version'], { stdio: 'ignore' });
-    } catch {
-      throw new Error(
-        'GNU parallel is not on PATH; the exec tests compare prun with it. ' +
-          'Install it (apt-get install -y parallel, or brew install parallel) and rerun; CI (.ci/run) does.',
-      );
-    }
-    parallelChecked = true;
-  }
-  return execFileSync('parallel', ['--will-cite', '-k', ...args], {
-    cwd: dir,
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(dir, '.parallel') },
-  });
+/** GNU parallel, keeping input order, in the tests' folder. */
+function gnuParallelHere(args: string[], input = ''): string {
+  return gnuParallel(args, { cwd: dir, input });
 }
 
 describe('prun exec: the same output as GNU parallel', () => {
@@ -52,7 +35,7 @@ describe('prun exec: the same output as GNU parallel', () => {
     const input = 'a.tar.gz\nb/c.txt\n';
     const result = await prunWithStdin(['exec', command], input);
     assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, gnuParallel([command], input).trimEnd());
+    assert.equal(result.stdout, gnuParallelHere([command], input).trimEnd());
     assert.equal(result.stdout, 'a.tar.gz a.tar a.tar.gz . a.tar\nb/c.txt b/c c.txt b c');
   });
 
@@ -77,7 +60,7 @@ describe('prun exec: the same output as GNU parallel', () => {
       // -j1: {%} is then 1 in both
       const result = await prun(['exec', '-j', '1', template, file], { cwd: dir });
       assert.equal(result.exitCode, 0, String(result.stderr));
-      assert.equal(`${result.stdout}\n`, gnuParallel(['-j1', template, '::::', file]));
+      assert.equal(`${result.stdout}\n`, gnuParallelHere(['-j1', template, '::::', file]));
       assert.ok(!existsSync(join(dir, 'pwned')), 'an input was run as shell code');
     });
   }
@@ -87,7 +70,7 @@ describe('prun exec: the same output as GNU parallel', () => {
     const groups = [':::', 'a', 'b c', ':::', '1', 'x/2.y'];
     const result = await prun(['exec', '-j', '1', template, ...groups]);
     assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(`${result.stdout}\n`, gnuParallel(['-j1', template, ...groups]));
+    assert.equal(`${result.stdout}\n`, gnuParallelHere(['-j1', template, ...groups]));
     const simple = await prun(['exec', 'echo {1}{2}', ':::', 'a', 'b', ':::', '1', '2']);
     assert.equal(simple.stdout, 'a1\na2\nb1\nb2');
   });
@@ -96,7 +79,7 @@ describe('prun exec: the same output as GNU parallel', () => {
     const template = 'printf "x\\ny"';
     const result = await prun(['exec', '--tag', template, ':::', 'a', 'b c']);
     assert.equal(result.stdout, 'a\tx\na\tyb c\tx\nb c\ty');
-    assert.equal(result.stdout, gnuParallel(['--tag', template, ':::', 'a', 'b c']));
+    assert.equal(result.stdout, gnuParallelHere(['--tag', template, ':::', 'a', 'b c']));
   });
 });
 

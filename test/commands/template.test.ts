@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileTemplate, type Job } from '../../src/commands/template.js';
 import { combinations } from '../../src/io/arg-groups.js';
+import { gnuParallel } from '../helpers/gnu-parallel.js';
 
 const TRICKY_INPUTS = [
   'a.tar.gz', 'b/c.txt', '/abs/x.y/z', '.hidden', 'dir/', 'no_ext', 'sp ace.txt',
@@ -36,26 +37,9 @@ after(() => rmSync(workDir, { recursive: true, force: true }));
 mkdirSync(join(workDir, 'x'));
 writeFileSync(join(workDir, 'canary'), '');
 
-let parallelChecked = false;
-function gnuParallel(args: string[], input?: string): string {
-  if (!parallelChecked) {
-    try {
-      execFileSync('parallel', ['--version'], { stdio: 'ignore' });
-    } catch {
-      throw new Error(
-        'GNU parallel is not on PATH; these tests compare prun with it. ' +
-          'Install it (apt-get install -y parallel, or brew install parallel) and rerun.',
-      );
-    }
-    parallelChecked = true;
-  }
-  return execFileSync('parallel', ['--will-cite', '-k', '-j1', ...args], {
-    cwd: workDir,
-    input: input ?? '',
-    encoding: 'utf8',
-    // -j1 makes {%} always 1; PARALLEL_SHELL pins the shell prun uses too.
-    env: { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(workDir, '.parallel') },
-  });
+/** GNU parallel with -j1, which makes {%} always 1. */
+function gnuParallelHere(args: string[], input?: string): string {
+  return gnuParallel(['-j1', ...args], { cwd: workDir, input });
 }
 
 function prun(template: string, argsPerJob: Iterable<readonly string[]>): string {
@@ -77,7 +61,7 @@ function assertNothingInjected(): void {
 for (const template of TEMPLATES) {
   test(`one input per job matches GNU parallel: ${template}`, () => {
     // -0 so that inputs may contain newlines, as prun's own -0 allows.
-    const expected = gnuParallel(['-0', template], TRICKY_INPUTS.map((input) => `${input}\0`).join(''));
+    const expected = gnuParallelHere(['-0', template], TRICKY_INPUTS.map((input) => `${input}\0`).join(''));
     assert.equal(prun(template, TRICKY_INPUTS.map((input) => [input])), expected);
     assertNothingInjected();
   });
@@ -91,7 +75,7 @@ test('several ::: groups match GNU parallel, in its order', () => {
   ];
   const markers = groups.flatMap((group) => [':::', ...group]);
   for (const template of [`${SHOW} {}`, `${SHOW} {.} {/} {//} {/.}`, `${SHOW} {3} {2.} {1/.} {4} {#}`, SHOW]) {
-    assert.equal(prun(template, combinations(groups)), gnuParallel([template, ...markers]), template);
+    assert.equal(prun(template, combinations(groups)), gnuParallelHere([template, ...markers]), template);
   }
   assertNothingInjected();
 });
