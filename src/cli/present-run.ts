@@ -25,8 +25,8 @@ export interface PresentOptions {
  * that the summary says how many never ran (stdin cannot be read again).
  */
 async function countUnread(tracker: ProgressTracker, countInputs: (() => Promise<number>) | undefined): Promise<void> {
-  if (!countInputs) return;
-  const total = await countInputs().catch(() => undefined);
+  // a total already known (counted for the progress bar, or the reader saw the end) is not counted again
+  const total = tracker.total ?? (await countInputs?.().catch(() => undefined));
   const seen = tracker.succeeded + tracker.failed + tracker.notRun + tracker.resumed;
   if (total !== undefined && total > seen) tracker.notRun += total - seen;
 }
