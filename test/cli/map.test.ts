@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { lines, prun, runtimes } from '../helpers/prun.js';
+import { waitForLines } from '../helpers/streams.js';
 
 const squares = Array.from({ length: 10 }, (_, i) => String((i + 1) ** 2));
 
@@ -36,16 +37,22 @@ for (const runtime of runtimes) {
       assert.deepEqual(lines(result.stdout), Array.from({ length: 1000 }, (_, i) => String((i + 1) ** 2)));
     });
 
-    test('--unordered prints each result as it completes', async () => {
+    test('--unordered prints each result as it completes; the default holds it back for order', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'prun-test-'));
       try {
-        // the first input can only finish after the second has: completion order is the reverse of input order
         const flag = join(dir, 'flag');
-        const args = ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', ':::', `wait ${flag}`, `touch ${flag}`];
-        const unordered = await prun([...args.slice(0, 6), '--unordered', ...args.slice(6)]);
-        assert.deepEqual(lines(unordered.stdout), [`touch ${flag}`, `wait ${flag}`]);
+        const other = join(dir, 'other');
+        // unordered: the second result must reach stdout while the first input is still waiting,
+        // and only that result lets the first one finish
+        const unordered = prun(['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', '--unordered', ':::', `wait ${flag}`, `touch ${other}`]);
+        await waitForLines(unordered.stdout!, new RegExp(`^touch ${other}$`));
+        await writeFile(flag, '');
+        const result = await unordered;
+        assert.equal(result.exitCode, 0, String(result.stderr));
+        assert.deepEqual(lines(result.stdout), [`touch ${other}`, `wait ${flag}`]);
         await rm(flag);
-        const ordered = await prun(args);
+        // ordered: the first input can only finish after the second has, yet it is printed first
+        const ordered = await prun(['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', ':::', `wait ${flag}`, `touch ${flag}`]);
         assert.deepEqual(lines(ordered.stdout), [`wait ${flag}`, `touch ${flag}`]);
       } finally {
         await rm(dir, { recursive: true, force: true });
