@@ -3,15 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime.js';
+import { WORKER_SEMI_SPACE_MB } from './worker-heap.js';
 
 const STDERR_WAIT_MS = 200;
 
-/**
- * A small young generation, as bin/prun.js gives the main process (threads inherit it):
- * inputs and results die young, and the default 16 MiB semi-spaces, grown under prun's
- * allocation rate, made the process tree's memory grow with the length of the input.
- */
-const WORKER_V8_FLAGS = ['--max-semi-space-size=2'];
+const WORKER_V8_FLAGS = [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
 
 const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
 

@@ -1,15 +1,20 @@
 import { Worker } from 'node:worker_threads';
 import { isFromWorker } from './protocol.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker, type WorkerExit } from './runtime.js';
+import { WORKER_SEMI_SPACE_MB } from './worker-heap.js';
 
 const entry = new URL('../worker/thread-entry.js', import.meta.url);
+/** V8's young generation is two semi-spaces and a space for large new objects, each this size. */
+const YOUNG_GENERATION_MB = 3 * WORKER_SEMI_SPACE_MB;
 
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
   const worker = new Worker(entry, {
     // console output of the user's function must never reach our stdout
     stdout: true,
-    resourceLimits:
-      options.memoryLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: options.memoryLimitMb },
+    resourceLimits: {
+      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      ...(options.memoryLimitMb === undefined ? {} : { maxOldGenerationSizeMb: options.memoryLimitMb }),
+    },
   });
   worker.stdout.pipe(process.stderr, { end: false });
   let lastError: (Error & { code?: string }) | undefined;
