@@ -3,11 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime.js';
-import { WORKER_SEMI_SPACE_MB } from './worker-heap.js';
 
 const STDERR_WAIT_MS = 200;
 
-const WORKER_V8_FLAGS = [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
 
 const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
 
@@ -18,7 +16,7 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     stdio: ['ignore', 2, 'pipe', 'ipc'],
     serialization: 'advanced',
     // not the parent's flags: prun's own flags are not the user's
-    execArgv: [...WORKER_V8_FLAGS, ...(options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`])],
+    execArgv: options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`],
   });
   let spawnError: Error | undefined;
   const relay = new StderrRelay((text) => process.stderr.write(text));

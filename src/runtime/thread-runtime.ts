@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { isFromWorker } from './protocol.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker, type WorkerExit } from './runtime.js';
-import { WORKER_SEMI_SPACE_MB } from './worker-heap.js';
+import { WORKER_SEMI_SPACE_MB } from './young-generation.js';
 
 const entry = new URL('../worker/thread-entry.js', import.meta.url);
 /** V8's young generation is two semi-spaces and a space for large new objects, each this size. */

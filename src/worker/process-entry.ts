@@ -1,7 +1,9 @@
 import { isToWorker } from '../runtime/protocol.js';
+import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
+keepYoungGenerationSmall();
 // a worker whose pool is gone has nobody to report to: never outlive the parent
 process.on('disconnect', () => process.exit(0));
 // Ctrl-C reaches the whole process group; the pool, not the terminal, decides when workers end
