@@ -12,6 +12,11 @@ export interface JournalHooks {
 /** A run under way, whatever runs the work: its deliveries in output order, and its counts. */
 export interface RunningWork {
   deliveries: AsyncIterable<Delivery>;
+  /**
+   * How the deliveries' text is to be written: 'latin1' when each character stands for one
+   * byte (the output of shell commands, which need not be UTF-8).
+   */
+  encoding: 'utf8' | 'latin1';
   tracker: ProgressTracker;
   /** Settles when the first worker can take work, or the run ended before that. */
   ready: Promise<void>;

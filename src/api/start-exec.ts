@@ -20,7 +20,7 @@ export interface StartExecOptions extends ExecOptions, JournalHooks {
   command: string;
   /** Lines, or `:::` combinations as made by combinationSource(). */
   source: InputSource;
-  /** Each command's stderr, whole, when it ends. Default: prun's stderr. */
+  /** Each command's stderr, whole, when it ends, as a byte string (latin1). Default: prun's stderr. */
   onStderr?: (text: string) => void;
 }
 
@@ -54,10 +54,10 @@ export function startExec(options: StartExecOptions): RunningExec {
         tag: options.tag === true,
         timings: options.journal !== undefined,
         retries: normalized.retries,
-        onStderr: options.onStderr ?? ((text) => void process.stderr.write(text)),
+        onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
       });
   const pipeline = runPipeline(
     pipelineOptions(normalized, { source: options.source, executor: executor, skip: options.skip, journal: options.journal, tracker }),
   );
-  return { deliveries: pipeline.deliveries, tracker, ready: executor.ready, stop: pipeline.stop };
+  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, stop: pipeline.stop };
 }

@@ -70,6 +70,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   try {
     await writeResults(run.deliveries, process.stdout, {
       json: options.json,
+      encoding: run.encoding,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
     });
   } catch (error) {

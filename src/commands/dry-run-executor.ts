@@ -29,11 +29,11 @@ export class DryRunExecutor implements Executor {
   }
 
   submit(batch: Batch): void {
-    let bytes = '';
+    // in bytes, as exec's output always is
+    let text = '';
     jobArgs(batch.payload).forEach((args, offset) => {
-      bytes += `${this.template.render({ args, seq: batch.first + offset + 1, slot: 1 })}\n`;
+      text += `${this.template.render({ args, seq: batch.first + offset + 1, slot: 1 })}\n`;
     });
-    const text = Buffer.from(bytes, 'latin1').toString('utf8');
     this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);
   }
 

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 
-/** A job's stdout or stderr file, when the lane said it is not empty. */
+/**
+ * A job's stdout or stderr file, when the lane said it is not empty, as a byte string
+ * (latin1: one character a byte): a command's output need not be UTF-8 (gzip -c, images),
+ * and it reaches prun's stdout byte for byte.
+ */
 export function readOutput(path: string, notEmpty: boolean): string {
-  return notEmpty ? readFileSync(path, 'utf8') : '';
+  return notEmpty ? readFileSync(path, 'latin1') : '';
 }
 
 /** GNU parallel's --tag: every line, the last one too when it has no newline, starts with `tag`. */

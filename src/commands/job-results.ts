@@ -29,7 +29,8 @@ export function recordResult(job: LaneJob, status: number, stdout: string, durat
   });
   const failure = describeStatus(status);
   if (!failure || held.batch.attempt > options.retries) {
-    run.text += options.tag ? tagLines(stdout, `${displayInput(job.args)}\t`) : stdout;
+    // the tag in bytes, as the output is
+    run.text += options.tag ? tagLines(stdout, `${job.args.join(' ')}\t`) : stdout;
   }
   if (failure) {
     const input = displayInput(job.args);

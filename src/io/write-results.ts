@@ -4,6 +4,8 @@ import type { Delivery, FinalFailure } from '../engine/delivery.js';
 export interface WriteOptions {
   /** Failed inputs as {"index","input","error"} lines on stdout too. */
   json: boolean;
+  /** How the deliveries' text becomes bytes. */
+  encoding: 'utf8' | 'latin1';
   /** Told of each input that failed for good. */
   onFailure(failure: FinalFailure): void;
 }
@@ -35,7 +37,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       if (broken) throw new BrokenPipe();
       const text = textOf(delivery, options);
       if (text === '') continue;
-      if (!out.write(text)) {
+      if (!out.write(text, options.encoding)) {
         await new Promise<void>((resolve) => {
           wake = resolve;
           out.once('drain', resolve);

@@ -145,6 +145,23 @@ describe('prun exec: output', () => {
     const result = await prun(['exec', 'printf %s {} | od -An -tx1', file]);
     assert.equal(result.stdout.trim().split(/\s+/).join(' '), '63 61 66 e9');
   });
+
+  test("a command's output that is not UTF-8 reaches stdout byte for byte, tagged and on stderr too", async () => {
+    const file = join(dir, 'bytes.txt');
+    await writeFile(file, Buffer.from([0x63, 0xe9, 0x0a])); // "c\xe9\n"
+    // every byte value, and no newline at the end: what gzip -c or cat of an image prints
+    const every = Buffer.from(Array.from({ length: 256 }, (_, byte) => byte));
+    await writeFile(join(dir, 'every'), every);
+    const options = { cwd: dir, encoding: 'buffer', stripFinalNewline: false } as const;
+    const plain = await prun(['exec', 'cat {}; cat {} >&2', ':::', 'every'], options);
+    assert.equal(plain.exitCode, 0);
+    assert.deepEqual(Buffer.from(plain.stdout), every);
+    assert.deepEqual(Buffer.from(plain.stderr), every);
+    const tagged = await prun(['exec', '--tag', 'printf "\\377\\n"', file], options);
+    assert.deepEqual(Buffer.from(tagged.stdout), Buffer.from([0x63, 0xe9, 0x09, 0xff, 0x0a]));
+    const dryRun = await prun(['exec', '--dry-run', 'echo', file], options);
+    assert.deepEqual(Buffer.from(dryRun.stdout), Buffer.concat([Buffer.from("echo 'c"), Buffer.from([0xe9]), Buffer.from("'\n")]));
+  });
 });
 
 describe('prun exec: failures', () => {
