@@ -13,13 +13,18 @@ export interface ProgressView {
 
 /**
  * A cli-progress bar on stderr, drawn from the tracker's counts: done/total (the total once
- * known), rate, ETA and failures. Messages go through the bar's own log, so a failure line
- * is never drawn over. The only module that knows cli-progress.
+ * known), rate, ETA and failures. The only module that knows cli-progress.
+ *
+ * While the bar is up on a terminal it owns the stream: everything else written to it
+ * (prun's messages, what the user's function or a command prints) goes above the bar a
+ * whole line at a time, so nothing is drawn over and the bar is never torn in two.
  */
 export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteStream): ProgressView {
+  const ownWrite = Object.hasOwn(stream, 'write') ? stream.write : undefined;
+  const direct = stream.write.bind(stream);
   const bars = new cliProgress.MultiBar(
     {
-      stream,
+      stream: barStream(stream, direct),
       format: (options) => formatLine(tracker, options),
       hideCursor: true,
       clearOnComplete: true,
@@ -34,16 +39,44 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
     cliProgress.Presets.shades_classic,
   );
   bars.create(1, 0);
+  let partial = '';
+  const capture = (chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean => {
+    const text = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8').toString() : Buffer.from(chunk).toString();
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    // drawn with the next redraw: a burst of lines costs one redraw, not one each
+    if (lines.length > 0) bars.log(`${lines.join('\n')}\n`);
+    (typeof encoding === 'function' ? encoding : callback)?.();
+    return true;
+  };
+  // off a terminal the bar is drawn as lines of its own: nothing there to draw over
+  if (stream.isTTY) stream.write = capture as typeof stream.write;
   return {
     log(line) {
       bars.log(`${line}\n`);
       bars.update();
     },
     stop() {
+      if (ownWrite) stream.write = ownWrite;
+      else delete (stream as { write?: unknown }).write;
       bars.update();
       bars.stop();
+      if (partial) direct(partial);
     },
   };
+}
+
+/** The stream as the bar sees it: the same terminal, written to directly. */
+function barStream(stream: NodeJS.WriteStream, direct: NodeJS.WriteStream['write']): NodeJS.WriteStream {
+  return {
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+    write: direct,
+  } as NodeJS.WriteStream;
 }
 
 function formatLine(tracker: ProgressTracker, options: cliProgress.Options): string {

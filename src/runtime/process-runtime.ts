@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { relayLines } from './line-relay.js';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime.js';
@@ -11,16 +12,21 @@ const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.ur
 
 export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   const child = fork(entry, [], {
-    // the child's stdout is our stderr: what the user's function prints never reaches our stdout;
-    // its stderr passes through us, so that V8's last words on running out of memory are seen
-    stdio: ['ignore', 2, 'pipe', 'ipc'],
+    // the child's stdout goes to our stderr: what the user's function prints never reaches our
+    // stdout. Both pass through us, so that a progress bar can keep them above itself, and
+    // so that V8's last words on running out of memory are seen.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
     // not the parent's flags: prun's own flags are not the user's
     execArgv: options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`],
   });
   let spawnError: Error | undefined;
-  const relay = new StderrRelay((text) => process.stderr.write(text));
-  child.stderr!.on('data', (chunk: Buffer) => relay.push(chunk));
+  const toStderr = (text: string) => void process.stderr.write(text);
+  const relay = new StderrRelay(toStderr);
+  // decoded as a stream, so that a character split between two reads stays whole
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => relay.push(chunk));
+  relayLines(child.stdout!, toStderr);
   child.on('error', (error) => {
     spawnError = error;
   });

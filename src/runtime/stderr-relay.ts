@@ -12,9 +12,9 @@ export class StderrRelay {
 
   constructor(private readonly write: (text: string) => void) {}
 
-  push(chunk: Buffer): void {
+  push(chunk: string): void {
     if (this.dropping) return;
-    const lines = (this.partial + chunk.toString('utf8')).split('\n');
+    const lines = (this.partial + chunk).split('\n');
     this.partial = lines.pop()!;
     let out = '';
     for (const line of lines) {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { relayLines } from './line-relay.js';
 import { isFromWorker } from './protocol.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker, type WorkerExit } from './runtime.js';
 import { WORKER_SEMI_SPACE_MB } from './young-generation.js';
@@ -9,14 +10,18 @@ const YOUNG_GENERATION_MB = 3 * WORKER_SEMI_SPACE_MB;
 
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
   const worker = new Worker(entry, {
-    // console output of the user's function must never reach our stdout
+    // console output of the user's function must never reach our stdout: both of the
+    // worker's streams go to our stderr, a whole line at a time
     stdout: true,
+    stderr: true,
     resourceLimits: {
       maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
       ...(options.memoryLimitMb === undefined ? {} : { maxOldGenerationSizeMb: options.memoryLimitMb }),
     },
   });
-  worker.stdout.pipe(process.stderr, { end: false });
+  const toStderr = (text: string) => void process.stderr.write(text);
+  relayLines(worker.stdout, toStderr);
+  relayLines(worker.stderr, toStderr);
   let lastError: (Error & { code?: string }) | undefined;
   worker.on('error', (error) => {
     lastError = error;

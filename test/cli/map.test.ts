@@ -103,6 +103,18 @@ for (const runtime of runtimes) {
       }
     });
 
+    test("a line the function writes in pieces reaches stderr whole, with the progress bar's lines apart", async () => {
+      const input = Array.from({ length: 300 }, (_, i) => `${i}\n`).join('');
+      const result = await prun(['map', 'fixtures/split-lines.ts', runtime, '2', '--chunksize', '1', '--progress'], { input, stdin: 'pipe' });
+      assert.equal(result.exitCode, 0);
+      const stderr = lines(result.stderr);
+      // besides whole lines: the spinner's one line, and the bar drawn off a terminal, with blank lines
+      const torn = stderr.filter((line) => !/^(begin (\d+) end \2|log \d+|- compiling .*|.*\d+\/300 .*|)$/.test(line));
+      assert.deepEqual(torn, []);
+      assert.equal(stderr.filter((line) => line.startsWith('begin')).length, 300);
+      assert.equal(stderr.filter((line) => line.startsWith('log')).length, 300);
+    });
+
     test('setup() and teardown() run once in each worker', async () => {
       const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '2', '--chunksize', '1', ':::', ...'abcdef']);
       assert.deepEqual(lines(result.stdout), [...'abcdef']);
