@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../api/duration.js';
-import type { Batch } from '../engine/batch.js';
+import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { jobArgs, toBytes } from './job-inputs.js';
@@ -82,12 +82,12 @@ export class ShellExecutor implements Executor {
     }
   }
 
-  room(isolated: boolean, ahead: boolean): number {
-    return this.pick(isolated, ahead) ? Number.POSITIVE_INFINITY : 0;
+  room(placement: Placement, ahead: boolean): number {
+    return this.pick(placement, ahead) ? Number.POSITIVE_INFINITY : 0;
   }
 
   submit(batch: Batch, ahead: boolean): void {
-    const slot = this.pick(batch.isolated, ahead);
+    const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to shell lanes with no room');
     slot.held.push({ batch, args: undefined, written: 0, reported: 0, pending: undefined, startedAt: undefined });
     this.pump(slot);
@@ -148,8 +148,11 @@ export class ShellExecutor implements Executor {
     void ending.then(() => this.endings.delete(ending));
   }
 
-  /** The ready lane with the fewest batches that may take one; isolated batches run alone. */
-  private pick(isolated: boolean, ahead: boolean): LaneSlot | undefined {
+  /**
+   * The ready lane with the fewest batches that may take one; isolated batches run alone.
+   * Every job is a fresh `sh -c` already, so a fresh batch needs no more than that.
+   */
+  private pick({ isolated }: Placement, ahead: boolean): LaneSlot | undefined {
     if (this.stopped || this.closing) return undefined;
     const limit = ahead ? BATCHES_PER_LANE : 1;
     let best: LaneSlot | undefined;

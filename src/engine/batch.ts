@@ -18,8 +18,19 @@ export interface Batch {
    * another death names the input that caused it.
    */
   isolated: boolean;
+  /**
+   * The retry of an input that took its worker down: alone, on a worker that has run nothing
+   * yet, so that whatever the dead one had come to (a leak, a poisoned cache) plays no part.
+   */
+  fresh: boolean;
   origin: Origin | undefined;
 }
+
+/** What a batch asks of the worker that runs it. */
+export type Placement = Pick<Batch, 'isolated' | 'fresh'>;
+
+/** New inputs: any worker with room, beside other batches. */
+export const SHARED: Placement = { isolated: false, fresh: false };
 
 export function originAt(origin: Origin | undefined, offset: number): Origin | undefined {
   return origin && { file: origin.file, line: origin.line + offset };

@@ -1,5 +1,5 @@
 import type { Run } from '../runtime/protocol.js';
-import type { Batch } from './batch.js';
+import type { Batch, Placement } from './batch.js';
 
 /** Who is to blame for the inputs a dead worker held. */
 export type Blame =
@@ -37,7 +37,7 @@ export interface Executor {
    * How many inputs the next batch may hold (0: no room now). With `ahead`, a worker that is
    * busy may be sent a batch to start when it is done with the one it runs.
    */
-  room(isolated: boolean, ahead: boolean): number;
+  room(placement: Placement, ahead: boolean): number;
   submit(batch: Batch, ahead: boolean): void;
   /** Starts no more inputs: running ones finish, the rest of each batch is reported not run. */
   stop(): void;

@@ -4,7 +4,7 @@ import type { ErrorData } from '../runtime/error-data.js';
 import { slicePayload, splitPayload } from '../runtime/payload.js';
 import type { Run } from '../runtime/protocol.js';
 import { AutoBatchSize } from './auto-batch.js';
-import { type Batch, originAt } from './batch.js';
+import { type Batch, originAt, SHARED } from './batch.js';
 import type { Delivery, FinalFailure, JobRecord } from './delivery.js';
 import type { Blame, Executor, ExecutorListener } from './executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
@@ -124,15 +124,16 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     payload: slicePayload(batch.payload, from, to),
     attempt: batch.attempt,
     isolated: batch.isolated,
+    fresh: batch.fresh,
     origin: originAt(batch.origin, from),
     ...changes,
   });
 
   /** Fails the input for good, or queues it again if it has tries left. */
-  const failOrRetry = (batch: Batch, offset: number, input: string, error: ErrorData, isolated: boolean): FinalFailure | undefined => {
+  const failOrRetry = (batch: Batch, offset: number, input: string, error: ErrorData, killedWorker: boolean): FinalFailure | undefined => {
     if (batch.attempt <= options.retries && !stopping) {
       tracker.retried++;
-      requeued.push(part(batch, offset, offset + 1, { attempt: batch.attempt + 1, isolated }));
+      requeued.push(part(batch, offset, offset + 1, { attempt: batch.attempt + 1, isolated: killedWorker, fresh: killedWorker }));
       return undefined;
     }
     tracker.failed++;
@@ -168,7 +169,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       options.journal?.([{ index: final.index, input, ok: false, status: 1, attempts: final.attempts, durationMs: undefined, error: blame.culprit }]);
       checkHalt();
     }
-    if (from + 1 < batch.count) requeued.push(part(batch, from + 1, batch.count, { isolated: false }));
+    if (from + 1 < batch.count) requeued.push(part(batch, from + 1, batch.count, { isolated: false, fresh: false }));
   };
 
   const listener: ExecutorListener = {
@@ -241,7 +242,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         continue;
       }
       const next = requeued[0];
-      const room = executor.room(next?.isolated ?? false, sizes.short);
+      const room = executor.room(next ?? SHARED, sizes.short);
       if (next && room > 0) {
         if (next.count <= room) submit(requeued.shift()!);
         else {
@@ -270,7 +271,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         tracker.total = admitted;
         continue;
       }
-      const batch: Batch = { id: nextId++, first: admitted, attempt: 1, isolated: false, ...slice };
+      const batch: Batch = { id: nextId++, first: admitted, attempt: 1, ...SHARED, ...slice };
       admitted += slice.count;
       const remaining = source.remaining();
       if (remaining !== undefined) tracker.total = admitted + remaining;

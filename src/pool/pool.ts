@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../api/duration.js';
-import type { Batch } from '../engine/batch.js';
+import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { fromErrorData } from '../runtime/error-data.js';
@@ -65,13 +65,13 @@ export class Pool implements Executor {
     }
   }
 
-  room(isolated: boolean, ahead: boolean): number {
-    const slot = this.pick(isolated, ahead);
+  room(placement: Placement, ahead: boolean): number {
+    const slot = this.pick(placement, ahead);
     return slot ? this.quota(slot) : 0;
   }
 
   submit(batch: Batch, ahead: boolean): void {
-    const slot = this.pick(batch.isolated, ahead);
+    const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
     if (slot.inFlight.size === 0) slot.lastHeard = performance.now();
     slot.inFlight.set(batch.id, { batch, done: 0 });
@@ -108,14 +108,21 @@ export class Pool implements Executor {
     await Promise.all(this.exits);
   }
 
-  /** The ready worker with the fewest batches that may take one; isolated batches run alone. */
-  private pick(isolated: boolean, ahead: boolean): WorkerSlot | undefined {
+  /**
+   * The ready worker with the fewest batches that may take one; isolated batches run alone,
+   * fresh ones wait for the worker that replaces the one that died.
+   */
+  private pick({ isolated, fresh }: Placement, ahead: boolean): WorkerSlot | undefined {
     if (this.stopped) return undefined;
     const limit = this.options.concurrency + (ahead ? 1 : 0);
     let best: WorkerSlot | undefined;
     for (const slot of this.slots) {
       if (slot.state !== 'ready' || this.quota(slot) <= 0) continue;
-      const fits = isolated ? slot.inFlight.size === 0 : !slot.holdsIsolated && slot.inFlight.size < limit;
+      const fits = fresh
+        ? slot.tasksGiven === 0
+        : isolated
+          ? slot.inFlight.size === 0
+          : !slot.holdsIsolated && slot.inFlight.size < limit;
       if (fits && (!best || slot.inFlight.size < best.inFlight.size)) best = slot;
     }
     return best;
