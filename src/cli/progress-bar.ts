@@ -40,9 +40,8 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
   );
   bars.create(1, 0);
   let partial = '';
-  const capture = (chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean => {
-    const text = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8').toString() : Buffer.from(chunk).toString();
-    const lines = (partial + text).split('\n');
+  const capture = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean => {
+    const lines = (partial + decode(chunk, encoding)).split('\n');
     partial = lines.pop()!;
     // drawn with the next redraw: a burst of lines costs one redraw, not one each
     if (lines.length > 0) bars.log(`${lines.join('\n')}\n`);
@@ -64,6 +63,14 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
       if (partial) direct(partial);
     },
   };
+}
+
+type WriteCallback = (error?: Error | null) => void;
+
+/** What a write() was given, as text for the terminal (a command's output comes as latin1). */
+function decode(chunk: string | Uint8Array, encoding: BufferEncoding | WriteCallback | undefined): string {
+  if (typeof chunk !== 'string') return Buffer.from(chunk).toString();
+  return typeof encoding === 'string' && encoding !== 'utf8' ? Buffer.from(chunk, encoding).toString() : chunk;
 }
 
 /** The stream as the bar sees it: the same terminal, written to directly. */
