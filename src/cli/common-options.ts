@@ -17,6 +17,11 @@ export interface CommonFlags {
   joblog?: string;
   resume?: true;
   resumeFailed?: true;
+  // as other tools spell them
+  maxProcs?: number;
+  keepOrder?: true;
+  bar?: true;
+  eta?: true;
 }
 
 /** Adds -j and the Output and Failures groups: one definition, so map and exec can never drift apart. */
@@ -37,13 +42,29 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .addOption(new Option('--halt <when,on=n>', 'stop early, as GNU parallel: soon,fail=1 (start no more) or now,fail=10% (end running ones too)').argParser(validated(parseHalt)))
     .option('--joblog <file>', 'append a tab-separated row per finished input: index, input, status, attempts, duration, error')
     .option('--resume', 'skip the inputs the --joblog shows as finished')
-    .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again');
+    .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again')
+    // what people type for xargs, GNU parallel and rush works here too
+    .optionsGroup('As xargs, GNU parallel and rush spell them:')
+    .addOption(new Option('-P, --max-procs <n>', 'as -j').argParser(positive('--max-procs')))
+    .option('-k, --keep-order', 'input order: the default')
+    .option('--bar', 'as --progress')
+    .option('--eta', 'as --progress');
+}
+
+/** How many run at once, if the user said: -j, or -P. */
+export function jobsFlag(flags: CommonFlags): number | undefined {
+  return flags.jobs ?? flags.maxProcs;
+}
+
+/** The progress bar on, off, or undefined (when stderr is a terminal): --progress, or --bar/--eta. */
+export function progressFlag(flags: CommonFlags): boolean | undefined {
+  return flags.progress ?? (flags.bar || flags.eta ? true : undefined);
 }
 
 /** The library options that the shared flags stand for. */
 export function commonRunOptions(flags: CommonFlags): RunOptions {
   if ((flags.resume || flags.resumeFailed) && !flags.joblog) throw usageError('--resume and --resume-failed need --joblog FILE');
-  return { ordered: !flags.unordered, retries: flags.retries, timeout: flags.timeout, halt: flags.halt };
+  return { ordered: !flags.unordered || flags.keepOrder === true, retries: flags.retries, timeout: flags.timeout, halt: flags.halt };
 }
 
 export function positive(flag: string): (value: string) => number {

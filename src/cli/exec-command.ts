@@ -4,7 +4,7 @@ import { combinationSource } from '../io/combination-source.js';
 import { countLines } from '../io/count-lines.js';
 import { concatSources, type InputSource } from '../io/input-source.js';
 import { openInputs } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions } from './common-options.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, progressFlag } from './common-options.js';
 import { type Journal, openJournal } from './journal.js';
 import { countable } from './map-command.js';
 import { presentRun } from './present-run.js';
@@ -35,7 +35,7 @@ export function execCommand(groups: string[][] | undefined, done: (code: number)
 async function runExecCommand(command: string, paths: string[], groups: string[][] | undefined, flags: ExecFlags): Promise<number> {
   const options: ExecOptions = {
     ...commonRunOptions(flags),
-    workers: flags.jobs,
+    workers: jobsFlag(flags),
     tag: flags.tag === true,
     dryRun: flags.dryRun === true,
   };
@@ -48,7 +48,7 @@ async function runExecCommand(command: string, paths: string[], groups: string[]
     const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.journal });
     return await presentRun(run, {
       json: false,
-      progress: flags.dryRun ? false : flags.progress,
+      progress: flags.dryRun ? false : progressFlag(flags),
       verbose: flags.verbose === true,
       startingText: 'starting shell lanes',
       countInputs: countable(paths) ? async () => (await countLines(paths)) + combinationCount(groups) : undefined,

@@ -5,7 +5,7 @@ import { usageError } from '../errors.js';
 import { countLines } from '../io/count-lines.js';
 import { openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, positive } from './common-options.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, positive, progressFlag } from './common-options.js';
 import { openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -43,7 +43,7 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
   const options: RunOptions = {
     ...commonRunOptions(flags),
     runtime: flags.threads !== undefined ? 'thread' : 'process',
-    workers: numberOf(flags.threads) ?? numberOf(flags.procs) ?? flags.jobs,
+    workers: numberOf(flags.threads) ?? numberOf(flags.procs) ?? jobsFlag(flags),
     concurrency: flags.concurrency,
     chunksize: flags.chunksize,
     maxTasksPerChild: flags.maxTasksPerChild,
@@ -55,7 +55,7 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
     const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
     return await presentRun(run, {
       json: flags.json === true,
-      progress: flags.progress,
+      progress: progressFlag(flags),
       verbose: flags.verbose === true,
       startingText: `compiling ${script} and starting workers`,
       countInputs: countable(paths) ? async () => (await countLines(paths)) + (groups?.[0]?.length ?? 0) : undefined,

@@ -121,6 +121,17 @@ describe('prun exec: output', () => {
     assert.equal(blocks.filter((block, i) => i > 0 && block !== blocks[i - 1]).length, 1, 'the stderr of a and b interleave');
   });
 
+  test('what xargs, GNU parallel and rush users type works: -P N, -k, --bar, --eta', async () => {
+    for (const flags of [['-P', '2', '-k', '--bar'], ['--max-procs', '2', '--keep-order', '--eta']]) {
+      const result = await prunWithStdin(['exec', ...flags, 'echo {%} {}'], '1\n2\n3\n');
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      // -P 2: two job slots; -k: input order; --bar: the progress bar, drawn off a terminal too
+      assert.deepEqual(lines(result.stdout).map((line) => line.split(' ')[1]), ['1', '2', '3']);
+      assert.ok(lines(result.stdout).every((line) => /^[12] /.test(line)), result.stdout);
+      assert.match(String(result.stderr), /3\/3/);
+    }
+  });
+
   test('--dry-run prints the commands, in order, and runs none', async () => {
     const result = await prun(['exec', '--dry-run', `touch ${dir}/dry-{#} {}`, ':::', 'x', 'a b', '$(id)']);
     assert.equal(result.exitCode, 0);
