@@ -3,6 +3,7 @@ import { parseDuration } from '../api/duration.js';
 import { wholeNumber, type RunOptions } from '../api/options.js';
 import { parseHalt } from '../engine/halt.js';
 import { usageError } from '../errors.js';
+import { NEWLINE, NUL, type Separator } from '../runtime/protocol.js';
 
 /** Flags that every command shares, parsed the same way. */
 export interface CommonFlags {
@@ -17,6 +18,7 @@ export interface CommonFlags {
   joblog?: string;
   resume?: true;
   resumeFailed?: true;
+  null?: true;
   // as other tools spell them
   maxProcs?: number;
   keepOrder?: true;
@@ -27,6 +29,8 @@ export interface CommonFlags {
 /** Adds -j and the Output and Failures groups: one definition, so map and exec can never drift apart. */
 export function addCommonOptions(command: Command, options: { json: boolean }): Command {
   command
+    .optionsGroup('Input:')
+    .option('-0, --null', 'inputs end with NUL, not newline, as find -print0 writes them (xargs -0)')
     .optionsGroup('Workers:')
     .addOption(new Option('-j, --jobs <n>', 'how many run at once, as in GNU parallel').argParser(positive('--jobs')))
     .optionsGroup('Output:')
@@ -49,6 +53,11 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .option('-k, --keep-order', 'input order: the default')
     .option('--bar', 'as --progress')
     .option('--eta', 'as --progress');
+}
+
+/** What ends each input of a file or stdin. */
+export function separatorFlag(flags: CommonFlags): Separator {
+  return flags.null ? NUL : NEWLINE;
 }
 
 /** How many run at once, if the user said: -j, or -P. */

@@ -4,7 +4,8 @@ import { combinationSource } from '../io/combination-source.js';
 import { countLines } from '../io/count-lines.js';
 import { concatSources, type InputSource } from '../io/input-source.js';
 import { openInputs } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, progressFlag } from './common-options.js';
+import type { Separator } from '../runtime/protocol.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
 import { type Journal, openJournal } from './journal.js';
 import { countable } from './map-command.js';
 import { presentRun } from './present-run.js';
@@ -39,7 +40,8 @@ async function runExecCommand(command: string, paths: string[], groups: string[]
     tag: flags.tag === true,
     dryRun: flags.dryRun === true,
   };
-  const source = await execInputs(paths, groups);
+  const separator = separatorFlag(flags);
+  const source = await execInputs(paths, groups, separator);
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = flags.dryRun ? { skip: undefined, journal: undefined, close() {} } : openJournal(flags);
   try {
@@ -51,7 +53,7 @@ async function runExecCommand(command: string, paths: string[], groups: string[]
       progress: flags.dryRun ? false : progressFlag(flags),
       verbose: flags.verbose === true,
       startingText: 'starting shell lanes',
-      countInputs: countable(paths) ? async () => (await countLines(paths)) + combinationCount(groups) : undefined,
+      countInputs: countable(paths) ? async () => (await countLines(paths, separator)) + combinationCount(groups) : undefined,
     });
   } finally {
     journal.close();
@@ -63,8 +65,8 @@ function combinationCount(groups: string[][] | undefined): number {
 }
 
 /** As map's inputs, but several `:::` groups give every combination, `{1}` `{2}` naming their parts. */
-async function execInputs(paths: string[], groups: string[][] | undefined): Promise<InputSource> {
-  if (groups === undefined || groups.length <= 1) return openInputs(paths, groups?.[0]);
+async function execInputs(paths: string[], groups: string[][] | undefined, separator: Separator): Promise<InputSource> {
+  if (groups === undefined || groups.length <= 1) return openInputs(paths, groups?.[0], separator);
   const combined = combinationSource(groups);
-  return paths.length === 0 ? combined : concatSources([await openInputs(paths, undefined), combined]);
+  return paths.length === 0 ? combined : concatSources([await openInputs(paths, undefined, separator), combined]);
 }

@@ -5,7 +5,7 @@ import { usageError } from '../errors.js';
 import { countLines } from '../io/count-lines.js';
 import { openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, positive, progressFlag } from './common-options.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
 import { openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -49,7 +49,8 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
     maxTasksPerChild: flags.maxTasksPerChild,
     memoryLimit: flags.memoryLimit,
   };
-  const source = await openInputs(paths, groups?.[0]);
+  const separator = separatorFlag(flags);
+  const source = await openInputs(paths, groups?.[0], separator);
   const journal = openJournal(flags);
   try {
     const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
@@ -58,7 +59,7 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
       progress: progressFlag(flags),
       verbose: flags.verbose === true,
       startingText: `compiling ${script} and starting workers`,
-      countInputs: countable(paths) ? async () => (await countLines(paths)) + (groups?.[0]?.length ?? 0) : undefined,
+      countInputs: countable(paths) ? async () => (await countLines(paths, separator)) + (groups?.[0]?.length ?? 0) : undefined,
     });
   } finally {
     journal.close();

@@ -31,7 +31,7 @@ export class DryRunExecutor implements Executor {
   submit(batch: Batch): void {
     // in bytes, as exec's output always is
     let text = '';
-    jobArgs(batch.payload).forEach((args, offset) => {
+    jobArgs(batch.payload, batch.separator).forEach((args, offset) => {
       text += `${this.template.render({ args, seq: batch.first + offset + 1, slot: 1 })}\n`;
     });
     this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);

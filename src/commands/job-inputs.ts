@@ -1,5 +1,5 @@
 import { ARG_SEPARATOR } from '../io/combination-source.js';
-import type { Payload } from '../runtime/protocol.js';
+import { NEWLINE, type Payload, type Separator } from '../runtime/protocol.js';
 
 /**
  * The arguments of `prun exec` jobs. A `:::` combination travels through the pipeline as one
@@ -12,8 +12,8 @@ import type { Payload } from '../runtime/protocol.js';
  */
 
 /** Each input of a payload as its arguments, in byte strings. */
-export function jobArgs(payload: Payload): string[][] {
-  const inputs = Array.isArray(payload) ? payload.map(toBytes) : splitLines(payload);
+export function jobArgs(payload: Payload, separator: Separator): string[][] {
+  const inputs = Array.isArray(payload) ? payload.map(toBytes) : splitInputs(payload, separator);
   return inputs.map((input) => input.split(ARG_SEPARATOR));
 }
 
@@ -30,11 +30,13 @@ export function displayInput(args: readonly string[]): string {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
-/** Lines of raw input, without their `\n` and a `\r` before it, as the map workers split them. */
-function splitLines(payload: Uint8Array): string[] {
+/** Raw inputs without their separator (and a `\r` before a `\n`), as the map workers split them. */
+function splitInputs(payload: Uint8Array, separator: Separator): string[] {
   const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('latin1');
-  const lines = text.split('\n');
-  if (text.endsWith('\n')) lines.pop();
+  const end = String.fromCharCode(separator);
+  const lines = text.split(end);
+  if (text.endsWith(end)) lines.pop();
+  if (separator !== NEWLINE) return lines;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.endsWith('\r')) lines[i] = line.slice(0, -1);

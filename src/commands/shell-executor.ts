@@ -206,7 +206,7 @@ export class ShellExecutor implements Executor {
 
   private jobLine(slot: LaneSlot, held: HeldBatch): string {
     const offset = held.written++;
-    held.args ??= jobArgs(held.batch.payload);
+    held.args ??= jobArgs(held.batch.payload, held.batch.separator);
     const args = held.args[offset]!;
     const stem = slot.freeStems.pop()!;
     const job: LaneJob = { held, offset, args, stem, startedAt: 0, timer: undefined };

@@ -1,4 +1,4 @@
-import type { Payload } from '../runtime/protocol.js';
+import type { Payload, Separator } from '../runtime/protocol.js';
 
 /** Where an input came from, for messages: `file:line`. Absent for stdin and iterables. */
 export interface Origin {
@@ -12,6 +12,8 @@ export interface Batch {
   first: number; // global index of its first input
   count: number;
   payload: Payload;
+  /** What ends each input of a byte payload. */
+  separator: Separator;
   attempt: number; // 1-based
   /**
    * Suspects of a worker death: run alone on a worker, results reported one by one, so that

@@ -121,7 +121,8 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     id: nextId++,
     first: batch.first + from,
     count: to - from,
-    payload: slicePayload(batch.payload, from, to),
+    payload: slicePayload(batch.payload, from, to, batch.separator),
+    separator: batch.separator,
     attempt: batch.attempt,
     isolated: batch.isolated,
     fresh: batch.fresh,
@@ -162,7 +163,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       requeued.push(part(batch, from, batch.count, { isolated: true }));
       return;
     }
-    const input = splitPayload(slicePayload(batch.payload, from, from + 1))[0] ?? '';
+    const input = splitPayload(slicePayload(batch.payload, from, from + 1, batch.separator), batch.separator)[0] ?? '';
     const final = failOrRetry(batch, from, input, { name: 'WorkerError', message: blame.culprit }, true);
     if (final) {
       settle(final.index, final.index + 1, [{ type: 'failure', first: final.index, count: 1, failure: final }]);

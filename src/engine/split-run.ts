@@ -61,7 +61,7 @@ export function splitRun(batch: Batch, from: number, run: Run, failOrRetry: Fail
 
 /** One record per input settled by a run: its successes, and its failures that are final. */
 export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[]): JobRecord[] {
-  const inputs = splitPayload(slicePayload(batch.payload, from, from + run.count));
+  const inputs = splitPayload(slicePayload(batch.payload, from, from + run.count, batch.separator), batch.separator);
   const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
   const final = new Set(finals.map((failure) => failure.index));
   const records: JobRecord[] = [];

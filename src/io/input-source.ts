@@ -1,9 +1,11 @@
 import type { Origin } from '../engine/batch.js';
-import type { Payload } from '../runtime/protocol.js';
+import type { Payload, Separator } from '../runtime/protocol.js';
 
 /** Consecutive inputs taken from a source; never spans two files. */
 export interface Slice {
   payload: Payload;
+  /** What ends each input of a byte payload. */
+  separator: Separator;
   count: number;
   origin: Origin | undefined;
 }

@@ -1,3 +1,4 @@
+import { NEWLINE } from '../runtime/protocol.js';
 import type { InputSource } from './input-source.js';
 
 /** Inputs from an iterable or async iterable (a library caller's, or `::: a b c`). */
@@ -23,7 +24,7 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>): I
         payload.push(String(next.value));
       }
       taken += payload.length;
-      return payload.length > 0 ? { payload, count: payload.length, origin: undefined } : null;
+      return payload.length > 0 ? { payload, separator: NEWLINE, count: payload.length, origin: undefined } : null;
     },
     remaining() {
       if (done) return 0;

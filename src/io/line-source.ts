@@ -1,16 +1,17 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { NEWLINE, type Separator } from '../runtime/protocol.js';
 import type { InputSource, Slice } from './input-source.js';
 
-const NEWLINE = 10;
 const READ_SIZE = 1 << 18;
 
 /**
- * Lines of one stream, handed out as raw bytes: the main thread finds line ends but never
- * decodes or copies a line on its own; the worker splits them. A line longer than a read
- * is gathered in parts and joined once, so a line of tens of MB costs one copy, not many.
+ * Lines of one stream (or NUL-ended inputs), handed out as raw bytes: the main thread finds
+ * line ends but never decodes or copies a line on its own; the worker splits them. A line
+ * longer than a read is gathered in parts and joined once, so a line of tens of MB costs
+ * one copy, not many.
  */
-export function lineSource(stream: Readable, file: string | undefined): InputSource {
+export function lineSource(stream: Readable, file: string | undefined, separator: Separator = NEWLINE): InputSource {
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let buffer: Buffer = Buffer.alloc(0);
   let position = 0; // start of the unconsumed part of buffer
@@ -35,7 +36,7 @@ export function lineSource(stream: Readable, file: string | undefined): InputSou
     const origin = file === undefined ? undefined : { file, line: nextLine };
     nextLine += count;
     if (endCount !== undefined) endCount -= count;
-    return { payload: bytes, count, origin };
+    return { payload: bytes, separator, count, origin };
   };
 
   return {
@@ -45,7 +46,7 @@ export function lineSource(stream: Readable, file: string | undefined): InputSou
         let end = position;
         let count = 0;
         while (count < max && end - position < maxBytes) {
-          const newline = buffer.indexOf(NEWLINE, end);
+          const newline = buffer.indexOf(separator, end);
           if (newline === -1) break;
           end = newline + 1;
           count++;
@@ -63,7 +64,7 @@ export function lineSource(stream: Readable, file: string | undefined): InputSou
           position = buffer.length;
           return slice(bytes, 1);
         }
-        if (!(await readMore())) endCount = countLines(buffer, position, carry.length > 0);
+        if (!(await readMore())) endCount = countLines(buffer, position, carry.length > 0, separator);
       }
     },
     remaining() {
@@ -84,11 +85,11 @@ export function lineSource(stream: Readable, file: string | undefined): InputSou
 }
 
 /** Lines left in a buffer at the end of a stream, counting an unfinished last one. */
-function countLines(buffer: Buffer, from: number, carried: boolean): number {
+function countLines(buffer: Buffer, from: number, carried: boolean, separator: Separator): number {
   let count = 0;
   let position = from;
   for (;;) {
-    const newline = buffer.indexOf(NEWLINE, position);
+    const newline = buffer.indexOf(separator, position);
     if (newline === -1) break;
     count++;
     position = newline + 1;
@@ -96,10 +97,10 @@ function countLines(buffer: Buffer, from: number, carried: boolean): number {
   return position < buffer.length || (carried && count === 0) ? count + 1 : count;
 }
 
-export function fileLineSource(path: string): InputSource {
-  return lineSource(createReadStream(path, { highWaterMark: READ_SIZE }), path);
+export function fileLineSource(path: string, separator: Separator = NEWLINE): InputSource {
+  return lineSource(createReadStream(path, { highWaterMark: READ_SIZE }), path, separator);
 }
 
-export function stdinLineSource(): InputSource {
-  return lineSource(process.stdin, undefined);
+export function stdinLineSource(separator: Separator = NEWLINE): InputSource {
+  return lineSource(process.stdin, undefined, separator);
 }

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { PrunError } from '../errors.js';
+import { NEWLINE, type Separator } from '../runtime/protocol.js';
 import { concatSources, type InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
 import { fileLineSource, stdinLineSource } from './line-source.js';
@@ -10,10 +11,14 @@ import { fileLineSource, stdinLineSource } from './line-source.js';
  * items given after `:::`; stdin when there is neither. Every file is checked before any
  * is read, so a typo in the last one fails at once rather than after hours of work.
  */
-export async function openInputs(paths: readonly string[], items: readonly string[] | undefined): Promise<InputSource> {
-  if (paths.length === 0 && items === undefined) return stdinLineSource();
+export async function openInputs(
+  paths: readonly string[],
+  items: readonly string[] | undefined,
+  separator: Separator = NEWLINE,
+): Promise<InputSource> {
+  if (paths.length === 0 && items === undefined) return stdinLineSource(separator);
   await Promise.all(paths.map(checkReadable));
-  const sources = paths.map((path) => (path === '-' ? stdinLineSource() : fileLineSource(path)));
+  const sources = paths.map((path) => (path === '-' ? stdinLineSource(separator) : fileLineSource(path, separator)));
   if (items !== undefined) sources.push(itemSource(items));
   return concatSources(sources);
 }

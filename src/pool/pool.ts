@@ -84,6 +84,7 @@ export class Pool implements Executor {
       count: batch.count,
       attempt: batch.attempt,
       payload: batch.payload,
+      separator: batch.separator,
       eager: batch.isolated,
     });
   }

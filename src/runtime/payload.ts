@@ -1,32 +1,37 @@
-import type { Payload } from './protocol.js';
+import { NEWLINE, type Payload, type Separator } from './protocol.js';
 
-/** The inputs of a payload. Raw lines lose their `\n`, and a `\r` before it (CRLF files). */
-export function splitPayload(payload: Payload): string[] {
+/**
+ * The inputs of a payload. Raw lines lose their `\n`, and a `\r` before it (CRLF files);
+ * NUL-ended inputs lose their NUL and nothing else, as xargs -0 reads them.
+ */
+export function splitPayload(payload: Payload, separator: Separator): string[] {
   if (Array.isArray(payload)) return payload;
   const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
-  const lines = text.split('\n');
-  // the reader ends every line but perhaps the input's last one with \n
-  if (text.endsWith('\n')) lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
+  const end = String.fromCharCode(separator);
+  const inputs = text.split(end);
+  // the reader ends every input but perhaps the last one with its separator
+  if (text.endsWith(end)) inputs.pop();
+  if (separator !== NEWLINE) return inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const line = inputs[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) inputs[i] = line.slice(0, -1);
   }
-  return lines;
+  return inputs;
 }
 
 /** The inputs [from, to) of a payload, as a payload of its own. */
-export function slicePayload(payload: Payload, from: number, to: number): Payload {
+export function slicePayload(payload: Payload, from: number, to: number, separator: Separator): Payload {
   if (Array.isArray(payload)) return payload.slice(from, to);
-  return payload.slice(lineStart(payload, from), lineStart(payload, to));
+  return payload.slice(inputStart(payload, from, separator), inputStart(payload, to, separator));
 }
 
-/** Byte offset where line `n` (from 0) starts; the length when n is past the last line. */
-function lineStart(bytes: Uint8Array, n: number): number {
+/** Byte offset where input `n` (from 0) starts; the length when n is past the last one. */
+function inputStart(bytes: Uint8Array, n: number, separator: Separator): number {
   let position = 0;
-  for (let line = 0; line < n; line++) {
-    const newline = bytes.indexOf(10, position);
-    if (newline === -1) return bytes.length;
-    position = newline + 1;
+  for (let input = 0; input < n; input++) {
+    const end = bytes.indexOf(separator, position);
+    if (end === -1) return bytes.length;
+    position = end + 1;
   }
   return position;
 }
@@ -38,20 +43,28 @@ function lineStart(bytes: Uint8Array, n: number): number {
  */
 export class PayloadReader {
   private readonly text: string | undefined;
+  private readonly end: string;
+  private readonly stripsCarriageReturn: boolean;
   private position = 0;
   private index = 0;
 
-  constructor(private readonly payload: Payload) {
+  constructor(
+    private readonly payload: Payload,
+    separator: Separator,
+  ) {
     this.text = Array.isArray(payload) ? undefined : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+    this.end = String.fromCharCode(separator);
+    this.stripsCarriageReturn = separator === NEWLINE;
   }
 
   /** The next input; call it no more times than the payload has inputs. */
   next(): string {
     if (this.text === undefined) return (this.payload as string[])[this.index++]!;
     const text = this.text;
-    let end = text.indexOf('\n', this.position);
+    let end = text.indexOf(this.end, this.position);
     if (end === -1) end = text.length;
-    const line = text.charCodeAt(end - 1) === 13 && end > this.position ? text.slice(this.position, end - 1) : text.slice(this.position, end);
+    const crlf = this.stripsCarriageReturn && end > this.position && text.charCodeAt(end - 1) === 13;
+    const line = crlf ? text.slice(this.position, end - 1) : text.slice(this.position, end);
     this.position = end + 1;
     return line;
   }

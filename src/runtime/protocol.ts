@@ -18,6 +18,11 @@ export type ResultFormat =
  */
 export type Payload = Uint8Array | string[];
 
+/** What ends each input of a byte payload: a newline, or NUL (`-0`, as `find -print0` writes). */
+export type Separator = typeof NEWLINE | typeof NUL;
+export const NEWLINE = 10;
+export const NUL = 0;
+
 export interface WorkerConfig {
   modulePath: string;
   format: ResultFormat;
@@ -40,6 +45,7 @@ export type ToWorker =
       count: number; // inputs in the payload
       attempt: number; // 1-based
       payload: Payload;
+      separator: Separator;
       eager: boolean; // report every result at once, so a death names the input that caused it
     }
   /** Start no more inputs: finish the running ones and report the rest of each batch as not run. */

@@ -57,7 +57,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
   };
 
   const runBatch = async (batch: BatchMessage, cfg: WorkerConfig, user: UserModule): Promise<void> => {
-    const reader = new PayloadReader(batch.payload);
+    const reader = new PayloadReader(batch.payload, batch.separator);
     const buffer = new RunBuffer(cfg.format, cfg.timings);
     const started = performance.now();
     let lastFlush = started;

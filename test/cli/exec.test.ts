@@ -65,6 +65,15 @@ describe('prun exec: the same output as GNU parallel', () => {
     });
   }
 
+  test('-0 reads NUL-ended inputs, newlines and all, as GNU parallel -0 does', async () => {
+    const command = 'printf "[%s|%s]\\n" {/.} {#}';
+    const input = 'a b.txt\0dir/new\nline.txt\0c.txt\r\0last';
+    const result = await prunWithStdin(['exec', '-0', command], input);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, gnuParallelHere(['-0', command], input).trimEnd());
+    assert.equal(result.stdout, '[a b|1]\n[new\nline|2]\n[c|3]\n[last|4]');
+  });
+
   test('two ::: groups give every combination, {1} and {2} naming their parts', async () => {
     const template = `${SHOW} {1}{2} {2/.}-{1} {}`;
     const groups = [':::', 'a', 'b c', ':::', '1', 'x/2.y'];

@@ -73,6 +73,19 @@ for (const runtime of runtimes) {
       assert.equal(outcomes.get(37)?.result, 'exit:3 ok on attempt 2, task 1 of its worker');
     });
 
+    test('-0: a death inside a batch of NUL-ended inputs reruns the rest of it, each input whole', async () => {
+      const file = join(dir, `nul-${++runs}`);
+      const inputs = Array.from({ length: 30 }, (_, i) => (i === 17 ? 'exit:3' : `line ${i}\nand more`));
+      await writeFile(file, `${inputs.join('\0')}\0`);
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '2', '-0', '--json', '--chunksize', '10', file]);
+      const outcomes = accountFor(result.stdout, 30);
+      for (const [index, outcome] of outcomes) {
+        if (index === 17) assert.equal(outcome.error, 'worker exited with code 3');
+        else assert.equal(outcome.result, `line ${index}\nand more`);
+      }
+      assert.match(String(result.stderr), new RegExp(`input 17 "exit:3" \\(${file.replaceAll('/', '\\/')}:18\\) failed`));
+    });
+
     test('--retries: a thrown error is retried; only the last failure is reported', async () => {
       const { result, outcomes } = await runWithFault(runtime, 'always:throw', ['--retries', '2']);
       assert.equal(outcomes.get(37)?.result, 'always:throw');
