@@ -1,5 +1,6 @@
 import { ARG_SEPARATOR } from '../io/combination-source.js';
-import { NEWLINE, type Payload, type Separator } from '../runtime/protocol.js';
+import { splitPayload } from '../runtime/payload.js';
+import type { Payload, Separator } from '../runtime/protocol.js';
 
 /**
  * The arguments of `prun exec` jobs. A `:::` combination travels through the pipeline as one
@@ -13,7 +14,7 @@ import { NEWLINE, type Payload, type Separator } from '../runtime/protocol.js';
 
 /** Each input of a payload as its arguments, in byte strings. */
 export function jobArgs(payload: Payload, separator: Separator): string[][] {
-  const inputs = Array.isArray(payload) ? payload.map(toBytes) : splitInputs(payload, separator);
+  const inputs = Array.isArray(payload) ? payload.map(toBytes) : splitPayload(payload, separator, 'latin1');
   return inputs.map((input) => input.split(ARG_SEPARATOR));
 }
 
@@ -29,17 +30,3 @@ export function displayInput(args: readonly string[]): string {
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
-
-/** Raw inputs without their separator (and a `\r` before a `\n`), as the map workers split them. */
-function splitInputs(payload: Uint8Array, separator: Separator): string[] {
-  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('latin1');
-  const end = String.fromCharCode(separator);
-  const lines = text.split(end);
-  if (text.endsWith(end)) lines.pop();
-  if (separator !== NEWLINE) return lines;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
-  }
-  return lines;
-}

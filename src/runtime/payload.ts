@@ -2,11 +2,12 @@ import { NEWLINE, type Payload, type Separator } from './protocol.js';
 
 /**
  * The inputs of a payload. Raw lines lose their `\n`, and a `\r` before it (CRLF files);
- * NUL-ended inputs lose their NUL and nothing else, as xargs -0 reads them.
+ * NUL-ended inputs lose their NUL and nothing else, as xargs -0 reads them. Raw bytes are
+ * decoded as UTF-8, or as latin1 for byte strings (one character a byte).
  */
-export function splitPayload(payload: Payload, separator: Separator): string[] {
+export function splitPayload(payload: Payload, separator: Separator, encoding: 'utf8' | 'latin1' = 'utf8'): string[] {
   if (Array.isArray(payload)) return payload;
-  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString(encoding);
   const end = String.fromCharCode(separator);
   const inputs = text.split(end);
   // the reader ends every input but perhaps the last one with its separator
