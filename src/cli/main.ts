@@ -33,14 +33,14 @@ function configure(command: Command): Command {
  * without a process of its own; the bin file only calls it and exits.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const { argv: words, groups } = prepareArgv(argv);
+  const { argv: words, sources } = prepareArgv(argv);
   let code: number = EXIT.ok;
   const program = configure(new Command('prun'))
     .version(VERSION, '-V, --version')
     .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
     .addHelpText('after', EXAMPLES);
-  program.addCommand(configure(mapCommand(groups, (status) => (code = status))));
-  program.addCommand(configure(execCommand(groups, (status) => (code = status))));
+  program.addCommand(configure(mapCommand(sources, (status) => (code = status))));
+  program.addCommand(configure(execCommand(sources, (status) => (code = status))));
   try {
     await program.parseAsync(words, { from: 'user' });
     return code;

@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import { wholeNumber, type RunOptions } from '../api/options.js';
 import { startRun } from '../api/start-run.js';
 import { usageError } from '../errors.js';
-import { countLines } from '../io/count-lines.js';
-import { openInputs } from '../io/open-inputs.js';
+import type { ArgSource } from '../io/arg-groups.js';
+import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
 import { openJournal } from './journal.js';
@@ -19,11 +19,11 @@ interface MapFlags extends CommonFlags {
 }
 
 /** `prun map SCRIPT [INPUT...]`: commander flags in, library options out, results to stdout. */
-export function mapCommand(groups: string[][] | undefined, done: (code: number) => void): Command {
+export function mapCommand(sources: ArgSource[], done: (code: number) => void): Command {
   const command = new Command('map')
     .description("run SCRIPT's default export on every input line, in a pool of workers")
     .argument('<script>', 'a .ts, .mts, .js or .mjs file whose default export is (input, ctx) => result')
-    .argument('[inputs...]', "files of inputs, one a line; '-' or none reads stdin; ::: a b c gives them here")
+    .argument('[inputs...]', "files of inputs, one a line; '-' or none reads stdin; ::: a b c gives them here, :::: FILE as GNU parallel")
     .optionsGroup('Workers:')
     .addOption(new Option('--procs [n]', 'forked processes (the default); n defaults to the cores available').argParser(count('--procs')))
     .addOption(new Option('--threads [n]', 'worker threads instead of processes').argParser(count('--threads')))
@@ -33,13 +33,13 @@ export function mapCommand(groups: string[][] | undefined, done: (code: number) 
     .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)));
   addCommonOptions(command, { json: true });
   return command.action(async (script: string, inputs: string[], flags: MapFlags) => {
-    done(await runMapCommand(script, inputs, groups, flags));
+    done(await runMapCommand(script, inputs, sources, flags));
   });
 }
 
-async function runMapCommand(script: string, paths: string[], groups: string[][] | undefined, flags: MapFlags): Promise<number> {
+async function runMapCommand(script: string, paths: string[], sources: ArgSource[], flags: MapFlags): Promise<number> {
   if (flags.procs !== undefined && flags.threads !== undefined) throw usageError('choose one of --procs and --threads');
-  if (groups !== undefined && groups.length > 1) throw usageError('map takes one ::: group of inputs');
+  if (sources.length > 1) throw usageError('map takes one source of inputs after ::: or :::: (combinations are for exec)');
   const options: RunOptions = {
     ...commonRunOptions(flags),
     runtime: flags.threads !== undefined ? 'thread' : 'process',
@@ -50,7 +50,7 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
     memoryLimit: flags.memoryLimit,
   };
   const separator = separatorFlag(flags);
-  const source = await openInputs(paths, groups?.[0], separator);
+  const source = await openInputs(paths, sources, separator);
   const journal = openJournal(flags);
   try {
     const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
@@ -59,16 +59,11 @@ async function runMapCommand(script: string, paths: string[], groups: string[][]
       progress: progressFlag(flags),
       verbose: flags.verbose === true,
       startingText: `compiling ${script} and starting workers`,
-      countInputs: countable(paths) ? async () => (await countLines(paths, separator)) + (groups?.[0]?.length ?? 0) : undefined,
+      countInputs: inputCounter(paths, sources, separator),
     });
   } finally {
     journal.close();
   }
-}
-
-/** Files can be counted ahead; stdin cannot be read twice. */
-export function countable(paths: readonly string[]): boolean {
-  return paths.length > 0 && !paths.includes('-');
 }
 
 function numberOf(value: number | true | undefined): number | undefined {

@@ -1,30 +1,39 @@
 /**
- * Inputs given on the command line as GNU parallel's `::: a b c` groups.
+ * Inputs given on the command line as GNU parallel gives them: `::: a b c` is a source of
+ * the values that follow; `:::: FILE...` makes each FILE a source of its lines (`-` is stdin).
  */
 
-const GROUP_MARKER = ':::';
+const VALUES_MARKER = ':::';
+const FILES_MARKER = '::::';
+
+/** One input source given after a marker. */
+export type ArgSource = { values: string[] } | { file: string };
 
 export interface ArgGroups {
-  /** Everything before the first `:::` (the command and its words). */
+  /** Everything before the first marker (the command and its words). */
   positional: string[];
-  /** One entry per `:::`; a `:::` followed by nothing gives an empty group. */
-  groups: string[][];
+  /** In order; a `:::` followed by nothing gives a source of no values. */
+  sources: ArgSource[];
 }
 
-/** Split an argv (already past the subcommand) at each `:::`. */
+/** Split an argv (already past the subcommand) at each `:::` and `::::`. */
 export function splitArgGroups(argv: readonly string[]): ArgGroups {
   const positional: string[] = [];
-  const groups: string[][] = [];
-  let current = positional;
+  const sources: ArgSource[] = [];
+  let values: string[] | undefined;
+  let files = false;
   for (const word of argv) {
-    if (word === GROUP_MARKER) {
-      current = [];
-      groups.push(current);
-    } else {
-      current.push(word);
-    }
+    if (word === VALUES_MARKER) {
+      values = [];
+      files = false;
+      sources.push({ values });
+    } else if (word === FILES_MARKER) {
+      values = undefined;
+      files = true;
+    } else if (files) sources.push({ file: word });
+    else (values ?? positional).push(word);
   }
-  return { positional, groups };
+  return { positional, sources };
 }
 
 /**

@@ -1,26 +1,67 @@
-import { constants } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
+import { splitPayload } from '../runtime/payload.js';
 import { NEWLINE, type Separator } from '../runtime/protocol.js';
+import type { ArgSource } from './arg-groups.js';
+import { combinationSource } from './combination-source.js';
+import { countLines } from './count-lines.js';
 import { concatSources, type InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
 import { fileLineSource, stdinLineSource } from './line-source.js';
 
 /**
- * The inputs named on a command line: lines of each file in turn (`-` is stdin), then the
- * items given after `:::`; stdin when there is neither. Every file is checked before any
- * is read, so a typo in the last one fails at once rather than after hours of work.
+ * The inputs named on a command line: the lines of each INPUT file in turn (`-` is stdin),
+ * then those of the sources given after `:::` and `::::`; stdin when there is none of
+ * them. One source is read as it comes. Several give every combination, the first varying
+ * slowest as in GNU parallel, and are held in memory to be combined, as GNU parallel holds
+ * them. Every file is checked before any is read, so a typo in the last one fails at once
+ * rather than after hours of work.
  */
-export async function openInputs(
-  paths: readonly string[],
-  items: readonly string[] | undefined,
-  separator: Separator = NEWLINE,
-): Promise<InputSource> {
-  if (paths.length === 0 && items === undefined) return stdinLineSource(separator);
-  await Promise.all(paths.map(checkReadable));
-  const sources = paths.map((path) => (path === '-' ? stdinLineSource(separator) : fileLineSource(path, separator)));
-  if (items !== undefined) sources.push(itemSource(items));
-  return concatSources(sources);
+export async function openInputs(paths: readonly string[], sources: readonly ArgSource[], separator: Separator = NEWLINE): Promise<InputSource> {
+  if (paths.length === 0 && sources.length === 0) return stdinLineSource(separator);
+  await Promise.all(filesOf(paths, sources).map(checkReadable));
+  const inputs = paths.map((path) => linesOf(path, separator));
+  if (sources.length === 1) {
+    const source = sources[0]!;
+    inputs.push('file' in source ? linesOf(source.file, separator) : itemSource(source.values));
+  } else if (sources.length > 1) {
+    inputs.push(combinationSource(await Promise.all(sources.map((source) => valuesOf(source, separator)))));
+  }
+  return concatSources(inputs);
+}
+
+/**
+ * Counts the inputs with a read of their own, so that a progress bar can show the total
+ * long before they have all been read. None when stdin is among them (it cannot be read
+ * twice) or when there is no file to count (`:::` values know their number).
+ */
+export function inputCounter(paths: readonly string[], sources: readonly ArgSource[], separator: Separator): (() => Promise<number>) | undefined {
+  const files = filesOf(paths, sources);
+  if (files.length === 0 || files.includes('-')) return undefined;
+  return async () => {
+    const sizes = await Promise.all(sources.map((source) => ('file' in source ? countLines([source.file], separator) : source.values.length)));
+    const fromSources = sizes.length === 0 ? 0 : sizes.reduce((product, size) => product * size, 1);
+    return (await countLines(paths, separator)) + fromSources;
+  };
+}
+
+function filesOf(paths: readonly string[], sources: readonly ArgSource[]): string[] {
+  return [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))];
+}
+
+function linesOf(path: string, separator: Separator): InputSource {
+  return path === '-' ? stdinLineSource(separator) : fileLineSource(path, separator);
+}
+
+/** A source's values, whole: a file's are read to the end. */
+async function valuesOf(source: ArgSource, separator: Separator): Promise<string[]> {
+  if (!('file' in source)) return source.values;
+  const stream: Readable = source.file === '-' ? process.stdin : createReadStream(source.file);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return splitPayload(new Uint8Array(Buffer.concat(chunks)), separator);
 }
 
 async function checkReadable(path: string): Promise<void> {

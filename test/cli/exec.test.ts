@@ -84,6 +84,19 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(simple.stdout, 'a1\na2\nb1\nb2');
   });
 
+  test(':::: FILE makes each file a source of its own, combined with ::: sources, as GNU parallel does', async () => {
+    await writeFile(join(dir, 'letters'), 'a\nb c\n');
+    await writeFile(join(dir, 'digits'), '1\n2');
+    const template = 'echo {1}-{2}';
+    for (const sources of [['::::', 'letters', 'digits'], [':::', 'x', 'y', '::::', 'letters'], ['::::', 'digits']]) {
+      const result = await prun(['exec', template, ...sources], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(`${result.stdout}\n`, gnuParallelHere([template, ...sources]), sources.join(' '));
+    }
+    const stdin = await prun(['exec', template, '::::', '-', ':::', 'z'], { cwd: dir, stdin: 'pipe', input: 'p\nq\n' });
+    assert.equal(stdin.stdout, 'p-z\nq-z');
+  });
+
   test('--tag prefixes every line, the last one without a newline too, with the input and a tab', async () => {
     const template = 'printf "x\\ny"';
     const result = await prun(['exec', '--tag', template, ':::', 'a', 'b c']);

@@ -29,6 +29,11 @@ for (const runtime of runtimes) {
       assert.deepEqual(lines(result.stdout), [...squares, ...squares, '121', '144']);
       const groups = await prun(['map', 'fixtures/square.ts', runtime, ':::', '11', '12']);
       assert.deepEqual(lines(groups.stdout), ['121', '144']);
+      // GNU parallel's way to name a file of inputs
+      const file = await prun(['map', 'fixtures/square.ts', runtime, '::::', 'fixtures/numbers.txt']);
+      assert.deepEqual(lines(file.stdout), squares);
+      const two = await prun(['map', 'fixtures/square.ts', runtime, '::::', 'fixtures/numbers.txt', ':::', '1']);
+      assert.equal(two.exitCode, 2);
     });
 
     test('prints 1000 results in order from stdin', async () => {

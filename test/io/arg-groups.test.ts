@@ -2,25 +2,32 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { combinations, splitArgGroups } from '../../src/io/arg-groups.js';
 
-test('splitArgGroups: words before the first ::: are positional, each ::: starts a group', () => {
+test('splitArgGroups: words before the first ::: are positional, each ::: starts a source of values', () => {
   assert.deepEqual(splitArgGroups(['echo', '{}', ':::', 'a', 'b', ':::', '1']), {
     positional: ['echo', '{}'],
-    groups: [['a', 'b'], ['1']],
+    sources: [{ values: ['a', 'b'] }, { values: ['1'] }],
   });
 });
 
-test('splitArgGroups: no marker means no groups', () => {
-  assert.deepEqual(splitArgGroups(['echo', 'x']), { positional: ['echo', 'x'], groups: [] });
-  assert.deepEqual(splitArgGroups([]), { positional: [], groups: [] });
+test('splitArgGroups: each file after :::: is a source of its own, as in GNU parallel', () => {
+  assert.deepEqual(splitArgGroups(['echo', '::::', 'f1', 'f2', ':::', 'x', '::::', '-']), {
+    positional: ['echo'],
+    sources: [{ file: 'f1' }, { file: 'f2' }, { values: ['x'] }, { file: '-' }],
+  });
 });
 
-test('splitArgGroups: a ::: followed by nothing gives an empty group', () => {
-  assert.deepEqual(splitArgGroups([':::', ':::', 'a', ':::']), { positional: [], groups: [[], ['a'], []] });
+test('splitArgGroups: no marker means no sources', () => {
+  assert.deepEqual(splitArgGroups(['echo', 'x']), { positional: ['echo', 'x'], sources: [] });
+  assert.deepEqual(splitArgGroups([]), { positional: [], sources: [] });
 });
 
-test('splitArgGroups: only an exact ::: is a marker', () => {
-  const argv = ['echo', '::::', ':::+', ' :::', 'a:::'];
-  assert.deepEqual(splitArgGroups(argv), { positional: argv, groups: [] });
+test('splitArgGroups: a ::: followed by nothing gives a source of no values', () => {
+  assert.deepEqual(splitArgGroups([':::', ':::', 'a', ':::']), { positional: [], sources: [{ values: [] }, { values: ['a'] }, { values: [] }] });
+});
+
+test('splitArgGroups: only an exact ::: or :::: is a marker', () => {
+  const argv = ['echo', ':::+', '::::+', ' :::', 'a:::'];
+  assert.deepEqual(splitArgGroups(argv), { positional: argv, sources: [] });
 });
 
 test('combinations: the first group varies slowest, as in GNU parallel', () => {
