@@ -11,6 +11,11 @@ import type { JournalHooks, RunningWork } from './running.js';
 export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'chunksize' | 'retries' | 'timeout' | 'halt'> {
   /** Prefix every line of a command's output with its input and a tab (GNU parallel's --tag). */
   tag?: boolean;
+  /**
+   * Prefix every line of a command's output with this and a tab (GNU parallel's --tagstring):
+   * replacement strings as in the command, their values unquoted.
+   */
+  tagString?: string;
   /** Deliver the commands that would run, one a line, and run none. */
   dryRun?: boolean;
 }
@@ -51,7 +56,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         command: options.command,
         jobs: normalized.workers,
         timeoutMs: normalized.timeoutMs,
-        tag: options.tag === true,
+        tag: options.tagString ?? (options.tag ? '{}' : undefined),
         timings: options.journal !== undefined,
         retries: normalized.retries,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),

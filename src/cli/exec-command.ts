@@ -8,6 +8,7 @@ import { presentRun } from './present-run.js';
 
 interface ExecFlags extends CommonFlags {
   tag?: true;
+  tagstring?: string;
   dryRun?: true;
 }
 
@@ -23,6 +24,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
   addCommonOptions(command, { json: false })
     .optionsGroup('Output:')
     .option('--tag', 'prefix each output line with the input and a tab')
+    .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
     .option('--dry-run', 'print the commands that would run, one a line, and run none');
   return command.action(async (template: string, inputs: string[], flags: ExecFlags) => {
     done(await runExecCommand(template, inputs, sources, flags));
@@ -34,6 +36,7 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
     ...commonRunOptions(flags),
     workers: jobsFlag(flags),
     tag: flags.tag === true,
+    tagString: flags.tagstring,
     dryRun: flags.dryRun === true,
   };
   const separator = separatorFlag(flags);

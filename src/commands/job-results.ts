@@ -5,7 +5,6 @@ import { describeStatus } from './job-status.js';
 import type { HeldBatch, LaneJob, PendingRun } from './lane-slot.js';
 
 export interface ResultOptions {
-  tag: boolean;
   timings: boolean;
   /** How many more times a failed input is tried: only the output of its last try is printed. */
   retries: number;
@@ -29,8 +28,7 @@ export function recordResult(job: LaneJob, status: number, stdout: string, durat
   });
   const failure = describeStatus(status);
   if (!failure || held.batch.attempt > options.retries) {
-    // the tag in bytes, as the output is
-    run.text += options.tag ? tagLines(stdout, `${job.args.join(' ')}\t`) : stdout;
+    run.text += job.tag === undefined ? stdout : tagLines(stdout, `${job.tag}\t`);
   }
   if (failure) {
     const input = displayInput(job.args);

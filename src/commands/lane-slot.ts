@@ -36,6 +36,8 @@ export interface LaneJob {
   held: HeldBatch;
   offset: number;
   args: string[];
+  /** What each line of its output starts with (--tag, --tagstring), in bytes. */
+  tag: string | undefined;
   /** Names its output files. */
   stem: string;
   startedAt: number;

@@ -20,8 +20,11 @@ export interface ShellExecutorOptions {
   /** Jobs at once: one lane each. */
   jobs: number;
   timeoutMs: number | undefined;
-  /** Prefix every line of a job's output with its input and a tab. */
-  tag: boolean;
+  /**
+   * What every line of a job's output starts with, before a tab: a template as GNU
+   * parallel's --tagstring (`{}` for --tag), its values unquoted.
+   */
+  tag: string | undefined;
   /** Report each job's duration (for --joblog). */
   timings: boolean;
   /** How many more times a failed input is tried. */
@@ -48,6 +51,7 @@ export class ShellExecutor implements Executor {
   private markReady!: () => void;
   private listener!: ExecutorListener;
   private readonly template: CompiledTemplate;
+  private readonly tag: CompiledTemplate | undefined;
   private readonly slots: LaneSlot[] = [];
   private dir = '';
   private everReady = false;
@@ -60,6 +64,7 @@ export class ShellExecutor implements Executor {
   constructor(private readonly options: ShellExecutorOptions) {
     // the template in bytes too, so that it joins the arguments' bytes unchanged
     this.template = compileTemplate(toBytes(options.command));
+    this.tag = options.tag === undefined ? undefined : compileTemplate(toBytes(options.tag), false);
     this.capacity = options.jobs * BATCHES_PER_LANE;
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
@@ -209,10 +214,11 @@ export class ShellExecutor implements Executor {
     held.args ??= jobArgs(held.batch.payload, held.batch.separator);
     const args = held.args[offset]!;
     const stem = slot.freeStems.pop()!;
-    const job: LaneJob = { held, offset, args, stem, startedAt: 0, timer: undefined };
+    const which = { args, seq: held.batch.first + offset + 1, slot: slot.number };
+    const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
-    return jobLine(this.dir, stem, this.template.render({ args, seq: held.batch.first + offset + 1, slot: slot.number }));
+    return jobLine(this.dir, stem, this.template.render(which));
   }
 
   /** The lane has moved on to `job`: its clock starts. */

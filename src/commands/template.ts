@@ -20,7 +20,7 @@ export interface Job {
 }
 
 export interface CompiledTemplate {
-  /** The shell command line for `job`, every substituted input quoted for /bin/sh. */
+  /** The text for `job`: for the shell, every substituted input quoted for /bin/sh. */
   render(job: Job): string;
   /** False when the command depends only on `{#}` / `{%}`. */
   readonly usesArgs: boolean;
@@ -35,7 +35,13 @@ type Transform = (value: string) => string;
 // awk's `{print $1}`) is not matched and so stays literal.
 const REPLACEMENT_STRING = /\{(?:([#%])|(?:(\d*[1-9]\d*)[\t\n\v\f\r ]*)?(\/\/|\/\.|\/|\.)?)\}/g;
 
-export function compileTemplate(template: string): CompiledTemplate {
+/**
+ * A command line for /bin/sh, by default; with `forShell` false, a plain string (GNU
+ * parallel's --tagstring): values as they are, and nothing appended when there is no
+ * replacement string.
+ */
+export function compileTemplate(template: string, forShell = true): CompiledTemplate {
+  const quote = forShell ? shellQuote : identity;
   const literals: string[] = [];
   const replacements: Replacement[] = [];
   let usesArgs = false;
@@ -49,16 +55,16 @@ export function compileTemplate(template: string): CompiledTemplate {
     else {
       usesArgs = true;
       const transform = TRANSFORMS[transformKey]!;
-      replacements.push(position === undefined ? allArgs(transform) : oneArg(Number(position) - 1, transform));
+      replacements.push(position === undefined ? allArgs(transform, quote) : oneArg(Number(position) - 1, transform, quote));
     }
   }
   literals.push(template.slice(end));
-  if (replacements.length === 0) {
+  if (replacements.length === 0 && forShell) {
     // Like GNU parallel (and xargs): no replacement string means the input
     // goes last on the command line.
     literals[0] += ' ';
     literals.push('');
-    replacements.push(allArgs(identity));
+    replacements.push(allArgs(identity, quote));
     usesArgs = true;
   }
   return { render: (job) => render(literals, replacements, job), usesArgs };
@@ -70,22 +76,22 @@ function render(literals: readonly string[], replacements: readonly Replacement[
   return out;
 }
 
-/** `{}`-style: every argument (several with multiple `:::` groups), each quoted, joined by a space. */
-function allArgs(transform: Transform): Replacement {
+/** `{}`-style: every argument (several with multiple sources), each quoted, joined by a space. */
+function allArgs(transform: Transform, quote: Transform): Replacement {
   return ({ args }) => {
     if (args.length === 0) return '';
-    let out = shellQuote(transform(args[0]!));
-    for (let i = 1; i < args.length; i++) out += ' ' + shellQuote(transform(args[i]!));
+    let out = quote(transform(args[0]!));
+    for (let i = 1; i < args.length; i++) out += ' ' + quote(transform(args[i]!));
     return out;
   };
 }
 
 /** `{n}`-style. A position past the last argument gives nothing at all, not
  *  an empty quoted word: GNU parallel renders `echo {3} {1}` with one arg `a` as `echo  a`. */
-function oneArg(index: number, transform: Transform): Replacement {
+function oneArg(index: number, transform: Transform, quote: Transform): Replacement {
   return ({ args }) => {
     const arg = args[index];
-    return arg === undefined ? '' : shellQuote(transform(arg));
+    return arg === undefined ? '' : quote(transform(arg));
   };
 }
 

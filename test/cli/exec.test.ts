@@ -106,6 +106,18 @@ describe('prun exec: the same output as GNU parallel', () => {
 });
 
 describe('prun exec: output', () => {
+  test('--tagstring prefixes every line with its replacement strings, unquoted, and a tab', async () => {
+    for (const [tag, command, ...sources] of [
+      ['{#}:{/}', 'echo hi', ':::', 'a/b.c', 'x y/z'],
+      ['[{1}|{2.}] $HOME', "printf 'l1\\nl2'", ':::', 'a', 'b', ':::', '1.x'],
+    ]) {
+      const result = await prun(['exec', '--tagstring', tag!, command!, ...sources]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      // execa takes off one final newline
+      assert.equal(result.stdout, gnuParallelHere(['--tagstring', tag!, command!, ...sources]).replace(/\n$/, ''));
+    }
+  });
+
   test('in input order by default, however the jobs finish', async () => {
     // -j2: input 1 waits on one lane until input 3, on the other, has made the file
     const go = join(dir, 'go-ordered');
