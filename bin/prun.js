@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// a worker thread boots while the CLI's modules load, rather than after (src/runtime/thread-spawn.ts)
+const args = process.argv.slice(2);
+if (args[0] === 'map' && args.some((arg) => arg === '--threads' || arg.startsWith('--threads='))) {
+  (await import('../dist/cli/prestart.js')).prestartThread();
+}
+const { main } = await import('../dist/cli/main.js');
 
-const code = await main(process.argv.slice(2));
+const code = await main(args);
 // let what is written reach the readers before the process ends, unless stdout's reader is gone
 if (code === 141) process.exit(code);
 let unflushed = 2;

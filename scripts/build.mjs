@@ -18,6 +18,7 @@ await build({
   entryPoints: [
     { in: 'src/index.ts', out: 'lib/index' },
     { in: 'src/cli/main.ts', out: 'cli/main' },
+    { in: 'src/cli/prestart.ts', out: 'cli/prestart' },
     { in: 'src/worker/thread-entry.ts', out: 'worker/thread-entry' },
     { in: 'src/worker/process-entry.ts', out: 'worker/process-entry' },
   ],

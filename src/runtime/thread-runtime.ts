@@ -1,24 +1,11 @@
-import { Worker } from 'node:worker_threads';
 import { relayLines } from './line-relay.js';
 import { isFromWorker } from './protocol.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker, type WorkerExit } from './runtime.js';
-import { WORKER_SEMI_SPACE_MB } from './young-generation.js';
-
-const entry = new URL('../worker/thread-entry.js', import.meta.url);
-/** V8's young generation is two semi-spaces and a space for large new objects, each this size. */
-const YOUNG_GENERATION_MB = 3 * WORKER_SEMI_SPACE_MB;
+import { takeThread } from './thread-spawn.js';
 
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
-  const worker = new Worker(entry, {
-    // console output of the user's function must never reach our stdout: both of the
-    // worker's streams go to our stderr, a whole line at a time
-    stdout: true,
-    stderr: true,
-    resourceLimits: {
-      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
-      ...(options.memoryLimitMb === undefined ? {} : { maxOldGenerationSizeMb: options.memoryLimitMb }),
-    },
-  });
+  const worker = takeThread(options.memoryLimitMb);
+  // a whole line at a time
   const toStderr = (text: string) => void process.stderr.write(text);
   relayLines(worker.stdout, toStderr);
   relayLines(worker.stderr, toStderr);
