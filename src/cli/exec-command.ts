@@ -3,6 +3,7 @@ import type { ExecOptions } from '../api/start-exec.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
+import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
 import { type Journal, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -47,6 +48,8 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.journal });
+    // the CLI owns its process, and exec starts no worker threads that the change would slow
+    void run.ready.then(keepYoungGenerationSmall);
     return await presentRun(run, {
       json: false,
       progress: flags.dryRun ? false : progressFlag(flags),

@@ -6,6 +6,7 @@ import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
+import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
 import { openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -54,6 +55,8 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const journal = openJournal(flags);
   try {
     const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
+    // the CLI owns its process; once its workers are forked, nothing starts that the change would slow
+    if (options.runtime === 'process') void run.ready.then(keepYoungGenerationSmall);
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),
