@@ -24,7 +24,9 @@ export function mapCommand(sources: ArgSource[], done: (code: number) => void): 
   const command = new Command('map')
     .description("run SCRIPT's default export on every input line, in a pool of workers")
     .argument('<script>', 'a .ts, .mts, .js or .mjs file whose default export is (input, ctx) => result')
-    .argument('[inputs...]', "files of inputs, one a line; '-' or none reads stdin; ::: a b c gives them here, :::: FILE as GNU parallel")
+    .argument('[inputs...]', "files of inputs, one a line; '-' or none reads stdin; ::: a b c gives them here, :::: FILE as GNU parallel");
+  // the shared groups first, so that input comes first in --help; map's own join Workers
+  addCommonOptions(command, { json: true })
     .optionsGroup('Workers:')
     .addOption(new Option('--procs [n]', 'forked processes (the default); n defaults to the cores available').argParser(count('--procs')))
     .addOption(new Option('--threads [n]', 'worker threads instead of processes').argParser(count('--threads')))
@@ -32,7 +34,6 @@ export function mapCommand(sources: ArgSource[], done: (code: number) => void): 
     .addOption(new Option('--chunksize <n>', "inputs sent to a worker at once, or 'auto' to size batches from task durations").default('auto').argParser(chunksize))
     .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')))
     .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)));
-  addCommonOptions(command, { json: true });
   return command.action(async (script: string, inputs: string[], flags: MapFlags) => {
     done(await runMapCommand(script, inputs, sources, flags));
   });
