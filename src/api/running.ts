@@ -20,6 +20,8 @@ export interface RunningWork {
   tracker: ProgressTracker;
   /** Settles when the first worker can take work, or the run ended before that. */
   ready: Promise<void>;
+  /** Settles when every worker the run starts with can take work, or the run ended before that. */
+  allReady: Promise<void>;
   /** soon: start no more inputs, let running ones finish; now: end them too. */
   stop(mode: 'soon' | 'now'): void;
 }

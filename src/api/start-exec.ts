@@ -64,5 +64,6 @@ export function startExec(options: StartExecOptions): RunningExec {
   const pipeline = runPipeline(
     pipelineOptions(normalized, { source: options.source, executor: executor, skip: options.skip, journal: options.journal, tracker }),
   );
-  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, stop: pipeline.stop };
+  // the lanes are shells: nothing in prun's own process waits for all of them
+  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop };
 }

@@ -48,8 +48,8 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.journal });
-    // the CLI owns its process, and exec starts no worker threads that the change would slow
-    void run.ready.then(keepYoungGenerationSmall);
+    // the CLI owns its process
+    void run.allReady.then(keepYoungGenerationSmall);
     return await presentRun(run, {
       json: false,
       progress: flags.dryRun ? false : progressFlag(flags),

@@ -56,8 +56,8 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const journal = openJournal(flags);
   try {
     const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
-    // the CLI owns its process; once its workers are forked, nothing starts that the change would slow
-    if (options.runtime === 'process') void run.ready.then(keepYoungGenerationSmall);
+    // the CLI owns its process; the change would slow worker threads that boot after it
+    void run.allReady.then(keepYoungGenerationSmall);
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),

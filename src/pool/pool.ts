@@ -40,6 +40,10 @@ export class Pool implements Executor {
   readonly capacity: number;
   readonly ready: Promise<void>;
   private markReady!: () => void;
+  /** Settles once as many workers as the pool starts with have been ready, or the pool has ended. */
+  readonly allReady: Promise<void>;
+  private markAllReady!: () => void;
+  private readies = 0;
   private readonly slots = new Set<WorkerSlot>();
   private listener: ExecutorListener | undefined;
   private everReady = false;
@@ -52,6 +56,9 @@ export class Pool implements Executor {
     this.capacity = options.workers * (options.concurrency + 1);
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
+    });
+    this.allReady = new Promise((resolve) => {
+      this.markAllReady = resolve;
     });
   }
 
@@ -96,6 +103,7 @@ export class Pool implements Executor {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.markAllReady();
     clearInterval(this.watchdog);
     for (const slot of this.slots) if (slot.state !== 'ending') this.end(slot);
     await Promise.all(this.exits);
@@ -105,6 +113,7 @@ export class Pool implements Executor {
     this.closing = true;
     clearInterval(this.watchdog);
     this.markReady();
+    this.markAllReady();
     for (const slot of this.slots) slot.worker.kill();
     await Promise.all(this.exits);
   }
@@ -174,6 +183,7 @@ export class Pool implements Executor {
         slot.state = 'ready';
         this.everReady = true;
         this.markReady();
+        if (++this.readies === this.options.workers) this.markAllReady();
         if (this.stopped) slot.worker.send({ brand: BRAND, type: 'stop' });
         this.listener!.free();
         return;

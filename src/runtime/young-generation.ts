@@ -6,15 +6,16 @@ import { setFlagsFromString } from 'node:v8';
  * of the input. Starting node with --max-semi-space-size would cap them, but any V8 flag
  * given at start costs every later isolate Node's code cache: worker threads took ~16 ms
  * longer to start, forked workers ~14 ms. So threads get a resource limit, and processes
- * (prun's forked workers, and the CLI's own when it runs no threads) stop the growth from
+ * (prun's forked workers, and the CLI's own once its workers are up) stop the growth from
  * inside, where it costs nothing at start.
  */
 export const WORKER_SEMI_SPACE_MB = 2;
 
 /**
- * Keeps this process's semi-spaces at their initial size (1 MiB) from now on. Never in a
- * process that will start worker threads: a flag changed at run time costs each thread
- * started after it the code cache all the same (~40 ms of CPU each, profiled).
+ * Keeps this process's semi-spaces at their initial size (1 MiB) from now on. Not while
+ * worker threads are booting: a flag changed at run time costs each thread started after
+ * it the code cache all the same (~40 ms of CPU each, profiled), so only a thread that
+ * replaces another pays it.
  */
 export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
