@@ -119,21 +119,28 @@ export class Pool implements Executor {
   }
 
   /**
-   * The ready worker with the fewest batches that may take one; isolated batches run alone,
-   * fresh ones wait for the worker that replaces the one that died.
+   * The ready worker with the fewest batches that may take one; isolated batches run alone.
+   * A fresh batch takes a worker that has run nothing, or waits for one that is starting
+   * (the replacement of the worker that died); when none is (another batch took it), it
+   * runs alone on any worker rather than wait for ever.
    */
   private pick({ isolated, fresh }: Placement, ahead: boolean): WorkerSlot | undefined {
     if (this.stopped) return undefined;
+    if (fresh) {
+      const unused = this.find((slot) => slot.tasksGiven === 0);
+      if (unused || [...this.slots].some((slot) => slot.state === 'starting')) return unused;
+    }
+    if (isolated || fresh) return this.find((slot) => slot.inFlight.size === 0);
     const limit = this.options.concurrency + (ahead ? 1 : 0);
+    return this.find((slot) => !slot.holdsIsolated && slot.inFlight.size < limit);
+  }
+
+  /** Of the ready workers with tasks left that `fits`, the one with the fewest batches. */
+  private find(fits: (slot: WorkerSlot) => boolean): WorkerSlot | undefined {
     let best: WorkerSlot | undefined;
     for (const slot of this.slots) {
-      if (slot.state !== 'ready' || this.quota(slot) <= 0) continue;
-      const fits = fresh
-        ? slot.tasksGiven === 0
-        : isolated
-          ? slot.inFlight.size === 0
-          : !slot.holdsIsolated && slot.inFlight.size < limit;
-      if (fits && (!best || slot.inFlight.size < best.inFlight.size)) best = slot;
+      if (slot.state !== 'ready' || this.quota(slot) <= 0 || !fits(slot)) continue;
+      if (!best || slot.inFlight.size < best.inFlight.size) best = slot;
     }
     return best;
   }

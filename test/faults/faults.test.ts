@@ -86,6 +86,21 @@ for (const runtime of runtimes) {
       assert.match(String(result.stderr), new RegExp(`input 17 "exit:3" \\(${file.replaceAll('/', '\\/')}:18\\) failed`));
     });
 
+    test('--retries: many worker deaths, each input retried, and never a hang waiting for a fresh worker', async () => {
+      // every 7th input kills its worker on its first try: deaths overlap, and suspects run
+      // alone while retries wait for fresh workers
+      const inputs = Array.from({ length: 100 }, (_, i) => (i % 7 === 3 ? 'exit:3' : String(i)));
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '2', '--retries', '1', '--chunksize', '1', '--json', ':::', ...inputs], {
+        timeout: 60_000, // a hang fails the test instead of the whole run
+      });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const outcomes = accountFor(result.stdout, 100);
+      for (const [index, outcome] of outcomes) {
+        if (index % 7 === 3) assert.match(String(outcome.result), /^exit:3 ok on attempt 2, task \d+ of its worker$/);
+        else assert.equal(outcome.result, String(index));
+      }
+    });
+
     test('--retries: a thrown error is retried; only the last failure is reported', async () => {
       const { result, outcomes } = await runWithFault(runtime, 'always:throw', ['--retries', '2']);
       assert.equal(outcomes.get(37)?.result, 'always:throw');
