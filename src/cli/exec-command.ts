@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { ExecOptions } from '../api/start-exec.js';
+import { PrunError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
@@ -41,7 +42,9 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
     dryRun: flags.dryRun === true,
   };
   const separator = separatorFlag(flags);
-  const source = await openInputs(paths, sources, separator);
+  const source = await openInputs(paths, sources, separator).catch((error: unknown) => {
+    throw sources.length > 0 ? withQuotingHint(error, command, paths) : error;
+  });
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = flags.dryRun ? { skip: undefined, journal: undefined, close() {} } : openJournal(flags);
   try {
@@ -60,4 +63,15 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
   } finally {
     journal.close();
   }
+}
+
+/**
+ * GNU parallel takes every word before ::: as the command (`parallel echo hi ::: a`); here
+ * the words after CMD are INPUT files. When one of them is missing beside ::: sources, that
+ * is most likely what happened: say so.
+ */
+function withQuotingHint(error: unknown, command: string, paths: readonly string[]): unknown {
+  if (!(error instanceof PrunError) || error.code !== 'ERR_INPUT' || !/no such file/.test(error.message)) return error;
+  const hint = `the words after CMD are INPUT files; a command of several words is one quoted argument: prun exec '${[command, ...paths].join(' ')}' ...`;
+  return new PrunError('ERR_INPUT', `${error.message} (${hint})`);
 }

@@ -210,6 +210,13 @@ describe('prun exec: output', () => {
 });
 
 describe('prun exec: failures', () => {
+  test("a command of several words left unquoted, as GNU parallel takes it, gets a one-line hint", async () => {
+    const result = await prun(['exec', 'echo', 'hi', ':::', 'a']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(lines(result.stderr).length, 1);
+    assert.match(String(result.stderr), /cannot read INPUT hi: no such file .*prun exec 'echo hi'/);
+  });
+
   test('all commands succeed: exit status 0', async () => {
     const result = await prun(['exec', 'true', ':::', 'a', 'b']);
     assert.equal(result.exitCode, 0);
