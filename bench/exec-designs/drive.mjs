@@ -28,9 +28,9 @@ const designs = {
   '(a) execa per job': (n) => `node execa-per-job.mjs ${n} 2`,
   '(b) child_process.spawn per job': (n) => `node spawn-per-job.mjs ${n} 2`,
   '(b) spawn per job, 64 MiB heap': (n) => `BALLAST_MB=64 node spawn-per-job.mjs ${n} 2`,
-  '(c) dash lanes, sh -c': (n) => `node lanes.mjs lane.sh ${n} 2`,
-  '(c) dash lanes, sh -c, 64 MiB heap': (n) => `BALLAST_MB=64 node lanes.mjs lane.sh ${n} 2`,
-  "(c') dash lanes, eval in a subshell": (n) => `node lanes.mjs lane-eval.sh ${n} 2`,
+  '(c) dash lanes, sh -c': (n) => `node lanes.mjs lane ${n} 2`,
+  '(c) dash lanes, sh -c, 64 MiB heap': (n) => `BALLAST_MB=64 node lanes.mjs lane ${n} 2`,
+  "(c') dash lanes, eval in a subshell": (n) => `node lanes.mjs lane-eval ${n} 2`,
   '(d) one perl spawner, setpgrp + sh -c': (n) => `node lanes.mjs perl ${n} 2`,
   'prun exec -j 2 (the built CLI)': (n) => `${prun} exec 'true {}' -j 2 < ${inputs(n)}`,
 };

@@ -1,5 +1,5 @@
 // Designs (c), (c') and (d): long-lived helpers fed job lines over a pipe, outputs in files.
-// usage: node lanes.mjs lane.sh|lane-eval.sh|perl N JOBS   (runs N x `true I`, JOBS at a time)
+// usage: node lanes.mjs lane|lane-eval|perl N JOBS   (runs N x `true I`, JOBS at a time)
 // Dash lanes: one per job slot, each given 2 jobs ahead. Perl: one spawner for all slots.
 import './ballast.mjs';
 import { execa } from 'execa';
@@ -28,7 +28,8 @@ function feed(helper) {
 }
 
 for (let k = 0; k < count; k++) {
-  const [file, args] = kind === 'perl' ? ['perl', [`${here}spawner.pl`, dir]] : ['/bin/sh', [`${here}${kind}`, dir]];
+  const [file, args] =
+    kind === 'perl' ? ['perl', [`${here}spawner.pl`, dir]] : ['/bin/sh', [`${here}lane.sh`, dir, kind === 'lane-eval' ? 'eval' : 'sh']];
   const proc = execa(file, args, { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit', buffer: false });
   const helper = { proc, busy: 0 };
   let rest = '';
