@@ -1,3 +1,4 @@
+import { slicePayload, splitPayload } from '../runtime/payload.js';
 import type { Payload, Separator } from '../runtime/protocol.js';
 
 /** Where an input came from, for messages: `file:line`. Absent for stdin and iterables. */
@@ -33,6 +34,11 @@ export type Placement = Pick<Batch, 'isolated' | 'fresh'>;
 
 /** New inputs: any worker with room, beside other batches. */
 export const SHARED: Placement = { isolated: false, fresh: false };
+
+/** The inputs [from, to) of a batch, as strings. */
+export function inputsOf(batch: Batch, from: number, to: number): string[] {
+  return splitPayload(slicePayload(batch.payload, from, to, batch.separator), batch.separator);
+}
 
 export function originAt(origin: Origin | undefined, offset: number): Origin | undefined {
   return origin && { file: origin.file, line: origin.line + offset };

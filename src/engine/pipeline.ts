@@ -1,10 +1,10 @@
 import type { InputSource } from '../io/input-source.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { ErrorData } from '../runtime/error-data.js';
-import { slicePayload, splitPayload } from '../runtime/payload.js';
+import { slicePayload } from '../runtime/payload.js';
 import type { Run } from '../runtime/protocol.js';
 import { AutoBatchSize } from './auto-batch.js';
-import { type Batch, originAt, SHARED } from './batch.js';
+import { type Batch, inputsOf, originAt, SHARED } from './batch.js';
 import type { Delivery, FinalFailure, JobRecord } from './delivery.js';
 import type { Blame, Executor, ExecutorListener } from './executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
@@ -163,7 +163,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       requeued.push(part(batch, from, batch.count, { isolated: true }));
       return;
     }
-    const input = splitPayload(slicePayload(batch.payload, from, from + 1, batch.separator), batch.separator)[0] ?? '';
+    const input = inputsOf(batch, from, from + 1)[0] ?? '';
     const final = failOrRetry(batch, from, input, { name: 'WorkerError', message: blame.culprit }, true);
     if (final) {
       settle(final.index, final.index + 1, [{ type: 'failure', first: final.index, count: 1, failure: final }]);

@@ -1,7 +1,6 @@
 import type { ErrorData } from '../runtime/error-data.js';
-import { slicePayload, splitPayload } from '../runtime/payload.js';
 import type { Run } from '../runtime/protocol.js';
-import type { Batch } from './batch.js';
+import { type Batch, inputsOf } from './batch.js';
 import type { Delivery, FinalFailure, JobRecord } from './delivery.js';
 
 /** Consecutive inputs [start, end) settled together, and what to deliver for them. */
@@ -61,7 +60,7 @@ export function splitRun(batch: Batch, from: number, run: Run, failOrRetry: Fail
 
 /** One record per input settled by a run: its successes, and its failures that are final. */
 export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[]): JobRecord[] {
-  const inputs = splitPayload(slicePayload(batch.payload, from, from + run.count, batch.separator), batch.separator);
+  const inputs = inputsOf(batch, from, from + run.count);
   const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
   const final = new Set(finals.map((failure) => failure.index));
   const records: JobRecord[] = [];

@@ -43,10 +43,10 @@ export class Pool implements Executor {
   /** Settles once as many workers as the pool starts with have been ready, or the pool has ended. */
   readonly allReady: Promise<void>;
   private markAllReady!: () => void;
+  /** Workers that have become ready, replacements included. */
   private readies = 0;
   private readonly slots = new Set<WorkerSlot>();
   private listener: ExecutorListener | undefined;
-  private everReady = false;
   private stopped = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
@@ -188,7 +188,6 @@ export class Pool implements Executor {
     switch (message.type) {
       case 'ready':
         slot.state = 'ready';
-        this.everReady = true;
         this.markReady();
         if (++this.readies === this.options.workers) this.markAllReady();
         if (this.stopped) slot.worker.send({ brand: BRAND, type: 'stop' });
@@ -254,7 +253,7 @@ export class Pool implements Executor {
     slot.state = 'dead';
     this.slots.delete(slot);
     if (expected && slot.inFlight.size === 0) return;
-    if (wasStarting && !this.everReady && !this.closing) {
+    if (wasStarting && this.readies === 0 && !this.closing) {
       this.listener!.fatal(new PrunError('ERR_WORKER_START', `a worker failed to start: ${exit.cause}`));
       return;
     }

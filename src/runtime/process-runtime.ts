@@ -7,7 +7,6 @@ import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime
 
 const STDERR_WAIT_MS = 200;
 
-
 const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
 
 export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
@@ -23,9 +22,7 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   let spawnError: Error | undefined;
   const toStderr = (text: string) => void process.stderr.write(text);
   const relay = new StderrRelay(toStderr);
-  // decoded as a stream, so that a character split between two reads stays whole
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => relay.push(chunk));
+  relayLines(child.stderr!, (text) => relay.push(text));
   relayLines(child.stdout!, toStderr);
   child.on('error', (error) => {
     spawnError = error;
