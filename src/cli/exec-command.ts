@@ -4,7 +4,6 @@ import { PrunError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
-import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
 import { type Journal, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -51,8 +50,6 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.journal });
-    // the CLI owns its process
-    void run.allReady.then(keepYoungGenerationSmall);
     return await presentRun(run, {
       json: false,
       progress: flags.dryRun ? false : progressFlag(flags),

@@ -6,7 +6,6 @@ import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
-import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
 import { openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -56,8 +55,6 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const journal = openJournal(flags);
   try {
     const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
-    // the CLI owns its process; the change would slow worker threads that boot after it
-    void run.allReady.then(keepYoungGenerationSmall);
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),

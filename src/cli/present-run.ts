@@ -1,6 +1,7 @@
 import type { RunningWork } from '../api/running.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
+import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { describeFailure, describeSummary } from './report.js';
@@ -64,6 +65,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     else stderr.write(`${line}\n`);
   };
   const interrupts = handleInterrupts(run, toStderr);
+  // the CLI owns its process; set earlier, the change would slow worker threads still booting
+  void run.allReady.then(keepYoungGenerationSmall);
   try {
     await writeResults(run.deliveries, process.stdout, {
       json: options.json,
