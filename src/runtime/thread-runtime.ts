@@ -5,7 +5,8 @@ import { takeThread } from './thread-spawn.js';
 
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
   const worker = takeThread(options.memoryLimitMb);
-  // a whole line at a time
+  // console output of the user's function never reaches our stdout: both of the worker's
+  // streams go to our stderr, a whole line at a time
   const toStderr = (text: string) => void process.stderr.write(text);
   relayLines(worker.stdout, toStderr);
   relayLines(worker.stderr, toStderr);
