@@ -24,4 +24,9 @@ export interface RunningWork {
   allReady: Promise<void>;
   /** soon: start no more inputs, let running ones finish; now: end them too. */
   stop(mode: 'soon' | 'now'): void;
+  /**
+   * Why running could not go on (setup() failed, workers keep dying at start), once the
+   * deliveries have ended: they end normally even then, with what never ran as `skipped`.
+   */
+  fatalError(): Error | undefined;
 }

@@ -41,7 +41,7 @@ export function startRun(options: StartRunOptions): RunningMap {
   );
   const deliveries = withCompiled(pipeline.deliveries, compiled, () => void pool.kill());
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);
-  return { deliveries, encoding: 'utf8', tracker, ready, allReady: pool.allReady, stop: pipeline.stop };
+  return { deliveries, encoding: 'utf8', tracker, ready, allReady: pool.allReady, stop: pipeline.stop, fatalError: pipeline.fatalError };
 }
 
 /**

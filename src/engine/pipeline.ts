@@ -38,6 +38,11 @@ export interface RunningPipeline {
    * Either way the deliveries end normally, with what did not run as `skipped`.
    */
   stop(mode: 'soon' | 'now'): void;
+  /**
+   * Why running could not go on (setup() failed, workers keep dying at start), once the
+   * deliveries have ended; they end normally even then, with what never ran as `skipped`.
+   */
+  fatalError(): Error | undefined;
 }
 
 /** The pipeline options that the user's options decide, for any executor. */
@@ -75,6 +80,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   let stopping: 'soon' | 'now' | undefined;
   let abandoned = false; // the consumer went away
   let unread: number | undefined; // inputs never taken from the source, when known at the stop
+  let fatalError: Error | undefined;
 
   const outbox = new Outbox<Delivery>(
     (delivery) => {
@@ -197,8 +203,10 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     },
     free: () => wakeup.notify(),
     fatal(error) {
+      // running cannot go on, but what ran is delivered and what did not is counted as not run:
+      // the deliveries end normally and the consumer asks fatalError() why
+      fatalError ??= error;
       stop('now');
-      outbox.end(error);
     },
   };
 
@@ -315,5 +323,5 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     stop('now');
     outbox.end(error);
   });
-  return { deliveries: outbox, stop };
+  return { deliveries: outbox, stop, fatalError: () => fatalError };
 }
