@@ -55,7 +55,12 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       },
       () => {}, // the run itself reports an input it cannot read
     );
+    let started = false;
+    void run.settingUp?.then((text) => {
+      if (!started) spinner.say(text);
+    });
     void run.ready.then(() => {
+      started = true;
       spinner.stop();
       // a run that could not start has nothing to show progress of
       if (!ended && !run.fatalError()) view = startProgressBar(run.tracker, stderr);

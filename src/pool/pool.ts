@@ -54,6 +54,9 @@ export class Pool implements Executor {
   private readies = 0;
   /** Workers that died while starting since a worker last became ready. */
   private startFailures = 0;
+  /** Settles when a worker first begins the script's setup() (never, for a script without one). */
+  readonly settingUp: Promise<void>;
+  private markSettingUp!: () => void;
   private readonly slots = new Set<WorkerSlot>();
   private listener: ExecutorListener | undefined;
   private stopped = false;
@@ -68,6 +71,9 @@ export class Pool implements Executor {
     });
     this.allReady = new Promise((resolve) => {
       this.markAllReady = resolve;
+    });
+    this.settingUp = new Promise((resolve) => {
+      this.markSettingUp = resolve;
     });
   }
 
@@ -196,6 +202,7 @@ export class Pool implements Executor {
     slot.lastHeard = performance.now();
     switch (message.type) {
       case 'setup': {
+        this.markSettingUp();
         const timeout = this.options.timeoutMs;
         if (timeout !== undefined) {
           slot.setupTimer = setTimeout(() => {

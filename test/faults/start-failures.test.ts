@@ -79,6 +79,11 @@ for (const runtime of runtimes) {
       await assertNoWorkerLeft(pids);
     });
 
+    test('a setup() that hangs shows in the spinner', async () => {
+      const result = await prun(['map', 'fixtures/setup-hangs.ts', runtime, '2', '--timeout', '300ms', '--progress', ':::', 'a']);
+      assert.equal(result.exitCode, 2);
+      assert.match(String(result.stderr), /running setup\(\) in 2 workers/);
+    });
   });
 }
 
