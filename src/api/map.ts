@@ -12,7 +12,8 @@ export type Outcome<Result = unknown> =
  * Runs the default export of `script` on every input in a pool of workers, and yields each
  * input's outcome: in input order, or as they complete with `ordered: false`. Inputs are
  * pulled lazily, so an endless iterable is fine. A failed input is an outcome, not a throw;
- * the iterable throws only when the run cannot go on (the script does not load, setup fails).
+ * the iterable throws only when the run cannot go on (the script does not load, setup fails,
+ * workers keep dying at start), after the outcomes of the inputs that did run.
  */
 export function map<Result = unknown>(
   inputs: Iterable<unknown> | AsyncIterable<unknown>,
@@ -41,4 +42,7 @@ async function* outcomes<Result>(
       }
     }
   }
+  // after the outcomes of what did run: inputs that never ran have none
+  const fatal = run.fatalError();
+  if (fatal) throw fatal;
 }

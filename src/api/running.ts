@@ -20,8 +20,18 @@ export interface RunningWork {
   tracker: ProgressTracker;
   /** Settles when the first worker can take work, or the run ended before that. */
   ready: Promise<void>;
+  /**
+   * Settles, with what to show while waiting, once a worker begins the script's setup(): a
+   * setup() that takes long is then seen for what it is. Absent when there is none to run.
+   */
+  settingUp?: Promise<string>;
   /** Settles when every worker the run starts with can take work, or the run ended before that. */
   allReady: Promise<void>;
   /** soon: start no more inputs, let running ones finish; now: end them too. */
   stop(mode: 'soon' | 'now'): void;
+  /**
+   * Why running could not go on (setup() failed, workers keep dying at start), once the
+   * deliveries have ended: they end normally even then, with what never ran as `skipped`.
+   */
+  fatalError(): Error | undefined;
 }

@@ -65,5 +65,5 @@ export function startExec(options: StartExecOptions): RunningExec {
     pipelineOptions(normalized, { source: options.source, executor: executor, skip: options.skip, journal: options.journal, tracker }),
   );
   // the lanes are shells: nothing in prun's own process waits for all of them
-  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop };
+  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError };
 }

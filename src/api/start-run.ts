@@ -41,7 +41,9 @@ export function startRun(options: StartRunOptions): RunningMap {
   );
   const deliveries = withCompiled(pipeline.deliveries, compiled, () => void pool.kill());
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);
-  return { deliveries, encoding: 'utf8', tracker, ready, allReady: pool.allReady, stop: pipeline.stop };
+  const workers = normalized.workers;
+  const settingUp = pool.settingUp.then(() => `running setup() in ${workers} worker${workers === 1 ? '' : 's'}`);
+  return { deliveries, encoding: 'utf8', tracker, ready, settingUp, allReady: pool.allReady, stop: pipeline.stop, fatalError: pipeline.fatalError };
 }
 
 /**

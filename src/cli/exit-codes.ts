@@ -4,9 +4,9 @@ import type { PrunErrorCode } from '../errors.js';
 export const EXIT = {
   /** Every input succeeded. */
   ok: 0,
-  /** Some inputs failed. */
+  /** Some inputs failed, or running could not go on after some inputs ran. */
   failed: 1,
-  /** Usage or set-up error: nothing ran. */
+  /** Usage or set-up error (setup() failed, workers cannot start): nothing ran. */
   usage: 2,
   /** The reader of stdout went away (as a process killed by SIGPIPE). */
   brokenPipe: 141,

@@ -55,9 +55,15 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       },
       () => {}, // the run itself reports an input it cannot read
     );
+    let started = false;
+    void run.settingUp?.then((text) => {
+      if (!started) spinner.say(text);
+    });
     void run.ready.then(() => {
+      started = true;
       spinner.stop();
-      if (!ended) view = startProgressBar(run.tracker, stderr);
+      // a run that could not start has nothing to show progress of
+      if (!ended && !run.fatalError()) view = startProgressBar(run.tracker, stderr);
     });
   }
   const toStderr = (line: string): void => {
@@ -83,9 +89,17 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     interrupts.dispose();
   }
   const interrupted = interrupts.exitCode();
+  const fatal = run.fatalError();
+  const ran = run.tracker.succeeded + run.tracker.failed > 0;
+  if (fatal) {
+    toStderr(`prun: ${fatal.message}`);
+    // nothing ran: a set-up error, its one line says it all
+    if (!ran && interrupted === undefined) return EXIT.usage;
+  }
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
-  if (stoppedBy) await countUnread(run.tracker, options.countInputs);
+  if (stoppedBy || fatal) await countUnread(run.tracker, options.countInputs);
   const summary = describeSummary(run.tracker.snapshot(), stoppedBy);
   if (summary) toStderr(summary);
-  return interrupted ?? (run.tracker.failed > 0 ? EXIT.failed : EXIT.ok);
+  if (interrupted !== undefined) return interrupted;
+  return fatal || run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -1,8 +1,15 @@
 import ora from 'ora';
 
 /** An ora spinner on stderr while the script compiles and workers start. The only module that knows ora. */
-export function startSpinner(text: string, stream: NodeJS.WriteStream): { stop(): void } {
+export function startSpinner(text: string, stream: NodeJS.WriteStream): { say(text: string): void; stop(): void } {
   // off a terminal (--progress asked for it) no frames: ora says the text once, on a line of its own
   const spinner = ora({ text, stream, isEnabled: stream.isTTY === true, discardStdin: false }).start();
-  return { stop: () => spinner.stop() };
+  return {
+    say: (next) => {
+      spinner.text = next;
+      // off a terminal nothing redraws: a new step gets a line of its own
+      if (!spinner.isEnabled) spinner.start();
+    },
+    stop: () => spinner.stop(),
+  };
 }

@@ -18,7 +18,11 @@ export interface ExecutorListener {
   lost(batch: Batch, from: number, blame: Blame): void;
   /** There may be room for another batch now. */
   free(): void;
-  /** Running cannot go on (setup() failed, workers cannot start). */
+  /**
+   * Running cannot go on (setup() failed, workers keep dying at start): the pipeline kills the
+   * executor, counts what never ran, and ends its deliveries normally with `error` kept for
+   * the consumer (ERR_WORKER_START, `workers keep dying at start: <cause>`, when some ran).
+   */
   fatal(error: Error): void;
 }
 

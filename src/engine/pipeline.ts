@@ -1,4 +1,4 @@
-import type { InputSource } from '../io/input-source.js';
+import type { InputSource, Slice } from '../io/input-source.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { ErrorData } from '../runtime/error-data.js';
 import { slicePayload } from '../runtime/payload.js';
@@ -38,6 +38,11 @@ export interface RunningPipeline {
    * Either way the deliveries end normally, with what did not run as `skipped`.
    */
   stop(mode: 'soon' | 'now'): void;
+  /**
+   * Why running could not go on (setup() failed, workers keep dying at start), once the
+   * deliveries have ended; they end normally even then, with what never ran as `skipped`.
+   */
+  fatalError(): Error | undefined;
 }
 
 /** The pipeline options that the user's options decide, for any executor. */
@@ -63,7 +68,9 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const { source, executor, tracker } = options;
   const sizes = new AutoBatchSize(options.workers, options.chunksize);
   const wakeup = new Wakeup();
-  const requeued: Batch[] = [];
+  // batches waiting for room, placed in this order ahead of new input: retries, the rest of a
+  // batch cut to fit, and new input that found its room gone when it arrived
+  const waiting: Batch[] = [];
   const unfinished = new Set<Batch>(); // with the executor
   const reported = new Map<Batch, number>(); // inputs of an unfinished batch settled so far
   const reportedOf = (batch: Batch): number => reported.get(batch) ?? 0;
@@ -73,6 +80,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   let stopping: 'soon' | 'now' | undefined;
   let abandoned = false; // the consumer went away
   let unread: number | undefined; // inputs never taken from the source, when known at the stop
+  let fatalError: Error | undefined;
 
   const outbox = new Outbox<Delivery>(
     (delivery) => {
@@ -134,7 +142,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const failOrRetry = (batch: Batch, offset: number, input: string, error: ErrorData, killedWorker: boolean): FinalFailure | undefined => {
     if (batch.attempt <= options.retries && !stopping) {
       tracker.retried++;
-      requeued.push(part(batch, offset, offset + 1, { attempt: batch.attempt + 1, isolated: killedWorker, fresh: killedWorker }));
+      waiting.push(part(batch, offset, offset + 1, { attempt: batch.attempt + 1, isolated: killedWorker, fresh: killedWorker }));
       return undefined;
     }
     tracker.failed++;
@@ -155,12 +163,12 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       return;
     }
     if (blame === 'none') {
-      requeued.push(part(batch, from, batch.count));
+      waiting.push(part(batch, from, batch.count));
       return;
     }
     if (blame === 'unknown') {
       // several inputs may have been running: run them again alone, to find the one to blame
-      requeued.push(part(batch, from, batch.count, { isolated: true }));
+      waiting.push(part(batch, from, batch.count, { isolated: true }));
       return;
     }
     const input = inputsOf(batch, from, from + 1)[0] ?? '';
@@ -170,7 +178,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       options.journal?.([{ index: final.index, input, ok: false, status: 1, attempts: final.attempts, durationMs: undefined, error: blame.culprit }]);
       checkHalt();
     }
-    if (from + 1 < batch.count) requeued.push(part(batch, from + 1, batch.count, { isolated: false, fresh: false }));
+    if (from + 1 < batch.count) waiting.push(part(batch, from + 1, batch.count, { isolated: false, fresh: false }));
   };
 
   const listener: ExecutorListener = {
@@ -195,8 +203,10 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     },
     free: () => wakeup.notify(),
     fatal(error) {
+      // running cannot go on, but what ran is delivered and what did not is counted as not run:
+      // the deliveries end normally and the consumer asks fatalError() why
+      fatalError ??= error;
       stop('now');
-      outbox.end(error);
     },
   };
 
@@ -206,9 +216,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   };
 
   const admit = (batch: Batch): void => {
-    if (!options.skip) return submit(batch);
-    // leave out what an earlier run finished, keeping every index where it was; the executor
-    // had room for one batch, so the other parts wait their turn
+    if (!options.skip) {
+      waiting.push(batch);
+      return;
+    }
+    // leave out what an earlier run finished, keeping every index where it was
     const parts: Batch[] = [];
     let runStart = 0;
     for (let offset = 0; offset <= batch.count; offset++) {
@@ -217,17 +229,56 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       if (offset < batch.count) skip(batch.first + offset, 1, true);
       runStart = offset + 1;
     }
-    const [first, ...rest] = parts;
-    if (first) submit(first);
-    requeued.push(...rest);
+    waiting.push(...parts);
+  };
+
+  let sourceDone = false;
+  /** A take from the source under way: the loop places waiting batches meanwhile. */
+  let taking: Promise<void> | undefined;
+  let takeFailed: { error: unknown } | undefined;
+
+  const took = (slice: Slice | null): void => {
+    if (stopping) {
+      // the stop closed the source: what the take still brought never ran
+      if (slice) {
+        skip(admitted, slice.count);
+        admitted += slice.count;
+      }
+      return;
+    }
+    if (slice === null) {
+      sourceDone = true;
+      tracker.total = admitted;
+      return;
+    }
+    const batch: Batch = { id: nextId++, first: admitted, attempt: 1, ...SHARED, ...slice };
+    admitted += slice.count;
+    const remaining = source.remaining();
+    if (remaining !== undefined) tracker.total = admitted + remaining;
+    admit(batch);
+  };
+
+  const startTake = (size: number): void => {
+    taking = source.take(size, MAX_BATCH_BYTES).then(took, (error: unknown) => {
+      // a source closed by the stop may end its take with an error of its own: nothing lost
+      if (!stopping) takeFailed = { error };
+    });
+    void taking.finally(() => {
+      taking = undefined;
+      wakeup.notify();
+    });
   };
 
   const feed = async (): Promise<void> => {
     executor.start(listener);
-    let sourceDone = false;
     for (;;) {
+      if (takeFailed) throw takeFailed.error;
       if (stopping) {
-        for (const batch of requeued.splice(0)) skip(batch.first, batch.count);
+        if (taking) {
+          await taking;
+          continue;
+        }
+        for (const batch of waiting.splice(0)) skip(batch.first, batch.count);
         if (!sourceDone) {
           // inputs read ahead but not taken never ran either, where their number is known
           sourceDone = true;
@@ -242,41 +293,25 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         await wakeup.wait();
         continue;
       }
-      const next = requeued[0];
+      // room is asked for and used in one step: a worker may die or retire while a take
+      // waits for input, so room seen before it is no promise of room after it
+      const next = waiting[0];
       const room = executor.room(next ?? SHARED, sizes.short);
       if (next && room > 0) {
-        if (next.count <= room) submit(requeued.shift()!);
+        if (next.count <= room) submit(waiting.shift()!);
         else {
-          requeued[0] = part(next, room, next.count);
+          waiting[0] = part(next, room, next.count);
           submit(part(next, 0, room));
         }
         continue;
       }
       const window = Math.max(64, WINDOW_BATCHES * executor.capacity * sizes.size);
-      if (next || room === 0 || sourceDone || admitted - released >= window) {
+      if (taking || next || room === 0 || sourceDone || admitted - released >= window) {
         if (sourceDone && !next && unfinished.size === 0) break;
         await wakeup.wait();
         continue;
       }
-      const size = Math.min(room, sizes.next(source.remaining()), window - (admitted - released));
-      const slice = await source.take(size, MAX_BATCH_BYTES);
-      if (stopping) {
-        if (slice) {
-          skip(admitted, slice.count);
-          admitted += slice.count;
-        }
-        continue;
-      }
-      if (slice === null) {
-        sourceDone = true;
-        tracker.total = admitted;
-        continue;
-      }
-      const batch: Batch = { id: nextId++, first: admitted, attempt: 1, ...SHARED, ...slice };
-      admitted += slice.count;
-      const remaining = source.remaining();
-      if (remaining !== undefined) tracker.total = admitted + remaining;
-      admit(batch);
+      startTake(Math.min(room, sizes.next(source.remaining()), window - (admitted - released)));
     }
     if (abandoned) return;
     if (stopping === 'now') await executor.kill();
@@ -288,5 +323,5 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     stop('now');
     outbox.end(error);
   });
-  return { deliveries: outbox, stop };
+  return { deliveries: outbox, stop, fatalError: () => fatalError };
 }

@@ -30,6 +30,13 @@ const TEARDOWN_GRACE_MS = 5000;
 export const TIMEOUT_GRACE_MS = 1000;
 /** Slack for a worker blocked by a task that never yields, beyond the timeout and its grace. */
 const WATCHDOG_SLACK_MS = 500;
+/**
+ * Workers that die before they are ready, one after the other with none ready in between,
+ * before the run gives up. One can be chance (a port or a lock its predecessor still holds, a
+ * passing lack of memory); the predecessor's teardown may still be racing the second; three in
+ * a row is a script that cannot start any more, and three wasted starts is a small price.
+ */
+export const MAX_START_FAILURES = 3;
 
 /**
  * The local executor: a pool of forked processes or worker threads. Workers start once and
@@ -45,6 +52,11 @@ export class Pool implements Executor {
   private markAllReady!: () => void;
   /** Workers that have become ready, replacements included. */
   private readies = 0;
+  /** Workers that died while starting since a worker last became ready. */
+  private startFailures = 0;
+  /** Settles when a worker first begins the script's setup() (never, for a script without one). */
+  readonly settingUp: Promise<void>;
+  private markSettingUp!: () => void;
   private readonly slots = new Set<WorkerSlot>();
   private listener: ExecutorListener | undefined;
   private stopped = false;
@@ -59,6 +71,9 @@ export class Pool implements Executor {
     });
     this.allReady = new Promise((resolve) => {
       this.markAllReady = resolve;
+    });
+    this.settingUp = new Promise((resolve) => {
+      this.markSettingUp = resolve;
     });
   }
 
@@ -186,16 +201,37 @@ export class Pool implements Executor {
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
     slot.lastHeard = performance.now();
     switch (message.type) {
+      case 'setup': {
+        this.markSettingUp();
+        const timeout = this.options.timeoutMs;
+        if (timeout !== undefined) {
+          slot.setupTimer = setTimeout(() => {
+            slot.startFailure = `setup() timed out after ${formatDuration(timeout)}`;
+            slot.worker.kill();
+          }, timeout);
+        }
+        return;
+      }
       case 'ready':
+        clearTimeout(slot.setupTimer);
         slot.state = 'ready';
+        this.startFailures = 0;
         this.markReady();
         if (++this.readies === this.options.workers) this.markAllReady();
         if (this.stopped) slot.worker.send({ brand: BRAND, type: 'stop' });
         this.listener!.free();
         return;
       case 'setup-failed': {
+        clearTimeout(slot.setupTimer);
         const error = fromErrorData(message.error);
-        this.listener!.fatal(new PrunError('ERR_SETUP', `setup() failed: ${error.message}`, { cause: error }));
+        if (this.readies === 0 && !this.closing) {
+          // no worker ever started: nothing can run at all
+          this.listener!.fatal(new PrunError('ERR_SETUP', `setup() failed: ${error.message}`, { cause: error }));
+          return;
+        }
+        // a replacement, or one of several: counted when it is gone, as any death at start
+        slot.startFailure = `setup() failed: ${firstLine(error.message)}`;
+        slot.worker.kill();
         return;
       }
       case 'run': {
@@ -248,19 +284,34 @@ export class Pool implements Executor {
   }
 
   private onExit(slot: WorkerSlot, exit: WorkerExit): void {
+    clearTimeout(slot.setupTimer);
     const wasStarting = slot.state === 'starting';
     const expected = slot.state === 'ending' || this.closing;
     slot.state = 'dead';
     this.slots.delete(slot);
     if (expected && slot.inFlight.size === 0) return;
-    if (wasStarting && this.readies === 0 && !this.closing) {
-      this.listener!.fatal(new PrunError('ERR_WORKER_START', `a worker failed to start: ${exit.cause}`));
-      return;
-    }
+    if (wasStarting && this.startFailed(slot.startFailure ?? exit.cause, slot.startFailure !== undefined)) return;
     const entries = [...slot.inFlight.values()];
     for (const { batch, done } of entries) this.listener!.lost(batch, done, this.blame(slot, exit, entries.length));
     if (!this.closing && !this.stopped) this.spawn();
     this.listener!.free();
+  }
+
+  /**
+   * A worker died before it was ready. Before any worker was ever ready nothing can run: the
+   * run ends at once. After that, a replacement may fail by chance, but not again and again:
+   * respawned for ever it would make no progress. True when the run is to end.
+   */
+  private startFailed(cause: string, inSetup: boolean): boolean {
+    if (this.closing) return false;
+    if (this.readies === 0) {
+      const message = inSetup ? cause : `a worker failed to start: ${cause}`;
+      this.listener!.fatal(new PrunError(inSetup ? 'ERR_SETUP' : 'ERR_WORKER_START', message));
+      return true;
+    }
+    if (++this.startFailures < MAX_START_FAILURES) return false;
+    this.listener!.fatal(new PrunError('ERR_WORKER_START', `workers keep dying at start: ${cause}`));
+    return true;
   }
 
   /** Only a batch that ran alone, reporting each result, tells which input was running. */
@@ -272,4 +323,9 @@ export class Pool implements Executor {
     const cause = slot.endedFor === 'blocked' && timeout !== undefined ? `timed out after ${formatDuration(timeout)}` : exit.cause;
     return { culprit: cause };
   }
+}
+
+function firstLine(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline === -1 ? text : text.slice(0, newline);
 }

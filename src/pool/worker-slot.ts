@@ -25,6 +25,10 @@ export class WorkerSlot {
   lastHeard = 0;
   /** Why the pool ended it, when the pool did. */
   endedFor: 'stuck' | 'blocked' | undefined;
+  /** Why it could not start, when its setup() failed or ran out of time. */
+  startFailure: string | undefined;
+  /** Ends a setup() that runs past --timeout. */
+  setupTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly worker: RuntimeWorker) {}
 

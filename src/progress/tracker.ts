@@ -21,7 +21,7 @@ export class ProgressTracker {
   succeeded = 0;
   failed = 0;
   retried = 0;
-  /** Inputs that did not run: halted or interrupted. */
+  /** Inputs that did not run: halted, interrupted, or running could not go on. */
   notRun = 0;
   /** Inputs left out because a joblog shows them finished (--resume). */
   resumed = 0;

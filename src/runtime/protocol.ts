@@ -71,6 +71,8 @@ export interface Run {
 
 export type FromWorker =
   | { brand: typeof BRAND; type: 'ready' }
+  /** The script is loaded and its setup() begins: from here --timeout bounds the start. */
+  | { brand: typeof BRAND; type: 'setup' }
   | { brand: typeof BRAND; type: 'setup-failed'; error: ErrorData }
   | ({ brand: typeof BRAND; type: 'run'; id: number; last: boolean; elapsedMs: number } & Run)
   /** A task ignored its abort past the grace period: this worker must be replaced. */

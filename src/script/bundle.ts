@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { PrunError } from '../errors.js';
+import { cannotRead, isFileError } from './read-error.js';
 
 export interface Bundle {
   code: string;
@@ -99,9 +100,17 @@ function isBuiltin(path: string): boolean {
 function compileError(scriptPath: string, error: unknown): PrunError {
   const first = (error as { errors?: esbuild.Message[] }).errors?.[0];
   if (!first) return new PrunError('ERR_SCRIPT', `${scriptPath}: ${(error as Error).message}`, { cause: error });
+  // a file our plugin could not read: its location would be inside esbuild, so name the file
+  if (isFileError(first.detail)) return cannotRead(relativeName(first.detail.path), first.detail);
   const where = first.location
     ? `${first.location.file}:${first.location.line}:${first.location.column + 1}`
     : scriptPath;
   const kind = /Could not resolve/.test(first.text) ? 'cannot load' : 'syntax error';
   return new PrunError('ERR_SCRIPT', `${where}: ${kind}: ${first.text}`, { cause: error });
+}
+
+/** A path as short as it can be said from where prun runs. */
+function relativeName(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown.startsWith('..') ? path : shown;
 }

@@ -1,9 +1,11 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { PrunError } from '../errors.js';
 import { CompileCache } from './compile-cache.js';
+import { cannotRead } from './read-error.js';
 
 const require = createRequire(import.meta.url);
 /** What a cached module was made by: another esbuild or prun may compile differently. */
@@ -36,6 +38,10 @@ export async function compileScript(scriptPath: string, cache = CompileCache.def
   if (!info?.isFile()) {
     throw new PrunError('ERR_SCRIPT', `${scriptPath}: ${info ? 'is not a file' : 'no such script'}`);
   }
+  // checked before the cache too: a script its user cannot read does not run from a copy
+  await access(entry, constants.R_OK).catch((error: unknown) => {
+    throw cannotRead(scriptPath, error);
+  });
   const hit = await cache.lookup(entry, BUNDLER);
   if (hit) {
     checkDefaultExport(scriptPath, hit.exports);

@@ -139,7 +139,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     switch (message.type) {
       case 'init':
         config = message.config;
-        loading = load(message.config);
+        loading = load(message.config, () => transport.post({ brand: BRAND, type: 'setup' }));
         loading.then(
           (loaded) => {
             mod = loaded as UserModule;
@@ -188,13 +188,17 @@ function emptyLastRun(id: number): RunMessage {
   };
 }
 
-async function load(config: WorkerConfig): Promise<UserModule> {
+/** Imports the script and runs its setup(), saying when setup() begins. */
+async function load(config: WorkerConfig, settingUp: () => void): Promise<UserModule> {
   const exports = (await import(pathToFileURL(config.modulePath).href)) as Record<string, unknown>;
   const task = exports.default;
   if (typeof task !== 'function') throw new TypeError('the script has no default export function');
   const setup = exports.setup;
   const teardown = exports.teardown;
-  if (typeof setup === 'function') await setup();
+  if (typeof setup === 'function') {
+    settingUp();
+    await setup();
+  }
   return {
     task: task as UserModule['task'],
     teardown: typeof teardown === 'function' ? (teardown as UserModule['teardown']) : undefined,

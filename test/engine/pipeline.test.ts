@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Batch } from '../../src/engine/batch.js';
+import type { Delivery } from '../../src/engine/delivery.js';
+import type { Executor, ExecutorListener } from '../../src/engine/executor.js';
+import { runPipeline } from '../../src/engine/pipeline.js';
+import { PrunError } from '../../src/errors.js';
+import { itemSource } from '../../src/io/item-source.js';
+import { ProgressTracker } from '../../src/progress/tracker.js';
+
+/**
+ * One lane that runs a batch when told to, the way any executor (the pool, shell lanes)
+ * talks to the pipeline: the test decides when batches finish and when running cannot go on.
+ */
+class ManualExecutor implements Executor {
+  readonly capacity = 1;
+  readonly ready = Promise.resolve();
+  listener!: ExecutorListener;
+  held: Batch | undefined;
+  private submitted!: () => void;
+  next = this.nextSubmit();
+
+  start(listener: ExecutorListener): void {
+    this.listener = listener;
+  }
+  room(): number {
+    return this.held ? 0 : 1;
+  }
+  submit(batch: Batch): void {
+    assert.equal(this.held, undefined, 'a batch was submitted with no room');
+    this.held = batch;
+    this.submitted();
+  }
+  /** Runs the held batch: each input's result is the input itself. */
+  finish(): void {
+    const batch = this.held!;
+    this.held = undefined;
+    this.next = this.nextSubmit();
+    const text = (batch.payload as string[]).map((input) => `${input}\n`).join('');
+    this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 1);
+    this.listener.free();
+  }
+  stop(): void {}
+  async close(): Promise<void> {}
+  async kill(): Promise<void> {}
+  private nextSubmit(): Promise<void> {
+    return new Promise((resolve) => {
+      this.submitted = resolve;
+    });
+  }
+}
+
+test('ExecutorListener.fatal after work has run: the deliveries end normally, what never ran is counted, fatalError() says why', async () => {
+  const executor = new ManualExecutor();
+  const tracker = new ProgressTracker();
+  const pipeline = runPipeline({
+    source: itemSource(['a', 'b', 'c', 'd']),
+    executor,
+    workers: 1,
+    ordered: true,
+    chunksize: 1,
+    retries: 0,
+    halt: undefined,
+    skip: undefined,
+    journal: undefined,
+    tracker,
+  });
+  const deliveries: Delivery[] = [];
+  const consumed = (async () => {
+    for await (const delivery of pipeline.deliveries) deliveries.push(delivery);
+  })();
+  await executor.next;
+  executor.finish(); // a
+  await executor.next; // b is running
+  const error = new PrunError('ERR_WORKER_START', 'workers keep dying at start: worker exited with code 4');
+  executor.listener.fatal(error);
+  await consumed;
+  assert.equal(pipeline.fatalError(), error);
+  assert.deepEqual(
+    deliveries.map((delivery) => [delivery.type, delivery.first, delivery.count]),
+    [
+      ['text', 0, 1],
+      ['skipped', 1, 1],
+      ['skipped', 2, 2],
+    ],
+  );
+  assert.equal(tracker.succeeded, 1);
+  assert.equal(tracker.notRun, 3);
+});

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { map } from 'prun';
+import { assertNoWorkerLeft } from '../helpers/accounting.js';
+import { lines, prun, root, runtimes } from '../helpers/prun.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-start-failures-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The pool's limit of starts that fail in a row (MAX_START_FAILURES). */
+const IN_A_ROW = 3;
+
+let runs = 0;
+/** fixtures/setup-once.ts: setup() succeeds in the first worker to start only. */
+async function runSetupOnce(args: string[], env: Record<string, string> = {}) {
+  const starts = join(dir, `starts-${++runs}`);
+  const result = await prun(['map', 'fixtures/setup-once.ts', ...args], { env: { PRUN_TEST_STARTS: starts, ...env } });
+  const count = lines((await readFile(starts, 'utf8')).trim()).length;
+  return { result, starts: count };
+}
+
+/** Every input is a result, a failure or counted as never ran, in the summary. */
+function assertAccounted(result: { stdout: unknown; stderr: unknown }, total: number, neverRan: number) {
+  const summary = lines(result.stderr).at(-1)!;
+  assert.equal(summary, `prun: 0 of ${total} inputs failed, ${neverRan} never ran`);
+  assert.equal(lines(result.stdout).length + neverRan, total);
+}
+
+for (const runtime of runtimes) {
+  describe(`workers that cannot start again ${runtime}`, () => {
+    test('setup() failing in a replacement after --max-tasks-per-child: exit 1, not 2, and the inputs left are counted', async () => {
+      const { result, starts } = await runSetupOnce([runtime, '1', '--max-tasks-per-child', '1', ':::', 'a', 'b', 'c']);
+      assert.deepEqual(lines(result.stdout), ['a']);
+      assert.equal(result.exitCode, 1);
+      assert.deepEqual(lines(result.stderr), ['prun: workers keep dying at start: setup() failed: no second start', 'prun: 0 of 3 inputs failed, 2 never ran']);
+      assertAccounted(result, 3, 2);
+      assert.equal(starts, 1 + IN_A_ROW);
+    });
+
+    test('setup() failing on the second of two workers, after the first ran an input: exit 1, the inputs left are counted', async () => {
+      // `hold` keeps the first worker busy until the run ends it: it never ran
+      const { result, starts } = await runSetupOnce([runtime, '2', ':::', 'a', 'hold', 'hold', 'hold']);
+      assert.deepEqual(lines(result.stdout), ['a']);
+      assert.equal(result.exitCode, 1);
+      assert.match(String(result.stderr), /^prun: workers keep dying at start: setup\(\) failed: no second start$/m);
+      assertAccounted(result, 4, 3);
+      assert.equal(starts, 1 + IN_A_ROW);
+    });
+
+    test('endless respawn: a replacement whose setup() exits is not started for ever', async () => {
+      const pids = join(dir, `pids-${++runs}`);
+      const { result, starts } = await runSetupOnce([runtime, '1', '--max-tasks-per-child', '1', ':::', 'a', 'b', 'c'], {
+        PRUN_TEST_SETUP_EXIT: '4',
+        PRUN_TEST_PIDS: pids,
+      });
+      assert.equal(result.exitCode, 1);
+      assert.match(String(result.stderr), /^prun: workers keep dying at start: worker exited with code 4$/m);
+      assertAccounted(result, 3, 2);
+      assert.equal(starts, 1 + IN_A_ROW);
+      await assertNoWorkerLeft(pids);
+    });
+
+    test('a setup() that hangs: --timeout bounds it, one line names setup(), its workers are ended, exit 2', async () => {
+      const pids = join(dir, `pids-${++runs}`);
+      const result = await prun(['map', 'fixtures/setup-hangs.ts', runtime, '2', '--timeout', '300ms', ':::', 'a', 'b'], {
+        env: { PRUN_TEST_PIDS: pids },
+      });
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(lines(result.stderr), ['prun: setup() timed out after 300ms']);
+      await assertNoWorkerLeft(pids);
+    });
+
+    test('a setup() that hangs shows in the spinner', async () => {
+      const result = await prun(['map', 'fixtures/setup-hangs.ts', runtime, '2', '--timeout', '300ms', '--progress', ':::', 'a']);
+      assert.equal(result.exitCode, 2);
+      assert.match(String(result.stderr), /running setup\(\) in 2 workers/);
+    });
+  });
+}
+
+describe('map() when workers cannot start again', () => {
+  test('yields what ran, then throws ERR_WORKER_START', async () => {
+    const starts = join(dir, `starts-${++runs}`);
+    process.env.PRUN_TEST_STARTS = starts;
+    const outcomes: unknown[] = [];
+    try {
+      await assert.rejects(
+        async () => {
+          for await (const outcome of map(['a', 'b', 'c'], `${root}fixtures/setup-once.ts`, { workers: 1, maxTasksPerChild: 1 })) outcomes.push(outcome);
+        },
+        { code: 'ERR_WORKER_START', message: 'workers keep dying at start: setup() failed: no second start' },
+      );
+    } finally {
+      delete process.env.PRUN_TEST_STARTS;
+    }
+    assert.deepEqual(outcomes, [{ index: 0, input: 'a', ok: true, result: 'a' }]);
+  });
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { prun, root } from '../helpers/prun.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-compile-'));
+  await chmod(dir, 0o755);
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+// root reads files whatever their mode: the run is then made as nobody, to whom mode 000 means it
+const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+describe('an unreadable script', () => {
+  test('chmod 000 script.ts: "cannot read: permission denied" names the script, not esbuild\'s internals, exit 2', async () => {
+    const script = join(dir, 'script.ts');
+    await copyFile(join(root, 'fixtures/square.ts'), script);
+    await chmod(script, 0o000);
+    const result = await prun(['map', 'script.ts', ':::', '1'], { cwd: dir, ...asUser, env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, 'prun: script.ts: cannot read: permission denied');
+  });
+
+  test('a file it imports that cannot be read is named the same way', async () => {
+    await writeFile(join(dir, 'main.ts'), "import { twice } from './helper.js';\nexport default (input: string) => twice(input);\n");
+    await writeFile(join(dir, 'helper.ts'), 'export const twice = (input: string) => input + input;\n', { mode: 0o000 });
+    const result = await prun(['map', 'main.ts', ':::', '1'], { cwd: dir, ...asUser, env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stderr, 'prun: helper.ts: cannot read: permission denied');
+  });
+});
