@@ -97,3 +97,25 @@ describe('orphans in map mode: a sleep 300 started by setup() outlives a worker 
     });
   }
 });
+
+describe('the reader of stdout goes away (| head -n 1): prun exits at once, and leaves nothing running', () => {
+  for (const runtime of runtimes) {
+    test(runtime, async () => {
+      const pids = join(dir, `pids-${++runs}`);
+      const child = execa(bin, ['map', 'fixtures/setup-child.ts', runtime, '2', '--chunksize', '1'], {
+        cwd: root,
+        reject: false,
+        env: { PRUN_TEST_PIDS: pids },
+        input: Array.from({ length: 200_000 }, (_, i) => `${i}\n`).join(''),
+        timeout: 60_000,
+      });
+      await waitForLines(child.stdout!, /^0$/);
+      child.stdout!.destroy();
+      const result = await child;
+      assert.equal(result.exitCode, 141);
+      const recorded = await recordedPids(pids);
+      assert.equal(recorded.length >= 2, true);
+      await assertGoneWithin(recorded, GONE_WITHIN_MS);
+    });
+  }
+});
