@@ -36,6 +36,9 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     ending ??= pid === undefined ? Promise.resolve() : endGroup(pid, KILL_GRACE_MS).then(() => forgetGroup(pid));
     return ending;
   };
+  // what the worker started goes with it, whyever it ended
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+  const groupEnded = exited.then(endItsGroup);
   let spawnError: Error | undefined;
   const toStderr = (text: string) => void process.stderr.write(text);
   const relay = new StderrRelay(toStderr);
@@ -69,16 +72,13 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
               : describeExit(code, signal);
         handler({ code, signal, cause });
       };
-      // what the worker started goes with it, whyever it ended; its exit is reported once that
-      // is gone, so that nothing outlives a pool that has closed
-      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
-      const groupEnded = exited.then(endItsGroup);
       // 'close' waits for the last of its stderr (V8's words come just before it dies), but a
       // process that escaped its group could hold stderr open: then the exit is enough
       const streamsDone = new Promise<void>((resolve) => {
         child.once('close', () => resolve());
         void exited.then(() => setTimeout(resolve, STDERR_WAIT_MS).unref());
       });
+      // reported once its group is gone too, so that nothing outlives a pool that has closed
       void Promise.all([exited, groupEnded, streamsDone]).then(([[code, signal]]) => report(code, signal));
       // a worker that never started has no exit: its close says how it ended
       child.once('close', (code, signal) => {

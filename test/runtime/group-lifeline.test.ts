@@ -49,6 +49,14 @@ describe('kill -9 of prun leaves a map worker busy in a loop running at 100% CPU
     await assertGoneWithin(recorded, GONE_WITHIN_MS);
   });
 
+  test('--procs: a worker deaf to SIGTERM is sent SIGKILL', async () => {
+    const { child, pids } = startPrun(['--procs', '1', ':::', 'deaf']);
+    await waitForLines(child.stderr!, /^busy$/);
+    child.kill('SIGKILL');
+    await child;
+    await assertGoneWithin(await recordedPids(pids), GONE_WITHIN_MS);
+  });
+
   test('--procs: idle workers and what their setup() started are gone soon after prun is SIGKILLed', async () => {
     const flag = join(dir, `never-${runs}`);
     const { child, pids } = startPrun(['--procs', '2', '--chunksize', '1', ':::', `wait ${flag}`]);
@@ -96,6 +104,18 @@ describe('orphans in map mode: a sleep 300 started by setup() outlives a worker 
       await assertNoWorkerLeft(pids);
     });
   }
+});
+
+describe('a worker ended on purpose is reported for what it did, not for how prun ended it', () => {
+  test('--procs: a task deaf to SIGTERM that passes --timeout: timed out, and its worker and sleep are gone', async () => {
+    const { child, pids } = startPrun(['--procs', '1', '--timeout', '300ms', '--json', ':::', 'deaf', 'after']);
+    const result = await child;
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    const [deaf, after] = lines(result.stdout).map((line) => JSON.parse(line) as { error?: string; result?: string });
+    assert.equal(deaf?.error, 'timed out after 300ms');
+    assert.equal(after?.result, 'after');
+    await assertNoWorkerLeft(pids);
+  });
 });
 
 describe('the reader of stdout goes away (| head -n 1): prun exits at once, and leaves nothing running', () => {
