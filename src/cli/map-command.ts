@@ -7,6 +7,7 @@ import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
 import { openJournal } from './journal.js';
+import { endDescendants } from './end-descendants.js';
 import { presentRun } from './present-run.js';
 
 interface MapFlags extends CommonFlags {
@@ -17,6 +18,9 @@ interface MapFlags extends CommonFlags {
   maxTasksPerChild?: number;
   memoryLimit?: number;
 }
+
+/** How long what a worker thread started may take to end after SIGTERM, when prun ends, before SIGKILL. */
+const DESCENDANTS_GRACE_MS = 1000;
 
 /** `prun map SCRIPT [INPUT...]`: commander flags in, library options out, results to stdout. */
 export function mapCommand(sources: ArgSource[], done: (code: number) => void): Command {
@@ -64,6 +68,8 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
     });
   } finally {
     journal.close();
+    // forked workers take what they started with them; worker threads cannot (end-descendants.ts)
+    if (options.runtime === 'thread') await endDescendants(DESCENDANTS_GRACE_MS);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Batch } from '../engine/batch.js';
+import type { LongTimeout } from '../runtime/long-timeout.js';
 import type { ItemFailure } from '../runtime/protocol.js';
 import type { Lane } from './lane.js';
 
@@ -41,7 +42,7 @@ export interface LaneJob {
   /** Names its output files. */
   stem: string;
   startedAt: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: LongTimeout | undefined;
 }
 
 /**

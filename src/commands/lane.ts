@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { LANE_NAME, LANE_SCRIPT } from './lane-script.js';
-import { endGroup } from './process-group.js';
+import { endGroup } from '../runtime/process-group.js';
 
 /** How a lane ended. */
 export interface LaneExit {

@@ -5,6 +5,7 @@ import { formatDuration } from '../api/duration.js';
 import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
+import { setLongTimeout } from '../runtime/long-timeout.js';
 import { jobArgs, toBytes } from './job-inputs.js';
 import { jobLine } from './job-line.js';
 import { readOutput } from './job-output.js';
@@ -226,7 +227,7 @@ export class ShellExecutor implements Executor {
     job.startedAt = now;
     job.held.startedAt ??= now;
     const timeout = this.options.timeoutMs;
-    if (timeout !== undefined) job.timer = setTimeout(() => this.timeOut(slot, job), timeout);
+    if (timeout !== undefined) job.timer = setLongTimeout(() => this.timeOut(slot, job), timeout);
   }
 
   private timeOut(slot: LaneSlot, job: LaneJob): void {
@@ -242,7 +243,7 @@ export class ShellExecutor implements Executor {
     for (const line of lines) {
       const job = slot.jobs.shift();
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
-      clearTimeout(job.timer);
+      job.timer?.clear();
       if (line !== '-') this.finish(job, line, now); // '-': skipped because prun is stopping
       slot.freeStems.push(job.stem); // its files are read: the next job may use them
       const next = slot.jobs[0];
@@ -290,7 +291,7 @@ export class ShellExecutor implements Executor {
     const wasStarting = slot.state === 'starting';
     const expected = this.closing && exit.code === 0;
     slot.state = 'dead';
-    for (const job of slot.jobs) clearTimeout(job.timer);
+    for (const job of slot.jobs) job.timer?.clear();
     // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with it;
     // a lane that ended cleanly at the end of the input leaves the user's background processes be
     if (!expected) this.endLane(lane);

@@ -1,11 +1,15 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { forgetGroup, watchGroup } from './group-lifeline.js';
 import { relayLines } from './line-relay.js';
+import { endGroup } from './process-group.js';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
 import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime.js';
 
 const STDERR_WAIT_MS = 200;
+/** How long a worker's group may take to end after SIGTERM before it is sent SIGKILL. */
+const KILL_GRACE_MS = 1000;
 
 const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
 
@@ -18,7 +22,23 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     serialization: 'advanced',
     // not the parent's flags: prun's own flags are not the user's
     execArgv: options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`],
+    // its own process group, so that one kill(-pid) ends it with everything it started; this
+    // also keeps a terminal's Ctrl-C from reaching it: prun decides when workers end
+    detached: true,
   });
+  const pid = child.pid;
+  // before it is sent anything, so that none of the user's code runs unwatched
+  if (pid !== undefined) watchGroup(pid);
+  let killed = false;
+  let ending: Promise<void> | undefined;
+  /** Ends the worker's whole group, SIGTERM then SIGKILL; once only, and never after it is forgotten. */
+  const endItsGroup = (): Promise<void> => {
+    ending ??= pid === undefined ? Promise.resolve() : endGroup(pid, KILL_GRACE_MS).then(() => forgetGroup(pid));
+    return ending;
+  };
+  // what the worker started goes with it, whyever it ended
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+  const groupEnded = exited.then(endItsGroup);
   let spawnError: Error | undefined;
   const toStderr = (text: string) => void process.stderr.write(text);
   const relay = new StderrRelay(toStderr);
@@ -47,14 +67,28 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
           ? `worker could not start: ${spawnError.message}`
           : relay.outOfMemory
             ? 'out of memory'
-            : describeExit(code, signal);
+            : killed
+              ? 'worker ended by prun'
+              : describeExit(code, signal);
         handler({ code, signal, cause });
       };
       // 'close' waits for the last of its stderr (V8's words come just before it dies), but a
-      // grandchild could hold stderr open: then the exit is enough
-      child.once('close', report);
-      child.once('exit', (code, signal) => setTimeout(() => report(code, signal), STDERR_WAIT_MS).unref());
+      // process that escaped its group could hold stderr open: then the exit is enough
+      const streamsDone = new Promise<void>((resolve) => {
+        child.once('close', () => resolve());
+        void exited.then(() => setTimeout(resolve, STDERR_WAIT_MS).unref());
+      });
+      // reported once its group is gone too, so that nothing outlives a pool that has closed
+      void Promise.all([exited, groupEnded, streamsDone]).then(([[code, signal]]) => report(code, signal));
+      // a worker that never started has no exit: its close says how it ended
+      child.once('close', (code, signal) => {
+        if (pid === undefined) report(code, signal);
+      });
     },
-    kill: () => void child.kill('SIGKILL'),
+    kill: () => {
+      if (ending) return;
+      killed = true;
+      void endItsGroup();
+    },
   };
 }

@@ -4,10 +4,10 @@ import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
 keepYoungGenerationSmall();
-// a worker whose pool is gone has nobody to report to: never outlive the parent
+// a worker whose pool is gone has nobody to report to: it ends at once when it can. One busy in
+// a loop never sees this: the pool's lifeline (runtime/group-lifeline.ts) ends it then. It leads
+// its own process group, so the terminal's Ctrl-C never reaches it
 process.on('disconnect', () => process.exit(0));
-// Ctrl-C reaches the whole process group; the pool, not the terminal, decides when workers end
-process.on('SIGINT', () => {});
 runWorkerLoop({
   post: (message) => process.send!(message),
   // a message without the brand is the user's own IPC, not ours

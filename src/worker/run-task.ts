@@ -1,4 +1,5 @@
 import { formatDuration } from '../api/duration.js';
+import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
 import type { TaskContext, UserModule } from './user-module.js';
 
 /** What became of one task under a time limit. */
@@ -30,9 +31,9 @@ export async function runWithTimeout(
   const controller = new AbortController();
   const stopWithLifetime = () => controller.abort(lifetime.reason);
   lifetime.addEventListener('abort', stopWithLifetime, { once: true });
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    timer = setLongTimeout(() => resolve('timeout'), timeoutMs);
   });
   const task = Promise.resolve().then(() => user.task(input, { ...base, signal: controller.signal }));
   try {
@@ -45,7 +46,7 @@ export async function runWithTimeout(
   } catch (error) {
     return { ok: false, error, stuck: false };
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
     lifetime.removeEventListener('abort', stopWithLifetime);
   }
 }

@@ -31,6 +31,20 @@ export async function assertNoWorkerLeft(pidFile: string): Promise<void> {
   }
 }
 
+/**
+ * Waits until none of `pids` is running, up to `ms`, for processes that end after prun does
+ * (by its lifeline, when prun was killed); fails naming those still running then.
+ */
+export async function assertGoneWithin(pids: number[], ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  let running = pids;
+  while (running.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    running = (await Promise.all(running.map(async (pid) => ((await isRunning(pid)) ? [pid] : [])))).flat();
+  }
+  assert.deepEqual(running, [], `still running ${ms} ms later`);
+}
+
 /** A zombie has ended; only its parent has not collected it yet. */
 async function isRunning(pid: number): Promise<boolean> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);

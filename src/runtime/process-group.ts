@@ -1,6 +1,6 @@
 /**
- * Signals to a whole process group: a lane leads its own group, so its running job and
- * everything that job started are ended together, with no orphans left running.
+ * Signals to a whole process group: an exec lane and a forked map worker each lead their own
+ * group, so everything they started is ended with them, with no orphans left running.
  */
 
 /** Sends `signal` to the group; false when no process of it is left. */
