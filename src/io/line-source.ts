@@ -1,18 +1,26 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { NEWLINE, type Separator } from '../runtime/protocol.js';
 import type { InputSource, Slice } from './input-source.js';
+import { openReadable } from './open-readable.js';
 
 const READ_SIZE = 1 << 18;
+
+const THE_END: IteratorResult<Buffer> = { done: true, value: undefined };
 
 /**
  * Lines of one stream (or NUL-ended inputs), handed out as raw bytes: the main thread finds
  * line ends but never decodes or copies a line on its own; the worker splits them. A line
  * longer than a read is gathered in parts and joined once, so a line of tens of MB costs
- * one copy, not many.
+ * one copy, not many. The stream is opened at the first take, so that a file is never
+ * opened before its turn. Closing is the end of the input, even for a take waiting on a
+ * writer that never comes: it resolves as the end rather than failing with the stream.
  */
-export function lineSource(stream: Readable, file: string | undefined, separator: Separator = NEWLINE): InputSource {
-  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+export function lineSource(open: () => Readable | Promise<Readable>, file: string | undefined, separator: Separator = NEWLINE): InputSource {
+  let stream: Readable | undefined;
+  let chunks: AsyncIterator<Buffer> | undefined;
+  let closed = false;
+  let markClosed!: (end: IteratorResult<Buffer>) => void;
+  const closing = new Promise<IteratorResult<Buffer>>((resolve) => (markClosed = resolve));
   let buffer: Buffer = Buffer.alloc(0);
   let position = 0; // start of the unconsumed part of buffer
   const carry: Buffer[] = []; // the start of a line that did not end in earlier reads
@@ -20,9 +28,27 @@ export function lineSource(stream: Readable, file: string | undefined, separator
   let endCount: number | undefined; // inputs left once the stream has ended
   let nextLine = 1;
 
+  const nextChunk = async (): Promise<IteratorResult<Buffer>> => {
+    if (!chunks) {
+      const opened = await open();
+      if (closed) {
+        opened.destroy();
+        return THE_END;
+      }
+      stream = opened;
+      chunks = opened[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    }
+    return chunks.next();
+  };
+
   const readMore = async (): Promise<boolean> => {
-    const next = await chunks.next();
-    if (next.done) {
+    // a destroyed stream fails its pending read (ERR_STREAM_PREMATURE_CLOSE), maybe before
+    // closing is seen to resolve: after close() either way is the end
+    const next = await Promise.race([nextChunk(), closing]).catch((error: unknown) => {
+      if (closed) return THE_END;
+      throw error;
+    });
+    if (closed || next.done) {
       ended = true;
       return false;
     }
@@ -42,6 +68,7 @@ export function lineSource(stream: Readable, file: string | undefined, separator
   return {
     async take(max, maxBytes) {
       for (;;) {
+        if (closed) return null;
         // whole lines in the current buffer, up to max and about maxBytes
         let end = position;
         let count = 0;
@@ -71,8 +98,11 @@ export function lineSource(stream: Readable, file: string | undefined, separator
       return endCount;
     },
     close() {
+      if (closed) return;
+      closed = true;
       ended = true;
-      stream.destroy();
+      markClosed(THE_END);
+      stream?.destroy();
     },
   };
 
@@ -98,9 +128,9 @@ function countLines(buffer: Buffer, from: number, carried: boolean, separator: S
 }
 
 export function fileLineSource(path: string, separator: Separator = NEWLINE): InputSource {
-  return lineSource(createReadStream(path, { highWaterMark: READ_SIZE }), path, separator);
+  return lineSource(() => openReadable(path, READ_SIZE), path, separator);
 }
 
 export function stdinLineSource(separator: Separator = NEWLINE): InputSource {
-  return lineSource(process.stdin, undefined, separator);
+  return lineSource(() => process.stdin, undefined, separator);
 }
