@@ -141,3 +141,25 @@ describe('a second stopping signal ends running inputs at once', () => {
     });
   }
 });
+
+describe("the terminal's Ctrl-C, Ctrl-\\ and hang-up reach the whole process group, workers too", () => {
+  for (const signal of ['SIGINT', 'SIGQUIT', 'SIGHUP'] as const) {
+    for (const runtime of runtimes) {
+      test(`${runtime}: ${signal} to the group lets running inputs finish and print, exit ${EXIT_FOR[signal]}`, BOUNDED, async () => {
+        const flag = join(dir, `flag-${signal}${runtime}`);
+        const inputs = Array.from({ length: 6 }, () => `wait ${flag}`);
+        // a group of its own, as a terminal's foreground job has
+        const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', ':::', ...inputs], { cwd: root, reject: false, detached: true });
+        await waitForLines(child.stderr!, /^waiting /, 2);
+        const left = await descendantsOf(child.pid!);
+        process.kill(-child.pid!, signal);
+        await waitForLines(child.stderr!, /starting no more inputs/);
+        await writeFile(flag, '');
+        const result = await child;
+        assertQuietStop(result, EXIT_FOR[signal], /^prun: 0 of 6 inputs failed, 4 never ran \(interrupted\)$/);
+        assert.deepEqual(lines(result.stdout), [`wait ${flag}`, `wait ${flag}`]);
+        await assertAllEnded(left);
+      });
+    }
+  }
+});
