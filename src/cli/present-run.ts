@@ -27,8 +27,9 @@ export interface PresentOptions {
 }
 
 /**
- * A run stopped early leaves inputs it never read; in files they can still be counted, so
- * that the summary says how many never ran (stdin cannot be read again).
+ * A run stopped early leaves inputs it never read; in regular files they can still be
+ * counted, so that the summary says how many never ran (stdin, a pipe or a FIFO cannot be
+ * read again: there only what was read is counted).
  */
 async function countUnread(tracker: ProgressTracker, countInputs: () => Promise<number | undefined>): Promise<void> {
   // a total already known (counted ahead, or the reader saw the end) is not counted again

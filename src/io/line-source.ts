@@ -19,8 +19,7 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
   let stream: Readable | undefined;
   let chunks: AsyncIterator<Buffer> | undefined;
   let closed = false;
-  let markClosed!: (end: IteratorResult<Buffer>) => void;
-  const closing = new Promise<IteratorResult<Buffer>>((resolve) => (markClosed = resolve));
+  let endPendingRead: (() => void) | undefined; // set while a read is pending
   let buffer: Buffer = Buffer.alloc(0);
   let position = 0; // start of the unconsumed part of buffer
   const carry: Buffer[] = []; // the start of a line that did not end in earlier reads
@@ -42,12 +41,13 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
   };
 
   const readMore = async (): Promise<boolean> => {
-    // a destroyed stream fails its pending read (ERR_STREAM_PREMATURE_CLOSE), maybe before
-    // closing is seen to resolve: after close() either way is the end
-    const next = await Promise.race([nextChunk(), closing]).catch((error: unknown) => {
-      if (closed) return THE_END;
-      throw error;
+    // close() ends a pending read at once, without waiting for the stream (or for a FIFO's
+    // writer); the stream then fails that read (ERR_STREAM_PREMATURE_CLOSE), which is no error
+    const next = await new Promise<IteratorResult<Buffer>>((resolve, reject) => {
+      endPendingRead = () => resolve(THE_END);
+      nextChunk().then(resolve, (error: unknown) => (closed ? resolve(THE_END) : reject(error)));
     });
+    endPendingRead = undefined;
     if (closed || next.done) {
       ended = true;
       return false;
@@ -101,7 +101,7 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
       if (closed) return;
       closed = true;
       ended = true;
-      markClosed(THE_END);
+      endPendingRead?.();
       stream?.destroy();
     },
   };
