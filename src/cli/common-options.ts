@@ -70,6 +70,14 @@ export function progressFlag(flags: CommonFlags): boolean | undefined {
   return flags.progress ?? (flags.bar || flags.eta ? true : undefined);
 }
 
+/**
+ * A --halt of a percentage is of the total number of inputs, so the total is wanted as
+ * early as it can be known, progress bar or not.
+ */
+export function haltNeedsTotal(flags: CommonFlags): boolean {
+  return flags.halt !== undefined && parseHalt(flags.halt)?.fraction !== undefined;
+}
+
 /** The library options that the shared flags stand for. */
 export function commonRunOptions(flags: CommonFlags): RunOptions {
   if ((flags.resume || flags.resumeFailed) && !flags.joblog) throw usageError('--resume and --resume-failed need --joblog FILE');

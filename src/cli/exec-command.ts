@@ -3,7 +3,7 @@ import type { ExecOptions } from '../api/start-exec.js';
 import { PrunError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, openInputs } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
 import { type Journal, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -56,6 +56,7 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
       verbose: flags.verbose === true,
       startingText: 'starting shell lanes',
       countInputs: inputCounter(paths, sources, separator),
+      countAhead: haltNeedsTotal(flags),
     });
   } finally {
     journal.close();

@@ -5,7 +5,7 @@ import { usageError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
 import { openJournal } from './journal.js';
 import { endDescendants } from './end-descendants.js';
 import { presentRun } from './present-run.js';
@@ -65,6 +65,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       verbose: flags.verbose === true,
       startingText: `compiling ${script} and starting workers`,
       countInputs: inputCounter(paths, sources, separator),
+      countAhead: haltNeedsTotal(flags),
     });
   } finally {
     journal.close();

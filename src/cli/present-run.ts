@@ -17,17 +17,23 @@ export interface PresentOptions {
   verbose: boolean;
   /** What the spinner says until the first worker is ready. */
   startingText: string;
-  /** Counts the inputs ahead of the run, for a progress bar's total (files only, never stdin). */
-  countInputs: (() => Promise<number>) | undefined;
+  /**
+   * Counts the inputs ahead of the run, for a progress bar's total (regular files only, never
+   * stdin or a pipe: undefined then).
+   */
+  countInputs: (() => Promise<number | undefined>) | undefined;
+  /** Count them even without a progress bar: a --halt percentage is of the total. */
+  countAhead: boolean;
 }
 
 /**
- * A run stopped early leaves inputs it never read; in files they can still be counted, so
- * that the summary says how many never ran (stdin cannot be read again).
+ * A run stopped early leaves inputs it never read; in regular files they can still be
+ * counted, so that the summary says how many never ran (stdin, a pipe or a FIFO cannot be
+ * read again: there only what was read is counted).
  */
-async function countUnread(tracker: ProgressTracker, countInputs: (() => Promise<number>) | undefined): Promise<void> {
-  // a total already known (counted for the progress bar, or the reader saw the end) is not counted again
-  const total = tracker.total ?? (await countInputs?.().catch(() => undefined));
+async function countUnread(tracker: ProgressTracker, countInputs: () => Promise<number | undefined>): Promise<void> {
+  // a total already known (counted ahead, or the reader saw the end) is not counted again
+  const total = tracker.total ?? (await countInputs());
   const seen = tracker.succeeded + tracker.failed + tracker.notRun + tracker.resumed;
   if (total !== undefined && total > seen) tracker.notRun += total - seen;
 }
@@ -38,6 +44,15 @@ async function countUnread(tracker: ProgressTracker, countInputs: (() => Promise
  */
 export async function presentRun(run: PresentableRun, options: PresentOptions): Promise<number> {
   const stderr = process.stderr;
+  // counted once at most, however many want the total; an input the run cannot read is the run's to report
+  let counting: Promise<number | undefined> | undefined;
+  const countInputs = (): Promise<number | undefined> => (counting ??= options.countInputs?.().catch(() => undefined) ?? Promise.resolve(undefined));
+  const countAhead = (): void => {
+    void countInputs().then((total) => {
+      if (total !== undefined) run.tracker.total ??= total;
+    });
+  };
+  if (options.countAhead) countAhead();
   let view: ProgressView | undefined;
   let ended = false;
   // a terminal of no width (some ptys report 0 columns) would make the redraw arithmetic
@@ -49,12 +64,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     // ora and cli-progress take a tenth of a second to load: only when they will be seen
     const [{ startSpinner }, { startProgressBar }] = await Promise.all([import('./spinner.js'), import('./progress-bar.js')]);
     const spinner = startSpinner(options.startingText, stderr);
-    options.countInputs?.().then(
-      (total) => {
-        run.tracker.total ??= total;
-      },
-      () => {}, // the run itself reports an input it cannot read
-    );
+    countAhead();
     let started = false;
     void run.settingUp?.then((text) => {
       if (!started) spinner.say(text);
@@ -97,7 +107,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     if (!ran && interrupted === undefined) return EXIT.usage;
   }
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
-  if (stoppedBy || fatal) await countUnread(run.tracker, options.countInputs);
+  if (stoppedBy || fatal) await countUnread(run.tracker, countInputs);
   const summary = describeSummary(run.tracker.snapshot(), stoppedBy);
   if (summary) toStderr(summary);
   if (interrupted !== undefined) return interrupted;

@@ -1,40 +1,51 @@
+import { constants } from 'node:os';
+
 /** How long running inputs may take to finish after the first Ctrl-C before they are ended. */
 const INTERRUPT_GRACE_MS = 10_000;
 
-const EXIT_FOR: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+/**
+ * The signals that stop a run, the terminal's and a supervisor's alike; prun exits 128+n
+ * for each, as a shell reports a process it ended.
+ */
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGALRM'] as const;
+type StoppingSignal = (typeof STOPPING_SIGNALS)[number];
 
 export interface Interruptible {
   stop(mode: 'soon' | 'now'): void;
 }
 
 /**
- * The first SIGINT or SIGTERM starts no new inputs and lets running ones finish for a grace
- * period; a second one, or the end of the grace, ends them at once. Returns the exit status
- * the signal calls for (undefined while none came) and a function to remove the handlers.
+ * The first stopping signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM) starts no new inputs
+ * and lets running ones finish for a grace period; a second one, or the end of the grace,
+ * ends them at once. Waiting for input is not running: a run idle on a pipe or a FIFO ends
+ * at the first. Returns the exit status the signal calls for (undefined while none came) and
+ * a function to remove the handlers.
  */
 export function handleInterrupts(run: Interruptible, say: (line: string) => void): { exitCode(): number | undefined; dispose(): void } {
-  let received: 'SIGINT' | 'SIGTERM' | undefined;
+  let received: StoppingSignal | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+  const onSignal = (signal: StoppingSignal) => {
     if (received) {
       say('prun: ending running inputs now');
       run.stop('now');
       return;
     }
     received = signal;
-    say(`prun: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: starting no more inputs; waiting for running ones (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to end them now)`);
+    say(`prun: ${describe(signal)}: starting no more inputs; waiting for running ones (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to end them now)`);
     run.stop('soon');
     timer = setTimeout(() => run.stop('now'), INTERRUPT_GRACE_MS);
     timer.unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   return {
-    exitCode: () => (received ? EXIT_FOR[received] : undefined),
+    exitCode: () => (received ? 128 + constants.signals[received] : undefined),
     dispose() {
       clearTimeout(timer);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
     },
   };
+}
+
+function describe(signal: StoppingSignal): string {
+  return signal === 'SIGINT' ? 'interrupted' : signal === 'SIGTERM' ? 'terminated' : `got ${signal}`;
 }

@@ -5,7 +5,7 @@ export interface HaltPolicy {
   /** soon: start no more inputs, let running ones finish; now: end running ones too. */
   when: 'soon' | 'now';
   on: 'fail' | 'success' | 'done';
-  /** A count, or a fraction of the total (of the inputs settled so far while it is unknown). */
+  /** A count, or a fraction of the total number of inputs (never met while it is unknown). */
   count: number | undefined;
   fraction: number | undefined;
 }
@@ -28,11 +28,17 @@ export function parseHalt(value: string): HaltPolicy | undefined {
   };
 }
 
-/** Whether the policy says to halt, given the counts so far. */
+/**
+ * Whether the policy says to halt, given the counts so far. A percentage is of all the
+ * inputs, as GNU parallel computes it (`$total_jobs * $Global::halt_pct`), and not of those
+ * settled so far, where one early failure would be 100%. GNU parallel reads all its input
+ * to know the total; prun keeps its memory constant instead, so until the total is known
+ * (counted ahead in regular files, `:::` values, or the end of the input seen) a percentage
+ * never halts.
+ */
 export function shouldHalt(policy: HaltPolicy, counts: { succeeded: number; failed: number; total: number | undefined }): boolean {
-  const settled = counts.succeeded + counts.failed;
-  const counted = policy.on === 'fail' ? counts.failed : policy.on === 'success' ? counts.succeeded : settled;
+  const counted = policy.on === 'fail' ? counts.failed : policy.on === 'success' ? counts.succeeded : counts.succeeded + counts.failed;
   if (counted === 0) return false;
   if (policy.count !== undefined) return counted >= policy.count;
-  return counted >= policy.fraction! * (counts.total ?? settled);
+  return counts.total !== undefined && counted >= policy.fraction! * counts.total;
 }

@@ -4,7 +4,8 @@ import { NEWLINE, type Separator } from '../runtime/protocol.js';
 /**
  * How many inputs the files hold, counted by a separate read, so that a progress bar can
  * show a total long before the inputs themselves have all been read. Counts a last line
- * without a newline (or NUL), as the reader does.
+ * without a newline (or NUL), as the reader does. Regular files only: a second reader of a
+ * pipe or FIFO would take lines from the run (the caller checks, see inputCounter).
  */
 export async function countLines(paths: readonly string[], separator: Separator = NEWLINE): Promise<number> {
   let total = 0;

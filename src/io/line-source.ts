@@ -1,18 +1,25 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { NEWLINE, type Separator } from '../runtime/protocol.js';
 import type { InputSource, Slice } from './input-source.js';
+import { openReadable } from './open-readable.js';
 
 const READ_SIZE = 1 << 18;
+
+const THE_END: IteratorResult<Buffer> = { done: true, value: undefined };
 
 /**
  * Lines of one stream (or NUL-ended inputs), handed out as raw bytes: the main thread finds
  * line ends but never decodes or copies a line on its own; the worker splits them. A line
  * longer than a read is gathered in parts and joined once, so a line of tens of MB costs
- * one copy, not many.
+ * one copy, not many. The stream is opened at the first take, so that a file is never
+ * opened before its turn. Closing is the end of the input, even for a take waiting on a
+ * writer that never comes: it resolves as the end rather than failing with the stream.
  */
-export function lineSource(stream: Readable, file: string | undefined, separator: Separator = NEWLINE): InputSource {
-  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+export function lineSource(open: () => Readable | Promise<Readable>, file: string | undefined, separator: Separator = NEWLINE): InputSource {
+  let stream: Readable | undefined;
+  let chunks: AsyncIterator<Buffer> | undefined;
+  let closed = false;
+  let endPendingRead: (() => void) | undefined; // set while a read is pending
   let buffer: Buffer = Buffer.alloc(0);
   let position = 0; // start of the unconsumed part of buffer
   const carry: Buffer[] = []; // the start of a line that did not end in earlier reads
@@ -20,9 +27,28 @@ export function lineSource(stream: Readable, file: string | undefined, separator
   let endCount: number | undefined; // inputs left once the stream has ended
   let nextLine = 1;
 
+  const nextChunk = async (): Promise<IteratorResult<Buffer>> => {
+    if (!chunks) {
+      const opened = await open();
+      if (closed) {
+        opened.destroy();
+        return THE_END;
+      }
+      stream = opened;
+      chunks = opened[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    }
+    return chunks.next();
+  };
+
   const readMore = async (): Promise<boolean> => {
-    const next = await chunks.next();
-    if (next.done) {
+    // close() ends a pending read at once, without waiting for the stream (or for a FIFO's
+    // writer); the stream then fails that read (ERR_STREAM_PREMATURE_CLOSE), which is no error
+    const next = await new Promise<IteratorResult<Buffer>>((resolve, reject) => {
+      endPendingRead = () => resolve(THE_END);
+      nextChunk().then(resolve, (error: unknown) => (closed ? resolve(THE_END) : reject(error)));
+    });
+    endPendingRead = undefined;
+    if (closed || next.done) {
       ended = true;
       return false;
     }
@@ -42,6 +68,7 @@ export function lineSource(stream: Readable, file: string | undefined, separator
   return {
     async take(max, maxBytes) {
       for (;;) {
+        if (closed) return null;
         // whole lines in the current buffer, up to max and about maxBytes
         let end = position;
         let count = 0;
@@ -71,8 +98,11 @@ export function lineSource(stream: Readable, file: string | undefined, separator
       return endCount;
     },
     close() {
+      if (closed) return;
+      closed = true;
       ended = true;
-      stream.destroy();
+      endPendingRead?.();
+      stream?.destroy();
     },
   };
 
@@ -98,9 +128,9 @@ function countLines(buffer: Buffer, from: number, carried: boolean, separator: S
 }
 
 export function fileLineSource(path: string, separator: Separator = NEWLINE): InputSource {
-  return lineSource(createReadStream(path, { highWaterMark: READ_SIZE }), path, separator);
+  return lineSource(() => openReadable(path, READ_SIZE), path, separator);
 }
 
 export function stdinLineSource(separator: Separator = NEWLINE): InputSource {
-  return lineSource(process.stdin, undefined, separator);
+  return lineSource(() => process.stdin, undefined, separator);
 }

@@ -1,4 +1,4 @@
-import { constants, createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
@@ -9,6 +9,7 @@ import { combinationSource } from './combination-source.js';
 import { countLines } from './count-lines.js';
 import { concatSources, type InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
+import { openReadable } from './open-readable.js';
 import { fileLineSource, stdinLineSource } from './line-source.js';
 
 /**
@@ -34,13 +35,18 @@ export async function openInputs(paths: readonly string[], sources: readonly Arg
 
 /**
  * Counts the inputs with a read of their own, so that a progress bar can show the total
- * long before they have all been read. None when stdin is among them (it cannot be read
- * twice) or when there is no file to count (`:::` values know their number).
+ * long before they have all been read. Only regular files are counted: a pipe, a FIFO or
+ * `<(...)` read twice would see its lines shared between the two readers, and one never
+ * ending would never be counted; then the total is unknown (undefined) until the reader
+ * sees the end. None when stdin is among them or when there is no file to count (`:::`
+ * values know their number).
  */
-export function inputCounter(paths: readonly string[], sources: readonly ArgSource[], separator: Separator): (() => Promise<number>) | undefined {
+export function inputCounter(paths: readonly string[], sources: readonly ArgSource[], separator: Separator): (() => Promise<number | undefined>) | undefined {
   const files = filesOf(paths, sources);
   if (files.length === 0 || files.includes('-')) return undefined;
   return async () => {
+    const kinds = await Promise.all(files.map(async (file) => (await stat(file)).isFile()));
+    if (kinds.includes(false)) return undefined;
     const sizes = await Promise.all(sources.map((source) => ('file' in source ? countLines([source.file], separator) : source.values.length)));
     const fromSources = sizes.length === 0 ? 0 : sizes.reduce((product, size) => product * size, 1);
     return (await countLines(paths, separator)) + fromSources;
@@ -58,7 +64,7 @@ function linesOf(path: string, separator: Separator): InputSource {
 /** A source's values, whole: a file's are read to the end. */
 async function valuesOf(source: ArgSource, separator: Separator): Promise<string[]> {
   if (!('file' in source)) return source.values;
-  const stream: Readable = source.file === '-' ? process.stdin : createReadStream(source.file);
+  const stream: Readable = source.file === '-' ? process.stdin : await openReadable(source.file, 1 << 16);
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return splitPayload(new Uint8Array(Buffer.concat(chunks)), separator);

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { bin, lines, root, runtimes } from '../helpers/prun.js';
+import { assertAllEnded, descendantsOf, waitUntilOpen } from '../helpers/processes.js';
+import { waitForLines } from '../helpers/streams.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-signals-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A regression would hang rather than fail: bound it. */
+const BOUNDED = { timeout: 60_000 };
+const EXIT_FOR = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131, SIGALRM: 142 } as const;
+
+/** What runs the work: a pool of processes, of threads, shell lanes. Each echoes its input. */
+const RUNNERS = [
+  ...runtimes.map((runtime) => ({ name: `map ${runtime}`, args: ['map', 'fixtures/faults.ts', runtime, '2'], processes: runtime === '--procs' })),
+  { name: 'exec', args: ['exec', '-j', '2', 'echo {}'], processes: true },
+];
+
+let fifos = 0;
+async function makeFifo(): Promise<string> {
+  const path = join(dir, `fifo-${++fifos}`);
+  await execa('mkfifo', [path]);
+  return path;
+}
+
+function assertQuietStop(result: { exitCode?: number; stderr: unknown }, code: number, summary: RegExp): void {
+  const stderr = String(result.stderr);
+  assert.doesNotMatch(stderr, /ERR_STREAM|^\s+at /m, 'no stack trace');
+  assert.equal(result.exitCode, code, stderr);
+  assert.match(lines(stderr).at(-1)!, summary);
+}
+
+describe('ERR_STREAM_PREMATURE_CLOSE: a signal while prun waits on a pipe whose writer stays open', () => {
+  for (const runner of RUNNERS) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      test(`${runner.name}: ${signal} exits ${EXIT_FOR[signal]} with the summary, and no process is left`, BOUNDED, async () => {
+        const child = execa(bin, runner.args, { cwd: root, reject: false, stdin: 'pipe' });
+        child.stdin!.write('a\nb\nc\n'); // and stays open: prun is idle once c is out
+        await waitForLines(child.stdout!, /^c$/);
+        const left = await descendantsOf(child.pid!);
+        if (runner.processes) assert.ok(left.length > 0, 'workers to check');
+        child.kill(signal);
+        const result = await child;
+        assertQuietStop(result, EXIT_FOR[signal], /^prun: 0 of 3 inputs failed, 0 never ran \(interrupted\)$/);
+        assert.deepEqual(lines(result.stdout), ['a', 'b', 'c']);
+        await assertAllEnded(left);
+      });
+    }
+  }
+
+  for (const signal of ['SIGHUP', 'SIGQUIT', 'SIGALRM'] as const) {
+    for (const runner of [RUNNERS[0]!, RUNNERS[2]!]) {
+      test(`${runner.name}: ${signal} is taken as SIGTERM is: exit ${EXIT_FOR[signal]}, workers ended`, BOUNDED, async () => {
+        const child = execa(bin, runner.args, { cwd: root, reject: false, stdin: 'pipe' });
+        child.stdin!.write('a\n');
+        await waitForLines(child.stdout!, /^a$/);
+        const left = await descendantsOf(child.pid!);
+        assert.ok(left.length > 0, 'workers to check');
+        child.kill(signal);
+        const result = await child;
+        assertQuietStop(result, EXIT_FOR[signal], /^prun: 0 of 1 inputs failed, 0 never ran \(interrupted\)$/);
+        await assertAllEnded(left);
+      });
+    }
+  }
+});
+
+describe('a FIFO with no writer as INPUT could not be interrupted at all', () => {
+  for (const runner of RUNNERS) {
+    test(`${runner.name}: SIGINT while it waits for a writer exits 130, and no process is left`, BOUNDED, async () => {
+      const fifo = await makeFifo();
+      const child = execa(bin, [...runner.args, fifo], { cwd: root, reject: false });
+      // prun holds the FIFO open once it waits on it (a blocking open never got that far)
+      await waitUntilOpen(child.pid!, fifo);
+      const left = await descendantsOf(child.pid!);
+      child.kill('SIGINT');
+      const result = await child;
+      assertQuietStop(result, 130, /^prun: 0 of 0 inputs failed, 0 never ran \(interrupted\)$/);
+      assert.equal(result.stdout, '');
+      await assertAllEnded(left);
+    });
+  }
+
+  test('map --procs: a FIFO opened before its writer comes is not read as empty: all the lines it writes run', BOUNDED, async () => {
+    const fifo = await makeFifo();
+    const child = execa(bin, ['map', 'fixtures/faults.ts', '--procs', '2', fifo], { cwd: root, reject: false });
+    await waitUntilOpen(child.pid!, fifo);
+    await writeFile(fifo, 'a\nb\n');
+    const result = await child;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), ['a', 'b']);
+  });
+});
+
+describe('a signal while prun waits on a FIFO whose writer stays open, as <(...)', () => {
+  for (const runner of RUNNERS) {
+    test(`${runner.name}: SIGTERM exits 143 with the summary, and no process is left`, BOUNDED, async () => {
+      const fifo = await makeFifo();
+      const child = execa(bin, [...runner.args, fifo], { cwd: root, reject: false });
+      const writer = createWriteStream(fifo);
+      writer.on('error', () => {}); // prun going away is the writer's EPIPE
+      writer.write('a\nb\nc\n');
+      await waitForLines(child.stdout!, /^c$/);
+      const left = await descendantsOf(child.pid!);
+      child.kill('SIGTERM');
+      const result = await child;
+      writer.destroy();
+      assertQuietStop(result, 143, /^prun: 0 of 3 inputs failed, 0 never ran \(interrupted\)$/);
+      assert.deepEqual(lines(result.stdout), ['a', 'b', 'c']);
+      await assertAllEnded(left);
+    });
+  }
+});
+
+describe('a second stopping signal ends running inputs at once', () => {
+  for (const signal of ['SIGHUP', 'SIGQUIT', 'SIGALRM'] as const) {
+    test(`${signal}: the first lets running inputs finish, the second ends them; exit ${EXIT_FOR[signal]}, no worker left`, BOUNDED, async () => {
+      const inputs = Array.from({ length: 4 }, () => `wait ${join(dir, 'never')}`);
+      const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', '--procs', '2', '--chunksize', '1', ':::', ...inputs], { cwd: root, reject: false });
+      await waitForLines(child.stderr!, /^waiting /, 2);
+      const left = await descendantsOf(child.pid!);
+      assert.ok(left.length > 0, 'workers to check');
+      child.kill(signal);
+      await waitForLines(child.stderr!, /starting no more inputs/);
+      child.kill(signal);
+      const result = await child;
+      assertQuietStop(result, EXIT_FOR[signal], /^prun: 0 of 4 inputs failed, 4 never ran \(interrupted\)$/);
+      assert.equal(result.stdout, '');
+      await assertAllEnded(left);
+    });
+  }
+});
+
+describe("the terminal's Ctrl-C, Ctrl-\\ and hang-up reach the whole process group, workers too", () => {
+  for (const signal of ['SIGINT', 'SIGQUIT', 'SIGHUP'] as const) {
+    for (const runtime of runtimes) {
+      test(`${runtime}: ${signal} to the group lets running inputs finish and print, exit ${EXIT_FOR[signal]}`, BOUNDED, async () => {
+        const flag = join(dir, `flag-${signal}${runtime}`);
+        const inputs = Array.from({ length: 6 }, () => `wait ${flag}`);
+        // a group of its own, as a terminal's foreground job has
+        const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', ':::', ...inputs], { cwd: root, reject: false, detached: true });
+        await waitForLines(child.stderr!, /^waiting /, 2);
+        const left = await descendantsOf(child.pid!);
+        process.kill(-child.pid!, signal);
+        await waitForLines(child.stderr!, /starting no more inputs/);
+        await writeFile(flag, '');
+        const result = await child;
+        assertQuietStop(result, EXIT_FOR[signal], /^prun: 0 of 6 inputs failed, 4 never ran \(interrupted\)$/);
+        assert.deepEqual(lines(result.stdout), [`wait ${flag}`, `wait ${flag}`]);
+        await assertAllEnded(left);
+      });
+    }
+  }
+});
