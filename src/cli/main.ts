@@ -5,6 +5,9 @@ import { prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { mapCommand } from './map-command.js';
+import { resultsStream } from './results-out.js';
+
+export { flushOutput } from './results-out.js';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -24,7 +27,11 @@ Examples:
 function configure(command: Command): Command {
   return command
     .exitOverride()
-    .configureOutput({ outputError: (text) => process.stderr.write(`prun: ${text.replace(/^error: /, '')}`) })
+    .configureOutput({
+      // help and version are what was asked for: on the real stdout, even after a takeover
+      writeOut: (text) => void resultsStream().write(text),
+      outputError: (text) => process.stderr.write(`prun: ${text.replace(/^error: /, '')}`),
+    })
     .showHelpAfterError(`(run 'prun ${command.name() === 'prun' ? '' : `${command.name()} `}--help' for usage)`);
 }
 

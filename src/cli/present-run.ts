@@ -4,6 +4,7 @@ import type { ProgressTracker } from '../progress/tracker.js';
 import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
+import { resultsStream } from './results-out.js';
 import { describeFailure, describeSummary } from './report.js';
 import { handleInterrupts } from './signals.js';
 
@@ -59,7 +60,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   // divide by zero: ora then clears lines forever
   const drawable = !stderr.isTTY || (stderr.columns ?? 0) > 0;
   // results on the same terminal would be drawn over: there they are the progress
-  const wanted = options.progress ?? (stderr.isTTY === true && !process.stdout.isTTY);
+  const wanted = options.progress ?? (stderr.isTTY === true && !resultsStream().isTTY);
   if (wanted && drawable) {
     // ora and cli-progress take a tenth of a second to load: only when they will be seen
     const [{ startSpinner }, { startProgressBar }] = await Promise.all([import('./spinner.js'), import('./progress-bar.js')]);
@@ -84,7 +85,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   // the CLI owns its process; set earlier, the change would slow worker threads still booting
   void run.allReady.then(keepYoungGenerationSmall);
   try {
-    await writeResults(run.deliveries, process.stdout, {
+    await writeResults(run.deliveries, resultsStream(), {
       json: options.json,
       encoding: run.encoding,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),

@@ -19,8 +19,9 @@ export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
     send: (message) => worker.postMessage(message),
     onMessage: (handler) =>
       worker.on('message', (message: unknown) => {
-        if (!isFromWorker(message)) throw new Error(`prun: unknown message from a worker thread`);
-        handler(message);
+        // the user's function may post on parentPort as it may call process.send under
+        // --procs: only the pool's branded messages are the pool's, the rest is ignored
+        if (isFromWorker(message)) handler(message);
       }),
     onExit: (handler) =>
       worker.once('exit', (code) => {

@@ -1,11 +1,12 @@
 import { parentPort } from 'node:worker_threads';
-import type { ToWorker } from '../runtime/protocol.js';
+import { isToWorker } from '../runtime/protocol.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
 const port = parentPort!;
 runWorkerLoop({
+  // the user's function shares this port (it may post on it too): ours carry the brand
   post: (message) => port.postMessage(message),
-  onMessage: (handler) => port.on('message', (message: ToWorker) => handler(message)),
+  onMessage: (handler) => port.on('message', (message: unknown) => isToWorker(message) && handler(message)),
   exit: (code) => process.exit(code),
 });

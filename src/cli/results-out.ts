@@ -1,0 +1,36 @@
+import type { Writable } from 'node:stream';
+import { EXIT } from './exit-codes.js';
+
+/** Where the CLI writes results: stdout, unless a takeover gave them a descriptor of their own. */
+export interface ResultsOut {
+  stream: Writable & { isTTY?: boolean };
+  /** Resolves once every result written has reached the real stdout; the exit status it implies. */
+  finish(code: number): Promise<number>;
+}
+
+let taken: ResultsOut | undefined;
+
+/** Set once, by the stdout takeover (src/cli/stdout-takeover.ts), before any worker starts. */
+export function setResultsOut(out: ResultsOut): void {
+  taken = out;
+}
+
+/** The stream results go to; asked when writing, never cached, so a takeover is always seen. */
+export function resultsStream(): Writable & { isTTY?: boolean } {
+  return taken?.stream ?? process.stdout;
+}
+
+/**
+ * Waits until what was written has reached its readers, and returns the exit status. Unless
+ * stdout's reader is gone (141): nothing would read what is left.
+ */
+export async function flushOutput(code: number): Promise<number> {
+  if (code === EXIT.brokenPipe) return code;
+  const [status] = await Promise.all([taken ? taken.finish(code) : flushed(process.stdout, code), flushed(process.stderr, code)]);
+  return status;
+}
+
+/** Resolves when everything written to the stream before has been handed to the system. */
+export function flushed(stream: Writable, code: number): Promise<number> {
+  return new Promise((resolve) => stream.write('', () => resolve(code)));
+}

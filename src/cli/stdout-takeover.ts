@@ -1,0 +1,117 @@
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { isatty, WriteStream } from 'node:tty';
+import { EXIT } from './exit-codes.js';
+import { flushed, setResultsOut, type ResultsOut } from './results-out.js';
+
+/*
+ * Why this exists: under `prun map --threads` the user's function runs inside prun's own
+ * process, so it shares fd 1 with the results. `fs.writeSync(1, ...)`, a child with inherited
+ * stdio or `execSync` would print onto stdout, `fs.closeSync(1)` would make prun fail with
+ * EBADF, and re-opening fd 1 would send the results into the user's file. Under --procs none of
+ * this reaches stdout: a forked worker's fd 1 is a pipe prun relays to stderr.
+ *
+ * So, before any worker thread starts, the results get a descriptor of their own, which user
+ * code cannot know of, and fd 1 is pointed at stderr. Node has no dup()/dup2(), hence:
+ * - stdout a pipe or a terminal (the usual cases): it is opened again through /dev/fd/1. A
+ *   new open file description of a pipe or a terminal is exact: neither has an offset.
+ * - anything else (a regular file, a socket): a new description of a file would keep its own
+ *   offset, so `{ prun ...; echo end; } > out` would see `end` overwrite the results, and a
+ *   socket cannot be opened at all. A `cat` relay inherits fd 1 instead, the kernel's own
+ *   dup of it, exact for offsets, O_APPEND and sockets; results go to it through a pipe.
+ *   It costs a spawn (measured in the commit that added this), only in these cases.
+ * Then fd 1 is closed and /dev/fd/2 opened, which takes the lowest free descriptor: 1. Doing
+ * this before any other thread exists is what makes "lowest free" ours.
+ */
+export async function takeStdout(): Promise<void> {
+  const results = reopenStdout() ?? (await relayStdout());
+  // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
+  if (!results) return;
+  closeSync(1);
+  const fd = openStderrAgain();
+  if (fd !== 1) throw new Error(`prun: fd 1 was taken while pointing it at stderr (got ${fd})`);
+  setResultsOut(results);
+}
+
+function reopenStdout(): ResultsOut | undefined {
+  const stat = fstatSync(1);
+  const pipe = stat.isFIFO();
+  if (!pipe && !stat.isCharacterDevice()) return undefined;
+  let fd: number;
+  try {
+    // non-blocking, or opening a pipe whose reader has gone would wait forever (ENXIO instead)
+    fd = openSync('/dev/fd/1', constants.O_WRONLY | constants.O_NOCTTY | (pipe ? constants.O_NONBLOCK : 0));
+  } catch {
+    return undefined; // the relay hands the pipe's fate (SIGPIPE) to `cat`, as to any writer
+  }
+  const stream = isatty(fd)
+    ? new WriteStream(fd)
+    : pipe
+      ? new Socket({ fd, readable: false, writable: true })
+      : syncWriter(fd); // /dev/null and other devices
+  return { stream, finish: (code) => flushed(stream, code) };
+}
+
+/** Writes at once, as Node's own stdout does on a file or device (no trip to the thread pool). */
+function syncWriter(fd: number): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      try {
+        writeSync(fd, chunk);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+}
+
+async function relayStdout(): Promise<ResultsOut | undefined> {
+  const { spawn } = await import('node:child_process');
+  // its own session: the terminal's Ctrl-C reaches prun, which still prints running inputs'
+  // results; `cat` ends when it reads EOF, i.e. when prun has ended or died
+  const cat = spawn('cat', [], { stdio: ['pipe', 'inherit', 'inherit'], detached: true });
+  if (cat.pid === undefined) {
+    cat.on('error', () => {}); // no `cat`: results stay on fd 1
+    return undefined;
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    cat.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  // a write after `cat` died fails with EPIPE; its exit status says why it died
+  cat.stdin.on('error', () => {});
+  return {
+    stream: cat.stdin,
+    async finish(code) {
+      cat.stdin.end();
+      const exit = await exited;
+      if (exit.signal === 'SIGPIPE') return EXIT.brokenPipe;
+      // `cat` said on stderr why it could not write (a full disk): the results are incomplete
+      if (exit.code !== 0) return code === EXIT.ok ? EXIT.failed : code;
+      return code;
+    },
+  };
+}
+
+/**
+ * Opens stderr again, as the lowest free descriptor (fd 1, once closed). A pipe or terminal is
+ * exact; a regular file gets O_APPEND, so that what user code writes to fd 1 never lands over
+ * what was written before it (prun's own later messages, at fd 2's offset, may still land over
+ * it, unless stderr was opened for appending: `2>>`); a socket cannot be opened: /dev/null.
+ */
+function openStderrAgain(): number {
+  const stat = fstatSync(2);
+  const flags = constants.O_WRONLY | constants.O_NOCTTY;
+  try {
+    if (stat.isFile()) return openSync('/dev/fd/2', flags | constants.O_APPEND);
+    if (stat.isFIFO()) {
+      // a blocking open of a pipe with no reader would wait forever; a non-blocking descriptor
+      // would make the user's fs.writeSync(1) fail with EAGAIN on a full pipe
+      closeSync(openSync('/dev/fd/2', flags | constants.O_NONBLOCK));
+    }
+    return openSync('/dev/fd/2', flags);
+  } catch {
+    return openSync('/dev/null', constants.O_WRONLY);
+  }
+}

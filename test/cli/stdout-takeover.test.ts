@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
+import { waitForLines } from '../helpers/streams.js';
+
+// What the user's function does to fd 1, one input each, in this order on one worker
+// (fixtures/grab-stdout.ts): none of it may reach stdout, and prun must not fail.
+const userFile = 'user.txt';
+const grabs = ['write 1', 'exec 2', `reopen USER`, 'write 3', 'exec 4', 'close'];
+const results = grabs.map((grab) => `ok ${grab.split(' ')[0]}`);
+
+let dir: string;
+let runs = 0;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-stdout-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface ShellRun {
+  status: number;
+  out: string;
+  err: string;
+  user: string;
+}
+
+/**
+ * Runs `sh -c SCRIPT` in a fresh folder, where `$PRUN` is the built CLI running the grabs
+ * (`$PRUN_ARGS`), and reads back `out`, `err`, `status` and the user's file. The script
+ * chooses what stdout and stderr are (file, pipe, device), which execa alone cannot.
+ */
+async function shell(runtime: string, script: string, args?: string[]): Promise<ShellRun> {
+  const cwd = join(dir, String(++runs));
+  const inputs = grabs.map((grab) => grab.replace('USER', join(cwd, userFile)));
+  const prunArgs = args ?? ['map', join(root, 'fixtures/grab-stdout.ts'), runtime, '1', ':::', ...inputs];
+  await execa('mkdir', [cwd]);
+  const quoted = prunArgs.map((arg) => `'${arg}'`).join(' ');
+  const run = await execa('/bin/sh', ['-c', `cd "${cwd}" && ${script.replaceAll('$PRUN', `"${bin}" ${quoted}`)}`], {
+    cwd: root,
+    reject: false,
+    stdin: 'ignore',
+  });
+  assert.equal(run.exitCode, 0, `${String(run.stderr)}`);
+  const read = (name: string) => readFile(join(cwd, name), 'utf8').catch(() => '');
+  return { status: Number(await read('status')), out: await read('out'), err: await read('err'), user: await read(userFile) };
+}
+
+function assertUserWrites(run: ShellRun): void {
+  // before the function re-opened fd 1 its writes went to stderr, after it to its own file
+  assert.match(run.err, /^fd1 write 1$/m);
+  assert.match(run.err, /^fd1 exec 2$/m);
+  assert.deepEqual(lines(run.user), ['fd1 write 3', 'fd1 exec 4', '']);
+}
+
+for (const runtime of runtimes) {
+  describe(`what the function does to fd 1 never reaches stdout (${runtime})`, () => {
+    test('stdout a pipe, stderr a pipe: stdout holds the results only, the writes reach stderr', async () => {
+      const run = await shell(runtime, `{ { $PRUN; echo $? > status; } 2>&1 1>&3 | cat > err; } 3>&1 | cat > out`);
+      assert.equal(run.status, 0, run.err);
+      assert.deepEqual(lines(run.out), [...results, '']);
+      assertUserWrites(run);
+    });
+
+    test('stdout a regular file, stderr a pipe', async () => {
+      const run = await shell(runtime, `{ $PRUN > out; echo $? > status; } 2>&1 | cat > err`);
+      assert.equal(run.status, 0, run.err);
+      assert.deepEqual(lines(run.out), [...results, '']);
+      assertUserWrites(run);
+    });
+
+    test('{ prun; echo end; } > file: what follows prun lands after its results, not over them', async () => {
+      const run = await shell(runtime, `{ $PRUN 2>/dev/null; echo $? > status; echo end; } > out`);
+      assert.equal(run.status, 0);
+      assert.deepEqual(lines(run.out), [...results, 'end', '']);
+    });
+
+    test('>> file: results are appended', async () => {
+      const run = await shell(runtime, `echo first > out; $PRUN >> out 2>/dev/null; echo $? > status`);
+      assert.equal(run.status, 0);
+      assert.deepEqual(lines(run.out), ['first', ...results, '']);
+    });
+
+    test('stdout a socket (a parent spawning prun with pipes): the results only', async () => {
+      const cwd = join(dir, String(++runs));
+      await execa('mkdir', [cwd]);
+      const inputs = grabs.map((grab) => grab.replace('USER', join(cwd, userFile)));
+      const result = await prun(['map', 'fixtures/grab-stdout.ts', runtime, '1', ':::', ...inputs]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), results);
+      assert.deepEqual(lines(await readFile(join(cwd, userFile), 'utf8')), ['fd1 write 3', 'fd1 exec 4', '']);
+    });
+
+    test('stdout a pipe whose reader goes away (| head -n 1): exit 141, nothing on stderr', async () => {
+      const numbers = join(dir, `numbers-${++runs}`);
+      await writeFile(numbers, Array.from({ length: 200_000 }, (_, i) => `${i}\n`).join(''));
+      const args = ['map', join(root, 'fixtures/square.ts'), numbers, runtime, '2', '--chunksize', '1'];
+      const run = await shell(runtime, `{ $PRUN 2> err; echo $? > status; } | head -n 1 > out`, args);
+      assert.equal(run.status, 141);
+      assert.equal(run.err, '');
+      assert.equal(run.out, '0\n');
+    });
+
+    test('the function posting on its channel (parentPort, process.send) is ignored, never a crash', async () => {
+      const result = await prun(['map', 'fixtures/post-message.ts', runtime, '2', ':::', 'a', 'b', 'c']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), ['posted a', 'posted b', 'posted c']);
+    });
+  });
+}
+
+describe('regressions under --threads', () => {
+  test('fs.closeSync(1) in the function made prun fail writing results with EBADF', async () => {
+    const result = await prun(['map', 'fixtures/grab-stdout.ts', '--threads', '1', ':::', 'close', 'other']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), ['ok close', 'ok other']);
+  });
+
+  test('--help after --threads still prints on stdout', async () => {
+    const result = await prun(['map', '--threads', '--help']);
+    assert.equal(result.exitCode, 0);
+    assert.match(String(result.stdout), /--threads/);
+  });
+});
+
+describe('the relay (stdout a file or a socket) under --threads', () => {
+  test('Ctrl-C on the terminal reaches prun, not the relay: running inputs are still printed', async () => {
+    const flag = join(dir, `flag-${++runs}`);
+    const inputs = Array.from({ length: 6 }, () => `wait ${flag}`);
+    // its own process group, so that the signal goes to the whole group as a terminal sends it
+    const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', '--threads', '2', '--chunksize', '1', ':::', ...inputs], {
+      cwd: root,
+      reject: false,
+      detached: true,
+    });
+    await waitForLines(child.stderr!, /^waiting /, 2);
+    process.kill(-child.pid!, 'SIGINT');
+    await waitForLines(child.stderr!, /starting no more inputs/);
+    await writeFile(flag, '');
+    const result = await child;
+    assert.equal(result.exitCode, 130);
+    assert.deepEqual(lines(result.stdout), [`wait ${flag}`, `wait ${flag}`]);
+  });
+
+  test('prun killed by SIGKILL: the relay ends too (stdout closes)', async () => {
+    const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', '--threads', '1', ':::', `wait ${join(dir, 'never')}`], {
+      cwd: root,
+      reject: false,
+    });
+    await waitForLines(child.stderr!, /^waiting /);
+    child.kill('SIGKILL');
+    // execa settles once stdout has closed: only the relay still held it
+    const result = await child;
+    assert.equal(result.signal, 'SIGKILL');
+    assert.equal(result.stdout, '');
+  });
+});
