@@ -54,13 +54,14 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const source = await openInputs(paths, sources, separator);
   const journal = openJournal(flags);
   try {
-    const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
+    const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.record !== undefined });
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),
       verbose: flags.verbose === true,
       startingText: `compiling ${script} and starting workers`,
       countInputs: inputCounter(paths, sources, separator),
+      journal: journal.record,
     });
   } finally {
     journal.close();

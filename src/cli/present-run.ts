@@ -1,4 +1,5 @@
 import type { RunningWork } from '../api/running.js';
+import type { JobRecord } from '../engine/delivery.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
@@ -19,6 +20,8 @@ export interface PresentOptions {
   startingText: string;
   /** Counts the inputs ahead of the run, for a progress bar's total (files only, never stdin). */
   countInputs: (() => Promise<number>) | undefined;
+  /** Appends joblog rows, once the output of their inputs is written (--joblog). */
+  journal?: ((records: readonly JobRecord[]) => void) | undefined;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       json: options.json,
       encoding: run.encoding,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
+      onRecords: options.journal,
     });
   } catch (error) {
     if (error instanceof BrokenPipe) return EXIT.brokenPipe;
