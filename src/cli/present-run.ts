@@ -76,6 +76,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       encoding: run.encoding,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
       onRecords: options.journal,
+      onStop: () => run.stop('now'),
     });
   } catch (error) {
     if (error instanceof BrokenPipe) return EXIT.brokenPipe;

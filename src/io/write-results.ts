@@ -16,6 +16,11 @@ export interface WriteOptions {
    * May throw: the writing stops with that error.
    */
   onRecords?: (records: readonly JobRecord[]) => void;
+  /**
+   * Told once, as soon as the writing cannot go on: the next delivery, which would end the
+   * writing, may be far away while inputs still run.
+   */
+  onStop?: () => void;
 }
 
 /** Raised when the reader of stdout has gone away (`| head`). */
@@ -37,7 +42,9 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const fail = (error: Error): void => {
-    failure ??= error;
+    if (failure) return;
+    failure = error;
+    options.onStop?.();
     wake?.();
   };
   /** Resolves once `done()` holds, or the writing failed. */

@@ -37,4 +37,22 @@ describe('stdout on a full disk', () => {
       await assertNoWorkerLeft(pids);
     });
   }
+
+  for (const way of [
+    { name: 'map', args: ['map', 'fixtures/gated.ts', '--procs', '2'] },
+    { name: 'exec', args: ['exec', '-j', '2', 'case {} in gate*) sleep 1000;; esac; echo {}'] },
+  ]) {
+    test(`prun ${way.name}: a full disk while another input still runs ends it at once (was: waited for its result)`, async () => {
+      // the gate never opens: only ending the run ends that input
+      const result = await execa('sh', ['-c', `exec "$0" "$@" > /dev/full`, bin, ...way.args, ':::', 'a', 'gate-b'], {
+        cwd: root,
+        reject: false,
+        env: { PRUN_TEST_STARTED: join(dir, `started-${way.name}`), PRUN_TEST_GATE: join(dir, 'never') },
+        // a safety net, not a measure: without the fix this never ends
+        timeout: 60_000,
+      });
+      assert.equal(result.exitCode, 74);
+      assert.deepEqual(lines(String(result.stderr)), ['prun: cannot write results: no space left on device']);
+    });
+  }
 });
