@@ -1,12 +1,12 @@
-import type { Delivery, JobRecord } from '../engine/delivery.js';
+import type { Delivery } from '../engine/delivery.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 
 /** What a run may be told to leave out, and whom it tells of settled inputs. */
 export interface JournalHooks {
   /** Inputs to leave out (--resume). */
   skip?: (index: number) => boolean;
-  /** Told of every settled input (--joblog). */
-  journal?: (records: JobRecord[]) => void;
+  /** Deliver a `records` delivery after the output of every settled input (--joblog). */
+  journal?: boolean;
 }
 
 /** A run under way, whatever runs the work: its deliveries in output order, and its counts. */

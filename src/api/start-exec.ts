@@ -57,12 +57,12 @@ export function startExec(options: StartExecOptions): RunningExec {
         jobs: normalized.workers,
         timeoutMs: normalized.timeoutMs,
         tag: options.tagString ?? (options.tag ? '{}' : undefined),
-        timings: options.journal !== undefined,
+        timings: options.journal === true,
         retries: normalized.retries,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
       });
   const pipeline = runPipeline(
-    pipelineOptions(normalized, { source: options.source, executor: executor, skip: options.skip, journal: options.journal, tracker }),
+    pipelineOptions(normalized, { source: options.source, executor: executor, skip: options.skip, journal: options.journal === true, tracker }),
   );
   // the lanes are shells: nothing in prun's own process waits for all of them
   return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError };

@@ -32,12 +32,12 @@ export function startRun(options: StartRunOptions): RunningMap {
     maxTasksPerWorker: normalized.maxTasksPerChild,
     memoryLimitMb: normalized.memoryLimitMb,
     timeoutMs: normalized.timeoutMs,
-    timings: options.journal !== undefined,
+    timings: options.journal === true,
     modulePath: compiled.then((script) => script.modulePath),
     format: options.format,
   });
   const pipeline = runPipeline(
-    pipelineOptions(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal, tracker }),
+    pipelineOptions(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal === true, tracker }),
   );
   const deliveries = withCompiled(pipeline.deliveries, compiled, () => void pool.kill());
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);

@@ -4,7 +4,7 @@ import { PrunError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, openInputs } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
-import { type Journal, openJournal } from './journal.js';
+import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
 interface ExecFlags extends CommonFlags {
@@ -45,11 +45,11 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
     throw sources.length > 0 ? withQuotingHint(error, command, paths) : error;
   });
   // a dry run settles every input without running it: that is not for the joblog
-  const journal: Journal = flags.dryRun ? { skip: undefined, journal: undefined, close() {} } : openJournal(flags);
+  const journal: Journal = flags.dryRun ? NO_JOURNAL : openJournal(flags);
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
-    const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.journal });
+    const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.record !== undefined });
     return await presentRun(run, {
       json: false,
       progress: flags.dryRun ? false : progressFlag(flags),
@@ -57,6 +57,7 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
       startingText: 'starting shell lanes',
       countInputs: inputCounter(paths, sources, separator),
       countAhead: haltNeedsTotal(flags),
+      journal: journal.record,
     });
   } finally {
     journal.close();

@@ -8,10 +8,12 @@ export const EXIT = {
   failed: 1,
   /** Usage or set-up error (setup() failed, workers cannot start): nothing ran. */
   usage: 2,
+  /** prun could not write its output, results or --joblog (EX_IOERR of sysexits.h). */
+  ioError: 74,
   /** The reader of stdout went away (as a process killed by SIGPIPE). */
   brokenPipe: 141,
 } as const;
 
-export function exitCodeFor(_code: PrunErrorCode): number {
-  return EXIT.usage;
+export function exitCodeFor(code: PrunErrorCode): number {
+  return code === 'ERR_OUTPUT' ? EXIT.ioError : EXIT.usage;
 }

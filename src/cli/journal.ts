@@ -4,20 +4,29 @@ import type { CommonFlags } from './common-options.js';
 
 export interface Journal {
   skip: ((index: number) => boolean) | undefined;
-  journal: ((records: JobRecord[]) => void) | undefined;
+  /** Appends rows: called by the writer of results once their output is written. */
+  record: ((records: readonly JobRecord[]) => void) | undefined;
   close(): void;
 }
 
+export const NO_JOURNAL: Journal = { skip: undefined, record: undefined, close() {} };
+
 /** --joblog, --resume and --resume-failed, wired for a run. */
 export function openJournal(flags: CommonFlags): Journal {
-  if (!flags.joblog) return { skip: undefined, journal: undefined, close() {} };
+  if (!flags.joblog) return NO_JOURNAL;
   const resuming = flags.resume === true || flags.resumeFailed === true;
-  // read before appending: what this run writes must not count as finished
-  const finished = resuming ? finishedInJoblog(flags.joblog, flags.resumeFailed === true) : undefined;
-  const log = Joblog.open(flags.joblog);
-  return {
-    skip: finished && finished.size > 0 ? (index) => finished.has(index) : undefined,
-    journal: (records) => log.write(records),
-    close: () => log.close(),
-  };
+  // opened first: that refuses what is not a joblog, and drops a torn last row
+  const log = Joblog.open(flags.joblog, (line) => void process.stderr.write(`${line}\n`));
+  try {
+    // read before appending: what this run writes must not count as finished
+    const finished = resuming ? finishedInJoblog(flags.joblog, flags.resumeFailed === true) : undefined;
+    return {
+      skip: finished && finished.size > 0 ? (index) => finished.has(index) : undefined,
+      record: (records) => log.write(records),
+      close: () => log.close(),
+    };
+  } catch (error) {
+    log.close();
+    throw error;
+  }
 }

@@ -58,7 +58,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const source = await openInputs(paths, sources, separator);
   const journal = openJournal(flags);
   try {
-    const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.journal });
+    const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.record !== undefined });
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),
@@ -66,6 +66,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       startingText: `compiling ${script} and starting workers`,
       countInputs: inputCounter(paths, sources, separator),
       countAhead: haltNeedsTotal(flags),
+      journal: journal.record,
     });
   } finally {
     journal.close();

@@ -1,4 +1,5 @@
 import type { RunningWork } from '../api/running.js';
+import type { JobRecord } from '../engine/delivery.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
@@ -25,6 +26,8 @@ export interface PresentOptions {
   countInputs: (() => Promise<number | undefined>) | undefined;
   /** Count them even without a progress bar: a --halt percentage is of the total. */
   countAhead: boolean;
+  /** Appends joblog rows, once the output of their inputs is written (--joblog). */
+  journal?: ((records: readonly JobRecord[]) => void) | undefined;
 }
 
 /**
@@ -89,6 +92,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       json: options.json,
       encoding: run.encoding,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
+      onRecords: options.journal,
+      onStop: () => run.stop('now'),
     });
   } catch (error) {
     if (error instanceof BrokenPipe) return EXIT.brokenPipe;

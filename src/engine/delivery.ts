@@ -7,7 +7,12 @@ export type Delivery =
   | { type: 'values'; first: number; count: number; values: unknown[]; inputs: string[] | undefined }
   | { type: 'failure'; first: number; count: 1; failure: FinalFailure }
   /** Inputs that did not run: the run was halted or interrupted, or a joblog shows them done. */
-  | { type: 'skipped'; first: number; count: number };
+  | { type: 'skipped'; first: number; count: number }
+  /**
+   * How the inputs of the deliveries just before it settled (--joblog): it comes after their
+   * output, so that a consumer can log them only once that output is written.
+   */
+  | { type: 'records'; first: number; count: 0; records: JobRecord[] };
 
 /** An input that failed for good. */
 export interface FinalFailure {

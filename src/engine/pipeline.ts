@@ -10,7 +10,7 @@ import type { Blame, Executor, ExecutorListener } from './executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
 import { Outbox } from './outbox.js';
 import { Reorder } from './reorder.js';
-import { journalRecords, splitRun } from './split-run.js';
+import { addRecords, journalRecords, splitRun } from './split-run.js';
 import { Wakeup } from './wakeup.js';
 
 export interface PipelineOptions {
@@ -26,8 +26,8 @@ export interface PipelineOptions {
   halt: HaltPolicy | undefined;
   /** Inputs to leave out, as a journal of an earlier run says (--resume). */
   skip: ((index: number) => boolean) | undefined;
-  /** Told of every settled input, as it settles (--joblog). */
-  journal: ((records: JobRecord[]) => void) | undefined;
+  /** Deliver a record of every settled input, after its output (--joblog). */
+  journal: boolean;
   tracker: ProgressTracker;
 }
 
@@ -152,8 +152,8 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const onRun = (batch: Batch, from: number, run: Run): void => {
     tracker.succeeded += run.count - run.failures.length;
     const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => failOrRetry(batch, offset, input, error, false));
+    if (options.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
     for (const range of ranges) settle(range.start, range.end, range.deliveries);
-    if (options.journal) options.journal(journalRecords(batch, from, run, finals));
     checkHalt();
   };
 
@@ -174,8 +174,12 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     const input = inputsOf(batch, from, from + 1)[0] ?? '';
     const final = failOrRetry(batch, from, input, { name: 'WorkerError', message: blame.culprit }, true);
     if (final) {
-      settle(final.index, final.index + 1, [{ type: 'failure', first: final.index, count: 1, failure: final }]);
-      options.journal?.([{ index: final.index, input, ok: false, status: 1, attempts: final.attempts, durationMs: undefined, error: blame.culprit }]);
+      const deliveries: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
+      if (options.journal) {
+        const record: JobRecord = { index: final.index, input, ok: false, status: 1, attempts: final.attempts, durationMs: undefined, error: blame.culprit };
+        deliveries.push({ type: 'records', first: final.index, count: 0, records: [record] });
+      }
+      settle(final.index, final.index + 1, deliveries);
       checkHalt();
     }
     if (from + 1 < batch.count) waiting.push(part(batch, from + 1, batch.count, { isolated: false, fresh: false }));

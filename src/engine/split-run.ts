@@ -81,6 +81,20 @@ export function journalRecords(batch: Batch, from: number, run: Run, finals: rea
   return records;
 }
 
+/**
+ * Puts each record after the output of its range, as a delivery of its own: it passes the
+ * reorder buffer with that output, so it reaches the consumer only after it.
+ */
+export function addRecords(ranges: readonly SettledRange[], records: readonly JobRecord[]): void {
+  // both are in index order
+  let next = 0;
+  for (const range of ranges) {
+    const start = next;
+    while (next < records.length && records[next]!.index < range.end) next++;
+    if (next > start) range.deliveries.push({ type: 'records', first: range.start, count: 0, records: records.slice(start, next) });
+  }
+}
+
 /** A command's exit status travels as the error code EXIT_<n>; any other failure is 1. */
 function statusOf(error: ErrorData): number {
   const match = /^EXIT_(\d+)$/.exec(error.code ?? '');

@@ -1,38 +1,96 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import type { JobRecord } from '../engine/delivery.js';
 import { PrunError } from '../errors.js';
+import { describeSystemError } from './system-error.js';
 
 const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
 
 /**
- * A tab-separated record of every settled input, appended with one write per batch of
- * records as they settle. Writes go straight to the file descriptor (no buffer in this
- * process), so a crash of prun loses no record it had written.
+ * A tab-separated record of settled inputs, appended with one write per batch of records.
+ * Writes go straight to the file descriptor (no buffer in this process), so a crash of prun
+ * loses no record it had written; a write that fails is taken back whole, so the file only
+ * ever holds whole rows (but for a crash in the middle of one write).
  */
 export class Joblog {
-  private constructor(private readonly fd: number) {}
+  private constructor(
+    private readonly fd: number,
+    private readonly path: string,
+  ) {}
 
-  static open(path: string): Joblog {
+  /**
+   * Opens PATH to append to, creating it with a header. A last row cut short (by a crash or
+   * a full disk) is dropped, with `warn`, so that the next row is not glued to it.
+   */
+  static open(path: string, warn: (line: string) => void): Joblog {
     let fd: number;
     try {
-      const fresh = !existsSync(path) || readFileSync(path).length === 0;
-      fd = openSync(path, 'a');
-      if (fresh) writeSync(fd, HEADER);
+      fd = openSync(path, 'a+');
     } catch (error) {
-      throw new PrunError('ERR_INPUT', `cannot write --joblog ${path}: ${(error as Error).message}`);
+      throw new PrunError('ERR_INPUT', `cannot write --joblog ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
     }
-    return new Joblog(fd);
+    const log = new Joblog(fd, path);
+    try {
+      log.prepare(warn);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    return log;
   }
 
   write(records: readonly JobRecord[]): void {
     if (records.length === 0) return;
     let text = '';
     for (const record of records) text += formatRow(record);
-    writeSync(this.fd, text);
+    this.append(text);
   }
 
   close(): void {
     closeSync(this.fd);
+  }
+
+  private prepare(warn: (line: string) => void): void {
+    const stats = fstatSync(this.fd);
+    // /dev/zero or a FIFO would be read forever
+    if (!stats.isFile()) throw new PrunError('ERR_USAGE', `--joblog ${this.path} is not a regular file`);
+    const size = stats.size;
+    if (size === 0) return this.append(HEADER);
+    const head = this.read(0, Math.min(size, HEADER.length)).toString('utf8');
+    if (!HEADER.startsWith(head)) throw new PrunError('ERR_USAGE', `--joblog ${this.path} is not a prun joblog (its first line is not ${JSON.stringify(HEADER.trimEnd())})`);
+    const whole = size < HEADER.length ? 0 : this.endOfLastRow(size);
+    if (whole === size) return;
+    ftruncateSync(this.fd, whole);
+    warn(`prun: --joblog ${this.path}: dropped a partial last row (${size - whole} bytes, as a crash or a full disk leaves it)`);
+    if (whole === 0) this.append(HEADER);
+  }
+
+  /** The offset just past the last newline: the end of the last whole row. */
+  private endOfLastRow(size: number): number {
+    const CHUNK = 1 << 16;
+    for (let end = size; end > 0; end -= CHUNK) {
+      const start = Math.max(0, end - CHUNK);
+      const newline = this.read(start, end - start).lastIndexOf(0x0a);
+      if (newline >= 0) return start + newline + 1;
+    }
+    return 0;
+  }
+
+  private read(position: number, length: number): Buffer {
+    const buffer = Buffer.alloc(length);
+    const got = readSync(this.fd, buffer, 0, length, position);
+    return buffer.subarray(0, got);
+  }
+
+  private append(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+    } catch (error) {
+      // a row cut short would be glued to the next one: back to the last whole row
+      if (done > 0) ftruncateSync(this.fd, fstatSync(this.fd).size - done);
+      throw new PrunError('ERR_OUTPUT', `cannot write --joblog ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
-import type { Delivery, FinalFailure } from '../engine/delivery.js';
+import type { Delivery, FinalFailure, JobRecord } from '../engine/delivery.js';
+import { PrunError } from '../errors.js';
+import { describeSystemError } from './system-error.js';
 
 export interface WriteOptions {
   /** Failed inputs as {"index","input","error"} lines on stdout too. */
@@ -8,6 +10,17 @@ export interface WriteOptions {
   encoding: 'utf8' | 'latin1';
   /** Told of each input that failed for good. */
   onFailure(failure: FinalFailure): void;
+  /**
+   * Told of settled inputs once everything written before their records has been taken by
+   * the stream (--joblog): a crash can then lose a row, never a result whose row is written.
+   * May throw: the writing stops with that error.
+   */
+  onRecords?: (records: readonly JobRecord[]) => void;
+  /**
+   * Told once, as soon as the writing cannot go on: the next delivery, which would end the
+   * writing, may be far away while inputs still run.
+   */
+  onStop?: () => void;
 }
 
 /** Raised when the reader of stdout has gone away (`| head`). */
@@ -21,40 +34,74 @@ export class BrokenPipe extends Error {
 /**
  * Writes deliveries to stdout as they come, one write a delivery, waiting for `drain` when
  * the stream says its buffer is full: a slow reader slows the pull, and the pull slows the
- * pipeline's reading of input.
+ * pipeline's reading of input. A stream that cannot be written ends the writing with
+ * BrokenPipe (EPIPE) or an ERR_OUTPUT PrunError (a full disk); either way the caller's
+ * loop stops, which ends the run.
  */
 export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Writable, options: WriteOptions): Promise<void> {
-  let broken = false;
+  let failure: Error | undefined;
   let wake: (() => void) | undefined;
-  const onError = (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    broken = true;
+  const fail = (error: Error): void => {
+    if (failure) return;
+    failure = error;
+    options.onStop?.();
     wake?.();
   };
-  out.on('error', onError);
-  try {
-    for await (const delivery of deliveries) {
-      if (broken) throw new BrokenPipe();
-      const text = textOf(delivery, options);
-      if (text === '') continue;
-      if (!out.write(text, options.encoding)) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          out.once('drain', resolve);
-        });
-        wake = undefined;
-        if (broken) throw new BrokenPipe();
+  /** Resolves once `done()` holds, or the writing failed. */
+  const until = async (done: () => boolean): Promise<void> => {
+    while (!done() && !failure) await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  };
+  // records wait for the write callbacks of what came before them: the data is then out of
+  // this process (written to the file, or to the pipe; an unread pipe holds it back)
+  let issued = 0;
+  let written = 0;
+  const held: { after: number; records: JobRecord[] }[] = [];
+  const release = (): void => {
+    while (held.length > 0 && held[0]!.after <= written && !failure) {
+      try {
+        options.onRecords?.(held.shift()!.records);
+      } catch (error) {
+        fail(error as Error);
       }
     }
-    if (broken) throw new BrokenPipe();
+    wake?.();
+  };
+  const onWritten = (error?: Error | null): void => {
+    if (error) return; // the stream's 'error' says why
+    written++;
+    release();
+  };
+  const onError = (error: NodeJS.ErrnoException) => {
+    fail(error.code === 'EPIPE' ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write results: ${describeSystemError(error)}`));
+  };
+  const onDrain = (): void => wake?.();
+  out.on('error', onError);
+  out.on('drain', onDrain);
+  try {
+    for await (const delivery of deliveries) {
+      if (failure) throw failure;
+      if (delivery.type === 'records') {
+        held.push({ after: issued, records: delivery.records });
+        release();
+        continue;
+      }
+      const text = textOf(delivery, options);
+      if (text === '') continue;
+      issued++;
+      if (!out.write(text, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
+    }
+    await until(() => held.length === 0);
+    if (failure) throw failure;
   } finally {
     out.off('error', onError);
+    out.off('drain', onDrain);
     // a write that fails after we stopped listening must not crash the process
-    if (broken) out.on('error', () => {});
+    if (failure) out.on('error', () => {});
   }
 }
 
-function textOf(delivery: Delivery, options: WriteOptions): string {
+function textOf(delivery: Exclude<Delivery, { type: 'records' }>, options: WriteOptions): string {
   switch (delivery.type) {
     case 'text':
       return delivery.text;
@@ -62,6 +109,8 @@ function textOf(delivery: Delivery, options: WriteOptions): string {
       return delivery.values.map((value) => `${JSON.stringify(value)}\n`).join('');
     case 'failure': {
       const { failure } = delivery;
+      // synchronous (stderr is, on Linux, for files, pipes and terminals): the line is out
+      // before the input's joblog row, which comes after this delivery
       options.onFailure(failure);
       return options.json ? `${JSON.stringify({ index: failure.index, input: failure.input, error: failure.error.message })}\n` : '';
     }

@@ -62,7 +62,7 @@ test('ExecutorListener.fatal after work has run: the deliveries end normally, wh
     retries: 0,
     halt: undefined,
     skip: undefined,
-    journal: undefined,
+    journal: false,
     tracker,
   });
   const deliveries: Delivery[] = [];

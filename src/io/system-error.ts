@@ -1,0 +1,11 @@
+import { getSystemErrorMap } from 'node:util';
+
+/**
+ * What a failed system call says, as strerror(3) would ("no space left on device"): Node's
+ * own messages differ by the kind of stream ("ENOSPC: no space left on device, write" from
+ * a file, "write ENOSPC" from a pipe).
+ */
+export function describeSystemError(error: NodeJS.ErrnoException): string {
+  const known = error.errno === undefined ? undefined : getSystemErrorMap().get(error.errno);
+  return known?.[1] ?? error.code ?? error.message;
+}

@@ -1,0 +1,204 @@
+// --joblog and --resume, end to end: what a crash of prun, a full disk or a torn joblog
+// leaves, and that --resume then runs every input that was not printed.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { waitForFile } from '../helpers/files.js';
+import { bin, lines, prun, root } from '../helpers/prun.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-journal-test-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let runs = 0;
+/** Fresh paths for one run: the joblog, the fixture's record of started inputs, its gate. */
+function paths() {
+  const n = ++runs;
+  return { joblog: join(dir, `joblog-${n}.tsv`), started: join(dir, `started-${n}`), gate: join(dir, `gate-${n}`) };
+}
+
+interface Way {
+  name: string;
+  /** The arguments of a run before its flags and inputs; an input's result starts with it. */
+  args(files: ReturnType<typeof paths>, pad: number): string[];
+}
+
+/** The same contract for map in both runtimes and for exec, whose stderr is relayed only at a job's end. */
+const ways: Way[] = [
+  ...(['--procs', '--threads'] as const).map((runtime) => ({
+    name: `map ${runtime}`,
+    args: (files: ReturnType<typeof paths>) => ['map', 'fixtures/gated.ts', runtime, '2', '--chunksize', '1', '--joblog', files.joblog],
+  })),
+  {
+    name: 'exec',
+    args: (files, pad) => [
+      'exec',
+      '-j',
+      '2',
+      `echo {} >> ${files.started}; case {} in gate*) while [ ! -e ${files.gate} ]; do sleep 0.01; done;; esac; printf '%-${pad}s\\n' {} | tr ' ' .`,
+      '--joblog',
+      files.joblog,
+    ],
+  },
+];
+
+function envFor(files: ReturnType<typeof paths>, pad: number) {
+  return { PRUN_TEST_STARTED: files.started, PRUN_TEST_GATE: files.gate, PRUN_TEST_PAD: String(pad) };
+}
+
+/** The joblog's rows as [index, input, status], checking that it holds only whole rows. */
+async function rowsOf(joblog: string): Promise<string[][]> {
+  const content = await readFile(joblog, 'utf8');
+  assert.ok(content.endsWith('\n'), `a torn last row: ${JSON.stringify(content.slice(-40))}`);
+  const [header, ...rows] = lines(content.trimEnd());
+  assert.equal(header, 'index\tinput\tstatus\tattempts\tduration\terror');
+  return rows.map((row) => row.split('\t').slice(0, 3));
+}
+
+/** The inputs whose results are in `stdout` (a result starts with its input). */
+function printed(stdout: string): Set<string> {
+  return new Set(lines(stdout.trimEnd()).map((line) => line.replace(/\.*$/, '')));
+}
+
+function assertEveryRowPrinted(rows: string[][], stdout: string): void {
+  const out = printed(stdout);
+  const unprinted = rows.filter(([, input, status]) => status === '0' && !out.has(input!)).map(([, input]) => input);
+  assert.deepEqual(unprinted, [], 'joblog rows of inputs whose results never reached stdout');
+}
+
+/** Runs the same inputs again with --resume and checks that, together, the runs printed every input. */
+async function assertResumeCompletes(way: Way, files: ReturnType<typeof paths>, inputs: string[], before: string, extra: string[] = []): Promise<void> {
+  const resumed = await prun([...way.args(files, 0), '--resume', ...extra, ':::', ...inputs], { env: envFor(files, 0) });
+  assert.equal(resumed.exitCode, 0, String(resumed.stderr));
+  const union = new Set([...printed(before), ...printed(String(resumed.stdout))]);
+  assert.deepEqual(inputs.filter((input) => !union.has(input)), [], 'inputs in neither output');
+  const logged = new Set((await rowsOf(files.joblog)).map(([index]) => Number(index)));
+  assert.equal(logged.size, inputs.length);
+}
+
+for (const way of ways) {
+  describe(`--joblog, prun ${way.name}`, () => {
+    test('prun killed while the first input runs: no joblog row of a result that never reached stdout (was: 22 of 31 lost)', async () => {
+      const files = paths();
+      const inputs = ['gate-first', ...Array.from({ length: 20 }, (_, i) => String(i + 1)), 'gate-last'];
+      const child = execa(bin, [...way.args(files, 0), ':::', ...inputs], { cwd: root, reject: false, env: envFor(files, 0) });
+      // the last input starts only once nearly all the others have settled, held back behind the first
+      await waitForFile(files.started, (started) => started.includes('gate-last'));
+      child.kill('SIGKILL');
+      const killed = await child;
+      assert.equal(killed.signal, 'SIGKILL');
+      assertEveryRowPrinted(await rowsOf(files.joblog), String(killed.stdout));
+      await writeFile(files.gate, '');
+      await assertResumeCompletes(way, files, inputs, String(killed.stdout));
+    });
+
+    test('--unordered, prun killed while its reader does not read: no joblog row of a result still in prun (was: 194 of 200 lost)', async () => {
+      const files = paths();
+      // 60 results of 32 kB: far more than the pipe and the stream reading it hold
+      const pad = 32_000;
+      const inputs = Array.from({ length: 60 }, (_, i) => String(i + 1));
+      // not execa: its stream, unread, gave nothing after the kill
+      const child = spawn(bin, [...way.args(files, pad), '--unordered', ':::', ...inputs], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, ...envFor(files, pad) },
+      });
+      const exited = once(child, 'exit');
+      await waitForFile(files.started, (started) => started.length === inputs.length);
+      child.kill('SIGKILL');
+      // what reached the pipe before the kill is read only now
+      const stdout = await text(child.stdout!);
+      await exited;
+      const rows = await rowsOf(files.joblog);
+      assertEveryRowPrinted(rows, stdout);
+      assert.ok(printed(stdout).size < inputs.length, 'the reader was meant to hold results back');
+      await assertResumeCompletes(way, files, inputs, stdout, ['--unordered']);
+    });
+  });
+}
+
+describe('--joblog on a full disk', () => {
+  let mount: string | undefined;
+  let refused: string | undefined;
+  before(async () => {
+    const target = join(dir, 'small-disk');
+    await mkdir(target);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', target], { stdio: 'pipe' });
+      mount = target;
+    } catch (error) {
+      refused = String((error as { stderr?: unknown }).stderr ?? error).trim();
+    }
+  });
+  after(() => {
+    if (mount) execFileSync('umount', [mount]);
+  });
+
+  test('one line, exit 74, only whole rows; --resume after space is freed finishes the run', async (t) => {
+    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${refused}`);
+    const files = { ...paths(), joblog: join(mount, 'joblog.tsv') };
+    // a header, then fill the disk but for what the joblog's first page still holds
+    await writeFile(files.joblog, 'index\tinput\tstatus\tattempts\tduration\terror\n');
+    const filler = await open(join(mount, 'filler'), 'w');
+    try {
+      for (;;) await filler.write(Buffer.alloc(4096));
+    } catch (error) {
+      assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
+    } finally {
+      await filler.close();
+    }
+    // rows of ~110 bytes: a few dozen fit in the page
+    const inputs = Array.from({ length: 300 }, (_, i) => `${i}`.padStart(100, 'x'));
+    const way = ways[0]!;
+    const full = await prun([...way.args(files, 0), ':::', ...inputs], { env: envFor(files, 0) });
+    assert.equal(full.exitCode, 74);
+    assert.deepEqual(lines(String(full.stderr).trimEnd()), [`prun: cannot write --joblog ${files.joblog}: no space left on device`]);
+    const rows = await rowsOf(files.joblog);
+    assert.ok(rows.length > 0 && rows.length < inputs.length, `${rows.length} rows`);
+    assertEveryRowPrinted(rows, String(full.stdout));
+    await rm(join(mount, 'filler'));
+    await assertResumeCompletes(way, files, inputs, String(full.stdout));
+  });
+});
+
+describe('a torn joblog', () => {
+  const header = 'index\tinput\tstatus\tattempts\tduration\terror\n';
+
+  test('a torn last row is dropped with one warning: never glued to the next row, and --resume accepts the file', async () => {
+    for (const resume of [[], ['--resume']]) {
+      const files = paths();
+      await writeFile(files.joblog, `${header}0\ta\t0\t1\t0.001\t\n1\tb\t0\t1\t0.0`);
+      const result = await prun(['map', 'fixtures/gated.ts', '--joblog', files.joblog, ...resume, ':::', 'a', 'b', 'c'], { env: envFor(files, 0) });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(lines(String(result.stderr).trimEnd()).length, 1);
+      assert.match(String(result.stderr), /dropped a partial last row/);
+      assert.deepEqual(lines(String(result.stdout)), resume.length > 0 ? ['b', 'c'] : ['a', 'b', 'c']);
+      const rows = await rowsOf(files.joblog);
+      assert.deepEqual(rows.map(([index, input, status]) => `${index} ${input} ${status}`), resume.length > 0 ? ['0 a 0', '1 b 0', '2 c 0'] : ['0 a 0', '0 a 0', '1 b 0', '2 c 0']);
+    }
+  });
+
+  for (const path of ['/dev/zero', 'a FIFO']) {
+    test(`--joblog ${path} is refused with one line, exit 2 (it would be read forever)`, async () => {
+      let joblog = path;
+      if (path === 'a FIFO') {
+        joblog = join(dir, `fifo-${++runs}`);
+        execFileSync('mkfifo', [joblog]);
+      }
+      const result = await prun(['map', 'fixtures/square.ts', '--joblog', joblog, '--resume', ':::', '1'], { timeout: 60_000 });
+      assert.equal(result.exitCode, 2);
+      assert.deepEqual(lines(String(result.stderr).trimEnd()), [`prun: --joblog ${joblog} is not a regular file`]);
+      assert.equal(result.stdout, '');
+    });
+  }
+});

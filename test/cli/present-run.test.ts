@@ -1,0 +1,58 @@
+// What the CLI does when its results cannot be written.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { assertNoWorkerLeft } from '../helpers/accounting.js';
+import { bin, lines, root } from '../helpers/prun.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-present-test-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ways = [
+  { name: 'map --procs', args: ['map', 'fixtures/faults.ts', '--procs', '2'] },
+  { name: 'map --threads', args: ['map', 'fixtures/faults.ts', '--threads', '2'] },
+  { name: 'exec', args: ['exec', '-j', '2', 'echo {}'] },
+];
+
+describe('stdout on a full disk', () => {
+  for (const way of ways) {
+    test(`prun ${way.name} > /dev/full: one line, exit 74, stops reading endless input, no worker left (was: a stack trace and exit 1)`, async () => {
+      const pids = join(dir, `pids-${way.name.replace(/\W/g, '')}`);
+      // `yes` never ends: prun must stop reading, or this never returns
+      const result = await execa('sh', ['-c', `yes | "$0" "$@" > /dev/full`, bin, ...way.args], {
+        cwd: root,
+        reject: false,
+        env: { PRUN_TEST_PIDS: pids },
+      });
+      assert.equal(result.exitCode, 74);
+      assert.deepEqual(lines(String(result.stderr)), ['prun: cannot write results: no space left on device']);
+      await assertNoWorkerLeft(pids);
+    });
+  }
+
+  for (const way of [
+    { name: 'map', args: ['map', 'fixtures/gated.ts', '--procs', '2'] },
+    { name: 'exec', args: ['exec', '-j', '2', 'case {} in gate*) sleep 1000;; esac; echo {}'] },
+  ]) {
+    test(`prun ${way.name}: a full disk while another input still runs ends it at once (was: waited for its result)`, async () => {
+      // the gate never opens: only ending the run ends that input
+      const result = await execa('sh', ['-c', `exec "$0" "$@" > /dev/full`, bin, ...way.args, ':::', 'a', 'gate-b'], {
+        cwd: root,
+        reject: false,
+        env: { PRUN_TEST_STARTED: join(dir, `started-${way.name}`), PRUN_TEST_GATE: join(dir, 'never') },
+        // a safety net, not a measure: without the fix this never ends
+        timeout: 60_000,
+      });
+      assert.equal(result.exitCode, 74);
+      assert.deepEqual(lines(String(result.stderr)), ['prun: cannot write results: no space left on device']);
+    });
+  }
+});

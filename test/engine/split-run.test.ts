@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Batch } from '../../src/engine/batch.js';
+import { Reorder } from '../../src/engine/reorder.js';
+import type { Delivery } from '../../src/engine/delivery.js';
+import { addRecords, journalRecords, splitRun } from '../../src/engine/split-run.js';
+import { NEWLINE, type Run } from '../../src/runtime/protocol.js';
+
+const batch: Batch = { id: 0, first: 10, count: 4, payload: ['a', 'b', 'c', 'd'], separator: NEWLINE, attempt: 1, isolated: false, fresh: false, origin: undefined };
+// b fails and will be tried again; c fails for good
+const run: Run = {
+  count: 4,
+  text: 'A\nD\n',
+  values: undefined,
+  failures: [
+    { offset: 1, at: 2, input: 'b', error: { name: 'Error', message: 'again' } },
+    { offset: 2, at: 2, input: 'c', error: { name: 'Error', message: 'for good' } },
+  ],
+  durationsMs: undefined,
+};
+
+/** The deliveries as short words: `text 10-11`, `failure 12`, `records 12,13`. */
+function describe(delivery: Delivery): string {
+  if (delivery.type === 'records') return `records ${delivery.records.map((record) => record.index).join(',')}`;
+  if (delivery.type === 'failure') return `failure ${delivery.first}`;
+  return `${delivery.type} ${delivery.first}-${delivery.first + delivery.count}`;
+}
+
+test('records follow the output of their own range, and pass the reorder buffer with it (was: logged as they settled)', () => {
+  const { ranges, finals } = splitRun(batch, 0, run, (offset, input, error) =>
+    offset === 1 ? undefined : { index: batch.first + offset, input, origin: undefined, attempts: 1, error },
+  );
+  addRecords(ranges, journalRecords(batch, 0, run, finals));
+  assert.deepEqual(
+    ranges.map((range) => [range.start, range.end, range.deliveries.map(describe)]),
+    [
+      [10, 11, ['text 10-11', 'records 10']],
+      [12, 14, ['failure 12', 'text 13-14', 'records 12,13']],
+    ],
+  );
+  // nothing after b, records included, leaves the reorder buffer before b's retry settles
+  const emitted: string[] = [];
+  const reorder = new Reorder((delivery) => emitted.push(describe(delivery)));
+  for (const range of [...ranges].reverse()) reorder.add(range.start - 10, range.end - 10, range.deliveries);
+  assert.deepEqual(emitted, ['text 10-11', 'records 10']);
+  reorder.add(1, 2, [
+    { type: 'text', first: 11, count: 1, text: 'B\n' },
+    { type: 'records', first: 11, count: 0, records: [] },
+  ]);
+  assert.deepEqual(emitted, ['text 10-11', 'records 10', 'text 11-12', 'records ', 'failure 12', 'text 13-14', 'records 12,13']);
+});

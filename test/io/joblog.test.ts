@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { JobRecord } from '../../src/engine/delivery.js';
+import { PrunError } from '../../src/errors.js';
+import { finishedInJoblog, Joblog } from '../../src/io/joblog.js';
+
+const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
+
+let dir: string;
+let files = 0;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'prun-joblog-test-'));
+});
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(content?: string): string {
+  const path = join(dir, `joblog-${++files}.tsv`);
+  if (content !== undefined) writeFileSync(path, content);
+  return path;
+}
+
+function record(index: number, input = String(index)): JobRecord {
+  return { index, input, ok: true, status: 0, attempts: 1, durationMs: 1, error: undefined };
+}
+
+function isCode(code: string) {
+  return (error: unknown) => error instanceof PrunError && error.code === code;
+}
+
+describe('Joblog.open', () => {
+  test('a new file gets the header; rows are appended after it', () => {
+    const path = file();
+    const log = Joblog.open(path, () => assert.fail('no warning'));
+    log.write([record(0), record(1, 'a\tb')]);
+    log.close();
+    assert.equal(readFileSync(path, 'utf8'), `${HEADER}0\t0\t0\t1\t0.001\t\n1\ta\\tb\t0\t1\t0.001\t\n`);
+  });
+
+  test('a torn last row is dropped with one warning, so that the next row is not glued to it (was: read back as a failure)', () => {
+    const path = file(`${HEADER}0\t0\t0\t1\t0.001\t\n1\t1\t0\t1\t0.0`);
+    const warnings: string[] = [];
+    const log = Joblog.open(path, (line) => warnings.push(line));
+    log.write([record(2)]);
+    log.close();
+    assert.equal(warnings.length, 1);
+    assert.equal(readFileSync(path, 'utf8'), `${HEADER}0\t0\t0\t1\t0.001\t\n2\t2\t0\t1\t0.001\t\n`);
+    assert.deepEqual([...finishedInJoblog(path, false)], [0, 2]);
+  });
+
+  test('a torn last row longer than the chunk read back at a time', () => {
+    const path = file(`${HEADER}0\t0\t0\t1\t0.001\t\n1\t${'x'.repeat(200_000)}`);
+    let warned = 0;
+    Joblog.open(path, () => warned++).close();
+    assert.equal(warned, 1);
+    assert.equal(readFileSync(path, 'utf8'), `${HEADER}0\t0\t0\t1\t0.001\t\n`);
+  });
+
+  test('a torn header is written again', () => {
+    const path = file(HEADER.slice(0, 10));
+    let warned = 0;
+    Joblog.open(path, () => warned++).close();
+    assert.equal(warned, 1);
+    assert.equal(readFileSync(path, 'utf8'), HEADER);
+  });
+
+  test('/dev/zero is refused (ERR_USAGE): it would be read forever', () => {
+    assert.throws(() => Joblog.open('/dev/zero', () => {}), isCode('ERR_USAGE'));
+  });
+
+  test('a directory cannot be opened (ERR_INPUT)', () => {
+    const path = join(dir, `a-directory-${++files}`);
+    mkdirSync(path);
+    assert.throws(() => Joblog.open(path, () => {}), isCode('ERR_INPUT'));
+  });
+
+  test('a file that is not a prun joblog is refused and left as it was', () => {
+    const path = file('some notes\nof mine');
+    assert.throws(() => Joblog.open(path, () => {}), isCode('ERR_USAGE'));
+    assert.equal(readFileSync(path, 'utf8'), 'some notes\nof mine');
+  });
+});
+
+describe('Joblog.write on a full disk', () => {
+  let mount: string | undefined;
+  let refused = '';
+  before(() => {
+    const target = join(dir, 'small-disk');
+    mkdirSync(target);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', target], { stdio: 'pipe' });
+      mount = target;
+    } catch (error) {
+      refused = String((error as { stderr?: unknown }).stderr ?? error).trim();
+    }
+  });
+  after(() => {
+    if (mount) execFileSync('umount', [mount]);
+  });
+
+  test('a write that does not fit is taken back whole: ERR_OUTPUT, and the file ends with its last whole row', (t) => {
+    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${refused}`);
+    const path = join(mount, 'joblog.tsv');
+    const log = Joblog.open(path, () => {});
+    // fill the disk but for the joblog's first page
+    const filler = openSync(join(mount, 'filler'), 'w');
+    try {
+      for (;;) writeSync(filler, Buffer.alloc(4096));
+    } catch (error) {
+      assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
+    } finally {
+      closeSync(filler);
+    }
+    let index = 0;
+    let size = statSync(path).size;
+    // rows of a kilobyte: the write that crosses the page's end is partly written, then fails
+    assert.throws(() => {
+      for (;;) {
+        log.write([record(index++, 'x'.repeat(1000))]);
+        size = statSync(path).size;
+      }
+    }, (error: unknown) => isCode('ERR_OUTPUT')(error) && /no space left on device/.test((error as Error).message));
+    log.close();
+    const content = readFileSync(path, 'utf8');
+    assert.equal(content.length, size);
+    assert.ok(content.endsWith('\n'));
+    assert.equal(finishedInJoblog(path, false).size, index - 1);
+  });
+});

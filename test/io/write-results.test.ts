@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { describe, test } from 'node:test';
+import type { Delivery, JobRecord } from '../../src/engine/delivery.js';
+import { PrunError } from '../../src/errors.js';
+import { writeResults } from '../../src/io/write-results.js';
+
+function record(index: number, ok = true): JobRecord {
+  return { index, input: String(index), ok, status: ok ? 0 : 1, attempts: 1, durationMs: undefined, error: ok ? undefined : 'boom' };
+}
+
+async function* from(deliveries: Delivery[]): AsyncGenerator<Delivery> {
+  yield* deliveries;
+}
+
+/** A stream whose writes are taken only when the test says so: `take()` calls back the oldest. */
+function heldStream() {
+  const callbacks: (() => void)[] = [];
+  let taken = 0;
+  const out = new Writable({
+    highWaterMark: 1 << 20,
+    write(_chunk, _encoding, callback) {
+      callbacks.push(callback);
+    },
+  });
+  const take = () => {
+    taken++;
+    callbacks.shift()!();
+  };
+  return { out, callbacks, take, taken: () => taken };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('writeResults', () => {
+  test('a record is told only once the write of the output before it has called back', async () => {
+    const { out, callbacks, take, taken } = heldStream();
+    const told: string[] = [];
+    const done = writeResults(
+      from([
+        { type: 'text', first: 0, count: 2, text: '0\n1\n' },
+        { type: 'records', first: 0, count: 0, records: [record(0), record(1)] },
+        { type: 'text', first: 2, count: 1, text: '2\n' },
+        { type: 'records', first: 2, count: 0, records: [record(2)] },
+      ]),
+      out,
+      { json: false, encoding: 'utf8', onFailure() {}, onRecords: (records) => told.push(...records.map((r) => `${r.index} after ${taken()} taken`)) },
+    );
+    // nothing is taken until the test says so: no record may be told meanwhile
+    while (callbacks.length === 0) await turn();
+    assert.deepEqual(told, []);
+    take();
+    while (callbacks.length === 0) await turn();
+    assert.deepEqual(told, ['0 after 1 taken', '1 after 1 taken']);
+    take();
+    await done;
+    assert.deepEqual(told, ['0 after 1 taken', '1 after 1 taken', '2 after 2 taken']);
+  });
+
+  test("a failure's record comes after its stderr line", async () => {
+    const events: string[] = [];
+    const failure = { index: 0, input: 'x', origin: undefined, attempts: 1, error: { name: 'Error', message: 'boom' } };
+    await writeResults(
+      from([
+        { type: 'failure', first: 0, count: 1, failure },
+        { type: 'records', first: 0, count: 0, records: [record(0, false)] },
+      ]),
+      new Writable({ write: (_chunk, _encoding, callback) => callback() }),
+      { json: false, encoding: 'utf8', onFailure: () => events.push('stderr line'), onRecords: () => events.push('row') },
+    );
+    assert.deepEqual(events, ['stderr line', 'row']);
+  });
+
+  test('a stream that fails with ENOSPC ends the writing with ERR_OUTPUT, and its records are never told', async () => {
+    const full = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' }));
+      },
+    });
+    const told: JobRecord[] = [];
+    const writing = writeResults(
+      from([
+        { type: 'text', first: 0, count: 1, text: '0\n' },
+        { type: 'records', first: 0, count: 0, records: [record(0)] },
+      ]),
+      full,
+      { json: false, encoding: 'utf8', onFailure() {}, onRecords: (records) => told.push(...records) },
+    );
+    await assert.rejects(writing, (error: unknown) => error instanceof PrunError && error.code === 'ERR_OUTPUT' && error.message === 'cannot write results: no space left on device');
+    assert.deepEqual(told, []);
+  });
+
+  test('a record that cannot be written ends the writing with its error', async () => {
+    const writing = writeResults(
+      from([
+        { type: 'text', first: 0, count: 1, text: '0\n' },
+        { type: 'records', first: 0, count: 0, records: [record(0)] },
+        { type: 'text', first: 1, count: 1, text: '1\n' },
+      ]),
+      new Writable({ write: (_chunk, _encoding, callback) => callback() }),
+      {
+        json: false,
+        encoding: 'utf8',
+        onFailure() {},
+        onRecords() {
+          throw new PrunError('ERR_OUTPUT', 'cannot write --joblog j: no space left on device');
+        },
+      },
+    );
+    await assert.rejects(writing, (error: unknown) => error instanceof PrunError && error.code === 'ERR_OUTPUT');
+  });
+});
