@@ -88,7 +88,7 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
       const exit = await exited;
       if (exit.signal === 'SIGPIPE') return EXIT.brokenPipe;
       // `cat` said on stderr why it could not write (a full disk): the results are incomplete
-      if (exit.code !== 0) return code === EXIT.ok ? EXIT.failed : code;
+      if (exit.code !== 0) return EXIT.ioError;
       return code;
     },
   };
