@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 const POLL_MS = 10;
 
 /**
- * Ends every process descended from prun's own (SIGTERM, then SIGKILL after `graceMs`),
+ * Ends every process descended from prun's own but `spare` (SIGTERM, then SIGKILL after `graceMs`),
  * each by its pid: never by process group, since prun's group also holds the other commands
  * of a shell pipeline (`seq 10 | prun … | sort`).
  *
@@ -12,8 +12,9 @@ const POLL_MS = 10;
  * it does nothing. Only the CLI calls it, at its end: in the library, prun's process is the
  * user's, and so are its children.
  */
-export async function endDescendants(graceMs: number): Promise<void> {
-  const pids = descendantsOf(process.pid);
+export async function endDescendants(graceMs: number, spare: readonly number[] = []): Promise<void> {
+  // what prun started for itself (the results relay of stdout-takeover.ts) still has work to do
+  const pids = descendantsOf(process.pid).filter((pid) => !spare.includes(pid));
   if (pids.length === 0) return;
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;

@@ -8,6 +8,7 @@ import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
 import { openJournal } from './journal.js';
 import { endDescendants } from './end-descendants.js';
+import { ownHelperPids } from './results-out.js';
 import { presentRun } from './present-run.js';
 
 interface MapFlags extends CommonFlags {
@@ -71,7 +72,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   } finally {
     journal.close();
     // forked workers take what they started with them; worker threads cannot (end-descendants.ts)
-    if (options.runtime === 'thread') await endDescendants(DESCENDANTS_GRACE_MS);
+    if (options.runtime === 'thread') await endDescendants(DESCENDANTS_GRACE_MS, ownHelperPids());
   }
 }
 

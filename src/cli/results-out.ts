@@ -6,6 +6,8 @@ export interface ResultsOut {
   stream: Writable & { isTTY?: boolean };
   /** Resolves once every result written has reached the real stdout; the exit status it implies. */
   finish(code: number): Promise<number>;
+  /** The relay process that writes them, when there is one: prun's own, never the user's. */
+  relayPid?: number;
 }
 
 let taken: ResultsOut | undefined;
@@ -18,6 +20,11 @@ export function setResultsOut(out: ResultsOut): void {
 /** The stream results go to; asked when writing, never cached, so a takeover is always seen. */
 export function resultsStream(): Writable & { isTTY?: boolean } {
   return taken?.stream ?? process.stdout;
+}
+
+/** Processes prun started for itself, which ending the user's processes must spare. */
+export function ownHelperPids(): number[] {
+  return taken?.relayPid === undefined ? [] : [taken.relayPid];
 }
 
 /**

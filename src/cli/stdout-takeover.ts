@@ -83,6 +83,7 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
   cat.stdin.on('error', () => {});
   return {
     stream: cat.stdin,
+    relayPid: cat.pid,
     async finish(code) {
       cat.stdin.end();
       const exit = await exited;
