@@ -60,6 +60,8 @@ export class ShellExecutor implements Executor {
   private readonly exits = new Set<Promise<void>>();
   /** Lanes being ended (a timeout, kill()), until what their jobs started is gone too. */
   private readonly endings = new Set<Promise<void>>();
+  /** Lanes whose process group may still hold something of prun's: to end if prun exits. */
+  private readonly lanes = new Set<Lane>();
 
   constructor(private readonly options: ShellExecutorOptions) {
     // the template in bytes too, so that it joins the arguments' bytes unchanged
@@ -141,8 +143,7 @@ export class ShellExecutor implements Executor {
    * jobs too, but a moment later, and could not remove the directory of a live process.
    */
   private readonly onProcessExit = (): void => {
-    // ending starts with a SIGTERM sent at once, before anything is awaited
-    for (const slot of this.slots) if (slot.state !== 'dead') void slot.lane!.end(TERM_GRACE_MS);
+    for (const lane of this.lanes) lane.abandon();
     this.removeDir();
   };
 
@@ -150,7 +151,10 @@ export class ShellExecutor implements Executor {
     const ending = lane.end(TERM_GRACE_MS);
     if (this.endings.has(ending)) return;
     this.endings.add(ending);
-    void ending.then(() => this.endings.delete(ending));
+    void ending.then(() => {
+      this.endings.delete(ending);
+      this.lanes.delete(lane);
+    });
   }
 
   /**
@@ -195,6 +199,7 @@ export class ShellExecutor implements Executor {
       },
     });
     slot.lane = lane;
+    this.lanes.add(lane);
   }
 
   /** Gives the lane jobs until it has JOBS_AHEAD of them. */
@@ -293,7 +298,8 @@ export class ShellExecutor implements Executor {
     for (const job of slot.jobs) clearTimeout(job.timer);
     // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with it;
     // a lane that ended cleanly at the end of the input leaves the user's background processes be
-    if (!expected) this.endLane(lane);
+    if (expected) this.lanes.delete(lane);
+    else this.endLane(lane);
     if (wasStarting && !this.everReady && !this.closing) {
       const why = exit.startError ?? describeLaneExit(exit);
       this.listener.fatal(new PrunError('ERR_WORKER_START', `a shell lane (/bin/sh) failed to start: ${why}`));

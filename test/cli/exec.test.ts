@@ -303,11 +303,46 @@ describe('prun exec: nothing left behind', () => {
     // the lanes see their lifeline close when prun is gone: wait for that, bounded by the test's timeout
     await waitUntilGone(pids);
   });
+
+  // a job that ignores SIGTERM: the lane's watcher must follow its SIGTERM with SIGKILL
+  const ignoresTerm = (pids: string) => `trap '' TERM; echo $$ >> ${pids}; while :; do sleep 0.05; done`;
+  /** Far above the watcher's second of grace, far below forever. */
+  const GONE_WITHIN_MS = 10_000;
+
+  test('regression: exec jobs that ignore SIGTERM survived prun killed by SIGKILL', async () => {
+    const pids = join(dir, 'sigkill-ignoring-pids');
+    const subprocess = execa(bin, ['exec', '-j', '2', `${ignoresTerm(pids)}; : {}`, ':::', 'a', 'b'], {
+      cwd: root,
+      reject: false,
+      stdin: 'ignore',
+    });
+    await waitForPids(pids, 2);
+    subprocess.kill('SIGKILL');
+    await subprocess;
+    await waitUntilGone(pids, GONE_WITHIN_MS);
+  });
+
+  test('regression: exec jobs that ignore SIGTERM survived prun exiting on a closed stdout (| head -1)', async () => {
+    const pids = join(dir, 'head-ignoring-pids');
+    // `a` runs forever, ignoring SIGTERM; `b` gives head its line; `c` writes on, once `a` is
+    // running, until prun finds its reader gone and exits
+    const command = `if [ {} = a ]; then ${ignoresTerm(pids)}; fi; if [ {} = c ]; then while [ ! -s ${pids} ]; do sleep 0.01; done; yes c | head -c 3000000; fi; echo {}`;
+    const pipeline = `${shellQuoteArg(bin)} exec --unordered -j 3 ${shellQuoteArg(command)} ::: a b c | head -1`;
+    const result = await execa('/bin/sh', ['-c', pipeline], { cwd: root, reject: false, stdin: 'ignore' });
+    assert.equal(lines(result.stdout).length, 1, String(result.stdout).slice(0, 100));
+    await waitUntilGone(pids, GONE_WITHIN_MS);
+  });
 });
 
-/** Resolves once every process the file lists has ended. */
-async function waitUntilGone(pidFile: string): Promise<void> {
+function shellQuoteArg(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** Resolves once every process the file lists has ended; fails if one is left after `withinMs`. */
+async function waitUntilGone(pidFile: string, withinMs = Number.POSITIVE_INFINITY): Promise<void> {
+  const deadline = Date.now() + withinMs;
   for (;;) {
+    if (Date.now() > deadline) return assertGone(pidFile);
     try {
       await assertGone(pidFile);
       return;
