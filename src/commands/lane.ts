@@ -36,8 +36,8 @@ export class Lane {
   /** Held, so that nothing of it (the lifeline above all) is ever closed before the lane ends. */
   private readonly subprocess;
 
-  constructor(dir: string, handlers: LaneHandlers) {
-    const subprocess = execa('/bin/sh', ['-c', LANE_SCRIPT, LANE_NAME, dir], {
+  constructor(shell: string, dir: string, handlers: LaneHandlers) {
+    const subprocess = execa(shell, ['-c', LANE_SCRIPT, LANE_NAME, dir], {
       // fd 3 is the lifeline: never written, it closes only when prun is gone
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
       // its own process group, so that one kill(-pid) ends a job's whole tree; this also

@@ -31,6 +31,8 @@ export interface ShellExecutorOptions {
   retries: number;
   /** A job's stderr, whole, as soon as the job ends. */
   onStderr(text: string): void;
+  /** The lanes' shell; another only in tests, to make lanes that die at start. */
+  shell?: string;
 }
 
 /** Jobs a lane is given at once: the running one, and the next, so the lane never waits for prun. */
@@ -39,11 +41,15 @@ const JOBS_AHEAD = 2;
 const BATCHES_PER_LANE = 2;
 /** How long a job may take to end after SIGTERM before its process group is sent SIGKILL. */
 const TERM_GRACE_MS = 1000;
+/** Lanes dying before they are ready, one after the other, that end the run: they would forever. */
+const START_FAILURES = 3;
 
 /**
  * The executor for `prun exec`: one shell lane per job slot (see lane-script.ts) runs the
  * jobs of the batches it is given, one after the other. It plays the part the worker pool
  * plays for `prun map`, so ordering, retries, halting, --timeout and the joblog work alike.
+ * Lanes start as batches need them, one at a time, up to `jobs`: `-j 3000` on three inputs
+ * starts at most three.
  */
 export class ShellExecutor implements Executor {
   readonly capacity: number;
@@ -54,7 +60,8 @@ export class ShellExecutor implements Executor {
   private readonly tag: CompiledTemplate | undefined;
   private readonly slots: LaneSlot[] = [];
   private dir = '';
-  private everReady = false;
+  /** Lanes that died before they were ready, since one last was. */
+  private startFailures = 0;
   private stopped = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
@@ -82,20 +89,16 @@ export class ShellExecutor implements Executor {
       return;
     }
     process.on('exit', this.onProcessExit);
-    for (let number = 1; number <= this.options.jobs; number++) {
-      const slot = new LaneSlot(number);
-      this.slots.push(slot);
-      this.spawn(slot);
-    }
   }
 
   room(placement: Placement, ahead: boolean): number {
-    return this.pick(placement, ahead) ? Number.POSITIVE_INFINITY : 0;
+    return this.place(placement, ahead) ? Number.POSITIVE_INFINITY : 0;
   }
 
   submit(batch: Batch, ahead: boolean): void {
-    const slot = this.pick(batch, ahead);
-    if (!slot) throw new Error('prun: a batch was submitted to shell lanes with no room');
+    const place = this.place(batch, ahead);
+    if (!place) throw new Error('prun: a batch was submitted to shell lanes with no room');
+    const slot = place === 'new' ? this.startLane() : place;
     slot.held.push({ batch, args: undefined, written: 0, reported: 0, pending: undefined, startedAt: undefined });
     this.pump(slot);
   }
@@ -114,6 +117,7 @@ export class ShellExecutor implements Executor {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.markReady(); // no input may have needed a lane
     for (const slot of this.slots) {
       if (slot.state === 'dead') continue;
       slot.state = 'ending';
@@ -173,6 +177,29 @@ export class ShellExecutor implements Executor {
     return best;
   }
 
+  /**
+   * Where a batch goes: an idle lane; else a new lane, where -j allows one more (the batch
+   * waits for it to start rather than queue behind a busy lane); else a busy lane, `ahead`.
+   */
+  private place(placement: Placement, ahead: boolean): LaneSlot | 'new' | undefined {
+    if (this.stopped || this.closing) return undefined;
+    const slot = this.pick(placement, ahead);
+    if (slot?.held.length === 0) return slot;
+    if (this.slots.length < this.options.jobs || this.slots.some((other) => other.state === 'dead')) return 'new';
+    return slot;
+  }
+
+  /** A lane in the lowest free slot, as GNU parallel numbers `{%}`. */
+  private startLane(): LaneSlot {
+    let slot = this.slots.find((other) => other.state === 'dead');
+    if (!slot) {
+      slot = new LaneSlot(this.slots.length + 1);
+      this.slots.push(slot);
+    }
+    this.spawn(slot);
+    return slot;
+  }
+
   private spawn(slot: LaneSlot): void {
     const generation = ++slot.generation;
     slot.state = 'starting';
@@ -183,12 +210,13 @@ export class ShellExecutor implements Executor {
       exited = resolve;
     });
     this.exits.add(exit);
-    const lane: Lane = new Lane(this.dir, {
+    const lane: Lane = new Lane(this.options.shell ?? '/bin/sh', this.dir, {
       ready: () => {
         if (slot.state !== 'starting') return;
         slot.state = 'ready';
-        this.everReady = true;
+        this.startFailures = 0;
         this.markReady();
+        this.pump(slot);
         this.listener.free();
       },
       lines: (lines) => this.onLines(slot, lines),
@@ -300,9 +328,9 @@ export class ShellExecutor implements Executor {
     // a lane that ended cleanly at the end of the input leaves the user's background processes be
     if (expected) this.lanes.delete(lane);
     else this.endLane(lane);
-    if (wasStarting && !this.everReady && !this.closing) {
+    if (wasStarting && !this.closing && ++this.startFailures >= START_FAILURES) {
       const why = exit.startError ?? describeLaneExit(exit);
-      this.listener.fatal(new PrunError('ERR_WORKER_START', `a shell lane (/bin/sh) failed to start: ${why}`));
+      this.listener.fatal(new PrunError('ERR_WORKER_START', `workers keep dying at start: ${why}`));
       return;
     }
     const running = slot.jobs[0];
@@ -312,7 +340,7 @@ export class ShellExecutor implements Executor {
       this.listener.lost(held.batch, held.reported, blame);
     }
     slot.jobs.length = 0;
-    if (!this.closing && !this.stopped) this.spawn(slot);
+    // the next batch that finds no idle lane starts one again, in the lowest free slot
     this.listener.free();
   }
 

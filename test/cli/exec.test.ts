@@ -289,6 +289,26 @@ describe('prun exec: failures', () => {
   });
 });
 
+describe('prun exec: lanes', () => {
+  test('regression: -j 3000 on three inputs started 3000 lanes: lanes start as inputs need them, up to -j', async () => {
+    // each job counts the processes prun has started (its lane's siblings and its lane)
+    const count = 'pp=$(ps -o ppid= -p $PPID); ps -o pid= --ppid $pp | wc -l; : {}';
+    const result = await prun(['exec', '-j', '3000', count, ':::', '1', '2', '3']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const counts = lines(result.stdout).map(Number);
+    assert.equal(counts.length, 3);
+    assert.ok(counts.every((lanes) => lanes >= 1 && lanes <= 3), result.stdout);
+  });
+
+  test('{%} is the lowest free job slot, 1..-j, as GNU parallel numbers it', async () => {
+    const result = await prun(['exec', '-j', '3', 'echo {%}', ':::', ...'123456789'.split('')]);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const slots = new Set(lines(result.stdout));
+    assert.ok([...slots].every((slot) => ['1', '2', '3'].includes(slot)), result.stdout);
+    assert.ok(slots.has('1'), result.stdout);
+  });
+});
+
 describe('prun exec: nothing left behind', () => {
   test('prun killed by SIGKILL: the lanes\' lifeline ends every running job and its children', async () => {
     const pids = join(dir, 'sigkill-pids');

@@ -1,0 +1,79 @@
+// ShellExecutor on its own, driven as the pipeline drives it: room, submit, and a listener
+// that puts lost batches back, so that what the executor decides is all there is to see.
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ShellExecutor } from '../../src/commands/shell-executor.js';
+import { type Batch, SHARED } from '../../src/engine/batch.js';
+import type { ExecutorListener } from '../../src/engine/executor.js';
+import { PrunError } from '../../src/errors.js';
+import { NEWLINE } from '../../src/runtime/protocol.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-shell-executor-test-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function batchOf(inputs: string[]): Batch {
+  return { id: 0, first: 0, count: inputs.length, payload: inputs, separator: NEWLINE, attempt: 1, isolated: false, fresh: false, origin: undefined };
+}
+
+/**
+ * Runs `inputs` as one batch on an executor whose lanes are started by `shell`, putting a
+ * lost batch back as the pipeline does; settles with the fatal error, or undefined once the
+ * batch has run.
+ */
+async function run(shell: string, command: string, inputs: string[]): Promise<PrunError | undefined> {
+  const executor = new ShellExecutor({ command, jobs: 1, timeoutMs: undefined, tag: undefined, timings: false, retries: 0, onStderr: () => {}, shell });
+  let waiting: Batch | undefined = batchOf(inputs);
+  const outcome = await new Promise<PrunError | undefined>((resolve) => {
+    const place = () => {
+      if (waiting && executor.room(SHARED, false) > 0) {
+        executor.submit(waiting, false);
+        waiting = undefined;
+      }
+    };
+    const listener: ExecutorListener = {
+      run: (_batch, _from, _run, last) => {
+        if (last) resolve(undefined);
+      },
+      lost: (batch, from) => {
+        waiting = { ...batch, first: batch.first + from, count: batch.count - from, payload: (batch.payload as string[]).slice(from) };
+        place();
+      },
+      free: place,
+      fatal: (error) => resolve(error as PrunError),
+    };
+    executor.start(listener);
+    place();
+  });
+  await executor.kill();
+  return outcome;
+}
+
+describe('ShellExecutor: lanes that die at start', () => {
+  test('regression: endless respawn: lanes that keep dying before they are ready end the run with ERR_WORKER_START', async () => {
+    const error = await run('/bin/false', 'echo {}', ['a']);
+    assert.ok(error, 'the run did not end');
+    assert.equal(error.code, 'ERR_WORKER_START');
+    assert.match(error.message, /^workers keep dying at start: /);
+  });
+
+  test('regression: endless respawn: once one lane was ready, replacements dying at start are not started forever', async () => {
+    // the first lane is a real shell; every later one dies before it is ready
+    const started = join(dir, 'started');
+    const shell = join(dir, 'sh-once');
+    await writeFile(shell, `#!/bin/sh\nif [ -e ${started} ]; then exit 7; fi\n: > ${started}\nexec /bin/sh "$@"\n`);
+    await chmod(shell, 0o755);
+    // the job kills its lane: the lane must be replaced, and no replacement ever starts
+    const error = await run(shell, 'kill -KILL $PPID; : {}', ['a', 'b']);
+    assert.ok(error, 'the run did not end');
+    assert.equal(error.code, 'ERR_WORKER_START');
+    assert.match(error.message, /shell lane exited with code 7/);
+  });
+});
