@@ -19,7 +19,8 @@
  *           is gone, however it went (even SIGKILL); then a watcher subshell sends SIGTERM
  *           to the lane's whole process group (the lane, its running job and everything
  *           the job started), removes DIR, and a second later sends SIGKILL to the group, so
- *           that a job ignoring SIGTERM ends too (the watcher last: it is in the group). The
+ *           that a job ignoring SIGTERM ends too (the watcher last: it is in the group; it
+ *           removes DIR again first, in case a lane dying slowly made a file there). The
  *           watcher ignores SIGTERM all along: prun exiting on a closed stdout sends the group
  *           SIGTERM on its way out, and the watcher must live on to follow it with SIGKILL.
  *           So prun, ending a lane while it lives, kills the watcher by its pid (`R WATCHER`).
@@ -39,7 +40,7 @@
  * - the lane's variables are not exported, so the job's `sh -c` does not see them.
  */
 export const LANE_SCRIPT = `d=$1
-( trap '' TERM; exec <&3 >/dev/null 2>&1; while read -r _; do :; done; kill -TERM 0; rm -rf "$d"; sleep 1; kill -KILL 0 ) &
+( trap '' TERM; exec <&3 >/dev/null 2>&1; while read -r _; do :; done; kill -TERM 0; rm -rf "$d"; sleep 1; rm -rf "$d"; kill -KILL 0 ) &
 w=$!
 exec 3<&-
 echo "R $w"

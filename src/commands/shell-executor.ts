@@ -7,7 +7,7 @@ import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { jobArgs, toBytes } from './job-inputs.js';
 import { jobLine } from './job-line.js';
-import { readOutput } from './job-output.js';
+import { removeFile, takeOutput, takeStderr } from './job-output.js';
 import { recordResult, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
@@ -62,6 +62,8 @@ export class ShellExecutor implements Executor {
   private dir = '';
   /** Lanes that died before they were ready, since one last was. */
   private startFailures = 0;
+  /** Names the next job's files. */
+  private nextStem = 0;
   private stopped = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
@@ -201,10 +203,8 @@ export class ShellExecutor implements Executor {
   }
 
   private spawn(slot: LaneSlot): void {
-    const generation = ++slot.generation;
     slot.state = 'starting';
     slot.timedOut = undefined;
-    slot.freeStems = Array.from({ length: JOBS_AHEAD }, (_, k) => `${slot.number}-${generation}-${k}`);
     let exited!: () => void;
     const exit = new Promise<void>((resolve) => {
       exited = resolve;
@@ -234,7 +234,7 @@ export class ShellExecutor implements Executor {
   private pump(slot: LaneSlot): void {
     if (slot.state !== 'ready' || this.stopped) return;
     let lines = '';
-    while (slot.jobs.length < JOBS_AHEAD && slot.freeStems.length > 0) {
+    while (slot.jobs.length < JOBS_AHEAD) {
       const held = slot.nextToWrite();
       if (!held) break;
       lines += this.jobLine(slot, held);
@@ -242,16 +242,22 @@ export class ShellExecutor implements Executor {
     if (lines) slot.lane!.send(lines);
   }
 
+  /**
+   * Every job's files get a name of their own, never used again: a process that a job left
+   * running, still writing to its stdout, writes into a file that nobody reads any more,
+   * never into another job's output.
+   */
   private jobLine(slot: LaneSlot, held: HeldBatch): string {
     const offset = held.written++;
     held.args ??= jobArgs(held.batch.payload, held.batch.separator);
     const args = held.args[offset]!;
-    const stem = slot.freeStems.pop()!;
+    const stem = String(this.nextStem++);
     const which = { args, seq: held.batch.first + offset + 1, slot: slot.number };
-    const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, startedAt: 0, timer: undefined };
+    const { line, script } = jobLine(this.dir, stem, this.template.render(which));
+    const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
-    return jobLine(this.dir, stem, this.template.render(which));
+    return line;
   }
 
   /** The lane has moved on to `job`: its clock starts. */
@@ -277,7 +283,7 @@ export class ShellExecutor implements Executor {
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
       clearTimeout(job.timer);
       if (line !== '-') this.finish(job, line, now); // '-': skipped because prun is stopping
-      slot.freeStems.push(job.stem); // its files are read: the next job may use them
+      if (job.script) removeFile(job.script);
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }
@@ -287,10 +293,15 @@ export class ShellExecutor implements Executor {
 
   private finish(job: LaneJob, line: string, now: number): void {
     const space = line.indexOf(' ');
-    const stdout = readOutput(join(this.dir, `${job.stem}.o`), line[space + 1] === '1');
-    const stderr = readOutput(join(this.dir, `${job.stem}.e`), line[space + 2] === '1');
-    if (stderr) this.options.onStderr(stderr);
+    const files = join(this.dir, job.stem);
+    const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
+    const stdout = takeOutput(`${files}.o`, line[space + 1] === '1', tag);
+    takeStderr(`${files}.e`, line[space + 2] === '1', this.options.onStderr);
+    // output in a file is its run's only output: what came before it is reported first
+    const { held } = job;
+    if (typeof stdout !== 'string' && held.pending) this.deliver(held, false);
     recordResult(job, Number(line.slice(0, space)), stdout, now - job.startedAt, this.options);
+    if (held.pending?.file) this.deliver(held, false);
   }
 
   /**
@@ -323,7 +334,11 @@ export class ShellExecutor implements Executor {
     const wasStarting = slot.state === 'starting';
     const expected = this.closing && exit.code === 0;
     slot.state = 'dead';
-    for (const job of slot.jobs) clearTimeout(job.timer);
+    for (const job of slot.jobs) {
+      clearTimeout(job.timer);
+      // what the job that was running wrote is not printed: a process it left may write on, unread
+      for (const file of [`${job.stem}.o`, `${job.stem}.e`, `${job.stem}.sh`]) removeFile(join(this.dir, file));
+    }
     // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with it;
     // a lane that ended cleanly at the end of the input leaves the user's background processes be
     if (expected) this.lanes.delete(lane);

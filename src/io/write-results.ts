@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import type { Delivery, FinalFailure } from '../engine/delivery.js';
+import { type Delivery, discard, type FinalFailure } from '../engine/delivery.js';
+import { fileChunks } from './file-chunks.js';
 
 export interface WriteOptions {
   /** Failed inputs as {"index","input","error"} lines on stdout too. */
@@ -31,20 +32,34 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     broken = true;
     wake?.();
   };
+  const write = async (chunk: string | Uint8Array): Promise<void> => {
+    if (broken) throw new BrokenPipe();
+    if (out.write(chunk, options.encoding)) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      out.once('drain', resolve);
+    });
+    wake = undefined;
+    if (broken) throw new BrokenPipe();
+  };
   out.on('error', onError);
   try {
     for await (const delivery of deliveries) {
-      if (broken) throw new BrokenPipe();
-      const text = textOf(delivery, options);
-      if (text === '') continue;
-      if (!out.write(text, options.encoding)) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          out.once('drain', resolve);
-        });
-        wake = undefined;
-        if (broken) throw new BrokenPipe();
+      if (broken) {
+        discard(delivery);
+        throw new BrokenPipe();
       }
+      if (delivery.type === 'file') {
+        // streamed, a chunk at a time, never whole in memory; the file is freed whatever happens
+        try {
+          for await (const chunk of fileChunks(delivery.file)) await write(chunk);
+        } finally {
+          delivery.file.close();
+        }
+        continue;
+      }
+      const text = textOf(delivery, options);
+      if (text !== '') await write(text);
     }
     if (broken) throw new BrokenPipe();
   } finally {
@@ -66,6 +81,8 @@ function textOf(delivery: Delivery, options: WriteOptions): string {
       return options.json ? `${JSON.stringify({ index: failure.index, input: failure.input, error: failure.error.message })}\n` : '';
     }
     case 'skipped':
+      return '';
+    case 'file': // written apart, streamed
       return '';
   }
 }
