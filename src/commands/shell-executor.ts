@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../api/duration.js';
 import type { Batch, Placement } from '../engine/batch.js';
+import type { OutputFile } from '../engine/delivery.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { jobArgs, toBytes } from './job-inputs.js';
@@ -43,6 +44,12 @@ const BATCHES_PER_LANE = 2;
 const TERM_GRACE_MS = 1000;
 /** Lanes dying before they are ready, one after the other, that end the run: they would forever. */
 const START_FAILURES = 3;
+/**
+ * Bytes of big outputs (files in /dev/shm: memory) not yet written to stdout, past which no
+ * more jobs start. The pipeline bounds the output it holds too, but only as it takes in new
+ * batches: the jobs of batches that lanes already hold would all run behind a stalled reader.
+ */
+const HELD_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The executor for `prun exec`: one shell lane per job slot (see lane-script.ts) runs the
@@ -64,6 +71,10 @@ export class ShellExecutor implements Executor {
   private startFailures = 0;
   /** Names the next job's files. */
   private nextStem = 0;
+  /** Output files not closed yet, and the input of each (see HELD_FILE_BYTES). */
+  private readonly openFiles = new Map<OutputFile, number>();
+  private heldFileBytes = 0;
+  private pumpAllQueued = false;
   private stopped = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
@@ -102,7 +113,7 @@ export class ShellExecutor implements Executor {
     if (!place) throw new Error('prun: a batch was submitted to shell lanes with no room');
     const slot = place === 'new' ? this.startLane() : place;
     slot.held.push({ batch, args: undefined, written: 0, reported: 0, pending: undefined, startedAt: undefined });
-    this.pump(slot);
+    this.pumpAny(slot);
   }
 
   stop(): void {
@@ -216,7 +227,7 @@ export class ShellExecutor implements Executor {
         slot.state = 'ready';
         this.startFailures = 0;
         this.markReady();
-        this.pump(slot);
+        this.pumpAny(slot);
         this.listener.free();
       },
       lines: (lines) => this.onLines(slot, lines),
@@ -230,16 +241,59 @@ export class ShellExecutor implements Executor {
     this.lanes.add(lane);
   }
 
-  /** Gives the lane jobs until it has JOBS_AHEAD of them. */
+  /**
+   * Gives the lane jobs until it has JOBS_AHEAD of them, while big output held leaves room;
+   * one at least: whoever calls this has decided that one may start (see pumpAny).
+   */
   private pump(slot: LaneSlot): void {
     if (slot.state !== 'ready' || this.stopped) return;
     let lines = '';
-    while (slot.jobs.length < JOBS_AHEAD) {
+    while (slot.jobs.length < JOBS_AHEAD && (this.heldFileBytes < HELD_FILE_BYTES || lines === '')) {
       const held = slot.nextToWrite();
       if (!held) break;
       lines += this.jobLine(slot, held);
     }
     if (lines) slot.lane!.send(lines);
+  }
+
+  /** No job is running or waiting in any lane. */
+  private idle(): boolean {
+    return this.slots.every((slot) => slot.jobs.length === 0);
+  }
+
+  /** Output was written to stdout (or dropped): jobs held back may start. */
+  private readonly onFileClosed = (file: OutputFile): void => {
+    this.heldFileBytes -= file.bytes;
+    this.openFiles.delete(file);
+    if (this.pumpAllQueued) return;
+    this.pumpAllQueued = true;
+    // after whatever closed it is done: a close may come from inside the executor's own work
+    queueMicrotask(() => {
+      this.pumpAllQueued = false;
+      if (this.heldFileBytes < HELD_FILE_BYTES) for (const slot of this.slots) this.pump(slot);
+      else this.pumpAny(undefined);
+    });
+  };
+
+  /**
+   * Gives `slot` its next jobs. While too much output is held, none start, with one exception
+   * so that the run cannot stall: in input order, the output held may wait for an earlier
+   * input that a lane holds but has not run. Then, once no job runs, that one runs alone.
+   */
+  private pumpAny(slot: LaneSlot | undefined): void {
+    if (this.heldFileBytes < HELD_FILE_BYTES) {
+      if (slot) this.pump(slot);
+      return;
+    }
+    if (!this.idle()) return;
+    let earliest: { slot: LaneSlot; index: number } | undefined;
+    for (const other of this.slots) {
+      const held = other.state === 'ready' ? other.nextToWrite() : undefined;
+      const index = held ? held.batch.first + held.written : Number.POSITIVE_INFINITY;
+      if (held && (!earliest || index < earliest.index)) earliest = { slot: other, index };
+    }
+    const latestHeld = Math.max(...this.openFiles.values());
+    if (earliest && earliest.index < latestHeld) this.pump(earliest.slot);
   }
 
   /**
@@ -287,7 +341,7 @@ export class ShellExecutor implements Executor {
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }
-    this.pump(slot);
+    this.pumpAny(slot);
     this.report(slot);
   }
 
@@ -295,7 +349,11 @@ export class ShellExecutor implements Executor {
     const space = line.indexOf(' ');
     const files = join(this.dir, job.stem);
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
-    const stdout = takeOutput(`${files}.o`, line[space + 1] === '1', tag);
+    const stdout = takeOutput(`${files}.o`, line[space + 1] === '1', tag, this.onFileClosed);
+    if (typeof stdout !== 'string') {
+      this.heldFileBytes += stdout.bytes;
+      this.openFiles.set(stdout, job.held.batch.first + job.offset);
+    }
     takeStderr(`${files}.e`, line[space + 2] === '1', this.options.onStderr);
     // output in a file is its run's only output: what came before it is reported first
     const { held } = job;
