@@ -267,7 +267,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         continue;
       }
       const window = Math.max(64, WINDOW_BATCHES * executor.capacity * sizes.size);
-      if (next || room === 0 || sourceDone || admitted - released >= window ) {
+      if (next || room === 0 || sourceDone || admitted - released >= window || held >= WINDOW_BYTES) {
         if (sourceDone && !next && unfinished.size === 0) break;
         await wakeup.wait();
         continue;
