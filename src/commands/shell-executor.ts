@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatDuration } from '../api/duration.js';
 import type { Batch, Placement } from '../engine/batch.js';
-import type { OutputFile } from '../engine/delivery.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { jobArgs, toBytes } from './job-inputs.js';
+import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
 import { removeFile, takeOutput, takeStderr } from './job-output.js';
 import { recordResult, takeRun } from './job-results.js';
@@ -44,19 +44,13 @@ const BATCHES_PER_LANE = 2;
 const TERM_GRACE_MS = 1000;
 /** Lanes dying before they are ready, one after the other, that end the run: they would forever. */
 const START_FAILURES = 3;
-/**
- * Bytes of big outputs (files in /dev/shm: memory) not yet written to stdout, past which no
- * more jobs start. The pipeline bounds the output it holds too, but only as it takes in new
- * batches: the jobs of batches that lanes already hold would all run behind a stalled reader.
- */
-const HELD_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The executor for `prun exec`: one shell lane per job slot (see lane-script.ts) runs the
  * jobs of the batches it is given, one after the other. It plays the part the worker pool
  * plays for `prun map`, so ordering, retries, halting, --timeout and the joblog work alike.
- * Lanes start as batches need them, one at a time, up to `jobs`: `-j 3000` on three inputs
- * starts at most three.
+ * Lanes start as batches need them (a batch that finds no idle lane starts one), up to
+ * `jobs`: `-j 3000` on three inputs starts at most three.
  */
 export class ShellExecutor implements Executor {
   readonly capacity: number;
@@ -71,9 +65,7 @@ export class ShellExecutor implements Executor {
   private startFailures = 0;
   /** Names the next job's files. */
   private nextStem = 0;
-  /** Output files not closed yet, and the input of each (see HELD_FILE_BYTES). */
-  private readonly openFiles = new Map<OutputFile, number>();
-  private heldFileBytes = 0;
+  private readonly heldOutput = new HeldOutput(() => this.onReleased());
   private pumpAllQueued = false;
   private stopped = false;
   private closing = false;
@@ -248,7 +240,7 @@ export class ShellExecutor implements Executor {
   private pump(slot: LaneSlot): void {
     if (slot.state !== 'ready' || this.stopped) return;
     let lines = '';
-    while (slot.jobs.length < JOBS_AHEAD && (this.heldFileBytes < HELD_FILE_BYTES || lines === '')) {
+    while (slot.jobs.length < JOBS_AHEAD && (!this.heldOutput.full || lines === '')) {
       const held = slot.nextToWrite();
       if (!held) break;
       lines += this.jobLine(slot, held);
@@ -262,18 +254,16 @@ export class ShellExecutor implements Executor {
   }
 
   /** Output was written to stdout (or dropped): jobs held back may start. */
-  private readonly onFileClosed = (file: OutputFile): void => {
-    this.heldFileBytes -= file.bytes;
-    this.openFiles.delete(file);
+  private onReleased(): void {
     if (this.pumpAllQueued) return;
     this.pumpAllQueued = true;
     // after whatever closed it is done: a close may come from inside the executor's own work
     queueMicrotask(() => {
       this.pumpAllQueued = false;
-      if (this.heldFileBytes < HELD_FILE_BYTES) for (const slot of this.slots) this.pump(slot);
+      if (!this.heldOutput.full) for (const slot of this.slots) this.pump(slot);
       else this.pumpAny(undefined);
     });
-  };
+  }
 
   /**
    * Gives `slot` its next jobs. While too much output is held, none start, with one exception
@@ -281,7 +271,7 @@ export class ShellExecutor implements Executor {
    * input that a lane holds but has not run. Then, once no job runs, that one runs alone.
    */
   private pumpAny(slot: LaneSlot | undefined): void {
-    if (this.heldFileBytes < HELD_FILE_BYTES) {
+    if (!this.heldOutput.full) {
       if (slot) this.pump(slot);
       return;
     }
@@ -292,8 +282,7 @@ export class ShellExecutor implements Executor {
       const index = held ? held.batch.first + held.written : Number.POSITIVE_INFINITY;
       if (held && (!earliest || index < earliest.index)) earliest = { slot: other, index };
     }
-    const latestHeld = Math.max(...this.openFiles.values());
-    if (earliest && earliest.index < latestHeld) this.pump(earliest.slot);
+    if (earliest && earliest.index < this.heldOutput.latestInput) this.pump(earliest.slot);
   }
 
   /**
@@ -349,11 +338,8 @@ export class ShellExecutor implements Executor {
     const space = line.indexOf(' ');
     const files = join(this.dir, job.stem);
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
-    const stdout = takeOutput(`${files}.o`, line[space + 1] === '1', tag, this.onFileClosed);
-    if (typeof stdout !== 'string') {
-      this.heldFileBytes += stdout.bytes;
-      this.openFiles.set(stdout, job.held.batch.first + job.offset);
-    }
+    const stdout = takeOutput(`${files}.o`, line[space + 1] === '1', tag, this.heldOutput.onClosed);
+    if (typeof stdout !== 'string') this.heldOutput.add(stdout, job.held.batch.first + job.offset);
     takeStderr(`${files}.e`, line[space + 2] === '1', this.options.onStderr);
     // output in a file is its run's only output: what came before it is reported first
     const { held } = job;
