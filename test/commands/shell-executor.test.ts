@@ -64,6 +64,13 @@ describe('ShellExecutor: lanes that die at start', () => {
     assert.match(error.message, /^workers keep dying at start: /);
   });
 
+  test('a shell that cannot be started at all ends the run the same way, naming why', async () => {
+    const error = await run(join(dir, 'no-such-shell'), 'echo {}', ['a']);
+    assert.ok(error, 'the run did not end');
+    assert.equal(error.code, 'ERR_WORKER_START');
+    assert.match(error.message, /^workers keep dying at start: .*ENOENT/);
+  });
+
   test('regression: endless respawn: once one lane was ready, replacements dying at start are not started forever', async () => {
     // the first lane is a real shell; every later one dies before it is ready
     const started = join(dir, 'started');
