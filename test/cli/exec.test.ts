@@ -227,7 +227,9 @@ describe('prun exec: output kept with its job, big output streamed', () => {
   test('regression: one job with more than 512 MiB of stdout crashed prun: it is streamed to stdout', async () => {
     const bytes = 600_000_000;
     const pipeline = `${shellQuoteArg(bin)} exec 'head -c ${bytes} /dev/zero; : {}' ::: 1 | wc -c`;
-    const result = await execa('/bin/sh', ['-c', pipeline], { cwd: root, reject: false, stdin: 'ignore' });
+    // job files on disk: a container's /dev/shm is often 64 MB
+    const env = { TMPDIR: dir };
+    const result = await execa('/bin/sh', ['-c', pipeline], { cwd: root, reject: false, stdin: 'ignore', env });
     assert.equal(String(result.stdout).trim(), String(bytes), String(result.stderr));
   });
 
