@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ShellExecutor } from '../../src/commands/shell-executor.js';
 import { type Batch, SHARED } from '../../src/engine/batch.js';
+import type { OutputFile } from '../../src/engine/delivery.js';
 import type { ExecutorListener } from '../../src/engine/executor.js';
 import { PrunError } from '../../src/errors.js';
 import { NEWLINE } from '../../src/runtime/protocol.js';
@@ -82,5 +83,47 @@ describe('ShellExecutor: lanes that die at start', () => {
     assert.ok(error, 'the run did not end');
     assert.equal(error.code, 'ERR_WORKER_START');
     assert.match(error.message, /shell lane exited with code 7/);
+  });
+});
+
+describe('ShellExecutor: big output held', () => {
+  test('regression: a stalled reader held 640 MB for 27 jobs of 20 MB: no job starts once 64 MiB of output waits', async () => {
+    const executor = new ShellExecutor({
+      command: 'head -c 20000000 /dev/zero; : {}',
+      jobs: 1,
+      timeoutMs: undefined,
+      tag: undefined,
+      timings: false,
+      retries: 0,
+      onStderr: () => {},
+    });
+    const inputs = ['1', '2', '3', '4', '5', '6', '7', '8'];
+    const files: OutputFile[] = [];
+    // nobody writes the outputs out, until told to
+    let heldBack!: () => void;
+    const fifthHeld = new Promise<void>((resolve) => (heldBack = resolve));
+    let ended!: () => void;
+    const allRan = new Promise<void>((resolve) => (ended = resolve));
+    const listener: ExecutorListener = {
+      run: (_batch, _from, run, last) => {
+        if (run.file) files.push(run.file);
+        if (files.length === 5 && run.file) setImmediate(heldBack); // once the executor has done with the report
+        if (last) ended();
+      },
+      lost: () => assert.fail('a lane was lost'),
+      free: () => {},
+      fatal: (error) => assert.fail(error),
+    };
+    executor.start(listener);
+    assert.ok(executor.room(SHARED, false) > 0);
+    executor.submit(batchOf(inputs), false);
+    await fifthHeld;
+    // four outputs of 20 MB pass 64 MiB; the fifth job had been given to the lane before that
+    const slots = (executor as unknown as { slots: { jobs: unknown[] }[] }).slots;
+    assert.deepEqual(slots.map((slot) => slot.jobs.length), [0], 'a job was given to a lane with 100 MB of output waiting');
+    for (const file of files.splice(0)) file.close(); // the reader takes them: the rest runs
+    await allRan;
+    for (const file of files) file.close();
+    await executor.close();
   });
 });
