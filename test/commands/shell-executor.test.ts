@@ -126,4 +126,35 @@ describe('ShellExecutor: big output held', () => {
     for (const file of files) file.close();
     await executor.close();
   });
+
+  test('output held never stalls the run: an earlier input a lane holds still runs, alone', { timeout: 120_000 }, async () => {
+    // lane 1 holds inputs 0-2, input 0 running until lane 2 (inputs 3-8) has filled the bound;
+    // in input order, what lane 2 made waits for input 2, which must run though the bound is full
+    const marker = join(dir, 'bound-full');
+    const command = `case {} in 0) while [ ! -e ${marker} ]; do sleep 0.01; done;; 7) : > ${marker};; esac; head -c 20000000 /dev/zero`;
+    const executor = new ShellExecutor({ command, jobs: 2, timeoutMs: undefined, tag: undefined, timings: false, retries: 0, onStderr: () => {} });
+    const files: OutputFile[] = [];
+    const reported = new Map<number, number>();
+    let ending = false;
+    let firstDone!: () => void;
+    const firstBatchDone = new Promise<void>((resolve) => (firstDone = resolve));
+    const listener: ExecutorListener = {
+      run: (batch, from, run) => {
+        if (run.file) files.push(run.file);
+        reported.set(batch.first, from + run.count);
+        if (batch.first === 0 && from + run.count === 3) firstDone();
+      },
+      lost: () => assert.ok(ending, 'a lane was lost'),
+      free: () => {},
+      fatal: (error) => assert.fail(error),
+    };
+    executor.start(listener);
+    executor.submit({ ...batchOf(['0', '1', '2']), id: 1 }, false);
+    executor.submit({ ...batchOf(['3', '4', '5', '6', '7', '8']), id: 2, first: 3 }, false);
+    await firstBatchDone; // nothing is ever written out here: only the exception lets input 2 run
+    assert.ok((reported.get(3) ?? 0) < 6, 'lane 2 ran all of its inputs past the bound');
+    for (const file of files) file.close();
+    ending = true;
+    await executor.kill();
+  });
 });
