@@ -96,8 +96,8 @@ export class Lane {
   }
 
   private ending: Promise<void> | undefined;
-  /** The lane's process has exited; `clean`: at the end of its input, with status 0. */
-  private exited: { clean: boolean } | undefined;
+  /** The lane's shell has exited. */
+  private exited = false;
   /** Nothing of the group is left to end (or it is the user's, after a clean exit). */
   private done = false;
 
@@ -126,9 +126,9 @@ export class Lane {
   }
 
   /**
-   * The watcher ignores SIGTERM, as it must outlive prun's exit; so it would keep the group
-   * alive to the end of the grace. Once prun is ending the lane and the lane's shell is gone,
-   * prun ends the group itself, and kills the watcher, the group's last member but the job's.
+   * The watcher ignores SIGTERM, as it must outlive prun's exit, so it would keep the group
+   * from emptying until the grace is over. Once prun is ending the lane itself (end()) and
+   * the lane's shell is gone, prun kills the watcher and sees the rest through.
    */
   private releaseWatcher(): void {
     if (!this.ending || !this.exited || this.watcher === undefined) return;
@@ -137,10 +137,12 @@ export class Lane {
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    const clean = code === 0 && signal === null;
-    this.exited = { clean };
-    // the lane's script ended its watcher itself
-    if (clean) this.watcher = undefined;
+    this.exited = true;
+    if (code === 0 && signal === null) {
+      // the end of its input: the script ended its watcher, and what is left is the user's
+      this.watcher = undefined;
+      this.done = true;
+    }
     this.releaseWatcher();
   }
 }
