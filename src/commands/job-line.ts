@@ -16,11 +16,11 @@ const INLINE_MAX = 100;
  * DIR/STEM.sh and the line says `. FILE`: the job's own `sh -c` reads it from there.
  * That also keeps any command clear of the kernel's limit on one argument (128 KiB).
  */
-export function jobLine(dir: string, stem: string, command: string): string {
+export function jobLine(dir: string, stem: string, command: string): { line: string; script: string | undefined } {
   if (command.length > INLINE_MAX || command.includes('\n')) {
     const script = join(dir, `${stem}.sh`);
     writeFileSync(script, command, 'latin1');
-    return `${stem}\t. ${shellQuote(toBytes(script))}\n`;
+    return { line: `${stem}\t. ${shellQuote(toBytes(script))}\n`, script };
   }
-  return `${stem}\t${command}\n`;
+  return { line: `${stem}\t${command}\n`, script: undefined };
 }

@@ -1,12 +1,64 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import type { OutputFile } from '../engine/delivery.js';
 
 /**
- * A job's stdout or stderr file, when the lane said it is not empty, as a byte string
- * (latin1: one character a byte): a command's output need not be UTF-8 (gzip -c, images),
- * and it reaches prun's stdout byte for byte.
+ * Output bigger than this stays in its file and is streamed to stdout in its turn; smaller
+ * output is read into a string, which costs less than keeping a file open for each.
  */
-export function readOutput(path: string, notEmpty: boolean): string {
-  return notEmpty ? readFileSync(path, 'latin1') : '';
+export const BIG_OUTPUT_BYTES = 1 << 20;
+/** Stderr is passed on a piece at a time, so that a job's huge stderr is never whole in memory. */
+const STDERR_PIECE_BYTES = 1 << 20;
+
+/**
+ * Takes a job's stdout file: its name is removed at once, so that nothing that job left
+ * running can write into output that is read later, and the file is freed when done with.
+ * The output comes as a byte string (latin1: one character a byte), since a command's output
+ * need not be UTF-8 (gzip -c, images) and reaches prun's stdout byte for byte; or, when big,
+ * as the open file, `onClosed` told when it is closed. `tag` begins each of its lines (--tag).
+ */
+export function takeOutput(path: string, notEmpty: boolean, tag: string | undefined, onClosed: (file: OutputFile) => void): string | OutputFile {
+  if (!notEmpty) {
+    removeFile(path);
+    return '';
+  }
+  const fd = openSync(path, 'r');
+  unlinkSync(path);
+  const bytes = fstatSync(fd).size;
+  if (bytes > BIG_OUTPUT_BYTES) return openOutputFile(fd, bytes, tag, onClosed);
+  try {
+    const text = readText(fd, 0, bytes);
+    return tag === undefined ? text : tagLines(text, tag);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Takes a job's stderr file (as takeOutput() does), handing it on in byte strings. */
+export function takeStderr(path: string, notEmpty: boolean, onText: (text: string) => void): void {
+  if (!notEmpty) {
+    removeFile(path);
+    return;
+  }
+  const fd = openSync(path, 'r');
+  unlinkSync(path);
+  try {
+    const bytes = fstatSync(fd).size;
+    for (let position = 0; position < bytes; position += STDERR_PIECE_BYTES) {
+      const text = readText(fd, position, Math.min(STDERR_PIECE_BYTES, bytes - position));
+      if (text) onText(text);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes a job file that may not exist (the job was skipped, or its lane died). */
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /** GNU parallel's --tag: every line, the last one too when it has no newline, starts with `tag`. */
@@ -14,4 +66,31 @@ export function tagLines(text: string, tag: string): string {
   if (text === '') return '';
   const end = text.endsWith('\n') ? text.length - 1 : text.length;
   return tag + text.slice(0, end).replaceAll('\n', `\n${tag}`) + text.slice(end);
+}
+
+function readText(fd: number, position: number, length: number): string {
+  const buffer = Buffer.allocUnsafe(length);
+  let read = 0;
+  while (read < length) {
+    const n = readSync(fd, buffer, read, length - read, position + read);
+    if (n === 0) break;
+    read += n;
+  }
+  return buffer.toString('latin1', 0, read);
+}
+
+function openOutputFile(fd: number, bytes: number, tag: string | undefined, onClosed: (file: OutputFile) => void): OutputFile {
+  let open = true;
+  const file: OutputFile = {
+    fd,
+    bytes,
+    tag,
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+      onClosed(file);
+    },
+  };
+  return file;
 }

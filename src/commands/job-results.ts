@@ -1,6 +1,6 @@
-import type { Run } from '../runtime/protocol.js';
+import type { OutputFile } from '../engine/delivery.js';
+import type { ExecutorRun } from '../engine/executor.js';
 import { displayInput } from './job-inputs.js';
-import { tagLines } from './job-output.js';
 import { describeStatus } from './job-status.js';
 import type { HeldBatch, LaneJob, PendingRun } from './lane-slot.js';
 
@@ -15,9 +15,10 @@ export interface ResultOptions {
  * input through the pipeline's failure path, as a thrown error does in map, so retries, the
  * report and the exit status are the same. A failed command's stdout is still printed, as
  * GNU parallel does (think of `diff`), but only on its last try: the text just before a
- * failure's `at` is that input's own.
+ * failure's `at` is that input's own. Output as a file (big) must be the only output of its
+ * run: the caller reports what was pending before it, and the file's run right after.
  */
-export function recordResult(job: LaneJob, status: number, stdout: string, durationMs: number, options: ResultOptions): void {
+export function recordResult(job: LaneJob, status: number, stdout: string | OutputFile, durationMs: number, options: ResultOptions): void {
   const held = job.held;
   const run = (held.pending ??= {
     from: held.reported,
@@ -25,11 +26,14 @@ export function recordResult(job: LaneJob, status: number, stdout: string, durat
     text: '',
     failures: [],
     durationsMs: options.timings ? [] : undefined,
+    file: undefined,
   });
   const failure = describeStatus(status);
-  if (!failure || held.batch.attempt > options.retries) {
-    run.text += job.tag === undefined ? stdout : tagLines(stdout, `${job.tag}\t`);
-  }
+  const printed = !failure || held.batch.attempt > options.retries;
+  if (typeof stdout === 'string') {
+    if (printed) run.text += stdout;
+  } else if (printed) run.file = stdout;
+  else stdout.close();
   if (failure) {
     const input = displayInput(job.args);
     run.failures.push({ offset: job.offset, at: run.text.length, input, error: { name: 'Error', message: failure, code: `EXIT_${status}` } });
@@ -39,16 +43,17 @@ export function recordResult(job: LaneJob, status: number, stdout: string, durat
 }
 
 /** Takes the batch's pending results as a run for the pipeline: from where, and what. */
-export function takeRun(held: HeldBatch): { from: number; run: Run } {
+export function takeRun(held: HeldBatch): { from: number; run: ExecutorRun } {
   const pending: PendingRun | undefined = held.pending;
   held.pending = undefined;
   const from = pending?.from ?? held.reported;
-  const run: Run = {
+  const run: ExecutorRun = {
     count: pending?.count ?? 0,
     text: pending?.text ?? '',
     values: undefined,
     failures: pending?.failures ?? [],
     durationsMs: pending?.durationsMs,
+    file: pending?.file,
   };
   held.reported += run.count;
   return { from, run };

@@ -10,15 +10,22 @@
  * Protocol, one line each way per job, in order:
  *   stdin   `STEM<TAB>SHELL TEXT`  the text never holds a newline (such commands come as
  *                                  `. FILE`); STEM names the job's files DIR/STEM.o, .e
- *   stdout  `R`                    once, when the lane is ready
+ *   stdout  `R WATCHER`            once, when the lane is ready: WATCHER is the pid of its
+ *                                  lifeline's watcher (see fd 3)
  *           `STATUS OE`            the job's exit status ($?, 128+n when killed by signal n);
  *                                  O and E are 1 when its stdout / stderr file is not empty
  *           `-`                    the job was not run: DIR/stop exists (prun is stopping)
  *   fd 3    the lifeline: prun never writes to it, so it reads end-of-file only when prun
  *           is gone, however it went (even SIGKILL); then a watcher subshell sends SIGTERM
  *           to the lane's whole process group (the lane, its running job and everything
- *           the job started) and removes DIR. The watcher lets go of the lane's stdout, so
- *           that it never keeps prun waiting for the end of it.
+ *           the job started), removes DIR, and a second later sends SIGKILL to the group, so
+ *           that a job ignoring SIGTERM ends too (the watcher last: it is in the group; it
+ *           removes DIR again first, in case a lane dying slowly made a file there). The
+ *           watcher ignores SIGTERM all along: prun exiting on a closed stdout sends the group
+ *           SIGTERM on its way out, and the watcher must live on to follow it with SIGKILL.
+ *           So prun, ending a lane while it lives, kills the watcher by its pid (`R WATCHER`).
+ *           The watcher lets go of the lane's stdout, so that it never keeps prun waiting for
+ *           the end of it.
  *
  * The lane leads its own process group (it is started detached), so ending a job's whole
  * process tree is one kill(-lane pid): that is how --timeout and kill() end jobs.
@@ -33,10 +40,10 @@
  * - the lane's variables are not exported, so the job's `sh -c` does not see them.
  */
 export const LANE_SCRIPT = `d=$1
-( exec <&3 >/dev/null 2>&1; while read -r _; do :; done; trap '' TERM; kill -TERM 0; rm -rf "$d" ) &
+( trap '' TERM; exec <&3 >/dev/null 2>&1; while read -r _; do :; done; kill -TERM 0; rm -rf "$d"; sleep 1; rm -rf "$d"; kill -KILL 0 ) &
 w=$!
 exec 3<&-
-echo R
+echo "R $w"
 while IFS= read -r l; do
   if [ -e "$d/stop" ]; then echo -; continue; fi
   f=$d/\${l%%\t*}
@@ -47,7 +54,7 @@ while IFS= read -r l; do
   [ -s "$f.e" ] && e=1
   echo "$s $o$e"
 done
-kill $w 2>/dev/null
+kill -KILL $w 2>/dev/null
 `;
 
 /** The lane's name for itself ($0), as `ps` shows it. */

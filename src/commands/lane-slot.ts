@@ -1,5 +1,6 @@
 import type { Batch } from '../engine/batch.js';
 import type { LongTimeout } from '../runtime/long-timeout.js';
+import type { OutputFile } from '../engine/delivery.js';
 import type { ItemFailure } from '../runtime/protocol.js';
 import type { Lane } from './lane.js';
 
@@ -16,6 +17,8 @@ export interface PendingRun {
   text: string;
   failures: ItemFailure[];
   durationsMs: number[] | undefined;
+  /** The output of the run's one input, when too big for `text`. */
+  file: OutputFile | undefined;
 }
 
 /** A batch on a lane: its jobs run one after the other, in input order. */
@@ -39,8 +42,10 @@ export interface LaneJob {
   args: string[];
   /** What each line of its output starts with (--tag, --tagstring), in bytes. */
   tag: string | undefined;
-  /** Names its output files. */
+  /** Names its files; never used again by another job (see ShellExecutor.jobLine). */
   stem: string;
+  /** The file its command was written to, when too long for the lane's line. */
+  script: string | undefined;
   startedAt: number;
   timer: LongTimeout | undefined;
 }
@@ -52,11 +57,8 @@ export interface LaneJob {
 export class LaneSlot {
   state: SlotState = 'starting';
   lane: Lane | undefined;
-  /** Starts of this slot's lane, to keep a new lane's file names apart from an old one's. */
-  generation = 0;
   readonly held: HeldBatch[] = [];
   readonly jobs: LaneJob[] = [];
-  freeStems: string[] = [];
   /** The job prun ended the lane for, when its time ran out. */
   timedOut: LaneJob | undefined;
 

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { LANE_NAME, LANE_SCRIPT } from './lane-script.js';
-import { endGroup } from '../runtime/process-group.js';
+import { endGroup, signalGroup, signalProcess } from '../runtime/process-group.js';
 
 /** How a lane ended. */
 export interface LaneExit {
@@ -30,12 +30,14 @@ const CLOSE_WAIT_MS = 200;
  */
 export class Lane {
   readonly pid: number | undefined;
+  /** The pid of the lane's lifeline watcher, once the lane is ready (see lane-script.ts). */
+  private watcher: number | undefined;
   private readonly stdin: Writable;
   /** Held, so that nothing of it (the lifeline above all) is ever closed before the lane ends. */
   private readonly subprocess;
 
-  constructor(dir: string, handlers: LaneHandlers) {
-    const subprocess = execa('/bin/sh', ['-c', LANE_SCRIPT, LANE_NAME, dir], {
+  constructor(shell: string, dir: string, handlers: LaneHandlers) {
+    const subprocess = execa(shell, ['-c', LANE_SCRIPT, LANE_NAME, dir], {
       // fd 3 is the lifeline: never written, it closes only when prun is gone
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
       // its own process group, so that one kill(-pid) ends a job's whole tree; this also
@@ -58,9 +60,9 @@ export class Lane {
     (subprocess.stdout as Readable).on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString('latin1')).split('\n');
       partial = lines.pop()!;
-      if (!started && lines[0] === 'R') {
+      if (!started && lines[0]?.startsWith('R ')) {
         started = true;
-        lines.shift();
+        this.watcher = Number(lines.shift()!.slice(2));
         handlers.ready();
       }
       if (lines.length > 0) handlers.lines(lines);
@@ -72,6 +74,7 @@ export class Lane {
       reported = true;
       handlers.exit({ code, signal, startError });
     };
+    subprocess.once('exit', (code, signal) => this.onExit(code, signal));
     subprocess.once('close', (code, signal) => report(code, signal));
     // a process the lane left behind may hold its stdout open: then the exit is enough
     subprocess.once('exit', (code, signal) => setTimeout(() => report(code, signal), CLOSE_WAIT_MS).unref());
@@ -93,13 +96,53 @@ export class Lane {
   }
 
   private ending: Promise<void> | undefined;
+  /** The lane's shell has exited. */
+  private exited = false;
+  /** Nothing of the group is left to end (or it is the user's, after a clean exit). */
+  private done = false;
 
   /**
    * Ends the lane's whole process group (the lane, its running job and what the job started):
    * SIGTERM, then SIGKILL after `graceMs`. Once only; settles when the group is gone.
    */
   end(graceMs: number): Promise<void> {
-    this.ending ??= this.pid === undefined ? Promise.resolve() : endGroup(this.pid, graceMs);
+    if (this.ending) return this.ending;
+    const ending = this.pid === undefined ? Promise.resolve() : endGroup(this.pid, graceMs);
+    this.ending = ending.then(() => {
+      this.done = true;
+    });
+    this.releaseWatcher();
     return this.ending;
+  }
+
+  /**
+   * prun is exiting, and cannot wait: SIGTERM to the group, which the watcher follows with
+   * SIGKILL once the lifeline closes as prun goes. Where the watcher is gone already (prun
+   * was ending the lane), SIGKILL now: that group has had its SIGTERM.
+   */
+  abandon(): void {
+    if (this.done || this.pid === undefined) return;
+    signalGroup(this.pid, this.watcher === undefined && this.exited ? 'SIGKILL' : 'SIGTERM');
+  }
+
+  /**
+   * The watcher ignores SIGTERM, as it must outlive prun's exit, so it would keep the group
+   * from emptying until the grace is over. Once prun is ending the lane itself (end()) and
+   * the lane's shell is gone, prun kills the watcher and sees the rest through.
+   */
+  private releaseWatcher(): void {
+    if (!this.ending || !this.exited || this.watcher === undefined) return;
+    signalProcess(this.watcher, 'SIGKILL');
+    this.watcher = undefined;
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exited = true;
+    if (code === 0 && signal === null) {
+      // the end of its input: the script ended its watcher, and what is left is the user's
+      this.watcher = undefined;
+      this.done = true;
+    }
+    this.releaseWatcher();
   }
 }

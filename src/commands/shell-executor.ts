@@ -7,8 +7,9 @@ import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { setLongTimeout } from '../runtime/long-timeout.js';
 import { jobArgs, toBytes } from './job-inputs.js';
+import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
-import { readOutput } from './job-output.js';
+import { removeFile, takeOutput, takeStderr } from './job-output.js';
 import { recordResult, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
@@ -32,6 +33,8 @@ export interface ShellExecutorOptions {
   retries: number;
   /** A job's stderr, whole, as soon as the job ends. */
   onStderr(text: string): void;
+  /** The lanes' shell; another only in tests, to make lanes that die at start. */
+  shell?: string;
 }
 
 /** Jobs a lane is given at once: the running one, and the next, so the lane never waits for prun. */
@@ -40,11 +43,15 @@ const JOBS_AHEAD = 2;
 const BATCHES_PER_LANE = 2;
 /** How long a job may take to end after SIGTERM before its process group is sent SIGKILL. */
 const TERM_GRACE_MS = 1000;
+/** Lanes dying before they are ready, one after the other, that end the run: they would forever. */
+const START_FAILURES = 3;
 
 /**
  * The executor for `prun exec`: one shell lane per job slot (see lane-script.ts) runs the
  * jobs of the batches it is given, one after the other. It plays the part the worker pool
  * plays for `prun map`, so ordering, retries, halting, --timeout and the joblog work alike.
+ * Lanes start as batches need them (a batch that finds no idle lane starts one), up to
+ * `jobs`: `-j 3000` on three inputs starts at most three.
  */
 export class ShellExecutor implements Executor {
   readonly capacity: number;
@@ -55,12 +62,19 @@ export class ShellExecutor implements Executor {
   private readonly tag: CompiledTemplate | undefined;
   private readonly slots: LaneSlot[] = [];
   private dir = '';
-  private everReady = false;
+  /** Lanes that died before they were ready, since one last was. */
+  private startFailures = 0;
+  /** Names the next job's files. */
+  private nextStem = 0;
+  private readonly heldOutput = new HeldOutput(() => this.onReleased());
+  private pumpAllQueued = false;
   private stopped = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
   /** Lanes being ended (a timeout, kill()), until what their jobs started is gone too. */
   private readonly endings = new Set<Promise<void>>();
+  /** Lanes whose process group may still hold something of prun's: to end if prun exits. */
+  private readonly lanes = new Set<Lane>();
 
   constructor(private readonly options: ShellExecutorOptions) {
     // the template in bytes too, so that it joins the arguments' bytes unchanged
@@ -81,22 +95,18 @@ export class ShellExecutor implements Executor {
       return;
     }
     process.on('exit', this.onProcessExit);
-    for (let number = 1; number <= this.options.jobs; number++) {
-      const slot = new LaneSlot(number);
-      this.slots.push(slot);
-      this.spawn(slot);
-    }
   }
 
   room(placement: Placement, ahead: boolean): number {
-    return this.pick(placement, ahead) ? Number.POSITIVE_INFINITY : 0;
+    return this.place(placement, ahead) ? Number.POSITIVE_INFINITY : 0;
   }
 
   submit(batch: Batch, ahead: boolean): void {
-    const slot = this.pick(batch, ahead);
-    if (!slot) throw new Error('prun: a batch was submitted to shell lanes with no room');
+    const place = this.place(batch, ahead);
+    if (!place) throw new Error('prun: a batch was submitted to shell lanes with no room');
+    const slot = place === 'new' ? this.startLane() : place;
     slot.held.push({ batch, args: undefined, written: 0, reported: 0, pending: undefined, startedAt: undefined });
-    this.pump(slot);
+    this.pumpAny(slot);
   }
 
   stop(): void {
@@ -113,6 +123,7 @@ export class ShellExecutor implements Executor {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.markReady(); // no input may have needed a lane
     for (const slot of this.slots) {
       if (slot.state === 'dead') continue;
       slot.state = 'ending';
@@ -142,8 +153,7 @@ export class ShellExecutor implements Executor {
    * jobs too, but a moment later, and could not remove the directory of a live process.
    */
   private readonly onProcessExit = (): void => {
-    // ending starts with a SIGTERM sent at once, before anything is awaited
-    for (const slot of this.slots) if (slot.state !== 'dead') void slot.lane!.end(TERM_GRACE_MS);
+    for (const lane of this.lanes) lane.abandon();
     this.removeDir();
   };
 
@@ -151,7 +161,10 @@ export class ShellExecutor implements Executor {
     const ending = lane.end(TERM_GRACE_MS);
     if (this.endings.has(ending)) return;
     this.endings.add(ending);
-    void ending.then(() => this.endings.delete(ending));
+    void ending.then(() => {
+      this.endings.delete(ending);
+      this.lanes.delete(lane);
+    });
   }
 
   /**
@@ -170,22 +183,44 @@ export class ShellExecutor implements Executor {
     return best;
   }
 
+  /**
+   * Where a batch goes: an idle lane; else a new lane, where -j allows one more (the batch
+   * waits for it to start rather than queue behind a busy lane); else a busy lane, `ahead`.
+   */
+  private place(placement: Placement, ahead: boolean): LaneSlot | 'new' | undefined {
+    if (this.stopped || this.closing) return undefined;
+    const slot = this.pick(placement, ahead);
+    if (slot?.held.length === 0) return slot;
+    if (this.slots.length < this.options.jobs || this.slots.some((other) => other.state === 'dead')) return 'new';
+    return slot;
+  }
+
+  /** A lane in the lowest free slot, as GNU parallel numbers `{%}`. */
+  private startLane(): LaneSlot {
+    let slot = this.slots.find((other) => other.state === 'dead');
+    if (!slot) {
+      slot = new LaneSlot(this.slots.length + 1);
+      this.slots.push(slot);
+    }
+    this.spawn(slot);
+    return slot;
+  }
+
   private spawn(slot: LaneSlot): void {
-    const generation = ++slot.generation;
     slot.state = 'starting';
     slot.timedOut = undefined;
-    slot.freeStems = Array.from({ length: JOBS_AHEAD }, (_, k) => `${slot.number}-${generation}-${k}`);
     let exited!: () => void;
     const exit = new Promise<void>((resolve) => {
       exited = resolve;
     });
     this.exits.add(exit);
-    const lane: Lane = new Lane(this.dir, {
+    const lane: Lane = new Lane(this.options.shell ?? '/bin/sh', this.dir, {
       ready: () => {
         if (slot.state !== 'starting') return;
         slot.state = 'ready';
-        this.everReady = true;
+        this.startFailures = 0;
         this.markReady();
+        this.pumpAny(slot);
         this.listener.free();
       },
       lines: (lines) => this.onLines(slot, lines),
@@ -196,13 +231,17 @@ export class ShellExecutor implements Executor {
       },
     });
     slot.lane = lane;
+    this.lanes.add(lane);
   }
 
-  /** Gives the lane jobs until it has JOBS_AHEAD of them. */
+  /**
+   * Gives the lane jobs until it has JOBS_AHEAD of them, while big output held leaves room;
+   * one at least: whoever calls this has decided that one may start (see pumpAny).
+   */
   private pump(slot: LaneSlot): void {
     if (slot.state !== 'ready' || this.stopped) return;
     let lines = '';
-    while (slot.jobs.length < JOBS_AHEAD && slot.freeStems.length > 0) {
+    while (slot.jobs.length < JOBS_AHEAD && (!this.heldOutput.full || lines === '')) {
       const held = slot.nextToWrite();
       if (!held) break;
       lines += this.jobLine(slot, held);
@@ -210,16 +249,59 @@ export class ShellExecutor implements Executor {
     if (lines) slot.lane!.send(lines);
   }
 
+  /** No job is running or waiting in any lane. */
+  private idle(): boolean {
+    return this.slots.every((slot) => slot.jobs.length === 0);
+  }
+
+  /** Output was written to stdout (or dropped): jobs held back may start. */
+  private onReleased(): void {
+    if (this.pumpAllQueued) return;
+    this.pumpAllQueued = true;
+    // after whatever closed it is done: a close may come from inside the executor's own work
+    queueMicrotask(() => {
+      this.pumpAllQueued = false;
+      if (!this.heldOutput.full) for (const slot of this.slots) this.pump(slot);
+      else this.pumpAny(undefined);
+    });
+  }
+
+  /**
+   * Gives `slot` its next jobs. While too much output is held, none start, with one exception
+   * so that the run cannot stall: in input order, the output held may wait for an earlier
+   * input that a lane holds but has not run. Then, once no job runs, that one runs alone.
+   */
+  private pumpAny(slot: LaneSlot | undefined): void {
+    if (!this.heldOutput.full) {
+      if (slot) this.pump(slot);
+      return;
+    }
+    if (!this.idle()) return;
+    let earliest: { slot: LaneSlot; index: number } | undefined;
+    for (const other of this.slots) {
+      const held = other.state === 'ready' ? other.nextToWrite() : undefined;
+      const index = held ? held.batch.first + held.written : Number.POSITIVE_INFINITY;
+      if (held && (!earliest || index < earliest.index)) earliest = { slot: other, index };
+    }
+    if (earliest && earliest.index < this.heldOutput.latestInput) this.pump(earliest.slot);
+  }
+
+  /**
+   * Every job's files get a name of their own, never used again: a process that a job left
+   * running, still writing to its stdout, writes into a file that nobody reads any more,
+   * never into another job's output.
+   */
   private jobLine(slot: LaneSlot, held: HeldBatch): string {
     const offset = held.written++;
     held.args ??= jobArgs(held.batch.payload, held.batch.separator);
     const args = held.args[offset]!;
-    const stem = slot.freeStems.pop()!;
+    const stem = String(this.nextStem++);
     const which = { args, seq: held.batch.first + offset + 1, slot: slot.number };
-    const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, startedAt: 0, timer: undefined };
+    const { line, script } = jobLine(this.dir, stem, this.template.render(which));
+    const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
-    return jobLine(this.dir, stem, this.template.render(which));
+    return line;
   }
 
   /** The lane has moved on to `job`: its clock starts. */
@@ -245,20 +327,26 @@ export class ShellExecutor implements Executor {
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
       job.timer?.clear();
       if (line !== '-') this.finish(job, line, now); // '-': skipped because prun is stopping
-      slot.freeStems.push(job.stem); // its files are read: the next job may use them
+      if (job.script) removeFile(job.script);
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }
-    this.pump(slot);
+    this.pumpAny(slot);
     this.report(slot);
   }
 
   private finish(job: LaneJob, line: string, now: number): void {
     const space = line.indexOf(' ');
-    const stdout = readOutput(join(this.dir, `${job.stem}.o`), line[space + 1] === '1');
-    const stderr = readOutput(join(this.dir, `${job.stem}.e`), line[space + 2] === '1');
-    if (stderr) this.options.onStderr(stderr);
+    const files = join(this.dir, job.stem);
+    const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
+    const stdout = takeOutput(`${files}.o`, line[space + 1] === '1', tag, this.heldOutput.onClosed);
+    if (typeof stdout !== 'string') this.heldOutput.add(stdout, job.held.batch.first + job.offset);
+    takeStderr(`${files}.e`, line[space + 2] === '1', this.options.onStderr);
+    // output in a file is its run's only output: what came before it is reported first
+    const { held } = job;
+    if (typeof stdout !== 'string' && held.pending) this.deliver(held, false);
     recordResult(job, Number(line.slice(0, space)), stdout, now - job.startedAt, this.options);
+    if (held.pending?.file) this.deliver(held, false);
   }
 
   /**
@@ -291,13 +379,18 @@ export class ShellExecutor implements Executor {
     const wasStarting = slot.state === 'starting';
     const expected = this.closing && exit.code === 0;
     slot.state = 'dead';
-    for (const job of slot.jobs) job.timer?.clear();
+    for (const job of slot.jobs) {
+      job.timer?.clear();
+      // what the job that was running wrote is not printed: a process it left may write on, unread
+      for (const file of [`${job.stem}.o`, `${job.stem}.e`, `${job.stem}.sh`]) removeFile(join(this.dir, file));
+    }
     // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with it;
     // a lane that ended cleanly at the end of the input leaves the user's background processes be
-    if (!expected) this.endLane(lane);
-    if (wasStarting && !this.everReady && !this.closing) {
+    if (expected) this.lanes.delete(lane);
+    else this.endLane(lane);
+    if (wasStarting && !this.closing && ++this.startFailures >= START_FAILURES) {
       const why = exit.startError ?? describeLaneExit(exit);
-      this.listener.fatal(new PrunError('ERR_WORKER_START', `a shell lane (/bin/sh) failed to start: ${why}`));
+      this.listener.fatal(new PrunError('ERR_WORKER_START', `workers keep dying at start: ${why}`));
       return;
     }
     const running = slot.jobs[0];
@@ -307,7 +400,7 @@ export class ShellExecutor implements Executor {
       this.listener.lost(held.batch, held.reported, blame);
     }
     slot.jobs.length = 0;
-    if (!this.closing && !this.stopped) this.spawn(slot);
+    // the next batch that finds no idle lane starts one again, in the lowest free slot
     this.listener.free();
   }
 

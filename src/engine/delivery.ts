@@ -12,7 +12,35 @@ export type Delivery =
    * How the inputs of the deliveries just before it settled (--joblog): it comes after their
    * output, so that a consumer can log them only once that output is written.
    */
-  | { type: 'records'; first: number; count: 0; records: JobRecord[] };
+  | { type: 'records'; first: number; count: 0; records: JobRecord[] }
+  /** Output too big to hold as text (a shell command's), streamed to stdout in its turn. */
+  | { type: 'file'; first: number; count: number; file: OutputFile };
+
+/**
+ * Bytes of output in an open file that no name leads to any more: nothing but this descriptor
+ * keeps them, so however prun ends (even SIGKILL) they are freed, and what a job's leftover
+ * background process writes after `bytes` is never read.
+ */
+export interface OutputFile {
+  readonly fd: number;
+  readonly bytes: number;
+  /** What each of its lines starts with (--tag), in bytes. */
+  readonly tag: string | undefined;
+  /** Frees the file; once is enough, more is harmless. Whoever drops the delivery calls it. */
+  close(): void;
+}
+
+/** Bytes of output a delivery holds until it is written: what the pipeline's window bounds. */
+export function heldBytes(delivery: Delivery): number {
+  if (delivery.type === 'text') return delivery.text.length;
+  if (delivery.type === 'file') return delivery.file.bytes;
+  return 0;
+}
+
+/** A delivery that will never be written lets go of what it holds. */
+export function discard(delivery: Delivery): void {
+  if (delivery.type === 'file') delivery.file.close();
+}
 
 /** An input that failed for good. */
 export interface FinalFailure {

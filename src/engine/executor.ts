@@ -1,5 +1,9 @@
 import type { Run } from '../runtime/protocol.js';
 import type { Batch, Placement } from './batch.js';
+import type { OutputFile } from './delivery.js';
+
+/** A run as an executor reports it: a run of one input may bring its output as a file instead of text. */
+export type ExecutorRun = Run & { file?: OutputFile };
 
 /** Who is to blame for the inputs a dead worker held. */
 export type Blame =
@@ -13,7 +17,7 @@ export interface ExecutorListener {
    * Results for the inputs [from, from + run.count) of a batch. `last` when the batch is over;
    * inputs past a last run did not run (the executor was stopped).
    */
-  run(batch: Batch, from: number, run: Run, last: boolean, elapsedMs: number): void;
+  run(batch: Batch, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void;
   /** The worker running the batch is gone; its inputs from `from` on did not finish. */
   lost(batch: Batch, from: number, blame: Blame): void;
   /** There may be room for another batch now. */

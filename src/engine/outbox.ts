@@ -12,10 +12,12 @@ export class Outbox<T> implements AsyncIterable<T> {
   constructor(
     private readonly onTaken: (item: T) => void,
     private readonly onReturn: () => void,
+    /** Told of each item that will never be taken, so that it can let go of what it holds. */
+    private readonly onDropped: (item: T) => void = () => {},
   ) {}
 
   push(item: T): void {
-    if (this.closed) return;
+    if (this.closed) return this.onDropped(item);
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;
@@ -49,11 +51,10 @@ export class Outbox<T> implements AsyncIterable<T> {
       },
       return: () => {
         // the consumer stopped early (break, or an exception in its loop body)
-        if (!this.closed) {
-          this.closed = true;
-          this.items.length = 0;
-          this.onReturn();
-        }
+        const running = !this.closed;
+        this.closed = true;
+        for (const item of this.items.splice(0)) this.onDropped(item);
+        if (running) this.onReturn();
         return Promise.resolve({ value: undefined, done: true });
       },
     };

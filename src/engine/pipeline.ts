@@ -5,7 +5,7 @@ import { slicePayload } from '../runtime/payload.js';
 import type { Run } from '../runtime/protocol.js';
 import { AutoBatchSize } from './auto-batch.js';
 import { type Batch, inputsOf, originAt, SHARED } from './batch.js';
-import type { Delivery, FinalFailure, JobRecord } from './delivery.js';
+import { type Delivery, discard, type FinalFailure, heldBytes, type JobRecord } from './delivery.js';
 import type { Blame, Executor, ExecutorListener } from './executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
 import { Outbox } from './outbox.js';
@@ -58,6 +58,13 @@ export function pipelineOptions(
 const MAX_BATCH_BYTES = 1 << 16;
 /** Settled inputs the consumer has not taken yet, in batches per executor slot. */
 const WINDOW_BATCHES = 4;
+/**
+ * Bytes of output settled but not taken by the consumer (in memory, or in files that are
+ * memory too in /dev/shm) past which no more inputs start: a count of inputs alone lets a
+ * few big outputs pile up behind a stalled reader. Only settled output counts, so a single
+ * input bigger than this still runs.
+ */
+const WINDOW_BYTES = 64 * 1024 * 1024;
 
 /**
  * inputs -> batches -> executor -> deliveries, in order (or as they finish). Reads input only
@@ -77,6 +84,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   let nextId = 0;
   let admitted = 0; // inputs taken from the source
   let released = 0; // inputs the consumer has taken the results of
+  let held = 0; // bytes of output settled, not yet taken by the consumer
   let stopping: 'soon' | 'now' | undefined;
   let abandoned = false; // the consumer went away
   let unread: number | undefined; // inputs never taken from the source, when known at the stop
@@ -85,13 +93,16 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const outbox = new Outbox<Delivery>(
     (delivery) => {
       released += delivery.count;
+      held -= heldBytes(delivery);
       wakeup.notify();
     },
     () => abandon(),
+    discard,
   );
   const emit = (delivery: Delivery): void => outbox.push(delivery);
   const reorder = options.ordered ? new Reorder(emit) : undefined;
   const settle = (start: number, end: number, deliveries: Delivery[]): void => {
+    for (const delivery of deliveries) held += heldBytes(delivery);
     if (start === end) return;
     if (reorder) reorder.add(start, end, deliveries);
     else for (const delivery of deliveries) emit(delivery);
@@ -187,7 +198,10 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
 
   const listener: ExecutorListener = {
     run(batch, from, run, last, elapsedMs) {
-      if (!unfinished.has(batch)) return; // given up for lost by stop('now')
+      if (!unfinished.has(batch)) {
+        run.file?.close(); // given up for lost by stop('now')
+        return;
+      }
       onRun(batch, from, run);
       reported.set(batch, from + run.count);
       if (last) {
@@ -310,7 +324,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         continue;
       }
       const window = Math.max(64, WINDOW_BATCHES * executor.capacity * sizes.size);
-      if (taking || next || room === 0 || sourceDone || admitted - released >= window) {
+      if (taking || next || room === 0 || sourceDone || admitted - released >= window || held >= WINDOW_BYTES) {
         if (sourceDone && !next && unfinished.size === 0) break;
         await wakeup.wait();
         continue;

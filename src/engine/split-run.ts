@@ -1,7 +1,8 @@
 import type { ErrorData } from '../runtime/error-data.js';
-import type { Run } from '../runtime/protocol.js';
+import type { ItemFailure, Run } from '../runtime/protocol.js';
 import { type Batch, inputsOf } from './batch.js';
-import type { Delivery, FinalFailure, JobRecord } from './delivery.js';
+import type { Delivery, FinalFailure, JobRecord, OutputFile } from './delivery.js';
+import type { ExecutorRun } from './executor.js';
 
 /** Consecutive inputs [start, end) settled together, and what to deliver for them. */
 export interface SettledRange {
@@ -18,7 +19,8 @@ export type FailOrRetry = (offset: number, input: string, error: ErrorData) => F
  * successes' output, and failures where they fell. An input to be tried again leaves a
  * gap between two ranges, to be filled when its retry settles.
  */
-export function splitRun(batch: Batch, from: number, run: Run, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
+export function splitRun(batch: Batch, from: number, run: ExecutorRun, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
+  if (run.file) return splitFileRun(batch.first + from, run.failures[0], run.file, failOrRetry);
   const first = batch.first + from;
   const end = first + run.count;
   const content = (start: number, stop: number, cut: [number, number]): Delivery => {
@@ -56,6 +58,19 @@ export function splitRun(batch: Batch, from: number, run: Run, failOrRetry: Fail
   if (end > pieceStart) deliveries.push(content(pieceStart, end, [cutStart, Infinity]));
   ranges.push({ start: rangeStart, end, deliveries });
   return { ranges, finals };
+}
+
+/** A run of one input whose output is a file: the output, then the input's failure if it failed. */
+function splitFileRun(index: number, failure: ItemFailure | undefined, file: OutputFile, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
+  const output: Delivery = { type: 'file', first: index, count: failure ? 0 : 1, file };
+  if (!failure) return { ranges: [{ start: index, end: index + 1, deliveries: [output] }], finals: [] };
+  const final = failOrRetry(failure.offset, failure.input, failure.error);
+  if (!final) {
+    file.close(); // the output of a try to be made again is not printed
+    return { ranges: [], finals: [] };
+  }
+  const deliveries: Delivery[] = [output, { type: 'failure', first: index, count: 1, failure: final }];
+  return { ranges: [{ start: index, end: index + 1, deliveries }], finals: [final] };
 }
 
 /** One record per input settled by a run: its successes, and its failures that are final. */

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
-import type { Delivery, FinalFailure, JobRecord } from '../engine/delivery.js';
+import { type Delivery, discard, type FinalFailure, type JobRecord } from '../engine/delivery.js';
 import { PrunError } from '../errors.js';
+import { fileChunks } from './file-chunks.js';
 import { describeSystemError } from './system-error.js';
 
 export interface WriteOptions {
@@ -76,20 +77,36 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     fail(error.code === 'EPIPE' ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write results: ${describeSystemError(error)}`));
   };
   const onDrain = (): void => wake?.();
+  /** One write, counted for the records behind it; waits while the stream's buffer is full. */
+  const write = async (chunk: string | Uint8Array): Promise<void> => {
+    issued++;
+    if (!out.write(chunk, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
+    if (failure) throw failure;
+  };
   out.on('error', onError);
   out.on('drain', onDrain);
   try {
     for await (const delivery of deliveries) {
-      if (failure) throw failure;
+      if (failure) {
+        discard(delivery);
+        throw failure;
+      }
       if (delivery.type === 'records') {
         held.push({ after: issued, records: delivery.records });
         release();
         continue;
       }
+      if (delivery.type === 'file') {
+        // streamed a chunk at a time, never whole in memory; the file is freed whatever happens
+        try {
+          for await (const chunk of fileChunks(delivery.file)) await write(chunk);
+        } finally {
+          delivery.file.close();
+        }
+        continue;
+      }
       const text = textOf(delivery, options);
-      if (text === '') continue;
-      issued++;
-      if (!out.write(text, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
+      if (text !== '') await write(text);
     }
     await until(() => held.length === 0);
     if (failure) throw failure;
@@ -101,7 +118,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   }
 }
 
-function textOf(delivery: Exclude<Delivery, { type: 'records' }>, options: WriteOptions): string {
+function textOf(delivery: Exclude<Delivery, { type: 'records' | 'file' }>, options: WriteOptions): string {
   switch (delivery.type) {
     case 'text':
       return delivery.text;

@@ -5,8 +5,13 @@
 
 /** Sends `signal` to the group; false when no process of it is left. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  return signalProcess(-pgid, signal);
+}
+
+/** Sends `signal` to one process (a group, when negative); false when it is gone. */
+export function signalProcess(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
-    process.kill(-pgid, signal);
+    process.kill(pid, signal);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;

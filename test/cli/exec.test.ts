@@ -209,6 +209,58 @@ describe('prun exec: output', () => {
   });
 });
 
+describe('prun exec: output kept with its job, big output streamed', () => {
+  test("regression: a job's leftover background process wrote into another input's output (3<TAB>LATE)", async () => {
+    const started = join(dir, 'late-3-started');
+    const written = join(dir, 'late-written');
+    // job 1 leaves a process that writes to job 1's stdout once job 3 runs; job 3 ends after
+    // that: with files reused between jobs, the line landed in job 3's output
+    const late = `(while [ ! -e ${started} ]; do sleep 0.01; done; echo LATE; : > ${written}) &`;
+    const wait3 = `: > ${started}; while [ ! -e ${written} ]; do sleep 0.01; done`;
+    const command = `if [ {} = 1 ]; then ${late} fi; if [ {} = 3 ]; then ${wait3}; fi; echo job {}`;
+    const result = await prun(['exec', '-j', '1', '--tag', command, ':::', '1', '2', '3', '4', '5']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    // what it wrote after job 1 ended is nobody's output
+    assert.deepEqual(lines(result.stdout), ['1\tjob 1', '2\tjob 2', '3\tjob 3', '4\tjob 4', '5\tjob 5']);
+  });
+
+  test('regression: one job with more than 512 MiB of stdout crashed prun: it is streamed to stdout', async () => {
+    const bytes = 600_000_000;
+    const pipeline = `${shellQuoteArg(bin)} exec 'head -c ${bytes} /dev/zero; : {}' ::: 1 | wc -c`;
+    // job files on disk: a container's /dev/shm is often 64 MB
+    const env = { TMPDIR: dir };
+    const result = await execa('/bin/sh', ['-c', pipeline], { cwd: root, reject: false, stdin: 'ignore', env });
+    assert.equal(String(result.stdout).trim(), String(bytes), String(result.stderr));
+  });
+
+  test('--tag tags every line of an output too big to hold whole, as GNU parallel does', async () => {
+    // over 1 MiB, in chunks that end mid-line, and a last line without a newline
+    const command = 'seq 1 300000; printf {}';
+    const args = ['--tag', command, ':::', 'x', 'y'];
+    const result = await prun(['exec', ...args], { stripFinalNewline: false });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    // as GNU parallel prints it (its output is too big for the helper to compare here)
+    const tagged = (tag: string) => `${seq(300000, `${tag}\t`)}${tag}\t${tag}`;
+    assert.equal(result.stdout, tagged('x') + tagged('y'));
+  });
+
+  test("a failed command's big stdout prints whole, before its failure is reported, as with GNU parallel", async () => {
+    const args = ['if [ {} = b ]; then seq 1 300000; exit 3; fi; echo {}', ':::', 'a', 'b', 'c'];
+    const result = await prun(['exec', ...args], { stripFinalNewline: false });
+    assert.equal(result.exitCode, 1);
+    assert.match(String(result.stderr), /input 1 "b" failed: exit 3/);
+    assert.equal(result.stdout, `a\n${seq(300000)}c\n`);
+  });
+
+  test('big outputs keep input order, beside small ones', async () => {
+    const command = 'if [ {} = big ]; then seq 1 400000; else sleep 0.2; echo {}; fi';
+    const args = [command, ':::', 'small1', 'big', 'small2', 'big', 'small3'];
+    const result = await prun(['exec', '-j', '3', ...args], { stripFinalNewline: false });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, `small1\n${seq(400000)}small2\n${seq(400000)}small3\n`);
+  });
+});
+
 describe('prun exec: failures', () => {
   test("a command of several words left unquoted, as GNU parallel takes it, gets a one-line hint", async () => {
     const result = await prun(['exec', 'echo', 'hi', ':::', 'a']);
@@ -289,6 +341,26 @@ describe('prun exec: failures', () => {
   });
 });
 
+describe('prun exec: lanes', () => {
+  test('regression: -j 3000 on three inputs started 3000 lanes: lanes start as inputs need them, up to -j', async () => {
+    // each job counts the processes prun has started (its lane's siblings and its lane)
+    const count = 'pp=$(ps -o ppid= -p $PPID); ps -o pid= --ppid $pp | wc -l; : {}';
+    const result = await prun(['exec', '-j', '3000', count, ':::', '1', '2', '3']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const counts = lines(result.stdout).map(Number);
+    assert.equal(counts.length, 3);
+    assert.ok(counts.every((lanes) => lanes >= 1 && lanes <= 3), result.stdout);
+  });
+
+  test('{%} is the lowest free job slot, 1..-j, as GNU parallel numbers it', async () => {
+    const result = await prun(['exec', '-j', '3', 'echo {%}', ':::', ...'123456789'.split('')]);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const slots = new Set(lines(result.stdout));
+    assert.ok([...slots].every((slot) => ['1', '2', '3'].includes(slot)), result.stdout);
+    assert.ok(slots.has('1'), result.stdout);
+  });
+});
+
 describe('prun exec: nothing left behind', () => {
   test('prun killed by SIGKILL: the lanes\' lifeline ends every running job and its children', async () => {
     const pids = join(dir, 'sigkill-pids');
@@ -303,11 +375,51 @@ describe('prun exec: nothing left behind', () => {
     // the lanes see their lifeline close when prun is gone: wait for that, bounded by the test's timeout
     await waitUntilGone(pids);
   });
+
+  // a job that ignores SIGTERM: the lane's watcher must follow its SIGTERM with SIGKILL
+  const ignoresTerm = (pids: string) => `trap '' TERM; echo $$ >> ${pids}; while :; do sleep 0.05; done`;
+  /** Far above the watcher's second of grace, far below forever. */
+  const GONE_WITHIN_MS = 10_000;
+
+  test('regression: exec jobs that ignore SIGTERM survived prun killed by SIGKILL', async () => {
+    const pids = join(dir, 'sigkill-ignoring-pids');
+    const subprocess = execa(bin, ['exec', '-j', '2', `${ignoresTerm(pids)}; : {}`, ':::', 'a', 'b'], {
+      cwd: root,
+      reject: false,
+      stdin: 'ignore',
+    });
+    await waitForPids(pids, 2);
+    subprocess.kill('SIGKILL');
+    await subprocess;
+    await waitUntilGone(pids, GONE_WITHIN_MS);
+  });
+
+  test('regression: exec jobs that ignore SIGTERM survived prun exiting on a closed stdout (| head -1)', async () => {
+    const pids = join(dir, 'head-ignoring-pids');
+    // `a` runs forever, ignoring SIGTERM; `b` gives head its line; `c` writes on, once `a` is
+    // running, until prun finds its reader gone and exits
+    const command = `if [ {} = a ]; then ${ignoresTerm(pids)}; fi; if [ {} = c ]; then while [ ! -s ${pids} ]; do sleep 0.01; done; yes c | head -c 3000000; fi; echo {}`;
+    const pipeline = `${shellQuoteArg(bin)} exec --unordered -j 3 ${shellQuoteArg(command)} ::: a b c | head -1`;
+    const result = await execa('/bin/sh', ['-c', pipeline], { cwd: root, reject: false, stdin: 'ignore' });
+    assert.equal(lines(result.stdout).length, 1, String(result.stdout).slice(0, 100));
+    await waitUntilGone(pids, GONE_WITHIN_MS);
+  });
 });
 
-/** Resolves once every process the file lists has ended. */
-async function waitUntilGone(pidFile: string): Promise<void> {
+/** What `seq 1 N` prints, each line starting with `prefix`. */
+function seq(count: number, prefix = ''): string {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}\n`).join('');
+}
+
+function shellQuoteArg(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** Resolves once every process the file lists has ended; fails if one is left after `withinMs`. */
+async function waitUntilGone(pidFile: string, withinMs = Number.POSITIVE_INFINITY): Promise<void> {
+  const deadline = Date.now() + withinMs;
   for (;;) {
+    if (Date.now() > deadline) return assertGone(pidFile);
     try {
       await assertGone(pidFile);
       return;
