@@ -73,9 +73,9 @@ describe('pipeline: output held for a slow reader is bounded in bytes', () => {
     const executor = new InstantExecutor(() => 20 * MiB);
     const run = start(executor, 100);
     await settled(); // nobody reads: the reader is stalled
-    // 4 outputs of 20 MiB reach 64 MiB (one more started while the fourth ran); the count
-    // window alone would have let all 100 run
-    assert.equal(executor.submitted, 5);
+    // 4 outputs of 20 MiB reach 64 MiB; one more may have started while the fourth ran (a
+    // take already under way); the count window alone would have let all 100 run
+    assert.ok(executor.submitted >= 4 && executor.submitted <= 5, `${executor.submitted} inputs started`);
     const deliveries: Delivery[] = [];
     for await (const delivery of run.deliveries) deliveries.push(delivery);
     assert.equal(deliveries.length, 100);
