@@ -1,3 +1,4 @@
+import { PrunError } from '../errors.js';
 import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';
 import { checkInputs, scriptPath } from './arguments.js';
@@ -38,7 +39,7 @@ async function* outcomes<Result, Input>(
 ): AsyncGenerator<Outcome<Result, Input>> {
   const ledger = new InputLedger();
   const run = startRun({ ...options, script, source: ledger.watch(itemSource(inputs)), format: 'values' });
-  for await (const delivery of run.deliveries) {
+  for await (const delivery of unsendableAsUsage(run.deliveries)) {
     if (delivery.type === 'failure') {
       const { index, attempts, error } = delivery.failure;
       yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts };
@@ -54,4 +55,21 @@ async function* outcomes<Result, Input>(
   // after the outcomes of what did run: inputs that never ran have none
   const fatal = run.fatalError();
   if (fatal) throw fatal;
+}
+
+/**
+ * An input structured clone cannot carry (a function, a symbol) cannot be sent to a worker:
+ * the run ends with a usage error that says so, rather than with the runtime's own error.
+ * Checking every input beforehand would clone each one twice.
+ */
+async function* unsendableAsUsage<T>(deliveries: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* deliveries;
+  } catch (error) {
+    const message = (error as Error | undefined)?.message ?? '';
+    if ((error as Error | undefined)?.name === 'DataCloneError' || message.endsWith('could not be cloned.')) {
+      throw new PrunError('ERR_USAGE', `an input cannot be sent to a worker: ${message}`, { cause: error });
+    }
+    throw error;
+  }
 }

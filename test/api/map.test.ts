@@ -49,6 +49,17 @@ for (const flag of runtimes) {
       assert.equal(failed.error.name, 'TypeError');
     });
 
+    test('an input structured clone cannot carry ends the run with ERR_USAGE, after the outcomes before it', async () => {
+      const seen: unknown[] = [];
+      await assert.rejects(
+        async () => {
+          for await (const outcome of map([2, { f: () => 1 }], `${root}fixtures/square.ts`, { runtime, workers: 1, chunksize: 1 })) seen.push(outcome.input);
+        },
+        (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_USAGE',
+      );
+      assert.ok(seen.length <= 1 && seen.every((input) => input === 2), `outcomes: ${JSON.stringify(seen)}`);
+    });
+
     test('the script as a URL (new URL(..., import.meta.url)) and as a file:// string', async () => {
       const url = new URL('../../fixtures/square.ts', import.meta.url);
       for (const script of [url, url.href]) {
