@@ -85,6 +85,13 @@ for (const flag of runtimes) {
       assert.deepEqual(passed, { index: 1, input: '2', ok: true, result: 'ok 2' });
     });
 
+    test("a failed input's stack names the user's .ts file and line, not the compiled copy", async () => {
+      const [failed] = await collect(map([1], `${root}fixtures/fail-on-odd.ts`, { runtime, workers: 1 }));
+      assert.ok(failed && !failed.ok);
+      const frame = failed.error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '));
+      assert.match(frame ?? '', new RegExp(`\\(${root}fixtures/fail-on-odd\\.ts:3:\\d+\\)$`), failed.error.stack);
+    });
+
     test('pulls an endless async iterable lazily, and stops when the caller breaks', async () => {
       let pulled = 0;
       async function* endless() {
