@@ -6,6 +6,7 @@ export type PrunErrorCode =
   | 'ERR_USAGE' // a bad option or value
   | 'ERR_INPUT' // an INPUT cannot be read
   | 'ERR_SCRIPT' // the script cannot be compiled or loaded, or has no default export
+  | 'ERR_SCRIPT_LOAD' // the script threw while a worker imported it
   | 'ERR_SETUP' // the script's setup() threw in a worker
   | 'ERR_WORKER_START' // workers die while starting, so running would loop forever
   | 'ERR_OUTPUT'; // results or the --joblog cannot be written (a full disk)

@@ -1,48 +1,75 @@
+import { PrunError } from '../errors.js';
 import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';
+import { checkInputs, scriptPath } from './arguments.js';
+import { InputLedger } from './input-ledger.js';
 import { normalizeOptions, type RunOptions } from './options.js';
 import { startRun } from './start-run.js';
 
-/** One input's end: its result, or the error of its last try. */
-export type Outcome<Result = unknown> =
-  | { index: number; input: string; ok: true; result: Result }
-  | { index: number; input: string; ok: false; error: Error; attempts: number };
+/** One input's end: its result, or the error of its last try. `input` is the value given. */
+export type Outcome<Result = unknown, Input = unknown> =
+  | { index: number; input: Input; ok: true; result: Result }
+  | { index: number; input: Input; ok: false; error: Error; attempts: number };
 
 /**
  * Runs the default export of `script` on every input in a pool of workers, and yields each
- * input's outcome: in input order, or as they complete with `ordered: false`. Inputs are
- * pulled lazily, so an endless iterable is fine. A failed input is an outcome, not a throw;
- * the iterable throws only when the run cannot go on (the script does not load, setup fails,
- * workers keep dying at start), after the outcomes of the inputs that did run.
+ * input's outcome: in input order, or as they complete with `ordered: false`. Inputs are any
+ * values structured clone carries, given to the function as they are, and pulled lazily, so
+ * an endless iterable is fine. `script` is a path, a `file:` URL or a URL. A failed input is
+ * an outcome, not a throw; the iterable throws only when the run cannot go on (the script
+ * does not load, setup fails, workers keep dying at start), after the outcomes of the inputs
+ * that did run. A bad argument throws a PrunError (ERR_USAGE) at the call.
  */
-export function map<Result = unknown>(
-  inputs: Iterable<unknown> | AsyncIterable<unknown>,
-  script: string,
+export function map<Result = unknown, Input = unknown>(
+  inputs: Iterable<Input> | AsyncIterable<Input>,
+  script: string | URL,
   options: RunOptions = {},
-): AsyncGenerator<Outcome<Result>> {
-  // bad options throw here, at the call, not at the first pull
+): AsyncGenerator<Outcome<Result, Input>> {
+  // bad arguments throw here, at the call, not at the first pull
+  checkInputs(inputs);
+  const path = scriptPath(script);
   normalizeOptions(options);
-  return outcomes<Result>(inputs, script, options);
+  return outcomes<Result, Input>(inputs, path, options);
 }
 
-async function* outcomes<Result>(
-  inputs: Iterable<unknown> | AsyncIterable<unknown>,
+async function* outcomes<Result, Input>(
+  inputs: Iterable<Input> | AsyncIterable<Input>,
   script: string,
   options: RunOptions,
-): AsyncGenerator<Outcome<Result>> {
-  const run = startRun({ ...options, script, source: itemSource(inputs), format: 'values' });
-  for await (const delivery of run.deliveries) {
+): AsyncGenerator<Outcome<Result, Input>> {
+  const ledger = new InputLedger();
+  const run = startRun({ ...options, script, source: ledger.watch(itemSource(inputs)), format: 'values' });
+  for await (const delivery of unsendableAsUsage(run.deliveries)) {
     if (delivery.type === 'failure') {
-      const { index, input, attempts, error } = delivery.failure;
-      yield { index, input, ok: false, error: fromErrorData(error), attempts };
+      const { index, attempts, error } = delivery.failure;
+      yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts };
     } else if (delivery.type === 'values') {
       for (let i = 0; i < delivery.count; i++) {
-        const input = delivery.inputs?.[i] ?? '';
-        yield { index: delivery.first + i, input, ok: true, result: delivery.values[i] as Result };
+        const index = delivery.first + i;
+        yield { index, input: ledger.take(index) as Input, ok: true, result: delivery.values[i] as Result };
       }
+    } else {
+      ledger.forget(delivery);
     }
   }
   // after the outcomes of what did run: inputs that never ran have none
   const fatal = run.fatalError();
   if (fatal) throw fatal;
+}
+
+/**
+ * An input structured clone cannot carry (a function, a symbol) cannot be sent to a worker:
+ * the run ends with a usage error that says so, rather than with the runtime's own error.
+ * Checking every input beforehand would clone each one twice.
+ */
+async function* unsendableAsUsage<T>(deliveries: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* deliveries;
+  } catch (error) {
+    const message = (error as Error | undefined)?.message ?? '';
+    if ((error as Error | undefined)?.name === 'DataCloneError' || message.endsWith('could not be cloned.')) {
+      throw new PrunError('ERR_USAGE', `an input cannot be sent to a worker: ${message}`, { cause: error });
+    }
+    throw error;
+  }
 }

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { type HaltPolicy, parseHalt } from '../engine/halt.js';
 import { usageError } from '../errors.js';
+import { describe } from './arguments.js';
+import { parseDuration, parseSizeMb } from './duration.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
 
 /** Options shared by every way of running work. */
@@ -19,10 +21,13 @@ export interface RunOptions {
   maxTasksPerChild?: number;
   /** How many more times a failed input is tried. Default 0. */
   retries?: number;
-  /** Milliseconds a task may run, from its start; then its signal aborts and it fails. */
-  timeout?: number;
-  /** Heap limit of each worker, in MiB. */
-  memoryLimit?: number;
+  /**
+   * How long a task may run, from its start; then its signal aborts and it fails. Milliseconds,
+   * or a duration as the CLI reads it: '500ms', '30s', '2m' (a bare '30' is seconds).
+   */
+  timeout?: number | string;
+  /** Heap limit of each worker: MiB, or a size as the CLI reads it ('512M', '2G'). */
+  memoryLimit?: number | string;
   /** When to stop early, as GNU parallel's --halt: 'soon,fail=1', 'now,fail=10%'. */
   halt?: string;
 }
@@ -42,15 +47,16 @@ export interface NormalizedOptions {
 
 /** The facade validates once, naming the option and the value; the engine trusts. */
 export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
+  if (typeof options !== 'object' || options === null) throw usageError(`options must be an object, got ${describe(options)}`);
   const runtime = options.runtime ?? 'process';
   if (runtime !== 'process' && runtime !== 'thread') {
-    throw usageError(`runtime must be 'process' or 'thread', got ${JSON.stringify(runtime)}`);
+    throw usageError(`runtime must be 'process' or 'thread', got ${describe(runtime)}`);
   }
   return {
     runtime,
     workers: options.workers === undefined ? availableParallelism() : wholeNumber('workers', options.workers, 1),
     concurrency: wholeNumber('concurrency', options.concurrency ?? 1, 1),
-    ordered: options.ordered ?? true,
+    ordered: yesOrNo('ordered', options.ordered ?? true),
     chunksize:
       options.chunksize === undefined || options.chunksize === 'auto'
         ? undefined
@@ -60,17 +66,33 @@ export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
         ? undefined
         : wholeNumber('maxTasksPerChild', options.maxTasksPerChild, 1),
     retries: wholeNumber('retries', options.retries ?? 0, 0),
-    timeoutMs: options.timeout === undefined ? undefined : wholeNumber('timeout', options.timeout, 1),
-    memoryLimitMb: options.memoryLimit === undefined ? undefined : wholeNumber('memoryLimit', options.memoryLimit, 16),
-    halt: options.halt === undefined ? undefined : parseHalt(options.halt),
+    timeoutMs:
+      typeof options.timeout === 'string'
+        ? parseDuration('timeout', options.timeout)
+        : options.timeout === undefined ? undefined : wholeNumber('timeout', options.timeout, 1),
+    memoryLimitMb:
+      typeof options.memoryLimit === 'string'
+        ? parseSizeMb('memoryLimit', options.memoryLimit)
+        : options.memoryLimit === undefined ? undefined : wholeNumber('memoryLimit', options.memoryLimit, 16),
+    halt: options.halt === undefined ? undefined : parseHalt(text('halt', options.halt)),
   };
+}
+
+function yesOrNo(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw usageError(`${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+function text(name: string, value: unknown): string {
+  if (typeof value !== 'string') throw usageError(`${name} must be a string, got ${describe(value)}`);
+  return value;
 }
 
 /** A whole number of at least `min`, from a number or a command-line string. */
 export function wholeNumber(name: string, value: unknown, min: number): number {
   const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min) {
-    throw usageError(`${name} must be a whole number of ${min} or more, got ${JSON.stringify(value)}`);
+    throw usageError(`${name} must be a whole number of ${min} or more, got ${describe(value)}`);
   }
   return number;
 }

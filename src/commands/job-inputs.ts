@@ -14,7 +14,7 @@ import type { Payload, Separator } from '../runtime/protocol.js';
 
 /** Each input of a payload as its arguments, in byte strings. */
 export function jobArgs(payload: Payload, separator: Separator): string[][] {
-  const inputs = Array.isArray(payload) ? payload.map(toBytes) : splitPayload(payload, separator, 'latin1');
+  const inputs = Array.isArray(payload) ? payload.map((input) => toBytes(String(input))) : splitPayload(payload, separator, 'latin1');
   return inputs.map((input) => input.split(ARG_SEPARATOR));
 }
 

@@ -4,7 +4,7 @@ import type { Origin } from './batch.js';
 /** What the pipeline hands its consumer, in output order; `count` inputs are settled by it. */
 export type Delivery =
   | { type: 'text'; first: number; count: number; text: string }
-  | { type: 'values'; first: number; count: number; values: unknown[]; inputs: string[] | undefined }
+  | { type: 'values'; first: number; count: number; values: unknown[]; inputs: unknown[] | undefined }
   | { type: 'failure'; first: number; count: 1; failure: FinalFailure }
   /** Inputs that did not run: the run was halted or interrupted, or a joblog shows them done. */
   | { type: 'skipped'; first: number; count: number }

@@ -1,7 +1,10 @@
 import { NEWLINE } from '../runtime/protocol.js';
 import type { InputSource } from './input-source.js';
 
-/** Inputs from an iterable or async iterable (a library caller's, or `::: a b c`). */
+/**
+ * Inputs from an iterable or async iterable (a library caller's, or `::: a b c`), as they are:
+ * strings stay strings, and a caller's other values reach the function unchanged.
+ */
 export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>): InputSource {
   const isAsync = Symbol.asyncIterator in items;
   const iterator = isAsync
@@ -13,7 +16,7 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>): I
   return {
     async take(max) {
       if (done) return null;
-      const payload: string[] = [];
+      const payload: unknown[] = [];
       while (payload.length < max) {
         // awaiting a plain iterator's every step would cost a microtask an input
         const next = isAsync ? await iterator.next() : (iterator.next() as IteratorResult<unknown>);
@@ -21,7 +24,7 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>): I
           done = true;
           break;
         }
-        payload.push(String(next.value));
+        payload.push(next.value);
       }
       taken += payload.length;
       return payload.length > 0 ? { payload, separator: NEWLINE, count: payload.length, origin: undefined } : null;

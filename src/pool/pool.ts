@@ -3,9 +3,9 @@ import { formatDuration } from '../api/duration.js';
 import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
-import { fromErrorData } from '../runtime/error-data.js';
 import { BRAND, type FromWorker, type ResultFormat } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
+import { startError } from '../script/load-error.js';
 import { WorkerSlot } from './worker-slot.js';
 
 export interface PoolOptions {
@@ -223,14 +223,15 @@ export class Pool implements Executor {
         return;
       case 'setup-failed': {
         clearTimeout(slot.setupTimer);
-        const error = fromErrorData(message.error);
+        // the script threw when imported, or its setup() did
+        const failure = startError(message.error);
         if (this.readies === 0 && !this.closing) {
           // no worker ever started: nothing can run at all
-          this.listener!.fatal(new PrunError('ERR_SETUP', `setup() failed: ${error.message}`, { cause: error }));
+          this.listener!.fatal(failure);
           return;
         }
         // a replacement, or one of several: counted when it is gone, as any death at start
-        slot.startFailure = `setup() failed: ${firstLine(error.message)}`;
+        slot.startFailure = firstLine(failure.message);
         slot.worker.kill();
         return;
       }

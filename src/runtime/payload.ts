@@ -6,7 +6,7 @@ import { NEWLINE, type Payload, type Separator } from './protocol.js';
  * decoded as UTF-8, or as latin1 for byte strings (one character a byte).
  */
 export function splitPayload(payload: Payload, separator: Separator, encoding: 'utf8' | 'latin1' = 'utf8'): string[] {
-  if (Array.isArray(payload)) return payload;
+  if (Array.isArray(payload)) return payload.map(inputName);
   const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString(encoding);
   const end = String.fromCharCode(separator);
   const inputs = text.split(end);
@@ -18,6 +18,16 @@ export function splitPayload(payload: Payload, separator: Separator, encoding: '
     if (line.charCodeAt(line.length - 1) === 13) inputs[i] = line.slice(0, -1);
   }
   return inputs;
+}
+
+/** An input as messages name it: a string as it is, a library caller's value as JSON. */
+export function inputName(input: unknown): string {
+  if (typeof input === 'string') return input;
+  try {
+    return JSON.stringify(input) ?? String(input);
+  } catch {
+    return String(input);
+  }
 }
 
 /** The inputs [from, to) of a payload, as a payload of its own. */
@@ -59,8 +69,8 @@ export class PayloadReader {
   }
 
   /** The next input; call it no more times than the payload has inputs. */
-  next(): string {
-    if (this.text === undefined) return (this.payload as string[])[this.index++]!;
+  next(): unknown {
+    if (this.text === undefined) return (this.payload as unknown[])[this.index++];
     const text = this.text;
     let end = text.indexOf(this.end, this.position);
     if (end === -1) end = text.length;

@@ -14,9 +14,10 @@ export type ResultFormat =
 
 /**
  * A batch's inputs: raw bytes of whole lines (split by the worker, so the main thread never
- * touches single lines) or already separated strings (from an iterable or `:::`).
+ * touches single lines) or already separated inputs: strings (`:::`), or a library caller's
+ * values, anything structured clone carries, given to the function as they are.
  */
-export type Payload = Uint8Array | string[];
+export type Payload = Uint8Array | unknown[];
 
 /** What ends each input of a byte payload: a newline, or NUL (`-0`, as `find -print0` writes). */
 export type Separator = typeof NEWLINE | typeof NUL;

@@ -29,7 +29,8 @@ export async function bundleScript(entry: string, shownAs: string): Promise<Bund
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      sourcemap: 'inline',
+      // the map is inlined by hand, once its sources name the user's files (see withSourceMap)
+      sourcemap: 'external',
       metafile: true,
       logLevel: 'silent',
       plugins: [externalPackages, ownImportMeta],
@@ -37,12 +38,28 @@ export async function bundleScript(entry: string, shownAs: string): Promise<Bund
   } catch (error) {
     throw compileError(shownAs, error);
   }
-  const output = Object.values(result.metafile.outputs)[0];
+  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.mjs'))?.[1];
+  const code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))!.text;
+  const map = result.outputFiles.find((file) => file.path.endsWith('.map'))!.text;
   return {
-    code: result.outputFiles[0]!.text,
+    code: withSourceMap(code, map, dirname(resolve('script.mjs'))),
     exports: output?.exports ?? [],
     inputs: Object.keys(result.metafile.inputs).map((input) => resolve(input)),
   };
+}
+
+/**
+ * The module with its source map inlined, the map's sources made absolute file URLs. esbuild
+ * writes them relative to where the bundle would be written, but the bundle is run from the
+ * compile cache, elsewhere: relative sources would resolve there, and stacks would name files
+ * that do not exist (`~/.cache/failing.ts`).
+ */
+function withSourceMap(code: string, mapText: string, outDir: string): string {
+  const map = JSON.parse(mapText) as { sources: string[]; sourceRoot?: string };
+  map.sources = map.sources.map((source) => (/^[a-z][a-z\d+.-]*:/i.test(source) ? source : pathToFileURL(resolve(outDir, source)).href));
+  delete map.sourceRoot;
+  const data = Buffer.from(JSON.stringify(map)).toString('base64');
+  return `${code}//# sourceMappingURL=data:application/json;base64,${data}\n`;
 }
 
 /**

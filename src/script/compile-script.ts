@@ -8,8 +8,12 @@ import { CompileCache } from './compile-cache.js';
 import { cannotRead } from './read-error.js';
 
 const require = createRequire(import.meta.url);
-/** What a cached module was made by: another esbuild or prun may compile differently. */
-const BUNDLER = `esbuild ${versionOf('esbuild/package.json')}, prun ${versionOf('../../package.json')}`;
+/**
+ * What a cached module was made by: another esbuild or prun may compile differently. The
+ * format counts changes to what prun makes of esbuild's output (2: source maps name the
+ * user's files by absolute URL), so that modules cached before one are not used after it.
+ */
+const BUNDLER = `esbuild ${versionOf('esbuild/package.json')}, prun ${versionOf('../../package.json')}, format 2`;
 
 function versionOf(packageJson: string): string {
   return (require(packageJson) as { version: string }).version;

@@ -6,7 +6,7 @@ import type { ResultFormat } from '../runtime/protocol.js';
  * that formatting is spread over the pool. Throws when a result cannot be written (a
  * function, a BigInt, a circular object): that fails the input, not the run.
  */
-export function formatResult(format: ResultFormat, index: number, input: string, result: unknown): string | undefined {
+export function formatResult(format: ResultFormat, index: number, input: unknown, result: unknown): string | undefined {
   if (format === 'json') return stringify({ index, input, result: result === undefined ? null : result });
   if (typeof result === 'string') return result;
   // the same text JSON.stringify gives a finite number, at a fraction of its cost

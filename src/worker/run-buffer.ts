@@ -1,4 +1,5 @@
 import { toErrorData } from '../runtime/error-data.js';
+import { inputName } from '../runtime/payload.js';
 import type { ItemFailure, ResultFormat, Run } from '../runtime/protocol.js';
 import { formatResult } from './format-result.js';
 
@@ -12,13 +13,13 @@ export class RunBuffer {
   private chars = 0;
   private values: unknown[] = [];
   private valueOffsets: number[] = [];
-  private valueInputs: string[] = [];
+  private valueInputs: unknown[] = [];
   // `at` counts lines (or values) until the report, where it becomes a character offset
   private failures: ItemFailure[] = [];
   private durations: number[] = [];
   // the offsets and inputs of the values of the report last taken
   private lastOffsets: number[] = [];
-  private lastInputs: string[] = [];
+  private lastInputs: unknown[] = [];
   count = 0;
 
   constructor(
@@ -31,7 +32,7 @@ export class RunBuffer {
     return this.chars;
   }
 
-  succeed(offset: number, index: number, input: string, result: unknown): void {
+  succeed(offset: number, index: number, input: unknown, result: unknown): void {
     if (this.format === 'values') {
       this.values.push(result);
       this.valueOffsets.push(offset);
@@ -52,9 +53,9 @@ export class RunBuffer {
     this.count++;
   }
 
-  fail(offset: number, input: string, error: unknown): void {
+  fail(offset: number, input: unknown, error: unknown): void {
     const at = this.format === 'values' ? this.values.length : this.lines.length;
-    this.failures.push({ offset, at, input, error: toErrorData(error) });
+    this.failures.push({ offset, at, input: inputName(input), error: toErrorData(error) });
     this.count++;
   }
 
@@ -101,7 +102,7 @@ export class RunBuffer {
         values.push(value);
       } catch (error) {
         const reason = new TypeError(`result cannot be sent back: ${(error as Error).message}`);
-        failures.push({ offset: offsets[position]!, at: values.length, input: inputs[position]!, error: toErrorData(reason) });
+        failures.push({ offset: offsets[position]!, at: values.length, input: inputName(inputs[position]), error: toErrorData(reason) });
       }
     });
     failures.sort((a, b) => a.offset - b.offset);

@@ -22,7 +22,7 @@ export class TimeoutError extends Error {
  */
 export async function runWithTimeout(
   user: UserModule,
-  input: string,
+  input: unknown,
   base: Omit<TaskContext, 'signal'>,
   lifetime: AbortSignal,
   timeoutMs: number,

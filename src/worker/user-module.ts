@@ -8,11 +8,14 @@ export interface TaskContext {
   readonly signal: AbortSignal;
 }
 
-/** The function a script exports by default. */
-export type Task<Result = unknown> = (input: string, ctx: TaskContext) => Result | Promise<Result>;
+/**
+ * The function a script exports by default. Its input is a line of text from the CLI; from the
+ * library, whatever value the caller gave (anything structured clone carries).
+ */
+export type Task<Result = unknown, Input = string> = (input: Input, ctx: TaskContext) => Result | Promise<Result>;
 
 /** A loaded script: its task and the optional per-worker teardown. */
 export interface UserModule {
-  task: Task;
+  task: Task<unknown, unknown>;
   teardown: (() => unknown) | undefined;
 }

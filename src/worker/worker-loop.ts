@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, type FromWorker, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
+import { scriptLoadError } from '../script/load-error.js';
 import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout } from './run-task.js';
 import { PayloadReader } from '../runtime/payload.js';
@@ -190,9 +191,14 @@ function emptyLastRun(id: number): RunMessage {
 
 /** Imports the script and runs its setup(), saying when setup() begins. */
 async function load(config: WorkerConfig, settingUp: () => void): Promise<UserModule> {
-  const exports = (await import(pathToFileURL(config.modulePath).href)) as Record<string, unknown>;
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(pathToFileURL(config.modulePath).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw scriptLoadError(error, config.modulePath);
+  }
   const task = exports.default;
-  if (typeof task !== 'function') throw new TypeError('the script has no default export function');
+  if (typeof task !== 'function') throw scriptLoadError('its default export is not a function', config.modulePath);
   const setup = exports.setup;
   const teardown = exports.teardown;
   if (typeof setup === 'function') {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { map, type Outcome } from 'prun';
+import { map, type Outcome, PrunError } from 'prun';
 import { root, runtimes } from '../helpers/prun.js';
 
 const runtimeOf = { '--procs': 'process', '--threads': 'thread' } as const;
@@ -17,10 +17,62 @@ for (const flag of runtimes) {
     test('yields each outcome with its index and input, in order, values as they are', async () => {
       const outcomes = await collect(map([1, 2, 3], `${root}fixtures/square.ts`, { runtime, workers: 2 }));
       assert.deepEqual(outcomes, [
-        { index: 0, input: '1', ok: true, result: 1 },
-        { index: 1, input: '2', ok: true, result: 4 },
-        { index: 2, input: '3', ok: true, result: 9 },
+        { index: 0, input: 1, ok: true, result: 1 },
+        { index: 1, input: 2, ok: true, result: 4 },
+        { index: 2, input: 3, ok: true, result: 9 },
       ]);
+    });
+
+    test('object inputs reach the function as objects (a Date, a Map), and results come back as values', async () => {
+      const orders = [
+        { id: 1, placed: new Date(Date.UTC(2026, 0, 2)), lines: new Map([['tea', 3], ['cake', 4]]) },
+        { id: 2, placed: new Date(Date.UTC(2026, 0, 3)), lines: new Map([['bread', 5]]) },
+      ];
+      const outcomes = await collect(map(orders, `${root}fixtures/value-input.ts`, { runtime, workers: 2, chunksize: 1 }));
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.ok && outcome.result),
+        [
+          { id: 1, placed: new Date(Date.UTC(2026, 0, 2)), total: 7, kind: 'object:true:true' },
+          { id: 2, placed: new Date(Date.UTC(2026, 0, 3)), total: 5, kind: 'object:true:true' },
+        ],
+      );
+      // the outcome gives back the very value it was made from
+      outcomes.forEach((outcome, i) => assert.equal(outcome.input, orders[i]));
+    });
+
+    test('a failed object input is an outcome with that very object', async () => {
+      const inputs = [{ id: 1, placed: new Date(0), lines: new Map() }, { id: 2 }];
+      const [passed, failed] = await collect(map(inputs, `${root}fixtures/value-input.ts`, { runtime, workers: 1 }));
+      assert.ok(passed?.ok);
+      assert.ok(failed && !failed.ok);
+      assert.equal(failed.input, inputs[1]);
+      assert.equal(failed.error.name, 'TypeError');
+    });
+
+    test('an input structured clone cannot carry ends the run with ERR_USAGE, after the outcomes before it', async () => {
+      const seen: unknown[] = [];
+      await assert.rejects(
+        async () => {
+          for await (const outcome of map([2, { f: () => 1 }], `${root}fixtures/square.ts`, { runtime, workers: 1, chunksize: 1 })) seen.push(outcome.input);
+        },
+        (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_USAGE',
+      );
+      assert.ok(seen.length <= 1 && seen.every((input) => input === 2), `outcomes: ${JSON.stringify(seen)}`);
+    });
+
+    test('the script as a URL (new URL(..., import.meta.url)) and as a file:// string', async () => {
+      const url = new URL('../../fixtures/square.ts', import.meta.url);
+      for (const script of [url, url.href]) {
+        const outcomes = await collect(map([4], script, { runtime, workers: 1 }));
+        assert.deepEqual(outcomes, [{ index: 0, input: 4, ok: true, result: 16 }], String(script));
+      }
+    });
+
+    test("timeout: '500ms' is read as the CLI reads it", async () => {
+      const [outcome] = await collect(map(['x'], `${root}fixtures/until-aborted.ts`, { runtime, workers: 1, timeout: '500ms' }));
+      assert.ok(outcome && !outcome.ok);
+      assert.equal(outcome.error.name, 'TimeoutError');
+      assert.equal(outcome.error.message, 'timed out after 500ms');
     });
 
     test('a failed input is an outcome with its error, not a throw', async () => {
@@ -31,6 +83,13 @@ for (const flag of runtimes) {
       assert.equal(failed.error.message, 'odd input 1');
       assert.equal(failed.attempts, 1);
       assert.deepEqual(passed, { index: 1, input: '2', ok: true, result: 'ok 2' });
+    });
+
+    test("a failed input's stack names the user's .ts file and line, not the compiled copy", async () => {
+      const [failed] = await collect(map([1], `${root}fixtures/fail-on-odd.ts`, { runtime, workers: 1 }));
+      assert.ok(failed && !failed.ok);
+      const frame = failed.error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '));
+      assert.match(frame ?? '', new RegExp(`\\(${root}fixtures/fail-on-odd\\.ts:3:\\d+\\)$`), failed.error.stack);
     });
 
     test('pulls an endless async iterable lazily, and stops when the caller breaks', async () => {
@@ -60,4 +119,26 @@ for (const flag of runtimes) {
 
 test('validates options, naming the option and the value', () => {
   assert.throws(() => map(['1'], `${root}fixtures/square.ts`, { workers: 0 }), /workers must be a whole number/);
+});
+
+describe('a bad argument throws PrunError ERR_USAGE at the call, never a raw TypeError', () => {
+  const square = `${root}fixtures/square.ts`;
+  const cases: [string, () => unknown][] = [
+    ['a number as script', () => map([1], 42 as unknown as string)],
+    ['an http URL as script', () => map([1], new URL('https://example.com/task.ts'))],
+    ['negative workers', () => map([1], square, { workers: -2 })],
+    ['an unknown runtime', () => map([1], square, { runtime: 'green' as 'thread' })],
+    ["a timeout of 'abc'", () => map([1], square, { timeout: 'abc' })],
+    ['a negative timeout', () => map([1], square, { timeout: -5 })],
+    ['a halt that is not a string', () => map([1], square, { halt: 1 as unknown as string })],
+    ['ordered that is not a boolean', () => map([1], square, { ordered: 'no' as unknown as boolean })],
+    ['options that are not an object', () => map([1], square, 5 as unknown as object)],
+    ['inputs that are not iterable', () => map(7 as unknown as number[], square)],
+    ['a string as inputs', () => map('abc' as unknown as string[], square)],
+  ];
+  for (const [name, call] of cases) {
+    test(name, () => {
+      assert.throws(call, (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_USAGE');
+    });
+  }
 });

@@ -1,0 +1,94 @@
+import type { Delivery, OutputFile } from '../engine/delivery.js';
+import { fileChunks } from '../io/file-chunks.js';
+import { itemSource } from '../io/item-source.js';
+import { fromErrorData } from '../runtime/error-data.js';
+import { checkInputs, describe } from './arguments.js';
+import { InputLedger } from './input-ledger.js';
+import { normalizeOptions } from './options.js';
+import { type ExecOptions, startExec } from './start-exec.js';
+import { usageError } from '../errors.js';
+
+/** The options of exec() from the library: those of `prun exec` that mean something there. */
+export interface ExecRunOptions extends Omit<ExecOptions, 'chunksize' | 'dryRun'> {
+  /** Each command's stderr, whole, when it ends. Default: this process's stderr. */
+  onStderr?: (text: string) => void;
+}
+
+/**
+ * One command's end: its stdout, or why it failed. `status` is the exit status the shell saw
+ * (128 + n for a command killed by signal n), absent when prun ended it (a timeout).
+ */
+export type ExecOutcome<Input = unknown> =
+  | { index: number; input: Input; ok: true; result: string }
+  | { index: number; input: Input; ok: false; error: Error; attempts: number; status: number | undefined; result: string };
+
+/**
+ * Runs a /bin/sh command line for every input, with GNU parallel's replacement strings (`{}`
+ * is the input, quoted), and yields each command's outcome as map() does: its stdout as text
+ * (UTF-8), in input order or as they complete (`ordered: false`). A command that exits
+ * non-zero is a failed outcome with its status, and with what it printed.
+ */
+export function exec<Input = unknown>(
+  inputs: Iterable<Input> | AsyncIterable<Input>,
+  command: string,
+  options: ExecRunOptions = {},
+): AsyncGenerator<ExecOutcome<Input>> {
+  checkInputs(inputs);
+  if (typeof command !== 'string' || command.trim() === '') {
+    throw usageError(`command must be a shell command line, got ${describe(command)}`);
+  }
+  normalizeOptions({ ...options, runtime: undefined });
+  return outcomes<Input>(inputs, command, options);
+}
+
+async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, command: string, options: ExecRunOptions): AsyncGenerator<ExecOutcome<Input>> {
+  const ledger = new InputLedger();
+  const onStderr = options.onStderr;
+  const run = startExec({
+    ...options,
+    // one command a batch: the output of a batch's commands comes as one text, not one each
+    chunksize: 1,
+    command,
+    source: ledger.watch(itemSource(inputs)),
+    onStderr: onStderr && ((text) => onStderr(fromBytes(text))),
+  });
+  // what a failed command printed comes just before its failure
+  let printed = '';
+  for await (const delivery of run.deliveries) {
+    if (delivery.type === 'failure') {
+      const { index, attempts, error } = delivery.failure;
+      const status = /^EXIT_(\d+)$/.exec(error.code ?? '');
+      yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts, status: status ? Number(status[1]) : undefined, result: printed };
+      printed = '';
+    } else if (delivery.type === 'text' || delivery.type === 'file') {
+      const text = await textOf(delivery);
+      if (delivery.count === 0) printed = text;
+      else yield { index: delivery.first, input: ledger.take(delivery.first) as Input, ok: true, result: text };
+    } else {
+      ledger.forget(delivery);
+    }
+  }
+  const fatal = run.fatalError();
+  if (fatal) throw fatal;
+}
+
+async function textOf(delivery: Extract<Delivery, { type: 'text' | 'file' }>): Promise<string> {
+  if (delivery.type === 'text') return fromBytes(delivery.text);
+  return readWhole(delivery.file);
+}
+
+/** A command's output too big to be held as text by the run: the caller asked for it whole. */
+async function readWhole(file: OutputFile): Promise<string> {
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of fileChunks(file)) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    file.close();
+  }
+}
+
+/** Commands' output travels as byte strings (one character a byte). */
+function fromBytes(text: string): string {
+  return Buffer.from(text, 'latin1').toString('utf8');
+}

@@ -1,0 +1,72 @@
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PrunError } from '../errors.js';
+import { type ErrorData, fromErrorData } from '../runtime/error-data.js';
+
+/** The code a worker's error carries when the script threw while it was imported. */
+export const SCRIPT_LOAD = 'ERR_SCRIPT_LOAD';
+
+/**
+ * What a worker reports when importing the script failed: one line naming where in the user's
+ * own code it threw, `script failed to load: <message> (task.ts:4)`, so that it is never taken
+ * for a failed setup(), which the script may not have. The stack stays the original one.
+ */
+export function scriptLoadError(error: unknown, modulePath: string): Error {
+  const thrown = error instanceof Error ? error : undefined;
+  const message = firstLine(thrown ? thrown.message : String(error));
+  const where = thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath);
+  const loadError = new Error(`script failed to load: ${message}${where ? ` (${where})` : ''}`);
+  loadError.name = 'ScriptLoadError';
+  (loadError as Error & { code: string }).code = SCRIPT_LOAD;
+  if (thrown?.stack !== undefined) loadError.stack = thrown.stack;
+  return loadError;
+}
+
+/** The error a worker that could not start reported, as the run reports it. */
+export function startError(data: ErrorData): PrunError {
+  const cause = fromErrorData(data);
+  if (data.code === SCRIPT_LOAD) return new PrunError('ERR_SCRIPT_LOAD', data.message, { cause });
+  return new PrunError('ERR_SETUP', `setup() failed: ${data.message}`, { cause });
+}
+
+/** prun's own code (dist/ when built, src/ under tsx): where the script was imported from. */
+const OWN_CODE = fileURLToPath(new URL('../', import.meta.url));
+const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):\d+\)?$/;
+
+/**
+ * `file:line` of the frame the error was thrown from, source-mapped to the user's file: the
+ * first of the user's own files, else the first file at all (a package that throws when
+ * imported). Node's internals, prun's own code and the compiled copy (a frame no map covers)
+ * are never named.
+ */
+function userFrame(stack: string, modulePath: string): string | undefined {
+  const frames: { file: string; line: string }[] = [];
+  for (const text of stack.split('\n')) {
+    const match = FRAME.exec(text);
+    if (!match) continue;
+    const file = match[1]!.startsWith('file:') ? safePath(match[1]!) : match[1]!;
+    if (file === undefined || file.startsWith('node:') || file === modulePath || file.startsWith(OWN_CODE) || !file.startsWith('/')) continue;
+    frames.push({ file, line: match[2]! });
+  }
+  const frame = frames.find((candidate) => !candidate.file.includes('/node_modules/')) ?? frames[0];
+  return frame && `${shortPath(frame.file)}:${frame.line}`;
+}
+
+function safePath(url: string): string | undefined {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A path as short as it can be said from where prun runs. */
+function shortPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown.startsWith('..') ? path : shown;
+}
+
+function firstLine(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline === -1 ? text : text.slice(0, newline);
+}

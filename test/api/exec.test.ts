@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { exec, type ExecOutcome, PrunError } from 'prun';
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+test('exec() yields each command\'s stdout as its outcome, in input order, {} quoted', async () => {
+  const outcomes = await collect(exec(['a', 'b c', 'd'], 'printf "[%s]\\n" {}', { workers: 2 }));
+  assert.deepEqual(outcomes, [
+    { index: 0, input: 'a', ok: true, result: '[a]\n' },
+    { index: 1, input: 'b c', ok: true, result: '[b c]\n' },
+    { index: 2, input: 'd', ok: true, result: '[d]\n' },
+  ]);
+});
+
+test('a failing command is an outcome with its exit status and what it printed, not a throw', async () => {
+  const outcomes: ExecOutcome[] = await collect(exec(['0', '3'], 'echo out {}; exit {}', { workers: 2 }));
+  const [passed, failed] = outcomes;
+  assert.deepEqual(passed, { index: 0, input: '0', ok: true, result: 'out 0\n' });
+  assert.ok(failed && !failed.ok);
+  assert.equal(failed.status, 3);
+  assert.equal(failed.result, 'out 3\n');
+  assert.equal(failed.attempts, 1);
+  assert.equal((failed.error as Error & { code?: string }).code, 'EXIT_3');
+});
+
+test('a command\'s stderr goes to onStderr, its output is UTF-8 text', async () => {
+  const stderr: string[] = [];
+  const outcomes = await collect(exec(['café'], 'echo {}; echo warn {} >&2', { workers: 1, onStderr: (text) => stderr.push(text) }));
+  assert.deepEqual(outcomes, [{ index: 0, input: 'café', ok: true, result: 'café\n' }]);
+  assert.deepEqual(stderr, ['warn café\n']);
+});
+
+test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => {
+  const isUsage = (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE';
+  assert.throws(() => exec(['a'], ''), isUsage);
+  assert.throws(() => exec(['a'], 42 as unknown as string), isUsage);
+  assert.throws(() => exec(['a'], 'echo {}', { workers: 0 }), isUsage);
+  assert.throws(() => exec(['a'], 'echo {}', { timeout: 'soon' }), isUsage);
+  assert.throws(() => exec(3 as unknown as string[], 'echo {}'), isUsage);
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { map } from 'prun';
+import { lines, prun, root, runtimes } from '../helpers/prun.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-load-error-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const runtimeOf = { '--procs': 'process', '--threads': 'thread' } as const;
+
+for (const runtime of runtimes) {
+  describe(`a script that throws while it is imported ${runtime}`, () => {
+    test('is reported as "script failed to load: <message> (file:line)", not as setup() failed, exit 2', async () => {
+      const result = await prun(['map', runtime, '2', 'fixtures/throws-at-import.ts', ':::', 'a', 'b']);
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(lines(result.stderr), ['prun: script failed to load: no config here (fixtures/throws-at-import.ts:3)']);
+    });
+
+    test('map() rejects with ERR_SCRIPT_LOAD, the message naming the line', async () => {
+      const outcomes = map(['a'], `${root}fixtures/throws-at-import.ts`, { runtime: runtimeOf[runtime], workers: 1 });
+      await assert.rejects(
+        async () => {
+          for await (const _ of outcomes);
+        },
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'ERR_SCRIPT_LOAD');
+          assert.match(error.message, /fixtures\/throws-at-import\.ts:3\)$/);
+          return true;
+        },
+      );
+    });
+  });
+
+  describe(`stacks under --verbose ${runtime}`, () => {
+    test('bug: a stack named a file beside the compile cache, where the compiled copy lives; it names the user\'s .ts file and line', async () => {
+      // a cache nested deeper than the project: a source resolved against the cache's folder
+      // (as relative sources were) names a file that does not exist
+      const cache = join(dir, `cache${runtime}`, 'a', 'b', 'c', 'd');
+      for (const pass of ['compiled', 'from the cache']) {
+        const result = await prun(['map', runtime, '1', '--verbose', 'fixtures/fail-on-odd.ts', ':::', '1'], { env: { PRUN_CACHE_DIR: cache } });
+        assert.equal(result.exitCode, 1, pass);
+        const stack = lines(result.stderr).filter((line) => line.startsWith('        at '));
+        assert.match(stack[0] ?? '', new RegExp(`\\(${root}fixtures/fail-on-odd\\.ts:3:\\d+\\)$`), `${pass}: ${result.stderr}`);
+        assert.ok(!String(result.stderr).includes(cache), `${pass}: no frame under the cache: ${result.stderr}`);
+      }
+    });
+  });
+}
