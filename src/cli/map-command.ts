@@ -10,6 +10,7 @@ import { openJournal } from './journal.js';
 import { endDescendants } from './end-descendants.js';
 import { ownHelperPids } from './results-out.js';
 import { presentRun } from './present-run.js';
+import { sayWhenReadingTerminal } from './terminal-input.js';
 
 interface MapFlags extends CommonFlags {
   procs?: number | true;
@@ -18,6 +19,7 @@ interface MapFlags extends CommonFlags {
   chunksize: number | 'auto';
   maxTasksPerChild?: number;
   memoryLimit?: number;
+  total?: number;
 }
 
 /** How long what a worker thread started may take to end after SIGTERM, when prun ends, before SIGKILL. */
@@ -37,6 +39,9 @@ export function mapCommand(sources: ArgSource[], done: (code: number) => void): 
     .addOption(new Option('--concurrency <k>', 'async tasks each worker runs at once, for I/O-bound functions').default(1).argParser(positive('--concurrency')))
     .addOption(new Option('--chunksize <n>', "inputs sent to a worker at once, or 'auto' to size batches from task durations").default('auto').argParser(chunksize))
     .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')))
+    .optionsGroup('Output:')
+    .addOption(new Option('--total <n>', 'how many inputs there are, for the progress bar when the input is an endless pipe').argParser((value) => wholeNumber('--total', value, 0)))
+    .optionsGroup('Workers:')
     .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)));
   return command.action(async (script: string, inputs: string[], flags: MapFlags) => {
     done(await runMapCommand(script, inputs, sources, flags));
@@ -58,6 +63,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const separator = separatorFlag(flags);
   const source = await openInputs(paths, sources, separator);
   const journal = openJournal(flags);
+  sayWhenReadingTerminal(paths, sources);
   try {
     const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.record !== undefined });
     return await presentRun(run, {
@@ -67,6 +73,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       startingText: `compiling ${script} and starting workers`,
       countInputs: inputCounter(paths, sources, separator),
       countAhead: haltNeedsTotal(flags),
+      total: flags.total,
       journal: journal.record,
     });
   } finally {
