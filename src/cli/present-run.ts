@@ -68,7 +68,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   // results on the same terminal scroll above the bar (progress-bar.ts)
   const wanted = options.progress ?? stderr.isTTY === true;
   if (wanted && drawable) {
-    // ora and cli-progress take a tenth of a second to load: only when they will be seen
+    // ora takes a tenth of a second to load: only when it will be seen
     const [{ startSpinner }, { startProgressBar }] = await Promise.all([import('./spinner.js'), import('./progress-bar.js')]);
     const spinner = startSpinner(options.startingText, stderr);
     countAhead();
