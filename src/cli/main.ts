@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { PrunError } from '../errors.js';
-import { prepareArgv } from './argv.js';
+import { optionWords, prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
+import type { ArgSource } from '../io/arg-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
@@ -40,8 +41,8 @@ function configure(command: Command): Command {
  * without a process of its own; the bin file only calls it and exits.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const { argv: words, sources } = prepareArgv(argv);
   let code: number = EXIT.ok;
+  const sources: ArgSource[] = [];
   const program = configure(new Command('prun'))
     .version(VERSION, '-V, --version')
     .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
@@ -49,7 +50,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.addCommand(configure(mapCommand(sources, (status) => (code = status))));
   program.addCommand(configure(execCommand(sources, (status) => (code = status))));
   try {
-    await program.parseAsync(words, { from: 'user' });
+    const named = program.commands.find((command) => command.name() === argv[0]) ?? program;
+    const prepared = prepareArgv(argv, optionWords(named));
+    // the commands were given this array: filled in place, it is theirs to read when they run
+    sources.push(...prepared.sources);
+    await program.parseAsync(prepared.argv, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
