@@ -5,6 +5,7 @@ import { optionWords, prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { examplesAndExitCodes } from './help-text.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
 
@@ -12,17 +13,12 @@ export { flushOutput } from './results-out.js';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-const EXAMPLES = `
-Examples:
-  1. Square numbers in 8 processes, in input order:
-     seq 1000 | prun map square.ts --procs 8
-  2. Fetch URLs with 4 threads, 25 requests in flight each, as they finish:
-     prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered
-  3. Inputs on the command line:
-     prun map square.ts ::: 1 2 3
-  4. Compress every log file, 4 at a time, as GNU parallel would:
-     ls *.log | prun exec -j 4 'gzip -9 {} && echo {/.}'
-`;
+const EXAMPLES = examplesAndExitCodes([
+  { what: 'Square numbers in 8 processes, in input order', command: 'seq 1000 | prun map square.ts --procs 8' },
+  { what: 'Fetch URLs with 4 threads, 25 requests in flight each, as they finish', command: 'prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered' },
+  { what: "Inputs on the command line, after prun's options", command: 'prun map square.ts --threads 2 ::: 1 2 3' },
+  { what: 'Compress every log file, 4 at a time, as GNU parallel would', command: "ls *.log | prun exec -j 4 'gzip -9 {} && echo {/.}'" },
+]);
 
 /** Usage errors as one line on stderr, and an exit status we choose rather than commander. */
 function configure(command: Command): Command {
