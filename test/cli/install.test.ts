@@ -15,7 +15,8 @@ const exportsExec = /export \{[^}]*\bexec\b[^}]*\} from/.test(readFileSync(join(
  * would upload), installed globally in a prefix of its own. Dependencies come from npm's
  * cache when they are there (--prefer-offline), so only a cold cache needs the registry.
  */
-describe(`the package as npm installs it (${name})`, { timeout: 240_000 }, () => {
+// the two installs run side by side: most of their time is npm waiting on the cache and the disk
+describe(`the package as npm installs it (${name})`, { timeout: 240_000, concurrency: true }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'prun-install-'));
   let tarball = '';
   const npm = (args: string[], cwd = scratch) => execa('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd });
