@@ -32,7 +32,7 @@ await build({
   sourcemap: true,
   // a native binary, loaded only to compile a user's script
   external: ['esbuild'],
-  // commander and cli-progress are CommonJS: their require() of node: modules needs a real one
+  // commander is CommonJS: their require() of node: modules needs a real one
   banner: { js: "import { createRequire as __prunCreateRequire } from 'node:module'; const require = __prunCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { usageError } from '../errors.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 
 /** Flags whose value is optional: `--procs` alone means "as many as the machine has". */
@@ -11,14 +14,53 @@ export interface SplitArgv {
 }
 
 /**
- * Prepares argv for commander: takes off the `:::` and `::::` sources, and keeps `--threads FILE` from
- * reading FILE as the thread count (commander would take any next word as the value).
+ * Prepares argv for commander: takes off the `:::` and `::::` sources (where a word that is
+ * one of `options` is a usage error), and keeps `--threads FILE` from reading FILE as the
+ * thread count (commander would take any next word as the value). A next word that is not
+ * a file is the count, so that `--threads four` is an error naming --threads, not an INPUT
+ * named `four` that cannot be read.
  */
-export function prepareArgv(argv: readonly string[]): SplitArgv {
+export function prepareArgv(argv: readonly string[], options: ReadonlySet<string> = new Set()): SplitArgv {
   const { positional, sources } = splitArgGroups(argv);
+  rejectOptionsAmongInputs(sources, options);
   const prepared = positional.map((word, i) => {
     const next = positional[i + 1];
-    return OPTIONAL_COUNT_FLAGS.has(word) && (next === undefined || !/^\d+$/.test(next)) ? `${word}=` : word;
+    return OPTIONAL_COUNT_FLAGS.has(word) && (next === undefined || !isCount(next)) ? `${word}=` : word;
   });
   return { argv: prepared, sources };
+}
+
+/** What follows --procs or --threads is its count unless it is an option or names a file. */
+function isCount(word: string): boolean {
+  if (/^\d+$/.test(word)) return true;
+  return !word.startsWith('-') && !/[./]/.test(word) && !existsSync(word);
+}
+
+/**
+ * After `:::` every word is an input, as in GNU parallel. A word there that is one of prun's
+ * own options was meant for prun: read as an input it would run as one, in silence; so it is
+ * a usage error, in one line that says where options go. Exported for every command that
+ * takes `:::` sources.
+ */
+export function rejectOptionsAmongInputs(sources: readonly ArgSource[], options: ReadonlySet<string>): void {
+  for (const source of sources) {
+    const words = 'values' in source ? source.values : [source.file];
+    const marker = 'values' in source ? ':::' : '::::';
+    for (const word of words) {
+      const flag = word.startsWith('--') ? word.split('=')[0]! : word;
+      if (options.has(flag)) throw usageError(`${flag} comes after ${marker}, where every word is an input: put prun's options before ${marker}`);
+    }
+  }
+}
+
+/** The words that name a command's options (`--procs`, `-j`, `--no-progress`), its help's and its parents'. */
+export function optionWords(command: Command): Set<string> {
+  const words = new Set(['-h', '--help']);
+  for (let current: Command | null = command; current; current = current.parent) {
+    for (const option of current.options) {
+      if (option.short) words.add(option.short);
+      if (option.long) words.add(option.long);
+    }
+  }
+  return words;
 }

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { PrunError } from '../errors.js';
-import { prepareArgv } from './argv.js';
+import { optionWords, prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
+import type { ArgSource } from '../io/arg-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { examplesAndExitCodes } from './help-text.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
 
@@ -11,17 +13,12 @@ export { flushOutput } from './results-out.js';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-const EXAMPLES = `
-Examples:
-  1. Square numbers in 8 processes, in input order:
-     seq 1000 | prun map square.ts --procs 8
-  2. Fetch URLs with 4 threads, 25 requests in flight each, as they finish:
-     prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered
-  3. Inputs on the command line:
-     prun map square.ts ::: 1 2 3
-  4. Compress every log file, 4 at a time, as GNU parallel would:
-     ls *.log | prun exec -j 4 'gzip -9 {} && echo {/.}'
-`;
+const EXAMPLES = examplesAndExitCodes([
+  { what: 'Square numbers in 8 processes, in input order', command: 'seq 1000 | prun map square.ts --procs 8' },
+  { what: 'Fetch URLs with 4 threads, 25 requests in flight each, as they finish', command: 'prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered' },
+  { what: "Inputs on the command line, after prun's options", command: 'prun map square.ts --threads 2 ::: 1 2 3' },
+  { what: 'Compress every log file, 4 at a time, as GNU parallel would', command: "ls *.log | prun exec -j 4 'gzip -9 {} && echo {/.}'" },
+]);
 
 /** Usage errors as one line on stderr, and an exit status we choose rather than commander. */
 function configure(command: Command): Command {
@@ -40,8 +37,8 @@ function configure(command: Command): Command {
  * without a process of its own; the bin file only calls it and exits.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const { argv: words, sources } = prepareArgv(argv);
   let code: number = EXIT.ok;
+  const sources: ArgSource[] = [];
   const program = configure(new Command('prun'))
     .version(VERSION, '-V, --version')
     .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
@@ -49,7 +46,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.addCommand(configure(mapCommand(sources, (status) => (code = status))));
   program.addCommand(configure(execCommand(sources, (status) => (code = status))));
   try {
-    await program.parseAsync(words, { from: 'user' });
+    const named = program.commands.find((command) => command.name() === argv[0]) ?? program;
+    const prepared = prepareArgv(argv, optionWords(named));
+    // the commands were given this array: filled in place, it is theirs to read when they run
+    sources.push(...prepared.sources);
+    await program.parseAsync(prepared.argv, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -9,7 +9,9 @@ import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, j
 import { openJournal } from './journal.js';
 import { endDescendants } from './end-descendants.js';
 import { ownHelperPids } from './results-out.js';
+import { examplesAndExitCodes, OPTIONS_PLACEMENT } from './help-text.js';
 import { presentRun } from './present-run.js';
+import { sayWhenReadingTerminal } from './terminal-input.js';
 
 interface MapFlags extends CommonFlags {
   procs?: number | true;
@@ -18,7 +20,18 @@ interface MapFlags extends CommonFlags {
   chunksize: number | 'auto';
   maxTasksPerChild?: number;
   memoryLimit?: number;
+  total?: number;
 }
+
+const MAP_EXAMPLES = examplesAndExitCodes([
+  { what: 'Write a script: its default export takes one input line and returns the result', command: "echo 'export default (line: string) => Number(line) ** 2;' > square.ts" },
+  { what: 'Run it on 1..1000 in 8 processes; results in input order', command: 'seq 1000 | prun map square.ts --procs 8' },
+  { what: "Inputs on the command line (prun's options go before :::)", command: 'prun map square.ts --threads 2 ::: 1 2 3' },
+  { what: 'One JSON object per input, failures included', command: 'seq 5 | prun map square.ts --json' },
+  { what: 'I/O-bound work: 4 threads with 25 tasks in flight each, results as they finish', command: 'prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered' },
+  { what: 'Give up on a task after 30s, try it twice more, and log each input to resume from', command: 'seq 100 | prun map square.ts --timeout 30s --retries 2 --joblog run.log --resume' },
+  { what: 'A total for the progress bar of an input that has not ended', command: 'tail -f queue.txt | prun map square.ts --total 5000' },
+]);
 
 /** How long what a worker thread started may take to end after SIGTERM, when prun ends, before SIGKILL. */
 const DESCENDANTS_GRACE_MS = 1000;
@@ -37,7 +50,11 @@ export function mapCommand(sources: ArgSource[], done: (code: number) => void): 
     .addOption(new Option('--concurrency <k>', 'async tasks each worker runs at once, for I/O-bound functions').default(1).argParser(positive('--concurrency')))
     .addOption(new Option('--chunksize <n>', "inputs sent to a worker at once, or 'auto' to size batches from task durations").default('auto').argParser(chunksize))
     .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')))
+    .optionsGroup('Output:')
+    .addOption(new Option('--total <n>', "how many inputs there are: the progress bar's total until the end of the input is seen").argParser((value) => wholeNumber('--total', value, 0)))
+    .optionsGroup('Workers:')
     .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)));
+  command.addHelpText('after', `\n${OPTIONS_PLACEMENT}\n${MAP_EXAMPLES}`);
   return command.action(async (script: string, inputs: string[], flags: MapFlags) => {
     done(await runMapCommand(script, inputs, sources, flags));
   });
@@ -58,6 +75,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const separator = separatorFlag(flags);
   const source = await openInputs(paths, sources, separator);
   const journal = openJournal(flags);
+  sayWhenReadingTerminal(paths, sources);
   try {
     const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.record !== undefined });
     return await presentRun(run, {
@@ -67,6 +85,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       startingText: `compiling ${script} and starting workers`,
       countInputs: inputCounter(paths, sources, separator),
       countAhead: haltNeedsTotal(flags),
+      total: flags.total,
       journal: journal.record,
     });
   } finally {

@@ -26,6 +26,8 @@ export interface PresentOptions {
   countInputs: (() => Promise<number | undefined>) | undefined;
   /** Count them even without a progress bar: a --halt percentage is of the total. */
   countAhead: boolean;
+  /** The number of inputs, as the user says (--total): the bar's total until the end is seen. */
+  total?: number | undefined;
   /** Appends joblog rows, once the output of their inputs is written (--joblog). */
   journal?: ((records: readonly JobRecord[]) => void) | undefined;
 }
@@ -56,16 +58,17 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       if (total !== undefined) run.tracker.total ??= total;
     });
   };
+  run.tracker.expected = options.total;
   if (options.countAhead) countAhead();
   let view: ProgressView | undefined;
   let ended = false;
   // a terminal of no width (some ptys report 0 columns) would make the redraw arithmetic
   // divide by zero: ora then clears lines forever
   const drawable = !stderr.isTTY || (stderr.columns ?? 0) > 0;
-  // results on the same terminal would be drawn over: there they are the progress
-  const wanted = options.progress ?? (stderr.isTTY === true && !resultsStream().isTTY);
+  // results on the same terminal scroll above the bar (progress-bar.ts)
+  const wanted = options.progress ?? stderr.isTTY === true;
   if (wanted && drawable) {
-    // ora and cli-progress take a tenth of a second to load: only when they will be seen
+    // ora takes a tenth of a second to load: only when it will be seen
     const [{ startSpinner }, { startProgressBar }] = await Promise.all([import('./spinner.js'), import('./progress-bar.js')]);
     const spinner = startSpinner(options.startingText, stderr);
     countAhead();
@@ -77,7 +80,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       started = true;
       spinner.stop();
       // a run that could not start has nothing to show progress of
-      if (!ended && !run.fatalError()) view = startProgressBar(run.tracker, stderr);
+      if (!ended && !run.fatalError()) view = startProgressBar(run.tracker, stderr, resultsStream());
     });
   }
   const toStderr = (line: string): void => {

@@ -1,112 +1,116 @@
-import cliProgress from 'cli-progress';
+import type { Writable } from 'node:stream';
 import type { ProgressTracker } from '../progress/tracker.js';
+import { formatFinal, formatProgress } from './progress-line.js';
 
+/** Redraws on a terminal; off one, a line of its own this often (a log, not an animation). */
 const REDRAW_MS = 100;
+const LINE_EVERY_MS = 1000;
+
+const CLEAR_LINE = '\r\x1b[2K';
+const HIDE_CURSOR = '\x1b[?25l';
+const SHOW_CURSOR = '\x1b[?25h';
 
 /** What the CLI draws on stderr while a run goes on. */
 export interface ProgressView {
   /** Prints a line above the bar, which is then drawn again below it. */
   log(line: string): void;
-  /** Removes the bar, after printing what was logged. */
+  /** Ends the display, leaving its last state as one line (`1000/1000 100% in 3.2s, 312/s, 0 failed`). */
   stop(): void;
 }
 
+type TerminalStream = Writable & { isTTY?: boolean; columns?: number };
+type WriteCallback = (error?: Error | null) => void;
+type Write = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback) => boolean;
+
 /**
- * A cli-progress bar on stderr, drawn from the tracker's counts: done/total (the total once
- * known), rate, ETA and failures. The only module that knows cli-progress.
- *
- * While the bar is up on a terminal it owns the stream: everything else written to it
- * (prun's messages, what the user's function or a command prints) goes above the bar a
- * whole line at a time, so nothing is drawn over and the bar is never torn in two.
+ * The progress line on stderr, drawn from the tracker's counts (progress-line.ts says what
+ * it shows). On a terminal it is one line redrawn in place at the bottom, and it owns the
+ * terminal: everything else written there, on stderr (prun's messages, what the user's
+ * function or a command prints) and on stdout when stdout is the same terminal (results),
+ * goes above it a whole line at a time, so nothing is drawn over and the bar is never torn
+ * in two. Off a terminal (--progress) it is a line of its own every second.
  */
-export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteStream): ProgressView {
-  const ownWrite = Object.hasOwn(stream, 'write') ? stream.write : undefined;
-  const direct = stream.write.bind(stream);
-  const bars = new cliProgress.MultiBar(
-    {
-      stream: barStream(stream, direct),
-      format: (options) => formatLine(tracker, options),
-      hideCursor: true,
-      clearOnComplete: true,
-      linewrap: false,
-      fps: 1000 / REDRAW_MS,
-      // prun handles SIGINT itself; the bar must not stop on its own
-      gracefulExit: false,
-      // drawn when --progress asks for it even though stderr is not a terminal
-      noTTYOutput: !stream.isTTY,
-      notTTYSchedule: 1000,
+export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteStream, results?: TerminalStream): ProgressView {
+  const tty = stream.isTTY === true;
+  const direct: Write = stream.write.bind(stream) as Write;
+  let drawn = false;
+  let redraw: NodeJS.Immediate | undefined;
+  const width = (): number => Math.max(20, (stream.columns ?? 80) - 1);
+  const draw = (): void => {
+    redraw = undefined;
+    const line = formatProgress(tracker.snapshot(), { bar: tty, width: tty ? width() : Number.POSITIVE_INFINITY });
+    if (tty) direct(`${CLEAR_LINE}${line}`);
+    else direct(`${line}\n`);
+    drawn = tty;
+  };
+  /** Writes text above the bar: the bar is cleared, and drawn again once this turn of the loop is over. */
+  let stopped = false;
+  let midLine = false; // an unfinished line was written as the display ended
+  const above = (write: () => void): void => {
+    if (drawn) direct(CLEAR_LINE);
+    drawn = false;
+    write();
+    if (stopped) midLine = true;
+    else redraw ??= setImmediate(draw);
+  };
+  // a run that ends without stop() (a crash) must not leave the terminal without a cursor
+  const showCursor = (): void => void direct(SHOW_CURSOR);
+  const restores: (() => void)[] = [];
+  if (tty) {
+    direct(HIDE_CURSOR);
+    process.once('exit', showCursor);
+    restores.push(captureLines(stream, (text) => above(() => direct(text))));
+    // results on the same terminal would be drawn over: they scroll above the bar, on stdout still
+    if (results?.isTTY) {
+      const write: Write = results.write.bind(results) as Write;
+      restores.push(captureLines(results, (text) => above(() => write(text))));
+    }
+  }
+  const timer = setInterval(draw, tty ? REDRAW_MS : LINE_EVERY_MS);
+  timer.unref();
+  draw();
+  return {
+    log(line) {
+      if (tty) above(() => direct(`${line}\n`));
+      else direct(`${line}\n`);
     },
-    cliProgress.Presets.shades_classic,
-  );
-  bars.create(1, 0);
-  let partial = '';
-  const capture = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean => {
-    const lines = (partial + decode(chunk, encoding)).split('\n');
-    partial = lines.pop()!;
-    // drawn with the next redraw: a burst of lines costs one redraw, not one each
-    if (lines.length > 0) bars.log(`${lines.join('\n')}\n`);
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      if (redraw) clearImmediate(redraw);
+      for (const restore of restores.reverse()) restore();
+      const final = formatFinal(tracker.snapshot());
+      if (!tty) direct(`${final}\n`);
+      else {
+        process.off('exit', showCursor);
+        direct(`${midLine ? '\n' : CLEAR_LINE}${final}\n${SHOW_CURSOR}`);
+      }
+    },
+  };
+}
+
+/**
+ * Takes over a stream's write() and hands `emit` whole lines only, as they come; what is
+ * left of an unfinished line is written when the capture ends. Returns the restore.
+ */
+function captureLines(stream: Writable, emit: (text: string | Uint8Array) => void): () => void {
+  const own = Object.hasOwn(stream, 'write') ? stream.write : undefined;
+  let partial: Buffer[] = [];
+  const capture: Write = (chunk, encoding, callback) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const end = bytes.lastIndexOf(10);
+    if (end === -1) partial.push(Buffer.from(bytes));
+    else {
+      emit(partial.length > 0 ? Buffer.concat([...partial, bytes.subarray(0, end + 1)]) : bytes.subarray(0, end + 1));
+      partial = end + 1 < bytes.length ? [Buffer.from(bytes.subarray(end + 1))] : [];
+    }
     (typeof encoding === 'function' ? encoding : callback)?.();
     return true;
   };
-  // off a terminal the bar is drawn as lines of its own: nothing there to draw over
-  if (stream.isTTY) stream.write = capture as typeof stream.write;
-  return {
-    log(line) {
-      bars.log(`${line}\n`);
-      bars.update();
-    },
-    stop() {
-      if (ownWrite) stream.write = ownWrite;
-      else delete (stream as { write?: unknown }).write;
-      bars.update();
-      bars.stop();
-      if (partial) direct(partial);
-    },
+  stream.write = capture as typeof stream.write;
+  return () => {
+    if (own) stream.write = own;
+    else delete (stream as { write?: unknown }).write;
+    if (partial.length > 0) emit(Buffer.concat(partial));
   };
-}
-
-type WriteCallback = (error?: Error | null) => void;
-
-/** What a write() was given, as text for the terminal (a command's output comes as latin1). */
-function decode(chunk: string | Uint8Array, encoding: BufferEncoding | WriteCallback | undefined): string {
-  if (typeof chunk !== 'string') return Buffer.from(chunk).toString();
-  return typeof encoding === 'string' && encoding !== 'utf8' ? Buffer.from(chunk, encoding).toString() : chunk;
-}
-
-/** The stream as the bar sees it: the same terminal, written to directly. */
-function barStream(stream: NodeJS.WriteStream, direct: NodeJS.WriteStream['write']): NodeJS.WriteStream {
-  return {
-    get isTTY() {
-      return stream.isTTY;
-    },
-    get columns() {
-      return stream.columns;
-    },
-    write: direct,
-  } as NodeJS.WriteStream;
-}
-
-function formatLine(tracker: ProgressTracker, options: cliProgress.Options): string {
-  const snapshot = tracker.snapshot();
-  const done = snapshot.succeeded + snapshot.failed + snapshot.notRun + snapshot.resumed;
-  const rate = `${formatRate(snapshot.rate)}/s`;
-  const failed = snapshot.failed > 0 ? ` | ${snapshot.failed} failed` : '';
-  if (snapshot.total === undefined) return `${done} done | ${rate}${failed}`;
-  const bar = cliProgress.Format.BarFormat(snapshot.total === 0 ? 1 : done / snapshot.total, options);
-  const eta = snapshot.etaMs === undefined ? '-' : formatEta(snapshot.etaMs);
-  return `${bar} ${done}/${snapshot.total} | ${rate} | ETA ${eta}${failed}`;
-}
-
-function formatRate(rate: number): string {
-  if (rate >= 1e6) return `${(rate / 1e6).toFixed(1)}M`;
-  if (rate >= 1e3) return `${(rate / 1e3).toFixed(1)}k`;
-  return rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);
-}
-
-function formatEta(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }

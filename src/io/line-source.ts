@@ -1,9 +1,17 @@
+import { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { NEWLINE, type Separator } from '../runtime/protocol.js';
 import type { InputSource, Slice } from './input-source.js';
 import { openReadable } from './open-readable.js';
 
 const READ_SIZE = 1 << 18;
+
+/**
+ * How far a stream is read ahead of what has been taken, in bytes: enough to see the end of
+ * most piped inputs (so that the progress bar has a total), and a fixed bound, so that an
+ * endless stream costs no more memory than this.
+ */
+export const READ_AHEAD_BYTES = 64 << 20;
 
 const THE_END: IteratorResult<Buffer> = { done: true, value: undefined };
 
@@ -12,20 +20,29 @@ const THE_END: IteratorResult<Buffer> = { done: true, value: undefined };
  * line ends but never decodes or copies a line on its own; the worker splits them. A line
  * longer than a read is gathered in parts and joined once, so a line of tens of MB costs
  * one copy, not many. The stream is opened at the first take, so that a file is never
- * opened before its turn. Closing is the end of the input, even for a take waiting on a
- * writer that never comes: it resolves as the end rather than failing with the stream.
+ * opened before its turn, and is then read ahead of the takes, up to `readAhead` bytes:
+ * once its end is among the bytes read ahead, the lines left are counted (remaining()).
+ * Closing is the end of the input, even for a take waiting on a writer that never comes:
+ * it resolves as the end rather than failing with the stream.
  */
-export function lineSource(open: () => Readable | Promise<Readable>, file: string | undefined, separator: Separator = NEWLINE): InputSource {
+export function lineSource(open: () => Readable | Promise<Readable>, file: string | undefined, separator: Separator = NEWLINE, readAhead = READ_AHEAD_BYTES): InputSource {
   let stream: Readable | undefined;
   let chunks: AsyncIterator<Buffer> | undefined;
   let closed = false;
-  let endPendingRead: (() => void) | undefined; // set while a read is pending
+  let endPendingRead: (() => void) | undefined; // set while a read of the stream is pending
   let buffer: Buffer = Buffer.alloc(0);
   let position = 0; // start of the unconsumed part of buffer
   const carry: Buffer[] = []; // the start of a line that did not end in earlier reads
-  let ended = false;
+  const ahead: Buffer[] = []; // read from the stream, not yet in buffer
+  let aheadBytes = 0;
+  let pumping = false;
+  let streamEnded = false; // the stream has no more: what is left is in buffer and ahead
+  let streamError: { error: unknown } | undefined;
+  let arrived: (() => void) | undefined; // wakes a take waiting for the read-ahead
+  let ended = false; // nothing left to read into buffer
   let endCount: number | undefined; // inputs left once the stream has ended
   let nextLine = 1;
+  let limit = readAhead;
 
   const nextChunk = async (): Promise<IteratorResult<Buffer>> => {
     if (!chunks) {
@@ -35,27 +52,82 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
         return THE_END;
       }
       stream = opened;
+      // a regular file is counted by a read of its own (inputCounter): reading it far ahead would only cost memory
+      if (file !== undefined && opened instanceof ReadStream) limit = Math.min(limit, READ_SIZE);
       chunks = opened[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     }
     return chunks.next();
   };
 
-  const readMore = async (): Promise<boolean> => {
+  const readChunk = (): Promise<IteratorResult<Buffer>> =>
     // close() ends a pending read at once, without waiting for the stream (or for a FIFO's
     // writer); the stream then fails that read (ERR_STREAM_PREMATURE_CLOSE), which is no error
-    const next = await new Promise<IteratorResult<Buffer>>((resolve, reject) => {
+    new Promise<IteratorResult<Buffer>>((resolve, reject) => {
       endPendingRead = () => resolve(THE_END);
       nextChunk().then(resolve, (error: unknown) => (closed ? resolve(THE_END) : reject(error)));
-    });
-    endPendingRead = undefined;
-    if (closed || next.done) {
+    }).finally(() => (endPendingRead = undefined));
+
+  const wake = (): void => {
+    const resolve = arrived;
+    arrived = undefined;
+    resolve?.();
+  };
+
+  /** Reads ahead while there is room; one pump at a time, started again as takes make room. */
+  const pump = async (): Promise<void> => {
+    if (pumping || streamEnded || closed) return;
+    pumping = true;
+    try {
+      while (!closed && aheadBytes < limit) {
+        const next = await readChunk();
+        if (closed || next.done) {
+          streamEnded = true;
+          if (!closed) endCount = countLeft();
+          break;
+        }
+        ahead.push(next.value);
+        aheadBytes += next.value.length;
+        wake();
+      }
+    } catch (error) {
+      streamError = { error };
+      streamEnded = true;
+    } finally {
+      pumping = false;
+      wake();
+    }
+  };
+
+  /** Moves the next chunk read ahead into buffer; false at the end of the stream. */
+  const readMore = async (): Promise<boolean> => {
+    while (ahead.length === 0 && !streamEnded && !closed) {
+      const waiting = new Promise<void>((resolve) => (arrived = resolve));
+      void pump();
+      await waiting;
+    }
+    if (closed || ahead.length === 0) {
       ended = true;
+      if (streamError && !closed) throw streamError.error;
       return false;
     }
     if (position < buffer.length) carry.push(buffer.subarray(position));
-    buffer = next.value;
+    buffer = ahead.shift()!;
+    aheadBytes -= buffer.length;
     position = 0;
+    void pump();
     return true;
+  };
+
+  /** Lines not yet taken, once the stream has ended: all of them are in memory then. */
+  const countLeft = (): number => {
+    let count = countSeparators(buffer, position, separator);
+    let last = position < buffer.length ? buffer[buffer.length - 1] : carry.at(-1)?.at(-1);
+    for (const chunk of ahead) {
+      count += countSeparators(chunk, 0, separator);
+      if (chunk.length > 0) last = chunk[chunk.length - 1];
+    }
+    // the last line has no separator
+    return last !== undefined && last !== separator ? count + 1 : count;
   };
 
   const slice = (bytes: Uint8Array, count: number): Slice => {
@@ -91,7 +163,7 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
           position = buffer.length;
           return slice(bytes, 1);
         }
-        if (!(await readMore())) endCount = countLines(buffer, position, carry.length > 0, separator);
+        await readMore();
       }
     },
     remaining() {
@@ -101,12 +173,15 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
       if (closed) return;
       closed = true;
       ended = true;
+      ahead.length = 0;
+      aheadBytes = 0;
       endPendingRead?.();
+      wake();
       stream?.destroy();
     },
   };
 
-  function joinCarry(tail: Buffer): Uint8Array {
+function joinCarry(tail: Buffer): Uint8Array {
     if (carry.length === 0) return new Uint8Array(tail);
     const joined = Buffer.concat([...carry, tail]);
     carry.length = 0;
@@ -114,17 +189,14 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
   }
 }
 
-/** Lines left in a buffer at the end of a stream, counting an unfinished last one. */
-function countLines(buffer: Buffer, from: number, carried: boolean, separator: Separator): number {
+function countSeparators(buffer: Buffer, from: number, separator: Separator): number {
   let count = 0;
-  let position = from;
-  for (;;) {
-    const newline = buffer.indexOf(separator, position);
-    if (newline === -1) break;
+  let position = buffer.indexOf(separator, from);
+  while (position !== -1) {
     count++;
-    position = newline + 1;
+    position = buffer.indexOf(separator, position + 1);
   }
-  return position < buffer.length || (carried && count === 0) ? count + 1 : count;
+  return count;
 }
 
 export function fileLineSource(path: string, separator: Separator = NEWLINE): InputSource {

@@ -28,21 +28,24 @@ export class ProgressTracker {
   /** A --halt policy ended the run. */
   halted = false;
   total: number | undefined;
+  /** The total as the user gave it (--total): shown until the real one is known, never counted on. */
+  expected: number | undefined;
   private readonly started = performance.now();
 
   snapshot(): ProgressSnapshot {
     const elapsedMs = performance.now() - this.started;
     const done = this.succeeded + this.failed + this.notRun + this.resumed;
+    const total = this.total ?? (this.expected !== undefined && this.expected >= done ? this.expected : undefined);
     const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
     const etaMs =
-      this.total !== undefined && rate > 0 ? ((this.total - done) / rate) * 1000 : undefined;
+      total !== undefined && rate > 0 ? ((total - done) / rate) * 1000 : undefined;
     return {
       succeeded: this.succeeded,
       failed: this.failed,
       retried: this.retried,
       notRun: this.notRun,
       resumed: this.resumed,
-      total: this.total,
+      total,
       elapsedMs,
       rate,
       etaMs,

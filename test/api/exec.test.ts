@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exec, type ExecOutcome, PrunError } from 'prun';
+import { exec, type ExecOutcome, PrunError } from 'prunjs';
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { map, type Outcome, PrunError } from 'prun';
+import { map, type Outcome, PrunError } from 'prunjs';
 import { root, runtimes } from '../helpers/prun.js';
 
 const runtimeOf = { '--procs': 'process', '--threads': 'thread' } as const;

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { map } from 'prun';
+import { map } from 'prunjs';
 import { assertNoWorkerLeft } from '../helpers/accounting.js';
 import { lines, prun, root, runtimes } from '../helpers/prun.js';
 

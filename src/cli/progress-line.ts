@@ -1,0 +1,70 @@
+import type { ProgressSnapshot } from '../progress/tracker.js';
+
+const BAR_WIDTH = 30;
+const FULL = '█';
+const EMPTY = '░';
+
+/**
+ * The progress line while a run goes on, as tqdm and GNU parallel's --bar show it: a bar
+ * (on a terminal), done/total, percentage, elapsed time, rate, ETA and failures; only the
+ * count, the time, the rate and failures while the total is unknown. Fits in `width`
+ * columns, so that it never wraps (a wrapped line cannot be redrawn in place).
+ */
+export function formatProgress(snapshot: ProgressSnapshot, options: { bar: boolean; width: number }): string {
+  const done = doneOf(snapshot);
+  const failed = `${snapshot.failed} failed`;
+  const rate = `${formatRate(snapshot.rate)}/s`;
+  const elapsed = formatDuration(snapshot.elapsedMs);
+  if (snapshot.total === undefined) return fit(`${done} done | ${elapsed} | ${rate} | ${failed}`, options.width);
+  const fraction = fractionOf(done, snapshot.total);
+  const eta = snapshot.etaMs === undefined ? '?' : formatDuration(snapshot.etaMs);
+  const text = `${done}/${snapshot.total} ${percent(fraction)} | ${elapsed} | ${rate} | ETA ${eta} | ${failed}`;
+  // the bar is what gives way on a narrow terminal
+  const room = Math.min(BAR_WIDTH, options.width - text.length - 1);
+  return options.bar && room >= 10 ? `${bar(fraction, room)} ${text}` : fit(text, options.width);
+}
+
+/** The line left when the run is over: `1000/1000 100% in 3.2s, 312/s, 0 failed`. */
+export function formatFinal(snapshot: ProgressSnapshot): string {
+  const done = doneOf(snapshot);
+  const count = snapshot.total === undefined || snapshot.total < done ? `${done} done` : `${done}/${snapshot.total} ${percent(fractionOf(done, snapshot.total))}`;
+  return `${count} in ${formatDuration(snapshot.elapsedMs)}, ${formatRate(snapshot.rate)}/s, ${snapshot.failed} failed`;
+}
+
+function doneOf(snapshot: ProgressSnapshot): number {
+  return snapshot.succeeded + snapshot.failed + snapshot.notRun + snapshot.resumed;
+}
+
+function fractionOf(done: number, total: number): number {
+  return total === 0 ? 1 : Math.min(1, done / total);
+}
+
+/** Floored, so that 100% means all done (999/1000 is 99%, not 100%). */
+function percent(fraction: number): string {
+  return `${Math.floor(fraction * 100)}%`;
+}
+
+function bar(fraction: number, width: number): string {
+  const full = Math.floor(fraction * width);
+  return FULL.repeat(full) + EMPTY.repeat(width - full);
+}
+
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+export function formatRate(rate: number): string {
+  if (rate >= 1e6) return `${(rate / 1e6).toFixed(1)}M`;
+  if (rate >= 1e3) return `${(rate / 1e3).toFixed(1)}k`;
+  return rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);
+}
+
+/** 0.4s, 3.2s, 59s, 1m05s, 2h03m. */
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}

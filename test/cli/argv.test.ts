@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { PrunError } from '../../src/errors.js';
+import { prepareArgv, rejectOptionsAmongInputs } from '../../src/cli/argv.js';
+import { lines, prun } from '../helpers/prun.js';
+
+const OPTIONS = new Set(['--json', '-j', '--jobs', '--procs', '--threads']);
+
+describe('options where people put them', () => {
+  test('a word after ::: that is one of prun\'s options is a usage error', () => {
+    for (const word of ['--json', '-j', '--jobs=4']) {
+      assert.throws(
+        () => prepareArgv(['map', 's.ts', ':::', '1', word, '2'], OPTIONS),
+        (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE' && error.message.includes("before :::"),
+        word,
+      );
+    }
+    assert.throws(() => rejectOptionsAmongInputs([{ file: '--json' }], OPTIONS), /before ::::/);
+  });
+
+  test('other words after ::: are inputs, dashes and all', () => {
+    const { sources } = prepareArgv(['map', 's.ts', ':::', '-', '-5', '--unknown', 'a'], OPTIONS);
+    assert.deepEqual(sources, [{ values: ['-', '-5', '--unknown', 'a'] }]);
+  });
+
+  test('--threads takes the next word as its count unless it is an option or a file', () => {
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', 'four']).argv, ['map', 's.ts', '--threads', 'four']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '4']).argv, ['map', 's.ts', '--threads', '4']);
+    assert.deepEqual(prepareArgv(['map', '--threads', 's.ts']).argv, ['map', '--threads=', 's.ts']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--procs', '--json']).argv, ['map', 's.ts', '--procs=', '--json']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--procs']).argv, ['map', 's.ts', '--procs=']);
+  });
+
+  test('prun map ... ::: 1 --json exits 2 with one line that says where options go', async () => {
+    const result = await prun(['map', 'fixtures/square.ts', ':::', '1', '--json']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(lines(result.stderr).length, 1);
+    assert.match(String(result.stderr), /^prun: --json .*before :::$/);
+  });
+
+  test('--threads four is a usage error naming --threads, not an unreadable INPUT four', async () => {
+    const result = await prun(['map', 'fixtures/square.ts', '--threads', 'four']);
+    assert.equal(result.exitCode, 2);
+    assert.match(String(result.stderr), /^prun: --threads .*"four"/);
+    assert.doesNotMatch(String(result.stderr), /INPUT/);
+  });
+});

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { execa } from 'execa';
+import { bin, prun, root } from '../helpers/prun.js';
+
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** The options a --help lists, short and long: `  -j, --jobs <n>  ...` gives -j and --jobs. */
+function helpOptions(help: string): Set<string> {
+  const options = new Set<string>();
+  for (const line of help.split('\n')) {
+    const flags = /^ {2}(-[^\s,]+(?:, -[^\s,]+)*)/.exec(line);
+    if (flags) for (const flag of flags[1]!.split(', ')) options.add(flag);
+  }
+  return options;
+}
+
+/** The flags a README text names in code spans that begin with one (`--tag`, `-j N`, `-P, --max-procs N`). */
+function readmeOptions(text: string): Set<string> {
+  const options = new Set<string>();
+  for (const [, span] of text.matchAll(/`(-[^`]*)`/g)) {
+    for (const word of span!.split(/[\s,/]+/)) {
+      const flag = /^(--?[A-Za-z0-9][\w-]*)/.exec(word)?.[1];
+      if (flag) options.add(flag);
+    }
+  }
+  return options;
+}
+
+function section(start: RegExp, end: RegExp): string {
+  const from = readme.search(start);
+  assert.ok(from >= 0, `README has ${start}`);
+  const rest = readme.slice(from);
+  const to = rest.slice(1).search(end);
+  return to === -1 ? rest : rest.slice(0, to + 1);
+}
+
+/** The first cell of each row of the README's table of map's options. */
+function mapTable(): string {
+  const table = section(/^### Options$/m, /^### /m);
+  return table
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => line.split(' | ')[0])
+    .join('\n');
+}
+
+function difference(a: Set<string>, b: Set<string>): string[] {
+  return [...a].filter((option) => !b.has(option)).sort();
+}
+
+describe('--help and the README list the same options', () => {
+  test('prun map: every option in --help is in the README table, and the other way round', async () => {
+    const help = helpOptions(String((await prun(['map', '--help'])).stdout));
+    const global = helpOptions(String((await prun(['--help'])).stdout));
+    const documented = readmeOptions(mapTable());
+    assert.ok(help.has('--procs') && documented.has('--procs'), 'both lists were read');
+    assert.deepEqual(difference(help, documented), [], 'in prun map --help, not in the README');
+    assert.deepEqual(difference(documented, new Set([...help, ...global])), [], 'in the README, not in prun map --help');
+  });
+
+  test("prun exec: every option in --help is in the README (exec's section, or map's table for shared ones), and the other way round", async () => {
+    const help = helpOptions(String((await prun(['exec', '--help'])).stdout));
+    const global = helpOptions(String((await prun(['--help'])).stdout));
+    const execSection = readmeOptions(section(/^## prun exec/m, /^## /m));
+    assert.ok(help.has('--tag'), 'exec --help was read');
+    assert.deepEqual(difference(help, new Set([...execSection, ...readmeOptions(mapTable())])), [], 'in prun exec --help, not in the README');
+    assert.deepEqual(difference(execSection, new Set([...help, ...global])), [], "in the README's exec section, not in prun exec --help");
+  });
+});
+
+describe('help that teaches', () => {
+  test('prun map --help and prun --help end with numbered examples, then the exit codes', async () => {
+    for (const args of [['map', '--help'], ['--help']]) {
+      const help = String((await prun(args)).stdout);
+      const examples = help.indexOf('\nExamples:\n  1. ');
+      const codes = help.indexOf('\nExit codes:\n  0 ');
+      assert.ok(examples > 0 && codes > examples, args.join(' '));
+      for (const code of ['0', '1', '2', '74', '130', '141']) assert.match(help.slice(codes), new RegExp(`^  ${code} `, 'm'));
+    }
+    assert.match(String((await prun(['map', '--help'])).stdout), /options go before :::/);
+  });
+
+  test("prun map --help's examples run as pasted (those that need no network and end)", async () => {
+    const help = String((await prun(['map', '--help'])).stdout);
+    const commands = [...help.matchAll(/^ {2}\d+\. .*:\n {5}(.*)$/gm)].map((match) => match[1]!);
+    assert.ok(commands.length >= 5, help);
+    const dir = mkdtempSync(join(tmpdir(), 'prun-examples-'));
+    mkdirSync(join(dir, 'bin'));
+    symlinkSync(bin, join(dir, 'bin', 'prun'));
+    const runnable = commands.filter((command) => !/fetch\.ts|tail -f/.test(command));
+    assert.ok(runnable.length >= 4);
+    for (const command of runnable) {
+      const result = await execa('bash', ['-o', 'pipefail', '-c', command], { cwd: dir, reject: false, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}` } });
+      assert.equal(result.exitCode, 0, `${command}\n${result.stderr}`);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { prunInTerminal } from '../helpers/terminal.js';
+
+const BAR = /[█░]/;
+const FINAL = /^(\d+)\/(\d+) (\d+)% in \d+(\.\d)?s, [\d.]+k?\/s, (\d+) failed$/;
+
+// a screen that never shows what is awaited fails the test rather than hanging the suite
+describe('the progress display in a terminal', { timeout: 60_000 }, () => {
+  test('results scroll above the bar, and the last state stays as one line', async () => {
+    const run = prunInTerminal(['map', 'fixtures/square.ts', 'fixtures/numbers.txt']);
+    await run.done;
+    const screen = run.screen();
+    // the bar was drawn, then left as the one line of its last state
+    assert.match(run.raw(), BAR);
+    assert.ok(!screen.some((line) => BAR.test(line)), screen.join('\n'));
+    assert.deepEqual(screen.slice(0, 10), ['1', '4', '9', '16', '25', '36', '49', '64', '81', '100']);
+    assert.match(screen[10]!, FINAL);
+    assert.deepEqual(FINAL.exec(screen[10]!)!.slice(1, 4), ['10', '10', '100']);
+    assert.equal(screen.length, 11, screen.join('\n'));
+  });
+
+  test('on failure the summary follows the last state', async () => {
+    const run = prunInTerminal(['map', 'fixtures/fail-on-odd.ts', 'fixtures/numbers.txt']);
+    const result = await run.done;
+    assert.equal(result.exitCode, 1);
+    const screen = run.screen();
+    const final = screen.findIndex((line) => FINAL.test(line));
+    assert.ok(final > 0, screen.join('\n'));
+    assert.equal(FINAL.exec(screen[final]!)![5], '5');
+    assert.match(screen[final + 1]!, /^prun: 5 of 10 inputs failed$/);
+    // the failure lines and the results went above the bar, each whole
+    assert.equal(screen.filter((line) => /^prun: input \d+ "\d+" \(fixtures\/numbers.txt:\d+\) failed: odd input \d+$/.test(line)).length, 5);
+    assert.deepEqual(screen.filter((line) => line.startsWith('ok ')), ['ok 2', 'ok 4', 'ok 6', 'ok 8', 'ok 10']);
+  });
+
+  test('piped input shows its total while the run goes on (cat in3000.txt | prun map)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prun-bar-'));
+    const inputs = join(dir, 'in3000.txt');
+    writeFileSync(inputs, ['gate', ...Array.from({ length: 2999 }, (_, i) => `a${i}`)].join('\n') + '\n');
+    const gate = join(dir, 'gate');
+    const run = prunInTerminal(['map', 'fixtures/gated.ts', '--procs', '2', '--chunksize', '1'], {
+      before: `cat '${inputs}' | `,
+      env: { PRUN_TEST_STARTED: join(dir, 'started'), PRUN_TEST_GATE: gate },
+    });
+    // the first input holds the run back: the total can only come from reading ahead
+    await run.shows(/ \d+\/3000 \d+% \| .* \| ETA /);
+    writeFileSync(gate, '');
+    const result = await run.done;
+    assert.equal(result.exitCode, 0);
+    assert.match(run.screen().at(-1)!, /^3000\/3000 100% in /);
+  });
+
+  test('--total gives the total of an input that has not ended', async () => {
+    const run = prunInTerminal(['map', 'fixtures/square.ts', '--total', '5', '-']);
+    await run.shows(/reading inputs from the terminal/);
+    await run.shows(/ 0\/5 0% \| /);
+    run.type('2\n3\n');
+    await run.shows(/^9$/);
+    await run.shows(/ 2\/5 40% \| /);
+    run.type('\x04');
+    await run.done;
+    assert.match(run.screen().at(-1)!, /^2\/2 100% in /);
+  });
+
+  test('stdin a terminal and no INPUT: one line says inputs are read from it until Ctrl-D', async () => {
+    const run = prunInTerminal(['map', 'fixtures/square.ts']);
+    await run.shows(/^prun: reading inputs from the terminal, one a line; end them with Ctrl-D$/);
+    run.type('7\n');
+    await run.shows(/^49$/);
+    run.type('\x04');
+    const result = await run.done;
+    assert.equal(result.exitCode, 0);
+    assert.match(run.screen().at(-1)!, /^1\/1 100% in /);
+  });
+});
