@@ -1,11 +1,12 @@
+import cliProgress from 'cli-progress';
 import type { ProgressSnapshot } from '../progress/tracker.js';
 
 const BAR_WIDTH = 30;
-const FULL = '█';
-const EMPTY = '░';
+/** cli-progress's classic shades (█ and ░): the look people know from its bars. */
+const STYLE = cliProgress.Presets.shades_classic;
 
 /**
- * The progress line while a run goes on, as tqdm and GNU parallel's --bar show it: a bar
+ * The only module that knows cli-progress. The progress line while a run goes on, as tqdm and GNU parallel's --bar show it: a bar
  * (on a terminal), done/total, percentage, elapsed time, rate, ETA and failures; only the
  * count, the time, the rate and failures while the total is unknown. Fits in `width`
  * columns, so that it never wraps (a wrapped line cannot be redrawn in place).
@@ -44,9 +45,18 @@ function percent(fraction: number): string {
   return `${Math.floor(fraction * 100)}%`;
 }
 
+/**
+ * The bar itself, drawn by cli-progress's formatter. Only its formatting is used: its
+ * MultiBar draws on stderr alone and keeps its own idea of the cursor, which results
+ * written to the same terminal on stdout would break (progress-bar.ts draws the line).
+ */
 function bar(fraction: number, width: number): string {
-  const full = Math.floor(fraction * width);
-  return FULL.repeat(full) + EMPTY.repeat(width - full);
+  return cliProgress.Format.BarFormat(fraction, {
+    barsize: width,
+    barCompleteString: STYLE.barCompleteChar!.repeat(width),
+    barIncompleteString: STYLE.barIncompleteChar!.repeat(width),
+    barGlue: '',
+  });
 }
 
 function fit(text: string, width: number): string {
