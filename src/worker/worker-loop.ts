@@ -78,11 +78,12 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     let clockStride = 1;
     let sinceClock = 0;
 
-    const flush = (last: boolean, startsNext = false): Promise<void> | void => {
+    /** With `startsNext` (true or false), what it says of the next input must be out before it starts. */
+    const flush = (last: boolean, startsNext?: boolean): Promise<void> | void => {
       const run = buffer.take();
       const message: RunMessage = { brand: BRAND, type: 'run', id: batch.id, last, elapsedMs: performance.now() - started, ...run };
       if (startsNext) message.running = true;
-      const post = startsNext ? transport.postOut : transport.post;
+      const post = startsNext === undefined ? transport.post : transport.postOut;
       try {
         return post(message);
       } catch (error) {
@@ -92,12 +93,19 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     };
     // only a lane alone on its worker can name the input a death is due to
     const tells = batch.eager || cfg.concurrency === 1;
+    // the pool holds the input said to start to blame until told otherwise: once inputs are
+    // quick again, it is told so once, before the first of them starts
+    let told = false;
 
     for (let offset = 0; offset < batch.count; offset++) {
       if (stopping) break;
       if (tells && (slow || batch.eager)) {
         await flush(false, true);
+        told = true;
         if (stopping) break;
+      } else if (told) {
+        await flush(false, false);
+        told = false;
       }
       const input = reader.next();
       const index = batch.first + offset;
