@@ -331,8 +331,9 @@ export class ShellExecutor implements Executor {
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }
-    this.pumpAny(slot);
+    // reported before the lane is given more: a failure that halts the run stops it first
     this.report(slot);
+    this.pumpAny(slot);
   }
 
   private finish(job: LaneJob, line: string, now: number): void {

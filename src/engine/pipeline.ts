@@ -73,7 +73,13 @@ const WINDOW_BYTES = 64 * 1024 * 1024;
  */
 export function runPipeline(options: PipelineOptions): RunningPipeline {
   const { source, executor, tracker } = options;
-  const sizes = new AutoBatchSize(options.workers, options.chunksize);
+  // A halt is a halt: from the moment prun sees its condition met, no input starts. Inputs given
+  // ahead (in a batch, or queued behind a worker's running batch) would start before the stop
+  // reaches them, so under --halt each worker or lane holds one input at a time, and gets the
+  // next once prun has seen the previous one end, as GNU parallel gives out its jobs
+  const halting = options.halt !== undefined;
+  const sizes = new AutoBatchSize(options.workers, halting ? 1 : options.chunksize);
+  const ahead = (): boolean => !halting && sizes.short;
   const wakeup = new Wakeup();
   // batches waiting for room, placed in this order ahead of new input: retries, the rest of a
   // batch cut to fit, and new input that found its room gone when it arrived
@@ -239,7 +245,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
 
   const submit = (batch: Batch): void => {
     unfinished.add(batch);
-    executor.submit(batch, sizes.short);
+    executor.submit(batch, ahead());
   };
 
   const admit = (batch: Batch): void => {
@@ -323,7 +329,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       // room is asked for and used in one step: a worker may die or retire while a take
       // waits for input, so room seen before it is no promise of room after it
       const next = waiting[0];
-      const room = executor.room(next ?? SHARED, sizes.short);
+      const room = executor.room(next ?? SHARED, ahead());
       if (next && room > 0) {
         if (next.count <= room) submit(waiting.shift()!);
         else {
