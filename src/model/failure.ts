@@ -95,8 +95,8 @@ function ownFields(error: Error): Record<string, unknown> | undefined {
       continue; // circular, BigInt: not JSON-able
     }
     if (text === undefined) continue; // functions, symbols
+    if (chars + key.length + text.length > MAX_FIELDS_CHARS) continue; // too big to carry: left out
     chars += key.length + text.length;
-    if (chars > MAX_FIELDS_CHARS) break;
     (fields ??= {})[key] = JSON.parse(text) as unknown;
   }
   return fields;
