@@ -137,8 +137,10 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       // reading the clock costs more than a trivial task: read it less often while inputs are quick
       if (++sinceClock >= clockStride) {
         const now = performance.now();
-        slow = now - lastClock >= QUICK_MS;
-        clockStride = slow ? 1 : Math.min(clockStride * 2, MAX_CLOCK_STRIDE);
+        // by the inputs' mean: a pause of the whole process (GC, a busy machine) during a stride
+        // of quick ones does not make them slow
+        slow = now - lastClock >= QUICK_MS * sinceClock;
+        clockStride = now - lastClock < QUICK_MS ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
         sinceClock = 0;
         lastClock = now;
         if ((now - lastFlush >= FLUSH_INTERVAL_MS || buffer.size >= FLUSH_BYTES) && offset < batch.count - 1 && !(tells && slow)) {
