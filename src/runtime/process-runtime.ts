@@ -46,7 +46,8 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   relayLines(child.stderr!, (text) => relay.push(text));
   relayLines(child.stdout!, toStderr);
   child.on('error', (error) => {
-    spawnError = error;
+    // a child that started has errors too (EPIPE: a message sent as it died): not a failure to start
+    if (pid === undefined) spawnError = error;
   });
   return {
     kind: 'process',
