@@ -326,7 +326,10 @@ export class Pool implements Executor {
     if (slot.endedFor === 'stuck') return 'none';
     const oneLane = this.options.concurrency === 1 || batches === 1;
     if (this.options.concurrency === 1 && position > 0) return 'none';
-    if (!oneLane || !entry.running) return 'unknown';
+    // a batch's last input unreported on a worker that ran nothing else was the one running
+    // (unless its result was lost with the worker, before it was sent)
+    const lastLeft = entry.done === entry.batch.count - 1;
+    if (!oneLane || !(entry.running || lastLeft)) return 'unknown';
     const timeout = this.options.timeoutMs;
     return { culprit: slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure };
   }
