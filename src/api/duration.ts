@@ -12,13 +12,8 @@ export function parseDuration(name: string, value: string): number {
   return Math.round(ms);
 }
 
-/** The shortest exact way to say a duration: 30s rather than 30000ms. */
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
+// the failure messages say durations too, and the model imports nothing of the api
+export { formatDuration } from '../model/duration-text.js';
 
 const SIZES: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024 };
 

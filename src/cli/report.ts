@@ -11,7 +11,8 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
   const where = failure.origin ? ` (${failure.origin.file}:${failure.origin.line})` : '';
   const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
   const error = failure.error;
-  const message = error.name && !['Error', 'WorkerError', 'TimeoutError'].includes(error.name)
+  // a thrown error's own name says what it is (TypeError: ...); prun's own failures need none
+  const message = error.code === 'ERR_TASK_FAILED' && error.name && error.name !== 'Error'
     ? `${error.name}: ${error.message}`
     : error.message;
   const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${firstLine(message)}`;

@@ -1,7 +1,7 @@
 import type { OutputFile } from '../engine/delivery.js';
 import type { ExecutorRun } from '../engine/executor.js';
 import { displayInput } from './job-inputs.js';
-import { describeStatus } from './job-status.js';
+import { statusFailure } from './job-status.js';
 import type { HeldBatch, LaneJob, PendingRun } from './lane-slot.js';
 
 export interface ResultOptions {
@@ -28,7 +28,7 @@ export function recordResult(job: LaneJob, status: number, stdout: string | Outp
     durationsMs: options.timings ? [] : undefined,
     file: undefined,
   });
-  const failure = describeStatus(status);
+  const failure = status === 0 ? undefined : statusFailure(status);
   const printed = !failure || held.batch.attempt > options.retries;
   if (typeof stdout === 'string') {
     if (printed) run.text += stdout;
@@ -36,7 +36,7 @@ export function recordResult(job: LaneJob, status: number, stdout: string | Outp
   else stdout.close();
   if (failure) {
     const input = displayInput(job.args);
-    run.failures.push({ offset: job.offset, at: run.text.length, input, error: { name: 'Error', message: failure, code: `EXIT_${status}` } });
+    run.failures.push({ offset: job.offset, at: run.text.length, input, error: failure });
   }
   run.durationsMs?.push(durationMs);
   run.count++;

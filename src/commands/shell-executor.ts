@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { formatDuration } from '../api/duration.js';
+import { laneExited, timedOut } from '../model/failure.js';
 import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
@@ -331,8 +331,9 @@ export class ShellExecutor implements Executor {
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }
-    this.pumpAny(slot);
+    // reported before the lane is given more: a failure that halts the run stops it first
     this.report(slot);
+    this.pumpAny(slot);
   }
 
   private finish(job: LaneJob, line: string, now: number): void {
@@ -389,7 +390,7 @@ export class ShellExecutor implements Executor {
     if (expected) this.lanes.delete(lane);
     else this.endLane(lane);
     if (wasStarting && !this.closing && ++this.startFailures >= START_FAILURES) {
-      const why = exit.startError ?? describeLaneExit(exit);
+      const why = exit.startError ?? laneExited(exit.code, exit.signal).message;
       this.listener.fatal(new PrunError('ERR_WORKER_START', `workers keep dying at start: ${why}`));
       return;
     }
@@ -410,17 +411,12 @@ export class ShellExecutor implements Executor {
    * the one running then was only in the way, and runs again.
    */
   private blame(slot: LaneSlot, running: LaneJob, exit: LaneExit): Blame {
-    if (!slot.timedOut) return { culprit: describeLaneExit(exit) };
+    if (!slot.timedOut) return { culprit: laneExited(exit.code, exit.signal) };
     if (slot.timedOut !== running) return 'none';
-    return { culprit: `timed out after ${formatDuration(this.options.timeoutMs!)}` };
+    return { culprit: timedOut(this.options.timeoutMs!) };
   }
 
   private removeDir(): void {
     if (this.dir) removeScratchDir(this.dir);
   }
-}
-
-function describeLaneExit(exit: LaneExit): string {
-  if (exit.signal) return `killed by ${exit.signal}`;
-  return `shell lane exited with code ${exit.code ?? 'unknown'}`;
 }

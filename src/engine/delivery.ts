@@ -1,4 +1,4 @@
-import type { ErrorData } from '../runtime/error-data.js';
+import type { Failure } from '../model/failure.js';
 import type { Origin } from './batch.js';
 
 /** What the pipeline hands its consumer, in output order; `count` inputs are settled by it. */
@@ -48,7 +48,7 @@ export interface FinalFailure {
   input: string;
   origin: Origin | undefined;
   attempts: number;
-  error: ErrorData;
+  error: Failure;
 }
 
 /** One settled input, for a job log. */

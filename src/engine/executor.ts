@@ -1,3 +1,4 @@
+import type { Failure } from '../model/failure.js';
 import type { Run } from '../runtime/protocol.js';
 import type { Batch, Placement } from './batch.js';
 import type { OutputFile } from './delivery.js';
@@ -7,7 +8,7 @@ export type ExecutorRun = Run & { file?: OutputFile };
 
 /** Who is to blame for the inputs a dead worker held. */
 export type Blame =
-  | { culprit: string } // the input at `from` took the worker down; the cause, in one line
+  | { culprit: Failure } // the input at `from` took the worker down: what it failed of
   | 'unknown' // several inputs may have been running: any of them
   | 'none'; // the worker was ended for the sake of an input already reported: these never ran
 

@@ -1,6 +1,6 @@
 import type { InputSource, Slice } from '../io/input-source.js';
 import type { ProgressTracker } from '../progress/tracker.js';
-import type { ErrorData } from '../runtime/error-data.js';
+import { type Failure, messageWithCauses, statusColumn } from '../model/failure.js';
 import { slicePayload } from '../runtime/payload.js';
 import type { Run } from '../runtime/protocol.js';
 import { AutoBatchSize } from './auto-batch.js';
@@ -73,7 +73,13 @@ const WINDOW_BYTES = 64 * 1024 * 1024;
  */
 export function runPipeline(options: PipelineOptions): RunningPipeline {
   const { source, executor, tracker } = options;
-  const sizes = new AutoBatchSize(options.workers, options.chunksize);
+  // A halt is a halt: from the moment prun sees its condition met, no input starts. Inputs given
+  // ahead (in a batch, or queued behind a worker's running batch) would start before the stop
+  // reaches them, so under --halt each worker or lane holds one input at a time, and gets the
+  // next once prun has seen the previous one end, as GNU parallel gives out its jobs
+  const halting = options.halt !== undefined;
+  const sizes = new AutoBatchSize(options.workers, halting ? 1 : options.chunksize);
+  const ahead = (): boolean => !halting && sizes.short;
   const wakeup = new Wakeup();
   // batches waiting for room, placed in this order ahead of new input: retries, the rest of a
   // batch cut to fit, and new input that found its room gone when it arrived
@@ -150,7 +156,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   });
 
   /** Fails the input for good, or queues it again if it has tries left. */
-  const failOrRetry = (batch: Batch, offset: number, input: string, error: ErrorData, killedWorker: boolean): FinalFailure | undefined => {
+  const failOrRetry = (batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined => {
     if (batch.attempt <= options.retries && !stopping) {
       tracker.retried++;
       waiting.push(part(batch, offset, offset + 1, { attempt: batch.attempt + 1, isolated: killedWorker, fresh: killedWorker }));
@@ -178,16 +184,25 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       return;
     }
     if (blame === 'unknown') {
-      // several inputs may have been running: run them again alone, to find the one to blame
-      waiting.push(part(batch, from, batch.count, { isolated: true }));
+      // several inputs may have been running: run them again alone, to find the one to blame.
+      // Some of them may have started: every start is counted, so this is their next attempt
+      waiting.push(part(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1 }));
       return;
     }
     const input = inputsOf(batch, from, from + 1)[0] ?? '';
-    const final = failOrRetry(batch, from, input, { name: 'WorkerError', message: blame.culprit }, true);
+    const final = failOrRetry(batch, from, input, blame.culprit, true);
     if (final) {
       const deliveries: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
       if (options.journal) {
-        const record: JobRecord = { index: final.index, input, ok: false, status: 1, attempts: final.attempts, durationMs: undefined, error: blame.culprit };
+        const record: JobRecord = {
+          index: final.index,
+          input,
+          ok: false,
+          status: statusColumn(final.error),
+          attempts: final.attempts,
+          durationMs: undefined,
+          error: messageWithCauses(final.error),
+        };
         deliveries.push({ type: 'records', first: final.index, count: 0, records: [record] });
       }
       settle(final.index, final.index + 1, deliveries);
@@ -230,7 +245,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
 
   const submit = (batch: Batch): void => {
     unfinished.add(batch);
-    executor.submit(batch, sizes.short);
+    executor.submit(batch, ahead());
   };
 
   const admit = (batch: Batch): void => {
@@ -314,7 +329,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       // room is asked for and used in one step: a worker may die or retire while a take
       // waits for input, so room seen before it is no promise of room after it
       const next = waiting[0];
-      const room = executor.room(next ?? SHARED, sizes.short);
+      const room = executor.room(next ?? SHARED, ahead());
       if (next && room > 0) {
         if (next.count <= room) submit(waiting.shift()!);
         else {

@@ -1,4 +1,4 @@
-import type { ErrorData } from '../runtime/error-data.js';
+import { type Failure, messageWithCauses, statusColumn } from '../model/failure.js';
 import type { ItemFailure, Run } from '../runtime/protocol.js';
 import { type Batch, inputsOf } from './batch.js';
 import type { Delivery, FinalFailure, JobRecord, OutputFile } from './delivery.js';
@@ -12,7 +12,7 @@ export interface SettledRange {
 }
 
 /** Fails an input of the batch for good (its failure), or queues it to be tried again (undefined). */
-export type FailOrRetry = (offset: number, input: string, error: ErrorData) => FinalFailure | undefined;
+export type FailOrRetry = (offset: number, input: string, error: Failure) => FinalFailure | undefined;
 
 /**
  * Cuts the run of a batch's inputs [from, from + run.count) into ranges to settle: the
@@ -87,10 +87,10 @@ export function journalRecords(batch: Batch, from: number, run: Run, finals: rea
       index: batch.first + offset,
       input: inputs[i] ?? '',
       ok: failure === undefined,
-      status: failure === undefined ? 0 : statusOf(failure.error),
+      status: failure === undefined ? 0 : statusColumn(failure.error),
       attempts: batch.attempt,
       durationMs: run.durationsMs?.[i],
-      error: failure?.error.message,
+      error: failure && messageWithCauses(failure.error),
     });
   }
   return records;
@@ -108,10 +108,4 @@ export function addRecords(ranges: readonly SettledRange[], records: readonly Jo
     while (next < records.length && records[next]!.index < range.end) next++;
     if (next > start) range.deliveries.push({ type: 'records', first: range.start, count: 0, records: records.slice(start, next) });
   }
-}
-
-/** A command's exit status travels as the error code EXIT_<n>; any other failure is 1. */
-function statusOf(error: ErrorData): number {
-  const match = /^EXIT_(\d+)$/.exec(error.code ?? '');
-  return match ? Number(match[1]) : 1;
 }

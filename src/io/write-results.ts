@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
 import { type Delivery, discard, type FinalFailure, type JobRecord } from '../engine/delivery.js';
 import { PrunError } from '../errors.js';
+import { failureJson } from '../model/failure.js';
 import { fileChunks } from './file-chunks.js';
 import { describeSystemError } from './system-error.js';
 
 export interface WriteOptions {
-  /** Failed inputs as {"index","input","error"} lines on stdout too. */
+  /** Failed inputs as {"index","input","error","code",...} lines on stdout too. */
   json: boolean;
   /** How the deliveries' text becomes bytes. */
   encoding: 'utf8' | 'latin1';
@@ -129,7 +130,7 @@ function textOf(delivery: Exclude<Delivery, { type: 'records' | 'file' }>, optio
       // synchronous (stderr is, on Linux, for files, pipes and terminals): the line is out
       // before the input's joblog row, which comes after this delivery
       options.onFailure(failure);
-      return options.json ? `${JSON.stringify({ index: failure.index, input: failure.input, error: failure.error.message })}\n` : '';
+      return options.json ? `${JSON.stringify({ index: failure.index, input: failure.input, ...failureJson(failure.error) })}\n` : '';
     }
     case 'skipped':
       return '';

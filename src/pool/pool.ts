@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { formatDuration } from '../api/duration.js';
 import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
+import { timedOut } from '../model/failure.js';
 import { BRAND, type FromWorker, type ResultFormat } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
-import { WorkerSlot } from './worker-slot.js';
+import { type InFlight, WorkerSlot } from './worker-slot.js';
 
 export interface PoolOptions {
   runtime: RuntimeKind;
@@ -96,7 +96,7 @@ export class Pool implements Executor {
     const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
     if (slot.inFlight.size === 0) slot.lastHeard = performance.now();
-    slot.inFlight.set(batch.id, { batch, done: 0 });
+    slot.inFlight.set(batch.id, { batch, done: 0, running: false });
     slot.tasksGiven += batch.count;
     slot.worker.send({
       brand: BRAND,
@@ -206,7 +206,7 @@ export class Pool implements Executor {
         const timeout = this.options.timeoutMs;
         if (timeout !== undefined) {
           slot.setupTimer = setTimeout(() => {
-            slot.startFailure = `setup() timed out after ${formatDuration(timeout)}`;
+            slot.startFailure = `setup() ${timedOut(timeout).message}`;
             slot.worker.kill();
           }, timeout);
         }
@@ -240,6 +240,8 @@ export class Pool implements Executor {
         if (!entry) throw new Error(`prun: a worker reported batch ${message.id}, which it does not hold`);
         const from = entry.done;
         entry.done += message.count;
+        entry.running = message.running === true;
+        if (message.count === 0 && !message.last) return; // only says that an input starts
         if (message.last) slot.inFlight.delete(message.id);
         this.listener!.run(entry.batch, from, message, message.last, message.elapsedMs);
         if (message.last) this.afterBatch(slot);
@@ -291,9 +293,9 @@ export class Pool implements Executor {
     slot.state = 'dead';
     this.slots.delete(slot);
     if (expected && slot.inFlight.size === 0) return;
-    if (wasStarting && this.startFailed(slot.startFailure ?? exit.cause, slot.startFailure !== undefined)) return;
+    if (wasStarting && this.startFailed(slot.startFailure ?? exit.failure.message, slot.startFailure !== undefined)) return;
     const entries = [...slot.inFlight.values()];
-    for (const { batch, done } of entries) this.listener!.lost(batch, done, this.blame(slot, exit, entries.length));
+    entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, this.blame(slot, exit, entries.length, entry, position)));
     if (!this.closing && !this.stopped) this.spawn();
     this.listener!.free();
   }
@@ -315,14 +317,22 @@ export class Pool implements Executor {
     return true;
   }
 
-  /** Only a batch that ran alone, reporting each result, tells which input was running. */
-  private blame(slot: WorkerSlot, exit: WorkerExit, batches: number): Blame {
+  /**
+   * A worker with one lane runs its batches in the order given, so behind the first only
+   * batches that never started; and before each input that was not quick it says that this
+   * input starts: when that was the last it said, that input is to blame, and only it. Else
+   * (quick inputs, several lanes) any input from `done` on may have been running.
+   */
+  private blame(slot: WorkerSlot, exit: WorkerExit, batches: number, entry: InFlight, position: number): Blame {
     if (slot.endedFor === 'stuck') return 'none';
-    const alone = batches === 1 && slot.holdsIsolated;
-    if (!alone) return 'unknown';
+    const oneLane = this.options.concurrency === 1 || batches === 1;
+    if (this.options.concurrency === 1 && position > 0) return 'none';
+    // a batch's last input unreported on a worker that ran nothing else was the one running
+    // (unless its result was lost with the worker, before it was sent)
+    const lastLeft = entry.done === entry.batch.count - 1;
+    if (!oneLane || !(entry.running || lastLeft)) return 'unknown';
     const timeout = this.options.timeoutMs;
-    const cause = slot.endedFor === 'blocked' && timeout !== undefined ? `timed out after ${formatDuration(timeout)}` : exit.cause;
-    return { culprit: cause };
+    return { culprit: slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure };
   }
 }
 

@@ -12,6 +12,8 @@ export type SlotState =
 export interface InFlight {
   batch: Batch;
   done: number;
+  /** The worker said the input at `done` has started (and nothing since). */
+  running: boolean;
 }
 
 /** One worker and every batch it holds: when it dies, what it held is known exactly. */

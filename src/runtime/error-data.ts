@@ -1,39 +1,24 @@
+import { type ErrorData, errorData, type Failure } from '../model/failure.js';
+
+export type { ErrorData } from '../model/failure.js';
+
+/** A thrown value as data that crosses the worker boundary (see model/failure.ts). */
+export const toErrorData = errorData;
+
+type Rebuilt = Error & { code?: string; fields?: Record<string, unknown> };
+
 /**
- * Errors cross the worker boundary as plain data and are rebuilt on the other side:
- * structured clone drops a custom `name` and `code` on Node 20, JSON drops `message`.
+ * The error rebuilt from its data: its name, message, stack and cause. An input's failure
+ * keeps prun's code as `code`, the thrown error's own as `userCode`, and what else its code
+ * says (exitCode, signal, exitStatus, status, retryAfter, fields) as properties.
  */
-export interface ErrorData {
-  name: string;
-  message: string;
-  stack?: string;
-  code?: string;
-}
-
-export function toErrorData(error: unknown): ErrorData {
-  if (error instanceof Error) {
-    const data: ErrorData = { name: error.name, message: error.message };
-    if (typeof error.stack === 'string') data.stack = error.stack;
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string') data.code = code;
-    return data;
-  }
-  return { name: 'Error', message: describeThrown(error) };
-}
-
-/** People throw strings, numbers and plain objects too; say what they threw. */
-function describeThrown(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-export function fromErrorData(data: ErrorData): Error {
-  const error = new Error(data.message);
+export function fromErrorData(data: ErrorData | Failure): Error {
+  const error: Rebuilt = new Error(data.message, data.cause ? { cause: fromErrorData(data.cause) } : undefined);
   error.name = data.name;
   if (data.stack !== undefined) error.stack = data.stack;
-  if (data.code !== undefined) (error as Error & { code?: string }).code = data.code;
+  for (const [key, value] of Object.entries(data)) {
+    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || value === undefined) continue;
+    (error as unknown as Record<string, unknown>)[key] = value;
+  }
   return error;
 }

@@ -5,7 +5,8 @@ import { relayLines } from './line-relay.js';
 import { endGroup } from './process-group.js';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
-import { describeExit, type RuntimeOptions, type RuntimeWorker } from './runtime.js';
+import { outOfMemory, workerCrashed, workerExited, workerSignalled } from '../model/failure.js';
+import type { RuntimeOptions, RuntimeWorker } from './runtime.js';
 
 const STDERR_WAIT_MS = 200;
 /** How long a worker's group may take to end after SIGTERM before it is sent SIGKILL. */
@@ -45,7 +46,8 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   relayLines(child.stderr!, (text) => relay.push(text));
   relayLines(child.stdout!, toStderr);
   child.on('error', (error) => {
-    spawnError = error;
+    // a child that started has errors too (EPIPE: a message sent as it died): not a failure to start
+    if (pid === undefined) spawnError = error;
   });
   return {
     kind: 'process',
@@ -63,14 +65,14 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
         if (reported) return;
         reported = true;
         relay.end();
-        const cause = spawnError
-          ? `worker could not start: ${spawnError.message}`
+        const failure = spawnError
+          ? workerCrashed(`worker could not start: ${spawnError.message}`)
           : relay.outOfMemory
-            ? 'out of memory'
+            ? outOfMemory()
             : killed
-              ? 'worker ended by prun'
-              : describeExit(code, signal);
-        handler({ code, signal, cause });
+              ? workerSignalled(signal ?? 'SIGTERM', 'worker ended by prun')
+              : workerExited(code, signal);
+        handler({ code, signal, failure });
       };
       // 'close' waits for the last of its stderr (V8's words come just before it dies), but a
       // process that escaped its group could hold stderr open: then the exit is enough

@@ -1,3 +1,4 @@
+import type { Failure } from '../model/failure.js';
 import type { ErrorData } from './error-data.js';
 
 /**
@@ -47,7 +48,7 @@ export type ToWorker =
       attempt: number; // 1-based
       payload: Payload;
       separator: Separator;
-      eager: boolean; // report every result at once, so a death names the input that caused it
+      eager: boolean; // say before each input that it starts, so a death names the input that caused it
     }
   /** Start no more inputs: finish the running ones and report the rest of each batch as not run. */
   | { brand: typeof BRAND; type: 'stop' }
@@ -58,7 +59,7 @@ export interface ItemFailure {
   offset: number; // within the batch
   at: number;
   input: string;
-  error: ErrorData;
+  error: Failure;
 }
 
 /** Results of the inputs [done, done + count) of a batch, in input order. */
@@ -75,7 +76,11 @@ export type FromWorker =
   /** The script is loaded and its setup() begins: from here --timeout bounds the start. */
   | { brand: typeof BRAND; type: 'setup' }
   | { brand: typeof BRAND; type: 'setup-failed'; error: ErrorData }
-  | ({ brand: typeof BRAND; type: 'run'; id: number; last: boolean; elapsedMs: number } & Run)
+  /**
+   * With `running`, the batch's next input (at the end of this run) starts right after this
+   * message: a death before the next message is that input's doing, and only its.
+   */
+  | ({ brand: typeof BRAND; type: 'run'; id: number; last: boolean; elapsedMs: number; running?: boolean } & Run)
   /** A task ignored its abort past the grace period: this worker must be replaced. */
   | { brand: typeof BRAND; type: 'stuck' };
 

@@ -1,14 +1,15 @@
+import type { Failure } from '../model/failure.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { startProcessWorker } from './process-runtime.js';
 import { startThreadWorker } from './thread-runtime.js';
 
 export type RuntimeKind = 'thread' | 'process';
 
-/** How a worker ended; `cause` is the one-line reason its running input failed. */
+/** How a worker ended; `failure` is what its running input failed of. */
 export interface WorkerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-  cause: string;
+  failure: Failure;
 }
 
 /** One worker of either runtime, as the pool sees it. */
@@ -30,8 +31,4 @@ export interface RuntimeOptions {
 /** The one place that chooses a runtime. */
 export function startWorker(kind: RuntimeKind, options: RuntimeOptions): RuntimeWorker {
   return kind === 'thread' ? startThreadWorker(options) : startProcessWorker(options);
-}
-
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  return signal ? `worker killed by ${signal}` : `worker exited with code ${code ?? 'unknown'}`;
 }

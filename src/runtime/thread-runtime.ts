@@ -1,6 +1,7 @@
 import { relayLines } from './line-relay.js';
 import { isFromWorker } from './protocol.js';
-import { describeExit, type RuntimeOptions, type RuntimeWorker, type WorkerExit } from './runtime.js';
+import { type Failure, outOfMemory, workerCrashed, workerExited } from '../model/failure.js';
+import type { RuntimeOptions, RuntimeWorker, WorkerExit } from './runtime.js';
 import { takeThread } from './thread-spawn.js';
 
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
@@ -25,15 +26,15 @@ export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
       }),
     onExit: (handler) =>
       worker.once('exit', (code) => {
-        const exit: WorkerExit = { code, signal: null, cause: describeThreadExit(code, lastError) };
+        const exit: WorkerExit = { code, signal: null, failure: describeThreadExit(code, lastError) };
         handler(exit);
       }),
     kill: () => void worker.terminate(),
   };
 }
 
-function describeThreadExit(code: number, error: (Error & { code?: string }) | undefined): string {
-  if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'out of memory';
-  if (error) return `worker crashed: ${error.message}`;
-  return describeExit(code, null);
+function describeThreadExit(code: number, error: (Error & { code?: string }) | undefined): Failure {
+  if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return outOfMemory();
+  if (error) return workerCrashed(`worker crashed: ${error.message}`, code);
+  return workerExited(code, null);
 }

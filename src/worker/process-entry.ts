@@ -10,6 +10,8 @@ keepYoungGenerationSmall();
 process.on('disconnect', () => process.exit(0));
 runWorkerLoop({
   post: (message) => process.send!(message),
+  // the callback comes once the message is written to the pipe: then a death cannot lose it
+  postOut: (message) => new Promise<void>((resolve) => process.send!(message, undefined, undefined, () => resolve())),
   // a message without the brand is the user's own IPC, not ours
   onMessage: (handler) => process.on('message', (message) => isToWorker(message) && handler(message)),
   exit: (code) => process.exit(code),

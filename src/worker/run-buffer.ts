@@ -1,4 +1,4 @@
-import { toErrorData } from '../runtime/error-data.js';
+import { type Failure, unwritableResult } from '../model/failure.js';
 import { inputName } from '../runtime/payload.js';
 import type { ItemFailure, ResultFormat, Run } from '../runtime/protocol.js';
 import { formatResult } from './format-result.js';
@@ -42,7 +42,7 @@ export class RunBuffer {
       try {
         line = formatResult(this.format, index, input, result);
       } catch (error) {
-        this.fail(offset, input, error);
+        this.fail(offset, input, unwritableResult((error as Error).message));
         return;
       }
       if (line !== undefined) {
@@ -53,9 +53,9 @@ export class RunBuffer {
     this.count++;
   }
 
-  fail(offset: number, input: unknown, error: unknown): void {
+  fail(offset: number, input: unknown, failure: Failure): void {
     const at = this.format === 'values' ? this.values.length : this.lines.length;
-    this.failures.push({ offset, at, input: inputName(input), error: toErrorData(error) });
+    this.failures.push({ offset, at, input: inputName(input), error: failure });
     this.count++;
   }
 
@@ -101,8 +101,8 @@ export class RunBuffer {
         structuredClone(value);
         values.push(value);
       } catch (error) {
-        const reason = new TypeError(`result cannot be sent back: ${(error as Error).message}`);
-        failures.push({ offset: offsets[position]!, at: values.length, input: inputName(inputs[position]), error: toErrorData(reason) });
+        const reason = unwritableResult(`result cannot be sent back: ${(error as Error).message}`);
+        failures.push({ offset: offsets[position]!, at: values.length, input: inputName(inputs[position]), error: reason });
       }
     });
     failures.sort((a, b) => a.offset - b.offset);

@@ -1,17 +1,58 @@
-import { formatDuration } from '../api/duration.js';
+import { type Failure, taskFailed, timedOut } from '../model/failure.js';
 import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
 import type { TaskContext, UserModule } from './user-module.js';
 
 /** What became of one task under a time limit. */
 export type Settled =
   | { ok: true; value: unknown }
-  | { ok: false; error: unknown; stuck: boolean };
+  | { ok: false; failure: Failure; stuck: boolean };
 
-/** Thrown into a task's result when its time is up. */
+/** The reason a task's signal gives when its time is up. */
 export class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`timed out after ${formatDuration(ms)}`);
+  constructor(message: string) {
+    super(message);
     this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * A task's context. Each task has a signal of its own, so that the listeners a task adds to it
+ * (fetch adds one a request) go with the task instead of piling up on one signal the worker's
+ * tasks share (MaxListenersExceededWarning). It is made only when the task reads it: a trivial
+ * task pays for no AbortController. The worker aborts the signals of its running tasks as it
+ * ends (`abortAll`), without a listener of theirs on a signal of its own.
+ */
+export class TaskRun implements TaskContext {
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private aborted = false;
+
+  constructor(
+    readonly index: number,
+    readonly attempt: number,
+    private readonly running: Set<TaskRun>,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+      else this.running.add(this);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    this.running.delete(this);
+  }
+
+  /** The task is over: the worker forgets it. */
+  done(): void {
+    if (this.controller) this.running.delete(this);
   }
 }
 
@@ -20,34 +61,24 @@ export class TimeoutError extends Error {
  * the input fails. A task that has not stopped `graceMs` later is `stuck`: only ending its
  * worker can stop it.
  */
-export async function runWithTimeout(
-  user: UserModule,
-  input: unknown,
-  base: Omit<TaskContext, 'signal'>,
-  lifetime: AbortSignal,
-  timeoutMs: number,
-  graceMs: number,
-): Promise<Settled> {
-  const controller = new AbortController();
-  const stopWithLifetime = () => controller.abort(lifetime.reason);
-  lifetime.addEventListener('abort', stopWithLifetime, { once: true });
+export async function runWithTimeout(user: UserModule, input: unknown, ctx: TaskRun, timeoutMs: number, graceMs: number): Promise<Settled> {
   let timer: LongTimeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setLongTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const task = Promise.resolve().then(() => user.task(input, { ...base, signal: controller.signal }));
+  const task = Promise.resolve().then(() => user.task(input, ctx));
   try {
     const first = await Promise.race([task, deadline]);
     if (first !== 'timeout') return { ok: true, value: first };
-    const error = new TimeoutError(timeoutMs);
-    controller.abort(error);
+    const failure = timedOut(timeoutMs);
+    ctx.abort(new TimeoutError(failure.message));
     const stopped = await Promise.race([task.then(() => true, () => true), delay(graceMs)]);
-    return { ok: false, error, stuck: stopped !== true };
+    return { ok: false, failure, stuck: stopped !== true };
   } catch (error) {
-    return { ok: false, error, stuck: false };
+    return { ok: false, failure: taskFailed(error), stuck: false };
   } finally {
     timer?.clear();
-    lifetime.removeEventListener('abort', stopWithLifetime);
+    ctx.done();
   }
 }
 

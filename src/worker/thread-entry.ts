@@ -7,6 +7,8 @@ const port = parentPort!;
 runWorkerLoop({
   // the user's function shares this port (it may post on it too): ours carry the brand
   post: (message) => port.postMessage(message),
+  // a message posted is delivered even if the thread then exits
+  postOut: (message) => port.postMessage(message),
   onMessage: (handler) => port.on('message', (message: unknown) => isToWorker(message) && handler(message)),
   exit: (code) => process.exit(code),
 });

@@ -1,16 +1,22 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, type FromWorker, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
 import { scriptLoadError } from '../script/load-error.js';
 import { RunBuffer } from './run-buffer.js';
-import { runWithTimeout } from './run-task.js';
+import { runWithTimeout, TaskRun } from './run-task.js';
 import { PayloadReader } from '../runtime/payload.js';
 import type { UserModule } from './user-module.js';
 
 /** What the loop needs of its side of the boundary: the thread and process shims provide it. */
 export interface WorkerTransport {
   post(message: FromWorker): void;
+  /**
+   * Posts, and settles once the message is out of this worker (written to the pipe): said
+   * before an input starts, it must reach the pool even if the input kills the worker at once.
+   */
+  postOut(message: FromWorker): Promise<void> | void;
   onMessage(handler: (message: ToWorker) => void): void;
   exit(code: number): never;
 }
@@ -42,8 +48,15 @@ export function runWorkerLoop(transport: WorkerTransport): void {
   let ending = false;
   let stopping = false;
   let stuck = false;
-  // aborted when the worker is told to stop; per-task deadlines chain onto it
-  const lifetime = new AbortController();
+  // the tasks running whose signal was read: aborted when the worker ends
+  const running = new Set<TaskRun>();
+  let ended = false;
+  /**
+   * Whether the last task was not quick (or none has run yet). Before such a task, with one
+   * lane, the worker says which input starts, so that a death is charged to that input alone;
+   * quick tasks stay batched, as telling would cost more than they do.
+   */
+  let slow = true;
 
   const pump = (): void => {
     while (config && mod && !stuck && activeLanes < config.concurrency && queue.length > 0) {
@@ -66,67 +79,87 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     let clockStride = 1;
     let sinceClock = 0;
 
-    const flush = (last: boolean): void => {
+    /** With `startsNext` (true or false), what it says of the next input must be out before it starts. */
+    const flush = (last: boolean, startsNext?: boolean): Promise<void> | void => {
       const run = buffer.take();
       const message: RunMessage = { brand: BRAND, type: 'run', id: batch.id, last, elapsedMs: performance.now() - started, ...run };
+      if (startsNext) message.running = true;
+      const post = startsNext === undefined ? transport.post : transport.postOut;
       try {
-        transport.post(message);
+        return post(message);
       } catch (error) {
         if (run.values === undefined) throw error;
-        transport.post({ ...message, ...buffer.withoutUncloneable(run) });
+        return post({ ...message, ...buffer.withoutUncloneable(run) });
       }
     };
+    // only a lane alone on its worker can name the input a death is due to
+    const tells = batch.eager || cfg.concurrency === 1;
+    // the pool holds the input said to start to blame until told otherwise: once inputs are
+    // quick again, it is told so once, before the first of them starts
+    let told = false;
 
     for (let offset = 0; offset < batch.count; offset++) {
       if (stopping) break;
+      if (tells && (slow || batch.eager)) {
+        await flush(false, true);
+        told = true;
+        if (stopping) break;
+      } else if (told) {
+        await flush(false, false);
+        told = false;
+      }
       const input = reader.next();
       const index = batch.first + offset;
       const taskStart = cfg.timings ? performance.now() : 0;
+      const ctx = new TaskRun(index, batch.attempt, running);
+      if (ended) ctx.abort(new Error('the worker is ending'));
       if (cfg.timeoutMs === undefined) {
         try {
-          let result = user.task(input, { index, attempt: batch.attempt, signal: lifetime.signal });
+          let result = user.task(input, ctx);
           if (isThenable(result)) result = await result;
           buffer.succeed(offset, index, input, result);
         } catch (error) {
-          buffer.fail(offset, input, error);
+          buffer.fail(offset, input, taskFailed(error));
         }
+        ctx.done();
       } else {
-        const settled = await runWithTimeout(user, input, { index, attempt: batch.attempt }, lifetime.signal, cfg.timeoutMs, cfg.graceMs);
+        const settled = await runWithTimeout(user, input, ctx, cfg.timeoutMs, cfg.graceMs);
         if (settled.ok) buffer.succeed(offset, index, input, settled.value);
-        else buffer.fail(offset, input, settled.error);
+        else buffer.fail(offset, input, settled.failure);
         if (!settled.ok && settled.stuck) stuck = true;
       }
       if (cfg.timings) buffer.duration(performance.now() - taskStart);
       if (stuck) {
         // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
-        flush(false);
+        void flush(false);
         transport.post({ brand: BRAND, type: 'stuck' });
         return;
-      }
-      if (batch.eager) {
-        if (offset < batch.count - 1) flush(false);
-        continue;
       }
       // reading the clock costs more than a trivial task: read it less often while inputs are quick
       if (++sinceClock >= clockStride) {
         const now = performance.now();
+        // by the inputs' mean: a pause of the whole process (GC, a busy machine) during a stride
+        // of quick ones does not make them slow
+        slow = now - lastClock >= QUICK_MS * sinceClock;
         clockStride = now - lastClock < QUICK_MS ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
         sinceClock = 0;
         lastClock = now;
-        if ((now - lastFlush >= FLUSH_INTERVAL_MS || buffer.size >= FLUSH_BYTES) && offset < batch.count - 1) {
-          flush(false);
+        if ((now - lastFlush >= FLUSH_INTERVAL_MS || buffer.size >= FLUSH_BYTES) && offset < batch.count - 1 && !(tells && slow)) {
+          void flush(false);
           lastFlush = now;
         }
       }
     }
-    flush(true);
+    void flush(true);
   };
 
   const finish = async (): Promise<void> => {
     ending = false;
     // a worker told to end while still loading finishes its setup first, then tears down
     await loading?.catch(() => {});
-    lifetime.abort();
+    ended = true;
+    const reason = new Error('the worker is ending');
+    for (const task of [...running]) task.abort(reason);
     try {
       await mod?.teardown?.();
     } catch (error) {

@@ -95,7 +95,7 @@ for (const runtime of runtimes) {
     test('--json prints one object per input, failures included', async () => {
       const result = await prun(['map', 'fixtures/fail-on-odd.ts', runtime, '--json', ':::', '1', '2']);
       assert.deepEqual(lines(result.stdout).map((line) => JSON.parse(line)), [
-        { index: 0, input: '1', error: 'odd input 1' },
+        { index: 0, input: '1', error: 'odd input 1', code: 'ERR_TASK_FAILED' },
         { index: 1, input: '2', result: 'ok 2' },
       ]);
     });

@@ -13,8 +13,8 @@ const run: Run = {
   text: 'A\nD\n',
   values: undefined,
   failures: [
-    { offset: 1, at: 2, input: 'b', error: { name: 'Error', message: 'again' } },
-    { offset: 2, at: 2, input: 'c', error: { name: 'Error', message: 'for good' } },
+    { offset: 1, at: 2, input: 'b', error: { code: 'ERR_TASK_FAILED', name: 'Error', message: 'again' } },
+    { offset: 2, at: 2, input: 'c', error: { code: 'ERR_TASK_FAILED', name: 'Error', message: 'for good' } },
   ],
   durationsMs: undefined,
 };

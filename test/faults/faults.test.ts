@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { accountFor, assertNoWorkerLeft } from '../helpers/accounting.js';
+import { accountFor, assertNoWorkerLeft, type JsonOutcome } from '../helpers/accounting.js';
 import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 
@@ -17,23 +17,30 @@ after(async () => {
 });
 
 let runs = 0;
-/** 50 inputs, with `fault` as input 37: triggered by the input, on its first attempt only. */
+/**
+ * 50 inputs, with `fault` as input 37: triggered by the input, on its first attempt only. Tasks
+ * take 2 ms, so that a death is charged to the input that caused it, at once.
+ */
 async function runWithFault(runtime: string, fault: string, extra: string[] = []) {
   const pids = join(dir, `pids-${++runs}`);
   const inputs = Array.from({ length: 50 }, (_, i) => (i === 37 ? fault : String(i)));
   const result = await prun(['map', 'fixtures/faults.ts', runtime, '2', '--json', ...extra, ':::', ...inputs], {
-    env: { PRUN_TEST_PIDS: pids },
+    env: { PRUN_TEST_PIDS: pids, PRUN_TEST_TASK_MS: '2' },
   });
   const outcomes = accountFor(result.stdout, 50);
   await assertNoWorkerLeft(pids);
   return { result, outcomes };
 }
 
-function assertOnlyFailure(outcomes: Map<number, { result?: unknown; error?: string }>, message: string) {
+function assertOnlyFailure(outcomes: Map<number, JsonOutcome>, code: string, details: Partial<JsonOutcome> = {}) {
   for (const [index, outcome] of outcomes) {
-    if (index === 37) assert.equal(outcome.error, message);
+    if (index === 37) assert.deepEqual({ code: outcome.code, ...pick(outcome, details) }, { code, ...details });
     else assert.equal(outcome.result, String(index), `input ${index}`);
   }
+}
+
+function pick(outcome: JsonOutcome, like: Partial<JsonOutcome>): Partial<JsonOutcome> {
+  return Object.fromEntries(Object.keys(like).map((key) => [key, outcome[key as keyof JsonOutcome]]));
 }
 
 for (const runtime of runtimes) {
@@ -41,29 +48,29 @@ for (const runtime of runtimes) {
     test('a worker that calls process.exit(): its input fails with the code, the others run', async () => {
       const { result, outcomes } = await runWithFault(runtime, 'exit:3');
       assert.equal(result.exitCode, 1);
-      assertOnlyFailure(outcomes, 'worker exited with code 3');
+      assertOnlyFailure(outcomes, 'ERR_WORKER_EXIT', { exitCode: 3 });
       assert.match(String(result.stderr), /input 37 "exit:3" failed: worker exited with code 3/);
     });
 
     test('a worker past --memory-limit: out of memory, no V8 report on stderr', async () => {
       const { result, outcomes } = await runWithFault(runtime, 'oom', ['--memory-limit', '64M']);
-      assertOnlyFailure(outcomes, 'out of memory');
+      assertOnlyFailure(outcomes, 'ERR_OUT_OF_MEMORY');
       assert.doesNotMatch(String(result.stderr), /FATAL ERROR|Last few GCs|Native stack/);
     });
 
     test('--timeout: a task that never yields times out and its worker is replaced', async () => {
       const { outcomes } = await runWithFault(runtime, 'hang', ['--timeout', '300ms']);
-      assertOnlyFailure(outcomes, 'timed out after 300ms');
+      assertOnlyFailure(outcomes, 'ERR_TIMEOUT', { timeoutMs: 300 });
     });
 
     test('--timeout: an async task that ignores its signal times out', async () => {
       const { outcomes } = await runWithFault(runtime, 'ignore', ['--timeout', '300ms']);
-      assertOnlyFailure(outcomes, 'timed out after 300ms');
+      assertOnlyFailure(outcomes, 'ERR_TIMEOUT', { timeoutMs: 300 });
     });
 
     test('--timeout: the signal aborts a task that listens', async () => {
       const { outcomes } = await runWithFault(runtime, 'slow:60000', ['--timeout', '300ms']);
-      assertOnlyFailure(outcomes, 'timed out after 300ms');
+      assertOnlyFailure(outcomes, 'ERR_TIMEOUT', { timeoutMs: 300 });
     });
 
     test('--retries: a worker death is retried alone, on a fresh worker, and succeeds on attempt 2', async () => {
@@ -77,10 +84,10 @@ for (const runtime of runtimes) {
       const file = join(dir, `nul-${++runs}`);
       const inputs = Array.from({ length: 30 }, (_, i) => (i === 17 ? 'exit:3' : `line ${i}\nand more`));
       await writeFile(file, `${inputs.join('\0')}\0`);
-      const result = await prun(['map', 'fixtures/faults.ts', runtime, '2', '-0', '--json', '--chunksize', '10', file]);
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '2', '-0', '--json', '--chunksize', '10', file], { env: { PRUN_TEST_TASK_MS: '2' } });
       const outcomes = accountFor(result.stdout, 30);
       for (const [index, outcome] of outcomes) {
-        if (index === 17) assert.equal(outcome.error, 'worker exited with code 3');
+        if (index === 17) assert.equal(outcome.code, 'ERR_WORKER_EXIT');
         else assert.equal(outcome.result, `line ${index}\nand more`);
       }
       assert.match(String(result.stderr), new RegExp(`input 17 "exit:3" \\(${file.replaceAll('/', '\\/')}:18\\) failed`));
@@ -141,12 +148,12 @@ for (const runtime of runtimes) {
 describe('faults that only a process can have', () => {
   test('a worker killed by SIGKILL: its input fails with the signal named', async () => {
     const { outcomes } = await runWithFault('--procs', 'kill:SIGKILL');
-    assertOnlyFailure(outcomes, 'worker killed by SIGKILL');
+    assertOnlyFailure(outcomes, 'ERR_WORKER_SIGNAL', { signal: 'SIGKILL' });
   });
 
   test('a worker killed by SIGKILL inside a large batch: the others are run again, not failed', async () => {
     const { outcomes } = await runWithFault('--procs', 'kill:SIGKILL', ['--chunksize', '50']);
-    assertOnlyFailure(outcomes, 'worker killed by SIGKILL');
+    assertOnlyFailure(outcomes, 'ERR_WORKER_SIGNAL', { signal: 'SIGKILL' });
   });
 });
 

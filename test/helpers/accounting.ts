@@ -7,6 +7,11 @@ export interface JsonOutcome {
   input: string;
   result?: unknown;
   error?: string;
+  code?: string;
+  exitCode?: number;
+  signal?: string;
+  exitStatus?: number;
+  timeoutMs?: number;
 }
 
 /** Parses `--json` output and checks that every input in [0, total) appears exactly once. */

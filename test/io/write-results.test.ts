@@ -59,7 +59,7 @@ describe('writeResults', () => {
 
   test("a failure's record comes after its stderr line", async () => {
     const events: string[] = [];
-    const failure = { index: 0, input: 'x', origin: undefined, attempts: 1, error: { name: 'Error', message: 'boom' } };
+    const failure = { index: 0, input: 'x', origin: undefined, attempts: 1, error: { code: 'ERR_TASK_FAILED' as const, name: 'Error', message: 'boom' } };
     await writeResults(
       from([
         { type: 'failure', first: 0, count: 1, failure },

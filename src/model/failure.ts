@@ -1,0 +1,194 @@
+import { formatDuration } from './duration-text.js';
+
+/**
+ * Why an input failed, as a permanent code: users, tests and the coming retry policy match
+ * these, never the message. The one place where a failure's message is written.
+ */
+export type FailureCode =
+  | 'ERR_TASK_FAILED' // the function threw or rejected; its own code is `userCode`
+  | 'ERR_TIMEOUT' // it ran past --timeout
+  | 'ERR_WORKER_EXIT' // its worker (or shell lane) exited while running it: `exitCode`
+  | 'ERR_WORKER_SIGNAL' // its worker (or shell lane) was killed by a signal: `signal`
+  | 'ERR_OUT_OF_MEMORY' // its worker ran out of memory (--memory-limit)
+  | 'ERR_EXIT_STATUS' // a command ended with a non-zero status: `exitStatus`
+  | 'ERR_UNWRITABLE_RESULT'; // its result cannot be written as JSON or sent back
+
+export const FAILURE_CODES: readonly FailureCode[] = [
+  'ERR_TASK_FAILED',
+  'ERR_TIMEOUT',
+  'ERR_WORKER_EXIT',
+  'ERR_WORKER_SIGNAL',
+  'ERR_OUT_OF_MEMORY',
+  'ERR_EXIT_STATUS',
+  'ERR_UNWRITABLE_RESULT',
+];
+
+/**
+ * A thrown value as plain data: errors cross the worker boundary this way and are rebuilt on
+ * the other side (structured clone drops a custom `name` and `code` on Node 20, JSON drops
+ * `message`). `fields` are the error's own properties that JSON can carry (`code`, `status`,
+ * `retryAfter`, anything custom), bounded in size; `cause` is its cause, as data too.
+ */
+export interface ErrorData {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  fields?: Record<string, unknown>;
+  cause?: ErrorData;
+}
+
+/** One input's failure: its code, its one-line message, and what the code says more. */
+export interface Failure {
+  code: FailureCode;
+  /** The thrown error's name (ERR_TASK_FAILED), or 'Error'. */
+  name: string;
+  message: string;
+  stack?: string;
+  /** ERR_WORKER_EXIT: the worker's exit code. */
+  exitCode?: number;
+  /** ERR_WORKER_SIGNAL, and ERR_EXIT_STATUS of a command killed by a signal. */
+  signal?: string;
+  /** ERR_EXIT_STATUS: the command's status, as `$?` says it. */
+  exitStatus?: number;
+  /** ERR_TIMEOUT: the limit it ran past. */
+  timeoutMs?: number;
+  /** The thrown error's own `code`, `status` and `retryAfter`: what a retry policy looks at. */
+  userCode?: string | number;
+  status?: number;
+  retryAfter?: number | string;
+  /** The thrown error's own JSON-able properties, bounded. */
+  fields?: Record<string, unknown>;
+  cause?: ErrorData;
+}
+
+/** How much of a thrown error's own properties and causes is kept: a failure stays small. */
+const MAX_FIELDS_CHARS = 4096;
+const MAX_CAUSE_DEPTH = 4;
+const OWN = new Set(['name', 'message', 'stack', 'cause']);
+
+export function errorData(thrown: unknown, depth = 0): ErrorData {
+  if (!(thrown instanceof Error)) return { name: 'Error', message: describeThrown(thrown) };
+  const data: ErrorData = { name: thrown.name, message: thrown.message };
+  if (typeof thrown.stack === 'string') data.stack = thrown.stack;
+  const code = (thrown as { code?: unknown }).code;
+  if (typeof code === 'string') data.code = code;
+  const fields = ownFields(thrown);
+  if (fields) data.fields = fields;
+  if (thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH) {
+    const { stack: _stack, ...cause } = errorData(thrown.cause, depth + 1);
+    data.cause = cause;
+  }
+  return data;
+}
+
+/** The error's own enumerable properties that JSON can carry, as long as they stay small. */
+function ownFields(error: Error): Record<string, unknown> | undefined {
+  let fields: Record<string, unknown> | undefined;
+  let chars = 0;
+  for (const key of Object.keys(error)) {
+    if (OWN.has(key)) continue;
+    let text: string | undefined;
+    try {
+      text = JSON.stringify((error as unknown as Record<string, unknown>)[key]);
+    } catch {
+      continue; // circular, BigInt: not JSON-able
+    }
+    if (text === undefined) continue; // functions, symbols
+    if (chars + key.length + text.length > MAX_FIELDS_CHARS) continue; // too big to carry: left out
+    chars += key.length + text.length;
+    (fields ??= {})[key] = JSON.parse(text) as unknown;
+  }
+  return fields;
+}
+
+/** People throw strings, numbers and plain objects too; say what they threw. */
+function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** The function threw or rejected `thrown`. */
+export function taskFailed(thrown: unknown): Failure {
+  // its own code is kept as userCode: `code` is prun's
+  const { code: _own, ...data } = errorData(thrown);
+  const failure: Failure = { code: 'ERR_TASK_FAILED', ...data };
+  const fields = data.fields;
+  const userCode = fields?.code;
+  if (typeof userCode === 'string' || typeof userCode === 'number') failure.userCode = userCode;
+  if (typeof fields?.status === 'number') failure.status = fields.status;
+  const retryAfter = fields?.retryAfter;
+  if (typeof retryAfter === 'number' || typeof retryAfter === 'string') failure.retryAfter = retryAfter;
+  return failure;
+}
+
+export function timedOut(timeoutMs: number): Failure {
+  return { code: 'ERR_TIMEOUT', name: 'Error', message: `timed out after ${formatDuration(timeoutMs)}`, timeoutMs };
+}
+
+/** A worker or lane ended while running the input. */
+export function workerExited(exitCode: number | null, signal: string | null): Failure {
+  if (signal) return workerSignalled(signal, `worker killed by ${signal}`);
+  return { code: 'ERR_WORKER_EXIT', name: 'Error', message: `worker exited with code ${exitCode ?? 'unknown'}`, exitCode: exitCode ?? undefined };
+}
+
+/** `message` when the worker's end has a better name than its signal (prun ended it). */
+export function workerSignalled(signal: string, message = `worker killed by ${signal}`): Failure {
+  return { code: 'ERR_WORKER_SIGNAL', name: 'Error', message, signal };
+}
+
+/** A thread that ended on an uncaught error, or a process that could not start. */
+export function workerCrashed(why: string, exitCode = 1): Failure {
+  return { code: 'ERR_WORKER_EXIT', name: 'Error', message: why, exitCode };
+}
+
+export function outOfMemory(): Failure {
+  return { code: 'ERR_OUT_OF_MEMORY', name: 'Error', message: 'out of memory' };
+}
+
+/**
+ * A command's non-zero status as its shell saw it (`$?`): `exit 3`, or `killed by SIGTERM`
+ * for 128+n, which a shell cannot tell from `exit 128+n`; like bash and dash, we read it as
+ * the signal. `signalName` names a signal number.
+ */
+export function exitStatus(status: number, signalName: (signal: number) => string | undefined): Failure {
+  const signal = status > 128 ? signalName(status - 128) : undefined;
+  const failure: Failure = { code: 'ERR_EXIT_STATUS', name: 'Error', message: signal ? `killed by ${signal}` : `exit ${status}`, exitStatus: status };
+  if (signal) failure.signal = signal;
+  return failure;
+}
+
+/** A shell lane ended while running the command. */
+export function laneExited(exitCode: number | null, signal: string | null): Failure {
+  if (signal) return workerSignalled(signal, `killed by ${signal}`);
+  return { code: 'ERR_WORKER_EXIT', name: 'Error', message: `shell lane exited with code ${exitCode ?? 'unknown'}`, exitCode: exitCode ?? undefined };
+}
+
+export function unwritableResult(why: string): Failure {
+  return { code: 'ERR_UNWRITABLE_RESULT', name: 'TypeError', message: why };
+}
+
+/** What a joblog's status column says of a failure: a command's status, else 1. */
+export function statusColumn(failure: Failure): number {
+  return failure.exitStatus ?? 1;
+}
+
+/** The message with its causes, for one line (a joblog's error column). */
+export function messageWithCauses(failure: Pick<ErrorData, 'message' | 'cause'>): string {
+  let text = failure.message;
+  for (let cause = failure.cause; cause; cause = cause.cause) text += `; cause: ${cause.message}`;
+  return text;
+}
+
+/** A failure as --json shows it: beside `error` (the message), `code` and what the code says more. */
+export function failureJson(failure: Failure): Record<string, unknown> {
+  const json: Record<string, unknown> = { error: failure.message, code: failure.code };
+  for (const key of ['exitCode', 'signal', 'exitStatus', 'timeoutMs', 'userCode', 'status', 'retryAfter', 'fields', 'cause'] as const) {
+    if (failure[key] !== undefined) json[key] = failure[key];
+  }
+  return json;
+}

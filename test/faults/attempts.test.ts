@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { accountFor } from '../helpers/accounting.js';
+import { lines, prun } from '../helpers/prun.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-attempts-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let runs = 0;
+/** `seq 100 | prun map count-starts.ts`, input 37 ending its worker on every start; the starts, counted. */
+async function run(args: string[], env: Record<string, string>) {
+  const starts = join(dir, `starts-${++runs}`);
+  const result = await prun(['map', 'fixtures/count-starts.ts', '--json', ...args], {
+    input: `${Array.from({ length: 100 }, (_, i) => i + 1).join('\n')}\n`,
+    env: { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: '37', ...env },
+    stdin: undefined,
+  });
+  const outcomes = accountFor(result.stdout, 100);
+  const started = new Map<string, number[]>();
+  for (const line of lines((await readFile(starts, 'utf8')).trimEnd())) {
+    const [input, attempt] = line.split(' ');
+    started.set(input!, [...(started.get(input!) ?? []), Number(attempt)]);
+  }
+  return { result, outcomes, started };
+}
+
+const deaths = [
+  { runtime: '--procs', how: 'exit', code: 'ERR_WORKER_EXIT', detail: { exitCode: 3 } },
+  { runtime: '--threads', how: 'exit', code: 'ERR_WORKER_EXIT', detail: { exitCode: 3 } },
+  { runtime: '--procs', how: 'SIGKILL', code: 'ERR_WORKER_SIGNAL', detail: { signal: 'SIGKILL' } },
+] as const;
+
+describe('attempts are counted (was: a worker death re-ran its batch "alone" with ctx.attempt still 1)', () => {
+  for (const { runtime, how, code, detail } of deaths) {
+    test(`${runtime}, ${how}: the input that ends its worker is started once and fails with ${code}; every other input ran once`, async () => {
+      const { result, outcomes, started } = await run([runtime, '2'], { PRUN_TEST_TASK_MS: '3', PRUN_TEST_DIE_HOW: how });
+      assert.equal(result.exitCode, 1);
+      const failure = outcomes.get(36) as unknown as Record<string, unknown>;
+      assert.deepEqual({ code: failure.code, ...Object.fromEntries(Object.keys(detail).map((key) => [key, failure[key]])) }, { code, ...detail });
+      for (let i = 1; i <= 100; i++) assert.deepEqual(started.get(String(i)), [1], `starts of input ${i}`);
+    });
+  }
+
+  for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime}: quick tasks, where a death cannot be charged at once: every re-run is counted as an attempt`, async () => {
+      const { result, outcomes, started } = await run([runtime, '1', '--joblog', join(dir, `log-${runs + 1}`)], { PRUN_TEST_TASK_MS: '0' });
+      assert.equal(result.exitCode, 1);
+      assert.equal(outcomes.get(36)?.code, 'ERR_WORKER_EXIT');
+      for (const [input, attempts] of started) {
+        // never two starts with the same number, and never fewer than the starts so far: an input
+        // behind the one that died may not have started before its re-run, which counts anyway
+        attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
+        // with --retries 0: one run to find the culprit, at most
+        assert.ok(attempts.length <= 2, `input ${input} started ${attempts.length} times`);
+      }
+      const log = lines((await readFile(join(dir, `log-${runs}`), 'utf8')).trimEnd()).map((line) => line.split('\t'));
+      assert.equal(log.length, 101);
+      for (const row of log.slice(1)) assert.equal(Number(row[3]), started.get(row[1]!)!.at(-1), `the joblog's attempts of input ${row[1]}`);
+    });
+  }
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { errorData, exitStatus, failureJson, laneExited, messageWithCauses, outOfMemory, statusColumn, taskFailed, timedOut, unwritableResult, workerCrashed, workerExited } from '../../src/model/failure.js';
+import { fromErrorData } from '../../src/runtime/error-data.js';
+
+describe('failure codes', () => {
+  test('a thrown error: ERR_TASK_FAILED, its own code as userCode, status, retryAfter, fields and cause', () => {
+    const thrown = Object.assign(new Error('busy', { cause: new Error('socket hang up') }), { code: 'E_HTTP', status: 503, retryAfter: 30, url: 'http://127.0.0.1/' });
+    const failure = taskFailed(thrown);
+    assert.equal(failure.code, 'ERR_TASK_FAILED');
+    assert.equal(failure.userCode, 'E_HTTP');
+    assert.equal(failure.status, 503);
+    assert.equal(failure.retryAfter, 30);
+    assert.deepEqual(failure.fields, { code: 'E_HTTP', status: 503, retryAfter: 30, url: 'http://127.0.0.1/' });
+    assert.equal(failure.cause?.message, 'socket hang up');
+  });
+
+  test('a thrown string or object is a message', () => {
+    assert.equal(taskFailed('nope').message, 'nope');
+    assert.equal(taskFailed({ a: 1 }).message, '{"a":1}');
+  });
+
+  test("fields that JSON cannot carry are left out, and the fields and causes stay bounded", () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const thrown = Object.assign(new Error('x'), { circular, big: 10n, fn: () => 1, huge: 'y'.repeat(10_000), small: 1 });
+    assert.deepEqual(taskFailed(thrown).fields, { small: 1 });
+    let deep: Error = new Error('root');
+    for (let i = 0; i < 10; i++) deep = new Error(`level ${i}`, { cause: deep });
+    let depth = 0;
+    for (let cause = errorData(deep).cause; cause; cause = cause.cause) depth++;
+    assert.ok(depth <= 4, `${depth} causes kept`);
+  });
+
+  test('each kind has its code and details', () => {
+    assert.deepEqual([timedOut(300).code, timedOut(300).timeoutMs], ['ERR_TIMEOUT', 300]);
+    assert.deepEqual([workerExited(3, null).code, workerExited(3, null).exitCode], ['ERR_WORKER_EXIT', 3]);
+    assert.deepEqual([workerExited(null, 'SIGKILL').code, workerExited(null, 'SIGKILL').signal], ['ERR_WORKER_SIGNAL', 'SIGKILL']);
+    assert.equal(workerCrashed('worker crashed: boom').code, 'ERR_WORKER_EXIT');
+    assert.equal(outOfMemory().code, 'ERR_OUT_OF_MEMORY');
+    assert.equal(unwritableResult('result cannot be written as JSON').code, 'ERR_UNWRITABLE_RESULT');
+    assert.deepEqual([laneExited(null, 'SIGKILL').code, laneExited(2, null).code], ['ERR_WORKER_SIGNAL', 'ERR_WORKER_EXIT']);
+  });
+
+  test("a command's status: ERR_EXIT_STATUS with the status, and the signal for 128+n; the joblog's status column", () => {
+    const names = (n: number) => (n === 15 ? 'SIGTERM' : undefined);
+    const three = exitStatus(3, names);
+    assert.deepEqual([three.code, three.exitStatus, three.signal, statusColumn(three)], ['ERR_EXIT_STATUS', 3, undefined, 3]);
+    const term = exitStatus(143, names);
+    assert.deepEqual([term.code, term.exitStatus, term.signal, statusColumn(term)], ['ERR_EXIT_STATUS', 143, 'SIGTERM', 143]);
+    assert.equal(statusColumn(taskFailed(new Error('x'))), 1);
+  });
+
+  test('--json: error (the message) and code, then the details that are there', () => {
+    assert.deepEqual(failureJson(workerExited(3, null)), { error: 'worker exited with code 3', code: 'ERR_WORKER_EXIT', exitCode: 3 });
+    const json = failureJson(taskFailed(Object.assign(new Error('busy'), { status: 503 })));
+    assert.deepEqual(Object.keys(json), ['error', 'code', 'status', 'fields']);
+  });
+
+  test("the joblog's error column: the message and its causes, on one line", () => {
+    assert.equal(messageWithCauses(taskFailed(new Error('a', { cause: new Error('b', { cause: new Error('c') }) }))), 'a; cause: b; cause: c');
+  });
+
+  test("rebuilt for the library: prun's code as code, the user's as userCode, the fields and the cause", () => {
+    const error = fromErrorData(taskFailed(Object.assign(new Error('busy', { cause: new Error('inner') }), { code: 'E_HTTP', status: 503 }))) as Error & Record<string, unknown>;
+    assert.equal(error.message, 'busy');
+    assert.equal(error.code, 'ERR_TASK_FAILED');
+    assert.equal(error.userCode, 'E_HTTP');
+    assert.equal(error.status, 503);
+    assert.equal((error.cause as Error).message, 'inner');
+  });
+
+  test('errors cross a structured clone (the thread runtime) and JSON whole', () => {
+    const failure = taskFailed(Object.assign(new TypeError('bad', { cause: new Error('inner') }), { code: 'E_X' }));
+    assert.deepEqual(structuredClone(failure), failure);
+    const { stack: _stack, ...rest } = failure;
+    assert.deepEqual(JSON.parse(JSON.stringify(rest)), rest);
+  });
+});
