@@ -3,8 +3,12 @@ import { runInNewContext } from 'node:vm';
 
 /** How often the heap and the bytes held by ArrayBuffers are looked at. */
 const CHECK_MS = 100;
-/** Growth past the lowest level seen since the last collection that starts a full one. */
-const SLACK_BYTES = Number(process.env.PRUN_GC_SLACK_MB ?? 6) * 1024 * 1024;
+/**
+ * Growth past the lowest level seen since the last collection that starts a full one, by
+ * default. Less collects more often: 3 MB cost the CLI and forked workers ~20% more CPU
+ * (seq 1e6, --procs 2, user time), 6 MB ~5%, within the noise of a shared machine.
+ */
+const SLACK_MB = 6;
 /** Where the young generation lives: what a scavenge frees is no reason for a full collection. */
 const YOUNG = new Set(['new_space', 'new_large_object_space']);
 
@@ -30,13 +34,14 @@ let started = false;
  * run never reaches (worker heaps, 1e6: 18 MB at most, 1e7: 31 MB).
  *
  * So a full collection, concurrent with the work, is asked for whenever the heap or the
- * ArrayBuffers hold SLACK_BYTES more than their lowest since the last one: collecting a heap
+ * ArrayBuffers hold `slackMb` more than their lowest since the last one: collecting a heap
  * of a few live MB takes a few ms, about twice as often as V8 would.
  *
  * Only for prun's own processes and threads. Not while worker threads boot: a V8 flag
  * changed at run time costs every thread started after it Node's code cache.
  */
-export function boundHeapGrowth(): void {
+export function boundHeapGrowth(slackMb = SLACK_MB): void {
+  const slack = slackMb * 1024 * 1024;
   if (started) return;
   started = true;
   setFlagsFromString('--expose-gc');
@@ -49,7 +54,7 @@ export function boundHeapGrowth(): void {
     const heapUsed = oldGeneration();
     lowBuffers = Math.min(lowBuffers, arrayBuffers);
     lowHeap = Math.min(lowHeap, heapUsed);
-    if (arrayBuffers - lowBuffers < SLACK_BYTES && heapUsed - lowHeap < SLACK_BYTES) return;
+    if (arrayBuffers - lowBuffers < slack && heapUsed - lowHeap < slack) return;
     gc({ type: 'major', execution: 'async' });
     lowBuffers = arrayBuffers;
     lowHeap = heapUsed;
