@@ -1,4 +1,4 @@
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** How often the heap and the bytes held by ArrayBuffers are looked at. */
@@ -47,10 +47,12 @@ export function boundHeapGrowth(slackMb = SLACK_MB): void {
   setFlagsFromString('--expose-gc');
   // the flag exposes gc() to contexts made after it, not to those already running code
   const gc = runInNewContext('gc') as (options: { type: 'major'; execution: 'async' }) => void;
-  let lowBuffers = process.memoryUsage().arrayBuffers;
+  // never process.memoryUsage(): it opens /proc/self/stat, and a function that closed fd 1
+  // would have it opened as fd 1, which libuv's close then aborts on (uv__close: fd > 2)
+  let lowBuffers = getHeapStatistics().external_memory;
   let lowHeap = oldGeneration();
   setInterval(() => {
-    const { arrayBuffers } = process.memoryUsage();
+    const arrayBuffers = getHeapStatistics().external_memory;
     const heapUsed = oldGeneration();
     lowBuffers = Math.min(lowBuffers, arrayBuffers);
     lowHeap = Math.min(lowHeap, heapUsed);
