@@ -16,13 +16,16 @@ export interface RunContext {
   log: (line: string) => void;
 }
 
+/** How long one run of the case's contenders may take. */
+const timeoutOf = (def: CaseDef, ctx: RunContext): number => Math.max(ctx.config.timeoutMs, def.minTimeoutMs ?? 0);
+
 type Slot = { contender: Contender; samples: Sample[]; ordered: boolean | undefined; failed?: string };
 
 async function warmUpAndCheck(def: CaseDef, c: Contender, ctx: RunContext): Promise<Slot> {
   const out = join(checkDir(ctx.config.outDir, def.name), `${c.id}.out`);
   rmSync(out, { force: true });
-  const run = await runCommand(c.command({ out, check: true }), { cwd: ctx.config.root, timeoutMs: ctx.config.timeoutMs });
-  const failed = failureOf(run, ctx.config.timeoutMs);
+  const run = await runCommand(c.command({ out, check: true }), { cwd: ctx.config.root, timeoutMs: timeoutOf(def, ctx) });
+  const failed = failureOf(run, timeoutOf(def, ctx));
   if (failed) return { contender: c, samples: [], ordered: undefined, failed };
   const outcome = await checkOutput(out, def.expected(c)).catch((e: Error) => ({ problem: `no output: ${e.message}`, ordered: undefined }));
   if (outcome.problem) return { contender: c, samples: [], ordered: outcome.ordered, failed: `${outcome.problem} (kept in ${out})` };
@@ -55,20 +58,21 @@ export async function runCase(def: CaseDef, ctx: RunContext): Promise<ContenderR
       for (const s of live()) s.failed = `timing failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   } else {
-    for (let round = 0; round < ctx.config.runs; round++) {
+    const runs = Math.min(ctx.config.runs, def.maxRuns ?? Number.POSITIVE_INFINITY);
+    for (let round = 0; round < runs; round++) {
       const order = live();
       for (let k = 0; k < order.length; k++) {
         const s = order[(k + round) % order.length]!;
         const run = await runCommand(s.contender.command({ out: '/dev/null', check: false }), {
           cwd: ctx.config.root,
-          timeoutMs: ctx.config.timeoutMs,
+          timeoutMs: timeoutOf(def, ctx),
           sampleMemory: def.memory,
         });
-        const failed = failureOf(run, ctx.config.timeoutMs);
+        const failed = failureOf(run, timeoutOf(def, ctx));
         if (failed) s.failed = `run ${round + 1}: ${failed}`;
         else s.samples.push({ ms: run.ms, rssKb: run.memory?.rssKb, pssKb: run.memory?.pssKb, load1: run.load1 });
         const mem = run.memory ? `, ${(run.memory.rssKb / 1024).toFixed(0)} MB` : '';
-        ctx.log(`[${def.name}] run ${round + 1}/${ctx.config.runs} ${s.contender.id}: ${failed ? `FAILED ${failed}` : fmt(run.ms) + mem}`);
+        ctx.log(`[${def.name}] run ${round + 1}/${runs} ${s.contender.id}: ${failed ? `FAILED ${failed}` : fmt(run.ms) + mem}`);
       }
     }
   }

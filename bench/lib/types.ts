@@ -47,6 +47,10 @@ export interface CaseDef {
   perInputColumn?: string;
   /** Sample the process tree's memory during the timed runs. */
   memory?: boolean;
+  /** At most this many timed runs, whatever BENCH_RUNS says (a case whose runs take minutes). */
+  maxRuns?: number;
+  /** A run may take this long at least, whatever BENCH_TIMEOUT_S says. */
+  minTimeoutMs?: number;
   notes: string[];
   /** Replaces the default table (e.g. the memory case pairs rows by input size). */
   render?: (results: ContenderResult[]) => string[];

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { boundHeapGrowth } from './heap-governor.js';
 
 /**
  * Inputs and results die young, yet V8 grows a heap's semi-spaces towards 16 MiB each under
@@ -15,8 +16,10 @@ export const WORKER_SEMI_SPACE_MB = 2;
  * Keeps this process's semi-spaces at their initial size (1 MiB) from now on. Not while
  * worker threads are booting: a flag changed at run time costs each thread started after
  * it the code cache all the same (~40 ms of CPU each, profiled), so only a thread that
- * replaces another pays it.
+ * replaces another pays it. Its old generation is kept small from then on too
+ * (heap-governor.ts): the same processes, the same moment, the same reason.
  */
 export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
+  boundHeapGrowth();
 }
