@@ -57,8 +57,7 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
   for await (const delivery of run.deliveries) {
     if (delivery.type === 'failure') {
       const { index, attempts, error } = delivery.failure;
-      const status = /^EXIT_(\d+)$/.exec(error.code ?? '');
-      yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts, status: status ? Number(status[1]) : undefined, result: printed };
+      yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts, status: error.exitStatus, result: printed };
       printed = '';
     } else if (delivery.type === 'text' || delivery.type === 'file') {
       const text = await textOf(delivery);
