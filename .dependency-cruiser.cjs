@@ -1,0 +1,72 @@
+/**
+ * The direction of prun's dependencies, checked in CI (npm run check:deps). Arrows run one way:
+ * cli -> api -> engine -> executors (pool, commands) -> runtime, with model, errors, io and
+ * progress as leaves below them. A rule names the arrow it forbids and why.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A file that reaches itself through its imports: no cycle, type imports included.',
+      from: { path: '^src' },
+      to: { circular: true },
+    },
+    {
+      name: 'only-cli-knows-the-cli',
+      severity: 'error',
+      comment: 'The library knows nothing of the CLI: only src/cli imports src/cli.',
+      from: { path: '^src', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'model-is-a-leaf',
+      severity: 'error',
+      comment: "The engine's vocabulary depends on nothing of prun's but itself and the error codes.",
+      from: { path: '^src/model/' },
+      to: { path: '^src/', pathNot: '^src/(model/|errors\\.ts)' },
+    },
+    {
+      name: 'runtime-below-the-engine',
+      severity: 'error',
+      comment: 'Workers and their wire format know nothing of how batches are scheduled or shown.',
+      from: { path: '^src/(runtime|worker)/' },
+      to: { path: '^src/(api|engine|pool|commands|queue|io|progress)/' },
+    },
+    {
+      name: 'engine-below-the-api',
+      severity: 'error',
+      comment: 'The engine schedules; it does not choose executors or read options.',
+      from: { path: '^src/engine/' },
+      to: { path: '^src/(api|pool|commands|queue|worker|script)/' },
+    },
+    {
+      name: 'executors-below-the-api',
+      severity: 'error',
+      comment: 'An executor runs batches for the engine; the facade above builds it.',
+      from: { path: '^src/(pool|commands|queue)/' },
+      to: { path: '^src/api/' },
+    },
+    {
+      name: 'leaves-stay-leaves',
+      severity: 'error',
+      comment: 'Progress counting and error codes depend on nothing above them.',
+      from: { path: '^src/(progress/|errors\\.ts)' },
+      to: { path: '^src/', pathNot: '^src/(progress/|errors\\.ts|model/)' },
+    },
+    {
+      name: 'vendors-behind-one-module',
+      severity: 'error',
+      comment: 'Each third-party package sits behind one small module, so swapping it touches one file.',
+      from: { path: '^src', pathNot: '^src/(cli/(main|exec-command|map-command|worker-command|common-options|spinner|progress-line)|commands/lane|script/bundle|queue/bullmq)\\.ts$' },
+      to: { path: 'node_modules/(commander|ora|cli-progress|execa|esbuild|bullmq|ioredis)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|node_modules)/' },
+  },
+};
