@@ -30,8 +30,9 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  // a native binary, loaded only to compile a user's script
-  external: ['esbuild'],
+  // a native binary, loaded only to compile a user's script; the queue's engine, loaded
+  // only with --queue and by prun worker (src/queue/bullmq.ts), from node_modules as it is
+  external: ['esbuild', 'bullmq', 'ioredis'],
   // commander and cli-progress are CommonJS: their require() of node: modules needs a real one
   banner: { js: "import { createRequire as __prunCreateRequire } from 'node:module'; const require = __prunCreateRequire(import.meta.url);" },
   logLevel: 'warning',

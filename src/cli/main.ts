@@ -6,6 +6,7 @@ import { execCommand } from './exec-command.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
+import { workerCommand } from './worker-command.js';
 
 export { flushOutput } from './results-out.js';
 
@@ -48,6 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addHelpText('after', EXAMPLES);
   program.addCommand(configure(mapCommand(sources, (status) => (code = status))));
   program.addCommand(configure(execCommand(sources, (status) => (code = status))));
+  program.addCommand(configure(workerCommand((status) => (code = status))));
   try {
     await program.parseAsync(words, { from: 'user' });
     return code;

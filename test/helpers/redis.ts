@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { execa } from 'execa';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** How long a fresh redis-server may take to answer PING before the test gives up. */
+const START_DEADLINE_MS = 10_000;
+/** How long it may take to end after SIGTERM before SIGKILL. */
+const STOP_DEADLINE_MS = 3_000;
+
+export interface RedisServer {
+  port: number;
+  url: string;
+  pid: number;
+  /** Sends one command and returns its reply, as redis-cli --raw prints it. */
+  command(...words: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real redis-server of this test file's own: a free loopback port, no persistence, so that
+ * BullMQ's Lua scripts and blocking commands run as they do in production (a mock cannot).
+ */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const command = (...words: string[]) => send(port, words);
+  const deadline = Date.now() + START_DEADLINE_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited at start with ${child.exitCode}`);
+    if ((await command('PING').catch(() => '')).trim() === 'PONG') break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not answer PING on port ${port} within ${START_DEADLINE_MS} ms`);
+    }
+    await delay(20);
+  }
+  return { port, url: `redis://127.0.0.1:${port}`, pid: child.pid!, command, stop: () => stop(child, exited) };
+}
+
+async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  process.kill(child.pid!, 'SIGCONT'); // a test may have stopped it
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A port nothing listens on now, from the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One command through redis-cli: its reply as redis-cli prints it (--raw). */
+async function send(port: number, words: string[]): Promise<string> {
+  const { stdout } = await execa('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--raw', ...words], { timeout: 5000 });
+  return stdout;
+}
