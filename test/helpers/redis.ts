@@ -67,3 +67,41 @@ async function send(port: number, words: string[]): Promise<string> {
   const { stdout } = await execa('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--raw', ...words], { timeout: 5000 });
   return stdout;
 }
+
+export interface PrunWorker {
+  pid: number;
+  /** Resolves with its exit code once it has ended. */
+  exited: Promise<number | null>;
+  stderr(): string;
+  /** SIGTERM, then SIGKILL if it has not ended within 5 s. */
+  stop(): Promise<void>;
+}
+
+/** A `prun worker --queue URL` of the built CLI, run from the project root. */
+export function startPrunWorker(bin: string, cwd: string, url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): PrunWorker {
+  const child = spawn(process.execPath, [bin, 'worker', '--queue', url, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    pid: child.pid!,
+    exited,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS + 2000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The keys of runs left in Redis (BullMQ's own queue keys aside). */
+export async function runKeys(redis: RedisServer): Promise<string[]> {
+  const found: string[] = [];
+  for (const pattern of ['prun:run:*', 'prun:results:*', 'prun:bundle:*', 'prun:batches:????????????????-*']) {
+    found.push(...(await redis.command('KEYS', pattern)).split('\n').filter((key) => key !== ''));
+  }
+  return found;
+}
