@@ -6,6 +6,9 @@ import { usageError } from '../errors.js';
 import { positive } from './common-options.js';
 import { EXIT } from './exit-codes.js';
 
+/** How long handing batches back may take before the worker ends anyway. */
+const HAND_BACK_MS = 3000;
+
 interface WorkerFlags {
   queue: string;
   procs?: number | true;
@@ -57,8 +60,13 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
     let signals = 0;
     const onSignal = () => {
       if (++signals === 1) {
-        // another worker takes them up now, not once their locks lapse
-        void serving.handBack().then(() => resolve(EXIT.ok));
+        // another worker takes them up now, not once their locks lapse; with Redis away
+        // there is no handing back: the locks lapse and another worker takes them then
+        const timer = setTimeout(() => void serving.kill().then(() => resolve(EXIT.ok)), HAND_BACK_MS);
+        void serving.handBack().then(() => {
+          clearTimeout(timer);
+          resolve(EXIT.ok);
+        });
       } else {
         void serving.kill().then(() => resolve(EXIT.ok));
       }

@@ -109,6 +109,44 @@ describe('prun map --queue', () => {
     assert.equal(lines(open.stderr().trim()).length, 1);
   });
 
+  test('redis stopped for a few seconds: the run waits and goes on', async () => {
+    const gate = await mkdtemp(join(dir, 'gate-'));
+    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '700' };
+    const pool = [worker([], env), worker([], env)];
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', redis.url], { input: inputs, stdin: 'pipe' });
+    await waitForEntry(gate, 'reached-');
+    process.kill(redis.pid, 'SIGSTOP');
+    await writeFile(join(gate, 'open'), '');
+    await delay(3000); // the outage itself: what is tested is that the run survives it
+    process.kill(redis.pid, 'SIGCONT');
+    const result = await run;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, reference);
+    await Promise.all(pool.map((each) => each.stop()));
+  });
+
+  test('redis gone for good: one line naming the queue, exit 1, a joblog to resume from', async () => {
+    const own = await startRedis();
+    const gate = await mkdtemp(join(dir, 'gate-'));
+    const joblog = join(gate, 'joblog');
+    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '50' };
+    const lone = startPrunWorker(bin, root, own.url, ['--procs', '1'], env);
+    workers.push(lone);
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
+    await waitForEntry(gate, 'reached-');
+    process.kill(own.pid, 'SIGKILL');
+    const result = await run;
+    assert.equal(result.exitCode, 1);
+    assert.match(String(result.stderr), new RegExp(`^prun: lost the queue at ${own.url}: `, 'm'));
+    await own.stop();
+    // the rest runs locally from the joblog
+    const resumed = await prun(['map', 'fixtures/queue-square.ts', '--joblog', joblog, '--resume', ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
+    assert.equal(resumed.exitCode, 0);
+    const all = [...lines(result.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
+    assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => (i + 1) ** 2));
+    await lone.stop();
+  });
+
   test('nothing listening at the URL: one line, exit 2', async () => {
     const port = await freePort();
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${port}`, ':::', '1']);
