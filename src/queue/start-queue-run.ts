@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { StartRunOptions, RunningMap } from '../api/start-run.js';
 import { normalizeOptions } from '../api/options.js';
 import type { Delivery } from '../engine/delivery.js';
@@ -24,7 +24,8 @@ export interface QueueRunOptions extends StartRunOptions {
 const ASSUMED_WORKERS = 8;
 
 /**
- * A script's run through the queue: compiled once here, its bundle put on Redis under its
+ * A script's run through the queue: checked and compiled once here (compileScript: its
+ * errors are the same as a local run's), its bundle put on Redis under its
  * hash, and batches run by `prun worker`s wherever they are. The same pipeline as a local
  * run, so order, --json, failures, retries and the joblog are the same.
  */
@@ -32,8 +33,10 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
   const normalized = normalizeOptions(options);
   const run = randomBytes(8).toString('hex');
   const compiled = compileScript(options.script);
-  const spec = compiled.then(async (script): Promise<RunSpec> => {
-    const code = await readFile(script.modulePath, 'utf8');
+  const spec = compiled.then(async (): Promise<RunSpec> => {
+    // compiled again with its packages left as imports: they resolve on each worker
+    const { bundleScript } = await import('../script/bundle.js');
+    const { code } = await bundleScript(resolve(options.script), options.script, { bareImports: true });
     const hash = createHash('sha256').update(code).digest('hex');
     const unsigned: RunSpec = { wire: WIRE, bundle: hash, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true };
     const signed = sign(unsigned, options.secret);

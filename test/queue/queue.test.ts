@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -145,6 +145,29 @@ describe('prun map --queue', () => {
     const all = [...lines(result.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
     assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => (i + 1) ** 2));
     await lone.stop();
+  });
+
+  test('packages the script imports resolve from the worker\'s folder', async () => {
+    const folder = await mkdtemp(join(dir, 'worker-'));
+    await cp(join(root, 'fixtures/ts-imports/node_modules'), join(folder, 'node_modules'), { recursive: true });
+    const here = startPrunWorker(bin, folder, redis.url, ['--procs', '1']);
+    workers.push(here);
+    const local = await prun(['map', 'fixtures/ts-imports/main.ts', ':::', '1', '2']);
+    const result = await prun(['map', 'fixtures/ts-imports/main.ts', '--queue', redis.url, ':::', '1', '2']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, local.stdout);
+    await here.stop();
+  });
+
+  test('a worker that cannot load the script fails the run with one line', async () => {
+    const folder = await mkdtemp(join(dir, 'worker-')); // no node_modules: the package is missing
+    const here = startPrunWorker(bin, folder, redis.url, ['--procs', '1']);
+    workers.push(here);
+    const result = await prun(['map', 'fixtures/ts-imports/main.ts', '--queue', redis.url, ':::', '1', '2']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
+    await here.stop();
   });
 
   test('nothing listening at the URL: one line, exit 2', async () => {
