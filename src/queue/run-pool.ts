@@ -1,8 +1,6 @@
 import type { Batch } from '../engine/batch.js';
-import type { Blame, ExecutorRun } from '../engine/executor.js';
-import { Pool } from '../pool/pool.js';
+import type { Blame, Executor, ExecutorRun } from '../engine/executor.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
-import type { RunSpec } from './wire.js';
 
 export interface LocalPoolOptions {
   runtime: RuntimeKind;
@@ -18,30 +16,21 @@ export interface BatchSink {
 }
 
 /**
- * One run's batches on this worker machine: the same pool as a local run, fed batches
+ * One run's batches on this worker machine: the same executor as a local run, fed batches
  * from the queue instead of from a pipeline. Batches get ids of this pool's own, since
  * a job delivered twice (a stall) must not clash with itself.
  */
 export class RunPool {
-  private readonly pool: Pool;
+  private readonly pool: Executor;
   private readonly sinks = new Map<number, BatchSink>();
   private nextId = 1;
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   lastUsed = Date.now();
 
-  constructor(local: LocalPoolOptions, spec: RunSpec, modulePath: string) {
-    this.pool = new Pool({
-      runtime: local.runtime,
-      workers: local.workers,
-      concurrency: local.concurrency,
-      maxTasksPerWorker: undefined,
-      memoryLimitMb: local.memoryLimitMb,
-      timeoutMs: spec.timeoutMs,
-      timings: spec.timings,
-      modulePath: Promise.resolve(modulePath),
-      format: spec.format,
-    });
+  /** `executor`: the worker pool for a script, shell lanes for a command, as a local run has. */
+  constructor(executor: Executor) {
+    this.pool = executor;
     this.pool.start({
       run: (batch, from, run, last, elapsedMs) => {
         const sink = this.sinks.get(batch.id);

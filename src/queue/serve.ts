@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Blame } from '../engine/executor.js';
 import { WorkerQueue } from './bullmq.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
+import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
 import { verify } from './sign.js';
 import { type JobData, payloadOf, type Report, type RunSpec, WIRE } from './wire.js';
@@ -44,9 +45,10 @@ export function serve(options: ServeOptions): Serving {
       pool = (async () => {
         if (spec.wire !== WIRE) return refused('ERR_QUEUE', `speaks ${WIRE}, the run ${String(spec.wire)}`);
         if (!verify(spec, options.secret)) return refused('ERR_QUEUE', 'bad signature: PRUN_QUEUE_SECRET differs from the producer\'s');
+        if (spec.kind === 'exec') return new RunPool(await shellLanes(spec, options));
         const path = await bundles.path(spec.bundle, () => queue.bundle(spec.bundle));
         if (path === undefined) return refused('ERR_SCRIPT', 'the script is not on the queue or does not match its hash');
-        return new RunPool(options, spec, path);
+        return new RunPool(workerPool(spec, options, path));
       })();
       pools.set(run, pool);
     }
@@ -81,7 +83,7 @@ export function serve(options: ServeOptions): Serving {
       {
         run(from, run, last, elapsedMs) {
           if (leaving) return;
-          reports.push(send(data.run, { type: 'run', batch, delivery, from, last, elapsedMs, run, worker: me }));
+          reports.push(send(data.run, { type: 'run', batch, delivery, from, last, elapsedMs, run: inline(run), worker: me }));
           if (last) finish();
         },
         lost(from, blame: Blame) {

@@ -38,7 +38,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
     const { bundleScript } = await import('../script/bundle.js');
     const { code } = await bundleScript(resolve(options.script), options.script, { bareImports: true });
     const hash = createHash('sha256').update(code).digest('hex');
-    const unsigned: RunSpec = { wire: WIRE, bundle: hash, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true };
+    const unsigned: RunSpec = { wire: WIRE, kind: 'map', bundle: hash, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true };
     const signed = sign(unsigned, options.secret);
     await options.queue.publish(run, signed, code);
     return signed;

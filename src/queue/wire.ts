@@ -11,8 +11,14 @@ export const WIRE = 'prun-queue/1';
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
   wire: typeof WIRE;
-  /** sha256 of the compiled bundle, the key it is stored under. */
+  /** A script's default export on each input, or a shell command per input (exec). */
+  kind: 'map' | 'exec';
+  /** map: sha256 of the compiled bundle, the key it is stored under; exec: ''. */
   bundle: string;
+  /** exec: the command template, its --tag/--tagstring template and its retries. */
+  command?: string;
+  tag?: string;
+  retries?: number;
   format: ResultFormat;
   timeoutMs: number | undefined;
   timings: boolean;

@@ -147,6 +147,19 @@ describe('prun map --queue', () => {
     await lone.stop();
   });
 
+  test('prun exec --queue prints what a local prun exec prints, failures alike', async () => {
+    const pool = [worker(), worker()];
+    const command = 'echo {} $(({}*2)); test {} -ne 77';
+    const numbers = Array.from({ length: 300 }, (_, i) => String(i + 1));
+    const local = await prun(['exec', '--tag', command, ':::', ...numbers]);
+    const result = await prun(['exec', '--queue', redis.url, '--tag', command, ':::', ...numbers]);
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stdout, local.stdout);
+    assert.equal(result.stderr, local.stderr);
+    assert.deepEqual(await runKeys(redis), []);
+    await Promise.all(pool.map((each) => each.stop()));
+  });
+
   test('packages the script imports resolve from the worker\'s folder', async () => {
     const folder = await mkdtemp(join(dir, 'worker-'));
     await cp(join(root, 'fixtures/ts-imports/node_modules'), join(folder, 'node_modules'), { recursive: true });
