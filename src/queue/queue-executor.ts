@@ -11,8 +11,9 @@ export const OUTAGE_LIMIT_MS = 30_000;
 /** How often failed jobs (stalled too often) are looked for, and the run's keys refreshed. */
 const CHECK_EVERY_MS = 2000;
 const REFRESH_EVERY_MS = 10_000;
-/** How long the end of a run may wait for Redis to delete its keys. */
+/** How long the end of a run may wait for Redis to delete its keys: Redis away, and up. */
 const CLEANUP_MS = 3000;
+const CLEANUP_UP_MS = 30_000;
 
 interface Outstanding {
   batch: Batch;
@@ -104,8 +105,10 @@ export class QueueExecutor implements Executor {
     this.ended = true;
     for (const timer of this.timers) clearInterval(timer);
     const spec = await this.spec.catch(() => undefined);
-    // with Redis gone, its keys expire by themselves (RUN_TTL_MS): do not wait for ever
-    await withinMs(CLEANUP_MS, this.queue.end(this.run, spec, [...this.outstanding.keys()]));
+    // with Redis away, its keys expire by themselves (RUN_TTL_MS): the run does not wait for
+    // it; with Redis up, a loaded one may be slow, and the keys are deleted for sure
+    const cleanup = this.queue.end(this.run, spec, [...this.outstanding.keys()]);
+    await (this.queue.health.downSince() === undefined ? withinMs(CLEANUP_UP_MS, cleanup) : withinMs(CLEANUP_MS, cleanup));
     this.outstanding.clear();
     await this.queue.close();
     await this.reading;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { descendantsOf, assertAllEnded } from '../helpers/processes.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
@@ -21,8 +21,11 @@ before(async () => {
   reference = (await prun(['map', 'fixtures/queue-square.ts'], { input: inputs, stdin: 'pipe' })).stdout as string;
   assert.equal(lines(reference).length, 20000);
 });
+// a test that fails leaves no worker behind to take the next test's runs
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+});
 after(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
   await redis?.stop();
   await rm(dir, { recursive: true, force: true });
 });
