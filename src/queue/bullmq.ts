@@ -177,9 +177,18 @@ export class ProducerQueue {
     return (await this.queue.remove(jobIdOf(run, batch)).catch(() => 0)) === 1;
   }
 
-  /** Deletes every key of the run: its spec, its results, its bundle. */
+  /**
+   * Deletes every key of the run: its spec, its results, its bundle, and its jobs, those still
+   * outstanding and those a stall delivered again after their results were in (a worker that
+   * holds one now finds the run gone, drops it, and BullMQ removes it as it completes).
+   */
   async end(run: string, spec: RunSpec | undefined, batches: number[]): Promise<void> {
-    await Promise.all(batches.map((batch) => this.queue.remove(jobIdOf(run, batch)).catch(() => 0)));
+    const ids = new Set(batches.map((batch) => jobIdOf(run, batch)));
+    const prefix = `${QUEUE_PREFIX}:${QUEUE_NAME}:`;
+    for await (const found of this.redis.scanStream({ match: `${prefix}${run}-*`, count: 1000 })) {
+      for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
+    }
+    await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
     const doomed = [keys.spec(run), keys.results(run)];
     if (spec) doomed.push(keys.bundle(spec.bundle));
     await this.redis.del(...doomed);

@@ -41,6 +41,7 @@ export class QueueExecutor implements Executor {
   private readonly workers = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private reading: Promise<void> | undefined;
+  private ending: Promise<void> | undefined;
 
   constructor(
     private readonly queue: ProducerQueue,
@@ -100,8 +101,13 @@ export class QueueExecutor implements Executor {
     await this.end();
   }
 
-  private async end(): Promise<void> {
-    if (this.ended) return;
+  /** Once, however often it is asked for: whoever asks second waits for the same cleanup. */
+  private end(): Promise<void> {
+    this.ending ??= this.endOnce();
+    return this.ending;
+  }
+
+  private async endOnce(): Promise<void> {
     this.ended = true;
     for (const timer of this.timers) clearInterval(timer);
     const spec = await this.spec.catch(() => undefined);

@@ -97,8 +97,21 @@ export function startPrunWorker(bin: string, cwd: string, url: string, args: str
   };
 }
 
-/** The keys of runs left in Redis (BullMQ's own queue keys aside). */
+/**
+ * The keys of runs left in Redis (BullMQ's own queue keys aside), once none are left or 10 s
+ * have passed: a job that a stall delivered twice may still be held by a worker as its run
+ * ends; that worker finds the run gone and BullMQ removes the job as it completes.
+ */
 export async function runKeys(redis: RedisServer): Promise<string[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const left = await runKeysNow(redis);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await delay(100);
+  }
+}
+
+async function runKeysNow(redis: RedisServer): Promise<string[]> {
   const found: string[] = [];
   for (const pattern of ['prun:run:*', 'prun:results:*', 'prun:bundle:*', 'prun:batches:????????????????-*']) {
     found.push(...(await redis.command('KEYS', pattern)).split('\n').filter((key) => key !== ''));

@@ -101,6 +101,7 @@ describe('prun map --queue', () => {
     assert.equal(result.stdout, '');
     assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
     assert.equal(refusing.stderr(), '', 'a worker with a secret does not warn');
+    assert.deepEqual(await runKeys(redis), []);
     await refusing.stop();
   });
 
@@ -108,6 +109,7 @@ describe('prun map --queue', () => {
     const open = worker();
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', redis.url, ':::', '1', '2', '3']);
     assert.deepEqual(lines(result.stdout), ['1', '4', '9']);
+    assert.deepEqual(await runKeys(redis), []);
     await open.stop();
     assert.equal(lines(open.stderr().trim()).length, 1);
   });
@@ -125,6 +127,7 @@ describe('prun map --queue', () => {
     const result = await run;
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, reference);
+    assert.deepEqual(await runKeys(redis), []);
     await Promise.all(pool.map((each) => each.stop()));
   });
 
