@@ -25,6 +25,9 @@ export const MAX_STALLED_COUNT = 2;
 /** A run's keys expire unless its producer refreshes them: a killed producer leaves nothing for long. */
 export const RUN_TTL_MS = 120_000;
 
+/** How long BullMQ's Queue may take to close once its connections are dropped. */
+const QUEUE_CLOSE_MS = 1000;
+
 /** How long a first connection may take before the URL is called unreachable. */
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -198,7 +201,14 @@ export class ProducerQueue {
   async close(): Promise<void> {
     this.blocking.disconnect();
     this.redis.disconnect();
-    await this.queue.close().catch(() => {});
+    // with Redis gone, BullMQ's close() may wait on a promise that nothing settles any more
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, QUEUE_CLOSE_MS);
+      void this.queue.close().catch(() => {}).finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 }
 

@@ -14,6 +14,8 @@ const REFRESH_EVERY_MS = 10_000;
 /** How long the end of a run may wait for Redis to delete its keys: Redis away, and up. */
 const CLEANUP_MS = 3000;
 const CLEANUP_UP_MS = 30_000;
+/** How long the reader of reports may take to see the end (one BLPOP timeout, and some). */
+const READ_END_MS = 1500;
 
 interface Outstanding {
   batch: Batch;
@@ -117,7 +119,8 @@ export class QueueExecutor implements Executor {
     await (this.queue.health.downSince() === undefined ? withinMs(CLEANUP_UP_MS, cleanup) : withinMs(CLEANUP_MS, cleanup));
     this.outstanding.clear();
     await this.queue.close();
-    await this.reading;
+    // a read waiting out an outage is never settled by ioredis's disconnect(): not awaited then
+    await withinMs(READ_END_MS, this.reading ?? Promise.resolve());
   }
 
   private async read(): Promise<void> {
