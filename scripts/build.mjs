@@ -30,9 +30,10 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  // a native binary, loaded only to compile a user's script
-  external: ['esbuild'],
-  // commander is CommonJS: their require() of node: modules needs a real one
+  // a native binary, loaded only to compile a user's script; the queue's engine, loaded
+  // only with --queue and by prun worker (src/queue/bullmq.ts), from node_modules as it is
+  external: ['esbuild', 'bullmq', 'ioredis'],
+  // commander is CommonJS: its require() of node: modules needs a real one
   banner: { js: "import { createRequire as __prunCreateRequire } from 'node:module'; const require = __prunCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -9,7 +9,8 @@ export type PrunErrorCode =
   | 'ERR_SCRIPT_LOAD' // the script threw while a worker imported it
   | 'ERR_SETUP' // the script's setup() threw in a worker
   | 'ERR_WORKER_START' // workers die while starting, so running would loop forever
-  | 'ERR_OUTPUT'; // results or the --joblog cannot be written (a full disk)
+  | 'ERR_OUTPUT' // results or the --joblog cannot be written (a full disk)
+  | 'ERR_QUEUE'; // the --queue cannot be reached, or its workers refuse the run
 
 export class PrunError extends Error {
   readonly code: PrunErrorCode;

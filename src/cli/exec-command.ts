@@ -11,6 +11,7 @@ interface ExecFlags extends CommonFlags {
   tag?: true;
   tagstring?: string;
   dryRun?: true;
+  queue?: string;
 }
 
 /** `prun exec CMD [INPUT...]`: a shell command per input, as GNU parallel runs them. */
@@ -26,7 +27,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .optionsGroup('Output:')
     .option('--tag', 'prefix each output line with the input and a tab')
     .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
-    .option('--dry-run', 'print the commands that would run, one a line, and run none');
+    .option('--dry-run', 'print the commands that would run, one a line, and run none')
+    .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker)');
   return command.action(async (template: string, inputs: string[], flags: ExecFlags) => {
     done(await runExecCommand(template, inputs, sources, flags));
   });
@@ -49,7 +51,10 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
-    const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.record !== undefined });
+    const execOptions = { ...options, command, source, skip: journal.skip, journal: journal.record !== undefined };
+    const run = flags.queue === undefined
+      ? startExec(execOptions)
+      : await (await import('../queue/producer.js')).startExecOnQueue(flags.queue, execOptions, (line) => process.stderr.write(`${line}\n`));
     return await presentRun(run, {
       json: false,
       progress: flags.dryRun ? false : progressFlag(flags),

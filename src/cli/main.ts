@@ -8,6 +8,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { examplesAndExitCodes } from './help-text.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
+import { workerCommand } from './worker-command.js';
 
 export { flushOutput } from './results-out.js';
 
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addHelpText('after', EXAMPLES);
   program.addCommand(configure(mapCommand(sources, (status) => (code = status))));
   program.addCommand(configure(execCommand(sources, (status) => (code = status))));
+  program.addCommand(configure(workerCommand((status) => (code = status))));
   try {
     const named = program.commands.find((command) => command.name() === argv[0]) ?? program;
     const prepared = prepareArgv(argv, optionWords(named));

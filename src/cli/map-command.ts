@@ -21,6 +21,7 @@ interface MapFlags extends CommonFlags {
   maxTasksPerChild?: number;
   memoryLimit?: number;
   total?: number;
+  queue?: string;
 }
 
 const MAP_EXAMPLES = examplesAndExitCodes([
@@ -50,10 +51,10 @@ export function mapCommand(sources: ArgSource[], done: (code: number) => void): 
     .addOption(new Option('--concurrency <k>', 'async tasks each worker runs at once, for I/O-bound functions').default(1).argParser(positive('--concurrency')))
     .addOption(new Option('--chunksize <n>', "inputs sent to a worker at once, or 'auto' to size batches from task durations").default('auto').argParser(chunksize))
     .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')))
+    .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)))
+    .addOption(new Option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker)'))
     .optionsGroup('Output:')
-    .addOption(new Option('--total <n>', "how many inputs there are: the progress bar's total until the end of the input is seen").argParser((value) => wholeNumber('--total', value, 0)))
-    .optionsGroup('Workers:')
-    .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)));
+    .addOption(new Option('--total <n>', "how many inputs there are: the progress bar's total until the end of the input is seen").argParser((value) => wholeNumber('--total', value, 0)));
   command.addHelpText('after', `\n${OPTIONS_PLACEMENT}\n${MAP_EXAMPLES}`);
   return command.action(async (script: string, inputs: string[], flags: MapFlags) => {
     done(await runMapCommand(script, inputs, sources, flags));
@@ -77,7 +78,11 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const journal = openJournal(flags);
   sayWhenReadingTerminal(paths, sources);
   try {
-    const run = startRun({ ...options, script, source, format: flags.json ? 'json' : 'text', skip: journal.skip, journal: journal.record !== undefined });
+    const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };
+    // the queue's engine loads only with --queue: local runs start as fast as before
+    const run = flags.queue === undefined
+      ? startRun(runOptions)
+      : await (await import('../queue/producer.js')).startRunOnQueue(flags.queue, runOptions, (line) => process.stderr.write(`${line}\n`));
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),

@@ -6,6 +6,14 @@ import * as esbuild from 'esbuild';
 import { PrunError } from '../errors.js';
 import { cannotRead, isFileError } from './read-error.js';
 
+export interface BundleOptions {
+  /**
+   * Leave package imports as written (`import x from 'pkg'`), for a bundle that runs on
+   * another machine (--queue): its packages resolve there, from the folder it is put in.
+   */
+  bareImports?: boolean;
+}
+
 export interface Bundle {
   code: string;
   exports: string[];
@@ -18,7 +26,7 @@ export interface Bundle {
  * imports, resolved from the script's folder, so they load as they would under node. The
  * only module that knows esbuild, and loaded only when a script must be compiled.
  */
-export async function bundleScript(entry: string, shownAs: string): Promise<Bundle> {
+export async function bundleScript(entry: string, shownAs: string, options: BundleOptions = {}): Promise<Bundle> {
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
     result = await esbuild.build({
@@ -33,7 +41,7 @@ export async function bundleScript(entry: string, shownAs: string): Promise<Bund
       sourcemap: 'external',
       metafile: true,
       logLevel: 'silent',
-      plugins: [externalPackages, ownImportMeta],
+      plugins: [options.bareImports ? barePackages : externalPackages, ownImportMeta],
     });
   } catch (error) {
     throw compileError(shownAs, error);
@@ -81,6 +89,14 @@ const externalPackages: esbuild.Plugin = {
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       return { path: pathToFileURL(resolved.path).href, external: true };
     });
+  },
+};
+
+/** Packages stay outside the bundle, imported by the name the script gives them. */
+const barePackages: esbuild.Plugin = {
+  name: 'prun-bare-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('node:') ? undefined : { path: args.path, external: true }));
   },
 };
 

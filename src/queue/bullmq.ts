@@ -1,0 +1,292 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { PrunError } from '../errors.js';
+import { type JobData, jobIdOf, keys, QUEUE_NAME, QUEUE_PREFIX, type Report, type RunSpec } from './wire.js';
+
+/**
+ * The only module that knows BullMQ and ioredis, and loaded only with --queue or by
+ * `prun worker` (dynamic import), so that local runs start as fast as before.
+ */
+
+/**
+ * Stalled-job recovery: a worker renews its jobs' locks every lockDuration/2; any live
+ * worker's checker, every stalledInterval, moves a job whose lock lapsed back to wait. A
+ * SIGKILLed machine's batches so run elsewhere within lockDuration + stalledInterval, about
+ * 3 s (measured here: 2.7 s with 2000/1000, against 59.7 s with BullMQ's defaults of
+ * 30000/30000). The locks are renewed by the worker's main thread, which only relays
+ * messages (the user's code runs in the pool's processes or threads), so 2 s does not
+ * lapse under load.
+ */
+export const LOCK_DURATION_MS = 2000;
+export const STALLED_INTERVAL_MS = 1000;
+/** A batch whose worker machine died this many times is failed, not handed out again for ever. */
+export const MAX_STALLED_COUNT = 2;
+
+/** A run's keys expire unless its producer refreshes them: a killed producer leaves nothing for long. */
+export const RUN_TTL_MS = 120_000;
+
+/** How long BullMQ's Queue may take to close once its connections are dropped. */
+const QUEUE_CLOSE_MS = 1000;
+
+/** How long a first connection may take before the URL is called unreachable. */
+const CONNECT_TIMEOUT_MS = 3000;
+
+/** Pushes a report only while the run exists, so a late worker never brings back a finished run's keys. */
+const REPORT_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+  return 1
+end
+return 0`;
+
+type ReportingRedis = Redis & { prunReport(spec: string, results: string, report: string, ttl: number): Promise<number> };
+
+/** A URL as it may be shown: without its password. */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    parsed.username = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** Checks the URL's form; a bad one is a usage error. */
+export function checkQueueUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PrunError('ERR_USAGE', `--queue: not a URL: ${url} (expected redis://[:PASSWORD@]HOST[:PORT][/DB])`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new PrunError('ERR_USAGE', `--queue: expected redis:// or rediss://, got ${shownUrl(url)}`);
+  }
+}
+
+/** Who watches the connection: how long it has been down, and why. */
+export interface Health {
+  /** Since when (ms, Date.now()) no connection is up; undefined while one is. */
+  downSince(): number | undefined;
+  cause(): string;
+}
+
+function connect(url: string, blocking: boolean): ReportingRedis {
+  const redis = new Redis(url, {
+    // BullMQ's workers need it; our own commands wait out an outage rather than fail
+    maxRetriesPerRequest: null,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    retryStrategy: (times) => Math.min(times * 200, 1000),
+    enableReadyCheck: !blocking,
+  }) as ReportingRedis;
+  redis.defineCommand('prunReport', { numberOfKeys: 2, lua: REPORT_SCRIPT });
+  return redis;
+}
+
+function watch(connections: Redis[]): Health {
+  let downSince: number | undefined;
+  let cause = 'connection closed';
+  for (const redis of connections) {
+    redis.on('error', (error: Error) => {
+      cause = error.message || (error as { code?: string }).code || String(error);
+      downSince ??= Date.now();
+    });
+    redis.on('close', () => {
+      downSince ??= Date.now();
+    });
+    redis.on('ready', () => {
+      if (connections.every((each) => each.status === 'ready')) downSince = undefined;
+    });
+  }
+  return { downSince: () => downSince, cause: () => cause };
+}
+
+/** One PING with no retries: nothing listening is a clear error within seconds, not a wait. */
+export async function probe(url: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 0, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: () => null, lazyConnect: true });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    const cause = (error as Error).message || String(error);
+    throw new PrunError('ERR_QUEUE', `cannot reach the queue at ${shownUrl(url)}: ${cause}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The producer's side of the queue. */
+export class ProducerQueue {
+  readonly health: Health;
+  private readonly redis: ReportingRedis;
+  private readonly blocking: ReportingRedis;
+  private readonly queue: Queue;
+
+  /** The URL as messages show it, without a password. */
+  readonly url: string;
+
+  constructor(url: string) {
+    this.url = shownUrl(url);
+    this.redis = connect(url, false);
+    this.blocking = connect(url, true);
+    this.health = watch([this.redis, this.blocking]);
+    this.queue = new Queue(QUEUE_NAME, { connection: this.redis, prefix: QUEUE_PREFIX });
+    this.queue.on('error', () => {}); // the connection's own watcher reports it
+  }
+
+  /** 'noeviction' or what Redis has instead: another policy may evict jobs (bullmq#1046). */
+  async evictionPolicy(): Promise<string> {
+    const reply = (await this.redis.config('GET', 'maxmemory-policy').catch(() => [])) as string[];
+    return reply[1] ?? 'noeviction';
+  }
+
+  async publish(run: string, spec: RunSpec, bundle: string | undefined): Promise<void> {
+    const multi = this.redis.multi();
+    if (bundle !== undefined) multi.set(keys.bundle(spec.bundle), bundle, 'PX', RUN_TTL_MS);
+    multi.set(keys.spec(run), JSON.stringify(spec), 'PX', RUN_TTL_MS);
+    await multi.exec();
+  }
+
+  async refresh(run: string, spec: RunSpec): Promise<void> {
+    await this.redis.multi().pexpire(keys.spec(run), RUN_TTL_MS).pexpire(keys.bundle(spec.bundle), RUN_TTL_MS).pexpire(keys.results(run), RUN_TTL_MS).exec();
+  }
+
+  async add(data: JobData): Promise<void> {
+    await this.queue.add('batch', data, { jobId: jobIdOf(data.run, data.batch), removeOnComplete: true, removeOnFail: { age: RUN_TTL_MS / 1000 } });
+  }
+
+  /** Reports of the run, waiting up to a second for the first; [] when none came. */
+  async reports(run: string): Promise<Report[]> {
+    const first = await this.blocking.blpop(keys.results(run), 1);
+    if (!first) return [];
+    const rest = (await this.blocking.lpop(keys.results(run), 1000)) ?? [];
+    return [first[1], ...rest].map((text) => JSON.parse(text) as Report);
+  }
+
+  /** Of these batches, those whose job has failed (stalled too often), removed from the queue. */
+  async failed(run: string, batches: number[]): Promise<number[]> {
+    const states = await Promise.all(batches.map((batch) => this.queue.getJobState(jobIdOf(run, batch))));
+    const failed = batches.filter((_, i) => states[i] === 'failed');
+    await Promise.all(failed.map((batch) => this.queue.remove(jobIdOf(run, batch))));
+    return failed;
+  }
+
+  /** Takes a batch off the queue if no worker has it yet. */
+  async withdraw(run: string, batch: number): Promise<boolean> {
+    return (await this.queue.remove(jobIdOf(run, batch)).catch(() => 0)) === 1;
+  }
+
+  /**
+   * Deletes every key of the run: its spec, its results, its bundle, and its jobs, those still
+   * outstanding and those a stall delivered again after their results were in (a worker that
+   * holds one now finds the run gone, drops it, and BullMQ removes it as it completes).
+   */
+  async end(run: string, spec: RunSpec | undefined, batches: number[]): Promise<void> {
+    const ids = new Set(batches.map((batch) => jobIdOf(run, batch)));
+    const prefix = `${QUEUE_PREFIX}:${QUEUE_NAME}:`;
+    for await (const found of this.redis.scanStream({ match: `${prefix}${run}-*`, count: 1000 })) {
+      for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
+    }
+    await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
+    const doomed = [keys.spec(run), keys.results(run)];
+    if (spec) doomed.push(keys.bundle(spec.bundle));
+    await this.redis.del(...doomed);
+  }
+
+  /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
+  async close(): Promise<void> {
+    this.blocking.disconnect();
+    this.redis.disconnect();
+    // with Redis gone, BullMQ's close() may wait on a promise that nothing settles any more
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, QUEUE_CLOSE_MS);
+      void this.queue.close().catch(() => {}).finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+/** A job as the worker's processor sees it. */
+export interface TakenJob {
+  data: JobData;
+  /** Puts the job back on the queue at once, for another worker (hand-back on SIGTERM). */
+  handBack(): Promise<void>;
+}
+
+export interface WorkerSideOptions {
+  concurrency: number;
+  process(job: TakenJob): Promise<void>;
+}
+
+/** The worker's side of the queue: takes jobs, reads specs and bundles, sends reports. */
+export class WorkerQueue {
+  readonly health: Health;
+  private readonly redis: ReportingRedis;
+  private readonly workerConnection: Redis;
+  private worker: Worker | undefined;
+  private readonly active = new Map<Job, string>();
+
+  constructor(readonly url: string) {
+    this.redis = connect(url, false);
+    this.workerConnection = connect(url, false);
+    this.health = watch([this.redis, this.workerConnection]);
+  }
+
+  start(options: WorkerSideOptions): void {
+    this.worker = new Worker<JobData>(
+      QUEUE_NAME,
+      async (job, token) => {
+        this.active.set(job, token ?? '');
+        try {
+          await options.process({ data: job.data, handBack: async () => void (await job.moveToWait(token)) });
+        } finally {
+          this.active.delete(job);
+        }
+      },
+      {
+        connection: this.workerConnection,
+        prefix: QUEUE_PREFIX,
+        concurrency: options.concurrency,
+        lockDuration: LOCK_DURATION_MS,
+        stalledInterval: STALLED_INTERVAL_MS,
+        maxStalledCount: MAX_STALLED_COUNT,
+      },
+    );
+    this.worker.on('error', () => {}); // the connection's own watcher reports it
+  }
+
+  async spec(run: string): Promise<RunSpec | undefined> {
+    const text = await this.redis.get(keys.spec(run));
+    return text === null ? undefined : (JSON.parse(text) as RunSpec);
+  }
+
+  async bundle(hash: string): Promise<string | undefined> {
+    return (await this.redis.get(keys.bundle(hash))) ?? undefined;
+  }
+
+  /** False when the run is over (its producer ended or is gone): the report is dropped. */
+  async report(run: string, report: Report): Promise<boolean> {
+    return (await this.redis.prunReport(keys.spec(run), keys.results(run), JSON.stringify(report), RUN_TTL_MS)) === 1;
+  }
+
+  /** Takes no more jobs and puts the ones it holds back on the queue at once. */
+  async handBack(): Promise<void> {
+    if (!this.worker) return;
+    await this.worker.pause(true);
+    await Promise.all([...this.active].map(([job, token]) => job.moveToWait(token).catch(() => 0)));
+    this.active.clear();
+  }
+
+  async close(): Promise<void> {
+    // force: a job still running here has been handed back or is abandoned with its worker
+    await this.worker?.close(true).catch(() => {});
+    this.workerConnection.disconnect();
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,57 @@
+import { readSync } from 'node:fs';
+import { tagLines } from '../commands/job-output.js';
+import type { Executor, ExecutorRun } from '../engine/executor.js';
+import { Pool } from '../pool/pool.js';
+import type { LocalPoolOptions } from './run-pool.js';
+import type { RunSpec } from './wire.js';
+
+/** A script's run on this worker: the pool of `prun map`, with the run's options. */
+export function workerPool(spec: RunSpec, local: LocalPoolOptions, modulePath: string): Executor {
+  return new Pool({
+    runtime: local.runtime,
+    workers: local.workers,
+    concurrency: local.concurrency,
+    maxTasksPerWorker: undefined,
+    memoryLimitMb: local.memoryLimitMb,
+    timeoutMs: spec.timeoutMs,
+    timings: spec.timings,
+    modulePath: Promise.resolve(modulePath),
+    format: spec.format,
+  });
+}
+
+/** A command's run on this worker: the shell lanes of `prun exec`, one per local job slot. */
+export async function shellLanes(spec: RunSpec, local: LocalPoolOptions): Promise<Executor> {
+  // execa is loaded only for commands, as for prun exec
+  const { ShellExecutor } = await import('../commands/shell-executor.js');
+  return new ShellExecutor({
+    command: spec.command ?? '',
+    jobs: local.workers * local.concurrency,
+    timeoutMs: spec.timeoutMs,
+    tag: spec.tag,
+    timings: spec.timings,
+    retries: spec.retries ?? 0,
+    // a command's stderr stays on its worker machine, as with GNU parallel's --sshlogin it would not
+    onStderr: (text) => void process.stderr.write(text, 'latin1'),
+  });
+}
+
+/** A run as it can travel: a big output kept in a file here is read into its text. */
+export function inline(run: ExecutorRun): ExecutorRun {
+  const { file, ...rest } = run;
+  if (!file) return run;
+  try {
+    const buffer = Buffer.allocUnsafe(file.bytes);
+    let read = 0;
+    while (read < file.bytes) {
+      const n = readSync(file.fd, buffer, read, file.bytes - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const text = buffer.toString('latin1', 0, read);
+    return { ...rest, text: file.tag === undefined ? text : tagLines(text, file.tag) };
+  } finally {
+    file.close();
+  }
+}
+

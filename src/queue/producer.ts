@@ -1,0 +1,30 @@
+import type { RunningExec, StartExecOptions } from '../api/start-exec.js';
+import type { RunningMap, StartRunOptions } from '../api/start-run.js';
+import { checkQueueUrl, probe, ProducerQueue, shownUrl } from './bullmq.js';
+import { queueSecret } from './sign.js';
+import { startExecQueueRun } from './start-queue-exec.js';
+import { startQueueRun } from './start-queue-run.js';
+
+/**
+ * `--queue URL` for a script: the URL is checked and reached first, so that a bad one is a
+ * usage error within seconds (exit 2) rather than a run that waits for a Redis that is not there.
+ */
+export async function startRunOnQueue(url: string, options: StartRunOptions, warn: (line: string) => void): Promise<RunningMap> {
+  return startQueueRun({ ...options, queue: await connect(url, warn), secret: queueSecret() });
+}
+
+/** `--queue URL` for `prun exec`. */
+export async function startExecOnQueue(url: string, options: StartExecOptions, warn: (line: string) => void): Promise<RunningExec> {
+  return startExecQueueRun({ ...options, queue: await connect(url, warn), secret: queueSecret() });
+}
+
+async function connect(url: string, warn: (line: string) => void): Promise<ProducerQueue> {
+  checkQueueUrl(url);
+  await probe(url);
+  const queue = new ProducerQueue(url);
+  const policy = await queue.evictionPolicy();
+  if (policy !== 'noeviction') {
+    warn(`prun: warning: ${shownUrl(url)} has maxmemory-policy ${policy}: under memory pressure Redis may evict jobs; set it to noeviction`);
+  }
+  return queue;
+}

@@ -1,0 +1,210 @@
+import type { Batch, Placement } from '../engine/batch.js';
+import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../engine/executor.js';
+import { PrunError } from '../errors.js';
+import type { ProducerQueue } from './bullmq.js';
+import { jobDataOf, type Report, type RunSpec } from './wire.js';
+
+/** Batches on the queue or running at once, per run: no maximum queue size in BullMQ (#2782). */
+const MAX_OUTSTANDING = 64;
+/** Redis down for longer than this ends the run; shorter outages are waited out. */
+export const OUTAGE_LIMIT_MS = 30_000;
+/** How often failed jobs (stalled too often) are looked for, and the run's keys refreshed. */
+const CHECK_EVERY_MS = 2000;
+const REFRESH_EVERY_MS = 10_000;
+/** How long the end of a run may wait for Redis to delete its keys: Redis away, and up. */
+const CLEANUP_MS = 3000;
+const CLEANUP_UP_MS = 30_000;
+/** How long the reader of reports may take to see the end (one BLPOP timeout, and some). */
+const READ_END_MS = 1500;
+
+interface Outstanding {
+  batch: Batch;
+  /** Inputs already reported: a batch delivered twice reports them again, and those are dropped. */
+  done: number;
+  /** The take of the job whose reports count. */
+  delivery: string | undefined;
+}
+
+const EMPTY_RUN: ExecutorRun = { count: 0, text: '', values: undefined, failures: [], durationsMs: undefined };
+
+/**
+ * The producer's executor: batches become jobs on the queue, workers anywhere run them, and
+ * their reports come back on the run's own list. Delivery is at least once (a lock lost to
+ * a stall, bullmq#439), so each batch's reports are deduplicated here by position: every
+ * input reaches the pipeline once.
+ */
+export class QueueExecutor implements Executor {
+  readonly capacity = MAX_OUTSTANDING;
+  readonly ready: Promise<void>;
+  private listener: ExecutorListener | undefined;
+  private readonly outstanding = new Map<number, Outstanding>();
+  private stopped = false;
+  private ended = false;
+  private readonly workers = new Set<string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private reading: Promise<void> | undefined;
+  private ending: Promise<void> | undefined;
+
+  constructor(
+    private readonly queue: ProducerQueue,
+    private readonly run: string,
+    private readonly spec: Promise<RunSpec>,
+    private readonly onWorkers: (count: number) => void = () => {},
+  ) {
+    this.ready = spec.then(
+      () => {},
+      () => {},
+    );
+  }
+
+  start(listener: ExecutorListener): void {
+    this.listener = listener;
+    this.spec.then(
+      () => {
+        if (this.ended) return;
+        this.reading = this.read();
+        this.timers.push(setInterval(() => void this.check(), CHECK_EVERY_MS));
+        this.timers.push(setInterval(() => void this.spec.then((spec) => this.queue.refresh(this.run, spec)).catch(() => {}), REFRESH_EVERY_MS));
+        listener.free();
+      },
+      () => {}, // compiling failed: the run reports it
+    );
+  }
+
+  room(_placement: Placement, _ahead: boolean): number {
+    if (this.stopped || this.ended || this.reading === undefined) return 0;
+    return this.outstanding.size < MAX_OUTSTANDING ? Number.POSITIVE_INFINITY : 0;
+  }
+
+  submit(batch: Batch): void {
+    this.outstanding.set(batch.id, { batch, done: 0, delivery: undefined });
+    // an add that fails waits out the outage in ioredis's offline queue; the watcher ends the run
+    this.queue.add(jobDataOf(this.run, batch)).catch(() => {});
+  }
+
+  stop(): void {
+    this.stopped = true;
+    // what no worker has taken yet never runs; what one has finishes
+    for (const [id, entry] of this.outstanding) {
+      void this.queue.withdraw(this.run, id).then((withdrawn) => {
+        if (!withdrawn || this.outstanding.get(id) !== entry) return;
+        this.outstanding.delete(id);
+        this.listener!.run(entry.batch, entry.done, EMPTY_RUN, true, 0);
+        this.listener!.free();
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.end();
+  }
+
+  async kill(): Promise<void> {
+    await this.end();
+  }
+
+  /** Once, however often it is asked for: whoever asks second waits for the same cleanup. */
+  private end(): Promise<void> {
+    this.ending ??= this.endOnce();
+    return this.ending;
+  }
+
+  private async endOnce(): Promise<void> {
+    this.ended = true;
+    for (const timer of this.timers) clearInterval(timer);
+    const spec = await this.spec.catch(() => undefined);
+    // with Redis away, its keys expire by themselves (RUN_TTL_MS): the run does not wait for
+    // it; with Redis up, a loaded one may be slow, and the keys are deleted for sure
+    const cleanup = this.queue.end(this.run, spec, [...this.outstanding.keys()]);
+    await (this.queue.health.downSince() === undefined ? withinMs(CLEANUP_UP_MS, cleanup) : withinMs(CLEANUP_MS, cleanup));
+    this.outstanding.clear();
+    await this.queue.close();
+    // a read waiting out an outage is never settled by ioredis's disconnect(): not awaited then
+    await withinMs(READ_END_MS, this.reading ?? Promise.resolve());
+  }
+
+  private async read(): Promise<void> {
+    while (!this.ended) {
+      let reports: Report[];
+      try {
+        reports = await this.queue.reports(this.run);
+      } catch {
+        continue; // the connection's watcher decides when an outage is too long
+      }
+      for (const report of reports) this.take(report);
+    }
+  }
+
+  private take(report: Report): void {
+    if (!this.workers.has(report.worker)) {
+      this.workers.add(report.worker);
+      this.onWorkers(this.workers.size);
+    }
+    if (report.type === 'refused') {
+      this.fatal(new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`));
+      return;
+    }
+    const entry = this.outstanding.get(report.batch);
+    if (!entry) return; // a late report of a batch already over
+    if (report.type === 'start') {
+      // BullMQ hands a job out again only once its holder's lock lapsed: that holder is gone
+      if (entry.delivery === undefined || entry.done === 0) entry.delivery = report.delivery;
+      else this.lose(entry, 'unknown'); // what it had not reported runs again as a batch of its own
+      return;
+    }
+    // only the latest take of a batch is heard: a stalled one that wakes up is a duplicate
+    if (report.delivery !== entry.delivery || report.from !== entry.done) return;
+    if (report.type === 'lost') {
+      this.lose(entry, report.culprit === undefined ? 'unknown' : { culprit: report.culprit });
+      return;
+    }
+    entry.done += report.run.count;
+    if (report.last) this.outstanding.delete(report.batch);
+    this.listener!.run(entry.batch, report.from, report.run, report.last, report.elapsedMs);
+    if (report.last) this.listener!.free();
+  }
+
+  private lose(entry: Outstanding, blame: Blame): void {
+    this.outstanding.delete(entry.batch.id);
+    this.listener!.lost(entry.batch, entry.done, blame);
+    this.listener!.free();
+  }
+
+  private async check(): Promise<void> {
+    const down = this.queue.health.downSince();
+    if (down !== undefined && Date.now() - down > OUTAGE_LIMIT_MS) {
+      this.fatal(new PrunError('ERR_QUEUE', `lost the queue at ${this.queue.url}: ${this.queue.health.cause()}`));
+      return;
+    }
+    if (down !== undefined || this.outstanding.size === 0) return;
+    const failed = await this.queue.failed(this.run, [...this.outstanding.keys()]).catch(() => []);
+    for (const id of failed) {
+      const entry = this.outstanding.get(id);
+      if (!entry) continue;
+      // its worker machine died each time it held the batch: what it held is to blame
+      this.lose(entry, 'unknown');
+    }
+  }
+
+  private fatal(error: Error): void {
+    if (this.ended) return;
+    for (const timer of this.timers) clearInterval(timer);
+    this.listener!.fatal(error);
+  }
+}
+
+function withinMs(ms: number, work: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}

@@ -1,0 +1,89 @@
+import type { Batch } from '../engine/batch.js';
+import type { Blame, Executor, ExecutorRun } from '../engine/executor.js';
+import type { RuntimeKind } from '../runtime/runtime.js';
+
+export interface LocalPoolOptions {
+  runtime: RuntimeKind;
+  workers: number;
+  concurrency: number;
+  memoryLimitMb: number | undefined;
+}
+
+/** What becomes of one batch in the local pool. */
+export interface BatchSink {
+  run(from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void;
+  lost(from: number, blame: Blame): void;
+}
+
+/**
+ * One run's batches on this worker machine: the same executor as a local run, fed batches
+ * from the queue instead of from a pipeline. Batches get ids of this pool's own, since
+ * a job delivered twice (a stall) must not clash with itself.
+ */
+export class RunPool {
+  private readonly pool: Executor;
+  private readonly sinks = new Map<number, BatchSink>();
+  private nextId = 1;
+  private waiters: (() => void)[] = [];
+  private failure: Error | undefined;
+  lastUsed = Date.now();
+
+  /** `executor`: the worker pool for a script, shell lanes for a command, as a local run has. */
+  constructor(executor: Executor) {
+    this.pool = executor;
+    this.pool.start({
+      run: (batch, from, run, last, elapsedMs) => {
+        const sink = this.sinks.get(batch.id);
+        if (last) this.sinks.delete(batch.id);
+        sink?.run(from, run, last, elapsedMs);
+      },
+      lost: (batch, from, blame) => {
+        const sink = this.sinks.get(batch.id);
+        this.sinks.delete(batch.id);
+        sink?.lost(from, blame);
+      },
+      free: () => this.wake(),
+      fatal: (error) => {
+        this.failure = error;
+        this.wake();
+      },
+    });
+  }
+
+  get idle(): boolean {
+    return this.sinks.size === 0;
+  }
+
+  /**
+   * Runs the batch once the pool has room for it; resolves with the error that keeps this
+   * run from running here at all (the script does not load, setup() fails), if any.
+   */
+  async submit(fields: Omit<Batch, 'id'>, sink: BatchSink): Promise<Error | undefined> {
+    this.lastUsed = Date.now();
+    for (;;) {
+      if (this.failure) return this.failure;
+      if (this.pool.room(fields, true) >= fields.count) break;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    const batch: Batch = { ...fields, id: this.nextId++ };
+    this.sinks.set(batch.id, sink);
+    this.pool.submit(batch, true);
+    return undefined;
+  }
+
+  /** Ends the pool's workers at once; what they held is no one's to report (handed back). */
+  kill(): Promise<void> {
+    this.sinks.clear();
+    return this.pool.kill();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Blame } from '../engine/executor.js';
+import { WorkerQueue } from './bullmq.js';
+import { BundleCache, bundleDir } from './bundle-cache.js';
+import { inline, shellLanes, workerPool } from './executors.js';
+import { type LocalPoolOptions, RunPool } from './run-pool.js';
+import { verify } from './sign.js';
+import { type JobData, payloadOf, type Report, type RunSpec, WIRE } from './wire.js';
+
+export interface ServeOptions extends LocalPoolOptions {
+  url: string;
+  secret: string | undefined;
+}
+
+/** How long a run's pool may sit idle before the worker asks whether the run is still on. */
+const IDLE_CHECK_MS = 2000;
+
+/** `prun worker` at work: serves the batches of any run on the queue until handed back or killed. */
+export interface Serving {
+  /** Takes no more batches, puts the ones it holds back on the queue, ends the pools. */
+  handBack(): Promise<void>;
+  /** Ends everything at once. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Serves the queue: each job is a batch of some run; the run's spec and script are fetched
+ * once, checked (signature, hash), and the batch runs in that run's local pool. Results go
+ * back to the producer as they come; the job completes once they are all sent.
+ */
+export function serve(options: ServeOptions): Serving {
+  const queue = new WorkerQueue(options.url);
+  const bundles = new BundleCache(bundleDir());
+  const pools = new Map<string, Promise<RunPool | Report>>();
+  const me = `${hostname()}:${process.pid}`;
+  let leaving = false;
+
+  const send = (run: string, report: Report): Promise<boolean> => queue.report(run, report).catch(() => false);
+  const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${message}`, worker: me });
+
+  const poolFor = (run: string, spec: RunSpec): Promise<RunPool | Report> => {
+    let pool = pools.get(run);
+    if (!pool) {
+      pool = (async () => {
+        if (spec.wire !== WIRE) return refused('ERR_QUEUE', `speaks ${WIRE}, the run ${String(spec.wire)}`);
+        if (!verify(spec, options.secret)) return refused('ERR_QUEUE', 'bad signature: PRUN_QUEUE_SECRET differs from the producer\'s');
+        if (spec.kind === 'exec') return new RunPool(await shellLanes(spec, options));
+        const path = await bundles.path(spec.bundle, () => queue.bundle(spec.bundle));
+        if (path === undefined) return refused('ERR_SCRIPT', 'the script is not on the queue or does not match its hash');
+        return new RunPool(workerPool(spec, options, path));
+      })();
+      pools.set(run, pool);
+    }
+    return pool;
+  };
+
+  const runJob = async (data: JobData): Promise<void> => {
+    const spec = await queue.spec(data.run);
+    if (!spec) return; // the run is over, its producer gone: nothing to run it for
+    const pool = await poolFor(data.run, spec);
+    if (!(pool instanceof RunPool)) {
+      await send(data.run, pool);
+      return;
+    }
+    const delivery = randomBytes(6).toString('hex');
+    const batch = data.batch;
+    await send(data.run, { type: 'start', batch, delivery, worker: me });
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const reports: Promise<boolean>[] = [];
+    const failure = await pool.submit(
+      {
+        first: data.first,
+        count: data.count,
+        payload: payloadOf(data),
+        separator: data.separator,
+        attempt: data.attempt,
+        isolated: data.isolated,
+        fresh: data.fresh,
+        origin: undefined,
+      },
+      {
+        run(from, run, last, elapsedMs) {
+          if (leaving) return;
+          reports.push(send(data.run, { type: 'run', batch, delivery, from, last, elapsedMs, run: inline(run), worker: me }));
+          if (last) finish();
+        },
+        lost(from, blame: Blame) {
+          if (leaving) return;
+          const culprit = typeof blame === 'object' ? blame.culprit : undefined;
+          reports.push(send(data.run, { type: 'lost', batch, delivery, from, culprit, worker: me }));
+          finish();
+        },
+      },
+    );
+    if (failure) {
+      await send(data.run, refused((failure as { code?: string }).code ?? 'ERR_QUEUE', failure.message));
+      return;
+    }
+    await finished;
+    await Promise.all(reports);
+  };
+
+  queue.start({ concurrency: options.workers * (options.concurrency + 1), process: ({ data }) => runJob(data) });
+
+  // a run's pool is ended once the run is over (its spec is gone from Redis)
+  const sweeper = setInterval(() => {
+    for (const [run, pending] of pools) {
+      void pending.then(async (pool) => {
+        if (pool instanceof RunPool && (!pool.idle || Date.now() - pool.lastUsed < IDLE_CHECK_MS)) return;
+        // with Redis away the run may still be on: its pool is kept
+        if (pool instanceof RunPool && (await queue.spec(run).then((found) => found !== undefined, () => true))) return;
+        if (pools.get(run) !== pending) return;
+        pools.delete(run);
+        if (pool instanceof RunPool) await pool.close();
+      });
+    }
+  }, IDLE_CHECK_MS);
+
+  const endPools = async (how: 'kill' | 'close') => {
+    clearInterval(sweeper);
+    const all = await Promise.all(pools.values());
+    pools.clear();
+    await Promise.all(all.map((pool) => (pool instanceof RunPool ? pool[how]() : undefined)));
+  };
+
+  return {
+    async handBack() {
+      leaving = true;
+      await queue.handBack();
+      await endPools('kill');
+      await queue.close();
+    },
+    async kill() {
+      leaving = true;
+      await endPools('kill');
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { normalizeOptions } from '../api/options.js';
+import type { RunningExec, StartExecOptions } from '../api/start-exec.js';
+import { usageError } from '../errors.js';
+import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
+import { ProgressTracker } from '../progress/tracker.js';
+import type { ProducerQueue } from './bullmq.js';
+import { QueueExecutor } from './queue-executor.js';
+import { sign } from './sign.js';
+import { type RunSpec, WIRE } from './wire.js';
+
+/** Sizes batches for a handful of remote workers (see start-queue-run.ts). */
+const ASSUMED_WORKERS = 8;
+
+/**
+ * Shell commands through the queue: the command template travels signed in the run's spec,
+ * and each `prun worker` runs it in shell lanes of its own, as `prun exec` does locally.
+ */
+export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQueue; secret: string | undefined }): RunningExec {
+  if (typeof options.command !== 'string' || options.command.trim() === '') {
+    throw usageError(`command must be a shell command line, got ${JSON.stringify(options.command)}`);
+  }
+  if (options.dryRun) throw usageError('--dry-run runs nothing: it needs no --queue');
+  const normalized = normalizeOptions({ ordered: options.ordered, chunksize: options.chunksize, retries: options.retries, timeout: options.timeout, halt: options.halt });
+  const run = randomBytes(8).toString('hex');
+  const unsigned: RunSpec = {
+    wire: WIRE,
+    kind: 'exec',
+    bundle: '',
+    command: options.command,
+    tag: options.tagString ?? (options.tag ? '{}' : undefined),
+    retries: normalized.retries,
+    format: 'text',
+    timeoutMs: normalized.timeoutMs,
+    timings: options.journal === true,
+  };
+  const signed = sign(unsigned, options.secret);
+  const spec = options.queue.publish(run, signed, undefined).then(() => signed);
+  const tracker = new ProgressTracker();
+  const executor = new QueueExecutor(options.queue, run, spec);
+  const pipeline = runPipeline(
+    pipelineOptions({ ...normalized, workers: ASSUMED_WORKERS }, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }),
+  );
+  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError };
+}

@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { StartRunOptions, RunningMap } from '../api/start-run.js';
+import { normalizeOptions } from '../api/options.js';
+import type { Delivery } from '../engine/delivery.js';
+import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
+import { ProgressTracker } from '../progress/tracker.js';
+import { compileScript } from '../script/compile-script.js';
+import { ProducerQueue } from './bullmq.js';
+import { QueueExecutor } from './queue-executor.js';
+import { sign } from './sign.js';
+import { type RunSpec, WIRE } from './wire.js';
+
+export interface QueueRunOptions extends StartRunOptions {
+  /** redis://..., already checked and reached (see connectProducer). */
+  queue: ProducerQueue;
+  secret: string | undefined;
+}
+
+/**
+ * How many workers the pipeline assumes when it sizes batches: the queue's workers are not
+ * known in advance, and batches sized for a handful keep every one of them busy.
+ */
+const ASSUMED_WORKERS = 8;
+
+/**
+ * A script's run through the queue: checked and compiled once here (compileScript: its
+ * errors are the same as a local run's), its bundle put on Redis under its
+ * hash, and batches run by `prun worker`s wherever they are. The same pipeline as a local
+ * run, so order, --json, failures, retries and the joblog are the same.
+ */
+export function startQueueRun(options: QueueRunOptions): RunningMap {
+  const normalized = normalizeOptions(options);
+  const run = randomBytes(8).toString('hex');
+  const compiled = compileScript(options.script);
+  const spec = compiled.then(async (): Promise<RunSpec> => {
+    // compiled again with its packages left as imports: they resolve on each worker
+    const { bundleScript } = await import('../script/bundle.js');
+    const { code } = await bundleScript(resolve(options.script), options.script, { bareImports: true });
+    const hash = createHash('sha256').update(code).digest('hex');
+    const unsigned: RunSpec = { wire: WIRE, kind: 'map', bundle: hash, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true };
+    const signed = sign(unsigned, options.secret);
+    await options.queue.publish(run, signed, code);
+    return signed;
+  });
+  const tracker = new ProgressTracker();
+  const executor = new QueueExecutor(options.queue, run, spec);
+  const pipeline = runPipeline(
+    pipelineOptions(
+      { ...normalized, workers: ASSUMED_WORKERS },
+      { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker },
+    ),
+  );
+  const deliveries = withSpec(pipeline.deliveries, compiled, spec, () => void executor.kill());
+  return { deliveries, encoding: 'utf8', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError };
+}
+
+/** The deliveries, but a compile error (or a Redis that refused the bundle) ends them with that error first. */
+async function* withSpec(
+  deliveries: AsyncIterable<Delivery>,
+  compiled: Promise<{ dispose(): Promise<void> }>,
+  spec: Promise<RunSpec>,
+  abort: () => void,
+): AsyncGenerator<Delivery> {
+  let script: { dispose(): Promise<void> } | undefined;
+  try {
+    script = await compiled;
+    await spec;
+  } catch (error) {
+    abort();
+    await deliveries[Symbol.asyncIterator]().return?.();
+    await script?.dispose();
+    throw error;
+  }
+  try {
+    yield* deliveries;
+  } finally {
+    await script.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+import type { Batch } from '../engine/batch.js';
+import type { ExecutorRun } from '../engine/executor.js';
+import type { Failure } from '../model/failure.js';
+import type { Payload, ResultFormat, Separator } from '../runtime/protocol.js';
+
+/**
+ * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
+ * so that either side can be another version of prun and still fail cleanly.
+ */
+export const WIRE = 'prun-queue/1';
+
+/** What every batch of a run is run with; stored once per run, signed when there is a secret. */
+export interface RunSpec {
+  wire: typeof WIRE;
+  /** A script's default export on each input, or a shell command per input (exec). */
+  kind: 'map' | 'exec';
+  /** map: sha256 of the compiled bundle, the key it is stored under; exec: ''. */
+  bundle: string;
+  /** exec: the command template, its --tag/--tagstring template and its retries. */
+  command?: string;
+  tag?: string;
+  retries?: number;
+  format: ResultFormat;
+  timeoutMs: number | undefined;
+  timings: boolean;
+  /** HMAC-SHA256 of the rest, hex; absent without PRUN_QUEUE_SECRET. */
+  signature?: string;
+}
+
+/** A job's data: one batch of one run. */
+export interface JobData {
+  run: string;
+  batch: number; // the producer's batch id
+  first: number;
+  count: number;
+  attempt: number;
+  isolated: boolean;
+  fresh: boolean;
+  separator: Separator;
+  /** base64 of the bytes, or the inputs themselves. */
+  bytes?: string;
+  /** Inputs that are values (an iterable's, `:::`'s), carried as JSON. */
+  items?: unknown[];
+}
+
+/** What a worker sends back on the run's result list. */
+export type Report =
+  /** A worker took the batch; `delivery` tells this take from another of the same job. */
+  | { type: 'start'; batch: number; delivery: string; worker: string }
+  | { type: 'run'; batch: number; delivery: string; from: number; last: boolean; elapsedMs: number; run: ExecutorRun; worker: string }
+  | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; worker: string }
+  /** The run cannot run on this worker at all: a bad signature, a script that does not load. */
+  | { type: 'refused'; code: string; message: string; worker: string };
+
+export function jobDataOf(run: string, batch: Batch): JobData {
+  const { id, first, count, attempt, isolated, fresh, separator, payload } = batch;
+  const data: JobData = { run, batch: id, first, count, attempt, isolated, fresh, separator };
+  if (payload instanceof Uint8Array) data.bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64');
+  else data.items = payload;
+  return data;
+}
+
+export function payloadOf(data: JobData): Payload {
+  return data.items ?? new Uint8Array(Buffer.from(data.bytes ?? '', 'base64'));
+}
+
+/** Job ids may not hold ':' nor be all digits (BullMQ). */
+export function jobIdOf(run: string, batch: number): string {
+  return `${run}-${batch}`;
+}
+
+/** The keys of a run, beside BullMQ's own. */
+export const keys = {
+  spec: (run: string) => `prun:run:${run}`,
+  results: (run: string) => `prun:results:${run}`,
+  bundle: (hash: string) => `prun:bundle:${hash}`,
+};
+
+/** The queue every run's batches go to: workers serve any run. */
+export const QUEUE_NAME = 'batches';
+export const QUEUE_PREFIX = 'prun';
