@@ -54,7 +54,7 @@ async function runExecCommand(command: string, paths: string[], sources: ArgSour
     const execOptions = { ...options, command, source, skip: journal.skip, journal: journal.record !== undefined };
     const run = flags.queue === undefined
       ? startExec(execOptions)
-      : await (await import('../queue/producer.js')).startExecOnQueue(flags.queue, execOptions, (line) => process.stderr.write(`${line}\n`));
+      : await (await import('../api/queue-producer.js')).startExecOnQueue(flags.queue, execOptions, (line) => process.stderr.write(`${line}\n`));
     return await presentRun(run, {
       json: false,
       progress: flags.dryRun ? false : progressFlag(flags),

@@ -82,7 +82,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
     // the queue's engine loads only with --queue: local runs start as fast as before
     const run = flags.queue === undefined
       ? startRun(runOptions)
-      : await (await import('../queue/producer.js')).startRunOnQueue(flags.queue, runOptions, (line) => process.stderr.write(`${line}\n`));
+      : await (await import('../api/queue-producer.js')).startRunOnQueue(flags.queue, runOptions, (line) => process.stderr.write(`${line}\n`));
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),

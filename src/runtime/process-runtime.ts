@@ -6,7 +6,7 @@ import { endGroup } from './process-group.js';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
 import { outOfMemory, workerCrashed, workerExited, workerSignalled } from '../model/failure.js';
-import type { RuntimeOptions, RuntimeWorker } from './runtime.js';
+import type { RuntimeOptions, RuntimeWorker } from './types.js';
 
 const STDERR_WAIT_MS = 200;
 /** How long a worker's group may take to end after SIGTERM before it is sent SIGKILL. */

@@ -1,32 +1,8 @@
-import type { Failure } from '../model/failure.js';
-import type { FromWorker, ToWorker } from './protocol.js';
 import { startProcessWorker } from './process-runtime.js';
 import { startThreadWorker } from './thread-runtime.js';
+import type { RuntimeKind, RuntimeOptions, RuntimeWorker } from './types.js';
 
-export type RuntimeKind = 'thread' | 'process';
-
-/** How a worker ended; `failure` is what its running input failed of. */
-export interface WorkerExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  failure: Failure;
-}
-
-/** One worker of either runtime, as the pool sees it. */
-export interface RuntimeWorker {
-  readonly kind: RuntimeKind;
-  send(message: ToWorker): void;
-  onMessage(handler: (message: FromWorker) => void): void;
-  /** Called once, however the worker ended. */
-  onExit(handler: (exit: WorkerExit) => void): void;
-  /** Ends the worker at once, without teardown. */
-  kill(): void;
-}
-
-export interface RuntimeOptions {
-  /** Heap limit of each worker, in MiB. */
-  memoryLimitMb: number | undefined;
-}
+export type { RuntimeKind, RuntimeOptions, RuntimeWorker, WorkerExit } from './types.js';
 
 /** The one place that chooses a runtime. */
 export function startWorker(kind: RuntimeKind, options: RuntimeOptions): RuntimeWorker {

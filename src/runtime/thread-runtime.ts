@@ -1,7 +1,7 @@
 import { relayLines } from './line-relay.js';
 import { isFromWorker } from './protocol.js';
 import { type Failure, outOfMemory, workerCrashed, workerExited } from '../model/failure.js';
-import type { RuntimeOptions, RuntimeWorker, WorkerExit } from './runtime.js';
+import type { RuntimeOptions, RuntimeWorker, WorkerExit } from './types.js';
 import { takeThread } from './thread-spawn.js';
 
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {

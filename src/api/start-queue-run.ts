@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { StartRunOptions, RunningMap } from '../api/start-run.js';
-import { normalizeOptions } from '../api/options.js';
+import type { StartRunOptions, RunningMap } from './start-run.js';
+import { normalizeOptions } from './options.js';
 import type { Delivery } from '../engine/delivery.js';
 import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import { compileScript } from '../script/compile-script.js';
-import { ProducerQueue } from './bullmq.js';
-import { QueueExecutor } from './queue-executor.js';
-import { sign } from './sign.js';
-import { type RunSpec, WIRE } from './wire.js';
+import { ProducerQueue } from '../queue/bullmq.js';
+import { QueueExecutor } from '../queue/queue-executor.js';
+import { sign } from '../queue/sign.js';
+import { type RunSpec, WIRE } from '../queue/wire.js';
 
 export interface QueueRunOptions extends StartRunOptions {
   /** redis://..., already checked and reached (see connectProducer). */

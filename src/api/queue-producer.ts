@@ -1,7 +1,7 @@
-import type { RunningExec, StartExecOptions } from '../api/start-exec.js';
-import type { RunningMap, StartRunOptions } from '../api/start-run.js';
-import { checkQueueUrl, probe, ProducerQueue, shownUrl } from './bullmq.js';
-import { queueSecret } from './sign.js';
+import type { RunningExec, StartExecOptions } from './start-exec.js';
+import type { RunningMap, StartRunOptions } from './start-run.js';
+import { checkQueueUrl, probe, ProducerQueue, shownUrl } from '../queue/bullmq.js';
+import { queueSecret } from '../queue/sign.js';
 import { startExecQueueRun } from './start-queue-exec.js';
 import { startQueueRun } from './start-queue-run.js';
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { normalizeOptions } from '../api/options.js';
-import type { RunningExec, StartExecOptions } from '../api/start-exec.js';
+import { normalizeOptions } from './options.js';
+import type { RunningExec, StartExecOptions } from './start-exec.js';
 import { usageError } from '../errors.js';
 import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
 import { ProgressTracker } from '../progress/tracker.js';
-import type { ProducerQueue } from './bullmq.js';
-import { QueueExecutor } from './queue-executor.js';
-import { sign } from './sign.js';
-import { type RunSpec, WIRE } from './wire.js';
+import type { ProducerQueue } from '../queue/bullmq.js';
+import { QueueExecutor } from '../queue/queue-executor.js';
+import { sign } from '../queue/sign.js';
+import { type RunSpec, WIRE } from '../queue/wire.js';
 
 /** Sizes batches for a handful of remote workers (see start-queue-run.ts). */
 const ASSUMED_WORKERS = 8;

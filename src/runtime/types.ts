@@ -1,0 +1,30 @@
+import type { Failure } from '../model/failure.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+// What both runtimes are, as the pool sees them. The adapters and the switch (runtime.ts) import
+// this, never each other: the switch imports the adapters.
+
+export type RuntimeKind = 'thread' | 'process';
+
+/** How a worker ended; `failure` is what its running input failed of. */
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  failure: Failure;
+}
+
+/** One worker of either runtime, as the pool sees it. */
+export interface RuntimeWorker {
+  readonly kind: RuntimeKind;
+  send(message: ToWorker): void;
+  onMessage(handler: (message: FromWorker) => void): void;
+  /** Called once, however the worker ended. */
+  onExit(handler: (exit: WorkerExit) => void): void;
+  /** Ends the worker at once, without teardown. */
+  kill(): void;
+}
+
+export interface RuntimeOptions {
+  /** Heap limit of each worker, in MiB. */
+  memoryLimitMb: number | undefined;
+}
