@@ -18,6 +18,12 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   tagString?: string;
   /** Deliver the commands that would run, one a line, and run none. */
   dryRun?: boolean;
+  /** How the command's replacement strings read (GNU parallel's --plus, -X, --header). */
+  plus?: boolean;
+  contextReplace?: boolean;
+  names?: readonly string[];
+  /** Print each command on stderr as it starts (GNU parallel's -t). */
+  showCommands?: boolean;
 }
 
 export interface StartExecOptions extends ExecOptions, JournalHooks {
@@ -50,8 +56,9 @@ export function startExec(options: StartExecOptions): RunningExec {
     halt: options.halt,
   });
   const tracker = new ProgressTracker();
+  const templateOptions = { plus: options.plus, contextReplace: options.contextReplace, names: options.names };
   const executor = options.dryRun
-    ? new DryRunExecutor(options.command)
+    ? new DryRunExecutor(options.command, templateOptions)
     : new ShellExecutor({
         command: options.command,
         jobs: normalized.workers,
@@ -59,6 +66,8 @@ export function startExec(options: StartExecOptions): RunningExec {
         tag: options.tagString ?? (options.tag ? '{}' : undefined),
         timings: options.journal === true,
         retries: normalized.retries,
+        template: templateOptions,
+        showCommands: options.showCommands === true,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
       });
   const pipeline = runPipeline(

@@ -1,9 +1,14 @@
-import { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
 import type { ExecOptions } from '../api/start-exec.js';
-import { PrunError } from '../errors.js';
-import type { ArgSource } from '../io/arg-groups.js';
-import { inputCounter, openInputs } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
+import { usageError } from '../errors.js';
+import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
+import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
+import { inputCounter } from '../io/open-inputs.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
+import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
+import { EXEC_HELP } from './exec-help.js';
+import { EXIT } from './exit-codes.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -11,66 +16,185 @@ interface ExecFlags extends CommonFlags {
   tag?: true;
   tagstring?: string;
   dryRun?: true;
+  dryrun?: true;
+  argFile: string[];
+  delimiter?: string;
+  E?: string;
+  runIfEmpty?: false;
+  colsep?: string;
+  header?: string;
+  trim?: string;
+  argSep?: string;
+  argFileSep?: string;
+  link?: true;
+  shuf?: true;
+  maxArgs?: number;
+  N?: number;
+  maxLines?: number;
+  X?: true;
+  m?: true;
+  xargs?: true;
+  I?: string;
+  quote?: true;
+  plus?: true;
+  rpl?: string;
+  v?: true;
+  t?: true;
+  jl?: string;
+  lineBuffer?: true;
+  ungroup?: true;
 }
 
-/** `prun exec CMD [INPUT...]`: a shell command per input, as GNU parallel runs them. */
+/** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */
+const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
+
+/** GNU parallel stops at 101 failed jobs in its exit status: more is "more than 100". */
+const MAX_FAILED_STATUS = 101;
+
+/** `prun exec [OPTIONS] COMMAND [ARGS...] [SOURCES]`: a shell command per input, as GNU parallel runs them. */
 export function execCommand(sources: ArgSource[], done: (code: number) => void): Command {
   const command = new Command('exec')
-    .description('run a shell command for every input line, as GNU parallel does')
+    .description('run a shell command for every input, as GNU parallel does: prun exec [options] COMMAND [ARGS...] [::: VALUES | :::: FILES]')
+    .usage('[options] [command...] [::: values...] [:::: files...]')
     .argument(
-      '<command>',
-      'a /bin/sh command line; {} is the input, {.} {/} {//} {/.} {#} {%} {1} {2} as in GNU parallel, each value quoted; with none, the input is appended',
+      '[command...]',
+      'the command and its words, up to the first ::: :::: :::+ or ::::+ (prun options go before it); {} is the input, {.} {/} {//} {/.} {#} {%} {1} {2} {-1} as in GNU parallel; with none, the input is appended; no command: the inputs are the commands',
     )
-    .argument('[inputs...]', "files of inputs, one a line; '-' or none reads stdin; ::: a b c gives them here, :::: FILE as GNU parallel; several sources combine");
-  addCommonOptions(command, { json: false })
+    // the first word that is not an option starts the command: `prun exec gzip -9 ::: a`
+    .passThroughOptions();
+  addCommonOptions(command, { json: false });
+  const jobs = command.options.find((option) => option.long === '--jobs');
+  jobs?.argParser(gnuJobs);
+  jobs!.description = 'how many run at once: N, 0 (as many as possible, up to 256), N% of the cores, +N, -N, as in GNU parallel';
+  command
+    .optionsGroup('Input:')
+    .addOption(new Option('-a, --arg-file <file>', 'read inputs from FILE, as :::: FILE (repeatable: the files combine)').default([]).argParser(collect))
+    .option('-d, --delimiter <delim>', 'inputs end with DELIM, not newline (\\n, \\t, \\0 understood)')
+    .option('-E <eof>', 'an input equal to EOF ends the input')
+    .option('-r, --no-run-if-empty', 'skip inputs that are only blanks')
+    .option('--colsep <regexp>', 'split each input into columns at REGEXP: {1} {2} ... (JavaScript regular expression)')
+    .option('--header <regexp>', 'the first input of each source names its columns: {name} is that column (any value: the first line)')
+    .option('--trim <n|l|r|lr|rl>', 'remove blanks (space, tab) from the left, right or both ends of each input or column')
+    .option('--arg-sep <sep>', 'use SEP instead of :::')
+    .option('--arg-file-sep <sep>', 'use SEP instead of ::::')
+    .option('--link', 'pair up the values of all sources instead of combining them (shorter sources wrap around)')
+    .option('--shuf', 'run the jobs in random order (all inputs are read first)')
+    .addOption(new Option('-n, --max-args <n>', 'up to N inputs a job').argParser(count('--max-args')))
+    .addOption(new Option('-N <n>', 'exactly N inputs a job (the last may have fewer): {1}..{N} are them; -N0 runs the command once an input, with none').argParser(count('-N')))
+    .addOption(new Option('-L, --max-lines <n>', 'as -N (xargs -L)').argParser(count('--max-lines')))
+    .option('-X', 'as many inputs a job as fit, spread over the job slots; a word holding {} is repeated for each')
+    .option('-m', 'as many inputs a job as fit, spread over the job slots; {} is all of them')
+    .option('--xargs', 'as many inputs a job as fit on a command line')
+    .optionsGroup('Command:')
+    .option('-I <replace-str>', 'use REPLACE-STR instead of {} (xargs -I)')
+    .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
+    .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##}')
+    .option('--rpl <spec>', 'not supported: GNU parallel defines it in Perl; refused')
     .optionsGroup('Output:')
     .option('--tag', 'prefix each output line with the input and a tab')
     .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
-    .option('--dry-run', 'print the commands that would run, one a line, and run none');
-  return command.action(async (template: string, inputs: string[], flags: ExecFlags) => {
-    done(await runExecCommand(template, inputs, sources, flags));
+    .option('--dry-run', 'print the commands that would run, one a line, and run none')
+    .addOption(new Option('--dryrun', 'as --dry-run').hideHelp())
+    .option('-v', 'print each command on stderr before it runs (GNU parallel prints it on stdout: prun keeps stdout for results)')
+    .option('-t', 'print each command on stderr before it runs')
+    .option('--jl <file>', 'as --joblog')
+    .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
+    .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
+    .addHelpText('after', EXEC_HELP);
+  return command.action(async (words: string[], flags: ExecFlags) => {
+    done(await runExecCommand(words, sources, flags));
   });
 }
 
-async function runExecCommand(command: string, paths: string[], sources: ArgSource[], flags: ExecFlags): Promise<number> {
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function count(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim())) throw usageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
+    return Number(value);
+  };
+}
+
+async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags): Promise<number> {
+  if (flags.rpl !== undefined) throw usageError('--rpl is not supported: GNU parallel defines replacement strings in Perl');
+  let sources = given;
+  if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
+    const split = splitArgGroups(words, { values: flags.argSep ?? ':::', files: flags.argFileSep ?? '::::' });
+    words = split.positional;
+    sources = [...given, ...split.sources];
+  }
+  refuseOldForm(words);
+  sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];
+  if (flags.jl !== undefined) flags.joblog ??= flags.jl;
+  const dryRun = flags.dryRun === true || flags.dryrun === true;
+  let text = commandLine(words, flags.quote === true);
+  if (flags.I !== undefined) text = text.split(flags.I).join('{}');
+  const workers = flags.jobs ?? flags.maxProcs;
+  const fillMode = flags.X || flags.m ? { spread: workers ?? availableParallelism() } : flags.xargs ? { spread: undefined } : undefined;
+  const inputOptions: ExecInputOptions = {
+    separator: separatorFlag(flags),
+    delimiter: flags.delimiter === undefined ? undefined : unescape(flags.delimiter),
+    colsep: flags.colsep === undefined ? undefined : regexp('--colsep', flags.colsep),
+    trim: flags.trim,
+    eof: flags.E,
+    noRunIfEmpty: flags.runIfEmpty === false,
+    header: flags.header !== undefined,
+    maxArgs: flags.N ?? flags.maxArgs ?? flags.maxLines,
+    fill: fillMode,
+    link: flags.link === true,
+    shuf: flags.shuf === true,
+  };
+  if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
   const options: ExecOptions = {
     ...commonRunOptions(flags),
-    workers: jobsFlag(flags),
+    // GNU parallel's --retries N is N tries in all
+    retries: Math.max(0, flags.retries - 1),
+    workers,
     tag: flags.tag === true,
     tagString: flags.tagstring,
-    dryRun: flags.dryRun === true,
+    dryRun,
+    plus: flags.plus === true,
+    contextReplace: flags.X === true,
+    showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
-  const separator = separatorFlag(flags);
-  const source = await openInputs(paths, sources, separator).catch((error: unknown) => {
-    throw sources.length > 0 ? withQuotingHint(error, command, paths) : error;
-  });
+  const { source, header } = await openExecInputs(sources, inputOptions);
+  options.names = header;
   // a dry run settles every input without running it: that is not for the joblog
-  const journal: Journal = flags.dryRun ? NO_JOURNAL : openJournal(flags);
+  const journal: Journal = dryRun ? NO_JOURNAL : openJournal(flags);
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
-    const run = startExec({ ...options, command, source, skip: journal.skip, journal: journal.record !== undefined });
-    return await presentRun(run, {
+    const run = startExec({ ...options, command: text, source, skip: journal.skip, journal: journal.record !== undefined });
+    const code = await presentRun(run, {
       json: false,
-      progress: flags.dryRun ? false : progressFlag(flags),
-      verbose: flags.verbose === true,
+      progress: dryRun ? false : progressFlag(flags),
+      verbose: false,
       startingText: 'starting shell lanes',
-      countInputs: inputCounter(paths, sources, separator),
+      countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill ? inputCounter([], sources, inputOptions.separator) : undefined,
       countAhead: haltNeedsTotal(flags),
       journal: journal.record,
     });
+    // GNU parallel's exit status: how many jobs failed, 101 for more than 100
+    if (code === EXIT.failed && run.tracker.failed > 0) return Math.min(run.tracker.failed, MAX_FAILED_STATUS);
+    return code;
   } finally {
     journal.close();
   }
 }
 
-/**
- * GNU parallel takes every word before ::: as the command (`parallel echo hi ::: a`); here
- * the words after CMD are INPUT files. When one of them is missing beside ::: sources, that
- * is most likely what happened: say so.
- */
-function withQuotingHint(error: unknown, command: string, paths: readonly string[]): unknown {
-  if (!(error instanceof PrunError) || error.code !== 'ERR_INPUT' || !/no such file/.test(error.message)) return error;
-  const hint = `the words after CMD are INPUT files; a command of several words is one quoted argument: prun exec '${[command, ...paths].join(' ')}' ...`;
-  return new PrunError('ERR_INPUT', `${error.message} (${hint})`);
+/** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */
+function unescape(value: string): string {
+  const out = value.replace(/\\(.)/g, (_, char: string) => ({ n: '\n', t: '\t', '0': '\0', r: '\r', '\\': '\\' })[char] ?? char);
+  if (out === '') throw usageError('--delimiter must not be empty');
+  return out;
+}
+
+function regexp(flag: string, value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw usageError(`${flag}: not a regular expression: ${(error as Error).message}`);
+  }
 }

@@ -20,7 +20,7 @@ Examples:
   3. Inputs on the command line:
      prun map square.ts ::: 1 2 3
   4. Compress every log file, 4 at a time, as GNU parallel would:
-     ls *.log | prun exec -j 4 'gzip -9 {} && echo {/.}'
+     prun exec -j 4 gzip -9 ::: *.log
 `;
 
 /** Usage errors as one line on stderr, and an exit status we choose rather than commander. */
@@ -44,6 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = configure(new Command('prun'))
     .version(VERSION, '-V, --version')
+    // so that `prun exec` can take every word after its command's first as the command's
+    .enablePositionalOptions()
     .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
     .addHelpText('after', EXAMPLES);
   program.addCommand(configure(mapCommand(sources, (status) => (code = status))));
