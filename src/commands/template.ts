@@ -49,7 +49,7 @@ const BRACES = /\{([^{}]*)\}/g;
 // an optional position (any digits but all zeros, as GNU parallel reads `{01}` as `{1}`;
 // it also allows blanks after the number; negative counts from the last argument)
 const POSITIONAL = /^(?:(-?\d*[1-9]\d*)[\t\n\v\f\r ]*)?(\/\/|\/\.\.\.|\/\.\.|\/\.|\/|\.\.\.|\.\.|\.|\+\/|\+\.\.\.|\+\.\.|\+\.)?$/;
-const LOOKS_LIKE_ONE = /^(?:[-+\d./#%\s]+|=.*|[#%:].*)$/s;
+const LOOKS_LIKE_ONE = /^(?:[-+\d./#%]+[\t\n\v\f\r ]*[-+./]*|=.*|[#%:].*)$/s;
 const PLUS_ONLY = new Set(['..', '...', '/..', '/...', '+/', '+.', '+..', '+...']);
 
 /**

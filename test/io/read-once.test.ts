@@ -54,7 +54,7 @@ describe('the input is read once: a pipe, a FIFO or <(...) is never opened a sec
 
   test('exec: <(seq 2000) --progress: every line reaches stdout', BOUNDED, async () => {
     const { path, writer } = await fifoWith();
-    const child = execa(bin, ['exec', '-j', '2', 'echo {}', path, '--progress'], { cwd: root, reject: false });
+    const child = execa(bin, ['exec', '-j', '2', '--progress', 'echo {}', '::::', path], { cwd: root, reject: false });
     writer.end(Array.from({ length: 2000 }, (_, i) => `${i}\n`).join(''));
     const result = await child;
     assert.equal(result.exitCode, 0, String(result.stderr).slice(-500));
@@ -75,7 +75,7 @@ describe('the input is read once: a pipe, a FIFO or <(...) is never opened a sec
 
   test('exec: --halt soon,fail=1 on <(yes f) exits', BOUNDED, async () => {
     const { path, writer } = await fifoWith();
-    const child = execa(bin, ['exec', '-j', '2', 'exit 3; : {}', path, '--halt', 'soon,fail=1'], { cwd: root, reject: false });
+    const child = execa(bin, ['exec', '-j', '2', '--halt', 'soon,fail=1', 'exit 3; : {}', '::::', path], { cwd: root, reject: false });
     yes(writer, 'f\n');
     const result = await child;
     writer.destroy();
