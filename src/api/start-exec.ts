@@ -1,4 +1,5 @@
 import { DryRunExecutor } from '../commands/dry-run-executor.js';
+import type { TemplateOptions } from '../commands/template.js';
 import { ShellExecutor } from '../commands/shell-executor.js';
 import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
 import { usageError } from '../errors.js';
@@ -18,10 +19,8 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   tagString?: string;
   /** Deliver the commands that would run, one a line, and run none. */
   dryRun?: boolean;
-  /** How the command's replacement strings read (GNU parallel's --plus, -X, --header). */
-  plus?: boolean;
-  contextReplace?: boolean;
-  names?: readonly string[];
+  /** How the command's replacement strings read (GNU parallel's --plus, -X, --header, -N0). */
+  template?: TemplateOptions;
   /** Print each command on stderr as it starts (GNU parallel's -t). */
   showCommands?: boolean;
 }
@@ -56,7 +55,7 @@ export function startExec(options: StartExecOptions): RunningExec {
     halt: options.halt,
   });
   const tracker = new ProgressTracker();
-  const templateOptions = { plus: options.plus, contextReplace: options.contextReplace, names: options.names };
+  const templateOptions = options.template ?? {};
   const executor = options.dryRun
     ? new DryRunExecutor(options.command, templateOptions)
     : new ShellExecutor({

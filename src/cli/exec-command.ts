@@ -6,6 +6,8 @@ import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
+import { shellQuote } from '../commands/shell-quote.js';
+import { compileTemplate } from '../commands/template.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
 import { EXEC_HELP } from './exec-help.js';
 import { EXIT } from './exit-codes.js';
@@ -42,8 +44,28 @@ interface ExecFlags extends CommonFlags {
   t?: true;
   jl?: string;
   lineBuffer?: true;
+  linebuffer?: true;
   ungroup?: true;
+  extensionreplace?: string;
+  basenamereplace?: string;
+  dirnamereplace?: string;
+  basenameextensionreplace?: string;
+  seqreplace?: string;
+  slotreplace?: string;
+  nice?: number;
+  results?: string;
 }
+
+/** GNU parallel's options that respell a replacement string, and the one each stands for. */
+const RESPELLED = [
+  ['I', '{}'],
+  ['extensionreplace', '{.}'],
+  ['basenamereplace', '{/}'],
+  ['dirnamereplace', '{//}'],
+  ['basenameextensionreplace', '{/.}'],
+  ['seqreplace', '{#}'],
+  ['slotreplace', '{%}'],
+] as const;
 
 /** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */
 const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
@@ -87,6 +109,13 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--xargs', 'as many inputs a job as fit on a command line')
     .optionsGroup('Command:')
     .option('-I <replace-str>', 'use REPLACE-STR instead of {} (xargs -I)')
+    .option('--extensionreplace <str>', 'use STR instead of {.}')
+    .option('--basenamereplace <str>', 'use STR instead of {/}')
+    .option('--dirnamereplace <str>', 'use STR instead of {//}')
+    .option('--basenameextensionreplace <str>', 'use STR instead of {/.}')
+    .option('--seqreplace <str>', 'use STR instead of {#}')
+    .option('--slotreplace <str>', 'use STR instead of {%}')
+    .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
     .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##}')
     .option('--rpl <spec>', 'not supported: GNU parallel defines it in Perl; refused')
@@ -99,6 +128,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-t', 'print each command on stderr before it runs')
     .option('--jl <file>', 'as --joblog')
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
+    .addOption(new Option('--linebuffer', 'as --line-buffer').hideHelp())
+    .option('--results <dir>', 'save each job\'s stdout, stderr and number in DIR/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; prints nothing')
     .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addHelpText('after', EXEC_HELP);
   return command.action(async (words: string[], flags: ExecFlags) => {
@@ -121,16 +152,25 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.rpl !== undefined) throw usageError('--rpl is not supported: GNU parallel defines replacement strings in Perl');
   let sources = given;
   if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
-    const split = splitArgGroups(words, { values: flags.argSep ?? ':::', files: flags.argFileSep ?? '::::' });
-    words = split.positional;
-    sources = [...given, ...split.sources];
+    // the markers as written, then split again with the respelled ones standing for them
+    const argv = [...words, ...given.flatMap((source) => ('values' in source ? [source.linked ? ':::+' : ':::', ...source.values] : [source.linked ? '::::+' : '::::', source.file]))];
+    const respelled = argv.map((word) => (word === flags.argSep ? ':::' : word === flags.argFileSep ? '::::' : word));
+    ({ positional: words, sources } = splitArgGroups(respelled));
   }
   refuseOldForm(words);
   sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
   const dryRun = flags.dryRun === true || flags.dryrun === true;
   let text = commandLine(words, flags.quote === true);
-  if (flags.I !== undefined) text = text.split(flags.I).join('{}');
+  for (const [flag, replacement] of RESPELLED) {
+    const spelling = flags[flag];
+    if (spelling !== undefined) text = text.split(spelling).join(replacement);
+  }
+  // what wraps the command must not get the inputs appended: they are the command's
+  if ((flags.results !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
+  if (flags.results !== undefined) text = resultsCommand(text, flags.results, Math.max(1, sources.length));
+  // the job's own shell lowers its priority, then runs the command: builtins and functions work
+  if (flags.nice !== undefined) text = `renice -n ${flags.nice} -p $$ >/dev/null; ${text}`;
   const workers = flags.jobs ?? flags.maxProcs;
   const fillMode = flags.X || flags.m ? { spread: workers ?? availableParallelism() } : flags.xargs ? { spread: undefined } : undefined;
   const inputOptions: ExecInputOptions = {
@@ -155,12 +195,13 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     tag: flags.tag === true,
     tagString: flags.tagstring,
     dryRun,
-    plus: flags.plus === true,
-    contextReplace: flags.X === true,
+    template: { plus: flags.plus === true, contextReplace: flags.X === true, appendArgs: inputOptions.maxArgs !== 0 },
     showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
-  const { source, header } = await openExecInputs(sources, inputOptions);
-  options.names = header;
+  const { source, header, total } = await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && text.includes('{##}') });
+  options.template = { ...options.template, names: header };
+  // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
+  if (total !== undefined) text = text.split('{##}').join(String(total));
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = dryRun ? NO_JOURNAL : openJournal(flags);
   try {
@@ -177,11 +218,23 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       journal: journal.record,
     });
     // GNU parallel's exit status: how many jobs failed, 101 for more than 100
+    if (code === EXIT.failed && run.tracker.halted && /success/.test(flags.halt ?? '')) return EXIT.ok;
     if (code === EXIT.failed && run.tracker.failed > 0) return Math.min(run.tracker.failed, MAX_FAILED_STATUS);
     return code;
   } finally {
     journal.close();
   }
+}
+
+/**
+ * --results DIR: each job's output in files, as GNU parallel names them (DIR/1/VALUE/stdout,
+ * stderr, seq; a `/` in a value is `_`), and none on stdout.
+ */
+function resultsCommand(text: string, dir: string, sources: number): string {
+  // GNU parallel's escapes in a directory name: a backslash doubled, a slash as \_
+  const escape = String.raw`sed 's/\\/\\\\/g; s/\//\\_/g'`;
+  const path = Array.from({ length: sources }, (_, i) => `/${i + 1}/"$(printf %s {${i + 1}} | ${escape})"`).join('');
+  return `_d=${shellQuote(dir)}${path}; mkdir -p "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
 }
 
 /** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */

@@ -27,6 +27,8 @@ export interface CompiledTemplate {
   render(job: Job): string;
   /** False when the command depends only on `{#}` / `{%}`. */
   readonly usesArgs: boolean;
+  /** True when the template has no replacement string, so the inputs are appended. */
+  readonly appended?: boolean;
 }
 
 /** How a template reads, as GNU parallel's options say. */
@@ -37,6 +39,8 @@ export interface TemplateOptions {
   contextReplace?: boolean | undefined;
   /** --header: column names, `{name}` is the column's value. */
   names?: readonly string[] | undefined;
+  /** False: a command without replacement strings gets no input appended (-N0). */
+  appendArgs?: boolean | undefined;
 }
 
 type Replacement = (job: Job) => string;
@@ -82,13 +86,14 @@ export function compileTemplate(template: string, forShell = true, options: Temp
     if (replacement.kind === 'arg') usesArgs = true;
   }
   literals.push(template.slice(end));
-  if (replacements.length === 0 && forShell) {
+  if (replacements.length === 0 && forShell && options.appendArgs !== false) {
     // Like GNU parallel (and xargs): no replacement string means the input
     // goes last on the command line.
-    literals[0] += ' ';
     literals.push('');
-    replacements.push(allArgs(identity, () => quote));
-    usesArgs = true;
+    const appended = allArgs(identity, () => quote);
+    // -N0 appends nothing, not even the blank before it
+    replacements.push((job) => (job.args.length === 0 ? '' : ` ${appended(job)}`));
+    return { render: (job) => render(literals, replacements, job), usesArgs: true, appended: true };
   }
   return { render: (job) => render(literals, replacements, job), usesArgs };
 }
@@ -102,7 +107,7 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
   if (content === '%') return { kind: 'job', render: (job) => String(job.slot) };
   if (options.plus && content === '##') return { kind: 'job', render: (job) => (job.total === undefined ? '' : String(job.total)) };
   const named = options.names?.indexOf(content) ?? -1;
-  if (named >= 0) return { kind: 'arg', render: (quote) => oneArg(named, identity, quote) };
+  if (named >= 0) return { kind: 'arg', render: (quote) => oneArg(named + 1, identity, quote) };
   const match = POSITIONAL.exec(content);
   if (!match) return undefined;
   const [, position, key = ''] = match;

@@ -31,12 +31,16 @@ export interface ExecInputOptions {
   link?: boolean | undefined;
   /** --shuf: the jobs in random order. */
   shuf?: boolean | undefined;
+  /** Read them all first, to know how many jobs there are ({##}). */
+  countAll?: boolean | undefined;
 }
 
 export interface ExecInputs {
   source: InputSource;
   /** The column names given by --header, in order ({name} is {n}). */
   header: string[];
+  /** How many jobs, with countAll. */
+  total?: number | undefined;
 }
 
 /** What fits on a command line of GNU parallel's default size (its -s). */
@@ -66,14 +70,18 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
   else if (options.maxArgs !== undefined) jobs = group(records, options.maxArgs);
   else jobs = records;
   if (options.shuf) jobs = shuffle(await drainAll(jobs));
+  if (options.countAll) {
+    const all = await drainAll(jobs);
+    return { source: itemSource(encoded(all)), header, total: all.length };
+  }
   return { source: itemSource(encoded(jobs)), header };
 }
 
 function needsReading(sources: readonly ArgSource[], options: ExecInputOptions): boolean {
-  const { delimiter, colsep, trim, eof, noRunIfEmpty, header, maxArgs, fill, link, shuf } = options;
+  const { delimiter, colsep, trim, eof, noRunIfEmpty, header, maxArgs, fill, link, shuf, countAll } = options;
   return (
     sources.some((source) => source.linked) ||
-    [delimiter, colsep, eof, header, maxArgs, fill, shuf].some((value) => value !== undefined && value !== false) ||
+    [delimiter, colsep, eof, header, maxArgs, fill, shuf, countAll].some((value) => value !== undefined && value !== false) ||
     (trim !== undefined && trim !== 'n') ||
     noRunIfEmpty === true ||
     (link === true && sources.length > 1)
