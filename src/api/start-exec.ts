@@ -23,6 +23,8 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   template?: TemplateOptions;
   /** Print each command on stderr as it starts (GNU parallel's -t). */
   showCommands?: boolean;
+  /** Each input is a file (--pipe's blocks): the job's stdin, removed once the job is over. */
+  inputFiles?: boolean;
 }
 
 export interface StartExecOptions extends ExecOptions, JournalHooks {
@@ -67,6 +69,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         retries: normalized.retries,
         template: templateOptions,
         showCommands: options.showCommands === true,
+        inputFiles: options.inputFiles === true,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
       });
   const pipeline = runPipeline(

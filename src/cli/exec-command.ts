@@ -4,6 +4,8 @@ import type { ExecOptions } from '../api/start-exec.js';
 import { usageError } from '../errors.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
+import { pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
+import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
 import { shellQuote } from '../commands/shell-quote.js';
@@ -54,6 +56,10 @@ interface ExecFlags extends CommonFlags {
   slotreplace?: string;
   nice?: number;
   results?: string;
+  pipe?: true;
+  block?: number;
+  recend?: string;
+  recstart?: string;
 }
 
 /** GNU parallel's options that respell a replacement string, and the one each stands for. */
@@ -107,6 +113,10 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-X', 'as many inputs a job as fit, spread over the job slots; a word holding {} is repeated for each')
     .option('-m', 'as many inputs a job as fit, spread over the job slots; {} is all of them')
     .option('--xargs', 'as many inputs a job as fit on a command line')
+    .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
+    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; k, M, G: powers of 1024)').argParser(parseSize))
+    .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
+    .option('--recstart <str>', 'with --pipe: what starts a record')
     .optionsGroup('Command:')
     .option('-I <replace-str>', 'use REPLACE-STR instead of {} (xargs -I)')
     .option('--extensionreplace <str>', 'use STR instead of {.}')
@@ -198,7 +208,19 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     template: { plus: flags.plus === true, contextReplace: flags.X === true, appendArgs: inputOptions.maxArgs !== 0 },
     showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
-  const { source, header, total } = await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && text.includes('{##}') });
+  let pipeDir: string | undefined;
+  if (flags.pipe) {
+    pipeDir = makeScratchDir();
+    process.on('exit', () => removeScratchDir(pipeDir!));
+    // the job's shell reads its block as stdin
+    // through a pipe, as GNU parallel gives it: some commands tell a file from a pipe (wc pads its counts)
+    text = `cat {1} | { ${text}
+}`;
+  }
+  const { source, header, total } = pipeDir
+    ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
+    : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && text.includes('{##}') });
+  if (pipeDir) options.inputFiles = true;
   options.template = { ...options.template, names: header };
   // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
   if (total !== undefined) text = text.split('{##}').join(String(total));
@@ -223,7 +245,26 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     return code;
   } finally {
     journal.close();
+    if (pipeDir) removeScratchDir(pipeDir);
   }
+}
+
+function pipeOptions(flags: ExecFlags): PipeOptions {
+  return {
+    blockSize: flags.block ?? 1 << 20,
+    recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : unescape(flags.recend, true),
+    recstart: flags.recstart === undefined ? '' : unescape(flags.recstart, true),
+    records: flags.N ?? flags.maxArgs,
+    linesPerRecord: flags.maxLines,
+  };
+}
+
+/** --block: bytes, or k, M, G... of them (powers of 1024, as GNU parallel). */
+function parseSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)([kmgt]?)$/i.exec(value.trim());
+  if (!match) throw usageError(`--block must be a size (1M, 512k, 100000), got ${JSON.stringify(value)}`);
+  const power = ' kmgt'.indexOf((match[2] || ' ').toLowerCase());
+  return Math.max(1, Math.floor(Number(match[1]) * 1024 ** power));
 }
 
 /**
@@ -238,9 +279,9 @@ function resultsCommand(text: string, dir: string, sources: number): string {
 }
 
 /** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */
-function unescape(value: string): string {
+function unescape(value: string, emptyOk = false): string {
   const out = value.replace(/\\(.)/g, (_, char: string) => ({ n: '\n', t: '\t', '0': '\0', r: '\r', '\\': '\\' })[char] ?? char);
-  if (out === '') throw usageError('--delimiter must not be empty');
+  if (out === '' && !emptyOk) throw usageError('--delimiter must not be empty');
   return out;
 }
 

@@ -37,6 +37,8 @@ export interface ShellExecutorOptions {
   template?: TemplateOptions;
   /** Each command on stderr as its job is given to a lane (GNU parallel's -t). */
   showCommands?: boolean;
+  /** --pipe: each input is a file of the job's stdin, removed once the job is over. */
+  inputFiles?: boolean;
   /** The lanes' shell; another only in tests, to make lanes that die at start. */
   shell?: string;
 }
@@ -334,6 +336,7 @@ export class ShellExecutor implements Executor {
       job.timer?.clear();
       if (line !== '-') this.finish(job, line, now); // '-': skipped because prun is stopping
       if (job.script) removeFile(job.script);
+      if (this.options.inputFiles) removeFile(job.args[0]!);
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }
