@@ -25,6 +25,10 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   showCommands?: boolean;
   /** Each input is a file (--pipe's blocks): the job's stdin, removed once the job is over. */
   inputFiles?: boolean;
+  /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
+  jobShell?: string;
+  /** The shell of the lanes that run the jobs one after the other: /bin/sh by default. */
+  laneShell?: string;
 }
 
 export interface StartExecOptions extends ExecOptions, JournalHooks {
@@ -70,6 +74,8 @@ export function startExec(options: StartExecOptions): RunningExec {
         template: templateOptions,
         showCommands: options.showCommands === true,
         inputFiles: options.inputFiles === true,
+        jobShell: options.jobShell,
+        shell: options.laneShell,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
       });
   const pipeline = runPipeline(

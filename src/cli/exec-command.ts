@@ -10,6 +10,7 @@ import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
 import { shellQuote } from '../commands/shell-quote.js';
 import { compileTemplate } from '../commands/template.js';
+import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
 import { EXEC_HELP } from './exec-help.js';
 import { EXIT } from './exit-codes.js';
@@ -56,6 +57,7 @@ interface ExecFlags extends CommonFlags {
   slotreplace?: string;
   nice?: number;
   results?: string;
+  processSlotVar?: string;
   pipe?: true;
   block?: number;
   recend?: string;
@@ -91,9 +93,12 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     // the first word that is not an option starts the command: `prun exec gzip -9 ::: a`
     .passThroughOptions();
   addCommonOptions(command, { json: false });
-  const jobs = command.options.find((option) => option.long === '--jobs');
-  jobs?.argParser(gnuJobs);
-  jobs!.description = 'how many run at once: N, 0 (as many as possible, up to 256), N% of the cores, +N, -N, as in GNU parallel';
+  // the shared options, as GNU parallel means them for commands
+  const option = (long: string) => command.options.find((candidate) => candidate.long === long)!;
+  option('--jobs').argParser(gnuJobs).description = 'how many run at once: N, 0 (as many as possible, up to 256), N% of the cores, +N, -N, as in GNU parallel';
+  option('--retries').description = 'try a failed command up to N times in all, as GNU parallel (prun map: N more)';
+  option('--verbose').description = 'print each command on stderr as it starts, as GNU parallel';
+  option('--joblog').description = "append a tab-separated row per finished input (prun's columns: index, input, status, attempts, duration, error)";
   command
     .optionsGroup('Input:')
     .addOption(new Option('-a, --arg-file <file>', 'read inputs from FILE, as :::: FILE (repeatable: the files combine)').default([]).argParser(collect))
@@ -139,6 +144,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--jl <file>', 'as --joblog')
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addOption(new Option('--linebuffer', 'as --line-buffer').hideHelp())
+    .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
     .option('--results <dir>', 'save each job\'s stdout, stderr and number in DIR/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; prints nothing')
     .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addHelpText('after', EXEC_HELP);
@@ -179,6 +185,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // what wraps the command must not get the inputs appended: they are the command's
   if ((flags.results !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
   if (flags.results !== undefined) text = resultsCommand(text, flags.results, Math.max(1, sources.length));
+  if (flags.processSlotVar !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) throw usageError(`--process-slot-var must be a variable name, got ${JSON.stringify(flags.processSlotVar)}`);
+    text = `${flags.processSlotVar}=$((PARALLEL_JOBSLOT-1)); export ${flags.processSlotVar}; ${text}`;
+  }
   // the job's own shell lowers its priority, then runs the command: builtins and functions work
   if (flags.nice !== undefined) text = `renice -n ${flags.nice} -p $$ >/dev/null; ${text}`;
   const workers = flags.jobs ?? flags.maxProcs;
@@ -197,6 +207,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     shuf: flags.shuf === true,
   };
   if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
+  const shell = jobShell();
   const options: ExecOptions = {
     ...commonRunOptions(flags),
     // GNU parallel's --retries N is N tries in all
@@ -206,6 +217,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     tagString: flags.tagstring,
     dryRun,
     template: { plus: flags.plus === true, contextReplace: flags.X === true, appendArgs: inputOptions.maxArgs !== 0 },
+    jobShell: shell,
+    laneShell: laneShell(shell),
     showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
   let pipeDir: string | undefined;

@@ -22,12 +22,12 @@ Examples:
  10. Skip what a joblog shows as done, after an interruption:
      prun exec --joblog jobs.log --resume ./process.sh :::: inputs.txt
 
-Exit codes:
-  0    every job succeeded
-  1-100  that many jobs failed, as GNU parallel says it
-  101  more than 100 jobs failed
-  2    usage error (a bad option, an unknown replacement string): nothing ran
-  74   prun could not write its output or the --joblog
-  130  interrupted (Ctrl-C)
-  141  the reader of stdout went away
+Exit codes (as GNU parallel's; prun map keeps 0, 1, 2):
+  0       every job succeeded, or --halt ...,success= was met
+  1-100   that many jobs failed
+  101     more than 100 jobs failed
+  2       also a usage error (a bad option, an unknown replacement string): nothing ran
+  74      prun could not write its output or the --joblog
+  130     interrupted (Ctrl-C); 143 SIGTERM
+  141     the reader of stdout went away
 `;

@@ -39,7 +39,9 @@ export interface ShellExecutorOptions {
   showCommands?: boolean;
   /** --pipe: each input is a file of the job's stdin, removed once the job is over. */
   inputFiles?: boolean;
-  /** The lanes' shell; another only in tests, to make lanes that die at start. */
+  /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
+  jobShell?: string;
+  /** The lanes' shell (/bin/sh by default): bash when jobs need exported bash functions; in tests, lanes that die at start. */
   shell?: string;
 }
 
@@ -305,7 +307,7 @@ export class ShellExecutor implements Executor {
     const which = { args, seq: held.batch.first + offset + 1, slot: slot.number };
     const command = this.template.render(which);
     if (this.options.showCommands) this.options.onStderr(`${command}\n`);
-    const { line, script } = jobLine(this.dir, stem, command);
+    const { line, script } = jobLine(this.dir, stem, command, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
     const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
