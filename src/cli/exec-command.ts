@@ -98,7 +98,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
   option('--jobs').argParser(gnuJobs).description = 'how many run at once: N, 0 (as many as possible, up to 256), N% of the cores, +N, -N, as in GNU parallel';
   option('--retries').description = 'try a failed command up to N times in all, as GNU parallel (prun map: N more)';
   option('--verbose').description = 'print each command on stderr as it starts, as GNU parallel';
-  option('--joblog').description = "append a tab-separated row per finished input (prun's columns: index, input, status, attempts, duration, error)";
+  option('--joblog').description = "append a row per finished job in GNU parallel's columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command (Command holds the input)";
   command
     .optionsGroup('Input:')
     .addOption(new Option('-a, --arg-file <file>', 'read inputs from FILE, as :::: FILE (repeatable: the files combine)').default([]).argParser(collect))
@@ -238,7 +238,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
   if (total !== undefined) text = text.split('{##}').join(String(total));
   // a dry run settles every input without running it: that is not for the joblog
-  const journal: Journal = dryRun ? NO_JOURNAL : openJournal(flags);
+  const journal: Journal = dryRun ? NO_JOURNAL : openJournal(flags, 'gnu');
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');

@@ -63,6 +63,13 @@ async function rowsOf(joblog: string): Promise<string[][]> {
   const content = await readFile(joblog, 'utf8');
   assert.ok(content.endsWith('\n'), `a torn last row: ${JSON.stringify(content.slice(-40))}`);
   const [header, ...rows] = lines(content.trimEnd());
+  // prun exec writes GNU parallel's columns: Seq (from 1) ... Exitval Signal Command (its input)
+  if (header === 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand') {
+    return rows.map((row) => {
+      const columns = row.split('\t');
+      return [String(Number(columns[0]) - 1), columns[8]!, columns[6]!];
+    });
+  }
   assert.equal(header, 'index\tinput\tstatus\tattempts\tduration\terror');
   return rows.map((row) => row.split('\t').slice(0, 3));
 }
