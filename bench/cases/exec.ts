@@ -13,7 +13,7 @@ export function execCase({ config }: RunContext): CaseDef {
     'bash-loop': (job) => `bench/contenders/bash-loop.sh ${job} 2`,
     xargs: (job) => `xargs -P2 -n1 ${job}`,
     parallel: (job) => `parallel --will-cite -j2 ${job}`,
-    prun: (job) => `${config.prun} exec '${job} {}' -j 2`,
+    prun: (job) => `${config.prun} exec -j 2 ${job}`,
   };
   // The timed runs run `true INPUT`; the checked run runs `echo INPUT` through the same command, so
   // the check can see that every input was run exactly once.

@@ -1,4 +1,5 @@
 import { DryRunExecutor } from '../commands/dry-run-executor.js';
+import type { TemplateOptions } from '../commands/template.js';
 import { ShellExecutor } from '../commands/shell-executor.js';
 import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
 import { usageError } from '../errors.js';
@@ -18,6 +19,16 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   tagString?: string;
   /** Deliver the commands that would run, one a line, and run none. */
   dryRun?: boolean;
+  /** How the command's replacement strings read (GNU parallel's --plus, -X, --header, -N0). */
+  template?: TemplateOptions;
+  /** Print each command on stderr as it starts (GNU parallel's -t). */
+  showCommands?: boolean;
+  /** Each input is a file (--pipe's blocks): the job's stdin, removed once the job is over. */
+  inputFiles?: boolean;
+  /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
+  jobShell?: string;
+  /** The shell of the lanes that run the jobs one after the other: /bin/sh by default. */
+  laneShell?: string;
 }
 
 export interface StartExecOptions extends ExecOptions, JournalHooks {
@@ -50,8 +61,9 @@ export function startExec(options: StartExecOptions): RunningExec {
     halt: options.halt,
   });
   const tracker = new ProgressTracker();
+  const templateOptions = options.template ?? {};
   const executor = options.dryRun
-    ? new DryRunExecutor(options.command)
+    ? new DryRunExecutor(options.command, templateOptions)
     : new ShellExecutor({
         command: options.command,
         jobs: normalized.workers,
@@ -59,6 +71,11 @@ export function startExec(options: StartExecOptions): RunningExec {
         tag: options.tagString ?? (options.tag ? '{}' : undefined),
         timings: options.journal === true,
         retries: normalized.retries,
+        template: templateOptions,
+        showCommands: options.showCommands === true,
+        inputFiles: options.inputFiles === true,
+        jobShell: options.jobShell,
+        shell: options.laneShell,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
       });
   const pipeline = runPipeline(

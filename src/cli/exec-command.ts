@@ -1,9 +1,19 @@
-import { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
 import type { ExecOptions } from '../api/start-exec.js';
-import { PrunError } from '../errors.js';
-import type { ArgSource } from '../io/arg-groups.js';
-import { inputCounter, openInputs } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, progressFlag, separatorFlag } from './common-options.js';
+import { usageError } from '../errors.js';
+import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
+import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
+import { pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
+import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
+import { inputCounter } from '../io/open-inputs.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
+import { shellQuote } from '../commands/shell-quote.js';
+import { compileTemplate } from '../commands/template.js';
+import { jobShell, laneShell } from '../commands/job-shell.js';
+import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
+import { EXEC_HELP } from './exec-help.js';
+import { EXIT } from './exit-codes.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -12,70 +22,291 @@ interface ExecFlags extends CommonFlags {
   tagstring?: string;
   dryRun?: true;
   queue?: string;
+  dryrun?: true;
+  argFile: string[];
+  delimiter?: string;
+  E?: string;
+  runIfEmpty?: false;
+  colsep?: string;
+  header?: string;
+  trim?: string;
+  argSep?: string;
+  argFileSep?: string;
+  link?: true;
+  shuf?: true;
+  maxArgs?: number;
+  N?: number;
+  maxLines?: number;
+  X?: true;
+  m?: true;
+  xargs?: true;
+  I?: string;
+  quote?: true;
+  plus?: true;
+  rpl?: string;
+  v?: true;
+  t?: true;
+  jl?: string;
+  lineBuffer?: true;
+  linebuffer?: true;
+  ungroup?: true;
+  extensionreplace?: string;
+  basenamereplace?: string;
+  dirnamereplace?: string;
+  basenameextensionreplace?: string;
+  seqreplace?: string;
+  slotreplace?: string;
+  nice?: number;
+  results?: string;
+  processSlotVar?: string;
+  pipe?: true;
+  block?: number;
+  recend?: string;
+  recstart?: string;
 }
 
-/** `prun exec CMD [INPUT...]`: a shell command per input, as GNU parallel runs them. */
+/** GNU parallel's options that respell a replacement string, and the one each stands for. */
+const RESPELLED = [
+  ['I', '{}'],
+  ['extensionreplace', '{.}'],
+  ['basenamereplace', '{/}'],
+  ['dirnamereplace', '{//}'],
+  ['basenameextensionreplace', '{/.}'],
+  ['seqreplace', '{#}'],
+  ['slotreplace', '{%}'],
+] as const;
+
+/** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */
+const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
+
+/** GNU parallel stops at 101 failed jobs in its exit status: more is "more than 100". */
+const MAX_FAILED_STATUS = 101;
+
+/** `prun exec [OPTIONS] COMMAND [ARGS...] [SOURCES]`: a shell command per input, as GNU parallel runs them. */
 export function execCommand(sources: ArgSource[], done: (code: number) => void): Command {
   const command = new Command('exec')
-    .description('run a shell command for every input line, as GNU parallel does')
+    .description('run a shell command for every input, as GNU parallel does: prun exec [options] COMMAND [ARGS...] [::: VALUES | :::: FILES]')
+    .usage('[options] [command...] [::: values...] [:::: files...]')
     .argument(
-      '<command>',
-      'a /bin/sh command line; {} is the input, {.} {/} {//} {/.} {#} {%} {1} {2} as in GNU parallel, each value quoted; with none, the input is appended',
+      '[command...]',
+      'the command and its words, up to the first ::: :::: :::+ or ::::+ (prun options go before it); {} is the input, {.} {/} {//} {/.} {#} {%} {1} {2} {-1} as in GNU parallel; with none, the input is appended; no command: the inputs are the commands',
     )
-    .argument('[inputs...]', "files of inputs, one a line; '-' or none reads stdin; ::: a b c gives them here, :::: FILE as GNU parallel; several sources combine");
-  addCommonOptions(command, { json: false })
+    // the first word that is not an option starts the command: `prun exec gzip -9 ::: a`
+    .passThroughOptions();
+  addCommonOptions(command, { json: false });
+  // the shared options, as GNU parallel means them for commands
+  const option = (long: string) => command.options.find((candidate) => candidate.long === long)!;
+  option('--jobs').argParser(gnuJobs).description = 'how many run at once: N, 0 (as many as possible, up to 256), N% of the cores, +N, -N, as in GNU parallel';
+  option('--retries').description = 'try a failed command up to N times in all, as GNU parallel (prun map: N more)';
+  option('--verbose').description = 'print each command on stderr as it starts, as GNU parallel';
+  option('--joblog').description = "append a row per finished job in GNU parallel's columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command (Command holds the input)";
+  command
+    .optionsGroup('Input:')
+    .addOption(new Option('-a, --arg-file <file>', 'read inputs from FILE, as :::: FILE (repeatable: the files combine)').default([]).argParser(collect))
+    .option('-d, --delimiter <delim>', 'inputs end with DELIM, not newline (\\n, \\t, \\0 understood)')
+    .option('-E <eof>', 'an input equal to EOF ends the input')
+    .option('-r, --no-run-if-empty', 'skip inputs that are only blanks')
+    .option('--colsep <regexp>', 'split each input into columns at REGEXP: {1} {2} ... (JavaScript regular expression)')
+    .option('--header <regexp>', 'the first input of each source names its columns: {name} is that column (any value: the first line)')
+    .option('--trim <n|l|r|lr|rl>', 'remove blanks (space, tab) from the left, right or both ends of each input or column')
+    .option('--arg-sep <sep>', 'use SEP instead of :::')
+    .option('--arg-file-sep <sep>', 'use SEP instead of ::::')
+    .option('--link', 'pair up the values of all sources instead of combining them (shorter sources wrap around)')
+    .option('--shuf', 'run the jobs in random order (all inputs are read first)')
+    .addOption(new Option('-n, --max-args <n>', 'up to N inputs a job').argParser(count('--max-args')))
+    .addOption(new Option('-N <n>', 'exactly N inputs a job (the last may have fewer): {1}..{N} are them; -N0 runs the command once an input, with none').argParser(count('-N')))
+    .addOption(new Option('-L, --max-lines <n>', 'as -N (xargs -L)').argParser(count('--max-lines')))
+    .option('-X', 'as many inputs a job as fit, spread over the job slots; a word holding {} is repeated for each')
+    .option('-m', 'as many inputs a job as fit, spread over the job slots; {} is all of them')
+    .option('--xargs', 'as many inputs a job as fit on a command line')
+    .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
+    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; k, M, G: powers of 1024)').argParser(parseSize))
+    .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
+    .option('--recstart <str>', 'with --pipe: what starts a record')
+    .optionsGroup('Command:')
+    .option('-I <replace-str>', 'use REPLACE-STR instead of {} (xargs -I)')
+    .option('--extensionreplace <str>', 'use STR instead of {.}')
+    .option('--basenamereplace <str>', 'use STR instead of {/}')
+    .option('--dirnamereplace <str>', 'use STR instead of {//}')
+    .option('--basenameextensionreplace <str>', 'use STR instead of {/.}')
+    .option('--seqreplace <str>', 'use STR instead of {#}')
+    .option('--slotreplace <str>', 'use STR instead of {%}')
+    .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
+    .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
+    .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##}')
+    .option('--rpl <spec>', 'not supported: GNU parallel defines it in Perl; refused')
     .optionsGroup('Output:')
     .option('--tag', 'prefix each output line with the input and a tab')
     .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
     .option('--dry-run', 'print the commands that would run, one a line, and run none')
-    .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker)');
-  return command.action(async (template: string, inputs: string[], flags: ExecFlags) => {
-    done(await runExecCommand(template, inputs, sources, flags));
+    .addOption(new Option('--dryrun', 'as --dry-run').hideHelp())
+    .option('-v', 'print each command on stderr before it runs (GNU parallel prints it on stdout: prun keeps stdout for results)')
+    .option('-t', 'print each command on stderr before it runs')
+    .option('--jl <file>', 'as --joblog')
+    .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
+    .addOption(new Option('--linebuffer', 'as --line-buffer').hideHelp())
+    .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
+    .option('--results <dir>', 'save each job\'s stdout, stderr and number in DIR/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; prints nothing')
+    .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
+    .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker)')
+    .addHelpText('after', EXEC_HELP);
+  return command.action(async (words: string[], flags: ExecFlags) => {
+    done(await runExecCommand(words, sources, flags));
   });
 }
 
-async function runExecCommand(command: string, paths: string[], sources: ArgSource[], flags: ExecFlags): Promise<number> {
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function count(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim())) throw usageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
+    return Number(value);
+  };
+}
+
+async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags): Promise<number> {
+  if (flags.rpl !== undefined) throw usageError('--rpl is not supported: GNU parallel defines replacement strings in Perl');
+  let sources = given;
+  if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
+    // the markers as written, then split again with the respelled ones standing for them
+    const argv = [...words, ...given.flatMap((source) => ('values' in source ? [source.linked ? ':::+' : ':::', ...source.values] : [source.linked ? '::::+' : '::::', source.file]))];
+    const respelled = argv.map((word) => (word === flags.argSep ? ':::' : word === flags.argFileSep ? '::::' : word));
+    ({ positional: words, sources } = splitArgGroups(respelled));
+  }
+  refuseOldForm(words);
+  sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];
+  if (flags.jl !== undefined) flags.joblog ??= flags.jl;
+  const dryRun = flags.dryRun === true || flags.dryrun === true;
+  let text = commandLine(words, flags.quote === true);
+  for (const [flag, replacement] of RESPELLED) {
+    const spelling = flags[flag];
+    if (spelling !== undefined) text = text.split(spelling).join(replacement);
+  }
+  // what wraps the command must not get the inputs appended: they are the command's
+  if ((flags.results !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
+  if (flags.results !== undefined) text = resultsCommand(text, flags.results, Math.max(1, sources.length));
+  if (flags.processSlotVar !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) throw usageError(`--process-slot-var must be a variable name, got ${JSON.stringify(flags.processSlotVar)}`);
+    text = `${flags.processSlotVar}=$((PARALLEL_JOBSLOT-1)); export ${flags.processSlotVar}; ${text}`;
+  }
+  // the job's own shell lowers its priority, then runs the command: builtins and functions work
+  if (flags.nice !== undefined) text = `renice -n ${flags.nice} -p $$ >/dev/null; ${text}`;
+  const workers = flags.jobs ?? flags.maxProcs;
+  const fillMode = flags.X || flags.m ? { spread: workers ?? availableParallelism() } : flags.xargs ? { spread: undefined } : undefined;
+  const inputOptions: ExecInputOptions = {
+    separator: separatorFlag(flags),
+    delimiter: flags.delimiter === undefined ? undefined : unescape(flags.delimiter),
+    colsep: flags.colsep === undefined ? undefined : regexp('--colsep', flags.colsep),
+    trim: flags.trim,
+    eof: flags.E,
+    noRunIfEmpty: flags.runIfEmpty === false,
+    header: flags.header !== undefined,
+    maxArgs: flags.N ?? flags.maxArgs ?? flags.maxLines,
+    fill: fillMode,
+    link: flags.link === true,
+    shuf: flags.shuf === true,
+  };
+  if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
+  const shell = jobShell();
   const options: ExecOptions = {
     ...commonRunOptions(flags),
-    workers: jobsFlag(flags),
+    // GNU parallel's --retries N is N tries in all
+    retries: Math.max(0, flags.retries - 1),
+    workers,
     tag: flags.tag === true,
     tagString: flags.tagstring,
-    dryRun: flags.dryRun === true,
+    dryRun,
+    template: { plus: flags.plus === true, contextReplace: flags.X === true, appendArgs: inputOptions.maxArgs !== 0 },
+    jobShell: shell,
+    laneShell: laneShell(shell),
+    showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
-  const separator = separatorFlag(flags);
-  const source = await openInputs(paths, sources, separator).catch((error: unknown) => {
-    throw sources.length > 0 ? withQuotingHint(error, command, paths) : error;
-  });
+  let pipeDir: string | undefined;
+  if (flags.pipe) {
+    pipeDir = makeScratchDir();
+    process.on('exit', () => removeScratchDir(pipeDir!));
+    // the job's shell reads its block as stdin
+    // through a pipe, as GNU parallel gives it: some commands tell a file from a pipe (wc pads its counts)
+    text = `cat {1} | { ${text}
+}`;
+  }
+  const { source, header, total } = pipeDir
+    ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
+    : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && text.includes('{##}') });
+  if (pipeDir) options.inputFiles = true;
+  options.template = { ...options.template, names: header };
+  // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
+  if (total !== undefined) text = text.split('{##}').join(String(total));
   // a dry run settles every input without running it: that is not for the joblog
-  const journal: Journal = flags.dryRun ? NO_JOURNAL : openJournal(flags);
+  const journal: Journal = dryRun ? NO_JOURNAL : openJournal(flags, 'gnu');
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
-    const execOptions = { ...options, command, source, skip: journal.skip, journal: journal.record !== undefined };
+    const execOptions = { ...options, command: text, source, skip: journal.skip, journal: journal.record !== undefined };
     const run = flags.queue === undefined
       ? startExec(execOptions)
       : await (await import('../api/queue-producer.js')).startExecOnQueue(flags.queue, execOptions, (line) => process.stderr.write(`${line}\n`));
-    return await presentRun(run, {
+    const code = await presentRun(run, {
       json: false,
-      progress: flags.dryRun ? false : progressFlag(flags),
-      verbose: flags.verbose === true,
+      progress: dryRun ? false : progressFlag(flags),
+      verbose: false,
       startingText: 'starting shell lanes',
-      countInputs: inputCounter(paths, sources, separator),
+      countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill ? inputCounter([], sources, inputOptions.separator) : undefined,
       countAhead: haltNeedsTotal(flags),
       journal: journal.record,
     });
+    // GNU parallel's exit status: how many jobs failed, 101 for more than 100
+    if (code === EXIT.failed && run.tracker.halted && /success/.test(flags.halt ?? '')) return EXIT.ok;
+    if (code === EXIT.failed && run.tracker.failed > 0) return Math.min(run.tracker.failed, MAX_FAILED_STATUS);
+    return code;
   } finally {
     journal.close();
+    if (pipeDir) removeScratchDir(pipeDir);
   }
 }
 
+function pipeOptions(flags: ExecFlags): PipeOptions {
+  return {
+    blockSize: flags.block ?? 1 << 20,
+    recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : unescape(flags.recend, true),
+    recstart: flags.recstart === undefined ? '' : unescape(flags.recstart, true),
+    records: flags.N ?? flags.maxArgs,
+    linesPerRecord: flags.maxLines,
+  };
+}
+
+/** --block: bytes, or k, M, G... of them (powers of 1024, as GNU parallel). */
+function parseSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)([kmgt]?)$/i.exec(value.trim());
+  if (!match) throw usageError(`--block must be a size (1M, 512k, 100000), got ${JSON.stringify(value)}`);
+  const power = ' kmgt'.indexOf((match[2] || ' ').toLowerCase());
+  return Math.max(1, Math.floor(Number(match[1]) * 1024 ** power));
+}
+
 /**
- * GNU parallel takes every word before ::: as the command (`parallel echo hi ::: a`); here
- * the words after CMD are INPUT files. When one of them is missing beside ::: sources, that
- * is most likely what happened: say so.
+ * --results DIR: each job's output in files, as GNU parallel names them (DIR/1/VALUE/stdout,
+ * stderr, seq; a `/` in a value is `_`), and none on stdout.
  */
-function withQuotingHint(error: unknown, command: string, paths: readonly string[]): unknown {
-  if (!(error instanceof PrunError) || error.code !== 'ERR_INPUT' || !/no such file/.test(error.message)) return error;
-  const hint = `the words after CMD are INPUT files; a command of several words is one quoted argument: prun exec '${[command, ...paths].join(' ')}' ...`;
-  return new PrunError('ERR_INPUT', `${error.message} (${hint})`);
+function resultsCommand(text: string, dir: string, sources: number): string {
+  // GNU parallel's escapes in a directory name: a backslash doubled, a slash as \_
+  const escape = String.raw`sed 's/\\/\\\\/g; s/\//\\_/g'`;
+  const path = Array.from({ length: sources }, (_, i) => `/${i + 1}/"$(printf %s {${i + 1}} | ${escape})"`).join('');
+  return `_d=${shellQuote(dir)}${path}; mkdir -p "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
+}
+
+/** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */
+function unescape(value: string, emptyOk = false): string {
+  const out = value.replace(/\\(.)/g, (_, char: string) => ({ n: '\n', t: '\t', '0': '\0', r: '\r', '\\': '\\' })[char] ?? char);
+  if (out === '' && !emptyOk) throw usageError('--delimiter must not be empty');
+  return out;
+}
+
+function regexp(flag: string, value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw usageError(`${flag}: not a regular expression: ${(error as Error).message}`);
+  }
 }

@@ -1,5 +1,5 @@
 import type { JobRecord } from '../engine/delivery.js';
-import { finishedInJoblog, Joblog } from '../io/joblog.js';
+import { finishedInJoblog, Joblog, type JoblogFormat } from '../io/joblog.js';
 import type { CommonFlags } from './common-options.js';
 
 export interface Journal {
@@ -12,11 +12,11 @@ export interface Journal {
 export const NO_JOURNAL: Journal = { skip: undefined, record: undefined, close() {} };
 
 /** --joblog, --resume and --resume-failed, wired for a run. */
-export function openJournal(flags: CommonFlags): Journal {
+export function openJournal(flags: CommonFlags, format: JoblogFormat = 'prun'): Journal {
   if (!flags.joblog) return NO_JOURNAL;
   const resuming = flags.resume === true || flags.resumeFailed === true;
   // opened first: that refuses what is not a joblog, and drops a torn last row
-  const log = Joblog.open(flags.joblog, (line) => void process.stderr.write(`${line}\n`));
+  const log = Joblog.open(flags.joblog, (line) => void process.stderr.write(`${line}\n`), format);
   try {
     // read before appending: what this run writes must not count as finished
     const finished = resuming ? finishedInJoblog(flags.joblog, flags.resumeFailed === true) : undefined;

@@ -18,7 +18,7 @@ const EXAMPLES = examplesAndExitCodes([
   { what: 'Square numbers in 8 processes, in input order', command: 'seq 1000 | prun map square.ts --procs 8' },
   { what: 'Fetch URLs with 4 threads, 25 requests in flight each, as they finish', command: 'prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered' },
   { what: "Inputs on the command line, after prun's options", command: 'prun map square.ts --threads 2 ::: 1 2 3' },
-  { what: 'Compress every log file, 4 at a time, as GNU parallel would', command: "ls *.log | prun exec -j 4 'gzip -9 {} && echo {/.}'" },
+  { what: 'Compress every log file, 4 at a time, as GNU parallel would', command: 'prun exec -j 4 gzip -9 ::: *.log' },
 ]);
 
 /** Usage errors as one line on stderr, and an exit status we choose rather than commander. */
@@ -42,6 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const sources: ArgSource[] = [];
   const program = configure(new Command('prun'))
     .version(VERSION, '-V, --version')
+    // so that `prun exec` can take every word after its command's first as the command's
+    .enablePositionalOptions()
     .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
     .addHelpText('after', EXAMPLES);
   program.addCommand(configure(mapCommand(sources, (status) => (code = status))));

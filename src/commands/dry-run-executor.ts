@@ -1,7 +1,7 @@
 import type { Batch } from '../engine/batch.js';
 import type { Executor, ExecutorListener } from '../engine/executor.js';
 import { jobArgs, toBytes } from './job-inputs.js';
-import { compileTemplate, type CompiledTemplate } from './template.js';
+import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
 
 /**
  * --dry-run: a batch "runs" at once, and what it prints is the commands that would have run,
@@ -16,8 +16,8 @@ export class DryRunExecutor implements Executor {
   private stopped = false;
   private readonly template: CompiledTemplate;
 
-  constructor(command: string) {
-    this.template = compileTemplate(toBytes(command));
+  constructor(command: string, options: TemplateOptions = {}) {
+    this.template = compileTemplate(toBytes(command), true, options);
   }
 
   start(listener: ExecutorListener): void {

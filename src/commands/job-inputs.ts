@@ -1,5 +1,4 @@
 import { ARG_SEPARATOR } from '../io/combination-source.js';
-import { splitPayload } from '../runtime/payload.js';
 import type { Payload, Separator } from '../runtime/protocol.js';
 
 /**
@@ -12,10 +11,22 @@ import type { Payload, Separator } from '../runtime/protocol.js';
  * with GNU parallel and xargs; decoding it as UTF-8 would turn it into one that does not exist.
  */
 
-/** Each input of a payload as its arguments, in byte strings. */
+/**
+ * Each input of a payload as its arguments, in byte strings. A `\r` before a newline is kept,
+ * as GNU parallel keeps it: the command gets the line as it is.
+ */
 export function jobArgs(payload: Payload, separator: Separator): string[][] {
-  const inputs = Array.isArray(payload) ? payload.map((input) => toBytes(String(input))) : splitPayload(payload, separator, 'latin1');
+  const inputs = Array.isArray(payload) ? payload.map((input) => toBytes(String(input))) : splitBytes(payload, separator);
   return inputs.map((input) => input.split(ARG_SEPARATOR));
+}
+
+function splitBytes(payload: Uint8Array, separator: Separator): string[] {
+  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('latin1');
+  const end = String.fromCharCode(separator);
+  const inputs = text.split(end);
+  // the reader ends every input but perhaps the last one with its separator
+  if (text.endsWith(end)) inputs.pop();
+  return inputs;
 }
 
 /** A JS string as the byte string of its UTF-8 encoding. */

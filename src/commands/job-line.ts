@@ -10,17 +10,26 @@ import { shellQuote } from './shell-quote.js';
  */
 const INLINE_MAX = 100;
 
+/** What the job's environment says of it: GNU parallel's $PARALLEL_SEQ and $PARALLEL_JOBSLOT. */
+export interface JobPlace {
+  seq: number;
+  slot: number;
+  /** The shell the job runs in. */
+  shell: string;
+}
+
 /**
- * The line that gives a lane a job (see lane-script.ts): the job's file stem, a tab, and
- * the shell text, in bytes. A command holding a newline, or a long one, is written to
+ * The line that gives a lane a job (see lane-script.ts): the job's file stem, its number,
+ * its slot, its shell, and the shell text, tab-separated, in bytes. A command holding a newline, or a long one, is written to
  * DIR/STEM.sh and the line says `. FILE`: the job's own `sh -c` reads it from there.
  * That also keeps any command clear of the kernel's limit on one argument (128 KiB).
  */
-export function jobLine(dir: string, stem: string, command: string): { line: string; script: string | undefined } {
+export function jobLine(dir: string, stem: string, command: string, place: JobPlace): { line: string; script: string | undefined } {
+  const head = `${stem}\t${place.seq}\t${place.slot}\t${place.shell}\t`;
   if (command.length > INLINE_MAX || command.includes('\n')) {
     const script = join(dir, `${stem}.sh`);
     writeFileSync(script, command, 'latin1');
-    return { line: `${stem}\t. ${shellQuote(toBytes(script))}\n`, script };
+    return { line: `${head}. ${shellQuote(toBytes(script))}\n`, script };
   }
-  return { line: `${stem}\t${command}\n`, script: undefined };
+  return { line: `${head}${command}\n`, script: undefined };
 }

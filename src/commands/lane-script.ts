@@ -8,8 +8,10 @@
  * process costs 2-3x that, and going through execa for each job about 5x.
  *
  * Protocol, one line each way per job, in order:
- *   stdin   `STEM<TAB>SHELL TEXT`  the text never holds a newline (such commands come as
- *                                  `. FILE`); STEM names the job's files DIR/STEM.o, .e
+ *   stdin   `STEM<TAB>SEQ<TAB>SLOT<TAB>SHELL<TAB>TEXT`  the text never holds a newline (such
+ *                                  commands come as `. FILE`); STEM names the job's files
+ *                                  DIR/STEM.o, .e; SEQ and SLOT are the job's $PARALLEL_SEQ
+ *                                  and $PARALLEL_JOBSLOT; SHELL runs TEXT (`SHELL -c -- TEXT`)
  *   stdout  `R WATCHER`            once, when the lane is ready: WATCHER is the pid of its
  *                                  lifeline's watcher (see fd 3)
  *           `STATUS OE`            the job's exit status ($?, 128+n when killed by signal n);
@@ -46,8 +48,10 @@ exec 3<&-
 echo "R $w"
 while IFS= read -r l; do
   if [ -e "$d/stop" ]; then echo -; continue; fi
-  f=$d/\${l%%\t*}
-  { /bin/sh -c -- "\${l#*\t}" >"$f.o" </dev/null; } 2>"$f.e"
+  f=$d/\${l%%\t*}; l=\${l#*\t}
+  q=\${l%%\t*}; l=\${l#*\t}
+  j=\${l%%\t*}; l=\${l#*\t}
+  { PARALLEL_SEQ=$q PARALLEL_JOBSLOT=$j "\${l%%\t*}" -c -- "\${l#*\t}" >"$f.o" </dev/null; } 2>"$f.e"
   s=$?
   o=0 e=0
   [ -s "$f.o" ] && o=1

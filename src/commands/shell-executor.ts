@@ -14,7 +14,7 @@ import { recordResult, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { makeScratchDir, removeScratchDir } from './scratch-dir.js';
-import { compileTemplate, type CompiledTemplate } from './template.js';
+import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
 
 export interface ShellExecutorOptions {
   /** The command template, with GNU parallel's replacement strings. */
@@ -33,7 +33,15 @@ export interface ShellExecutorOptions {
   retries: number;
   /** A job's stderr, whole, as soon as the job ends. */
   onStderr(text: string): void;
-  /** The lanes' shell; another only in tests, to make lanes that die at start. */
+  /** How the command's replacement strings read (--plus, -X, --header). */
+  template?: TemplateOptions;
+  /** Each command on stderr as its job is given to a lane (GNU parallel's -t). */
+  showCommands?: boolean;
+  /** --pipe: each input is a file of the job's stdin, removed once the job is over. */
+  inputFiles?: boolean;
+  /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
+  jobShell?: string;
+  /** The lanes' shell (/bin/sh by default): bash when jobs need exported bash functions; in tests, lanes that die at start. */
   shell?: string;
 }
 
@@ -78,8 +86,8 @@ export class ShellExecutor implements Executor {
 
   constructor(private readonly options: ShellExecutorOptions) {
     // the template in bytes too, so that it joins the arguments' bytes unchanged
-    this.template = compileTemplate(toBytes(options.command));
-    this.tag = options.tag === undefined ? undefined : compileTemplate(toBytes(options.tag), false);
+    this.template = compileTemplate(toBytes(options.command), true, options.template);
+    this.tag = options.tag === undefined ? undefined : compileTemplate(toBytes(options.tag), false, options.template);
     this.capacity = options.jobs * BATCHES_PER_LANE;
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
@@ -297,7 +305,9 @@ export class ShellExecutor implements Executor {
     const args = held.args[offset]!;
     const stem = String(this.nextStem++);
     const which = { args, seq: held.batch.first + offset + 1, slot: slot.number };
-    const { line, script } = jobLine(this.dir, stem, this.template.render(which));
+    const command = this.template.render(which);
+    if (this.options.showCommands) this.options.onStderr(`${command}\n`);
+    const { line, script } = jobLine(this.dir, stem, command, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
     const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
@@ -328,6 +338,7 @@ export class ShellExecutor implements Executor {
       job.timer?.clear();
       if (line !== '-') this.finish(job, line, now); // '-': skipped because prun is stopping
       if (job.script) removeFile(job.script);
+      if (this.options.inputFiles) removeFile(job.args[0]!);
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }

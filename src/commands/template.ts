@@ -10,6 +10,7 @@
  * `parallel {} ::: 'echo $(id)'` runs the input as shell code); here an input
  * is always one literal word.
  */
+import { usageError } from '../errors.js';
 import { shellQuote } from './shell-quote.js';
 
 /** One job's inputs: `args[0]` is `{1}`; `seq` is `{#}` (1-based); `slot` is `{%}` (1-based). */
@@ -17,6 +18,8 @@ export interface Job {
   args: readonly string[];
   seq: number;
   slot: number;
+  /** `{##}`: the number of jobs, when known. */
+  total?: number | undefined;
 }
 
 export interface CompiledTemplate {
@@ -24,50 +27,112 @@ export interface CompiledTemplate {
   render(job: Job): string;
   /** False when the command depends only on `{#}` / `{%}`. */
   readonly usesArgs: boolean;
+  /** True when the template has no replacement string, so the inputs are appended. */
+  readonly appended?: boolean;
+}
+
+/** How a template reads, as GNU parallel's options say. */
+export interface TemplateOptions {
+  /** --plus: `{+/}` `{+.}` `{..}` `{...}` `{/..}` `{/...}` `{##}` `{0#}` `{0%}` too. */
+  plus?: boolean | undefined;
+  /** -X: a word holding a replacement string is repeated for each argument. */
+  contextReplace?: boolean | undefined;
+  /** --header: column names, `{name}` is the column's value. */
+  names?: readonly string[] | undefined;
+  /** False: a command without replacement strings gets no input appended (-N0). */
+  appendArgs?: boolean | undefined;
 }
 
 type Replacement = (job: Job) => string;
 type Transform = (value: string) => string;
 
-// `{#}` or `{%}`; otherwise an optional position (any digits but all zeros, as
-// GNU parallel reads `{01}` as `{1}`; it also allows blanks after the number)
-// and an optional path transform. Anything else in braces (`{foo}`, `{ }`,
-// awk's `{print $1}`) is not matched and so stays literal.
-const REPLACEMENT_STRING = /\{(?:([#%])|(?:(\d*[1-9]\d*)[\t\n\v\f\r ]*)?(\/\/|\/\.|\/|\.)?)\}/g;
+// Anything in braces: what is not a replacement string (`{foo}`, `{ }`, awk's `{print $1}`)
+// stays literal, unless it is made only of the characters of one (`{1x.}` is a typo, `{= =}`
+// is Perl): that is refused, as no output would be right.
+const BRACES = /\{([^{}]*)\}/g;
+// an optional position (any digits but all zeros, as GNU parallel reads `{01}` as `{1}`;
+// it also allows blanks after the number; negative counts from the last argument)
+const POSITIONAL = /^(?:(-?\d*[1-9]\d*)[\t\n\v\f\r ]*)?(\/\/|\/\.\.\.|\/\.\.|\/\.|\/|\.\.\.|\.\.|\.|\+\/|\+\.\.\.|\+\.\.|\+\.)?$/;
+const LOOKS_LIKE_ONE = /^(?:[-+\d./#%]+[\t\n\v\f\r ]*[-+./]*|=.*|[#%:].*)$/s;
+const PLUS_ONLY = new Set(['..', '...', '/..', '/...', '+/', '+.', '+..', '+...']);
 
 /**
  * A command line for /bin/sh, by default; with `forShell` false, a plain string (GNU
  * parallel's --tagstring): values as they are, and nothing appended when there is no
- * replacement string.
+ * replacement string. As GNU parallel does, a replacement string in the command's first word
+ * (`parallel {} ::: 'ls -l'`, `parallel {2} ...`) makes every value go in unquoted: the
+ * inputs are then commands.
  */
-export function compileTemplate(template: string, forShell = true): CompiledTemplate {
-  const quote = forShell ? shellQuote : identity;
+export function compileTemplate(template: string, forShell = true, options: TemplateOptions = {}): CompiledTemplate {
+  if (options.contextReplace && forShell) return compileContext(template, options);
+  let quote = forShell ? shellQuote : identity;
   const literals: string[] = [];
   const replacements: Replacement[] = [];
   let usesArgs = false;
   let end = 0;
-  for (const match of template.matchAll(REPLACEMENT_STRING)) {
-    const [whole, counter, position, transformKey = ''] = match;
+  const firstWordEnd = template.search(/[ \t\n=]/);
+  for (const match of template.matchAll(BRACES)) {
+    const [whole, content = ''] = match;
+    if (match.index > 0 && template[match.index - 1] === '$') continue; // the shell's ${#x}
+    const replacement = replacementFor(content, options);
+    if (replacement === undefined) {
+      if (LOOKS_LIKE_ONE.test(content)) throw usageError(`unknown replacement string ${whole} in the command${content.startsWith('=') ? ' ({= perl =} is not supported)' : ''}`);
+      continue;
+    }
+    if (forShell && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
     literals.push(template.slice(end, match.index));
     end = match.index + whole.length;
-    if (counter === '#') replacements.push((job) => String(job.seq));
-    else if (counter === '%') replacements.push((job) => String(job.slot));
-    else {
-      usesArgs = true;
-      const transform = TRANSFORMS[transformKey]!;
-      replacements.push(position === undefined ? allArgs(transform, quote) : oneArg(Number(position) - 1, transform, quote));
-    }
+    replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(() => quote));
+    if (replacement.kind === 'arg') usesArgs = true;
   }
   literals.push(template.slice(end));
-  if (replacements.length === 0 && forShell) {
+  if (replacements.length === 0 && forShell && options.appendArgs !== false) {
     // Like GNU parallel (and xargs): no replacement string means the input
     // goes last on the command line.
-    literals[0] += ' ';
     literals.push('');
-    replacements.push(allArgs(identity, quote));
-    usesArgs = true;
+    const appended = allArgs(identity, () => quote);
+    // -N0 appends nothing, not even the blank before it
+    replacements.push((job) => (job.args.length === 0 ? '' : ` ${appended(job)}`));
+    return { render: (job) => render(literals, replacements, job), usesArgs: true, appended: true };
   }
   return { render: (job) => render(literals, replacements, job), usesArgs };
+}
+
+type Found =
+  | { kind: 'job'; render: Replacement }
+  | { kind: 'arg'; render: (quote: () => Transform) => Replacement };
+
+function replacementFor(content: string, options: TemplateOptions): Found | undefined {
+  if (content === '#') return { kind: 'job', render: (job) => String(job.seq) };
+  if (content === '%') return { kind: 'job', render: (job) => String(job.slot) };
+  if (options.plus && content === '##') return { kind: 'job', render: (job) => (job.total === undefined ? '' : String(job.total)) };
+  const named = options.names?.indexOf(content) ?? -1;
+  if (named >= 0) return { kind: 'arg', render: (quote) => oneArg(named + 1, identity, quote) };
+  const match = POSITIONAL.exec(content);
+  if (!match) return undefined;
+  const [, position, key = ''] = match;
+  if (PLUS_ONLY.has(key) && !options.plus) return undefined;
+  const transform = TRANSFORMS[key]!;
+  return { kind: 'arg', render: (quote) => (position === undefined ? allArgs(transform, quote) : oneArg(Number(position), transform, quote)) };
+}
+
+/** -X: each word that holds a replacement string of the arguments, once for each argument. */
+function compileContext(template: string, options: TemplateOptions): CompiledTemplate {
+  const words = template.split(/([ \t\n]+)/);
+  const parts = words.map((word) => ({ word, compiled: compileTemplate(word, false, { ...options, contextReplace: false }) }));
+  const quoted = parts.map(({ word }) => compileTemplate(word, true, { ...options, contextReplace: false }));
+  const contextual = parts.map(({ compiled }, i) => compiled.usesArgs && words[i]!.includes('{'));
+  if (!contextual.some(Boolean)) return compileTemplate(template, true, { ...options, contextReplace: false });
+  return {
+    usesArgs: true,
+    render: (job) =>
+      quoted
+        .map((part, i) => {
+          if (!contextual[i]) return words[i]!;
+          return job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ');
+        })
+        .join(''),
+  };
 }
 
 function render(literals: readonly string[], replacements: readonly Replacement[], job: Job): string {
@@ -77,9 +142,10 @@ function render(literals: readonly string[], replacements: readonly Replacement[
 }
 
 /** `{}`-style: every argument (several with multiple sources), each quoted, joined by a space. */
-function allArgs(transform: Transform, quote: Transform): Replacement {
+function allArgs(transform: Transform, quoteOf: () => Transform): Replacement {
   return ({ args }) => {
     if (args.length === 0) return '';
+    const quote = quoteOf();
     let out = quote(transform(args[0]!));
     for (let i = 1; i < args.length; i++) out += ' ' + quote(transform(args[i]!));
     return out;
@@ -88,10 +154,11 @@ function allArgs(transform: Transform, quote: Transform): Replacement {
 
 /** `{n}`-style. A position past the last argument gives nothing at all, not
  *  an empty quoted word: GNU parallel renders `echo {3} {1}` with one arg `a` as `echo  a`. */
-function oneArg(index: number, transform: Transform, quote: Transform): Replacement {
+function oneArg(position: number, transform: Transform, quoteOf: () => Transform): Replacement {
   return ({ args }) => {
-    const arg = args[index];
-    return arg === undefined ? '' : quote(transform(arg));
+    // {1} is the first, {-1} the last
+    const arg = args[position > 0 ? position - 1 : position < 0 ? args.length + position : position];
+    return arg === undefined ? '' : quoteOf()(transform(arg));
   };
 }
 
@@ -136,10 +203,31 @@ function stripTrailingSlashes(path: string): string {
 
 const identity: Transform = (value) => value;
 
+/** Perl `s:RE:: || s:.*$::`-style, for --plus: what RE keeps, else nothing. */
+function keepOrEmpty(pattern: RegExp): Transform {
+  return (value) => {
+    const match = pattern.exec(value);
+    return match ? value.replace(pattern, match[1] ?? '') : '';
+  };
+}
+const removeExtensions = (n: number): Transform => {
+  const pattern = new RegExp(`${'\\.[^/.]*'.repeat(n)}$`);
+  return (value) => value.replace(pattern, '');
+};
+
 const TRANSFORMS: Readonly<Record<string, Transform>> = {
   '': identity,
   '.': removeExtension,
   '/': basename,
   '//': dirname,
   '/.': (value) => removeExtension(basename(value)),
+  // --plus
+  '..': removeExtensions(2),
+  '...': removeExtensions(3),
+  '/..': (value) => removeExtensions(2)(basename(value)),
+  '/...': (value) => removeExtensions(3)(basename(value)),
+  '+/': (value) => (value.includes('/') ? value.replace(/\/[^/]*$/, '') : ''),
+  '+.': keepOrEmpty(/^[^]*\.([^]*)$/),
+  '+..': keepOrEmpty(/^[^]*\.([^/.]*\.[^/.]*)$/),
+  '+...': keepOrEmpty(/^[^]*\.([^/.]*\.[^/.]*\.[^/.]*)$/),
 };

@@ -5,9 +5,20 @@
 
 const VALUES_MARKER = ':::';
 const FILES_MARKER = '::::';
+/** GNU parallel's `:::+` and `::::+`: the source is linked to the one before it (zipped, not combined). */
+const LINKED_SUFFIX = '+';
 
-/** One input source given after a marker. */
-export type ArgSource = { values: string[] } | { file: string };
+/**
+ * One input source given after a marker. `linked`: given after `:::+` or `::::+`, its values
+ * pair with those of the source before it, as GNU parallel's, rather than combining.
+ */
+export type ArgSource = ({ values: string[] } | { file: string }) & { linked?: true };
+
+/** The markers, as --arg-sep and --arg-file-sep may respell them. */
+export interface ArgMarkers {
+  values: string;
+  files: string;
+}
 
 export interface ArgGroups {
   /** Everything before the first marker (the command and its words). */
@@ -16,24 +27,35 @@ export interface ArgGroups {
   sources: ArgSource[];
 }
 
-/** Split an argv (already past the subcommand) at each `:::` and `::::`. */
-export function splitArgGroups(argv: readonly string[]): ArgGroups {
+/**
+ * Split an argv (already past the subcommand) at each `:::` and `::::` (`:::+` and `::::+`
+ * link their source to the one before, as in GNU parallel).
+ */
+export function splitArgGroups(argv: readonly string[], markers: ArgMarkers = { values: VALUES_MARKER, files: FILES_MARKER }): ArgGroups {
   const positional: string[] = [];
   const sources: ArgSource[] = [];
   let values: string[] | undefined;
-  let files = false;
+  let files: 'no' | 'first' | 'linked' = 'no';
   for (const word of argv) {
-    if (word === VALUES_MARKER) {
+    if (word === markers.values || word === markers.values + LINKED_SUFFIX) {
       values = [];
-      files = false;
-      sources.push({ values });
-    } else if (word === FILES_MARKER) {
+      files = 'no';
+      sources.push(word === markers.values ? { values } : { values, linked: true });
+    } else if (word === markers.files || word === markers.files + LINKED_SUFFIX) {
       values = undefined;
-      files = true;
-    } else if (files) sources.push({ file: word });
-    else (values ?? positional).push(word);
+      files = word === markers.files ? 'first' : 'linked';
+    } else if (files !== 'no') {
+      // `::::+ a b`: only the first file links to the source before it
+      sources.push(files === 'linked' ? { file: word, linked: true } : { file: word });
+      files = 'first';
+    } else (values ?? positional).push(word);
   }
   return { positional, sources };
+}
+
+/** Whether a word starts a source: one of the four markers, as GNU parallel spells them. */
+export function isMarker(word: string, markers: ArgMarkers = { values: VALUES_MARKER, files: FILES_MARKER }): boolean {
+  return word === markers.values || word === markers.files || word === markers.values + LINKED_SUFFIX || word === markers.files + LINKED_SUFFIX;
 }
 
 /**

@@ -58,7 +58,7 @@ describe('prun exec: the same output as GNU parallel', () => {
       const file = join(dir, 'tricky.txt');
       await writeFile(file, INPUTS.map((input) => `${input}\n`).join(''));
       // -j1: {%} is then 1 in both
-      const result = await prun(['exec', '-j', '1', template, file], { cwd: dir });
+      const result = await prun(['exec', '-j', '1', template, '::::', file], { cwd: dir });
       assert.equal(result.exitCode, 0, String(result.stderr));
       assert.equal(`${result.stdout}\n`, gnuParallelHere(['-j1', template, '::::', file]));
       assert.ok(!existsSync(join(dir, 'pwned')), 'an input was run as shell code');
@@ -187,7 +187,7 @@ describe('prun exec: output', () => {
   test('an input that is not UTF-8 reaches the command byte for byte', async () => {
     const file = join(dir, 'latin1.txt');
     await writeFile(file, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a])); // "caf\xe9\n"
-    const result = await prun(['exec', 'printf %s {} | od -An -tx1', file]);
+    const result = await prun(['exec', 'printf %s {} | od -An -tx1', '::::', file]);
     assert.equal(result.stdout.trim().split(/\s+/).join(' '), '63 61 66 e9');
   });
 
@@ -202,9 +202,9 @@ describe('prun exec: output', () => {
     assert.equal(plain.exitCode, 0);
     assert.deepEqual(Buffer.from(plain.stdout), every);
     assert.deepEqual(Buffer.from(plain.stderr), every);
-    const tagged = await prun(['exec', '--tag', 'printf "\\377\\n"', file], options);
+    const tagged = await prun(['exec', '--tag', 'printf "\\377\\n"', '::::', file], options);
     assert.deepEqual(Buffer.from(tagged.stdout), Buffer.from([0x63, 0xe9, 0x09, 0xff, 0x0a]));
-    const dryRun = await prun(['exec', '--dry-run', 'echo', file], options);
+    const dryRun = await prun(['exec', '--dry-run', 'echo', '::::', file], options);
     assert.deepEqual(Buffer.from(dryRun.stdout), Buffer.concat([Buffer.from("echo 'c"), Buffer.from([0xe9]), Buffer.from("'\n")]));
   });
 });
@@ -262,17 +262,33 @@ describe('prun exec: output kept with its job, big output streamed', () => {
 });
 
 describe('prun exec: failures', () => {
-  test("a command of several words left unquoted, as GNU parallel takes it, gets a one-line hint", async () => {
-    const result = await prun(['exec', 'echo', 'hi', ':::', 'a']);
+  test('every word after the first one that is not an option is the command\'s, its options included, as GNU parallel reads them', async () => {
+    const result = await prun(['exec', '-j', '1', 'echo', '-n', 'hi', ':::', 'a', 'b']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, 'hi ahi b');
+    const quoted = await prun(['exec', 'echo hi', ':::', 'a']);
+    assert.equal(quoted.stdout, 'hi a');
+  });
+
+  test("the old form, a quoted command then input files, is refused with a line saying how to write it now", async () => {
+    const file = join(dir, 'old-form.txt');
+    await writeFile(file, 'a\n');
+    const result = await prun(['exec', 'echo {}', file]);
     assert.equal(result.exitCode, 2);
+    assert.equal(result.stdout, '');
     assert.equal(lines(result.stderr).length, 1);
-    assert.match(String(result.stderr), /cannot read INPUT hi: no such file .*prun exec 'echo hi'/);
+    assert.match(String(result.stderr), /:::: /);
   });
 
   test('all commands succeed: exit status 0', async () => {
     const result = await prun(['exec', 'true', ':::', 'a', 'b']);
     assert.equal(result.exitCode, 0);
     assert.equal(result.stderr, '');
+  });
+
+  test('the exit status is the number of failed jobs, as GNU parallel\'s', async () => {
+    const result = await prun(['exec', 'exit {}', ':::', '0', '1', '2', '3']);
+    assert.equal(result.exitCode, 3);
   });
 
   test('exit 3 fails that input: prun exits 1 and names it; every output prints, as with GNU parallel', async () => {
@@ -299,7 +315,8 @@ describe('prun exec: failures', () => {
 
   test('--retries runs a failed command again; only its last try counts', async () => {
     const command = `if [ -e ${dir}/tried-{} ]; then echo {} ok; else touch ${dir}/tried-{}; echo {} failed; exit 3; fi`;
-    const result = await prun(['exec', '--retries', '1', command, ':::', 'r1', 'r2']);
+    // GNU parallel's --retries 2: two tries in all
+    const result = await prun(['exec', '--retries', '2', command, ':::', 'r1', 'r2']);
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, 'r1 ok\nr2 ok', 'the output of a failed try that is tried again is not printed');
   });

@@ -29,25 +29,27 @@ function paths() {
 
 interface Way {
   name: string;
-  /** The arguments of a run before its flags and inputs; an input's result starts with it. */
-  args(files: ReturnType<typeof paths>, pad: number): string[];
+  /** The arguments of a run, with EXTRA prun options, before its inputs; an input's result starts with it. */
+  args(files: ReturnType<typeof paths>, pad: number, extra?: string[]): string[];
 }
 
 /** The same contract for map in both runtimes and for exec, whose stderr is relayed only at a job's end. */
 const ways: Way[] = [
   ...(['--procs', '--threads'] as const).map((runtime) => ({
     name: `map ${runtime}`,
-    args: (files: ReturnType<typeof paths>) => ['map', 'fixtures/gated.ts', runtime, '2', '--chunksize', '1', '--joblog', files.joblog],
+    args: (files: ReturnType<typeof paths>, _pad: number, extra: string[] = []) => ['map', 'fixtures/gated.ts', runtime, '2', '--chunksize', '1', '--joblog', files.joblog, ...extra],
   })),
   {
     name: 'exec',
-    args: (files, pad) => [
+    // prun's options go before the command: every word after it is the command's
+    args: (files, pad, extra = []) => [
       'exec',
       '-j',
       '2',
-      `echo {} >> ${files.started}; case {} in gate*) while [ ! -e ${files.gate} ]; do sleep 0.01; done;; esac; printf '%-${pad}s\\n' {} | tr ' ' .`,
       '--joblog',
       files.joblog,
+      ...extra,
+      `echo {} >> ${files.started}; case {} in gate*) while [ ! -e ${files.gate} ]; do sleep 0.01; done;; esac; printf '%-${pad}s\\n' {} | tr ' ' .`,
     ],
   },
 ];
@@ -61,6 +63,13 @@ async function rowsOf(joblog: string): Promise<string[][]> {
   const content = await readFile(joblog, 'utf8');
   assert.ok(content.endsWith('\n'), `a torn last row: ${JSON.stringify(content.slice(-40))}`);
   const [header, ...rows] = lines(content.trimEnd());
+  // prun exec writes GNU parallel's columns: Seq (from 1) ... Exitval Signal Command (its input)
+  if (header === 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand') {
+    return rows.map((row) => {
+      const columns = row.split('\t');
+      return [String(Number(columns[0]) - 1), columns[8]!, columns[6]!];
+    });
+  }
   assert.equal(header, 'index\tinput\tstatus\tattempts\tduration\terror');
   return rows.map((row) => row.split('\t').slice(0, 3));
 }
@@ -78,7 +87,7 @@ function assertEveryRowPrinted(rows: string[][], stdout: string): void {
 
 /** Runs the same inputs again with --resume and checks that, together, the runs printed every input. */
 async function assertResumeCompletes(way: Way, files: ReturnType<typeof paths>, inputs: string[], before: string, extra: string[] = []): Promise<void> {
-  const resumed = await prun([...way.args(files, 0), '--resume', ...extra, ':::', ...inputs], { env: envFor(files, 0) });
+  const resumed = await prun([...way.args(files, 0, ['--resume', ...extra]), ':::', ...inputs], { env: envFor(files, 0) });
   assert.equal(resumed.exitCode, 0, String(resumed.stderr));
   const union = new Set([...printed(before), ...printed(String(resumed.stdout))]);
   assert.deepEqual(inputs.filter((input) => !union.has(input)), [], 'inputs in neither output');
@@ -108,7 +117,7 @@ for (const way of ways) {
       const pad = 32_000;
       const inputs = Array.from({ length: 60 }, (_, i) => String(i + 1));
       // not execa: its stream, unread, gave nothing after the kill
-      const child = spawn(bin, [...way.args(files, pad), '--unordered', ':::', ...inputs], {
+      const child = spawn(bin, [...way.args(files, pad, ['--unordered']), ':::', ...inputs], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'ignore'],
         env: { ...process.env, ...envFor(files, pad) },

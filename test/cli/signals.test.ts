@@ -24,7 +24,8 @@ const EXIT_FOR = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131, SIGALRM
 /** What runs the work: a pool of processes, of threads, shell lanes. Each echoes its input. */
 const RUNNERS = [
   ...runtimes.map((runtime) => ({ name: `map ${runtime}`, args: ['map', 'fixtures/faults.ts', runtime, '2'], processes: runtime === '--procs' })),
-  { name: 'exec', args: ['exec', '-j', '2', 'echo {}'], processes: true },
+  // `::::` then nothing reads stdin; then a FIFO appended is the file of inputs
+  { name: 'exec', args: ['exec', '-j', '2', 'echo {}', '::::'], processes: true },
 ];
 
 let fifos = 0;

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileTemplate, type Job } from '../../src/commands/template.js';
+import { compileTemplate, type Job, type TemplateOptions } from '../../src/commands/template.js';
+import { PrunError } from '../../src/errors.js';
 import { combinations } from '../../src/io/arg-groups.js';
 import { gnuParallel } from '../helpers/gnu-parallel.js';
 
@@ -27,7 +28,7 @@ const TEMPLATES = [
   SHOW, // no replacement string: the input is appended
   `printf '<%s>' x{}y{.}z{/}; echo`, // replacement strings inside one word
   `printf '<%s>' {2} {1} {3/}; echo`, // past the last argument: the word vanishes
-  `${SHOW} {foo} { } '{print $1}' {{}} {0x} {+/} {..}`, // braces that are not replacement strings
+  `${SHOW} {foo} { } '{print $1}' {{}} {0x} \${#x}`, // braces that are not replacement strings
   `printf '%s\\n' {} | awk '{print $1}'`,
 ];
 
@@ -42,8 +43,8 @@ function gnuParallelHere(args: string[], input?: string): string {
   return gnuParallel(['-j1', ...args], { cwd: workDir, input });
 }
 
-function prun(template: string, argsPerJob: Iterable<readonly string[]>): string {
-  const compiled = compileTemplate(template);
+function prun(template: string, argsPerJob: Iterable<readonly string[]>, options: TemplateOptions = {}): string {
+  const compiled = compileTemplate(template, true, options);
   let out = '';
   let seq = 0;
   for (const args of argsPerJob) {
@@ -102,4 +103,31 @@ test('usesArgs is false when only {#} and {%} are used', () => {
   const compiled = compileTemplate('echo {#} {%}');
   assert.equal(compiled.usesArgs, false);
   assert.equal(compiled.render({ args: ['ignored'], seq: 7, slot: 3 }), 'echo 7 3');
+});
+
+test('--plus forms match GNU parallel --plus: {+/} {+.} {+..} {..} {...} {/..} {/...}', () => {
+  const template = `${SHOW} {+/} {+.} {+..} {..} {...} {/..} {/...} {-1}`;
+  const inputs = ['a/b.c.d.e', 'x.tar.gz', 'noext', 'dir/f.x', '.hidden'];
+  const jobs = inputs.map((input) => [input]);
+  assert.equal(prun(template, jobs, { plus: true }), gnuParallelHere(['--plus', template, ':::', ...inputs]));
+});
+
+test('{-1} is the last argument, {-2} the one before, as GNU parallel', () => {
+  const template = `${SHOW} {-1} {-2}`;
+  assert.equal(prun(template, [['a', 'b', 'c']]), gnuParallelHere(['-N3', template, ':::', 'a', 'b', 'c']));
+});
+
+test('-X repeats the word holding {} for each argument, as GNU parallel -X', () => {
+  assert.equal(compileTemplate('echo x{}y z', true, { contextReplace: true }).render({ args: ['1', '2'], seq: 1, slot: 1 }), "echo x1y x2y z");
+});
+
+test('a replacement string in the first word leaves every value unquoted, as GNU parallel does', () => {
+  assert.equal(compileTemplate('{} {}').render({ args: ['ls -l'], seq: 1, slot: 1 }), 'ls -l ls -l');
+  assert.equal(compileTemplate('echo {}').render({ args: ['ls -l'], seq: 1, slot: 1 }), "echo 'ls -l'");
+});
+
+test('an unknown replacement string, {= =} included, is refused: no output would be right', () => {
+  for (const template of ['echo {= $_ =}', 'echo {.1}', 'echo {+/}', 'echo {..}', 'echo {#x}', 'echo {:3}']) {
+    assert.throws(() => compileTemplate(template), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE', template);
+  }
 });

@@ -83,7 +83,7 @@ describe('--halt fail=N% was computed over the inputs settled so far: one early 
 
   test('exec: { echo f1; seq 2 200; } | prun exec --halt soon,fail=50% runs all 200', async () => {
     const input = ['f1', ...Array.from({ length: 199 }, (_, i) => String(i + 2))].join('\n');
-    const result = await prun(['exec', '-j', '1', '[ {} != f1 ] && echo {}', '--halt', 'soon,fail=50%'], { stdin: 'pipe', input });
+    const result = await prun(['exec', '-j', '1', '--halt', 'soon,fail=50%', '[ {} != f1 ] && echo {}'], { stdin: 'pipe', input });
     assert.equal(result.exitCode, 1);
     assert.equal(lines(result.stdout).length, 199);
     assert.deepEqual(summaryOf(result.stderr), { failed: 1, total: 200, notRun: 0, halted: false });

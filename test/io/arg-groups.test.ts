@@ -25,8 +25,15 @@ test('splitArgGroups: a ::: followed by nothing gives a source of no values', ()
   assert.deepEqual(splitArgGroups([':::', ':::', 'a', ':::']), { positional: [], sources: [{ values: [] }, { values: ['a'] }, { values: [] }] });
 });
 
-test('splitArgGroups: only an exact ::: or :::: is a marker', () => {
-  const argv = ['echo', ':::+', '::::+', ' :::', 'a:::'];
+test('splitArgGroups: :::+ and ::::+ link their source to the one before, as GNU parallel', () => {
+  assert.deepEqual(splitArgGroups(['echo', ':::', 'a', ':::+', '1', '::::+', 'f', 'g']), {
+    positional: ['echo'],
+    sources: [{ values: ['a'] }, { values: ['1'], linked: true }, { file: 'f', linked: true }, { file: 'g' }],
+  });
+});
+
+test('splitArgGroups: only an exact ::: or :::: (or :::+, ::::+) is a marker', () => {
+  const argv = ['echo', ':::++', '::::-', ' :::', 'a:::'];
   assert.deepEqual(splitArgGroups(argv), { positional: argv, sources: [] });
 });
 

@@ -132,3 +132,19 @@ describe('Joblog.write on a full disk', () => {
     assert.equal(finishedInJoblog(path, false).size, index - 1);
   });
 });
+
+test("GNU parallel's joblog (prun exec's): Seq from 1, Exitval and Signal in columns 7 and 8; --resume reads it", () => {
+  const path = file('');
+  const log = Joblog.open(path, () => {}, 'gnu');
+  log.write([
+    { index: 0, input: 'a', ok: true, status: 0, attempts: 1, durationMs: 5, error: undefined },
+    { index: 1, input: 'b', ok: false, status: 3, attempts: 1, durationMs: 5, error: 'exit 3' },
+    { index: 2, input: 'c', ok: false, status: 1, attempts: 1, durationMs: 5, error: 'killed by SIGTERM' },
+  ]);
+  log.close();
+  const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+  assert.equal(header, 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand');
+  assert.deepEqual(rows.map((row) => row.split('\t').filter((_, i) => [0, 1, 6, 7, 8].includes(i))), [['1', ':', '0', '0', 'a'], ['2', ':', '3', '0', 'b'], ['3', ':', '0', '15', 'c']]);
+  assert.deepEqual([...finishedInJoblog(path, false)].sort(), [0, 1, 2]);
+  assert.deepEqual([...finishedInJoblog(path, true)], [0]);
+});

@@ -1,0 +1,61 @@
+import { statSync } from 'node:fs';
+import { usageError } from '../errors.js';
+import { shellQuote } from '../commands/shell-quote.js';
+
+/**
+ * The words of `prun exec [OPTIONS] COMMAND [ARGS...]` after the options: the command line,
+ * as GNU parallel makes it. Its words are joined by spaces, as the shell would have joined
+ * them had they been one quoted argument (`prun exec gzip -9` is `prun exec 'gzip -9'`);
+ * with -q each word is quoted, so that the shell sees them as they were given. No words at
+ * all: the inputs are the commands (`{}`, unquoted, as GNU parallel runs them).
+ */
+export function commandLine(words: readonly string[], quote: boolean): string {
+  if (words.length === 0) return '{}';
+  return words.map((word) => (quote ? quoteKeepingReplacements(word) : word)).join(' ');
+}
+
+/** -q: the word as one literal shell word, but its replacement strings still replaced. */
+function quoteKeepingReplacements(word: string): string {
+  const parts = word.split(/(\{[^{}]*\})/);
+  return parts.map((part, i) => (i % 2 === 1 ? part : part === '' ? '' : shellQuote(part))).join('');
+}
+
+/**
+ * Before GNU parallel's grammar, `prun exec 'CMD {}' FILE...` read the words after CMD as
+ * input files. Now they are words of the command: typed the old way, the command would run
+ * with the file names as its arguments, reading stdin for its inputs. A quoted command (a
+ * first word holding a blank) followed only by names of existing files is that old form:
+ * refused, saying how to write it now, before anything runs.
+ */
+export function refuseOldForm(words: readonly string[]): void {
+  const [first, ...rest] = words;
+  if (first === undefined || rest.length === 0 || !/\s/.test(first)) return;
+  if (!rest.every((word) => word === '-' || isFile(word))) return;
+  const files = rest.map(shellQuote).join(' ');
+  throw usageError(`the words after the command are part of it now, as in GNU parallel; to read inputs from files: prun exec ${shellQuote(first)} :::: ${files}`);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * -j as GNU parallel reads it: N, 0 (as many as can run: one a job, here capped at 256
+ * lanes), N% of the cores, +N and -N more or fewer than the cores.
+ */
+export function parseJobs(value: string, cores: number): number {
+  const trimmed = value.trim();
+  let jobs: number | undefined;
+  if (/^\d+$/.test(trimmed)) jobs = Number(trimmed) === 0 ? MAX_LANES : Number(trimmed);
+  else if (/^\d+(\.\d+)?%$/.test(trimmed)) jobs = Math.floor((cores * Number(trimmed.slice(0, -1))) / 100);
+  else if (/^[+-]\d+$/.test(trimmed)) jobs = cores + Number(trimmed);
+  if (jobs === undefined) throw usageError(`--jobs must be N, 0, N%, +N or -N, got ${JSON.stringify(value)}`);
+  return Math.max(1, jobs);
+}
+
+/** -j 0: GNU parallel runs as many as the system allows; here as many lanes as this. */
+export const MAX_LANES = 256;

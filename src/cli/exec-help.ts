@@ -1,0 +1,33 @@
+/** The end of `prun exec --help`: examples to copy, and what the exit status says. */
+export const EXEC_HELP = `
+Examples:
+  1. Compress every log file, as many at a time as there are cores:
+     prun exec gzip -9 ::: *.log
+  2. Count the lines of each file named on stdin:
+     find . -name '*.txt' | prun exec wc -l
+  3. Every combination of two sources (a-1 a-2 b-1 b-2):
+     prun exec echo {1}-{2} ::: a b ::: 1 2
+  4. Pair two sources up rather than combine them (a-1 b-2):
+     prun exec echo {1}-{2} ::: a b :::+ 1 2
+  5. Convert images, naming the output after the input:
+     prun exec -j 4 convert {} {.}.png ::: *.jpg
+  6. Run each line of a file as a command:
+     prun exec < jobs.txt
+  7. Columns of a CSV file as {1} {2}:
+     prun exec --colsep , echo {2} is {1} :::: people.csv
+  8. Three inputs a job:
+     seq 10 | prun exec -N3 echo
+  9. Show what would run, and run nothing:
+     prun exec --dry-run mv {} {.}.bak ::: *.txt
+ 10. Skip what a joblog shows as done, after an interruption:
+     prun exec --joblog jobs.log --resume ./process.sh :::: inputs.txt
+
+Exit codes (as GNU parallel's; prun map keeps 0, 1, 2):
+  0       every job succeeded, or --halt ...,success= was met
+  1-100   that many jobs failed
+  101     more than 100 jobs failed
+  2       also a usage error (a bad option, an unknown replacement string): nothing ran
+  74      prun could not write its output or the --joblog
+  130     interrupted (Ctrl-C); 143 SIGTERM
+  141     the reader of stdout went away
+`;

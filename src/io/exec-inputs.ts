@@ -1,0 +1,230 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { Separator } from '../runtime/protocol.js';
+import type { ArgSource } from './arg-groups.js';
+import { combinations } from './arg-groups.js';
+import { encodeArgs } from './combination-source.js';
+import type { InputSource } from './input-source.js';
+import { itemSource } from './item-source.js';
+import { openInputs } from './open-inputs.js';
+
+/** How `prun exec` reads its inputs into the arguments of its jobs, as GNU parallel's options say. */
+export interface ExecInputOptions {
+  /** What ends an input: newline, NUL (-0), or any string (-d). */
+  separator: Separator;
+  delimiter?: string | undefined;
+  /** --colsep: each input splits into columns, {1} {2} ... */
+  colsep?: RegExp | undefined;
+  /** --trim: n, l, r, lr, rl. */
+  trim?: string | undefined;
+  /** -E: an input equal to this ends the input. */
+  eof?: string | undefined;
+  /** -r: inputs of only blanks are skipped. */
+  noRunIfEmpty?: boolean | undefined;
+  /** --header: the first input of each source names its columns. */
+  header?: boolean | undefined;
+  /** -N/-n: inputs (records) a job takes; 0: none, and one job per input still. */
+  maxArgs?: number | undefined;
+  /** -m/-X/--xargs: as many as fit, spread over `spread` job slots (undefined: no spreading). */
+  fill?: { spread: number | undefined } | undefined;
+  /** --link: all sources pair up rather than combine. */
+  link?: boolean | undefined;
+  /** --shuf: the jobs in random order. */
+  shuf?: boolean | undefined;
+  /** Read them all first, to know how many jobs there are ({##}). */
+  countAll?: boolean | undefined;
+}
+
+export interface ExecInputs {
+  source: InputSource;
+  /** The column names given by --header, in order ({name} is {n}). */
+  header: string[];
+  /** How many jobs, with countAll. */
+  total?: number | undefined;
+}
+
+/** What fits on a command line of GNU parallel's default size (its -s). */
+const MAX_LINE = 131_000;
+
+/**
+ * The inputs of `prun exec`. Without GNU parallel's input options they are the ordinary
+ * sources (streamed as bytes, every byte kept); with them (-d, --colsep, -N, --link, ...) each
+ * input is read into its arguments here, as text. One source is streamed; several are read
+ * whole to be combined or linked, as GNU parallel does.
+ */
+export async function openExecInputs(sources: readonly ArgSource[], options: ExecInputOptions): Promise<ExecInputs> {
+  if (!needsReading(sources, options)) return { source: await openInputs([], sources, options.separator), header: [] };
+  const readers = (sources.length === 0 ? [{ file: '-' } as ArgSource] : sources).map((source) => recordsOf(source, options));
+  const header: string[] = [];
+  if (options.header) {
+    for (const reader of readers) {
+      const first = await reader.next();
+      if (!first.done) header.push(...first.value);
+    }
+  }
+  let records: AsyncIterable<string[]> | Iterable<string[]>;
+  if (readers.length === 1) records = { [Symbol.asyncIterator]: () => readers[0]! };
+  else records = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true);
+  let jobs: AsyncIterable<string[]> | Iterable<string[]>;
+  if (options.fill) jobs = fill(await drainAll(records), options.fill.spread);
+  else if (options.maxArgs !== undefined) jobs = group(records, options.maxArgs);
+  else jobs = records;
+  if (options.shuf) jobs = shuffle(await drainAll(jobs));
+  if (options.countAll) {
+    const all = await drainAll(jobs);
+    return { source: itemSource(encoded(all)), header, total: all.length };
+  }
+  return { source: itemSource(encoded(jobs)), header };
+}
+
+function needsReading(sources: readonly ArgSource[], options: ExecInputOptions): boolean {
+  const { delimiter, colsep, trim, eof, noRunIfEmpty, header, maxArgs, fill, link, shuf, countAll } = options;
+  return (
+    sources.some((source) => source.linked) ||
+    [delimiter, colsep, eof, header, maxArgs, fill, shuf, countAll].some((value) => value !== undefined && value !== false) ||
+    (trim !== undefined && trim !== 'n') ||
+    noRunIfEmpty === true ||
+    (link === true && sources.length > 1)
+  );
+}
+
+/** Arguments as JS strings, one job's joined by NUL (see combination-source.ts). */
+async function* encoded(jobs: AsyncIterable<string[]> | Iterable<string[]>): AsyncGenerator<string> {
+  for await (const args of jobs) yield encodeArgs(args.map(fromBytes));
+}
+
+/** A byte string (latin1) as the text it encodes in UTF-8. */
+function fromBytes(bytes: string): string {
+  return /^[\x00-\x7f]*$/.test(bytes) ? bytes : Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** The records of one source, each its arguments (one, or its columns with --colsep). */
+async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGenerator<string[]> {
+  if ('values' in source) {
+    for (const value of source.values) {
+      const record = toRecord(Buffer.from(value, 'utf8').toString('latin1'), options);
+      if (record === 'eof') return;
+      if (record) yield record;
+    }
+    return;
+  }
+  const stream: Readable = source.file === '-' ? process.stdin : createReadStream(source.file);
+  const end = options.delimiter ?? String.fromCharCode(options.separator);
+  let carry = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const parts = (carry + chunk.toString('latin1')).split(end);
+      carry = parts.pop()!;
+      for (const part of parts) {
+        const record = toRecord(part, options);
+        if (record === 'eof') return;
+        if (record) yield record;
+      }
+    }
+    if (carry !== '') {
+      const record = toRecord(carry, options);
+      if (record && record !== 'eof') yield record;
+    }
+  } finally {
+    if (source.file !== '-') stream.destroy();
+  }
+}
+
+/** One input as its arguments; undefined when -r skips it; 'eof' when -E ends the input. */
+function toRecord(input: string, options: ExecInputOptions): string[] | undefined | 'eof' {
+  if (options.eof !== undefined && input === options.eof) return 'eof';
+  if (options.noRunIfEmpty && /^\s*$/.test(input)) return undefined;
+  const columns = options.colsep ? input.split(options.colsep) : [input];
+  return columns.map((column) => trimmed(column, options.trim));
+}
+
+function trimmed(value: string, how: string | undefined): string {
+  if (how === undefined || how === 'n') return value;
+  let out = value;
+  if (how.includes('l')) out = out.replace(/^[ \t]+/, '');
+  if (how.includes('r')) out = out.replace(/[ \t]+$/, '');
+  return out;
+}
+
+async function drain(reader: AsyncIterator<string[]>): Promise<string[][]> {
+  const all: string[][] = [];
+  for (let next = await reader.next(); !next.done; next = await reader.next()) all.push(next.value);
+  return all;
+}
+
+async function drainAll<T>(items: AsyncIterable<T> | Iterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+/**
+ * Several sources as GNU parallel joins them: linked ones (`:::+`, or all with --link) pair
+ * up value by value, the rest combine, the first varying slowest. With --link the shorter
+ * wrap around; with `:::+` the longer are cut to the shortest, as GNU parallel does.
+ */
+function* joinSources(values: string[][][], sources: readonly ArgSource[], linkAll: boolean): Generator<string[]> {
+  const groups: string[][][][] = [];
+  values.forEach((records, i) => {
+    if (i > 0 && (linkAll || sources[i]?.linked)) groups[groups.length - 1]!.push(records);
+    else groups.push([records]);
+  });
+  const zipped = groups.map((group) => {
+    if (group.length === 1) return group[0]!.map((record) => [record]);
+    const lengths = group.map((records) => records.length);
+    const size = linkAll ? Math.max(...lengths) : Math.min(...lengths);
+    if (lengths.includes(0)) return [];
+    return Array.from({ length: size }, (_, k) => group.map((records) => records[k % records.length]!));
+  });
+  for (const combination of combinations(zipped.map((group) => group.map((_, k) => String(k))))) {
+    yield combination.flatMap((k, g) => zipped[g]![Number(k)]!.flat());
+  }
+}
+
+/** -N: `size` records a job (the last may have fewer); -N0: a job per record, with no arguments. */
+async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, size: number): AsyncGenerator<string[]> {
+  let job: string[] = [];
+  let taken = 0;
+  for await (const record of records) {
+    if (size === 0) {
+      yield [];
+      continue;
+    }
+    job.push(...record);
+    if (++taken === size) {
+      yield job;
+      job = [];
+      taken = 0;
+    }
+  }
+  if (taken > 0) yield job;
+}
+
+/** -m/-X/--xargs: as many arguments a job as fit on a command line, spread evenly over the job slots. */
+function* fill(records: string[][], spread: number | undefined): Generator<string[]> {
+  const per = spread === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.ceil(records.length / spread));
+  let job: string[] = [];
+  let length = 0;
+  let taken = 0;
+  for (const record of records) {
+    const size = record.reduce((sum, arg) => sum + arg.length + 3, 0);
+    if (taken > 0 && (taken === per || length + size > MAX_LINE)) {
+      yield job;
+      job = [];
+      length = 0;
+      taken = 0;
+    }
+    job.push(...record);
+    length += size;
+    taken++;
+  }
+  if (taken > 0) yield job;
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}

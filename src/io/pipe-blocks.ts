@@ -1,0 +1,142 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { InputSource } from './input-source.js';
+import { itemSource } from './item-source.js';
+
+/** How GNU parallel's --pipe cuts its input into blocks. */
+export interface PipeOptions {
+  /** --block: about this many bytes a block (whole records: more when one record is bigger). */
+  blockSize: number;
+  /** --recend: what ends a record (default a newline); '' with --recstart: records only start. */
+  recend: string;
+  /** --recstart: what starts a record. */
+  recstart: string;
+  /** -N: exactly this many records a block, whatever their size. */
+  records?: number | undefined;
+  /** -L: lines a record. */
+  linesPerRecord?: number | undefined;
+}
+
+/**
+ * --pipe: stdin cut into blocks at record boundaries, each written to a file of its own in
+ * `dir`; the inputs are the files' paths, and each job reads its file as its stdin. Memory
+ * stays at about one block, whatever the size of the input; the files wait only while their
+ * jobs do (the pipeline takes inputs as lanes free up), and each job removes its own.
+ */
+export function pipeBlocks(stream: Readable, dir: string, options: PipeOptions): InputSource {
+  return itemSource(blockPaths(stream, dir, options));
+}
+
+async function* blockPaths(stream: Readable, dir: string, options: PipeOptions): AsyncGenerator<string> {
+  let n = 0;
+  const write = (block: Buffer): string => {
+    const path = join(dir, `block-${n++}`);
+    writeFileSync(path, block);
+    return path;
+  };
+  for await (const block of blocks(stream, options)) yield write(block);
+}
+
+/** The blocks of a stream, as GNU parallel --pipe cuts them. */
+export async function* blocks(stream: Readable, options: PipeOptions): AsyncGenerator<Buffer> {
+  const simple = options.records === undefined && options.linesPerRecord === undefined && options.recstart === '' && options.recend !== '';
+  yield* simple ? bySize(stream, options) : byRecords(stream, options);
+}
+
+/** Records ending in --recend, as many as fit in --block: found from the block's end back. */
+async function* bySize(stream: Readable, options: PipeOptions): AsyncGenerator<Buffer> {
+  const recend = Buffer.from(options.recend, 'latin1');
+  const size = options.blockSize;
+  let pending: Buffer = Buffer.alloc(0);
+  let searched = 0; // no record end before this in a pending block bigger than --block
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    while (pending.length >= size) {
+      let end = pending.lastIndexOf(recend, size - recend.length);
+      if (end < 0) {
+        // one record bigger than a block: all of it
+        end = pending.indexOf(recend, Math.max(searched, size - recend.length + 1));
+        if (end < 0) {
+          searched = Math.max(0, pending.length - recend.length + 1);
+          break;
+        }
+      }
+      end += recend.length;
+      yield Buffer.from(pending.subarray(0, end));
+      pending = pending.subarray(end);
+      searched = 0;
+    }
+  }
+  if (pending.length > 0) yield Buffer.from(pending);
+}
+
+/** -N, -L, --recstart: record by record. */
+async function* byRecords(stream: Readable, options: PipeOptions): AsyncGenerator<Buffer> {
+  const recend = Buffer.from(options.recend, 'latin1');
+  const recstart = Buffer.from(options.recstart, 'latin1');
+  const lines = options.linesPerRecord ?? 1;
+  let pending: Buffer = Buffer.alloc(0);
+  let searched = 0;
+  let lineEnds = 0; // since the last record end
+  let ends: number[] = [];
+  const cut = (at: number): Buffer => {
+    const block = Buffer.from(pending.subarray(0, at));
+    pending = pending.subarray(at);
+    searched -= at;
+    ends = ends.filter((end) => end > at).map((end) => end - at);
+    return block;
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    for (let at = nextBoundary(pending, searched, recend, recstart); at >= 0; at = nextBoundary(pending, searched, recend, recstart)) {
+      searched = at;
+      if (++lineEnds === lines) {
+        ends.push(at);
+        lineEnds = 0;
+      }
+    }
+    for (let at = blockEnd(ends, pending.length, options); at !== undefined; at = blockEnd(ends, pending.length, options)) yield cut(at);
+  }
+  // the end: whole blocks, then (with -L, a last record short of its lines on its own) the rest
+  for (let at = blockEnd(ends, Number.POSITIVE_INFINITY, options); at !== undefined && at < pending.length; at = blockEnd(ends, Number.POSITIVE_INFINITY, options)) {
+    if (options.linesPerRecord === undefined && options.records === undefined && at === ends[ends.length - 1]) break;
+    yield cut(at);
+  }
+  if (pending.length > 0) yield Buffer.from(pending);
+}
+
+/** Where the next block ends in what is pending, if it can be known yet. */
+function blockEnd(ends: readonly number[], length: number, options: PipeOptions): number | undefined {
+  if (options.records !== undefined) return ends[options.records - 1];
+  if (length < options.blockSize) return undefined;
+  // as many whole records as fit in a block; one at least
+  let best: number | undefined;
+  for (const end of ends) {
+    if (end > options.blockSize) return best ?? end;
+    best = end;
+  }
+  return length === Number.POSITIVE_INFINITY ? best : undefined;
+}
+
+/** The next record boundary after `from` (past the recend; before the recstart), -1 if none yet. */
+function nextBoundary(data: Buffer, from: number, recend: Buffer, recstart: Buffer): number {
+  let at = from;
+  for (;;) {
+    if (recend.length > 0) {
+      const found = data.indexOf(recend, at);
+      if (found < 0) return -1;
+      const end = found + recend.length;
+      if (recstart.length === 0) return end;
+      if (end + recstart.length > data.length) return -1;
+      if (data.subarray(end, end + recstart.length).equals(recstart)) return end;
+      at = found + 1;
+    } else {
+      // records marked only by their start: a boundary before each start but the first
+      const found = data.indexOf(recstart, Math.max(at, 1));
+      if (found < 0) return -1;
+      if (found > from) return found;
+      at = found + 1;
+    }
+  }
+}

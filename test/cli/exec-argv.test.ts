@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commandLine, parseJobs, refuseOldForm } from '../../src/cli/exec-argv.js';
+import { PrunError } from '../../src/errors.js';
+
+test('the command words are joined by spaces, as GNU parallel joins them; -q quotes each but its replacement strings', () => {
+  assert.equal(commandLine(['gzip', '-9'], false), 'gzip -9');
+  assert.equal(commandLine(['echo hi {}'], false), 'echo hi {}');
+  assert.equal(commandLine(['perl', '-e', 'print "@ARGV\\n"'], true), `perl -e 'print "@ARGV\\n"'`);
+  assert.equal(commandLine(['a b{}c d'], true), `'a b'{}'c d'`);
+  assert.equal(commandLine([], false), '{}', 'no command: the inputs are the commands');
+});
+
+test('-j as GNU parallel: N, 0, N%, +N, -N; never below 1', () => {
+  assert.equal(parseJobs('3', 4), 3);
+  assert.equal(parseJobs('0', 4), 256);
+  assert.equal(parseJobs('50%', 4), 2);
+  assert.equal(parseJobs('+2', 4), 6);
+  assert.equal(parseJobs('-10', 4), 1);
+  assert.throws(() => parseJobs('x', 4), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE');
+});
+
+test("the old form (a quoted command, then names of files) is refused; other commands are not", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prun-exec-argv-'));
+  try {
+    const file = join(dir, 'inputs.txt');
+    writeFileSync(file, 'a\n');
+    assert.throws(() => refuseOldForm(['echo {}', file]), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE');
+    refuseOldForm(['echo', file]); // GNU parallel's `echo FILE`: the file name is a word of the command
+    refuseOldForm(['echo {}', 'word']); // not a file
+    refuseOldForm(['echo {}']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { blocks, type PipeOptions } from '../../src/io/pipe-blocks.js';
+
+async function cut(input: string, options: Partial<PipeOptions>, chunk = 3): Promise<string[]> {
+  const chunks = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) => Buffer.from(input.slice(i * chunk, (i + 1) * chunk)));
+  const out: string[] = [];
+  for await (const block of blocks(Readable.from(chunks), { blockSize: 1 << 20, recend: '\n', recstart: '', ...options })) out.push(block.toString());
+  return out;
+}
+
+test('--pipe: as many whole lines as fit in --block, one at least, however the input is read', async () => {
+  assert.deepEqual(await cut('a\nb\nc\nd\n', { blockSize: 3 }), ['a\n', 'b\n', 'c\n', 'd\n']);
+  assert.deepEqual(await cut('a\nb\nc\nd\n', { blockSize: 4 }), ['a\nb\n', 'c\nd\n']);
+  assert.deepEqual(await cut('long line\nb\n', { blockSize: 2 }), ['long line\n', 'b\n']);
+  assert.deepEqual(await cut('a\nb', {}), ['a\nb'], 'a last line without a newline joins the last block, as GNU parallel');
+});
+
+test('--pipe -N: exactly N records a block; --recend and --recstart mark the records', async () => {
+  assert.deepEqual(await cut('1\n2\n3\n4\n5\n', { records: 2 }), ['1\n2\n', '3\n4\n', '5\n']);
+  assert.deepEqual(await cut('/foo, bar/, /baz, qux/,\n', { records: 1, recend: ', ' }), ['/foo, ', 'bar/, ', '/baz, ', 'qux/,\n']);
+  assert.deepEqual(await cut('/foo, bar/, /baz, qux/,\n', { records: 1, recend: '', recstart: '/' }), ['/foo, bar', '/, ', '/baz, qux', '/,\n']);
+});
+
+test('--pipe -L: a record is L lines; a last record short of them is a block of its own', async () => {
+  assert.deepEqual(await cut('1\n2\n3\n4\n5\n', { linesPerRecord: 2 }), ['1\n2\n3\n4\n', '5\n']);
+});
