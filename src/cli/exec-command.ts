@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ExecOptions } from '../api/start-exec.js';
+import { parseDuration } from '../api/duration.js';
 import { usageError } from '../errors.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
@@ -63,6 +64,7 @@ interface ExecFlags extends CommonFlags {
   block?: number;
   recend?: string;
   recstart?: string;
+  delay?: number;
 }
 
 /** GNU parallel's options that respell a replacement string, and the one each stands for. */
@@ -131,6 +133,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--basenameextensionreplace <str>', 'use STR instead of {/.}')
     .option('--seqreplace <str>', 'use STR instead of {#}')
     .option('--slotreplace <str>', 'use STR instead of {%}')
+    .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(parseDelay))
     .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
     .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##}')
@@ -221,6 +224,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     template: { plus: flags.plus === true, contextReplace: flags.X === true, appendArgs: inputOptions.maxArgs !== 0 },
     jobShell: shell,
     laneShell: laneShell(shell),
+    delayMs: flags.delay || undefined,
     showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
   let pipeDir: string | undefined;
@@ -275,6 +279,11 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
     records: flags.N ?? flags.maxArgs,
     linesPerRecord: flags.maxLines,
   };
+}
+
+/** --delay: a duration, a bare number being seconds as GNU parallel reads it; 0 is none. */
+function parseDelay(value: string): number {
+  return value.trim() !== '' && Number(value) === 0 ? 0 : parseDuration('--delay', value);
 }
 
 /** --block: bytes, or k, M, G... of them (powers of 1024, as GNU parallel). */
