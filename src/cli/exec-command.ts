@@ -15,6 +15,7 @@ import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
 import { EXEC_HELP } from './exec-help.js';
 import { EXIT } from './exit-codes.js';
+import { gnuExitStatus } from './gnu-exit-status.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -80,9 +81,6 @@ const RESPELLED = [
 
 /** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */
 const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
-
-/** GNU parallel stops at 101 failed jobs in its exit status: more is "more than 100". */
-const MAX_FAILED_STATUS = 101;
 
 /** `prun exec [OPTIONS] COMMAND [ARGS...] [SOURCES]`: a shell command per input, as GNU parallel runs them. */
 export function execCommand(sources: ArgSource[], done: (code: number) => void): Command {
@@ -261,9 +259,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       countAhead: haltNeedsTotal(flags),
       journal: journal.record,
     });
-    // GNU parallel's exit status: how many jobs failed, 101 for more than 100
-    if (code === EXIT.failed && run.tracker.halted && /success/.test(flags.halt ?? '')) return EXIT.ok;
-    if (code === EXIT.failed && run.tracker.failed > 0) return Math.min(run.tracker.failed, MAX_FAILED_STATUS);
+    // GNU parallel's exit status: how many jobs failed, or what --halt says
+    if (code === EXIT.failed && (run.tracker.failed > 0 || run.tracker.haltedBy)) return gnuExitStatus(flags.halt, run.tracker);
     return code;
   } finally {
     journal.close();
