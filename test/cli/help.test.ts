@@ -23,7 +23,8 @@ function readmeOptions(text: string): Set<string> {
   const options = new Set<string>();
   for (const [, span] of text.matchAll(/`(-[^`]*)`/g)) {
     for (const word of span!.split(/[\s,/]+/)) {
-      const flag = /^(--?[A-Za-z0-9][\w-]*)/.exec(word)?.[1];
+      // a short option is one character (`-N0` is -N with 0); `-j -1` is a value, not an option
+      const flag = /^(--[A-Za-z0-9][\w-]*|-[A-Za-z0])/.exec(word)?.[1];
       if (flag) options.add(flag);
     }
   }
@@ -66,6 +67,8 @@ describe('--help and the README list the same options', () => {
     const help = helpOptions(String((await prun(['exec', '--help'])).stdout));
     const global = helpOptions(String((await prun(['--help'])).stdout));
     const execSection = readmeOptions(section(/^## prun exec/m, /^## /m));
+    // hidden spellings of listed options, and GNU parallel's options the README names as missing
+    for (const unlisted of ['--dryrun', '--linebuffer', '--files', '--pipepart', '--regexp', '--roundrobin']) execSection.delete(unlisted);
     assert.ok(help.has('--tag'), 'exec --help was read');
     assert.deepEqual(difference(help, new Set([...execSection, ...readmeOptions(mapTable())])), [], 'in prun exec --help, not in the README');
     assert.deepEqual(difference(execSection, new Set([...help, ...global])), [], "in the README's exec section, not in prun exec --help");
