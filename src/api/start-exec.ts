@@ -29,6 +29,8 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   jobShell?: string;
   /** The shell of the lanes that run the jobs one after the other: /bin/sh by default. */
   laneShell?: string;
+  /** The least time between the starts of two jobs, in milliseconds (GNU parallel's --delay). */
+  delayMs?: number;
 }
 
 export interface StartExecOptions extends ExecOptions, JournalHooks {
@@ -76,6 +78,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         inputFiles: options.inputFiles === true,
         jobShell: options.jobShell,
         shell: options.laneShell,
+        delayMs: options.delayMs,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
       });
   const pipeline = runPipeline(

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import type { ExecOptions } from '../api/start-exec.js';
+import { parseDuration } from '../api/duration.js';
 import { usageError } from '../errors.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
@@ -14,6 +15,7 @@ import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
 import { EXEC_HELP } from './exec-help.js';
 import { EXIT } from './exit-codes.js';
+import { gnuExitStatus } from './gnu-exit-status.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -63,6 +65,7 @@ interface ExecFlags extends CommonFlags {
   block?: number;
   recend?: string;
   recstart?: string;
+  delay?: number;
 }
 
 /** GNU parallel's options that respell a replacement string, and the one each stands for. */
@@ -78,9 +81,6 @@ const RESPELLED = [
 
 /** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */
 const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
-
-/** GNU parallel stops at 101 failed jobs in its exit status: more is "more than 100". */
-const MAX_FAILED_STATUS = 101;
 
 /** `prun exec [OPTIONS] COMMAND [ARGS...] [SOURCES]`: a shell command per input, as GNU parallel runs them. */
 export function execCommand(sources: ArgSource[], done: (code: number) => void): Command {
@@ -131,6 +131,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--basenameextensionreplace <str>', 'use STR instead of {/.}')
     .option('--seqreplace <str>', 'use STR instead of {#}')
     .option('--slotreplace <str>', 'use STR instead of {%}')
+    .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(parseDelay))
     .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
     .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##}')
@@ -221,6 +222,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     template: { plus: flags.plus === true, contextReplace: flags.X === true, appendArgs: inputOptions.maxArgs !== 0 },
     jobShell: shell,
     laneShell: laneShell(shell),
+    delayMs: flags.delay || undefined,
     showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
   let pipeDir: string | undefined;
@@ -257,9 +259,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       countAhead: haltNeedsTotal(flags),
       journal: journal.record,
     });
-    // GNU parallel's exit status: how many jobs failed, 101 for more than 100
-    if (code === EXIT.failed && run.tracker.halted && /success/.test(flags.halt ?? '')) return EXIT.ok;
-    if (code === EXIT.failed && run.tracker.failed > 0) return Math.min(run.tracker.failed, MAX_FAILED_STATUS);
+    // GNU parallel's exit status: how many jobs failed, or what --halt says
+    if (code === EXIT.failed && (run.tracker.failed > 0 || run.tracker.haltedBy)) return gnuExitStatus(flags.halt, run.tracker);
     return code;
   } finally {
     journal.close();
@@ -275,6 +276,11 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
     records: flags.N ?? flags.maxArgs,
     linesPerRecord: flags.maxLines,
   };
+}
+
+/** --delay: a duration, a bare number being seconds as GNU parallel reads it; 0 is none. */
+function parseDelay(value: string): number {
+  return value.trim() !== '' && Number(value) === 0 ? 0 : parseDuration('--delay', value);
 }
 
 /** --block: bytes, or k, M, G... of them (powers of 1024, as GNU parallel). */

@@ -41,6 +41,8 @@ export interface ShellExecutorOptions {
   inputFiles?: boolean;
   /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
   jobShell?: string;
+  /** --delay: the least time between the starts of two jobs, in any lanes. */
+  delayMs?: number;
   /** The lanes' shell (/bin/sh by default): bash when jobs need exported bash functions; in tests, lanes that die at start. */
   shell?: string;
 }
@@ -76,6 +78,10 @@ export class ShellExecutor implements Executor {
   private nextStem = 0;
   private readonly heldOutput = new HeldOutput(() => this.onReleased());
   private pumpAllQueued = false;
+  /** When the last job was given to a lane (--delay). */
+  private lastStart = Number.NEGATIVE_INFINITY;
+  /** --delay: pumps the lanes again once the next job may start. */
+  private delayTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
@@ -120,6 +126,7 @@ export class ShellExecutor implements Executor {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.clearDelay();
     // lanes skip the jobs they were given ahead; the running ones finish
     try {
       if (this.dir) writeFileSync(join(this.dir, 'stop'), '');
@@ -131,6 +138,7 @@ export class ShellExecutor implements Executor {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.clearDelay();
     this.markReady(); // no input may have needed a lane
     for (const slot of this.slots) {
       if (slot.state === 'dead') continue;
@@ -144,6 +152,7 @@ export class ShellExecutor implements Executor {
 
   async kill(): Promise<void> {
     this.closing = true;
+    this.clearDelay();
     this.markReady();
     for (const slot of this.slots) {
       if (slot.state === 'dead') continue;
@@ -248,6 +257,10 @@ export class ShellExecutor implements Executor {
    */
   private pump(slot: LaneSlot): void {
     if (slot.state !== 'ready' || this.stopped) return;
+    if (this.options.delayMs !== undefined) {
+      this.pumpDelayed(slot, this.options.delayMs);
+      return;
+    }
     let lines = '';
     while (slot.jobs.length < JOBS_AHEAD && (!this.heldOutput.full || lines === '')) {
       const held = slot.nextToWrite();
@@ -255,6 +268,38 @@ export class ShellExecutor implements Executor {
       lines += this.jobLine(slot, held);
     }
     if (lines) slot.lane!.send(lines);
+  }
+
+  /**
+   * --delay: a lane gets one job at a time, so that the job starts as it is written, and only
+   * once `delay` has passed since the last start in any lane; until then a timer waits, and
+   * the lanes go on reporting what ends meanwhile.
+   */
+  private pumpDelayed(slot: LaneSlot, delay: number): void {
+    if (slot.jobs.length > 0 || this.delayTimer) return;
+    const held = slot.nextToWrite();
+    if (!held) return;
+    const wait = this.lastStart + delay - performance.now();
+    if (wait > 0) {
+      this.delayTimer = setTimeout(() => {
+        this.delayTimer = undefined;
+        this.pumpAll();
+      }, wait);
+      return;
+    }
+    this.lastStart = performance.now();
+    slot.lane!.send(this.jobLine(slot, held));
+  }
+
+  private clearDelay(): void {
+    clearTimeout(this.delayTimer);
+    this.delayTimer = undefined;
+  }
+
+  /** Every lane that may take a job gets its next ones (see pumpAny). */
+  private pumpAll(): void {
+    if (!this.heldOutput.full) for (const slot of this.slots) this.pump(slot);
+    else this.pumpAny(undefined);
   }
 
   /** No job is running or waiting in any lane. */
@@ -269,8 +314,7 @@ export class ShellExecutor implements Executor {
     // after whatever closed it is done: a close may come from inside the executor's own work
     queueMicrotask(() => {
       this.pumpAllQueued = false;
-      if (!this.heldOutput.full) for (const slot of this.slots) this.pump(slot);
-      else this.pumpAny(undefined);
+      this.pumpAll();
     });
   }
 

@@ -135,9 +135,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     wakeup.notify();
   };
 
-  const checkHalt = (): void => {
+  /** `status`: the last settled input's, 0 if it succeeded (GNU parallel's exit status after a halt). */
+  const checkHalt = (status: number): void => {
     if (options.halt && !stopping && shouldHalt(options.halt, tracker)) {
       tracker.halted = true;
+      tracker.haltedBy = { failed: tracker.failed, status };
       stop(options.halt.when);
     }
   };
@@ -171,7 +173,9 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => failOrRetry(batch, offset, input, error, false));
     if (options.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
     for (const range of ranges) settle(range.start, range.end, range.deliveries);
-    checkHalt();
+    const last = batch.first + from + run.count - 1;
+    const lastFailure = finals.find((final) => final.index === last);
+    checkHalt(lastFailure ? statusColumn(lastFailure.error) : 0);
   };
 
   const onLost = (batch: Batch, from: number, blame: Blame): void => {
@@ -206,7 +210,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         deliveries.push({ type: 'records', first: final.index, count: 0, records: [record] });
       }
       settle(final.index, final.index + 1, deliveries);
-      checkHalt();
+      checkHalt(statusColumn(final.error));
     }
     if (from + 1 < batch.count) waiting.push(part(batch, from + 1, batch.count, { isolated: false, fresh: false }));
   };

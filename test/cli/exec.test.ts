@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { gnuParallel } from '../helpers/gnu-parallel.js';
+import { gnuParallel, gnuParallelStatus } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 
@@ -356,6 +356,72 @@ describe('prun exec: failures', () => {
     assert.equal(result.exitCode, 143);
     await assertGone(pids);
   });
+});
+
+describe('prun exec: --halt exit status as GNU parallel', () => {
+  // -j1: which jobs ran before the halt is then the same in both
+  const CASES = [
+    ['now,fail=1', ['0', '3', '4']], // the failing job's status
+    ['soon,fail=1', ['0', '3', '4']],
+    ['now,fail=2', ['0', '3', '4', '5']], // the failures then
+    ['soon,fail=50%', ['0', '3', '4', '0', '5']], // ceil(failed / total * 100)
+    ['now,fail=30%', ['0', '3', '4', '0', '5']],
+    ['soon,fail=90%', ['0', '3', '4', '0', '5']], // never met: the share failed of those run
+    ['now,done=1', ['3', '4']],
+    ['now,success=1', ['3', '0', '4']],
+  ] as const;
+  for (const [halt, values] of CASES) {
+    test(`prun exec -j1 --halt ${halt} 'exit {}' ::: ${values.join(' ')} exits as parallel does`, async () => {
+      const args = ['-j1', '--halt', halt, 'exit {}', ':::', ...values];
+      const result = await prun(['exec', ...args]);
+      assert.equal(result.exitCode, gnuParallelStatus(args, { cwd: dir }), String(result.stderr));
+    });
+  }
+
+  test('--halt now,fail=1 on a job killed by a signal exits 128+signal, as parallel does', async () => {
+    const args = ['-j1', '--halt', 'now,fail=1', 'kill -9 $$; : {}', ':::', 'a', 'b'];
+    const result = await prun(['exec', ...args]);
+    assert.equal(result.exitCode, 137);
+    assert.equal(gnuParallelStatus(args, { cwd: dir }), 137);
+  });
+
+  test('without --halt, the exit status is still the number of failed jobs', async () => {
+    const result = await prun(['exec', 'exit {}', ':::', '0', '3', '4']);
+    assert.equal(result.exitCode, 2);
+  });
+});
+
+describe('prun exec: --delay', () => {
+  test('--delay 0.3 -j 4: no two of 4 jobs start less than about 300 ms apart', async () => {
+    const result = await prun(['exec', '-j', '4', '--delay', '0.3', 'echo $(date +%s%N); : {}', ':::', '1', '2', '3', '4']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const starts = lines(result.stdout).map((line) => BigInt(line)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    assert.equal(starts.length, 4);
+    for (let i = 1; i < starts.length; i++) {
+      // a lower bound only: the job's shell may take a moment longer to start than the one before
+      const apartMs = Number(starts[i]! - starts[i - 1]!) / 1e6;
+      assert.ok(apartMs >= 250, `jobs ${i} and ${i + 1} started ${apartMs} ms apart`);
+    }
+  });
+
+  test('--delay takes a duration with a unit, and 0 as no delay; anything else is a usage error', async () => {
+    assert.equal((await prun(['exec', '--delay', '10ms', 'echo', ':::', 'a', 'b'])).stdout, 'a\nb');
+    assert.equal((await prun(['exec', '--delay', '0', 'echo', ':::', 'a'])).stdout, 'a');
+    assert.equal((await prun(['exec', '--delay', 'soon', 'echo', ':::', 'a'])).exitCode, 2);
+  });
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    test(`${signal} while a job waits out --delay ends prun at once, with the usual summary`, async () => {
+      // an hour's delay: prun still waiting for it would time the test out
+      const subprocess = execa(bin, ['exec', '-j', '2', '--delay', '1h', 'echo', ':::', 'a', 'b', 'c'], { cwd: root, reject: false, stdin: 'ignore' });
+      await waitForLines(subprocess.stdout, /^a$/);
+      subprocess.kill(signal);
+      const result = await subprocess;
+      assert.equal(result.exitCode, code);
+      assert.equal(result.stdout, 'a');
+      assert.match(String(result.stderr), /0 of 3 inputs failed, 2 never ran \(interrupted\)/);
+    });
+  }
 });
 
 describe('prun exec: lanes', () => {

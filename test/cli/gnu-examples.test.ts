@@ -25,7 +25,7 @@ interface Example {
 }
 
 const SLOT = 'timing, in GNU parallel too: which slot is free when a job starts; prun hands a lane its next job ahead, so {%} is the lane that runs it';
-const HALT = 'timing, in GNU parallel too: which jobs had started when the failure (or success) was seen; and GNU parallel exits with the failing job\'s status after --halt ...,fail=, prun with the number of failed jobs';
+const HALT = 'timing, in GNU parallel too: which jobs had started when the failure (or success) was seen, and so the output and the exit status (the failing job\'s after fail=1, in both)';
 
 const EXAMPLES: Example[] = [
   // Input sources

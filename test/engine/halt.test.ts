@@ -135,12 +135,13 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
 
   test('exec -j2 --halt soon,fail=1 \'echo {}; exit {}\' ::: 0 0 1 2 3 never starts 3, as GNU parallel', async () => {
     const result = await prun(['exec', '-j2', '--halt', 'soon,fail=1', 'echo {}; exit {}', ':::', '0', '0', '1', '2', '3']);
-    assert.equal(result.exitCode, 1);
     // on an idle machine `0 0 1 2`, as GNU parallel prints; how far the other lane got before 1
     // failed is timing (GNU parallel too prints `0 0 1` at times): what the halt decides is
     // pinned by the tests above, with the order of events made certain
     const printed = lines(result.stdout).join(' ');
     assert.ok('0 0 1 2 3'.startsWith(printed) && printed.startsWith('0 0 1'), printed);
+    // the status of the failure seen first, as GNU parallel's: 2's, when it ran and ended first
+    assert.ok(printed === '0 0 1' ? result.exitCode === 1 : [1, 2].includes(result.exitCode!), `${printed}: exit ${result.exitCode}`);
     // a failed command's output is printed, as GNU parallel does: every input printed or counted
     assert.equal(lines(result.stdout).length + summaryOf(result.stderr).notRun, 5);
   });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 let present = false;
@@ -26,4 +26,15 @@ export function gnuParallel(args: readonly string[], options: { cwd: string; inp
     // PARALLEL_SHELL pins the shell prun uses too
     env: { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(options.cwd, '.parallel') },
   });
+}
+
+/** GNU parallel's exit status on `args` (-k, as gnuParallel runs it), whatever it is. */
+export function gnuParallelStatus(args: readonly string[], options: { cwd: string }): number {
+  const result = spawnSync('parallel', ['--will-cite', '-k', ...args], {
+    cwd: options.cwd,
+    stdio: 'ignore',
+    env: { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(options.cwd, '.parallel') },
+  });
+  if (result.error) throw result.error;
+  return result.status!;
 }
