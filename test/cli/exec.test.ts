@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
+import { assertGoneWithin } from '../helpers/accounting.js';
 import { gnuParallel, gnuParallelStatus } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
@@ -500,16 +501,14 @@ function shellQuoteArg(text: string): string {
 
 /** Resolves once every process the file lists has ended; fails if one is left after `withinMs`. */
 async function waitUntilGone(pidFile: string, withinMs = Number.POSITIVE_INFINITY): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    if (Date.now() > deadline) return assertGone(pidFile);
-    try {
-      await assertGone(pidFile);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  const pids = lines((await readFile(pidFile, 'utf8')).trim()).map(Number);
+  assert.ok(pids.length > 0, 'no pid was recorded');
+  await assertGoneWithin(pids, withinMs);
+}
+
+/** Every process whose pid the file lists has ended already. */
+function assertGone(pidFile: string): Promise<void> {
+  return waitUntilGone(pidFile, 0);
 }
 
 /**
@@ -524,12 +523,3 @@ async function waitForPids(pidFile: string, count: number): Promise<void> {
   }
 }
 
-/** Every process whose pid the file lists has ended. */
-async function assertGone(pidFile: string): Promise<void> {
-  const pids = lines((await readFile(pidFile, 'utf8')).trim()).map(Number);
-  assert.ok(pids.length > 0, 'no pid was recorded');
-  for (const pid of pids) {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
-    assert.ok(status === undefined || /^State:\s+Z/m.test(status), `process ${pid} is still running`);
-  }
-}

@@ -3,13 +3,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { waitForFile } from '../helpers/files.js';
+import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
 let dir: string;
@@ -137,24 +138,15 @@ for (const way of ways) {
 }
 
 describe('--joblog on a full disk', () => {
-  let mount: string | undefined;
-  let refused: string | undefined;
-  before(async () => {
-    const target = join(dir, 'small-disk');
-    await mkdir(target);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', target], { stdio: 'pipe' });
-      mount = target;
-    } catch (error) {
-      refused = String((error as { stderr?: unknown }).stderr ?? error).trim();
-    }
+  let disk: SmallDisk | undefined;
+  before(() => {
+    disk = mountSmallDisk(join(dir, 'small-disk'));
   });
-  after(() => {
-    if (mount) execFileSync('umount', [mount]);
-  });
+  after(() => unmountSmallDisk(disk));
 
   test('one line, exit 74, only whole rows; --resume after space is freed finishes the run', async (t) => {
-    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${refused}`);
+    const mount = disk?.path;
+    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
     const files = { ...paths(), joblog: join(mount, 'joblog.tsv') };
     // a header, then fill the disk but for what the joblog's first page still holds
     await writeFile(files.joblog, 'index\tinput\tstatus\tattempts\tduration\terror\n');

@@ -42,10 +42,11 @@ export async function assertNoWorkerLeft(pidFile: string): Promise<void> {
  */
 export async function assertGoneWithin(pids: number[], ms: number): Promise<void> {
   const deadline = Date.now() + ms;
-  let running = pids;
+  const stillRunning = async (of: number[]) => (await Promise.all(of.map(async (pid) => ((await isRunning(pid)) ? [pid] : [])))).flat();
+  let running = await stillRunning(pids);
   while (running.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    running = (await Promise.all(running.map(async (pid) => ((await isRunning(pid)) ? [pid] : [])))).flat();
+    running = await stillRunning(running);
   }
   assert.deepEqual(running, [], `still running ${ms} ms later`);
 }

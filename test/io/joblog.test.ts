@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { JobRecord } from '../../src/engine/delivery.js';
 import { PrunError } from '../../src/errors.js';
 import { finishedInJoblog, Joblog } from '../../src/io/joblog.js';
+import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
 
 const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
 
@@ -87,24 +87,15 @@ describe('Joblog.open', () => {
 });
 
 describe('Joblog.write on a full disk', () => {
-  let mount: string | undefined;
-  let refused = '';
+  let disk: SmallDisk | undefined;
   before(() => {
-    const target = join(dir, 'small-disk');
-    mkdirSync(target);
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', target], { stdio: 'pipe' });
-      mount = target;
-    } catch (error) {
-      refused = String((error as { stderr?: unknown }).stderr ?? error).trim();
-    }
+    disk = mountSmallDisk(join(dir, 'small-disk'));
   });
-  after(() => {
-    if (mount) execFileSync('umount', [mount]);
-  });
+  after(() => unmountSmallDisk(disk));
 
   test('a write that does not fit is taken back whole: ERR_OUTPUT, and the file ends with its last whole row', (t) => {
-    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${refused}`);
+    const mount = disk?.path;
+    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
     const path = join(mount, 'joblog.tsv');
     const log = Joblog.open(path, () => {});
     // fill the disk but for the joblog's first page

@@ -1,0 +1,23 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+
+/** A small disk, or why none could be had: a tmpfs is mounted only as root. */
+export type SmallDisk = { path: string; refused?: undefined } | { path?: undefined; refused: string };
+
+/**
+ * A 64 kB tmpfs mounted at `target` (made here): a real full disk, which writes reach in
+ * part and then fail with ENOSPC. Unmount it with unmountSmallDisk.
+ */
+export function mountSmallDisk(target: string): SmallDisk {
+  mkdirSync(target);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', target], { stdio: 'pipe' });
+    return { path: target };
+  } catch (error) {
+    return { refused: String((error as { stderr?: unknown }).stderr ?? error).trim() };
+  }
+}
+
+export function unmountSmallDisk(disk: SmallDisk | undefined): void {
+  if (disk?.path) execFileSync('umount', [disk.path]);
+}
