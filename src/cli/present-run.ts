@@ -2,7 +2,7 @@ import type { RunningWork } from '../api/running.js';
 import type { JobRecord } from '../engine/delivery.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
-import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
+import { keepHeapSmall } from '../runtime/young-generation.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { resultsStream } from './results-out.js';
@@ -89,7 +89,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   };
   const interrupts = handleInterrupts(run, toStderr);
   // the CLI owns its process; set earlier, the change would slow worker threads still booting
-  void run.allReady.then(keepYoungGenerationSmall);
+  void run.allReady.then(keepHeapSmall);
   try {
     await writeResults(run.deliveries, resultsStream(), {
       json: options.json,

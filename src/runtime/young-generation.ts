@@ -13,13 +13,14 @@ import { boundHeapGrowth } from './heap-governor.js';
 export const WORKER_SEMI_SPACE_MB = 2;
 
 /**
- * Keeps this process's semi-spaces at their initial size (1 MiB) from now on. Not while
+ * Keeps this process's heap small from now on: its semi-spaces at their initial size (1 MiB),
+ * and its old generation near what it holds (heap-governor.ts). Not while
  * worker threads are booting: a flag changed at run time costs each thread started after
  * it the code cache all the same (~40 ms of CPU each, profiled), so only a thread that
- * replaces another pays it. Its old generation is kept small from then on too
- * (heap-governor.ts): the same processes, the same moment, the same reason.
+ * replaces another pays it. Both for the same processes, at the same moment, for the same
+ * reason: memory that grows with the length of the input.
  */
-export function keepYoungGenerationSmall(): void {
+export function keepHeapSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
   boundHeapGrowth();
 }

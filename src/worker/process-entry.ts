@@ -1,9 +1,9 @@
 import { isToWorker } from '../runtime/protocol.js';
-import { keepYoungGenerationSmall } from '../runtime/young-generation.js';
+import { keepHeapSmall } from '../runtime/young-generation.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
-keepYoungGenerationSmall();
+keepHeapSmall();
 // a worker whose pool is gone has nobody to report to: it ends at once when it can. One busy in
 // a loop never sees this: the pool's lifeline (runtime/group-lifeline.ts) ends it then. It leads
 // its own process group, so the terminal's Ctrl-C never reaches it
