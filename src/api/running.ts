@@ -4,7 +4,7 @@ import type { ProgressTracker } from '../progress/tracker.js';
 /** What a run may be told to leave out, and whom it tells of settled inputs. */
 export interface JournalHooks {
   /** Inputs to leave out (--resume). */
-  skip?: (index: number) => boolean;
+  skip?: (input: string, index: number) => boolean;
   /** Deliver a `records` delivery after the output of every settled input (--joblog). */
   journal?: boolean;
 }

@@ -3,7 +3,7 @@ import { finishedInJoblog, Joblog, type JoblogFormat } from '../io/joblog.js';
 import type { CommonFlags } from './common-options.js';
 
 export interface Journal {
-  skip: ((index: number) => boolean) | undefined;
+  skip: ((input: string, index: number) => boolean) | undefined;
   /** Appends rows: called by the writer of results once their output is written. */
   record: ((records: readonly JobRecord[]) => void) | undefined;
   close(): void;
@@ -21,7 +21,7 @@ export function openJournal(flags: CommonFlags, format: JoblogFormat = 'prun'): 
     // read before appending: what this run writes must not count as finished
     const finished = resuming ? finishedInJoblog(flags.joblog, flags.resumeFailed === true) : undefined;
     return {
-      skip: finished && finished.size > 0 ? (index) => finished.has(index) : undefined,
+      skip: finished && finished.size > 0 ? (_input, index) => finished.has(index) : undefined,
       record: (records) => log.write(records),
       close: () => log.close(),
     };

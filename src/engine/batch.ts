@@ -15,7 +15,12 @@ export interface Batch {
   payload: Payload;
   /** What ends each input of a byte payload. */
   separator: Separator;
-  attempt: number; // 1-based
+  /** How many times its inputs have been started: every start counts, ctx.attempt says it. 1-based. */
+  attempt: number;
+  /** Of the user's --retries, how many it has used: a culprit-finding re-run or a throttled try uses none. */
+  retried: number;
+  /** What limits its start (--key): batches with a key hold one input. */
+  key?: string;
   /**
    * Suspects of a worker death: run alone on a worker, results reported one by one, so that
    * another death names the input that caused it.
@@ -34,6 +39,26 @@ export type Placement = Pick<Batch, 'isolated' | 'fresh'>;
 
 /** New inputs: any worker with room, beside other batches. */
 export const SHARED: Placement = { isolated: false, fresh: false };
+
+let lastId = 0;
+
+/** Ids are unique in this process, whichever run or executor a batch goes to. */
+export function newBatchId(): number {
+  return ++lastId;
+}
+
+/** The inputs [from, to) of a batch as a batch of its own, with a new id. */
+export function cutBatch(batch: Batch, from: number, to: number, changes: Partial<Batch> = {}): Batch {
+  return {
+    ...batch,
+    id: newBatchId(),
+    first: batch.first + from,
+    count: to - from,
+    payload: slicePayload(batch.payload, from, to, batch.separator),
+    origin: originAt(batch.origin, from),
+    ...changes,
+  };
+}
 
 /** The inputs [from, to) of a batch, as strings. */
 export function inputsOf(batch: Batch, from: number, to: number): string[] {

@@ -1,15 +1,20 @@
 import type { InputSource, Slice } from '../io/input-source.js';
 import type { ProgressTracker } from '../progress/tracker.js';
-import { type Failure, messageWithCauses, statusColumn } from '../model/failure.js';
-import { slicePayload } from '../runtime/payload.js';
+import { type Failure, messageWithCauses, statusColumn, throttledTooLong } from '../model/failure.js';
 import type { Run } from '../runtime/protocol.js';
 import { AutoBatchSize } from './auto-batch.js';
-import { type Batch, inputsOf, originAt, SHARED } from './batch.js';
+import { type Batch, cutBatch, inputsOf, newBatchId, originAt, type Placement, SHARED } from './batch.js';
+import { type Clock, REAL_CLOCK } from './clock.js';
 import { type Delivery, discard, type FinalFailure, heldBytes, type JobRecord } from './delivery.js';
 import type { Blame, Executor, ExecutorListener } from './executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
 import { Outbox } from './outbox.js';
 import { Reorder } from './reorder.js';
+import { Admission } from './scheduler/admission.js';
+import type { KeyLimits } from './scheduler/key-limits.js';
+import { KeyedLine } from './scheduler/keyed-line.js';
+import { type RetryDelay, RetryPolicy } from './scheduler/retry-policy.js';
+import { type Line, WaitingLine } from './scheduler/waiting-line.js';
 import { addRecords, journalRecords, splitRun } from './split-run.js';
 import { Wakeup } from './wakeup.js';
 
@@ -24,11 +29,32 @@ export interface PipelineOptions {
   /** How many more times a failed input is tried. */
   retries: number;
   halt: HaltPolicy | undefined;
-  /** Inputs to leave out, as a journal of an earlier run says (--resume). */
-  skip: ((index: number) => boolean) | undefined;
+  /**
+   * Inputs to leave out, as a journal of an earlier run says (--resume): asked once per input,
+   * in the order they are taken, with its text and index.
+   */
+  skip: ((input: string, index: number) => boolean) | undefined;
   /** Deliver a record of every settled input, after its output (--joblog). */
   journal: boolean;
   tracker: ProgressTracker;
+  /** Limits per key on when inputs start (--key, --key-rate, --rate), and what a throttle signal is. */
+  limits?: KeyedRun | undefined;
+  /** How long a retry waits (--retry-delay); at once when undefined. */
+  retryDelay?: RetryDelay | undefined;
+  /** For tests: time, and timers. */
+  clock?: Clock;
+  /** For tests: the jitter of retry delays. */
+  random?: () => number;
+}
+
+/** A run whose inputs start under limits per key. */
+export interface KeyedRun {
+  keyOf(input: string): string;
+  limits: KeyLimits;
+  /** When a failure says the server is throttling (429/503): how long it asked to wait, if it did. */
+  throttleOf(failure: Failure): { retryAfterMs: number | undefined } | undefined;
+  /** How long a key may stay throttled before its inputs fail (for the message). */
+  maxThrottleMs: number;
 }
 
 export interface RunningPipeline {
@@ -48,7 +74,7 @@ export interface RunningPipeline {
 /** The pipeline options that the user's options decide, for any executor. */
 export function pipelineOptions(
   normalized: Pick<PipelineOptions, 'workers' | 'ordered' | 'chunksize' | 'retries' | 'halt'>,
-  parts: Pick<PipelineOptions, 'source' | 'executor' | 'skip' | 'journal' | 'tracker'>,
+  parts: Pick<PipelineOptions, 'source' | 'executor' | 'skip' | 'journal' | 'tracker'> & Partial<Pick<PipelineOptions, 'limits' | 'retryDelay'>>,
 ): PipelineOptions {
   const { workers, ordered, chunksize, retries, halt } = normalized;
   return { workers, ordered, chunksize, retries, halt, ...parts };
@@ -65,6 +91,12 @@ const WINDOW_BATCHES = 4;
  * input bigger than this still runs.
  */
 const WINDOW_BYTES = 64 * 1024 * 1024;
+/**
+ * Inputs read ahead under --key: room for other keys to go on while some keys wait on their
+ * limits, so that one throttled host does not stall a crawl of many. Small inputs (URLs), so
+ * memory stays a few MB.
+ */
+const KEYED_WINDOW = 4096;
 
 /**
  * inputs -> batches -> executor -> deliveries, in order (or as they finish). Reads input only
@@ -73,21 +105,27 @@ const WINDOW_BYTES = 64 * 1024 * 1024;
  */
 export function runPipeline(options: PipelineOptions): RunningPipeline {
   const { source, executor, tracker } = options;
+  const clock = options.clock ?? REAL_CLOCK;
+  const keyed = options.limits;
   // A halt is a halt: from the moment prun sees its condition met, no input starts. Inputs given
   // ahead (in a batch, or queued behind a worker's running batch) would start before the stop
   // reaches them, so under --halt each worker or lane holds one input at a time, and gets the
-  // next once prun has seen the previous one end, as GNU parallel gives out its jobs
+  // next once prun has seen the previous one end, as GNU parallel gives out its jobs. Under
+  // --key likewise: an input sent ahead would start later than its limits allowed it to.
   const halting = options.halt !== undefined;
   const sizes = new AutoBatchSize(options.workers, halting ? 1 : options.chunksize);
-  const ahead = (): boolean => !halting && sizes.short;
+  const ahead = (): boolean => !halting && !keyed && sizes.short;
+  const roomFor = (placement: Placement): number => executor.room(placement, ahead());
   const wakeup = new Wakeup();
-  // batches waiting for room, placed in this order ahead of new input: retries, the rest of a
-  // batch cut to fit, and new input that found its room gone when it arrived
-  const waiting: Batch[] = [];
+  const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
+  const keyedLine = keyed && new KeyedLine(keyed.limits, (key, batches) => giveUp(key, batches));
+  // batches waiting for room, placed ahead of new input: retries, the rest of a batch cut to
+  // fit, new input that found its room gone when it arrived
+  const line: Line = keyedLine || new WaitingLine();
+  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf }, (first, count) => skip(first, count, true));
   const unfinished = new Set<Batch>(); // with the executor
   const reported = new Map<Batch, number>(); // inputs of an unfinished batch settled so far
   const reportedOf = (batch: Batch): number => reported.get(batch) ?? 0;
-  let nextId = 0;
   let admitted = 0; // inputs taken from the source
   let released = 0; // inputs the consumer has taken the results of
   let held = 0; // bytes of output settled, not yet taken by the consumer
@@ -95,6 +133,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   let abandoned = false; // the consumer went away
   let unread: number | undefined; // inputs never taken from the source, when known at the stop
   let fatalError: Error | undefined;
+  if (keyedLine) tracker.throttleWaiting = () => keyedLine.throttledCount(clock.now());
 
   const outbox = new Outbox<Delivery>(
     (delivery) => {
@@ -144,32 +183,59 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     }
   };
 
-  const part = (batch: Batch, from: number, to: number, changes: Partial<Batch> = {}): Batch => ({
-    id: nextId++,
-    first: batch.first + from,
-    count: to - from,
-    payload: slicePayload(batch.payload, from, to, batch.separator),
-    separator: batch.separator,
-    attempt: batch.attempt,
-    isolated: batch.isolated,
-    fresh: batch.fresh,
-    origin: originAt(batch.origin, from),
-    ...changes,
-  });
-
-  /** Fails the input for good, or queues it again if it has tries left. */
+  /** Fails the input at `offset` for good, or queues it again if the retry policy says so. */
   const failOrRetry = (batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined => {
-    if (batch.attempt <= options.retries && !stopping) {
-      tracker.retried++;
-      waiting.push(part(batch, offset, offset + 1, { attempt: batch.attempt + 1, isolated: killedWorker, fresh: killedWorker }));
+    const throttled = keyed?.throttleOf(error) !== undefined;
+    const decision = stopping ? { retry: false as const } : retryPolicy.decide(batch, { throttled, now: clock.now() });
+    if (decision.retry) {
+      if (decision.usesRetry) tracker.retried++;
+      const retried = batch.retried + (decision.usesRetry ? 1 : 0);
+      const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker });
+      line.retry(again, decision.dueAt);
       return undefined;
     }
     tracker.failed++;
     return { index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts: batch.attempt, error };
   };
 
+  /** Settles a failure that no run reported (a worker death, a key given up): its own delivery and record. */
+  const settleFailure = (final: FinalFailure): void => {
+    const deliveries: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
+    if (options.journal) {
+      const record: JobRecord = {
+        index: final.index,
+        input: final.input,
+        ok: false,
+        status: statusColumn(final.error),
+        attempts: final.attempts,
+        durationMs: undefined,
+        error: messageWithCauses(final.error),
+      };
+      deliveries.push({ type: 'records', first: final.index, count: 0, records: [record] });
+    }
+    settle(final.index, final.index + 1, deliveries);
+    checkHalt(statusColumn(final.error));
+  };
+
+  /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED. */
+  const giveUp = (key: string, batches: Batch[]): void => {
+    const error = throttledTooLong(key, keyed!.maxThrottleMs);
+    for (const batch of batches) {
+      const inputs = inputsOf(batch, 0, batch.count);
+      for (let offset = 0; offset < batch.count; offset++) {
+        tracker.failed++;
+        const input = inputs[offset] ?? '';
+        settleFailure({ index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts: batch.attempt - 1, error });
+      }
+    }
+  };
+
   const onRun = (batch: Batch, from: number, run: Run): void => {
     tracker.succeeded += run.count - run.failures.length;
+    if (keyedLine) {
+      const failure = run.failures[0];
+      keyedLine.ended(batch, clock.now(), failure && keyed!.throttleOf(failure.error));
+    }
     const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => failOrRetry(batch, offset, input, error, false));
     if (options.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
     for (const range of ranges) settle(range.start, range.end, range.deliveries);
@@ -179,40 +245,25 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   };
 
   const onLost = (batch: Batch, from: number, blame: Blame): void => {
+    keyedLine?.ended(batch, clock.now());
     if (stopping) {
       skip(batch.first + from, batch.count - from);
       return;
     }
     if (blame === 'none') {
-      waiting.push(part(batch, from, batch.count));
+      line.retry(cutBatch(batch, from, batch.count), undefined);
       return;
     }
     if (blame === 'unknown') {
       // several inputs may have been running: run them again alone, to find the one to blame.
       // Some of them may have started: every start is counted, so this is their next attempt
-      waiting.push(part(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1 }));
+      line.retry(cutBatch(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1 }), undefined);
       return;
     }
     const input = inputsOf(batch, from, from + 1)[0] ?? '';
     const final = failOrRetry(batch, from, input, blame.culprit, true);
-    if (final) {
-      const deliveries: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
-      if (options.journal) {
-        const record: JobRecord = {
-          index: final.index,
-          input,
-          ok: false,
-          status: statusColumn(final.error),
-          attempts: final.attempts,
-          durationMs: undefined,
-          error: messageWithCauses(final.error),
-        };
-        deliveries.push({ type: 'records', first: final.index, count: 0, records: [record] });
-      }
-      settle(final.index, final.index + 1, deliveries);
-      checkHalt(statusColumn(final.error));
-    }
-    if (from + 1 < batch.count) waiting.push(part(batch, from + 1, batch.count, { isolated: false, fresh: false }));
+    if (final) settleFailure(final);
+    if (from + 1 < batch.count) line.retry(cutBatch(batch, from + 1, batch.count, { isolated: false, fresh: false }), undefined);
   };
 
   const listener: ExecutorListener = {
@@ -252,23 +303,6 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     executor.submit(batch, ahead());
   };
 
-  const admit = (batch: Batch): void => {
-    if (!options.skip) {
-      waiting.push(batch);
-      return;
-    }
-    // leave out what an earlier run finished, keeping every index where it was
-    const parts: Batch[] = [];
-    let runStart = 0;
-    for (let offset = 0; offset <= batch.count; offset++) {
-      if (offset < batch.count && !options.skip(batch.first + offset)) continue;
-      if (offset > runStart) parts.push(offset - runStart === batch.count ? batch : part(batch, runStart, offset));
-      if (offset < batch.count) skip(batch.first + offset, 1, true);
-      runStart = offset + 1;
-    }
-    waiting.push(...parts);
-  };
-
   let sourceDone = false;
   /** A take from the source under way: the loop places waiting batches meanwhile. */
   let taking: Promise<void> | undefined;
@@ -288,11 +322,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       tracker.total = admitted;
       return;
     }
-    const batch: Batch = { id: nextId++, first: admitted, attempt: 1, ...SHARED, ...slice };
+    const batch: Batch = { id: newBatchId(), first: admitted, attempt: 1, retried: 0, ...SHARED, ...slice };
     admitted += slice.count;
     const remaining = source.remaining();
     if (remaining !== undefined) tracker.total = admitted + remaining;
-    admit(batch);
+    for (const part of admission.admit(batch)) line.add(part);
   };
 
   const startTake = (size: number): void => {
@@ -306,6 +340,17 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     });
   };
 
+  /**
+   * Sleeps until something changes, or until what waits in the line may be due. With no room
+   * for what is due, only a change (a worker free) can help: no timer, or it would spin.
+   */
+  const sleep = async (noRoom: boolean): Promise<void> => {
+    const due = noRoom ? undefined : line.nextDue;
+    const cancel = due === undefined ? undefined : clock.after(due - clock.now(), () => wakeup.notify());
+    await wakeup.wait();
+    cancel?.();
+  };
+
   const feed = async (): Promise<void> => {
     executor.start(listener);
     for (;;) {
@@ -315,7 +360,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
           await taking;
           continue;
         }
-        for (const batch of waiting.splice(0)) skip(batch.first, batch.count);
+        for (const batch of line.drain()) skip(batch.first, batch.count);
         if (!sourceDone) {
           // inputs read ahead but not taken never ran either, where their number is known
           sourceDone = true;
@@ -332,20 +377,16 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       }
       // room is asked for and used in one step: a worker may die or retire while a take
       // waits for input, so room seen before it is no promise of room after it
-      const next = waiting[0];
-      const room = executor.room(next ?? SHARED, ahead());
-      if (next && room > 0) {
-        if (next.count <= room) submit(waiting.shift()!);
-        else {
-          waiting[0] = part(next, room, next.count);
-          submit(part(next, 0, room));
-        }
+      const picked = line.next(clock.now(), roomFor);
+      if (picked !== undefined && picked !== 'no-room') {
+        submit(picked);
         continue;
       }
-      const window = Math.max(64, WINDOW_BATCHES * executor.capacity * sizes.size);
-      if (taking || next || room === 0 || sourceDone || admitted - released >= window || held >= WINDOW_BYTES) {
-        if (sourceDone && !next && unfinished.size === 0) break;
-        await wakeup.wait();
+      const room = picked === 'no-room' ? 0 : roomFor(SHARED);
+      const window = keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * executor.capacity * sizes.size);
+      if (taking || room === 0 || sourceDone || admitted - released >= window || held >= WINDOW_BYTES) {
+        if (sourceDone && line.count === 0 && unfinished.size === 0) break;
+        await sleep(picked === 'no-room');
         continue;
       }
       startTake(Math.min(room, sizes.next(source.remaining()), window - (admitted - released)));

@@ -11,7 +11,8 @@ export type FailureCode =
   | 'ERR_WORKER_SIGNAL' // its worker (or shell lane) was killed by a signal: `signal`
   | 'ERR_OUT_OF_MEMORY' // its worker ran out of memory (--memory-limit)
   | 'ERR_EXIT_STATUS' // a command ended with a non-zero status: `exitStatus`
-  | 'ERR_UNWRITABLE_RESULT'; // its result cannot be written as JSON or sent back
+  | 'ERR_UNWRITABLE_RESULT' // its result cannot be written as JSON or sent back
+  | 'ERR_THROTTLED'; // its key stayed throttled (429/503) past --max-throttle
 
 export const FAILURE_CODES: readonly FailureCode[] = [
   'ERR_TASK_FAILED',
@@ -21,6 +22,7 @@ export const FAILURE_CODES: readonly FailureCode[] = [
   'ERR_OUT_OF_MEMORY',
   'ERR_EXIT_STATUS',
   'ERR_UNWRITABLE_RESULT',
+  'ERR_THROTTLED',
 ];
 
 /**
@@ -166,6 +168,14 @@ export function exitStatus(status: number, signalName: (signal: number) => strin
 export function laneExited(exitCode: number | null, signal: string | null): Failure {
   if (signal) return workerSignalled(signal, `killed by ${signal}`);
   return { code: 'ERR_WORKER_EXIT', name: 'Error', message: `shell lane exited with code ${exitCode ?? 'unknown'}`, exitCode: exitCode ?? undefined };
+}
+
+/** A key stayed throttled past --max-throttle: its waiting inputs fail, with the last status the server gave. */
+export function throttledTooLong(key: string, maxMs: number, status?: number): Failure {
+  const name = key === '' ? 'inputs without a key' : `key ${key}`;
+  const failure: Failure = { code: 'ERR_THROTTLED', name: 'Error', message: `throttled for over ${formatDuration(maxMs)} (${name})` };
+  if (status !== undefined) failure.status = status;
+  return failure;
 }
 
 export function unwritableResult(why: string): Failure {

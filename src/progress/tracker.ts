@@ -14,6 +14,10 @@ export interface ProgressSnapshot {
   rate: number;
   /** Milliseconds left, when the total is known and something has settled. */
   etaMs: number | undefined;
+  /** Inputs waiting on a key that backs off after a throttle signal (--key). */
+  throttled: number;
+  /** Throttle signals seen, per key, most first: the top few. */
+  signals: readonly { key: string; count: number }[];
 }
 
 /** Counts settled inputs; renders nothing. Counting completions, not dispatches. */
@@ -32,6 +36,10 @@ export class ProgressTracker {
   total: number | undefined;
   /** The total as the user gave it (--total): shown until the real one is known, never counted on. */
   expected: number | undefined;
+  /** Under --key, counts the inputs that wait on a throttled key. */
+  throttleWaiting: (() => number) | undefined;
+  /** Under --key, the throttle signals seen per key, most first. */
+  throttleSignals: (() => readonly { key: string; count: number }[]) | undefined;
   private readonly started = performance.now();
 
   snapshot(): ProgressSnapshot {
@@ -51,6 +59,8 @@ export class ProgressTracker {
       elapsedMs,
       rate,
       etaMs,
+      throttled: this.throttleWaiting?.() ?? 0,
+      signals: this.throttleSignals?.() ?? [],
     };
   }
 }

@@ -76,6 +76,7 @@ export function serve(options: ServeOptions): Serving {
         payload: payloadOf(data),
         separator: data.separator,
         attempt: data.attempt,
+        retried: 0, // the producer keeps count of retries
         isolated: data.isolated,
         fresh: data.fresh,
         origin: undefined,

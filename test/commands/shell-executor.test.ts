@@ -21,7 +21,7 @@ after(async () => {
 });
 
 function batchOf(inputs: string[]): Batch {
-  return { id: 0, first: 0, count: inputs.length, payload: inputs, separator: NEWLINE, attempt: 1, isolated: false, fresh: false, origin: undefined };
+  return { id: 0, first: 0, count: inputs.length, payload: inputs, separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined };
 }
 
 /**

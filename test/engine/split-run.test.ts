@@ -6,7 +6,7 @@ import type { Delivery } from '../../src/engine/delivery.js';
 import { addRecords, journalRecords, splitRun } from '../../src/engine/split-run.js';
 import { NEWLINE, type Run } from '../../src/runtime/protocol.js';
 
-const batch: Batch = { id: 0, first: 10, count: 4, payload: ['a', 'b', 'c', 'd'], separator: NEWLINE, attempt: 1, isolated: false, fresh: false, origin: undefined };
+const batch: Batch = { id: 0, first: 10, count: 4, payload: ['a', 'b', 'c', 'd'], separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined };
 // b fails and will be tried again; c fails for good
 const run: Run = {
   count: 4,

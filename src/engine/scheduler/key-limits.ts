@@ -1,0 +1,17 @@
+/**
+ * What the scheduler asks of a per-key limiter (--key-concurrency, --key-rate, --rate, the
+ * backoff of a throttled key). The engine keeps no limits of its own: the local limiter is
+ * one implementation; one kept in Redis can be another, for limits across machines.
+ */
+export interface KeyLimits {
+  /** 0 when an input of `key` may start at `now`; else how long to wait; Infinity: until one of the key's inputs ends. */
+  wait(key: string, now: number): number;
+  /** An input of `key` starts: returns its start, to give back to ended(). */
+  started(key: string, now: number): number;
+  /** It ended; `throttle` when the server said to slow down. */
+  ended(key: string, startedAt: number, now: number, throttle?: { retryAfterMs: number | undefined }): void;
+  /** The key has been throttled for longer than --max-throttle: its inputs fail. */
+  givenUp(key: string, now: number): boolean;
+  /** The key is backing off after a throttle signal (for the progress bar). */
+  throttled?(key: string, now: number): boolean;
+}

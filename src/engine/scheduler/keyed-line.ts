@@ -1,0 +1,155 @@
+import TinyQueue from 'tinyqueue';
+import type { Batch } from '../batch.js';
+import { DueBatches } from './due-batches.js';
+import type { KeyLimits } from './key-limits.js';
+import type { Line, Pick, RoomFor } from './waiting-line.js';
+
+interface KeyTurn {
+  /** When the key may next be able to start an input. */
+  at: number;
+  /** Ties in arrival order: keys take turns. */
+  seq: number;
+  key: string;
+}
+
+/**
+ * Batches of one input, each with a key (--key), in a queue per key. Keys take turns, and a
+ * key that must wait (its rate, its running inputs, a backoff) is set aside until it may
+ * start again: it never holds a worker and never blocks another key. A key is looked at only
+ * when its turn comes, so a placement costs a few heap steps however many keys wait.
+ */
+export class KeyedLine implements Line {
+  private readonly queues = new Map<string, Batch[]>();
+  private readonly turns = new TinyQueue<KeyTurn>([], (a, b) => a.at - b.at || a.seq - b.seq);
+  /** Keys with a turn in `turns`, so that none is there twice. */
+  private readonly queued = new Set<string>();
+  /** Keys waiting for one of their running inputs to end (--key-concurrency). */
+  private readonly parked = new Set<string>();
+  /** Retries not due yet (--retry-delay), out of their keys' queues until then. */
+  private readonly later = new DueBatches();
+  private readonly running = new Map<number, { key: string; startedAt: number }>();
+  private seq = 0;
+  private inputs = 0;
+  private lastNow = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly limits: KeyLimits,
+    /** The key has been throttled too long: these, its waiting inputs, fail. */
+    private readonly onGivenUp: (key: string, batches: Batch[]) => void,
+  ) {}
+
+  add(batch: Batch): void {
+    this.queue(batch.key ?? '').push(batch);
+    this.inputs += batch.count;
+    this.wake(batch.key ?? '', this.lastNow);
+  }
+
+  /** A retry goes to the front of its key's queue, when due: the key's own limits hold it. */
+  retry(batch: Batch, dueAt: number | undefined): void {
+    if (dueAt !== undefined) {
+      this.later.add(batch, dueAt);
+      return;
+    }
+    this.queue(batch.key ?? '').unshift(batch);
+    this.inputs += batch.count;
+    this.wake(batch.key ?? '', this.lastNow);
+  }
+
+  next(now: number, roomFor: RoomFor): Pick {
+    this.lastNow = now;
+    for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) this.retry(due, undefined);
+    for (let head = this.turns.peek(); head && head.at <= now; head = this.turns.peek()) {
+      this.turns.pop();
+      const { key } = head;
+      this.queued.delete(key);
+      const queue = this.queues.get(key);
+      if (!queue) continue;
+      if (this.limits.givenUp(key, now)) {
+        this.queues.delete(key);
+        for (const batch of queue) this.inputs -= batch.count;
+        this.onGivenUp(key, queue);
+        continue;
+      }
+      const wait = this.limits.wait(key, now);
+      if (wait === Number.POSITIVE_INFINITY) {
+        this.parked.add(key);
+        continue;
+      }
+      if (wait > 0) {
+        this.turn(key, now + wait);
+        continue;
+      }
+      const batch = queue[0]!;
+      if (roomFor(batch) <= 0) {
+        this.turn(key, now);
+        return 'no-room';
+      }
+      queue.shift();
+      this.inputs -= batch.count;
+      if (queue.length === 0) this.queues.delete(key);
+      else this.turn(key, now); // behind the keys already due: keys take turns
+      this.running.set(batch.id, { key, startedAt: this.limits.started(key, now) });
+      return batch;
+    }
+    return undefined;
+  }
+
+  /**
+   * A batch this line gave out has ended (ran, failed or was lost), told before any retry of
+   * it: its key's limits learn of it, and a key waiting for room may go on.
+   */
+  ended(batch: Batch, now: number, throttle?: { retryAfterMs: number | undefined }): void {
+    const start = this.running.get(batch.id);
+    if (!start) return;
+    this.running.delete(batch.id);
+    this.limits.ended(start.key, start.startedAt, now, throttle);
+    if (this.parked.delete(start.key)) this.wake(start.key, now);
+  }
+
+  get nextDue(): number | undefined {
+    const turn = this.turns.peek()?.at;
+    const due = this.later.nextDue;
+    if (turn === undefined || due === undefined) return turn ?? due;
+    return Math.min(turn, due);
+  }
+
+  get count(): number {
+    return this.inputs + this.later.count;
+  }
+
+  /** Inputs waiting on a key that backs off after a throttle signal. */
+  throttledCount(now: number): number {
+    if (!this.limits.throttled) return 0;
+    let count = 0;
+    for (const [key, queue] of this.queues) if (this.limits.throttled(key, now)) count += queue.length;
+    return count;
+  }
+
+  drain(): Batch[] {
+    const batches = [...[...this.queues.values()].flat(), ...this.later.drain()];
+    this.queues.clear();
+    this.queued.clear();
+    this.parked.clear();
+    while (this.turns.length > 0) this.turns.pop();
+    this.inputs = 0;
+    return batches;
+  }
+
+  private queue(key: string): Batch[] {
+    let queue = this.queues.get(key);
+    if (!queue) this.queues.set(key, (queue = []));
+    return queue;
+  }
+
+  /** Gives a key a turn at `at`, unless it has one or waits for an end of its own. */
+  private wake(key: string, at: number): void {
+    if (this.queued.has(key) || this.parked.has(key)) return;
+    this.queued.add(key);
+    this.turns.push({ at, seq: this.seq++, key });
+  }
+
+  private turn(key: string, at: number): void {
+    this.queued.add(key);
+    this.turns.push({ at, seq: this.seq++, key });
+  }
+}

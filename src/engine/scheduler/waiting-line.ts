@@ -1,0 +1,80 @@
+import { type Batch, cutBatch, type Placement } from '../batch.js';
+import { DueBatches } from './due-batches.js';
+
+/** How many inputs a batch with this placement may hold if placed now (0: no room). */
+export type RoomFor = (placement: Placement) => number;
+
+/** What a line gives the pipeline: a batch to submit now, or why not. */
+export type Pick = Batch | 'no-room' | undefined;
+
+/** Where batches wait for room. The pipeline takes from one line and knows not which. */
+export interface Line {
+  /** New input, at the back. */
+  add(batch: Batch): void;
+  /**
+   * A batch to try again: now, or not before `dueAt`, waiting aside until then so that it
+   * blocks nothing behind it.
+   */
+  retry(batch: Batch, dueAt: number | undefined): void;
+  /**
+   * The next batch to submit, cut to the room there is; 'no-room' when one could start but the
+   * executor has no room; undefined when nothing may start now (nothing waits, or what waits is
+   * not due).
+   */
+  next(now: number, roomFor: RoomFor): Pick;
+  /** When something that waits may become startable without any other event: to set a timer. */
+  readonly nextDue: number | undefined;
+  /** Inputs waiting, due or not. */
+  readonly count: number;
+  /** Everything that waits, taken out (the run stops). */
+  drain(): Batch[];
+}
+
+/**
+ * Batches in arrival order, first come first placed; retries with a due time wait aside
+ * until then and join the back when due. The line of every run without --key.
+ */
+export class WaitingLine implements Line {
+  private readonly ready: Batch[] = [];
+  private readonly later = new DueBatches();
+  private readyInputs = 0;
+
+  add(batch: Batch): void {
+    this.ready.push(batch);
+    this.readyInputs += batch.count;
+  }
+
+  retry(batch: Batch, dueAt: number | undefined): void {
+    if (dueAt === undefined) this.add(batch);
+    else this.later.add(batch, dueAt);
+  }
+
+  next(now: number, roomFor: RoomFor): Pick {
+    for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) this.add(due);
+    const head = this.ready[0];
+    if (!head) return undefined;
+    const room = roomFor(head);
+    if (room <= 0) return 'no-room';
+    if (head.count <= room) {
+      this.readyInputs -= head.count;
+      return this.ready.shift();
+    }
+    // more than the room: the rest keeps its place at the front
+    this.ready[0] = cutBatch(head, room, head.count);
+    this.readyInputs -= room;
+    return cutBatch(head, 0, room);
+  }
+
+  get nextDue(): number | undefined {
+    return this.later.nextDue;
+  }
+
+  get count(): number {
+    return this.readyInputs + this.later.count;
+  }
+
+  drain(): Batch[] {
+    this.readyInputs = 0;
+    return [...this.ready.splice(0), ...this.later.drain()];
+  }
+}

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Delivery } from '../../../src/engine/delivery.js';
+import { type PipelineOptions, runPipeline } from '../../../src/engine/pipeline.js';
+import type { KeyLimits } from '../../../src/engine/scheduler/key-limits.js';
+import { itemSource } from '../../../src/io/item-source.js';
+import type { Failure } from '../../../src/model/failure.js';
+import { ProgressTracker } from '../../../src/progress/tracker.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import { FakeExecutor } from '../../helpers/fake-executor.js';
+
+const boom: Failure = { code: 'ERR_TASK_FAILED', name: 'Error', message: 'boom' };
+const tooMany: Failure = { code: 'ERR_TASK_FAILED', name: 'Error', message: '429', status: 429 };
+
+function start(inputs: string[], executor: FakeExecutor, more: Partial<PipelineOptions> = {}) {
+  const tracker = new ProgressTracker();
+  const pipeline = runPipeline({
+    source: itemSource(inputs),
+    executor,
+    workers: 1,
+    ordered: false,
+    chunksize: 1,
+    retries: 0,
+    halt: undefined,
+    skip: undefined,
+    journal: false,
+    tracker,
+    ...more,
+  });
+  const deliveries: Delivery[] = [];
+  const done = (async () => {
+    for await (const delivery of pipeline.deliveries) deliveries.push(delivery);
+  })();
+  return { pipeline, deliveries, done, tracker };
+}
+
+const outputs = (deliveries: Delivery[]): string[] =>
+  deliveries.flatMap((d) => (d.type === 'text' ? d.text.trimEnd().split('\n') : d.type === 'failure' ? [`FAILED ${d.failure.input} ${d.failure.error.code}`] : []));
+
+/** Lets the pipeline's loop run what it can before the test goes on. */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+test('a retry that is not due yet never blocks the inputs behind it (--retry-delay)', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(1, (input, attempt) => (input === 'a' && attempt === 1 ? { failure: boom } : { output: input }));
+  const run = start(['a', 'b', 'c'], executor, { retries: 1, retryDelay: { baseMs: 10_000, capMs: 60_000 }, clock, random: () => 0.5 });
+  for (let i = 0; i < 3; i++) {
+    await executor.holding(1);
+    executor.runNext();
+  }
+  // a failed and waits 5 s (half of 10 s: the jitter); b and c ran meanwhile
+  assert.deepEqual(executor.starts.map((s) => s.input), ['a', 'b', 'c']);
+  await settle();
+  assert.equal(executor.held.length, 0, 'the retry is not due: nothing runs');
+  assert.equal(clock.nextTimer, 5000);
+  clock.advance(5000);
+  await executor.holding(1);
+  executor.runNext();
+  await run.done;
+  assert.deepEqual(executor.starts.map((s) => `${s.input}${s.attempt}`), ['a1', 'b1', 'c1', 'a2']);
+  assert.deepEqual(outputs(run.deliveries), ['b', 'c', 'a']);
+  assert.equal(run.tracker.retried, 1);
+});
+
+test('retries without --retry-delay start at once, and stop at --retries', async () => {
+  const executor = new FakeExecutor(1, (input) => (input === 'a' ? { failure: boom } : { output: input }));
+  const run = start(['a', 'b'], executor, { retries: 2 });
+  for (let i = 0; i < 4; i++) {
+    await executor.holding(1);
+    executor.runNext();
+  }
+  await run.done;
+  assert.deepEqual(executor.starts.map((s) => `${s.input}${s.attempt}`).sort(), ['a1', 'a2', 'a3', 'b1']);
+  assert.deepEqual(outputs(run.deliveries).sort(), ['FAILED a ERR_TASK_FAILED', 'b']);
+});
+
+/** Limits that let each key start once every `gapMs`, and count throttle signals. */
+class GapLimits implements KeyLimits {
+  readonly last = new Map<string, number>();
+  readonly backoff = new Map<string, number>();
+  readonly running = new Map<string, number>();
+  signals = 0;
+  constructor(
+    private readonly gapMs: number,
+    private readonly concurrency = Number.POSITIVE_INFINITY,
+    private readonly giveUpKeys = new Set<string>(),
+  ) {}
+  wait(key: string, now: number): number {
+    if ((this.running.get(key) ?? 0) >= this.concurrency) return Number.POSITIVE_INFINITY;
+    const next = Math.max((this.last.get(key) ?? -Infinity) + this.gapMs, this.backoff.get(key) ?? -Infinity);
+    return Math.max(0, next - now);
+  }
+  started(key: string, now: number): number {
+    this.last.set(key, now);
+    this.running.set(key, (this.running.get(key) ?? 0) + 1);
+    return now;
+  }
+  ended(key: string, _startedAt: number, now: number, throttle?: { retryAfterMs: number | undefined }): void {
+    this.running.set(key, this.running.get(key)! - 1);
+    if (throttle) {
+      this.signals++;
+      this.backoff.set(key, now + (throttle.retryAfterMs ?? 1000));
+    }
+  }
+  givenUp(key: string): boolean {
+    return this.giveUpKeys.has(key);
+  }
+}
+
+const byHost = (input: string): string => input.split('/')[0]!;
+const keyed = (limits: KeyLimits) => ({
+  keyOf: byHost,
+  limits,
+  throttleOf: (failure: Failure) => (failure.status === 429 ? { retryAfterMs: undefined } : undefined),
+  maxThrottleMs: 60_000,
+});
+
+test('--key: a key that must wait never holds a lane and never blocks another key', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(2);
+  const inputs = ['a/1', 'a/2', 'a/3', 'b/1', 'b/2', 'c/1'];
+  const run = start(inputs, executor, { limits: keyed(new GapLimits(1000)), clock });
+  const ranAt = new Map<string, number>();
+  while (ranAt.size < inputs.length) {
+    await settle();
+    if (executor.held.length === 0) {
+      clock.advance(clock.nextTimer! - clock.now());
+      continue;
+    }
+    while (executor.held.length > 0) ranAt.set(executor.runNext().payload[0] as string, clock.now());
+  }
+  await run.done;
+  // every key's first input at 0, a key's next ones a gap apart; b and c never waited for a
+  assert.deepEqual(Object.fromEntries(ranAt), { 'a/1': 0, 'b/1': 0, 'c/1': 0, 'a/2': 1000, 'b/2': 1000, 'a/3': 2000 });
+});
+
+test('--key-concurrency: a key at its limit waits for one of its inputs to end, others go on', async () => {
+  const executor = new FakeExecutor(3);
+  const run = start(['a/1', 'a/2', 'b/1'], executor, { limits: keyed(new GapLimits(0, 1)), clock: new FakeClock() });
+  await executor.holding(2);
+  await settle();
+  assert.deepEqual(executor.held.map((b) => b.payload[0]), ['a/1', 'b/1'], 'a/2 waits although a lane is free');
+  executor.runNext();
+  await executor.holding(2);
+  assert.deepEqual(executor.held.map((b) => b.payload[0]), ['b/1', 'a/2']);
+  executor.runNext();
+  executor.runNext();
+  await run.done;
+});
+
+test('a throttle signal (429) backs its key off and tries the input again without using a retry', async () => {
+  const clock = new FakeClock();
+  const limits = new GapLimits(0);
+  let first = true;
+  const executor = new FakeExecutor(1, (input) => {
+    if (input === 'a/1' && first) {
+      first = false;
+      return { failure: tooMany };
+    }
+    return { output: input };
+  });
+  const run = start(['a/1', 'a/2', 'b/1'], executor, { limits: keyed(limits), clock, retries: 0 });
+  const order: string[] = [];
+  while (order.length < 4) {
+    await settle();
+    if (executor.held.length === 0) {
+      clock.advance(clock.nextTimer! - clock.now());
+      continue;
+    }
+    const batch = executor.runNext();
+    order.push(`${batch.payload[0]}@${clock.now()}#${batch.attempt}`);
+  }
+  await run.done;
+  assert.deepEqual(order, ['a/1@0#1', 'b/1@0#1', 'a/1@1000#2', 'a/2@1000#1']);
+  assert.equal(limits.signals, 1);
+  assert.equal(run.tracker.retried, 0);
+  assert.equal(run.tracker.failed, 0);
+  assert.deepEqual(outputs(run.deliveries).sort(), ['a/1', 'a/2', 'b/1']);
+});
+
+test('a key throttled past --max-throttle fails its waiting inputs with ERR_THROTTLED; other keys finish', async () => {
+  const executor = new FakeExecutor(1);
+  const run = start(['a/1', 'b/1', 'a/2'], executor, { limits: keyed(new GapLimits(0, Infinity, new Set(['a']))), clock: new FakeClock(), journal: true });
+  await executor.holding(1);
+  executor.runNext();
+  await run.done;
+  assert.deepEqual(outputs(run.deliveries).sort(), ['FAILED a/1 ERR_THROTTLED', 'FAILED a/2 ERR_THROTTLED', 'b/1']);
+  const records = run.deliveries.flatMap((d) => (d.type === 'records' ? d.records : []));
+  assert.deepEqual(records.filter((r) => !r.ok).map((r) => [r.input, r.attempts]), [['a/1', 0], ['a/2', 0]], 'never started: 0 attempts');
+});
+
+test('resume: inputs the journal finished are left out by text, their indexes kept', async () => {
+  const executor = new FakeExecutor(1);
+  const asked: [string, number][] = [];
+  const run = start(['x', 'y', 'x', 'z'], executor, {
+    skip: (input, index) => {
+      asked.push([input, index]);
+      return input === 'x';
+    },
+    ordered: true,
+  });
+  for (let i = 0; i < 2; i++) {
+    await executor.holding(1);
+    executor.runNext();
+  }
+  await run.done;
+  assert.deepEqual(asked, [['x', 0], ['y', 1], ['x', 2], ['z', 3]]);
+  assert.deepEqual(executor.starts.map((s) => s.input), ['y', 'z']);
+  assert.equal(run.tracker.resumed, 2);
+  assert.deepEqual(run.deliveries.map((d) => [d.type, d.first, d.count]), [['skipped', 0, 1], ['text', 1, 1], ['skipped', 2, 1], ['text', 3, 1]]);
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Batch } from '../../../src/engine/batch.js';
+import { WaitingLine } from '../../../src/engine/scheduler/waiting-line.js';
+import { NEWLINE } from '../../../src/runtime/protocol.js';
+
+let id = 0;
+const batchOf = (inputs: string[], first = 0): Batch => ({
+  id: ++id, first, count: inputs.length, payload: inputs, separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined,
+});
+const room = (n: number) => () => n;
+
+test('first come, first placed; a batch bigger than the room is cut, the rest keeps its place', () => {
+  const line = new WaitingLine();
+  line.add(batchOf(['a', 'b', 'c']));
+  line.add(batchOf(['d'], 3));
+  const first = line.next(0, room(2)) as Batch;
+  assert.deepEqual(first.payload, ['a', 'b']);
+  assert.equal(line.count, 2);
+  assert.equal(line.next(0, room(0)), 'no-room');
+  assert.deepEqual((line.next(0, room(5)) as Batch).payload, ['c']);
+  assert.deepEqual((line.next(0, room(5)) as Batch).payload, ['d']);
+  assert.equal(line.next(0, room(5)), undefined);
+});
+
+test('a retry due later waits aside: what is behind it is placed first, and it comes back when due', () => {
+  const line = new WaitingLine();
+  line.retry(batchOf(['late']), 100);
+  line.add(batchOf(['now'], 1));
+  assert.deepEqual((line.next(0, room(9)) as Batch).payload, ['now']);
+  assert.equal(line.next(99, room(9)), undefined);
+  assert.equal(line.nextDue, 100);
+  assert.equal(line.count, 1);
+  assert.deepEqual((line.next(100, room(9)) as Batch).payload, ['late']);
+  assert.equal(line.count, 0);
+});
+
+test('drain takes everything, due or not', () => {
+  const line = new WaitingLine();
+  line.retry(batchOf(['late']), 100);
+  line.add(batchOf(['now'], 1));
+  assert.deepEqual(line.drain().map((b) => b.payload[0]).sort(), ['late', 'now']);
+  assert.equal(line.count, 0);
+});
