@@ -17,6 +17,7 @@ rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: [
     { in: 'src/index.ts', out: 'lib/index' },
+    { in: 'src/internals.ts', out: 'lib/internals' },
     { in: 'src/cli/main.ts', out: 'cli/main' },
     { in: 'src/cli/prestart.ts', out: 'cli/prestart' },
     { in: 'src/worker/thread-entry.ts', out: 'worker/thread-entry' },

@@ -2,11 +2,13 @@ import { availableParallelism } from 'node:os';
 import { type HaltPolicy, parseHalt } from '../engine/halt.js';
 import { usageError } from '../errors.js';
 import { describe } from './arguments.js';
-import { parseDuration, parseSizeMb } from './duration.js';
+import { parseSizeMb } from './duration.js';
+import { type LimitOptions, type NormalizedLimits, normalizeLimits } from './limit-options.js';
+import { milliseconds, text, wholeNumber, yesOrNo } from './option-values.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
 
 /** Options shared by every way of running work. */
-export interface RunOptions {
+export interface RunOptions extends LimitOptions {
   /** 'process' (forked processes, the default) or 'thread' (worker_threads). */
   runtime?: RuntimeKind;
   /** How many workers; defaults to the machine's available parallelism. */
@@ -32,7 +34,7 @@ export interface RunOptions {
   halt?: string;
 }
 
-export interface NormalizedOptions {
+export interface NormalizedOptions extends NormalizedLimits {
   runtime: RuntimeKind;
   workers: number;
   concurrency: number;
@@ -66,33 +68,12 @@ export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
         ? undefined
         : wholeNumber('maxTasksPerChild', options.maxTasksPerChild, 1),
     retries: wholeNumber('retries', options.retries ?? 0, 0),
-    timeoutMs:
-      typeof options.timeout === 'string'
-        ? parseDuration('timeout', options.timeout)
-        : options.timeout === undefined ? undefined : wholeNumber('timeout', options.timeout, 1),
+    timeoutMs: options.timeout === undefined ? undefined : milliseconds('timeout', options.timeout),
     memoryLimitMb:
       typeof options.memoryLimit === 'string'
         ? parseSizeMb('memoryLimit', options.memoryLimit)
         : options.memoryLimit === undefined ? undefined : wholeNumber('memoryLimit', options.memoryLimit, 16),
     halt: options.halt === undefined ? undefined : parseHalt(text('halt', options.halt)),
+    ...normalizeLimits(options),
   };
-}
-
-function yesOrNo(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw usageError(`${name} must be true or false, got ${describe(value)}`);
-  return value;
-}
-
-function text(name: string, value: unknown): string {
-  if (typeof value !== 'string') throw usageError(`${name} must be a string, got ${describe(value)}`);
-  return value;
-}
-
-/** A whole number of at least `min`, from a number or a command-line string. */
-export function wholeNumber(name: string, value: unknown, min: number): number {
-  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min) {
-    throw usageError(`${name} must be a whole number of ${min} or more, got ${describe(value)}`);
-  }
-  return number;
 }

@@ -1,15 +1,17 @@
 import { DryRunExecutor } from '../commands/dry-run-executor.js';
 import type { TemplateOptions } from '../commands/template.js';
 import { ShellExecutor } from '../commands/shell-executor.js';
-import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
+import { runPipeline } from '../engine/pipeline.js';
+import { pipelineFor } from './pipeline-setup.js';
 import { usageError } from '../errors.js';
 import type { InputSource } from '../io/input-source.js';
 import { ProgressTracker } from '../progress/tracker.js';
+import { limitOptionsOf, type LimitOptions } from './limit-options.js';
 import { normalizeOptions, type RunOptions } from './options.js';
 import type { JournalHooks, RunningWork } from './running.js';
 
 /** The options of a run of shell commands: those of map that mean something for commands. */
-export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'chunksize' | 'retries' | 'timeout' | 'halt'> {
+export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'chunksize' | 'retries' | 'timeout' | 'halt'>, LimitOptions {
   /** Prefix every line of a command's output with its input and a tab (GNU parallel's --tag). */
   tag?: boolean;
   /**
@@ -61,6 +63,7 @@ export function startExec(options: StartExecOptions): RunningExec {
     retries: options.retries,
     timeout: options.timeout,
     halt: options.halt,
+    ...limitOptionsOf(options),
   });
   const tracker = new ProgressTracker();
   const templateOptions = options.template ?? {};
@@ -82,7 +85,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
       });
   const pipeline = runPipeline(
-    pipelineOptions(normalized, { source: options.source, executor: executor, skip: options.skip, journal: options.journal === true, tracker }),
+    pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }),
   );
   // the lanes are shells: nothing in prun's own process waits for all of them
   return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError };

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { limitOptionsOf } from './limit-options.js';
 import { normalizeOptions } from './options.js';
 import type { RunningExec, StartExecOptions } from './start-exec.js';
 import { usageError } from '../errors.js';
-import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
+import { runPipeline } from '../engine/pipeline.js';
+import { pipelineFor } from './pipeline-setup.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import type { ProducerQueue } from '../queue/bullmq.js';
 import { QueueExecutor } from '../queue/queue-executor.js';
@@ -21,7 +23,7 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
     throw usageError(`command must be a shell command line, got ${JSON.stringify(options.command)}`);
   }
   if (options.dryRun) throw usageError('--dry-run runs nothing: it needs no --queue');
-  const normalized = normalizeOptions({ ordered: options.ordered, chunksize: options.chunksize, retries: options.retries, timeout: options.timeout, halt: options.halt });
+  const normalized = normalizeOptions({ ordered: options.ordered, chunksize: options.chunksize, retries: options.retries, timeout: options.timeout, halt: options.halt, ...limitOptionsOf(options) });
   const run = randomBytes(8).toString('hex');
   const unsigned: RunSpec = {
     wire: WIRE,
@@ -39,7 +41,7 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
   const tracker = new ProgressTracker();
   const executor = new QueueExecutor(options.queue, run, spec);
   const pipeline = runPipeline(
-    pipelineOptions({ ...normalized, workers: ASSUMED_WORKERS }, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }),
+    pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }, ASSUMED_WORKERS),
   );
   return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError };
 }

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { StartRunOptions, RunningMap } from './start-run.js';
 import { normalizeOptions } from './options.js';
 import type { Delivery } from '../engine/delivery.js';
-import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
+import { runPipeline } from '../engine/pipeline.js';
+import { pipelineFor } from './pipeline-setup.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import { compileScript } from '../script/compile-script.js';
 import { ProducerQueue } from '../queue/bullmq.js';
@@ -46,10 +47,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
   const tracker = new ProgressTracker();
   const executor = new QueueExecutor(options.queue, run, spec);
   const pipeline = runPipeline(
-    pipelineOptions(
-      { ...normalized, workers: ASSUMED_WORKERS },
-      { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker },
-    ),
+    pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }, ASSUMED_WORKERS),
   );
   const deliveries = withSpec(pipeline.deliveries, compiled, spec, () => void executor.kill());
   return { deliveries, encoding: 'utf8', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError };

@@ -1,5 +1,6 @@
 import type { Delivery } from '../engine/delivery.js';
-import { pipelineOptions, runPipeline } from '../engine/pipeline.js';
+import { runPipeline } from '../engine/pipeline.js';
+import { pipelineFor } from './pipeline-setup.js';
 import type { InputSource } from '../io/input-source.js';
 import { Pool } from '../pool/pool.js';
 import { ProgressTracker } from '../progress/tracker.js';
@@ -37,7 +38,7 @@ export function startRun(options: StartRunOptions): RunningMap {
     format: options.format,
   });
   const pipeline = runPipeline(
-    pipelineOptions(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal === true, tracker }),
+    pipelineFor(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal === true, tracker }),
   );
   const deliveries = withCompiled(pipeline.deliveries, compiled, () => void pool.kill());
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { parseDuration } from '../api/duration.js';
-import { wholeNumber, type RunOptions } from '../api/options.js';
+import type { RunOptions } from '../api/options.js';
+import { wholeNumber } from '../api/option-values.js';
 import { parseHalt } from '../engine/halt.js';
 import { usageError } from '../errors.js';
 import { NEWLINE, NUL, type Separator } from '../runtime/protocol.js';
@@ -19,6 +20,14 @@ export interface CommonFlags {
   resume?: true;
   resumeFailed?: true;
   null?: true;
+  key?: string;
+  keyConcurrency?: number;
+  keyRate?: string;
+  rate?: string;
+  maxRetryAfter?: number;
+  maxThrottle?: number;
+  retryDelay?: number;
+  retryDelayMax?: number;
   // as other tools spell them
   maxProcs?: number;
   keepOrder?: true;
@@ -41,12 +50,21 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .option('--no-progress', 'never show a progress bar')
     .option('--verbose', 'print the stack of failed inputs')
     .optionsGroup('Failures:')
-    .addOption(new Option('--timeout <duration>', 'fail a task that runs longer than this (500ms, 30s, 2m), counted from its start').argParser((value) => parseDuration('--timeout', value)))
+    .addOption(new Option('--timeout <duration>', 'fail a task that runs longer than this (500ms, 30s, 2m), counted from its start').argParser(duration('--timeout')))
     .addOption(new Option('--retries <n>', 'try a failed input up to n more times').default(0).argParser((value) => wholeNumber('--retries', value, 0)))
     .addOption(new Option('--halt <when,on=n>', 'stop early, as GNU parallel: soon,fail=1 (start no more) or now,fail=10% (end running ones too)').argParser(validated(parseHalt)))
     .option('--joblog <file>', 'append a tab-separated row per finished input: index, input, status, attempts, duration, error')
     .option('--resume', 'skip the inputs the --joblog shows as finished')
     .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again')
+    .addOption(new Option('--retry-delay <duration>', 'wait before each retry: exponential backoff with full jitter from this base (default: at once)').argParser(duration('--retry-delay')))
+    .addOption(new Option('--retry-delay-max <duration>', 'the cap of that backoff (default 60s)').argParser(duration('--retry-delay-max')))
+    .optionsGroup('Politeness (crawling):')
+    .option('--key <rule>', 'what inputs are limited by: host (of the URL), domain, field:N (tab-separated), regex:PATTERN (first group)')
+    .addOption(new Option('--key-concurrency <n>', 'at most n inputs of one key at once (implies --key host)').argParser(positive('--key-concurrency')))
+    .option('--key-rate <rate>', 'at most this many starts per key, spread evenly: 2/s, 30/m, 1000/h (implies --key host)')
+    .option('--rate <rate>', 'at most this many starts in all: 20/s')
+    .addOption(new Option('--max-retry-after <duration>', 'the longest Retry-After honoured (default 5m)').argParser(duration('--max-retry-after')))
+    .addOption(new Option('--max-throttle <duration>', 'a key throttled (429/503) longer than this fails its inputs with ERR_THROTTLED (default 15m)').argParser(duration('--max-throttle')))
     // what people type for xargs, GNU parallel and rush works here too
     .optionsGroup('As xargs, GNU parallel and rush spell them:')
     .addOption(new Option('-P, --max-procs <n>', 'as -j').argParser(positive('--max-procs')))
@@ -81,11 +99,22 @@ export function haltNeedsTotal(flags: CommonFlags): boolean {
 /** The library options that the shared flags stand for. */
 export function commonRunOptions(flags: CommonFlags): RunOptions {
   if ((flags.resume || flags.resumeFailed) && !flags.joblog) throw usageError('--resume and --resume-failed need --joblog FILE');
-  return { ordered: !flags.unordered || flags.keepOrder === true, retries: flags.retries, timeout: flags.timeout, halt: flags.halt };
+  const { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax } = flags;
+  return {
+    ordered: !flags.unordered || flags.keepOrder === true,
+    retries: flags.retries,
+    timeout: flags.timeout,
+    halt: flags.halt,
+    ...{ key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax },
+  };
 }
 
 export function positive(flag: string): (value: string) => number {
   return (value) => wholeNumber(flag, value, 1);
+}
+
+function duration(flag: string): (value: string) => number {
+  return (value) => parseDuration(flag, value);
 }
 
 /** Checks a value at parse time, so a bad one is a usage error, and keeps it as written. */

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { wholeNumber, type RunOptions } from '../api/options.js';
+import type { RunOptions } from '../api/options.js';
+import { wholeNumber } from '../api/option-values.js';
 import { startRun } from '../api/start-run.js';
 import { usageError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';

@@ -6,7 +6,7 @@ import { keepHeapSmall } from '../runtime/young-generation.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { resultsStream } from './results-out.js';
-import { describeFailure, describeSummary } from './report.js';
+import { describeFailure, describeSummary, describeThrottles } from './report.js';
 import { handleInterrupts } from './signals.js';
 
 /** A run as the CLI shows it, whatever runs the work (a script's function, shell commands). */
@@ -117,7 +117,10 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   }
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
   if (stoppedBy || fatal) await countUnread(run.tracker, countInputs);
-  const summary = describeSummary(run.tracker.snapshot(), stoppedBy);
+  const snapshot = run.tracker.snapshot();
+  const throttles = describeThrottles(snapshot);
+  if (throttles) toStderr(throttles);
+  const summary = describeSummary(snapshot, stoppedBy);
   if (summary) toStderr(summary);
   if (interrupted !== undefined) return interrupted;
   return fatal || run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;

@@ -13,7 +13,7 @@ const STYLE = cliProgress.Presets.shades_classic;
  */
 export function formatProgress(snapshot: ProgressSnapshot, options: { bar: boolean; width: number }): string {
   const done = doneOf(snapshot);
-  const failed = `${snapshot.failed} failed`;
+  const failed = `${snapshot.failed} failed${throttledOf(snapshot)}`;
   const rate = `${formatRate(snapshot.rate)}/s`;
   const elapsed = formatDuration(snapshot.elapsedMs);
   if (snapshot.total === undefined) return fit(`${done} done | ${elapsed} | ${rate} | ${failed}`, options.width);
@@ -29,7 +29,16 @@ export function formatProgress(snapshot: ProgressSnapshot, options: { bar: boole
 export function formatFinal(snapshot: ProgressSnapshot): string {
   const done = doneOf(snapshot);
   const count = snapshot.total === undefined || snapshot.total < done ? `${done} done` : `${done}/${snapshot.total} ${percent(fractionOf(done, snapshot.total))}`;
-  return `${count} in ${formatDuration(snapshot.elapsedMs)}, ${formatRate(snapshot.rate)}/s, ${snapshot.failed} failed`;
+  return `${count} in ${formatDuration(snapshot.elapsedMs)}, ${formatRate(snapshot.rate)}/s, ${snapshot.failed} failed${throttledOf(snapshot)}`;
+}
+
+/** Under --key, once a server has said to slow down: inputs waiting on throttled keys, and the signals per key. */
+function throttledOf(snapshot: ProgressSnapshot): string {
+  const { total, top } = snapshot.signals;
+  if (total === 0) return '';
+  const busiest = top[0] ? ` (${top[0].key || '(no key)'} ${top[0].count})` : '';
+  const waiting = snapshot.throttled > 0 ? ` | ${snapshot.throttled} waiting on throttled keys` : '';
+  return `${waiting} | ${total} throttle signals${busiest}`;
 }
 
 function doneOf(snapshot: ProgressSnapshot): number {

@@ -28,6 +28,17 @@ export function describeSummary(snapshot: ProgressSnapshot, stoppedBy: 'halted' 
   return `prun: ${parts.join(', ')}`;
 }
 
+/**
+ * Under --key, when a server said to slow down: how often, and the keys it said it for most
+ * (`prun: 12 throttle signals: 127.0.0.2 9, 127.0.0.3 3`), so that a limit can be set right.
+ */
+export function describeThrottles(snapshot: ProgressSnapshot): string | undefined {
+  const { total, top } = snapshot.signals;
+  if (total === 0) return undefined;
+  const keys = top.map(({ key, count }) => `${key === '' ? '(no key)' : key} ${count}`).join(', ');
+  return `prun: ${total} throttle signal${total === 1 ? '' : 's'} (429/503); most from: ${keys}`;
+}
+
 function quoteInput(input: string): string {
   const shown = input.length > MAX_INPUT_SHOWN ? `${input.slice(0, MAX_INPUT_SHOWN)}…` : input;
   return JSON.stringify(shown);

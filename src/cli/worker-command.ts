@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { parseSizeMb } from '../api/duration.js';
-import { wholeNumber } from '../api/options.js';
+import { wholeNumber } from '../api/option-values.js';
 import { usageError } from '../errors.js';
 import { positive } from './common-options.js';
 import { EXIT } from './exit-codes.js';

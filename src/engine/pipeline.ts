@@ -71,15 +71,6 @@ export interface RunningPipeline {
   fatalError(): Error | undefined;
 }
 
-/** The pipeline options that the user's options decide, for any executor. */
-export function pipelineOptions(
-  normalized: Pick<PipelineOptions, 'workers' | 'ordered' | 'chunksize' | 'retries' | 'halt'>,
-  parts: Pick<PipelineOptions, 'source' | 'executor' | 'skip' | 'journal' | 'tracker'> & Partial<Pick<PipelineOptions, 'limits' | 'retryDelay'>>,
-): PipelineOptions {
-  const { workers, ordered, chunksize, retries, halt } = normalized;
-  return { workers, ordered, chunksize, retries, halt, ...parts };
-}
-
 /** A batch never carries much more than this many bytes of input. */
 const MAX_BATCH_BYTES = 1 << 16;
 /** Settled inputs the consumer has not taken yet, in batches per executor slot. */

@@ -1,5 +1,12 @@
 import { performance } from 'node:perf_hooks';
 
+export interface ThrottleSignals {
+  total: number;
+  top: readonly { key: string; count: number }[];
+}
+
+const NO_SIGNALS: ThrottleSignals = { total: 0, top: [] };
+
 export interface ProgressSnapshot {
   succeeded: number;
   failed: number;
@@ -16,8 +23,8 @@ export interface ProgressSnapshot {
   etaMs: number | undefined;
   /** Inputs waiting on a key that backs off after a throttle signal (--key). */
   throttled: number;
-  /** Throttle signals seen, per key, most first: the top few. */
-  signals: readonly { key: string; count: number }[];
+  /** Throttle signals seen (429/503 from a server), in all and for the keys with the most. */
+  signals: ThrottleSignals;
 }
 
 /** Counts settled inputs; renders nothing. Counting completions, not dispatches. */
@@ -39,7 +46,7 @@ export class ProgressTracker {
   /** Under --key, counts the inputs that wait on a throttled key. */
   throttleWaiting: (() => number) | undefined;
   /** Under --key, the throttle signals seen per key, most first. */
-  throttleSignals: (() => readonly { key: string; count: number }[]) | undefined;
+  throttleSignals: (() => ThrottleSignals) | undefined;
   private readonly started = performance.now();
 
   snapshot(): ProgressSnapshot {
@@ -60,7 +67,7 @@ export class ProgressTracker {
       rate,
       etaMs,
       throttled: this.throttleWaiting?.() ?? 0,
-      signals: this.throttleSignals?.() ?? [],
+      signals: this.throttleSignals?.() ?? NO_SIGNALS,
     };
   }
 }

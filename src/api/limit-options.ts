@@ -1,0 +1,85 @@
+import { type KeyRule, parseKeyRule } from '../crawl/key-rule.js';
+import { parseRate, type Rate } from '../crawl/rate.js';
+import type { RetryDelay } from '../engine/scheduler/retry-policy.js';
+import { milliseconds, text, wholeNumber } from './option-values.js';
+
+/** Options that limit when inputs start: politeness for crawls, and retries that wait. */
+export interface LimitOptions {
+  /**
+   * What limits an input's start is its key: 'host' (of the URL it holds), 'domain'
+   * (registrable), 'field:N' (tab-separated, from 1) or 'regex:PATTERN' (the first group).
+   */
+  key?: string;
+  /** At most this many inputs of one key run at once. Implies key 'host' without `key`. */
+  keyConcurrency?: number;
+  /** At most this many starts of one key, spread evenly: '2/s', '30/m', '1000/h'. Implies key 'host'. */
+  keyRate?: string;
+  /** At most this many starts in all: '20/s'. */
+  rate?: string;
+  /** The longest Retry-After honoured (default 5m). */
+  maxRetryAfter?: number | string;
+  /** A key throttled for longer than this fails its waiting inputs with ERR_THROTTLED (default 15m). */
+  maxThrottle?: number | string;
+  /** A retry (--retries) waits with exponential backoff and full jitter from this base; at once by default. */
+  retryDelay?: number | string;
+  /** The cap of that backoff (default 60s). */
+  retryDelayMax?: number | string;
+}
+
+/** Just the limit options of a bigger options object. */
+export function limitOptionsOf(options: LimitOptions): LimitOptions {
+  const { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax } = options;
+  return { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax };
+}
+
+export interface Limits {
+  rule: KeyRule | undefined;
+  keyConcurrency: number | undefined;
+  keyRate: Rate | undefined;
+  rate: Rate | undefined;
+  maxRetryAfterMs: number;
+  maxThrottleMs: number;
+}
+
+export interface NormalizedLimits {
+  /** Undefined when no option limits starts: the run takes the hot path, with no key computed. */
+  limits: Limits | undefined;
+  retryDelay: RetryDelay | undefined;
+}
+
+const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
+const DEFAULT_MAX_THROTTLE_MS = 15 * 60_000;
+const DEFAULT_RETRY_DELAY_MAX_MS = 60_000;
+
+export function normalizeLimits(options: LimitOptions): NormalizedLimits {
+  const keyConcurrency = options.keyConcurrency === undefined ? undefined : wholeNumber('keyConcurrency', options.keyConcurrency, 1);
+  const keyRate = options.keyRate === undefined ? undefined : parseRate('--key-rate', text('keyRate', options.keyRate));
+  const rate = options.rate === undefined ? undefined : parseRate('--rate', text('rate', options.rate));
+  // a per-key limit needs keys: the host of a URL is what people limit
+  const keyText = options.key ?? (keyConcurrency !== undefined || keyRate !== undefined ? 'host' : undefined);
+  const rule = keyText === undefined ? undefined : parseKeyRule(text('key', keyText));
+  const retryDelayMs = duration('retryDelay', options.retryDelay);
+  const retryDelayMax = duration('retryDelayMax', options.retryDelayMax) ?? DEFAULT_RETRY_DELAY_MAX_MS;
+  const limited = rule !== undefined || rate !== undefined;
+  return {
+    limits: limited
+      ? {
+          rule,
+          keyConcurrency,
+          keyRate,
+          rate,
+          maxRetryAfterMs: duration('maxRetryAfter', options.maxRetryAfter) ?? DEFAULT_MAX_RETRY_AFTER_MS,
+          maxThrottleMs: duration('maxThrottle', options.maxThrottle) ?? DEFAULT_MAX_THROTTLE_MS,
+        }
+      : undefined,
+    retryDelay: retryDelayMs === undefined ? undefined : { baseMs: retryDelayMs, capMs: Math.max(retryDelayMs, retryDelayMax) },
+  };
+}
+
+function duration(name: string, value: number | string | undefined): number | undefined {
+  return value === undefined ? undefined : milliseconds(`--${kebab(name)}`, value, 0);
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}

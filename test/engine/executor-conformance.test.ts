@@ -1,0 +1,171 @@
+// One contract, every executor: threads, processes, shell lanes, dry run and the in-memory fake
+// run the same tests. Each accepted input ends exactly once; a lost batch comes with its blame;
+// stop lets running work finish, kill ends everything, and nothing started is left running.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, describe, test } from 'node:test';
+import { type Batch, newBatchId, SHARED } from '../../src/engine/batch.js';
+import type { Delivery } from '../../src/engine/delivery.js';
+import type { Blame, Executor, ExecutorListener } from '../../src/engine/executor.js';
+import { NEWLINE } from '../../src/runtime/protocol.js';
+import { FakeExecutor } from '../helpers/fake-executor.js';
+import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
+
+/**
+ * Inputs mean the same to every subject: `exit:3` takes down what runs it (on its first
+ * attempt), `slow:MS` takes that long, anything else is echoed.
+ */
+// executors with real workers run from the build, where the workers' entry files are
+const { DryRunExecutor, ShellExecutor, runPipeline, itemSource, Pool, ProgressTracker, compileScript } = (await import(
+  '../../dist/lib/internals.js' as string
+)) as typeof import('../../src/internals.js');
+
+interface Subject {
+  name: string;
+  make(): Executor;
+  /** It runs real workers that `exit:3` can take down. */
+  dies: boolean;
+  /** It can hold a running input (`slow:MS`) until stopped. */
+  holds: boolean;
+}
+
+const script = compileScript('fixtures/faults.ts');
+after(async () => (await script).dispose());
+
+const pool = (runtime: 'thread' | 'process') => (): Executor =>
+  new Pool({ runtime, workers: 2, concurrency: 1, maxTasksPerWorker: undefined, memoryLimitMb: undefined, timeoutMs: undefined, timings: false, modulePath: script.then((s) => s.modulePath), format: 'text' });
+
+const SHELL_COMMAND = 'case {} in exit:*) kill -KILL $PPID;; slow:*) sleep 5;; *) echo {};; esac';
+
+const subjects: Subject[] = [
+  { name: 'threads', make: pool('thread'), dies: true, holds: true },
+  { name: 'processes', make: pool('process'), dies: true, holds: true },
+  {
+    name: 'shell lanes',
+    make: () => new ShellExecutor({ command: SHELL_COMMAND, jobs: 2, timeoutMs: undefined, tag: undefined, timings: false, retries: 0, onStderr: () => {} }),
+    dies: true,
+    holds: true,
+  },
+  { name: 'dry run', make: () => new DryRunExecutor('echo {}'), dies: false, holds: false },
+  {
+    name: 'fake',
+    make: () => new AutoFake(),
+    dies: true,
+    holds: false,
+  },
+];
+
+/** The fake, running each batch as soon as it is given, as a real executor would on its own. */
+class AutoFake extends FakeExecutor {
+  constructor() {
+    super(2, (input, attempt) => (input.startsWith('exit:') && attempt === 1 ? 'kill' : { output: input }));
+  }
+  override submit(batch: Batch): void {
+    super.submit(batch);
+    queueMicrotask(() => this.runNext());
+  }
+}
+
+const batchOf = (inputs: string[], placement = SHARED): Batch => ({
+  id: newBatchId(), first: 0, count: inputs.length, payload: inputs, separator: NEWLINE, attempt: 1, retried: 0, ...placement, origin: undefined,
+});
+
+/** A listener that records every report, and resolves `ended` once `batch` has ended. */
+function recorder() {
+  const reports: string[] = [];
+  let blame: Blame | undefined;
+  let ended!: () => void;
+  const done = new Promise<void>((resolve) => (ended = resolve));
+  const listener: ExecutorListener = {
+    run: (_batch, from, run, last) => {
+      reports.push(`run ${from}+${run.count}${last ? ' last' : ''}`);
+      if (last) ended();
+    },
+    lost: (_batch, from, lostBlame) => {
+      reports.push(`lost ${from}`);
+      blame = lostBlame;
+      ended();
+    },
+    free: () => {},
+    fatal: (error) => assert.fail(`fatal: ${error.message}`),
+  };
+  return { listener, reports, done, blame: () => blame };
+}
+
+/** Processes started since `before`, but prun's lifeline watcher, which lives as long as the test. */
+async function startedSince(before: readonly number[]): Promise<number[]> {
+  const now = await descendantsOf(process.pid);
+  const started: number[] = [];
+  for (const pid of now) {
+    if (before.includes(pid)) continue;
+    const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!command.includes('prun-lifeline')) started.push(pid);
+  }
+  return started;
+}
+
+async function placeWhenRoom(executor: Executor, batch: Batch): Promise<void> {
+  await executor.ready;
+  while (executor.room(batch, false) < batch.count) await new Promise((resolve) => setTimeout(resolve, 5));
+  executor.submit(batch, false);
+}
+
+for (const subject of subjects) {
+  describe(`executor contract: ${subject.name}`, () => {
+    test('each accepted input ends exactly once, a death included', async () => {
+      const inputs = Array.from({ length: 40 }, (_, i) => (subject.dies && i === 17 ? 'exit:3' : `in${i}`));
+      const tracker = new ProgressTracker();
+      const pipeline = runPipeline({ source: itemSource(inputs), executor: subject.make(), workers: 2, ordered: true, chunksize: 3, retries: 0, halt: undefined, skip: undefined, journal: false, tracker });
+      const ends = new Map<number, number>();
+      for await (const delivery of pipeline.deliveries as AsyncIterable<Delivery>) {
+        for (let index = delivery.first; index < delivery.first + delivery.count; index++) ends.set(index, (ends.get(index) ?? 0) + 1);
+      }
+      assert.deepEqual([...ends.keys()].sort((a, b) => a - b), inputs.map((_, i) => i));
+      assert.ok([...ends.values()].every((count) => count === 1), 'an input ended twice');
+      assert.equal(pipeline.fatalError(), undefined);
+      assert.equal(tracker.succeeded + tracker.failed, inputs.length);
+      assert.equal(tracker.failed, subject.dies ? 1 : 0);
+    });
+
+    if (subject.dies) {
+      test('a lost batch is reported from the input that took its worker down, with that input to blame', async () => {
+        const executor = subject.make();
+        const { listener, reports, done, blame } = recorder();
+        executor.start(listener);
+        await placeWhenRoom(executor, batchOf(['a', 'exit:3', 'b'], { isolated: true, fresh: false }));
+        await done;
+        await executor.kill();
+        assert.deepEqual(reports.filter((r) => r.startsWith('lost')), ['lost 1']);
+        const lostBlame = blame();
+        assert.ok(lostBlame && typeof lostBlame === 'object', `blame: ${JSON.stringify(lostBlame)}`);
+        assert.match(lostBlame.culprit.code, /^ERR_WORKER_(EXIT|SIGNAL)$/);
+      });
+    }
+
+    if (subject.holds) {
+      test('stop lets the running input finish and reports the batch over; close ends every worker', async () => {
+        const before = await descendantsOf(process.pid);
+        const executor = subject.make();
+        const { listener, reports, done } = recorder();
+        executor.start(listener);
+        await placeWhenRoom(executor, batchOf(['slow:300', 'never']));
+        executor.stop();
+        await done;
+        await executor.close();
+        assert.deepEqual(reports.at(-1)?.endsWith('last'), true, reports.join(', '));
+        assert.ok(!reports.some((r) => r.startsWith('lost')), reports.join(', '));
+        await assertAllEnded(await startedSince(before));
+      });
+
+      test('kill ends everything at once, what runs included, and leaves no process behind', async () => {
+        const before = await descendantsOf(process.pid);
+        const executor = subject.make();
+        const { listener } = recorder();
+        executor.start(listener);
+        await placeWhenRoom(executor, batchOf(['slow:60000']));
+        await executor.kill();
+        await assertAllEnded(await startedSince(before));
+      });
+    }
+  });
+}
