@@ -40,7 +40,7 @@ describe('token bucket with a burst of 1', () => {
     const bucket: TokenBucket = { intervalMs: 100 };
     bucketTake(bucket, 0);
     bucketTake(bucket, 10_000);
-    assert.ok(bucketWait(bucket, 10_000) > 0);
+    assert.equal(bucketWait(bucket, 10_000) > 0, true);
   });
 
   test('a server counting over any sliding window of the rate period sees at most count + 1, whatever the timer lag', () => {
@@ -73,13 +73,13 @@ describe('token bucket with a burst of 1', () => {
 
   test('a bucket is idle once it holds back no start: a fresh one in its place lets nothing start sooner', () => {
     const bucket: TokenBucket = { intervalMs: 100 };
-    assert.ok(bucketIsIdle(bucket, 0));
+    assert.equal(bucketIsIdle(bucket, 0), true);
     bucketTake(bucket, 0);
-    assert.ok(!bucketIsIdle(bucket, 99));
-    assert.ok(bucketIsIdle(bucket, 100));
+    assert.equal(!bucketIsIdle(bucket, 99), true);
+    assert.equal(bucketIsIdle(bucket, 100), true);
     const fresh: TokenBucket = { intervalMs: 100 };
     bucketTake(bucket, 110);
     bucketTake(fresh, 110);
-    assert.ok(fresh.nextAt! >= bucket.nextAt!);
+    assert.equal(fresh.nextAt! >= bucket.nextAt!, true);
   });
 });
