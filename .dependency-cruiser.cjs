@@ -1,7 +1,7 @@
 /**
  * The direction of prun's dependencies, checked in CI (npm run check:deps). Arrows run one way:
- * cli -> api -> engine -> executors (pool, commands) -> runtime, with model, errors, io and
- * progress as leaves below them. A rule names the arrow it forbids and why.
+ * cli -> api -> engine -> executors (pool, commands) -> runtime, with model, errors, io,
+ * progress and crawl as leaves below them. A rule names the arrow it forbids and why.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -26,6 +26,13 @@ module.exports = {
       comment: "The engine's vocabulary depends on nothing of prun's but itself and the error codes.",
       from: { path: '^src/model/' },
       to: { path: '^src/', pathNot: '^src/(model/|errors\\.ts)' },
+    },
+    {
+      name: 'crawl-is-a-leaf',
+      severity: 'error',
+      comment: "Keys, rates and backoff are pure policy the scheduler consults: they know the model and the error codes, nothing else of prun's.",
+      from: { path: '^src/crawl/' },
+      to: { path: '^src/', pathNot: '^src/(crawl/|model/|errors\\.ts)' },
     },
     {
       name: 'runtime-below-the-engine',
@@ -59,8 +66,8 @@ module.exports = {
       name: 'vendors-behind-one-module',
       severity: 'error',
       comment: 'Each third-party package sits behind one small module, so swapping it touches one file.',
-      from: { path: '^src', pathNot: '^src/(cli/(main|exec-command|map-command|worker-command|common-options|spinner|progress-line)|commands/lane|script/bundle|queue/bullmq)\\.ts$' },
-      to: { path: 'node_modules/(commander|ora|cli-progress|execa|esbuild|bullmq|ioredis)/' },
+      from: { path: '^src', pathNot: '^src/(cli/(main|exec-command|map-command|worker-command|common-options|spinner|progress-line)|commands/lane|script/bundle|queue/bullmq|crawl/registrable-domain)\\.ts$' },
+      to: { path: 'node_modules/(commander|ora|cli-progress|execa|esbuild|bullmq|ioredis|tldts)/' },
     },
   ],
   options: {

@@ -5,7 +5,7 @@
 // (the progress bar, the spinner, exec, esbuild itself) stay separate chunks, still loaded
 // only when used.
 //
-// Every output sits one folder deep (lib/, cli/, worker/, chunks/), so that a path the code
+// Every output sits one folder deep (lib/, cli/, worker/, chunks/, task/), so that a path the code
 // takes from import.meta.url ('../worker/thread-entry.js', '../../package.json') means the
 // same in whichever output file esbuild puts that code.
 import { build } from 'esbuild';
@@ -36,6 +36,18 @@ await build({
   external: ['esbuild', 'bullmq', 'ioredis'],
   // commander is CommonJS: its require() of node: modules needs a real one
   banner: { js: "import { createRequire as __prunCreateRequire } from 'node:module'; const require = __prunCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// what a user's script gets from `import ... from 'prun'`: compiled into the script itself
+// (src/script/bundle.ts), so one self-contained module, with nothing of the chunks above
+await build({
+  entryPoints: [{ in: 'src/task.ts', out: 'task/index' }],
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
   logLevel: 'warning',
 });
 

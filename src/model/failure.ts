@@ -55,7 +55,10 @@ export interface Failure {
   exitStatus?: number;
   /** ERR_TIMEOUT: the limit it ran past. */
   timeoutMs?: number;
-  /** The thrown error's own `code`, `status` and `retryAfter`: what a retry policy looks at. */
+  /**
+   * The thrown error's own `code`, `status` (or `statusCode`, as Node's http and many HTTP
+   * clients name it) and `retryAfter`: what a retry policy and the throttle check look at.
+   */
   userCode?: string | number;
   status?: number;
   retryAfter?: number | string;
@@ -122,7 +125,8 @@ export function taskFailed(thrown: unknown): Failure {
   const fields = data.fields;
   const userCode = fields?.code;
   if (typeof userCode === 'string' || typeof userCode === 'number') failure.userCode = userCode;
-  if (typeof fields?.status === 'number') failure.status = fields.status;
+  const status = typeof fields?.status === 'number' ? fields.status : fields?.statusCode;
+  if (typeof status === 'number') failure.status = status;
   const retryAfter = fields?.retryAfter;
   if (typeof retryAfter === 'number' || typeof retryAfter === 'string') failure.retryAfter = retryAfter;
   return failure;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, extname, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { PrunError } from '../errors.js';
 import { cannotRead, isFileError } from './read-error.js';
@@ -41,7 +41,7 @@ export async function bundleScript(entry: string, shownAs: string, options: Bund
       sourcemap: 'external',
       metafile: true,
       logLevel: 'silent',
-      plugins: [options.bareImports ? barePackages : externalPackages, ownImportMeta],
+      plugins: [ownModule, options.bareImports ? barePackages : externalPackages, ownImportMeta],
     });
   } catch (error) {
     throw compileError(shownAs, error);
@@ -69,6 +69,25 @@ function withSourceMap(code: string, mapText: string, outDir: string): string {
   const data = Buffer.from(JSON.stringify(map)).toString('base64');
   return `${code}//# sourceMappingURL=data:application/json;base64,${data}\n`;
 }
+
+/**
+ * prun's own module for scripts (src/task.ts: `throttled`, and the Task types), built beside
+ * this code as dist/task/index.js; under tsx, in the tests, this code runs from src/script/.
+ */
+const OWN_MODULE = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../task.ts' : '../task/index.js', import.meta.url));
+
+/**
+ * `import { throttled } from 'prun'`, the name the script's users know prun by, is compiled
+ * into the script, not imported: it then works wherever the script runs, on a queue's other
+ * machines too (bareImports), with nothing installed there. Our package name, 'prunjs', stays
+ * an ordinary package import.
+ */
+const ownModule: esbuild.Plugin = {
+  name: 'prun-own-module',
+  setup(build) {
+    build.onResolve({ filter: /^prun$/ }, () => ({ path: OWN_MODULE }));
+  },
+};
 
 /**
  * Packages stay outside the bundle but are resolved here, from the importing file, and

@@ -15,6 +15,12 @@ describe('failure codes', () => {
     assert.equal(failure.cause?.message, 'socket hang up');
   });
 
+  test("an error's statusCode is its status, as Node's http and many HTTP clients name it; status wins when both are there", () => {
+    assert.equal(taskFailed(Object.assign(new Error('slow down'), { statusCode: 429 })).status, 429);
+    assert.equal(taskFailed(Object.assign(new Error('x'), { status: 503, statusCode: 429 })).status, 503);
+    assert.equal(taskFailed(Object.assign(new Error('x'), { statusCode: '429' })).status, undefined);
+  });
+
   test('a thrown string or object is a message', () => {
     assert.equal(taskFailed('nope').message, 'nope');
     assert.equal(taskFailed({ a: 1 }).message, '{"a":1}');

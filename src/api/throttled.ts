@@ -1,0 +1,33 @@
+/** What `throttled()` reads of a fetch Response: any object shaped like one will do. */
+export interface ThrottledResponse {
+  status: number;
+  statusText?: string;
+  headers: { get(name: string): string | null };
+  url?: string;
+}
+
+/** The error `throttled()` makes: prun backs the input's key off when `status` is 429 or 503. */
+export interface ThrottledError extends Error {
+  name: 'ThrottledError';
+  status: number;
+  /** The Retry-After header as the server sent it (seconds or an HTTP date), if it did. */
+  retryAfter: string | undefined;
+}
+
+/** Reasons for the statuses that mean "slow down", for a Response with no statusText (HTTP/2). */
+const REASONS: Record<number, string> = { 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
+/**
+ * The error to throw when a server says "slow down" (`if (res.status === 429) throw
+ * throttled(res)`): its status and Retry-After travel with the failure, so prun backs the
+ * input's key off for as long as the server asked, and tries the input again.
+ */
+export function throttled(response: ThrottledResponse): ThrottledError {
+  const reason = response.statusText || REASONS[response.status];
+  const words = ['throttled:', String(response.status), reason, response.url].filter(Boolean);
+  const error = new Error(words.join(' ')) as ThrottledError;
+  error.name = 'ThrottledError';
+  error.status = response.status;
+  error.retryAfter = response.headers.get('retry-after') ?? undefined;
+  return error;
+}

@@ -1,0 +1,214 @@
+import { type KeyState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart } from './key-state.js';
+import { intervalOf, type Rate } from './rate.js';
+import { SignalTally } from './signal-tally.js';
+import type { ThrottleSignal } from './throttle-signal.js';
+import { bucketIsIdle, bucketTake, bucketWait, type TokenBucket } from './token-bucket.js';
+
+export interface LimitOptions {
+  /** At most N inputs of a key running at once. */
+  keyConcurrency?: number;
+  /** Per key: at most that many starts, spread evenly (a token bucket with a burst of 1). */
+  keyRate?: Rate;
+  /** Across all keys, the same way. */
+  rate?: Rate;
+  /** The longest Retry-After honoured: a longer one waits this long. */
+  maxRetryAfterMs: number;
+  /** A key throttled for longer than this, with no clean end since, gives up. */
+  maxThrottleMs: number;
+  /** For the backoff's jitter; Math.random unless a test chooses. */
+  random?: () => number;
+}
+
+/** The limiter's whole state, plain data: what `toState()` gives and the constructor takes back. */
+export interface KeyLimiterState {
+  keys: [key: string, state: KeyState][];
+  global?: TokenBucket;
+  signalCount: number;
+  throttledResponses: number;
+  signals: [key: string, count: number][];
+}
+
+/** How many keys' signal counts are kept to name the top few (see SignalTally). */
+const SIGNAL_KEYS_KEPT = 1000;
+/** Keys looked at for forgetting, per start or end: enough to keep up, since each adds at most one key. */
+const SWEEP_STEP = 2;
+
+/**
+ * Per-key and global limits on starts, and the backoff of a throttled key (issue 11, items 2
+ * and 3). Pure and in-process: the caller passes the time (monotonic ms) and asks, before it
+ * starts an input, how long the input's key must wait; nothing here sleeps or sets a timer.
+ *
+ * On a throttle signal the key backs off: for its Retry-After (at most maxRetryAfterMs), else
+ * for an exponential backoff with full jitter (base 1 s, cap 60 s, n its consecutive signals).
+ * Its rate is halved (never below one start a minute, unless keyRate is slower) and climbs back
+ * by a quarter of the halved rate after each clean window (a second, or two intervals when
+ * longer, whose starts ended with no signal), never above keyRate. Without keyRate the key has
+ * no rate until its first signal; the rate halved then is its observed one (its starts in the
+ * last second), and once climbed back to it the key is unlimited again: a server that
+ * throttled once is not held to a guess for the rest of the crawl, and one that throttles
+ * again is halved again. Throttles of inputs that started before the latest signal (a burst
+ * of 429s from inputs in flight) are that signal's: counted in throttledResponses, not in
+ * signalCount; they do not halve again, and back off no longer unless a longer Retry-After
+ * asks for it.
+ *
+ * Its state is plain serialisable data (toState(), and the constructor takes it back), so
+ * that the queue can keep it in Redis and enforce the same limits across machines; they must
+ * then share one clock. Memory stays bounded: a key is forgotten once idle and back to
+ * normal (nothing running, no throttle, its bucket holding back no start), and a key idle
+ * for maxThrottleMs is forgotten whatever it remembers; a forgotten key starts afresh.
+ */
+export class KeyLimiter {
+  readonly #options: LimitOptions;
+  readonly #random: () => number;
+  readonly #keyIntervalMs: number | undefined;
+  readonly #keys: Map<string, KeyState>;
+  readonly #global: TokenBucket | undefined;
+  readonly #tally: SignalTally;
+  #sweep: Iterator<[string, KeyState]> | undefined;
+  #signalCount: number;
+  #throttledResponses: number;
+
+  constructor(options: LimitOptions, state?: KeyLimiterState) {
+    this.#options = options;
+    this.#random = options.random ?? Math.random;
+    this.#keyIntervalMs = options.keyRate && intervalOf(options.keyRate);
+    const copy = state && structuredClone(state);
+    this.#keys = new Map(copy?.keys);
+    this.#global = options.rate && (copy?.global ?? { intervalMs: intervalOf(options.rate) });
+    this.#tally = new SignalTally(SIGNAL_KEYS_KEPT, copy?.signals);
+    this.#signalCount = copy?.signalCount ?? 0;
+    this.#throttledResponses = copy?.throttledResponses ?? 0;
+  }
+
+  /**
+   * 0 when an input of `key` may start at `now` (monotonic ms); else ms to wait; Infinity when
+   * only an end of one of this key's running inputs can make room (concurrency). Considers
+   * concurrency, the key's bucket, a backoff under way, the global rate.
+   */
+  wait(key: string, now: number): number {
+    const state = this.#keys.get(key);
+    const { keyConcurrency } = this.#options;
+    if (state && keyConcurrency !== undefined && state.running >= keyConcurrency) return Infinity;
+    let wait = this.#global ? bucketWait(this.#global, now) : 0;
+    if (state?.bucket) wait = Math.max(wait, bucketWait(state.bucket, now));
+    if (state?.throttle) wait = Math.max(wait, state.throttle.until - now);
+    // whole milliseconds, never less than the wait: what a timer can be set to
+    return wait > 0 ? Math.ceil(wait) : 0;
+  }
+
+  /** An input of `key` starts now: takes its tokens and a concurrency place. Returns the start time to give back to ended(). */
+  started(key: string, now: number): number {
+    let state = this.#keys.get(key);
+    if (!state) {
+      state = { running: 0 };
+      if (this.#keyIntervalMs !== undefined) state.bucket = { intervalMs: this.#keyIntervalMs };
+      this.#keys.set(key, state);
+    }
+    state.running++;
+    delete state.idleSince;
+    if (state.bucket) bucketTake(state.bucket, now);
+    if (this.#global) bucketTake(this.#global, now);
+    if (this.#keyIntervalMs === undefined) observeStart(state, now);
+    this.#sweepSome(now);
+    return now;
+  }
+
+  /** An input of `key` that started at `startedAt` ended. With `throttle`, it was a throttle signal. */
+  ended(key: string, startedAt: number, now: number, throttle?: ThrottleSignal): void {
+    let state = this.#keys.get(key);
+    if (!state) {
+      // ended without a start: only a throttle is worth remembering
+      if (!throttle) return;
+      state = { running: 1 };
+      this.#keys.set(key, state);
+    }
+    state.running = Math.max(0, state.running - 1);
+    if (state.running === 0) state.idleSince = now;
+    if (throttle) {
+      this.#throttledResponses++;
+      const context = { keyIntervalMs: this.#keyIntervalMs, maxRetryAfterMs: this.#options.maxRetryAfterMs, random: this.#random };
+      if (onThrottle(state, startedAt, now, throttle, context)) {
+        this.#signalCount++;
+        this.#tally.add(key);
+      }
+    } else {
+      onCleanEnd(state, startedAt, now, this.#keyIntervalMs);
+    }
+    if (this.#forgettable(state, now)) this.#keys.delete(key);
+    this.#sweepSome(now);
+  }
+
+  /** The key has been throttled, with no clean end since, for longer than maxThrottleMs. */
+  givenUp(key: string, now: number): boolean {
+    const since = this.#keys.get(key)?.throttle?.since;
+    return since !== undefined && now - since > this.#options.maxThrottleMs;
+  }
+
+  /** The key backs off now, or has had a throttle signal with no clean end since. */
+  isThrottled(key: string, now: number): boolean {
+    const throttle = this.#keys.get(key)?.throttle;
+    return throttle !== undefined && (throttle.since !== undefined || throttle.until > now);
+  }
+
+  /** Throttle signals seen per key, most first, at most `top`. A burst from inputs already in flight is one signal. */
+  signals(top: number): { key: string; count: number }[] {
+    return this.#tally.top(top);
+  }
+
+  /** Throttle signals seen, all keys. */
+  get signalCount(): number {
+    return this.#signalCount;
+  }
+
+  /** Throttled responses seen, each of a burst counted. */
+  get throttledResponses(): number {
+    return this.#throttledResponses;
+  }
+
+  /** How many keys the limiter remembers now. */
+  get keyCount(): number {
+    return this.#keys.size;
+  }
+
+  /** The whole state as plain data, a copy: JSON carries it. */
+  toState(): KeyLimiterState {
+    const state: KeyLimiterState = {
+      keys: [...this.#keys],
+      signalCount: this.#signalCount,
+      throttledResponses: this.#throttledResponses,
+      signals: this.#tally.counts,
+    };
+    if (this.#global) state.global = this.#global;
+    return structuredClone(state);
+  }
+
+  /**
+   * A key may be forgotten when a fresh one would behave the same: nothing running, no
+   * backoff, no throttle remembered, its bucket idle, and (without keyRate) no start recent
+   * enough to count in its observed rate. A key idle for maxThrottleMs is forgotten whatever
+   * it remembers: it has given up, or its reduced rate is older than anything worth keeping.
+   */
+  #forgettable(state: KeyState, now: number): boolean {
+    if (state.running > 0) return false;
+    if (state.throttle) {
+      if (state.throttle.until > now) return false;
+      return now - (state.idleSince ?? now) >= this.#options.maxThrottleMs;
+    }
+    if (state.bucket && !bucketIsIdle(state.bucket, now)) return false;
+    return state.recent === undefined || now - state.recent.at >= 2 * OBSERVE_MS;
+  }
+
+  /** Looks at a few keys, round-robin, and forgets those that may be: memory stays bounded with no timer. */
+  #sweepSome(now: number): void {
+    for (let i = 0; i < SWEEP_STEP; i++) {
+      this.#sweep ??= this.#keys.entries();
+      const next = this.#sweep.next();
+      if (next.done) {
+        this.#sweep = undefined;
+        return;
+      }
+      const [key, state] = next.value;
+      if (this.#forgettable(state, now)) this.#keys.delete(key);
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from './backoff.js';
+import type { ThrottleSignal } from './throttle-signal.js';
+import { bucketRetime, type TokenBucket } from './token-bucket.js';
+
+/**
+ * What the limiter knows of one key, as plain data (numbers only, times in the caller's
+ * monotonic milliseconds), so that the whole limiter serialises: the queue keeps it in Redis.
+ */
+export interface KeyState {
+  /** Inputs of the key running now. */
+  running: number;
+  /** Since when none has been running. */
+  idleSince?: number;
+  /** Spreads the key's starts: always with keyRate; without it, while a throttle holds the key's rate down. */
+  bucket?: TokenBucket;
+  /** Without keyRate, the key's starts in the last second or two, for its observed rate, which a throttle halves. */
+  recent?: RecentStarts;
+  /** Present from the key's first throttle signal until its rate has climbed back. */
+  throttle?: ThrottleState;
+}
+
+/**
+ * Starts counted in whole windows of OBSERVE_MS: the current one from `at`, and the one before,
+ * read as a sliding window by weighing the previous count by how much of it the sliding
+ * window still covers (as Cloudflare's rate limiter approximates one).
+ */
+export interface RecentStarts {
+  at: number;
+  count: number;
+  previous: number;
+}
+
+export interface ThrottleState {
+  /** When the latest signal came: a throttle of an input that started before it is part of its burst. */
+  signalAt: number;
+  /** Signals with no clean end since: n of the backoff. */
+  consecutive: number;
+  /** The first of those signals; absent after a clean end. */
+  since?: number;
+  /** No start before this: the backoff. */
+  until: number;
+  /** The rate to climb back to, as ms between starts: keyRate's, or the observed one. */
+  normalIntervalMs: number;
+  /** What a clean window adds to the rate, in starts per ms. */
+  stepPerMs: number;
+  /** The rate's last change: a clean window counts from it. */
+  changedAt: number;
+}
+
+/** Halving stops at one start a minute: the backoff's cap, so a key is tried at least as often as it backs off. */
+export const SLOWEST_INTERVAL_MS = BACKOFF_CAP_MS;
+/** A clean window lasts this long, or two of the key's intervals when that is longer. */
+export const CLEAN_WINDOW_MS = 1000;
+/** A halved rate climbs back to where it was in this many clean windows, then on at the same step. */
+const CLIMB_WINDOWS = 4;
+/**
+ * The observed rate counts starts over the last second: what a server that limits requests a
+ * second counts, and long enough that a burst at the start of a crawl (every slot filled at
+ * once) reads as its number of starts, not as a rate of thousands a second.
+ */
+export const OBSERVE_MS = 1000;
+
+export interface SignalContext {
+  /** keyRate's interval, when there is one. */
+  keyIntervalMs: number | undefined;
+  maxRetryAfterMs: number;
+  random: () => number;
+}
+
+/** A start of the key at `now`, for its observed rate. */
+export function observeStart(state: KeyState, now: number): void {
+  const recent = (state.recent ??= { at: now, count: 0, previous: 0 });
+  rollWindows(recent, now);
+  recent.count++;
+}
+
+function rollWindows(recent: RecentStarts, now: number): void {
+  const windows = Math.floor((now - recent.at) / OBSERVE_MS);
+  if (windows <= 0) return;
+  recent.previous = windows === 1 ? recent.count : 0;
+  recent.count = 0;
+  recent.at += windows * OBSERVE_MS;
+}
+
+/** Starts in the sliding second before `now`, as the two windows tell it. */
+export function recentStarts(state: KeyState, now: number): number {
+  if (!state.recent) return 0;
+  const recent = { ...state.recent };
+  rollWindows(recent, now);
+  return recent.count + recent.previous * (1 - (now - recent.at) / OBSERVE_MS);
+}
+
+/**
+ * An input that started at `startedAt` was throttled. Returns false when it belongs to the
+ * burst of an earlier signal: it started before that signal, so it says nothing of the rate
+ * since; a longer Retry-After it asks for is still honoured, but the key neither backs off
+ * again nor halves its rate again.
+ */
+export function onThrottle(state: KeyState, startedAt: number, now: number, signal: ThrottleSignal, context: SignalContext): boolean {
+  const previous = state.throttle;
+  const asked = signal.retryAfterMs === undefined ? undefined : Math.min(signal.retryAfterMs, context.maxRetryAfterMs);
+  if (previous && startedAt <= previous.signalAt) {
+    if (asked !== undefined) previous.until = Math.max(previous.until, now + asked);
+    return false;
+  }
+  const current = state.bucket?.intervalMs ?? observedInterval(state, now);
+  // never slower than one start a minute, unless keyRate itself is slower
+  const halved = Math.max(current, Math.min(2 * current, SLOWEST_INTERVAL_MS));
+  const consecutive = (previous?.consecutive ?? 0) + 1;
+  const wait = asked ?? backoffDelay(consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, context.random);
+  state.throttle = {
+    signalAt: now,
+    consecutive,
+    since: previous?.since ?? now,
+    until: now + wait,
+    normalIntervalMs: previous?.normalIntervalMs ?? context.keyIntervalMs ?? current,
+    stepPerMs: 1 / halved / CLIMB_WINDOWS,
+    changedAt: now,
+  };
+  if (state.bucket) bucketRetime(state.bucket, halved);
+  else state.bucket = { intervalMs: halved };
+  return true;
+}
+
+/**
+ * Without keyRate, the rate a throttle halves is the key's observed one: its starts in the
+ * last second, at least the one that was throttled.
+ */
+function observedInterval(state: KeyState, now: number): number {
+  return OBSERVE_MS / Math.max(1, recentStarts(state, now));
+}
+
+/**
+ * An input that started at `startedAt` ended without a throttle. One that started after the
+ * latest signal shows the server takes the key again: the key is no longer throttled, and
+ * after each clean window its rate climbs back by one step, additively, until it is back to
+ * normal (keyRate's rate; without keyRate, the observed rate, after which the key is
+ * unlimited again).
+ */
+export function onCleanEnd(state: KeyState, startedAt: number, now: number, keyIntervalMs: number | undefined): void {
+  const throttle = state.throttle;
+  if (!throttle || startedAt <= throttle.signalAt) return;
+  throttle.consecutive = 0;
+  delete throttle.since;
+  const bucket = state.bucket!;
+  // a clean window: the whole of it at the present rate, no signal, no backoff
+  if (startedAt < throttle.changedAt || now < throttle.until) return;
+  if (now - throttle.changedAt < Math.max(CLEAN_WINDOW_MS, 2 * bucket.intervalMs)) return;
+  const climbed = 1 / (1 / bucket.intervalMs + throttle.stepPerMs);
+  if (climbed > throttle.normalIntervalMs) {
+    bucketRetime(bucket, climbed);
+    throttle.changedAt = now;
+    return;
+  }
+  delete state.throttle;
+  if (keyIntervalMs === undefined) delete state.bucket;
+  else bucketRetime(bucket, keyIntervalMs);
+}

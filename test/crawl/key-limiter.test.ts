@@ -1,0 +1,289 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { KeyLimiter, type LimitOptions } from '../../src/crawl/key-limiter.js';
+import type { KeyState } from '../../src/crawl/key-state.js';
+import { mostInWindow, simulateCrawl } from '../helpers/crawl-sim.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+
+const DEFAULTS = { maxRetryAfterMs: 300_000, maxThrottleMs: 900_000 };
+const PER_SECOND = 1000;
+
+function limiter(options: Partial<LimitOptions> = {}): KeyLimiter {
+  return new KeyLimiter({ ...DEFAULTS, ...options });
+}
+
+function stateOf(limiter: KeyLimiter, key: string): KeyState | undefined {
+  return limiter.toState().keys.find(([k]) => k === key)?.[1];
+}
+
+/** ms between starts the key is held to now; undefined when unlimited. */
+function intervalOf(limiter: KeyLimiter, key: string): number | undefined {
+  return stateOf(limiter, key)?.bucket?.intervalMs;
+}
+
+/** One input at a time of `key`, each running `runMs`, started as soon as the limiter lets it; returns each end's time and interval. */
+function drive(limiter: KeyLimiter, key: string, from: number, to: number, runMs = 10): { at: number; intervalMs: number | undefined }[] {
+  const seen: { at: number; intervalMs: number | undefined }[] = [];
+  for (let now = from; now < to; ) {
+    const wait = limiter.wait(key, now);
+    if (wait > 0) {
+      now += wait;
+      continue;
+    }
+    const startedAt = limiter.started(key, now);
+    now += runMs;
+    limiter.ended(key, startedAt, now);
+    seen.push({ at: now, intervalMs: intervalOf(limiter, key) });
+  }
+  return seen;
+}
+
+describe('key limiter: limits', () => {
+  test('with no limit, every input may start at once', () => {
+    const l = limiter();
+    for (let i = 0; i < 100; i++) l.started('a', 0);
+    assert.equal(l.wait('a', 0), 0);
+  });
+
+  test('--key-concurrency: at most N running per key; only an end makes room (Infinity); other keys unaffected', () => {
+    const l = limiter({ keyConcurrency: 2 });
+    const first = l.started('a', 0);
+    l.started('a', 0);
+    assert.equal(l.wait('a', 0), Infinity);
+    assert.equal(l.wait('a', 1_000_000), Infinity);
+    assert.equal(l.wait('b', 0), 0);
+    l.ended('a', first, 10);
+    assert.equal(l.wait('a', 10), 0);
+  });
+
+  test('--key-rate: starts of a key spread evenly, each key on its own', () => {
+    const l = limiter({ keyRate: { count: 2, perMs: PER_SECOND } });
+    l.started('a', 0);
+    assert.deepEqual([l.wait('a', 0), l.wait('a', 499.5), l.wait('a', 500), l.wait('b', 0)], [500, 1, 0, 0]);
+  });
+
+  test('--rate: starts spread evenly across all keys', () => {
+    const l = limiter({ rate: { count: 10, perMs: PER_SECOND }, keyRate: { count: 1, perMs: PER_SECOND } });
+    l.started('a', 0);
+    assert.deepEqual([l.wait('b', 0), l.wait('b', 100), l.wait('a', 100)], [100, 0, 900]);
+  });
+
+  test('the waits combine: the longest wins, and concurrency over all', () => {
+    const l = limiter({ keyConcurrency: 1, keyRate: { count: 1, perMs: PER_SECOND } });
+    const startedAt = l.started('a', 0);
+    assert.equal(l.wait('a', 0), Infinity);
+    l.ended('a', startedAt, 10, { retryAfterMs: 3000 });
+    assert.equal(l.wait('a', 10), 3000);
+  });
+});
+
+describe('key limiter: throttle signals', () => {
+  test('Retry-After is honoured, for that key only, capped by maxRetryAfterMs', () => {
+    const l = limiter();
+    l.ended('a', l.started('a', 0), 10, { retryAfterMs: 5000 });
+    assert.deepEqual([l.wait('a', 10), l.wait('a', 5009), l.wait('a', 5010), l.wait('b', 10)], [5000, 1, 0, 0]);
+    assert.equal(l.isThrottled('a', 10), true);
+    const capped = limiter({ maxRetryAfterMs: 2000 });
+    capped.ended('a', capped.started('a', 0), 10, { retryAfterMs: 3_600_000 });
+    assert.equal(capped.wait('a', 10), 2000);
+  });
+
+  test('without Retry-After: exponential backoff with full jitter, base 1 s, n the consecutive signals; a clean end starts over', () => {
+    const l = limiter({ random: () => 0.5 });
+    const backoffs: number[] = [];
+    let now = 0;
+    const signal = () => {
+      const startedAt = l.started('a', now);
+      now += 10;
+      l.ended('a', startedAt, now, { retryAfterMs: undefined });
+      backoffs.push(stateOf(l, 'a')!.throttle!.until - now);
+      now += l.wait('a', now);
+    };
+    for (let n = 1; n <= 8; n++) signal();
+    assert.deepEqual(backoffs, [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    l.ended('a', l.started('a', now), now + 10);
+    now += 20;
+    signal();
+    assert.equal(backoffs.at(-1), 500);
+  });
+
+  test('a burst of 429s from inputs already in flight is one signal: one backoff, one halving; each is a throttled response', () => {
+    const l = limiter({ random: () => 0.5, keyRate: { count: 8, perMs: PER_SECOND } });
+    const starts = [0, 125, 250, 375, 500].map((t) => l.started('a', t));
+    l.ended('a', starts[0]!, 600, { retryAfterMs: undefined });
+    const until = 600 + 500;
+    for (const [i, startedAt] of starts.slice(1).entries()) l.ended('a', startedAt, 601 + i, { retryAfterMs: undefined });
+    assert.equal(l.signalCount, 1);
+    assert.equal(l.throttledResponses, 5);
+    assert.deepEqual(l.signals(5), [{ key: 'a', count: 1 }]);
+    assert.equal(intervalOf(l, 'a'), 250);
+    assert.equal(l.wait('a', 604), until - 604);
+    // a longer Retry-After asked within the burst is still honoured, with no new signal
+    const more = l.started('b', 0);
+    l.ended('b', more, 10, { retryAfterMs: 1000 });
+    l.ended('b', l.started('b', 5), 20, { retryAfterMs: 4000 });
+    assert.equal(l.wait('b', 20), 4000);
+    assert.equal(l.signalCount, 2);
+    // an input started after the signal is a signal of its own
+    l.ended('a', l.started('a', until), until + 10, { retryAfterMs: undefined });
+    assert.equal(l.signalCount, 3);
+    assert.equal(intervalOf(l, 'a'), 500);
+    assert.deepEqual(l.signals(1), [{ key: 'a', count: 2 }]);
+  });
+
+  test("each signal halves the key's rate, never below one start a minute unless --key-rate is slower", () => {
+    const halvings = (keyRate: LimitOptions['keyRate']) => {
+      const l = limiter({ keyRate });
+      const intervals: (number | undefined)[] = [];
+      for (let now = 0, i = 0; i < 11; i++, now += 100) {
+        l.ended('a', l.started('a', now), now + 10, { retryAfterMs: 0 });
+        intervals.push(intervalOf(l, 'a'));
+      }
+      return intervals;
+    };
+    assert.deepEqual(halvings({ count: 8, perMs: PER_SECOND }), [250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    assert.deepEqual(halvings({ count: 1, perMs: 3_600_000 }).slice(0, 2), [3_600_000, 3_600_000]);
+  });
+
+  test('the rate climbs back additively after each clean window, never above --key-rate, and the throttle is over', () => {
+    const l = limiter({ keyRate: { count: 8, perMs: PER_SECOND } });
+    l.ended('a', l.started('a', 0), 10, { retryAfterMs: 0 });
+    const seen = drive(l, 'a', 10, 10_000);
+    const changes = seen.filter((s, i) => i === 0 || s.intervalMs !== seen[i - 1]!.intervalMs);
+    // 4/s, then one more start a second per clean window of at least a second: 5, 6, 7, 8/s
+    assert.deepEqual(changes.map((c) => Math.round((PER_SECOND / c.intervalMs!) * 100) / 100), [4, 5, 6, 7, 8]);
+    const changedAt = [10, ...changes.slice(1).map((c) => c.at)];
+    for (let i = 1; i < changedAt.length; i++) assert.ok(changedAt[i]! - changedAt[i - 1]! >= 1000, `${changedAt}`);
+    assert.equal(seen.every((s) => s.intervalMs! >= 125), true);
+    assert.equal(stateOf(l, 'a')?.throttle, undefined);
+    assert.equal(l.isThrottled('a', 10_000), false);
+  });
+
+  test('without --key-rate: the rate after a signal is half the observed rate of the last second; climbed back to it, the key is unlimited again', () => {
+    const l = limiter();
+    for (let t = 0; t < 1000; t += 50) l.ended('a', l.started('a', t), t + 10);
+    assert.equal(intervalOf(l, 'a'), undefined);
+    l.ended('a', l.started('a', 1000), 1010, { retryAfterMs: 0 });
+    // 20 starts in the second before, and this one: about 20.8 a second observed, so 10.4
+    const halved = PER_SECOND / intervalOf(l, 'a')!;
+    assert.ok(halved > 10 && halved < 10.5, String(halved));
+    const seen = drive(l, 'a', 1010, 10_000);
+    const last = seen.findIndex((s) => s.intervalMs === undefined);
+    assert.ok(last > 0, 'climbed back');
+    assert.equal(PER_SECOND / seen[last - 1]!.intervalMs! < 20.8, true);
+    // unlimited: no wait between starts any more
+    assert.equal(l.wait('a', seen[last]!.at), 0);
+    l.started('a', seen[last]!.at);
+    assert.equal(l.wait('a', seen[last]!.at), 0);
+  });
+
+  test('a key throttled with no clean end for longer than maxThrottleMs gives up; a clean end of an input started since the signal clears it', () => {
+    const l = limiter({ maxThrottleMs: 10_000 });
+    let now = 0;
+    const history: { at: number; givenUp: boolean }[] = [];
+    while (now < 30_000) {
+      const startedAt = l.started('a', now);
+      now += 10;
+      l.ended('a', startedAt, now, { retryAfterMs: 1000 });
+      history.push({ at: now, givenUp: l.givenUp('a', now) });
+      now += l.wait('a', now);
+    }
+    // the first signal came at 10
+    assert.deepEqual(history.filter((h) => h.givenUp !== h.at - 10 > 10_000), []);
+    assert.equal(history.at(-1)?.givenUp, true);
+    assert.equal(l.givenUp('b', now), false);
+    // an input in flight since before the latest signal ends cleanly: it says nothing of the key now
+    const stale = l.started('a', now);
+    l.ended('a', l.started('a', now), now + 10, { retryAfterMs: 1000 });
+    l.ended('a', stale, now + 20);
+    assert.equal(l.givenUp('a', now + 20), true);
+    now += 20;
+    now += l.wait('a', now);
+    l.ended('a', l.started('a', now), now + 10);
+    assert.equal(l.givenUp('a', now + 10), false);
+    assert.equal(l.isThrottled('a', now + 10), false);
+  });
+});
+
+describe('key limiter: memory and state', () => {
+  test('a crawl over 500,000 hosts keeps a bounded number of keys: idle keys back to normal are forgotten', () => {
+    const l = limiter({ keyRate: { count: 2, perMs: PER_SECOND }, keyConcurrency: 2, maxThrottleMs: 60_000 });
+    let most = 0;
+    for (let i = 0; i < 500_000; i++) {
+      // one start a millisecond, a host each, every 100th throttled once and then fetched cleanly
+      const key = `host${i}.example`;
+      const now = i;
+      const startedAt = l.started(key, now);
+      if (i % 100 === 0) {
+        l.ended(key, startedAt, now + 0.5, { retryAfterMs: 100 });
+        l.ended(key, l.started(key, now + 200), now + 201);
+      } else {
+        l.ended(key, startedAt, now + 0.5);
+      }
+      if (i % 1000 === 0) most = Math.max(most, l.keyCount);
+    }
+    // what a minute of throttled hosts (10 a second) and half a second of rate-limited ones hold, and no more
+    assert.ok(most < 2000, `${most} keys kept`);
+    assert.equal(l.signalCount, 5000);
+    assert.equal(l.signals(2000).length, 1000);
+  });
+
+  test('a key is forgotten only when a fresh one would let nothing start sooner', () => {
+    const l = limiter({ keyRate: { count: 1, perMs: PER_SECOND } });
+    l.ended('a', l.started('a', 0), 10);
+    l.started('b', 500);
+    assert.equal(l.wait('a', 500), 500);
+    l.ended('b', 500, 1000);
+    l.started('c', 1000);
+    assert.equal(l.keyCount, 2, 'a is forgotten once its bucket is idle; b is not yet');
+  });
+
+  test('the state is plain data: through JSON, a new limiter answers as the old one would', () => {
+    const options = { ...DEFAULTS, keyRate: { count: 4, perMs: PER_SECOND }, rate: { count: 50, perMs: PER_SECOND }, keyConcurrency: 3, random: () => 0.25 };
+    const old = new KeyLimiter(options);
+    for (let t = 0; t < 2000; t += 20) {
+      const key = `k${t % 7}`;
+      if (old.wait(key, t) === 0) old.ended(key, old.started(key, t), t + 15, t % 140 === 0 ? { retryAfterMs: undefined } : undefined);
+    }
+    const copy = new KeyLimiter(options, JSON.parse(JSON.stringify(old.toState())));
+    assert.deepEqual(copy.toState(), old.toState());
+    for (const l of [old, copy]) for (let t = 2000; t < 4000; t += 20) {
+      const key = `k${t % 5}`;
+      if (l.wait(key, t) === 0) l.ended(key, l.started(key, t), t + 15, t % 100 === 0 ? { retryAfterMs: 300 } : undefined);
+    }
+    assert.deepEqual(copy.toState(), old.toState());
+    assert.deepEqual(copy.signals(10), old.signals(10));
+    assert.equal(copy.signalCount, old.signalCount);
+    assert.equal(old.signalCount > 0, true);
+  });
+});
+
+describe('key limiter: against a server that counts (simulated time)', () => {
+  // 3 hosts x 100 pages, each host taking 10 requests in any second and answering 429 with
+  // Retry-After: 1 past that; 40 requests in flight at most (2 threads x 20), 20 ms each
+  const hosts = Array.from({ length: 300 }, (_, i) => `127.0.0.${2 + (i % 3)}`);
+  const server = { limit: 10, windowMs: 1000, retryAfterS: 1, latencyMs: 20 };
+
+  test('--key-rate 8/s: every page, zero 429s, at most 9 requests in any second, close to 8 pages a second per host', () => {
+    const l = limiter({ keyRate: { count: 8, perMs: PER_SECOND }, random: seededRandom(1) });
+    const outcome = simulateCrawl(l, hosts, 40, server);
+    assert.equal(outcome.throttled, 0);
+    for (const starts of outcome.accepted.values()) {
+      assert.equal(starts.length, 100);
+      assert.equal(mostInWindow(starts, 1000) <= 9, true);
+      const perSecond = (99 * 1000) / (starts.at(-1)! - starts[0]!);
+      assert.ok(perSecond > 7.9 && perSecond <= 8, String(perSecond));
+    }
+  });
+
+  test('no --key-rate: every page still, and few 429s (under 10% of the pages)', () => {
+    for (const retryAfterS of [1, undefined]) {
+      const l = limiter({ random: seededRandom(2) });
+      const outcome = simulateCrawl(l, hosts, 40, { ...server, retryAfterS });
+      assert.deepEqual([...outcome.accepted.values()].map((starts) => starts.length), [100, 100, 100]);
+      assert.equal(outcome.gaveUp, 0);
+      assert.ok(outcome.throttled < 30, `${outcome.throttled} 429s`);
+      assert.equal(l.throttledResponses, outcome.throttled);
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { throttled } from '../../src/api/throttled.js';
+import { bundleScript } from '../../src/script/bundle.js';
+import { lines, prun, root } from '../helpers/prun.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-own-module-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function response(status: number, headers: Record<string, string> = {}, extra: { statusText?: string; url?: string } = {}) {
+  return { status, headers: new Headers(headers), ...extra };
+}
+
+describe('throttled()', () => {
+  test('an Error named ThrottledError with the status and the raw Retry-After, its message naming both and the URL', () => {
+    const error = throttled(response(429, { 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' }, { url: 'http://127.0.0.1/x' }));
+    assert.equal(error instanceof Error, true);
+    assert.deepEqual([error.name, error.status, error.retryAfter], ['ThrottledError', 429, 'Wed, 21 Oct 2015 07:28:00 GMT']);
+    assert.equal(error.message, 'throttled: 429 Too Many Requests http://127.0.0.1/x');
+  });
+
+  test("no Retry-After is undefined; the Response's own status text wins; a URL is optional", () => {
+    const error = throttled(response(503, {}, { statusText: 'Busy' }));
+    assert.deepEqual([error.status, error.retryAfter, error.message], [503, undefined, 'throttled: 503 Busy']);
+  });
+});
+
+describe("import { throttled } from 'prun' in a script", () => {
+  test('the failure of an input that threw throttled(res) carries "status":429 and the Retry-After in its --json record', async () => {
+    const result = await prun(['map', 'fixtures/throttle.ts', '--json', ':::', 'a', 'slow', 'b'], { env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
+    assert.equal(result.exitCode, 1);
+    const records = lines(result.stdout.trimEnd()).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failure = records.find((record) => record.input === 'slow');
+    assert.deepEqual([failure?.code, failure?.status, failure?.retryAfter], ['ERR_TASK_FAILED', 429, '7']);
+    assert.deepEqual(records.filter((record) => record.input !== 'slow').map((record) => record.result), ['ok a', 'ok b']);
+  });
+
+  test("for a queue (bare imports): prun's module is compiled in, and the script runs where no prun is installed", async () => {
+    const bundle = await bundleScript(join(root, 'fixtures/throttle.ts'), 'fixtures/throttle.ts', { bareImports: true });
+    assert.doesNotMatch(bundle.code, /from\s*["']prun["']/);
+    const elsewhere = join(dir, 'elsewhere.mjs');
+    await writeFile(elsewhere, bundle.code);
+    const script = (await import(pathToFileURL(elsewhere).href)) as { default: (input: string) => string };
+    assert.equal(script.default('a'), 'ok a');
+    assert.throws(() => script.default('slow'), (error: unknown) => (error as Error).name === 'ThrottledError' && (error as { status?: number }).status === 429);
+  });
+
+  test("'prunjs', the package's own name, stays an ordinary package import", async () => {
+    const script = join(dir, 'uses-the-package.ts');
+    await writeFile(script, "import { throttled } from 'prun';\nimport { map } from 'prunjs';\nexport default () => [typeof throttled, typeof map];\n");
+    const bundle = await bundleScript(script, 'uses-the-package.ts', { bareImports: true });
+    assert.match(bundle.code, /from\s*["']prunjs["']/);
+    assert.doesNotMatch(bundle.code, /from\s*["']prun["']/);
+  });
+});
