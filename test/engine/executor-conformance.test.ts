@@ -70,12 +70,15 @@ const batchOf = (inputs: string[], placement = SHARED): Batch => ({
   id: newBatchId(), first: 0, count: inputs.length, payload: inputs, separator: NEWLINE, attempt: 1, retried: 0, ...placement, origin: undefined,
 });
 
-/** A listener that records every report, and resolves `ended` once `batch` has ended. */
+/** A listener that records every report, and resolves `done` once the batch has ended. */
 function recorder() {
   const reports: string[] = [];
   let blame: Blame | undefined;
   let ended!: () => void;
   const done = new Promise<void>((resolve) => (ended = resolve));
+  let freed: (() => void) | undefined;
+  /** Settles at the executor's next word that there may be room. */
+  const free = () => new Promise<void>((resolve) => (freed = resolve));
   const listener: ExecutorListener = {
     run: (_batch, from, run, last) => {
       reports.push(`run ${from}+${run.count}${last ? ' last' : ''}`);
@@ -86,10 +89,15 @@ function recorder() {
       blame = lostBlame;
       ended();
     },
-    free: () => {},
+    free: () => freed?.(),
     fatal: (error) => assert.fail(`fatal: ${error.message}`),
   };
-  return { listener, reports, done, blame: () => blame };
+  /** Submits the batch once the executor has room for it (workers become ready, lanes start on demand). */
+  const place = async (executor: Executor, batch: Batch): Promise<void> => {
+    while (executor.room(batch, false) < batch.count) await free();
+    executor.submit(batch, false);
+  };
+  return { listener, reports, done, place, blame: () => blame };
 }
 
 /** Processes started since `before`, but prun's lifeline watcher, which lives as long as the test. */
@@ -102,12 +110,6 @@ async function startedSince(before: readonly number[]): Promise<number[]> {
     if (!command.includes('prun-lifeline')) started.push(pid);
   }
   return started;
-}
-
-async function placeWhenRoom(executor: Executor, batch: Batch): Promise<void> {
-  await executor.ready;
-  while (executor.room(batch, false) < batch.count) await new Promise((resolve) => setTimeout(resolve, 5));
-  executor.submit(batch, false);
 }
 
 for (const subject of subjects) {
@@ -124,15 +126,17 @@ for (const subject of subjects) {
       assert.ok([...ends.values()].every((count) => count === 1), 'an input ended twice');
       assert.equal(pipeline.fatalError(), undefined);
       assert.equal(tracker.succeeded + tracker.failed, inputs.length);
-      assert.equal(tracker.failed, subject.dies ? 1 : 0);
+      // a death among quick inputs is charged exactly only when one input is known to run (see
+      // attempts.test.ts); else its suspects run again alone, and this fixture's retry succeeds
+      assert.ok(tracker.failed <= (subject.dies ? 1 : 0));
     });
 
     if (subject.dies) {
       test('a lost batch is reported from the input that took its worker down, with that input to blame', async () => {
         const executor = subject.make();
-        const { listener, reports, done, blame } = recorder();
+        const { listener, reports, done, place, blame } = recorder();
         executor.start(listener);
-        await placeWhenRoom(executor, batchOf(['a', 'exit:3', 'b'], { isolated: true, fresh: false }));
+        await place(executor, batchOf(['a', 'exit:3', 'b'], { isolated: true, fresh: false }));
         await done;
         await executor.kill();
         assert.deepEqual(reports.filter((r) => r.startsWith('lost')), ['lost 1']);
@@ -146,9 +150,9 @@ for (const subject of subjects) {
       test('stop lets the running input finish and reports the batch over; close ends every worker', async () => {
         const before = await descendantsOf(process.pid);
         const executor = subject.make();
-        const { listener, reports, done } = recorder();
+        const { listener, reports, done, place } = recorder();
         executor.start(listener);
-        await placeWhenRoom(executor, batchOf(['slow:300', 'never']));
+        await place(executor, batchOf(['slow:300', 'never']));
         executor.stop();
         await done;
         await executor.close();
@@ -160,9 +164,9 @@ for (const subject of subjects) {
       test('kill ends everything at once, what runs included, and leaves no process behind', async () => {
         const before = await descendantsOf(process.pid);
         const executor = subject.make();
-        const { listener } = recorder();
+        const { listener, place } = recorder();
         executor.start(listener);
-        await placeWhenRoom(executor, batchOf(['slow:60000']));
+        await place(executor, batchOf(['slow:60000']));
         await executor.kill();
         await assertAllEnded(await startedSince(before));
       });

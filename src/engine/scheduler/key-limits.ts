@@ -13,5 +13,5 @@ export interface KeyLimits {
   /** The key has been throttled for longer than --max-throttle: its inputs fail. */
   givenUp(key: string, now: number): boolean;
   /** The key is backing off after a throttle signal (for the progress bar). */
-  throttled?(key: string, now: number): boolean;
+  isThrottled?(key: string, now: number): boolean;
 }

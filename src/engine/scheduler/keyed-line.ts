@@ -119,9 +119,9 @@ export class KeyedLine implements Line {
 
   /** Inputs waiting on a key that backs off after a throttle signal. */
   throttledCount(now: number): number {
-    if (!this.limits.throttled) return 0;
+    if (!this.limits.isThrottled) return 0;
     let count = 0;
-    for (const [key, queue] of this.queues) if (this.limits.throttled(key, now)) count += queue.length;
+    for (const [key, queue] of this.queues) if (this.limits.isThrottled(key, now)) count += queue.length;
     return count;
   }
 

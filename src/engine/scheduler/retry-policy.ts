@@ -1,10 +1,8 @@
+import { type BackoffOptions, backoffDelay } from '../../crawl/backoff.js';
 import type { Batch } from '../batch.js';
 
 /** --retry-delay: how long a retry waits, growing with each retry, up to a cap. */
-export interface RetryDelay {
-  baseMs: number;
-  capMs: number;
-}
+export type RetryDelay = BackoffOptions;
 
 /** What becomes of an input that failed. */
 export type RetryDecision =
@@ -20,9 +18,8 @@ export interface RetryCause {
 
 /**
  * --retries and --retry-delay. A retry that waits is given a due time, never a worker: the
- * scheduler holds it aside until then. The wait is exponential with full jitter, as AWS's
- * "Exponential Backoff And Jitter" has it: random in [0, min(cap, base * 2^(n-1))), so that
- * inputs failed together by one outage do not all come back together.
+ * scheduler holds it aside until then. The wait is the backoff of a throttled key's (full
+ * jitter), so that inputs failed together by one outage do not all come back together.
  */
 export class RetryPolicy {
   constructor(
@@ -39,8 +36,6 @@ export class RetryPolicy {
 
   /** When the n-th retry (from 1) may start. */
   private dueAt(n: number, now: number): number | undefined {
-    if (!this.delay) return undefined;
-    const ceiling = Math.min(this.delay.capMs, this.delay.baseMs * 2 ** Math.min(n - 1, 52));
-    return now + this.random() * ceiling;
+    return this.delay && now + backoffDelay(n, this.delay, this.random);
   }
 }
