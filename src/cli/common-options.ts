@@ -45,7 +45,7 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .addOption(new Option('--retries <n>', 'try a failed input up to n more times').default(0).argParser((value) => wholeNumber('--retries', value, 0)))
     .addOption(new Option('--halt <when,on=n>', 'stop early, as GNU parallel: soon,fail=1 (start no more) or now,fail=10% (end running ones too)').argParser(validated(parseHalt)))
     .option('--joblog <file>', 'append a tab-separated row per finished input: index, input, status, attempts, duration, error')
-    .option('--resume', 'skip the inputs the --joblog shows as finished')
+    .option('--resume', 'skip the inputs the --joblog shows as finished, matched by their text: the list may be shuffled or extended')
     .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again')
     // what people type for xargs, GNU parallel and rush works here too
     .optionsGroup('As xargs, GNU parallel and rush spell them:')

@@ -16,6 +16,7 @@ import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
 import { EXEC_HELP } from './exec-help.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
+import { execJournalOptions } from './exec-journal.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -242,7 +243,16 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
   if (total !== undefined) text = text.split('{##}').join(String(total));
   // a dry run settles every input without running it: that is not for the joblog
-  const journal: Journal = dryRun ? NO_JOURNAL : openJournal(flags, 'gnu');
+  const journal: Journal = dryRun
+    ? NO_JOURNAL
+    : openJournal(
+        flags,
+        execJournalOptions({
+          command: text,
+          template: options.template,
+          pipe: pipeDir !== undefined,
+        }),
+      );
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');

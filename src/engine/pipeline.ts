@@ -24,8 +24,11 @@ export interface PipelineOptions {
   /** How many more times a failed input is tried. */
   retries: number;
   halt: HaltPolicy | undefined;
-  /** Inputs to leave out, as a journal of an earlier run says (--resume). */
-  skip: ((index: number) => boolean) | undefined;
+  /**
+   * Inputs to leave out, as a journal of an earlier run says (--resume): asked once per input
+   * taken from the source, in the order taken, with its text as the joblog holds it.
+   */
+  skip: ((input: string, index: number) => boolean) | undefined;
   /** Deliver a record of every settled input, after its output (--joblog). */
   journal: boolean;
   tracker: ProgressTracker;
@@ -258,10 +261,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       return;
     }
     // leave out what an earlier run finished, keeping every index where it was
+    const inputs = inputsOf(batch, 0, batch.count);
     const parts: Batch[] = [];
     let runStart = 0;
     for (let offset = 0; offset <= batch.count; offset++) {
-      if (offset < batch.count && !options.skip(batch.first + offset)) continue;
+      if (offset < batch.count && !options.skip(inputs[offset]!, batch.first + offset)) continue;
       if (offset > runStart) parts.push(offset - runStart === batch.count ? batch : part(batch, runStart, offset));
       if (offset < batch.count) skip(batch.first + offset, 1, true);
       runStart = offset + 1;
