@@ -18,6 +18,7 @@ export interface CommonFlags {
   joblog?: string;
   resume?: true;
   resumeFailed?: true;
+  failedOut?: string;
   null?: true;
   // as other tools spell them
   maxProcs?: number;
@@ -30,7 +31,7 @@ export interface CommonFlags {
 export function addCommonOptions(command: Command, options: { json: boolean }): Command {
   command
     .optionsGroup('Input:')
-    .option('-0, --null', 'inputs end with NUL, not newline, as find -print0 writes them (xargs -0)')
+    .option('-0, --null', 'inputs end with NUL, not newline, as find -print0 writes them (xargs -0); so do those --failed-out writes')
     .optionsGroup('Workers:')
     .addOption(new Option('-j, --jobs <n>', 'how many run at once, as in GNU parallel').argParser(positive('--jobs')))
     .optionsGroup('Output:')
@@ -47,6 +48,7 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .option('--joblog <file>', 'append a tab-separated row per finished input: index, input, status, attempts, duration, error')
     .option('--resume', 'skip the inputs the --joblog shows as finished, matched by their text: the list may be shuffled or extended')
     .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again')
+    .option('--failed-out <file>', 'write each input that failed for good to FILE as it fails, one a line (NUL-ended with -0): FILE is the input of a run of them again')
     // what people type for xargs, GNU parallel and rush works here too
     .optionsGroup('As xargs, GNU parallel and rush spell them:')
     .addOption(new Option('-P, --max-procs <n>', 'as -j').argParser(positive('--max-procs')))

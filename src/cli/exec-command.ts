@@ -101,6 +101,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
   option('--retries').description = 'try a failed command up to N times in all, as GNU parallel (prun map: N more)';
   option('--verbose').description = 'print each command on stderr as it starts, as GNU parallel';
   option('--joblog').description = "append a row per finished job in GNU parallel's columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command (Command holds the input)";
+  option('--failed-out').description = 'write the input of each job that failed for good to FILE as it fails, ended as inputs are read (newline, -0 NUL, -d DELIM); a job of several arguments writes each';
   command
     .optionsGroup('Input:')
     .addOption(new Option('-a, --arg-file <file>', 'read inputs from FILE, as :::: FILE (repeatable: the files combine)').default([]).argParser(collect))
@@ -250,7 +251,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
         execJournalOptions({
           command: text,
           template: options.template,
+          sources,
+          terminator: inputOptions.delimiter ?? String.fromCharCode(inputOptions.separator),
           pipe: pipeDir !== undefined,
+          failedOut: flags.failedOut,
         }),
       );
   try {
