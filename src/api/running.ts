@@ -3,7 +3,10 @@ import type { ProgressTracker } from '../progress/tracker.js';
 
 /** What a run may be told to leave out, and whom it tells of settled inputs. */
 export interface JournalHooks {
-  /** Inputs to leave out (--resume). */
+  /**
+   * Inputs to leave out (--resume): asked once per input, in input order, with its text (as a
+   * joblog row holds it: `input` of a --joblog record) and its index.
+   */
   skip?: (input: string, index: number) => boolean;
   /** Deliver a `records` delivery after the output of every settled input (--joblog). */
   journal?: boolean;

@@ -19,6 +19,7 @@ export interface CommonFlags {
   joblog?: string;
   resume?: true;
   resumeFailed?: true;
+  failedOut?: string;
   null?: true;
   key?: string;
   keyConcurrency?: number;
@@ -39,7 +40,7 @@ export interface CommonFlags {
 export function addCommonOptions(command: Command, options: { json: boolean }): Command {
   command
     .optionsGroup('Input:')
-    .option('-0, --null', 'inputs end with NUL, not newline, as find -print0 writes them (xargs -0)')
+    .option('-0, --null', 'inputs end with NUL, not newline, as find -print0 writes them (xargs -0); so do those --failed-out writes')
     .optionsGroup('Workers:')
     .addOption(new Option('-j, --jobs <n>', 'how many run at once, as in GNU parallel').argParser(positive('--jobs')))
     .optionsGroup('Output:')
@@ -54,8 +55,9 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .addOption(new Option('--retries <n>', 'try a failed input up to n more times').default(0).argParser((value) => wholeNumber('--retries', value, 0)))
     .addOption(new Option('--halt <when,on=n>', 'stop early, as GNU parallel: soon,fail=1 (start no more) or now,fail=10% (end running ones too)').argParser(validated(parseHalt)))
     .option('--joblog <file>', 'append a tab-separated row per finished input: index, input, status, attempts, duration, error')
-    .option('--resume', 'skip the inputs the --joblog shows as finished')
+    .option('--resume', 'skip the inputs the --joblog shows as finished, matched by their text: the list may be shuffled or extended')
     .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again')
+    .option('--failed-out <file>', 'write each input that failed for good to FILE as it fails, one a line (NUL-ended with -0): FILE is the input of a run of them again')
     .addOption(new Option('--retry-delay <duration>', 'wait before each retry: exponential backoff with full jitter from this base (default: at once)').argParser(duration('--retry-delay')))
     .addOption(new Option('--retry-delay-max <duration>', 'the cap of that backoff (default 60s)').argParser(duration('--retry-delay-max')))
     .optionsGroup('Politeness (crawling):')

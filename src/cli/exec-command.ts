@@ -16,6 +16,7 @@ import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
 import { EXEC_HELP } from './exec-help.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
+import { execJournalOptions } from './exec-journal.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 
@@ -100,6 +101,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
   option('--retries').description = 'try a failed command up to N times in all, as GNU parallel (prun map: N more)';
   option('--verbose').description = 'print each command on stderr as it starts, as GNU parallel';
   option('--joblog').description = "append a row per finished job in GNU parallel's columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command (Command holds the input)";
+  option('--failed-out').description = 'write the input of each job that failed for good to FILE as it fails, ended as inputs are read (newline, -0 NUL, -d DELIM); a job of several arguments writes each';
   command
     .optionsGroup('Input:')
     .addOption(new Option('-a, --arg-file <file>', 'read inputs from FILE, as :::: FILE (repeatable: the files combine)').default([]).argParser(collect))
@@ -242,7 +244,19 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
   if (total !== undefined) text = text.split('{##}').join(String(total));
   // a dry run settles every input without running it: that is not for the joblog
-  const journal: Journal = dryRun ? NO_JOURNAL : openJournal(flags, 'gnu');
+  const journal: Journal = dryRun
+    ? NO_JOURNAL
+    : openJournal(
+        flags,
+        execJournalOptions({
+          command: text,
+          template: options.template,
+          sources,
+          terminator: inputOptions.delimiter ?? String.fromCharCode(inputOptions.separator),
+          pipe: pipeDir !== undefined,
+          failedOut: flags.failedOut,
+        }),
+      );
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');

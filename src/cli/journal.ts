@@ -1,32 +1,95 @@
+import { statSync } from 'node:fs';
 import type { JobRecord } from '../engine/delivery.js';
-import { finishedInJoblog, Joblog, type JoblogFormat } from '../io/joblog.js';
+import { usageError } from '../errors.js';
+import { FailedOut } from '../io/failed-out.js';
+import { finishedInJoblog } from '../io/finished-inputs.js';
+import { Joblog, type JoblogFormat } from '../io/joblog.js';
 import type { CommonFlags } from './common-options.js';
 
 export interface Journal {
   skip: ((input: string, index: number) => boolean) | undefined;
-  /** Appends rows: called by the writer of results once their output is written. */
+  /** Appends rows and failed inputs: called by the writer of results once their output is written. */
   record: ((records: readonly JobRecord[]) => void) | undefined;
   close(): void;
 }
 
 export const NO_JOURNAL: Journal = { skip: undefined, record: undefined, close() {} };
 
-/** --joblog, --resume and --resume-failed, wired for a run. */
-export function openJournal(flags: CommonFlags, format: JoblogFormat = 'prun'): Journal {
-  if (!flags.joblog) return NO_JOURNAL;
-  const resuming = flags.resume === true || flags.resumeFailed === true;
+/** How a command names its inputs in the joblog and in --failed-out. */
+export interface JournalOptions {
+  /** The joblog's columns: exec writes GNU parallel's. */
+  format?: JoblogFormat;
+  /** What ends each input in --failed-out: a newline, NUL (-0), exec's -d delimiter. */
+  terminator: string;
+  /** The files the inputs are read from: --failed-out, emptied as it opens, must be none of them. */
+  inputFiles: readonly string[];
+  /** What names an input, from its text or a row's (--pipe: a block by its number, not by its scratch path). */
+  key?: (text: string) => string;
+  /** Another name a row may give an input: the command GNU parallel logged for it. */
+  alias?: ((text: string, index: number) => string | undefined) | undefined;
+  /** An input as the arguments --failed-out writes, each ended by the terminator (exec: a combination's, each its own). */
+  argumentsOf?: (text: string) => string[];
+}
+
+const warn = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** --joblog, --resume, --resume-failed and --failed-out, wired for a run. */
+export function openJournal(flags: CommonFlags, options: JournalOptions): Journal {
+  if (!flags.joblog && flags.failedOut === undefined) return NO_JOURNAL;
+  const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text] } = options;
   // opened first: that refuses what is not a joblog, and drops a torn last row
-  const log = Joblog.open(flags.joblog, (line) => void process.stderr.write(`${line}\n`), format);
+  const log = flags.joblog ? Joblog.open(flags.joblog, warn, options.format) : undefined;
+  let failedOut: FailedOut | undefined;
   try {
+    // once the joblog exists, so that it is known for what it is
+    if (flags.failedOut !== undefined) refuseAsFailedOut(flags.failedOut, options.inputFiles, flags.joblog);
     // read before appending: what this run writes must not count as finished
-    const finished = resuming ? finishedInJoblog(flags.joblog, flags.resumeFailed === true) : undefined;
+    const resuming = flags.joblog && (flags.resume === true || flags.resumeFailed === true);
+    const finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key) : undefined;
+    // with --resume the failures of the run resumed stay failed: they stay in the file too
+    if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, append: flags.resume === true && flags.resumeFailed !== true, warn });
+    const takeAlias = (input: string, index: number): boolean => {
+      const other = alias?.(input, index);
+      return other !== undefined && other !== key(input) && finished!.take(other);
+    };
     return {
-      skip: finished && finished.size > 0 ? (_input, index) => finished.has(index) : undefined,
-      record: (records) => log.write(records),
-      close: () => log.close(),
+      skip: finished && finished.size > 0 ? (input, index) => finished.size > 0 && (finished.take(key(input)) || takeAlias(input, index)) : undefined,
+      record: (records) => {
+        // the failed inputs first: a crash between the two writes then runs one again, never loses one
+        if (failedOut) failedOut.write(records.filter((record) => !record.ok).map((record) => argumentsOf(record.input)));
+        log?.write(records);
+      },
+      close: () => {
+        failedOut?.close();
+        log?.close();
+      },
     };
   } catch (error) {
-    log.close();
+    failedOut?.close();
+    log?.close();
     throw error;
+  }
+}
+
+/** --failed-out is emptied as it opens: an input read from it, or the joblog, would be lost. */
+function refuseAsFailedOut(path: string, inputs: readonly string[], joblog: string | undefined): void {
+  const out = identityOf(path);
+  if (!out) return;
+  const same = (other: string): boolean => {
+    const that = identityOf(other);
+    return that !== undefined && that.dev === out.dev && that.ino === out.ino;
+  };
+  if (joblog !== undefined && same(joblog)) throw usageError(`--failed-out ${path} is the --joblog too`);
+  const input = inputs.find((file) => file !== '-' && same(file));
+  if (input !== undefined) throw usageError(`--failed-out ${path} is an input too (${input}): it would be emptied before it is read`);
+}
+
+function identityOf(path: string): { dev: number; ino: number } | undefined {
+  try {
+    const stats = statSync(path);
+    // /dev/stderr and pipes are written to, never emptied
+    return stats.isFile() ? { dev: stats.dev, ino: stats.ino } : undefined;
+  } catch {
+    return undefined;
   }
 }

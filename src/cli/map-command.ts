@@ -76,7 +76,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   };
   const separator = separatorFlag(flags);
   const source = await openInputs(paths, sources, separator);
-  const journal = openJournal(flags);
+  const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))] });
   sayWhenReadingTerminal(paths, sources);
   try {
     const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };

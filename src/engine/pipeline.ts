@@ -88,6 +88,8 @@ const WINDOW_BYTES = 64 * 1024 * 1024;
  * memory stays a few MB.
  */
 const KEYED_WINDOW = 4096;
+/** The most inputs a take asks for while the journal leaves out what is taken (--resume). */
+const MAX_LEFT_OUT_TAKE = 4096;
 
 /**
  * inputs -> batches -> executor -> deliveries, in order (or as they finish). Reads input only
@@ -295,6 +297,8 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   };
 
   let sourceDone = false;
+  /** How many times the usual number of inputs the next take asks for: more while takes are left out whole. */
+  let leftOutTakes = 1;
   /** A take from the source under way: the loop places waiting batches meanwhile. */
   let taking: Promise<void> | undefined;
   let takeFailed: { error: unknown } | undefined;
@@ -317,7 +321,16 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     admitted += slice.count;
     const remaining = source.remaining();
     if (remaining !== undefined) tracker.total = admitted + remaining;
-    for (const part of admission.admit(batch)) line.add(part);
+    const parts = admission.admit(batch);
+    // a journal that shows a long stretch finished (--resume): take more at a time while takes
+    // are left out whole, or resuming crawls one input a take; what is kept runs in batches
+    // of the usual size all the same
+    leftOutTakes = parts.length === 0 ? Math.min(leftOutTakes * 2, MAX_LEFT_OUT_TAKE) : 1;
+    const size = sizes.next(source.remaining());
+    for (const part of parts) {
+      if (part.count <= size) line.add(part);
+      else for (let from = 0; from < part.count; from += size) line.add(cutBatch(part, from, Math.min(part.count, from + size)));
+    }
   };
 
   const startTake = (size: number): void => {
@@ -380,7 +393,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         await sleep(picked === 'no-room');
         continue;
       }
-      startTake(Math.min(room, sizes.next(source.remaining()), window - (admitted - released)));
+      startTake(Math.min(room, sizes.next(source.remaining()) * leftOutTakes, window - (admitted - released)));
     }
     if (abandoned) return;
     if (stopping === 'now') await executor.kill();

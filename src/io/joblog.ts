@@ -1,13 +1,13 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { constants } from 'node:os';
 import type { JobRecord } from '../engine/delivery.js';
 import { PrunError } from '../errors.js';
 import { describeSystemError } from './system-error.js';
+import { appendWhole, endOfLastRecord } from './whole-records.js';
 
-import { constants } from 'node:os';
-
-const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
+export const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
 /** GNU parallel's joblog, which `prun exec` writes: tools read its Exitval with `cut -f 7`. */
-const GNU_HEADER = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n';
+export const GNU_HEADER = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n';
 
 /** prun's columns, or GNU parallel's (for exec). */
 export type JoblogFormat = 'prun' | 'gnu';
@@ -70,22 +70,11 @@ export class Joblog {
     if (size === 0) return this.append(header);
     const head = this.read(0, Math.min(size, header.length)).toString('utf8');
     if (!header.startsWith(head)) throw new PrunError('ERR_USAGE', `--joblog ${this.path} is not a ${this.format === 'gnu' ? 'GNU parallel' : 'prun'} joblog (its first line is not ${JSON.stringify(header.trimEnd())})`);
-    const whole = size < header.length ? 0 : this.endOfLastRow(size);
+    const whole = size < header.length ? 0 : endOfLastRecord(this.fd, size, 0x0a);
     if (whole === size) return;
     ftruncateSync(this.fd, whole);
     warn(`prun: --joblog ${this.path}: dropped a partial last row (${size - whole} bytes, as a crash or a full disk leaves it)`);
     if (whole === 0) this.append(header);
-  }
-
-  /** The offset just past the last newline: the end of the last whole row. */
-  private endOfLastRow(size: number): number {
-    const CHUNK = 1 << 16;
-    for (let end = size; end > 0; end -= CHUNK) {
-      const start = Math.max(0, end - CHUNK);
-      const newline = this.read(start, end - start).lastIndexOf(0x0a);
-      if (newline >= 0) return start + newline + 1;
-    }
-    return 0;
   }
 
   private read(position: number, length: number): Buffer {
@@ -95,13 +84,9 @@ export class Joblog {
   }
 
   private append(text: string): void {
-    const bytes = Buffer.from(text, 'utf8');
-    let done = 0;
     try {
-      while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+      appendWhole(this.fd, Buffer.from(text, 'utf8'));
     } catch (error) {
-      // a row cut short would be glued to the next one: back to the last whole row
-      if (done > 0) ftruncateSync(this.fd, fstatSync(this.fd).size - done);
       throw new PrunError('ERR_OUTPUT', `cannot write --joblog ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
     }
   }
@@ -127,55 +112,14 @@ function formatGnuRow(record: JobRecord): string {
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' };
+const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r', '0': '\0' };
 
 /** Tabs, newlines and NULs (which join the arguments of a ::: combination) must not break the rows. */
 function escape(text: string): string {
   return text.replace(/[\\\t\n\r\0]/g, (c) => ESCAPES[c]!);
 }
 
-/**
- * The inputs a joblog shows as finished, by index (as GNU parallel's --resume: the inputs
- * must be the same as in the run that wrote it). The last row of an index wins.
- * With `failedToo`, failed ones count as unfinished, so that they run again.
- */
-export function finishedInJoblog(path: string, failedToo: boolean): Set<number> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
-    throw new PrunError('ERR_INPUT', `cannot read --joblog ${path}: ${(error as Error).message}`);
-  }
-  const status = new Map<number, number>();
-  let line = 0;
-  if (text.startsWith(GNU_HEADER)) return finishedInGnuJoblog(path, text, failedToo);
-  for (const row of text.split('\n')) {
-    line++;
-    if (row === '' || row === HEADER.trimEnd()) continue;
-    const [index, , code] = row.split('\t');
-    if (!/^\d+$/.test(index ?? '') || !/^\d+$/.test(code ?? '')) {
-      throw new PrunError('ERR_INPUT', `${path}:${line}: not a prun joblog row`);
-    }
-    status.set(Number(index), Number(code));
-  }
-  const finished = new Set<number>();
-  for (const [index, code] of status) if (code === 0 || !failedToo) finished.add(index);
-  return finished;
-}
-
-/** The same of a GNU parallel joblog: Seq is the input's index from 1; done is Exitval and Signal 0. */
-function finishedInGnuJoblog(path: string, text: string, failedToo: boolean): Set<number> {
-  const succeeded = new Map<number, boolean>();
-  text.split('\n').forEach((row, i) => {
-    if (i === 0 || row === '') return;
-    const columns = row.split('\t');
-    const [seq, , , , , , exitval, signal] = columns;
-    if (!/^\d+$/.test(seq ?? '') || !/^-?\d+$/.test(exitval ?? '') || !/^\d+$/.test(signal ?? '')) {
-      throw new PrunError('ERR_INPUT', `${path}:${i + 1}: not a GNU parallel joblog row`);
-    }
-    succeeded.set(Number(seq) - 1, exitval === '0' && signal === '0');
-  });
-  const finished = new Set<number>();
-  for (const [index, ok] of succeeded) if (ok || !failedToo) finished.add(index);
-  return finished;
+/** A column as the input it was written from; a backslash before anything else stays as it is. */
+export function unescapeColumn(text: string): string {
+  return text.includes('\\') ? text.replace(/\\([\\tnr0])/g, (_, c: string) => UNESCAPES[c]!) : text;
 }

@@ -1,0 +1,49 @@
+import { basename } from 'node:path';
+import { compileTemplate, type TemplateOptions } from '../commands/template.js';
+import { usageError } from '../errors.js';
+import type { ArgSource } from '../io/arg-groups.js';
+import { ARG_SEPARATOR } from '../io/combination-source.js';
+import type { JournalOptions } from './journal.js';
+
+export interface ExecJournalParts {
+  /** The command line, as the lanes get it. */
+  command: string;
+  template: TemplateOptions;
+  sources: readonly ArgSource[];
+  /** What ends each input as it is read: newline, NUL (-0), -d's delimiter. */
+  terminator: string;
+  /** --pipe: each input is a block of stdin, in a scratch file of its own. */
+  pipe: boolean;
+  failedOut: string | undefined;
+}
+
+/**
+ * How `prun exec` names its jobs in the joblog and in --failed-out. prun's Command column holds
+ * a job's input, and resuming matches it by that text. A joblog GNU parallel wrote holds the
+ * command as it ran: a job whose input is not there is matched by its command as prun builds it
+ * ({#} its place in this run), which is GNU parallel's where quoting agrees.
+ */
+export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
+  const inputFiles = parts.sources.flatMap((source) => ('file' in source ? [source.file] : []));
+  if (parts.pipe) {
+    if (parts.failedOut !== undefined) throw usageError('--failed-out does not go with --pipe: its inputs are blocks of stdin, gone once their job is over');
+    // a block's scratch path differs from run to run; its name, block-N, is its place in stdin
+    return { format: 'gnu', terminator: parts.terminator, inputFiles, key: (text) => basename(text) };
+  }
+  return {
+    format: 'gnu',
+    terminator: parts.terminator,
+    inputFiles,
+    alias: commandOf(parts.command, parts.template),
+    // a job of several arguments (-N, --colsep, several sources) gives each its own line
+    argumentsOf: (text) => text.split(ARG_SEPARATOR),
+  };
+}
+
+/** A job's command, from its input and index; none when it holds {%}, the lane that happens to run it. */
+function commandOf(command: string, template: TemplateOptions): ((input: string, index: number) => string) | undefined {
+  const compiled = compileTemplate(command, true, template);
+  const probe = { args: ['x'], seq: 1 };
+  if (compiled.render({ ...probe, slot: 1 }) !== compiled.render({ ...probe, slot: 2 })) return undefined;
+  return (input, index) => compiled.render({ args: input.split(ARG_SEPARATOR), seq: index + 1, slot: 1 });
+}

@@ -1,0 +1,90 @@
+import { closeSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
+import { PrunError } from '../errors.js';
+import { describeSystemError } from './system-error.js';
+import { appendWhole, endOfLastRecord } from './whole-records.js';
+
+export interface FailedOutOptions {
+  /** What ends each input written: a newline, NUL (-0), or exec's -d delimiter. */
+  terminator: string;
+  /** Keep what the file holds (--resume: the failures of the run resumed are still failures). */
+  append: boolean;
+  /** Told of what the reader of the file should know: a torn last input dropped, an input that cannot be read back. */
+  warn: (line: string) => void;
+}
+
+/**
+ * --failed-out FILE: the inputs that failed for good, each as its text followed by the
+ * terminator, written as they fail, so that FILE can be given back as the input of the next
+ * run. Written straight to the file descriptor, as the joblog is: a crash loses no input
+ * written, and a write cut short by a full disk is taken back, so the file holds only whole inputs.
+ */
+export class FailedOut {
+  private warnedOfTerminator = false;
+
+  private constructor(
+    private readonly fd: number,
+    private readonly path: string,
+    private readonly options: FailedOutOptions,
+  ) {}
+
+  static open(path: string, options: FailedOutOptions): FailedOut {
+    let fd: number;
+    try {
+      // appending even to a file begun afresh: a write taken back must leave no gap before the next one
+      fd = openSync(path, options.append ? 'a+' : 'a');
+    } catch (error) {
+      throw new PrunError('ERR_INPUT', `cannot write --failed-out ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+    }
+    const out = new FailedOut(fd, path, options);
+    try {
+      if (options.append) out.dropTornLast();
+      else if (fstatSync(fd).isFile()) ftruncateSync(fd, 0);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    return out;
+  }
+
+  /** Appends inputs, each as the arguments it consists of (one for map), each argument ended by the terminator. */
+  write(inputs: readonly (readonly string[])[]): void {
+    const { terminator } = this.options;
+    let text = '';
+    for (const args of inputs) {
+      for (const arg of args) {
+        if (!this.warnedOfTerminator && arg.includes(terminator)) {
+          this.warnedOfTerminator = true;
+          this.options.warn(`prun: --failed-out ${this.path}: an input holds ${describeTerminator(terminator)}, which ends inputs in it: read back, it is more than one (-0 ends them with NUL)`);
+        }
+        text += arg + terminator;
+      }
+    }
+    if (text === '') return;
+    try {
+      appendWhole(this.fd, Buffer.from(text, 'utf8'));
+    } catch (error) {
+      throw new PrunError('ERR_OUTPUT', `cannot write --failed-out ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /** An input cut short by a crash would be read back as another input, and the next one glued to it. */
+  private dropTornLast(): void {
+    const stats = fstatSync(this.fd);
+    const size = stats.size;
+    const terminator = Buffer.from(this.options.terminator, 'utf8');
+    // a FIFO or a device is written to as it is
+    if (!stats.isFile() || size === 0 || terminator.length !== 1) return;
+    const whole = endOfLastRecord(this.fd, size, terminator[0]!);
+    if (whole === size) return;
+    ftruncateSync(this.fd, whole);
+    this.options.warn(`prun: --failed-out ${this.path}: dropped a partial last input (${size - whole} bytes, as a crash or a full disk leaves it)`);
+  }
+}
+
+function describeTerminator(terminator: string): string {
+  return terminator === '\n' ? 'a newline' : terminator === '\0' ? 'a NUL' : JSON.stringify(terminator);
+}

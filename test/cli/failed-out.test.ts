@@ -1,0 +1,191 @@
+// --failed-out FILE, end to end: each input that failed for good, written as it fails, in a
+// form that the next run takes back as its input.
+import assert from 'node:assert/strict';
+import { open, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { waitForFile } from '../helpers/files.js';
+import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
+import { bin, lines, prun, root } from '../helpers/prun.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'prun-failed-out-test-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let runs = 0;
+function paths() {
+  const n = ++runs;
+  return {
+    failed: join(dir, `failed-${n}.txt`),
+    input: join(dir, `input-${n}.txt`),
+    gate: join(dir, `gate-${n}`),
+    started: (run: number) => join(dir, `started-${n}-${run}`),
+  };
+}
+type Files = ReturnType<typeof paths>;
+
+interface Way {
+  name: string;
+  /**
+   * Run number `run`'s arguments before its inputs, `jobs` at a time: inputs record their
+   * start; fail* fails; gate* waits for the gate.
+   */
+  args(files: Files, run: number, extra: string[], jobs?: number): string[];
+  /** The arguments that read a file of inputs. */
+  file(path: string): string[];
+}
+
+const ways: Way[] = [
+  { name: 'map', args: (_files, _run, extra, jobs = 2) => ['map', 'fixtures/gated.ts', '-j', String(jobs), '--chunksize', '1', ...extra], file: (path) => [path] },
+  {
+    name: 'exec',
+    file: (path) => ['::::', path],
+    args: (files, run, extra, jobs = 2) => [
+      'exec',
+      '-j',
+      String(jobs),
+      ...extra,
+      `printf '%s\\n' {} >> ${files.started(run)}; case {} in gate*) while [ ! -e ${files.gate} ]; do sleep 0.01; done;; fail*) exit 1;; esac; echo {}`,
+    ],
+  },
+];
+
+function envFor(files: Files, run: number) {
+  return { PRUN_TEST_STARTED: files.started(run), PRUN_TEST_GATE: files.gate };
+}
+
+async function started(files: Files, run: number): Promise<string[]> {
+  return lines((await readFile(files.started(run), 'utf8').catch(() => '')).trimEnd()).sort();
+}
+
+for (const way of ways) {
+  describe(`--failed-out, prun ${way.name}`, () => {
+    test('--failed-out re-feeds exactly the failures: inputs with spaces, duplicates, as a file of inputs', async () => {
+      const files = paths();
+      const inputs = ['ok one', 'fail with spaces', 'ok two', 'fail  twice', 'fail with spaces', 'ok three'];
+      await writeFile(files.input, inputs.map((input) => `${input}\n`).join(''));
+      const first = await prun([...way.args(files, 1, ['--failed-out', files.failed]), ...way.file(files.input)], { env: envFor(files, 1) });
+      assert.equal(first.exitCode, way.name === 'exec' ? 3 : 1, String(first.stderr));
+      const failed = inputs.filter((input) => input.startsWith('fail'));
+      assert.deepEqual(lines(await readFile(files.failed, 'utf8')).sort(), [...failed, ''].sort());
+      // the very file, as the input of the next run: the failures run again, and only they
+      const again = await prun([...way.args(files, 2, []), ...way.file(files.failed)], { env: envFor(files, 2) });
+      assert.equal(again.exitCode, way.name === 'exec' ? 3 : 1, String(again.stderr));
+      assert.deepEqual(await started(files, 2), [...failed].sort());
+    });
+
+    test('-0: --failed-out is NUL-ended, so inputs holding newlines and spaces re-feed whole', async () => {
+      const files = paths();
+      const inputs = ['ok', 'fail a b', 'fail\nacross lines', 'ok\ntoo'];
+      await writeFile(files.input, inputs.map((input) => `${input}\0`).join(''));
+      const first = await prun([...way.args(files, 1, ['-0', '--failed-out', files.failed]), ...way.file(files.input)], { env: envFor(files, 1) });
+      assert.equal(first.exitCode, way.name === 'exec' ? 2 : 1, String(first.stderr));
+      const content = await readFile(files.failed, 'utf8');
+      assert.deepEqual(content.split('\0').sort(), ['', 'fail a b', 'fail\nacross lines'].sort());
+      // read back with -0, and written again: FILE is an input too, so the next run's is another file
+      const next = `${files.failed}.next`;
+      const again = await prun([...way.args(files, 2, ['-0', '--failed-out', next]), ...way.file(files.failed)], { env: envFor(files, 2) });
+      assert.equal(again.exitCode, way.name === 'exec' ? 2 : 1, String(again.stderr));
+      // the same failures again: the file it wrote holds what it read, in input order
+      assert.equal(await readFile(next, 'utf8'), content);
+      assert.deepEqual(await started(files, 2), ['fail a b', 'fail', 'across lines'].sort());
+    });
+
+    test('a failure is in the file as soon as it fails, while other inputs still run', async () => {
+      const files = paths();
+      const child = execa(bin, [...way.args(files, 1, ['--unordered', '--failed-out', files.failed]), ':::', 'gate', 'fail now'], { cwd: root, reject: false, env: envFor(files, 1) });
+      await waitForFile(files.failed, (lines) => lines.includes('fail now'));
+      assert.equal(child.exitCode, null, 'prun still runs: the gated input holds it');
+      await writeFile(files.gate, '');
+      const result = await child;
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      assert.equal(await readFile(files.failed, 'utf8'), 'fail now\n');
+    });
+
+    test('--resume keeps the failures of the run it resumes in the file, and adds its own', async () => {
+      const files = paths();
+      const joblog = join(dir, `joblog-${runs}.tsv`);
+      const inputs = ['fail a', 'ok', 'fail b'];
+      // one at a time, halted at the first failure: `ok` and `fail b` never run
+      const first = await prun([...way.args(files, 1, ['--joblog', joblog, '--halt', 'soon,fail=1', '--failed-out', files.failed], 1), ':::', ...inputs], { env: envFor(files, 1) });
+      assert.equal(first.exitCode, 1, String(first.stderr));
+      assert.equal(await readFile(files.failed, 'utf8'), 'fail a\n');
+      const resumed = await prun([...way.args(files, 2, ['--joblog', joblog, '--resume', '--failed-out', files.failed]), ':::', ...inputs.reverse()], { env: envFor(files, 2) });
+      assert.equal(resumed.exitCode, 1, String(resumed.stderr));
+      assert.equal(await readFile(files.failed, 'utf8'), 'fail a\nfail b\n');
+    });
+  });
+}
+
+describe('--failed-out, what it holds', () => {
+  test('map: a failure retried into success is not written; nor is an input that never ran', async () => {
+    const files = paths();
+    const retried = await prun(['map', 'fixtures/gated.ts', '--retries', '1', '--failed-out', files.failed, ':::', 'once then ok', 'fail always', 'ok'], { env: envFor(files, 1) });
+    assert.equal(retried.exitCode, 1, String(retried.stderr));
+    assert.equal(await readFile(files.failed, 'utf8'), 'fail always\n');
+    const halted = await prun(['map', 'fixtures/gated.ts', '-j', '1', '--halt', 'soon,fail=1', '--failed-out', files.failed, ':::', 'fail first', 'fail never run'], { env: envFor(files, 2) });
+    assert.equal(halted.exitCode, 1, String(halted.stderr));
+    assert.equal(await readFile(files.failed, 'utf8'), 'fail first\n');
+  });
+
+  test('exec: a job of several arguments writes each on a line of its own, to be read back with the same -N', async () => {
+    const files = paths();
+    const first = await prun(['exec', '-N', '2', '--failed-out', files.failed, 'case {1} in fail*) exit 1;; esac; echo {1} {2}', ':::', 'fail a', 'b c', 'ok', 'd', 'fail e']);
+    assert.equal(first.exitCode, 2, String(first.stderr));
+    assert.equal(await readFile(files.failed, 'utf8'), 'fail a\nb c\nfail e\n');
+    const again = await prun(['exec', '-N', '2', "printf '%s|%s\\n' {1} {2}", '::::', files.failed]);
+    assert.deepEqual(lines(String(again.stdout).trimEnd()), ['fail a|b c', 'fail e|']);
+  });
+
+  test('--failed-out that is also an input, or the --joblog, is refused (exit 2): it would be emptied before it is read', async () => {
+    const files = paths();
+    await writeFile(files.input, 'a\n');
+    const input = await prun(['map', 'fixtures/square.ts', '--failed-out', files.input, files.input]);
+    assert.equal(input.exitCode, 2);
+    assert.equal(lines(String(input.stderr).trimEnd()).length, 1);
+    assert.equal(await readFile(files.input, 'utf8'), 'a\n');
+    const joblog = await prun(['exec', '--joblog', files.failed, '--failed-out', files.failed, 'true', ':::', 'a']);
+    assert.equal(joblog.exitCode, 2);
+  });
+});
+
+describe('--failed-out on a full disk', () => {
+  let disk: SmallDisk | undefined;
+  before(() => {
+    disk = mountSmallDisk(join(dir, 'small-disk'));
+  });
+  after(() => unmountSmallDisk(disk));
+
+  test('one line, exit 74, only whole inputs in the file', async (t) => {
+    const mount = disk?.path;
+    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
+    const files = { ...paths(), failed: join(mount, 'failed.txt') };
+    // a page for the file: emptied as prun opens it, it is all the room there is
+    await writeFile(files.failed, Buffer.alloc(4096));
+    // fill the disk
+    const filler = await open(join(mount, 'filler'), 'w');
+    try {
+      for (;;) await filler.write(Buffer.alloc(4096));
+    } catch (error) {
+      assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
+    } finally {
+      await filler.close();
+    }
+    // inputs of ~100 bytes that all fail: a few dozen fit in the page
+    const inputs = Array.from({ length: 300 }, (_, i) => `fail ${i}`.padEnd(100, 'x'));
+    const full = await prun(['map', 'fixtures/gated.ts', '--procs', '2', '--failed-out', files.failed, ':::', ...inputs], { env: envFor(files, 1) });
+    assert.equal(full.exitCode, 74);
+    const errors = lines(String(full.stderr).trimEnd()).filter((line) => !line.startsWith('prun: input '));
+    assert.deepEqual(errors, [`prun: cannot write --failed-out ${files.failed}: no space left on device`]);
+    const written = lines(await readFile(files.failed, 'utf8'));
+    assert.equal(written.pop(), '');
+    assert.ok(written.length > 0 && written.length < inputs.length, `${written.length} inputs written`);
+    assert.ok(written.every((input) => inputs.includes(input)), 'only whole inputs');
+  });
+});
