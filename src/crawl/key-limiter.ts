@@ -89,6 +89,11 @@ export class KeyLimiter {
     const state = this.#keys.get(key);
     const { keyConcurrency } = this.#options;
     if (state && keyConcurrency !== undefined && state.running >= keyConcurrency) return Infinity;
+    // A key's first input runs alone, as a probe. Starts are spaced when they are given out, but
+    // the first requests of a crawl wait on what a worker sets up once (threads, an HTTP client,
+    // connections) and would reach the server together, over its limit; and a host that
+    // answers slowly or not at all is found out at the cost of one request, not of a burst.
+    if (state && !state.proven && state.running > 0) return Infinity;
     let wait = this.#global ? bucketWait(this.#global, now) : 0;
     if (state?.bucket) wait = Math.max(wait, bucketWait(state.bucket, now));
     if (state?.throttle) wait = Math.max(wait, state.throttle.until - now);
@@ -123,6 +128,7 @@ export class KeyLimiter {
       this.#keys.set(key, state);
     }
     state.running = Math.max(0, state.running - 1);
+    state.proven = true;
     if (state.running === 0) state.idleSince = now;
     if (throttle) {
       this.#throttledResponses++;

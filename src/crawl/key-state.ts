@@ -9,6 +9,8 @@ import { bucketRetime, type TokenBucket } from './token-bucket.js';
 export interface KeyState {
   /** Inputs of the key running now. */
   running: number;
+  /** One of its inputs has ended: until then it runs one at a time (see KeyLimiter.wait). */
+  proven?: true;
   /** Since when none has been running. */
   idleSince?: number;
   /** Spreads the key's starts: always with keyRate; without it, while a throttle holds the key's rate down. */

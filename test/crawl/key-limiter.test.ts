@@ -39,10 +39,14 @@ function drive(limiter: KeyLimiter, key: string, from: number, to: number, runMs
 }
 
 describe('key limiter: limits', () => {
-  test('with no limit, every input may start at once', () => {
+  test('a key runs one input alone until one has ended (a probe); with no limit, every input may start at once after it', () => {
     const l = limiter();
-    for (let i = 0; i < 100; i++) l.started('a', 0);
-    assert.equal(l.wait('a', 0), 0);
+    const probe = l.started('a', 0);
+    assert.equal(l.wait('a', 0), Infinity, 'the probe runs alone');
+    assert.equal(l.wait('b', 0), 0, 'each key has its own probe');
+    l.ended('a', probe, 5);
+    for (let i = 0; i < 100; i++) l.started('a', 5);
+    assert.equal(l.wait('a', 5), 0);
   });
 
   test('--key-concurrency: at most N running per key; only an end makes room (Infinity); other keys unaffected', () => {
@@ -58,13 +62,13 @@ describe('key limiter: limits', () => {
 
   test('--key-rate: starts of a key spread evenly, each key on its own', () => {
     const l = limiter({ keyRate: { count: 2, perMs: PER_SECOND } });
-    l.started('a', 0);
+    l.ended('a', l.started('a', 0), 0);
     assert.deepEqual([l.wait('a', 0), l.wait('a', 499.5), l.wait('a', 500), l.wait('b', 0)], [500, 1, 0, 0]);
   });
 
   test('--rate: starts spread evenly across all keys', () => {
     const l = limiter({ rate: { count: 10, perMs: PER_SECOND }, keyRate: { count: 1, perMs: PER_SECOND } });
-    l.started('a', 0);
+    l.ended('a', l.started('a', 0), 0);
     assert.deepEqual([l.wait('b', 0), l.wait('b', 100), l.wait('a', 100)], [100, 0, 900]);
   });
 
