@@ -24,7 +24,7 @@ class Site {
   #child: ChildProcess | undefined;
 
   async start(root: string): Promise<void> {
-    this.#child = fork(join(root, 'bench/contenders/crawl-server.mjs'), [], { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.#child = fork(join(root, 'bench/contenders/crawl-server.mjs'), [], { cwd: root, execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const ready = await this.#next();
     this.origins = ready.origins as string[];
   }
@@ -108,7 +108,7 @@ export function crawlCase({ config, peers }: RunContext): CaseDef {
     c('limited', 'prun-key-rate', 'prun --threads 2 --concurrency 20 --key host --key-rate 8/s --unordered', (f) => `${prun} ${f} --threads 2 --concurrency 20 --key host --key-rate 8/s --unordered`, {
       needs: ['prun', 'prun-key-rate'],
     }),
-    c('limited', 'prun-backoff', 'prun --threads 4 --concurrency 25 --unordered (no --key-rate: backs off on 429)', (f) => `${prun} ${f} --threads 4 --concurrency 25 --unordered`, {
+    c('limited', 'prun-backoff', 'prun --threads 2 --concurrency 20 --key host --unordered (no --key-rate: backs off on 429)', (f) => `${prun} ${f} --threads 2 --concurrency 20 --key host --unordered`, {
       // a 429 is an ordinary failure for a prun without the limiter: the row needs it
       needs: ['prun', 'prun-key-rate'],
     }),

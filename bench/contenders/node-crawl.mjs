@@ -25,7 +25,9 @@ let out = [];
 let next = 0;
 async function lane() {
   while (next < urls.length) {
-    out.push(await get(urls[next++]));
+    // awaited first: `out.push(await ...)` would push into the array `out` was before the wait
+    const line = await get(urls[next++]);
+    out.push(line);
     if (out.length === 1000) {
       process.stdout.write(out.join('\n') + '\n');
       out = [];
