@@ -39,6 +39,7 @@ export function describeMachine(peers: Peers): Machine {
       ['piscina', version('piscina')],
       ['GNU parallel', version('parallel')],
       ['xargs', version('xargs')],
+      ['curl', version('curl')],
       ['bash', firstLine('bash', ['--version'])],
       ['hyperfine', version('hyperfine')],
     ],

@@ -22,6 +22,7 @@ const APT: Partial<Record<Need, string>> = {
   hyperfine: 'hyperfine',
   python: 'python3',
   joblib: 'python3-joblib',
+  curl: 'curl',
 };
 
 function firstLine(cmd: string, args: string[]): string | undefined {
@@ -72,10 +73,17 @@ function detect(need: Need, root: string, python: string, prun: string): PeerSta
       if (prun === DEFAULT_PRUN && !existsSync(join(root, 'dist'))) return found(undefined, 'dist/ missing: run `npm run build`');
       return found(prun, '');
     }
+    case 'curl':
+      return found(firstLine('curl', ['--version']), 'curl not found');
+    case 'prun-key-rate': {
+      // The per-key limiter (issue 11) may not be in the prun being measured: its rows are skipped then.
+      const help = spawnSync(isAbsolute(prun) ? prun : join(root, prun), ['map', '--help'], { cwd: root, encoding: 'utf8' });
+      return found(help.stdout?.includes('--key-rate') ? `${prun} map --key-rate` : undefined, `${prun} map has no --key-rate (the per-key limiter)`);
+    }
   }
 }
 
-const ALL_NEEDS: Need[] = ['python', 'joblib', 'parallel', 'xargs', 'piscina', 'prun', 'hyperfine'];
+const ALL_NEEDS: Need[] = ['python', 'joblib', 'parallel', 'xargs', 'piscina', 'prun', 'hyperfine', 'curl', 'prun-key-rate'];
 
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;

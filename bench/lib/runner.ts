@@ -24,7 +24,9 @@ type Slot = { contender: Contender; samples: Sample[]; ordered: boolean | undefi
 async function warmUpAndCheck(def: CaseDef, c: Contender, ctx: RunContext): Promise<Slot> {
   const out = join(checkDir(ctx.config.outDir, def.name), `${c.id}.out`);
   rmSync(out, { force: true });
+  await def.beforeRun?.(c);
   const run = await runCommand(c.command({ out, check: true }), { cwd: ctx.config.root, timeoutMs: timeoutOf(def, ctx) });
+  await def.afterRun?.(c);
   const failed = failureOf(run, timeoutOf(def, ctx));
   if (failed) return { contender: c, samples: [], ordered: undefined, failed };
   const outcome = await checkOutput(out, def.expected(c)).catch((e: Error) => ({ problem: `no output: ${e.message}`, ordered: undefined }));
@@ -38,6 +40,15 @@ function fmt(ms: number): string {
 }
 
 export async function runCase(def: CaseDef, ctx: RunContext): Promise<ContenderResult[]> {
+  await def.setUp?.();
+  try {
+    return await runContenders(def, ctx);
+  } finally {
+    await def.tearDown?.();
+  }
+}
+
+async function runContenders(def: CaseDef, ctx: RunContext): Promise<ContenderResult[]> {
   const skipped = new Map<string, string>();
   for (const c of def.contenders) {
     const reason = missingNeed(ctx.peers, c.needs);
@@ -63,14 +74,16 @@ export async function runCase(def: CaseDef, ctx: RunContext): Promise<ContenderR
       const order = live();
       for (let k = 0; k < order.length; k++) {
         const s = order[(k + round) % order.length]!;
+        await def.beforeRun?.(s.contender);
         const run = await runCommand(s.contender.command({ out: '/dev/null', check: false }), {
           cwd: ctx.config.root,
           timeoutMs: timeoutOf(def, ctx),
           sampleMemory: def.memory,
         });
+        const extra = await def.afterRun?.(s.contender);
         const failed = failureOf(run, timeoutOf(def, ctx));
         if (failed) s.failed = `run ${round + 1}: ${failed}`;
-        else s.samples.push({ ms: run.ms, rssKb: run.memory?.rssKb, pssKb: run.memory?.pssKb, load1: run.load1 });
+        else s.samples.push({ ms: run.ms, rssKb: run.memory?.rssKb, pssKb: run.memory?.pssKb, load1: run.load1, extra });
         const mem = run.memory ? `, ${(run.memory.rssKb / 1024).toFixed(0)} MB` : '';
         ctx.log(`[${def.name}] run ${round + 1}/${runs} ${s.contender.id}: ${failed ? `FAILED ${failed}` : fmt(run.ms) + mem}`);
       }

@@ -1,7 +1,7 @@
 // The vocabulary shared by the runner, the cases and the report.
 
 /** Something a contender needs on this machine; see peers.ts for how each is found or installed. */
-export type Need = 'python' | 'joblib' | 'parallel' | 'xargs' | 'piscina' | 'prun' | 'hyperfine';
+export type Need = 'python' | 'joblib' | 'parallel' | 'xargs' | 'piscina' | 'prun' | 'hyperfine' | 'curl' | 'prun-key-rate';
 
 /** How one run of a contender is wired: where its stdout goes, and whether this is the checked run. */
 export interface RunIo {
@@ -58,6 +58,13 @@ export interface CaseDef {
   summary?: (results: ContenderResult[]) => string[];
   /** Times the contenders that passed their check another way (startup uses hyperfine). */
   time?: (ok: Contender[]) => Promise<Map<string, number[]>>;
+  /** Starts what the commands talk to (the crawl case's server) before the first run; ended by tearDown. */
+  setUp?: () => Promise<void>;
+  tearDown?: () => Promise<void>;
+  /** Before every run of a contender, the checked one included (e.g. set the server's limit). */
+  beforeRun?: (c: Contender) => Promise<void>;
+  /** After every run: figures of the run kept with its sample (e.g. the 429s the server answered). */
+  afterRun?: (c: Contender) => Promise<Record<string, number>>;
 }
 
 export interface Sample {
@@ -66,6 +73,8 @@ export interface Sample {
   rssKb?: number;
   pssKb?: number;
   load1: number;
+  /** What the case's afterRun measured of this run. */
+  extra?: Record<string, number>;
 }
 
 export type ContenderResult =
