@@ -1,9 +1,9 @@
 import { KeyLimiter } from '../crawl/key-limiter.js';
 import { keyOf } from '../crawl/key-rule.js';
 import { throttleSignal } from '../crawl/throttle-signal.js';
-import type { KeyedRun } from '../engine/pipeline.js';
+import type { KeyedRun, Throttling } from '../engine/pipeline.js';
 import type { ProgressTracker } from '../progress/tracker.js';
-import type { Limits } from './limit-options.js';
+import type { Limits, ThrottleBounds } from './limit-options.js';
 
 /** How many keys the progress bar and the summary name, with their throttle signals. */
 const KEYS_SHOWN = 3;
@@ -17,8 +17,12 @@ export function keyedRun(limits: Limits | undefined, tracker: ProgressTracker): 
   return {
     keyOf: rule ? (input) => keyOf(rule, input) : () => '',
     limits: limiter,
-    // an HTTP date in Retry-After is wall-clock time
-    throttleOf: (failure) => throttleSignal(failure, Date.now()),
-    maxThrottleMs,
   };
+}
+
+/** Throttle signals, with or without keys: a 429 or 503, and the Retry-After it came with. */
+export function throttling(limits: ThrottleBounds): Throttling {
+  const { maxRetryAfterMs, maxThrottleMs } = limits;
+  // an HTTP date in Retry-After is wall-clock time
+  return { signalOf: (failure) => throttleSignal(failure, Date.now()), maxRetryAfterMs, maxThrottleMs };
 }

@@ -32,11 +32,15 @@ export function limitOptionsOf(options: LimitOptions): LimitOptions {
   return { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax };
 }
 
-export interface Limits {
+export interface Limits extends ThrottleBounds {
   rule: KeyRule | undefined;
   keyConcurrency: number | undefined;
   keyRate: Rate | undefined;
   rate: Rate | undefined;
+}
+
+/** How long a server that says to slow down (429/503) is waited on: with keys or without. */
+export interface ThrottleBounds {
   maxRetryAfterMs: number;
   maxThrottleMs: number;
 }
@@ -44,6 +48,7 @@ export interface Limits {
 export interface NormalizedLimits {
   /** Undefined when no option limits starts: the run takes the hot path, with no key computed. */
   limits: Limits | undefined;
+  throttle: ThrottleBounds;
   retryDelay: RetryDelay | undefined;
 }
 
@@ -61,17 +66,13 @@ export function normalizeLimits(options: LimitOptions): NormalizedLimits {
   const retryDelayMs = duration('retryDelay', options.retryDelay);
   const retryDelayMax = duration('retryDelayMax', options.retryDelayMax) ?? DEFAULT_RETRY_DELAY_MAX_MS;
   const limited = rule !== undefined || rate !== undefined;
+  const throttle: ThrottleBounds = {
+    maxRetryAfterMs: duration('maxRetryAfter', options.maxRetryAfter) ?? DEFAULT_MAX_RETRY_AFTER_MS,
+    maxThrottleMs: duration('maxThrottle', options.maxThrottle) ?? DEFAULT_MAX_THROTTLE_MS,
+  };
   return {
-    limits: limited
-      ? {
-          rule,
-          keyConcurrency,
-          keyRate,
-          rate,
-          maxRetryAfterMs: duration('maxRetryAfter', options.maxRetryAfter) ?? DEFAULT_MAX_RETRY_AFTER_MS,
-          maxThrottleMs: duration('maxThrottle', options.maxThrottle) ?? DEFAULT_MAX_THROTTLE_MS,
-        }
-      : undefined,
+    limits: limited ? { rule, keyConcurrency, keyRate, rate, ...throttle } : undefined,
+    throttle,
     retryDelay: retryDelayMs === undefined ? undefined : { baseMs: retryDelayMs, capMs: Math.max(retryDelayMs, retryDelayMax) },
   };
 }

@@ -1,5 +1,5 @@
 import type { PipelineOptions } from '../engine/pipeline.js';
-import { keyedRun } from './keyed-run.js';
+import { keyedRun, throttling } from './keyed-run.js';
 import type { NormalizedOptions } from './options.js';
 
 /** The parts of a pipeline that the way of running decides: where inputs come from and run. */
@@ -8,5 +8,6 @@ export type PipelineParts = Pick<PipelineOptions, 'source' | 'executor' | 'skip'
 /** The pipeline options that the user's options decide, for any executor. */
 export function pipelineFor(normalized: NormalizedOptions, parts: PipelineParts, workers = normalized.workers): PipelineOptions {
   const { ordered, chunksize, retries, halt, retryDelay } = normalized;
-  return { workers, ordered, chunksize, retries, halt, retryDelay, limits: keyedRun(normalized.limits, parts.tracker), ...parts };
+  const limits = keyedRun(normalized.limits, parts.tracker);
+  return { workers, ordered, chunksize, retries, halt, retryDelay, limits, throttling: throttling(normalized.throttle), ...parts };
 }

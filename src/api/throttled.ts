@@ -4,6 +4,8 @@ export interface ThrottledResponse {
   statusText?: string;
   headers: { get(name: string): string | null };
   url?: string;
+  /** Cancelled, when there is one: an unread body keeps its connection from the next request. */
+  body?: { cancel(): Promise<void> } | null;
 }
 
 /** The error `throttled()` makes: prun backs the input's key off when `status` is 429 or 503. */
@@ -29,5 +31,7 @@ export function throttled(response: ThrottledResponse): ThrottledError {
   error.name = 'ThrottledError';
   error.status = response.status;
   error.retryAfter = response.headers.get('retry-after') ?? undefined;
+  // a body already read or locked cannot be cancelled: nothing is kept from the connection then
+  response.body?.cancel().catch(() => {});
   return error;
 }

@@ -14,6 +14,7 @@ import { Admission } from './scheduler/admission.js';
 import type { KeyLimits } from './scheduler/key-limits.js';
 import { KeyedLine } from './scheduler/keyed-line.js';
 import { type RetryDelay, RetryPolicy } from './scheduler/retry-policy.js';
+import { RunThrottle } from './scheduler/run-throttle.js';
 import { type Line, WaitingLine } from './scheduler/waiting-line.js';
 import { addRecords, journalRecords, splitRun } from './split-run.js';
 import { Wakeup } from './wakeup.js';
@@ -37,8 +38,10 @@ export interface PipelineOptions {
   /** Deliver a record of every settled input, after its output (--joblog). */
   journal: boolean;
   tracker: ProgressTracker;
-  /** Limits per key on when inputs start (--key, --key-rate, --rate), and what a throttle signal is. */
+  /** Limits per key on when inputs start (--key, --key-rate, --rate). */
   limits?: KeyedRun | undefined;
+  /** What a throttle signal is (a 429 or 503, and its Retry-After), and how long to bear one. */
+  throttling?: Throttling | undefined;
   /** How long a retry waits (--retry-delay); at once when undefined. */
   retryDelay?: RetryDelay | undefined;
   /** For tests: time, and timers. */
@@ -51,9 +54,14 @@ export interface PipelineOptions {
 export interface KeyedRun {
   keyOf(input: string): string;
   limits: KeyLimits;
+}
+
+/** Throttle signals: a throttled input is tried again once its key (or, without keys, the run) has waited. */
+export interface Throttling {
   /** When a failure says the server is throttling (429/503): how long it asked to wait, if it did. */
-  throttleOf(failure: Failure): { retryAfterMs: number | undefined } | undefined;
-  /** How long a key may stay throttled before its inputs fail (for the message). */
+  signalOf(failure: Failure): { retryAfterMs: number | undefined } | undefined;
+  maxRetryAfterMs: number;
+  /** Throttled for longer than this, with nothing ending well, inputs fail with ERR_THROTTLED. */
   maxThrottleMs: number;
 }
 
@@ -112,6 +120,10 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const wakeup = new Wakeup();
   const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
   const keyedLine = keyed && new KeyedLine(keyed.limits, (key, batches) => giveUp(key, batches));
+  const throttling = options.throttling;
+  const signalOf = (error: Failure) => throttling?.signalOf(error);
+  // without keys, a throttle signal holds the whole run back
+  const runThrottle = throttling && !keyed ? new RunThrottle(throttling.maxRetryAfterMs, throttling.maxThrottleMs, options.random) : undefined;
   // batches waiting for room, placed ahead of new input: retries, the rest of a batch cut to
   // fit, new input that found its room gone when it arrived
   const line: Line = keyedLine || new WaitingLine();
@@ -178,13 +190,23 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
 
   /** Fails the input at `offset` for good, or queues it again if the retry policy says so. */
   const failOrRetry = (batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined => {
-    const throttled = keyed?.throttleOf(error) !== undefined;
-    const decision = stopping ? { retry: false as const } : retryPolicy.decide(batch, { throttled, now: clock.now() });
+    const signal = signalOf(error);
+    let dueAt: number | undefined;
+    let throttled = signal !== undefined;
+    if (signal && runThrottle) {
+      // without keys: the run waits, and the input is tried again when the wait is over
+      dueAt = runThrottle.signal(clock.now(), signal.retryAfterMs);
+      if (dueAt === undefined) {
+        throttled = false;
+        error = throttledTooLong('', throttling!.maxThrottleMs, error);
+      }
+    }
+    const decision = stopping ? { retry: false as const } : error.code === 'ERR_THROTTLED' ? { retry: false as const } : retryPolicy.decide(batch, { throttled, now: clock.now() });
     if (decision.retry) {
       if (decision.usesRetry) tracker.retried++;
       const retried = batch.retried + (decision.usesRetry ? 1 : 0);
       const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker });
-      line.retry(again, decision.dueAt);
+      line.retry(again, dueAt ?? decision.dueAt);
       return undefined;
     }
     tracker.failed++;
@@ -212,7 +234,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
 
   /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED. */
   const giveUp = (key: string, batches: Batch[]): void => {
-    const error = throttledTooLong(key, keyed!.maxThrottleMs);
+    const error = throttledTooLong(key, throttling?.maxThrottleMs ?? 0);
     for (const batch of batches) {
       const inputs = inputsOf(batch, 0, batch.count);
       for (let offset = 0; offset < batch.count; offset++) {
@@ -227,8 +249,8 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     tracker.succeeded += run.count - run.failures.length;
     if (keyedLine) {
       const failure = run.failures[0];
-      keyedLine.ended(batch, clock.now(), failure && keyed!.throttleOf(failure.error));
-    }
+      keyedLine.ended(batch, clock.now(), failure && signalOf(failure.error));
+    } else if (runThrottle && run.failures.length < run.count) runThrottle.clean();
     const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => failOrRetry(batch, offset, input, error, false));
     if (options.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
     for (const range of ranges) settle(range.start, range.end, range.deliveries);
@@ -349,7 +371,8 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
    * for what is due, only a change (a worker free) can help: no timer, or it would spin.
    */
   const sleep = async (noRoom: boolean): Promise<void> => {
-    const due = noRoom ? undefined : line.nextDue;
+    const pausedUntil = runThrottle?.pausedUntil ?? Number.NEGATIVE_INFINITY;
+    const due = noRoom ? undefined : pausedUntil > clock.now() ? pausedUntil : line.nextDue;
     const cancel = due === undefined ? undefined : clock.after(due - clock.now(), () => wakeup.notify());
     await wakeup.wait();
     cancel?.();
@@ -381,7 +404,10 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       }
       // room is asked for and used in one step: a worker may die or retire while a take
       // waits for input, so room seen before it is no promise of room after it
-      const picked = line.next(clock.now(), roomFor);
+      const now = clock.now();
+      // a throttled run without keys starts nothing until its wait is over
+      const paused = runThrottle !== undefined && now < runThrottle.pausedUntil;
+      const picked = paused ? undefined : line.next(now, roomFor);
       if (picked !== undefined && picked !== 'no-room') {
         submit(picked);
         continue;

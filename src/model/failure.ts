@@ -174,11 +174,12 @@ export function laneExited(exitCode: number | null, signal: string | null): Fail
   return { code: 'ERR_WORKER_EXIT', name: 'Error', message: `shell lane exited with code ${exitCode ?? 'unknown'}`, exitCode: exitCode ?? undefined };
 }
 
-/** A key stayed throttled past --max-throttle: its waiting inputs fail, with the last status the server gave. */
-export function throttledTooLong(key: string, maxMs: number, status?: number): Failure {
+/** A key stayed throttled past --max-throttle: its waiting inputs fail, with the last signal's status and Retry-After when known. */
+export function throttledTooLong(key: string, maxMs: number, last?: Pick<Failure, 'status' | 'retryAfter'>): Failure {
   const name = key === '' ? 'inputs without a key' : `key ${key}`;
   const failure: Failure = { code: 'ERR_THROTTLED', name: 'Error', message: `throttled for over ${formatDuration(maxMs)} (${name})` };
-  if (status !== undefined) failure.status = status;
+  if (last?.status !== undefined) failure.status = last.status;
+  if (last?.retryAfter !== undefined) failure.retryAfter = last.retryAfter;
   return failure;
 }
 

@@ -118,8 +118,7 @@ describe('crawl example (fixtures/crawl)', () => {
 // and resume by identity are being built on other branches: these tests are written against the
 // issue's contract and switched on once those land.
 describe('crawl limits, counted at the servers', () => {
-  // enable when the flags land
-  test.skip('--key host --key-rate 8/s: every page once, no 429, and no host sees more than 9 pages in any second', async () => {
+  test('--key host --key-rate 8/s: every page once, no 429, and no host sees more than 9 pages in any second', async () => {
     const hosts = await startHosts({ count: 3, limitPerSecond: 10, latencyMs: 20 });
     try {
       const urls = hosts.urls(30);
@@ -135,8 +134,7 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
-  // enable when the flags land
-  test.skip('--key host without --key-rate: a crawl past the hosts\' limit still ends with every page, and backs off: fewer 429s than pages', async () => {
+  test('--key host without --key-rate: a crawl past the hosts\' limit still ends with every page, and backs off: fewer 429s than pages', async () => {
     const hosts = await startHosts({ count: 3, limitPerSecond: 10, latencyMs: 20 });
     try {
       const urls = hosts.urls(30);
@@ -151,8 +149,7 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
-  // enable when the flags land
-  test.skip('--key-concurrency 2: no host ever has more than 2 requests in flight, across all workers', async () => {
+  test('--key-concurrency 2: no host ever has more than 2 requests in flight, across all workers', async () => {
     const hosts = await startHosts({ count: 3, latencyMs: 20 });
     try {
       const urls = hosts.urls(20);
@@ -166,8 +163,7 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
-  // enable when the flags land
-  test.skip('--rate 5/s: the hosts together see at most 6 pages in any second', async () => {
+  test('--rate 5/s: the hosts together see at most 6 pages in any second', async () => {
     const hosts = await startHosts({ count: 3, latencyMs: 5 });
     try {
       const urls = hosts.urls(4);
@@ -180,8 +176,7 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
-  // enable when the flags land
-  test.skip('Retry-After is honoured: after a 429 with Retry-After: 2 its host sees nothing for 2 s, and the crawl completes', async () => {
+  test('Retry-After is honoured: after a 429 with Retry-After: 2 its host sees nothing for 2 s, and the crawl completes', async () => {
     const hosts = await startHosts({
       count: 2,
       latencyMs: 5,
@@ -206,8 +201,7 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
-  // enable when the flags land
-  test.skip('a host waiting on Retry-After holds no worker slot: with one slot, the other host is crawled meanwhile', async () => {
+  test('a host waiting on Retry-After holds no worker slot: with one slot, the other host is crawled meanwhile', async () => {
     const hosts = await startHosts({
       count: 2,
       latencyMs: 5,
@@ -229,8 +223,7 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
-  // enable when the flags land
-  test.skip('--max-throttle: a host that answers nothing but 429 fails its inputs with ERR_THROTTLED; the other host is crawled whole', async () => {
+  test('--max-throttle: a host that answers nothing but 429 fails its inputs with ERR_THROTTLED; the other host is crawled whole', async () => {
     const hosts = await startHosts({
       count: 2,
       latencyMs: 5,
@@ -252,8 +245,7 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
-  // enable when the flags land
-  test.skip('--failed-out writes exactly the inputs that failed, and running on that file runs exactly those again', async () => {
+  test('--failed-out writes exactly the inputs that failed, and running on that file runs exactly those again', async () => {
     const hosts = await startHosts({ count: 3, latencyMs: 5 });
     try {
       const port = await closedPort();
@@ -275,8 +267,7 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
-  // enable when the flags land (and resume by identity)
-  test.skip('resume after SIGKILL with the list shuffled fetches each page once, those running at the kill aside', async () => {
+  test('resume after SIGKILL with the list shuffled fetches each page once, those running at the kill aside', async () => {
     const hosts = await startHosts({ count: 3, latencyMs: 20 });
     try {
       const urls = hosts.urls(20);

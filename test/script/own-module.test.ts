@@ -35,12 +35,13 @@ describe('throttled()', () => {
 });
 
 describe("import { throttled } from 'prun' in a script", () => {
-  test('the failure of an input that threw throttled(res) carries "status":429 and the Retry-After in its --json record', async () => {
-    const result = await prun(['map', 'fixtures/throttle.ts', '--json', ':::', 'a', 'slow', 'b'], { env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
+  test('an input that threw throttled(res) is tried again; throttled past --max-throttle, its --json record carries "status":429 and the Retry-After', async () => {
+    const args = ['map', 'fixtures/throttle.ts', '--json', '--max-retry-after', '100ms', '--max-throttle', '250ms', ':::', 'a', 'slow', 'b'];
+    const result = await prun(args, { env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
     assert.equal(result.exitCode, 1);
     const records = lines(result.stdout.trimEnd()).map((line) => JSON.parse(line) as Record<string, unknown>);
     const failure = records.find((record) => record.input === 'slow');
-    assert.deepEqual([failure?.code, failure?.status, failure?.retryAfter], ['ERR_TASK_FAILED', 429, '7']);
+    assert.deepEqual([failure?.code, failure?.status, failure?.retryAfter], ['ERR_THROTTLED', 429, '7']);
     assert.deepEqual(records.filter((record) => record.input !== 'slow').map((record) => record.result), ['ok a', 'ok b']);
   });
 

@@ -108,18 +108,18 @@ class GapLimits implements KeyLimits {
 }
 
 const byHost = (input: string): string => input.split('/')[0]!;
-const keyed = (limits: KeyLimits) => ({
-  keyOf: byHost,
-  limits,
-  throttleOf: (failure: Failure) => (failure.status === 429 ? { retryAfterMs: undefined } : undefined),
+const keyed = (limits: KeyLimits) => ({ keyOf: byHost, limits });
+const throttling = {
+  signalOf: (failure: Failure) => (failure.status === 429 ? { retryAfterMs: failure.retryAfter as number | undefined } : undefined),
+  maxRetryAfterMs: 300_000,
   maxThrottleMs: 60_000,
-});
+};
 
 test('--key: a key that must wait never holds a lane and never blocks another key', async () => {
   const clock = new FakeClock();
   const executor = new FakeExecutor(2);
   const inputs = ['a/1', 'a/2', 'a/3', 'b/1', 'b/2', 'c/1'];
-  const run = start(inputs, executor, { limits: keyed(new GapLimits(1000)), clock });
+  const run = start(inputs, executor, { throttling, limits: keyed(new GapLimits(1000)), clock });
   const ranAt = new Map<string, number>();
   while (ranAt.size < inputs.length) {
     await settle();
@@ -136,7 +136,7 @@ test('--key: a key that must wait never holds a lane and never blocks another ke
 
 test('--key-concurrency: a key at its limit waits for one of its inputs to end, others go on', async () => {
   const executor = new FakeExecutor(3);
-  const run = start(['a/1', 'a/2', 'b/1'], executor, { limits: keyed(new GapLimits(0, 1)), clock: new FakeClock() });
+  const run = start(['a/1', 'a/2', 'b/1'], executor, { throttling, limits: keyed(new GapLimits(0, 1)), clock: new FakeClock() });
   await executor.holding(2);
   await settle();
   assert.deepEqual(executor.held.map((b) => b.payload[0]), ['a/1', 'b/1'], 'a/2 waits although a lane is free');
@@ -159,7 +159,7 @@ test('a throttle signal (429) backs its key off and tries the input again withou
     }
     return { output: input };
   });
-  const run = start(['a/1', 'a/2', 'b/1'], executor, { limits: keyed(limits), clock, retries: 0 });
+  const run = start(['a/1', 'a/2', 'b/1'], executor, { throttling, limits: keyed(limits), clock, retries: 0 });
   const order: string[] = [];
   while (order.length < 4) {
     await settle();
@@ -180,7 +180,7 @@ test('a throttle signal (429) backs its key off and tries the input again withou
 
 test('a key throttled past --max-throttle fails its waiting inputs with ERR_THROTTLED; other keys finish', async () => {
   const executor = new FakeExecutor(1);
-  const run = start(['a/1', 'b/1', 'a/2'], executor, { limits: keyed(new GapLimits(0, Infinity, new Set(['a']))), clock: new FakeClock(), journal: true });
+  const run = start(['a/1', 'b/1', 'a/2'], executor, { throttling, limits: keyed(new GapLimits(0, Infinity, new Set(['a']))), clock: new FakeClock(), journal: true });
   await executor.holding(1);
   executor.runNext();
   await run.done;
@@ -208,4 +208,50 @@ test('resume: inputs the journal finished are left out by text, their indexes ke
   assert.deepEqual(executor.starts.map((s) => s.input), ['y', 'z']);
   assert.equal(run.tracker.resumed, 2);
   assert.deepEqual(run.deliveries.map((d) => [d.type, d.first, d.count]), [['skipped', 0, 1], ['text', 1, 1], ['skipped', 2, 1], ['text', 3, 1]]);
+});
+
+test('without keys, a throttle signal holds the whole run back for its Retry-After, then tries the input again without a retry', async () => {
+  const clock = new FakeClock();
+  let throttledOnce = false;
+  const executor = new FakeExecutor(1, (input) => {
+    if (input === 'a' && !throttledOnce) {
+      throttledOnce = true;
+      return { failure: { ...tooMany, retryAfter: 2000 } };
+    }
+    return { output: input };
+  });
+  const run = start(['a', 'b'], executor, { throttling, clock, retries: 0 });
+  await executor.holding(1);
+  executor.runNext(); // a: 429, Retry-After 2 s
+  await settle();
+  assert.equal(executor.held.length, 0, 'nothing starts while the run waits');
+  assert.equal(clock.nextTimer, 2000);
+  clock.advance(2000);
+  for (let i = 0; i < 2; i++) {
+    await executor.holding(1);
+    executor.runNext();
+  }
+  await run.done;
+  assert.deepEqual(executor.starts.map((s) => `${s.input}${s.attempt}`).sort(), ['a1', 'a2', 'b1']);
+  assert.deepEqual(outputs(run.deliveries).sort(), ['a', 'b']);
+  assert.equal(run.tracker.retried, 0);
+});
+
+test('without keys, an input throttled past --max-throttle fails with ERR_THROTTLED, keeping the status', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(1, () => ({ failure: { ...tooMany, retryAfter: 40_000 } }));
+  const run = start(['a'], executor, { throttling, clock });
+  for (let i = 0; i < 2; i++) {
+    await executor.holding(1);
+    executor.runNext();
+    await settle();
+    clock.advance(40_000);
+  }
+  await executor.holding(1);
+  executor.runNext(); // at 80 s, throttled since 0: past 60 s
+  await run.done;
+  const failure = run.deliveries.find((d) => d.type === 'failure');
+  assert.equal(failure?.type === 'failure' && failure.failure.error.code, 'ERR_THROTTLED');
+  assert.equal(failure?.type === 'failure' && failure.failure.error.status, 429);
+  assert.equal(failure?.type === 'failure' && failure.failure.attempts, 3);
 });

@@ -1,0 +1,45 @@
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from '../../crawl/backoff.js';
+
+/**
+ * The backoff of a run without keys, when a server says to slow down (429/503): the run is one
+ * key, so no input starts until the wait is over — its Retry-After (capped), else exponential
+ * backoff with full jitter — and the throttled input is tried again then. Signals that come
+ * while a wait is under way (inputs that were in flight) make it no longer than they ask, and
+ * do not count again. Throttled with no input ending well for longer than the most it may
+ * bear, the run gives up on what is throttled.
+ */
+export class RunThrottle {
+  private until = Number.NEGATIVE_INFINITY;
+  private consecutive = 0;
+  private since: number | undefined;
+
+  constructor(
+    private readonly maxRetryAfterMs: number,
+    private readonly maxThrottleMs: number,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** A throttle signal: when the input may be tried again, or undefined when it has been throttled too long. */
+  signal(now: number, retryAfterMs: number | undefined): number | undefined {
+    this.since ??= now;
+    if (now - this.since > this.maxThrottleMs) return undefined;
+    const fresh = now >= this.until;
+    if (fresh) this.consecutive++;
+    const wait = retryAfterMs !== undefined
+      ? Math.min(retryAfterMs, this.maxRetryAfterMs)
+      : fresh ? backoffDelay(this.consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, this.random) : 0;
+    this.until = Math.max(this.until, now + wait);
+    return this.until;
+  }
+
+  /** An input ended well: the server is fine again. */
+  clean(): void {
+    this.consecutive = 0;
+    this.since = undefined;
+  }
+
+  /** No input may start before this. */
+  get pausedUntil(): number {
+    return this.until;
+  }
+}
