@@ -31,6 +31,7 @@ const MAP_EXAMPLES = examplesAndExitCodes([
   { what: "Inputs on the command line (prun's options go before :::)", command: 'prun map square.ts --threads 2 ::: 1 2 3' },
   { what: 'One JSON object per input, failures included', command: 'seq 5 | prun map square.ts --json' },
   { what: 'I/O-bound work: 4 threads with 25 tasks in flight each, results as they finish', command: 'prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered' },
+  { what: 'Crawl politely: at most 8 requests a second per host, backing off on 429; failures kept to run again', command: 'prun map fetch.ts urls.txt --threads 2 --concurrency 20 --key host --key-rate 8/s --failed-out failed.txt' },
   { what: 'Give up on a task after 30s, try it twice more, and log each input to resume from', command: 'seq 100 | prun map square.ts --timeout 30s --retries 2 --joblog run.log --resume' },
   { what: 'A total for the progress bar of an input that has not ended', command: 'tail -f queue.txt | prun map square.ts --total 5000' },
 ]);
