@@ -1,22 +1,15 @@
 // --failed-out FILE, end to end: each input that failed for good, written as it fails, in a
 // form that the next run takes back as its input.
 import assert from 'node:assert/strict';
-import { open, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { waitForFile } from '../helpers/files.js';
+import { scratchDir, waitForFile } from '../helpers/files.js';
 import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-failed-out-test-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('failed-out');
 
 let runs = 0;
 function paths() {

@@ -3,23 +3,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { waitForFile } from '../helpers/files.js';
+import { scratchDir, waitForFile } from '../helpers/files.js';
 import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-journal-test-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('journal');
 
 let runs = 0;
 /** Fresh paths for one run: the joblog, the fixture's record of started inputs, its gate. */

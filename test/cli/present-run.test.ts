@@ -1,20 +1,13 @@
 // What the CLI does when its results cannot be written.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { assertNoWorkerLeft } from '../helpers/accounting.js';
 import { bin, lines, root } from '../helpers/prun.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-present-test-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('present');
 
 const ways = [
   { name: 'map --procs', args: ['map', 'fixtures/faults.ts', '--procs', '2'] },

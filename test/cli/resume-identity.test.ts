@@ -1,22 +1,15 @@
 // --resume and --resume-failed by identity, end to end: a joblog row stands for an input by its
 // text, so a list regenerated in another order, or with more in it, resumes right.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { execa } from 'execa';
-import { waitForFile } from '../helpers/files.js';
+import { scratchDir, waitForFile } from '../helpers/files.js';
 import { gnuParallel } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-resume-test-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('resume');
 
 let runs = 0;
 /** Fresh paths: a joblog, and the record of the inputs each run started, and a gate. */

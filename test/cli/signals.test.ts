@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { bin, lines, root, runtimes } from '../helpers/prun.js';
 import { assertAllEnded, descendantsOf, waitUntilOpen } from '../helpers/processes.js';
 import { waitForLines } from '../helpers/streams.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-signals-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('signals');
 
 /** A regression would hang rather than fail: bound it. */
 const BOUNDED = { timeout: 60_000 };

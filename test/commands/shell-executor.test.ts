@@ -1,24 +1,18 @@
 // ShellExecutor on its own, driven as the pipeline drives it: room, submit, and a listener
 // that puts lost batches back, so that what the executor decides is all there is to see.
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ShellExecutor } from '../../src/commands/shell-executor.js';
 import { type Batch, SHARED } from '../../src/engine/batch.js';
 import type { OutputFile } from '../../src/engine/delivery.js';
 import type { ExecutorListener } from '../../src/engine/executor.js';
 import { PrunError } from '../../src/errors.js';
 import { NEWLINE } from '../../src/runtime/protocol.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-shell-executor-test-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('shell-executor');
 
 function batchOf(inputs: string[]): Batch {
   return { id: 0, first: 0, count: inputs.length, payload: inputs, separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined };

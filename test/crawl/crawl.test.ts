@@ -3,26 +3,20 @@
 // counted at the servers, from the requests they saw, never from what prun says of itself.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { pageBody, startHosts, type HostRequest, type TestHosts } from '../helpers/http-hosts.js';
 import { lines, prun, root } from '../helpers/prun.js';
+import { scratchDir } from '../helpers/files.js';
 
 const FETCH = 'fixtures/crawl/fetch.ts';
 
-let dir: string;
+const dir = scratchDir('crawl');
 let files = 0;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'prun-crawl-test-'));
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function urlsFile(urls: readonly string[]): string {
   const path = join(dir, `urls-${++files}.txt`);

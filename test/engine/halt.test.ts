@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseHalt, shouldHalt } from '../../src/engine/halt.js';
 import { lines, prun, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-halt-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('halt');
 
 describe('shouldHalt: a percentage is of the total number of inputs, as GNU parallel computes it', () => {
   const half = parseHalt('soon,fail=50%')!;

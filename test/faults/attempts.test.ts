@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { accountFor } from '../helpers/accounting.js';
 import { lines, prun } from '../helpers/prun.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-attempts-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('attempts');
 
 let runs = 0;
 /** `seq 100 | prun map count-starts.ts`, input 37 ending its worker on every start; the starts, counted. */

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { map } from 'prunjs';
 import { assertNoWorkerLeft } from '../helpers/accounting.js';
 import { lines, prun, root, runtimes } from '../helpers/prun.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-start-failures-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('start-failures');
 
 /** The pool's limit of starts that fail in a row (MAX_START_FAILURES). */
 const IN_A_ROW = 3;

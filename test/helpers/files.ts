@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
@@ -12,4 +16,14 @@ export async function waitForFile(path: string, done: (lines: string[]) => boole
     if (done(text.split('\n').filter((line) => line !== ''))) return;
     await delay(10);
   }
+}
+
+/**
+ * A scratch folder for the test file that calls this (at its top level): made at once, and
+ * removed with all it holds once the file's tests are done.
+ */
+export function scratchDir(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `prun-${name}-test-`));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

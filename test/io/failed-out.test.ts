@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PrunError } from '../../src/errors.js';
 import { FailedOut, type FailedOutOptions } from '../../src/io/failed-out.js';
 import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
+const dir = scratchDir('failed-out');
 let files = 0;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'prun-failed-out-test-'));
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function path(content?: string): string {
   const file = join(dir, `failed-${++files}.txt`);

@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { JobRecord } from '../../src/engine/delivery.js';
 import { PrunError } from '../../src/errors.js';
 import { FinishedInputs, finishedInJoblog } from '../../src/io/finished-inputs.js';
 import { Joblog, type JoblogFormat } from '../../src/io/joblog.js';
+import { scratchDir } from '../helpers/files.js';
 
 const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
 const GNU_HEADER = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n';
 
-let dir: string;
+const dir = scratchDir('finished');
 let files = 0;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'prun-finished-test-'));
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function file(content: string): string {
   const path = join(dir, `joblog-${++files}.tsv`);

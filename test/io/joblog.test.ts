@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { JobRecord } from '../../src/engine/delivery.js';
@@ -8,17 +7,12 @@ import { PrunError } from '../../src/errors.js';
 import { Joblog } from '../../src/io/joblog.js';
 import { readJoblogRows } from '../../src/io/joblog-rows.js';
 import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
+import { scratchDir } from '../helpers/files.js';
 
 const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
 
-let dir: string;
+const dir = scratchDir('joblog');
 let files = 0;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'prun-joblog-test-'));
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function file(content?: string): string {
   const path = join(dir, `joblog-${++files}.tsv`);

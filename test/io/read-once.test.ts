@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { bin, lines, root, runtimes } from '../helpers/prun.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-read-once-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('read-once');
 
 /** A regression would hang rather than fail: bound it. */
 const BOUNDED = { timeout: 60_000 };

@@ -1,25 +1,19 @@
 // Nothing outlives prun, however it dies: a forked worker leads its own process group, which
 // prun ends with it (SIGTERM, then SIGKILL); a lifeline ends the groups when prun is killed.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { assertGoneWithin, assertNoWorkerLeft } from '../helpers/accounting.js';
 import { bin, lines, root, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
+import { scratchDir } from '../helpers/files.js';
 
 /** Long enough for a loaded machine; the lifeline itself takes about a second at most. */
 const GONE_WITHIN_MS = 10_000;
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-lifeline-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('lifeline');
 
 let runs = 0;
 function startPrun(args: string[]) {

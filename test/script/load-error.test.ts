@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { map } from 'prunjs';
 import { lines, prun, root, runtimes } from '../helpers/prun.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-load-error-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('load-error');
 
 const runtimeOf = { '--procs': 'process', '--threads': 'thread' } as const;
 

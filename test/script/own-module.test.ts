@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { throttled } from '../../src/api/throttled.js';
 import { bundleScript } from '../../src/script/bundle.js';
 import { lines, prun, root } from '../helpers/prun.js';
+import { scratchDir } from '../helpers/files.js';
 
-let dir: string;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'prun-own-module-'));
-});
-after(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = scratchDir('own-module');
 
 function response(status: number, headers: Record<string, string> = {}, extra: { statusText?: string; url?: string } = {}) {
   return { status, headers: new Headers(headers), ...extra };
