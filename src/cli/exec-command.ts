@@ -249,7 +249,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     const execOptions = { ...options, command: text, source, skip: journal.skip, journal: journal.record !== undefined };
     const run = flags.queue === undefined
       ? startExec(execOptions)
-      : await (await import('../api/queue-producer.js')).startExecOnQueue(flags.queue, execOptions, (line) => process.stderr.write(`${line}\n`));
+      : await (await import('../api/queue-producer.js')).startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));
     const code = await presentRun(run, {
       json: false,
       progress: dryRun ? false : progressFlag(flags),

@@ -82,7 +82,12 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
     // the queue's engine loads only with --queue: local runs start as fast as before
     const run = flags.queue === undefined
       ? startRun(runOptions)
-      : await (await import('../api/queue-producer.js')).startRunOnQueue(flags.queue, runOptions, (line) => process.stderr.write(`${line}\n`));
+      : await (await import('../api/queue-producer.js')).startRunOnQueue(
+          // workers of its own beside the queue only when asked for
+          { url: flags.queue, local: flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined },
+          runOptions,
+          (line) => process.stderr.write(`${line}\n`),
+        );
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),

@@ -40,7 +40,21 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 return 0`;
 
-type ReportingRedis = Redis & { prunReport(spec: string, results: string, report: string, ttl: number): Promise<number> };
+/**
+ * Takes a job off the queue unless a live worker holds it: from wait, or from active once its
+ * holder's lock has lapsed (that holder is dead or stopped; BullMQ's stalled check would
+ * hand the job out again). Queue.remove() alone reports a job that is already gone (completed,
+ * its reports not read yet) as removed, and would have it run twice.
+ */
+const WITHDRAW_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 1 then return 1 end
+return redis.call('LREM', KEYS[3], 1, ARGV[1])`;
+
+type ReportingRedis = Redis & {
+  prunReport(spec: string, results: string, report: string, ttl: number): Promise<number>;
+  prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
+};
 
 /** A URL as it may be shown: without its password. */
 export function shownUrl(url: string): string {
@@ -83,6 +97,7 @@ function connect(url: string, blocking: boolean): ReportingRedis {
     enableReadyCheck: !blocking,
   }) as ReportingRedis;
   redis.defineCommand('prunReport', { numberOfKeys: 2, lua: REPORT_SCRIPT });
+  redis.defineCommand('prunWithdraw', { numberOfKeys: 3, lua: WITHDRAW_SCRIPT });
   return redis;
 }
 
@@ -175,9 +190,13 @@ export class ProducerQueue {
     return failed;
   }
 
-  /** Takes a batch off the queue if no worker has it yet. */
+  /** Takes a batch off the queue if no live worker holds it: then it is the producer's to run or drop. */
   async withdraw(run: string, batch: number): Promise<boolean> {
-    return (await this.queue.remove(jobIdOf(run, batch)).catch(() => 0)) === 1;
+    const id = jobIdOf(run, batch);
+    const taken = await this.redis.prunWithdraw(`${this.queue.toKey(id)}:lock`, this.queue.keys.wait!, this.queue.keys.active!, id).catch(() => 0);
+    // in no list now, no worker can take it: its data goes
+    if (taken === 1) await this.queue.remove(id).catch(() => 0);
+    return taken === 1;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Batch } from '../engine/batch.js';
+import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorRun } from '../engine/executor.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
 
@@ -26,6 +26,7 @@ export class RunPool {
   private nextId = 1;
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
+  private ended = false;
   lastUsed = Date.now();
 
   /** `executor`: the worker pool for a script, shell lanes for a command, as a local run has. */
@@ -71,14 +72,31 @@ export class RunPool {
     return undefined;
   }
 
+  /** Resolves once a batch of this placement would start at once, or running here cannot go on. */
+  async whenRoom(placement: Placement): Promise<void> {
+    while (!this.failure && !this.ended && this.pool.room(placement, true) === 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Starts no more inputs: running ones finish, the rest of each batch is reported not run. */
+  stop(): void {
+    this.pool.stop();
+  }
+
   /** Ends the pool's workers at once; what they held is no one's to report (handed back). */
   kill(): Promise<void> {
     this.sinks.clear();
+    this.end();
     return this.pool.kill();
   }
 
   close(): Promise<void> {
+    this.end();
     return this.pool.close();
+  }
+
+  private end(): void {
+    this.ended = true;
+    this.wake();
   }
 
   private wake(): void {

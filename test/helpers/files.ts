@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
@@ -12,4 +12,18 @@ export async function waitForFile(path: string, done: (lines: string[]) => boole
     if (done(text.split('\n').filter((line) => line !== ''))) return;
     await delay(10);
   }
+}
+
+/**
+ * The name of the first entry of `folder` that starts with `prefix`, once there is one: a
+ * fixture announces where it has come to. Bounded, so that a broken run fails rather than hangs.
+ */
+export async function waitForEntry(folder: string, prefix: string, ms = 30_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = (await readdir(folder)).find((name) => name.startsWith(prefix));
+    if (found) return found;
+    await delay(10);
+  }
+  throw new Error(`no ${prefix}* in ${folder} within ${ms} ms`);
 }
