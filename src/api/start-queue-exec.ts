@@ -42,7 +42,7 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
   const local = options.local
     ? import('../queue/executors.js').then(async ({ shellLanes }) => new RunPool(await shellLanes(signed, { runtime: 'process', workers: normalized.workers, concurrency: 1, memoryLimitMb: undefined })))
     : undefined;
-  const executor = new QueueExecutor({ queue: options.queue, run, spec, local });
+  const executor = new QueueExecutor({ queue: options.queue, run, spec, local, onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(
     pipelineOptions({ ...normalized, workers: ASSUMED_WORKERS }, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }),
   );

@@ -64,7 +64,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
         }),
       )
     : undefined;
-  const executor = new QueueExecutor({ queue: options.queue, run, spec, local: local && Promise.resolve(local) });
+  const executor = new QueueExecutor({ queue: options.queue, run, spec, local: local && Promise.resolve(local), onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(
     pipelineOptions(
       { ...normalized, workers: ASSUMED_WORKERS },

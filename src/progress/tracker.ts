@@ -14,6 +14,8 @@ export interface ProgressSnapshot {
   rate: number;
   /** Milliseconds left, when the total is known and something has settled. */
   etaMs: number | undefined;
+  /** How many workers serve the run, when the run knows (--queue: they come and go). */
+  workers?: number;
 }
 
 /** Counts settled inputs; renders nothing. Counting completions, not dispatches. */
@@ -32,6 +34,8 @@ export class ProgressTracker {
   total: number | undefined;
   /** The total as the user gave it (--total): shown until the real one is known, never counted on. */
   expected: number | undefined;
+  /** Workers serving the run, for a run whose workers come and go (--queue); undefined otherwise. */
+  workers: number | undefined;
   private readonly started = performance.now();
 
   snapshot(): ProgressSnapshot {
@@ -51,6 +55,7 @@ export class ProgressTracker {
       elapsedMs,
       rate,
       etaMs,
+      workers: this.workers,
     };
   }
 }

@@ -51,9 +51,29 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 1 then return 1 end
 return redis.call('LREM', KEYS[3], 1, ARGV[1])`;
 
+/**
+ * A worker serving a run says so every HEARTBEAT_MS, by Redis's clock (machines' clocks
+ * differ); one not heard of for SERVING_WINDOW_MS (it died, or left without saying) no longer
+ * counts. Only while the run exists, as reports.
+ */
+export const HEARTBEAT_MS = 1000;
+const SERVING_WINDOW_MS = 3 * HEARTBEAT_MS;
+const HEARTBEAT_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[2], now[1] * 1000 + math.floor(now[2] / 1000), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1`;
+const SERVING_SCRIPT = `
+local now = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now[1] * 1000 + math.floor(now[2] / 1000) - ARGV[1])
+return redis.call('ZCARD', KEYS[1])`;
+
 type ReportingRedis = Redis & {
   prunReport(spec: string, results: string, report: string, ttl: number): Promise<number>;
   prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
+  prunHeartbeat(spec: string, serving: string, worker: string, ttl: number): Promise<number>;
+  prunServing(serving: string, windowMs: number): Promise<number>;
 };
 
 /** A URL as it may be shown: without its password. */
@@ -98,6 +118,8 @@ function connect(url: string, blocking: boolean): ReportingRedis {
   }) as ReportingRedis;
   redis.defineCommand('prunReport', { numberOfKeys: 2, lua: REPORT_SCRIPT });
   redis.defineCommand('prunWithdraw', { numberOfKeys: 3, lua: WITHDRAW_SCRIPT });
+  redis.defineCommand('prunHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });
+  redis.defineCommand('prunServing', { numberOfKeys: 1, lua: SERVING_SCRIPT });
   return redis;
 }
 
@@ -117,6 +139,11 @@ function watch(connections: Redis[]): Health {
     });
   }
   return { downSince: () => downSince, cause: () => cause };
+}
+
+/** `worker` serves `run` now. */
+async function heartbeat(redis: ReportingRedis, run: string, worker: string): Promise<void> {
+  await redis.prunHeartbeat(keys.spec(run), keys.serving(run), worker, RUN_TTL_MS);
 }
 
 /** One PING with no retries: nothing listening is a clear error within seconds, not a wait. */
@@ -167,7 +194,23 @@ export class ProducerQueue {
   }
 
   async refresh(run: string, spec: RunSpec): Promise<void> {
-    await this.redis.multi().pexpire(keys.spec(run), RUN_TTL_MS).pexpire(keys.bundle(spec.bundle), RUN_TTL_MS).pexpire(keys.results(run), RUN_TTL_MS).exec();
+    await this.redis
+      .multi()
+      .pexpire(keys.spec(run), RUN_TTL_MS)
+      .pexpire(keys.bundle(spec.bundle), RUN_TTL_MS)
+      .pexpire(keys.results(run), RUN_TTL_MS)
+      .pexpire(keys.serving(run), RUN_TTL_MS)
+      .exec();
+  }
+
+  /** The producer's own workers serve the run (--procs N with --queue). */
+  heartbeat(run: string, worker: string): Promise<void> {
+    return heartbeat(this.redis, run, worker);
+  }
+
+  /** How many workers serve the run now: those heard of lately. */
+  async serving(run: string): Promise<number> {
+    return this.redis.prunServing(keys.serving(run), SERVING_WINDOW_MS);
   }
 
   async add(data: JobData): Promise<void> {
@@ -211,7 +254,7 @@ export class ProducerQueue {
       for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
     }
     await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
-    const doomed = [keys.spec(run), keys.results(run)];
+    const doomed = [keys.spec(run), keys.results(run), keys.serving(run)];
     if (spec) doomed.push(keys.bundle(spec.bundle));
     await this.redis.del(...doomed);
   }
@@ -287,6 +330,16 @@ export class WorkerQueue {
 
   async bundle(hash: string): Promise<string | undefined> {
     return (await this.redis.get(keys.bundle(hash))) ?? undefined;
+  }
+
+  /** This worker serves `run` now. */
+  heartbeat(run: string, worker: string): Promise<void> {
+    return heartbeat(this.redis, run, worker);
+  }
+
+  /** This worker serves `run` no more (it is leaving): it stops counting at once. */
+  async leave(run: string, worker: string): Promise<void> {
+    await this.redis.zrem(keys.serving(run), worker);
   }
 
   /** False when the run is over (its producer ended or is gone): the report is dropped. */

@@ -1,7 +1,8 @@
 import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
-import type { ProducerQueue } from './bullmq.js';
+import { hostname } from 'node:os';
+import { HEARTBEAT_MS, type ProducerQueue } from './bullmq.js';
 import { type LaneHost, LocalLane } from './local-lane.js';
 import type { Outstanding } from './outstanding.js';
 import type { RunPool } from './run-pool.js';
@@ -26,6 +27,7 @@ export interface QueueExecutorOptions {
   spec: Promise<RunSpec>;
   /** The producer's own workers (--procs N with --queue), if any. */
   local?: Promise<RunPool>;
+  /** How many workers serve the run (the producer's own among them), as it changes. */
   onWorkers?: (count: number) => void;
 }
 
@@ -44,7 +46,6 @@ export class QueueExecutor implements Executor {
   private readonly outstanding = new Map<number, Outstanding>();
   private stopped = false;
   private ended = false;
-  private readonly workers = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private reading: Promise<void> | undefined;
   private ending: Promise<void> | undefined;
@@ -72,6 +73,7 @@ export class QueueExecutor implements Executor {
         this.reading = this.read();
         this.timers.push(setInterval(() => void this.check(), CHECK_EVERY_MS));
         this.timers.push(setInterval(() => void this.spec.then((spec) => this.queue.refresh(this.run, spec)).catch(() => {}), REFRESH_EVERY_MS));
+        this.timers.push(setInterval(() => void this.countWorkers(), HEARTBEAT_MS));
         if (this.lane) void this.lane.serve();
         listener.free();
       },
@@ -153,11 +155,19 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  private take(report: Report): void {
-    if (!this.workers.has(report.worker)) {
-      this.workers.add(report.worker);
-      this.onWorkers(this.workers.size);
+  /** The progress bar's count of workers; the producer's own workers count as one more. */
+  private async countWorkers(): Promise<void> {
+    if (this.queue.health.downSince() !== undefined) return;
+    try {
+      if (this.lane && !this.stopped) await this.queue.heartbeat(this.run, `${hostname()}:${process.pid}`);
+      const count = await this.queue.serving(this.run);
+      if (!this.ended) this.onWorkers(count);
+    } catch {
+      // the connection's watcher decides when an outage is too long
     }
+  }
+
+  private take(report: Report): void {
     if (report.type === 'refused') {
       this.fatal(new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`));
       return;

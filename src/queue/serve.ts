@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Blame } from '../engine/executor.js';
-import { WorkerQueue } from './bullmq.js';
+import { HEARTBEAT_MS, WorkerQueue } from './bullmq.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
@@ -12,6 +12,9 @@ export interface ServeOptions extends LocalPoolOptions {
   url: string;
   secret: string | undefined;
 }
+
+/** How long a leaving worker waits for Redis to hear that it serves no run any more. */
+const LEAVE_MS = 500;
 
 /** How long a run's pool may sit idle before the worker asks whether the run is still on. */
 const IDLE_CHECK_MS = 2000;
@@ -39,6 +42,13 @@ export function serve(options: ServeOptions): Serving {
   const send = (run: string, report: Report): Promise<boolean> => queue.report(run, report).catch(() => false);
   const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${message}`, worker: me });
 
+  /** Says that this worker serves the run, once it has accepted it. */
+  const beat = (run: string, pending: Promise<RunPool | Report>): void => {
+    void pending.then((pool) => {
+      if (pool instanceof RunPool) void queue.heartbeat(run, me).catch(() => {});
+    });
+  };
+
   const poolFor = (run: string, spec: RunSpec): Promise<RunPool | Report> => {
     let pool = pools.get(run);
     if (!pool) {
@@ -50,6 +60,8 @@ export function serve(options: ServeOptions): Serving {
         if (path === undefined) return refused('ERR_SCRIPT', 'the script is not on the queue or does not match its hash');
         return new RunPool(workerPool(spec, options, path));
       })();
+      // the run's progress bar counts this worker from its first batch on
+      beat(run, pool);
       pools.set(run, pool);
     }
     return pool;
@@ -118,11 +130,23 @@ export function serve(options: ServeOptions): Serving {
     }
   }, IDLE_CHECK_MS);
 
+  // while it keeps a run's pool, the worker serves that run
+  const heartbeats = setInterval(() => {
+    for (const [run, pending] of pools) beat(run, pending);
+  }, HEARTBEAT_MS);
+
   const endPools = async (how: 'kill' | 'close') => {
     clearInterval(sweeper);
+    clearInterval(heartbeats);
+    const runs = [...pools.keys()];
     const all = await Promise.all(pools.values());
     pools.clear();
-    await Promise.all(all.map((pool) => (pool instanceof RunPool ? pool[how]() : undefined)));
+    // said at once so that progress bars stop counting it; with Redis away, the count lapses by itself
+    const left = Promise.all(runs.map((run) => queue.leave(run, me).catch(() => {})));
+    await Promise.all([
+      ...all.map((pool) => (pool instanceof RunPool ? pool[how]() : undefined)),
+      Promise.race([left, new Promise((resolve) => setTimeout(resolve, LEAVE_MS).unref())]),
+    ]);
   };
 
   return {

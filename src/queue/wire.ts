@@ -74,6 +74,8 @@ export const keys = {
   spec: (run: string) => `prun:run:${run}`,
   results: (run: string) => `prun:results:${run}`,
   bundle: (hash: string) => `prun:bundle:${hash}`,
+  /** Who serves the run: a sorted set of workers by their last heartbeat (Redis's clock, ms). */
+  serving: (run: string) => `prun:serving:${run}`,
 };
 
 /** The queue every run's batches go to: workers serve any run. */
