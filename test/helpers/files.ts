@@ -6,10 +6,12 @@ import { setTimeout as delay } from 'node:timers/promises';
  * a fixture that records what it did in a file (a command's stderr is relayed only when it
  * ends).
  */
-export async function waitForFile(path: string, done: (lines: string[]) => boolean): Promise<void> {
+export async function waitForFile(path: string, done: (lines: string[]) => boolean, ms = Number.POSITIVE_INFINITY): Promise<void> {
+  const deadline = Date.now() + ms;
   for (;;) {
     const text = await readFile(path, 'utf8').catch(() => '');
     if (done(text.split('\n').filter((line) => line !== ''))) return;
+    if (Date.now() > deadline) throw new Error(`${path} did not come to what was awaited within ${ms} ms`);
     await delay(10);
   }
 }

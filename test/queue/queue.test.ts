@@ -9,9 +9,20 @@ import { descendantsOf, assertAllEnded } from '../helpers/processes.js';
 import { lines, prun, root } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
 import { freePort, runKeys, startRedis } from '../helpers/redis.js';
+import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from '../../src/queue/bullmq.js';
 
 const bench = useQueue();
 const worker = bench.worker;
+
+/** The id of BullMQ's latest event on the queue. */
+async function lastEvent(): Promise<string> {
+  return (await bench.redis.command('XREVRANGE', 'prun:batches:events', '+', '-', 'COUNT', '1')).split('\n')[0]!;
+}
+
+/** The words of BullMQ's events after `id`: their names and fields. */
+async function eventsSince(id: string): Promise<string[]> {
+  return (await bench.redis.command('XRANGE', 'prun:batches:events', `(${id}`, '+')).split('\n');
+}
 
 describe('prun map --queue', () => {
   test('three workers print exactly what a local run prints', async () => {
@@ -51,12 +62,17 @@ describe('prun map --queue', () => {
     const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' });
     await waitForEntry(gate, `reached-${leaving.pid}`);
     const staying = worker([], env);
+    const children = await descendantsOf(leaving.pid);
+    const before = await lastEvent();
     process.kill(leaving.pid, 'SIGTERM');
     assert.equal(await leaving.exited, 0);
+    await assertAllEnded(children);
     await writeFile(join(gate, 'open'), '');
     const result = await run;
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, bench.reference);
+    // handed back, not left for the stalled check to find once its lock lapsed
+    assert.ok(!(await eventsSince(before)).includes('stalled'));
     await staying.stop();
   });
 
@@ -88,7 +104,9 @@ describe('prun map --queue', () => {
     await waitForEntry(gate, 'reached-');
     process.kill(bench.redis.pid, 'SIGSTOP');
     await writeFile(join(gate, 'open'), '');
-    await delay(3000); // the outage itself: what is tested is that the run survives it
+    // no event marks it: the outage is what is under test, and it outlasts the workers' locks
+    // (Redis's clock runs on while it is stopped), so that batches come back and run twice
+    await delay(LOCK_DURATION_MS + STALLED_INTERVAL_MS);
     process.kill(bench.redis.pid, 'SIGCONT');
     const result = await run;
     assert.equal(result.exitCode, 0, String(result.stderr));
@@ -103,7 +121,7 @@ describe('prun map --queue', () => {
     const joblog = join(gate, 'joblog');
     const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '50' };
     const lone = worker(['--procs', '1'], env, { url: own.url });
-        const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
     await waitForEntry(gate, 'reached-');
     process.kill(own.pid, 'SIGKILL');
     const result = await run;
@@ -154,11 +172,15 @@ describe('prun map --queue', () => {
 
   test('nothing listening at the URL: one line, exit 2', async () => {
     const port = await freePort();
-    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${port}`, ':::', '1']);
+    // bounded: a run that waited for a Redis that is not there would be killed, and fail
+    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${port}`, ':::', '1'], { timeout: 20_000 });
+    assert.equal(result.timedOut, false);
     assert.equal(result.exitCode, 2);
     assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
-    const worker = await prun(['worker', '--queue', `redis://127.0.0.1:${port}`]);
+    const worker = await prun(['worker', '--queue', `redis://127.0.0.1:${port}`], { timeout: 20_000 });
+    assert.equal(worker.timedOut, false);
     assert.equal(worker.exitCode, 2);
+    assert.equal(lines(String(worker.stderr).trim()).length, 1, String(worker.stderr));
   });
 
   test('a URL that is not redis:// is a usage error', async () => {
