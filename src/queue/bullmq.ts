@@ -188,16 +188,16 @@ export class ProducerQueue {
 
   async publish(run: string, spec: RunSpec, bundle: string | undefined): Promise<void> {
     const multi = this.redis.multi();
-    if (bundle !== undefined) multi.set(keys.bundle(spec.bundle), bundle, 'PX', RUN_TTL_MS);
+    if (bundle !== undefined) multi.set(keys.bundle(run), bundle, 'PX', RUN_TTL_MS);
     multi.set(keys.spec(run), JSON.stringify(spec), 'PX', RUN_TTL_MS);
     await multi.exec();
   }
 
-  async refresh(run: string, spec: RunSpec): Promise<void> {
+  async refresh(run: string): Promise<void> {
     await this.redis
       .multi()
       .pexpire(keys.spec(run), RUN_TTL_MS)
-      .pexpire(keys.bundle(spec.bundle), RUN_TTL_MS)
+      .pexpire(keys.bundle(run), RUN_TTL_MS)
       .pexpire(keys.results(run), RUN_TTL_MS)
       .pexpire(keys.serving(run), RUN_TTL_MS)
       .exec();
@@ -247,16 +247,14 @@ export class ProducerQueue {
    * outstanding and those a stall delivered again after their results were in (a worker that
    * holds one now finds the run gone, drops it, and BullMQ removes it as it completes).
    */
-  async end(run: string, spec: RunSpec | undefined, batches: number[]): Promise<void> {
+  async end(run: string, batches: number[]): Promise<void> {
     const ids = new Set(batches.map((batch) => jobIdOf(run, batch)));
     const prefix = `${QUEUE_PREFIX}:${QUEUE_NAME}:`;
     for await (const found of this.redis.scanStream({ match: `${prefix}${run}-*`, count: 1000 })) {
       for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
     }
     await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
-    const doomed = [keys.spec(run), keys.results(run), keys.serving(run)];
-    if (spec) doomed.push(keys.bundle(spec.bundle));
-    await this.redis.del(...doomed);
+    await this.redis.del(keys.spec(run), keys.results(run), keys.serving(run), keys.bundle(run));
   }
 
   /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
@@ -328,8 +326,9 @@ export class WorkerQueue {
     return text === null ? undefined : (JSON.parse(text) as RunSpec);
   }
 
-  async bundle(hash: string): Promise<string | undefined> {
-    return (await this.redis.get(keys.bundle(hash))) ?? undefined;
+  /** The run's script, as its producer compiled it. */
+  async bundle(run: string): Promise<string | undefined> {
+    return (await this.redis.get(keys.bundle(run))) ?? undefined;
   }
 
   /** This worker serves `run` now. */

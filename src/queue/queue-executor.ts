@@ -72,7 +72,7 @@ export class QueueExecutor implements Executor {
         if (this.ended) return;
         this.reading = this.read();
         this.timers.push(setInterval(() => void this.check(), CHECK_EVERY_MS));
-        this.timers.push(setInterval(() => void this.spec.then((spec) => this.queue.refresh(this.run, spec)).catch(() => {}), REFRESH_EVERY_MS));
+        this.timers.push(setInterval(() => void this.queue.refresh(this.run).catch(() => {}), REFRESH_EVERY_MS));
         this.timers.push(setInterval(() => void this.countWorkers(), HEARTBEAT_MS));
         if (this.lane) void this.lane.serve();
         listener.free();
@@ -132,10 +132,11 @@ export class QueueExecutor implements Executor {
   private async endOnce(): Promise<void> {
     this.ended = true;
     for (const timer of this.timers) clearInterval(timer);
-    const spec = await this.spec.catch(() => undefined);
+    // published first: keys written after their deletion would stay until they expire
+    await this.spec.catch(() => undefined);
     // with Redis away, its keys expire by themselves (RUN_TTL_MS): the run does not wait for
     // it; with Redis up, a loaded one may be slow, and the keys are deleted for sure
-    const cleanup = this.queue.end(this.run, spec, [...this.outstanding.keys()]);
+    const cleanup = this.queue.end(this.run, [...this.outstanding.keys()]);
     await (this.queue.health.downSince() === undefined ? withinMs(CLEANUP_UP_MS, cleanup) : withinMs(CLEANUP_MS, cleanup));
     this.outstanding.clear();
     await this.queue.close();

@@ -56,7 +56,7 @@ export function serve(options: ServeOptions): Serving {
         if (spec.wire !== WIRE) return refused('ERR_QUEUE', `speaks ${WIRE}, the run ${String(spec.wire)}`);
         if (!verify(spec, options.secret)) return refused('ERR_QUEUE', 'bad signature: PRUN_QUEUE_SECRET differs from the producer\'s');
         if (spec.kind === 'exec') return new RunPool(await shellLanes(spec, options));
-        const path = await bundles.path(spec.bundle, () => queue.bundle(spec.bundle));
+        const path = await bundles.path(spec.bundle, () => queue.bundle(run));
         if (path === undefined) return refused('ERR_SCRIPT', 'the script is not on the queue or does not match its hash');
         return new RunPool(workerPool(spec, options, path));
       })();
