@@ -68,19 +68,24 @@ export function serve(options: ServeOptions): Serving {
   };
 
   const runJob = async (data: JobData): Promise<void> => {
-    const spec = await queue.spec(data.run);
-    if (!spec) return; // the run is over, its producer gone: nothing to run it for
-    const pool = await poolFor(data.run, spec);
+    // a run's spec is read once, with its first batch here: not a round trip a batch
+    let pending = pools.get(data.run);
+    if (!pending) {
+      const spec = await queue.spec(data.run);
+      if (!spec) return; // the run is over, its producer gone: nothing to run it for
+      pending = poolFor(data.run, spec);
+    }
+    const pool = await pending;
     if (!(pool instanceof RunPool)) {
       await send(data.run, pool);
       return;
     }
     const delivery = randomBytes(6).toString('hex');
     const batch = data.batch;
-    await send(data.run, { type: 'start', batch, delivery, worker: me });
+    // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
+    const reports: Promise<boolean>[] = [send(data.run, { type: 'start', batch, delivery, worker: me })];
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const reports: Promise<boolean>[] = [];
     const failure = await pool.submit(
       {
         first: data.first,
