@@ -15,8 +15,10 @@ export interface LaneHost {
   outstanding(): Iterable<Outstanding>;
   /** Takes the batch's job off the queue; false when a live worker holds it (or it is gone). */
   withdraw(entry: Outstanding): Promise<boolean>;
-  /** The batch is the lane's now; false when it is over, or the producer ran it again elsewhere. */
+  /** The batch is the lane's now; false when it is over, was let go, or the run is stopping. */
   claim(entry: Outstanding): boolean;
+  /** The batch was taken off the queue but will not run: the run is stopping. */
+  drop(entry: Outstanding): void;
   run(entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void;
   lost(entry: Outstanding, blame: Blame): void;
   fatal(error: Error): void;
@@ -65,7 +67,8 @@ export class LocalLane {
           lost: (_from, blame) => this.host.lost(entry, blame),
         },
       );
-      if (failure) {
+      if (failure === 'stopped') this.host.drop(entry);
+      else if (failure) {
         this.host.fatal(failure);
         return;
       }

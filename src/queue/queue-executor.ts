@@ -106,12 +106,17 @@ export class QueueExecutor implements Executor {
     for (const [id, entry] of this.outstanding) {
       if (entry.local) continue;
       void this.queue.withdraw(this.run, id).then((withdrawn) => {
-        if (!withdrawn || this.outstanding.get(id) !== entry) return;
-        this.outstanding.delete(id);
-        this.listener!.run(entry.batch, entry.done, EMPTY_RUN, true, 0);
-        this.listener!.free();
+        if (withdrawn) this.drop(entry);
       });
     }
+  }
+
+  /** A batch taken off the queue that will not run: the rest of it never ran. */
+  private drop(entry: Outstanding): void {
+    if (this.outstanding.get(entry.batch.id) !== entry) return;
+    this.outstanding.delete(entry.batch.id);
+    this.listener!.run(entry.batch, entry.done, EMPTY_RUN, true, 0);
+    this.listener!.free();
   }
 
   async close(): Promise<void> {
@@ -204,6 +209,11 @@ export class QueueExecutor implements Executor {
       withdraw: (entry: Outstanding) => (this.stopped || this.ended ? Promise.resolve(false) : this.queue.withdraw(this.run, entry.batch.id)),
       claim: (entry: Outstanding): boolean => {
         if (this.outstanding.get(entry.batch.id) !== entry) return false;
+        // taken off the queue just as the run began to stop: it never runs
+        if (this.stopped) {
+          this.drop(entry);
+          return false;
+        }
         entry.local = true;
         // a worker that held it died after reporting some: the rest runs again as a batch of its own
         if (entry.done > 0) {
@@ -218,6 +228,7 @@ export class QueueExecutor implements Executor {
       lost: (entry: Outstanding, blame: Blame) => {
         if (this.outstanding.get(entry.batch.id) === entry) this.lose(entry, blame);
       },
+      drop: (entry: Outstanding) => this.drop(entry),
       fatal: (error: Error) => this.fatal(error),
     };
   }

@@ -111,7 +111,8 @@ export function serve(options: ServeOptions): Serving {
         },
       },
     );
-    if (failure) {
+    // a worker's pools are killed, never stopped: 'stopped' does not come here
+    if (failure instanceof Error) {
       await send(data.run, refused((failure as { code?: string }).code ?? 'ERR_QUEUE', failure.message));
       return;
     }

@@ -7,9 +7,10 @@ import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { waitForEntry } from '../helpers/files.js';
 import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
-import { prun } from '../helpers/prun.js';
+import { lines, prun } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
 import { runKeys } from '../helpers/redis.js';
+import { waitForLines } from '../helpers/streams.js';
 
 const bench = useQueue();
 
@@ -44,6 +45,30 @@ describe('prun map --queue, the producer\'s own workers', () => {
     const result = await run;
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, bench.reference);
+    await assertAllEnded(children);
+    assert.deepEqual(await runKeys(bench.redis), []);
+  });
+
+  test('Ctrl-C of a producer with --procs 1: the batch it runs finishes, the rest never runs, nothing is left', async () => {
+    const gate = await mkdtemp(join(bench.dir, 'gate-'));
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--procs', '1'], {
+      input: inputs,
+      stdin: 'pipe',
+      env: { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '10000' },
+    });
+    await waitForEntry(gate, `reached-${run.pid}`);
+    const children = await nodeProcesses(await descendantsOf(run.pid!));
+    const stopping = waitForLines(run.stderr!, /^prun: interrupted: /);
+    run.kill('SIGINT');
+    await stopping;
+    await writeFile(join(gate, 'open'), '');
+    const result = await run;
+    assert.equal(result.exitCode, 130, String(result.stderr));
+    const printed = lines(result.stdout).length;
+    assert.ok(printed >= 9999, `the inputs before the one held are printed (${printed})`);
+    assert.deepEqual(lines(result.stdout), lines(bench.reference).slice(0, printed));
+    const notRun = Number(/(\d+) never ran/.exec(String(result.stderr))?.[1]);
+    assert.equal(printed + notRun, 20000, String(result.stderr));
     await assertAllEnded(children);
     assert.deepEqual(await runKeys(bench.redis), []);
   });
