@@ -149,7 +149,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
     .option('--results <dir>', 'save each job\'s stdout, stderr and number in DIR/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; prints nothing')
     .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
-    .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker)')
+    .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
   return command.action(async (words: string[], flags: ExecFlags) => {
     done(await runExecCommand(words, sources, flags));
