@@ -1,6 +1,6 @@
 // `npm run bench`: find the peers, run the selected cases, print the tables and write BENCH.md.
 // Environment: BENCH_RUNS (timed runs, default 5), BENCH_CASES (comma list of map,cpu,exec,memory,
-// startup,faults,queue,crawl), BENCH_QUICK=1 (tiny sizes; report to bench/.out/BENCH.quick.md), BENCH_OUT (report path),
+// startup,faults,queue,queue-scale,crawl), BENCH_QUICK=1 (tiny sizes; report to bench/.out/BENCH.quick.md), BENCH_OUT (report path),
 // BENCH_FIB_N (skip the fib calibration), BENCH_TIMEOUT_S (per run, default 300), BENCH_PRUN (the
 // prun executable, default ./bin/prun.js), BENCH_QUIET_WAIT_S (how long to wait before a case for the
 // machine to be quiet, default 120).
@@ -13,6 +13,7 @@ import { execCase } from './cases/exec.js';
 import { faultsCase } from './cases/faults.js';
 import { mapCase } from './cases/map.js';
 import { queueCase } from './cases/queue.js';
+import { queueScaleCase } from './cases/queue-scale.js';
 import { memoryCase } from './cases/memory.js';
 import { startupCase } from './cases/startup.js';
 import { BUSY_THRESHOLD, describeBusy, waitQuiet } from './lib/busy.js';
@@ -31,6 +32,7 @@ const CASES: Record<CaseName, (ctx: RunContext) => CaseDef> = {
   startup: startupCase,
   faults: faultsCase,
   queue: queueCase,
+  'queue-scale': queueScaleCase,
   crawl: crawlCase,
 };
 

@@ -1,7 +1,8 @@
-// The queue case's driver: `node queue.mjs prun|raw PRUN FILE WORKERS BATCH`. Starts its own
+// The queue cases' driver: `node queue.mjs prun|raw PRUN FILE WORKERS BATCH [SCRIPT]`. Starts its own
 // redis-server on a free loopback port, WORKERS worker processes, runs the producer with
 // results to stdout, then ends the workers and Redis by pid. Both modes pay the same set-up.
-//   prun: WORKERS `prun worker --procs 1`, and `prun map square.ts FILE --queue URL --chunksize BATCH`.
+//   prun: WORKERS `prun worker --procs 1`, and `prun map SCRIPT FILE --queue URL --chunksize BATCH`
+//         (SCRIPT: bench/contenders/square.ts unless given; BATCH 'auto' sizes batches as prun does).
 //   raw:  WORKERS BullMQ Workers (this file, mode worker), batches of BATCH lines as jobs, each
 //         job's returnvalue read back from the completed event: the floor of BullMQ alone.
 import { spawn } from 'node:child_process';
@@ -25,7 +26,7 @@ if (mode === 'worker') {
   worker.on('error', () => {});
   process.on('SIGTERM', () => void worker.close(true).then(() => process.exit(0)));
 } else {
-  const [prun, file, workers, batch] = args;
+  const [prun, file, workers, batch, script = 'bench/contenders/square.ts'] = args;
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -37,7 +38,7 @@ if (mode === 'worker') {
     children.push(spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'ignore'] }));
   }
   try {
-    if (mode === 'prun') await runPrun(prun, url, file, batch);
+    if (mode === 'prun') await runPrun(prun, url, file, batch, script);
     else await runRaw(client, url, file, Number(batch));
   } finally {
     await Promise.all(children.map((child) => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM')))));
@@ -48,8 +49,8 @@ if (mode === 'worker') {
   process.exit(0);
 }
 
-async function runPrun(prun, url, file, batch) {
-  const producer = spawn(process.execPath, [prun, 'map', 'bench/contenders/square.ts', file, '--queue', url, '--chunksize', batch, '--no-progress'], { stdio: ['ignore', 'inherit', 'inherit'] });
+async function runPrun(prun, url, file, batch, script) {
+  const producer = spawn(process.execPath, [prun, 'map', script, file, '--queue', url, '--chunksize', batch, '--no-progress'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const code = await new Promise((resolve) => producer.once('exit', resolve));
   if (code !== 0) throw new Error(`prun map exited ${code}`);
 }

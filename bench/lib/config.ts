@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-export const CASE_NAMES = ['map', 'cpu', 'exec', 'memory', 'startup', 'faults', 'queue', 'crawl'] as const;
+export const CASE_NAMES = ['map', 'cpu', 'exec', 'memory', 'startup', 'faults', 'queue', 'queue-scale', 'crawl'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 
 export const DEFAULT_PRUN = './bin/prun.js';

@@ -5,17 +5,23 @@ import { queueSecret } from '../queue/sign.js';
 import { startExecQueueRun } from './start-queue-exec.js';
 import { startQueueRun } from './start-queue-run.js';
 
+/** Whether the producer runs workers of its own beside the queue: only when asked (`--procs N`). */
+export interface QueueSide {
+  url: string;
+  local: boolean;
+}
+
 /**
  * `--queue URL` for a script: the URL is checked and reached first, so that a bad one is a
  * usage error within seconds (exit 2) rather than a run that waits for a Redis that is not there.
  */
-export async function startRunOnQueue(url: string, options: StartRunOptions, warn: (line: string) => void): Promise<RunningMap> {
-  return startQueueRun({ ...options, queue: await connect(url, warn), secret: queueSecret() });
+export async function startRunOnQueue(side: QueueSide, options: StartRunOptions, warn: (line: string) => void): Promise<RunningMap> {
+  return startQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local });
 }
 
 /** `--queue URL` for `prun exec`. */
-export async function startExecOnQueue(url: string, options: StartExecOptions, warn: (line: string) => void): Promise<RunningExec> {
-  return startExecQueueRun({ ...options, queue: await connect(url, warn), secret: queueSecret() });
+export async function startExecOnQueue(side: QueueSide, options: StartExecOptions, warn: (line: string) => void): Promise<RunningExec> {
+  return startExecQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local });
 }
 
 async function connect(url: string, warn: (line: string) => void): Promise<ProducerQueue> {

@@ -8,6 +8,7 @@ import { pipelineFor } from './pipeline-setup.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import type { ProducerQueue } from '../queue/bullmq.js';
 import { QueueExecutor } from '../queue/queue-executor.js';
+import { RunPool } from '../queue/run-pool.js';
 import { sign } from '../queue/sign.js';
 import { type RunSpec, WIRE } from '../queue/wire.js';
 
@@ -18,12 +19,12 @@ const ASSUMED_WORKERS = 8;
  * Shell commands through the queue: the command template travels signed in the run's spec,
  * and each `prun worker` runs it in shell lanes of its own, as `prun exec` does locally.
  */
-export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQueue; secret: string | undefined }): RunningExec {
+export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQueue; secret: string | undefined; local: boolean }): RunningExec {
   if (typeof options.command !== 'string' || options.command.trim() === '') {
     throw usageError(`command must be a shell command line, got ${JSON.stringify(options.command)}`);
   }
   if (options.dryRun) throw usageError('--dry-run runs nothing: it needs no --queue');
-  const normalized = normalizeOptions({ ordered: options.ordered, chunksize: options.chunksize, retries: options.retries, timeout: options.timeout, halt: options.halt, ...limitOptionsOf(options) });
+  const normalized = normalizeOptions({ workers: options.workers, ordered: options.ordered, chunksize: options.chunksize, retries: options.retries, timeout: options.timeout, halt: options.halt, ...limitOptionsOf(options) });
   const run = randomBytes(8).toString('hex');
   const unsigned: RunSpec = {
     wire: WIRE,
@@ -39,7 +40,11 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
   const signed = sign(unsigned, options.secret);
   const spec = options.queue.publish(run, signed, undefined).then(() => signed);
   const tracker = new ProgressTracker();
-  const executor = new QueueExecutor(options.queue, run, spec);
+  // the producer's own shell lanes (-j N given) run the command as a worker's do
+  const local = options.local
+    ? import('../queue/executors.js').then(async ({ shellLanes }) => new RunPool(await shellLanes(signed, { runtime: 'process', workers: normalized.workers, concurrency: 1, memoryLimitMb: undefined })))
+    : undefined;
+  const executor = new QueueExecutor({ queue: options.queue, run, spec, local, onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }, ASSUMED_WORKERS),
   );

@@ -4,11 +4,13 @@ import type { StartRunOptions, RunningMap } from './start-run.js';
 import { normalizeOptions } from './options.js';
 import type { Delivery } from '../engine/delivery.js';
 import { runPipeline } from '../engine/pipeline.js';
+import { Pool } from '../pool/pool.js';
 import { pipelineFor } from './pipeline-setup.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import { compileScript } from '../script/compile-script.js';
 import { ProducerQueue } from '../queue/bullmq.js';
 import { QueueExecutor } from '../queue/queue-executor.js';
+import { RunPool } from '../queue/run-pool.js';
 import { sign } from '../queue/sign.js';
 import { type RunSpec, WIRE } from '../queue/wire.js';
 
@@ -16,6 +18,8 @@ export interface QueueRunOptions extends StartRunOptions {
   /** redis://..., already checked and reached (see connectProducer). */
   queue: ProducerQueue;
   secret: string | undefined;
+  /** Run a local pool beside the queue (`--procs N`/`--threads N` given): workers as `workers` says. */
+  local: boolean;
 }
 
 /**
@@ -45,7 +49,23 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
     return signed;
   });
   const tracker = new ProgressTracker();
-  const executor = new QueueExecutor(options.queue, run, spec);
+  // the producer's own workers run the script as a local run does, its packages from here
+  const local = options.local
+    ? new RunPool(
+        new Pool({
+          runtime: normalized.runtime,
+          workers: normalized.workers,
+          concurrency: normalized.concurrency,
+          maxTasksPerWorker: normalized.maxTasksPerChild,
+          memoryLimitMb: normalized.memoryLimitMb,
+          timeoutMs: normalized.timeoutMs,
+          timings: options.journal === true,
+          modulePath: compiled.then((script) => script.modulePath),
+          format: options.format,
+        }),
+      )
+    : undefined;
+  const executor = new QueueExecutor({ queue: options.queue, run, spec, local: local && Promise.resolve(local), onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }, ASSUMED_WORKERS),
   );

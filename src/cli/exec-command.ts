@@ -151,7 +151,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
     .option('--results <dir>', 'save each job\'s stdout, stderr and number in DIR/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; prints nothing')
     .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
-    .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker)')
+    .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
   return command.action(async (words: string[], flags: ExecFlags) => {
     done(await runExecCommand(words, sources, flags));
@@ -263,7 +263,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     const execOptions = { ...options, command: text, source, skip: journal.skip, journal: journal.record !== undefined };
     const run = flags.queue === undefined
       ? startExec(execOptions)
-      : await (await import('../api/queue-producer.js')).startExecOnQueue(flags.queue, execOptions, (line) => process.stderr.write(`${line}\n`));
+      : await (await import('../api/queue-producer.js')).startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));
     const code = await presentRun(run, {
       json: false,
       progress: dryRun ? false : progressFlag(flags),

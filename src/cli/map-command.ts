@@ -54,7 +54,7 @@ export function mapCommand(sources: ArgSource[], done: (code: number) => void): 
     .addOption(new Option('--chunksize <n>', "inputs sent to a worker at once, or 'auto' to size batches from task durations").default('auto').argParser(chunksize))
     .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')))
     .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)))
-    .addOption(new Option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker)'))
+    .addOption(new Option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with --procs N/--threads N'))
     .optionsGroup('Output:')
     .addOption(new Option('--total <n>', "how many inputs there are: the progress bar's total until the end of the input is seen").argParser((value) => wholeNumber('--total', value, 0)));
   command.addHelpText('after', `\n${OPTIONS_PLACEMENT}\n${MAP_EXAMPLES}`);
@@ -84,7 +84,12 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
     // the queue's engine loads only with --queue: local runs start as fast as before
     const run = flags.queue === undefined
       ? startRun(runOptions)
-      : await (await import('../api/queue-producer.js')).startRunOnQueue(flags.queue, runOptions, (line) => process.stderr.write(`${line}\n`));
+      : await (await import('../api/queue-producer.js')).startRunOnQueue(
+          // workers of its own beside the queue only when asked for
+          { url: flags.queue, local: flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined },
+          runOptions,
+          (line) => process.stderr.write(`${line}\n`),
+        );
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressFlag(flags),

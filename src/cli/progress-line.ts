@@ -8,12 +8,13 @@ const STYLE = cliProgress.Presets.shades_classic;
 /**
  * The only module that knows cli-progress. The progress line while a run goes on, as tqdm and GNU parallel's --bar show it: a bar
  * (on a terminal), done/total, percentage, elapsed time, rate, ETA and failures; only the
- * count, the time, the rate and failures while the total is unknown. Fits in `width`
+ * count, the time, the rate and failures while the total is unknown; with --queue, how many
+ * workers serve the run. Fits in `width`
  * columns, so that it never wraps (a wrapped line cannot be redrawn in place).
  */
 export function formatProgress(snapshot: ProgressSnapshot, options: { bar: boolean; width: number }): string {
   const done = doneOf(snapshot);
-  const failed = `${snapshot.failed} failed${throttledOf(snapshot)}`;
+  const failed = `${snapshot.failed} failed${throttledOf(snapshot)}${snapshot.workers === undefined ? '' : ` | ${snapshot.workers} worker${snapshot.workers === 1 ? '' : 's'}`}`;
   const rate = `${formatRate(snapshot.rate)}/s`;
   const elapsed = formatDuration(snapshot.elapsedMs);
   if (snapshot.total === undefined) return fit(`${done} done | ${elapsed} | ${rate} | ${failed}`, options.width);

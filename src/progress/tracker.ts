@@ -25,6 +25,8 @@ export interface ProgressSnapshot {
   throttled: number;
   /** Throttle signals seen (429/503 from a server), in all and for the keys with the most. */
   signals: ThrottleSignals;
+  /** How many workers serve the run, when the run knows (--queue: they come and go). */
+  workers?: number;
 }
 
 /** Counts settled inputs; renders nothing. Counting completions, not dispatches. */
@@ -47,6 +49,8 @@ export class ProgressTracker {
   throttleWaiting: (() => number) | undefined;
   /** Under --key, the throttle signals seen per key, most first. */
   throttleSignals: (() => ThrottleSignals) | undefined;
+  /** Workers serving the run, for a run whose workers come and go (--queue); undefined otherwise. */
+  workers: number | undefined;
   private readonly started = performance.now();
 
   snapshot(): ProgressSnapshot {
@@ -68,6 +72,7 @@ export class ProgressTracker {
       etaMs,
       throttled: this.throttleWaiting?.() ?? 0,
       signals: this.throttleSignals?.() ?? NO_SIGNALS,
+      workers: this.workers,
     };
   }
 }

@@ -40,7 +40,41 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 return 0`;
 
-type ReportingRedis = Redis & { prunReport(spec: string, results: string, report: string, ttl: number): Promise<number> };
+/**
+ * Takes a job off the queue unless a live worker holds it: from wait, or from active once its
+ * holder's lock has lapsed (that holder is dead or stopped; BullMQ's stalled check would
+ * hand the job out again). Queue.remove() alone reports a job that is already gone (completed,
+ * its reports not read yet) as removed, and would have it run twice.
+ */
+const WITHDRAW_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 1 then return 1 end
+return redis.call('LREM', KEYS[3], 1, ARGV[1])`;
+
+/**
+ * A worker serving a run says so every HEARTBEAT_MS, by Redis's clock (machines' clocks
+ * differ); one not heard of for SERVING_WINDOW_MS (it died, or left without saying) no longer
+ * counts. Only while the run exists, as reports.
+ */
+export const HEARTBEAT_MS = 1000;
+const SERVING_WINDOW_MS = 3 * HEARTBEAT_MS;
+const HEARTBEAT_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[2], now[1] * 1000 + math.floor(now[2] / 1000), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return 1`;
+const SERVING_SCRIPT = `
+local now = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now[1] * 1000 + math.floor(now[2] / 1000) - ARGV[1])
+return redis.call('ZCARD', KEYS[1])`;
+
+type ReportingRedis = Redis & {
+  prunReport(spec: string, results: string, report: string, ttl: number): Promise<number>;
+  prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
+  prunHeartbeat(spec: string, serving: string, worker: string, ttl: number): Promise<number>;
+  prunServing(serving: string, windowMs: number): Promise<number>;
+};
 
 /** A URL as it may be shown: without its password. */
 export function shownUrl(url: string): string {
@@ -83,6 +117,9 @@ function connect(url: string, blocking: boolean): ReportingRedis {
     enableReadyCheck: !blocking,
   }) as ReportingRedis;
   redis.defineCommand('prunReport', { numberOfKeys: 2, lua: REPORT_SCRIPT });
+  redis.defineCommand('prunWithdraw', { numberOfKeys: 3, lua: WITHDRAW_SCRIPT });
+  redis.defineCommand('prunHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });
+  redis.defineCommand('prunServing', { numberOfKeys: 1, lua: SERVING_SCRIPT });
   return redis;
 }
 
@@ -102,6 +139,11 @@ function watch(connections: Redis[]): Health {
     });
   }
   return { downSince: () => downSince, cause: () => cause };
+}
+
+/** `worker` serves `run` now. */
+async function heartbeat(redis: ReportingRedis, run: string, worker: string): Promise<void> {
+  await redis.prunHeartbeat(keys.spec(run), keys.serving(run), worker, RUN_TTL_MS);
 }
 
 /** One PING with no retries: nothing listening is a clear error within seconds, not a wait. */
@@ -146,13 +188,29 @@ export class ProducerQueue {
 
   async publish(run: string, spec: RunSpec, bundle: string | undefined): Promise<void> {
     const multi = this.redis.multi();
-    if (bundle !== undefined) multi.set(keys.bundle(spec.bundle), bundle, 'PX', RUN_TTL_MS);
+    if (bundle !== undefined) multi.set(keys.bundle(run), bundle, 'PX', RUN_TTL_MS);
     multi.set(keys.spec(run), JSON.stringify(spec), 'PX', RUN_TTL_MS);
     await multi.exec();
   }
 
-  async refresh(run: string, spec: RunSpec): Promise<void> {
-    await this.redis.multi().pexpire(keys.spec(run), RUN_TTL_MS).pexpire(keys.bundle(spec.bundle), RUN_TTL_MS).pexpire(keys.results(run), RUN_TTL_MS).exec();
+  async refresh(run: string): Promise<void> {
+    await this.redis
+      .multi()
+      .pexpire(keys.spec(run), RUN_TTL_MS)
+      .pexpire(keys.bundle(run), RUN_TTL_MS)
+      .pexpire(keys.results(run), RUN_TTL_MS)
+      .pexpire(keys.serving(run), RUN_TTL_MS)
+      .exec();
+  }
+
+  /** The producer's own workers serve the run (--procs N with --queue). */
+  heartbeat(run: string, worker: string): Promise<void> {
+    return heartbeat(this.redis, run, worker);
+  }
+
+  /** How many workers serve the run now: those heard of lately. */
+  async serving(run: string): Promise<number> {
+    return this.redis.prunServing(keys.serving(run), SERVING_WINDOW_MS);
   }
 
   async add(data: JobData): Promise<void> {
@@ -175,9 +233,13 @@ export class ProducerQueue {
     return failed;
   }
 
-  /** Takes a batch off the queue if no worker has it yet. */
+  /** Takes a batch off the queue if no live worker holds it: then it is the producer's to run or drop. */
   async withdraw(run: string, batch: number): Promise<boolean> {
-    return (await this.queue.remove(jobIdOf(run, batch)).catch(() => 0)) === 1;
+    const id = jobIdOf(run, batch);
+    const taken = await this.redis.prunWithdraw(`${this.queue.toKey(id)}:lock`, this.queue.keys.wait!, this.queue.keys.active!, id).catch(() => 0);
+    // in no list now, no worker can take it: its data goes
+    if (taken === 1) await this.queue.remove(id).catch(() => 0);
+    return taken === 1;
   }
 
   /**
@@ -185,16 +247,14 @@ export class ProducerQueue {
    * outstanding and those a stall delivered again after their results were in (a worker that
    * holds one now finds the run gone, drops it, and BullMQ removes it as it completes).
    */
-  async end(run: string, spec: RunSpec | undefined, batches: number[]): Promise<void> {
+  async end(run: string, batches: number[]): Promise<void> {
     const ids = new Set(batches.map((batch) => jobIdOf(run, batch)));
     const prefix = `${QUEUE_PREFIX}:${QUEUE_NAME}:`;
     for await (const found of this.redis.scanStream({ match: `${prefix}${run}-*`, count: 1000 })) {
       for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
     }
     await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
-    const doomed = [keys.spec(run), keys.results(run)];
-    if (spec) doomed.push(keys.bundle(spec.bundle));
-    await this.redis.del(...doomed);
+    await this.redis.del(keys.spec(run), keys.results(run), keys.serving(run), keys.bundle(run));
   }
 
   /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
@@ -266,8 +326,19 @@ export class WorkerQueue {
     return text === null ? undefined : (JSON.parse(text) as RunSpec);
   }
 
-  async bundle(hash: string): Promise<string | undefined> {
-    return (await this.redis.get(keys.bundle(hash))) ?? undefined;
+  /** The run's script, as its producer compiled it. */
+  async bundle(run: string): Promise<string | undefined> {
+    return (await this.redis.get(keys.bundle(run))) ?? undefined;
+  }
+
+  /** This worker serves `run` now. */
+  heartbeat(run: string, worker: string): Promise<void> {
+    return heartbeat(this.redis, run, worker);
+  }
+
+  /** This worker serves `run` no more (it is leaving): it stops counting at once. */
+  async leave(run: string, worker: string): Promise<void> {
+    await this.redis.zrem(keys.serving(run), worker);
   }
 
   /** False when the run is over (its producer ended or is gone): the report is dropped. */

@@ -1,7 +1,11 @@
 import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
-import type { ProducerQueue } from './bullmq.js';
+import { hostname } from 'node:os';
+import { HEARTBEAT_MS, type ProducerQueue } from './bullmq.js';
+import { type LaneHost, LocalLane } from './local-lane.js';
+import type { Outstanding } from './outstanding.js';
+import type { RunPool } from './run-pool.js';
 import { jobDataOf, type Report, type RunSpec } from './wire.js';
 
 /** Batches on the queue or running at once, per run: no maximum queue size in BullMQ (#2782). */
@@ -17,12 +21,14 @@ const CLEANUP_UP_MS = 30_000;
 /** How long the reader of reports may take to see the end (one BLPOP timeout, and some). */
 const READ_END_MS = 1500;
 
-interface Outstanding {
-  batch: Batch;
-  /** Inputs already reported: a batch delivered twice reports them again, and those are dropped. */
-  done: number;
-  /** The take of the job whose reports count. */
-  delivery: string | undefined;
+export interface QueueExecutorOptions {
+  queue: ProducerQueue;
+  run: string;
+  spec: Promise<RunSpec>;
+  /** The producer's own workers (--procs N with --queue), if any. */
+  local?: Promise<RunPool>;
+  /** How many workers serve the run (the producer's own among them), as it changes. */
+  onWorkers?: (count: number) => void;
 }
 
 const EMPTY_RUN: ExecutorRun = { count: 0, text: '', values: undefined, failures: [], durationsMs: undefined };
@@ -40,21 +46,23 @@ export class QueueExecutor implements Executor {
   private readonly outstanding = new Map<number, Outstanding>();
   private stopped = false;
   private ended = false;
-  private readonly workers = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private reading: Promise<void> | undefined;
   private ending: Promise<void> | undefined;
+  private readonly queue: ProducerQueue;
+  private readonly run: string;
+  private readonly spec: Promise<RunSpec>;
+  private readonly onWorkers: (count: number) => void;
+  private readonly lane: LocalLane | undefined;
 
-  constructor(
-    private readonly queue: ProducerQueue,
-    private readonly run: string,
-    private readonly spec: Promise<RunSpec>,
-    private readonly onWorkers: (count: number) => void = () => {},
-  ) {
-    this.ready = spec.then(
+  constructor(options: QueueExecutorOptions) {
+    ({ queue: this.queue, run: this.run, spec: this.spec } = options);
+    this.onWorkers = options.onWorkers ?? (() => {});
+    this.ready = this.spec.then(
       () => {},
       () => {},
     );
+    this.lane = options.local && new LocalLane(options.local, this.laneHost());
   }
 
   start(listener: ExecutorListener): void {
@@ -64,7 +72,9 @@ export class QueueExecutor implements Executor {
         if (this.ended) return;
         this.reading = this.read();
         this.timers.push(setInterval(() => void this.check(), CHECK_EVERY_MS));
-        this.timers.push(setInterval(() => void this.spec.then((spec) => this.queue.refresh(this.run, spec)).catch(() => {}), REFRESH_EVERY_MS));
+        this.timers.push(setInterval(() => void this.queue.refresh(this.run).catch(() => {}), REFRESH_EVERY_MS));
+        this.timers.push(setInterval(() => void this.countWorkers(), HEARTBEAT_MS));
+        if (this.lane) void this.lane.serve();
         listener.free();
       },
       () => {}, // compiling failed: the run reports it
@@ -77,30 +87,45 @@ export class QueueExecutor implements Executor {
   }
 
   submit(batch: Batch): void {
-    this.outstanding.set(batch.id, { batch, done: 0, delivery: undefined });
+    const entry: Outstanding = { batch, done: 0, delivery: undefined, queued: false, local: false, triedAt: undefined };
+    this.outstanding.set(batch.id, entry);
     // an add that fails waits out the outage in ioredis's offline queue; the watcher ends the run
-    this.queue.add(jobDataOf(this.run, batch)).catch(() => {});
+    this.queue.add(jobDataOf(this.run, batch)).then(
+      () => {
+        entry.queued = true;
+        this.lane?.poke();
+      },
+      () => {},
+    );
   }
 
   stop(): void {
     this.stopped = true;
+    this.lane?.stop();
     // what no worker has taken yet never runs; what one has finishes
     for (const [id, entry] of this.outstanding) {
+      if (entry.local) continue;
       void this.queue.withdraw(this.run, id).then((withdrawn) => {
-        if (!withdrawn || this.outstanding.get(id) !== entry) return;
-        this.outstanding.delete(id);
-        this.listener!.run(entry.batch, entry.done, EMPTY_RUN, true, 0);
-        this.listener!.free();
+        if (withdrawn) this.drop(entry);
       });
     }
   }
 
+  /** A batch taken off the queue that will not run: the rest of it never ran. */
+  private drop(entry: Outstanding): void {
+    if (this.outstanding.get(entry.batch.id) !== entry) return;
+    this.outstanding.delete(entry.batch.id);
+    this.listener!.run(entry.batch, entry.done, EMPTY_RUN, true, 0);
+    this.listener!.free();
+  }
+
   async close(): Promise<void> {
+    await this.lane?.close();
     await this.end();
   }
 
   async kill(): Promise<void> {
-    await this.end();
+    await Promise.all([this.lane?.kill(), this.end()]);
   }
 
   /** Once, however often it is asked for: whoever asks second waits for the same cleanup. */
@@ -112,10 +137,11 @@ export class QueueExecutor implements Executor {
   private async endOnce(): Promise<void> {
     this.ended = true;
     for (const timer of this.timers) clearInterval(timer);
-    const spec = await this.spec.catch(() => undefined);
+    // published first: keys written after their deletion would stay until they expire
+    await this.spec.catch(() => undefined);
     // with Redis away, its keys expire by themselves (RUN_TTL_MS): the run does not wait for
     // it; with Redis up, a loaded one may be slow, and the keys are deleted for sure
-    const cleanup = this.queue.end(this.run, spec, [...this.outstanding.keys()]);
+    const cleanup = this.queue.end(this.run, [...this.outstanding.keys()]);
     await (this.queue.health.downSince() === undefined ? withinMs(CLEANUP_UP_MS, cleanup) : withinMs(CLEANUP_MS, cleanup));
     this.outstanding.clear();
     await this.queue.close();
@@ -135,17 +161,25 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  private take(report: Report): void {
-    if (!this.workers.has(report.worker)) {
-      this.workers.add(report.worker);
-      this.onWorkers(this.workers.size);
+  /** The progress bar's count of workers; the producer's own workers count as one more. */
+  private async countWorkers(): Promise<void> {
+    if (this.queue.health.downSince() !== undefined) return;
+    try {
+      if (this.lane && !this.stopped) await this.queue.heartbeat(this.run, `${hostname()}:${process.pid}`);
+      const count = await this.queue.serving(this.run);
+      if (!this.ended) this.onWorkers(count);
+    } catch {
+      // the connection's watcher decides when an outage is too long
     }
+  }
+
+  private take(report: Report): void {
     if (report.type === 'refused') {
       this.fatal(new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`));
       return;
     }
     const entry = this.outstanding.get(report.batch);
-    if (!entry) return; // a late report of a batch already over
+    if (!entry || entry.local) return; // a late report of a batch already over, or run here
     if (report.type === 'start') {
       // BullMQ hands a job out again only once its holder's lock lapsed: that holder is gone
       if (entry.delivery === undefined || entry.done === 0) entry.delivery = report.delivery;
@@ -158,10 +192,45 @@ export class QueueExecutor implements Executor {
       this.lose(entry, report.culprit === undefined ? 'unknown' : { culprit: report.culprit });
       return;
     }
-    entry.done += report.run.count;
-    if (report.last) this.outstanding.delete(report.batch);
-    this.listener!.run(entry.batch, report.from, report.run, report.last, report.elapsedMs);
-    if (report.last) this.listener!.free();
+    this.settle(entry, report.from, report.run, report.last, report.elapsedMs);
+  }
+
+  private settle(entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void {
+    entry.done += run.count;
+    if (last) this.outstanding.delete(entry.batch.id);
+    this.listener!.run(entry.batch, from, run, last, elapsedMs);
+    if (last) this.listener!.free();
+  }
+
+  /** How the producer's own workers reach the run's batches. */
+  private laneHost(): LaneHost {
+    return {
+      outstanding: () => this.outstanding.values(),
+      withdraw: (entry: Outstanding) => (this.stopped || this.ended ? Promise.resolve(false) : this.queue.withdraw(this.run, entry.batch.id)),
+      claim: (entry: Outstanding): boolean => {
+        if (this.outstanding.get(entry.batch.id) !== entry) return false;
+        // taken off the queue just as the run began to stop: it never runs
+        if (this.stopped) {
+          this.drop(entry);
+          return false;
+        }
+        entry.local = true;
+        // a worker that held it died after reporting some: the rest runs again as a batch of its own
+        if (entry.done > 0) {
+          this.lose(entry, 'unknown');
+          return false;
+        }
+        return true;
+      },
+      run: (entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number) => {
+        if (this.outstanding.get(entry.batch.id) === entry) this.settle(entry, from, run, last, elapsedMs);
+      },
+      lost: (entry: Outstanding, blame: Blame) => {
+        if (this.outstanding.get(entry.batch.id) === entry) this.lose(entry, blame);
+      },
+      drop: (entry: Outstanding) => this.drop(entry),
+      fatal: (error: Error) => this.fatal(error),
+    };
   }
 
   private lose(entry: Outstanding, blame: Blame): void {
@@ -177,10 +246,11 @@ export class QueueExecutor implements Executor {
       return;
     }
     if (down !== undefined || this.outstanding.size === 0) return;
-    const failed = await this.queue.failed(this.run, [...this.outstanding.keys()]).catch(() => []);
+    const remote = [...this.outstanding.values()].filter((entry) => !entry.local).map((entry) => entry.batch.id);
+    const failed = await this.queue.failed(this.run, remote).catch(() => []);
     for (const id of failed) {
       const entry = this.outstanding.get(id);
-      if (!entry) continue;
+      if (!entry || entry.local) continue;
       // its worker machine died each time it held the batch: what it held is to blame
       this.lose(entry, 'unknown');
     }

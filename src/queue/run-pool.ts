@@ -1,4 +1,4 @@
-import type { Batch } from '../engine/batch.js';
+import type { Batch, Placement } from '../engine/batch.js';
 import type { Blame, Executor, ExecutorRun } from '../engine/executor.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
 
@@ -26,6 +26,8 @@ export class RunPool {
   private nextId = 1;
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
+  private ended = false;
+  private stopped = false;
   lastUsed = Date.now();
 
   /** `executor`: the worker pool for a script, shell lanes for a command, as a local run has. */
@@ -56,12 +58,15 @@ export class RunPool {
 
   /**
    * Runs the batch once the pool has room for it; resolves with the error that keeps this
-   * run from running here at all (the script does not load, setup() fails), if any.
+   * run from running here at all (the script does not load, setup() fails), if any, or
+   * 'stopped' when the pool was stopped first (the batch did not run). A pool that is ended
+   * never takes it: its job is handed back or left to lapse, never reported done.
    */
-  async submit(fields: Omit<Batch, 'id'>, sink: BatchSink): Promise<Error | undefined> {
+  async submit(fields: Omit<Batch, 'id'>, sink: BatchSink): Promise<Error | 'stopped' | undefined> {
     this.lastUsed = Date.now();
     for (;;) {
       if (this.failure) return this.failure;
+      if (this.stopped) return 'stopped';
       if (this.pool.room(fields, true) >= fields.count) break;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
@@ -71,14 +76,33 @@ export class RunPool {
     return undefined;
   }
 
+  /** Resolves once a batch of this placement would start at once, or running here cannot go on. */
+  async whenRoom(placement: Placement): Promise<void> {
+    while (!this.failure && !this.ended && !this.stopped && this.pool.room(placement, true) === 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Starts no more inputs: running ones finish, the rest of each batch is reported not run. */
+  stop(): void {
+    this.stopped = true;
+    this.pool.stop();
+    this.wake();
+  }
+
   /** Ends the pool's workers at once; what they held is no one's to report (handed back). */
   kill(): Promise<void> {
     this.sinks.clear();
+    this.end();
     return this.pool.kill();
   }
 
   close(): Promise<void> {
+    this.end();
     return this.pool.close();
+  }
+
+  private end(): void {
+    this.ended = true;
+    this.wake();
   }
 
   private wake(): void {

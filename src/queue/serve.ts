@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Blame } from '../engine/executor.js';
-import { WorkerQueue } from './bullmq.js';
+import { HEARTBEAT_MS, WorkerQueue } from './bullmq.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
@@ -12,6 +12,9 @@ export interface ServeOptions extends LocalPoolOptions {
   url: string;
   secret: string | undefined;
 }
+
+/** How long a leaving worker waits for Redis to hear that it serves no run any more. */
+const LEAVE_MS = 500;
 
 /** How long a run's pool may sit idle before the worker asks whether the run is still on. */
 const IDLE_CHECK_MS = 2000;
@@ -39,6 +42,13 @@ export function serve(options: ServeOptions): Serving {
   const send = (run: string, report: Report): Promise<boolean> => queue.report(run, report).catch(() => false);
   const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${message}`, worker: me });
 
+  /** Says that this worker serves the run, once it has accepted it. */
+  const beat = (run: string, pending: Promise<RunPool | Report>): void => {
+    void pending.then((pool) => {
+      if (pool instanceof RunPool) void queue.heartbeat(run, me).catch(() => {});
+    });
+  };
+
   const poolFor = (run: string, spec: RunSpec): Promise<RunPool | Report> => {
     let pool = pools.get(run);
     if (!pool) {
@@ -46,29 +56,36 @@ export function serve(options: ServeOptions): Serving {
         if (spec.wire !== WIRE) return refused('ERR_QUEUE', `speaks ${WIRE}, the run ${String(spec.wire)}`);
         if (!verify(spec, options.secret)) return refused('ERR_QUEUE', 'bad signature: PRUN_QUEUE_SECRET differs from the producer\'s');
         if (spec.kind === 'exec') return new RunPool(await shellLanes(spec, options));
-        const path = await bundles.path(spec.bundle, () => queue.bundle(spec.bundle));
+        const path = await bundles.path(spec.bundle, () => queue.bundle(run));
         if (path === undefined) return refused('ERR_SCRIPT', 'the script is not on the queue or does not match its hash');
         return new RunPool(workerPool(spec, options, path));
       })();
+      // the run's progress bar counts this worker from its first batch on
+      beat(run, pool);
       pools.set(run, pool);
     }
     return pool;
   };
 
   const runJob = async (data: JobData): Promise<void> => {
-    const spec = await queue.spec(data.run);
-    if (!spec) return; // the run is over, its producer gone: nothing to run it for
-    const pool = await poolFor(data.run, spec);
+    // a run's spec is read once, with its first batch here: not a round trip a batch
+    let pending = pools.get(data.run);
+    if (!pending) {
+      const spec = await queue.spec(data.run);
+      if (!spec) return; // the run is over, its producer gone: nothing to run it for
+      pending = poolFor(data.run, spec);
+    }
+    const pool = await pending;
     if (!(pool instanceof RunPool)) {
       await send(data.run, pool);
       return;
     }
     const delivery = randomBytes(6).toString('hex');
     const batch = data.batch;
-    await send(data.run, { type: 'start', batch, delivery, worker: me });
+    // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
+    const reports: Promise<boolean>[] = [send(data.run, { type: 'start', batch, delivery, worker: me })];
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const reports: Promise<boolean>[] = [];
     const failure = await pool.submit(
       {
         first: data.first,
@@ -95,7 +112,8 @@ export function serve(options: ServeOptions): Serving {
         },
       },
     );
-    if (failure) {
+    // a worker's pools are killed, never stopped: 'stopped' does not come here
+    if (failure instanceof Error) {
       await send(data.run, refused((failure as { code?: string }).code ?? 'ERR_QUEUE', failure.message));
       return;
     }
@@ -119,11 +137,23 @@ export function serve(options: ServeOptions): Serving {
     }
   }, IDLE_CHECK_MS);
 
+  // while it keeps a run's pool, the worker serves that run
+  const heartbeats = setInterval(() => {
+    for (const [run, pending] of pools) beat(run, pending);
+  }, HEARTBEAT_MS);
+
   const endPools = async (how: 'kill' | 'close') => {
     clearInterval(sweeper);
+    clearInterval(heartbeats);
+    const runs = [...pools.keys()];
     const all = await Promise.all(pools.values());
     pools.clear();
-    await Promise.all(all.map((pool) => (pool instanceof RunPool ? pool[how]() : undefined)));
+    // said at once so that progress bars stop counting it; with Redis away, the count lapses by itself
+    const left = Promise.all(runs.map((run) => queue.leave(run, me).catch(() => {})));
+    await Promise.all([
+      ...all.map((pool) => (pool instanceof RunPool ? pool[how]() : undefined)),
+      Promise.race([left, new Promise((resolve) => setTimeout(resolve, LEAVE_MS).unref())]),
+    ]);
   };
 
   return {

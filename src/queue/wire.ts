@@ -7,14 +7,14 @@ import type { Payload, ResultFormat, Separator } from '../runtime/protocol.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/1';
+export const WIRE = 'prun-queue/2';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
   wire: typeof WIRE;
   /** A script's default export on each input, or a shell command per input (exec). */
   kind: 'map' | 'exec';
-  /** map: sha256 of the compiled bundle, the key it is stored under; exec: ''. */
+  /** map: sha256 of the compiled bundle, which workers check and cache it by; exec: ''. */
   bundle: string;
   /** exec: the command template, its --tag/--tagstring template and its retries. */
   command?: string;
@@ -73,7 +73,13 @@ export function jobIdOf(run: string, batch: number): string {
 export const keys = {
   spec: (run: string) => `prun:run:${run}`,
   results: (run: string) => `prun:results:${run}`,
-  bundle: (hash: string) => `prun:bundle:${hash}`,
+  /**
+   * The run's own copy of its script, even when another run has the same one: a key shared by
+   * runs of one script was deleted by the first of them to end, under the others' feet.
+   */
+  bundle: (run: string) => `prun:bundle:${run}`,
+  /** Who serves the run: a sorted set of workers by their last heartbeat (Redis's clock, ms). */
+  serving: (run: string) => `prun:serving:${run}`,
 };
 
 /** The queue every run's batches go to: workers serve any run. */

@@ -1,0 +1,16 @@
+import type { Batch } from '../engine/batch.js';
+
+/** A batch of the run that is on the queue or running somewhere, as the producer keeps it. */
+export interface Outstanding {
+  batch: Batch;
+  /** Inputs already reported: a batch delivered twice reports them again, and those are dropped. */
+  done: number;
+  /** The take of the job whose reports count. */
+  delivery: string | undefined;
+  /** Its job is on the queue (the add went through): only then can it be taken off again. */
+  queued: boolean;
+  /** Taken off the queue by the producer's own workers: reports from elsewhere no longer count. */
+  local: boolean;
+  /** When the producer's workers last failed to take it (a live worker held it). */
+  triedAt: number | undefined;
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before } from 'node:test';
+import { bin, lines, prun, root } from './prun.js';
+import { type PrunWorker, type RedisServer, startPrunWorker, startRedis } from './redis.js';
+
+/** What a test file of the queue works with; set up by useQueue(). */
+export interface QueueBench {
+  redis: RedisServer;
+  /** A scratch folder of the file's own, removed at its end. */
+  dir: string;
+  /** `seq 20000 | prun map fixtures/queue-square.ts` as a local run prints it. */
+  reference: string;
+  /**
+   * A `prun worker` with ARGS (`--procs 2` unless they say otherwise), on this file's Redis
+   * unless `where` names another, from the project root unless in another folder; ended after
+   * the test whatever happens.
+   */
+  worker(args?: string[], env?: NodeJS.ProcessEnv, where?: { url?: string; cwd?: string }): PrunWorker;
+}
+
+/** 1..20000, a line each: enough batches that a kill lands mid-run. */
+export const inputs = Array.from({ length: 20000 }, (_, i) => `${i + 1}\n`).join('');
+
+/**
+ * A real redis-server of the test file's own, and workers that are ended after each test, so
+ * that a test that fails leaves no worker behind to take the next test's runs.
+ */
+export function useQueue(): QueueBench {
+  const workers: PrunWorker[] = [];
+  const bench = {
+    worker(args: string[] = [], env: NodeJS.ProcessEnv = {}, where: { url?: string; cwd?: string } = {}): PrunWorker {
+      const runtime = args.includes('--procs') || args.includes('--threads') ? [] : ['--procs', '2'];
+      const started = startPrunWorker(bin, where.cwd ?? root, where.url ?? bench.redis.url, [...runtime, ...args], env);
+      workers.push(started);
+      return started;
+    },
+  } as QueueBench;
+  before(async () => {
+    bench.redis = await startRedis();
+    bench.dir = await mkdtemp(join(tmpdir(), 'prun-queue-'));
+    bench.reference = String((await prun(['map', 'fixtures/queue-square.ts'], { input: inputs, stdin: 'pipe' })).stdout);
+    assert.equal(lines(bench.reference).length, 20000);
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+  });
+  after(async () => {
+    await bench.redis?.stop();
+    if (bench.dir) await rm(bench.dir, { recursive: true, force: true });
+  });
+  return bench;
+}
