@@ -1,4 +1,4 @@
-import type { Delivery, OutputFile } from '../engine/delivery.js';
+import type { Delivery, OutputFile } from '../model/delivery.js';
 import { fileChunks } from '../io/file-chunks.js';
 import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';

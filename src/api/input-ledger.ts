@@ -1,4 +1,4 @@
-import type { Delivery } from '../engine/delivery.js';
+import type { Delivery } from '../model/delivery.js';
 import type { InputSource } from '../io/input-source.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Delivery } from '../engine/delivery.js';
+import type { Delivery } from '../model/delivery.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 
 /** What a run may be told to leave out, and whom it tells of settled inputs. */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { StartRunOptions, RunningMap } from './start-run.js';
 import { normalizeOptions } from './options.js';
-import type { Delivery } from '../engine/delivery.js';
+import type { Delivery } from '../model/delivery.js';
 import { runPipeline } from '../engine/pipeline.js';
 import { Pool } from '../pool/pool.js';
 import { pipelineFor } from './pipeline-setup.js';

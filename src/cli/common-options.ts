@@ -4,7 +4,7 @@ import type { RunOptions } from '../api/options.js';
 import { wholeNumber } from '../api/option-values.js';
 import { parseHalt } from '../engine/halt.js';
 import { usageError } from '../errors.js';
-import { NEWLINE, NUL, type Separator } from '../runtime/protocol.js';
+import { NEWLINE, NUL, type Separator } from '../model/payload.js';
 
 /** Flags that every command shares, parsed the same way. */
 export interface CommonFlags {

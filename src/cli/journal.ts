@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { JobRecord } from '../engine/delivery.js';
+import type { JobRecord } from '../model/delivery.js';
 import { usageError } from '../errors.js';
 import { FailedOut } from '../io/failed-out.js';
 import { finishedInJoblog } from '../io/finished-inputs.js';

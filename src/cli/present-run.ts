@@ -1,5 +1,5 @@
 import type { RunningWork } from '../api/running.js';
-import type { JobRecord } from '../engine/delivery.js';
+import type { JobRecord } from '../model/delivery.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { keepHeapSmall } from '../runtime/young-generation.js';

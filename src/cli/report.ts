@@ -1,4 +1,4 @@
-import type { FinalFailure } from '../engine/delivery.js';
+import type { FinalFailure } from '../model/delivery.js';
 import type { ProgressSnapshot } from '../progress/tracker.js';
 
 const MAX_INPUT_SHOWN = 60;

@@ -1,4 +1,4 @@
-import type { Batch } from '../engine/batch.js';
+import type { Batch } from '../model/batch.js';
 import type { Executor, ExecutorListener } from '../engine/executor.js';
 import { jobArgs, toBytes } from './job-inputs.js';
 import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';

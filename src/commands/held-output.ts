@@ -1,4 +1,4 @@
-import type { OutputFile } from '../engine/delivery.js';
+import type { OutputFile } from '../model/delivery.js';
 
 /**
  * Bytes of big outputs (files in /dev/shm: memory) not yet written to stdout, past which no

@@ -1,5 +1,5 @@
 import { ARG_SEPARATOR } from '../io/combination-source.js';
-import type { Payload, Separator } from '../runtime/protocol.js';
+import type { Payload, Separator } from '../model/payload.js';
 
 /**
  * The arguments of `prun exec` jobs. A `:::` combination travels through the pipeline as one

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
-import type { OutputFile } from '../engine/delivery.js';
+import type { OutputFile } from '../model/delivery.js';
 
 /**
  * Output bigger than this stays in its file and is streamed to stdout in its turn; smaller

@@ -1,4 +1,4 @@
-import type { OutputFile } from '../engine/delivery.js';
+import type { OutputFile } from '../model/delivery.js';
 import type { ExecutorRun } from '../engine/executor.js';
 import { displayInput } from './job-inputs.js';
 import { statusFailure } from './job-status.js';

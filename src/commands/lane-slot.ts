@@ -1,7 +1,7 @@
-import type { Batch } from '../engine/batch.js';
+import type { Batch } from '../model/batch.js';
 import type { LongTimeout } from '../runtime/long-timeout.js';
-import type { OutputFile } from '../engine/delivery.js';
-import type { ItemFailure } from '../runtime/protocol.js';
+import type { OutputFile } from '../model/delivery.js';
+import type { ItemFailure } from '../model/run.js';
 import type { Lane } from './lane.js';
 
 export type SlotState =

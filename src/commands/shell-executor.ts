@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { laneExited, timedOut } from '../model/failure.js';
-import type { Batch, Placement } from '../engine/batch.js';
+import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { setLongTimeout } from '../runtime/long-timeout.js';

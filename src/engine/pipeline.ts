@@ -1,11 +1,11 @@
 import type { InputSource, Slice } from '../io/input-source.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { type Failure, messageWithCauses, statusColumn, throttledTooLong } from '../model/failure.js';
-import type { Run } from '../runtime/protocol.js';
+import type { Run } from '../model/run.js';
 import { AutoBatchSize } from './auto-batch.js';
-import { type Batch, cutBatch, inputsOf, newBatchId, originAt, type Placement, SHARED } from './batch.js';
+import { type Batch, cutBatch, inputsOf, newBatchId, originAt, type Placement, SHARED } from '../model/batch.js';
 import { type Clock, REAL_CLOCK } from './clock.js';
-import { type Delivery, discard, type FinalFailure, heldBytes, type JobRecord } from './delivery.js';
+import { type Delivery, discard, type FinalFailure, heldBytes, type JobRecord } from '../model/delivery.js';
 import type { Blame, Executor, ExecutorListener } from './executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
 import { Outbox } from './outbox.js';

@@ -1,4 +1,4 @@
-import type { Delivery } from './delivery.js';
+import type { Delivery } from '../model/delivery.js';
 
 /**
  * Holds settled ranges of inputs until every input before them is settled, then emits

@@ -1,7 +1,7 @@
 import { type Failure, messageWithCauses, statusColumn } from '../model/failure.js';
-import type { ItemFailure, Run } from '../runtime/protocol.js';
-import { type Batch, inputsOf } from './batch.js';
-import type { Delivery, FinalFailure, JobRecord, OutputFile } from './delivery.js';
+import type { ItemFailure, Run } from '../model/run.js';
+import { type Batch, inputsOf } from '../model/batch.js';
+import type { Delivery, FinalFailure, JobRecord, OutputFile } from '../model/delivery.js';
 import type { ExecutorRun } from './executor.js';
 
 /** Consecutive inputs [start, end) settled together, and what to deliver for them. */

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { NEWLINE, type Separator } from '../runtime/protocol.js';
+import { NEWLINE, type Separator } from '../model/payload.js';
 
 /**
  * How many inputs the files hold, counted by a separate read, so that a progress bar can

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { Separator } from '../runtime/protocol.js';
+import type { Separator } from '../model/payload.js';
 import type { ArgSource } from './arg-groups.js';
 import { combinations } from './arg-groups.js';
 import { encodeArgs } from './combination-source.js';

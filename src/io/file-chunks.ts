@@ -1,6 +1,6 @@
 import { read } from 'node:fs';
 import { promisify } from 'node:util';
-import type { OutputFile } from '../engine/delivery.js';
+import type { OutputFile } from '../model/delivery.js';
 
 const readAt = promisify(read);
 

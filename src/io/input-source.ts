@@ -1,5 +1,5 @@
-import type { Origin } from '../engine/batch.js';
-import type { Payload, Separator } from '../runtime/protocol.js';
+import type { Origin } from '../model/batch.js';
+import type { Payload, Separator } from '../model/payload.js';
 
 /** Consecutive inputs taken from a source; never spans two files. */
 export interface Slice {

@@ -1,4 +1,4 @@
-import { NEWLINE } from '../runtime/protocol.js';
+import { NEWLINE } from '../model/payload.js';
 import type { InputSource } from './input-source.js';
 
 /**

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { constants } from 'node:os';
-import type { JobRecord } from '../engine/delivery.js';
+import type { JobRecord } from '../model/delivery.js';
 import { PrunError } from '../errors.js';
 import { describeSystemError } from './system-error.js';
 import { appendWhole, endOfLastRecord } from './whole-records.js';

@@ -1,6 +1,6 @@
 import { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { NEWLINE, type Separator } from '../runtime/protocol.js';
+import { NEWLINE, type Separator } from '../model/payload.js';
 import type { InputSource, Slice } from './input-source.js';
 import { openReadable } from './open-readable.js';
 

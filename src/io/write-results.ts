@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { type Delivery, discard, type FinalFailure, type JobRecord } from '../engine/delivery.js';
+import { type Delivery, discard, type FinalFailure, type JobRecord } from '../model/delivery.js';
 import { PrunError } from '../errors.js';
 import { failureJson } from '../model/failure.js';
 import { fileChunks } from './file-chunks.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Batch, Placement } from '../engine/batch.js';
+import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { timedOut } from '../model/failure.js';

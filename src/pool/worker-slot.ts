@@ -1,4 +1,4 @@
-import type { Batch } from '../engine/batch.js';
+import type { Batch } from '../model/batch.js';
 import type { RuntimeWorker } from '../runtime/runtime.js';
 
 export type SlotState =

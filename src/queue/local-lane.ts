@@ -1,4 +1,4 @@
-import { SHARED } from '../engine/batch.js';
+import { SHARED } from '../model/batch.js';
 import type { Blame, ExecutorRun } from '../engine/executor.js';
 import { LOCK_DURATION_MS } from './bullmq.js';
 import type { Outstanding } from './outstanding.js';

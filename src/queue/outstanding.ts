@@ -1,4 +1,4 @@
-import type { Batch } from '../engine/batch.js';
+import type { Batch } from '../model/batch.js';
 
 /** A batch of the run that is on the queue or running somewhere, as the producer keeps it. */
 export interface Outstanding {

@@ -1,4 +1,4 @@
-import type { Batch, Placement } from '../engine/batch.js';
+import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { hostname } from 'node:os';

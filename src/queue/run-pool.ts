@@ -1,4 +1,4 @@
-import type { Batch, Placement } from '../engine/batch.js';
+import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorRun } from '../engine/executor.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
 

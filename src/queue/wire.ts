@@ -1,7 +1,8 @@
-import type { Batch } from '../engine/batch.js';
+import type { Batch } from '../model/batch.js';
 import type { ExecutorRun } from '../engine/executor.js';
 import type { Failure } from '../model/failure.js';
-import type { Payload, ResultFormat, Separator } from '../runtime/protocol.js';
+import type { ResultFormat } from '../runtime/protocol.js';
+import type { Payload, Separator } from '../model/payload.js';
 
 /**
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,

@@ -1,4 +1,5 @@
-import type { Failure } from '../model/failure.js';
+import type { Payload, Separator } from '../model/payload.js';
+import type { Run } from '../model/run.js';
 import type { ErrorData } from './error-data.js';
 
 /**
@@ -13,17 +14,6 @@ export type ResultFormat =
   | 'json' // one {"index","input","result"} object a line
   | 'values'; // the values themselves, for library callers
 
-/**
- * A batch's inputs: raw bytes of whole lines (split by the worker, so the main thread never
- * touches single lines) or already separated inputs: strings (`:::`), or a library caller's
- * values, anything structured clone carries, given to the function as they are.
- */
-export type Payload = Uint8Array | unknown[];
-
-/** What ends each input of a byte payload: a newline, or NUL (`-0`, as `find -print0` writes). */
-export type Separator = typeof NEWLINE | typeof NUL;
-export const NEWLINE = 10;
-export const NUL = 0;
 
 export interface WorkerConfig {
   modulePath: string;
@@ -53,23 +43,6 @@ export type ToWorker =
   /** Start no more inputs: finish the running ones and report the rest of each batch as not run. */
   | { brand: typeof BRAND; type: 'stop' }
   | { brand: typeof BRAND; type: 'end' };
-
-/** A failed input inside a run; `at` is where its output would have been in the run's text or values. */
-export interface ItemFailure {
-  offset: number; // within the batch
-  at: number;
-  input: string;
-  error: Failure;
-}
-
-/** Results of the inputs [done, done + count) of a batch, in input order. */
-export interface Run {
-  count: number;
-  text: string; // formats 'text' and 'json'
-  values: unknown[] | undefined; // format 'values'
-  failures: ItemFailure[];
-  durationsMs: number[] | undefined; // one an input, when timings are asked for
-}
 
 export type FromWorker =
   | { brand: typeof BRAND; type: 'ready' }

@@ -1,6 +1,7 @@
 import { type Failure, unwritableResult } from '../model/failure.js';
-import { inputName } from '../runtime/payload.js';
-import type { ItemFailure, ResultFormat, Run } from '../runtime/protocol.js';
+import { inputName } from '../model/payload.js';
+import type { ResultFormat } from '../runtime/protocol.js';
+import type { ItemFailure, Run } from '../model/run.js';
 import { formatResult } from './format-result.js';
 
 /**

@@ -6,7 +6,7 @@ import { BRAND, type FromWorker, type ToWorker, type WorkerConfig } from '../run
 import { scriptLoadError } from '../script/load-error.js';
 import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout, TaskRun } from './run-task.js';
-import { PayloadReader } from '../runtime/payload.js';
+import { PayloadReader } from '../model/payload.js';
 import type { UserModule } from './user-module.js';
 
 /** What the loop needs of its side of the boundary: the thread and process shims provide it. */

@@ -5,11 +5,11 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ShellExecutor } from '../../src/commands/shell-executor.js';
-import { type Batch, SHARED } from '../../src/engine/batch.js';
-import type { OutputFile } from '../../src/engine/delivery.js';
+import { type Batch, SHARED } from '../../src/model/batch.js';
+import type { OutputFile } from '../../src/model/delivery.js';
 import type { ExecutorListener } from '../../src/engine/executor.js';
 import { PrunError } from '../../src/errors.js';
-import { NEWLINE } from '../../src/runtime/protocol.js';
+import { NEWLINE } from '../../src/model/payload.js';
 import { scratchDir } from '../helpers/files.js';
 
 const dir = scratchDir('shell-executor');

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, describe, test } from 'node:test';
-import { type Batch, newBatchId, SHARED } from '../../src/engine/batch.js';
-import type { Delivery } from '../../src/engine/delivery.js';
+import { type Batch, newBatchId, SHARED } from '../../src/model/batch.js';
+import type { Delivery } from '../../src/model/delivery.js';
 import type { Blame, Executor, ExecutorListener } from '../../src/engine/executor.js';
-import { NEWLINE } from '../../src/runtime/protocol.js';
+import { NEWLINE } from '../../src/model/payload.js';
 import { FakeExecutor } from '../helpers/fake-executor.js';
 import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
 

@@ -2,13 +2,13 @@
 // size: what is tested is how much output the pipeline lets pile up, and that it lets go of it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Batch } from '../../src/engine/batch.js';
-import type { Delivery, OutputFile } from '../../src/engine/delivery.js';
+import type { Batch } from '../../src/model/batch.js';
+import type { Delivery, OutputFile } from '../../src/model/delivery.js';
 import type { Executor, ExecutorListener } from '../../src/engine/executor.js';
 import { runPipeline } from '../../src/engine/pipeline.js';
 import type { InputSource } from '../../src/io/input-source.js';
 import { ProgressTracker } from '../../src/progress/tracker.js';
-import { NEWLINE } from '../../src/runtime/protocol.js';
+import { NEWLINE } from '../../src/model/payload.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Batch } from '../../src/engine/batch.js';
+import type { Batch } from '../../src/model/batch.js';
 import { Reorder } from '../../src/engine/reorder.js';
-import type { Delivery } from '../../src/engine/delivery.js';
+import type { Delivery } from '../../src/model/delivery.js';
 import { addRecords, journalRecords, splitRun } from '../../src/engine/split-run.js';
-import { NEWLINE, type Run } from '../../src/runtime/protocol.js';
+import { NEWLINE } from '../../src/model/payload.js';
+import { type Run } from '../../src/model/run.js';
 
 const batch: Batch = { id: 0, first: 10, count: 4, payload: ['a', 'b', 'c', 'd'], separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined };
 // b fails and will be tried again; c fails for good

@@ -1,7 +1,7 @@
-import type { Batch } from '../../src/engine/batch.js';
+import type { Batch } from '../../src/model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../../src/engine/executor.js';
-import { splitPayload } from '../../src/runtime/payload.js';
-import type { ItemFailure } from '../../src/runtime/protocol.js';
+import { splitPayload } from '../../src/model/payload.js';
+import type { ItemFailure } from '../../src/model/run.js';
 
 /** What the fake does with one input when the test runs it: its output line, or a failure. */
 export type Outcome = { output: string } | { failure: ItemFailure['error'] } | 'kill';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { JobRecord } from '../../src/engine/delivery.js';
+import type { JobRecord } from '../../src/model/delivery.js';
 import { PrunError } from '../../src/errors.js';
 import { FinishedInputs, finishedInJoblog } from '../../src/io/finished-inputs.js';
 import { Joblog, type JoblogFormat } from '../../src/io/joblog.js';

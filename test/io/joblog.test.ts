@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { JobRecord } from '../../src/engine/delivery.js';
+import type { JobRecord } from '../../src/model/delivery.js';
 import { PrunError } from '../../src/errors.js';
 import { Joblog } from '../../src/io/joblog.js';
 import { readJoblogRows } from '../../src/io/joblog-rows.js';

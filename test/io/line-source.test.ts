@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { lineSource } from '../../src/io/line-source.js';
-import { NEWLINE, NUL } from '../../src/runtime/protocol.js';
+import { NEWLINE, NUL } from '../../src/model/payload.js';
 
 describe('lineSource read-ahead', () => {
   test('a piped input knows its total once its end is within the read-ahead, before most of it is taken', async () => {

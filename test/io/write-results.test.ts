@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
-import type { Delivery, JobRecord } from '../../src/engine/delivery.js';
+import type { Delivery, JobRecord } from '../../src/model/delivery.js';
 import { PrunError } from '../../src/errors.js';
 import { writeResults } from '../../src/io/write-results.js';
 

@@ -1,4 +1,4 @@
-import { type Batch, cutBatch, inputsOf } from '../batch.js';
+import { type Batch, cutBatch, inputsOf } from '../../model/batch.js';
 
 export interface AdmissionOptions {
   /**

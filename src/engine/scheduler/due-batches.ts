@@ -1,5 +1,5 @@
 import TinyQueue from 'tinyqueue';
-import type { Batch } from '../batch.js';
+import type { Batch } from '../../model/batch.js';
 
 interface Entry {
   dueAt: number;

@@ -1,5 +1,5 @@
 import TinyQueue from 'tinyqueue';
-import type { Batch } from '../batch.js';
+import type { Batch } from '../../model/batch.js';
 import { DueBatches } from './due-batches.js';
 import type { KeyLimits } from './key-limits.js';
 import type { Line, Pick, RoomFor } from './waiting-line.js';

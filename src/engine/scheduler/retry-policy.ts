@@ -1,5 +1,5 @@
 import { type BackoffOptions, backoffDelay } from '../../crawl/backoff.js';
-import type { Batch } from '../batch.js';
+import type { Batch } from '../../model/batch.js';
 
 /** --retry-delay: how long a retry waits, growing with each retry, up to a cap. */
 export type RetryDelay = BackoffOptions;

@@ -1,4 +1,4 @@
-import { type Batch, cutBatch, type Placement } from '../batch.js';
+import { type Batch, cutBatch, type Placement } from '../../model/batch.js';
 import { DueBatches } from './due-batches.js';
 
 /** How many inputs a batch with this placement may hold if placed now (0: no room). */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Batch, inputsOf } from '../../../src/engine/batch.js';
+import { type Batch, inputsOf } from '../../../src/model/batch.js';
 import { Admission } from '../../../src/engine/scheduler/admission.js';
-import { NEWLINE } from '../../../src/runtime/protocol.js';
+import { NEWLINE } from '../../../src/model/payload.js';
 
 const batchOf = (inputs: string[], first = 0): Batch => ({
   id: 1, first, count: inputs.length, payload: new TextEncoder().encode(inputs.map((i) => `${i}\n`).join('')), separator: NEWLINE,

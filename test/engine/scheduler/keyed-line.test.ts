@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Batch } from '../../../src/engine/batch.js';
+import type { Batch } from '../../../src/model/batch.js';
 import type { KeyLimits } from '../../../src/engine/scheduler/key-limits.js';
 import { KeyedLine } from '../../../src/engine/scheduler/keyed-line.js';
-import { NEWLINE } from '../../../src/runtime/protocol.js';
+import { NEWLINE } from '../../../src/model/payload.js';
 
 let id = 0;
 const input = (text: string): Batch => ({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Delivery } from '../../../src/engine/delivery.js';
+import type { Delivery } from '../../../src/model/delivery.js';
 import { type PipelineOptions, runPipeline } from '../../../src/engine/pipeline.js';
 import type { KeyLimits } from '../../../src/engine/scheduler/key-limits.js';
 import { itemSource } from '../../../src/io/item-source.js';

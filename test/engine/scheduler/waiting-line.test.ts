@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Batch } from '../../../src/engine/batch.js';
+import type { Batch } from '../../../src/model/batch.js';
 import { WaitingLine } from '../../../src/engine/scheduler/waiting-line.js';
-import { NEWLINE } from '../../../src/runtime/protocol.js';
+import { NEWLINE } from '../../../src/model/payload.js';
 
 let id = 0;
 const batchOf = (inputs: string[], first = 0): Batch => ({

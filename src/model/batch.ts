@@ -1,5 +1,4 @@
-import { slicePayload, splitPayload } from '../runtime/payload.js';
-import type { Payload, Separator } from '../runtime/protocol.js';
+import { type Payload, type Separator, slicePayload, splitPayload } from './payload.js';
 
 /** Where an input came from, for messages: `file:line`. Absent for stdin and iterables. */
 export interface Origin {

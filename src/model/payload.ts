@@ -1,4 +1,14 @@
-import { NEWLINE, type Payload, type Separator } from './protocol.js';
+/**
+ * A batch's inputs: raw bytes of whole lines (split by the worker, so the main thread never
+ * touches single lines) or already separated inputs: strings (`:::`), or a library caller's
+ * values, anything structured clone carries, given to the function as they are.
+ */
+export type Payload = Uint8Array | unknown[];
+
+/** What ends each input of a byte payload: a newline, or NUL (`-0`, as `find -print0` writes). */
+export type Separator = typeof NEWLINE | typeof NUL;
+export const NEWLINE = 10;
+export const NUL = 0;
 
 /**
  * The inputs of a payload. Raw lines lose their `\n`, and a `\r` before it (CRLF files);

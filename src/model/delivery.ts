@@ -1,5 +1,5 @@
-import type { Failure } from '../model/failure.js';
 import type { Origin } from './batch.js';
+import type { Failure } from './failure.js';
 
 /** What the pipeline hands its consumer, in output order; `count` inputs are settled by it. */
 export type Delivery =

@@ -1,0 +1,18 @@
+import type { Failure } from './failure.js';
+
+/** A failed input inside a run; `at` is where its output would have been in the run's text or values. */
+export interface ItemFailure {
+  offset: number; // within the batch
+  at: number;
+  input: string;
+  error: Failure;
+}
+
+/** Results of the inputs [done, done + count) of a batch, in input order. */
+export interface Run {
+  count: number;
+  text: string; // formats 'text' and 'json'
+  values: unknown[] | undefined; // format 'values'
+  failures: ItemFailure[];
+  durationsMs: number[] | undefined; // one an input, when timings are asked for
+}
