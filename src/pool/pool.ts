@@ -41,7 +41,9 @@ export const MAX_START_FAILURES = 3;
 /**
  * The local executor: a pool of forked processes or worker threads. Workers start once and
  * are reused; each runs up to `concurrency` batches and, once batches are known to be short,
- * holds one more so it never waits for the next.
+ * holds as many more, so that none of its lanes waits for the next: lanes of async tasks end
+ * together (a turn of the event loop fires many timers), and with one batch ahead all but
+ * one of them waited a round trip through the main thread.
  */
 export class Pool implements Executor {
   readonly capacity: number;
@@ -69,7 +71,7 @@ export class Pool implements Executor {
   private unsendable: unknown;
 
   constructor(private readonly options: PoolOptions) {
-    this.capacity = options.workers * (options.concurrency + 1);
+    this.capacity = options.workers * 2 * options.concurrency;
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
     });
@@ -163,7 +165,7 @@ export class Pool implements Executor {
       if (unused || [...this.slots].some((slot) => slot.state === 'starting')) return unused;
     }
     if (isolated || fresh) return this.find((slot) => slot.inFlight.size === 0);
-    const limit = this.options.concurrency + (ahead ? 1 : 0);
+    const limit = this.options.concurrency * (ahead ? 2 : 1);
     return this.find((slot) => !slot.holdsIsolated && slot.inFlight.size < limit);
   }
 
