@@ -19,6 +19,8 @@ export interface WorkerTransport {
    */
   postOut(message: FromWorker): Promise<void> | void;
   onMessage(handler: (message: ToWorker) => void): void;
+  /** The worker's configuration, as it arrives, before the script loads. */
+  configure(config: WorkerConfig): void;
   exit(code: number): never;
 }
 
@@ -179,6 +181,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     switch (message.type) {
       case 'init':
         config = message.config;
+        transport.configure(config);
         loading = load(message.config, () => post({ brand: BRAND, type: 'setup' }));
         loading.then(
           (loaded) => {

@@ -21,6 +21,7 @@ function startLoop(concurrency: number) {
     post: keep,
     postOut: keep,
     onMessage: (handler) => (deliver = handler),
+    configure: () => {},
     exit: (code) => {
       throw new Error(`the worker loop exited with ${code}`);
     },
