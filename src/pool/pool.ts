@@ -3,7 +3,7 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { timedOut } from '../model/failure.js';
-import { BRAND, type FromWorker, type ResultFormat } from '../runtime/protocol.js';
+import { BRAND, type FromWorker, type ResultFormat, type RunReport } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
 import { type InFlight, WorkerSlot } from './worker-slot.js';
@@ -41,7 +41,9 @@ export const MAX_START_FAILURES = 3;
 /**
  * The local executor: a pool of forked processes or worker threads. Workers start once and
  * are reused; each runs up to `concurrency` batches and, once batches are known to be short,
- * holds one more so it never waits for the next.
+ * holds as many more, so that none of its lanes waits for the next: lanes of async tasks end
+ * together (a turn of the event loop fires many timers), and with one batch ahead all but
+ * one of them waited a round trip through the main thread.
  */
 export class Pool implements Executor {
   readonly capacity: number;
@@ -63,9 +65,13 @@ export class Pool implements Executor {
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
   private watchdog: NodeJS.Timeout | undefined;
+  /** Batches given in this turn of the event loop go out at its end, a message a worker. */
+  private sendScheduled = false;
+  /** Why a batch could not be sent: room() throws it, as submit() would have. */
+  private unsendable: unknown;
 
   constructor(private readonly options: PoolOptions) {
-    this.capacity = options.workers * (options.concurrency + 1);
+    this.capacity = options.workers * 2 * options.concurrency;
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
     });
@@ -87,7 +93,13 @@ export class Pool implements Executor {
     }
   }
 
+  /**
+   * Throws why a batch submitted earlier could not be sent (an input structured clone cannot
+   * carry), once it is known: with several lanes a batch goes at the end of the turn, after
+   * submit() has returned, and a run must end with that error all the same.
+   */
   room(placement: Placement, ahead: boolean): number {
+    if (this.unsendable !== undefined) throw this.unsendable;
     const slot = this.pick(placement, ahead);
     return slot ? this.quota(slot) : 0;
   }
@@ -96,24 +108,31 @@ export class Pool implements Executor {
     const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
     if (slot.inFlight.size === 0) slot.lastHeard = performance.now();
-    slot.inFlight.set(batch.id, { batch, done: 0, running: false });
-    slot.tasksGiven += batch.count;
-    slot.worker.send({
-      brand: BRAND,
-      type: 'batch',
-      id: batch.id,
-      first: batch.first,
-      count: batch.count,
-      attempt: batch.attempt,
-      payload: batch.payload,
-      separator: batch.separator,
-      eager: batch.isolated,
-    });
+    slot.hold(batch);
+    // one lane takes one batch at a time: its next one gains nothing from waiting for others
+    if (this.options.concurrency === 1) slot.sendBatches();
+    else if (!this.sendScheduled) {
+      this.sendScheduled = true;
+      setImmediate(this.sendBatches);
+    }
   }
+
+  private readonly sendBatches = (): void => {
+    this.sendScheduled = false;
+    for (const slot of this.slots) {
+      try {
+        slot.sendBatches();
+      } catch (error) {
+        // the pipeline asks for room again once woken, and learns of it then
+        this.unsendable ??= error;
+        this.listener!.free();
+      }
+    }
+  };
 
   stop(): void {
     this.stopped = true;
-    for (const slot of this.slots) if (slot.state === 'ready' || slot.state === 'retiring') slot.worker.send({ brand: BRAND, type: 'stop' });
+    for (const slot of this.slots) if (slot.state === 'ready' || slot.state === 'retiring') slot.send({ brand: BRAND, type: 'stop' });
   }
 
   async close(): Promise<void> {
@@ -146,7 +165,7 @@ export class Pool implements Executor {
       if (unused || [...this.slots].some((slot) => slot.state === 'starting')) return unused;
     }
     if (isolated || fresh) return this.find((slot) => slot.inFlight.size === 0);
-    const limit = this.options.concurrency + (ahead ? 1 : 0);
+    const limit = this.options.concurrency * (ahead ? 2 : 1);
     return this.find((slot) => !slot.holdsIsolated && slot.inFlight.size < limit);
   }
 
@@ -182,7 +201,7 @@ export class Pool implements Executor {
     });
     this.options.modulePath.then(
       (modulePath) =>
-        worker.send({
+        slot.send({
           brand: BRAND,
           type: 'init',
           config: {
@@ -218,7 +237,7 @@ export class Pool implements Executor {
         this.startFailures = 0;
         this.markReady();
         if (++this.readies === this.options.workers) this.markAllReady();
-        if (this.stopped) slot.worker.send({ brand: BRAND, type: 'stop' });
+        if (this.stopped) slot.send({ brand: BRAND, type: 'stop' });
         this.listener!.free();
         return;
       case 'setup-failed': {
@@ -235,18 +254,9 @@ export class Pool implements Executor {
         slot.worker.kill();
         return;
       }
-      case 'run': {
-        const entry = slot.inFlight.get(message.id);
-        if (!entry) throw new Error(`prun: a worker reported batch ${message.id}, which it does not hold`);
-        const from = entry.done;
-        entry.done += message.count;
-        entry.running = message.running === true;
-        if (message.count === 0 && !message.last) return; // only says that an input starts
-        if (message.last) slot.inFlight.delete(message.id);
-        this.listener!.run(entry.batch, from, message, message.last, message.elapsedMs);
-        if (message.last) this.afterBatch(slot);
+      case 'runs':
+        for (const report of message.runs) this.onRun(slot, report);
         return;
-      }
       case 'stuck':
         // its timed-out task is already reported; what else it holds never ran
         slot.endedFor = 'stuck';
@@ -255,6 +265,18 @@ export class Pool implements Executor {
       default:
         throw new Error(`prun: unknown message from a worker: ${JSON.stringify(message)}`);
     }
+  }
+
+  private onRun(slot: WorkerSlot, report: RunReport): void {
+    const entry = slot.inFlight.get(report.id);
+    if (!entry) throw new Error(`prun: a worker reported batch ${report.id}, which it does not hold`);
+    const from = entry.done;
+    entry.done += report.count;
+    entry.running = report.running === true;
+    if (report.count === 0 && !report.last) return; // only says that an input starts
+    if (report.last) slot.release(report.id);
+    this.listener!.run(entry.batch, from, report, report.last, report.elapsedMs);
+    if (report.last) this.afterBatch(slot);
   }
 
   /** A task that never yields blocks its worker's event loop: no message comes at all. */
@@ -282,7 +304,7 @@ export class Pool implements Executor {
 
   private end(slot: WorkerSlot): void {
     slot.state = 'ending';
-    slot.worker.send({ brand: BRAND, type: 'end' });
+    slot.send({ brand: BRAND, type: 'end' });
     setTimeout(() => slot.worker.kill(), TEARDOWN_GRACE_MS).unref();
   }
 

@@ -1,4 +1,5 @@
 import type { Batch } from '../model/batch.js';
+import { BRAND, type BatchOrder, type ToWorker } from '../runtime/protocol.js';
 import type { RuntimeWorker } from '../runtime/runtime.js';
 
 export type SlotState =
@@ -31,12 +32,55 @@ export class WorkerSlot {
   startFailure: string | undefined;
   /** Ends a setup() that runs past --timeout. */
   setupTimer: NodeJS.Timeout | undefined;
+  /** Batches of suspects it holds, which must run alone. */
+  private isolated = 0;
+  /** Batches given to it in this turn of the event loop, not sent yet. */
+  private unsent: BatchOrder[] = [];
 
   constructor(readonly worker: RuntimeWorker) {}
 
   /** Holds a batch of suspects, which must run alone. */
   get holdsIsolated(): boolean {
-    for (const { batch } of this.inFlight.values()) if (batch.isolated) return true;
-    return false;
+    return this.isolated > 0;
+  }
+
+  /** Takes a batch, to be sent by sendBatches(). */
+  hold(batch: Batch): void {
+    this.inFlight.set(batch.id, { batch, done: 0, running: false });
+    if (batch.isolated) this.isolated++;
+    this.tasksGiven += batch.count;
+    const { id, first, count, attempt, payload, separator } = batch;
+    this.unsent.push({ id, first, count, attempt, payload, separator, eager: batch.isolated });
+  }
+
+  /** The worker is done with a batch. */
+  release(id: number): void {
+    const entry = this.inFlight.get(id);
+    if (!entry) return;
+    this.inFlight.delete(id);
+    if (entry.batch.isolated) this.isolated--;
+  }
+
+  /**
+   * Sends the batches given to it since the last call, as one message. Throws when one cannot
+   * be sent (an input structured clone cannot carry): those before it are sent all the same,
+   * one a message, and those after it are not.
+   */
+  sendBatches(): void {
+    if (this.unsent.length === 0) return;
+    const batches = this.unsent;
+    this.unsent = [];
+    try {
+      this.worker.send({ brand: BRAND, type: 'batches', batches });
+    } catch (error) {
+      if (batches.length === 1) throw error;
+      for (const batch of batches) this.worker.send({ brand: BRAND, type: 'batches', batches: [batch] });
+    }
+  }
+
+  /** Sends another message, behind the batches given before it. */
+  send(message: ToWorker): void {
+    this.sendBatches();
+    this.worker.send(message);
   }
 }

@@ -27,33 +27,48 @@ export interface WorkerConfig {
   timings: boolean;
 }
 
+/** A batch for a worker to run. */
+export interface BatchOrder {
+  id: number;
+  first: number; // global index of the batch's first input
+  count: number; // inputs in the payload
+  attempt: number; // 1-based
+  payload: Payload;
+  separator: Separator;
+  eager: boolean; // say before each input that it starts, so a death names the input that caused it
+}
+
 export type ToWorker =
   | { brand: typeof BRAND; type: 'init'; config: WorkerConfig }
-  | {
-      brand: typeof BRAND;
-      type: 'batch';
-      id: number;
-      first: number; // global index of the batch's first input
-      count: number; // inputs in the payload
-      attempt: number; // 1-based
-      payload: Payload;
-      separator: Separator;
-      eager: boolean; // say before each input that it starts, so a death names the input that caused it
-    }
+  /**
+   * Batches in the order the worker's lanes are to take them. Those given in one turn of the
+   * pool's event loop travel together: with many async tasks in flight, a message a batch
+   * cost more than the batches did.
+   */
+  | { brand: typeof BRAND; type: 'batches'; batches: BatchOrder[] }
   /** Start no more inputs: finish the running ones and report the rest of each batch as not run. */
   | { brand: typeof BRAND; type: 'stop' }
   | { brand: typeof BRAND; type: 'end' };
+
+/** Results of the inputs [done, done + count) of batch `id`; `last` when the batch is over. */
+export interface RunReport extends Run {
+  id: number;
+  last: boolean;
+  elapsedMs: number;
+  /**
+   * The batch's next input (at the end of this run) starts right after this report: a death
+   * before the next message is that input's doing, and only its.
+   */
+  running?: boolean;
+}
 
 export type FromWorker =
   | { brand: typeof BRAND; type: 'ready' }
   /** The script is loaded and its setup() begins: from here --timeout bounds the start. */
   | { brand: typeof BRAND; type: 'setup' }
   | { brand: typeof BRAND; type: 'setup-failed'; error: ErrorData }
-  /**
-   * With `running`, the batch's next input (at the end of this run) starts right after this
-   * message: a death before the next message is that input's doing, and only its.
-   */
-  | ({ brand: typeof BRAND; type: 'run'; id: number; last: boolean; elapsedMs: number; running?: boolean } & Run)
+  /** Reports in the order they were made; those of lanes that finish together travel as one message. */
+  | { brand: typeof BRAND; type: 'runs'; runs: RunReport[] }
   /** A task ignored its abort past the grace period: this worker must be replaced. */
   | { brand: typeof BRAND; type: 'stuck' };
 

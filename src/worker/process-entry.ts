@@ -1,9 +1,9 @@
 import { isToWorker } from '../runtime/protocol.js';
 import { keepHeapSmall } from '../runtime/young-generation.js';
+import { keepsHeapSmall } from './heap-policy.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
-keepHeapSmall();
 // a worker whose pool is gone has nobody to report to: it ends at once when it can. One busy in
 // a loop never sees this: the pool's lifeline (runtime/group-lifeline.ts) ends it then. It leads
 // its own process group, so the terminal's Ctrl-C never reaches it
@@ -14,5 +14,8 @@ runWorkerLoop({
   postOut: (message) => new Promise<void>((resolve) => process.send!(message, undefined, undefined, () => resolve())),
   // a message without the brand is the user's own IPC, not ours
   onMessage: (handler) => process.on('message', (message) => isToWorker(message) && handler(message)),
+  configure: (config) => {
+    if (keepsHeapSmall(config)) keepHeapSmall();
+  },
   exit: (code) => process.exit(code),
 });

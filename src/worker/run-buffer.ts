@@ -89,27 +89,31 @@ export class RunBuffer {
 
   /**
    * Values that cannot cross the boundary (functions, symbols) make a whole report fail to
-   * send: this is the report with those values as failures instead. Call it on the report
-   * just taken, before anything else is added.
+   * send: what turns the report just taken into one with those values as failures instead.
+   * Undefined unless results are values: text always crosses.
    */
-  withoutUncloneable(run: Run): Run {
+  repairOfLast(): ((run: Run) => Run) | undefined {
+    if (this.format !== 'values') return undefined;
     const offsets = this.lastOffsets;
     const inputs = this.lastInputs;
-    const values: unknown[] = [];
-    const failures: ItemFailure[] = [...run.failures];
-    run.values!.forEach((value, position) => {
-      try {
-        structuredClone(value);
-        values.push(value);
-      } catch (error) {
-        const reason = unwritableResult(`result cannot be sent back: ${(error as Error).message}`);
-        failures.push({ offset: offsets[position]!, at: values.length, input: inputName(inputs[position]), error: reason });
-      }
-    });
-    failures.sort((a, b) => a.offset - b.offset);
-    return { ...run, values, failures };
+    return (run) => withoutUncloneable(run, offsets, inputs);
   }
+}
 
+function withoutUncloneable(run: Run, offsets: readonly number[], inputs: readonly unknown[]): Run {
+  const values: unknown[] = [];
+  const failures: ItemFailure[] = [...run.failures];
+  run.values!.forEach((value, position) => {
+    try {
+      structuredClone(value);
+      values.push(value);
+    } catch (error) {
+      const reason = unwritableResult(`result cannot be sent back: ${(error as Error).message}`);
+      failures.push({ offset: offsets[position]!, at: values.length, input: inputName(inputs[position]), error: reason });
+    }
+  });
+  failures.sort((a, b) => a.offset - b.offset);
+  return { ...run, values, failures };
 }
 
 function offsetOfLine(lines: readonly string[], line: number): number {

@@ -1,21 +1,24 @@
 import { parentPort } from 'node:worker_threads';
 import { boundHeapGrowth } from '../runtime/heap-governor.js';
 import { isToWorker } from '../runtime/protocol.js';
+import { keepsHeapSmall } from './heap-policy.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
 const port = parentPort!;
-// a busy thread's old generation grew with the length of the input (runtime/heap-governor.ts:
-// 1e7 inputs, 31 MB a thread, 1e6: 18 MB). The threads and the CLI are one process, so each
-// thread gets less room than a process: 3 MB (seq 1e7 | prun map --threads 2, peak RSS 123
-// MB with 6, 107 with 3; 1e6: 103). Not at once: the V8 flag it sets would cost the threads
-// still booting Node's code cache; a thread started later pays that anyway
-setTimeout(() => boundHeapGrowth(3), 1000).unref();
 runWorkerLoop({
   // the user's function shares this port (it may post on it too): ours carry the brand
   post: (message) => port.postMessage(message),
   // a message posted is delivered even if the thread then exits
   postOut: (message) => port.postMessage(message),
   onMessage: (handler) => port.on('message', (message: unknown) => isToWorker(message) && handler(message)),
+  configure: (config) => {
+    // a busy thread's old generation grew with the length of the input (runtime/heap-governor.ts:
+    // 1e7 inputs, 31 MB a thread, 1e6: 18 MB). The threads and the CLI are one process, so each
+    // thread gets less room than a process: 3 MB (seq 1e7 | prun map --threads 2, peak RSS 123
+    // MB with 6, 107 with 3; 1e6: 103). Not at once: the V8 flag it sets would cost the threads
+    // still booting Node's code cache; a thread started later pays that anyway
+    if (keepsHeapSmall(config)) setTimeout(() => boundHeapGrowth(3), 1000).unref();
+  },
   exit: (code) => process.exit(code),
 });

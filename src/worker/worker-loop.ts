@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
-import { BRAND, type FromWorker, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
+import { BRAND, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
 import { scriptLoadError } from '../script/load-error.js';
+import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout, TaskRun } from './run-task.js';
 import { PayloadReader } from '../model/payload.js';
@@ -18,11 +19,10 @@ export interface WorkerTransport {
    */
   postOut(message: FromWorker): Promise<void> | void;
   onMessage(handler: (message: ToWorker) => void): void;
+  /** The worker's configuration, as it arrives, before the script loads. */
+  configure(config: WorkerConfig): void;
   exit(code: number): never;
 }
-
-type BatchMessage = Extract<ToWorker, { type: 'batch' }>;
-type RunMessage = Extract<FromWorker, { type: 'run' }>;
 
 /**
  * A long batch still reports what it has every so often, so results stream to the user while
@@ -43,7 +43,13 @@ export function runWorkerLoop(transport: WorkerTransport): void {
   let config: WorkerConfig | undefined;
   let mod: UserModule | undefined;
   let loading: Promise<unknown> | undefined;
-  const queue: BatchMessage[] = [];
+  const queue: BatchOrder[] = [];
+  const reports = new ReportQueue(transport);
+  /** Sends what reports wait first: no message overtakes a report made before it. */
+  const post = (message: FromWorker): void => {
+    reports.flush();
+    transport.post(message);
+  };
   let activeLanes = 0;
   let ending = false;
   let stopping = false;
@@ -70,7 +76,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     if (ending && activeLanes === 0 && queue.length === 0) void finish();
   };
 
-  const runBatch = async (batch: BatchMessage, cfg: WorkerConfig, user: UserModule): Promise<void> => {
+  const runBatch = async (batch: BatchOrder, cfg: WorkerConfig, user: UserModule): Promise<void> => {
     const reader = new PayloadReader(batch.payload, batch.separator);
     const buffer = new RunBuffer(cfg.format, cfg.timings);
     const started = performance.now();
@@ -79,21 +85,22 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     let clockStride = 1;
     let sinceClock = 0;
 
-    /** With `startsNext` (true or false), what it says of the next input must be out before it starts. */
-    const flush = (last: boolean, startsNext?: boolean): Promise<void> | void => {
-      const run = buffer.take();
-      const message: RunMessage = { brand: BRAND, type: 'run', id: batch.id, last, elapsedMs: performance.now() - started, ...run };
-      if (startsNext) message.running = true;
-      const post = startsNext === undefined ? transport.post : transport.postOut;
-      try {
-        return post(message);
-      } catch (error) {
-        if (run.values === undefined) throw error;
-        return post({ ...message, ...buffer.withoutUncloneable(run) });
-      }
-    };
     // only a lane alone on its worker can name the input a death is due to
     const tells = batch.eager || cfg.concurrency === 1;
+    /** With `startsNext` (true or false), what it says of the next input must be out before it starts. */
+    const flush = (last: boolean, startsNext?: boolean): Promise<void> | void => {
+      const report: RunReport = { id: batch.id, last, elapsedMs: performance.now() - started, ...buffer.take() };
+      const repair = buffer.repairOfLast();
+      if (startsNext !== undefined) {
+        if (startsNext) report.running = true;
+        return reports.out(report, repair);
+      }
+      // with several lanes a death cannot be charged to one input anyway: reports may wait
+      // for the others of this turn. A lone lane's go at once, as the next input may kill
+      // the worker before the turn ends, and finished inputs would run again
+      if (tells) reports.now(report, repair);
+      else reports.later(report, repair);
+    };
     // the pool holds the input said to start to blame until told otherwise: once inputs are
     // quick again, it is told so once, before the first of them starts
     let told = false;
@@ -132,7 +139,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       if (stuck) {
         // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
         void flush(false);
-        transport.post({ brand: BRAND, type: 'stuck' });
+        post({ brand: BRAND, type: 'stuck' });
         return;
       }
       // reading the clock costs more than a trivial task: read it less often while inputs are quick
@@ -157,6 +164,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     ending = false;
     // a worker told to end while still loading finishes its setup first, then tears down
     await loading?.catch(() => {});
+    reports.flush();
     ended = true;
     const reason = new Error('the worker is ending');
     for (const task of [...running]) task.abort(reason);
@@ -173,28 +181,29 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     switch (message.type) {
       case 'init':
         config = message.config;
-        loading = load(message.config, () => transport.post({ brand: BRAND, type: 'setup' }));
+        transport.configure(config);
+        loading = load(message.config, () => post({ brand: BRAND, type: 'setup' }));
         loading.then(
           (loaded) => {
             mod = loaded as UserModule;
-            transport.post({ brand: BRAND, type: 'ready' });
+            post({ brand: BRAND, type: 'ready' });
             pump();
           },
-          (error: unknown) => transport.post({ brand: BRAND, type: 'setup-failed', error: toErrorData(error) }),
+          (error: unknown) => post({ brand: BRAND, type: 'setup-failed', error: toErrorData(error) }),
         );
         return;
-      case 'batch':
+      case 'batches':
         if (stopping) {
-          transport.post(emptyLastRun(message.id));
+          for (const batch of message.batches) reports.later(emptyLastRun(batch.id));
           return;
         }
-        queue.push(message);
+        queue.push(...message.batches);
         pump();
         return;
       case 'stop':
         stopping = true;
         // batches not started are over at once; running lanes end after their current input
-        for (const batch of queue.splice(0)) transport.post(emptyLastRun(batch.id));
+        for (const batch of queue.splice(0)) reports.later(emptyLastRun(batch.id));
         pump();
         return;
       case 'end':
@@ -207,10 +216,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
   });
 }
 
-function emptyLastRun(id: number): RunMessage {
+function emptyLastRun(id: number): RunReport {
   return {
-    brand: BRAND,
-    type: 'run',
     id,
     last: true,
     elapsedMs: 0,

@@ -49,16 +49,19 @@ for (const flag of runtimes) {
       assert.equal(failed.error.name, 'TypeError');
     });
 
-    test('an input structured clone cannot carry ends the run with ERR_USAGE, after the outcomes before it', async () => {
-      const seen: unknown[] = [];
-      await assert.rejects(
-        async () => {
-          for await (const outcome of map([2, { f: () => 1 }], `${root}fixtures/square.ts`, { runtime, workers: 1, chunksize: 1 })) seen.push(outcome.input);
-        },
-        (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_USAGE',
-      );
-      assert.ok(seen.length <= 1 && seen.every((input) => input === 2), `outcomes: ${JSON.stringify(seen)}`);
-    });
+    for (const concurrency of [1, 3]) {
+      test(`concurrency ${concurrency}: an input structured clone cannot carry ends the run with ERR_USAGE, after the outcomes before it`, { timeout: 60_000 }, async () => {
+        // with several lanes, batches leave for the worker at the end of the turn, after submit() returned
+        const seen: unknown[] = [];
+        await assert.rejects(
+          async () => {
+            for await (const outcome of map([2, 3, { f: () => 1 }, 4], `${root}fixtures/square.ts`, { runtime, workers: 1, chunksize: 1, concurrency })) seen.push(outcome.input);
+          },
+          (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_USAGE',
+        );
+        assert.ok(seen.length <= 2 && seen.every((input, i) => input === [2, 3][i]), `outcomes: ${JSON.stringify(seen)}`);
+      });
+    }
 
     test('the script as a URL (new URL(..., import.meta.url)) and as a file:// string', async () => {
       const url = new URL('../../fixtures/square.ts', import.meta.url);

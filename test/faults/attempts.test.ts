@@ -60,4 +60,20 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       for (const row of log.slice(1)) assert.equal(Number(row[3]), started.get(row[1]!)!.at(-1), `the joblog's attempts of input ${row[1]}`);
     });
   }
+
+  for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime} --concurrency 5: a death among async tasks, with batches held ahead and reports that wait for the end of a turn: every re-run is counted, no input starts more than twice`, async () => {
+      const { result, outcomes, started } = await run([runtime, '2', '--concurrency', '5', '--chunksize', '1', '--joblog', join(dir, `log-${runs + 1}`)], { PRUN_TEST_TASK_MS: '2' });
+      assert.equal(result.exitCode, 1);
+      assert.equal(outcomes.get(36)?.code, 'ERR_WORKER_EXIT');
+      for (let index = 0; index < 100; index++) if (index !== 36) assert.equal(outcomes.get(index)?.result, String(index + 1), `result of input ${index + 1}`);
+      for (const [input, attempts] of started) {
+        attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
+        assert.ok(attempts.length <= 2, `input ${input} started ${attempts.length} times`);
+      }
+      const log = lines((await readFile(join(dir, `log-${runs}`), 'utf8')).trimEnd()).map((line) => line.split('\t'));
+      assert.equal(log.length, 101);
+      for (const row of log.slice(1)) assert.equal(Number(row[3]), started.get(row[1]!)!.at(-1), `the joblog's attempts of input ${row[1]}`);
+    });
+  }
 });

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { BRAND, type FromWorker, type RunReport, type ToWorker } from '../../src/runtime/protocol.js';
+import { runWorkerLoop } from '../../src/worker/worker-loop.js';
+import * as gates from '../../fixtures/lane-gates.js';
+
+const modulePath = fileURLToPath(new URL('../../fixtures/lane-gates.ts', import.meta.url));
+const encoder = new TextEncoder();
+
+/** The worker loop on a transport of the test's own: what it sends is kept, in order. */
+function startLoop(concurrency: number) {
+  const sent: FromWorker[] = [];
+  let heard: (() => void) | undefined;
+  let deliver!: (message: ToWorker) => void;
+  const keep = (message: FromWorker): void => {
+    sent.push(message);
+    heard?.();
+  };
+  runWorkerLoop({
+    post: keep,
+    postOut: keep,
+    onMessage: (handler) => (deliver = handler),
+    configure: () => {},
+    exit: (code) => {
+      throw new Error(`the worker loop exited with ${code}`);
+    },
+  });
+  /** Settles once the loop has sent a message that `done` accepts, among all it sent. */
+  const until = (done: (messages: FromWorker[]) => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        if (!done(sent)) return;
+        heard = undefined;
+        resolve();
+      };
+      heard = check;
+      check();
+    });
+  deliver({ brand: BRAND, type: 'init', config: { modulePath, format: 'text', concurrency, timeoutMs: undefined, graceMs: 1000, timings: false } });
+  const batches = (first: number, inputs: string[]): void =>
+    deliver({
+      brand: BRAND,
+      type: 'batches',
+      batches: inputs.map((input, i) => ({ id: first + i, first: first + i, count: 1, attempt: 1, payload: encoder.encode(`${input}\n`), separator: 10, eager: false })),
+    });
+  return { sent, until, batches };
+}
+
+const reportsIn = (message: FromWorker): RunReport[] => (message.type === 'runs' ? message.runs : []);
+const lastReports = (messages: FromWorker[]): RunReport[] => messages.flatMap(reportsIn).filter((report) => report.last);
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+test('I/O-bound speed (was: each async lane waited a round trip through the main thread for its next batch): lanes take the batches queued behind them, at most --concurrency at once, and the reports of lanes that end together travel as one message', async () => {
+  const loop = startLoop(3);
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  const earlier = gates.started.length;
+  loop.batches(0, ['a', 'b', 'c', 'd', 'e', 'f']);
+  await gates.whenStarted(earlier + 3);
+  await nextTurn();
+  assert.deepEqual(gates.started.slice(earlier), ['a', 'b', 'c'], 'three lanes: three tasks at once');
+
+  // the three lanes end in one turn: the next three batches start with no word from the pool
+  const before = loop.sent.length;
+  gates.open('a', 'b', 'c');
+  await gates.whenStarted(earlier + 6);
+  await loop.until((messages) => lastReports(messages).length === 3);
+  const reportsOfTheTurn = loop.sent.slice(before);
+  assert.equal(reportsOfTheTurn.length, 1, 'one message for the reports of one turn');
+  assert.deepEqual(reportsIn(reportsOfTheTurn[0]!).map((report) => [report.id, report.text, report.last]), [
+    [0, 'a\n', true],
+    [1, 'b\n', true],
+    [2, 'c\n', true],
+  ]);
+
+  gates.open('d', 'e', 'f');
+  await loop.until((messages) => lastReports(messages).length === 6);
+  assert.deepEqual(lastReports(loop.sent).map((report) => report.text).sort(), ['a\n', 'b\n', 'c\n', 'd\n', 'e\n', 'f\n']);
+});
+
+test('--concurrency 1: a batch is reported before the next one starts, so that a death never takes a finished input with it', async () => {
+  const loop = startLoop(1);
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  const earlier = gates.started.length;
+  loop.batches(0, ['g', 'h']);
+  await gates.whenStarted(earlier + 1);
+  gates.open('g');
+  await gates.whenStarted(earlier + 2);
+  // h has started: g's report went out before it, without waiting for the end of the turn
+  assert.deepEqual(lastReports(loop.sent).map((report) => report.text), ['g\n']);
+  gates.open('h');
+  await loop.until((messages) => lastReports(messages).length === 2);
+});
