@@ -4,7 +4,7 @@ import type { StartRunOptions, RunningMap } from './start-run.js';
 import { normalizeOptions } from './options.js';
 import type { Delivery } from '../model/delivery.js';
 import { runPipeline } from '../engine/pipeline.js';
-import { Pool } from '../pool/pool.js';
+import { localPool } from './local-pool.js';
 import { pipelineFor } from './pipeline-setup.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import { compileScript } from '../script/compile-script.js';
@@ -51,19 +51,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
   const tracker = new ProgressTracker();
   // the producer's own workers run the script as a local run does, its packages from here
   const local = options.local
-    ? new RunPool(
-        new Pool({
-          runtime: normalized.runtime,
-          workers: normalized.workers,
-          concurrency: normalized.concurrency,
-          maxTasksPerWorker: normalized.maxTasksPerChild,
-          memoryLimitMb: normalized.memoryLimitMb,
-          timeoutMs: normalized.timeoutMs,
-          timings: options.journal === true,
-          modulePath: compiled.then((script) => script.modulePath),
-          format: options.format,
-        }),
-      )
+    ? new RunPool(localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath) }))
     : undefined;
   const executor = new QueueExecutor({ queue: options.queue, run, spec, local: local && Promise.resolve(local), onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(

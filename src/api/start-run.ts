@@ -1,8 +1,8 @@
 import type { Delivery } from '../model/delivery.js';
 import { runPipeline } from '../engine/pipeline.js';
+import { localPool } from './local-pool.js';
 import { pipelineFor } from './pipeline-setup.js';
 import type { InputSource } from '../io/input-source.js';
-import { Pool } from '../pool/pool.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 import { compileScript } from '../script/compile-script.js';
@@ -26,17 +26,7 @@ export function startRun(options: StartRunOptions): RunningMap {
   const normalized = normalizeOptions(options);
   const compiled = compileScript(options.script);
   const tracker = new ProgressTracker();
-  const pool = new Pool({
-    runtime: normalized.runtime,
-    workers: normalized.workers,
-    concurrency: normalized.concurrency,
-    maxTasksPerWorker: normalized.maxTasksPerChild,
-    memoryLimitMb: normalized.memoryLimitMb,
-    timeoutMs: normalized.timeoutMs,
-    timings: options.journal === true,
-    modulePath: compiled.then((script) => script.modulePath),
-    format: options.format,
-  });
+  const pool = localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath) });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal === true, tracker }),
   );

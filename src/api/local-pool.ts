@@ -1,0 +1,18 @@
+import { Pool } from '../pool/pool.js';
+import type { ResultFormat } from '../runtime/protocol.js';
+import type { NormalizedOptions } from './options.js';
+
+/** The local pool the user's options ask for: a local run's, or a --queue producer's own workers. */
+export function localPool(normalized: NormalizedOptions, run: { journal: boolean; format: ResultFormat; modulePath: Promise<string> }): Pool {
+  return new Pool({
+    runtime: normalized.runtime,
+    workers: normalized.workers,
+    concurrency: normalized.concurrency,
+    maxTasksPerWorker: normalized.maxTasksPerChild,
+    memoryLimitMb: normalized.memoryLimitMb,
+    timeoutMs: normalized.timeoutMs,
+    timings: run.journal,
+    modulePath: run.modulePath,
+    format: run.format,
+  });
+}
