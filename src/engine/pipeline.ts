@@ -191,22 +191,19 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   /** Fails the input at `offset` for good, or queues it again if the retry policy says so. */
   const failOrRetry = (batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined => {
     const signal = signalOf(error);
-    let dueAt: number | undefined;
-    let throttled = signal !== undefined;
-    if (signal && runThrottle) {
-      // without keys: the run waits, and the input is tried again when the wait is over
-      dueAt = runThrottle.signal(clock.now(), signal.retryAfterMs);
-      if (dueAt === undefined) {
-        throttled = false;
-        error = throttledTooLong('', throttling!.maxThrottleMs, error);
-      }
-    }
-    const decision = stopping ? { retry: false as const } : error.code === 'ERR_THROTTLED' ? { retry: false as const } : retryPolicy.decide(batch, { throttled, now: clock.now() });
+    // without keys a throttle holds the whole run back: the input goes again when the wait is
+    // over, unless the run has been throttled too long (with keys, the key's line holds it)
+    const dueAfterThrottle = signal && runThrottle ? runThrottle.signal(clock.now(), signal.retryAfterMs) : undefined;
+    const throttledTooLongNow = signal !== undefined && runThrottle !== undefined && dueAfterThrottle === undefined;
+    if (throttledTooLongNow) error = throttledTooLong('', throttling!.maxThrottleMs, error);
+    const decision = stopping || throttledTooLongNow
+      ? { retry: false as const }
+      : retryPolicy.decide(batch, { throttled: signal !== undefined, now: clock.now() });
     if (decision.retry) {
       if (decision.usesRetry) tracker.retried++;
       const retried = batch.retried + (decision.usesRetry ? 1 : 0);
       const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker });
-      line.retry(again, dueAt ?? decision.dueAt);
+      line.retry(again, dueAfterThrottle ?? decision.dueAt);
       return undefined;
     }
     tracker.failed++;
