@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
-import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
+import { useSmallDisk } from '../helpers/small-disk.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
 const dir = scratchDir('failed-out');
@@ -149,15 +149,11 @@ describe('--failed-out, what it holds', () => {
 });
 
 describe('--failed-out on a full disk', () => {
-  let disk: SmallDisk | undefined;
-  before(() => {
-    disk = mountSmallDisk(join(dir, 'small-disk'));
-  });
-  after(() => unmountSmallDisk(disk));
+  const smallDisk = useSmallDisk(join(dir, 'small-disk'));
 
   test('one line, exit 74, only whole inputs in the file', async (t) => {
-    const mount = disk?.path;
-    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
+    const mount = smallDisk(t);
+    if (!mount) return;
     const files = { ...paths(), failed: join(mount, 'failed.txt') };
     // a page for the file: emptied as prun opens it, it is all the room there is
     await writeFile(files.failed, Buffer.alloc(4096));

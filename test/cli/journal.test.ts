@@ -6,10 +6,10 @@ import { once } from 'node:events';
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
-import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
+import { useSmallDisk } from '../helpers/small-disk.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
 const dir = scratchDir('journal');
@@ -131,15 +131,11 @@ for (const way of ways) {
 }
 
 describe('--joblog on a full disk', () => {
-  let disk: SmallDisk | undefined;
-  before(() => {
-    disk = mountSmallDisk(join(dir, 'small-disk'));
-  });
-  after(() => unmountSmallDisk(disk));
+  const smallDisk = useSmallDisk(join(dir, 'small-disk'));
 
   test('one line, exit 74, only whole rows; --resume after space is freed finishes the run', async (t) => {
-    const mount = disk?.path;
-    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
+    const mount = smallDisk(t);
+    if (!mount) return;
     const files = { ...paths(), joblog: join(mount, 'joblog.tsv') };
     // a header, then fill the disk but for what the joblog's first page still holds
     await writeFile(files.joblog, 'index\tinput\tstatus\tattempts\tduration\terror\n');

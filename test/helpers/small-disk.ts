@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { after, before, type TestContext } from 'node:test';
 
 /** A small disk, or why none could be had: a tmpfs is mounted only as root. */
 export type SmallDisk = { path: string; refused?: undefined } | { path?: undefined; refused: string };
@@ -20,4 +21,21 @@ export function mountSmallDisk(target: string): SmallDisk {
 
 export function unmountSmallDisk(disk: SmallDisk | undefined): void {
   if (disk?.path) execFileSync('umount', [disk.path]);
+}
+
+/**
+ * A small disk for the tests of the describe() block that calls this: mounted before them,
+ * unmounted after. The returned function gives a test the mount point, or skips the test
+ * (saying why) where none could be mounted.
+ */
+export function useSmallDisk(target: string): (t: TestContext) => string | undefined {
+  let disk: SmallDisk | undefined;
+  before(() => {
+    disk = mountSmallDisk(target);
+  });
+  after(() => unmountSmallDisk(disk));
+  return (t) => {
+    if (!disk?.path) t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
+    return disk?.path;
+  };
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { PrunError } from '../../src/errors.js';
 import { FailedOut, type FailedOutOptions } from '../../src/io/failed-out.js';
-import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
+import { useSmallDisk } from '../helpers/small-disk.js';
 import { scratchDir } from '../helpers/files.js';
 
 const dir = scratchDir('failed-out');
@@ -64,15 +64,11 @@ describe('FailedOut', () => {
 });
 
 describe('FailedOut on a full disk', () => {
-  let disk: SmallDisk | undefined;
-  before(() => {
-    disk = mountSmallDisk(join(dir, 'small-disk'));
-  });
-  after(() => unmountSmallDisk(disk));
+  const smallDisk = useSmallDisk(join(dir, 'small-disk'));
 
   test('a write that does not fit is taken back whole: ERR_OUTPUT, and the file ends with its last whole input', (t) => {
-    const mount = disk?.path;
-    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
+    const mount = smallDisk(t);
+    if (!mount) return;
     const file = join(mount, 'failed.txt');
     const out = FailedOut.open(file, options());
     const filler = openSync(join(mount, 'filler'), 'w');

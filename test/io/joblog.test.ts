@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { JobRecord } from '../../src/model/delivery.js';
 import { PrunError } from '../../src/errors.js';
 import { Joblog } from '../../src/io/joblog.js';
 import { readJoblogRows } from '../../src/io/joblog-rows.js';
-import { mountSmallDisk, type SmallDisk, unmountSmallDisk } from '../helpers/small-disk.js';
+import { useSmallDisk } from '../helpers/small-disk.js';
 import { scratchDir } from '../helpers/files.js';
 
 const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
@@ -89,15 +89,11 @@ describe('Joblog.open', () => {
 });
 
 describe('Joblog.write on a full disk', () => {
-  let disk: SmallDisk | undefined;
-  before(() => {
-    disk = mountSmallDisk(join(dir, 'small-disk'));
-  });
-  after(() => unmountSmallDisk(disk));
+  const smallDisk = useSmallDisk(join(dir, 'small-disk'));
 
   test('a write that does not fit is taken back whole: ERR_OUTPUT, and the file ends with its last whole row', (t) => {
-    const mount = disk?.path;
-    if (!mount) return t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
+    const mount = smallDisk(t);
+    if (!mount) return;
     const path = join(mount, 'joblog.tsv');
     const log = Joblog.open(path, () => {});
     // fill the disk but for the joblog's first page
