@@ -143,11 +143,10 @@ export class KeyedLine implements Line {
 
   /** Gives a key a turn at `at`, unless it has one or waits for an end of its own. */
   private wake(key: string, at: number): void {
-    if (this.queued.has(key) || this.parked.has(key)) return;
-    this.queued.add(key);
-    this.turns.push({ at, seq: this.seq++, key });
+    if (!this.queued.has(key) && !this.parked.has(key)) this.turn(key, at);
   }
 
+  /** Gives a key its next turn at `at`: it has none now (just taken from the heap). */
   private turn(key: string, at: number): void {
     this.queued.add(key);
     this.turns.push({ at, seq: this.seq++, key });
