@@ -58,11 +58,11 @@ const DEFAULT_RETRY_DELAY_MAX_MS = 60_000;
 
 export function normalizeLimits(options: LimitOptions): NormalizedLimits {
   const keyConcurrency = options.keyConcurrency === undefined ? undefined : wholeNumber('keyConcurrency', options.keyConcurrency, 1);
-  const keyRate = options.keyRate === undefined ? undefined : parseRate('--key-rate', text('keyRate', options.keyRate));
-  const rate = options.rate === undefined ? undefined : parseRate('--rate', text('rate', options.rate));
+  const keyRate = options.keyRate === undefined ? undefined : parseRate('keyRate', text('keyRate', options.keyRate));
+  const rate = options.rate === undefined ? undefined : parseRate('rate', text('rate', options.rate));
   // a per-key limit needs keys: the host of a URL is what people limit
   const keyText = options.key ?? (keyConcurrency !== undefined || keyRate !== undefined ? 'host' : undefined);
-  const rule = keyText === undefined ? undefined : parseKeyRule(text('key', keyText));
+  const rule = keyText === undefined ? undefined : parseKeyRule('key', text('key', keyText));
   const retryDelayMs = duration('retryDelay', options.retryDelay);
   const retryDelayMax = duration('retryDelayMax', options.retryDelayMax) ?? DEFAULT_RETRY_DELAY_MAX_MS;
   const limited = rule !== undefined || rate !== undefined;
@@ -78,9 +78,5 @@ export function normalizeLimits(options: LimitOptions): NormalizedLimits {
 }
 
 function duration(name: string, value: number | string | undefined): number | undefined {
-  return value === undefined ? undefined : milliseconds(`--${kebab(name)}`, value, 0);
-}
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return value === undefined ? undefined : milliseconds(name, value, 0);
 }

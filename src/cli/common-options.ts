@@ -2,6 +2,8 @@ import { type Command, Option } from 'commander';
 import { parseDuration } from '../api/duration.js';
 import type { RunOptions } from '../api/options.js';
 import { wholeNumber } from '../api/option-values.js';
+import { parseKeyRule } from '../crawl/key-rule.js';
+import { parseRate } from '../crawl/rate.js';
 import { parseHalt } from '../engine/halt.js';
 import { usageError } from '../errors.js';
 import { NEWLINE, NUL, type Separator } from '../model/payload.js';
@@ -61,10 +63,10 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .addOption(new Option('--retry-delay <duration>', 'wait before each retry: exponential backoff with full jitter from this base (default: at once)').argParser(duration('--retry-delay')))
     .addOption(new Option('--retry-delay-max <duration>', 'the cap of that backoff (default 60s)').argParser(duration('--retry-delay-max')))
     .optionsGroup('Politeness (crawling):')
-    .option('--key <rule>', 'what inputs are limited by: host (of the URL), domain, field:N (tab-separated), regex:PATTERN (first group)')
+    .addOption(new Option('--key <rule>', 'what inputs are limited by: host (of the URL), domain, field:N (tab-separated), regex:PATTERN (first group)').argParser(validated((value) => parseKeyRule('--key', value))))
     .addOption(new Option('--key-concurrency <n>', 'at most n inputs of one key at once (implies --key host)').argParser(positive('--key-concurrency')))
-    .option('--key-rate <rate>', 'at most this many starts per key, spread evenly: 2/s, 30/m, 1000/h (implies --key host)')
-    .option('--rate <rate>', 'at most this many starts in all: 20/s')
+    .addOption(new Option('--key-rate <rate>', 'at most this many starts per key, spread evenly: 2/s, 30/m, 1000/h (implies --key host)').argParser(validated((value) => parseRate('--key-rate', value))))
+    .addOption(new Option('--rate <rate>', 'at most this many starts in all: 20/s').argParser(validated((value) => parseRate('--rate', value))))
     .addOption(new Option('--max-retry-after <duration>', 'the longest Retry-After honoured (default 5m)').argParser(duration('--max-retry-after')))
     .addOption(new Option('--max-throttle <duration>', 'a key throttled (429/503) longer than this fails its inputs with ERR_THROTTLED (default 15m)').argParser(duration('--max-throttle')))
     // what people type for xargs, GNU parallel and rush works here too

@@ -6,8 +6,11 @@ export type KeyRule = { kind: 'host' } | { kind: 'domain' } | { kind: 'field'; n
 
 const EXPECTED = 'host, domain, field:N (N from 1) or regex:PATTERN (with a capture group)';
 
-/** `host`, `domain`, `field:N` (N from 1) or `regex:PATTERN`, the pattern with a capture group. */
-export function parseKeyRule(text: string): KeyRule {
+/**
+ * `host`, `domain`, `field:N` (N from 1) or `regex:PATTERN`, the pattern with a capture group.
+ * `option` names the value in an error: `--key` for the CLI, `key` for the library.
+ */
+export function parseKeyRule(option: string, text: string): KeyRule {
   if (text === 'host') return { kind: 'host' };
   if (text === 'domain') {
     loadPublicSuffixes();
@@ -18,21 +21,21 @@ export function parseKeyRule(text: string): KeyRule {
     const n = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
     if (Number.isSafeInteger(n) && n >= 1) return { kind: 'field', n };
   } else if (text.startsWith('regex:')) {
-    return { kind: 'regex', pattern: compile(text.slice('regex:'.length), text) };
+    return { kind: 'regex', pattern: compile(option, text.slice('regex:'.length), text) };
   }
-  throw usageError(`--key must be ${EXPECTED}, got ${JSON.stringify(text)}`);
+  throw usageError(`${option} must be ${EXPECTED}, got ${JSON.stringify(text)}`);
 }
 
-function compile(source: string, text: string): RegExp {
+function compile(option: string, source: string, text: string): RegExp {
   let pattern: RegExp;
   try {
     pattern = new RegExp(source);
   } catch (error) {
-    throw usageError(`--key ${JSON.stringify(text)}: not a regular expression: ${(error as Error).message}`);
+    throw usageError(`${option} ${JSON.stringify(text)}: not a regular expression: ${(error as Error).message}`);
   }
   // a pattern that can match nothing but '' still reports its groups when made to match ''
   const groups = new RegExp(`${source}|`).exec('')!.length - 1;
-  if (groups < 1) throw usageError(`--key ${JSON.stringify(text)}: the pattern needs a capture group, whose text is the key`);
+  if (groups < 1) throw usageError(`${option} ${JSON.stringify(text)}: the pattern needs a capture group, whose text is the key`);
   return pattern;
 }
 

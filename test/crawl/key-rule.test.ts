@@ -3,22 +3,22 @@ import { describe, test } from 'node:test';
 import { keyOf, parseKeyRule } from '../../src/crawl/key-rule.js';
 import { PrunError } from '../../src/errors.js';
 
-const host = parseKeyRule('host');
-const domain = parseKeyRule('domain');
+const host = parseKeyRule('--key', 'host');
+const domain = parseKeyRule('--key', 'domain');
 
 describe('key rules', () => {
   test('host, domain, field:N and regex:PATTERN', () => {
     assert.deepEqual(host, { kind: 'host' });
     assert.deepEqual(domain, { kind: 'domain' });
-    assert.deepEqual(parseKeyRule('field:3'), { kind: 'field', n: 3 });
-    const regex = parseKeyRule('regex:^(\\w+):');
+    assert.deepEqual(parseKeyRule('--key', 'field:3'), { kind: 'field', n: 3 });
+    const regex = parseKeyRule('--key', 'regex:^(\\w+):');
     assert.equal(regex.kind === 'regex' && regex.pattern.source, '^(\\w+):');
   });
 
   test('a bad rule is a usage error naming --key and the value', () => {
     for (const bad of ['', 'hosts', 'HOST', 'field', 'field:', 'field:0', 'field:-1', 'field:1.5', 'field:x', 'regex:', 'regex:abc', 'regex:(?:a)b', 'regex:(', 'regex:[a-']) {
       assert.throws(
-        () => parseKeyRule(bad),
+        () => parseKeyRule('--key', bad),
         (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE' && error.message.startsWith('--key ') && error.message.includes(JSON.stringify(bad)),
         bad,
       );
@@ -43,8 +43,8 @@ describe('key rules', () => {
       assert.equal(keyOf(host, input), '', input);
       assert.equal(keyOf(domain, input), '', input);
     }
-    assert.equal(keyOf(parseKeyRule('field:3'), 'a\tb'), '');
-    assert.equal(keyOf(parseKeyRule('regex:id=(\\d+)'), 'no id here'), '');
+    assert.equal(keyOf(parseKeyRule('--key', 'field:3'), 'a\tb'), '');
+    assert.equal(keyOf(parseKeyRule('--key', 'regex:id=(\\d+)'), 'no id here'), '');
   });
 
   test('domain: the registrable domain by the public suffix list; an IP address, or a host with none, is its own', () => {
@@ -58,14 +58,14 @@ describe('key rules', () => {
 
   test('field:N: the N-th tab-separated field, from 1', () => {
     const line = 'one\ttwo\t\tfour';
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => keyOf(parseKeyRule(`field:${n}`), line)), ['one', 'two', '', 'four', '']);
-    assert.equal(keyOf(parseKeyRule('field:1'), 'no tabs at all'), 'no tabs at all');
+    assert.deepEqual([1, 2, 3, 4, 5].map((n) => keyOf(parseKeyRule('--key', `field:${n}`), line)), ['one', 'two', '', 'four', '']);
+    assert.equal(keyOf(parseKeyRule('--key', 'field:1'), 'no tabs at all'), 'no tabs at all');
   });
 
   test('regex:PATTERN: the first capture group of the first match', () => {
-    const rule = parseKeyRule('regex:user=(\\w+)');
+    const rule = parseKeyRule('--key', 'regex:user=(\\w+)');
     assert.equal(keyOf(rule, 'GET /x?user=alice&user=bob'), 'alice');
-    assert.equal(keyOf(parseKeyRule('regex:(?<tenant>t\\d+)-(\\d+)'), 'job t42-7'), 't42');
+    assert.equal(keyOf(parseKeyRule('--key', 'regex:(?<tenant>t\\d+)-(\\d+)'), 'job t42-7'), 't42');
     // the same rule on many inputs: no state kept between matches
     assert.deepEqual(['user=a', 'user=b', 'x'].map((input) => keyOf(rule, input)), ['a', 'b', '']);
   });
