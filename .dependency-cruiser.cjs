@@ -73,8 +73,8 @@ module.exports = {
       name: 'vendors-behind-one-module',
       severity: 'error',
       comment: 'Each third-party package sits behind one small module, so swapping it touches one file.',
-      from: { path: '^src', pathNot: '^src/(cli/(main|argv|exec-command|map-command|worker-command|common-options|spinner|progress-line)|commands/lane|script/bundle|queue/bullmq|crawl/registrable-domain)\\.ts$' },
-      to: { path: 'node_modules/(commander|ora|cli-progress|execa|esbuild|bullmq|ioredis|tldts)/' },
+      from: { path: '^src', pathNot: '^src/(cli/(main|argv|exec-command|map-command|worker-command|common-options|spinner|progress-line)|commands/lane|script/bundle|queue/bullmq|crawl/registrable-domain|engine/scheduler/timeline)\\.ts$' },
+      to: { path: 'node_modules/(commander|ora|cli-progress|execa|esbuild|bullmq|ioredis|tldts|tinyqueue)/' },
     },
   ],
   options: {

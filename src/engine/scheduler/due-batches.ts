@@ -1,36 +1,26 @@
-import TinyQueue from 'tinyqueue';
 import type { Batch } from '../../model/batch.js';
-
-interface Entry {
-  dueAt: number;
-  /** Ties go first in, first out. */
-  seq: number;
-  batch: Batch;
-}
+import { Timeline } from './timeline.js';
 
 /** Batches that may not start before a time of their own (a retry's backoff), soonest first. */
 export class DueBatches {
-  private readonly heap = new TinyQueue<Entry>([], (a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
-  private seq = 0;
+  private readonly timeline = new Timeline<Batch>();
   private inputs = 0;
 
   add(batch: Batch, dueAt: number): void {
-    this.heap.push({ dueAt, seq: this.seq++, batch });
+    this.timeline.add(batch, dueAt);
     this.inputs += batch.count;
   }
 
   /** Takes the next batch that is due at `now`. */
   takeDue(now: number): Batch | undefined {
-    const head = this.heap.peek();
-    if (!head || head.dueAt > now) return undefined;
-    this.heap.pop();
-    this.inputs -= head.batch.count;
-    return head.batch;
+    const batch = this.timeline.takeDue(now);
+    if (batch) this.inputs -= batch.count;
+    return batch;
   }
 
   /** When the soonest becomes due. */
   get nextDue(): number | undefined {
-    return this.heap.peek()?.dueAt;
+    return this.timeline.nextAt;
   }
 
   get count(): number {
@@ -38,9 +28,7 @@ export class DueBatches {
   }
 
   drain(): Batch[] {
-    const batches: Batch[] = [];
-    while (this.heap.length > 0) batches.push(this.heap.pop()!.batch);
     this.inputs = 0;
-    return batches;
+    return this.timeline.drain();
   }
 }

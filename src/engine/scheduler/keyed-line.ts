@@ -1,16 +1,8 @@
-import TinyQueue from 'tinyqueue';
 import type { Batch } from '../../model/batch.js';
 import { DueBatches } from './due-batches.js';
 import type { KeyLimits } from './key-limits.js';
+import { Timeline } from './timeline.js';
 import type { Line, Pick, RoomFor } from './waiting-line.js';
-
-interface KeyTurn {
-  /** When the key may next be able to start an input. */
-  at: number;
-  /** Ties in arrival order: keys take turns. */
-  seq: number;
-  key: string;
-}
 
 /**
  * Batches of one input, each with a key (--key), in a queue per key. Keys take turns, and a
@@ -20,7 +12,8 @@ interface KeyTurn {
  */
 export class KeyedLine implements Line {
   private readonly queues = new Map<string, Batch[]>();
-  private readonly turns = new TinyQueue<KeyTurn>([], (a, b) => a.at - b.at || a.seq - b.seq);
+  /** Each key's next turn: when it may next be able to start an input; ties in arrival order, so keys take turns. */
+  private readonly turns = new Timeline<string>();
   /** Keys with a turn in `turns`, so that none is there twice. */
   private readonly queued = new Set<string>();
   /** Keys waiting for one of their running inputs to end (--key-concurrency). */
@@ -28,7 +21,6 @@ export class KeyedLine implements Line {
   /** Retries not due yet (--retry-delay), out of their keys' queues until then. */
   private readonly later = new DueBatches();
   private readonly running = new Map<number, { key: string; startedAt: number }>();
-  private seq = 0;
   private inputs = 0;
   private lastNow = Number.NEGATIVE_INFINITY;
 
@@ -58,9 +50,7 @@ export class KeyedLine implements Line {
   next(now: number, roomFor: RoomFor): Pick {
     this.lastNow = now;
     for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) this.retry(due, undefined);
-    for (let head = this.turns.peek(); head && head.at <= now; head = this.turns.peek()) {
-      this.turns.pop();
-      const { key } = head;
+    for (let key = this.turns.takeDue(now); key !== undefined; key = this.turns.takeDue(now)) {
       this.queued.delete(key);
       const queue = this.queues.get(key);
       if (!queue) continue;
@@ -107,7 +97,7 @@ export class KeyedLine implements Line {
   }
 
   get nextDue(): number | undefined {
-    const turn = this.turns.peek()?.at;
+    const turn = this.turns.nextAt;
     const due = this.later.nextDue;
     if (turn === undefined || due === undefined) return turn ?? due;
     return Math.min(turn, due);
@@ -130,7 +120,7 @@ export class KeyedLine implements Line {
     this.queues.clear();
     this.queued.clear();
     this.parked.clear();
-    while (this.turns.length > 0) this.turns.pop();
+    this.turns.drain();
     this.inputs = 0;
     return batches;
   }
@@ -149,6 +139,6 @@ export class KeyedLine implements Line {
   /** Gives a key its next turn at `at`: it has none now (just taken from the heap). */
   private turn(key: string, at: number): void {
     this.queued.add(key);
-    this.turns.push({ at, seq: this.seq++, key });
+    this.turns.add(key, at);
   }
 }
