@@ -9,10 +9,14 @@ import { scratchDir } from '../helpers/files.js';
 const dir = scratchDir('attempts');
 
 let runs = 0;
-/** `seq 100 | prun map count-starts.ts`, input 37 ending its worker on every start; the starts, counted. */
+/**
+ * `seq 100 | prun map count-starts.ts --joblog FILE`, input 37 ending its worker on every
+ * start; the outcomes, each input's starts (their ctx.attempt, in order) and the joblog's rows.
+ */
 async function run(args: string[], env: Record<string, string>) {
   const starts = join(dir, `starts-${++runs}`);
-  const result = await prun(['map', 'fixtures/count-starts.ts', '--json', ...args], {
+  const joblog = join(dir, `joblog-${runs}`);
+  const result = await prun(['map', 'fixtures/count-starts.ts', '--json', '--joblog', joblog, ...args], {
     input: `${Array.from({ length: 100 }, (_, i) => i + 1).join('\n')}\n`,
     env: { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: '37', ...env },
     stdin: undefined,
@@ -23,7 +27,22 @@ async function run(args: string[], env: Record<string, string>) {
     const [input, attempt] = line.split(' ');
     started.set(input!, [...(started.get(input!) ?? []), Number(attempt)]);
   }
-  return { result, outcomes, started };
+  const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).slice(1).map((line) => line.split('\t'));
+  return { result, outcomes, started, rows };
+}
+
+/**
+ * Re-runs to find a culprit are counted: an input's attempts only grow, never fewer than its
+ * starts so far (one behind the input that died may not have started before its re-run, which
+ * counts anyway); with --retries 0 an input starts twice at most; the joblog says the last.
+ */
+function assertStartsCounted({ started, rows }: Awaited<ReturnType<typeof run>>): void {
+  for (const [input, attempts] of started) {
+    attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
+    assert.ok(attempts.length <= 2, `input ${input} started ${attempts.length} times`);
+  }
+  assert.equal(rows.length, 100);
+  for (const row of rows) assert.equal(Number(row[3]), started.get(row[1]!)!.at(-1), `the joblog's attempts of input ${row[1]}`);
 }
 
 const deaths = [
@@ -45,35 +64,20 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
 
   for (const runtime of ['--procs', '--threads']) {
     test(`${runtime}: quick tasks, where a death cannot be charged at once: every re-run is counted as an attempt`, async () => {
-      const { result, outcomes, started } = await run([runtime, '1', '--joblog', join(dir, `log-${runs + 1}`)], { PRUN_TEST_TASK_MS: '0' });
-      assert.equal(result.exitCode, 1);
-      assert.equal(outcomes.get(36)?.code, 'ERR_WORKER_EXIT');
-      for (const [input, attempts] of started) {
-        // never two starts with the same number, and never fewer than the starts so far: an input
-        // behind the one that died may not have started before its re-run, which counts anyway
-        attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
-        // with --retries 0: one run to find the culprit, at most
-        assert.ok(attempts.length <= 2, `input ${input} started ${attempts.length} times`);
-      }
-      const log = lines((await readFile(join(dir, `log-${runs}`), 'utf8')).trimEnd()).map((line) => line.split('\t'));
-      assert.equal(log.length, 101);
-      for (const row of log.slice(1)) assert.equal(Number(row[3]), started.get(row[1]!)!.at(-1), `the joblog's attempts of input ${row[1]}`);
+      const outcome = await run([runtime, '1'], { PRUN_TEST_TASK_MS: '0' });
+      assert.equal(outcome.result.exitCode, 1);
+      assert.equal(outcome.outcomes.get(36)?.code, 'ERR_WORKER_EXIT');
+      assertStartsCounted(outcome);
     });
   }
 
   for (const runtime of ['--procs', '--threads']) {
     test(`${runtime} --concurrency 5: a death among async tasks, with batches held ahead and reports that wait for the end of a turn: every re-run is counted, no input starts more than twice`, async () => {
-      const { result, outcomes, started } = await run([runtime, '2', '--concurrency', '5', '--chunksize', '1', '--joblog', join(dir, `log-${runs + 1}`)], { PRUN_TEST_TASK_MS: '2' });
-      assert.equal(result.exitCode, 1);
-      assert.equal(outcomes.get(36)?.code, 'ERR_WORKER_EXIT');
-      for (let index = 0; index < 100; index++) if (index !== 36) assert.equal(outcomes.get(index)?.result, String(index + 1), `result of input ${index + 1}`);
-      for (const [input, attempts] of started) {
-        attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
-        assert.ok(attempts.length <= 2, `input ${input} started ${attempts.length} times`);
-      }
-      const log = lines((await readFile(join(dir, `log-${runs}`), 'utf8')).trimEnd()).map((line) => line.split('\t'));
-      assert.equal(log.length, 101);
-      for (const row of log.slice(1)) assert.equal(Number(row[3]), started.get(row[1]!)!.at(-1), `the joblog's attempts of input ${row[1]}`);
+      const outcome = await run([runtime, '2', '--concurrency', '5', '--chunksize', '1'], { PRUN_TEST_TASK_MS: '2' });
+      assert.equal(outcome.result.exitCode, 1);
+      assert.equal(outcome.outcomes.get(36)?.code, 'ERR_WORKER_EXIT');
+      for (let index = 0; index < 100; index++) if (index !== 36) assert.equal(outcome.outcomes.get(index)?.result, String(index + 1), `result of input ${index + 1}`);
+      assertStartsCounted(outcome);
     });
   }
 });
