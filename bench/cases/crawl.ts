@@ -96,10 +96,12 @@ export function crawlCase({ config, peers }: RunContext): CaseDef {
   };
   const contenders: Contender[] = [
     c('free', 'node', `floor: one Node process, ${IN_FLIGHT} fetches in flight`, (f) => `node bench/contenders/node-crawl.mjs ${f} ${IN_FLIGHT}`, { short: 'node' }),
+    c('free', 'node-signal', `one Node process, ${IN_FLIGHT} in flight, an AbortSignal a fetch (the work of ${FETCH})`, (f) => `node bench/contenders/node-crawl.mjs ${f} ${IN_FLIGHT} signal`),
     c('free', 'python', `Python ThreadPoolExecutor(${IN_FLIGHT}), urllib`, (f) => `${py} bench/contenders/py_crawl.py ${f} ${IN_FLIGHT}`, { needs: ['python'] }),
     c('free', 'xargs', `xargs -P ${IN_FLIGHT} -n 1 curl`, (f) => `xargs -P ${IN_FLIGHT} -n 1 ${curl(false)} < ${f}`, { needs: ['xargs', 'curl'] }),
     c('free', 'parallel', `GNU parallel -j ${IN_FLIGHT} curl`, (f) => `parallel --will-cite -q -j ${IN_FLIGHT} ${curl(false)} {} < ${f}`, { needs: ['parallel', 'curl'] }),
     c('free', 'prun-threads', 'prun --threads 4 --concurrency 25 --unordered', (f) => `${prun} ${f} --threads 4 --concurrency 25 --unordered`, { needs: ['prun'] }),
+    c('free', 'prun-thread', `prun --threads 1 --concurrency ${IN_FLIGHT} --unordered`, (f) => `${prun} ${f} --threads 1 --concurrency ${IN_FLIGHT} --unordered`, { needs: ['prun'] }),
     c('free', 'prun-procs', 'prun --procs 4 --concurrency 25 --unordered', (f) => `${prun} ${f} --procs 4 --concurrency 25 --unordered`, { needs: ['prun'] }),
     c('limited', 'node', `one Node process, ${IN_FLIGHT} in flight, waits Retry-After on 429`, (f) => `node bench/contenders/node-crawl.mjs ${f} ${IN_FLIGHT} retry`),
     c('limited', 'python', `Python ThreadPoolExecutor(${IN_FLIGHT}), waits Retry-After on 429`, (f) => `${py} bench/contenders/py_crawl.py ${f} ${IN_FLIGHT} retry`, { needs: ['python'] }),
@@ -138,6 +140,8 @@ export function crawlCase({ config, peers }: RunContext): CaseDef {
       `Every contender prints \`url<TAB>status<TAB>bytes\` a page, checked against the pages the server serves. prun runs \`${FETCH}\`, the README's example (global fetch, throws \`throttled(res)\` on 429/503).`,
       `Under the limit each host answers 429 with \`Retry-After: 1\` (and no body) past ${LIMIT} pages in the sliding last second; the best possible is ${LIMIT * HOSTS} pages a second. The peers retry: curl \`--retry\` and the Node and Python scripts wait the Retry-After. The prun rows need the per-key limiter (\`--key-rate\`, issue 11) and are skipped without it.`,
       'Pages a second are pages / median wall time, start-up included.',
+      `\`${FETCH}\` passes \`ctx.signal\` to fetch, so that --timeout and Ctrl-C abort it; fetch then follows that signal too (undici adds a listener and a finalizer a request). "Same work" is one Node process doing that as well: \`node-crawl.mjs … signal\`.`,
+      'With the server on the same 2 cores, every CPU-second a contender spends is taken from the server: --threads 4 runs four isolates, each compiling and warming up undici and its streams on its own, where one process does it once.',
     ],
     render: (results) => render(results, groupOf, pages),
     summary: (results) => targets(results, pages('free')),
@@ -155,13 +159,17 @@ function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: 
     cells[width - 1] = r.status === 'ok' ? '' : r.reason.replaceAll('|', '\\|');
     return [r.contender.label, `**${r.status}**`, ...cells];
   };
-  const floor = results.find((r) => r.contender.id === 'free-node');
-  const floorRate = floor ? pages('free') / (median(okSamples(floor).map((s) => s.ms)) / 1000) : Number.NaN;
+  const rateOf = (id: string) => {
+    const r = results.find((x) => x.contender.id === id);
+    return r ? pages('free') / (median(okSamples(r).map((s) => s.ms)) / 1000) : Number.NaN;
+  };
+  const floorRate = rateOf('free-node');
+  const sameWorkRate = rateOf('free-node-signal');
   const free = inGroup('free').map((r) => {
-    if (r.status !== 'ok') return failedRow(r, 4);
+    if (r.status !== 'ok') return failedRow(r, 5);
     const times = r.samples.map((s) => s.ms);
     const rate = pages('free') / (median(times) / 1000);
-    return [r.contender.label, formatMs(median(times)), `${formatMs(min(times))} – ${formatMs(max(times))}`, rate.toFixed(0), formatRatio(rate / floorRate), ''];
+    return [r.contender.label, formatMs(median(times)), `${formatMs(min(times))} – ${formatMs(max(times))}`, rate.toFixed(0), formatRatio(rate / floorRate), formatRatio(rate / sameWorkRate), ''];
   });
   const limited = inGroup('limited').map((r) => {
     if (r.status !== 'ok') return failedRow(r, 4);
@@ -179,7 +187,7 @@ function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: 
   return [
     `Without a limit, ${pages('free').toLocaleString('en-US')} pages:`,
     '',
-    ...markdownTable(['contender', 'median', 'min – max', 'pages/s', '× node', 'note'], free),
+    ...markdownTable(['contender', 'median', 'min – max', 'pages/s', '× node', '× node, same work', 'note'], free),
     '',
     `Each host answering 429 past ${LIMIT} pages a second, ${pages('limited').toLocaleString('en-US')} pages (at best ${LIMIT * HOSTS} pages/s):`,
     '',
@@ -193,11 +201,13 @@ function targets(results: ContenderResult[], pages: number): string[] {
     const r = results.find((x) => x.contender.id === id);
     return r?.status === 'ok' ? median(r.samples.map((x) => x.ms)) : Number.NaN;
   };
-  const lines = ['free-prun-threads', 'free-prun-procs'].map((id) => {
+  const rate = (id: string) => (pages / (ms(id) / 1000)).toFixed(0);
+  const lines = ['free-prun-threads', 'free-prun-thread', 'free-prun-procs'].map((id) => {
     const ratio = ms('free-node') / ms(id);
+    const sameWork = ms('free-node-signal') / ms(id);
     const label = results.find((x) => x.contender.id === id)?.contender.label ?? id;
     return Number.isFinite(ratio)
-      ? `- ${label}: ${formatRatio(ratio)}× the pages a second of one Node process (${(pages / (ms(id) / 1000)).toFixed(0)} against ${(pages / (ms('free-node') / 1000)).toFixed(0)}; target ≥ 1.00: ${ratio >= 1 ? 'met' : 'NOT met'})`
+      ? `- ${label}: ${formatRatio(ratio)}× the pages a second of one Node process (${rate(id)} against ${rate('free-node')}; target ≥ 1.00: ${ratio >= 1 ? 'met' : 'NOT met'}), ${formatRatio(sameWork)}× of one doing the same work, a signal a fetch (${rate('free-node-signal')})`
       : `- ${label}: not measured`;
   });
   const polite = results.find((x) => x.contender.id === 'limited-prun-key-rate');
