@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before } from 'node:test';
+import { waitForEntry } from './files.js';
 import { bin, lines, prun, root } from './prun.js';
 import { type PrunWorker, type RedisServer, startPrunWorker, startRedis } from './redis.js';
 
@@ -19,6 +20,22 @@ export interface QueueBench {
    * the test whatever happens.
    */
   worker(args?: string[], env?: NodeJS.ProcessEnv, where?: { url?: string; cwd?: string }): PrunWorker;
+  /** A gate at input `at` of fixtures/queue-square.ts, in a folder of its own. */
+  gate(at: number): Promise<Gate>;
+}
+
+/**
+ * Where fixtures/queue-square.ts holds the worker that reaches one input, until the test
+ * opens it: a kill, a stop or an outage then lands while that batch is held, not by chance.
+ */
+export interface Gate {
+  /** The folder, for files of the test's own. */
+  dir: string;
+  /** What the processes that run the fixture need in their environment. */
+  env: NodeJS.ProcessEnv;
+  /** Resolves once the input is reached (by the process `pid`, when given), with the entry `reached-PID`. */
+  reached(pid?: number): Promise<string>;
+  open(): Promise<void>;
 }
 
 /** 1..20000, a line each: enough batches that a kill lands mid-run. */
@@ -36,6 +53,15 @@ export function useQueue(): QueueBench {
       const started = startPrunWorker(bin, where.cwd ?? root, where.url ?? bench.redis.url, [...runtime, ...args], env);
       workers.push(started);
       return started;
+    },
+    async gate(at: number): Promise<Gate> {
+      const dir = await mkdtemp(join(bench.dir, 'gate-'));
+      return {
+        dir,
+        env: { PRUN_TEST_GATE_DIR: dir, PRUN_TEST_HALT: String(at) },
+        reached: (pid) => waitForEntry(dir, pid === undefined ? 'reached-' : `reached-${pid}`),
+        open: () => writeFile(join(dir, 'open'), ''),
+      };
     },
   } as QueueBench;
   before(async () => {

@@ -1,11 +1,9 @@
 // The producer's own workers beside the queue: none unless asked for (--procs N / --threads N /
 // -j N); with them, a run completes with no `prun worker` at all, and they end with it.
 import assert from 'node:assert/strict';
-import { readlink, mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readlink } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { waitForEntry } from '../helpers/files.js';
 import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
 import { lines, prun } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
@@ -29,19 +27,22 @@ async function waitForWaiting(count: number): Promise<void> {
   throw new Error(`fewer than ${count} jobs waiting after 30 s`);
 }
 
+/**
+ * `prun map --queue --procs 1` with no prun worker, once its own worker holds input 10000 (its
+ * parent is the producer); the producer's node processes then.
+ */
+async function heldByItsOwnWorker() {
+  const gate = await bench.gate(10000);
+  const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--procs', '1'], { input: inputs, stdin: 'pipe', env: gate.env });
+  await gate.reached(run.pid);
+  return { run, gate, children: await nodeProcesses(await descendantsOf(run.pid!)) };
+}
+
 describe('prun map --queue, the producer\'s own workers', () => {
   test('--procs 1 and no prun worker: the run completes, and its worker ends with it', async () => {
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--procs', '1'], {
-      input: inputs,
-      stdin: 'pipe',
-      env: { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '10000' },
-    });
-    // the input is held by a worker of the producer's own (its parent is the producer)
-    await waitForEntry(gate, `reached-${run.pid}`);
-    const children = await nodeProcesses(await descendantsOf(run.pid!));
+    const { run, gate, children } = await heldByItsOwnWorker();
     assert.equal(children.length, 1, 'one local worker');
-    await writeFile(join(gate, 'open'), '');
+    await gate.open();
     const result = await run;
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, bench.reference);
@@ -50,18 +51,11 @@ describe('prun map --queue, the producer\'s own workers', () => {
   });
 
   test('Ctrl-C of a producer with --procs 1: the batch it runs finishes, the rest never runs, nothing is left', async () => {
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--procs', '1'], {
-      input: inputs,
-      stdin: 'pipe',
-      env: { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '10000' },
-    });
-    await waitForEntry(gate, `reached-${run.pid}`);
-    const children = await nodeProcesses(await descendantsOf(run.pid!));
+    const { run, gate, children } = await heldByItsOwnWorker();
     const stopping = waitForLines(run.stderr!, /^prun: interrupted: /);
     run.kill('SIGINT');
     await stopping;
-    await writeFile(join(gate, 'open'), '');
+    await gate.open();
     const result = await run;
     assert.equal(result.exitCode, 130, String(result.stderr));
     const printed = lines(result.stdout).length;

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { waitForEntry } from '../helpers/files.js';
 import { descendantsOf, assertAllEnded } from '../helpers/processes.js';
 import { lines, prun, root } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
@@ -51,17 +50,16 @@ describe('prun map --queue', () => {
   });
 
   test('a SIGKILLed worker: its batches run elsewhere, every input once', async () => {
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '10000' };
-    const pool = [worker([], env), worker([], env), worker([], env)];
+    const gate = await bench.gate(10000);
+    const pool = [worker([], gate.env), worker([], gate.env), worker([], gate.env)];
     const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' });
-    const reached = await waitForEntry(gate, 'reached-');
+    const reached = await gate.reached();
     const victim = pool.find((each) => `reached-${each.pid}` === reached)!;
     assert.ok(victim, `${reached} names one of the workers`);
     const children = await descendantsOf(victim.pid);
     process.kill(victim.pid, 'SIGKILL');
     await victim.exited;
-    await writeFile(join(gate, 'open'), '');
+    await gate.open();
     const result = await run;
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, bench.reference);
@@ -71,12 +69,11 @@ describe('prun map --queue', () => {
   });
 
   test('SIGTERM hands a worker\'s batches back and exits 0', async () => {
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '500' };
-    const leaving = worker([], env);
+    const gate = await bench.gate(500);
+    const leaving = worker([], gate.env);
     const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' });
-    await waitForEntry(gate, `reached-${leaving.pid}`);
-    const staying = worker([], env);
+    await gate.reached(leaving.pid);
+    const staying = worker([], gate.env);
     const children = await descendantsOf(leaving.pid);
     const before = await lastEvent();
     // the leaving worker was the only one until now: the jobs it made active are the ones it holds
@@ -84,7 +81,7 @@ describe('prun map --queue', () => {
     process.kill(leaving.pid, 'SIGTERM');
     assert.equal(await leaving.exited, 0);
     await assertAllEnded(children);
-    await writeFile(join(gate, 'open'), '');
+    await gate.open();
     const result = await run;
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, bench.reference);
@@ -117,13 +114,12 @@ describe('prun map --queue', () => {
   });
 
   test('redis stopped for a few seconds: the run waits and goes on', async () => {
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '700' };
-    const pool = [worker([], env), worker([], env)];
+    const gate = await bench.gate(700);
+    const pool = [worker([], gate.env), worker([], gate.env)];
     const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' });
-    await waitForEntry(gate, 'reached-');
+    await gate.reached();
     process.kill(bench.redis.pid, 'SIGSTOP');
-    await writeFile(join(gate, 'open'), '');
+    await gate.open();
     // no event marks it: the outage is what is under test, and it outlasts the workers' locks
     // (Redis's clock runs on while it is stopped), so that batches come back and run twice
     await delay(LOCK_DURATION_MS + STALLED_INTERVAL_MS);
@@ -137,12 +133,11 @@ describe('prun map --queue', () => {
 
   test('redis gone for good: one line naming the queue, exit 1, a joblog to resume from', async () => {
     const own = await startRedis();
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const joblog = join(gate, 'joblog');
-    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '50' };
-    const lone = worker(['--procs', '1'], env, { url: own.url });
+    const gate = await bench.gate(50);
+    const joblog = join(gate.dir, 'joblog');
+    const lone = worker(['--procs', '1'], gate.env, { url: own.url });
     const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
-    await waitForEntry(gate, 'reached-');
+    await gate.reached();
     process.kill(own.pid, 'SIGKILL');
     const result = await run;
     assert.equal(result.exitCode, 1);
