@@ -5,11 +5,11 @@ import type { Run } from '../model/run.js';
 import { AutoBatchSize } from './auto-batch.js';
 import { type Batch, cutBatch, inputsOf, newBatchId, originAt, type Placement, SHARED } from '../model/batch.js';
 import { type Clock, REAL_CLOCK } from './clock.js';
-import { type Delivery, discard, type FinalFailure, heldBytes, type JobRecord } from '../model/delivery.js';
+import type { Delivery, FinalFailure, JobRecord } from '../model/delivery.js';
 import type { Blame, Executor, ExecutorListener } from './executor.js';
-import { type HaltPolicy, shouldHalt } from './halt.js';
-import { Outbox } from './outbox.js';
-import { Reorder } from './reorder.js';
+import type { HaltPolicy } from './halt.js';
+import { Deliveries } from './deliveries.js';
+import { Stopping } from './stopping.js';
 import { Admission } from './scheduler/admission.js';
 import type { KeyLimits } from './scheduler/key-limits.js';
 import { KeyedLine } from './scheduler/keyed-line.js';
@@ -127,66 +127,14 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   // batches waiting for room, placed ahead of new input: retries, the rest of a batch cut to
   // fit, new input that found its room gone when it arrived
   const line: Line = keyedLine || new WaitingLine();
-  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf }, (first, count) => skip(first, count, true));
+  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf }, (first, count) => deliveries.resumed(first, count));
   const unfinished = new Set<Batch>(); // with the executor
   const reported = new Map<Batch, number>(); // inputs of an unfinished batch settled so far
   const reportedOf = (batch: Batch): number => reported.get(batch) ?? 0;
   let admitted = 0; // inputs taken from the source
-  let released = 0; // inputs the consumer has taken the results of
-  let held = 0; // bytes of output settled, not yet taken by the consumer
-  let stopping: 'soon' | 'now' | undefined;
-  let abandoned = false; // the consumer went away
-  let unread: number | undefined; // inputs never taken from the source, when known at the stop
-  let fatalError: Error | undefined;
   if (keyedLine) tracker.throttleWaiting = () => keyedLine.throttledCount(clock.now());
-
-  const outbox = new Outbox<Delivery>(
-    (delivery) => {
-      released += delivery.count;
-      held -= heldBytes(delivery);
-      wakeup.notify();
-    },
-    () => abandon(),
-    discard,
-  );
-  const emit = (delivery: Delivery): void => outbox.push(delivery);
-  const reorder = options.ordered ? new Reorder(emit) : undefined;
-  const settle = (start: number, end: number, deliveries: Delivery[]): void => {
-    for (const delivery of deliveries) held += heldBytes(delivery);
-    if (start === end) return;
-    if (reorder) reorder.add(start, end, deliveries);
-    else for (const delivery of deliveries) emit(delivery);
-  };
-  const skip = (first: number, count: number, resumed = false): void => {
-    if (count === 0) return;
-    if (resumed) tracker.resumed += count;
-    else tracker.notRun += count;
-    settle(first, first + count, [{ type: 'skipped', first, count }]);
-  };
-
-  const abandon = (): void => {
-    abandoned = true;
-    stop('now');
-  };
-
-  const stop = (mode: 'soon' | 'now'): void => {
-    if (stopping === 'now' || stopping === mode) return;
-    stopping = mode;
-    unread ??= source.remaining() ?? 0;
-    source.close();
-    if (mode === 'soon') executor.stop();
-    else void executor.kill();
-    wakeup.notify();
-  };
-
-  /** `status`: the last settled input's, 0 if it succeeded (GNU parallel's exit status after a halt). */
-  const checkHalt = (status: number): void => {
-    if (options.halt && !stopping && shouldHalt(options.halt, tracker)) {
-      tracker.halted = true;
-      tracker.haltedBy = { failed: tracker.failed, status };
-      stop(options.halt.when);
-    }
-  };
+  const stopping = new Stopping(source, executor, options.halt, tracker, () => wakeup.notify());
+  const deliveries = new Deliveries(options.ordered, tracker, () => wakeup.notify(), () => stopping.abandon());
 
   /** Fails the input at `offset` for good, or queues it again if the retry policy says so. */
   const failOrRetry = (batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined => {
@@ -196,7 +144,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     const dueAfterThrottle = signal && runThrottle ? runThrottle.signal(clock.now(), signal.retryAfterMs) : undefined;
     const throttledTooLongNow = signal !== undefined && runThrottle !== undefined && dueAfterThrottle === undefined;
     if (throttledTooLongNow) error = throttledTooLong('', throttling!.maxThrottleMs, error);
-    const decision = stopping || throttledTooLongNow
+    const decision = stopping.mode || throttledTooLongNow
       ? { retry: false as const }
       : retryPolicy.decide(batch, { throttled: signal !== undefined, now: clock.now() });
     if (decision.retry) {
@@ -212,7 +160,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
 
   /** Settles a failure that no run reported (a worker death, a key given up): its own delivery and record. */
   const settleFailure = (final: FinalFailure): void => {
-    const deliveries: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
+    const settled: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
     if (options.journal) {
       const record: JobRecord = {
         index: final.index,
@@ -223,10 +171,10 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         durationMs: undefined,
         error: messageWithCauses(final.error),
       };
-      deliveries.push({ type: 'records', first: final.index, count: 0, records: [record] });
+      settled.push({ type: 'records', first: final.index, count: 0, records: [record] });
     }
-    settle(final.index, final.index + 1, deliveries);
-    checkHalt(statusColumn(final.error));
+    deliveries.settle(final.index, final.index + 1, settled);
+    stopping.settled(statusColumn(final.error));
   };
 
   /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED. */
@@ -250,16 +198,16 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     } else if (runThrottle && run.failures.length < run.count) runThrottle.clean();
     const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => failOrRetry(batch, offset, input, error, false));
     if (options.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
-    for (const range of ranges) settle(range.start, range.end, range.deliveries);
+    for (const range of ranges) deliveries.settle(range.start, range.end, range.deliveries);
     const last = batch.first + from + run.count - 1;
     const lastFailure = finals.find((final) => final.index === last);
-    checkHalt(lastFailure ? statusColumn(lastFailure.error) : 0);
+    stopping.settled(lastFailure ? statusColumn(lastFailure.error) : 0);
   };
 
   const onLost = (batch: Batch, from: number, blame: Blame): void => {
     keyedLine?.ended(batch, clock.now());
-    if (stopping) {
-      skip(batch.first + from, batch.count - from);
+    if (stopping.mode) {
+      deliveries.restNotRun(batch, from);
       return;
     }
     if (blame === 'none') {
@@ -290,7 +238,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         unfinished.delete(batch);
         reported.delete(batch);
         // a batch cut short by stop(): the rest of it never ran
-        skip(batch.first + from + run.count, batch.count - from - run.count);
+        deliveries.restNotRun(batch, from + run.count);
         if (!batch.isolated && run.count + from === batch.count) sizes.observe(batch.count, elapsedMs);
       }
       wakeup.notify();
@@ -302,12 +250,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       wakeup.notify();
     },
     free: () => wakeup.notify(),
-    fatal(error) {
-      // running cannot go on, but what ran is delivered and what did not is counted as not run:
-      // the deliveries end normally and the consumer asks fatalError() why
-      fatalError ??= error;
-      stop('now');
-    },
+    fatal: (error) => stopping.fatal(error),
   };
 
   const submit = (batch: Batch): void => {
@@ -323,10 +266,10 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   let takeFailed: { error: unknown } | undefined;
 
   const took = (slice: Slice | null): void => {
-    if (stopping) {
+    if (stopping.mode) {
       // the stop closed the source: what the take still brought never ran
       if (slice) {
-        skip(admitted, slice.count);
+        deliveries.notRun(admitted, slice.count);
         admitted += slice.count;
       }
       return;
@@ -355,7 +298,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const startTake = (size: number): void => {
     taking = source.take(size, MAX_BATCH_BYTES).then(took, (error: unknown) => {
       // a source closed by the stop may end its take with an error of its own: nothing lost
-      if (!stopping) takeFailed = { error };
+      if (!stopping.mode) takeFailed = { error };
     });
     void taking.finally(() => {
       taking = undefined;
@@ -379,23 +322,23 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     executor.start(listener);
     for (;;) {
       if (takeFailed) throw takeFailed.error;
-      if (stopping) {
+      if (stopping.mode) {
         if (taking) {
           await taking;
           continue;
         }
-        for (const batch of line.drain()) skip(batch.first, batch.count);
+        for (const batch of line.drain()) deliveries.notRun(batch.first, batch.count);
         if (!sourceDone) {
           // inputs read ahead but not taken never ran either, where their number is known
           sourceDone = true;
-          skip(admitted, unread ?? 0);
+          deliveries.notRun(admitted, stopping.unread ?? 0);
         }
-        if (stopping === 'now') {
+        if (stopping.mode === 'now') {
           // what the killed workers had reported is delivered; the rest of their batches is not
-          for (const batch of unfinished) skip(batch.first + reportedOf(batch), batch.count - reportedOf(batch));
+          for (const batch of unfinished) deliveries.restNotRun(batch, reportedOf(batch));
           unfinished.clear();
         }
-        if (unfinished.size === 0 || stopping === 'now') break;
+        if (unfinished.size === 0 || stopping.mode === 'now') break;
         await wakeup.wait();
         continue;
       }
@@ -411,22 +354,22 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       }
       const room = picked === 'no-room' ? 0 : roomFor(SHARED);
       const window = keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * executor.capacity * sizes.size);
-      if (taking || room === 0 || sourceDone || admitted - released >= window || held >= WINDOW_BYTES) {
+      if (taking || room === 0 || sourceDone || admitted - deliveries.released >= window || deliveries.held >= WINDOW_BYTES) {
         if (sourceDone && line.count === 0 && unfinished.size === 0) break;
         await sleep(picked === 'no-room');
         continue;
       }
-      startTake(Math.min(room, sizes.next(source.remaining()) * leftOutTakes, window - (admitted - released)));
+      startTake(Math.min(room, sizes.next(source.remaining()) * leftOutTakes, window - (admitted - deliveries.released)));
     }
-    if (abandoned) return;
-    if (stopping === 'now') await executor.kill();
+    if (stopping.abandoned) return;
+    if (stopping.mode === 'now') await executor.kill();
     else await executor.close();
-    outbox.end();
+    deliveries.end();
   };
 
   feed().catch((error: unknown) => {
-    stop('now');
-    outbox.end(error);
+    stopping.stop('now');
+    deliveries.end(error);
   });
-  return { deliveries: outbox, stop, fatalError: () => fatalError };
+  return { deliveries: deliveries.outbox, stop: (mode) => stopping.stop(mode), fatalError: () => stopping.fatalError };
 }
