@@ -1,22 +1,21 @@
 import type { InputSource, Slice } from '../io/input-source.js';
+import { type Batch, cutBatch, newBatchId, type Placement, SHARED } from '../model/batch.js';
+import type { Delivery } from '../model/delivery.js';
 import type { ProgressTracker } from '../progress/tracker.js';
-import { type Failure, messageWithCauses, statusColumn, throttledTooLong } from '../model/failure.js';
-import type { Run } from '../model/run.js';
 import { AutoBatchSize } from './auto-batch.js';
-import { type Batch, cutBatch, inputsOf, newBatchId, originAt, type Placement, SHARED } from '../model/batch.js';
 import { type Clock, REAL_CLOCK } from './clock.js';
-import type { Delivery, FinalFailure, JobRecord } from '../model/delivery.js';
-import type { Blame, Executor, ExecutorListener } from './executor.js';
-import type { HaltPolicy } from './halt.js';
 import { Deliveries } from './deliveries.js';
-import { Stopping } from './stopping.js';
+import type { Blame, Executor, ExecutorListener, ExecutorRun } from './executor.js';
+import type { HaltPolicy } from './halt.js';
+import { RetryOrFail } from './retry-or-fail.js';
 import { Admission } from './scheduler/admission.js';
 import type { KeyLimits } from './scheduler/key-limits.js';
 import { KeyedLine } from './scheduler/keyed-line.js';
 import { type RetryDelay, RetryPolicy } from './scheduler/retry-policy.js';
-import { RunThrottle } from './scheduler/run-throttle.js';
 import { type Line, WaitingLine } from './scheduler/waiting-line.js';
-import { addRecords, journalRecords, splitRun } from './split-run.js';
+import { Settlement } from './settlement.js';
+import { Stopping } from './stopping.js';
+import { Throttles, type Throttling } from './throttles.js';
 import { Wakeup } from './wakeup.js';
 
 export interface PipelineOptions {
@@ -56,14 +55,7 @@ export interface KeyedRun {
   limits: KeyLimits;
 }
 
-/** Throttle signals: a throttled input is tried again once its key (or, without keys, the run) has waited. */
-export interface Throttling {
-  /** When a failure says the server is throttling (429/503): how long it asked to wait, if it did. */
-  signalOf(failure: Failure): { retryAfterMs: number | undefined } | undefined;
-  maxRetryAfterMs: number;
-  /** Throttled for longer than this, with nothing ending well, inputs fail with ERR_THROTTLED. */
-  maxThrottleMs: number;
-}
+export type { Throttling };
 
 export interface RunningPipeline {
   deliveries: AsyncIterable<Delivery>;
@@ -118,16 +110,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const ahead = (): boolean => !halting && !keyed && sizes.short;
   const roomFor = (placement: Placement): number => executor.room(placement, ahead());
   const wakeup = new Wakeup();
-  const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
-  const keyedLine = keyed && new KeyedLine(keyed.limits, (key, batches) => giveUp(key, batches));
-  const throttling = options.throttling;
-  const signalOf = (error: Failure) => throttling?.signalOf(error);
-  // without keys, a throttle signal holds the whole run back
-  const runThrottle = throttling && !keyed ? new RunThrottle(throttling.maxRetryAfterMs, throttling.maxThrottleMs, options.random) : undefined;
+  const keyedLine = keyed && new KeyedLine(keyed.limits, (key, batches) => settlement.gaveUp(key, batches));
   // batches waiting for room, placed ahead of new input: retries, the rest of a batch cut to
   // fit, new input that found its room gone when it arrived
   const line: Line = keyedLine || new WaitingLine();
-  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf }, (first, count) => deliveries.resumed(first, count));
+  const throttles = new Throttles(options.throttling, keyedLine || undefined, clock, options.random);
   const unfinished = new Set<Batch>(); // with the executor
   const reported = new Map<Batch, number>(); // inputs of an unfinished batch settled so far
   const reportedOf = (batch: Batch): number => reported.get(batch) ?? 0;
@@ -135,96 +122,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   if (keyedLine) tracker.throttleWaiting = () => keyedLine.throttledCount(clock.now());
   const stopping = new Stopping(source, executor, options.halt, tracker, () => wakeup.notify());
   const deliveries = new Deliveries(options.ordered, tracker, () => wakeup.notify(), () => stopping.abandon());
-
-  /** Fails the input at `offset` for good, or queues it again if the retry policy says so. */
-  const failOrRetry = (batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined => {
-    const signal = signalOf(error);
-    // without keys a throttle holds the whole run back: the input goes again when the wait is
-    // over, unless the run has been throttled too long (with keys, the key's line holds it)
-    const dueAfterThrottle = signal && runThrottle ? runThrottle.signal(clock.now(), signal.retryAfterMs) : undefined;
-    const throttledTooLongNow = signal !== undefined && runThrottle !== undefined && dueAfterThrottle === undefined;
-    if (throttledTooLongNow) error = throttledTooLong('', throttling!.maxThrottleMs, error);
-    const decision = stopping.mode || throttledTooLongNow
-      ? { retry: false as const }
-      : retryPolicy.decide(batch, { throttled: signal !== undefined, now: clock.now() });
-    if (decision.retry) {
-      if (decision.usesRetry) tracker.retried++;
-      const retried = batch.retried + (decision.usesRetry ? 1 : 0);
-      const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker });
-      line.retry(again, dueAfterThrottle ?? decision.dueAt);
-      return undefined;
-    }
-    tracker.failed++;
-    return { index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts: batch.attempt, error };
-  };
-
-  /** Settles a failure that no run reported (a worker death, a key given up): its own delivery and record. */
-  const settleFailure = (final: FinalFailure): void => {
-    const settled: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
-    if (options.journal) {
-      const record: JobRecord = {
-        index: final.index,
-        input: final.input,
-        ok: false,
-        status: statusColumn(final.error),
-        attempts: final.attempts,
-        durationMs: undefined,
-        error: messageWithCauses(final.error),
-      };
-      settled.push({ type: 'records', first: final.index, count: 0, records: [record] });
-    }
-    deliveries.settle(final.index, final.index + 1, settled);
-    stopping.settled(statusColumn(final.error));
-  };
-
-  /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED. */
-  const giveUp = (key: string, batches: Batch[]): void => {
-    const error = throttledTooLong(key, throttling?.maxThrottleMs ?? 0);
-    for (const batch of batches) {
-      const inputs = inputsOf(batch, 0, batch.count);
-      for (let offset = 0; offset < batch.count; offset++) {
-        tracker.failed++;
-        const input = inputs[offset] ?? '';
-        settleFailure({ index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts: batch.attempt - 1, error });
-      }
-    }
-  };
-
-  const onRun = (batch: Batch, from: number, run: Run): void => {
-    tracker.succeeded += run.count - run.failures.length;
-    if (keyedLine) {
-      const failure = run.failures[0];
-      keyedLine.ended(batch, clock.now(), failure && signalOf(failure.error));
-    } else if (runThrottle && run.failures.length < run.count) runThrottle.clean();
-    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => failOrRetry(batch, offset, input, error, false));
-    if (options.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
-    for (const range of ranges) deliveries.settle(range.start, range.end, range.deliveries);
-    const last = batch.first + from + run.count - 1;
-    const lastFailure = finals.find((final) => final.index === last);
-    stopping.settled(lastFailure ? statusColumn(lastFailure.error) : 0);
-  };
-
-  const onLost = (batch: Batch, from: number, blame: Blame): void => {
-    keyedLine?.ended(batch, clock.now());
-    if (stopping.mode) {
-      deliveries.restNotRun(batch, from);
-      return;
-    }
-    if (blame === 'none') {
-      line.retry(cutBatch(batch, from, batch.count), undefined);
-      return;
-    }
-    if (blame === 'unknown') {
-      // several inputs may have been running: run them again alone, to find the one to blame.
-      // Some of them may have started: every start is counted, so this is their next attempt
-      line.retry(cutBatch(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1 }), undefined);
-      return;
-    }
-    const input = inputsOf(batch, from, from + 1)[0] ?? '';
-    const final = failOrRetry(batch, from, input, blame.culprit, true);
-    if (final) settleFailure(final);
-    if (from + 1 < batch.count) line.retry(cutBatch(batch, from + 1, batch.count, { isolated: false, fresh: false }), undefined);
-  };
+  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf }, (first, count) => deliveries.resumed(first, count));
+  const retryOrFail = new RetryOrFail(new RetryPolicy(options.retries, options.retryDelay, options.random), throttles, line, stopping, tracker, clock);
+  const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal });
+  const onRun = (batch: Batch, from: number, run: ExecutorRun): void => settlement.ran(batch, from, run);
+  const onLost = (batch: Batch, from: number, blame: Blame): void => settlement.lost(batch, from, blame);
 
   const listener: ExecutorListener = {
     run(batch, from, run, last, elapsedMs) {
@@ -311,7 +213,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
    * for what is due, only a change (a worker free) can help: no timer, or it would spin.
    */
   const sleep = async (noRoom: boolean): Promise<void> => {
-    const pausedUntil = runThrottle?.pausedUntil ?? Number.NEGATIVE_INFINITY;
+    const pausedUntil = throttles.pausedUntil;
     const due = noRoom ? undefined : pausedUntil > clock.now() ? pausedUntil : line.nextDue;
     const cancel = due === undefined ? undefined : clock.after(due - clock.now(), () => wakeup.notify());
     await wakeup.wait();
@@ -346,7 +248,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       // waits for input, so room seen before it is no promise of room after it
       const now = clock.now();
       // a throttled run without keys starts nothing until its wait is over
-      const paused = runThrottle !== undefined && now < runThrottle.pausedUntil;
+      const paused = now < throttles.pausedUntil;
       const picked = paused ? undefined : line.next(now, roomFor);
       if (picked !== undefined && picked !== 'no-room') {
         submit(picked);
