@@ -1,4 +1,4 @@
-import { type Batch } from '../model/batch.js';
+import type { Batch } from '../model/batch.js';
 import { type Delivery, discard, heldBytes } from '../model/delivery.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { Outbox } from './outbox.js';

@@ -58,6 +58,7 @@ export interface KeyedRun {
   limits: KeyLimits;
 }
 
+/** Defined beside what acts on it (throttles.ts); named here for those who build PipelineOptions. */
 export type { Throttling };
 
 export interface RunningPipeline {
