@@ -1,22 +1,24 @@
-import type { InputSource, Slice } from '../io/input-source.js';
+import type { InputSource } from '../io/input-source.js';
+import { type Placement, SHARED } from '../model/batch.js';
+import type { Delivery } from '../model/delivery.js';
 import type { ProgressTracker } from '../progress/tracker.js';
-import { type Failure, messageWithCauses, statusColumn, throttledTooLong } from '../model/failure.js';
-import type { Run } from '../model/run.js';
 import { AutoBatchSize } from './auto-batch.js';
-import { type Batch, cutBatch, inputsOf, newBatchId, originAt, type Placement, SHARED } from '../model/batch.js';
 import { type Clock, REAL_CLOCK } from './clock.js';
-import { type Delivery, discard, type FinalFailure, heldBytes, type JobRecord } from '../model/delivery.js';
-import type { Blame, Executor, ExecutorListener } from './executor.js';
-import { type HaltPolicy, shouldHalt } from './halt.js';
-import { Outbox } from './outbox.js';
-import { Reorder } from './reorder.js';
+import { Deliveries } from './deliveries.js';
+import type { Executor } from './executor.js';
+import type { HaltPolicy } from './halt.js';
+import { InFlight } from './in-flight.js';
+import { Intake } from './intake.js';
+import { ReadAhead } from './read-ahead.js';
+import { RetryOrFail } from './retry-or-fail.js';
 import { Admission } from './scheduler/admission.js';
 import type { KeyLimits } from './scheduler/key-limits.js';
 import { KeyedLine } from './scheduler/keyed-line.js';
 import { type RetryDelay, RetryPolicy } from './scheduler/retry-policy.js';
-import { RunThrottle } from './scheduler/run-throttle.js';
 import { type Line, WaitingLine } from './scheduler/waiting-line.js';
-import { addRecords, journalRecords, splitRun } from './split-run.js';
+import { Settlement } from './settlement.js';
+import { Stopping } from './stopping.js';
+import { Throttles, type Throttling } from './throttles.js';
 import { Wakeup } from './wakeup.js';
 
 export interface PipelineOptions {
@@ -56,14 +58,8 @@ export interface KeyedRun {
   limits: KeyLimits;
 }
 
-/** Throttle signals: a throttled input is tried again once its key (or, without keys, the run) has waited. */
-export interface Throttling {
-  /** When a failure says the server is throttling (429/503): how long it asked to wait, if it did. */
-  signalOf(failure: Failure): { retryAfterMs: number | undefined } | undefined;
-  maxRetryAfterMs: number;
-  /** Throttled for longer than this, with nothing ending well, inputs fail with ERR_THROTTLED. */
-  maxThrottleMs: number;
-}
+/** Defined beside what acts on it (throttles.ts); named here for those who build PipelineOptions. */
+export type { Throttling };
 
 export interface RunningPipeline {
   deliveries: AsyncIterable<Delivery>;
@@ -79,30 +75,10 @@ export interface RunningPipeline {
   fatalError(): Error | undefined;
 }
 
-/** A batch never carries much more than this many bytes of input. */
-const MAX_BATCH_BYTES = 1 << 16;
-/** Settled inputs the consumer has not taken yet, in batches per executor slot. */
-const WINDOW_BATCHES = 4;
 /**
- * Bytes of output settled but not taken by the consumer (in memory, or in files that are
- * memory too in /dev/shm) past which no more inputs start: a count of inputs alone lets a
- * few big outputs pile up behind a stalled reader. Only settled output counts, so a single
- * input bigger than this still runs.
- */
-const WINDOW_BYTES = 64 * 1024 * 1024;
-/**
- * Inputs read ahead under --key: room for other keys to go on while some keys wait on their
- * limits, so that one throttled host does not stall a crawl of many. Small inputs (URLs), so
- * memory stays a few MB.
- */
-const KEYED_WINDOW = 4096;
-/** The most inputs a take asks for while the journal leaves out what is taken (--resume). */
-const MAX_LEFT_OUT_TAKE = 4096;
-
-/**
- * inputs -> batches -> executor -> deliveries, in order (or as they finish). Reads input only
- * while the window of inputs taken but not yet handed to the consumer has room, so memory
- * stays flat on endless input and a slow consumer slows the reading.
+ * inputs -> admission -> line -> executor -> settlement -> deliveries, in order (or as they
+ * finish). Reads input only while the read-ahead window has room, so memory stays flat on
+ * endless input and a slow consumer slows the reading.
  */
 export function runPipeline(options: PipelineOptions): RunningPipeline {
   const { source, executor, tracker } = options;
@@ -118,284 +94,54 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const ahead = (): boolean => !halting && !keyed && sizes.short;
   const roomFor = (placement: Placement): number => executor.room(placement, ahead());
   const wakeup = new Wakeup();
-  const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
-  const keyedLine = keyed && new KeyedLine(keyed.limits, (key, batches) => giveUp(key, batches));
-  const throttling = options.throttling;
-  const signalOf = (error: Failure) => throttling?.signalOf(error);
-  // without keys, a throttle signal holds the whole run back
-  const runThrottle = throttling && !keyed ? new RunThrottle(throttling.maxRetryAfterMs, throttling.maxThrottleMs, options.random) : undefined;
+  const changed = (): void => wakeup.notify();
+
+  const stopping = new Stopping(source, executor, options.halt, tracker, changed);
+  const deliveries = new Deliveries(options.ordered, tracker, changed, () => stopping.abandon());
+  const keyedLine = keyed && new KeyedLine(keyed.limits, (key, batches) => settlement.gaveUp(key, batches));
+  if (keyedLine) tracker.throttleWaiting = () => keyedLine.throttledCount(clock.now());
   // batches waiting for room, placed ahead of new input: retries, the rest of a batch cut to
   // fit, new input that found its room gone when it arrived
   const line: Line = keyedLine || new WaitingLine();
-  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf }, (first, count) => skip(first, count, true));
-  const unfinished = new Set<Batch>(); // with the executor
-  const reported = new Map<Batch, number>(); // inputs of an unfinished batch settled so far
-  const reportedOf = (batch: Batch): number => reported.get(batch) ?? 0;
-  let admitted = 0; // inputs taken from the source
-  let released = 0; // inputs the consumer has taken the results of
-  let held = 0; // bytes of output settled, not yet taken by the consumer
-  let stopping: 'soon' | 'now' | undefined;
-  let abandoned = false; // the consumer went away
-  let unread: number | undefined; // inputs never taken from the source, when known at the stop
-  let fatalError: Error | undefined;
-  if (keyedLine) tracker.throttleWaiting = () => keyedLine.throttledCount(clock.now());
-
-  const outbox = new Outbox<Delivery>(
-    (delivery) => {
-      released += delivery.count;
-      held -= heldBytes(delivery);
-      wakeup.notify();
-    },
-    () => abandon(),
-    discard,
-  );
-  const emit = (delivery: Delivery): void => outbox.push(delivery);
-  const reorder = options.ordered ? new Reorder(emit) : undefined;
-  const settle = (start: number, end: number, deliveries: Delivery[]): void => {
-    for (const delivery of deliveries) held += heldBytes(delivery);
-    if (start === end) return;
-    if (reorder) reorder.add(start, end, deliveries);
-    else for (const delivery of deliveries) emit(delivery);
-  };
-  const skip = (first: number, count: number, resumed = false): void => {
-    if (count === 0) return;
-    if (resumed) tracker.resumed += count;
-    else tracker.notRun += count;
-    settle(first, first + count, [{ type: 'skipped', first, count }]);
-  };
-
-  const abandon = (): void => {
-    abandoned = true;
-    stop('now');
-  };
-
-  const stop = (mode: 'soon' | 'now'): void => {
-    if (stopping === 'now' || stopping === mode) return;
-    stopping = mode;
-    unread ??= source.remaining() ?? 0;
-    source.close();
-    if (mode === 'soon') executor.stop();
-    else void executor.kill();
-    wakeup.notify();
-  };
-
-  /** `status`: the last settled input's, 0 if it succeeded (GNU parallel's exit status after a halt). */
-  const checkHalt = (status: number): void => {
-    if (options.halt && !stopping && shouldHalt(options.halt, tracker)) {
-      tracker.halted = true;
-      tracker.haltedBy = { failed: tracker.failed, status };
-      stop(options.halt.when);
-    }
-  };
-
-  /** Fails the input at `offset` for good, or queues it again if the retry policy says so. */
-  const failOrRetry = (batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined => {
-    const signal = signalOf(error);
-    // without keys a throttle holds the whole run back: the input goes again when the wait is
-    // over, unless the run has been throttled too long (with keys, the key's line holds it)
-    const dueAfterThrottle = signal && runThrottle ? runThrottle.signal(clock.now(), signal.retryAfterMs) : undefined;
-    const throttledTooLongNow = signal !== undefined && runThrottle !== undefined && dueAfterThrottle === undefined;
-    if (throttledTooLongNow) error = throttledTooLong('', throttling!.maxThrottleMs, error);
-    const decision = stopping || throttledTooLongNow
-      ? { retry: false as const }
-      : retryPolicy.decide(batch, { throttled: signal !== undefined, now: clock.now() });
-    if (decision.retry) {
-      if (decision.usesRetry) tracker.retried++;
-      const retried = batch.retried + (decision.usesRetry ? 1 : 0);
-      const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker });
-      line.retry(again, dueAfterThrottle ?? decision.dueAt);
-      return undefined;
-    }
-    tracker.failed++;
-    return { index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts: batch.attempt, error };
-  };
-
-  /** Settles a failure that no run reported (a worker death, a key given up): its own delivery and record. */
-  const settleFailure = (final: FinalFailure): void => {
-    const deliveries: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
-    if (options.journal) {
-      const record: JobRecord = {
-        index: final.index,
-        input: final.input,
-        ok: false,
-        status: statusColumn(final.error),
-        attempts: final.attempts,
-        durationMs: undefined,
-        error: messageWithCauses(final.error),
-      };
-      deliveries.push({ type: 'records', first: final.index, count: 0, records: [record] });
-    }
-    settle(final.index, final.index + 1, deliveries);
-    checkHalt(statusColumn(final.error));
-  };
-
-  /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED. */
-  const giveUp = (key: string, batches: Batch[]): void => {
-    const error = throttledTooLong(key, throttling?.maxThrottleMs ?? 0);
-    for (const batch of batches) {
-      const inputs = inputsOf(batch, 0, batch.count);
-      for (let offset = 0; offset < batch.count; offset++) {
-        tracker.failed++;
-        const input = inputs[offset] ?? '';
-        settleFailure({ index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts: batch.attempt - 1, error });
-      }
-    }
-  };
-
-  const onRun = (batch: Batch, from: number, run: Run): void => {
-    tracker.succeeded += run.count - run.failures.length;
-    if (keyedLine) {
-      const failure = run.failures[0];
-      keyedLine.ended(batch, clock.now(), failure && signalOf(failure.error));
-    } else if (runThrottle && run.failures.length < run.count) runThrottle.clean();
-    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => failOrRetry(batch, offset, input, error, false));
-    if (options.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
-    for (const range of ranges) settle(range.start, range.end, range.deliveries);
-    const last = batch.first + from + run.count - 1;
-    const lastFailure = finals.find((final) => final.index === last);
-    checkHalt(lastFailure ? statusColumn(lastFailure.error) : 0);
-  };
-
-  const onLost = (batch: Batch, from: number, blame: Blame): void => {
-    keyedLine?.ended(batch, clock.now());
-    if (stopping) {
-      skip(batch.first + from, batch.count - from);
-      return;
-    }
-    if (blame === 'none') {
-      line.retry(cutBatch(batch, from, batch.count), undefined);
-      return;
-    }
-    if (blame === 'unknown') {
-      // several inputs may have been running: run them again alone, to find the one to blame.
-      // Some of them may have started: every start is counted, so this is their next attempt
-      line.retry(cutBatch(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1 }), undefined);
-      return;
-    }
-    const input = inputsOf(batch, from, from + 1)[0] ?? '';
-    const final = failOrRetry(batch, from, input, blame.culprit, true);
-    if (final) settleFailure(final);
-    if (from + 1 < batch.count) line.retry(cutBatch(batch, from + 1, batch.count, { isolated: false, fresh: false }), undefined);
-  };
-
-  const listener: ExecutorListener = {
-    run(batch, from, run, last, elapsedMs) {
-      if (!unfinished.has(batch)) {
-        run.file?.close(); // given up for lost by stop('now')
-        return;
-      }
-      onRun(batch, from, run);
-      reported.set(batch, from + run.count);
-      if (last) {
-        unfinished.delete(batch);
-        reported.delete(batch);
-        // a batch cut short by stop(): the rest of it never ran
-        skip(batch.first + from + run.count, batch.count - from - run.count);
-        if (!batch.isolated && run.count + from === batch.count) sizes.observe(batch.count, elapsedMs);
-      }
-      wakeup.notify();
-    },
-    lost(batch, from, blame) {
-      if (!unfinished.delete(batch)) return;
-      reported.delete(batch);
-      onLost(batch, from, blame);
-      wakeup.notify();
-    },
-    free: () => wakeup.notify(),
-    fatal(error) {
-      // running cannot go on, but what ran is delivered and what did not is counted as not run:
-      // the deliveries end normally and the consumer asks fatalError() why
-      fatalError ??= error;
-      stop('now');
-    },
-  };
-
-  const submit = (batch: Batch): void => {
-    unfinished.add(batch);
-    executor.submit(batch, ahead());
-  };
-
-  let sourceDone = false;
-  /** How many times the usual number of inputs the next take asks for: more while takes are left out whole. */
-  let leftOutTakes = 1;
-  /** A take from the source under way: the loop places waiting batches meanwhile. */
-  let taking: Promise<void> | undefined;
-  let takeFailed: { error: unknown } | undefined;
-
-  const took = (slice: Slice | null): void => {
-    if (stopping) {
-      // the stop closed the source: what the take still brought never ran
-      if (slice) {
-        skip(admitted, slice.count);
-        admitted += slice.count;
-      }
-      return;
-    }
-    if (slice === null) {
-      sourceDone = true;
-      tracker.total = admitted;
-      return;
-    }
-    const batch: Batch = { id: newBatchId(), first: admitted, attempt: 1, retried: 0, ...SHARED, ...slice };
-    admitted += slice.count;
-    const remaining = source.remaining();
-    if (remaining !== undefined) tracker.total = admitted + remaining;
-    const parts = admission.admit(batch);
-    // a journal that shows a long stretch finished (--resume): take more at a time while takes
-    // are left out whole, or resuming crawls one input a take; what is kept runs in batches
-    // of the usual size all the same
-    leftOutTakes = parts.length === 0 ? Math.min(leftOutTakes * 2, MAX_LEFT_OUT_TAKE) : 1;
-    const size = sizes.next(source.remaining());
-    for (const part of parts) {
-      if (part.count <= size) line.add(part);
-      else for (let from = 0; from < part.count; from += size) line.add(cutBatch(part, from, Math.min(part.count, from + size)));
-    }
-  };
-
-  const startTake = (size: number): void => {
-    taking = source.take(size, MAX_BATCH_BYTES).then(took, (error: unknown) => {
-      // a source closed by the stop may end its take with an error of its own: nothing lost
-      if (!stopping) takeFailed = { error };
-    });
-    void taking.finally(() => {
-      taking = undefined;
-      wakeup.notify();
-    });
-  };
+  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf }, (first, count) => deliveries.resumed(first, count));
+  const intake = new Intake(source, admission, sizes, line, deliveries, stopping, tracker, changed);
+  const readAhead = new ReadAhead(keyed !== undefined, executor, sizes);
+  const throttles = new Throttles(options.throttling, keyedLine, clock, options.random);
+  const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
+  const retryOrFail = new RetryOrFail(retryPolicy, throttles, line, stopping, tracker, clock);
+  const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal });
+  const inFlight = new InFlight(settlement, deliveries, sizes, changed, (error) => stopping.fatal(error));
 
   /**
    * Sleeps until something changes, or until what waits in the line may be due. With no room
    * for what is due, only a change (a worker free) can help: no timer, or it would spin.
    */
   const sleep = async (noRoom: boolean): Promise<void> => {
-    const pausedUntil = runThrottle?.pausedUntil ?? Number.NEGATIVE_INFINITY;
+    const pausedUntil = throttles.pausedUntil;
     const due = noRoom ? undefined : pausedUntil > clock.now() ? pausedUntil : line.nextDue;
-    const cancel = due === undefined ? undefined : clock.after(due - clock.now(), () => wakeup.notify());
+    const cancel = due === undefined ? undefined : clock.after(due - clock.now(), changed);
     await wakeup.wait();
     cancel?.();
   };
 
+  /** The run stops: what waits in the line, what was never read and (stopping now) what the executor held never ran. */
+  const settleNeverRun = (): void => {
+    for (const batch of line.drain()) deliveries.restNotRun(batch, 0);
+    intake.stopped(stopping.unread);
+    if (stopping.mode === 'now') inFlight.abandonAll();
+  };
+
   const feed = async (): Promise<void> => {
-    executor.start(listener);
+    executor.start(inFlight);
     for (;;) {
-      if (takeFailed) throw takeFailed.error;
-      if (stopping) {
-        if (taking) {
-          await taking;
+      if (intake.failed) throw intake.failed.error;
+      if (stopping.mode) {
+        if (intake.taking) {
+          await intake.taking;
           continue;
         }
-        for (const batch of line.drain()) skip(batch.first, batch.count);
-        if (!sourceDone) {
-          // inputs read ahead but not taken never ran either, where their number is known
-          sourceDone = true;
-          skip(admitted, unread ?? 0);
-        }
-        if (stopping === 'now') {
-          // what the killed workers had reported is delivered; the rest of their batches is not
-          for (const batch of unfinished) skip(batch.first + reportedOf(batch), batch.count - reportedOf(batch));
-          unfinished.clear();
-        }
-        if (unfinished.size === 0 || stopping === 'now') break;
+        settleNeverRun();
+        if (inFlight.count === 0 || stopping.mode === 'now') break;
         await wakeup.wait();
         continue;
       }
@@ -403,30 +149,29 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       // waits for input, so room seen before it is no promise of room after it
       const now = clock.now();
       // a throttled run without keys starts nothing until its wait is over
-      const paused = runThrottle !== undefined && now < runThrottle.pausedUntil;
-      const picked = paused ? undefined : line.next(now, roomFor);
+      const picked = now < throttles.pausedUntil ? undefined : line.next(now, roomFor);
       if (picked !== undefined && picked !== 'no-room') {
-        submit(picked);
+        inFlight.submitted(picked);
+        executor.submit(picked, ahead());
         continue;
       }
-      const room = picked === 'no-room' ? 0 : roomFor(SHARED);
-      const window = keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * executor.capacity * sizes.size);
-      if (taking || room === 0 || sourceDone || admitted - released >= window || held >= WINDOW_BYTES) {
-        if (sourceDone && line.count === 0 && unfinished.size === 0) break;
+      const room = picked === 'no-room' ? 0 : Math.min(roomFor(SHARED), readAhead.room(intake.admitted - deliveries.released, deliveries.held));
+      if (intake.taking || room === 0 || intake.done) {
+        if (intake.done && line.count === 0 && inFlight.count === 0) break;
         await sleep(picked === 'no-room');
         continue;
       }
-      startTake(Math.min(room, sizes.next(source.remaining()) * leftOutTakes, window - (admitted - released)));
+      intake.take(room);
     }
-    if (abandoned) return;
-    if (stopping === 'now') await executor.kill();
+    if (stopping.abandoned) return;
+    if (stopping.mode === 'now') await executor.kill();
     else await executor.close();
-    outbox.end();
+    deliveries.end();
   };
 
   feed().catch((error: unknown) => {
-    stop('now');
-    outbox.end(error);
+    stopping.stop('now');
+    deliveries.end(error);
   });
-  return { deliveries: outbox, stop, fatalError: () => fatalError };
+  return { deliveries: deliveries.outbox, stop: (mode) => stopping.stop(mode), fatalError: () => stopping.fatalError };
 }

@@ -1,7 +1,7 @@
-import { type Failure, messageWithCauses, statusColumn } from '../model/failure.js';
-import type { ItemFailure, Run } from '../model/run.js';
-import { type Batch, inputsOf } from '../model/batch.js';
-import type { Delivery, FinalFailure, JobRecord, OutputFile } from '../model/delivery.js';
+import type { Failure } from '../model/failure.js';
+import type { ItemFailure } from '../model/run.js';
+import type { Batch } from '../model/batch.js';
+import type { Delivery, FinalFailure, OutputFile } from '../model/delivery.js';
 import type { ExecutorRun } from './executor.js';
 
 /** Consecutive inputs [start, end) settled together, and what to deliver for them. */
@@ -71,41 +71,4 @@ function splitFileRun(index: number, failure: ItemFailure | undefined, file: Out
   }
   const deliveries: Delivery[] = [output, { type: 'failure', first: index, count: 1, failure: final }];
   return { ranges: [{ start: index, end: index + 1, deliveries }], finals: [final] };
-}
-
-/** One record per input settled by a run: its successes, and its failures that are final. */
-export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[]): JobRecord[] {
-  const inputs = inputsOf(batch, from, from + run.count);
-  const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
-  const final = new Set(finals.map((failure) => failure.index));
-  const records: JobRecord[] = [];
-  for (let i = 0; i < run.count; i++) {
-    const offset = from + i;
-    const failure = failed.get(offset);
-    if (failure && !final.has(batch.first + offset)) continue; // it will be tried again
-    records.push({
-      index: batch.first + offset,
-      input: inputs[i] ?? '',
-      ok: failure === undefined,
-      status: failure === undefined ? 0 : statusColumn(failure.error),
-      attempts: batch.attempt,
-      durationMs: run.durationsMs?.[i],
-      error: failure && messageWithCauses(failure.error),
-    });
-  }
-  return records;
-}
-
-/**
- * Puts each record after the output of its range, as a delivery of its own: it passes the
- * reorder buffer with that output, so it reaches the consumer only after it.
- */
-export function addRecords(ranges: readonly SettledRange[], records: readonly JobRecord[]): void {
-  // both are in index order
-  let next = 0;
-  for (const range of ranges) {
-    const start = next;
-    while (next < records.length && records[next]!.index < range.end) next++;
-    if (next > start) range.deliveries.push({ type: 'records', first: range.start, count: 0, records: records.slice(start, next) });
-  }
 }

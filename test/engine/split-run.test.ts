@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { Batch } from '../../src/model/batch.js';
 import { Reorder } from '../../src/engine/reorder.js';
 import type { Delivery } from '../../src/model/delivery.js';
-import { addRecords, journalRecords, splitRun } from '../../src/engine/split-run.js';
+import { addRecords, journalRecords } from '../../src/engine/journal-records.js';
+import { splitRun } from '../../src/engine/split-run.js';
 import { NEWLINE } from '../../src/model/payload.js';
 import { type Run } from '../../src/model/run.js';
 

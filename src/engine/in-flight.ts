@@ -1,0 +1,67 @@
+import type { Batch } from '../model/batch.js';
+import type { AutoBatchSize } from './auto-batch.js';
+import type { Deliveries } from './deliveries.js';
+import type { Blame, ExecutorListener, ExecutorRun } from './executor.js';
+import type { Settlement } from './settlement.js';
+
+/**
+ * The batches the executor holds, and how far each has been reported: the pipeline's
+ * ExecutorListener. What the executor says of a batch it no longer holds (given up for lost
+ * by a stop at once) counts for nothing, so that no input is settled twice. Its methods are
+ * bound: an executor may pass them on as callbacks.
+ */
+export class InFlight implements ExecutorListener {
+  /** Inputs of each batch with the executor settled so far. */
+  private readonly reported = new Map<Batch, number>();
+
+  constructor(
+    private readonly settlement: Pick<Settlement, 'ran' | 'lost'>,
+    private readonly deliveries: Deliveries,
+    private readonly sizes: Pick<AutoBatchSize, 'observe'>,
+    /** Something changed that the pipeline's loop waits on. */
+    private readonly changed: () => void,
+    private readonly onFatal: (error: Error) => void,
+  ) {}
+
+  /** The batch goes to the executor. */
+  submitted(batch: Batch): void {
+    this.reported.set(batch, 0);
+  }
+
+  /** Batches with the executor. */
+  get count(): number {
+    return this.reported.size;
+  }
+
+  readonly run = (batch: Batch, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void => {
+    if (!this.reported.has(batch)) {
+      run.file?.close(); // given up for lost by stop('now')
+      return;
+    }
+    this.reported.set(batch, from + run.count);
+    this.settlement.ran(batch, from, run);
+    if (last) {
+      this.reported.delete(batch);
+      // a batch cut short by stop(): the rest of it never ran
+      this.deliveries.restNotRun(batch, from + run.count);
+      if (!batch.isolated && run.count + from === batch.count) this.sizes.observe(batch.count, elapsedMs);
+    }
+    this.changed();
+  };
+
+  readonly lost = (batch: Batch, from: number, blame: Blame): void => {
+    if (!this.reported.delete(batch)) return;
+    this.settlement.lost(batch, from, blame);
+    this.changed();
+  };
+
+  readonly free = (): void => this.changed();
+
+  readonly fatal = (error: Error): void => this.onFatal(error);
+
+  /** The executor was killed (stop now): what it had reported is delivered; the rest of its batches never ran. */
+  abandonAll(): void {
+    for (const [batch, reported] of this.reported) this.deliveries.restNotRun(batch, reported);
+    this.reported.clear();
+  }
+}

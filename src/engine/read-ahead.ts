@@ -1,0 +1,40 @@
+import type { Executor } from './executor.js';
+
+/** Settled inputs the consumer has not taken yet, in batches per executor slot. */
+const WINDOW_BATCHES = 4;
+/**
+ * Bytes of output settled but not taken by the consumer (in memory, or in files that are
+ * memory too in /dev/shm) past which no more inputs start: a count of inputs alone lets a
+ * few big outputs pile up behind a stalled reader. Only settled output counts, so a single
+ * input bigger than this still runs.
+ */
+const WINDOW_BYTES = 64 * 1024 * 1024;
+/**
+ * Inputs read ahead under --key: room for other keys to go on while some keys wait on their
+ * limits, so that one throttled host does not stall a crawl of many. Small inputs (URLs), so
+ * memory stays a few MB.
+ */
+const KEYED_WINDOW = 4096;
+
+/**
+ * How far input is read ahead of the consumer: inputs taken but whose results the consumer
+ * has not taken yet are bounded, so memory stays flat on endless input and a slow consumer
+ * slows the reading.
+ */
+export class ReadAhead {
+  constructor(
+    private readonly keyed: boolean,
+    private readonly executor: Pick<Executor, 'capacity'>,
+    private readonly batches: { readonly size: number },
+  ) {}
+
+  /**
+   * How many more inputs may be taken, with `outstanding` inputs taken and not released to the
+   * consumer and `heldBytes` of output settled but not taken: 0 when the window is full.
+   */
+  room(outstanding: number, heldBytes: number): number {
+    if (heldBytes >= WINDOW_BYTES) return 0;
+    const size = this.keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * this.executor.capacity * this.batches.size);
+    return Math.max(0, size - outstanding);
+  }
+}

@@ -1,0 +1,103 @@
+import { type Batch, cutBatch, inputsOf } from '../model/batch.js';
+import type { Delivery, FinalFailure } from '../model/delivery.js';
+import { statusColumn } from '../model/failure.js';
+import type { ProgressTracker } from '../progress/tracker.js';
+import type { Deliveries } from './deliveries.js';
+import type { Blame, ExecutorRun } from './executor.js';
+import { addRecords, finalFailureRecord, journalRecords } from './journal-records.js';
+import type { RetryOrFail } from './retry-or-fail.js';
+import type { Line } from './scheduler/waiting-line.js';
+import { splitRun } from './split-run.js';
+import type { Stopping } from './stopping.js';
+import type { Throttles } from './throttles.js';
+
+export interface SettlementParts {
+  deliveries: Deliveries;
+  retryOrFail: RetryOrFail;
+  line: Pick<Line, 'retry'>;
+  throttles: Throttles;
+  stopping: Stopping;
+  tracker: ProgressTracker;
+  /** Deliver a record of every settled input, after its output (--joblog). */
+  journal: boolean;
+}
+
+/**
+ * What becomes of the inputs an executor reports on: results and final failures delivered,
+ * each with its journal record after it; failures tried again as the retry policy says; the
+ * inputs of a lost batch blamed, or run again to find whom to blame. Every input ends here as
+ * exactly one delivery, or goes back to the line.
+ */
+export class Settlement {
+  private readonly deliveries: Deliveries;
+  private readonly retryOrFail: RetryOrFail;
+  private readonly line: Pick<Line, 'retry'>;
+  private readonly throttles: Throttles;
+  private readonly stopping: Stopping;
+  private readonly tracker: ProgressTracker;
+  private readonly journal: boolean;
+
+  constructor(parts: SettlementParts) {
+    this.deliveries = parts.deliveries;
+    this.retryOrFail = parts.retryOrFail;
+    this.line = parts.line;
+    this.throttles = parts.throttles;
+    this.stopping = parts.stopping;
+    this.tracker = parts.tracker;
+    this.journal = parts.journal;
+  }
+
+  /** Results for the inputs [from, from + run.count) of a batch. */
+  ran(batch: Batch, from: number, run: ExecutorRun): void {
+    this.tracker.succeeded += run.count - run.failures.length;
+    this.throttles.ran(batch, run);
+    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => this.retryOrFail.decide(batch, offset, input, error, false));
+    if (this.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
+    for (const range of ranges) this.deliveries.settle(range.start, range.end, range.deliveries);
+    const last = batch.first + from + run.count - 1;
+    const lastFailure = finals.find((final) => final.index === last);
+    this.stopping.settled(lastFailure ? statusColumn(lastFailure.error) : 0);
+  }
+
+  /** The worker running the batch is gone; its inputs from `from` on did not finish. */
+  lost(batch: Batch, from: number, blame: Blame): void {
+    this.throttles.lost(batch);
+    if (this.stopping.mode) {
+      this.deliveries.restNotRun(batch, from);
+      return;
+    }
+    if (blame === 'none') {
+      this.line.retry(cutBatch(batch, from, batch.count), undefined);
+      return;
+    }
+    if (blame === 'unknown') {
+      // several inputs may have been running: run them again alone, to find the one to blame.
+      // Some of them may have started: every start is counted, so this is their next attempt
+      this.line.retry(cutBatch(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1 }), undefined);
+      return;
+    }
+    const input = inputsOf(batch, from, from + 1)[0] ?? '';
+    const final = this.retryOrFail.decide(batch, from, input, blame.culprit, true);
+    if (final) this.failed(final);
+    if (from + 1 < batch.count) this.line.retry(cutBatch(batch, from + 1, batch.count, { isolated: false, fresh: false }), undefined);
+  }
+
+  /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED, never started again. */
+  gaveUp(key: string, batches: readonly Batch[]): void {
+    const error = this.throttles.tooLong(key);
+    for (const batch of batches) {
+      const inputs = inputsOf(batch, 0, batch.count);
+      for (let offset = 0; offset < batch.count; offset++) {
+        this.failed(this.retryOrFail.fail(batch, offset, inputs[offset] ?? '', error, batch.attempt - 1));
+      }
+    }
+  }
+
+  /** A failure that no run reported (a worker death, a key given up): its own delivery and record. */
+  private failed(final: FinalFailure): void {
+    const settled: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
+    if (this.journal) settled.push({ type: 'records', first: final.index, count: 0, records: [finalFailureRecord(final)] });
+    this.deliveries.settle(final.index, final.index + 1, settled);
+    this.stopping.settled(statusColumn(final.error));
+  }
+}

@@ -1,0 +1,67 @@
+import type { InputSource } from '../io/input-source.js';
+import type { ProgressTracker } from '../progress/tracker.js';
+import type { Executor } from './executor.js';
+import { type HaltPolicy, shouldHalt } from './halt.js';
+
+export type StopMode = 'soon' | 'now';
+
+/**
+ * How a run comes to stop, whatever asks for it: the caller (Ctrl-C), a --halt condition met,
+ * the consumer gone, or running that cannot go on. Once stopping, no input starts: the source
+ * is closed, and the executor stopped (soon) or killed (now).
+ */
+export class Stopping {
+  mode: StopMode | undefined;
+  /** The consumer went away: nothing more is delivered. */
+  abandoned = false;
+  /** Inputs never taken from the source, when known at the stop. */
+  unread: number | undefined;
+  /** Why running could not go on (setup() failed, workers keep dying at start). */
+  fatalError: Error | undefined;
+
+  constructor(
+    private readonly source: InputSource,
+    private readonly executor: Executor,
+    private readonly halt: HaltPolicy | undefined,
+    private readonly tracker: ProgressTracker,
+    /** Something changed that the pipeline's loop waits on. */
+    private readonly changed: () => void,
+  ) {}
+
+  /** soon: start no more inputs and let running ones finish; now: end running ones too. */
+  stop(mode: StopMode): void {
+    if (this.mode === 'now' || this.mode === mode) return;
+    this.mode = mode;
+    this.unread ??= this.source.remaining() ?? 0;
+    this.source.close();
+    if (mode === 'soon') this.executor.stop();
+    else void this.executor.kill();
+    this.changed();
+  }
+
+  abandon(): void {
+    this.abandoned = true;
+    this.stop('now');
+  }
+
+  /**
+   * Running cannot go on, but what ran is delivered and what did not is counted as not run:
+   * the deliveries end normally and the consumer asks fatalError() why.
+   */
+  fatal(error: Error): void {
+    this.fatalError ??= error;
+    this.stop('now');
+  }
+
+  /**
+   * An input settled (the last of a run): stops as --halt says, once its condition is met.
+   * `status`: the input's, 0 if it succeeded (GNU parallel's exit status after a halt).
+   */
+  settled(status: number): void {
+    if (this.halt && !this.mode && shouldHalt(this.halt, this.tracker)) {
+      this.tracker.halted = true;
+      this.tracker.haltedBy = { failed: this.tracker.failed, status };
+      this.stop(this.halt.when);
+    }
+  }
+}

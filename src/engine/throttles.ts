@@ -1,0 +1,74 @@
+import type { Batch } from '../model/batch.js';
+import { type Failure, throttledTooLong } from '../model/failure.js';
+import type { Run } from '../model/run.js';
+import type { Clock } from './clock.js';
+import type { KeyedLine } from './scheduler/keyed-line.js';
+import { RunThrottle } from './scheduler/run-throttle.js';
+
+/** Throttle signals: a throttled input is tried again once its key (or, without keys, the run) has waited. */
+export interface Throttling {
+  /** When a failure says the server is throttling (429/503): how long it asked to wait, if it did. */
+  signalOf(failure: Failure): { retryAfterMs: number | undefined } | undefined;
+  maxRetryAfterMs: number;
+  /** Throttled for longer than this, with nothing ending well, inputs fail with ERR_THROTTLED. */
+  maxThrottleMs: number;
+}
+
+/**
+ * What a failure says of throttling: nothing (undefined); a throttle signal, the input to be
+ * tried again at `dueAt` (undefined: at once, its key's limits hold it back); or, without
+ * keys, that the run has been throttled too long and the input fails.
+ */
+export type ThrottleVerdict = undefined | 'too-long' | { dueAt: number | undefined };
+
+const HELD_BY_ITS_KEY: ThrottleVerdict = { dueAt: undefined };
+
+/**
+ * How the ends of inputs meet throttle signals (429/503) and limits per key. With keys, the
+ * key's line learns of every end and holds back what is throttled; without, one throttle
+ * holds back the whole run until its wait is over.
+ */
+export class Throttles {
+  private readonly run: RunThrottle | undefined;
+
+  constructor(
+    private readonly throttling: Throttling | undefined,
+    private readonly keyedLine: KeyedLine | undefined,
+    private readonly clock: Clock,
+    random?: () => number,
+  ) {
+    this.run = throttling && !keyedLine ? new RunThrottle(throttling.maxRetryAfterMs, throttling.maxThrottleMs, random) : undefined;
+  }
+
+  /** A run of a batch's inputs was reported: its key learns how it went; one input ending well ends the run's throttle. */
+  ran(batch: Batch, run: Run): void {
+    if (this.keyedLine) {
+      const failure = run.failures[0];
+      this.keyedLine.ended(batch, this.clock.now(), failure && this.throttling?.signalOf(failure.error));
+    } else if (this.run && run.failures.length < run.count) this.run.clean();
+  }
+
+  /** A batch was lost with its worker: its key learns that it ended. */
+  lost(batch: Batch): void {
+    this.keyedLine?.ended(batch, this.clock.now());
+  }
+
+  /** Whether an input failed of a throttle signal, and if so when it may go again. */
+  verdict(error: Failure): ThrottleVerdict {
+    const signal = this.throttling?.signalOf(error);
+    if (signal === undefined) return undefined;
+    if (!this.run) return HELD_BY_ITS_KEY;
+    const dueAt = this.run.signal(this.clock.now(), signal.retryAfterMs);
+    return dueAt === undefined ? 'too-long' : { dueAt };
+  }
+
+  /** ERR_THROTTLED, for the inputs of `key` ('' without keys), with the last signal's status and Retry-After. */
+  tooLong(key: string, last?: Failure): Failure {
+    return throttledTooLong(key, this.throttling?.maxThrottleMs ?? 0, last);
+  }
+
+  /** No input starts before this (a run without keys that was told to wait). */
+  get pausedUntil(): number {
+    return this.run?.pausedUntil ?? Number.NEGATIVE_INFINITY;
+  }
+}

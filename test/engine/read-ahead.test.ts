@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ReadAhead } from '../../src/engine/read-ahead.js';
+
+test('the window holds four batches per executor slot, and never fewer than 64 inputs', () => {
+  const batches = { size: 100 };
+  const window = new ReadAhead(false, { capacity: 2 }, batches);
+  assert.equal(window.room(0, 0), 800);
+  assert.equal(window.room(790, 0), 10);
+  assert.equal(window.room(800, 0), 0);
+  assert.equal(window.room(900, 0), 0);
+  batches.size = 1; // it follows the batch size as it changes
+  assert.equal(window.room(10, 0), 54);
+});
+
+test('output bytes settled but not taken past 64 MiB fill the window, whatever the count', () => {
+  const window = new ReadAhead(false, { capacity: 2 }, { size: 1 });
+  assert.equal(window.room(0, 64 * 1024 * 1024 - 1), 64);
+  assert.equal(window.room(0, 64 * 1024 * 1024), 0);
+});
+
+test('under --key the window is wide, for other keys to go on while some wait on their limits', () => {
+  assert.equal(new ReadAhead(true, { capacity: 2 }, { size: 1 }).room(96, 0), 4000);
+});

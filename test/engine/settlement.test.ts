@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Deliveries } from '../../src/engine/deliveries.js';
+import type { Executor } from '../../src/engine/executor.js';
+import { parseHalt } from '../../src/engine/halt.js';
+import { RetryOrFail } from '../../src/engine/retry-or-fail.js';
+import { RetryPolicy } from '../../src/engine/scheduler/retry-policy.js';
+import { Settlement } from '../../src/engine/settlement.js';
+import { Stopping } from '../../src/engine/stopping.js';
+import { Throttles } from '../../src/engine/throttles.js';
+import type { Batch } from '../../src/model/batch.js';
+import type { Delivery } from '../../src/model/delivery.js';
+import type { Failure } from '../../src/model/failure.js';
+import { NEWLINE } from '../../src/model/payload.js';
+import { ProgressTracker } from '../../src/progress/tracker.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+
+const killed: Failure = { code: 'ERR_WORKER_SIGNAL', name: 'Error', message: 'worker killed by SIGKILL', signal: 'SIGKILL' };
+const status3: Failure = { code: 'ERR_EXIT_STATUS', name: 'Error', message: 'exit status 3', exitStatus: 3 };
+const batch: Batch = { id: 1, first: 0, count: 4, payload: ['a', 'b', 'c', 'd'], separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined };
+
+function setup(options: { retries?: number; journal?: boolean; halt?: string } = {}) {
+  const clock = new FakeClock();
+  const tracker = new ProgressTracker();
+  const executor = { stop() {}, kill: async () => {} } as unknown as Executor;
+  const stopping = new Stopping({ take: async () => null, remaining: () => 0, close() {} }, executor, parseHalt(options.halt ?? 'never'), tracker, () => {});
+  const deliveries = new Deliveries(false, tracker, () => {}, () => {});
+  const retried: Batch[] = [];
+  const line = { retry: (again: Batch) => void retried.push(again) };
+  const throttles = new Throttles(undefined, undefined, clock);
+  const retryOrFail = new RetryOrFail(new RetryPolicy(options.retries ?? 0, undefined), throttles, line, stopping, tracker, clock);
+  const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal ?? false });
+  const delivered: Delivery[] = [];
+  void (async () => {
+    for await (const delivery of deliveries.outbox) delivered.push(delivery);
+  })();
+  return { settlement, retried, tracker, stopping, delivered };
+}
+
+const shape = (batches: Batch[]) => batches.map((b) => [b.first, b.count, b.attempt, b.isolated]);
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+test('a batch lost with no blame goes back as it was: its inputs never started', () => {
+  const { settlement, retried } = setup();
+  settlement.lost(batch, 1, 'none');
+  assert.deepEqual(shape(retried), [[1, 3, 1, false]]);
+});
+
+test('a batch lost with unknown blame goes back isolated, its starts counted: one of them may be the culprit', () => {
+  const { settlement, retried } = setup();
+  settlement.lost(batch, 1, 'unknown');
+  assert.deepEqual(shape(retried), [[1, 3, 2, true]]);
+});
+
+test('a culprit with no retry left fails for good, with its journal record; the inputs behind it go back as they were', async () => {
+  const { settlement, retried, tracker, delivered } = setup({ journal: true });
+  settlement.lost(batch, 1, { culprit: killed });
+  await flush();
+  assert.deepEqual(shape(retried), [[2, 2, 1, false]]);
+  assert.equal(tracker.failed, 1);
+  assert.deepEqual(delivered.map((d) => [d.type, d.first]), [['failure', 1], ['records', 1]]);
+  const record = delivered[1];
+  const records = record?.type === 'records' ? record.records : [];
+  assert.deepEqual(records.map((r) => [r.index, r.input, r.ok, r.attempts, r.durationMs]), [[1, 'b', false, 1, undefined]]);
+});
+
+test('a batch lost while stopping: the rest of it never ran', async () => {
+  const { settlement, retried, stopping, tracker, delivered } = setup({ retries: 5 });
+  stopping.stop('soon');
+  settlement.lost(batch, 1, 'unknown');
+  await flush();
+  assert.deepEqual([retried.length, tracker.notRun], [0, 3]);
+  assert.deepEqual(delivered.map((d) => [d.type, d.first, d.count]), [['skipped', 1, 3]]);
+});
+
+test('a run whose last input failed for good halts with that input status (--halt soon,fail=1)', () => {
+  const { settlement, tracker, stopping } = setup({ halt: 'soon,fail=1' });
+  settlement.ran(batch, 0, { count: 2, text: 'A\n', values: undefined, failures: [{ offset: 1, at: 2, input: 'b', error: status3 }], durationsMs: undefined });
+  assert.deepEqual([tracker.succeeded, tracker.failed, stopping.mode], [1, 1, 'soon']);
+  assert.deepEqual(tracker.haltedBy, { failed: 1, status: 3 });
+});
+
+test('a key given up: every input waiting on it fails with ERR_THROTTLED, counted as not started this time', async () => {
+  const { settlement, tracker, delivered } = setup();
+  settlement.gaveUp('example.com', [{ ...batch, first: 5, count: 1, payload: ['x'], attempt: 2 }]);
+  await flush();
+  assert.equal(tracker.failed, 1);
+  const first = delivered[0];
+  const failure = first?.type === 'failure' ? first.failure : undefined;
+  assert.deepEqual([failure?.index, failure?.input, failure?.attempts, failure?.error.code], [5, 'x', 1, 'ERR_THROTTLED']);
+});
