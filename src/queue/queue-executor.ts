@@ -94,7 +94,9 @@ export class QueueExecutor implements Executor {
     this.queue.add(jobDataOf(this.run, batch)).then(
       () => {
         entry.queued = true;
-        this.lane?.poke();
+        // stopped while the add was on its way: withdrawn now, it could not be before
+        if (this.stopped) this.withdraw(entry);
+        else this.lane?.poke();
       },
       () => {},
     );
@@ -104,12 +106,19 @@ export class QueueExecutor implements Executor {
     this.stopped = true;
     this.lane?.stop();
     // what no worker has taken yet never runs; what one has finishes
-    for (const entry of this.outstanding.entries()) {
-      if (entry.local) continue;
-      void this.queue.withdraw(this.run, entry.batch.id).then((withdrawn) => {
-        if (withdrawn) this.drop(entry);
-      });
-    }
+    for (const entry of this.outstanding.entries()) if (entry.queued && !entry.local) this.withdraw(entry);
+  }
+
+  /**
+   * Takes a batch that is on the queue off it, if no worker has taken it, once the run stops.
+   * Only once its add went through: a withdraw that overtook its add would find nothing, and
+   * the batch, put on the queue after, would wait there for a worker with nobody to report
+   * it over (regression: a stop just after a submit hung the run).
+   */
+  private withdraw(entry: Outstanding): void {
+    void this.queue.withdraw(this.run, entry.batch.id).then((withdrawn) => {
+      if (withdrawn) this.drop(entry);
+    });
   }
 
   /** A batch taken off the queue that will not run: the rest of it never ran. */
