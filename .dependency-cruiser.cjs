@@ -1,7 +1,7 @@
 /**
  * The direction of prun's dependencies, checked in CI (npm run check:deps). Arrows run one way:
- * cli -> api -> engine -> executors (pool, commands, queue) -> runtime, with model, errors, io,
- * progress and crawl as leaves below them. A rule names the arrow it forbids and why.
+ * cli -> api -> engine -> executors (pool, commands, queue) -> {slots, runtime}, with model, errors,
+ * io, progress and crawl as leaves below them. A rule names the arrow it forbids and why.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -42,18 +42,25 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(io/|model/|errors\\.ts)' },
     },
     {
+      name: 'slots-below-the-executors',
+      comment: "The one slot accounting (accept, report, lose with blame; lifecycle; start failures; pick) that the pool, shell lanes and the queue share: it knows the model, the error codes and the executor contract's types, nothing of the executors or their workers.",
+      severity: 'error',
+      from: { path: '^src/slots/' },
+      to: { path: '^src/', pathNot: '^src/(slots/|model/|errors\\.ts|engine/executor\\.ts)' },
+    },
+    {
       name: 'runtime-below-the-engine',
       severity: 'error',
       comment: 'Workers and their wire format know nothing of how batches are scheduled or shown.',
       from: { path: '^src/(runtime|worker)/' },
-      to: { path: '^src/(api|engine|pool|commands|queue|io|progress)/' },
+      to: { path: '^src/(api|engine|pool|commands|queue|slots|io|progress)/' },
     },
     {
       name: 'engine-below-the-api',
       severity: 'error',
       comment: 'The engine schedules; it does not choose executors or read options.',
       from: { path: '^src/engine/' },
-      to: { path: '^src/(api|pool|commands|queue|worker|script)/' },
+      to: { path: '^src/(api|pool|commands|queue|slots|worker|script)/' },
     },
     {
       name: 'executors-below-the-api',

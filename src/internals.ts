@@ -8,3 +8,8 @@ export { itemSource } from './io/item-source.js';
 export { Pool } from './pool/pool.js';
 export { ProgressTracker } from './progress/tracker.js';
 export { compileScript } from './script/compile-script.js';
+export { ProducerQueue } from './queue/bullmq.js';
+export { shellLanes } from './queue/executors.js';
+export { QueueExecutor } from './queue/queue-executor.js';
+export { RunPool } from './queue/run-pool.js';
+export { WIRE } from './queue/wire.js';

@@ -21,7 +21,6 @@ export interface ResultOptions {
 export function recordResult(job: LaneJob, status: number, stdout: string | OutputFile, durationMs: number, options: ResultOptions): void {
   const held = job.held;
   const run = (held.pending ??= {
-    from: held.reported,
     count: 0,
     text: '',
     failures: [],
@@ -42,12 +41,11 @@ export function recordResult(job: LaneJob, status: number, stdout: string | Outp
   run.count++;
 }
 
-/** Takes the batch's pending results as a run for the pipeline: from where, and what. */
-export function takeRun(held: HeldBatch): { from: number; run: ExecutorRun } {
+/** Takes the batch's pending results as a run for the pipeline (its ledger records them). */
+export function takeRun(held: HeldBatch): ExecutorRun {
   const pending: PendingRun | undefined = held.pending;
   held.pending = undefined;
-  const from = pending?.from ?? held.reported;
-  const run: ExecutorRun = {
+  return {
     count: pending?.count ?? 0,
     text: pending?.text ?? '',
     values: undefined,
@@ -55,6 +53,4 @@ export function takeRun(held: HeldBatch): { from: number; run: ExecutorRun } {
     durationsMs: pending?.durationsMs,
     file: pending?.file,
   };
-  held.reported += run.count;
-  return { from, run };
 }

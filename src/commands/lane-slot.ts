@@ -1,18 +1,12 @@
-import type { Batch } from '../model/batch.js';
 import type { LongTimeout } from '../runtime/long-timeout.js';
 import type { OutputFile } from '../model/delivery.js';
 import type { ItemFailure } from '../model/run.js';
+import { type Held, Ledger } from '../slots/ledger.js';
+import { Lifecycle } from '../slots/lifecycle.js';
 import type { Lane } from './lane.js';
 
-export type SlotState =
-  | 'starting' // the lane's shell is starting
-  | 'ready' // takes batches
-  | 'ending' // told to end (no more input), or being killed
-  | 'dead';
-
-/** Results of a batch's jobs not yet reported, from its input `from` on. */
+/** Results of a batch's jobs not yet reported, from its input `done` on. */
 export interface PendingRun {
-  from: number;
   count: number;
   text: string;
   failures: ItemFailure[];
@@ -21,15 +15,12 @@ export interface PendingRun {
   file: OutputFile | undefined;
 }
 
-/** A batch on a lane: its jobs run one after the other, in input order. */
-export interface HeldBatch {
-  batch: Batch;
+/** A batch on a lane: its jobs run one after the other, in input order; `done` are reported. */
+export interface HeldBatch extends Held {
   /** Each input's arguments, split when the first job is written. */
   args: string[][] | undefined;
   /** Jobs written to the lane. */
   written: number;
-  /** Inputs reported to the pipeline. */
-  reported: number;
   pending: PendingRun | undefined;
   /** When its first job started. */
   startedAt: number | undefined;
@@ -54,23 +45,22 @@ export interface LaneJob {
  * One job slot (`{%}`) and everything it holds: when its lane dies, what it held is known
  * exactly, down to the job that was running.
  */
-export class LaneSlot {
-  state: SlotState = 'starting';
+export class LaneSlot extends Lifecycle {
   lane: Lane | undefined;
-  readonly held: HeldBatch[] = [];
+  /** In the order given, which is the order the lane runs their jobs. */
+  readonly ledger = new Ledger<HeldBatch>();
   readonly jobs: LaneJob[] = [];
   /** The job prun ended the lane for, when its time ran out. */
   timedOut: LaneJob | undefined;
 
-  constructor(readonly number: number) {}
-
-  get holdsIsolated(): boolean {
-    return this.held.some((held) => held.batch.isolated);
+  constructor(readonly number: number) {
+    super();
   }
 
   /** The first batch with jobs not yet given to the lane. */
   nextToWrite(): HeldBatch | undefined {
-    return this.held.find((held) => held.written < held.batch.count);
+    for (const held of this.ledger.entries()) if (held.written < held.batch.count) return held;
+    return undefined;
   }
 
   /** Whether the lane still has jobs of `held`, running or waiting. */

@@ -6,6 +6,8 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { setLongTimeout } from '../runtime/long-timeout.js';
+import { leastLoaded } from '../slots/pick.js';
+import { StartFailures } from '../slots/start-failures.js';
 import { jobArgs, toBytes } from './job-inputs.js';
 import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
@@ -53,8 +55,6 @@ const JOBS_AHEAD = 2;
 const BATCHES_PER_LANE = 2;
 /** How long a job may take to end after SIGTERM before its process group is sent SIGKILL. */
 const TERM_GRACE_MS = 1000;
-/** Lanes dying before they are ready, one after the other, that end the run: they would forever. */
-const START_FAILURES = 3;
 
 /**
  * The executor for `prun exec`: one shell lane per job slot (see lane-script.ts) runs the
@@ -72,8 +72,8 @@ export class ShellExecutor implements Executor {
   private readonly tag: CompiledTemplate | undefined;
   private readonly slots: LaneSlot[] = [];
   private dir = '';
-  /** Lanes that died before they were ready, since one last was. */
-  private startFailures = 0;
+  /** Lanes that died before they were ready, since one last was: counted from the first. */
+  private readonly starts = new StartFailures({ fatalUntilReady: false });
   /** Names the next job's files. */
   private nextStem = 0;
   private readonly heldOutput = new HeldOutput(() => this.onReleased());
@@ -119,7 +119,7 @@ export class ShellExecutor implements Executor {
     const place = this.place(batch, ahead);
     if (!place) throw new Error('prun: a batch was submitted to shell lanes with no room');
     const slot = place === 'new' ? this.startLane() : place;
-    slot.held.push({ batch, args: undefined, written: 0, reported: 0, pending: undefined, startedAt: undefined });
+    slot.ledger.accept({ batch, args: undefined, written: 0, done: 0, pending: undefined, startedAt: undefined });
     this.pumpAny(slot);
   }
 
@@ -142,7 +142,7 @@ export class ShellExecutor implements Executor {
     this.markReady(); // no input may have needed a lane
     for (const slot of this.slots) {
       if (slot.state === 'dead') continue;
-      slot.state = 'ending';
+      slot.moveTo('ending');
       slot.lane?.endInput();
     }
     await Promise.all([...this.exits, ...this.endings]);
@@ -156,7 +156,7 @@ export class ShellExecutor implements Executor {
     this.markReady();
     for (const slot of this.slots) {
       if (slot.state === 'dead') continue;
-      slot.state = 'ending';
+      slot.moveTo('ending');
       this.endLane(slot.lane!);
     }
     await Promise.all([...this.exits, ...this.endings]);
@@ -190,14 +190,7 @@ export class ShellExecutor implements Executor {
    */
   private pick({ isolated }: Placement, ahead: boolean): LaneSlot | undefined {
     if (this.stopped || this.closing) return undefined;
-    const limit = ahead ? BATCHES_PER_LANE : 1;
-    let best: LaneSlot | undefined;
-    for (const slot of this.slots) {
-      if (slot.state !== 'ready') continue;
-      const fits = isolated ? slot.held.length === 0 : !slot.holdsIsolated && slot.held.length < limit;
-      if (fits && (!best || slot.held.length < best.held.length)) best = slot;
-    }
-    return best;
+    return leastLoaded(this.slots, isolated, ahead ? BATCHES_PER_LANE : 1);
   }
 
   /**
@@ -207,7 +200,7 @@ export class ShellExecutor implements Executor {
   private place(placement: Placement, ahead: boolean): LaneSlot | 'new' | undefined {
     if (this.stopped || this.closing) return undefined;
     const slot = this.pick(placement, ahead);
-    if (slot?.held.length === 0) return slot;
+    if (slot?.ledger.load === 0) return slot;
     if (this.slots.length < this.options.jobs || this.slots.some((other) => other.state === 'dead')) return 'new';
     return slot;
   }
@@ -224,7 +217,7 @@ export class ShellExecutor implements Executor {
   }
 
   private spawn(slot: LaneSlot): void {
-    slot.state = 'starting';
+    slot.moveTo('starting'); // a slot reused: the lane it had is dead
     slot.timedOut = undefined;
     let exited!: () => void;
     const exit = new Promise<void>((resolve) => {
@@ -233,9 +226,8 @@ export class ShellExecutor implements Executor {
     this.exits.add(exit);
     const lane: Lane = new Lane(this.options.shell ?? '/bin/sh', this.dir, {
       ready: () => {
-        if (slot.state !== 'starting') return;
-        slot.state = 'ready';
-        this.startFailures = 0;
+        if (!slot.moveTo('ready')) return;
+        this.starts.ready();
         this.markReady();
         this.pumpAny(slot);
         this.listener.free();
@@ -368,7 +360,7 @@ export class ShellExecutor implements Executor {
 
   private timeOut(slot: LaneSlot, job: LaneJob): void {
     if (slot.jobs[0] !== job || slot.state !== 'ready' || !slot.lane?.pid) return;
-    slot.state = 'ending';
+    slot.moveTo('ending');
     slot.timedOut = job;
     // the lane leads the job's process group: the whole tree ends, and the lane's exit reports it
     this.endLane(slot.lane);
@@ -380,7 +372,7 @@ export class ShellExecutor implements Executor {
       const job = slot.jobs.shift();
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
       job.timer?.clear();
-      if (line !== '-') this.finish(job, line, now); // '-': skipped because prun is stopping
+      if (line !== '-') this.finish(slot, job, line, now); // '-': skipped because prun is stopping
       if (job.script) removeFile(job.script);
       if (this.options.inputFiles) removeFile(job.args[0]!);
       const next = slot.jobs[0];
@@ -391,7 +383,7 @@ export class ShellExecutor implements Executor {
     this.pumpAny(slot);
   }
 
-  private finish(job: LaneJob, line: string, now: number): void {
+  private finish(slot: LaneSlot, job: LaneJob, line: string, now: number): void {
     const space = line.indexOf(' ');
     const files = join(this.dir, job.stem);
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
@@ -400,9 +392,9 @@ export class ShellExecutor implements Executor {
     takeStderr(`${files}.e`, line[space + 2] === '1', this.options.onStderr);
     // output in a file is its run's only output: what came before it is reported first
     const { held } = job;
-    if (typeof stdout !== 'string' && held.pending) this.deliver(held, false);
+    if (typeof stdout !== 'string' && held.pending) this.deliver(slot, held, false);
     recordResult(job, Number(line.slice(0, space)), stdout, now - job.startedAt, this.options);
-    if (held.pending?.file) this.deliver(held, false);
+    if (held.pending?.file) this.deliver(slot, held, false);
   }
 
   /**
@@ -411,30 +403,30 @@ export class ShellExecutor implements Executor {
    */
   private report(slot: LaneSlot): void {
     let freed = false;
-    for (let i = 0; i < slot.held.length; ) {
-      const held = slot.held[i]!;
-      const reported = held.reported + (held.pending?.count ?? 0);
+    for (const held of slot.ledger.entries()) {
+      const reported = held.done + (held.pending?.count ?? 0);
       const over = reported === held.batch.count || (this.stopped && !slot.hasJobsOf(held));
-      if (over) {
-        slot.held.splice(i, 1);
-        freed = true;
-      } else i++;
-      if (held.pending || over) this.deliver(held, over);
+      if (held.pending || over) this.deliver(slot, held, over);
+      if (over) freed = true;
     }
     if (freed) this.listener.free();
   }
 
-  private deliver(held: HeldBatch, last: boolean): void {
-    const { from, run } = takeRun(held);
+  /**
+   * Reports the batch's pending results. The ledger records them (and releases a batch that is
+   * over) before the pipeline hears of them: what it does then (stop, on a halt) sees them done.
+   */
+  private deliver(slot: LaneSlot, held: HeldBatch, last: boolean): void {
+    const run = takeRun(held);
+    const from = slot.ledger.report(held, run.count, last);
     const elapsedMs = held.startedAt === undefined ? 0 : performance.now() - held.startedAt;
     this.listener.run(held.batch, from, run, last, elapsedMs);
   }
 
   private onExit(slot: LaneSlot, lane: Lane, exit: LaneExit): void {
     if (slot.lane !== lane) return;
-    const wasStarting = slot.state === 'starting';
+    const was = slot.die();
     const expected = this.closing && exit.code === 0;
-    slot.state = 'dead';
     for (const job of slot.jobs) {
       job.timer?.clear();
       // what the job that was running wrote is not printed: a process it left may write on, unread
@@ -444,16 +436,18 @@ export class ShellExecutor implements Executor {
     // a lane that ended cleanly at the end of the input leaves the user's background processes be
     if (expected) this.lanes.delete(lane);
     else this.endLane(lane);
-    if (wasStarting && !this.closing && ++this.startFailures >= START_FAILURES) {
-      const why = exit.startError ?? laneExited(exit.code, exit.signal).message;
-      this.listener.fatal(new PrunError('ERR_WORKER_START', `workers keep dying at start: ${why}`));
-      return;
+    if (was === 'starting' && !this.closing) {
+      const fatal = this.starts.died(exit.startError ?? laneExited(exit.code, exit.signal).message);
+      if (fatal) {
+        this.listener.fatal(fatal);
+        return;
+      }
     }
     const running = slot.jobs[0];
-    for (const held of slot.held.splice(0)) {
-      if (held.pending) this.deliver(held, false);
+    for (const held of slot.ledger.lose()) {
+      if (held.pending) this.deliver(slot, held, false);
       const blame = running?.held === held ? this.blame(slot, running, exit) : 'none';
-      this.listener.lost(held.batch, held.reported, blame);
+      this.listener.lost(held.batch, held.done, blame);
     }
     slot.jobs.length = 0;
     // the next batch that finds no idle lane starts one again, in the lowest free slot

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
-import { PrunError } from '../errors.js';
 import { timedOut } from '../model/failure.js';
 import { BRAND, type FromWorker, type ResultFormat, type RunReport } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
+import { leastLoaded } from '../slots/pick.js';
+import { StartFailures } from '../slots/start-failures.js';
 import { type InFlight, WorkerSlot } from './worker-slot.js';
 
 export interface PoolOptions {
@@ -30,13 +31,6 @@ const TEARDOWN_GRACE_MS = 5000;
 export const TIMEOUT_GRACE_MS = 1000;
 /** Slack for a worker blocked by a task that never yields, beyond the timeout and its grace. */
 const WATCHDOG_SLACK_MS = 500;
-/**
- * Workers that die before they are ready, one after the other with none ready in between,
- * before the run gives up. One can be chance (a port or a lock its predecessor still holds, a
- * passing lack of memory); the predecessor's teardown may still be racing the second; three in
- * a row is a script that cannot start any more, and three wasted starts is a small price.
- */
-export const MAX_START_FAILURES = 3;
 
 /**
  * The local executor: a pool of forked processes or worker threads. Workers start once and
@@ -52,10 +46,8 @@ export class Pool implements Executor {
   /** Settles once as many workers as the pool starts with have been ready, or the pool has ended. */
   readonly allReady: Promise<void>;
   private markAllReady!: () => void;
-  /** Workers that have become ready, replacements included. */
-  private readies = 0;
-  /** Workers that died while starting since a worker last became ready. */
-  private startFailures = 0;
+  /** Workers that became ready, and those that died while starting since one last did. */
+  private readonly starts = new StartFailures({ fatalUntilReady: true });
   /** Settles when a worker first begins the script's setup() (never, for a script without one). */
   readonly settingUp: Promise<void>;
   private markSettingUp!: () => void;
@@ -107,7 +99,7 @@ export class Pool implements Executor {
   submit(batch: Batch, ahead: boolean): void {
     const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
-    if (slot.inFlight.size === 0) slot.lastHeard = performance.now();
+    if (slot.ledger.load === 0) slot.lastHeard = performance.now();
     slot.hold(batch);
     // one lane takes one batch at a time: its next one gains nothing from waiting for others
     if (this.options.concurrency === 1) slot.sendBatches();
@@ -161,22 +153,18 @@ export class Pool implements Executor {
   private pick({ isolated, fresh }: Placement, ahead: boolean): WorkerSlot | undefined {
     if (this.stopped) return undefined;
     if (fresh) {
-      const unused = this.find((slot) => slot.tasksGiven === 0);
-      if (unused || [...this.slots].some((slot) => slot.state === 'starting')) return unused;
+      const unused = leastLoaded(this.slots, true, 0, this.unused);
+      if (unused || this.anyStarting()) return unused;
     }
-    if (isolated || fresh) return this.find((slot) => slot.inFlight.size === 0);
-    const limit = this.options.concurrency * (ahead ? 2 : 1);
-    return this.find((slot) => !slot.holdsIsolated && slot.inFlight.size < limit);
+    return leastLoaded(this.slots, isolated || fresh, this.options.concurrency * (ahead ? 2 : 1), this.hasTasksLeft);
   }
 
-  /** Of the ready workers with tasks left that `fits`, the one with the fewest batches. */
-  private find(fits: (slot: WorkerSlot) => boolean): WorkerSlot | undefined {
-    let best: WorkerSlot | undefined;
-    for (const slot of this.slots) {
-      if (slot.state !== 'ready' || this.quota(slot) <= 0 || !fits(slot)) continue;
-      if (!best || slot.inFlight.size < best.inFlight.size) best = slot;
-    }
-    return best;
+  private readonly hasTasksLeft = (slot: WorkerSlot): boolean => this.quota(slot) > 0;
+  private readonly unused = (slot: WorkerSlot): boolean => slot.tasksGiven === 0 && this.quota(slot) > 0;
+
+  private anyStarting(): boolean {
+    for (const slot of this.slots) if (slot.state === 'starting') return true;
+    return false;
   }
 
   private quota(slot: WorkerSlot): number {
@@ -233,10 +221,10 @@ export class Pool implements Executor {
       }
       case 'ready':
         clearTimeout(slot.setupTimer);
-        slot.state = 'ready';
-        this.startFailures = 0;
+        // one told to end while it started stays ending
+        slot.moveTo('ready');
         this.markReady();
-        if (++this.readies === this.options.workers) this.markAllReady();
+        if (this.starts.ready() === this.options.workers) this.markAllReady();
         if (this.stopped) slot.send({ brand: BRAND, type: 'stop' });
         this.listener!.free();
         return;
@@ -244,7 +232,7 @@ export class Pool implements Executor {
         clearTimeout(slot.setupTimer);
         // the script threw when imported, or its setup() did
         const failure = startError(message.error);
-        if (this.readies === 0 && !this.closing) {
+        if (!this.starts.everReady && !this.closing) {
           // no worker ever started: nothing can run at all
           this.listener!.fatal(failure);
           return;
@@ -268,13 +256,11 @@ export class Pool implements Executor {
   }
 
   private onRun(slot: WorkerSlot, report: RunReport): void {
-    const entry = slot.inFlight.get(report.id);
+    const entry = slot.ledger.get(report.id);
     if (!entry) throw new Error(`prun: a worker reported batch ${report.id}, which it does not hold`);
-    const from = entry.done;
-    entry.done += report.count;
     entry.running = report.running === true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
-    if (report.last) slot.release(report.id);
+    const from = slot.ledger.report(entry, report.count, report.last);
     this.listener!.run(entry.batch, from, report, report.last, report.elapsedMs);
     if (report.last) this.afterBatch(slot);
   }
@@ -284,7 +270,7 @@ export class Pool implements Executor {
     const now = performance.now();
     for (const slot of this.slots) {
       if (slot.state !== 'ready' && slot.state !== 'retiring') continue;
-      if (slot.inFlight.size === 0 || slot.endedFor !== undefined) continue;
+      if (slot.ledger.load === 0 || slot.endedFor !== undefined) continue;
       if (now - slot.lastHeard > timeoutMs + TIMEOUT_GRACE_MS + WATCHDOG_SLACK_MS) {
         slot.endedFor = 'blocked';
         slot.worker.kill();
@@ -294,8 +280,8 @@ export class Pool implements Executor {
 
   /** A worker that has run its share of tasks is replaced once its batches are done. */
   private afterBatch(slot: WorkerSlot): void {
-    if (this.quota(slot) <= 0 && slot.state === 'ready') slot.state = 'retiring';
-    if (slot.state === 'retiring' && slot.inFlight.size === 0) {
+    if (this.quota(slot) <= 0) slot.moveTo('retiring');
+    if (slot.state === 'retiring' && slot.ledger.load === 0) {
       this.end(slot);
       if (!this.closing && !this.stopped) this.spawn();
     }
@@ -303,20 +289,19 @@ export class Pool implements Executor {
   }
 
   private end(slot: WorkerSlot): void {
-    slot.state = 'ending';
+    slot.moveTo('ending');
     slot.send({ brand: BRAND, type: 'end' });
     setTimeout(() => slot.worker.kill(), TEARDOWN_GRACE_MS).unref();
   }
 
   private onExit(slot: WorkerSlot, exit: WorkerExit): void {
     clearTimeout(slot.setupTimer);
-    const wasStarting = slot.state === 'starting';
-    const expected = slot.state === 'ending' || this.closing;
-    slot.state = 'dead';
+    const was = slot.die();
+    const expected = was === 'ending' || this.closing;
     this.slots.delete(slot);
-    if (expected && slot.inFlight.size === 0) return;
-    if (wasStarting && this.startFailed(slot.startFailure ?? exit.failure.message, slot.startFailure !== undefined)) return;
-    const entries = [...slot.inFlight.values()];
+    if (expected && slot.ledger.load === 0) return;
+    if (was === 'starting' && this.startFailed(slot.startFailure ?? exit.failure.message, slot.startFailure !== undefined)) return;
+    const entries = slot.ledger.lose();
     entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, this.blame(slot, exit, entries.length, entry, position)));
     if (!this.closing && !this.stopped) this.spawn();
     this.listener!.free();
@@ -329,14 +314,9 @@ export class Pool implements Executor {
    */
   private startFailed(cause: string, inSetup: boolean): boolean {
     if (this.closing) return false;
-    if (this.readies === 0) {
-      const message = inSetup ? cause : `a worker failed to start: ${cause}`;
-      this.listener!.fatal(new PrunError(inSetup ? 'ERR_SETUP' : 'ERR_WORKER_START', message));
-      return true;
-    }
-    if (++this.startFailures < MAX_START_FAILURES) return false;
-    this.listener!.fatal(new PrunError('ERR_WORKER_START', `workers keep dying at start: ${cause}`));
-    return true;
+    const fatal = this.starts.died(cause, inSetup);
+    if (fatal) this.listener!.fatal(fatal);
+    return fatal !== undefined;
   }
 
   /**

@@ -1,27 +1,19 @@
 import type { Batch } from '../model/batch.js';
 import { BRAND, type BatchOrder, type ToWorker } from '../runtime/protocol.js';
 import type { RuntimeWorker } from '../runtime/runtime.js';
-
-export type SlotState =
-  | 'starting' // loading the script and running setup()
-  | 'ready' // takes batches
-  | 'retiring' // has run its share of tasks: takes no more, ends when its batches are done
-  | 'ending' // told to end: running teardown()
-  | 'dead';
+import { type Held, Ledger } from '../slots/ledger.js';
+import { Lifecycle } from '../slots/lifecycle.js';
 
 /** A batch on a worker, and how many of its inputs the worker has reported. */
-export interface InFlight {
-  batch: Batch;
-  done: number;
+export interface InFlight extends Held {
   /** The worker said the input at `done` has started (and nothing since). */
   running: boolean;
 }
 
 /** One worker and every batch it holds: when it dies, what it held is known exactly. */
-export class WorkerSlot {
-  state: SlotState = 'starting';
+export class WorkerSlot extends Lifecycle {
   /** In the order they were sent, which is the order the worker's lanes take them. */
-  readonly inFlight = new Map<number, InFlight>();
+  readonly ledger = new Ledger<InFlight>();
   /** Inputs sent to it, for --max-tasks-per-child. */
   tasksGiven = 0;
   /** When it last said anything, or was last given work while idle: for the watchdog. */
@@ -32,33 +24,19 @@ export class WorkerSlot {
   startFailure: string | undefined;
   /** Ends a setup() that runs past --timeout. */
   setupTimer: NodeJS.Timeout | undefined;
-  /** Batches of suspects it holds, which must run alone. */
-  private isolated = 0;
   /** Batches given to it in this turn of the event loop, not sent yet. */
   private unsent: BatchOrder[] = [];
 
-  constructor(readonly worker: RuntimeWorker) {}
-
-  /** Holds a batch of suspects, which must run alone. */
-  get holdsIsolated(): boolean {
-    return this.isolated > 0;
+  constructor(readonly worker: RuntimeWorker) {
+    super();
   }
 
   /** Takes a batch, to be sent by sendBatches(). */
   hold(batch: Batch): void {
-    this.inFlight.set(batch.id, { batch, done: 0, running: false });
-    if (batch.isolated) this.isolated++;
+    this.ledger.accept({ batch, done: 0, running: false });
     this.tasksGiven += batch.count;
     const { id, first, count, attempt, payload, separator } = batch;
     this.unsent.push({ id, first, count, attempt, payload, separator, eager: batch.isolated });
-  }
-
-  /** The worker is done with a batch. */
-  release(id: number): void {
-    const entry = this.inFlight.get(id);
-    if (!entry) return;
-    this.inFlight.delete(id);
-    if (entry.batch.isolated) this.isolated--;
   }
 
   /**

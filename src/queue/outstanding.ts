@@ -1,10 +1,10 @@
-import type { Batch } from '../model/batch.js';
+import type { Held } from '../slots/ledger.js';
 
-/** A batch of the run that is on the queue or running somewhere, as the producer keeps it. */
-export interface Outstanding {
-  batch: Batch;
-  /** Inputs already reported: a batch delivered twice reports them again, and those are dropped. */
-  done: number;
+/**
+ * A batch of the run that is on the queue or running somewhere, as the producer keeps it.
+ * `done`: inputs already reported; a batch delivered twice reports them again, and those are dropped.
+ */
+export interface Outstanding extends Held {
   /** The take of the job whose reports count. */
   delivery: string | undefined;
   /** Its job is on the queue (the add went through): only then can it be taken off again. */

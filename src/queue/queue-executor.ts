@@ -2,6 +2,7 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { hostname } from 'node:os';
+import { Ledger } from '../slots/ledger.js';
 import { HEARTBEAT_MS, type ProducerQueue } from './bullmq.js';
 import { type LaneHost, LocalLane } from './local-lane.js';
 import type { Outstanding } from './outstanding.js';
@@ -43,7 +44,7 @@ export class QueueExecutor implements Executor {
   readonly capacity = MAX_OUTSTANDING;
   readonly ready: Promise<void>;
   private listener: ExecutorListener | undefined;
-  private readonly outstanding = new Map<number, Outstanding>();
+  private readonly outstanding = new Ledger<Outstanding>();
   private stopped = false;
   private ended = false;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -83,17 +84,19 @@ export class QueueExecutor implements Executor {
 
   room(_placement: Placement, _ahead: boolean): number {
     if (this.stopped || this.ended || this.reading === undefined) return 0;
-    return this.outstanding.size < MAX_OUTSTANDING ? Number.POSITIVE_INFINITY : 0;
+    return this.outstanding.load < MAX_OUTSTANDING ? Number.POSITIVE_INFINITY : 0;
   }
 
   submit(batch: Batch): void {
     const entry: Outstanding = { batch, done: 0, delivery: undefined, queued: false, local: false, triedAt: undefined };
-    this.outstanding.set(batch.id, entry);
+    this.outstanding.accept(entry);
     // an add that fails waits out the outage in ioredis's offline queue; the watcher ends the run
     this.queue.add(jobDataOf(this.run, batch)).then(
       () => {
         entry.queued = true;
-        this.lane?.poke();
+        // stopped while the add was on its way: withdrawn now, it could not be before
+        if (this.stopped) this.withdraw(entry);
+        else this.lane?.poke();
       },
       () => {},
     );
@@ -103,18 +106,24 @@ export class QueueExecutor implements Executor {
     this.stopped = true;
     this.lane?.stop();
     // what no worker has taken yet never runs; what one has finishes
-    for (const [id, entry] of this.outstanding) {
-      if (entry.local) continue;
-      void this.queue.withdraw(this.run, id).then((withdrawn) => {
-        if (withdrawn) this.drop(entry);
-      });
-    }
+    for (const entry of this.outstanding.entries()) if (entry.queued && !entry.local) this.withdraw(entry);
+  }
+
+  /**
+   * Takes a batch that is on the queue off it, if no worker has taken it, once the run stops.
+   * Only once its add went through: a withdraw that overtook its add would find nothing, and
+   * the batch, put on the queue after, would wait there for a worker with nobody to report
+   * it over (regression: a stop just after a submit hung the run).
+   */
+  private withdraw(entry: Outstanding): void {
+    void this.queue.withdraw(this.run, entry.batch.id).then((withdrawn) => {
+      if (withdrawn) this.drop(entry);
+    });
   }
 
   /** A batch taken off the queue that will not run: the rest of it never ran. */
   private drop(entry: Outstanding): void {
-    if (this.outstanding.get(entry.batch.id) !== entry) return;
-    this.outstanding.delete(entry.batch.id);
+    if (!this.outstanding.release(entry)) return;
     this.listener!.run(entry.batch, entry.done, EMPTY_RUN, true, 0);
     this.listener!.free();
   }
@@ -141,9 +150,9 @@ export class QueueExecutor implements Executor {
     await this.spec.catch(() => undefined);
     // with Redis away, its keys expire by themselves (RUN_TTL_MS): the run does not wait for
     // it; with Redis up, a loaded one may be slow, and the keys are deleted for sure
-    const cleanup = this.queue.end(this.run, [...this.outstanding.keys()]);
+    const cleanup = this.queue.end(this.run, this.outstanding.ids());
     await (this.queue.health.downSince() === undefined ? withinMs(CLEANUP_UP_MS, cleanup) : withinMs(CLEANUP_MS, cleanup));
-    this.outstanding.clear();
+    this.outstanding.lose(); // forgotten: the run has ended, and nothing reports them any more
     await this.queue.close();
     // a read waiting out an outage is never settled by ioredis's disconnect(): not awaited then
     await withinMs(READ_END_MS, this.reading ?? Promise.resolve());
@@ -187,7 +196,7 @@ export class QueueExecutor implements Executor {
       return;
     }
     // only the latest take of a batch is heard: a stalled one that wakes up is a duplicate
-    if (report.delivery !== entry.delivery || report.from !== entry.done) return;
+    if (report.delivery !== entry.delivery || !this.outstanding.isNext(entry, report.from)) return;
     if (report.type === 'lost') {
       this.lose(entry, report.culprit === undefined ? 'unknown' : { culprit: report.culprit });
       return;
@@ -196,8 +205,7 @@ export class QueueExecutor implements Executor {
   }
 
   private settle(entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void {
-    entry.done += run.count;
-    if (last) this.outstanding.delete(entry.batch.id);
+    this.outstanding.report(entry, run.count, last);
     this.listener!.run(entry.batch, from, run, last, elapsedMs);
     if (last) this.listener!.free();
   }
@@ -205,10 +213,10 @@ export class QueueExecutor implements Executor {
   /** How the producer's own workers reach the run's batches. */
   private laneHost(): LaneHost {
     return {
-      outstanding: () => this.outstanding.values(),
+      outstanding: () => this.outstanding.entries(),
       withdraw: (entry: Outstanding) => (this.stopped || this.ended ? Promise.resolve(false) : this.queue.withdraw(this.run, entry.batch.id)),
       claim: (entry: Outstanding): boolean => {
-        if (this.outstanding.get(entry.batch.id) !== entry) return false;
+        if (!this.outstanding.holds(entry)) return false;
         // taken off the queue just as the run began to stop: it never runs
         if (this.stopped) {
           this.drop(entry);
@@ -223,10 +231,10 @@ export class QueueExecutor implements Executor {
         return true;
       },
       run: (entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number) => {
-        if (this.outstanding.get(entry.batch.id) === entry) this.settle(entry, from, run, last, elapsedMs);
+        if (this.outstanding.holds(entry)) this.settle(entry, from, run, last, elapsedMs);
       },
       lost: (entry: Outstanding, blame: Blame) => {
-        if (this.outstanding.get(entry.batch.id) === entry) this.lose(entry, blame);
+        if (this.outstanding.holds(entry)) this.lose(entry, blame);
       },
       drop: (entry: Outstanding) => this.drop(entry),
       fatal: (error: Error) => this.fatal(error),
@@ -234,7 +242,7 @@ export class QueueExecutor implements Executor {
   }
 
   private lose(entry: Outstanding, blame: Blame): void {
-    this.outstanding.delete(entry.batch.id);
+    this.outstanding.release(entry);
     this.listener!.lost(entry.batch, entry.done, blame);
     this.listener!.free();
   }
@@ -245,8 +253,8 @@ export class QueueExecutor implements Executor {
       this.fatal(new PrunError('ERR_QUEUE', `lost the queue at ${this.queue.url}: ${this.queue.health.cause()}`));
       return;
     }
-    if (down !== undefined || this.outstanding.size === 0) return;
-    const remote = [...this.outstanding.values()].filter((entry) => !entry.local).map((entry) => entry.batch.id);
+    if (down !== undefined || this.outstanding.load === 0) return;
+    const remote = [...this.outstanding.entries()].filter((entry) => !entry.local).map((entry) => entry.batch.id);
     const failed = await this.queue.failed(this.run, remote).catch(() => []);
     for (const id of failed) {
       const entry = this.outstanding.get(id);

@@ -1,22 +1,25 @@
-// One contract, every executor: threads, processes, shell lanes, dry run and the in-memory fake
-// run the same tests. Each accepted input ends exactly once; a lost batch comes with its blame;
+// One contract, every executor: threads, processes, shell lanes, the queue (on a real Redis, its
+// batches run by the producer's own shell lanes), dry run and the in-memory fake run the same tests. Each accepted input ends exactly once; a lost batch comes with its blame;
 // stop lets running work finish, kill ends everything, and nothing started is left running.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { type Batch, newBatchId, SHARED } from '../../src/model/batch.js';
 import type { Delivery } from '../../src/model/delivery.js';
 import type { Blame, Executor, ExecutorListener } from '../../src/engine/executor.js';
 import { NEWLINE } from '../../src/model/payload.js';
 import { FakeExecutor } from '../helpers/fake-executor.js';
 import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
+import { type RedisServer, startRedis } from '../helpers/redis.js';
+import type { RunSpec } from '../../src/queue/wire.js';
 
 /**
  * Inputs mean the same to every subject: `exit:3` takes down what runs it (on its first
  * attempt), `slow:MS` takes that long, anything else is echoed.
  */
 // executors with real workers run from the build, where the workers' entry files are
-const { DryRunExecutor, ShellExecutor, runPipeline, itemSource, Pool, ProgressTracker, compileScript } = (await import(
+const { DryRunExecutor, ShellExecutor, runPipeline, itemSource, Pool, ProgressTracker, compileScript, ProducerQueue, QueueExecutor, RunPool, shellLanes, WIRE } = (await import(
   '../../dist/lib/internals.js' as string
 )) as typeof import('../../src/internals.js');
 
@@ -37,6 +40,26 @@ const pool = (runtime: 'thread' | 'process') => (): Executor =>
 
 const SHELL_COMMAND = 'case {} in exit:*) kill -KILL $PPID;; slow:*) sleep 5;; *) echo {};; esac';
 
+/** A redis-server of this file's own, for the queue: started before the first test. */
+let redis: RedisServer | undefined;
+before(async () => {
+  redis = await startRedis();
+});
+after(async () => redis?.stop());
+
+/**
+ * The producer's executor on a run of its own, its batches taken off the queue by the
+ * producer's own shell lanes (`prun exec --queue URL -j 2`): no `prun worker` needed.
+ */
+function queueExecutor(): Executor {
+  const queue = new ProducerQueue(redis!.url);
+  const run = randomBytes(8).toString('hex');
+  const spec: RunSpec = { wire: WIRE, kind: 'exec', bundle: '', command: SHELL_COMMAND, retries: 0, format: 'text', timeoutMs: undefined, timings: false };
+  const published = queue.publish(run, spec, undefined).then(() => spec);
+  const local = shellLanes(spec, { runtime: 'process', workers: 2, concurrency: 1, memoryLimitMb: undefined }).then((lanes) => new RunPool(lanes));
+  return new QueueExecutor({ queue, run, spec: published, local });
+}
+
 const subjects: Subject[] = [
   { name: 'threads', make: pool('thread'), dies: true, holds: true },
   { name: 'processes', make: pool('process'), dies: true, holds: true },
@@ -46,6 +69,7 @@ const subjects: Subject[] = [
     dies: true,
     holds: true,
   },
+  { name: 'queue', make: queueExecutor, dies: true, holds: true },
   { name: 'dry run', make: () => new DryRunExecutor('echo {}'), dies: false, holds: false },
   {
     name: 'fake',

@@ -1,0 +1,49 @@
+import { PrunError } from '../errors.js';
+
+/**
+ * Slots that die before they are ready, one after the other with none ready in between,
+ * before the run gives up. One can be chance (a port or a lock its predecessor still holds, a
+ * passing lack of memory); the predecessor's teardown may still be racing the second; three in
+ * a row is a script (or a shell) that cannot start any more, and three wasted starts is a
+ * small price. Respawned for ever, such slots would make no progress at all.
+ */
+export const MAX_START_FAILURES = 3;
+
+export interface StartRule {
+  /**
+   * A death at start ends the run at once while no slot has ever been ready (a worker pool:
+   * the script cannot start at all); else such deaths are counted from the first (shell lanes).
+   */
+  fatalUntilReady: boolean;
+}
+
+/** Decides when slots dying at start end the run: the one rule of the pool and of shell lanes. */
+export class StartFailures {
+  private readies = 0;
+  private inARow = 0;
+
+  constructor(private readonly rule: StartRule) {}
+
+  /** A slot became ready: returns how many have, replacements included. */
+  ready(): number {
+    this.inARow = 0;
+    return ++this.readies;
+  }
+
+  get everReady(): boolean {
+    return this.readies > 0;
+  }
+
+  /**
+   * A slot died before it was ready, for `cause` (`inSetup`: the script's setup() failed or ran
+   * out of time, and `cause` says so). Returns the error that ends the run, or undefined when
+   * the slot may be replaced.
+   */
+  died(cause: string, inSetup = false): PrunError | undefined {
+    if (this.rule.fatalUntilReady && this.readies === 0) {
+      return inSetup ? new PrunError('ERR_SETUP', cause) : new PrunError('ERR_WORKER_START', `a worker failed to start: ${cause}`);
+    }
+    if (++this.inARow < MAX_START_FAILURES) return undefined;
+    return new PrunError('ERR_WORKER_START', `workers keep dying at start: ${cause}`);
+  }
+}

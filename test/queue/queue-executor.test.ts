@@ -1,0 +1,121 @@
+// The producer's executor against an in-memory queue, no Redis and no worker: what it does with
+// the order in which the queue answers, which a real Redis decides by chance.
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import type { ExecutorListener, ExecutorRun } from '../../src/engine/executor.js';
+import { type Batch, newBatchId, SHARED } from '../../src/model/batch.js';
+import { NEWLINE } from '../../src/model/payload.js';
+import type { ProducerQueue } from '../../src/queue/bullmq.js';
+import { QueueExecutor } from '../../src/queue/queue-executor.js';
+import { type JobData, type Report, type RunSpec, WIRE } from '../../src/queue/wire.js';
+
+const SPEC: RunSpec = { wire: WIRE, kind: 'exec', bundle: '', command: 'echo {}', format: 'text', timeoutMs: undefined, timings: false };
+
+/** A queue whose adds land when the test says, and whose reports are the ones the test gives. */
+class FakeQueue {
+  readonly url = 'redis://fake';
+  readonly health = { downSince: (): number | undefined => undefined, cause: () => '' };
+  /** Batch ids on the queue, not taken. */
+  readonly waiting = new Set<number>();
+  private readonly adds: (() => void)[] = [];
+  private readonly reported: Report[] = [];
+  private wakeReader: (() => void) | undefined;
+
+  add(data: JobData): Promise<void> {
+    return new Promise((resolve) => this.adds.push(() => (this.waiting.add(data.batch), resolve())));
+  }
+  /** The adds sent so far reach the queue. */
+  land(): void {
+    for (const add of this.adds.splice(0)) add();
+  }
+  withdraw(_run: string, batch: number): Promise<boolean> {
+    return Promise.resolve(this.waiting.delete(batch));
+  }
+  give(...reports: Report[]): void {
+    this.reported.push(...reports);
+    this.wakeReader?.();
+  }
+  async reports(): Promise<Report[]> {
+    if (this.reported.length === 0) await new Promise<void>((resolve) => (this.wakeReader = resolve));
+    this.wakeReader = undefined;
+    return this.reported.splice(0);
+  }
+  async close(): Promise<void> {
+    this.wakeReader?.();
+  }
+  refresh = () => Promise.resolve();
+  heartbeat = () => Promise.resolve();
+  serving = () => Promise.resolve(0);
+  failed = () => Promise.resolve([]);
+  end = () => Promise.resolve();
+}
+
+/** Executors of the test that runs: killed after it whatever happened, so that their timers end too. */
+const executors: QueueExecutor[] = [];
+afterEach(async () => {
+  await Promise.all(executors.splice(0).map((executor) => executor.kill()));
+});
+
+function started(queue: FakeQueue) {
+  const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(SPEC) });
+  executors.push(executor);
+  const reports: string[] = [];
+  let freed: () => void = () => {};
+  let ended: () => void = () => {};
+  const listener: ExecutorListener = {
+    run: (_batch, from, run, last) => {
+      reports.push(`run ${from}+${run.count}${last ? ' last' : ''}`);
+      if (last) ended();
+    },
+    lost: (_batch, from) => {
+      reports.push(`lost ${from}`);
+      ended();
+    },
+    free: () => freed(),
+    fatal: (error) => assert.fail(error.message),
+  };
+  const free = new Promise<void>((resolve) => (freed = resolve));
+  const over = new Promise<void>((resolve) => (ended = resolve));
+  executor.start(listener);
+  return { executor, reports, free, over };
+}
+
+const batchOf = (count: number): Batch => ({
+  id: newBatchId(), first: 0, count, payload: Array.from({ length: count }, (_, i) => `in${i}`), separator: NEWLINE, attempt: 1, retried: 0, ...SHARED, origin: undefined,
+});
+
+const runOf = (count: number): ExecutorRun => ({ count, text: 'x\n'.repeat(count), values: undefined, failures: [], durationsMs: undefined });
+
+describe('QueueExecutor', () => {
+  test('a stop while a batch is still being added withdraws it once it is on the queue (regression: a stop just after a submit hung the run)', { timeout: 10_000 }, async () => {
+    const queue = new FakeQueue();
+    const { executor, reports, free, over } = started(queue);
+    await free;
+    const batch = batchOf(2);
+    executor.submit(batch);
+    executor.stop();
+    queue.land();
+    await over;
+    assert.deepEqual(reports, ['run 0+0 last']);
+    assert.equal(queue.waiting.has(batch.id), false, 'nothing is left on the queue for a worker to take');
+  });
+
+  test('each input reaches the pipeline once: a report again, or from an earlier take of the batch, is dropped', { timeout: 10_000 }, async () => {
+    const queue = new FakeQueue();
+    const { executor, reports, free, over } = started(queue);
+    await free;
+    const batch = batchOf(3);
+    executor.submit(batch);
+    queue.land();
+    const report = (delivery: string, from: number, count: number, last: boolean): Report => ({ type: 'run', batch: batch.id, delivery, from, last, elapsedMs: 1, run: runOf(count), worker: 'w' });
+    queue.give(
+      { type: 'start', batch: batch.id, delivery: 'd1', worker: 'w' },
+      report('d1', 0, 2, false),
+      report('d1', 0, 2, false), // the same report twice
+      report('d0', 2, 1, true), // a take that lost its lock
+      report('d1', 2, 1, true),
+    );
+    await over;
+    assert.deepEqual(reports, ['run 0+2', 'run 2+1 last']);
+  });
+});

@@ -1,0 +1,48 @@
+// When slots dying at start end the run: the one rule of the pool and of shell lanes, in-process.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { MAX_START_FAILURES, StartFailures } from '../../src/slots/start-failures.js';
+
+describe('StartFailures, as the pool uses it (fatal until one is ready)', () => {
+  test('a worker that cannot start before any ever was ends the run at once, ERR_WORKER_START', () => {
+    const error = new StartFailures({ fatalUntilReady: true }).died('worker killed by SIGKILL');
+    assert.equal(error?.code, 'ERR_WORKER_START');
+    assert.equal(error?.message, 'a worker failed to start: worker killed by SIGKILL');
+  });
+
+  test('a setup() that fails before any worker was ready ends the run at once with its own words, ERR_SETUP', () => {
+    const error = new StartFailures({ fatalUntilReady: true }).died('setup() timed out after 1s', true);
+    assert.equal(error?.code, 'ERR_SETUP');
+    assert.equal(error?.message, 'setup() timed out after 1s');
+  });
+
+  test('once one was ready: MAX_START_FAILURES deaths at start in a row end the run', () => {
+    const starts = new StartFailures({ fatalUntilReady: true });
+    assert.equal(starts.everReady, false);
+    assert.equal(starts.ready(), 1);
+    assert.equal(starts.everReady, true);
+    for (let i = 1; i < MAX_START_FAILURES; i++) assert.equal(starts.died('cause'), undefined, `death ${i}`);
+    const error = starts.died('exit code 3');
+    assert.equal(error?.code, 'ERR_WORKER_START');
+    assert.equal(error?.message, 'workers keep dying at start: exit code 3');
+  });
+
+  test('a worker that becomes ready between deaths starts the count again (regression: endless respawn)', () => {
+    const starts = new StartFailures({ fatalUntilReady: true });
+    starts.ready();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 1; i < MAX_START_FAILURES; i++) assert.equal(starts.died('cause'), undefined);
+      assert.equal(starts.ready(), round + 2, 'readies count replacements too');
+    }
+  });
+});
+
+describe('StartFailures, as shell lanes use it (counted from the first)', () => {
+  test('lanes that never became ready end the run after MAX_START_FAILURES deaths, not at the first', () => {
+    const starts = new StartFailures({ fatalUntilReady: false });
+    for (let i = 1; i < MAX_START_FAILURES; i++) assert.equal(starts.died('sh: not found'), undefined);
+    const error = starts.died('sh: not found');
+    assert.equal(error?.code, 'ERR_WORKER_START');
+    assert.equal(error?.message, 'workers keep dying at start: sh: not found');
+  });
+});
