@@ -19,6 +19,7 @@ export class InputLedger {
         return slice;
       },
       remaining: () => source.remaining(),
+      seekEnd: () => source.seekEnd?.(),
       close: () => source.close(),
     };
   }

@@ -271,6 +271,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       startingText: 'starting shell lanes',
       countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill ? inputCounter([], sources, inputOptions.separator) : undefined,
       countAhead: haltNeedsTotal(flags),
+      seekEnd: () => source.seekEnd?.(),
       journal: journal.record,
     });
     // GNU parallel's exit status: how many jobs failed, or what --halt says

@@ -97,6 +97,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       startingText: `compiling ${script} and starting workers`,
       countInputs: inputCounter(paths, sources, separator),
       countAhead: haltNeedsTotal(flags),
+      seekEnd: () => source.seekEnd?.(),
       total: flags.total,
       journal: journal.record,
     });

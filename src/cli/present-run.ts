@@ -26,6 +26,8 @@ export interface PresentOptions {
   countInputs: (() => Promise<number | undefined>) | undefined;
   /** Count them even without a progress bar: a --halt percentage is of the total. */
   countAhead: boolean;
+  /** Asked once the total is wanted: a piped input is read further ahead to find its end. */
+  seekEnd?: (() => void) | undefined;
   /** The number of inputs, as the user says (--total): the bar's total until the end is seen. */
   total?: number | undefined;
   /** Appends joblog rows, once the output of their inputs is written (--joblog). */
@@ -54,6 +56,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   let counting: Promise<number | undefined> | undefined;
   const countInputs = (): Promise<number | undefined> => (counting ??= options.countInputs?.().catch(() => undefined) ?? Promise.resolve(undefined));
   const countAhead = (): void => {
+    options.seekEnd?.();
     void countInputs().then((total) => {
       if (total !== undefined) run.tracker.total ??= total;
     });

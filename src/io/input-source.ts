@@ -22,6 +22,12 @@ export interface InputSource {
   take(max: number, maxBytes: number): Promise<Slice | null>;
   /** Inputs not yet taken, once the end of the input has been seen. */
   remaining(): number | undefined;
+  /**
+   * Someone wants the total (a progress bar, a --halt percentage): a stream is read ahead
+   * further, within a fixed bound, to find its end. Without it a stream is read only a few
+   * reads ahead, and its total is known only near its end.
+   */
+  seekEnd?(): void;
   /** Stops reading and lets go of files. */
   close(): void;
 }
@@ -42,6 +48,9 @@ export function concatSources(sources: readonly InputSource[]): InputSource {
       // only the last source's end is the end of the input
       if (position < sources.length - 1) return undefined;
       return position === sources.length ? 0 : sources[position]!.remaining();
+    },
+    seekEnd() {
+      for (const source of sources) source.seekEnd?.();
     },
     close() {
       for (const source of sources) source.close();

@@ -226,3 +226,14 @@ describe('prun map progress', () => {
     }
   });
 });
+
+describe('prun map piped input, read ahead only for a total', () => {
+  test('a --halt percentage on piped input longer than the few reads read ahead halts at its share of the total', async () => {
+    // 2.7 MB of input: without a total, the run would read on until its last MB was read ahead
+    const input = Array.from({ length: 400_000 }, (_, i) => `${i + 1}\n`).join('');
+    const result = await prun(['map', 'fixtures/square.ts', '--threads', '1', '--halt', 'soon,success=10%'], { input, stdin: 'pipe' });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const results = lines(result.stdout).length;
+    assert.ok(results >= 40_000 && results < 200_000, `${results} results before the halt`);
+  });
+});

@@ -44,6 +44,51 @@ describe('lineSource read-ahead', () => {
     source.close();
   });
 
+  test('regression: memory grew with the input as a piped input was read 64 MB ahead though nobody wanted its total', async () => {
+    const chunk = Buffer.from(`${'x'.repeat(1023)}\n`.repeat(16));
+    let produced = 0;
+    const endless = Readable.from(
+      (function* () {
+        for (;;) {
+          produced++;
+          yield chunk;
+        }
+      })(),
+    );
+    const bound = 256 * chunk.length; // 4 MB
+    const source = lineSource(() => endless, undefined, NEWLINE, bound);
+    assert.ok(await source.take(1, 1 << 16));
+    const turns = async () => {
+      for (let turn = 0; turn < 400; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await turns();
+    // a few reads ahead (1 MB: 64 chunks), and what the stream buffers of its own (16 objects)
+    assert.ok(produced <= 64 + 16 + 2, `produced ${produced} chunks before the end was sought`);
+    source.seekEnd?.();
+    while (produced < 256) await new Promise((resolve) => setImmediate(resolve));
+    await turns();
+    assert.ok(produced <= 256 + 16 + 2, `produced ${produced} chunks once the end was sought`);
+    assert.equal(source.remaining(), undefined);
+    source.close();
+  });
+
+  test('seekEnd finds the end of a piped input longer than the few reads read ahead without it', async () => {
+    const pipe = new PassThrough();
+    const source = lineSource(() => pipe, undefined, NEWLINE, 8 << 20);
+    const line = `${'y'.repeat(999)}\n`;
+    const lines = 3 * 1024; // 3 MB
+    const writing = (async () => {
+      for (let i = 0; i < lines; i++) if (!pipe.write(line)) await new Promise((resolve) => pipe.once('drain', resolve));
+      pipe.end();
+    })();
+    assert.equal((await source.take(1, 1 << 16))?.count, 1);
+    source.seekEnd?.();
+    while (source.remaining() === undefined) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(source.remaining(), lines - 1);
+    await writing;
+    source.close();
+  });
+
   test('a last input without a separator counts, for NUL-ended inputs too', async () => {
     const pipe = new PassThrough();
     const source = lineSource(() => pipe, undefined, NUL);
