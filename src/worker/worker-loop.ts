@@ -105,14 +105,25 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     // quick again, it is told so once, before the first of them starts
     let told = false;
 
+    /**
+     * Says whether the next input starts, and waits until that is out of the worker. The wait
+     * is not the inputs' time: counted in, a wait of 1 ms or more (a busy machine, a full pipe)
+     * made the next input look slow, so that it was told of too, and so on, input after input.
+     */
+    const tell = async (startsNext: boolean): Promise<void> => {
+      const before = performance.now();
+      await flush(false, startsNext);
+      lastClock += performance.now() - before;
+    };
+
     for (let offset = 0; offset < batch.count; offset++) {
       if (stopping) break;
       if (tells && (slow || batch.eager)) {
-        await flush(false, true);
+        await tell(true);
         told = true;
         if (stopping) break;
       } else if (told) {
-        await flush(false, false);
+        await tell(false);
         told = false;
       }
       const input = reader.next();

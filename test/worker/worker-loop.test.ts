@@ -8,8 +8,11 @@ import * as gates from '../../fixtures/lane-gates.js';
 const modulePath = fileURLToPath(new URL('../../fixtures/lane-gates.ts', import.meta.url));
 const encoder = new TextEncoder();
 
-/** The worker loop on a transport of the test's own: what it sends is kept, in order. */
-function startLoop(concurrency: number) {
+/**
+ * The worker loop on a transport of the test's own: what it sends is kept, in order. A message
+ * that must be out before an input starts is out after `outMs` (a busy machine, a full pipe).
+ */
+function startLoop(concurrency: number, { script = modulePath, outMs = 0 }: { script?: string; outMs?: number } = {}) {
   const sent: FromWorker[] = [];
   let heard: (() => void) | undefined;
   let deliver!: (message: ToWorker) => void;
@@ -19,7 +22,10 @@ function startLoop(concurrency: number) {
   };
   runWorkerLoop({
     post: keep,
-    postOut: keep,
+    postOut: (message) => {
+      keep(message);
+      if (outMs > 0) return new Promise<void>((resolve) => setTimeout(resolve, outMs));
+    },
     onMessage: (handler) => (deliver = handler),
     configure: () => {},
     exit: (code) => {
@@ -37,7 +43,7 @@ function startLoop(concurrency: number) {
       heard = check;
       check();
     });
-  deliver({ brand: BRAND, type: 'init', config: { modulePath, format: 'text', concurrency, timeoutMs: undefined, graceMs: 1000, timings: false } });
+  deliver({ brand: BRAND, type: 'init', config: { modulePath: script, format: 'text', concurrency, timeoutMs: undefined, graceMs: 1000, timings: false } });
   const batches = (first: number, inputs: string[]): void =>
     deliver({
       brand: BRAND,
@@ -90,4 +96,16 @@ test('--concurrency 1: a batch is reported before the next one starts, so that a
   assert.deepEqual(lastReports(loop.sent).map((report) => report.text), ['g\n']);
   gates.open('h');
   await loop.until((messages) => lastReports(messages).length === 2);
+});
+
+test('quick inputs are not told of one by one (was: the wait for a tell to be out counted as the input\'s time, so on a busy machine every input looked slow and was told of)', async () => {
+  const loop = startLoop(1, { script: fileURLToPath(new URL('../../fixtures/square.ts', import.meta.url)), outMs: 3 });
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  const inputs = Array.from({ length: 200 }, (_, i) => String(i + 1));
+  loop.batches(0, inputs.slice(0, 1));
+  loop.batches(1, inputs.slice(1));
+  await loop.until((messages) => lastReports(messages).length === inputs.length);
+  const told = loop.sent.flatMap(reportsIn).filter((report) => report.running === true).length;
+  // the first input is told of (nothing has run yet); the quick ones after it are not
+  assert.ok(told <= 2, `inputs told of one by one: ${told}`);
 });
