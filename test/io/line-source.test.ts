@@ -4,6 +4,26 @@ import { describe, test } from 'node:test';
 import { lineSource } from '../../src/io/line-source.js';
 import { NEWLINE, NUL } from '../../src/model/payload.js';
 
+/** An endless stream of 16 KB chunks of 1 KB lines, and how many chunks it has produced. */
+function endlessStream() {
+  const chunk = Buffer.from(`${'x'.repeat(1023)}\n`.repeat(16));
+  const counter = { produced: 0, chunkBytes: chunk.length };
+  const stream = Readable.from(
+    (function* () {
+      for (;;) {
+        counter.produced++;
+        yield chunk;
+      }
+    })(),
+  );
+  return { stream, counter };
+}
+
+/** Many turns of the event loop: a read-ahead without a bound would read on and on meanwhile. */
+async function turns(count: number): Promise<void> {
+  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('lineSource read-ahead', () => {
   test('a piped input knows its total once its end is within the read-ahead, before most of it is taken', async () => {
     const pipe = new PassThrough();
@@ -13,7 +33,7 @@ describe('lineSource read-ahead', () => {
     const first = await source.take(1, 1 << 16);
     assert.equal(first?.count, 1);
     // the end comes through the read-ahead, not through takes: wait for it as an event
-    while (source.remaining() === undefined) await new Promise((resolve) => setImmediate(resolve));
+    while (source.remaining() === undefined) await turns(1);
     assert.equal(source.remaining(), 2999);
     let taken = 1;
     for (let slice = await source.take(100, 1 << 16); slice; slice = await source.take(100, 1 << 16)) taken += slice.count;
@@ -22,52 +42,28 @@ describe('lineSource read-ahead', () => {
   });
 
   test('an endless stream is read ahead no further than the bound, and the total stays unknown', async () => {
-    const chunk = Buffer.from(`${'x'.repeat(1023)}\n`.repeat(16));
-    let produced = 0;
-    const endless = Readable.from(
-      (function* () {
-        for (;;) {
-          produced++;
-          yield chunk;
-        }
-      })(),
-    );
-    const bound = 64 * chunk.length;
-    const source = lineSource(() => endless, undefined, NEWLINE, bound);
+    const { stream, counter } = endlessStream();
+    const source = lineSource(() => stream, undefined, NEWLINE, 64 * counter.chunkBytes);
     assert.ok(await source.take(1, 1 << 16));
-    while (produced < 64) await new Promise((resolve) => setImmediate(resolve));
-    // given many turns of the event loop, a read-ahead without a bound would read on and on
-    for (let turn = 0; turn < 200; turn++) await new Promise((resolve) => setImmediate(resolve));
+    while (counter.produced < 64) await turns(1);
+    await turns(200);
     // the bound, and what the stream buffers of its own (16 objects)
-    assert.ok(produced <= 64 + 16 + 2, `produced ${produced} chunks`);
+    assert.ok(counter.produced <= 64 + 16 + 2, `produced ${counter.produced} chunks`);
     assert.equal(source.remaining(), undefined);
     source.close();
   });
 
   test('regression: memory grew with the input as a piped input was read 64 MB ahead though nobody wanted its total', async () => {
-    const chunk = Buffer.from(`${'x'.repeat(1023)}\n`.repeat(16));
-    let produced = 0;
-    const endless = Readable.from(
-      (function* () {
-        for (;;) {
-          produced++;
-          yield chunk;
-        }
-      })(),
-    );
-    const bound = 256 * chunk.length; // 4 MB
-    const source = lineSource(() => endless, undefined, NEWLINE, bound);
+    const { stream, counter } = endlessStream();
+    const source = lineSource(() => stream, undefined, NEWLINE, 256 * counter.chunkBytes); // 4 MB
     assert.ok(await source.take(1, 1 << 16));
-    const turns = async () => {
-      for (let turn = 0; turn < 400; turn++) await new Promise((resolve) => setImmediate(resolve));
-    };
-    await turns();
+    await turns(400);
     // a few reads ahead (1 MB: 64 chunks), and what the stream buffers of its own (16 objects)
-    assert.ok(produced <= 64 + 16 + 2, `produced ${produced} chunks before the end was sought`);
+    assert.ok(counter.produced <= 64 + 16 + 2, `produced ${counter.produced} chunks before the end was sought`);
     source.seekEnd?.();
-    while (produced < 256) await new Promise((resolve) => setImmediate(resolve));
-    await turns();
-    assert.ok(produced <= 256 + 16 + 2, `produced ${produced} chunks once the end was sought`);
+    while (counter.produced < 256) await turns(1);
+    await turns(400);
+    assert.ok(counter.produced <= 256 + 16 + 2, `produced ${counter.produced} chunks once the end was sought`);
     assert.equal(source.remaining(), undefined);
     source.close();
   });
@@ -83,7 +79,7 @@ describe('lineSource read-ahead', () => {
     })();
     assert.equal((await source.take(1, 1 << 16))?.count, 1);
     source.seekEnd?.();
-    while (source.remaining() === undefined) await new Promise((resolve) => setImmediate(resolve));
+    while (source.remaining() === undefined) await turns(1);
     assert.equal(source.remaining(), lines - 1);
     await writing;
     source.close();
@@ -95,7 +91,7 @@ describe('lineSource read-ahead', () => {
     pipe.end('a\0b\0c');
     const first = await source.take(1, 1 << 16);
     assert.equal(first?.count, 1);
-    while (source.remaining() === undefined) await new Promise((resolve) => setImmediate(resolve));
+    while (source.remaining() === undefined) await turns(1);
     assert.equal(source.remaining(), 2);
   });
 });
