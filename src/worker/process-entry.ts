@@ -1,5 +1,5 @@
 import { isToWorker } from '../runtime/protocol.js';
-import { keepHeapSmall } from '../runtime/young-generation.js';
+import { boundHeapGrowth } from '../runtime/heap-governor.js';
 import { keepsHeapSmall } from './heap-policy.js';
 import { runWorkerLoop } from './worker-loop.js';
 
@@ -15,7 +15,8 @@ runWorkerLoop({
   // a message without the brand is the user's own IPC, not ours
   onMessage: (handler) => process.on('message', (message) => isToWorker(message) && handler(message)),
   configure: (config) => {
-    if (keepsHeapSmall(config)) keepHeapSmall();
+    // its semi-spaces are capped from its start (runtime/young-generation.ts)
+    if (keepsHeapSmall(config)) boundHeapGrowth();
   },
   exit: (code) => process.exit(code),
 });
