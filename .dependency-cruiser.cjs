@@ -3,6 +3,18 @@
  * cli -> api -> engine -> executors (pool, commands, queue) -> {slots, runtime}, with model, errors,
  * io, progress and crawl as leaves below them. A rule names the arrow it forbids and why.
  */
+/**
+ * A folder that imports nothing of prun's but itself and `allowed` (paths below src/, as
+ * patterns): the shape of every leaf rule below.
+ */
+const importsOnly = (name, folder, allowed, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { path: `^src/${folder}/` },
+  to: { path: '^src/', pathNot: `^src/(${[`${folder}/`, ...allowed].join('|')})` },
+});
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -20,34 +32,10 @@ module.exports = {
       from: { path: '^src', pathNot: '^src/cli/' },
       to: { path: '^src/cli/' },
     },
-    {
-      name: 'model-is-a-leaf',
-      severity: 'error',
-      comment: "The engine's vocabulary depends on nothing of prun's but itself and the error codes.",
-      from: { path: '^src/model/' },
-      to: { path: '^src/', pathNot: '^src/(model/|errors\\.ts)' },
-    },
-    {
-      name: 'crawl-is-a-leaf',
-      severity: 'error',
-      comment: "Keys, rates and backoff are pure policy the scheduler consults: they know the model and the error codes, nothing else of prun's.",
-      from: { path: '^src/crawl/' },
-      to: { path: '^src/', pathNot: '^src/(crawl/|model/|errors\\.ts)' },
-    },
-    {
-      name: 'io-is-a-leaf',
-      severity: 'error',
-      comment: "Reading inputs and writing files know the model's shapes and nothing of who schedules or runs them.",
-      from: { path: '^src/io/' },
-      to: { path: '^src/', pathNot: '^src/(io/|model/|errors\\.ts)' },
-    },
-    {
-      name: 'slots-below-the-executors',
-      comment: "The one slot accounting (accept, report, lose with blame; lifecycle; start failures; pick) that the pool, shell lanes and the queue share: it knows the model, the error codes and the executor contract's types, nothing of the executors or their workers.",
-      severity: 'error',
-      from: { path: '^src/slots/' },
-      to: { path: '^src/', pathNot: '^src/(slots/|model/|errors\\.ts|engine/executor\\.ts)' },
-    },
+    importsOnly('model-is-a-leaf', 'model', ['errors\\.ts'], "The engine's vocabulary depends on nothing of prun's but itself and the error codes."),
+    importsOnly('crawl-is-a-leaf', 'crawl', ['model/', 'errors\\.ts'], "Keys, rates and backoff are pure policy the scheduler consults: they know the model and the error codes, nothing else of prun's."),
+    importsOnly('io-is-a-leaf', 'io', ['model/', 'errors\\.ts'], "Reading inputs and writing files know the model's shapes and nothing of who schedules or runs them."),
+    importsOnly('slots-below-the-executors', 'slots', ['model/', 'errors\\.ts', 'engine/executor\\.ts'], "The one slot accounting (accept, report, lose with blame; lifecycle; start failures; pick) that the pool, shell lanes and the queue share: it knows the model, the error codes and the executor contract's types, nothing of the executors or their workers."),
     {
       name: 'runtime-below-the-engine',
       severity: 'error',
