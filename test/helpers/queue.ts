@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, afterEach, before } from 'node:test';
 import { waitForEntry } from './files.js';
 import { bin, lines, prun, root } from './prun.js';
-import { type PrunWorker, type RedisServer, startPrunWorker, startRedis } from './redis.js';
+import { assertAllEnded } from './processes.js';
+import { type PrunWorker, type RedisServer, runKeys, startPrunWorker, startRedis } from './redis.js';
 
 /** What a test file of the queue works with; set up by useQueue(). */
 export interface QueueBench {
@@ -22,6 +23,11 @@ export interface QueueBench {
   worker(args?: string[], env?: NodeJS.ProcessEnv, where?: { url?: string; cwd?: string }): PrunWorker;
   /** A gate at input `at` of fixtures/queue-square.ts, in a folder of its own. */
   gate(at: number): Promise<Gate>;
+  /**
+   * A run of `inputs` through the queue ended as a local run does: exit 0, what a local run
+   * prints, and nothing left of it: the processes `ended` (if given) gone, no key in Redis.
+   */
+  assertCompleted(result: { exitCode?: number | undefined; stdout: unknown; stderr: unknown }, ended?: number[]): Promise<void>;
 }
 
 /**
@@ -62,6 +68,12 @@ export function useQueue(): QueueBench {
         reached: (pid) => waitForEntry(dir, pid === undefined ? 'reached-' : `reached-${pid}`),
         open: () => writeFile(join(dir, 'open'), ''),
       };
+    },
+    async assertCompleted(result, ended): Promise<void> {
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, bench.reference);
+      if (ended) await assertAllEnded(ended);
+      assert.deepEqual(await runKeys(bench.redis), [], 'a finished run leaves no keys');
     },
   } as QueueBench;
   before(async () => {

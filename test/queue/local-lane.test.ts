@@ -43,11 +43,7 @@ describe('prun map --queue, the producer\'s own workers', () => {
     const { run, gate, children } = await heldByItsOwnWorker();
     assert.equal(children.length, 1, 'one local worker');
     await gate.open();
-    const result = await run;
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, bench.reference);
-    await assertAllEnded(children);
-    assert.deepEqual(await runKeys(bench.redis), []);
+    await bench.assertCompleted(await run, children);
   });
 
   test('Ctrl-C of a producer with --procs 1: the batch it runs finishes, the rest never runs, nothing is left', async () => {
@@ -69,10 +65,7 @@ describe('prun map --queue, the producer\'s own workers', () => {
 
   test('--procs 1 beside two prun workers: every input once, as a local run prints it', async () => {
     const pool = [bench.worker(), bench.worker()];
-    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--procs', '1'], { input: inputs, stdin: 'pipe' });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, bench.reference);
-    assert.deepEqual(await runKeys(bench.redis), []);
+    await bench.assertCompleted(await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--procs', '1'], { input: inputs, stdin: 'pipe' }));
     await Promise.all(pool.map((each) => each.stop()));
   });
 

@@ -1,34 +1,27 @@
 // The progress line of a run through the queue: how many workers serve it, as they come and go.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { waitForEntry } from '../helpers/files.js';
 import { lines, prun } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
-import { runKeys } from '../helpers/redis.js';
 import { waitForLines } from '../helpers/streams.js';
 
 const bench = useQueue();
 
 describe('prun map --queue --progress', () => {
   test('the off-terminal progress line counts the workers serving the run, the producer\'s own among them', async () => {
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '10000' };
-    const remote = bench.worker([], env);
-    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--procs', '1', '--progress'], { input: inputs, stdin: 'pipe', env });
+    const gate = await bench.gate(10000);
+    const remote = bench.worker([], gate.env);
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--procs', '1', '--progress'], { input: inputs, stdin: 'pipe', env: gate.env });
     // the run cannot end while the gate is shut: the line is drawn again each second until then
     const counted = waitForLines(run.stderr!, / \| 0 failed \| 2 workers$/);
-    await waitForEntry(gate, 'reached-');
+    await gate.reached();
     const bound = setTimeout(() => run.kill('SIGKILL'), 30_000); // the line never came: the run ends, the test fails
     await counted;
     clearTimeout(bound);
-    await writeFile(join(gate, 'open'), '');
+    await gate.open();
     const result = await run;
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, bench.reference);
+    await bench.assertCompleted(result);
     assert.match(lines(String(result.stderr).trimEnd()).at(-1)!, /^20000\/20000 100% in /);
-    assert.deepEqual(await runKeys(bench.redis), []);
     await remote.stop();
   });
 });

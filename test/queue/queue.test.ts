@@ -41,10 +41,7 @@ async function eventsSince(id?: string): Promise<Record<string, string>[]> {
 describe('prun map --queue', () => {
   test('three workers print exactly what a local run prints', async () => {
     const pool = [worker(), worker(), worker()];
-    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, bench.reference);
-    assert.deepEqual(await runKeys(bench.redis), [], 'a finished run leaves no keys');
+    await bench.assertCompleted(await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' }));
     await Promise.all(pool.map((each) => each.stop()));
     for (const each of pool) assert.equal(await each.exited, 0);
   });
@@ -60,11 +57,7 @@ describe('prun map --queue', () => {
     process.kill(victim.pid, 'SIGKILL');
     await victim.exited;
     await gate.open();
-    const result = await run;
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, bench.reference);
-    await assertAllEnded(children);
-    assert.deepEqual(await runKeys(bench.redis), []);
+    await bench.assertCompleted(await run, children);
     await Promise.all(pool.map((each) => each.stop()));
   });
 
@@ -124,10 +117,7 @@ describe('prun map --queue', () => {
     // (Redis's clock runs on while it is stopped), so that batches come back and run twice
     await delay(LOCK_DURATION_MS + STALLED_INTERVAL_MS);
     process.kill(bench.redis.pid, 'SIGCONT');
-    const result = await run;
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, bench.reference);
-    assert.deepEqual(await runKeys(bench.redis), []);
+    await bench.assertCompleted(await run);
     await Promise.all(pool.map((each) => each.stop()));
   });
 

@@ -1,13 +1,12 @@
 // What a run through the queue survives besides a dead worker (queue.test.ts): its producer
 // killed and run again with --resume, and a worker stopped past its locks that wakes up.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { waitForEntry, waitForFile } from '../helpers/files.js';
+import { waitForFile } from '../helpers/files.js';
 import { lines, prun } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
-import { runKeys, startRedis } from '../helpers/redis.js';
+import { startRedis } from '../helpers/redis.js';
 
 const bench = useQueue();
 
@@ -23,21 +22,20 @@ describe('prun map --queue, recovery', () => {
   });
 
   async function killAndResume(url: string): Promise<void> {
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const joblog = join(gate, 'joblog');
     // input 5001 starts a batch of 100: the output stops just before it while the gate is shut
-    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '5001' };
-    const pool = [bench.worker([], env, { url }), bench.worker([], env, { url })];
+    const gate = await bench.gate(5001);
+    const joblog = join(gate.dir, 'joblog');
+    const pool = [bench.worker([], gate.env, { url }), bench.worker([], gate.env, { url })];
     const args = ['map', 'fixtures/queue-square.ts', '--queue', url, '--chunksize', '100', '--joblog', joblog];
     const killed = prun(args, { input: inputs, stdin: 'pipe' });
-    await waitForEntry(gate, 'reached-');
+    await gate.reached();
     // all that can be printed is, and logged (a header, then a row an input): kill it now
     await waitForFile(joblog, (rows) => rows.length === 1 + 5000, 60_000);
     killed.kill('SIGKILL');
     const first = await killed;
     assert.equal(first.signal, 'SIGKILL');
     assert.equal(lines(String(first.stdout).trimEnd()).length, 5000);
-    await writeFile(join(gate, 'open'), '');
+    await gate.open();
     const resumed = await prun([...args, '--resume'], { input: inputs, stdin: 'pipe' });
     assert.equal(resumed.exitCode, 0, String(resumed.stderr));
     // execa takes each output's last newline off
@@ -46,26 +44,22 @@ describe('prun map --queue, recovery', () => {
   }
 
   test('a worker SIGSTOPped past its locks, then woken: its batch ran elsewhere, nothing printed twice', async () => {
-    const gate = await mkdtemp(join(bench.dir, 'gate-'));
-    const env = { PRUN_TEST_GATE_DIR: gate, PRUN_TEST_HALT: '10000' };
-    const pool = [bench.worker([], env), bench.worker([], env)];
+    const gate = await bench.gate(10000);
+    const pool = [bench.worker([], gate.env), bench.worker([], gate.env)];
     const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' });
-    const reached = await waitForEntry(gate, 'reached-');
+    const reached = await gate.reached();
     const stopped = pool.find((each) => reached === `reached-${each.pid}`)!;
     const other = pool.find((each) => each !== stopped)!;
     process.kill(stopped.pid, 'SIGSTOP');
     try {
       // its locks lapse, and the other worker's stalled check hands its batches out again
-      await waitForEntry(gate, `reached-${other.pid}`);
+      await gate.reached(other.pid);
     } finally {
       process.kill(stopped.pid, 'SIGCONT');
     }
     // both hold the batch now; both finish it
-    await writeFile(join(gate, 'open'), '');
-    const result = await run;
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, bench.reference);
-    assert.deepEqual(await runKeys(bench.redis), []);
+    await gate.open();
+    await bench.assertCompleted(await run);
     await Promise.all(pool.map((each) => each.stop()));
     for (const each of pool) assert.equal(await each.exited, 0);
   });
