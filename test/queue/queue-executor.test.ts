@@ -56,7 +56,9 @@ afterEach(async () => {
   await Promise.all(executors.splice(0).map((executor) => executor.kill()));
 });
 
-function started(queue: FakeQueue) {
+/** A queue executor on a fake queue, started, once it has said it has room. */
+async function started() {
+  const queue = new FakeQueue();
   const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(SPEC) });
   executors.push(executor);
   const reports: string[] = [];
@@ -77,7 +79,8 @@ function started(queue: FakeQueue) {
   const free = new Promise<void>((resolve) => (freed = resolve));
   const over = new Promise<void>((resolve) => (ended = resolve));
   executor.start(listener);
-  return { executor, reports, free, over };
+  await free;
+  return { queue, executor, reports, over };
 }
 
 const batchOf = (count: number): Batch => ({
@@ -88,9 +91,7 @@ const runOf = (count: number): ExecutorRun => ({ count, text: 'x\n'.repeat(count
 
 describe('QueueExecutor', () => {
   test('a stop while a batch is still being added withdraws it once it is on the queue (regression: a stop just after a submit hung the run)', { timeout: 10_000 }, async () => {
-    const queue = new FakeQueue();
-    const { executor, reports, free, over } = started(queue);
-    await free;
+    const { queue, executor, reports, over } = await started();
     const batch = batchOf(2);
     executor.submit(batch);
     executor.stop();
@@ -101,9 +102,7 @@ describe('QueueExecutor', () => {
   });
 
   test('each input reaches the pipeline once: a report again, or from an earlier take of the batch, is dropped', { timeout: 10_000 }, async () => {
-    const queue = new FakeQueue();
-    const { executor, reports, free, over } = started(queue);
-    await free;
+    const { queue, executor, reports, over } = await started();
     const batch = batchOf(3);
     executor.submit(batch);
     queue.land();
