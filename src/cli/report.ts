@@ -1,4 +1,5 @@
 import type { FinalFailure } from '../model/delivery.js';
+import { firstLine } from '../model/first-line.js';
 import type { ProgressSnapshot } from '../progress/tracker.js';
 
 const MAX_INPUT_SHOWN = 60;
@@ -15,7 +16,7 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
   const message = error.code === 'ERR_TASK_FAILED' && error.name && error.name !== 'Error'
     ? `${error.name}: ${error.message}`
     : error.message;
-  const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${firstLine(message)}`;
+  const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${firstLine(message, ' …')}`;
   return verbose && error.stack ? `${line}\n${indent(error.stack)}` : line;
 }
 
@@ -42,11 +43,6 @@ export function describeThrottles(snapshot: ProgressSnapshot): string | undefine
 function quoteInput(input: string): string {
   const shown = input.length > MAX_INPUT_SHOWN ? `${input.slice(0, MAX_INPUT_SHOWN)}…` : input;
   return JSON.stringify(shown);
-}
-
-function firstLine(text: string): string {
-  const newline = text.indexOf('\n');
-  return newline === -1 ? text : `${text.slice(0, newline)} …`;
 }
 
 function indent(text: string): string {

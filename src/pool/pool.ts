@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { timedOut } from '../model/failure.js';
+import { firstLine } from '../model/first-line.js';
 import { BRAND, type FromWorker, type ResultFormat, type RunReport } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
@@ -173,7 +174,7 @@ export class Pool implements Executor {
   }
 
   private spawn(): void {
-    const worker = startWorker(this.options.runtime, { memoryLimitMb: this.options.memoryLimitMb });
+    const worker = startWorker(this.options.runtime, { memoryLimitMb: this.options.memoryLimitMb, concurrency: this.options.concurrency });
     const slot = new WorkerSlot(worker);
     this.slots.add(slot);
     let exited!: () => void;
@@ -336,9 +337,4 @@ export class Pool implements Executor {
     const timeout = this.options.timeoutMs;
     return { culprit: slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure };
   }
-}
-
-function firstLine(text: string): string {
-  const newline = text.indexOf('\n');
-  return newline === -1 ? text : text.slice(0, newline);
 }

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrunError } from '../errors.js';
+import { firstLine } from '../model/first-line.js';
 import { type ErrorData, fromErrorData } from '../runtime/error-data.js';
 
 /** The code a worker's error carries when the script threw while it was imported. */
@@ -64,9 +65,4 @@ function safePath(url: string): string | undefined {
 function shortPath(path: string): string {
   const shown = relative(process.cwd(), path);
   return shown.startsWith('..') ? path : shown;
-}
-
-function firstLine(text: string): string {
-  const newline = text.indexOf('\n');
-  return newline === -1 ? text : text.slice(0, newline);
 }
