@@ -12,6 +12,7 @@ import { endDescendants } from './end-descendants.js';
 import { ownHelperPids } from './results-out.js';
 import { examplesAndExitCodes, OPTIONS_PLACEMENT } from './help-text.js';
 import { presentRun } from './present-run.js';
+import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { sayWhenReadingTerminal } from './terminal-input.js';
 
 interface MapFlags extends CommonFlags {
@@ -100,6 +101,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       seekEnd: () => source.seekEnd?.(),
       total: flags.total,
       journal: journal.record,
+      busyThreads: options.runtime === 'thread' && !keepsHeapSmall(options.concurrency ?? 1),
     });
   } finally {
     journal.close();

@@ -2,7 +2,7 @@ import type { RunningWork } from '../api/running.js';
 import type { JobRecord } from '../model/delivery.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
-import { keepHeapSmall } from '../runtime/young-generation.js';
+import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { resultsStream } from './results-out.js';
@@ -32,6 +32,11 @@ export interface PresentOptions {
   total?: number | undefined;
   /** Appends joblog rows, once the output of their inputs is written (--joblog). */
   journal?: ((records: readonly JobRecord[]) => void) | undefined;
+  /**
+   * Worker threads in this process run many tasks at once each: V8's flags are the whole
+   * process's, and theirs must not keep heaps small (runtime/heap-settings.ts).
+   */
+  busyThreads?: boolean;
 }
 
 /**
@@ -92,7 +97,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   };
   const interrupts = handleInterrupts(run, toStderr);
   // the CLI owns its process; set earlier, the change would slow worker threads still booting
-  void run.allReady.then(keepHeapSmall);
+  void run.allReady.then(() => keepHeapSmall(!options.busyThreads));
   try {
     await writeResults(run.deliveries, resultsStream(), {
       json: options.json,

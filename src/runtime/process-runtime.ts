@@ -7,7 +7,7 @@ import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
 import { outOfMemory, workerCrashed, workerExited, workerSignalled } from '../model/failure.js';
 import type { RuntimeOptions, RuntimeWorker } from './types.js';
-import { WORKER_SEMI_SPACE_MB } from './young-generation.js';
+import { forkedWorkerFlags } from './heap-settings.js';
 
 const STDERR_WAIT_MS = 200;
 /** How long a worker's group may take to end after SIGTERM before it is sent SIGKILL. */
@@ -23,7 +23,7 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
     // not the parent's flags: prun's own flags are not the user's
-    execArgv: [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`, ...(options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`])],
+    execArgv: [...forkedWorkerFlags(options.concurrency), ...(options.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${options.memoryLimitMb}`])],
     // its own process group, so that one kill(-pid) ends it with everything it started; this
     // also keeps a terminal's Ctrl-C from reaching it: prun decides when workers end
     detached: true,

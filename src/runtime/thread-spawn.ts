@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { WORKER_SEMI_SPACE_MB } from './young-generation.js';
+import { WORKER_SEMI_SPACE_MB } from './heap-settings.js';
 
 const entry = new URL('../worker/thread-entry.js', import.meta.url);
 /** V8's young generation is two semi-spaces and a space for large new objects, each this size. */

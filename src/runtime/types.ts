@@ -27,4 +27,6 @@ export interface RuntimeWorker {
 export interface RuntimeOptions {
   /** Heap limit of each worker, in MiB. */
   memoryLimitMb: number | undefined;
+  /** Tasks each worker runs at once: how it keeps its heap (heap-settings.ts). */
+  concurrency: number;
 }

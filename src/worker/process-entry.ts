@@ -1,6 +1,6 @@
 import { isToWorker } from '../runtime/protocol.js';
 import { boundHeapGrowth } from '../runtime/heap-governor.js';
-import { keepsHeapSmall } from './heap-policy.js';
+import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
@@ -15,8 +15,8 @@ runWorkerLoop({
   // a message without the brand is the user's own IPC, not ours
   onMessage: (handler) => process.on('message', (message) => isToWorker(message) && handler(message)),
   configure: (config) => {
-    // its semi-spaces are capped from its start (runtime/young-generation.ts)
-    if (keepsHeapSmall(config)) boundHeapGrowth();
+    // its semi-spaces are capped from its start (runtime/heap-settings.ts)
+    if (keepsHeapSmall(config.concurrency)) boundHeapGrowth();
   },
   exit: (code) => process.exit(code),
 });

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { boundHeapGrowth } from '../runtime/heap-governor.js';
 import { isToWorker } from '../runtime/protocol.js';
-import { keepsHeapSmall } from './heap-policy.js';
+import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
@@ -18,7 +18,7 @@ runWorkerLoop({
     // thread gets less room than a process: 3 MB (seq 1e7 | prun map --threads 2, peak RSS 123
     // MB with 6, 107 with 3; 1e6: 103). Not at once: the V8 flag it sets would cost the threads
     // still booting Node's code cache; a thread started later pays that anyway
-    if (keepsHeapSmall(config)) setTimeout(() => boundHeapGrowth(3), 1000).unref();
+    if (keepsHeapSmall(config.concurrency)) setTimeout(() => boundHeapGrowth(3), 1000).unref();
   },
   exit: (code) => process.exit(code),
 });
