@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import { boundHeapGrowth } from './heap-governor.js';
+import { boundBufferGrowth } from './heap-governor.js';
 
 /**
  * Inputs and results die young, yet V8 grows a heap's semi-spaces towards 16 MiB each under
@@ -17,11 +17,10 @@ export const WORKER_SEMI_SPACE_MB = 2;
 /**
  * How far past what survived its last full collection V8 lets an old generation grow before
  * the next one, instead of up to 4x when collecting looks cheap: a busy worker's old generation
- * went from 4 MB live to 13-31 MB between collections, faster than the governor
- * (heap-governor.ts) could ask for one. Given to every isolate that keeps its heap small;
- * seq 1e7 | prun map square.ts, peak tree RSS (medians of 3): --threads 2 132 -> 121 MB,
- * with the governor looking every 40 ms instead of 100: 114 MB; --procs 2 219 -> 207 MB;
- * the 1e6 case's time unchanged (8 interleaved rounds, both runtimes).
+ * went from 4 MB live to 13-31 MB between collections (--trace-gc). Given to every isolate that
+ * keeps its heap small; it costs no time measured, unlike asking for collections
+ * (heap-governor.ts). seq 1e7 | prun map square.ts, peak tree RSS, medians of 3, before ->
+ * after (flag and governor of ArrayBuffers only): --threads 2 132 -> 121 MB, --procs 2 219 -> 216 MB.
  */
 const HEAP_GROWTH_FLAG = '--heap-growing-percent=20';
 
@@ -50,7 +49,8 @@ export function forkedWorkerFlags(concurrency: number): string[] {
 
 /**
  * Keeps the CLI's heap small from now on: its semi-spaces at their initial size (1 MiB),
- * and its old generation near what it holds (heap-governor.ts). Not while
+ * its old generation grown by a fifth at a time, and its ArrayBuffers near what it holds
+ * (heap-governor.ts). Not while
  * worker threads are booting: a flag changed at run time costs each thread started after
  * it the code cache all the same (~40 ms of CPU each, profiled), so only a thread that
  * replaces another pays it. Both at the same moment, for the same reason: memory that grows
@@ -60,5 +60,5 @@ export function forkedWorkerFlags(concurrency: number): string[] {
 export function keepHeapSmall(threadsKeepSmall: boolean): void {
   setFlagsFromString('--semi-space-growth-factor=1');
   if (threadsKeepSmall) setFlagsFromString(HEAP_GROWTH_FLAG);
-  boundHeapGrowth();
+  boundBufferGrowth();
 }

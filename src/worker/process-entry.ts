@@ -1,5 +1,5 @@
 import { isToWorker } from '../runtime/protocol.js';
-import { boundHeapGrowth } from '../runtime/heap-governor.js';
+import { boundBufferGrowth } from '../runtime/heap-governor.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { runWorkerLoop } from './worker-loop.js';
 
@@ -16,7 +16,7 @@ runWorkerLoop({
   onMessage: (handler) => process.on('message', (message) => isToWorker(message) && handler(message)),
   configure: (config) => {
     // its semi-spaces are capped from its start (runtime/heap-settings.ts)
-    if (keepsHeapSmall(config.concurrency)) boundHeapGrowth();
+    if (keepsHeapSmall(config.concurrency)) boundBufferGrowth();
   },
   exit: (code) => process.exit(code),
 });

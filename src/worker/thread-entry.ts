@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { boundHeapGrowth } from '../runtime/heap-governor.js';
+import { boundBufferGrowth } from '../runtime/heap-governor.js';
 import { isToWorker } from '../runtime/protocol.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { runWorkerLoop } from './worker-loop.js';
@@ -13,12 +13,11 @@ runWorkerLoop({
   postOut: (message) => port.postMessage(message),
   onMessage: (handler) => port.on('message', (message: unknown) => isToWorker(message) && handler(message)),
   configure: (config) => {
-    // a busy thread's old generation grew with the length of the input (runtime/heap-governor.ts:
-    // 1e7 inputs, 31 MB a thread, 1e6: 18 MB). The threads and the CLI are one process, so each
-    // thread gets less room than a process: 3 MB (seq 1e7 | prun map --threads 2, peak RSS 123
-    // MB with 6, 107 with 3; 1e6: 103). Not at once: the V8 flag it sets would cost the threads
-    // still booting Node's code cache; a thread started later pays that anyway
-    if (keepsHeapSmall(config.concurrency)) setTimeout(() => boundHeapGrowth(3), 1000).unref();
+    // the ArrayBuffers a busy thread holds grew with the length of the input (runtime/heap-governor.ts).
+    // The threads and the CLI are one process, so each thread gets less room than a process:
+    // 3 MB. Not at once: the V8 flag it sets would cost the threads still booting Node's code
+    // cache; a thread started later pays that anyway
+    if (keepsHeapSmall(config.concurrency)) setTimeout(() => boundBufferGrowth(3), 1000).unref();
   },
   exit: (code) => process.exit(code),
 });
