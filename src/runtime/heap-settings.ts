@@ -48,14 +48,13 @@ export function forkedWorkerFlags(concurrency: number): string[] {
 }
 
 /**
- * Keeps the CLI's heap small from now on: its semi-spaces at their initial size (1 MiB),
- * its old generation grown by a fifth at a time, and its ArrayBuffers near what it holds
- * (heap-governor.ts). Not while
- * worker threads are booting: a flag changed at run time costs each thread started after
- * it the code cache all the same (~40 ms of CPU each, profiled), so only a thread that
- * replaces another pays it. Both at the same moment, for the same reason: memory that grows
- * with the length of the input. V8's flags are the whole process's: the old generation's
- * slower growth only when no worker thread here runs many tasks at once (`threadsKeepSmall`).
+ * Keeps the CLI's heap small from now on: its semi-spaces at their initial size (1 MiB), its
+ * old generation grown by a fifth at a time, and its ArrayBuffers near what it holds
+ * (heap-governor.ts), all for one reason: memory that grows with the length of the input.
+ * Not while worker threads are booting: a flag changed at run time costs each thread started
+ * after it the code cache all the same (~40 ms of CPU each, profiled), so only a thread that
+ * replaces another pays it. V8's flags are the whole process's: the old generation's slower
+ * growth only when no worker thread here runs many tasks at once (`threadsKeepSmall`).
  */
 export function keepHeapSmall(threadsKeepSmall: boolean): void {
   setFlagsFromString('--semi-space-growth-factor=1');
