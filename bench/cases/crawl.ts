@@ -148,8 +148,10 @@ export function crawlCase({ config, peers }: RunContext): CaseDef {
   };
 }
 
-function okSamples(r: ContenderResult) {
-  return r.status === 'ok' ? r.samples : [];
+/** The median wall time of a contender (by id) over its runs; NaN when it did not run. */
+function medianMs(results: ContenderResult[], id: string): number {
+  const r = results.find((x) => x.contender.id === id);
+  return r?.status === 'ok' ? median(r.samples.map((s) => s.ms)) : Number.NaN;
 }
 
 function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: (g: Group) => number): string[] {
@@ -159,12 +161,8 @@ function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: 
     cells[width - 1] = r.status === 'ok' ? '' : r.reason.replaceAll('|', '\\|');
     return [r.contender.label, `**${r.status}**`, ...cells];
   };
-  const rateOf = (id: string) => {
-    const r = results.find((x) => x.contender.id === id);
-    return r ? pages('free') / (median(okSamples(r).map((s) => s.ms)) / 1000) : Number.NaN;
-  };
-  const floorRate = rateOf('free-node');
-  const sameWorkRate = rateOf('free-node-signal');
+  const floorRate = pages('free') / (medianMs(results, 'free-node') / 1000);
+  const sameWorkRate = pages('free') / (medianMs(results, 'free-node-signal') / 1000);
   const free = inGroup('free').map((r) => {
     if (r.status !== 'ok') return failedRow(r, 5);
     const times = r.samples.map((s) => s.ms);
@@ -197,10 +195,7 @@ function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: 
 
 /** The issue's target: prun reaches at least one Node process's rate on I/O-bound work. */
 function targets(results: ContenderResult[], pages: number): string[] {
-  const ms = (id: string) => {
-    const r = results.find((x) => x.contender.id === id);
-    return r?.status === 'ok' ? median(r.samples.map((x) => x.ms)) : Number.NaN;
-  };
+  const ms = (id: string) => medianMs(results, id);
   const rate = (id: string) => (pages / (ms(id) / 1000)).toFixed(0);
   const lines = ['free-prun-threads', 'free-prun-thread', 'free-prun-procs'].map((id) => {
     const ratio = ms('free-node') / ms(id);
