@@ -96,8 +96,9 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     else stderr.write(`${line}\n`);
   };
   const interrupts = handleInterrupts(run, toStderr);
-  // the CLI owns its process; set earlier, the change would slow worker threads still booting
-  void run.allReady.then(() => keepHeapSmall(!options.busyThreads));
+  // the CLI owns its process unless busy threads share it; set earlier, the change would slow
+  // worker threads still booting
+  if (!options.busyThreads) void run.allReady.then(keepHeapSmall);
   try {
     await writeResults(run.deliveries, resultsStream(), {
       json: options.json,

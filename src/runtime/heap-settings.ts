@@ -40,11 +40,12 @@ export function keepsHeapSmall(concurrency: number): boolean {
   return concurrency === 1;
 }
 
-/** The V8 flags a forked worker starts with. */
+/**
+ * The V8 flags a forked worker starts with: none for one that runs many tasks at once, whose
+ * semi-spaces must grow (runtime/thread-spawn.ts says why) and which then keeps Node's code cache.
+ */
 export function forkedWorkerFlags(concurrency: number): string[] {
-  const flags = [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
-  if (keepsHeapSmall(concurrency)) flags.push(HEAP_GROWTH_FLAG);
-  return flags;
+  return keepsHeapSmall(concurrency) ? [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`, HEAP_GROWTH_FLAG] : [];
 }
 
 /**
@@ -53,11 +54,14 @@ export function forkedWorkerFlags(concurrency: number): string[] {
  * (heap-governor.ts), all for one reason: memory that grows with the length of the input.
  * Not while worker threads are booting: a flag changed at run time costs each thread started
  * after it the code cache all the same (~40 ms of CPU each, profiled), so only a thread that
- * replaces another pays it. V8's flags are the whole process's: the old generation's slower
- * growth only when no worker thread here runs many tasks at once (`threadsKeepSmall`).
+ * replaces another pays it. Never while busy worker threads share the process (see
+ * `keepsHeapSmall`): V8's flags are the whole process's, and with semi-spaces that never grow a
+ * thread of a hundred fetches spent 2-3x the time collecting garbage that one Node process
+ * does (260-440 ms a profile of 2,000 fetches, against 120 ms), and the builtins it loads
+ * late (fetch's undici, at the first request) lost their code cache to the changed flags.
  */
-export function keepHeapSmall(threadsKeepSmall: boolean): void {
+export function keepHeapSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
-  if (threadsKeepSmall) setFlagsFromString(HEAP_GROWTH_FLAG);
+  setFlagsFromString(HEAP_GROWTH_FLAG);
   boundBufferGrowth();
 }

@@ -2,10 +2,11 @@ import { relayLines } from './line-relay.js';
 import { isFromWorker } from './protocol.js';
 import { type Failure, outOfMemory, workerCrashed, workerExited } from '../model/failure.js';
 import type { RuntimeOptions, RuntimeWorker, WorkerExit } from './types.js';
+import { keepsHeapSmall } from './heap-settings.js';
 import { takeThread } from './thread-spawn.js';
 
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
-  const worker = takeThread(options.memoryLimitMb);
+  const worker = takeThread(options.memoryLimitMb, keepsHeapSmall(options.concurrency));
   // console output of the user's function never reaches our stdout: both of the worker's
   // streams go to our stderr, a whole line at a time
   const toStderr = (text: string) => void process.stderr.write(text);

@@ -5,8 +5,8 @@ const entry = new URL('../worker/thread-entry.js', import.meta.url);
 /** V8's young generation is two semi-spaces and a space for large new objects, each this size. */
 const YOUNG_GENERATION_MB = 3 * WORKER_SEMI_SPACE_MB;
 
-/** A worker thread started ahead, until a pool takes it. */
-let early: Worker | undefined;
+/** A worker thread started ahead, until a pool takes it, and whether it keeps its heap small. */
+let early: { worker: Worker; keepsSmall: boolean } | undefined;
 
 /**
  * Starts one worker thread before the CLI has loaded its own modules: a thread takes ~22 ms
@@ -14,31 +14,37 @@ let early: Worker | undefined;
  * nothing until a pool takes it and sends it the script, and keeps nobody waiting if none
  * does. Only the CLI calls this (from bin/prun.js); small enough to load first.
  */
-export function prestartThread(): void {
-  early ??= spawnThread(undefined);
-  early.unref();
+export function prestartThread(keepsSmall: boolean): void {
+  early ??= { worker: spawnThread(undefined, keepsSmall), keepsSmall };
+  early.worker.unref();
 }
 
-/** A worker thread running prun's worker loop: the one started ahead, when it fits. */
-export function takeThread(memoryLimitMb: number | undefined): Worker {
-  const worker = early;
+/**
+ * A worker thread running prun's worker loop: the one started ahead, when it fits. One that
+ * keeps its heap small (runtime/heap-settings.ts) gets small semi-spaces; one that runs many
+ * tasks at once keeps V8's, which grow to 16 MiB: most of what a hundred fetches in flight
+ * allocate lives longer than 2 MiB of allocation, and copying it out of small semi-spaces
+ * made a thread's garbage collection 2-3x one Node process's doing the same fetches.
+ */
+export function takeThread(memoryLimitMb: number | undefined, keepsSmall: boolean): Worker {
+  const taken = early;
   early = undefined;
-  if (worker && memoryLimitMb === undefined) {
-    worker.ref();
-    return worker;
+  if (taken && memoryLimitMb === undefined && taken.keepsSmall === keepsSmall) {
+    taken.worker.ref();
+    return taken.worker;
   }
-  void worker?.terminate();
-  return spawnThread(memoryLimitMb);
+  void taken?.worker.terminate();
+  return spawnThread(memoryLimitMb, keepsSmall);
 }
 
-function spawnThread(memoryLimitMb: number | undefined): Worker {
+function spawnThread(memoryLimitMb: number | undefined, keepsSmall: boolean): Worker {
   return new Worker(entry, {
     // console output of the user's function must never reach our stdout: the pool relays
     // both of the worker's streams to our stderr
     stdout: true,
     stderr: true,
     resourceLimits: {
-      maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+      ...(keepsSmall ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } : {}),
       ...(memoryLimitMb === undefined ? {} : { maxOldGenerationSizeMb: memoryLimitMb }),
     },
   });
