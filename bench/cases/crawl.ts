@@ -100,6 +100,9 @@ export function crawlCase({ config, peers }: RunContext): CaseDef {
     c('free', 'python', `Python ThreadPoolExecutor(${IN_FLIGHT}), urllib`, (f) => `${py} bench/contenders/py_crawl.py ${f} ${IN_FLIGHT}`, { needs: ['python'] }),
     c('free', 'xargs', `xargs -P ${IN_FLIGHT} -n 1 curl`, (f) => `xargs -P ${IN_FLIGHT} -n 1 ${curl(false)} < ${f}`, { needs: ['xargs', 'curl'] }),
     c('free', 'parallel', `GNU parallel -j ${IN_FLIGHT} curl`, (f) => `parallel --will-cite -q -j ${IN_FLIGHT} ${curl(false)} {} < ${f}`, { needs: ['parallel', 'curl'] }),
+    c('free', 'pool-threads', 'plain Node, 4 worker threads × 25 in flight (the shape of --threads 4 --concurrency 25, without prun)', (f) => `node bench/contenders/node-crawl-pool.mjs ${f} threads 4 25`),
+    c('free', 'pool-thread', `plain Node, 1 worker thread × ${IN_FLIGHT} in flight`, (f) => `node bench/contenders/node-crawl-pool.mjs ${f} threads 1 ${IN_FLIGHT}`),
+    c('free', 'pool-procs', 'plain Node, 4 forked processes × 25 in flight', (f) => `node bench/contenders/node-crawl-pool.mjs ${f} procs 4 25`),
     c('free', 'prun-threads', 'prun --threads 4 --concurrency 25 --unordered', (f) => `${prun} ${f} --threads 4 --concurrency 25 --unordered`, { needs: ['prun'] }),
     c('free', 'prun-thread', `prun --threads 1 --concurrency ${IN_FLIGHT} --unordered`, (f) => `${prun} ${f} --threads 1 --concurrency ${IN_FLIGHT} --unordered`, { needs: ['prun'] }),
     c('free', 'prun-procs', 'prun --procs 4 --concurrency 25 --unordered', (f) => `${prun} ${f} --procs 4 --concurrency 25 --unordered`, { needs: ['prun'] }),
@@ -142,6 +145,7 @@ export function crawlCase({ config, peers }: RunContext): CaseDef {
       'Pages a second are pages / median wall time, start-up included.',
       `\`${FETCH}\` passes \`ctx.signal\` to fetch, so that --timeout and Ctrl-C abort it; fetch then follows that signal too (undici adds a listener and a finalizer a request). "Same work" is one Node process doing that as well: \`node-crawl.mjs … signal\`.`,
       'With the server on the same 2 cores, every CPU-second a contender spends is taken from the server: --threads 4 runs four isolates, each compiling and warming up undici and its streams on its own, where one process does it once.',
+      '"Plain Node" rows (`bench/contenders/node-crawl-pool.mjs`) are the shape of a prun row without prun: the same number of worker threads or processes, each with its share of the URLs and the same fetches in flight, their lines printed by the parent. They measure what the pool itself costs against one process, and so how much of a prun row\'s distance is prun\'s own.',
     ],
     render: (results) => render(results, groupOf, pages),
     summary: (results) => targets(results, pages('free')),
@@ -197,12 +201,18 @@ function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: 
 function targets(results: ContenderResult[], pages: number): string[] {
   const ms = (id: string) => medianMs(results, id);
   const rate = (id: string) => (pages / (ms(id) / 1000)).toFixed(0);
-  const lines = ['free-prun-threads', 'free-prun-thread', 'free-prun-procs'].map((id) => {
+  // each prun row beside plain Node code of the same shape: what is prun's, and what the pool's
+  const shapes = [
+    ['free-prun-threads', 'free-pool-threads'],
+    ['free-prun-thread', 'free-pool-thread'],
+    ['free-prun-procs', 'free-pool-procs'],
+  ] as const;
+  const lines = shapes.map(([id, shape]) => {
     const ratio = ms('free-node') / ms(id);
     const sameWork = ms('free-node-signal') / ms(id);
     const label = results.find((x) => x.contender.id === id)?.contender.label ?? id;
     return Number.isFinite(ratio)
-      ? `- ${label}: ${formatRatio(ratio)}× the pages a second of one Node process (${rate(id)} against ${rate('free-node')}; target ≥ 1.00: ${ratio >= 1 ? 'met' : 'NOT met'}), ${formatRatio(sameWork)}× of one doing the same work, a signal a fetch (${rate('free-node-signal')})`
+      ? `- ${label}: ${formatRatio(ratio)}× the pages a second of one Node process (${rate(id)} against ${rate('free-node')}; target ≥ 1.00: ${ratio >= 1 ? 'met' : 'NOT met'}), ${formatRatio(sameWork)}× of one doing the same work, a signal a fetch (${rate('free-node-signal')}), ${formatRatio(ms(shape) / ms(id))}× of plain Node of the same shape (${rate(shape)})`
       : `- ${label}: not measured`;
   });
   const polite = results.find((x) => x.contender.id === 'limited-prun-key-rate');
