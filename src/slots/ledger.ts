@@ -6,9 +6,6 @@ export interface Held {
   done: number;
 }
 
-/** What report() returns for a report that does not start where the batch's last one ended. */
-export const NOT_NEXT = -1;
-
 /**
  * The batches one holder owns (a worker, a shell lane, the queue), and how far each got: what
  * makes "every accepted input ends exactly once" true. A batch leaves it when its last run is
@@ -65,11 +62,11 @@ export class Ledger<H extends Held = Held> {
 
   /**
    * Records `count` more inputs of the batch reported, `last` when the batch is over (it is
-   * released). Returns the position they start at, or NOT_NEXT, recording nothing, when the
-   * report says it starts elsewhere (`from`): a duplicate.
+   * released). Returns the position they start at. A holder whose reports may come twice asks
+   * `isNext` first.
    */
-  report(entry: H, count: number, last: boolean, from: number = entry.done): number {
-    if (from !== entry.done) return NOT_NEXT;
+  report(entry: H, count: number, last: boolean): number {
+    const from = entry.done;
     entry.done += count;
     if (last) this.release(entry);
     return from;
