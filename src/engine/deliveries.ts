@@ -47,9 +47,7 @@ export class Deliveries {
 
   /** `count` inputs from `first` never ran: halted, stopped, or running could not go on. */
   notRun(first: number, count: number): void {
-    if (count === 0) return;
-    this.tracker.notRun += count;
-    this.settle(first, first + count, [{ type: 'skipped', first, count }]);
+    this.skip(first, count, 'notRun');
   }
 
   /** The inputs of a batch from `from` on never ran. */
@@ -59,14 +57,19 @@ export class Deliveries {
 
   /** `count` inputs from `first` are left out because an earlier run finished them (--resume). */
   resumed(first: number, count: number): void {
-    if (count === 0) return;
-    this.tracker.resumed += count;
-    this.settle(first, first + count, [{ type: 'skipped', first, count }]);
+    this.skip(first, count, 'resumed');
   }
 
   /** No more deliveries; the consumer gets `error` after those already queued, if given. */
   end(error?: unknown): void {
     this.outbox.end(error);
+  }
+
+  /** Inputs that end with no output, counted as the tracker's `counter` says. */
+  private skip(first: number, count: number, counter: 'notRun' | 'resumed'): void {
+    if (count === 0) return;
+    this.tracker[counter] += count;
+    this.settle(first, first + count, [{ type: 'skipped', first, count }]);
   }
 
   private readonly emit = (delivery: Delivery): void => this.outbox.push(delivery);
