@@ -1,4 +1,4 @@
-import { type KeyState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart } from './key-state.js';
+import { type KeyState, newKeyState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, windowFull } from './key-state.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
 import type { ThrottleSignal } from './throttle-signal.js';
@@ -37,6 +37,9 @@ const SWEEP_STEP = 2;
  * Per-key and global limits on starts, and the backoff of a throttled key (issue 11, items 2
  * and 3). Pure and in-process: the caller passes the time (monotonic ms) and asks, before it
  * starts an input, how long the input's key must wait; nothing here sleeps or sets a timer.
+ *
+ * A key starts slowly: its first input alone, then one more in flight each time one ends with
+ * no throttle signal, until its first signal (key-state.ts says why).
  *
  * On a throttle signal the key backs off: for its Retry-After (at most maxRetryAfterMs), else
  * for an exponential backoff with full jitter (base 1 s, cap 60 s, n its consecutive signals).
@@ -89,11 +92,8 @@ export class KeyLimiter {
     const state = this.#keys.get(key);
     const { keyConcurrency } = this.#options;
     if (state && keyConcurrency !== undefined && state.running >= keyConcurrency) return Infinity;
-    // A key's first input runs alone, as a probe. Starts are spaced when they are given out, but
-    // the first requests of a crawl wait on what a worker sets up once (threads, an HTTP client,
-    // connections) and would reach the server together, over its limit; and a host that
-    // answers slowly or not at all is found out at the cost of one request, not of a burst.
-    if (state && !state.proven && state.running > 0) return Infinity;
+    // a key starts slowly, its first input alone (key-state.ts, SLOW_START_MAX)
+    if (state && windowFull(state)) return Infinity;
     let wait = this.#global ? bucketWait(this.#global, now) : 0;
     if (state?.bucket) wait = Math.max(wait, bucketWait(state.bucket, now));
     if (state?.throttle) wait = Math.max(wait, state.throttle.until - now);
@@ -105,7 +105,7 @@ export class KeyLimiter {
   started(key: string, now: number): number {
     let state = this.#keys.get(key);
     if (!state) {
-      state = { running: 0 };
+      state = newKeyState();
       if (this.#keyIntervalMs !== undefined) state.bucket = { intervalMs: this.#keyIntervalMs };
       this.#keys.set(key, state);
     }
@@ -128,7 +128,6 @@ export class KeyLimiter {
       this.#keys.set(key, state);
     }
     state.running = Math.max(0, state.running - 1);
-    state.proven = true;
     if (state.running === 0) state.idleSince = now;
     if (throttle) {
       this.#throttledResponses++;

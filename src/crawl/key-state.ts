@@ -9,8 +9,11 @@ import { bucketRetime, type TokenBucket } from './token-bucket.js';
 export interface KeyState {
   /** Inputs of the key running now. */
   running: number;
-  /** One of its inputs has ended: until then it runs one at a time (see KeyLimiter.wait). */
-  proven?: true;
+  /**
+   * The most of its inputs in flight while it starts slowly: one, and one more at each clean
+   * end, until its first throttle signal (see `SLOW_START_MAX`). Absent once over.
+   */
+  window?: number;
   /** Since when none has been running. */
   idleSince?: number;
   /** Spreads the key's starts: always with keyRate; without it, while a throttle holds the key's rate down. */
@@ -62,6 +65,30 @@ const CLIMB_WINDOWS = 4;
  */
 export const OBSERVE_MS = 1000;
 
+/**
+ * A key starts slowly, as TCP does: one input in flight, and one more each time one ends with
+ * no throttle signal, so that what it may have in flight doubles with every round trip. The
+ * first input runs alone, a probe: a crawl's first requests wait on what a worker sets up once
+ * (threads, an HTTP client, connections) and would reach the server together, and a host that
+ * answers slowly or not at all is found out at the cost of one request. Then the key's pace
+ * finds the server's limit a round trip or two after passing it, with a few requests in flight
+ * past it, where every lane let loose at once drew a 429 each (3 local hosts allowing 10
+ * requests a second, --threads 2 --concurrency 20: 56 answers 429 in the first second). Its
+ * first throttle signal ends it (the rate takes over); past this many in flight it no longer
+ * holds anything back, and ends too.
+ */
+export const SLOW_START_MAX = 256;
+
+/** A fresh key: one input in flight until one has ended. */
+export function newKeyState(): KeyState {
+  return { running: 0, window: 1 };
+}
+
+/** Whether the key's slow start holds back another input now. */
+export function windowFull(state: KeyState): boolean {
+  return state.window !== undefined && state.running >= state.window;
+}
+
 export interface SignalContext {
   /** keyRate's interval, when there is one. */
   keyIntervalMs: number | undefined;
@@ -105,6 +132,7 @@ export function onThrottle(state: KeyState, startedAt: number, now: number, sign
     if (asked !== undefined) previous.until = Math.max(previous.until, now + asked);
     return false;
   }
+  delete state.window;
   const current = state.bucket?.intervalMs ?? observedInterval(state, now);
   // never slower than one start a minute, unless keyRate itself is slower
   const halved = Math.max(current, Math.min(2 * current, SLOWEST_INTERVAL_MS));
@@ -140,6 +168,10 @@ function observedInterval(state: KeyState, now: number): number {
  * unlimited again).
  */
 export function onCleanEnd(state: KeyState, startedAt: number, now: number, keyIntervalMs: number | undefined): void {
+  if (state.window !== undefined) {
+    state.window++;
+    if (state.window > SLOW_START_MAX) delete state.window;
+  }
   const throttle = state.throttle;
   if (!throttle || startedAt <= throttle.signalAt) return;
   throttle.consecutive = 0;

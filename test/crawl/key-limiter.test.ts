@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KeyLimiter, type LimitOptions } from '../../src/crawl/key-limiter.js';
-import type { KeyState } from '../../src/crawl/key-state.js';
+import { type KeyState, SLOW_START_MAX } from '../../src/crawl/key-state.js';
 import { mostInWindow, simulateCrawl } from '../helpers/crawl-sim.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -39,14 +39,40 @@ function drive(limiter: KeyLimiter, key: string, from: number, to: number, runMs
 }
 
 describe('key limiter: limits', () => {
-  test('a key runs one input alone until one has ended (a probe); with no limit, every input may start at once after it', () => {
+  test('a key starts slowly: its first input alone (a probe), then one more in flight at each clean end, doubling a round trip', () => {
     const l = limiter();
     const probe = l.started('a', 0);
     assert.equal(l.wait('a', 0), Infinity, 'the probe runs alone');
     assert.equal(l.wait('b', 0), 0, 'each key has its own probe');
     l.ended('a', probe, 5);
-    for (let i = 0; i < 100; i++) l.started('a', 5);
-    assert.equal(l.wait('a', 5), 0);
+    // each round trip: start as many as the key lets, then end them all, cleanly
+    const inFlight: number[] = [];
+    for (let round = 1, now = 5; round <= 5; round++, now += 20) {
+      const started: number[] = [];
+      while (started.length < 1000 && l.wait('a', now) === 0) started.push(l.started('a', now));
+      assert.equal(l.wait('a', now), Infinity, 'only an end makes room');
+      inFlight.push(started.length);
+      for (const at of started) l.ended('a', at, now + 20);
+    }
+    assert.deepEqual(inFlight, [2, 4, 8, 16, 32]);
+  });
+
+  test('slow start ends at a key\'s first throttle signal, or once it would allow SLOW_START_MAX in flight: then every input may start at once', () => {
+    const throttled = limiter();
+    throttled.ended('a', throttled.started('a', 0), 5, { retryAfterMs: 10 });
+    for (let i = 0; i < 100; i++) throttled.started('a', 20);
+    assert.equal(stateOf(throttled, 'a')?.window, undefined);
+    const clean = limiter();
+    let now = 0;
+    do {
+      const started: number[] = [];
+      while (started.length < 1000 && clean.wait('a', now) === 0) started.push(clean.started('a', now));
+      now += 20;
+      for (const at of started) clean.ended('a', at, now);
+      assert.ok(now < 1000, 'slow start ends');
+    } while (stateOf(clean, 'a')?.window !== undefined);
+    for (let i = 0; i < 2 * SLOW_START_MAX; i++) clean.started('a', now);
+    assert.equal(clean.wait('a', now), 0);
   });
 
   test('--key-concurrency: at most N running per key; only an end makes room (Infinity); other keys unaffected', () => {
