@@ -101,7 +101,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       seekEnd: () => source.seekEnd?.(),
       total: flags.total,
       journal: journal.record,
-      busyThreads: options.runtime === 'thread' && !keepsHeapSmall(options.concurrency ?? 1),
+      busyThreads: options.runtime === 'thread' && !keepsHeapSmall(flags.concurrency),
     });
   } finally {
     journal.close();
