@@ -6,10 +6,10 @@ import { boundBufferGrowth } from './heap-governor.js';
  * prun's allocation rate, in every isolate, which made the tree's memory grow with the length
  * of the input. Those of each worker that keeps its heap small (`keepsHeapSmall`) are capped
  * at this size: a thread's by a resource limit, a forked worker's by --max-semi-space-size at
- * its start. A V8 flag given at start costs that process
- * Node's code cache (~20 ms more to start a run of --procs 2), but the other way, stopping the
- * growth from inside at the initial 1 MiB, cost more than it saved: a forked worker spent 30%
- * of its time collecting garbage, and seq 1e6 | prun map square.ts --procs 2 took 1.22 s
+ * its start. A V8 flag given at start costs that process Node's code cache (~20 ms more to
+ * start a run of --procs 2), but the other way, stopping the growth from inside at the
+ * initial 1 MiB, cost more than it saved: a forked worker spent 30% of its time collecting
+ * garbage, and seq 1e6 | prun map square.ts --procs 2 took 1.22 s
  * against 1.07 s with 2 MiB given at start (medians of 8 interleaved rounds; peak tree RSS
  * 204 and 205 MB at 1e6, 227 and 217 MB at 1e7).
  */
@@ -27,9 +27,9 @@ const HEAP_GROWTH_FLAG = '--heap-growing-percent=20';
 
 /**
  * Whether a worker keeps its heap small (small semi-spaces, the flags here, heap-governor.ts).
- * Only a worker of one task at a time does. One that runs many async tasks at once holds the state of all of
- * them (a fetch's request, socket and streams, a hundred times over): its old generation
- * grows past the governor's slack with every round of requests, and the full collections
+ * Only a worker of one task at a time does. One that runs many async tasks at once holds the
+ * state of all of them (a fetch's request, socket and streams, a hundred times over): its old
+ * generation grows past the governor's slack with every round of requests, and the full collections
  * forced that often cost it more than its own work. 10,000 fetches of a local page,
  * --threads 1 --concurrency 100: 31 to 40 forced collections and 7.8 to 11.4 s of user
  * CPU, against 5.5 to 5.9 s without them; 20,000 with --procs 1: 12.2 s against 8.3 s.
