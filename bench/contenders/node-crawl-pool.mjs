@@ -7,36 +7,23 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { crawl } from './crawl-lanes.mjs';
 
+/** Lines a member sends its parent at a time. */
 const FLUSH_LINES = 25;
 
-async function crawl(urls, inflight, send) {
-  let out = [];
-  let next = 0;
-  async function lane() {
-    while (next < urls.length) {
-      const url = urls[next++];
-      const res = await fetch(url, { signal: new AbortController().signal });
-      const body = await res.arrayBuffer();
-      out.push(`${url}\t${res.status}\t${body.byteLength}`);
-      if (out.length >= FLUSH_LINES) {
-        send(out.join('\n') + '\n');
-        out = [];
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: inflight }, lane));
-  if (out.length > 0) send(out.join('\n') + '\n');
+function crawlShare(urls, inflight, send) {
+  return crawl(urls, inflight, send, { flushLines: FLUSH_LINES, signal: true });
 }
 
 if (process.argv[2] === '--child') {
   // a forked member: its share arrives over IPC, its lines go back the same way
   process.once('message', async ({ urls, inflight }) => {
-    await crawl(urls, inflight, (text) => process.send(text));
+    await crawlShare(urls, inflight, (text) => process.send(text));
     process.disconnect();
   });
 } else if (!isMainThread) {
-  await crawl(workerData.urls, workerData.inflight, (text) => parentPort.postMessage(text));
+  await crawlShare(workerData.urls, workerData.inflight, (text) => parentPort.postMessage(text));
 } else {
   const [file, kind, n, inflight] = process.argv.slice(2);
   const urls = readFileSync(file, 'utf8').split('\n').filter((u) => u !== '');

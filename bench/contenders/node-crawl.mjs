@@ -5,38 +5,12 @@
 // ctx.signal (so that --timeout and Ctrl-C abort it): the same work a page as prun's rows do.
 // usage: node node-crawl.mjs FILE INFLIGHT [retry] [signal]
 import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { crawl } from './crawl-lanes.mjs';
 
 const [file, inflight = '100', ...modes] = process.argv.slice(2);
-const retry = modes.includes('retry');
-const withSignal = modes.includes('signal');
 const urls = readFileSync(file, 'utf8').split('\n').filter((u) => u !== '');
-const MAX_TRIES = 100;
-
-async function get(url) {
-  for (let tries = 1; ; tries++) {
-    const res = await fetch(url, withSignal ? { signal: new AbortController().signal } : undefined);
-    const body = await res.arrayBuffer();
-    if (retry && (res.status === 429 || res.status === 503) && tries < MAX_TRIES) {
-      await sleep(1000 * (Number(res.headers.get('retry-after')) || 1));
-      continue;
-    }
-    return `${url}\t${res.status}\t${body.byteLength}`;
-  }
-}
-
-let out = [];
-let next = 0;
-async function lane() {
-  while (next < urls.length) {
-    // awaited first: `out.push(await ...)` would push into the array `out` was before the wait
-    const line = await get(urls[next++]);
-    out.push(line);
-    if (out.length === 1000) {
-      process.stdout.write(out.join('\n') + '\n');
-      out = [];
-    }
-  }
-}
-await Promise.all(Array.from({ length: Number(inflight) }, lane));
-if (out.length > 0) process.stdout.write(out.join('\n') + '\n');
+await crawl(urls, Number(inflight), (text) => process.stdout.write(text), {
+  flushLines: 1000,
+  retry: modes.includes('retry'),
+  signal: modes.includes('signal'),
+});
