@@ -30,6 +30,12 @@ const HELD_BY_ITS_KEY: ThrottleVerdict = { dueAt: undefined };
  */
 export class Throttles {
   private readonly run: RunThrottle | undefined;
+  /**
+   * With keys, each key's last throttle signal since its last other end: what ERR_THROTTLED
+   * says if the key gives up. A key leaves it at any other end, or when it gives up, so it
+   * holds only keys throttled now.
+   */
+  private readonly lastSignals = new Map<string, Pick<Failure, 'status' | 'retryAfter'>>();
 
   constructor(
     private readonly throttling: Throttling | undefined,
@@ -44,13 +50,17 @@ export class Throttles {
   ran(batch: Batch, run: Run): void {
     if (this.keyedLine) {
       const failure = run.failures[0];
-      this.keyedLine.ended(batch, this.clock.now(), failure && this.throttling?.signalOf(failure.error));
+      const signal = failure && this.throttling?.signalOf(failure.error);
+      this.keyedLine.ended(batch, this.clock.now(), signal);
+      if (signal) this.lastSignals.set(batch.key ?? '', { status: failure.error.status, retryAfter: failure.error.retryAfter });
+      else if (run.count > 0) this.lastSignals.delete(batch.key ?? '');
     } else if (this.run && run.failures.length < run.count) this.run.clean();
   }
 
   /** A batch was lost with its worker: its key learns that it ended. */
   lost(batch: Batch): void {
     this.keyedLine?.ended(batch, this.clock.now());
+    this.lastSignals.delete(batch.key ?? '');
   }
 
   /** Whether an input failed of a throttle signal, and if so when it may go again. */
@@ -62,8 +72,12 @@ export class Throttles {
     return dueAt === undefined ? 'too-long' : { dueAt };
   }
 
-  /** ERR_THROTTLED, for the inputs of `key` ('' without keys), with the last signal's status and Retry-After. */
-  tooLong(key: string, last?: Failure): Failure {
+  /**
+   * ERR_THROTTLED, for the inputs of `key` ('' without keys), with the status and Retry-After
+   * of the last signal: `last`, or the key's own.
+   */
+  tooLong(key: string, last: Pick<Failure, 'status' | 'retryAfter'> | undefined = this.lastSignals.get(key)): Failure {
+    this.lastSignals.delete(key);
     return throttledTooLong(key, this.throttling?.maxThrottleMs ?? 0, last);
   }
 

@@ -228,12 +228,13 @@ describe('crawl limits, counted at the servers', () => {
       const urls = hosts.urls(5);
       const run = await prun(['map', FETCH, urlsFile(urls), '--threads', '1', '--concurrency', '4', '--key', 'host', '--max-throttle', '3s', '--json', '--unordered']);
       assert.equal(run.exitCode, 1, run.stderr);
-      const records = lines(run.stdout).map((l) => JSON.parse(l) as { input: string; result?: string; code?: string; status?: number });
+      const records = lines(run.stdout).map((l) => JSON.parse(l) as { input: string; result?: string; code?: string; status?: number; retryAfter?: string });
       const [good, bad] = [hosts.origins[0]!, hosts.origins[1]!];
       assert.deepEqual(records.filter((r) => r.input.startsWith(good)).map((r) => r.result).sort(), urls.filter((u) => u.startsWith(good)).map(pageLine).sort());
       const failed = records.filter((r) => r.input.startsWith(bad));
       assert.equal(failed.length, 5);
-      assert.ok(failed.every((r) => r.code === 'ERR_THROTTLED'), JSON.stringify(failed[0]));
+      // the key's last signal stays in the record (issue 11, item 7)
+      assert.ok(failed.every((r) => r.code === 'ERR_THROTTLED' && r.status === 429 && r.retryAfter === '1'), JSON.stringify(failed));
     } finally {
       await hosts.close();
     }
