@@ -64,7 +64,7 @@ export function normalizeLimits(options: LimitOptions): NormalizedLimits {
   const keyText = options.key ?? (keyConcurrency !== undefined || keyRate !== undefined ? 'host' : undefined);
   const rule = keyText === undefined ? undefined : parseKeyRule('key', text('key', keyText));
   const retryDelayMs = duration('retryDelay', options.retryDelay);
-  const retryDelayMax = duration('retryDelayMax', options.retryDelayMax) ?? DEFAULT_RETRY_DELAY_MAX_MS;
+  const retryDelayMax = duration('retryDelayMax', options.retryDelayMax);
   const limited = rule !== undefined || rate !== undefined;
   const throttle: ThrottleBounds = {
     maxRetryAfterMs: duration('maxRetryAfter', options.maxRetryAfter) ?? DEFAULT_MAX_RETRY_AFTER_MS,
@@ -73,7 +73,9 @@ export function normalizeLimits(options: LimitOptions): NormalizedLimits {
   return {
     limits: limited ? { rule, keyConcurrency, keyRate, rate, ...throttle } : undefined,
     throttle,
-    retryDelay: retryDelayMs === undefined ? undefined : { baseMs: retryDelayMs, capMs: Math.max(retryDelayMs, retryDelayMax) },
+    // a cap given is the cap, even below the base (the waits are then all below it); the
+    // default one never cuts a longer base short
+    retryDelay: retryDelayMs === undefined ? undefined : { baseMs: retryDelayMs, capMs: retryDelayMax ?? Math.max(retryDelayMs, DEFAULT_RETRY_DELAY_MAX_MS) },
   };
 }
 

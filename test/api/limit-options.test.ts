@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { normalizeLimits } from '../../src/api/limit-options.js';
+
+test('--retry-delay-max is the cap of the backoff, even below --retry-delay', () => {
+  assert.deepEqual(normalizeLimits({ retryDelay: '2s', retryDelayMax: '200ms' }).retryDelay, { baseMs: 2000, capMs: 200 });
+  assert.deepEqual(normalizeLimits({ retryDelay: '1s', retryDelayMax: '5s' }).retryDelay, { baseMs: 1000, capMs: 5000 });
+});
+
+test('the default cap of --retry-delay is 60s, and never below the base', () => {
+  assert.deepEqual(normalizeLimits({ retryDelay: '1s' }).retryDelay, { baseMs: 1000, capMs: 60_000 });
+  assert.deepEqual(normalizeLimits({ retryDelay: '2m' }).retryDelay, { baseMs: 120_000, capMs: 120_000 });
+  assert.equal(normalizeLimits({}).retryDelay, undefined);
+});
