@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { ProgressSnapshot } from '../progress/tracker.js';
+import { keyCounts } from './report.js';
 
 const BAR_WIDTH = 30;
 /** cli-progress's classic shades (█ and ░): the look people know from its bars. */
@@ -33,11 +34,14 @@ export function formatFinal(snapshot: ProgressSnapshot): string {
   return `${count} in ${formatDuration(snapshot.elapsedMs)}, ${formatRate(snapshot.rate)}/s, ${snapshot.failed} failed${throttledOf(snapshot)}`;
 }
 
-/** Under --key, once a server has said to slow down: inputs waiting on throttled keys, and the signals per key. */
+/**
+ * Under --key, once a server has said to slow down: inputs waiting on throttled keys, and the
+ * signals per key, for the few keys with the most (last on the line: what a narrow terminal cuts).
+ */
 function throttledOf(snapshot: ProgressSnapshot): string {
   const { total, top } = snapshot.signals;
   if (total === 0) return '';
-  const busiest = top[0] ? ` (${top[0].key || '(no key)'} ${top[0].count})` : '';
+  const busiest = top.length > 0 ? ` (${keyCounts(top)})` : '';
   const waiting = snapshot.throttled > 0 ? ` | ${snapshot.throttled} waiting on throttled keys` : '';
   return `${waiting} | ${total} throttle signals${busiest}`;
 }

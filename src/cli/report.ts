@@ -1,6 +1,6 @@
 import type { FinalFailure } from '../model/delivery.js';
 import { firstLine } from '../model/first-line.js';
-import type { ProgressSnapshot } from '../progress/tracker.js';
+import type { ProgressSnapshot, ThrottleSignals } from '../progress/tracker.js';
 
 const MAX_INPUT_SHOWN = 60;
 
@@ -36,8 +36,12 @@ export function describeSummary(snapshot: ProgressSnapshot, stoppedBy: 'halted' 
 export function describeThrottles(snapshot: ProgressSnapshot): string | undefined {
   const { total, top } = snapshot.signals;
   if (total === 0) return undefined;
-  const keys = top.map(({ key, count }) => `${key === '' ? '(no key)' : key} ${count}`).join(', ');
-  return `prun: ${total} throttle signal${total === 1 ? '' : 's'} (429/503); most from: ${keys}`;
+  return `prun: ${total} throttle signal${total === 1 ? '' : 's'} (429/503); most from: ${keyCounts(top)}`;
+}
+
+/** The keys with the most throttle signals, as the bar and the summary name them: `127.0.0.2 9, 127.0.0.3 3`. */
+export function keyCounts(top: ThrottleSignals['top']): string {
+  return top.map(({ key, count }) => `${key === '' ? '(no key)' : key} ${count}`).join(', ');
 }
 
 function quoteInput(input: string): string {

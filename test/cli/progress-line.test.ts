@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatFinal, formatProgress } from '../../src/cli/progress-line.js';
+import type { ProgressSnapshot } from '../../src/progress/tracker.js';
+
+const snapshot = (more: Partial<ProgressSnapshot>): ProgressSnapshot => ({
+  succeeded: 40,
+  failed: 0,
+  retried: 0,
+  notRun: 0,
+  resumed: 0,
+  total: 100,
+  elapsedMs: 5000,
+  rate: 8,
+  etaMs: 7500,
+  throttled: 0,
+  signals: { total: 0, top: [] },
+  ...more,
+});
+
+test('the progress line names the keys with the most throttle signals, and what waits on them (issue 11, item 7)', () => {
+  const throttled = snapshot({
+    throttled: 12,
+    signals: { total: 6, top: [{ key: '127.0.0.2', count: 3 }, { key: '127.0.0.3', count: 2 }, { key: '', count: 1 }] },
+  });
+  const line = formatProgress(throttled, { bar: false, width: 200 });
+  assert.match(line, / \| 12 waiting on throttled keys \| 6 throttle signals \(127\.0\.0\.2 3, 127\.0\.0\.3 2, \(no key\) 1\)$/);
+  assert.match(formatFinal(throttled), /, 0 failed \| 12 waiting on throttled keys \| 6 throttle signals \(127\.0\.0\.2 3, 127\.0\.0\.3 2, \(no key\) 1\)$/);
+});
+
+test('without throttle signals the progress line says nothing of keys', () => {
+  assert.doesNotMatch(formatProgress(snapshot({}), { bar: false, width: 200 }), /throttl/);
+});
+
+test('the progress line fits its width, the throttle part giving way first', () => {
+  const line = formatProgress(snapshot({ signals: { total: 6, top: [{ key: 'a-very-long-host-name.example', count: 6 }] } }), { bar: false, width: 60 });
+  assert.equal(line.length, 60);
+  assert.ok(line.startsWith('40/100 40% |'), line);
+});
