@@ -124,9 +124,12 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     cancel?.();
   };
 
-  /** The run stops: what waits in the line, what was never read and (stopping now) what the executor held never ran. */
+  /**
+   * The run stops: what waits in the line (but a retry, which ends with its last failure), what
+   * was never read and (stopping now) what the executor held never ran.
+   */
   const settleNeverRun = (): void => {
-    for (const batch of line.drain()) deliveries.restNotRun(batch, 0);
+    for (const batch of line.drain()) settlement.stoppedWaiting(batch);
     intake.stopped(stopping.unread);
     if (stopping.mode === 'now') inFlight.abandonAll();
   };

@@ -38,7 +38,7 @@ export class RetryOrFail {
     if (!decision.retry) return this.fail(batch, offset, input, error, batch.attempt);
     if (decision.usesRetry) this.tracker.retried++;
     const retried = batch.retried + (decision.usesRetry ? 1 : 0);
-    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker });
+    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure: error });
     this.line.retry(again, verdict?.dueAt ?? decision.dueAt);
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { type Batch, cutBatch, inputsOf } from '../model/batch.js';
 import type { Delivery, FinalFailure } from '../model/delivery.js';
-import { statusColumn } from '../model/failure.js';
+import { type Failure, statusColumn } from '../model/failure.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { Deliveries } from './deliveries.js';
 import type { Blame, ExecutorRun } from './executor.js';
@@ -72,8 +72,9 @@ export class Settlement {
     }
     if (blame === 'unknown') {
       // several inputs may have been running: run them again alone, to find the one to blame.
-      // Some of them may have started: every start is counted, so this is their next attempt
-      this.line.retry(cutBatch(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1 }), undefined);
+      // Some of them may have started: every start is counted, so this is their next attempt.
+      // How that try went is not known: a failure before it is no longer the last one
+      this.line.retry(cutBatch(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1, lastFailure: undefined }), undefined);
       return;
     }
     const input = inputsOf(batch, from, from + 1)[0] ?? '';
@@ -85,11 +86,23 @@ export class Settlement {
   /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED, never started again. */
   gaveUp(key: string, batches: readonly Batch[]): void {
     const error = this.throttles.tooLong(key);
-    for (const batch of batches) {
-      const inputs = inputsOf(batch, 0, batch.count);
-      for (let offset = 0; offset < batch.count; offset++) {
-        this.failed(this.retryOrFail.fail(batch, offset, inputs[offset] ?? '', error, batch.attempt - 1));
-      }
+    for (const batch of batches) this.failWaiting(batch, error);
+  }
+
+  /**
+   * The run stops while `batch` waits in the line: a retry ends with the failure of its last
+   * try, since it did run and will not again; anything else never ran.
+   */
+  stoppedWaiting(batch: Batch): void {
+    if (batch.lastFailure) this.failWaiting(batch, batch.lastFailure);
+    else this.deliveries.restNotRun(batch, 0);
+  }
+
+  /** Every input of a batch that waits in the line fails, after the starts it has had. */
+  private failWaiting(batch: Batch, error: Failure): void {
+    const inputs = inputsOf(batch, 0, batch.count);
+    for (let offset = 0; offset < batch.count; offset++) {
+      this.failed(this.retryOrFail.fail(batch, offset, inputs[offset] ?? '', error, batch.attempt - 1));
     }
   }
 

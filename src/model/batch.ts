@@ -1,3 +1,4 @@
+import type { Failure } from './failure.js';
 import { type Payload, type Separator, slicePayload, splitPayload } from './payload.js';
 
 /** Where an input came from, for messages: `file:line`. Absent for stdin and iterables. */
@@ -31,6 +32,11 @@ export interface Batch {
    */
   fresh: boolean;
   origin: Origin | undefined;
+  /**
+   * A retry's: the failure of its input's last try (a throw, a 429). Should the run stop
+   * before the retry starts, the input ends with it, a failure, not as one that never ran.
+   */
+  lastFailure?: Failure;
 }
 
 /** What a batch asks of the worker that runs it. */

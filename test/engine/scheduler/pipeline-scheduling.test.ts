@@ -62,6 +62,26 @@ test('a retry that is not due yet never blocks the inputs behind it (--retry-del
   assert.equal(run.tracker.retried, 1);
 });
 
+test('a retry waiting on its --retry-delay when the run stops ends with its last failure, not as never run', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(1, (input, attempt) => (input === 'a' ? { failure: { ...boom, message: `boom ${attempt}` } } : { output: input }));
+  const run = start(['a', 'b', 'c'], executor, { retries: 3, retryDelay: { baseMs: 10_000, capMs: 60_000 }, clock, random: () => 0.5, journal: true });
+  await executor.holding(1);
+  executor.runNext(); // a fails, and waits 5 s for its retry
+  await executor.holding(1);
+  executor.runNext(); // b
+  await executor.holding(1);
+  run.pipeline.stop('soon'); // c was placed: it runs, then nothing more does
+  executor.runNext();
+  await run.done;
+  assert.deepEqual(executor.starts.map((s) => `${s.input}${s.attempt}`), ['a1', 'b1', 'c1']);
+  const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
+  assert.deepEqual(failures.map((f) => [f.input, f.attempts, f.error.message]), [['a', 1, 'boom 1']]);
+  const records = run.deliveries.flatMap((d) => (d.type === 'records' ? d.records : []));
+  assert.deepEqual(records.filter((r) => !r.ok).map((r) => [r.input, r.attempts]), [['a', 1]]);
+  assert.deepEqual([run.tracker.failed, run.tracker.notRun], [1, 0]);
+});
+
 test('retries without --retry-delay start at once, and stop at --retries', async () => {
   const executor = new FakeExecutor(1, (input) => (input === 'a' ? { failure: boom } : { output: input }));
   const run = start(['a', 'b'], executor, { retries: 2 });
