@@ -38,7 +38,9 @@ export class RetryOrFail {
     if (!decision.retry) return this.fail(batch, offset, input, error, batch.attempt);
     if (decision.usesRetry) this.tracker.retried++;
     const retried = batch.retried + (decision.usesRetry ? 1 : 0);
-    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure: error });
+    // a throttled input has not failed, only been told to wait: stopped, it never ran again
+    const lastFailure = verdict === undefined ? error : undefined;
+    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure });
     this.line.retry(again, verdict?.dueAt ?? decision.dueAt);
     return undefined;
   }

@@ -33,8 +33,9 @@ export interface Batch {
   fresh: boolean;
   origin: Origin | undefined;
   /**
-   * A retry's: the failure of its input's last try (a throw, a 429). Should the run stop
-   * before the retry starts, the input ends with it, a failure, not as one that never ran.
+   * A retry's: the failure of its input's last try. Should the run stop before the retry
+   * starts, the input ends with it, a failure, not as one that never ran. None for an input
+   * sent back by a throttle signal (429/503): told to wait, it has not failed.
    */
   lastFailure?: Failure;
 }

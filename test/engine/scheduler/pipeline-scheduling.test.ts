@@ -82,6 +82,20 @@ test('a retry waiting on its --retry-delay when the run stops ends with its last
   assert.deepEqual([run.tracker.failed, run.tracker.notRun], [1, 0]);
 });
 
+test('an input waiting on its key after a throttle signal when the run stops never ran: it has not failed', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(1, (input) => (input === 'a/1' ? { failure: { ...tooMany, retryAfter: 5000 } } : { output: input }));
+  const run = start(['a/1', 'b/1'], executor, { throttling, limits: keyed(new GapLimits(0)), clock, journal: true });
+  await executor.holding(1);
+  executor.runNext(); // a/1: 429, its key waits 5 s
+  await executor.holding(1);
+  run.pipeline.stop('soon');
+  executor.runNext(); // b/1
+  await run.done;
+  assert.deepEqual(run.deliveries.filter((d) => d.type === 'failure'), []);
+  assert.deepEqual([run.tracker.failed, run.tracker.notRun], [0, 1]);
+});
+
 test('retries without --retry-delay start at once, and stop at --retries', async () => {
   const executor = new FakeExecutor(1, (input) => (input === 'a' ? { failure: boom } : { output: input }));
   const run = start(['a', 'b'], executor, { retries: 2 });
