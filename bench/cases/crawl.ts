@@ -152,6 +152,9 @@ export function crawlCase({ config, peers }: RunContext): CaseDef {
   };
 }
 
+/** Pages a second, start-up included: what every rate of this case is. */
+const perSecond = (pages: number, ms: number): number => pages / (ms / 1000);
+
 /** The median wall time of a contender (by id) over its runs; NaN when it did not run. */
 function medianMs(results: ContenderResult[], id: string): number {
   const r = results.find((x) => x.contender.id === id);
@@ -165,12 +168,12 @@ function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: 
     cells[width - 1] = r.status === 'ok' ? '' : r.reason.replaceAll('|', '\\|');
     return [r.contender.label, `**${r.status}**`, ...cells];
   };
-  const floorRate = pages('free') / (medianMs(results, 'free-node') / 1000);
-  const sameWorkRate = pages('free') / (medianMs(results, 'free-node-signal') / 1000);
+  const floorRate = perSecond(pages('free'), medianMs(results, 'free-node'));
+  const sameWorkRate = perSecond(pages('free'), medianMs(results, 'free-node-signal'));
   const free = inGroup('free').map((r) => {
     if (r.status !== 'ok') return failedRow(r, 5);
     const times = r.samples.map((s) => s.ms);
-    const rate = pages('free') / (median(times) / 1000);
+    const rate = perSecond(pages('free'), median(times));
     return [r.contender.label, formatMs(median(times)), `${formatMs(min(times))} – ${formatMs(max(times))}`, rate.toFixed(0), formatRatio(rate / floorRate), formatRatio(rate / sameWorkRate), ''];
   });
   const limited = inGroup('limited').map((r) => {
@@ -180,7 +183,7 @@ function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: 
     return [
       r.contender.label,
       formatMs(median(times)),
-      (pages('limited') / (median(times) / 1000)).toFixed(1),
+      perSecond(pages('limited'), median(times)).toFixed(1),
       formatCount(median(extra('throttled'))),
       String(max(extra('peak'))),
       '',
@@ -200,7 +203,7 @@ function render(results: ContenderResult[], groupOf: Map<string, Group>, pages: 
 /** The issue's target: prun reaches at least one Node process's rate on I/O-bound work. */
 function targets(results: ContenderResult[], pages: number): string[] {
   const ms = (id: string) => medianMs(results, id);
-  const rate = (id: string) => (pages / (ms(id) / 1000)).toFixed(0);
+  const rate = (id: string) => perSecond(pages, ms(id)).toFixed(0);
   // each prun row beside plain Node code of the same shape: what is prun's, and what the pool's
   const shapes = [
     ['free-prun-threads', 'free-pool-threads'],
