@@ -4,10 +4,15 @@ import type { ResultFormat } from '../runtime/protocol.js';
  * Turns one result into the line the pool prints, without its newline; undefined prints
  * nothing (a function can act as a filter). Done in the worker, not the main thread, so
  * that formatting is spread over the pool. Throws when a result cannot be written (a
- * function, a BigInt, a circular object): that fails the input, not the run.
+ * function, a symbol, a BigInt, a circular object): that fails the input, not the run.
  */
 export function formatResult(format: ResultFormat, index: number, input: unknown, result: unknown): string | undefined {
-  if (format === 'json') return stringify({ index, input, result: result === undefined ? null : result });
+  if (format === 'json') {
+    // JSON.stringify leaves a property it cannot write out of its object: `{"index":0,"input":"x"}`
+    // would say the input succeeded with no result
+    if (typeof result === 'function' || typeof result === 'symbol') throw cannotWrite(`it is a ${typeof result}`);
+    return stringify({ index, input, result: result === undefined ? null : result });
+  }
   if (typeof result === 'string') return result;
   // the same text JSON.stringify gives a finite number, at a fraction of its cost
   if (typeof result === 'number' && Number.isFinite(result)) return String(result);
@@ -20,8 +25,12 @@ function stringify(value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new TypeError(`result cannot be written as JSON: ${(error as Error).message}`);
+    throw cannotWrite((error as Error).message);
   }
-  if (text === undefined) throw new TypeError(`result cannot be written as JSON: it is a ${typeof value}`);
+  if (text === undefined) throw cannotWrite(`it is a ${typeof value}`);
   return text;
+}
+
+function cannotWrite(why: string): TypeError {
+  return new TypeError(`result cannot be written as JSON: ${why}`);
 }
