@@ -5,7 +5,7 @@ import { relayLines } from './line-relay.js';
 import { endGroup } from './process-group.js';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
-import { outOfMemory, workerCrashed, workerExited, workerSignalled } from '../model/failure.js';
+import { type ErrorData, outOfMemory, workerCrashed, workerExited, workerSignalled } from '../model/failure.js';
 import type { RuntimeOptions, RuntimeWorker } from './types.js';
 import { forkedWorkerFlags } from './heap-settings.js';
 
@@ -50,6 +50,10 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     // a child that started has errors too (EPIPE: a message sent as it died): not a failure to start
     if (pid === undefined) spawnError = error;
   });
+  let crash: ErrorData | undefined;
+  child.on('message', (message: unknown) => {
+    if (isFromWorker(message) && message.type === 'crashed') crash = message.error;
+  });
   return {
     kind: 'process',
     send: (message) => {
@@ -57,8 +61,8 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     },
     onMessage: (handler) =>
       child.on('message', (message: unknown) => {
-        // the user's own process.send() carries no brand
-        if (isFromWorker(message)) handler(message);
+        // the user's own process.send() carries no brand; a crash is this runtime's to name
+        if (isFromWorker(message) && message.type !== 'crashed') handler(message);
       }),
     onExit: (handler) => {
       let reported = false;
@@ -72,7 +76,9 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
             ? outOfMemory()
             : killed
               ? workerSignalled(signal ?? 'SIGTERM', 'worker ended by prun')
-              : workerExited(code, signal);
+              : crash && code !== null
+                ? workerCrashed(`worker crashed: ${crash.message}`, code)
+                : workerExited(code, signal);
         handler({ code, signal, failure });
       };
       // 'close' waits for the last of its stderr (V8's words come just before it dies), but a

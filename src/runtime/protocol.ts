@@ -70,7 +70,12 @@ export type FromWorker =
   /** Reports in the order they were made; those of lanes that finish together travel as one message. */
   | { brand: typeof BRAND; type: 'runs'; runs: RunReport[] }
   /** A task ignored its abort past the grace period: this worker must be replaced. */
-  | { brand: typeof BRAND; type: 'stuck' };
+  | { brand: typeof BRAND; type: 'stuck' }
+  /**
+   * A forked worker is dying of an exception nothing caught (a throw in a timer, a rejection
+   * nobody awaited): why, for its runtime to name; the pool never sees it.
+   */
+  | { brand: typeof BRAND; type: 'crashed'; error: ErrorData };
 
 function isBranded(message: unknown): boolean {
   return typeof message === 'object' && message !== null && (message as { brand?: unknown }).brand === BRAND;

@@ -1,4 +1,5 @@
-import { isToWorker } from '../runtime/protocol.js';
+import { toErrorData } from '../runtime/error-data.js';
+import { BRAND, isToWorker } from '../runtime/protocol.js';
 import { boundBufferGrowth } from '../runtime/heap-governor.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { runWorkerLoop } from './worker-loop.js';
@@ -8,6 +9,15 @@ process.setSourceMapsEnabled(true);
 // a loop never sees this: the pool's lifeline (runtime/group-lifeline.ts) ends it then. It leads
 // its own process group, so the terminal's Ctrl-C never reaches it
 process.on('disconnect', () => process.exit(0));
+// an exception nothing caught ends the worker, as it would (exit code 1), but says why to the
+// pool in one line, as a thread's does, instead of Node's stack and source on stderr. Unless
+// the user's code listens for these itself: then it is the user's to handle
+process.on('uncaughtException', (error) => {
+  if (process.listenerCount('uncaughtException') > 1) return;
+  const exit = () => process.exit(1);
+  if (!process.connected) exit();
+  process.send!({ brand: BRAND, type: 'crashed', error: toErrorData(error) }, undefined, undefined, exit);
+});
 runWorkerLoop({
   post: (message) => process.send!(message),
   // the callback comes once the message is written to the pipe: then a death cannot lose it

@@ -46,6 +46,15 @@ for (const runtime of runtimes) {
       assert.match(String(result.stderr), /input 37 "exit:3" failed: worker exited with code 3/);
     });
 
+    test('an exception nothing caught ends the worker in one line, no stack on stderr, as on either runtime', async () => {
+      for (const fault of ['uncaught', 'unawaited']) {
+        const { result, outcomes } = await runWithFault(runtime, fault);
+        assert.equal(result.exitCode, 1);
+        assertOnlyFailure(outcomes, 'ERR_WORKER_EXIT', { exitCode: 1 });
+        assert.deepEqual(lines(result.stderr), [`prun: input 37 "${fault}" failed: worker crashed: ${fault} on ${fault}`, 'prun: 1 of 50 inputs failed']);
+      }
+    });
+
     test('a worker past --memory-limit: out of memory, no V8 report on stderr', async () => {
       const { result, outcomes } = await runWithFault(runtime, 'oom', ['--memory-limit', '64M']);
       assertOnlyFailure(outcomes, 'ERR_OUT_OF_MEMORY');
