@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { forgetGroup, watchGroup } from './group-lifeline.js';
 import { relayLines } from './line-relay.js';
 import { endGroup } from './process-group.js';
+import { descendantsOf, endProcesses } from './process-tree.js';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
 import { type ErrorData, outOfMemory, workerCrashed, workerExited, workerSignalled } from '../model/failure.js';
@@ -33,9 +34,10 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   if (pid !== undefined) watchGroup(pid);
   let killed = false;
   let ending: Promise<void> | undefined;
+  let strays: Promise<void> = Promise.resolve();
   /** Ends the worker's whole group, SIGTERM then SIGKILL; once only, and never after it is forgotten. */
   const endItsGroup = (): Promise<void> => {
-    ending ??= pid === undefined ? Promise.resolve() : endGroup(pid, KILL_GRACE_MS).then(() => forgetGroup(pid));
+    ending ??= pid === undefined ? Promise.resolve() : Promise.all([endGroup(pid, KILL_GRACE_MS), strays]).then(() => forgetGroup(pid));
     return ending;
   };
   // what the worker started goes with it, whyever it ended
@@ -97,6 +99,10 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     kill: () => {
       if (ending) return;
       killed = true;
+      // read while the worker lives: what left its group (a browser started detached, as
+      // Puppeteer starts Chrome) is reached only through its tree (process-entry.ts does the
+      // same when the worker ends on its own)
+      if (pid !== undefined) strays = endProcesses(descendantsOf(pid), KILL_GRACE_MS);
       void endItsGroup();
     },
   };

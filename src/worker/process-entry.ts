@@ -1,4 +1,5 @@
 import { toErrorData } from '../runtime/error-data.js';
+import { descendantsOf, signalEach } from '../runtime/process-tree.js';
 import { BRAND, isToWorker } from '../runtime/protocol.js';
 import { boundBufferGrowth } from '../runtime/heap-governor.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
@@ -9,6 +10,16 @@ process.setSourceMapsEnabled(true);
 // a loop never sees this: the pool's lifeline (runtime/group-lifeline.ts) ends it then. It leads
 // its own process group, so the terminal's Ctrl-C never reaches it
 process.on('disconnect', () => process.exit(0));
+// what it started and that left its group (spawned detached, setsid) is out of the reach of
+// the group's end: the worker ends it itself when it exits, and when its group is told to end
+// (by the lifeline, prun being gone; when prun itself ends a worker, it reads the tree first)
+const endStrays = (): void => signalEach(descendantsOf(process.pid), 'SIGTERM');
+process.on('exit', endStrays);
+process.once('SIGTERM', () => {
+  endStrays();
+  // then dies of the signal, as it would have, unless the user's code listens for it too
+  if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
+});
 // an exception nothing caught ends the worker, as it would (exit code 1), but says why to the
 // pool in one line, as a thread's does, instead of Node's stack and source on stderr. Unless
 // the user's code listens for these itself: then it is the user's to handle

@@ -16,12 +16,12 @@ const GONE_WITHIN_MS = 10_000;
 const dir = scratchDir('lifeline');
 
 let runs = 0;
-function startPrun(args: string[]) {
+function startPrun(args: string[], env: Record<string, string> = {}) {
   const pids = join(dir, `pids-${++runs}`);
   const child = execa(bin, ['map', 'fixtures/setup-child.ts', ...args], {
     cwd: root,
     reject: false,
-    env: { PRUN_TEST_PIDS: pids },
+    env: { PRUN_TEST_PIDS: pids, ...env },
     timeout: 60_000, // a process holding prun's pipes fails the test instead of hanging it
   });
   return { child, pids };
@@ -98,6 +98,37 @@ describe('orphans in map mode: a sleep 300 started by setup() outlives a worker 
       await assertNoWorkerLeft(pids);
     });
   }
+});
+
+describe('a child that left its worker\'s group (started detached, as Puppeteer starts Chrome) outlived a --procs worker', () => {
+  const detached = { PRUN_TEST_DETACHED: '1' };
+  for (const runtime of runtimes) {
+    test(`${runtime}: gone once the run has ended`, async () => {
+      const { child, pids } = startPrun([runtime, '1', ':::', 'a'], detached);
+      const result = await child;
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      await assertNoWorkerLeft(pids);
+    });
+  }
+
+  test('--procs: gone with a worker ended for --timeout, while prun runs on', async () => {
+    const flag = join(dir, `detached-flag-${runs}`);
+    const { child, pids } = startPrun(['--procs', '1', '--timeout', '300ms', ':::', 'hang', `wait ${flag}`], detached);
+    await waitForLines(child.stderr!, /^started /, 2);
+    const [firstWorker, firstSleep] = await recordedPids(pids);
+    await assertGoneWithin([firstWorker!, firstSleep!], GONE_WITHIN_MS);
+    await writeFile(flag, '');
+    await child;
+    await assertNoWorkerLeft(pids);
+  });
+
+  test('--procs: gone soon after prun is SIGKILLed (the lifeline ends the worker, which ends it)', async () => {
+    const { child, pids } = startPrun(['--procs', '1', ':::', `wait ${join(dir, 'never')}`], detached);
+    await waitForLines(child.stderr!, /^waiting /);
+    child.kill('SIGKILL');
+    await child;
+    await assertGoneWithin(await recordedPids(pids), GONE_WITHIN_MS);
+  });
 });
 
 describe('a worker ended on purpose is reported for what it did, not for how prun ended it', () => {

@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+const POLL_MS = 10;
+
+/*
+ * The processes below a process, read from /proc: what a process group cannot reach, since a
+ * process may leave its group (`spawn(..., { detached: true })`, setsid). Linux only; elsewhere
+ * nobody is found. A process whose parent has died is re-parented (to init), out of anyone's
+ * tree: these are read while the parent still lives.
+ */
+
+/** Running (not zombie) processes below `root`, read from /proc at once. */
+export function descendantsOf(root: number): number[] {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const childrenOf = new Map<number, number[]>();
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readStat(Number(name));
+    if (!stat || stat.state === 'Z') continue;
+    const siblings = childrenOf.get(stat.ppid);
+    if (siblings) siblings.push(Number(name));
+    else childrenOf.set(stat.ppid, [Number(name)]);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of childrenOf.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** Ends each of `pids` by its pid: SIGTERM, then SIGKILL to those left after `graceMs`. */
+export async function endProcesses(pids: readonly number[], graceMs: number): Promise<void> {
+  if (pids.length === 0) return;
+  signalEach(pids, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  let left = pids;
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    left = left.filter(isRunning);
+  }
+  signalEach(left, 'SIGKILL');
+}
+
+/** Sends `name` to each of `pids`; one that has ended on its own is no error. */
+export function signalEach(pids: readonly number[], name: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // it has ended on its own
+    }
+  }
+}
+
+function readStat(pid: number): { state: string; ppid: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined; // it has ended since /proc was listed
+  }
+  // the command name, in parentheses, may hold spaces and parentheses itself
+  const [state, ppid] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return state === undefined || ppid === undefined ? undefined : { state, ppid: Number(ppid) };
+}
+
+function isRunning(pid: number): boolean {
+  const stat = readStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
+}
