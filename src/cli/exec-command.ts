@@ -284,12 +284,16 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
 }
 
 function pipeOptions(flags: ExecFlags): PipeOptions {
+  const fixedLength = flags.recend === '' && (flags.recstart ?? '') === '';
+  // records of --block bytes each: a count of them or of lines would be a guess at what is meant
+  if (fixedLength && (flags.N ?? flags.maxArgs ?? flags.maxLines) !== undefined) throw usageError("--recend '' (fixed-length records of --block bytes) takes no -N, -n or -L");
   return {
     blockSize: flags.block ?? 1 << 20,
     recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : unescape(flags.recend, true),
     recstart: flags.recstart === undefined ? '' : unescape(flags.recstart, true),
     records: flags.N ?? flags.maxArgs,
     linesPerRecord: flags.maxLines,
+    header: flags.header,
   };
 }
 

@@ -16,6 +16,11 @@ export interface PipeOptions {
   records?: number | undefined;
   /** -L: lines a record. */
   linesPerRecord?: number | undefined;
+  /**
+   * --header: what starts the input and is given again at the start of every block: a number
+   * of lines, `:` for one, else a regular expression matched at the input's start (`.{4}`).
+   */
+  header?: string | undefined;
 }
 
 /**
@@ -40,17 +45,82 @@ async function* blockPaths(stream: Readable, dir: string, options: PipeOptions):
 
 /** The blocks of a stream, as GNU parallel --pipe cuts them. */
 export async function* blocks(stream: Readable, options: PipeOptions): AsyncGenerator<Buffer> {
+  let chunks = stream as AsyncIterable<Buffer>;
+  let header: Buffer | undefined;
+  if (options.header !== undefined) ({ header, chunks } = await takeHeader(chunks, options.header, options.blockSize));
+  const fixed = options.recend === '' && options.recstart === '';
   const simple = options.records === undefined && options.linesPerRecord === undefined && options.recstart === '' && options.recend !== '';
-  yield* simple ? bySize(stream, options) : byRecords(stream, options);
+  const cut = fixed ? byFixedSize : simple ? bySize : byRecords;
+  for await (const block of cut(chunks, options)) yield header && header.length > 0 ? Buffer.concat([header, block]) : block;
+}
+
+/** What a regular expression header is matched against at most, when --block is smaller. */
+const HEADER_READ_BYTES = 1 << 16;
+
+/**
+ * The header at the start of the input, and the rest of the input. Read ahead of the blocks,
+ * a block's worth (64 KiB when a block is smaller) at most, or up to its lines for a number of
+ * them: memory stays about a block.
+ */
+async function takeHeader(chunks: AsyncIterable<Buffer>, rule: string, blockSize: number): Promise<{ header: Buffer; chunks: AsyncIterable<Buffer> }> {
+  const lines = rule === ':' ? 1 : /^\d+$/.test(rule) ? Number(rule) : undefined;
+  const iterator = chunks[Symbol.asyncIterator]();
+  const most = Math.max(blockSize, HEADER_READ_BYTES);
+  let head: Buffer = Buffer.alloc(0);
+  let done = false;
+  while (!done && head.length < most && !(lines !== undefined && lineEnd(head, lines) >= 0)) {
+    const next = await iterator.next();
+    if (next.done) done = true;
+    else head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  }
+  let size: number;
+  if (lines !== undefined) {
+    const end = lineEnd(head, lines);
+    size = end < 0 ? head.length : end;
+  } else {
+    size = new RegExp(`^(?:${rule})`).exec(head.toString('latin1'))?.[0].length ?? 0;
+  }
+  const rest = head.subarray(size);
+  async function* restOf(): AsyncGenerator<Buffer> {
+    if (rest.length > 0) yield rest;
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { header: Buffer.from(head.subarray(0, size)), chunks: restOf() };
+}
+
+/** Where the `lines`-th line of `data` ends (past its newline); -1 if it has fewer. */
+function lineEnd(data: Buffer, lines: number): number {
+  let at = 0;
+  for (let line = 0; line < lines; line++) {
+    const found = data.indexOf(10, at);
+    if (found < 0) return -1;
+    at = found + 1;
+  }
+  return at;
+}
+
+/** --recend '' --recstart '': fixed-length records, blocks of exactly --block bytes (the last shorter). */
+async function* byFixedSize(chunks: AsyncIterable<Buffer>, options: PipeOptions): AsyncGenerator<Buffer> {
+  const size = Math.max(1, options.blockSize);
+  let pending: Buffer = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    while (pending.length >= size) {
+      yield Buffer.from(pending.subarray(0, size));
+      pending = pending.subarray(size);
+    }
+  }
+  if (pending.length > 0) yield Buffer.from(pending);
 }
 
 /** Records ending in --recend, as many as fit in --block: found from the block's end back. */
-async function* bySize(stream: Readable, options: PipeOptions): AsyncGenerator<Buffer> {
+async function* bySize(chunks: AsyncIterable<Buffer>, options: PipeOptions): AsyncGenerator<Buffer> {
   const recend = Buffer.from(options.recend, 'latin1');
   const size = options.blockSize;
   let pending: Buffer = Buffer.alloc(0);
   let searched = 0; // no record end before this in a pending block bigger than --block
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (pending.length >= size) {
       let end = pending.lastIndexOf(recend, size - recend.length);
@@ -72,7 +142,7 @@ async function* bySize(stream: Readable, options: PipeOptions): AsyncGenerator<B
 }
 
 /** -N, -L, --recstart: record by record. */
-async function* byRecords(stream: Readable, options: PipeOptions): AsyncGenerator<Buffer> {
+async function* byRecords(chunks: AsyncIterable<Buffer>, options: PipeOptions): AsyncGenerator<Buffer> {
   const recend = Buffer.from(options.recend, 'latin1');
   const recstart = Buffer.from(options.recstart, 'latin1');
   const lines = options.linesPerRecord ?? 1;
@@ -87,7 +157,7 @@ async function* byRecords(stream: Readable, options: PipeOptions): AsyncGenerato
     ends = ends.filter((end) => end > at).map((end) => end - at);
     return block;
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of chunks) {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     for (let at = nextBoundary(pending, searched, recend, recstart); at >= 0; at = nextBoundary(pending, searched, recend, recstart)) {
       searched = at;

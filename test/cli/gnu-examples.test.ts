@@ -125,6 +125,9 @@ const EXAMPLES: Example[] = [
   { line: "echo /foo, bar/, /baz, qux/, | parallel -kN1 --recend ', ' --pipe echo JOB{#}\\;cat\\;echo END" },
   { line: 'echo /foo, bar/, /baz, qux/, | parallel -kN1 --recstart / --pipe echo JOB{#}\\;cat\\;echo END' },
   { line: "echo /foo, bar/, /baz, qux/, | parallel -kN1 --recend ', ' --recstart / --pipe echo JOB{#}\\;cat\\;echo END" },
+  { line: "cat fixedlen | parallel --pipe --header .{4} --block 3 --recend '' 'echo start; cat; echo'" },
+  { line: "cat num_%header | parallel --header '(%.*\\n)*' --pipe -N3 echo JOB{#}\\;cat" },
+  { line: 'cat num_%header | parallel --header 2 --pipe -N3 echo JOB{#}\\;cat' },
 ];
 
 const work = mkdtempSync(join(tmpdir(), 'prun-gnu-examples-'));
@@ -138,6 +141,8 @@ function makeFiles(dir: string): void {
   writeFileSync(join(dir, 'tsv-file.tsv'), 'f1\tf2\nA\tB\nC\tD\n');
   writeFileSync(join(dir, 'num8'), Array.from({ length: 8 }, (_, i) => `${i + 1}\n`).join(''));
   writeFileSync(join(dir, 'num1000000'), Array.from({ length: 100_000 }, (_, i) => `${i + 1}\n`).join(''));
+  writeFileSync(join(dir, 'num_%header'), `%head1\n%head2\n${Array.from({ length: 10 }, (_, i) => `${i + 1}\n`).join('')}`);
+  writeFileSync(join(dir, 'fixedlen'), 'HHHHAAABBBCCC');
 }
 
 /** One example in a directory of its own, `parallel` standing for GNU parallel or for prun exec. */

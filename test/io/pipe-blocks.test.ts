@@ -26,3 +26,19 @@ test('--pipe -N: exactly N records a block; --recend and --recstart mark the rec
 test('--pipe -L: a record is L lines; a last record short of them is a block of its own', async () => {
   assert.deepEqual(await cut('1\n2\n3\n4\n5\n', { linesPerRecord: 2 }), ['1\n2\n3\n4\n', '5\n']);
 });
+
+test("--pipe --recend '': fixed-length records, blocks of exactly --block bytes (it spun for ever)", async () => {
+  assert.deepEqual(await cut('HHHHAAABBBCC', { blockSize: 3, recend: '' }), ['HHH', 'HAA', 'ABB', 'BCC']);
+  assert.deepEqual(await cut('abc\n', { blockSize: 1 << 20, recend: '' }), ['abc\n']);
+});
+
+test('--pipe --header: what starts the input starts every block (lines, `:`, or a regular expression)', async () => {
+  const input = '%head1\n%head2\n1\n2\n3\n4\n5\n';
+  assert.deepEqual(await cut(input, { records: 3, header: '(%.*\n)*' }), ['%head1\n%head2\n1\n2\n3\n', '%head1\n%head2\n4\n5\n']);
+  assert.deepEqual(await cut(input, { records: 3, header: '2' }), ['%head1\n%head2\n1\n2\n3\n', '%head1\n%head2\n4\n5\n']);
+  assert.deepEqual(await cut('h\n1\n2\n', { records: 1, header: ':' }), ['h\n1\n', 'h\n2\n']);
+  assert.deepEqual(await cut('HHHHAAABBB', { blockSize: 3, recend: '', header: '.{4}' }), ['HHHHAAA', 'HHHHBBB']);
+  // a header split across the chunks the stream gives, a byte at a time
+  assert.deepEqual(await cut('%head\n1\n2\n', { records: 1, header: '1' }, 1), ['%head\n1\n', '%head\n2\n']);
+  assert.deepEqual(await cut('h\n', { records: 1, header: ':' }), []);
+});
