@@ -21,13 +21,28 @@ const EXAMPLES = examplesAndExitCodes([
   { what: 'Compress every log file, 4 at a time, as GNU parallel would', command: 'prun exec -j 4 gzip -9 ::: *.log' },
 ]);
 
+/** Whether the help or version text written last reached stdout: not when its reader has gone. */
+let helpWritten: Promise<boolean> = Promise.resolve(true);
+
+/**
+ * Help and version are what was asked for: on the real stdout, even after a takeover. A reader
+ * that goes before it has read them (`prun --help | head -1`) makes the write fail with EPIPE:
+ * exit 141, as for results, not an 'error' event nobody listens for, and its stack.
+ */
+function writeHelp(text: string): void {
+  const out = resultsStream();
+  helpWritten = new Promise((resolve) => {
+    out.once('error', () => resolve(false));
+    out.write(text, (error) => resolve(!error));
+  });
+}
+
 /** Usage errors as one line on stderr, and an exit status we choose rather than commander. */
 function configure(command: Command): Command {
   return command
     .exitOverride()
     .configureOutput({
-      // help and version are what was asked for: on the real stdout, even after a takeover
-      writeOut: (text) => void resultsStream().write(text),
+      writeOut: writeHelp,
       outputError: (text) => process.stderr.write(`prun: ${text.replace(/^error: /, '')}`),
     })
     .showHelpAfterError(`(run 'prun ${command.name() === 'prun' ? '' : `${command.name()} `}--help' for usage)`);
@@ -58,7 +73,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode !== 0) return EXIT.usage;
+      return (await helpWritten) ? EXIT.ok : EXIT.brokenPipe;
     }
     if (error instanceof PrunError) {
       process.stderr.write(`prun: ${error.message}\n`);

@@ -115,3 +115,16 @@ describe('help that teaches', () => {
     }
   });
 });
+
+describe('help whose reader has gone (prun --help | head -1)', () => {
+  for (const args of [['--help'], ['exec', '--help'], ['--version']]) {
+    test(`prun ${args.join(' ')}: exit 141, no stack on stderr`, async () => {
+      const child = execa(bin, args, { cwd: root, reject: false });
+      // the reader goes before prun has written anything: its write fails with EPIPE
+      child.stdout!.destroy();
+      const result = await child;
+      assert.equal(result.exitCode, 141);
+      assert.equal(result.stderr, '');
+    });
+  }
+});
