@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressSnapshot } from '../progress/tracker.js';
+import { doneCount, type ProgressSnapshot } from '../progress/tracker.js';
 import { keyCounts } from './report.js';
 
 const BAR_WIDTH = 30;
@@ -14,7 +14,7 @@ const STYLE = cliProgress.Presets.shades_classic;
  * columns, so that it never wraps (a wrapped line cannot be redrawn in place).
  */
 export function formatProgress(snapshot: ProgressSnapshot, options: { bar: boolean; width: number }): string {
-  const done = doneOf(snapshot);
+  const done = doneCount(snapshot);
   const failed = `${snapshot.failed} failed${throttledOf(snapshot)}${snapshot.workers === undefined ? '' : ` | ${snapshot.workers} worker${snapshot.workers === 1 ? '' : 's'}`}`;
   const rate = `${formatRate(snapshot.rate)}/s`;
   const elapsed = formatDuration(snapshot.elapsedMs);
@@ -29,7 +29,7 @@ export function formatProgress(snapshot: ProgressSnapshot, options: { bar: boole
 
 /** The line left when the run is over: `1000/1000 100% in 3.2s, 312/s, 0 failed`. */
 export function formatFinal(snapshot: ProgressSnapshot): string {
-  const done = doneOf(snapshot);
+  const done = doneCount(snapshot);
   const count = snapshot.total === undefined || snapshot.total < done ? `${done} done` : `${done}/${snapshot.total} ${percent(fractionOf(done, snapshot.total))}`;
   return `${count} in ${formatDuration(snapshot.elapsedMs)}, ${formatRate(snapshot.rate)}/s, ${snapshot.failed} failed${throttledOf(snapshot)}`;
 }
@@ -46,9 +46,6 @@ function throttledOf(snapshot: ProgressSnapshot): string {
   return `${waiting} | ${total} throttle signals${busiest}`;
 }
 
-function doneOf(snapshot: ProgressSnapshot): number {
-  return snapshot.succeeded + snapshot.failed + snapshot.notRun + snapshot.resumed;
-}
 
 function fractionOf(done: number, total: number): number {
   return total === 0 ? 1 : Math.min(1, done / total);

@@ -29,6 +29,15 @@ export interface ProgressSnapshot {
   workers?: number;
 }
 
+/**
+ * Inputs done: those that ran to a result or a failure, and those a joblog shows done
+ * (--resume). Not those that never ran (a stop, a halt): a run stopped early is not shown
+ * as complete, and they make no rate.
+ */
+export function doneCount(counts: Pick<ProgressSnapshot, 'succeeded' | 'failed' | 'resumed'>): number {
+  return counts.succeeded + counts.failed + counts.resumed;
+}
+
 /** Counts settled inputs; renders nothing. Counting completions, not dispatches. */
 export class ProgressTracker {
   succeeded = 0;
@@ -55,7 +64,7 @@ export class ProgressTracker {
 
   snapshot(): ProgressSnapshot {
     const elapsedMs = performance.now() - this.started;
-    const done = this.succeeded + this.failed + this.notRun + this.resumed;
+    const done = doneCount(this);
     const total = this.total ?? (this.expected !== undefined && this.expected >= done ? this.expected : undefined);
     const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
     const etaMs =

@@ -37,3 +37,10 @@ test('the progress line fits its width, the throttle part giving way first', () 
   assert.equal(line.length, 60);
   assert.ok(line.startsWith('40/100 40% |'), line);
 });
+
+test('a run stopped early is not shown complete: inputs that never ran are not done', () => {
+  const stopped = snapshot({ succeeded: 4, notRun: 16, total: 20 });
+  assert.match(formatFinal(stopped), /^4\/20 20% in /);
+  assert.match(formatProgress(stopped, { bar: false, width: 200 }), /^4\/20 20% \| /);
+  assert.match(formatFinal(snapshot({ succeeded: 4, notRun: 16, total: undefined })), /^4 done in /);
+});
