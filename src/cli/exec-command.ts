@@ -238,9 +238,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   }
   const { source, header, total } = pipeDir
     ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
-    : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && text.includes('{##}') });
+    : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });
   if (pipeDir) options.inputFiles = true;
-  options.template = { ...options.template, names: header };
+  options.template = { ...options.template, names: header, total };
   // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
   if (total !== undefined) text = text.split('{##}').join(String(total));
   // a dry run settles every input without running it: that is not for the joblog

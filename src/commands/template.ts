@@ -33,8 +33,10 @@ export interface CompiledTemplate {
 
 /** How a template reads, as GNU parallel's options say. */
 export interface TemplateOptions {
-  /** --plus: `{+/}` `{+.}` `{..}` `{...}` `{/..}` `{/...}` `{##}` `{0#}` `{0%}` too. */
+  /** --plus: `{+/}` `{+.}` `{..}` `{...}` `{/..}` `{/...}` `{##}` `{0#}` too. */
   plus?: boolean | undefined;
+  /** With --plus, the number of jobs, once all inputs were read to know it: `{0#}` is padded to its width. */
+  total?: number | undefined;
   /** -X: a word holding a replacement string is repeated for each argument. */
   contextReplace?: boolean | undefined;
   /** --header: column names, `{name}` is the column's value. */
@@ -55,6 +57,12 @@ const BRACES = /\{([^{}]*)\}/g;
 const POSITIONAL = /^(?:(-?\d*[1-9]\d*)[\t\n\v\f\r ]*)?(\/\/|\/\.\.\.|\/\.\.|\/\.|\/|\.\.\.|\.\.|\.|\+\/|\+\.\.\.|\+\.\.|\+\.)?$/;
 const LOOKS_LIKE_ONE = /^(?:[-+\d./#%]+[\t\n\v\f\r ]*[-+./]*|=.*|[#%:].*)$/s;
 const PLUS_ONLY = new Set(['..', '...', '/..', '/...', '+/', '+.', '+..', '+...']);
+// GNU parallel's --plus forms that prun does not have: under --plus they are replacement
+// strings there, so left as text here they would be silent wrong output. Its dynamic ones,
+// after an optional position (`{:-str}` `{:2}` `{#re}` `{%re}` `{/re/str}` `{^str}` `{,str}`
+// and doubled), and its named ones
+const PLUS_DYNAMIC = /^(?:-?\d+)?(?::|#|%|\/|\^|,)./s;
+const PLUS_NAMED = new Set(['0%', 'slot', 'sshlogin', 'host', 'agrp', 'hgrp', 'choose_k', 'uniq']);
 
 /**
  * A command line for /bin/sh, by default; with `forShell` false, a plain string (GNU
@@ -77,6 +85,7 @@ export function compileTemplate(template: string, forShell = true, options: Temp
     const replacement = replacementFor(content, options);
     if (replacement === undefined) {
       if (LOOKS_LIKE_ONE.test(content)) throw usageError(`unknown replacement string ${whole} in the command${content.startsWith('=') ? ' ({= perl =} is not supported)' : ''}`);
+      if (options.plus && (PLUS_DYNAMIC.test(content) || PLUS_NAMED.has(content))) throw usageError(`unknown replacement string ${whole} in the command (a --plus form prun does not have)`);
       continue;
     }
     if (forShell && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
@@ -106,6 +115,10 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
   if (content === '#') return { kind: 'job', render: (job) => String(job.seq) };
   if (content === '%') return { kind: 'job', render: (job) => String(job.slot) };
   if (options.plus && content === '##') return { kind: 'job', render: (job) => (job.total === undefined ? '' : String(job.total)) };
+  if (options.plus && content === '0#') {
+    const width = String(options.total ?? '').length;
+    return { kind: 'job', render: (job) => String(job.seq).padStart(width, '0') };
+  }
   const named = options.names?.indexOf(content) ?? -1;
   if (named >= 0) return { kind: 'arg', render: (quote) => oneArg(named + 1, identity, quote) };
   const match = POSITIONAL.exec(content);

@@ -112,6 +112,21 @@ test('--plus forms match GNU parallel --plus: {+/} {+.} {+..} {..} {...} {/..} {
   assert.equal(prun(template, jobs, { plus: true }), gnuParallelHere(['--plus', template, ':::', ...inputs]));
 });
 
+test('--plus {0#}: the job number padded to the width of the number of jobs, as GNU parallel', () => {
+  const compiled = compileTemplate('echo {0#}', true, { plus: true, total: 120 });
+  assert.deepEqual([1, 12, 120].map((seq) => compiled.render({ args: ['x'], seq, slot: 1 })), ['echo 001', 'echo 012', 'echo 120']);
+});
+
+test('--plus forms prun does not have are refused, not left as text GNU parallel would replace', () => {
+  for (const form of ['{/def/ghi}', '{//a/b}', '{^a}', '{^^a}', '{,A}', '{,,A}', '{1:2}', '{1:-x}', '{1#a}', '{1%d}', '{slot}', '{uniq}', '{choose_k}', '{0%}']) {
+    assert.throws(() => compileTemplate(`echo ${form}`, true, { plus: true }), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE', form);
+  }
+  // without --plus they are not replacement strings, in GNU parallel either: text
+  assert.equal(compileTemplate('echo {/def/ghi} {slot}').render({ args: ['x'], seq: 1, slot: 1 }), 'echo {/def/ghi} {slot} x');
+  // nor are braces that match none of them
+  assert.equal(compileTemplate("awk '{print $1}' {}", true, { plus: true }).render({ args: ['f'], seq: 1, slot: 1 }), "awk '{print $1}' f");
+});
+
 test('{-1} is the last argument, {-2} the one before, as GNU parallel', () => {
   const template = `${SHOW} {-1} {-2}`;
   assert.equal(prun(template, [['a', 'b', 'c']]), gnuParallelHere(['-N3', template, ':::', 'a', 'b', 'c']));
