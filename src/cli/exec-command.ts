@@ -149,7 +149,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addOption(new Option('--linebuffer', 'as --line-buffer').hideHelp())
     .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
-    .option('--results <dir>', 'save each job\'s stdout, stderr and number in DIR/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; prints nothing')
+    .option('--results <dir>', 'save each job\'s stdout, stderr and number in DIR/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; prints nothing (a directory only: no .csv/.tsv/.json files)')
     .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
@@ -241,6 +241,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });
   if (pipeDir) options.inputFiles = true;
   options.template = { ...options.template, names: header, total };
+  // with --header, --results names each source's directory by its column, as GNU parallel does
+  if (flags.results !== undefined && header.length > 0) {
+    text = text.replace(resultsDir(flags.results, header.map((_, i) => String(i + 1))), resultsDir(flags.results, header));
+  }
   // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
   if (total !== undefined) text = text.split('{##}').join(String(total));
   // a dry run settles every input without running it: that is not for the joblog
@@ -312,13 +316,26 @@ function parseSize(value: string): number {
 
 /**
  * --results DIR: each job's output in files, as GNU parallel names them (DIR/1/VALUE/stdout,
- * stderr, seq; a `/` in a value is `_`), and none on stdout.
+ * stderr, seq; a `/` in a value is `\_`), and none on stdout. GNU parallel's other forms of
+ * NAME (a .csv, .tsv or .json file, `-.csv` for stdout, a name holding replacement strings)
+ * are refused: as a directory they would be silent wrong output.
  */
 function resultsCommand(text: string, dir: string, sources: number): string {
-  // GNU parallel's escapes in a directory name: a backslash doubled, a slash as \_
+  if (/\.(csv|tsv|json)$/i.test(dir) || compileTemplate(dir, false).usesArgs || /\{[#%]\}/.test(dir)) {
+    throw usageError(`--results ${dir}: only a directory is supported, not GNU parallel's .csv, .tsv or .json files (-.csv for stdout) nor a name with replacement strings`);
+  }
+  const numbers = Array.from({ length: sources }, (_, i) => String(i + 1));
+  return `${resultsDir(dir, numbers)}; mkdir -p -- "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
+}
+
+/**
+ * Where --results puts a job's files: DIR, then for each source its name (its number, or with
+ * --header its column's name, as it is) and its value (a backslash doubled, a slash as \_,
+ * GNU parallel's escapes in a directory name).
+ */
+function resultsDir(dir: string, names: readonly string[]): string {
   const escape = String.raw`sed 's/\\/\\\\/g; s/\//\\_/g'`;
-  const path = Array.from({ length: sources }, (_, i) => `/${i + 1}/"$(printf %s {${i + 1}} | ${escape})"`).join('');
-  return `_d=${shellQuote(dir)}${path}; mkdir -p "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
+  return `_d=${shellQuote(dir)}${names.map((name, i) => `/${shellQuote(name)}/"$(printf %s {${i + 1}} | ${escape})"`).join('')}`;
 }
 
 /** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */

@@ -101,6 +101,15 @@ describe('prun exec: the same output as GNU parallel', () => {
 });
 
 describe('prun exec: output', () => {
+  test("--results takes a directory; GNU parallel's files (.csv, .tsv, .json, -.csv) and names with replacement strings are refused, not made directories", async () => {
+    for (const name of ['out.csv', 'out.tsv', 'out.json', '-.csv', 'my_{}', 'job{#}/']) {
+      const result = await prun(['exec', '--results', join(dir, name), 'echo', ':::', 'a']);
+      assert.equal(result.exitCode, 2, name);
+      assert.match(String(result.stderr), /^prun: --results .*: only a directory is supported/, name);
+      assert.equal(existsSync(join(dir, name.replace(/\/$/, ''))), false, name);
+    }
+  });
+
   test('--tagstring prefixes every line with its replacement strings, unquoted, and a tab', async () => {
     for (const [tag, command, ...sources] of [
       ['{#}:{/}', 'echo hi', ':::', 'a/b.c', 'x y/z'],

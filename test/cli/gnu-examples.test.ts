@@ -105,7 +105,9 @@ const EXAMPLES: Example[] = [
   { line: `parallel -j2 -k 'printf "%s-start\\n%s" {} {}; sleep {};printf "%s\\n" -middle;echo {}-end' ::: 0.4 0.2 0.1` },
   { line: `parallel -j2 --ungroup 'printf "%s-start\\n%s" {} {}; sleep {};printf "%s\\n" -middle;echo {}-end' ::: 0.4 0.2 0.1`, differs: 'prun prints each job\'s output whole and in order; -u is accepted and changes nothing' },
   { line: `parallel -j2 --linebuffer 'printf "%s-start\\n%s" {} {}; sleep {};printf "%s\\n" -middle;echo {}-end' ::: 0.4 0.2 0.1` },
-  { line: 'parallel --results outdir echo ::: A B C' },
+  // the files are what --results makes: listed after the example, with one's content
+  { line: 'parallel --results outdir echo ::: A B C; find outdir -type f | sort; cat outdir/1/B/stdout' },
+  { line: 'parallel --header : --results outdir echo ::: f1 A B ::: f2 C D; find outdir -type f | sort; cat outdir/f1/A/f2/D/stdout' },
   { line: 'parallel --shuf echo ::: 1 2 3 ::: a b c ::: A B C', differs: 'random order, in both' },
   // Termination
   { line: 'parallel --joblog log exit ::: 1 2 3 0' },
