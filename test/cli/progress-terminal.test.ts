@@ -76,4 +76,13 @@ describe('the progress display in a terminal', { timeout: 60_000 }, () => {
     assert.equal(result.exitCode, 0);
     assert.match(run.screen().at(-1)!, /^1\/1 100% in /);
   });
+
+  test('prun exec too: stdin a terminal and no source, one line says so', async () => {
+    const run = prunInTerminal(['exec', 'echo', 'got']);
+    await run.shows(/^prun: reading inputs from the terminal, one a line; end them with Ctrl-D$/);
+    run.type('7\n');
+    await run.shows(/^got 7$/);
+    run.type('\x04');
+    assert.equal((await run.done).exitCode, 0);
+  });
 });
