@@ -31,14 +31,17 @@ const QUEUE_CLOSE_MS = 1000;
 /** How long a first connection may take before the URL is called unreachable. */
 const CONNECT_TIMEOUT_MS = 3000;
 
-/** Pushes a report only while the run exists, so a late worker never brings back a finished run's keys. */
+/**
+ * Pushes a report only while the run exists, so a late worker never brings back a finished
+ * run's keys. The results expire with the run's spec, which only the producer refreshes: given
+ * a TTL of their own, they would outlive a killed producer's run by as much again.
+ */
 const REPORT_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('RPUSH', KEYS[2], ARGV[1])
-  redis.call('PEXPIRE', KEYS[2], ARGV[2])
-  return 1
-end
-return 0`;
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return 1`;
 
 /**
  * Takes a job off the queue unless a live worker holds it: from wait, or from active once its
@@ -58,11 +61,13 @@ return redis.call('LREM', KEYS[3], 1, ARGV[1])`;
  */
 export const HEARTBEAT_MS = 1000;
 const SERVING_WINDOW_MS = 3 * HEARTBEAT_MS;
+// the serving set expires with the spec, as the results do (REPORT_SCRIPT says why)
 const HEARTBEAT_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then return 0 end
 local now = redis.call('TIME')
 redis.call('ZADD', KEYS[2], now[1] * 1000 + math.floor(now[2] / 1000), ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return 1`;
 const SERVING_SCRIPT = `
 local now = redis.call('TIME')
@@ -70,9 +75,9 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now[1] * 1000 + math.floor(now[2
 return redis.call('ZCARD', KEYS[1])`;
 
 type ReportingRedis = Redis & {
-  prunReport(spec: string, results: string, report: string, ttl: number): Promise<number>;
+  prunReport(spec: string, results: string, report: string): Promise<number>;
   prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
-  prunHeartbeat(spec: string, serving: string, worker: string, ttl: number): Promise<number>;
+  prunHeartbeat(spec: string, serving: string, worker: string): Promise<number>;
   prunServing(serving: string, windowMs: number): Promise<number>;
 };
 
@@ -143,7 +148,7 @@ function watch(connections: Redis[]): Health {
 
 /** `worker` serves `run` now. */
 async function heartbeat(redis: ReportingRedis, run: string, worker: string): Promise<void> {
-  await redis.prunHeartbeat(keys.spec(run), keys.serving(run), worker, RUN_TTL_MS);
+  await redis.prunHeartbeat(keys.spec(run), keys.serving(run), worker);
 }
 
 /** One PING with no retries: nothing listening is a clear error within seconds, not a wait. */
@@ -326,6 +331,11 @@ export class WorkerQueue {
     return text === null ? undefined : (JSON.parse(text) as RunSpec);
   }
 
+  /** Whether the run is still on (its spec is there); with Redis away it may be: true. */
+  async runIsOn(run: string): Promise<boolean> {
+    return this.redis.exists(keys.spec(run)).then((found) => found === 1, () => true);
+  }
+
   /** The run's script, as its producer compiled it. */
   async bundle(run: string): Promise<string | undefined> {
     return (await this.redis.get(keys.bundle(run))) ?? undefined;
@@ -343,7 +353,7 @@ export class WorkerQueue {
 
   /** False when the run is over (its producer ended or is gone): the report is dropped. */
   async report(run: string, report: Report): Promise<boolean> {
-    return (await this.redis.prunReport(keys.spec(run), keys.results(run), JSON.stringify(report), RUN_TTL_MS)) === 1;
+    return (await this.redis.prunReport(keys.spec(run), keys.results(run), JSON.stringify(report))) === 1;
   }
 
   /** Takes no more jobs and puts the ones it holds back on the queue at once. */

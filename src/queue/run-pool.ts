@@ -28,6 +28,7 @@ export class RunPool {
   private failure: Error | undefined;
   private ended = false;
   private stopped = false;
+  private dropped = false;
   lastUsed = Date.now();
 
   /** `executor`: the worker pool for a script, shell lanes for a command, as a local run has. */
@@ -66,7 +67,7 @@ export class RunPool {
     this.lastUsed = Date.now();
     for (;;) {
       if (this.failure) return this.failure;
-      if (this.stopped) return 'stopped';
+      if (this.stopped || this.dropped) return 'stopped';
       if (this.pool.room(fields, true) >= fields.count) break;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
@@ -86,6 +87,17 @@ export class RunPool {
     this.stopped = true;
     this.pool.stop();
     this.wake();
+  }
+
+  /**
+   * The run is over (its producer ended it, or is gone): ends the pool's workers at once, and
+   * no batch runs or is reported any more; one waiting for room is told 'stopped'.
+   */
+  drop(): Promise<void> {
+    this.dropped = true;
+    this.sinks.clear();
+    this.end();
+    return this.pool.kill();
   }
 
   /** Ends the pool's workers at once; what they held is no one's to report (handed back). */

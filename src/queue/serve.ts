@@ -36,6 +36,8 @@ export function serve(options: ServeOptions): Serving {
   const queue = new WorkerQueue(options.url);
   const bundles = new BundleCache(bundleDir());
   const pools = new Map<string, Promise<RunPool | Report>>();
+  /** Per run, how to end each of its batches held here, should the run be over. */
+  const holding = new Map<string, Set<() => void>>();
   const me = `${hostname()}:${process.pid}`;
   let leaving = false;
 
@@ -68,24 +70,40 @@ export function serve(options: ServeOptions): Serving {
   };
 
   const runJob = async (data: JobData): Promise<void> => {
-    // a run's spec is read once, with its first batch here: not a round trip a batch
+    // a run's spec is read once, with its first batch here; after that only whether the run is
+    // still on (an interrupted run's producer deletes it; a killed one's lapses): a worker holds
+    // several batches ahead, which must not start once nobody waits for them
     let pending = pools.get(data.run);
     if (!pending) {
       const spec = await queue.spec(data.run);
       if (!spec) return; // the run is over, its producer gone: nothing to run it for
       pending = poolFor(data.run, spec);
+    } else if (!(await queue.runIsOn(data.run))) {
+      return;
     }
     const pool = await pending;
     if (!(pool instanceof RunPool)) {
       await send(data.run, pool);
       return;
     }
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const held = holding.get(data.run) ?? new Set();
+    holding.set(data.run, held.add(finish));
+    try {
+      await runBatch(data, pool, finish, finished);
+    } finally {
+      held.delete(finish);
+      if (held.size === 0 && holding.get(data.run) === held) holding.delete(data.run);
+    }
+  };
+
+  /** Runs a batch in its run's pool, its reports sent as they come; resolves once they are sent, or the run is over. */
+  const runBatch = async (data: JobData, pool: RunPool, finish: () => void, finished: Promise<void>): Promise<void> => {
     const delivery = randomBytes(6).toString('hex');
     const batch = data.batch;
     // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
     const reports: Promise<boolean>[] = [send(data.run, { type: 'start', batch, delivery, worker: me })];
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
     const failure = await pool.submit(
       {
         first: data.first,
@@ -112,7 +130,8 @@ export function serve(options: ServeOptions): Serving {
         },
       },
     );
-    // a worker's pools are killed, never stopped: 'stopped' does not come here
+    // the run is over (its pool dropped) before the batch could start: nothing to run it for
+    if (failure === 'stopped') return;
     if (failure instanceof Error) {
       await send(data.run, refused((failure as { code?: string }).code ?? 'ERR_QUEUE', failure.message));
       return;
@@ -123,16 +142,21 @@ export function serve(options: ServeOptions): Serving {
 
   queue.start({ concurrency: options.workers * (options.concurrency + 1), process: ({ data }) => runJob(data) });
 
-  // a run's pool is ended once the run is over (its spec is gone from Redis)
+  // a run's pool is ended once the run is over (its spec is gone from Redis): closed when idle,
+  // killed when busy, so that what still runs of an interrupted or orphaned run stops too
   const sweeper = setInterval(() => {
     for (const [run, pending] of pools) {
       void pending.then(async (pool) => {
-        if (pool instanceof RunPool && (!pool.idle || Date.now() - pool.lastUsed < IDLE_CHECK_MS)) return;
-        // with Redis away the run may still be on: its pool is kept
-        if (pool instanceof RunPool && (await queue.spec(run).then((found) => found !== undefined, () => true))) return;
+        const busy = pool instanceof RunPool && !pool.idle;
+        if (pool instanceof RunPool && !busy && Date.now() - pool.lastUsed < IDLE_CHECK_MS) return;
+        if (pool instanceof RunPool && (await queue.runIsOn(run))) return;
         if (pools.get(run) !== pending) return;
         pools.delete(run);
-        if (pool instanceof RunPool) await pool.close();
+        if (!(pool instanceof RunPool)) return;
+        if (!busy) return pool.close();
+        await pool.drop();
+        // each batch held here ends: its job completes, and BullMQ removes it
+        for (const finish of holding.get(run) ?? []) finish();
       });
     }
   }, IDLE_CHECK_MS);

@@ -3,10 +3,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { waitForFile } from '../helpers/files.js';
+import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
+import { waitForLines } from '../helpers/streams.js';
 import { lines, prun } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
-import { startRedis } from '../helpers/redis.js';
+import { runKeys, startRedis } from '../helpers/redis.js';
 
 const bench = useQueue();
 
@@ -42,6 +47,35 @@ describe('prun map --queue, recovery', () => {
     assert.equal(`${String(first.stdout)}\n${String(resumed.stdout)}`, bench.reference);
     await Promise.all(pool.map((each) => each.stop()));
   }
+
+  test('a producer interrupted (Ctrl-C twice): its batches a worker holds never start, what runs of them ends, no key stays', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prun-queue-interrupted-'));
+    const started = join(dir, 'started');
+    // the gate never opens: a gate holds its process until it is ended, and the batch the pool
+    // placed behind it waits (which inputs those are depends on the placement)
+    const env = { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: join(dir, 'never') };
+    const worker = bench.worker(['--procs', '2'], env);
+    const producer = prun(['map', 'fixtures/gated.ts', '--queue', bench.redis.url, '--chunksize', '1', ':::', 'gate1', 'gate2', 'x3']);
+    await waitForFile(started, (rows) => rows.length === 2, 60_000);
+    const before = (await readFile(started, 'utf8')).split('\n').filter(Boolean).sort();
+    const pool = await descendantsOf(worker.pid);
+    producer.kill('SIGINT');
+    await waitForLines(producer.stderr!, /starting no more inputs/);
+    producer.kill('SIGINT');
+    assert.equal((await producer).exitCode, 130);
+    // the run is over: the worker ends what runs of it, and starts none of the batches it holds
+    await assertAllEnded(pool, 10_000);
+    assert.deepEqual((await readFile(started, 'utf8')).split('\n').filter(Boolean).sort(), before);
+    // the jobs it held complete as their batches end, and BullMQ removes them
+    const deadline = Date.now() + 10_000;
+    let left = await runKeys(bench.redis);
+    while (left.length > 0 && Date.now() < deadline) {
+      await delay(50);
+      left = await runKeys(bench.redis);
+    }
+    assert.deepEqual(left, []);
+    await worker.stop();
+  });
 
   test('a worker SIGSTOPped past its locks, then woken: its batch ran elsewhere, nothing printed twice', async () => {
     const gate = await bench.gate(10000);
