@@ -1,20 +1,36 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
  * Where a worker keeps the scripts it fetched, by hash: under the current folder's
  * node_modules when there is one, so that the packages a script imports resolve from
- * there, as they would for a script of that folder.
+ * there, as they would for a script of that folder. Else a folder of this user's in the
+ * temporary folder, which nobody else may write to: its name is known to all, so one that
+ * someone else made (or left open to others) is not used, and a fresh one is made instead.
  */
 export function bundleDir(cwd = process.cwd()): string {
   const modules = join(cwd, 'node_modules');
-  return existsSync(modules) ? join(modules, '.cache', 'prun-queue') : join(tmpdir(), `prun-queue-${process.getuid?.() ?? 0}`);
+  if (existsSync(modules)) return join(modules, '.cache', 'prun-queue');
+  const uid = process.getuid?.();
+  const shared = join(tmpdir(), `prun-queue-${uid ?? 0}`);
+  try {
+    mkdirSync(shared, { mode: 0o700 });
+  } catch {
+    // it is there already: whose, and open to whom, is looked at below
+  }
+  const stat = lstatSync(shared, { throwIfNoEntry: false });
+  const ours = stat?.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
+  return ours ? shared : mkdtempSync(join(tmpdir(), `prun-queue-${uid ?? 0}-`));
 }
 
-/** A fetched bundle, written once; the hash is checked, so a bundle swapped in Redis never runs. */
+/**
+ * A fetched bundle, written once. Its hash is checked when it is fetched, so that a bundle
+ * swapped in Redis never runs, and again when it is found on disk, so that a file put there
+ * by something else never runs either.
+ */
 export class BundleCache {
   private readonly paths = new Map<string, Promise<string | undefined>>();
 
@@ -33,9 +49,9 @@ export class BundleCache {
 
   private async fetchOnce(hash: string, fetch: () => Promise<string | undefined>): Promise<string | undefined> {
     const target = join(this.dir, `${hash}.mjs`);
-    if (existsSync(target)) return target;
+    if (sha256(await readFile(target).catch(() => '')) === hash) return target;
     const code = await fetch();
-    if (code === undefined || createHash('sha256').update(code).digest('hex') !== hash) return undefined;
+    if (code === undefined || sha256(code) !== hash) return undefined;
     await mkdir(this.dir, { recursive: true });
     // written whole under another name first: another worker here may be loading it
     const partial = `${target}.${process.pid}.partial`;
@@ -43,4 +59,8 @@ export class BundleCache {
     await rename(partial, target);
     return target;
   }
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
