@@ -108,10 +108,18 @@ export function checkQueueUrl(url: string): void {
 
 /** Who watches the connection: how long it has been down, and why. */
 export interface Health {
-  /** Since when (ms, Date.now()) no connection is up; undefined while one is. */
+  /** Since when (ms, Date.now()) no connection is up, or Redis has not answered; undefined while it does. */
   downSince(): number | undefined;
   cause(): string;
 }
+
+/**
+ * How often the producer asks Redis to answer, and how long an answer may take before Redis
+ * counts as away: a Redis that hangs (stopped, a network that drops packets) closes nothing,
+ * and the run would wait on it for ever instead of ending at the outage limit.
+ */
+const PING_EVERY_MS = 1000;
+const PING_PATIENCE_MS = 5000;
 
 function connect(url: string, blocking: boolean): ReportingRedis {
   const redis = new Redis(url, {
@@ -128,9 +136,20 @@ function connect(url: string, blocking: boolean): ReportingRedis {
   return redis;
 }
 
-function watch(connections: Redis[]): Health {
+function watch(connections: Redis[], pinged?: Redis): Health & { stop(): void } {
   let downSince: number | undefined;
   let cause = 'connection closed';
+  // when the oldest PING not answered yet was sent
+  let unanswered: number | undefined;
+  const pings =
+    pinged &&
+    setInterval(() => {
+      if (pinged.status !== 'ready' || unanswered !== undefined) return;
+      unanswered = Date.now();
+      const answered = (): void => void (unanswered = undefined);
+      pinged.ping().then(answered, answered);
+    }, PING_EVERY_MS).unref();
+  const hung = (): boolean => unanswered !== undefined && Date.now() - unanswered > PING_PATIENCE_MS;
   for (const redis of connections) {
     redis.on('error', (error: Error) => {
       cause = error.message || (error as { code?: string }).code || String(error);
@@ -143,7 +162,11 @@ function watch(connections: Redis[]): Health {
       if (connections.every((each) => each.status === 'ready')) downSince = undefined;
     });
   }
-  return { downSince: () => downSince, cause: () => cause };
+  return {
+    downSince: () => downSince ?? (hung() ? unanswered : undefined),
+    cause: () => (downSince === undefined && hung() ? `no answer for ${Math.round((Date.now() - unanswered!) / 1000)} s` : cause),
+    stop: () => clearInterval(pings),
+  };
 }
 
 /** `worker` serves `run` now. */
@@ -168,7 +191,7 @@ export async function probe(url: string): Promise<void> {
 
 /** The producer's side of the queue. */
 export class ProducerQueue {
-  readonly health: Health;
+  readonly health: Health & { stop(): void };
   private readonly redis: ReportingRedis;
   private readonly blocking: ReportingRedis;
   private readonly queue: Queue;
@@ -180,7 +203,7 @@ export class ProducerQueue {
     this.url = shownUrl(url);
     this.redis = connect(url, false);
     this.blocking = connect(url, true);
-    this.health = watch([this.redis, this.blocking]);
+    this.health = watch([this.redis, this.blocking], this.redis);
     this.queue = new Queue(QUEUE_NAME, { connection: this.redis, prefix: QUEUE_PREFIX });
     this.queue.on('error', () => {}); // the connection's own watcher reports it
   }
@@ -264,6 +287,7 @@ export class ProducerQueue {
 
   /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
   async close(): Promise<void> {
+    this.health.stop();
     this.blocking.disconnect();
     this.redis.disconnect();
     // with Redis gone, BullMQ's close() may wait on a promise that nothing settles any more
