@@ -174,13 +174,20 @@ async function heartbeat(redis: ReportingRedis, run: string, worker: string): Pr
   await redis.prunHeartbeat(keys.spec(run), keys.serving(run), worker);
 }
 
-/** One PING with no retries: nothing listening is a clear error within seconds, not a wait. */
+/**
+ * One PING with no retries: nothing listening is a clear error within seconds, not a wait.
+ * The URL's database is selected as the connection opens, and ioredis only emits an error
+ * when it does not exist (`/99`: 'ERR DB index is out of range'), then goes on in database 0:
+ * that error counts too.
+ */
 export async function probe(url: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 0, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: () => null, lazyConnect: true });
-  redis.on('error', () => {});
+  let refused: Error | undefined;
+  redis.on('error', (error: Error) => void (refused ??= error));
   try {
     await redis.connect();
     await redis.ping();
+    if (refused) throw refused;
   } catch (error) {
     const cause = (error as Error).message || String(error);
     throw new PrunError('ERR_QUEUE', `cannot reach the queue at ${shownUrl(url)}: ${cause}`);

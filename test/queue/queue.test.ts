@@ -188,6 +188,15 @@ describe('prun map --queue', () => {
     assert.equal(lines(String(worker.stderr).trim()).length, 1, String(worker.stderr));
   });
 
+  test('a URL naming a database Redis does not have: one line, exit 2, not a run in database 0', async () => {
+    for (const args of [['map', 'fixtures/queue-square.ts', '--queue', `${bench.redis.url}/99`, '--procs', '1', ':::', '1'], ['worker', '--queue', `${bench.redis.url}/99`]]) {
+      const result = await prun(args, { timeout: 20_000 });
+      assert.equal(result.exitCode, 2, args[0]);
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+\/99: [^\n]+$/);
+    }
+  });
+
   test('a URL that is not redis:// is a usage error', async () => {
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', 'http://127.0.0.1:1', ':::', '1']);
     assert.equal(result.exitCode, 2);
