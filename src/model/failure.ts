@@ -152,6 +152,11 @@ export function workerCrashed(why: string, exitCode = 1): Failure {
   return { code: 'ERR_WORKER_EXIT', name: 'Error', message: why, exitCode };
 }
 
+/** On a queue: each worker machine that held the input died as it ran it (`times` of them). */
+export function machineDied(times: number): Failure {
+  return { code: 'ERR_WORKER_EXIT', name: 'Error', message: `its worker machine died as it ran it, ${times} times` };
+}
+
 export function outOfMemory(): Failure {
   return { code: 'ERR_OUT_OF_MEMORY', name: 'Error', message: 'out of memory' };
 }

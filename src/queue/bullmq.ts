@@ -19,8 +19,12 @@ import { type JobData, jobIdOf, keys, QUEUE_NAME, QUEUE_PREFIX, type Report, typ
  */
 export const LOCK_DURATION_MS = 2000;
 export const STALLED_INTERVAL_MS = 1000;
-/** A batch whose worker machine died this many times is failed, not handed out again for ever. */
-export const MAX_STALLED_COUNT = 2;
+/**
+ * A batch is handed out again this many times after its worker machine died (BullMQ fails a
+ * job on its stall past this count): with 1, a batch whose machine died twice is failed, not
+ * handed out again to kill one more machine, and the producer blames what it held.
+ */
+export const MAX_STALLED_COUNT = 1;
 
 /** A run's keys expire unless its producer refreshes them: a killed producer leaves nothing for long. */
 export const RUN_TTL_MS = 120_000;

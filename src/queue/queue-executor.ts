@@ -1,9 +1,10 @@
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
+import { machineDied } from '../model/failure.js';
 import { hostname } from 'node:os';
 import { Ledger } from '../slots/ledger.js';
-import { HEARTBEAT_MS, type ProducerQueue } from './bullmq.js';
+import { HEARTBEAT_MS, MAX_STALLED_COUNT, type ProducerQueue } from './bullmq.js';
 import { type LaneHost, LocalLane } from './local-lane.js';
 import type { Outstanding } from './outstanding.js';
 import type { RunPool } from './run-pool.js';
@@ -259,8 +260,9 @@ export class QueueExecutor implements Executor {
     for (const id of failed) {
       const entry = this.outstanding.get(id);
       if (!entry || entry.local) continue;
-      // its worker machine died each time it held the batch: what it held is to blame
-      this.lose(entry, 'unknown');
+      // its worker machine died each time it held the batch: what it held is to blame; one
+      // input left (a re-run alone, --chunksize 1) is the culprit, as when a local worker dies
+      this.lose(entry, entry.batch.count - entry.done === 1 ? { culprit: machineDied(MAX_STALLED_COUNT + 1) } : 'unknown');
     }
   }
 

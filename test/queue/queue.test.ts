@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -58,6 +58,21 @@ describe('prun map --queue', () => {
     await victim.exited;
     await gate.open();
     await bench.assertCompleted(await run, children);
+    await Promise.all(pool.map((each) => each.stop()));
+  });
+
+  test('an input that kills its worker machine each time: two machines die, then it fails as locally, the rest run (was: every machine killed, a hang)', async () => {
+    const dir = await mkdtemp(join(bench.dir, 'machine-'));
+    const starts = join(dir, 'starts');
+    const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: 'killer', PRUN_TEST_DIE_HOW: 'machine', PRUN_TEST_TASK_MS: '5' };
+    const pool = [worker(['--procs', '1'], env), worker(['--procs', '1'], env), worker(['--procs', '1'], env)];
+    const run = await prun(['map', 'fixtures/count-starts.ts', '--queue', bench.redis.url, '--chunksize', '1', '--json', ':::', 'a', 'killer', 'b', 'c'], { timeout: 120_000 });
+    assert.equal(run.timedOut, false);
+    assert.equal(run.exitCode, 1, String(run.stderr));
+    const records = lines(run.stdout).map((line) => JSON.parse(line) as { input: string; result?: string; code?: string });
+    assert.deepEqual(records.map((r) => [r.input, r.result ?? r.code]), [['a', 'a'], ['killer', 'ERR_WORKER_EXIT'], ['b', 'b'], ['c', 'c']]);
+    const killed = lines(await readFile(starts, 'utf8')).filter((line) => line.startsWith('killed '));
+    assert.equal(killed.length, 2, killed.join(', '));
     await Promise.all(pool.map((each) => each.stop()));
   });
 
