@@ -315,6 +315,8 @@ export class ProducerQueue {
 /** A job as the worker's processor sees it. */
 export interface TakenJob {
   data: JobData;
+  /** How many times the job has been taken, this take included (BullMQ's attemptsStarted). */
+  takes: number;
   /** Puts the job back on the queue at once, for another worker (hand-back on SIGTERM). */
   handBack(): Promise<void>;
 }
@@ -344,7 +346,7 @@ export class WorkerQueue {
       async (job, token) => {
         this.active.set(job, token ?? '');
         try {
-          await options.process({ data: job.data, handBack: async () => void (await job.moveToWait(token)) });
+          await options.process({ data: job.data, takes: Math.max(1, job.attemptsStarted), handBack: async () => void (await job.moveToWait(token)) });
         } finally {
           this.active.delete(job);
         }

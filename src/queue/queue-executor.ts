@@ -191,6 +191,9 @@ export class QueueExecutor implements Executor {
     const entry = this.outstanding.get(report.batch);
     if (!entry || entry.local) return; // a late report of a batch already over, or run here
     if (report.type === 'start') {
+      // a take after the first (its machine died, or handed it back) started its inputs again:
+      // they run as that attempt, which the joblog says too
+      entry.batch.attempt = Math.max(entry.batch.attempt, report.attempt);
       // BullMQ hands a job out again only once its holder's lock lapsed: that holder is gone
       if (entry.delivery === undefined || entry.done === 0) entry.delivery = report.delivery;
       else this.lose(entry, 'unknown'); // what it had not reported runs again as a batch of its own
@@ -199,7 +202,7 @@ export class QueueExecutor implements Executor {
     // only the latest take of a batch is heard: a stalled one that wakes up is a duplicate
     if (report.delivery !== entry.delivery || !this.outstanding.isNext(entry, report.from)) return;
     if (report.type === 'lost') {
-      this.lose(entry, report.culprit === undefined ? 'unknown' : { culprit: report.culprit });
+      this.lose(entry, report.culprit !== undefined ? { culprit: report.culprit } : report.none ? 'none' : 'unknown');
       return;
     }
     this.settle(entry, report.from, report.run, report.last, report.elapsedMs);

@@ -69,7 +69,7 @@ export function serve(options: ServeOptions): Serving {
     return pool;
   };
 
-  const runJob = async (data: JobData): Promise<void> => {
+  const runJob = async (data: JobData, attempt: number): Promise<void> => {
     // a run's spec is read once, with its first batch here; after that only whether the run is
     // still on (an interrupted run's producer deletes it; a killed one's lapses): a worker holds
     // several batches ahead, which must not start once nobody waits for them
@@ -91,7 +91,7 @@ export function serve(options: ServeOptions): Serving {
     const held = holding.get(data.run) ?? new Set();
     holding.set(data.run, held.add(finish));
     try {
-      await runBatch(data, pool, finish, finished);
+      await runBatch(data, attempt, pool, finish, finished);
     } finally {
       held.delete(finish);
       if (held.size === 0 && holding.get(data.run) === held) holding.delete(data.run);
@@ -99,18 +99,18 @@ export function serve(options: ServeOptions): Serving {
   };
 
   /** Runs a batch in its run's pool, its reports sent as they come; resolves once they are sent, or the run is over. */
-  const runBatch = async (data: JobData, pool: RunPool, finish: () => void, finished: Promise<void>): Promise<void> => {
+  const runBatch = async (data: JobData, attempt: number, pool: RunPool, finish: () => void, finished: Promise<void>): Promise<void> => {
     const delivery = randomBytes(6).toString('hex');
     const batch = data.batch;
     // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
-    const reports: Promise<boolean>[] = [send(data.run, { type: 'start', batch, delivery, worker: me })];
+    const reports: Promise<boolean>[] = [send(data.run, { type: 'start', batch, delivery, attempt, worker: me })];
     const failure = await pool.submit(
       {
         first: data.first,
         count: data.count,
         payload: payloadOf(data),
         separator: data.separator,
-        attempt: data.attempt,
+        attempt,
         retried: 0, // the producer keeps count of retries
         isolated: data.isolated,
         fresh: data.fresh,
@@ -125,7 +125,7 @@ export function serve(options: ServeOptions): Serving {
         lost(from, blame: Blame) {
           if (leaving) return;
           const culprit = typeof blame === 'object' ? blame.culprit : undefined;
-          reports.push(send(data.run, { type: 'lost', batch, delivery, from, culprit, worker: me }));
+          reports.push(send(data.run, { type: 'lost', batch, delivery, from, culprit, ...(blame === 'none' ? { none: true as const } : {}), worker: me }));
           finish();
         },
       },
@@ -140,7 +140,7 @@ export function serve(options: ServeOptions): Serving {
     await Promise.all(reports);
   };
 
-  queue.start({ concurrency: options.workers * (options.concurrency + 1), process: ({ data }) => runJob(data) });
+  queue.start({ concurrency: options.workers * (options.concurrency + 1), process: ({ data, takes }) => runJob(data, data.attempt + takes - 1) });
 
   // a run's pool is ended once the run is over (its spec is gone from Redis): closed when idle,
   // killed when busy, so that what still runs of an interrupted or orphaned run stops too

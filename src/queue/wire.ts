@@ -8,7 +8,7 @@ import type { Payload, Separator } from '../model/payload.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/2';
+export const WIRE = 'prun-queue/3';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
@@ -46,10 +46,15 @@ export interface JobData {
 
 /** What a worker sends back on the run's result list. */
 export type Report =
-  /** A worker took the batch; `delivery` tells this take from another of the same job. */
-  | { type: 'start'; batch: number; delivery: string; worker: string }
+  /**
+   * A worker took the batch; `delivery` tells this take from another of the same job, and
+   * `attempt` is what its inputs start as: a job taken again (its machine died, it was handed
+   * back) counts each take, as every start is counted.
+   */
+  | { type: 'start'; batch: number; delivery: string; attempt: number; worker: string }
   | { type: 'run'; batch: number; delivery: string; from: number; last: boolean; elapsedMs: number; run: ExecutorRun; worker: string }
-  | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; worker: string }
+  /** The worker running the batch died: `culprit` the input at `from` is to blame, `none` the rest never ran, else any may be. */
+  | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; none?: true; worker: string }
   /** The run cannot run on this worker at all: a bad signature, a script that does not load. */
   | { type: 'refused'; code: string; message: string; worker: string };
 

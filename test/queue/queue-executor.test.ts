@@ -69,8 +69,8 @@ async function started() {
       reports.push(`run ${from}+${run.count}${last ? ' last' : ''}`);
       if (last) ended();
     },
-    lost: (_batch, from) => {
-      reports.push(`lost ${from}`);
+    lost: (_batch, from, blame) => {
+      reports.push(`lost ${from}${typeof blame === 'string' ? ` ${blame}` : ' culprit'}`);
       ended();
     },
     free: () => freed(),
@@ -108,7 +108,7 @@ describe('QueueExecutor', () => {
     queue.land();
     const report = (delivery: string, from: number, count: number, last: boolean): Report => ({ type: 'run', batch: batch.id, delivery, from, last, elapsedMs: 1, run: runOf(count), worker: 'w' });
     queue.give(
-      { type: 'start', batch: batch.id, delivery: 'd1', worker: 'w' },
+      { type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w' },
       report('d1', 0, 2, false),
       report('d1', 0, 2, false), // the same report twice
       report('d0', 2, 1, true), // a take that lost its lock
@@ -116,5 +116,33 @@ describe('QueueExecutor', () => {
     );
     await over;
     assert.deepEqual(reports, ['run 0+2', 'run 2+1 last']);
+  });
+
+  test('a batch taken again (its machine died before it reported) runs as the next attempt, and the batch says so (every start counted)', { timeout: 10_000 }, async () => {
+    const { queue, executor, reports, over } = await started();
+    const batch = batchOf(2);
+    executor.submit(batch);
+    queue.land();
+    queue.give(
+      { type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w1' },
+      { type: 'start', batch: batch.id, delivery: 'd2', attempt: 2, worker: 'w2' },
+      { type: 'run', batch: batch.id, delivery: 'd2', from: 0, last: true, elapsedMs: 1, run: runOf(2), worker: 'w2' },
+    );
+    await over;
+    assert.deepEqual(reports, ['run 0+2 last']);
+    assert.equal(batch.attempt, 2);
+  });
+
+  test('a batch lost with the inputs that never ran on the worker: blamed on none, as a local pool does', { timeout: 10_000 }, async () => {
+    const { queue, executor, reports, over } = await started();
+    const batch = batchOf(2);
+    executor.submit(batch);
+    queue.land();
+    queue.give(
+      { type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w' },
+      { type: 'lost', batch: batch.id, delivery: 'd1', from: 0, none: true, worker: 'w' },
+    );
+    await over;
+    assert.deepEqual(reports, ['lost 0 none']);
   });
 });
