@@ -123,7 +123,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-m', 'as many inputs a job as fit, spread over the job slots; {} is all of them')
     .option('--xargs', 'as many inputs a job as fit on a command line')
     .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
-    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; k, M, G: powers of 1024)').argParser(parseSize))
+    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(parseSize))
     .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
     .option('--recstart <str>', 'with --pipe: what starts a record')
     .optionsGroup('Command:')
@@ -308,12 +308,17 @@ function parseDelay(value: string): number {
   return value.trim() !== '' && Number(value) === 0 ? 0 : parseDuration('--delay', value);
 }
 
-/** --block: bytes, or k, M, G... of them (powers of 1024, as GNU parallel). */
+/**
+ * --block: bytes, with GNU parallel's unit prefixes: K, M, G, T, P powers of 1024, and
+ * k, m, g, t, p powers of 1000 (its man page, UNIT PREFIX).
+ */
 function parseSize(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)([kmgt]?)$/i.exec(value.trim());
+  const match = /^(\d+(?:\.\d+)?)([kmgtp]?)$/i.exec(value.trim());
   if (!match) throw usageError(`--block must be a size (1M, 512k, 100000), got ${JSON.stringify(value)}`);
-  const power = ' kmgt'.indexOf((match[2] || ' ').toLowerCase());
-  return Math.max(1, Math.floor(Number(match[1]) * 1024 ** power));
+  const unit = match[2] ?? '';
+  const power = ' kmgtp'.indexOf((unit || ' ').toLowerCase());
+  const base = unit !== '' && unit === unit.toLowerCase() ? 1000 : 1024;
+  return Math.max(1, Math.floor(Number(match[1]) * base ** power));
 }
 
 /**

@@ -34,6 +34,15 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(result.stdout, 'a.tar.gz a.tar a.tar.gz . a.tar\nb/c.txt b/c c.txt b c');
   });
 
+  test('--pipe --block reads unit prefixes as GNU parallel: K, M powers of 1024, k, m powers of 1000', async () => {
+    const input = Array.from({ length: 60_000 }, (_, i) => `${i + 1}\n`).join('');
+    for (const block of ['100k', '100K', '1m', '1M']) {
+      const result = await prunWithStdin(['exec', '--pipe', '--block', block, 'wc -c'], input);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(['--pipe', '--block', block, 'wc -c'], input).trimEnd(), block);
+    }
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [
