@@ -61,9 +61,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .enablePositionalOptions()
     .description('Run a function or a command on every input line, in parallel, streaming results to stdout.')
     .addHelpText('after', EXAMPLES);
-  program.addCommand(configure(mapCommand(sources, (status) => (code = status))));
-  program.addCommand(configure(execCommand(sources, (status) => (code = status))));
-  program.addCommand(configure(workerCommand((status) => (code = status))));
+  // -V, --version in each command's options too, as the README's tables list it there
+  program.addCommand(configure(mapCommand(sources, (status) => (code = status))).version(VERSION, '-V, --version'));
+  program.addCommand(configure(execCommand(sources, (status) => (code = status))).version(VERSION, '-V, --version'));
+  program.addCommand(configure(workerCommand((status) => (code = status))).version(VERSION, '-V, --version'));
   try {
     const named = program.commands.find((command) => command.name() === argv[0]) ?? program;
     const prepared = prepareArgv(argv, optionWords(named));

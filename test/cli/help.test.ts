@@ -128,3 +128,13 @@ describe('help whose reader has gone (prun --help | head -1)', () => {
     });
   }
 });
+
+test('-V and --version work after each command too, as the options tables list them', async () => {
+  for (const args of [['map', '-V'], ['exec', '--version'], ['worker', '-V']]) {
+    const result = await prun(args);
+    assert.equal(result.exitCode, 0, args.join(' '));
+    assert.match(String(result.stdout), /^\d+\.\d+\.\d+$/);
+  }
+  // after prun exec's command, the word is the command's
+  assert.equal(String((await prun(['exec', 'echo', '--version', ':::', 'a'])).stdout), '--version a');
+});
