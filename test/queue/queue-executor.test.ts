@@ -87,6 +87,17 @@ const batchOf = (count: number): Batch => ({
   id: newBatchId(), first: 0, count, payload: Array.from({ length: count }, (_, i) => `in${i}`), separator: NEWLINE, attempt: 1, retried: 0, ...SHARED, origin: undefined,
 });
 
+/** A batch of `count` inputs on the queue, then the reports a worker sends of it: what reached the pipeline once the last came. */
+async function reportsFor(count: number, sent: (batch: number) => Report[]): Promise<{ reports: string[]; batch: Batch }> {
+  const { queue, executor, reports, over } = await started();
+  const batch = batchOf(count);
+  executor.submit(batch);
+  queue.land();
+  queue.give(...sent(batch.id));
+  await over;
+  return { reports, batch };
+}
+
 const runOf = (count: number): ExecutorRun => ({ count, text: 'x\n'.repeat(count), values: undefined, failures: [], durationsMs: undefined });
 
 describe('QueueExecutor', () => {
@@ -119,30 +130,20 @@ describe('QueueExecutor', () => {
   });
 
   test('a batch taken again (its machine died before it reported) runs as the next attempt, and the batch says so (every start counted)', { timeout: 10_000 }, async () => {
-    const { queue, executor, reports, over } = await started();
-    const batch = batchOf(2);
-    executor.submit(batch);
-    queue.land();
-    queue.give(
-      { type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w1' },
-      { type: 'start', batch: batch.id, delivery: 'd2', attempt: 2, worker: 'w2' },
-      { type: 'run', batch: batch.id, delivery: 'd2', from: 0, last: true, elapsedMs: 1, run: runOf(2), worker: 'w2' },
-    );
-    await over;
+    const { reports, batch } = await reportsFor(2, (id) => [
+      { type: 'start', batch: id, delivery: 'd1', attempt: 1, worker: 'w1' },
+      { type: 'start', batch: id, delivery: 'd2', attempt: 2, worker: 'w2' },
+      { type: 'run', batch: id, delivery: 'd2', from: 0, last: true, elapsedMs: 1, run: runOf(2), worker: 'w2' },
+    ]);
     assert.deepEqual(reports, ['run 0+2 last']);
     assert.equal(batch.attempt, 2);
   });
 
   test('a batch lost with the inputs that never ran on the worker: blamed on none, as a local pool does', { timeout: 10_000 }, async () => {
-    const { queue, executor, reports, over } = await started();
-    const batch = batchOf(2);
-    executor.submit(batch);
-    queue.land();
-    queue.give(
-      { type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w' },
-      { type: 'lost', batch: batch.id, delivery: 'd1', from: 0, none: true, worker: 'w' },
-    );
-    await over;
+    const { reports } = await reportsFor(2, (id) => [
+      { type: 'start', batch: id, delivery: 'd1', attempt: 1, worker: 'w' },
+      { type: 'lost', batch: id, delivery: 'd1', from: 0, none: true, worker: 'w' },
+    ]);
     assert.deepEqual(reports, ['lost 0 none']);
   });
 });
