@@ -32,7 +32,9 @@ export function ownHelperPids(): number[] {
  * stdout's reader is gone (141): nothing would read what is left.
  */
 export async function flushOutput(code: number): Promise<number> {
-  if (code === EXIT.brokenPipe) return code;
+  // a relay of stdout (stdout-takeover.ts) that died makes writes fail as a broken pipe does,
+  // whether its reader went or it could not write (a full disk): its end says which
+  if (code === EXIT.brokenPipe && taken?.relayPid === undefined) return code;
   const [status] = await Promise.all([taken ? taken.finish(code) : flushed(process.stdout, code), flushed(process.stderr, code)]);
   return status;
 }

@@ -71,11 +71,14 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
   const { spawn } = await import('node:child_process');
   // its own session: the terminal's Ctrl-C reaches prun, which still prints running inputs'
   // results; `cat` ends when it reads EOF, i.e. when prun has ended or died
-  const cat = spawn('cat', [], { stdio: ['pipe', 'inherit', 'inherit'], detached: true });
+  // its stderr is prun's to read: why it could not write is said in prun's words
+  const cat = spawn('cat', [], { stdio: ['pipe', 'inherit', 'pipe'], detached: true });
   if (cat.pid === undefined) {
     cat.on('error', () => {}); // no `cat`: results stay on fd 1
     return undefined;
   }
+  let said = '';
+  cat.stderr.setEncoding('utf8').on('data', (text: string) => void (said = (said + text).slice(-MAX_RELAY_ERROR)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     cat.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -88,11 +91,25 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
       cat.stdin.end();
       const exit = await exited;
       if (exit.signal === 'SIGPIPE') return EXIT.brokenPipe;
-      // `cat` said on stderr why it could not write (a full disk): the results are incomplete
-      if (exit.code !== 0) return EXIT.ioError;
+      // `cat` said why it could not write (`cat: write error: No space left on device`): the
+      // results are incomplete, and the line is prun's, as for a stdout prun writes itself
+      if (exit.code !== 0) {
+        process.stderr.write(`prun: cannot write results: ${relayCause(said)}\n`);
+        return EXIT.ioError;
+      }
       return code;
     },
   };
+}
+
+/** What is kept of what the relay says on stderr: its last words are its cause. */
+const MAX_RELAY_ERROR = 1024;
+
+/** `cat: write error: No space left on device` as prun says a cause: `no space left on device`. */
+export function relayCause(said: string): string {
+  const last = said.trim().split('\n').at(-1) ?? '';
+  const cause = last.slice(last.lastIndexOf(': ') + 2).trim();
+  return cause === '' ? 'the relay of stdout failed' : cause.charAt(0).toLowerCase() + cause.slice(1);
 }
 
 /**

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
+import { useSmallDisk } from '../helpers/small-disk.js';
 import { waitForLines } from '../helpers/streams.js';
 
 // What the user's function does to fd 1, one input each, in this order on one worker
@@ -124,6 +125,19 @@ describe('regressions under --threads', () => {
     const result = await prun(['map', '--threads', '--help']);
     assert.equal(result.exitCode, 0);
     assert.match(String(result.stdout), /--threads/);
+  });
+});
+
+describe('the relay of stdout on a full disk under --threads', () => {
+  const smallDisk = useSmallDisk(join(tmpdir(), `prun-relay-disk-${process.pid}`));
+  test("prun's own line and exit 74, not cat's words (was: 'cat: write error: ...')", async (t) => {
+    const mount = smallDisk(t);
+    if (!mount) return;
+    const out = join(mount, 'out.txt');
+    const result = await execa('sh', ['-c', `seq 20000 | ${JSON.stringify(bin)} map fixtures/square.ts --threads 1 > ${out}`], { cwd: root, reject: false });
+    await rm(out, { force: true });
+    assert.equal(result.exitCode, 74);
+    assert.equal(result.stderr, 'prun: cannot write results: no space left on device');
   });
 });
 
