@@ -106,9 +106,10 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
 const MAX_RELAY_ERROR = 1024;
 
 /** `cat: write error: No space left on device` as prun says a cause: `no space left on device`. */
-export function relayCause(said: string): string {
+function relayCause(said: string): string {
   const last = said.trim().split('\n').at(-1) ?? '';
-  const cause = last.slice(last.lastIndexOf(': ') + 2).trim();
+  const at = last.lastIndexOf(': ');
+  const cause = (at < 0 ? last : last.slice(at + 2)).trim();
   return cause === '' ? 'the relay of stdout failed' : cause.charAt(0).toLowerCase() + cause.slice(1);
 }
 
