@@ -188,15 +188,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     const spelling = flags[flag];
     if (spelling !== undefined) text = text.split(spelling).join(replacement);
   }
-  // what wraps the command must not get the inputs appended: they are the command's
-  if ((flags.results !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
-  if (flags.results !== undefined) text = resultsCommand(text, flags.results, Math.max(1, sources.length));
-  if (flags.processSlotVar !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) throw usageError(`--process-slot-var must be a variable name, got ${JSON.stringify(flags.processSlotVar)}`);
-    text = `${flags.processSlotVar}=$((PARALLEL_JOBSLOT-1)); export ${flags.processSlotVar}; ${text}`;
+  // checked before any input is read; what they wrap the command in waits for the inputs' header
+  if (flags.results !== undefined) checkResultsName(flags.results);
+  if (flags.processSlotVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) {
+    throw usageError(`--process-slot-var must be a variable name, got ${JSON.stringify(flags.processSlotVar)}`);
   }
-  // the job's own shell lowers its priority, then runs the command: builtins and functions work
-  if (flags.nice !== undefined) text = `renice -n ${flags.nice} -p $$ >/dev/null; ${text}`;
   const workers = flags.jobs ?? flags.maxProcs;
   const fillMode = flags.X || flags.m ? { spread: workers ?? availableParallelism() } : flags.xargs ? { spread: undefined } : undefined;
   const inputOptions: ExecInputOptions = {
@@ -232,10 +228,6 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.pipe) {
     pipeDir = makeScratchDir();
     process.on('exit', () => removeScratchDir(pipeDir!));
-    // the job's shell reads its block as stdin
-    // through a pipe, as GNU parallel gives it: some commands tell a file from a pipe (wc pads its counts)
-    text = `cat {1} | { ${text}
-}`;
   }
   sayWhenReadingTerminal([], sources);
   const { source, header, total } = pipeDir
@@ -243,9 +235,12 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });
   if (pipeDir) options.inputFiles = true;
   options.template = { ...options.template, names: header, total };
-  // with --header, --results names each source's directory by its column, as GNU parallel does
-  if (flags.results !== undefined && header.length > 0) {
-    text = text.replace(resultsDir(flags.results, header.map((_, i) => String(i + 1))), resultsDir(flags.results, header));
+  text = wrapCommand(text, flags, header, Math.max(1, sources.length));
+  if (pipeDir) {
+    // the job's shell reads its block as stdin
+    // through a pipe, as GNU parallel gives it: some commands tell a file from a pipe (wc pads its counts)
+    text = `cat {1} | { ${text}
+}`;
   }
   // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
   if (total !== undefined) text = text.split('{##}').join(String(total));
@@ -322,27 +317,45 @@ function parseSize(value: string): number {
 }
 
 /**
- * --results DIR: each job's output in files, as GNU parallel names them (DIR/1/VALUE/stdout,
- * stderr, seq; a `/` in a value is `\_`), and none on stdout. GNU parallel's other forms of
- * NAME (a .csv, .tsv or .json file, `-.csv` for stdout, a name holding replacement strings)
- * are refused: as a directory they would be silent wrong output.
+ * The command as each job's shell runs it, with what --results, --process-slot-var and --nice
+ * wrap it in. Done once the inputs are open: with --header, --results names each source's
+ * directory by its column, as GNU parallel does (when there is a name for each source).
  */
-function resultsCommand(text: string, dir: string, sources: number): string {
-  if (/\.(csv|tsv|json)$/i.test(dir) || compileTemplate(dir, false).usesArgs || /\{[#%]\}/.test(dir)) {
-    throw usageError(`--results ${dir}: only a directory is supported, not GNU parallel's .csv, .tsv or .json files (-.csv for stdout) nor a name with replacement strings`);
+function wrapCommand(command: string, flags: ExecFlags, header: readonly string[], sources: number): string {
+  let text = command;
+  // what wraps the command must not get the inputs appended: they are the command's
+  if ((flags.results !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
+  if (flags.results !== undefined) {
+    const names = header.length === sources ? header : Array.from({ length: sources }, (_, i) => String(i + 1));
+    text = resultsCommand(text, flags.results, names);
   }
-  const numbers = Array.from({ length: sources }, (_, i) => String(i + 1));
-  return `${resultsDir(dir, numbers)}; mkdir -p -- "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
+  if (flags.processSlotVar !== undefined) text = `${flags.processSlotVar}=$((PARALLEL_JOBSLOT-1)); export ${flags.processSlotVar}; ${text}`;
+  // the job's own shell lowers its priority, then runs the command: builtins and functions work
+  if (flags.nice !== undefined) text = `renice -n ${flags.nice} -p $$ >/dev/null; ${text}`;
+  return text;
 }
 
 /**
- * Where --results puts a job's files: DIR, then for each source its name (its number, or with
- * --header its column's name, as it is) and its value (a backslash doubled, a slash as \_,
- * GNU parallel's escapes in a directory name).
+ * --results takes a directory. GNU parallel's other forms of NAME (a .csv, .tsv or .json file,
+ * `-.csv` for stdout, a name holding replacement strings) are refused: as a directory they
+ * would be silent wrong output.
  */
-function resultsDir(dir: string, names: readonly string[]): string {
+function checkResultsName(dir: string): void {
+  if (/\.(csv|tsv|json)$/i.test(dir) || compileTemplate(dir, false).usesArgs || /\{[#%]\}/.test(dir)) {
+    throw usageError(`--results ${dir}: only a directory is supported, not GNU parallel's .csv, .tsv or .json files (-.csv for stdout) nor a name with replacement strings`);
+  }
+}
+
+/**
+ * --results DIR: each job's output in files, as GNU parallel names them: DIR, then for each
+ * source its name (`names`: its number, or its column's name, as it is) and its value (a
+ * backslash doubled, a slash as \_, GNU parallel's escapes in a directory name), holding
+ * stdout, stderr and seq; none on stdout.
+ */
+function resultsCommand(text: string, dir: string, names: readonly string[]): string {
   const escape = String.raw`sed 's/\\/\\\\/g; s/\//\\_/g'`;
-  return `_d=${shellQuote(dir)}${names.map((name, i) => `/${shellQuote(name)}/"$(printf %s {${i + 1}} | ${escape})"`).join('')}`;
+  const path = names.map((name, i) => `/${shellQuote(name)}/"$(printf %s {${i + 1}} | ${escape})"`).join('');
+  return `_d=${shellQuote(dir)}${path}; mkdir -p -- "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
 }
 
 /** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */
