@@ -13,6 +13,8 @@ export interface LocalPoolOptions {
 export interface BatchSink {
   run(from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void;
   lost(from: number, blame: Blame): void;
+  /** The run is over and its pool dropped (drop()): the batch is never reported. */
+  dropped?(): void;
 }
 
 /**
@@ -91,13 +93,16 @@ export class RunPool {
 
   /**
    * The run is over (its producer ended it, or is gone): ends the pool's workers at once, and
-   * no batch runs or is reported any more; one waiting for room is told 'stopped'.
+   * no batch runs or is reported any more: each running one is told it was dropped, one
+   * waiting for room is told 'stopped'.
    */
-  drop(): Promise<void> {
+  async drop(): Promise<void> {
     this.dropped = true;
+    const sinks = [...this.sinks.values()];
     this.sinks.clear();
     this.end();
-    return this.pool.kill();
+    await this.pool.kill();
+    for (const sink of sinks) sink.dropped?.();
   }
 
   /** Ends the pool's workers at once; what they held is no one's to report (handed back). */

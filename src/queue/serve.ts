@@ -36,8 +36,6 @@ export function serve(options: ServeOptions): Serving {
   const queue = new WorkerQueue(options.url);
   const bundles = new BundleCache(bundleDir());
   const pools = new Map<string, Promise<RunPool | Report>>();
-  /** Per run, how to end each of its batches held here, should the run be over. */
-  const holding = new Map<string, Set<() => void>>();
   const me = `${hostname()}:${process.pid}`;
   let leaving = false;
 
@@ -86,24 +84,12 @@ export function serve(options: ServeOptions): Serving {
       await send(data.run, pool);
       return;
     }
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    const held = holding.get(data.run) ?? new Set();
-    holding.set(data.run, held.add(finish));
-    try {
-      await runBatch(data, attempt, pool, finish, finished);
-    } finally {
-      held.delete(finish);
-      if (held.size === 0 && holding.get(data.run) === held) holding.delete(data.run);
-    }
-  };
-
-  /** Runs a batch in its run's pool, its reports sent as they come; resolves once they are sent, or the run is over. */
-  const runBatch = async (data: JobData, attempt: number, pool: RunPool, finish: () => void, finished: Promise<void>): Promise<void> => {
     const delivery = randomBytes(6).toString('hex');
     const batch = data.batch;
     // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
     const reports: Promise<boolean>[] = [send(data.run, { type: 'start', batch, delivery, attempt, worker: me })];
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
     const failure = await pool.submit(
       {
         first: data.first,
@@ -128,6 +114,8 @@ export function serve(options: ServeOptions): Serving {
           reports.push(send(data.run, { type: 'lost', batch, delivery, from, culprit, ...(blame === 'none' ? { none: true as const } : {}), worker: me }));
           finish();
         },
+        // its job completes, and BullMQ removes it
+        dropped: finish,
       },
     );
     // the run is over (its pool dropped) before the batch could start: nothing to run it for
@@ -153,10 +141,7 @@ export function serve(options: ServeOptions): Serving {
         if (pools.get(run) !== pending) return;
         pools.delete(run);
         if (!(pool instanceof RunPool)) return;
-        if (!busy) return pool.close();
-        await pool.drop();
-        // each batch held here ends: its job completes, and BullMQ removes it
-        for (const finish of holding.get(run) ?? []) finish();
+        await (busy ? pool.drop() : pool.close());
       });
     }
   }, IDLE_CHECK_MS);
