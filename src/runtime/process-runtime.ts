@@ -52,10 +52,8 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     // a child that started has errors too (EPIPE: a message sent as it died): not a failure to start
     if (pid === undefined) spawnError = error;
   });
+  /** Why the worker is dying, when it said so (an exception nothing caught). */
   let crash: ErrorData | undefined;
-  child.on('message', (message: unknown) => {
-    if (isFromWorker(message) && message.type === 'crashed') crash = message.error;
-  });
   return {
     kind: 'process',
     send: (message) => {
@@ -64,7 +62,9 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     onMessage: (handler) =>
       child.on('message', (message: unknown) => {
         // the user's own process.send() carries no brand; a crash is this runtime's to name
-        if (isFromWorker(message) && message.type !== 'crashed') handler(message);
+        if (!isFromWorker(message)) return;
+        if (message.type === 'crashed') crash = message.error;
+        else handler(message);
       }),
     onExit: (handler) => {
       let reported = false;
