@@ -36,13 +36,14 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
     format: 'text',
     timeoutMs: normalized.timeoutMs,
     timings: options.journal === true,
+    ...(normalized.halt ? { halting: true } : {}),
   };
   const signed = sign(unsigned, options.secret);
   const spec = options.queue.publish(run, signed, undefined).then(() => signed);
   const tracker = new ProgressTracker();
   // the producer's own shell lanes (-j N given) run the command as a worker's do
   const local = options.local
-    ? import('../queue/executors.js').then(async ({ shellLanes }) => new RunPool(await shellLanes(signed, { runtime: 'process', workers: normalized.workers, concurrency: 1, memoryLimitMb: undefined })))
+    ? import('../queue/executors.js').then(async ({ shellLanes }) => new RunPool(await shellLanes(signed, { runtime: 'process', workers: normalized.workers, concurrency: 1, memoryLimitMb: undefined }), { ahead: !normalized.halt }))
     : undefined;
   const executor = new QueueExecutor({ queue: options.queue, run, spec, local, onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(

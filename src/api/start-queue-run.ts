@@ -43,7 +43,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
     const { bundleScript } = await import('../script/bundle.js');
     const { code } = await bundleScript(resolve(options.script), options.script, { bareImports: true });
     const hash = createHash('sha256').update(code).digest('hex');
-    const unsigned: RunSpec = { wire: WIRE, kind: 'map', bundle: hash, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true };
+    const unsigned: RunSpec = { wire: WIRE, kind: 'map', bundle: hash, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true, ...(normalized.halt ? { halting: true } : {}) };
     const signed = sign(unsigned, options.secret);
     await options.queue.publish(run, signed, code);
     return signed;
@@ -51,7 +51,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
   const tracker = new ProgressTracker();
   // the producer's own workers run the script as a local run does, its packages from here
   const local = options.local
-    ? new RunPool(localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath) }))
+    ? new RunPool(localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath) }), { ahead: !normalized.halt })
     : undefined;
   const executor = new QueueExecutor({ queue: options.queue, run, spec, local: local && Promise.resolve(local), onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(

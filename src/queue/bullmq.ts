@@ -78,8 +78,17 @@ local now = redis.call('TIME')
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now[1] * 1000 + math.floor(now[2] / 1000) - ARGV[1])
 return redis.call('ZCARD', KEYS[1])`;
 
+/** Sets fields of the run's control hash, only while the run exists (as reports), expiring with it. */
+const CONTROL_SCRIPT = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then return 0 end
+redis.call('HSET', KEYS[2], unpack(ARGV))
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return 1`;
+
 type ReportingRedis = Redis & {
   prunReport(spec: string, results: string, report: string): Promise<number>;
+  prunControl(spec: string, control: string, ...fieldsAndValues: string[]): Promise<number>;
   prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
   prunHeartbeat(spec: string, serving: string, worker: string): Promise<number>;
   prunServing(serving: string, windowMs: number): Promise<number>;
@@ -134,6 +143,7 @@ function connect(url: string, blocking: boolean): ReportingRedis {
     enableReadyCheck: !blocking,
   }) as ReportingRedis;
   redis.defineCommand('prunReport', { numberOfKeys: 2, lua: REPORT_SCRIPT });
+  redis.defineCommand('prunControl', { numberOfKeys: 2, lua: CONTROL_SCRIPT });
   redis.defineCommand('prunWithdraw', { numberOfKeys: 3, lua: WITHDRAW_SCRIPT });
   redis.defineCommand('prunHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });
   redis.defineCommand('prunServing', { numberOfKeys: 1, lua: SERVING_SCRIPT });
@@ -232,10 +242,29 @@ export class ProducerQueue {
     await multi.exec();
   }
 
+  /**
+   * The run stops (a --halt, Ctrl-C): its workers start none of its batches any more, and
+   * report those they hold as never run, as a local pool does with what it holds at a stop.
+   */
+  async stopRun(run: string): Promise<void> {
+    await this.redis.prunControl(keys.spec(run), keys.control(run), 'stopping', '1');
+  }
+
+  /**
+   * Tells a halting run's workers that the producer has taken in the end of these batches
+   * (worker -> delivery): a slot of theirs waits for it before it starts another. Sent on
+   * the connection a stop is sent on, after it: a worker that reads this reads the stop too.
+   */
+  async heard(run: string, ends: Map<string, string>): Promise<void> {
+    if (ends.size === 0) return;
+    await this.redis.prunControl(keys.spec(run), keys.control(run), ...[...ends].flatMap(([worker, delivery]) => [`heard:${worker}`, delivery]));
+  }
+
   async refresh(run: string): Promise<void> {
     await this.redis
       .multi()
       .pexpire(keys.spec(run), RUN_TTL_MS)
+      .pexpire(keys.control(run), RUN_TTL_MS)
       .pexpire(keys.bundle(run), RUN_TTL_MS)
       .pexpire(keys.results(run), RUN_TTL_MS)
       .pexpire(keys.serving(run), RUN_TTL_MS)
@@ -293,7 +322,7 @@ export class ProducerQueue {
       for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
     }
     await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
-    await this.redis.del(keys.spec(run), keys.results(run), keys.serving(run), keys.bundle(run));
+    await this.redis.del(keys.spec(run), keys.results(run), keys.serving(run), keys.bundle(run), keys.control(run));
   }
 
   /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
@@ -311,6 +340,8 @@ export class ProducerQueue {
     });
   }
 }
+
+export type RunState = 'on' | 'stopping' | 'over';
 
 /** A job as the worker's processor sees it. */
 export interface TakenJob {
@@ -368,9 +399,21 @@ export class WorkerQueue {
     return text === null ? undefined : (JSON.parse(text) as RunSpec);
   }
 
-  /** Whether the run is still on (its spec is there); with Redis away it may be: true. */
-  async runIsOn(run: string): Promise<boolean> {
-    return this.redis.exists(keys.spec(run)).then((found) => found === 1, () => true);
+  /**
+   * Whether the run is on (its spec is there), stopping (its producer starts no more inputs)
+   * or over (its spec is gone: ended by its producer, or lapsed with it), and the delivery of
+   * `worker`'s last batch whose end the producer has heard; with Redis away it may be on.
+   */
+  async runState(run: string, worker: string): Promise<{ state: RunState; heard: string | undefined }> {
+    const replies = await this.redis
+      .pipeline()
+      .exists(keys.spec(run))
+      .hmget(keys.control(run), 'stopping', `heard:${worker}`)
+      .exec()
+      .catch(() => null);
+    const [spec, control] = (replies ?? []).map(([error, reply]) => (error ? undefined : reply)) as [number | undefined, (string | null)[] | undefined];
+    const state = spec === 0 ? 'over' : control?.[0] ? 'stopping' : 'on';
+    return { state, heard: control?.[1] ?? undefined };
   }
 
   /** The run's script, as its producer compiled it. */

@@ -56,6 +56,8 @@ export class QueueExecutor implements Executor {
   private readonly spec: Promise<RunSpec>;
   private readonly onWorkers: (count: number) => void;
   private readonly lane: LocalLane | undefined;
+  /** The run has a --halt condition: workers wait to hear that the end of each batch was taken in. */
+  private halting = false;
 
   constructor(options: QueueExecutorOptions) {
     ({ queue: this.queue, run: this.run, spec: this.spec } = options);
@@ -70,8 +72,9 @@ export class QueueExecutor implements Executor {
   start(listener: ExecutorListener): void {
     this.listener = listener;
     this.spec.then(
-      () => {
+      (spec) => {
         if (this.ended) return;
+        this.halting = spec.halting === true;
         this.reading = this.read();
         this.timers.push(setInterval(() => void this.check(), CHECK_EVERY_MS));
         this.timers.push(setInterval(() => void this.queue.refresh(this.run).catch(() => {}), REFRESH_EVERY_MS));
@@ -106,6 +109,8 @@ export class QueueExecutor implements Executor {
   stop(): void {
     this.stopped = true;
     this.lane?.stop();
+    // the batches workers hold and have not started never start: they report them never run
+    void this.queue.stopRun(this.run).catch(() => {});
     // what no worker has taken yet never runs; what one has finishes
     for (const entry of this.outstanding.entries()) if (entry.queued && !entry.local) this.withdraw(entry);
   }
@@ -167,7 +172,14 @@ export class QueueExecutor implements Executor {
       } catch {
         continue; // the connection's watcher decides when an outage is too long
       }
-      for (const report of reports) this.take(report);
+      // a halting run's workers wait for this before they start more: sent after a stop these
+      // reports caused, on the same connection, so that a worker that reads it reads the stop
+      const ends = new Map<string, string>();
+      for (const report of reports) {
+        this.take(report);
+        if (report.type === 'lost' || (report.type === 'run' && report.last)) ends.set(report.worker, report.delivery);
+      }
+      if (this.halting) void this.queue.heard(this.run, ends).catch(() => {});
     }
   }
 

@@ -32,10 +32,16 @@ export class RunPool {
   private stopped = false;
   private dropped = false;
   lastUsed = Date.now();
+  private readonly ahead: boolean;
 
-  /** `executor`: the worker pool for a script, shell lanes for a command, as a local run has. */
-  constructor(executor: Executor) {
+  /**
+   * `executor`: the worker pool for a script, shell lanes for a command, as a local run has.
+   * `ahead`: whether a busy slot may be given a batch to start after its running one, as a
+   * local run's pipeline does unless it halts (--halt) or limits keys.
+   */
+  constructor(executor: Executor, options: { ahead: boolean }) {
     this.pool = executor;
+    this.ahead = options.ahead;
     this.pool.start({
       run: (batch, from, run, last, elapsedMs) => {
         const sink = this.sinks.get(batch.id);
@@ -60,28 +66,37 @@ export class RunPool {
   }
 
   /**
-   * Runs the batch once the pool has room for it; resolves with the error that keeps this
-   * run from running here at all (the script does not load, setup() fails), if any, or
-   * 'stopped' when the pool was stopped first (the batch did not run). A pool that is ended
-   * never takes it: its job is handed back or left to lapse, never reported done.
+   * Runs the batch once the pool has room for it and `mayStart` (asked just before) allows;
+   * resolves with the error that keeps this run from running here at all (the script does
+   * not load, setup() fails), if any, or 'stopped' when the pool was stopped first or
+   * `mayStart` said no (the batch did not run). A pool that is ended never takes it: its
+   * job is handed back or left to lapse, never reported done.
    */
-  async submit(fields: Omit<Batch, 'id'>, sink: BatchSink): Promise<Error | 'stopped' | undefined> {
+  async submit(fields: Omit<Batch, 'id'>, sink: BatchSink, mayStart: () => Promise<boolean> = async () => true): Promise<Error | 'stopped' | undefined> {
     this.lastUsed = Date.now();
+    // whether mayStart allowed it with nothing awaited since: room found before it was asked may be gone after
+    let allowed = false;
     for (;;) {
       if (this.failure) return this.failure;
       if (this.stopped || this.dropped) return 'stopped';
-      if (this.pool.room(fields, true) >= fields.count) break;
+      if (this.pool.room(fields, this.ahead) >= fields.count) {
+        if (allowed) break;
+        if (!(await mayStart())) return 'stopped';
+        allowed = true;
+        continue;
+      }
+      allowed = false;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     const batch: Batch = { ...fields, id: this.nextId++ };
     this.sinks.set(batch.id, sink);
-    this.pool.submit(batch, true);
+    this.pool.submit(batch, this.ahead);
     return undefined;
   }
 
   /** Resolves once a batch of this placement would start at once, or running here cannot go on. */
   async whenRoom(placement: Placement): Promise<void> {
-    while (!this.failure && !this.ended && !this.stopped && this.pool.room(placement, true) === 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    while (!this.failure && !this.ended && !this.stopped && this.pool.room(placement, this.ahead) === 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   /** Starts no more inputs: running ones finish, the rest of each batch is reported not run. */

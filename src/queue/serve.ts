@@ -19,6 +19,18 @@ const LEAVE_MS = 500;
 /** How long a run's pool may sit idle before the worker asks whether the run is still on. */
 const IDLE_CHECK_MS = 2000;
 
+/** How often, at most, a slot of a halting run asks whether the producer has heard its last batch end. */
+const HEARD_POLL_MAX_MS = 50;
+
+/** A run this worker serves. */
+interface Served {
+  pool: Promise<RunPool | Report>;
+  /** It has a --halt condition: a batch starts only once the producer has heard the last one here end. */
+  halting: boolean;
+  /** The delivery of the last batch of it whose end this worker reported. */
+  lastEnded: string | undefined;
+}
+
 /** `prun worker` at work: serves the batches of any run on the queue until handed back or killed. */
 export interface Serving {
   /** Takes no more batches, puts the ones it holds back on the queue, ends the pools. */
@@ -35,7 +47,7 @@ export interface Serving {
 export function serve(options: ServeOptions): Serving {
   const queue = new WorkerQueue(options.url);
   const bundles = new BundleCache(bundleDir());
-  const pools = new Map<string, Promise<RunPool | Report>>();
+  const runs = new Map<string, Served>();
   const me = `${hostname()}:${process.pid}`;
   let leaving = false;
 
@@ -49,37 +61,54 @@ export function serve(options: ServeOptions): Serving {
     });
   };
 
-  const poolFor = (run: string, spec: RunSpec): Promise<RunPool | Report> => {
-    let pool = pools.get(run);
-    if (!pool) {
-      pool = (async () => {
+  const serving = (run: string, spec: RunSpec): Served => {
+    let each = runs.get(run);
+    if (!each) {
+      const pool = (async () => {
         if (spec.wire !== WIRE) return refused('ERR_QUEUE', `speaks ${WIRE}, the run ${String(spec.wire)}`);
         if (!verify(spec, options.secret)) return refused('ERR_QUEUE', 'bad signature: PRUN_QUEUE_SECRET differs from the producer\'s');
-        if (spec.kind === 'exec') return new RunPool(await shellLanes(spec, options));
+        const ahead = { ahead: spec.halting !== true };
+        if (spec.kind === 'exec') return new RunPool(await shellLanes(spec, options), ahead);
         const path = await bundles.path(spec.bundle, () => queue.bundle(run));
         if (path === undefined) return refused('ERR_SCRIPT', 'the script is not on the queue or does not match its hash');
-        return new RunPool(workerPool(spec, options, path));
+        return new RunPool(workerPool(spec, options, path), ahead);
       })();
       // the run's progress bar counts this worker from its first batch on
       beat(run, pool);
-      pools.set(run, pool);
+      each = { pool, halting: spec.halting === true, lastEnded: undefined };
+      runs.set(run, each);
     }
-    return pool;
+    return each;
+  };
+
+  /**
+   * Whether a batch of the run may start now, asked right before it would: not once the run
+   * stops or is over (a worker holds batches ahead, which must not start once nobody waits
+   * for them). A halting run's batch waits first until the producer has heard the end of the
+   * last batch this worker ran of it: that end may be what halts the run.
+   */
+  const mayStart = async (run: string, pool: RunPool, served: Served): Promise<boolean> => {
+    for (let waitMs = 1; ; waitMs = Math.min(2 * waitMs, HEARD_POLL_MAX_MS)) {
+      if (leaving) return false;
+      const { state, heard } = await queue.runState(run, me);
+      // running inputs finish, none starts; those held here are reported never run
+      if (state === 'stopping') pool.stop();
+      if (state !== 'on') return false;
+      // read afresh: another slot may have ended a batch meanwhile, whose end is to be heard too
+      if (!served.halting || served.lastEnded === undefined || heard === served.lastEnded) return true;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
   };
 
   const runJob = async (data: JobData, attempt: number): Promise<void> => {
-    // a run's spec is read once, with its first batch here; after that only whether the run is
-    // still on (an interrupted run's producer deletes it; a killed one's lapses): a worker holds
-    // several batches ahead, which must not start once nobody waits for them
-    let pending = pools.get(data.run);
-    if (!pending) {
+    // a run's spec is read once, with its first batch here
+    let served = runs.get(data.run);
+    if (!served) {
       const spec = await queue.spec(data.run);
       if (!spec) return; // the run is over, its producer gone: nothing to run it for
-      pending = poolFor(data.run, spec);
-    } else if (!(await queue.runIsOn(data.run))) {
-      return;
+      served = serving(data.run, spec);
     }
-    const pool = await pending;
+    const pool = await served.pool;
     if (!(pool instanceof RunPool)) {
       await send(data.run, pool);
       return;
@@ -88,6 +117,12 @@ export function serve(options: ServeOptions): Serving {
     const batch = data.batch;
     // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
     const reports: Promise<boolean>[] = [send(data.run, { type: 'start', batch, delivery, attempt, worker: me })];
+    // the batch's last report: a halting run's producer says when it has heard it (QueueExecutor)
+    const ended = (report: Report): void => {
+      served.lastEnded = delivery;
+      reports.push(send(data.run, report));
+      finish();
+    };
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const failure = await pool.submit(
@@ -105,21 +140,26 @@ export function serve(options: ServeOptions): Serving {
       {
         run(from, run, last, elapsedMs) {
           if (leaving) return;
-          reports.push(send(data.run, { type: 'run', batch, delivery, from, last, elapsedMs, run: inline(run), worker: me }));
-          if (last) finish();
+          const report: Report = { type: 'run', batch, delivery, from, last, elapsedMs, run: inline(run), worker: me };
+          if (last) ended(report);
+          else reports.push(send(data.run, report));
         },
         lost(from, blame: Blame) {
           if (leaving) return;
           const culprit = typeof blame === 'object' ? blame.culprit : undefined;
-          reports.push(send(data.run, { type: 'lost', batch, delivery, from, culprit, ...(blame === 'none' ? { none: true as const } : {}), worker: me }));
-          finish();
+          ended({ type: 'lost', batch, delivery, from, culprit, ...(blame === 'none' ? { none: true as const } : {}), worker: me });
         },
         // its job completes, and BullMQ removes it
         dropped: finish,
       },
+      () => mayStart(data.run, pool, served),
     );
-    // the run is over (its pool dropped) before the batch could start: nothing to run it for
-    if (failure === 'stopped') return;
+    // the run stopped, or is over, before the batch could start: it never ran, as the producer hears
+    if (failure === 'stopped') {
+      if (!leaving) ended({ type: 'lost', batch, delivery, from: 0, none: true, worker: me });
+      await Promise.all(reports);
+      return;
+    }
     if (failure instanceof Error) {
       await send(data.run, refused((failure as { code?: string }).code ?? 'ERR_QUEUE', failure.message));
       return;
@@ -133,13 +173,13 @@ export function serve(options: ServeOptions): Serving {
   // a run's pool is ended once the run is over (its spec is gone from Redis): closed when idle,
   // killed when busy, so that what still runs of an interrupted or orphaned run stops too
   const sweeper = setInterval(() => {
-    for (const [run, pending] of pools) {
+    for (const [run, { pool: pending }] of runs) {
       void pending.then(async (pool) => {
         const busy = pool instanceof RunPool && !pool.idle;
         if (pool instanceof RunPool && !busy && Date.now() - pool.lastUsed < IDLE_CHECK_MS) return;
-        if (pool instanceof RunPool && (await queue.runIsOn(run))) return;
-        if (pools.get(run) !== pending) return;
-        pools.delete(run);
+        if (pool instanceof RunPool && (await queue.runState(run, me)).state !== 'over') return;
+        if (runs.get(run)?.pool !== pending) return;
+        runs.delete(run);
         if (!(pool instanceof RunPool)) return;
         await (busy ? pool.drop() : pool.close());
       });
@@ -148,17 +188,17 @@ export function serve(options: ServeOptions): Serving {
 
   // while it keeps a run's pool, the worker serves that run
   const heartbeats = setInterval(() => {
-    for (const [run, pending] of pools) beat(run, pending);
+    for (const [run, { pool }] of runs) beat(run, pool);
   }, HEARTBEAT_MS);
 
   const endPools = async (how: 'kill' | 'close') => {
     clearInterval(sweeper);
     clearInterval(heartbeats);
-    const runs = [...pools.keys()];
-    const all = await Promise.all(pools.values());
-    pools.clear();
+    const ids = [...runs.keys()];
+    const all = await Promise.all([...runs.values()].map((each) => each.pool));
+    runs.clear();
     // said at once so that progress bars stop counting it; with Redis away, the count lapses by itself
-    const left = Promise.all(runs.map((run) => queue.leave(run, me).catch(() => {})));
+    const left = Promise.all(ids.map((run) => queue.leave(run, me).catch(() => {})));
     await Promise.all([
       ...all.map((pool) => (pool instanceof RunPool ? pool[how]() : undefined)),
       Promise.race([left, new Promise((resolve) => setTimeout(resolve, LEAVE_MS).unref())]),

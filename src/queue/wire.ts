@@ -8,7 +8,7 @@ import type { Payload, Separator } from '../model/payload.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/3';
+export const WIRE = 'prun-queue/4';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
@@ -24,6 +24,12 @@ export interface RunSpec {
   format: ResultFormat;
   timeoutMs: number | undefined;
   timings: boolean;
+  /**
+   * The run has a --halt condition: each of a worker's slots starts its next batch only once
+   * the producer has heard how its last one ended (and has stopped the run, if that ended it),
+   * as a local pool gives a slot its next input only once it has seen the last one end.
+   */
+  halting?: boolean;
   /** HMAC-SHA256 of the rest, hex; absent without PRUN_QUEUE_SECRET. */
   signature?: string;
 }
@@ -86,6 +92,12 @@ export const keys = {
   bundle: (run: string) => `prun:bundle:${run}`,
   /** Who serves the run: a sorted set of workers by their last heartbeat (Redis's clock, ms). */
   serving: (run: string) => `prun:serving:${run}`,
+  /**
+   * What the producer tells the run's workers, a hash: `stopping` once the run stops (a --halt,
+   * Ctrl-C), after which no batch of it starts; and for a halting run, under `heard:<worker>`,
+   * the delivery of the last batch of that worker whose end the producer has taken in.
+   */
+  control: (run: string) => `prun:control:${run}`,
 };
 
 /** The queue every run's batches go to: workers serve any run. */

@@ -56,7 +56,7 @@ function queueExecutor(): Executor {
   const run = randomBytes(8).toString('hex');
   const spec: RunSpec = { wire: WIRE, kind: 'exec', bundle: '', command: SHELL_COMMAND, retries: 0, format: 'text', timeoutMs: undefined, timings: false };
   const published = queue.publish(run, spec, undefined).then(() => spec);
-  const local = shellLanes(spec, { runtime: 'process', workers: 2, concurrency: 1, memoryLimitMb: undefined }).then((lanes) => new RunPool(lanes));
+  const local = shellLanes(spec, { runtime: 'process', workers: 2, concurrency: 1, memoryLimitMb: undefined }).then((lanes) => new RunPool(lanes, { ahead: true }));
   return new QueueExecutor({ queue, run, spec: published, local });
 }
 

@@ -43,6 +43,16 @@ class FakeQueue {
   async close(): Promise<void> {
     this.wakeReader?.();
   }
+  /** What the run's workers were told, in order: `stop`, `heard WORKER DELIVERY`. */
+  readonly told: string[] = [];
+  stopRun(): Promise<void> {
+    this.told.push('stop');
+    return Promise.resolve();
+  }
+  heard(_run: string, ends: Map<string, string>): Promise<void> {
+    for (const [worker, delivery] of ends) this.told.push(`heard ${worker} ${delivery}`);
+    return Promise.resolve();
+  }
   refresh = () => Promise.resolve();
   heartbeat = () => Promise.resolve();
   serving = () => Promise.resolve(0);
@@ -56,10 +66,13 @@ afterEach(async () => {
   await Promise.all(executors.splice(0).map((executor) => executor.kill()));
 });
 
-/** A queue executor on a fake queue, started, once it has said it has room. */
-async function started() {
+/**
+ * A queue executor on a fake queue, started, once it has said it has room. `onRun`: what the
+ * pipeline does as a run is reported (halts, say).
+ */
+async function started(spec: RunSpec = SPEC, onRun: (executor: QueueExecutor) => void = () => {}) {
   const queue = new FakeQueue();
-  const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(SPEC) });
+  const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(spec) });
   executors.push(executor);
   const reports: string[] = [];
   let freed: () => void = () => {};
@@ -67,6 +80,7 @@ async function started() {
   const listener: ExecutorListener = {
     run: (_batch, from, run, last) => {
       reports.push(`run ${from}+${run.count}${last ? ' last' : ''}`);
+      onRun(executor);
       if (last) ended();
     },
     lost: (_batch, from, blame) => {
@@ -145,5 +159,32 @@ describe('QueueExecutor', () => {
       { type: 'lost', batch: id, delivery: 'd1', from: 0, none: true, worker: 'w' },
     ]);
     assert.deepEqual(reports, ['lost 0 none']);
+  });
+
+  test('a halting run: each end a worker reports is said to be heard, ignored ones too, after the stop it caused (was: a worker started what it held before the producer saw the halt)', { timeout: 10_000 }, async () => {
+    const { queue, executor, reports, over } = await started({ ...SPEC, halting: true }, (executor) => executor.stop());
+    const batch = batchOf(1);
+    executor.submit(batch);
+    queue.land();
+    queue.give(
+      { type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w1' },
+      { type: 'lost', batch: batch.id, delivery: 'd0', from: 0, none: true, worker: 'w2' }, // a take that lost its lock
+      { type: 'run', batch: batch.id, delivery: 'd1', from: 0, last: true, elapsedMs: 1, run: runOf(1), worker: 'w1' },
+    );
+    await over;
+    assert.deepEqual(reports, ['run 0+1 last']);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(queue.told, ['stop', 'heard w2 d0', 'heard w1 d1']);
+  });
+
+  test('a run without --halt: its workers are told of a stop, and of no end heard', { timeout: 10_000 }, async () => {
+    const { queue, executor, over } = await started(SPEC, (executor) => executor.stop());
+    const batch = batchOf(1);
+    executor.submit(batch);
+    queue.land();
+    queue.give({ type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w1' }, { type: 'run', batch: batch.id, delivery: 'd1', from: 0, last: true, elapsedMs: 1, run: runOf(1), worker: 'w1' });
+    await over;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(queue.told, ['stop']);
   });
 });
