@@ -30,13 +30,15 @@ export function describeSummary(snapshot: ProgressSnapshot, stoppedBy: 'halted' 
 }
 
 /**
- * Under --key, when a server said to slow down: how often, and the keys it said it for most
- * (`prun: 12 throttle signals: 127.0.0.2 9, 127.0.0.3 3`), so that a limit can be set right.
+ * When a server said to slow down: how often, and under --key the keys it said it for most
+ * (`prun: 12 throttle signals (429/503); most from: 127.0.0.2 9, 127.0.0.3 3`), so that a
+ * limit can be set right.
  */
 export function describeThrottles(snapshot: ProgressSnapshot): string | undefined {
   const { total, top } = snapshot.signals;
   if (total === 0) return undefined;
-  return `prun: ${total} throttle signal${total === 1 ? '' : 's'} (429/503); most from: ${keyCounts(top)}`;
+  const most = top.length > 0 ? `; most from: ${keyCounts(top)}` : '';
+  return `prun: ${total} throttle signal${total === 1 ? '' : 's'} (429/503)${most}`;
 }
 
 /** The keys with the most throttle signals, as the bar and the summary name them: `127.0.0.2 9, 127.0.0.3 3`. */

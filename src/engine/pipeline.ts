@@ -107,6 +107,8 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const intake = new Intake(source, admission, sizes, line, deliveries, stopping, tracker, changed);
   const readAhead = new ReadAhead(keyed !== undefined, executor, sizes);
   const throttles = new Throttles(options.throttling, keyedLine, clock, options.random);
+  // without keys the run is one key, with no name to show: its signals are counted all the same
+  if (!keyedLine && options.throttling) tracker.throttleSignals = () => ({ total: throttles.runSignals, top: [] });
   const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
   const retryOrFail = new RetryOrFail(retryPolicy, throttles, line, stopping, tracker, clock);
   const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal });

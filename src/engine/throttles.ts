@@ -82,6 +82,11 @@ export class Throttles {
   }
 
   /** No input starts before this (a run without keys that was told to wait). */
+  /** Without keys, the throttle signals the run has counted (with keys, the limiter counts them per key). */
+  get runSignals(): number {
+    return this.run?.signals ?? 0;
+  }
+
   get pausedUntil(): number {
     return this.run?.pausedUntil ?? Number.NEGATIVE_INFINITY;
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatFinal, formatProgress } from '../../src/cli/progress-line.js';
+import { describeThrottles } from '../../src/cli/report.js';
 import type { ProgressSnapshot } from '../../src/progress/tracker.js';
 
 const snapshot = (more: Partial<ProgressSnapshot>): ProgressSnapshot => ({
@@ -26,6 +27,13 @@ test('the progress line names the keys with the most throttle signals, and what 
   const line = formatProgress(throttled, { bar: false, width: 200 });
   assert.match(line, / \| 12 waiting on throttled keys \| 6 throttle signals \(127\.0\.0\.2 3, 127\.0\.0\.3 2, \(no key\) 1\)$/);
   assert.match(formatFinal(throttled), /, 0 failed \| 12 waiting on throttled keys \| 6 throttle signals \(127\.0\.0\.2 3, 127\.0\.0\.3 2, \(no key\) 1\)$/);
+});
+
+test('the summary names the keys with the most throttle signals; without keys, it counts them all the same', () => {
+  const keyed = snapshot({ signals: { total: 5, top: [{ key: 'a.example', count: 4 }, { key: 'b.example', count: 1 }] } });
+  assert.equal(describeThrottles(keyed), 'prun: 5 throttle signals (429/503); most from: a.example 4, b.example 1');
+  assert.equal(describeThrottles(snapshot({ signals: { total: 1, top: [] } })), 'prun: 1 throttle signal (429/503)');
+  assert.equal(describeThrottles(snapshot({})), undefined);
 });
 
 test('without throttle signals the progress line says nothing of keys', () => {

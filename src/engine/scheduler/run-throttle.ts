@@ -12,6 +12,8 @@ export class RunThrottle {
   private until = Number.NEGATIVE_INFINITY;
   private consecutive = 0;
   private since: number | undefined;
+  /** Signals counted: a burst from inputs in flight when the first came counts once. */
+  signals = 0;
 
   constructor(
     private readonly maxRetryAfterMs: number,
@@ -24,7 +26,10 @@ export class RunThrottle {
     this.since ??= now;
     if (now - this.since > this.maxThrottleMs) return undefined;
     const fresh = now >= this.until;
-    if (fresh) this.consecutive++;
+    if (fresh) {
+      this.consecutive++;
+      this.signals++;
+    }
     const wait = retryAfterMs !== undefined
       ? Math.min(retryAfterMs, this.maxRetryAfterMs)
       : fresh ? backoffDelay(this.consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, this.random) : 0;

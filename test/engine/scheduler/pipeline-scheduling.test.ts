@@ -292,6 +292,8 @@ test('without keys, a throttle signal holds the whole run back for its Retry-Aft
   assert.deepEqual(executor.starts.map((s) => `${s.input}${s.attempt}`).sort(), ['a1', 'a2', 'b1']);
   assert.deepEqual(outputs(run.deliveries).sort(), ['a', 'b']);
   assert.equal(run.tracker.retried, 0);
+  // counted, as with keys, for the progress line and the summary (was: only under --key)
+  assert.deepEqual(run.tracker.snapshot().signals, { total: 1, top: [] });
 });
 
 test('without keys, an input throttled past --max-throttle fails with ERR_THROTTLED, keeping the status', async () => {
