@@ -10,7 +10,7 @@ import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
 import { shellQuote } from '../commands/shell-quote.js';
-import { sayWhenReadingTerminal } from './terminal-input.js';
+import { checkStdin } from './terminal-input.js';
 import { compileTemplate } from '../commands/template.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
@@ -229,7 +229,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     pipeDir = makeScratchDir();
     process.on('exit', () => removeScratchDir(pipeDir!));
   }
-  sayWhenReadingTerminal([], sources);
+  checkStdin([], sources);
   const { source, header, total } = pipeDir
     ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
     : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });

@@ -37,15 +37,19 @@ function writeHelp(text: string): void {
   });
 }
 
-/** Usage errors as one line on stderr, and an exit status we choose rather than commander. */
+/**
+ * Usage errors as one line on stderr, where to read more at its end, and an exit status we
+ * choose rather than commander. Commander writes a suggestion on a line of its own
+ * (`(Did you mean --halt?)`): it joins the line.
+ */
 function configure(command: Command): Command {
+  const help = `(run 'prun ${command.name() === 'prun' ? '' : `${command.name()} `}--help' for usage)`;
   return command
     .exitOverride()
     .configureOutput({
       writeOut: writeHelp,
-      outputError: (text) => process.stderr.write(`prun: ${text.replace(/^error: /, '')}`),
-    })
-    .showHelpAfterError(`(run 'prun ${command.name() === 'prun' ? '' : `${command.name()} `}--help' for usage)`);
+      outputError: (text) => process.stderr.write(`prun: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} ${help}\n`),
+    });
 }
 
 /**

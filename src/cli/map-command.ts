@@ -13,7 +13,7 @@ import { ownHelperPids } from './results-out.js';
 import { examplesAndExitCodes, OPTIONS_PLACEMENT } from './help-text.js';
 import { presentRun } from './present-run.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
-import { sayWhenReadingTerminal } from './terminal-input.js';
+import { checkStdin } from './terminal-input.js';
 
 interface MapFlags extends CommonFlags {
   procs?: number | true;
@@ -77,9 +77,9 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
     memoryLimit: flags.memoryLimit,
   };
   const separator = separatorFlag(flags);
+  checkStdin(paths, sources);
   const source = await openInputs(paths, sources, separator);
   const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))] });
-  sayWhenReadingTerminal(paths, sources);
   try {
     const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };
     // the queue's engine loads only with --queue: local runs start as fast as before

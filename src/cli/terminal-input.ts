@@ -1,10 +1,24 @@
+import { fstatSync } from 'node:fs';
+import { PrunError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 
 /**
- * Says, in one line, that the inputs are read from the terminal: without it a run with no
- * INPUT waits in silence for what the user never meant to type.
+ * What stdin is, when the inputs are read from it, settled before it is read: a directory is
+ * refused (Node reads one as an empty stream, and the run would succeed with no output); a
+ * terminal is said, in one line, since otherwise a run with no INPUT waits in silence for what
+ * the user never meant to type.
  */
-export function sayWhenReadingTerminal(paths: readonly string[], sources: readonly ArgSource[]): void {
+export function checkStdin(paths: readonly string[], sources: readonly ArgSource[]): void {
   const readsStdin = (paths.length === 0 && sources.length === 0) || paths.includes('-') || sources.some((source) => 'file' in source && source.file === '-');
-  if (readsStdin && process.stdin.isTTY) process.stderr.write('prun: reading inputs from the terminal, one a line; end them with Ctrl-D\n');
+  if (!readsStdin) return;
+  if (isDirectory(0)) throw new PrunError('ERR_INPUT', 'cannot read stdin: is a directory');
+  if (process.stdin.isTTY) process.stderr.write('prun: reading inputs from the terminal, one a line; end them with Ctrl-D\n');
+}
+
+function isDirectory(fd: number): boolean {
+  try {
+    return fstatSync(fd).isDirectory();
+  } catch {
+    return false; // closed: read as empty, as Node does
+  }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,9 +196,24 @@ describe('prun map set-up errors exit 2 with one line', () => {
       assert.equal(result.exitCode, 2);
       assert.equal(result.stdout, '');
       assert.match(String(result.stderr), message);
-      assert.match(String(result.stderr), /^prun: /);
+      // one line (was: commander's usage hint on a second one)
+      assert.match(String(result.stderr), /^prun: [^\n]+$/);
     });
   }
+
+  test('a directory on stdin (was: read as empty, exit 0 and no output)', async () => {
+    const directory = openSync('fixtures', 'r');
+    try {
+      for (const args of [['map', 'fixtures/square.ts'], ['map', 'fixtures/square.ts', '-'], ['exec', 'echo'], ['exec', '--pipe', 'cat']]) {
+        const result = await prun(args, { stdin: directory });
+        assert.equal(result.exitCode, 2, args.join(' '));
+        assert.equal(result.stdout, '');
+        assert.equal(result.stderr, 'prun: cannot read stdin: is a directory');
+      }
+    } finally {
+      closeSync(directory);
+    }
+  });
 });
 
 describe('prun map progress', () => {
