@@ -6,6 +6,7 @@ export type { JournalHooks, RunningWork } from './api/running.js';
 export { startRun, type RunningMap, type StartRunOptions } from './api/start-run.js';
 export { startExec, type ExecOptions, type RunningExec, type StartExecOptions } from './api/start-exec.js';
 export type { Delivery, FinalFailure, OutputFile } from './model/delivery.js';
+export type { FailureCode, TaskError } from './model/failure.js';
 export { PrunError, type PrunErrorCode } from './errors.js';
 export { fileLineSource, stdinLineSource } from './io/line-source.js';
 export { itemSource } from './io/item-source.js';

@@ -2,6 +2,7 @@ import type { Delivery, OutputFile } from '../model/delivery.js';
 import { fileChunks } from '../io/file-chunks.js';
 import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';
+import type { TaskError } from '../model/failure.js';
 import { checkInputs, describe } from './arguments.js';
 import { InputLedger } from './input-ledger.js';
 import { normalizeOptions } from './options.js';
@@ -20,7 +21,7 @@ export interface ExecRunOptions extends Omit<ExecOptions, 'chunksize' | 'dryRun'
  */
 export type ExecOutcome<Input = unknown> =
   | { index: number; input: Input; ok: true; result: string }
-  | { index: number; input: Input; ok: false; error: Error; attempts: number; status: number | undefined; result: string };
+  | { index: number; input: Input; ok: false; error: TaskError; attempts: number; status: number | undefined; result: string };
 
 /**
  * Runs a /bin/sh command line for every input, with GNU parallel's replacement strings (`{}`

@@ -1,6 +1,7 @@
 import { PrunError } from '../errors.js';
 import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';
+import type { TaskError } from '../model/failure.js';
 import { checkInputs, scriptPath } from './arguments.js';
 import { InputLedger } from './input-ledger.js';
 import { normalizeOptions, type RunOptions } from './options.js';
@@ -9,7 +10,7 @@ import { startRun } from './start-run.js';
 /** One input's end: its result, or the error of its last try. `input` is the value given. */
 export type Outcome<Result = unknown, Input = unknown> =
   | { index: number; input: Input; ok: true; result: Result }
-  | { index: number; input: Input; ok: false; error: Error; attempts: number };
+  | { index: number; input: Input; ok: false; error: TaskError; attempts: number };
 
 /**
  * Runs the default export of `script` on every input in a pool of workers, and yields each

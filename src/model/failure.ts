@@ -67,6 +67,12 @@ export interface Failure {
   cause?: ErrorData;
 }
 
+/**
+ * An input's failure as the library's outcome gives it: an Error with prun's `code`, and what
+ * the code says more (`userCode`, `status`, `exitCode`, ...) as properties of its own.
+ */
+export type TaskError = Error & Omit<Failure, 'name' | 'message' | 'stack' | 'cause'>;
+
 /** How much of a thrown error's own properties and causes is kept: a failure stays small. */
 const MAX_FIELDS_CHARS = 4096;
 const MAX_CAUSE_DEPTH = 4;

@@ -1,4 +1,4 @@
-import { type ErrorData, errorData, type Failure } from '../model/failure.js';
+import { type ErrorData, errorData, type Failure, type TaskError } from '../model/failure.js';
 
 export type { ErrorData } from '../model/failure.js';
 
@@ -12,6 +12,8 @@ type Rebuilt = Error & { code?: string; fields?: Record<string, unknown> };
  * keeps prun's code as `code`, the thrown error's own as `userCode`, and what else its code
  * says (exitCode, signal, exitStatus, status, retryAfter, fields) as properties.
  */
+export function fromErrorData(data: Failure): TaskError;
+export function fromErrorData(data: ErrorData): Error;
 export function fromErrorData(data: ErrorData | Failure): Error {
   const error: Rebuilt = new Error(data.message, data.cause ? { cause: fromErrorData(data.cause) } : undefined);
   error.name = data.name;

@@ -25,7 +25,7 @@ test('a failing command is an outcome with its exit status and what it printed, 
   assert.equal(failed.status, 3);
   assert.equal(failed.result, 'out 3\n');
   assert.equal(failed.attempts, 1);
-  assert.equal((failed.error as Error & { code?: string }).code, 'ERR_EXIT_STATUS');
+  assert.equal(failed.error.code, 'ERR_EXIT_STATUS');
 });
 
 test('a command\'s stderr goes to onStderr, its output is UTF-8 text', async () => {

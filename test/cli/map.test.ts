@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { closeSync, openSync } from 'node:fs';
+import { execa } from 'execa';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { lines, prun, runtimes } from '../helpers/prun.js';
+import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 
 const squares = Array.from({ length: 10 }, (_, i) => String((i + 1) ** 2));
@@ -202,16 +202,11 @@ describe('prun map set-up errors exit 2 with one line', () => {
   }
 
   test('a directory on stdin (was: read as empty, exit 0 and no output)', async () => {
-    const directory = openSync('fixtures', 'r');
-    try {
-      for (const args of [['map', 'fixtures/square.ts'], ['map', 'fixtures/square.ts', '-'], ['exec', 'echo'], ['exec', '--pipe', 'cat']]) {
-        const result = await prun(args, { stdin: directory });
-        assert.equal(result.exitCode, 2, args.join(' '));
-        assert.equal(result.stdout, '');
-        assert.equal(result.stderr, 'prun: cannot read stdin: is a directory');
-      }
-    } finally {
-      closeSync(directory);
+    for (const args of [['map', 'fixtures/square.ts'], ['map', 'fixtures/square.ts', '-'], ['exec', 'echo'], ['exec', '--pipe', 'cat']]) {
+      const result = await execa('sh', ['-c', 'exec "$0" "$@" < fixtures', bin, ...args], { cwd: root, reject: false });
+      assert.equal(result.exitCode, 2, args.join(' '));
+      assert.equal(result.stdout, '');
+      assert.equal(result.stderr, 'prun: cannot read stdin: is a directory');
     }
   });
 });

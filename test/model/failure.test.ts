@@ -68,7 +68,7 @@ describe('failure codes', () => {
   });
 
   test("rebuilt for the library: prun's code as code, the user's as userCode, the fields and the cause", () => {
-    const error = fromErrorData(taskFailed(Object.assign(new Error('busy', { cause: new Error('inner') }), { code: 'E_HTTP', status: 503 }))) as Error & Record<string, unknown>;
+    const error = fromErrorData(taskFailed(Object.assign(new Error('busy', { cause: new Error('inner') }), { code: 'E_HTTP', status: 503 })));
     assert.equal(error.message, 'busy');
     assert.equal(error.code, 'ERR_TASK_FAILED');
     assert.equal(error.userCode, 'E_HTTP');
