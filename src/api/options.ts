@@ -73,7 +73,7 @@ export function normalizeOptions(options: RunOptions = {}): NormalizedOptions {
       typeof options.memoryLimit === 'string'
         ? parseSizeMb('memoryLimit', options.memoryLimit)
         : options.memoryLimit === undefined ? undefined : wholeNumber('memoryLimit', options.memoryLimit, 16),
-    halt: options.halt === undefined ? undefined : parseHalt(text('halt', options.halt)),
+    halt: options.halt === undefined ? undefined : parseHalt(text('halt', options.halt), 'halt'),
     ...normalizeLimits(options),
   };
 }

@@ -55,7 +55,7 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .optionsGroup('Failures:')
     .addOption(new Option('--timeout <duration>', 'fail a task that runs longer than this (500ms, 30s, 2m), counted from its start').argParser(duration('--timeout')))
     .addOption(new Option('--retries <n>', 'try a failed input up to n more times').default(0).argParser((value) => wholeNumber('--retries', value, 0)))
-    .addOption(new Option('--halt <when,on=n>', 'stop early, as GNU parallel: soon,fail=1 (start no more) or now,fail=10% (end running ones too)').argParser(validated(parseHalt)))
+    .addOption(new Option('--halt <when,on=n>', 'stop early, as GNU parallel: soon,fail=1 (start no more) or now,fail=10% (end running ones too)').argParser(validated((value) => parseHalt(value, '--halt'))))
     .option('--joblog <file>', 'append a tab-separated row per finished input: index, input, status, attempts, duration, error')
     .option('--resume', 'skip the inputs the --joblog shows as finished, matched by their text: the list may be shuffled or extended')
     .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again')
@@ -97,7 +97,7 @@ export function progressFlag(flags: CommonFlags): boolean | undefined {
  * early as it can be known, progress bar or not.
  */
 export function haltNeedsTotal(flags: CommonFlags): boolean {
-  return flags.halt !== undefined && parseHalt(flags.halt)?.fraction !== undefined;
+  return flags.halt !== undefined && parseHalt(flags.halt, '--halt')?.fraction !== undefined;
 }
 
 /** The library options that the shared flags stand for. */

@@ -8,7 +8,7 @@ export const EXIT = {
   failed: 1,
   /** Usage or set-up error (setup() failed, workers cannot start): nothing ran. */
   usage: 2,
-  /** prun could not write its output, results or --joblog (EX_IOERR of sysexits.h). */
+  /** prun could not write its output, results, --joblog or --failed-out (EX_IOERR of sysexits.h). */
   ioError: 74,
   /** The reader of stdout went away (as a process killed by SIGPIPE). */
   brokenPipe: 141,

@@ -13,7 +13,7 @@ const MAX_FAILED_STATUS = 101;
  * failed among the jobs that ran.
  */
 export function gnuExitStatus(halt: string | undefined, tracker: Pick<ProgressTracker, 'failed' | 'succeeded' | 'total' | 'haltedBy'>): number {
-  const policy = halt === undefined ? undefined : parseHalt(halt);
+  const policy = halt === undefined ? undefined : parseHalt(halt, '--halt');
   const failed = Math.min(tracker.failed, MAX_FAILED_STATUS);
   if (!policy) return failed;
   const by = tracker.haltedBy;

@@ -9,7 +9,7 @@ const EXIT_CODES: readonly (readonly [string, string])[] = [
   ['0', 'every input succeeded'],
   ['1', 'some inputs failed, or running could not go on after some ran'],
   ['2', 'usage or set-up error: nothing ran'],
-  ['74', 'prun could not write its output (results, --joblog)'],
+  ['74', 'prun could not write its output (results, --joblog, --failed-out)'],
   ['130', 'interrupted (Ctrl-C); 129, 131, 142, 143 for SIGHUP, SIGQUIT, SIGALRM, SIGTERM'],
   ['141', 'the reader of stdout went away (prun ... | head)'],
 ];

@@ -10,16 +10,19 @@ export interface HaltPolicy {
   fraction: number | undefined;
 }
 
-/** `soon,fail=3`, `now,fail=10%`, `now,success=1`, `never`, as GNU parallel spells them. */
-export function parseHalt(value: string): HaltPolicy | undefined {
+/**
+ * `soon,fail=3`, `now,fail=10%`, `now,success=1`, `never`, as GNU parallel spells them;
+ * `name` is what an error calls it (`--halt` on the command line, `halt` in the library).
+ */
+export function parseHalt(value: string, name: string): HaltPolicy | undefined {
   if (value === 'never') return undefined;
   const match = /^(soon|now),(fail|success|done)=(\d+)(%?)$/.exec(value.trim());
   if (!match) {
-    throw usageError(`--halt must be like soon,fail=1 or now,fail=10% (when: soon|now; on: fail|success|done), got ${JSON.stringify(value)}`);
+    throw usageError(`${name} must be like soon,fail=1 or now,fail=10% (when: soon|now; on: fail|success|done), got ${JSON.stringify(value)}`);
   }
   const [, when, on, amount, percent] = match;
   const number = Number(amount);
-  if (percent ? number <= 0 || number > 100 : number < 1) throw usageError(`--halt needs an amount of at least 1, got ${JSON.stringify(value)}`);
+  if (percent ? number <= 0 || number > 100 : number < 1) throw usageError(`${name} needs an amount of at least 1, got ${JSON.stringify(value)}`);
   return {
     when: when as HaltPolicy['when'],
     on: on as HaltPolicy['on'],

@@ -74,8 +74,8 @@ for (const flag of runtimes) {
     test("timeout: '500ms' is read as the CLI reads it", async () => {
       const [outcome] = await collect(map(['x'], `${root}fixtures/until-aborted.ts`, { runtime, workers: 1, timeout: '500ms' }));
       assert.ok(outcome && !outcome.ok);
-      assert.equal((outcome.error as Error & { code?: string }).code, 'ERR_TIMEOUT');
-      assert.equal((outcome.error as Error & { timeoutMs?: number }).timeoutMs, 500);
+      assert.equal(outcome.error.code, 'ERR_TIMEOUT');
+      assert.equal(outcome.error.timeoutMs, 500);
     });
 
     test('a failed input is an outcome with its error, not a throw', async () => {
@@ -144,4 +144,9 @@ describe('a bad argument throws PrunError ERR_USAGE at the call, never a raw Typ
       assert.throws(call, (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_USAGE');
     });
   }
+
+  test('its message names the option as the library spells it, not as the CLI does', () => {
+    assert.throws(() => map([1], square, { halt: 'bogus' }), /^PrunError: halt must be like/);
+    assert.throws(() => map([1], square, { timeout: 'abc' }), /^PrunError: timeout must be/);
+  });
 });

@@ -10,7 +10,7 @@ import { scratchDir } from '../helpers/files.js';
 const dir = scratchDir('halt');
 
 describe('shouldHalt: a percentage is of the total number of inputs, as GNU parallel computes it', () => {
-  const half = parseHalt('soon,fail=50%')!;
+  const half = parseHalt('soon,fail=50%', '--halt')!;
 
   test('one early failure of 1000 is not 50%', () => {
     assert.equal(shouldHalt(half, { succeeded: 0, failed: 1, total: 1000 }), false);
@@ -24,14 +24,14 @@ describe('shouldHalt: a percentage is of the total number of inputs, as GNU para
   });
 
   test('success=N% and done=N% count successes and both', () => {
-    assert.equal(shouldHalt(parseHalt('now,success=10%')!, { succeeded: 10, failed: 50, total: 100 }), true);
-    assert.equal(shouldHalt(parseHalt('now,success=10%')!, { succeeded: 9, failed: 50, total: 100 }), false);
-    assert.equal(shouldHalt(parseHalt('now,done=10%')!, { succeeded: 5, failed: 5, total: 100 }), true);
+    assert.equal(shouldHalt(parseHalt('now,success=10%', '--halt')!, { succeeded: 10, failed: 50, total: 100 }), true);
+    assert.equal(shouldHalt(parseHalt('now,success=10%', '--halt')!, { succeeded: 9, failed: 50, total: 100 }), false);
+    assert.equal(shouldHalt(parseHalt('now,done=10%', '--halt')!, { succeeded: 5, failed: 5, total: 100 }), true);
   });
 
   test('a count needs no total', () => {
-    assert.equal(shouldHalt(parseHalt('soon,fail=3')!, { succeeded: 0, failed: 3, total: undefined }), true);
-    assert.equal(shouldHalt(parseHalt('soon,fail=3')!, { succeeded: 0, failed: 2, total: undefined }), false);
+    assert.equal(shouldHalt(parseHalt('soon,fail=3', '--halt')!, { succeeded: 0, failed: 3, total: undefined }), true);
+    assert.equal(shouldHalt(parseHalt('soon,fail=3', '--halt')!, { succeeded: 0, failed: 2, total: undefined }), false);
   });
 });
 

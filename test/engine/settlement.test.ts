@@ -23,7 +23,7 @@ function setup(options: { retries?: number; journal?: boolean; halt?: string } =
   const clock = new FakeClock();
   const tracker = new ProgressTracker();
   const executor = { stop() {}, kill: async () => {} } as unknown as Executor;
-  const stopping = new Stopping({ take: async () => null, remaining: () => 0, close() {} }, executor, parseHalt(options.halt ?? 'never'), tracker, () => {});
+  const stopping = new Stopping({ take: async () => null, remaining: () => 0, close() {} }, executor, parseHalt(options.halt ?? 'never', '--halt'), tracker, () => {});
   const deliveries = new Deliveries(false, tracker, () => {}, () => {});
   const retried: Batch[] = [];
   const line = { retry: (again: Batch) => void retried.push(again) };

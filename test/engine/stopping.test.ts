@@ -15,7 +15,7 @@ function parts(remaining: number | undefined, halt = 'never') {
   };
   const executor = { stop: () => calls.push('stop executor'), kill: () => calls.push('kill executor') } as unknown as Executor;
   const tracker = new ProgressTracker();
-  const stopping = new Stopping(source, executor, parseHalt(halt), tracker, () => calls.push('changed'));
+  const stopping = new Stopping(source, executor, parseHalt(halt, '--halt'), tracker, () => calls.push('changed'));
   return { stopping, calls, tracker };
 }
 
