@@ -10,7 +10,7 @@ import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
 import { shellQuote } from '../commands/shell-quote.js';
-import { checkStdin } from './terminal-input.js';
+import { checkStdin, progressWhile } from './terminal-input.js';
 import { compileTemplate } from '../commands/template.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
@@ -229,7 +229,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     pipeDir = makeScratchDir();
     process.on('exit', () => removeScratchDir(pipeDir!));
   }
-  checkStdin([], sources);
+  const typing = checkStdin([], sources);
   const { source, header, total } = pipeDir
     ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
     : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });
@@ -267,7 +267,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       : await (await import('../api/queue-producer.js')).startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));
     const code = await presentRun(run, {
       json: false,
-      progress: dryRun ? false : progressFlag(flags),
+      progress: dryRun ? false : progressWhile(typing, progressFlag(flags)),
       verbose: false,
       startingText: 'starting shell lanes',
       countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill ? inputCounter([], sources, inputOptions.separator) : undefined,

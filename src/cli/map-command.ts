@@ -13,7 +13,7 @@ import { ownHelperPids } from './results-out.js';
 import { examplesAndExitCodes, OPTIONS_PLACEMENT } from './help-text.js';
 import { presentRun } from './present-run.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
-import { checkStdin } from './terminal-input.js';
+import { checkStdin, progressWhile } from './terminal-input.js';
 
 interface MapFlags extends CommonFlags {
   procs?: number | true;
@@ -77,7 +77,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
     memoryLimit: flags.memoryLimit,
   };
   const separator = separatorFlag(flags);
-  checkStdin(paths, sources);
+  const typing = checkStdin(paths, sources);
   const source = await openInputs(paths, sources, separator);
   const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))] });
   try {
@@ -93,7 +93,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
         );
     return await presentRun(run, {
       json: flags.json === true,
-      progress: progressFlag(flags),
+      progress: progressWhile(typing, progressFlag(flags)),
       verbose: flags.verbose === true,
       startingText: `compiling ${script} and starting workers`,
       countInputs: inputCounter(paths, sources, separator),

@@ -5,6 +5,7 @@ import type { ProgressTracker } from '../progress/tracker.js';
 import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
+import { drawableWidth } from './terminal-width.js';
 import { resultsStream } from './results-out.js';
 import { describeFailure, describeSummary, describeThrottles } from './report.js';
 import { handleInterrupts } from './signals.js';
@@ -70,12 +71,11 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   if (options.countAhead) countAhead();
   let view: ProgressView | undefined;
   let ended = false;
-  // a terminal of no width (some ptys report 0 columns) would make the redraw arithmetic
-  // divide by zero: ora then clears lines forever
-  const drawable = !stderr.isTTY || (stderr.columns ?? 0) > 0;
-  // results on the same terminal scroll above the bar (progress-bar.ts)
-  const wanted = options.progress ?? stderr.isTTY === true;
-  if (wanted && drawable) {
+  // results on the same terminal scroll above the bar (progress-bar.ts); by default only on a
+  // terminal with a width to draw in (some ptys report 0 columns): there, when asked for, the
+  // bar is a line a second, as off a terminal, and no spinner is drawn
+  const wanted = options.progress ?? (stderr.isTTY === true && drawableWidth(stderr));
+  if (wanted) {
     // ora takes a tenth of a second to load: only when it will be seen
     const [{ startSpinner }, { startProgressBar }] = await Promise.all([import('./spinner.js'), import('./progress-bar.js')]);
     const spinner = startSpinner(options.startingText, stderr);

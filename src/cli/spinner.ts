@@ -1,9 +1,11 @@
 import ora from 'ora';
+import { drawableWidth } from './terminal-width.js';
 
 /** An ora spinner on stderr while the script compiles and workers start. The only module that knows ora. */
 export function startSpinner(text: string, stream: NodeJS.WriteStream): { say(text: string): void; stop(): void } {
-  // off a terminal (--progress asked for it) no frames: ora says the text once, on a line of its own
-  const spinner = ora({ text, stream, isEnabled: stream.isTTY === true, discardStdin: false }).start();
+  // off a terminal, or on one of no width (--progress asked for it) no frames: ora says the text
+  // once, on a line of its own
+  const spinner = ora({ text, stream, isEnabled: stream.isTTY === true && drawableWidth(stream), discardStdin: false }).start();
   return {
     say: (next) => {
       spinner.text = next;

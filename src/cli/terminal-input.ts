@@ -6,13 +6,23 @@ import type { ArgSource } from '../io/arg-groups.js';
  * What stdin is, when the inputs are read from it, settled before it is read: a directory is
  * refused (Node reads one as an empty stream, and the run would succeed with no output); a
  * terminal is said, in one line, since otherwise a run with no INPUT waits in silence for what
- * the user never meant to type.
+ * the user never meant to type. Returns whether the inputs are typed on the terminal.
  */
-export function checkStdin(paths: readonly string[], sources: readonly ArgSource[]): void {
+export function checkStdin(paths: readonly string[], sources: readonly ArgSource[]): boolean {
   const readsStdin = (paths.length === 0 && sources.length === 0) || paths.includes('-') || sources.some((source) => 'file' in source && source.file === '-');
-  if (!readsStdin) return;
+  if (!readsStdin) return false;
   if (isDirectory(0)) throw new PrunError('ERR_INPUT', 'cannot read stdin: is a directory');
-  if (process.stdin.isTTY) process.stderr.write('prun: reading inputs from the terminal, one a line; end them with Ctrl-D\n');
+  if (!process.stdin.isTTY) return false;
+  process.stderr.write('prun: reading inputs from the terminal, one a line; end them with Ctrl-D\n');
+  return true;
+}
+
+/**
+ * The progress display as the flags ask, or by default; never by default while the inputs are
+ * typed on the terminal, where each redraw of the bar would erase what is being typed.
+ */
+export function progressWhile(typing: boolean, asked: boolean | undefined): boolean | undefined {
+  return asked ?? (typing ? false : undefined);
 }
 
 function isDirectory(fd: number): boolean {

@@ -54,8 +54,16 @@ describe('the progress display in a terminal', { timeout: 60_000 }, () => {
     assert.match(run.screen().at(-1)!, /^3000\/3000 100% in /);
   });
 
+  test('--progress on a terminal of 0 columns: a line a second and the last state, as off a terminal (was: nothing at all)', async () => {
+    const run = prunInTerminal(['map', 'fixtures/square.ts', 'fixtures/numbers.txt', '--progress'], { columns: 0 });
+    const result = await run.done;
+    assert.equal(result.exitCode, 0);
+    assert.match(run.screen().at(-1)!, /^10\/10 100% in /);
+  });
+
   test('--total gives the total of an input that has not ended', async () => {
-    const run = prunInTerminal(['map', 'fixtures/square.ts', '--total', '5', '-']);
+    // --progress: by default no bar is drawn over what is typed (below)
+    const run = prunInTerminal(['map', 'fixtures/square.ts', '--total', '5', '--progress', '-']);
     await run.shows(/reading inputs from the terminal/);
     await run.shows(/ 0\/5 0% \| /);
     run.type('2\n3\n');
@@ -66,15 +74,20 @@ describe('the progress display in a terminal', { timeout: 60_000 }, () => {
     assert.match(run.screen().at(-1)!, /^2\/2 100% in /);
   });
 
-  test('stdin a terminal and no INPUT: one line says inputs are read from it until Ctrl-D', async () => {
+  test('stdin a terminal and no INPUT: one line says inputs are read from it until Ctrl-D, and no bar erases what is typed', async () => {
     const run = prunInTerminal(['map', 'fixtures/square.ts']);
     await run.shows(/^prun: reading inputs from the terminal, one a line; end them with Ctrl-D$/);
-    run.type('7\n');
-    await run.shows(/^49$/);
+    // typed, not ended yet: a bar redrawn on this line would erase it (was: it did)
+    run.type('12');
+    await run.shows(/^12$/);
+    run.type('\n');
+    await run.shows(/^144$/);
     run.type('\x04');
     const result = await run.done;
     assert.equal(result.exitCode, 0);
-    assert.match(run.screen().at(-1)!, /^1\/1 100% in /);
+    const screen = run.screen();
+    assert.ok(screen.includes('12'), screen.join('\n'));
+    assert.ok(!screen.some((line) => /\d+ done|\d+\/\d+ /.test(line)), screen.join('\n'));
   });
 
   test('prun exec too: stdin a terminal and no source, one line says so', async () => {
