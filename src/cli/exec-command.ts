@@ -242,8 +242,6 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     text = `cat {1} | { ${text}
 }`;
   }
-  // {##}: GNU parallel reads all inputs to know how many jobs there are; so does prun, then
-  if (total !== undefined) text = text.split('{##}').join(String(total));
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = dryRun
     ? NO_JOURNAL

@@ -18,8 +18,6 @@ export interface Job {
   args: readonly string[];
   seq: number;
   slot: number;
-  /** `{##}`: the number of jobs, when known. */
-  total?: number | undefined;
 }
 
 export interface CompiledTemplate {
@@ -35,7 +33,7 @@ export interface CompiledTemplate {
 export interface TemplateOptions {
   /** --plus: `{+/}` `{+.}` `{..}` `{...}` `{/..}` `{/...}` `{##}` `{0#}` too. */
   plus?: boolean | undefined;
-  /** With --plus, the number of jobs, once all inputs were read to know it: `{0#}` is padded to its width. */
+  /** With --plus, the number of jobs, once all inputs were read to know it: `{##}`, and the width `{0#}` is padded to. */
   total?: number | undefined;
   /** -X: a word holding a replacement string is repeated for each argument. */
   contextReplace?: boolean | undefined;
@@ -73,12 +71,20 @@ const PLUS_NAMED = new Set(['0%', 'slot', 'sshlogin', 'host', 'agrp', 'hgrp', 'c
  */
 export function compileTemplate(template: string, forShell = true, options: TemplateOptions = {}): CompiledTemplate {
   if (options.contextReplace && forShell) return compileContext(template, options);
+  return compileWords(template, forShell, options, template.search(/[ \t\n=]/));
+}
+
+/**
+ * compileTemplate's work, for a template that may be a part of the command: `firstWordEnd`
+ * is where the command's first word ends, counted from the part's start (negative: the part
+ * is all in it; 0: the part is past it).
+ */
+function compileWords(template: string, forShell: boolean, options: TemplateOptions, firstWordEnd: number): CompiledTemplate {
   let quote = forShell ? shellQuote : identity;
   const literals: string[] = [];
   const replacements: Replacement[] = [];
   let usesArgs = false;
   let end = 0;
-  const firstWordEnd = template.search(/[ \t\n=]/);
   for (const match of template.matchAll(BRACES)) {
     const [whole, content = ''] = match;
     if (match.index > 0 && template[match.index - 1] === '$') continue; // the shell's ${#x}
@@ -114,7 +120,10 @@ type Found =
 function replacementFor(content: string, options: TemplateOptions): Found | undefined {
   if (content === '#') return { kind: 'job', render: (job) => String(job.seq) };
   if (content === '%') return { kind: 'job', render: (job) => String(job.slot) };
-  if (options.plus && content === '##') return { kind: 'job', render: (job) => (job.total === undefined ? '' : String(job.total)) };
+  if (options.plus && content === '##') {
+    const total = options.total === undefined ? '' : String(options.total);
+    return { kind: 'job', render: () => total };
+  }
   if (options.plus && content === '0#') {
     const width = String(options.total ?? '').length;
     return { kind: 'job', render: (job) => String(job.seq).padStart(width, '0') };
@@ -129,22 +138,26 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
   return { kind: 'arg', render: (quote) => (position === undefined ? allArgs(transform, quote) : oneArg(Number(position), transform, quote)) };
 }
 
-/** -X: each word that holds a replacement string of the arguments, once for each argument. */
+/**
+ * -X: each word that holds a replacement string of the arguments, once for each argument, each
+ * quoted as the whole command's are (unquoted only in its first word); the other words as
+ * they render for the job (`{#}`, `{%}`), with no input appended to any one of them.
+ */
 function compileContext(template: string, options: TemplateOptions): CompiledTemplate {
+  const single = { ...options, contextReplace: false };
   const words = template.split(/([ \t\n]+)/);
-  const parts = words.map((word) => ({ word, compiled: compileTemplate(word, false, { ...options, contextReplace: false }) }));
-  const quoted = parts.map(({ word }) => compileTemplate(word, true, { ...options, contextReplace: false }));
-  const contextual = parts.map(({ compiled }, i) => compiled.usesArgs && words[i]!.includes('{'));
-  if (!contextual.some(Boolean)) return compileTemplate(template, true, { ...options, contextReplace: false });
+  const firstWordEnd = template.search(/[ \t\n=]/);
+  let offset = 0;
+  const parts = words.map((word) => {
+    // where the command's first word ends, from this word's start
+    const end = firstWordEnd < 0 ? -1 : Math.max(0, firstWordEnd - offset);
+    offset += word.length;
+    return compileWords(word, true, { ...single, appendArgs: false }, end);
+  });
+  if (!parts.some((part) => part.usesArgs)) return compileTemplate(template, true, single);
   return {
     usesArgs: true,
-    render: (job) =>
-      quoted
-        .map((part, i) => {
-          if (!contextual[i]) return words[i]!;
-          return job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ');
-        })
-        .join(''),
+    render: (job) => parts.map((part) => (part.usesArgs ? job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') : part.render(job))).join(''),
   };
 }
 

@@ -136,6 +136,22 @@ test('-X repeats the word holding {} for each argument, as GNU parallel -X', () 
   assert.equal(compileTemplate('echo x{}y z', true, { contextReplace: true }).render({ args: ['1', '2'], seq: 1, slot: 1 }), "echo x1y x2y z");
 });
 
+test('-X quotes every value, as the command does without it (was: unquoted, an input ran as shell code)', () => {
+  const template = `${SHOW} {} x{/}y`;
+  const inputs = TRICKY_INPUTS.filter((input) => !input.includes('\n'));
+  assert.equal(prun(template, [inputs], { contextReplace: true }), gnuParallelHere(['-X', '-j1', template, ':::', ...inputs]));
+  assertNothingInjected();
+});
+
+test('-X: the words of {#} and {%} render for the job beside a word of {} (was: left as text)', () => {
+  const compiled = compileTemplate('echo {#} {%} {}', true, { contextReplace: true });
+  assert.equal(compiled.render({ args: ['a', 'b'], seq: 2, slot: 1 }), 'echo 2 1 a b');
+});
+
+test('--plus {##} is the number of jobs, a replacement string: nothing is appended (was: the input was)', () => {
+  assert.equal(compileTemplate('echo {##}', true, { plus: true, total: 2 }).render({ args: ['a'], seq: 1, slot: 1 }), 'echo 2');
+});
+
 test('a replacement string in the first word leaves every value unquoted, as GNU parallel does', () => {
   assert.equal(compileTemplate('{} {}').render({ args: ['ls -l'], seq: 1, slot: 1 }), 'ls -l ls -l');
   assert.equal(compileTemplate('echo {}').render({ args: ['ls -l'], seq: 1, slot: 1 }), "echo 'ls -l'");
