@@ -107,10 +107,8 @@ export class QueueExecutor implements Executor {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.tellStopping();
     this.lane?.stop();
-    // the batches workers hold and have not started never start: they report them never run
-    void this.queue.stopRun(this.run).catch(() => {});
     // what no worker has taken yet never runs; what one has finishes
     for (const entry of this.outstanding.entries()) if (entry.queued && !entry.local) this.withdraw(entry);
   }
@@ -140,7 +138,17 @@ export class QueueExecutor implements Executor {
   }
 
   async kill(): Promise<void> {
+    // said before the run's keys go, which takes a scan: a worker told its last batch was heard
+    // (a --halt now) must find the run stopping, not on
+    this.tellStopping();
     await Promise.all([this.lane?.kill(), this.end()]);
+  }
+
+  /** The batches workers hold and have not started never start: they report them never run. */
+  private tellStopping(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    void this.queue.stopRun(this.run).catch(() => {});
   }
 
   /** Once, however often it is asked for: whoever asks second waits for the same cleanup. */

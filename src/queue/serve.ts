@@ -67,7 +67,10 @@ export function serve(options: ServeOptions): Serving {
       const pool = (async () => {
         if (spec.wire !== WIRE) return refused('ERR_QUEUE', `speaks ${WIRE}, the run ${String(spec.wire)}`);
         if (!verify(spec, options.secret)) return refused('ERR_QUEUE', 'bad signature: PRUN_QUEUE_SECRET differs from the producer\'s');
-        const ahead = { ahead: spec.halting !== true };
+        // no batch ahead of a running one: each asks whether the run is still on right before
+        // it starts (mayStart), which one given ahead to a busy slot could not; a stop the
+        // producer makes (Ctrl-C, --halt) reaches every batch held here
+        const ahead = { ahead: false };
         if (spec.kind === 'exec') return new RunPool(await shellLanes(spec, options), ahead);
         const path = await bundles.path(spec.bundle, () => queue.bundle(run));
         if (path === undefined) return refused('ERR_SCRIPT', 'the script is not on the queue or does not match its hash');

@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { lines, prun } from '../helpers/prun.js';
 import { useQueue } from '../helpers/queue.js';
 import { runKeys } from '../helpers/redis.js';
 import { waitForLines } from '../helpers/streams.js';
+import { waitForEntry } from '../helpers/files.js';
 
 const bench = useQueue();
 
@@ -28,27 +30,60 @@ describe('prun exec --queue --halt (was: the batches a worker held started after
     { name: 'on a prun worker --procs 2', args: [] as string[], workers: 1 },
     { name: 'on the producer\'s own -j 2', args: ['-j', '2'], workers: 0 },
   ];
-  for (const { name, args, workers } of where) {
-    test(`${name}: no input starts once the failure is seen; the rest never ran; no key stays`, { timeout: 60_000 }, async () => {
-      const dir = await mkdtemp(join(bench.dir, 'halt-'));
-      const pool = Array.from({ length: workers }, () => bench.worker(['--procs', '2']));
-      const inputs = ['hold', 'fail', 'a', 'b', 'c', 'd', 'e', 'f'];
-      const child = prun(['exec', '--queue', bench.redis.url, ...args, '--halt', 'soon,fail=1', command(dir), ':::', ...inputs]);
-      await waitForLines(child.stderr!, /"fail".* failed/);
-      await writeFile(join(dir, 'open'), '');
-      const result = await child;
-      assert.equal(result.exitCode, 1, String(result.stderr));
-      const starts = (await readFile(join(dir, 'starts'), 'utf8')).split('\n').filter(Boolean);
-      // both slots were busy when `fail` failed: nothing started after it
-      assert.equal(starts.at(-1), 'ended', starts.join(' '));
-      starts.pop();
-      // what started, and only that, printed (but `fail`), in input order; the rest counted
-      const printed = lines(result.stdout);
-      assert.deepEqual(printed, inputs.filter((input) => input !== 'fail' && starts.includes(input)));
-      const summary = lines(result.stderr).at(-1)!;
-      assert.match(summary, new RegExp(`^prun: 1 of 8 inputs failed, ${8 - starts.length} never ran`), summary);
-      assert.deepEqual(await runKeys(bench.redis), [], 'a finished run leaves no keys');
-      await Promise.all(pool.map((each) => each.stop()));
-    });
+  for (const when of ['soon', 'now']) {
+    for (const { name, args, workers } of where) {
+      test(`--halt ${when},fail=1 ${name}: no input starts once the failure is seen; the rest never ran; no key stays`, { timeout: 60_000 }, async () => {
+        const dir = await mkdtemp(join(bench.dir, 'halt-'));
+        const pool = Array.from({ length: workers }, () => bench.worker(['--procs', '2']));
+        const inputs = ['hold', 'fail', 'a', 'b', 'c', 'd', 'e', 'f'];
+        const child = prun(['exec', '--queue', bench.redis.url, ...args, '--halt', `${when},fail=1`, command(dir), ':::', ...inputs]);
+        await waitForLines(child.stderr!, /"fail".* failed/);
+        await writeFile(join(dir, 'open'), '');
+        const result = await child;
+        assert.equal(result.exitCode, 1, String(result.stderr));
+        const starts = (await readFile(join(dir, 'starts'), 'utf8')).split('\n').filter(Boolean);
+        // both slots were busy when `fail` failed: nothing started after it
+        assert.equal(starts.at(-1), 'ended', starts.join(' '));
+        starts.pop();
+        // what started and finished printed (but `fail`), in input order; `now` ended `hold`
+        const printed = lines(result.stdout);
+        const finished = inputs.filter((input) => input !== 'fail' && starts.includes(input) && (when === 'soon' || input !== 'hold'));
+        assert.deepEqual(printed, finished);
+        const summary = lines(result.stderr).at(-1)!;
+        assert.match(summary, new RegExp(`^prun: 1 of 8 inputs failed, ${8 - 1 - printed.length} never ran`), summary);
+        assert.deepEqual(await runKeys(bench.redis), [], 'a finished run leaves no keys');
+        await Promise.all(pool.map((each) => each.stop()));
+      });
+    }
   }
+});
+
+/** Resolves once BullMQ counts `count` jobs as taken by workers; bounded. */
+async function waitForActive(count: number): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    if (Number(await bench.redis.command('LLEN', 'prun:batches:active')) >= count) return;
+    await delay(10);
+  }
+  throw new Error(`fewer than ${count} jobs taken after 30 s`);
+}
+
+describe('prun exec --queue, one Ctrl-C', () => {
+  test('a batch a worker holds behind a running one never starts (was: given ahead to the busy slot, it did)', { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(bench.dir, 'interrupt-'));
+    const pool = [bench.worker(['--procs', '1'])];
+    const child = prun(['exec', '--queue', bench.redis.url, command(dir), ':::', 'hold', 'a', 'b']);
+    // the worker runs `hold` and holds `a` (BullMQ hands it a job more than it runs)
+    await waitForEntry(dir, 'held');
+    await waitForActive(2);
+    child.kill('SIGINT');
+    await waitForLines(child.stderr!, /starting no more inputs/);
+    await writeFile(join(dir, 'open'), '');
+    const result = await child;
+    assert.equal(result.exitCode, 130, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), ['hold']);
+    assert.deepEqual((await readFile(join(dir, 'starts'), 'utf8')).split('\n').filter(Boolean), ['hold']);
+    assert.match(lines(result.stderr).at(-1)!, /, 2 never ran \(interrupted\)$/);
+    assert.deepEqual(await runKeys(bench.redis), [], 'a finished run leaves no keys');
+    await Promise.all(pool.map((each) => each.stop()));
+  });
 });
