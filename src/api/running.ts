@@ -37,4 +37,9 @@ export interface RunningWork {
    * deliveries have ended: they end normally even then, with what never ran as `skipped`.
    */
   fatalError(): Error | undefined;
+  /**
+   * Settles once the run's workers are ended and what it holds elsewhere (a queue's keys) is
+   * cleaned up, however the run ended: also after its consumer went away (`| head`).
+   */
+  finished: Promise<void>;
 }

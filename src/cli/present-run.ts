@@ -108,7 +108,12 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       onStop: () => run.stop('now'),
     });
   } catch (error) {
-    if (error instanceof BrokenPipe) return EXIT.brokenPipe;
+    if (error instanceof BrokenPipe) {
+      // the run was stopped at once (onStop); what it started ends, and a queue's keys go,
+      // before the process does
+      await run.finished;
+      return EXIT.brokenPipe;
+    }
     throw error;
   } finally {
     ended = true;

@@ -73,6 +73,11 @@ export interface RunningPipeline {
    * deliveries have ended; they end normally even then, with what never ran as `skipped`.
    */
   fatalError(): Error | undefined;
+  /**
+   * Settles once the executor has closed or been killed: its workers ended, and what the run
+   * holds elsewhere (a queue's keys) cleaned up; also when the consumer has gone away.
+   */
+  finished: Promise<void>;
 }
 
 /**
@@ -168,15 +173,17 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       }
       intake.take(room);
     }
-    if (stopping.abandoned) return;
+    // nobody reads the deliveries any more; the executor was killed (stop 'now')
+    if (stopping.abandoned) return stopping.killed;
     if (stopping.mode === 'now') await executor.kill();
     else await executor.close();
     deliveries.end();
   };
 
-  feed().catch((error: unknown) => {
+  const finished = feed().catch(async (error: unknown) => {
     stopping.stop('now');
     deliveries.end(error);
+    await stopping.killed;
   });
-  return { deliveries: deliveries.outbox, stop: (mode) => stopping.stop(mode), fatalError: () => stopping.fatalError };
+  return { deliveries: deliveries.outbox, stop: (mode) => stopping.stop(mode), fatalError: () => stopping.fatalError, finished };
 }

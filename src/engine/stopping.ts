@@ -18,6 +18,8 @@ export class Stopping {
   unread: number | undefined;
   /** Why running could not go on (setup() failed, workers keep dying at start). */
   fatalError: Error | undefined;
+  /** Settles once the executor is killed, after a stop 'now'. */
+  killed: Promise<void> | undefined;
 
   constructor(
     private readonly source: InputSource,
@@ -35,7 +37,7 @@ export class Stopping {
     this.unread ??= this.source.remaining() ?? 0;
     this.source.close();
     if (mode === 'soon') this.executor.stop();
-    else void this.executor.kill();
+    else this.killed = this.executor.kill();
     this.changed();
   }
 

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { descendantsOf, assertAllEnded } from '../helpers/processes.js';
-import { lines, prun, root } from '../helpers/prun.js';
+import { bin, lines, prun, root } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
 import { freePort, runKeys, startRedis } from '../helpers/redis.js';
 import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from '../../src/queue/bullmq.js';
@@ -156,6 +157,16 @@ describe('prun map --queue', () => {
     const all = [...lines(result.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
     assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => (i + 1) ** 2));
     await lone.stop();
+  });
+
+  test('| head: the producer exits 141 with none of its run\'s keys left (was: they stayed until they expired, and workers ran its batches)', async () => {
+    const pool = [worker()];
+    const pipeline = `seq 20000 | "$0" map fixtures/queue-square.ts --queue "$1" | head -3; echo "\${PIPESTATUS[1]}" >&2`;
+    const result = await execa('bash', ['-c', pipeline, bin, bench.redis.url], { cwd: root, reject: false });
+    assert.deepEqual(lines(result.stdout), ['1', '4', '9']);
+    assert.equal(lines(result.stderr).at(-1), '141', String(result.stderr));
+    assert.deepEqual(await runKeys(bench.redis), [], 'a run ended by | head leaves no keys');
+    await Promise.all(pool.map((each) => each.stop()));
   });
 
   test('prun exec --queue prints what a local prun exec prints, failures alike', async () => {
