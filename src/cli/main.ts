@@ -57,6 +57,9 @@ function configure(command: Command): Command {
  * without a process of its own; the bin file only calls it and exits.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  // a stderr that cannot be written (2>/dev/full, a closed pipe) loses prun's messages, as it
+  // does GNU parallel's, but neither the results nor the run: its error would crash the process
+  process.stderr.on('error', () => {});
   let code: number = EXIT.ok;
   const sources: ArgSource[] = [];
   const program = configure(new Command('prun'))

@@ -109,7 +109,9 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       const text = textOf(delivery, options);
       if (text !== '') await write(text);
     }
-    await until(() => held.length === 0);
+    // every write settled, well or not: a stream that fails writes on the next tick (a file's,
+    // as for `> /dev/full`) must fail the run here, not crash the process once nobody listens
+    await until(() => held.length === 0 && written === issued);
     if (failure) throw failure;
   } finally {
     out.off('error', onError);

@@ -49,3 +49,25 @@ describe('stdout on a full disk', () => {
     });
   }
 });
+
+describe('a run that ends before its write fails', () => {
+  test('prun exec --dry-run > /dev/full: one line, exit 74 (was: the failed write came after the run, and crashed it with a stack)', async () => {
+    const result = await execa('sh', ['-c', 'exec "$0" "$@" > /dev/full', bin, 'exec', '--dry-run', 'echo', ':::', 'a', 'b'], { cwd: root, reject: false });
+    assert.equal(result.exitCode, 74);
+    assert.deepEqual(lines(String(result.stderr)), ['prun: cannot write results: no space left on device']);
+  });
+});
+
+describe('stderr that cannot be written', () => {
+  for (const way of [
+    { name: 'exec', args: ['exec', '-j', '2', 'echo {}; echo err >&2'] },
+    { name: 'map --procs', args: ['map', 'fixtures/console-log.ts', '--procs', '2'] },
+    { name: 'map --threads', args: ['map', 'fixtures/console-log.ts', '--threads', '2'] },
+  ]) {
+    test(`prun ${way.name} 2> /dev/full: every result on stdout, exit 0, as GNU parallel (was: a crash, exit 1, results lost)`, async () => {
+      const result = await execa('sh', ['-c', 'exec "$0" "$@" 2> /dev/full', bin, ...way.args, ':::', '1', '2'], { cwd: root, reject: false });
+      assert.equal(result.exitCode, 0);
+      assert.equal(lines(String(result.stdout)).length, 2, String(result.stdout));
+    });
+  }
+});
