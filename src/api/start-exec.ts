@@ -25,8 +25,11 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   template?: TemplateOptions;
   /** Print each command on stderr as it starts (GNU parallel's -t). */
   showCommands?: boolean;
-  /** Each input is a file (--pipe's blocks): the job's stdin, removed once the job is over. */
-  inputFiles?: boolean;
+  /**
+   * --pipe: each input names a file in this folder, its job's stdin, removed once the job is
+   * over; the command sees no input.
+   */
+  stdinFrom?: string;
   /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
   jobShell?: string;
   /** The shell of the lanes that run the jobs one after the other: /bin/sh by default. */
@@ -68,7 +71,7 @@ export function startExec(options: StartExecOptions): RunningExec {
   const tracker = new ProgressTracker();
   const templateOptions = options.template ?? {};
   const executor = options.dryRun
-    ? new DryRunExecutor(options.command, templateOptions)
+    ? new DryRunExecutor(options.command, templateOptions, options.stdinFrom !== undefined)
     : new ShellExecutor({
         command: options.command,
         jobs: normalized.workers,
@@ -78,7 +81,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         retries: normalized.retries,
         template: templateOptions,
         showCommands: options.showCommands === true,
-        inputFiles: options.inputFiles === true,
+        stdinFrom: options.stdinFrom,
         jobShell: options.jobShell,
         shell: options.laneShell,
         delayMs: options.delayMs,

@@ -233,15 +233,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const { source, header, total } = pipeDir
     ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
     : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });
-  if (pipeDir) options.inputFiles = true;
+  options.stdinFrom = pipeDir;
   options.template = { ...options.template, names: header, total };
   text = wrapCommand(text, flags, header, Math.max(1, sources.length));
-  if (pipeDir) {
-    // the job's shell reads its block as stdin
-    // through a pipe, as GNU parallel gives it: some commands tell a file from a pipe (wc pads its counts)
-    text = `cat {1} | { ${text}
-}`;
-  }
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = dryRun
     ? NO_JOURNAL

@@ -12,7 +12,7 @@ export interface ExecJournalParts {
   sources: readonly ArgSource[];
   /** What ends each input as it is read: newline, NUL (-0), -d's delimiter. */
   terminator: string;
-  /** --pipe: each input is a block of stdin, in a scratch file of its own. */
+  /** --pipe: each input is a block of stdin (`block-N`), in a scratch file of its own. */
   pipe: boolean;
   failedOut: string | undefined;
 }
@@ -27,7 +27,7 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
   const inputFiles = parts.sources.flatMap((source) => ('file' in source ? [source.file] : []));
   if (parts.pipe) {
     if (parts.failedOut !== undefined) throw usageError('--failed-out does not go with --pipe: its inputs are blocks of stdin, gone once their job is over');
-    // a block's scratch path differs from run to run; its name, block-N, is its place in stdin
+    // a block's name, block-N, is its place in stdin (joblogs of before named it by its scratch path)
     return { format: 'gnu', terminator: parts.terminator, inputFiles, key: (text) => basename(text) };
   }
   return {

@@ -16,7 +16,12 @@ export class DryRunExecutor implements Executor {
   private stopped = false;
   private readonly template: CompiledTemplate;
 
-  constructor(command: string, options: TemplateOptions = {}) {
+  /** `blocks`: --pipe, whose inputs are blocks of stdin: the commands see no input. */
+  constructor(
+    command: string,
+    options: TemplateOptions = {},
+    private readonly blocks = false,
+  ) {
     this.template = compileTemplate(toBytes(command), true, options);
   }
 
@@ -32,7 +37,7 @@ export class DryRunExecutor implements Executor {
     // in bytes, as exec's output always is
     let text = '';
     jobArgs(batch.payload, batch.separator).forEach((args, offset) => {
-      text += `${this.template.render({ args, seq: batch.first + offset + 1, slot: 1 })}\n`;
+      text += `${this.template.render({ args: this.blocks ? [] : args, seq: batch.first + offset + 1, slot: 1 })}\n`;
     });
     this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);
   }

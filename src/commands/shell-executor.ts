@@ -16,6 +16,7 @@ import { recordResult, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { makeScratchDir, removeScratchDir } from './scratch-dir.js';
+import { shellQuote } from './shell-quote.js';
 import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
 
 export interface ShellExecutorOptions {
@@ -39,8 +40,11 @@ export interface ShellExecutorOptions {
   template?: TemplateOptions;
   /** Each command on stderr as its job is given to a lane (GNU parallel's -t). */
   showCommands?: boolean;
-  /** --pipe: each input is a file of the job's stdin, removed once the job is over. */
-  inputFiles?: boolean;
+  /**
+   * --pipe: each input names a file in this folder, which its job reads as its stdin and which
+   * is removed once the job is over; the command and its tag see no input, as GNU parallel's.
+   */
+  stdinFrom?: string;
   /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
   jobShell?: string;
   /** --delay: the least time between the starts of two jobs, in any lanes. */
@@ -340,10 +344,13 @@ export class ShellExecutor implements Executor {
     held.args ??= jobArgs(held.batch.payload, held.batch.separator);
     const args = held.args[offset]!;
     const stem = String(this.nextStem++);
-    const which = { args, seq: held.batch.first + offset + 1, slot: slot.number };
+    const blocks = this.options.stdinFrom;
+    const which = { args: blocks === undefined ? args : [], seq: held.batch.first + offset + 1, slot: slot.number };
     const command = this.template.render(which);
     if (this.options.showCommands) this.options.onStderr(`${command}\n`);
-    const { line, script } = jobLine(this.dir, stem, command, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
+    // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
+    const run = blocks === undefined ? command : `cat ${shellQuote(join(blocks, args[0]!))} | { ${command}\n}`;
+    const { line, script } = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
     const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
@@ -374,7 +381,7 @@ export class ShellExecutor implements Executor {
       job.timer?.clear();
       if (line !== '-') this.finish(slot, job, line, now); // '-': skipped because prun is stopping
       if (job.script) removeFile(job.script);
-      if (this.options.inputFiles) removeFile(job.args[0]!);
+      if (this.options.stdinFrom !== undefined) removeFile(join(this.options.stdinFrom, job.args[0]!));
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }

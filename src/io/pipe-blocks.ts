@@ -25,20 +25,21 @@ export interface PipeOptions {
 
 /**
  * --pipe: stdin cut into blocks at record boundaries, each written to a file of its own in
- * `dir`; the inputs are the files' paths, and each job reads its file as its stdin. Memory
+ * `dir`; the inputs are the files' names (`block-0`, ...: the joblog's and the failure lines'
+ * too, where a path would change from run to run), and each job reads its file as its stdin. Memory
  * stays at about one block, whatever the size of the input; the files wait only while their
  * jobs do (the pipeline takes inputs as lanes free up), and each job removes its own.
  */
 export function pipeBlocks(stream: Readable, dir: string, options: PipeOptions): InputSource {
-  return itemSource(blockPaths(stream, dir, options));
+  return itemSource(blockNames(stream, dir, options));
 }
 
-async function* blockPaths(stream: Readable, dir: string, options: PipeOptions): AsyncGenerator<string> {
+async function* blockNames(stream: Readable, dir: string, options: PipeOptions): AsyncGenerator<string> {
   let n = 0;
   const write = (block: Buffer): string => {
-    const path = join(dir, `block-${n++}`);
-    writeFileSync(path, block);
-    return path;
+    const name = `block-${n++}`;
+    writeFileSync(join(dir, name), block);
+    return name;
   };
   for await (const block of blocks(stream, options)) yield write(block);
 }

@@ -43,6 +43,17 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--pipe: the command and its tag see no input, and a dry run shows the command, as GNU parallel (was: prun\'s scratch path of the block)', async () => {
+    const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
+    for (const args of [['--tag', 'wc -l'], ['echo {#} [{}]; wc -l'], ['--dry-run', 'wc -l']]) {
+      const result = await prunWithStdin(['exec', '-k', '--pipe', '--block', '5', ...args], input);
+      assert.equal(result.stdout, gnuParallelHere(['--pipe', '--block', '5', ...args], input).trimEnd(), args.join(' '));
+    }
+    // a failure names its block by its place in stdin
+    const failed = await prunWithStdin(['exec', '-k', '--pipe', '--block', '5', 'exit 3'], input);
+    assert.match(String(failed.stderr), /^prun: input 0 "block-0" failed: exit 3$/m);
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [
