@@ -318,8 +318,13 @@ function wrapCommand(command: string, flags: ExecFlags, header: readonly string[
   // what wraps the command must not get the inputs appended: they are the command's
   if ((flags.results !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
   if (flags.results !== undefined) {
-    const names = header.length === sources ? header : Array.from({ length: sources }, (_, i) => String(i + 1));
-    text = resultsCommand(text, flags.results, names);
+    if (flags.pipe) throw usageError('--results does not go with --pipe: a block has no value to name its folder by (GNU parallel writes every block to the same one)');
+    // each argument of a job is a level, named by its source, as GNU parallel lays them out;
+    // --colsep's columns count as sources, named by the header when there is one
+    const numbers = (count: number) => Array.from({ length: count }, (_, i) => String(i + 1));
+    text = flags.colsep !== undefined
+      ? resultsCommand(text, flags.results, header, false)
+      : resultsCommand(text, flags.results, header.length === sources ? header : numbers(sources), true);
   }
   if (flags.processSlotVar !== undefined) text = `${flags.processSlotVar}=$((PARALLEL_JOBSLOT-1)); export ${flags.processSlotVar}; ${text}`;
   // the job's own shell lowers its priority, then runs the command: builtins and functions work
@@ -344,10 +349,19 @@ function checkResultsName(dir: string): void {
  * backslash doubled, a slash as \_, GNU parallel's escapes in a directory name), holding
  * stdout, stderr and seq; none on stdout.
  */
-function resultsCommand(text: string, dir: string, names: readonly string[]): string {
+/**
+ * The command, its output saved under DIR/NAME/VALUE/... for each argument of the job, in
+ * turn (stdout, stderr, seq), as GNU parallel's --results lays them out. NAME is the
+ * argument's source: `names` in turn, again from the first (`cycle`: -N, -X put several
+ * rounds of the sources in a job), or its place among the job's arguments past them.
+ */
+function resultsCommand(text: string, dir: string, names: readonly string[], cycle: boolean): string {
   const escape = String.raw`sed 's/\\/\\\\/g; s/\//\\_/g'`;
-  const path = names.map((name, i) => `/${shellQuote(name)}/"$(printf %s {${i + 1}} | ${escape})"`).join('');
-  return `_d=${shellQuote(dir)}${path}; mkdir -p -- "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
+  const place = cycle && names.length > 0 ? `$(( (_n - 1) % ${names.length} + 1 ))` : '$_n';
+  const named = names.map((name, i) => `${i + 1}) _s=${shellQuote(name)};;`).join(' ');
+  // `{} ;`: under -X the word `{}` is repeated for each argument, and must not take the `;` along
+  const levels = `_n=0; for _a in {} ; do _n=$((_n + 1)); _s=$_n; case ${place} in ${named} esac; _d="$_d/$_s/$(printf %s "$_a" | ${escape})"; done`;
+  return `_d=${shellQuote(dir)}; ${levels}; mkdir -p -- "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
 }
 
 /** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */

@@ -130,6 +130,36 @@ describe('prun exec: output', () => {
     }
   });
 
+  test('--results: each argument of a job is a level, as GNU parallel lays them out (was: --colsep, -N, -X jobs wrote over each other)', async () => {
+    /** Every file under `folder`, with its content. */
+    const filesUnder = async (folder: string): Promise<string[]> => {
+      const paths = (await execa('find', [folder, '-type', 'f'])).stdout.split('\n');
+      const files = await Promise.all(paths.map(async (path) => `${path.slice(folder.length)}=${await readFile(path, 'utf8')}`));
+      return files.sort();
+    };
+    let n = 0;
+    for (const args of [
+      ['--colsep', ',', 'echo {1} {2}', ':::', 'a,b', 'a,c'],
+      ['-N2', 'echo', ':::', 'a', 'b', 'a', 'c'],
+      ['-N2', 'echo', ':::', 'a', 'b', ':::', 'c', 'd'],
+      ['-X', '-j1', 'echo', 'pre-{}', ':::', 'a', 'b'],
+      ['--header', ':', 'echo', ':::', 'f1', 'A', 'B', ':::', 'f2', 'C', 'D'],
+    ]) {
+      const ours = join(dir, `results-prun-${++n}`);
+      const theirs = join(dir, `results-gnu-${n}`);
+      const result = await prun(['exec', '--results', ours, ...args]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      gnuParallel(['--results', theirs, ...args], { cwd: root });
+      assert.deepEqual(await filesUnder(ours), await filesUnder(theirs), args.join(' '));
+    }
+  });
+
+  test('--results with --pipe is refused: every block would write the same folder', async () => {
+    const result = await prun(['exec', '--pipe', '--results', join(dir, 'piped'), 'wc', '-l'], { stdin: 'pipe', input: 'a\n' });
+    assert.equal(result.exitCode, 2);
+    assert.match(String(result.stderr), /^prun: --results does not go with --pipe/);
+  });
+
   test('--tagstring prefixes every line with its replacement strings, unquoted, and a tab', async () => {
     for (const [tag, command, ...sources] of [
       ['{#}:{/}', 'echo hi', ':::', 'a/b.c', 'x y/z'],
