@@ -12,6 +12,7 @@ import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, p
 import { shellQuote } from '../commands/shell-quote.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { compileTemplate } from '../commands/template.js';
+import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
 import { EXEC_HELP } from './exec-help.js';
@@ -51,6 +52,7 @@ interface ExecFlags extends CommonFlags {
   v?: true;
   t?: true;
   jl?: string;
+  haltOnError?: string;
   lineBuffer?: true;
   linebuffer?: true;
   ungroup?: true;
@@ -147,6 +149,14 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-v', 'print each command on stderr before it runs (GNU parallel prints it on stdout: prun keeps stdout for results)')
     .option('-t', 'print each command on stderr before it runs')
     .option('--jl <file>', 'as --joblog')
+    .addOption(new Option('--halt-on-error <when,on=n>', 'as --halt').hideHelp().argParser((value) => (parseHalt(value, '--halt-on-error'), value)))
+    // what GNU parallel users' scripts carry, and means nothing here: the citation notice and
+    // --group (output whole per job: the default, and prun's only way), --env (the environment
+    // reaches every job as it is: there is no remote one)
+    .addOption(new Option('--will-cite').hideHelp())
+    .addOption(new Option('--no-notice').hideHelp())
+    .addOption(new Option('--group').hideHelp())
+    .addOption(new Option('--env <var>').hideHelp().argParser((value: string, previous: string[] = []) => [...previous, value]))
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addOption(new Option('--linebuffer', 'as --line-buffer').hideHelp())
     .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
@@ -182,6 +192,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   refuseOldForm(words);
   sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
+  if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
   const dryRun = flags.dryRun === true || flags.dryrun === true;
   let text = commandLine(words, flags.quote === true);
   for (const [flag, replacement] of RESPELLED) {

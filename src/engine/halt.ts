@@ -10,13 +10,29 @@ export interface HaltPolicy {
   fraction: number | undefined;
 }
 
+/** GNU parallel's older spellings, which its manual still lists "for backwards compatibility". */
+const LEGACY: Readonly<Record<string, string>> = {
+  '0': 'never',
+  '1': 'soon,fail=1',
+  '2': 'now,fail=1',
+  '-1': 'soon,success=1',
+  '-2': 'now,success=1',
+};
+
+/** `1%` to `99%`: soon, once that share of the inputs failed. */
+function legacyPercent(value: string): string | undefined {
+  return /^\d+%$/.test(value) ? `soon,fail=${value}` : undefined;
+}
+
 /**
- * `soon,fail=3`, `now,fail=10%`, `now,success=1`, `never`, as GNU parallel spells them;
+ * `soon,fail=3`, `now,fail=10%`, `now,success=1`, `never`, as GNU parallel spells them, and
+ * its older `0`, `1`, `2`, `-1`, `-2`, `N%`;
  * `name` is what an error calls it (`--halt` on the command line, `halt` in the library).
  */
 export function parseHalt(value: string, name: string): HaltPolicy | undefined {
-  if (value === 'never') return undefined;
-  const match = /^(soon|now),(fail|success|done)=(\d+)(%?)$/.exec(value.trim());
+  const spelled = LEGACY[value.trim()] ?? legacyPercent(value.trim()) ?? value.trim();
+  if (spelled === 'never') return undefined;
+  const match = /^(soon|now),(fail|success|done)=(\d+)(%?)$/.exec(spelled);
   if (!match) {
     throw usageError(`${name} must be like soon,fail=1 or now,fail=10% (when: soon|now; on: fail|success|done), got ${JSON.stringify(value)}`);
   }

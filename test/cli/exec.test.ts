@@ -423,14 +423,31 @@ describe('prun exec: --halt exit status as GNU parallel', () => {
     ['soon,fail=90%', ['0', '3', '4', '0', '5']], // never met: the share failed of those run
     ['now,done=1', ['3', '4']],
     ['now,success=1', ['3', '0', '4']],
+    // GNU parallel's older spellings, still in its manual (were: refused, exit 2)
+    ['0', ['1', '2', '0']],
+    ['1', ['1', '2', '0']],
+    ['2', ['1', '2', '0']],
+    ['-1', ['1', '0', '2']],
+    ['-2', ['1', '0', '2']],
+    ['50%', ['0', '3', '4', '0', '5']],
   ] as const;
   for (const [halt, values] of CASES) {
     test(`prun exec -j1 --halt ${halt} 'exit {}' ::: ${values.join(' ')} exits as parallel does`, async () => {
       const args = ['-j1', '--halt', halt, 'exit {}', ':::', ...values];
       const result = await prun(['exec', ...args]);
       assert.equal(result.exitCode, gnuParallelStatus(args, { cwd: dir }), String(result.stderr));
+      // ran: exit 2 is also what a refused --halt gives
+      assert.doesNotMatch(String(result.stderr), /--halt must be/);
     });
   }
+
+  test("--halt-on-error is GNU parallel's long name of --halt; --will-cite, --no-notice, --group and --env are accepted, and change nothing", async () => {
+    const halted = await prun(['exec', '-j1', '--halt-on-error', '2', 'exit {}', ':::', '3', '0']);
+    assert.equal(halted.exitCode, 3, String(halted.stderr));
+    const quiet = await prun(['exec', '--will-cite', '--no-notice', '--group', '--env', 'HOME', '--env', 'PATH', 'echo', ':::', 'a']);
+    assert.equal(quiet.exitCode, 0, String(quiet.stderr));
+    assert.equal(quiet.stdout, 'a');
+  });
 
   test('--halt now,fail=1 on a job killed by a signal exits 128+signal, as parallel does', async () => {
     const args = ['-j1', '--halt', 'now,fail=1', 'kill -9 $$; : {}', ':::', 'a', 'b'];
