@@ -14,6 +14,8 @@ function jobRecord(index: number, input: string, error: Failure | undefined, att
     attempts,
     durationMs,
     error: error && messageWithCauses(error),
+    ...(error ? { code: error.code } : {}),
+    ...(error?.signal !== undefined ? { signal: error.signal } : {}),
   };
 }
 
@@ -34,7 +36,8 @@ export function journalRecords(batch: Batch, from: number, run: Run, finals: rea
 
 /** The record of a failure that no run reported (a worker death, a key given up): no duration. */
 export function finalFailureRecord(final: FinalFailure): JobRecord {
-  return jobRecord(final.index, final.input, final.error, final.attempts, undefined);
+  // no run reported it (its worker or lane was ended): a timeout ran as long as it was let
+  return jobRecord(final.index, final.input, final.error, final.attempts, final.error.code === 'ERR_TIMEOUT' ? final.error.timeoutMs : undefined);
 }
 
 /**

@@ -105,9 +105,10 @@ function formatRow(record: JobRecord): string {
 function formatGnuRow(record: JobRecord): string {
   const seconds = (record.durationMs ?? 0) / 1000;
   const start = (Date.now() / 1000 - seconds).toFixed(3);
-  const signalName = /killed by (SIG[A-Z0-9]+)/.exec(record.error ?? '')?.[1];
-  const signal = signalName ? (constants.signals as Record<string, number>)[signalName] ?? 0 : 0;
-  const exitval = signal ? 0 : record.status;
+  // a job ended for --timeout is Exitval -1, Signal 15 there (it sends SIGTERM first)
+  const timedOut = record.code === 'ERR_TIMEOUT';
+  const signal = timedOut ? constants.signals.SIGTERM : record.signal ? (constants.signals as Record<string, number>)[record.signal] ?? 0 : 0;
+  const exitval = timedOut ? -1 : signal ? 0 : record.status;
   return `${record.index + 1}\t:\t${start}\t${seconds.toFixed(3).padStart(10)}\t0\t0\t${exitval}\t${signal}\t${escape(record.input)}\n`;
 }
 

@@ -1,5 +1,5 @@
 import type { Origin } from './batch.js';
-import type { Failure } from './failure.js';
+import type { Failure, FailureCode } from './failure.js';
 
 /** What the pipeline hands its consumer, in output order; `count` inputs are settled by it. */
 export type Delivery =
@@ -62,4 +62,8 @@ export interface JobRecord {
   /** Of its last try. */
   durationMs: number | undefined;
   error: string | undefined;
+  /** Why it failed, when it did (GNU parallel's joblog tells a timeout by its Exitval). */
+  code?: FailureCode;
+  /** The signal that ended it, when one did (`SIGKILL`). */
+  signal?: string;
 }

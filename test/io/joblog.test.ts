@@ -128,11 +128,13 @@ test("GNU parallel's joblog (prun exec's): Seq from 1, Exitval and Signal in col
   log.write([
     { index: 0, input: 'a', ok: true, status: 0, attempts: 1, durationMs: 5, error: undefined },
     { index: 1, input: 'b', ok: false, status: 3, attempts: 1, durationMs: 5, error: 'exit 3' },
-    { index: 2, input: 'c', ok: false, status: 1, attempts: 1, durationMs: 5, error: 'killed by SIGTERM' },
+    { index: 2, input: 'c', ok: false, status: 1, attempts: 1, durationMs: 5, error: 'killed by SIGTERM', code: 'ERR_EXIT_STATUS', signal: 'SIGTERM' },
+    // GNU parallel's for a job it ended for --timeout (was: Exitval 1, Signal 0)
+    { index: 3, input: 'd', ok: false, status: 1, attempts: 1, durationMs: 1000, error: 'timed out after 1s', code: 'ERR_TIMEOUT' },
   ]);
   log.close();
   const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
   assert.equal(header, 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand');
-  assert.deepEqual(rows.map((row) => row.split('\t').filter((_, i) => [0, 1, 6, 7, 8].includes(i))), [['1', ':', '0', '0', 'a'], ['2', ':', '3', '0', 'b'], ['3', ':', '0', '15', 'c']]);
-  assert.deepEqual(rowsOf(path), ['a ok', 'b failed', 'c failed']);
+  assert.deepEqual(rows.map((row) => row.split('\t').filter((_, i) => [0, 1, 6, 7, 8].includes(i))), [['1', ':', '0', '0', 'a'], ['2', ':', '3', '0', 'b'], ['3', ':', '0', '15', 'c'], ['4', ':', '-1', '15', 'd']]);
+  assert.deepEqual(rowsOf(path), ['a ok', 'b failed', 'c failed', 'd failed']);
 });
