@@ -254,7 +254,7 @@ export class ShellExecutor implements Executor {
   private pump(slot: LaneSlot): void {
     if (slot.state !== 'ready' || this.stopped) return;
     if (this.options.delayMs !== undefined) {
-      this.pumpDelayed(slot, this.options.delayMs);
+      this.pumpDelayed(this.options.delayMs);
       return;
     }
     let lines = '';
@@ -269,12 +269,21 @@ export class ShellExecutor implements Executor {
   /**
    * --delay: a lane gets one job at a time, so that the job starts as it is written, and only
    * once `delay` has passed since the last start in any lane; until then a timer waits, and
-   * the lanes go on reporting what ends meanwhile.
+   * the lanes go on reporting what ends meanwhile. The job that starts is the earliest input
+   * any free lane holds, not the asking lane's own: lanes are handed batches ahead, and one
+   * that frees up early would otherwise start a later input first (GNU parallel starts them
+   * in input order).
    */
-  private pumpDelayed(slot: LaneSlot, delay: number): void {
-    if (slot.jobs.length > 0 || this.delayTimer) return;
-    const held = slot.nextToWrite();
-    if (!held) return;
+  private pumpDelayed(delay: number): void {
+    if (this.delayTimer) return;
+    let next: { slot: LaneSlot; held: HeldBatch; index: number } | undefined;
+    for (const slot of this.slots) {
+      if (slot.state !== 'ready' || slot.jobs.length > 0) continue;
+      const held = slot.nextToWrite();
+      const index = held && held.batch.first + held.written;
+      if (held && index! < (next?.index ?? Number.POSITIVE_INFINITY)) next = { slot, held, index: index! };
+    }
+    if (!next) return;
     const wait = this.lastStart + delay - performance.now();
     if (wait > 0) {
       this.delayTimer = setTimeout(() => {
@@ -284,7 +293,7 @@ export class ShellExecutor implements Executor {
       return;
     }
     this.lastStart = performance.now();
-    slot.lane!.send(this.jobLine(slot, held));
+    next.slot.lane!.send(this.jobLine(next.slot, next.held));
   }
 
   private clearDelay(): void {

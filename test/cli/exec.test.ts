@@ -475,6 +475,13 @@ describe('prun exec: --delay', () => {
     }
   });
 
+  test('--delay starts the jobs in input order, as GNU parallel (was: a lane free early started its later input first)', async () => {
+    const starts = join(dir, 'delay-starts');
+    const result = await prun(['exec', '-j', '3', '--delay', '0.05', `echo {} >> ${starts}`, ':::', '1', '2', '3', '4', '5', '6', '7', '8']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines((await readFile(starts, 'utf8')).trimEnd()), ['1', '2', '3', '4', '5', '6', '7', '8']);
+  });
+
   test('--delay takes a duration with a unit, and 0 as no delay; anything else is a usage error', async () => {
     assert.equal((await prun(['exec', '--delay', '10ms', 'echo', ':::', 'a', 'b'])).stdout, 'a\nb');
     assert.equal((await prun(['exec', '--delay', '0', 'echo', ':::', 'a'])).stdout, 'a');
