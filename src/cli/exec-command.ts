@@ -11,6 +11,7 @@ import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
 import { shellQuote } from '../commands/shell-quote.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
+import { ownQueueWarnings } from './queue-warnings.js';
 import { compileTemplate } from '../commands/template.js';
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
@@ -265,6 +266,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     const execOptions = { ...options, command: text, source, skip: journal.skip, journal: journal.record !== undefined };
+    if (flags.queue !== undefined) await ownQueueWarnings();
     const run = flags.queue === undefined
       ? startExec(execOptions)
       : await (await import('../api/queue-producer.js')).startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));

@@ -14,6 +14,7 @@ import { examplesAndExitCodes, OPTIONS_PLACEMENT } from './help-text.js';
 import { presentRun } from './present-run.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
+import { ownQueueWarnings } from './queue-warnings.js';
 
 interface MapFlags extends CommonFlags {
   procs?: number | true;
@@ -82,6 +83,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))] });
   try {
     const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };
+    if (flags.queue !== undefined) await ownQueueWarnings();
     // the queue's engine loads only with --queue: local runs start as fast as before
     const run = flags.queue === undefined
       ? startRun(runOptions)

@@ -38,7 +38,8 @@ export function workerCommand(done: (code: number) => void): Command {
 async function runWorker(flags: WorkerFlags): Promise<number> {
   if (flags.procs !== undefined && flags.threads !== undefined) throw usageError('choose one of --procs and --threads');
   // the queue's engine loads only here and with --queue
-  const { checkQueueUrl, probe, shownUrl } = await import('../queue/bullmq.js');
+  const { checkQueueUrl, ownLibraryWarnings, probe, shownUrl } = await import('../queue/bullmq.js');
+  ownLibraryWarnings('prun worker: warning: ');
   const { serve } = await import('../queue/serve.js');
   const { queueSecret } = await import('../queue/sign.js');
   checkQueueUrl(flags.queue);

@@ -1,9 +1,10 @@
 // The producer's watch on Redis: a Redis that hangs (SIGSTOP) closes no connection, yet must
-// count as away, so that the run ends at the outage limit instead of waiting for ever.
+// count as away, so that the run ends at the outage limit instead of waiting for ever. And
+// what BullMQ and ioredis print of their own.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ProducerQueue } from '../../src/queue/bullmq.js';
+import { isEvictionWarning, ownLibraryWarnings, ProducerQueue } from '../../src/queue/bullmq.js';
 import { startRedis } from '../helpers/redis.js';
 
 /** Polls `check` until it holds, within `ms`. */
@@ -34,4 +35,24 @@ test('a Redis that stops answering counts as down, since the first PING it left 
     await queue.close();
     await redis.stop();
   }
+});
+
+test("BullMQ's and ioredis's warnings: each said once, prefixed as prun's; those prun says itself dropped (was: unprefixed, ioredis's three times)", () => {
+  const warn = console.warn;
+  const write = process.stderr.write;
+  const said: string[] = [];
+  process.stderr.write = ((text: string) => said.push(text) > 0) as typeof process.stderr.write;
+  try {
+    ownLibraryWarnings('prun: warning: ', isEvictionWarning);
+    for (let i = 0; i < 3; i++) console.warn("[WARN] This Redis server's `default` user does not require a password, but a password was supplied");
+    console.warn('IMPORTANT! Eviction policy is allkeys-lru. It should be "noeviction"');
+    console.warn('It is highly recommended to use a minimum Redis version of 6.2.0\n             Current: 6.0.0');
+  } finally {
+    console.warn = warn;
+    process.stderr.write = write;
+  }
+  assert.deepEqual(said, [
+    "prun: warning: This Redis server's `default` user does not require a password, but a password was supplied\n",
+    'prun: warning: It is highly recommended to use a minimum Redis version of 6.2.0 Current: 6.0.0\n',
+  ]);
 });
