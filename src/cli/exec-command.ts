@@ -151,13 +151,11 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-t', 'print each command on stderr before it runs')
     .option('--jl <file>', 'as --joblog')
     .addOption(new Option('--halt-on-error <when,on=n>', 'as --halt').hideHelp().argParser((value) => (parseHalt(value, '--halt-on-error'), value)))
-    // what GNU parallel users' scripts carry, and means nothing here: the citation notice and
-    // --group (output whole per job: the default, and prun's only way), --env (the environment
-    // reaches every job as it is: there is no remote one)
-    .addOption(new Option('--will-cite').hideHelp())
-    .addOption(new Option('--no-notice').hideHelp())
-    .addOption(new Option('--group').hideHelp())
-    .addOption(new Option('--env <var>').hideHelp().argParser((value: string, previous: string[] = []) => [...previous, value]))
+    // what GNU parallel users' scripts carry, and means nothing here
+    .option('--will-cite', "accepted for GNU parallel's sake: prun prints no citation notice")
+    .option('--no-notice', "accepted for GNU parallel's sake: prun prints no citation notice")
+    .option('--group', "accepted for GNU parallel's sake: each job's output is printed whole, as always")
+    .addOption(new Option('--env <var>', "accepted for GNU parallel's sake: every job gets the whole environment").argParser((value: string, previous: string[] = []) => [...previous, value]))
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addOption(new Option('--linebuffer', 'as --line-buffer').hideHelp())
     .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')

@@ -109,9 +109,11 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       const text = textOf(delivery, options);
       if (text !== '') await write(text);
     }
-    // every write settled, well or not: a stream that fails writes on the next tick (a file's,
-    // as for `> /dev/full`) must fail the run here, not crash the process once nobody listens
-    await until(() => held.length === 0 && written === issued);
+    await until(() => held.length === 0);
+    // a stream that fails a write on a later tick (a file's, as for `> /dev/full`) must fail the
+    // run here, not crash the process once nobody listens: an empty write is called back after
+    // the failure, or once what came before is out (a relay already gone calls it back at once)
+    await new Promise<void>((resolve) => out.write('', () => resolve()));
     if (failure) throw failure;
   } finally {
     out.off('error', onError);
