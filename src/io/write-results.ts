@@ -110,10 +110,10 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       if (text !== '') await write(text);
     }
     await until(() => held.length === 0);
-    // a stream that fails a write on a later tick (a file's, as for `> /dev/full`) must fail the
-    // run here, not crash the process once nobody listens: an empty write is called back after
-    // the failure, or once what came before is out (a relay already gone calls it back at once)
-    await new Promise<void>((resolve) => out.write('', () => resolve()));
+    // a file's stream fails a write on the next tick (`> /dev/full`): that failure must end the
+    // run here, not crash the process once nobody listens. One turn of the loop lets it come;
+    // waiting for the writes' callbacks instead would wait for ever on a relay already gone
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (failure) throw failure;
   } finally {
     out.off('error', onError);
