@@ -210,9 +210,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     delimiter: flags.delimiter === undefined ? undefined : unescape(flags.delimiter),
     colsep: flags.colsep === undefined ? undefined : regexp('--colsep', flags.colsep),
     trim: flags.trim,
-    eof: flags.E,
+    // an empty EOF string is none, as GNU parallel reads -E ''
+    eof: flags.E || undefined,
     noRunIfEmpty: flags.runIfEmpty === false,
-    header: flags.header !== undefined,
+    // `--header 0`: no line of header, as GNU parallel reads it
+    header: flags.header !== undefined && flags.header !== '0',
     maxArgs: flags.N ?? flags.maxArgs ?? flags.maxLines,
     fill: fillMode,
     link: flags.link === true,

@@ -54,6 +54,13 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.match(String(failed.stderr), /^prun: input 0 "block-0" failed: exit 3$/m);
   });
 
+  test("--header 0 is no header, and -E '' no end-of-input string, as GNU parallel reads them (were: the first input dropped, the input cut at an empty line)", async () => {
+    for (const args of [['--header', '0', 'echo', ':::', 'a', 'b'], ['-E', '', 'echo', '[{}]', ':::', 'a', '', 'b']]) {
+      const result = await prun(['exec', '-k', ...args]);
+      assert.equal(result.stdout, gnuParallelHere(args).trimEnd(), args.join(' '));
+    }
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [
