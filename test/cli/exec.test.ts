@@ -530,6 +530,14 @@ describe('prun exec: lanes', () => {
 });
 
 describe('prun exec: nothing left behind', () => {
+  test('a job\'s background process ends with its lane when prun ends normally (was: left running, its parent gone)', async () => {
+    const pids = join(dir, 'background-pids');
+    const result = await prun(['exec', '-j', '2', `sleep 309 & echo $! >> ${pids}; echo {}`, ':::', '1', '2', '3', '4']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    // SIGTERM reached them as the lanes ended: a moment for the kernel to reap them
+    await waitUntilGone(pids, 5000);
+  });
+
   test('prun killed by SIGKILL: the lanes\' lifeline ends every running job and its children', async () => {
     const pids = join(dir, 'sigkill-pids');
     const subprocess = execa(bin, ['exec', '-j', '2', `sleep 300 & echo $! >> ${pids}; wait; : {}`, ':::', 'a', 'b'], {
