@@ -62,7 +62,11 @@ export class Settlement {
   /** The worker running the batch is gone; its inputs from `from` on did not finish. */
   lost(batch: Batch, from: number, blame: Blame): void {
     this.throttles.lost(batch);
-    if (this.stopping.mode) {
+    // stopping, nothing runs again. An input known to have taken its worker down as running
+    // ones finish (a death, a timeout, after Ctrl-C or --halt soon) did run, and failed; the
+    // others never ran, as far as anyone can tell, and all of them when the stop ended them
+    const culprit = typeof blame === 'object' && this.stopping.mode !== 'now';
+    if (this.stopping.mode && !culprit) {
       this.deliveries.restNotRun(batch, from);
       return;
     }
@@ -78,9 +82,12 @@ export class Settlement {
       return;
     }
     const input = inputsOf(batch, from, from + 1)[0] ?? '';
+    // stopping, it is not tried again (decide): it fails
     const final = this.retryOrFail.decide(batch, from, input, blame.culprit, true);
     if (final) this.failed(final);
-    if (from + 1 < batch.count) this.line.retry(cutBatch(batch, from + 1, batch.count, { isolated: false, fresh: false }), undefined);
+    if (from + 1 >= batch.count) return;
+    if (this.stopping.mode) this.deliveries.restNotRun(batch, from + 1);
+    else this.line.retry(cutBatch(batch, from + 1, batch.count, { isolated: false, fresh: false }), undefined);
   }
 
   /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED, never started again. */

@@ -73,6 +73,23 @@ test('a batch lost while stopping: the rest of it never ran', async () => {
   assert.deepEqual(delivered.map((d) => [d.type, d.first, d.count]), [['skipped', 1, 3]]);
 });
 
+test('a culprit lost while running ones finish (Ctrl-C, --halt soon) failed, with no retry; the rest never ran (was: all never ran)', async () => {
+  const { settlement, retried, stopping, tracker, delivered } = setup({ retries: 5 });
+  stopping.stop('soon');
+  settlement.lost(batch, 1, { culprit: killed });
+  await flush();
+  assert.deepEqual([retried.length, tracker.failed, tracker.notRun], [0, 1, 2]);
+  assert.deepEqual(delivered.map((d) => [d.type, d.first, d.count]), [['failure', 1, 1], ['skipped', 2, 2]]);
+});
+
+test('a culprit lost when the stop ends everything at once (stop now): never ran, as what the stop ended', async () => {
+  const { settlement, stopping, tracker } = setup();
+  stopping.stop('now');
+  settlement.lost(batch, 1, { culprit: killed });
+  await flush();
+  assert.deepEqual([tracker.failed, tracker.notRun], [0, 3]);
+});
+
 test('a run whose last input failed for good halts with that input status (--halt soon,fail=1)', () => {
   const { settlement, tracker, stopping } = setup({ halt: 'soon,fail=1' });
   settlement.ran(batch, 0, { count: 2, text: 'A\n', values: undefined, failures: [{ offset: 1, at: 2, input: 'b', error: status3 }], durationsMs: undefined });
