@@ -37,16 +37,22 @@ const QUEUE_CLOSE_MS = 1000;
 const CONNECT_TIMEOUT_MS = 3000;
 
 /**
- * Pushes a report only while the run exists, so a late worker never brings back a finished
- * run's keys. The results expire with the run's spec, which only the producer refreshes: given
- * a TTL of their own, they would outlive a killed producer's run by as much again.
+ * A script that does `body` to a key of the run (KEYS[2]) only while the run exists (its
+ * spec, KEYS[1]: 0 when it does not), so that a late worker never brings back a finished run's
+ * keys; the key expires with the spec, which only the producer refreshes: given a TTL of its
+ * own, it would outlive a killed producer's run by as much again.
  */
-const REPORT_SCRIPT = `
+function whileRunExists(body: string): string {
+  return `
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl == -2 then return 0 end
-redis.call('RPUSH', KEYS[2], ARGV[1])
+${body}
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return 1`;
+}
+
+/** Pushes a report on the run's results. */
+const REPORT_SCRIPT = whileRunExists(`redis.call('RPUSH', KEYS[2], ARGV[1])`);
 
 /**
  * Takes a job off the queue unless a live worker holds it: from wait, or from active once its
@@ -66,26 +72,16 @@ return redis.call('LREM', KEYS[3], 1, ARGV[1])`;
  */
 export const HEARTBEAT_MS = 1000;
 const SERVING_WINDOW_MS = 3 * HEARTBEAT_MS;
-// the serving set expires with the spec, as the results do (REPORT_SCRIPT says why)
-const HEARTBEAT_SCRIPT = `
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -2 then return 0 end
+const HEARTBEAT_SCRIPT = whileRunExists(`
 local now = redis.call('TIME')
-redis.call('ZADD', KEYS[2], now[1] * 1000 + math.floor(now[2] / 1000), ARGV[1])
-if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
-return 1`;
+redis.call('ZADD', KEYS[2], now[1] * 1000 + math.floor(now[2] / 1000), ARGV[1])`);
 const SERVING_SCRIPT = `
 local now = redis.call('TIME')
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now[1] * 1000 + math.floor(now[2] / 1000) - ARGV[1])
 return redis.call('ZCARD', KEYS[1])`;
 
-/** Sets fields of the run's control hash, only while the run exists (as reports), expiring with it. */
-const CONTROL_SCRIPT = `
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -2 then return 0 end
-redis.call('HSET', KEYS[2], unpack(ARGV))
-if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
-return 1`;
+/** Sets fields of the run's control hash. */
+const CONTROL_SCRIPT = whileRunExists(`redis.call('HSET', KEYS[2], unpack(ARGV))`);
 
 type ReportingRedis = Redis & {
   prunReport(spec: string, results: string, report: string): Promise<number>;
