@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { compileTemplate, type TemplateOptions } from '../commands/template.js';
 import { usageError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
+import { inputFilesOf } from '../io/open-inputs.js';
 import { ARG_SEPARATOR } from '../io/combination-source.js';
 import type { JournalOptions } from './journal.js';
 
@@ -24,7 +25,7 @@ export interface ExecJournalParts {
  * ({#} its place in this run), which is GNU parallel's where quoting agrees.
  */
 export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
-  const inputFiles = parts.sources.flatMap((source) => ('file' in source ? [source.file] : []));
+  const inputFiles = inputFilesOf([], parts.sources);
   if (parts.pipe) {
     if (parts.failedOut !== undefined) throw usageError('--failed-out does not go with --pipe: its inputs are blocks of stdin, gone once their job is over');
     // a block's name, block-N, is its place in stdin (joblogs of before named it by its scratch path)

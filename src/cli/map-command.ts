@@ -4,7 +4,7 @@ import { wholeNumber } from '../api/option-values.js';
 import { startRun } from '../api/start-run.js';
 import { usageError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
-import { inputCounter, openInputs } from '../io/open-inputs.js';
+import { inputCounter, inputFilesOf, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
 import { openJournal } from './journal.js';
@@ -80,7 +80,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const separator = separatorFlag(flags);
   const typing = checkStdin(paths, sources);
   const source = await openInputs(paths, sources, separator);
-  const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))] });
+  const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources) });
   try {
     const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };
     if (flags.queue !== undefined) await ownQueueWarnings();

@@ -1,6 +1,7 @@
 import { fstatSync } from 'node:fs';
 import { PrunError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
+import { inputFilesOf } from '../io/open-inputs.js';
 
 /**
  * What stdin is, when the inputs are read from it, settled before it is read: a directory is
@@ -9,7 +10,7 @@ import type { ArgSource } from '../io/arg-groups.js';
  * the user never meant to type. Returns whether the inputs are typed on the terminal.
  */
 export function checkStdin(paths: readonly string[], sources: readonly ArgSource[]): boolean {
-  const readsStdin = (paths.length === 0 && sources.length === 0) || paths.includes('-') || sources.some((source) => 'file' in source && source.file === '-');
+  const readsStdin = (paths.length === 0 && sources.length === 0) || inputFilesOf(paths, sources).includes('-');
   if (!readsStdin) return false;
   if (isDirectory(0)) throw new PrunError('ERR_INPUT', 'cannot read stdin: is a directory');
   if (!process.stdin.isTTY) return false;

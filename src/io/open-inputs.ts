@@ -22,7 +22,7 @@ import { fileLineSource, stdinLineSource } from './line-source.js';
  */
 export async function openInputs(paths: readonly string[], sources: readonly ArgSource[], separator: Separator = NEWLINE): Promise<InputSource> {
   if (paths.length === 0 && sources.length === 0) return stdinLineSource(separator);
-  await Promise.all(filesOf(paths, sources).map(checkReadable));
+  await Promise.all(inputFilesOf(paths, sources).map(checkReadable));
   const inputs = paths.map((path) => linesOf(path, separator));
   if (sources.length === 1) {
     const source = sources[0]!;
@@ -42,7 +42,7 @@ export async function openInputs(paths: readonly string[], sources: readonly Arg
  * values know their number).
  */
 export function inputCounter(paths: readonly string[], sources: readonly ArgSource[], separator: Separator): (() => Promise<number | undefined>) | undefined {
-  const files = filesOf(paths, sources);
+  const files = inputFilesOf(paths, sources);
   if (files.length === 0 || files.includes('-')) return undefined;
   return async () => {
     const kinds = await Promise.all(files.map(async (file) => (await stat(file)).isFile()));
@@ -53,7 +53,8 @@ export function inputCounter(paths: readonly string[], sources: readonly ArgSour
   };
 }
 
-function filesOf(paths: readonly string[], sources: readonly ArgSource[]): string[] {
+/** The files a command line reads inputs from: its INPUT paths, then the files of its `::::` sources (`-` is stdin). */
+export function inputFilesOf(paths: readonly string[], sources: readonly ArgSource[]): string[] {
   return [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))];
 }
 
