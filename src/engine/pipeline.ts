@@ -173,11 +173,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       }
       intake.take(room);
     }
-    // nobody reads the deliveries any more; the executor was killed (stop 'now')
-    if (stopping.abandoned) return stopping.killed;
-    if (stopping.mode === 'now') await executor.kill();
+    // a stop 'now' killed the executor as it came: what is left is to wait for that
+    if (stopping.mode === 'now') await stopping.killed;
     else await executor.close();
-    deliveries.end();
+    // nobody reads the deliveries any more once the consumer has gone
+    if (!stopping.abandoned) deliveries.end();
   };
 
   const finished = feed().catch(async (error: unknown) => {
