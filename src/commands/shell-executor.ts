@@ -278,10 +278,10 @@ export class ShellExecutor implements Executor {
     if (this.delayTimer) return;
     let next: { slot: LaneSlot; held: HeldBatch; index: number } | undefined;
     for (const slot of this.slots) {
-      if (slot.state !== 'ready' || slot.jobs.length > 0) continue;
-      const held = slot.nextToWrite();
-      const index = held && held.batch.first + held.written;
-      if (held && index! < (next?.index ?? Number.POSITIVE_INFINITY)) next = { slot, held, index: index! };
+      const held = slot.state === 'ready' && slot.jobs.length === 0 ? slot.nextToWrite() : undefined;
+      if (!held) continue;
+      const index = held.batch.first + held.written;
+      if (next === undefined || index < next.index) next = { slot, held, index };
     }
     if (!next) return;
     const wait = this.lastStart + delay - performance.now();
@@ -358,12 +358,17 @@ export class ShellExecutor implements Executor {
     const command = this.template.render(which);
     if (this.options.showCommands) this.options.onStderr(`${command}\n`);
     // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
-    const run = blocks === undefined ? command : `cat ${shellQuote(join(blocks, args[0]!))} | { ${command}\n}`;
+    const run = blocks === undefined ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
     const { line, script } = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
     const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
     return line;
+  }
+
+  /** --pipe: the file of the block a job's input names. */
+  private blockOf(args: readonly string[]): string {
+    return join(this.options.stdinFrom!, args[0]!);
   }
 
   /** The lane has moved on to `job`: its clock starts. */
@@ -390,7 +395,7 @@ export class ShellExecutor implements Executor {
       job.timer?.clear();
       if (line !== '-') this.finish(slot, job, line, now); // '-': skipped because prun is stopping
       if (job.script) removeFile(job.script);
-      if (this.options.stdinFrom !== undefined) removeFile(join(this.options.stdinFrom, job.args[0]!));
+      if (this.options.stdinFrom !== undefined) removeFile(this.blockOf(job.args));
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }

@@ -71,7 +71,12 @@ const PLUS_NAMED = new Set(['0%', 'slot', 'sshlogin', 'host', 'agrp', 'hgrp', 'c
  */
 export function compileTemplate(template: string, forShell = true, options: TemplateOptions = {}): CompiledTemplate {
   if (options.contextReplace && forShell) return compileContext(template, options);
-  return compileWords(template, forShell, options, template.search(/[ \t\n=]/));
+  return compileWords(template, forShell, options, firstWordEnd(template));
+}
+
+/** Where the command's first word ends (-1: it is all one word): a replacement string before it leaves every value unquoted. */
+function firstWordEnd(template: string): number {
+  return template.search(/[ \t\n=]/);
 }
 
 /**
@@ -146,11 +151,11 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
 function compileContext(template: string, options: TemplateOptions): CompiledTemplate {
   const single = { ...options, contextReplace: false };
   const words = template.split(/([ \t\n]+)/);
-  const firstWordEnd = template.search(/[ \t\n=]/);
+  const commandWordEnd = firstWordEnd(template);
   let offset = 0;
   const parts = words.map((word) => {
     // where the command's first word ends, from this word's start
-    const end = firstWordEnd < 0 ? -1 : Math.max(0, firstWordEnd - offset);
+    const end = commandWordEnd < 0 ? -1 : Math.max(0, commandWordEnd - offset);
     offset += word.length;
     return compileWords(word, true, { ...single, appendArgs: false }, end);
   });
