@@ -122,7 +122,7 @@ function duration(flag: string): (value: string) => number {
 }
 
 /** Checks a value at parse time, so a bad one is a usage error, and keeps it as written. */
-function validated(parse: (value: string) => unknown): (value: string) => string {
+export function validated(parse: (value: string) => unknown): (value: string) => string {
   return (value) => {
     parse(value);
     return value;

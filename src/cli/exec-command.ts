@@ -5,10 +5,10 @@ import { parseDuration } from '../api/duration.js';
 import { usageError } from '../errors.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
-import { pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
+import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
 import { inputCounter } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag } from './common-options.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
 import { shellQuote } from '../commands/shell-quote.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { ownQueueWarnings } from './queue-warnings.js';
@@ -150,7 +150,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-v', 'print each command on stderr before it runs (GNU parallel prints it on stdout: prun keeps stdout for results)')
     .option('-t', 'print each command on stderr before it runs')
     .option('--jl <file>', 'as --joblog')
-    .addOption(new Option('--halt-on-error <when,on=n>', 'as --halt').hideHelp().argParser((value) => (parseHalt(value, '--halt-on-error'), value)))
+    .addOption(new Option('--halt-on-error <when,on=n>', 'as --halt').hideHelp().argParser(validated((value) => parseHalt(value, '--halt-on-error'))))
     // what GNU parallel users' scripts carry, and means nothing here
     .option('--will-cite', "accepted for GNU parallel's sake: prun prints no citation notice")
     .option('--no-notice', "accepted for GNU parallel's sake: prun prints no citation notice")
@@ -290,10 +290,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
 }
 
 function pipeOptions(flags: ExecFlags): PipeOptions {
-  const fixedLength = flags.recend === '' && (flags.recstart ?? '') === '';
-  // records of --block bytes each: a count of them or of lines would be a guess at what is meant
-  if (fixedLength && (flags.N ?? flags.maxArgs ?? flags.maxLines) !== undefined) throw usageError("--recend '' (fixed-length records of --block bytes) takes no -N, -n or -L");
-  return {
+  const options: PipeOptions = {
     blockSize: flags.block ?? 1 << 20,
     recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : unescape(flags.recend, true),
     recstart: flags.recstart === undefined ? '' : unescape(flags.recstart, true),
@@ -301,6 +298,9 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
     linesPerRecord: flags.maxLines,
     header: flags.header,
   };
+  // records of --block bytes each: a count of them or of lines would be a guess at what is meant
+  if (fixedLength(options) && (options.records ?? options.linesPerRecord) !== undefined) throw usageError("--recend '' (fixed-length records of --block bytes) takes no -N, -n or -L");
+  return options;
 }
 
 /** --delay: a duration, a bare number being seconds as GNU parallel reads it; 0 is none. */
@@ -356,12 +356,6 @@ function checkResultsName(dir: string): void {
   }
 }
 
-/**
- * --results DIR: each job's output in files, as GNU parallel names them: DIR, then for each
- * source its name (`names`: its number, or its column's name, as it is) and its value (a
- * backslash doubled, a slash as \_, GNU parallel's escapes in a directory name), holding
- * stdout, stderr and seq; none on stdout.
- */
 /**
  * The command, its output saved under DIR/NAME/VALUE/... for each argument of the job, in
  * turn (stdout, stderr, seq), as GNU parallel's --results lays them out. NAME is the

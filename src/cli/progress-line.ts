@@ -46,7 +46,6 @@ function throttledOf(snapshot: ProgressSnapshot): string {
   return `${waiting} | ${total} throttle signals${busiest}`;
 }
 
-
 function fractionOf(done: number, total: number): number {
   return total === 0 ? 1 : Math.min(1, done / total);
 }

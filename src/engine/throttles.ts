@@ -81,12 +81,12 @@ export class Throttles {
     return throttledTooLong(key, this.throttling?.maxThrottleMs ?? 0, last);
   }
 
-  /** No input starts before this (a run without keys that was told to wait). */
   /** Without keys, the throttle signals the run has counted (with keys, the limiter counts them per key). */
   get runSignals(): number {
     return this.run?.signals ?? 0;
   }
 
+  /** No input starts before this (a run without keys that was told to wait). */
   get pausedUntil(): number {
     return this.run?.pausedUntil ?? Number.NEGATIVE_INFINITY;
   }

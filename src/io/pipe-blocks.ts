@@ -44,12 +44,17 @@ async function* blockNames(stream: Readable, dir: string, options: PipeOptions):
   for await (const block of blocks(stream, options)) yield write(block);
 }
 
+/** With neither a record end nor a record start, records are fixed-length: blocks of exactly --block bytes. */
+export function fixedLength(options: Pick<PipeOptions, 'recend' | 'recstart'>): boolean {
+  return options.recend === '' && options.recstart === '';
+}
+
 /** The blocks of a stream, as GNU parallel --pipe cuts them. */
 export async function* blocks(stream: Readable, options: PipeOptions): AsyncGenerator<Buffer> {
   let chunks = stream as AsyncIterable<Buffer>;
   let header: Buffer | undefined;
   if (options.header !== undefined) ({ header, chunks } = await takeHeader(chunks, options.header, options.blockSize));
-  const fixed = options.recend === '' && options.recstart === '';
+  const fixed = fixedLength(options);
   const simple = options.records === undefined && options.linesPerRecord === undefined && options.recstart === '' && options.recend !== '';
   const cut = fixed ? byFixedSize : simple ? bySize : byRecords;
   for await (const block of cut(chunks, options)) yield header && header.length > 0 ? Buffer.concat([header, block]) : block;
