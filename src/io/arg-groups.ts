@@ -59,6 +59,22 @@ export function isMarker(word: string, markers: ArgMarkers = { values: VALUES_MA
 }
 
 /**
+ * Several sources as GNU parallel takes them: an empty one (`::: a :::`, an empty file) counts
+ * as one empty value, so that the others still run (`a` and ''); only when every source is
+ * empty is there nothing to run.
+ */
+export function blankEmptyGroups<T>(groups: readonly (readonly T[])[], blank: T): (readonly T[])[] {
+  if (groups.every((group) => group.length === 0)) return [];
+  return groups.map((group) => (group.length === 0 ? [blank] : group));
+}
+
+/** How many combinations sources of these sizes make, by the rule of `blankEmptyGroups`. */
+export function combinationCount(sizes: readonly number[]): number {
+  if (sizes.every((size) => size === 0)) return 0;
+  return sizes.reduce((product, size) => product * Math.max(size, 1), 1);
+}
+
+/**
  * Every combination taking one value from each group, in GNU parallel's
  * order: the first group varies slowest (`::: a b ::: 1 2` gives a1 a2 b1 b2).
  * Lazy, because the product of a few large groups is too big to hold; each

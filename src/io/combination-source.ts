@@ -1,4 +1,4 @@
-import { combinations } from './arg-groups.js';
+import { blankEmptyGroups, combinationCount, combinations } from './arg-groups.js';
 import type { InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
 
@@ -15,13 +15,14 @@ export function encodeArgs(args: readonly string[]): string {
 /**
  * Several `:::` groups as inputs: every combination, first group slowest, as GNU parallel
  * makes them. Made lazily (the product of a few groups can be huge), with the total known
- * from the start, so that the progress bar can show it.
+ * from the start, so that the progress bar can show it. An empty group is one empty value
+ * among others, as GNU parallel's (`blankEmptyGroups`).
  */
 export function combinationSource(groups: readonly (readonly string[])[]): InputSource {
-  const total = groups.length === 0 ? 0 : groups.reduce((product, group) => product * group.length, 1);
+  const total = combinationCount(groups.map((group) => group.length));
   let taken = 0;
   const items = itemSource((function* () {
-    for (const args of combinations(groups)) yield encodeArgs(args);
+    for (const args of combinations(blankEmptyGroups(groups, ''))) yield encodeArgs(args);
   })());
   return {
     async take(max, maxBytes) {

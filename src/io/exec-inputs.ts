@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Separator } from '../model/payload.js';
 import type { ArgSource } from './arg-groups.js';
-import { combinations } from './arg-groups.js';
+import { blankEmptyGroups, combinations } from './arg-groups.js';
 import { encodeArgs } from './combination-source.js';
 import type { InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
@@ -161,11 +161,12 @@ async function drainAll<T>(items: AsyncIterable<T> | Iterable<T>): Promise<T[]> 
 /**
  * Several sources as GNU parallel joins them: linked ones (`:::+`, or all with --link) pair
  * up value by value, the rest combine, the first varying slowest. With --link the shorter
- * wrap around; with `:::+` the longer are cut to the shortest, as GNU parallel does.
+ * wrap around; with `:::+` the longer are cut to the shortest, as GNU parallel does. An empty
+ * source is one empty value (`blankEmptyGroups`).
  */
-function* joinSources(values: string[][][], sources: readonly ArgSource[], linkAll: boolean): Generator<string[]> {
-  const groups: string[][][][] = [];
-  values.forEach((records, i) => {
+function* joinSources(read: string[][][], sources: readonly ArgSource[], linkAll: boolean): Generator<string[]> {
+  const groups: (readonly string[][])[][] = [];
+  blankEmptyGroups(read, ['']).forEach((records, i) => {
     if (i > 0 && (linkAll || sources[i]?.linked)) groups[groups.length - 1]!.push(records);
     else groups.push([records]);
   });
@@ -173,7 +174,6 @@ function* joinSources(values: string[][][], sources: readonly ArgSource[], linkA
     if (group.length === 1) return group[0]!.map((record) => [record]);
     const lengths = group.map((records) => records.length);
     const size = linkAll ? Math.max(...lengths) : Math.min(...lengths);
-    if (lengths.includes(0)) return [];
     return Array.from({ length: size }, (_, k) => group.map((records) => records[k % records.length]!));
   });
   for (const combination of combinations(zipped.map((group) => group.map((_, k) => String(k))))) {

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
 import { splitPayload } from '../model/payload.js';
 import { NEWLINE, type Separator } from '../model/payload.js';
-import type { ArgSource } from './arg-groups.js';
+import { combinationCount, type ArgSource } from './arg-groups.js';
 import { combinationSource } from './combination-source.js';
 import { countLines } from './count-lines.js';
 import { concatSources, type InputSource } from './input-source.js';
@@ -48,7 +48,7 @@ export function inputCounter(paths: readonly string[], sources: readonly ArgSour
     const kinds = await Promise.all(files.map(async (file) => (await stat(file)).isFile()));
     if (kinds.includes(false)) return undefined;
     const sizes = await Promise.all(sources.map((source) => ('file' in source ? countLines([source.file], separator) : source.values.length)));
-    const fromSources = sizes.length === 0 ? 0 : sizes.reduce((product, size) => product * size, 1);
+    const fromSources = combinationCount(sizes);
     return (await countLines(paths, separator)) + fromSources;
   };
 }
@@ -68,7 +68,9 @@ async function valuesOf(source: ArgSource, separator: Separator): Promise<string
   const stream: Readable = source.file === '-' ? process.stdin : await openReadable(source.file, 1 << 16);
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
-  return splitPayload(new Uint8Array(Buffer.concat(chunks)), separator);
+  const payload = Buffer.concat(chunks);
+  // an empty file has no lines (splitting its nothing would give one empty line)
+  return payload.byteLength === 0 ? [] : splitPayload(new Uint8Array(payload), separator);
 }
 
 async function checkReadable(path: string): Promise<void> {

@@ -119,6 +119,28 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(stdin.stdout, 'p-z\nq-z');
   });
 
+  test('an empty source among others is one empty value, all of them empty run nothing, as GNU parallel (was: `::: a :::` ran nothing, two empty files one job)', async () => {
+    await writeFile(join(dir, 'empty'), '');
+    const cases = [
+      [':::', 'a', 'b', ':::'],
+      [':::', ':::', 'a'],
+      [':::', 'a', ':::+'],
+      [':::', 'a', 'b', ':::+', ':::', 'c'],
+      ['::::', 'empty', ':::', 'a'],
+      ['::::', 'empty', '::::', 'empty'],
+      [':::', ':::'],
+    ];
+    for (const sources of cases) {
+      const result = await prun(['exec', '-k', 'echo [{}]', ...sources], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(['echo [{}]', ...sources]).trimEnd(), sources.join(' '));
+    }
+    // --colsep reads its sources whole, another way to the same rule
+    const read = await prun(['exec', '-k', '--colsep', ',', 'echo [{1}]', ':::', 'a,b', ':::'], { cwd: dir });
+    assert.equal(read.stdout, gnuParallelHere(['--colsep', ',', 'echo [{1}]', ':::', 'a,b', ':::']).trimEnd());
+    assert.equal(read.stdout, '[a]');
+  });
+
   test('--tag prefixes every line, the last one without a newline too, with the input and a tab', async () => {
     const template = 'printf "x\\ny"';
     const result = await prun(['exec', '--tag', template, ':::', 'a', 'b c']);

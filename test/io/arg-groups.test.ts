@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { combinations, splitArgGroups } from '../../src/io/arg-groups.js';
+import { blankEmptyGroups, combinationCount, combinations, splitArgGroups } from '../../src/io/arg-groups.js';
 
 test('splitArgGroups: words before the first ::: are positional, each ::: starts a source of values', () => {
   assert.deepEqual(splitArgGroups(['echo', '{}', ':::', 'a', 'b', ':::', '1']), {
@@ -48,6 +48,16 @@ test('combinations: the first group varies slowest, as in GNU parallel', () => {
 test('combinations: no groups, or an empty group, gives nothing', () => {
   assert.deepEqual([...combinations([])], []);
   assert.deepEqual([...combinations([['a', 'b'], []])], []);
+});
+
+test('blankEmptyGroups: an empty source among others is one empty value; all empty, nothing (was: `::: a :::` ran nothing)', () => {
+  assert.deepEqual(blankEmptyGroups([['a', 'b'], []], ''), [['a', 'b'], ['']]);
+  assert.deepEqual(blankEmptyGroups([[], ['a']], ''), [[''], ['a']]);
+  assert.deepEqual(blankEmptyGroups([[], []], ''), []);
+  assert.deepEqual(blankEmptyGroups([], ''), []);
+  assert.equal(combinationCount([2, 0, 3]), 6);
+  assert.equal(combinationCount([0, 0]), 0);
+  assert.equal(combinationCount([]), 0);
 });
 
 test('combinations: the product is produced lazily, never held', () => {
