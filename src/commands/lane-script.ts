@@ -31,9 +31,10 @@
  *
  * The lane leads its own process group (it is started detached), so ending a job's whole
  * process tree is one kill(-lane pid): that is how --timeout and kill() end jobs. At its
- * normal end (prun closed its stdin) the lane sends SIGTERM to its group, itself spared:
- * what a job left running in the background (`sleep 300 &`) ends with the lane, as it
- * would with prun killed; one that ignores SIGTERM is not waited for.
+ * normal end (prun closed its stdin) it reaps its watcher and sends SIGTERM to its group,
+ * itself spared: what a job left running in the background (`sleep 300 &`) ends with the
+ * lane, as it would with prun killed; prun sends SIGKILL to what ignores SIGTERM after the
+ * grace (shell-executor.ts).
  *
  * Details that matter:
  * - the job runs in the foreground, never with `&`: a non-interactive shell starts
@@ -62,6 +63,7 @@ while IFS= read -r l; do
   echo "$s $o$e"
 done
 kill -KILL $w 2>/dev/null
+wait $w 2>/dev/null
 trap '' TERM
 kill -TERM 0 2>/dev/null
 `;

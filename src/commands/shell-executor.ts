@@ -149,9 +149,7 @@ export class ShellExecutor implements Executor {
       slot.moveTo('ending');
       slot.lane?.endInput();
     }
-    await Promise.all([...this.exits, ...this.endings]);
-    this.removeDir();
-    process.off('exit', this.onProcessExit);
+    await this.lanesGone();
   }
 
   async kill(): Promise<void> {
@@ -163,7 +161,14 @@ export class ShellExecutor implements Executor {
       slot.moveTo('ending');
       this.endLane(slot.lane!);
     }
-    await Promise.all([...this.exits, ...this.endings]);
+    await this.lanesGone();
+  }
+
+  /** Waits for every lane, and then what was left of its group, to be gone; then tidies up. */
+  private async lanesGone(): Promise<void> {
+    // a lane's exit starts the ending of what is left of its group: awaited after the exits
+    await Promise.all(this.exits);
+    await Promise.all(this.endings);
     this.removeDir();
     process.off('exit', this.onProcessExit);
   }
@@ -447,16 +452,15 @@ export class ShellExecutor implements Executor {
   private onExit(slot: LaneSlot, lane: Lane, exit: LaneExit): void {
     if (slot.lane !== lane) return;
     const was = slot.die();
-    const expected = this.closing && exit.code === 0;
     for (const job of slot.jobs) {
       job.timer?.clear();
       // what the job that was running wrote is not printed: a process it left may write on, unread
       for (const file of [`${job.stem}.o`, `${job.stem}.e`, `${job.stem}.sh`]) removeFile(join(this.dir, file));
     }
-    // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with it;
-    // a lane that ended cleanly at the end of the input leaves the user's background processes be
-    if (expected) this.lanes.delete(lane);
-    else this.endLane(lane);
+    // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with
+    // it; a lane that ended cleanly has sent its group SIGTERM, and what ignored it gets SIGKILL
+    // after the grace (was: left running past prun's end)
+    this.endLane(lane);
     if (was === 'starting' && !this.closing) {
       const fatal = this.starts.died(exit.startError ?? laneExited(exit.code, exit.signal).message);
       if (fatal) {

@@ -1,3 +1,5 @@
+import { groupRunning } from './process-tree.js';
+
 /**
  * Signals to a whole process group: an exec lane and a forked map worker each lead their own
  * group, so everything they started is ended with them, with no orphans left running.
@@ -37,7 +39,7 @@ async function emptiedWithin(pgid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    if (!signalGroup(pgid, 0)) return true;
+    if (!signalGroup(pgid, 0) || groupRunning(pgid) === false) return true;
   }
   return false;
 }

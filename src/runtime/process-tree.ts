@@ -61,7 +61,27 @@ export function signalEach(pids: readonly number[], name: NodeJS.Signals): void 
   }
 }
 
-function readStat(pid: number): { state: string; ppid: number } | undefined {
+/**
+ * Whether a process of the group is still running, zombies aside; undefined where /proc cannot
+ * tell. A process that died after its parent waits for init to reap it, and an init that is
+ * no real one (a container's) may take seconds: counted as alive, it kept prun waiting for
+ * a group of the dead.
+ */
+export function groupRunning(pgid: number): boolean | undefined {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  return names.some((name) => {
+    if (!/^\d+$/.test(name)) return false;
+    const stat = readStat(Number(name));
+    return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z';
+  });
+}
+
+function readStat(pid: number): { state: string; ppid: number; pgrp: number } | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'latin1');
@@ -69,8 +89,8 @@ function readStat(pid: number): { state: string; ppid: number } | undefined {
     return undefined; // it has ended since /proc was listed
   }
   // the command name, in parentheses, may hold spaces and parentheses itself
-  const [state, ppid] = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return state === undefined || ppid === undefined ? undefined : { state, ppid: Number(ppid) };
+  const [state, ppid, pgrp] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return state === undefined || ppid === undefined || pgrp === undefined ? undefined : { state, ppid: Number(ppid), pgrp: Number(pgrp) };
 }
 
 function isRunning(pid: number): boolean {

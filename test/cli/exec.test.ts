@@ -560,6 +560,16 @@ describe('prun exec: nothing left behind', () => {
     await waitUntilGone(pids, 5000);
   });
 
+  test('regression: a background process ignoring SIGTERM outlived a normal end: SIGKILL follows after the grace', async () => {
+    const pids = join(dir, 'background-ignoring-pids');
+    const background = `sh -c 'trap "" TERM; while :; do sleep 0.05; done' & echo $! >> ${pids}; echo {}`;
+    const result = await prun(['exec', '-j', '2', background, ':::', '1', '2']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, '1\n2');
+    // prun waited for them to go
+    await assertGone(pids);
+  });
+
   test('prun killed by SIGKILL: the lanes\' lifeline ends every running job and its children', async () => {
     const pids = join(dir, 'sigkill-pids');
     const subprocess = execa(bin, ['exec', '-j', '2', `sleep 300 & echo $! >> ${pids}; wait; : {}`, ':::', 'a', 'b'], {

@@ -1,0 +1,42 @@
+// groupRunning, against real processes: a group of the dead, zombies waiting for init to reap
+// them, is not running (init in a container may take seconds to reap, and prun waited for them).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { groupRunning } from '../../src/runtime/process-tree.js';
+
+test('groupRunning: true while a process of the group runs, false once only zombies are left', async () => {
+  // `sleep 0` ends at once, and its parent, exec'd into `sleep 30`, never reaps it: a zombie
+  const leader = spawn('/bin/sh', ['-c', 'sleep 0 & exec sleep 30'], { detached: true, stdio: 'ignore' });
+  const pgid = leader.pid!;
+  try {
+    await until(async () => (await zombiesOf(pgid)) > 0);
+    assert.equal(groupRunning(pgid), true);
+    leader.kill('SIGKILL');
+    await once(leader, 'exit');
+    // the zombie, now init's, may or may not have been reaped yet: either way nothing runs
+    assert.equal(groupRunning(pgid), false);
+  } finally {
+    leader.kill('SIGKILL');
+  }
+});
+
+test('groupRunning: false for a group that never was', () => {
+  assert.equal(groupRunning(2 ** 22 + 12345), false);
+});
+
+/** Zombie children of `parent`, from /proc. */
+async function zombiesOf(parent: number): Promise<number> {
+  const children = await readFile(`/proc/${parent}/task/${parent}/children`, 'utf8').catch(() => '');
+  const states = await Promise.all(
+    children.split(' ').filter(Boolean).map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')),
+  );
+  return states.filter((stat) => stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')).length;
+}
+
+/** Polls `condition` every 10 ms; the test's own timeout bounds it. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
