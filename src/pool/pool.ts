@@ -132,7 +132,12 @@ export class Pool implements Executor {
     this.closing = true;
     this.markAllReady();
     clearInterval(this.watchdog);
-    for (const slot of this.slots) if (slot.state !== 'ending') this.end(slot);
+    for (const slot of this.slots) {
+      // stopped (Ctrl-C, a halt) while its setup() still runs: nothing of it is owed, no task
+      // ran there and teardown() follows only a setup() that ended (was: up to 5 s more)
+      if (this.stopped && slot.state === 'starting') slot.worker.kill();
+      else if (slot.state !== 'ending') this.end(slot);
+    }
     await Promise.all(this.exits);
   }
 

@@ -158,3 +158,19 @@ describe("the terminal's Ctrl-C, Ctrl-\\ and hang-up reach the whole process gro
     }
   }
 });
+
+describe('a stop while workers are still in setup()', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime}: Ctrl-C ends them at once, with no teardown() (was: their setup() and teardown() waited for, up to 5 s)`, BOUNDED, async () => {
+      // setup() takes 3 s: waited for, it would end and teardown() would follow within the 5 s grace
+      const child = execa(bin, ['map', 'fixtures/setup-slow.ts', runtime, '2', ':::', 'a', 'b', 'c'], { cwd: root, reject: false });
+      await waitForLines(child.stderr!, /^setup started$/, 2);
+      const left = await descendantsOf(child.pid!);
+      child.kill('SIGINT');
+      const result = await child;
+      assertQuietStop(result, 130, /^prun: 0 of 3 inputs failed, 3 never ran \(interrupted\)$/);
+      assert.doesNotMatch(String(result.stderr), /^(setup done|teardown)$/m);
+      await assertAllEnded(left);
+    });
+  }
+});
