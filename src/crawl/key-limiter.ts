@@ -1,4 +1,4 @@
-import { type KeyState, newKeyState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, windowFull } from './key-state.js';
+import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, windowFull } from './key-state.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
 import type { ThrottleSignal } from './throttle-signal.js';
@@ -96,7 +96,7 @@ export class KeyLimiter {
     if (state && windowFull(state)) return Infinity;
     let wait = this.#global ? bucketWait(this.#global, now) : 0;
     if (state?.bucket) wait = Math.max(wait, bucketWait(state.bucket, now));
-    if (state?.throttle) wait = Math.max(wait, state.throttle.until - now);
+    if (state?.throttle) wait = Math.max(wait, this.#backoffEnd(state.throttle) - now);
     // whole milliseconds, never less than the wait: what a timer can be set to
     return wait > 0 ? Math.ceil(wait) : 0;
   }
@@ -147,6 +147,16 @@ export class KeyLimiter {
   givenUp(key: string, now: number): boolean {
     const since = this.#keys.get(key)?.throttle?.since;
     return since !== undefined && now - since > this.#options.maxThrottleMs;
+  }
+
+  /**
+   * When a backoff lets the key start again: at its end, or just after the key gives up if
+   * that comes first, so that its inputs fail then (`givenUp`) rather than after a Retry-After
+   * longer than --max-throttle leaves (was: failed only once the wait was over).
+   */
+  #backoffEnd(throttle: ThrottleState): number {
+    if (throttle.since === undefined) return throttle.until;
+    return Math.min(throttle.until, throttle.since + this.#options.maxThrottleMs + 1);
   }
 
   /** The key backs off now, or has had a throttle signal with no clean end since. */

@@ -41,7 +41,7 @@ export class RetryOrFail {
     // a throttled input has not failed, only been told to wait: stopped, it never ran again
     const lastFailure = verdict === undefined ? error : undefined;
     const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure });
-    this.line.retry(again, verdict?.dueAt ?? decision.dueAt);
+    this.line.retry(again, verdict?.dueAt ?? decision.dueAt, verdict !== undefined);
     return undefined;
   }
 

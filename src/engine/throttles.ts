@@ -31,9 +31,9 @@ const HELD_BY_ITS_KEY: ThrottleVerdict = { dueAt: undefined };
 export class Throttles {
   private readonly run: RunThrottle | undefined;
   /**
-   * With keys, each key's last throttle signal since its last other end: what ERR_THROTTLED
-   * says if the key gives up. A key leaves it at any other end, or when it gives up, so it
-   * holds only keys throttled now.
+   * Each key's last throttle signal since its last other end ('' without keys): what
+   * ERR_THROTTLED says if the key gives up. A key leaves it at any other end, or when it
+   * gives up, so it holds only keys throttled now.
    */
   private readonly lastSignals = new Map<string, Pick<Failure, 'status' | 'retryAfter'>>();
 
@@ -54,7 +54,10 @@ export class Throttles {
       this.keyedLine.ended(batch, this.clock.now(), signal);
       if (signal) this.lastSignals.set(batch.key ?? '', { status: failure.error.status, retryAfter: failure.error.retryAfter });
       else if (run.count > 0) this.lastSignals.delete(batch.key ?? '');
-    } else if (this.run && run.failures.length < run.count) this.run.clean();
+    } else if (this.run && run.failures.length < run.count) {
+      this.run.clean();
+      this.lastSignals.delete('');
+    }
   }
 
   /** A batch was lost with its worker: its key learns that it ended. */
@@ -69,7 +72,14 @@ export class Throttles {
     if (signal === undefined) return undefined;
     if (!this.run) return HELD_BY_ITS_KEY;
     const dueAt = this.run.signal(this.clock.now(), signal.retryAfterMs);
+    // what ERR_THROTTLED says if the run gives up while the input waits
+    this.lastSignals.set('', { status: error.status, retryAfter: error.retryAfter });
     return dueAt === undefined ? 'too-long' : { dueAt };
+  }
+
+  /** Without keys, whether the run has given up on what is throttled (run-throttle.ts). */
+  runGivenUp(now: number): boolean {
+    return this.run?.givenUp(now) ?? false;
   }
 
   /**

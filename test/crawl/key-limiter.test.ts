@@ -235,6 +235,23 @@ describe('key limiter: throttle signals', () => {
   });
 });
 
+describe('key limiter: giving up within --max-throttle', () => {
+  test('a Retry-After longer than maxThrottleMs: the wait ends as the key gives up, not after it (was: given up only when the wait was over)', () => {
+    const l = limiter({ maxThrottleMs: 2000, maxRetryAfterMs: 5000 });
+    l.ended('a', l.started('a', 0), 10, { retryAfterMs: 3_600_000 });
+    // throttled since 10: gives up past 2010
+    assert.equal(l.wait('a', 10), 2001);
+    assert.equal(l.givenUp('a', 2010), false);
+    assert.equal(l.givenUp('a', 10 + l.wait('a', 10)), true);
+  });
+
+  test('a wait that ends before the key would give up is untouched', () => {
+    const l = limiter({ maxThrottleMs: 10_000 });
+    l.ended('a', l.started('a', 0), 10, { retryAfterMs: 3000 });
+    assert.equal(l.wait('a', 10), 3000);
+  });
+});
+
 describe('key limiter: memory and state', () => {
   test('a crawl over 500,000 hosts keeps a bounded number of keys: idle keys back to normal are forgotten', () => {
     const l = limiter({ keyRate: { count: 2, perMs: PER_SECOND }, keyConcurrency: 2, maxThrottleMs: 60_000 });

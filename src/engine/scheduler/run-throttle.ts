@@ -6,7 +6,8 @@ import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from '../../crawl/backo
  * backoff with full jitter — and the throttled input is tried again then. Signals that come
  * while a wait is under way (inputs that were in flight) make it no longer than they ask, and
  * do not count again. Throttled with no input ending well for longer than the most it may
- * bear, the run gives up on what is throttled.
+ * bear, the run gives up on what is throttled: the inputs waiting fail when it does, the
+ * wait cut short for it.
  */
 export class RunThrottle {
   private until = Number.NEGATIVE_INFINITY;
@@ -24,7 +25,7 @@ export class RunThrottle {
   /** A throttle signal: when the input may be tried again, or undefined when it has been throttled too long. */
   signal(now: number, retryAfterMs: number | undefined): number | undefined {
     this.since ??= now;
-    if (now - this.since > this.maxThrottleMs) return undefined;
+    if (this.givenUp(now)) return undefined;
     const fresh = now >= this.until;
     if (fresh) {
       this.consecutive++;
@@ -33,8 +34,15 @@ export class RunThrottle {
     const wait = retryAfterMs !== undefined
       ? Math.min(retryAfterMs, this.maxRetryAfterMs)
       : fresh ? backoffDelay(this.consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, this.random) : 0;
-    this.until = Math.max(this.until, now + wait);
+    // no wait outlasts the run's giving up: what it holds fails then (waiting-line.ts), not
+    // after a Retry-After longer than --max-throttle leaves, with one more try each
+    this.until = Math.min(Math.max(this.until, now + wait), this.since + this.maxThrottleMs + 1);
     return this.until;
+  }
+
+  /** Throttled, with no input ending well, for longer than the most it may bear. */
+  givenUp(now: number): boolean {
+    return this.since !== undefined && now - this.since > this.maxThrottleMs;
   }
 
   /** An input ended well: the server is fine again. */

@@ -13,9 +13,9 @@ export interface Line {
   add(batch: Batch): void;
   /**
    * A batch to try again: now, or not before `dueAt`, waiting aside until then so that it
-   * blocks nothing behind it.
+   * blocks nothing behind it. `throttled`: it waits on a throttle signal, not on --retries.
    */
-  retry(batch: Batch, dueAt: number | undefined): void;
+  retry(batch: Batch, dueAt: number | undefined, throttled?: boolean): void;
   /**
    * The next batch to submit, cut to the room there is; 'no-room' when one could start but the
    * executor has no room; undefined when nothing may start now (nothing waits, or what waits is
@@ -30,27 +30,43 @@ export interface Line {
   drain(): Batch[];
 }
 
+/** A run without keys that gives up on its throttled inputs (scheduler/run-throttle.ts). */
+export interface RunGiveUp {
+  givenUp(now: number): boolean;
+  gaveUp(batches: Batch[]): void;
+}
+
 /**
  * Batches in arrival order, first come first placed; retries with a due time wait aside
- * until then and join the back when due. The line of every run without --key.
+ * until then and join the back when due. The line of every run without --key. A throttled
+ * retry that comes due after the run has given up on its throttle fails instead (`giveUp`).
  */
 export class WaitingLine implements Line {
   private readonly ready: Batch[] = [];
   private readonly later = new DueBatches();
+  private readonly throttled = new Set<Batch>();
   private readyInputs = 0;
+
+  constructor(private readonly giveUp?: RunGiveUp) {}
 
   add(batch: Batch): void {
     this.ready.push(batch);
     this.readyInputs += batch.count;
   }
 
-  retry(batch: Batch, dueAt: number | undefined): void {
-    if (dueAt === undefined) this.add(batch);
-    else this.later.add(batch, dueAt);
+  retry(batch: Batch, dueAt: number | undefined, throttled = false): void {
+    if (dueAt === undefined) return this.add(batch);
+    this.later.add(batch, dueAt);
+    if (throttled) this.throttled.add(batch);
   }
 
   next(now: number, roomFor: RoomFor): Pick {
-    for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) this.add(due);
+    const givenUp: Batch[] = [];
+    for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) {
+      if (this.throttled.delete(due) && this.giveUp?.givenUp(now)) givenUp.push(due);
+      else this.add(due);
+    }
+    if (givenUp.length > 0) this.giveUp!.gaveUp(givenUp);
     const head = this.ready[0];
     if (!head) return undefined;
     const room = roomFor(head);
@@ -75,6 +91,7 @@ export class WaitingLine implements Line {
 
   drain(): Batch[] {
     this.readyInputs = 0;
+    this.throttled.clear();
     return [...this.ready.splice(0), ...this.later.drain()];
   }
 }

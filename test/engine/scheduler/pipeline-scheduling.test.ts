@@ -300,17 +300,34 @@ test('without keys, an input throttled past --max-throttle fails with ERR_THROTT
   const clock = new FakeClock();
   const executor = new FakeExecutor(1, () => ({ failure: { ...tooMany, retryAfter: 40_000 } }));
   const run = start(['a'], executor, { throttling, clock });
-  for (let i = 0; i < 2; i++) {
-    await executor.holding(1);
-    executor.runNext();
-    await settle();
-    clock.advance(40_000);
-  }
   await executor.holding(1);
-  executor.runNext(); // at 80 s, throttled since 0: past 60 s
+  executor.runNext(); // at 0: 429, Retry-After 40 s
+  await settle();
+  clock.advance(40_000);
+  await executor.holding(1);
+  executor.runNext(); // at 40 s: 429 again; 40 s more would pass the 60 s it may bear
+  await settle();
+  assert.equal(clock.nextTimer, 60_001, 'the wait ends when the run gives up');
+  clock.advance(20_001);
   await run.done;
   const failure = run.deliveries.find((d) => d.type === 'failure');
   assert.equal(failure?.type === 'failure' && failure.failure.error.code, 'ERR_THROTTLED');
   assert.equal(failure?.type === 'failure' && failure.failure.error.status, 429);
-  assert.equal(failure?.type === 'failure' && failure.failure.attempts, 3);
+  assert.equal(failure?.type === 'failure' && failure.failure.attempts, 2);
+});
+
+test('without keys, a Retry-After longer than --max-throttle: the waiting inputs fail when the run gives up, not started again (were: after the wait, one more try each)', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(3, () => ({ failure: { ...tooMany, retryAfter: 200_000 } }));
+  const run = start(['a', 'b', 'c'], executor, { throttling, clock });
+  await executor.holding(3);
+  for (let i = 0; i < 3; i++) executor.runNext(); // a burst of 429s, each asking 200 s
+  await settle();
+  assert.equal(clock.nextTimer, 60_001);
+  clock.advance(60_001);
+  await run.done;
+  assert.equal(executor.starts.length, 3, 'none started again');
+  assert.deepEqual(outputs(run.deliveries).sort(), ['FAILED a ERR_THROTTLED', 'FAILED b ERR_THROTTLED', 'FAILED c ERR_THROTTLED']);
+  const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
+  assert.deepEqual(failures.map((f) => [f.attempts, f.error.status, f.error.retryAfter]), [[1, 429, 200_000], [1, 429, 200_000], [1, 429, 200_000]]);
 });
