@@ -168,8 +168,9 @@ export class Pool implements Executor {
   private readonly hasTasksLeft = (slot: WorkerSlot): boolean => this.quota(slot) > 0;
   private readonly unused = (slot: WorkerSlot): boolean => slot.tasksGiven === 0 && this.quota(slot) > 0;
 
-  private anyStarting(): boolean {
-    for (const slot of this.slots) if (slot.state === 'starting') return true;
+  /** Whether a worker (but `except`) is starting. */
+  private anyStarting(except?: WorkerSlot): boolean {
+    for (const slot of this.slots) if (slot !== except && slot.state === 'starting') return true;
     return false;
   }
 
@@ -230,7 +231,7 @@ export class Pool implements Executor {
         // one told to end while it started stays ending
         slot.moveTo('ready');
         this.markReady();
-        if (this.starts.ready() === this.options.workers) this.markAllReady();
+        this.counted(this.starts.ready());
         if (this.stopped) slot.send({ brand: BRAND, type: 'stop' });
         this.listener!.free();
         return;
@@ -238,8 +239,8 @@ export class Pool implements Executor {
         clearTimeout(slot.setupTimer);
         // the script threw when imported, or its setup() did
         const failure = startError(message.error);
-        if (!this.starts.everReady && !this.closing) {
-          // no worker ever started: nothing can run at all
+        if (!this.starts.everReady && !this.closing && !this.anyStarting(slot)) {
+          // no worker ever started, and none is left starting: nothing can run at all
           this.listener!.fatal(failure);
           return;
         }
@@ -284,6 +285,13 @@ export class Pool implements Executor {
     }
   }
 
+  /** A worker became ready, the `readies`-th. */
+  private counted(readies: number): void {
+    // the first: those of the first to start that died starting are replaced now (see onExit)
+    if (readies === 1 && !this.closing && !this.stopped) while (this.slots.size < this.options.workers) this.spawn();
+    if (readies === this.options.workers) this.markAllReady();
+  }
+
   /** A worker that has run its share of tasks is replaced once its batches are done. */
   private afterBatch(slot: WorkerSlot): void {
     if (this.quota(slot) <= 0) slot.moveTo('retiring');
@@ -309,7 +317,9 @@ export class Pool implements Executor {
     if (was === 'starting' && this.startFailed(slot.startFailure ?? exit.failure.message, slot.startFailure !== undefined)) return;
     const entries = slot.ledger.lose();
     entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, this.blame(slot, exit, entries.length, entry, position)));
-    if (!this.closing && !this.stopped) this.spawn();
+    // before any worker was ready, one that died starting is replaced once one is ready: respawned
+    // now, a script that cannot start would be started for ever, each death leaving others starting
+    if (!this.closing && !this.stopped && this.starts.everReady) this.spawn();
     this.listener!.free();
   }
 
@@ -320,7 +330,7 @@ export class Pool implements Executor {
    */
   private startFailed(cause: string, inSetup: boolean): boolean {
     if (this.closing) return false;
-    const fatal = this.starts.died(cause, inSetup);
+    const fatal = this.starts.died(cause, inSetup, this.anyStarting());
     if (fatal) this.listener!.fatal(fatal);
     return fatal !== undefined;
   }

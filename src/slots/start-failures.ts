@@ -11,8 +11,9 @@ export const MAX_START_FAILURES = 3;
 
 export interface StartRule {
   /**
-   * A death at start ends the run at once while no slot has ever been ready (a worker pool:
-   * the script cannot start at all); else such deaths are counted from the first (shell lanes).
+   * While no slot has ever been ready, a death at start ends the run once none of the first
+   * slots is left starting (a worker pool: the script cannot start at all); else such deaths
+   * are counted from the first (shell lanes).
    */
   fatalUntilReady: boolean;
 }
@@ -36,11 +37,14 @@ export class StartFailures {
 
   /**
    * A slot died before it was ready, for `cause` (`inSetup`: the script's setup() failed or ran
-   * out of time, and `cause` says so). Returns the error that ends the run, or undefined when
-   * the slot may be replaced.
+   * out of time, and `cause` says so); `othersStarting`: other slots are still starting.
+   * Returns the error that ends the run, or undefined when it goes on: before any slot was
+   * ready, one of the others may still be (one failed start of several is no verdict on the
+   * script: which of them died first was a race), and the dead are replaced only then.
    */
-  died(cause: string, inSetup = false): PrunError | undefined {
+  died(cause: string, inSetup = false, othersStarting = false): PrunError | undefined {
     if (this.rule.fatalUntilReady && this.readies === 0) {
+      if (othersStarting) return undefined;
       return inSetup ? new PrunError('ERR_SETUP', cause) : new PrunError('ERR_WORKER_START', `a worker failed to start: ${cause}`);
     }
     if (++this.inARow < MAX_START_FAILURES) return undefined;

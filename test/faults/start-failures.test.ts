@@ -62,6 +62,17 @@ for (const runtime of runtimes) {
       await assertNoWorkerLeft(pids);
     });
 
+    test('regression: one failed start of the first workers, while none was ready yet, ended the run with exit 2 (by a race): it is replaced', async () => {
+      for (const env of [{}, { PRUN_TEST_SETUP_EXIT: '4' }]) {
+        const starts = join(dir, `starts-${++runs}`);
+        const result = await prun(['map', 'fixtures/setup-fails-first.ts', runtime, '2', ':::', 'a', 'b', 'c', 'd'], { env: { PRUN_TEST_STARTS: starts, ...env } });
+        assert.equal(result.exitCode, 0, String(result.stderr));
+        assert.deepEqual(lines(result.stdout), ['a', 'b', 'c', 'd']);
+        // the two first, and the one that replaced the failed start
+        assert.equal(lines((await readFile(starts, 'utf8')).trim()).length, 3);
+      }
+    });
+
     test('a setup() that hangs: --timeout bounds it, one line names setup(), its workers are ended, exit 2', async () => {
       const pids = join(dir, `pids-${++runs}`);
       const result = await prun(['map', 'fixtures/setup-hangs.ts', runtime, '2', '--timeout', '300ms', ':::', 'a', 'b'], {
