@@ -79,7 +79,7 @@ const MAX_CAUSE_DEPTH = 4;
 const OWN = new Set(['name', 'message', 'stack', 'cause']);
 
 export function errorData(thrown: unknown, depth = 0): ErrorData {
-  if (!(thrown instanceof Error)) return { name: 'Error', message: describeThrown(thrown) };
+  if (!(thrown instanceof Error)) return thrownValue(thrown);
   const data: ErrorData = { name: thrown.name, message: thrown.message };
   if (typeof thrown.stack === 'string') data.stack = thrown.stack;
   const code = (thrown as { code?: unknown }).code;
@@ -93,8 +93,23 @@ export function errorData(thrown: unknown, depth = 0): ErrorData {
   return data;
 }
 
+/**
+ * A thrown value that is no Error: a string or number says itself; a plain object
+ * (`Promise.reject({ status: 429, message })`) keeps its fields, as an error's are kept, so
+ * that its code, status and Retry-After count as an error's would (was: only its JSON text).
+ */
+function thrownValue(thrown: unknown): ErrorData {
+  if (typeof thrown !== 'object' || thrown === null) return { name: 'Error', message: describeThrown(thrown) };
+  const { message, code } = thrown as { message?: unknown; code?: unknown };
+  const data: ErrorData = { name: 'Error', message: typeof message === 'string' ? message : describeThrown(thrown) };
+  if (typeof code === 'string') data.code = code;
+  const fields = ownFields(thrown);
+  if (fields) data.fields = fields;
+  return data;
+}
+
 /** The error's own enumerable properties that JSON can carry, as long as they stay small. */
-function ownFields(error: Error): Record<string, unknown> | undefined {
+function ownFields(error: object): Record<string, unknown> | undefined {
   let fields: Record<string, unknown> | undefined;
   let chars = 0;
   for (const key of Object.keys(error)) {

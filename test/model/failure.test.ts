@@ -26,6 +26,17 @@ describe('failure codes', () => {
     assert.equal(taskFailed({ a: 1 }).message, '{"a":1}');
   });
 
+  test("a thrown plain object keeps its fields as an error's: code, status, Retry-After (was: only its JSON text)", () => {
+    const failure = taskFailed({ code: 'OBJ', message: 'plain object', status: 429, retryAfter: 5 });
+    assert.equal(failure.code, 'ERR_TASK_FAILED');
+    assert.equal(failure.message, 'plain object');
+    assert.equal(failure.userCode, 'OBJ');
+    assert.equal(failure.status, 429);
+    assert.equal(failure.retryAfter, 5);
+    assert.deepEqual(failure.fields, { code: 'OBJ', status: 429, retryAfter: 5 });
+    assert.deepEqual(taskFailed({ a: 1 }).fields, { a: 1 });
+  });
+
   test("fields that JSON cannot carry are left out, and the fields and causes stay bounded", () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
