@@ -18,6 +18,9 @@ export function loadPublicSuffixes(): void {
 /**
  * The registrable domain of a host name (`news.example.co.uk` -> `example.co.uk`). An IP
  * address is its own domain, and so is a host with none (`localhost`, a bare public suffix).
+ * By the list's ICANN section only (tldts' default): the private section's suffixes
+ * (`github.io`, `herokuapp.com`) are one operator's, whose servers take every site under
+ * them, so that politeness keys them together.
  */
 export function registrableDomain(hostname: string): string {
   if (isIP(hostname) !== 0 || hostname.startsWith('[')) return hostname;
