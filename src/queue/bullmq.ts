@@ -277,8 +277,9 @@ export class ProducerQueue {
     await this.redis.prunControl(keys.spec(run), keys.control(run), ...[...ends].flatMap(([worker, delivery]) => [`heard:${worker}`, delivery]));
   }
 
-  async refresh(run: string): Promise<void> {
-    await this.redis
+  /** Keeps the run's keys from expiring; false when its spec is gone (Redis lost or evicted it). */
+  async refresh(run: string): Promise<boolean> {
+    const replies = await this.redis
       .multi()
       .pexpire(keys.spec(run), RUN_TTL_MS)
       .pexpire(keys.control(run), RUN_TTL_MS)
@@ -286,6 +287,7 @@ export class ProducerQueue {
       .pexpire(keys.results(run), RUN_TTL_MS)
       .pexpire(keys.serving(run), RUN_TTL_MS)
       .exec();
+    return replies?.[0]?.[1] !== 0;
   }
 
   /** The producer's own workers serve the run (--procs N with --queue). */

@@ -77,7 +77,7 @@ export class QueueExecutor implements Executor {
         this.halting = spec.halting === true;
         this.reading = this.read();
         this.timers.push(setInterval(() => void this.check(), CHECK_EVERY_MS));
-        this.timers.push(setInterval(() => void this.queue.refresh(this.run).catch(() => {}), REFRESH_EVERY_MS));
+        this.timers.push(setInterval(() => void this.refresh(), REFRESH_EVERY_MS));
         this.timers.push(setInterval(() => void this.countWorkers(), HEARTBEAT_MS));
         if (this.lane) void this.lane.serve();
         listener.free();
@@ -189,6 +189,16 @@ export class QueueExecutor implements Executor {
       }
       if (this.halting) void this.queue.heard(this.run, ends).catch(() => {});
     }
+  }
+
+  /**
+   * Keeps the run's keys alive. A run whose keys are gone was lost with them: Redis restarted
+   * without its data (or evicted them), and no worker will ever report its batches (was: the
+   * producer waited for them for ever).
+   */
+  private async refresh(): Promise<void> {
+    const there = await this.queue.refresh(this.run).catch(() => true);
+    if (!there) this.fatal(new PrunError('ERR_QUEUE', `lost the queue at ${this.queue.url}: the run's keys are gone (Redis lost its data, or evicted them)`));
   }
 
   /** The progress bar's count of workers; the producer's own workers count as one more. */

@@ -159,6 +159,27 @@ describe('prun map --queue', () => {
     await lone.stop();
   });
 
+  test('redis back without its data (restarted empty, FLUSHALL): one line naming the queue, exit 1, a joblog to resume from (was: the producer waited for ever)', { timeout: 60_000 }, async () => {
+    const own = await startRedis();
+    const gate = await bench.gate(50);
+    const joblog = join(gate.dir, 'joblog');
+    const lone = worker(['--procs', '1'], gate.env, { url: own.url });
+    const all = Array.from({ length: 100 }, (_, i) => String(i + 1));
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...all]);
+    await gate.reached();
+    await own.command('FLUSHALL');
+    await gate.open();
+    const result = await run;
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    assert.match(String(result.stderr), new RegExp(`^prun: lost the queue at ${own.url}: the run's keys are gone`, 'm'));
+    await lone.stop();
+    await own.stop();
+    const resumed = await prun(['map', 'fixtures/queue-square.ts', '--joblog', joblog, '--resume', ':::', ...all]);
+    assert.equal(resumed.exitCode, 0);
+    const printed = [...lines(result.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
+    assert.deepEqual(printed, all.map((n) => Number(n) ** 2));
+  });
+
   test('| head: the producer exits 141 with none of its run\'s keys left (was: they stayed until they expired, and workers ran its batches)', async () => {
     const pool = [worker()];
     const pipeline = `seq 20000 | "$0" map fixtures/queue-square.ts --queue "$1" | head -3; echo "\${PIPESTATUS[1]}" >&2`;
