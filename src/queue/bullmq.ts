@@ -367,8 +367,11 @@ export interface TakenJob {
   data: JobData;
   /** How many times the job has been taken, this take included (BullMQ's attemptsStarted). */
   takes: number;
-  /** Puts the job back on the queue at once, for another worker (hand-back on SIGTERM). */
-  handBack(): Promise<void>;
+  /**
+   * The first `count` inputs of the batch have their results sent: handed back, the job is
+   * run from there by the next worker (JobData.skip).
+   */
+  sent(count: number): void;
 }
 
 export interface WorkerSideOptions {
@@ -382,7 +385,8 @@ export class WorkerQueue {
   private readonly redis: ReportingRedis;
   private readonly workerConnection: Redis;
   private worker: Worker | undefined;
-  private readonly active = new Map<Job, string>();
+  /** The jobs being processed here: the lock's token, and how many of the batch's inputs were sent. */
+  private readonly active = new Map<Job, { token: string; sent: number }>();
 
   constructor(readonly url: string) {
     this.redis = connect(url, false);
@@ -394,9 +398,10 @@ export class WorkerQueue {
     this.worker = new Worker<JobData>(
       QUEUE_NAME,
       async (job, token) => {
-        this.active.set(job, token ?? '');
+        const held = { token: token ?? '', sent: job.data.skip ?? 0 };
+        this.active.set(job, held);
         try {
-          await options.process({ data: job.data, takes: Math.max(1, job.attemptsStarted), handBack: async () => void (await job.moveToWait(token)) });
+          await options.process({ data: job.data, takes: Math.max(1, job.attemptsStarted), sent: (count) => void (held.sent = count) });
         } finally {
           this.active.delete(job);
         }
@@ -455,11 +460,20 @@ export class WorkerQueue {
     return (await this.redis.prunReport(keys.spec(run), keys.results(run), JSON.stringify(report))) === 1;
   }
 
-  /** Takes no more jobs and puts the ones it holds back on the queue at once. */
+  /**
+   * Takes no more jobs and puts the ones it holds back on the queue at once, each to be run
+   * from its first input whose result was not sent (was: run whole again, the inputs already
+   * reported started once more and the rest run a third time, as a batch of their own).
+   */
   async handBack(): Promise<void> {
     if (!this.worker) return;
     await this.worker.pause(true);
-    await Promise.all([...this.active].map(([job, token]) => job.moveToWait(token).catch(() => 0)));
+    await Promise.all(
+      [...this.active].map(async ([job, { token, sent }]) => {
+        if (sent > (job.data.skip ?? 0)) await job.updateData({ ...job.data, skip: sent });
+        await job.moveToWait(token);
+      }).map((handing) => handing.catch(() => 0)),
+    );
     this.active.clear();
   }
 

@@ -224,9 +224,12 @@ export class QueueExecutor implements Executor {
       // a take after the first (its machine died, or handed it back) started its inputs again:
       // they run as that attempt, which the joblog says too
       entry.batch.attempt = Math.max(entry.batch.attempt, report.attempt);
-      // BullMQ hands a job out again only once its holder's lock lapsed: that holder is gone
-      if (entry.delivery === undefined || entry.done === 0) entry.delivery = report.delivery;
-      else this.lose(entry, 'unknown'); // what it had not reported runs again as a batch of its own
+      // BullMQ hands a job out again only once its holder's lock lapsed, or the holder handed it
+      // back: that holder is gone. A take that starts where the reports stopped (from 0, or
+      // from where a handing-back worker's left off) goes on with the batch; any other would run
+      // again what was reported: what was not runs again as a batch of its own
+      if (entry.delivery === undefined || entry.done === (report.from ?? 0)) entry.delivery = report.delivery;
+      else this.lose(entry, 'unknown');
       return;
     }
     // only the latest take of a batch is heard: a stalled one that wakes up is a duplicate

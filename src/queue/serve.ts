@@ -6,6 +6,7 @@ import { BundleCache, bundleDir } from './bundle-cache.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
 import { verify } from './sign.js';
+import { slicePayload } from '../model/payload.js';
 import { type JobData, payloadOf, type Report, type RunSpec, WIRE } from './wire.js';
 
 export interface ServeOptions extends LocalPoolOptions {
@@ -51,7 +52,14 @@ export function serve(options: ServeOptions): Serving {
   const me = `${hostname()}:${process.pid}`;
   let leaving = false;
 
-  const send = (run: string, report: Report): Promise<boolean> => queue.report(run, report).catch(() => false);
+  /** Reports on their way to Redis: a worker handing its batches back lets them land first. */
+  const sending = new Set<Promise<boolean>>();
+  const send = (run: string, report: Report): Promise<boolean> => {
+    const sent = queue.report(run, report).catch(() => false);
+    sending.add(sent);
+    void sent.then(() => sending.delete(sent));
+    return sent;
+  };
   const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${message}`, worker: me });
 
   /** Says that this worker serves the run, once it has accepted it. */
@@ -103,7 +111,7 @@ export function serve(options: ServeOptions): Serving {
     }
   };
 
-  const runJob = async (data: JobData, attempt: number): Promise<void> => {
+  const runJob = async (data: JobData, attempt: number, sent: (count: number) => void): Promise<void> => {
     // a run's spec is read once, with its first batch here
     let served = runs.get(data.run);
     if (!served) {
@@ -118,8 +126,11 @@ export function serve(options: ServeOptions): Serving {
     }
     const delivery = randomBytes(6).toString('hex');
     const batch = data.batch;
+    // a batch handed back after some of it reported runs from there: positions stay the batch's
+    const skip = data.skip ?? 0;
+    const start: Report = { type: 'start', batch, delivery, attempt, worker: me, ...(skip > 0 ? { from: skip } : {}) };
     // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
-    const reports: Promise<boolean>[] = [send(data.run, { type: 'start', batch, delivery, attempt, worker: me })];
+    const reports: Promise<boolean>[] = [send(data.run, start)];
     // the batch's last report: a halting run's producer says when it has heard it (QueueExecutor)
     const ended = (report: Report): void => {
       served.lastEnded = delivery;
@@ -130,9 +141,9 @@ export function serve(options: ServeOptions): Serving {
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const failure = await pool.submit(
       {
-        first: data.first,
-        count: data.count,
-        payload: payloadOf(data),
+        first: data.first + skip,
+        count: data.count - skip,
+        payload: skip > 0 ? slicePayload(payloadOf(data), skip, data.count, data.separator) : payloadOf(data),
         separator: data.separator,
         attempt,
         retried: 0, // the producer keeps count of retries
@@ -143,14 +154,15 @@ export function serve(options: ServeOptions): Serving {
       {
         run(from, run, last, elapsedMs) {
           if (leaving) return;
-          const report: Report = { type: 'run', batch, delivery, from, last, elapsedMs, run: inline(run), worker: me };
+          const report: Report = { type: 'run', batch, delivery, from: skip + from, last, elapsedMs, run: inline(run), worker: me };
+          sent(skip + from + run.count);
           if (last) ended(report);
           else reports.push(send(data.run, report));
         },
         lost(from, blame: Blame) {
           if (leaving) return;
           const culprit = typeof blame === 'object' ? blame.culprit : undefined;
-          ended({ type: 'lost', batch, delivery, from, culprit, ...(blame === 'none' ? { none: true as const } : {}), worker: me });
+          ended({ type: 'lost', batch, delivery, from: skip + from, culprit, ...(blame === 'none' ? { none: true as const } : {}), worker: me });
         },
         // its job completes, and BullMQ removes it
         dropped: finish,
@@ -159,7 +171,7 @@ export function serve(options: ServeOptions): Serving {
     );
     // the run stopped, or is over, before the batch could start: it never ran, as the producer hears
     if (failure === 'stopped') {
-      if (!leaving) ended({ type: 'lost', batch, delivery, from: 0, none: true, worker: me });
+      if (!leaving) ended({ type: 'lost', batch, delivery, from: skip, none: true, worker: me });
       await Promise.all(reports);
       return;
     }
@@ -171,7 +183,7 @@ export function serve(options: ServeOptions): Serving {
     await Promise.all(reports);
   };
 
-  queue.start({ concurrency: options.workers * (options.concurrency + 1), process: ({ data, takes }) => runJob(data, data.attempt + takes - 1) });
+  queue.start({ concurrency: options.workers * (options.concurrency + 1), process: ({ data, takes, sent }) => runJob(data, data.attempt + takes - 1, sent) });
 
   // a run's pool is ended once the run is over (its spec is gone from Redis): closed when idle,
   // killed when busy, so that what still runs of an interrupted or orphaned run stops too
@@ -211,6 +223,8 @@ export function serve(options: ServeOptions): Serving {
   return {
     async handBack() {
       leaving = true;
+      // the next taker starts where these reports end: the producer must have them by then
+      await Promise.all(sending);
       await queue.handBack();
       await endPools('kill');
       await queue.close();

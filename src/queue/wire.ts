@@ -8,7 +8,7 @@ import type { Payload, Separator } from '../model/payload.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/4';
+export const WIRE = 'prun-queue/5';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
@@ -48,6 +48,11 @@ export interface JobData {
   bytes?: string;
   /** Inputs that are values (an iterable's, `:::`'s), carried as JSON. */
   items?: unknown[];
+  /**
+   * The first inputs of the batch whose results a worker handing the batch back had sent:
+   * the next take runs the batch from there (the producer has them already).
+   */
+  skip?: number;
 }
 
 /** What a worker sends back on the run's result list. */
@@ -55,9 +60,10 @@ export type Report =
   /**
    * A worker took the batch; `delivery` tells this take from another of the same job, and
    * `attempt` is what its inputs start as: a job taken again (its machine died, it was handed
-   * back) counts each take, as every start is counted.
+   * back) counts each take, as every start is counted. `from`: where in the batch this take
+   * starts (a take of a batch handed back after some of it had reported; absent: 0).
    */
-  | { type: 'start'; batch: number; delivery: string; attempt: number; worker: string }
+  | { type: 'start'; batch: number; delivery: string; attempt: number; worker: string; from?: number }
   | { type: 'run'; batch: number; delivery: string; from: number; last: boolean; elapsedMs: number; run: ExecutorRun; worker: string }
   /** The worker running the batch died: `culprit` the input at `from` is to blame, `none` the rest never ran, else any may be. */
   | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; none?: true; worker: string }

@@ -104,6 +104,34 @@ describe('prun map --queue', () => {
     await staying.stop();
   });
 
+  test('regression: a batch handed back after some of it had reported runs on from there (was: whole again, then its rest a third time)', { timeout: 60_000 }, async () => {
+    // batches of 10, each input 5 ms: 11 to 14 report before 15 waits at the gate
+    const gate = await bench.gate(15);
+    const starts = join(gate.dir, 'starts');
+    const env = { ...gate.env, PRUN_TEST_STARTS: starts };
+    const leaving = worker(['--procs', '1'], env);
+    const all = Array.from({ length: 40 }, (_, i) => String(i + 1));
+    const run = prun(['map', 'fixtures/queue-starts.ts', '--queue', bench.redis.url, '--chunksize', '10', '--joblog', join(gate.dir, 'joblog'), ':::', ...all]);
+    await gate.reached(leaving.pid);
+    process.kill(leaving.pid, 'SIGTERM');
+    assert.equal(await leaving.exited, 0);
+    await gate.open();
+    const staying = worker(['--procs', '1'], env);
+    const result = await run;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), all.map((n) => String(Number(n) ** 2)));
+    const counts = new Map<string, string[]>();
+    for (const line of lines((await readFile(starts, 'utf8')).trim())) {
+      const [input, attempt] = line.split(' ');
+      counts.set(input!, [...(counts.get(input!) ?? []), attempt!]);
+    }
+    // reported before the hand-back: started once; 15, cut short by it: once more, as attempt 2
+    for (const input of ['11', '12', '13', '14']) assert.deepEqual(counts.get(input), ['1'], input);
+    assert.deepEqual(counts.get('15'), ['1', '2']);
+    assert.ok([...counts.values()].every((attempts) => attempts.length <= 2), JSON.stringify([...counts]));
+    await staying.stop();
+  });
+
   test('a worker with another secret refuses the run: one line, exit 2, nothing runs', async () => {
     const refusing = worker([], { PRUN_QUEUE_SECRET: 'the workers' });
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, ':::', '1', '2', '3'], { env: { PRUN_QUEUE_SECRET: 'another' } });
