@@ -39,7 +39,12 @@ export class Intake {
     private readonly tracker: ProgressTracker,
     /** Something changed that the pipeline's loop waits on: a take ended. */
     private readonly changed: () => void,
-  ) {}
+  ) {
+    // a source that knows its size from the start (`:::` values) shows its total at once, not
+    // after its first take, which waits for the workers (was: `0 done` until then)
+    const known = source.remaining();
+    if (known !== undefined) tracker.total = known;
+  }
 
   /** Starts a take of at most `max` inputs, as many as batches of the current size ask for. */
   take(max: number): void {

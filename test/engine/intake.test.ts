@@ -34,6 +34,13 @@ function countingSource(count: number) {
   return { source, asked };
 }
 
+test('a source that knows its size (::: values) gives the total before any take (was: `0 done` until the workers were ready)', () => {
+  const { tracker } = setup(itemSource(['a', 'b', 'c']), 1);
+  assert.equal(tracker.total, 3);
+  const unknown = setup({ ...itemSource(['a']), remaining: () => undefined }, 1);
+  assert.equal(unknown.tracker.total, undefined);
+});
+
 test('a take is cut into batches of the size of the moment, numbered in input order; its end gives the total', async () => {
   const { intake, lined, tracker, takeAll } = setup(itemSource(['a', 'b', 'c', 'd', 'e']), 2);
   await takeAll(5);
