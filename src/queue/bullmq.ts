@@ -220,7 +220,10 @@ export async function probe(url: string): Promise<void> {
     await redis.ping();
     if (refused) throw refused;
   } catch (error) {
-    const cause = (error as Error).message || String(error);
+    // the first error says why (WRONGPASS, NOAUTH); what the failed command says after it
+    // is only that the connection closed
+    const first = refused ?? (error as Error);
+    const cause = first.message || String(first);
     throw new PrunError('ERR_QUEUE', `cannot reach the queue at ${shownUrl(url)}: ${cause}`);
   } finally {
     redis.disconnect();

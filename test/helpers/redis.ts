@@ -21,13 +21,15 @@ export interface RedisServer {
  * A real redis-server of this test file's own: a free loopback port, no persistence, so that
  * BullMQ's Lua scripts and blocking commands run as they do in production (a mock cannot).
  */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(extra: string[] = []): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', ...extra], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const command = (...words: string[]) => send(port, words);
+  // with --requirepass, redis-cli authenticates first
+  const auth = extra.includes('--requirepass') ? ['-a', extra[extra.indexOf('--requirepass') + 1]!, '--no-auth-warning'] : [];
+  const command = (...words: string[]) => send(port, [...auth, ...words]);
   const deadline = Date.now() + START_DEADLINE_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited at start with ${child.exitCode}`);

@@ -274,6 +274,20 @@ describe('prun map --queue', () => {
     }
   });
 
+  test('a Redis that refuses the password: one line saying so, exit 2 (was: "Connection is closed.")', async () => {
+    const locked = await startRedis(['--requirepass', 'right']);
+    try {
+      const port = new URL(locked.url).port;
+      for (const [url, said] of [[`redis://:wrong@127.0.0.1:${port}`, /WRONGPASS/], [locked.url, /NOAUTH/]] as const) {
+        const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1'], { timeout: 20_000 });
+        assert.equal(result.exitCode, 2);
+        assert.match(String(result.stderr), new RegExp(`^prun: cannot reach the queue at redis://127\\.0\\.0\\.1:${port}: .*${said.source}`));
+      }
+    } finally {
+      await locked.stop();
+    }
+  });
+
   test('a URL that is not redis:// is a usage error', async () => {
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', 'http://127.0.0.1:1', ':::', '1']);
     assert.equal(result.exitCode, 2);
