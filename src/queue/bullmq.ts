@@ -230,6 +230,12 @@ export async function probe(url: string): Promise<void> {
   }
 }
 
+/** A job back on the queue, to run from its first input whose result was not sent. */
+async function putBack(job: Job<JobData>, { token, sent }: { token: string; sent: number }): Promise<void> {
+  if (sent > (job.data.skip ?? 0)) await job.updateData({ ...job.data, skip: sent });
+  await job.moveToWait(token);
+}
+
 /** The producer's side of the queue. */
 export class ProducerQueue {
   readonly health: Health & { stop(): void };
@@ -471,12 +477,7 @@ export class WorkerQueue {
   async handBack(): Promise<void> {
     if (!this.worker) return;
     await this.worker.pause(true);
-    await Promise.all(
-      [...this.active].map(async ([job, { token, sent }]) => {
-        if (sent > (job.data.skip ?? 0)) await job.updateData({ ...job.data, skip: sent });
-        await job.moveToWait(token);
-      }).map((handing) => handing.catch(() => 0)),
-    );
+    await Promise.all([...this.active].map(([job, held]) => putBack(job, held).catch(() => 0)));
     this.active.clear();
   }
 
