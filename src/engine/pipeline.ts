@@ -162,6 +162,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       const picked = now < throttles.pausedUntil ? undefined : line.next(now, roomFor);
       if (picked !== undefined && picked !== 'no-room') {
         inFlight.submitted(picked);
+        throttles.started(picked);
         executor.submit(picked, ahead());
         continue;
       }

@@ -32,7 +32,7 @@ export class RetryOrFail {
   decide(batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined {
     // without keys a throttle holds the whole run back: the input goes again when the wait is
     // over, unless the run has been throttled too long (with keys, the key's line holds it)
-    const verdict = this.throttles.verdict(error);
+    const verdict = this.throttles.verdict(batch, error);
     if (verdict === 'too-long') return this.fail(batch, offset, input, this.throttles.tooLong('', error), batch.attempt);
     const decision = this.stopping.mode ? NO_RETRY : this.policy.decide(batch, { throttled: verdict !== undefined, now: this.clock.now() });
     if (!decision.retry) return this.fail(batch, offset, input, error, batch.attempt);

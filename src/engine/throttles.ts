@@ -36,6 +36,8 @@ export class Throttles {
    * gives up, so it holds only keys throttled now.
    */
   private readonly lastSignals = new Map<string, Pick<Failure, 'status' | 'retryAfter'>>();
+  /** Without keys, when each batch in flight was given out: a signal's burst is what started before it. */
+  private readonly starts = new WeakMap<Batch, number>();
 
   constructor(
     private readonly throttling: Throttling | undefined,
@@ -44,6 +46,11 @@ export class Throttles {
     random?: () => number,
   ) {
     this.run = throttling && !keyedLine ? new RunThrottle(throttling.maxRetryAfterMs, throttling.maxThrottleMs, random) : undefined;
+  }
+
+  /** A batch is given out now. */
+  started(batch: Batch): void {
+    if (this.run) this.starts.set(batch, this.clock.now());
   }
 
   /** A run of a batch's inputs was reported: its key learns how it went; one input ending well ends the run's throttle. */
@@ -66,12 +73,13 @@ export class Throttles {
     this.lastSignals.delete(batch.key ?? '');
   }
 
-  /** Whether an input failed of a throttle signal, and if so when it may go again. */
-  verdict(error: Failure): ThrottleVerdict {
+  /** Whether an input of `batch` failed of a throttle signal, and if so when it may go again. */
+  verdict(batch: Batch, error: Failure): ThrottleVerdict {
     const signal = this.throttling?.signalOf(error);
     if (signal === undefined) return undefined;
     if (!this.run) return HELD_BY_ITS_KEY;
-    const dueAt = this.run.signal(this.clock.now(), signal.retryAfterMs);
+    const now = this.clock.now();
+    const dueAt = this.run.signal(now, signal.retryAfterMs, this.starts.get(batch) ?? now);
     // what ERR_THROTTLED says if the run gives up while the input waits
     this.lastSignals.set('', { status: error.status, retryAfter: error.retryAfter });
     return dueAt === undefined ? 'too-long' : { dueAt };

@@ -3,9 +3,9 @@ import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from '../../crawl/backo
 /**
  * The backoff of a run without keys, when a server says to slow down (429/503): the run is one
  * key, so no input starts until the wait is over — its Retry-After (capped), else exponential
- * backoff with full jitter — and the throttled input is tried again then. Signals that come
- * while a wait is under way (inputs that were in flight) make it no longer than they ask, and
- * do not count again. Throttled with no input ending well for longer than the most it may
+ * backoff with full jitter — and the throttled input is tried again then. Signals of inputs
+ * that were in flight when the latest came make the wait no longer than they ask, and do not
+ * count again. Throttled with no input ending well for longer than the most it may
  * bear, the run gives up on what is throttled: the inputs waiting fail when it does, the
  * wait cut short for it.
  */
@@ -13,6 +13,8 @@ export class RunThrottle {
   private until = Number.NEGATIVE_INFINITY;
   private consecutive = 0;
   private since: number | undefined;
+  /** When the latest signal that counted came. */
+  private signalAt: number | undefined;
   /** Signals counted: a burst from inputs in flight when the first came counts once. */
   signals = 0;
 
@@ -22,14 +24,20 @@ export class RunThrottle {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** A throttle signal: when the input may be tried again, or undefined when it has been throttled too long. */
-  signal(now: number, retryAfterMs: number | undefined): number | undefined {
+  /**
+   * A throttle signal of an input that started at `startedAt`: when it may be tried again, or
+   * undefined when the run has been throttled too long.
+   */
+  signal(now: number, retryAfterMs: number | undefined, startedAt: number): number | undefined {
     this.since ??= now;
     if (this.givenUp(now)) return undefined;
-    const fresh = now >= this.until;
+    // an input that started before the latest signal is of its burst, as a key's (key-state.ts),
+    // however short the wait it asked for (was: each of a burst counted after a Retry-After of 0)
+    const fresh = this.signalAt === undefined || startedAt > this.signalAt;
     if (fresh) {
       this.consecutive++;
       this.signals++;
+      this.signalAt = now;
     }
     const wait = retryAfterMs !== undefined
       ? Math.min(retryAfterMs, this.maxRetryAfterMs)

@@ -331,3 +331,18 @@ test('without keys, a Retry-After longer than --max-throttle: the waiting inputs
   const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
   assert.deepEqual(failures.map((f) => [f.attempts, f.error.status, f.error.retryAfter]), [[1, 429, 200_000], [1, 429, 200_000], [1, 429, 200_000]]);
 });
+
+test('without keys, a burst of 429s from inputs in flight counts as one signal, even with Retry-After 0 (was: each counted)', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(3, (input, attempt) => (attempt === 1 ? { failure: { ...tooMany, retryAfter: 0 } } : { output: input }));
+  const run = start(['a', 'b', 'c'], executor, { throttling, clock });
+  await executor.holding(3);
+  for (let i = 0; i < 3; i++) executor.runNext();
+  await settle();
+  clock.advance(1);
+  await executor.holding(3);
+  for (let i = 0; i < 3; i++) executor.runNext();
+  await run.done;
+  assert.deepEqual(outputs(run.deliveries).sort(), ['a', 'b', 'c']);
+  assert.deepEqual(run.tracker.snapshot().signals, { total: 1, top: [] });
+});
