@@ -46,6 +46,17 @@ export class Intake {
     if (known !== undefined) tracker.total = known;
   }
 
+  /**
+   * Done without a take when the source says it has nothing left: a take waits for room, and
+   * with none (the only worker retired, its replacement still starting) the end of the input
+   * went unseen, the run waiting for a worker no input needed (for ever, if its setup() hung).
+   */
+  endIfDrained(): void {
+    if (this.done || this.taking || this.source.remaining() !== 0) return;
+    this.done = true;
+    this.tracker.total = this.admitted;
+  }
+
   /** Starts a take of at most `max` inputs, as many as batches of the current size ask for. */
   take(max: number): void {
     const size = Math.min(max, this.sizes.next(this.source.remaining()) * this.leftOutTakes);

@@ -167,6 +167,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         continue;
       }
       const room = picked === 'no-room' ? 0 : Math.min(roomFor(SHARED), readAhead.room(intake.admitted - deliveries.released, deliveries.held));
+      if (room === 0) intake.endIfDrained();
       if (intake.taking || room === 0 || intake.done) {
         if (intake.done && line.count === 0 && inFlight.count === 0) break;
         await sleep(picked === 'no-room');

@@ -133,9 +133,10 @@ export class Pool implements Executor {
     this.markAllReady();
     clearInterval(this.watchdog);
     for (const slot of this.slots) {
-      // stopped (Ctrl-C, a halt) while its setup() still runs: nothing of it is owed, no task
-      // ran there and teardown() follows only a setup() that ended (was: up to 5 s more)
-      if (this.stopped && slot.state === 'starting') slot.worker.kill();
+      // still in its setup() as the pool closes (stopped, or a replacement no input needs):
+      // nothing of it is owed, no task ran there and teardown() follows only a setup() that
+      // ended (was: up to 5 s more, for ever if its setup() hung)
+      if (slot.state === 'starting') slot.worker.kill();
       else if (slot.state !== 'ending') this.end(slot);
     }
     await Promise.all(this.exits);
