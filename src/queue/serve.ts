@@ -223,6 +223,9 @@ export function serve(options: ServeOptions): Serving {
   return {
     async handBack() {
       leaving = true;
+      // no input starts here any more, of a batch running either (was: the next inputs of a
+      // running batch started while the batches were handed back, to run again elsewhere)
+      for (const { pool } of runs.values()) void pool.then((each) => each instanceof RunPool && each.stop());
       // the next taker starts where these reports end: the producer must have them by then
       await Promise.all(sending);
       await queue.handBack();
