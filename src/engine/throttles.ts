@@ -53,7 +53,10 @@ export class Throttles {
     if (this.run) this.starts.set(batch, this.clock.now());
   }
 
-  /** A run of a batch's inputs was reported: its key learns how it went; one input ending well ends the run's throttle. */
+  /**
+   * A run of a batch's inputs was reported: its key learns how it went; without keys, one
+   * input ending well that started after the latest signal ends the run's throttle.
+   */
   ran(batch: Batch, run: Run): void {
     if (this.keyedLine) {
       const failure = run.failures[0];
@@ -61,8 +64,7 @@ export class Throttles {
       this.keyedLine.ended(batch, this.clock.now(), signal);
       if (signal) this.lastSignals.set(batch.key ?? '', { status: failure.error.status, retryAfter: failure.error.retryAfter });
       else if (run.count > 0) this.lastSignals.delete(batch.key ?? '');
-    } else if (this.run && run.failures.length < run.count) {
-      this.run.clean();
+    } else if (this.run && run.failures.length < run.count && this.run.clean(this.starts.get(batch) ?? this.clock.now())) {
       this.lastSignals.delete('');
     }
   }

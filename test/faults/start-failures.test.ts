@@ -76,7 +76,8 @@ for (const runtime of runtimes) {
     });
 
     test('regression: a replacement no input needs held the run (its setup() hanging: for ever; failing: exit 1 with every input done)', { timeout: 60_000 }, async () => {
-      for (const env of [{ PRUN_TEST_SETUP_HANG: '1' }, {}]) {
+      const envs: Record<string, string>[] = [{ PRUN_TEST_SETUP_HANG: '1' }, {}];
+      for (const env of envs) {
         const { result, starts } = await runSetupOnce([runtime, '1', '--max-tasks-per-child', '2', ':::', 'a', 'b'], env);
         assert.equal(result.exitCode, 0, String(result.stderr));
         assert.deepEqual(lines(result.stdout), ['a', 'b']);

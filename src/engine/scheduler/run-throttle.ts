@@ -53,10 +53,17 @@ export class RunThrottle {
     return this.since !== undefined && now - this.since > this.maxThrottleMs;
   }
 
-  /** An input ended well: the server is fine again. */
-  clean(): void {
+  /**
+   * An input that started at `startedAt` ended well: the server is fine again, if it started
+   * after the latest signal (one in flight before it says nothing of the server now: with it,
+   * a run throttled past --max-throttle went on, its wait cut short for a give-up that no
+   * longer came, and tried its throttled inputs again before their Retry-After).
+   */
+  clean(startedAt: number): boolean {
+    if (this.signalAt !== undefined && startedAt <= this.signalAt) return false;
     this.consecutive = 0;
     this.since = undefined;
+    return true;
   }
 
   /** No input may start before this. */

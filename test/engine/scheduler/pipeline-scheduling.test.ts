@@ -346,3 +346,18 @@ test('without keys, a burst of 429s from inputs in flight counts as one signal, 
   assert.deepEqual(outputs(run.deliveries).sort(), ['a', 'b', 'c']);
   assert.deepEqual(run.tracker.snapshot().signals, { total: 1, top: [] });
 });
+
+test('without keys, an input in flight at a signal that ends well does not end the throttle: the throttled one fails at --max-throttle, started once (was: tried again)', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(2, (input) => (input === 'bad' ? { failure: { ...tooMany, retryAfter: 200_000 } } : { output: input }));
+  const run = start(['bad', 'ok'], executor, { throttling, clock });
+  await executor.holding(2);
+  executor.runNext(); // bad: 429 at 0
+  executor.runNext(); // ok, in flight since before the signal
+  await settle();
+  assert.equal(clock.nextTimer, 60_001);
+  clock.advance(60_001);
+  await run.done;
+  assert.deepEqual(outputs(run.deliveries).sort(), ['FAILED bad ERR_THROTTLED', 'ok']);
+  assert.deepEqual(executor.starts.map((s) => `${s.input}${s.attempt}`).sort(), ['bad1', 'ok1']);
+});
