@@ -133,10 +133,11 @@ export class Pool implements Executor {
     this.markAllReady();
     clearInterval(this.watchdog);
     for (const slot of this.slots) {
-      // still in its setup() as the pool closes (stopped, or a replacement no input needs):
-      // nothing of it is owed, no task ran there and teardown() follows only a setup() that
-      // ended (was: up to 5 s more, for ever if its setup() hung)
-      if (slot.state === 'starting') slot.worker.kill();
+      // stopped (Ctrl-C, a halt) while its setup() still runs: nothing of it is owed, no task
+      // ran there and teardown() follows only a setup() that ended (was: up to 5 s more). At
+      // a normal end it finishes its setup() and runs teardown(), as every worker does, within
+      // the grace: a setup() and its teardown() go together
+      if (this.stopped && slot.state === 'starting') slot.worker.kill();
       else if (slot.state !== 'ending') this.end(slot);
     }
     await Promise.all(this.exits);
