@@ -171,6 +171,9 @@ export function serve(options: ServeOptions): Serving {
     );
     // the run stopped, or is over, before the batch could start: it never ran, as the producer hears
     if (failure === 'stopped') {
+      // leaving: the job goes back to the queue; ended here first, BullMQ would complete and
+      // remove it, and its batch, reported by nobody, would be lost
+      if (leaving) await new Promise(() => {});
       if (!leaving) ended({ type: 'lost', batch, delivery, from: skip, none: true, worker: me });
       await Promise.all(reports);
       return;
