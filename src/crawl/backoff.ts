@@ -19,3 +19,11 @@ export function backoffDelay(attempt: number, options: BackoffOptions, random: (
   const ceiling = Math.min(options.capMs, options.baseMs * 2 ** (n - 1));
   return random() * ceiling;
 }
+
+/**
+ * The first whole millisecond at which a throttle that began at `since`, with no clean end,
+ * has lasted longer than `maxThrottleMs` and is given up: no wait of it outlasts this.
+ */
+export function givesUpAt(since: number, maxThrottleMs: number): number {
+  return since + maxThrottleMs + 1;
+}

@@ -1,4 +1,5 @@
 import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, windowFull } from './key-state.js';
+import { givesUpAt } from './backoff.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
 import type { ThrottleSignal } from './throttle-signal.js';
@@ -156,7 +157,7 @@ export class KeyLimiter {
    */
   #backoffEnd(throttle: ThrottleState): number {
     if (throttle.since === undefined) return throttle.until;
-    return Math.min(throttle.until, throttle.since + this.#options.maxThrottleMs + 1);
+    return Math.min(throttle.until, givesUpAt(throttle.since, this.#options.maxThrottleMs));
   }
 
   /** The key backs off now, or has had a throttle signal with no clean end since. */

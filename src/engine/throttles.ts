@@ -48,6 +48,11 @@ export class Throttles {
     this.run = throttling && !keyedLine ? new RunThrottle(throttling.maxRetryAfterMs, throttling.maxThrottleMs, random) : undefined;
   }
 
+  /** When a batch was given out (now, for one this run did not see given out). */
+  private startOf(batch: Batch): number {
+    return this.starts.get(batch) ?? this.clock.now();
+  }
+
   /** A batch is given out now. */
   started(batch: Batch): void {
     if (this.run) this.starts.set(batch, this.clock.now());
@@ -64,7 +69,7 @@ export class Throttles {
       this.keyedLine.ended(batch, this.clock.now(), signal);
       if (signal) this.lastSignals.set(batch.key ?? '', { status: failure.error.status, retryAfter: failure.error.retryAfter });
       else if (run.count > 0) this.lastSignals.delete(batch.key ?? '');
-    } else if (this.run && run.failures.length < run.count && this.run.clean(this.starts.get(batch) ?? this.clock.now())) {
+    } else if (this.run && run.failures.length < run.count && this.run.clean(this.startOf(batch))) {
       this.lastSignals.delete('');
     }
   }
@@ -80,8 +85,7 @@ export class Throttles {
     const signal = this.throttling?.signalOf(error);
     if (signal === undefined) return undefined;
     if (!this.run) return HELD_BY_ITS_KEY;
-    const now = this.clock.now();
-    const dueAt = this.run.signal(now, signal.retryAfterMs, this.starts.get(batch) ?? now);
+    const dueAt = this.run.signal(this.clock.now(), signal.retryAfterMs, this.startOf(batch));
     // what ERR_THROTTLED says if the run gives up while the input waits
     this.lastSignals.set('', { status: error.status, retryAfter: error.retryAfter });
     return dueAt === undefined ? 'too-long' : { dueAt };

@@ -174,7 +174,7 @@ export function serve(options: ServeOptions): Serving {
       // leaving: the job goes back to the queue; ended here first, BullMQ would complete and
       // remove it, and its batch, reported by nobody, would be lost
       if (leaving) await new Promise(() => {});
-      if (!leaving) ended({ type: 'lost', batch, delivery, from: skip, none: true, worker: me });
+      ended({ type: 'lost', batch, delivery, from: skip, none: true, worker: me });
       await Promise.all(reports);
       return;
     }

@@ -1,4 +1,4 @@
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from '../../crawl/backoff.js';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay, givesUpAt } from '../../crawl/backoff.js';
 
 /**
  * The backoff of a run without keys, when a server says to slow down (429/503): the run is one
@@ -44,7 +44,7 @@ export class RunThrottle {
       : fresh ? backoffDelay(this.consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, this.random) : 0;
     // no wait outlasts the run's giving up: what it holds fails then (waiting-line.ts), not
     // after a Retry-After longer than --max-throttle leaves, with one more try each
-    this.until = Math.min(Math.max(this.until, now + wait), this.since + this.maxThrottleMs + 1);
+    this.until = Math.min(Math.max(this.until, now + wait), givesUpAt(this.since, this.maxThrottleMs));
     return this.until;
   }
 
