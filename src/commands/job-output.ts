@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import type { OutputFile } from '../model/delivery.js';
 
 /**
@@ -50,6 +50,11 @@ export function takeStderr(path: string, notEmpty: boolean, onText: (text: strin
   } finally {
     closeSync(fd);
   }
+}
+
+/** Whether a job file exists and is not empty (a lane ended mid-job says nothing of its files). */
+export function hasOutput(path: string): boolean {
+  return (statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0;
 }
 
 /** Removes a job file that may not exist (the job was skipped, or its lane died). */

@@ -1,8 +1,23 @@
 import type { OutputFile } from '../model/delivery.js';
+import type { Failure } from '../model/failure.js';
 import type { ExecutorRun } from '../engine/executor.js';
 import { displayInput } from './job-inputs.js';
 import { statusFailure } from './job-status.js';
 import type { HeldBatch, LaneJob, PendingRun } from './lane-slot.js';
+
+/** How a job ended, and whether its stdout and stderr files have anything in them. */
+export interface JobEnd {
+  failure: Failure | undefined;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+/** A lane's line for a job it ran, `STATUS OE` (see lane-script.ts). */
+export function parseStatusLine(line: string): JobEnd {
+  const space = line.indexOf(' ');
+  const status = Number(line.slice(0, space));
+  return { failure: status === 0 ? undefined : statusFailure(status), stdout: line[space + 1] === '1', stderr: line[space + 2] === '1' };
+}
 
 export interface ResultOptions {
   timings: boolean;
@@ -11,14 +26,14 @@ export interface ResultOptions {
 }
 
 /**
- * Adds a finished job to its batch's results not yet reported. A non-zero status fails the
- * input through the pipeline's failure path, as a thrown error does in map, so retries, the
- * report and the exit status are the same. A failed command's stdout is still printed, as
+ * Adds a finished job to its batch's results not yet reported. A failure (a non-zero status,
+ * a timeout) fails the input through the pipeline's failure path, as a thrown error does in
+ * map, so retries, the report and the exit status are the same. A failed command's stdout is still printed, as
  * GNU parallel does (think of `diff`), but only on its last try: the text just before a
  * failure's `at` is that input's own. Output as a file (big) must be the only output of its
  * run: the caller reports what was pending before it, and the file's run right after.
  */
-export function recordResult(job: LaneJob, status: number, stdout: string | OutputFile, durationMs: number, options: ResultOptions): void {
+export function recordResult(job: LaneJob, failure: Failure | undefined, stdout: string | OutputFile, durationMs: number, options: ResultOptions): void {
   const held = job.held;
   const run = (held.pending ??= {
     count: 0,
@@ -27,7 +42,6 @@ export function recordResult(job: LaneJob, status: number, stdout: string | Outp
     durationsMs: options.timings ? [] : undefined,
     file: undefined,
   });
-  const failure = status === 0 ? undefined : statusFailure(status);
   const printed = !failure || held.batch.attempt > options.retries;
   if (typeof stdout === 'string') {
     if (printed) run.text += stdout;

@@ -11,8 +11,8 @@ import { StartFailures } from '../slots/start-failures.js';
 import { jobArgs, toBytes } from './job-inputs.js';
 import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
-import { removeFile, takeOutput, takeStderr } from './job-output.js';
-import { recordResult, takeRun } from './job-results.js';
+import { hasOutput, removeFile, takeOutput, takeStderr } from './job-output.js';
+import { type JobEnd, parseStatusLine, recordResult, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { makeScratchDir, removeScratchDir } from './scratch-dir.js';
@@ -398,9 +398,9 @@ export class ShellExecutor implements Executor {
       const job = slot.jobs.shift();
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
       job.timer?.clear();
-      if (line !== '-') this.finish(slot, job, line, now); // '-': skipped because prun is stopping
-      if (job.script) removeFile(job.script);
-      if (this.options.stdinFrom !== undefined) removeFile(this.blockOf(job.args));
+      // '-': skipped because prun is stopping
+      if (line !== '-') this.finish(slot, job, parseStatusLine(line), now);
+      this.removeJobFiles(job);
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }
@@ -409,18 +409,37 @@ export class ShellExecutor implements Executor {
     this.pumpAny(slot);
   }
 
-  private finish(slot: LaneSlot, job: LaneJob, line: string, now: number): void {
-    const space = line.indexOf(' ');
+  private finish(slot: LaneSlot, job: LaneJob, end: JobEnd, now: number): void {
     const files = join(this.dir, job.stem);
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
-    const stdout = takeOutput(`${files}.o`, line[space + 1] === '1', tag, this.heldOutput.onClosed);
+    const stdout = takeOutput(`${files}.o`, end.stdout, tag, this.heldOutput.onClosed);
     if (typeof stdout !== 'string') this.heldOutput.add(stdout, job.held.batch.first + job.offset);
-    takeStderr(`${files}.e`, line[space + 2] === '1', this.options.onStderr);
+    takeStderr(`${files}.e`, end.stderr, this.options.onStderr);
     // output in a file is its run's only output: what came before it is reported first
     const { held } = job;
     if (typeof stdout !== 'string' && held.pending) this.deliver(slot, held, false);
-    recordResult(job, Number(line.slice(0, space)), stdout, now - job.startedAt, this.options);
+    recordResult(job, end.failure, stdout, now - job.startedAt, this.options);
     if (held.pending?.file) this.deliver(slot, held, false);
+  }
+
+  /** The files a job's line named, besides its output (which finish() or onExit() takes). */
+  private removeJobFiles(job: LaneJob): void {
+    if (job.script) removeFile(job.script);
+    if (this.options.stdinFrom !== undefined) removeFile(this.blockOf(job.args));
+  }
+
+  /**
+   * The job prun ended its lane for, at its --timeout, fails with what it wrote until then
+   * printed, as GNU parallel prints it (its output was taken at the lane's end: what a process
+   * it left writes later is printed nowhere). Its batch is reported as over when it was its last.
+   */
+  private finishTimedOut(slot: LaneSlot, job: LaneJob): void {
+    const files = join(this.dir, job.stem);
+    const end = { failure: timedOut(this.options.timeoutMs!), stdout: hasOutput(`${files}.o`), stderr: hasOutput(`${files}.e`) };
+    this.finish(slot, job, end, performance.now());
+    this.removeJobFiles(job);
+    const { held } = job;
+    if (held.done + (held.pending?.count ?? 0) === held.batch.count) this.deliver(slot, held, true);
   }
 
   /**
@@ -452,9 +471,10 @@ export class ShellExecutor implements Executor {
   private onExit(slot: LaneSlot, lane: Lane, exit: LaneExit): void {
     if (slot.lane !== lane) return;
     const was = slot.die();
+    if (slot.timedOut !== undefined && slot.timedOut === slot.jobs[0]) this.finishTimedOut(slot, slot.jobs.shift()!);
     for (const job of slot.jobs) {
       job.timer?.clear();
-      // what the job that was running wrote is not printed: a process it left may write on, unread
+      // what a job that was running wrote is not printed: a process it left may write on, unread
       for (const file of [`${job.stem}.o`, `${job.stem}.e`, `${job.stem}.sh`]) removeFile(join(this.dir, file));
     }
     // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with
@@ -471,7 +491,7 @@ export class ShellExecutor implements Executor {
     const running = slot.jobs[0];
     for (const held of slot.ledger.lose()) {
       if (held.pending) this.deliver(slot, held, false);
-      const blame = running?.held === held ? this.blame(slot, running, exit) : 'none';
+      const blame = running?.held === held ? this.blame(slot, exit) : 'none';
       this.listener.lost(held.batch, held.done, blame);
     }
     slot.jobs.length = 0;
@@ -481,13 +501,12 @@ export class ShellExecutor implements Executor {
 
   /**
    * Only the job that was running is to blame; the ones given ahead never started. When prun
-   * ended the lane for a timeout that another job ran into, just before it ended by itself,
-   * the one running then was only in the way, and runs again.
+   * ended the lane for a timeout, the job that ran into it is reported already
+   * (finishTimedOut); one running then had just taken its place, was only in the way, and
+   * runs again.
    */
-  private blame(slot: LaneSlot, running: LaneJob, exit: LaneExit): Blame {
-    if (!slot.timedOut) return { culprit: laneExited(exit.code, exit.signal) };
-    if (slot.timedOut !== running) return 'none';
-    return { culprit: timedOut(this.options.timeoutMs!) };
+  private blame(slot: LaneSlot, exit: LaneExit): Blame {
+    return slot.timedOut ? 'none' : { culprit: laneExited(exit.code, exit.signal) };
   }
 
   private removeDir(): void {

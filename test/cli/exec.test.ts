@@ -415,6 +415,19 @@ describe('prun exec: failures', () => {
     await assertGone(pids);
   });
 
+  test('a timed-out command: what it wrote until then is printed in its turn, as GNU parallel does; the jobs queued behind it run once', async () => {
+    const joblog = join(dir, 'timeout-output.joblog');
+    const command = `echo {} begins; if [ {} = slow ]; then echo slow complains >&2; sleep 300 & wait; fi; echo {} ends`;
+    // -j1: the lane holds the jobs after the slow one, and must give them back unstarted
+    const result = await prun(['exec', '-j', '1', '--timeout', '300ms', '--joblog', joblog, command, ':::', 'slow', 'a', 'b']);
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stdout, 'slow begins\na begins\na ends\nb begins\nb ends');
+    assert.match(String(result.stderr), /slow complains/);
+    assert.match(String(result.stderr), /input 0 "slow" failed: timed out after 300ms/);
+    const rows = (await readFile(joblog, 'utf8')).trim().split('\n').slice(1).map((row) => row.split('\t'));
+    assert.deepEqual(rows.map((row) => [row[8], row[6]]), [['slow', '-1'], ['a', '0'], ['b', '0']]);
+  });
+
   test('--halt now,fail=1 ends running commands and their children at once', async () => {
     const pids = join(dir, 'halt-pids');
     const command = `if [ {} = fail ]; then while [ ! -s ${pids} ]; do sleep 0.01; done; exit 1; fi; sleep 300 & echo $! >> ${pids}; wait`;
