@@ -81,7 +81,7 @@ export function combinationCount(sizes: readonly number[]): number {
  * combination is a fresh array the caller may keep.
  * No groups, or any empty group, gives nothing.
  */
-export function* combinations(groups: readonly (readonly string[])[]): Generator<string[]> {
+export function* combinations<T>(groups: readonly (readonly T[])[]): Generator<T[]> {
   if (groups.length === 0 || groups.some((group) => group.length === 0)) return;
   // An odometer: indexes[i] points into groups[i]; the last wheel turns fastest.
   const indexes = new Array<number>(groups.length).fill(0);

@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Separator } from '../model/payload.js';
-import type { ArgSource } from './arg-groups.js';
-import { blankEmptyGroups, combinations } from './arg-groups.js';
+import { blankEmptyGroups, combinationCount, combinations, type ArgSource } from './arg-groups.js';
 import { encodeArgs } from './combination-source.js';
 import type { InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
@@ -63,18 +62,20 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     }
   }
   let records: AsyncIterable<string[]> | Iterable<string[]>;
+  // how many jobs there are, where the records were read whole: the progress bar shows it
+  let count: number | undefined;
   if (readers.length === 1) records = { [Symbol.asyncIterator]: () => readers[0]! };
-  else records = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true);
+  else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
-  if (options.fill) jobs = fill(await drainAll(records), options.fill.spread);
-  else if (options.maxArgs !== undefined) jobs = group(records, options.maxArgs);
-  else jobs = records;
+  if (options.fill) jobs = [...fill(await drainAll(records), options.fill.spread)];
+  else if (options.maxArgs !== undefined) {
+    jobs = group(records, options.maxArgs);
+    if (count !== undefined && options.maxArgs > 0) count = Math.ceil(count / options.maxArgs);
+  } else jobs = records;
   if (options.shuf) jobs = shuffle(await drainAll(jobs));
-  if (options.countAll) {
-    const all = await drainAll(jobs);
-    return { source: itemSource(encoded(all)), header, total: all.length };
-  }
-  return { source: itemSource(encoded(jobs)), header };
+  if (options.countAll) jobs = await drainAll(jobs);
+  if (Array.isArray(jobs)) count = jobs.length;
+  return { source: itemSource(encoded(jobs), count), header, total: options.countAll ? count : undefined };
 }
 
 function needsReading(sources: readonly ArgSource[], options: ExecInputOptions): boolean {
@@ -162,23 +163,26 @@ async function drainAll<T>(items: AsyncIterable<T> | Iterable<T>): Promise<T[]> 
  * Several sources as GNU parallel joins them: linked ones (`:::+`, or all with --link) pair
  * up value by value, the rest combine, the first varying slowest. With --link the shorter
  * wrap around; with `:::+` the longer are cut to the shortest, as GNU parallel does. An empty
- * source is one empty value (`blankEmptyGroups`).
+ * source is one empty value (`blankEmptyGroups`). The jobs are made lazily (a product of a
+ * few sources can be huge); how many there are is known at once.
  */
-function* joinSources(read: string[][][], sources: readonly ArgSource[], linkAll: boolean): Generator<string[]> {
+function joinSources(read: string[][][], sources: readonly ArgSource[], linkAll: boolean): { jobs: Iterable<string[]>; count: number } {
   const groups: (readonly string[][])[][] = [];
   blankEmptyGroups(read, ['']).forEach((records, i) => {
     if (i > 0 && (linkAll || sources[i]?.linked)) groups[groups.length - 1]!.push(records);
     else groups.push([records]);
   });
-  const zipped = groups.map((group) => {
+  // each group as its tuples: a tuple holds one record of each of its sources
+  const tuples = groups.map((group) => {
     if (group.length === 1) return group[0]!.map((record) => [record]);
     const lengths = group.map((records) => records.length);
     const size = linkAll ? Math.max(...lengths) : Math.min(...lengths);
     return Array.from({ length: size }, (_, k) => group.map((records) => records[k % records.length]!));
   });
-  for (const combination of combinations(zipped.map((group) => group.map((_, k) => String(k))))) {
-    yield combination.flatMap((k, g) => zipped[g]![Number(k)]!.flat());
-  }
+  const jobs = (function* () {
+    for (const combination of combinations(tuples)) yield combination.flatMap((tuple) => tuple.flat());
+  })();
+  return { jobs, count: combinationCount(tuples.map((group) => group.length)) };
 }
 
 /** -N: `size` records a job (the last may have fewer); -N0: a job per record, with no arguments. */

@@ -3,14 +3,15 @@ import type { InputSource } from './input-source.js';
 
 /**
  * Inputs from an iterable or async iterable (a library caller's, or `::: a b c`), as they are:
- * strings stay strings, and a caller's other values reach the function unchanged.
+ * strings stay strings, and a caller's other values reach the function unchanged. `count`:
+ * how many there are, where the caller knows and `items` is not an array.
  */
-export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>): InputSource {
+export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, count?: number): InputSource {
   const isAsync = Symbol.asyncIterator in items;
   const iterator = isAsync
     ? (items as AsyncIterable<unknown>)[Symbol.asyncIterator]()
     : (items as Iterable<unknown>)[Symbol.iterator]();
-  const known = Array.isArray(items) ? items.length : undefined;
+  const known = count ?? (Array.isArray(items) ? items.length : undefined);
   let taken = 0;
   let done = false;
   return {

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ArgSource } from '../../src/io/arg-groups.js';
+import { openExecInputs, type ExecInputOptions } from '../../src/io/exec-inputs.js';
+import type { InputSource } from '../../src/io/input-source.js';
+
+const NEWLINE = 10;
+
+async function takeAll(source: InputSource): Promise<string[]> {
+  const all: string[] = [];
+  for (let slice = await source.take(2, Number.POSITIVE_INFINITY); slice; slice = await source.take(2, Number.POSITIVE_INFINITY)) {
+    all.push(...(slice.payload as string[]));
+  }
+  return all;
+}
+
+const values = (...items: string[]): ArgSource => ({ values: items });
+const linked = (...items: string[]): ArgSource => ({ values: items, linked: true });
+
+describe('openExecInputs: how many jobs, known before the first is taken (the progress bar shows it)', () => {
+  const cases: [string, ArgSource[], Partial<ExecInputOptions>, string[][]][] = [
+    ['::: 1 2 3 :::+ a b c', [values('1', '2', '3'), linked('a', 'b', 'c')], {}, [['1', 'a'], ['2', 'b'], ['3', 'c']]],
+    [':::+ cuts to the shortest', [values('1', '2', '3'), linked('a', 'b')], {}, [['1', 'a'], ['2', 'b']]],
+    ['--link wraps the shorter around', [values('1', '2', '3'), values('a', 'b')], { link: true }, [['1', 'a'], ['2', 'b'], ['3', 'a']]],
+    ['::: 1 2 ::: a b ::: (an empty source is one empty value)', [values('1', '2'), values('a', 'b'), values()], { noRunIfEmpty: false }, [['1', 'a', ''], ['1', 'b', ''], ['2', 'a', ''], ['2', 'b', '']]],
+    ['-N2 over combined sources', [values('1', '2', '3'), values('x')], { maxArgs: 2 }, [['1', 'x', '2', 'x'], ['3', 'x']]],
+    ['-N0 over combined sources', [values('1', '2'), values('x')], { maxArgs: 0 }, [[], []]],
+    ['-X spread over 2 slots', [values('1', '2', '3', '4')], { fill: { spread: 2 } }, [['1', '2'], ['3', '4']]],
+  ];
+  for (const [name, sources, options, jobs] of cases) {
+    test(name, async () => {
+      const inputs = await openExecInputs(sources, { separator: NEWLINE, ...options });
+      assert.equal(inputs.source.remaining(), jobs.length);
+      const taken = await takeAll(inputs.source);
+      assert.deepEqual(taken.map((job) => (job === '' ? [] : job.split('\0'))), jobs);
+      assert.equal(inputs.source.remaining(), 0);
+    });
+  }
+
+  test('--shuf: every job once, however many', async () => {
+    const inputs = await openExecInputs([values('1', '2', '3'), values('a', 'b')], { separator: NEWLINE, shuf: true });
+    assert.equal(inputs.source.remaining(), 6);
+    assert.deepEqual((await takeAll(inputs.source)).sort(), ['1\0a', '1\0b', '2\0a', '2\0b', '3\0a', '3\0b']);
+  });
+});
