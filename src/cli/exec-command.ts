@@ -12,7 +12,7 @@ import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, p
 import { shellQuote } from '../commands/shell-quote.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { ownQueueWarnings } from './queue-warnings.js';
-import { compileTemplate } from '../commands/template.js';
+import { asLiteral, compileTemplate } from '../commands/template.js';
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
@@ -83,6 +83,17 @@ const RESPELLED = [
   ['seqreplace', '{#}'],
   ['slotreplace', '{%}'],
 ] as const;
+
+/**
+ * `spelling` stands for `replacement` in `text`. The usual spelling is then plain text, with
+ * its positional forms (`-I @`: `{}` and `{1}`; `--extensionreplace`: `{.}` and `{1.}`), as
+ * GNU parallel reads them: `-I @ find @ -name '*.c' -exec cc {} +`.
+ */
+function respell(text: string, replacement: string, spelling: string): string {
+  const inner = replacement.slice(1, -1).replace(/[.#%/]/g, '\\$&');
+  const usual = new RegExp(`\\{(-?\\d+)?${inner}\\}`, 'g');
+  return text.replace(usual, (whole) => asLiteral(whole)).split(spelling).join(replacement);
+}
 
 /** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */
 const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
@@ -196,7 +207,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   let text = commandLine(words, flags.quote === true);
   for (const [flag, replacement] of RESPELLED) {
     const spelling = flags[flag];
-    if (spelling !== undefined) text = text.split(spelling).join(replacement);
+    if (spelling !== undefined && spelling !== replacement) text = respell(text, replacement, spelling);
   }
   // checked before any input is read; what they wrap the command in waits for the inputs' header
   if (flags.results !== undefined) checkResultsName(flags.results);

@@ -63,6 +63,16 @@ const PLUS_DYNAMIC = /^(?:-?\d+)?(?::|#|%|\/|\^|,)./s;
 const PLUS_NAMED = new Set(['0%', 'slot', 'sshlogin', 'host', 'agrp', 'hgrp', 'choose_k', 'uniq']);
 
 /**
+ * Marks a replacement string's spelling as plain text: `{}` left as typed where `-I @` made
+ * `@` the replacement string, as GNU parallel leaves it. A NUL inside the braces makes them
+ * no replacement string; compiling drops it again (no command can hold a NUL).
+ */
+export function asLiteral(replacementString: string): string {
+  return `{${LITERAL_MARK}${replacementString.slice(1)}`;
+}
+const LITERAL_MARK = '\0';
+
+/**
  * A command line for /bin/sh, by default; with `forShell` false, a plain string (GNU
  * parallel's --tagstring): values as they are, and nothing appended when there is no
  * replacement string. As GNU parallel does, a replacement string in the command's first word
@@ -100,12 +110,12 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
       continue;
     }
     if (forShell && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
-    literals.push(template.slice(end, match.index));
+    literals.push(template.slice(end, match.index).replaceAll(LITERAL_MARK, ''));
     end = match.index + whole.length;
     replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(() => quote));
     if (replacement.kind === 'arg') usesArgs = true;
   }
-  literals.push(template.slice(end));
+  literals.push(template.slice(end).replaceAll(LITERAL_MARK, ''));
   if (replacements.length === 0 && forShell && options.appendArgs !== false) {
     // Like GNU parallel (and xargs): no replacement string means the input
     // goes last on the command line.

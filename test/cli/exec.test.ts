@@ -54,6 +54,20 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.match(String(failed.stderr), /^prun: input 0 "block-0" failed: exit 3$/m);
   });
 
+  test('-I and the other respellings leave the usual spelling as typed, as GNU parallel does (was: both replaced)', async () => {
+    const cases = [
+      ['-I', '@', 'echo', '@', '{}', '{1}', '{1.}', ':::', 'a.b'],
+      ['--extensionreplace', '@', 'echo', '@', '{.}', '{1.}', '{1}', ':::', 'a.b'],
+      ['--seqreplace', ',s', 'echo', ',s', '{#}', ':::', 'x'],
+      ['-I', '{}', 'echo', '{}', ':::', 'same'],
+    ];
+    for (const args of cases) {
+      const result = await prun(['exec', '-k', ...args]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args).trimEnd(), args.join(' '));
+    }
+  });
+
   test("--header 0 is no header, and -E '' no end-of-input string, as GNU parallel reads them (were: the first input dropped, the input cut at an empty line)", async () => {
     for (const args of [['--header', '0', 'echo', ':::', 'a', 'b'], ['-E', '', 'echo', '[{}]', ':::', 'a', '', 'b']]) {
       const result = await prun(['exec', '-k', ...args]);
