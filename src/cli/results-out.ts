@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { EXIT } from './exit-codes.js';
+import { fileWriter, isRegularFile } from './file-writer.js';
 
 /** Where the CLI writes results: stdout, unless a takeover gave them a descriptor of their own. */
 export interface ResultsOut {
@@ -8,6 +9,11 @@ export interface ResultsOut {
   finish(code: number): Promise<number>;
   /** The relay process that writes them, when there is one: prun's own, never the user's. */
   relayPid?: number;
+  /**
+   * With a relay, how many bytes it has written to the real stdout (undefined once it is
+   * gone), where the system tells: a joblog row waits for its result to be there.
+   */
+  reached?: () => number | undefined;
 }
 
 let taken: ResultsOut | undefined;
@@ -17,9 +23,19 @@ export function setResultsOut(out: ResultsOut): void {
   taken = out;
 }
 
-/** The stream results go to; asked when writing, never cached, so a takeover is always seen. */
+/** Results on a regular file without a takeover: written whole or failed (file-writer.ts). */
+let onFile: Writable | undefined;
+
+/** The stream results go to; asked when writing, so a takeover is always seen. */
 export function resultsStream(): Writable & { isTTY?: boolean } {
-  return taken?.stream ?? process.stdout;
+  if (taken) return taken.stream;
+  if (onFile === undefined && isRegularFile(1)) onFile = fileWriter(1);
+  return onFile ?? process.stdout;
+}
+
+/** How far the results have reached through a relay of stdout, where that can be told. */
+export function resultsReached(): (() => number | undefined) | undefined {
+  return taken?.reached;
 }
 
 /** Processes prun started for itself, which ending the user's processes must spare. */
@@ -35,7 +51,7 @@ export async function flushOutput(code: number): Promise<number> {
   // a relay of stdout (stdout-takeover.ts) that died makes writes fail as a broken pipe does,
   // whether its reader went or it could not write (a full disk): its end says which
   if (code === EXIT.brokenPipe && taken?.relayPid === undefined) return code;
-  const [status] = await Promise.all([taken ? taken.finish(code) : flushed(process.stdout, code), flushed(process.stderr, code)]);
+  const [status] = await Promise.all([taken ? taken.finish(code) : flushed(onFile ?? process.stdout, code), flushed(process.stderr, code)]);
   return status;
 }
 

@@ -1,8 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import { isatty, WriteStream } from 'node:tty';
 import { EXIT } from './exit-codes.js';
+import { fileWriter } from './file-writer.js';
 import { flushed, setResultsOut, type ResultsOut } from './results-out.js';
 
 /*
@@ -49,22 +49,8 @@ function reopenStdout(): ResultsOut | undefined {
     ? new WriteStream(fd)
     : pipe
       ? new Socket({ fd, readable: false, writable: true })
-      : syncWriter(fd); // /dev/null and other devices
+      : fileWriter(fd); // /dev/null and other devices
   return { stream, finish: (code) => flushed(stream, code) };
-}
-
-/** Writes at once, as Node's own stdout does on a file or device (no trip to the thread pool). */
-function syncWriter(fd: number): Writable {
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      try {
-        writeSync(fd, chunk);
-        callback();
-      } catch (error) {
-        callback(error as Error);
-      }
-    },
-  });
 }
 
 async function relayStdout(): Promise<ResultsOut | undefined> {
@@ -87,6 +73,8 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
   return {
     stream: cat.stdin,
     relayPid: cat.pid,
+    // a socket's offset never moves: there, the pipe to `cat` is as far as prun can tell
+    reached: fstatSync(1).isFile() ? relayProgress(cat.pid) : undefined,
     async finish(code) {
       cat.stdin.end();
       const exit = await exited;
@@ -100,6 +88,43 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
       return code;
     },
   };
+}
+
+/**
+ * How many bytes the relay has written, read from the offset of its stdout (Linux:
+ * /proc/PID/fdinfo/1), which is the shell's own open file: the kernel moves it as `cat`
+ * writes, and leaves it where a full disk stopped it. Undefined where that cannot be read
+ * (no /proc): then only the relay's end tells. What else writes through the same open file
+ * (`> out 2>&1`: prun's stderr) is counted too.
+ */
+function relayProgress(pid: number): (() => number | undefined) | undefined {
+  const info = `/proc/${pid}/fdinfo/1`;
+  const at = offsetIn(info);
+  if (at === undefined) return undefined;
+  // `>> out` (O_APPEND): the first write moves the offset to the file's end before writing
+  const start = appending(info) ? Math.max(at, fstatSync(1).size) : at;
+  return () => {
+    const offset = offsetIn(info);
+    return offset === undefined ? undefined : offset - start;
+  };
+}
+
+function appending(fdinfo: string): boolean {
+  try {
+    const match = /^flags:\s*([0-7]+)/m.exec(readFileSync(fdinfo, 'latin1'));
+    return match !== null && (parseInt(match[1]!, 8) & constants.O_APPEND) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+function offsetIn(fdinfo: string): number | undefined {
+  try {
+    const match = /^pos:\s*(\d+)/m.exec(readFileSync(fdinfo, 'latin1'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined; // gone, or no /proc
+  }
 }
 
 /** What is kept of what the relay says on stderr: its last words are its cause. */

@@ -19,11 +19,20 @@ export interface WriteOptions {
    */
   onRecords?: (records: readonly JobRecord[]) => void;
   /**
+   * How many bytes of what was written have reached the real output so far, where the stream
+   * is a relay that takes them first (a pipe to `cat`): records then wait for that, not for the
+   * stream's callbacks. Undefined once the relay is gone: the writing fails as on a broken pipe.
+   */
+  reached?: (() => number | undefined) | undefined;
+  /**
    * Told once, as soon as the writing cannot go on: the next delivery, which would end the
    * writing, may be far away while inputs still run.
    */
   onStop?: () => void;
 }
+
+/** How often records waiting on a relay (`reached`) look at how far it got. */
+const RELAY_POLL_MS = 2;
 
 /** Raised when the reader of stdout has gone away (`| head`). */
 export class BrokenPipe extends Error {
@@ -55,19 +64,34 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     wake = undefined;
   };
   // records wait for the write callbacks of what came before them: the data is then out of
-  // this process (written to the file, or to the pipe; an unread pipe holds it back)
+  // this process (written to the file, or to the pipe; an unread pipe holds it back). Through
+  // a relay, they wait for the bytes before them to be reached (counted in bytes, not writes)
+  const { reached } = options;
   let issued = 0;
   let written = 0;
   const held: { after: number; records: JobRecord[] }[] = [];
+  /** Through a relay: the bytes it had written when last looked at. */
+  let reachedBytes = 0;
+  let poll: NodeJS.Timeout | undefined;
   const release = (): void => {
-    while (held.length > 0 && held[0]!.after <= written && !failure) {
+    const done = reached ? reachedBytes : written;
+    while (held.length > 0 && held[0]!.after <= done && !failure) {
       try {
         options.onRecords?.(held.shift()!.records);
       } catch (error) {
         fail(error as Error);
       }
     }
+    // the relay says nothing when it writes: look again soon, while records wait for it
+    if (reached && held.length > 0 && !failure) poll ??= setTimeout(lookAtRelay, RELAY_POLL_MS);
     wake?.();
+  };
+  const lookAtRelay = (): void => {
+    poll = undefined;
+    const now = reached!();
+    if (now === undefined) fail(new BrokenPipe());
+    else reachedBytes = now;
+    release();
   };
   const onWritten = (error?: Error | null): void => {
     if (error) return; // the stream's 'error' says why
@@ -80,7 +104,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   const onDrain = (): void => wake?.();
   /** One write, counted for the records behind it; waits while the stream's buffer is full. */
   const write = async (chunk: string | Uint8Array): Promise<void> => {
-    issued++;
+    issued += !reached ? 1 : typeof chunk === 'string' ? Buffer.byteLength(chunk, options.encoding) : chunk.byteLength;
     if (!out.write(chunk, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
     if (failure) throw failure;
   };
@@ -116,6 +140,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (failure) throw failure;
   } finally {
+    clearTimeout(poll);
     out.off('error', onError);
     out.off('drain', onDrain);
     // a write that fails after we stopped listening must not crash the process

@@ -2,6 +2,7 @@
 // leaves, and that --resume then runs every input that was not printed.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -130,6 +131,19 @@ for (const way of ways) {
   });
 }
 
+/** prun with the file itself as its stdout, as `> out` gives it (execa would put a pipe between). */
+async function prunToFile(args: string[], env: Record<string, string>, out: string): Promise<{ exitCode: number | null; stderr: string }> {
+  const fd = openSync(out, 'w');
+  try {
+    const child = spawn(bin, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', fd, 'pipe'] });
+    const stderr = text(child.stderr!);
+    const [exitCode] = (await once(child, 'exit')) as [number | null];
+    return { exitCode, stderr: await stderr };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe('--joblog on a full disk', () => {
   const smallDisk = useSmallDisk(join(dir, 'small-disk'));
 
@@ -159,6 +173,27 @@ describe('--joblog on a full disk', () => {
     await rm(join(mount, 'filler'));
     await assertResumeCompletes(way, files, inputs, String(full.stdout));
   });
+
+  for (const way of ways) {
+    test(`stdout on the full disk, prun ${way.name}: no row of a result the disk cut off; --resume finishes the run (was: rows of lost results)`, async (t) => {
+      const mount = smallDisk(t);
+      if (!mount) return;
+      const files = paths();
+      const out = join(mount, 'results.txt');
+      // ~100 kB of results for a 64 kB disk; the joblog is on a disk with room
+      const inputs = Array.from({ length: 1500 }, (_, i) => `r${i}`);
+      const full = await prunToFile([...way.args(files, 60), ':::', ...inputs], envFor(files, 60), out);
+      assert.equal(full.exitCode, 74, full.stderr);
+      const written = await readFile(out, 'utf8');
+      await rm(out);
+      // the disk may cut the last line short: it is not a result
+      const whole = written.slice(0, written.lastIndexOf('\n') + 1);
+      const rows = await rowsOf(files.joblog);
+      assert.ok(rows.length < inputs.length, `${rows.length} rows`);
+      assertEveryRowPrinted(rows, whole);
+      await assertResumeCompletes(way, files, inputs, whole);
+    });
+  }
 });
 
 describe('a torn joblog', () => {
@@ -191,4 +226,5 @@ describe('a torn joblog', () => {
       assert.equal(result.stdout, '');
     });
   }
+
 });
