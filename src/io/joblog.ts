@@ -34,6 +34,9 @@ export class Joblog {
    * a full disk) is dropped, with `warn`, so that the next row is not glued to it.
    */
   static open(path: string, warn: (line: string) => void, format: JoblogFormat = 'prun'): Joblog {
+    // GNU parallel's `--joblog -` is its stdout, which here carries the results alone; a file
+    // named `-` made in the working directory would be a surprise
+    if (path === '-') throw new PrunError('ERR_USAGE', '--joblog - is not supported: stdout carries the results; give a file');
     let fd: number;
     try {
       fd = openSync(path, 'a+');

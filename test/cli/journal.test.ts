@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
-import { open, readFile, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { describe, test } from 'node:test';
@@ -227,4 +227,15 @@ describe('a torn joblog', () => {
     });
   }
 
+  test('--joblog - is refused with one line, exit 2, and no file named - is made (was: made in the working directory)', async () => {
+    const cwd = join(dir, `dash-${++runs}`);
+    execFileSync('mkdir', [cwd]);
+    for (const args of [['map', join(root, 'fixtures/square.ts')], ['exec', 'echo']]) {
+      const result = await prun([...args.slice(0, 1), '--joblog', '-', ...args.slice(1), ':::', '1'], { cwd });
+      assert.equal(result.exitCode, 2, args[0]);
+      assert.equal(lines(String(result.stderr).trimEnd()).length, 1, String(result.stderr));
+      assert.equal(result.stdout, '');
+    }
+    assert.deepEqual(await readdir(cwd), []);
+  });
 });
