@@ -125,7 +125,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-r, --no-run-if-empty', 'skip inputs that are only blanks')
     .option('--colsep <regexp>', 'split each input into columns at REGEXP: {1} {2} ... (JavaScript regular expression)')
     .option('--header <regexp>', 'the first input of each source names its columns: {name} is that column (any value: the first line)')
-    .option('--trim <n|l|r|lr|rl>', 'remove blanks (space, tab) from the left, right or both ends of each input or column')
+    .option('--trim <n|l|r|lr|rl>', 'remove blanks (space, tab, CR, ...) from the left, right or both ends of each input or column (--colsep implies rl)')
     .option('--arg-sep <sep>', 'use SEP instead of :::')
     .option('--arg-file-sep <sep>', 'use SEP instead of ::::')
     .option('--link', 'pair up the values of all sources instead of combining them (shorter sources wrap around)')
@@ -220,7 +220,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     separator: separatorFlag(flags),
     delimiter: flags.delimiter === undefined ? undefined : unescape(flags.delimiter),
     colsep: flags.colsep === undefined ? undefined : regexp('--colsep', flags.colsep),
-    trim: flags.trim,
+    // GNU parallel: "--colsep implies --trim rl"
+    trim: flags.trim ?? (flags.colsep === undefined ? undefined : 'rl'),
     // an empty EOF string is none, as GNU parallel reads -E ''
     eof: flags.E || undefined,
     noRunIfEmpty: flags.runIfEmpty === false,

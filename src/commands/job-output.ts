@@ -33,8 +33,11 @@ export function takeOutput(path: string, notEmpty: boolean, tag: string | undefi
   }
 }
 
-/** Takes a job's stderr file (as takeOutput() does), handing it on in byte strings. */
-export function takeStderr(path: string, notEmpty: boolean, onText: (text: string) => void): void {
+/**
+ * Takes a job's stderr file (as takeOutput() does), handing it on in byte strings; `tag`
+ * begins each of its lines, as GNU parallel's --tag tags stderr too.
+ */
+export function takeStderr(path: string, notEmpty: boolean, tag: string | undefined, onText: (text: string) => void): void {
   if (!notEmpty) {
     removeFile(path);
     return;
@@ -43,9 +46,12 @@ export function takeStderr(path: string, notEmpty: boolean, onText: (text: strin
   unlinkSync(path);
   try {
     const bytes = fstatSync(fd).size;
+    let atLineStart = true;
     for (let position = 0; position < bytes; position += STDERR_PIECE_BYTES) {
       const text = readText(fd, position, Math.min(STDERR_PIECE_BYTES, bytes - position));
-      if (text) onText(text);
+      if (!text) continue;
+      onText(tag === undefined ? text : tagLines(text, tag, atLineStart));
+      atLineStart = text.endsWith('\n');
     }
   } finally {
     closeSync(fd);
@@ -66,11 +72,14 @@ export function removeFile(path: string): void {
   }
 }
 
-/** GNU parallel's --tag: every line, the last one too when it has no newline, starts with `tag`. */
-export function tagLines(text: string, tag: string): string {
+/**
+ * GNU parallel's --tag: every line, the last one too when it has no newline, starts with `tag`;
+ * the first only when `atLineStart` (false: `text` goes on a line begun before it).
+ */
+export function tagLines(text: string, tag: string, atLineStart = true): string {
   if (text === '') return '';
   const end = text.endsWith('\n') ? text.length - 1 : text.length;
-  return tag + text.slice(0, end).replaceAll('\n', `\n${tag}`) + text.slice(end);
+  return (atLineStart ? tag : '') + text.slice(0, end).replaceAll('\n', `\n${tag}`) + text.slice(end);
 }
 
 function readText(fd: number, position: number, length: number): string {

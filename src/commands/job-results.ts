@@ -25,6 +25,11 @@ export interface ResultOptions {
   retries: number;
 }
 
+/** Whether the job's output (stdout and stderr) is printed: it succeeded, or failed on its last try. */
+export function outputPrinted(job: LaneJob, failure: Failure | undefined, options: ResultOptions): boolean {
+  return !failure || job.held.batch.attempt > options.retries;
+}
+
 /**
  * Adds a finished job to its batch's results not yet reported. A failure (a non-zero status,
  * a timeout) fails the input through the pipeline's failure path, as a thrown error does in
@@ -42,7 +47,7 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
     durationsMs: options.timings ? [] : undefined,
     file: undefined,
   });
-  const printed = !failure || held.batch.attempt > options.retries;
+  const printed = outputPrinted(job, failure, options);
   if (typeof stdout === 'string') {
     if (printed) run.text += stdout;
   } else if (printed) run.file = stdout;

@@ -12,7 +12,7 @@ import { jobArgs, toBytes } from './job-inputs.js';
 import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
 import { hasOutput, removeFile, takeOutput, takeStderr } from './job-output.js';
-import { type JobEnd, parseStatusLine, recordResult, takeRun } from './job-results.js';
+import { outputPrinted, type JobEnd, parseStatusLine, recordResult, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { makeScratchDir, removeScratchDir } from './scratch-dir.js';
@@ -414,7 +414,8 @@ export class ShellExecutor implements Executor {
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
     const stdout = takeOutput(`${files}.o`, end.stdout, tag, this.heldOutput.onClosed);
     if (typeof stdout !== 'string') this.heldOutput.add(stdout, job.held.batch.first + job.offset);
-    takeStderr(`${files}.e`, end.stderr, this.options.onStderr);
+    // a try that is tried again says nothing, as GNU parallel prints only the last try
+    takeStderr(`${files}.e`, end.stderr && outputPrinted(job, end.failure, this.options), tag, this.options.onStderr);
     // output in a file is its run's only output: what came before it is reported first
     const { held } = job;
     if (typeof stdout !== 'string' && held.pending) this.deliver(slot, held, false);

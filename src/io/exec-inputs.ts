@@ -14,7 +14,7 @@ export interface ExecInputOptions {
   delimiter?: string | undefined;
   /** --colsep: each input splits into columns, {1} {2} ... */
   colsep?: RegExp | undefined;
-  /** --trim: n, l, r, lr, rl. */
+  /** --trim: n, l, r, lr, rl (--colsep alone trims both sides, as GNU parallel's implies --trim rl). */
   trim?: string | undefined;
   /** -E: an input equal to this ends the input. */
   eof?: string | undefined;
@@ -139,11 +139,15 @@ function toRecord(input: string, options: ExecInputOptions): string[] | undefine
   return columns.map((column) => trimmed(column, options.trim));
 }
 
+/**
+ * --trim: blanks off the left, the right or both, as GNU parallel's `\s` (a CR of a CRLF file
+ * too); ASCII only, since the value is bytes here, and a byte 0xA0 may end a UTF-8 character.
+ */
 function trimmed(value: string, how: string | undefined): string {
   if (how === undefined || how === 'n') return value;
   let out = value;
-  if (how.includes('l')) out = out.replace(/^[ \t]+/, '');
-  if (how.includes('r')) out = out.replace(/[ \t]+$/, '');
+  if (how.includes('l')) out = out.replace(/^[ \t\n\v\f\r]+/, '');
+  if (how.includes('r')) out = out.replace(/[ \t\n\v\f\r]+$/, '');
   return out;
 }
 

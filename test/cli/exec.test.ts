@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { assertGoneWithin } from '../helpers/accounting.js';
-import { gnuParallel, gnuParallelStatus } from '../helpers/gnu-parallel.js';
+import { gnuParallel, gnuParallelRun, gnuParallelStatus } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 import { scratchDir } from '../helpers/files.js';
@@ -52,6 +52,26 @@ describe('prun exec: the same output as GNU parallel', () => {
     // a failure names its block by its place in stdin
     const failed = await prunWithStdin(['exec', '-k', '--pipe', '--block', '5', 'exit 3'], input);
     assert.match(String(failed.stderr), /^prun: input 0 "block-0" failed: exit 3$/m);
+  });
+
+  test('--colsep trims the blanks around each column, a CR of a CRLF file too, as GNU parallel (it implies --trim rl; was: kept)', async () => {
+    const input = ' a , b \nc,d\r\n';
+    for (const args of [['--colsep', ',', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'n', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'l', 'echo', '[{1}]', '[{2}]'], ['--trim', 'lr', 'echo', '[{}]']]) {
+      const result = await prunWithStdin(['exec', '-k', ...args], input);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), args.join(' '));
+    }
+  });
+
+  test('--tag and --tagstring tag stderr lines too, the last one without a newline as well, as GNU parallel (was: untagged)', async () => {
+    const command = 'echo out {}; echo err {} >&2; printf "two\\nlast" >&2';
+    for (const args of [['--tag', command, ':::', 'a', 'b'], ['--tagstring', '<{}>', command, ':::', 'a']]) {
+      const result = await prun(['exec', '-k', '-j1', ...args]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const gnu = gnuParallelRun(['-j1', ...args], { cwd: dir });
+      assert.equal(result.stdout, gnu.stdout.trimEnd(), args.join(' '));
+      assert.equal(result.stderr, gnu.stderr, args.join(' '));
+    }
   });
 
   test('-I and the other respellings leave the usual spelling as typed, as GNU parallel does (was: both replaced)', async () => {
@@ -411,11 +431,12 @@ describe('prun exec: failures', () => {
   });
 
   test('--retries runs a failed command again; only its last try counts', async () => {
-    const command = `if [ -e ${dir}/tried-{} ]; then echo {} ok; else touch ${dir}/tried-{}; echo {} failed; exit 3; fi`;
+    const command = `if [ -e ${dir}/tried-{} ]; then echo {} ok; else touch ${dir}/tried-{}; echo {} failed; echo {} complains >&2; exit 3; fi`;
     // GNU parallel's --retries 2: two tries in all
     const result = await prun(['exec', '--retries', '2', command, ':::', 'r1', 'r2']);
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, 'r1 ok\nr2 ok', 'the output of a failed try that is tried again is not printed');
+    assert.equal(result.stderr, '', 'nor its stderr, as GNU parallel prints only the last try (was: printed)');
   });
 
   test("--timeout ends the job's whole process group; the other inputs run", async () => {

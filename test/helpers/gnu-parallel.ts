@@ -30,11 +30,17 @@ export function gnuParallel(args: readonly string[], options: { cwd: string; inp
 
 /** GNU parallel's exit status on `args` (-k, as gnuParallel runs it), whatever it is. */
 export function gnuParallelStatus(args: readonly string[], options: { cwd: string }): number {
+  return gnuParallelRun(args, options).status;
+}
+
+/** GNU parallel on `args` (-k, as gnuParallel runs it): its stdout, stderr and exit status, whatever they are. */
+export function gnuParallelRun(args: readonly string[], options: { cwd: string }): { stdout: string; stderr: string; status: number } {
   const result = spawnSync('parallel', ['--will-cite', '-k', ...args], {
     cwd: options.cwd,
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
     env: { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(options.cwd, '.parallel') },
   });
   if (result.error) throw result.error;
-  return result.status!;
+  return { stdout: result.stdout, stderr: result.stderr, status: result.status! };
 }
