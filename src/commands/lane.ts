@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { LANE_NAME, LANE_SCRIPT } from './lane-script.js';
 import { endGroup, signalGroup, signalProcess } from '../runtime/process-group.js';
+import { descendantsOf, endProcesses } from '../runtime/process-tree.js';
 
 /** How a lane ended. */
 export interface LaneExit {
@@ -107,7 +108,11 @@ export class Lane {
    */
   end(graceMs: number): Promise<void> {
     if (this.ending) return this.ending;
-    const ending = this.pid === undefined ? Promise.resolve() : endGroup(this.pid, graceMs);
+    // read while the lane lives (a job ended for its --timeout): what left the group (setsid,
+    // a browser started detached) is reached only through the tree; once the lane is gone,
+    // its orphans are init's, out of reach
+    const strays = this.pid === undefined ? [] : descendantsOf(this.pid).filter((pid) => pid !== this.watcher);
+    const ending = this.pid === undefined ? Promise.resolve() : Promise.all([endGroup(this.pid, graceMs), endProcesses(strays, graceMs)]);
     this.ending = ending.then(() => {
       this.done = true;
     });

@@ -450,6 +450,14 @@ describe('prun exec: failures', () => {
     await assertGone(pids);
   });
 
+  test('--timeout ends what the job started in a session of its own too (setsid), found through the tree (was: left running)', async () => {
+    const pids = join(dir, 'timeout-setsid-pids');
+    const command = `setsid sleep 301 & echo $! >> ${pids}; wait; echo {}`;
+    const result = await prun(['exec', '-j', '2', '--timeout', '300ms', command, ':::', 'a', 'b']);
+    assert.equal(result.exitCode, 2);
+    await assertGone(pids);
+  });
+
   test('a timed-out command: what it wrote until then is printed in its turn, as GNU parallel does; the jobs queued behind it run once', async () => {
     const joblog = join(dir, 'timeout-output.joblog');
     const command = `echo {} begins; if [ {} = slow ]; then echo slow complains >&2; sleep 300 & wait; fi; echo {} ends`;
