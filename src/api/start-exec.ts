@@ -45,6 +45,11 @@ export interface StartExecOptions extends ExecOptions, JournalHooks {
   source: InputSource;
   /** Each command's stderr, whole, when it ends, as a byte string (latin1). Default: prun's stderr. */
   onStderr?: (text: string) => void;
+  /**
+   * Each command's stderr comes as a `stderr` delivery right after its output, in its turn,
+   * rather than to onStderr as it ends (up to 1 MiB of it; more still goes to onStderr).
+   */
+  groupStderr?: boolean;
 }
 
 /** A run of commands under way, shaped as a run of a script is, so the CLI shows both alike. */
@@ -86,6 +91,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         shell: options.laneShell,
         delayMs: options.delayMs,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
+        groupStderr: options.groupStderr,
       });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }),

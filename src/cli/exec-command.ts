@@ -277,7 +277,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
-    const execOptions = { ...options, command: text, source, skip: journal.skip, journal: journal.record !== undefined };
+    // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
+    const execOptions = { ...options, command: text, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true };
     if (flags.queue !== undefined) await ownQueueWarnings();
     const run = flags.queue === undefined
       ? startExec(execOptions)

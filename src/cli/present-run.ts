@@ -104,6 +104,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       json: options.json,
       encoding: run.encoding,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
+      onStderr: (text) => void process.stderr.write(text, run.encoding),
       onRecords: options.journal,
       reached: options.journal ? resultsReached() : undefined,
       onStop: () => run.stop('now'),

@@ -60,7 +60,12 @@ export function takeStderr(path: string, notEmpty: boolean, tag: string | undefi
 
 /** Whether a job file exists and is not empty (a lane ended mid-job says nothing of its files). */
 export function hasOutput(path: string): boolean {
-  return (statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0;
+  return outputBytes(path) > 0;
+}
+
+/** The size of a job file, 0 when there is none. */
+export function outputBytes(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /** Removes a job file that may not exist (the job was skipped, or its lane died). */

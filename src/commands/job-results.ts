@@ -46,6 +46,7 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
     failures: [],
     durationsMs: options.timings ? [] : undefined,
     file: undefined,
+    stderr: [],
   });
   const printed = outputPrinted(job, failure, options);
   if (typeof stdout === 'string') {
@@ -60,6 +61,12 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
   run.count++;
 }
 
+/** Adds what a job recorded just now wrote on stderr, to be printed right after its output. */
+export function recordStderr(job: LaneJob, text: string): void {
+  const run = job.held.pending!;
+  run.stderr.push({ offset: job.offset, at: run.text.length, text });
+}
+
 /** Takes the batch's pending results as a run for the pipeline (its ledger records them). */
 export function takeRun(held: HeldBatch): ExecutorRun {
   const pending: PendingRun | undefined = held.pending;
@@ -71,5 +78,6 @@ export function takeRun(held: HeldBatch): ExecutorRun {
     failures: pending?.failures ?? [],
     durationsMs: pending?.durationsMs,
     file: pending?.file,
+    stderr: pending?.stderr,
   };
 }

@@ -1,6 +1,6 @@
 import type { LongTimeout } from '../runtime/long-timeout.js';
 import type { OutputFile } from '../model/delivery.js';
-import type { ItemFailure } from '../model/run.js';
+import type { ItemFailure, ItemStderr } from '../model/run.js';
 import { type Held, Ledger } from '../slots/ledger.js';
 import { Lifecycle } from '../slots/lifecycle.js';
 import type { Lane } from './lane.js';
@@ -13,6 +13,8 @@ export interface PendingRun {
   durationsMs: number[] | undefined;
   /** The output of the run's one input, when too big for `text`. */
   file: OutputFile | undefined;
+  /** What its inputs wrote on stderr, when it is printed in their turn (groupStderr). */
+  stderr: ItemStderr[];
 }
 
 /** A batch on a lane: its jobs run one after the other, in input order; `done` are reported. */

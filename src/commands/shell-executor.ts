@@ -11,8 +11,8 @@ import { StartFailures } from '../slots/start-failures.js';
 import { jobArgs, toBytes } from './job-inputs.js';
 import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
-import { hasOutput, removeFile, takeOutput, takeStderr } from './job-output.js';
-import { outputPrinted, type JobEnd, parseStatusLine, recordResult, takeRun } from './job-results.js';
+import { hasOutput, outputBytes, removeFile, takeOutput, takeStderr } from './job-output.js';
+import { outputPrinted, type JobEnd, parseStatusLine, recordResult, recordStderr, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { makeScratchDir, removeScratchDir } from './scratch-dir.js';
@@ -34,8 +34,14 @@ export interface ShellExecutorOptions {
   timings: boolean;
   /** How many more times a failed input is tried. */
   retries: number;
-  /** A job's stderr, whole, as soon as the job ends. */
+  /** A job's stderr, whole, as soon as the job ends (without groupStderr). */
   onStderr(text: string): void;
+  /**
+   * A job's stderr goes in its run, to be printed in its turn right after its stdout, as GNU
+   * parallel groups them (`-k ... 2>&1` keeps a job's lines together and in input order); one
+   * bigger than GROUPED_STDERR_BYTES still goes to onStderr as the job ends, a piece at a time.
+   */
+  groupStderr?: boolean;
   /** How the command's replacement strings read (--plus, -X, --header). */
   template?: TemplateOptions;
   /** Each command on stderr as its job is given to a lane (GNU parallel's -t). */
@@ -53,6 +59,8 @@ export interface ShellExecutorOptions {
   shell?: string;
 }
 
+/** A job's stderr held to be printed in its turn is at most this big (see groupStderr). */
+const GROUPED_STDERR_BYTES = 1 << 20;
 /** Jobs a lane is given at once: the running one, and the next, so the lane never waits for prun. */
 const JOBS_AHEAD = 2;
 /** Batches a lane holds: the one running and the next. */
@@ -414,12 +422,17 @@ export class ShellExecutor implements Executor {
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
     const stdout = takeOutput(`${files}.o`, end.stdout, tag, this.heldOutput.onClosed);
     if (typeof stdout !== 'string') this.heldOutput.add(stdout, job.held.batch.first + job.offset);
-    // a try that is tried again says nothing, as GNU parallel prints only the last try
-    takeStderr(`${files}.e`, end.stderr && outputPrinted(job, end.failure, this.options), tag, this.options.onStderr);
     // output in a file is its run's only output: what came before it is reported first
     const { held } = job;
     if (typeof stdout !== 'string' && held.pending) this.deliver(slot, held, false);
     recordResult(job, end.failure, stdout, now - job.startedAt, this.options);
+    // a try that is tried again says nothing, as GNU parallel prints only the last try
+    const stderr = end.stderr && outputPrinted(job, end.failure, this.options);
+    if (stderr && this.options.groupStderr && outputBytes(`${files}.e`) <= GROUPED_STDERR_BYTES) {
+      let text = '';
+      takeStderr(`${files}.e`, true, tag, (piece) => (text += piece));
+      recordStderr(job, text);
+    } else takeStderr(`${files}.e`, stderr, tag, this.options.onStderr);
     if (held.pending?.file) this.deliver(slot, held, false);
   }
 

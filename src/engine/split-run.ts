@@ -1,5 +1,5 @@
 import type { Failure } from '../model/failure.js';
-import type { ItemFailure } from '../model/run.js';
+import type { ItemFailure, ItemStderr } from '../model/run.js';
 import type { Batch } from '../model/batch.js';
 import type { Delivery, FinalFailure, OutputFile } from '../model/delivery.js';
 import type { ExecutorRun } from './executor.js';
@@ -20,7 +20,7 @@ export type FailOrRetry = (offset: number, input: string, error: Failure) => Fin
  * gap between two ranges, to be filled when its retry settles.
  */
 export function splitRun(batch: Batch, from: number, run: ExecutorRun, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
-  if (run.file) return splitFileRun(batch.first + from, run.failures[0], run.file, failOrRetry);
+  if (run.file) return splitFileRun(batch.first + from, run, run.file, failOrRetry);
   const first = batch.first + from;
   const end = first + run.count;
   const content = (start: number, stop: number, cut: [number, number]): Delivery => {
@@ -30,7 +30,7 @@ export function splitRun(batch: Batch, from: number, run: ExecutorRun, failOrRet
     const inputs = Array.isArray(batch.payload) ? batch.payload.slice(start - batch.first, stop - batch.first) : undefined;
     return { type: 'values', first: start, count: stop - start, values: run.values.slice(cut[0], cut[1]), inputs };
   };
-  if (run.failures.length === 0) return { ranges: [{ start: first, end, deliveries: [content(first, end, [0, Infinity])] }], finals: [] };
+  if (run.failures.length === 0 && !run.stderr?.length) return { ranges: [{ start: first, end, deliveries: [content(first, end, [0, Infinity])] }], finals: [] };
 
   const ranges: SettledRange[] = [];
   const finals: FinalFailure[] = [];
@@ -38,7 +38,19 @@ export function splitRun(batch: Batch, from: number, run: ExecutorRun, failOrRet
   let pieceStart = first;
   let cutStart = 0;
   let deliveries: Delivery[] = [];
-  for (const failure of run.failures) {
+  const failed = new Set(run.failures.map((failure) => failure.offset));
+  for (const mark of marksOf(run)) {
+    if ('text' in mark) {
+      // an input's stderr right after its output; a failed input's output has no input of its own (below)
+      const index = batch.first + mark.offset;
+      const through = failed.has(mark.offset) ? index : index + 1;
+      if (through > pieceStart || mark.at > cutStart) deliveries.push(content(pieceStart, through, [cutStart, mark.at]));
+      deliveries.push({ type: 'stderr', first: index, count: 0, text: mark.text });
+      pieceStart = through;
+      cutStart = mark.at;
+      continue;
+    }
+    const failure = mark;
     const index = batch.first + failure.offset;
     // text just before a failure with no input of its own is the failed input's output
     // (a failed shell command's stdout, printed as GNU parallel does): a piece of no inputs
@@ -60,15 +72,23 @@ export function splitRun(batch: Batch, from: number, run: ExecutorRun, failOrRet
   return { ranges, finals };
 }
 
-/** A run of one input whose output is a file: the output, then the input's failure if it failed. */
-function splitFileRun(index: number, failure: ItemFailure | undefined, file: OutputFile, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
-  const output: Delivery = { type: 'file', first: index, count: failure ? 0 : 1, file };
-  if (!failure) return { ranges: [{ start: index, end: index + 1, deliveries: [output] }], finals: [] };
+/** The run's failures and stderr texts, in input order; an input's stderr before its failure. */
+function marksOf(run: ExecutorRun): (ItemFailure | ItemStderr)[] {
+  if (!run.stderr?.length) return run.failures;
+  return [...run.stderr, ...run.failures].sort((a, b) => a.offset - b.offset || Number('error' in a) - Number('error' in b));
+}
+
+/** A run of one input whose output is a file: the output, its stderr, then its failure if it failed. */
+function splitFileRun(index: number, run: ExecutorRun, file: OutputFile, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
+  const failure = run.failures[0];
+  const output: Delivery[] = [{ type: 'file', first: index, count: failure ? 0 : 1, file }];
+  for (const stderr of run.stderr ?? []) output.push({ type: 'stderr', first: index, count: 0, text: stderr.text });
+  if (!failure) return { ranges: [{ start: index, end: index + 1, deliveries: output }], finals: [] };
   const final = failOrRetry(failure.offset, failure.input, failure.error);
   if (!final) {
     file.close(); // the output of a try to be made again is not printed
     return { ranges: [], finals: [] };
   }
-  const deliveries: Delivery[] = [output, { type: 'failure', first: index, count: 1, failure: final }];
+  const deliveries: Delivery[] = [...output, { type: 'failure', first: index, count: 1, failure: final }];
   return { ranges: [{ start: index, end: index + 1, deliveries }], finals: [final] };
 }

@@ -13,6 +13,11 @@ export interface WriteOptions {
   /** Told of each input that failed for good. */
   onFailure(failure: FinalFailure): void;
   /**
+   * What an input wrote on stderr (a `stderr` delivery), in its turn: after its output has
+   * been taken by the stream, so that `2>&1` keeps a job's lines together. Dropped without.
+   */
+  onStderr?: (text: string) => void;
+  /**
    * Told of settled inputs once everything written before their records has been taken by
    * the stream (--joblog): a crash can then lose a row, never a result whose row is written.
    * May throw: the writing stops with that error.
@@ -93,7 +98,10 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     else reachedBytes = now;
     release();
   };
+  /** Writes not called back yet. */
+  let pending = 0;
   const onWritten = (error?: Error | null): void => {
+    pending--;
     if (error) return; // the stream's 'error' says why
     written++;
     release();
@@ -105,6 +113,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   /** One write, counted for the records behind it; waits while the stream's buffer is full. */
   const write = async (chunk: string | Uint8Array): Promise<void> => {
     issued += !reached ? 1 : typeof chunk === 'string' ? Buffer.byteLength(chunk, options.encoding) : chunk.byteLength;
+    pending++;
     if (!out.write(chunk, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
     if (failure) throw failure;
   };
@@ -119,6 +128,12 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       if (delivery.type === 'records') {
         held.push({ after: issued, records: delivery.records });
         release();
+        continue;
+      }
+      if (delivery.type === 'stderr') {
+        await until(() => pending === 0);
+        if (failure) throw failure;
+        options.onStderr?.(delivery.text);
         continue;
       }
       if (delivery.type === 'file') {
@@ -148,7 +163,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   }
 }
 
-function textOf(delivery: Exclude<Delivery, { type: 'records' | 'file' }>, options: WriteOptions): string {
+function textOf(delivery: Exclude<Delivery, { type: 'records' | 'file' | 'stderr' }>, options: WriteOptions): string {
   switch (delivery.type) {
     case 'text':
       return delivery.text;

@@ -14,7 +14,9 @@ export type Delivery =
    */
   | { type: 'records'; first: number; count: 0; records: JobRecord[] }
   /** Output too big to hold as text (a shell command's), streamed to stdout in its turn. */
-  | { type: 'file'; first: number; count: number; file: OutputFile };
+  | { type: 'file'; first: number; count: number; file: OutputFile }
+  /** What the input at `first` wrote on stderr, for stderr right after its output (ItemStderr). */
+  | { type: 'stderr'; first: number; count: 0; text: string };
 
 /**
  * Bytes of output in an open file that no name leads to any more: nothing but this descriptor
@@ -32,7 +34,7 @@ export interface OutputFile {
 
 /** Bytes of output a delivery holds until it is written: what the pipeline's window bounds. */
 export function heldBytes(delivery: Delivery): number {
-  if (delivery.type === 'text') return delivery.text.length;
+  if (delivery.type === 'text' || delivery.type === 'stderr') return delivery.text.length;
   if (delivery.type === 'file') return delivery.file.bytes;
   return 0;
 }

@@ -8,6 +8,17 @@ export interface ItemFailure {
   error: Failure;
 }
 
+/**
+ * What an input wrote on stderr, kept to be printed in its turn, right after its output
+ * (`prun exec`, as GNU parallel groups a job's stdout and stderr); `at` is where its output
+ * ends in the run's text.
+ */
+export interface ItemStderr {
+  offset: number; // within the batch
+  at: number;
+  text: string;
+}
+
 /** Results of the inputs [done, done + count) of a batch, in input order. */
 export interface Run {
   count: number;
@@ -15,4 +26,5 @@ export interface Run {
   values: unknown[] | undefined; // format 'values'
   failures: ItemFailure[];
   durationsMs: number[] | undefined; // one an input, when timings are asked for
+  stderr?: ItemStderr[] | undefined; // in input order
 }

@@ -74,6 +74,19 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test("-k ... 2>&1: a job's stderr comes right after its stdout, in input order, as GNU parallel groups them (was: as each job ended, before its turn)", async () => {
+    const args = ['-k', '-j3', 'sleep 0.$((5-{})); echo out{}; echo err{} >&2', ':::', '0', '1', '2', '3'];
+    const quoted = args.map(shellQuoteArg).join(' ');
+    const env = { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(dir, '.parallel') };
+    const ours = await execa('sh', ['-c', `${shellQuoteArg(bin)} exec ${quoted} 2>&1`], { cwd: dir, env });
+    const theirs = await execa('sh', ['-c', `parallel --will-cite ${quoted} 2>&1`], { cwd: dir, env });
+    assert.equal(ours.stdout, 'out0\nerr0\nout1\nerr1\nout2\nerr2\nout3\nerr3');
+    assert.equal(ours.stdout, theirs.stdout);
+    // a failed job: its stdout, its stderr, then prun's line about it
+    const failed = await execa('sh', ['-c', `${shellQuoteArg(bin)} exec -k 'echo out{}; echo err{} >&2; exit 1' ::: a 2>&1`], { cwd: dir, reject: false });
+    assert.deepEqual(lines(failed.stdout).slice(0, 3), ['outa', 'erra', 'prun: input 0 "a" failed: exit 1']);
+  });
+
   test('-I and the other respellings leave the usual spelling as typed, as GNU parallel does (was: both replaced)', async () => {
     const cases = [
       ['-I', '@', 'echo', '@', '{}', '{1}', '{1.}', ':::', 'a.b'],

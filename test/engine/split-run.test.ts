@@ -51,3 +51,34 @@ test('records follow the output of their own range, and pass the reorder buffer 
   ]);
   assert.deepEqual(emitted, ['text 10-11', 'records 10', 'text 11-12', 'records ', 'failure 12', 'text 13-14', 'records 12,13']);
 });
+
+test("an input's stderr comes right after its output, a failed one's before its failure; a retried input's range closes before it", () => {
+  // a and d succeed with stderr; c fails for good after printing `C` and complaining; b is tried again
+  const withStderr: Run = {
+    count: 4,
+    text: 'A\nC\nD\n',
+    values: undefined,
+    failures: [
+      { offset: 1, at: 2, input: 'b', error: { code: 'ERR_EXIT_STATUS', name: 'Error', message: 'again' } },
+      { offset: 2, at: 4, input: 'c', error: { code: 'ERR_EXIT_STATUS', name: 'Error', message: 'for good' } },
+    ],
+    durationsMs: undefined,
+    stderr: [
+      { offset: 0, at: 2, text: 'a says\n' },
+      { offset: 2, at: 4, text: 'c says\n' },
+      { offset: 3, at: 6, text: 'd says\n' },
+    ],
+  };
+  const { ranges } = splitRun(batch, 0, withStderr, (offset, input, error) =>
+    offset === 1 ? undefined : { index: batch.first + offset, input, origin: undefined, attempts: 1, error },
+  );
+  const shown = (delivery: Delivery): string =>
+    delivery.type === 'text' ? `${describe(delivery)} ${JSON.stringify(delivery.text)}` : delivery.type === 'stderr' ? `stderr ${delivery.first} ${JSON.stringify(delivery.text)}` : describe(delivery);
+  assert.deepEqual(
+    ranges.map((range) => [range.start, range.end, range.deliveries.map(shown)]),
+    [
+      [10, 11, ['text 10-11 "A\\n"', 'stderr 10 "a says\\n"']],
+      [12, 14, ['text 12-12 "C\\n"', 'stderr 12 "c says\\n"', 'failure 12', 'text 13-14 "D\\n"', 'stderr 13 "d says\\n"']],
+    ],
+  );
+});

@@ -83,6 +83,25 @@ describe('writeResults', () => {
     assert.deepEqual(told, [0, 1]);
   });
 
+  test("an input's stderr is told once the output before it has been taken, so that 2>&1 keeps them in order", async () => {
+    const { out, callbacks, take } = heldStream();
+    const told: string[] = [];
+    const done = writeResults(
+      from([
+        { type: 'text', first: 0, count: 1, text: 'out\n' },
+        { type: 'stderr', first: 0, count: 0, text: 'err\n' },
+      ]),
+      out,
+      { json: false, encoding: 'utf8', onFailure() {}, onStderr: (text) => told.push(text) },
+    );
+    while (callbacks.length === 0) await turn();
+    for (let i = 0; i < 5; i++) await turn();
+    assert.deepEqual(told, []);
+    take();
+    await done;
+    assert.deepEqual(told, ['err\n']);
+  });
+
   test("a failure's record comes after its stderr line", async () => {
     const events: string[] = [];
     const failure = { index: 0, input: 'x', origin: undefined, attempts: 1, error: { code: 'ERR_TASK_FAILED' as const, name: 'Error', message: 'boom' } };
