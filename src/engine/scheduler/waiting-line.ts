@@ -38,8 +38,9 @@ export interface RunGiveUp {
 
 /**
  * Batches in arrival order, first come first placed; retries with a due time wait aside
- * until then and join the back when due. The line of every run without --key. A throttled
- * retry that comes due after the run has given up on its throttle fails instead (`giveUp`).
+ * until then and join the back when due. The line of every run without --key. Once the run
+ * has given up on its throttle (`giveUp`), a throttled retry that comes due fails instead, and
+ * so does every batch that would start, until an input in flight ends well.
  */
 export class WaitingLine implements Line {
   private readonly ready: Batch[] = [];
@@ -62,9 +63,17 @@ export class WaitingLine implements Line {
 
   next(now: number, roomFor: RoomFor): Pick {
     const givenUp: Batch[] = [];
+    const runGivenUp = this.giveUp?.givenUp(now) === true;
     for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) {
-      if (this.throttled.delete(due) && this.giveUp?.givenUp(now)) givenUp.push(due);
+      if (this.throttled.delete(due) && runGivenUp) givenUp.push(due);
       else this.add(due);
+    }
+    // given up, the run starts nothing more, as a key that gave up (keyed-line.ts): what would
+    // start fails without a try, rather than each input hitting the throttled server once
+    // (was: every input read after the give-up started once, and failed on its 429)
+    if (runGivenUp && this.ready.length > 0) {
+      givenUp.push(...this.ready.splice(0));
+      this.readyInputs = 0;
     }
     if (givenUp.length > 0) this.giveUp!.gaveUp(givenUp);
     const head = this.ready[0];

@@ -42,3 +42,24 @@ test('drain takes everything, due or not', () => {
   assert.deepEqual(line.drain().map((b) => b.payload[0]).sort(), ['late', 'now']);
   assert.equal(line.count, 0);
 });
+
+test('once the run has given up on its throttle, nothing starts: a throttled retry due and every new batch fail, a plain retry waiting aside too when due (was: each new input started once)', () => {
+  let givenUp = false;
+  const failed: string[] = [];
+  const line = new WaitingLine({ givenUp: () => givenUp, gaveUp: (batches) => failed.push(...batches.map((b) => String(b.payload[0]))) });
+  line.retry(batchOf(['throttled']), 100, true);
+  line.retry(batchOf(['plain']), 200);
+  line.add(batchOf(['before'], 1));
+  assert.deepEqual((line.next(0, room(9)) as Batch).payload, ['before']);
+  givenUp = true;
+  line.add(batchOf(['after'], 2));
+  assert.equal(line.next(150, room(9)), undefined);
+  assert.deepEqual(failed, ['throttled', 'after']);
+  assert.equal(line.next(200, room(9)), undefined);
+  assert.deepEqual(failed, ['throttled', 'after', 'plain']);
+  assert.equal(line.count, 0);
+  // an input in flight ended well: the run goes on
+  givenUp = false;
+  line.add(batchOf(['later'], 3));
+  assert.deepEqual((line.next(300, room(9)) as Batch).payload, ['later']);
+});
