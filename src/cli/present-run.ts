@@ -6,7 +6,7 @@ import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { drawableWidth } from './terminal-width.js';
-import { resultsReached, resultsStream } from './results-out.js';
+import { resultsStream } from './results-out.js';
 import { describeFailure, describeSummary, describeThrottles } from './report.js';
 import { handleInterrupts } from './signals.js';
 
@@ -106,7 +106,6 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
       onStderr: (text) => void process.stderr.write(text, run.encoding),
       onRecords: options.journal,
-      reached: options.journal ? resultsReached() : undefined,
       onStop: () => run.stop('now'),
     });
   } catch (error) {

@@ -9,11 +9,6 @@ export interface ResultsOut {
   finish(code: number): Promise<number>;
   /** The relay process that writes them, when there is one: prun's own, never the user's. */
   relayPid?: number;
-  /**
-   * With a relay, how many bytes it has written to the real stdout (undefined once it is
-   * gone), where the system tells: a joblog row waits for its result to be there.
-   */
-  reached?: () => number | undefined;
 }
 
 let taken: ResultsOut | undefined;
@@ -31,11 +26,6 @@ export function resultsStream(): Writable & { isTTY?: boolean } {
   if (taken) return taken.stream;
   if (onFile === undefined && isRegularFile(1)) onFile = fileWriter(1);
   return onFile ?? process.stdout;
-}
-
-/** How far the results have reached through a relay of stdout, where that can be told. */
-export function resultsReached(): (() => number | undefined) | undefined {
-  return taken?.reached;
 }
 
 /** Processes prun started for itself, which ending the user's processes must spare. */

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { isatty, WriteStream } from 'node:tty';
 import { EXIT } from './exit-codes.js';
@@ -73,8 +73,6 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
   return {
     stream: cat.stdin,
     relayPid: cat.pid,
-    // a socket's offset never moves: there, the pipe to `cat` is as far as prun can tell
-    reached: fstatSync(1).isFile() ? relayProgress(cat.pid) : undefined,
     async finish(code) {
       cat.stdin.end();
       const exit = await exited;
@@ -88,43 +86,6 @@ async function relayStdout(): Promise<ResultsOut | undefined> {
       return code;
     },
   };
-}
-
-/**
- * How many bytes the relay has written, read from the offset of its stdout (Linux:
- * /proc/PID/fdinfo/1), which is the shell's own open file: the kernel moves it as `cat`
- * writes, and leaves it where a full disk stopped it. Undefined where that cannot be read
- * (no /proc): then only the relay's end tells. What else writes through the same open file
- * (`> out 2>&1`: prun's stderr) is counted too.
- */
-function relayProgress(pid: number): (() => number | undefined) | undefined {
-  const info = `/proc/${pid}/fdinfo/1`;
-  const at = offsetIn(info);
-  if (at === undefined) return undefined;
-  // `>> out` (O_APPEND): the first write moves the offset to the file's end before writing
-  const start = appending(info) ? Math.max(at, fstatSync(1).size) : at;
-  return () => {
-    const offset = offsetIn(info);
-    return offset === undefined ? undefined : offset - start;
-  };
-}
-
-function appending(fdinfo: string): boolean {
-  try {
-    const match = /^flags:\s*([0-7]+)/m.exec(readFileSync(fdinfo, 'latin1'));
-    return match !== null && (parseInt(match[1]!, 8) & constants.O_APPEND) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-function offsetIn(fdinfo: string): number | undefined {
-  try {
-    const match = /^pos:\s*(\d+)/m.exec(readFileSync(fdinfo, 'latin1'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined; // gone, or no /proc
-  }
 }
 
 /** What is kept of what the relay says on stderr: its last words are its cause. */

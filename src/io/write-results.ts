@@ -24,20 +24,11 @@ export interface WriteOptions {
    */
   onRecords?: (records: readonly JobRecord[]) => void;
   /**
-   * How many bytes of what was written have reached the real output so far, where the stream
-   * is a relay that takes them first (a pipe to `cat`): records then wait for that, not for the
-   * stream's callbacks. Undefined once the relay is gone: the writing fails as on a broken pipe.
-   */
-  reached?: (() => number | undefined) | undefined;
-  /**
    * Told once, as soon as the writing cannot go on: the next delivery, which would end the
    * writing, may be far away while inputs still run.
    */
   onStop?: () => void;
 }
-
-/** How often records waiting on a relay (`reached`) look at how far it got. */
-const RELAY_POLL_MS = 2;
 
 /** Raised when the reader of stdout has gone away (`| head`). */
 export class BrokenPipe extends Error {
@@ -69,56 +60,47 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     wake = undefined;
   };
   // records wait for the write callbacks of what came before them: the data is then out of
-  // this process (written to the file, or to the pipe; an unread pipe holds it back). Through
-  // a relay, they wait for the bytes before them to be reached (counted in bytes, not writes)
-  const { reached } = options;
+  // this process (written to the file, or to the pipe; an unread pipe holds it back)
   let issued = 0;
   let written = 0;
   const held: { after: number; records: JobRecord[] }[] = [];
-  /** Through a relay: the bytes it had written when last looked at. */
-  let reachedBytes = 0;
-  let poll: NodeJS.Timeout | undefined;
   const release = (): void => {
-    const done = reached ? reachedBytes : written;
-    while (held.length > 0 && held[0]!.after <= done && !failure) {
+    while (held.length > 0 && held[0]!.after <= written && !failure) {
       try {
         options.onRecords?.(held.shift()!.records);
       } catch (error) {
         fail(error as Error);
       }
     }
-    // the relay says nothing when it writes: look again soon, while records wait for it
-    if (reached && held.length > 0 && !failure) poll ??= setTimeout(lookAtRelay, RELAY_POLL_MS);
     wake?.();
-  };
-  const lookAtRelay = (): void => {
-    poll = undefined;
-    const now = reached!();
-    if (now === undefined) fail(new BrokenPipe());
-    else reachedBytes = now;
-    release();
   };
   /** Writes not called back yet. */
   let pending = 0;
+  const onError = (error: NodeJS.ErrnoException) => {
+    // destroyed: the pipe to a relay of stdout is closed when the relay exits (a full disk)
+    fail(error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write results: ${describeSystemError(error)}`));
+  };
   const onWritten = (error?: Error | null): void => {
     pending--;
-    if (error) return; // the stream's 'error' says why
+    // a stream destroyed under its writes calls them back with an error and says nothing else
+    // (was: exit 13, the records waiting for ever on writes that had failed)
+    if (error) return onError(error as NodeJS.ErrnoException);
     written++;
     release();
   };
-  const onError = (error: NodeJS.ErrnoException) => {
-    fail(error.code === 'EPIPE' ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write results: ${describeSystemError(error)}`));
-  };
+  /** Closed before the writing is over: nothing more gets out. */
+  const onClose = (): void => fail(new BrokenPipe());
   const onDrain = (): void => wake?.();
   /** One write, counted for the records behind it; waits while the stream's buffer is full. */
   const write = async (chunk: string | Uint8Array): Promise<void> => {
-    issued += !reached ? 1 : typeof chunk === 'string' ? Buffer.byteLength(chunk, options.encoding) : chunk.byteLength;
+    issued++;
     pending++;
     if (!out.write(chunk, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
     if (failure) throw failure;
   };
   out.on('error', onError);
   out.on('drain', onDrain);
+  out.on('close', onClose);
   try {
     for await (const delivery of deliveries) {
       if (failure) {
@@ -155,9 +137,9 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (failure) throw failure;
   } finally {
-    clearTimeout(poll);
     out.off('error', onError);
     out.off('drain', onDrain);
+    out.off('close', onClose);
     // a write that fails after we stopped listening must not crash the process
     if (failure) out.on('error', () => {});
   }
