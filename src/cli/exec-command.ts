@@ -84,6 +84,16 @@ const RESPELLED = [
   ['slotreplace', '{%}'],
 ] as const;
 
+/** `text` with every respelling the flags give (-I, --extensionreplace, ...) read as GNU parallel reads it. */
+function respellAll(text: string, flags: ExecFlags): string {
+  let respelled = text;
+  for (const [flag, replacement] of RESPELLED) {
+    const spelling = flags[flag];
+    if (spelling !== undefined && spelling !== replacement) respelled = respell(respelled, replacement, spelling);
+  }
+  return respelled;
+}
+
 /**
  * `spelling` stands for `replacement` in `text`. The usual spelling is then plain text, with
  * its positional forms (`-I @`: `{}` and `{1}`; `--extensionreplace`: `{.}` and `{1.}`), as
@@ -204,11 +214,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
   const dryRun = flags.dryRun === true || flags.dryrun === true;
-  let text = commandLine(words, flags.quote === true);
-  for (const [flag, replacement] of RESPELLED) {
-    const spelling = flags[flag];
-    if (spelling !== undefined && spelling !== replacement) text = respell(text, replacement, spelling);
-  }
+  let text = respellAll(commandLine(words, flags.quote === true), flags);
+  // GNU parallel reads --tagstring with the same spellings as the command
+  if (flags.tagstring !== undefined) flags.tagstring = respellAll(flags.tagstring, flags);
   // checked before any input is read; what they wrap the command in waits for the inputs' header
   if (flags.results !== undefined) checkResultsName(flags.results);
   if (flags.processSlotVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) {

@@ -93,6 +93,8 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['--extensionreplace', '@', 'echo', '@', '{.}', '{1.}', '{1}', ':::', 'a.b'],
       ['--seqreplace', ',s', 'echo', ',s', '{#}', ':::', 'x'],
       ['-I', '{}', 'echo', '{}', ':::', 'same'],
+      // --tagstring reads the same spellings
+      ['-I', '@', '--tagstring', '{}-@', 'echo', '@', ':::', 'a'],
     ];
     for (const args of cases) {
       const result = await prun(['exec', '-k', ...args]);
