@@ -54,15 +54,11 @@ test('records follow the output of their own range, and pass the reorder buffer 
 
 test("an input's stderr comes right after its output, a failed one's before its failure; a retried input's range closes before it", () => {
   // a and d succeed with stderr; c fails for good after printing `C` and complaining; b is tried again
+  // the same failures as `run`'s, c's now after its output
   const withStderr: Run = {
-    count: 4,
+    ...run,
     text: 'A\nC\nD\n',
-    values: undefined,
-    failures: [
-      { offset: 1, at: 2, input: 'b', error: { code: 'ERR_EXIT_STATUS', name: 'Error', message: 'again' } },
-      { offset: 2, at: 4, input: 'c', error: { code: 'ERR_EXIT_STATUS', name: 'Error', message: 'for good' } },
-    ],
-    durationsMs: undefined,
+    failures: [run.failures[0]!, { ...run.failures[1]!, at: 4 }],
     stderr: [
       { offset: 0, at: 2, text: 'a says\n' },
       { offset: 2, at: 4, text: 'c says\n' },
