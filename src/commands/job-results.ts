@@ -33,9 +33,9 @@ export function outputPrinted(job: LaneJob, failure: Failure | undefined, option
 /**
  * Adds a finished job to its batch's results not yet reported. A failure (a non-zero status,
  * a timeout) fails the input through the pipeline's failure path, as a thrown error does in
- * map, so retries, the report and the exit status are the same. A failed command's stdout is still printed, as
- * GNU parallel does (think of `diff`), but only on its last try: the text just before a
- * failure's `at` is that input's own. Output as a file (big) must be the only output of its
+ * map, so retries, the report and the exit status are the same. A failed command's stdout is
+ * still printed, as GNU parallel does (think of `diff`), but only on its last try: the text
+ * just before a failure's `at` is that input's own. Output as a file (big) must be the only output of its
  * run: the caller reports what was pending before it, and the file's run right after.
  */
 export function recordResult(job: LaneJob, failure: Failure | undefined, stdout: string | OutputFile, durationMs: number, options: ResultOptions): void {
@@ -61,7 +61,7 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
   run.count++;
 }
 
-/** Adds what a job recorded just now wrote on stderr, to be printed right after its output. */
+/** Adds the stderr of the job recordResult() has just added, to be printed right after its output. */
 export function recordStderr(job: LaneJob, text: string): void {
   const run = job.held.pending!;
   run.stderr.push({ offset: job.offset, at: run.text.length, text });
