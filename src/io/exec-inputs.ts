@@ -64,7 +64,10 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
   let records: AsyncIterable<string[]> | Iterable<string[]>;
   // how many jobs there are, where the records were read whole: the progress bar shows it
   let count: number | undefined;
-  if (readers.length === 1) records = { [Symbol.asyncIterator]: () => readers[0]! };
+  if (readers.length === 1) {
+    records = { [Symbol.asyncIterator]: () => readers[0]! };
+    count = valuesCount(sources[0], options);
+  }
   else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
   if (options.fill) jobs = [...fill(await drainAll(records), options.fill.spread)];
@@ -76,6 +79,15 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
   if (options.countAll) jobs = await drainAll(jobs);
   if (Array.isArray(jobs)) count = jobs.length;
   return { source: itemSource(encoded(jobs), count), header, total: options.countAll ? count : undefined };
+}
+
+/**
+ * How many records one `:::` source makes, where that is known before reading it: not from a
+ * file, nor when -E may end it early or -r skip some.
+ */
+function valuesCount(source: ArgSource | undefined, options: ExecInputOptions): number | undefined {
+  if (source === undefined || !('values' in source) || options.eof !== undefined || options.noRunIfEmpty) return undefined;
+  return Math.max(0, source.values.length - (options.header ? 1 : 0));
 }
 
 function needsReading(sources: readonly ArgSource[], options: ExecInputOptions): boolean {

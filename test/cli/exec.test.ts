@@ -87,6 +87,14 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.deepEqual(lines(failed.stdout).slice(0, 3), ['outa', 'erra', 'prun: input 0 "a" failed: exit 1']);
   });
 
+  test('-N over one ::: source: the total is known, so a --halt percentage halts where GNU parallel does (was: all jobs ran)', async () => {
+    const args = ['-j1', '-N2', '--halt', 'soon,fail=30%', 'echo {1}{2}; [ {1} -gt 2 ] && exit 1; true', ':::', ...Array.from({ length: 20 }, (_, i) => String(i + 1))];
+    const result = await prun(['exec', '-k', ...args]);
+    const gnu = gnuParallelRun(args, { cwd: dir });
+    assert.equal(result.stdout, gnu.stdout.trimEnd());
+    assert.equal(result.exitCode, gnu.status);
+  });
+
   test('-I and the other respellings leave the usual spelling as typed, as GNU parallel does (was: both replaced)', async () => {
     const cases = [
       ['-I', '@', 'echo', '@', '{}', '{1}', '{1.}', ':::', 'a.b'],

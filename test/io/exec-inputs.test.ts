@@ -26,6 +26,9 @@ describe('openExecInputs: how many jobs, known before the first is taken (the pr
     ['-N2 over combined sources', [values('1', '2', '3'), values('x')], { maxArgs: 2 }, [['1', 'x', '2', 'x'], ['3', 'x']]],
     ['-N0 over combined sources', [values('1', '2'), values('x')], { maxArgs: 0 }, [[], []]],
     ['-X spread over 2 slots', [values('1', '2', '3', '4')], { fill: { spread: 2 } }, [['1', '2'], ['3', '4']]],
+    ['-N2 over one ::: source', [values('1', '2', '3', '4', '5')], { maxArgs: 2 }, [['1', '2'], ['3', '4'], ['5']]],
+    ['--colsep over one ::: source', [values('a,b', 'c,d')], { colsep: /,/ }, [['a', 'b'], ['c', 'd']]],
+    ['--header over one ::: source', [values('h', 'x', 'y')], { header: true }, [['x'], ['y']]],
   ];
   for (const [name, sources, options, jobs] of cases) {
     test(name, async () => {
