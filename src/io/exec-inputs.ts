@@ -67,8 +67,7 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
   if (readers.length === 1) {
     records = { [Symbol.asyncIterator]: () => readers[0]! };
     count = valuesCount(sources[0], options);
-  }
-  else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
+  } else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
   if (options.fill) jobs = [...fill(await drainAll(records), options.fill.spread)];
   else if (options.maxArgs !== undefined) {

@@ -74,14 +74,11 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     }
     wake?.();
   };
-  /** Writes not called back yet. */
-  let pending = 0;
   const onError = (error: NodeJS.ErrnoException) => {
     // destroyed: the pipe to a relay of stdout is closed when the relay exits (a full disk)
     fail(error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write results: ${describeSystemError(error)}`));
   };
   const onWritten = (error?: Error | null): void => {
-    pending--;
     // a stream destroyed under its writes calls them back with an error and says nothing else
     // (was: exit 13, the records waiting for ever on writes that had failed)
     if (error) return onError(error as NodeJS.ErrnoException);
@@ -94,7 +91,6 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   /** One write, counted for the records behind it; waits while the stream's buffer is full. */
   const write = async (chunk: string | Uint8Array): Promise<void> => {
     issued++;
-    pending++;
     if (!out.write(chunk, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
     if (failure) throw failure;
   };
@@ -113,7 +109,8 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
         continue;
       }
       if (delivery.type === 'stderr') {
-        await until(() => pending === 0);
+        // every write before it called back (one that failed ends the writing)
+        await until(() => written === issued);
         if (failure) throw failure;
         options.onStderr?.(delivery.text);
         continue;
