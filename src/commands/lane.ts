@@ -108,10 +108,10 @@ export class Lane {
    */
   end(graceMs: number): Promise<void> {
     if (this.ending) return this.ending;
-    // read while the lane lives (a job ended for its --timeout): what left the group (setsid,
-    // a browser started detached) is reached only through the tree; once the lane is gone,
-    // its orphans are init's, out of reach
-    const strays = this.pid === undefined ? [] : descendantsOf(this.pid).filter((pid) => pid !== this.watcher);
+    // read while the lane lives (a job ended for its --timeout): what left the group (setsid)
+    // is reached only through the tree. Once the lane is gone (every lane's end, after its
+    // input) its orphans are init's, and a scan of /proc would find nothing
+    const strays = this.pid === undefined || this.exited ? [] : descendantsOf(this.pid).filter((pid) => pid !== this.watcher);
     const ending = this.pid === undefined ? Promise.resolve() : Promise.all([endGroup(this.pid, graceMs), endProcesses(strays, graceMs)]);
     this.ending = ending.then(() => {
       this.done = true;
