@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 const args = process.argv.slice(2);
 if (args[0] === 'map' && args.some((arg) => arg === '--threads' || arg.startsWith('--threads='))) {
-  const { takeStdout, prestartThreadFor } = await import('../dist/cli/prestart.js');
+  const { takeStdout, prestartThreadFor, joblogAsked } = await import('../dist/cli/prestart.js');
   // user code will run in this process: results get a descriptor of their own, and fd 1 is
   // pointed at stderr, before any other thread exists (src/cli/stdout-takeover.ts)
-  await takeStdout();
+  await takeStdout(joblogAsked(args));
   // a worker thread boots while the CLI's modules load, rather than after (src/runtime/thread-spawn.ts)
   prestartThreadFor(args);
 }

@@ -20,6 +20,7 @@ await build({
     { in: 'src/internals.ts', out: 'lib/internals' },
     { in: 'src/cli/main.ts', out: 'cli/main' },
     { in: 'src/cli/prestart.ts', out: 'cli/prestart' },
+    { in: 'src/cli/stdout-relay.ts', out: 'cli/stdout-relay' },
     { in: 'src/worker/thread-entry.ts', out: 'worker/thread-entry' },
     { in: 'src/worker/process-entry.ts', out: 'worker/process-entry' },
   ],

@@ -3,9 +3,8 @@ import { Writable } from 'node:stream';
 
 /**
  * A stream that writes to `fd` at once, as Node's own stdout does on a file or device (no trip
- * to the thread pool), and all of each chunk: a write the disk cuts short (a full disk writes
- * what fits, then fails the rest with ENOSPC) is carried on, so that its callback says the
- * whole chunk is out, or fails. Node's stdout on a file takes a short write for a whole one
+ * to the thread pool), and all of each chunk (writeWhole): its callback says the whole chunk
+ * is out, or fails. Node's stdout on a file takes a short write for a whole one
  * (SyncWriteStream ignores what writeSync returns), so `--joblog` logged the rows of results
  * a full disk had cut off.
  */
@@ -13,13 +12,21 @@ export function fileWriter(fd: number): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
       try {
-        for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
+        writeWhole(fd, chunk);
         callback();
       } catch (error) {
         callback(error as Error);
       }
     },
   });
+}
+
+/**
+ * Writes all of `chunk`, or throws: a write the disk cuts short (a full disk writes what fits,
+ * then fails the rest with ENOSPC) is carried on, so that it meets the failure.
+ */
+export function writeWhole(fd: number, chunk: Uint8Array): void {
+  for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
 }
 
 /** Whether `fd` is a regular file (a `> out` redirection). */

@@ -10,6 +10,14 @@ export function prestartThreadFor(args: readonly string[]): void {
 }
 
 /**
+ * Whether the command line asks for --joblog, read before commander parses it: its rows wait
+ * on the results' writes, which the stdout takeover must then be able to confirm.
+ */
+export function joblogAsked(args: readonly string[]): boolean {
+  return args.some((arg) => arg === '--joblog' || arg.startsWith('--joblog='));
+}
+
+/**
  * The --concurrency of the command line, read before commander parses it (the last one given
  * counts, as there). Only a guess of which thread to start ahead: a pool that finds the thread
  * started ahead is of the wrong kind ends it and starts another.

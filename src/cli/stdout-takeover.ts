@@ -1,8 +1,11 @@
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { isatty, WriteStream } from 'node:tty';
+import { fileURLToPath } from 'node:url';
 import { EXIT } from './exit-codes.js';
-import { fileWriter } from './file-writer.js';
+import { AcknowledgedWrites } from './acknowledged-writes.js';
+import { fileWriter, isRegularFile } from './file-writer.js';
 import { flushed, setResultsOut, type ResultsOut } from './results-out.js';
 
 /*
@@ -21,11 +24,16 @@ import { flushed, setResultsOut, type ResultsOut } from './results-out.js';
  *   socket cannot be opened at all. A `cat` relay inherits fd 1 instead, the kernel's own
  *   dup of it, exact for offsets, O_APPEND and sockets; results go to it through a pipe.
  *   It costs a spawn (measured in the commit that added this), only in these cases.
+ *   A write is done for prun once it is in the pipe to `cat`: with a full disk, --joblog rows
+ *   would run ahead of the results by what the pipe holds, and --resume would skip inputs
+ *   whose results were lost. So when rows wait on the writes (`acknowledge`: --joblog) and
+ *   stdout is a file, the relay is prun's own (stdout-relay.ts), which says what reached the
+ *   file; it costs a Node start (about 120 ms of CPU here, against 2 ms for `cat`).
  * Then fd 1 is closed and /dev/fd/2 opened, which takes the lowest free descriptor: 1. Doing
  * this before any other thread exists is what makes "lowest free" ours.
  */
-export async function takeStdout(): Promise<void> {
-  const results = reopenStdout() ?? (await relayStdout());
+export async function takeStdout(acknowledge: boolean): Promise<void> {
+  const results = reopenStdout() ?? (await relayStdout(acknowledge));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
   if (!results) return;
   closeSync(1);
@@ -53,32 +61,37 @@ function reopenStdout(): ResultsOut | undefined {
   return { stream, finish: (code) => flushed(stream, code) };
 }
 
-async function relayStdout(): Promise<ResultsOut | undefined> {
+async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined> {
   const { spawn } = await import('node:child_process');
+  // a file's writes are acknowledged when rows wait on them (see takeStdout); a socket has no
+  // `end of the file` to confirm, and `cat` writes to it as to any reader
+  const acknowledged = acknowledge && isRegularFile(1);
+  const [command, args] = acknowledged ? [process.execPath, [fileURLToPath(new URL('../cli/stdout-relay.js', import.meta.url))]] : ['cat', []];
   // its own session: the terminal's Ctrl-C reaches prun, which still prints running inputs'
-  // results; `cat` ends when it reads EOF, i.e. when prun has ended or died
+  // results; the relay ends when it reads EOF, i.e. when prun has ended or died
   // its stderr is prun's to read: why it could not write is said in prun's words
-  const cat = spawn('cat', [], { stdio: ['pipe', 'inherit', 'pipe'], detached: true });
-  if (cat.pid === undefined) {
-    cat.on('error', () => {}); // no `cat`: results stay on fd 1
+  const relay = spawn(command, args, { stdio: ['pipe', 'inherit', 'pipe', ...(acknowledged ? (['pipe'] as const) : [])], detached: true });
+  if (relay.pid === undefined) {
+    relay.on('error', () => {}); // no `cat`: results stay on fd 1
     return undefined;
   }
   let said = '';
-  cat.stderr.setEncoding('utf8').on('data', (text: string) => void (said = (said + text).slice(-MAX_RELAY_ERROR)));
+  relay.stderr!.setEncoding('utf8').on('data', (text: string) => void (said = (said + text).slice(-MAX_RELAY_ERROR)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    cat.once('exit', (code, signal) => resolve({ code, signal })),
+    relay.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  // a write after `cat` died fails with EPIPE; its exit status says why it died
-  cat.stdin.on('error', () => {});
+  // a write after the relay died fails with EPIPE; its exit status says why it died
+  relay.stdin!.on('error', () => {});
+  const stream = acknowledged ? new AcknowledgedWrites(relay.stdin!, relay.stdio[3] as Readable) : relay.stdin!;
   return {
-    stream: cat.stdin,
-    relayPid: cat.pid,
+    stream,
+    relayPid: relay.pid,
     async finish(code) {
-      cat.stdin.end();
+      stream.end();
       const exit = await exited;
       if (exit.signal === 'SIGPIPE') return EXIT.brokenPipe;
-      // `cat` said why it could not write (`cat: write error: No space left on device`): the
-      // results are incomplete, and the line is prun's, as for a stdout prun writes itself
+      // the relay said why it could not write (`cat: write error: No space left on device`):
+      // the results are incomplete, and the line is prun's, as for a stdout prun writes itself
       if (exit.code !== 0) {
         process.stderr.write(`prun: cannot write results: ${relayCause(said)}\n`);
         return EXIT.ioError;

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { useSmallDisk } from '../helpers/small-disk.js';
+import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
 import { waitForLines } from '../helpers/streams.js';
 
 // What the user's function does to fd 1, one input each, in this order on one worker
@@ -130,14 +131,64 @@ describe('regressions under --threads', () => {
 
 describe('the relay of stdout on a full disk under --threads', () => {
   const smallDisk = useSmallDisk(join(tmpdir(), `prun-relay-disk-${process.pid}`));
-  test("prun's own line and exit 74, not cat's words (was: 'cat: write error: ...')", async (t) => {
-    const mount = smallDisk(t);
-    if (!mount) return;
-    const out = join(mount, 'out.txt');
-    const result = await execa('sh', ['-c', `seq 20000 | ${JSON.stringify(bin)} map fixtures/square.ts --threads 1 > ${out}`], { cwd: root, reject: false });
-    await rm(out, { force: true });
-    assert.equal(result.exitCode, 74);
-    assert.equal(result.stderr, 'prun: cannot write results: no space left on device');
+  // --joblog: the relay is prun's own, which confirms what it wrote (stdout-relay.ts)
+  for (const joblog of [false, true]) {
+    test(`prun's own line and exit 74, not the relay's words${joblog ? ', --joblog' : ''} (was: 'cat: write error: ...')`, async (t) => {
+      const mount = smallDisk(t);
+      if (!mount) return;
+      const out = join(mount, 'out.txt');
+      const options = joblog ? ` --joblog ${join(dir, `joblog-${++runs}`)}` : '';
+      const result = await execa('sh', ['-c', `seq 20000 | ${JSON.stringify(bin)} map fixtures/square.ts --threads 1${options} > ${out}`], { cwd: root, reject: false });
+      await rm(out, { force: true });
+      assert.equal(result.exitCode, 74);
+      assert.equal(result.stderr, 'prun: cannot write results: no space left on device');
+    });
+  }
+});
+
+describe('the relay that confirms its writes (--threads --joblog, stdout a file)', () => {
+  // console-log.ts prints from the function on stdout and stderr, none of which may reach stdout
+  const args = (count: number) => ['map', join(root, 'fixtures/console-log.ts'), '--threads', '2', '--joblog', 'joblog', ':::', ...Array.from({ length: count }, (_, i) => `${i}`)];
+  const results = (count: number) => Array.from({ length: count }, (_, i) => `result ${i}`);
+
+  test('{ prun; echo end; } > file: what follows prun lands after its results', async () => {
+    const run = await shell('--threads', `{ $PRUN 2>/dev/null; echo $? > status; echo end; } > out`, args(300));
+    assert.equal(run.status, 0);
+    assert.deepEqual(lines(run.out), [...results(300), 'end', '']);
+  });
+
+  test('>> file: results are appended', async () => {
+    const run = await shell('--threads', `echo first > out; $PRUN >> out 2>/dev/null; echo $? > status`, args(300));
+    assert.equal(run.status, 0);
+    assert.deepEqual(lines(run.out), ['first', ...results(300), '']);
+  });
+
+  test('> file 2>&1: results and what the function printed share the file, none over another', async () => {
+    const run = await shell('--threads', `$PRUN > out 2>&1; echo $? > status`, args(300));
+    assert.equal(run.status, 0);
+    const all = lines(run.out);
+    assert.deepEqual(all.filter((line) => !/^(log|error|write) from /.test(line)), [...results(300), '']);
+    for (const what of ['log', 'error', 'write']) assert.equal(all.filter((line) => line.startsWith(`${what} from `)).length, 300, what);
+  });
+
+  test('prun killed by SIGKILL: the relay writes what it was sent, then ends', async () => {
+    const cwd = join(dir, String(++runs));
+    await execa('mkdir', [cwd]);
+    const out = join(cwd, 'out');
+    const child = execa('sh', ['-c', `exec ${JSON.stringify(bin)} map fixtures/wait-for-file.ts --threads 1 --joblog ${cwd}/joblog ::: ok 'wait ${join(dir, 'never')}' > ${out}`], {
+      cwd: root,
+      reject: false,
+    });
+    await waitForLines(child.stderr!, /^waiting /);
+    const relays = [];
+    for (const pid of await descendantsOf(child.pid!)) {
+      if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('stdout-relay')) relays.push(pid);
+    }
+    assert.equal(relays.length, 1, 'one relay writes the file');
+    child.kill('SIGKILL');
+    await child;
+    await assertAllEnded(relays);
+    assert.equal(await readFile(out, 'utf8'), 'ok\n');
   });
 });
 

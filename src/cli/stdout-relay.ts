@@ -1,0 +1,27 @@
+/*
+ * The relay of stdout that says what it wrote (src/cli/stdout-takeover.ts), a program of its
+ * own: prun starts it with fd 1 the results' file, its results on stdin and a pipe on fd 3.
+ * After each chunk is whole in the file it writes on fd 3 how many bytes it has written in
+ * all, one decimal number a line, so that prun logs a joblog row only for results that reached
+ * the file, not for results still in the pipe when a full disk stopped the relay.
+ */
+import { Socket } from 'node:net';
+import { describeSystemError } from '../io/system-error.js';
+import { writeWhole } from './file-writer.js';
+
+const acks = new Socket({ fd: 3, readable: false, writable: true });
+// prun is gone (killed): what it sent still goes to the file, as `cat` would write it
+acks.on('error', () => {});
+let total = 0;
+try {
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    writeWhole(1, chunk);
+    total += chunk.length;
+    acks.write(`${total}\n`);
+  }
+} catch (error) {
+  // prun says why in its own words: `cannot write results: no space left on device`
+  process.stderr.write(`prun relay: write error: ${describeSystemError(error as NodeJS.ErrnoException)}\n`);
+  process.exit(1);
+}
+acks.end();
