@@ -70,7 +70,12 @@ async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined
   // its own session: the terminal's Ctrl-C reaches prun, which still prints running inputs'
   // results; the relay ends when it reads EOF, i.e. when prun has ended or died
   // its stderr is prun's to read: why it could not write is said in prun's words
-  const relay = spawn(command, args, { stdio: ['pipe', 'inherit', 'pipe', ...(acknowledged ? (['pipe'] as const) : [])], detached: true });
+  const relay = spawn(command, args, {
+    stdio: ['pipe', 'inherit', 'pipe', ...(acknowledged ? (['pipe'] as const) : [])],
+    detached: true,
+    // nothing the user preloads into Node (`NODE_OPTIONS=--require …`) may run where fd 1 is the results
+    env: acknowledged ? { ...process.env, NODE_OPTIONS: '' } : process.env,
+  });
   if (relay.pid === undefined) {
     relay.on('error', () => {}); // no `cat`: results stay on fd 1
     return undefined;
