@@ -69,7 +69,7 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     count = valuesCount(sources[0], options);
   } else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
-  if (options.fill) jobs = [...fill(await drainAll(records), options.fill.spread)];
+  if (options.fill) jobs = [...fill(await drainAll(records), options.fill.spread, options.maxArgs)];
   else if (options.maxArgs !== undefined) {
     jobs = group(records, options.maxArgs);
     if (count !== undefined && options.maxArgs > 0) count = Math.ceil(count / options.maxArgs);
@@ -219,9 +219,14 @@ async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, siz
   if (taken > 0) yield job;
 }
 
-/** -m/-X/--xargs: as many arguments a job as fit on a command line, spread evenly over the job slots. */
-function* fill(records: string[][], spread: number | undefined): Generator<string[]> {
-  const per = spread === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.ceil(records.length / spread));
+/**
+ * -m/-X/--xargs: as many arguments a job as fit on a command line, spread evenly over the job
+ * slots, and no more records a job than -N says (GNU parallel: `-X -N2 ::: 1 2 3 4 5` is
+ * `1 2`, `3 4`, `5`).
+ */
+function* fill(records: string[][], spread: number | undefined, maxArgs: number | undefined): Generator<string[]> {
+  const spreadEvenly = spread === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.ceil(records.length / spread));
+  const per = maxArgs === undefined || maxArgs < 1 ? spreadEvenly : Math.min(spreadEvenly, maxArgs);
   let job: string[] = [];
   let length = 0;
   let taken = 0;

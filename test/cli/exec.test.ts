@@ -240,6 +240,15 @@ describe('prun exec: output', () => {
     }
   });
 
+  test('-X, -m and --xargs take no more records a job than -N says, as GNU parallel (was: -N ignored)', async () => {
+    for (const packing of [['-X', '-N2'], ['-m', '-N3'], ['--xargs', '-N3'], ['-X', '-N10']]) {
+      const args = ['-k', '-j2', ...packing, 'echo', ':::', '1', '2', '3', '4', '5', '6', '7'];
+      const result = await prun(['exec', ...args]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args).replace(/\n$/, ''), packing.join(' '));
+    }
+  });
+
   test('--results with --pipe is refused: every block would write the same folder', async () => {
     const result = await prun(['exec', '--pipe', '--results', join(dir, 'piped'), 'wc', '-l'], { stdin: 'pipe', input: 'a\n' });
     assert.equal(result.exitCode, 2);
