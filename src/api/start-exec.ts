@@ -75,13 +75,14 @@ export function startExec(options: StartExecOptions): RunningExec {
   });
   const tracker = new ProgressTracker();
   const templateOptions = options.template ?? {};
+  const tag = options.tagString ?? (options.tag ? '{}' : undefined);
   const executor = options.dryRun
-    ? new DryRunExecutor(options.command, templateOptions, options.stdinFrom !== undefined)
+    ? new DryRunExecutor(options.command, templateOptions, options.stdinFrom !== undefined, tag)
     : new ShellExecutor({
         command: options.command,
         jobs: normalized.workers,
         timeoutMs: normalized.timeoutMs,
-        tag: options.tagString ?? (options.tag ? '{}' : undefined),
+        tag,
         timings: options.journal === true,
         retries: normalized.retries,
         template: templateOptions,

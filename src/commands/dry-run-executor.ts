@@ -1,6 +1,7 @@
 import type { Batch } from '../model/batch.js';
 import type { Executor, ExecutorListener } from '../engine/executor.js';
 import { jobArgs, toBytes } from './job-inputs.js';
+import { tagLines } from './job-output.js';
 import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
 
 /**
@@ -15,14 +16,20 @@ export class DryRunExecutor implements Executor {
   private listener!: ExecutorListener;
   private stopped = false;
   private readonly template: CompiledTemplate;
+  private readonly tag: CompiledTemplate | undefined;
 
-  /** `blocks`: --pipe, whose inputs are blocks of stdin: the commands see no input. */
+  /**
+   * `blocks`: --pipe, whose inputs are blocks of stdin: the commands see no input. `tag`: the
+   * --tagstring (`{}` for --tag) each command line starts with, and a tab, as GNU parallel's.
+   */
   constructor(
     command: string,
     options: TemplateOptions = {},
     private readonly blocks = false,
+    tag?: string,
   ) {
     this.template = compileTemplate(toBytes(command), true, options);
+    this.tag = tag === undefined ? undefined : compileTemplate(toBytes(tag), false, options);
   }
 
   start(listener: ExecutorListener): void {
@@ -37,7 +44,9 @@ export class DryRunExecutor implements Executor {
     // in bytes, as exec's output always is
     let text = '';
     jobArgs(batch.payload, batch.separator).forEach((args, offset) => {
-      text += `${this.template.render({ args: this.blocks ? [] : args, seq: batch.first + offset + 1, slot: 1 })}\n`;
+      const which = { args: this.blocks ? [] : args, seq: batch.first + offset + 1, slot: 1 };
+      const line = `${this.template.render(which)}\n`;
+      text += this.tag === undefined ? line : tagLines(line, `${this.tag.render(which)}\t`);
     });
     this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);
   }

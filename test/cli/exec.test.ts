@@ -322,6 +322,15 @@ describe('prun exec: output', () => {
     assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('dry-')), []);
   });
 
+  test('--dry-run with --tag or --tagstring tags each command line, as GNU parallel (was: untagged)', async () => {
+    for (const tagging of [['--tag'], ['--tagstring', '{#}:{2}'], ['--tag', '-N2']]) {
+      const args = ['-k', '--dry-run', ...tagging, 'echo', '{}', ':::', 'a', 'b c', ':::', '1'];
+      const result = await prun(['exec', ...args]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args).replace(/\n$/, ''), tagging.join(' '));
+    }
+  });
+
   test('commands and inputs holding newlines run whole', async () => {
     const result = await prun(['exec', '-j', '1', "printf '[%s]\\n' {}\necho second {#}", ':::', 'one\ntwo', 'x']);
     assert.equal(result.exitCode, 0, String(result.stderr));
