@@ -58,6 +58,10 @@ interface ExecFlags extends CommonFlags {
   linebuffer?: true;
   ungroup?: true;
   extensionreplace?: string;
+  er?: string;
+  bnr?: string;
+  dnr?: string;
+  bner?: string;
   basenamereplace?: string;
   dirnamereplace?: string;
   basenameextensionreplace?: string;
@@ -152,10 +156,15 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--recstart <str>', 'with --pipe: what starts a record')
     .optionsGroup('Command:')
     .option('-I <replace-str>', 'use REPLACE-STR instead of {} (xargs -I)')
-    .option('--extensionreplace <str>', 'use STR instead of {.}')
-    .option('--basenamereplace <str>', 'use STR instead of {/}')
-    .option('--dirnamereplace <str>', 'use STR instead of {//}')
-    .option('--basenameextensionreplace <str>', 'use STR instead of {/.}')
+    .option('--extensionreplace <str>', 'use STR instead of {.} (--er)')
+    .option('--basenamereplace <str>', 'use STR instead of {/} (--bnr)')
+    .option('--dirnamereplace <str>', 'use STR instead of {//} (--dnr)')
+    .option('--basenameextensionreplace <str>', 'use STR instead of {/.} (--bner)')
+    // GNU parallel's short spellings of the four above
+    .addOption(new Option('--er <str>').hideHelp())
+    .addOption(new Option('--bnr <str>').hideHelp())
+    .addOption(new Option('--dnr <str>').hideHelp())
+    .addOption(new Option('--bner <str>').hideHelp())
     .option('--seqreplace <str>', 'use STR instead of {#}')
     .option('--slotreplace <str>', 'use STR instead of {%}')
     .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(parseDelay))
@@ -213,6 +222,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
+  flags.extensionreplace ??= flags.er;
+  flags.basenamereplace ??= flags.bnr;
+  flags.dirnamereplace ??= flags.dnr;
+  flags.basenameextensionreplace ??= flags.bner;
   const dryRun = flags.dryRun === true || flags.dryrun === true;
   let text = respellAll(commandLine(words, flags.quote === true), flags);
   // GNU parallel reads --tagstring with the same spellings as the command

@@ -103,6 +103,11 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['-I', '{}', 'echo', '{}', ':::', 'same'],
       // --tagstring reads the same spellings
       ['-I', '@', '--tagstring', '{}-@', 'echo', '@', ':::', 'a'],
+      // GNU parallel's short spellings (were: unknown options)
+      ['--er', '@', 'echo', '@', ':::', 'a/b.c'],
+      ['--bnr', '@', 'echo', '@', ':::', 'a/b.c'],
+      ['--dnr', '@', 'echo', '@', ':::', 'a/b.c'],
+      ['--bner', '@', 'echo', '@', ':::', 'a/b.c'],
     ];
     for (const args of cases) {
       const result = await prun(['exec', '-k', ...args]);
