@@ -106,7 +106,8 @@ function respellAll(text: string, flags: ExecFlags): string {
 function respell(text: string, replacement: string, spelling: string): string {
   const inner = replacement.slice(1, -1).replace(/[.#%/]/g, '\\$&');
   const usual = new RegExp(`\\{(-?\\d+)?${inner}\\}`, 'g');
-  return text.replace(usual, (whole) => asLiteral(whole)).split(spelling).join(replacement);
+  // the spelling may itself be one of those forms (`-I '{1}'`): it stays the replacement
+  return text.replace(usual, (whole) => (whole === spelling ? whole : asLiteral(whole))).split(spelling).join(replacement);
 }
 
 /** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */

@@ -101,6 +101,9 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['--extensionreplace', '@', 'echo', '@', '{.}', '{1.}', '{1}', ':::', 'a.b'],
       ['--seqreplace', ',s', 'echo', ',s', '{#}', ':::', 'x'],
       ['-I', '{}', 'echo', '{}', ':::', 'same'],
+      // a spelling that is itself a form of the usual one (was: `{1}` plain text too)
+      ['-I', '{1}', 'echo', '{}', '{1}', ':::', 'a'],
+      ['-I', '{1}', 'echo', '{}', '{1}', '{2}', ':::', 'a', ':::', 'b'],
       // --tagstring reads the same spellings
       ['-I', '@', '--tagstring', '{}-@', 'echo', '@', ':::', 'a'],
       // GNU parallel's short spellings (were: unknown options)
