@@ -34,6 +34,13 @@ const FLUSH_BYTES = 1 << 16;
 /** Inputs between clock reads, at most, and the time under which they count as quick. */
 const MAX_CLOCK_STRIDE = 64;
 const QUICK_MS = 1;
+/**
+ * Quick inputs in a row, each timed, before the clock is read less often. Until then every
+ * input is timed, so that among tasks of mixed lengths a slow one is always seen and the input
+ * after it told of: read every other input after a single quick one, a slow input went
+ * unmeasured, and a death of the next re-ran it (finished) and started the culprit twice.
+ */
+const QUICK_RUN = 64;
 
 /**
  * The one worker-side loop behind both runtimes. Each of `concurrency` lanes runs a batch's
@@ -84,6 +91,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     let lastClock = started;
     let clockStride = 1;
     let sinceClock = 0;
+    let quickInARow = 0;
 
     // only a lane alone on its worker can name the input a death is due to
     const tells = batch.eager || cfg.concurrency === 1;
@@ -159,7 +167,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         // by the inputs' mean: a pause of the whole process (GC, a busy machine) during a stride
         // of quick ones does not make them slow
         slow = now - lastClock >= QUICK_MS * sinceClock;
-        clockStride = now - lastClock < QUICK_MS ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
+        quickInARow = now - lastClock < QUICK_MS ? quickInARow + sinceClock : 0;
+        clockStride = quickInARow >= QUICK_RUN ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
         sinceClock = 0;
         lastClock = now;
         if ((now - lastFlush >= FLUSH_INTERVAL_MS || buffer.size >= FLUSH_BYTES) && offset < batch.count - 1 && !(tells && slow)) {

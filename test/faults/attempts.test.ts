@@ -63,6 +63,16 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
   }
 
   for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime}: tasks of mixed lengths, a slow one right after a quick one and then the death: the culprit is started once, and no finished input runs again (was: both started twice)`, async () => {
+      // 40 is quick, 41 slow, 42 ends its worker
+      const { result, outcomes, started } = await run([runtime, '1'], { PRUN_TEST_TASK_MS: '3', PRUN_TEST_QUICK_EVERY: '5', PRUN_TEST_DIE_ON: '42' });
+      assert.equal(result.exitCode, 1);
+      assert.equal(outcomes.get(41)?.code, 'ERR_WORKER_EXIT');
+      for (let i = 1; i <= 100; i++) assert.deepEqual(started.get(String(i)), [1], `starts of input ${i}`);
+    });
+  }
+
+  for (const runtime of ['--procs', '--threads']) {
     test(`${runtime}: quick tasks, where a death cannot be charged at once: every re-run is counted as an attempt`, async () => {
       const outcome = await run([runtime, '1'], { PRUN_TEST_TASK_MS: '0' });
       assert.equal(outcome.result.exitCode, 1);

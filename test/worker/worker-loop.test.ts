@@ -50,7 +50,14 @@ function startLoop(concurrency: number, { script = modulePath, outMs = 0 }: { sc
       type: 'batches',
       batches: inputs.map((input, i) => ({ id: first + i, first: first + i, count: 1, attempt: 1, payload: encoder.encode(`${input}\n`), separator: 10, eager: false })),
     });
-  return { sent, until, batches };
+  /** One batch of all of `inputs`, as the pool sends quick inputs. */
+  const batch = (first: number, inputs: string[]): void =>
+    deliver({
+      brand: BRAND,
+      type: 'batches',
+      batches: [{ id: first, first, count: inputs.length, attempt: 1, payload: encoder.encode(inputs.map((input) => `${input}\n`).join('')), separator: 10, eager: false }],
+    });
+  return { sent, until, batches, batch };
 }
 
 const reportsIn = (message: FromWorker): RunReport[] => (message.type === 'runs' ? message.runs : []);
@@ -108,4 +115,15 @@ test('quick inputs are not told of one by one (was: the wait for a tell to be ou
   const told = loop.sent.flatMap(reportsIn).filter((report) => report.running === true).length;
   // the first input is told of (nothing has run yet); the quick ones after it are not
   assert.ok(told <= 2, `inputs told of one by one: ${told}`);
+});
+
+test('a slow input after a quick one is measured, and the next input told of (was: the clock read every other input then, so a death re-ran the slow one, which had finished, and started the culprit twice)', async () => {
+  const loop = startLoop(1, { script: fileURLToPath(new URL('../../fixtures/takes-ms.ts', import.meta.url)) });
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  loop.batch(0, ['3 a', '0 b', '3 c', '0 d']);
+  await loop.until((messages) => lastReports(messages).length === 1);
+  const reports = loop.sent.flatMap(reportsIn);
+  // c's result is out, with word that d starts, before d starts: d's death would be d's alone
+  const afterC = reports.find((report) => report.text?.includes('3 c\n'));
+  assert.equal(afterC?.running, true, JSON.stringify(reports));
 });
