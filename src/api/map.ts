@@ -19,7 +19,8 @@ export type Outcome<Result = unknown, Input = unknown> =
  * an endless iterable is fine. `script` is a path, a `file:` URL or a URL. A failed input is
  * an outcome, not a throw; the iterable throws only when the run cannot go on (the script
  * does not load, setup fails, workers keep dying at start), after the outcomes of the inputs
- * that did run. A bad argument throws a PrunError (ERR_USAGE) at the call.
+ * that did run, or when `inputs` throws, after the outcomes of every input it gave before.
+ * A bad argument throws a PrunError (ERR_USAGE) at the call.
  */
 export function map<Result = unknown, Input = unknown>(
   inputs: Iterable<Input> | AsyncIterable<Input>,
@@ -40,22 +41,27 @@ async function* outcomes<Result, Input>(
 ): AsyncGenerator<Outcome<Result, Input>> {
   const ledger = new InputLedger();
   const run = startRun({ ...options, script, source: ledger.watch(itemSource(inputs)), format: 'values' });
-  for await (const delivery of unsendableAsUsage(run.deliveries)) {
-    if (delivery.type === 'failure') {
-      const { index, attempts, error } = delivery.failure;
-      yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts };
-    } else if (delivery.type === 'values') {
-      for (let i = 0; i < delivery.count; i++) {
-        const index = delivery.first + i;
-        yield { index, input: ledger.take(index) as Input, ok: true, result: delivery.values[i] as Result };
+  try {
+    for await (const delivery of run.deliveries) {
+      if (delivery.type === 'failure') {
+        const { index, attempts, error } = delivery.failure;
+        yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts };
+      } else if (delivery.type === 'values') {
+        for (let i = 0; i < delivery.count; i++) {
+          const index = delivery.first + i;
+          yield { index, input: ledger.take(index) as Input, ok: true, result: delivery.values[i] as Result };
+        }
+      } else {
+        ledger.forget(delivery);
       }
-    } else {
-      ledger.forget(delivery);
     }
+  } catch (error) {
+    // a batch held ahead that cannot be sent (--concurrency above 1) ends the run at once
+    throw error instanceof Error ? unsendableAsUsage(error) : error;
   }
   // after the outcomes of what did run: inputs that never ran have none
   const fatal = run.fatalError();
-  if (fatal) throw fatal;
+  if (fatal) throw unsendableAsUsage(fatal);
 }
 
 /**
@@ -63,14 +69,7 @@ async function* outcomes<Result, Input>(
  * the run ends with a usage error that says so, rather than with the runtime's own error.
  * Checking every input beforehand would clone each one twice.
  */
-async function* unsendableAsUsage<T>(deliveries: AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield* deliveries;
-  } catch (error) {
-    const message = (error as Error | undefined)?.message ?? '';
-    if ((error as Error | undefined)?.name === 'DataCloneError' || message.endsWith('could not be cloned.')) {
-      throw new PrunError('ERR_USAGE', `an input cannot be sent to a worker: ${message}`, { cause: error });
-    }
-    throw error;
-  }
+function unsendableAsUsage(error: Error): Error {
+  if (error.name !== 'DataCloneError' && !error.message.endsWith('could not be cloned.')) return error;
+  return new PrunError('ERR_USAGE', `an input cannot be sent to a worker: ${error.message}`, { cause: error });
 }

@@ -59,6 +59,13 @@ export class InFlight implements ExecutorListener {
 
   readonly fatal = (error: Error): void => this.onFatal(error);
 
+  /** The executor would not take the batch (submit() threw): none of it ran. */
+  refused(batch: Batch): void {
+    if (!this.reported.delete(batch)) return;
+    this.deliveries.restNotRun(batch, 0);
+    this.changed();
+  }
+
   /** The executor was killed (stop now): what it had reported is delivered; the rest of its batches never ran. */
   abandonAll(): void {
     for (const [batch, reported] of this.reported) this.deliveries.restNotRun(batch, reported);

@@ -24,7 +24,7 @@ export class Intake {
   done = false;
   /** A take under way. */
   taking: Promise<void> | undefined;
-  /** A take failed (an unreadable file): the run fails with this. */
+  /** A take failed (an unreadable file): the input ends there, and the run fails with this. */
   failed: { error: unknown } | undefined;
   /** How many times the usual number of inputs the next take asks for: more while takes are left out whole. */
   private leftOutTakes = 1;
@@ -103,7 +103,9 @@ export class Intake {
 
   // a source closed by the stop may end its take with an error of its own: nothing lost
   private readonly takeFailed = (error: unknown): void => {
-    if (!this.stopping.mode) this.failed = { error };
+    if (this.stopping.mode) return;
+    this.failed = { error };
+    this.done = true;
   };
 
   private readonly takeEnded = (): void => {

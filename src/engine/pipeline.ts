@@ -69,7 +69,7 @@ export interface RunningPipeline {
    */
   stop(mode: 'soon' | 'now'): void;
   /**
-   * Why running could not go on (setup() failed, workers keep dying at start), once the
+   * Why running could not go on (setup() failed, workers keep dying at start, the input failed), once the
    * deliveries have ended; they end normally even then, with what never ran as `skipped`.
    */
   fatalError(): Error | undefined;
@@ -144,7 +144,9 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const feed = async (): Promise<void> => {
     executor.start(inFlight);
     for (;;) {
-      if (intake.failed) throw intake.failed.error;
+      // the input ends there: what was read runs, and the error is told after its outcomes
+      // (was: running inputs killed, unreported, and what waited dropped)
+      if (intake.failed) stopping.failAtEnd(intake.failed.error);
       if (stopping.mode) {
         if (intake.taking) {
           await intake.taking;
@@ -163,7 +165,15 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       if (picked !== undefined && picked !== 'no-room') {
         inFlight.submitted(picked);
         throttles.started(picked);
-        executor.submit(picked, ahead());
+        try {
+          executor.submit(picked, ahead());
+        } catch (error) {
+          // an input the executor cannot send (a value structured clone cannot carry): a usage
+          // error, told after the outcomes of what runs; nothing of this batch ran
+          inFlight.refused(picked);
+          stopping.failAtEnd(error);
+          stopping.stop('soon');
+        }
         continue;
       }
       const room = picked === 'no-room' ? 0 : Math.min(roomFor(SHARED), readAhead.room(intake.admitted - deliveries.released, deliveries.held));

@@ -16,7 +16,7 @@ export class Stopping {
   abandoned = false;
   /** Inputs never taken from the source, when known at the stop. */
   unread: number | undefined;
-  /** Why running could not go on (setup() failed, workers keep dying at start). */
+  /** Why running could not go on (setup() failed, workers keep dying at start, the input failed). */
   fatalError: Error | undefined;
   /** Settles once the executor is killed, after a stop 'now'. */
   killed: Promise<void> | undefined;
@@ -53,6 +53,16 @@ export class Stopping {
   fatal(error: Error): void {
     this.fatalError ??= error;
     this.stop('now');
+  }
+
+  /**
+   * The run fails with `error` once it has ended, without stopping now (the source failed: what
+   * was read still runs) or after a stop of the caller's (an input cannot be sent: stop soon).
+   * What runs finishes and is delivered; the consumer asks fatalError() why after those
+   * outcomes. A thrown value that is not an Error is carried as its cause.
+   */
+  failAtEnd(error: unknown): void {
+    this.fatalError ??= error instanceof Error ? error : new Error(String(error), { cause: error });
   }
 
   /**

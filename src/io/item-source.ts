@@ -14,13 +14,24 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
   const known = count ?? (Array.isArray(items) ? items.length : undefined);
   let taken = 0;
   let done = false;
+  /** What the iterable threw after the values of a take: thrown at the next take. */
+  let failed: { error: unknown } | undefined;
   return {
     async take(max) {
+      if (failed) throw failed.error;
       if (done) return null;
       const payload: unknown[] = [];
       while (payload.length < max) {
-        // awaiting a plain iterator's every step would cost a microtask an input
-        const next = isAsync ? await iterator.next() : (iterator.next() as IteratorResult<unknown>);
+        let next: IteratorResult<unknown>;
+        try {
+          // awaiting a plain iterator's every step would cost a microtask an input
+          next = isAsync ? await iterator.next() : (iterator.next() as IteratorResult<unknown>);
+        } catch (error) {
+          // the values it gave before it threw are inputs all the same: they run first
+          if (payload.length === 0) throw error;
+          failed = { error };
+          break;
+        }
         if (next.done) {
           done = true;
           break;

@@ -63,6 +63,19 @@ for (const flag of runtimes) {
       });
     }
 
+    test('the iterable throws: every input it gave first ends in an outcome, then the error is thrown (was: inputs running then killed, unreported)', { timeout: 60_000 }, async () => {
+      const broke = new Error('source broke');
+      function* inputs() {
+        yield* Array.from({ length: 10 }, (_, i) => i);
+        throw broke;
+      }
+      const seen: unknown[] = [];
+      await assert.rejects(async () => {
+        for await (const outcome of map(inputs(), `${root}fixtures/square.ts`, { runtime, workers: 2 })) seen.push(outcome.ok && outcome.result);
+      }, broke);
+      assert.deepEqual(seen, Array.from({ length: 10 }, (_, i) => i * i));
+    });
+
     test('the script as a URL (new URL(..., import.meta.url)) and as a file:// string', async () => {
       const url = new URL('../../fixtures/square.ts', import.meta.url);
       for (const script of [url, url.href]) {

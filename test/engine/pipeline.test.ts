@@ -87,3 +87,63 @@ test('ExecutorListener.fatal after work has run: the deliveries end normally, wh
   assert.equal(tracker.succeeded, 1);
   assert.equal(tracker.notRun, 3);
 });
+
+/** The pipeline of the tests above, over `source`, with its deliveries collected. */
+function runManually(source: ReturnType<typeof itemSource>, executor: Executor) {
+  const tracker = new ProgressTracker();
+  const pipeline = runPipeline({ source, executor, workers: 1, ordered: true, chunksize: 1, retries: 0, halt: undefined, skip: undefined, journal: false, tracker });
+  const deliveries: Delivery[] = [];
+  const consumed = (async () => {
+    for await (const delivery of pipeline.deliveries) deliveries.push(delivery);
+  })();
+  return { pipeline, deliveries, consumed, tracker };
+}
+
+test('the source fails: what it gave runs, the one running included, and fatalError() says why after their outcomes (was: the running input killed, unreported)', async () => {
+  const executor = new ManualExecutor();
+  const error = new Error('source broke');
+  function* inputs() {
+    yield* ['a', 'b', 'c'];
+    throw error;
+  }
+  const { pipeline, deliveries, consumed, tracker } = runManually(itemSource(inputs()), executor);
+  for (let i = 0; i < 3; i++) {
+    await executor.next;
+    executor.finish();
+  }
+  await consumed;
+  assert.equal(pipeline.fatalError(), error);
+  assert.deepEqual(
+    deliveries.map((delivery) => [delivery.type, delivery.first, delivery.count]),
+    [
+      ['text', 0, 1],
+      ['text', 1, 1],
+      ['text', 2, 1],
+    ],
+  );
+  assert.equal(tracker.succeeded, 3);
+});
+
+test('an input the executor cannot take (submit throws): nothing more starts, what runs is delivered, fatalError() says why', async () => {
+  const executor = new ManualExecutor();
+  const refusal = new Error('could not be cloned.');
+  const submit = executor.submit.bind(executor);
+  executor.submit = (batch) => {
+    if ((batch.payload as string[]).includes('bad')) throw refusal;
+    submit(batch);
+  };
+  const { pipeline, deliveries, consumed, tracker } = runManually(itemSource(['a', 'bad', 'c']), executor);
+  await executor.next;
+  executor.finish();
+  await consumed;
+  assert.equal(pipeline.fatalError(), refusal);
+  assert.deepEqual(
+    deliveries.map((delivery) => [delivery.type, delivery.first, delivery.count]),
+    [
+      ['text', 0, 1],
+      ['skipped', 1, 1],
+      ['skipped', 2, 1],
+    ],
+  );
+  assert.equal(tracker.notRun, 2);
+});
