@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { timedOut } from '../model/failure.js';
-import { firstLine } from '../model/first-line.js';
+import { PrunError } from '../errors.js';
 import { BRAND, type FromWorker, type ResultFormat, type RunReport } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
@@ -222,7 +222,7 @@ export class Pool implements Executor {
         const timeout = this.options.timeoutMs;
         if (timeout !== undefined) {
           slot.setupTimer = setTimeout(() => {
-            slot.startFailure = `setup() ${timedOut(timeout).message}`;
+            slot.startFailure = new PrunError('ERR_SETUP', `setup() ${timedOut(timeout).message}`);
             slot.worker.kill();
           }, timeout);
         }
@@ -247,7 +247,7 @@ export class Pool implements Executor {
           return;
         }
         // a replacement, or one of several: counted when it is gone, as any death at start
-        slot.startFailure = firstLine(failure.message);
+        slot.startFailure = failure;
         slot.worker.kill();
         return;
       }
@@ -316,7 +316,7 @@ export class Pool implements Executor {
     const expected = was === 'ending' || this.closing;
     this.slots.delete(slot);
     if (expected && slot.ledger.load === 0) return;
-    if (was === 'starting' && this.startFailed(slot.startFailure ?? exit.failure.message, slot.startFailure !== undefined)) return;
+    if (was === 'starting' && this.startFailed(slot.startFailure ?? exit.failure.message)) return;
     const entries = slot.ledger.lose();
     entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, this.blame(slot, exit, entries.length, entry, position)));
     // before any worker was ready, one that died starting is replaced once one is ready: respawned
@@ -330,9 +330,9 @@ export class Pool implements Executor {
    * run ends at once. After that, a replacement may fail by chance, but not again and again:
    * respawned for ever it would make no progress. True when the run is to end.
    */
-  private startFailed(cause: string, inSetup: boolean): boolean {
+  private startFailed(cause: string | PrunError): boolean {
     if (this.closing) return false;
-    const fatal = this.starts.died(cause, inSetup, this.anyStarting());
+    const fatal = this.starts.died(cause, this.anyStarting());
     if (fatal) this.listener!.fatal(fatal);
     return fatal !== undefined;
   }

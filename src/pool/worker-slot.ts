@@ -1,3 +1,4 @@
+import type { PrunError } from '../errors.js';
 import type { Batch } from '../model/batch.js';
 import { BRAND, type BatchOrder, type ToWorker } from '../runtime/protocol.js';
 import type { RuntimeWorker } from '../runtime/runtime.js';
@@ -21,7 +22,7 @@ export class WorkerSlot extends Lifecycle {
   /** Why the pool ended it, when the pool did. */
   endedFor: 'stuck' | 'blocked' | undefined;
   /** Why it could not start, when its setup() failed or ran out of time. */
-  startFailure: string | undefined;
+  startFailure: PrunError | undefined;
   /** Ends a setup() that runs past --timeout. */
   setupTimer: NodeJS.Timeout | undefined;
   /** Batches given to it in this turn of the event loop, not sent yet. */

@@ -1,4 +1,5 @@
 import { PrunError } from '../errors.js';
+import { firstLine } from '../model/first-line.js';
 
 /**
  * Slots that die before they are ready, one after the other with none ready in between,
@@ -36,18 +37,21 @@ export class StartFailures {
   }
 
   /**
-   * A slot died before it was ready, for `cause` (`inSetup`: the script's setup() failed or ran
-   * out of time, and `cause` says so); `othersStarting`: other slots are still starting.
+   * A slot died before it was ready, for `cause`: what the slot said of its own start (the
+   * script threw when imported, its setup() failed or ran out of time), whose code is kept, or
+   * the words of its death. `othersStarting`: other slots are still starting.
    * Returns the error that ends the run, or undefined when it goes on: before any slot was
    * ready, one of the others may still be (one failed start of several is no verdict on the
    * script: which of them died first was a race), and the dead are replaced only then.
    */
-  died(cause: string, inSetup = false, othersStarting = false): PrunError | undefined {
+  died(cause: string | PrunError, othersStarting = false): PrunError | undefined {
     if (this.rule.fatalUntilReady && this.readies === 0) {
       if (othersStarting) return undefined;
-      return inSetup ? new PrunError('ERR_SETUP', cause) : new PrunError('ERR_WORKER_START', `a worker failed to start: ${cause}`);
+      // its own code, whichever worker was the last to fail (was: ERR_SETUP for a script that
+      // threw when imported, when it was not the first worker to say so)
+      return typeof cause === 'string' ? new PrunError('ERR_WORKER_START', `a worker failed to start: ${cause}`) : cause;
     }
     if (++this.inARow < MAX_START_FAILURES) return undefined;
-    return new PrunError('ERR_WORKER_START', `workers keep dying at start: ${cause}`);
+    return new PrunError('ERR_WORKER_START', `workers keep dying at start: ${typeof cause === 'string' ? cause : firstLine(cause.message)}`);
   }
 }

@@ -1,6 +1,7 @@
 // When slots dying at start end the run: the one rule of the pool and of shell lanes, in-process.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { PrunError } from '../../src/errors.js';
 import { MAX_START_FAILURES, StartFailures } from '../../src/slots/start-failures.js';
 
 describe('StartFailures, as the pool uses it (fatal until one is ready)', () => {
@@ -11,9 +12,16 @@ describe('StartFailures, as the pool uses it (fatal until one is ready)', () => 
   });
 
   test('a setup() that fails before any worker was ready ends the run at once with its own words, ERR_SETUP', () => {
-    const error = new StartFailures({ fatalUntilReady: true }).died('setup() timed out after 1s', true);
+    const error = new StartFailures({ fatalUntilReady: true }).died(new PrunError('ERR_SETUP', 'setup() timed out after 1s'));
     assert.equal(error?.code, 'ERR_SETUP');
     assert.equal(error?.message, 'setup() timed out after 1s');
+  });
+
+  test('a script that threw when imported keeps ERR_SCRIPT_LOAD, whichever worker failed last (was: ERR_SETUP when it was not the first)', () => {
+    const starts = new StartFailures({ fatalUntilReady: true });
+    const loadError = new PrunError('ERR_SCRIPT_LOAD', 'script failed to load: x (task.ts:1)');
+    assert.equal(starts.died(loadError, true), undefined);
+    assert.equal(starts.died(loadError), loadError);
   });
 
   test('once one was ready: MAX_START_FAILURES deaths at start in a row end the run', () => {
