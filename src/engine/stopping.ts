@@ -51,7 +51,7 @@ export class Stopping {
    * the deliveries end normally and the consumer asks fatalError() why.
    */
   fatal(error: Error): void {
-    this.fatalError ??= error;
+    this.failAtEnd(error);
     this.stop('now');
   }
 

@@ -50,25 +50,20 @@ class ManualExecutor implements Executor {
   }
 }
 
-test('ExecutorListener.fatal after work has run: the deliveries end normally, what never ran is counted, fatalError() says why', async () => {
-  const executor = new ManualExecutor();
+/** A pipeline of one input a batch over `source` and `executor`, with its deliveries collected. */
+function runManually(source: ReturnType<typeof itemSource>, executor: Executor) {
   const tracker = new ProgressTracker();
-  const pipeline = runPipeline({
-    source: itemSource(['a', 'b', 'c', 'd']),
-    executor,
-    workers: 1,
-    ordered: true,
-    chunksize: 1,
-    retries: 0,
-    halt: undefined,
-    skip: undefined,
-    journal: false,
-    tracker,
-  });
+  const pipeline = runPipeline({ source, executor, workers: 1, ordered: true, chunksize: 1, retries: 0, halt: undefined, skip: undefined, journal: false, tracker });
   const deliveries: Delivery[] = [];
   const consumed = (async () => {
     for await (const delivery of pipeline.deliveries) deliveries.push(delivery);
   })();
+  return { pipeline, deliveries, consumed, tracker };
+}
+
+test('ExecutorListener.fatal after work has run: the deliveries end normally, what never ran is counted, fatalError() says why', async () => {
+  const executor = new ManualExecutor();
+  const { pipeline, deliveries, consumed, tracker } = runManually(itemSource(['a', 'b', 'c', 'd']), executor);
   await executor.next;
   executor.finish(); // a
   await executor.next; // b is running
@@ -87,17 +82,6 @@ test('ExecutorListener.fatal after work has run: the deliveries end normally, wh
   assert.equal(tracker.succeeded, 1);
   assert.equal(tracker.notRun, 3);
 });
-
-/** The pipeline of the tests above, over `source`, with its deliveries collected. */
-function runManually(source: ReturnType<typeof itemSource>, executor: Executor) {
-  const tracker = new ProgressTracker();
-  const pipeline = runPipeline({ source, executor, workers: 1, ordered: true, chunksize: 1, retries: 0, halt: undefined, skip: undefined, journal: false, tracker });
-  const deliveries: Delivery[] = [];
-  const consumed = (async () => {
-    for await (const delivery of pipeline.deliveries) deliveries.push(delivery);
-  })();
-  return { pipeline, deliveries, consumed, tracker };
-}
 
 test('the source fails: what it gave runs, the one running included, and fatalError() says why after their outcomes (was: the running input killed, unreported)', async () => {
   const executor = new ManualExecutor();
