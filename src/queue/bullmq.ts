@@ -89,6 +89,7 @@ type ReportingRedis = Redis & {
   prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
   prunHeartbeat(spec: string, serving: string, worker: string): Promise<number>;
   prunServing(serving: string, windowMs: number): Promise<number>;
+  prunUndoTake(lock: string, job: string, token: string): Promise<number>;
 };
 
 /**
@@ -164,6 +165,7 @@ function connect(url: string, blocking: boolean): ReportingRedis {
   redis.defineCommand('prunWithdraw', { numberOfKeys: 3, lua: WITHDRAW_SCRIPT });
   redis.defineCommand('prunHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });
   redis.defineCommand('prunServing', { numberOfKeys: 1, lua: SERVING_SCRIPT });
+  redis.defineCommand('prunUndoTake', { numberOfKeys: 2, lua: UNDO_TAKE_SCRIPT });
   return redis;
 }
 
@@ -230,8 +232,23 @@ export async function probe(url: string): Promise<void> {
   }
 }
 
-/** A job back on the queue, to run from its first input whose result was not sent. */
-async function putBack(job: Job<JobData>, { token, sent }: { token: string; sent: number }): Promise<void> {
+/**
+ * Takes back the count of a take that started nothing: a job taken by a worker that is
+ * handing its jobs back, which puts it back at once. Only while that worker holds its lock:
+ * then nobody else can take it, and count, in between.
+ */
+const UNDO_TAKE_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('HINCRBY', KEYS[2], 'ats', -1)
+return 1`;
+
+/**
+ * A job back on the queue, to run from its first input whose result was not sent. `undo`:
+ * this take started none of it, and is not counted (its inputs' next start is the attempt
+ * this one would have been).
+ */
+async function putBack(redis: ReportingRedis, job: Job<JobData>, { token, sent }: { token: string; sent: number }, undo: boolean): Promise<void> {
+  if (undo) await redis.prunUndoTake(`${job.queueQualifiedName}:${job.id}:lock`, `${job.queueQualifiedName}:${job.id}`, token);
   if (sent > (job.data.skip ?? 0)) await job.updateData({ ...job.data, skip: sent });
   await job.moveToWait(token);
 }
@@ -396,6 +413,10 @@ export class WorkerQueue {
   private worker: Worker | undefined;
   /** The jobs being processed here: the lock's token, and how many of the batch's inputs were sent. */
   private readonly active = new Map<Job, { token: string; sent: number }>();
+  /** Handing its jobs back: a job taken from now on goes back at once, its take not counted. */
+  private leaving = false;
+  /** Those put back, on their way: the connections stay open until they have landed. */
+  private readonly lateTakes = new Set<Promise<void>>();
 
   constructor(readonly url: string) {
     this.redis = connect(url, false);
@@ -408,6 +429,12 @@ export class WorkerQueue {
       QUEUE_NAME,
       async (job, token) => {
         const held = { token: token ?? '', sent: job.data.skip ?? 0 };
+        if (this.leaving) {
+          const late = putBack(this.redis, job, held, true).catch(() => {});
+          this.lateTakes.add(late);
+          // never settled: completed, BullMQ would remove the job just put back; the worker is closed with force
+          await new Promise(() => {});
+        }
         this.active.set(job, held);
         try {
           await options.process({ data: job.data, takes: Math.max(1, job.attemptsStarted), sent: (count) => void (held.sent = count) });
@@ -476,12 +503,19 @@ export class WorkerQueue {
    */
   async handBack(): Promise<void> {
     if (!this.worker) return;
+    this.leaving = true;
     await this.worker.pause(true);
-    await Promise.all([...this.active].map(([job, held]) => putBack(job, held).catch(() => 0)));
+    // a paused worker still takes the job its blocking wait was woken for (as bull#447): woken by
+    // the jobs put back here, it took one of them again and held it until its lock lapsed, a
+    // count of the take and one of a stall each time (two hand-backs failed the job as stalled
+    // too often, and its inputs' next attempt was 3). Its wait ends first; a job taken anyway goes back too
+    await this.worker.backend.disconnectBlocking(true).catch(() => {});
+    await Promise.all([...this.active].map(([job, held]) => putBack(this.redis, job, held, false).catch(() => 0)));
     this.active.clear();
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.lateTakes);
     // force: a job still running here has been handed back or is abandoned with its worker
     await this.worker?.close(true).catch(() => {});
     this.workerConnection.disconnect();

@@ -132,6 +132,32 @@ describe('prun map --queue', () => {
     await staying.stop();
   });
 
+  test('regression: a batch handed back twice in a row (a rolling restart) runs on a third worker, each start counted once (was: failed as "machine died 2 times", attempts 1 then 3)', { timeout: 60_000 }, async () => {
+    const gate = await bench.gate(15);
+    const starts = join(gate.dir, 'starts');
+    const env = { ...gate.env, PRUN_TEST_STARTS: starts };
+    const all = Array.from({ length: 20 }, (_, i) => String(i + 1));
+    const joblog = join(gate.dir, 'joblog');
+    const run = prun(['map', 'fixtures/queue-starts.ts', '--queue', bench.redis.url, '--chunksize', '20', '--joblog', joblog, ':::', ...all]);
+    for (let take = 0; take < 2; take++) {
+      const leaving = worker(['--procs', '1'], env);
+      await gate.reached(leaving.pid);
+      process.kill(leaving.pid, 'SIGTERM');
+      assert.equal(await leaving.exited, 0);
+    }
+    await gate.open();
+    const staying = worker(['--procs', '1'], env);
+    const result = await run;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), all.map((n) => String(Number(n) ** 2)));
+    const attempts = lines((await readFile(starts, 'utf8')).trim()).filter((line) => line.startsWith('15 '));
+    assert.deepEqual(attempts, ['15 1', '15 2', '15 3']);
+    // index, input, status, attempts, ...: the joblog counts the three starts too
+    const row = lines(await readFile(joblog, 'utf8')).map((line) => line.split('\t')).find((fields) => fields[1] === '15');
+    assert.deepEqual(row?.slice(1, 4), ['15', '0', '3']);
+    await staying.stop();
+  });
+
   test('a worker with another secret refuses the run: one line, exit 2, nothing runs', async () => {
     const refusing = worker([], { PRUN_QUEUE_SECRET: 'the workers' });
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, ':::', '1', '2', '3'], { env: { PRUN_QUEUE_SECRET: 'another' } });
