@@ -51,8 +51,56 @@ if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return 1`;
 }
 
-/** Pushes a report on the run's results. */
-const REPORT_SCRIPT = whileRunExists(`redis.call('RPUSH', KEYS[2], ARGV[1])`);
+/**
+ * Pushes a report on the run's results (ARGV[1], unless empty), and keeps the batch's marks in
+ * the run's progress hash (KEYS[3]) as one step with it: `<batch>:take` the take whose marks
+ * count (the latest to start: one that stalled and wakes up again changes nothing), `<batch>:done`
+ * how many of the batch's inputs have reported, `<batch>:alone` the input a take running alone
+ * (one input at a time, nothing else beside it) started last. ARGV[2] the batch, ARGV[3] its
+ * take, ARGV[4] what the report does to the marks: start, done, end, alone, or nothing; ARGV[5]
+ * the count or input for done and alone.
+ */
+const REPORT_SCRIPT = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then return 0 end
+if ARGV[1] ~= '' then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+end
+local op = ARGV[4]
+if op == '' then return 1 end
+local take, done, alone = ARGV[2] .. ':take', ARGV[2] .. ':done', ARGV[2] .. ':alone'
+if op == 'start' then
+  redis.call('HSET', KEYS[3], take, ARGV[3])
+  redis.call('HDEL', KEYS[3], alone)
+elseif redis.call('HGET', KEYS[3], take) ~= ARGV[3] then
+  return 1
+elseif op == 'done' then
+  redis.call('HSET', KEYS[3], done, ARGV[5])
+elseif op == 'alone' then
+  redis.call('HSET', KEYS[3], alone, ARGV[5])
+else
+  redis.call('HDEL', KEYS[3], take, done, alone)
+end
+if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end
+return 1`;
+
+/** What a report does to its batch's marks (REPORT_SCRIPT). */
+function marksOf(report: Report): [batch: string, take: string, op: string, value: string] {
+  if (report.type === 'refused') return ['', '', '', ''];
+  const { batch, delivery } = report;
+  if (report.type === 'start') return [String(batch), delivery, 'start', ''];
+  if (report.type === 'run' && !report.last) return [String(batch), delivery, 'done', String(report.from + report.run.count)];
+  return [String(batch), delivery, 'end', ''];
+}
+
+/** A batch's marks in the run's progress hash, as REPORT_SCRIPT keeps them. */
+export interface Marks {
+  /** Inputs of the batch reported by its latest take, from the first on. */
+  done: number;
+  /** The input its latest take, running alone, started last; undefined when it runs no input alone. */
+  alone: number | undefined;
+}
 
 /**
  * Takes a job off the queue unless a live worker holds it: from wait, or from active once its
@@ -84,7 +132,7 @@ return redis.call('ZCARD', KEYS[1])`;
 const CONTROL_SCRIPT = whileRunExists(`redis.call('HSET', KEYS[2], unpack(ARGV))`);
 
 type ReportingRedis = Redis & {
-  prunReport(spec: string, results: string, report: string): Promise<number>;
+  prunReport(spec: string, results: string, progress: string, report: string, batch: string, take: string, op: string, value: string): Promise<number>;
   prunControl(spec: string, control: string, ...fieldsAndValues: string[]): Promise<number>;
   prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
   prunHeartbeat(spec: string, serving: string, worker: string): Promise<number>;
@@ -160,7 +208,7 @@ function connect(url: string, blocking: boolean): ReportingRedis {
     retryStrategy: (times) => Math.min(times * 200, 1000),
     enableReadyCheck: !blocking,
   }) as ReportingRedis;
-  redis.defineCommand('prunReport', { numberOfKeys: 2, lua: REPORT_SCRIPT });
+  redis.defineCommand('prunReport', { numberOfKeys: 3, lua: REPORT_SCRIPT });
   redis.defineCommand('prunControl', { numberOfKeys: 2, lua: CONTROL_SCRIPT });
   redis.defineCommand('prunWithdraw', { numberOfKeys: 3, lua: WITHDRAW_SCRIPT });
   redis.defineCommand('prunHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });
@@ -200,6 +248,11 @@ function watch(connections: Redis[], pinged?: Redis): Health & { stop(): void } 
     cause: () => (downSince === undefined && hung() ? `no answer for ${Math.round((Date.now() - unanswered!) / 1000)} s` : cause),
     stop: () => clearInterval(pings),
   };
+}
+
+async function marks(redis: Redis, run: string, batch: number): Promise<Marks> {
+  const [done, alone] = await redis.hmget(keys.progress(run), `${batch}:done`, `${batch}:alone`);
+  return { done: Number(done ?? 0), alone: alone === null ? undefined : Number(alone) };
 }
 
 /** `worker` serves `run` now. */
@@ -312,6 +365,7 @@ export class ProducerQueue {
       .pexpire(keys.bundle(run), RUN_TTL_MS)
       .pexpire(keys.results(run), RUN_TTL_MS)
       .pexpire(keys.serving(run), RUN_TTL_MS)
+      .pexpire(keys.progress(run), RUN_TTL_MS)
       .exec();
     return replies?.[0]?.[1] !== 0;
   }
@@ -346,6 +400,11 @@ export class ProducerQueue {
     return failed;
   }
 
+  /** How far the batch's latest take got, as its worker said. */
+  marks(run: string, batch: number): Promise<Marks> {
+    return marks(this.redis, run, batch);
+  }
+
   /** Takes a batch off the queue if no live worker holds it: then it is the producer's to run or drop. */
   async withdraw(run: string, batch: number): Promise<boolean> {
     const id = jobIdOf(run, batch);
@@ -367,7 +426,7 @@ export class ProducerQueue {
       for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
     }
     await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
-    await this.redis.del(keys.spec(run), keys.results(run), keys.serving(run), keys.bundle(run), keys.control(run));
+    await this.redis.del(keys.spec(run), keys.results(run), keys.serving(run), keys.bundle(run), keys.control(run), keys.progress(run));
   }
 
   /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
@@ -393,6 +452,8 @@ export interface TakenJob {
   data: JobData;
   /** How many times the job has been taken, this take included (BullMQ's attemptsStarted). */
   takes: number;
+  /** How many times a take of it lost its lock: its machine died, or froze (BullMQ's stalledCounter). */
+  stalls: number;
   /**
    * The first `count` inputs of the batch have their results sent: handed back, the job is
    * run from there by the next worker (JobData.skip).
@@ -437,7 +498,7 @@ export class WorkerQueue {
         }
         this.active.set(job, held);
         try {
-          await options.process({ data: job.data, takes: Math.max(1, job.attemptsStarted), sent: (count) => void (held.sent = count) });
+          await options.process({ data: job.data, takes: Math.max(1, job.attemptsStarted), stalls: job.stalledCounter, sent: (count) => void (held.sent = count) });
         } finally {
           this.active.delete(job);
         }
@@ -493,7 +554,17 @@ export class WorkerQueue {
 
   /** False when the run is over (its producer ended or is gone): the report is dropped. */
   async report(run: string, report: Report): Promise<boolean> {
-    return (await this.redis.prunReport(keys.spec(run), keys.results(run), JSON.stringify(report))) === 1;
+    return (await this.redis.prunReport(keys.spec(run), keys.results(run), keys.progress(run), JSON.stringify(report), ...marksOf(report))) === 1;
+  }
+
+  /** The take `delivery` of the batch, running alone, starts its input `at`; false when the run is over. */
+  async startsAlone(run: string, batch: number, delivery: string, at: number): Promise<boolean> {
+    return (await this.redis.prunReport(keys.spec(run), keys.results(run), keys.progress(run), '', String(batch), delivery, 'alone', String(at))) === 1;
+  }
+
+  /** How far the batch's latest take got, as its worker said. */
+  marks(run: string, batch: number): Promise<Marks> {
+    return marks(this.redis, run, batch);
   }
 
   /**

@@ -296,9 +296,13 @@ export class QueueExecutor implements Executor {
     for (const id of failed) {
       const entry = this.outstanding.get(id);
       if (!entry || entry.local) continue;
-      // its worker machine died each time it held the batch: what it held is to blame; one
-      // input left (a re-run alone, --chunksize 1) is the culprit, as when a local worker dies
-      this.lose(entry, entry.batch.count - entry.done === 1 ? { culprit: machineDied(MAX_STALLED_COUNT + 1) } : 'unknown');
+      // its worker machine died (or froze) each time it held the batch, the last time as it
+      // ran the batch alone, one input at a time: the input it had started is the culprit, as
+      // when a local worker dies on a batch run alone. Any other input may have been running
+      // on that machine beside another batch, or not at all: they run again alone
+      const marks = await this.queue.marks(this.run, id).catch(() => undefined);
+      const culprit = marks?.alone !== undefined && marks.alone === entry.done && marks.done === entry.done;
+      this.lose(entry, culprit ? { culprit: machineDied(MAX_STALLED_COUNT + 1) } : 'unknown');
     }
   }
 

@@ -31,6 +31,9 @@ export class RunPool {
   private ended = false;
   private stopped = false;
   private dropped = false;
+  /** Batches that wait to run alone, or one that runs: nothing else starts meanwhile. */
+  private soleWanted = 0;
+  private soleHeld = false;
   lastUsed = Date.now();
   private readonly ahead: boolean;
 
@@ -72,14 +75,15 @@ export class RunPool {
    * `mayStart` said no (the batch did not run). A pool that is ended never takes it: its
    * job is handed back or left to lapse, never reported done.
    */
-  async submit(fields: Omit<Batch, 'id'>, sink: BatchSink, mayStart: () => Promise<boolean> = async () => true): Promise<Error | 'stopped' | undefined> {
+  async submit(fields: Omit<Batch, 'id'>, sink: BatchSink, mayStart: () => Promise<boolean> = async () => true, sole = false): Promise<Error | 'stopped' | undefined> {
     this.lastUsed = Date.now();
     // whether mayStart allowed it with nothing awaited since: room found before it was asked may be gone after
     let allowed = false;
     for (;;) {
       if (this.failure) return this.failure;
       if (this.stopped || this.dropped) return 'stopped';
-      if (this.pool.room(fields, this.ahead) >= fields.count) {
+      // a batch that runs alone (within `alone()`, `sole`) waits for nothing else, and holds every other back
+      if ((sole || this.soleWanted === 0) && this.pool.room(fields, this.ahead) >= fields.count) {
         if (allowed) break;
         if (!(await mayStart())) return 'stopped';
         allowed = true;
@@ -92,6 +96,26 @@ export class RunPool {
     this.sinks.set(batch.id, sink);
     this.pool.submit(batch, this.ahead);
     return undefined;
+  }
+
+  /**
+   * Runs `work` with nothing else running in this pool: it waits until no batch is in flight,
+   * and no other batch starts until it ends, but those `work` submits with `sole`. A batch
+   * whose machine died runs so: if its machine dies again, no other batch of the run here did it.
+   */
+  async alone<T>(work: () => Promise<T>): Promise<T> {
+    this.soleWanted++;
+    try {
+      while ((this.soleHeld || this.sinks.size > 0) && !this.failure && !this.ended && !this.stopped && !this.dropped) {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+      this.soleHeld = true;
+      return await work();
+    } finally {
+      this.soleHeld = false;
+      this.soleWanted--;
+      this.wake();
+    }
   }
 
   /** Resolves once a batch of this placement would start at once, or running here cannot go on. */

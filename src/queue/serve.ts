@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Blame } from '../engine/executor.js';
-import { HEARTBEAT_MS, WorkerQueue } from './bullmq.js';
+import { HEARTBEAT_MS, type TakenJob, WorkerQueue } from './bullmq.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
@@ -111,7 +111,7 @@ export function serve(options: ServeOptions): Serving {
     }
   };
 
-  const runJob = async (data: JobData, attempt: number, sent: (count: number) => void): Promise<void> => {
+  const runJob = async ({ data, takes, stalls, sent }: TakenJob): Promise<void> => {
     // a run's spec is read once, with its first batch here
     let served = runs.get(data.run);
     if (!served) {
@@ -126,67 +126,90 @@ export function serve(options: ServeOptions): Serving {
     }
     const delivery = randomBytes(6).toString('hex');
     const batch = data.batch;
-    // a batch handed back after some of it reported runs from there: positions stay the batch's
-    const skip = data.skip ?? 0;
-    const start: Report = { type: 'start', batch, delivery, attempt, worker: me, ...(skip > 0 ? { from: skip } : {}) };
+    // a take after another runs from where that one's reports end (a hand-back, a machine that
+    // died): positions stay the batch's
+    let skip = data.skip ?? 0;
+    if (takes > 1) skip = Math.max(skip, (await queue.marks(data.run, batch).catch(() => ({ done: 0 }))).done);
+    if (skip >= data.count) return; // every input reported: a take of a batch that is over
+    sent(skip);
+    // its machine died (or froze) as it ran it, or the producer has it run alone to find a
+    // culprit: it runs one input at a time with nothing beside it, so that the next death names one
+    const alone = stalls > 0 || data.isolated;
+    const attempt = data.attempt + takes - 1;
+    const start: Report = { type: 'start', batch, delivery, attempt, worker: me, ...(skip > 0 ? { from: skip } : {}), ...(alone ? { alone: true as const } : {}) };
     // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
     const reports: Promise<boolean>[] = [send(data.run, start)];
     // the batch's last report: a halting run's producer says when it has heard it (QueueExecutor)
     const ended = (report: Report): void => {
       served.lastEnded = delivery;
       reports.push(send(data.run, report));
-      finish();
     };
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    const failure = await pool.submit(
-      {
-        first: data.first + skip,
-        count: data.count - skip,
-        payload: skip > 0 ? slicePayload(payloadOf(data), skip, data.count, data.separator) : payloadOf(data),
-        separator: data.separator,
-        attempt,
-        retried: 0, // the producer keeps count of retries
-        isolated: data.isolated,
-        fresh: data.fresh,
-        origin: undefined,
-      },
-      {
-        run(from, run, last, elapsedMs) {
-          if (leaving) return;
-          const report: Report = { type: 'run', batch, delivery, from: skip + from, last, elapsedMs, run: inline(run), worker: me };
-          sent(skip + from + run.count);
-          if (last) ended(report);
-          else reports.push(send(data.run, report));
+
+    /** Runs the inputs [from, to) of the batch; resolves with how they ended, once they have. */
+    const runPart = async (from: number, to: number): Promise<Error | 'stopped' | 'ran' | 'lost' | 'dropped'> => {
+      let settle!: (how: 'ran' | 'lost' | 'dropped') => void;
+      const over = new Promise<'ran' | 'lost' | 'dropped'>((resolve) => (settle = resolve));
+      const failure = await pool.submit(
+        {
+          first: data.first + from,
+          count: to - from,
+          payload: from > 0 || to < data.count ? slicePayload(payloadOf(data), from, to, data.separator) : payloadOf(data),
+          separator: data.separator,
+          attempt,
+          retried: 0, // the producer keeps count of retries
+          isolated: alone,
+          fresh: data.fresh,
+          origin: undefined,
         },
-        lost(from, blame: Blame) {
-          if (leaving) return;
-          const culprit = typeof blame === 'object' ? blame.culprit : undefined;
-          ended({ type: 'lost', batch, delivery, from: skip + from, culprit, ...(blame === 'none' ? { none: true as const } : {}), worker: me });
+        {
+          run(offset, run, last, elapsedMs) {
+            if (leaving) return;
+            const report: Report = { type: 'run', batch, delivery, from: from + offset, last: last && to === data.count, elapsedMs, run: inline(run), worker: me };
+            sent(from + offset + run.count);
+            if (report.last) ended(report);
+            else reports.push(send(data.run, report));
+            if (last) settle('ran');
+          },
+          lost(offset, blame: Blame) {
+            if (leaving) return;
+            const culprit = typeof blame === 'object' ? blame.culprit : undefined;
+            ended({ type: 'lost', batch, delivery, from: from + offset, culprit, ...(blame === 'none' ? { none: true as const } : {}), worker: me });
+            settle('lost');
+          },
+          // its job completes, and BullMQ removes it
+          dropped: () => settle('dropped'),
         },
-        // its job completes, and BullMQ removes it
-        dropped: finish,
-      },
-      () => mayStart(data.run, pool, served),
-    );
-    // the run stopped, or is over, before the batch could start: it never ran, as the producer hears
-    if (failure === 'stopped') {
+        () => mayStart(data.run, pool, served),
+        alone,
+      );
+      return failure ?? (await over);
+    };
+
+    /** Where the batch's inputs stopped being started: the first of them that never ran. */
+    let next = skip;
+    const runAlone = async (): Promise<Error | 'stopped' | 'ran' | 'lost' | 'dropped'> => {
+      for (; ; next++) {
+        // said before it starts, so that if this machine dies now this input is known to have done it
+        if (!(await queue.startsAlone(data.run, batch, delivery, next).catch(() => true))) return 'dropped';
+        const how = await runPart(next, next + 1);
+        if (how !== 'ran' || next + 1 === data.count) return how;
+      }
+    };
+
+    const how = alone ? await pool.alone(runAlone) : await runPart(skip, data.count);
+    // the run stopped, or is over, before the batch (or the rest of it) could start: it never ran, as the producer hears
+    if (how === 'stopped') {
       // leaving: the job goes back to the queue; ended here first, BullMQ would complete and
       // remove it, and its batch, reported by nobody, would be lost
       if (leaving) await new Promise(() => {});
-      ended({ type: 'lost', batch, delivery, from: skip, none: true, worker: me });
-      await Promise.all(reports);
-      return;
+      ended({ type: 'lost', batch, delivery, from: next, none: true, worker: me });
+    } else if (how instanceof Error) {
+      reports.push(send(data.run, refused((how as { code?: string }).code ?? 'ERR_QUEUE', how.message)));
     }
-    if (failure instanceof Error) {
-      await send(data.run, refused((failure as { code?: string }).code ?? 'ERR_QUEUE', failure.message));
-      return;
-    }
-    await finished;
     await Promise.all(reports);
   };
 
-  queue.start({ concurrency: options.workers * (options.concurrency + 1), process: ({ data, takes, sent }) => runJob(data, data.attempt + takes - 1, sent) });
+  queue.start({ concurrency: options.workers * (options.concurrency + 1), process: runJob });
 
   // a run's pool is ended once the run is over (its spec is gone from Redis): closed when idle,
   // killed when busy, so that what still runs of an interrupted or orphaned run stops too

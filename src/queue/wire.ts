@@ -8,7 +8,7 @@ import type { Payload, Separator } from '../model/payload.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/5';
+export const WIRE = 'prun-queue/6';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
@@ -62,8 +62,10 @@ export type Report =
    * `attempt` is what its inputs start as: a job taken again (its machine died, it was handed
    * back) counts each take, as every start is counted. `from`: where in the batch this take
    * starts (a take of a batch handed back after some of it had reported; absent: 0).
+   * `alone`: a take after the job's machine died (or froze), which runs the batch one input
+   * at a time: if its machine dies too, the input it was running is the one to blame.
    */
-  | { type: 'start'; batch: number; delivery: string; attempt: number; worker: string; from?: number }
+  | { type: 'start'; batch: number; delivery: string; attempt: number; worker: string; from?: number; alone?: true }
   | { type: 'run'; batch: number; delivery: string; from: number; last: boolean; elapsedMs: number; run: ExecutorRun; worker: string }
   /** The worker running the batch died: `culprit` the input at `from` is to blame, `none` the rest never ran, else any may be. */
   | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; none?: true; worker: string }
@@ -104,6 +106,12 @@ export const keys = {
    * the delivery of the last batch of that worker whose end the producer has taken in.
    */
   control: (run: string) => `prun:control:${run}`,
+  /**
+   * How many inputs of each batch (a hash, batch -> count) the producer has heard of, from
+   * the first on: a take after a machine died starts there, rather than running again what
+   * was reported (batches it has not heard of from 0).
+   */
+  progress: (run: string) => `prun:progress:${run}`,
 };
 
 /** The queue every run's batches go to: workers serve any run. */

@@ -115,7 +115,7 @@ export async function runKeys(redis: RedisServer): Promise<string[]> {
 
 async function runKeysNow(redis: RedisServer): Promise<string[]> {
   const found: string[] = [];
-  for (const pattern of ['prun:run:*', 'prun:results:*', 'prun:bundle:*', 'prun:serving:*', 'prun:batches:????????????????-*']) {
+  for (const pattern of ['prun:run:*', 'prun:results:*', 'prun:bundle:*', 'prun:serving:*', 'prun:control:*', 'prun:progress:*', 'prun:batches:????????????????-*']) {
     found.push(...(await redis.command('KEYS', pattern)).split('\n').filter((key) => key !== ''));
   }
   return found;

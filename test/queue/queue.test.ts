@@ -79,6 +79,29 @@ describe('prun map --queue', () => {
     await Promise.all(pool.map((each) => each.stop()));
   });
 
+  test('regression: an input that kills its machine inside a batch: two machines die, it fails, nothing else fails or runs twice (was: every machine killed, then a hang)', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(bench.dir, 'machine-'));
+    const starts = join(dir, 'starts');
+    const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: '14', PRUN_TEST_DIE_HOW: 'machine', PRUN_TEST_TASK_MS: '20' };
+    // two batches at once on each machine: the killer's and a bystander's
+    const pool = [worker([], env), worker([], env), worker([], env), worker([], env)];
+    const all = Array.from({ length: 40 }, (_, i) => String(i + 1));
+    const run = await prun(['map', 'fixtures/count-starts.ts', '--queue', bench.redis.url, '--chunksize', '10', '--json', ':::', ...all], { timeout: 100_000 });
+    assert.equal(run.timedOut, false);
+    assert.equal(run.exitCode, 1, String(run.stderr));
+    const records = lines(run.stdout).map((line) => JSON.parse(line) as { input: string; result?: string; code?: string });
+    assert.deepEqual(records.map((r) => r.result ?? r.code), all.map((n) => (n === '14' ? 'ERR_WORKER_EXIT' : n)));
+    const started = lines(await readFile(starts, 'utf8'));
+    assert.equal(started.filter((line) => line.startsWith('killed ')).length, 2, started.join(', '));
+    assert.deepEqual(started.filter((line) => line.startsWith('14 ')), ['14 1', '14 2']);
+    // what reported before a death is not run again
+    const counts = new Map<string, number>();
+    for (const line of started) if (!line.startsWith('killed ')) counts.set(line.split(' ')[0]!, (counts.get(line.split(' ')[0]!) ?? 0) + 1);
+    for (const input of ['11', '12', '13']) assert.equal(counts.get(input), 1, input);
+    assert.deepEqual(await runKeys(bench.redis), []);
+    await Promise.all(pool.map((each) => each.stop()));
+  });
+
   test('SIGTERM hands a worker\'s batches back and exits 0', async () => {
     const gate = await bench.gate(500);
     const leaving = worker([], gate.env);
