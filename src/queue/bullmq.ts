@@ -131,6 +131,15 @@ return redis.call('ZCARD', KEYS[1])`;
 /** Sets fields of the run's control hash. */
 const CONTROL_SCRIPT = whileRunExists(`redis.call('HSET', KEYS[2], unpack(ARGV))`);
 
+/**
+ * Ends a run whose producer is gone: deletes its keys (KEYS), unless its beat (a field of its
+ * control hash, KEYS[2]) has moved on from ARGV[1] since the worker took it for dead.
+ */
+const ABANDON_SCRIPT = `
+if (redis.call('HGET', KEYS[2], 'beat') or '') ~= ARGV[1] then return 0 end
+redis.call('DEL', unpack(KEYS))
+return 1`;
+
 type ReportingRedis = Redis & {
   prunReport(spec: string, results: string, progress: string, report: string, batch: string, take: string, op: string, value: string): Promise<number>;
   prunControl(spec: string, control: string, ...fieldsAndValues: string[]): Promise<number>;
@@ -138,6 +147,7 @@ type ReportingRedis = Redis & {
   prunHeartbeat(spec: string, serving: string, worker: string): Promise<number>;
   prunServing(serving: string, windowMs: number): Promise<number>;
   prunUndoTake(lock: string, job: string, token: string): Promise<number>;
+  prunAbandon(spec: string, control: string, ...rest: string[]): Promise<number>;
 };
 
 /**
@@ -214,6 +224,7 @@ function connect(url: string, blocking: boolean): ReportingRedis {
   redis.defineCommand('prunHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });
   redis.defineCommand('prunServing', { numberOfKeys: 1, lua: SERVING_SCRIPT });
   redis.defineCommand('prunUndoTake', { numberOfKeys: 2, lua: UNDO_TAKE_SCRIPT });
+  redis.defineCommand('prunAbandon', { numberOfKeys: 6, lua: ABANDON_SCRIPT });
   return redis;
 }
 
@@ -354,6 +365,11 @@ export class ProducerQueue {
   async heard(run: string, ends: Map<string, string>): Promise<void> {
     if (ends.size === 0) return;
     await this.redis.prunControl(keys.spec(run), keys.control(run), ...[...ends].flatMap(([worker, delivery]) => [`heard:${worker}`, delivery]));
+  }
+
+  /** Says that the producer is alive: its run's workers end a run whose producer has not said so for a while (ProducerWatch). */
+  async beat(run: string, count: number): Promise<void> {
+    await this.redis.prunControl(keys.spec(run), keys.control(run), 'beat', String(count));
   }
 
   /** Keeps the run's keys from expiring; false when its spec is gone (Redis lost or evicted it). */
@@ -525,16 +541,22 @@ export class WorkerQueue {
    * or over (its spec is gone: ended by its producer, or lapsed with it), and the delivery of
    * `worker`'s last batch whose end the producer has heard; with Redis away it may be on.
    */
-  async runState(run: string, worker: string): Promise<{ state: RunState; heard: string | undefined }> {
+  async runState(run: string, worker: string): Promise<{ state: RunState; heard: string | undefined; beat: string | undefined; answered: boolean }> {
     const replies = await this.redis
       .pipeline()
       .exists(keys.spec(run))
-      .hmget(keys.control(run), 'stopping', `heard:${worker}`)
+      .hmget(keys.control(run), 'stopping', `heard:${worker}`, 'beat')
       .exec()
       .catch(() => null);
     const [spec, control] = (replies ?? []).map(([error, reply]) => (error ? undefined : reply)) as [number | undefined, (string | null)[] | undefined];
     const state = spec === 0 ? 'over' : control?.[0] ? 'stopping' : 'on';
-    return { state, heard: control?.[1] ?? undefined };
+    return { state, heard: control?.[1] ?? undefined, beat: control?.[2] ?? undefined, answered: spec !== undefined && control !== undefined };
+  }
+
+  /** Ends the run, its producer gone since its beat was `beat`; false when it beat again meanwhile. */
+  async abandon(run: string, beat: string | undefined): Promise<boolean> {
+    const runKeys = [keys.spec(run), keys.control(run), keys.results(run), keys.bundle(run), keys.serving(run), keys.progress(run)];
+    return (await this.redis.prunAbandon(...(runKeys as [string, string, ...string[]]), beat ?? '')) === 1;
   }
 
   /** The run's script, as its producer compiled it. */

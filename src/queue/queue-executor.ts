@@ -7,6 +7,7 @@ import { Ledger } from '../slots/ledger.js';
 import { HEARTBEAT_MS, MAX_STALLED_COUNT, type ProducerQueue } from './bullmq.js';
 import { type LaneHost, LocalLane } from './local-lane.js';
 import type { Outstanding } from './outstanding.js';
+import { ORPHAN_POLLS } from './producer-watch.js';
 import type { RunPool } from './run-pool.js';
 import { jobDataOf, type Report, type RunSpec } from './wire.js';
 
@@ -58,6 +59,8 @@ export class QueueExecutor implements Executor {
   private readonly lane: LocalLane | undefined;
   /** The run has a --halt condition: workers wait to hear that the end of each batch was taken in. */
   private halting = false;
+  /** How many times the producer has said that it is alive (ProducerWatch). */
+  private beats = 0;
 
   constructor(options: QueueExecutorOptions) {
     ({ queue: this.queue, run: this.run, spec: this.spec } = options);
@@ -198,13 +201,14 @@ export class QueueExecutor implements Executor {
    */
   private async refresh(): Promise<void> {
     const there = await this.queue.refresh(this.run).catch(() => true);
-    if (!there) this.fatal(new PrunError('ERR_QUEUE', `lost the queue at ${this.queue.url}: the run's keys are gone (Redis lost its data, or evicted them)`));
+    if (!there) this.fatal(new PrunError('ERR_QUEUE', `lost the queue at ${this.queue.url}: the run's keys are gone (Redis lost its data or evicted them, or workers took this producer for dead: no word from it for ${ORPHAN_POLLS} s)`));
   }
 
-  /** The progress bar's count of workers; the producer's own workers count as one more. */
+  /** Says the producer is alive; the progress bar's count of workers (the producer's own workers count as one more). */
   private async countWorkers(): Promise<void> {
     if (this.queue.health.downSince() !== undefined) return;
     try {
+      await this.queue.beat(this.run, ++this.beats);
       if (this.lane && !this.stopped) await this.queue.heartbeat(this.run, `${hostname()}:${process.pid}`);
       const count = await this.queue.serving(this.run);
       if (!this.ended) this.onWorkers(count);

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Blame } from '../engine/executor.js';
 import { HEARTBEAT_MS, type TakenJob, WorkerQueue } from './bullmq.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
+import { ProducerWatch } from './producer-watch.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
 import { verify } from './sign.js';
@@ -30,6 +31,10 @@ interface Served {
   halting: boolean;
   /** The delivery of the last batch of it whose end this worker reported. */
   lastEnded: string | undefined;
+  /** Whether its producer is still there. */
+  producer: ProducerWatch;
+  /** A question to Redis about it is on its way: the next waits. */
+  asking: boolean;
 }
 
 /** `prun worker` at work: serves the batches of any run on the queue until handed back or killed. */
@@ -86,7 +91,7 @@ export function serve(options: ServeOptions): Serving {
       })();
       // the run's progress bar counts this worker from its first batch on
       beat(run, pool);
-      each = { pool, halting: spec.halting === true, lastEnded: undefined };
+      each = { pool, halting: spec.halting === true, lastEnded: undefined, producer: new ProducerWatch(), asking: false };
       runs.set(run, each);
     }
     return each;
@@ -227,10 +232,24 @@ export function serve(options: ServeOptions): Serving {
     }
   }, IDLE_CHECK_MS);
 
-  // while it keeps a run's pool, the worker serves that run
+  // while it keeps a run's pool, the worker serves that run, and sees that its producer is still there
   const heartbeats = setInterval(() => {
-    for (const [run, { pool }] of runs) beat(run, pool);
+    for (const [run, served] of runs) {
+      beat(run, served.pool);
+      void watchProducer(run, served);
+    }
   }, HEARTBEAT_MS);
+
+  /** A run whose producer has gone silent is ended: the sweeper then ends what runs of it here, as any worker's does. */
+  const watchProducer = async (run: string, served: Served): Promise<void> => {
+    if (served.asking) return;
+    served.asking = true;
+    const asked = Date.now();
+    const { state, beat, answered } = await queue.runState(run, me);
+    served.asking = false;
+    if (!answered || state === 'over' || !served.producer.heard(beat, Date.now() - asked)) return;
+    await queue.abandon(run, beat).catch(() => false);
+  };
 
   const endPools = async (how: 'kill' | 'close') => {
     clearInterval(sweeper);

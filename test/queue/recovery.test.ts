@@ -77,6 +77,28 @@ describe('prun map --queue, recovery', () => {
     await worker.stop();
   });
 
+  test('regression: a producer SIGKILLed while workers hold its batches: they end its run within seconds, start none of it, and leave no key (was: ran on for the keys\' 2 minutes)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prun-queue-orphaned-'));
+    const started = join(dir, 'started');
+    const env = { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: join(dir, 'never') };
+    const worker = bench.worker(['--procs', '2'], env);
+    const producer = prun(['map', 'fixtures/gated.ts', '--queue', bench.redis.url, '--chunksize', '1', ':::', 'gate1', 'gate2', 'x3', 'x4']);
+    await waitForFile(started, (rows) => rows.length === 2, 60_000);
+    const before = (await readFile(started, 'utf8')).split('\n').filter(Boolean).sort();
+    const pool = await descendantsOf(worker.pid);
+    producer.kill('SIGKILL');
+    assert.equal((await producer).signal, 'SIGKILL');
+    // the producer's silence is heard in 8 s (ProducerWatch), the sweeper ends the run's pool within 2 s more
+    await assertAllEnded(pool, 30_000);
+    assert.deepEqual((await readFile(started, 'utf8')).split('\n').filter(Boolean).sort(), before);
+    assert.deepEqual(await runKeys(bench.redis), []);
+    // the worker serves the next run
+    const next = await prun(['map', 'fixtures/gated.ts', '--queue', bench.redis.url, ':::', 'y1', 'y2']);
+    assert.equal(next.exitCode, 0, String(next.stderr));
+    assert.deepEqual(lines(next.stdout), ['y1', 'y2']);
+    await worker.stop();
+  });
+
   test('a worker SIGSTOPped past its locks, then woken: its batch ran elsewhere, nothing printed twice', async () => {
     const gate = await bench.gate(10000);
     const pool = [bench.worker([], gate.env), bench.worker([], gate.env)];
