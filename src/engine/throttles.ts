@@ -32,8 +32,9 @@ export class Throttles {
   private readonly run: RunThrottle | undefined;
   /**
    * Each key's last throttle signal since its last other end ('' without keys): what
-   * ERR_THROTTLED says if the key gives up. A key leaves it at any other end, or when it
-   * gives up, so it holds only keys throttled now.
+   * ERR_THROTTLED says if the key gives up, for the inputs waiting then and those read after
+   * (kept when it gives up: was, those read after had no status). A key leaves it at any
+   * other end, so it holds only keys throttled now or given up.
    */
   private readonly lastSignals = new Map<string, Pick<Failure, 'status' | 'retryAfter'>>();
   /** Without keys, when each batch in flight was given out: a signal's burst is what started before it. */
@@ -101,7 +102,6 @@ export class Throttles {
    * of the last signal: `last`, or the key's own.
    */
   tooLong(key: string, last: Pick<Failure, 'status' | 'retryAfter'> | undefined = this.lastSignals.get(key)): Failure {
-    this.lastSignals.delete(key);
     return throttledTooLong(key, this.throttling?.maxThrottleMs ?? 0, last);
   }
 

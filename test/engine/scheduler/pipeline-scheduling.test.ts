@@ -12,7 +12,7 @@ import { FakeExecutor } from '../../helpers/fake-executor.js';
 const boom: Failure = { code: 'ERR_TASK_FAILED', name: 'Error', message: 'boom' };
 const tooMany: Failure = { code: 'ERR_TASK_FAILED', name: 'Error', message: '429', status: 429 };
 
-function start(inputs: string[], executor: FakeExecutor, more: Partial<PipelineOptions> = {}) {
+function start(inputs: Iterable<string> | AsyncIterable<string>, executor: FakeExecutor, more: Partial<PipelineOptions> = {}) {
   const tracker = new ProgressTracker();
   const pipeline = runPipeline({
     source: itemSource(inputs),
@@ -239,6 +239,39 @@ test('a key given up after a throttle signal: ERR_THROTTLED keeps that signal\'s
   const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
   assert.deepEqual(
     failures.map((f) => [f.input, f.error.code, f.error.status, f.error.retryAfter]).sort(),
+    [
+      ['a/1', 'ERR_THROTTLED', 429, 2000],
+      ['a/2', 'ERR_THROTTLED', 429, 2000],
+    ],
+  );
+});
+
+test('regression: an input read after its key gave up fails with ERR_THROTTLED that keeps the signal\'s status and Retry-After too (was: neither)', async () => {
+  const clock = new FakeClock();
+  const giveUp = new Set<string>();
+  const executor = new FakeExecutor(1, (input) => (input === 'a/1' ? { failure: { ...tooMany, retryAfter: 2000 } } : { output: input }));
+  let late!: () => void;
+  const gate = new Promise<void>((resolve) => (late = resolve));
+  async function* inputs() {
+    yield 'a/1';
+    yield 'b/1';
+    await gate;
+    yield 'a/2';
+  }
+  const run = start(inputs(), executor, { throttling, limits: keyed(new GapLimits(0, Infinity, giveUp)), clock });
+  await executor.holding(1);
+  executor.runNext(); // a/1: 429, Retry-After 2 s
+  await executor.holding(1);
+  executor.runNext(); // b/1
+  giveUp.add('a');
+  await settle();
+  clock.advance(2000);
+  await settle();
+  late(); // read once a/1 has failed for good
+  await run.done;
+  const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
+  assert.deepEqual(
+    failures.map((f) => [f.input, f.error.code, f.error.status, f.error.retryAfter]),
     [
       ['a/1', 'ERR_THROTTLED', 429, 2000],
       ['a/2', 'ERR_THROTTLED', 429, 2000],
