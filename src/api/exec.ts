@@ -38,6 +38,9 @@ export function exec<Input = unknown>(
   if (typeof command !== 'string' || command.trim() === '') {
     throw usageError(`command must be a shell command line, got ${describe(command)}`);
   }
+  if (options.onStderr !== undefined && typeof options.onStderr !== 'function') {
+    throw usageError(`onStderr must be a function, got ${describe(options.onStderr)}`);
+  }
   normalizeOptions({ ...options, runtime: undefined });
   return outcomes<Input>(inputs, command, options);
 }
@@ -45,13 +48,27 @@ export function exec<Input = unknown>(
 async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, command: string, options: ExecRunOptions): AsyncGenerator<ExecOutcome<Input>> {
   const ledger = new InputLedger();
   const onStderr = options.onStderr;
+  // the caller's own callback threw: the run stops as for a failed input source, and the
+  // caller gets the error after the outcomes of what ran (was: thrown out of a child's exit
+  // handler, it ended the caller's process)
+  let thrown: { error: unknown } | undefined;
   const run = startExec({
     ...options,
     // one command a batch: the output of a batch's commands comes as one text, not one each
     chunksize: 1,
     command,
     source: ledger.watch(itemSource(inputs)),
-    onStderr: onStderr && ((text) => onStderr(fromBytes(text))),
+    onStderr:
+      onStderr &&
+      ((text) => {
+        if (thrown) return;
+        try {
+          onStderr(fromBytes(text));
+        } catch (error) {
+          thrown = { error };
+          run.stop('soon');
+        }
+      }),
   });
   // what a failed command printed comes just before its failure
   let printed = '';
@@ -68,6 +85,7 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
       ledger.forget(delivery);
     }
   }
+  if (thrown) throw thrown.error;
   const fatal = run.fatalError();
   if (fatal) throw fatal;
 }

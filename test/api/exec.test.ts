@@ -42,4 +42,20 @@ test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => 
   assert.throws(() => exec(['a'], 'echo {}', { workers: 0 }), isUsage);
   assert.throws(() => exec(['a'], 'echo {}', { timeout: 'soon' }), isUsage);
   assert.throws(() => exec(3 as unknown as string[], 'echo {}'), isUsage);
+  // regression: was a TypeError out of a child's exit handler, which ended the caller's process
+  assert.throws(() => exec(['a'], 'echo {}', { onStderr: 5 as unknown as () => void }), isUsage);
+});
+
+test('regression: an onStderr that throws stops the run, and its error reaches the caller after what ran (was: it ended the caller\'s process)', async () => {
+  const mine = new Error('mine');
+  const outcomes: ExecOutcome[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const outcome of exec(['a', 'b', 'c', 'd'], 'echo {}; echo warn >&2', { workers: 1, onStderr: () => { throw mine; } })) outcomes.push(outcome);
+    })(),
+    (error) => error === mine,
+  );
+  // the first command's stderr threw: nothing starts after it (b may have been given to the lane ahead of it)
+  assert.deepEqual(outcomes.map((outcome) => [outcome.input, outcome.ok]).slice(0, 1), [['a', true]]);
+  assert.ok(outcomes.length <= 2, JSON.stringify(outcomes));
 });
