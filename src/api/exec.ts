@@ -8,6 +8,7 @@ import { InputLedger } from './input-ledger.js';
 import { normalizeOptions } from './options.js';
 import { type ExecOptions, startExec } from './start-exec.js';
 import { usageError } from '../errors.js';
+import { compileTemplate } from '../commands/template.js';
 
 /** The options of exec() from the library: those of `prun exec` that mean something there. */
 export interface ExecRunOptions extends Omit<ExecOptions, 'chunksize' | 'dryRun'> {
@@ -42,6 +43,9 @@ export function exec<Input = unknown>(
     throw usageError(`onStderr must be a function, got ${describe(options.onStderr)}`);
   }
   normalizeOptions({ ...options, runtime: undefined });
+  // a replacement string prun does not know ({= perl =}) is a usage error here, not at the first pull
+  compileTemplate(command, true, options.template);
+  if (options.tagString !== undefined) compileTemplate(options.tagString, false, options.template);
   return outcomes<Input>(inputs, command, options);
 }
 

@@ -44,6 +44,9 @@ test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => 
   assert.throws(() => exec(3 as unknown as string[], 'echo {}'), isUsage);
   // regression: was a TypeError out of a child's exit handler, which ended the caller's process
   assert.throws(() => exec(['a'], 'echo {}', { onStderr: 5 as unknown as () => void }), isUsage);
+  // regression: was thrown at the first pull of the loop
+  assert.throws(() => exec(['a'], 'echo {= s/a/b/ =}'), isUsage);
+  assert.throws(() => exec(['a'], 'echo {}', { tagString: '{= $_ =}' }), isUsage);
 });
 
 test('regression: an onStderr that throws stops the run, and its error reaches the caller after what ran (was: it ended the caller\'s process)', async () => {
