@@ -221,6 +221,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   }
   refuseOldForm(words);
   sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];
+  // a lone `:::` with nothing after it is no source, as GNU parallel's: stdin is read (was: nothing ran, in silence)
+  if (sources.length === 1 && 'values' in sources[0]! && sources[0].values.length === 0) sources = [];
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
   flags.extensionreplace ??= flags.er;

@@ -34,6 +34,14 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(result.stdout, 'a.tar.gz a.tar a.tar.gz . a.tar\nb/c.txt b/c c.txt b c');
   });
 
+  test('a lone ::: with nothing after it reads stdin, and an empty ::: among others is one empty value, as GNU parallel (was: nothing ran, exit 0)', async () => {
+    for (const args of [['echo', '[{}]', ':::'], ['echo', '[{1}][{2}]', ':::', ':::', 'a'], ['echo', '[{1}][{2}]', ':::', 'a', ':::']]) {
+      const result = await prunWithStdin(['exec', '-k', ...args], 'x\ny\n');
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args, 'x\ny\n').trimEnd(), args.join(' '));
+    }
+  });
+
   test('--pipe --block reads unit prefixes as GNU parallel: K, M powers of 1024, k, m powers of 1000', async () => {
     const input = Array.from({ length: 60_000 }, (_, i) => `${i + 1}\n`).join('');
     for (const block of ['100k', '100K', '1m', '1M']) {
