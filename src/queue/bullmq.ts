@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { format } from 'node:util';
 import { PrunError } from '../errors.js';
-import { type JobData, jobIdOf, keys, QUEUE_NAME, QUEUE_PREFIX, type Report, type RunSpec } from './wire.js';
+import { type JobData, jobIdOf, keys, QUEUE_NAME, QUEUE_PREFIX, type Report, runKeysOf, type RunSpec } from './wire.js';
 
 /**
  * The only module that knows BullMQ and ioredis, and loaded only with --queue or by
@@ -224,7 +224,7 @@ function connect(url: string, blocking: boolean): ReportingRedis {
   redis.defineCommand('prunHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });
   redis.defineCommand('prunServing', { numberOfKeys: 1, lua: SERVING_SCRIPT });
   redis.defineCommand('prunUndoTake', { numberOfKeys: 2, lua: UNDO_TAKE_SCRIPT });
-  redis.defineCommand('prunAbandon', { numberOfKeys: 6, lua: ABANDON_SCRIPT });
+  redis.defineCommand('prunAbandon', { numberOfKeys: runKeysOf('').length, lua: ABANDON_SCRIPT });
   return redis;
 }
 
@@ -374,15 +374,10 @@ export class ProducerQueue {
 
   /** Keeps the run's keys from expiring; false when its spec is gone (Redis lost or evicted it). */
   async refresh(run: string): Promise<boolean> {
-    const replies = await this.redis
-      .multi()
-      .pexpire(keys.spec(run), RUN_TTL_MS)
-      .pexpire(keys.control(run), RUN_TTL_MS)
-      .pexpire(keys.bundle(run), RUN_TTL_MS)
-      .pexpire(keys.results(run), RUN_TTL_MS)
-      .pexpire(keys.serving(run), RUN_TTL_MS)
-      .pexpire(keys.progress(run), RUN_TTL_MS)
-      .exec();
+    const multi = this.redis.multi();
+    for (const key of runKeysOf(run)) multi.pexpire(key, RUN_TTL_MS);
+    const replies = await multi.exec();
+    // the spec's reply comes first
     return replies?.[0]?.[1] !== 0;
   }
 
@@ -442,7 +437,7 @@ export class ProducerQueue {
       for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
     }
     await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
-    await this.redis.del(keys.spec(run), keys.results(run), keys.serving(run), keys.bundle(run), keys.control(run), keys.progress(run));
+    await this.redis.del(...runKeysOf(run));
   }
 
   /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
@@ -555,8 +550,7 @@ export class WorkerQueue {
 
   /** Ends the run, its producer gone since its beat was `beat`; false when it beat again meanwhile. */
   async abandon(run: string, beat: string | undefined): Promise<boolean> {
-    const runKeys = [keys.spec(run), keys.control(run), keys.results(run), keys.bundle(run), keys.serving(run), keys.progress(run)];
-    return (await this.redis.prunAbandon(...(runKeys as [string, string, ...string[]]), beat ?? '')) === 1;
+    return (await this.redis.prunAbandon(...runKeysOf(run), beat ?? '')) === 1;
   }
 
   /** The run's script, as its producer compiled it. */

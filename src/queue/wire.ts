@@ -114,6 +114,14 @@ export const keys = {
   progress: (run: string) => `prun:progress:${run}`,
 };
 
+/**
+ * Every key of a run beside its jobs: what its end deletes, its producer keeps alive, and a
+ * worker that finds its producer gone deletes. Its spec first, its control hash second.
+ */
+export function runKeysOf(run: string): [spec: string, control: string, ...rest: string[]] {
+  return [keys.spec(run), keys.control(run), keys.results(run), keys.bundle(run), keys.serving(run), keys.progress(run)];
+}
+
 /** The queue every run's batches go to: workers serve any run. */
 export const QUEUE_NAME = 'batches';
 export const QUEUE_PREFIX = 'prun';

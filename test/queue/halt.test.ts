@@ -35,7 +35,9 @@ describe('prun exec --queue --halt (was: the batches a worker held started after
       test(`--halt ${when},fail=1 ${name}: no input starts once the failure is seen; the rest never ran; no key stays`, { timeout: 60_000 }, async () => {
         const dir = await mkdtemp(join(bench.dir, 'halt-'));
         const pool = Array.from({ length: workers }, () => bench.worker(['--procs', '2']));
-        const inputs = ['hold', 'fail', 'a', 'b', 'c', 'd', 'e', 'f'];
+        // `fail` first: in input order its failure is printed as it is seen, not once `hold` ends
+        // (was second: the test waited for hold's own 30 s bound, 48 s a run, past 60 s on a loaded machine)
+        const inputs = ['fail', 'hold', 'a', 'b', 'c', 'd', 'e', 'f'];
         const child = prun(['exec', '--queue', bench.redis.url, ...args, '--halt', `${when},fail=1`, command(dir), ':::', ...inputs]);
         await waitForLines(child.stderr!, /"fail".* failed/);
         await writeFile(join(dir, 'open'), '');
