@@ -127,42 +127,20 @@ describe('prun map --queue', () => {
     await staying.stop();
   });
 
-  test('regression: a batch handed back after some of it had reported runs on from there (was: whole again, then its rest a third time)', { timeout: 60_000 }, async () => {
-    // batches of 10, each input 5 ms: 11 to 14 report before 15 waits at the gate
+  /**
+   * A run of fixtures/queue-starts.ts over 1..`count` in batches of `chunksize`, held at input
+   * 15 by a gate, where `handBacks` workers in turn reach it and are sent SIGTERM (each hands
+   * its batches back and exits 0); then the gate opens and one more worker finishes the run,
+   * exactly as a local run prints it. Each input's attempts, in the order started, and the joblog.
+   */
+  async function handedBack(handBacks: number, count: number, chunksize: number) {
     const gate = await bench.gate(15);
     const starts = join(gate.dir, 'starts');
-    const env = { ...gate.env, PRUN_TEST_STARTS: starts };
-    const leaving = worker(['--procs', '1'], env);
-    const all = Array.from({ length: 40 }, (_, i) => String(i + 1));
-    const run = prun(['map', 'fixtures/queue-starts.ts', '--queue', bench.redis.url, '--chunksize', '10', '--joblog', join(gate.dir, 'joblog'), ':::', ...all]);
-    await gate.reached(leaving.pid);
-    process.kill(leaving.pid, 'SIGTERM');
-    assert.equal(await leaving.exited, 0);
-    await gate.open();
-    const staying = worker(['--procs', '1'], env);
-    const result = await run;
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.deepEqual(lines(result.stdout), all.map((n) => String(Number(n) ** 2)));
-    const counts = new Map<string, string[]>();
-    for (const line of lines((await readFile(starts, 'utf8')).trim())) {
-      const [input, attempt] = line.split(' ');
-      counts.set(input!, [...(counts.get(input!) ?? []), attempt!]);
-    }
-    // reported before the hand-back: started once; 15, cut short by it: once more, as attempt 2
-    for (const input of ['11', '12', '13', '14']) assert.deepEqual(counts.get(input), ['1'], input);
-    assert.deepEqual(counts.get('15'), ['1', '2']);
-    assert.ok([...counts.values()].every((attempts) => attempts.length <= 2), JSON.stringify([...counts]));
-    await staying.stop();
-  });
-
-  test('regression: a batch handed back twice in a row (a rolling restart) runs on a third worker, each start counted once (was: failed as "machine died 2 times", attempts 1 then 3)', { timeout: 60_000 }, async () => {
-    const gate = await bench.gate(15);
-    const starts = join(gate.dir, 'starts');
-    const env = { ...gate.env, PRUN_TEST_STARTS: starts };
-    const all = Array.from({ length: 20 }, (_, i) => String(i + 1));
     const joblog = join(gate.dir, 'joblog');
-    const run = prun(['map', 'fixtures/queue-starts.ts', '--queue', bench.redis.url, '--chunksize', '20', '--joblog', joblog, ':::', ...all]);
-    for (let take = 0; take < 2; take++) {
+    const env = { ...gate.env, PRUN_TEST_STARTS: starts };
+    const all = Array.from({ length: count }, (_, i) => String(i + 1));
+    const run = prun(['map', 'fixtures/queue-starts.ts', '--queue', bench.redis.url, '--chunksize', String(chunksize), '--joblog', joblog, ':::', ...all]);
+    for (let take = 0; take < handBacks; take++) {
       const leaving = worker(['--procs', '1'], env);
       await gate.reached(leaving.pid);
       process.kill(leaving.pid, 'SIGTERM');
@@ -173,12 +151,29 @@ describe('prun map --queue', () => {
     const result = await run;
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.deepEqual(lines(result.stdout), all.map((n) => String(Number(n) ** 2)));
-    const attempts = lines((await readFile(starts, 'utf8')).trim()).filter((line) => line.startsWith('15 '));
-    assert.deepEqual(attempts, ['15 1', '15 2', '15 3']);
-    // index, input, status, attempts, ...: the joblog counts the three starts too
-    const row = lines(await readFile(joblog, 'utf8')).map((line) => line.split('\t')).find((fields) => fields[1] === '15');
-    assert.deepEqual(row?.slice(1, 4), ['15', '0', '3']);
     await staying.stop();
+    const attempts = new Map<string, string[]>();
+    for (const line of lines((await readFile(starts, 'utf8')).trim())) {
+      const [input, attempt] = line.split(' ');
+      attempts.set(input!, [...(attempts.get(input!) ?? []), attempt!]);
+    }
+    return { attempts, joblog: lines(await readFile(joblog, 'utf8')).map((line) => line.split('\t')) };
+  }
+
+  test('regression: a batch handed back after some of it had reported runs on from there (was: whole again, then its rest a third time)', { timeout: 60_000 }, async () => {
+    // batches of 10, each input 5 ms: 11 to 14 report before 15 waits at the gate
+    const { attempts } = await handedBack(1, 40, 10);
+    // reported before the hand-back: started once; 15, cut short by it: once more, as attempt 2
+    for (const input of ['11', '12', '13', '14']) assert.deepEqual(attempts.get(input), ['1'], input);
+    assert.deepEqual(attempts.get('15'), ['1', '2']);
+    assert.ok([...attempts.values()].every((each) => each.length <= 2), JSON.stringify([...attempts]));
+  });
+
+  test('regression: a batch handed back twice in a row (a rolling restart) runs on a third worker, each start counted once (was: failed as "machine died 2 times", attempts 1 then 3)', { timeout: 60_000 }, async () => {
+    const { attempts, joblog } = await handedBack(2, 20, 20);
+    assert.deepEqual(attempts.get('15'), ['1', '2', '3']);
+    // index, input, status, attempts, ...: the joblog counts the three starts too
+    assert.deepEqual(joblog.find((fields) => fields[1] === '15')?.slice(1, 4), ['15', '0', '3']);
   });
 
   test('a worker with another secret refuses the run: one line, exit 2, nothing runs', async () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Batch } from '../../src/model/batch.js';
+import { NEWLINE } from '../../src/model/payload.js';
 import { RunPool } from '../../src/queue/run-pool.js';
 import { FakeExecutor } from '../helpers/fake-executor.js';
 
-const fields = (first: number): Omit<Batch, 'id'> => ({ first, count: 1, payload: [String(first)], separator: '\n', attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined });
+const fields = (first: number): Omit<Batch, 'id'> => ({ first, count: 1, payload: [String(first)], separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined });
 
 /** A sink that says when its batch ended. */
 function sink(): { ended: Promise<void>; run: () => void; lost: () => void } {

@@ -223,61 +223,45 @@ test('a key throttled past --max-throttle fails its waiting inputs with ERR_THRO
   assert.deepEqual(records.filter((r) => !r.ok).map((r) => [r.input, r.attempts]), [['a/1', 0], ['a/2', 0]], 'never started: 0 attempts');
 });
 
-test('a key given up after a throttle signal: ERR_THROTTLED keeps that signal\'s status and Retry-After, for every input waiting on the key', async () => {
-  const clock = new FakeClock();
-  const giveUp = new Set<string>();
-  const executor = new FakeExecutor(1, (input) => (input === 'a/1' ? { failure: { ...tooMany, retryAfter: 2000 } } : { output: input }));
-  const run = start(['a/1', 'a/2', 'b/1'], executor, { throttling, limits: keyed(new GapLimits(0, Infinity, giveUp)), clock });
-  await executor.holding(1);
-  executor.runNext(); // a/1: 429, Retry-After 2 s
-  await executor.holding(1);
-  executor.runNext(); // b/1
-  giveUp.add('a');
-  await settle();
-  clock.advance(2000);
-  await run.done;
-  const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
-  assert.deepEqual(
-    failures.map((f) => [f.input, f.error.code, f.error.status, f.error.retryAfter]).sort(),
-    [
-      ['a/1', 'ERR_THROTTLED', 429, 2000],
-      ['a/2', 'ERR_THROTTLED', 429, 2000],
-    ],
-  );
-});
-
-test('regression: an input read after its key gave up fails with ERR_THROTTLED that keeps the signal\'s status and Retry-After too (was: neither)', async () => {
-  const clock = new FakeClock();
-  const giveUp = new Set<string>();
-  const executor = new FakeExecutor(1, (input) => (input === 'a/1' ? { failure: { ...tooMany, retryAfter: 2000 } } : { output: input }));
-  let late!: () => void;
-  const gate = new Promise<void>((resolve) => (late = resolve));
-  async function* inputs() {
-    yield 'a/1';
-    yield 'b/1';
-    await gate;
-    yield 'a/2';
-  }
-  const run = start(inputs(), executor, { throttling, limits: keyed(new GapLimits(0, Infinity, giveUp)), clock });
-  await executor.holding(1);
-  executor.runNext(); // a/1: 429, Retry-After 2 s
-  await executor.holding(1);
-  executor.runNext(); // b/1
-  giveUp.add('a');
-  await settle();
-  clock.advance(2000);
-  await settle();
-  late(); // read once a/1 has failed for good
-  await run.done;
-  const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
-  assert.deepEqual(
-    failures.map((f) => [f.input, f.error.code, f.error.status, f.error.retryAfter]),
-    [
-      ['a/1', 'ERR_THROTTLED', 429, 2000],
-      ['a/2', 'ERR_THROTTLED', 429, 2000],
-    ],
-  );
-});
+for (const late of [false, true]) {
+  const which = late ? 'an input read after the key gave up too (regression: was neither)' : 'for every input waiting on the key';
+  test(`a key given up after a throttle signal: ERR_THROTTLED keeps that signal's status and Retry-After, ${which}`, async () => {
+    const clock = new FakeClock();
+    const giveUp = new Set<string>();
+    const executor = new FakeExecutor(1, (input) => (input === 'a/1' ? { failure: { ...tooMany, retryAfter: 2000 } } : { output: input }));
+    let readOn!: () => void;
+    const gate = new Promise<void>((resolve) => (readOn = resolve));
+    // a/2 is read with the rest, or only once a/1 has failed for good
+    async function* inputs() {
+      yield 'a/1';
+      if (!late) yield 'a/2';
+      yield 'b/1';
+      if (late) {
+        await gate;
+        yield 'a/2';
+      }
+    }
+    const run = start(inputs(), executor, { throttling, limits: keyed(new GapLimits(0, Infinity, giveUp)), clock });
+    await executor.holding(1);
+    executor.runNext(); // a/1: 429, Retry-After 2 s
+    await executor.holding(1);
+    executor.runNext(); // b/1
+    giveUp.add('a');
+    await settle();
+    clock.advance(2000);
+    await settle();
+    readOn();
+    await run.done;
+    const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
+    assert.deepEqual(
+      failures.map((f) => [f.input, f.error.code, f.error.status, f.error.retryAfter]).sort(),
+      [
+        ['a/1', 'ERR_THROTTLED', 429, 2000],
+        ['a/2', 'ERR_THROTTLED', 429, 2000],
+      ],
+    );
+  });
+}
 
 test('resume: inputs the journal finished are left out by text, their indexes kept', async () => {
   const executor = new FakeExecutor(1);
