@@ -58,7 +58,9 @@ return 1`;
  * how many of the batch's inputs have reported, `<batch>:alone` the input a take running alone
  * (one input at a time, nothing else beside it) started last. ARGV[2] the batch, ARGV[3] its
  * take, ARGV[4] what the report does to the marks: start, done, end, alone, or nothing; ARGV[5]
- * the count or input for done and alone.
+ * the count or input for done and alone. At the batch's end `done` says `over` until its job
+ * is completed (forget()): a machine that died between the two had its job taken again, and
+ * the take, finding it over, runs nothing (was: the whole batch again, its starts uncounted).
  */
 const REPORT_SCRIPT = `
 local ttl = redis.call('PTTL', KEYS[1])
@@ -80,7 +82,8 @@ elseif op == 'done' then
 elseif op == 'alone' then
   redis.call('HSET', KEYS[3], alone, ARGV[5])
 else
-  redis.call('HDEL', KEYS[3], take, done, alone)
+  redis.call('HDEL', KEYS[3], take, alone)
+  redis.call('HSET', KEYS[3], done, 'over')
 end
 if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end
 return 1`;
@@ -96,7 +99,7 @@ function marksOf(report: Report): [batch: string, take: string, op: string, valu
 
 /** A batch's marks in the run's progress hash, as REPORT_SCRIPT keeps them. */
 export interface Marks {
-  /** Inputs of the batch reported by its latest take, from the first on. */
+  /** Inputs of the batch reported by its latest take, from the first on; Infinity once it is over. */
   done: number;
   /** The input its latest take, running alone, started last; undefined when it runs no input alone. */
   alone: number | undefined;
@@ -263,7 +266,7 @@ function watch(connections: Redis[], pinged?: Redis): Health & { stop(): void } 
 
 async function marks(redis: Redis, run: string, batch: number): Promise<Marks> {
   const [done, alone] = await redis.hmget(keys.progress(run), `${batch}:done`, `${batch}:alone`);
-  return { done: Number(done ?? 0), alone: alone === null ? undefined : Number(alone) };
+  return { done: done === 'over' ? Number.POSITIVE_INFINITY : Number(done ?? 0), alone: alone === null ? undefined : Number(alone) };
 }
 
 /** `worker` serves `run` now. */
@@ -296,6 +299,13 @@ export async function probe(url: string): Promise<void> {
   }
 }
 
+/** A job this worker holds: its lock's token, how many of its inputs had their results sent, whether any started. */
+interface Held {
+  token: string;
+  sent: number;
+  started: boolean;
+}
+
 /**
  * Takes back the count of a take that started nothing: a job taken by a worker that is
  * handing its jobs back, which puts it back at once. Only while that worker holds its lock:
@@ -311,7 +321,7 @@ return 1`;
  * this take started none of it, and is not counted (its inputs' next start is the attempt
  * this one would have been).
  */
-async function putBack(redis: ReportingRedis, job: Job<JobData>, { token, sent }: { token: string; sent: number }, undo: boolean): Promise<void> {
+async function putBack(redis: ReportingRedis, job: Job<JobData>, { token, sent }: Held, undo: boolean): Promise<void> {
   if (undo) await redis.prunUndoTake(`${job.queueQualifiedName}:${job.id}:lock`, `${job.queueQualifiedName}:${job.id}`, token);
   if (sent > (job.data.skip ?? 0)) await job.updateData({ ...job.data, skip: sent });
   await job.moveToWait(token);
@@ -470,6 +480,8 @@ export interface TakenJob {
    * run from there by the next worker (JobData.skip).
    */
   sent(count: number): void;
+  /** Some of it was given to the pool to run: handed back, this take counts as a start. */
+  started(): void;
 }
 
 export interface WorkerSideOptions {
@@ -484,7 +496,7 @@ export class WorkerQueue {
   private readonly workerConnection: Redis;
   private worker: Worker | undefined;
   /** The jobs being processed here: the lock's token, and how many of the batch's inputs were sent. */
-  private readonly active = new Map<Job, { token: string; sent: number }>();
+  private readonly active = new Map<Job, Held>();
   /** Handing its jobs back: a job taken from now on goes back at once, its take not counted. */
   private leaving = false;
   /** Those put back, on their way: the connections stay open until they have landed. */
@@ -500,7 +512,7 @@ export class WorkerQueue {
     this.worker = new Worker<JobData>(
       QUEUE_NAME,
       async (job, token) => {
-        const held = { token: token ?? '', sent: job.data.skip ?? 0 };
+        const held: Held = { token: token ?? '', sent: job.data.skip ?? 0, started: false };
         if (this.leaving) {
           const late = putBack(this.redis, job, held, true).catch(() => {});
           this.lateTakes.add(late);
@@ -509,7 +521,13 @@ export class WorkerQueue {
         }
         this.active.set(job, held);
         try {
-          await options.process({ data: job.data, takes: Math.max(1, job.attemptsStarted), stalls: job.stalledCounter, sent: (count) => void (held.sent = count) });
+          await options.process({
+            data: job.data,
+            takes: Math.max(1, job.attemptsStarted),
+            stalls: job.stalledCounter,
+            sent: (count) => void (held.sent = count),
+            started: () => void (held.started = true),
+          });
         } finally {
           this.active.delete(job);
         }
@@ -524,6 +542,8 @@ export class WorkerQueue {
       },
     );
     this.worker.on('error', () => {}); // the connection's own watcher reports it
+    // the job is over: no take of it comes any more, and its batch's `over` mark can go
+    this.worker.on('completed', (job: Job<JobData>) => void this.redis.hdel(keys.progress(job.data.run), `${job.data.batch}:done`).catch(() => 0));
   }
 
   async spec(run: string): Promise<RunSpec | undefined> {
@@ -597,7 +617,8 @@ export class WorkerQueue {
     // count of the take and one of a stall each time (two hand-backs failed the job as stalled
     // too often, and its inputs' next attempt was 3). Its wait ends first; a job taken anyway goes back too
     await this.worker.backend.disconnectBlocking(true).catch(() => {});
-    await Promise.all([...this.active].map(([job, held]) => putBack(this.redis, job, held, false).catch(() => 0)));
+    // one held that never started is not counted as taken (was: its inputs' first start said attempt 2)
+    await Promise.all([...this.active].map(([job, held]) => putBack(this.redis, job, held, !held.started).catch(() => 0)));
     this.active.clear();
   }
 

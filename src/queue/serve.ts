@@ -116,7 +116,7 @@ export function serve(options: ServeOptions): Serving {
     }
   };
 
-  const runJob = async ({ data, takes, stalls, sent }: TakenJob): Promise<void> => {
+  const runJob = async ({ data, takes, stalls, sent, started }: TakenJob): Promise<void> => {
     // a run's spec is read once, with its first batch here
     let served = runs.get(data.run);
     if (!served) {
@@ -187,7 +187,9 @@ export function serve(options: ServeOptions): Serving {
         () => mayStart(data.run, pool, served),
         alone,
       );
-      return failure ?? (await over);
+      if (failure) return failure;
+      started();
+      return await over;
     };
 
     /** Where the batch's inputs stopped being started: the first of them that never ran. */

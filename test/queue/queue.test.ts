@@ -79,28 +79,37 @@ describe('prun map --queue', () => {
     await Promise.all(pool.map((each) => each.stop()));
   });
 
-  test('regression: an input that kills its machine inside a batch: two machines die, it fails, nothing else fails or runs twice (was: every machine killed, then a hang)', { timeout: 120_000 }, async () => {
-    const dir = await mkdtemp(join(bench.dir, 'machine-'));
-    const starts = join(dir, 'starts');
-    const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: '14', PRUN_TEST_DIE_HOW: 'machine', PRUN_TEST_TASK_MS: '20' };
-    // two batches at once on each machine: the killer's and a bystander's
-    const pool = [worker([], env), worker([], env), worker([], env), worker([], env)];
-    const all = Array.from({ length: 40 }, (_, i) => String(i + 1));
-    const run = await prun(['map', 'fixtures/count-starts.ts', '--queue', bench.redis.url, '--chunksize', '10', '--json', ':::', ...all], { timeout: 100_000 });
-    assert.equal(run.timedOut, false);
-    assert.equal(run.exitCode, 1, String(run.stderr));
-    const records = lines(run.stdout).map((line) => JSON.parse(line) as { input: string; result?: string; code?: string });
-    assert.deepEqual(records.map((r) => r.result ?? r.code), all.map((n) => (n === '14' ? 'ERR_WORKER_EXIT' : n)));
-    const started = lines(await readFile(starts, 'utf8'));
-    assert.equal(started.filter((line) => line.startsWith('killed ')).length, 2, started.join(', '));
-    assert.deepEqual(started.filter((line) => line.startsWith('14 ')), ['14 1', '14 2']);
-    // what reported before a death is not run again
-    const counts = new Map<string, number>();
-    for (const line of started) if (!line.startsWith('killed ')) counts.set(line.split(' ')[0]!, (counts.get(line.split(' ')[0]!) ?? 0) + 1);
-    for (const input of ['11', '12', '13']) assert.equal(counts.get(input), 1, input);
-    assert.deepEqual(await runKeys(bench.redis), []);
-    await Promise.all(pool.map((each) => each.stop()));
-  });
+  // two batches at once on each of 4 machines: the killer's and bystanders'; batches of 10 with
+  // inputs of 20 ms, and prun's own batching of quick inputs, where batches end just before the death
+  for (const shape of [{ count: 40, killer: 14, taskMs: 20, chunksize: ['--chunksize', '10'] }, { count: 20000, killer: 12000, taskMs: 0, chunksize: [] }]) {
+    test(`regression: an input that kills its machine inside a batch (${shape.count} inputs): two machines die, it fails, nothing else fails, and every start is in the joblog (was: every machine killed, then a hang; batches that had ended ran again, uncounted)`, { timeout: 120_000 }, async () => {
+      const dir = await mkdtemp(join(bench.dir, 'machine-'));
+      const starts = join(dir, 'starts');
+      const joblog = join(dir, 'joblog');
+      const killer = String(shape.killer);
+      const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: killer, PRUN_TEST_DIE_HOW: 'machine', PRUN_TEST_TASK_MS: String(shape.taskMs) };
+      const pool = [worker([], env), worker([], env), worker([], env), worker([], env)];
+      const all = Array.from({ length: shape.count }, (_, i) => String(i + 1));
+      const run = await prun(['map', 'fixtures/count-starts.ts', '--queue', bench.redis.url, ...shape.chunksize, '--json', '--joblog', joblog], { input: `${all.join('\n')}\n`, stdin: 'pipe', timeout: 100_000 });
+      assert.equal(run.timedOut, false);
+      assert.equal(run.exitCode, 1, String(run.stderr));
+      const records = lines(run.stdout).map((line) => JSON.parse(line) as { input: string; result?: string; code?: string });
+      assert.deepEqual(records.map((r) => r.result ?? r.code), all.map((n) => (n === killer ? 'ERR_WORKER_EXIT' : n)));
+      const started = lines(await readFile(starts, 'utf8'));
+      assert.equal(started.filter((line) => line.startsWith('killed ')).length, 2, started.join(', ').slice(0, 500));
+      assert.deepEqual(started.filter((line) => line.startsWith(`${killer} `)), [`${killer} 1`, `${killer} 2`]);
+      const counts = new Map<string, number>();
+      for (const line of started) if (line !== '' && !line.startsWith('killed ')) counts.set(line.split(' ')[0]!, (counts.get(line.split(' ')[0]!) ?? 0) + 1);
+      // what reported before a death is not run again
+      if (shape.count === 40) for (const input of ['11', '12', '13']) assert.equal(counts.get(input), 1, input);
+      // an input started more often than its row's attempts say ran again without saying so
+      const attempts = new Map(lines(await readFile(joblog, 'utf8')).slice(1).map((line) => line.split('\t')).map((fields) => [fields[1]!, Number(fields[3])]));
+      const uncounted = [...counts].filter(([input, times]) => times > (attempts.get(input) ?? 0));
+      assert.deepEqual(uncounted.slice(0, 5), []);
+      assert.deepEqual(await runKeys(bench.redis), []);
+      await Promise.all(pool.map((each) => each.stop()));
+    });
+  }
 
   test('SIGTERM hands a worker\'s batches back and exits 0', async () => {
     const gate = await bench.gate(500);
@@ -167,6 +176,9 @@ describe('prun map --queue', () => {
     for (const input of ['11', '12', '13', '14']) assert.deepEqual(attempts.get(input), ['1'], input);
     assert.deepEqual(attempts.get('15'), ['1', '2']);
     assert.ok([...attempts.values()].every((each) => each.length <= 2), JSON.stringify([...attempts]));
+    // a batch the leaving worker held but had not started is not counted as taken: its inputs start
+    // as attempt 1 (was: 2). The rest of 11-20, which did start, counts its take (README, "Attempts")
+    assert.deepEqual([...attempts].filter(([input, each]) => (Number(input) < 11 || Number(input) > 20) && each[0] !== '1'), []);
   });
 
   test('regression: a batch handed back twice in a row (a rolling restart) runs on a third worker, each start counted once (was: failed as "machine died 2 times", attempts 1 then 3)', { timeout: 60_000 }, async () => {
