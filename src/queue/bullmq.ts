@@ -59,8 +59,9 @@ return 1`;
  * (one input at a time, nothing else beside it) started last. ARGV[2] the batch, ARGV[3] its
  * take, ARGV[4] what the report does to the marks: start, done, end, alone, or nothing; ARGV[5]
  * the count or input for done and alone. At the batch's end `done` says `over` until its job
- * is completed (forget()): a machine that died between the two had its job taken again, and
- * the take, finding it over, runs nothing (was: the whole batch again, its starts uncounted).
+ * is completed (the worker's 'completed' handler deletes it): a machine that died between the
+ * two has its job taken again, and the take, finding it over, runs nothing (was: the whole
+ * batch again, its starts uncounted).
  */
 const REPORT_SCRIPT = `
 local ttl = redis.call('PTTL', KEYS[1])
