@@ -107,9 +107,10 @@ export const keys = {
    */
   control: (run: string) => `prun:control:${run}`,
   /**
-   * How many inputs of each batch (a hash, batch -> count) the producer has heard of, from
-   * the first on: a take after a machine died starts there, rather than running again what
-   * was reported (batches it has not heard of from 0).
+   * Each batch's marks, a hash kept by its takes' reports (bullmq.ts, REPORT_SCRIPT):
+   * `<batch>:take`, `<batch>:done` (how many of its inputs reported, or `over`) and
+   * `<batch>:alone`. A take after a machine died starts where `done` says, rather than running
+   * again what was reported.
    */
   progress: (run: string) => `prun:progress:${run}`,
 };

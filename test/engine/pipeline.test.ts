@@ -61,6 +61,9 @@ function runManually(source: ReturnType<typeof itemSource>, executor: Executor) 
   return { pipeline, deliveries, consumed, tracker };
 }
 
+/** Each delivery as [type, first, count]: what was delivered for which inputs. */
+const shapesOf = (deliveries: readonly Delivery[]) => deliveries.map((delivery) => [delivery.type, delivery.first, delivery.count]);
+
 test('ExecutorListener.fatal after work has run: the deliveries end normally, what never ran is counted, fatalError() says why', async () => {
   const executor = new ManualExecutor();
   const { pipeline, deliveries, consumed, tracker } = runManually(itemSource(['a', 'b', 'c', 'd']), executor);
@@ -72,7 +75,7 @@ test('ExecutorListener.fatal after work has run: the deliveries end normally, wh
   await consumed;
   assert.equal(pipeline.fatalError(), error);
   assert.deepEqual(
-    deliveries.map((delivery) => [delivery.type, delivery.first, delivery.count]),
+    shapesOf(deliveries),
     [
       ['text', 0, 1],
       ['skipped', 1, 1],
@@ -98,7 +101,7 @@ test('the source fails: what it gave runs, the one running included, and fatalEr
   await consumed;
   assert.equal(pipeline.fatalError(), error);
   assert.deepEqual(
-    deliveries.map((delivery) => [delivery.type, delivery.first, delivery.count]),
+    shapesOf(deliveries),
     [
       ['text', 0, 1],
       ['text', 1, 1],
@@ -122,7 +125,7 @@ test('an input the executor cannot take (submit throws): nothing more starts, wh
   await consumed;
   assert.equal(pipeline.fatalError(), refusal);
   assert.deepEqual(
-    deliveries.map((delivery) => [delivery.type, delivery.first, delivery.count]),
+    shapesOf(deliveries),
     [
       ['text', 0, 1],
       ['skipped', 1, 1],
