@@ -5,7 +5,7 @@ import type { Run } from '../model/run.js';
 import type { SettledRange } from './split-run.js';
 
 /** The joblog's row of one settled input: `error` undefined when it succeeded. */
-function jobRecord(index: number, input: string, error: Failure | undefined, attempts: number, durationMs: number | undefined): JobRecord {
+function jobRecord(index: number, input: string, error: Failure | undefined, attempts: number, durationMs: number | undefined, endedAt: number): JobRecord {
   return {
     index,
     input,
@@ -13,31 +13,39 @@ function jobRecord(index: number, input: string, error: Failure | undefined, att
     status: error === undefined ? 0 : statusColumn(error),
     attempts,
     durationMs,
+    endedAt,
     error: error && messageWithCauses(error),
     ...(error ? { code: error.code } : {}),
     ...(error?.signal !== undefined ? { signal: error.signal } : {}),
   };
 }
 
-/** One record per input settled by a run: its successes, and its failures that are final. */
-export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[]): JobRecord[] {
+/**
+ * One record per input settled by a run: its successes, and its failures that are final.
+ * `now` is when the run was reported (epoch ms): its inputs ran one after the other, the last
+ * ending about then, each one before it ending as the durations after it began.
+ */
+export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[], now = Date.now()): JobRecord[] {
   const inputs = inputsOf(batch, from, from + run.count);
   const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
   const final = new Set(finals.map((failure) => failure.index));
   const records: JobRecord[] = [];
-  for (let i = 0; i < run.count; i++) {
+  let endedAt = now;
+  for (let i = run.count - 1; i >= 0; i--) {
     const offset = from + i;
+    const durationMs = run.durationsMs?.[i];
     const failure = failed.get(offset);
-    if (failure && !final.has(batch.first + offset)) continue; // it will be tried again
-    records.push(jobRecord(batch.first + offset, inputs[i] ?? '', failure?.error, batch.attempt, run.durationsMs?.[i]));
+    // one that will be tried again has no record yet
+    if (!failure || final.has(batch.first + offset)) records.push(jobRecord(batch.first + offset, inputs[i] ?? '', failure?.error, batch.attempt, durationMs, endedAt));
+    endedAt -= durationMs ?? 0;
   }
-  return records;
+  return records.reverse();
 }
 
 /** The record of a failure that no run reported (a worker death, a key given up): no duration. */
-export function finalFailureRecord(final: FinalFailure): JobRecord {
+export function finalFailureRecord(final: FinalFailure, now = Date.now()): JobRecord {
   // no run reported it (its worker or lane was ended): a timeout ran as long as it was let
-  return jobRecord(final.index, final.input, final.error, final.attempts, final.error.code === 'ERR_TIMEOUT' ? final.error.timeoutMs : undefined);
+  return jobRecord(final.index, final.input, final.error, final.attempts, final.error.code === 'ERR_TIMEOUT' ? final.error.timeoutMs : undefined, now);
 }
 
 /**

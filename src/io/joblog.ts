@@ -107,7 +107,7 @@ function formatRow(record: JobRecord): string {
  */
 function formatGnuRow(record: JobRecord): string {
   const seconds = (record.durationMs ?? 0) / 1000;
-  const start = (Date.now() / 1000 - seconds).toFixed(3);
+  const start = ((record.endedAt - (record.durationMs ?? 0)) / 1000).toFixed(3);
   // a job ended for --timeout is Exitval -1, Signal 15 there (it sends SIGTERM first)
   const timedOut = record.code === 'ERR_TIMEOUT';
   const signal = timedOut ? constants.signals.SIGTERM : record.signal ? (constants.signals as Record<string, number>)[record.signal] ?? 0 : 0;

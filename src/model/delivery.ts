@@ -63,6 +63,12 @@ export interface JobRecord {
   attempts: number;
   /** Of its last try. */
   durationMs: number | undefined;
+  /**
+   * When its last try ended, as prun learnt of it (epoch ms): a row is written only after its
+   * result, which may wait for the inputs before it, so the time of writing says nothing of
+   * when the input ran (GNU parallel's Starttime is this less the duration).
+   */
+  endedAt: number;
   error: string | undefined;
   /** Why it failed, when it did (GNU parallel's joblog tells a timeout by its Exitval). */
   code?: FailureCode;

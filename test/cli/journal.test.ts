@@ -241,3 +241,14 @@ describe('a torn joblog', () => {
     assert.deepEqual(await readdir(cwd), []);
   });
 });
+
+test("prun exec's joblog: Starttime is when a job started, not when its row was written after the slower job before it (was: seconds late)", async () => {
+  const joblog = join(dir, `starts-${++runs}.tsv`);
+  // the three start together; -k holds the rows of the two quick ones until the first is done
+  const result = await prun(['exec', '-k', '-j3', '--joblog', joblog, 'sleep {}', ':::', '3', '0', '0']);
+  assert.equal(result.exitCode, 0, String(result.stderr));
+  const [, ...rows] = lines((await readFile(joblog, 'utf8')).trimEnd());
+  const starts = rows.map((row) => Number(row.split('\t')[2]));
+  assert.equal(starts.length, 3);
+  assert.ok(Math.max(...starts) - Math.min(...starts) < 1.5, `Starttimes ${starts.join(', ')}: the jobs started together`);
+});

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { finalFailureRecord } from '../../src/engine/journal-records.js';
+import { finalFailureRecord, journalRecords } from '../../src/engine/journal-records.js';
+import type { Batch } from '../../src/model/batch.js';
 import { exitStatus, timedOut, workerExited } from '../../src/model/failure.js';
+import { NEWLINE } from '../../src/model/payload.js';
+import type { Run } from '../../src/model/run.js';
 
 const signalName = (signal: number) => (signal === 9 ? 'SIGKILL' : undefined);
 
@@ -17,4 +20,13 @@ test('a record keeps the signal that ended it, for the joblog to say without rea
   const record = finalFailureRecord({ index: 0, input: 'k', error: exitStatus(137, signalName), attempts: 1, origin: undefined });
   assert.equal(record.signal, 'SIGKILL');
   assert.equal(record.code, 'ERR_EXIT_STATUS');
+});
+
+test("a run's records say when each input ended: the last when the run was reported, each before it as the durations after it began (was: the row's time of writing)", () => {
+  const batch: Batch = { id: 0, first: 10, count: 3, payload: ['a', 'b', 'c'], separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined };
+  const run: Run = { count: 3, text: 'A\nB\nC\n', values: undefined, failures: [], durationsMs: [100, 20, 5] };
+  const records = journalRecords(batch, 0, run, [], 10_000);
+  assert.deepEqual(records.map((record) => [record.index, record.endedAt]), [[10, 9_975], [11, 9_995], [12, 10_000]]);
+  // a failure settled on its own ended when it was settled
+  assert.equal(finalFailureRecord({ index: 4, input: 'x', error: workerExited(1, null), attempts: 1, origin: undefined }, 5_000).endedAt, 5_000);
 });

@@ -24,7 +24,7 @@ function file(content: string): string {
 function joblogOf(rows: [string, boolean][], format: JoblogFormat = 'prun'): string {
   const path = join(dir, `joblog-${++files}.tsv`);
   const log = Joblog.open(path, () => assert.fail('no warning'), format);
-  log.write(rows.map(([input, ok], index): JobRecord => ({ index, input, ok, status: ok ? 0 : 1, attempts: 1, durationMs: 1, error: ok ? undefined : 'boom' })));
+  log.write(rows.map(([input, ok], index): JobRecord => ({ index, input, ok, status: ok ? 0 : 1, attempts: 1, durationMs: 1, endedAt: 0, error: ok ? undefined : 'boom' })));
   log.close();
   return path;
 }

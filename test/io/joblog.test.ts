@@ -21,7 +21,7 @@ function file(content?: string): string {
 }
 
 function record(index: number, input = String(index)): JobRecord {
-  return { index, input, ok: true, status: 0, attempts: 1, durationMs: 1, error: undefined };
+  return { index, input, ok: true, status: 0, attempts: 1, durationMs: 1, endedAt: 0, error: undefined };
 }
 
 /** The joblog's rows as `text ok`, in the order written. */
@@ -126,15 +126,17 @@ test("GNU parallel's joblog (prun exec's): Seq from 1, Exitval and Signal in col
   const path = file('');
   const log = Joblog.open(path, () => {}, 'gnu');
   log.write([
-    { index: 0, input: 'a', ok: true, status: 0, attempts: 1, durationMs: 5, error: undefined },
-    { index: 1, input: 'b', ok: false, status: 3, attempts: 1, durationMs: 5, error: 'exit 3' },
-    { index: 2, input: 'c', ok: false, status: 1, attempts: 1, durationMs: 5, error: 'killed by SIGTERM', code: 'ERR_EXIT_STATUS', signal: 'SIGTERM' },
+    { index: 0, input: 'a', ok: true, status: 0, attempts: 1, durationMs: 5, endedAt: 1_700_000_000_005, error: undefined },
+    { index: 1, input: 'b', ok: false, status: 3, attempts: 1, durationMs: 5, endedAt: 0, error: 'exit 3' },
+    { index: 2, input: 'c', ok: false, status: 1, attempts: 1, durationMs: 5, endedAt: 0, error: 'killed by SIGTERM', code: 'ERR_EXIT_STATUS', signal: 'SIGTERM' },
     // GNU parallel's for a job it ended for --timeout (was: Exitval 1, Signal 0)
-    { index: 3, input: 'd', ok: false, status: 1, attempts: 1, durationMs: 1000, error: 'timed out after 1s', code: 'ERR_TIMEOUT' },
+    { index: 3, input: 'd', ok: false, status: 1, attempts: 1, durationMs: 1000, endedAt: 0, error: 'timed out after 1s', code: 'ERR_TIMEOUT' },
   ]);
   log.close();
   const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
   assert.equal(header, 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand');
   assert.deepEqual(rows.map((row) => row.split('\t').filter((_, i) => [0, 1, 6, 7, 8].includes(i))), [['1', ':', '0', '0', 'a'], ['2', ':', '3', '0', 'b'], ['3', ':', '0', '15', 'c'], ['4', ':', '-1', '15', 'd']]);
   assert.deepEqual(rowsOf(path), ['a ok', 'b failed', 'c failed', 'd failed']);
+  // when it started, not when its row was written (was: the time of writing less the duration)
+  assert.equal(rows[0]!.split('\t')[2], '1700000000.000');
 });

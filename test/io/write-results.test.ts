@@ -6,7 +6,7 @@ import { PrunError } from '../../src/errors.js';
 import { writeResults } from '../../src/io/write-results.js';
 
 function record(index: number, ok = true): JobRecord {
-  return { index, input: String(index), ok, status: ok ? 0 : 1, attempts: 1, durationMs: undefined, error: ok ? undefined : 'boom' };
+  return { index, input: String(index), ok, status: ok ? 0 : 1, attempts: 1, durationMs: undefined, endedAt: 0, error: ok ? undefined : 'boom' };
 }
 
 async function* from(deliveries: Delivery[]): AsyncGenerator<Delivery> {
