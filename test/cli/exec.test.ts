@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { assertGoneWithin } from '../helpers/accounting.js';
-import { gnuParallel, gnuParallelRun, gnuParallelStatus } from '../helpers/gnu-parallel.js';
+import { GNU_PARALLEL_ENV, gnuParallel, gnuParallelRun, gnuParallelStatus, requireGnuParallel } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 import { scratchDir } from '../helpers/files.js';
@@ -85,7 +85,8 @@ describe('prun exec: the same output as GNU parallel', () => {
   test("-k ... 2>&1: a job's stderr comes right after its stdout, in input order, as GNU parallel groups them (was: as each job ended, before its turn)", async () => {
     const args = ['-k', '-j3', 'sleep 0.$((5-{})); echo out{}; echo err{} >&2', ':::', '0', '1', '2', '3'];
     const quoted = args.map(shellQuoteArg).join(' ');
-    const env = { ...process.env, PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(dir, '.parallel') };
+    requireGnuParallel();
+    const env = { ...process.env, ...GNU_PARALLEL_ENV };
     const ours = await execa('sh', ['-c', `${shellQuoteArg(bin)} exec ${quoted} 2>&1`], { cwd: dir, env });
     const theirs = await execa('sh', ['-c', `parallel --will-cite ${quoted} 2>&1`], { cwd: dir, env });
     assert.equal(ours.stdout, 'out0\nerr0\nout1\nerr1\nout2\nerr2\nout3\nerr3');

@@ -10,10 +10,11 @@
 // and num1000000 holds 100000 lines, to keep the suite fast.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { GNU_PARALLEL_ENV, requireGnuParallel } from '../helpers/gnu-parallel.js';
 import { bin } from '../helpers/prun.js';
 
 interface Example {
@@ -134,6 +135,9 @@ const EXAMPLES: Example[] = [
 
 const work = mkdtempSync(join(tmpdir(), 'prun-gnu-examples-'));
 
+const numbers = (count: number) => Array.from({ length: count }, (_, i) => `${i + 1}\n`).join('');
+const NUM_1E5 = numbers(100_000);
+
 /** The tutorial's files, as its Prerequisites make them (num1000000 smaller: same lines, 1e5). */
 function makeFiles(dir: string): void {
   writeFileSync(join(dir, 'abc-file'), 'A\nB\nC\n');
@@ -141,9 +145,9 @@ function makeFiles(dir: string): void {
   writeFileSync(join(dir, 'abc0-file'), 'A\0B\0C\0');
   writeFileSync(join(dir, 'abc_-file'), 'A_B_C_');
   writeFileSync(join(dir, 'tsv-file.tsv'), 'f1\tf2\nA\tB\nC\tD\n');
-  writeFileSync(join(dir, 'num8'), Array.from({ length: 8 }, (_, i) => `${i + 1}\n`).join(''));
-  writeFileSync(join(dir, 'num1000000'), Array.from({ length: 100_000 }, (_, i) => `${i + 1}\n`).join(''));
-  writeFileSync(join(dir, 'num_%header'), `%head1\n%head2\n${Array.from({ length: 10 }, (_, i) => `${i + 1}\n`).join('')}`);
+  writeFileSync(join(dir, 'num8'), numbers(8));
+  writeFileSync(join(dir, 'num1000000'), NUM_1E5);
+  writeFileSync(join(dir, 'num_%header'), `%head1\n%head2\n${numbers(10)}`);
   writeFileSync(join(dir, 'fixedlen'), 'HHHHAAABBBCCC');
 }
 
@@ -151,7 +155,7 @@ function makeFiles(dir: string): void {
 async function run(example: Example, index: number, which: 'gnu' | 'prun'): Promise<{ stdout: string; code: number }> {
   const dir = join(work, `${index}-${which}`);
   rmSync(dir, { recursive: true, force: true });
-  (await import('node:fs')).mkdirSync(dir);
+  mkdirSync(dir);
   makeFiles(dir);
   const define = which === 'gnu' ? 'parallel() { command parallel --will-cite -k "$@"; }' : `parallel() { ${JSON.stringify(bin)} exec "$@"; }`;
   const result = await execa('bash', ['-c', `${define}\n${example.line}`], {
@@ -159,7 +163,7 @@ async function run(example: Example, index: number, which: 'gnu' | 'prun'): Prom
     reject: false,
     stdin: 'ignore',
     stripFinalNewline: false,
-    env: { PARALLEL: '', PARALLEL_SHELL: '/bin/sh', PARALLEL_HOME: join(dir, '.parallel'), LC_ALL: 'C' },
+    env: { ...GNU_PARALLEL_ENV, LC_ALL: 'C' },
   });
   // each side's own directory: the same path in both outputs
   return { stdout: String(result.stdout).split(dir).join('DIR'), code: result.exitCode ?? -1 };
@@ -181,6 +185,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 test("GNU parallel's tutorial examples, typed with prun exec, give GNU parallel's stdout and exit status", { timeout: 600_000 }, async (t) => {
+  requireGnuParallel();
   try {
     const outcomes = await mapLimited(EXAMPLES, 6, async (example, i) => {
       const [gnu, ours] = await Promise.all([run(example, i, 'gnu'), run(example, i, 'prun')]);
