@@ -182,9 +182,11 @@ describe('--joblog on a full disk', () => {
       if (!mount) return;
       const files = paths();
       const out = join(mount, 'results.txt');
-      // ~100 kB of results for a 64 kB disk; the joblog is on a disk with room
-      const inputs = Array.from({ length: 1500 }, (_, i) => `r${i}`);
-      const full = await prunToFile([...way.args(files, 60), ':::', ...inputs], envFor(files, 60), out);
+      // ~100 kB of results for a 64 kB disk; the joblog is on a disk with room. exec starts
+      // a shell a job (3000 of them took 30 s here): fewer, longer results
+      const [count, pad] = way.name === 'exec' ? [150, 660] : [1500, 60];
+      const inputs = Array.from({ length: count }, (_, i) => `r${i}`);
+      const full = await prunToFile([...way.args(files, pad), ':::', ...inputs], envFor(files, pad), out);
       assert.equal(full.exitCode, 74, full.stderr);
       const written = await readFile(out, 'utf8');
       await rm(out);
