@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { descendantsOf, assertAllEnded } from '../helpers/processes.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
+import { waitForLines } from '../helpers/streams.js';
 import { freePort, runKeys, startRedis } from '../helpers/redis.js';
 import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from '../../src/queue/bullmq.js';
 
@@ -103,10 +104,15 @@ describe('prun map --queue', () => {
       const startsFile = join(dir, 'starts');
       const joblog = join(dir, 'joblog');
       const killer = String(shape.killer);
-      const env = { PRUN_TEST_STARTS: startsFile, PRUN_TEST_DIE_ON: killer, PRUN_TEST_DIE_HOW: 'machine', PRUN_TEST_TASK_MS: String(shape.taskMs) };
+      // with batches of 10, the killer dies only once the producer has printed the inputs of its
+      // batch before it: their reports are in Redis (under load, a death could beat them there)
+      const reported = join(dir, 'reported');
+      const env = { PRUN_TEST_STARTS: startsFile, PRUN_TEST_DIE_ON: killer, PRUN_TEST_DIE_HOW: 'machine', PRUN_TEST_TASK_MS: String(shape.taskMs), ...(shape.count === 40 ? { PRUN_TEST_DIE_AFTER: reported } : {}) };
       const pool = [worker([], env), worker([], env), worker([], env), worker([], env)];
       const all = Array.from({ length: shape.count }, (_, i) => String(i + 1));
-      const run = await prun(['map', 'fixtures/count-starts.ts', '--queue', bench.redis.url, ...shape.chunksize, '--json', '--joblog', joblog], { input: `${all.join('\n')}\n`, stdin: 'pipe', timeout: 100_000 });
+      const running = prun(['map', 'fixtures/count-starts.ts', '--queue', bench.redis.url, ...shape.chunksize, '--json', '--joblog', joblog], { input: `${all.join('\n')}\n`, stdin: 'pipe', timeout: 100_000 });
+      if (shape.count === 40) await waitForLines(running.stdout!, new RegExp(`"input":"${shape.killer - 1}"`)).then(() => writeFile(reported, ''));
+      const run = await running;
       assert.equal(run.timedOut, false);
       assert.equal(run.exitCode, 1, String(run.stderr));
       const records = lines(run.stdout).map((line) => JSON.parse(line) as { input: string; result?: string; code?: string });
