@@ -407,8 +407,9 @@ export class ShellExecutor implements Executor {
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
       job.timer?.clear();
       // '-': skipped because prun is stopping
-      if (line !== '-') this.finish(slot, job, parseStatusLine(line), now);
-      this.removeJobFiles(job);
+      const end = line === '-' ? undefined : parseStatusLine(line);
+      if (end) this.finish(slot, job, end, now);
+      this.removeJobFiles(job, !end || outputPrinted(job, end.failure, this.options));
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
     }
@@ -436,10 +437,13 @@ export class ShellExecutor implements Executor {
     if (held.pending?.file) this.deliver(slot, held, false);
   }
 
-  /** The files a job's line named, besides its output (which finish() or onExit() takes). */
-  private removeJobFiles(job: LaneJob): void {
+  /**
+   * The files a job's line named, besides its output (which finish() or onExit() takes). Its
+   * --pipe block only after its `last` try: a try that failed with tries left runs again on it.
+   */
+  private removeJobFiles(job: LaneJob, last: boolean): void {
     if (job.script) removeFile(job.script);
-    if (this.options.stdinFrom !== undefined) removeFile(this.blockOf(job.args));
+    if (this.options.stdinFrom !== undefined && last) removeFile(this.blockOf(job.args));
   }
 
   /**
@@ -451,7 +455,7 @@ export class ShellExecutor implements Executor {
     const files = join(this.dir, job.stem);
     const end = { failure: timedOut(this.options.timeoutMs!), stdout: hasOutput(`${files}.o`), stderr: hasOutput(`${files}.e`) };
     this.finish(slot, job, end, performance.now());
-    this.removeJobFiles(job);
+    this.removeJobFiles(job, outputPrinted(job, end.failure, this.options));
     const { held } = job;
     if (held.done + (held.pending?.count ?? 0) === held.batch.count) this.deliver(slot, held, true);
   }

@@ -28,7 +28,7 @@ export interface PipeOptions {
  * `dir`; the inputs are the files' names (`block-0`, ...: the joblog's and the failure lines'
  * too, where a path would change from run to run), and each job reads its file as its stdin. Memory
  * stays at about one block, whatever the size of the input; the files wait only while their
- * jobs do (the pipeline takes inputs as lanes free up), and each job removes its own.
+ * jobs do (the pipeline takes inputs as lanes free up), and a job removes its own after its last try.
  */
 export function pipeBlocks(stream: Readable, dir: string, options: PipeOptions): InputSource {
   return itemSource(blockNames(stream, dir, options));

@@ -2,7 +2,7 @@
 // the behaviour, the same command and inputs go through `parallel -k` and the outputs must match.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -48,6 +48,18 @@ describe('prun exec: the same output as GNU parallel', () => {
       const result = await prunWithStdin(['exec', '--pipe', '--block', block, 'wc -c'], input);
       assert.equal(result.exitCode, 0, String(result.stderr));
       assert.equal(result.stdout, gnuParallelHere(['--pipe', '--block', block, 'wc -c'], input).trimEnd(), block);
+    }
+  });
+
+  test('regression: --pipe with --retries: a job tried again reads its block again, after a failure and after a --timeout (was: no stdin, exit 0, the block lost)', async () => {
+    const input = `${Array.from({ length: 6 }, (_, i) => i + 1).join('\n')}\n`;
+    // each block's first try fails (or hangs past --timeout), its second prints the block
+    for (const [extra, fail] of [[[], 'exit 1'], [['--timeout', '1'], 'sleep 30']] as const) {
+      const command = async () => `f=${await mkdtemp(join(dir, 'tries-'))}/$PARALLEL_SEQ; if [ -e $f ]; then cat; else touch $f; ${fail}; fi`;
+      const result = await prunWithStdin(['exec', '-k', '--pipe', '-N2', '--retries', '2', ...extra, await command()], input);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, input.trimEnd(), extra.join(' '));
+      assert.equal(result.stdout, gnuParallelHere(['--pipe', '-N2', '--retries', '2', ...extra, await command()], input).trimEnd());
     }
   });
 
