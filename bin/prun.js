@@ -8,7 +8,9 @@ if (args[0] === 'map' && args.some((arg) => arg === '--threads' || arg.startsWit
   // a worker thread boots while the CLI's modules load, rather than after (src/runtime/thread-spawn.ts)
   prestartThreadFor(args);
 }
-const { main, flushOutput } = await import('../dist/cli/main.js');
+const { main, flushOutput, releaseHungUpTerminal } = await import('../dist/cli/main.js');
 
 // let what is written reach the readers before the process ends, unless stdout's reader is gone
-process.exit(await flushOutput(await main(args)));
+const code = await flushOutput(await main(args));
+releaseHungUpTerminal();
+process.exit(code);

@@ -11,6 +11,7 @@ import { resultsStream } from './results-out.js';
 import { workerCommand } from './worker-command.js';
 
 export { flushOutput } from './results-out.js';
+export { releaseHungUpTerminal } from './hung-up-terminal.js';
 
 const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 

@@ -45,7 +45,15 @@ export async function flushOutput(code: number): Promise<number> {
   return status;
 }
 
-/** Resolves when everything written to the stream before has been handed to the system. */
+/**
+ * Resolves when everything written to the stream before has been handed to the system, or
+ * could not be: a stream that fails now (a terminal that hung up: EIO) has no reader to tell,
+ * and its error, unheard, would crash the exit.
+ */
 export function flushed(stream: Writable, code: number): Promise<number> {
-  return new Promise((resolve) => stream.write('', () => resolve(code)));
+  return new Promise((resolve) => {
+    // heard even when it comes after the write's callback, as a failed write's does
+    stream.once('error', () => resolve(code));
+    stream.write('', () => resolve(code));
+  });
 }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { bin, lines, root, runtimes } from '../helpers/prun.js';
 import { assertAllEnded, descendantsOf, waitUntilOpen } from '../helpers/processes.js';
 import { waitForLines } from '../helpers/streams.js';
-import { scratchDir } from '../helpers/files.js';
+import { scratchDir, waitForFile } from '../helpers/files.js';
 
 const dir = scratchDir('signals');
 
@@ -171,6 +171,31 @@ describe('a stop while workers are still in setup()', () => {
       assertQuietStop(result, 130, /^prun: 0 of 3 inputs failed, 3 never ran \(interrupted\)$/);
       assert.doesNotMatch(String(result.stderr), /^(setup done|teardown)$/m);
       await assertAllEnded(left);
+    });
+  }
+});
+
+describe('the terminal hangs up (its window closed, its ssh dropped)', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime}: running inputs finish and print, prun exits 129 (was: a native stack trace and SIGSEGV as Node exited, nodejs/node#51519)`, BOUNDED, async () => {
+      const flag = join(dir, `flag-hangup${runtime}`);
+      const out = join(dir, `out-hangup${runtime}`);
+      const status = join(dir, `status-hangup${runtime}`);
+      const quote = (word: string) => `'${word}'`;
+      const inputs = Array.from({ length: 6 }, () => quote(`wait ${flag}`)).join(' ');
+      // stderr on the terminal, results in a file. The hang-up reaches the session's leader, a
+      // shell, which passes it on to its job, as a login shell does, then writes prun's status
+      const prunCommand = `${quote(process.execPath)} ${quote(bin)} map fixtures/wait-for-file.ts ${runtime} 2 --chunksize 1 ::: ${inputs} > ${quote(out)}`;
+      const command = `trap 'kill -HUP $p' HUP; ${prunCommand} & p=$!; s=255; while [ $s -gt 128 ] && kill -0 $p 2>/dev/null; do wait $p; s=$?; done; echo $s > ${quote(status)}`;
+      const terminal = execa('script', ['-qec', command, '/dev/null'], { cwd: root, reject: false, stdin: 'pipe' });
+      await waitForLines(terminal.stdout!, /waiting /, 2);
+      // the terminal goes: its master side closes, the kernel hangs up the session
+      terminal.kill('SIGKILL');
+      await terminal;
+      await writeFile(flag, '');
+      await waitForFile(status, (written) => written.length === 1);
+      assert.equal((await readFile(status, 'utf8')).trim(), '129');
+      assert.deepEqual(lines((await readFile(out, 'utf8')).trimEnd()), [`wait ${flag}`, `wait ${flag}`]);
     });
   }
 });
