@@ -39,18 +39,24 @@ function isCount(word: string): boolean {
 /**
  * After `:::` every word is an input, as in GNU parallel. A word there that is one of prun's
  * own options was meant for prun: read as an input it would run as one, in silence; so it is
- * a usage error, in one line that says where options go. Exported for every command that
- * takes `:::` sources.
+ * a usage error, in one line that says where options go. A short option counts with its value
+ * or other short options joined on (`-j2`, `-kj2`), as it would before `:::`. Exported for
+ * every command that takes `:::` sources.
  */
 export function rejectOptionsAmongInputs(sources: readonly ArgSource[], options: ReadonlySet<string>): void {
   for (const source of sources) {
     const words = 'values' in source ? source.values : [source.file];
     const marker = 'values' in source ? ':::' : '::::';
     for (const word of words) {
-      const flag = word.startsWith('--') ? word.split('=')[0]! : word;
-      if (options.has(flag)) throw usageError(`${flag} comes after ${marker}, where every word is an input: put prun's options before ${marker}`);
+      if (options.has(optionOf(word))) throw usageError(`${word} comes after ${marker}, where every word is an input: put prun's options before ${marker}`);
     }
   }
+}
+
+/** The option a word would be read as before `:::`: `--jobs` of `--jobs=4`, `-j` of `-j2`. */
+function optionOf(word: string): string {
+  if (word.startsWith('--')) return word.split('=')[0]!;
+  return /^-[A-Za-z]/.test(word) ? word.slice(0, 2) : word;
 }
 
 /** The words that name a command's options (`--procs`, `-j`, `--no-progress`), its help's and its parents'. */

@@ -8,7 +8,8 @@ const OPTIONS = new Set(['--json', '-j', '--jobs', '--procs', '--threads']);
 
 describe('options where people put them', () => {
   test('a word after ::: that is one of prun\'s options is a usage error', () => {
-    for (const word of ['--json', '-j', '--jobs=4']) {
+    // a short option with its value, or others, joined on (was: -j2 and -kj2 ran as inputs)
+    for (const word of ['--json', '-j', '--jobs=4', '-j2', '-jk']) {
       assert.throws(
         () => prepareArgv(['map', 's.ts', ':::', '1', word, '2'], OPTIONS),
         (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE' && error.message.includes("before :::"),
@@ -19,8 +20,8 @@ describe('options where people put them', () => {
   });
 
   test('other words after ::: are inputs, dashes and all', () => {
-    const { sources } = prepareArgv(['map', 's.ts', ':::', '-', '-5', '--unknown', 'a'], OPTIONS);
-    assert.deepEqual(sources, [{ values: ['-', '-5', '--unknown', 'a'] }]);
+    const { sources } = prepareArgv(['map', 's.ts', ':::', '-', '-5', '--unknown', '-la', 'a'], OPTIONS);
+    assert.deepEqual(sources, [{ values: ['-', '-5', '--unknown', '-la', 'a'] }]);
   });
 
   test('--threads takes the next word as its count unless it is an option or a file', () => {
