@@ -96,6 +96,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     else stderr.write(`${line}\n`);
   };
   const interrupts = handleInterrupts(run, toStderr);
+  let thrown = false;
   // the CLI owns its process unless busy threads share it; set earlier, the change would slow
   // worker threads still booting
   if (!options.busyThreads) void run.allReady.then(keepHeapSmall);
@@ -109,6 +110,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       onStop: () => run.stop('now'),
     });
   } catch (error) {
+    thrown = true;
     if (error instanceof BrokenPipe) {
       // the run was stopped at once (onStop); what it started ends, and a queue's keys go,
       // before the process does
@@ -118,17 +120,17 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     throw error;
   } finally {
     ended = true;
-    view?.stop();
+    // a run that failed before any input ran (a script that does not load): its error's one line says it all
+    view?.stop((thrown || run.fatalError() !== undefined) && nothingRan(run));
     view = undefined;
     interrupts.dispose();
   }
   const interrupted = interrupts.exitCode();
   const fatal = run.fatalError();
-  const ran = run.tracker.succeeded + run.tracker.failed > 0;
   if (fatal) {
     toStderr(`prun: ${fatal.message}`);
     // nothing ran: a set-up error, its one line says it all
-    if (!ran && interrupted === undefined) return EXIT.usage;
+    if (nothingRan(run) && interrupted === undefined) return EXIT.usage;
   }
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
   if (stoppedBy || fatal) await countUnread(run.tracker, countInputs);
@@ -139,4 +141,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   if (summary) toStderr(summary);
   if (interrupted !== undefined) return interrupted;
   return fatal || run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function nothingRan(run: PresentableRun): boolean {
+  return run.tracker.succeeded + run.tracker.failed === 0;
 }

@@ -15,8 +15,11 @@ const SHOW_CURSOR = '\x1b[?25h';
 export interface ProgressView {
   /** Prints a line above the bar, which is then drawn again below it. */
   log(line: string): void;
-  /** Ends the display, leaving its last state as one line (`1000/1000 100% in 3.2s, 312/s, 0 failed`). */
-  stop(): void;
+  /**
+   * Ends the display, leaving its last state as one line (`1000/1000 100% in 3.2s, 312/s, 0 failed`),
+   * or, with `leaveNothing` (a run that never started: its error's one line says it all), nothing.
+   */
+  stop(leaveNothing?: boolean): void;
 }
 
 type TerminalStream = Writable & { isTTY?: boolean; columns?: number };
@@ -76,16 +79,16 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
       if (tty) above(() => direct(`${line}\n`));
       else direct(`${line}\n`);
     },
-    stop() {
+    stop(leaveNothing = false) {
       stopped = true;
       clearInterval(timer);
       if (redraw) clearImmediate(redraw);
       for (const restore of restores.reverse()) restore();
-      const final = formatFinal(tracker.snapshot());
-      if (!tty) direct(`${final}\n`);
+      const final = leaveNothing ? '' : `${formatFinal(tracker.snapshot())}\n`;
+      if (!tty) direct(final);
       else {
         process.off('exit', showCursor);
-        direct(`${midLine ? '\n' : CLEAR_LINE}${final}\n${SHOW_CURSOR}`);
+        direct(`${midLine ? '\n' : CLEAR_LINE}${final}${SHOW_CURSOR}`);
       }
     },
   };

@@ -201,6 +201,16 @@ describe('prun map set-up errors exit 2 with one line', () => {
     });
   }
 
+  test('with the progress display on, a script that does not load leaves no end-of-run line before its one line (was: "0/1 0% in 0.4s, 0.0/s, 0 failed")', async () => {
+    for (const script of ['fixtures/syntax-error.ts', 'fixtures/no-default.ts']) {
+      const result = await prun(['map', script, '--progress', ':::', '1']);
+      assert.equal(result.exitCode, 2, script);
+      const written = lines(String(result.stderr).trimEnd());
+      assert.match(written.at(-1)!, /^prun: /, script);
+      assert.deepEqual(written.filter((line) => / in [\d.]+m?s, /.test(line)), [], script);
+    }
+  });
+
   test('a directory on stdin (was: read as empty, exit 0 and no output)', async () => {
     for (const args of [['map', 'fixtures/square.ts'], ['map', 'fixtures/square.ts', '-'], ['exec', 'echo'], ['exec', '--pipe', 'cat']]) {
       const result = await execa('sh', ['-c', 'exec "$0" "$@" < fixtures', bin, ...args], { cwd: root, reject: false });
