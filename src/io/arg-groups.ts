@@ -35,7 +35,7 @@ export function splitArgGroups(argv: readonly string[], markers: ArgMarkers = { 
   const positional: string[] = [];
   const sources: ArgSource[] = [];
   let values: string[] | undefined;
-  let files: 'no' | 'first' | 'linked' = 'no';
+  let files: 'no' | 'plain' | 'linked' = 'no';
   for (const word of argv) {
     if (word === markers.values || word === markers.values + LINKED_SUFFIX) {
       values = [];
@@ -43,11 +43,10 @@ export function splitArgGroups(argv: readonly string[], markers: ArgMarkers = { 
       sources.push(word === markers.values ? { values } : { values, linked: true });
     } else if (word === markers.files || word === markers.files + LINKED_SUFFIX) {
       values = undefined;
-      files = word === markers.files ? 'first' : 'linked';
+      files = word === markers.files ? 'plain' : 'linked';
     } else if (files !== 'no') {
-      // `::::+ a b`: only the first file links to the source before it
+      // `::::+ a b`: each file links to the source before it, as GNU parallel reads it
       sources.push(files === 'linked' ? { file: word, linked: true } : { file: word });
-      files = 'first';
     } else (values ?? positional).push(word);
   }
   return { positional, sources };

@@ -196,7 +196,8 @@ describe('prun exec: the same output as GNU parallel', () => {
     await writeFile(join(dir, 'letters'), 'a\nb c\n');
     await writeFile(join(dir, 'digits'), '1\n2');
     const template = 'echo {1}-{2}';
-    for (const sources of [['::::', 'letters', 'digits'], [':::', 'x', 'y', '::::', 'letters'], ['::::', 'digits']]) {
+    // each file after ::::+ links to the source before it (was: only the first)
+    for (const sources of [['::::', 'letters', 'digits'], [':::', 'x', 'y', '::::', 'letters'], ['::::', 'digits'], ['::::+', 'letters', 'digits'], [':::', 'x', 'y', '::::+', 'letters', 'digits']]) {
       const result = await prun(['exec', template, ...sources], { cwd: dir });
       assert.equal(result.exitCode, 0, String(result.stderr));
       assert.equal(`${result.stdout}\n`, gnuParallelHere([template, ...sources]), sources.join(' '));

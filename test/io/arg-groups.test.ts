@@ -25,10 +25,10 @@ test('splitArgGroups: a ::: followed by nothing gives a source of no values', ()
   assert.deepEqual(splitArgGroups([':::', ':::', 'a', ':::']), { positional: [], sources: [{ values: [] }, { values: ['a'] }, { values: [] }] });
 });
 
-test('splitArgGroups: :::+ and ::::+ link their source to the one before, as GNU parallel', () => {
-  assert.deepEqual(splitArgGroups(['echo', ':::', 'a', ':::+', '1', '::::+', 'f', 'g']), {
+test('splitArgGroups: :::+ and ::::+ link their source to the one before, as GNU parallel; each file after ::::+ does (was: only the first)', () => {
+  assert.deepEqual(splitArgGroups(['echo', ':::', 'a', ':::+', '1', '::::+', 'f', 'g', '::::', 'h', 'i']), {
     positional: ['echo'],
-    sources: [{ values: ['a'] }, { values: ['1'], linked: true }, { file: 'f', linked: true }, { file: 'g' }],
+    sources: [{ values: ['a'] }, { values: ['1'], linked: true }, { file: 'f', linked: true }, { file: 'g', linked: true }, { file: 'h' }, { file: 'i' }],
   });
 });
 
