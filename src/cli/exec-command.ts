@@ -240,17 +240,19 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   }
   const workers = flags.jobs ?? flags.maxProcs;
   const fillMode = flags.X || flags.m ? { spread: workers ?? availableParallelism() } : flags.xargs ? { spread: undefined } : undefined;
+  // `--header 0`: no line of header, as GNU parallel reads it
+  const withHeader = flags.header !== undefined && flags.header !== '0';
   const inputOptions: ExecInputOptions = {
     separator: separatorFlag(flags),
     delimiter: flags.delimiter === undefined ? undefined : unescape(flags.delimiter),
-    colsep: flags.colsep === undefined ? undefined : regexp('--colsep', flags.colsep),
+    // GNU parallel's --header: "--colsep will default to '\t'" (and then trims nothing)
+    colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep) : withHeader ? /\t/ : undefined,
     // GNU parallel: "--colsep implies --trim rl"
     trim: flags.trim ?? (flags.colsep === undefined ? undefined : 'rl'),
     // an empty EOF string is none, as GNU parallel reads -E ''
     eof: flags.E || undefined,
     noRunIfEmpty: flags.runIfEmpty === false,
-    // `--header 0`: no line of header, as GNU parallel reads it
-    header: flags.header !== undefined && flags.header !== '0',
+    header: withHeader,
     maxArgs: flags.N ?? flags.maxArgs ?? flags.maxLines,
     fill: fillMode,
     link: flags.link === true,

@@ -147,6 +147,15 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test("--header without --colsep splits at tabs, as GNU parallel's man page says --colsep then defaults to '\\t' (was: {h} left as text, the line whole)", async () => {
+    await writeFile(join(dir, 'tabbed'), 'h\tk\n 1 \t2\n');
+    for (const args of [['--header', ':', 'echo', '[{h}]-[{k}]', '::::', 'tabbed'], ['--header', '1', 'echo', '::::', 'tabbed'], ['--header', ':', 'echo', '[{}]', '::::', 'tabbed'], ['--header', ':', 'echo', '{f1}', ':::', 'f1', 'A', 'B']]) {
+      const result = await prun(['exec', '-k', ...args], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args).trimEnd(), args.join(' '));
+    }
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [
