@@ -214,10 +214,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.rpl !== undefined) throw usageError('--rpl is not supported: GNU parallel defines replacement strings in Perl');
   let sources = given;
   if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
-    // the markers as written, then split again with the respelled ones standing for them
+    // the words as written, split again at the respelled markers only (`,,` and `,,+` for
+    // --arg-sep ,,): a `:::` is then a word like any other, as in GNU parallel
     const argv = [...words, ...given.flatMap((source) => ('values' in source ? [source.linked ? ':::+' : ':::', ...source.values] : [source.linked ? '::::+' : '::::', source.file]))];
-    const respelled = argv.map((word) => (word === flags.argSep ? ':::' : word === flags.argFileSep ? '::::' : word));
-    ({ positional: words, sources } = splitArgGroups(respelled));
+    ({ positional: words, sources } = splitArgGroups(argv, { values: flags.argSep ?? ':::', files: flags.argFileSep ?? '::::' }));
   }
   refuseOldForm(words);
   sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];

@@ -156,6 +156,16 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--arg-sep and --arg-file-sep: their + forms link, and a plain ::: is then a value, as GNU parallel (were: ,,+ a value, ::: still a marker, //+ a file to read)', async () => {
+    await writeFile(join(dir, 'ab'), 'a\nb\n');
+    await writeFile(join(dir, 'bc'), 'b\nc\n');
+    for (const args of [['--arg-sep', ',,', 'echo', ',,', 'a', 'b', ',,+', '1', '2'], ['--arg-sep', ',,', 'echo', ',,', 'a', 'b', ':::', '1'], ['--arg-file-sep', '//', 'echo', '//', 'ab', '//+', 'bc'], ['--arg-file-sep', '//', 'echo', ':::', 'x', 'y', '//', 'ab']]) {
+      const result = await prun(['exec', '-k', ...args], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args).trimEnd(), args.join(' '));
+    }
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [
