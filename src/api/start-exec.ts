@@ -41,6 +41,11 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
 export interface StartExecOptions extends ExecOptions, JournalHooks {
   /** A /bin/sh command line with GNU parallel's replacement strings ({} {.} {/} {//} {/.} {#} {%} {1}...). */
   command: string;
+  /**
+   * The command as --dry-run and -v show it, when what runs wraps it (--results, --nice,
+   * --process-slot-var): as the user wrote it, as GNU parallel shows it.
+   */
+  shownCommand?: string;
   /** Lines, or `:::` combinations as made by combinationSource(). */
   source: InputSource;
   /** Each command's stderr, whole, when it ends, as a byte string (latin1). Default: prun's stderr. */
@@ -77,9 +82,10 @@ export function startExec(options: StartExecOptions): RunningExec {
   const templateOptions = options.template ?? {};
   const tag = options.tagString ?? (options.tag ? '{}' : undefined);
   const executor = options.dryRun
-    ? new DryRunExecutor(options.command, templateOptions, options.stdinFrom !== undefined, tag)
+    ? new DryRunExecutor(options.shownCommand ?? options.command, templateOptions, options.stdinFrom !== undefined, tag)
     : new ShellExecutor({
         command: options.command,
+        shownCommand: options.shownCommand,
         jobs: normalized.workers,
         timeoutMs: normalized.timeoutMs,
         tag,

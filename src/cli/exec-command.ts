@@ -285,6 +285,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });
   options.stdinFrom = pipeDir;
   options.template = { ...options.template, names: header, total };
+  // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
+  const shownCommand = text;
   text = wrapCommand(text, flags, header, Math.max(1, sources.length));
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = dryRun
@@ -292,7 +294,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     : openJournal(
         flags,
         execJournalOptions({
-          command: text,
+          command: shownCommand,
           template: options.template,
           sources,
           terminator: inputOptions.delimiter ?? String.fromCharCode(inputOptions.separator),
@@ -304,7 +306,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
-    const execOptions = { ...options, command: text, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true };
+    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true };
     if (flags.queue !== undefined) await ownQueueWarnings();
     const run = flags.queue === undefined
       ? startExec(execOptions)

@@ -22,6 +22,8 @@ import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './
 export interface ShellExecutorOptions {
   /** The command template, with GNU parallel's replacement strings. */
   command: string;
+  /** The command as showCommands shows it, when that is not `command` (what runs wraps it). */
+  shownCommand?: string | undefined;
   /** Jobs at once: one lane each. */
   jobs: number;
   timeoutMs: number | undefined;
@@ -81,6 +83,7 @@ export class ShellExecutor implements Executor {
   private markReady!: () => void;
   private listener!: ExecutorListener;
   private readonly template: CompiledTemplate;
+  private readonly shown: CompiledTemplate;
   private readonly tag: CompiledTemplate | undefined;
   private readonly slots: LaneSlot[] = [];
   private dir = '';
@@ -105,6 +108,7 @@ export class ShellExecutor implements Executor {
   constructor(private readonly options: ShellExecutorOptions) {
     // the template in bytes too, so that it joins the arguments' bytes unchanged
     this.template = compileTemplate(toBytes(options.command), true, options.template);
+    this.shown = options.shownCommand === undefined ? this.template : compileTemplate(toBytes(options.shownCommand), true, options.template);
     this.tag = options.tag === undefined ? undefined : compileTemplate(toBytes(options.tag), false, options.template);
     this.capacity = options.jobs * BATCHES_PER_LANE;
     this.ready = new Promise((resolve) => {
@@ -369,7 +373,7 @@ export class ShellExecutor implements Executor {
     const blocks = this.options.stdinFrom;
     const which = { args: blocks === undefined ? args : [], seq: held.batch.first + offset + 1, slot: slot.number };
     const command = this.template.render(which);
-    if (this.options.showCommands) this.options.onStderr(`${command}\n`);
+    if (this.options.showCommands) this.options.onStderr(`${this.shown === this.template ? command : this.shown.render(which)}\n`);
     // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
     const run = blocks === undefined ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
     const { line, script } = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });

@@ -159,6 +159,19 @@ describe('resume by identity, prun exec and GNU parallel', () => {
     assert.equal((await rowTexts(files.joblog)).at(-1), 'd');
   });
 
+  test('--resume with --nice or --process-slot-var reads the command GNU parallel logged, not what prun wraps it in (was: every job ran again)', async () => {
+    for (const extra of [['--nice', '5'], ['--process-slot-var', 'S']]) {
+      const files = paths();
+      gnuParallel([...extra, '--joblog', files.joblog, 'echo', ':::', 'a', 'b'], { cwd: dir });
+      const resumed = await prun(['exec', ...extra, '--joblog', files.joblog, '--resume', 'echo', ':::', 'a', 'b', 'c']);
+      assert.equal(resumed.exitCode, 0, String(resumed.stderr));
+      assert.deepEqual(lines(String(resumed.stdout).trimEnd()), ['c'], extra.join(' '));
+      // shown as written, as GNU parallel shows it
+      const shown = await prun(['exec', '-k', '--dry-run', ...extra, 'echo', ':::', 'a']);
+      assert.equal(shown.stdout, gnuParallel(['--dry-run', ...extra, 'echo', ':::', 'a'], { cwd: dir }).trimEnd(), extra.join(' '));
+    }
+  });
+
   test('--pipe --resume: blocks are matched by their place in stdin (their scratch files differ from run to run)', async () => {
     const files = paths();
     const args = ['exec', '--pipe', '-N', '1', '--joblog', files.joblog, `cat >> ${files.started(1)}; echo done`];
