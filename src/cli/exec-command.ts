@@ -254,6 +254,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     noRunIfEmpty: flags.runIfEmpty === false,
     header: withHeader,
     maxArgs: flags.N ?? flags.maxArgs ?? flags.maxLines,
+    continueLines: flags.maxLines !== undefined,
     fill: fillMode,
     link: flags.link === true,
     shuf: flags.shuf === true,

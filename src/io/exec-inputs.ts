@@ -24,6 +24,8 @@ export interface ExecInputOptions {
   header?: boolean | undefined;
   /** -N/-n: inputs (records) a job takes; 0: none, and one job per input still. */
   maxArgs?: number | undefined;
+  /** -L, as xargs reads lines: one that ends in a blank goes on into the next. */
+  continueLines?: boolean | undefined;
   /** -m/-X/--xargs: as many as fit, spread over `spread` job slots (undefined: no spreading). */
   fill?: { spread: number | undefined } | undefined;
   /** --link: all sources pair up rather than combine. */
@@ -123,18 +125,32 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
   const stream: Readable = source.file === '-' ? process.stdin : createReadStream(source.file);
   const end = options.delimiter ?? String.fromCharCode(options.separator);
   let carry = '';
+  // -L: the lines that end in a blank, waiting for the one they go on into
+  let held = '';
+  const whole = (part: string): string | undefined => {
+    if (options.continueLines && /[ \t]$/.test(part)) {
+      held += part;
+      return undefined;
+    }
+    const line = held + part;
+    held = '';
+    return line;
+  };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const parts = (carry + chunk.toString('latin1')).split(end);
       carry = parts.pop()!;
       for (const part of parts) {
-        const record = toRecord(part, options);
+        const line = whole(part);
+        if (line === undefined) continue;
+        const record = toRecord(line, options);
         if (record === 'eof') return;
         if (record) yield record;
       }
     }
-    if (carry !== '') {
-      const record = toRecord(carry, options);
+    const last = held + carry;
+    if (last !== '') {
+      const record = toRecord(last, options);
       if (record && record !== 'eof') yield record;
     }
   } finally {

@@ -166,6 +166,17 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('-L reads lines as xargs does: one that ends in a blank goes on into the next, as GNU parallel (was: a line of its own)', async () => {
+    for (const input of ['a b \nc\nd e\nf\n', 'a \nb \nc\nd', 'x\t\ny\n']) {
+      for (const lines of ['1', '2']) {
+        const args = ['-L', lines, 'echo', '[{1}]', '[{2}]'];
+        const result = await prunWithStdin(['exec', '-k', ...args], input);
+        assert.equal(result.exitCode, 0, String(result.stderr));
+        assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), `${JSON.stringify(input)} -L ${lines}`);
+      }
+    }
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [
