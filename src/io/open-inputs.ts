@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, fstatSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
@@ -38,19 +38,31 @@ export async function openInputs(paths: readonly string[], sources: readonly Arg
  * long before they have all been read. Only regular files are counted: a pipe, a FIFO or
  * `<(...)` read twice would see its lines shared between the two readers, and one never
  * ending would never be counted; then the total is unknown (undefined) until the reader
- * sees the end. None when stdin is among them or when there is no file to count (`:::`
- * values know their number).
+ * sees the end. Stdin counts when it is a regular file. None when there is no file to count
+ * (`:::` values know their number).
  */
 export function inputCounter(paths: readonly string[], sources: readonly ArgSource[], separator: Separator): (() => Promise<number | undefined>) | undefined {
-  const files = inputFilesOf(paths, sources);
-  if (files.length === 0 || files.includes('-')) return undefined;
+  // stdin when nothing is named, as openInputs reads
+  const read = paths.length === 0 && sources.length === 0 ? ['-'] : paths;
+  const files = inputFilesOf(read, sources);
+  if (files.length === 0 || (files.includes('-') && !stdinIsFile())) return undefined;
+  // stdin that is a file (`< FILE`) is counted through a path of its own, from its start
+  const path = (file: string): string => (file === '-' ? '/dev/stdin' : file);
   return async () => {
-    const kinds = await Promise.all(files.map(async (file) => (await stat(file)).isFile()));
+    const kinds = await Promise.all(files.map(async (file) => (await stat(path(file))).isFile()));
     if (kinds.includes(false)) return undefined;
-    const sizes = await Promise.all(sources.map((source) => ('file' in source ? countLines([source.file], separator) : source.values.length)));
+    const sizes = await Promise.all(sources.map((source) => ('file' in source ? countLines([path(source.file)], separator) : source.values.length)));
     const fromSources = combinationCount(sizes);
-    return (await countLines(paths, separator)) + fromSources;
+    return (await countLines(read.map(path), separator)) + fromSources;
   };
+}
+
+function stdinIsFile(): boolean {
+  try {
+    return fstatSync(0).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The files a command line reads inputs from: its INPUT paths, then the files of its `::::` sources (`-` is stdin). */

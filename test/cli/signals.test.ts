@@ -160,6 +160,16 @@ describe("the terminal's Ctrl-C, Ctrl-\\ and hang-up reach the whole process gro
 });
 
 describe('a stop while workers are still in setup()', () => {
+  test('stdin a file (< FILE): the summary counts its inputs as never run, as it does for the same file named (was: 0 of 0)', BOUNDED, async () => {
+    const file = join(dir, 'ten-inputs');
+    await writeFile(file, Array.from({ length: 10 }, (_, i) => `${i + 1}\n`).join(''));
+    const child = execa('sh', ['-c', 'exec "$0" map fixtures/setup-slow.ts --procs 2 < "$1"', bin, file], { cwd: root, reject: false });
+    await waitForLines(child.stderr!, /^setup started$/, 2);
+    child.kill('SIGINT');
+    const result = await child;
+    assertQuietStop(result, 130, /^prun: 0 of 10 inputs failed, 10 never ran \(interrupted\)$/);
+  });
+
   for (const runtime of runtimes) {
     test(`${runtime}: Ctrl-C ends them at once, with no teardown() (was: their setup() and teardown() waited for, up to 5 s)`, BOUNDED, async () => {
       // setup() takes 3 s: waited for, it would end and teardown() would follow within the 5 s grace
