@@ -23,16 +23,25 @@ export interface SplitArgv {
 export function prepareArgv(argv: readonly string[], options: ReadonlySet<string> = new Set()): SplitArgv {
   const { positional, sources } = splitArgGroups(argv);
   rejectOptionsAmongInputs(sources, options);
-  const prepared = positional.map((word, i) => {
+  const prepared: string[] = [];
+  for (let i = 0; i < positional.length; i++) {
+    const word = positional[i]!;
     const next = positional[i + 1];
-    return OPTIONAL_COUNT_FLAGS.has(word) && (next === undefined || !isCount(next)) ? `${word}=` : word;
-  });
+    if (!OPTIONAL_COUNT_FLAGS.has(word)) prepared.push(word);
+    else if (next === undefined || !isCount(next)) prepared.push(`${word}=`);
+    // commander takes no value that starts with a dash for a flag whose value is optional
+    else if (next.startsWith('-')) prepared.push(`${word}=${positional[++i]}`);
+    else prepared.push(word);
+  }
   return { argv: prepared, sources };
 }
 
-/** What follows --procs or --threads is its count unless it is an option or names a file. */
+/**
+ * What follows --procs or --threads is its count unless it is an option or names a file. A
+ * negative number is a count too, a wrong one: its error names the flag.
+ */
 function isCount(word: string): boolean {
-  if (/^\d+$/.test(word)) return true;
+  if (/^-?\d+$/.test(word)) return true;
   return !word.startsWith('-') && !/[./]/.test(word) && !existsSync(word);
 }
 
