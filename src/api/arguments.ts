@@ -29,7 +29,8 @@ export function checkInputs(inputs: unknown): asserts inputs is Iterable<unknown
 
 export function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'bigint' || typeof value === 'symbol') return String(value);
+  // NaN and Infinity too, which JSON writes as null
+  if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'number') return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -39,6 +39,8 @@ export function exec<Input = unknown>(
   if (typeof command !== 'string' || command.trim() === '') {
     throw usageError(`command must be a shell command line, got ${describe(command)}`);
   }
+  // checked before it is spread below: a string spreads into an object of its characters
+  if (typeof options !== 'object' || options === null) throw usageError(`options must be an object, got ${describe(options)}`);
   if (options.onStderr !== undefined && typeof options.onStderr !== 'function') {
     throw usageError(`onStderr must be a function, got ${describe(options.onStderr)}`);
   }

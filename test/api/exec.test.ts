@@ -47,6 +47,8 @@ test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => 
   // regression: was thrown at the first pull of the loop
   assert.throws(() => exec(['a'], 'echo {= s/a/b/ =}'), isUsage);
   assert.throws(() => exec(['a'], 'echo {}', { tagString: '{= $_ =}' }), isUsage);
+  // regression: a string spread into an object of its characters, and passed
+  assert.throws(() => exec(['a'], 'echo {}', 'x' as unknown as object), isUsage);
 });
 
 test('regression: an onStderr that throws stops the run, and its error reaches the caller after what ran (was: it ended the caller\'s process)', async () => {

@@ -161,5 +161,7 @@ describe('a bad argument throws PrunError ERR_USAGE at the call, never a raw Typ
   test('its message names the option as the library spells it, not as the CLI does', () => {
     assert.throws(() => map([1], square, { halt: 'bogus' }), /^PrunError: halt must be like/);
     assert.throws(() => map([1], square, { timeout: 'abc' }), /^PrunError: timeout must be/);
+    // the value as it was (was: NaN written as JSON's null)
+    assert.throws(() => map([1], square, { timeout: Number.NaN }), /got NaN$/);
   });
 });
