@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
+import { scratchDir } from '../helpers/files.js';
 import { bin, prun, root } from '../helpers/prun.js';
 
+const scratch = scratchDir('help');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 
 /** The options a --help lists, short and long: `  -j, --jobs <n>  ...` gives -j and --jobs. */
@@ -104,7 +105,7 @@ describe('help that teaches', () => {
     const help = String((await prun(['map', '--help'])).stdout);
     const commands = [...help.matchAll(/^ {2}\d+\. .*:\n {5}(.*)$/gm)].map((match) => match[1]!);
     assert.ok(commands.length >= 5, help);
-    const dir = mkdtempSync(join(tmpdir(), 'prun-examples-'));
+    const dir = mkdtempSync(join(scratch, 'examples-'));
     mkdirSync(join(dir, 'bin'));
     symlinkSync(bin, join(dir, 'bin', 'prun'));
     const runnable = commands.filter((command) => !/fetch\.ts|tail -f/.test(command));

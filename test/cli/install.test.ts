@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { lines, root } from '../helpers/prun.js';
 
@@ -18,6 +18,7 @@ const exportsExec = /export \{[^}]*\bexec\b[^}]*\} from/.test(readFileSync(join(
 // the two installs run side by side: most of their time is npm waiting on the cache and the disk
 describe(`the package as npm installs it (${name})`, { timeout: 240_000, concurrency: true }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'prun-install-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
   let tarball = '';
   const npm = (args: string[], cwd = scratch) => execa('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd });
 

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { scratchDir } from '../helpers/files.js';
 import { prunInTerminal } from '../helpers/terminal.js';
+
+const scratch = scratchDir('progress-terminal');
 
 const BAR = /[█░]/;
 const FINAL = /^(\d+)\/(\d+) (\d+)% in \d+(\.\d)?s, [\d.]+k?\/s, (\d+) failed$/;
@@ -38,7 +40,7 @@ describe('the progress display in a terminal', { timeout: 60_000 }, () => {
   });
 
   test('piped input shows its total while the run goes on (cat in3000.txt | prun map)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'prun-bar-'));
+    const dir = mkdtempSync(join(scratch, 'bar-'));
     const inputs = join(dir, 'in3000.txt');
     writeFileSync(inputs, ['gate', ...Array.from({ length: 2999 }, (_, i) => `a${i}`)].join('\n') + '\n');
     const gate = join(dir, 'gate');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { after, before, type TestContext } from 'node:test';
 
 /** A small disk, or why none could be had: a tmpfs is mounted only as root. */
@@ -33,7 +33,11 @@ export function useSmallDisk(target: string): (t: TestContext) => string | undef
   before(() => {
     disk = mountSmallDisk(target);
   });
-  after(() => unmountSmallDisk(disk));
+  after(() => {
+    unmountSmallDisk(disk);
+    // the mount point too, once nothing is mounted on it
+    rmSync(target, { recursive: true, force: true });
+  });
   return (t) => {
     if (!disk?.path) t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
     return disk?.path;

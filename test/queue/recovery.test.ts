@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { waitForFile } from '../helpers/files.js';
 import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
@@ -49,7 +48,7 @@ describe('prun map --queue, recovery', () => {
   }
 
   test('a producer interrupted (Ctrl-C twice): its batches a worker holds never start, what runs of them ends, no key stays', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'prun-queue-interrupted-'));
+    const dir = await mkdtemp(join(bench.dir, 'interrupted-'));
     const started = join(dir, 'started');
     // the gate never opens: a gate holds its process until it is ended, and the batch the pool
     // placed behind it waits (which inputs those are depends on the placement)
@@ -78,7 +77,7 @@ describe('prun map --queue, recovery', () => {
   });
 
   test('regression: a producer SIGKILLed while workers hold its batches: they end its run within seconds, start none of it, and leave no key (was: ran on for the keys\' 2 minutes)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'prun-queue-orphaned-'));
+    const dir = await mkdtemp(join(bench.dir, 'orphaned-'));
     const started = join(dir, 'started');
     const env = { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: join(dir, 'never') };
     const worker = bench.worker(['--procs', '2'], env);
