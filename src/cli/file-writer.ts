@@ -1,4 +1,4 @@
-import { fstatSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
 
 /**
@@ -27,13 +27,4 @@ export function fileWriter(fd: number): Writable {
  */
 export function writeWhole(fd: number, chunk: Uint8Array): void {
   for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
-}
-
-/** Whether `fd` is a regular file (a `> out` redirection). */
-export function isRegularFile(fd: number): boolean {
-  try {
-    return fstatSync(fd).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { EXIT } from './exit-codes.js';
-import { fileWriter, isRegularFile } from './file-writer.js';
+import { isRegularFile } from '../io/is-regular-file.js';
+import { fileWriter } from './file-writer.js';
 
 /** Where the CLI writes results: stdout, unless a takeover gave them a descriptor of their own. */
 export interface ResultsOut {

@@ -5,7 +5,8 @@ import { isatty, WriteStream } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { EXIT } from './exit-codes.js';
 import { AcknowledgedWrites } from './acknowledged-writes.js';
-import { fileWriter, isRegularFile } from './file-writer.js';
+import { isRegularFile } from '../io/is-regular-file.js';
+import { fileWriter } from './file-writer.js';
 import { flushed, setResultsOut, type ResultsOut } from './results-out.js';
 
 /*

@@ -1,4 +1,4 @@
-import { constants, fstatSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
@@ -8,6 +8,7 @@ import { combinationCount, type ArgSource } from './arg-groups.js';
 import { combinationSource } from './combination-source.js';
 import { countLines } from './count-lines.js';
 import { concatSources, type InputSource } from './input-source.js';
+import { isRegularFile } from './is-regular-file.js';
 import { itemSource } from './item-source.js';
 import { openReadable } from './open-readable.js';
 import { fileLineSource, stdinLineSource } from './line-source.js';
@@ -45,7 +46,7 @@ export function inputCounter(paths: readonly string[], sources: readonly ArgSour
   // stdin when nothing is named, as openInputs reads
   const read = paths.length === 0 && sources.length === 0 ? ['-'] : paths;
   const files = inputFilesOf(read, sources);
-  if (files.length === 0 || (files.includes('-') && !stdinIsFile())) return undefined;
+  if (files.length === 0 || (files.includes('-') && !isRegularFile(0))) return undefined;
   // stdin that is a file (`< FILE`) is counted through a path of its own, from its start
   const path = (file: string): string => (file === '-' ? '/dev/stdin' : file);
   return async () => {
@@ -57,13 +58,6 @@ export function inputCounter(paths: readonly string[], sources: readonly ArgSour
   };
 }
 
-function stdinIsFile(): boolean {
-  try {
-    return fstatSync(0).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** The files a command line reads inputs from: its INPUT paths, then the files of its `::::` sources (`-` is stdin). */
 export function inputFilesOf(paths: readonly string[], sources: readonly ArgSource[]): string[] {

@@ -1,0 +1,10 @@
+import { fstatSync } from 'node:fs';
+
+/** Whether `fd` is a regular file (a `> out` or `< in` redirection), not a pipe, a FIFO, a terminal. */
+export function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
