@@ -24,6 +24,13 @@ function gnuParallelHere(args: string[], input = ''): string {
   return gnuParallel(args, { cwd: dir, input });
 }
 
+/** `prun exec -k ARGS` in the tests' folder, `input` on its stdin: exit 0, and GNU parallel's stdout. */
+async function assertAsGnuParallel(args: string[], input = '', label = args.join(' ')): Promise<void> {
+  const result = await prun(['exec', '-k', ...args], { cwd: dir, stdin: 'pipe', input });
+  assert.equal(result.exitCode, 0, String(result.stderr));
+  assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), label);
+}
+
 describe('prun exec: the same output as GNU parallel', () => {
   test("the issue's example: printf 'a.tar.gz\\nb/c.txt\\n' | prun exec 'echo {} {.} {/} {//} {/.}'", async () => {
     const command = 'echo {} {.} {/} {//} {/.}';
@@ -35,11 +42,7 @@ describe('prun exec: the same output as GNU parallel', () => {
   });
 
   test('a lone ::: with nothing after it reads stdin, and an empty ::: among others is one empty value, as GNU parallel (was: nothing ran, exit 0)', async () => {
-    for (const args of [['echo', '[{}]', ':::'], ['echo', '[{1}][{2}]', ':::', ':::', 'a'], ['echo', '[{1}][{2}]', ':::', 'a', ':::']]) {
-      const result = await prunWithStdin(['exec', '-k', ...args], 'x\ny\n');
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      assert.equal(result.stdout, gnuParallelHere(args, 'x\ny\n').trimEnd(), args.join(' '));
-    }
+    for (const args of [['echo', '[{}]', ':::'], ['echo', '[{1}][{2}]', ':::', ':::', 'a'], ['echo', '[{1}][{2}]', ':::', 'a', ':::']]) await assertAsGnuParallel(args, 'x\ny\n');
   });
 
   test('--pipe --block reads unit prefixes as GNU parallel: K, M powers of 1024, k, m powers of 1000', async () => {
@@ -76,11 +79,7 @@ describe('prun exec: the same output as GNU parallel', () => {
 
   test('--colsep trims the blanks around each column, a CR of a CRLF file too, as GNU parallel (it implies --trim rl; was: kept)', async () => {
     const input = ' a , b \nc,d\r\n';
-    for (const args of [['--colsep', ',', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'n', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'l', 'echo', '[{1}]', '[{2}]'], ['--trim', 'lr', 'echo', '[{}]']]) {
-      const result = await prunWithStdin(['exec', '-k', ...args], input);
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), args.join(' '));
-    }
+    for (const args of [['--colsep', ',', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'n', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'l', 'echo', '[{1}]', '[{2}]'], ['--trim', 'lr', 'echo', '[{}]']]) await assertAsGnuParallel(args, input);
   });
 
   test('--tag and --tagstring tag stderr lines too, the last one without a newline as well, as GNU parallel (was: untagged)', async () => {
@@ -133,11 +132,7 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['--dnr', '@', 'echo', '@', ':::', 'a/b.c'],
       ['--bner', '@', 'echo', '@', ':::', 'a/b.c'],
     ];
-    for (const args of cases) {
-      const result = await prun(['exec', '-k', ...args]);
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      assert.equal(result.stdout, gnuParallelHere(args).trimEnd(), args.join(' '));
-    }
+    for (const args of cases) await assertAsGnuParallel(args);
   });
 
   test("--header 0 is no header, and -E '' no end-of-input string, as GNU parallel reads them (were: the first input dropped, the input cut at an empty line)", async () => {
@@ -149,31 +144,18 @@ describe('prun exec: the same output as GNU parallel', () => {
 
   test("--header without --colsep splits at tabs, as GNU parallel's man page says --colsep then defaults to '\\t' (was: {h} left as text, the line whole)", async () => {
     await writeFile(join(dir, 'tabbed'), 'h\tk\n 1 \t2\n');
-    for (const args of [['--header', ':', 'echo', '[{h}]-[{k}]', '::::', 'tabbed'], ['--header', '1', 'echo', '::::', 'tabbed'], ['--header', ':', 'echo', '[{}]', '::::', 'tabbed'], ['--header', ':', 'echo', '{f1}', ':::', 'f1', 'A', 'B']]) {
-      const result = await prun(['exec', '-k', ...args], { cwd: dir });
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      assert.equal(result.stdout, gnuParallelHere(args).trimEnd(), args.join(' '));
-    }
+    for (const args of [['--header', ':', 'echo', '[{h}]-[{k}]', '::::', 'tabbed'], ['--header', '1', 'echo', '::::', 'tabbed'], ['--header', ':', 'echo', '[{}]', '::::', 'tabbed'], ['--header', ':', 'echo', '{f1}', ':::', 'f1', 'A', 'B']]) await assertAsGnuParallel(args);
   });
 
   test('--arg-sep and --arg-file-sep: their + forms link, and a plain ::: is then a value, as GNU parallel (were: ,,+ a value, ::: still a marker, //+ a file to read)', async () => {
     await writeFile(join(dir, 'ab'), 'a\nb\n');
     await writeFile(join(dir, 'bc'), 'b\nc\n');
-    for (const args of [['--arg-sep', ',,', 'echo', ',,', 'a', 'b', ',,+', '1', '2'], ['--arg-sep', ',,', 'echo', ',,', 'a', 'b', ':::', '1'], ['--arg-file-sep', '//', 'echo', '//', 'ab', '//+', 'bc'], ['--arg-file-sep', '//', 'echo', ':::', 'x', 'y', '//', 'ab']]) {
-      const result = await prun(['exec', '-k', ...args], { cwd: dir });
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      assert.equal(result.stdout, gnuParallelHere(args).trimEnd(), args.join(' '));
-    }
+    for (const args of [['--arg-sep', ',,', 'echo', ',,', 'a', 'b', ',,+', '1', '2'], ['--arg-sep', ',,', 'echo', ',,', 'a', 'b', ':::', '1'], ['--arg-file-sep', '//', 'echo', '//', 'ab', '//+', 'bc'], ['--arg-file-sep', '//', 'echo', ':::', 'x', 'y', '//', 'ab']]) await assertAsGnuParallel(args);
   });
 
   test('-L reads lines as xargs does: one that ends in a blank goes on into the next, as GNU parallel (was: a line of its own)', async () => {
     for (const input of ['a b \nc\nd e\nf\n', 'a \nb \nc\nd', 'x\t\ny\n']) {
-      for (const lines of ['1', '2']) {
-        const args = ['-L', lines, 'echo', '[{1}]', '[{2}]'];
-        const result = await prunWithStdin(['exec', '-k', ...args], input);
-        assert.equal(result.exitCode, 0, String(result.stderr));
-        assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), `${JSON.stringify(input)} -L ${lines}`);
-      }
+      for (const lines of ['1', '2']) await assertAsGnuParallel(['-L', lines, 'echo', '[{1}]', '[{2}]'], input, `${JSON.stringify(input)} -L ${lines}`);
     }
   });
 

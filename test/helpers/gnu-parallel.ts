@@ -34,15 +34,11 @@ export function requireGnuParallel(): void {
   present = true;
 }
 
-/** Runs GNU parallel -k (the reference the exec tests compare against) in `cwd`. */
+/** Runs GNU parallel -k (the reference the exec tests compare against) in `cwd`: its stdout; it must exit 0. */
 export function gnuParallel(args: readonly string[], options: { cwd: string; input?: string }): string {
-  requireGnuParallel();
-  return execFileSync('parallel', ['--will-cite', '-k', ...args], {
-    cwd: options.cwd,
-    input: options.input ?? '',
-    encoding: 'utf8',
-    env: { ...process.env, ...GNU_PARALLEL_ENV },
-  });
+  const { stdout, stderr, status } = gnuParallelRun(args, options);
+  if (status !== 0) throw new Error(`GNU parallel ${args.join(' ')} exited ${status}: ${stderr}`);
+  return stdout;
 }
 
 /** GNU parallel's exit status on `args` (-k, as gnuParallel runs it), whatever it is. */
@@ -51,11 +47,11 @@ export function gnuParallelStatus(args: readonly string[], options: { cwd: strin
 }
 
 /** GNU parallel on `args` (-k, as gnuParallel runs it): its stdout, stderr and exit status, whatever they are. */
-export function gnuParallelRun(args: readonly string[], options: { cwd: string }): { stdout: string; stderr: string; status: number } {
+export function gnuParallelRun(args: readonly string[], options: { cwd: string; input?: string }): { stdout: string; stderr: string; status: number } {
   requireGnuParallel();
   const result = spawnSync('parallel', ['--will-cite', '-k', ...args], {
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    input: options.input ?? '',
     encoding: 'utf8',
     env: { ...process.env, ...GNU_PARALLEL_ENV },
   });
