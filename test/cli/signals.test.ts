@@ -192,7 +192,10 @@ describe('the terminal hangs up (its window closed, its ssh dropped)', () => {
       const out = join(dir, `out-hangup${runtime}`);
       const status = join(dir, `status-hangup${runtime}`);
       const quote = (word: string) => `'${word}'`;
-      const inputs = Array.from({ length: 6 }, () => quote(`wait ${flag}`)).join(' ');
+      // the two that run when the terminal goes end once the flag is made; the four after them
+      // wait on a file never made: should one start before the hang-up reaches prun, it is
+      // ended with the grace, not printed (was: the flag made first, they started and printed)
+      const inputs = [...Array.from({ length: 2 }, () => `wait ${flag}`), ...Array.from({ length: 4 }, () => `wait ${flag}-never`)].map(quote).join(' ');
       // stderr on the terminal, results in a file. The hang-up reaches the session's leader, a
       // shell, which passes it on to its job, as a login shell does, then writes prun's status
       const prunCommand = `${quote(process.execPath)} ${quote(bin)} map fixtures/wait-for-file.ts ${runtime} 2 --chunksize 1 ::: ${inputs} > ${quote(out)}`;
