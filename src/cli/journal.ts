@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import type { JobRecord } from '../model/delivery.js';
 import { usageError } from '../errors.js';
 import { FailedOut } from '../io/failed-out.js';
@@ -21,8 +21,10 @@ export interface JournalOptions {
   format?: JoblogFormat;
   /** What ends each input in --failed-out: a newline, NUL (-0), exec's -d delimiter. */
   terminator: string;
-  /** The files the inputs are read from: --failed-out, emptied as it opens, must be none of them. */
+  /** The files the inputs are read from (`-` is stdin): --failed-out, emptied as it opens, must be none of them. */
   inputFiles: readonly string[];
+  /** The script the run loads, which --failed-out must not empty either. */
+  script?: string;
   /** What names an input, from its text or a row's (--pipe: a block by its number, not by its scratch path). */
   key?: (text: string) => string;
   /** Another name a row may give an input: the command GNU parallel logged for it. */
@@ -42,7 +44,7 @@ export function openJournal(flags: CommonFlags, options: JournalOptions): Journa
   let failedOut: FailedOut | undefined;
   try {
     // once the joblog exists, so that it is known for what it is
-    if (flags.failedOut !== undefined) refuseAsFailedOut(flags.failedOut, options.inputFiles, flags.joblog);
+    if (flags.failedOut !== undefined) refuseAsFailedOut(flags.failedOut, options, flags.joblog);
     // read before appending: what this run writes must not count as finished
     const resuming = flags.joblog && (flags.resume === true || flags.resumeFailed === true);
     const finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key) : undefined;
@@ -71,22 +73,26 @@ export function openJournal(flags: CommonFlags, options: JournalOptions): Journa
   }
 }
 
-/** --failed-out is emptied as it opens: an input read from it, or the joblog, would be lost. */
-function refuseAsFailedOut(path: string, inputs: readonly string[], joblog: string | undefined): void {
+/** --failed-out is emptied as it opens: an input read from it, the script or the joblog would be lost. */
+function refuseAsFailedOut(path: string, options: JournalOptions, joblog: string | undefined): void {
   const out = identityOf(path);
   if (!out) return;
-  const same = (other: string): boolean => {
+  const same = (other: string | number): boolean => {
     const that = identityOf(other);
     return that !== undefined && that.dev === out.dev && that.ino === out.ino;
   };
   if (joblog !== undefined && same(joblog)) throw usageError(`--failed-out ${path} is the --joblog too`);
-  const input = inputs.find((file) => file !== '-' && same(file));
+  if (options.script !== undefined && same(options.script)) throw usageError(`--failed-out ${path} is the script too`);
+  // stdin by what it is open on: `--failed-out failed.txt < failed.txt` (was: emptied, and exit 0)
+  const input = options.inputFiles.find((file) => same(file === '-' ? 0 : file));
+  if (input === '-') throw usageError(`--failed-out ${path} is stdin too: it would be emptied before it is read`);
   if (input !== undefined) throw usageError(`--failed-out ${path} is an input too (${input}): it would be emptied before it is read`);
 }
 
-function identityOf(path: string): { dev: number; ino: number } | undefined {
+/** A regular file's identity, by its path or an open descriptor. */
+function identityOf(file: string | number): { dev: number; ino: number } | undefined {
   try {
-    const stats = statSync(path);
+    const stats = typeof file === 'number' ? fstatSync(file) : statSync(file);
     // /dev/stderr and pipes are written to, never emptied
     return stats.isFile() ? { dev: stats.dev, ino: stats.ino } : undefined;
   } catch {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { checkScript } from '../api/check-script.js';
 import type { RunOptions } from '../api/options.js';
 import { wholeNumber } from '../api/option-values.js';
 import { startRun } from '../api/start-run.js';
@@ -80,7 +81,9 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const separator = separatorFlag(flags);
   const typing = checkStdin(paths, sources);
   const source = await openInputs(paths, sources, separator);
-  const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources) });
+  // a script that cannot run ends the run before --failed-out is emptied (was: a typo in its name emptied the list of failures to run again)
+  if (flags.failedOut !== undefined) await checkScript(script);
+  const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources), script });
   try {
     const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };
     if (flags.queue !== undefined) await ownQueueWarnings();

@@ -10,8 +10,7 @@ import { inputFilesOf } from '../io/open-inputs.js';
  * the user never meant to type. Returns whether the inputs are typed on the terminal.
  */
 export function checkStdin(paths: readonly string[], sources: readonly ArgSource[]): boolean {
-  const readsStdin = (paths.length === 0 && sources.length === 0) || inputFilesOf(paths, sources).includes('-');
-  if (!readsStdin) return false;
+  if (!inputFilesOf(paths, sources).includes('-')) return false;
   if (isDirectory(0)) throw new PrunError('ERR_INPUT', 'cannot read stdin: is a directory');
   if (!process.stdin.isTTY) return false;
   process.stderr.write('prun: reading inputs from the terminal, one a line; end them with Ctrl-D\n');

@@ -43,9 +43,9 @@ export async function openInputs(paths: readonly string[], sources: readonly Arg
  * (`:::` values know their number).
  */
 export function inputCounter(paths: readonly string[], sources: readonly ArgSource[], separator: Separator): (() => Promise<number | undefined>) | undefined {
+  const files = inputFilesOf(paths, sources);
   // stdin when nothing is named, as openInputs reads
-  const read = paths.length === 0 && sources.length === 0 ? ['-'] : paths;
-  const files = inputFilesOf(read, sources);
+  const read = paths.length === 0 && sources.length === 0 ? files : paths;
   if (files.length === 0 || (files.includes('-') && !isRegularFile(0))) return undefined;
   // stdin that is a file (`< FILE`) is counted through a path of its own, from its start
   const path = (file: string): string => (file === '-' ? '/dev/stdin' : file);
@@ -59,8 +59,12 @@ export function inputCounter(paths: readonly string[], sources: readonly ArgSour
 }
 
 
-/** The files a command line reads inputs from: its INPUT paths, then the files of its `::::` sources (`-` is stdin). */
+/**
+ * The files a command line reads inputs from: its INPUT paths, then the files of its `::::`
+ * sources (`-` is stdin); stdin alone when it names no input at all.
+ */
 export function inputFilesOf(paths: readonly string[], sources: readonly ArgSource[]): string[] {
+  if (paths.length === 0 && sources.length === 0) return ['-'];
   return [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))];
 }
 

@@ -146,6 +146,41 @@ describe('--failed-out, what it holds', () => {
     const joblog = await prun(['exec', '--joblog', files.failed, '--failed-out', files.failed, 'true', ':::', 'a']);
     assert.equal(joblog.exitCode, 2);
   });
+
+  test('--failed-out that is stdin, or the script, is refused (exit 2), and left as it was (was: emptied, exit 0)', async () => {
+    const files = paths();
+    await writeFile(files.input, 'a\n');
+    const script = join(dir, `script-${runs}.ts`);
+    const source = await readFile(join(root, 'fixtures/square.ts'), 'utf8');
+    await writeFile(script, source);
+    // stdin the file itself, as `< FILE` gives it (execa's { file } would pipe it)
+    const stdin = await open(files.input, 'r');
+    const refused = [
+      await prun(['map', 'fixtures/square.ts', '--failed-out', files.input], { stdin: stdin.fd }),
+      await prun(['exec', '--failed-out', files.input, 'true'], { stdin: stdin.fd }),
+      await prun(['map', script, '--failed-out', script, ':::', '1']),
+    ];
+    await stdin.close();
+    for (const run of refused) {
+      assert.equal(run.exitCode, 2, String(run.stderr));
+      assert.equal(lines(String(run.stderr).trimEnd()).length, 1);
+    }
+    assert.equal(await readFile(files.input, 'utf8'), 'a\n');
+    assert.equal(await readFile(script, 'utf8'), source);
+  });
+
+  test('a script that cannot run leaves --failed-out as it was (exit 2): a typo must not empty the failures of the run before', async () => {
+    const files = paths();
+    await writeFile(files.failed, 'kept\n');
+    const broken = join(dir, `broken-${runs}.ts`);
+    await writeFile(broken, 'export default (\n');
+    for (const script of [join(dir, 'no-such-script.ts'), broken]) {
+      const run = await prun(['map', script, '--failed-out', files.failed, ':::', 'a']);
+      assert.equal(run.exitCode, 2, String(run.stderr));
+      assert.equal(lines(String(run.stderr).trimEnd()).length, 1);
+      assert.equal(await readFile(files.failed, 'utf8'), 'kept\n');
+    }
+  });
 });
 
 describe('--failed-out on a full disk', () => {
