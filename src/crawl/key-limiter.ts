@@ -40,7 +40,8 @@ const SWEEP_STEP = 2;
  * starts an input, how long the input's key must wait; nothing here sleeps or sets a timer.
  *
  * A key starts slowly: its first input alone, then one more in flight each time one ends with
- * no throttle signal, until its first signal (key-state.ts says why).
+ * no throttle signal, until a signal past that probe (key-state.ts says why). A throttled
+ * probe only backs off: one start is no rate to halve.
  *
  * On a throttle signal the key backs off: for its Retry-After (at most maxRetryAfterMs), else
  * for an exponential backoff with full jitter (base 1 s, cap 60 s, n its consecutive signals).
@@ -48,9 +49,9 @@ const SWEEP_STEP = 2;
  * by a quarter of the halved rate after each clean window (a second, or two intervals when
  * longer, whose starts ended with no signal), never above keyRate. Without keyRate the key has
  * no rate until its first signal; the rate halved then is its observed one (its starts in the
- * last second), and once climbed back to it the key is unlimited again: a server that
- * throttled once is not held to a guess for the rest of the crawl, and one that throttles
- * again is halved again. Throttles of inputs that started before the latest signal (a burst
+ * last second), and once climbed back to it the key has no rate again and starts slowly from
+ * what it has in flight: a server that throttled once is not held to a guess for the rest of
+ * the crawl, one that throttles again is halved again, and no lane is let loose at once. Throttles of inputs that started before the latest signal (a burst
  * of 429s from inputs in flight) are that signal's: counted in throttledResponses, not in
  * signalCount; they do not halve again, and back off no longer unless a longer Retry-After
  * asks for it.

@@ -7,6 +7,8 @@ export interface SimServer {
   /** Sent with each 429; none when undefined. */
   retryAfterS: number | undefined;
   latencyMs: number;
+  /** Before this time every request is answered 429, as by a server still counting an earlier crawl's. */
+  busyUntil?: number;
 }
 
 export interface SimOutcome {
@@ -64,7 +66,7 @@ export function simulateCrawl(limiter: KeyLimiter, keys: string[], slots: number
       const times = accepted.get(key) ?? [];
       accepted.set(key, times);
       const recent = times.filter((t) => t > now - server.windowMs).length;
-      const ok = recent < server.limit;
+      const ok = recent < server.limit && now >= (server.busyUntil ?? 0);
       if (ok) times.push(now);
       else throttled++;
       running.push({ key, startedAt, endsAt: now + server.latencyMs, ok });
