@@ -1,6 +1,6 @@
 export { map, type Outcome } from './api/map.js';
 export { exec, type ExecOutcome, type ExecRunOptions } from './api/exec.js';
-export { throttled, type ThrottledError, type ThrottledResponse } from './api/throttled.js';
+export { throttled, ThrottledError, type ThrottledResponse } from './api/throttled.js';
 export type { RunOptions } from './api/options.js';
 export type { JournalHooks, RunningWork } from './api/running.js';
 export { startRun, type RunningMap, type StartRunOptions } from './api/start-run.js';

@@ -9,11 +9,17 @@ export interface ThrottledResponse {
 }
 
 /** The error `throttled()` makes: prun backs the input's key off when `status` is 429 or 503. */
-export interface ThrottledError extends Error {
-  name: 'ThrottledError';
-  status: number;
-  /** The Retry-After header as the server sent it (seconds or an HTTP date), if it did. */
-  retryAfter: string | undefined;
+export class ThrottledError extends Error {
+  override readonly name = 'ThrottledError';
+
+  constructor(
+    message: string,
+    readonly status: number,
+    /** The Retry-After header as the server sent it (seconds or an HTTP date), if it did. */
+    readonly retryAfter: string | undefined,
+  ) {
+    super(message);
+  }
 }
 
 /** Reasons for the statuses that mean "slow down", for a Response with no statusText (HTTP/2). */
@@ -27,10 +33,7 @@ const REASONS: Record<number, string> = { 429: 'Too Many Requests', 503: 'Servic
 export function throttled(response: ThrottledResponse): ThrottledError {
   const reason = response.statusText || REASONS[response.status];
   const words = ['throttled:', String(response.status), reason, response.url].filter(Boolean);
-  const error = new Error(words.join(' ')) as ThrottledError;
-  error.name = 'ThrottledError';
-  error.status = response.status;
-  error.retryAfter = response.headers.get('retry-after') ?? undefined;
+  const error = new ThrottledError(words.join(' '), response.status, response.headers.get('retry-after') ?? undefined);
   // a body already read or locked cannot be cancelled: nothing is kept from the connection then
   response.body?.cancel().catch(() => {});
   return error;

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import { doneCount, type ProgressSnapshot } from '../progress/tracker.js';
-import { keyCounts } from './report.js';
+import { keyCounts, signalCount } from './report.js';
 
 const BAR_WIDTH = 30;
 /** cli-progress's classic shades (█ and ░): the look people know from its bars. */
@@ -43,7 +43,7 @@ function throttledOf(snapshot: ProgressSnapshot): string {
   if (total === 0) return '';
   const busiest = top.length > 0 ? ` (${keyCounts(top)})` : '';
   const waiting = snapshot.throttled > 0 ? ` | ${snapshot.throttled} waiting on throttled keys` : '';
-  return `${waiting} | ${total} throttle signals${busiest}`;
+  return `${waiting} | ${signalCount(total)}${busiest}`;
 }
 
 function fractionOf(done: number, total: number): number {

@@ -38,7 +38,12 @@ export function describeThrottles(snapshot: ProgressSnapshot): string | undefine
   const { total, top } = snapshot.signals;
   if (total === 0) return undefined;
   const most = top.length > 0 ? `; most from: ${keyCounts(top)}` : '';
-  return `prun: ${total} throttle signal${total === 1 ? '' : 's'} (429/503)${most}`;
+  return `prun: ${signalCount(total)} (429/503)${most}`;
+}
+
+/** `1 throttle signal`, `5 throttle signals`. */
+export function signalCount(total: number): string {
+  return `${total} throttle signal${total === 1 ? '' : 's'}`;
 }
 
 /** The keys with the most throttle signals, as the bar and the summary name them: `127.0.0.2 9, 127.0.0.3 3`. */

@@ -27,6 +27,8 @@ test('the progress line names the keys with the most throttle signals, and what 
   const line = formatProgress(throttled, { bar: false, width: 200 });
   assert.match(line, / \| 12 waiting on throttled keys \| 6 throttle signals \(127\.0\.0\.2 3, 127\.0\.0\.3 2, \(no key\) 1\)$/);
   assert.match(formatFinal(throttled), /, 0 failed \| 12 waiting on throttled keys \| 6 throttle signals \(127\.0\.0\.2 3, 127\.0\.0\.3 2, \(no key\) 1\)$/);
+  const one = snapshot({ signals: { total: 1, top: [{ key: '127.0.0.2', count: 1 }] } });
+  assert.match(formatProgress(one, { bar: false, width: 200 }), / \| 1 throttle signal \(127\.0\.0\.2 1\)$/);
 });
 
 test('the summary names the keys with the most throttle signals; without keys, it counts them all the same', () => {

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
-import { throttled } from '../../src/api/throttled.js';
+import { throttled, ThrottledError } from '../../src/index.js';
 import { bundleScript } from '../../src/script/bundle.js';
 import { lines, prun, root } from '../helpers/prun.js';
 import { scratchDir } from '../helpers/files.js';
@@ -17,6 +17,8 @@ function response(status: number, headers: Record<string, string> = {}, extra: {
 describe('throttled()', () => {
   test('an Error named ThrottledError with the status and the raw Retry-After, its message naming both and the URL', () => {
     const error = throttled(response(429, { 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' }, { url: 'http://127.0.0.1/x' }));
+    // a class the package exports: `catch (e) { if (e instanceof ThrottledError) ... }`
+    assert.equal(error instanceof ThrottledError, true);
     assert.equal(error instanceof Error, true);
     assert.deepEqual([error.name, error.status, error.retryAfter], ['ThrottledError', 429, 'Wed, 21 Oct 2015 07:28:00 GMT']);
     assert.equal(error.message, 'throttled: 429 Too Many Requests http://127.0.0.1/x');
