@@ -61,6 +61,10 @@ export class Settlement {
 
   /** The worker running the batch is gone; its inputs from `from` on did not finish. */
   lost(batch: Batch, from: number, blame: Blame): void {
+    // every input had been reported: nothing was lost (a queue's worker ends a batch so when
+    // the worker that timed out its last input is ended after the report; was: an empty rest
+    // queued again, which nobody reports, and the producer waited for ever)
+    if (from >= batch.count) return;
     this.throttles.lost(batch);
     // stopping, nothing runs again. An input known to have taken its worker down as running
     // ones finish (a death, a timeout, after Ctrl-C or --halt soon) did run, and failed; the

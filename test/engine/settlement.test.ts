@@ -46,6 +46,14 @@ test('a batch lost with no blame goes back as it was: its inputs never started',
   assert.deepEqual(shape(retried), [[1, 3, 1, false]]);
 });
 
+test('a batch "lost" after its last input was reported lost nothing: no empty rest goes back (was: queued, reported by nobody, the run never ended)', async () => {
+  const { settlement, retried, tracker, delivered } = setup();
+  for (const blame of ['none', 'unknown', { culprit: killed }] as const) settlement.lost(batch, batch.count, blame);
+  await flush();
+  assert.deepEqual(retried, []);
+  assert.deepEqual([tracker.failed, delivered.length], [0, 0]);
+});
+
 test('a batch lost with unknown blame goes back isolated, its starts counted: one of them may be the culprit', () => {
   const { settlement, retried } = setup();
   settlement.lost(batch, 1, 'unknown');
