@@ -197,6 +197,12 @@ export function checkQueueUrl(url: string): void {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new PrunError('ERR_USAGE', `--queue: expected redis:// or rediss://, got ${shownUrl(url)}`);
   }
+  // ioredis would take no host for 127.0.0.1:6379, perhaps another's Redis
+  if (parsed.hostname === '') throw new PrunError('ERR_USAGE', `--queue: ${shownUrl(url)} names no host (expected redis://[:PASSWORD@]HOST[:PORT][/DB])`);
+  // ioredis reads /1.5 and /2/x as databases 1 and 2, and sends /abc as SELECT NaN, whose
+  // refusal came out as a stack trace
+  const db = parsed.searchParams.get('db') ?? parsed.pathname.slice(1);
+  if (!/^\d*$/.test(db)) throw new PrunError('ERR_USAGE', `--queue: the database of ${shownUrl(url)} is not a number: ${db}`);
 }
 
 /** Who watches the connection: how long it has been down, and why. */

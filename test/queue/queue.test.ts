@@ -366,4 +366,23 @@ describe('prun map --queue', () => {
     assert.equal(lines(String(result.stderr).trim()).length, 1);
     assert.ok(!existsSync(join(bench.dir, 'never')));
   });
+
+  test('a URL with no host, or a database that is not a number, is a usage error: one line, exit 2 (was: a stack trace, or database 1 for /1.5)', async () => {
+    for (const url of ['redis://', `${bench.redis.url}/abc`, `${bench.redis.url}?db=x`, `${bench.redis.url}/1.5`, `${bench.redis.url}/2/x`]) {
+      for (const args of [['map', 'fixtures/queue-square.ts', '--queue', url, '--procs', '1', ':::', '1'], ['worker', '--queue', url]]) {
+        const result = await prun(args, { timeout: 20_000 });
+        assert.equal(result.exitCode, 2, `${args[0]} ${url}`);
+        assert.equal(result.stdout, '');
+        assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
+      }
+    }
+  });
+
+  test('regression: --timeout of a task that ignores its abort signal, run by a worker: it fails, and the run ends (was: the producer waited for ever)', { timeout: 60_000 }, async () => {
+    const one = worker();
+    const run = await prun(['map', 'fixtures/faults.ts', '--queue', bench.redis.url, '--timeout', '300ms', '--json', ':::', 'ignore'], { timeout: 30_000 });
+    await one.stop();
+    assert.equal(run.exitCode, 1, String(run.stderr));
+    assert.equal((JSON.parse(String(run.stdout)) as { code: string }).code, 'ERR_TIMEOUT');
+  });
 });
