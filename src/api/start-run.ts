@@ -6,7 +6,7 @@ import type { InputSource } from '../io/input-source.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 import { compileScript } from '../script/compile-script.js';
-import { normalizeOptions, type RunOptions } from './options.js';
+import { type NormalizedOptions, normalizeOptions, type RunOptions } from './options.js';
 import type { JournalHooks, RunningWork } from './running.js';
 
 export interface StartRunOptions extends RunOptions, JournalHooks {
@@ -23,7 +23,7 @@ export type RunningMap = RunningWork;
  * inputs through the pool. The CLI and `map()` are both thin layers over this.
  */
 export function startRun(options: StartRunOptions): RunningMap {
-  const normalized = normalizeOptions(options);
+  const normalized = workersFor(normalizeOptions(options), options.source);
   const compiled = compileScript(options.script);
   const tracker = new ProgressTracker();
   const pool = localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath) });
@@ -35,6 +35,16 @@ export function startRun(options: StartRunOptions): RunningMap {
   const workers = normalized.workers;
   const settingUp = pool.settingUp.then(() => `running setup() in ${workers} worker${workers === 1 ? '' : 's'}`);
   return { deliveries, encoding: 'utf8', tracker, ready, settingUp, allReady: pool.allReady, stop: pipeline.stop, fatalError: pipeline.fatalError, finished: pipeline.finished };
+}
+
+/**
+ * No more workers than inputs, when their number is known from the start (`::: a b`, a list):
+ * each worker costs a start and a setup(). Was: `--procs 64 ::: a b` started 64 workers and
+ * ran setup() 64 times, and --procs 100000 never got to its two inputs.
+ */
+function workersFor(normalized: NormalizedOptions, source: InputSource): NormalizedOptions {
+  const known = source.remaining();
+  return known === undefined || known >= normalized.workers ? normalized : { ...normalized, workers: Math.max(1, known) };
 }
 
 /**

@@ -132,6 +132,14 @@ for (const runtime of runtimes) {
       assert.equal(tasks[0]! + tasks[1]!, 6);
     });
 
+    test(`no more workers than inputs known from the start: ${runtime} 64 ::: a b sets up two (was: 64, and 100000 never ran the two)`, async () => {
+      for (const workers of ['64', '100000']) {
+        const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, workers, ':::', 'a', 'b'], { timeout: 30_000 });
+        assert.deepEqual(lines(result.stdout), ['a', 'b']);
+        assert.equal((String(result.stderr).match(/^setup \S+$/gm) ?? []).length, 2);
+      }
+    });
+
     test("resolves the script's own imports: sibling .ts files, its node_modules, node: modules", async () => {
       const result = await prun(['map', 'fixtures/ts-imports/main.ts', runtime, ':::', '2']);
       assert.equal(result.exitCode, 0, String(result.stderr));
