@@ -41,7 +41,8 @@ export function prepareArgv(argv: readonly string[], options: ReadonlySet<string
  * negative number is a count too, a wrong one: its error names the flag.
  */
 function isCount(word: string): boolean {
-  if (/^-?\d+$/.test(word)) return true;
+  // 1.5 and 1e3 too, unless a file of that name exists: was, `--threads 1.5` read 1.5 as an INPUT
+  if (/^-?\d+$/.test(word) || (/^-?[\d.]+(e\d+)?$/i.test(word) && !existsSync(word))) return true;
   return !word.startsWith('-') && !/[./]/.test(word) && !existsSync(word);
 }
 

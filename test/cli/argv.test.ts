@@ -27,6 +27,8 @@ describe('options where people put them', () => {
   test('--threads takes the next word as its count unless it is an option or a file', () => {
     assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', 'four']).argv, ['map', 's.ts', '--threads', 'four']);
     assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '4']).argv, ['map', 's.ts', '--threads', '4']);
+    // not a whole number, for its error to name --threads (was: read as an INPUT named 1.5)
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '1.5']).argv, ['map', 's.ts', '--threads', '1.5']);
     // a wrong count, for its error to name --threads (was: unknown option '-1')
     assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '-1']).argv, ['map', 's.ts', '--threads=-1']);
     assert.deepEqual(prepareArgv(['map', '--threads', 's.ts']).argv, ['map', '--threads=', 's.ts']);
