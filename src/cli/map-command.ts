@@ -86,13 +86,18 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources), script });
   try {
     const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };
-    if (flags.queue !== undefined) await ownQueueWarnings();
+    // workers of its own beside the queue only when asked for
+    const local = flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined;
+    if (flags.queue !== undefined) {
+      await ownQueueWarnings();
+      // each machine bounds its own workers (was: ignored in silence, a worker grew to 4 GB)
+      if (flags.memoryLimit !== undefined) process.stderr.write(`prun: warning: --memory-limit bounds ${local ? "this machine's own workers only" : 'nothing here: no worker runs on this machine'}; give it to prun worker too\n`);
+    }
     // the queue's engine loads only with --queue: local runs start as fast as before
     const run = flags.queue === undefined
       ? startRun(runOptions)
       : await (await import('../api/queue-producer.js')).startRunOnQueue(
-          // workers of its own beside the queue only when asked for
-          { url: flags.queue, local: flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined },
+          { url: flags.queue, local },
           runOptions,
           (line) => process.stderr.write(`${line}\n`),
         );

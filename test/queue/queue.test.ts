@@ -378,6 +378,15 @@ describe('prun map --queue', () => {
     }
   });
 
+  test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 60_000 }, async () => {
+    const one = worker();
+    const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: 30_000 });
+    await one.stop();
+    assert.equal(run.exitCode, 0, String(run.stderr));
+    assert.equal(run.stdout, '9');
+    assert.match(String(run.stderr), /^prun: warning: --memory-limit .*prun worker/m);
+  });
+
   test('regression: --timeout of a task that ignores its abort signal, run by a worker: it fails, and the run ends (was: the producer waited for ever)', { timeout: 60_000 }, async () => {
     const one = worker();
     const run = await prun(['map', 'fixtures/faults.ts', '--queue', bench.redis.url, '--timeout', '300ms', '--json', ':::', 'ignore'], { timeout: 30_000 });
