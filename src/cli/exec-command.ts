@@ -22,6 +22,7 @@ import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
+import { holdInterrupts } from './signals.js';
 
 interface ExecFlags extends CommonFlags {
   tag?: true;
@@ -309,6 +310,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
     const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true };
     if (flags.queue !== undefined) await ownQueueWarnings();
+    holdInterrupts();
     const run = flags.queue === undefined
       ? startExec(execOptions)
       : await (await import('../api/queue-producer.js')).startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));

@@ -13,6 +13,7 @@ import { endDescendants } from './end-descendants.js';
 import { ownHelperPids } from './results-out.js';
 import { examplesAndExitCodes, OPTIONS_PLACEMENT } from './help-text.js';
 import { presentRun } from './present-run.js';
+import { holdInterrupts } from './signals.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { ownQueueWarnings } from './queue-warnings.js';
@@ -93,6 +94,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       // each machine bounds its own workers (was: ignored in silence, a worker grew to 4 GB)
       if (flags.memoryLimit !== undefined) process.stderr.write(`prun: warning: --memory-limit bounds ${local ? "this machine's own workers only" : 'nothing here: no worker runs on this machine'}; give it to prun worker too\n`);
     }
+    holdInterrupts();
     // the queue's engine loads only with --queue: local runs start as fast as before
     const run = flags.queue === undefined
       ? startRun(runOptions)

@@ -14,6 +14,22 @@ export interface Interruptible {
   stop(mode: 'soon' | 'now'): void;
 }
 
+/** Signals that came while a run was being started, before handleInterrupts took over. */
+let held: StoppingSignal[] | undefined;
+const hold = (signal: StoppingSignal): void => void held?.push(signal);
+
+/**
+ * Catches the stopping signals from now until handleInterrupts() takes them over, which then
+ * acts on them: call it right before a run is started. Starting a run's workers blocks for as
+ * long as forking them takes (a second for --procs 32 here), and a signal then found no
+ * handler: prun died of it in silence, with no word of the inputs that never ran.
+ */
+export function holdInterrupts(): void {
+  if (held) return;
+  held = [];
+  for (const signal of STOPPING_SIGNALS) process.on(signal, hold);
+}
+
 /**
  * The first stopping signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM) starts no new inputs
  * and lets running ones finish for a grace period; a second one, or the end of the grace,
@@ -37,6 +53,10 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
     timer.unref();
   };
   for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+  const early = held ?? [];
+  held = undefined;
+  for (const signal of STOPPING_SIGNALS) process.off(signal, hold);
+  for (const signal of early) onSignal(signal);
   return {
     exitCode: () => (received ? 128 + constants.signals[received] : undefined),
     dispose() {

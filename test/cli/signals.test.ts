@@ -212,3 +212,14 @@ describe('the terminal hangs up (its window closed, its ssh dropped)', () => {
     });
   }
 });
+
+describe('a signal while the workers are being started', () => {
+  test('stops the run with its summary of what never ran (was: prun died of it in silence, exit 130 and nothing said)', BOUNDED, async () => {
+    // forking 64 workers blocks prun for a while here: the signal comes as the first is there
+    const child = execa(bin, ['map', 'fixtures/square.ts', '--procs', '64', 'fixtures/numbers.txt'], { cwd: root, reject: false });
+    for (let polls = 0; (await descendantsOf(child.pid!)).length === 0; polls++) assert.ok(polls < 10_000, 'a worker starts');
+    child.kill('SIGINT');
+    const result = await child;
+    assertQuietStop(result, 130, /^prun: 0 of 10 inputs failed, \d+ never ran \(interrupted\)$/);
+  });
+});
