@@ -6,7 +6,8 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
 export function parseDuration(name: string, value: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
   const ms = match ? Number(match[1]) * UNITS[match[2] ?? 's']! : Number.NaN;
-  if (!(ms > 0) || !Number.isFinite(ms)) {
+  // past a safe integer of ms the error came later, naming neither the flag nor what was typed
+  if (!(ms > 0) || !Number.isSafeInteger(Math.round(ms))) {
     throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${JSON.stringify(value)}`);
   }
   return Math.round(ms);
