@@ -51,10 +51,10 @@ const SWEEP_STEP = 2;
  * no rate until its first signal; the rate halved then is its observed one (its starts in the
  * last second), and once climbed back to it the key has no rate again and starts slowly from
  * what it has in flight: a server that throttled once is not held to a guess for the rest of
- * the crawl, one that throttles again is halved again, and no lane is let loose at once. Throttles of inputs that started before the latest signal (a burst
- * of 429s from inputs in flight) are that signal's: counted in throttledResponses, not in
- * signalCount; they do not halve again, and back off no longer unless a longer Retry-After
- * asks for it.
+ * the crawl, one that throttles again is halved again, and no lane is let loose at once.
+ * Throttles of inputs that started before the latest signal (a burst of 429s from inputs in
+ * flight) are that signal's: counted in throttledResponses, not in signalCount; they do not
+ * halve again, and back off no longer unless a longer Retry-After asks for it.
  *
  * Its state is plain serialisable data (toState(), and the constructor takes it back), so
  * that the queue can keep it in Redis and enforce the same limits across machines; they must
