@@ -97,7 +97,8 @@ for (const runtime of runtimes) {
     });
 
     test('a setup() that hangs shows in the spinner', async () => {
-      const result = await prun(['map', 'fixtures/setup-hangs.ts', runtime, '2', '--timeout', '300ms', '--progress', ':::', 'a']);
+      // two inputs: no more workers start than there are inputs
+      const result = await prun(['map', 'fixtures/setup-hangs.ts', runtime, '2', '--timeout', '300ms', '--progress', ':::', 'a', 'b']);
       assert.equal(result.exitCode, 2);
       assert.match(String(result.stderr), /running setup\(\) in 2 workers/);
     });
