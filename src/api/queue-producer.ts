@@ -16,12 +16,30 @@ export interface QueueSide {
  * usage error within seconds (exit 2) rather than a run that waits for a Redis that is not there.
  */
 export async function startRunOnQueue(side: QueueSide, options: StartRunOptions, warn: (line: string) => void): Promise<RunningMap> {
-  return startQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local });
+  return sayIfNoWorker(startQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local }), side, warn);
 }
 
 /** `--queue URL` for `prun exec`. */
 export async function startExecOnQueue(side: QueueSide, options: StartExecOptions, warn: (line: string) => void): Promise<RunningExec> {
-  return startExecQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local });
+  return sayIfNoWorker(startExecQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local }), side, warn);
+}
+
+/** How long a run may have no worker before the producer says what it waits for. */
+const NO_WORKER_NOTICE_MS = 10_000;
+
+/**
+ * Says once, on stderr, that nothing serves the run yet: off a terminal there is no spinner,
+ * and a producer with no `prun worker` anywhere waited in silence.
+ */
+function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: QueueSide, warn: (line: string) => void): Run {
+  if (side.local) return run;
+  const timer = setTimeout(() => {
+    const { workers, succeeded, failed } = run.tracker;
+    if (!workers && succeeded + failed === 0) warn(`prun: no worker has taken this run in ${NO_WORKER_NOTICE_MS / 1000} s: start one with prun worker --queue ${shownUrl(side.url)}`);
+  }, NO_WORKER_NOTICE_MS);
+  timer.unref();
+  void run.finished.finally(() => clearTimeout(timer));
+  return run;
 }
 
 async function connect(url: string, warn: (line: string) => void): Promise<ProducerQueue> {

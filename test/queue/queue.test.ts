@@ -378,6 +378,16 @@ describe('prun map --queue', () => {
     }
   });
 
+  test('no worker anywhere: after a while one line says what the run waits for (was: silence off a terminal); a worker started then runs it', { timeout: 60_000 }, async () => {
+    const producer = execa(bin, ['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, ':::', '3'], { cwd: root, reject: false, timeout: 40_000 });
+    await waitForLines(producer.stderr!, /^prun: no worker has taken this run in \d+ s: start one with prun worker --queue redis:\/\/127\.0\.0\.1:\d+$/);
+    const one = worker();
+    const run = await producer;
+    await one.stop();
+    assert.equal(run.exitCode, 0, String(run.stderr));
+    assert.equal(run.stdout, '9');
+  });
+
   test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 60_000 }, async () => {
     const one = worker();
     const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: 30_000 });
