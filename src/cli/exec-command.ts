@@ -310,7 +310,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
     const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true };
     if (flags.queue !== undefined) await ownQueueWarnings();
-    holdInterrupts();
+    // local lanes start at once; a queue's producer first connects, and Ctrl-C must end that wait at once
+    if (flags.queue === undefined) holdInterrupts();
     const run = flags.queue === undefined
       ? startExec(execOptions)
       : await (await import('../api/queue-producer.js')).startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));

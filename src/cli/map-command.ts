@@ -94,7 +94,8 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       // each machine bounds its own workers (was: ignored in silence, a worker grew to 4 GB)
       if (flags.memoryLimit !== undefined) process.stderr.write(`prun: warning: --memory-limit bounds ${local ? "this machine's own workers only" : 'nothing here: no worker runs on this machine'}; give it to prun worker too\n`);
     }
-    holdInterrupts();
+    // a local run forks its workers at once; a queue's producer first connects, and Ctrl-C must end that wait at once
+    if (flags.queue === undefined) holdInterrupts();
     // the queue's engine loads only with --queue: local runs start as fast as before
     const run = flags.queue === undefined
       ? startRun(runOptions)
