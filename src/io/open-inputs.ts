@@ -22,9 +22,8 @@ import { fileLineSource, stdinLineSource } from './line-source.js';
  * rather than after hours of work.
  */
 export async function openInputs(paths: readonly string[], sources: readonly ArgSource[], separator: Separator = NEWLINE): Promise<InputSource> {
-  if (paths.length === 0 && sources.length === 0) return stdinLineSource(separator);
   await Promise.all(inputFilesOf(paths, sources).map(checkReadable));
-  const inputs = paths.map((path) => linesOf(path, separator));
+  const inputs = linePathsOf(paths, sources).map((path) => linesOf(path, separator));
   if (sources.length === 1) {
     const source = sources[0]!;
     inputs.push('file' in source ? linesOf(source.file, separator) : itemSource(source.values));
@@ -44,8 +43,7 @@ export async function openInputs(paths: readonly string[], sources: readonly Arg
  */
 export function inputCounter(paths: readonly string[], sources: readonly ArgSource[], separator: Separator): (() => Promise<number | undefined>) | undefined {
   const files = inputFilesOf(paths, sources);
-  // stdin when nothing is named, as openInputs reads
-  const read = paths.length === 0 && sources.length === 0 ? files : paths;
+  const read = linePathsOf(paths, sources);
   if (files.length === 0 || (files.includes('-') && !isRegularFile(0))) return undefined;
   // stdin that is a file (`< FILE`) is counted through a path of its own, from its start
   const path = (file: string): string => (file === '-' ? '/dev/stdin' : file);
@@ -58,14 +56,17 @@ export function inputCounter(paths: readonly string[], sources: readonly ArgSour
   };
 }
 
-
 /**
  * The files a command line reads inputs from: its INPUT paths, then the files of its `::::`
  * sources (`-` is stdin); stdin alone when it names no input at all.
  */
 export function inputFilesOf(paths: readonly string[], sources: readonly ArgSource[]): string[] {
-  if (paths.length === 0 && sources.length === 0) return ['-'];
-  return [...paths, ...sources.flatMap((source) => ('file' in source ? [source.file] : []))];
+  return [...linePathsOf(paths, sources), ...sources.flatMap((source) => ('file' in source ? [source.file] : []))];
+}
+
+/** The INPUT files, read a line at a time before any `:::` source: stdin when nothing at all is named. */
+function linePathsOf(paths: readonly string[], sources: readonly ArgSource[]): readonly string[] {
+  return paths.length === 0 && sources.length === 0 ? ['-'] : paths;
 }
 
 function linesOf(path: string, separator: Separator): InputSource {
