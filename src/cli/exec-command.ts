@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import type { ExecOptions } from '../api/start-exec.js';
+import type { ExecOptions, RunningExec } from '../api/start-exec.js';
 import { parseDuration } from '../api/duration.js';
 import { usageError } from '../errors.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
@@ -309,12 +309,16 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     const { startExec } = await import('../api/start-exec.js');
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
     const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true };
-    if (flags.queue !== undefined) await ownQueueWarnings();
-    // local lanes start at once; a queue's producer first connects, and Ctrl-C must end that wait at once
-    if (flags.queue === undefined) holdInterrupts();
-    const run = flags.queue === undefined
-      ? startExec(execOptions)
-      : await (await import('../api/queue-producer.js')).startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));
+    let run: RunningExec;
+    if (flags.queue === undefined) {
+      // local lanes start at once; a queue's producer first connects, and Ctrl-C must end that wait at once
+      holdInterrupts();
+      run = startExec(execOptions);
+    } else {
+      await ownQueueWarnings();
+      const { startExecOnQueue } = await import('../api/queue-producer.js');
+      run = await startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));
+    }
     const code = await presentRun(run, {
       json: false,
       progress: dryRun ? false : progressWhile(typing, progressFlag(flags)),

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { checkScript } from '../api/check-script.js';
 import type { RunOptions } from '../api/options.js';
 import { wholeNumber } from '../api/option-values.js';
-import { startRun } from '../api/start-run.js';
+import { type RunningMap, startRun } from '../api/start-run.js';
 import { usageError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, inputFilesOf, openInputs } from '../io/open-inputs.js';
@@ -87,23 +87,21 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources), script });
   try {
     const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };
-    // workers of its own beside the queue only when asked for
-    const local = flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined;
-    if (flags.queue !== undefined) {
+    let run: RunningMap;
+    if (flags.queue === undefined) {
+      // a local run forks its workers at once; a queue's producer first connects, and Ctrl-C must end that wait at once
+      holdInterrupts();
+      run = startRun(runOptions);
+    } else {
       await ownQueueWarnings();
+      // workers of its own beside the queue only when asked for
+      const local = flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined;
       // each machine bounds its own workers (was: ignored in silence, a worker grew to 4 GB)
       if (flags.memoryLimit !== undefined) process.stderr.write(`prun: warning: --memory-limit bounds ${local ? "this machine's own workers only" : 'nothing here: no worker runs on this machine'}; give it to prun worker too\n`);
+      // the queue's engine loads only with --queue: local runs start as fast as before
+      const { startRunOnQueue } = await import('../api/queue-producer.js');
+      run = await startRunOnQueue({ url: flags.queue, local }, runOptions, (line) => process.stderr.write(`${line}\n`));
     }
-    // a local run forks its workers at once; a queue's producer first connects, and Ctrl-C must end that wait at once
-    if (flags.queue === undefined) holdInterrupts();
-    // the queue's engine loads only with --queue: local runs start as fast as before
-    const run = flags.queue === undefined
-      ? startRun(runOptions)
-      : await (await import('../api/queue-producer.js')).startRunOnQueue(
-          { url: flags.queue, local },
-          runOptions,
-          (line) => process.stderr.write(`${line}\n`),
-        );
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressWhile(typing, progressFlag(flags)),
