@@ -9,6 +9,7 @@ import { normalizeOptions } from './options.js';
 import { type ExecOptions, startExec } from './start-exec.js';
 import { usageError } from '../errors.js';
 import { compileTemplate } from '../commands/template.js';
+import { fromByteString, toByteString } from '../model/byte-string.js';
 
 /** The options of exec() from the library: those of `prun exec` that mean something there. */
 export interface ExecRunOptions extends Omit<ExecOptions, 'chunksize' | 'dryRun'> {
@@ -63,13 +64,14 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
     // one command a batch: the output of a batch's commands comes as one text, not one each
     chunksize: 1,
     command,
-    source: ledger.watch(itemSource(inputs)),
+    // a command is bytes: each input as the UTF-8 bytes of its text; the caller gets its own value back
+    source: ledger.watch(itemSource(inputs), (input) => toByteString(String(input))),
     onStderr:
       onStderr &&
       ((text) => {
         if (thrown) return;
         try {
-          onStderr(fromBytes(text));
+          onStderr(fromByteString(text));
         } catch (error) {
           thrown = { error };
           run.stop('soon');
@@ -97,7 +99,7 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
 }
 
 async function textOf(delivery: Extract<Delivery, { type: 'text' | 'file' }>): Promise<string> {
-  if (delivery.type === 'text') return fromBytes(delivery.text);
+  if (delivery.type === 'text') return fromByteString(delivery.text);
   return readWhole(delivery.file);
 }
 
@@ -112,7 +114,3 @@ async function readWhole(file: OutputFile): Promise<string> {
   }
 }
 
-/** Commands' output travels as byte strings (one character a byte). */
-function fromBytes(text: string): string {
-  return Buffer.from(text, 'latin1').toString('utf8');
-}

@@ -10,13 +10,14 @@ export class InputLedger {
   private readonly inputs = new Map<number, unknown>();
   private taken = 0;
 
-  /** The source, with every input it hands out recorded. */
-  watch(source: InputSource): InputSource {
+  /** The source, with every input it hands out recorded, and handed out as `convert` makes it. */
+  watch(source: InputSource, convert?: (input: unknown) => unknown): InputSource {
     return {
       take: async (max, maxBytes) => {
         const slice = await source.take(max, maxBytes);
-        if (slice && Array.isArray(slice.payload)) for (const input of slice.payload) this.inputs.set(this.taken++, input);
-        return slice;
+        if (!slice || !Array.isArray(slice.payload)) return slice;
+        for (const input of slice.payload) this.inputs.set(this.taken++, input);
+        return convert ? { ...slice, payload: slice.payload.map(convert) } : slice;
       },
       remaining: () => source.remaining(),
       seekEnd: () => source.seekEnd?.(),

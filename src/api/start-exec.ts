@@ -46,7 +46,10 @@ export interface StartExecOptions extends ExecOptions, JournalHooks {
    * --process-slot-var): as the user wrote it, as GNU parallel shows it.
    */
   shownCommand?: string;
-  /** Lines, or `:::` combinations as made by combinationSource(). */
+  /**
+   * Lines, or jobs' arguments joined by NUL (combinationSource()), as byte strings
+   * (model/byte-string.ts): the bytes of a line or an argument reach its command as they are.
+   */
   source: InputSource;
   /** Each command's stderr, whole, when it ends, as a byte string (latin1). Default: prun's stderr. */
   onStderr?: (text: string) => void;
@@ -101,7 +104,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         groupStderr: options.groupStderr,
       });
   const pipeline = runPipeline(
-    pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }),
+    pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }),
   );
   // the lanes are shells: nothing in prun's own process waits for all of them
   return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, finished: pipeline.finished };

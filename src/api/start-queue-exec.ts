@@ -47,7 +47,7 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
     : undefined;
   const executor = new QueueExecutor({ queue: options.queue, run, spec, local, onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(
-    pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }, ASSUMED_WORKERS),
+    pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }, ASSUMED_WORKERS),
   );
   return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, finished: pipeline.finished };
 }

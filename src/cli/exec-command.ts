@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { ExecOptions, RunningExec } from '../api/start-exec.js';
 import { parseDuration } from '../api/duration.js';
 import { usageError } from '../errors.js';
+import { toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
 import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
@@ -245,7 +246,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const withHeader = flags.header !== undefined && flags.header !== '0';
   const inputOptions: ExecInputOptions = {
     separator: separatorFlag(flags),
-    delimiter: flags.delimiter === undefined ? undefined : unescape(flags.delimiter),
+    delimiter: flags.delimiter === undefined ? undefined : toByteString(unescape(flags.delimiter)),
     // GNU parallel's --header: "--colsep will default to '\t'" (and then trims nothing)
     colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep) : withHeader ? /\t/ : undefined,
     // GNU parallel: "--colsep implies --trim rl"

@@ -3,7 +3,8 @@ import { compileTemplate, type TemplateOptions } from '../commands/template.js';
 import { usageError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputFilesOf } from '../io/open-inputs.js';
-import { ARG_SEPARATOR } from '../io/combination-source.js';
+import { toByteString } from '../model/byte-string.js';
+import { ARG_SEPARATOR } from '../model/payload.js';
 import type { JournalOptions } from './journal.js';
 
 export interface ExecJournalParts {
@@ -11,7 +12,7 @@ export interface ExecJournalParts {
   command: string;
   template: TemplateOptions;
   sources: readonly ArgSource[];
-  /** What ends each input as it is read: newline, NUL (-0), -d's delimiter. */
+  /** What ends each input as it is read: newline, NUL (-0), -d's delimiter, as a byte string. */
   terminator: string;
   /** --pipe: each input is a block of stdin (`block-N`), in a scratch file of its own. */
   pipe: boolean;
@@ -29,10 +30,13 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
   if (parts.pipe) {
     if (parts.failedOut !== undefined) throw usageError('--failed-out does not go with --pipe: its inputs are blocks of stdin, gone once their job is over');
     // a block's name, block-N, is its place in stdin (joblogs of before named it by its scratch path)
-    return { format: 'gnu', terminator: parts.terminator, inputFiles, key: (text) => basename(text) };
+    return { format: 'gnu', encoding: 'latin1', terminator: parts.terminator, inputFiles, key: (text) => basename(text) };
   }
   return {
     format: 'gnu',
+    // byte for byte, as the jobs got them and as GNU parallel logs them (was: as UTF-8 text, so
+    // `caf\xe9` and `caf\xe8` both logged as `caf\uFFFD`, and --failed-out wrote the wrong bytes)
+    encoding: 'latin1',
     terminator: parts.terminator,
     inputFiles,
     alias: commandOf(parts.command, parts.template),
@@ -43,7 +47,7 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
 
 /** A job's command, from its input and index; none when it holds {%}, the lane that happens to run it. */
 function commandOf(command: string, template: TemplateOptions): ((input: string, index: number) => string) | undefined {
-  const compiled = compileTemplate(command, true, template);
+  const compiled = compileTemplate(toByteString(command), true, template);
   const probe = { args: ['x'], seq: 1 };
   if (compiled.render({ ...probe, slot: 1 }) !== compiled.render({ ...probe, slot: 2 })) return undefined;
   return (input, index) => compiled.render({ args: input.split(ARG_SEPARATOR), seq: index + 1, slot: 1 });

@@ -3,7 +3,7 @@ import type { JobRecord } from '../model/delivery.js';
 import { usageError } from '../errors.js';
 import { FailedOut } from '../io/failed-out.js';
 import { finishedInJoblog } from '../io/finished-inputs.js';
-import { Joblog, type JoblogFormat } from '../io/joblog.js';
+import { Joblog, type JoblogEncoding, type JoblogFormat } from '../io/joblog.js';
 import type { CommonFlags } from './common-options.js';
 
 export interface Journal {
@@ -19,8 +19,10 @@ export const NO_JOURNAL: Journal = { skip: undefined, record: undefined, close()
 export interface JournalOptions {
   /** The joblog's columns: exec writes GNU parallel's. */
   format?: JoblogFormat;
-  /** What ends each input in --failed-out: a newline, NUL (-0), exec's -d delimiter. */
+  /** What ends each input in --failed-out: a newline, NUL (-0), exec's -d delimiter (a byte string under latin1). */
   terminator: string;
+  /** How inputs are named: UTF-8 text (map), or byte strings written byte for byte (exec, latin1). Default: utf8. */
+  encoding?: JoblogEncoding;
   /** The files the inputs are read from (`-` is stdin): --failed-out, emptied as it opens, must be none of them. */
   inputFiles: readonly string[];
   /** The script the run loads, which --failed-out must not empty either. */
@@ -38,18 +40,18 @@ const warn = (line: string): void => void process.stderr.write(`${line}\n`);
 /** --joblog, --resume, --resume-failed and --failed-out, wired for a run. */
 export function openJournal(flags: CommonFlags, options: JournalOptions): Journal {
   if (!flags.joblog && flags.failedOut === undefined) return NO_JOURNAL;
-  const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text] } = options;
+  const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text], encoding = 'utf8' } = options;
   // opened first: that refuses what is not a joblog, and drops a torn last row
-  const log = flags.joblog ? Joblog.open(flags.joblog, warn, options.format) : undefined;
+  const log = flags.joblog ? Joblog.open(flags.joblog, warn, options.format, encoding) : undefined;
   let failedOut: FailedOut | undefined;
   try {
     // once the joblog exists, so that it is known for what it is
     if (flags.failedOut !== undefined) refuseAsFailedOut(flags.failedOut, options, flags.joblog);
     // read before appending: what this run writes must not count as finished
     const resuming = flags.joblog && (flags.resume === true || flags.resumeFailed === true);
-    const finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key) : undefined;
+    const finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key, encoding) : undefined;
     // with --resume the failures of the run resumed stay failed: they stay in the file too
-    if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, append: flags.resume === true && flags.resumeFailed !== true, warn });
+    if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn });
     const takeAlias = (input: string, index: number): boolean => {
       const other = alias?.(input, index);
       return other !== undefined && other !== key(input) && finished!.take(other);

@@ -1,6 +1,7 @@
 import type { Batch } from '../model/batch.js';
 import type { Executor, ExecutorListener } from '../engine/executor.js';
-import { jobArgs, toBytes } from './job-inputs.js';
+import { toByteString } from '../model/byte-string.js';
+import { jobArgs } from './job-inputs.js';
 import { tagLines } from './job-output.js';
 import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
 
@@ -28,8 +29,8 @@ export class DryRunExecutor implements Executor {
     private readonly blocks = false,
     tag?: string,
   ) {
-    this.template = compileTemplate(toBytes(command), true, options);
-    this.tag = tag === undefined ? undefined : compileTemplate(toBytes(tag), false, options);
+    this.template = compileTemplate(toByteString(command), true, options);
+    this.tag = tag === undefined ? undefined : compileTemplate(toByteString(tag), false, options);
   }
 
   start(listener: ExecutorListener): void {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toBytes } from './job-inputs.js';
+import { toByteString } from '../model/byte-string.js';
 import { shellQuote } from './shell-quote.js';
 
 /**
@@ -29,7 +29,7 @@ export function jobLine(dir: string, stem: string, command: string, place: JobPl
   if (command.length > INLINE_MAX || command.includes('\n')) {
     const script = join(dir, `${stem}.sh`);
     writeFileSync(script, command, 'latin1');
-    return { line: `${head}. ${shellQuote(toBytes(script))}\n`, script };
+    return { line: `${head}. ${shellQuote(toByteString(script))}\n`, script };
   }
   return { line: `${head}${command}\n`, script: undefined };
 }

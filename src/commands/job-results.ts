@@ -1,7 +1,7 @@
 import type { OutputFile } from '../model/delivery.js';
 import type { Failure } from '../model/failure.js';
+import { ARG_SEPARATOR, shownName } from '../model/payload.js';
 import type { ExecutorRun } from '../engine/executor.js';
-import { displayInput } from './job-inputs.js';
 import { statusFailure } from './job-status.js';
 import type { HeldBatch, LaneJob, PendingRun } from './lane-slot.js';
 
@@ -54,7 +54,7 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
   } else if (printed) run.file = stdout;
   else stdout.close();
   if (failure) {
-    const input = displayInput(job.args);
+    const input = shownName(job.args.join(ARG_SEPARATOR), 'bytes');
     run.failures.push({ offset: job.offset, at: run.text.length, input, error: failure });
   }
   run.durationsMs?.push(durationMs);

@@ -8,7 +8,8 @@ import { PrunError } from '../errors.js';
 import { setLongTimeout } from '../runtime/long-timeout.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
-import { jobArgs, toBytes } from './job-inputs.js';
+import { toByteString } from '../model/byte-string.js';
+import { jobArgs } from './job-inputs.js';
 import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
 import { hasOutput, outputBytes, removeFile, takeOutput, takeStderr } from './job-output.js';
@@ -107,9 +108,9 @@ export class ShellExecutor implements Executor {
 
   constructor(private readonly options: ShellExecutorOptions) {
     // the template in bytes too, so that it joins the arguments' bytes unchanged
-    this.template = compileTemplate(toBytes(options.command), true, options.template);
-    this.shown = options.shownCommand === undefined ? this.template : compileTemplate(toBytes(options.shownCommand), true, options.template);
-    this.tag = options.tag === undefined ? undefined : compileTemplate(toBytes(options.tag), false, options.template);
+    this.template = compileTemplate(toByteString(options.command), true, options.template);
+    this.shown = options.shownCommand === undefined ? this.template : compileTemplate(toByteString(options.shownCommand), true, options.template);
+    this.tag = options.tag === undefined ? undefined : compileTemplate(toByteString(options.tag), false, options.template);
     this.capacity = options.jobs * BATCHES_PER_LANE;
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;

@@ -1,6 +1,7 @@
 import { type Batch, inputsOf } from '../model/batch.js';
 import type { FinalFailure, JobRecord } from '../model/delivery.js';
 import { type Failure, messageWithCauses, statusColumn } from '../model/failure.js';
+import type { InputNaming } from '../model/payload.js';
 import type { Run } from '../model/run.js';
 import type { SettledRange } from './split-run.js';
 
@@ -25,8 +26,8 @@ function jobRecord(index: number, input: string, error: Failure | undefined, att
  * `now` is when the run was reported (epoch ms): its inputs ran one after the other, the last
  * ending about then, each one before it ending as the durations after it began.
  */
-export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[], now = Date.now()): JobRecord[] {
-  const inputs = inputsOf(batch, from, from + run.count);
+export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[], naming: InputNaming, now = Date.now()): JobRecord[] {
+  const inputs = inputsOf(batch, from, from + run.count, naming);
   const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
   const final = new Set(finals.map((failure) => failure.index));
   const records: JobRecord[] = [];
@@ -42,10 +43,13 @@ export function journalRecords(batch: Batch, from: number, run: Run, finals: rea
   return records.reverse();
 }
 
-/** The record of a failure that no run reported (a worker death, a key given up): no duration. */
-export function finalFailureRecord(final: FinalFailure, now = Date.now()): JobRecord {
+/**
+ * The record of a failure that no run reported (a worker death, a key given up): no duration.
+ * `name`: the input as the joblog names it (the failure names it as text, for people).
+ */
+export function finalFailureRecord(final: FinalFailure, name: string, now = Date.now()): JobRecord {
   // no run reported it (its worker or lane was ended): a timeout ran as long as it was let
-  return jobRecord(final.index, final.input, final.error, final.attempts, final.error.code === 'ERR_TIMEOUT' ? final.error.timeoutMs : undefined, now);
+  return jobRecord(final.index, name, final.error, final.attempts, final.error.code === 'ERR_TIMEOUT' ? final.error.timeoutMs : undefined, now);
 }
 
 /**

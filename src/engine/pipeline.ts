@@ -1,6 +1,7 @@
 import type { InputSource } from '../io/input-source.js';
 import { type Placement, SHARED } from '../model/batch.js';
 import type { Delivery } from '../model/delivery.js';
+import type { InputNaming } from '../model/payload.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { AutoBatchSize } from './auto-batch.js';
 import { type Clock, REAL_CLOCK } from './clock.js';
@@ -39,6 +40,8 @@ export interface PipelineOptions {
   skip: ((input: string, index: number) => boolean) | undefined;
   /** Deliver a record of every settled input, after its output (--joblog). */
   journal: boolean;
+  /** How inputs are named to `skip`, in records and in failures: as text (a script's), or byte for byte (commands'). Default: text. */
+  naming?: InputNaming | undefined;
   tracker: ProgressTracker;
   /** Limits per key on when inputs start (--key, --key-rate, --rate). */
   limits?: KeyedRun | undefined;
@@ -108,7 +111,8 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   // batches waiting for room, placed ahead of new input: retries, the rest of a batch cut to
   // fit, new input that found its room gone when it arrived
   const line: Line = keyedLine || new WaitingLine({ givenUp: (now) => throttles.runGivenUp(now), gaveUp: (batches) => settlement.gaveUp('', batches) });
-  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf }, (first, count) => deliveries.resumed(first, count));
+  const naming = options.naming ?? 'text';
+  const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf, naming }, (first, count) => deliveries.resumed(first, count));
   const intake = new Intake(source, admission, sizes, line, deliveries, stopping, tracker, changed);
   const readAhead = new ReadAhead(keyed !== undefined, executor, sizes);
   const throttles = new Throttles(options.throttling, keyedLine, clock, options.random);
@@ -116,7 +120,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   if (!keyedLine && options.throttling) tracker.throttleSignals = () => ({ total: throttles.runSignals, top: [] });
   const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
   const retryOrFail = new RetryOrFail(retryPolicy, throttles, line, stopping, tracker, clock);
-  const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal });
+  const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal, naming });
   const inFlight = new InFlight(settlement, deliveries, sizes, changed, (error) => stopping.fatal(error));
 
   /**

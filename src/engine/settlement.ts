@@ -1,5 +1,6 @@
 import { type Batch, cutBatch, inputsOf } from '../model/batch.js';
 import type { Delivery, FinalFailure } from '../model/delivery.js';
+import { type InputNaming, shownName } from '../model/payload.js';
 import { type Failure, statusColumn } from '../model/failure.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { Deliveries } from './deliveries.js';
@@ -20,6 +21,8 @@ export interface SettlementParts {
   tracker: ProgressTracker;
   /** Deliver a record of every settled input, after its output (--joblog). */
   journal: boolean;
+  /** How the joblog names inputs (failures name them as text for people). */
+  naming: InputNaming;
 }
 
 /**
@@ -36,6 +39,7 @@ export class Settlement {
   private readonly stopping: Stopping;
   private readonly tracker: ProgressTracker;
   private readonly journal: boolean;
+  private readonly naming: InputNaming;
 
   constructor(parts: SettlementParts) {
     this.deliveries = parts.deliveries;
@@ -45,6 +49,7 @@ export class Settlement {
     this.stopping = parts.stopping;
     this.tracker = parts.tracker;
     this.journal = parts.journal;
+    this.naming = parts.naming;
   }
 
   /** Results for the inputs [from, from + run.count) of a batch. */
@@ -52,7 +57,7 @@ export class Settlement {
     this.tracker.succeeded += run.count - run.failures.length;
     this.throttles.ran(batch, run);
     const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => this.retryOrFail.decide(batch, offset, input, error, false));
-    if (this.journal) addRecords(ranges, journalRecords(batch, from, run, finals));
+    if (this.journal) addRecords(ranges, journalRecords(batch, from, run, finals, this.naming));
     for (const range of ranges) this.deliveries.settle(range.start, range.end, range.deliveries);
     const last = batch.first + from + run.count - 1;
     const lastFailure = finals.find((final) => final.index === last);
@@ -85,10 +90,10 @@ export class Settlement {
       this.line.retry(cutBatch(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1, lastFailure: undefined }), undefined);
       return;
     }
-    const input = inputsOf(batch, from, from + 1)[0] ?? '';
+    const name = inputsOf(batch, from, from + 1, this.naming)[0] ?? '';
     // stopping, it is not tried again (decide): it fails
-    const final = this.retryOrFail.decide(batch, from, input, blame.culprit, true);
-    if (final) this.failed(final);
+    const final = this.retryOrFail.decide(batch, from, shownName(name, this.naming), blame.culprit, true);
+    if (final) this.failed(final, name);
     if (from + 1 >= batch.count) return;
     if (this.stopping.mode) this.deliveries.restNotRun(batch, from + 1);
     else this.line.retry(cutBatch(batch, from + 1, batch.count, { isolated: false, fresh: false }), undefined);
@@ -111,16 +116,17 @@ export class Settlement {
 
   /** Every input of a batch that waits in the line fails, after the starts it has had. */
   private failWaiting(batch: Batch, error: Failure): void {
-    const inputs = inputsOf(batch, 0, batch.count);
+    const names = inputsOf(batch, 0, batch.count, this.naming);
     for (let offset = 0; offset < batch.count; offset++) {
-      this.failed(this.retryOrFail.fail(batch, offset, inputs[offset] ?? '', error, batch.attempt - 1));
+      const name = names[offset] ?? '';
+      this.failed(this.retryOrFail.fail(batch, offset, shownName(name, this.naming), error, batch.attempt - 1), name);
     }
   }
 
-  /** A failure that no run reported (a worker death, a key given up): its own delivery and record. */
-  private failed(final: FinalFailure): void {
+  /** A failure that no run reported (a worker death, a key given up): its own delivery, and its record under the input's `name`. */
+  private failed(final: FinalFailure, name: string): void {
     const settled: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
-    if (this.journal) settled.push({ type: 'records', first: final.index, count: 0, records: [finalFailureRecord(final)] });
+    if (this.journal) settled.push({ type: 'records', first: final.index, count: 0, records: [finalFailureRecord(final, name)] });
     this.deliveries.settle(final.index, final.index + 1, settled);
     this.stopping.settled(statusColumn(final.error));
   }

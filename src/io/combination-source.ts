@@ -1,13 +1,9 @@
+import { ARG_SEPARATOR } from '../model/payload.js';
 import { blankEmptyGroups, combinationCount, combinations } from './arg-groups.js';
 import type { InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
 
-/**
- * NUL joins the arguments of one combination into one input: no argv can hold a NUL, so
- * the executor splits them back exactly.
- */
-export const ARG_SEPARATOR = '\0';
-
+/** A combination's arguments as one input (see ARG_SEPARATOR). */
 export function encodeArgs(args: readonly string[]): string {
   return args.join(ARG_SEPARATOR);
 }

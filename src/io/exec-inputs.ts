@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { toByteString } from '../model/byte-string.js';
 import type { Separator } from '../model/payload.js';
 import { blankEmptyGroups, combinationCount, combinations, type ArgSource } from './arg-groups.js';
 import { encodeArgs } from './combination-source.js';
@@ -49,12 +50,12 @@ const MAX_LINE = 131_000;
 
 /**
  * The inputs of `prun exec`. Without GNU parallel's input options they are the ordinary
- * sources (streamed as bytes, every byte kept); with them (-d, --colsep, -N, --link, ...) each
- * input is read into its arguments here, as text. One source is streamed; several are read
+ * sources; with them (-d, --colsep, -N, --link, ...) each input is read into its arguments
+ * here. Either way they are byte strings (byte-string.ts), every byte kept. One source is streamed; several are read
  * whole to be combined or linked, as GNU parallel does.
  */
 export async function openExecInputs(sources: readonly ArgSource[], options: ExecInputOptions): Promise<ExecInputs> {
-  if (!needsReading(sources, options)) return { source: await openInputs([], sources, options.separator), header: [] };
+  if (!needsReading(sources, options)) return { source: await openInputs([], sources, options.separator, 'bytes'), header: [] };
   const readers = (sources.length === 0 ? [{ file: '-' } as ArgSource] : sources).map((source) => recordsOf(source, options));
   const header: string[] = [];
   if (options.header) {
@@ -102,21 +103,16 @@ function needsReading(sources: readonly ArgSource[], options: ExecInputOptions):
   );
 }
 
-/** Arguments as JS strings, one job's joined by NUL (see combination-source.ts). */
+/** Each job as one input, its arguments joined by NUL (was: decoded as UTF-8 first, which put U+FFFD in the command for bytes that are not UTF-8). */
 async function* encoded(jobs: AsyncIterable<string[]> | Iterable<string[]>): AsyncGenerator<string> {
-  for await (const args of jobs) yield encodeArgs(args.map(fromBytes));
-}
-
-/** A byte string (latin1) as the text it encodes in UTF-8. */
-function fromBytes(bytes: string): string {
-  return /^[\x00-\x7f]*$/.test(bytes) ? bytes : Buffer.from(bytes, 'latin1').toString('utf8');
+  for await (const args of jobs) yield encodeArgs(args);
 }
 
 /** The records of one source, each its arguments (one, or its columns with --colsep). */
 async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGenerator<string[]> {
   if ('values' in source) {
     for (const value of source.values) {
-      const record = toRecord(Buffer.from(value, 'utf8').toString('latin1'), options);
+      const record = toRecord(toByteString(value), options);
       if (record === 'eof') return;
       if (record) yield record;
     }

@@ -6,6 +6,8 @@ import { appendWhole, endOfLastRecord } from './whole-records.js';
 export interface FailedOutOptions {
   /** What ends each input written: a newline, NUL (-0), or exec's -d delimiter. */
   terminator: string;
+  /** How inputs are written: UTF-8 text, or byte strings byte for byte (latin1; the terminator too). */
+  encoding: 'utf8' | 'latin1';
   /** Keep what the file holds (--resume: the failures of the run resumed are still failures). */
   append: boolean;
   /** Told of what the reader of the file should know: a torn last input dropped, an input that cannot be read back. */
@@ -61,7 +63,7 @@ export class FailedOut {
     }
     if (text === '') return;
     try {
-      appendWhole(this.fd, Buffer.from(text, 'utf8'));
+      appendWhole(this.fd, Buffer.from(text, this.options.encoding));
     } catch (error) {
       throw new PrunError('ERR_OUTPUT', `cannot write --failed-out ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
     }
@@ -75,7 +77,7 @@ export class FailedOut {
   private dropTornLast(): void {
     const stats = fstatSync(this.fd);
     const size = stats.size;
-    const terminator = Buffer.from(this.options.terminator, 'utf8');
+    const terminator = Buffer.from(this.options.terminator, this.options.encoding);
     // a FIFO or a device is written to as it is
     if (!stats.isFile() || size === 0 || terminator.length !== 1) return;
     const whole = endOfLastRecord(this.fd, size, terminator[0]!);

@@ -1,3 +1,4 @@
+import type { JoblogEncoding } from './joblog.js';
 import { readJoblogRows } from './joblog-rows.js';
 
 /**
@@ -32,11 +33,11 @@ export class FinishedInputs {
 /**
  * What the joblog at PATH shows as settled: every row (--resume), or only the rows that
  * succeeded (`succeededOnly`, --resume-failed: the failed ones run again). `key` is what names
- * an input, from the text of its row.
+ * an input, from the text of its row, read as `encoding` says.
  */
-export function finishedInJoblog(path: string, succeededOnly: boolean, key: (text: string) => string = (text) => text): FinishedInputs {
+export function finishedInJoblog(path: string, succeededOnly: boolean, key: (text: string) => string, encoding: JoblogEncoding): FinishedInputs {
   const finished = new FinishedInputs();
-  readJoblogRows(path, (text, ok) => {
+  readJoblogRows(path, encoding, (text, ok) => {
     if (ok || !succeededOnly) finished.add(key(text));
   });
   return finished;

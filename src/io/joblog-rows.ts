@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { PrunError } from '../errors.js';
-import { GNU_HEADER, HEADER, unescapeColumn } from './joblog.js';
+import { GNU_HEADER, HEADER, type JoblogEncoding, unescapeColumn } from './joblog.js';
 
 /**
  * Reads the rows of a joblog, prun's or GNU parallel's, in the order they were written: for
@@ -9,7 +9,7 @@ import { GNU_HEADER, HEADER, unescapeColumn } from './joblog.js';
  * whether it succeeded. A chunk at a time: a joblog of millions of rows is never held whole.
  * A file that does not exist has no rows.
  */
-export function readJoblogRows(path: string, onRow: (text: string, ok: boolean) => void): void {
+export function readJoblogRows(path: string, encoding: JoblogEncoding, onRow: (text: string, ok: boolean) => void): void {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -28,7 +28,7 @@ export function readJoblogRows(path: string, onRow: (text: string, ok: boolean) 
       }
       (parse ??= prunRow(path, onRow))(row, line);
     };
-    const decoder = new StringDecoder('utf8');
+    const decoder = new StringDecoder(encoding);
     const buffer = Buffer.alloc(1 << 16);
     let rest = '';
     for (;;) {

@@ -13,6 +13,12 @@ export const GNU_HEADER = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExit
 export type JoblogFormat = 'prun' | 'gnu';
 
 /**
+ * How inputs are written in it: as UTF-8 text (a script's), or byte for byte (latin1 byte
+ * strings, exec's: see model/byte-string.ts), as GNU parallel writes its command lines.
+ */
+export type JoblogEncoding = 'utf8' | 'latin1';
+
+/**
  * A tab-separated record of settled inputs, appended with one write per batch of records.
  * Writes go straight to the file descriptor (no buffer in this process), so a crash of prun
  * loses no record it had written; a write that fails is taken back whole, so the file only
@@ -23,6 +29,7 @@ export class Joblog {
     private readonly fd: number,
     private readonly path: string,
     private readonly format: JoblogFormat,
+    private readonly encoding: JoblogEncoding,
   ) {}
 
   private get header(): string {
@@ -33,7 +40,7 @@ export class Joblog {
    * Opens PATH to append to, creating it with a header. A last row cut short (by a crash or
    * a full disk) is dropped, with `warn`, so that the next row is not glued to it.
    */
-  static open(path: string, warn: (line: string) => void, format: JoblogFormat = 'prun'): Joblog {
+  static open(path: string, warn: (line: string) => void, format: JoblogFormat = 'prun', encoding: JoblogEncoding = 'utf8'): Joblog {
     // GNU parallel's `--joblog -` is its stdout, which here carries the results alone; a file
     // named `-` made in the working directory would be a surprise
     if (path === '-') throw new PrunError('ERR_USAGE', '--joblog - is not supported: stdout carries the results; give a file');
@@ -43,7 +50,7 @@ export class Joblog {
     } catch (error) {
       throw new PrunError('ERR_INPUT', `cannot write --joblog ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
     }
-    const log = new Joblog(fd, path, format);
+    const log = new Joblog(fd, path, format, encoding);
     try {
       log.prepare(warn);
     } catch (error) {
@@ -88,7 +95,7 @@ export class Joblog {
 
   private append(text: string): void {
     try {
-      appendWhole(this.fd, Buffer.from(text, 'utf8'));
+      appendWhole(this.fd, Buffer.from(text, this.encoding));
     } catch (error) {
       throw new PrunError('ERR_OUTPUT', `cannot write --joblog ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
     }

@@ -2,8 +2,8 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
-import { splitPayload } from '../model/payload.js';
-import { NEWLINE, type Separator } from '../model/payload.js';
+import { toByteString } from '../model/byte-string.js';
+import { type InputNaming, NEWLINE, type Separator, splitPayload } from '../model/payload.js';
 import { combinationCount, type ArgSource } from './arg-groups.js';
 import { combinationSource } from './combination-source.js';
 import { countLines } from './count-lines.js';
@@ -19,16 +19,18 @@ import { fileLineSource, stdinLineSource } from './line-source.js';
  * them. One source is read as it comes. Several give every combination, the first varying
  * slowest as in GNU parallel, and are held in memory to be combined, as GNU parallel holds
  * them. Every file is checked before any is read, so a typo in the last one fails at once
- * rather than after hours of work.
+ * rather than after hours of work. Lines are read as bytes either way; `naming` says what the
+ * values of `:::` are, and the lines of sources read whole to be combined: text, or byte
+ * strings (`prun exec`: see byte-string.ts).
  */
-export async function openInputs(paths: readonly string[], sources: readonly ArgSource[], separator: Separator = NEWLINE): Promise<InputSource> {
+export async function openInputs(paths: readonly string[], sources: readonly ArgSource[], separator: Separator = NEWLINE, naming: InputNaming = 'text'): Promise<InputSource> {
   await Promise.all(inputFilesOf(paths, sources).map(checkReadable));
   const inputs = linePathsOf(paths, sources).map((path) => linesOf(path, separator));
   if (sources.length === 1) {
     const source = sources[0]!;
-    inputs.push('file' in source ? linesOf(source.file, separator) : itemSource(source.values));
+    inputs.push('file' in source ? linesOf(source.file, separator) : itemSource(named(source.values, naming)));
   } else if (sources.length > 1) {
-    inputs.push(combinationSource(await Promise.all(sources.map((source) => valuesOf(source, separator)))));
+    inputs.push(combinationSource(await Promise.all(sources.map((source) => valuesOf(source, separator, naming)))));
   }
   return concatSources(inputs);
 }
@@ -73,15 +75,20 @@ function linesOf(path: string, separator: Separator): InputSource {
   return path === '-' ? stdinLineSource(separator) : fileLineSource(path, separator);
 }
 
+/** The values of `:::`, given as text: as byte strings, they are their UTF-8 bytes. */
+function named(values: readonly string[], naming: InputNaming): readonly string[] {
+  return naming === 'bytes' ? values.map(toByteString) : values;
+}
+
 /** A source's values, whole: a file's are read to the end. */
-async function valuesOf(source: ArgSource, separator: Separator): Promise<string[]> {
-  if (!('file' in source)) return source.values;
+async function valuesOf(source: ArgSource, separator: Separator, naming: InputNaming): Promise<readonly string[]> {
+  if (!('file' in source)) return named(source.values, naming);
   const stream: Readable = source.file === '-' ? process.stdin : await openReadable(source.file, 1 << 16);
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   const payload = Buffer.concat(chunks);
   // an empty file has no lines (splitting its nothing would give one empty line)
-  return payload.byteLength === 0 ? [] : splitPayload(new Uint8Array(payload), separator);
+  return payload.byteLength === 0 ? [] : splitPayload(new Uint8Array(payload), separator, naming);
 }
 
 async function checkReadable(path: string): Promise<void> {

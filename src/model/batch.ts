@@ -1,5 +1,5 @@
 import type { Failure } from './failure.js';
-import { type Payload, type Separator, slicePayload, splitPayload } from './payload.js';
+import { type InputNaming, type Payload, type Separator, slicePayload, splitPayload } from './payload.js';
 
 /** Where an input came from, for messages: `file:line`. Absent for stdin and iterables. */
 export interface Origin {
@@ -66,9 +66,9 @@ export function cutBatch(batch: Batch, from: number, to: number, changes: Partia
   };
 }
 
-/** The inputs [from, to) of a batch, as strings. */
-export function inputsOf(batch: Batch, from: number, to: number): string[] {
-  return splitPayload(slicePayload(batch.payload, from, to, batch.separator), batch.separator);
+/** The inputs [from, to) of a batch, as strings, named as the run names them. */
+export function inputsOf(batch: Batch, from: number, to: number, naming: InputNaming): string[] {
+  return splitPayload(slicePayload(batch.payload, from, to, batch.separator), batch.separator, naming);
 }
 
 export function originAt(origin: Origin | undefined, offset: number): Origin | undefined {

@@ -1,3 +1,5 @@
+import { fromByteString } from './byte-string.js';
+
 /**
  * A batch's inputs: raw bytes of whole lines (split by the worker, so the main thread never
  * touches single lines) or already separated inputs: strings (`:::`), or a library caller's
@@ -11,18 +13,30 @@ export const NEWLINE = 10;
 export const NUL = 0;
 
 /**
- * The inputs of a payload. Raw lines lose their `\n`, and a `\r` before it (CRLF files);
- * NUL-ended inputs lose their NUL and nothing else, as xargs -0 reads them. Raw bytes are
- * decoded as UTF-8, or as latin1 for byte strings (one character a byte).
+ * NUL joins the arguments of one `prun exec` job (a `:::` combination, -N's records) into one
+ * input: no argv can hold a NUL, so the job's arguments split back exactly.
  */
-export function splitPayload(payload: Payload, separator: Separator, encoding: 'utf8' | 'latin1' = 'utf8'): string[] {
+export const ARG_SEPARATOR = '\0';
+
+/**
+ * How a run names its inputs, for the joblog, --failed-out and --resume: `text`, as a function
+ * gets them (UTF-8, a CRLF line without its `\r`); `bytes`, as a command gets them, every
+ * byte kept (byte strings: see byte-string.ts). An array payload holds them named already.
+ */
+export type InputNaming = 'text' | 'bytes';
+
+/**
+ * The inputs of a payload. Raw lines lose their `\n`, and as text a `\r` before it (CRLF
+ * files); NUL-ended inputs lose their NUL and nothing else, as xargs -0 reads them.
+ */
+export function splitPayload(payload: Payload, separator: Separator, naming: InputNaming): string[] {
   if (Array.isArray(payload)) return payload.map(inputName);
-  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString(encoding);
+  const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString(naming === 'bytes' ? 'latin1' : 'utf8');
   const end = String.fromCharCode(separator);
   const inputs = text.split(end);
   // the reader ends every input but perhaps the last one with its separator
   if (text.endsWith(end)) inputs.pop();
-  if (separator !== NEWLINE) return inputs;
+  if (separator !== NEWLINE || naming === 'bytes') return inputs;
   for (let i = 0; i < inputs.length; i++) {
     const line = inputs[i]!;
     if (line.charCodeAt(line.length - 1) === 13) inputs[i] = line.slice(0, -1);
@@ -38,6 +52,11 @@ export function inputName(input: unknown): string {
   } catch {
     return String(input);
   }
+}
+
+/** An input's name as people read it: a job's arguments (byte strings) decoded, space-separated as GNU parallel shows them. */
+export function shownName(name: string, naming: InputNaming): string {
+  return naming === 'bytes' ? fromByteString(name.replaceAll(ARG_SEPARATOR, ' ')) : name;
 }
 
 /** The inputs [from, to) of a payload, as a payload of its own. */

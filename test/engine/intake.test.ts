@@ -15,7 +15,7 @@ function setup(source: InputSource, chunksize: number, skip?: (input: string) =>
   const deliveries = new Deliveries(false, tracker, () => {}, () => {});
   const lined: Batch[] = [];
   const stopping: { mode: StopMode | undefined } = { mode: undefined };
-  const admission = new Admission({ skip, keyOf: undefined }, (first, count) => deliveries.resumed(first, count));
+  const admission = new Admission({ skip, keyOf: undefined, naming: 'text' }, (first, count) => deliveries.resumed(first, count));
   const intake = new Intake(source, admission, new AutoBatchSize(1, chunksize), { add: (batch) => void lined.push(batch) }, deliveries, stopping, tracker, () => {});
   const takeAll = async (max: number) => {
     while (!intake.done) {

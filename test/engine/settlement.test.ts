@@ -11,7 +11,7 @@ import { Throttles } from '../../src/engine/throttles.js';
 import type { Batch } from '../../src/model/batch.js';
 import type { Delivery } from '../../src/model/delivery.js';
 import type { Failure } from '../../src/model/failure.js';
-import { NEWLINE } from '../../src/model/payload.js';
+import { type InputNaming, NEWLINE } from '../../src/model/payload.js';
 import { ProgressTracker } from '../../src/progress/tracker.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
@@ -19,7 +19,7 @@ const killed: Failure = { code: 'ERR_WORKER_SIGNAL', name: 'Error', message: 'wo
 const status3: Failure = { code: 'ERR_EXIT_STATUS', name: 'Error', message: 'exit status 3', exitStatus: 3 };
 const batch: Batch = { id: 1, first: 0, count: 4, payload: ['a', 'b', 'c', 'd'], separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined };
 
-function setup(options: { retries?: number; journal?: boolean; halt?: string } = {}) {
+function setup(options: { retries?: number; journal?: boolean; halt?: string; naming?: InputNaming } = {}) {
   const clock = new FakeClock();
   const tracker = new ProgressTracker();
   const executor = { stop() {}, kill: async () => {} } as unknown as Executor;
@@ -29,7 +29,7 @@ function setup(options: { retries?: number; journal?: boolean; halt?: string } =
   const line = { retry: (again: Batch) => void retried.push(again) };
   const throttles = new Throttles(undefined, undefined, clock);
   const retryOrFail = new RetryOrFail(new RetryPolicy(options.retries ?? 0, undefined), throttles, line, stopping, tracker, clock);
-  const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal ?? false });
+  const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal ?? false, naming: options.naming ?? 'text' });
   const delivered: Delivery[] = [];
   void (async () => {
     for await (const delivery of deliveries.outbox) delivered.push(delivery);

@@ -32,7 +32,7 @@ test('records follow the output of their own range, and pass the reorder buffer 
   const { ranges, finals } = splitRun(batch, 0, run, (offset, input, error) =>
     offset === 1 ? undefined : { index: batch.first + offset, input, origin: undefined, attempts: 1, error },
   );
-  addRecords(ranges, journalRecords(batch, 0, run, finals));
+  addRecords(ranges, journalRecords(batch, 0, run, finals, 'text'));
   assert.deepEqual(
     ranges.map((range) => [range.start, range.end, range.deliveries.map(describe)]),
     [

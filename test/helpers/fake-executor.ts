@@ -40,7 +40,7 @@ export class FakeExecutor implements Executor {
   submit(batch: Batch): void {
     if (this.room() === 0) throw new Error('a batch was submitted with no room');
     this.held.push(batch);
-    for (const input of splitPayload(batch.payload, batch.separator)) this.starts.push({ input, attempt: batch.attempt, key: batch.key });
+    for (const input of splitPayload(batch.payload, batch.separator, 'text')) this.starts.push({ input, attempt: batch.attempt, key: batch.key });
     for (const waiter of this.waiters.splice(0)) waiter();
   }
 
@@ -53,7 +53,7 @@ export class FakeExecutor implements Executor {
   runNext(): Batch {
     const batch = this.held.shift();
     if (!batch) throw new Error('no batch is held');
-    const inputs = splitPayload(batch.payload, batch.separator);
+    const inputs = splitPayload(batch.payload, batch.separator, 'text');
     let text = '';
     const failures: ItemFailure[] = [];
     for (const [offset, input] of inputs.entries()) {

@@ -17,7 +17,7 @@ function path(content?: string): string {
 }
 
 function options(changes: Partial<FailedOutOptions> = {}): FailedOutOptions {
-  return { terminator: '\n', append: false, warn: () => assert.fail('no warning'), ...changes };
+  return { terminator: '\n', encoding: 'utf8', append: false, warn: () => assert.fail('no warning'), ...changes };
 }
 
 describe('FailedOut', () => {

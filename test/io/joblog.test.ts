@@ -27,7 +27,7 @@ function record(index: number, input = String(index)): JobRecord {
 /** The joblog's rows as `text ok`, in the order written. */
 function rowsOf(path: string): string[] {
   const rows: string[] = [];
-  readJoblogRows(path, (text, ok) => rows.push(`${text} ${ok ? 'ok' : 'failed'}`));
+  readJoblogRows(path, 'utf8', (text, ok) => rows.push(`${text} ${ok ? 'ok' : 'failed'}`));
   return rows;
 }
 

@@ -1,4 +1,5 @@
 import { type Batch, cutBatch, inputsOf } from '../../model/batch.js';
+import { type InputNaming, shownName } from '../../model/payload.js';
 
 export interface AdmissionOptions {
   /**
@@ -8,6 +9,8 @@ export interface AdmissionOptions {
   skip: ((input: string, index: number) => boolean) | undefined;
   /** The key that limits an input's start (--key): each input then runs in a batch of its own. */
   keyOf: ((input: string) => string) | undefined;
+  /** How `skip` gets an input's name; `keyOf` gets it as text either way. */
+  naming: InputNaming;
 }
 
 /**
@@ -23,9 +26,9 @@ export class Admission {
   ) {}
 
   admit(batch: Batch): Batch[] {
-    const { skip, keyOf } = this.options;
+    const { skip, keyOf, naming } = this.options;
     if (!skip && !keyOf) return [batch];
-    const inputs = inputsOf(batch, 0, batch.count);
+    const inputs = inputsOf(batch, 0, batch.count, naming);
     const parts: Batch[] = [];
     // consecutive inputs kept, or left out, go together
     let runStart = 0;
@@ -43,7 +46,7 @@ export class Admission {
         endRun(offset);
         runLeftOut = leftOut;
       }
-      if (!leftOut && keyOf) parts.push(cutBatch(batch, offset, offset + 1, { key: keyOf(input) }));
+      if (!leftOut && keyOf) parts.push(cutBatch(batch, offset, offset + 1, { key: keyOf(shownName(input, naming)) }));
     }
     endRun(batch.count);
     return parts;

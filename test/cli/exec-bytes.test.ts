@@ -1,0 +1,64 @@
+// prun exec passes its inputs on byte for byte, as GNU parallel does: a line that is not
+// UTF-8 (a Latin-1 file name, say) or that ends in a carriage return reaches the command, the
+// joblog and --failed-out unchanged, and --resume-failed finds it again by those bytes.
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scratchDir } from '../helpers/files.js';
+import { lines, prun } from '../helpers/prun.js';
+
+const dir = scratchDir('exec-bytes');
+
+// "café" in Latin-1 (0xe9 is not valid UTF-8 on its own), a plain line, and a line of a
+// file written on Windows.
+const INPUT = Buffer.from('caf\xe9\nok\nx\r\n', 'latin1');
+const LINES_HEX = ['636166e9', '6f6b', '780d'];
+// The command prints the bytes of its argument as hex, one line each.
+const HEX_OF_ARG = 'printf %s {} | od -An -tx1 | tr -d " \\n"; echo';
+
+async function inputFile(name: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, INPUT);
+  return path;
+}
+
+// With --colsep the `\r` does not reach the last column: GNU parallel drops it too.
+const forms = [
+  { args: [], hex: LINES_HEX },
+  { args: ['-N1'], hex: LINES_HEX },
+  { args: ['-d', '\\n'], hex: LINES_HEX },
+  { args: ['--colsep', '\\t'], hex: ['636166e9', '6f6b', '78'] },
+];
+for (const { args, hex } of forms) {
+  test(`exec ${args.join(' ') || '(plain)'} :::: FILE hands each line's bytes to the command`, async () => {
+    const input = await inputFile(`in-${args.join('')}.txt`);
+    const result = await prun(['exec', '-k', ...args, HEX_OF_ARG, '::::', input]);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout.trimEnd()), hex);
+  });
+}
+
+test('exec reads stdin byte for byte too', async () => {
+  const result = await prun(['exec', '-k', HEX_OF_ARG], { input: INPUT, stdin: 'pipe' });
+  assert.equal(result.exitCode, 0, String(result.stderr));
+  assert.deepEqual(lines(result.stdout.trimEnd()), LINES_HEX);
+});
+
+test('--failed-out and the joblog keep the bytes, and --resume-failed reruns exactly those inputs', async () => {
+  const input = await inputFile('failing.txt');
+  const failed = join(dir, 'failed.txt');
+  const joblog = join(dir, 'joblog.tsv');
+  const first = await prun(['exec', '--joblog', joblog, '--failed-out', failed, 'test {} = ok', '::::', input]);
+  assert.equal(first.exitCode, 2);
+  // Written in the order they fail; sort the lines' bytes to compare.
+  const failedLines = (await readFile(failed, 'latin1')).split('\n').filter((line) => line !== '').sort();
+  assert.deepEqual(failedLines, ['caf\xe9', 'x\r']);
+  const commands = (await readFile(joblog, 'latin1')).split('\n').slice(1, -1).map((row) => row.split('\t')[8]).sort();
+  // The joblog is one row a line: a carriage return is written escaped, as \r.
+  assert.deepEqual(commands, ['caf\xe9', 'ok', 'x\\r']);
+
+  const again = await prun(['exec', '-k', '--joblog', joblog, '--resume-failed', HEX_OF_ARG, '::::', input]);
+  assert.equal(again.exitCode, 0, String(again.stderr));
+  assert.deepEqual(lines(again.stdout.trimEnd()), [LINES_HEX[0], LINES_HEX[2]]);
+});
