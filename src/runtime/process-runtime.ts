@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { forgetGroup, watchGroup } from './group-lifeline.js';
 import { relayLines } from './line-relay.js';
@@ -10,7 +11,8 @@ import { type ErrorData, outOfMemory, workerCrashed, workerExited, workerSignall
 import type { RuntimeOptions, RuntimeWorker } from './types.js';
 import { forkedWorkerFlags } from './heap-settings.js';
 
-const STDERR_WAIT_MS = 200;
+/** How long a dead worker's pipes must be quiet before a process that escaped it is taken to hold them. */
+const OUTPUT_QUIET_MS = 200;
 /** How long a worker's group may take to end after SIGTERM before it is sent SIGKILL. */
 const KILL_GRACE_MS = 1000;
 
@@ -48,6 +50,12 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   const relay = new StderrRelay(toStderr);
   relayLines(child.stderr!, (text) => relay.push(text));
   relayLines(child.stdout!, toStderr);
+  let lastOutput = 0;
+  const noteOutput = (): void => {
+    lastOutput = performance.now();
+  };
+  child.stdout!.on('data', noteOutput);
+  child.stderr!.on('data', noteOutput);
   child.on('error', (error) => {
     // a child that started has errors too (EPIPE: a message sent as it died): not a failure to start
     if (pid === undefined) spawnError = error;
@@ -83,11 +91,17 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
                 : workerExited(code, signal);
         handler({ code, signal, failure });
       };
-      // 'close' waits for the last of its stderr (V8's words come just before it dies), but a
-      // process that escaped its group could hold stderr open: then the exit is enough
+      // 'close' waits for the last of its output (V8's words come just before it dies), but a
+      // process that escaped its group could hold the pipes open: then the exit is enough,
+      // once the pipes have been quiet a while (what is left of a long line is still coming)
       const streamsDone = new Promise<void>((resolve) => {
         child.once('close', () => resolve());
-        void exited.then(() => setTimeout(resolve, STDERR_WAIT_MS).unref());
+        const resolveWhenQuiet = (): void => {
+          const quietFor = performance.now() - lastOutput;
+          if (quietFor >= OUTPUT_QUIET_MS) resolve();
+          else setTimeout(resolveWhenQuiet, OUTPUT_QUIET_MS - quietFor).unref();
+        };
+        void exited.then(resolveWhenQuiet);
       });
       // reported once its group is gone too, so that nothing outlives a pool that has closed
       void Promise.all([exited, groupEnded, streamsDone]).then(([[code, signal]]) => report(code, signal));

@@ -25,7 +25,7 @@ process.once('SIGTERM', () => {
 // the user's code listens for these itself: then it is the user's to handle
 process.on('uncaughtException', (error) => {
   if (process.listenerCount('uncaughtException') > 1) return;
-  const exit = () => process.exit(1);
+  const exit = () => exitOnceWritten(1);
   if (!process.connected) exit();
   process.send!({ brand: BRAND, type: 'crashed', error: toErrorData(error) }, undefined, undefined, exit);
 });
@@ -39,5 +39,22 @@ runWorkerLoop({
     // its semi-spaces are capped from its start (runtime/heap-settings.ts)
     if (keepsHeapSmall(config.concurrency)) boundBufferGrowth();
   },
-  exit: (code) => process.exit(code),
+  exit: exitOnceWritten,
 });
+
+/**
+ * Exits once what the user's code printed has left this process. Its stdout and stderr are
+ * sockets to the pool, written asynchronously once the kernel's buffer is full, and
+ * process.exit() drops what is still queued: the last lines a function or teardown() printed,
+ * the end of a long line.
+ */
+function exitOnceWritten(code: number): void {
+  void Promise.all([process.stdout, process.stderr].map(written)).then(() => process.exit(code));
+}
+
+/** Settles once what was written to `stream` is out (or can never be: the pool is gone). */
+function written(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0 || stream.destroyed) return Promise.resolve();
+  // a write's callback comes after those written before it
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}

@@ -21,7 +21,8 @@ export interface WorkerTransport {
   onMessage(handler: (message: ToWorker) => void): void;
   /** The worker's configuration, as it arrives, before the script loads. */
   configure(config: WorkerConfig): void;
-  exit(code: number): never;
+  /** Ends the worker with this code, once what it printed is out: it may return first. */
+  exit(code: number): void;
 }
 
 /**
@@ -188,13 +189,14 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     ended = true;
     const reason = new Error('the worker is ending');
     for (const task of [...running]) task.abort(reason);
+    let code = 0;
     try {
       await mod?.teardown?.();
     } catch (error) {
       process.stderr.write(`prun: teardown() failed in a worker: ${toErrorData(error).message}\n`);
-      transport.exit(1);
+      code = 1;
     }
-    transport.exit(0);
+    transport.exit(code);
   };
 
   transport.onMessage((message) => {

@@ -109,6 +109,17 @@ for (const runtime of runtimes) {
       }
     });
 
+    test('what the function and teardown() print as the worker ends reaches stderr, all of it (was: cut at the pipe, --procs)', async () => {
+      const result = await prun(['map', 'fixtures/prints-much.ts', runtime, '1', ':::', 'a']);
+      assert.equal(result.exitCode, 0);
+      assert.deepEqual(lines(result.stdout), ['a']);
+      const printed = lines(result.stderr).filter((line) => /^(o+|e+)$/.test(line));
+      assert.deepEqual(
+        printed.map((line) => `${line[0]} ${line.length}`),
+        ['o 4000000', 'e 4000000'],
+      );
+    });
+
     test("a line the function writes in pieces reaches stderr whole, with the progress bar's lines apart", async () => {
       const input = Array.from({ length: 300 }, (_, i) => `${i}\n`).join('');
       const result = await prun(['map', 'fixtures/split-lines.ts', runtime, '2', '--chunksize', '1', '--progress'], { input, stdin: 'pipe' });
