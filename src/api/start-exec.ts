@@ -1,5 +1,6 @@
 import { DryRunExecutor } from '../commands/dry-run-executor.js';
 import type { TemplateOptions } from '../commands/template.js';
+import type { JobRecordOptions } from '../commands/job-record.js';
 import { ShellExecutor } from '../commands/shell-executor.js';
 import { runPipeline } from '../engine/pipeline.js';
 import { pipelineFor } from './pipeline-setup.js';
@@ -58,6 +59,8 @@ export interface StartExecOptions extends ExecOptions, JournalHooks {
    * rather than to onStderr as it ends (up to 1 MiB of it; more still goes to onStderr).
    */
   groupStderr?: boolean;
+  /** --results FILE.csv/.tsv/.json: each job's output is its record, as GNU parallel writes them. */
+  records?: JobRecordOptions;
 }
 
 /** A run of commands under way, shaped as a run of a script is, so the CLI shows both alike. */
@@ -102,6 +105,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         delayMs: options.delayMs,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
         groupStderr: options.groupStderr,
+        records: options.records,
       });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }),

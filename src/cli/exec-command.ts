@@ -23,6 +23,7 @@ import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
+import { openRecordsFile, resultsTarget } from './results-file.js';
 import { holdInterrupts } from './signals.js';
 
 interface ExecFlags extends CommonFlags {
@@ -192,7 +193,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addOption(new Option('--linebuffer', 'as --line-buffer'))
     .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
-    .option('--results <dir>', 'save each job\'s stdout, stderr and number in DIR/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; prints nothing (a directory only: no .csv/.tsv/.json files)')
+    .option('--results <name>', 'save each job\'s stdout, stderr and number in NAME/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; NAME.csv, NAME.tsv, NAME.json: one record a job in that file instead (-.csv, -.tsv, -.json or -: on stdout); prints nothing else')
     .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
@@ -236,7 +237,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // GNU parallel reads --tagstring with the same spellings as the command
   if (flags.tagstring !== undefined) flags.tagstring = respellAll(flags.tagstring, flags);
   // checked before any input is read; what they wrap the command in waits for the inputs' header
-  if (flags.results !== undefined) checkResultsName(flags.results);
+  const results = flags.results === undefined ? undefined : resultsTarget(flags.results, { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true });
   if (flags.processSlotVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) {
     throw usageError(`--process-slot-var must be a variable name, got ${JSON.stringify(flags.processSlotVar)}`);
   }
@@ -290,7 +291,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   options.template = { ...options.template, names: header, total };
   // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
   const shownCommand = text;
-  text = wrapCommand(text, flags, header, Math.max(1, sources.length));
+  text = wrapCommand(text, flags, results?.kind === 'dir' ? results.dir : undefined, header, Math.max(1, sources.length));
+  const records = results?.kind === 'records' ? { format: results.format, names: header } : undefined;
+  // a file of records starts with its header, given with the first job's record: in input order
+  if (records) options.ordered = true;
+  if (results?.kind === 'records' && results.path !== undefined && !dryRun) openRecordsFile(results.path);
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = dryRun
     ? NO_JOURNAL
@@ -309,7 +314,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
-    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true };
+    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true, records };
     let run: RunningExec;
     if (flags.queue === undefined) {
       // local lanes start at once; a queue's producer first connects, and Ctrl-C must end that wait at once
@@ -376,34 +381,23 @@ function parseSize(value: string): number {
  * wrap it in. Done once the inputs are open: with --header, --results names each source's
  * directory by its column, as GNU parallel does (when there is a name for each source).
  */
-function wrapCommand(command: string, flags: ExecFlags, header: readonly string[], sources: number): string {
+function wrapCommand(command: string, flags: ExecFlags, resultsDir: string | undefined, header: readonly string[], sources: number): string {
   let text = command;
   // what wraps the command must not get the inputs appended: they are the command's
-  if ((flags.results !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
-  if (flags.results !== undefined) {
+  if ((resultsDir !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
+  if (resultsDir !== undefined) {
     if (flags.pipe) throw usageError('--results does not go with --pipe: a block has no value to name its folder by (GNU parallel writes every block to the same one)');
     // each argument of a job is a level, named by its source, as GNU parallel lays them out;
     // --colsep's columns count as sources, named by the header when there is one
     const numbers = (count: number) => Array.from({ length: count }, (_, i) => String(i + 1));
     text = flags.colsep !== undefined
-      ? resultsCommand(text, flags.results, header, false)
-      : resultsCommand(text, flags.results, header.length === sources ? header : numbers(sources), true);
+      ? resultsCommand(text, resultsDir, header, false)
+      : resultsCommand(text, resultsDir, header.length === sources ? header : numbers(sources), true);
   }
   if (flags.processSlotVar !== undefined) text = `${flags.processSlotVar}=$((PARALLEL_JOBSLOT-1)); export ${flags.processSlotVar}; ${text}`;
   // the job's own shell lowers its priority, then runs the command: builtins and functions work
   if (flags.nice !== undefined) text = `renice -n ${flags.nice} -p $$ >/dev/null; ${text}`;
   return text;
-}
-
-/**
- * --results takes a directory. GNU parallel's other forms of NAME (a .csv, .tsv or .json file,
- * `-.csv` for stdout, a name holding replacement strings) are refused: as a directory they
- * would be silent wrong output.
- */
-function checkResultsName(dir: string): void {
-  if (/\.(csv|tsv|json)$/i.test(dir) || compileTemplate(dir, false).usesArgs || /\{[#%]\}/.test(dir)) {
-    throw usageError(`--results ${dir}: only a directory is supported, not GNU parallel's .csv, .tsv or .json files (-.csv for stdout) nor a name with replacement strings`);
-  }
 }
 
 /**

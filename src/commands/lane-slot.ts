@@ -37,6 +37,8 @@ export interface LaneJob {
   tag: string | undefined;
   /** Names its files; never used again by another job (see ShellExecutor.jobLine). */
   stem: string;
+  /** The command as it runs, as --results FILE.csv records it (and -v shows it). */
+  command: string;
   /** The file its command was written to, when too long for the lane's line. */
   script: string | undefined;
   startedAt: number;

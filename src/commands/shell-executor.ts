@@ -13,6 +13,7 @@ import { jobArgs } from './job-inputs.js';
 import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
 import { hasOutput, outputBytes, removeFile, takeOutput, takeStderr } from './job-output.js';
+import { jobRecord, type JobRecordOptions } from './job-record.js';
 import { outputPrinted, type JobEnd, parseStatusLine, recordResult, recordStderr, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
@@ -58,6 +59,8 @@ export interface ShellExecutorOptions {
   jobShell?: string;
   /** --delay: the least time between the starts of two jobs, in any lanes. */
   delayMs?: number;
+  /** --results FILE.csv/.tsv/.json: each job's output is its record, as GNU parallel writes them. */
+  records?: JobRecordOptions;
   /** The lanes' shell (/bin/sh by default): bash when jobs need exported bash functions; in tests, lanes that die at start. */
   shell?: string;
 }
@@ -374,11 +377,12 @@ export class ShellExecutor implements Executor {
     const blocks = this.options.stdinFrom;
     const which = { args: blocks === undefined ? args : [], seq: held.batch.first + offset + 1, slot: slot.number };
     const command = this.template.render(which);
-    if (this.options.showCommands) this.options.onStderr(`${this.shown === this.template ? command : this.shown.render(which)}\n`);
+    const shown = this.shown === this.template ? command : this.shown.render(which);
+    if (this.options.showCommands) this.options.onStderr(`${shown}\n`);
     // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
     const run = blocks === undefined ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
     const { line, script } = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
-    const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, script, startedAt: 0, timer: undefined };
+    const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, command: shown, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
     return line;
@@ -424,6 +428,7 @@ export class ShellExecutor implements Executor {
   }
 
   private finish(slot: LaneSlot, job: LaneJob, end: JobEnd, now: number): void {
+    if (this.options.records) return this.finishAsRecord(job, end, now, this.options.records);
     const files = join(this.dir, job.stem);
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
     const stdout = takeOutput(`${files}.o`, end.stdout, tag, this.heldOutput.onClosed);
@@ -440,6 +445,30 @@ export class ShellExecutor implements Executor {
       recordStderr(job, text);
     } else takeStderr(`${files}.e`, stderr, tag, this.options.onStderr);
     if (held.pending?.file) this.deliver(slot, held, false);
+  }
+
+  /**
+   * --results FILE.csv/.tsv/.json: the job's output, whole, goes in its record with what ran
+   * and how it ended, and the record is its output; nothing is printed on stderr.
+   */
+  private finishAsRecord(job: LaneJob, end: JobEnd, now: number, records: JobRecordOptions): void {
+    const files = join(this.dir, job.stem);
+    const whole = (path: string, notEmpty: boolean) => {
+      let text = '';
+      takeStderr(path, notEmpty, undefined, (piece) => (text += piece));
+      return text;
+    };
+    const fields = {
+      seq: job.held.batch.first + job.offset + 1,
+      startedAt: performance.timeOrigin + job.startedAt,
+      runtimeMs: now - job.startedAt,
+      command: job.command,
+      args: job.args,
+      stdout: whole(`${files}.o`, end.stdout),
+      stderr: whole(`${files}.e`, end.stderr),
+      failure: end.failure,
+    };
+    recordResult(job, end.failure, jobRecord(fields, records), now - job.startedAt, this.options);
   }
 
   /**

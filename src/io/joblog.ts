@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
-import { constants } from 'node:os';
+import { gnuExit } from '../model/gnu-exit.js';
 import type { JobRecord } from '../model/delivery.js';
 import { PrunError } from '../errors.js';
 import { describeSystemError } from './system-error.js';
@@ -115,10 +115,7 @@ function formatRow(record: JobRecord): string {
 function formatGnuRow(record: JobRecord): string {
   const seconds = (record.durationMs ?? 0) / 1000;
   const start = ((record.endedAt - (record.durationMs ?? 0)) / 1000).toFixed(3);
-  // a job ended for --timeout is Exitval -1, Signal 15 there (it sends SIGTERM first)
-  const timedOut = record.code === 'ERR_TIMEOUT';
-  const signal = timedOut ? constants.signals.SIGTERM : record.signal ? (constants.signals as Record<string, number>)[record.signal] ?? 0 : 0;
-  const exitval = timedOut ? -1 : signal ? 0 : record.status;
+  const { exitval, signal } = gnuExit(record.status, record.code, record.signal);
   return `${record.index + 1}\t:\t${start}\t${seconds.toFixed(3).padStart(10)}\t0\t0\t${exitval}\t${signal}\t${escape(record.input)}\n`;
 }
 

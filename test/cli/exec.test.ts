@@ -249,13 +249,54 @@ describe('prun exec: the same output as GNU parallel', () => {
 });
 
 describe('prun exec: output', () => {
-  test("--results takes a directory; GNU parallel's files (.csv, .tsv, .json, -.csv) and names with replacement strings are refused, not made directories", async () => {
-    for (const name of ['out.csv', 'out.tsv', 'out.json', '-.csv', 'my_{}', 'job{#}/']) {
+  test('--results: a name with replacement strings is refused, not made a directory', async () => {
+    for (const name of ['my_{}', 'job{#}/']) {
       const result = await prun(['exec', '--results', join(dir, name), 'echo', ':::', 'a']);
       assert.equal(result.exitCode, 2, name);
-      assert.match(String(result.stderr), /^prun: --results .*: only a directory is supported/, name);
       assert.equal(existsSync(join(dir, name.replace(/\/$/, ''))), false, name);
     }
+  });
+
+  test("--results -.csv, -.tsv, -.json: GNU parallel's records of each job on stdout, byte for byte but the times", async () => {
+    // Starttime and JobRuntime differ from run to run
+    const timesOut = (text: string) => text.replace(/\d{10}\.\d{3}([,\t]|, "JobRuntime": )\d+\.\d{3}/g, 'T$1R');
+    await writeFile(join(dir, 'columns.csv'), 'a,b\nc,d,e\n');
+    for (const args of [
+      ['--results', '-.csv', 'echo {}; echo E{} >&2', ':::', 'a', 'b c', 'd"e'],
+      ['--results', '-.tsv', '-N2', 'printf "%s\\t%s\\n"', ':::', '1', '2', '3'],
+      ['--results', '-.json', 'echo {}; exit {}', ':::', '0', '3'],
+      ['--results', '-.csv', '--colsep', ',', 'echo', '::::', 'columns.csv'],
+      ['--results', '-.csv', '--header', ':', 'echo', '{x}', ':::', 'x', '1', ':::', 'y', '2'],
+      ['--results', '-.csv', '--timeout', '1', 'sleep', ':::', '0', '30'],
+    ]) {
+      const result = await prun(['exec', ...args], { cwd: dir });
+      const theirs = gnuParallelRun(['-k', ...args], { cwd: dir });
+      assert.equal(result.exitCode, theirs.status, args.join(' '));
+      assert.equal(timesOut(result.stdout), timesOut(theirs.stdout).replace(/\n$/, ''), args.join(' '));
+    }
+  });
+
+  test('--results FILE.csv writes the records there, emptied first, and nothing on stdout', async () => {
+    const file = join(dir, 'records.csv');
+    await writeFile(file, 'left from before\n'.repeat(100));
+    const result = await prun(['exec', '--results', file, 'echo {}; echo E{} >&2', ':::', 'a', 'b']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, '');
+    const rows = (await readFile(file, 'utf8')).split('\n');
+    assert.equal(rows[0], 'Seq,Host,Starttime,JobRuntime,Send,Receive,Exitval,Signal,Command,V1,Stdout,Stderr');
+    assert.match(rows[1]!, /^1,:,\d+\.\d{3},\d+\.\d{3},0,2,0,0,"echo a; echo Ea >&2",a,"a$/);
+    assert.equal(rows.filter((row) => row.includes('left from before')).length, 0);
+  });
+
+  test('--results FILE.csv with --resume, or in a folder that is not there, is refused before anything runs', async () => {
+    const joblog = join(dir, 'records-joblog');
+    const resumed = await prun(['exec', '--joblog', joblog, '--resume', '--results', join(dir, 'resumed.csv'), 'echo', ':::', 'a']);
+    assert.equal(resumed.exitCode, 2);
+    assert.equal(existsSync(join(dir, 'resumed.csv')), false);
+    const nowhere = await prun(['exec', '--results', join(dir, 'no-such-folder', 'out.csv'), 'echo', ':::', 'a']);
+    assert.equal(nowhere.exitCode, 2);
+    assert.equal(lines(nowhere.stderr).length, 1);
   });
 
   test('--results: each argument of a job is a level, as GNU parallel lays them out (was: --colsep, -N, -X jobs wrote over each other)', async () => {

@@ -1,0 +1,50 @@
+import { openSync } from 'node:fs';
+import type { JobRecordFormat } from '../commands/job-record.js';
+import { compileTemplate } from '../commands/template.js';
+import { PrunError, usageError } from '../errors.js';
+import { describeSystemError } from '../io/system-error.js';
+import { fileWriter } from './file-writer.js';
+import { flushed, setResultsOut } from './results-out.js';
+
+/**
+ * What `--results NAME` asks for, as GNU parallel reads NAME: a name ending in .csv, .tsv or
+ * .json is one file of records (`-.csv`, `-.tsv`, `-.json`, and `-` for CSV, on stdout);
+ * any other name is a directory tree.
+ */
+export type ResultsTarget = { kind: 'dir'; dir: string } | { kind: 'records'; format: JobRecordFormat; path: string | undefined };
+
+/** What a records file cannot go with: each job must run here, once, with its own output. */
+export interface ResultsContext {
+  pipe: boolean;
+  queue: boolean;
+  resume: boolean;
+}
+
+export function resultsTarget(name: string, context: ResultsContext): ResultsTarget {
+  // a name with replacement strings is a file or folder a job: as a directory tree it would be silent wrong output
+  if (compileTemplate(name, false).usesArgs || /\{[#%]\}/.test(name)) {
+    throw usageError(`--results ${name}: a name with replacement strings is not supported: give a directory, or a .csv, .tsv or .json file`);
+  }
+  const format = name === '-' ? 'csv' : (/\.(csv|tsv|json)$/i.exec(name)?.[1]?.toLowerCase() as JobRecordFormat | undefined);
+  if (format === undefined) return { kind: 'dir', dir: name };
+  const refused = context.pipe ? '--pipe' : context.queue ? '--queue' : context.resume ? '--resume' : undefined;
+  // GNU parallel refuses --resume with these too ("not supported yet"): a file of records has no rows to resume by
+  if (refused) throw usageError(`--results ${name} does not go with ${refused}`);
+  const onStdout = name === '-' || /^-\.(csv|tsv|json)$/i.test(name);
+  return { kind: 'records', format, path: onStdout ? undefined : name };
+}
+
+/**
+ * Sends results to the records file instead of stdout, emptied first as GNU parallel does;
+ * nothing else is written there.
+ */
+export function openRecordsFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (error) {
+    throw new PrunError('ERR_INPUT', `cannot write --results ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
+  const stream = fileWriter(fd);
+  setResultsOut({ stream, finish: (code) => flushed(stream, code) });
+}
