@@ -1,22 +1,19 @@
 /**
- * Quoting for POSIX sh, so that one input becomes exactly one literal word:
- * no expansion ($, `, *, ~), no word splitting, no command separators.
+ * Quoting for POSIX sh, so that one input becomes exactly one literal word: no expansion
+ * ($, `, *, ~), no word splitting, no command separators. Written as GNU parallel writes it
+ * (shell_quote_scalar_default), so that --dry-run, -v and a command matched against GNU
+ * parallel's joblog read the same: only `-_.+/`, letters and digits stay bare (an `=` is
+ * quoted too, so `{} make` never reads the input `PATH=/tmp/x` as an assignment); the rest
+ * is single-quoted, a `'` written `'"'"'`, and the empty `''` at either end left out.
  */
-
-// Characters that have no meaning to sh anywhere in a word. `~` is absent
-// (tilde expansion at the start of a word), and so is everything non-ASCII,
-// which costs a pair of quotes but never a surprise.
-const SAFE_WORD = /^[A-Za-z0-9_\-./:=@%+,]+$/;
-
-// `NAME=value` left bare in command position is a variable assignment, not a
-// command: with the template `{} make`, the input `PATH=/tmp/x` would change
-// which `make` runs. Quoting it makes sh see a command name instead.
-const ASSIGNMENT_WORD = /^[A-Za-z_][A-Za-z0-9_]*=/;
+const SAFE_WORD = /^[-_.+a-zA-Z0-9/]+$/;
 
 /** Quote `value` for /bin/sh; safe strings stay bare, the rest are single-quoted. */
 export function shellQuote(value: string): string {
-  if (SAFE_WORD.test(value) && !ASSIGNMENT_WORD.test(value)) return value;
-  // Inside single quotes nothing is special except `'` itself, which cannot
-  // be escaped there: close the quote, add an escaped `'`, reopen.
-  return `'${value.replaceAll("'", "'\\''")}'`;
+  if (value === '') return "''";
+  if (SAFE_WORD.test(value)) return value;
+  // inside single quotes nothing is special but `'` itself, which cannot be escaped there:
+  // close the quote, add a double-quoted `'`, reopen
+  const quoted = `'${value.replaceAll("'", `'"'"'`)}'`;
+  return quoted.replace(/^''/, '').replace(/''$/, '');
 }

@@ -405,6 +405,13 @@ describe('prun exec: output', () => {
     assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('dry-')), []);
   });
 
+  test("--dry-run quotes each value as GNU parallel quotes it (was: 'it'\\''s', and URLs bare)", async () => {
+    const args = ['-k', '--dry-run', 'echo', ':::', "it's", "'", 'a b', 'http://127.0.0.1:8080/a?b=c', 'x=y', '50%', ''];
+    const result = await prun(['exec', ...args], { cwd: dir });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, gnuParallelHere(args).replace(/\n$/, ''));
+  });
+
   test('--dry-run with --tag or --tagstring tags each command line, as GNU parallel (was: untagged)', async () => {
     for (const tagging of [['--tag'], ['--tagstring', '{#}:{2}'], ['--tag', '-N2']]) {
       const args = ['-k', '--dry-run', ...tagging, 'echo', '{}', ':::', 'a', 'b c', ':::', '1'];
