@@ -41,6 +41,9 @@
  *   background jobs with SIGINT and SIGQUIT ignored, which the user's command would inherit;
  * - `{ ...; } 2>FILE` rather than `... 2>FILE`: the lane's own words about the job ("Terminated"
  *   when it is killed) land in the job's stderr rather than between prun's own lines;
+ * - the lane's stderr is let go before it kills its watcher: bash (the lane's shell when jobs
+ *   need exported functions) reports a background job killed by a signal ("line 19: PID
+ *   Killed ( trap ...") as it reaps it, before the redirections of the command at hand;
  * - `read -r` with an empty IFS keeps backslashes and leading blanks of the command;
  * - `sh -c --`: a command that starts with `-` is a command, not options for sh;
  * - the lane's variables are not exported, so the job's `sh -c` does not see them.
@@ -62,8 +65,9 @@ while IFS= read -r l; do
   [ -s "$f.e" ] && e=1
   echo "$s $o$e"
 done
-kill -KILL $w 2>/dev/null
-wait $w 2>/dev/null
+exec 2>/dev/null
+kill -KILL $w
+wait $w
 trap '' TERM
 kill -TERM 0 2>/dev/null
 `;
