@@ -61,7 +61,7 @@ export class Settlement {
     for (const range of ranges) this.deliveries.settle(range.start, range.end, range.deliveries);
     const last = batch.first + from + run.count - 1;
     const lastFailure = finals.find((final) => final.index === last);
-    this.stopping.settled(lastFailure ? statusColumn(lastFailure.error) : 0);
+    this.stopping.settled(lastFailure ? statusColumn(lastFailure.error) : 0, lastFailure?.error.code);
   }
 
   /** The worker running the batch is gone; its inputs from `from` on did not finish. */
@@ -128,6 +128,6 @@ export class Settlement {
     const settled: Delivery[] = [{ type: 'failure', first: final.index, count: 1, failure: final }];
     if (this.journal) settled.push({ type: 'records', first: final.index, count: 0, records: [finalFailureRecord(final, name)] });
     this.deliveries.settle(final.index, final.index + 1, settled);
-    this.stopping.settled(statusColumn(final.error));
+    this.stopping.settled(statusColumn(final.error), final.error.code);
   }
 }

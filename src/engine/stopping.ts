@@ -2,6 +2,7 @@ import type { InputSource } from '../io/input-source.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { Executor } from './executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
+import type { FailureCode } from '../model/failure.js';
 
 export type StopMode = 'soon' | 'now';
 
@@ -67,12 +68,13 @@ export class Stopping {
 
   /**
    * An input settled (the last of a run): stops as --halt says, once its condition is met.
-   * `status`: the input's, 0 if it succeeded (GNU parallel's exit status after a halt).
+   * `status`: the input's, 0 if it succeeded, and `code` why it failed (GNU parallel's exit
+   * status after a halt is the status of the job that met it, 255 for one that timed out).
    */
-  settled(status: number): void {
+  settled(status: number, code?: FailureCode): void {
     if (this.halt && !this.mode && shouldHalt(this.halt, this.tracker)) {
       this.tracker.halted = true;
-      this.tracker.haltedBy = { failed: this.tracker.failed, status };
+      this.tracker.haltedBy = { failed: this.tracker.failed, status, code };
       this.stop(this.halt.when);
     }
   }

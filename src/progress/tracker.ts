@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { FailureCode } from '../model/failure.js';
 
 export interface ThrottleSignals {
   total: number;
@@ -49,8 +50,8 @@ export class ProgressTracker {
   resumed = 0;
   /** A --halt policy ended the run. */
   halted = false;
-  /** When a --halt policy ended the run: the failures then, and the status of the input that met it (0: it succeeded). */
-  haltedBy: { failed: number; status: number } | undefined;
+  /** When a --halt policy ended the run: the failures then, and the status of the input that met it (0: it succeeded) and why it failed. */
+  haltedBy: { failed: number; status: number; code?: FailureCode | undefined } | undefined;
   total: number | undefined;
   /** The total as the user gave it (--total): shown until the real one is known, never counted on. */
   expected: number | undefined;

@@ -683,6 +683,15 @@ describe('prun exec: --halt exit status as GNU parallel', () => {
     assert.equal(gnuParallelStatus(args, { cwd: dir }), 137);
   });
 
+  test('--halt ...,fail=1 or done=1 met by a job that timed out exits 255, as parallel does (was: 1)', async () => {
+    for (const halt of ['now,fail=1', 'soon,fail=1', 'now,done=1']) {
+      const args = ['-j1', '--timeout', '1', '--halt', halt, 'sleep', ':::', '30'];
+      const result = await prun(['exec', ...args]);
+      assert.equal(result.exitCode, 255, halt);
+      assert.equal(gnuParallelStatus(args, { cwd: dir }), 255, halt);
+    }
+  });
+
   test('without --halt, the exit status is still the number of failed jobs', async () => {
     const result = await prun(['exec', 'exit {}', ':::', '0', '3', '4']);
     assert.equal(result.exitCode, 2);

@@ -102,7 +102,7 @@ test('a run whose last input failed for good halts with that input status (--hal
   const { settlement, tracker, stopping } = setup({ halt: 'soon,fail=1' });
   settlement.ran(batch, 0, { count: 2, text: 'A\n', values: undefined, failures: [{ offset: 1, at: 2, input: 'b', error: status3 }], durationsMs: undefined });
   assert.deepEqual([tracker.succeeded, tracker.failed, stopping.mode], [1, 1, 'soon']);
-  assert.deepEqual(tracker.haltedBy, { failed: 1, status: 3 });
+  assert.deepEqual(tracker.haltedBy, { failed: 1, status: 3, code: 'ERR_EXIT_STATUS' });
 });
 
 test('a key given up: every input waiting on it fails with ERR_THROTTLED, counted as not started this time', async () => {

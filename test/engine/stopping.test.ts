@@ -57,10 +57,10 @@ test('--halt soon,fail=2: the second failure halts, with the status of the input
   stopping.settled(3);
   assert.equal(stopping.mode, undefined);
   tracker.failed = 2;
-  stopping.settled(4);
+  stopping.settled(4, 'ERR_EXIT_STATUS');
   assert.equal(stopping.mode, 'soon');
   assert.equal(tracker.halted, true);
-  assert.deepEqual(tracker.haltedBy, { failed: 2, status: 4 });
+  assert.deepEqual(tracker.haltedBy, { failed: 2, status: 4, code: 'ERR_EXIT_STATUS' });
 });
 
 test('without --halt, or once stopping, settling never halts', () => {
