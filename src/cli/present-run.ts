@@ -9,6 +9,7 @@ import { drawableWidth } from './terminal-width.js';
 import { resultsStream } from './results-out.js';
 import { describeFailure, describeSummary, describeThrottles } from './report.js';
 import { handleInterrupts } from './signals.js';
+import { noticeThrottles } from './throttle-notice.js';
 
 /** A run as the CLI shows it, whatever runs the work (a script's function, shell commands). */
 export type PresentableRun = RunningWork;
@@ -96,6 +97,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     else stderr.write(`${line}\n`);
   };
   const interrupts = handleInterrupts(run, toStderr);
+  const throttleNotice = wanted ? undefined : noticeThrottles(run.tracker, toStderr);
   let thrown = false;
   // the CLI owns its process unless busy threads share it; set earlier, the change would slow
   // worker threads still booting
@@ -124,6 +126,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     view?.stop((thrown || run.fatalError() !== undefined) && nothingRan(run));
     view = undefined;
     interrupts.dispose();
+    throttleNotice?.dispose();
   }
   const interrupted = interrupts.exitCode();
   const fatal = run.fatalError();

@@ -117,7 +117,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const readAhead = new ReadAhead(keyed !== undefined, executor, sizes);
   const throttles = new Throttles(options.throttling, keyedLine, clock, options.random);
   // without keys the run is one key, with no name to show: its signals are counted all the same
-  if (!keyedLine && options.throttling) tracker.throttleSignals = () => ({ total: throttles.runSignals, top: [] });
+  if (!keyedLine && options.throttling) {
+    tracker.throttleSignals = () => ({ total: throttles.runSignals, top: [] });
+    // while the run backs off, all that waits in its line waits on the throttle
+    tracker.throttleWaiting = () => (throttles.pausedUntil > clock.now() ? line.count : 0);
+  }
   const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
   const retryOrFail = new RetryOrFail(retryPolicy, throttles, line, stopping, tracker, clock);
   const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal, naming });
