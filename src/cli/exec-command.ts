@@ -59,6 +59,8 @@ interface ExecFlags extends CommonFlags {
   haltOnError?: string;
   lineBuffer?: true;
   linebuffer?: true;
+  lb?: true;
+  xapply?: true;
   ungroup?: true;
   extensionreplace?: string;
   er?: string;
@@ -147,6 +149,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--arg-sep <sep>', 'use SEP instead of :::')
     .option('--arg-file-sep <sep>', 'use SEP instead of ::::')
     .option('--link', 'pair up the values of all sources instead of combining them (shorter sources wrap around)')
+    .addOption(new Option('--xapply', 'as --link (its older name)'))
     .option('--shuf', 'run the jobs in random order (all inputs are read first)')
     .addOption(new Option('-n, --max-args <n>', 'up to N inputs a job').argParser(count('--max-args')))
     .addOption(new Option('-N <n>', 'exactly N inputs a job (the last may have fewer): {1}..{N} are them; -N0 runs the command once an input, with none').argParser(count('-N')))
@@ -192,6 +195,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .addOption(new Option('--env <var>', "accepted for GNU parallel's sake: every job gets the whole environment").argParser((value: string, previous: string[] = []) => [...previous, value]))
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addOption(new Option('--linebuffer', 'as --line-buffer'))
+    .addOption(new Option('--lb', 'as --line-buffer'))
     .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
     .option('--results <name>', 'save each job\'s stdout, stderr and number in NAME/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; NAME.csv, NAME.tsv, NAME.json: one record a job in that file instead (-.csv, -.tsv, -.json or -: on stdout); prints nothing else')
     .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
@@ -259,7 +263,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     maxArgs: flags.N ?? flags.maxArgs ?? flags.maxLines,
     continueLines: flags.maxLines !== undefined,
     fill: fillMode,
-    link: flags.link === true,
+    link: flags.link === true || flags.xapply === true,
     shuf: flags.shuf === true,
   };
   if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);

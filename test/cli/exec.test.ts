@@ -671,7 +671,7 @@ describe('prun exec: --halt exit status as GNU parallel', () => {
   test("--halt-on-error is GNU parallel's long name of --halt; --will-cite, --no-notice, --group and --env are accepted, and change nothing", async () => {
     const halted = await prun(['exec', '-j1', '--halt-on-error', '2', 'exit {}', ':::', '3', '0']);
     assert.equal(halted.exitCode, 3, String(halted.stderr));
-    const quiet = await prun(['exec', '--will-cite', '--no-notice', '--group', '--env', 'HOME', '--env', 'PATH', 'echo', ':::', 'a']);
+    const quiet = await prun(['exec', '--will-cite', '--no-notice', '--group', '--lb', '--env', 'HOME', '--env', 'PATH', 'echo', ':::', 'a']);
     assert.equal(quiet.exitCode, 0, String(quiet.stderr));
     assert.equal(quiet.stdout, 'a');
   });
@@ -681,6 +681,14 @@ describe('prun exec: --halt exit status as GNU parallel', () => {
     const result = await prun(['exec', ...args]);
     assert.equal(result.exitCode, 137);
     assert.equal(gnuParallelStatus(args, { cwd: dir }), 137);
+  });
+
+  test("--xapply is GNU parallel's older name of --link", async () => {
+    const args = ['-k', '--xapply', 'echo', ':::', 'a', 'b', 'c', ':::', '1', '2'];
+    const result = await prun(['exec', ...args]);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, 'a 1\nb 2\nc 1');
+    assert.equal(result.stdout, gnuParallelHere(args).replace(/\n$/, ''));
   });
 
   test('--halt ...,fail=1 or done=1 met by a job that timed out exits 255, as parallel does (was: 1)', async () => {
