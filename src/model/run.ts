@@ -28,3 +28,16 @@ export interface Run {
   durationsMs: number[] | undefined; // one an input, when timings are asked for
   stderr?: ItemStderr[] | undefined; // in input order
 }
+
+/**
+ * The run of a part of a batch that starts `by` inputs into it, as the whole batch's: its
+ * failures and stderr name their inputs by their place in the batch.
+ */
+export function shiftRun<R extends Run>(run: R, by: number): R {
+  if (by === 0) return run;
+  return {
+    ...run,
+    failures: run.failures.map((failure) => ({ ...failure, offset: failure.offset + by })),
+    stderr: run.stderr?.map((item) => ({ ...item, offset: item.offset + by })),
+  };
+}

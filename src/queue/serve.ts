@@ -8,6 +8,7 @@ import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
 import { verify } from './sign.js';
 import { slicePayload } from '../model/payload.js';
+import { shiftRun } from '../model/run.js';
 import { type JobData, payloadOf, type Report, type RunSpec, WIRE } from './wire.js';
 
 export interface ServeOptions extends LocalPoolOptions {
@@ -169,7 +170,8 @@ export function serve(options: ServeOptions): Serving {
         {
           run(offset, run, last, elapsedMs) {
             if (leaving) return;
-            const report: Report = { type: 'run', batch, delivery, from: from + offset, last: last && to === data.count, elapsedMs, run: inline(run), worker: me };
+            // the pool ran the part [from, to) as a batch of its own: its failures are named by their place in that part
+            const report: Report = { type: 'run', batch, delivery, from: from + offset, last: last && to === data.count, elapsedMs, run: inline(shiftRun(run, from)), worker: me };
             sent(from + offset + run.count);
             if (report.last) ended(report);
             else reports.push(send(data.run, report));

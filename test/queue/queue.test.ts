@@ -132,6 +132,19 @@ describe('prun map --queue', () => {
     });
   }
 
+  test('regression: a worker with --concurrency 4 whose pool dies, inputs that throw then succeed: every result once, each under its own index (was: 1537 of 3000 with exit 0, failures charged to other inputs)', { timeout: 60_000 }, async () => {
+    worker(['--procs', '1', '--concurrency', '4']);
+    const count = 606;
+    const input = Array.from({ length: count }, (_, i) => `${i + 1}\n`).join('');
+    const result = await prun(['map', 'fixtures/dies-and-throws.ts', '--queue', bench.redis.url, '--retries', '2', '--json'], { input, stdin: 'pipe' });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const outcomes = lines(result.stdout).map((line) => JSON.parse(line) as { index: number; input: string; result?: string });
+    assert.equal(outcomes.length, count);
+    assert.deepEqual(outcomes.map((outcome) => outcome.index), Array.from({ length: count }, (_, i) => i));
+    for (const { index, input: text, result: value } of outcomes) assert.equal(value, `${index + 1} ${(index + 1) ** 2}`, text);
+    assert.deepEqual(await runKeys(bench.redis), []);
+  });
+
   test('SIGTERM hands a worker\'s batches back and exits 0', async () => {
     const gate = await bench.gate(500);
     const leaving = worker([], gate.env);
