@@ -139,7 +139,9 @@ export function onThrottle(state: KeyState, startedAt: number, now: number, sign
     return false;
   }
   const consecutive = (previous?.consecutive ?? 0) + 1;
-  const wait = asked ?? backoffDelay(consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, context.random);
+  // a Retry-After of 0 (or a date already past) is no wait at all: honoured as such, a server
+  // that keeps answering 429 with it was asked again at once, about 27 times a second a key
+  const wait = asked !== undefined && asked > 0 ? asked : backoffDelay(consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, context.random);
   state.throttle = { signalAt: now, consecutive, since: previous?.since ?? now, until: now + wait };
   // the probe of a slow start (its first input, alone) has no rate to halve: one start in a
   // second is no measure of what the server takes (a crawl resumed while the server still

@@ -120,6 +120,20 @@ describe('key limiter: throttle signals', () => {
     assert.equal(capped.wait('a', 10), 2000);
   });
 
+  test('Retry-After: 0 (or a date already past) backs off as without one (was: no wait, ~27 requests a second to a key answering 429)', () => {
+    const l = limiter({ random: () => 0.5 });
+    let now = 0;
+    const waits: number[] = [];
+    for (let n = 1; n <= 3; n++) {
+      const startedAt = l.started('a', now);
+      now += 10;
+      l.ended('a', startedAt, now, { retryAfterMs: 0 });
+      waits.push(l.wait('a', now));
+      now += waits.at(-1)!;
+    }
+    assert.deepEqual(waits, [500, 1000, 2000]);
+  });
+
   test('without Retry-After: exponential backoff with full jitter, base 1 s, n the consecutive signals; a clean end starts over', () => {
     const l = limiter({ random: () => 0.5 });
     const backoffs: number[] = [];

@@ -39,7 +39,8 @@ export class RunThrottle {
       this.signals++;
       this.signalAt = now;
     }
-    const wait = retryAfterMs !== undefined
+    // a Retry-After of 0 (or past) is none: taken as such, the run asked again at once (key-state.ts)
+    const wait = retryAfterMs !== undefined && retryAfterMs > 0
       ? Math.min(retryAfterMs, this.maxRetryAfterMs)
       : fresh ? backoffDelay(this.consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, this.random) : 0;
     // no wait outlasts the run's giving up: what it holds fails then (waiting-line.ts), not
