@@ -356,7 +356,8 @@ test('without keys, a burst of 429s from inputs in flight counts as one signal, 
   await executor.holding(3);
   for (let i = 0; i < 3; i++) executor.runNext();
   await settle();
-  clock.advance(1);
+  // a Retry-After of 0 is no wait: the run backs off as without one, at most the base, 1 s
+  clock.advance(1000);
   await executor.holding(3);
   for (let i = 0; i < 3; i++) executor.runNext();
   await run.done;
