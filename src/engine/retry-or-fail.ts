@@ -40,7 +40,8 @@ export class RetryOrFail {
     const retried = batch.retried + (decision.usesRetry ? 1 : 0);
     // a throttled input has not failed, only been told to wait: stopped, it never ran again
     const lastFailure = verdict === undefined ? error : undefined;
-    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure });
+    const lastThrottle = verdict === undefined ? undefined : { status: error.status, retryAfter: error.retryAfter };
+    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastThrottle });
     this.line.retry(again, verdict?.dueAt ?? decision.dueAt, verdict !== undefined);
     return undefined;
   }

@@ -101,8 +101,9 @@ export class Settlement {
 
   /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED, never started again. */
   gaveUp(key: string, batches: readonly Batch[]): void {
+    // an input that was throttled itself says what its own last answer was; the others, the key's
     const error = this.throttles.tooLong(key);
-    for (const batch of batches) this.failWaiting(batch, error);
+    for (const batch of batches) this.failWaiting(batch, batch.lastThrottle ? this.throttles.tooLong(key, batch.lastThrottle) : error);
   }
 
   /**

@@ -38,6 +38,11 @@ export interface Batch {
    * sent back by a throttle signal (429/503): told to wait, it has not failed.
    */
   lastFailure?: Failure;
+  /**
+   * An input sent back by a throttle signal: what that answer said (its status, its
+   * Retry-After), for the ERR_THROTTLED it fails with should its key give up.
+   */
+  lastThrottle?: Pick<Failure, 'status' | 'retryAfter'>;
 }
 
 /** What a batch asks of the worker that runs it. */

@@ -68,6 +68,8 @@ test('without keys a throttle signal holds the input until the run may go on, us
   const { retryOrFail, retriedBatches, tracker, clock } = setup(0, { throttling });
   assert.equal(retryOrFail.decide(batch, 0, 'a', tooMany, false), undefined);
   assert.deepEqual([retriedBatches[0]!.dueAt, retriedBatches[0]!.batch.retried, tracker.retried], [2000, 0, 0]);
+  // what it was answered, for the ERR_THROTTLED it fails with should the wait go on too long
+  assert.equal(retriedBatches[0]!.batch.lastThrottle?.status, 429);
   clock.advance(10_001);
   const final = retryOrFail.decide(batch, 1, 'b', tooMany, false);
   assert.deepEqual([final?.error.code, final?.error.status, tracker.failed], ['ERR_THROTTLED', 429, 1]);

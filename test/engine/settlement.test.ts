@@ -105,6 +105,20 @@ test('a run whose last input failed for good halts with that input status (--hal
   assert.deepEqual(tracker.haltedBy, { failed: 1, status: 3, code: 'ERR_EXIT_STATUS' });
 });
 
+test("a key given up: an input that was throttled itself keeps its own answer's status, not the key's last (was: the run's last status for all)", async () => {
+  const { settlement, delivered } = setup();
+  settlement.gaveUp('', [
+    { ...batch, first: 5, count: 1, payload: ['x'], attempt: 2, lastThrottle: { status: 429 } },
+    { ...batch, first: 6, count: 1, payload: ['y'], attempt: 2, lastThrottle: { status: 503, retryAfter: 7 } },
+  ]);
+  await flush();
+  const failures = delivered.flatMap((delivery) => (delivery.type === 'failure' ? [delivery.failure] : []));
+  assert.deepEqual(failures.map((failure) => [failure.index, failure.error.code, failure.error.status, failure.error.retryAfter]), [
+    [5, 'ERR_THROTTLED', 429, undefined],
+    [6, 'ERR_THROTTLED', 503, 7],
+  ]);
+});
+
 test('a key given up: every input waiting on it fails with ERR_THROTTLED, counted as not started this time', async () => {
   const { settlement, tracker, delivered } = setup();
   settlement.gaveUp('example.com', [{ ...batch, first: 5, count: 1, payload: ['x'], attempt: 2 }]);
