@@ -65,7 +65,9 @@ export class FailedOut {
     try {
       appendWhole(this.fd, Buffer.from(text, this.options.encoding));
     } catch (error) {
-      throw new PrunError('ERR_OUTPUT', `cannot write --failed-out ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+      // their failures were reported on stderr all the same: the user is told the file misses them
+      const missing = inputs.length === 1 ? 'the last failed input is' : `the last ${inputs.length} failed inputs are`;
+      throw new PrunError('ERR_OUTPUT', `cannot write --failed-out ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}; ${missing} not in it`);
     }
   }
 
