@@ -75,7 +75,11 @@ export function openJournal(flags: CommonFlags, options: JournalOptions): Journa
   }
 }
 
-/** --failed-out is emptied as it opens: an input read from it, the script or the joblog would be lost. */
+/**
+ * --failed-out is emptied as it opens: an input read from it, the script or the joblog would be
+ * lost. A pipe or a FIFO that is also an input would feed each failure back in as an input,
+ * which fails again: `cat urls | prun map f.ts --failed-out /dev/stdin` looped.
+ */
 function refuseAsFailedOut(path: string, options: JournalOptions, joblog: string | undefined): void {
   const out = identityOf(path);
   if (!out) return;
@@ -87,16 +91,17 @@ function refuseAsFailedOut(path: string, options: JournalOptions, joblog: string
   if (options.script !== undefined && same(options.script)) throw usageError(`--failed-out ${path} is the script too`);
   // stdin by what it is open on: `--failed-out failed.txt < failed.txt` (was: emptied, and exit 0)
   const input = options.inputFiles.find((file) => same(file === '-' ? 0 : file));
-  if (input === '-') throw usageError(`--failed-out ${path} is stdin too: it would be emptied before it is read`);
-  if (input !== undefined) throw usageError(`--failed-out ${path} is an input too (${input}): it would be emptied before it is read`);
+  if (input === undefined) return;
+  const why = out.pipe ? 'its failures would be read back as inputs' : 'it would be emptied before it is read';
+  throw usageError(`--failed-out ${path} is ${input === '-' ? 'stdin' : `an input (${input})`} too: ${why}`);
 }
 
-/** A regular file's identity, by its path or an open descriptor. */
-function identityOf(file: string | number): { dev: number; ino: number } | undefined {
+/** The identity of a regular file, a pipe or a FIFO, by its path or an open descriptor. */
+function identityOf(file: string | number): { dev: number; ino: number; pipe: boolean } | undefined {
   try {
     const stats = typeof file === 'number' ? fstatSync(file) : statSync(file);
-    // /dev/stderr and pipes are written to, never emptied
-    return stats.isFile() ? { dev: stats.dev, ino: stats.ino } : undefined;
+    // a terminal or /dev/null is written to, never emptied nor read back
+    return stats.isFile() || stats.isFIFO() ? { dev: stats.dev, ino: stats.ino, pipe: stats.isFIFO() } : undefined;
   } catch {
     return undefined;
   }

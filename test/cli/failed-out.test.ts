@@ -168,6 +168,22 @@ describe('--failed-out, what it holds', () => {
     assert.equal(await readFile(script, 'utf8'), source);
   });
 
+  test('--failed-out that is the input pipe or FIFO is refused (exit 2): failures would come back as inputs (was: a loop without end)', async () => {
+    const fifo = join(dir, `fifo-${++runs}`);
+    await execa('mkfifo', [fifo]);
+    const refused = [
+      // stdin a pipe, --failed-out the same pipe through /dev/stdin
+      execa(bin, ['map', 'fixtures/gated.ts', '--failed-out', '/dev/stdin'], { cwd: root, reject: false, timeout: 20_000, input: 'fail-1\n' }),
+      execa(bin, ['exec', '--failed-out', '/dev/stdin', 'false'], { cwd: root, reject: false, timeout: 20_000, input: 'fail-1\n' }),
+      // a FIFO given as the input and as --failed-out (prun refuses before it opens either, so nothing writes to it)
+      execa(bin, ['map', 'fixtures/gated.ts', '--failed-out', fifo, fifo], { cwd: root, reject: false, timeout: 20_000 }),
+    ];
+    for (const run of await Promise.all(refused)) {
+      assert.equal(run.exitCode, 2, `${run.command}: ${run.stderr}`);
+      assert.equal(lines(String(run.stderr).trimEnd()).length, 1, String(run.stderr));
+    }
+  });
+
   test('a script that cannot run leaves --failed-out as it was (exit 2): a typo must not empty the failures of the run before', async () => {
     const files = paths();
     await writeFile(files.failed, 'kept\n');
