@@ -145,10 +145,20 @@ export class KeyLimiter {
     this.#sweepSome(now);
   }
 
-  /** The key has been throttled, with no clean end since, for longer than maxThrottleMs. */
+  /**
+   * The key has been throttled, with no clean end since, for longer than maxThrottleMs: its
+   * inputs fail untried, those waiting and those that come while it stays idle. Once it has
+   * been idle for maxThrottleMs past giving up, it is forgotten here and its next input starts
+   * afresh, as a probe. Was: the sweep alone forgot it, so the first input after such a pause
+   * failed untried and the next ones ran.
+   */
   givenUp(key: string, now: number): boolean {
-    const since = this.#keys.get(key)?.throttle?.since;
-    return since !== undefined && now - since > this.#options.maxThrottleMs;
+    const state = this.#keys.get(key);
+    const since = state?.throttle?.since;
+    if (since === undefined || now - since <= this.#options.maxThrottleMs) return false;
+    if (!this.#forgettable(state!, now)) return true;
+    this.#keys.delete(key);
+    return false;
   }
 
   /**
@@ -203,13 +213,19 @@ export class KeyLimiter {
    * A key may be forgotten when a fresh one would behave the same: nothing running, no
    * backoff, no throttle remembered, its bucket idle, and (without keyRate) no start recent
    * enough to count in its observed rate. A key idle for maxThrottleMs is forgotten whatever
-   * it remembers: it has given up, or its reduced rate is older than anything worth keeping.
+   * it remembers (counted from when it gave up, if it did): it has given up, or its reduced
+   * rate is older than anything worth keeping.
    */
   #forgettable(state: KeyState, now: number): boolean {
     if (state.running > 0) return false;
     if (state.throttle) {
-      if (state.throttle.until > now) return false;
-      return now - (state.idleSince ?? now) >= this.#options.maxThrottleMs;
+      // a Retry-After past --max-throttle holds nothing back once the key has given up
+      if (this.#backoffEnd(state.throttle) > now) return false;
+      const { since } = state.throttle;
+      // idle since its signal, a key still throttled gives up at maxThrottleMs: it is idle
+      // that long counted from then, so that its waiting inputs fail before it is forgotten
+      const idleFrom = Math.max(state.idleSince ?? now, since === undefined ? -Infinity : givesUpAt(since, this.#options.maxThrottleMs));
+      return now - idleFrom >= this.#options.maxThrottleMs;
     }
     if (state.bucket && !bucketIsIdle(state.bucket, now)) return false;
     return state.recent === undefined || now - state.recent.at >= 2 * OBSERVE_MS;

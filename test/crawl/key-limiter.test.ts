@@ -287,6 +287,30 @@ describe('key limiter: giving up within --max-throttle', () => {
     assert.equal(l.givenUp('a', 10 + l.wait('a', 10)), true);
   });
 
+  test('a key that gave up fails inputs that come while it stays idle, then is forgotten: the first input after that pause starts afresh (was: it failed untried, the next ones ran)', () => {
+    const M = 10_000;
+    const l = limiter({ maxThrottleMs: M });
+    // one input, throttled at 10 with a long Retry-After: idle since, it gives up past 10 + M
+    l.ended('a', l.started('a', 0), 10, { retryAfterMs: 60_000 });
+    const gaveUp = 10 + l.wait('a', 10);
+    // other keys come and go meanwhile, so that the sweep looks at 'a' again and again
+    const others = (now: number) => l.ended(`other${now}`, l.started(`other${now}`, now), now + 1);
+    for (let now = 10; now < gaveUp; now += 500) others(now);
+    assert.equal(l.givenUp('a', gaveUp), true, 'its waiting inputs fail, not forgotten first');
+    // inputs of it that come while it stays idle fail untried, sweep or not
+    for (let now = gaveUp; now < gaveUp + M; now += 500) {
+      others(now);
+      assert.equal(l.givenUp('a', now), true, `at ${now}`);
+    }
+    // idle M past giving up: the first input after the pause, as the next ones, starts afresh
+    const later = gaveUp + M;
+    assert.equal(l.givenUp('a', later), false);
+    assert.equal(l.wait('a', later), 0);
+    assert.equal(l.isThrottled('a', later), false);
+    l.ended('a', l.started('a', later), later + 10);
+    assert.equal(l.givenUp('a', later + 10), false);
+  });
+
   test('a wait that ends before the key would give up is untouched', () => {
     const l = limiter({ maxThrottleMs: 10_000 });
     l.ended('a', l.started('a', 0), 10, { retryAfterMs: 3000 });
