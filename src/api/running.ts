@@ -37,6 +37,8 @@ export interface RunningWork {
    * deliveries have ended: they end normally even then, with what never ran as `skipped`.
    */
   fatalError(): Error | undefined;
+  /** Whether inputs are running now, as opposed to the run waiting for input or for a limit. */
+  busy(): boolean;
   /**
    * Settles once the run's workers are ended and what it holds elsewhere (a queue's keys) is
    * cleaned up, however the run ended: also after its consumer went away (`| head`).

@@ -111,5 +111,5 @@ export function startExec(options: StartExecOptions): RunningExec {
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }),
   );
   // the lanes are shells: nothing in prun's own process waits for all of them
-  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, finished: pipeline.finished };
+  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
 }

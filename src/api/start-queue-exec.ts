@@ -49,5 +49,5 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }, ASSUMED_WORKERS),
   );
-  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, finished: pipeline.finished };
+  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
 }

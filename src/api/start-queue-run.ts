@@ -58,7 +58,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }, ASSUMED_WORKERS),
   );
   const deliveries = withSpec(pipeline.deliveries, compiled, spec, () => void executor.kill());
-  return { deliveries, encoding: 'utf8', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, finished: pipeline.finished };
+  return { deliveries, encoding: 'utf8', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
 }
 
 /** The deliveries, but a compile error (or a Redis that refused the bundle) ends them with that error first. */

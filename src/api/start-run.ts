@@ -34,7 +34,7 @@ export function startRun(options: StartRunOptions): RunningMap {
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);
   const workers = normalized.workers;
   const settingUp = pool.settingUp.then(() => `running setup() in ${workers} worker${workers === 1 ? '' : 's'}`);
-  return { deliveries, encoding: 'utf8', tracker, ready, settingUp, allReady: pool.allReady, stop: pipeline.stop, fatalError: pipeline.fatalError, finished: pipeline.finished };
+  return { deliveries, encoding: 'utf8', tracker, ready, settingUp, allReady: pool.allReady, stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
 }
 
 /**

@@ -12,6 +12,8 @@ type StoppingSignal = (typeof STOPPING_SIGNALS)[number];
 
 export interface Interruptible {
   stop(mode: 'soon' | 'now'): void;
+  /** Whether inputs are running now: a run waiting for input has none to wait for. */
+  busy(): boolean;
 }
 
 /** Signals that came while a run was being started, before handleInterrupts took over. */
@@ -47,7 +49,9 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
       return;
     }
     received = signal;
-    say(`prun: ${describe(signal)}: starting no more inputs; waiting for running ones (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to end them now)`);
+    // idle on a pipe or a FIFO, the run ends at once: there is nothing to wait for (was: said it waited for running ones)
+    const waiting = run.busy() ? `; waiting for running ones (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to end them now)` : '';
+    say(`prun: ${describe(signal)}: starting no more inputs${waiting}`);
     run.stop('soon');
     timer = setTimeout(() => run.stop('now'), INTERRUPT_GRACE_MS);
     timer.unref();

@@ -76,6 +76,8 @@ export interface RunningPipeline {
    * deliveries have ended; they end normally even then, with what never ran as `skipped`.
    */
   fatalError(): Error | undefined;
+  /** Whether inputs are running now (batches with the executor), as opposed to waiting for input or for a limit. */
+  busy(): boolean;
   /**
    * Settles once the executor has closed or been killed: its workers ended, and what the run
    * holds elsewhere (a queue's keys) cleaned up; also when the consumer has gone away.
@@ -205,5 +207,5 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     deliveries.end(error);
     await stopping.killed;
   });
-  return { deliveries: deliveries.outbox, stop: (mode) => stopping.stop(mode), fatalError: () => stopping.fatalError, finished };
+  return { deliveries: deliveries.outbox, stop: (mode) => stopping.stop(mode), fatalError: () => stopping.fatalError, busy: () => inFlight.count > 0, finished };
 }
