@@ -66,8 +66,7 @@ export class FailedOut {
       appendWhole(this.fd, Buffer.from(text, this.options.encoding));
     } catch (error) {
       // their failures were reported on stderr all the same: the user is told the file misses them
-      const missing = inputs.length === 1 ? 'the last failed input is' : `the last ${inputs.length} failed inputs are`;
-      throw new PrunError('ERR_OUTPUT', `cannot write --failed-out ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}; ${missing} not in it`);
+      throw new PrunError('ERR_OUTPUT', `cannot write --failed-out ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}; failures reported after its last input are not in it`);
     }
   }
 

@@ -64,7 +64,7 @@ export class Joblog {
     if (records.length === 0) return;
     let text = '';
     for (const record of records) text += this.format === 'gnu' ? formatGnuRow(record) : formatRow(record);
-    this.append(text, records.length);
+    this.append(text, true);
   }
 
   close(): void {
@@ -93,14 +93,14 @@ export class Joblog {
     return buffer.subarray(0, got);
   }
 
-  /** `rows`: how many inputs' rows the text holds, none for the header. */
-  private append(text: string, rows = 0): void {
+  /** `rows`: whether the text holds inputs' rows (not the header). */
+  private append(text: string, rows = false): void {
     try {
       appendWhole(this.fd, Buffer.from(text, this.encoding));
     } catch (error) {
-      // rows are written once their inputs have ended (their output written): the user is told
-      // which runs --resume will repeat. Was: only the error, and --resume ran them again unsaid
-      const unrecorded = rows === 0 ? '' : `; ${rows === 1 ? '1 input that ended has' : `${rows} inputs that ended have`} no row, and --resume would run ${rows === 1 ? 'it' : 'them'} again`;
+      // rows are written once their inputs' output is out, and more output may follow before
+      // the next rows: the user is told that --resume repeats those inputs. Was: only the error
+      const unrecorded = rows ? '; inputs whose results came after its last row have none, and --resume would run them again' : '';
       throw new PrunError('ERR_OUTPUT', `cannot write --joblog ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}${unrecorded}`);
     }
   }

@@ -171,11 +171,11 @@ describe('--joblog on a full disk', () => {
     const rows = await rowsOf(files.joblog);
     assert.ok(rows.length > 0 && rows.length < inputs.length, `${rows.length} rows`);
     assertEveryRowPrinted(rows, String(full.stdout));
-    // the line says how many printed results have no row, which --resume will run again (was: unsaid)
-    const unrecorded = [...printed(String(full.stdout))].filter((input) => !rows.some(([, logged]) => logged === input)).length;
-    assert.ok(unrecorded > 0, 'the write that failed held rows of printed results');
+    // results were printed past the last row: the line says --resume repeats them (was: unsaid)
+    const unrecorded = [...printed(String(full.stdout))].filter((input) => !rows.some(([, logged]) => logged === input));
+    assert.ok(unrecorded.length > 0, 'results printed with no row');
     assert.ok(said[0]!.startsWith(`prun: cannot write --joblog ${files.joblog}: no space left on device`), said[0]);
-    assert.equal(Number(/(\d+) inputs? that ended ha(?:s|ve) no row/.exec(said[0]!)?.[1]), unrecorded, said[0]);
+    assert.match(said[0]!, /--resume would run them again/);
     await rm(join(mount, 'filler'));
     await assertResumeCompletes(way, files, inputs, String(full.stdout));
   });

@@ -87,7 +87,7 @@ describe('FailedOut on a full disk', () => {
           written++;
         }
       },
-      (error: unknown) => error instanceof PrunError && error.code === 'ERR_OUTPUT' && error.message.startsWith(`cannot write --failed-out ${file}: no space left on device`) && /the last failed input is not in it/.test(error.message),
+      (error: unknown) => error instanceof PrunError && error.code === 'ERR_OUTPUT' && error.message.startsWith(`cannot write --failed-out ${file}: no space left on device`) && /failures reported after its last input are not in it/.test(error.message),
     );
     out.close();
     const lines = readFileSync(file, 'utf8').split('\n');
