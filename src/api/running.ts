@@ -1,3 +1,4 @@
+import type { RunningPipeline } from '../engine/pipeline.js';
 import type { Delivery } from '../model/delivery.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 
@@ -44,4 +45,12 @@ export interface RunningWork {
    * cleaned up, however the run ended: also after its consumer went away (`| head`).
    */
   finished: Promise<void>;
+}
+
+/** How a run is stopped and watched: what a pipeline gives, whatever runs its work. */
+export type RunControls = Pick<RunningWork, 'stop' | 'fatalError' | 'busy' | 'finished'>;
+
+/** The pipeline's controls as the run's: every way of starting a run hands them on unchanged. */
+export function controlsOf(pipeline: RunningPipeline): RunControls {
+  return { stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
 }

@@ -9,7 +9,7 @@ import type { InputSource } from '../io/input-source.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import { limitOptionsOf, type LimitOptions } from './limit-options.js';
 import { normalizeOptions, type RunOptions } from './options.js';
-import type { JournalHooks, RunningWork } from './running.js';
+import { type JournalHooks, type RunningWork, controlsOf } from './running.js';
 
 /** The options of a run of shell commands: those of map that mean something for commands. */
 export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'chunksize' | 'retries' | 'timeout' | 'halt'>, LimitOptions {
@@ -111,5 +111,5 @@ export function startExec(options: StartExecOptions): RunningExec {
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }),
   );
   // the lanes are shells: nothing in prun's own process waits for all of them
-  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
+  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, ...controlsOf(pipeline) };
 }

@@ -5,6 +5,7 @@ import type { RunningExec, StartExecOptions } from './start-exec.js';
 import { usageError } from '../errors.js';
 import { runPipeline } from '../engine/pipeline.js';
 import { pipelineFor } from './pipeline-setup.js';
+import { controlsOf } from './running.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import type { ProducerQueue } from '../queue/bullmq.js';
 import { QueueExecutor } from '../queue/queue-executor.js';
@@ -49,5 +50,5 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }, ASSUMED_WORKERS),
   );
-  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
+  return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, ...controlsOf(pipeline) };
 }

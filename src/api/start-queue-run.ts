@@ -6,6 +6,7 @@ import type { Delivery } from '../model/delivery.js';
 import { runPipeline } from '../engine/pipeline.js';
 import { localPool } from './local-pool.js';
 import { pipelineFor } from './pipeline-setup.js';
+import { controlsOf } from './running.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import { compileScript } from '../script/compile-script.js';
 import { ProducerQueue } from '../queue/bullmq.js';
@@ -58,7 +59,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }, ASSUMED_WORKERS),
   );
   const deliveries = withSpec(pipeline.deliveries, compiled, spec, () => void executor.kill());
-  return { deliveries, encoding: 'utf8', tracker, ready: executor.ready, allReady: executor.ready, stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
+  return { deliveries, encoding: 'utf8', tracker, ready: executor.ready, allReady: executor.ready, ...controlsOf(pipeline) };
 }
 
 /** The deliveries, but a compile error (or a Redis that refused the bundle) ends them with that error first. */

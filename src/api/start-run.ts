@@ -7,7 +7,7 @@ import { ProgressTracker } from '../progress/tracker.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 import { compileScript } from '../script/compile-script.js';
 import { type NormalizedOptions, normalizeOptions, type RunOptions } from './options.js';
-import type { JournalHooks, RunningWork } from './running.js';
+import { type JournalHooks, type RunningWork, controlsOf } from './running.js';
 
 export interface StartRunOptions extends RunOptions, JournalHooks {
   script: string;
@@ -34,7 +34,7 @@ export function startRun(options: StartRunOptions): RunningMap {
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);
   const workers = normalized.workers;
   const settingUp = pool.settingUp.then(() => `running setup() in ${workers} worker${workers === 1 ? '' : 's'}`);
-  return { deliveries, encoding: 'utf8', tracker, ready, settingUp, allReady: pool.allReady, stop: pipeline.stop, fatalError: pipeline.fatalError, busy: pipeline.busy, finished: pipeline.finished };
+  return { deliveries, encoding: 'utf8', tracker, ready, settingUp, allReady: pool.allReady, ...controlsOf(pipeline) };
 }
 
 /**
