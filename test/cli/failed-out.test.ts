@@ -173,10 +173,10 @@ describe('--failed-out, what it holds', () => {
     await execa('mkfifo', [fifo]);
     const refused = [
       // stdin a pipe, --failed-out the same pipe through /dev/stdin
-      execa(bin, ['map', 'fixtures/gated.ts', '--failed-out', '/dev/stdin'], { cwd: root, reject: false, timeout: 20_000, input: 'fail-1\n' }),
-      execa(bin, ['exec', '--failed-out', '/dev/stdin', 'false'], { cwd: root, reject: false, timeout: 20_000, input: 'fail-1\n' }),
+      prun(['map', 'fixtures/gated.ts', '--failed-out', '/dev/stdin'], { timeout: 20_000, stdin: 'pipe', input: 'fail-1\n' }),
+      prun(['exec', '--failed-out', '/dev/stdin', 'false'], { timeout: 20_000, stdin: 'pipe', input: 'fail-1\n' }),
       // a FIFO given as the input and as --failed-out (prun refuses before it opens either, so nothing writes to it)
-      execa(bin, ['map', 'fixtures/gated.ts', '--failed-out', fifo, fifo], { cwd: root, reject: false, timeout: 20_000 }),
+      prun(['map', 'fixtures/gated.ts', '--failed-out', fifo, fifo], { timeout: 20_000 }),
     ];
     for (const run of await Promise.all(refused)) {
       assert.equal(run.exitCode, 2, `${run.command}: ${run.stderr}`);
