@@ -21,6 +21,7 @@ export class InputLedger {
       },
       remaining: () => source.remaining(),
       seekEnd: () => source.seekEnd?.(),
+      prefetch: () => source.prefetch?.(),
       close: () => source.close(),
     };
   }

@@ -3,7 +3,10 @@ import type { ResultFormat } from '../runtime/protocol.js';
 import type { NormalizedOptions } from './options.js';
 
 /** The local pool the user's options ask for: a local run's, or a --queue producer's own workers. */
-export function localPool(normalized: NormalizedOptions, run: { journal: boolean; format: ResultFormat; modulePath: Promise<string> }): Pool {
+export function localPool(
+  normalized: NormalizedOptions,
+  run: { journal: boolean; format: ResultFormat; modulePath: Promise<string>; inputsLeft?: () => number | undefined },
+): Pool {
   return new Pool({
     runtime: normalized.runtime,
     workers: normalized.workers,
@@ -14,5 +17,6 @@ export function localPool(normalized: NormalizedOptions, run: { journal: boolean
     timings: run.journal,
     modulePath: run.modulePath,
     format: run.format,
+    inputsLeft: run.inputsLeft,
   });
 }

@@ -26,14 +26,20 @@ export function startRun(options: StartRunOptions): RunningMap {
   const normalized = workersFor(normalizeOptions(options), options.source);
   const compiled = compileScript(options.script);
   const tracker = new ProgressTracker();
-  const pool = localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath) });
+  // read while the script compiles: a short input's end is known before the workers load it
+  options.source.prefetch?.();
+  const pool = localPool(normalized, {
+    journal: options.journal === true,
+    format: options.format,
+    modulePath: compiled.then((script) => script.modulePath),
+    inputsLeft: () => options.source.remaining(),
+  });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal === true, tracker }),
   );
   const deliveries = withCompiled(pipeline.deliveries, compiled, () => void pool.kill());
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);
-  const workers = normalized.workers;
-  const settingUp = pool.settingUp.then(() => `running setup() in ${workers} worker${workers === 1 ? '' : 's'}`);
+  const settingUp = pool.settingUp.then(() => `running setup() in ${pool.workers} worker${pool.workers === 1 ? '' : 's'}`);
   return { deliveries, encoding: 'utf8', tracker, ready, settingUp, allReady: pool.allReady, ...controlsOf(pipeline) };
 }
 

@@ -28,6 +28,11 @@ export interface InputSource {
    * reads ahead, and its total is known only near its end.
    */
   seekEnd?(): void;
+  /**
+   * Starts reading now, before the first take, so that a short input's end (and remaining())
+   * may be known before it is asked for: the pool then starts no more workers than inputs.
+   */
+  prefetch?(): void;
   /** Stops reading and lets go of files. */
   close(): void;
 }
@@ -51,6 +56,10 @@ export function concatSources(sources: readonly InputSource[]): InputSource {
     },
     seekEnd() {
       for (const source of sources) source.seekEnd?.();
+    },
+    prefetch() {
+      // the others are not opened before their turn
+      sources[position]?.prefetch?.();
     },
     close() {
       for (const source of sources) source.close();

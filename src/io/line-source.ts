@@ -28,8 +28,8 @@ const THE_END: IteratorResult<Buffer> = { done: true, value: undefined };
  * Lines of one stream (or NUL-ended inputs), handed out as raw bytes: the main thread finds
  * line ends but never decodes or copies a line on its own; the worker splits them. A line
  * longer than a read is gathered in parts and joined once, so a line of tens of MB costs
- * one copy, not many. The stream is opened at the first take, so that a file is never
- * opened before its turn, and is then read ahead of the takes, up to `readAhead` bytes:
+ * one copy, not many. The stream is opened at the first take (or prefetch), so that a file
+ * is never opened before its turn, and is then read ahead of the takes, up to `readAhead` bytes:
  * once its end is among the bytes read ahead, the lines left are counted (remaining()).
  * Closing is the end of the input, even for a take waiting on a writer that never comes:
  * it resolves as the end rather than failing with the stream.
@@ -181,6 +181,9 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
     },
     remaining() {
       return endCount;
+    },
+    prefetch() {
+      void pump();
     },
     seekEnd() {
       if (closed || limit === far) return;

@@ -24,6 +24,11 @@ export interface PoolOptions {
   /** Workers start while the script is still being compiled: they load it when this resolves. */
   modulePath: Promise<string>;
   format: ResultFormat;
+  /**
+   * Inputs not yet run, once the end of the input is known: of the workers started with the
+   * pool, those beyond this number when the script is compiled end before they run setup().
+   */
+  inputsLeft?: () => number | undefined;
 }
 
 /** How long teardown() may take once the work is done before its worker is killed. */
@@ -53,6 +58,10 @@ export class Pool implements Executor {
   readonly settingUp: Promise<void>;
   private markSettingUp!: () => void;
   private readonly slots = new Set<WorkerSlot>();
+  /** How many workers the pool keeps: fewer than asked for when the input is shorter. */
+  private target: number;
+  /** Workers started with the pool that were given the script. */
+  private initialized = 0;
   private listener: ExecutorListener | undefined;
   private stopped = false;
   private closing = false;
@@ -65,6 +74,7 @@ export class Pool implements Executor {
 
   constructor(private readonly options: PoolOptions) {
     this.capacity = options.workers * 2 * options.concurrency;
+    this.target = options.workers;
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
     });
@@ -78,7 +88,7 @@ export class Pool implements Executor {
 
   start(listener: ExecutorListener): void {
     this.listener = listener;
-    for (let i = 0; i < this.options.workers; i++) this.spawn();
+    for (let i = 0; i < this.options.workers; i++) this.spawn(true);
     const timeout = this.options.timeoutMs;
     if (timeout !== undefined) {
       this.watchdog = setInterval(() => this.checkBlocked(timeout), Math.max(50, Math.min(1000, timeout / 4)));
@@ -181,7 +191,12 @@ export class Pool implements Executor {
     return max === undefined ? Number.POSITIVE_INFINITY : max - slot.tasksGiven;
   }
 
-  private spawn(): void {
+  /** How many workers the pool keeps (known once the script is compiled). */
+  get workers(): number {
+    return this.target;
+  }
+
+  private spawn(fromStart = false): void {
     const worker = startWorker(this.options.runtime, { memoryLimitMb: this.options.memoryLimitMb, concurrency: this.options.concurrency });
     const slot = new WorkerSlot(worker);
     this.slots.add(slot);
@@ -197,7 +212,8 @@ export class Pool implements Executor {
       exited();
     });
     this.options.modulePath.then(
-      (modulePath) =>
+      (modulePath) => {
+        if (fromStart && this.beyondInputs()) return this.endUnneeded(slot);
         slot.send({
           brand: BRAND,
           type: 'init',
@@ -209,9 +225,35 @@ export class Pool implements Executor {
             graceMs: TIMEOUT_GRACE_MS,
             timings: this.options.timings,
           },
-        }),
+        });
+      },
       () => worker.kill(), // compiling failed; whoever awaited it reports why
     );
+  }
+
+  /**
+   * Whether the input turned out to have fewer inputs than the workers given the script so
+   * far, while it compiled (`echo a | prun map f.ts` on 64 cores: was 64 workers, 64 setup()s).
+   */
+  private beyondInputs(): boolean {
+    const left = this.options.inputsLeft?.();
+    if (left !== undefined && this.initialized >= Math.max(1, left)) return true;
+    this.initialized++;
+    return false;
+  }
+
+  /** Workers that are not ending: those the pool keeps. */
+  private kept(): number {
+    let count = 0;
+    for (const slot of this.slots) if (slot.state !== 'ending') count++;
+    return count;
+  }
+
+  /** Ends a worker started with the pool that no input needs, before it runs the script. */
+  private endUnneeded(slot: WorkerSlot): void {
+    this.target--;
+    slot.moveTo('ending');
+    slot.worker.kill();
   }
 
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
@@ -290,8 +332,8 @@ export class Pool implements Executor {
   /** A worker became ready, the `readies`-th. */
   private counted(readies: number): void {
     // the first: those of the first to start that died starting are replaced now (see onExit)
-    if (readies === 1 && !this.closing && !this.stopped) while (this.slots.size < this.options.workers) this.spawn();
-    if (readies === this.options.workers) this.markAllReady();
+    if (readies === 1 && !this.closing && !this.stopped) while (this.kept() < this.target) this.spawn();
+    if (readies === this.target) this.markAllReady();
   }
 
   /** A worker that has run its share of tasks is replaced once its batches are done. */

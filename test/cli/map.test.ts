@@ -151,6 +151,20 @@ for (const runtime of runtimes) {
       }
     });
 
+    test(`no more workers than inputs of a short stream or file: ${runtime} 64 on two lines sets up two (was: 64)`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'prun-short-'));
+      try {
+        await writeFile(join(dir, 'two.txt'), 'a\nb\n');
+        for (const [input, args] of [['a\nb\n', []], [undefined, [join(dir, 'two.txt')]]] as const) {
+          const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '64', ...args], input === undefined ? { timeout: 30_000 } : { input, stdin: 'pipe', timeout: 30_000 });
+          assert.deepEqual(lines(result.stdout), ['a', 'b']);
+          assert.equal((String(result.stderr).match(/^setup \S+$/gm) ?? []).length, 2);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     test("resolves the script's own imports: sibling .ts files, its node_modules, node: modules", async () => {
       const result = await prun(['map', 'fixtures/ts-imports/main.ts', runtime, ':::', '2']);
       assert.equal(result.exitCode, 0, String(result.stderr));

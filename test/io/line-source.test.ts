@@ -41,6 +41,44 @@ describe('lineSource read-ahead', () => {
     assert.equal(source.remaining(), 0);
   });
 
+  test('prefetch reads before the first take: a short input says how many inputs it has, and hands them all out', async () => {
+    const pipe = new PassThrough();
+    let opened = 0;
+    const source = lineSource(
+      () => {
+        opened++;
+        return pipe;
+      },
+      undefined,
+      NEWLINE,
+      1 << 20,
+    );
+    await turns(10);
+    assert.equal(opened, 0, 'opened before it was asked to read');
+    pipe.end('a\nb\nc');
+    source.prefetch?.();
+    // bounded: without a prefetch the end is never read
+    for (let turn = 0; turn < 1000 && source.remaining() === undefined; turn++) await turns(1);
+    assert.equal(source.remaining(), 3);
+    assert.equal(opened, 1);
+    const taken: number[] = [];
+    for (let slice = await source.take(2, 1 << 16); slice; slice = await source.take(2, 1 << 16)) taken.push(slice.count);
+    assert.deepEqual(taken, [2, 1]);
+  });
+
+  test('prefetch of an endless stream reads no further than the few reads ahead a take would', async () => {
+    const { stream, counter } = endlessStream();
+    const source = lineSource(() => stream, undefined, NEWLINE, 256 * counter.chunkBytes);
+    source.prefetch?.();
+    for (let turn = 0; turn < 1000 && counter.produced < 64; turn++) await turns(1);
+    await turns(400);
+    assert.ok(counter.produced >= 64, `produced ${counter.produced} chunks: the prefetch read nothing`);
+    assert.ok(counter.produced <= 64 + 16 + 2, `produced ${counter.produced} chunks`);
+    assert.equal(source.remaining(), undefined);
+    assert.equal((await source.take(1, 1 << 16))?.count, 1);
+    source.close();
+  });
+
   test('an endless stream is read ahead no further than the bound, and the total stays unknown', async () => {
     const { stream, counter } = endlessStream();
     const source = lineSource(() => stream, undefined, NEWLINE, 64 * counter.chunkBytes);

@@ -53,10 +53,9 @@ describe('kill -9 of prun leaves a map worker busy in a loop running at 100% CPU
 
   test('--procs: idle workers and what their setup() started are gone soon after prun is SIGKILLed', async () => {
     const flag = join(dir, `never-${runs}`);
-    // from a file, whose count is not known at the start: both workers start for its one input
-    const inputs = join(dir, `inputs-${runs}`);
-    await writeFile(inputs, `wait ${flag}\n`);
-    const { child, pids } = startPrun(['--procs', '2', '--chunksize', '1', '::::', inputs]);
+    // from a pipe left open, whose count is never known: both workers start for its one input
+    const { child, pids } = startPrun(['--procs', '2', '--chunksize', '1']);
+    child.stdin!.write(`wait ${flag}\n`);
     // both workers have run setup(), and one is running the input
     await waitForLines(child.stderr!, /^(started|waiting) /, 3);
     child.kill('SIGKILL');
