@@ -22,6 +22,7 @@ export class InputLedger {
       remaining: () => source.remaining(),
       seekEnd: () => source.seekEnd?.(),
       prefetch: () => source.prefetch?.(),
+      endSeen: source.endSeen && (() => source.endSeen!()),
       close: () => source.close(),
     };
   }

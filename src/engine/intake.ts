@@ -44,7 +44,17 @@ export class Intake {
     // after its first take, which waits for the workers (was: `0 done` until then)
     const known = source.remaining();
     if (known !== undefined) tracker.total = known;
+    // a stream's end read ahead shows the total at once: at the next take it waited for the
+    // workers to be free, a long task away (was: `0 done` until the first results)
+    else void source.endSeen?.().then(this.showTotal);
   }
+
+  private readonly showTotal = (): void => {
+    const remaining = this.source.remaining();
+    // a take under way counts what it brings when it ends (took)
+    if (this.done || this.taking || remaining === undefined) return;
+    this.tracker.total = this.admitted + remaining;
+  };
 
   /**
    * Done without a take when the source says it has nothing left: a take waits for room, and

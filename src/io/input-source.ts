@@ -23,6 +23,12 @@ export interface InputSource {
   /** Inputs not yet taken, once the end of the input has been seen. */
   remaining(): number | undefined;
   /**
+   * Settles once the end of the input has been read ahead, when remaining() has become known
+   * (never, for an input whose end is not read ahead): the total is shown then, not at the
+   * next take, which may be a long task away.
+   */
+  endSeen?(): Promise<void>;
+  /**
    * Someone wants the total (a progress bar, a --halt percentage): a stream is read ahead
    * further, within a fixed bound, to find its end. Without it a stream is read only a few
    * reads ahead, and its total is known only near its end.
@@ -36,6 +42,8 @@ export interface InputSource {
   /** Stops reading and lets go of files. */
   close(): void;
 }
+
+const NEVER = new Promise<void>(() => {});
 
 /** The sources one after the other, as one. */
 export function concatSources(sources: readonly InputSource[]): InputSource {
@@ -56,6 +64,10 @@ export function concatSources(sources: readonly InputSource[]): InputSource {
     },
     seekEnd() {
       for (const source of sources) source.seekEnd?.();
+    },
+    endSeen() {
+      // the last source is opened in its turn only: once its end is seen, it is the one read
+      return sources.at(-1)?.endSeen?.() ?? NEVER;
     },
     prefetch() {
       // the others are not opened before their turn

@@ -51,6 +51,8 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
   let ended = false; // nothing left to read into buffer
   let endCount: number | undefined; // inputs left once the stream has ended
   let nextLine = 1;
+  let markEndSeen!: () => void;
+  const endSeen = new Promise<void>((resolve) => (markEndSeen = resolve));
   let far = readAhead; // the bound once the end is sought
   let limit = Math.min(readAhead, NEAR_READ_AHEAD_BYTES);
 
@@ -95,7 +97,10 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
         const next = await readChunk();
         if (closed || next.done) {
           streamEnded = true;
-          if (!closed) endCount = countLeft();
+          if (!closed) {
+            endCount = countLeft();
+            markEndSeen();
+          }
           break;
         }
         ahead.push(next.value);
@@ -182,6 +187,7 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
     remaining() {
       return endCount;
     },
+    endSeen: () => endSeen,
     prefetch() {
       void pump();
     },

@@ -41,6 +41,21 @@ test('a source that knows its size (::: values) gives the total before any take 
   assert.equal(unknown.tracker.total, undefined);
 });
 
+test('a stream whose end is read ahead shows its total then, not at the next take (was: `0 done` until the first results)', async () => {
+  const inner = itemSource(['a', 'b', 'c', 'd']);
+  let known = false;
+  let endRead!: () => void;
+  const endSeen = new Promise<void>((resolve) => (endRead = resolve));
+  const { intake, tracker } = setup({ ...inner, remaining: () => (known ? inner.remaining() : undefined), endSeen: () => endSeen }, 1);
+  intake.take(1);
+  await intake.taking;
+  assert.equal(tracker.total, undefined);
+  known = true;
+  endRead();
+  await endSeen;
+  assert.equal(tracker.total, 4);
+});
+
 test('a take is cut into batches of the size of the moment, numbered in input order; its end gives the total', async () => {
   const { intake, lined, tracker, takeAll } = setup(itemSource(['a', 'b', 'c', 'd', 'e']), 2);
   await takeAll(5);

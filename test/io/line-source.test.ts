@@ -66,6 +66,20 @@ describe('lineSource read-ahead', () => {
     assert.deepEqual(taken, [2, 1]);
   });
 
+  test('endSeen settles once the end is read ahead, with remaining() known then', async () => {
+    const pipe = new PassThrough();
+    const source = lineSource(() => pipe, undefined, NEWLINE, 1 << 20);
+    let seen = false;
+    void source.endSeen?.().then(() => (seen = true));
+    source.prefetch?.();
+    pipe.write('a\nb\n');
+    await turns(20);
+    assert.equal(seen, false, 'settled before the end');
+    pipe.end('c\n');
+    await source.endSeen?.();
+    assert.equal(source.remaining(), 3);
+  });
+
   test('prefetch of an endless stream reads no further than the few reads ahead a take would', async () => {
     const { stream, counter } = endlessStream();
     const source = lineSource(() => stream, undefined, NEWLINE, 256 * counter.chunkBytes);
