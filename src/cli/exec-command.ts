@@ -276,7 +276,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     tag: flags.tag === true,
     tagString: flags.tagstring,
     dryRun,
-    template: { plus: flags.plus === true, contextReplace: flags.X === true, appendArgs: inputOptions.maxArgs !== 0 },
+    template: { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: inputOptions.maxArgs !== 0 },
     jobShell: shell,
     laneShell: laneShell(shell),
     delayMs: flags.delay || undefined,
@@ -346,6 +346,15 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     journal.close();
     if (pipeDir) removeScratchDir(pipeDir);
   }
+}
+
+/**
+ * Whether a word holding `{}` is repeated for each input of a job, as GNU parallel does under
+ * -X and, by implication, -N and -L (not -L with -m or --xargs; not -n, though its man page
+ * says so: `parallel -n2 echo {}.bak ::: a b` gives `a b.bak`, -N2 `a.bak b.bak`).
+ */
+function contextReplace(flags: ExecFlags): boolean {
+  return flags.X === true || flags.N !== undefined || (flags.maxLines !== undefined && flags.m !== true && flags.xargs !== true);
 }
 
 function pipeOptions(flags: ExecFlags): PipeOptions {

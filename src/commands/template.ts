@@ -25,6 +25,8 @@ export interface CompiledTemplate {
   render(job: Job): string;
   /** False when the command depends only on `{#}` / `{%}`. */
   readonly usesArgs: boolean;
+  /** True when it holds `{}`-style strings, of all the arguments (not only `{n}`-style ones). */
+  readonly usesAllArgs?: boolean;
   /** True when the template has no replacement string, so the inputs are appended. */
   readonly appended?: boolean;
 }
@@ -35,7 +37,7 @@ export interface TemplateOptions {
   plus?: boolean | undefined;
   /** With --plus, the number of jobs, once all inputs were read to know it: `{##}`, and the width `{0#}` is padded to. */
   total?: number | undefined;
-  /** -X: a word holding a replacement string is repeated for each argument. */
+  /** -X (and -N, -L): a word holding a `{}`-style replacement string is repeated for each argument. */
   contextReplace?: boolean | undefined;
   /** --header: column names, `{name}` is the column's value. */
   names?: readonly string[] | undefined;
@@ -99,6 +101,7 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
   const literals: string[] = [];
   const replacements: Replacement[] = [];
   let usesArgs = false;
+  let usesAllArgs = false;
   let end = 0;
   for (const match of template.matchAll(BRACES)) {
     const [whole, content = ''] = match;
@@ -114,6 +117,7 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     end = match.index + whole.length;
     replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(() => quote));
     if (replacement.kind === 'arg') usesArgs = true;
+    if (replacement.kind === 'arg' && replacement.all) usesAllArgs = true;
   }
   literals.push(template.slice(end).replaceAll(LITERAL_MARK, ''));
   if (replacements.length === 0 && forShell && options.appendArgs !== false) {
@@ -125,12 +129,12 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     replacements.push((job) => (job.args.length === 0 ? '' : ` ${appended(job)}`));
     return { render: (job) => render(literals, replacements, job), usesArgs: true, appended: true };
   }
-  return { render: (job) => render(literals, replacements, job), usesArgs };
+  return { render: (job) => render(literals, replacements, job), usesArgs, usesAllArgs };
 }
 
 type Found =
   | { kind: 'job'; render: Replacement }
-  | { kind: 'arg'; render: (quote: () => Transform) => Replacement };
+  | { kind: 'arg'; all: boolean; render: (quote: () => Transform) => Replacement };
 
 function replacementFor(content: string, options: TemplateOptions): Found | undefined {
   if (content === '#') return { kind: 'job', render: (job) => String(job.seq) };
@@ -144,19 +148,20 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
     return { kind: 'job', render: (job) => String(job.seq).padStart(width, '0') };
   }
   const named = options.names?.indexOf(content) ?? -1;
-  if (named >= 0) return { kind: 'arg', render: (quote) => oneArg(named + 1, identity, quote) };
+  if (named >= 0) return { kind: 'arg', all: false, render: (quote) => oneArg(named + 1, identity, quote) };
   const match = POSITIONAL.exec(content);
   if (!match) return undefined;
   const [, position, key = ''] = match;
   if (PLUS_ONLY.has(key) && !options.plus) return undefined;
   const transform = TRANSFORMS[key]!;
-  return { kind: 'arg', render: (quote) => (position === undefined ? allArgs(transform, quote) : oneArg(Number(position), transform, quote)) };
+  return { kind: 'arg', all: position === undefined, render: (quote) => (position === undefined ? allArgs(transform, quote) : oneArg(Number(position), transform, quote)) };
 }
 
 /**
- * -X: each word that holds a replacement string of the arguments, once for each argument, each
+ * -X: each word that holds a `{}`-style replacement string, once for each argument, each
  * quoted as the whole command's are (unquoted only in its first word); the other words as
- * they render for the job (`{#}`, `{%}`), with no input appended to any one of them.
+ * they render for the job (`{#}`, `{%}`, `{n}`: one argument, which GNU parallel does not
+ * repeat), with no input appended to any one of them.
  */
 function compileContext(template: string, options: TemplateOptions): CompiledTemplate {
   const single = { ...options, contextReplace: false };
@@ -169,10 +174,11 @@ function compileContext(template: string, options: TemplateOptions): CompiledTem
     offset += word.length;
     return compileWords(word, true, { ...single, appendArgs: false }, end);
   });
-  if (!parts.some((part) => part.usesArgs)) return compileTemplate(template, true, single);
+  if (!parts.some((part) => part.usesAllArgs)) return compileTemplate(template, true, single);
   return {
     usesArgs: true,
-    render: (job) => parts.map((part) => (part.usesArgs ? job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') : part.render(job))).join(''),
+    usesAllArgs: true,
+    render: (job) => parts.map((part) => (part.usesAllArgs ? job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') : part.render(job))).join(''),
   };
 }
 

@@ -45,6 +45,19 @@ describe('prun exec: the same output as GNU parallel', () => {
     for (const args of [['echo', '[{}]', ':::'], ['echo', '[{1}][{2}]', ':::', ':::', 'a'], ['echo', '[{1}][{2}]', ':::', 'a', ':::']]) await assertAsGnuParallel(args, 'x\ny\n');
   });
 
+  test('-N and -L repeat the word around {} for each input, as GNU parallel (they imply -X); -n, -L with -m and {n} do not (was: -N2 mv {} {.}.bak gave mv a.x b.y a b.bak)', async () => {
+    for (const args of [
+      ['-N2', 'echo', 'mv', '{}', '{.}.bak', ':::', 'a.x', 'b.y', 'c.z'],
+      ['-L2', 'echo', 'cp', '{}', '{}.orig'],
+      ['-L2', '-m', 'echo', 'cp', '{}', '{}.orig'],
+      ['-n2', 'echo', '{}.bak', ':::', 'a', 'b', 'c'],
+      ['-N2', 'echo', '{#}-{}', '{1}-x', '{2}', ':::', 'a', 'b', 'c', 'd'],
+      ['-X', 'echo', 'x{1}y', ':::', 'a', 'b', ':::', 'c', 'd'],
+    ]) {
+      await assertAsGnuParallel(['-j1', ...args], 'a\nb\nc\n');
+    }
+  });
+
   test('--pipe --block reads unit prefixes as GNU parallel: K, M powers of 1024, k, m powers of 1000', async () => {
     const input = Array.from({ length: 60_000 }, (_, i) => `${i + 1}\n`).join('');
     for (const block of ['100k', '100K', '1m', '1M']) {

@@ -136,6 +136,12 @@ test('-X repeats the word holding {} for each argument, as GNU parallel -X', () 
   assert.equal(compileTemplate('echo x{}y z', true, { contextReplace: true }).render({ args: ['1', '2'], seq: 1, slot: 1 }), "echo x1y x2y z");
 });
 
+test('-X repeats only words of {}-style strings: a word of {n} is that one argument, as GNU parallel (was: repeated, each argument its {1})', () => {
+  const compiled = compileTemplate('echo {1}-x {2} {}.y', true, { contextReplace: true });
+  assert.equal(compiled.render({ args: ['a', 'b'], seq: 1, slot: 1 }), 'echo a-x b a.y b.y');
+  assert.equal(compileTemplate('echo {1}-x', true, { contextReplace: true }).render({ args: ['a', 'b'], seq: 1, slot: 1 }), 'echo a-x');
+});
+
 test('-X quotes every value, as the command does without it (was: unquoted, an input ran as shell code)', () => {
   const template = `${SHOW} {} x{/}y`;
   const inputs = TRICKY_INPUTS.filter((input) => !input.includes('\n'));
