@@ -13,7 +13,7 @@ import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, p
 import { shellQuote } from '../commands/shell-quote.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { ownQueueWarnings } from './queue-warnings.js';
-import { asLiteral, compileTemplate } from '../commands/template.js';
+import { asLiteral, compileTemplate, markCommandStart, type TemplateOptions } from '../commands/template.js';
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
@@ -295,7 +295,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   options.template = { ...options.template, names: header, total };
   // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
   const shownCommand = text;
-  text = wrapCommand(text, flags, results?.kind === 'dir' ? results.dir : undefined, header, Math.max(1, sources.length));
+  text = wrapCommand(text, flags, options.template, results?.kind === 'dir' ? results.dir : undefined, header, Math.max(1, sources.length));
   const records = results?.kind === 'records' ? { format: results.format, names: header } : undefined;
   // a file of records starts with its header, given with the first job's record: in input order
   if (records) options.ordered = true;
@@ -394,10 +394,12 @@ function parseSize(value: string): number {
  * wrap it in. Done once the inputs are open: with --header, --results names each source's
  * directory by its column, as GNU parallel does (when there is a name for each source).
  */
-function wrapCommand(command: string, flags: ExecFlags, resultsDir: string | undefined, header: readonly string[], sources: number): string {
-  let text = command;
-  // what wraps the command must not get the inputs appended: they are the command's
-  if ((resultsDir !== undefined || flags.nice !== undefined) && compileTemplate(text, true, { plus: flags.plus === true }).appended) text += ' {}';
+function wrapCommand(command: string, flags: ExecFlags, template: TemplateOptions, resultsDir: string | undefined, header: readonly string[], sources: number): string {
+  if (resultsDir === undefined && flags.nice === undefined && flags.processSlotVar === undefined) return command;
+  // what wraps the command must not get the inputs appended: they are the command's. Read
+  // as the command is, header names and -N0 included (was: `{X}` taken for no replacement
+  // string, and the input appended to it)
+  let text = markCommandStart(compileTemplate(command, true, template).appended ? `${command} {}` : command);
   if (resultsDir !== undefined) {
     if (flags.pipe) throw usageError('--results does not go with --pipe: a block has no value to name its folder by (GNU parallel writes every block to the same one)');
     // each argument of a job is a level, named by its source, as GNU parallel lays them out;

@@ -82,21 +82,41 @@ const LITERAL_MARK = '\0';
  * inputs are then commands.
  */
 export function compileTemplate(template: string, forShell = true, options: TemplateOptions = {}): CompiledTemplate {
-  if (options.contextReplace && forShell) return compileContext(template, options);
-  return compileWords(template, forShell, options, firstWordEnd(template));
-}
-
-/** Where the command's first word ends (-1: it is all one word): a replacement string before it leaves every value unquoted. */
-function firstWordEnd(template: string): number {
-  return template.search(/[ \t\n=]/);
+  const marked = template.indexOf(COMMAND_MARK);
+  const start = Math.max(0, marked);
+  const text = marked < 0 ? template : template.slice(0, marked) + template.slice(marked + COMMAND_MARK.length);
+  if (options.contextReplace && forShell) return compileContext(text, options, start);
+  return compileWords(text, forShell, options, start, firstWordEnd(text, start));
 }
 
 /**
- * compileTemplate's work, for a template that may be a part of the command: `firstWordEnd`
- * is where the command's first word ends, counted from the part's start (negative: the part
- * is all in it; 0: the part is past it).
+ * Marks where the user's own command starts in a command that wraps it (--results, --nice,
+ * --process-slot-var): the first-word rule reads the user's command from there, and the
+ * wrapper's own replacement strings are always quoted (was: `--nice 1 ::: 'echo a'` ran
+ * `'echo a'`, one word, as the command, the input's `{}` no longer first).
  */
-function compileWords(template: string, forShell: boolean, options: TemplateOptions, firstWordEnd: number): CompiledTemplate {
+export function markCommandStart(command: string): string {
+  return COMMAND_MARK + command;
+}
+// no command holds a NUL (asLiteral's mark follows a brace)
+const COMMAND_MARK = '\0command\0';
+
+/**
+ * Where the command's first word ends, from `start`, where the user's command starts (-1: it
+ * is all one word): a replacement string before it leaves every value unquoted.
+ */
+function firstWordEnd(template: string, start: number): number {
+  const end = template.slice(start).search(/[ \t\n=]/);
+  return end < 0 ? -1 : start + end;
+}
+
+/**
+ * compileTemplate's work, for a template that may be a part of the command: `commandStart`
+ * is where the user's command starts (0 or less: the part is all of it; what comes before is
+ * a wrapper's), and `firstWordEnd` where its first word ends, both counted from the part's
+ * start (negative: the part is all in it; 0: the part is past it).
+ */
+function compileWords(template: string, forShell: boolean, options: TemplateOptions, commandStart: number, firstWordEnd: number): CompiledTemplate {
   let quote = forShell ? shellQuote : identity;
   const literals: string[] = [];
   const replacements: Replacement[] = [];
@@ -112,10 +132,11 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
       if (options.plus && (PLUS_DYNAMIC.test(content) || PLUS_NAMED.has(content))) throw usageError(`unknown replacement string ${whole} in the command (a --plus form prun does not have)`);
       continue;
     }
-    if (forShell && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
+    const wrapper = match.index < commandStart;
+    if (forShell && !wrapper && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
     literals.push(template.slice(end, match.index).replaceAll(LITERAL_MARK, ''));
     end = match.index + whole.length;
-    replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(() => quote));
+    replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(wrapper ? quoteAlways : () => quote));
     if (replacement.kind === 'arg') usesArgs = true;
     if (replacement.kind === 'arg' && replacement.all) usesAllArgs = true;
   }
@@ -163,24 +184,27 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
  * they render for the job (`{#}`, `{%}`, `{n}`: one argument, which GNU parallel does not
  * repeat), with no input appended to any one of them.
  */
-function compileContext(template: string, options: TemplateOptions): CompiledTemplate {
+function compileContext(template: string, options: TemplateOptions, commandStart: number): CompiledTemplate {
   const single = { ...options, contextReplace: false };
   const words = template.split(/([ \t\n]+)/);
-  const commandWordEnd = firstWordEnd(template);
+  const commandWordEnd = firstWordEnd(template, commandStart);
   let offset = 0;
   const parts = words.map((word) => {
-    // where the command's first word ends, from this word's start
+    // where the command and its first word start and end, from this word's start
     const end = commandWordEnd < 0 ? -1 : Math.max(0, commandWordEnd - offset);
+    const start = commandStart - offset;
     offset += word.length;
-    return compileWords(word, true, { ...single, appendArgs: false }, end);
+    return compileWords(word, true, { ...single, appendArgs: false }, start, end);
   });
-  if (!parts.some((part) => part.usesAllArgs)) return compileTemplate(template, true, single);
+  if (!parts.some((part) => part.usesAllArgs)) return compileWords(template, true, single, commandStart, commandWordEnd);
   return {
     usesArgs: true,
     usesAllArgs: true,
     render: (job) => parts.map((part) => (part.usesAllArgs ? job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') : part.render(job))).join(''),
   };
 }
+
+const quoteAlways = (): Transform => shellQuote;
 
 function render(literals: readonly string[], replacements: readonly Replacement[], job: Job): string {
   let out = literals[0]!;

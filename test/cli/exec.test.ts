@@ -339,6 +339,9 @@ describe('prun exec: output', () => {
       ['-N2', 'echo', ':::', 'a', 'b', ':::', 'c', 'd'],
       ['-X', '-j1', 'echo', 'pre-{}', ':::', 'a', 'b'],
       ['--header', ':', 'echo', ':::', 'f1', 'A', 'B', ':::', 'f2', 'C', 'D'],
+      // was: the input appended to a command of header names, and run as one word without one
+      ['--header', ':', 'echo', '[{X}]', ':::', 'X', 'a'],
+      [':::', 'echo a'],
     ]) {
       const ours = join(dir, `results-prun-${++n}`);
       const theirs = join(dir, `results-gnu-${n}`);
@@ -346,6 +349,19 @@ describe('prun exec: output', () => {
       assert.equal(result.exitCode, 0, String(result.stderr));
       gnuParallel(['--results', theirs, ...args], { cwd: root });
       assert.deepEqual(await filesUnder(ours), await filesUnder(theirs), args.join(' '));
+    }
+  });
+
+  test('--nice and --process-slot-var wrap the command as it is: inputs that are the command, header names, -N0, as GNU parallel (was: run as one quoted word, the input appended)', async () => {
+    for (const args of [
+      ['--nice', '1', ':::', 'echo a'],
+      ['--process-slot-var', 'X', ':::', 'echo a'],
+      ['--process-slot-var', 'X', '{}', ':::', 'echo a'],
+      ['--nice', '1', '{}', '{}', ':::', 'echo a'],
+      ['--nice', '1', '--header', ':', 'echo', '[{X}]', ':::', 'X', 'a'],
+      ['--nice', '1', '-N0', 'echo', 'hi', ':::', 'a'],
+    ]) {
+      await assertAsGnuParallel(['-j1', ...args]);
     }
   });
 

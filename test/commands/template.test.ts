@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileTemplate, type Job, type TemplateOptions } from '../../src/commands/template.js';
+import { compileTemplate, markCommandStart, type Job, type TemplateOptions } from '../../src/commands/template.js';
 import { PrunError } from '../../src/errors.js';
 import { combinations } from '../../src/io/arg-groups.js';
 import { gnuParallel } from '../helpers/gnu-parallel.js';
@@ -161,6 +161,13 @@ test('--plus {##} is the number of jobs, a replacement string: nothing is append
 test('a replacement string in the first word leaves every value unquoted, as GNU parallel does', () => {
   assert.equal(compileTemplate('{} {}').render({ args: ['ls -l'], seq: 1, slot: 1 }), 'ls -l ls -l');
   assert.equal(compileTemplate('echo {}').render({ args: ['ls -l'], seq: 1, slot: 1 }), "echo 'ls -l'");
+});
+
+test("a wrapper's replacement strings before the marked command are always quoted; the command's first word is read from the mark", () => {
+  const job = { args: ['echo a'], seq: 1, slot: 1 };
+  assert.equal(compileTemplate(`for x in {}; do :; done; ${markCommandStart('{}')}`).render(job), "for x in 'echo a'; do :; done; echo a");
+  assert.equal(compileTemplate(`X=1; ${markCommandStart('echo {}')}`).render(job), "X=1; echo 'echo a'");
+  assert.equal(compileTemplate(`for x in {}; do :; done; ${markCommandStart('{}')}`, true, { contextReplace: true }).render(job), "for x in 'echo a'; do :; done; echo a");
 });
 
 test('an unknown replacement string, {= =} included, is refused: no output would be right', () => {
