@@ -226,10 +226,12 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     const argv = [...words, ...given.flatMap((source) => ('values' in source ? [source.linked ? ':::+' : ':::', ...source.values] : [source.linked ? '::::+' : '::::', source.file]))];
     ({ positional: words, sources } = splitArgGroups(argv, { values: flags.argSep ?? ':::', files: flags.argFileSep ?? '::::' }));
   }
-  refuseOldForm(words);
   sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];
   // a lone `:::` with nothing after it is no source, as GNU parallel's: stdin is read (was: nothing ran, in silence)
   if (sources.length === 1 && 'values' in sources[0]! && sources[0].values.length === 0) sources = [];
+  // the old form read its inputs from files where GNU's reads stdin: with sources given, the
+  // words are the command's in both (was: refused, the hint dropping the ::: values)
+  if (sources.length === 0) refuseOldForm(words);
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
   flags.extensionreplace ??= flags.er;

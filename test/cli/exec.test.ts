@@ -570,6 +570,16 @@ describe('prun exec: failures', () => {
     assert.match(String(result.stderr), /:::: /);
   });
 
+  test('a quoted command then names of files, with inputs given by ::: or -a, runs as GNU parallel: the names are words of the command (was: refused as the old form)', async () => {
+    const file = join(dir, 'named-file.txt');
+    await writeFile(file, 'x\n');
+    for (const args of [['cat -n', file, ':::', file], ['-a', file, 'echo {}', file]]) {
+      const result = await prun(['exec', '-k', '-j1', ...args], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(['-j1', ...args]).trimEnd(), args.join(' '));
+    }
+  });
+
   test('all commands succeed: exit status 0', async () => {
     const result = await prun(['exec', 'true', ':::', 'a', 'b']);
     assert.equal(result.exitCode, 0);
