@@ -23,7 +23,7 @@ import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
-import { openRecordsFile, resultsTarget } from './results-file.js';
+import { makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
 import { holdInterrupts } from './signals.js';
 
 interface ExecFlags extends CommonFlags {
@@ -302,6 +302,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // a file of records starts with its header, given with the first job's record: in input order
   if (records) options.ordered = true;
   if (results?.kind === 'records' && results.path !== undefined && !dryRun) openRecordsFile(results.path);
+  if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = dryRun
     ? NO_JOURNAL

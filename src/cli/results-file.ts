@@ -1,4 +1,4 @@
-import { openSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import type { JobRecordFormat } from '../commands/job-record.js';
 import { compileTemplate } from '../commands/template.js';
 import { PrunError, usageError } from '../errors.js';
@@ -32,6 +32,18 @@ export function resultsTarget(name: string, context: ResultsContext): ResultsTar
   if (refused) throw usageError(`--results ${name} does not go with ${refused}`);
   const onStdout = name === '-' || /^-\.(csv|tsv|json)$/i.test(name);
   return { kind: 'records', format, path: onStdout ? undefined : name };
+}
+
+/**
+ * Makes the --results folder before anything runs, as GNU parallel does: one that cannot be
+ * made is one line and exit 2 (was: every job failed on its own mkdir, two lines each).
+ */
+export function makeResultsDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new PrunError('ERR_INPUT', `cannot make the --results folder ${dir}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
 }
 
 /**

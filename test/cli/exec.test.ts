@@ -374,6 +374,15 @@ describe('prun exec: output', () => {
     }
   });
 
+  test('--results DIR that cannot be made is one line and exit 2, before anything runs (was: two lines a job, exit the number of jobs)', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, '');
+    const result = await prun(['exec', '--results', join(file, 'out'), 'echo', ':::', 'a', 'b']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+  });
+
   test('--results with --pipe is refused: every block would write the same folder', async () => {
     const result = await prun(['exec', '--pipe', '--results', join(dir, 'piped'), 'wc', '-l'], { stdin: 'pipe', input: 'a\n' });
     assert.equal(result.exitCode, 2);
