@@ -143,7 +143,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-d, --delimiter <delim>', 'inputs end with DELIM, not newline (\\n, \\t, \\0 understood)')
     .option('-E <eof>', 'an input equal to EOF ends the input')
     .option('-r, --no-run-if-empty', 'skip inputs that are only blanks')
-    .option('--colsep <regexp>', 'split each input into columns at REGEXP: {1} {2} ... (JavaScript regular expression)')
+    .option('-C, --colsep <regexp>', 'split each input into columns at REGEXP: {1} {2} ... (JavaScript regular expression)')
     .option('--header <regexp>', 'the first input of each source names its columns: {name} is that column (any value: the first line)')
     .option('--trim <n|l|r|lr|rl>', 'remove blanks (space, tab, CR, ...) from the left, right or both ends of each input or column (--colsep implies rl)')
     .option('--arg-sep <sep>', 'use SEP instead of :::')
@@ -233,6 +233,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // words are the command's in both (was: refused, the hint dropping the ::: values)
   if (sources.length === 0) refuseOldForm(words);
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
+  // GNU parallel's `--joblog +FILE` appends to FILE; prun's joblog always appends (was: a file named +FILE)
+  if (flags.joblog?.startsWith('+')) flags.joblog = flags.joblog.slice(1);
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
   flags.extensionreplace ??= flags.er;
   flags.basenamereplace ??= flags.bnr;

@@ -90,6 +90,16 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.match(String(failed.stderr), /^prun: input 0 "block-0" failed: exit 3$/m);
   });
 
+  test('-C is --colsep, and --joblog +FILE appends to FILE, as GNU parallel (was: unknown option; a file named +FILE)', async () => {
+    await assertAsGnuParallel(['-C', ',', 'echo', '{2}', ':::', 'a,b']);
+    const joblog = join(dir, 'plus-joblog');
+    for (const value of ['a', 'b']) {
+      const result = await prun(['exec', '--joblog', `+${joblog}`, 'echo', ':::', value], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+    }
+    assert.deepEqual(lines((await readFile(joblog, 'utf8')).trimEnd()).slice(1).map((row) => row.split('\t').at(-1)), ['a', 'b']);
+  });
+
   test('--colsep trims the blanks around each column, a CR of a CRLF file too, as GNU parallel (it implies --trim rl; was: kept)', async () => {
     const input = ' a , b \nc,d\r\n';
     for (const args of [['--colsep', ',', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'n', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'l', 'echo', '[{1}]', '[{2}]'], ['--trim', 'lr', 'echo', '[{}]']]) await assertAsGnuParallel(args, input);
