@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { PrunError } from '../errors.js';
 import { optionWords, prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
+import { parallelEnvWords } from './parallel-env.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { examplesAndExitCodes } from './help-text.js';
@@ -75,7 +76,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.addCommand(configure(workerCommand((status) => (code = status))).version(VERSION, '-V, --version'));
   try {
     const named = program.commands.find((command) => command.name() === argv[0]) ?? program;
-    const prepared = prepareArgv(argv, optionWords(named));
+    // GNU parallel's users keep their defaults there (was: ignored in silence, `PARALLEL=--tag` changed nothing)
+    const words = argv[0] === 'exec' ? ['exec', ...parallelEnvWords(process.env.PARALLEL), ...argv.slice(1)] : argv;
+    const prepared = prepareArgv(words, optionWords(named));
     // the commands were given this array: filled in place, it is theirs to read when they run
     sources.push(...prepared.sources);
     await program.parseAsync(prepared.argv, { from: 'user' });

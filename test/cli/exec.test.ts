@@ -90,6 +90,14 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.match(String(failed.stderr), /^prun: input 0 "block-0" failed: exit 3$/m);
   });
 
+  test('$PARALLEL gives default options, before those of the command line, as GNU parallel (was: ignored)', async () => {
+    const env = { PARALLEL: '--tag --tagstring a\\ b' };
+    const result = await prun(['exec', '-k', 'echo', ':::', 'x'], { cwd: dir, env });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, 'a b\tx');
+    assert.equal(result.stdout, gnuParallelRun(['-k', 'echo', ':::', 'x'], { cwd: dir, env }).stdout.trimEnd());
+  });
+
   test('-C is --colsep, and --joblog +FILE appends to FILE, as GNU parallel (was: unknown option; a file named +FILE)', async () => {
     await assertAsGnuParallel(['-C', ',', 'echo', '{2}', ':::', 'a,b']);
     const joblog = join(dir, 'plus-joblog');

@@ -47,13 +47,13 @@ export function gnuParallelStatus(args: readonly string[], options: { cwd: strin
 }
 
 /** GNU parallel on `args` (-k, as gnuParallel runs it): its stdout, stderr and exit status, whatever they are. */
-export function gnuParallelRun(args: readonly string[], options: { cwd: string; input?: string }): { stdout: string; stderr: string; status: number } {
+export function gnuParallelRun(args: readonly string[], options: { cwd: string; input?: string; env?: Record<string, string> }): { stdout: string; stderr: string; status: number } {
   requireGnuParallel();
   const result = spawnSync('parallel', ['--will-cite', '-k', ...args], {
     cwd: options.cwd,
     input: options.input ?? '',
     encoding: 'utf8',
-    env: { ...process.env, ...GNU_PARALLEL_ENV },
+    env: { ...process.env, ...GNU_PARALLEL_ENV, ...options.env },
   });
   if (result.error) throw result.error;
   return { stdout: result.stdout, stderr: result.stderr, status: result.status! };
