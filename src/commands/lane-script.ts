@@ -39,8 +39,11 @@
  * Details that matter:
  * - the job runs in the foreground, never with `&`: a non-interactive shell starts
  *   background jobs with SIGINT and SIGQUIT ignored, which the user's command would inherit;
- * - `{ ...; } 2>FILE` rather than `... 2>FILE`: the lane's own words about the job ("Terminated"
- *   when it is killed) land in the job's stderr rather than between prun's own lines;
+ * - `{ ( exec 2>FILE; exec JOB ); } 2>/dev/null`: the lane reports a job killed by a signal
+ *   ("Terminated", `kill -TERM $$` in the job included) on its own stderr as it reaps it;
+ *   with the job's redirections made in the lane (`JOB 2>FILE`) that was the job's stderr,
+ *   and shown as the job's. Made in the subshell that becomes the job, they leave the lane's
+ *   stderr /dev/null then: GNU parallel says nothing there either;
  * - the lane's stderr is let go before it kills its watcher: bash (the lane's shell when jobs
  *   need exported functions) reports a background job killed by a signal ("line 19: PID
  *   Killed ( trap ...") as it reaps it, before the redirections of the command at hand;
@@ -58,8 +61,7 @@ while IFS= read -r l; do
   f=$d/\${l%%\t*}; l=\${l#*\t}
   q=\${l%%\t*}; l=\${l#*\t}
   j=\${l%%\t*}; l=\${l#*\t}
-  { PARALLEL_SEQ=$q PARALLEL_JOBSLOT=$j "\${l%%\t*}" -c -- "\${l#*\t}" >"$f.o" </dev/null; } 2>"$f.e"
-  s=$?
+  { ( exec >"$f.o" 2>"$f.e" </dev/null; PARALLEL_SEQ=$q PARALLEL_JOBSLOT=$j exec "\${l%%\t*}" -c -- "\${l#*\t}" ); s=$?; } 2>/dev/null
   o=0 e=0
   [ -s "$f.o" ] && o=1
   [ -s "$f.e" ] && e=1

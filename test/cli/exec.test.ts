@@ -293,6 +293,17 @@ describe('prun exec: output', () => {
     }
   });
 
+  test('a job that kills itself leaves no word of the lane\'s ("Terminated") in its stderr, as GNU parallel, sh and bash lanes (was: shown as the job\'s)', async () => {
+    for (const shell of ['/bin/sh', '/bin/bash']) {
+      const args = ['-k', '-j1', 'echo {}; echo err >&2; kill -TERM $$; echo after', ':::', 'a', 'b'];
+      const result = await prun(['exec', ...args], { cwd: dir, env: { PARALLEL_SHELL: shell } });
+      assert.equal(result.exitCode, 2, shell);
+      assert.equal(result.stdout, 'a\nb', shell);
+      assert.deepEqual(lines(result.stderr).filter((line) => !line.startsWith('prun: ')), ['err', 'err'], shell);
+      assert.equal(result.stdout, gnuParallelRun(['-j1', ...args.slice(2)], { cwd: dir, env: { PARALLEL_SHELL: shell } }).stdout.trimEnd());
+    }
+  });
+
   test('--results: a name with replacement strings is refused, not made a directory', async () => {
     for (const name of ['my_{}', 'job{#}/']) {
       const result = await prun(['exec', '--results', join(dir, name), 'echo', ':::', 'a']);
