@@ -37,6 +37,11 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   laneShell?: string;
   /** The least time between the starts of two jobs, in milliseconds (GNU parallel's --delay). */
   delayMs?: number;
+  /**
+   * GNU parallel's `--timeout N%` as a fraction (2 for 200%): a job is timed out past this
+   * times the median runtime of the jobs that succeeded so far. Instead of `timeout`.
+   */
+  timeoutOfMedian?: number;
 }
 
 export interface StartExecOptions extends ExecOptions, JournalHooks {
@@ -94,6 +99,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         shownCommand: options.shownCommand,
         jobs: normalized.workers,
         timeoutMs: normalized.timeoutMs,
+        timeoutOfMedian: options.timeoutOfMedian,
         tag,
         timings: options.journal === true,
         retries: normalized.retries,

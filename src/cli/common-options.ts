@@ -78,7 +78,7 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
 }
 
 /** What ends each input of a file or stdin. */
-export function separatorFlag(flags: CommonFlags): Separator {
+export function separatorFlag(flags: Pick<CommonFlags, 'null'>): Separator {
   return flags.null ? NUL : NEWLINE;
 }
 
@@ -88,7 +88,7 @@ export function jobsFlag(flags: CommonFlags): number | undefined {
 }
 
 /** The progress bar on, off, or undefined (when stderr is a terminal): --progress, or --bar/--eta. */
-export function progressFlag(flags: CommonFlags): boolean | undefined {
+export function progressFlag(flags: Pick<CommonFlags, 'progress' | 'bar' | 'eta'>): boolean | undefined {
   return flags.progress ?? (flags.bar || flags.eta ? true : undefined);
 }
 
@@ -96,7 +96,7 @@ export function progressFlag(flags: CommonFlags): boolean | undefined {
  * A --halt of a percentage is of the total number of inputs, so the total is wanted as
  * early as it can be known, progress bar or not.
  */
-export function haltNeedsTotal(flags: CommonFlags): boolean {
+export function haltNeedsTotal(flags: Pick<CommonFlags, 'halt'>): boolean {
   return flags.halt !== undefined && parseHalt(flags.halt, '--halt')?.fraction !== undefined;
 }
 

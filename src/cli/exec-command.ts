@@ -26,7 +26,13 @@ import { presentRun } from './present-run.js';
 import { makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
 import { holdInterrupts } from './signals.js';
 
-interface ExecFlags extends CommonFlags {
+/** GNU parallel's `--timeout N%`: past this times the median runtime of the jobs that succeeded. */
+interface MedianTimeout {
+  ofMedian: number;
+}
+
+interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
+  timeout?: number | MedianTimeout;
   tag?: true;
   tagstring?: string;
   dryRun?: true;
@@ -134,6 +140,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
   const option = (long: string) => command.options.find((candidate) => candidate.long === long)!;
   option('--jobs').argParser(gnuJobs).description = 'how many run at once: N, 0 (as many as possible, up to 256), N% of the cores, +N, -N, as in GNU parallel';
   option('--retries').description = 'try a failed command up to N times in all, as GNU parallel (prun map: N more)';
+  const timeout = option('--timeout');
+  timeout.argParser(execTimeout).description = 'fail a command that runs longer than this (500ms, 30s, 2m; a number is seconds), or than N% of the median runtime of the commands that succeeded (200%), as GNU parallel';
   option('--verbose').description = 'print each command on stderr as it starts, as GNU parallel';
   option('--joblog').description = "append a row per finished job in GNU parallel's columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command (Command holds the input)";
   option('--failed-out').description = 'write the input of each job that failed for good to FILE as it fails, ended as inputs are read (newline, -0 NUL, -d DELIM); a job of several arguments writes each';
@@ -233,6 +241,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // words are the command's in both (was: refused, the hint dropping the ::: values)
   if (sources.length === 0) refuseOldForm(words);
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
+  const timeoutOfMedian = typeof flags.timeout === 'object' ? flags.timeout.ofMedian : undefined;
+  if (timeoutOfMedian !== undefined && flags.queue !== undefined) throw usageError('--timeout N% does not go with --queue: each machine would time its own jobs out');
   // GNU parallel's `--joblog +FILE` appends to FILE; prun's joblog always appends (was: a file named +FILE)
   if (flags.joblog?.startsWith('+')) flags.joblog = flags.joblog.slice(1);
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
@@ -273,7 +283,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
   const shell = jobShell();
   const options: ExecOptions = {
-    ...commonRunOptions(flags),
+    ...commonRunOptions({ ...flags, timeout: typeof flags.timeout === 'number' ? flags.timeout : undefined }),
     // GNU parallel's --retries N is N tries in all
     retries: Math.max(0, flags.retries - 1),
     workers,
@@ -284,6 +294,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     jobShell: shell,
     laneShell: laneShell(shell),
     delayMs: flags.delay || undefined,
+    timeoutOfMedian,
     showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
   let pipeDir: string | undefined;
@@ -360,6 +371,15 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
  */
 function contextReplace(flags: ExecFlags): boolean {
   return flags.X === true || flags.N !== undefined || (flags.maxLines !== undefined && flags.m !== true && flags.xargs !== true);
+}
+
+/** --timeout as GNU parallel reads it: a duration, or `N%` of the median runtime of the jobs that succeeded. */
+function execTimeout(value: string): number | MedianTimeout {
+  const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+  if (!percent) return parseDuration('--timeout', value);
+  const ofMedian = Number(percent[1]) / 100;
+  if (!(ofMedian > 0)) throw usageError(`--timeout must be a duration such as 500ms, 30s or 2m, or a percentage above 0, got ${JSON.stringify(value)}`);
+  return { ofMedian };
 }
 
 function pipeOptions(flags: ExecFlags): PipeOptions {

@@ -38,7 +38,7 @@ export interface JournalOptions {
 const warn = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** --joblog, --resume, --resume-failed and --failed-out, wired for a run. */
-export function openJournal(flags: CommonFlags, options: JournalOptions): Journal {
+export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resumeFailed' | 'failedOut'>, options: JournalOptions): Journal {
   if (!flags.joblog && flags.failedOut === undefined) return NO_JOURNAL;
   const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text], encoding = 'utf8' } = options;
   // opened first: that refuses what is not a joblog, and drops a torn last row

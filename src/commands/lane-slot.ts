@@ -43,6 +43,8 @@ export interface LaneJob {
   script: string | undefined;
   startedAt: number;
   timer: LongTimeout | undefined;
+  /** The --timeout it runs under, from its start (`--timeout N%`: as the median was then, or since). */
+  timeoutMs?: number | undefined;
 }
 
 /**

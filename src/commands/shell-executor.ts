@@ -17,6 +17,7 @@ import { jobRecord, type JobRecordOptions } from './job-record.js';
 import { outputPrinted, type JobEnd, parseStatusLine, recordResult, recordStderr, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
+import { MedianRuntime } from './median-runtime.js';
 import { makeScratchDir, removeScratchDir } from './scratch-dir.js';
 import { shellQuote } from './shell-quote.js';
 import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
@@ -29,6 +30,8 @@ export interface ShellExecutorOptions {
   /** Jobs at once: one lane each. */
   jobs: number;
   timeoutMs: number | undefined;
+  /** GNU parallel's `--timeout N%`: a job is timed out past this times the median runtime of the jobs that succeeded. */
+  timeoutOfMedian?: number | undefined;
   /**
    * What every line of a job's output starts with, before a tab: a template as GNU
    * parallel's --tagstring (`{}` for --tag), its values unquoted.
@@ -108,6 +111,8 @@ export class ShellExecutor implements Executor {
   private readonly endings = new Set<Promise<void>>();
   /** Lanes whose process group may still hold something of prun's: to end if prun exits. */
   private readonly lanes = new Set<Lane>();
+  /** `--timeout N%`: the runtimes of the jobs that succeeded. */
+  private readonly runtimes: MedianRuntime | undefined;
 
   constructor(private readonly options: ShellExecutorOptions) {
     // the template in bytes too, so that it joins the arguments' bytes unchanged
@@ -115,6 +120,7 @@ export class ShellExecutor implements Executor {
     this.shown = options.shownCommand === undefined ? this.template : compileTemplate(toByteString(options.shownCommand), true, options.template);
     this.tag = options.tag === undefined ? undefined : compileTemplate(toByteString(options.tag), false, options.template);
     this.capacity = options.jobs * BATCHES_PER_LANE;
+    this.runtimes = options.timeoutOfMedian === undefined ? undefined : new MedianRuntime(options.timeoutOfMedian);
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
     });
@@ -397,8 +403,29 @@ export class ShellExecutor implements Executor {
   private started(slot: LaneSlot, job: LaneJob, now: number): void {
     job.startedAt = now;
     job.held.startedAt ??= now;
-    const timeout = this.options.timeoutMs;
-    if (timeout !== undefined) job.timer = setLongTimeout(() => this.timeOut(slot, job), timeout);
+    this.armTimeout(slot, job, now);
+  }
+
+  /** Times `job` out at its --timeout from its start, or now if that is past. */
+  private armTimeout(slot: LaneSlot, job: LaneJob, now: number): void {
+    const timeout = this.options.timeoutMs ?? this.runtimes?.timeoutMs();
+    if (timeout === undefined) return;
+    job.timer?.clear();
+    job.timeoutMs = timeout;
+    job.timer = setLongTimeout(() => this.timeOut(slot, job), Math.max(0, job.startedAt + timeout - now));
+  }
+
+  /**
+   * `--timeout N%`: a job succeeded; the median moves, and with it the timeout of the jobs
+   * running, as GNU parallel checks each against the timeout of the moment.
+   */
+  private succeeded(runtimeMs: number, now: number): void {
+    if (!this.runtimes) return;
+    this.runtimes.add(runtimeMs);
+    for (const slot of this.slots) {
+      const running = slot.jobs[0];
+      if (running && running.startedAt > 0) this.armTimeout(slot, running, now);
+    }
   }
 
   private timeOut(slot: LaneSlot, job: LaneJob): void {
@@ -418,6 +445,7 @@ export class ShellExecutor implements Executor {
       // '-': skipped because prun is stopping
       const end = line === '-' ? undefined : parseStatusLine(line);
       if (end) this.finish(slot, job, end, now);
+      if (end && !end.failure) this.succeeded(now - job.startedAt, now);
       this.removeJobFiles(job, !end || outputPrinted(job, end.failure, this.options));
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);
@@ -487,7 +515,7 @@ export class ShellExecutor implements Executor {
    */
   private finishTimedOut(slot: LaneSlot, job: LaneJob): void {
     const files = join(this.dir, job.stem);
-    const end = { failure: timedOut(this.options.timeoutMs!), stdout: hasOutput(`${files}.o`), stderr: hasOutput(`${files}.e`) };
+    const end = { failure: timedOut(job.timeoutMs!), stdout: hasOutput(`${files}.o`), stderr: hasOutput(`${files}.e`) };
     this.finish(slot, job, end, performance.now());
     this.removeJobFiles(job, outputPrinted(job, end.failure, this.options));
     const { held } = job;

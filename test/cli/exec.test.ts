@@ -90,6 +90,16 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.match(String(failed.stderr), /^prun: input 0 "block-0" failed: exit 3$/m);
   });
 
+  test('--timeout N% times a job out past N% of the median runtime of those that succeeded, as GNU parallel (was: refused)', async () => {
+    const args = ['-k', '-j2', '--timeout', '500%', 'sleep {}; echo {}', ':::', '0.2', '0.2', '30', '0.2', '0.2'];
+    const result = await prun(['exec', ...args], { cwd: dir });
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    assert.equal(result.stdout, '0.2\n0.2\n0.2\n0.2');
+    assert.match(String(result.stderr), /^prun: input 2 "30" failed: timed out after /m);
+    const gnu = gnuParallelRun(args, { cwd: dir });
+    assert.deepEqual([result.stdout, result.exitCode], [gnu.stdout.trimEnd(), gnu.status]);
+  });
+
   test('$PARALLEL gives default options, before those of the command line, as GNU parallel (was: ignored)', async () => {
     const env = { PARALLEL: '--tag --tagstring a\\ b' };
     const result = await prun(['exec', '-k', 'echo', ':::', 'x'], { cwd: dir, env });
