@@ -5,7 +5,7 @@ import { parseDuration } from '../api/duration.js';
 import { usageError } from '../errors.js';
 import { toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
-import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
+import { openExecInputs, type ExecInputOptions, type Fill } from '../io/exec-inputs.js';
 import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
 import { inputCounter } from '../io/open-inputs.js';
@@ -55,6 +55,7 @@ interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   X?: true;
   m?: true;
   xargs?: true;
+  maxChars?: number;
   I?: string;
   quote?: true;
   plus?: true;
@@ -165,6 +166,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('-X', 'as many inputs a job as fit, spread over the job slots; a word holding {} is repeated for each')
     .option('-m', 'as many inputs a job as fit, spread over the job slots; {} is all of them')
     .option('--xargs', 'as many inputs a job as fit on a command line')
+    .addOption(new Option('-s, --max-chars <n>', `with -m, -X, --xargs: at most N characters a command line (${MAX_CHARS} at most, as GNU parallel on Linux)`).argParser(count('--max-chars')))
     .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
     .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(parseSize))
     .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
@@ -260,7 +262,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     throw usageError(`--process-slot-var must be a variable name, got ${JSON.stringify(flags.processSlotVar)}`);
   }
   const workers = flags.jobs ?? flags.maxProcs;
-  const fillMode = flags.X || flags.m ? { spread: workers ?? availableParallelism() } : flags.xargs ? { spread: undefined } : undefined;
+  const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: (flags.N ?? flags.maxArgs ?? flags.maxLines) !== 0 };
+  const fillMode = flags.X || flags.m || flags.xargs ? fillFor(flags, text, template, flags.xargs ? undefined : workers ?? availableParallelism()) : undefined;
   // `--header 0`: no line of header, as GNU parallel reads it
   const withHeader = flags.header !== undefined && flags.header !== '0';
   const inputOptions: ExecInputOptions = {
@@ -290,7 +293,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     tag: flags.tag === true,
     tagString: flags.tagstring,
     dryRun,
-    template: { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: inputOptions.maxArgs !== 0 },
+    template,
     jobShell: shell,
     laneShell: laneShell(shell),
     delayMs: flags.delay || undefined,
@@ -362,6 +365,24 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     journal.close();
     if (pipeDir) removeScratchDir(pipeDir);
   }
+}
+
+/**
+ * GNU parallel's usable command line on Linux: the longest `sh -c` argument it finds there
+ * (about 130,300 of the kernel's 131,072), less 3,000 for its wrapping, halved for its
+ * hexing. -s above it is lowered to it, with a warning, as GNU parallel does.
+ */
+const MAX_CHARS = 63_664;
+
+/** -m/-X/--xargs: jobs filled up to -s characters of the command as it runs, as GNU parallel measures them. */
+function fillFor(flags: ExecFlags, command: string, template: TemplateOptions, spread: number | undefined): Fill {
+  if (flags.maxChars !== undefined && flags.maxChars > MAX_CHARS) process.stderr.write(`prun: warning: -s should be at most ${MAX_CHARS}: using ${MAX_CHARS}\n`);
+  const compiled = compileTemplate(toByteString(command), true, template);
+  return {
+    spread,
+    maxChars: Math.min(flags.maxChars ?? MAX_CHARS, MAX_CHARS),
+    lineLength: (args) => compiled.render({ args, seq: 1, slot: 1 }).length,
+  };
 }
 
 /**

@@ -28,7 +28,7 @@ export interface ExecInputOptions {
   /** -L, as xargs reads lines: one that ends in a blank goes on into the next. */
   continueLines?: boolean | undefined;
   /** -m/-X/--xargs: as many as fit, spread over `spread` job slots (undefined: no spreading). */
-  fill?: { spread: number | undefined } | undefined;
+  fill?: Fill | undefined;
   /** --link: all sources pair up rather than combine. */
   link?: boolean | undefined;
   /** --shuf: the jobs in random order. */
@@ -45,8 +45,15 @@ export interface ExecInputs {
   total?: number | undefined;
 }
 
-/** What fits on a command line of GNU parallel's default size (its -s). */
-const MAX_LINE = 131_000;
+/** -m/-X/--xargs: how jobs are filled with arguments. */
+export interface Fill {
+  /** Spread evenly over this many job slots (undefined: as many a job as fit). */
+  spread: number | undefined;
+  /** GNU parallel's -s: the most characters a job's command line takes, its end counted as one. */
+  maxChars: number;
+  /** How long the command line of a job of these arguments is, as it will run (quoted). */
+  lineLength(args: readonly string[]): number;
+}
 
 /**
  * The inputs of `prun exec`. Without GNU parallel's input options they are the ordinary
@@ -72,7 +79,7 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     count = valuesCount(sources[0], options);
   } else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
-  if (options.fill) jobs = [...fill(await drainAll(records), options.fill.spread, options.maxArgs)];
+  if (options.fill) jobs = [...fill(await drainAll(records), options.fill, options.maxArgs)];
   else if (options.maxArgs !== undefined) {
     jobs = group(records, options.maxArgs);
     if (count !== undefined && options.maxArgs > 0) count = Math.ceil(count / options.maxArgs);
@@ -236,25 +243,27 @@ async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, siz
  * slots, and no more records a job than -N says (GNU parallel: `-X -N2 ::: 1 2 3 4 5` is
  * `1 2`, `3 4`, `5`).
  */
-function* fill(records: string[][], spread: number | undefined, maxArgs: number | undefined): Generator<string[]> {
-  const spreadEvenly = spread === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.ceil(records.length / spread));
-  const per = maxArgs === undefined || maxArgs < 1 ? spreadEvenly : Math.min(spreadEvenly, maxArgs);
-  let job: string[] = [];
-  let length = 0;
-  let taken = 0;
-  for (const record of records) {
-    const size = record.reduce((sum, arg) => sum + arg.length + 3, 0);
-    if (taken > 0 && (taken === per || length + size > MAX_LINE)) {
-      yield job;
-      job = [];
-      length = 0;
-      taken = 0;
+function* fill(records: string[][], { spread, maxChars, lineLength }: Fill, maxArgs: number | undefined): Generator<string[]> {
+  const per = maxArgs === undefined || maxArgs < 1 ? Number.POSITIVE_INFINITY : maxArgs;
+  // as GNU parallel counts a job's line: its length as it runs, plus one; a record after the
+  // first adds what a second copy of it adds (its blank, its -X context), one render each
+  const cost = (record: readonly string[], first: boolean): number =>
+    first ? lineLength(record) + 1 : lineLength([...record, ...record]) - lineLength(record);
+  for (let start = 0; start < records.length; ) {
+    let end = start;
+    let length = 0;
+    while (end < records.length && end - start < per) {
+      const more = cost(records[end]!, end === start);
+      if (end > start && length + more > maxChars) break;
+      length += more;
+      end++;
     }
-    job.push(...record);
-    length += size;
-    taken++;
+    // the input ends within this job: it is spread evenly over the job slots, as GNU parallel
+    // does (seq 30000 | parallel -j2 -X echo: lines of 12460 and 10609, then 3466 and 3465)
+    const size = end === records.length && spread !== undefined ? Math.ceil((end - start) / spread) : end - start;
+    for (let from = start; from < end; from += size) yield records.slice(from, Math.min(end, from + size)).flat();
+    start = end;
   }
-  if (taken > 0) yield job;
 }
 
 function shuffle<T>(items: T[]): T[] {

@@ -404,6 +404,13 @@ describe('prun exec: output', () => {
     }
   });
 
+  test('-X, -m and --xargs fill a line as GNU parallel measures it (-s, 63664 by default) and spread only the last over the job slots (was: 131000 by a guess, all spread)', async () => {
+    const input = `${Array.from({ length: 20_000 }, (_, i) => i + 1).join('\n')}\n`;
+    for (const args of [['-j2', '-X', 'echo'], ['-j3', '-m', 'echo', '{}'], ['-j2', '-X', 'echo', 'x{}y'], ['-j1', '-s', '20', '-X', 'echo'], ['-j4', '--xargs', 'echo']]) {
+      await assertAsGnuParallel(args, input);
+    }
+  });
+
   test('-X, -m and --xargs take no more records a job than -N says, as GNU parallel (was: -N ignored)', async () => {
     for (const packing of [['-X', '-N2'], ['-m', '-N3'], ['--xargs', '-N3'], ['-X', '-N10']]) {
       const args = ['-k', '-j2', ...packing, 'echo', ':::', '1', '2', '3', '4', '5', '6', '7'];

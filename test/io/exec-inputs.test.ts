@@ -17,6 +17,9 @@ async function takeAll(source: InputSource): Promise<string[]> {
 const values = (...items: string[]): ArgSource => ({ values: items });
 const linked = (...items: string[]): ArgSource => ({ values: items, linked: true });
 
+/** The length of `echo ARGS...`, as a job's command line would be. */
+const echoLength = (args: readonly string[]): number => ['echo', ...args].join(' ').length;
+
 describe('openExecInputs: how many jobs, known before the first is taken (the progress bar shows it)', () => {
   const cases: [string, ArgSource[], Partial<ExecInputOptions>, string[][]][] = [
     ['::: 1 2 3 :::+ a b c', [values('1', '2', '3'), linked('a', 'b', 'c')], {}, [['1', 'a'], ['2', 'b'], ['3', 'c']]],
@@ -25,7 +28,9 @@ describe('openExecInputs: how many jobs, known before the first is taken (the pr
     ['::: 1 2 ::: a b ::: (an empty source is one empty value)', [values('1', '2'), values('a', 'b'), values()], { noRunIfEmpty: false }, [['1', 'a', ''], ['1', 'b', ''], ['2', 'a', ''], ['2', 'b', '']]],
     ['-N2 over combined sources', [values('1', '2', '3'), values('x')], { maxArgs: 2 }, [['1', 'x', '2', 'x'], ['3', 'x']]],
     ['-N0 over combined sources', [values('1', '2'), values('x')], { maxArgs: 0 }, [[], []]],
-    ['-X spread over 2 slots', [values('1', '2', '3', '4')], { fill: { spread: 2 } }, [['1', '2'], ['3', '4']]],
+    ['-X spread over 2 slots', [values('1', '2', '3', '4')], { fill: { spread: 2, maxChars: 1000, lineLength: echoLength } }, [['1', '2'], ['3', '4']]],
+    // GNU parallel: `seq 12 | parallel -s 12 -X echo` runs echo 1 2 3 (10 characters, and its end)
+    ['-s 12: at most 12 characters a line, its end counted', [values(...Array.from({ length: 7 }, (_, i) => String(i + 1)))], { fill: { spread: undefined, maxChars: 12, lineLength: echoLength } }, [['1', '2', '3'], ['4', '5', '6'], ['7']]],
     ['-N2 over one ::: source', [values('1', '2', '3', '4', '5')], { maxArgs: 2 }, [['1', '2'], ['3', '4'], ['5']]],
     ['--colsep over one ::: source', [values('a,b', 'c,d')], { colsep: /,/ }, [['a', 'b'], ['c', 'd']]],
     ['--header over one ::: source', [values('h', 'x', 'y')], { header: true }, [['x'], ['y']]],
