@@ -227,10 +227,16 @@ function allArgs(transform: Transform, quoteOf: () => Transform): Replacement {
  *  an empty quoted word: GNU parallel renders `echo {3} {1}` with one arg `a` as `echo  a`. */
 function oneArg(position: number, transform: Transform, quoteOf: () => Transform): Replacement {
   return ({ args }) => {
-    // {1} is the first, {-1} the last
-    const arg = args[position > 0 ? position - 1 : position < 0 ? args.length + position : position];
+    // {1} is the first, {-1} the last; past the first, a negative one wraps around once more,
+    // as Perl's negative index does in GNU parallel (`{-3}` of `a b` is `b`)
+    const arg = args[position > 0 ? position - 1 : wrapOnce(args.length + position, args.length)];
     return arg === undefined ? '' : quoteOf()(transform(arg));
   };
+}
+
+/** An index still negative counted from the end once more, as Perl's: {-3} of 2 is index -1, then 1. */
+function wrapOnce(index: number, length: number): number {
+  return index < 0 ? length + index : index;
 }
 
 // The path transforms reproduce GNU parallel's Perl exactly, including for

@@ -132,6 +132,11 @@ test('{-1} is the last argument, {-2} the one before, as GNU parallel', () => {
   assert.equal(prun(template, [['a', 'b', 'c']]), gnuParallelHere(['-N3', template, ':::', 'a', 'b', 'c']));
 });
 
+test('{-n} past the first argument wraps around once more, as GNU parallel (was: empty)', () => {
+  const template = `${SHOW} {-3} {-4} {-5}`;
+  assert.equal(prun(template, [['a', 'b']]), gnuParallelHere(['-N2', template, ':::', 'a', 'b']));
+});
+
 test('-X repeats the word holding {} for each argument, as GNU parallel -X', () => {
   assert.equal(compileTemplate('echo x{}y z', true, { contextReplace: true }).render({ args: ['1', '2'], seq: 1, slot: 1 }), "echo x1y x2y z");
 });
