@@ -10,10 +10,9 @@ import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js'
 import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
-import { shellQuote } from '../commands/shell-quote.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { ownQueueWarnings } from './queue-warnings.js';
-import { asLiteral, compileTemplate, markCommandStart, type TemplateOptions } from '../commands/template.js';
+import { asLiteral, compileTemplate, type TemplateOptions } from '../commands/template.js';
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
@@ -24,6 +23,7 @@ import { execJournalOptions } from './exec-journal.js';
 import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 import { makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
+import { wrapCommand } from './exec-wrap.js';
 import { holdInterrupts } from './signals.js';
 
 /** GNU parallel's `--timeout N%`: past this times the median runtime of the jobs that succeeded. */
@@ -141,8 +141,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
   const option = (long: string) => command.options.find((candidate) => candidate.long === long)!;
   option('--jobs').argParser(gnuJobs).description = 'how many run at once: N, 0 (as many as possible, up to 256), N% of the cores, +N, -N, as in GNU parallel';
   option('--retries').description = 'try a failed command up to N times in all, as GNU parallel (prun map: N more)';
-  const timeout = option('--timeout');
-  timeout.argParser(execTimeout).description = 'fail a command that runs longer than this (500ms, 30s, 2m; a number is seconds), or than N% of the median runtime of the commands that succeeded (200%), as GNU parallel';
+  option('--timeout').argParser(execTimeout).description = 'fail a command that runs longer than this (500ms, 30s, 2m; a number is seconds), or than N% of the median runtime of the commands that succeeded (200%), as GNU parallel';
   option('--verbose').description = 'print each command on stderr as it starts, as GNU parallel';
   option('--joblog').description = "append a row per finished job in GNU parallel's columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command (Command holds the input)";
   option('--failed-out').description = 'write the input of each job that failed for good to FILE as it fails, ended as inputs are read (newline, -0 NUL, -d DELIM); a job of several arguments writes each';
@@ -262,7 +261,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     throw usageError(`--process-slot-var must be a variable name, got ${JSON.stringify(flags.processSlotVar)}`);
   }
   const workers = flags.jobs ?? flags.maxProcs;
-  const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: (flags.N ?? flags.maxArgs ?? flags.maxLines) !== 0 };
+  const maxArgs = flags.N ?? flags.maxArgs ?? flags.maxLines;
+  const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: maxArgs !== 0 };
   const fillMode = flags.X || flags.m || flags.xargs ? fillFor(flags, text, template, flags.xargs ? undefined : workers ?? availableParallelism()) : undefined;
   // `--header 0`: no line of header, as GNU parallel reads it
   const withHeader = flags.header !== undefined && flags.header !== '0';
@@ -277,7 +277,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     eof: flags.E || undefined,
     noRunIfEmpty: flags.runIfEmpty === false,
     header: withHeader,
-    maxArgs: flags.N ?? flags.maxArgs ?? flags.maxLines,
+    maxArgs,
     continueLines: flags.maxLines !== undefined,
     fill: fillMode,
     link: flags.link === true || flags.xapply === true,
@@ -433,47 +433,6 @@ function parseSize(value: string): number {
   const power = ' kmgtp'.indexOf((unit || ' ').toLowerCase());
   const base = unit !== '' && unit === unit.toLowerCase() ? 1000 : 1024;
   return Math.max(1, Math.floor(Number(match[1]) * base ** power));
-}
-
-/**
- * The command as each job's shell runs it, with what --results, --process-slot-var and --nice
- * wrap it in. Done once the inputs are open: with --header, --results names each source's
- * directory by its column, as GNU parallel does (when there is a name for each source).
- */
-function wrapCommand(command: string, flags: ExecFlags, template: TemplateOptions, resultsDir: string | undefined, header: readonly string[], sources: number): string {
-  if (resultsDir === undefined && flags.nice === undefined && flags.processSlotVar === undefined) return command;
-  // what wraps the command must not get the inputs appended: they are the command's. Read
-  // as the command is, header names and -N0 included (was: `{X}` taken for no replacement
-  // string, and the input appended to it)
-  let text = markCommandStart(compileTemplate(command, true, template).appended ? `${command} {}` : command);
-  if (resultsDir !== undefined) {
-    if (flags.pipe) throw usageError('--results does not go with --pipe: a block has no value to name its folder by (GNU parallel writes every block to the same one)');
-    // each argument of a job is a level, named by its source, as GNU parallel lays them out;
-    // --colsep's columns count as sources, named by the header when there is one
-    const numbers = (count: number) => Array.from({ length: count }, (_, i) => String(i + 1));
-    text = flags.colsep !== undefined
-      ? resultsCommand(text, resultsDir, header, false)
-      : resultsCommand(text, resultsDir, header.length === sources ? header : numbers(sources), true);
-  }
-  if (flags.processSlotVar !== undefined) text = `${flags.processSlotVar}=$((PARALLEL_JOBSLOT-1)); export ${flags.processSlotVar}; ${text}`;
-  // the job's own shell lowers its priority, then runs the command: builtins and functions work
-  if (flags.nice !== undefined) text = `renice -n ${flags.nice} -p $$ >/dev/null; ${text}`;
-  return text;
-}
-
-/**
- * The command, its output saved under DIR/NAME/VALUE/... for each argument of the job, in
- * turn (stdout, stderr, seq), as GNU parallel's --results lays them out. NAME is the
- * argument's source: `names` in turn, again from the first (`cycle`: -N, -X put several
- * rounds of the sources in a job), or its place among the job's arguments past them.
- */
-function resultsCommand(text: string, dir: string, names: readonly string[], cycle: boolean): string {
-  const escape = String.raw`sed 's/\\/\\\\/g; s/\//\\_/g'`;
-  const place = cycle && names.length > 0 ? `$(( (_n - 1) % ${names.length} + 1 ))` : '$_n';
-  const named = names.map((name, i) => `${i + 1}) _s=${shellQuote(name)};;`).join(' ');
-  // `{} ;`: under -X the word `{}` is repeated for each argument, and must not take the `;` along
-  const levels = `_n=0; for _a in {} ; do _n=$((_n + 1)); _s=$_n; case ${place} in ${named} esac; _d="$_d/$_s/$(printf %s "$_a" | ${escape})"; done`;
-  return `_d=${shellQuote(dir)}; ${levels}; mkdir -p -- "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
 }
 
 /** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */
