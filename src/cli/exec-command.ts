@@ -241,6 +241,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // the old form read its inputs from files where GNU's reads stdin: with sources given, the
   // words are the command's in both (was: refused, the hint dropping the ::: values)
   if (sources.length === 0) refuseOldForm(words);
+  // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
+  // holding a newline is two (was: one value, as typed)
+  const cut = flags.delimiter !== undefined ? unescape(flags.delimiter) : flags.null ? undefined : '\n';
+  if (cut !== undefined) sources = sources.map((source) => ('values' in source ? { ...source, values: source.values.flatMap((value) => value.split(cut)) } : source));
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
   const timeoutOfMedian = typeof flags.timeout === 'object' ? flags.timeout.ofMedian : undefined;
   if (timeoutOfMedian !== undefined && flags.queue !== undefined) throw usageError('--timeout N% does not go with --queue: each machine would time its own jobs out');

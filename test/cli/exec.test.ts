@@ -100,6 +100,12 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.deepEqual([result.stdout, result.exitCode], [gnu.stdout.trimEnd(), gnu.status]);
   });
 
+  test('::: values are cut where lines are: at -d, or at a newline, as GNU parallel (was: one value, as typed)', async () => {
+    for (const args of [['-d', ',', 'echo', '[{}]', ':::', 'a,', 'b', ',c', 'd,,e'], ['echo', '[{}]', ':::', 'x\ny'], ['-0', 'echo', '[{}]', ':::', 'x\ny'], ['-d', ',', '--colsep', ':', 'echo', '[{1}][{2}]', ':::', 'a:1,b:2']]) {
+      await assertAsGnuParallel(args);
+    }
+  });
+
   test('$PARALLEL gives default options, before those of the command line, as GNU parallel (was: ignored)', async () => {
     const env = { PARALLEL: '--tag --tagstring a\\ b' };
     const result = await prun(['exec', '-k', 'echo', ':::', 'x'], { cwd: dir, env });
