@@ -31,6 +31,8 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
    * over; the command sees no input.
    */
   stdinFrom?: string;
+  /** With stdinFrom: `{}` is the file of the job's block, and its stdin is none (GNU parallel's --cat). */
+  blockAsFile?: boolean;
   /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
   jobShell?: string;
   /** The shell of the lanes that run the jobs one after the other: /bin/sh by default. */
@@ -106,6 +108,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         template: templateOptions,
         showCommands: options.showCommands === true,
         stdinFrom: options.stdinFrom,
+        blockAsFile: options.blockAsFile,
         jobShell: options.jobShell,
         shell: options.laneShell,
         delayMs: options.delayMs,

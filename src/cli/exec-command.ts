@@ -56,6 +56,7 @@ interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   m?: true;
   xargs?: true;
   maxChars?: number;
+  cat?: true;
   I?: string;
   quote?: true;
   plus?: true;
@@ -167,6 +168,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--xargs', 'as many inputs a job as fit on a command line')
     .addOption(new Option('-s, --max-chars <n>', `with -m, -X, --xargs: at most N characters a command line (${MAX_CHARS} at most, as GNU parallel on Linux)`).argParser(count('--max-chars')))
     .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
+    .option('--cat', 'with --pipe: {} is a file holding the block, and the job reads nothing on stdin')
     .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(parseSize))
     .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
     .option('--recstart <str>', 'with --pipe: what starts a record')
@@ -314,6 +316,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
     : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });
   options.stdinFrom = pipeDir;
+  if (flags.cat && !pipeDir) throw usageError('--cat goes with --pipe: it makes {} a file of the block');
+  options.blockAsFile = flags.cat === true;
   options.template = { ...options.template, names: header, total };
   // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
   const shownCommand = text;

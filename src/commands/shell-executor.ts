@@ -58,6 +58,8 @@ export interface ShellExecutorOptions {
    * is removed once the job is over; the command and its tag see no input, as GNU parallel's.
    */
   stdinFrom?: string;
+  /** --pipe --cat: `{}` is the file of the job's block, and its stdin is none, as GNU parallel's --cat. */
+  blockAsFile?: boolean;
   /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
   jobShell?: string;
   /** --delay: the least time between the starts of two jobs, in any lanes. */
@@ -381,12 +383,13 @@ export class ShellExecutor implements Executor {
     const args = held.args[offset]!;
     const stem = String(this.nextStem++);
     const blocks = this.options.stdinFrom;
-    const which = { args: blocks === undefined ? args : [], seq: held.batch.first + offset + 1, slot: slot.number };
+    const asFile = blocks !== undefined && this.options.blockAsFile === true;
+    const which = { args: blocks === undefined ? args : asFile ? [this.blockOf(args)] : [], seq: held.batch.first + offset + 1, slot: slot.number };
     const command = this.template.render(which);
     const shown = this.shown === this.template ? command : this.shown.render(which);
     if (this.options.showCommands) this.options.onStderr(`${shown}\n`);
     // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
-    const run = blocks === undefined ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
+    const run = blocks === undefined || asFile ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
     const { line, script } = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
     const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, command: shown, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);

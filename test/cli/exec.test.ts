@@ -79,6 +79,17 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--pipe --cat: {} is a file holding the block, and stdin is none, as GNU parallel (was: unknown option)', async () => {
+    const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
+    const args = ['-k', '--pipe', '-N4', '--cat', 'cat; wc -l < {}; test -f {} && echo file'];
+    const result = await prunWithStdin(['exec', ...args], input);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, gnuParallelHere(args.slice(1), input).trimEnd());
+    assert.equal(result.stdout, '4\nfile\n4\nfile\n2\nfile');
+    const alone = await prun(['exec', '--cat', 'echo', ':::', 'a']);
+    assert.equal(alone.exitCode, 2);
+  });
+
   test('--pipe: the command and its tag see no input, and a dry run shows the command, as GNU parallel (was: prun\'s scratch path of the block)', async () => {
     const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
     for (const args of [['--tag', 'wc -l'], ['echo {#} [{}]; wc -l'], ['--dry-run', 'wc -l']]) {
