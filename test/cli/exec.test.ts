@@ -535,10 +535,13 @@ describe('prun exec: output', () => {
     }
   });
 
-  test('commands and inputs holding newlines run whole', async () => {
-    const result = await prun(['exec', '-j', '1', "printf '[%s]\\n' {}\necho second {#}", ':::', 'one\ntwo', 'x']);
+  test('commands holding newlines run whole, and so do inputs holding them under -0 (without it a ::: value is cut there, as GNU parallel cuts it)', async () => {
+    const args = ['-0', '-j', '1', "printf '[%s]\\n' {}\necho second {#}", ':::', 'one\ntwo', 'x'];
+    const result = await prun(['exec', ...args]);
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, '[one\ntwo]\nsecond 1\n[x]\nsecond 2');
+    await assertAsGnuParallel(args);
+    await assertAsGnuParallel(args.slice(1));
   });
 
   test("a job's stdin is /dev/null: it never eats prun's own input", async () => {
