@@ -245,7 +245,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (sources.length === 0) refuseOldForm(words);
   // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
   // holding a newline is two (was: one value, as typed)
-  const cut = flags.delimiter !== undefined ? unescape(flags.delimiter) : flags.null ? undefined : '\n';
+  const delimiter = flags.delimiter === undefined ? undefined : unescape(flags.delimiter);
+  const cut = delimiter ?? (flags.null ? undefined : '\n');
   if (cut !== undefined) sources = sources.map((source) => ('values' in source ? { ...source, values: source.values.flatMap((value) => value.split(cut)) } : source));
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
   const timeoutOfMedian = typeof flags.timeout === 'object' ? flags.timeout.ofMedian : undefined;
@@ -274,7 +275,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const withHeader = flags.header !== undefined && flags.header !== '0';
   const inputOptions: ExecInputOptions = {
     separator: separatorFlag(flags),
-    delimiter: flags.delimiter === undefined ? undefined : toByteString(unescape(flags.delimiter)),
+    delimiter: delimiter === undefined ? undefined : toByteString(delimiter),
     // GNU parallel's --header: "--colsep will default to '\t'" (and then trims nothing)
     colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep) : withHeader ? /\t/ : undefined,
     // GNU parallel: "--colsep implies --trim rl"

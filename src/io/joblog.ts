@@ -64,7 +64,9 @@ export class Joblog {
     if (records.length === 0) return;
     let text = '';
     for (const record of records) text += this.format === 'gnu' ? formatGnuRow(record) : formatRow(record);
-    this.append(text, true);
+    // rows are written once their inputs' output is out, and more output may follow before
+    // the next rows: the user is told that --resume repeats those inputs. Was: only the error
+    this.append(text, '; inputs whose results came after its last row have none, and --resume would run them again');
   }
 
   close(): void {
@@ -93,14 +95,11 @@ export class Joblog {
     return buffer.subarray(0, got);
   }
 
-  /** `rows`: whether the text holds inputs' rows (not the header). */
-  private append(text: string, rows = false): void {
+  /** `unrecorded`: what a failed write leaves out of the joblog, said after the error (nothing, for the header). */
+  private append(text: string, unrecorded = ''): void {
     try {
       appendWhole(this.fd, Buffer.from(text, this.encoding));
     } catch (error) {
-      // rows are written once their inputs' output is out, and more output may follow before
-      // the next rows: the user is told that --resume repeats those inputs. Was: only the error
-      const unrecorded = rows ? '; inputs whose results came after its last row have none, and --resume would run them again' : '';
       throw new PrunError('ERR_OUTPUT', `cannot write --joblog ${this.path}: ${describeSystemError(error as NodeJS.ErrnoException)}${unrecorded}`);
     }
   }

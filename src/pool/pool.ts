@@ -214,6 +214,7 @@ export class Pool implements Executor {
     this.options.modulePath.then(
       (modulePath) => {
         if (fromStart && this.beyondInputs()) return this.endUnneeded(slot);
+        if (fromStart) this.initialized++;
         slot.send({
           brand: BRAND,
           type: 'init',
@@ -237,9 +238,7 @@ export class Pool implements Executor {
    */
   private beyondInputs(): boolean {
     const left = this.options.inputsLeft?.();
-    if (left !== undefined && this.initialized >= Math.max(1, left)) return true;
-    this.initialized++;
-    return false;
+    return left !== undefined && this.initialized >= Math.max(1, left);
   }
 
   /** Workers that are not ending: those the pool keeps. */
