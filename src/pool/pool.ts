@@ -309,6 +309,7 @@ export class Pool implements Executor {
     const entry = slot.ledger.get(report.id);
     if (!entry) throw new Error(`prun: a worker reported batch ${report.id}, which it does not hold`);
     entry.running = report.running === true;
+    entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
     const from = slot.ledger.report(entry, report.count, report.last);
     this.listener!.run(entry.batch, from, report, report.last, report.elapsedMs);
@@ -359,7 +360,13 @@ export class Pool implements Executor {
     if (expected && slot.ledger.load === 0) return;
     if (was === 'starting' && this.startFailed(slot.startFailure ?? exit.failure.message)) return;
     const entries = slot.ledger.lose();
-    entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, this.blame(slot, exit, entries.length, entry, position)));
+    const blames = entries.map((entry, position) => this.blame(slot, exit, entries.length, entry, position));
+    entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, blames[position]!));
+    // no input is to blame, or fails: without this line the death (a throw in a timer of an
+    // input that had returned) would pass unseen
+    if ((was === 'ready' || was === 'retiring') && !expected && !this.stopped && slot.endedFor === undefined && blames.every((blame) => blame === 'none')) {
+      process.stderr.write(`prun: a worker died between inputs (${exit.failure.message}); it is replaced, and no input is lost\n`);
+    }
     // before any worker was ready, one that died starting is replaced once one is ready: respawned
     // now, a script that cannot start would be started for ever, each death leaving others starting
     if (!this.closing && !this.stopped && this.starts.everReady) this.spawn();
@@ -388,6 +395,8 @@ export class Pool implements Executor {
     if (slot.endedFor === 'stuck') return 'none';
     const oneLane = this.options.concurrency === 1 || batches === 1;
     if (this.options.concurrency === 1 && position > 0) return 'none';
+    // a worker that tells had not begun the batch: it died between inputs
+    if ((this.options.concurrency === 1 || entry.batch.isolated) && !entry.started) return 'none';
     // a batch's last input unreported on a worker that ran nothing else was the one running
     // (unless its result was lost with the worker, before it was sent)
     const lastLeft = entry.done === entry.batch.count - 1;

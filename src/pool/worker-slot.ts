@@ -9,6 +9,11 @@ import { Lifecycle } from '../slots/lifecycle.js';
 export interface InFlight extends Held {
   /** The worker said the input at `done` has started (and nothing since). */
   running: boolean;
+  /**
+   * The worker has said anything of the batch. One that tells (one lane, or a batch of
+   * suspects) says so before its first input starts: until then none of it ran.
+   */
+  started: boolean;
 }
 
 /** One worker and every batch it holds: when it dies, what it held is known exactly. */
@@ -34,7 +39,7 @@ export class WorkerSlot extends Lifecycle {
 
   /** Takes a batch, to be sent by sendBatches(). */
   hold(batch: Batch): void {
-    this.ledger.accept({ batch, done: 0, running: false });
+    this.ledger.accept({ batch, done: 0, running: false, started: false });
     this.tasksGiven += batch.count;
     const { id, first, count, attempt, payload, separator } = batch;
     this.unsent.push({ id, first, count, attempt, payload, separator, eager: batch.isolated });

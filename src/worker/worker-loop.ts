@@ -130,11 +130,16 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       if (tells && (slow || batch.eager)) {
         await tell(true);
         told = true;
-        if (stopping) break;
-      } else if (told) {
+      } else if (told || (tells && offset === 0)) {
+        // a batch's start is said even before a quick input: a death before it (a throw in a
+        // timer of the batch before, as this worker waited) is then known to have cost the
+        // batch nothing. Was: its inputs ran again as suspects, with their attempts counted,
+        // or the one input of a short batch was blamed without having started
         await tell(false);
         told = false;
       }
+      // a stop that came while it was said starts nothing
+      if (stopping) break;
       const input = reader.next();
       const index = batch.first + offset;
       const taskStart = cfg.timings ? performance.now() : 0;

@@ -73,6 +73,17 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
   }
 
   for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime}: a worker that dies between inputs (a timer of an input that returned throws) costs no input a start: none fails, none runs twice (was: the next batch ran again as suspects, attempt 2, or its one input was blamed)`, async () => {
+      const { result, outcomes, started } = await run([runtime, '1'], { PRUN_TEST_BUSY_MS: '2', PRUN_TEST_DIE_HOW: 'later' });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal([...outcomes.values()].filter((outcome) => outcome.code !== undefined).length, 0);
+      for (let i = 1; i <= 100; i++) assert.deepEqual(started.get(String(i)), [1], `starts of input ${i}`);
+      // the death is said, when it came mid-run (at the end, the worker was ending anyway)
+      for (const line of lines(String(result.stderr))) assert.match(line, /^prun: a worker died between inputs \(worker crashed: a timer of input 37\)/);
+    });
+  }
+
+  for (const runtime of ['--procs', '--threads']) {
     test(`${runtime}: quick tasks, where a death cannot be charged at once: every re-run is counted as an attempt`, async () => {
       const outcome = await run([runtime, '1'], { PRUN_TEST_TASK_MS: '0' });
       assert.equal(outcome.result.exitCode, 1);

@@ -127,3 +127,16 @@ test('a slow input after a quick one is measured, and the next input told of (wa
   const afterC = reports.find((report) => report.text?.includes('3 c\n'));
   assert.equal(afterC?.running, true, JSON.stringify(reports));
 });
+
+test('--concurrency 1: a batch says it starts before its first input, quick or not, so that a death before it charges the batch nothing (was: its inputs ran again as suspects, their attempts counted, or a batch of one was blamed)', async () => {
+  const loop = startLoop(1, { script: fileURLToPath(new URL('../../fixtures/square.ts', import.meta.url)) });
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  const inputs = Array.from({ length: 300 }, (_, i) => String(i + 1));
+  loop.batch(0, inputs.slice(0, 100));
+  await loop.until((messages) => lastReports(messages).length === 1);
+  loop.batch(100, inputs.slice(100));
+  await loop.until((messages) => lastReports(messages).length === 2);
+  // inputs are quick by now: the second batch is not told of input by input, but its start is
+  const second = loop.sent.flatMap(reportsIn).filter((report) => report.id === 100);
+  assert.deepEqual({ count: second[0]?.count, last: second[0]?.last }, { count: 0, last: false }, JSON.stringify(second));
+});
