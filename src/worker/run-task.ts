@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { type Failure, taskFailed, timedOut } from '../model/failure.js';
 import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
 import type { TaskContext, UserModule } from './user-module.js';
@@ -66,16 +67,20 @@ export async function runWithTimeout(user: UserModule, input: unknown, ctx: Task
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setLongTimeout(() => resolve('timeout'), timeoutMs);
   });
+  const started = performance.now();
+  // a task that held the thread past its deadline ended before the timer could fire: it
+  // failed all the same (was: a synchronous task of 1 s under --timeout 300ms succeeded)
+  const late = (): boolean => performance.now() - started >= timeoutMs;
   const task = Promise.resolve().then(() => user.task(input, ctx));
   try {
     const first = await Promise.race([task, deadline]);
-    if (first !== 'timeout') return { ok: true, value: first };
+    if (first !== 'timeout') return late() ? { ok: false, failure: timedOut(timeoutMs), stuck: false } : { ok: true, value: first };
     const failure = timedOut(timeoutMs);
     ctx.abort(new TimeoutError(failure.message));
     const stopped = await Promise.race([task.then(() => true, () => true), delay(graceMs)]);
     return { ok: false, failure, stuck: stopped !== true };
   } catch (error) {
-    return { ok: false, failure: taskFailed(error), stuck: false };
+    return { ok: false, failure: late() ? timedOut(timeoutMs) : taskFailed(error), stuck: false };
   } finally {
     timer?.clear();
     ctx.done();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TaskRun } from '../../src/worker/run-task.js';
+import { runWithTimeout, TaskRun } from '../../src/worker/run-task.js';
 import { lines, prun, runtimes } from '../helpers/prun.js';
 
 const inputs = `${Array.from({ length: 8000 }, (_, i) => i).join('\n')}\n`;
@@ -47,5 +47,27 @@ describe('a task signal of its own, made when read', () => {
     task.abort(reason);
     assert.equal(task.signal.aborted, true);
     assert.equal(task.signal.reason, reason);
+  });
+});
+
+describe('--timeout in the worker', () => {
+  const busyFor = (ms: number) => ({
+    task: (): string => {
+      for (const start = performance.now(); performance.now() - start < ms; );
+      return 'done';
+    },
+    teardown: undefined,
+  });
+
+  test('a task that holds its thread past the deadline and then returns fails with ERR_TIMEOUT (was: its timer could not fire, and it succeeded)', async () => {
+    const settled = await runWithTimeout(busyFor(60), 'x', new TaskRun(0, 1, new Set()), 20, 1000);
+    assert.equal(settled.ok, false);
+    assert.equal(!settled.ok && settled.failure.code, 'ERR_TIMEOUT');
+    assert.equal(!settled.ok && settled.stuck, false);
+  });
+
+  test('a task that ends before the deadline succeeds', async () => {
+    const settled = await runWithTimeout(busyFor(1), 'x', new TaskRun(0, 1, new Set()), 5000, 1000);
+    assert.deepEqual(settled, { ok: true, value: 'done' });
   });
 });
