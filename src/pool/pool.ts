@@ -358,7 +358,8 @@ export class Pool implements Executor {
     const expected = was === 'ending' || this.closing;
     this.slots.delete(slot);
     if (expected && slot.ledger.load === 0) return;
-    if (was === 'starting' && this.startFailed(slot.startFailure ?? exit.failure.message)) return;
+    const startCause = slot.startFailure ?? exit.failure.message;
+    if (was === 'starting' && this.startFailed(startCause)) return;
     const entries = slot.ledger.lose();
     const blames = entries.map((entry, position) => this.blame(slot, exit, entries.length, entry, position));
     entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, blames[position]!));
@@ -367,16 +368,18 @@ export class Pool implements Executor {
     if ((was === 'ready' || was === 'retiring') && !expected && !this.stopped && slot.endedFor === undefined && blames.every((blame) => blame === 'none')) {
       process.stderr.write(`prun: a worker died between inputs (${exit.failure.message}); it is replaced, and no input is lost\n`);
     }
-    // before any worker was ready, one that died starting is replaced once one is ready: respawned
-    // now, a script that cannot start would be started for ever, each death leaving others starting
-    if (!this.closing && !this.stopped && this.starts.everReady) this.spawn();
+    // before any worker was ready, one whose script said it cannot start is replaced once one is
+    // ready (counted()): respawned now, it would be started for ever, each death leaving others starting
+    const replace = was !== 'starting' || this.starts.replacesNow(startCause);
+    if (!this.closing && !this.stopped && replace) this.spawn();
     this.listener!.free();
   }
 
   /**
-   * A worker died before it was ready. Before any worker was ever ready nothing can run: the
-   * run ends at once. After that, a replacement may fail by chance, but not again and again:
-   * respawned for ever it would make no progress. True when the run is to end.
+   * A worker died before it was ready. A script that says it cannot start, before any worker
+   * was ever ready, ends the run at once: nothing can run. Else a start may fail by chance,
+   * but not again and again: respawned for ever it would make no progress (StartFailures).
+   * True when the run is to end.
    */
   private startFailed(cause: string | PrunError): boolean {
     if (this.closing) return false;

@@ -12,9 +12,10 @@ export const MAX_START_FAILURES = 3;
 
 export interface StartRule {
   /**
-   * While no slot has ever been ready, a death at start ends the run once none of the first
-   * slots is left starting (a worker pool: the script cannot start at all); else such deaths
-   * are counted from the first (shell lanes).
+   * While no slot has ever been ready, a slot that says its script cannot start (it threw when
+   * imported, its setup() failed or ran out of time) ends the run once none of the first slots
+   * is left starting: every one would say the same (a worker pool). Deaths without a word (an
+   * exit, a signal) are counted in a row all the same, as after a slot was ready.
    */
   fatalUntilReady: boolean;
 }
@@ -37,20 +38,29 @@ export class StartFailures {
   }
 
   /**
+   * Whether a slot that died at start for `cause` is replaced at once. Not, until a slot was
+   * ready, one whose script says it cannot start: its replacements would say so for ever.
+   */
+  replacesNow(cause: string | PrunError): boolean {
+    return this.readies > 0 || typeof cause === 'string' || !this.rule.fatalUntilReady;
+  }
+
+  /**
    * A slot died before it was ready, for `cause`: what the slot said of its own start (the
    * script threw when imported, its setup() failed or ran out of time), whose code is kept, or
    * the words of its death. `othersStarting`: other slots are still starting.
    * Returns the error that ends the run, or undefined when it goes on: before any slot was
    * ready, one of the others may still be (one failed start of several is no verdict on the
-   * script: which of them died first was a race), and the dead are replaced only then.
+   * script: which of them died first was a race).
    */
   died(cause: string | PrunError, othersStarting = false): PrunError | undefined {
-    if (this.rule.fatalUntilReady && this.readies === 0) {
-      if (othersStarting) return undefined;
+    if (this.rule.fatalUntilReady && this.readies === 0 && typeof cause !== 'string') {
       // its own code, whichever worker was the last to fail (was: ERR_SETUP for a script that
       // threw when imported, when it was not the first worker to say so)
-      return typeof cause === 'string' ? new PrunError('ERR_WORKER_START', `a worker failed to start: ${cause}`) : cause;
+      return othersStarting ? undefined : cause;
     }
+    // a death may be chance even before any slot was ready (was: one death of the only worker
+    // ended the run, as `a worker failed to start`, where issue 9 asks for the count in a row)
     if (++this.inARow < MAX_START_FAILURES) return undefined;
     return new PrunError('ERR_WORKER_START', `workers keep dying at start: ${typeof cause === 'string' ? cause : firstLine(cause.message)}`);
   }

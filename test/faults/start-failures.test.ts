@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { map } from 'prunjs';
@@ -59,6 +59,22 @@ for (const runtime of runtimes) {
       assert.match(String(result.stderr), /^prun: workers keep dying at start: worker exited with code 4$/m);
       assertAccounted(result, 3, 2);
       assert.equal(starts, 1 + IN_A_ROW);
+      await assertNoWorkerLeft(pids);
+    });
+
+    test('workers that exit in setup() on every start: replaced until IN_A_ROW deaths in a row, then one line, `workers keep dying at start`, exit 2 (was: the first death ended the run, `a worker failed to start`)', async () => {
+      const starts = join(dir, `starts-${++runs}`);
+      const pids = join(dir, `pids-${++runs}`);
+      // with the fixture's markers made first, no start is the first one: every start exits
+      await writeFile(`${starts}.first`, '');
+      await writeFile(`${starts}.ran`, '');
+      const result = await prun(['map', 'fixtures/setup-once.ts', runtime, '1', ':::', 'a', 'b'], {
+        env: { PRUN_TEST_STARTS: starts, PRUN_TEST_SETUP_EXIT: '4', PRUN_TEST_PIDS: pids },
+      });
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(lines(result.stderr), ['prun: workers keep dying at start: worker exited with code 4']);
+      assert.equal(lines((await readFile(starts, 'utf8')).trim()).length, IN_A_ROW);
       await assertNoWorkerLeft(pids);
     });
 

@@ -5,10 +5,23 @@ import { PrunError } from '../../src/errors.js';
 import { MAX_START_FAILURES, StartFailures } from '../../src/slots/start-failures.js';
 
 describe('StartFailures, as the pool uses it (fatal until one is ready)', () => {
-  test('a worker that cannot start before any ever was ends the run at once, ERR_WORKER_START', () => {
-    const error = new StartFailures({ fatalUntilReady: true }).died('worker killed by SIGKILL');
+  test('workers that die at start before any ever was ready are replaced, and end the run after MAX_START_FAILURES in a row, in the words of issue 9 (was: at the first death, `a worker failed to start`)', () => {
+    const starts = new StartFailures({ fatalUntilReady: true });
+    for (let i = 1; i < MAX_START_FAILURES; i++) {
+      assert.equal(starts.replacesNow('worker killed by SIGKILL'), true);
+      assert.equal(starts.died('worker killed by SIGKILL'), undefined, `death ${i}`);
+    }
+    const error = starts.died('worker killed by SIGKILL');
     assert.equal(error?.code, 'ERR_WORKER_START');
-    assert.equal(error?.message, 'a worker failed to start: worker killed by SIGKILL');
+    assert.equal(error?.message, 'workers keep dying at start: worker killed by SIGKILL');
+  });
+
+  test('a script that says it cannot start is not replaced until a worker was ready: it would be started for ever', () => {
+    const starts = new StartFailures({ fatalUntilReady: true });
+    const loadError = new PrunError('ERR_SCRIPT_LOAD', 'script failed to load: x (task.ts:1)');
+    assert.equal(starts.replacesNow(loadError), false);
+    starts.ready();
+    assert.equal(starts.replacesNow(loadError), true);
   });
 
   test('a setup() that fails before any worker was ready ends the run at once with its own words, ERR_SETUP', () => {
