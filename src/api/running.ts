@@ -31,8 +31,8 @@ export interface RunningWork {
   settingUp?: Promise<string>;
   /** Settles when every worker the run starts with can take work, or the run ended before that. */
   allReady: Promise<void>;
-  /** soon: start no more inputs, let running ones finish; now: end them too. */
-  stop(mode: 'soon' | 'now'): void;
+  /** soon: start no more inputs, let running ones finish (`abortRunning`: their signal aborted); now: end them too. */
+  stop(mode: 'soon' | 'now', abortRunning?: boolean): void;
   /**
    * Why running could not go on (setup() failed, workers keep dying at start), once the
    * deliveries have ended: they end normally even then, with what never ran as `skipped`.

@@ -11,7 +11,7 @@ const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGALRM'] a
 type StoppingSignal = (typeof STOPPING_SIGNALS)[number];
 
 export interface Interruptible {
-  stop(mode: 'soon' | 'now'): void;
+  stop(mode: 'soon' | 'now', abortRunning?: boolean): void;
   /** Whether inputs are running now: a run waiting for input has none to wait for. */
   busy(): boolean;
 }
@@ -52,7 +52,8 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
     // idle on a pipe or a FIFO, the run ends at once: there is nothing to wait for (was: said it waited for running ones)
     const waiting = run.busy() ? `; waiting for running ones (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to end them now)` : '';
     say(`prun: ${describe(signal)}: starting no more inputs${waiting}`);
-    run.stop('soon');
+    // running tasks are asked to stop too: a fetch given ctx.signal ends now, not in 10 s
+    run.stop('soon', true);
     timer = setTimeout(() => run.stop('now'), INTERRUPT_GRACE_MS);
     timer.unref();
   };

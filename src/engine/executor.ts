@@ -48,8 +48,12 @@ export interface Executor {
    */
   room(placement: Placement, ahead: boolean): number;
   submit(batch: Batch, ahead: boolean): void;
-  /** Starts no more inputs: running ones finish, the rest of each batch is reported not run. */
-  stop(): void;
+  /**
+   * Starts no more inputs: running ones finish, the rest of each batch is reported not run.
+   * With `abortRunning` (Ctrl-C), running tasks are asked to stop: their `ctx.signal` aborts,
+   * and one that then fails is reported not run (it stopped because it was told to).
+   */
+  stop(abortRunning?: boolean): void;
   /** After the last batch: lets workers run their teardown and end. */
   close(): Promise<void>;
   /** Ends every worker at once. */

@@ -67,10 +67,11 @@ export type { Throttling };
 export interface RunningPipeline {
   deliveries: AsyncIterable<Delivery>;
   /**
-   * soon: start no more inputs and let running ones finish; now: end running ones too.
-   * Either way the deliveries end normally, with what did not run as `skipped`.
+   * soon: start no more inputs and let running ones finish (`abortRunning`: asking them to
+   * stop, their signal aborted); now: end running ones too. Either way the deliveries end
+   * normally, with what did not run as `skipped`.
    */
-  stop(mode: 'soon' | 'now'): void;
+  stop(mode: 'soon' | 'now', abortRunning?: boolean): void;
   /**
    * Why running could not go on (setup() failed, workers keep dying at start, the input failed), once the
    * deliveries have ended; they end normally even then, with what never ran as `skipped`.
@@ -207,5 +208,5 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     deliveries.end(error);
     await stopping.killed;
   });
-  return { deliveries: deliveries.outbox, stop: (mode) => stopping.stop(mode), fatalError: () => stopping.fatalError, busy: () => inFlight.count > 0, finished };
+  return { deliveries: deliveries.outbox, stop: (mode, abortRunning) => stopping.stop(mode, abortRunning), fatalError: () => stopping.fatalError, busy: () => inFlight.count > 0, finished };
 }

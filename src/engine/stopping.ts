@@ -21,6 +21,8 @@ export class Stopping {
   fatalError: Error | undefined;
   /** Settles once the executor is killed, after a stop 'now'. */
   killed: Promise<void> | undefined;
+  /** Running tasks were asked to stop too (Ctrl-C), not only no new ones started (a halt). */
+  private abortedRunning = false;
 
   constructor(
     private readonly source: InputSource,
@@ -31,14 +33,27 @@ export class Stopping {
     private readonly changed: () => void,
   ) {}
 
-  /** soon: start no more inputs and let running ones finish; now: end running ones too. */
-  stop(mode: StopMode): void {
-    if (this.mode === 'now' || this.mode === mode) return;
+  /**
+   * soon: start no more inputs and let running ones finish, with `abortRunning` asking them to
+   * stop (their signal aborts: Ctrl-C); now: end running ones too.
+   */
+  stop(mode: StopMode, abortRunning = false): void {
+    if (this.mode === 'now') return;
+    if (this.mode === 'soon' && mode === 'soon') {
+      // a Ctrl-C after a halt: the running tasks are now asked to stop as well
+      if (abortRunning && !this.abortedRunning) {
+        this.abortedRunning = true;
+        this.executor.stop(true);
+      }
+      return;
+    }
     this.mode = mode;
     this.unread ??= this.source.remaining() ?? 0;
     this.source.close();
-    if (mode === 'soon') this.executor.stop();
-    else this.killed = this.executor.kill();
+    if (mode === 'soon') {
+      this.abortedRunning = abortRunning;
+      this.executor.stop(abortRunning);
+    } else this.killed = this.executor.kill();
     this.changed();
   }
 

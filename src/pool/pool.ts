@@ -3,7 +3,7 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { timedOut } from '../model/failure.js';
 import { PrunError } from '../errors.js';
-import { BRAND, type FromWorker, type ResultFormat, type RunReport } from '../runtime/protocol.js';
+import { BRAND, type FromWorker, type ResultFormat, type RunReport, type ToWorker } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
 import { leastLoaded } from '../slots/pick.js';
@@ -64,6 +64,8 @@ export class Pool implements Executor {
   private initialized = 0;
   private listener: ExecutorListener | undefined;
   private stopped = false;
+  /** The stop asked running tasks to stop too. */
+  private abortRunning = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
   private watchdog: NodeJS.Timeout | undefined;
@@ -133,9 +135,14 @@ export class Pool implements Executor {
     }
   };
 
-  stop(): void {
+  stop(abortRunning = false): void {
     this.stopped = true;
-    for (const slot of this.slots) if (slot.state === 'ready' || slot.state === 'retiring') slot.send({ brand: BRAND, type: 'stop' });
+    this.abortRunning ||= abortRunning;
+    for (const slot of this.slots) if (slot.state === 'ready' || slot.state === 'retiring') slot.send(this.stopMessage());
+  }
+
+  private stopMessage(): ToWorker {
+    return { brand: BRAND, type: 'stop', abort: this.abortRunning };
   }
 
   async close(): Promise<void> {
@@ -275,7 +282,7 @@ export class Pool implements Executor {
         slot.moveTo('ready');
         this.markReady();
         this.counted(this.starts.ready());
-        if (this.stopped) slot.send({ brand: BRAND, type: 'stop' });
+        if (this.stopped) slot.send(this.stopMessage());
         this.listener!.free();
         return;
       case 'setup-failed': {

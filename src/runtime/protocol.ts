@@ -46,8 +46,11 @@ export type ToWorker =
    * cost more than the batches did.
    */
   | { brand: typeof BRAND; type: 'batches'; batches: BatchOrder[] }
-  /** Start no more inputs: finish the running ones and report the rest of each batch as not run. */
-  | { brand: typeof BRAND; type: 'stop' }
+  /**
+   * Start no more inputs: finish the running ones and report the rest of each batch as not run.
+   * With `abort`, the running tasks' signals abort, and one that then fails did not run.
+   */
+  | { brand: typeof BRAND; type: 'stop'; abort: boolean }
   | { brand: typeof BRAND; type: 'end' };
 
 /** Results of the inputs [done, done + count) of batch `id`; `last` when the batch is over. */

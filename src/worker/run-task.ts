@@ -27,6 +27,8 @@ export class TaskRun implements TaskContext {
   private controller: AbortController | undefined;
   private reason: unknown;
   private aborted = false;
+  /** The run stopped (Ctrl-C) while the task ran: a failure from here on is the stop's, not the task's. */
+  interrupted = false;
 
   constructor(
     readonly index: number,
@@ -49,6 +51,13 @@ export class TaskRun implements TaskContext {
     this.reason = reason;
     this.controller?.abort(reason);
     this.running.delete(this);
+  }
+
+  /** The run is stopping: the task is asked to stop, unless its signal has aborted already (a timeout). */
+  interrupt(reason: unknown): void {
+    if (this.aborted) return;
+    this.interrupted = true;
+    this.abort(reason);
   }
 
   /** The task is over: the worker forgets it. */

@@ -4,7 +4,7 @@ export interface TaskContext {
   readonly index: number;
   /** Which try this is, from 1 (see --retries). */
   readonly attempt: number;
-  /** Aborted when the task should stop: its time is up, or the run is ending. */
+  /** Aborted when the task should stop: its time is up, Ctrl-C, or the run is ending (not at --halt soon: running inputs finish). */
   readonly signal: AbortSignal;
 }
 

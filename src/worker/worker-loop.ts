@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { taskFailed } from '../model/failure.js';
+import { type Failure, taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
 import { scriptLoadError } from '../script/load-error.js';
@@ -146,16 +146,21 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       const ctx = new TaskRun(index, batch.attempt, running);
       if (ended) ctx.abort(new Error('the worker is ending'));
       if (cfg.timeoutMs === undefined) {
+        let failure: Failure | undefined;
         try {
           let result = user.task(input, ctx);
           if (isThenable(result)) result = await result;
           buffer.succeed(offset, index, input, result);
         } catch (error) {
-          buffer.fail(offset, input, taskFailed(error));
+          failure = taskFailed(error);
         }
         ctx.done();
+        // it failed because the run stopped it: it did not run, and --resume runs it again
+        if (failure && ctx.interrupted) break;
+        if (failure) buffer.fail(offset, input, failure);
       } else {
         const settled = await runWithTimeout(user, input, ctx, cfg.timeoutMs, cfg.graceMs);
+        if (!settled.ok && ctx.interrupted) break;
         if (settled.ok) buffer.succeed(offset, index, input, settled.value);
         else buffer.fail(offset, input, settled.failure);
         if (!settled.ok && settled.stuck) stuck = true;
@@ -229,6 +234,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         return;
       case 'stop':
         stopping = true;
+        // a task that reads its signal is asked to stop (a fetch given ctx.signal ends now)
+        if (message.abort) for (const task of [...running]) task.interrupt(new Error('the run is stopping'));
         // batches not started are over at once; running lanes end after their current input
         for (const batch of queue.splice(0)) reports.later(emptyLastRun(batch.id));
         pump();

@@ -140,6 +140,22 @@ describe('a second stopping signal ends running inputs at once', () => {
   }
 });
 
+describe('the first Ctrl-C asks running tasks to stop: their ctx.signal aborts (issue 12; was: not before the grace ran out and the workers were killed, 10 s)', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime}: a task that ends on its signal ends at once; it counts as never ran and gets no joblog row, so --resume runs it again`, BOUNDED, async () => {
+      const joblog = join(dir, `joblog-abort${runtime}`);
+      const child = execa(bin, ['map', 'fixtures/until-stopped.ts', runtime, '2', '--chunksize', '1', '--joblog', joblog, ':::', 'a', 'b', 'c'], { cwd: root, reject: false });
+      await waitForLines(child.stderr!, /^started /, 2);
+      child.kill('SIGINT');
+      const result = await child;
+      assertQuietStop(result, 130, /^prun: 0 of 3 inputs failed, 3 never ran \(interrupted\)$/);
+      assert.equal(result.stdout, '');
+      assert.equal(lines(result.stderr).filter((line) => /^aborted [ab]: the run is stopping$/.test(line)).length, 2, String(result.stderr));
+      assert.deepEqual(lines((await readFile(joblog, 'utf8')).trim()), ['index\tinput\tstatus\tattempts\tduration\terror']);
+    });
+  }
+});
+
 describe("the terminal's Ctrl-C, Ctrl-\\ and hang-up reach the whole process group, workers too", () => {
   for (const signal of ['SIGINT', 'SIGQUIT', 'SIGHUP'] as const) {
     for (const runtime of runtimes) {

@@ -13,7 +13,7 @@ function parts(remaining: number | undefined, halt = 'never') {
     remaining: () => remaining,
     close: () => calls.push('close source'),
   };
-  const executor = { stop: () => calls.push('stop executor'), kill: () => calls.push('kill executor') } as unknown as Executor;
+  const executor = { stop: (abort?: boolean) => calls.push(abort ? 'stop executor, aborting running tasks' : 'stop executor'), kill: () => calls.push('kill executor') } as unknown as Executor;
   const tracker = new ProgressTracker();
   const stopping = new Stopping(source, executor, parseHalt(halt, '--halt'), tracker, () => calls.push('changed'));
   return { stopping, calls, tracker };
@@ -31,6 +31,17 @@ test('stop soon closes the source and stops the executor, once; now after soon k
   stopping.stop('soon'); // now is as far as a stop goes
   assert.equal(stopping.mode, 'now');
   assert.equal(calls.length, 6);
+});
+
+test('Ctrl-C asks running tasks to stop, a halt does not; a Ctrl-C after a halt does so then, once', () => {
+  const { stopping, calls } = parts(0);
+  stopping.stop('soon');
+  stopping.stop('soon', true);
+  stopping.stop('soon', true);
+  assert.deepEqual(calls, ['close source', 'stop executor', 'changed', 'stop executor, aborting running tasks']);
+  const interrupted = parts(0);
+  interrupted.stopping.stop('soon', true);
+  assert.deepEqual(interrupted.calls, ['close source', 'stop executor, aborting running tasks', 'changed']);
 });
 
 test('the unread count is taken at the first stop; unknown counts as 0', () => {
