@@ -18,9 +18,13 @@ export function fromErrorData(data: ErrorData | Failure): Error {
   const error: Rebuilt = new Error(data.message, data.cause ? { cause: fromErrorData(data.cause) } : undefined);
   error.name = data.name;
   if (data.stack !== undefined) error.stack = data.stack;
+  const own = error as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(data)) {
     if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || value === undefined) continue;
-    (error as unknown as Record<string, unknown>)[key] = value;
+    own[key] = value;
   }
+  // the thrown error's own properties are its own again (`error.custom`, as thrown), but for
+  // those prun's words already hold: `code` is prun's (the thrown one is `userCode`)
+  for (const [key, value] of Object.entries(data.fields ?? {})) if (!(key in own)) own[key] = value;
   return error;
 }

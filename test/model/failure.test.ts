@@ -87,6 +87,15 @@ describe('failure codes', () => {
     assert.equal((error.cause as Error).message, 'inner');
   });
 
+  test("rebuilt for the library, the thrown error's custom properties are its own again, but code (issue 12; was: only under fields)", () => {
+    const thrown = Object.assign(new Error('busy'), { code: 'E_HTTP', custom: { deep: [1, 2] }, url: 'http://127.0.0.1/' });
+    const error = fromErrorData(taskFailed(thrown)) as unknown as Record<string, unknown>;
+    assert.deepEqual(error.custom, { deep: [1, 2] });
+    assert.equal(error.url, 'http://127.0.0.1/');
+    assert.equal(error.code, 'ERR_TASK_FAILED');
+    assert.deepEqual(error.fields, { code: 'E_HTTP', custom: { deep: [1, 2] }, url: 'http://127.0.0.1/' });
+  });
+
   test('errors cross a structured clone (the thread runtime) and JSON whole', () => {
     const failure = taskFailed(Object.assign(new TypeError('bad', { cause: new Error('inner') }), { code: 'E_X' }));
     assert.deepEqual(structuredClone(failure), failure);
