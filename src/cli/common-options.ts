@@ -51,7 +51,7 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
   return command
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'never show a progress bar')
-    .option('--verbose', 'print the stack of failed inputs')
+    .option('--verbose', 'print the stack of failed inputs, and of a setup() or import that failed')
     .optionsGroup('Failures:')
     .addOption(new Option('--timeout <duration>', 'fail a task that runs longer than this (500ms, 30s, 2m), counted from its start').argParser(duration('--timeout')))
     .addOption(new Option('--retries <n>', 'try a failed input up to n more times').default(0).argParser((value) => wholeNumber('--retries', value, 0)))

@@ -7,7 +7,7 @@ import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { drawableWidth } from './terminal-width.js';
 import { resultsStream } from './results-out.js';
-import { describeFailure, describeSummary, describeThrottles } from './report.js';
+import { describeFailure, describeFatal, describeSummary, describeThrottles } from './report.js';
 import { handleInterrupts } from './signals.js';
 import { noticeThrottles } from './throttle-notice.js';
 
@@ -131,7 +131,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   const interrupted = interrupts.exitCode();
   const fatal = run.fatalError();
   if (fatal) {
-    toStderr(`prun: ${fatal.message}`);
+    toStderr(describeFatal(fatal, options.verbose));
     // nothing ran: a set-up error, its one line says it all
     if (nothingRan(run) && interrupted === undefined) return EXIT.usage;
   }

@@ -20,6 +20,16 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
   return verbose && error.stack ? `${line}\n${indent(error.stack)}` : line;
 }
 
+/**
+ * Why running could not go on, in one line; under --verbose, with the stack of what the
+ * script threw (setup(), or its import), source-mapped to the user's own file.
+ */
+export function describeFatal(error: Error, verbose: boolean): string {
+  const line = `prun: ${error.message}`;
+  const stack = error.cause instanceof Error ? error.cause.stack : undefined;
+  return verbose && stack ? `${line}\n${indent(stack)}` : line;
+}
+
 /** The closing line, when anything failed or did not run. */
 export function describeSummary(snapshot: ProgressSnapshot, stoppedBy: 'halted' | 'interrupted' | undefined): string | undefined {
   if (snapshot.failed === 0 && snapshot.notRun === 0 && !stoppedBy) return undefined;

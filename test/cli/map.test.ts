@@ -209,6 +209,15 @@ for (const runtime of runtimes) {
       const result = await prun(['map', 'fixtures/fail-on-odd.ts', runtime, '--verbose', ':::', '1']);
       assert.match(String(result.stderr), /odd input 1\n\s+Error: odd input 1\n\s+at .*fail-on-odd\.ts:\d+/);
     });
+
+    test('--verbose adds the stack of a setup() that throws, and of a script that throws as it is imported, in the user\'s own file (issue 12; was: the line alone)', async () => {
+      const setup = await prun(['map', 'fixtures/setup-throws.ts', runtime, '--verbose', ':::', '1']);
+      assert.equal(setup.exitCode, 2);
+      assert.match(String(setup.stderr), /^prun: setup\(\) failed: no database here\n\s+Error: no database here\n\s+at setup \(.*fixtures\/setup-throws\.ts:2:\d+\)/);
+      const load = await prun(['map', 'fixtures/throws-at-import.ts', runtime, '--verbose', ':::', '1']);
+      assert.equal(load.exitCode, 2);
+      assert.match(String(load.stderr), /^prun: script failed to load: no config here \(.*\)\n\s+Error: no config here\n\s+at readConfig \(.*fixtures\/throws-at-import\.ts:3:\d+\)/);
+    });
   });
 }
 
