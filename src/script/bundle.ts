@@ -157,8 +157,13 @@ function compileError(scriptPath: string, error: unknown): PrunError {
   const where = first.location
     ? `${first.location.file}:${first.location.line}:${first.location.column + 1}`
     : scriptPath;
-  const kind = /Could not resolve/.test(first.text) ? 'cannot load' : 'syntax error';
-  return new PrunError('ERR_SCRIPT', `${where}: ${kind}: ${first.text}`, { cause: error });
+  const kind = /Could not resolve|No matching export/.test(first.text) ? 'cannot load' : 'syntax error';
+  // an import from 'prun' that it lacks names 'prun', not where prun keeps that module
+  const text = first.text.replace(/No matching export in "([^"]*)" for import "([^"]*)"/, (found, path: string, name: string) =>
+    resolve(path) === OWN_MODULE
+      ? `'prun' has no export "${name}" in a script (it has throttled and the types; map and exec are the library's, 'prunjs')`
+      : found);
+  return new PrunError('ERR_SCRIPT', `${where}: ${kind}: ${text}`, { cause: error });
 }
 
 /** A path as short as it can be said from where prun runs. */

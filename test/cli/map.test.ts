@@ -230,6 +230,7 @@ describe('prun map set-up errors exit 2 with one line', () => {
     ['a missing script', ['map', 'fixtures/missing.ts', 'fixtures/numbers.txt'], /fixtures\/missing\.ts: no such script/],
     ['a script with a syntax error', ['map', 'fixtures/syntax-error.ts', ':::', '1'], /fixtures\/syntax-error\.ts:2:13: syntax error/],
     ['a script with no default export', ['map', 'fixtures/no-default.ts', ':::', '1'], /no-default\.ts: has no default export/],
+    ['a script importing from prun what a script cannot have (was: a "syntax error" naming prun\'s own dist/task/index.js)', ['map', 'fixtures/imports-exec.ts', ':::', '1'], /^prun: fixtures\/imports-exec\.ts:2:\d+: cannot load: 'prun' has no export "exec" in a script/],
     ['a setup() that throws', ['map', 'fixtures/setup-throws.ts', ':::', '1'], /setup\(\) failed: no database here/],
   ];
   for (const [what, args, message] of cases) {
