@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { isatty, WriteStream } from 'node:tty';
@@ -34,13 +34,43 @@ import { flushed, setResultsOut, type ResultsOut } from './results-out.js';
  * this before any other thread exists is what makes "lowest free" ours.
  */
 export async function takeStdout(acknowledge: boolean): Promise<void> {
+  const stdout = fstatSync(1);
   const results = reopenStdout() ?? (await relayStdout(acknowledge));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
   if (!results) return;
   closeSync(1);
   const fd = openStderrAgain();
   if (fd !== 1) throw new Error(`prun: fd 1 was taken while pointing it at stderr (got ${fd})`);
+  appendToStderrFile(stdout);
   setResultsOut(results);
+}
+
+/**
+ * With stderr a regular file (`2> err`), fd 1 is a description of it of its own (see
+ * openStderrAgain), with an offset of its own: writes through fd 2 (prun's messages, the
+ * user's console.error, a child's stderr), at fd 2's offset, would land over what went
+ * through fd 1 (a walk-through lost every fd-1 line so). fd 2 is made to append as well, so
+ * every write goes to the end of the file, whichever descriptor it takes. (Node has no
+ * fcntl(F_SETFL): fd 2 is opened again, as the lowest free descriptor once closed.) Not when
+ * stdout is that file too (`> out 2>&1`): the results' relay writes at the offset it shares
+ * with fd 2, and would land over what went to the end past it.
+ */
+function appendToStderrFile(stdout: Stats): void {
+  const flags = constants.O_WRONLY | constants.O_NOCTTY | constants.O_APPEND;
+  let spare: number;
+  try {
+    // fd 0 closed (`<&-`), the lowest free descriptor would be 0, not 2: leave fd 2 as it is
+    fstatSync(0);
+    const stderr = fstatSync(2);
+    if (!stderr.isFile() || (stderr.dev === stdout.dev && stderr.ino === stdout.ino)) return;
+    spare = openSync('/dev/fd/2', flags);
+  } catch {
+    return;
+  }
+  closeSync(2);
+  const fd = openSync(`/dev/fd/${spare}`, flags);
+  closeSync(spare);
+  if (fd !== 2) throw new Error(`prun: fd 2 was taken while opening stderr again (got ${fd})`);
 }
 
 function reopenStdout(): ResultsOut | undefined {
@@ -121,8 +151,8 @@ function relayCause(said: string): string {
 /**
  * Opens stderr again, as the lowest free descriptor (fd 1, once closed). A pipe or terminal is
  * exact; a regular file gets O_APPEND, so that what user code writes to fd 1 never lands over
- * what was written before it (prun's own later messages, at fd 2's offset, may still land over
- * it, unless stderr was opened for appending: `2>>`); a socket cannot be opened: /dev/null.
+ * what was written before it (and fd 2 is made to append too: appendToStderrFile); a socket
+ * cannot be opened: /dev/null.
  */
 function openStderrAgain(): number {
   const stat = fstatSync(2);

@@ -75,6 +75,14 @@ for (const runtime of runtimes) {
       assertUserWrites(run);
     });
 
+    test('stderr a regular file (2> err): what the function writes to fd 1 and to stderr all reaches it, none over another (was: fd 1\'s lines overwritten under --threads)', async () => {
+      const run = await shell(runtime, `$PRUN > out 2> err; echo $? > status`);
+      assert.equal(run.status, 0, run.err);
+      assert.deepEqual(lines(run.out), [...results, '']);
+      const said = lines(run.err).filter((line) => /^(fd1|stderr after) /.test(line));
+      assert.deepEqual(said.sort(), ['fd1 exec 2', 'fd1 write 1', 'stderr after exec 2', 'stderr after exec 4', 'stderr after write 1', 'stderr after write 3']);
+    });
+
     test('{ prun; echo end; } > file: what follows prun lands after its results, not over them', async () => {
       const run = await shell(runtime, `{ $PRUN 2>/dev/null; echo $? > status; echo end; } > out`);
       assert.equal(run.status, 0);
