@@ -73,9 +73,9 @@ export function normalizeLimits(options: LimitOptions): NormalizedLimits {
   return {
     limits: limited ? { rule, keyConcurrency, keyRate, rate, ...throttle } : undefined,
     throttle,
-    // a cap given is the cap, even below the base (the waits are then all below it); the
-    // default one never cuts a longer base short
-    retryDelay: retryDelayMs === undefined ? undefined : { baseMs: retryDelayMs, capMs: retryDelayMax ?? Math.max(retryDelayMs, DEFAULT_RETRY_DELAY_MAX_MS) },
+    // none, or a base of 0: at once. A cap given is the cap, even below the base (the waits
+    // are then all below it); the default one never cuts a longer base short
+    retryDelay: !retryDelayMs ? undefined : { baseMs: retryDelayMs, capMs: retryDelayMax ?? Math.max(retryDelayMs, DEFAULT_RETRY_DELAY_MAX_MS) },
   };
 }
 

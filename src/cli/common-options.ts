@@ -60,7 +60,7 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .option('--resume', 'skip the inputs the --joblog shows as finished, matched by their text: the list may be shuffled or extended')
     .option('--resume-failed', 'skip the inputs the --joblog shows as succeeded; run failed ones again')
     .option('--failed-out <file>', 'write each input that failed for good to FILE as it fails, one a line (NUL-ended with -0): FILE is the input of a run of them again')
-    .addOption(new Option('--retry-delay <duration>', 'wait before each retry: exponential backoff with full jitter from this base (default: at once)').argParser(duration('--retry-delay')))
+    .addOption(new Option('--retry-delay <duration>', 'wait before each retry: exponential backoff with full jitter from this base (default: at once)').argParser(duration('--retry-delay', true)))
     .addOption(new Option('--retry-delay-max <duration>', 'the cap of that backoff (default 60s)').argParser(duration('--retry-delay-max')))
     .optionsGroup('Politeness (crawling):')
     .addOption(new Option('--key <rule>', 'what inputs are limited by: host (of the URL), domain, field:N (tab-separated), regex:PATTERN (first group)').argParser(validated((value) => parseKeyRule('--key', value))))
@@ -117,8 +117,9 @@ export function positive(flag: string): (value: string) => number {
   return (value) => wholeNumber(flag, value, 1);
 }
 
-function duration(flag: string): (value: string) => number {
-  return (value) => parseDuration(flag, value);
+/** A duration; with `zero`, also none at all (`0`, `0s`): a wait of nothing is a wait too. */
+function duration(flag: string, zero = false): (value: string) => number {
+  return (value) => (zero && /^\s*0+(?:\.0*)?\s*(?:ms|s|m|h)?\s*$/.test(value) ? 0 : parseDuration(flag, value));
 }
 
 /** Checks a value at parse time, so a bad one is a usage error, and keeps it as written. */

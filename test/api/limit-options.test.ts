@@ -12,3 +12,7 @@ test('the default cap of --retry-delay is 60s, and never below the base', () => 
   assert.deepEqual(normalizeLimits({ retryDelay: '2m' }).retryDelay, { baseMs: 120_000, capMs: 120_000 });
   assert.equal(normalizeLimits({}).retryDelay, undefined);
 });
+
+test('--retry-delay 0 (or 0s) is no wait: retries at once, as without it (was: a usage error)', () => {
+  assert.equal(normalizeLimits({ retryDelay: 0 }).retryDelay, undefined);
+});
