@@ -282,18 +282,35 @@ async function heartbeat(redis: ReportingRedis, run: string, worker: string): Pr
 }
 
 /**
+ * How long the first answer may take. A Redis that accepts the connection and never answers
+ * (stopped with SIGSTOP: the kernel still accepts; a port that is not Redis) made prun wait
+ * for ever before any input ran, where a run already going ends after the outage limit.
+ */
+export const PROBE_TIMEOUT_MS = 10_000;
+
+/**
  * One PING with no retries: nothing listening is a clear error within seconds, not a wait.
  * The URL's database is selected as the connection opens, and ioredis only emits an error
  * when it does not exist (`/99`: 'ERR DB index is out of range'), then goes on in database 0:
  * that error counts too.
  */
-export async function probe(url: string): Promise<void> {
+export async function probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 0, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: () => null, lazyConnect: true });
   let refused: Error | undefined;
   redis.on('error', (error: Error) => void (refused ??= error));
+  let timer: NodeJS.Timeout | undefined;
+  // the connection's ready check (INFO) waits as a PING does: the deadline covers both
+  const silent = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  });
   try {
-    await redis.connect();
-    await redis.ping();
+    await Promise.race([
+      (async () => {
+        await redis.connect();
+        await redis.ping();
+      })(),
+      silent,
+    ]);
     if (refused) throw refused;
   } catch (error) {
     // the first error says why (WRONGPASS, NOAUTH); what the failed command says after it
@@ -302,6 +319,7 @@ export async function probe(url: string): Promise<void> {
     const cause = first.message || String(first);
     throw new PrunError('ERR_QUEUE', `cannot reach the queue at ${shownUrl(url)}: ${cause}`);
   } finally {
+    clearTimeout(timer);
     redis.disconnect();
   }
 }

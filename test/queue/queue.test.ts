@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -348,6 +349,31 @@ describe('prun map --queue', () => {
     assert.equal(worker.timedOut, false);
     assert.equal(worker.exitCode, 2);
     assert.equal(lines(String(worker.stderr).trim()).length, 1, String(worker.stderr));
+  });
+
+  test('a server that takes the connection and never answers (a Redis stopped with SIGSTOP, a port that is not Redis): one line within the deadline, exit 2 (was: producer and worker waited for ever)', { timeout: 60_000 }, async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const [producer, worker] = await Promise.all([
+        prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1'], { timeout: 40_000 }),
+        prun(['worker', '--queue', url], { timeout: 40_000 }),
+      ]);
+      for (const result of [producer, worker]) {
+        assert.equal(result.timedOut, false);
+        assert.equal(result.exitCode, 2);
+        assert.equal(result.stdout, '');
+        assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+: no answer in \d+ s$/);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   test('a URL naming a database Redis does not have: one line, exit 2, not a run in database 0', async () => {
