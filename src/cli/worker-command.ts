@@ -37,13 +37,20 @@ export function workerCommand(done: (code: number) => void): Command {
 
 async function runWorker(flags: WorkerFlags): Promise<number> {
   if (flags.procs !== undefined && flags.threads !== undefined) throw usageError('choose one of --procs and --threads');
+  // a signal before the worker serves finds it holding nothing: it ends at once, 0, as one
+  // that hands back what it holds does (was: 130 or 143, killed by the signal, in the first second)
+  let onSignal!: () => void;
+  const stoppedEarly = new Promise<'stopped'>((resolve) => (onSignal = () => resolve('stopped')));
+  const relay = (): void => onSignal();
+  process.on('SIGTERM', relay);
+  process.on('SIGINT', relay);
   // the queue's engine loads only here and with --queue
   const { checkQueueUrl, ownLibraryWarnings, probe, shownUrl } = await import('../queue/bullmq.js');
   ownLibraryWarnings('prun worker: warning: ');
   const { serve } = await import('../queue/serve.js');
   const { queueSecret } = await import('../queue/sign.js');
   checkQueueUrl(flags.queue);
-  await probe(flags.queue);
+  if ((await Promise.race([probe(flags.queue).then(() => 'reached' as const), stoppedEarly])) === 'stopped') return EXIT.ok;
   const secret = queueSecret();
   if (secret === undefined) {
     process.stderr.write(`prun worker: warning: PRUN_QUEUE_SECRET is not set: this worker runs whatever is queued at ${shownUrl(flags.queue)}\n`);
@@ -59,7 +66,7 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
   });
   return new Promise((resolve) => {
     let signals = 0;
-    const onSignal = () => {
+    onSignal = () => {
       if (++signals === 1) {
         // another worker takes them up now, not once their locks lapse; with Redis away
         // there is no handing back: the locks lapse and another worker takes them then
@@ -72,8 +79,6 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
         void serving.kill().then(() => resolve(EXIT.ok));
       }
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
   });
 }
 

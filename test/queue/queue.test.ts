@@ -376,6 +376,31 @@ describe('prun map --queue', () => {
     }
   });
 
+  test('prun worker stopped before it serves (SIGTERM, Ctrl-C while it reaches Redis) holds nothing: it exits 0 at once (was: 143 or 130, killed by the signal)', { timeout: 60_000 }, async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      let reached!: () => void;
+      const connected = new Promise<void>((resolve) => (reached = resolve));
+      const sockets = new Set<Socket>();
+      // it never answers: the worker is still reaching it when the signal comes
+      const silent = createServer((socket) => {
+        sockets.add(socket);
+        reached();
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const child = execa(bin, ['worker', '--queue', `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`], { cwd: root, reject: false, timeout: 40_000 });
+        await connected;
+        child.kill(signal);
+        const result = await child;
+        assert.equal(result.timedOut, false);
+        assert.equal(result.exitCode, 0, `${signal}: ${String(result.stderr)}`);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
+    }
+  });
+
   test('a URL naming a database Redis does not have: one line, exit 2, not a run in database 0', async () => {
     for (const args of [['map', 'fixtures/queue-square.ts', '--queue', `${bench.redis.url}/99`, '--procs', '1', ':::', '1'], ['worker', '--queue', `${bench.redis.url}/99`]]) {
       const result = await prun(args, { timeout: 20_000 });
