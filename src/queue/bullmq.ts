@@ -176,13 +176,17 @@ export const isEvictionWarning = (text: string): boolean => text.startsWith('IMP
 
 /** A URL as it may be shown: without its password. */
 export function shownUrl(url: string): string {
+  // what was typed, less what stands before an @: a URL that does not parse, or has no host
+  // (toString() gives `redis:/` for `redis://`), is shown so
+  const typed = url.replace(/\/\/[^@/]*@/, '//');
   try {
     const parsed = new URL(url);
+    if (parsed.hostname === '') return typed;
     parsed.password = '';
     parsed.username = '';
     return parsed.toString().replace(/\/$/, '');
   } catch {
-    return url;
+    return typed;
   }
 }
 
@@ -192,7 +196,7 @@ export function checkQueueUrl(url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new PrunError('ERR_USAGE', `--queue: not a URL: ${url} (expected redis://[:PASSWORD@]HOST[:PORT][/DB])`);
+    throw new PrunError('ERR_USAGE', `--queue: not a URL: ${shownUrl(url)} (expected redis://[:PASSWORD@]HOST[:PORT][/DB])`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new PrunError('ERR_USAGE', `--queue: expected redis:// or rediss://, got ${shownUrl(url)}`);

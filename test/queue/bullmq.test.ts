@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isEvictionWarning, ownLibraryWarnings, ProducerQueue } from '../../src/queue/bullmq.js';
+import { isEvictionWarning, ownLibraryWarnings, ProducerQueue, shownUrl } from '../../src/queue/bullmq.js';
 import { startRedis } from '../helpers/redis.js';
 
 /** Polls `check` until it holds, within `ms`. */
@@ -55,4 +55,11 @@ test("BullMQ's and ioredis's warnings: each said once, prefixed as prun's; those
     "prun: warning: This Redis server's `default` user does not require a password, but a password was supplied\n",
     'prun: warning: It is highly recommended to use a minimum Redis version of 6.2.0 Current: 6.0.0\n',
   ]);
+});
+
+test('a queue URL is shown as typed, without its password, also when it does not parse or names no host (was: `redis:/`, and the password of a URL that did not parse)', () => {
+  assert.equal(shownUrl('redis://:secret@127.0.0.1:6379/2'), 'redis://127.0.0.1:6379/2');
+  assert.equal(shownUrl('redis://'), 'redis://');
+  assert.equal(shownUrl('redis://:secret@'), 'redis://');
+  assert.equal(shownUrl('redis://user:secret@/3'), 'redis:///3');
 });
