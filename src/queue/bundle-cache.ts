@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
- * Where a worker keeps the scripts it fetched, by hash: under the current folder's
- * node_modules when there is one, so that the packages a script imports resolve from
- * there, as they would for a script of that folder. Else a folder of this user's in the
- * temporary folder, which nobody else may write to: its name is known to all, so one that
- * someone else made (or left open to others) is not used, and a fresh one is made instead.
+ * Where a worker keeps the scripts it fetched, by hash: under the node_modules nearest the
+ * current folder (its own, or a parent's, as Node looks for packages), so that the packages
+ * a script imports resolve from there, as they would for a script of that folder (was: the
+ * current folder's only, so a worker started in a project's subfolder found none). Else a
+ * folder of this user's in the temporary folder, which nobody else may write to: its name
+ * is known to all, so one that someone else made (or left open to others) is not used, and a
+ * fresh one is made instead.
  */
 export function bundleDir(cwd = process.cwd()): string {
-  const modules = join(cwd, 'node_modules');
-  if (existsSync(modules)) return join(modules, '.cache', 'prun-queue');
+  const modules = nearestModules(cwd);
+  if (modules) return join(modules, '.cache', 'prun-queue');
   const uid = process.getuid?.();
   const shared = join(tmpdir(), `prun-queue-${uid ?? 0}`);
   try {
@@ -24,6 +26,22 @@ export function bundleDir(cwd = process.cwd()): string {
   const stat = lstatSync(shared, { throwIfNoEntry: false });
   const ours = stat?.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
   return ours ? shared : mkdtempSync(join(tmpdir(), `prun-queue-${uid ?? 0}-`));
+}
+
+/** The nearest node_modules this user may write to, from `folder` up; undefined when none. */
+function nearestModules(folder: string): string | undefined {
+  for (let at = resolve(folder); ; at = dirname(at)) {
+    const modules = join(at, 'node_modules');
+    if (existsSync(modules)) {
+      try {
+        accessSync(modules, constants.W_OK);
+        return modules;
+      } catch {
+        // not ours to write to (a system-wide folder): keep looking
+      }
+    }
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 /**

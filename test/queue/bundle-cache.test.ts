@@ -49,3 +49,15 @@ test('without ./node_modules, the cache is a folder of this user\'s that nobody 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("in a project's subfolder, the cache is under the nearest node_modules above, where Node finds the project's packages (was: the temporary folder, where none resolve)", () => {
+  const project = mkdtempSync(join(tmpdir(), 'prun-bundle-project-'));
+  try {
+    mkdirSync(join(project, 'node_modules'));
+    mkdirSync(join(project, 'jobs', 'today'), { recursive: true });
+    assert.equal(bundleDir(join(project, 'jobs', 'today')), join(project, 'node_modules', '.cache', 'prun-queue'));
+    assert.equal(bundleDir(project), join(project, 'node_modules', '.cache', 'prun-queue'));
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+});
