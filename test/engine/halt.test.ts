@@ -154,8 +154,12 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
     const result = await prun(['exec', '-j2', '--halt', 'soon,fail=1', 'echo {}; [ {} -ne 3 ]'], { stdin: 'pipe', input });
     assert.equal(result.exitCode, 1);
     const printed = lines(result.stdout).map(Number);
-    // 3 fails; the other lane may have gone on meanwhile (4, on an idle machine), in order
-    assert.deepEqual(printed, printed.map((_, i) => i + 1));
-    assert.ok(printed.length >= 3, printed.join(' '));
+    // 3 fails; the other lane may have gone on meanwhile (4, on an idle machine), in order. On
+    // a busy one the second lane may start late: 1 and 3 ran on the first lane, and 2 never
+    // started once 3 had failed (a CI run printed 1 3), which is a halt too
+    assert.ok(printed.every((n, i) => i === 0 || n > printed[i - 1]!), printed.join(' '));
+    assert.ok(printed.includes(3), printed.join(' '));
+    assert.ok(printed.filter((n) => n > 3).length <= 1, printed.join(' '));
+    assert.equal(printed.length + summaryOf(result.stderr).notRun, 20);
   });
 });
