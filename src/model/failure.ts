@@ -86,10 +86,9 @@ export function errorData(thrown: unknown, depth = 0): ErrorData {
   if (typeof code === 'string') data.code = code;
   const fields = ownFields(thrown);
   if (fields) data.fields = fields;
-  if (thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH) {
-    const { stack: _stack, ...cause } = errorData(thrown.cause, depth + 1);
-    data.cause = cause;
-  }
+  // with its stack: the library's error.cause says where it was made (was: where prun
+  // rebuilt it); --json leaves causes' stacks out (failureJson)
+  if (thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH) data.cause = errorData(thrown.cause, depth + 1);
   return data;
 }
 
@@ -231,5 +230,11 @@ export function failureJson(failure: Failure): Record<string, unknown> {
   for (const key of ['exitCode', 'signal', 'exitStatus', 'timeoutMs', 'userCode', 'status', 'retryAfter', 'fields', 'cause'] as const) {
     if (failure[key] !== undefined) json[key] = failure[key];
   }
+  if (failure.cause) json.cause = withoutStacks(failure.cause);
   return json;
+}
+
+/** A cause chain as --json shows it: names, messages, codes and fields; stacks are --verbose's. */
+function withoutStacks({ stack: _stack, cause, ...data }: ErrorData): Omit<ErrorData, 'stack'> {
+  return cause ? { ...data, cause: withoutStacks(cause) } : data;
 }

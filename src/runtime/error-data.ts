@@ -17,7 +17,8 @@ export function fromErrorData(data: ErrorData): Error;
 export function fromErrorData(data: ErrorData | Failure): Error {
   const error: Rebuilt = new Error(data.message, data.cause ? { cause: fromErrorData(data.cause) } : undefined);
   error.name = data.name;
-  if (data.stack !== undefined) error.stack = data.stack;
+  // a thrown value that was no Error has no stack: not the frames of prun that rebuilt it
+  error.stack = data.stack ?? `${data.name}: ${data.message}`;
   const own = error as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(data)) {
     if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || value === undefined) continue;

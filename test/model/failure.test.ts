@@ -96,6 +96,16 @@ describe('failure codes', () => {
     assert.deepEqual(error.fields, { code: 'E_HTTP', custom: { deep: [1, 2] }, url: 'http://127.0.0.1/' });
   });
 
+  test("rebuilt for the library, a cause keeps its own stack, where it was made (issue 12; was: prun's frames, where it was rebuilt); --json shows none", () => {
+    const inner = new Error('socket hang up');
+    const thrown = new Error('fetch failed', { cause: inner });
+    const error = fromErrorData(taskFailed(thrown));
+    assert.equal((error.cause as Error).stack, inner.stack);
+    assert.deepEqual(failureJson(taskFailed(thrown)).cause, { name: 'Error', message: 'socket hang up' });
+    // a cause that was no Error has no frames at all, rather than prun's
+    assert.equal((fromErrorData(taskFailed(new Error('x', { cause: 'ECONNRESET' }))).cause as Error).stack, 'Error: ECONNRESET');
+  });
+
   test('errors cross a structured clone (the thread runtime) and JSON whole', () => {
     const failure = taskFailed(Object.assign(new TypeError('bad', { cause: new Error('inner') }), { code: 'E_X' }));
     assert.deepEqual(structuredClone(failure), failure);
