@@ -15,7 +15,7 @@ export class InFlight implements ExecutorListener {
   private readonly reported = new Map<Batch, number>();
 
   constructor(
-    private readonly settlement: Pick<Settlement, 'ran' | 'lost'>,
+    private readonly settlement: Pick<Settlement, 'ran' | 'lost' | 'cutShort'>,
     private readonly deliveries: Deliveries,
     private readonly sizes: Pick<AutoBatchSize, 'observe'>,
     /** Something changed that the pipeline's loop waits on. */
@@ -42,8 +42,8 @@ export class InFlight implements ExecutorListener {
     this.settlement.ran(batch, from, run);
     if (last) {
       this.reported.delete(batch);
-      // a batch cut short by stop(): the rest of it never ran
-      this.deliveries.restNotRun(batch, from + run.count);
+      // a batch cut short by stop(): the rest of it never ran (a retry: see cutShort)
+      if (from + run.count < batch.count) this.settlement.cutShort(batch, from + run.count);
       if (!batch.isolated && run.count + from === batch.count) this.sizes.observe(batch.count, elapsedMs);
     }
     this.changed();
@@ -68,7 +68,7 @@ export class InFlight implements ExecutorListener {
 
   /** The executor was killed (stop now): what it had reported is delivered; the rest of its batches never ran. */
   abandonAll(): void {
-    for (const [batch, reported] of this.reported) this.deliveries.restNotRun(batch, reported);
+    for (const [batch, reported] of this.reported) this.settlement.cutShort(batch, reported);
     this.reported.clear();
   }
 }

@@ -107,6 +107,16 @@ export class Settlement {
   }
 
   /**
+   * A stop cut `batch` short: from `from` on it did not run. A retry none of which started
+   * this time ends as one still waiting in the line does (was: a retry given to a busy
+   * worker, behind its running batch, counted as never run at Ctrl-C, its failure unsaid).
+   */
+  cutShort(batch: Batch, from: number): void {
+    if (from === 0) this.stoppedWaiting(batch);
+    else this.deliveries.restNotRun(batch, from);
+  }
+
+  /**
    * The run stops while `batch` waits in the line: a retry ends with the failure of its last
    * try, since it did run and will not again; anything else never ran.
    */

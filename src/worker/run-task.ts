@@ -27,18 +27,25 @@ export class TaskRun implements TaskContext {
   private controller: AbortController | undefined;
   private reason: unknown;
   private aborted = false;
-  /** The run stopped (Ctrl-C) while the task ran: a failure from here on is the stop's, not the task's. */
-  interrupted = false;
 
   constructor(
     readonly index: number,
     readonly attempt: number,
     private readonly running: Set<TaskRun>,
+    /** Why the run stopped its running tasks (Ctrl-C), once it has: undefined until then. */
+    private readonly stopped: () => unknown = () => undefined,
   ) {}
 
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
+      // a task that first asks for its signal after the run stopped its tasks gets it aborted
+      // too (was: a fresh one, so a fetch made after Ctrl-C ran to its end)
+      const stop = this.aborted ? undefined : this.stopped();
+      if (stop !== undefined) {
+        this.aborted = true;
+        this.reason = stop;
+      }
       if (this.aborted) this.controller.abort(this.reason);
       else this.running.add(this);
     }
@@ -51,13 +58,6 @@ export class TaskRun implements TaskContext {
     this.reason = reason;
     this.controller?.abort(reason);
     this.running.delete(this);
-  }
-
-  /** The run is stopping: the task is asked to stop, unless its signal has aborted already (a timeout). */
-  interrupt(reason: unknown): void {
-    if (this.aborted) return;
-    this.interrupted = true;
-    this.abort(reason);
   }
 
   /** The task is over: the worker forgets it. */

@@ -64,6 +64,13 @@ export function runWorkerLoop(transport: WorkerTransport): void {
   let stuck = false;
   // the tasks running whose signal was read: aborted when the worker ends
   const running = new Set<TaskRun>();
+  /**
+   * Why the run stopped its running tasks (Ctrl-C), once it has. No task starts after that, so
+   * every task that fails from then on was running at the stop: it stopped because it was
+   * told to (or would have been, reading its signal), and did not run.
+   */
+  let stopReason: Error | undefined;
+  const stopped = (): Error | undefined => stopReason;
   let ended = false;
   /**
    * Whether the last task was not quick (or none has run yet). Before such a task, with one
@@ -143,7 +150,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       const input = reader.next();
       const index = batch.first + offset;
       const taskStart = cfg.timings ? performance.now() : 0;
-      const ctx = new TaskRun(index, batch.attempt, running);
+      const ctx = new TaskRun(index, batch.attempt, running, stopped);
       if (ended) ctx.abort(new Error('the worker is ending'));
       if (cfg.timeoutMs === undefined) {
         let failure: Failure | undefined;
@@ -155,12 +162,12 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           failure = taskFailed(error);
         }
         ctx.done();
-        // it failed because the run stopped it: it did not run, and --resume runs it again
-        if (failure && ctx.interrupted) break;
+        // it failed once the run stopped it: it did not run, and --resume runs it again
+        if (failure && stopReason) break;
         if (failure) buffer.fail(offset, input, failure);
       } else {
         const settled = await runWithTimeout(user, input, ctx, cfg.timeoutMs, cfg.graceMs);
-        if (!settled.ok && ctx.interrupted) break;
+        if (!settled.ok && stopReason) break;
         if (settled.ok) buffer.succeed(offset, index, input, settled.value);
         else buffer.fail(offset, input, settled.failure);
         if (!settled.ok && settled.stuck) stuck = true;
@@ -235,7 +242,10 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       case 'stop':
         stopping = true;
         // a task that reads its signal is asked to stop (a fetch given ctx.signal ends now)
-        if (message.abort) for (const task of [...running]) task.interrupt(new Error('the run is stopping'));
+        if (message.abort && !stopReason) {
+          stopReason = new Error('the run is stopping');
+          for (const task of [...running]) task.abort(stopReason);
+        }
         // batches not started are over at once; running lanes end after their current input
         for (const batch of queue.splice(0)) reports.later(emptyLastRun(batch.id));
         pump();

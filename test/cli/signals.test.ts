@@ -156,6 +156,28 @@ describe('the first Ctrl-C asks running tasks to stop: their ctx.signal aborts (
   }
 });
 
+describe('after the first Ctrl-C, a running task that first reads its signal finds it aborted, and one that fails on its own never ran all the same', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime}: both count as never ran, with no joblog row and nothing in --failed-out (was: a fresh signal, the fetch ran on; the failure reported)`, BOUNDED, async () => {
+      const flag = join(dir, `late-flag${runtime}`);
+      const joblog = join(dir, `late-joblog${runtime}`);
+      const failedOut = join(dir, `late-failed${runtime}`);
+      const args = ['map', 'fixtures/signal-after-stop.ts', runtime, '2', '--chunksize', '1', '--joblog', joblog, '--failed-out', failedOut, ':::', `late ${flag}`, `quiet ${flag}`];
+      const child = execa(bin, args, { cwd: root, reject: false });
+      await waitForLines(child.stderr!, /^started /, 2);
+      child.kill('SIGINT');
+      await waitForLines(child.stderr!, /starting no more inputs/);
+      await writeFile(flag, '');
+      const result = await child;
+      assertQuietStop(result, 130, /^prun: 0 of 2 inputs failed, 2 never ran \(interrupted\)$/);
+      assert.match(String(result.stderr), /^late aborted=true$/m);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(lines((await readFile(joblog, 'utf8')).trim()), ['index\tinput\tstatus\tattempts\tduration\terror']);
+      assert.equal(await readFile(failedOut, 'utf8'), '');
+    });
+  }
+});
+
 describe("the terminal's Ctrl-C, Ctrl-\\ and hang-up reach the whole process group, workers too", () => {
   for (const signal of ['SIGINT', 'SIGQUIT', 'SIGHUP'] as const) {
     for (const runtime of runtimes) {

@@ -16,7 +16,12 @@ function setup() {
   const tracker = new ProgressTracker();
   const deliveries = new Deliveries(false, tracker, () => {}, () => {});
   const inFlight = new InFlight(
-    { ran: (b, from, run) => void calls.push(`ran ${b.first + from}+${run.count}`), lost: (b, from, blame) => void calls.push(`lost ${b.first + from} ${String(blame)}`) },
+    {
+      ran: (b, from, run) => void calls.push(`ran ${b.first + from}+${run.count}`),
+      lost: (b, from, blame) => void calls.push(`lost ${b.first + from} ${String(blame)}`),
+      // as Settlement's, for a batch that is no retry: the rest never ran
+      cutShort: (b, from) => deliveries.restNotRun(b, from),
+    },
     deliveries,
     { observe: (count, elapsedMs) => void observed.push([count, elapsedMs]) },
     () => calls.push('changed'),

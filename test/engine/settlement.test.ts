@@ -128,3 +128,15 @@ test('a key given up: every input waiting on it fails with ERR_THROTTLED, counte
   const failure = first?.type === 'failure' ? first.failure : undefined;
   assert.deepEqual([failure?.index, failure?.input, failure?.attempts, failure?.error.code], [5, 'x', 1, 'ERR_THROTTLED']);
 });
+
+test('a retry the stop cut short before it started ends with the failure of its last try, as one waiting in the line does (was: never ran, its failure unsaid, at Ctrl-C with the retry queued behind a busy worker)', async () => {
+  const { settlement, tracker, delivered } = setup({ retries: 1 });
+  const retry: Batch = { ...batch, id: 2, first: 2, count: 1, attempt: 2, retried: 1, lastFailure: status3 };
+  settlement.cutShort(retry, 0);
+  // a batch with no failure behind it, cut short part way: the rest never ran
+  settlement.cutShort(batch, 3);
+  await flush();
+  assert.deepEqual([tracker.failed, tracker.notRun], [1, 1]);
+  const failure = delivered.find((delivery) => delivery.type === 'failure');
+  assert.deepEqual(failure?.type === 'failure' && [failure.failure.index, failure.failure.error.message, failure.failure.attempts], [2, 'exit status 3', 1]);
+});
