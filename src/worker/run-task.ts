@@ -21,7 +21,8 @@ export class TimeoutError extends Error {
  * (fetch adds one a request) go with the task instead of piling up on one signal the worker's
  * tasks share (MaxListenersExceededWarning). It is made only when the task reads it: a trivial
  * task pays for no AbortController. The worker aborts the signals of its running tasks as it
- * ends (`abortAll`), without a listener of theirs on a signal of its own.
+ * ends, and at Ctrl-C, without a listener of theirs on a signal of its own; a task that first
+ * reads its signal after that finds it aborted (`stopped`).
  */
 export class TaskRun implements TaskContext {
   private controller: AbortController | undefined;
