@@ -17,7 +17,7 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
     ? `${error.name}: ${error.message}`
     : error.message;
   const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${firstLine(message, ' …')}`;
-  return verbose && error.stack ? `${line}\n${indent(error.stack)}` : line;
+  return withStack(line, error.stack, verbose);
 }
 
 /**
@@ -25,8 +25,11 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
  * script threw (setup(), or its import), source-mapped to the user's own file.
  */
 export function describeFatal(error: Error, verbose: boolean): string {
-  const line = `prun: ${error.message}`;
-  const stack = error.cause instanceof Error ? error.cause.stack : undefined;
+  return withStack(`prun: ${error.message}`, error.cause instanceof Error ? error.cause.stack : undefined, verbose);
+}
+
+/** The line, and under --verbose the stack below it, indented. */
+function withStack(line: string, stack: string | undefined, verbose: boolean): string {
   return verbose && stack ? `${line}\n${indent(stack)}` : line;
 }
 
