@@ -51,9 +51,10 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
     received = signal;
     // idle on a pipe or a FIFO, the run ends at once: there is nothing to wait for (was: said it waited for running ones)
     const waiting = run.busy() ? `; waiting for running ones (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to end them now)` : '';
-    say(`prun: ${describe(signal)}: starting no more inputs${waiting}`);
-    // running tasks are asked to stop too: a fetch given ctx.signal ends now, not in 10 s
+    // running tasks are asked to stop too: a fetch given ctx.signal ends now, not in 10 s.
+    // Asked before it is said: what fails after the line on stderr was told to stop
     run.stop('soon', true);
+    say(`prun: ${describe(signal)}: starting no more inputs${waiting}`);
     timer = setTimeout(() => run.stop('now'), INTERRUPT_GRACE_MS);
     timer.unref();
   };
