@@ -117,8 +117,11 @@ export function positive(flag: string): (value: string) => number {
   return (value) => wholeNumber(flag, value, 1);
 }
 
-/** A duration; with `zero`, also none at all (`0`, `0s`): a wait of nothing is a wait too. */
-function duration(flag: string, zero = false): (value: string) => number {
+/**
+ * A duration (a bare number is seconds, as GNU parallel reads --delay); with `zero`, also none
+ * at all (`0`, `0s`): a wait of nothing is a wait too.
+ */
+export function duration(flag: string, zero = false): (value: string) => number {
   return (value) => (zero && /^\s*0+(?:\.0*)?\s*(?:ms|s|m|h)?\s*$/.test(value) ? 0 : parseDuration(flag, value));
 }
 

@@ -9,7 +9,7 @@ import { openExecInputs, type ExecInputOptions, type Fill } from '../io/exec-inp
 import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
 import { inputCounter } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
+import { addCommonOptions, type CommonFlags, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { ownQueueWarnings } from './queue-warnings.js';
 import { asLiteral, compileTemplate, type TemplateOptions } from '../commands/template.js';
@@ -185,7 +185,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--bner <str>', 'as --basenameextensionreplace')
     .option('--seqreplace <str>', 'use STR instead of {#}')
     .option('--slotreplace <str>', 'use STR instead of {%}')
-    .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(parseDelay))
+    .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(duration('--delay', true)))
     .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
     .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##} {0#}')
@@ -424,11 +424,6 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
   // records of --block bytes each: a count of them or of lines would be a guess at what is meant
   if (fixedLength(options) && (options.records ?? options.linesPerRecord) !== undefined) throw usageError("--recend '' (fixed-length records of --block bytes) takes no -N, -n or -L");
   return options;
-}
-
-/** --delay: a duration, a bare number being seconds as GNU parallel reads it; 0 is none. */
-function parseDelay(value: string): number {
-  return value.trim() !== '' && Number(value) === 0 ? 0 : parseDuration('--delay', value);
 }
 
 /**

@@ -846,6 +846,8 @@ describe('prun exec: --delay', () => {
   test('--delay takes a duration with a unit, and 0 as no delay; anything else is a usage error', async () => {
     assert.equal((await prun(['exec', '--delay', '10ms', 'echo', ':::', 'a', 'b'])).stdout, 'a\nb');
     assert.equal((await prun(['exec', '--delay', '0', 'echo', ':::', 'a'])).stdout, 'a');
+    // as --retry-delay 0s is (was: a usage error)
+    assert.equal((await prun(['exec', '--delay', '0s', 'echo', ':::', 'a'])).stdout, 'a');
     assert.equal((await prun(['exec', '--delay', 'soon', 'echo', ':::', 'a'])).exitCode, 2);
   });
 
