@@ -5,7 +5,7 @@ import type { NormalizedOptions } from './options.js';
 /** The local pool the user's options ask for: a local run's, or a --queue producer's own workers. */
 export function localPool(
   normalized: NormalizedOptions,
-  run: { journal: boolean; format: ResultFormat; modulePath: Promise<string>; inputsLeft?: () => number | undefined },
+  run: { journal: boolean; format: ResultFormat; modulePath: Promise<string>; inputsLeft?: () => number | undefined; inputsTotal?: () => number | undefined },
 ): Pool {
   return new Pool({
     runtime: normalized.runtime,
@@ -18,5 +18,6 @@ export function localPool(
     modulePath: run.modulePath,
     format: run.format,
     inputsLeft: run.inputsLeft,
+    inputsTotal: run.inputsTotal,
   });
 }

@@ -33,6 +33,7 @@ export function startRun(options: StartRunOptions): RunningMap {
     format: options.format,
     modulePath: compiled.then((script) => script.modulePath),
     inputsLeft: () => options.source.remaining(),
+    inputsTotal: () => tracker.total,
   });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal === true, tracker }),

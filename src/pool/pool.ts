@@ -29,6 +29,8 @@ export interface PoolOptions {
    * pool, those beyond this number when the script is compiled end before they run setup().
    */
   inputsLeft?: () => number | undefined;
+  /** All the inputs of the run, once the end of the input is known: no more workers start. */
+  inputsTotal?: () => number | undefined;
 }
 
 /** How long teardown() may take once the work is done before its worker is killed. */
@@ -90,7 +92,8 @@ export class Pool implements Executor {
 
   start(listener: ExecutorListener): void {
     this.listener = listener;
-    for (let i = 0; i < this.options.workers; i++) this.spawn(true);
+    this.spawn(true);
+    if (this.options.workers > 1) setImmediate(this.spawnFromStart);
     const timeout = this.options.timeoutMs;
     if (timeout !== undefined) {
       this.watchdog = setInterval(() => this.checkBlocked(timeout), Math.max(50, Math.min(1000, timeout / 4)));
@@ -247,6 +250,24 @@ export class Pool implements Executor {
     const left = this.options.inputsLeft?.();
     return left !== undefined && this.initialized >= Math.max(1, left);
   }
+
+  /**
+   * The workers the pool starts with, one a turn of the event loop, while the input may need
+   * them: a short input's end, read meanwhile, stops them. Was: all at once, so `--procs 64`
+   * on two lines forked 64 processes, some 0.1 s of CPU each here, to end 62 before setup().
+   */
+  private readonly spawnFromStart = (): void => {
+    if (this.closing || this.stopped || this.kept() >= this.target) return;
+    const total = this.options.inputsTotal?.();
+    if (total !== undefined && this.kept() >= Math.max(1, total)) {
+      this.target = this.kept();
+      if (this.starts.readyCount >= this.target) this.markAllReady();
+      return;
+    }
+    this.spawn(true);
+    this.listener!.free(); // room for batches
+    setImmediate(this.spawnFromStart);
+  };
 
   /** Workers that are not ending: those the pool keeps. */
   private kept(): number {

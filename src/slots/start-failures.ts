@@ -33,6 +33,11 @@ export class StartFailures {
     return ++this.readies;
   }
 
+  /** Slots that became ready so far, replacements included. */
+  get readyCount(): number {
+    return this.readies;
+  }
+
   get everReady(): boolean {
     return this.readies > 0;
   }

@@ -422,9 +422,17 @@ describe('prun exec: output', () => {
   });
 
   test('-X, -m and --xargs fill a line as GNU parallel measures it (-s, 63664 by default) and spread only the last over the job slots (was: 131000 by a guess, all spread)', async () => {
-    const input = `${Array.from({ length: 20_000 }, (_, i) => i + 1).join('\n')}\n`;
-    for (const args of [['-j2', '-X', 'echo'], ['-j3', '-m', 'echo', '{}'], ['-j2', '-X', 'echo', 'x{}y'], ['-j1', '-s', '20', '-X', 'echo'], ['-j4', '--xargs', 'echo']]) {
-      await assertAsGnuParallel(args, input);
+    const numbers = (count: number): string => `${Array.from({ length: count }, (_, i) => i + 1).join('\n')}\n`;
+    // 20000 numbers fill several lines of 63664; under -s 20 a few hundred make as many jobs
+    // (was: 20000 there too, some 10000 jobs a side, two minutes of the suite)
+    for (const [args, count] of [
+      [['-j2', '-X', 'echo'], 20_000],
+      [['-j3', '-m', 'echo', '{}'], 20_000],
+      [['-j2', '-X', 'echo', 'x{}y'], 20_000],
+      [['-j1', '-s', '20', '-X', 'echo'], 500],
+      [['-j4', '--xargs', 'echo'], 20_000],
+    ] as const) {
+      await assertAsGnuParallel([...args], numbers(count));
     }
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -151,14 +151,19 @@ for (const runtime of runtimes) {
       }
     });
 
-    test(`no more workers than inputs of a short stream or file: ${runtime} 64 on two lines sets up two (was: 64)`, async () => {
+    test(`no more workers than inputs of a short stream or file: ${runtime} 64 on two lines sets up two, and starts no more (was: 64 set up; then 64 started, 62 ended before setup())`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'prun-short-'));
       try {
         await writeFile(join(dir, 'two.txt'), 'a\nb\n');
         for (const [input, args] of [['a\nb\n', []], [undefined, [join(dir, 'two.txt')]]] as const) {
-          const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '64', ...args], input === undefined ? { timeout: 30_000 } : { input, stdin: 'pipe', timeout: 30_000 });
+          // every Node process of the run writes its pid there (threads are counted by setup alone)
+          const starts = join(dir, `starts-${input === undefined ? 'file' : 'pipe'}`);
+          const env = { PRUN_TEST_STARTS: starts, NODE_OPTIONS: `--require ${join(root, 'test/helpers/record-start.cjs')}` };
+          const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '64', ...args], input === undefined ? { timeout: 30_000, env } : { input, stdin: 'pipe', timeout: 30_000, env });
           assert.deepEqual(lines(result.stdout), ['a', 'b']);
           assert.equal((String(result.stderr).match(/^setup \S+$/gm) ?? []).length, 2);
+          const processes = lines((await readFile(starts, 'utf8')).trim()).length;
+          assert.ok(processes <= (runtime === '--procs' ? 3 : 1), `prun and ${processes - 1} workers started`);
         }
       } finally {
         await rm(dir, { recursive: true, force: true });
