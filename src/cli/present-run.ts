@@ -113,12 +113,13 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     });
   } catch (error) {
     thrown = true;
-    if (error instanceof BrokenPipe) {
-      // the run was stopped at once (onStop); what it started ends, and a queue's keys go,
-      // before the process does
-      await run.finished;
-      return EXIT.brokenPipe;
-    }
+    // the run is stopped at once (onStop did it for a failed write); what it started ends, and
+    // a queue's keys go, before the process does. Was: only for a broken pipe, so a full disk
+    // (exit 74) left while its workers were still being ended: one outlived prun, 1 run in 40
+    // under load
+    run.stop('now');
+    await run.finished;
+    if (error instanceof BrokenPipe) return EXIT.brokenPipe;
     throw error;
   } finally {
     ended = true;

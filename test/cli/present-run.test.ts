@@ -31,6 +31,17 @@ describe('stdout on a full disk', () => {
     });
   }
 
+  test('prun map --procs > /dev/full waits for a worker that takes a while to end before it exits 74 (was: exited at once, the worker still ending)', async () => {
+    const pids = join(dir, 'pids-slow-to-end');
+    const result = await execa('sh', ['-c', `yes | "$0" "$@" > /dev/full`, bin, 'map', 'fixtures/slow-to-end.ts', '--procs', '1'], {
+      cwd: root,
+      reject: false,
+      env: { PRUN_TEST_PIDS: pids },
+    });
+    assert.equal(result.exitCode, 74);
+    await assertNoWorkerLeft(pids);
+  });
+
   for (const way of [
     { name: 'map', args: ['map', 'fixtures/gated.ts', '--procs', '2'] },
     { name: 'exec', args: ['exec', '-j', '2', 'case {} in gate*) sleep 1000;; esac; echo {}'] },
