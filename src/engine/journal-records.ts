@@ -28,16 +28,19 @@ function jobRecord(index: number, input: string, error: Failure | undefined, att
  */
 export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[], naming: InputNaming, now = Date.now()): JobRecord[] {
   const inputs = inputsOf(batch, from, from + run.count, naming);
-  const failed = new Map(run.failures.map((failure) => [failure.offset, failure]));
-  const final = new Set(finals.map((failure) => failure.index));
+  const failed = new Set(run.failures.map((failure) => failure.offset));
+  const final = new Map(finals.map((failure) => [failure.index, failure]));
   const records: JobRecord[] = [];
   let endedAt = now;
   for (let i = run.count - 1; i >= 0; i--) {
     const offset = from + i;
     const durationMs = run.durationsMs?.[i];
-    const failure = failed.get(offset);
-    // one that will be tried again has no record yet
-    if (!failure || final.has(batch.first + offset)) records.push(jobRecord(batch.first + offset, inputs[i] ?? '', failure?.error, batch.attempt, durationMs, endedAt));
+    const index = batch.first + offset;
+    // one that will be tried again (or never ran: stopped) has no record; a final failure's
+    // says what it says (a retry stopped by Ctrl-C ends with its try before)
+    const failure = final.get(index);
+    if (!failed.has(offset)) records.push(jobRecord(index, inputs[i] ?? '', undefined, batch.attempt, durationMs, endedAt));
+    else if (failure) records.push(jobRecord(index, inputs[i] ?? '', failure.error, failure.attempts, durationMs, endedAt));
     endedAt -= durationMs ?? 0;
   }
   return records.reverse();

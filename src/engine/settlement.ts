@@ -56,9 +56,14 @@ export class Settlement {
   ran(batch: Batch, from: number, run: ExecutorRun): void {
     this.tracker.succeeded += run.count - run.failures.length;
     this.throttles.ran(batch, run);
-    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => this.retryOrFail.decide(batch, offset, input, error, false));
+    const stopped = new Set(run.failures.filter((failure) => failure.stopped).map((failure) => failure.offset));
+    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) =>
+      // one the stop asked to stop did not run: a gap, filled below (a retry ends as cutShort says)
+      stopped.has(offset) ? this.stoppedRunning(batch, offset, input) : this.retryOrFail.decide(batch, offset, input, error, false),
+    );
     if (this.journal) addRecords(ranges, journalRecords(batch, from, run, finals, this.naming));
     for (const range of ranges) this.deliveries.settle(range.start, range.end, range.deliveries);
+    for (const offset of stopped) if (!batch.lastFailure) this.deliveries.notRun(batch.first + offset, 1);
     const last = batch.first + from + run.count - 1;
     const lastFailure = finals.find((final) => final.index === last);
     this.stopping.settled(lastFailure ? statusColumn(lastFailure.error) : 0, lastFailure?.error.code);
@@ -114,6 +119,15 @@ export class Settlement {
   cutShort(batch: Batch, from: number): void {
     if (from === 0) this.stoppedWaiting(batch);
     else this.deliveries.restNotRun(batch, from);
+  }
+
+  /**
+   * An input that failed once the stop had asked it to stop: it did not run this time. A retry
+   * ends with the failure of its try before (its final failure); anything else never ran, and
+   * is left as a gap to be counted so (undefined).
+   */
+  private stoppedRunning(batch: Batch, offset: number, input: string): FinalFailure | undefined {
+    return batch.lastFailure && this.retryOrFail.fail(batch, offset, input, batch.lastFailure, batch.attempt - 1);
   }
 
   /**

@@ -6,6 +6,11 @@ export interface ItemFailure {
   at: number;
   input: string;
   error: Failure;
+  /**
+   * It failed once the run had asked its running tasks to stop (Ctrl-C): it stopped because it
+   * was told to, or would have, and did not run (Executor.stop).
+   */
+  stopped?: true;
 }
 
 /**

@@ -339,6 +339,10 @@ export class Pool implements Executor {
     entry.running = report.running === true;
     entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
+    // a failure heard after the stop asked tasks to stop did not run, whenever the worker heard
+    // the stop: a message sent to a worker may reach it milliseconds after a failing task's
+    // timer (under load: 40 ms), and the stop is what the user saw (was: reported failed)
+    if (this.abortRunning && report.failures.length > 0) report.failures = report.failures.map((failure) => ({ ...failure, stopped: true }));
     const from = slot.ledger.report(entry, report.count, report.last);
     this.listener!.run(entry.batch, from, report, report.last, report.elapsedMs);
     if (report.last) this.afterBatch(slot);

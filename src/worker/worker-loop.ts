@@ -71,16 +71,6 @@ export function runWorkerLoop(transport: WorkerTransport): void {
    */
   let stopReason: Error | undefined;
   const stopped = (): Error | undefined => stopReason;
-  /**
-   * Whether the run has stopped its tasks, a stop already sent included: a task that fails in
-   * a timer runs before the messages waiting in the same turn of the event loop are read, so a
-   * failure caused by the stop (or after it) was reported as a failure (a CI run). Costs a turn
-   * per failure, none per success.
-   */
-  const stopHeard = async (): Promise<boolean> => {
-    if (!stopReason) await new Promise<void>((resolve) => setImmediate(resolve));
-    return stopReason !== undefined;
-  };
   let ended = false;
   /**
    * Whether the last task was not quick (or none has run yet). Before such a task, with one
@@ -173,11 +163,12 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         }
         ctx.done();
         // it failed once the run stopped it: it did not run, and --resume runs it again
-        if (failure && (await stopHeard())) break;
+        // (one that fails before the stop reaches it is marked so by the pool: Pool.onRun)
+        if (failure && stopReason) break;
         if (failure) buffer.fail(offset, input, failure);
       } else {
         const settled = await runWithTimeout(user, input, ctx, cfg.timeoutMs, cfg.graceMs);
-        if (!settled.ok && (await stopHeard())) break;
+        if (!settled.ok && stopReason) break;
         if (settled.ok) buffer.succeed(offset, index, input, settled.value);
         else buffer.fail(offset, input, settled.failure);
         if (!settled.ok && settled.stuck) stuck = true;

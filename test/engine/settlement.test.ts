@@ -140,3 +140,35 @@ test('a retry the stop cut short before it started ends with the failure of its 
   const failure = delivered.find((delivery) => delivery.type === 'failure');
   assert.deepEqual(failure?.type === 'failure' && [failure.failure.index, failure.failure.error.message, failure.failure.attempts], [2, 'exit status 3', 1]);
 });
+
+test('a failure the stop asked to stop (Ctrl-C) never ran: no failure, no record, counted as never ran; the successes around it are delivered (was: reported failed when the stop reached the worker after the failure)', async () => {
+  const { settlement, tracker, delivered, stopping } = setup({ retries: 3, journal: true });
+  stopping.stop('soon', true);
+  const aborted: Failure = { code: 'ERR_TASK_FAILED', name: 'AbortError', message: 'the run is stopping' };
+  settlement.ran(batch, 0, {
+    count: 3,
+    text: 'A\nC\n',
+    values: undefined,
+    failures: [{ offset: 1, at: 2, input: 'b', error: aborted, stopped: true }],
+    durationsMs: undefined,
+  });
+  await flush();
+  assert.deepEqual([tracker.succeeded, tracker.failed, tracker.notRun, tracker.retried], [2, 0, 1, 0]);
+  assert.ok(!delivered.some((delivery) => delivery.type === 'failure'));
+  const records = delivered.flatMap((delivery) => (delivery.type === 'records' ? delivery.records : []));
+  assert.deepEqual(records.map((record) => [record.input, record.ok]), [['a', true], ['c', true]]);
+});
+
+test('a retry the stop asked to stop ends with the failure of its try before, in its record too, as one cut short does', async () => {
+  const { settlement, tracker, delivered, stopping } = setup({ retries: 1, journal: true });
+  stopping.stop('soon', true);
+  const retry: Batch = { ...batch, id: 2, first: 2, count: 1, attempt: 2, retried: 1, lastFailure: status3 };
+  const aborted: Failure = { code: 'ERR_TASK_FAILED', name: 'AbortError', message: 'the run is stopping' };
+  settlement.ran(retry, 0, { count: 1, text: '', values: undefined, failures: [{ offset: 0, at: 0, input: 'c', error: aborted, stopped: true }], durationsMs: undefined });
+  await flush();
+  assert.deepEqual([tracker.failed, tracker.notRun], [1, 0]);
+  const failure = delivered.find((delivery) => delivery.type === 'failure');
+  assert.deepEqual(failure?.type === 'failure' && [failure.failure.index, failure.failure.error.message, failure.failure.attempts], [2, 'exit status 3', 1]);
+  const records = delivered.flatMap((delivery) => (delivery.type === 'records' ? delivery.records : []));
+  assert.deepEqual(records.map((record) => [record.index, record.error, record.attempts]), [[2, 'exit status 3', 1]]);
+});
