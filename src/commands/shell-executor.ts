@@ -139,12 +139,22 @@ export class ShellExecutor implements Executor {
     process.on('exit', this.onProcessExit);
   }
 
+  /**
+   * --delay starts jobs one at a time, in input order (pumpDelayed): a lane holds one job and
+   * none ahead. Was: batches ahead, so that a lane that freed up started its later input while
+   * an earlier one waited behind a busy lane's running job.
+   */
+  private get oneAtATime(): boolean {
+    return this.options.delayMs !== undefined;
+  }
+
   room(placement: Placement, ahead: boolean): number {
-    return this.place(placement, ahead) ? Number.POSITIVE_INFINITY : 0;
+    if (!this.place(placement, ahead && !this.oneAtATime)) return 0;
+    return this.oneAtATime ? 1 : Number.POSITIVE_INFINITY;
   }
 
   submit(batch: Batch, ahead: boolean): void {
-    const place = this.place(batch, ahead);
+    const place = this.place(batch, ahead && !this.oneAtATime);
     if (!place) throw new Error('prun: a batch was submitted to shell lanes with no room');
     const slot = place === 'new' ? this.startLane() : place;
     slot.ledger.accept({ batch, args: undefined, written: 0, done: 0, pending: undefined, startedAt: undefined });
@@ -299,9 +309,9 @@ export class ShellExecutor implements Executor {
    * --delay: a lane gets one job at a time, so that the job starts as it is written, and only
    * once `delay` has passed since the last start in any lane; until then a timer waits, and
    * the lanes go on reporting what ends meanwhile. The job that starts is the earliest input
-   * any free lane holds, not the asking lane's own: lanes are handed batches ahead, and one
-   * that frees up early would otherwise start a later input first (GNU parallel starts them
-   * in input order).
+   * any free lane holds, not the asking lane's own: each lane holds one (room()), and one that
+   * frees up early would otherwise start a later input first (GNU parallel starts them in
+   * input order).
    */
   private pumpDelayed(delay: number): void {
     if (this.delayTimer) return;

@@ -851,6 +851,17 @@ describe('prun exec: --delay', () => {
     assert.deepEqual(lines((await readFile(starts, 'utf8')).trimEnd()), ['1', '2', '3', '4', '5', '6', '7', '8']);
   });
 
+  test('--delay starts no input before an earlier one, even with a lane held by a long job (was: inputs given ahead to that lane waited behind it while the other lane ran later ones)', async () => {
+    const starts = join(dir, 'delay-held-starts');
+    const gate = join(dir, 'delay-held-gate');
+    // input 1 holds its lane until input 30 has started: then every input between ran on the other lane
+    const command = `echo {} >> ${starts}; if [ {} = 1 ]; then while [ ! -e ${gate} ]; do sleep 0.01; done; fi; if [ {} = 30 ]; then touch ${gate}; fi`;
+    const inputs = Array.from({ length: 30 }, (_, i) => String(i + 1));
+    const result = await prun(['exec', '-j', '2', '--delay', '0.01', command, ':::', ...inputs], { timeout: 60_000 });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines((await readFile(starts, 'utf8')).trimEnd()), inputs);
+  });
+
   test('--delay takes a duration with a unit, and 0 as no delay; anything else is a usage error', async () => {
     assert.equal((await prun(['exec', '--delay', '10ms', 'echo', ':::', 'a', 'b'])).stdout, 'a\nb');
     assert.equal((await prun(['exec', '--delay', '0', 'echo', ':::', 'a'])).stdout, 'a');
