@@ -705,21 +705,23 @@ describe('prun exec: failures', () => {
     assert.equal(result.stderr, '', 'nor its stderr, as GNU parallel prints only the last try (was: printed)');
   });
 
+  // 1 s, not less: the quick jobs beside the slow one are a `sh -c` each, and on a loaded
+  // machine one could take long enough to time out too
   test("--timeout ends the job's whole process group; the other inputs run", async () => {
     const pids = join(dir, 'timeout-pids');
     // the job's background child would outlive a kill of the job's shell alone
     const command = `if [ {} = slow ]; then sleep 300 & echo $! >> ${pids}; wait; fi; echo {}`;
-    const result = await prun(['exec', '-j', '2', '--timeout', '300ms', command, ':::', 'a', 'slow', 'b']);
+    const result = await prun(['exec', '-j', '2', '--timeout', '1s', command, ':::', 'a', 'slow', 'b']);
     assert.equal(result.exitCode, 1);
     assert.equal(result.stdout, 'a\nb');
-    assert.match(String(result.stderr), /input 1 "slow" failed: timed out after 300ms/);
+    assert.match(String(result.stderr), /input 1 "slow" failed: timed out after 1s/);
     await assertGone(pids);
   });
 
   test('--timeout ends what the job started in a session of its own too (setsid), found through the tree (was: left running)', async () => {
     const pids = join(dir, 'timeout-setsid-pids');
     const command = `setsid sleep 301 & echo $! >> ${pids}; wait; echo {}`;
-    const result = await prun(['exec', '-j', '2', '--timeout', '300ms', command, ':::', 'a', 'b']);
+    const result = await prun(['exec', '-j', '2', '--timeout', '1s', command, ':::', 'a', 'b']);
     assert.equal(result.exitCode, 2);
     await assertGone(pids);
   });
@@ -728,11 +730,11 @@ describe('prun exec: failures', () => {
     const joblog = join(dir, 'timeout-output.joblog');
     const command = `echo {} begins; if [ {} = slow ]; then echo slow complains >&2; sleep 300 & wait; fi; echo {} ends`;
     // -j1: the lane holds the jobs after the slow one, and must give them back unstarted
-    const result = await prun(['exec', '-j', '1', '--timeout', '300ms', '--joblog', joblog, command, ':::', 'slow', 'a', 'b']);
+    const result = await prun(['exec', '-j', '1', '--timeout', '1s', '--joblog', joblog, command, ':::', 'slow', 'a', 'b']);
     assert.equal(result.exitCode, 1);
     assert.equal(result.stdout, 'slow begins\na begins\na ends\nb begins\nb ends');
     assert.match(String(result.stderr), /slow complains/);
-    assert.match(String(result.stderr), /input 0 "slow" failed: timed out after 300ms/);
+    assert.match(String(result.stderr), /input 0 "slow" failed: timed out after 1s/);
     const rows = (await readFile(joblog, 'utf8')).trim().split('\n').slice(1).map((row) => row.split('\t'));
     assert.deepEqual(rows.map((row) => [row[8], row[6]]), [['slow', '-1'], ['a', '0'], ['b', '0']]);
   });

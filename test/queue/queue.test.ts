@@ -151,11 +151,12 @@ describe('prun map --queue', () => {
     const leaving = worker([], gate.env);
     const run = prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' });
     await gate.reached(leaving.pid);
+    const before = await lastEvent();
+    // the leaving worker is the only one yet: the jobs it made active are the ones it holds
+    // (read before the other starts, which may take some of its own at once)
+    const held = new Set((await eventsSince()).filter((event) => event.event === 'active').map((event) => event.jobId));
     const staying = worker([], gate.env);
     const children = await descendantsOf(leaving.pid);
-    const before = await lastEvent();
-    // the leaving worker was the only one until now: the jobs it made active are the ones it holds
-    const held = new Set((await eventsSince()).filter((event) => event.event === 'active').map((event) => event.jobId));
     process.kill(leaving.pid, 'SIGTERM');
     assert.equal(await leaving.exited, 0);
     await assertAllEnded(children);
