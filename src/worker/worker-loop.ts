@@ -65,9 +65,9 @@ export function runWorkerLoop(transport: WorkerTransport): void {
   // the tasks running whose signal was read: aborted when the worker ends
   const running = new Set<TaskRun>();
   /**
-   * Why the run stopped its running tasks (Ctrl-C), once it has. No task starts after that, so
-   * every task that fails from then on was running at the stop: it stopped because it was
-   * told to (or would have been, reading its signal), and did not run.
+   * Why the run stopped its running tasks (Ctrl-C), once it has: a task that reads its signal
+   * after that finds it aborted. What fails then is reported as any failure: the pool, which
+   * sent the stop, counts it as never ran (Pool.onRun), however late it reached this worker.
    */
   let stopReason: Error | undefined;
   const stopped = (): Error | undefined => stopReason;
@@ -162,13 +162,9 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           failure = taskFailed(error);
         }
         ctx.done();
-        // it failed once the run stopped it: it did not run, and --resume runs it again
-        // (one that fails before the stop reaches it is marked so by the pool: Pool.onRun)
-        if (failure && stopReason) break;
         if (failure) buffer.fail(offset, input, failure);
       } else {
         const settled = await runWithTimeout(user, input, ctx, cfg.timeoutMs, cfg.graceMs);
-        if (!settled.ok && stopReason) break;
         if (settled.ok) buffer.succeed(offset, index, input, settled.value);
         else buffer.fail(offset, input, settled.failure);
         if (!settled.ok && settled.stuck) stuck = true;
