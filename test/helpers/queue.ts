@@ -44,6 +44,17 @@ export interface Gate {
   open(): Promise<void>;
 }
 
+/** A gate at input `at` of fixtures/queue-square.ts, in a new folder under `parent`. */
+export async function gateIn(parent: string, at: number): Promise<Gate> {
+  const dir = await mkdtemp(join(parent, 'gate-'));
+  return {
+    dir,
+    env: { PRUN_TEST_GATE_DIR: dir, PRUN_TEST_HALT: String(at) },
+    reached: (pid) => waitForEntry(dir, pid === undefined ? 'reached-' : `reached-${pid}`),
+    open: () => writeFile(join(dir, 'open'), ''),
+  };
+}
+
 /** 1..20000, a line each: enough batches that a kill lands mid-run. */
 export const inputs = Array.from({ length: 20000 }, (_, i) => `${i + 1}\n`).join('');
 
@@ -60,15 +71,7 @@ export function useQueue(): QueueBench {
       workers.push(started);
       return started;
     },
-    async gate(at: number): Promise<Gate> {
-      const dir = await mkdtemp(join(bench.dir, 'gate-'));
-      return {
-        dir,
-        env: { PRUN_TEST_GATE_DIR: dir, PRUN_TEST_HALT: String(at) },
-        reached: (pid) => waitForEntry(dir, pid === undefined ? 'reached-' : `reached-${pid}`),
-        open: () => writeFile(join(dir, 'open'), ''),
-      };
-    },
+    gate: (at: number) => gateIn(bench.dir, at),
     async assertCompleted(result, ended): Promise<void> {
       assert.equal(result.exitCode, 0, String(result.stderr));
       assert.equal(result.stdout, bench.reference);

@@ -1,0 +1,174 @@
+// How prun meets a Redis it cannot reach, loses, or is refused by, producer and worker alike.
+// Each test has its own Redis, or none, and its own workers: they run side by side, since
+// most of their time is prun waiting out a deadline (the queue's 30 s outage limit above all).
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { execa } from 'execa';
+import { bin, lines, prun, root } from '../helpers/prun.js';
+import { gateIn } from '../helpers/queue.js';
+import { freePort, type RedisServer, startPrunWorker, startRedis } from '../helpers/redis.js';
+
+describe('prun map --queue: a Redis that cannot be reached, is lost or refuses', { concurrency: true }, () => {
+  /** A Redis for the tests that need one to answer and leave no run in it. */
+  let shared: RedisServer;
+  let dir = '';
+  before(async () => {
+    shared = await startRedis();
+    dir = await mkdtemp(join(tmpdir(), 'prun-redis-faults-'));
+  });
+  after(async () => {
+    await shared?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('redis gone for good: one line naming the queue, exit 1, a joblog to resume from', async (t) => {
+    const own = await startRedis();
+    t.after(() => own.stop());
+    const gate = await gateIn(dir, 50);
+    const joblog = join(gate.dir, 'joblog');
+    const lone = startPrunWorker(bin, root, own.url, ['--procs', '1'], gate.env);
+    t.after(() => lone.stop());
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
+    await gate.reached();
+    process.kill(own.pid, 'SIGKILL');
+    const result = await run;
+    assert.equal(result.exitCode, 1);
+    assert.match(String(result.stderr), new RegExp(`^prun: lost the queue at ${own.url}: `, 'm'));
+    await own.stop();
+    // the rest runs locally from the joblog
+    const resumed = await prun(['map', 'fixtures/queue-square.ts', '--joblog', joblog, '--resume', ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
+    assert.equal(resumed.exitCode, 0);
+    const all = [...lines(result.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
+    assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => (i + 1) ** 2));
+  });
+
+  test('redis back without its data (restarted empty, FLUSHALL): one line naming the queue, exit 1, a joblog to resume from (was: the producer waited for ever)', { timeout: 60_000 }, async (t) => {
+    const own = await startRedis();
+    t.after(() => own.stop());
+    const gate = await gateIn(dir, 50);
+    const joblog = join(gate.dir, 'joblog');
+    const lone = startPrunWorker(bin, root, own.url, ['--procs', '1'], gate.env);
+    t.after(() => lone.stop());
+    const all = Array.from({ length: 100 }, (_, i) => String(i + 1));
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...all]);
+    await gate.reached();
+    await own.command('FLUSHALL');
+    await gate.open();
+    const result = await run;
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    assert.match(String(result.stderr), new RegExp(`^prun: lost the queue at ${own.url}: the run's keys are gone`, 'm'));
+    await lone.stop();
+    await own.stop();
+    const resumed = await prun(['map', 'fixtures/queue-square.ts', '--joblog', joblog, '--resume', ':::', ...all]);
+    assert.equal(resumed.exitCode, 0);
+    const printed = [...lines(result.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
+    assert.deepEqual(printed, all.map((n) => Number(n) ** 2));
+  });
+
+  test('nothing listening at the URL: one line, exit 2', async () => {
+    const port = await freePort();
+    // bounded: a run that waited for a Redis that is not there would be killed, and fail
+    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${port}`, ':::', '1'], { timeout: 20_000 });
+    assert.equal(result.timedOut, false);
+    assert.equal(result.exitCode, 2);
+    assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
+    const worker = await prun(['worker', '--queue', `redis://127.0.0.1:${port}`], { timeout: 20_000 });
+    assert.equal(worker.timedOut, false);
+    assert.equal(worker.exitCode, 2);
+    assert.equal(lines(String(worker.stderr).trim()).length, 1, String(worker.stderr));
+  });
+
+  test('a server that takes the connection and never answers (a Redis stopped with SIGSTOP, a port that is not Redis): one line within the deadline, exit 2 (was: producer and worker waited for ever)', { timeout: 60_000 }, async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const [producer, worker] = await Promise.all([
+        prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1'], { timeout: 40_000 }),
+        prun(['worker', '--queue', url], { timeout: 40_000 }),
+      ]);
+      for (const result of [producer, worker]) {
+        assert.equal(result.timedOut, false);
+        assert.equal(result.exitCode, 2);
+        assert.equal(result.stdout, '');
+        assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+: no answer in \d+ s$/);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  test('prun worker stopped before it serves (SIGTERM, Ctrl-C while it reaches Redis) holds nothing: it exits 0 at once (was: 143 or 130, killed by the signal)', { timeout: 60_000 }, async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      let reached!: () => void;
+      const connected = new Promise<void>((resolve) => (reached = resolve));
+      const sockets = new Set<Socket>();
+      // it never answers: the worker is still reaching it when the signal comes
+      const silent = createServer((socket) => {
+        sockets.add(socket);
+        reached();
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const child = execa(bin, ['worker', '--queue', `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`], { cwd: root, reject: false, timeout: 40_000 });
+        await connected;
+        child.kill(signal);
+        const result = await child;
+        assert.equal(result.timedOut, false);
+        assert.equal(result.exitCode, 0, `${signal}: ${String(result.stderr)}`);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
+    }
+  });
+
+  test('a URL naming a database Redis does not have: one line, exit 2, not a run in database 0', async () => {
+    for (const args of [['map', 'fixtures/queue-square.ts', '--queue', `${shared.url}/99`, '--procs', '1', ':::', '1'], ['worker', '--queue', `${shared.url}/99`]]) {
+      const result = await prun(args, { timeout: 20_000 });
+      assert.equal(result.exitCode, 2, args[0]);
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+\/99: [^\n]+$/);
+    }
+  });
+
+  test('a Redis that refuses the password: one line saying so, exit 2 (was: "Connection is closed.")', async () => {
+    const locked = await startRedis(['--requirepass', 'right']);
+    try {
+      const port = new URL(locked.url).port;
+      for (const [url, said] of [[`redis://:wrong@127.0.0.1:${port}`, /WRONGPASS/], [locked.url, /NOAUTH/]] as const) {
+        const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1'], { timeout: 20_000 });
+        assert.equal(result.exitCode, 2);
+        assert.match(String(result.stderr), new RegExp(`^prun: cannot reach the queue at redis://127\\.0\\.0\\.1:${port}: .*${said.source}`));
+      }
+    } finally {
+      await locked.stop();
+    }
+  });
+
+  test('a URL that is not redis:// is a usage error', async () => {
+    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', 'http://127.0.0.1:1', ':::', '1']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(lines(String(result.stderr).trim()).length, 1);
+  });
+
+  test('a URL with no host, or a database that is not a number, is a usage error: one line, exit 2 (was: a stack trace, or database 1 for /1.5)', async () => {
+    for (const url of ['redis://', `${shared.url}/abc`, `${shared.url}?db=x`, `${shared.url}/1.5`, `${shared.url}/2/x`]) {
+      for (const args of [['map', 'fixtures/queue-square.ts', '--queue', url, '--procs', '1', ':::', '1'], ['worker', '--queue', url]]) {
+        const result = await prun(args, { timeout: 20_000 });
+        assert.equal(result.exitCode, 2, `${args[0]} ${url}`);
+        assert.equal(result.stdout, '');
+        assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
+      }
+    }
+  });
+});
