@@ -6,10 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { bin, lines, prun, root } from '../helpers/prun.js';
-import { gateIn } from '../helpers/queue.js';
+import { type Gate, gateIn } from '../helpers/queue.js';
 import { freePort, type RedisServer, startPrunWorker, startRedis } from '../helpers/redis.js';
 
 describe('prun map --queue: a Redis that cannot be reached, is lost or refuses', { concurrency: true }, () => {
@@ -25,48 +25,48 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('redis gone for good: one line naming the queue, exit 1, a joblog to resume from', async (t) => {
+  const hundred = Array.from({ length: 100 }, (_, i) => String(i + 1));
+
+  /**
+   * A run of 1..100 with a joblog, on a Redis of its own with one worker, which `lose` takes
+   * away once the worker holds input 50; then the same run resumed locally from the joblog,
+   * which must print every input once across the two. Resolves with the first run.
+   */
+  async function loseThenResume(t: TestContext, lose: (own: RedisServer, gate: Gate) => Promise<void>) {
     const own = await startRedis();
     t.after(() => own.stop());
     const gate = await gateIn(dir, 50);
     const joblog = join(gate.dir, 'joblog');
     const lone = startPrunWorker(bin, root, own.url, ['--procs', '1'], gate.env);
     t.after(() => lone.stop());
-    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...hundred]);
     await gate.reached();
-    process.kill(own.pid, 'SIGKILL');
-    const result = await run;
-    assert.equal(result.exitCode, 1);
-    assert.match(String(result.stderr), new RegExp(`^prun: lost the queue at ${own.url}: `, 'm'));
+    await lose(own, gate);
+    const lost = await run;
+    await lone.stop();
     await own.stop();
-    // the rest runs locally from the joblog
-    const resumed = await prun(['map', 'fixtures/queue-square.ts', '--joblog', joblog, '--resume', ':::', ...Array.from({ length: 100 }, (_, i) => String(i + 1))]);
-    assert.equal(resumed.exitCode, 0);
-    const all = [...lines(result.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
-    assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => (i + 1) ** 2));
+    const resumed = await prun(['map', 'fixtures/queue-square.ts', '--joblog', joblog, '--resume', ':::', ...hundred]);
+    assert.equal(resumed.exitCode, 0, String(resumed.stderr));
+    const printed = [...lines(lost.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
+    assert.deepEqual(printed, hundred.map((n) => Number(n) ** 2));
+    return { lost, url: own.url };
+  }
+
+  test('redis gone for good: one line naming the queue, exit 1, a joblog to resume from', async (t) => {
+    const { lost, url } = await loseThenResume(t, async (own) => {
+      process.kill(own.pid, 'SIGKILL');
+    });
+    assert.equal(lost.exitCode, 1);
+    assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${url}: `, 'm'));
   });
 
   test('redis back without its data (restarted empty, FLUSHALL): one line naming the queue, exit 1, a joblog to resume from (was: the producer waited for ever)', { timeout: 60_000 }, async (t) => {
-    const own = await startRedis();
-    t.after(() => own.stop());
-    const gate = await gateIn(dir, 50);
-    const joblog = join(gate.dir, 'joblog');
-    const lone = startPrunWorker(bin, root, own.url, ['--procs', '1'], gate.env);
-    t.after(() => lone.stop());
-    const all = Array.from({ length: 100 }, (_, i) => String(i + 1));
-    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--joblog', joblog, ':::', ...all]);
-    await gate.reached();
-    await own.command('FLUSHALL');
-    await gate.open();
-    const result = await run;
-    assert.equal(result.exitCode, 1, String(result.stderr));
-    assert.match(String(result.stderr), new RegExp(`^prun: lost the queue at ${own.url}: the run's keys are gone`, 'm'));
-    await lone.stop();
-    await own.stop();
-    const resumed = await prun(['map', 'fixtures/queue-square.ts', '--joblog', joblog, '--resume', ':::', ...all]);
-    assert.equal(resumed.exitCode, 0);
-    const printed = [...lines(result.stdout), ...lines(resumed.stdout)].map(Number).sort((a, b) => a - b);
-    assert.deepEqual(printed, all.map((n) => Number(n) ** 2));
+    const { lost, url } = await loseThenResume(t, async (own, gate) => {
+      await own.command('FLUSHALL');
+      await gate.open();
+    });
+    assert.equal(lost.exitCode, 1, String(lost.stderr));
+    assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${url}: the run's keys are gone`, 'm'));
   });
 
   test('nothing listening at the URL: one line, exit 2', async () => {
