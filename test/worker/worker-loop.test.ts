@@ -113,8 +113,10 @@ test('quick inputs are not told of one by one (was: the wait for a tell to be ou
   loop.batches(1, inputs.slice(1));
   await loop.until((messages) => lastReports(messages).length === inputs.length);
   const told = loop.sent.flatMap(reportsIn).filter((report) => report.running === true).length;
-  // the first input is told of (nothing has run yet); the quick ones after it are not
-  assert.ok(told <= 2, `inputs told of one by one: ${told}`);
+  // the first input is told of (nothing has run yet); the quick ones after it are not, but
+  // one that a busy machine held past QUICK_MS (preempted, a collection) did look slow, and is
+  // rightly told of: 3 of 200 in a CI run. The defect told of every input, 200 of 200.
+  assert.ok(told < inputs.length / 10, `inputs told of one by one: ${told}`);
 });
 
 test('a slow input after a quick one is measured, and the next input told of (was: the clock read every other input then, so a death re-ran the slow one, which had finished, and started the culprit twice)', async () => {
