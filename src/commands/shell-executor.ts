@@ -149,12 +149,12 @@ export class ShellExecutor implements Executor {
   }
 
   room(placement: Placement, ahead: boolean): number {
-    if (!this.place(placement, ahead && !this.oneAtATime)) return 0;
+    if (!this.place(placement, ahead)) return 0;
     return this.oneAtATime ? 1 : Number.POSITIVE_INFINITY;
   }
 
   submit(batch: Batch, ahead: boolean): void {
-    const place = this.place(batch, ahead && !this.oneAtATime);
+    const place = this.place(batch, ahead);
     if (!place) throw new Error('prun: a batch was submitted to shell lanes with no room');
     const slot = place === 'new' ? this.startLane() : place;
     slot.ledger.accept({ batch, args: undefined, written: 0, done: 0, pending: undefined, startedAt: undefined });
@@ -238,11 +238,12 @@ export class ShellExecutor implements Executor {
 
   /**
    * Where a batch goes: an idle lane; else a new lane, where -j allows one more (the batch
-   * waits for it to start rather than queue behind a busy lane); else a busy lane, `ahead`.
+   * waits for it to start rather than queue behind a busy lane); else a busy lane, `ahead`
+   * (never under --delay: `oneAtATime`).
    */
   private place(placement: Placement, ahead: boolean): LaneSlot | 'new' | undefined {
     if (this.stopped || this.closing) return undefined;
-    const slot = this.pick(placement, ahead);
+    const slot = this.pick(placement, ahead && !this.oneAtATime);
     if (slot?.ledger.load === 0) return slot;
     if (this.slots.length < this.options.jobs || this.slots.some((other) => other.state === 'dead')) return 'new';
     return slot;
