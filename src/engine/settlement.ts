@@ -57,13 +57,17 @@ export class Settlement {
     this.tracker.succeeded += run.count - run.failures.length;
     this.throttles.ran(batch, run);
     const stopped = new Set(run.failures.filter((failure) => failure.stopped).map((failure) => failure.offset));
-    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) =>
+    const neverRan: number[] = [];
+    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => {
+      if (!stopped.has(offset)) return this.retryOrFail.decide(batch, offset, input, error, false);
       // one the stop asked to stop did not run: a gap, filled below (a retry ends as cutShort says)
-      stopped.has(offset) ? this.stoppedRunning(batch, offset, input) : this.retryOrFail.decide(batch, offset, input, error, false),
-    );
+      const final = this.stoppedRunning(batch, offset, input);
+      if (!final) neverRan.push(offset);
+      return final;
+    });
     if (this.journal) addRecords(ranges, journalRecords(batch, from, run, finals, this.naming));
     for (const range of ranges) this.deliveries.settle(range.start, range.end, range.deliveries);
-    for (const offset of stopped) if (!batch.lastFailure) this.deliveries.notRun(batch.first + offset, 1);
+    for (const offset of neverRan) this.deliveries.notRun(batch.first + offset, 1);
     const last = batch.first + from + run.count - 1;
     const lastFailure = finals.find((final) => final.index === last);
     this.stopping.settled(lastFailure ? statusColumn(lastFailure.error) : 0, lastFailure?.error.code);
