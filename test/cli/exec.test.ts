@@ -925,18 +925,22 @@ describe('prun exec: nothing left behind', () => {
     await assertGone(pids);
   });
 
-  test('prun killed by SIGKILL: the lanes\' lifeline ends every running job and its children', async () => {
-    const pids = join(dir, 'sigkill-pids');
-    const subprocess = execa(bin, ['exec', '-j', '2', `sleep 300 & echo $! >> ${pids}; wait; : {}`, ':::', 'a', 'b'], {
-      cwd: root,
-      reject: false,
-      stdin: 'ignore',
-    });
+  /**
+   * Runs `job` (which appends a pid to `pids`) on inputs a and b, two at a time, and kills prun
+   * by SIGKILL once both pids are written: the lanes see their lifeline close when prun is gone,
+   * and every pid must be gone within `withinMs` (or the test's timeout).
+   */
+  async function killedWhileRunning(job: string, pids: string, withinMs?: number): Promise<void> {
+    const subprocess = execa(bin, ['exec', '-j', '2', `${job}; : {}`, ':::', 'a', 'b'], { cwd: root, reject: false, stdin: 'ignore' });
     await waitForPids(pids, 2);
     subprocess.kill('SIGKILL');
     await subprocess;
-    // the lanes see their lifeline close when prun is gone: wait for that, bounded by the test's timeout
-    await waitUntilGone(pids);
+    await waitUntilGone(pids, withinMs);
+  }
+
+  test('prun killed by SIGKILL: the lanes\' lifeline ends every running job and its children', async () => {
+    const pids = join(dir, 'sigkill-pids');
+    await killedWhileRunning(`sleep 300 & echo $! >> ${pids}; wait`, pids);
   });
 
   // a job that ignores SIGTERM: the lane's watcher must follow its SIGTERM with SIGKILL
@@ -946,15 +950,7 @@ describe('prun exec: nothing left behind', () => {
 
   test('regression: exec jobs that ignore SIGTERM survived prun killed by SIGKILL', async () => {
     const pids = join(dir, 'sigkill-ignoring-pids');
-    const subprocess = execa(bin, ['exec', '-j', '2', `${ignoresTerm(pids)}; : {}`, ':::', 'a', 'b'], {
-      cwd: root,
-      reject: false,
-      stdin: 'ignore',
-    });
-    await waitForPids(pids, 2);
-    subprocess.kill('SIGKILL');
-    await subprocess;
-    await waitUntilGone(pids, GONE_WITHIN_MS);
+    await killedWhileRunning(ignoresTerm(pids), pids, GONE_WITHIN_MS);
   });
 
   test('regression: exec jobs that ignore SIGTERM survived prun exiting on a closed stdout (| head -1)', async () => {

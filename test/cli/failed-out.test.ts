@@ -1,12 +1,12 @@
 // --failed-out FILE, end to end: each input that failed for good, written as it fails, in a
 // form that the next run takes back as its input.
 import assert from 'node:assert/strict';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
-import { useSmallDisk } from '../helpers/small-disk.js';
+import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
 const dir = scratchDir('failed-out');
@@ -207,15 +207,7 @@ describe('--failed-out on a full disk', () => {
     const files = { ...paths(), failed: join(mount, 'failed.txt') };
     // a page for the file: emptied as prun opens it, it is all the room there is
     await writeFile(files.failed, Buffer.alloc(4096));
-    // fill the disk
-    const filler = await open(join(mount, 'filler'), 'w');
-    try {
-      for (;;) await filler.write(Buffer.alloc(4096));
-    } catch (error) {
-      assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
-    } finally {
-      await filler.close();
-    }
+    fillDisk(mount);
     // inputs of ~100 bytes that all fail: a few dozen fit in the page
     const inputs = Array.from({ length: 300 }, (_, i) => `fail ${i}`.padEnd(100, 'x'));
     const full = await prun(['map', 'fixtures/gated.ts', '--procs', '2', '--failed-out', files.failed, ':::', ...inputs], { env: envFor(files, 1) });

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
-import { open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
-import { useSmallDisk } from '../helpers/small-disk.js';
+import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
 const dir = scratchDir('journal');
@@ -153,14 +153,7 @@ describe('--joblog on a full disk', () => {
     const files = { ...paths(), joblog: join(mount, 'joblog.tsv') };
     // a header, then fill the disk but for what the joblog's first page still holds
     await writeFile(files.joblog, 'index\tinput\tstatus\tattempts\tduration\terror\n');
-    const filler = await open(join(mount, 'filler'), 'w');
-    try {
-      for (;;) await filler.write(Buffer.alloc(4096));
-    } catch (error) {
-      assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
-    } finally {
-      await filler.close();
-    }
+    const filler = fillDisk(mount);
     // rows of ~110 bytes: a few dozen fit in the page
     const inputs = Array.from({ length: 300 }, (_, i) => `${i}`.padStart(100, 'x'));
     const way = ways[0]!;
@@ -176,7 +169,7 @@ describe('--joblog on a full disk', () => {
     assert.ok(unrecorded.length > 0, 'results printed with no row');
     assert.ok(said[0]!.startsWith(`prun: cannot write --joblog ${files.joblog}: no space left on device`), said[0]);
     assert.match(said[0]!, /--resume would run them again/);
-    await rm(join(mount, 'filler'));
+    await rm(filler);
     await assertResumeCompletes(way, files, inputs, String(full.stdout));
   });
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, type TestContext } from 'node:test';
 
 /** A small disk, or why none could be had: a tmpfs is mounted only as root. */
@@ -42,4 +43,21 @@ export function useSmallDisk(target: string): (t: TestContext) => string | undef
     if (!disk?.path) t.skip(`a small tmpfs cannot be mounted here (mount needs root): ${disk?.refused}`);
     return disk?.path;
   };
+}
+
+/**
+ * Fills the small disk at `mount` to its last page: writes a file there until the disk says
+ * ENOSPC (anything else is thrown). Returns that file's path, to free the room again.
+ */
+export function fillDisk(mount: string): string {
+  const path = join(mount, 'filler');
+  const filler = openSync(path, 'w');
+  try {
+    for (;;) writeSync(filler, Buffer.alloc(4096));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(filler);
+  }
+  return path;
 }

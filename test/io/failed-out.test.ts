@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PrunError } from '../../src/errors.js';
 import { FailedOut, type FailedOutOptions } from '../../src/io/failed-out.js';
-import { useSmallDisk } from '../helpers/small-disk.js';
+import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 import { scratchDir } from '../helpers/files.js';
 
 const dir = scratchDir('failed-out');
@@ -71,14 +71,7 @@ describe('FailedOut on a full disk', () => {
     if (!mount) return;
     const file = join(mount, 'failed.txt');
     const out = FailedOut.open(file, options());
-    const filler = openSync(join(mount, 'filler'), 'w');
-    try {
-      for (;;) writeSync(filler, Buffer.alloc(4096));
-    } catch (error) {
-      assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
-    } finally {
-      closeSync(filler);
-    }
+    fillDisk(mount);
     let written = 0;
     assert.throws(
       () => {

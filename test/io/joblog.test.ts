@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { JobRecord } from '../../src/model/delivery.js';
 import { PrunError } from '../../src/errors.js';
 import { Joblog } from '../../src/io/joblog.js';
 import { readJoblogRows } from '../../src/io/joblog-rows.js';
-import { useSmallDisk } from '../helpers/small-disk.js';
+import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 import { scratchDir } from '../helpers/files.js';
 
 const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
@@ -97,14 +97,7 @@ describe('Joblog.write on a full disk', () => {
     const path = join(mount, 'joblog.tsv');
     const log = Joblog.open(path, () => {});
     // fill the disk but for the joblog's first page
-    const filler = openSync(join(mount, 'filler'), 'w');
-    try {
-      for (;;) writeSync(filler, Buffer.alloc(4096));
-    } catch (error) {
-      assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
-    } finally {
-      closeSync(filler);
-    }
+    fillDisk(mount);
     let index = 0;
     let size = statSync(path).size;
     // rows of a kilobyte: the write that crosses the page's end is partly written, then fails
