@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { EXIT } from './exit-codes.js';
 import { isRegularFile } from '../io/is-regular-file.js';
 import { fileWriter } from './file-writer.js';
+import type { StderrRelay } from './stderr-file-relay.js';
 
 /** Where the CLI writes results: stdout, unless a takeover gave them a descriptor of their own. */
 export interface ResultsOut {
@@ -29,9 +30,17 @@ export function resultsStream(): Writable & { isTTY?: boolean } {
   return onFile ?? process.stdout;
 }
 
+/** The relay that carries fd 1 to a stderr that is a regular file, when the takeover started one. */
+let stderrRelay: StderrRelay | undefined;
+
+/** Set once, by the stdout takeover, with fd 1 leading to it. */
+export function setStderrRelay(relay: StderrRelay): void {
+  stderrRelay = relay;
+}
+
 /** Processes prun started for itself, which ending the user's processes must spare. */
 export function ownHelperPids(): number[] {
-  return taken?.relayPid === undefined ? [] : [taken.relayPid];
+  return [taken?.relayPid, stderrRelay?.pid].filter((pid) => pid !== undefined);
 }
 
 /**
@@ -39,6 +48,13 @@ export function ownHelperPids(): number[] {
  * stdout's reader is gone (141): nothing would read what is left.
  */
 export async function flushOutput(code: number): Promise<number> {
+  const status = await flushResults(code);
+  // last, once nothing more is said: what fd 1 carried reaches stderr before prun's parent goes on
+  await stderrRelay?.finish();
+  return status;
+}
+
+async function flushResults(code: number): Promise<number> {
   // a relay of stdout (stdout-takeover.ts) that died makes writes fail as a broken pipe does,
   // whether its reader went or it could not write (a full disk): its end says which
   if (code === EXIT.brokenPipe && taken?.relayPid === undefined) return code;

@@ -7,7 +7,8 @@ import { EXIT } from './exit-codes.js';
 import { AcknowledgedWrites } from './acknowledged-writes.js';
 import { isRegularFile } from '../io/is-regular-file.js';
 import { fileWriter } from './file-writer.js';
-import { flushed, setResultsOut, type ResultsOut } from './results-out.js';
+import { flushed, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
+import { startStderrRelay } from './stderr-file-relay.js';
 
 /*
  * Why this exists: under `prun map --threads` the user's function runs inside prun's own
@@ -30,23 +31,31 @@ import { flushed, setResultsOut, type ResultsOut } from './results-out.js';
  *   whose results were lost. So when rows wait on the writes (`acknowledge`: --joblog) and
  *   stdout is a file, the relay is prun's own (stdout-relay.ts), which says what reached the
  *   file; it costs a Node start (about 120 ms of CPU here, against 2 ms for `cat`).
- * Then fd 1 is closed and /dev/fd/2 opened, which takes the lowest free descriptor: 1. Doing
- * this before any other thread exists is what makes "lowest free" ours.
+ * Then fd 1 is closed and stderr opened in its place: the lowest free descriptor is 1. With
+ * stderr a regular file, what is opened is a pipe to a relay that writes through fd 2 itself
+ * (stderr-file-relay.ts); otherwise /dev/fd/2. Doing this before any other thread exists is
+ * what makes "lowest free" ours.
  */
 export async function takeStdout(acknowledge: boolean): Promise<void> {
   const stdout = fstatSync(1);
   const results = reopenStdout() ?? (await relayStdout(acknowledge));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
   if (!results) return;
+  const relay = isRegularFile(2) ? await startStderrRelay() : undefined;
   closeSync(1);
-  const fd = openStderrAgain();
-  if (fd !== 1) throw new Error(`prun: fd 1 was taken while pointing it at stderr (got ${fd})`);
-  appendToStderrFile(stdout);
+  const stderrRelay = relay?.openAsFd1();
+  if (stderrRelay) setStderrRelay(stderrRelay);
+  else {
+    const fd = openStderrAgain();
+    if (fd !== 1) throw new Error(`prun: fd 1 was taken while pointing it at stderr (got ${fd})`);
+    appendToStderrFile(stdout);
+  }
   setResultsOut(results);
 }
 
 /**
- * With stderr a regular file (`2> err`), fd 1 is a description of it of its own (see
+ * Without the relay of stderr-file-relay.ts (no `cat`, no /proc), with stderr a regular file
+ * (`2> err`), fd 1 is a description of it of its own (see
  * openStderrAgain), with an offset of its own: writes through fd 2 (prun's messages, the
  * user's console.error, a child's stderr), at fd 2's offset, would land over what went
  * through fd 1 (a walk-through lost every fd-1 line so). fd 2 is made to append as well, so

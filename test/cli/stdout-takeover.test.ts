@@ -83,6 +83,17 @@ for (const runtime of runtimes) {
       assert.deepEqual(said.sort(), ['fd1 exec 2', 'fd1 write 1', 'stderr after exec 2', 'stderr after exec 4', 'stderr after write 1', 'stderr after write 3']);
     });
 
+    test('{ echo first; prun; echo end; } 2> file: what the shell writes to stderr before and after prun keeps its place, over none of prun\'s lines (was: under --threads, `end` overwrote the file\'s start)', async () => {
+      const run = await shell(runtime, `{ echo first >&2; $PRUN > out; echo $? > status; echo end >&2; } 2> err`);
+      assert.equal(run.status, 0, run.err);
+      assert.deepEqual(lines(run.out), [...results, '']);
+      const said = lines(run.err);
+      assert.equal(said[0], 'first', run.err);
+      assert.deepEqual(said.slice(-2), ['end', ''], run.err);
+      const user = said.filter((line) => /^(fd1|stderr after) /.test(line));
+      assert.deepEqual(user.sort(), ['fd1 exec 2', 'fd1 write 1', 'stderr after exec 2', 'stderr after exec 4', 'stderr after write 1', 'stderr after write 3'], run.err);
+    });
+
     test('{ prun; echo end; } > file: what follows prun lands after its results, not over them', async () => {
       const run = await shell(runtime, `{ $PRUN 2>/dev/null; echo $? > status; echo end; } > out`);
       assert.equal(run.status, 0);
