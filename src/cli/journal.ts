@@ -4,6 +4,7 @@ import { usageError } from '../errors.js';
 import { FailedOut } from '../io/failed-out.js';
 import { finishedInJoblog } from '../io/finished-inputs.js';
 import { Joblog, type JoblogEncoding, type JoblogFormat } from '../io/joblog.js';
+import { sameFile } from '../io/same-file.js';
 import type { CommonFlags } from './common-options.js';
 
 export interface Journal {
@@ -85,7 +86,7 @@ function refuseAsFailedOut(path: string, options: JournalOptions, joblog: string
   if (!out) return;
   const same = (other: string | number): boolean => {
     const that = identityOf(other);
-    return that !== undefined && that.dev === out.dev && that.ino === out.ino;
+    return that !== undefined && sameFile(that, out);
   };
   if (joblog !== undefined && same(joblog)) throw usageError(`--failed-out ${path} is the --joblog too`);
   if (options.script !== undefined && same(options.script)) throw usageError(`--failed-out ${path} is the script too`);

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants, fstatSync, mkdtempSync, openSync, rmSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sameFile } from '../io/same-file.js';
 
 /*
  * Why this exists: under `prun map --threads`, fd 1 is pointed at stderr (stdout-takeover.ts),
@@ -96,6 +97,7 @@ function openWriter(fifo: string): number | undefined {
   }
   return undefined;
 }
+
 async function finishRelay(relay: ChildProcess, pipe: Stats): Promise<void> {
   const exited = new Promise<void>((resolve) => {
     if (relay.exitCode !== null || relay.signalCode !== null) resolve();
@@ -105,15 +107,14 @@ async function finishRelay(relay: ChildProcess, pipe: Stats): Promise<void> {
   // the relay reads its end once no writer is left: fd 1 is the only one of prun's (user
   // code's children, which could hold fd 1 too, are ended before this: map-command.ts). Unless
   // the user's function closed fd 1, or opened something else in its place: not ours to close.
-  if (isSameFile(1, pipe)) closeSync(1);
+  if (isOpenOn(1, pipe)) closeSync(1);
   await exited;
 }
 
 /** Whether `fd` is open on the file `stat` describes. */
-function isSameFile(fd: number, stat: Stats): boolean {
+function isOpenOn(fd: number, stat: Stats): boolean {
   try {
-    const now = fstatSync(fd);
-    return now.dev === stat.dev && now.ino === stat.ino;
+    return sameFile(fstatSync(fd), stat);
   } catch {
     return false;
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT } from './exit-codes.js';
 import { AcknowledgedWrites } from './acknowledged-writes.js';
 import { isRegularFile } from '../io/is-regular-file.js';
+import { sameFile } from '../io/same-file.js';
 import { fileWriter } from './file-writer.js';
 import { flushed, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
 import { startStderrRelay } from './stderr-file-relay.js';
@@ -71,7 +72,7 @@ function appendToStderrFile(stdout: Stats): void {
     // fd 0 closed (`<&-`), the lowest free descriptor would be 0, not 2: leave fd 2 as it is
     fstatSync(0);
     const stderr = fstatSync(2);
-    if (!stderr.isFile() || (stderr.dev === stdout.dev && stderr.ino === stdout.ino)) return;
+    if (!stderr.isFile() || sameFile(stderr, stdout)) return;
     spare = openSync('/dev/fd/2', flags);
   } catch {
     return;
