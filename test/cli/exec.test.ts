@@ -847,21 +847,21 @@ describe('prun exec: --delay', () => {
   });
 
   test('--delay starts the jobs in input order, as GNU parallel (was: a lane free early started its later input first)', async () => {
-    const starts = join(dir, 'delay-starts');
-    const result = await prun(['exec', '-j', '3', '--delay', '0.05', `echo {} >> ${starts}`, ':::', '1', '2', '3', '4', '5', '6', '7', '8']);
+    const joblog = join(dir, 'delay-starts.joblog');
+    const result = await prun(['exec', '-j', '3', '--delay', '0.05', '--joblog', joblog, 'true {}', ':::', '1', '2', '3', '4', '5', '6', '7', '8']);
     assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.deepEqual(lines((await readFile(starts, 'utf8')).trimEnd()), ['1', '2', '3', '4', '5', '6', '7', '8']);
+    assert.deepEqual(await inputsByStartTime(joblog), ['1', '2', '3', '4', '5', '6', '7', '8']);
   });
 
   test('--delay starts no input before an earlier one, even with a lane held by a long job (was: inputs given ahead to that lane waited behind it while the other lane ran later ones)', async () => {
-    const starts = join(dir, 'delay-held-starts');
+    const joblog = join(dir, 'delay-held.joblog');
     const gate = join(dir, 'delay-held-gate');
     // input 1 holds its lane until input 30 has started: then every input between ran on the other lane
-    const command = `echo {} >> ${starts}; if [ {} = 1 ]; then while [ ! -e ${gate} ]; do sleep 0.01; done; fi; if [ {} = 30 ]; then touch ${gate}; fi`;
+    const command = `if [ {} = 1 ]; then while [ ! -e ${gate} ]; do sleep 0.01; done; fi; if [ {} = 30 ]; then touch ${gate}; fi`;
     const inputs = Array.from({ length: 30 }, (_, i) => String(i + 1));
-    const result = await prun(['exec', '-j', '2', '--delay', '0.01', command, ':::', ...inputs], { timeout: 60_000 });
+    const result = await prun(['exec', '-j', '2', '--delay', '0.01', '--joblog', joblog, command, ':::', ...inputs], { timeout: 60_000 });
     assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.deepEqual(lines((await readFile(starts, 'utf8')).trimEnd()), inputs);
+    assert.deepEqual(await inputsByStartTime(joblog), inputs);
   });
 
   test('--delay takes a duration with a unit, and 0 as no delay; anything else is a usage error', async () => {
@@ -966,6 +966,16 @@ describe('prun exec: nothing left behind', () => {
 });
 
 /** What `seq 1 N` prints, each line starting with `prefix`. */
+/**
+ * The inputs of a joblog in the order prun started them, by its Starttime column. Not the order
+ * in which the jobs' own shells got going: under load a job's shell can take longer to start than
+ * --delay, and a job that wrote its input first had not been started first (a CI failure).
+ */
+async function inputsByStartTime(joblog: string): Promise<string[]> {
+  const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).slice(1).map((row) => row.split('\t'));
+  return rows.sort((a, b) => Number(a[2]) - Number(b[2])).map((row) => row.at(-1)!);
+}
+
 function seq(count: number, prefix = ''): string {
   return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}\n`).join('');
 }
