@@ -251,5 +251,7 @@ test("prun exec's joblog: Starttime is when a job started, not when its row was 
   const [, ...rows] = lines((await readFile(joblog, 'utf8')).trimEnd());
   const starts = rows.map((row) => Number(row.split('\t')[2]));
   assert.equal(starts.length, 3);
-  assert.ok(Math.max(...starts) - Math.min(...starts) < 1.5, `Starttimes ${starts.join(', ')}: the jobs started together`);
+  // the defect put the quick ones' Starttimes 3 s late; a loaded machine can take a second to
+  // start a lane, so the bound sits between the two
+  assert.ok(Math.max(...starts) - Math.min(...starts) < 2.5, `Starttimes ${starts.join(', ')}: the jobs started together`);
 });

@@ -162,10 +162,13 @@ for (const runtime of runtimes) {
           const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '64', ...args], input === undefined ? { timeout: 30_000, env } : { input, stdin: 'pipe', timeout: 30_000, env });
           assert.deepEqual(lines(result.stdout), ['a', 'b']);
           assert.equal((String(result.stderr).match(/^setup \S+$/gm) ?? []).length, 2);
-          // prun and its two workers; a busy machine may fork one or two more before the
-          // input's end is read (a turn of the event loop each), ended before setup()
+          // the pool forks one worker a turn of the event loop until the input's end is read,
+          // and ends those beyond the inputs before setup() (above: two setups, exactly). How
+          // many turns that read takes depends on the machine's load: 1 to 3 here alone, 5 once
+          // in CI (a bound of 4 failed there). The regression this guards forked all 64: far
+          // fewer than that is the claim a loaded machine cannot break
           const processes = lines((await readFile(starts, 'utf8')).trim()).length;
-          assert.ok(processes <= (runtime === '--procs' ? 5 : 1), `prun and ${processes - 1} workers started`);
+          assert.ok(processes <= (runtime === '--procs' ? 1 + 16 : 1), `prun and ${processes - 1} workers started`);
         }
       } finally {
         await rm(dir, { recursive: true, force: true });
