@@ -10,7 +10,7 @@ import { assertGoneWithin } from '../helpers/accounting.js';
 import { GNU_PARALLEL_ENV, gnuParallel, gnuParallelRun, gnuParallelStatus, requireGnuParallel } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
-import { scratchDir } from '../helpers/files.js';
+import { joblogRows, scratchDir } from '../helpers/files.js';
 
 const dir = scratchDir('exec');
 
@@ -132,7 +132,7 @@ describe('prun exec: the same output as GNU parallel', () => {
       const result = await prun(['exec', '--joblog', `+${joblog}`, 'echo', ':::', value], { cwd: dir });
       assert.equal(result.exitCode, 0, String(result.stderr));
     }
-    assert.deepEqual(lines((await readFile(joblog, 'utf8')).trimEnd()).slice(1).map((row) => row.split('\t').at(-1)), ['a', 'b']);
+    assert.deepEqual((await joblogRows(joblog)).map((row) => row.at(-1)), ['a', 'b']);
   });
 
   test('--colsep trims the blanks around each column, a CR of a CRLF file too, as GNU parallel (it implies --trim rl; was: kept)', async () => {
@@ -735,7 +735,7 @@ describe('prun exec: failures', () => {
     assert.equal(result.stdout, 'slow begins\na begins\na ends\nb begins\nb ends');
     assert.match(String(result.stderr), /slow complains/);
     assert.match(String(result.stderr), /input 0 "slow" failed: timed out after 1s/);
-    const rows = (await readFile(joblog, 'utf8')).trim().split('\n').slice(1).map((row) => row.split('\t'));
+    const rows = await joblogRows(joblog);
     assert.deepEqual(rows.map((row) => [row[8], row[6]]), [['slow', '-1'], ['a', '0'], ['b', '0']]);
   });
 
@@ -965,17 +965,16 @@ describe('prun exec: nothing left behind', () => {
   });
 });
 
-/** What `seq 1 N` prints, each line starting with `prefix`. */
 /**
  * The inputs of a joblog in the order prun started them, by its Starttime column. Not the order
  * in which the jobs' own shells got going: under load a job's shell can take longer to start than
  * --delay, and a job that wrote its input first had not been started first (a CI failure).
  */
 async function inputsByStartTime(joblog: string): Promise<string[]> {
-  const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).slice(1).map((row) => row.split('\t'));
-  return rows.sort((a, b) => Number(a[2]) - Number(b[2])).map((row) => row.at(-1)!);
+  return (await joblogRows(joblog)).sort((a, b) => Number(a[2]) - Number(b[2])).map((row) => row.at(-1)!);
 }
 
+/** What `seq 1 N` prints, each line starting with `prefix`. */
 function seq(count: number, prefix = ''): string {
   return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}\n`).join('');
 }

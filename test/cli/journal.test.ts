@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
-import { scratchDir, waitForFile } from '../helpers/files.js';
+import { joblogRows, scratchDir, waitForFile } from '../helpers/files.js';
 import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
@@ -248,8 +248,7 @@ test("prun exec's joblog: Starttime is when a job started, not when its row was 
   // the three start together; -k holds the rows of the two quick ones until the first is done
   const result = await prun(['exec', '-k', '-j3', '--joblog', joblog, 'sleep {}', ':::', '3', '0', '0']);
   assert.equal(result.exitCode, 0, String(result.stderr));
-  const [, ...rows] = lines((await readFile(joblog, 'utf8')).trimEnd());
-  const starts = rows.map((row) => Number(row.split('\t')[2]));
+  const starts = (await joblogRows(joblog)).map((row) => Number(row[2]));
   assert.equal(starts.length, 3);
   // the defect put the quick ones' Starttimes 3 s late; a loaded machine can take a second to
   // start a lane, so the bound sits between the two

@@ -20,6 +20,11 @@ export async function waitForFile(path: string, done: (lines: string[]) => boole
   }
 }
 
+/** The rows of a joblog, its header left out, each cut into its tab-separated columns. */
+export async function joblogRows(path: string): Promise<string[][]> {
+  return (await readFile(path, 'utf8')).trimEnd().split('\n').slice(1).map((row) => row.split('\t'));
+}
+
 /**
  * A scratch folder for the test file that calls this (at its top level): made at once, and
  * removed with all it holds once the file's tests are done.
