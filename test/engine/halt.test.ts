@@ -88,11 +88,13 @@ describe('--halt fail=N% was computed over the inputs settled so far: one early 
  * 40 quick inputs first, so that prun knows its batches are short and would give inputs
  * ahead; then one runs on a worker or lane until the test has seen prun report the failure of
  * the next on the other (prun has halted by then): inputs given ahead to either would start
- * after the halt.
+ * after the halt. The failing one fails only once the waiting one has started (was: under
+ * load, it failed while the waiting one was still given ahead behind a quick one, which the
+ * halt then rightly never started, and the test expected its output).
  */
 // --unordered: the failure is reported at once, not after the input before it
-function haltRace(wait: string): string[] {
-  return [...Array.from({ length: 40 }, (_, i) => `before${i}`), wait, 'fail', ...Array.from({ length: 10 }, (_, i) => `after${i}`)];
+function haltRace(wait: string, fail: string): string[] {
+  return [...Array.from({ length: 40 }, (_, i) => `before${i}`), wait, fail, ...Array.from({ length: 10 }, (_, i) => `after${i}`)];
 }
 
 describe('a halt is a halt (was: inputs already placed in a batch or given ahead to a lane started after --halt)', () => {
@@ -100,15 +102,15 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
   const cases = [
     ...runtimes.map((runtime) => ({
       name: `map ${runtime} 2`,
-      args: (gate: string) => ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--unordered', '--halt', 'soon,fail=1', ':::', ...haltRace(`wait ${gate}`)],
-      waited: (gate: string) => `wait ${gate}`,
+      args: (gate: string) => ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--unordered', '--halt', 'soon,fail=1', ':::', ...haltRace(`wait ${gate} ${gate}.started`, `fail ${gate}.started`)],
+      waited: (gate: string) => `wait ${gate} ${gate}.started`,
     })),
     {
       name: 'exec -j2',
       args: (gate: string) => [
         'exec', '-j2', '--unordered', '--halt', 'soon,fail=1',
-        `case {} in fail) exit 1;; wait) while [ ! -e '${gate}' ]; do sleep 0.01; done;; esac; echo {}`,
-        ':::', ...haltRace('wait'),
+        `case {} in fail) while [ ! -e '${gate}.started' ]; do sleep 0.01; done; exit 1;; wait) : > '${gate}.started'; while [ ! -e '${gate}' ]; do sleep 0.01; done;; esac; echo {}`,
+        ':::', ...haltRace('wait', 'fail'),
       ],
       waited: () => 'wait',
     },
@@ -117,7 +119,7 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
     test(`${name}: no input starts once prun has seen the failure`, { timeout: 60_000 }, async () => {
       const gate = join(dir, `gate-${++gates}`);
       const child = prun(args(gate));
-      await waitForLines(child.stderr!, /input 41 "fail".* failed/);
+      await waitForLines(child.stderr!, /input 41 "fail[^"]*".* failed/);
       await writeFile(gate, '');
       const result = await child;
       assert.equal(result.exitCode, 1);
