@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { pageBody, startHosts, type HostRequest, type TestHosts } from '../helpers/http-hosts.js';
 import { lines, prun, root } from '../helpers/prun.js';
-import { scratchDir } from '../helpers/files.js';
+import { joblogRows, scratchDir } from '../helpers/files.js';
 
 const FETCH = 'fixtures/crawl/fetch.ts';
 
@@ -274,7 +274,7 @@ describe('crawl limits, counted at the servers', () => {
       await hosts.idle(); // whatever the killed run had sent has arrived
       const before = [...hosts.requests];
       // the joblog's input column: every input it shows as settled
-      const logged = new Set(lines(readFileSync(joblog, 'utf8').trimEnd()).slice(1).map((row) => row.split('\t')[1]!));
+      const logged = new Set((await joblogRows(joblog)).map((row) => row[1]!));
       assert.ok(logged.size > 0 && logged.size < urls.length, `the kill came mid-run (${logged.size} logged)`);
       hosts.reset();
       const second = await prun(['map', FETCH, urlsFile(shuffled(urls)), '--threads', '2', '--concurrency', '10', '--key', 'host', '--key-rate', '10/s', '--joblog', joblog, '--resume', '--unordered']);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { accountFor } from '../helpers/accounting.js';
 import { lines, prun } from '../helpers/prun.js';
-import { scratchDir } from '../helpers/files.js';
+import { joblogRows, scratchDir } from '../helpers/files.js';
 
 const dir = scratchDir('attempts');
 
@@ -27,7 +27,7 @@ async function run(args: string[], env: Record<string, string>) {
     const [input, attempt] = line.split(' ');
     started.set(input!, [...(started.get(input!) ?? []), Number(attempt)]);
   }
-  const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).slice(1).map((line) => line.split('\t'));
+  const rows = await joblogRows(joblog);
   return { result, outcomes, started, rows };
 }
 

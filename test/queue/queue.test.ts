@@ -4,6 +4,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { joblogRows } from '../helpers/files.js';
 import { descendantsOf, assertAllEnded } from '../helpers/processes.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
@@ -48,11 +49,6 @@ async function attemptsIn(file: string): Promise<Map<string, string[]>> {
     attempts.set(input!, [...(attempts.get(input!) ?? []), attempt!]);
   }
   return attempts;
-}
-
-/** A joblog's rows after its header, each as its fields: index, input, status, attempts, ... */
-async function joblogRows(file: string): Promise<string[][]> {
-  return lines((await readFile(file, 'utf8')).trim()).slice(1).map((line) => line.split('\t'));
 }
 
 describe('prun map --queue', () => {
