@@ -5,7 +5,7 @@ import type { NormalizedOptions } from './options.js';
 /** The local pool the user's options ask for: a local run's, or a --queue producer's own workers. */
 export function localPool(
   normalized: NormalizedOptions,
-  run: { journal: boolean; format: ResultFormat; modulePath: Promise<string>; inputsLeft?: () => number | undefined; inputsTotal?: () => number | undefined },
+  run: { journal: boolean; format: ResultFormat; modulePath: Promise<string>; scriptName: string; inputsLeft?: () => number | undefined; inputsTotal?: () => number | undefined },
 ): Pool {
   return new Pool({
     runtime: normalized.runtime,
@@ -16,6 +16,7 @@ export function localPool(
     timeoutMs: normalized.timeoutMs,
     timings: run.journal,
     modulePath: run.modulePath,
+    scriptName: run.scriptName,
     format: run.format,
     inputsLeft: run.inputsLeft,
     inputsTotal: run.inputsTotal,

@@ -32,6 +32,7 @@ export function startRun(options: StartRunOptions): RunningMap {
     journal: options.journal === true,
     format: options.format,
     modulePath: compiled.then((script) => script.modulePath),
+    scriptName: options.script,
     inputsLeft: () => options.source.remaining(),
     inputsTotal: () => tracker.total,
   });

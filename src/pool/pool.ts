@@ -23,6 +23,8 @@ export interface PoolOptions {
   timings: boolean;
   /** Workers start while the script is still being compiled: they load it when this resolves. */
   modulePath: Promise<string>;
+  /** The script as its user named it, for a worker to say which script it cannot run. */
+  scriptName?: string;
   format: ResultFormat;
   /**
    * Inputs not yet run, once the end of the input is known: of the workers started with the
@@ -230,6 +232,7 @@ export class Pool implements Executor {
           type: 'init',
           config: {
             modulePath,
+            scriptName: this.options.scriptName,
             format: this.options.format,
             concurrency: this.options.concurrency,
             timeoutMs: this.options.timeoutMs,

@@ -17,6 +17,8 @@ export type ResultFormat =
 
 export interface WorkerConfig {
   modulePath: string;
+  /** The script as its user named it, for what is said of it as a whole (not when it ran from a queue). */
+  scriptName?: string;
   format: ResultFormat;
   concurrency: number;
   /** Per-task time limit from the task's start; its signal aborts then. */

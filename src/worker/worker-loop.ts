@@ -279,7 +279,11 @@ async function load(config: WorkerConfig, settingUp: () => void): Promise<UserMo
     throw scriptLoadError(error, config.modulePath);
   }
   const task = exports.default;
-  if (typeof task !== 'function') throw scriptLoadError('its default export is not a function', config.modulePath);
+  if (typeof task !== 'function') {
+    // nothing was thrown, so no stack names the file: the run says which script it is
+    const named = config.scriptName === undefined ? '' : ` (${config.scriptName})`;
+    throw scriptLoadError(`its default export is ${describeValue(task)}, not a function${named}`, config.modulePath);
+  }
   const setup = exports.setup;
   const teardown = exports.teardown;
   if (typeof setup === 'function') {
@@ -290,6 +294,13 @@ async function load(config: WorkerConfig, settingUp: () => void): Promise<UserMo
     task: task as UserModule['task'],
     teardown: typeof teardown === 'function' ? (teardown as UserModule['teardown']) : undefined,
   };
+}
+
+/** What a value is, for a message: `a number`, `an object`, `null`. */
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { map } from 'prunjs';
@@ -16,6 +17,15 @@ for (const runtime of runtimes) {
       assert.equal(result.exitCode, 2);
       assert.equal(result.stdout, '');
       assert.deepEqual(lines(result.stderr), ['prun: script failed to load: no config here (fixtures/throws-at-import.ts:3)']);
+    });
+
+    test('a default export that is not a function: one line naming the script and what its export is, exit 2 (was: the script not named)', async () => {
+      const script = join(dir, `not-a-function${runtime}.ts`);
+      await writeFile(script, 'export default { run: (x: string) => x };\n');
+      const result = await prun(['map', runtime, '2', script, ':::', 'a', 'b']);
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(lines(result.stderr), [`prun: script failed to load: its default export is an object, not a function (${script})`]);
     });
 
     test('map() rejects with ERR_SCRIPT_LOAD, the message naming the line', async () => {
