@@ -312,18 +312,21 @@ export class ShellExecutor implements Executor {
    * the lanes go on reporting what ends meanwhile. The job that starts is the earliest input
    * any free lane holds, not the asking lane's own: each lane holds one (room()), and one that
    * frees up early would otherwise start a later input first (GNU parallel starts them in
-   * input order).
+   * input order). An earlier input held by a lane still starting is waited for, not overtaken
+   * (was: on a loaded machine, a lane slower to start than --delay ran its input after later
+   * ones); its lane's ready pumps again.
    */
   private pumpDelayed(delay: number): void {
     if (this.delayTimer) return;
     let next: { slot: LaneSlot; held: HeldBatch; index: number } | undefined;
     for (const slot of this.slots) {
-      const held = slot.state === 'ready' && slot.jobs.length === 0 ? slot.nextToWrite() : undefined;
+      const startable = slot.state === 'ready' && slot.jobs.length === 0;
+      const held = startable || slot.state === 'starting' ? slot.nextToWrite() : undefined;
       if (!held) continue;
       const index = held.batch.first + held.written;
       if (next === undefined || index < next.index) next = { slot, held, index };
     }
-    if (!next) return;
+    if (!next || next.slot.state !== 'ready') return;
     const wait = this.lastStart + delay - performance.now();
     if (wait > 0) {
       this.delayTimer = setTimeout(() => {

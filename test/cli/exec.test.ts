@@ -2,7 +2,7 @@
 // the behaviour, the same command and inputs go through `parallel -k` and the outputs must match.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -851,6 +851,21 @@ describe('prun exec: --delay', () => {
     const result = await prun(['exec', '-j', '3', '--delay', '0.05', '--joblog', joblog, 'true {}', ':::', '1', '2', '3', '4', '5', '6', '7', '8']);
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.deepEqual(await inputsByStartTime(joblog), ['1', '2', '3', '4', '5', '6', '7', '8']);
+  });
+
+  test('--delay starts no input before an earlier one held by a lane still starting (was: on a loaded machine, a lane slower to start than --delay ran its input after later ones)', async () => {
+    const joblog = join(dir, 'delay-slow-lane.joblog');
+    const marks = join(dir, 'delay-slow-lane');
+    await mkdir(marks);
+    // bash lanes (an exported function makes them bash) read BASH_ENV as they start: every lane
+    // but the first to start is slow, so that a later input's lane is ready before an earlier one's
+    const startup = join(dir, 'delay-slow-lane.bash');
+    await writeFile(startup, `if [ "$0" = prun-lane ] && ! mkdir ${shellQuoteArg(join(marks, 'first'))} 2>/dev/null; then sleep 0.5; fi\n`);
+    const env = { PARALLEL_SHELL: '/bin/bash', 'BASH_FUNC_noop%%': '() { :; }', BASH_ENV: startup };
+    const inputs = ['1', '2', '3', '4', '5', '6'];
+    const result = await prun(['exec', '-j', '3', '--delay', '0.01', '--joblog', joblog, 'true {}', ':::', ...inputs], { env });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(await inputsByStartTime(joblog), inputs);
   });
 
   test('--delay starts no input before an earlier one, even with a lane held by a long job (was: inputs given ahead to that lane waited behind it while the other lane ran later ones)', async () => {
