@@ -1,0 +1,290 @@
+// prun exec beside GNU parallel: the same command and inputs go through `parallel -k` and
+// `prun exec -k`, and their outputs must match (replacement strings, sources, separators).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { execa } from 'execa';
+import { besideGnuParallel, prunWithStdin, shellQuoteArg } from '../helpers/exec.js';
+import { joblogRows, scratchDir } from '../helpers/files.js';
+import { GNU_PARALLEL_ENV, gnuParallelRun, requireGnuParallel } from '../helpers/gnu-parallel.js';
+import { bin, lines, prun } from '../helpers/prun.js';
+
+const dir = scratchDir('exec-gnu-output');
+const { gnuParallelHere, assertAsGnuParallel } = besideGnuParallel(dir);
+
+describe('prun exec: the same output as GNU parallel', () => {
+  test("the issue's example: printf 'a.tar.gz\\nb/c.txt\\n' | prun exec 'echo {} {.} {/} {//} {/.}'", async () => {
+    const command = 'echo {} {.} {/} {//} {/.}';
+    const input = 'a.tar.gz\nb/c.txt\n';
+    const result = await prunWithStdin(['exec', command], input);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, gnuParallelHere([command], input).trimEnd());
+    assert.equal(result.stdout, 'a.tar.gz a.tar a.tar.gz . a.tar\nb/c.txt b/c c.txt b c');
+  });
+
+  test('a lone ::: with nothing after it reads stdin, and an empty ::: among others is one empty value, as GNU parallel (was: nothing ran, exit 0)', async () => {
+    for (const args of [['echo', '[{}]', ':::'], ['echo', '[{1}][{2}]', ':::', ':::', 'a'], ['echo', '[{1}][{2}]', ':::', 'a', ':::']]) await assertAsGnuParallel(args, 'x\ny\n');
+  });
+
+  test('-N and -L repeat the word around {} for each input, as GNU parallel (they imply -X); -n, -L with -m and {n} do not (was: -N2 mv {} {.}.bak gave mv a.x b.y a b.bak)', async () => {
+    for (const args of [
+      ['-N2', 'echo', 'mv', '{}', '{.}.bak', ':::', 'a.x', 'b.y', 'c.z'],
+      ['-L2', 'echo', 'cp', '{}', '{}.orig'],
+      ['-L2', '-m', 'echo', 'cp', '{}', '{}.orig'],
+      ['-n2', 'echo', '{}.bak', ':::', 'a', 'b', 'c'],
+      ['-N2', 'echo', '{#}-{}', '{1}-x', '{2}', ':::', 'a', 'b', 'c', 'd'],
+      ['-X', 'echo', 'x{1}y', ':::', 'a', 'b', ':::', 'c', 'd'],
+    ]) {
+      await assertAsGnuParallel(['-j1', ...args], 'a\nb\nc\n');
+    }
+  });
+
+  test('--pipe --block reads unit prefixes as GNU parallel: K, M powers of 1024, k, m powers of 1000', async () => {
+    const input = Array.from({ length: 60_000 }, (_, i) => `${i + 1}\n`).join('');
+    for (const block of ['100k', '100K', '1m', '1M']) {
+      const result = await prunWithStdin(['exec', '--pipe', '--block', block, 'wc -c'], input);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(['--pipe', '--block', block, 'wc -c'], input).trimEnd(), block);
+    }
+  });
+
+  test('regression: --pipe with --retries: a job tried again reads its block again, after a failure and after a --timeout (was: no stdin, exit 0, the block lost)', async () => {
+    const input = `${Array.from({ length: 6 }, (_, i) => i + 1).join('\n')}\n`;
+    // each block's first try fails (or hangs past --timeout), its second prints the block
+    for (const [extra, fail] of [[[], 'exit 1'], [['--timeout', '1'], 'sleep 30']] as const) {
+      const command = async () => `f=${await mkdtemp(join(dir, 'tries-'))}/$PARALLEL_SEQ; if [ -e $f ]; then cat; else touch $f; ${fail}; fi`;
+      const result = await prunWithStdin(['exec', '-k', '--pipe', '-N2', '--retries', '2', ...extra, await command()], input);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, input.trimEnd(), extra.join(' '));
+      assert.equal(result.stdout, gnuParallelHere(['--pipe', '-N2', '--retries', '2', ...extra, await command()], input).trimEnd());
+    }
+  });
+
+  test('--pipe --cat: {} is a file holding the block, and stdin is none, as GNU parallel (was: unknown option)', async () => {
+    const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
+    const args = ['-k', '--pipe', '-N4', '--cat', 'cat; wc -l < {}; test -f {} && echo file'];
+    const result = await prunWithStdin(['exec', ...args], input);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, gnuParallelHere(args.slice(1), input).trimEnd());
+    assert.equal(result.stdout, '4\nfile\n4\nfile\n2\nfile');
+    const alone = await prun(['exec', '--cat', 'echo', ':::', 'a']);
+    assert.equal(alone.exitCode, 2);
+  });
+
+  test('--pipe: the command and its tag see no input, and a dry run shows the command, as GNU parallel (was: prun\'s scratch path of the block)', async () => {
+    const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
+    for (const args of [['--tag', 'wc -l'], ['echo {#} [{}]; wc -l'], ['--dry-run', 'wc -l']]) {
+      const result = await prunWithStdin(['exec', '-k', '--pipe', '--block', '5', ...args], input);
+      assert.equal(result.stdout, gnuParallelHere(['--pipe', '--block', '5', ...args], input).trimEnd(), args.join(' '));
+    }
+    // a failure names its block by its place in stdin
+    const failed = await prunWithStdin(['exec', '-k', '--pipe', '--block', '5', 'exit 3'], input);
+    assert.match(String(failed.stderr), /^prun: input 0 "block-0" failed: exit 3$/m);
+  });
+
+  test('--timeout N% times a job out past N% of the median runtime of those that succeeded, as GNU parallel (was: refused)', async () => {
+    const args = ['-k', '-j2', '--timeout', '500%', 'sleep {}; echo {}', ':::', '0.2', '0.2', '30', '0.2', '0.2'];
+    const result = await prun(['exec', ...args], { cwd: dir });
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    assert.equal(result.stdout, '0.2\n0.2\n0.2\n0.2');
+    assert.match(String(result.stderr), /^prun: input 2 "30" failed: timed out after /m);
+    const gnu = gnuParallelRun(args, { cwd: dir });
+    assert.deepEqual([result.stdout, result.exitCode], [gnu.stdout.trimEnd(), gnu.status]);
+  });
+
+  test('::: values are cut where lines are: at -d, or at a newline, as GNU parallel (was: one value, as typed)', async () => {
+    for (const args of [['-d', ',', 'echo', '[{}]', ':::', 'a,', 'b', ',c', 'd,,e'], ['echo', '[{}]', ':::', 'x\ny'], ['-0', 'echo', '[{}]', ':::', 'x\ny'], ['-d', ',', '--colsep', ':', 'echo', '[{1}][{2}]', ':::', 'a:1,b:2']]) {
+      await assertAsGnuParallel(args);
+    }
+  });
+
+  test('$PARALLEL gives default options, before those of the command line, as GNU parallel (was: ignored)', async () => {
+    const env = { PARALLEL: '--tag --tagstring a\\ b' };
+    const result = await prun(['exec', '-k', 'echo', ':::', 'x'], { cwd: dir, env });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, 'a b\tx');
+    assert.equal(result.stdout, gnuParallelRun(['-k', 'echo', ':::', 'x'], { cwd: dir, env }).stdout.trimEnd());
+  });
+
+  test('-C is --colsep, and --joblog +FILE appends to FILE, as GNU parallel (was: unknown option; a file named +FILE)', async () => {
+    await assertAsGnuParallel(['-C', ',', 'echo', '{2}', ':::', 'a,b']);
+    const joblog = join(dir, 'plus-joblog');
+    for (const value of ['a', 'b']) {
+      const result = await prun(['exec', '--joblog', `+${joblog}`, 'echo', ':::', value], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+    }
+    assert.deepEqual((await joblogRows(joblog)).map((row) => row.at(-1)), ['a', 'b']);
+  });
+
+  test('--colsep trims the blanks around each column, a CR of a CRLF file too, as GNU parallel (it implies --trim rl; was: kept)', async () => {
+    const input = ' a , b \nc,d\r\n';
+    for (const args of [['--colsep', ',', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'n', 'echo', '[{1}]', '[{2}]'], ['--colsep', ',', '--trim', 'l', 'echo', '[{1}]', '[{2}]'], ['--trim', 'lr', 'echo', '[{}]']]) await assertAsGnuParallel(args, input);
+  });
+
+  test('--tag and --tagstring tag stderr lines too, the last one without a newline as well, as GNU parallel (was: untagged)', async () => {
+    const command = 'echo out {}; echo err {} >&2; printf "two\\nlast" >&2';
+    for (const args of [['--tag', command, ':::', 'a', 'b'], ['--tagstring', '<{}>', command, ':::', 'a']]) {
+      const result = await prun(['exec', '-k', '-j1', ...args]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      const gnu = gnuParallelRun(['-j1', ...args], { cwd: dir });
+      assert.equal(result.stdout, gnu.stdout.trimEnd(), args.join(' '));
+      assert.equal(result.stderr, gnu.stderr, args.join(' '));
+    }
+  });
+
+  test("-k ... 2>&1: a job's stderr comes right after its stdout, in input order, as GNU parallel groups them (was: as each job ended, before its turn)", async () => {
+    const args = ['-k', '-j3', 'sleep 0.$((5-{})); echo out{}; echo err{} >&2', ':::', '0', '1', '2', '3'];
+    const quoted = args.map(shellQuoteArg).join(' ');
+    requireGnuParallel();
+    const env = { ...process.env, ...GNU_PARALLEL_ENV };
+    const ours = await execa('sh', ['-c', `${shellQuoteArg(bin)} exec ${quoted} 2>&1`], { cwd: dir, env });
+    const theirs = await execa('sh', ['-c', `parallel --will-cite ${quoted} 2>&1`], { cwd: dir, env });
+    assert.equal(ours.stdout, 'out0\nerr0\nout1\nerr1\nout2\nerr2\nout3\nerr3');
+    assert.equal(ours.stdout, theirs.stdout);
+    // a failed job: its stdout, its stderr, then prun's line about it
+    const failed = await execa('sh', ['-c', `${shellQuoteArg(bin)} exec -k 'echo out{}; echo err{} >&2; exit 1' ::: a 2>&1`], { cwd: dir, reject: false });
+    assert.deepEqual(lines(failed.stdout).slice(0, 3), ['outa', 'erra', 'prun: input 0 "a" failed: exit 1']);
+  });
+
+  test('-N over one ::: source: the total is known, so a --halt percentage halts where GNU parallel does (was: all jobs ran)', async () => {
+    const args = ['-j1', '-N2', '--halt', 'soon,fail=30%', 'echo {1}{2}; [ {1} -gt 2 ] && exit 1; true', ':::', ...Array.from({ length: 20 }, (_, i) => String(i + 1))];
+    const result = await prun(['exec', '-k', ...args]);
+    const gnu = gnuParallelRun(args, { cwd: dir });
+    assert.equal(result.stdout, gnu.stdout.trimEnd());
+    assert.equal(result.exitCode, gnu.status);
+  });
+
+  test('-I and the other respellings leave the usual spelling as typed, as GNU parallel does (was: both replaced)', async () => {
+    const cases = [
+      ['-I', '@', 'echo', '@', '{}', '{1}', '{1.}', ':::', 'a.b'],
+      ['--extensionreplace', '@', 'echo', '@', '{.}', '{1.}', '{1}', ':::', 'a.b'],
+      ['--seqreplace', ',s', 'echo', ',s', '{#}', ':::', 'x'],
+      ['-I', '{}', 'echo', '{}', ':::', 'same'],
+      // a spelling that is itself a form of the usual one (was: `{1}` plain text too)
+      ['-I', '{1}', 'echo', '{}', '{1}', ':::', 'a'],
+      ['-I', '{1}', 'echo', '{}', '{1}', '{2}', ':::', 'a', ':::', 'b'],
+      // --tagstring reads the same spellings
+      ['-I', '@', '--tagstring', '{}-@', 'echo', '@', ':::', 'a'],
+      // GNU parallel's short spellings (were: unknown options)
+      ['--er', '@', 'echo', '@', ':::', 'a/b.c'],
+      ['--bnr', '@', 'echo', '@', ':::', 'a/b.c'],
+      ['--dnr', '@', 'echo', '@', ':::', 'a/b.c'],
+      ['--bner', '@', 'echo', '@', ':::', 'a/b.c'],
+    ];
+    for (const args of cases) await assertAsGnuParallel(args);
+  });
+
+  test("--header 0 is no header, and -E '' no end-of-input string, as GNU parallel reads them (were: the first input dropped, the input cut at an empty line)", async () => {
+    for (const args of [['--header', '0', 'echo', ':::', 'a', 'b'], ['-E', '', 'echo', '[{}]', ':::', 'a', '', 'b']]) {
+      const result = await prun(['exec', '-k', ...args]);
+      assert.equal(result.stdout, gnuParallelHere(args).trimEnd(), args.join(' '));
+    }
+  });
+
+  test("--header without --colsep splits at tabs, as GNU parallel's man page says --colsep then defaults to '\\t' (was: {h} left as text, the line whole)", async () => {
+    await writeFile(join(dir, 'tabbed'), 'h\tk\n 1 \t2\n');
+    for (const args of [['--header', ':', 'echo', '[{h}]-[{k}]', '::::', 'tabbed'], ['--header', '1', 'echo', '::::', 'tabbed'], ['--header', ':', 'echo', '[{}]', '::::', 'tabbed'], ['--header', ':', 'echo', '{f1}', ':::', 'f1', 'A', 'B']]) await assertAsGnuParallel(args);
+  });
+
+  test('--arg-sep and --arg-file-sep: their + forms link, and a plain ::: is then a value, as GNU parallel (were: ,,+ a value, ::: still a marker, //+ a file to read)', async () => {
+    await writeFile(join(dir, 'ab'), 'a\nb\n');
+    await writeFile(join(dir, 'bc'), 'b\nc\n');
+    for (const args of [['--arg-sep', ',,', 'echo', ',,', 'a', 'b', ',,+', '1', '2'], ['--arg-sep', ',,', 'echo', ',,', 'a', 'b', ':::', '1'], ['--arg-file-sep', '//', 'echo', '//', 'ab', '//+', 'bc'], ['--arg-file-sep', '//', 'echo', ':::', 'x', 'y', '//', 'ab']]) await assertAsGnuParallel(args);
+  });
+
+  test('-L reads lines as xargs does: one that ends in a blank goes on into the next, as GNU parallel (was: a line of its own)', async () => {
+    for (const input of ['a b \nc\nd e\nf\n', 'a \nb \nc\nd', 'x\t\ny\n']) {
+      for (const lines of ['1', '2']) await assertAsGnuParallel(['-L', lines, 'echo', '[{1}]', '[{2}]'], input, `${JSON.stringify(input)} -L ${lines}`);
+    }
+  });
+
+  // One value a line, in brackets, so that empty values and stray blanks show.
+  const SHOW = "printf '[%s]\\n'";
+  const INPUTS = [
+    'a.tar.gz', 'b/c.txt', '/abs/x.y/z', '.hidden', 'dir/', 'no_ext', 'sp ace.txt', "it's", '"dq"', '*',
+    'dir.x/file', 'a//b', '/', '.', '..', 'a/..', 'x.', '-n', '~', 'FOO=bar', 'tab\there', 'é.txt',
+    '$(touch pwned)', '`touch pwned`', 'a; touch pwned', '\\n',
+  ];
+  const TEMPLATES = [
+    `${SHOW} {}`, `${SHOW} {.}`, `${SHOW} {/}`, `${SHOW} {//}`, `${SHOW} {/.}`, `${SHOW} {#} {%}`,
+    `${SHOW} {1} {1.} {1/} {1//} {1/.}`,
+    SHOW, // no replacement string: the input is appended
+    `printf '<%s>' x{}y{.}z; echo`, // replacement strings inside a word
+    `${SHOW} {} ${'x'.repeat(120)}`, // long enough for prun to hand it to the shell in a file
+  ];
+  for (const template of TEMPLATES) {
+    test(`every replacement string: ${template}`, async () => {
+      const file = join(dir, 'tricky.txt');
+      await writeFile(file, INPUTS.map((input) => `${input}\n`).join(''));
+      // -j1: {%} is then 1 in both
+      const result = await prun(['exec', '-j', '1', template, '::::', file], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(`${result.stdout}\n`, gnuParallelHere(['-j1', template, '::::', file]));
+      assert.ok(!existsSync(join(dir, 'pwned')), 'an input was run as shell code');
+    });
+  }
+
+  test('-0 reads NUL-ended inputs, newlines and all, as GNU parallel -0 does', async () => {
+    const command = 'printf "[%s|%s]\\n" {/.} {#}';
+    const input = 'a b.txt\0dir/new\nline.txt\0c.txt\r\0last';
+    const result = await prunWithStdin(['exec', '-0', command], input);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, gnuParallelHere(['-0', command], input).trimEnd());
+    assert.equal(result.stdout, '[a b|1]\n[new\nline|2]\n[c|3]\n[last|4]');
+  });
+
+  test('two ::: groups give every combination, {1} and {2} naming their parts', async () => {
+    const template = `${SHOW} {1}{2} {2/.}-{1} {}`;
+    const groups = [':::', 'a', 'b c', ':::', '1', 'x/2.y'];
+    const result = await prun(['exec', '-j', '1', template, ...groups]);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(`${result.stdout}\n`, gnuParallelHere(['-j1', template, ...groups]));
+    const simple = await prun(['exec', 'echo {1}{2}', ':::', 'a', 'b', ':::', '1', '2']);
+    assert.equal(simple.stdout, 'a1\na2\nb1\nb2');
+  });
+
+  test(':::: FILE makes each file a source of its own, combined with ::: sources, as GNU parallel does', async () => {
+    await writeFile(join(dir, 'letters'), 'a\nb c\n');
+    await writeFile(join(dir, 'digits'), '1\n2');
+    const template = 'echo {1}-{2}';
+    // each file after ::::+ links to the source before it (was: only the first)
+    for (const sources of [['::::', 'letters', 'digits'], [':::', 'x', 'y', '::::', 'letters'], ['::::', 'digits'], ['::::+', 'letters', 'digits'], [':::', 'x', 'y', '::::+', 'letters', 'digits']]) {
+      const result = await prun(['exec', template, ...sources], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(`${result.stdout}\n`, gnuParallelHere([template, ...sources]), sources.join(' '));
+    }
+    const stdin = await prun(['exec', template, '::::', '-', ':::', 'z'], { cwd: dir, stdin: 'pipe', input: 'p\nq\n' });
+    assert.equal(stdin.stdout, 'p-z\nq-z');
+  });
+
+  test('an empty source among others is one empty value, all of them empty run nothing, as GNU parallel (was: `::: a :::` ran nothing, two empty files one job)', async () => {
+    await writeFile(join(dir, 'empty'), '');
+    const cases = [
+      [':::', 'a', 'b', ':::'],
+      [':::', ':::', 'a'],
+      [':::', 'a', ':::+'],
+      [':::', 'a', 'b', ':::+', ':::', 'c'],
+      ['::::', 'empty', ':::', 'a'],
+      ['::::', 'empty', '::::', 'empty'],
+      [':::', ':::'],
+    ];
+    for (const sources of cases) {
+      const result = await prun(['exec', '-k', 'echo [{}]', ...sources], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(['echo [{}]', ...sources]).trimEnd(), sources.join(' '));
+    }
+    // --colsep reads its sources whole, another way to the same rule
+    const read = await prun(['exec', '-k', '--colsep', ',', 'echo [{1}]', ':::', 'a,b', ':::'], { cwd: dir });
+    assert.equal(read.stdout, gnuParallelHere(['--colsep', ',', 'echo [{1}]', ':::', 'a,b', ':::']).trimEnd());
+    assert.equal(read.stdout, '[a]');
+  });
+
+  test('--tag prefixes every line, the last one without a newline too, with the input and a tab', async () => {
+    const template = 'printf "x\\ny"';
+    const result = await prun(['exec', '--tag', template, ':::', 'a', 'b c']);
+    assert.equal(result.stdout, 'a\tx\na\tyb c\tx\nb c\ty');
+    assert.equal(result.stdout, gnuParallelHere(['--tag', template, ':::', 'a', 'b c']));
+  });
+});
