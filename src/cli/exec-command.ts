@@ -60,7 +60,7 @@ interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   I?: string;
   quote?: true;
   plus?: true;
-  rpl?: string;
+  rpl: string[];
   v?: true;
   t?: true;
   jl?: string;
@@ -189,7 +189,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
     .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##} {0#}')
-    .option('--rpl <spec>', 'not supported: GNU parallel defines it in Perl; refused')
+    .addOption(new Option('--rpl <spec>', "'TAG PERL': TAG is the input as PERL changes it, PERL being s/RE/REPL/FLAGS joined by ; and ||; {TAG} also as {nTAG}, {TAG(RE)} dynamic with $$1 (repeatable)").default([]).argParser(collect))
     .optionsGroup('Output:')
     .option('--tag', 'prefix each output line with the input and a tab')
     .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
@@ -229,7 +229,6 @@ function count(flag: string): (value: string) => number {
 }
 
 async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags): Promise<number> {
-  if (flags.rpl !== undefined) throw usageError('--rpl is not supported: GNU parallel defines replacement strings in Perl');
   let sources = given;
   if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
     // the words as written, split again at the respelled markers only (`,,` and `,,+` for
@@ -269,7 +268,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   }
   const workers = flags.jobs ?? flags.maxProcs;
   const maxArgs = flags.N ?? flags.maxArgs ?? flags.maxLines;
-  const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: maxArgs !== 0 };
+  const rpl = flags.rpl.length > 0 ? flags.rpl.map(toByteString) : undefined;
+  const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: maxArgs !== 0, rpl };
   const fillMode = flags.X || flags.m || flags.xargs ? fillFor(flags, text, template, flags.xargs ? undefined : workers ?? availableParallelism()) : undefined;
   // `--header 0`: no line of header, as GNU parallel reads it
   const withHeader = flags.header !== undefined && flags.header !== '0';

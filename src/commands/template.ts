@@ -11,6 +11,7 @@
  * is always one literal word.
  */
 import { usageError } from '../errors.js';
+import { ownReplacements } from './own-replacements.js';
 import { shellQuote } from './shell-quote.js';
 
 /** One job's inputs: `args[0]` is `{1}`; `seq` is `{#}` (1-based); `slot` is `{%}` (1-based). */
@@ -43,6 +44,11 @@ export interface TemplateOptions {
   names?: readonly string[] | undefined;
   /** False: a command without replacement strings gets no input appended (-N0). */
   appendArgs?: boolean | undefined;
+  /**
+   * --rpl: replacement strings of the user's own, each `'{TAG} PERL'`, PERL made of
+   * substitutions (perl-substitution.ts); `{nTAG}` applies it to the n-th argument.
+   */
+  rpl?: readonly string[] | undefined;
 }
 
 type Replacement = (job: Job) => string;
@@ -82,9 +88,12 @@ const LITERAL_MARK = '\0';
  * inputs are then commands.
  */
 export function compileTemplate(template: string, forShell = true, options: TemplateOptions = {}): CompiledTemplate {
+  // --rpl's tags not in braces, braced; a definition prun cannot run is refused here, whether or not the command uses it
+  const braced = options.rpl === undefined ? (part: string) => part : (part: string) => ownReplacements(options.rpl!).braced(part);
   const marked = template.indexOf(COMMAND_MARK);
-  const start = Math.max(0, marked);
-  const text = marked < 0 ? template : template.slice(0, marked) + template.slice(marked + COMMAND_MARK.length);
+  const wrapper = braced(template.slice(0, Math.max(0, marked)));
+  const start = marked < 0 ? 0 : wrapper.length;
+  const text = marked < 0 ? braced(template) : wrapper + braced(template.slice(marked + COMMAND_MARK.length));
   if (options.contextReplace && forShell) return compileContext(text, options, start);
   return compileWords(text, forShell, options, start, firstWordEnd(text, start));
 }
@@ -158,6 +167,8 @@ type Found =
   | { kind: 'arg'; all: boolean; render: (quote: () => Transform) => Replacement };
 
 function replacementFor(content: string, options: TemplateOptions): Found | undefined {
+  const own = ownReplacementFor(content, options.rpl);
+  if (own) return own;
   if (content === '#') return { kind: 'job', render: (job) => String(job.seq) };
   if (content === '%') return { kind: 'job', render: (job) => String(job.slot) };
   if (options.plus && content === '##') {
@@ -176,6 +187,14 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
   if (PLUS_ONLY.has(key) && !options.plus) return undefined;
   const transform = TRANSFORMS[key]!;
   return { kind: 'arg', all: position === undefined, render: (quote) => (position === undefined ? allArgs(transform, quote) : oneArg(Number(position), transform, quote)) };
+}
+
+/** One of --rpl's strings, of every value or, positional, of one. */
+function ownReplacementFor(content: string, rpl: readonly string[] | undefined): Found | undefined {
+  const own = rpl === undefined ? undefined : ownReplacements(rpl).find(content);
+  if (!own) return undefined;
+  const { position, transform } = own;
+  return { kind: 'arg', all: position === undefined, render: (quote) => (position === undefined ? allArgs(transform, quote) : oneArg(position, transform, quote)) };
 }
 
 /**

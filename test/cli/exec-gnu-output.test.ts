@@ -24,6 +24,33 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(result.stdout, 'a.tar.gz a.tar a.tar.gz . a.tar\nb/c.txt b/c c.txt b c');
   });
 
+  test('--rpl defines replacement strings as GNU parallel: in braces and positional, dynamic with $$1, bare tags, in the first word, with -X and --tagstring (was: refused)', async () => {
+    const values = [':::', 'a.tar.gz', 'dir/b-c.x', 'x y.tgz', "it's.gz"];
+    for (const args of [
+      ['--rpl', '{..} s:\\.[^.]+$::;s:\\.[^.]+$::;', 'echo', '{..}', '{1..}', '{-1..}', ...values],
+      ['--rpl', '{%(.+?)} s/$$1$//;', '--rpl', '{/(.+?)/(.*?)} s/$$1/$$2/;', 'echo', '{%.gz}', '{/\\./_}', ...values],
+      ['--rpl', '.. s:\\.[^.]+$::', '--rpl', 'D s:/.*::', 'echo', '..', 'D', 'x..D', ...values],
+      ['--rpl', '{u} s/(\\w+)/\\u$1/g', '--rpl', '{sw} s/(\\w)-(\\w)/$2-$1/ || s/$/!/', 'echo', '{u}', '{sw}', ...values],
+      // in the first word the values go in unquoted, as commands: none with a quote
+      ['--rpl', '{cmd} s/^/echo /', '{cmd}', ':::', 'a.tar.gz', 'x y.tgz'],
+      ['-X', '--rpl', '{r} s/a/R/g', 'echo', 'pre-{r}', ...values],
+      ['--tagstring', '{r}', '--rpl', '{r} s/a/R/g', 'echo', 'x', ...values],
+    ]) {
+      await assertAsGnuParallel(args);
+    }
+  });
+
+  test('--rpl that is not Perl substitutions (s/RE/REPL/ joined by ; and ||) is refused before anything runs: one line, exit 2', async () => {
+    const mark = join(dir, 'rpl-ran');
+    for (const definition of ['{odd} $_ = seq() % 2 ? "odd" : "even"', '{e} s/a/b/e', '{u} s/a/b']) {
+      const result = await prun(['exec', '--rpl', definition, 'touch', mark, ':::', 'a']);
+      assert.equal(result.exitCode, 2, definition);
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+      assert.match(String(result.stderr), /^prun: --rpl /);
+    }
+    assert.equal(existsSync(mark), false);
+  });
+
   test('a lone ::: with nothing after it reads stdin, and an empty ::: among others is one empty value, as GNU parallel (was: nothing ran, exit 0)', async () => {
     for (const args of [['echo', '[{}]', ':::'], ['echo', '[{1}][{2}]', ':::', ':::', 'a'], ['echo', '[{1}][{2}]', ':::', 'a', ':::']]) await assertAsGnuParallel(args, 'x\ny\n');
   });

@@ -81,6 +81,11 @@ const EXAMPLES: Example[] = [
   { line: 'parallel --plus echo {...}.{+...} ::: dir/sub/file.ex1.ex2.ex3' },
   { line: 'parallel --plus echo {+/}/{/...}.{+...} ::: dir/sub/file.ex1.ex2.ex3' },
   { line: 'parallel --plus echo Job {#} of {##} ::: {1..5}' },
+  // Define own replacement strings (--rpl)
+  { line: "parallel --rpl '.. s:\\.[^.]+$::;s:\\.[^.]+$::;' echo '..' ::: foo.tar.gz" },
+  { line: "parallel --rpl '{..} s:\\.[^.]+$::;s:\\.[^.]+$::;' echo '{..}' ::: foo.tar.gz" },
+  { line: "parallel --rpl '{%(.+?)} s/$$1$//;' echo {%.tar.gz}.zip ::: foo.tar.gz" },
+  { line: "parallel --rpl '{/(.+?)/(.*?)} s/$$1/$$2/;' echo {/tar.gz/zip} ::: foo.tar.gz" },
   // Multiple arguments
   { line: 'parallel --jobs 4 -m echo ::: 1 2 3 4 5 6 7 8 9 10' },
   { line: 'parallel --jobs 4 -m echo pre-{}-post ::: A B C D E F G' },

@@ -1,0 +1,113 @@
+/**
+ * GNU parallel's --rpl: replacement strings of the user's own, each `'TAG PERL'`, where PERL
+ * changes the value as perl-substitution.ts runs it. Three kinds, as GNU parallel has them:
+ * - `{..}`: a tag in braces, also positional (`{2..}` is `{..}` of the second value);
+ * - `{%(.+?)}`: a tag with parentheses is dynamic: what they match in the command (`{%.gz}`)
+ *   takes the place of `$$1` (`$$2`...) in PERL, as text, before it is compiled;
+ * - `..`: any other tag is replaced wherever it stands in the command, outside braces.
+ */
+import { usageError } from '../errors.js';
+import { compilePerlSubstitution, type Substitution } from './perl-substitution.js';
+
+export interface OwnReplacements {
+  /** The substitution for what a pair of braces holds, with its position (`{2..}`: 2), if it is one of these strings. */
+  find(content: string): { position: number | undefined; transform: Substitution } | undefined;
+  /** `template` with each tag not in braces written in braces, for find() to know. */
+  braced(template: string): string;
+}
+
+interface Dynamic {
+  /** The tag's braces' content as a pattern: its parentheses capture, the rest is literal. */
+  pattern: RegExp;
+  expression: string;
+  definition: string;
+}
+
+// an optional position before the tag's content, as the built-in strings have it
+const POSITION = /^(-?\d*[1-9]\d*)?([^]+)$/;
+// what a bare tag is written as once in braces: no command holds a NUL
+const BARE_MARK = '\0rpl';
+
+const parsed = new WeakMap<readonly string[], OwnReplacements>();
+
+/** The strings `definitions` (--rpl's values) define; one prun cannot run is a usage error. */
+export function ownReplacements(definitions: readonly string[]): OwnReplacements {
+  let own = parsed.get(definitions);
+  if (!own) {
+    own = parse(definitions);
+    parsed.set(definitions, own);
+  }
+  return own;
+}
+
+function parse(definitions: readonly string[]): OwnReplacements {
+  const exact = new Map<string, Substitution>();
+  const dynamic: Dynamic[] = [];
+  const bare: string[] = [];
+  for (const definition of definitions) {
+    const [, tag = '', expression = ''] = /^(\S+)(?:\s+([^]*))?$/.exec(definition) ?? [];
+    if (tag === '') throw usageError(`--rpl takes 'TAG PERL', a replacement string and what it does, got ${JSON.stringify(definition)}`);
+    const braced = /^\{([^{}]+)\}$/.exec(tag)?.[1];
+    if (braced !== undefined && braced.includes('(')) {
+      dynamic.push({ pattern: dynamicPattern(braced, definition), expression, definition });
+      // a bad expression is refused now, not when the command first uses the string
+      compile(expression.replace(/\$\$\d+/g, ''), definition);
+      continue;
+    }
+    const content = braced ?? `${BARE_MARK}${bare.push(tag) - 1}`;
+    exact.set(content, compile(expression, definition));
+  }
+  return {
+    find(content) {
+      const direct = exact.get(content);
+      if (direct) return { position: undefined, transform: direct };
+      const [, position, rest = ''] = POSITION.exec(content) ?? [];
+      const at = position === undefined ? undefined : Number(position);
+      const positioned = at === undefined ? undefined : exact.get(rest);
+      if (positioned) return { position: at, transform: positioned };
+      for (const string of dynamic) {
+        const whole = string.pattern.exec(content);
+        const match = whole ?? (at === undefined ? null : string.pattern.exec(rest));
+        if (!match) continue;
+        const expression = string.expression.replace(/\$\$(\d+)/g, (_, group: string) => match[Number(group)] ?? '');
+        return { position: whole ? undefined : at, transform: compile(expression, string.definition) };
+      }
+      return undefined;
+    },
+    braced(template) {
+      if (bare.length === 0) return template;
+      // one pattern of every bare tag, the longest first where one holds another
+      const tags = new RegExp([...bare].sort((a, b) => b.length - a.length).map((tag) => tag.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|'), 'g');
+      // outside the braces already there
+      return template
+        .split(/(\{[^{}]*\})/)
+        .map((part, index) => (index % 2 === 1 ? part : part.replace(tags, (tag) => `{${BARE_MARK}${bare.indexOf(tag)}}`)))
+        .join('');
+    },
+  };
+}
+
+/** `%(.+?)` as /^%(.+?)$/: the parentheses are the user's pattern, the rest stands for itself. */
+function dynamicPattern(content: string, definition: string): RegExp {
+  let source = '';
+  let depth = 0;
+  for (const char of content) {
+    if (char === '(') depth++;
+    if (depth > 0) source += char;
+    else source += char.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+    if (char === ')') depth--;
+  }
+  try {
+    return new RegExp(`^${source}$`, 's');
+  } catch (error) {
+    throw usageError(`--rpl ${JSON.stringify(definition)}: ${(error as Error).message}`);
+  }
+}
+
+function compile(expression: string, definition: string): Substitution {
+  try {
+    return compilePerlSubstitution(expression);
+  } catch (error) {
+    throw usageError(`--rpl ${JSON.stringify(definition)}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The part of Perl that GNU parallel's `--rpl` definitions are written in, as far as prun
+ * runs it: substitutions `s/RE/REPLACEMENT/FLAGS` (any punctuation as the delimiter), one
+ * after the other with `;`, and `A || B`, which tries B only when A did not match. That is
+ * how GNU parallel defines its own strings (`{.}` is `s:\.[^/.]+$::`, `{+/}` is
+ * `s:/[^/]*$:: || s:.*$::`) and how its documentation's examples define theirs. Any other
+ * Perl (`$_ = seq() - 1`, function calls, the `e` flag) is refused with one line: run as
+ * something else, it would be silent wrong output.
+ */
+
+/** Changes one value as the Perl expression changes `$_`. */
+export type Substitution = (value: string) => string;
+
+/** A substitution that matched or not: `||` goes on to the next only when it did not. */
+interface Step {
+  apply(value: string): { value: string; matched: boolean };
+}
+
+const FLAGS = /^[gims]*$/;
+// escapes that mean something else, or nothing, in a JavaScript pattern: refused, not misread
+const PERL_ONLY_ESCAPES = 'QEGKhHvVRXNpPlLuUea';
+
+/**
+ * Compiles `expression`; throws an Error whose message says what is not supported, for the
+ * caller to name the option it came from.
+ */
+export function compilePerlSubstitution(expression: string): Substitution {
+  const statements = splitStatements(expression);
+  const chains = statements.map((statement) => statement.map(parseSubstitution));
+  return (value) => {
+    let current = value;
+    for (const chain of chains) {
+      for (const step of chain) {
+        const result = step.apply(current);
+        current = result.value;
+        if (result.matched) break;
+      }
+    }
+    return current;
+  };
+}
+
+/** The statements (`;`) and, in each, the alternatives (`||`), outside the substitutions' own text. */
+function splitStatements(expression: string): string[][] {
+  const statements: string[][] = [];
+  let alternatives: string[] = [];
+  let rest = expression;
+  for (;;) {
+    rest = rest.trimStart();
+    if (rest === '') break;
+    const length = substitutionLength(rest);
+    alternatives.push(rest.slice(0, length));
+    rest = rest.slice(length).trimStart();
+    if (rest.startsWith('||')) {
+      rest = rest.slice(2);
+      continue;
+    }
+    statements.push(alternatives);
+    alternatives = [];
+    if (rest.startsWith(';')) rest = rest.slice(1);
+    else if (rest !== '') throw new Error(`only s/RE/REPLACEMENT/ substitutions joined by ; and || are supported, not ${JSON.stringify(rest)}`);
+  }
+  if (alternatives.length > 0) throw new Error('|| with nothing after it');
+  return statements;
+}
+
+/** How long the substitution at the start of `text` is, through its flags. */
+function substitutionLength(text: string): number {
+  const delimiter = text[1];
+  if (text[0] !== 's' || delimiter === undefined || !/[!-/:-@[-`{-~]/.test(delimiter) || '{([<'.includes(delimiter)) {
+    throw new Error(`only s/RE/REPLACEMENT/ substitutions joined by ; and || are supported, not ${JSON.stringify(text)}`);
+  }
+  let at = 2;
+  for (let part = 0; part < 2; part++) {
+    at = partEnd(text, at, delimiter);
+    if (at < 0) throw new Error(`unterminated substitution ${JSON.stringify(text)}`);
+    at++;
+  }
+  while (at < text.length && /[a-z]/i.test(text[at]!)) at++;
+  return at;
+}
+
+/** Where the part starting at `from` ends: its next delimiter not escaped by a backslash. */
+function partEnd(text: string, from: number, delimiter: string): number {
+  for (let at = from; at < text.length; at++) {
+    if (text[at] === '\\') at++;
+    else if (text[at] === delimiter) return at;
+  }
+  return -1;
+}
+
+function parseSubstitution(text: string): Step {
+  const delimiter = text[1]!;
+  const patternEnd = partEnd(text, 2, delimiter);
+  const replacementEnd = partEnd(text, patternEnd + 1, delimiter);
+  const flags = text.slice(replacementEnd + 1);
+  if (!FLAGS.test(flags)) throw new Error(`the flags ${JSON.stringify(flags)} of ${JSON.stringify(text)} are not supported (g, i, m and s are)`);
+  const unescape = (part: string) => part.replaceAll(`\\${delimiter}`, delimiter);
+  const pattern = new RegExp(perlPattern(unescape(text.slice(2, patternEnd)), flags.includes('s'), flags.includes('m')), jsFlags(flags));
+  const replace = perlReplacement(unescape(text.slice(patternEnd + 1, replacementEnd)), text);
+  return {
+    apply(value) {
+      pattern.lastIndex = 0;
+      if (!pattern.test(value)) return { value, matched: false };
+      pattern.lastIndex = 0;
+      // the groups, before the offset (the first number among the arguments)
+      return { value: value.replace(pattern, (...match) => replace(match.slice(0, match.findIndex((part) => typeof part === 'number')) as string[])), matched: true };
+    },
+  };
+}
+
+function jsFlags(perl: string): string {
+  // m and s are written into the pattern (perlPattern)
+  return `${perl.includes('g') ? 'g' : ''}${perl.includes('i') ? 'i' : ''}`;
+}
+
+/**
+ * A Perl pattern as a JavaScript one with the same meaning where they differ: `.` stops only
+ * at "\n" (JavaScript's also at "\r", U+2028, U+2029), `$` and `\Z` also match before a final
+ * "\n", `\A` and `\z` are the ends of the value, and with the m flag a line ends at "\n"
+ * only. Inside a character class, nothing changes.
+ */
+function perlPattern(source: string, dotAll: boolean, multiline: boolean): string {
+  let out = '';
+  let inClass = false;
+  for (let at = 0; at < source.length; at++) {
+    const char = source[at]!;
+    if (char === '\\') {
+      const next = source[at + 1] ?? '';
+      at++;
+      if (inClass) out += `\\${next}`;
+      else if (next === 'A') out += '(?<![^])';
+      else if (next === 'z') out += '(?![^])';
+      else if (next === 'Z') out += '(?=\\n?(?![^]))';
+      else if (PERL_ONLY_ESCAPES.includes(next)) throw new Error(`\\${next} in a pattern (${source}) is not supported`);
+      else out += `\\${next}`;
+    } else if (inClass) {
+      if (char === ']') inClass = false;
+      out += char;
+    } else if (char === '[') {
+      inClass = true;
+      out += char;
+      // a ] right after [ or [^ is one of the class's characters
+      if (source[at + 1] === '^') out += source[++at];
+      if (source[at + 1] === ']') out += `\\${source[++at]}`;
+    } else if (char === '.') out += dotAll ? '[^]' : '[^\\n]';
+    else if (char === '$' && /[A-Za-z_{]/.test(source[at + 1] ?? '')) throw new Error(`a Perl variable in a pattern (${source}) is not supported`);
+    else if (char === '$') out += multiline ? '(?=\\n|(?![^]))' : '(?=\\n?(?![^]))';
+    // JavaScript's m flag would also take "\r" and U+2028 for line ends, and the end after a last "\n" for a line's start
+    else if (char === '^' && multiline) out += '(?:(?<![^])|(?<=\\n)(?=[^]))';
+    else out += char;
+  }
+  return out;
+}
+
+/** A piece of a replacement: text, a group of the match, or a change of case (`\u`, `\U`...). */
+type Piece = { text: string } | { group: number } | { caseChange: 'u' | 'l' | 'U' | 'L' | 'E' };
+
+/**
+ * A Perl replacement (a double-quoted string) as a function of the match: `$1`, `${1}`, `$&`,
+ * `\1`; `\u` `\l` (the next character's case) and `\U` `\L` through `\E`; "\n", "\t" and a
+ * backslash before any other character as Perl reads them. Any other `$` is a Perl variable,
+ * which prun does not have.
+ */
+function perlReplacement(source: string, whole: string): (match: string[]) => string {
+  const pieces: Piece[] = [];
+  for (let at = 0; at < source.length; at++) {
+    const char = source[at]!;
+    if (char === '\\') {
+      const next = source[++at] ?? '';
+      if (/[1-9]/.test(next)) pieces.push({ group: Number(next) });
+      else if (/[ulULE]/.test(next)) pieces.push({ caseChange: next as 'u' | 'l' | 'U' | 'L' | 'E' });
+      else pieces.push({ text: next === 'n' ? '\n' : next === 't' ? '\t' : next });
+      continue;
+    }
+    if (char !== '$') {
+      pieces.push({ text: char });
+      continue;
+    }
+    const group = /^(?:(\d+)|\{(\d+)\}|(&))/.exec(source.slice(at + 1));
+    if (!group) throw new Error(`a Perl variable in the replacement of ${JSON.stringify(whole)} is not supported ($1, \${1} and $& are)`);
+    pieces.push({ group: group[3] ? 0 : Number(group[1] ?? group[2]) });
+    at += group[0].length;
+  }
+  return (match) => {
+    let out = '';
+    let span: 'U' | 'L' | undefined;
+    let next: 'u' | 'l' | undefined;
+    for (const piece of pieces) {
+      if ('caseChange' in piece) {
+        const change = piece.caseChange;
+        if (change === 'u' || change === 'l') next = change;
+        else span = change === 'E' ? undefined : change;
+        continue;
+      }
+      let text = 'text' in piece ? piece.text : (match[piece.group] ?? '');
+      if (span) text = span === 'U' ? text.toUpperCase() : text.toLowerCase();
+      if (next && text !== '') {
+        text = (next === 'u' ? text[0]!.toUpperCase() : text[0]!.toLowerCase()) + text.slice(1);
+        next = undefined;
+      }
+      out += text;
+    }
+    return out;
+  };
+}
