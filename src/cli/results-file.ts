@@ -1,7 +1,8 @@
-import { mkdirSync, openSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import type { JobRecordFormat } from '../commands/job-record.js';
 import { compileTemplate } from '../commands/template.js';
 import { PrunError, usageError } from '../errors.js';
+import { makeDirectory } from '../io/make-directory.js';
 import { describeSystemError } from '../io/system-error.js';
 import { fileWriter } from './file-writer.js';
 import { flushed, setResultsOut } from './results-out.js';
@@ -40,7 +41,7 @@ export function resultsTarget(name: string, context: ResultsContext): ResultsTar
  */
 export function makeResultsDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (error) {
     throw new PrunError('ERR_INPUT', `cannot make the --results folder ${dir}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
   }

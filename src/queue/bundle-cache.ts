@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { makeDirectory } from '../io/make-directory.js';
 
 /**
  * Where a worker keeps the scripts it fetched, by hash: under the node_modules nearest the
@@ -70,7 +71,7 @@ export class BundleCache {
     if (sha256(await readFile(target).catch(() => '')) === hash) return target;
     const code = await fetch();
     if (code === undefined || sha256(code) !== hash) return undefined;
-    await mkdir(this.dir, { recursive: true });
+    makeDirectory(this.dir);
     // written whole under another name first: another worker here may be loading it
     const partial = `${target}.${process.pid}.partial`;
     await writeFile(partial, code);

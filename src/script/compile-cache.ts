@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { makeDirectory } from '../io/make-directory.js';
 
 /** A compiled script in the cache, and what it was compiled from. */
 interface Manifest {
@@ -50,7 +51,7 @@ export class CompileCache {
   /** Stores a compiled module; undefined when the cache cannot be written. */
   async store(entry: string, bundler: string, code: string, exports: string[], inputs: string[]): Promise<CachedModule | undefined> {
     try {
-      await mkdir(this.dir, { recursive: true });
+      makeDirectory(this.dir);
       const module = `${hash(entry)}-${hash(code)}.mjs`;
       const modulePath = join(this.dir, module);
       await writeAtomically(modulePath, code);
