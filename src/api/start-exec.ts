@@ -44,6 +44,10 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
    * times the median runtime of the jobs that succeeded so far. Instead of `timeout`.
    */
   timeoutOfMedian?: number;
+  /** Where the jobs run (GNU parallel's --workdir): this process's directory by default. */
+  workdir?: string;
+  /** Where the jobs' output is kept until printed (GNU parallel's --tmpdir): /dev/shm, else TMPDIR, by default. */
+  tmpdir?: string;
 }
 
 export interface StartExecOptions extends ExecOptions, JournalHooks {
@@ -112,6 +116,8 @@ export function startExec(options: StartExecOptions): RunningExec {
         jobShell: options.jobShell,
         shell: options.laneShell,
         delayMs: options.delayMs,
+        workdir: options.workdir,
+        tmpdir: options.tmpdir,
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
         groupStderr: options.groupStderr,
         records: options.records,

@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ExecOptions, RunningExec } from '../api/start-exec.js';
 import { parseDuration } from '../api/duration.js';
@@ -8,6 +10,7 @@ import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions, type Fill } from '../io/exec-inputs.js';
 import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
+import { makeDirectory } from '../io/make-directory.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
@@ -88,6 +91,10 @@ interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   recend?: string;
   recstart?: string;
   delay?: number;
+  workdir?: string;
+  tmpdir?: string;
+  keeporder?: true;
+  maxReplaceArgs?: number;
 }
 
 /** GNU parallel's options that respell a replacement string, and the one each stands for. */
@@ -161,6 +168,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .addOption(new Option('--xapply', 'as --link (its older name)'))
     .option('--shuf', 'run the jobs in random order (all inputs are read first)')
     .addOption(new Option('-n, --max-args <n>', 'up to N inputs a job').argParser(count('--max-args')))
+    .addOption(new Option('--max-replace-args <n>', 'as -N').argParser(count('--max-replace-args')))
     .addOption(new Option('-N <n>', 'exactly N inputs a job (the last may have fewer): {1}..{N} are them; -N0 runs the command once an input, with none').argParser(count('-N')))
     .addOption(new Option('-L, --max-lines <n>', 'as -N (xargs -L)').argParser(count('--max-lines')))
     .option('-X', 'as many inputs a job as fit, spread over the job slots; a word holding {} is repeated for each')
@@ -185,6 +193,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--bner <str>', 'as --basenameextensionreplace')
     .option('--seqreplace <str>', 'use STR instead of {#}')
     .option('--slotreplace <str>', 'use STR instead of {%}')
+    .addOption(new Option('--wd, --workdir <dir>', 'run the jobs in DIR (made if missing), not in the current directory, as GNU parallel').argParser(directory('--workdir', true)))
     .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(duration('--delay', true)))
     .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
@@ -193,6 +202,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .optionsGroup('Output:')
     .option('--tag', 'prefix each output line with the input and a tab')
     .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
+    .addOption(new Option('--keeporder', 'as -k'))
+    .addOption(new Option('--tmpdir <dir>', 'keep the jobs\' output in DIR until it is printed (/dev/shm by default, else $TMPDIR), as GNU parallel').argParser(directory('--tmpdir')))
     .option('--dry-run', 'print the commands that would run, one a line, and run none')
     .addOption(new Option('--dryrun', 'as --dry-run'))
     .option('-v', 'print each command on stderr before it runs (GNU parallel prints it on stdout: prun keeps stdout for results)')
@@ -203,6 +214,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--will-cite', "accepted for GNU parallel's sake: prun prints no citation notice")
     .option('--no-notice', "accepted for GNU parallel's sake: prun prints no citation notice")
     .option('--group', "accepted for GNU parallel's sake: each job's output is printed whole, as always")
+    .option('--silent', "accepted for GNU parallel's sake: commands are shown only with -v, as always")
+    .option('--plain', "accepted for GNU parallel's sake: prun reads no ~/.parallel/config")
     .addOption(new Option('--env <var>', "accepted for GNU parallel's sake: every job gets the whole environment").argParser((value: string, previous: string[] = []) => [...previous, value]))
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addOption(new Option('--linebuffer', 'as --line-buffer'))
@@ -219,6 +232,23 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/**
+ * A directory, as an absolute path (the jobs' lanes may run elsewhere than prun), made first
+ * with `create`, as GNU parallel makes the one of --workdir.
+ */
+function directory(flag: string, create = false): (value: string) => string {
+  return (value) => {
+    const path = resolve(value);
+    try {
+      if (create) makeDirectory(path);
+    } catch (error) {
+      throw usageError(`${flag} ${value}: cannot make it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);
+    return path;
+  };
 }
 
 function count(flag: string): (value: string) => number {
@@ -253,6 +283,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // GNU parallel's `--joblog +FILE` appends to FILE; prun's joblog always appends (was: a file named +FILE)
   if (flags.joblog?.startsWith('+')) flags.joblog = flags.joblog.slice(1);
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
+  if (flags.keeporder) flags.keepOrder = true;
+  flags.N ??= flags.maxReplaceArgs;
   flags.extensionreplace ??= flags.er;
   flags.basenamereplace ??= flags.bnr;
   flags.dirnamereplace ??= flags.dnr;
@@ -305,11 +337,13 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     laneShell: laneShell(shell),
     delayMs: flags.delay || undefined,
     timeoutOfMedian,
+    workdir: flags.workdir,
+    tmpdir: flags.tmpdir,
     showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
   let pipeDir: string | undefined;
   if (flags.pipe) {
-    pipeDir = makeScratchDir();
+    pipeDir = makeScratchDir(flags.tmpdir);
     process.on('exit', () => removeScratchDir(pipeDir!));
   }
   const typing = checkStdin([], sources);
@@ -322,7 +356,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   options.template = { ...options.template, names: header, total };
   // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
   const shownCommand = text;
-  text = wrapCommand(text, flags, options.template, results?.kind === 'dir' ? results.dir : undefined, header, Math.max(1, sources.length));
+  // the jobs write --results DIR: where prun was started, as GNU parallel's, whatever --workdir says
+  const resultsDir = results?.kind !== 'dir' ? undefined : flags.workdir === undefined ? results.dir : resolve(results.dir);
+  text = wrapCommand(text, flags, options.template, resultsDir, header, Math.max(1, sources.length));
   const records = results?.kind === 'records' ? { format: results.format, names: header } : undefined;
   // a file of records starts with its header, given with the first job's record: in input order
   if (records) options.ordered = true;

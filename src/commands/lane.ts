@@ -37,8 +37,10 @@ export class Lane {
   /** Held, so that nothing of it (the lifeline above all) is ever closed before the lane ends. */
   private readonly subprocess;
 
-  constructor(shell: string, dir: string, handlers: LaneHandlers) {
+  /** `cwd`: where its jobs run (GNU parallel's --workdir), prun's own directory by default. */
+  constructor(shell: string, dir: string, cwd: string | undefined, handlers: LaneHandlers) {
     const subprocess = execa(shell, ['-c', LANE_SCRIPT, LANE_NAME, dir], {
+      cwd,
       // fd 3 is the lifeline: never written, it closes only when prun is gone
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
       // its own process group, so that one kill(-pid) ends a job's whole tree; this also

@@ -68,6 +68,10 @@ export interface ShellExecutorOptions {
   records?: JobRecordOptions;
   /** The lanes' shell (/bin/sh by default): bash when jobs need exported bash functions; in tests, lanes that die at start. */
   shell?: string;
+  /** Where the jobs run (GNU parallel's --workdir): prun's directory by default. */
+  workdir?: string;
+  /** Where the jobs' output files are kept (GNU parallel's --tmpdir): see makeScratchDir. */
+  tmpdir?: string;
 }
 
 /** A job's stderr held to be printed in its turn is at most this big (see groupStderr). */
@@ -131,7 +135,7 @@ export class ShellExecutor implements Executor {
   start(listener: ExecutorListener): void {
     this.listener = listener;
     try {
-      this.dir = makeScratchDir();
+      this.dir = makeScratchDir(this.options.tmpdir);
     } catch (error) {
       listener.fatal(new PrunError('ERR_WORKER_START', `cannot make a directory for job output: ${(error as Error).message}`));
       return;
@@ -268,7 +272,7 @@ export class ShellExecutor implements Executor {
       exited = resolve;
     });
     this.exits.add(exit);
-    const lane: Lane = new Lane(this.options.shell ?? '/bin/sh', this.dir, {
+    const lane: Lane = new Lane(this.options.shell ?? '/bin/sh', this.dir, this.options.workdir, {
       ready: () => {
         if (!slot.moveTo('ready')) return;
         this.starts.ready();

@@ -40,6 +40,12 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test("GNU parallel's other spellings: --keeporder, --max-replace-args, and --silent and --plain, which change nothing here", async () => {
+    for (const args of [['--keeporder', 'echo', ':::', 'a', 'b'], ['--max-replace-args', '2', 'echo', ':::', 'a', 'b', 'c'], ['--silent', 'echo', ':::', 'a'], ['--plain', 'echo', ':::', 'a']]) {
+      await assertAsGnuParallel(args);
+    }
+  });
+
   test('--rpl that is not Perl substitutions (s/RE/REPL/ joined by ; and ||) is refused before anything runs: one line, exit 2', async () => {
     const mark = join(dir, 'rpl-ran');
     for (const definition of ['{odd} $_ = seq() % 2 ? "odd" : "even"', '{e} s/a/b/e', '{u} s/a/b']) {

@@ -2,7 +2,7 @@
 // and stderr, in which order and form, and big output streamed rather than held.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -37,6 +37,33 @@ describe('prun exec: output', () => {
       assert.equal(result.stdout, 'a\nb', shell);
       assert.deepEqual(lines(result.stderr).filter((line) => !line.startsWith('prun: ')), ['err', 'err'], shell);
       assert.equal(result.stdout, gnuParallelRun(['-j1', ...args.slice(2)], { cwd: dir, env: { PARALLEL_SHELL: shell } }).stdout.trimEnd());
+    }
+  });
+
+  test('--workdir DIR runs the jobs in DIR, made if missing, as GNU parallel; --results DIR stays where prun was started', async () => {
+    const work = join(dir, 'workdir', 'made');
+    const result = await prun(['exec', '--wd', work, '--results', 'workdir-results', 'pwd; echo {} > here', ':::', 'a'], { cwd: dir });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(await readFile(join(work, 'here'), 'utf8'), 'a\n');
+    assert.equal(await readFile(join(dir, 'workdir-results', '1', 'a', 'stdout'), 'utf8'), `${work}\n`);
+    assert.equal(existsSync(join(work, 'workdir-results')), false);
+  });
+
+  test('--tmpdir DIR keeps the jobs\' output files in DIR while they run', async () => {
+    const tmp = join(dir, 'tmpdir');
+    await mkdir(tmp);
+    const result = await prun(['exec', '--tmpdir', tmp, `ls ${tmp}; : {}`, ':::', 'a']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.match(String(result.stdout), /^prun-exec-/);
+    assert.deepEqual(await readdir(tmp), [], 'removed at the end');
+  });
+
+  test('regression: a --results or --workdir folder under /proc is one line, exit 2 (was: prun spun for ever at 100% CPU, Node\'s recursive mkdir looping on ENOENT)', { skip: !existsSync('/proc/self') }, async () => {
+    for (const args of [['--results', '/proc/prun-not-there/out'], ['--workdir', '/proc/prun-not-there'], ['--tmpdir', '/proc/prun-not-there']]) {
+      const result = await prun(['exec', ...args, 'echo', ':::', 'a'], { timeout: 20_000 });
+      assert.equal(result.timedOut, false, args[0]);
+      assert.equal(result.exitCode, 2, args[0]);
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
     }
   });
 
