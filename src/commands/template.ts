@@ -45,8 +45,8 @@ export interface TemplateOptions {
   /** False: a command without replacement strings gets no input appended (-N0). */
   appendArgs?: boolean | undefined;
   /**
-   * --rpl: replacement strings of the user's own, each `'{TAG} PERL'`, PERL made of
-   * substitutions (perl-substitution.ts); `{nTAG}` applies it to the n-th argument.
+   * --rpl: replacement strings of the user's own, each `'TAG PERL'`, PERL made of
+   * substitutions (own-replacements.ts); `{nTAG}` applies `{TAG}` to the n-th argument.
    */
   rpl?: readonly string[] | undefined;
 }
@@ -185,15 +185,17 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
   if (!match) return undefined;
   const [, position, key = ''] = match;
   if (PLUS_ONLY.has(key) && !options.plus) return undefined;
-  const transform = TRANSFORMS[key]!;
-  return { kind: 'arg', all: position === undefined, render: (quote) => (position === undefined ? allArgs(transform, quote) : oneArg(Number(position), transform, quote)) };
+  return argReplacement(position === undefined ? undefined : Number(position), TRANSFORMS[key]!);
 }
 
 /** One of --rpl's strings, of every value or, positional, of one. */
 function ownReplacementFor(content: string, rpl: readonly string[] | undefined): Found | undefined {
   const own = rpl === undefined ? undefined : ownReplacements(rpl).find(content);
-  if (!own) return undefined;
-  const { position, transform } = own;
+  return own && argReplacement(own.position, own.transform);
+}
+
+/** `{}`-style (`position` undefined: every value) or `{n}`-style, changed by `transform`. */
+function argReplacement(position: number | undefined, transform: Transform): Found {
   return { kind: 'arg', all: position === undefined, render: (quote) => (position === undefined ? allArgs(transform, quote) : oneArg(position, transform, quote)) };
 }
 
