@@ -14,6 +14,7 @@ import { makeDirectory } from '../io/make-directory.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
+import { type CpuCounts, machineCpuCounts } from './cpu-counts.js';
 import { ownQueueWarnings } from './queue-warnings.js';
 import { asLiteral, compileTemplate, type TemplateOptions } from '../commands/template.js';
 import { parseHalt } from '../engine/halt.js';
@@ -95,6 +96,10 @@ interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   tmpdir?: string;
   keeporder?: true;
   maxReplaceArgs?: number;
+  numberOfThreads?: true;
+  numberOfCores?: true;
+  numberOfCpus?: true;
+  numberOfSockets?: true;
 }
 
 /** GNU parallel's options that respell a replacement string, and the one each stands for. */
@@ -211,6 +216,10 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--jl <file>', 'as --joblog')
     .addOption(new Option('--halt-on-error <when,on=n>', 'as --halt').argParser(validated((value) => parseHalt(value, '--halt-on-error'))))
     // what GNU parallel users' scripts carry, and means nothing here
+    .option('--number-of-threads', 'print the number of CPU threads prun may run on, and exit')
+    .option('--number-of-cores', 'print the number of physical CPU cores prun may run on, and exit')
+    .addOption(new Option('--number-of-cpus', 'as --number-of-cores (GNU parallel\'s older name)'))
+    .option('--number-of-sockets', 'print the number of filled CPU sockets, and exit')
     .option('--will-cite', "accepted for GNU parallel's sake: prun prints no citation notice")
     .option('--no-notice', "accepted for GNU parallel's sake: prun prints no citation notice")
     .option('--group', "accepted for GNU parallel's sake: each job's output is printed whole, as always")
@@ -232,6 +241,13 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** Which count --number-of-threads, --number-of-cores (--number-of-cpus) or --number-of-sockets asks for. */
+function cpuCountAsked(flags: ExecFlags): keyof CpuCounts | undefined {
+  if (flags.numberOfThreads) return 'threads';
+  if (flags.numberOfCores || flags.numberOfCpus) return 'cores';
+  return flags.numberOfSockets ? 'sockets' : undefined;
 }
 
 /**
@@ -259,6 +275,11 @@ function count(flag: string): (value: string) => number {
 }
 
 async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags): Promise<number> {
+  const count = cpuCountAsked(flags);
+  if (count !== undefined) {
+    process.stdout.write(`${machineCpuCounts()[count]}\n`);
+    return EXIT.ok;
+  }
   let sources = given;
   if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
     // the words as written, split again at the respelled markers only (`,,` and `,,+` for

@@ -46,6 +46,18 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--number-of-threads, --number-of-cores, --number-of-cpus and --number-of-sockets print what GNU parallel prints, under taskset -c 0 too', async () => {
+    requireGnuParallel();
+    for (const option of ['--number-of-threads', '--number-of-cores', '--number-of-cpus', '--number-of-sockets']) {
+      for (const pinned of ['', 'taskset -c 0 ']) {
+        const ours = await execa('sh', ['-c', `${pinned}${shellQuoteArg(process.execPath)} ${shellQuoteArg(bin)} exec ${option}`], { reject: false });
+        const theirs = await execa('sh', ['-c', `${pinned}parallel --will-cite ${option}`], { env: GNU_PARALLEL_ENV, reject: false });
+        assert.equal(ours.exitCode, 0, String(ours.stderr));
+        assert.equal(ours.stdout, theirs.stdout, `${pinned}${option}`);
+      }
+    }
+  });
+
   test('--rpl that is not Perl substitutions (s/RE/REPL/ joined by ; and ||) is refused before anything runs: one line, exit 2', async () => {
     const mark = join(dir, 'rpl-ran');
     for (const definition of ['{odd} $_ = seq() % 2 ? "odd" : "even"', '{e} s/a/b/e', '{u} s/a/b']) {
