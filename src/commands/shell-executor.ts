@@ -322,14 +322,7 @@ export class ShellExecutor implements Executor {
    */
   private pumpDelayed(delay: number): void {
     if (this.delayTimer) return;
-    let next: { slot: LaneSlot; held: HeldBatch; index: number } | undefined;
-    for (const slot of this.slots) {
-      const startable = slot.state === 'ready' && slot.jobs.length === 0;
-      const held = startable || slot.state === 'starting' ? slot.nextToWrite() : undefined;
-      if (!held) continue;
-      const index = held.batch.first + held.written;
-      if (next === undefined || index < next.index) next = { slot, held, index };
-    }
+    const next = this.earliestToWrite((slot) => (slot.state === 'ready' && slot.jobs.length === 0) || slot.state === 'starting');
     if (!next || next.slot.state !== 'ready') return;
     const wait = this.lastStart + delay - performance.now();
     if (wait > 0) {
@@ -381,13 +374,20 @@ export class ShellExecutor implements Executor {
       return;
     }
     if (!this.idle()) return;
-    let earliest: { slot: LaneSlot; index: number } | undefined;
-    for (const other of this.slots) {
-      const held = other.state === 'ready' ? other.nextToWrite() : undefined;
-      const index = held ? held.batch.first + held.written : Number.POSITIVE_INFINITY;
-      if (held && (!earliest || index < earliest.index)) earliest = { slot: other, index };
-    }
+    const earliest = this.earliestToWrite((other) => other.state === 'ready');
     if (earliest && earliest.index < this.heldOutput.latestInput) this.pump(earliest.slot);
+  }
+
+  /** Of the lanes `eligible` says may count, the one holding the earliest input not yet given to it. */
+  private earliestToWrite(eligible: (slot: LaneSlot) => boolean): { slot: LaneSlot; held: HeldBatch; index: number } | undefined {
+    let earliest: { slot: LaneSlot; held: HeldBatch; index: number } | undefined;
+    for (const slot of this.slots) {
+      const held = eligible(slot) ? slot.nextToWrite() : undefined;
+      if (!held) continue;
+      const index = held.batch.first + held.written;
+      if (earliest === undefined || index < earliest.index) earliest = { slot, held, index };
+    }
+    return earliest;
   }
 
   /**
