@@ -57,6 +57,8 @@ function parse(definitions: readonly string[]): OwnReplacements {
     const content = braced ?? `${BARE_MARK}${bare.push(tag) - 1}`;
     exact.set(content, compile(expression, definition));
   }
+  // one pattern of every bare tag, the longest first where one holds another
+  const bareTags = new RegExp([...bare].sort((a, b) => b.length - a.length).map(literally).join('|'), 'g');
   return {
     find(content) {
       const direct = exact.get(content);
@@ -76,12 +78,10 @@ function parse(definitions: readonly string[]): OwnReplacements {
     },
     braced(template) {
       if (bare.length === 0) return template;
-      // one pattern of every bare tag, the longest first where one holds another
-      const tags = new RegExp([...bare].sort((a, b) => b.length - a.length).map((tag) => tag.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')).join('|'), 'g');
       // outside the braces already there
       return template
         .split(/(\{[^{}]*\})/)
-        .map((part, index) => (index % 2 === 1 ? part : part.replace(tags, (tag) => `{${BARE_MARK}${bare.indexOf(tag)}}`)))
+        .map((part, index) => (index % 2 === 1 ? part : part.replace(bareTags, (tag) => `{${BARE_MARK}${bare.indexOf(tag)}}`)))
         .join('');
     },
   };
@@ -93,20 +93,25 @@ function dynamicPattern(content: string, definition: string): RegExp {
   let depth = 0;
   for (const char of content) {
     if (char === '(') depth++;
-    if (depth > 0) source += char;
-    else source += char.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+    source += depth > 0 ? char : literally(char);
     if (char === ')') depth--;
   }
-  try {
-    return new RegExp(`^${source}$`, 's');
-  } catch (error) {
-    throw usageError(`--rpl ${JSON.stringify(definition)}: ${(error as Error).message}`);
-  }
+  return refusedIfBad(definition, () => new RegExp(`^${source}$`, 's'));
 }
 
 function compile(expression: string, definition: string): Substitution {
+  return refusedIfBad(definition, () => compilePerlSubstitution(expression));
+}
+
+/** `text` as a pattern that matches it and nothing else. */
+function literally(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
+/** What `make` builds from `definition`, or the usage error that names the definition and what is wrong with it. */
+function refusedIfBad<T>(definition: string, make: () => T): T {
   try {
-    return compilePerlSubstitution(expression);
+    return make();
   } catch (error) {
     throw usageError(`--rpl ${JSON.stringify(definition)}: ${(error as Error).message}`);
   }

@@ -100,11 +100,13 @@ function parseSubstitution(text: string): Step {
   const replace = perlReplacement(unescape(text.slice(patternEnd + 1, replacementEnd)), text);
   return {
     apply(value) {
-      pattern.lastIndex = 0;
-      if (!pattern.test(value)) return { value, matched: false };
-      pattern.lastIndex = 0;
-      // the groups, before the offset (the first number among the arguments)
-      return { value: value.replace(pattern, (...match) => replace(match.slice(0, match.findIndex((part) => typeof part === 'number')) as string[])), matched: true };
+      let matched = false;
+      const changed = value.replace(pattern, (...match) => {
+        matched = true;
+        // the groups, before the offset (the first number among the arguments)
+        return replace(match.slice(0, match.findIndex((part) => typeof part === 'number')) as string[]);
+      });
+      return { value: changed, matched };
     },
   };
 }
