@@ -11,6 +11,7 @@ import { openExecInputs, type ExecInputOptions, type Fill } from '../io/exec-inp
 import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
 import { makeDirectory } from '../io/make-directory.js';
+import { describeSystemError } from '../io/system-error.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
@@ -260,7 +261,7 @@ function directory(flag: string, create = false): (value: string) => string {
     try {
       if (create) makeDirectory(path);
     } catch (error) {
-      throw usageError(`${flag} ${value}: cannot make it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw usageError(`${flag} ${value}: cannot make it: ${describeSystemError(error as NodeJS.ErrnoException)}`);
     }
     if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);
     return path;
