@@ -1,4 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
+import { shellQuoteArg } from './exec.js';
 import { bin, root } from './prun.js';
 
 /**
@@ -70,16 +71,12 @@ export interface TerminalRun {
   done: ResultPromise;
 }
 
-function quote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
 /**
  * Runs the built CLI in a pseudo-terminal of its own (util-linux script(1)), stdin, stdout
  * and stderr all the terminal, unless `shell` puts a pipe in front (`cat FILE | `).
  */
 export function prunInTerminal(args: readonly string[], options: { columns?: number; before?: string; env?: Record<string, string> } = {}): TerminalRun {
-  const command = `stty cols ${options.columns ?? 100} rows 40 && ${options.before ?? ''}exec ${[process.execPath, bin, ...args].map(quote).join(' ')}`;
+  const command = `stty cols ${options.columns ?? 100} rows 40 && ${options.before ?? ''}exec ${[process.execPath, bin, ...args].map(shellQuoteArg).join(' ')}`;
   const child = execa('script', ['-qec', command, '/dev/null'], { cwd: root, reject: false, stdin: 'pipe', env: options.env, encoding: 'utf8' });
   let bytes = '';
   const waiters = new Set<() => void>();
