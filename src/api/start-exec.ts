@@ -46,7 +46,7 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   timeoutOfMedian?: number;
   /** Where the jobs run (GNU parallel's --workdir): this process's directory by default. */
   workdir?: string;
-  /** Where the jobs' output is kept until printed (GNU parallel's --tmpdir): /dev/shm, else TMPDIR, by default. */
+  /** Where the jobs' output is kept until printed (GNU parallel's --tmpdir): TMPDIR, else /dev/shm with room, else /tmp, by default. */
   tmpdir?: string;
 }
 

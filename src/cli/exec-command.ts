@@ -209,7 +209,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--tag', 'prefix each output line with the input and a tab')
     .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
     .addOption(new Option('--keeporder', 'as -k'))
-    .addOption(new Option('--tmpdir <dir>', 'keep the jobs\' output in DIR until it is printed (/dev/shm by default, else $TMPDIR), as GNU parallel').argParser(directory('--tmpdir')))
+    .addOption(new Option('--tmpdir <dir>', 'keep the jobs\' output in DIR until it is printed ($TMPDIR by default, else /dev/shm with 1 GiB free, else /tmp), as GNU parallel').argParser(directory('--tmpdir')))
     .option('--dry-run', 'print the commands that would run, one a line, and run none')
     .addOption(new Option('--dryrun', 'as --dry-run'))
     .option('-v', 'print each command on stderr before it runs (GNU parallel prints it on stdout: prun keeps stdout for results)')

@@ -27,7 +27,8 @@ Exit codes (as GNU parallel's; prun map keeps 0, 1, 2):
   1-100   that many jobs failed
   101     more than 100 jobs failed
   2       also a usage error (a bad option, an unknown replacement string): nothing ran
-  74      prun could not write its output, the --joblog or --failed-out
+  74      prun could not write its output, the --joblog or --failed-out,
+          or keep the jobs' output (--tmpdir on a full disk)
   130     interrupted (Ctrl-C); 143 SIGTERM
   141     the reader of stdout went away
 `;

@@ -3,6 +3,7 @@ import type { JobRecord } from '../model/delivery.js';
 import { BrokenPipe, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { keepHeapSmall } from '../runtime/heap-settings.js';
+import { PrunError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { drawableWidth } from './terminal-width.js';
@@ -144,6 +145,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   const summary = describeSummary(snapshot, stoppedBy);
   if (summary) toStderr(summary);
   if (interrupted !== undefined) return interrupted;
+  // output that could not be kept (a command's, on a full scratch disk) is output not written
+  if (fatal instanceof PrunError && fatal.code === 'ERR_OUTPUT') return EXIT.ioError;
   return fatal || run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
 }
 

@@ -1,16 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, type StatsFs, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Where the scratch folder goes by default when it has room: memory. */
+const MEMORY_DIR = '/dev/shm';
 /**
- * A private directory for the jobs' output files. In memory (/dev/shm) unless TMPDIR says
- * where: a small output is read into memory once its job ends anyway, and big ones wait in
- * their files only up to a bound (see held-output.ts), so a disk buys little but the cost of
- * writing there; TMPDIR (or `base`, GNU parallel's --tmpdir) is for a /dev/shm too small for
- * one big output.
+ * Free room /dev/shm must have to be chosen by default: Docker gives a container 64 MiB there,
+ * which the output held for one slow reader (64 MiB, held-output.ts) fills on its own.
  */
-export function makeScratchDir(base?: string): string {
-  const bases = base !== undefined ? [base] : process.env.TMPDIR ? [tmpdir()] : ['/dev/shm', tmpdir()];
+const MEMORY_DIR_MIN_BYTES = 1 << 30;
+/** Below this much free room a disk counts as full: GNU parallel's own test writes 8 KiB. */
+const FULL_BELOW_BYTES = 8192;
+
+/**
+ * A private directory for the jobs' output files. In memory (/dev/shm, `memoryDir` in tests)
+ * when it has room and TMPDIR does not say where: a small output is read into memory once its
+ * job ends anyway, and big ones wait in their files only up to a bound (see held-output.ts),
+ * so a disk buys little but the cost of writing there; TMPDIR (or `base`, GNU parallel's
+ * --tmpdir) is for a /dev/shm too small for one big output.
+ */
+export function makeScratchDir(base?: string, memoryDir = MEMORY_DIR): string {
+  const bases = base !== undefined ? [base] : process.env.TMPDIR || freeBytes(memoryDir) < MEMORY_DIR_MIN_BYTES ? [tmpdir()] : [memoryDir, tmpdir()];
   let failure: unknown;
   for (const base of bases) {
     try {
@@ -24,4 +34,34 @@ export function makeScratchDir(base?: string): string {
 
 export function removeScratchDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Whether the disk of `dir` is full, of room or of files: a job whose output went there
+ * while it was may have lost some, since a write that fails with ENOSPC says so only to the
+ * job, whose exit status need not tell (GNU parallel checks the same way, "Is the disk full?").
+ */
+export function isDiskFull(dir: string): boolean {
+  const stats = diskStats(dir);
+  if (!stats) return false;
+  return freeBytesOf(stats) < FULL_BELOW_BYTES || (stats.files > 0 && stats.ffree === 0);
+}
+
+function freeBytes(dir: string): number {
+  const stats = diskStats(dir);
+  return stats ? freeBytesOf(stats) : 0;
+}
+
+/** Root may write into the blocks a file system keeps back for it; others may not. */
+function freeBytesOf(stats: StatsFs): number {
+  return (process.getuid?.() === 0 ? stats.bfree : stats.bavail) * stats.bsize;
+}
+
+function diskStats(dir: string): StatsFs | undefined {
+  try {
+    return statfsSync(dir);
+  } catch {
+    // gone, or not there at all: nothing to say of its room
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { laneExited, timedOut } from '../model/failure.js';
+import { incompleteOutput, laneExited, timedOut } from '../model/failure.js';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
@@ -18,7 +18,7 @@ import { outputPrinted, type JobEnd, parseStatusLine, recordResult, recordStderr
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { MedianRuntime } from './median-runtime.js';
-import { makeScratchDir, removeScratchDir } from './scratch-dir.js';
+import { isDiskFull, makeScratchDir, removeScratchDir } from './scratch-dir.js';
 import { shellQuote } from './shell-quote.js';
 import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
 
@@ -111,6 +111,8 @@ export class ShellExecutor implements Executor {
   /** --delay: pumps the lanes again once the next job may start. */
   private delayTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The scratch disk was found full: the run is stopping for it (checkRoom). */
+  private outOfRoom = false;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
   /** Lanes being ended (a timeout, kill()), until what their jobs started is gone too. */
@@ -464,7 +466,7 @@ export class ShellExecutor implements Executor {
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
       job.timer?.clear();
       // '-': skipped because prun is stopping
-      const end = line === '-' ? undefined : parseStatusLine(line);
+      const end = line === '-' ? undefined : this.checkRoom(parseStatusLine(line));
       if (end) this.finish(slot, job, end, now);
       if (end && !end.failure) this.succeeded(now - job.startedAt, now);
       this.removeJobFiles(job, !end || outputPrinted(job, end.failure, this.options));
@@ -474,6 +476,23 @@ export class ShellExecutor implements Executor {
     // reported before the lane is given more: a failure that halts the run stops it first
     this.report(slot);
     this.pumpAny(slot);
+  }
+
+  /**
+   * A job's end as its lane said it, unless the scratch disk is full now: then its output may
+   * have lost writes, so it fails with none of it printed (was: printed cut short, the job
+   * failed with no reason), and the run stops (exit 74) as GNU parallel's does, since the
+   * jobs that would follow would lose theirs. Checked at every job's end, before its files
+   * are taken: a disk that filled while a job ran is still full then unless files are freed.
+   */
+  private checkRoom(end: JobEnd): JobEnd {
+    if (!isDiskFull(this.dir)) return end;
+    const base = dirname(this.dir);
+    if (!this.outOfRoom) {
+      this.outOfRoom = true;
+      this.listener.fatal(new PrunError('ERR_OUTPUT', `cannot keep the output of jobs in ${base}: no space left on device; give --tmpdir (or TMPDIR) a folder with room`));
+    }
+    return { failure: incompleteOutput(base, end.failure), stdout: false, stderr: end.stderr };
   }
 
   private finish(slot: LaneSlot, job: LaneJob, end: JobEnd, now: number): void {

@@ -11,7 +11,7 @@ export type FailureCode =
   | 'ERR_WORKER_SIGNAL' // its worker (or shell lane) was killed by a signal: `signal`
   | 'ERR_OUT_OF_MEMORY' // its worker ran out of memory (--memory-limit)
   | 'ERR_EXIT_STATUS' // a command ended with a non-zero status: `exitStatus`
-  | 'ERR_UNWRITABLE_RESULT' // its result cannot be written as JSON or sent back
+  | 'ERR_UNWRITABLE_RESULT' // its result cannot be written as JSON or sent back, or a command's output kept whole
   | 'ERR_THROTTLED'; // its key stayed throttled (429/503) past --max-throttle
 
 export const FAILURE_CODES: readonly FailureCode[] = [
@@ -210,6 +210,16 @@ export function throttledTooLong(key: string, maxMs: number, last?: Pick<Failure
 
 export function unwritableResult(why: string): Failure {
   return { code: 'ERR_UNWRITABLE_RESULT', name: 'TypeError', message: why };
+}
+
+/**
+ * A command ended while the disk its output went to was full: some of its writes may have
+ * failed. Its own failure's status, if any, is kept (that of `tr: write error`, as a rule).
+ */
+export function incompleteOutput(dir: string, own: Failure | undefined): Failure {
+  const failure: Failure = { code: 'ERR_UNWRITABLE_RESULT', name: 'Error', message: `its output may be incomplete: no space left on device in ${dir}` };
+  if (own?.exitStatus !== undefined) failure.exitStatus = own.exitStatus;
+  return failure;
 }
 
 /** What a joblog's status column says of a failure: a command's status, else 1. */

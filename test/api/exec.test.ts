@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
 import { exec, type ExecOutcome, PrunError } from 'prunjs';
+import { scratchDir } from '../helpers/files.js';
+import { useSmallDisk } from '../helpers/small-disk.js';
+
+const dir = scratchDir('api-exec');
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
@@ -63,4 +68,26 @@ test('regression: an onStderr that throws stops the run, and its error reaches t
   // the first command's stderr threw: nothing starts after it (b may have been given to the lane ahead of it)
   assert.deepEqual(outcomes.map((outcome) => [outcome.input, outcome.ok]).slice(0, 1), [['a', true]]);
   assert.ok(outcomes.length <= 2, JSON.stringify(outcomes));
+});
+
+describe('exec() with its output folder on a full disk', () => {
+  const smallDisk = useSmallDisk(join(dir, 'small-disk'));
+
+  test('a command whose output the disk cut short fails ERR_UNWRITABLE_RESULT with none of it, then the run throws ERR_OUTPUT (was: its cut output, a bare exit 1)', async (t) => {
+    const tmpdir = smallDisk(t);
+    if (!tmpdir) return;
+    const outcomes: ExecOutcome[] = [];
+    await assert.rejects(
+      (async () => {
+        // 100 kB of output, on a 64 kB disk: tr meets ENOSPC
+        for await (const outcome of exec(['a'], 'head -c 100000 /dev/zero | tr "\\0" {}', { workers: 1, tmpdir, onStderr: () => {} })) outcomes.push(outcome);
+      })(),
+      (error) => error instanceof PrunError && error.code === 'ERR_OUTPUT',
+    );
+    assert.equal(outcomes.length, 1);
+    const [outcome] = outcomes;
+    assert.ok(outcome && !outcome.ok);
+    assert.equal(outcome.error.code, 'ERR_UNWRITABLE_RESULT');
+    assert.equal(outcome.result, '');
+  });
 });
