@@ -72,6 +72,8 @@ export interface StartExecOptions extends ExecOptions, JournalHooks {
   groupStderr?: boolean;
   /** --results FILE.csv/.tsv/.json: each job's output is its record, as GNU parallel writes them. */
   records?: JobRecordOptions;
+  /** --results DIR: the folder the (wrapped) command writes its output files to. */
+  resultsDir?: string;
 }
 
 /** A run of commands under way, shaped as a run of a script is, so the CLI shows both alike. */
@@ -121,6 +123,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         onStderr: options.onStderr ?? ((text) => void process.stderr.write(text, 'latin1')),
         groupStderr: options.groupStderr,
         records: options.records,
+        resultsDir: options.resultsDir,
       });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }),

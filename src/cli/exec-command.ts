@@ -404,7 +404,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
-    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true, records };
+    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true, records, resultsDir };
     let run: RunningExec;
     if (flags.queue === undefined) {
       // local lanes start at once; a queue's producer first connects, and Ctrl-C must end that wait at once

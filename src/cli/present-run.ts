@@ -132,10 +132,12 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   }
   const interrupted = interrupts.exitCode();
   const fatal = run.fatalError();
+  // output that could not be written or kept (a command's, on a full disk) is exit 74, whatever ran
+  const outputLost = fatal instanceof PrunError && fatal.code === 'ERR_OUTPUT';
   if (fatal) {
     toStderr(describeFatal(fatal, options.verbose));
     // nothing ran: a set-up error, its one line says it all
-    if (nothingRan(run) && interrupted === undefined) return EXIT.usage;
+    if (nothingRan(run) && interrupted === undefined && !outputLost) return EXIT.usage;
   }
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
   if (stoppedBy || fatal) await countUnread(run.tracker, countInputs);
@@ -145,8 +147,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   const summary = describeSummary(snapshot, stoppedBy);
   if (summary) toStderr(summary);
   if (interrupted !== undefined) return interrupted;
-  // output that could not be kept (a command's, on a full scratch disk) is output not written
-  if (fatal instanceof PrunError && fatal.code === 'ERR_OUTPUT') return EXIT.ioError;
+  if (outputLost) return EXIT.ioError;
   return fatal || run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
 }
 

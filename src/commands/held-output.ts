@@ -12,7 +12,7 @@ export class HeldOutput {
   private readonly files = new Map<OutputFile, number>();
   private bytes = 0;
 
-  /** `released` is told when a file is closed: room may have been made. */
+  /** `released` is told as a file is closed, before what it holds is freed: room is being made. */
   constructor(private readonly released: () => void) {}
 
   /** Too much is held for another job to start. */
@@ -27,8 +27,8 @@ export class HeldOutput {
     return latest;
   }
 
-  /** For takeOutput(): what to call when a file is closed. */
-  readonly onClosed = (file: OutputFile): void => {
+  /** For takeOutput(): what to call as a file is closed. */
+  readonly onClosing = (file: OutputFile): void => {
     if (!this.files.delete(file)) return;
     this.bytes -= file.bytes;
     this.released();

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toByteString } from '../model/byte-string.js';
 import { shellQuote } from './shell-quote.js';
@@ -23,12 +23,19 @@ export interface JobPlace {
  * its slot, its shell, and the shell text, tab-separated, in bytes. A command holding a newline, or a long one, is written to
  * DIR/STEM.sh and the line says `. FILE`: the job's own `sh -c` reads it from there.
  * That also keeps any command clear of the kernel's limit on one argument (128 KiB).
+ * Throws when the file cannot be written whole (a full disk), leaving none.
  */
 export function jobLine(dir: string, stem: string, command: string, place: JobPlace): { line: string; script: string | undefined } {
   const head = `${stem}\t${place.seq}\t${place.slot}\t${place.shell}\t`;
   if (command.length > INLINE_MAX || command.includes('\n')) {
     const script = join(dir, `${stem}.sh`);
-    writeFileSync(script, command, 'latin1');
+    try {
+      writeFileSync(script, command, 'latin1');
+    } catch (error) {
+      // a command cut short must never run
+      rmSync(script, { force: true });
+      throw error;
+    }
     return { line: `${head}. ${shellQuote(toByteString(script))}\n`, script };
   }
   return { line: `${head}${command}\n`, script: undefined };

@@ -14,9 +14,9 @@ const STDERR_PIECE_BYTES = 1 << 20;
  * running can write into output that is read later, and the file is freed when done with.
  * The output comes as a byte string (latin1: one character a byte), since a command's output
  * need not be UTF-8 (gzip -c, images) and reaches prun's stdout byte for byte; or, when big,
- * as the open file, `onClosed` told when it is closed. `tag` begins each of its lines (--tag).
+ * as the open file, `onClosing` told as it is closed, before what it holds is freed. `tag` begins each of its lines (--tag).
  */
-export function takeOutput(path: string, notEmpty: boolean, tag: string | undefined, onClosed: (file: OutputFile) => void): string | OutputFile {
+export function takeOutput(path: string, notEmpty: boolean, tag: string | undefined, onClosing: (file: OutputFile) => void): string | OutputFile {
   if (!notEmpty) {
     removeFile(path);
     return '';
@@ -24,7 +24,7 @@ export function takeOutput(path: string, notEmpty: boolean, tag: string | undefi
   const fd = openSync(path, 'r');
   unlinkSync(path);
   const bytes = fstatSync(fd).size;
-  if (bytes > BIG_OUTPUT_BYTES) return openOutputFile(fd, bytes, tag, onClosed);
+  if (bytes > BIG_OUTPUT_BYTES) return openOutputFile(fd, bytes, tag, onClosing);
   try {
     const text = readText(fd, 0, bytes);
     return tag === undefined ? text : tagLines(text, tag);
@@ -98,7 +98,7 @@ function readText(fd: number, position: number, length: number): string {
   return buffer.toString('latin1', 0, read);
 }
 
-function openOutputFile(fd: number, bytes: number, tag: string | undefined, onClosed: (file: OutputFile) => void): OutputFile {
+function openOutputFile(fd: number, bytes: number, tag: string | undefined, onClosing: (file: OutputFile) => void): OutputFile {
   let open = true;
   const file: OutputFile = {
     fd,
@@ -107,8 +107,8 @@ function openOutputFile(fd: number, bytes: number, tag: string | undefined, onCl
     close() {
       if (!open) return;
       open = false;
+      onClosing(file);
       closeSync(fd);
-      onClosed(file);
     },
   };
   return file;

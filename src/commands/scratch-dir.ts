@@ -9,8 +9,6 @@ const MEMORY_DIR = '/dev/shm';
  * which the output held for one slow reader (64 MiB, held-output.ts) fills on its own.
  */
 const MEMORY_DIR_MIN_BYTES = 1 << 30;
-/** Below this much free room a disk counts as full: GNU parallel's own test writes 8 KiB. */
-const FULL_BELOW_BYTES = 8192;
 
 /**
  * A private directory for the jobs' output files. In memory (/dev/shm, `memoryDir` in tests)
@@ -39,12 +37,14 @@ export function removeScratchDir(dir: string): void {
 /**
  * Whether the disk of `dir` is full, of room or of files: a job whose output went there
  * while it was may have lost some, since a write that fails with ENOSPC says so only to the
- * job, whose exit status need not tell (GNU parallel checks the same way, "Is the disk full?").
+ * job, whose exit status need not tell. GNU parallel asks too ("Is the disk full?"), by
+ * writing 8 KiB; a disk where a write met ENOSPC has no block left, and one with a block
+ * left may have taken every write whole, so that is the line here.
  */
 export function isDiskFull(dir: string): boolean {
   const stats = diskStats(dir);
   if (!stats) return false;
-  return freeBytesOf(stats) < FULL_BELOW_BYTES || (stats.files > 0 && stats.ffree === 0);
+  return freeBytesOf(stats) < stats.bsize || (stats.files > 0 && stats.ffree === 0);
 }
 
 function freeBytes(dir: string): number {

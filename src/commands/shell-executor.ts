@@ -5,6 +5,7 @@ import { incompleteOutput, laneExited, timedOut } from '../model/failure.js';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
+import { describeSystemError } from '../io/system-error.js';
 import { setLongTimeout } from '../runtime/long-timeout.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
@@ -72,6 +73,8 @@ export interface ShellExecutorOptions {
   workdir?: string;
   /** Where the jobs' output files are kept (GNU parallel's --tmpdir): see makeScratchDir. */
   tmpdir?: string;
+  /** --results DIR: where the jobs write their output files too; a full disk there loses output as well. */
+  resultsDir?: string;
 }
 
 /** A job's stderr held to be printed in its turn is at most this big (see groupStderr). */
@@ -82,6 +85,8 @@ const JOBS_AHEAD = 2;
 const BATCHES_PER_LANE = 2;
 /** How long a job may take to end after SIGTERM before its process group is sent SIGKILL. */
 const TERM_GRACE_MS = 1000;
+/** What to do when the scratch folder's disk is full. */
+const SCRATCH_ADVICE = 'give --tmpdir (or TMPDIR) a folder with room';
 
 /**
  * The executor for `prun exec`: one shell lane per job slot (see lane-script.ts) runs the
@@ -111,8 +116,10 @@ export class ShellExecutor implements Executor {
   /** --delay: pumps the lanes again once the next job may start. */
   private delayTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** The scratch disk was found full: the run is stopping for it (checkRoom). */
+  /** The jobs' files cannot be written: the run is stopping for it (cannotGoOn). */
   private outOfRoom = false;
+  /** The folder of the jobs' output whose disk was seen full (seeFullDisk). */
+  private fullDisk: string | undefined;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
   /** Lanes being ended (a timeout, kill()), until what their jobs started is gone too. */
@@ -306,8 +313,9 @@ export class ShellExecutor implements Executor {
     let lines = '';
     while (slot.jobs.length < JOBS_AHEAD && (!this.heldOutput.full || lines === '')) {
       const held = slot.nextToWrite();
-      if (!held) break;
-      lines += this.jobLine(slot, held);
+      const line = held && this.jobLine(slot, held);
+      if (line === undefined) break;
+      lines += line;
     }
     if (lines) slot.lane!.send(lines);
   }
@@ -334,8 +342,10 @@ export class ShellExecutor implements Executor {
       }, wait);
       return;
     }
+    const line = this.jobLine(next.slot, next.held);
+    if (line === undefined) return;
     this.lastStart = performance.now();
-    next.slot.lane!.send(this.jobLine(next.slot, next.held));
+    next.slot.lane!.send(line);
   }
 
   private clearDelay(): void {
@@ -356,6 +366,8 @@ export class ShellExecutor implements Executor {
 
   /** Output was written to stdout (or dropped): jobs held back may start. */
   private onReleased(): void {
+    // before the file is freed: a job whose writes failed for want of its room ends later
+    this.seeFullDisk();
     if (this.pumpAllQueued) return;
     this.pumpAllQueued = true;
     // after whatever closed it is done: a close may come from inside the executor's own work
@@ -397,7 +409,7 @@ export class ShellExecutor implements Executor {
    * running, still writing to its stdout, writes into a file that nobody reads any more,
    * never into another job's output.
    */
-  private jobLine(slot: LaneSlot, held: HeldBatch): string {
+  private jobLine(slot: LaneSlot, held: HeldBatch): string | undefined {
     const offset = held.written++;
     held.args ??= jobArgs(held.batch.payload, held.batch.separator);
     const args = held.args[offset]!;
@@ -407,10 +419,19 @@ export class ShellExecutor implements Executor {
     const which = { args: blocks === undefined ? args : asFile ? [this.blockOf(args)] : [], seq: held.batch.first + offset + 1, slot: slot.number };
     const command = this.template.render(which);
     const shown = this.shown === this.template ? command : this.shown.render(which);
-    if (this.options.showCommands) this.options.onStderr(`${shown}\n`);
     // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
     const run = blocks === undefined || asFile ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
-    const { line, script } = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
+    let given: ReturnType<typeof jobLine>;
+    try {
+      given = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
+    } catch (error) {
+      // its command's file could not be written (a full disk): it never starts (was: a crash, with a stack)
+      held.written--;
+      this.cannotGoOn(new PrunError('ERR_OUTPUT', `cannot write a job's command in ${dirname(this.dir)}: ${describeSystemError(error as NodeJS.ErrnoException)}; ${SCRATCH_ADVICE}`));
+      return undefined;
+    }
+    const { line, script } = given;
+    if (this.options.showCommands) this.options.onStderr(`${shown}\n`);
     const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, command: shown, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
@@ -479,27 +500,53 @@ export class ShellExecutor implements Executor {
   }
 
   /**
-   * A job's end as its lane said it, unless the scratch disk is full now: then its output may
-   * have lost writes, so it fails with none of it printed (was: printed cut short, the job
-   * failed with no reason), and the run stops (exit 74) as GNU parallel's does, since the
-   * jobs that would follow would lose theirs. Checked at every job's end, before its files
-   * are taken: a disk that filled while a job ran is still full then unless files are freed.
+   * A job's end as its lane said it, unless the disk of its output (the scratch folder's, or
+   * --results DIR's) is full: then its output may have lost writes, so it fails with none of
+   * it printed (was: printed cut short, the job failed with no reason), and the run stops
+   * (exit 74) as GNU parallel's does, since the jobs that would follow would lose theirs.
+   * Checked at every job's end, before its files are taken, and before a held output is
+   * freed (onReleased): a disk that filled while a job ran is still full then.
    */
   private checkRoom(end: JobEnd): JobEnd {
-    if (!isDiskFull(this.dir)) return end;
-    const base = dirname(this.dir);
-    if (!this.outOfRoom) {
-      this.outOfRoom = true;
-      this.listener.fatal(new PrunError('ERR_OUTPUT', `cannot keep the output of jobs in ${base}: no space left on device; give --tmpdir (or TMPDIR) a folder with room`));
-    }
-    return { failure: incompleteOutput(base, end.failure), stdout: false, stderr: end.stderr };
+    const full = this.seeFullDisk();
+    if (full === undefined) return end;
+    return { failure: incompleteOutput(full, end.failure), stdout: false, stderr: end.stderr };
+  }
+
+  /**
+   * The folder of the jobs' output whose disk is full, now or since it was first seen so: from
+   * then on every job that ends may have lost output, since a file freed meanwhile (a job's
+   * end, a held output written) makes room but gives back no write that failed; the run stops.
+   */
+  private seeFullDisk(): string | undefined {
+    if (this.fullDisk !== undefined) return this.fullDisk;
+    const full = this.fullFolder();
+    if (full === undefined) return undefined;
+    this.fullDisk = full;
+    const advice = full === this.options.resultsDir ? 'make room there' : SCRATCH_ADVICE;
+    this.cannotGoOn(new PrunError('ERR_OUTPUT', `cannot keep the output of jobs in ${full}: no space left on device; ${advice}`));
+    return full;
+  }
+
+  /** The folder the jobs write their output to (the scratch folder's, --results DIR) whose disk is full. */
+  private fullFolder(): string | undefined {
+    if (isDiskFull(this.dir)) return dirname(this.dir);
+    const { resultsDir } = this.options;
+    return resultsDir !== undefined && isDiskFull(resultsDir) ? resultsDir : undefined;
+  }
+
+  /** Jobs' files cannot be written: the run stops, once, as --halt now would (exit 74). */
+  private cannotGoOn(error: PrunError): void {
+    if (this.outOfRoom) return;
+    this.outOfRoom = true;
+    this.listener.fatal(error);
   }
 
   private finish(slot: LaneSlot, job: LaneJob, end: JobEnd, now: number): void {
     if (this.options.records) return this.finishAsRecord(job, end, now, this.options.records);
     const files = join(this.dir, job.stem);
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
-    const stdout = takeOutput(`${files}.o`, end.stdout, tag, this.heldOutput.onClosed);
+    const stdout = takeOutput(`${files}.o`, end.stdout, tag, this.heldOutput.onClosing);
     if (typeof stdout !== 'string') this.heldOutput.add(stdout, job.held.batch.first + job.offset);
     // output in a file is its run's only output: what came before it is reported first
     const { held } = job;

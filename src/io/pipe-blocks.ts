@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { PrunError } from '../errors.js';
+import { describeSystemError } from './system-error.js';
 import type { InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
 
@@ -38,7 +40,15 @@ async function* blockNames(stream: Readable, dir: string, options: PipeOptions):
   let n = 0;
   const write = (block: Buffer): string => {
     const name = `block-${n++}`;
-    writeFileSync(join(dir, name), block);
+    const path = join(dir, name);
+    try {
+      writeFileSync(path, block);
+    } catch (error) {
+      // a block cut short is never run: its input would be wrong, and silently (was: a bare
+      // "ENOSPC: no space left on device, write", exit 2, no folder named)
+      rmSync(path, { force: true });
+      throw new PrunError('ERR_OUTPUT', `cannot write a --pipe block in ${dirname(dir)}: ${describeSystemError(error as NodeJS.ErrnoException)}; give --tmpdir (or TMPDIR) a folder with room`);
+    }
     return name;
   };
   for await (const block of blocks(stream, options)) yield write(block);

@@ -7,13 +7,13 @@ import { after, before, type TestContext } from 'node:test';
 export type SmallDisk = { path: string; refused?: undefined } | { path?: undefined; refused: string };
 
 /**
- * A 64 kB tmpfs mounted at `target` (made here): a real full disk, which writes reach in
- * part and then fail with ENOSPC. Unmount it with unmountSmallDisk.
+ * A tmpfs of `size` (64 kB by default) mounted at `target` (made here): a real full disk, which
+ * writes reach in part and then fail with ENOSPC. Unmount it with unmountSmallDisk.
  */
-export function mountSmallDisk(target: string): SmallDisk {
+export function mountSmallDisk(target: string, size = '64k'): SmallDisk {
   mkdirSync(target);
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', target], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', target], { stdio: 'pipe' });
     return { path: target };
   } catch (error) {
     return { refused: String((error as { stderr?: unknown }).stderr ?? error).trim() };
@@ -29,10 +29,10 @@ export function unmountSmallDisk(disk: SmallDisk | undefined): void {
  * unmounted after. The returned function gives a test the mount point, or skips the test
  * (saying why) where none could be mounted.
  */
-export function useSmallDisk(target: string): (t: TestContext) => string | undefined {
+export function useSmallDisk(target: string, size?: string): (t: TestContext) => string | undefined {
   let disk: SmallDisk | undefined;
   before(() => {
-    disk = mountSmallDisk(target);
+    disk = mountSmallDisk(target, size);
   });
   after(() => {
     unmountSmallDisk(disk);
