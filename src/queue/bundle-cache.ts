@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { makeDirectory } from '../io/make-directory.js';
+import { writeFileWhole } from '../io/write-file-whole.js';
 
 /**
  * Where a worker keeps the scripts it fetched, by hash: under the node_modules nearest the
@@ -72,10 +73,8 @@ export class BundleCache {
     const code = await fetch();
     if (code === undefined || sha256(code) !== hash) return undefined;
     makeDirectory(this.dir);
-    // written whole under another name first: another worker here may be loading it
-    const partial = `${target}.${process.pid}.partial`;
-    await writeFile(partial, code);
-    await rename(partial, target);
+    // another worker here may be loading it
+    await writeFileWhole(target, code);
     return target;
   }
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { makeDirectory } from '../io/make-directory.js';
+import { writeFileWhole } from '../io/write-file-whole.js';
 
 /** A compiled script in the cache, and what it was compiled from. */
 interface Manifest {
@@ -54,11 +55,11 @@ export class CompileCache {
       makeDirectory(this.dir);
       const module = `${hash(entry)}-${hash(code)}.mjs`;
       const modulePath = join(this.dir, module);
-      await writeAtomically(modulePath, code);
+      await writeFileWhole(modulePath, code);
       const stats = await Promise.all(inputs.map(async (path) => ({ path, ...pick(await stat(path)) })));
       const manifest: Manifest = { bundler, module, exports, inputs: stats };
       const previous = await readFile(this.manifestPath(entry), 'utf8').then((text) => (JSON.parse(text) as Manifest).module).catch(() => undefined);
-      await writeAtomically(this.manifestPath(entry), JSON.stringify(manifest));
+      await writeFileWhole(this.manifestPath(entry), JSON.stringify(manifest));
       if (previous && previous !== module) await rm(join(this.dir, previous), { force: true });
       return { modulePath, exports };
     } catch {
@@ -77,10 +78,4 @@ function pick(info: { size: number; mtimeMs: number }): { size: number; mtimeMs:
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
 }

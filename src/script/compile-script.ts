@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { PrunError } from '../errors.js';
+import { describeSystemError } from '../io/system-error.js';
 import { CompileCache } from './compile-cache.js';
 import { cannotRead } from './read-error.js';
 
@@ -62,10 +63,18 @@ async function compileFresh(scriptPath: string, entry: string, cache: CompileCac
   const cached = await cache.store(entry, BUNDLER, bundle.code, bundle.exports, bundle.inputs);
   if (cached) return { ...cached, dispose: async () => {} };
   // no cache to be had: a module of this run's own
-  const dir = await mkdtemp(join(tmpdir(), 'prun-'));
-  const modulePath = join(dir, 'script.mjs');
-  await writeFile(modulePath, bundle.code);
-  return { modulePath, exports: bundle.exports, dispose: () => rm(dir, { recursive: true, force: true }) };
+  let dir: string | undefined;
+  try {
+    dir = await mkdtemp(join(tmpdir(), 'prun-'));
+    const modulePath = join(dir, 'script.mjs');
+    await writeFile(modulePath, bundle.code);
+    const made = dir;
+    return { modulePath, exports: bundle.exports, dispose: () => rm(made, { recursive: true, force: true }) };
+  } catch (error) {
+    // was: a stack trace, and the folder left behind (a full disk, for the cache and TMPDIR alike)
+    if (dir) await rm(dir, { recursive: true, force: true });
+    throw new PrunError('ERR_SCRIPT', `${scriptPath}: cannot write its compiled module in ${tmpdir()}: ${describeSystemError(error as NodeJS.ErrnoException)}`, { cause: error });
+  }
 }
 
 function checkDefaultExport(scriptPath: string, exports: readonly string[]): void {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { lines, prun } from '../helpers/prun.js';
 import { scratchDir } from '../helpers/files.js';
+import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 
 const dir = scratchDir('cache');
 
@@ -27,4 +28,23 @@ test('regression: a cache folder that cannot be made (under /proc) leaves the sc
   assert.equal(result.timedOut, false);
   assert.equal(result.exitCode, 0, String(result.stderr));
   assert.equal(result.stdout, '9');
+});
+
+describe('the compiled script on a full disk', () => {
+  const smallDisk = useSmallDisk(join(dir, 'small-disk'));
+
+  test('no room in the cache nor in TMPDIR: one line naming the script, exit 2, nothing left behind (was: a stack trace, exit 1, a folder left)', async (t) => {
+    const mount = smallDisk(t);
+    if (!mount) return;
+    fillDisk(mount);
+    const cache = join(mount, 'cache');
+    const result = await prun(['map', 'fixtures/square.ts', ':::', '3'], { env: { PRUN_CACHE_DIR: cache, TMPDIR: mount } });
+    assert.equal(result.exitCode, 2, String(result.stderr));
+    assert.equal(result.stdout, '');
+    assert.equal(lines(String(result.stderr).trimEnd()).length, 1, String(result.stderr));
+    assert.match(String(result.stderr), /fixtures\/square\.ts/);
+    // the filler, and the cache's folder with nothing half-written in it
+    assert.deepEqual((await readdir(mount)).sort(), ['cache', 'filler']);
+    assert.deepEqual(await readdir(cache), []);
+  });
 });
