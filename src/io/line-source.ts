@@ -1,5 +1,7 @@
+import { constants } from 'node:buffer';
 import { ReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { PrunError } from '../errors.js';
 import { NEWLINE, type Separator } from '../model/payload.js';
 import type { InputSource, Slice } from './input-source.js';
 import { openReadable } from './open-readable.js';
@@ -25,6 +27,13 @@ const NEAR_READ_AHEAD_BYTES = 1 << 20;
 const THE_END: IteratorResult<Buffer> = { done: true, value: undefined };
 
 /**
+ * The longest line an input can be: what V8 can make a string of (512 MiB, less a few bytes).
+ * Was: a longer line was gathered whole however long, and the worker it was given died as it
+ * decoded it, was replaced and given it again, for ever.
+ */
+export const MAX_LINE_BYTES = constants.MAX_STRING_LENGTH;
+
+/**
  * Lines of one stream (or NUL-ended inputs), handed out as raw bytes: the main thread finds
  * line ends but never decodes or copies a line on its own; the worker splits them. A line
  * longer than a read is gathered in parts and joined once, so a line of tens of MB costs
@@ -34,7 +43,13 @@ const THE_END: IteratorResult<Buffer> = { done: true, value: undefined };
  * Closing is the end of the input, even for a take waiting on a writer that never comes:
  * it resolves as the end rather than failing with the stream.
  */
-export function lineSource(open: () => Readable | Promise<Readable>, file: string | undefined, separator: Separator = NEWLINE, readAhead = READ_AHEAD_BYTES): InputSource {
+export function lineSource(
+  open: () => Readable | Promise<Readable>,
+  file: string | undefined,
+  separator: Separator = NEWLINE,
+  readAhead = READ_AHEAD_BYTES,
+  maxLineBytes = MAX_LINE_BYTES,
+): InputSource {
   let stream: Readable | undefined;
   let chunks: AsyncIterator<Buffer> | undefined;
   let closed = false;
@@ -42,6 +57,7 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
   let buffer: Buffer = Buffer.alloc(0);
   let position = 0; // start of the unconsumed part of buffer
   const carry: Buffer[] = []; // the start of a line that did not end in earlier reads
+  let carryBytes = 0;
   const ahead: Buffer[] = []; // read from the stream, not yet in buffer
   let aheadBytes = 0;
   let pumping = false;
@@ -128,7 +144,10 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
       if (streamError && !closed) throw streamError.error;
       return false;
     }
-    if (position < buffer.length) carry.push(buffer.subarray(position));
+    if (position < buffer.length) {
+      carry.push(buffer.subarray(position));
+      carryBytes += buffer.length - position;
+    }
     buffer = ahead.shift()!;
     aheadBytes -= buffer.length;
     position = 0;
@@ -174,6 +193,8 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
           position = end;
           return slice(bytes, count);
         }
+        // a line not ended yet that is already too long: refused before it fills memory
+        if (carryBytes + buffer.length - position > maxLineBytes) throw tooLong();
         if (ended) {
           if (position === buffer.length && carry.length === 0) return null;
           // the last line has no newline
@@ -209,10 +230,16 @@ export function lineSource(open: () => Readable | Promise<Readable>, file: strin
     },
   };
 
-function joinCarry(tail: Buffer): Uint8Array {
+  function tooLong(): PrunError {
+    const where = file === undefined ? `stdin, line ${nextLine}` : `${file}:${nextLine}`;
+    return new PrunError('ERR_INPUT', `${where}: a line of more than ${maxLineBytes} bytes, longer than an input can be`);
+  }
+
+  function joinCarry(tail: Buffer): Uint8Array {
     if (carry.length === 0) return new Uint8Array(tail);
     const joined = Buffer.concat([...carry, tail]);
     carry.length = 0;
+    carryBytes = 0;
     return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
   }
 }

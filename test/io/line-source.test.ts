@@ -147,3 +147,35 @@ describe('lineSource read-ahead', () => {
     assert.equal(source.remaining(), 2);
   });
 });
+
+describe('lineSource: a line too long to be an input', () => {
+  test('is refused with ERR_INPUT naming its file and line, once it passes the limit: an endless line is not read on (was: gathered whole, then a worker died decoding it, for ever)', async () => {
+    const chunk = Buffer.alloc(1 << 14, 'x');
+    let produced = 0;
+    const stream = Readable.from(
+      (function* () {
+        yield Buffer.from('a\nbb\n');
+        for (;;) {
+          produced++;
+          yield chunk;
+        }
+      })(),
+    );
+    const source = lineSource(() => stream, 'in.txt', NEWLINE, 1 << 20, 1 << 16);
+    assert.equal((await source.take(10, 1 << 16))?.count, 2);
+    await assert.rejects(source.take(10, 1 << 16), (error: Error & { code?: string }) => error.code === 'ERR_INPUT' && error.message.startsWith('in.txt:3: '));
+    // the limit and what was read ahead, not more
+    assert.ok(produced * chunk.length < (1 << 16) + (1 << 20) + 2 * chunk.length, `${produced} chunks read`);
+    source.close();
+  });
+
+  test('a line of the limit, read in parts, is an input; one byte more is refused', async () => {
+    const parts = (...texts: string[]) => Readable.from(texts.map((text) => Buffer.from(text)));
+    const fits = lineSource(() => parts('x'.repeat(60), 'x'.repeat(40), '\nshort\n'), undefined, NEWLINE, 1 << 20, 100);
+    const slice = await fits.take(10, 1 << 16);
+    assert.equal(slice?.count, 2);
+    assert.equal(slice?.payload.length, 107);
+    const over = lineSource(() => parts('x'.repeat(60), 'x'.repeat(41), '\nshort\n'), undefined, NEWLINE, 1 << 20, 100);
+    await assert.rejects(over.take(10, 1 << 16), (error: Error & { code?: string }) => error.code === 'ERR_INPUT' && error.message.startsWith('stdin, line 1: '));
+  });
+});
