@@ -10,7 +10,11 @@ export type ExecutorRun = Run & { file?: OutputFile };
 export type Blame =
   | { culprit: Failure } // the input at `from` took the worker down: what it failed of
   | 'unknown' // several inputs may have been running: any of them
-  | 'none'; // the worker was ended for the sake of an input already reported: these never ran
+  | 'none' // the worker was ended for the sake of an input already reported: these never ran
+  // the worker died holding it as the next it would begin, before it began it: most often not
+  // its doing (a timer's throw), but a batch that kills its worker as it arrives would come
+  // back for ever; `death` is what the worker died of
+  | { unbegun: Failure };
 
 /** What an executor tells the pipeline as batches run. */
 export interface ExecutorListener {

@@ -1,7 +1,7 @@
 import { type Batch, cutBatch, inputsOf } from '../model/batch.js';
 import type { Delivery, FinalFailure } from '../model/delivery.js';
 import { type InputNaming, shownName } from '../model/payload.js';
-import { type Failure, statusColumn } from '../model/failure.js';
+import { diedBeforeBegun, type Failure, statusColumn } from '../model/failure.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { Deliveries } from './deliveries.js';
 import type { Blame, ExecutorRun } from './executor.js';
@@ -11,6 +11,12 @@ import type { Line } from './scheduler/waiting-line.js';
 import { splitRun } from './split-run.js';
 import type { Stopping } from './stopping.js';
 import type { Throttles } from './throttles.js';
+
+/**
+ * Workers in a row that may die holding a batch before they begin it, before its first input
+ * is blamed: as many as the starts a run allows to fail in a row (slots/start-failures.ts).
+ */
+const DEATHS_BEFORE_BEGUN = 3;
 
 export interface SettlementParts {
   deliveries: Deliveries;
@@ -83,14 +89,23 @@ export class Settlement {
     // stopping, nothing runs again. An input known to have taken its worker down as running
     // ones finish (a death, a timeout, after Ctrl-C or --halt soon) did run, and failed; the
     // others never ran, as far as anyone can tell, and all of them when the stop ended them
-    const culprit = typeof blame === 'object' && this.stopping.mode !== 'now';
+    const culprit = typeof blame === 'object' && 'culprit' in blame && this.stopping.mode !== 'now';
     if (this.stopping.mode && !culprit) {
       this.deliveries.restNotRun(batch, from);
       return;
     }
     if (blame === 'none') {
-      this.line.retry(cutBatch(batch, from, batch.count), undefined);
+      this.line.retry(cutBatch(batch, from, batch.count, { unbegun: batch.unbegun }), undefined);
       return;
+    }
+    if (typeof blame === 'object' && 'unbegun' in blame) {
+      const times = (batch.unbegun ?? 0) + 1;
+      // was: handed back for ever, a worker dying each time (an input it could not decode)
+      if (times < DEATHS_BEFORE_BEGUN) {
+        this.line.retry(cutBatch(batch, from, batch.count, { unbegun: times }), undefined);
+        return;
+      }
+      blame = { culprit: diedBeforeBegun(blame.unbegun, times) };
     }
     if (blame === 'unknown') {
       // several inputs may have been running: run them again alone, to find the one to blame.

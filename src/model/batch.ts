@@ -43,6 +43,8 @@ export interface Batch {
    * Retry-After), for the ERR_THROTTLED it fails with should its key give up.
    */
   lastThrottle?: Pick<Failure, 'status' | 'retryAfter'>;
+  /** How many workers in a row died holding it before they began it (Blame `unbegun`). */
+  unbegun?: number;
 }
 
 /** What a batch asks of the worker that runs it. */
@@ -58,10 +60,14 @@ export function newBatchId(): number {
   return ++lastId;
 }
 
-/** The inputs [from, to) of a batch as a batch of its own, with a new id. */
+/**
+ * The inputs [from, to) of a batch as a batch of its own, with a new id. Its count of deaths
+ * before it began starts again, unless `changes` carries it on.
+ */
 export function cutBatch(batch: Batch, from: number, to: number, changes: Partial<Batch> = {}): Batch {
+  const { unbegun: _, ...rest } = batch;
   return {
-    ...batch,
+    ...rest,
     id: newBatchId(),
     first: batch.first + from,
     count: to - from,

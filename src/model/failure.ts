@@ -208,6 +208,11 @@ export function throttledTooLong(key: string, maxMs: number, last?: Pick<Failure
   return failure;
 }
 
+/** A batch whose workers kept dying before they began it: its first input is blamed for `death`. */
+export function diedBeforeBegun(death: Failure, times: number): Failure {
+  return { ...death, message: `${death.message}, ${times} times as its worker was given it` };
+}
+
 export function unwritableResult(why: string): Failure {
   return { code: 'ERR_UNWRITABLE_RESULT', name: 'TypeError', message: why };
 }

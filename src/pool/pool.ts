@@ -400,7 +400,7 @@ export class Pool implements Executor {
     entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, blames[position]!));
     // no input is to blame, or fails: without this line the death (a throw in a timer of an
     // input that had returned) would pass unseen
-    if ((was === 'ready' || was === 'retiring') && !expected && !this.stopped && slot.endedFor === undefined && blames.every((blame) => blame === 'none')) {
+    if ((was === 'ready' || was === 'retiring') && !expected && !this.stopped && slot.endedFor === undefined && blames.every((blame) => blame === 'none' || (typeof blame === 'object' && 'unbegun' in blame))) {
       process.stderr.write(`prun: a worker died between inputs (${exit.failure.message}); it is replaced, and no input is lost\n`);
     }
     // before any worker was ready, one whose script said it cannot start is replaced once one is
@@ -433,8 +433,9 @@ export class Pool implements Executor {
     if (slot.endedFor === 'stuck') return 'none';
     const oneLane = this.options.concurrency === 1 || batches === 1;
     if (this.options.concurrency === 1 && position > 0) return 'none';
-    // a worker that tells had not begun the batch: it died between inputs
-    if ((this.options.concurrency === 1 || entry.batch.isolated) && !entry.started) return 'none';
+    // a worker that tells had not begun the batch: it died between inputs, most often not of
+    // the batch's doing; counted all the same, in case it died of receiving it
+    if ((this.options.concurrency === 1 || entry.batch.isolated) && !entry.started) return { unbegun: exit.failure };
     // a batch's last input unreported on a worker that ran nothing else was the one running
     // (unless its result was lost with the worker, before it was sent)
     const lastLeft = entry.done === entry.batch.count - 1;

@@ -67,8 +67,11 @@ export type Report =
    */
   | { type: 'start'; batch: number; delivery: string; attempt: number; worker: string; from?: number; alone?: true }
   | { type: 'run'; batch: number; delivery: string; from: number; last: boolean; elapsedMs: number; run: ExecutorRun; worker: string }
-  /** The worker running the batch died: `culprit` the input at `from` is to blame, `none` the rest never ran, else any may be. */
-  | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; none?: true; worker: string }
+  /**
+   * The worker running the batch died: `culprit` the input at `from` is to blame, `none` the
+   * rest never ran, `unbegun` the worker died of that before it began the batch; else any may be.
+   */
+  | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; none?: true; unbegun?: Failure; worker: string }
   /** The run cannot run on this worker at all: a bad signature, a script that does not load. */
   | { type: 'refused'; code: string; message: string; worker: string };
 

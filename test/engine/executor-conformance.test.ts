@@ -165,7 +165,7 @@ for (const subject of subjects) {
         await executor.kill();
         assert.deepEqual(reports.filter((r) => r.startsWith('lost')), ['lost 1']);
         const lostBlame = blame();
-        assert.ok(lostBlame && typeof lostBlame === 'object', `blame: ${JSON.stringify(lostBlame)}`);
+        assert.ok(lostBlame && typeof lostBlame === 'object' && 'culprit' in lostBlame, `blame: ${JSON.stringify(lostBlame)}`);
         assert.match(lostBlame.culprit.code, /^ERR_WORKER_(EXIT|SIGNAL)$/);
       });
     }

@@ -172,3 +172,40 @@ test('a retry the stop asked to stop ends with the failure of its try before, in
   const records = delivered.flatMap((delivery) => (delivery.type === 'records' ? delivery.records : []));
   assert.deepEqual(records.map((record) => [record.index, record.error, record.attempts]), [[2, 'exit status 3', 1]]);
 });
+
+test('regression: a batch whose worker dies before beginning it goes back twice; the third time in a row its first input fails of that death (was: handed back for ever, a worker dying each time)', async () => {
+  const { settlement, retried, tracker, delivered } = setup();
+  settlement.lost(batch, 0, { unbegun: killed });
+  settlement.lost(retried[0]!, 0, { unbegun: killed });
+  assert.deepEqual(retried.map((b) => [b.first, b.count, b.unbegun]), [[0, 4, 1], [0, 4, 2]]);
+  settlement.lost(retried[1]!, 0, { unbegun: killed });
+  await flush();
+  assert.equal(tracker.failed, 1);
+  const failure = delivered.find((d) => d.type === 'failure');
+  assert.ok(failure?.type === 'failure');
+  assert.deepEqual([failure.failure.index, failure.failure.error.code], [0, 'ERR_WORKER_SIGNAL']);
+  // the rest go back, their count started again
+  assert.deepEqual(retried.slice(2).map((b) => [b.first, b.count, b.unbegun]), [[1, 3, undefined]]);
+});
+
+test('a batch that was begun between two such deaths starts its count again: no input is blamed for deaths in a row it broke', async () => {
+  const { settlement, retried, tracker } = setup();
+  settlement.lost(batch, 0, { unbegun: killed });
+  settlement.lost(retried[0]!, 0, { unbegun: killed });
+  // begun this time: its first input ran, the rest were lost with any of them to blame
+  settlement.lost(retried[1]!, 1, 'unknown');
+  assert.equal(retried[2]!.unbegun, undefined);
+  settlement.lost(retried[2]!, 0, { unbegun: killed });
+  settlement.lost(retried[3]!, 0, { unbegun: killed });
+  await flush();
+  assert.equal(tracker.failed, 0);
+  assert.equal(retried[4]!.unbegun, 2);
+});
+
+test('a batch lost before it was begun while stopping never ran', async () => {
+  const { settlement, retried, stopping, tracker } = setup();
+  stopping.stop('soon');
+  settlement.lost({ ...batch, unbegun: 2 }, 0, { unbegun: killed });
+  await flush();
+  assert.deepEqual([retried.length, tracker.failed, tracker.notRun], [0, 0, 4]);
+});
