@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, type StatsFs, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PrunError } from '../errors.js';
+import { describeSystemError } from '../io/system-error.js';
 
 /** Where the scratch folder goes by default when it has room: memory. */
 const MEMORY_DIR = '/dev/shm';
@@ -15,19 +17,22 @@ const MEMORY_DIR_MIN_BYTES = 1 << 30;
  * when it has room and TMPDIR does not say where: a small output is read into memory once its
  * job ends anyway, and big ones wait in their files only up to a bound (see held-output.ts),
  * so a disk buys little but the cost of writing there; TMPDIR (or `base`, GNU parallel's
- * --tmpdir) is for a /dev/shm too small for one big output.
+ * --tmpdir) is for a /dev/shm too small for one big output. Throws ERR_USAGE, naming the
+ * folder, when none can be made.
  */
 export function makeScratchDir(base?: string, memoryDir = MEMORY_DIR): string {
   const bases = base !== undefined ? [base] : process.env.TMPDIR || freeBytes(memoryDir) < MEMORY_DIR_MIN_BYTES ? [tmpdir()] : [memoryDir, tmpdir()];
-  let failure: unknown;
+  let failure: { base: string; error: NodeJS.ErrnoException } | undefined;
   for (const base of bases) {
     try {
       return mkdtempSync(join(base, 'prun-exec-'));
     } catch (error) {
-      failure = error;
+      failure = { base, error: error as NodeJS.ErrnoException };
     }
   }
-  throw failure;
+  // was: Node's own error, and with --pipe its stack (TMPDIR=/nonexistent)
+  const given = base !== undefined ? ' (--tmpdir)' : process.env.TMPDIR ? ' (TMPDIR)' : '';
+  throw new PrunError('ERR_USAGE', `cannot make a folder for the jobs' files in ${failure!.base}${given}: ${describeSystemError(failure!.error)}`);
 }
 
 export function removeScratchDir(dir: string): void {

@@ -146,7 +146,7 @@ export class ShellExecutor implements Executor {
     try {
       this.dir = makeScratchDir(this.options.tmpdir);
     } catch (error) {
-      listener.fatal(new PrunError('ERR_WORKER_START', `cannot make a directory for job output: ${(error as Error).message}`));
+      listener.fatal(error as PrunError);
       return;
     }
     process.on('exit', this.onProcessExit);

@@ -210,4 +210,15 @@ describe('prun exec: --halt exit status as GNU parallel', () => {
     const result = await prun(['exec', 'exit {}', ':::', '0', '3', '4']);
     assert.equal(result.exitCode, 2);
   });
+
+  test('regression: a TMPDIR that does not exist is one line and exit 2, with --pipe too (was: a stack trace, exit 1)', async () => {
+    const env = { TMPDIR: join(dir, 'no-such-folder') };
+    for (const args of [['exec', 'echo', ':::', 'a'], ['exec', '--pipe', 'cat']]) {
+      const result = await prun(args, { env, stdin: 'pipe', input: 'a\n' });
+      assert.equal(result.exitCode, 2, String(result.stderr));
+      assert.equal(result.stdout, '');
+      assert.equal(lines(String(result.stderr).trimEnd()).length, 1, String(result.stderr));
+      assert.ok(String(result.stderr).includes(env.TMPDIR), String(result.stderr));
+    }
+  });
 });

@@ -33,6 +33,11 @@ describe('the scratch folder of jobs\' output', () => {
     assert.equal(isDiskFull(mount), false);
   });
 
+  test('a folder that cannot be made is ERR_USAGE, naming the folder and where it was given', () => {
+    const missing = join(dir, 'not-there');
+    assert.throws(() => makeScratchDir(missing), (error: Error & { code?: string }) => error.code === 'ERR_USAGE' && error.message.includes(`${missing} (--tmpdir)`));
+  });
+
   test('isDiskFull of a folder that is gone says nothing of room: false', () => {
     assert.equal(isDiskFull(join(dir, 'not-there')), false);
   });
