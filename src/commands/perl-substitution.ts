@@ -25,8 +25,7 @@ const PERL_ONLY_ESCAPES = 'QEGKhHvVRXNpPlLuUea';
  * caller to name the option it came from.
  */
 export function compilePerlSubstitution(expression: string): Substitution {
-  const statements = splitStatements(expression);
-  const chains = statements.map((statement) => statement.map(parseSubstitution));
+  const chains = splitStatements(expression).map((statement) => statement.map(compileStep));
   return (value) => {
     let current = value;
     for (const chain of chains) {
@@ -40,17 +39,25 @@ export function compilePerlSubstitution(expression: string): Substitution {
   };
 }
 
+/** One substitution as written: its whole text; its pattern and replacement, delimiters unescaped; its flags. */
+interface Written {
+  text: string;
+  pattern: string;
+  replacement: string;
+  flags: string;
+}
+
 /** The statements (`;`) and, in each, the alternatives (`||`), outside the substitutions' own text. */
-function splitStatements(expression: string): string[][] {
-  const statements: string[][] = [];
-  let alternatives: string[] = [];
+function splitStatements(expression: string): Written[][] {
+  const statements: Written[][] = [];
+  let alternatives: Written[] = [];
   let rest = expression;
   for (;;) {
     rest = rest.trimStart();
     if (rest === '') break;
-    const length = substitutionLength(rest);
-    alternatives.push(rest.slice(0, length));
-    rest = rest.slice(length).trimStart();
+    const written = readSubstitution(rest);
+    alternatives.push(written);
+    rest = rest.slice(written.text.length).trimStart();
     if (rest.startsWith('||')) {
       rest = rest.slice(2);
       continue;
@@ -64,20 +71,24 @@ function splitStatements(expression: string): string[][] {
   return statements;
 }
 
-/** How long the substitution at the start of `text` is, through its flags. */
-function substitutionLength(text: string): number {
+/** The substitution at the start of `text`, through its flags. */
+function readSubstitution(text: string): Written {
   const delimiter = text[1];
   if (text[0] !== 's' || delimiter === undefined || !/[!-/:-@[-`{-~]/.test(delimiter) || '{([<'.includes(delimiter)) {
     throw new Error(`only s/RE/REPLACEMENT/ substitutions joined by ; and || are supported, not ${JSON.stringify(text)}`);
   }
-  let at = 2;
-  for (let part = 0; part < 2; part++) {
-    at = partEnd(text, at, delimiter);
-    if (at < 0) throw new Error(`unterminated substitution ${JSON.stringify(text)}`);
-    at++;
-  }
-  while (at < text.length && /[a-z]/i.test(text[at]!)) at++;
-  return at;
+  const patternEnd = partEnd(text, 2, delimiter);
+  const replacementEnd = patternEnd < 0 ? -1 : partEnd(text, patternEnd + 1, delimiter);
+  if (replacementEnd < 0) throw new Error(`unterminated substitution ${JSON.stringify(text)}`);
+  let end = replacementEnd + 1;
+  while (end < text.length && /[a-z]/i.test(text[end]!)) end++;
+  const unescape = (part: string) => part.replaceAll(`\\${delimiter}`, delimiter);
+  return {
+    text: text.slice(0, end),
+    pattern: unescape(text.slice(2, patternEnd)),
+    replacement: unescape(text.slice(patternEnd + 1, replacementEnd)),
+    flags: text.slice(replacementEnd + 1, end),
+  };
 }
 
 /** Where the part starting at `from` ends: its next delimiter not escaped by a backslash. */
@@ -89,19 +100,14 @@ function partEnd(text: string, from: number, delimiter: string): number {
   return -1;
 }
 
-function parseSubstitution(text: string): Step {
-  const delimiter = text[1]!;
-  const patternEnd = partEnd(text, 2, delimiter);
-  const replacementEnd = partEnd(text, patternEnd + 1, delimiter);
-  const flags = text.slice(replacementEnd + 1);
+function compileStep({ text, pattern, replacement, flags }: Written): Step {
   if (!FLAGS.test(flags)) throw new Error(`the flags ${JSON.stringify(flags)} of ${JSON.stringify(text)} are not supported (g, i, m and s are)`);
-  const unescape = (part: string) => part.replaceAll(`\\${delimiter}`, delimiter);
-  const pattern = new RegExp(perlPattern(unescape(text.slice(2, patternEnd)), flags.includes('s'), flags.includes('m')), jsFlags(flags));
-  const replace = perlReplacement(unescape(text.slice(patternEnd + 1, replacementEnd)), text);
+  const regex = new RegExp(perlPattern(pattern, flags.includes('s'), flags.includes('m')), jsFlags(flags));
+  const replace = perlReplacement(replacement, text);
   return {
     apply(value) {
       let matched = false;
-      const changed = value.replace(pattern, (...match) => {
+      const changed = value.replace(regex, (...match) => {
         matched = true;
         // the groups, before the offset (the first number among the arguments)
         return replace(match.slice(0, match.findIndex((part) => typeof part === 'number')) as string[]);
