@@ -1,5 +1,6 @@
 import type { Batch } from '../model/batch.js';
 import type { Executor, ExecutorListener } from '../engine/executor.js';
+import { PrunError } from '../errors.js';
 import { toByteString } from '../model/byte-string.js';
 import { jobArgs } from './job-inputs.js';
 import { tagLines } from './job-output.js';
@@ -42,14 +43,27 @@ export class DryRunExecutor implements Executor {
   }
 
   submit(batch: Batch): void {
-    // in bytes, as exec's output always is
+    let text: string;
+    try {
+      text = this.commands(batch);
+    } catch (error) {
+      // an input too long to make a command of (template.ts): the run stops, as a real one does
+      if (!(error instanceof PrunError)) throw error;
+      this.listener.fatal(error);
+      return;
+    }
+    this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);
+  }
+
+  /** The batch's commands, one a line, in bytes as exec's output always is. */
+  private commands(batch: Batch): string {
     let text = '';
     jobArgs(batch.payload, batch.separator).forEach((args, offset) => {
       const which = { args: this.blocks ? [] : args, seq: batch.first + offset + 1, slot: 1 };
       const line = `${this.template.render(which)}\n`;
       text += this.tag === undefined ? line : tagLines(line, `${this.tag.render(which)}\t`);
     });
-    this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);
+    return text;
   }
 
   stop(): void {

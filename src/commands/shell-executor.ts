@@ -116,8 +116,8 @@ export class ShellExecutor implements Executor {
   /** --delay: pumps the lanes again once the next job may start. */
   private delayTimer: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** The jobs' files cannot be written: the run is stopping for it (cannotGoOn). */
-  private outOfRoom = false;
+  /** A job cannot go on (its files, its command): the run is stopping for it (cannotGoOn). */
+  private gaveUp = false;
   /** The folder of the jobs' output whose disk was seen full (seeFullDisk). */
   private fullDisk: string | undefined;
   private closing = false;
@@ -417,22 +417,24 @@ export class ShellExecutor implements Executor {
     const blocks = this.options.stdinFrom;
     const asFile = blocks !== undefined && this.options.blockAsFile === true;
     const which = { args: blocks === undefined ? args : asFile ? [this.blockOf(args)] : [], seq: held.batch.first + offset + 1, slot: slot.number };
-    const command = this.template.render(which);
-    const shown = this.shown === this.template ? command : this.shown.render(which);
-    // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
-    const run = blocks === undefined || asFile ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
-    let given: ReturnType<typeof jobLine>;
+    let command: string, shown: string, tag: string | undefined, given: ReturnType<typeof jobLine>;
     try {
+      command = this.template.render(which);
+      shown = this.shown === this.template ? command : this.shown.render(which);
+      tag = this.tag?.render(which);
+      // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
+      const run = blocks === undefined || asFile ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
       given = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
     } catch (error) {
-      // its command's file could not be written (a full disk): it never starts (was: a crash, with a stack)
+      // an input too long to make a command of, or a command file that could not be written
+      // (a full disk): the job never starts, and the run stops (was: a crash, with a stack)
       held.written--;
-      this.cannotGoOn(new PrunError('ERR_OUTPUT', `cannot write a job's command in ${dirname(this.dir)}: ${describeSystemError(error as NodeJS.ErrnoException)}; ${SCRATCH_ADVICE}`));
+      this.cannotGoOn(error instanceof PrunError ? error : new PrunError('ERR_OUTPUT', `cannot write a job's command in ${dirname(this.dir)}: ${describeSystemError(error as NodeJS.ErrnoException)}; ${SCRATCH_ADVICE}`));
       return undefined;
     }
     const { line, script } = given;
     if (this.options.showCommands) this.options.onStderr(`${shown}\n`);
-    const job: LaneJob = { held, offset, args, tag: this.tag?.render(which), stem, command: shown, script, startedAt: 0, timer: undefined };
+    const job: LaneJob = { held, offset, args, tag, stem, command: shown, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
     return line;
@@ -535,10 +537,13 @@ export class ShellExecutor implements Executor {
     return resultsDir !== undefined && isDiskFull(resultsDir) ? resultsDir : undefined;
   }
 
-  /** Jobs' files cannot be written: the run stops, once, as --halt now would (exit 74). */
+  /**
+   * Jobs' files cannot be written (exit 74), or a job's command cannot be made (ERR_INPUT):
+   * the run stops, once, as --halt now would.
+   */
   private cannotGoOn(error: PrunError): void {
-    if (this.outOfRoom) return;
-    this.outOfRoom = true;
+    if (this.gaveUp) return;
+    this.gaveUp = true;
     this.listener.fatal(error);
   }
 

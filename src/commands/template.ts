@@ -10,9 +10,12 @@
  * `parallel {} ::: 'echo $(id)'` runs the input as shell code); here an input
  * is always one literal word.
  */
-import { usageError } from '../errors.js';
+import { constants } from 'node:buffer';
+import { PrunError, usageError } from '../errors.js';
 import { ownReplacements } from './own-replacements.js';
 import { shellQuote } from './shell-quote.js';
+
+const { MAX_STRING_LENGTH } = constants;
 
 /** One job's inputs: `args[0]` is `{1}`; `seq` is `{#}` (1-based); `slot` is `{%}` (1-based). */
 export interface Job {
@@ -94,8 +97,24 @@ export function compileTemplate(template: string, forShell = true, options: Temp
   const wrapper = braced(template.slice(0, Math.max(0, marked)));
   const start = marked < 0 ? 0 : wrapper.length;
   const text = marked < 0 ? braced(template) : wrapper + braced(template.slice(marked + COMMAND_MARK.length));
-  if (options.contextReplace && forShell) return compileContext(text, options, start);
-  return compileWords(text, forShell, options, start, firstWordEnd(text, start));
+  const compiled = options.contextReplace && forShell ? compileContext(text, options, start) : compileWords(text, forShell, options, start, firstWordEnd(text, start));
+  return { ...compiled, render: refusingTooLong(compiled.render) };
+}
+
+/**
+ * Throws ERR_INPUT when a job's text would be longer than V8 can make a string of: an input
+ * near that size, quoted (a `'` becomes five characters) or placed twice, gets past the line
+ * source's own limit (was: a RangeError with its stack, and the run's other inputs lost).
+ */
+function refusingTooLong(render: (job: Job) => string): (job: Job) => string {
+  return (job) => {
+    try {
+      return render(job);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new PrunError('ERR_INPUT', `job ${job.seq}: its command would be longer than a string can be (${MAX_STRING_LENGTH} characters); give so big an input through a file or --pipe`);
+    }
+  };
 }
 
 /**

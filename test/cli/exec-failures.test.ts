@@ -222,3 +222,23 @@ describe('prun exec: --halt exit status as GNU parallel', () => {
     }
   });
 });
+
+describe('prun exec: an input too long', () => {
+  test('regression: an input too long to make its command of stops the run with one line naming its job, real or --dryrun; what came before it ran (was: a RangeError with its stack, exit 1)', async () => {
+    // six copies of 100 MB are past the longest string V8 makes (~536 MB); the line itself is not
+    const file = join(dir, 'big-input.txt');
+    await writeFile(file, `a1\n${'a'.repeat(100_000_000)}\nb\nc\n`);
+    const command = 'echo {} {} {} {} {} {} | wc -c';
+    for (const options of [[], ['--dryrun']]) {
+      const joblog = join(dir, `big-input${options.length}.log`);
+      const result = await prun(['exec', ...options, '-j2', '--joblog', joblog, command, '::::', file]);
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      assert.equal(result.stdout, options.length ? 'echo a1 a1 a1 a1 a1 a1 | wc -c' : '18');
+      const said = lines(String(result.stderr).trimEnd());
+      assert.equal(said.length, 2, String(result.stderr));
+      assert.match(said[0]!, /^prun: job 2: /);
+      assert.doesNotMatch(String(result.stderr), /RangeError|\n\s+at /);
+      if (!options.length) assert.deepEqual((await joblogRows(joblog)).map((row) => row.at(-1)), ['a1']);
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // the real GNU parallel prints for the same template and inputs.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { constants } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import { compileTemplate, markCommandStart, type Job, type TemplateOptions } fro
 import { PrunError } from '../../src/errors.js';
 import { combinations } from '../../src/io/arg-groups.js';
 import { gnuParallel } from '../helpers/gnu-parallel.js';
+
+const { MAX_STRING_LENGTH } = constants;
 
 const TRICKY_INPUTS = [
   'a.tar.gz', 'b/c.txt', '/abs/x.y/z', '.hidden', 'dir/', 'no_ext', 'sp ace.txt',
@@ -179,4 +182,14 @@ test('an unknown replacement string, {= =} included, is refused: no output would
   for (const template of ['echo {= $_ =}', 'echo {.1}', 'echo {+/}', 'echo {..}', 'echo {#x}', 'echo {:3}']) {
     assert.throws(() => compileTemplate(template), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE', template);
   }
+});
+
+test('regression: a job whose command would be longer than a string can be is refused with ERR_INPUT, naming the job (was: a RangeError with its stack)', () => {
+  const half = 'a'.repeat(Math.floor(MAX_STRING_LENGTH / 2) + 1);
+  for (const [template, options] of [['echo {} {}', {}], ['echo pre-{} {1}', { contextReplace: true }], ['{} {}', { contextReplace: true }]] as const) {
+    const compiled = compileTemplate(template, true, options);
+    assert.throws(() => compiled.render({ args: [half], seq: 7, slot: 1 }), (error: unknown) => error instanceof PrunError && error.code === 'ERR_INPUT' && /\bjob 7\b/.test(error.message), template);
+  }
+  // as long as a string can be, it renders
+  assert.equal(compileTemplate('{}', true).render({ args: ['a'.repeat(MAX_STRING_LENGTH)], seq: 1, slot: 1 }).length, MAX_STRING_LENGTH);
 });
