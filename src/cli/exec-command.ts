@@ -9,7 +9,7 @@ import { toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions, type Fill } from '../io/exec-inputs.js';
 import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
-import { makeScratchDir, removeScratchDir } from '../commands/scratch-dir.js';
+import { makeScratchDir, removeScratchDir } from '../io/scratch-dir.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { describeSystemError } from '../io/system-error.js';
 import { inputCounter } from '../io/open-inputs.js';

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { incompleteOutput, laneExited, timedOut } from '../model/failure.js';
+import { laneExited, timedOut } from '../model/failure.js';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
-import { describeSystemError } from '../io/system-error.js';
+import { makeScratchDir, removeScratchDir, scratchWriteError } from '../io/scratch-dir.js';
 import { setLongTimeout } from '../runtime/long-timeout.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
@@ -19,7 +19,7 @@ import { outputPrinted, type JobEnd, parseStatusLine, recordResult, recordStderr
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { MedianRuntime } from './median-runtime.js';
-import { isDiskFull, makeScratchDir, removeScratchDir } from './scratch-dir.js';
+import { OutputRoom } from './output-room.js';
 import { shellQuote } from './shell-quote.js';
 import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
 
@@ -85,8 +85,6 @@ const JOBS_AHEAD = 2;
 const BATCHES_PER_LANE = 2;
 /** How long a job may take to end after SIGTERM before its process group is sent SIGKILL. */
 const TERM_GRACE_MS = 1000;
-/** What to do when the scratch folder's disk is full. */
-const SCRATCH_ADVICE = 'give --tmpdir (or TMPDIR) a folder with room';
 
 /**
  * The executor for `prun exec`: one shell lane per job slot (see lane-script.ts) runs the
@@ -118,8 +116,8 @@ export class ShellExecutor implements Executor {
   private stopped = false;
   /** A job cannot go on (its files, its command): the run is stopping for it (cannotGoOn). */
   private gaveUp = false;
-  /** The folder of the jobs' output whose disk was seen full (seeFullDisk). */
-  private fullDisk: string | undefined;
+  /** The disks of the jobs' output, once the scratch folder is made. */
+  private outputRoom: OutputRoom | undefined;
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
   /** Lanes being ended (a timeout, kill()), until what their jobs started is gone too. */
@@ -149,6 +147,7 @@ export class ShellExecutor implements Executor {
       listener.fatal(error as PrunError);
       return;
     }
+    this.outputRoom = new OutputRoom(this.dir, this.options.resultsDir, (error) => this.cannotGoOn(error));
     process.on('exit', this.onProcessExit);
   }
 
@@ -367,7 +366,7 @@ export class ShellExecutor implements Executor {
   /** Output was written to stdout (or dropped): jobs held back may start. */
   private onReleased(): void {
     // before the file is freed: a job whose writes failed for want of its room ends later
-    this.seeFullDisk();
+    this.outputRoom?.seeFull();
     if (this.pumpAllQueued) return;
     this.pumpAllQueued = true;
     // after whatever closed it is done: a close may come from inside the executor's own work
@@ -429,7 +428,7 @@ export class ShellExecutor implements Executor {
       // an input too long to make a command of, or a command file that could not be written
       // (a full disk): the job never starts, and the run stops (was: a crash, with a stack)
       held.written--;
-      this.cannotGoOn(error instanceof PrunError ? error : new PrunError('ERR_OUTPUT', `cannot write a job's command in ${dirname(this.dir)}: ${describeSystemError(error as NodeJS.ErrnoException)}; ${SCRATCH_ADVICE}`));
+      this.cannotGoOn(error instanceof PrunError ? error : scratchWriteError("write a job's command", this.dir, error as NodeJS.ErrnoException));
       return undefined;
     }
     const { line, script } = given;
@@ -489,7 +488,7 @@ export class ShellExecutor implements Executor {
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
       job.timer?.clear();
       // '-': skipped because prun is stopping
-      const end = line === '-' ? undefined : this.checkRoom(parseStatusLine(line));
+      const end = line === '-' ? undefined : this.outputRoom!.check(parseStatusLine(line));
       if (end) this.finish(slot, job, end, now);
       if (end && !end.failure) this.succeeded(now - job.startedAt, now);
       this.removeJobFiles(job, !end || outputPrinted(job, end.failure, this.options));
@@ -499,42 +498,6 @@ export class ShellExecutor implements Executor {
     // reported before the lane is given more: a failure that halts the run stops it first
     this.report(slot);
     this.pumpAny(slot);
-  }
-
-  /**
-   * A job's end as its lane said it, unless the disk of its output (the scratch folder's, or
-   * --results DIR's) is full: then its output may have lost writes, so it fails with none of
-   * it printed (was: printed cut short, the job failed with no reason), and the run stops
-   * (exit 74) as GNU parallel's does, since the jobs that would follow would lose theirs.
-   * Checked at every job's end, before its files are taken, and before a held output is
-   * freed (onReleased): a disk that filled while a job ran is still full then.
-   */
-  private checkRoom(end: JobEnd): JobEnd {
-    const full = this.seeFullDisk();
-    if (full === undefined) return end;
-    return { failure: incompleteOutput(full, end.failure), stdout: false, stderr: end.stderr };
-  }
-
-  /**
-   * The folder of the jobs' output whose disk is full, now or since it was first seen so: from
-   * then on every job that ends may have lost output, since a file freed meanwhile (a job's
-   * end, a held output written) makes room but gives back no write that failed; the run stops.
-   */
-  private seeFullDisk(): string | undefined {
-    if (this.fullDisk !== undefined) return this.fullDisk;
-    const full = this.fullFolder();
-    if (full === undefined) return undefined;
-    this.fullDisk = full;
-    const advice = full === this.options.resultsDir ? 'make room there' : SCRATCH_ADVICE;
-    this.cannotGoOn(new PrunError('ERR_OUTPUT', `cannot keep the output of jobs in ${full}: no space left on device; ${advice}`));
-    return full;
-  }
-
-  /** The folder the jobs write their output to (the scratch folder's, --results DIR) whose disk is full. */
-  private fullFolder(): string | undefined {
-    if (isDiskFull(this.dir)) return dirname(this.dir);
-    const { resultsDir } = this.options;
-    return resultsDir !== undefined && isDiskFull(resultsDir) ? resultsDir : undefined;
   }
 
   /**

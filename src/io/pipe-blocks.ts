@@ -1,10 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { PrunError } from '../errors.js';
-import { describeSystemError } from './system-error.js';
 import type { InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
+import { scratchWriteError } from './scratch-dir.js';
 
 /** How GNU parallel's --pipe cuts its input into blocks. */
 export interface PipeOptions {
@@ -47,7 +46,7 @@ async function* blockNames(stream: Readable, dir: string, options: PipeOptions):
       // a block cut short is never run: its input would be wrong, and silently (was: a bare
       // "ENOSPC: no space left on device, write", exit 2, no folder named)
       rmSync(path, { force: true });
-      throw new PrunError('ERR_OUTPUT', `cannot write a --pipe block in ${dirname(dir)}: ${describeSystemError(error as NodeJS.ErrnoException)}; give --tmpdir (or TMPDIR) a folder with room`);
+      throw scratchWriteError('write a --pipe block', dir, error as NodeJS.ErrnoException);
     }
     return name;
   };

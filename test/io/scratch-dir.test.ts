@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { isDiskFull, makeScratchDir, removeScratchDir } from '../../src/commands/scratch-dir.js';
+import { isDiskFull, makeScratchDir, removeScratchDir } from '../../src/io/scratch-dir.js';
 import { scratchDir } from '../helpers/files.js';
 import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 

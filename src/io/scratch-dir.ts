@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, type StatsFs, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PrunError } from '../errors.js';
-import { describeSystemError } from '../io/system-error.js';
+import { describeSystemError } from './system-error.js';
 
 /** Where the scratch folder goes by default when it has room: memory. */
 const MEMORY_DIR = '/dev/shm';
@@ -34,6 +34,17 @@ export function makeScratchDir(base?: string, memoryDir = MEMORY_DIR): string {
   const given = base !== undefined ? ' (--tmpdir)' : process.env.TMPDIR ? ' (TMPDIR)' : '';
   throw new PrunError('ERR_USAGE', `cannot make a folder for the jobs' files in ${failure!.base}${given}: ${describeSystemError(failure!.error)}`);
 }
+
+/**
+ * What the run stops with when something of the jobs' (`what`: "write a --pipe block") cannot
+ * be written in the scratch folder `dir` (a full disk): exit 74, and where to find room.
+ */
+export function scratchWriteError(what: string, dir: string, error: NodeJS.ErrnoException): PrunError {
+  return new PrunError('ERR_OUTPUT', `cannot ${what} in ${dirname(dir)}: ${describeSystemError(error)}; ${SCRATCH_ADVICE}`);
+}
+
+/** What to do when the scratch folder's disk is full. */
+export const SCRATCH_ADVICE = 'give --tmpdir (or TMPDIR) a folder with room';
 
 export function removeScratchDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });

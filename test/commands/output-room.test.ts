@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { OutputRoom } from '../../src/commands/output-room.js';
+import type { PrunError } from '../../src/errors.js';
+import { exitStatus } from '../../src/model/failure.js';
+import { scratchDir } from '../helpers/files.js';
+import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
+
+const dir = scratchDir('output-room');
+const clean = { failure: undefined, stdout: true, stderr: true };
+
+describe("the room of exec's output", () => {
+  const smallDisk = useSmallDisk(join(dir, 'small-disk'));
+
+  test('a job that ends while the scratch disk is full fails ERR_UNWRITABLE_RESULT with no output; the run hears once, ERR_OUTPUT; the disk stays full for the run once freed', (t) => {
+    const mount = smallDisk(t);
+    if (!mount) return;
+    const scratch = join(mount, 'prun-exec-x');
+    mkdirSync(scratch);
+    const heard: PrunError[] = [];
+    const room = new OutputRoom(scratch, undefined, (error) => heard.push(error));
+    assert.deepEqual(room.check(clean), clean);
+    assert.equal(room.seeFull(), undefined);
+    const filler = fillDisk(mount);
+    const failed = room.check(clean);
+    assert.equal(failed.failure?.code, 'ERR_UNWRITABLE_RESULT');
+    assert.equal(failed.stdout, false);
+    assert.equal(failed.stderr, true);
+    rmSync(filler);
+    // room made after a write failed gives that write back to nobody
+    assert.equal(room.check(clean).failure?.code, 'ERR_UNWRITABLE_RESULT');
+    assert.equal(room.seeFull(), mount);
+    assert.deepEqual(heard.map((error) => error.code), ['ERR_OUTPUT']);
+    rmSync(scratch, { recursive: true });
+  });
+
+  test("--results DIR on a full disk is seen as the scratch folder's is; a failed job's own exit status is kept, for the joblog", (t) => {
+    const mount = smallDisk(t);
+    if (!mount) return;
+    const heard: PrunError[] = [];
+    const room = new OutputRoom(join(dir, 'prun-exec-y'), mount, (error) => heard.push(error));
+    const filler = fillDisk(mount);
+    const failed = room.check({ failure: exitStatus(3, () => undefined), stdout: true, stderr: false });
+    assert.equal(failed.failure?.code, 'ERR_UNWRITABLE_RESULT');
+    assert.equal(failed.failure?.exitStatus, 3);
+    assert.equal(room.seeFull(), mount);
+    assert.equal(heard.length, 1);
+    rmSync(filler);
+  });
+});
