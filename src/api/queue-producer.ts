@@ -1,6 +1,7 @@
 import type { RunningExec, StartExecOptions } from './start-exec.js';
 import type { RunningMap, StartRunOptions } from './start-run.js';
-import { checkQueueUrl, probe, ProducerQueue, shownUrl } from '../queue/bullmq.js';
+import { probe, ProducerQueue } from '../queue/bullmq.js';
+import { checkQueueUrl, shownUrl } from '../queue/queue-url.js';
 import { queueSecret } from '../queue/sign.js';
 import { startExecQueueRun } from './start-queue-exec.js';
 import { startQueueRun } from './start-queue-run.js';

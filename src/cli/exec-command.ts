@@ -411,7 +411,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       holdInterrupts();
       run = startExec(execOptions);
     } else {
-      await ownQueueWarnings();
+      ownQueueWarnings();
       const { startExecOnQueue } = await import('../api/queue-producer.js');
       run = await startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));
     }

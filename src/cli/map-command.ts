@@ -93,7 +93,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       holdInterrupts();
       run = startRun(runOptions);
     } else {
-      await ownQueueWarnings();
+      ownQueueWarnings();
       // workers of its own beside the queue only when asked for
       const local = flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined;
       // each machine bounds its own workers (was: ignored in silence, a worker grew to 4 GB)

@@ -3,6 +3,8 @@ import { Command, Option } from 'commander';
 import { parseSizeMb } from '../api/duration.js';
 import { wholeNumber } from '../api/option-values.js';
 import { usageError } from '../errors.js';
+import { ownLibraryWarnings } from '../queue/library-warnings.js';
+import { checkQueueUrl, shownUrl } from '../queue/queue-url.js';
 import { positive } from './common-options.js';
 import { EXIT } from './exit-codes.js';
 
@@ -45,7 +47,7 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
   process.on('SIGTERM', relay);
   process.on('SIGINT', relay);
   // the queue's engine loads only here and with --queue
-  const { checkQueueUrl, ownLibraryWarnings, probe, shownUrl } = await import('../queue/bullmq.js');
+  const { probe } = await import('../queue/bullmq.js');
   ownLibraryWarnings('prun worker: warning: ');
   const { serve } = await import('../queue/serve.js');
   const { queueSecret } = await import('../queue/sign.js');

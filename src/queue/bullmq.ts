@@ -1,148 +1,22 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { format } from 'node:util';
 import { PrunError } from '../errors.js';
+import { LOCK_DURATION_MS, MAX_STALLED_COUNT, RUN_TTL_MS, SERVING_WINDOW_MS, STALLED_INTERVAL_MS } from './queue-timings.js';
+import { shownUrl } from './queue-url.js';
+import { type Marks, marksOf, PRUN_COMMANDS } from './redis-scripts.js';
 import { type JobData, jobIdOf, keys, QUEUE_NAME, QUEUE_PREFIX, type Report, runKeysOf, type RunSpec } from './wire.js';
 
 /**
  * The only module that knows BullMQ and ioredis, and loaded only with --queue or by
- * `prun worker` (dynamic import), so that local runs start as fast as before.
+ * `prun worker` (dynamic import), so that local runs start as fast as before: the producer's
+ * side of the queue and the worker's, on connections that are watched.
  */
-
-/**
- * Stalled-job recovery: a worker renews its jobs' locks every lockDuration/2; any live
- * worker's checker, every stalledInterval, moves a job whose lock lapsed back to wait. A
- * SIGKILLed machine's batches so run elsewhere within lockDuration + stalledInterval, about
- * 3 s (measured here: 2.7 s with 2000/1000, against 59.7 s with BullMQ's defaults of
- * 30000/30000). The locks are renewed by the worker's main thread, which only relays
- * messages (the user's code runs in the pool's processes or threads), so 2 s does not
- * lapse under load.
- */
-export const LOCK_DURATION_MS = 2000;
-export const STALLED_INTERVAL_MS = 1000;
-/**
- * A batch is handed out again this many times after its worker machine died (BullMQ fails a
- * job on its stall past this count): with 1, a batch whose machine died twice is failed, not
- * handed out again to kill one more machine, and the producer blames what it held.
- */
-export const MAX_STALLED_COUNT = 1;
-
-/** A run's keys expire unless its producer refreshes them: a killed producer leaves nothing for long. */
-export const RUN_TTL_MS = 120_000;
 
 /** How long BullMQ's Queue may take to close once its connections are dropped. */
 const QUEUE_CLOSE_MS = 1000;
 
 /** How long a first connection may take before the URL is called unreachable. */
 const CONNECT_TIMEOUT_MS = 3000;
-
-/**
- * A script that does `body` to a key of the run (KEYS[2]) only while the run exists (its
- * spec, KEYS[1]: 0 when it does not), so that a late worker never brings back a finished run's
- * keys; the key expires with the spec, which only the producer refreshes: given a TTL of its
- * own, it would outlive a killed producer's run by as much again.
- */
-function whileRunExists(body: string): string {
-  return `
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -2 then return 0 end
-${body}
-if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
-return 1`;
-}
-
-/**
- * Pushes a report on the run's results (ARGV[1], unless empty), and keeps the batch's marks in
- * the run's progress hash (KEYS[3]) as one step with it: `<batch>:take` the take whose marks
- * count (the latest to start: one that stalled and wakes up again changes nothing), `<batch>:done`
- * how many of the batch's inputs have reported, `<batch>:alone` the input a take running alone
- * (one input at a time, nothing else beside it) started last. ARGV[2] the batch, ARGV[3] its
- * take, ARGV[4] what the report does to the marks: start, done, end, alone, or nothing; ARGV[5]
- * the count or input for done and alone. At the batch's end `done` says `over` until its job
- * is completed (the worker's 'completed' handler deletes it): a machine that died between the
- * two has its job taken again, and the take, finding it over, runs nothing (was: the whole
- * batch again, its starts uncounted).
- */
-const REPORT_SCRIPT = `
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -2 then return 0 end
-if ARGV[1] ~= '' then
-  redis.call('RPUSH', KEYS[2], ARGV[1])
-  if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
-end
-local op = ARGV[4]
-if op == '' then return 1 end
-local take, done, alone = ARGV[2] .. ':take', ARGV[2] .. ':done', ARGV[2] .. ':alone'
-if op == 'start' then
-  redis.call('HSET', KEYS[3], take, ARGV[3])
-  redis.call('HDEL', KEYS[3], alone)
-elseif redis.call('HGET', KEYS[3], take) ~= ARGV[3] then
-  return 1
-elseif op == 'done' then
-  redis.call('HSET', KEYS[3], done, ARGV[5])
-elseif op == 'alone' then
-  redis.call('HSET', KEYS[3], alone, ARGV[5])
-else
-  redis.call('HDEL', KEYS[3], take, alone)
-  redis.call('HSET', KEYS[3], done, 'over')
-end
-if ttl > 0 then redis.call('PEXPIRE', KEYS[3], ttl) end
-return 1`;
-
-/** What a report does to its batch's marks (REPORT_SCRIPT). */
-function marksOf(report: Report): [batch: string, take: string, op: string, value: string] {
-  if (report.type === 'refused') return ['', '', '', ''];
-  const { batch, delivery } = report;
-  if (report.type === 'start') return [String(batch), delivery, 'start', ''];
-  if (report.type === 'run' && !report.last) return [String(batch), delivery, 'done', String(report.from + report.run.count)];
-  return [String(batch), delivery, 'end', ''];
-}
-
-/** A batch's marks in the run's progress hash, as REPORT_SCRIPT keeps them. */
-export interface Marks {
-  /** Inputs of the batch reported by its latest take, from the first on; Infinity once it is over. */
-  done: number;
-  /** The input its latest take, running alone, started last; undefined when it runs no input alone. */
-  alone: number | undefined;
-}
-
-/**
- * Takes a job off the queue unless a live worker holds it: from wait, or from active once its
- * holder's lock has lapsed (that holder is dead or stopped; BullMQ's stalled check would
- * hand the job out again). Queue.remove() alone reports a job that is already gone (completed,
- * its reports not read yet) as removed, and would have it run twice.
- */
-const WITHDRAW_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 1 then return 1 end
-return redis.call('LREM', KEYS[3], 1, ARGV[1])`;
-
-/**
- * A worker serving a run says so every HEARTBEAT_MS, by Redis's clock (machines' clocks
- * differ); one not heard of for SERVING_WINDOW_MS (it died, or left without saying) no longer
- * counts. Only while the run exists, as reports.
- */
-export const HEARTBEAT_MS = 1000;
-const SERVING_WINDOW_MS = 3 * HEARTBEAT_MS;
-const HEARTBEAT_SCRIPT = whileRunExists(`
-local now = redis.call('TIME')
-redis.call('ZADD', KEYS[2], now[1] * 1000 + math.floor(now[2] / 1000), ARGV[1])`);
-const SERVING_SCRIPT = `
-local now = redis.call('TIME')
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now[1] * 1000 + math.floor(now[2] / 1000) - ARGV[1])
-return redis.call('ZCARD', KEYS[1])`;
-
-/** Sets fields of the run's control hash. */
-const CONTROL_SCRIPT = whileRunExists(`redis.call('HSET', KEYS[2], unpack(ARGV))`);
-
-/**
- * Ends a run whose producer is gone: deletes its keys (KEYS), unless its beat (a field of its
- * control hash, KEYS[2]) has moved on from ARGV[1] since the worker took it for dead.
- */
-const ABANDON_SCRIPT = `
-if (redis.call('HGET', KEYS[2], 'beat') or '') ~= ARGV[1] then return 0 end
-redis.call('DEL', unpack(KEYS))
-return 1`;
 
 type ReportingRedis = Redis & {
   prunReport(spec: string, results: string, progress: string, report: string, batch: string, take: string, op: string, value: string): Promise<number>;
@@ -153,61 +27,6 @@ type ReportingRedis = Redis & {
   prunUndoTake(lock: string, job: string, token: string): Promise<number>;
   prunAbandon(spec: string, control: string, ...rest: string[]): Promise<number>;
 };
-
-/**
- * BullMQ and ioredis warn through console.warn, unprefixed, and some once a connection
- * (ioredis's password warning came three times): from here on, each is said once, as
- * `PREFIX message`. `said`: warnings the caller says itself, with more to go on, dropped
- * (the producer's own line on the eviction policy). Neither process runs the user's code on
- * its main thread, so console.warn there is only theirs and ours.
- */
-export function ownLibraryWarnings(prefix: string, said: (text: string) => boolean = () => false): void {
-  const seen = new Set<string>();
-  console.warn = (...args: unknown[]) => {
-    const text = format(...args).trim().replace(/\s*\n\s*/g, ' ').replace(/^\[WARN\]\s*/, '');
-    if (said(text) || seen.has(text)) return;
-    seen.add(text);
-    process.stderr.write(`${prefix}${text}\n`);
-  };
-}
-
-/** BullMQ's line on a maxmemory-policy other than noeviction. */
-export const isEvictionWarning = (text: string): boolean => text.startsWith('IMPORTANT! Eviction policy');
-
-/** A URL as it may be shown: without its password. */
-export function shownUrl(url: string): string {
-  // what was typed, less what stands before an @: a URL that does not parse, or has no host
-  // (toString() gives `redis:/` for `redis://`), is shown so
-  const typed = url.replace(/\/\/[^@/]*@/, '//');
-  try {
-    const parsed = new URL(url);
-    if (parsed.hostname === '') return typed;
-    parsed.password = '';
-    parsed.username = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return typed;
-  }
-}
-
-/** Checks the URL's form; a bad one is a usage error. */
-export function checkQueueUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new PrunError('ERR_USAGE', `--queue: not a URL: ${shownUrl(url)} (expected redis://[:PASSWORD@]HOST[:PORT][/DB])`);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new PrunError('ERR_USAGE', `--queue: expected redis:// or rediss://, got ${shownUrl(url)}`);
-  }
-  // ioredis would take no host for 127.0.0.1:6379, perhaps another's Redis
-  if (parsed.hostname === '') throw new PrunError('ERR_USAGE', `--queue: ${shownUrl(url)} names no host (expected redis://[:PASSWORD@]HOST[:PORT][/DB])`);
-  // ioredis reads /1.5 and /2/x as databases 1 and 2, and sends /abc as SELECT NaN, whose
-  // refusal came out as a stack trace
-  const db = parsed.searchParams.get('db') ?? parsed.pathname.slice(1);
-  if (!/^\d*$/.test(db)) throw new PrunError('ERR_USAGE', `--queue: the database of ${shownUrl(url)} is not a number: ${db}`);
-}
 
 /** Who watches the connection: how long it has been down, and why. */
 export interface Health {
@@ -232,13 +51,7 @@ function connect(url: string, blocking: boolean): ReportingRedis {
     retryStrategy: (times) => Math.min(times * 200, 1000),
     enableReadyCheck: !blocking,
   }) as ReportingRedis;
-  redis.defineCommand('prunReport', { numberOfKeys: 3, lua: REPORT_SCRIPT });
-  redis.defineCommand('prunControl', { numberOfKeys: 2, lua: CONTROL_SCRIPT });
-  redis.defineCommand('prunWithdraw', { numberOfKeys: 3, lua: WITHDRAW_SCRIPT });
-  redis.defineCommand('prunHeartbeat', { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT });
-  redis.defineCommand('prunServing', { numberOfKeys: 1, lua: SERVING_SCRIPT });
-  redis.defineCommand('prunUndoTake', { numberOfKeys: 2, lua: UNDO_TAKE_SCRIPT });
-  redis.defineCommand('prunAbandon', { numberOfKeys: runKeysOf('').length, lua: ABANDON_SCRIPT });
+  for (const [name, command] of Object.entries(PRUN_COMMANDS)) redis.defineCommand(name, command);
   return redis;
 }
 
@@ -334,16 +147,6 @@ interface Held {
   sent: number;
   started: boolean;
 }
-
-/**
- * Takes back the count of a take that started nothing: a job taken by a worker that is
- * handing its jobs back, which puts it back at once. Only while that worker holds its lock:
- * then nobody else can take it, and count, in between.
- */
-const UNDO_TAKE_SCRIPT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('HINCRBY', KEYS[2], 'ats', -1)
-return 1`;
 
 /**
  * A job back on the queue, to run from its first input whose result was not sent. `undo`:

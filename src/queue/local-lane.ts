@@ -1,6 +1,6 @@
 import { SHARED } from '../model/batch.js';
 import type { Blame, ExecutorRun } from '../engine/executor.js';
-import { LOCK_DURATION_MS } from './bullmq.js';
+import { LOCK_DURATION_MS } from './queue-timings.js';
 import type { Outstanding } from './outstanding.js';
 import type { RunPool } from './run-pool.js';
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Blame } from '../engine/executor.js';
-import { HEARTBEAT_MS, type TakenJob, WorkerQueue } from './bullmq.js';
+import { type TakenJob, WorkerQueue } from './bullmq.js';
+import { HEARTBEAT_MS } from './queue-timings.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
 import { ProducerWatch } from './producer-watch.js';
 import { inline, shellLanes, workerPool } from './executors.js';

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isEvictionWarning, ownLibraryWarnings, ProducerQueue, shownUrl } from '../../src/queue/bullmq.js';
+import { ProducerQueue } from '../../src/queue/bullmq.js';
+import { isEvictionWarning, ownLibraryWarnings } from '../../src/queue/library-warnings.js';
+import { shownUrl } from '../../src/queue/queue-url.js';
 import { startRedis } from '../helpers/redis.js';
 
 /** Polls `check` until it holds, within `ms`. */

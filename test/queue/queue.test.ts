@@ -10,7 +10,7 @@ import { bin, lines, prun, root } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
 import { waitForLines } from '../helpers/streams.js';
 import { runKeys } from '../helpers/redis.js';
-import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from '../../src/queue/bullmq.js';
+import { LOCK_DURATION_MS, STALLED_INTERVAL_MS } from '../../src/queue/queue-timings.js';
 
 const bench = useQueue();
 const worker = bench.worker;
