@@ -43,27 +43,33 @@ export class DryRunExecutor implements Executor {
   }
 
   submit(batch: Batch): void {
-    let text: string;
-    try {
-      text = this.commands(batch);
-    } catch (error) {
-      // an input too long to make a command of (template.ts): the run stops, as a real one does
-      if (!(error instanceof PrunError)) throw error;
-      this.listener.fatal(error);
+    const { text, count, refused } = this.commands(batch);
+    if (!refused) {
+      this.listener.run(batch, 0, { count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);
       return;
     }
-    this.listener.run(batch, 0, { count: batch.count, text, values: undefined, failures: [], durationsMs: undefined }, true, 0);
+    // an input too long to make a command of (template.ts): what came before it is printed,
+    // and the run stops there, as a real one does
+    if (count > 0) this.listener.run(batch, 0, { count, text, values: undefined, failures: [], durationsMs: undefined }, false, 0);
+    this.listener.fatal(refused);
   }
 
-  /** The batch's commands, one a line, in bytes as exec's output always is. */
-  private commands(batch: Batch): string {
+  /** The batch's commands, one a line, in bytes as exec's output always is, up to one that cannot be made. */
+  private commands(batch: Batch): { text: string; count: number; refused?: PrunError } {
     let text = '';
-    jobArgs(batch.payload, batch.separator).forEach((args, offset) => {
-      const which = { args: this.blocks ? [] : args, seq: batch.first + offset + 1, slot: 1 };
-      const line = `${this.template.render(which)}\n`;
-      text += this.tag === undefined ? line : tagLines(line, `${this.tag.render(which)}\t`);
-    });
-    return text;
+    let count = 0;
+    for (const args of jobArgs(batch.payload, batch.separator)) {
+      const which = { args: this.blocks ? [] : args, seq: batch.first + count + 1, slot: 1 };
+      try {
+        const line = `${this.template.render(which)}\n`;
+        text += this.tag === undefined ? line : tagLines(line, `${this.tag.render(which)}\t`);
+      } catch (error) {
+        if (!(error instanceof PrunError)) throw error;
+        return { text, count, refused: error };
+      }
+      count++;
+    }
+    return { text, count };
   }
 
   stop(): void {
