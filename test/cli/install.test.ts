@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { lines, root } from '../helpers/prun.js';
+import { networkEnv } from '../helpers/test-env.js';
 
 const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
 // `exec` joins the library's exports in issue #12 (item 4); the import is checked once it is there
@@ -20,7 +21,8 @@ describe(`the package as npm installs it (${name})`, { timeout: 240_000, concurr
   const scratch = mkdtempSync(join(tmpdir(), 'prun-install-'));
   after(() => rmSync(scratch, { recursive: true, force: true }));
   let tarball = '';
-  const npm = (args: string[], cwd = scratch) => execa('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd });
+  // npm may reach the registry, through whatever proxy the machine has
+  const npm = (args: string[], cwd = scratch) => execa('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env: networkEnv() });
 
   before(async () => {
     // dist/ is built by `npm test` first: packing it again is all `prepare` would add
