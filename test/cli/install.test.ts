@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { lines, root } from '../helpers/prun.js';
-import { networkEnv } from '../helpers/test-env.js';
+import { networkEnv } from '../helpers/network-env.js';
 
 const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
 // `exec` joins the library's exports in issue #12 (item 4); the import is checked once it is there
