@@ -1,10 +1,12 @@
 import { type KeyRule, parseKeyRule } from '../crawl/key-rule.js';
 import { parseRate, type Rate } from '../crawl/rate.js';
 import type { RetryDelay } from '../engine/scheduler/retry-policy.js';
+import type { MachineLimits } from '../engine/scheduler/resource-gate.js';
+import { type MachineLimitOptions, normalizeMachineLimits } from './machine-limits.js';
 import { milliseconds, text, wholeNumber } from './option-values.js';
 
-/** Options that limit when inputs start: politeness for crawls, and retries that wait. */
-export interface LimitOptions {
+/** Options that limit when inputs start: politeness for crawls, retries that wait, a machine's room. */
+export interface LimitOptions extends MachineLimitOptions {
   /**
    * What limits an input's start is its key: 'host' (of the URL it holds), 'domain'
    * (registrable), 'field:N' (tab-separated, from 1) or 'regex:PATTERN' (the first group).
@@ -28,8 +30,8 @@ export interface LimitOptions {
 
 /** Just the limit options of a bigger options object. */
 export function limitOptionsOf(options: LimitOptions): LimitOptions {
-  const { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax } = options;
-  return { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax };
+  const { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax, memFree, load } = options;
+  return { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax, memFree, load };
 }
 
 export interface Limits extends ThrottleBounds {
@@ -50,6 +52,8 @@ export interface NormalizedLimits {
   limits: Limits | undefined;
   throttle: ThrottleBounds;
   retryDelay: RetryDelay | undefined;
+  /** What the machine must have for an input to start (memFree, load); undefined: no look at it. */
+  machine: MachineLimits | undefined;
 }
 
 const DEFAULT_MAX_RETRY_AFTER_MS = 5 * 60_000;
@@ -76,6 +80,7 @@ export function normalizeLimits(options: LimitOptions): NormalizedLimits {
     // none, or a base of 0: at once. A cap given is the cap, even below the base (the waits
     // are then all below it); the default one never cuts a longer base short
     retryDelay: !retryDelayMs ? undefined : { baseMs: retryDelayMs, capMs: retryDelayMax ?? Math.max(retryDelayMs, DEFAULT_RETRY_DELAY_MAX_MS) },
+    machine: normalizeMachineLimits(options),
   };
 }
 

@@ -1,4 +1,6 @@
 import type { PipelineOptions } from '../engine/pipeline.js';
+import { ResourceGate } from '../engine/scheduler/resource-gate.js';
+import { availableMemoryBytes, runningProcesses } from '../io/machine-load.js';
 import { keyedRun, throttling } from './keyed-run.js';
 import type { NormalizedOptions } from './options.js';
 
@@ -7,7 +9,8 @@ export type PipelineParts = Pick<PipelineOptions, 'source' | 'executor' | 'skip'
 
 /** The pipeline options that the user's options decide, for any executor. */
 export function pipelineFor(normalized: NormalizedOptions, parts: PipelineParts, workers = normalized.workers): PipelineOptions {
-  const { ordered, chunksize, retries, halt, retryDelay } = normalized;
+  const { ordered, chunksize, retries, halt, retryDelay, machine } = normalized;
   const limits = keyedRun(normalized.limits, parts.tracker);
-  return { workers, ordered, chunksize, retries, halt, retryDelay, limits, throttling: throttling(normalized.throttle), ...parts };
+  const gate = machine && new ResourceGate(machine, { availableMemoryBytes, runningProcesses });
+  return { workers, ordered, chunksize, retries, halt, retryDelay, limits, throttling: throttling(normalized.throttle), gate, ...parts };
 }

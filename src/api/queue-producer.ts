@@ -2,7 +2,9 @@ import type { RunningExec, StartExecOptions } from './start-exec.js';
 import type { RunningMap, StartRunOptions } from './start-run.js';
 import { probe, ProducerQueue } from '../queue/bullmq.js';
 import { checkQueueUrl, shownUrl } from '../queue/queue-url.js';
+import { usageError } from '../errors.js';
 import { queueSecret } from '../queue/sign.js';
+import type { MachineLimitOptions } from './machine-limits.js';
 import { startExecQueueRun } from './start-queue-exec.js';
 import { startQueueRun } from './start-queue-run.js';
 
@@ -17,12 +19,24 @@ export interface QueueSide {
  * usage error within seconds (exit 2) rather than a run that waits for a Redis that is not there.
  */
 export async function startRunOnQueue(side: QueueSide, options: StartRunOptions, warn: (line: string) => void): Promise<RunningMap> {
+  refuseMachineLimits(options);
   return sayIfNoWorker(startQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local }), side, warn);
 }
 
 /** `--queue URL` for `prun exec`. */
 export async function startExecOnQueue(side: QueueSide, options: StartExecOptions, warn: (line: string) => void): Promise<RunningExec> {
+  refuseMachineLimits(options);
   return sayIfNoWorker(startExecQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local }), side, warn);
+}
+
+/**
+ * --memfree and --load look at the machine they run on: here the producer's, which runs
+ * nothing but what its own lanes take, so they would hold back the whole queue for it.
+ */
+function refuseMachineLimits(options: MachineLimitOptions): void {
+  if (options.memFree !== undefined || options.load !== undefined) {
+    throw usageError('--memfree and --load do not go with --queue: they would measure this machine, not the ones that run the inputs');
+  }
 }
 
 /** How long a run may have no worker before the producer says what it waits for. */

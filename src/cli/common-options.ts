@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { parseDuration } from '../api/duration.js';
 import type { RunOptions } from '../api/options.js';
+import { parseLoad, parseMemFree } from '../api/machine-limits.js';
 import { wholeNumber } from '../api/option-values.js';
 import { parseKeyRule } from '../crawl/key-rule.js';
 import { parseRate } from '../crawl/rate.js';
@@ -31,6 +32,8 @@ export interface CommonFlags {
   maxThrottle?: number;
   retryDelay?: number;
   retryDelayMax?: number;
+  memfree?: string;
+  load?: string;
   // as other tools spell them
   maxProcs?: number;
   keepOrder?: true;
@@ -45,6 +48,8 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .option('-0, --null', 'inputs end with NUL, not newline, as find -print0 writes them (xargs -0); so do those --failed-out writes')
     .optionsGroup('Workers:')
     .addOption(new Option('-j, --jobs <n>', 'how many run at once, as in GNU parallel').argParser(positive('--jobs')))
+    .addOption(new Option('--memfree <size>', 'start no input while less memory than SIZE is available (2G, 512M: K M G powers of 1024, k m g of 1000), as GNU parallel (which also ends the youngest job below half of it: prun does not)').argParser(validated((value) => parseMemFree('--memfree', value))))
+    .addOption(new Option('--load <max-load>', 'start no input while this many processes or more are running or waiting on the disk: N, N% of the cores, +N, -N, as GNU parallel').argParser(validated((value) => parseLoad('--load', value))))
     .optionsGroup('Output:')
     .option('--unordered', 'print each result as it completes, not in input order');
   if (options.json) command.option('--json', 'print one {"index","input","result"} (or "error") object per input');
@@ -105,6 +110,8 @@ export function commonRunOptions(flags: CommonFlags): RunOptions {
   if ((flags.resume || flags.resumeFailed) && !flags.joblog) throw usageError('--resume and --resume-failed need --joblog FILE');
   const { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax } = flags;
   return {
+    memFree: flags.memfree,
+    load: flags.load,
     ordered: !flags.unordered || flags.keepOrder === true,
     retries: flags.retries,
     timeout: flags.timeout,

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ExecOptions, RunningExec } from '../api/start-exec.js';
+import { parseByteSize } from '../api/byte-size.js';
 import { parseDuration } from '../api/duration.js';
 import { usageError } from '../errors.js';
 import { toByteString } from '../model/byte-string.js';
@@ -183,7 +184,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .addOption(new Option('-s, --max-chars <n>', `with -m, -X, --xargs: at most N characters a command line (${MAX_CHARS} at most, as GNU parallel on Linux)`).argParser(count('--max-chars')))
     .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
     .option('--cat', 'with --pipe: {} is a file holding the block, and the job reads nothing on stdin')
-    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(parseSize))
+    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser((value) => parseByteSize('--block', value)))
     .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
     .option('--recstart <str>', 'with --pipe: what starts a record')
     .optionsGroup('Command:')
@@ -482,19 +483,6 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
   // records of --block bytes each: a count of them or of lines would be a guess at what is meant
   if (fixedLength(options) && (options.records ?? options.linesPerRecord) !== undefined) throw usageError("--recend '' (fixed-length records of --block bytes) takes no -N, -n or -L");
   return options;
-}
-
-/**
- * --block: bytes, with GNU parallel's unit prefixes: K, M, G, T, P powers of 1024, and
- * k, m, g, t, p powers of 1000 (its man page, UNIT PREFIX).
- */
-function parseSize(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)([kmgtp]?)$/i.exec(value.trim());
-  if (!match) throw usageError(`--block must be a size (1M, 512k, 100000), got ${JSON.stringify(value)}`);
-  const unit = match[2] ?? '';
-  const power = ' kmgtp'.indexOf((unit || ' ').toLowerCase());
-  const base = unit !== '' && unit === unit.toLowerCase() ? 1000 : 1024;
-  return Math.max(1, Math.floor(Number(match[1]) * base ** power));
 }
 
 /** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */

@@ -15,6 +15,7 @@ import { RetryOrFail } from './retry-or-fail.js';
 import { Admission } from './scheduler/admission.js';
 import type { KeyLimits } from './scheduler/key-limits.js';
 import { KeyedLine } from './scheduler/keyed-line.js';
+import type { ResourceGate } from './scheduler/resource-gate.js';
 import { type RetryDelay, RetryPolicy } from './scheduler/retry-policy.js';
 import { type Line, WaitingLine } from './scheduler/waiting-line.js';
 import { Settlement } from './settlement.js';
@@ -49,6 +50,8 @@ export interface PipelineOptions {
   throttling?: Throttling | undefined;
   /** How long a retry waits (--retry-delay); at once when undefined. */
   retryDelay?: RetryDelay | undefined;
+  /** What the machine must have for an input to start (--memfree, --load). */
+  gate?: ResourceGate | undefined;
   /** For tests: time, and timers. */
   clock?: Clock;
   /** For tests: the jitter of retry delays. */
@@ -99,10 +102,13 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   // ahead (in a batch, or queued behind a worker's running batch) would start before the stop
   // reaches them, so under --halt each worker or lane holds one input at a time, and gets the
   // next once prun has seen the previous one end, as GNU parallel gives out its jobs. Under
-  // --key likewise: an input sent ahead would start later than its limits allowed it to.
+  // --key likewise: an input sent ahead would start later than its limits allowed it to. And
+  // under --memfree and --load, each input is given out when the machine has room for it.
   const halting = options.halt !== undefined;
-  const sizes = new AutoBatchSize(options.workers, halting ? 1 : options.chunksize);
-  const ahead = (): boolean => !halting && !keyed && sizes.short;
+  const { gate } = options;
+  const oneAtATime = halting || gate !== undefined;
+  const sizes = new AutoBatchSize(options.workers, oneAtATime ? 1 : options.chunksize);
+  const ahead = (): boolean => !oneAtATime && !keyed && sizes.short;
   const roomFor = (placement: Placement): number => executor.room(placement, ahead());
   const wakeup = new Wakeup();
   const changed = (): void => wakeup.notify();
@@ -129,14 +135,17 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const retryOrFail = new RetryOrFail(retryPolicy, throttles, line, stopping, tracker, clock);
   const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal, naming });
   const inFlight = new InFlight(settlement, deliveries, sizes, changed, (error) => stopping.fatal(error));
+  /** No input starts before this: a throttled run without keys waits, and so does a machine short of room. */
+  const pausedUntil = (now: number): number => Math.max(throttles.pausedUntil, gate?.pausedUntil(now) ?? Number.NEGATIVE_INFINITY);
 
   /**
    * Sleeps until something changes, or until what waits in the line may be due. With no room
    * for what is due, only a change (a worker free) can help: no timer, or it would spin.
    */
   const sleep = async (noRoom: boolean): Promise<void> => {
-    const pausedUntil = throttles.pausedUntil;
-    const due = noRoom ? undefined : pausedUntil > clock.now() ? pausedUntil : line.nextDue;
+    const now = clock.now();
+    const paused = pausedUntil(now);
+    const due = noRoom ? undefined : paused > now ? paused : line.nextDue;
     const cancel = due === undefined ? undefined : clock.after(due - clock.now(), changed);
     await wakeup.wait();
     cancel?.();
@@ -171,11 +180,12 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       // room is asked for and used in one step: a worker may die or retire while a take
       // waits for input, so room seen before it is no promise of room after it
       const now = clock.now();
-      // a throttled run without keys starts nothing until its wait is over
-      const picked = now < throttles.pausedUntil ? undefined : line.next(now, roomFor);
+      // a throttled run without keys starts nothing until its wait is over, nor a machine short of room
+      const picked = now < pausedUntil(now) ? undefined : line.next(now, roomFor);
       if (picked !== undefined && picked !== 'no-room') {
         inFlight.submitted(picked);
         throttles.started(picked);
+        gate?.started(now);
         try {
           executor.submit(picked, ahead());
         } catch (error) {

@@ -1,0 +1,45 @@
+import { availableParallelism, totalmem } from 'node:os';
+import type { MachineLimits } from '../engine/scheduler/resource-gate.js';
+import { usageError } from '../errors.js';
+import { describe } from './arguments.js';
+import { parseByteSize } from './byte-size.js';
+
+/** What the machine must have for an input to start, as GNU parallel's options say it. */
+export interface MachineLimitOptions {
+  /** No input starts while less memory is available: bytes, or a size ('2G', '512M'). */
+  memFree?: number | string;
+  /** No input starts while this many processes run or more: a number, 'N%' of the cores, '+N' or '-N' of them. */
+  load?: number | string;
+}
+
+/** Undefined when neither is given: the run takes no look at the machine. */
+export function normalizeMachineLimits(options: MachineLimitOptions): MachineLimits | undefined {
+  const memFreeBytes = options.memFree === undefined ? undefined : parseMemFree('memFree', options.memFree);
+  const maxLoad = options.load === undefined ? undefined : parseLoad('load', options.load);
+  return memFreeBytes === undefined && maxLoad === undefined ? undefined : { memFreeBytes, maxLoad };
+}
+
+/**
+ * GNU parallel's --memfree, in bytes. More than the machine has is refused: a run that waits
+ * for it would start nothing, and say nothing, for ever.
+ */
+export function parseMemFree(name: string, value: unknown, memoryBytes = totalmem()): number {
+  const bytes = typeof value === 'string' ? parseByteSize(name, value) : value;
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 1) throw usageError(`${name} must be a size (2G, 512M) or a whole number of bytes, got ${describe(value)}`);
+  if (bytes > memoryBytes) throw usageError(`${name} ${describe(value)} is more than this machine's memory (${(memoryBytes / 2 ** 30).toFixed(1)} GiB): no input could ever start`);
+  return bytes;
+}
+
+/**
+ * GNU parallel's --load: "the same syntax as --jobs, so 100% for one per CPU [...]. Only
+ * difference is 0 which is interpreted as 0.01"; as a load, a fraction is one too.
+ */
+export function parseLoad(name: string, value: unknown, cores = availableParallelism()): number {
+  const written = typeof value === 'number' || typeof value === 'string' ? String(value).trim() : '';
+  let load: number | undefined;
+  if (/^\d+(\.\d+)?$/.test(written)) load = Number(written);
+  else if (/^\d+(\.\d+)?%$/.test(written)) load = (cores * Number(written.slice(0, -1))) / 100;
+  else if (/^[+-]\d+$/.test(written)) load = cores + Number(written);
+  if (load === undefined) throw usageError(`${name} must be N, N%, +N or -N, got ${describe(value)}`);
+  return Math.max(0.01, load);
+}
