@@ -8,7 +8,7 @@ import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { drawableWidth } from './terminal-width.js';
 import { resultsStream } from './results-out.js';
-import { describeFailure, describeFatal, describeSummary, describeThrottles } from './report.js';
+import { describeFailure, describeFatal, describeSummary, describeThrottles, waitingFor } from './report.js';
 import { handleInterrupts } from './signals.js';
 import { noticeThrottles } from './throttle-notice.js';
 
@@ -72,6 +72,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   run.tracker.expected = options.total;
   if (options.countAhead) countAhead();
   let view: ProgressView | undefined;
+  let heldBack: NodeJS.Timeout | undefined;
   let ended = false;
   // results on the same terminal scroll above the bar (progress-bar.ts); by default only on a
   // terminal with a width to draw in (some ptys report 0 columns): there, when asked for, the
@@ -86,8 +87,17 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     void run.settingUp?.then((text) => {
       if (!started) spinner.say(text);
     });
+    // a run the machine holds back from its first input (--memfree, --load) starts no worker
+    // or lane: the spinner says why, not that they are starting (once each time it changes)
+    let said: string | undefined;
+    heldBack = setInterval(() => {
+      const short = run.tracker.machineShortage?.();
+      const text = short && waitingFor(short);
+      if (text && text !== said) spinner.say((said = text));
+    }, 1000).unref();
     void run.ready.then(() => {
       started = true;
+      clearInterval(heldBack);
       spinner.stop();
       // a run that could not start has nothing to show progress of
       if (!ended && !run.fatalError()) view = startProgressBar(run.tracker, stderr, resultsStream());
@@ -124,6 +134,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     throw error;
   } finally {
     ended = true;
+    clearInterval(heldBack);
     // a run that failed before any input ran (a script that does not load): its error's one line says it all
     view?.stop((thrown || run.fatalError() !== undefined) && nothingRan(run));
     view = undefined;

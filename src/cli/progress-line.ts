@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import { doneCount, type ProgressSnapshot } from '../progress/tracker.js';
-import { keyCounts, signalCount } from './report.js';
+import { keyCounts, signalCount, waitingFor } from './report.js';
 
 const BAR_WIDTH = 30;
 /** cli-progress's classic shades (█ and ░): the look people know from its bars. */
@@ -15,7 +15,7 @@ const STYLE = cliProgress.Presets.shades_classic;
  */
 export function formatProgress(snapshot: ProgressSnapshot, options: { bar: boolean; width: number }): string {
   const done = doneCount(snapshot);
-  const failed = `${snapshot.failed} failed${throttledOf(snapshot)}${snapshot.workers === undefined ? '' : ` | ${snapshot.workers} worker${snapshot.workers === 1 ? '' : 's'}`}`;
+  const failed = `${snapshot.failed} failed${throttledOf(snapshot)}${snapshot.workers === undefined ? '' : ` | ${snapshot.workers} worker${snapshot.workers === 1 ? '' : 's'}`}${shortOf(snapshot)}`;
   const rate = `${formatRate(snapshot.rate)}/s`;
   const elapsed = formatDuration(snapshot.elapsedMs);
   if (snapshot.total === undefined) return fit(`${done} done | ${elapsed} | ${rate} | ${failed}`, options.width);
@@ -45,6 +45,12 @@ function throttledOf(snapshot: ProgressSnapshot): string {
   const waiting = snapshot.throttled > 0 ? ` | ${snapshot.throttled} waiting on throttled keys` : '';
   return `${waiting} | ${signalCount(total)}${busiest}`;
 }
+
+/** Under --memfree or --load, while the machine holds every start back: why nothing starts. */
+function shortOf(snapshot: ProgressSnapshot): string {
+  return snapshot.machineShort === undefined ? '' : ` | ${waitingFor(snapshot.machineShort)}`;
+}
+
 
 function fractionOf(done: number, total: number): number {
   return total === 0 ? 1 : Math.min(1, done / total);

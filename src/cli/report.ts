@@ -1,6 +1,6 @@
 import type { FinalFailure } from '../model/delivery.js';
 import { firstLine } from '../model/first-line.js';
-import type { ProgressSnapshot, ThrottleSignals } from '../progress/tracker.js';
+import type { MachineShortage, ProgressSnapshot, ThrottleSignals } from '../progress/tracker.js';
 
 const MAX_INPUT_SHOWN = 60;
 
@@ -74,4 +74,9 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `    ${line}`)
     .join('\n');
+}
+
+/** Why no input starts while the machine lacks `short` (--memfree, --load). */
+export function waitingFor(short: MachineShortage): string {
+  return short === 'memory' ? 'waiting for free memory (--memfree)' : 'waiting for the load to drop (--load)';
 }

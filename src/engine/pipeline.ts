@@ -115,6 +115,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
 
   const stopping = new Stopping(source, executor, options.halt, tracker, changed);
   const deliveries = new Deliveries(options.ordered, tracker, changed, () => stopping.abandon());
+  if (gate) tracker.machineShortage = () => gate.shortage;
   const keyedLine = keyed && new KeyedLine(keyed.limits, (key, batches) => settlement.gaveUp(key, batches));
   if (keyedLine) tracker.throttleWaiting = () => keyedLine.throttledCount(clock.now());
   // batches waiting for room, placed ahead of new input: retries, the rest of a batch cut to

@@ -28,7 +28,12 @@ export interface ProgressSnapshot {
   signals: ThrottleSignals;
   /** How many workers serve the run, when the run knows (--queue: they come and go). */
   workers?: number;
+  /** What the machine lacks while no input may start for it (--memfree, --load). */
+  machineShort?: MachineShortage | undefined;
 }
+
+/** What the machine can lack for an input to start: memory (--memfree), or calm (--load). */
+export type MachineShortage = 'memory' | 'load';
 
 /**
  * Inputs done: those that ran to a result or a failure, and those a joblog shows done
@@ -61,6 +66,8 @@ export class ProgressTracker {
   throttleSignals: (() => ThrottleSignals) | undefined;
   /** Workers serving the run, for a run whose workers come and go (--queue); undefined otherwise. */
   workers: number | undefined;
+  /** Under --memfree or --load, what the machine lacks now for an input to start. */
+  machineShortage: (() => MachineShortage | undefined) | undefined;
   private readonly started = performance.now();
 
   snapshot(): ProgressSnapshot {
@@ -83,6 +90,7 @@ export class ProgressTracker {
       throttled: this.throttleWaiting?.() ?? 0,
       signals: this.throttleSignals?.() ?? NO_SIGNALS,
       workers: this.workers,
+      machineShort: this.machineShortage?.(),
     };
   }
 }

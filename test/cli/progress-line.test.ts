@@ -54,3 +54,11 @@ test('a run stopped early is not shown complete: inputs that never ran are not d
   assert.match(formatProgress(stopped, { bar: false, width: 200 }), /^4\/20 20% \| /);
   assert.match(formatFinal(snapshot({ succeeded: 4, notRun: 16, total: undefined })), /^4 done in /);
 });
+
+test('under --memfree or --load, while the machine holds every start back, the progress line says why nothing starts', () => {
+  assert.match(formatProgress(snapshot({ machineShort: 'memory' }), { bar: false, width: 200 }), / \| 0 failed \| waiting for free memory \(--memfree\)$/);
+  assert.match(formatProgress(snapshot({ machineShort: 'load', total: undefined }), { bar: false, width: 200 }), / \| 0 failed \| waiting for the load to drop \(--load\)$/);
+  assert.match(formatProgress(snapshot({}), { bar: false, width: 200 }), / \| 0 failed$/);
+  // the summary at the end says nothing of it: the run is over
+  assert.doesNotMatch(formatFinal(snapshot({ machineShort: 'memory' })), /waiting/);
+});

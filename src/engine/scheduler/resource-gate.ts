@@ -1,3 +1,5 @@
+import type { MachineShortage } from '../../progress/tracker.js';
+
 /** What the machine must have for an input to start (--memfree, --load), as GNU parallel asks. */
 export interface MachineLimits {
   /** No input starts while less memory than this is available (bytes). */
@@ -13,8 +15,6 @@ export interface MachineProbes {
   runningProcesses(): number | undefined;
 }
 
-/** What the machine lacks for a start: what the progress line and tests can name. */
-export type Shortage = 'memory' | 'load';
 
 /**
  * How long a closed gate stays closed before the machine is read again. GNU parallel reads the
@@ -40,7 +40,7 @@ export const LOAD_SETTLE_MS = 100;
 export class ResourceGate {
   private closedUntil = Number.NEGATIVE_INFINITY;
   /** What the machine lacked when the gate last closed. */
-  shortage: Shortage | undefined;
+  shortage: MachineShortage | undefined;
 
   constructor(
     private readonly limits: MachineLimits,
@@ -60,7 +60,7 @@ export class ResourceGate {
     return this.closedUntil;
   }
 
-  private lacking(): Shortage | undefined {
+  private lacking(): MachineShortage | undefined {
     const { memFreeBytes, maxLoad } = this.limits;
     if (memFreeBytes !== undefined && this.probes.availableMemoryBytes() < memFreeBytes) return 'memory';
     if (maxLoad !== undefined && (this.probes.runningProcesses() ?? Number.POSITIVE_INFINITY) >= maxLoad) return 'load';

@@ -74,6 +74,7 @@ test('a run under --memfree starts nothing while memory is short, gives out one 
   machine.memory = 1 * GB;
   const executor = new FakeExecutor(2, (input) => ({ output: input }));
   const gate = new ResourceGate({ memFreeBytes: 2 * GB, maxLoad: undefined }, machine);
+  const tracker = new ProgressTracker();
   const pipeline = runPipeline({
     source: itemSource(['a', 'b', 'c']),
     executor,
@@ -84,7 +85,7 @@ test('a run under --memfree starts nothing while memory is short, gives out one 
     halt: undefined,
     skip: undefined,
     journal: false,
-    tracker: new ProgressTracker(),
+    tracker,
     clock,
     gate,
   });
@@ -94,11 +95,13 @@ test('a run under --memfree starts nothing while memory is short, gives out one 
   })();
   await new Promise<void>((resolve) => setImmediate(resolve));
   assert.equal(executor.starts.length, 0, 'nothing starts while memory is short');
+  assert.equal(tracker.snapshot().machineShort, 'memory', 'the progress line can say why');
   assert.equal(clock.nextTimer, RECHECK_MS, 'the gate is asked again after RECHECK_MS');
   machine.memory = 8 * GB;
   clock.advance(RECHECK_MS);
   await executor.holding(2);
   assert.deepEqual(executor.held.map((batch) => batch.count), [1, 1], 'one input a start: each passes the gate');
+  assert.equal(tracker.snapshot().machineShort, undefined);
   executor.runNext();
   executor.runNext();
   await executor.holding(1);
