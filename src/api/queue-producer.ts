@@ -1,8 +1,8 @@
 import type { RunningExec, StartExecOptions } from './start-exec.js';
 import type { RunningMap, StartRunOptions } from './start-run.js';
+import { usageError } from '../errors.js';
 import { probe, ProducerQueue } from '../queue/bullmq.js';
 import { checkQueueUrl, shownUrl } from '../queue/queue-url.js';
-import { usageError } from '../errors.js';
 import { queueSecret } from '../queue/sign.js';
 import type { MachineLimitOptions } from './machine-limits.js';
 import { startExecQueueRun } from './start-queue-exec.js';

@@ -15,7 +15,6 @@ export interface MachineProbes {
   runningProcesses(): number | undefined;
 }
 
-
 /**
  * How long a closed gate stays closed before the machine is read again. GNU parallel reads the
  * load in the background and sleeps between its looks too; a second is short next to the jobs
@@ -39,7 +38,7 @@ export const LOAD_SETTLE_MS = 100;
  */
 export class ResourceGate {
   private closedUntil = Number.NEGATIVE_INFINITY;
-  /** What the machine lacked when the gate last closed. */
+  /** What the machine lacked when it was last read; undefined when it had what was asked. */
   shortage: MachineShortage | undefined;
 
   constructor(
