@@ -135,7 +135,14 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
   const retryOrFail = new RetryOrFail(retryPolicy, throttles, line, stopping, tracker, clock);
   const settlement = new Settlement({ deliveries, retryOrFail, line, throttles, stopping, tracker, journal: options.journal, naming });
-  const inFlight = new InFlight(settlement, deliveries, sizes, changed, (error) => stopping.fatal(error));
+  // what the executor does may give the machine room again: the gate looks at it anew
+  const workChanged = gate
+    ? (): void => {
+        gate.recheck();
+        changed();
+      }
+    : changed;
+  const inFlight = new InFlight(settlement, deliveries, sizes, workChanged, (error) => stopping.fatal(error));
   /** No input starts before this: a throttled run without keys waits, and so does a machine short of room. */
   const pausedUntil = (now: number): number => Math.max(throttles.pausedUntil, gate?.pausedUntil(now) ?? Number.NEGATIVE_INFINITY);
 

@@ -37,7 +37,10 @@ export const LOAD_SETTLE_MS = 100;
  * --memfree also ends the youngest job below half the limit; prun does not).
  */
 export class ResourceGate {
+  /** Until when the machine, found short, is not read again (unless recheck() says it may have changed). */
   private closedUntil = Number.NEGATIVE_INFINITY;
+  /** Under --load, until when the job given out last is given to show in the load. */
+  private settlingUntil = Number.NEGATIVE_INFINITY;
   /** What the machine lacked when it was last read; undefined when it had what was asked. */
   shortage: MachineShortage | undefined;
 
@@ -48,11 +51,22 @@ export class ResourceGate {
 
   /** An input was given out now: under --load, the next look waits for it to show in the load. */
   started(now: number): void {
-    if (this.limits.maxLoad !== undefined) this.closedUntil = Math.max(this.closedUntil, now + LOAD_SETTLE_MS);
+    if (this.limits.maxLoad !== undefined) this.settlingUntil = now + LOAD_SETTLE_MS;
+  }
+
+  /**
+   * Work with the executor changed (an input ended, a worker is free): the machine may have
+   * room now, so the next start reads it again rather than waiting out RECHECK_MS (was: under
+   * --load, up to a second between one busy job's end and the next one's start). The wait
+   * after a start stands: the job given out last must still show in the load.
+   */
+  recheck(): void {
+    this.closedUntil = Number.NEGATIVE_INFINITY;
   }
 
   /** No input may start before this (in the past: one may start now). */
   pausedUntil(now: number): number {
+    if (now < this.settlingUntil) return this.settlingUntil;
     if (now < this.closedUntil) return this.closedUntil;
     this.shortage = this.lacking();
     this.closedUntil = this.shortage === undefined ? Number.NEGATIVE_INFINITY : now + RECHECK_MS;

@@ -68,6 +68,19 @@ test('--load: after a start the machine is read again only once the job can show
   assert.ok(memoryOnly.pausedUntil(1) < 0);
 });
 
+test('a change of the work (an input ended) has the machine read again at the next start, without waiting out RECHECK_MS; the wait after a start stands', () => {
+  const machine = new FakeMachine();
+  const gate = new ResourceGate({ memFreeBytes: undefined, maxLoad: 1 }, machine);
+  machine.load = 1;
+  assert.equal(gate.pausedUntil(0), RECHECK_MS);
+  machine.load = 0;
+  gate.recheck();
+  assert.ok(gate.pausedUntil(10) < 0, 'the busy job ended: one may start at once');
+  gate.started(10);
+  gate.recheck();
+  assert.equal(gate.pausedUntil(20), 10 + LOAD_SETTLE_MS, 'not before the job just started can show in the load');
+});
+
 test('a run under --memfree starts nothing while memory is short, gives out one input at a time, and goes on when memory is back', async () => {
   const clock = new FakeClock();
   const machine = new FakeMachine();
