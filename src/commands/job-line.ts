@@ -1,5 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeNewFileOrNone } from '../io/write-file-whole.js';
 import { toByteString } from '../model/byte-string.js';
 import { shellQuote } from './shell-quote.js';
 
@@ -29,13 +29,8 @@ export function jobLine(dir: string, stem: string, command: string, place: JobPl
   const head = `${stem}\t${place.seq}\t${place.slot}\t${place.shell}\t`;
   if (command.length > INLINE_MAX || command.includes('\n')) {
     const script = join(dir, `${stem}.sh`);
-    try {
-      writeFileSync(script, command, 'latin1');
-    } catch (error) {
-      // a command cut short must never run
-      rmSync(script, { force: true });
-      throw error;
-    }
+    // a command cut short must never run
+    writeNewFileOrNone(script, command, 'latin1');
     return { line: `${head}. ${shellQuote(toByteString(script))}\n`, script };
   }
   return { line: `${head}${command}\n`, script: undefined };

@@ -1,9 +1,9 @@
-import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
 import { scratchWriteError } from './scratch-dir.js';
+import { writeNewFileOrNone } from './write-file-whole.js';
 
 /** How GNU parallel's --pipe cuts its input into blocks. */
 export interface PipeOptions {
@@ -41,11 +41,10 @@ async function* blockNames(stream: Readable, dir: string, options: PipeOptions):
     const name = `block-${n++}`;
     const path = join(dir, name);
     try {
-      writeFileSync(path, block);
+      // a block cut short is never run: its input would be wrong, and silently
+      writeNewFileOrNone(path, block);
     } catch (error) {
-      // a block cut short is never run: its input would be wrong, and silently (was: a bare
-      // "ENOSPC: no space left on device, write", exit 2, no folder named)
-      rmSync(path, { force: true });
+      // was: a bare "ENOSPC: no space left on device, write", exit 2, no folder named
       throw scratchWriteError('write a --pipe block', dir, error as NodeJS.ErrnoException);
     }
     return name;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 
 /**
@@ -13,6 +14,20 @@ export async function writeFileWhole(path: string, data: string): Promise<void> 
     await rename(partial, path);
   } catch (error) {
     await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes a new file that only prun reads, and only once it is written: whole, or not at all.
+ * A write that fails (a full disk) removes what it wrote, so that nothing runs on a cut-short
+ * file (a job's command, a --pipe block), and throws.
+ */
+export function writeNewFileOrNone(path: string, data: string | Uint8Array, encoding?: BufferEncoding): void {
+  try {
+    writeFileSync(path, data, encoding);
+  } catch (error) {
+    rmSync(path, { force: true });
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { writeFileWhole } from '../../src/io/write-file-whole.js';
+import { writeFileWhole, writeNewFileOrNone } from '../../src/io/write-file-whole.js';
 import { scratchDir } from '../helpers/files.js';
 import { useSmallDisk } from '../helpers/small-disk.js';
 
@@ -27,5 +27,18 @@ describe('writeFileWhole', () => {
     await assert.rejects(writeFileWhole(path, 'x'.repeat(100_000)), { code: 'ENOSPC' });
     assert.equal(await readFile(path, 'utf8'), 'old');
     assert.deepEqual(await readdir(mount), ['module.mjs']);
+  });
+});
+
+describe('writeNewFileOrNone', () => {
+  const smallDisk = useSmallDisk(join(dir, 'small-disk-new'));
+
+  test('writes the file whole; on a full disk throws ENOSPC and leaves nothing of it', async (t) => {
+    writeNewFileOrNone(join(dir, 'block-0'), Buffer.from('abc'));
+    assert.equal(await readFile(join(dir, 'block-0'), 'utf8'), 'abc');
+    const mount = smallDisk(t);
+    if (!mount) return;
+    assert.throws(() => writeNewFileOrNone(join(mount, 'block-1'), 'x'.repeat(100_000), 'latin1'), { code: 'ENOSPC' });
+    assert.deepEqual(await readdir(mount), []);
   });
 });
