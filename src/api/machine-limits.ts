@@ -3,6 +3,7 @@ import type { MachineLimits } from '../engine/scheduler/resource-gate.js';
 import { usageError } from '../errors.js';
 import { describe } from './arguments.js';
 import { parseByteSize } from './byte-size.js';
+import { gnuCount } from './gnu-count.js';
 
 /** What the machine must have for an input to start, as GNU parallel's options say it. */
 export interface MachineLimitOptions {
@@ -35,11 +36,7 @@ export function parseMemFree(name: string, value: unknown, memoryBytes = totalme
  * difference is 0 which is interpreted as 0.01"; as a load, a fraction is one too.
  */
 export function parseLoad(name: string, value: unknown, cores = availableParallelism()): number {
-  const written = typeof value === 'number' || typeof value === 'string' ? String(value).trim() : '';
-  let load: number | undefined;
-  if (/^\d+(\.\d+)?$/.test(written)) load = Number(written);
-  else if (/^\d+(\.\d+)?%$/.test(written)) load = (cores * Number(written.slice(0, -1))) / 100;
-  else if (/^[+-]\d+$/.test(written)) load = cores + Number(written);
+  const load = typeof value === 'number' || typeof value === 'string' ? gnuCount(String(value), cores, true) : undefined;
   if (load === undefined) throw usageError(`${name} must be N, N%, +N or -N, got ${describe(value)}`);
   return Math.max(0.01, load);
 }

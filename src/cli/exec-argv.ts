@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { gnuCount } from '../api/gnu-count.js';
 import { usageError } from '../errors.js';
 import { shellQuote } from '../commands/shell-quote.js';
 
@@ -48,13 +49,11 @@ function isFile(path: string): boolean {
  * lanes), N% of the cores, +N and -N more or fewer than the cores.
  */
 export function parseJobs(value: string, cores: number): number {
-  const trimmed = value.trim();
-  let jobs: number | undefined;
-  if (/^\d+$/.test(trimmed)) jobs = Number(trimmed) === 0 ? MAX_LANES : Number(trimmed);
-  else if (/^\d+(\.\d+)?%$/.test(trimmed)) jobs = Math.floor((cores * Number(trimmed.slice(0, -1))) / 100);
-  else if (/^[+-]\d+$/.test(trimmed)) jobs = cores + Number(trimmed);
+  const jobs = gnuCount(value, cores);
   if (jobs === undefined) throw usageError(`--jobs must be N, 0, N%, +N or -N, got ${JSON.stringify(value)}`);
-  return Math.max(1, jobs);
+  // a plain 0 only: 0% or -N down to none is one job
+  if (jobs === 0 && /^\s*\d+\s*$/.test(value)) return MAX_LANES;
+  return Math.max(1, Math.floor(jobs));
 }
 
 /** -j 0: GNU parallel runs as many as the system allows; here as many lanes as this. */
