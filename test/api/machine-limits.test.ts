@@ -16,6 +16,11 @@ test("--load reads as GNU parallel's --jobs: N, N% of the cores, +N, -N; 0 is 0.
   for (const bad of ['abc', '', '2x', '%', null, {}]) assert.throws(() => parseLoad('--load', bad, 8), usage, String(bad));
 });
 
+test('--load where the load cannot be counted (no /proc) is refused: the run would wait for it for ever', () => {
+  assert.throws(() => parseLoad('--load', '2', 8, () => undefined), usage);
+  assert.equal(parseLoad('--load', '2', 8, () => 0), 2);
+});
+
 test('--memfree takes sizes with GNU parallel\'s unit prefixes, and bytes; more than the machine has is refused, since nothing could ever start', () => {
   assert.equal(parseMemFree('--memfree', '2G', 8 * GB), 2 * GB);
   assert.equal(parseMemFree('--memfree', '2g', 8 * GB), 2e9);
