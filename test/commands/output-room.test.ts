@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { OutputRoom } from '../../src/commands/output-room.js';
@@ -21,18 +21,53 @@ describe("the room of exec's output", () => {
     mkdirSync(scratch);
     const heard: PrunError[] = [];
     const room = new OutputRoom(scratch, undefined, (error) => heard.push(error));
-    assert.deepEqual(room.check(clean), clean);
+    assert.deepEqual(room.check(clean, room.freed), clean);
     assert.equal(room.seeFull(), undefined);
     const filler = fillDisk(mount);
-    const failed = room.check(clean);
+    const failed = room.check(clean, room.freed);
     assert.equal(failed.failure?.code, 'ERR_UNWRITABLE_RESULT');
     assert.equal(failed.stdout, false);
     assert.equal(failed.stderr, true);
     rmSync(filler);
     // room made after a write failed gives that write back to nobody
-    assert.equal(room.check(clean).failure?.code, 'ERR_UNWRITABLE_RESULT');
+    assert.equal(room.check(clean, room.freed).failure?.code, 'ERR_UNWRITABLE_RESULT');
     assert.equal(room.seeFull(), mount);
     assert.deepEqual(heard.map((error) => error.code), ['ERR_OUTPUT']);
+    rmSync(scratch, { recursive: true });
+  });
+
+  test('a job whose disk filled while it ran fails, though prun freed another job\'s file before it ended (was: its output printed cut at 32 kB)', (t) => {
+    const mount = smallDisk(t);
+    if (!mount) return;
+    const scratch = join(mount, 'prun-exec-z');
+    mkdirSync(scratch);
+    const room = new OutputRoom(scratch, undefined, () => {});
+    const other = join(scratch, '1.o');
+    writeFileSync(other, 'x'.repeat(30_000));
+    // the job is sent; its writes fill the disk and the last one fails
+    const sent = room.freed;
+    const filler = fillDisk(mount);
+    // the other job ends first: prun takes its output, which gives 30 kB back
+    room.freeing(other);
+    rmSync(other);
+    assert.equal(room.check(clean, sent).failure?.code, 'ERR_UNWRITABLE_RESULT');
+    rmSync(filler);
+    rmSync(scratch, { recursive: true });
+  });
+
+  test('room given back while a job ran does not fail it where the disk had room without it', (t) => {
+    const mount = smallDisk(t);
+    if (!mount) return;
+    const scratch = join(mount, 'prun-exec-w');
+    mkdirSync(scratch);
+    const room = new OutputRoom(scratch, undefined, () => {});
+    const other = join(scratch, '1.o');
+    writeFileSync(other, 'x'.repeat(10_000));
+    const sent = room.freed;
+    room.freeing(other);
+    rmSync(other);
+    assert.equal(room.freed - sent, 12_288, 'three whole pages of the tmpfs');
+    assert.deepEqual(room.check(clean, sent), clean);
     rmSync(scratch, { recursive: true });
   });
 
@@ -42,7 +77,7 @@ describe("the room of exec's output", () => {
     const heard: PrunError[] = [];
     const room = new OutputRoom(join(dir, 'prun-exec-y'), mount, (error) => heard.push(error));
     const filler = fillDisk(mount);
-    const failed = room.check({ failure: exitStatus(3, () => undefined), stdout: true, stderr: false });
+    const failed = room.check({ failure: exitStatus(3, () => undefined), stdout: true, stderr: false }, room.freed);
     assert.equal(failed.failure?.code, 'ERR_UNWRITABLE_RESULT');
     assert.equal(failed.failure?.exitStatus, 3);
     assert.equal(room.seeFull(), mount);
