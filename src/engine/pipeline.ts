@@ -147,13 +147,16 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const pausedUntil = (now: number): number => Math.max(throttles.pausedUntil, gate?.pausedUntil(now) ?? Number.NEGATIVE_INFINITY);
 
   /**
-   * Sleeps until something changes, or until what waits in the line may be due. With no room
-   * for what is due, only a change (a worker free) can help: no timer, or it would spin.
+   * Sleeps until something changes, or until what waits in the line may be due: at the end of
+   * the pause the loop saw (`pausedTill`), which is not asked again here. Asked again a moment
+   * later, a pause could have ended in between, and the sleep then had no timer, with inputs
+   * ready and none running to wake it: the run hung for ever (was: 6 runs in 60 of
+   * `prun map square.ts --load 1000` with six inputs, whose timers Node fires up to a
+   * millisecond early). With no room for what is due, only a change (a worker free) can help:
+   * no timer, or it would spin.
    */
-  const sleep = async (noRoom: boolean): Promise<void> => {
-    const now = clock.now();
-    const paused = pausedUntil(now);
-    const due = noRoom ? undefined : paused > now ? paused : line.nextDue;
+  const sleep = async (noRoom: boolean, pausedTill: number | undefined): Promise<void> => {
+    const due = noRoom ? undefined : (pausedTill ?? line.nextDue);
     const cancel = due === undefined ? undefined : clock.after(due - clock.now(), changed);
     await wakeup.wait();
     cancel?.();
@@ -189,7 +192,8 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       // waits for input, so room seen before it is no promise of room after it
       const now = clock.now();
       // a throttled run without keys starts nothing until its wait is over, nor a machine short of room
-      const picked = now < pausedUntil(now) ? undefined : line.next(now, roomFor);
+      const paused = pausedUntil(now);
+      const picked = now < paused ? undefined : line.next(now, roomFor);
       if (picked !== undefined && picked !== 'no-room') {
         inFlight.submitted(picked);
         throttles.started(picked);
@@ -209,7 +213,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       if (room === 0) intake.endIfDrained();
       if (intake.taking || room === 0 || intake.done) {
         if (intake.done && line.count === 0 && inFlight.count === 0) break;
-        await sleep(picked === 'no-room');
+        await sleep(picked === 'no-room', now < paused ? paused : undefined);
         continue;
       }
       intake.take(room);

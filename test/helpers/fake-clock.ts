@@ -1,13 +1,21 @@
 import type { Clock } from '../../src/engine/clock.js';
 
-/** Time that moves only when the test says: timers fire in order as it advances. */
+/**
+ * Time that moves only when the test says: timers fire in order as it advances. With a `tick`,
+ * every look at the clock also moves it on by that much, as real time passes while code runs;
+ * timers that come due so fire at the next advance().
+ */
 export class FakeClock implements Clock {
   private time = 0;
   private timers: { at: number; fn: () => void; seq: number }[] = [];
   private seq = 0;
 
+  constructor(private readonly tick = 0) {}
+
   now(): number {
-    return this.time;
+    const time = this.time;
+    this.time += this.tick;
+    return time;
   }
 
   after(ms: number, fn: () => void): () => void {

@@ -123,3 +123,42 @@ test('a run under --memfree starts nothing while memory is short, gives out one 
   assert.deepEqual(executor.starts.map((start) => start.input), ['a', 'b', 'c']);
   assert.deepEqual(deliveries.flatMap((d) => (d.type === 'text' ? [d.text] : [])).join(''), 'a\nb\nc\n');
 });
+
+test('a pause that ends while the run goes to sleep still wakes it (was: no timer, inputs ready, none running: hung for ever)', async () => {
+  // Time passes between two looks at the clock; the run woke just before the wait after a start
+  // ended (an input ended then; Node fires timers up to a millisecond early). Every offset of
+  // that wake-up, a tick apart, is tried: one of them falls between the run's last two looks.
+  const tick = 0.001;
+  for (let ticksBefore = 1; ticksBefore <= 30; ticksBefore++) {
+    const clock = new FakeClock(tick);
+    const executor = new FakeExecutor(2, (input) => ({ output: input }));
+    const gate = new ResourceGate({ memFreeBytes: undefined, maxLoad: 1000 }, new FakeMachine());
+    const pipeline = runPipeline({
+      source: itemSource(['a', 'b']),
+      executor,
+      workers: 2,
+      ordered: true,
+      chunksize: undefined,
+      retries: 0,
+      halt: undefined,
+      skip: undefined,
+      journal: false,
+      tracker: new ProgressTracker(),
+      clock,
+      gate,
+    });
+    const done = (async () => {
+      for await (const _ of pipeline.deliveries);
+    })();
+    await executor.holding(1);
+    const settled = clock.nextTimer!;
+    clock.advance(settled - clock.now() - ticksBefore * tick);
+    executor.runNext();
+    for (let turn = 0; turn < 5; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    clock.advance(LOAD_SETTLE_MS);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(executor.starts.length, 2, `woken ${ticksBefore} ticks before the wait ended: b never started`);
+    executor.runNext();
+    await done;
+  }
+});
