@@ -11,6 +11,15 @@ import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 const dir = scratchDir('output-room');
 const clean = { failure: undefined, stdout: true, stderr: true };
 
+/** A scratch folder on the small disk, watched, holding another job's output of `bytes`. */
+function roomWithOtherJob(mount: string, bytes: number): { scratch: string; room: OutputRoom; other: string } {
+  const scratch = join(mount, 'prun-exec-other');
+  mkdirSync(scratch);
+  const other = join(scratch, '1.o');
+  writeFileSync(other, 'x'.repeat(bytes));
+  return { scratch, room: new OutputRoom(scratch, undefined, () => {}), other };
+}
+
 describe("the room of exec's output", () => {
   const smallDisk = useSmallDisk(join(dir, 'small-disk'));
 
@@ -39,11 +48,7 @@ describe("the room of exec's output", () => {
   test('a job whose disk filled while it ran fails, though prun freed another job\'s file before it ended (was: its output printed cut at 32 kB)', (t) => {
     const mount = smallDisk(t);
     if (!mount) return;
-    const scratch = join(mount, 'prun-exec-z');
-    mkdirSync(scratch);
-    const room = new OutputRoom(scratch, undefined, () => {});
-    const other = join(scratch, '1.o');
-    writeFileSync(other, 'x'.repeat(30_000));
+    const { scratch, room, other } = roomWithOtherJob(mount, 30_000);
     // the job is sent; its writes fill the disk and the last one fails
     const sent = room.freed;
     const filler = fillDisk(mount);
@@ -58,11 +63,7 @@ describe("the room of exec's output", () => {
   test('room given back while a job ran does not fail it where the disk had room without it', (t) => {
     const mount = smallDisk(t);
     if (!mount) return;
-    const scratch = join(mount, 'prun-exec-w');
-    mkdirSync(scratch);
-    const room = new OutputRoom(scratch, undefined, () => {});
-    const other = join(scratch, '1.o');
-    writeFileSync(other, 'x'.repeat(10_000));
+    const { scratch, room, other } = roomWithOtherJob(mount, 10_000);
     const sent = room.freed;
     room.freeing(other);
     rmSync(other);

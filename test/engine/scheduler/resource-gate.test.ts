@@ -25,6 +25,11 @@ class FakeMachine implements MachineProbes {
   }
 }
 
+/** A pipeline of two workers over `inputs`, whose starts pass `gate`. */
+function gatedRun(inputs: string[], executor: FakeExecutor, gate: ResourceGate, clock: FakeClock, tracker: ProgressTracker): ReturnType<typeof runPipeline> {
+  return runPipeline({ source: itemSource(inputs), executor, workers: 2, ordered: true, chunksize: undefined, retries: 0, halt: undefined, skip: undefined, journal: false, tracker, clock, gate });
+}
+
 test('--memfree: open while enough memory is available, closed below it for RECHECK_MS, the machine not read again meanwhile', () => {
   const machine = new FakeMachine();
   const gate = new ResourceGate({ memFreeBytes: 2 * GB, maxLoad: undefined }, machine);
@@ -88,20 +93,7 @@ test('a run under --memfree starts nothing while memory is short, gives out one 
   const executor = new FakeExecutor(2, (input) => ({ output: input }));
   const gate = new ResourceGate({ memFreeBytes: 2 * GB, maxLoad: undefined }, machine);
   const tracker = new ProgressTracker();
-  const pipeline = runPipeline({
-    source: itemSource(['a', 'b', 'c']),
-    executor,
-    workers: 2,
-    ordered: true,
-    chunksize: undefined,
-    retries: 0,
-    halt: undefined,
-    skip: undefined,
-    journal: false,
-    tracker,
-    clock,
-    gate,
-  });
+  const pipeline = gatedRun(['a', 'b', 'c'], executor, gate, clock, tracker);
   const deliveries: Delivery[] = [];
   const done = (async () => {
     for await (const delivery of pipeline.deliveries) deliveries.push(delivery);
@@ -133,20 +125,7 @@ test('a pause that ends while the run goes to sleep still wakes it (was: no time
     const clock = new FakeClock(tick);
     const executor = new FakeExecutor(2, (input) => ({ output: input }));
     const gate = new ResourceGate({ memFreeBytes: undefined, maxLoad: 1000 }, new FakeMachine());
-    const pipeline = runPipeline({
-      source: itemSource(['a', 'b']),
-      executor,
-      workers: 2,
-      ordered: true,
-      chunksize: undefined,
-      retries: 0,
-      halt: undefined,
-      skip: undefined,
-      journal: false,
-      tracker: new ProgressTracker(),
-      clock,
-      gate,
-    });
+    const pipeline = gatedRun(['a', 'b'], executor, gate, clock, new ProgressTracker());
     const done = (async () => {
       for await (const _ of pipeline.deliveries);
     })();
