@@ -1,5 +1,11 @@
-import { closeSync, fstatSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats, statSync, unlinkSync } from 'node:fs';
 import type { OutputFile } from '../model/delivery.js';
+
+/**
+ * Told of the room a job file gave back on its disk, in bytes, just after it did: a job whose
+ * write failed on a full disk must not be judged on the room given back after (OutputRoom.given).
+ */
+export type OnFreed = (bytes: number) => void;
 
 /**
  * Output bigger than this stays in its file and is streamed to stdout in its turn; smaller
@@ -14,22 +20,25 @@ const STDERR_PIECE_BYTES = 1 << 20;
  * running can write into output that is read later, and the file is freed when done with.
  * The output comes as a byte string (latin1: one character a byte), since a command's output
  * need not be UTF-8 (gzip -c, images) and reaches prun's stdout byte for byte; or, when big,
- * as the open file, `onClosing` told as it is closed, before what it holds is freed. `tag` begins each of its lines (--tag).
+ * as the open file, `onClosing` told as it is closed, before what it holds is freed. `tag`
+ * begins each of its lines (--tag). `onFreed` hears of the room given back once it is closed.
  */
-export function takeOutput(path: string, notEmpty: boolean, tag: string | undefined, onClosing: (file: OutputFile) => void): string | OutputFile {
+export function takeOutput(path: string, notEmpty: boolean, tag: string | undefined, onClosing: (file: OutputFile) => void, onFreed: OnFreed): string | OutputFile {
   if (!notEmpty) {
-    removeFile(path);
+    removeFile(path, onFreed);
     return '';
   }
   const fd = openSync(path, 'r');
   unlinkSync(path);
-  const bytes = fstatSync(fd).size;
-  if (bytes > BIG_OUTPUT_BYTES) return openOutputFile(fd, bytes, tag, onClosing);
+  const stats = fstatSync(fd);
+  const bytes = stats.size;
+  if (bytes > BIG_OUTPUT_BYTES) return openOutputFile(fd, bytes, tag, onClosing, () => onFreed(allocatedBytes(stats)));
   try {
     const text = readText(fd, 0, bytes);
     return tag === undefined ? text : tagLines(text, tag);
   } finally {
     closeSync(fd);
+    onFreed(allocatedBytes(stats));
   }
 }
 
@@ -37,15 +46,16 @@ export function takeOutput(path: string, notEmpty: boolean, tag: string | undefi
  * Takes a job's stderr file (as takeOutput() does), handing it on in byte strings; `tag`
  * begins each of its lines, as GNU parallel's --tag tags stderr too.
  */
-export function takeStderr(path: string, notEmpty: boolean, tag: string | undefined, onText: (text: string) => void): void {
+export function takeStderr(path: string, notEmpty: boolean, tag: string | undefined, onText: (text: string) => void, onFreed: OnFreed): void {
   if (!notEmpty) {
-    removeFile(path);
+    removeFile(path, onFreed);
     return;
   }
   const fd = openSync(path, 'r');
   unlinkSync(path);
+  const stats = fstatSync(fd);
   try {
-    const bytes = fstatSync(fd).size;
+    const bytes = stats.size;
     let atLineStart = true;
     for (let position = 0; position < bytes; position += STDERR_PIECE_BYTES) {
       const text = readText(fd, position, Math.min(STDERR_PIECE_BYTES, bytes - position));
@@ -55,6 +65,7 @@ export function takeStderr(path: string, notEmpty: boolean, tag: string | undefi
     }
   } finally {
     closeSync(fd);
+    onFreed(allocatedBytes(stats));
   }
 }
 
@@ -69,12 +80,19 @@ export function outputBytes(path: string): number {
 }
 
 /** Removes a job file that may not exist (the job was skipped, or its lane died). */
-export function removeFile(path: string): void {
+export function removeFile(path: string, onFreed: OnFreed): void {
+  const stats = statSync(path, { throwIfNoEntry: false });
   try {
     unlinkSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  if (stats) onFreed(allocatedBytes(stats));
+}
+
+/** The room a file takes on its disk: its blocks, which may be more than its size (or less). */
+function allocatedBytes(stats: Stats): number {
+  return stats.blocks * 512;
 }
 
 /**
@@ -98,7 +116,7 @@ function readText(fd: number, position: number, length: number): string {
   return buffer.toString('latin1', 0, read);
 }
 
-function openOutputFile(fd: number, bytes: number, tag: string | undefined, onClosing: (file: OutputFile) => void): OutputFile {
+function openOutputFile(fd: number, bytes: number, tag: string | undefined, onClosing: (file: OutputFile) => void, onClosed: () => void): OutputFile {
   let open = true;
   const file: OutputFile = {
     fd,
@@ -109,6 +127,7 @@ function openOutputFile(fd: number, bytes: number, tag: string | undefined, onCl
       open = false;
       onClosing(file);
       closeSync(fd);
+      onClosed();
     },
   };
   return file;

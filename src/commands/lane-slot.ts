@@ -42,8 +42,6 @@ export interface LaneJob {
   /** The file its command was written to, when too long for the lane's line. */
   script: string | undefined;
   startedAt: number;
-  /** The room prun had given back on the output's disk when the job was sent (OutputRoom.freed). */
-  freedBefore: number;
   timer: LongTimeout | undefined;
   /** The --timeout it runs under, from its start (`--timeout N%`: as the median was then, or since). */
   timeoutMs?: number | undefined;

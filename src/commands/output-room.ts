@@ -1,8 +1,7 @@
 import { dirname } from 'node:path';
 import { PrunError } from '../errors.js';
-import { blockSize, isDiskFull, SCRATCH_ADVICE } from '../io/scratch-dir.js';
+import { isDiskFull, SCRATCH_ADVICE } from '../io/scratch-dir.js';
 import { incompleteOutput } from '../model/failure.js';
-import { outputBytes } from './job-output.js';
 import type { JobEnd } from './job-results.js';
 
 /**
@@ -13,17 +12,16 @@ import type { JobEnd } from './job-results.js';
  * with the error the run stops on (exit 74), as GNU parallel's does: the jobs that would
  * follow would lose their output too.
  *
- * A disk that is not full when a job ends may have been full while it ran: prun gives room back
- * itself, by taking or removing the files of other jobs, and one given back between a write
- * that failed and the job's end hid that write (was: a job's output printed cut at 32 kB, when
- * another job's file was freed in between; seen in CI). So the room given back while a job ran
- * counts against it: it fails unless the disk had a block to spare without that room.
+ * Since room is given back meanwhile (prun frees the files of the jobs it is done with), the
+ * disk as a job ends does not tell whether it was full while the job ran: a write could fail,
+ * another job's file be freed, and the job end on a disk with room (was: its output printed
+ * cut at 32 kB; seen in CI). So the room is also looked at each time a job file is freed,
+ * just after (`given`): room then, less what was freed, is what the disk had just before,
+ * and a disk full then is full for the run. Between two frees, room only shrinks; so a disk
+ * that filled while a job ran is seen at the first free after, or at the job's end.
  */
 export class OutputRoom {
   private full: string | undefined;
-  /** Room given back so far on the disks of the jobs' output: the job files taken or removed, in whole blocks. */
-  private freedBytes = 0;
-  private block: number | undefined;
 
   constructor(
     private readonly scratchDir: string,
@@ -34,22 +32,29 @@ export class OutputRoom {
   /**
    * A job's end as its lane said it, unless the disk of its output is full: then its output may
    * have lost writes, so it fails with none of it printed (was: printed cut short, the job
-   * failed with no reason). Asked at every job's end, before its files are taken, with the room
-   * given back (`freed`) when it was sent to its lane, before it could start.
+   * failed with no reason). Asked at every job's end, before its files are taken.
    */
-  check(end: JobEnd, freedBefore: number): JobEnd {
-    const full = this.seeFull(this.freedBytes - freedBefore);
+  check(end: JobEnd): JobEnd {
+    const full = this.seeFull();
     if (full === undefined) return end;
     return { failure: incompleteOutput(full, end.failure), stdout: false, stderr: end.stderr };
   }
 
   /**
-   * The folder of the jobs' output whose disk is full, now or since it was first seen so. Also
-   * asked before a held output is freed: a disk that filled while a job ran is still full then.
+   * A job file was freed just now, giving `bytes` back: the disk, seen full as it was just
+   * before, is full for the rest of the run.
    */
-  seeFull(freedSince = 0): string | undefined {
+  given(bytes: number): void {
+    if (bytes > 0) this.seeFull(bytes);
+  }
+
+  /**
+   * The folder of the jobs' output whose disk is full, now or since it was first seen so
+   * (`givenBack`: as it was before that much room was given back).
+   */
+  seeFull(givenBack = 0): string | undefined {
     if (this.full !== undefined) return this.full;
-    const full = this.fullFolder(freedSince);
+    const full = this.fullFolder(givenBack);
     if (full === undefined) return undefined;
     this.full = full;
     const advice = full === this.resultsDir ? 'make room there' : SCRATCH_ADVICE;
@@ -57,24 +62,9 @@ export class OutputRoom {
     return full;
   }
 
-  /** The room given back so far: a job notes it when it is sent to its lane. */
-  get freed(): number {
-    return this.freedBytes;
-  }
-
-  /**
-   * A job file is about to be taken or removed: the room it gives back is counted, in whole
-   * blocks. (On --results DIR's disk too, which may be the same: counting more is the safe side.)
-   */
-  freeing(path: string): void {
-    const bytes = outputBytes(path);
-    if (bytes === 0) return;
-    this.block ??= blockSize(this.scratchDir);
-    this.freedBytes += Math.ceil(bytes / this.block) * this.block;
-  }
-
-  private fullFolder(freedSince: number): string | undefined {
-    if (isDiskFull(this.scratchDir, freedSince)) return dirname(this.scratchDir);
-    return this.resultsDir !== undefined && isDiskFull(this.resultsDir, freedSince) ? this.resultsDir : undefined;
+  /** (--results DIR's disk less the room given back too: it may be the same disk, and seeing full errs on the safe side.) */
+  private fullFolder(givenBack: number): string | undefined {
+    if (isDiskFull(this.scratchDir, givenBack)) return dirname(this.scratchDir);
+    return this.resultsDir !== undefined && isDiskFull(this.resultsDir, givenBack) ? this.resultsDir : undefined;
   }
 }

@@ -108,6 +108,8 @@ export class ShellExecutor implements Executor {
   /** Names the next job's files. */
   private nextStem = 0;
   private readonly heldOutput = new HeldOutput(() => this.onReleased());
+  /** Every job file freed tells the room of the jobs' output (OutputRoom.given). */
+  private readonly onFreed = (bytes: number): void => this.outputRoom?.given(bytes);
   private pumpAllQueued = false;
   /** When the last job was given to a lane (--delay). */
   private lastStart = Number.NEGATIVE_INFINITY;
@@ -433,7 +435,7 @@ export class ShellExecutor implements Executor {
     }
     const { line, script } = given;
     if (this.options.showCommands) this.options.onStderr(`${shown}\n`);
-    const job: LaneJob = { held, offset, args, tag, stem, command: shown, script, startedAt: 0, freedBefore: this.outputRoom!.freed, timer: undefined };
+    const job: LaneJob = { held, offset, args, tag, stem, command: shown, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
     return line;
@@ -488,7 +490,7 @@ export class ShellExecutor implements Executor {
       if (!job) throw new Error(`prun: a shell lane reported a job it was not given: ${JSON.stringify(line)}`);
       job.timer?.clear();
       // '-': skipped because prun is stopping
-      const end = line === '-' ? undefined : this.outputRoom!.check(parseStatusLine(line), job.freedBefore);
+      const end = line === '-' ? undefined : this.outputRoom!.check(parseStatusLine(line));
       if (end) this.finish(slot, job, end, now);
       if (end && !end.failure) this.succeeded(now - job.startedAt, now);
       this.removeJobFiles(job, !end || outputPrinted(job, end.failure, this.options));
@@ -513,9 +515,8 @@ export class ShellExecutor implements Executor {
   private finish(slot: LaneSlot, job: LaneJob, end: JobEnd, now: number): void {
     if (this.options.records) return this.finishAsRecord(job, end, now, this.options.records);
     const files = join(this.dir, job.stem);
-    this.freeing(`${files}.o`, `${files}.e`);
     const tag = job.tag === undefined ? undefined : `${job.tag}\t`;
-    const stdout = takeOutput(`${files}.o`, end.stdout, tag, this.heldOutput.onClosing);
+    const stdout = takeOutput(`${files}.o`, end.stdout, tag, this.heldOutput.onClosing, this.onFreed);
     if (typeof stdout !== 'string') this.heldOutput.add(stdout, job.held.batch.first + job.offset);
     // output in a file is its run's only output: what came before it is reported first
     const { held } = job;
@@ -525,9 +526,9 @@ export class ShellExecutor implements Executor {
     const stderr = end.stderr && outputPrinted(job, end.failure, this.options);
     if (stderr && this.options.groupStderr && outputBytes(`${files}.e`) <= GROUPED_STDERR_BYTES) {
       let text = '';
-      takeStderr(`${files}.e`, true, tag, (piece) => (text += piece));
+      takeStderr(`${files}.e`, true, tag, (piece) => (text += piece), this.onFreed);
       recordStderr(job, text);
-    } else takeStderr(`${files}.e`, stderr, tag, this.options.onStderr);
+    } else takeStderr(`${files}.e`, stderr, tag, this.options.onStderr, this.onFreed);
     if (held.pending?.file) this.deliver(slot, held, false);
   }
 
@@ -537,10 +538,9 @@ export class ShellExecutor implements Executor {
    */
   private finishAsRecord(job: LaneJob, end: JobEnd, now: number, records: JobRecordOptions): void {
     const files = join(this.dir, job.stem);
-    this.freeing(`${files}.o`, `${files}.e`);
     const whole = (path: string, notEmpty: boolean) => {
       let text = '';
-      takeStderr(path, notEmpty, undefined, (piece) => (text += piece));
+      takeStderr(path, notEmpty, undefined, (piece) => (text += piece), this.onFreed);
       return text;
     };
     const fields = {
@@ -561,18 +561,8 @@ export class ShellExecutor implements Executor {
    * --pipe block only after its `last` try: a try that failed with tries left runs again on it.
    */
   private removeJobFiles(job: LaneJob, last: boolean): void {
-    const files = [job.script, this.options.stdinFrom !== undefined && last ? this.blockOf(job.args) : undefined].filter((file) => file !== undefined);
-    this.freeing(...files);
-    for (const file of files) removeFile(file);
-  }
-
-  /**
-   * Job files about to be taken or removed: the room they give back on the disk counts against
-   * every job running meanwhile, whose writes may have failed before it was given back
-   * (OutputRoom.check).
-   */
-  private freeing(...paths: string[]): void {
-    for (const path of paths) this.outputRoom?.freeing(path);
+    if (job.script) removeFile(job.script, this.onFreed);
+    if (this.options.stdinFrom !== undefined && last) removeFile(this.blockOf(job.args), this.onFreed);
   }
 
   /**
@@ -622,9 +612,7 @@ export class ShellExecutor implements Executor {
     for (const job of slot.jobs) {
       job.timer?.clear();
       // what a job that was running wrote is not printed: a process it left may write on, unread
-      const files = [`${job.stem}.o`, `${job.stem}.e`, `${job.stem}.sh`].map((file) => join(this.dir, file));
-      this.freeing(...files);
-      for (const file of files) removeFile(file);
+      for (const file of [`${job.stem}.o`, `${job.stem}.e`, `${job.stem}.sh`]) removeFile(join(this.dir, file), this.onFreed);
     }
     // what the lane left of its group (a job ignoring SIGTERM, a process it started) goes with
     // it; a lane that ended cleanly has sent its group SIGTERM, and what ignored it gets SIGKILL

@@ -55,18 +55,13 @@ export function removeScratchDir(dir: string): void {
  * while it was may have lost some, since a write that fails with ENOSPC says so only to the
  * job, whose exit status need not tell. GNU parallel asks too ("Is the disk full?"), by
  * writing 8 KiB; a disk where a write met ENOSPC has no block left, and one with a block
- * left may have taken every write whole, so that is the line here. `freedSince`: room given
- * back since the writes in question began, which they did not have.
+ * left may have taken every write whole, so that is the line here. `givenBack`: as the disk
+ * was before that much room was freed.
  */
-export function isDiskFull(dir: string, freedSince = 0): boolean {
+export function isDiskFull(dir: string, givenBack = 0): boolean {
   const stats = diskStats(dir);
   if (!stats) return false;
-  return freeBytesOf(stats) - freedSince < stats.bsize || (stats.files > 0 && stats.ffree === 0);
-}
-
-/** The size of the disk's blocks, in which files take and give back room (4096 when unknown). */
-export function blockSize(dir: string): number {
-  return diskStats(dir)?.bsize || 4096;
+  return freeBytesOf(stats) - givenBack < stats.bsize || (stats.files > 0 && stats.ffree === 0);
 }
 
 function freeBytes(dir: string): number {
