@@ -2,6 +2,7 @@
 // killed and run again with --resume, and a worker stopped past its locks that wakes up.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import type { ResultPromise } from 'execa';
 import { describe, test } from 'node:test';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -13,6 +14,20 @@ import { inputs, useQueue } from '../helpers/queue.js';
 import { runKeys, startRedis } from '../helpers/redis.js';
 
 const bench = useQueue();
+
+/**
+ * `waiting`, and if it fails, what the worker and the producer said until then, in its
+ * message: a wait that times out in CI is otherwise all that is known of it.
+ */
+async function saying(waiting: Promise<void>, worker: { stderr(): string }, producer: ResultPromise): Promise<void> {
+  try {
+    await waiting;
+  } catch (error) {
+    producer.kill('SIGKILL');
+    const { stderr } = await producer.catch((failed: { stderr?: unknown }) => failed);
+    throw new Error(`${(error as Error).message}\nworker's stderr:\n${worker.stderr()}\nproducer's stderr:\n${String(stderr)}`);
+  }
+}
 
 describe('prun map --queue, recovery', () => {
   test('a producer SIGKILLed mid-run, run again with --resume: every input printed once across the two', async () => {
@@ -55,7 +70,7 @@ describe('prun map --queue, recovery', () => {
     const env = { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: join(dir, 'never') };
     const worker = bench.worker(['--procs', '2'], env);
     const producer = prun(['map', 'fixtures/gated.ts', '--queue', bench.redis.url, '--chunksize', '1', ':::', 'gate1', 'gate2', 'x3']);
-    await waitForFile(started, (rows) => rows.length === 2, 60_000);
+    await saying(waitForFile(started, (rows) => rows.length === 2, 60_000), worker, producer);
     const before = (await readFile(started, 'utf8')).split('\n').filter(Boolean).sort();
     const pool = await descendantsOf(worker.pid);
     producer.kill('SIGINT');
@@ -82,7 +97,7 @@ describe('prun map --queue, recovery', () => {
     const env = { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: join(dir, 'never') };
     const worker = bench.worker(['--procs', '2'], env);
     const producer = prun(['map', 'fixtures/gated.ts', '--queue', bench.redis.url, '--chunksize', '1', ':::', 'gate1', 'gate2', 'x3', 'x4']);
-    await waitForFile(started, (rows) => rows.length === 2, 60_000);
+    await saying(waitForFile(started, (rows) => rows.length === 2, 60_000), worker, producer);
     const before = (await readFile(started, 'utf8')).split('\n').filter(Boolean).sort();
     const pool = await descendantsOf(worker.pid);
     producer.kill('SIGKILL');
