@@ -367,8 +367,6 @@ export class ShellExecutor implements Executor {
 
   /** Output was written to stdout (or dropped): jobs held back may start. */
   private onReleased(): void {
-    // before the file is freed: a job whose writes failed for want of its room ends later
-    this.outputRoom?.seeFull();
     if (this.pumpAllQueued) return;
     this.pumpAllQueued = true;
     // after whatever closed it is done: a close may come from inside the executor's own work
