@@ -1,7 +1,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import type { MachineLimits } from '../engine/scheduler/resource-gate.js';
 import { usageError } from '../errors.js';
-import { runningProcesses } from '../io/machine-load.js';
+import { canCountProcesses } from '../io/machine-load.js';
 import { describe } from './arguments.js';
 import { parseByteSize } from './byte-size.js';
 import { gnuCount } from './gnu-count.js';
@@ -38,9 +38,9 @@ export function parseMemFree(name: string, value: unknown, memoryBytes = totalme
  * where the load cannot be counted: GNU parallel then takes it as too high, and a run that
  * waits for it would start nothing, and say nothing, for ever.
  */
-export function parseLoad(name: string, value: unknown, cores = availableParallelism(), countLoad: () => number | undefined = runningProcesses): number {
+export function parseLoad(name: string, value: unknown, cores = availableParallelism(), loadCountable: () => boolean = canCountProcesses): number {
   const load = typeof value === 'number' || typeof value === 'string' ? gnuCount(String(value), cores, true) : undefined;
   if (load === undefined) throw usageError(`${name} must be N, N%, +N or -N, got ${describe(value)}`);
-  if (countLoad() === undefined) throw usageError(`${name} cannot be used here: prun counts the running processes in /proc, and this system has no /proc`);
+  if (!loadCountable()) throw usageError(`${name} cannot be used here: prun counts the running processes in /proc, and this system has no /proc`);
   return Math.max(0.01, load);
 }

@@ -37,6 +37,11 @@ export function runningProcesses(root = '/proc', self = process.pid): number | u
   return count;
 }
 
+/** Whether this system lists its processes in /proc, where runningProcesses() counts them. */
+export function canCountProcesses(root = '/proc'): boolean {
+  return directory(root) !== undefined;
+}
+
 /** proc(5): "pid (comm) state ppid pgrp session tty_nr tpgid flags ...", comm free to hold spaces and parentheses. */
 function isLoad(stat: string | undefined): boolean {
   if (stat === undefined) return false;

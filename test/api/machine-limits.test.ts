@@ -17,8 +17,8 @@ test("--load reads as GNU parallel's --jobs: N, N% of the cores, +N, -N; 0 is 0.
 });
 
 test('--load where the load cannot be counted (no /proc) is refused: the run would wait for it for ever', () => {
-  assert.throws(() => parseLoad('--load', '2', 8, () => undefined), usage);
-  assert.equal(parseLoad('--load', '2', 8, () => 0), 2);
+  assert.throws(() => parseLoad('--load', '2', 8, () => false), usage);
+  assert.equal(parseLoad('--load', '2', 8, () => true), 2);
 });
 
 test('--memfree takes sizes with GNU parallel\'s unit prefixes, and bytes; more than the machine has is refused, since nothing could ever start', () => {

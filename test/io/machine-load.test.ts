@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { availableMemoryBytes, runningProcesses } from '../../src/io/machine-load.js';
+import { availableMemoryBytes, canCountProcesses, runningProcesses } from '../../src/io/machine-load.js';
 import { scratchDir } from '../helpers/files.js';
 
 const dir = scratchDir('machine-load');
@@ -49,6 +49,8 @@ test('a process that ends while it is being counted is not counted, and no /proc
   mkdirSync(join(root, '11'));
   assert.equal(runningProcesses(root, 1), 1);
   assert.equal(runningProcesses(join(dir, 'no-such-proc')), undefined);
+  assert.equal(canCountProcesses(join(dir, 'no-such-proc')), false);
+  assert.equal(canCountProcesses(root), true);
 });
 
 test('on this machine: a count, and memory that is some of what it has', () => {
