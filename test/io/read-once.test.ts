@@ -10,6 +10,8 @@ const dir = scratchDir('read-once');
 
 /** A regression would hang rather than fail: bound it. */
 const BOUNDED = { timeout: 60_000 };
+/** prun itself is ended before the test's bound, so that a hang fails the test rather than holding its file open. */
+const RUN = { cwd: root, reject: false, timeout: 50_000 } as const;
 
 let fifos = 0;
 /** A FIFO and its writer, as `<(...)` gives: the writer opens once prun opens it to read. */
@@ -35,7 +37,7 @@ describe('the input is read once: a pipe, a FIFO or <(...) is never opened a sec
   for (const runtime of runtimes) {
     test(`${runtime}: <(seq 200000) --progress: every line reaches stdout (the progress bar's count stole them)`, BOUNDED, async () => {
       const { path, writer } = await fifoWith();
-      const child = execa(bin, ['map', 'fixtures/faults.ts', path, runtime, '2', '--progress'], { cwd: root, reject: false });
+      const child = execa(bin, ['map', 'fixtures/faults.ts', path, runtime, '2', '--progress'], RUN);
       writer.end(Array.from({ length: 200_000 }, (_, i) => `${i}\n`).join(''));
       const result = await child;
       assert.equal(result.exitCode, 0, String(result.stderr).slice(-500));
@@ -45,19 +47,19 @@ describe('the input is read once: a pipe, a FIFO or <(...) is never opened a sec
     });
   }
 
-  test('exec: <(seq 2000) --progress: every line reaches stdout', BOUNDED, async () => {
+  test('exec: <(seq 300) --progress: every line reaches stdout', BOUNDED, async () => {
     const { path, writer } = await fifoWith();
-    const child = execa(bin, ['exec', '-j', '2', '--progress', 'echo {}', '::::', path], { cwd: root, reject: false });
-    writer.end(Array.from({ length: 2000 }, (_, i) => `${i}\n`).join(''));
+    const child = execa(bin, ['exec', '-j', '2', '--progress', 'echo {}', '::::', path], RUN);
+    writer.end(Array.from({ length: 300 }, (_, i) => `${i}\n`).join(''));
     const result = await child;
     assert.equal(result.exitCode, 0, String(result.stderr).slice(-500));
-    assert.equal(lines(result.stdout).length, 2000);
+    assert.equal(lines(result.stdout).length, 300);
   });
 
   for (const runtime of runtimes) {
     test(`${runtime}: --halt soon,fail=1 on <(yes f) exits (counting the unread inputs read the pipe forever)`, BOUNDED, async () => {
       const { path, writer } = await fifoWith();
-      const child = execa(bin, ['map', 'fixtures/faults.ts', path, runtime, '2', '--halt', 'soon,fail=1'], { cwd: root, reject: false });
+      const child = execa(bin, ['map', 'fixtures/faults.ts', path, runtime, '2', '--halt', 'soon,fail=1'], RUN);
       yes(writer, 'throw\n');
       const result = await child;
       writer.destroy();
@@ -68,7 +70,7 @@ describe('the input is read once: a pipe, a FIFO or <(...) is never opened a sec
 
   test('exec: --halt soon,fail=1 on <(yes f) exits', BOUNDED, async () => {
     const { path, writer } = await fifoWith();
-    const child = execa(bin, ['exec', '-j', '2', '--halt', 'soon,fail=1', 'exit 3; : {}', '::::', path], { cwd: root, reject: false });
+    const child = execa(bin, ['exec', '-j', '2', '--halt', 'soon,fail=1', 'exit 3; : {}', '::::', path], RUN);
     yes(writer, 'f\n');
     const result = await child;
     writer.destroy();
