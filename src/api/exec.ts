@@ -6,6 +6,7 @@ import type { TaskError } from '../model/failure.js';
 import { checkInputs, describe } from './arguments.js';
 import { InputLedger } from './input-ledger.js';
 import { normalizeOptions } from './options.js';
+import { checkExecOptions } from './exec-options.js';
 import { type ExecOptions, startExec } from './start-exec.js';
 import { usageError } from '../errors.js';
 import { compileTemplate } from '../commands/template.js';
@@ -46,6 +47,7 @@ export function exec<Input = unknown>(
     throw usageError(`onStderr must be a function, got ${describe(options.onStderr)}`);
   }
   normalizeOptions({ ...options, runtime: undefined });
+  checkExecOptions(options);
   // a replacement string prun does not know ({= perl =}) is a usage error here, not at the first pull
   compileTemplate(command, true, options.template);
   if (options.tagString !== undefined) compileTemplate(options.tagString, false, options.template);

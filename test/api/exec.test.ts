@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { exec, type ExecOutcome, PrunError } from 'prunjs';
+import { exec, type ExecOutcome, type ExecRunOptions, PrunError } from 'prunjs';
 import { scratchDir } from '../helpers/files.js';
 import { useSmallDisk } from '../helpers/small-disk.js';
 
@@ -54,6 +54,16 @@ test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => 
   assert.throws(() => exec(['a'], 'echo {}', { tagString: '{= $_ =}' }), isUsage);
   // regression: a string spread into an object of its characters, and passed
   assert.throws(() => exec(['a'], 'echo {}', 'x' as unknown as object), isUsage);
+  // regression: exec()'s own options were not checked: a TypeError from inside the template
+  const bad = (options: object) => exec(['a'], 'echo {}', options as ExecRunOptions);
+  for (const tagString of [5, {}, true, ['x']]) assert.throws(() => bad({ tagString }), isUsage, String(tagString));
+  assert.throws(() => bad({ tag: 'yes' }), isUsage);
+  assert.throws(() => bad({ workdir: 1 }), isUsage);
+  assert.throws(() => bad({ delayMs: -1 }), isUsage);
+  assert.throws(() => bad({ timeoutOfMedian: 0 }), isUsage);
+  assert.throws(() => bad({ template: 'plus' }), isUsage);
+  assert.throws(() => bad({ template: { rpl: '{x} s/a/b/' } }), isUsage);
+  assert.throws(() => bad({ template: { plus: 1 } }), isUsage);
 });
 
 test('regression: an onStderr that throws stops the run, and its error reaches the caller after what ran (was: it ended the caller\'s process)', async () => {
