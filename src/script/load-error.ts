@@ -10,12 +10,13 @@ export const SCRIPT_LOAD = 'ERR_SCRIPT_LOAD';
 /**
  * What a worker reports when importing the script failed: one line naming where in the user's
  * own code it threw, `script failed to load: <message> (task.ts:4)`, so that it is never taken
- * for a failed setup(), which the script may not have. The stack stays the original one.
+ * for a failed setup(), which the script may not have. The stack stays the original one. When
+ * no frame says where (a string thrown, which has no stack), the script's name does.
  */
-export function scriptLoadError(error: unknown, modulePath: string): Error {
+export function scriptLoadError(error: unknown, modulePath: string, scriptName?: string): Error {
   const thrown = error instanceof Error ? error : undefined;
   const message = firstLine(thrown ? thrown.message : String(error));
-  const where = thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath);
+  const where = (thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath)) ?? scriptName;
   const loadError = new Error(`script failed to load: ${message}${where ? ` (${where})` : ''}`);
   loadError.name = 'ScriptLoadError';
   (loadError as Error & { code: string }).code = SCRIPT_LOAD;
@@ -33,6 +34,8 @@ export function startError(data: ErrorData): PrunError {
 /** prun's own code (dist/ when built, src/ under tsx): where the script was imported from. */
 const OWN_CODE = fileURLToPath(new URL('../', import.meta.url));
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):\d+\)?$/;
+/** The line above the source excerpt that heads a SyntaxError's stack, as a link error's (`import { nope } from 'node:fs'`). */
+const EXCERPT_HEAD = /^(\/.+|file:.+):(\d+)$/;
 
 /**
  * `file:line` of the frame the error was thrown from, source-mapped to the user's file: the
@@ -43,7 +46,7 @@ const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):\d+\)?$/;
 function userFrame(stack: string, modulePath: string): string | undefined {
   const frames: { file: string; line: string }[] = [];
   for (const text of stack.split('\n')) {
-    const match = FRAME.exec(text);
+    const match = FRAME.exec(text) ?? EXCERPT_HEAD.exec(text);
     if (!match) continue;
     const file = match[1]!.startsWith('file:') ? safePath(match[1]!) : match[1]!;
     if (file === undefined || file.startsWith('node:') || file === modulePath || file.startsWith(OWN_CODE) || !file.startsWith('/')) continue;

@@ -276,13 +276,12 @@ async function load(config: WorkerConfig, settingUp: () => void): Promise<UserMo
   try {
     exports = (await import(pathToFileURL(config.modulePath).href)) as Record<string, unknown>;
   } catch (error) {
-    throw scriptLoadError(error, config.modulePath);
+    throw scriptLoadError(error, config.modulePath, config.scriptName);
   }
   const task = exports.default;
   if (typeof task !== 'function') {
     // nothing was thrown, so no stack names the file: the run says which script it is
-    const named = config.scriptName === undefined ? '' : ` (${config.scriptName})`;
-    throw scriptLoadError(`its default export is ${describeValue(task)}, not a function${named}`, config.modulePath);
+    throw scriptLoadError(`its default export is ${describeValue(task)}, not a function`, config.modulePath, config.scriptName);
   }
   const setup = exports.setup;
   const teardown = exports.teardown;

@@ -28,6 +28,22 @@ for (const runtime of runtimes) {
       assert.deepEqual(lines(result.stderr), [`prun: script failed to load: its default export is an object, not a function (${script})`]);
     });
 
+    test('an import of a name its module does not export names the line (was: no file:line, the SyntaxError has no frame of the user\'s)', async () => {
+      const script = join(dir, `bad-import${runtime}.ts`);
+      await writeFile(script, 'import { nope } from "node:fs";\nexport default (x: string) => x + String(nope);\n');
+      const result = await prun(['map', runtime, '1', script, ':::', 'a']);
+      assert.equal(result.exitCode, 2);
+      assert.match(String(result.stderr), new RegExp(`^prun: script failed to load: .*'nope' \\(${script}:1\\)$`));
+    });
+
+    test('a thrown value that is not an Error names the script (was: nothing of the user\'s)', async () => {
+      const script = join(dir, `throws-string${runtime}.ts`);
+      await writeFile(script, 'throw "a plain string";\nexport default (x: string) => x;\n');
+      const result = await prun(['map', runtime, '1', script, ':::', 'a']);
+      assert.equal(result.exitCode, 2);
+      assert.deepEqual(lines(result.stderr), [`prun: script failed to load: a plain string (${script})`]);
+    });
+
     test('map() rejects with ERR_SCRIPT_LOAD, the message naming the line', async () => {
       const outcomes = map(['a'], `${root}fixtures/throws-at-import.ts`, { runtime: runtimeOf[runtime], workers: 1 });
       await assert.rejects(
