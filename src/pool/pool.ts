@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
@@ -41,6 +42,12 @@ const TEARDOWN_GRACE_MS = 5000;
 export const TIMEOUT_GRACE_MS = 1000;
 /** Slack for a worker blocked by a task that never yields, beyond the timeout and its grace. */
 const WATCHDOG_SLACK_MS = 500;
+/**
+ * How long the workers of a run ended at once (--halt now, the consumer gone) have to abort
+ * their running tasks' signals before they are ended: a message is handled within it unless
+ * a task holds its worker's thread, as GNU parallel sends its jobs SIGTERM before SIGKILL.
+ */
+const KILL_NOTICE_MS = 50;
 
 /**
  * The local executor: a pool of forked processes or worker threads. Workers start once and
@@ -170,6 +177,15 @@ export class Pool implements Executor {
     clearInterval(this.watchdog);
     this.markReady();
     this.markAllReady();
+    // the running tasks are told first, as at Ctrl-C: their ctx.signal aborts (a fetch given it
+    // ends), and what fails from then on stopped because it was told to (was: ended unaware)
+    const told = [...this.slots].filter((slot) => slot.state === 'ready' || slot.state === 'retiring');
+    if (told.length > 0 && !this.abortRunning) {
+      this.stopped = true;
+      this.abortRunning = true;
+      for (const slot of told) slot.send(this.stopMessage());
+      await Promise.race([Promise.all(this.exits), delay(KILL_NOTICE_MS)]);
+    }
     for (const slot of this.slots) slot.worker.kill();
     await Promise.all(this.exits);
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseHalt, shouldHalt } from '../../src/engine/halt.js';
@@ -169,4 +169,22 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
     assert.ok(notRun > 0, 'the halt stopped the run');
     assert.equal(printed.length + notRun, 20);
   });
+});
+
+describe('--halt now ends running tasks as a stop does (was: their workers were ended with no signal aborted)', () => {
+  for (const runtime of runtimes) {
+    test(`map ${runtime} 2 --concurrency 3: every task that started has its ctx.signal aborted`, { timeout: 60_000 }, async () => {
+      const log = join(dir, `aborts${runtime}`);
+      await writeFile(log, '');
+      const result = await prun(['map', 'fixtures/aborts-to-file.ts', runtime, '2', '--concurrency', '3', '--halt', 'now,fail=1', ':::', '1', '2', 'fail', '3', '4'], {
+        env: { PRUN_TEST_ABORTS: log },
+      });
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      const said = lines((await readFile(log, 'utf8')).trimEnd());
+      const started = said.filter((line) => line.startsWith('started ')).map((line) => line.slice('started '.length));
+      assert.ok(started.length >= 2, said.join(', '));
+      assert.deepEqual(said.filter((line) => line.startsWith('aborted ')).map((line) => line.slice('aborted '.length)).sort(), started.sort());
+      assert.match(lines(result.stderr).at(-1)!, /^prun: 1 of 5 inputs failed, 4 never ran \(halted\)$/);
+    });
+  }
 });
