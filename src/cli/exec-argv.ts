@@ -7,18 +7,33 @@ import { shellQuote } from '../commands/shell-quote.js';
  * The words of `prun exec [OPTIONS] COMMAND [ARGS...]` after the options: the command line,
  * as GNU parallel makes it. Its words are joined by spaces, as the shell would have joined
  * them had they been one quoted argument (`prun exec gzip -9` is `prun exec 'gzip -9'`);
- * with -q each word is quoted, so that the shell sees them as they were given. No words at
- * all: the inputs are the commands (`{}`, unquoted, as GNU parallel runs them).
+ * with -q each word is quoted, so that the shell sees them as they were given, but for the
+ * braces that `replaced` says the template replaces. No words at all: the inputs are the
+ * commands (`{}`, unquoted, as GNU parallel runs them).
  */
-export function commandLine(words: readonly string[], quote: boolean): string {
+export function commandLine(words: readonly string[], quote: false | ((braced: string) => boolean)): string {
   if (words.length === 0) return '{}';
-  return words.map((word) => (quote ? quoteKeepingReplacements(word) : word)).join(' ');
+  return words.map((word) => (quote ? quoteKeepingReplacements(word, quote) : word)).join(' ');
 }
 
-/** -q: the word as one literal shell word, but its replacement strings still replaced. */
-function quoteKeepingReplacements(word: string): string {
+/**
+ * -q: the word as one literal shell word, but its replacement strings still replaced (was:
+ * every brace left bare, so `-q awk '{print $1}'` ran `awk {print $1}`); an empty word stays
+ * a word, as GNU parallel passes it.
+ */
+function quoteKeepingReplacements(word: string, replaced: (braced: string) => boolean): string {
+  if (word === '') return "''";
   const parts = word.split(/(\{[^{}]*\})/);
-  return parts.map((part, i) => (i % 2 === 1 ? part : part === '' ? '' : shellQuote(part))).join('');
+  let quoted = '';
+  let literal = '';
+  for (const [i, part] of parts.entries()) {
+    // the shell's own ${#x} is text; so are braces the template leaves as they are
+    if (i % 2 === 1 && !literal.endsWith('$') && replaced(part.slice(1, -1))) {
+      quoted += (literal === '' ? '' : shellQuote(literal)) + part;
+      literal = '';
+    } else literal += part;
+  }
+  return quoted + (literal === '' ? '' : shellQuote(literal));
 }
 
 /**

@@ -18,7 +18,7 @@ import { addCommonOptions, type CommonFlags, commonRunOptions, duration, haltNee
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { type CpuCounts, machineCpuCounts } from './cpu-counts.js';
 import { ownQueueWarnings } from './queue-warnings.js';
-import { asLiteral, compileTemplate, type TemplateOptions } from '../commands/template.js';
+import { asLiteral, bracesAreReplaced, compileTemplate, type TemplateOptions } from '../commands/template.js';
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
@@ -313,7 +313,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   flags.dirnamereplace ??= flags.dnr;
   flags.basenameextensionreplace ??= flags.bner;
   const dryRun = flags.dryRun === true || flags.dryrun === true;
-  let text = respellAll(commandLine(words, flags.quote === true), flags);
+  const rpl = flags.rpl.length > 0 ? flags.rpl.map(toByteString) : undefined;
+  const quote = flags.quote === true && ((braced: string) => bracesAreReplaced(braced, { plus: flags.plus === true, rpl }));
+  let text = respellAll(commandLine(words, quote), flags);
   // GNU parallel reads --tagstring with the same spellings as the command
   if (flags.tagstring !== undefined) flags.tagstring = respellAll(flags.tagstring, flags);
   // checked before any input is read; what they wrap the command in waits for the inputs' header
@@ -323,7 +325,6 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   }
   const workers = flags.jobs ?? flags.maxProcs;
   const maxArgs = flags.N ?? flags.maxArgs ?? flags.maxLines;
-  const rpl = flags.rpl.length > 0 ? flags.rpl.map(toByteString) : undefined;
   const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: maxArgs !== 0, rpl };
   const fillMode = flags.X || flags.m || flags.xargs ? fillFor(flags, text, template, flags.xargs ? undefined : workers ?? availableParallelism()) : undefined;
   // `--header 0`: no line of header, as GNU parallel reads it

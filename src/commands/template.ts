@@ -181,6 +181,16 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
   return { render: (job) => render(literals, replacements, job), usesArgs, usesAllArgs };
 }
 
+/**
+ * Whether braces holding `content` are more than text to a template: a replacement string, or
+ * one it refuses (`{1x.}`, `{= =}`). -q quotes every other brace as the literal it is (awk's
+ * `{print $1}`), and leaves these for the template.
+ */
+export function bracesAreReplaced(content: string, options: TemplateOptions = {}): boolean {
+  if (replacementFor(content, options) !== undefined || LOOKS_LIKE_ONE.test(content)) return true;
+  return options.plus === true && (PLUS_DYNAMIC.test(content) || PLUS_NAMED.has(content));
+}
+
 type Found =
   | { kind: 'job'; render: Replacement }
   | { kind: 'arg'; all: boolean; render: (quote: () => Transform) => Replacement };

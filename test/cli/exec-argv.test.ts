@@ -5,12 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandLine, parseJobs, refuseOldForm } from '../../src/cli/exec-argv.js';
 import { PrunError } from '../../src/errors.js';
+import { bracesAreReplaced } from '../../src/commands/template.js';
 
 test('the command words are joined by spaces, as GNU parallel joins them; -q quotes each but its replacement strings', () => {
   assert.equal(commandLine(['gzip', '-9'], false), 'gzip -9');
   assert.equal(commandLine(['echo hi {}'], false), 'echo hi {}');
-  assert.equal(commandLine(['perl', '-e', 'print "@ARGV\\n"'], true), `perl -e 'print "@ARGV\\n"'`);
-  assert.equal(commandLine(['a b{}c d'], true), `'a b'{}'c d'`);
+  const quote = (braced: string) => bracesAreReplaced(braced);
+  assert.equal(commandLine(['perl', '-e', 'print "@ARGV\\n"'], quote), `perl -e 'print "@ARGV\\n"'`);
+  assert.equal(commandLine(['a b{}c d'], quote), `'a b'{}'c d'`);
+  // regression: every brace was left bare, so awk's, jq's and the shell's braces reached the shell unquoted
+  assert.equal(commandLine(['awk', '{print $1}', '{}'], quote), `awk '{print $1}' {}`);
+  assert.equal(commandLine(['echo', 'a;b {x}', '${HOME}{.}'], quote), `echo 'a;b {x}' '\${HOME}'{.}`);
+  // regression: an empty word vanished
+  assert.equal(commandLine(['echo', '', '{}'], quote), `echo '' {}`);
   assert.equal(commandLine([], false), '{}', 'no command: the inputs are the commands');
 });
 

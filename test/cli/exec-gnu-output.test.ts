@@ -139,6 +139,17 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.deepEqual([result.stdout, result.exitCode], [gnu.stdout.trimEnd(), gnu.status]);
   });
 
+  test('-q quotes braces that are no replacement string, and keeps an empty word, as GNU parallel (was: awk\'s {print $1} reached the shell bare; \'\' vanished)', async () => {
+    for (const args of [
+      ['-q', 'awk', 'BEGIN { print ARGV[1] }', ':::', 'a b c'],
+      ['-q', 'echo', 'a;b {x}', '${HOME}{.}', 'pre{}post', ':::', 'd.e'],
+      ['-q', 'sh', '-c', 'if true; then { echo [$0] {}; }; fi', ':::', 'x y'],
+      ['-q', 'echo', '', '{}', ':::', 'x'],
+    ]) {
+      await assertAsGnuParallel(args);
+    }
+  });
+
   test('::: values are cut where lines are: at -d, or at a newline, as GNU parallel (was: one value, as typed)', async () => {
     for (const args of [['-d', ',', 'echo', '[{}]', ':::', 'a,', 'b', ',c', 'd,,e'], ['echo', '[{}]', ':::', 'x\ny'], ['-0', 'echo', '[{}]', ':::', 'x\ny'], ['-d', ',', '--colsep', ':', 'echo', '[{1}][{2}]', ':::', 'a:1,b:2']]) {
       await assertAsGnuParallel(args);
