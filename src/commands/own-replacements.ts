@@ -47,7 +47,8 @@ function parse(definitions: readonly string[]): OwnReplacements {
   for (const definition of definitions) {
     const [, tag = '', expression = ''] = /^(\S+)(?:\s+([^]*))?$/.exec(definition) ?? [];
     if (tag === '') throw usageError(`--rpl takes 'TAG PERL', a replacement string and what it does, got ${JSON.stringify(definition)}`);
-    const braced = /^\{([^{}]+)\}$/.exec(tag)?.[1];
+    // `{}` too: its content is empty (was: never found, so --rpl '{} s/a/b/' did nothing)
+    const braced = /^\{([^{}]*)\}$/.exec(tag)?.[1];
     if (braced !== undefined && braced.includes('(')) {
       dynamic.push({ pattern: dynamicPattern(braced, definition), expression, definition });
       // a bad expression is refused now, not when the command first uses the string
@@ -67,6 +68,9 @@ function parse(definitions: readonly string[]): OwnReplacements {
       const at = position === undefined ? undefined : Number(position);
       const positioned = at === undefined ? undefined : exact.get(rest);
       if (positioned) return { position: at, transform: positioned };
+      // `{n}` is `{}` of the n-th value, as `{n..}` is `{..}`'s
+      const nth = /^-?\d*[1-9]\d*$/.test(content) ? exact.get('') : undefined;
+      if (nth) return { position: Number(content), transform: nth };
       for (const string of dynamic) {
         const whole = string.pattern.exec(content);
         const match = whole ?? (at === undefined ? null : string.pattern.exec(rest));

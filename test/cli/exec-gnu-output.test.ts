@@ -35,6 +35,9 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['--rpl', '{cmd} s/^/echo /', '{cmd}', ':::', 'a.tar.gz', 'x y.tgz'],
       ['-X', '--rpl', '{r} s/a/R/g', 'echo', 'pre-{r}', ...values],
       ['--tagstring', '{r}', '--rpl', '{r} s/a/R/g', 'echo', 'x', ...values],
+      // regression: `{}` itself redefined was never found, and ran as the usual `{}` (silent wrong output)
+      ['--rpl', '{} s/a/b/g', 'echo', '{}', '{1}', '{-1}', '{.}', ...values],
+      ['--rpl', '{} s/a/b/g', 'echo', ...values],
     ]) {
       await assertAsGnuParallel(args);
     }
