@@ -6,7 +6,7 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { PrunError } from '../errors.js';
 import { makeScratchDir, removeScratchDir, scratchWriteError } from '../io/scratch-dir.js';
-import { setLongTimeout } from '../runtime/long-timeout.js';
+import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
 import { toByteString } from '../model/byte-string.js';
@@ -114,7 +114,7 @@ export class ShellExecutor implements Executor {
   /** When the last job was given to a lane (--delay). */
   private lastStart = Number.NEGATIVE_INFINITY;
   /** --delay: pumps the lanes again once the next job may start. */
-  private delayTimer: NodeJS.Timeout | undefined;
+  private delayTimer: LongTimeout | undefined;
   private stopped = false;
   /** A job cannot go on (its files, its command): the run is stopping for it (cannotGoOn). */
   private gaveUp = false;
@@ -337,7 +337,8 @@ export class ShellExecutor implements Executor {
     if (!next || next.slot.state !== 'ready') return;
     const wait = this.lastStart + delay - performance.now();
     if (wait > 0) {
-      this.delayTimer = setTimeout(() => {
+      // a --delay past 2^31-1 ms (1000h) waits in steps (was: setTimeout fired every 1 ms, each with a warning)
+      this.delayTimer = setLongTimeout(() => {
         this.delayTimer = undefined;
         this.pumpAll();
       }, wait);
@@ -350,7 +351,7 @@ export class ShellExecutor implements Executor {
   }
 
   private clearDelay(): void {
-    clearTimeout(this.delayTimer);
+    this.delayTimer?.clear();
     this.delayTimer = undefined;
   }
 

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { setLongTimeout } from '../runtime/long-timeout.js';
 import { performance } from 'node:perf_hooks';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
@@ -309,7 +310,8 @@ export class Pool implements Executor {
         this.markSettingUp();
         const timeout = this.options.timeoutMs;
         if (timeout !== undefined) {
-          slot.setupTimer = setTimeout(() => {
+          // in steps past 2^31-1 ms (was: --timeout 1000h ended every worker in setup() at 1 ms)
+          slot.setupTimer = setLongTimeout(() => {
             slot.startFailure = new PrunError('ERR_SETUP', `setup() ${timedOut(timeout).message}`);
             slot.worker.kill();
           }, timeout);
@@ -317,7 +319,7 @@ export class Pool implements Executor {
         return;
       }
       case 'ready':
-        clearTimeout(slot.setupTimer);
+        slot.setupTimer?.clear();
         // one told to end while it started stays ending
         slot.moveTo('ready');
         this.markReady();
@@ -326,7 +328,7 @@ export class Pool implements Executor {
         this.listener!.free();
         return;
       case 'setup-failed': {
-        clearTimeout(slot.setupTimer);
+        slot.setupTimer?.clear();
         // the script threw when imported, or its setup() did
         const failure = startError(message.error);
         if (!this.starts.everReady && !this.closing && !this.anyStarting(slot)) {
@@ -404,7 +406,7 @@ export class Pool implements Executor {
   }
 
   private onExit(slot: WorkerSlot, exit: WorkerExit): void {
-    clearTimeout(slot.setupTimer);
+    slot.setupTimer?.clear();
     const was = slot.die();
     const expected = was === 'ending' || this.closing;
     this.slots.delete(slot);

@@ -4,6 +4,7 @@ import { BRAND, type BatchOrder, type ToWorker } from '../runtime/protocol.js';
 import type { RuntimeWorker } from '../runtime/runtime.js';
 import { type Held, Ledger } from '../slots/ledger.js';
 import { Lifecycle } from '../slots/lifecycle.js';
+import type { LongTimeout } from '../runtime/long-timeout.js';
 
 /** A batch on a worker, and how many of its inputs the worker has reported. */
 export interface InFlight extends Held {
@@ -29,7 +30,7 @@ export class WorkerSlot extends Lifecycle {
   /** Why it could not start, when its setup() failed or ran out of time. */
   startFailure: PrunError | undefined;
   /** Ends a setup() that runs past --timeout. */
-  setupTimer: NodeJS.Timeout | undefined;
+  setupTimer: LongTimeout | undefined;
   /** Batches given to it in this turn of the event loop, not sent yet. */
   private unsent: BatchOrder[] = [];
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { prun, runtimes } from '../helpers/prun.js';
+import { scratchDir } from '../helpers/files.js';
+import { waitForLines } from '../helpers/streams.js';
 import { MAX_TIMEOUT_MS, setLongTimeout } from '../../src/runtime/long-timeout.js';
 
 describe('setLongTimeout', () => {
@@ -67,5 +71,30 @@ describe('--timeout 1000h times every task out after 1 ms (TimeoutOverflowWarnin
     assert.equal(result.stderr, '');
     assert.equal(result.exitCode, 0);
     assert.equal(result.stdout, 'a\nb\nc');
+  });
+});
+
+describe('the other timers armed with a duration the user gives', () => {
+  const dir = scratchDir('long-timeout');
+
+  for (const runtime of runtimes) {
+    test(`map ${runtime} --timeout 1000h with a setup(): nothing on stderr (was: its bound on setup() ended every worker at 1 ms)`, async () => {
+      const script = join(dir, `with-setup${runtime}.ts`);
+      await writeFile(script, 'export async function setup() { await new Promise((r) => setTimeout(r, 20)); }\nexport default (x: string) => x;\n');
+      const result = await prun(['map', script, runtime, '2', '--timeout', '1000h', ':::', 'a', 'b', 'c']);
+      assert.equal(result.stderr, '');
+      assert.equal(result.exitCode, 0);
+      assert.equal(result.stdout, 'a\nb\nc');
+    });
+  }
+
+  test('exec --delay 1000h waits, with no warning (was: a 1 ms timer re-armed again and again, each with a TimeoutOverflowWarning)', async () => {
+    const child = prun(['exec', '--delay', '1000h', 'echo {}', ':::', 'a', 'b']);
+    await waitForLines(child.stdout!, /^a$/m);
+    child.kill('SIGTERM');
+    const result = await child;
+    assert.equal(result.exitCode, 143);
+    assert.equal(result.stdout, 'a');
+    assert.doesNotMatch(String(result.stderr), /Warning/);
   });
 });
