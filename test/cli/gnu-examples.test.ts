@@ -109,7 +109,7 @@ const EXAMPLES: Example[] = [
   { line: 'parallel --verbose echo {} ::: A B C' },
   { line: 'parallel -t echo {} ::: A B C' },
   { line: `parallel -j2 -k 'printf "%s-start\\n%s" {} {}; sleep {};printf "%s\\n" -middle;echo {}-end' ::: 0.4 0.2 0.1` },
-  { line: `parallel -j2 --ungroup 'printf "%s-start\\n%s" {} {}; sleep {};printf "%s\\n" -middle;echo {}-end' ::: 0.4 0.2 0.1`, differs: 'prun prints each job\'s output whole and in order; -u is accepted and changes nothing' },
+  { line: `parallel -j2 --ungroup 'printf "%s-start\\n%s" {} {}; sleep {};printf "%s\\n" -middle;echo {}-end' ::: 0.4 0.2 0.1`, differs: 'prun prints each job\'s output whole and in order; -u is accepted and changes nothing; GNU parallel\'s interleaving is timing (on a loaded machine its second job can start after the first has printed all: then they match)', timing: true },
   { line: `parallel -j2 --linebuffer 'printf "%s-start\\n%s" {} {}; sleep {};printf "%s\\n" -middle;echo {}-end' ::: 0.4 0.2 0.1` },
   // the files are what --results makes: listed after the example, with one's content
   { line: 'parallel --results outdir echo ::: A B C; find outdir -type f | sort; cat outdir/1/B/stdout' },
