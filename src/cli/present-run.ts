@@ -1,13 +1,13 @@
 import type { RunningWork } from '../api/running.js';
 import type { JobRecord } from '../model/delivery.js';
-import { BrokenPipe, writeResults } from '../io/write-results.js';
+import { BrokenPipe, OutputAbandoned, writeResults } from '../io/write-results.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { PrunError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { drawableWidth } from './terminal-width.js';
-import { resultsStream } from './results-out.js';
+import { abandonResults, resultsStream } from './results-out.js';
 import { describeFailure, describeFatal, describeSummary, describeThrottles, waitingFor } from './report.js';
 import { handleInterrupts } from './signals.js';
 import { noticeThrottles } from './throttle-notice.js';
@@ -121,17 +121,22 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       onStderr: (text) => void process.stderr.write(text, run.encoding),
       onRecords: options.journal,
       onStop: () => run.stop('now'),
+      giveUp: interrupts.impatient,
     });
   } catch (error) {
-    thrown = true;
-    // the run is stopped at once (onStop did it for a failed write); what it started ends, and
-    // a queue's keys go, before the process does. Was: only for a broken pipe, so a full disk
-    // (exit 74) left while its workers were still being ended: one outlived prun, 1 run in 40
-    // under load
+    // the run is stopped at once (onStop did it); what it started ends, and a queue's keys go,
+    // before the process does. Was: only for a broken pipe, so a full disk (exit 74) left while
+    // its workers were still being ended: one outlived prun, 1 run in 40 under load
     run.stop('now');
     await run.finished;
-    if (error instanceof BrokenPipe) return EXIT.brokenPipe;
-    throw error;
+    // told to end twice, or past the grace, while stdout's reader did not read: what ran is
+    // said below, and the results it did not take are not waited for at the exit
+    if (error instanceof OutputAbandoned) abandonResults();
+    else {
+      thrown = true;
+      if (error instanceof BrokenPipe) return EXIT.brokenPipe;
+      throw error;
+    }
   } finally {
     ended = true;
     clearInterval(heldBack);

@@ -54,7 +54,15 @@ export async function flushOutput(code: number): Promise<number> {
   return status;
 }
 
+/** Results the reader of stdout did not take were given up on (a second Ctrl-C): they are not waited for at the exit either. */
+let abandoned = false;
+
+export function abandonResults(): void {
+  abandoned = true;
+}
+
 async function flushResults(code: number): Promise<number> {
+  if (abandoned) return (await flushed(process.stderr, code), code);
   // a relay of stdout (stdout-takeover.ts) that died makes writes fail as a broken pipe does,
   // whether its reader went or it could not write (a full disk): its end says which
   if (code === EXIT.brokenPipe && taken?.relayPid === undefined) return code;

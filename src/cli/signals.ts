@@ -35,17 +35,24 @@ export function holdInterrupts(): void {
 /**
  * The first stopping signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM) starts no new inputs
  * and lets running ones finish for a grace period; a second one, or the end of the grace,
- * ends them at once. Waiting for input is not running: a run idle on a pipe or a FIFO ends
+ * ends them at once, and `impatient` aborts: results are then not waited on a reader. Waiting for input is not running: a run idle on a pipe or a FIFO ends
  * at the first. Returns the exit status the signal calls for (undefined while none came) and
  * a function to remove the handlers.
  */
-export function handleInterrupts(run: Interruptible, say: (line: string) => void): { exitCode(): number | undefined; dispose(): void } {
+export function handleInterrupts(run: Interruptible, say: (line: string) => void): { exitCode(): number | undefined; impatient: AbortSignal; dispose(): void } {
   let received: StoppingSignal | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // past the grace, or at a second signal, results that stdout's reader does not take are not
+  // waited for (was: prun stayed until a stalled reader went, though told twice to end)
+  const impatience = new AbortController();
+  const endNow = (): void => {
+    run.stop('now');
+    impatience.abort();
+  };
   const onSignal = (signal: StoppingSignal) => {
     if (received) {
       say('prun: ending running inputs now');
-      run.stop('now');
+      endNow();
       return;
     }
     received = signal;
@@ -55,7 +62,7 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
     // Asked before it is said: what fails after the line on stderr was told to stop
     run.stop('soon', true);
     say(`prun: ${describe(signal)}: starting no more inputs${waiting}`);
-    timer = setTimeout(() => run.stop('now'), INTERRUPT_GRACE_MS);
+    timer = setTimeout(endNow, INTERRUPT_GRACE_MS);
     timer.unref();
   };
   for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
@@ -65,6 +72,7 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
   for (const signal of early) onSignal(signal);
   return {
     exitCode: () => (received ? 128 + constants.signals[received] : undefined),
+    impatient: impatience.signal,
     dispose() {
       clearTimeout(timer);
       for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);

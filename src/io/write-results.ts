@@ -28,6 +28,20 @@ export interface WriteOptions {
    * writing, may be far away while inputs still run.
    */
   onStop?: () => void;
+  /**
+   * Aborted when the writing must not wait any longer for a reader that does not read (a
+   * second Ctrl-C): the writing ends with OutputAbandoned; what was not taken stays unwritten,
+   * and the records behind it are never told (so --resume runs those inputs again).
+   */
+  giveUp?: AbortSignal;
+}
+
+/** The writing was given up (WriteOptions.giveUp) while stdout's reader was not reading. */
+export class OutputAbandoned extends Error {
+  constructor() {
+    super('stdout was not read');
+    this.name = 'OutputAbandoned';
+  }
 }
 
 /** Raised when the reader of stdout has gone away (`| head`). */
@@ -94,6 +108,9 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     if (!out.write(chunk, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
     if (failure) throw failure;
   };
+  const onGiveUp = (): void => fail(new OutputAbandoned());
+  options.giveUp?.addEventListener('abort', onGiveUp);
+  if (options.giveUp?.aborted) onGiveUp();
   out.on('error', onError);
   out.on('drain', onDrain);
   out.on('close', onClose);
@@ -134,6 +151,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (failure) throw failure;
   } finally {
+    options.giveUp?.removeEventListener('abort', onGiveUp);
     out.off('error', onError);
     out.off('drain', onDrain);
     out.off('close', onClose);

@@ -140,6 +140,32 @@ describe('a second stopping signal ends running inputs at once', () => {
   }
 });
 
+describe('a second stopping signal while the reader of stdout does not read (was: prun stayed until the reader went)', () => {
+  for (const runtime of runtimes) {
+    test(`map ${runtime}: prun ends with its summary, exit 143; no joblog row for a result not taken`, BOUNDED, async () => {
+      const script = join(dir, `big${runtime}.ts`);
+      await writeFile(script, 'export default (x: string) => x + "x".repeat(4000);\n');
+      const joblog = join(dir, `stalled${runtime}.joblog`);
+      const input = Array.from({ length: 20_000 }, (_, i) => `${i}\n`).join('');
+      const child = execa(bin, ['map', script, runtime, '2', '--joblog', joblog], { cwd: root, reject: false, input, buffer: { stdout: false }, timeout: 50_000 });
+      // one chunk read, then none: stdout fills and stays full
+      await new Promise((resolve) => child.stdout!.once('data', resolve));
+      child.stdout!.pause();
+      child.kill('SIGTERM');
+      await waitForLines(child.stderr!, /^prun: terminated: starting no more inputs/);
+      child.kill('SIGTERM');
+      const result = await child;
+      assert.equal(result.timedOut, false);
+      assert.equal(result.exitCode, 143, String(result.stderr));
+      const [, neverRan] = /^prun: 0 of 20000 inputs failed, (\d+) never ran \(interrupted\)$/.exec(lines(result.stderr).at(-1)!) ?? [];
+      assert.ok(neverRan !== undefined, String(result.stderr));
+      // a result stdout did not take is not counted as ran, and has no row: --resume runs it again
+      const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).length - 1;
+      assert.ok(rows <= 20_000 - Number(neverRan), `${rows} rows, ${neverRan} never ran`);
+    });
+  }
+});
+
 describe('the first Ctrl-C asks running tasks to stop: their ctx.signal aborts (issue 12; was: not before the grace ran out and the workers were killed, 10 s)', () => {
   for (const runtime of runtimes) {
     test(`${runtime}: a task that ends on its signal ends at once; it counts as never ran and gets no joblog row, so --resume runs it again`, BOUNDED, async () => {
