@@ -23,9 +23,14 @@ export function workerPool(spec: RunSpec, local: LocalPoolOptions, modulePath: s
 /** A command's run on this worker: the shell lanes of `prun exec`, one per local job slot. */
 export async function shellLanes(spec: RunSpec, local: LocalPoolOptions): Promise<Executor> {
   // execa is loaded only for commands, as for prun exec
-  const { ShellExecutor } = await import('../commands/shell-executor.js');
+  const [{ ShellExecutor }, { jobShell, laneShell }] = await Promise.all([import('../commands/shell-executor.js'), import('../commands/job-shell.js')]);
+  // this machine's shell, chosen as a local prun exec chooses it (was: /bin/sh, so bash's
+  // syntax and `export -f` functions failed through the queue where they ran locally)
+  const shell = jobShell();
   return new ShellExecutor({
     command: spec.command ?? '',
+    jobShell: shell,
+    shell: laneShell(shell),
     jobs: local.workers * local.concurrency,
     timeoutMs: spec.timeoutMs,
     tag: spec.tag,

@@ -271,6 +271,18 @@ describe('prun map --queue', () => {
     await Promise.all(pool.map((each) => each.stop()));
   });
 
+  test('prun exec --queue runs the jobs in the worker\'s shell, chosen as locally (was: /bin/sh whatever the worker\'s)', async () => {
+    const bashWorker = worker([], { PARALLEL_SHELL: '/bin/bash' });
+    const command = '[[ {} == a* ]] && echo "bash {}"';
+    const env = { PARALLEL_SHELL: '/bin/bash' };
+    const local = await prun(['exec', command, ':::', 'ab', 'ac'], { env });
+    const result = await prun(['exec', '--queue', bench.redis.url, command, ':::', 'ab', 'ac'], { env });
+    assert.equal(local.stdout, 'bash ab\nbash ac');
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, local.stdout);
+    await bashWorker.stop();
+  });
+
   test('packages the script imports resolve from the worker\'s folder', async () => {
     const folder = await mkdtemp(join(bench.dir, 'worker-'));
     await cp(join(root, 'fixtures/ts-imports/node_modules'), join(folder, 'node_modules'), { recursive: true });
