@@ -8,7 +8,7 @@ import { localPool } from './local-pool.js';
 import { pipelineFor } from './pipeline-setup.js';
 import { controlsOf } from './running.js';
 import { ProgressTracker } from '../progress/tracker.js';
-import { compileScript } from '../script/compile-script.js';
+import { checkDefaultExport, checkScriptFile, compileScript } from '../script/compile-script.js';
 import { ProducerQueue } from '../queue/bullmq.js';
 import { QueueExecutor } from '../queue/queue-executor.js';
 import { RunPool } from '../queue/run-pool.js';
@@ -30,19 +30,23 @@ export interface QueueRunOptions extends StartRunOptions {
 const ASSUMED_WORKERS = 8;
 
 /**
- * A script's run through the queue: checked and compiled once here (compileScript: its
- * errors are the same as a local run's), its bundle put on Redis under its
+ * A script's run through the queue: checked and compiled once here (its errors are the same
+ * as a local run's, but for packages, which resolve on each worker), its bundle put on Redis under its
  * hash, and batches run by `prun worker`s wherever they are. The same pipeline as a local
  * run, so order, --json, failures, retries and the joblog are the same.
  */
 export function startQueueRun(options: QueueRunOptions): RunningMap {
   const normalized = normalizeOptions(options);
   const run = randomBytes(8).toString('hex');
-  const compiled = compileScript(options.script);
+  // compiled here, its packages resolved here, only for the producer's own workers: the
+  // queue's resolve them where they run (was: a package missing here failed the run, though
+  // every worker had it)
+  const compiled = options.local ? compileScript(options.script) : checkScriptFile(options.script).then(() => ({ modulePath: '', exports: [], dispose: async () => {} }));
   const spec = compiled.then(async (): Promise<RunSpec> => {
-    // compiled again with its packages left as imports: they resolve on each worker
+    // compiled with its packages left as imports: they resolve on each worker
     const { bundleScript } = await import('../script/bundle.js');
-    const { code } = await bundleScript(resolve(options.script), options.script, { bareImports: true });
+    const { code, exports } = await bundleScript(resolve(options.script), options.script, { bareImports: true });
+    checkDefaultExport(options.script, exports);
     const hash = createHash('sha256').update(code).digest('hex');
     const unsigned: RunSpec = { wire: WIRE, kind: 'map', bundle: hash, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true, ...(normalized.halt ? { halting: true } : {}) };
     const signed = sign(unsigned, options.secret);

@@ -35,18 +35,7 @@ export interface CompiledScript {
  * script comes from the compile cache without compiling at all.
  */
 export async function compileScript(scriptPath: string, cache = CompileCache.default()): Promise<CompiledScript> {
-  const entry = resolve(scriptPath);
-  if (!SCRIPT_EXTENSIONS.includes(extname(entry))) {
-    throw new PrunError('ERR_SCRIPT', `${scriptPath}: a script must end in ${SCRIPT_EXTENSIONS.join(', ')}`);
-  }
-  const info = await stat(entry).catch(() => undefined);
-  if (!info?.isFile()) {
-    throw new PrunError('ERR_SCRIPT', `${scriptPath}: ${info ? 'is not a file' : 'no such script'}`);
-  }
-  // checked before the cache too: a script its user cannot read does not run from a copy
-  await access(entry, constants.R_OK).catch((error: unknown) => {
-    throw cannotRead(scriptPath, error);
-  });
+  const entry = await checkScriptFile(scriptPath);
   const hit = await cache.lookup(entry, BUNDLER);
   if (hit) {
     checkDefaultExport(scriptPath, hit.exports);
@@ -77,7 +66,26 @@ async function compileFresh(scriptPath: string, entry: string, cache: CompileCac
   }
 }
 
-function checkDefaultExport(scriptPath: string, exports: readonly string[]): void {
+/**
+ * The script's file, checked as a run needs it: a script's name, a file, readable (checked
+ * before the cache too: a script its user cannot read does not run from a copy). Its path.
+ */
+export async function checkScriptFile(scriptPath: string): Promise<string> {
+  const entry = resolve(scriptPath);
+  if (!SCRIPT_EXTENSIONS.includes(extname(entry))) {
+    throw new PrunError('ERR_SCRIPT', `${scriptPath}: a script must end in ${SCRIPT_EXTENSIONS.join(', ')}`);
+  }
+  const info = await stat(entry).catch(() => undefined);
+  if (!info?.isFile()) {
+    throw new PrunError('ERR_SCRIPT', `${scriptPath}: ${info ? 'is not a file' : 'no such script'}`);
+  }
+  await access(entry, constants.R_OK).catch((error: unknown) => {
+    throw cannotRead(scriptPath, error);
+  });
+  return entry;
+}
+
+export function checkDefaultExport(scriptPath: string, exports: readonly string[]): void {
   if (!exports.includes('default')) {
     throw new PrunError('ERR_SCRIPT', `${scriptPath}: has no default export (export default (input, ctx) => ...)`);
   }

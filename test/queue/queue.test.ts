@@ -291,6 +291,13 @@ describe('prun map --queue', () => {
     const result = await prun(['map', 'fixtures/ts-imports/main.ts', '--queue', bench.redis.url, ':::', '1', '2']);
     assert.equal(result.exitCode, 0, String(result.stderr));
     assert.equal(result.stdout, local.stdout);
+    // regression: the producer needed the packages too (the script was compiled here with them
+    // resolved, only to check it), though it runs nothing of it
+    const producer = await mkdtemp(join(bench.dir, 'producer-'));
+    await cp(join(root, 'fixtures/ts-imports'), producer, { recursive: true, filter: (path) => !path.includes('node_modules') });
+    const elsewhere = await prun(['map', 'main.ts', '--queue', bench.redis.url, ':::', '1', '2'], { cwd: producer });
+    assert.equal(elsewhere.exitCode, 0, String(elsewhere.stderr));
+    assert.equal(elsewhere.stdout, local.stdout);
     await here.stop();
   });
 
