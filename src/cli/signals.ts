@@ -35,9 +35,10 @@ export function holdInterrupts(): void {
 /**
  * The first stopping signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM) starts no new inputs
  * and lets running ones finish for a grace period; a second one, or the end of the grace,
- * ends them at once, and `impatient` aborts: results are then not waited on a reader. Waiting for input is not running: a run idle on a pipe or a FIFO ends
- * at the first. Returns the exit status the signal calls for (undefined while none came) and
- * a function to remove the handlers.
+ * ends them at once, and `impatient` aborts: a reader of stdout that does not read is then
+ * not waited for. Waiting for input is not running: a run idle on a pipe or a FIFO ends at
+ * the first. Returns the exit status the signal calls for (undefined while none came) and a
+ * function to remove the handlers.
  */
 export function handleInterrupts(run: Interruptible, say: (line: string) => void): { exitCode(): number | undefined; impatient: AbortSignal; dispose(): void } {
   let received: StoppingSignal | undefined;

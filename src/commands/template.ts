@@ -156,8 +156,8 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     if (match.index > 0 && template[match.index - 1] === '$') continue; // the shell's ${#x}
     const replacement = replacementFor(content, options);
     if (replacement === undefined) {
-      if (LOOKS_LIKE_ONE.test(content)) throw usageError(`unknown replacement string ${whole} in the command${content.startsWith('=') ? ' ({= perl =} is not supported)' : ''}`);
-      if (options.plus && (PLUS_DYNAMIC.test(content) || PLUS_NAMED.has(content))) throw usageError(`unknown replacement string ${whole} in the command (a --plus form prun does not have)`);
+      const why = refusal(content, options);
+      if (why !== undefined) throw usageError(`unknown replacement string ${whole} in the command${why}`);
       continue;
     }
     const wrapper = match.index < commandStart;
@@ -187,8 +187,18 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
  * `{print $1}`), and leaves these for the template.
  */
 export function bracesAreReplaced(content: string, options: TemplateOptions = {}): boolean {
-  if (replacementFor(content, options) !== undefined || LOOKS_LIKE_ONE.test(content)) return true;
-  return options.plus === true && (PLUS_DYNAMIC.test(content) || PLUS_NAMED.has(content));
+  return replacementFor(content, options) !== undefined || refusal(content, options) !== undefined;
+}
+
+/**
+ * Why braces holding `content`, which is no replacement string, cannot stay text (what to add
+ * to the refusal), or undefined when they are text: a typo of one, Perl, a --plus form prun
+ * does not have.
+ */
+function refusal(content: string, options: TemplateOptions): string | undefined {
+  if (LOOKS_LIKE_ONE.test(content)) return content.startsWith('=') ? ' ({= perl =} is not supported)' : '';
+  if (options.plus && (PLUS_DYNAMIC.test(content) || PLUS_NAMED.has(content))) return ' (a --plus form prun does not have)';
+  return undefined;
 }
 
 type Found =
