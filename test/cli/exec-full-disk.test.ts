@@ -42,7 +42,9 @@ describe('prun exec with its output folder on a full disk', () => {
     assert.equal(said.filter((line) => line.includes(mount)).length, 1, String(full.stderr));
     const rows = await joblogRows(joblog);
     const failed = rows.filter((row) => row[6] !== '0').map((row) => Number(row[8]));
-    assert.ok(failed.length > 0, 'the input whose output was cut short failed');
+    // 7 and 8 cannot fit: whether the job cut short failed with a row, or the run stopped at a
+    // free that saw the disk full first and it never ran (no row), it is not printed
+    assert.ok(first.length < 8, 'the run stopped before every input was printed');
     // every printed input has its row, and no failed one was printed
     assert.deepEqual(rows.filter((row) => row[6] === '0').map((row) => Number(row[8])).sort(), [...first].sort());
     assert.ok(failed.every((input) => !first.includes(input)));
