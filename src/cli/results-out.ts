@@ -62,7 +62,7 @@ export function abandonResults(): void {
 }
 
 async function flushResults(code: number): Promise<number> {
-  if (abandoned) return (await flushed(process.stderr, code), code);
+  if (abandoned) return flushed(process.stderr, code);
   // a relay of stdout (stdout-takeover.ts) that died makes writes fail as a broken pipe does,
   // whether its reader went or it could not write (a full disk): its end says which
   if (code === EXIT.brokenPipe && taken?.relayPid === undefined) return code;

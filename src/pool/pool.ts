@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { setLongTimeout } from '../runtime/long-timeout.js';
 import { performance } from 'node:perf_hooks';
+import { setLongTimeout } from '../runtime/long-timeout.js';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { timedOut } from '../model/failure.js';
@@ -180,11 +180,9 @@ export class Pool implements Executor {
     this.markAllReady();
     // the running tasks are told first, as at Ctrl-C: their ctx.signal aborts (a fetch given it
     // ends), and what fails from then on stopped because it was told to (was: ended unaware)
-    const told = [...this.slots].filter((slot) => slot.state === 'ready' || slot.state === 'retiring');
-    if (told.length > 0 && !this.abortRunning) {
-      this.stopped = true;
-      this.abortRunning = true;
-      for (const slot of told) slot.send(this.stopMessage());
+    const running = [...this.slots].some((slot) => slot.state === 'ready' || slot.state === 'retiring');
+    if (running && !this.abortRunning) {
+      this.stop(true);
       await Promise.race([Promise.all(this.exits), delay(KILL_NOTICE_MS)]);
     }
     for (const slot of this.slots) slot.worker.kill();
