@@ -6,24 +6,23 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { assertGone, inputsByStartTime, shellQuoteArg, waitForPids, waitUntilGone } from '../helpers/exec.js';
-import { scratchDir } from '../helpers/files.js';
+import { joblogRows, scratchDir } from '../helpers/files.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 
 const dir = scratchDir('exec-lanes');
 
 describe('prun exec: --delay', () => {
-  test('--delay 0.3 -j 4: no two of 4 jobs start less than about 300 ms apart', async () => {
-    const result = await prun(['exec', '-j', '4', '--delay', '0.3', 'echo $(date +%s%N); : {}', ':::', '1', '2', '3', '4']);
+  test('--delay 0.3 -j 4: no two of 4 jobs start less than 300 ms apart', async () => {
+    const joblog = join(dir, 'delay-gaps.joblog');
+    const result = await prun(['exec', '-j', '4', '--delay', '0.3', '--joblog', joblog, 'true {}', ':::', '1', '2', '3', '4']);
     assert.equal(result.exitCode, 0, String(result.stderr));
-    const starts = lines(result.stdout).map((line) => BigInt(line)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // the starts as prun gave them out (the joblog's Starttime, to the ms), not as each job's
+    // shell read its clock: a shell slow to get going on a loaded machine shortened a gap read
+    // there (was: 773 ms for the four, in a CI run); timers fire up to 1 ms early, and each time is rounded to the ms
+    const starts = (await joblogRows(joblog)).map((row) => Number(row[2])).sort((a, b) => a - b);
     assert.equal(starts.length, 4);
-    // lower bounds only, read from the jobs' own clocks: prun starts them 300 ms apart, and a
-    // job's shell may take longer to get going than the one before (on a loaded machine 50 ms
-    // and more: a bound of 250 ms a pair failed there), which shortens one gap but not the span
-    const msBetween = (from: number, to: number) => Number(starts[to]! - starts[from]!) / 1e6;
-    for (let i = 1; i < starts.length; i++) assert.ok(msBetween(i - 1, i) >= 150, `jobs ${i} and ${i + 1} started ${msBetween(i - 1, i)} ms apart`);
-    assert.ok(msBetween(0, 3) >= 800, `4 jobs started within ${msBetween(0, 3)} ms`);
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 0.297, `jobs ${i} and ${i + 1} started ${starts[i]! - starts[i - 1]!} s apart`);
   });
 
   test('--delay starts the jobs in input order, as GNU parallel (was: a lane free early started its later input first)', async () => {
