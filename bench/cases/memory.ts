@@ -28,6 +28,7 @@ export function memoryCase({ config }: RunContext): CaseDef {
   const sizes = config.quick ? [100_000, 1_000_000] : JUDGED_SIZES;
   const sleep = config.quick ? 1 : 5;
   const map = `${config.prun} map bench/contenders/square.ts`;
+  const mapNumber = `${config.prun} map bench/contenders/square-number.ts`;
   const variants: Variant[] = [
     { key: 'floor', label: 'floor: node readline loop', pipe: 'node bench/contenders/loop.mjs square' },
     { key: 'thread-pool', label: 'hand-rolled worker_threads pool, batches of 1000', pipe: 'node bench/contenders/pool.mjs thread square 1000 2 /dev/stdin' },
@@ -35,6 +36,8 @@ export function memoryCase({ config }: RunContext): CaseDef {
     { key: 'prun-unordered', label: 'prun --threads 2 --unordered', pipe: `${map} --threads 2 --unordered`, needs: ['prun'], judged: true },
     { key: 'prun-procs', label: 'prun --procs 2', pipe: `${map} --procs 2`, needs: ['prun'], judged: true },
     { key: 'prun-procs-unordered', label: 'prun --procs 2 --unordered', pipe: `${map} --procs 2 --unordered`, needs: ['prun'], judged: true },
+    { key: 'prun-number', label: 'prun --threads 2, function returns a number', pipe: `${mapNumber} --threads 2`, needs: ['prun'], judged: true },
+    { key: 'prun-procs-number', label: 'prun --procs 2, function returns a number', pipe: `${mapNumber} --procs 2`, needs: ['prun'], judged: true },
     { key: 'prun-slow', label: `prun --threads 2, consumer sleeps ${sleep} s first`, pipe: `${map} --threads 2`, needs: ['prun'], slow: true },
   ];
   const contenders: Contender[] = sizes.flatMap((n) =>
@@ -66,6 +69,7 @@ export function memoryCase({ config }: RunContext): CaseDef {
     },
     notes: [
       'Measured by sampling /proc every 50 ms and summing, over the shell pipeline\'s process group and all its descendants, Rss and Pss from /proc/PID/smaps_rollup (bench/lib/tree-memory.ts). `/usr/bin/time -v` would only see the largest process; the cgroup (v1) counters here include the page cache. Rss sums count pages shared between processes once per process; Pss splits them.',
+      'square.ts returns String(x * x), as the floors do. V8 writes the text of a number past the small integers into its old generation, never the young one (its number-string cache), so such a function fills the old generation of whatever runs it and its heap grows with the input: the floor shows it too. square-number.ts returns x * x and leaves the text to prun, which writes it without that cache.',
       'The tree includes `seq`, the shell(s) and `cat`; they weigh a few MB. A run of a few hundred ms gets only a few samples, so the small-N peaks are lower bounds and the ratios upper bounds.',
       `The target (issue #9): prun's peak RSS at N=${formatCount(JUDGED_SIZES[1]!)} within ${TARGET}× of its peak at N=${formatCount(JUDGED_SIZES[0]!)}, both runtimes, ordered and --unordered. At most 2 timed runs a contender: the big runs take minutes.`,
     ],

@@ -14,10 +14,24 @@ export function formatResult(format: ResultFormat, index: number, input: unknown
     return stringify({ index, input, result: result === undefined ? null : result });
   }
   if (typeof result === 'string') return result;
-  // the same text JSON.stringify gives a finite number, at a fraction of its cost
-  if (typeof result === 'number' && Number.isFinite(result)) return String(result);
+  if (typeof result === 'number' && Number.isFinite(result)) return numberText(result);
   if (result === undefined) return undefined;
   return stringify(result);
+}
+
+/**
+ * A finite number as String() writes it, without String()'s cost for numbers past the small
+ * integers: V8 keeps the text of such a number in its number-string cache and so allocates it
+ * in the old generation, never the young one, where a result should die. A worker returning
+ * `x * x` for 1e7 inputs filled its old generation every ~30 scavenges, ran 16 full
+ * collections and grew its heap with the length of the input; JSON.stringify writes the same
+ * text without the cache. seq N | prun map (x) => Number(x) ** 2 --threads 2 (/usr/bin/time,
+ * 2 runs each, before -> after): peak RSS at 1e6 108-115 -> 93-97 MB, at 1e7 117-122 -> 103 MB;
+ * user CPU at 1e7 5.2-5.6 -> 4.3 s. A small integer (int32, a Smi) skips the cache and is
+ * written a little faster by String().
+ */
+function numberText(value: number): string {
+  return (value | 0) === value ? String(value) : JSON.stringify(value);
 }
 
 function stringify(value: unknown): string {

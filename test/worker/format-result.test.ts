@@ -21,3 +21,9 @@ test('text: a function, a symbol, a BigInt or a circular object cannot be writte
   assert.equal(formatResult('text', 0, 'x', 'text'), 'text');
   assert.equal(formatResult('text', 0, 'x', 2.5), '2.5');
 });
+
+test('text: a number is written as String() writes it, whatever its kind', () => {
+  const numbers = [0, -0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 1e14, 2 ** 53 + 2, -1e300, 1e21, 1.5e-7, 0.1 + 0.2, Number.MAX_VALUE, Number.MIN_VALUE];
+  for (const n of numbers) assert.equal(formatResult('text', 0, 'x', n), String(n), `the text of ${n}`);
+  for (const n of [Number.NaN, Number.POSITIVE_INFINITY]) assert.equal(formatResult('text', 0, 'x', n), 'null');
+});
