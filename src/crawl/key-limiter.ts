@@ -1,4 +1,4 @@
-import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, windowFull } from './key-state.js';
+import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowFull } from './key-state.js';
 import { givesUpAt } from './backoff.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
@@ -211,7 +211,8 @@ export class KeyLimiter {
 
   /**
    * A key may be forgotten when a fresh one would behave the same: nothing running, no
-   * backoff, no throttle remembered, its bucket idle, and (without keyRate) no start recent
+   * backoff, no throttle remembered, its slow start where a fresh key's is or idle for
+   * RESTART_IDLE_MS, its bucket idle, and (without keyRate) no start recent
    * enough to count in its observed rate. A key idle for maxThrottleMs is forgotten whatever
    * it remembers (counted from when it gave up, if it did): it has given up, or its reduced
    * rate is older than anything worth keeping.
@@ -227,6 +228,7 @@ export class KeyLimiter {
       const idleFrom = Math.max(state.idleSince ?? now, since === undefined ? -Infinity : givesUpAt(since, this.#options.maxThrottleMs));
       return now - idleFrom >= this.#options.maxThrottleMs;
     }
+    if (!slowStartIsFresh(state) && now - (state.idleSince ?? now) < RESTART_IDLE_MS) return false;
     if (state.bucket && !bucketIsIdle(state.bucket, now)) return false;
     return state.recent === undefined || now - state.recent.at >= 2 * OBSERVE_MS;
   }

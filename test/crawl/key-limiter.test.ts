@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KeyLimiter, type LimitOptions } from '../../src/crawl/key-limiter.js';
-import { type KeyState, SLOW_START_MAX } from '../../src/crawl/key-state.js';
+import { type KeyState, RESTART_IDLE_MS, SLOW_START_MAX } from '../../src/crawl/key-state.js';
 import { mostInWindow, simulateCrawl } from '../helpers/crawl-sim.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -335,8 +335,9 @@ describe('key limiter: memory and state', () => {
       }
       if (i % 1000 === 0) most = Math.max(most, l.keyCount);
     }
-    // what a minute of throttled hosts (10 a second) and half a second of rate-limited ones hold, and no more
-    assert.ok(most < 2000, `${most} keys kept`);
+    // what a minute of throttled hosts (10 a second) and RESTART_IDLE_MS of hosts whose slow
+    // start went past its probe (1000 a second) hold, and no more
+    assert.ok(most < 600 + RESTART_IDLE_MS + 1000, `${most} keys kept`);
     assert.equal(l.signalCount, 5000);
     assert.equal(l.signals(2000).length, 1000);
   });
@@ -348,7 +349,32 @@ describe('key limiter: memory and state', () => {
     assert.equal(l.wait('a', 500), 500);
     l.ended('b', 500, 1000);
     l.started('c', 1000);
-    assert.equal(l.keyCount, 2, 'a is forgotten once its bucket is idle; b is not yet');
+    assert.equal(l.keyCount, 3, 'a keeps its slow start (two in flight now) while idle for less than RESTART_IDLE_MS');
+    // each start and end looks at two keys for forgetting, round-robin
+    for (let i = 0; i < 3; i++) l.ended('d', l.started('d', 10 + RESTART_IDLE_MS), 10 + RESTART_IDLE_MS);
+    assert.equal(stateOf(l, 'a'), undefined, 'idle that long, a is forgotten: it starts slowly again');
+    assert.notEqual(stateOf(l, 'b'), undefined);
+  });
+
+  test('--key-rate: a key whose inputs outlast its interval still doubles what it has in flight (was: forgotten whenever none ran, one at a time)', () => {
+    // 20 starts a second (50 ms apart) of inputs that take 200 ms each: four in flight
+    const l = limiter({ keyRate: { count: 20, perMs: PER_SECOND } });
+    const running: { at: number; endsAt: number }[] = [];
+    let most = 0;
+    let starts = 0;
+    for (let now = 0; now < 3000; now++) {
+      for (const input of running.filter((r) => r.endsAt === now)) {
+        running.splice(running.indexOf(input), 1);
+        l.ended('a', input.at, now);
+      }
+      if (l.wait('a', now) === 0) {
+        running.push({ at: l.started('a', now), endsAt: now + 200 });
+        starts++;
+      }
+      most = Math.max(most, running.length);
+    }
+    assert.equal(most, 4);
+    assert.ok(starts >= 55, `${starts} starts in 3 s at 20 a second, the slow start's first round trips aside`);
   });
 
   test('the state is plain data: through JSON, a new limiter answers as the old one would', () => {
