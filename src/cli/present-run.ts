@@ -131,8 +131,10 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     await run.finished;
     // told to end twice, or past the grace, while stdout's reader did not read: what ran is
     // said below, and the results it did not take are not waited for at the exit
-    if (error instanceof OutputAbandoned) abandonResults();
-    else {
+    if (error instanceof OutputAbandoned) {
+      abandonResults();
+      run.tracker.keepOnly(error.out);
+    } else {
       thrown = true;
       if (error instanceof BrokenPipe) return EXIT.brokenPipe;
       throw error;

@@ -36,9 +36,21 @@ export interface WriteOptions {
   giveUp?: AbortSignal;
 }
 
+/**
+ * Inputs whose outcome got out: a success once the stream took its output (at once when it
+ * had none), a failure once said (onFailure).
+ */
+export interface OutcomesOut {
+  succeeded: number;
+  failed: number;
+}
+
 /** The writing was given up (WriteOptions.giveUp) while stdout's reader was not reading. */
 export class OutputAbandoned extends Error {
-  constructor() {
+  constructor(
+    /** What got out, kept up to date by writes the stream still takes. */
+    readonly out: OutcomesOut,
+  ) {
     super('stdout was not read');
     this.name = 'OutputAbandoned';
   }
@@ -78,6 +90,9 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   let issued = 0;
   let written = 0;
   const held: { after: number; records: JobRecord[] }[] = [];
+  const gotOut: OutcomesOut = { succeeded: 0, failed: 0 };
+  // the successes each write issued and not yet called back carries, in order
+  const carried: number[] = [];
   const release = (): void => {
     while (held.length > 0 && held[0]!.after <= written && !failure) {
       try {
@@ -97,18 +112,23 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     // (was: exit 13, the records waiting for ever on writes that had failed)
     if (error) return onError(error as NodeJS.ErrnoException);
     written++;
+    gotOut.succeeded += carried.shift() ?? 0;
     release();
   };
   /** Closed before the writing is over: nothing more gets out. */
   const onClose = (): void => fail(new BrokenPipe());
   const onDrain = (): void => wake?.();
-  /** One write, counted for the records behind it; waits while the stream's buffer is full. */
-  const write = async (chunk: string | Uint8Array): Promise<void> => {
+  /**
+   * One write, counted for the records behind it and carrying `succeeded` inputs out; waits
+   * while the stream's buffer is full.
+   */
+  const write = async (chunk: string | Uint8Array, succeeded: number): Promise<void> => {
     issued++;
+    carried.push(succeeded);
     if (!out.write(chunk, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
     if (failure) throw failure;
   };
-  const onGiveUp = (): void => fail(new OutputAbandoned());
+  const onGiveUp = (): void => fail(new OutputAbandoned(gotOut));
   options.giveUp?.addEventListener('abort', onGiveUp);
   if (options.giveUp?.aborted) onGiveUp();
   out.on('error', onError);
@@ -135,14 +155,24 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       if (delivery.type === 'file') {
         // streamed a chunk at a time, never whole in memory; the file is freed whatever happens
         try {
-          for await (const chunk of fileChunks(delivery.file)) await write(chunk);
+          // its inputs are out with its last chunk
+          let last: Uint8Array | undefined;
+          for await (const chunk of fileChunks(delivery.file)) {
+            if (last) await write(last, 0);
+            last = chunk;
+          }
+          if (last) await write(last, delivery.count);
+          else gotOut.succeeded += delivery.count;
         } finally {
           delivery.file.close();
         }
         continue;
       }
       const text = textOf(delivery, options);
-      if (text !== '') await write(text);
+      const succeeded = delivery.type === 'text' || delivery.type === 'values' ? delivery.count : 0;
+      if (delivery.type === 'failure') gotOut.failed++;
+      if (text !== '') await write(text, succeeded);
+      else gotOut.succeeded += succeeded;
     }
     await until(() => held.length === 0);
     // a file's stream fails a write on the next tick (`> /dev/full`): that failure must end the

@@ -70,6 +70,19 @@ export class ProgressTracker {
   machineShortage: (() => MachineShortage | undefined) | undefined;
   private readonly started = performance.now();
 
+  /**
+   * The output was given up on (a reader of stdout that did not read past a second Ctrl-C):
+   * of the inputs settled, only `out` got their outcome out. The others count as never ran,
+   * as their missing joblog rows say (was: counted as done, results that never reached stdout).
+   */
+  keepOnly(out: { succeeded: number; failed: number }): void {
+    const succeeded = Math.min(this.succeeded, out.succeeded);
+    const failed = Math.min(this.failed, out.failed);
+    this.notRun += this.succeeded - succeeded + (this.failed - failed);
+    this.succeeded = succeeded;
+    this.failed = failed;
+  }
+
   snapshot(): ProgressSnapshot {
     const elapsedMs = performance.now() - this.started;
     const done = doneCount(this);
