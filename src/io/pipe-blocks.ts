@@ -32,7 +32,29 @@ export interface PipeOptions {
  * jobs do (the pipeline takes inputs as lanes free up), and a job removes its own after its last try.
  */
 export function pipeBlocks(stream: Readable, dir: string, options: PipeOptions): InputSource {
-  return itemSource(blockNames(stream, dir, options));
+  const source = itemSource(blockNames(stream, dir, options));
+  let closed = false;
+  let endPendingTake: (() => void) | undefined;
+  return {
+    ...source,
+    // close() ends a pending take at once, as the line source does, without waiting for the
+    // writer of stdin (was: Ctrl-C on --pipe waited until a quiet writer closed the pipe);
+    // the stream then fails that read, which is no error
+    take: (max, maxBytes) =>
+      closed
+        ? Promise.resolve(null)
+        : new Promise<Awaited<ReturnType<InputSource['take']>>>((resolve, reject) => {
+            endPendingTake = () => resolve(null);
+            source.take(max, maxBytes).then(resolve, (error: unknown) => (closed ? resolve(null) : reject(error)));
+          }).finally(() => (endPendingTake = undefined)),
+    close() {
+      if (closed) return;
+      closed = true;
+      endPendingTake?.();
+      source.close();
+      stream.destroy();
+    },
+  };
 }
 
 async function* blockNames(stream: Readable, dir: string, options: PipeOptions): AsyncGenerator<string> {

@@ -56,6 +56,19 @@ describe('ERR_STREAM_PREMATURE_CLOSE: a signal while prun waits on a pipe whose 
     }
   }
 
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    test(`exec --pipe: ${signal} exits ${EXIT_FOR[signal]} with the summary (was: it waited for the writer to close stdin)`, BOUNDED, async () => {
+      // a block a record: each line is a job of its own
+      const child = execa(bin, ['exec', '-j', '2', '--pipe', '-N', '1', 'cat'], { cwd: root, reject: false, stdin: 'pipe' });
+      child.stdin!.write('a\nb\nc\n'); // and stays open
+      await waitForLines(child.stdout!, /^[abc]$/, 3);
+      child.kill(signal);
+      const result = await child;
+      assertQuietStop(result, EXIT_FOR[signal], /^prun: 0 of 3 inputs failed, 0 never ran \(interrupted\)$/);
+      assert.deepEqual(lines(result.stdout).sort(), ['a', 'b', 'c']);
+    });
+  }
+
   for (const signal of ['SIGHUP', 'SIGQUIT', 'SIGALRM'] as const) {
     for (const runner of [RUNNERS[0]!, RUNNERS[2]!]) {
       test(`${runner.name}: ${signal} is taken as SIGTERM is: exit ${EXIT_FOR[signal]}, workers ended`, BOUNDED, async () => {
