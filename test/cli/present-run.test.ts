@@ -6,6 +6,10 @@ import { execa } from 'execa';
 import { assertNoWorkerLeft } from '../helpers/accounting.js';
 import { bin, lines, root } from '../helpers/prun.js';
 import { scratchDir } from '../helpers/files.js';
+import { type PresentableRun, presentRun } from '../../src/cli/present-run.js';
+import { PrunError } from '../../src/errors.js';
+import type { Delivery } from '../../src/model/delivery.js';
+import { ProgressTracker } from '../../src/progress/tracker.js';
 
 const dir = scratchDir('present');
 
@@ -81,4 +85,31 @@ describe('stderr that cannot be written', () => {
       assert.equal(lines(String(result.stdout)).length, 2, String(result.stdout));
     });
   }
+});
+
+describe('a stopping signal while the script compiles (in-process, a fake run)', () => {
+  test('the compile it cuts short is the signal\'s doing: exit 128+n with the summary, not 2 (esbuild\'s service shares prun\'s process group)', async () => {
+    let stopped!: () => void;
+    const stop = new Promise<void>((resolve) => (stopped = resolve));
+    async function* deliveries(): AsyncGenerator<Delivery> {
+      await stop;
+      throw new PrunError('ERR_SCRIPT', 's.ts: The service was stopped: write EPIPE');
+    }
+    const never = new Promise<void>(() => {});
+    const run: PresentableRun = {
+      deliveries: deliveries(),
+      encoding: 'utf8',
+      tracker: new ProgressTracker(),
+      ready: never,
+      allReady: never,
+      stop: () => stopped(),
+      fatalError: () => undefined,
+      busy: () => false,
+      finished: Promise.resolve(),
+    };
+    const presented = presentRun(run, { json: false, progress: false, verbose: false, startingText: '', countInputs: undefined, countAhead: false });
+    // SIGALRM: a stopping signal no test runner listens for; emitted, not sent
+    process.emit('SIGALRM', 'SIGALRM');
+    assert.equal(await presented, 142);
+  });
 });
