@@ -315,6 +315,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const dryRun = flags.dryRun === true || flags.dryrun === true;
   const rpl = flags.rpl.length > 0 ? flags.rpl.map(toByteString) : undefined;
   const quote = flags.quote === true && ((braced: string) => bracesAreReplaced(braced, { plus: flags.plus === true, rpl }));
+  // no command, the inputs are the commands; --pipe's inputs are blocks of data, no commands
+  // (was: an internal shell's syntax error, each block failed)
+  if (flags.pipe && words.length === 0) throw usageError('--pipe needs a command to pipe each block into');
   let text = respellAll(commandLine(words, quote), flags);
   // GNU parallel reads --tagstring with the same spellings as the command
   if (flags.tagstring !== undefined) flags.tagstring = respellAll(flags.tagstring, flags);

@@ -196,6 +196,13 @@ describe('prun exec: output', () => {
     assert.match(String(result.stderr), /^prun: --results does not go with --pipe/);
   });
 
+  test('--pipe with no command is a usage error, one line, before anything runs (was: a shell syntax error a block, exit 1)', async () => {
+    const result = await prun(['exec', '--pipe'], { stdin: 'pipe', input: 'a\nb\n' });
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stdout, '');
+    assert.deepEqual(lines(result.stderr), ['prun: --pipe needs a command to pipe each block into']);
+  });
+
   test('--tagstring prefixes every line with its replacement strings, unquoted, and a tab', async () => {
     for (const [tag, command, ...sources] of [
       ['{#}:{/}', 'echo hi', ':::', 'a/b.c', 'x y/z'],
