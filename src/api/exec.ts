@@ -7,6 +7,7 @@ import { checkInputs, describe } from './arguments.js';
 import { InputLedger } from './input-ledger.js';
 import { normalizeOptions } from './options.js';
 import { checkExecOptions } from './exec-options.js';
+import { type AllListed, checkOptionNames, LIMIT_OPTION_NAMES } from './option-names.js';
 import { type ExecOptions, startExec } from './start-exec.js';
 import { usageError } from '../errors.js';
 import { compileTemplate } from '../commands/template.js';
@@ -22,6 +23,14 @@ export interface ExecRunOptions extends Omit<ExecOptions, 'chunksize' | 'dryRun'
  * One command's end: its stdout, or why it failed. `status` is the exit status the shell saw
  * (128 + n for a command killed by signal n), absent when prun ended it (a timeout).
  */
+const EXEC_OPTIONS = [
+  ...['workers', 'ordered', 'retries', 'timeout', 'halt', 'tag', 'tagString', 'template', 'showCommands', 'stdinFrom', 'blockAsFile'] as const,
+  ...['jobShell', 'laneShell', 'delayMs', 'timeoutOfMedian', 'workdir', 'tmpdir', 'onStderr'] as const,
+  ...LIMIT_OPTION_NAMES,
+];
+const everyExecOption: AllListed<ExecRunOptions, (typeof EXEC_OPTIONS)[number]> = true;
+void everyExecOption;
+
 export type ExecOutcome<Input = unknown> =
   | { index: number; input: Input; ok: true; result: string }
   | { index: number; input: Input; ok: false; error: TaskError; attempts: number; status: number | undefined; result: string };
@@ -47,6 +56,7 @@ export function exec<Input = unknown>(
     throw usageError(`onStderr must be a function, got ${describe(options.onStderr)}`);
   }
   normalizeOptions({ ...options, runtime: undefined });
+  checkOptionNames(options, EXEC_OPTIONS);
   checkExecOptions(options);
   // a replacement string prun does not know ({= perl =}) is a usage error here, not at the first pull
   compileTemplate(command, true, options.template);

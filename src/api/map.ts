@@ -5,7 +5,12 @@ import type { TaskError } from '../model/failure.js';
 import { checkInputs, scriptPath } from './arguments.js';
 import { InputLedger } from './input-ledger.js';
 import { normalizeOptions, type RunOptions } from './options.js';
+import { type AllListed, checkOptionNames, LIMIT_OPTION_NAMES } from './option-names.js';
 import { startRun } from './start-run.js';
+
+const MAP_OPTIONS = ['runtime', 'workers', 'concurrency', 'ordered', 'chunksize', 'maxTasksPerChild', 'retries', 'timeout', 'memoryLimit', 'halt', ...LIMIT_OPTION_NAMES] as const;
+const everyMapOption: AllListed<RunOptions, (typeof MAP_OPTIONS)[number]> = true;
+void everyMapOption;
 
 /** One input's end: its result, or the error of its last try. `input` is the value given. */
 export type Outcome<Result = unknown, Input = unknown> =
@@ -31,6 +36,7 @@ export function map<Result = unknown, Input = unknown>(
   checkInputs(inputs);
   const path = scriptPath(script);
   normalizeOptions(options);
+  checkOptionNames(options, MAP_OPTIONS);
   return outcomes<Result, Input>(inputs, path, options);
 }
 

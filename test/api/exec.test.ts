@@ -64,6 +64,9 @@ test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => 
   assert.throws(() => bad({ template: 'plus' }), isUsage);
   assert.throws(() => bad({ template: { rpl: '{x} s/a/b/' } }), isUsage);
   assert.throws(() => bad({ template: { plus: 1 } }), isUsage);
+  // was: ignored in silence; a map() option it does not take is as unknown
+  assert.throws(() => bad({ tagstring: '{}' }), isUsage);
+  assert.throws(() => bad({ runtime: 'thread' }), isUsage);
 });
 
 test('regression: an onStderr that throws stops the run, and its error reaches the caller after what ran (was: it ended the caller\'s process)', async () => {

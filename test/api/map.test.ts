@@ -151,6 +151,8 @@ describe('a bad argument throws PrunError ERR_USAGE at the call, never a raw Typ
     ['options that are not an object', () => map([1], square, 5 as unknown as object)],
     ['inputs that are not iterable', () => map(7 as unknown as number[], square)],
     ['a string as inputs', () => map('abc' as unknown as string[], square)],
+    // was: run with the defaults, the typo unnoticed
+    ['an option it does not take (a typo)', () => map([1], square, { wrokers: 2 } as object)],
   ];
   for (const [name, call] of cases) {
     test(name, () => {
@@ -161,6 +163,9 @@ describe('a bad argument throws PrunError ERR_USAGE at the call, never a raw Typ
   test('its message names the option as the library spells it, not as the CLI does', () => {
     assert.throws(() => map([1], square, { halt: 'bogus' }), /^PrunError: halt must be like/);
     assert.throws(() => map([1], square, { timeout: 'abc' }), /^PrunError: timeout must be/);
+    assert.throws(() => map([1], square, { wrokers: 2 } as object), /^PrunError: unknown option "wrokers"; the options are runtime, workers,/);
+    // every option it takes, given as undefined, is taken as absent
+    assert.doesNotThrow(() => void map([1], square, { signal: undefined } as object).return(undefined));
     // the value as it was (was: NaN written as JSON's null)
     assert.throws(() => map([1], square, { timeout: Number.NaN }), /got NaN$/);
   });
