@@ -10,7 +10,8 @@ export type PrunErrorCode =
   | 'ERR_SETUP' // the script's setup() threw in a worker
   | 'ERR_WORKER_START' // workers die while starting, so running would loop forever
   | 'ERR_OUTPUT' // results or the --joblog cannot be written (a full disk)
-  | 'ERR_QUEUE'; // the --queue cannot be reached, or its workers refuse the run
+  | 'ERR_QUEUE' // the --queue cannot be reached, or its workers refuse the run
+  | 'ERR_HALTED'; // a halt policy stopped the run: inputs never ran (the library's; the CLI says it in its summary)
 
 export class PrunError extends Error {
   readonly code: PrunErrorCode;

@@ -4,6 +4,7 @@ import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';
 import type { TaskError } from '../model/failure.js';
 import { checkInputs, describe } from './arguments.js';
+import { haltedError } from './halted.js';
 import { InputLedger } from './input-ledger.js';
 import { normalizeOptions } from './options.js';
 import { checkExecOptions } from './exec-options.js';
@@ -108,6 +109,8 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
   if (thrown) throw thrown.error;
   const fatal = run.fatalError();
   if (fatal) throw fatal;
+  const halted = haltedError(run.tracker, options.halt);
+  if (halted) throw halted;
 }
 
 async function textOf(delivery: Extract<Delivery, { type: 'text' | 'file' }>): Promise<string> {

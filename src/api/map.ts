@@ -3,6 +3,7 @@ import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';
 import type { TaskError } from '../model/failure.js';
 import { checkInputs, scriptPath } from './arguments.js';
+import { haltedError } from './halted.js';
 import { InputLedger } from './input-ledger.js';
 import { normalizeOptions, type RunOptions } from './options.js';
 import { type AllListed, checkOptionNames, LIMIT_OPTION_NAMES } from './option-names.js';
@@ -68,6 +69,8 @@ async function* outcomes<Result, Input>(
   // after the outcomes of what did run: inputs that never ran have none
   const fatal = run.fatalError();
   if (fatal) throw unsendableAsUsage(fatal);
+  const halted = haltedError(run.tracker, options.halt);
+  if (halted) throw halted;
 }
 
 /**

@@ -104,3 +104,12 @@ describe('exec() with its output folder on a full disk', () => {
     assert.equal(outcome.result, '');
   });
 });
+
+test('halt: the outcomes of what ran, then PrunError ERR_HALTED (was: the loop ended as if every input had run)', { timeout: 60_000 }, async () => {
+  const seen: string[] = [];
+  const loop = async () => {
+    for await (const outcome of exec(['0', '1', '0', '0'], 'exit {}', { workers: 1, halt: 'soon,fail=1' })) seen.push(`${outcome.input}:${outcome.ok}`);
+  };
+  await assert.rejects(loop, (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_HALTED');
+  assert.deepEqual(seen, ['0:true', '1:false']);
+});

@@ -170,3 +170,21 @@ describe('a bad argument throws PrunError ERR_USAGE at the call, never a raw Typ
     assert.throws(() => map([1], square, { timeout: Number.NaN }), /got NaN$/);
   });
 });
+
+describe('halt (was: the loop ended as if every input had run, those after the halt with no outcome)', () => {
+  for (const runtime of ['process', 'thread'] as const) {
+    test(`${runtime}: the outcomes of what ran, then PrunError ERR_HALTED naming the inputs taken that never ran`, { timeout: 60_000 }, async () => {
+      const seen: string[] = [];
+      const loop = async () => {
+        const inputs = ['a', 'b', 'throw', 'c', 'd', 'e'];
+        for await (const outcome of map(inputs, `${root}fixtures/faults.ts`, { runtime, workers: 1, chunksize: 1, halt: 'soon,fail=1' })) {
+          seen.push(`${outcome.input}:${outcome.ok}`);
+        }
+      };
+      await assert.rejects(loop, (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_HALTED');
+      assert.deepEqual(seen.slice(0, 3), ['a:true', 'b:true', 'throw:false']);
+      assert.ok(seen.length < 6, seen.join(' '));
+    });
+  }
+
+});
