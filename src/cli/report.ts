@@ -1,6 +1,7 @@
 import type { FinalFailure } from '../model/delivery.js';
 import { firstLine } from '../model/first-line.js';
 import type { MachineShortage, ProgressSnapshot, ThrottleSignals } from '../progress/tracker.js';
+import { stackWithMappedPaths } from '../io/mapped-path.js';
 
 const MAX_INPUT_SHOWN = 60;
 
@@ -30,7 +31,7 @@ export function describeFatal(error: Error, verbose: boolean): string {
 
 /** The line, and under --verbose the stack below it, indented. */
 function withStack(line: string, stack: string | undefined, verbose: boolean): string {
-  return verbose && stack ? `${line}\n${indent(stack)}` : line;
+  return verbose && stack ? `${line}\n${indent(stackWithMappedPaths(stack))}` : line;
 }
 
 /** The closing line, when anything failed or did not run. */

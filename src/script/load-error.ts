@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrunError } from '../errors.js';
+import { mappedPath } from '../io/mapped-path.js';
 import { firstLine } from '../model/first-line.js';
 import { type ErrorData, fromErrorData } from '../runtime/error-data.js';
 
@@ -48,7 +49,7 @@ function userFrame(stack: string, modulePath: string): string | undefined {
   for (const text of stack.split('\n')) {
     const match = FRAME.exec(text) ?? EXCERPT_HEAD.exec(text);
     if (!match) continue;
-    const file = match[1]!.startsWith('file:') ? safePath(match[1]!) : match[1]!;
+    const file = match[1]!.startsWith('file:') ? safePath(match[1]!) : mappedPath(match[1]!);
     if (file === undefined || file.startsWith('node:') || file === modulePath || file.startsWith(OWN_CODE) || !file.startsWith('/')) continue;
     frames.push({ file, line: match[2]! });
   }
