@@ -7,9 +7,11 @@ export function parseDuration(name: string, value: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
   const ms = match ? Number(match[1]) * UNITS[match[2] ?? 's']! : Number.NaN;
   // past a safe integer of ms the error came later, naming neither the flag nor what was typed
-  if (!(ms > 0) || !Number.isSafeInteger(Math.round(ms))) {
-    throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${JSON.stringify(value)}`);
+  if (ms > 0 && !Number.isSafeInteger(Math.round(ms))) {
+    // a duration all the same: say what is wrong with it (was: "must be a duration such as 500ms")
+    throw usageError(`${name} is too long: at most ${Number.MAX_SAFE_INTEGER} ms (about 285,000 years), got ${JSON.stringify(value)}`);
   }
+  if (!(ms > 0)) throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${JSON.stringify(value)}`);
   return Math.round(ms);
 }
 

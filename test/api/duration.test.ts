@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseDuration } from '../../src/api/duration.js';
+import { PrunError } from '../../src/errors.js';
+
+test('durations: units, a bare number is seconds, fractions round to whole ms', () => {
+  assert.equal(parseDuration('--timeout', '500ms'), 500);
+  assert.equal(parseDuration('--timeout', '30'), 30_000);
+  assert.equal(parseDuration('--timeout', '2m'), 120_000);
+  assert.equal(parseDuration('--timeout', '1000h'), 3_600_000_000);
+  assert.equal(parseDuration('--timeout', '0.0015s'), 2);
+});
+
+test('a duration too long to count in ms is refused as too long, not as no duration (was: "must be a duration such as 500ms")', () => {
+  assert.throws(() => parseDuration('--timeout', '100000000000h'), (error: PrunError) => error.code === 'ERR_USAGE' && /^--timeout is too long/.test(error.message));
+  for (const bad of ['abc', '0', '-5s', '5d', '']) {
+    assert.throws(() => parseDuration('--timeout', bad), (error: PrunError) => error.code === 'ERR_USAGE' && /must be a duration/.test(error.message), bad);
+  }
+});
