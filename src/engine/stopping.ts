@@ -48,7 +48,8 @@ export class Stopping {
       return;
     }
     this.mode = mode;
-    this.unread ??= this.source.remaining() ?? 0;
+    // read ahead of a pipe still open, the inputs held never ran either (was: not counted at all)
+    this.unread ??= this.source.remaining() ?? this.source.heldInputs?.() ?? 0;
     this.source.close();
     if (mode === 'soon') {
       this.abortedRunning = abortRunning;

@@ -23,6 +23,11 @@ export interface InputSource {
   /** Inputs not yet taken, once the end of the input has been seen. */
   remaining(): number | undefined;
   /**
+   * Whole inputs read ahead and not yet taken, whether or not the end has been seen: what a
+   * stop leaves unrun of an input that cannot be read again (a pipe whose writer is still there).
+   */
+  heldInputs?(): number;
+  /**
    * Settles once the end of the input has been read ahead, when remaining() has become known
    * (never, for an input whose end is not read ahead): the total is shown then, not at the
    * next take, which may be a long task away.
@@ -61,6 +66,10 @@ export function concatSources(sources: readonly InputSource[]): InputSource {
       // only the last source's end is the end of the input
       if (position < sources.length - 1) return undefined;
       return position === sources.length ? 0 : sources[position]!.remaining();
+    },
+    heldInputs() {
+      // the others are not opened before their turn: only the current one holds any
+      return sources[position]?.heldInputs?.() ?? 0;
     },
     seekEnd() {
       for (const source of sources) source.seekEnd?.();

@@ -155,16 +155,19 @@ export function lineSource(
     return true;
   };
 
+  /** Lines read and ended, not yet taken: a line begun in one chunk ends in a later one. */
+  const endedLinesHeld = (): number => {
+    let count = countSeparators(buffer, position, separator);
+    for (const chunk of ahead) count += countSeparators(chunk, 0, separator);
+    return count;
+  };
+
   /** Lines not yet taken, once the stream has ended: all of them are in memory then. */
   const countLeft = (): number => {
-    let count = countSeparators(buffer, position, separator);
-    let last = position < buffer.length ? buffer[buffer.length - 1] : carry.at(-1)?.at(-1);
-    for (const chunk of ahead) {
-      count += countSeparators(chunk, 0, separator);
-      if (chunk.length > 0) last = chunk[chunk.length - 1];
-    }
+    const lastChunk = ahead.findLast((chunk) => chunk.length > 0);
+    const last = lastChunk ? lastChunk.at(-1) : position < buffer.length ? buffer.at(-1) : carry.at(-1)?.at(-1);
     // the last line has no separator
-    return last !== undefined && last !== separator ? count + 1 : count;
+    return endedLinesHeld() + (last !== undefined && last !== separator ? 1 : 0);
   };
 
   const slice = (bytes: Uint8Array, count: number): Slice => {
@@ -207,6 +210,9 @@ export function lineSource(
     },
     remaining() {
       return endCount;
+    },
+    heldInputs() {
+      return endCount ?? endedLinesHeld();
     },
     endSeen: () => endSeen,
     prefetch() {

@@ -69,6 +69,15 @@ describe('ERR_STREAM_PREMATURE_CLOSE: a signal while prun waits on a pipe whose 
     });
   }
 
+  test('map: the lines read ahead of the open pipe count as never ran (was: left out of the summary, "0 of 1 inputs failed")', BOUNDED, async () => {
+    const child = execa(bin, ['map', 'fixtures/until-stopped.ts', '--procs', '1', '--chunksize', '1'], { cwd: root, reject: false, stdin: 'pipe' });
+    child.stdin!.write('a\nb\nc\nd\n'); // and stays open: a runs until stopped, the others wait
+    await waitForLines(child.stderr!, /^started a$/);
+    child.kill('SIGINT');
+    const result = await child;
+    assertQuietStop(result, 130, /^prun: 0 of 4 inputs failed, 4 never ran \(interrupted\)$/);
+  });
+
   for (const signal of ['SIGHUP', 'SIGQUIT', 'SIGALRM'] as const) {
     for (const runner of [RUNNERS[0]!, RUNNERS[2]!]) {
       test(`${runner.name}: ${signal} is taken as SIGTERM is: exit ${EXIT_FOR[signal]}, workers ended`, BOUNDED, async () => {

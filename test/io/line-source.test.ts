@@ -41,6 +41,19 @@ describe('lineSource read-ahead', () => {
     assert.equal(source.remaining(), 0);
   });
 
+  test('heldInputs: the whole lines read ahead of a pipe still open, not yet taken; a line not ended yet is not one', async () => {
+    const pipe = new PassThrough();
+    const source = lineSource(() => pipe, undefined, NEWLINE, 1 << 20);
+    pipe.write('a\nb\nc\nd'); // and stays open
+    assert.equal((await source.take(1, 1 << 16))?.count, 1);
+    assert.equal(source.remaining(), undefined);
+    assert.equal(source.heldInputs?.(), 2);
+    pipe.write('\ne\n');
+    for (let i = 0; i < 1000 && source.heldInputs?.() !== 4; i++) await turns(1);
+    assert.equal(source.heldInputs?.(), 4);
+    source.close();
+  });
+
   test('prefetch reads before the first take: a short input says how many inputs it has, and hands them all out', async () => {
     const pipe = new PassThrough();
     let opened = 0;
