@@ -11,6 +11,7 @@ export type PrunErrorCode =
   | 'ERR_WORKER_START' // workers die while starting, so running would loop forever
   | 'ERR_OUTPUT' // results or the --joblog cannot be written (a full disk)
   | 'ERR_QUEUE' // the --queue cannot be reached, or its workers refuse the run
+  | 'ERR_QUEUE_LOST' // the --queue went away during the run: what never ran is counted, exit 1
   | 'ERR_HALTED'; // a halt policy stopped the run: inputs never ran (the library's; the CLI says it in its summary)
 
 export class PrunError extends Error {

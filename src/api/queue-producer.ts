@@ -20,13 +20,15 @@ export interface QueueSide {
  */
 export async function startRunOnQueue(side: QueueSide, options: StartRunOptions, warn: (line: string) => void): Promise<RunningMap> {
   refuseMachineLimits(options);
-  return sayIfNoWorker(startQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local }), side, warn);
+  const queue = await connect(side.url, warn);
+  return sayIfNoWorker(startQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, warn);
 }
 
 /** `--queue URL` for `prun exec`. */
 export async function startExecOnQueue(side: QueueSide, options: StartExecOptions, warn: (line: string) => void): Promise<RunningExec> {
   refuseMachineLimits(options);
-  return sayIfNoWorker(startExecQueueRun({ ...options, queue: await connect(side.url, warn), secret: queueSecret(), local: side.local }), side, warn);
+  const queue = await connect(side.url, warn);
+  return sayIfNoWorker(startExecQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, warn);
 }
 
 /**
@@ -46,10 +48,13 @@ const NO_WORKER_NOTICE_MS = 10_000;
  * Says once, on stderr, that nothing serves the run yet: off a terminal there is no spinner,
  * and a producer with no `prun worker` anywhere waited in silence.
  */
-function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: QueueSide, warn: (line: string) => void): Run {
+function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: QueueSide, queue: Pick<ProducerQueue, 'health'>, warn: (line: string) => void): Run {
   if (side.local) return run;
   const timer = setTimeout(() => {
     const { workers, succeeded, failed } = run.tracker;
+    // a queue that does not answer says nothing of its workers: the run waits for it, and
+    // says so if it stays away (was: 'no worker has taken this run' while one ran its inputs)
+    if (queue.health.downSince() !== undefined) return;
     if (!workers && succeeded + failed === 0) warn(`prun: no worker has taken this run in ${NO_WORKER_NOTICE_MS / 1000} s: start one with prun worker --queue ${shownUrl(side.url)}`);
   }, NO_WORKER_NOTICE_MS);
   timer.unref();

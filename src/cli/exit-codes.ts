@@ -15,5 +15,6 @@ export const EXIT = {
 } as const;
 
 export function exitCodeFor(code: PrunErrorCode): number {
+  if (code === 'ERR_QUEUE_LOST') return EXIT.failed;
   return code === 'ERR_OUTPUT' ? EXIT.ioError : EXIT.usage;
 }

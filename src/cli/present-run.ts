@@ -158,8 +158,11 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   const outputLost = fatal instanceof PrunError && fatal.code === 'ERR_OUTPUT';
   if (fatal) {
     toStderr(describeFatal(fatal, options.verbose));
-    // nothing ran: a set-up error, its one line says it all
-    if (nothingRan(run) && interrupted === undefined && !outputLost) return EXIT.usage;
+    // nothing ran: a set-up error, its one line says it all. Not a queue lost once the run
+    // had begun (was: exit 2 and no summary when Redis went before any result came back,
+    // though workers had started inputs)
+    const lostQueue = fatal instanceof PrunError && fatal.code === 'ERR_QUEUE_LOST';
+    if (nothingRan(run) && interrupted === undefined && !outputLost && !lostQueue) return EXIT.usage;
   }
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
   if (stoppedBy || fatal) await countUnread(run.tracker, countInputs);

@@ -202,7 +202,7 @@ export class QueueExecutor implements Executor {
    */
   private async refresh(): Promise<void> {
     const there = await this.queue.refresh(this.run).catch(() => true);
-    if (!there) this.fatal(new PrunError('ERR_QUEUE', `lost the queue at ${this.queue.url}: the run's keys are gone (Redis lost its data or evicted them, or workers took this producer for dead: no word from it for ${ORPHAN_POLLS} s)`));
+    if (!there) this.fatal(new PrunError('ERR_QUEUE_LOST', `lost the queue at ${this.queue.url}: the run's keys are gone (Redis lost its data or evicted them, or workers took this producer for dead: no word from it for ${ORPHAN_POLLS} s)`));
   }
 
   /** Says the producer is alive; the progress bar's count of workers (the producer's own workers count as one more). */
@@ -292,7 +292,7 @@ export class QueueExecutor implements Executor {
   private async check(): Promise<void> {
     const down = this.queue.health.downSince();
     if (down !== undefined && Date.now() - down > OUTAGE_LIMIT_MS) {
-      this.fatal(new PrunError('ERR_QUEUE', `lost the queue at ${this.queue.url}: ${this.queue.health.cause()}`));
+      this.fatal(new PrunError('ERR_QUEUE_LOST', `lost the queue at ${this.queue.url}: ${this.queue.health.cause()}`));
       return;
     }
     if (down !== undefined || this.outstanding.load === 0) return;

@@ -60,6 +60,24 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${url}: `, 'm'));
   });
 
+  test('redis gone before any result came back: exit 1 with the summary, no word of a missing worker (was: exit 2, "no worker has taken this run")', { timeout: 90_000 }, async (t) => {
+    const own = await startRedis();
+    t.after(() => own.stop());
+    // the worker holds input 1, its first: nothing comes back before Redis goes
+    const gate = await gateIn(dir, 1);
+    const lone = startPrunWorker(bin, root, own.url, ['--procs', '1'], gate.env);
+    t.after(() => lone.stop());
+    const run = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, ':::', ...hundred]);
+    await gate.reached();
+    process.kill(own.pid, 'SIGKILL');
+    const lost = await run;
+    await gate.open();
+    assert.equal(lost.exitCode, 1, String(lost.stderr));
+    assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${own.url}: `, 'm'));
+    assert.doesNotMatch(String(lost.stderr), /no worker has taken this run/);
+    assert.equal(lines(String(lost.stderr)).at(-1), 'prun: 0 of 100 inputs failed, 100 never ran');
+  });
+
   test('redis back without its data (restarted empty, FLUSHALL): one line naming the queue, exit 1, a joblog to resume from (was: the producer waited for ever)', { timeout: 60_000 }, async (t) => {
     const { lost, url } = await loseThenResume(t, async (own, gate) => {
       await own.command('FLUSHALL');
