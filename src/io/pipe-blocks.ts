@@ -159,10 +159,13 @@ async function* bySize(chunks: AsyncIterable<Buffer>, options: PipeOptions): Asy
   for await (const chunk of chunks) {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     while (pending.length >= size) {
-      let end = pending.lastIndexOf(recend, size - recend.length);
+      // the last record end that fits; none when --block is shorter than --recend (a negative
+      // offset would count from the buffer's end: was, all of the input in one block)
+      const last = size - recend.length;
+      let end = last < 0 ? -1 : pending.lastIndexOf(recend, last);
       if (end < 0) {
         // one record bigger than a block: all of it
-        end = pending.indexOf(recend, Math.max(searched, size - recend.length + 1));
+        end = pending.indexOf(recend, Math.max(searched, last + 1));
         if (end < 0) {
           searched = Math.max(0, pending.length - recend.length + 1);
           break;

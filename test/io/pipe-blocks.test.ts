@@ -17,6 +17,12 @@ test('--pipe: as many whole lines as fit in --block, one at least, however the i
   assert.deepEqual(await cut('a\nb', {}), ['a\nb'], 'a last line without a newline joins the last block, as GNU parallel');
 });
 
+test('--pipe: a --block shorter than --recend still cuts a record a block (was: the whole input in one block)', async () => {
+  // read whole, and a byte at a time
+  assert.deepEqual(await cut('xxT\nyyyT\nzT\n', { blockSize: 1, recend: 'T\n' }, 1000), ['xxT\n', 'yyyT\n', 'zT\n']);
+  assert.deepEqual(await cut('10\n20\n30\n', { blockSize: 1, recend: '0\n' }, 1), ['10\n', '20\n', '30\n']);
+});
+
 test('--pipe -N: exactly N records a block; --recend and --recstart mark the records', async () => {
   assert.deepEqual(await cut('1\n2\n3\n4\n5\n', { records: 2 }), ['1\n2\n', '3\n4\n', '5\n']);
   assert.deepEqual(await cut('/foo, bar/, /baz, qux/,\n', { records: 1, recend: ', ' }), ['/foo, ', 'bar/, ', '/baz, ', 'qux/,\n']);
