@@ -42,11 +42,16 @@ export function wrapCommand(command: string, flags: WrapFlags, template: Templat
  * argument's source: `names` in turn, again from the first (`cycle`: -N, -X put several
  * rounds of the sources in a job), or its place among the job's arguments past them.
  */
+/** The longest name of a file or folder, in bytes (Linux's NAME_MAX). */
+const NAME_MAX = 255;
+
 function resultsCommand(text: string, dir: string, names: readonly string[], cycle: boolean): string {
   const escape = String.raw`sed 's/\\/\\\\/g; s/\//\\_/g'`;
   const place = cycle && names.length > 0 ? `$(( (_n - 1) % ${names.length} + 1 ))` : '$_n';
   const named = names.map((name, i) => `${i + 1}) _s=${shellQuote(name)};;`).join(' ');
   // `{} ;`: under -X the word `{}` is repeated for each argument, and must not take the `;` along
-  const levels = `_n=0; for _a in {} ; do _n=$((_n + 1)); _s=$_n; case ${place} in ${named} esac; _d="$_d/$_s/$(printf %s "$_a" | ${escape})"; done`;
+  // a folder's name is 255 bytes at most: a longer value is cut there, as GNU parallel cuts it
+  // (was: mkdir failed, and the job with it, its command never run)
+  const levels = `_n=0; for _a in {} ; do _n=$((_n + 1)); _s=$_n; case ${place} in ${named} esac; _d="$_d/$_s/$(printf %s "$_a" | ${escape} | head -c ${NAME_MAX})"; done`;
   return `_d=${shellQuote(dir)}; ${levels}; mkdir -p -- "$_d" && printf %s {#} >"$_d/seq" && { ${text}` + '\n' + `} >"$_d/stdout" 2>"$_d/stderr"`;
 }

@@ -181,6 +181,15 @@ describe('prun exec: output', () => {
     }
   });
 
+  test('--results DIR: a value longer than a folder name can be is cut at 255 bytes, as GNU parallel cuts it (was: mkdir failed, the job with it)', async () => {
+    const long = 'a'.repeat(300);
+    const out = join(dir, 'long-results');
+    const result = await prun(['exec', '--results', out, 'echo', ':::', long, 'b']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(await readFile(join(out, '1', 'a'.repeat(255), 'stdout'), 'utf8'), `${long}\n`);
+    assert.equal(await readFile(join(out, '1', 'b', 'stdout'), 'utf8'), 'b\n');
+  });
+
   test('--results DIR that cannot be made is one line and exit 2, before anything runs (was: two lines a job, exit the number of jobs)', async () => {
     const file = join(dir, 'a-file');
     await writeFile(file, '');
