@@ -10,6 +10,8 @@ import { examplesAndExitCodes } from './help-text.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
 import { workerCommand } from './worker-command.js';
+import { rememberArgumentBytes } from '../model/byte-string.js';
+import { rawArguments } from './raw-argv.js';
 
 export { flushOutput } from './results-out.js';
 export { releaseHungUpTerminal } from './hung-up-terminal.js';
@@ -62,6 +64,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   // a stderr that cannot be written (2>/dev/full, a closed pipe) loses prun's messages, as it
   // does GNU parallel's, but neither the results nor the run: its error would crash the process
   process.stderr.on('error', () => {});
+  // the arguments' own bytes, for those Node could not decode as UTF-8 (model/byte-string.ts)
+  if (argv.some((word) => word.includes('\uFFFD'))) rememberArgumentBytes(argv, rawArguments(argv.length));
   let code: number = EXIT.ok;
   const sources: ArgSource[] = [];
   const program = configure(new Command('prun'))

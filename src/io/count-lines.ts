@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { NEWLINE, type Separator } from '../model/payload.js';
+import { argumentPath } from '../model/byte-string.js';
 
 /**
  * How many inputs the files hold, counted by a separate read, so that a progress bar can
@@ -11,7 +12,7 @@ export async function countLines(paths: readonly string[], separator: Separator 
   let total = 0;
   for (const path of paths) {
     let last: number = separator;
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of createReadStream(argumentPath(path), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
       for (let at = chunk.indexOf(separator); at !== -1; at = chunk.indexOf(separator, at + 1)) total++;
       if (chunk.length > 0) last = chunk[chunk.length - 1]!;
     }

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { toByteString } from '../model/byte-string.js';
+import { argumentPath, toByteString } from '../model/byte-string.js';
 import type { Separator } from '../model/payload.js';
 import { blankEmptyGroups, combinationCount, combinations, type ArgSource } from './arg-groups.js';
 import { encodeArgs } from './combination-source.js';
@@ -125,7 +125,7 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
     }
     return;
   }
-  const stream: Readable = source.file === '-' ? process.stdin : createReadStream(source.file);
+  const stream: Readable = source.file === '-' ? process.stdin : createReadStream(argumentPath(source.file));
   const end = options.delimiter ?? String.fromCharCode(options.separator);
   let carry = '';
   // -L: the lines that end in a blank, waiting for the one they go on into

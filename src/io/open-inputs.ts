@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
-import { toByteString } from '../model/byte-string.js';
+import { argumentPath, toByteString } from '../model/byte-string.js';
 import { type InputNaming, NEWLINE, type Separator, splitPayload } from '../model/payload.js';
 import { combinationCount, type ArgSource } from './arg-groups.js';
 import { combinationSource } from './combination-source.js';
@@ -95,9 +95,9 @@ async function checkReadable(path: string): Promise<void> {
   if (path === '-') return;
   let problem: string | undefined;
   try {
-    const info = await stat(path);
+    const info = await stat(argumentPath(path));
     if (info.isDirectory()) problem = 'is a directory';
-    else await access(path, constants.R_OK);
+    else await access(argumentPath(path), constants.R_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     problem = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;

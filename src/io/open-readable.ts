@@ -2,6 +2,7 @@ import { closeSync, constants, createReadStream, open } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { argumentPath } from '../model/byte-string.js';
 
 const openFd = promisify(open);
 
@@ -15,7 +16,8 @@ const openFd = promisify(open);
  * this way until a writer has come (fs/pipe.c, fifo_open), so an early open does not read as
  * an empty input: the reader waits for the writer, as a blocking open would.
  */
-export async function openReadable(path: string, highWaterMark: number): Promise<Readable> {
+export async function openReadable(name: string, highWaterMark: number): Promise<Readable> {
+  const path = argumentPath(name);
   const info = await stat(path);
   if (!info.isFIFO() && !info.isCharacterDevice()) return createReadStream(path, { highWaterMark });
   const fd = await openFd(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);

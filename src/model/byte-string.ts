@@ -7,9 +7,41 @@
 
 const ASCII = /^[\x00-\x7f]*$/;
 
-/** A JS string as the byte string of its UTF-8 encoding. */
+/**
+ * The command line's arguments whose bytes are not UTF-8, as Node decoded them (U+FFFD for
+ * each bad sequence, for good) and as they were: the byte string of the decoded text, the
+ * bytes as a byte string, and the decoded text, for a file they name.
+ */
+const rawArguments: { decoded: string; bytes: string; text: string }[] = [];
+
+/**
+ * Remembers the command line's own bytes (`raw`, one Buffer an argument) beside the arguments
+ * as Node decoded them, so that wherever the text of an argument that was not UTF-8 ends up
+ * (a command's words, `:::` values, a file's name) its bytes go instead (was: `::: $'\xe9t\xe9'`
+ * reached the command as U+FFFD's bytes, with no error; GNU parallel passes the bytes).
+ */
+export function rememberArgumentBytes(decoded: readonly string[], raw: readonly Buffer[]): void {
+  if (raw.length !== decoded.length) return;
+  for (const [i, text] of decoded.entries()) {
+    const bytes = raw[i]!;
+    if (text.includes('\uFFFD') && !bytes.equals(Buffer.from(text, 'utf8'))) {
+      rawArguments.push({ decoded: Buffer.from(text, 'utf8').toString('latin1'), bytes: bytes.toString('latin1'), text });
+    }
+  }
+}
+
+/** A JS string as the byte string of its UTF-8 encoding; an argument that was not UTF-8 as its own bytes. */
 export function toByteString(text: string): string {
-  return ASCII.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+  if (ASCII.test(text)) return text;
+  let bytes = Buffer.from(text, 'utf8').toString('latin1');
+  if (rawArguments.length > 0 && text.includes('\uFFFD')) for (const raw of rawArguments) bytes = bytes.replaceAll(raw.decoded, raw.bytes);
+  return bytes;
+}
+
+/** A file's name as the file system takes it: the bytes of an argument that was not UTF-8. */
+export function argumentPath(path: string): string | Buffer {
+  const raw = path.includes('\uFFFD') ? rawArguments.find((argument) => argument.text === path) : undefined;
+  return raw ? Buffer.from(raw.bytes, 'latin1') : path;
 }
 
 /** A byte string as the text it encodes in UTF-8 (for people to read: what is not UTF-8 shows as U+FFFD). */

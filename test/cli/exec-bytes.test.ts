@@ -6,7 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scratchDir } from '../helpers/files.js';
-import { lines, prun } from '../helpers/prun.js';
+import { execa } from 'execa';
+import { bin, lines, prun, root } from '../helpers/prun.js';
 
 const dir = scratchDir('exec-bytes');
 
@@ -61,4 +62,14 @@ test('--failed-out and the joblog keep the bytes, and --resume-failed reruns exa
   const again = await prun(['exec', '-k', '--joblog', joblog, '--resume-failed', HEX_OF_ARG, '::::', input]);
   assert.equal(again.exitCode, 0, String(again.stderr));
   assert.deepEqual(lines(again.stdout.trimEnd()), [LINES_HEX[0], LINES_HEX[2]]);
+});
+
+test('bytes that are not UTF-8 on the command line reach the command as they are: a ::: value, a command word, a :::: file name (was: U+FFFD)', async () => {
+  const named = Buffer.concat([Buffer.from(dir + '/'), Buffer.from('l\xe9.in', 'latin1')]);
+  await writeFile(named, 'from the file\n');
+  // a child's arguments are written as UTF-8 by Node: the shell makes the bytes
+  const script = `"$0" exec '${HEX_OF_ARG}' ::: "$(printf 'caf\\351')" && "$0" exec "echo $(printf '\\351') {}" ::: x | od -An -tx1 | tr -d ' \\n' && echo && "$0" exec echo :::: "$1/$(printf 'l\\351.in')"`;
+  const result = await execa('sh', ['-c', script, bin, dir], { cwd: root, reject: false });
+  assert.equal(result.exitCode, 0, String(result.stderr));
+  assert.deepEqual(lines(result.stdout), ['636166e9', 'e920780a', 'from the file']);
 });
