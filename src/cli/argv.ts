@@ -58,7 +58,8 @@ export function rejectOptionsAmongInputs(sources: readonly ArgSource[], options:
     const words = 'values' in source ? source.values : [source.file];
     const marker = 'values' in source ? ':::' : '::::';
     for (const word of words) {
-      if (options.has(optionOf(word))) throw usageError(`${word} comes after ${marker}, where every word is an input: put prun's options before ${marker}`);
+      // (was: "where every word is an input", which then refused it as one)
+      if (options.has(optionOf(word))) throw usageError(`${word} after ${marker} is one of prun's options, not taken as an input: put prun's options before ${marker}; an input that looks like one goes in a file (:::: FILE) or on stdin`);
     }
   }
 }
