@@ -16,6 +16,8 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
   let done = false;
   /** What the iterable threw after the values of a take: thrown at the next take. */
   let failed: { error: unknown } | undefined;
+  /** An async step that was not ready when its take ended: the next take's first. */
+  let pending: Promise<IteratorResult<unknown>> | undefined;
   return {
     async take(max) {
       if (failed) throw failed.error;
@@ -24,8 +26,22 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
       while (payload.length < max) {
         let next: IteratorResult<unknown>;
         try {
-          // awaiting a plain iterator's every step would cost a microtask an input
-          next = isAsync ? await iterator.next() : (iterator.next() as IteratorResult<unknown>);
+          if (!isAsync) {
+            // awaiting a plain iterator's every step would cost a microtask an input
+            next = iterator.next() as IteratorResult<unknown>;
+          } else {
+            const step = pending ?? (iterator.next() as Promise<IteratorResult<unknown>>);
+            pending = undefined;
+            // past the first, only what is ready within this turn joins the take: an input
+            // given never waits for later ones (was: held until the batch filled, and a source
+            // that waits on results before it yields more deadlocked, its inputs never started)
+            const ready = payload.length === 0 ? await step : await readyNow(step);
+            if (ready === undefined) {
+              pending = step;
+              break;
+            }
+            next = ready;
+          }
         } catch (error) {
           // the values it gave before it threw are inputs all the same: they run first
           if (payload.length === 0) throw error;
@@ -47,7 +63,24 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
     },
     close() {
       done = true;
+      // a step still pending is the iterable's to settle; its failure is no one's now
+      pending?.catch(() => {});
       void iterator.return?.();
     },
   };
+}
+
+/**
+ * The step's result if it settles within this turn of the event loop (an async generator
+ * that awaits nothing settles in microtasks), else undefined, the step left pending; its
+ * failure, if it fails within the turn, is thrown.
+ */
+async function readyNow(step: Promise<IteratorResult<unknown>>): Promise<IteratorResult<unknown> | undefined> {
+  let timer: NodeJS.Immediate | undefined;
+  const later = new Promise<undefined>((resolve) => (timer = setImmediate(resolve, undefined)));
+  try {
+    return await Promise.race([step, later]);
+  } finally {
+    clearImmediate(timer);
+  }
 }

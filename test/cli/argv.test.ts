@@ -41,7 +41,7 @@ describe('options where people put them', () => {
     assert.equal(result.exitCode, 2);
     assert.equal(result.stdout, '');
     assert.equal(lines(result.stderr).length, 1);
-    assert.match(String(result.stderr), /^prun: --json .*before :::$/);
+    assert.match(String(result.stderr), /^prun: --json after ::: is one of prun's options.*put prun's options before :::/);
   });
 
   test('--threads four is a usage error naming --threads, not an unreadable INPUT four', async () => {

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { itemSource } from '../../src/io/item-source.js';
+
+test('an async source: a take hands out what is ready, and never waits for inputs not given yet (was: held until the batch filled; a source waiting on results deadlocked)', { timeout: 10_000 }, async () => {
+  let release!: () => void;
+  const results = new Promise<void>((resolve) => (release = resolve));
+  async function* source() {
+    yield 1;
+    yield 2;
+    yield 3;
+    // a crawler's frontier: more only once the results of these are back
+    await results;
+    yield 4;
+  }
+  const items = itemSource(source());
+  const first = await items.take(100, 1 << 20);
+  assert.deepEqual(first?.payload, [1, 2, 3]);
+  release();
+  assert.deepEqual((await items.take(100, 1 << 20))?.payload, [4]);
+  assert.equal(await items.take(100, 1 << 20), null);
+});
+
+test('an async source that throws: the inputs before it are handed out first, then its error', async () => {
+  async function* source() {
+    yield 'a';
+    yield 'b';
+    throw new Error('the source failed');
+  }
+  const items = itemSource(source());
+  assert.deepEqual((await items.take(100, 1 << 20))?.payload, ['a', 'b']);
+  await assert.rejects(items.take(100, 1 << 20), /the source failed/);
+});
+
+test('an async source whose next input comes later: the step left pending is the next take\'s first, none lost', { timeout: 10_000 }, async () => {
+  let give!: () => void;
+  async function* source() {
+    yield 'now';
+    await new Promise<void>((resolve) => (give = resolve));
+    yield 'later';
+  }
+  const items = itemSource(source());
+  assert.deepEqual((await items.take(100, 1 << 20))?.payload, ['now']);
+  const next = items.take(100, 1 << 20);
+  give();
+  assert.deepEqual((await next)?.payload, ['later']);
+  assert.equal(await items.take(100, 1 << 20), null);
+});
