@@ -374,9 +374,15 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     process.on('exit', () => removeScratchDir(pipeDir!));
   }
   const typing = checkStdin([], sources);
+  // {##} and {0#} are the number of jobs: in the command or in --tagstring (was: the tag's
+  // were empty and unpadded, silently), and not known under --pipe, which GNU parallel refuses too
+  const usesTotal = flags.plus === true && [text, flags.tagstring ?? ''].some((part) => part.includes('{##}') || part.includes('{0#}'));
+  if (pipeDir && usesTotal) throw usageError('{##} and {0#} do not go with --pipe: the number of blocks is not known before the end');
+  // blocks, not lines: their number is not known ahead (was: the lines of a file on stdin were taken for the total)
+  if (pipeDir && haltNeedsTotal(flags)) throw usageError('--halt with a percentage does not go with --pipe: the number of blocks is not known before the end');
   const { source, header, total } = pipeDir
     ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
-    : await openExecInputs(sources, { ...inputOptions, countAll: flags.plus === true && (text.includes('{##}') || text.includes('{0#}')) });
+    : await openExecInputs(sources, { ...inputOptions, countAll: usesTotal });
   options.stdinFrom = pipeDir;
   if (flags.cat && !pipeDir) throw usageError('--cat goes with --pipe: it makes {} a file of the block');
   options.blockAsFile = flags.cat === true;
@@ -425,7 +431,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       progress: dryRun ? false : progressWhile(typing, progressFlag(flags)),
       verbose: false,
       startingText: 'starting shell lanes',
-      countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill ? inputCounter([], sources, inputOptions.separator) : undefined,
+      countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill && !pipeDir ? inputCounter([], sources, inputOptions.separator) : undefined,
       countAhead: haltNeedsTotal(flags),
       seekEnd: () => source.seekEnd?.(),
       journal: journal.record,

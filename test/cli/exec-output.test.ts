@@ -205,6 +205,21 @@ describe('prun exec: output', () => {
     assert.match(String(result.stderr), /^prun: --results does not go with --pipe/);
   });
 
+  test('--plus: {##} and {0#} in --tagstring are the number of jobs and the padded seq, as in the command (was: empty and unpadded)', async () => {
+    const inputs = 'abcdefghijk'.split('');
+    const result = await prun(['exec', '-k', '--plus', '--tagstring', '{##}:{0#}', 'echo', ':::', ...inputs]);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), inputs.map((input, i) => `11:${String(i + 1).padStart(2, '0')}\t${input}`));
+  });
+
+  test('--pipe with {##} or a --halt percentage is a usage error: the number of blocks is not known ahead (was: lines of stdin counted as inputs, the halt never met)', async () => {
+    for (const args of [['--plus', '-N', '2', 'echo {##}'], ['--halt', 'now,fail=50%', 'cat']]) {
+      const result = await prun(['exec', '--pipe', ...args], { stdin: 'pipe', input: 'a\nb\n' });
+      assert.equal(result.exitCode, 2, args.join(' '));
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+    }
+  });
+
   test('--pipe with no command is a usage error, one line, before anything runs (was: a shell syntax error a block, exit 1)', async () => {
     const result = await prun(['exec', '--pipe'], { stdin: 'pipe', input: 'a\nb\n' });
     assert.equal(result.exitCode, 2);
