@@ -10,7 +10,7 @@ export function formatResult(format: ResultFormat, index: number, input: unknown
   if (format === 'json') {
     // JSON.stringify leaves a property it cannot write out of its object: `{"index":0,"input":"x"}`
     // would say the input succeeded with no result
-    if (typeof result === 'function' || typeof result === 'symbol') throw cannotWrite(`it is a ${typeof result}`);
+    if (typeof result === 'function' || typeof result === 'symbol') throw cannotWrite(itIs(result));
     return stringify({ index, input, result: result === undefined ? null : result });
   }
   if (typeof result === 'string') return result;
@@ -41,8 +41,14 @@ function stringify(value: unknown): string {
   } catch (error) {
     throw cannotWrite((error as Error).message);
   }
-  if (text === undefined) throw cannotWrite(`it is a ${typeof value}`);
+  if (text === undefined) throw cannotWrite(itIs(value));
   return text;
+}
+
+/** What a value that JSON cannot write is: `it is a function`, `it is an object` (one whose toJSON gave nothing). */
+function itIs(value: unknown): string {
+  const kind = typeof value;
+  return `it is ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 function cannotWrite(why: string): TypeError {

@@ -27,3 +27,7 @@ test('text: a number is written as String() writes it, whatever its kind', () =>
   for (const n of numbers) assert.equal(formatResult('text', 0, 'x', n), String(n), `the text of ${n}`);
   for (const n of [Number.NaN, Number.POSITIVE_INFINITY]) assert.equal(formatResult('text', 0, 'x', n), 'null');
 });
+
+test('a value JSON writes as nothing says what it is, with its article (was: "it is a object")', () => {
+  assert.throws(() => formatResult('text', 0, 'x', { toJSON: () => undefined }), { message: /it is an object$/ });
+});
