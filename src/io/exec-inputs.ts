@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { argumentPath, toByteString } from '../model/byte-string.js';
+import { PrunError } from '../errors.js';
+import { argumentPath, fromByteString, toByteString } from '../model/byte-string.js';
 import type { Separator } from '../model/payload.js';
 import { blankEmptyGroups, combinationCount, combinations, type ArgSource } from './arg-groups.js';
 import { encodeArgs } from './combination-source.js';
@@ -255,6 +256,8 @@ function* fill(records: string[][], { spread, maxChars, lineLength }: Fill, maxA
     while (end < records.length && end - start < per) {
       const more = cost(records[end]!, end === start);
       if (end > start && length + more > maxChars) break;
+      // one argument alone too long: refused, as GNU parallel and xargs refuse it (was: run all the same)
+      if (more > maxChars) throw new PrunError('ERR_INPUT', `a command line of ${more} characters is longer than -s allows (${maxChars}), for the input ${JSON.stringify(fromByteString(records[end]!.join(' ')).slice(0, 80))}`);
       length += more;
       end++;
     }

@@ -220,6 +220,12 @@ describe('prun exec: output', () => {
     }
   });
 
+  test('-s: an input too long for a command line of -s characters is refused, one line naming it, before anything runs (was: run all the same)', async () => {
+    const result = await prun(['exec', '-j1', '-s', '7', '--xargs', 'echo'], { stdin: 'pipe', input: seq(10) });
+    assert.equal(result.exitCode, 2);
+    assert.deepEqual(lines(result.stderr), ['prun: a command line of 8 characters is longer than -s allows (7), for the input "10"']);
+  });
+
   test('--pipe with no command is a usage error, one line, before anything runs (was: a shell syntax error a block, exit 1)', async () => {
     const result = await prun(['exec', '--pipe'], { stdin: 'pipe', input: 'a\nb\n' });
     assert.equal(result.exitCode, 2);
