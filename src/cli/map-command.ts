@@ -82,8 +82,10 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   const separator = separatorFlag(flags);
   const typing = checkStdin(paths, sources);
   const source = await openInputs(paths, sources, separator);
-  // a script that cannot run ends the run before --failed-out is emptied (was: a typo in its name emptied the list of failures to run again)
-  if (flags.failedOut !== undefined) await checkScript(script);
+  // a script that cannot run ends the run before --failed-out is emptied (was: a typo in its
+  // name emptied the list of failures to run again) and before --joblog is made (was: a
+  // refused run, exit 2, left a joblog of its header)
+  if (flags.failedOut !== undefined || flags.joblog !== undefined) await checkScript(script);
   const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources), script });
   try {
     const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };

@@ -241,6 +241,14 @@ describe('a torn joblog', () => {
     }
     assert.deepEqual(await readdir(cwd), []);
   });
+
+  test('a script that cannot run: exit 2, and no joblog is made (was: a joblog of its header)', async () => {
+    const cwd = join(dir, `no-script-${++runs}`);
+    execFileSync('mkdir', [cwd]);
+    const result = await prun(['map', 'nosuch.ts', '--joblog', 'jl.txt', ':::', 'a'], { cwd });
+    assert.equal(result.exitCode, 2);
+    assert.deepEqual(await readdir(cwd), []);
+  });
 });
 
 test("prun exec's joblog: Starttime is when a job started, not when its row was written after the slower job before it (was: seconds late)", async () => {
