@@ -343,7 +343,7 @@ export class Pool implements Executor {
         for (const report of message.runs) this.onRun(slot, report);
         return;
       case 'stuck':
-        // its timed-out task is already reported; what else it holds never ran
+        // its timed-out task is already reported; what else it holds is blamed as blame() says
         slot.endedFor = 'stuck';
         slot.worker.kill();
         return;
@@ -446,7 +446,10 @@ export class Pool implements Executor {
    * (quick inputs, several lanes) any input from `done` on may have been running.
    */
   private blame(slot: WorkerSlot, exit: WorkerExit, batches: number, entry: InFlight, position: number): Blame {
-    if (slot.endedFor === 'stuck') return 'none';
+    // a worker of one lane stops at its stuck task: nothing else it held began. With several
+    // lanes the others went on starting inputs until it was ended: those are run again, each
+    // start counted (was: 'none', their next start with the same attempt number)
+    if (slot.endedFor === 'stuck') return this.options.concurrency === 1 ? 'none' : 'unknown';
     const oneLane = this.options.concurrency === 1 || batches === 1;
     if (this.options.concurrency === 1 && position > 0) return 'none';
     // a worker that tells had not begun the batch: it died between inputs, most often not of

@@ -101,4 +101,22 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       assertStartsCounted(outcome);
     });
   }
+
+  for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime} --concurrency 2: a worker ended for a task stuck past --timeout, its other lanes still starting inputs: their re-runs are counted (was: run again with the same attempt)`, { timeout: 60_000 }, async () => {
+      const starts = join(dir, `starts-${++runs}`);
+      const result = await prun(['map', 'fixtures/count-starts.ts', runtime, '1', '--concurrency', '2', '--chunksize', '1', '--timeout', '1s', ':::', 'hang', 'a', 'b', 'c', 'd'], {
+        env: { PRUN_TEST_STARTS: starts, PRUN_TEST_HANG_ON: 'hang', PRUN_TEST_TASK_MS: '600' },
+      });
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      assert.deepEqual(lines(result.stdout).sort(), ['a', 'b', 'c', 'd']);
+      const started = new Map<string, number[]>();
+      for (const line of lines((await readFile(starts, 'utf8')).trimEnd())) {
+        const [input, attempt] = line.split(' ');
+        started.set(input!, [...(started.get(input!) ?? []), Number(attempt)]);
+      }
+      // each start of an input has an attempt number of its own, growing
+      for (const [input, attempts] of started) attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
+    });
+  }
 });
