@@ -473,7 +473,9 @@ function contextReplace(flags: ExecFlags): boolean {
 }
 
 /** --timeout as GNU parallel reads it: a duration, or `N%` of the median runtime of the jobs that succeeded. */
-function execTimeout(value: string): number | MedianTimeout {
+function execTimeout(value: string): number | MedianTimeout | undefined {
+  // GNU parallel's --timeout 0 is no timeout (was: refused as no duration)
+  if (/^\s*0+(?:\.0+)?\s*(?:ms|s|m|h)?\s*$/.test(value)) return undefined;
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
   if (!percent) return parseDuration('--timeout', value);
   const ofMedian = Number(percent[1]) / 100;
@@ -496,8 +498,17 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
 }
 
 /** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */
+/**
+ * Escapes as GNU parallel reads -d: `\n`, `\t`, ..., and octal `\072` (was: taken literally).
+ * Not hex: its man page says `\x3a` too, but GNU parallel 20221122 takes it as it is.
+ */
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\' };
+
 function unescape(value: string, emptyOk = false): string {
-  const out = value.replace(/\\(.)/g, (_, char: string) => ({ n: '\n', t: '\t', '0': '\0', r: '\r', '\\': '\\' })[char] ?? char);
+  const out = value.replace(/\\([0-7]{1,3}|.)/g, (_, escape: string) => {
+    if (/^[0-7]+$/.test(escape)) return String.fromCharCode(Number.parseInt(escape, 8));
+    return ESCAPES[escape] ?? escape;
+  });
   if (out === '' && !emptyOk) throw usageError('--delimiter must not be empty');
   return out;
 }

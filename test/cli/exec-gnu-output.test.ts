@@ -159,6 +159,16 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('-d reads escapes, octal too (hex as it is), as GNU parallel (was: \\072 taken literally)', async () => {
+    for (const delimiter of ['\\072', '\\x3a', '\\t', ':']) {
+      await assertAsGnuParallel(['-k', '-d', delimiter, 'echo', '[{}]'], 'a:b\tc:d', `-d ${delimiter}`);
+    }
+  });
+
+  test('--timeout 0 is no timeout, as GNU parallel (was: refused)', async () => {
+    await assertAsGnuParallel(['-k', '--timeout', '0', 'echo', ':::', 'a', 'b']);
+  });
+
   test('$PARALLEL gives default options, before those of the command line, as GNU parallel (was: ignored)', async () => {
     const env = { PARALLEL: '--tag --tagstring a\\ b' };
     const result = await prun(['exec', '-k', 'echo', ':::', 'x'], { cwd: dir, env });
