@@ -20,10 +20,6 @@ export interface ExecRunOptions extends Omit<ExecOptions, 'chunksize' | 'dryRun'
   onStderr?: (text: string) => void;
 }
 
-/**
- * One command's end: its stdout, or why it failed. `status` is the exit status the shell saw
- * (128 + n for a command killed by signal n), absent when prun ended it (a timeout).
- */
 const EXEC_OPTIONS = [
   ...['workers', 'ordered', 'retries', 'timeout', 'halt', 'tag', 'tagString', 'template', 'showCommands', 'stdinFrom', 'blockAsFile'] as const,
   ...['jobShell', 'laneShell', 'delayMs', 'timeoutOfMedian', 'workdir', 'tmpdir', 'onStderr'] as const,
@@ -32,6 +28,10 @@ const EXEC_OPTIONS = [
 const everyExecOption: AllListed<ExecRunOptions, (typeof EXEC_OPTIONS)[number]> = true;
 void everyExecOption;
 
+/**
+ * One command's end: its stdout, or why it failed. `status` is the exit status the shell saw
+ * (128 + n for a command killed by signal n), absent when prun ended it (a timeout).
+ */
 export type ExecOutcome<Input = unknown> =
   | { index: number; input: Input; ok: true; result: string }
   | { index: number; input: Input; ok: false; error: TaskError; attempts: number; status: number | undefined; result: string };

@@ -497,7 +497,6 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
   return options;
 }
 
-/** -d as GNU parallel reads it: \n, \t, \0 and \\ are the characters they name. */
 /**
  * Escapes as GNU parallel reads -d: `\n`, `\t`, ..., and octal `\072` (was: taken literally).
  * Not hex: its man page says `\x3a` too, but GNU parallel 20221122 takes it as it is.

@@ -36,15 +36,15 @@ export function wrapCommand(command: string, flags: WrapFlags, template: Templat
   return text;
 }
 
+/** The longest name of a file or folder, in bytes (Linux's NAME_MAX). */
+const NAME_MAX = 255;
+
 /**
  * The command, its output saved under DIR/NAME/VALUE/... for each argument of the job, in
  * turn (stdout, stderr, seq), as GNU parallel's --results lays them out. NAME is the
  * argument's source: `names` in turn, again from the first (`cycle`: -N, -X put several
  * rounds of the sources in a job), or its place among the job's arguments past them.
  */
-/** The longest name of a file or folder, in bytes (Linux's NAME_MAX). */
-const NAME_MAX = 255;
-
 function resultsCommand(text: string, dir: string, names: readonly string[], cycle: boolean): string {
   const escape = String.raw`sed 's/\\/\\\\/g; s/\//\\_/g'`;
   const place = cycle && names.length > 0 ? `$(( (_n - 1) % ${names.length} + 1 ))` : '$_n';

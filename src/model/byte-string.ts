@@ -12,7 +12,7 @@ const ASCII = /^[\x00-\x7f]*$/;
  * each bad sequence, for good) and as they were: the byte string of the decoded text, the
  * bytes as a byte string, and the decoded text, for a file they name.
  */
-const rawArguments: { decoded: string; bytes: string; text: string }[] = [];
+const undecodedArguments: { decoded: string; bytes: string; text: string }[] = [];
 
 /**
  * Remembers the command line's own bytes (`raw`, one Buffer an argument) beside the arguments
@@ -25,7 +25,7 @@ export function rememberArgumentBytes(decoded: readonly string[], raw: readonly 
   for (const [i, text] of decoded.entries()) {
     const bytes = raw[i]!;
     if (text.includes('\uFFFD') && !bytes.equals(Buffer.from(text, 'utf8'))) {
-      rawArguments.push({ decoded: Buffer.from(text, 'utf8').toString('latin1'), bytes: bytes.toString('latin1'), text });
+      undecodedArguments.push({ decoded: Buffer.from(text, 'utf8').toString('latin1'), bytes: bytes.toString('latin1'), text });
     }
   }
 }
@@ -34,13 +34,13 @@ export function rememberArgumentBytes(decoded: readonly string[], raw: readonly 
 export function toByteString(text: string): string {
   if (ASCII.test(text)) return text;
   let bytes = Buffer.from(text, 'utf8').toString('latin1');
-  if (rawArguments.length > 0 && text.includes('\uFFFD')) for (const raw of rawArguments) bytes = bytes.replaceAll(raw.decoded, raw.bytes);
+  if (undecodedArguments.length > 0 && text.includes('\uFFFD')) for (const raw of undecodedArguments) bytes = bytes.replaceAll(raw.decoded, raw.bytes);
   return bytes;
 }
 
 /** A file's name as the file system takes it: the bytes of an argument that was not UTF-8. */
 export function argumentPath(path: string): string | Buffer {
-  const raw = path.includes('\uFFFD') ? rawArguments.find((argument) => argument.text === path) : undefined;
+  const raw = path.includes('\uFFFD') ? undecodedArguments.find((argument) => argument.text === path) : undefined;
   return raw ? Buffer.from(raw.bytes, 'latin1') : path;
 }
 
