@@ -4,7 +4,7 @@ import { BrokenPipe, OutputAbandoned, writeResults } from '../io/write-results.j
 import type { ProgressTracker } from '../progress/tracker.js';
 import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { PrunError } from '../errors.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
 import { drawableWidth } from './terminal-width.js';
 import { abandonResults, resultsStream } from './results-out.js';
@@ -154,15 +154,14 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   }
   const interrupted = interrupts.exitCode();
   const fatal = run.fatalError();
-  // output that could not be written or kept (a command's, on a full disk) is exit 74, whatever ran
-  const outputLost = fatal instanceof PrunError && fatal.code === 'ERR_OUTPUT';
+  // the exit its code calls for (exit-codes.ts): output that could not be written or kept (a
+  // command's, on a full disk) is 74 whatever ran; a queue lost once the run had begun is 1
+  // with the summary, even before any result came back (was: exit 2, no summary)
+  const fatalExit = fatal === undefined ? undefined : fatal instanceof PrunError ? exitCodeFor(fatal.code) : EXIT.usage;
   if (fatal) {
     toStderr(describeFatal(fatal, options.verbose));
-    // nothing ran: a set-up error, its one line says it all. Not a queue lost once the run
-    // had begun (was: exit 2 and no summary when Redis went before any result came back,
-    // though workers had started inputs)
-    const lostQueue = fatal instanceof PrunError && fatal.code === 'ERR_QUEUE_LOST';
-    if (nothingRan(run) && interrupted === undefined && !outputLost && !lostQueue) return EXIT.usage;
+    // nothing ran: a set-up error, its one line says it all
+    if (nothingRan(run) && interrupted === undefined && fatalExit === EXIT.usage) return EXIT.usage;
   }
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
   if (stoppedBy || fatal) await countUnread(run.tracker, countInputs);
@@ -172,7 +171,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   const summary = describeSummary(snapshot, stoppedBy);
   if (summary) toStderr(summary);
   if (interrupted !== undefined) return interrupted;
-  if (outputLost) return EXIT.ioError;
+  if (fatalExit === EXIT.ioError) return EXIT.ioError;
   return fatal || run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
