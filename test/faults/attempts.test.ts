@@ -22,13 +22,26 @@ async function run(args: string[], env: Record<string, string>) {
     stdin: undefined,
   });
   const outcomes = accountFor(result.stdout, 100);
+  const started = await startsOf(starts);
+  const rows = await joblogRows(joblog);
+  return { result, outcomes, started, rows };
+}
+
+/** Each input's starts, as count-starts.ts logs them: their ctx.attempt, in order. */
+async function startsOf(file: string): Promise<Map<string, number[]>> {
   const started = new Map<string, number[]>();
-  for (const line of lines((await readFile(starts, 'utf8')).trimEnd())) {
+  for (const line of lines((await readFile(file, 'utf8')).trimEnd())) {
     const [input, attempt] = line.split(' ');
     started.set(input!, [...(started.get(input!) ?? []), Number(attempt)]);
   }
-  const rows = await joblogRows(joblog);
-  return { result, outcomes, started, rows };
+  return started;
+}
+
+/** Every start of an input has an attempt number of its own, growing, never fewer than its starts so far. */
+function assertAttemptsGrow(started: Map<string, number[]>): void {
+  for (const [input, attempts] of started) {
+    attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
+  }
 }
 
 /**
@@ -37,10 +50,8 @@ async function run(args: string[], env: Record<string, string>) {
  * counts anyway); with --retries 0 an input starts twice at most; the joblog says the last.
  */
 function assertStartsCounted({ started, rows }: Awaited<ReturnType<typeof run>>): void {
-  for (const [input, attempts] of started) {
-    attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
-    assert.ok(attempts.length <= 2, `input ${input} started ${attempts.length} times`);
-  }
+  assertAttemptsGrow(started);
+  for (const [input, attempts] of started) assert.ok(attempts.length <= 2, `input ${input} started ${attempts.length} times`);
   assert.equal(rows.length, 100);
   for (const row of rows) assert.equal(Number(row[3]), started.get(row[1]!)!.at(-1), `the joblog's attempts of input ${row[1]}`);
 }
@@ -110,13 +121,7 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       });
       assert.equal(result.exitCode, 1, String(result.stderr));
       assert.deepEqual(lines(result.stdout).sort(), ['a', 'b', 'c', 'd']);
-      const started = new Map<string, number[]>();
-      for (const line of lines((await readFile(starts, 'utf8')).trimEnd())) {
-        const [input, attempt] = line.split(' ');
-        started.set(input!, [...(started.get(input!) ?? []), Number(attempt)]);
-      }
-      // each start of an input has an attempt number of its own, growing
-      for (const [input, attempts] of started) attempts.forEach((attempt, i) => assert.ok(attempt >= i + 1 && (i === 0 || attempt > attempts[i - 1]!), `attempts of input ${input}: ${attempts}`));
+      assertAttemptsGrow(await startsOf(starts));
     });
   }
 });
