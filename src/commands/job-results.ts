@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { OutputFile } from '../model/delivery.js';
 import type { Failure } from '../model/failure.js';
 import { ARG_SEPARATOR, shownName } from '../model/payload.js';
@@ -45,6 +46,7 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
     text: '',
     failures: [],
     durationsMs: options.timings ? [] : undefined,
+    startsMs: options.timings ? [] : undefined,
     file: undefined,
     stderr: [],
   });
@@ -58,6 +60,7 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
     run.failures.push({ offset: job.offset, at: run.text.length, input, error: failure });
   }
   run.durationsMs?.push(durationMs);
+  run.startsMs?.push(performance.timeOrigin + job.startedAt);
   run.count++;
 }
 
@@ -77,6 +80,7 @@ export function takeRun(held: HeldBatch): ExecutorRun {
     values: undefined,
     failures: pending?.failures ?? [],
     durationsMs: pending?.durationsMs,
+    startsMs: pending?.startsMs,
     file: pending?.file,
     stderr: pending?.stderr,
   };

@@ -11,6 +11,7 @@ export interface PendingRun {
   text: string;
   failures: ItemFailure[];
   durationsMs: number[] | undefined;
+  startsMs: number[] | undefined;
   /** The output of the run's one input, when too big for `text`. */
   file: OutputFile | undefined;
   /** What its inputs wrote on stderr, when it is printed in their turn (groupStderr). */

@@ -23,8 +23,10 @@ function jobRecord(index: number, input: string, error: Failure | undefined, att
 
 /**
  * One record per input settled by a run: its successes, and its failures that are final.
- * `now` is when the run was reported (epoch ms): its inputs ran one after the other, the last
- * ending about then, each one before it ending as the durations after it began.
+ * Each ended at its start and duration, when the run says when they started; else (a run
+ * without starts) reckoned from `now`, when the run was reported (epoch ms): its inputs ran
+ * one after the other, the last ending about then, each one before it ending as the
+ * durations after it began.
  */
 export function journalRecords(batch: Batch, from: number, run: Run, finals: readonly FinalFailure[], naming: InputNaming, now = Date.now()): JobRecord[] {
   const inputs = inputsOf(batch, from, from + run.count, naming);
@@ -35,6 +37,8 @@ export function journalRecords(batch: Batch, from: number, run: Run, finals: rea
   for (let i = run.count - 1; i >= 0; i--) {
     const offset = from + i;
     const durationMs = run.durationsMs?.[i];
+    const startedAt = run.startsMs?.[i];
+    if (startedAt !== undefined) endedAt = startedAt + (durationMs ?? 0);
     const index = batch.first + offset;
     // one that will be tried again (or never ran: stopped) has no record; a final failure's
     // says what it says (a retry stopped by Ctrl-C ends with its try before)

@@ -31,6 +31,13 @@ export interface Run {
   values: unknown[] | undefined; // format 'values'
   failures: ItemFailure[];
   durationsMs: number[] | undefined; // one an input, when timings are asked for
+  /**
+   * When each input started (epoch ms), with durationsMs: the joblog's Starttime. Reckoned
+   * back from when the run was reported instead, a start was late by the report's way to
+   * the engine, and the starts of two inputs --delay apart came out closer than that (was: 297
+   * ms for --delay 0.3, in a CI run).
+   */
+  startsMs?: number[] | undefined;
   stderr?: ItemStderr[] | undefined; // in input order
 }
 

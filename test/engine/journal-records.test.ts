@@ -30,3 +30,10 @@ test("a run's records say when each input ended: the last when the run was repor
   // a failure settled on its own ended when it was settled
   assert.equal(finalFailureRecord({ index: 4, input: 'x', error: workerExited(1, null), attempts: 1, origin: undefined }, 'x', 5_000).endedAt, 5_000);
 });
+
+test("a run that says when its inputs started: each record ends at its start and duration, however late the report came (was: reckoned back from the report, two starts --delay 0.3 apart came out 297 ms apart)", () => {
+  const batch: Batch = { id: 0, first: 0, count: 2, payload: ['a', 'b'], separator: NEWLINE, attempt: 1, retried: 0, isolated: false, fresh: false, origin: undefined };
+  const run: Run = { count: 2, text: 'A\nB\n', values: undefined, failures: [], durationsMs: [10, 10], startsMs: [1_000, 1_300] };
+  const records = journalRecords(batch, 0, run, [], 'text', 9_999);
+  assert.deepEqual(records.map((record) => record.endedAt - record.durationMs!), [1_000, 1_300]);
+});
