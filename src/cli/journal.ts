@@ -50,7 +50,7 @@ export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resu
     if (flags.failedOut !== undefined) refuseAsFailedOut(flags.failedOut, options, flags.joblog);
     // read before appending: what this run writes must not count as finished
     const resuming = flags.joblog && (flags.resume === true || flags.resumeFailed === true);
-    const finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key, encoding) : undefined;
+    const finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key, encoding, options.format ?? 'prun') : undefined;
     // with --resume the failures of the run resumed stay failed: they stay in the file too
     if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn });
     const takeAlias = (input: string, index: number): boolean => {

@@ -1,4 +1,4 @@
-import type { JoblogEncoding } from './joblog.js';
+import type { JoblogEncoding, JoblogFormat } from './joblog.js';
 import { readJoblogRows } from './joblog-rows.js';
 
 /**
@@ -35,9 +35,9 @@ export class FinishedInputs {
  * succeeded (`succeededOnly`, --resume-failed: the failed ones run again). `key` is what names
  * an input, from the text of its row, read as `encoding` says.
  */
-export function finishedInJoblog(path: string, succeededOnly: boolean, key: (text: string) => string, encoding: JoblogEncoding): FinishedInputs {
+export function finishedInJoblog(path: string, succeededOnly: boolean, key: (text: string) => string, encoding: JoblogEncoding, format: JoblogFormat): FinishedInputs {
   const finished = new FinishedInputs();
-  readJoblogRows(path, encoding, (text, ok) => {
+  readJoblogRows(path, encoding, format, (text, ok) => {
     if (ok || !succeededOnly) finished.add(key(text));
   });
   return finished;

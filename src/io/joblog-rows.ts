@@ -1,15 +1,16 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { PrunError } from '../errors.js';
-import { GNU_HEADER, HEADER, type JoblogEncoding, unescapeColumn } from './joblog.js';
+import { GNU_HEADER, gnuRowColumns, HEADER, type JoblogEncoding, type JoblogFormat, unescapeColumn } from './joblog.js';
 
 /**
  * Reads the rows of a joblog, prun's or GNU parallel's, in the order they were written: for
  * each, the text that names its input (prun's `input` column; GNU parallel's `Command`) and
  * whether it succeeded. A chunk at a time: a joblog of millions of rows is never held whole.
- * A file that does not exist has no rows.
+ * A file that does not exist has no rows. Its header says whose it is; one without a header
+ * is taken as `format` (GNU parallel's `--joblog +FILE` writes none).
  */
-export function readJoblogRows(path: string, encoding: JoblogEncoding, onRow: (text: string, ok: boolean) => void): void {
+export function readJoblogRows(path: string, encoding: JoblogEncoding, format: JoblogFormat, onRow: (text: string, ok: boolean) => void): void {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -26,7 +27,7 @@ export function readJoblogRows(path: string, encoding: JoblogEncoding, onRow: (t
         if (line === 1) parse = row === GNU_HEADER.trimEnd() ? gnuRow(path, onRow) : prunRow(path, onRow);
         return;
       }
-      (parse ??= prunRow(path, onRow))(row, line);
+      (parse ??= format === 'gnu' ? gnuRow(path, onRow) : prunRow(path, onRow))(row, line);
     };
     const decoder = new StringDecoder(encoding);
     const buffer = Buffer.alloc(1 << 16);
@@ -64,11 +65,8 @@ function prunRow(path: string, onRow: (text: string, ok: boolean) => void): RowP
  */
 function gnuRow(path: string, onRow: (text: string, ok: boolean) => void): RowParser {
   return (row, line) => {
-    const columns = row.split('\t');
-    const [seq, , , , , , exitval, signal] = columns;
-    if (!/^\d+$/.test(seq ?? '') || !/^-?\d+$/.test(exitval ?? '') || !/^\d+$/.test(signal ?? '')) {
-      throw new PrunError('ERR_INPUT', `${path}:${line}: not a GNU parallel joblog row`);
-    }
-    onRow(unescapeColumn(columns.slice(8).join('\t')), exitval === '0' && signal === '0');
+    const columns = gnuRowColumns(row);
+    if (!columns) throw new PrunError('ERR_INPUT', `${path}:${line}: not a GNU parallel joblog row`);
+    onRow(unescapeColumn(columns.slice(8).join('\t')), columns[6] === '0' && columns[7] === '0');
   };
 }

@@ -9,6 +9,17 @@ export const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
 /** GNU parallel's joblog, which `prun exec` writes: tools read its Exitval with `cut -f 7`. */
 export const GNU_HEADER = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n';
 
+/**
+ * A row of GNU parallel's joblog: Seq, Host, Starttime, JobRuntime, Send, Receive, Exitval,
+ * Signal, then the command, which may hold tabs.
+ */
+export function gnuRowColumns(row: string): string[] | undefined {
+  const columns = row.split('\t');
+  const [seq, , , , , , exitval, signal] = columns;
+  if (columns.length < 9 || !/^\d+$/.test(seq!) || !/^-?\d+$/.test(exitval!) || !/^\d+$/.test(signal!)) return undefined;
+  return columns;
+}
+
 /** prun's columns, or GNU parallel's (for exec). */
 export type JoblogFormat = 'prun' | 'gnu';
 
@@ -81,12 +92,25 @@ export class Joblog {
     const header = this.header;
     if (size === 0) return this.append(header);
     const head = this.read(0, Math.min(size, header.length)).toString('utf8');
-    if (!header.startsWith(head)) throw new PrunError('ERR_USAGE', `--joblog ${this.path} is not a ${this.format === 'gnu' ? 'GNU parallel' : 'prun'} joblog (its first line is not ${JSON.stringify(header.trimEnd())})`);
-    const whole = size < header.length ? 0 : endOfLastRecord(this.fd, size, 0x0a);
+    const headed = header.startsWith(head);
+    if (!headed && !this.headerless(size)) throw new PrunError('ERR_USAGE', `--joblog ${this.path} is not a ${this.format === 'gnu' ? 'GNU parallel' : 'prun'} joblog (its first line is not ${JSON.stringify(header.trimEnd())})`);
+    // a file shorter than the header holds a torn header
+    const whole = headed && size < header.length ? 0 : endOfLastRecord(this.fd, size, 0x0a);
     if (whole === size) return;
     ftruncateSync(this.fd, whole);
     warn(`prun: --joblog ${this.path}: dropped a partial last row (${size - whole} bytes, as a crash or a full disk leaves it)`);
     if (whole === 0) this.append(header);
+  }
+
+  /**
+   * GNU parallel's `--joblog +FILE` starts FILE without a header: its first line is a row
+   * (was: refused, so a run of GNU parallel could not be resumed by prun exec).
+   */
+  private headerless(size: number): boolean {
+    if (this.format !== 'gnu') return false;
+    const start = this.read(0, Math.min(size, 1 << 16)).toString(this.encoding);
+    const end = start.indexOf('\n');
+    return end > 0 && gnuRowColumns(start.slice(0, end)) !== undefined;
   }
 
   private read(position: number, length: number): Buffer {

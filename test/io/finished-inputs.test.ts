@@ -59,26 +59,26 @@ describe('finishedInJoblog', () => {
   test('--resume after a shuffled, extended list: only the new inputs are left to run', () => {
     const path = joblogOf([['a', true], ['b', false], ['c', true]]);
     const list = ['d', 'c', 'b', 'e', 'a'];
-    const finished = finishedInJoblog(path, false, (text) => text, 'utf8');
+    const finished = finishedInJoblog(path, false, (text) => text, 'utf8', 'prun');
     assert.deepEqual(list.filter((input) => !finished.take(input)), ['d', 'e']);
   });
 
   test('--resume-failed: the failed and the never logged run, the succeeded do not', () => {
     const path = joblogOf([['a', true], ['b', false], ['c', true]]);
-    const finished = finishedInJoblog(path, true, (text) => text, 'utf8');
+    const finished = finishedInJoblog(path, true, (text) => text, 'utf8', 'prun');
     assert.deepEqual(['c', 'b', 'd', 'a'].filter((input) => !finished.take(input)), ['b', 'd']);
   });
 
   test('duplicates: as many occurrences of a text are finished as it has rows', () => {
     const path = joblogOf([['x', true], ['y', true], ['x', true]]);
-    const finished = finishedInJoblog(path, false, (text) => text, 'utf8');
+    const finished = finishedInJoblog(path, false, (text) => text, 'utf8', 'prun');
     assert.deepEqual(['x', 'x', 'x', 'y', 'y'].filter((input) => !finished.take(input)), ['x', 'y']);
   });
 
   test('--resume-failed after a rerun that succeeded: both occurrences of a text are done, though one row of it failed', () => {
     // x failed, then a --resume-failed run ran it again and it succeeded
     const path = joblogOf([['x', false], ['x', true], ['x', true]]);
-    const finished = finishedInJoblog(path, true, (text) => text, 'utf8');
+    const finished = finishedInJoblog(path, true, (text) => text, 'utf8', 'prun');
     assert.deepEqual(['x', 'x'].filter((input) => !finished.take(input)), []);
   });
 
@@ -86,7 +86,7 @@ describe('finishedInJoblog', () => {
     const inputs = ['a\tb', 'line\nbreak', 'one\0two', 'back\\slash', '\\t not a tab', 'cr\r'];
     for (const format of ['prun', 'gnu'] as const) {
       const path = joblogOf(inputs.map((input) => [input, true]), format);
-      const finished = finishedInJoblog(path, false, (text) => text, 'utf8');
+      const finished = finishedInJoblog(path, false, (text) => text, 'utf8', format);
       assert.deepEqual(inputs.filter((input) => !finished.take(input)), [], format);
       assert.equal(finished.size, 0);
     }
@@ -94,25 +94,30 @@ describe('finishedInJoblog', () => {
 
   test("a joblog GNU parallel wrote: its Command column, tabs and all, succeeded when Exitval and Signal are 0", () => {
     const path = file(`${GNU_HEADER}1\t:\t1.000\t     0.010\t0\t2\t0\t0\techo a\n2\t:\t1.000\t     0.010\t0\t2\t3\t0\tprintf '%s\\t' b\n3\t:\t1.000\t     0.010\t0\t2\t0\t15\techo c\n`);
-    const finished = finishedInJoblog(path, true, (text) => text, 'utf8');
+    const finished = finishedInJoblog(path, true, (text) => text, 'utf8', 'gnu');
     assert.deepEqual(leftOut(finished, ['echo a', "printf '%s\t' b", 'echo c']), ['echo a']);
-    assert.equal(finishedInJoblog(path, false, (text) => text, 'utf8').size, 3);
+    assert.equal(finishedInJoblog(path, false, (text) => text, 'utf8', 'gnu').size, 3);
+  });
+
+  test("a joblog GNU parallel started with --joblog +FILE has no header: its rows are read as GNU parallel's (was: refused)", () => {
+    const path = file(`1\t:\t1.000\t     0.010\t0\t2\t0\t0\techo a\n2\t:\t1.000\t     0.010\t0\t2\t3\t0\techo b\n`);
+    assert.deepEqual(leftOut(finishedInJoblog(path, true, (text) => text, 'utf8', 'gnu'), ['echo a', 'echo b']), ['echo a']);
   });
 
   test('a key names inputs and rows alike', () => {
     const path = joblogOf([['/tmp/run-1/block-0', true], ['/tmp/run-1/block-1', true]]);
-    const finished = finishedInJoblog(path, false, (text) => text.replace(/.*\//, ''), 'utf8');
+    const finished = finishedInJoblog(path, false, (text) => text.replace(/.*\//, ''), 'utf8', 'prun');
     assert.deepEqual(leftOut(finished, ['block-1', 'block-2']), ['block-1']);
   });
 
   test('a missing joblog has no rows', () => {
-    assert.equal(finishedInJoblog(join(dir, 'none.tsv'), false, (text) => text, 'utf8').size, 0);
+    assert.equal(finishedInJoblog(join(dir, 'none.tsv'), false, (text) => text, 'utf8', 'prun').size, 0);
   });
 
   test('a row that is not a joblog row is an error naming the file and line (ERR_INPUT)', () => {
     const path = file(`${HEADER}0\ta\t0\t1\t0.001\t\nnot a row\n`);
     assert.throws(
-      () => finishedInJoblog(path, false, (text) => text, 'utf8'),
+      () => finishedInJoblog(path, false, (text) => text, 'utf8', 'prun'),
       (error: unknown) => error instanceof PrunError && error.code === 'ERR_INPUT' && error.message.startsWith(`${path}:3:`),
     );
   });
@@ -121,7 +126,7 @@ describe('finishedInJoblog', () => {
     const inputs = Array.from({ length: 3000 }, (_, i) => `é${i}`.padEnd(40, 'ü'));
     const path = joblogOf(inputs.map((input) => [input, true]));
     assert.ok(readFileSync(path).length > 1 << 17);
-    const finished = finishedInJoblog(path, false, (text) => text, 'utf8');
+    const finished = finishedInJoblog(path, false, (text) => text, 'utf8', 'prun');
     assert.deepEqual(inputs.filter((input) => !finished.take(input)), []);
   });
 });

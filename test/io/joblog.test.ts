@@ -27,7 +27,7 @@ function record(index: number, input = String(index)): JobRecord {
 /** The joblog's rows as `text ok`, in the order written. */
 function rowsOf(path: string): string[] {
   const rows: string[] = [];
-  readJoblogRows(path, 'utf8', (text, ok) => rows.push(`${text} ${ok ? 'ok' : 'failed'}`));
+  readJoblogRows(path, 'utf8', 'prun', (text, ok) => rows.push(`${text} ${ok ? 'ok' : 'failed'}`));
   return rows;
 }
 
@@ -132,4 +132,16 @@ test("GNU parallel's joblog (prun exec's): Seq from 1, Exitval and Signal in col
   assert.deepEqual(rowsOf(path), ['a ok', 'b failed', 'c failed', 'd failed']);
   // when it started, not when its row was written (was: the time of writing less the duration)
   assert.equal(rows[0]!.split('\t')[2], '1700000000.000');
+});
+
+test("a joblog GNU parallel started with --joblog +FILE, without a header, is appended to as it is; prun's own refuses it (was: refused for exec too)", () => {
+  const row = '1\t:\t1.000\t     0.010\t0\t2\t0\t0\techo a\n';
+  const path = file(row);
+  const log = Joblog.open(path, () => {}, 'gnu');
+  log.write([{ index: 1, input: 'b', ok: true, status: 0, attempts: 1, durationMs: 5, endedAt: 1_700_000_000_005, error: undefined }]);
+  log.close();
+  const rows = readFileSync(path, 'utf8').split('\n');
+  assert.equal(rows[0], row.trimEnd());
+  assert.equal(rows[1]!.split('\t')[8], 'b');
+  assert.throws(() => Joblog.open(file(row), () => {}, 'prun'), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE');
 });
