@@ -1,3 +1,4 @@
+import { PrunError } from '../errors.js';
 import type { Delivery, OutputFile } from '../model/delivery.js';
 import { fileChunks } from '../io/file-chunks.js';
 import { itemSource } from '../io/item-source.js';
@@ -78,7 +79,7 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
     chunksize: 1,
     command,
     // a command is bytes: each input as the UTF-8 bytes of its text; the caller gets its own value back
-    source: ledger.watch(itemSource(inputs), (input) => toByteString(String(input))),
+    source: ledger.watch(itemSource(inputs), (input) => toByteString(commandArgument(input))),
     onStderr:
       onStderr &&
       ((text) => {
@@ -111,6 +112,17 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
   if (fatal) throw fatal;
   const halted = haltedError(run.tracker, options.halt);
   if (halted) throw halted;
+}
+
+/**
+ * An input as the text `{}` stands for: a string, or a number, bigint or boolean as it is
+ * written. Anything else has no text a command could take (was: an object ran as
+ * `[object Object]`, and succeeded).
+ */
+function commandArgument(input: unknown): string {
+  if (typeof input === 'string') return input;
+  if (typeof input === 'number' || typeof input === 'bigint' || typeof input === 'boolean') return String(input);
+  throw new PrunError('ERR_USAGE', `exec() takes strings (or numbers) as inputs, not ${describe(input)}`);
 }
 
 async function textOf(delivery: Extract<Delivery, { type: 'text' | 'file' }>): Promise<string> {

@@ -69,6 +69,20 @@ test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => 
   assert.throws(() => bad({ runtime: 'thread' }), isUsage);
 });
 
+test('an input with no text a command could take (an object, null) throws PrunError ERR_USAGE after what ran before it; numbers, bigints and booleans are their text (was: an object ran as [object Object], and succeeded)', async () => {
+  assert.deepEqual((await collect(exec([1, 2n, true], 'echo {}'))).map((outcome) => outcome.result), ['1\n', '2\n', 'true\n']);
+  for (const bad of [{ file: 'a.txt' }, null, ['a']]) {
+    const outcomes: ExecOutcome[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const outcome of exec(['a', bad, 'b'], 'echo {}', { workers: 1 })) outcomes.push(outcome);
+      })(),
+      (error) => error instanceof PrunError && error.code === 'ERR_USAGE',
+    );
+    assert.deepEqual(outcomes.map((outcome) => outcome.result), ['a\n'], JSON.stringify(bad));
+  }
+});
+
 test('regression: an onStderr that throws stops the run, and its error reaches the caller after what ran (was: it ended the caller\'s process)', async () => {
   const mine = new Error('mine');
   const outcomes: ExecOutcome[] = [];
