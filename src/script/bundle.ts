@@ -119,21 +119,34 @@ const barePackages: esbuild.Plugin = {
   },
 };
 
-/** import.meta.url and friends keep naming the user's file, not the bundle. */
+/**
+ * import.meta keeps naming the user's file, not the bundle in the compile cache: its `url`,
+ * `filename` and `dirname` as written, and import.meta used as a value (`const { dirname } =
+ * import.meta`, `(import.meta as any).dirname`, `import.meta.resolve('./data.txt')`) is an
+ * object with them, whose resolve() takes a path or URL from the user's file (was: those named
+ * the cache, ~/.cache/prun). A bare specifier is resolved by Node from the bundle: the cache.
+ */
 const ownImportMeta: esbuild.Plugin = {
   name: 'prun-import-meta',
   setup(build) {
     build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       if (!source.includes('import.meta')) return undefined;
-      const contents = source
-        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-        .replaceAll('import.meta.filename', JSON.stringify(args.path))
-        .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)));
+      const contents = source.replace(IMPORT_META, (_, field: string | undefined) => importMetaOf(args.path, field));
       return { contents, loader: loaderFor(args.path), resolveDir: dirname(args.path) };
     });
   },
 };
+
+const IMPORT_META = /\bimport\.meta\b(?:\.(url|filename|dirname)\b)?/g;
+
+/** The code that stands for import.meta, or one of its fields, in the file at `path`. */
+function importMetaOf(path: string, field: string | undefined): string {
+  const own = { url: JSON.stringify(pathToFileURL(path).href), filename: JSON.stringify(path), dirname: JSON.stringify(dirname(path)) };
+  if (field !== undefined) return own[field as keyof typeof own];
+  const resolve = `(specifier) => /^(\\.{0,2}\\/|[a-z][a-z\\d+.-]*:)/i.test(specifier) ? new URL(specifier, ${own.url}).href : import.meta.resolve(specifier)`;
+  return `({ url: ${own.url}, filename: ${own.filename}, dirname: ${own.dirname}, resolve: ${resolve} })`;
+}
 
 function loaderFor(path: string): esbuild.Loader {
   const ext = extname(path);

@@ -12,9 +12,10 @@ const require = createRequire(import.meta.url);
 /**
  * What a cached module was made by: another esbuild or prun may compile differently. The
  * format counts changes to what prun makes of esbuild's output (2: source maps name the
- * user's files by absolute URL), so that modules cached before one are not used after it.
+ * user's files by absolute URL; 3: import.meta as a value names them too), so that modules
+ * cached before one are not used after it.
  */
-const BUNDLER = `esbuild ${versionOf('esbuild/package.json')}, prun ${versionOf('../../package.json')}, format 2`;
+const BUNDLER = `esbuild ${versionOf('esbuild/package.json')}, prun ${versionOf('../../package.json')}, format 3`;
 
 function versionOf(packageJson: string): string {
   return (require(packageJson) as { version: string }).version;

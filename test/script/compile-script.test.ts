@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { bin, prun, root } from '../helpers/prun.js';
@@ -38,4 +39,24 @@ describe('an unreadable script', { skip: unreadableToUser && `nobody (uid 65534)
     assert.equal(result.exitCode, 2);
     assert.equal(result.stderr, 'prun: helper.ts: cannot read: permission denied');
   });
+});
+
+test("import.meta as a value names the script's own file, as import.meta.url does (was: `const { dirname } = import.meta` and import.meta.resolve() named the compile cache)", async () => {
+  const folder = join(dir, 'meta');
+  await mkdir(folder);
+  await writeFile(join(folder, 'data.txt'), 'hello\n');
+  await writeFile(
+    join(folder, 'meta.ts'),
+    [
+      "import { readFileSync } from 'node:fs';",
+      'const { dirname } = import.meta;',
+      'const meta = import.meta as { filename: string; url: string };',
+      "const data = readFileSync(`${dirname}/data.txt`, 'utf8').trim();",
+      "export default (input: string) => [input, data, meta.filename, meta.url === import.meta.url, import.meta.resolve('./data.txt')].join(' ');",
+      '',
+    ].join('\n'),
+  );
+  const result = await prun(['map', 'meta.ts', ':::', 'x'], { cwd: folder, env: { PRUN_CACHE_DIR: join(dir, 'meta-cache') } });
+  assert.equal(result.exitCode, 0, String(result.stderr));
+  assert.equal(result.stdout, `x hello ${join(folder, 'meta.ts')} true ${pathToFileURL(join(folder, 'data.txt')).href}`);
 });
