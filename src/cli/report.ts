@@ -1,4 +1,5 @@
 import type { FinalFailure } from '../model/delivery.js';
+import { messageWithCauses } from '../model/failure.js';
 import { firstLine } from '../model/first-line.js';
 import type { MachineShortage, ProgressSnapshot, ThrottleSignals } from '../progress/tracker.js';
 import { stackWithMappedPaths } from '../io/mapped-path.js';
@@ -17,7 +18,10 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
   const message = error.code === 'ERR_TASK_FAILED' && error.name && error.name !== 'Error'
     ? `${error.name}: ${error.message}`
     : error.message;
-  const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${firstLine(message, ' …')}`;
+  // with its causes: a network failure is fetch's bare "fetch failed", its cause says why
+  // (was: ECONNREFUSED only in the joblog and --json)
+  const said = messageWithCauses({ message, cause: error.cause }, (text) => firstLine(text, ' …'));
+  const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${said}`;
   return withStack(line, error.stack, verbose);
 }
 

@@ -232,10 +232,13 @@ export function statusColumn(failure: Failure): number {
   return failure.exitStatus ?? 1;
 }
 
-/** The message with its causes, for one line (a joblog's error column). */
-export function messageWithCauses(failure: Pick<ErrorData, 'message' | 'cause'>): string {
-  let text = failure.message;
-  for (let cause = failure.cause; cause; cause = cause.cause) text += `; cause: ${cause.message}`;
+/**
+ * The message with its causes, for one line: a joblog's error column (which escapes newlines),
+ * or a failure's line on stderr, each message as `each` gives it (its first line).
+ */
+export function messageWithCauses(failure: Pick<ErrorData, 'message' | 'cause'>, each: (message: string) => string = (message) => message): string {
+  let text = each(failure.message);
+  for (let cause = failure.cause; cause; cause = cause.cause) text += `; cause: ${each(cause.message)}`;
   return text;
 }
 
