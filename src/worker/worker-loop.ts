@@ -132,65 +132,79 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       lastClock += performance.now() - before;
     };
 
-    for (let offset = 0; offset < batch.count; offset++) {
-      if (stopping) break;
-      if (tells && (slow || batch.eager)) {
-        await tell(true);
-        told = true;
-      } else if (told || (tells && offset === 0)) {
-        // a batch's start is said even before a quick input: a death before it (a throw in a
-        // timer of the batch before, as this worker waited) is then known to have cost the
-        // batch nothing. Was: its inputs ran again as suspects, with their attempts counted,
-        // or the one input of a short batch was blamed without having started
-        await tell(false);
-        told = false;
-      }
-      // a stop that came while it was said starts nothing
-      if (stopping) break;
-      const input = reader.next();
-      const index = batch.first + offset;
-      const taskStart = cfg.timings ? performance.now() : 0;
-      const ctx = new TaskRun(index, batch.attempt, running, stopped);
-      if (ended) ctx.abort(new Error('the worker is ending'));
-      if (cfg.timeoutMs === undefined) {
-        let failure: Failure | undefined;
-        try {
-          let result = user.task(input, ctx);
-          if (isThenable(result)) result = await result;
-          buffer.succeed(offset, index, input, result);
-        } catch (error) {
-          failure = taskFailed(error);
+    // what is settled does not wait behind an input that takes long: it goes out every
+    // FLUSH_INTERVAL_MS meanwhile (was: held to the batch's end, so the quick results before
+    // a slow input came seconds late, and a signal then counted them as never ran). A lane
+    // that tells says that an input is running, as one is, and so says again before the next
+    const held = setInterval(() => {
+      if (buffer.count === 0 || performance.now() - lastFlush < FLUSH_INTERVAL_MS) return;
+      lastFlush = performance.now();
+      if (tells) told = true;
+      void flush(false, tells ? true : undefined);
+    }, FLUSH_INTERVAL_MS);
+    try {
+      for (let offset = 0; offset < batch.count; offset++) {
+        if (stopping) break;
+        if (tells && (slow || batch.eager)) {
+          await tell(true);
+          told = true;
+        } else if (told || (tells && offset === 0)) {
+          // a batch's start is said even before a quick input: a death before it (a throw in a
+          // timer of the batch before, as this worker waited) is then known to have cost the
+          // batch nothing. Was: its inputs ran again as suspects, with their attempts counted,
+          // or the one input of a short batch was blamed without having started
+          await tell(false);
+          told = false;
         }
-        ctx.done();
-        if (failure) buffer.fail(offset, input, failure);
-      } else {
-        const settled = await runWithTimeout(user, input, ctx, cfg.timeoutMs, cfg.graceMs);
-        if (settled.ok) buffer.succeed(offset, index, input, settled.value);
-        else buffer.fail(offset, input, settled.failure);
-        if (!settled.ok && settled.stuck) stuck = true;
-      }
-      if (cfg.timings) buffer.timed(performance.timeOrigin + taskStart, performance.now() - taskStart);
-      if (stuck) {
-        // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
-        void flush(false);
-        post({ brand: BRAND, type: 'stuck' });
-        return;
-      }
-      // reading the clock costs more than a trivial task: read it less often while inputs are quick
-      if (++sinceClock >= clockStride) {
-        const now = performance.now();
-        // by the inputs' mean: a pause of the whole process (GC, a busy machine) during a stride
-        // of quick ones does not make them slow
-        slow = now - lastClock >= QUICK_MS * sinceClock;
-        quickInARow = now - lastClock < QUICK_MS ? quickInARow + sinceClock : 0;
-        clockStride = quickInARow >= QUICK_RUN ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
-        sinceClock = 0;
-        lastClock = now;
-        if ((now - lastFlush >= FLUSH_INTERVAL_MS || buffer.size >= FLUSH_BYTES) && offset < batch.count - 1 && !(tells && slow)) {
+        // a stop that came while it was said starts nothing
+        if (stopping) break;
+        const input = reader.next();
+        const index = batch.first + offset;
+        const taskStart = cfg.timings ? performance.now() : 0;
+        const ctx = new TaskRun(index, batch.attempt, running, stopped);
+        if (ended) ctx.abort(new Error('the worker is ending'));
+        if (cfg.timeoutMs === undefined) {
+          let failure: Failure | undefined;
+          try {
+            let result = user.task(input, ctx);
+            if (isThenable(result)) result = await result;
+            buffer.succeed(offset, index, input, result);
+          } catch (error) {
+            failure = taskFailed(error);
+          }
+          ctx.done();
+          if (failure) buffer.fail(offset, input, failure);
+        } else {
+          const settled = await runWithTimeout(user, input, ctx, cfg.timeoutMs, cfg.graceMs);
+          if (settled.ok) buffer.succeed(offset, index, input, settled.value);
+          else buffer.fail(offset, input, settled.failure);
+          if (!settled.ok && settled.stuck) stuck = true;
+        }
+        if (cfg.timings) buffer.timed(performance.timeOrigin + taskStart, performance.now() - taskStart);
+        if (stuck) {
+          // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
           void flush(false);
-          lastFlush = now;
+          post({ brand: BRAND, type: 'stuck' });
+          return;
+        }
+        // reading the clock costs more than a trivial task: read it less often while inputs are quick
+        if (++sinceClock >= clockStride) {
+          const now = performance.now();
+          // by the inputs' mean: a pause of the whole process (GC, a busy machine) during a stride
+          // of quick ones does not make them slow
+          slow = now - lastClock >= QUICK_MS * sinceClock;
+          quickInARow = now - lastClock < QUICK_MS ? quickInARow + sinceClock : 0;
+          clockStride = quickInARow >= QUICK_RUN ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
+          sinceClock = 0;
+          lastClock = now;
+          if ((now - lastFlush >= FLUSH_INTERVAL_MS || buffer.size >= FLUSH_BYTES) && offset < batch.count - 1 && !(tells && slow)) {
+            void flush(false);
+            lastFlush = now;
+          }
         }
       }
+    } finally {
+      clearInterval(held);
     }
     void flush(true);
   };

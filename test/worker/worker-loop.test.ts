@@ -142,3 +142,13 @@ test('--concurrency 1: a batch says it starts before its first input, quick or n
   const second = loop.sent.flatMap(reportsIn).filter((report) => report.id === 100);
   assert.deepEqual({ count: second[0]?.count, last: second[0]?.last }, { count: 0, last: false }, JSON.stringify(second));
 });
+
+test('results do not wait behind an input that takes long: what is settled goes out while it runs, with word that an input is running (was: held to the end of the batch, so a signal meanwhile counted them as never ran)', async () => {
+  const loop = startLoop(1, { script: fileURLToPath(new URL('../../fixtures/takes-ms.ts', import.meta.url)) });
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  loop.batch(0, ['0 a', '0 b', '400 c']);
+  await loop.until((messages) => lastReports(messages).length === 1);
+  const reports = loop.sent.flatMap(reportsIn);
+  const withB = reports.find((report) => report.text.includes('0 b\n'));
+  assert.deepEqual({ last: withB?.last, running: withB?.running }, { last: false, running: true }, JSON.stringify(reports));
+});
