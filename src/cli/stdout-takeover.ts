@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT } from './exit-codes.js';
 import { AcknowledgedWrites } from './acknowledged-writes.js';
 import { isRegularFile } from '../io/is-regular-file.js';
+import { rowlessResults } from '../io/joblog.js';
 import { sameFile } from '../io/same-file.js';
 import { fileWriter } from './file-writer.js';
 import { flushed, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
@@ -139,7 +140,10 @@ async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined
       // the relay said why it could not write (`cat: write error: No space left on device`):
       // the results are incomplete, and the line is prun's, as for a stdout prun writes itself
       if (exit.code !== 0) {
-        process.stderr.write(`prun: cannot write results: ${relayCause(said)}\n`);
+        // the joblog has rows only for results whose whole write reached the file: the
+        // results of a write the disk cut short printed in part, some of them whole, with no row
+        const rowless = acknowledge ? rowlessResults("the joblog's") : '';
+        process.stderr.write(`prun: cannot write results: ${relayCause(said)}${rowless}\n`);
         return EXIT.ioError;
       }
       return code;

@@ -10,6 +10,14 @@ export const HEADER = 'index\tinput\tstatus\tattempts\tduration\terror\n';
 export const GNU_HEADER = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n';
 
 /**
+ * What a write that failed (a full disk) leaves the joblog short of: said after the error.
+ * `whose`: how the message names the joblog.
+ */
+export function rowlessResults(whose: string): string {
+  return `; inputs whose results came after ${whose} last row have none, and --resume would run them again`;
+}
+
+/**
  * A row of GNU parallel's joblog: Seq, Host, Starttime, JobRuntime, Send, Receive, Exitval,
  * Signal, then the command, which may hold tabs.
  */
@@ -77,7 +85,7 @@ export class Joblog {
     for (const record of records) text += this.format === 'gnu' ? formatGnuRow(record) : formatRow(record);
     // rows are written once their inputs' output is out, and more output may follow before
     // the next rows: the user is told that --resume repeats those inputs. Was: only the error
-    this.append(text, '; inputs whose results came after its last row have none, and --resume would run them again');
+    this.append(text, rowlessResults('its'));
   }
 
   close(): void {
