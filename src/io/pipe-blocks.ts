@@ -32,11 +32,15 @@ export interface PipeOptions {
  * jobs do (the pipeline takes inputs as lanes free up), and a job removes its own after its last try.
  */
 export function pipeBlocks(stream: Readable, dir: string, options: PipeOptions): InputSource {
-  const source = itemSource(blockNames(stream, dir, options));
+  const unblocked = { bytes: 0 };
+  const source = itemSource(blockNames(stream, dir, options, unblocked));
   let closed = false;
   let endPendingTake: (() => void) | undefined;
   return {
     ...source,
+    // a stop while the writer of stdin is still there leaves the records read since the last
+    // block unrun: a block that never ran (was: not counted, '0 of 0 inputs failed, 0 never ran')
+    heldInputs: () => (unblocked.bytes > 0 ? 1 : 0),
     // close() ends a pending take at once, as the line source does, without waiting for the
     // writer of stdin (was: Ctrl-C on --pipe waited until a quiet writer closed the pipe);
     // the stream then fails that read, which is no error
@@ -57,7 +61,7 @@ export function pipeBlocks(stream: Readable, dir: string, options: PipeOptions):
   };
 }
 
-async function* blockNames(stream: Readable, dir: string, options: PipeOptions): AsyncGenerator<string> {
+async function* blockNames(stream: Readable, dir: string, options: PipeOptions, unblocked: Unblocked): AsyncGenerator<string> {
   let n = 0;
   const write = (block: Buffer): string => {
     const name = `block-${n++}`;
@@ -71,7 +75,12 @@ async function* blockNames(stream: Readable, dir: string, options: PipeOptions):
     }
     return name;
   };
-  for await (const block of blocks(stream, options)) yield write(block);
+  for await (const block of blocks(stream, options, unblocked)) yield write(block);
+}
+
+/** Bytes of the input read and not yet in a block: records of a block to come. */
+export interface Unblocked {
+  bytes: number;
 }
 
 /** With neither a record end nor a record start, records are fixed-length: blocks of exactly --block bytes. */
@@ -79,15 +88,25 @@ export function fixedLength(options: Pick<PipeOptions, 'recend' | 'recstart'>): 
   return options.recend === '' && options.recstart === '';
 }
 
-/** The blocks of a stream, as GNU parallel --pipe cuts them. */
-export async function* blocks(stream: Readable, options: PipeOptions): AsyncGenerator<Buffer> {
+/** The blocks of a stream, as GNU parallel --pipe cuts them; `unblocked` counts what waits for its block. */
+export async function* blocks(stream: Readable, options: PipeOptions, unblocked: Unblocked = { bytes: 0 }): AsyncGenerator<Buffer> {
   let chunks = stream as AsyncIterable<Buffer>;
   let header: Buffer | undefined;
   if (options.header !== undefined) ({ header, chunks } = await takeHeader(chunks, options.header, options.blockSize));
   const fixed = fixedLength(options);
   const simple = options.records === undefined && options.linesPerRecord === undefined && options.recstart === '' && options.recend !== '';
   const cut = fixed ? byFixedSize : simple ? bySize : byRecords;
-  for await (const block of cut(chunks, options)) yield header && header.length > 0 ? Buffer.concat([header, block]) : block;
+  for await (const block of cut(counted(chunks, unblocked), options)) {
+    unblocked.bytes -= block.length;
+    yield header && header.length > 0 ? Buffer.concat([header, block]) : block;
+  }
+}
+
+async function* counted(chunks: AsyncIterable<Buffer>, unblocked: Unblocked): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    unblocked.bytes += chunk.length;
+    yield chunk;
+  }
 }
 
 /** What a regular expression header is matched against at most, when --block is smaller. */

@@ -69,6 +69,16 @@ describe('ERR_STREAM_PREMATURE_CLOSE: a signal while prun waits on a pipe whose 
     });
   }
 
+  test('exec --pipe: the records read since the last block count as a block that never ran (was: left out, "0 of 0 inputs failed, 0 never ran")', BOUNDED, async () => {
+    const child = execa(bin, ['exec', '--pipe', '--block', '10', 'cat'], { cwd: root, reject: false, stdin: 'pipe' });
+    // a block of 10 bytes runs; `cc` waits for more records to fill its block
+    child.stdin!.write('aaaa\nbbbb\ncc\n'); // and stays open
+    await waitForLines(child.stdout!, /^(aaaa|bbbb)$/, 2);
+    child.kill('SIGINT');
+    const result = await child;
+    assertQuietStop(result, 130, /^prun: 0 of 2 inputs failed, 1 never ran \(interrupted\)$/);
+  });
+
   test('map: the lines read ahead of the open pipe count as never ran (was: left out of the summary, "0 of 1 inputs failed")', BOUNDED, async () => {
     const child = execa(bin, ['map', 'fixtures/until-stopped.ts', '--procs', '1', '--chunksize', '1'], { cwd: root, reject: false, stdin: 'pipe' });
     child.stdin!.write('a\nb\nc\nd\n'); // and stays open: a runs until stopped, the others wait
