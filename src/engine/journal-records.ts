@@ -55,8 +55,10 @@ export function journalRecords(batch: Batch, from: number, run: Run, finals: rea
  * `name`: the input as the joblog names it (the failure names it as text, for people).
  */
 export function finalFailureRecord(final: FinalFailure, name: string, now = Date.now()): JobRecord {
-  // no run reported it (its worker or lane was ended): a timeout ran as long as it was let
-  return jobRecord(final.index, name, final.error, final.attempts, final.error.code === 'ERR_TIMEOUT' ? final.error.timeoutMs : undefined, now);
+  // no run reported it (its worker or lane was ended): a timeout ran as long as it was let; a
+  // retry the stop kept from starting ran its try before as long as that was measured
+  const durationMs = final.durationMs ?? (final.error.code === 'ERR_TIMEOUT' ? final.error.timeoutMs : undefined);
+  return jobRecord(final.index, name, final.error, final.attempts, durationMs, now);
 }
 
 /**

@@ -28,8 +28,9 @@ export class RetryOrFail {
   /**
    * Fails the input at `offset` for good (its final failure), or queues it again (undefined).
    * `killedWorker`: it took its worker down, so a retry runs alone on a fresh worker.
+   * `durationMs`: how long the try ran, when the run said.
    */
-  decide(batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean): FinalFailure | undefined {
+  decide(batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean, durationMs?: number): FinalFailure | undefined {
     // without keys a throttle holds the whole run back: the input goes again when the wait is
     // over, unless the run has been throttled too long (with keys, the key's line holds it)
     const verdict = this.throttles.verdict(batch, error);
@@ -40,15 +41,18 @@ export class RetryOrFail {
     const retried = batch.retried + (decision.usesRetry ? 1 : 0);
     // a throttled input has not failed, only been told to wait: stopped, it never ran again
     const lastFailure = verdict === undefined ? error : undefined;
+    const lastDurationMs = verdict === undefined ? durationMs : undefined;
     const lastThrottle = verdict === undefined ? undefined : { status: error.status, retryAfter: error.retryAfter };
-    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastThrottle });
+    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastDurationMs, lastThrottle });
     this.line.retry(again, verdict?.dueAt ?? decision.dueAt, verdict !== undefined);
     return undefined;
   }
 
-  /** The input at `offset` fails for good, after `attempts` starts. */
-  fail(batch: Batch, offset: number, input: string, error: Failure, attempts: number): FinalFailure {
+  /** The input at `offset` fails for good, after `attempts` starts, its last try `durationMs` long when known. */
+  fail(batch: Batch, offset: number, input: string, error: Failure, attempts: number, durationMs?: number): FinalFailure {
     this.tracker.failed++;
-    return { index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts, error };
+    const final: FinalFailure = { index: batch.first + offset, input, origin: originAt(batch.origin, offset), attempts, error };
+    if (durationMs !== undefined) final.durationMs = durationMs;
+    return final;
   }
 }

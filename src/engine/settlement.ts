@@ -65,7 +65,7 @@ export class Settlement {
     const stopped = new Set(run.failures.filter((failure) => failure.stopped).map((failure) => failure.offset));
     const neverRan: number[] = [];
     const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => {
-      if (!stopped.has(offset)) return this.retryOrFail.decide(batch, offset, input, error, false);
+      if (!stopped.has(offset)) return this.retryOrFail.decide(batch, offset, input, error, false, run.durationsMs?.[offset - from]);
       // one the stop asked to stop did not run: a gap, filled below (a retry ends as cutShort says)
       const final = this.stoppedRunning(batch, offset, input);
       if (!final) neverRan.push(offset);
@@ -163,7 +163,7 @@ export class Settlement {
     const names = inputsOf(batch, 0, batch.count, this.naming);
     for (let offset = 0; offset < batch.count; offset++) {
       const name = names[offset] ?? '';
-      this.failed(this.retryOrFail.fail(batch, offset, shownName(name, this.naming), error, batch.attempt - 1), name);
+      this.failed(this.retryOrFail.fail(batch, offset, shownName(name, this.naming), error, batch.attempt - 1, batch.lastDurationMs), name);
     }
   }
 

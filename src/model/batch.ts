@@ -38,6 +38,8 @@ export interface Batch {
    * sent back by a throttle signal (429/503): told to wait, it has not failed.
    */
   lastFailure?: Failure;
+  /** A retry's: how long its input's last try ran, when the run said (timings asked for). */
+  lastDurationMs?: number;
   /**
    * An input sent back by a throttle signal: what that answer said (its status, its
    * Retry-After), for the ERR_THROTTLED it fails with should its key give up.

@@ -51,6 +51,11 @@ export interface FinalFailure {
   origin: Origin | undefined;
   attempts: number;
   error: Failure;
+  /**
+   * How long its last try ran, when no run reports it with this failure: a retry the run
+   * stopped before it started ends with its try before, measured then.
+   */
+  durationMs?: number;
 }
 
 /** One settled input, for a job log. */

@@ -209,3 +209,14 @@ test('a batch lost before it was begun while stopping never ran', async () => {
   await flush();
   assert.deepEqual([retried.length, tracker.failed, tracker.notRun], [0, 0, 4]);
 });
+
+test('a retry the stop kept from starting ends with its try before, and its record with how long that try ran (was: an empty duration)', async () => {
+  const { settlement, retried, delivered, stopping } = setup({ retries: 1, journal: true });
+  settlement.ran(batch, 0, { count: 4, text: 'A\nC\nD\n', values: undefined, failures: [{ offset: 1, at: 2, input: 'b', error: status3 }], durationsMs: [5, 25, 5, 5] });
+  assert.deepEqual(shape(retried), [[1, 1, 2, false]]);
+  stopping.stop('soon', true);
+  settlement.stoppedWaiting(retried[0]!);
+  await flush();
+  const records = delivered.flatMap((delivery) => (delivery.type === 'records' ? delivery.records : []));
+  assert.deepEqual(records.filter((record) => !record.ok).map((record) => [record.input, record.attempts, record.durationMs]), [['b', 1, 25]]);
+});
