@@ -125,6 +125,31 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     }
   });
 
+  test('a port where something else answers (an HTTP server): one line saying it is not Redis, exit 2 (was: ioredis\'s "Protocol error ... Please report this.")', { timeout: 60_000 }, async () => {
+    const sockets = new Set<Socket>();
+    const http = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => {});
+      socket.write('HTTP/1.0 200 OK\r\n\r\nhello\r\n');
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${(http.address() as AddressInfo).port}`, ':::', '1'], { timeout: 40_000 });
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+: what answers there does not speak Redis's protocol \(is the port a Redis server\?\)$/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      http.close();
+    }
+  });
+
+  test('rediss:// to a Redis without TLS: the timeout says that the TLS handshake got no answer, exit 2 (was: a bare "connect ETIMEDOUT")', { timeout: 60_000 }, async () => {
+    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', shared.url.replace(/^redis:/, 'rediss:'), ':::', '1'], { timeout: 40_000 });
+    assert.equal(result.exitCode, 2);
+    assert.match(String(result.stderr), /^prun: cannot reach the queue at rediss:\/\/127\.0\.0\.1:\d+: .*ETIMEDOUT \(no answer to the TLS handshake: a Redis without TLS is redis:\/\/\)$/);
+  });
+
   test('prun worker stopped before it serves (SIGTERM, Ctrl-C while it reaches Redis) holds nothing: it exits 0 at once (was: 143 or 130, killed by the signal)', { timeout: 60_000 }, async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       let reached!: () => void;
