@@ -93,6 +93,9 @@ interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   block?: number;
   recend?: string;
   recstart?: string;
+  rrs?: true;
+  removeRecSep?: true;
+  removerecsep?: true;
   delay?: number;
   workdir?: string;
   tmpdir?: string;
@@ -187,6 +190,9 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser((value) => parseByteSize('--block', value)))
     .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
     .option('--recstart <str>', 'with --pipe: what starts a record')
+    .option('--rrs', 'with --pipe: remove --recstart and --recend from the start and end of every record of a block')
+    .addOption(new Option('--remove-rec-sep', 'as --rrs'))
+    .addOption(new Option('--removerecsep', 'as --rrs'))
     .optionsGroup('Command:')
     .option('-I <replace-str>', 'use REPLACE-STR instead of {} (xargs -I)')
     .option('--extensionreplace <str>', 'use STR instead of {.}')
@@ -307,6 +313,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.joblog?.startsWith('+')) flags.joblog = flags.joblog.slice(1);
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
   if (flags.keeporder) flags.keepOrder = true;
+  if (flags.removeRecSep || flags.removerecsep) flags.rrs = true;
   flags.N ??= flags.maxReplaceArgs;
   flags.extensionreplace ??= flags.er;
   flags.basenamereplace ??= flags.bnr;
@@ -385,6 +392,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     : await openExecInputs(sources, { ...inputOptions, countAll: usesTotal });
   options.stdinFrom = pipeDir;
   if (flags.cat && !pipeDir) throw usageError('--cat goes with --pipe: it makes {} a file of the block');
+  if (flags.rrs && !pipeDir) throw usageError('--rrs goes with --pipe: it removes the record separators of a block');
   options.blockAsFile = flags.cat === true;
   options.template = { ...options.template, names: header, total };
   // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
@@ -491,6 +499,7 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
     records: flags.N ?? flags.maxArgs,
     linesPerRecord: flags.maxLines,
     header: flags.header,
+    removeSeparators: flags.rrs === true,
   };
   // records of --block bytes each: a count of them or of lines would be a guess at what is meant
   if (fixedLength(options) && (options.records ?? options.linesPerRecord) !== undefined) throw usageError("--recend '' (fixed-length records of --block bytes) takes no -N, -n or -L");

@@ -22,6 +22,8 @@ export interface PipeOptions {
    * of lines, `:` for one, else a regular expression matched at the input's start (`.{4}`).
    */
   header?: string | undefined;
+  /** --rrs: each record of a block without its --recstart and --recend. */
+  removeSeparators?: boolean;
 }
 
 /**
@@ -96,10 +98,34 @@ export async function* blocks(stream: Readable, options: PipeOptions, unblocked:
   const fixed = fixedLength(options);
   const simple = options.records === undefined && options.linesPerRecord === undefined && options.recstart === '' && options.recend !== '';
   const cut = fixed ? byFixedSize : simple ? bySize : byRecords;
-  for await (const block of cut(counted(chunks, unblocked), options)) {
-    unblocked.bytes -= block.length;
+  const recend = Buffer.from(options.recend, 'latin1');
+  const recstart = Buffer.from(options.recstart, 'latin1');
+  for await (const cutBlock of cut(counted(chunks, unblocked), options)) {
+    unblocked.bytes -= cutBlock.length;
+    const block = options.removeSeparators && !fixed ? withoutSeparators(cutBlock, recend, recstart) : cutBlock;
     yield header && header.length > 0 ? Buffer.concat([header, block]) : block;
   }
+}
+
+/**
+ * --rrs: the block's records, each without the --recstart it starts with and the --recend it
+ * ends with, as GNU parallel gives them (`-N2 --rrs` of `a\nb\n` is `ab`).
+ */
+function withoutSeparators(block: Buffer, recend: Buffer, recstart: Buffer): Buffer {
+  const records: Buffer[] = [];
+  let start = 0;
+  for (let at = nextBoundary(block, 0, recend, recstart); at >= 0; at = nextBoundary(block, at, recend, recstart)) {
+    records.push(bare(block.subarray(start, at), recend, recstart));
+    start = at;
+  }
+  records.push(bare(block.subarray(start), recend, recstart));
+  return Buffer.concat(records);
+}
+
+function bare(record: Buffer, recend: Buffer, recstart: Buffer): Buffer {
+  const from = recstart.length > 0 && record.subarray(0, recstart.length).equals(recstart) ? recstart.length : 0;
+  const to = recend.length > 0 && record.length - from >= recend.length && record.subarray(record.length - recend.length).equals(recend) ? record.length - recend.length : record.length;
+  return record.subarray(from, to);
 }
 
 async function* counted(chunks: AsyncIterable<Buffer>, unblocked: Unblocked): AsyncGenerator<Buffer> {

@@ -121,6 +121,17 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(alone.exitCode, 2);
   });
 
+  test('--pipe --rrs (--remove-rec-sep): records without their --recstart and --recend, as GNU parallel (was: unknown option)', async () => {
+    const input = '>a\nAC\n>b\nGT\n>c\nTT\n';
+    for (const args of [['-k', '--pipe', '-N1', '--recstart', '>', '--rrs', 'od -c'], ['-k', '--pipe', '-N2', '--remove-rec-sep', 'od -c']]) {
+      const result = await prunWithStdin(['exec', ...args], input);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), args.join(' '));
+    }
+    const alone = await prun(['exec', '--rrs', 'echo', ':::', 'a']);
+    assert.equal(alone.exitCode, 2);
+  });
+
   test('--pipe: the command and its tag see no input, and a dry run shows the command, as GNU parallel (was: prun\'s scratch path of the block)', async () => {
     const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
     for (const args of [['--tag', 'wc -l'], ['echo {#} [{}]; wc -l'], ['--dry-run', 'wc -l']]) {

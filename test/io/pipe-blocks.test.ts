@@ -48,3 +48,11 @@ test('--pipe --header: what starts the input starts every block (lines, `:`, or 
   assert.deepEqual(await cut('%head\n1\n2\n', { records: 1, header: '1' }, 1), ['%head\n1\n', '%head\n2\n']);
   assert.deepEqual(await cut('h\n', { records: 1, header: ':' }), []);
 });
+
+test('--rrs: each record of a block without its --recstart and --recend, as GNU parallel gives them; a header stays whole', async () => {
+  assert.deepEqual(await cut('a\nb\nc\n', { records: 2, removeSeparators: true }), ['ab', 'c']);
+  const fasta = '>a\nAC\n>b\nGT\n>c\nTT\n';
+  assert.deepEqual(await cut(fasta, { recend: '', recstart: '>', records: 2, removeSeparators: true }), ['a\nAC\nb\nGT\n', 'c\nTT\n']);
+  assert.deepEqual(await cut(fasta, { recstart: '>', records: 1, removeSeparators: true }), ['a\nAC', 'b\nGT', 'c\nTT']);
+  assert.deepEqual(await cut('h\n1\n2\n', { header: '1', records: 1, removeSeparators: true }), ['h\n1', 'h\n2']);
+});
