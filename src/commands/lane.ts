@@ -81,7 +81,9 @@ export class Lane {
     subprocess.once('close', (code, signal) => report(code, signal));
     // a process the lane left behind may hold its stdout open: then the exit is enough
     subprocess.once('exit', (code, signal) => setTimeout(() => report(code, signal), CLOSE_WAIT_MS).unref());
-    subprocess.once('error', (error) => {
+    // `on`, not `once`: a spawn that fails (EMFILE) may emit more than one error, and one
+    // unheard ends prun with a stack trace
+    subprocess.on('error', (error) => {
       if (subprocess.pid === undefined) report(null, null, error.message);
     });
     // every outcome comes through the events above

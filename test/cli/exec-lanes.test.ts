@@ -158,3 +158,13 @@ describe('prun exec: nothing left behind', () => {
     await waitUntilGone(pids, GONE_WITHIN_MS);
   });
 });
+
+describe('prun exec: lanes within the limit of open files', () => {
+  test('-j past what ulimit -n allows runs as many lanes as it does, said in one line, and every input (was: spawn EMFILE with a stack trace, no input run)', async () => {
+    const inputs = Array.from({ length: 60 }, (_, i) => String(i + 1));
+    const result = await execa('sh', ['-c', 'ulimit -n 200 && exec "$0" "$@"', process.execPath, bin, 'exec', '-j', '100', 'echo {}', ':::', ...inputs], { cwd: root, reject: false });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), inputs);
+    assert.match(String(result.stderr), /^prun: only enough file handles to run \d+ jobs at once \(ulimit -n is 200\): running \d+, not 100$/);
+  });
+});

@@ -1,0 +1,27 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** What a shell lane holds open in prun: its stdin, its stdout and its lifeline (lane.ts), and room for the files of its job's output as they are read. */
+const FDS_A_LANE = 4;
+/** Kept free beside the lanes: prun's own files (the joblog, --failed-out, stdout's relay), its workers' pipes, Node's own. */
+const FDS_SPARE = 32;
+
+/**
+ * How many shell lanes prun can keep open under this process's limit of open files (`ulimit
+ * -n`), beside what it has open already; undefined where /proc cannot say. GNU parallel
+ * does the same ("Only enough file handles to run 252 jobs in parallel"): past the limit a
+ * lane's spawn fails with EMFILE (was: a stack trace, and no input ran).
+ */
+export function lanesWithinOpenFiles(): { lanes: number; limit: number } | undefined {
+  let limits: string;
+  let open: number;
+  try {
+    limits = readFileSync('/proc/self/limits', 'latin1');
+    open = readdirSync('/proc/self/fd').length;
+  } catch {
+    return undefined;
+  }
+  const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
+  if (soft === undefined || soft === 'unlimited') return undefined;
+  const limit = Number(soft);
+  return { lanes: Math.max(1, Math.floor((limit - open - FDS_SPARE) / FDS_A_LANE)), limit };
+}
