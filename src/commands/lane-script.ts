@@ -1,6 +1,6 @@
 /**
  * The program of a shell lane: a long-lived /bin/sh that runs one job after another for
- * `prun exec`. Run as `/bin/sh -c LANE_SCRIPT prun-lane DIR`.
+ * `prun exec`. Run as `/bin/sh -c LANE_SCRIPT prun-lane DIR [BLOCKS]`.
  *
  * Why a shell and not Node: every job is a fork, and fork costs grow with the memory of the
  * process that forks (a 1 GiB parent forks 10x slower than a 1 MiB one on our machines).
@@ -20,7 +20,7 @@
  *   fd 3    the lifeline: prun never writes to it, so it reads end-of-file only when prun
  *           is gone, however it went (even SIGKILL); then a watcher subshell sends SIGTERM
  *           to the lane's whole process group (the lane, its running job and everything
- *           the job started), removes DIR, and a second later sends SIGKILL to the group, so
+ *           the job started), removes DIR (and BLOCKS, --pipe's), and a second later sends SIGKILL to the group, so
  *           that a job ignoring SIGTERM ends too (the watcher last: it is in the group; it
  *           removes DIR again first, in case a lane dying slowly made a file there). The
  *           watcher ignores SIGTERM all along: prun exiting on a closed stdout sends the group
@@ -51,8 +51,8 @@
  * - `sh -c --`: a command that starts with `-` is a command, not options for sh;
  * - the lane's variables are not exported, so the job's `sh -c` does not see them.
  */
-export const LANE_SCRIPT = `d=$1
-( trap '' TERM; exec <&3 >/dev/null 2>&1; while read -r _; do :; done; kill -TERM 0; rm -rf "$d"; sleep 1; rm -rf "$d"; kill -KILL 0 ) &
+export const LANE_SCRIPT = `d=$1 p=$2
+( trap '' TERM; exec <&3 >/dev/null 2>&1; while read -r _; do :; done; kill -TERM 0; rm -rf "$d" \${p:+"$p"}; sleep 1; rm -rf "$d" \${p:+"$p"}; kill -KILL 0 ) &
 w=$!
 exec 3<&-
 echo "R $w"

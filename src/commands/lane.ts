@@ -37,9 +37,13 @@ export class Lane {
   /** Held, so that nothing of it (the lifeline above all) is ever closed before the lane ends. */
   private readonly subprocess;
 
-  /** `cwd`: where its jobs run (GNU parallel's --workdir), prun's own directory by default. */
-  constructor(shell: string, dir: string, cwd: string | undefined, handlers: LaneHandlers) {
-    const subprocess = execa(shell, ['-c', LANE_SCRIPT, LANE_NAME, dir], {
+  /**
+   * `dirs`: the folder of its jobs' files, and another its watcher removes with it when prun is
+   * gone (--pipe's blocks); `cwd`: where its jobs run (GNU parallel's --workdir), prun's own
+   * directory by default.
+   */
+  constructor(shell: string, [dir, alsoRemoved]: [string, string | undefined], cwd: string | undefined, handlers: LaneHandlers) {
+    const subprocess = execa(shell, ['-c', LANE_SCRIPT, LANE_NAME, dir, ...(alsoRemoved === undefined ? [] : [alsoRemoved])], {
       cwd,
       // fd 3 is the lifeline: never written, it closes only when prun is gone
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],

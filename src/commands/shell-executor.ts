@@ -282,7 +282,8 @@ export class ShellExecutor implements Executor {
       exited = resolve;
     });
     this.exits.add(exit);
-    const lane: Lane = new Lane(this.options.shell ?? '/bin/sh', this.dir, this.options.workdir, {
+    // --pipe's blocks go with the lanes' files when prun is gone (was: left in /dev/shm after kill -9)
+    const lane: Lane = new Lane(this.options.shell ?? '/bin/sh', [this.dir, this.options.stdinFrom], this.options.workdir, {
       ready: () => {
         if (!slot.moveTo('ready')) return;
         this.starts.ready();

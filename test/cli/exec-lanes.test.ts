@@ -1,7 +1,7 @@
 // prun exec's lanes: --delay's start order, job slots ({%}), and nothing a job started left
 // running when its lane or prun ends, run as a user would (the built CLI through execa).
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -135,6 +135,23 @@ describe('prun exec: nothing left behind', () => {
   test('prun killed by SIGKILL: the lanes\' lifeline ends every running job and its children', async () => {
     const pids = join(dir, 'sigkill-pids');
     await killedWhileRunning(`sleep 300 & echo $! >> ${pids}; wait`, pids);
+  });
+
+  test('prun killed by SIGKILL under --pipe: the blocks read ahead go with the lanes\' files (was: left in /dev/shm for good)', async () => {
+    const scratch = join(dir, 'pipe-sigkill-tmp');
+    await mkdir(scratch);
+    const pids = join(dir, 'pipe-sigkill-pids');
+    const subprocess = execa(bin, ['exec', '--tmpdir', scratch, '--pipe', '-N1', '-j', '2', `echo $$ >> ${pids}; sleep 300`], { cwd: root, reject: false, stdin: 'pipe' });
+    subprocess.stdin!.write('a\nb\nc\nd\n'); // and stays open: blocks of c and d wait in files
+    await waitForPids(pids, 2);
+    assert.ok((await readdir(scratch)).length > 0, 'the blocks were written');
+    subprocess.kill('SIGKILL');
+    await subprocess;
+    await waitUntilGone(pids);
+    // the watchers remove the folders right after their SIGTERM, before the second of grace
+    const deadline = Date.now() + 10_000;
+    while ((await readdir(scratch)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(await readdir(scratch), []);
   });
 
   // a job that ignores SIGTERM: the lane's watcher must follow its SIGTERM with SIGKILL
