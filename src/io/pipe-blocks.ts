@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { InputSource } from './input-source.js';
+import { GrowingBuffer } from './growing-buffer.js';
 import { itemSource } from './item-source.js';
 import { scratchWriteError } from './scratch-dir.js';
 import { writeNewFileOrNone } from './write-file-whole.js';
@@ -184,45 +185,42 @@ function lineEnd(data: Buffer, lines: number): number {
 /** --recend '' --recstart '': fixed-length records, blocks of exactly --block bytes (the last shorter). */
 async function* byFixedSize(chunks: AsyncIterable<Buffer>, options: PipeOptions): AsyncGenerator<Buffer> {
   const size = Math.max(1, options.blockSize);
-  let pending: Buffer = Buffer.alloc(0);
+  const pending = new GrowingBuffer();
   for await (const chunk of chunks) {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    while (pending.length >= size) {
-      yield Buffer.from(pending.subarray(0, size));
-      pending = pending.subarray(size);
-    }
+    pending.append(chunk);
+    while (pending.length >= size) yield pending.take(size);
   }
-  if (pending.length > 0) yield Buffer.from(pending);
+  if (pending.length > 0) yield pending.take(pending.length);
 }
 
 /** Records ending in --recend, as many as fit in --block: found from the block's end back. */
 async function* bySize(chunks: AsyncIterable<Buffer>, options: PipeOptions): AsyncGenerator<Buffer> {
   const recend = Buffer.from(options.recend, 'latin1');
   const size = options.blockSize;
-  let pending: Buffer = Buffer.alloc(0);
+  const pending = new GrowingBuffer();
   let searched = 0; // no record end before this in a pending block bigger than --block
   for await (const chunk of chunks) {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    pending.append(chunk);
     while (pending.length >= size) {
+      const data = pending.view();
       // the last record end that fits; none when --block is shorter than --recend (a negative
-      // offset would count from the buffer's end: was, all of the input in one block)
+      // offset would count from the buffer's end: was, all of the input in one block), and
+      // not looked for again in a record already found bigger than a block
       const last = size - recend.length;
-      let end = last < 0 ? -1 : pending.lastIndexOf(recend, last);
+      let end = last < 0 || searched > last ? -1 : data.lastIndexOf(recend, last);
       if (end < 0) {
         // one record bigger than a block: all of it
-        end = pending.indexOf(recend, Math.max(searched, last + 1));
+        end = data.indexOf(recend, Math.max(searched, last + 1));
         if (end < 0) {
-          searched = Math.max(0, pending.length - recend.length + 1);
+          searched = Math.max(0, data.length - recend.length + 1);
           break;
         }
       }
-      end += recend.length;
-      yield Buffer.from(pending.subarray(0, end));
-      pending = pending.subarray(end);
+      yield pending.take(end + recend.length);
       searched = 0;
     }
   }
-  if (pending.length > 0) yield Buffer.from(pending);
+  if (pending.length > 0) yield pending.take(pending.length);
 }
 
 /** -N, -L, --recstart: record by record. */
@@ -230,20 +228,19 @@ async function* byRecords(chunks: AsyncIterable<Buffer>, options: PipeOptions): 
   const recend = Buffer.from(options.recend, 'latin1');
   const recstart = Buffer.from(options.recstart, 'latin1');
   const lines = options.linesPerRecord ?? 1;
-  let pending: Buffer = Buffer.alloc(0);
+  const pending = new GrowingBuffer();
   let searched = 0;
   let lineEnds = 0; // since the last record end
   let ends: number[] = [];
   const cut = (at: number): Buffer => {
-    const block = Buffer.from(pending.subarray(0, at));
-    pending = pending.subarray(at);
     searched -= at;
     ends = ends.filter((end) => end > at).map((end) => end - at);
-    return block;
+    return pending.take(at);
   };
   for await (const chunk of chunks) {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    for (let at = nextBoundary(pending, searched, recend, recstart); at >= 0; at = nextBoundary(pending, searched, recend, recstart)) {
+    pending.append(chunk);
+    const data = pending.view();
+    for (let at = nextBoundary(data, searched, recend, recstart); at >= 0; at = nextBoundary(data, searched, recend, recstart)) {
       searched = at;
       if (++lineEnds === lines) {
         ends.push(at);
@@ -257,7 +254,7 @@ async function* byRecords(chunks: AsyncIterable<Buffer>, options: PipeOptions): 
     if (options.linesPerRecord === undefined && options.records === undefined && at === ends[ends.length - 1]) break;
     yield cut(at);
   }
-  if (pending.length > 0) yield Buffer.from(pending);
+  if (pending.length > 0) yield pending.take(pending.length);
 }
 
 /** Where the next block ends in what is pending, if it can be known yet. */
