@@ -120,7 +120,10 @@ export class Settlement {
     if (final) this.failed(final, name);
     if (from + 1 >= batch.count) return;
     if (this.stopping.mode) this.deliveries.restNotRun(batch, from + 1);
-    else this.line.retry(cutBatch(batch, from + 1, batch.count, { isolated: false, fresh: false }), undefined);
+    // the rest of suspects run alone (isolated) are suspects still: each started once already,
+    // and so runs alone, told of, one at a time, so that another death blames only the one it
+    // ran (was: batched again, a second death re-ran them all, a third start with --retries 0)
+    else this.line.retry(cutBatch(batch, from + 1, batch.count, { isolated: batch.isolated, fresh: false }), undefined);
   }
 
   /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED, never started again. */

@@ -220,3 +220,14 @@ test('a retry the stop kept from starting ends with its try before, and its reco
   const records = delivered.flatMap((delivery) => (delivery.type === 'records' ? delivery.records : []));
   assert.deepEqual(records.filter((record) => !record.ok).map((record) => [record.input, record.attempts, record.durationMs]), [['b', 1, 25]]);
 });
+
+test('suspects run alone: the ones after the culprit go back alone too, so that a second death re-runs none of them (was: batched again, a third start with --retries 0)', () => {
+  const { settlement, retried } = setup();
+  const suspects: Batch = { ...batch, id: 3, attempt: 2, isolated: true };
+  settlement.lost(suspects, 1, { culprit: killed });
+  assert.deepEqual(shape(retried), [[2, 2, 2, true]]);
+  // a culprit in a batch that was not suspect: the rest never started, and go back as they were
+  const plain = setup();
+  plain.settlement.lost(batch, 1, { culprit: killed });
+  assert.deepEqual(shape(plain.retried), [[2, 2, 1, false]]);
+});
