@@ -103,8 +103,16 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
         };
         void exited.then(resolveWhenQuiet);
       });
+      // every message it sent is handled before its exit is: 'exit' may come while some are
+      // still in the channel (a busy main thread, --unordered), and a report heard after the
+      // pool had counted its batch lost ended prun ('a worker reported batch 27, which it does
+      // not hold', with a stack, most inputs unsaid). The channel's end comes after its last message
+      const channelDone = new Promise<void>((resolve) => {
+        if (!child.connected) resolve();
+        else child.once('disconnect', () => resolve());
+      });
       // reported once its group is gone too, so that nothing outlives a pool that has closed
-      void Promise.all([exited, groupEnded, streamsDone]).then(([[code, signal]]) => report(code, signal));
+      void Promise.all([exited, groupEnded, streamsDone, channelDone]).then(([[code, signal]]) => report(code, signal));
       // a worker that never started has no exit: its close says how it ended
       child.once('close', (code, signal) => {
         if (pid === undefined) report(code, signal);
