@@ -13,6 +13,8 @@ import { forkedWorkerFlags } from './heap-settings.js';
 
 /** How long a dead worker's pipes must be quiet before a process that escaped it is taken to hold them. */
 const OUTPUT_QUIET_MS = 200;
+/** How long a dead worker's IPC channel may stay open before its exit is reported all the same. */
+const CHANNEL_GRACE_MS = 5000;
 /** How long a worker's group may take to end after SIGTERM before it is sent SIGKILL. */
 const KILL_GRACE_MS = 1000;
 
@@ -110,6 +112,8 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
       const channelDone = new Promise<void>((resolve) => {
         if (!child.connected) resolve();
         else child.once('disconnect', () => resolve());
+        // a channel some process that escaped the worker still holds: not for ever
+        void exited.then(() => setTimeout(resolve, CHANNEL_GRACE_MS).unref());
       });
       // reported once its group is gone too, so that nothing outlives a pool that has closed
       void Promise.all([exited, groupEnded, streamsDone, channelDone]).then(([[code, signal]]) => report(code, signal));
