@@ -52,7 +52,8 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
   };
   const onSignal = (signal: StoppingSignal) => {
     if (received) {
-      say('prun: ending running inputs now');
+      // said once, however many signals come after the first (was: a line each)
+      if (!impatience.signal.aborted) say('prun: ending running inputs now');
       endNow();
       return;
     }

@@ -208,6 +208,22 @@ describe('a second stopping signal while the reader of stdout does not read (was
   }
 });
 
+describe('signals after the second', () => {
+  test('exec: "ending running inputs now" is said once, however many signals follow (was: a line each)', BOUNDED, async () => {
+    // jobs that ignore SIGTERM: their lanes take the grace to end, while more signals come
+    const child = execa(bin, ['exec', '-j', '2', 'trap "" INT TERM; echo started {} >&2; sleep 30', ':::', 'a', 'b'], { cwd: root, reject: false });
+    await waitForLines(child.stderr!, /^started /, 2);
+    child.kill('SIGINT');
+    await waitForLines(child.stderr!, /starting no more inputs/);
+    child.kill('SIGINT');
+    await waitForLines(child.stderr!, /^prun: ending running inputs now$/);
+    child.kill('SIGINT');
+    const result = await child;
+    assert.equal(result.exitCode, 130, String(result.stderr));
+    assert.equal(lines(String(result.stderr)).filter((line) => line === 'prun: ending running inputs now').length, 1, String(result.stderr));
+  });
+});
+
 describe('the first Ctrl-C asks running tasks to stop: their ctx.signal aborts (issue 12; was: not before the grace ran out and the workers were killed, 10 s)', () => {
   for (const runtime of runtimes) {
     test(`${runtime}: a task that ends on its signal ends at once; it counts as never ran and gets no joblog row, so --resume runs it again`, BOUNDED, async () => {
