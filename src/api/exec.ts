@@ -120,6 +120,8 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
  * `[object Object]`, and succeeded).
  */
 function commandArgument(input: unknown): string {
+  // NUL joins a job's arguments: one in an input would make two of it
+  if (typeof input === 'string' && input.includes('\0')) throw new PrunError('ERR_USAGE', `an input holds a NUL, which no command argument can: ${describe(input)}`);
   if (typeof input === 'string') return input;
   if (typeof input === 'number' || typeof input === 'bigint' || typeof input === 'boolean') return String(input);
   throw new PrunError('ERR_USAGE', `exec() takes strings (or numbers) as inputs, not ${describe(input)}`);

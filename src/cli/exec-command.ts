@@ -22,6 +22,7 @@ import { asLiteral, bracesAreReplaced, compileTemplate, type TemplateOptions } f
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
+import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { EXEC_HELP } from './exec-help.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
@@ -355,6 +356,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     fill: fillMode,
     link: flags.link === true || flags.xapply === true,
     shuf: flags.shuf === true,
+    onNul: once(() => process.stderr.write(NUL_REPLACED)),
   };
   if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
   const shell = jobShell();
@@ -527,4 +529,14 @@ function regexp(flag: string, value: string): RegExp {
   } catch (error) {
     throw usageError(`${flag}: not a regular expression: ${(error as Error).message}`);
   }
+}
+
+/** `action` the first time only. */
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action();
+  };
 }

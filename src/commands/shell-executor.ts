@@ -10,7 +10,7 @@ import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
 import { toByteString } from '../model/byte-string.js';
-import { jobArgs } from './job-inputs.js';
+import { jobArgs, NUL_REPLACED } from './job-inputs.js';
 import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
 import { hasOutput, outputBytes, removeFile, takeOutput, takeStderr } from './job-output.js';
@@ -107,6 +107,13 @@ export class ShellExecutor implements Executor {
   private readonly starts = new StartFailures({ fatalUntilReady: false });
   /** Names the next job's files. */
   private nextStem = 0;
+  /** An input held a NUL: said once (see jobArgs). */
+  private readonly onNul = (): void => {
+    if (this.nulSaid) return;
+    this.nulSaid = true;
+    this.options.onStderr(NUL_REPLACED);
+  };
+  private nulSaid = false;
   private readonly heldOutput = new HeldOutput(() => this.onReleased());
   /** Every job file freed tells the room of the jobs' output (OutputRoom.given). */
   private readonly onFreed = (bytes: number): void => this.outputRoom?.given(bytes);
@@ -412,7 +419,7 @@ export class ShellExecutor implements Executor {
    */
   private jobLine(slot: LaneSlot, held: HeldBatch): string | undefined {
     const offset = held.written++;
-    held.args ??= jobArgs(held.batch.payload, held.batch.separator);
+    held.args ??= jobArgs(held.batch.payload, held.batch.separator, this.onNul);
     const args = held.args[offset]!;
     const stem = String(this.nextStem++);
     const blocks = this.options.stdinFrom;

@@ -11,6 +11,11 @@ import { openInputs } from './open-inputs.js';
 
 /** How `prun exec` reads its inputs into the arguments of its jobs, as GNU parallel's options say. */
 export interface ExecInputOptions {
+  /**
+   * Told when an input held a NUL, written `\\0` instead: no argument can hold one, and NUL
+   * joins a job's arguments (ARG_SEPARATOR), so it would split the input in two.
+   */
+  onNul?: () => void;
   /** What ends an input: newline, NUL (-0), or any string (-d). */
   separator: Separator;
   delimiter?: string | undefined;
@@ -163,11 +168,18 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
 }
 
 /** One input as its arguments; undefined when -r skips it; 'eof' when -E ends the input. */
-function toRecord(input: string, options: ExecInputOptions): string[] | undefined | 'eof' {
+function toRecord(read: string, options: ExecInputOptions): string[] | undefined | 'eof' {
+  // as GNU parallel does (was: `a\0b` ran as two arguments, a and b, silently)
+  const input = read.includes('\0') ? withoutNul(read, options) : read;
   if (options.eof !== undefined && input === options.eof) return 'eof';
   if (options.noRunIfEmpty && /^\s*$/.test(input)) return undefined;
   const columns = options.colsep ? input.split(options.colsep) : [input];
   return columns.map((column) => trimmed(column, options.trim));
+}
+
+function withoutNul(input: string, options: ExecInputOptions): string {
+  options.onNul?.();
+  return input.replaceAll('\0', '\\0');
 }
 
 /**

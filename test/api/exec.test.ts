@@ -71,7 +71,7 @@ test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => 
 
 test('an input with no text a command could take (an object, null) throws PrunError ERR_USAGE after what ran before it; numbers, bigints and booleans are their text (was: an object ran as [object Object], and succeeded)', async () => {
   assert.deepEqual((await collect(exec([1, 2n, true], 'echo {}'))).map((outcome) => outcome.result), ['1\n', '2\n', 'true\n']);
-  for (const bad of [{ file: 'a.txt' }, null, ['a']]) {
+  for (const bad of [{ file: 'a.txt' }, null, ['a'], 'a\0b']) {
     const outcomes: ExecOutcome[] = [];
     await assert.rejects(
       (async () => {

@@ -73,3 +73,13 @@ test('bytes that are not UTF-8 on the command line reach the command as they are
   assert.equal(result.exitCode, 0, String(result.stderr));
   assert.deepEqual(lines(result.stdout), ['636166e9', 'e920780a', 'from the file']);
 });
+
+test('a NUL inside a line is written \\0 in the one argument it stays, said once, as GNU parallel (was: two arguments, silently), read as it is or into columns', async () => {
+  for (const args of [['printf "[%s]\\n" {}'], ['--colsep', '\\t', 'printf "[%s]\\n" {1} {2}']]) {
+    const result = await execa(bin, ['exec', '-k', ...args], { cwd: root, reject: false, input: Buffer.from('a\0b\tx\nc\0d\ty\n', 'latin1') });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const expected = args.length === 1 ? ['[a\\0b\tx]', '[c\\0d\ty]'] : ['[a\\0b]', '[x]', '[c\\0d]', '[y]'];
+    assert.deepEqual(lines(result.stdout), expected, args.join(' '));
+    assert.deepEqual(lines(String(result.stderr)), ['prun: a NUL character in the input was replaced with \\0: an argument cannot hold one (did you mean -0, --null?)']);
+  }
+});
