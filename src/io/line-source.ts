@@ -5,6 +5,7 @@ import { PrunError } from '../errors.js';
 import { NEWLINE, type Separator } from '../model/payload.js';
 import type { InputSource, Slice } from './input-source.js';
 import { openReadable } from './open-readable.js';
+import { describeSystemError } from './system-error.js';
 
 const READ_SIZE = 1 << 18;
 
@@ -124,7 +125,8 @@ export function lineSource(
         wake();
       }
     } catch (error) {
-      streamError = { error };
+      // named, as a file that cannot be opened is (was: `prun: EIO: i/o error, read`, no file said)
+      streamError = { error: readError(error, file) };
       streamEnded = true;
     } finally {
       pumping = false;
@@ -266,4 +268,11 @@ export function fileLineSource(path: string, separator: Separator = NEWLINE): In
 
 export function stdinLineSource(separator: Separator = NEWLINE): InputSource {
   return lineSource(() => process.stdin, undefined, separator);
+}
+
+/** A read that failed, as one line naming what was read. */
+function readError(error: unknown, file: string | undefined): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof PrunError || typeof code !== 'string') return error;
+  return new PrunError('ERR_INPUT', `cannot read ${file === undefined ? 'stdin' : `INPUT ${file}`}: ${describeSystemError(error as NodeJS.ErrnoException)}`, { cause: error });
 }

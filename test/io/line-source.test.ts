@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { lineSource } from '../../src/io/line-source.js';
+import { PrunError } from '../../src/errors.js';
 import { NEWLINE, NUL } from '../../src/model/payload.js';
 
 /** An endless stream of 16 KB chunks of 1 KB lines, and how many chunks it has produced. */
@@ -191,4 +192,14 @@ describe('lineSource: a line too long to be an input', () => {
     const over = lineSource(() => parts('x'.repeat(60), 'x'.repeat(41), '\nshort\n'), undefined, NEWLINE, 1 << 20, 100);
     await assert.rejects(over.take(10, 1 << 16), (error: Error & { code?: string }) => error.code === 'ERR_INPUT' && error.message.startsWith('stdin, line 1: '));
   });
+});
+
+test('a read that fails is one line naming the file read (ERR_INPUT), not the system\'s words alone (was: "EIO: i/o error, read")', async () => {
+  const failing = new Readable({
+    read() {
+      this.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', errno: -5, syscall: 'read' }));
+    },
+  });
+  const source = lineSource(() => failing, 'data/in.txt');
+  await assert.rejects(source.take(1, 1 << 16), (error: unknown) => error instanceof PrunError && error.code === 'ERR_INPUT' && error.message === 'cannot read INPUT data/in.txt: i/o error');
 });
