@@ -74,7 +74,8 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
   if (options.header) {
     for (const reader of readers) {
       const first = await reader.next();
-      if (!first.done) header.push(...first.value);
+      // a CRLF file's last name without its CR, as GNU parallel names it (was: {y} of `x\ty\r` never replaced)
+      if (!first.done) header.push(...first.value.map((name) => name.replace(/\r$/, '')));
     }
   }
   let records: AsyncIterable<string[]> | Iterable<string[]>;

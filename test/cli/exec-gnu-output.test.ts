@@ -266,6 +266,9 @@ describe('prun exec: the same output as GNU parallel', () => {
   test("--header without --colsep splits at tabs, as GNU parallel's man page says --colsep then defaults to '\\t' (was: {h} left as text, the line whole)", async () => {
     await writeFile(join(dir, 'tabbed'), 'h\tk\n 1 \t2\n');
     for (const args of [['--header', ':', 'echo', '[{h}]-[{k}]', '::::', 'tabbed'], ['--header', '1', 'echo', '::::', 'tabbed'], ['--header', ':', 'echo', '[{}]', '::::', 'tabbed'], ['--header', ':', 'echo', '{f1}', ':::', 'f1', 'A', 'B']]) await assertAsGnuParallel(args);
+    // a CRLF file: the last column's name without its CR, its values with it (was: {k} left as text)
+    await writeFile(join(dir, 'tabbed-crlf'), 'h\tk\r\n1\t2\r\n');
+    await assertAsGnuParallel(['--header', ':', 'printf "%s|%s\\n" {h} {k}', '::::', 'tabbed-crlf']);
   });
 
   test('--arg-sep and --arg-file-sep: their + forms link, and a plain ::: is then a value, as GNU parallel (were: ,,+ a value, ::: still a marker, //+ a file to read)', async () => {
