@@ -23,6 +23,7 @@ import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
+import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
@@ -529,14 +530,4 @@ function regexp(flag: string, value: string): RegExp {
   } catch (error) {
     throw usageError(`${flag}: not a regular expression: ${(error as Error).message}`);
   }
-}
-
-/** `action` the first time only. */
-function once(action: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    action();
-  };
 }

@@ -11,6 +11,7 @@ import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
 import { toByteString } from '../model/byte-string.js';
 import { jobArgs, NUL_REPLACED } from './job-inputs.js';
+import { once } from '../model/once.js';
 import { HeldOutput } from './held-output.js';
 import { jobLine } from './job-line.js';
 import { hasOutput, outputBytes, removeFile, takeOutput, takeStderr } from './job-output.js';
@@ -108,12 +109,7 @@ export class ShellExecutor implements Executor {
   /** Names the next job's files. */
   private nextStem = 0;
   /** An input held a NUL: said once (see jobArgs). */
-  private readonly onNul = (): void => {
-    if (this.nulSaid) return;
-    this.nulSaid = true;
-    this.options.onStderr(NUL_REPLACED);
-  };
-  private nulSaid = false;
+  private readonly onNul = once(() => this.options.onStderr(NUL_REPLACED));
   private readonly heldOutput = new HeldOutput(() => this.onReleased());
   /** Every job file freed tells the room of the jobs' output (OutputRoom.given). */
   private readonly onFreed = (bytes: number): void => this.outputRoom?.given(bytes);
