@@ -32,7 +32,8 @@ export interface Run {
   failures: ItemFailure[];
   durationsMs: number[] | undefined; // one an input, when timings are asked for
   /**
-   * When each input started (epoch ms), with durationsMs: the joblog's Starttime. Reckoned
+   * When each input started (epoch ms), with durationsMs: GNU parallel's joblog's Starttime,
+   * so given by `prun exec`'s lanes only (map's joblog has no start column). Reckoned
    * back from when the run was reported instead, a start was late by the report's way to
    * the engine, and the starts of two inputs --delay apart came out closer than that (was: 297
    * ms for --delay 0.3, in a CI run).

@@ -18,7 +18,6 @@ export class RunBuffer {
   // `at` counts lines (or values) until the report, where it becomes a character offset
   private failures: ItemFailure[] = [];
   private durations: number[] = [];
-  private starts: number[] = [];
   // the offsets and inputs of the values of the report last taken
   private lastOffsets: number[] = [];
   private lastInputs: unknown[] = [];
@@ -61,11 +60,8 @@ export class RunBuffer {
     this.count++;
   }
 
-  /** How long the input last settled took, from `startedAt` (epoch ms). */
-  timed(startedAt: number, ms: number): void {
-    if (!this.timings) return;
-    this.starts.push(startedAt);
-    this.durations.push(ms);
+  duration(ms: number): void {
+    if (this.timings) this.durations.push(ms);
   }
 
   /** The report, and an empty buffer for the next one. */
@@ -77,7 +73,6 @@ export class RunBuffer {
       values: this.format === 'values' ? this.values : undefined,
       failures: this.format === 'values' ? this.failures : this.failures.map((failure) => ({ ...failure, at: offsetOfLine(lines, failure.at) })),
       durationsMs: this.timings ? this.durations : undefined,
-      startsMs: this.timings ? this.starts : undefined,
     };
     this.lastOffsets = this.valueOffsets;
     this.lastInputs = this.valueInputs;
@@ -88,7 +83,6 @@ export class RunBuffer {
     this.valueInputs = [];
     this.failures = [];
     this.durations = [];
-    this.starts = [];
     this.count = 0;
     return run;
   }

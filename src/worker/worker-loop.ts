@@ -180,7 +180,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           else buffer.fail(offset, input, settled.failure);
           if (!settled.ok && settled.stuck) stuck = true;
         }
-        if (cfg.timings) buffer.timed(performance.timeOrigin + taskStart, performance.now() - taskStart);
+        if (cfg.timings) buffer.duration(performance.now() - taskStart);
         if (stuck) {
           // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
           void flush(false);
