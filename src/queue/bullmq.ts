@@ -111,19 +111,6 @@ export const PROBE_TIMEOUT_MS = 10_000;
  * when it does not exist (`/99`: 'ERR DB index is out of range'), then goes on in database 0:
  * that error counts too.
  */
-/**
- * Why the probe failed, in the user's terms. ioredis's own words fit a Redis that refuses;
- * not a port where something else answers ('Protocol error, got "H" as reply type byte.
- * Please report this.', from its parser), nor TLS to a plain Redis, which never answers the
- * handshake (connect ETIMEDOUT).
- */
-function probeCause(error: Error, url: string): string {
-  const said = error.message || String(error);
-  if (error.name === 'ParserError' || said.startsWith('Protocol error')) return 'what answers there does not speak Redis\'s protocol (is the port a Redis server?)';
-  if (url.startsWith('rediss:') && /ETIMEDOUT/.test(said)) return `${said} (no answer to the TLS handshake: a Redis without TLS is redis://)`;
-  return said;
-}
-
 export async function probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 0, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: () => null, lazyConnect: true });
   let refused: Error | undefined;
@@ -150,6 +137,19 @@ export async function probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<
     clearTimeout(timer);
     redis.disconnect();
   }
+}
+
+/**
+ * Why the probe failed, in the user's terms. ioredis's own words fit a Redis that refuses;
+ * not a port where something else answers ('Protocol error, got "H" as reply type byte.
+ * Please report this.', from its parser), nor TLS to a plain Redis, which never answers the
+ * handshake (connect ETIMEDOUT).
+ */
+function probeCause(error: Error, url: string): string {
+  const said = error.message || String(error);
+  if (error.name === 'ParserError' || said.startsWith('Protocol error')) return 'what answers there does not speak Redis\'s protocol (is the port a Redis server?)';
+  if (url.startsWith('rediss:') && /ETIMEDOUT/.test(said)) return `${said} (no answer to the TLS handshake: a Redis without TLS is redis://)`;
+  return said;
 }
 
 /** A job this worker holds: its lock's token, how many of its inputs had their results sent, whether any started. */
