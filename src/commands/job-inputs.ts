@@ -1,4 +1,4 @@
-import { ARG_SEPARATOR, type Payload, type Separator, splitPayload } from '../model/payload.js';
+import { ARG_SEPARATOR, type Payload, type Separator, splitPayload, withNulWritten } from '../model/payload.js';
 
 /** Said once a run when an input held a NUL, which no argument can hold: GNU parallel's answer, and its hint. */
 export const NUL_REPLACED = 'prun: a NUL character in the input was replaced with \\0: an argument cannot hold one (did you mean -0, --null?)\n';
@@ -17,6 +17,6 @@ export function jobArgs(payload: Payload, separator: Separator, onNul?: () => vo
   return inputs.map((input) => {
     if (!input.includes('\0')) return [input];
     onNul?.();
-    return [input.replaceAll('\0', '\\0')];
+    return [withNulWritten(input)];
   });
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
 import { argumentPath, fromByteString, toByteString } from '../model/byte-string.js';
-import type { Separator } from '../model/payload.js';
+import { type Separator, withNulWritten } from '../model/payload.js';
 import { blankEmptyGroups, combinationCount, combinations, type ArgSource } from './arg-groups.js';
 import { encodeArgs } from './combination-source.js';
 import type { InputSource } from './input-source.js';
@@ -180,7 +180,7 @@ function toRecord(read: string, options: ExecInputOptions): string[] | undefined
 
 function withoutNul(input: string, options: ExecInputOptions): string {
   options.onNul?.();
-  return input.replaceAll('\0', '\\0');
+  return withNulWritten(input);
 }
 
 /**

@@ -19,6 +19,14 @@ export const NUL = 0;
 export const ARG_SEPARATOR = '\0';
 
 /**
+ * An argument read with a NUL in it, which no argument can hold and which ARG_SEPARATOR would
+ * split: each NUL written `\0`, as GNU parallel writes it.
+ */
+export function withNulWritten(argument: string): string {
+  return argument.replaceAll(ARG_SEPARATOR, '\\0');
+}
+
+/**
  * How a run names its inputs, for the joblog, --failed-out and --resume: `text`, as a function
  * gets them (UTF-8, a CRLF line without its `\r`); `bytes`, as a command gets them, every
  * byte kept (byte strings: see byte-string.ts). An array payload holds them named already.
