@@ -90,6 +90,9 @@ interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   slotreplace?: string;
   nice?: number;
   results?: string;
+  result?: string;
+  res?: string;
+  eof?: string | true;
   processSlotVar?: string;
   pipe?: true;
   block?: number;
@@ -170,6 +173,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .addOption(new Option('-a, --arg-file <file>', 'read inputs from FILE, as :::: FILE (repeatable: the files combine)').default([]).argParser(collect))
     .option('-d, --delimiter <delim>', 'inputs end with DELIM, not newline (\\n, \\t, \\0 understood)')
     .option('-E <eof>', 'an input equal to EOF ends the input')
+    // GNU parallel's long name; given no value, as xargs's -e, there is no end-of-file string
+    .addOption(new Option('--eof [eof]', 'as -E'))
     .option('-r, --no-run-if-empty', 'skip inputs that are only blanks')
     .option('-C, --colsep <regexp>', 'split each input into columns at REGEXP: {1} {2} ... (JavaScript regular expression)')
     .option('--header <regexp>', 'the first input of each source names its columns: {name} is that column (any value: the first line)')
@@ -241,6 +246,9 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .addOption(new Option('--lb', 'as --line-buffer'))
     .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
     .option('--results <name>', 'save each job\'s stdout, stderr and number in NAME/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; NAME.csv, NAME.tsv, NAME.json: one record a job in that file instead (-.csv, -.tsv, -.json or -: on stdout); prints nothing else')
+    // GNU parallel's shorter spellings of --results
+    .addOption(new Option('--result <name>', 'as --results'))
+    .addOption(new Option('--res <name>', 'as --results'))
     .option('-u, --ungroup', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
@@ -315,6 +323,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.joblog?.startsWith('+')) flags.joblog = flags.joblog.slice(1);
   if (flags.haltOnError !== undefined) flags.halt ??= flags.haltOnError;
   if (flags.keeporder) flags.keepOrder = true;
+  flags.results ??= flags.result ?? flags.res;
+  if (typeof flags.eof === 'string') flags.E ??= flags.eof;
   if (flags.removeRecSep || flags.removerecsep) flags.rrs = true;
   flags.N ??= flags.maxReplaceArgs;
   flags.extensionreplace ??= flags.er;

@@ -22,6 +22,17 @@ Examples:
  10. Skip what a joblog shows as done, after an interruption:
      prun exec --joblog jobs.log --resume ./process.sh :::: inputs.txt
 
+Differences from GNU parallel (the README's "prun exec" section lists them all):
+  {= perl =}, --pipepart, --roundrobin, ssh and SQL options are not there: exit 2
+  -v prints the commands on stderr: stdout is for the jobs' output
+  -u and --line-buffer change nothing: output is always whole and in order
+  --tag tags at newlines only, not at a carriage return
+  {} with no value is no word under -N 0, an empty one under --pipe (the reverse of GNU)
+  --results takes no replacement string in its name, nor --pipe or --resume;
+    --dryrun with --results writes no results
+  the joblog's Command column holds the job's input, and a joblog is appended to
+  a word after ::: that is one of prun's options is refused
+
 Exit codes (as GNU parallel's; prun map keeps 0, 1, 2):
   0       every job succeeded, or --halt ...,success= was met
   1-100   that many jobs failed

@@ -14,6 +14,9 @@ const EXIT_CODES: readonly (readonly [string, string])[] = [
   ['141', 'the reader of stdout went away (prun ... | head)'],
 ];
 
+/** Under the top-level help's exit codes: prun exec has GNU parallel's. */
+export const EXEC_EXIT_CODES_NOTE = "prun exec exits as GNU parallel does (the number of failed jobs, 101 past 100): see prun exec --help.";
+
 /**
  * The end of a command's --help, as rush ends its own: numbered copy-paste examples, then
  * the exit codes. Shared by every command, so that they all read the same.

@@ -6,7 +6,7 @@ import { execCommand } from './exec-command.js';
 import { parallelEnvWords } from './parallel-env.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { examplesAndExitCodes } from './help-text.js';
+import { EXEC_EXIT_CODES_NOTE, examplesAndExitCodes } from './help-text.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
 import { workerCommand } from './worker-command.js';
@@ -23,7 +23,7 @@ const EXAMPLES = examplesAndExitCodes([
   { what: 'Fetch URLs with 4 threads, 25 requests in flight each, as they finish', command: 'prun map fetch.ts urls.txt --threads 4 --concurrency 25 --unordered' },
   { what: "Inputs on the command line, after prun's options", command: 'prun map square.ts --threads 2 ::: 1 2 3' },
   { what: 'Compress every log file, 4 at a time, as GNU parallel would', command: 'prun exec -j 4 gzip -9 ::: *.log' },
-]);
+]) + `  ${EXEC_EXIT_CODES_NOTE}\n`;
 
 /** Whether the help or version text written last reached stdout: not when its reader has gone. */
 let helpWritten: Promise<boolean> = Promise.resolve(true);

@@ -2,7 +2,7 @@
 // `prun exec -k`, and their outputs must match (replacement strings, sources, separators).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -43,9 +43,26 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
-  test("GNU parallel's other spellings: --keeporder, --max-replace-args, and --silent and --plain, which change nothing here", async () => {
-    for (const args of [['--keeporder', 'echo', ':::', 'a', 'b'], ['--max-replace-args', '2', 'echo', ':::', 'a', 'b', 'c'], ['--silent', 'echo', ':::', 'a'], ['--plain', 'echo', ':::', 'a']]) {
+  test("GNU parallel's other spellings: --keeporder, --max-replace-args, --eof, and --silent and --plain, which change nothing here", async () => {
+    for (const args of [
+      ['--keeporder', 'echo', ':::', 'a', 'b'],
+      ['--max-replace-args', '2', 'echo', ':::', 'a', 'b', 'c'],
+      ['--silent', 'echo', ':::', 'a'],
+      ['--plain', 'echo', ':::', 'a'],
+      // regression: refused as unknown options (a review typing GNU parallel's man page)
+      ['--eof=c', 'echo', ':::', 'a', 'b', 'c', 'd'],
+      ['--eof', 'c', 'echo', ':::', 'a', 'b', 'c', 'd'],
+    ]) {
       await assertAsGnuParallel(args);
+    }
+  });
+
+  test('--res and --result are --results, as GNU parallel spells it (was: refused as unknown options)', async () => {
+    for (const spelling of ['--result', '--res']) {
+      const out = join(dir, `spelled${spelling}`);
+      const result = await prun(['exec', spelling, out, 'echo', ':::', 'a', 'b'], { cwd: dir });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(await readFile(join(out, '1', 'b', 'stdout'), 'utf8'), 'b\n', spelling);
     }
   });
 
