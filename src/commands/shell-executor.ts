@@ -13,6 +13,7 @@ import { toByteString } from '../model/byte-string.js';
 import { jobArgs, NUL_REPLACED } from './job-inputs.js';
 import { once } from '../model/once.js';
 import { HeldOutput } from './held-output.js';
+import { blockCommand } from './block-command.js';
 import { jobLine } from './job-line.js';
 import { hasOutput, outputBytes, removeFile, takeOutput, takeStderr } from './job-output.js';
 import { jobRecord, type JobRecordOptions } from './job-record.js';
@@ -426,9 +427,9 @@ export class ShellExecutor implements Executor {
       command = this.template.render(which);
       shown = this.shown === this.template ? command : this.shown.render(which);
       tag = this.tag?.render(which);
-      // through a pipe, as GNU parallel gives a block: some commands tell a file from a pipe (wc pads its counts)
-      const run = blocks === undefined || asFile ? command : `cat ${shellQuote(this.blockOf(args))} | { ${command}\n}`;
-      given = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell: this.options.jobShell ?? '/bin/sh' });
+      const shell = this.options.jobShell ?? '/bin/sh';
+      const run = blocks === undefined || asFile ? command : blockCommand(this.blockOf(args), command, shell);
+      given = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell });
     } catch (error) {
       // an input too long to make a command of, or a command file that could not be written
       // (a full disk): the job never starts, and the run stops (was: a crash, with a stack)

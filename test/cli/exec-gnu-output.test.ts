@@ -127,6 +127,21 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--pipe: $$ is the shell that runs the command, as GNU parallel: `kill -9 $$` ends it (was: the shell above a pipeline, and the rest ran on)', async () => {
+    const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
+    // -N4: three blocks, the first two ending the command and the last one running it through
+    const args = ['--pipe', '-N4', 'c=$(wc -l); [ $c -lt 4 ] || kill -9 $$; echo $c'];
+    for (const shell of ['/bin/sh', '/bin/bash']) {
+      const result = await prun(['exec', '-k', ...args], { stdin: 'pipe', input, env: { PARALLEL_SHELL: shell } });
+      const theirs = gnuParallelRun(args, { cwd: dir, input, env: { PARALLEL_SHELL: shell } });
+      assert.equal(result.stdout, theirs.stdout.trimEnd(), shell);
+      assert.equal(result.stdout, '2', shell);
+      assert.equal(result.exitCode, theirs.status, shell);
+      // what the job's shell says of a pipeline it reaped is not the job's stderr
+      assert.deepEqual(lines(String(result.stderr)).filter((line) => !line.startsWith('prun: ')), [], shell);
+    }
+  });
+
   test('--pipe --cat: {} is a file holding the block, and stdin is none, as GNU parallel (was: unknown option)', async () => {
     const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
     const args = ['-k', '--pipe', '-N4', '--cat', 'cat; wc -l < {}; test -f {} && echo file'];
