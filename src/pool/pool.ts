@@ -408,7 +408,12 @@ export class Pool implements Executor {
     const was = slot.die();
     const expected = was === 'ending' || this.closing;
     this.slots.delete(slot);
-    if (expected && slot.ledger.load === 0) return;
+    if (expected && slot.ledger.load === 0) {
+      // a throw in a timer of its last inputs, heard as it ended: no input fails of it, but
+      // it does not pass unseen (was: silent, or never heard, the worker gone before the timer)
+      if (was === 'ending' && exit.crashed && !this.stopped) process.stderr.write(`prun: a worker died as it ended (${exit.failure.message}); no input is lost\n`);
+      return;
+    }
     const startCause = slot.startFailure ?? exit.failure.message;
     if (was === 'starting' && this.startFailed(startCause)) return;
     const entries = slot.ledger.lose();

@@ -82,16 +82,17 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
         if (reported) return;
         reported = true;
         relay.end();
+        const crashed = !spawnError && !relay.outOfMemory && !killed && crash !== undefined && code !== null;
         const failure = spawnError
           ? workerCrashed(`worker could not start: ${spawnError.message}`)
           : relay.outOfMemory
             ? outOfMemory()
             : killed
               ? workerSignalled(signal ?? 'SIGTERM', 'worker ended by prun')
-              : crash && code !== null
-                ? workerCrashed(`worker crashed: ${crash.message}`, code)
+              : crashed
+                ? workerCrashed(`worker crashed: ${crash!.message}`, code!)
                 : workerExited(code, signal);
-        handler({ code, signal, failure });
+        handler({ code, signal, failure, crashed });
       };
       // 'close' waits for the last of its output (V8's words come just before it dies), but a
       // process that escaped its group could hold the pipes open: then the exit is enough,

@@ -27,7 +27,8 @@ export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
       }),
     onExit: (handler) =>
       worker.once('exit', (code) => {
-        const exit: WorkerExit = { code, signal: null, failure: describeThreadExit(code, lastError) };
+        const failure = describeThreadExit(code, lastError);
+        const exit: WorkerExit = { code, signal: null, failure, crashed: lastError !== undefined && failure.code !== 'ERR_OUT_OF_MEMORY' };
         handler(exit);
       }),
     kill: () => void worker.terminate(),

@@ -11,6 +11,8 @@ export interface WorkerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   failure: Failure;
+  /** An exception nothing caught ended it: the user's code threw (in a timer, say), not prun. */
+  crashed: boolean;
 }
 
 /** One worker of either runtime, as the pool sees it. */

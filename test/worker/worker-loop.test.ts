@@ -152,3 +152,15 @@ test('results do not wait behind an input that takes long: what is settled goes 
   const withB = reports.find((report) => report.text.includes('0 b\n'));
   assert.deepEqual({ last: withB?.last, running: withB?.running }, { last: false, running: true }, JSON.stringify(reports));
 });
+
+test("the event loop turns while inputs run back to back, so the user's timers fire (was: a thread ran its batches in one go, a setTimeout(0) fired 1.2 s late and one pending at the end never)", async () => {
+  const script = fileURLToPath(new URL('../../fixtures/loop-turns.ts', import.meta.url));
+  const { startedWhenFired } = await import('../../fixtures/loop-turns.js');
+  const loop = startLoop(1, { script });
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  // 40 batches of an input of 3 ms, all queued: a turn every 10 ms, a timer's phase within two turns
+  loop.batches(0, Array.from({ length: 40 }, (_, i) => String(i)));
+  await loop.until((messages) => lastReports(messages).length === 40);
+  const late = Array.from({ length: 30 }, (_, i) => i).filter((i) => !(startedWhenFired[i]! <= i + 20));
+  assert.deepEqual(late, [], `inputs started when each timer fired: ${JSON.stringify(startedWhenFired)}`);
+});
