@@ -158,10 +158,13 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   // command's, on a full disk) is 74 whatever ran; a queue lost once the run had begun is 1
   // with the summary, even before any result came back (was: exit 2, no summary)
   const fatalExit = fatal === undefined ? undefined : fatal instanceof PrunError ? exitCodeFor(fatal.code) : EXIT.usage;
+  // nothing ran: a set-up error, exit 2
+  const setUpError = fatal !== undefined && nothingRan(run) && interrupted === undefined && fatalExit === EXIT.usage;
   if (fatal) {
     toStderr(describeFatal(fatal, options.verbose));
-    // nothing ran: a set-up error, its one line says it all
-    if (nothingRan(run) && interrupted === undefined && fatalExit === EXIT.usage) return EXIT.usage;
+    // a script that cannot load or set up says it all in its one line; workers that keep dying
+    // at start are followed by the count of the inputs that never ran, as when some did (was: none)
+    if (setUpError && !(fatal instanceof PrunError && fatal.code === 'ERR_WORKER_START')) return EXIT.usage;
   }
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
   if (stoppedBy || fatal) await countUnread(run.tracker, countInputs);
@@ -171,6 +174,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   const summary = describeSummary(snapshot, stoppedBy);
   if (summary) toStderr(summary);
   if (interrupted !== undefined) return interrupted;
+  if (setUpError) return EXIT.usage;
   if (fatalExit === EXIT.ioError) return EXIT.ioError;
   return fatal || run.tracker.failed > 0 ? EXIT.failed : EXIT.ok;
 }

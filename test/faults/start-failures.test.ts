@@ -62,7 +62,7 @@ for (const runtime of runtimes) {
       await assertNoWorkerLeft(pids);
     });
 
-    test('workers that exit in setup() on every start: replaced until IN_A_ROW deaths in a row, then one line, `workers keep dying at start`, exit 2 (was: the first death ended the run, `a worker failed to start`)', async () => {
+    test('workers that exit in setup() on every start: replaced until IN_A_ROW deaths in a row, then one line, `workers keep dying at start`, and the count of what never ran, exit 2 (was: the first death ended the run, `a worker failed to start`; then no count)', async () => {
       const starts = join(dir, `starts-${++runs}`);
       const pids = join(dir, `pids-${++runs}`);
       // with the fixture's markers made first, no start is the first one: every start exits
@@ -73,7 +73,7 @@ for (const runtime of runtimes) {
       });
       assert.equal(result.exitCode, 2);
       assert.equal(result.stdout, '');
-      assert.deepEqual(lines(result.stderr), ['prun: workers keep dying at start: worker exited with code 4']);
+      assert.deepEqual(lines(result.stderr), ['prun: workers keep dying at start: worker exited with code 4', 'prun: 0 of 2 inputs failed, 2 never ran']);
       assert.equal(lines((await readFile(starts, 'utf8')).trim()).length, IN_A_ROW);
       await assertNoWorkerLeft(pids);
     });
