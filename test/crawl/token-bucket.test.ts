@@ -27,13 +27,27 @@ function schedule(bucket: TokenBucket, count: number, lag: () => number): number
 }
 
 describe('token bucket with a burst of 1', () => {
-  test('starts are spread evenly: the first at once, then one an interval', () => {
+  test('starts are spread evenly: the first at once, the second an interval and up to 250 ms later (at most two intervals), then one an interval', () => {
     const bucket: TokenBucket = { intervalMs: 125 };
     assert.equal(bucketWait(bucket, 0), 0);
     bucketTake(bucket, 0);
-    assert.equal(bucketWait(bucket, 0), 125);
-    assert.equal(bucketWait(bucket, 100), 25);
-    assert.equal(bucketWait(bucket, 125), 0);
+    assert.equal(bucketWait(bucket, 0), 250);
+    assert.equal(bucketWait(bucket, 250), 0);
+    bucketTake(bucket, 250);
+    assert.equal(bucketWait(bucket, 350), 25);
+    assert.equal(bucketWait(bucket, 375), 0);
+  });
+
+  test("a first request that reaches the server up to an interval and 250 ms late (a worker's first fetch; two intervals at most) leaves at most count + 1 in any window (was: count + 2 past one interval)", () => {
+    for (const [count, perMs] of [[8, 1000], [3, 1000], [20, 1000]] as const) {
+      const intervalMs = perMs / count;
+      const allowance = intervalMs + Math.min(intervalMs, 250);
+      for (const late of [0.25, 0.5, 0.75, 0.99].map((share) => share * allowance)) {
+        const starts = schedule({ intervalMs }, 200, () => 0);
+        const arrivals = [starts[0]! + late, ...starts.slice(1)].sort((a, b) => a - b);
+        assert.ok(mostInWindow(arrivals, perMs) <= count + 1, `${count}/${perMs}ms, first ${late} ms late: ${mostInWindow(arrivals, perMs)}`);
+      }
+    }
   });
 
   test('no burst after idling: a bucket idle for long still lets one start through, not several', () => {
@@ -67,21 +81,27 @@ describe('token bucket with a burst of 1', () => {
   test('a new interval moves the next start by the difference', () => {
     const bucket: TokenBucket = { intervalMs: 100 };
     bucketTake(bucket, 0);
+    bucketTake(bucket, 200);
     bucketRetime(bucket, 400);
-    assert.equal(bucketWait(bucket, 0), 400);
+    assert.equal(bucketWait(bucket, 200), 400);
     bucketRetime(bucket, 200);
-    assert.equal(bucketWait(bucket, 0), 200);
+    assert.equal(bucketWait(bucket, 200), 200);
   });
 
   test('a bucket is idle once it holds back no start: a fresh one in its place lets nothing start sooner', () => {
     const bucket: TokenBucket = { intervalMs: 100 };
     assert.equal(bucketIsIdle(bucket, 0), true);
     bucketTake(bucket, 0);
-    assert.equal(!bucketIsIdle(bucket, 99), true);
-    assert.equal(bucketIsIdle(bucket, 100), true);
+    // due two intervals after a bucket's first start; idle once a pause of 1 s past that went
+    // by without a start, as a fresh bucket would then answer alike
+    assert.equal(!bucketIsIdle(bucket, 1199), true);
+    assert.equal(bucketIsIdle(bucket, 1200), true);
     const fresh: TokenBucket = { intervalMs: 100 };
-    bucketTake(bucket, 110);
-    bucketTake(fresh, 110);
-    assert.equal(fresh.nextAt! >= bucket.nextAt!, true);
+    bucketTake(bucket, 1210);
+    bucketTake(fresh, 1210);
+    assert.equal(fresh.nextAt, bucket.nextAt);
+    // taken late, but less than the pause: the next start is an interval on
+    bucketTake(bucket, 1900);
+    assert.equal(bucket.nextAt, 2000);
   });
 });
