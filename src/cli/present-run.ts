@@ -118,6 +118,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       json: options.json,
       encoding: run.encoding,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
+      // a write's callback comes after those of the writes before it: then the lines are out
+      failuresOut: () => new Promise<void>((resolve) => stderr.write('', () => resolve())),
       onStderr: (text) => void process.stderr.write(text, run.encoding),
       onRecords: options.journal,
       onStop: () => run.stop('now'),

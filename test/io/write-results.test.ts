@@ -104,9 +104,49 @@ describe('writeResults', () => {
         { type: 'records', first: 0, count: 0, records: [record(0, false)] },
       ]),
       new Writable({ write: (_chunk, _encoding, callback) => callback() }),
-      { json: false, encoding: 'utf8', onFailure: () => events.push('stderr line'), onRecords: () => events.push('row') },
+      {
+        json: false,
+        encoding: 'utf8',
+        onFailure: () => events.push('stderr line'),
+        onRecords: () => events.push('row'),
+      },
     );
     assert.deepEqual(events, ['stderr line', 'row']);
+  });
+
+  test("a failure's record waits until its stderr line is out of the process (was: told at once, while a pipe nobody read held the line back: a crash then left rows of failures never said)", async () => {
+    const events: string[] = [];
+    const failure = { index: 0, input: 'x', origin: undefined, attempts: 1, error: { code: 'ERR_TASK_FAILED' as const, name: 'Error', message: 'boom' } };
+    let lineOut!: () => void;
+    let wroteNext!: () => void;
+    const nextWritten = new Promise<void>((resolve) => (wroteNext = resolve));
+    const writing = writeResults(
+      from([
+        { type: 'failure', first: 0, count: 1, failure },
+        { type: 'records', first: 0, count: 0, records: [record(0, false)] },
+        { type: 'text', first: 1, count: 1, text: '1\n' },
+      ]),
+      new Writable({
+        write: (chunk: Buffer, _encoding, callback) => {
+          callback();
+          if (chunk.toString() === '1\n') wroteNext();
+        },
+      }),
+      {
+        json: false,
+        encoding: 'utf8',
+        onFailure: () => {},
+        failuresOut: () => new Promise<void>((resolve) => (lineOut = resolve)),
+        onRecords: () => events.push('row'),
+      },
+    );
+    // the writing goes on meanwhile; the row waits
+    await nextWritten;
+    assert.equal(events.length, 0);
+    events.push('line out');
+    lineOut();
+    await writing;
+    assert.deepEqual(events, ['line out', 'row']);
   });
 
   test('a stream that fails with ENOSPC ends the writing with ERR_OUTPUT, and its records are never told', async () => {
