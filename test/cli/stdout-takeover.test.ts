@@ -151,16 +151,16 @@ describe('regressions under --threads', () => {
   });
 });
 
-describe('the relay of stdout on a full disk under --threads', () => {
+describe('stdout on a full disk: under --threads through the relay of stdout, under --procs written by prun', () => {
   const smallDisk = useSmallDisk(join(tmpdir(), `prun-relay-disk-${process.pid}`));
   // --joblog: the relay is prun's own, which confirms what it wrote (stdout-relay.ts)
-  for (const joblog of [false, true]) {
-    test(`prun's own line and exit 74, not the relay's words${joblog ? ', --joblog' : ''} (was: 'cat: write error: ...')`, async (t) => {
+  for (const [runtime, joblog] of [['--threads', false], ['--threads', true], ['--procs', true]] as const) {
+    test(`${runtime}: prun's own line and exit 74, not the relay's words${joblog ? ', --joblog' : ''} (was: 'cat: write error: ...'; under --procs, no word of the rows)`, async (t) => {
       const mount = smallDisk(t);
       if (!mount) return;
       const out = join(mount, 'out.txt');
       const options = joblog ? ` --joblog ${join(dir, `joblog-${++runs}`)}` : '';
-      const result = await execa('sh', ['-c', `seq 20000 | ${JSON.stringify(bin)} map fixtures/square.ts --threads 1${options} > ${out}`], { cwd: root, reject: false });
+      const result = await execa('sh', ['-c', `seq 20000 | ${JSON.stringify(bin)} map fixtures/square.ts ${runtime} 1${options} > ${out}`], { cwd: root, reject: false });
       await rm(out, { force: true });
       assert.equal(result.exitCode, 74);
       // with a joblog, it says that results printed in the write the disk cut short have no row
