@@ -15,6 +15,7 @@ export interface CommonFlags {
   unordered?: true;
   json?: true;
   progress?: boolean;
+  total?: number;
   verbose?: true;
   timeout?: number;
   retries: number;
@@ -56,6 +57,7 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
   return command
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
     .option('--no-progress', 'never show a progress bar')
+    .addOption(new Option('--total <n>', "how many inputs there are: the progress bar's total until the end of the input is seen").argParser((value) => wholeNumber('--total', value, 0)))
     .option('--verbose', 'print the stack of failed inputs, and of a setup() or import that failed')
     .optionsGroup('Failures:')
     .addOption(new Option('--timeout <duration>', 'fail a task that runs longer than this (500ms, 30s, 2m), counted from its start').argParser(duration('--timeout')))

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import type { ExecOptions, RunningExec } from '../api/start-exec.js';
 import { parseByteSize } from '../api/byte-size.js';
 import { parseDuration } from '../api/duration.js';
+import { wholeNumber } from '../api/option-values.js';
 import { usageError } from '../errors.js';
 import { toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
@@ -93,6 +94,7 @@ interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   result?: string;
   res?: string;
   eof?: string | true;
+  totalJobs?: number;
   processSlotVar?: string;
   pipe?: true;
   block?: number;
@@ -223,6 +225,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--tag', 'prefix each output line with the input and a tab')
     .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
     .addOption(new Option('--keeporder', 'as -k'))
+    .addOption(new Option('--total-jobs <n>', "as --total (GNU parallel's name)").argParser((value) => wholeNumber('--total-jobs', value, 0)))
     .addOption(new Option('--tmpdir <dir>', 'keep the jobs\' output in DIR until it is printed ($TMPDIR by default, else /dev/shm with 1 GiB free, else /tmp), as GNU parallel').argParser(directory('--tmpdir')))
     .option('--dry-run', 'print the commands that would run, one a line, and run none')
     .addOption(new Option('--dryrun', 'as --dry-run'))
@@ -455,6 +458,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill && !pipeDir ? inputCounter([], sources, inputOptions.separator) : undefined,
       countAhead: haltNeedsTotal(flags),
       seekEnd: () => source.seekEnd?.(),
+      total: flags.total ?? flags.totalJobs,
       journal: journal.record,
     });
     // GNU parallel's exit status: how many jobs failed, or what --halt says

@@ -25,7 +25,6 @@ interface MapFlags extends CommonFlags {
   chunksize: number | 'auto';
   maxTasksPerChild?: number;
   memoryLimit?: number;
-  total?: number;
   queue?: string;
 }
 
@@ -58,9 +57,7 @@ export function mapCommand(sources: ArgSource[], done: (code: number) => void): 
     .addOption(new Option('--chunksize <n>', "inputs sent to a worker at once, or 'auto' to size batches from task durations").default('auto').argParser(chunksize))
     .addOption(new Option('--max-tasks-per-child <n>', 'replace a worker by a fresh one after n inputs').argParser(positive('--max-tasks-per-child')))
     .addOption(new Option('--memory-limit <size>', "each worker's heap limit (512M, 2G); a worker past it is replaced and its input fails").argParser((value) => parseSizeMb('--memory-limit', value)))
-    .addOption(new Option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with --procs N/--threads N'))
-    .optionsGroup('Output:')
-    .addOption(new Option('--total <n>', "how many inputs there are: the progress bar's total until the end of the input is seen").argParser((value) => wholeNumber('--total', value, 0)));
+    .addOption(new Option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with --procs N/--threads N'));
   command.addHelpText('after', `\n${OPTIONS_PLACEMENT}\n${MAP_EXAMPLES}`);
   return command.action(async (script: string, inputs: string[], flags: MapFlags) => {
     done(await runMapCommand(script, inputs, sources, flags));

@@ -43,6 +43,19 @@ describe('prun map --progress off a terminal', () => {
     assert.match(lines(result.stderr).at(-1)!, /^2\/2 100% in /);
   });
 
+  for (const spelling of ['--total', '--total-jobs']) {
+    test(`prun exec ${spelling} is the total until the end is seen, as for map (was: unknown option)`, async () => {
+      const child = prun(['exec', '--progress', spelling, '4', 'echo'], { stdin: 'pipe' });
+      const stderrSaw = until(child.stderr!, /^2\/4 50% \| .* \| ETA \S+ \| 0 failed$/m);
+      child.stdin!.write('a\nb\n');
+      await stderrSaw;
+      child.stdin!.end();
+      const result = await child;
+      assert.deepEqual(lines(result.stdout), ['a', 'b']);
+      assert.match(lines(result.stderr).at(-1)!, /^2\/2 100% in /);
+    });
+  }
+
   test('--total takes a whole number', async () => {
     const result = await prun(['map', 'fixtures/square.ts', '--total', 'many']);
     assert.equal(result.exitCode, 2);
