@@ -2,7 +2,8 @@
 export interface ThrottledResponse {
   status: number;
   statusText?: string;
-  headers: { get(name: string): string | null };
+  /** A fetch Headers, or a plain object of them (axios's, got's); none: no Retry-After. */
+  headers?: { get(name: string): string | null } | Record<string, string | string[] | undefined>;
   url?: string;
   /** Cancelled, when there is one: an unread body keeps its connection from the next request. */
   body?: { cancel(): Promise<void> } | null;
@@ -33,8 +34,22 @@ const REASONS: Record<number, string> = { 429: 'Too Many Requests', 503: 'Servic
 export function throttled(response: ThrottledResponse): ThrottledError {
   const reason = response.statusText || REASONS[response.status];
   const words = ['throttled:', String(response.status), reason, response.url].filter(Boolean);
-  const error = new ThrottledError(words.join(' '), response.status, response.headers.get('retry-after') ?? undefined);
+  const error = new ThrottledError(words.join(' '), response.status, retryAfterOf(response.headers));
   // a body already read or locked cannot be cancelled: nothing is kept from the connection then
   response.body?.cancel().catch(() => {});
   return error;
+}
+
+/**
+ * The Retry-After header of a fetch Headers or of a plain object of headers (was: a TypeError,
+ * `response.headers.get is not a function`, for axios's shape, and the input failed instead
+ * of backing its key off).
+ */
+function retryAfterOf(headers: ThrottledResponse['headers']): string | undefined {
+  if (!headers) return undefined;
+  if (typeof headers.get === 'function') return (headers.get as (name: string) => string | null)('retry-after') ?? undefined;
+  const plain = headers as Record<string, string | string[] | undefined>;
+  const name = Object.keys(plain).find((key) => key.toLowerCase() === 'retry-after');
+  const value = name === undefined ? undefined : plain[name];
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -174,7 +174,7 @@ function compileError(scriptPath: string, error: unknown): PrunError {
   // an import from 'prun' that it lacks names 'prun', not where prun keeps that module
   const text = first.text.replace(/No matching export in "([^"]*)" for import "([^"]*)"/, (found, path: string, name: string) =>
     resolve(path) === OWN_MODULE
-      ? `'prun' has no export "${name}" in a script (it has throttled and the types; map and exec are the library's, 'prunjs')`
+      ? `'prun' has no export "${name}" in a script (it has throttled, ThrottledError and the types; map and exec are the library's, 'prunjs')`
       : found);
   return new PrunError('ERR_SCRIPT', `${where}: ${kind}: ${text}`, { cause: error });
 }

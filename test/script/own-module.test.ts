@@ -28,6 +28,13 @@ describe('throttled()', () => {
     const error = throttled(response(503, {}, { statusText: 'Busy' }));
     assert.deepEqual([error.status, error.retryAfter, error.message], [503, undefined, 'throttled: 503 Busy']);
   });
+
+  test('headers as a plain object (axios, got), or none at all, are read too (was: a TypeError, headers.get is not a function)', () => {
+    assert.equal(throttled({ status: 429, headers: { 'retry-after': '3' } }).retryAfter, '3');
+    assert.equal(throttled({ status: 429, headers: { 'Retry-After': ['4'] } }).retryAfter, '4');
+    assert.equal(throttled({ status: 503, headers: {} }).retryAfter, undefined);
+    assert.equal(throttled({ status: 429 }).retryAfter, undefined);
+  });
 });
 
 describe("import { throttled } from 'prun' in a script", () => {
@@ -39,6 +46,14 @@ describe("import { throttled } from 'prun' in a script", () => {
     const failure = records.find((record) => record.input === 'slow');
     assert.deepEqual([failure?.code, failure?.status, failure?.retryAfter], ['ERR_THROTTLED', 429, '7']);
     assert.deepEqual(records.filter((record) => record.input !== 'slow').map((record) => record.result), ['ok a', 'ok b']);
+  });
+
+  test("ThrottledError is a class a script imports from 'prun', for instanceof, as the README says (was: 'prun' has no export)", async () => {
+    const script = join(dir, 'instance-of.ts');
+    await writeFile(script, "import { throttled, ThrottledError } from 'prun';\nexport default (input: string) => String(throttled({ status: 429 }) instanceof ThrottledError) + ' ' + input;\n");
+    const result = await prun(['map', script, ':::', 'a'], { env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, 'true a');
   });
 
   test("for a queue (bare imports): prun's module is compiled in, and the script runs where no prun is installed", async () => {
