@@ -33,13 +33,13 @@ Differences from GNU parallel (the README's "prun exec" section lists them all):
   the joblog's Command column holds the job's input, and a joblog is appended to
   a word after ::: that is one of prun's options is refused
 
-Exit codes (as GNU parallel's; prun map keeps 0, 1, 2):
+Exit codes (as GNU parallel's; prun map's own are in prun map --help):
   0       every job succeeded, or --halt ...,success= was met
   1-100   that many jobs failed
   101     more than 100 jobs failed
   2       also a usage error (a bad option, an unknown replacement string): nothing ran
   74      prun could not write its output, the --joblog or --failed-out,
           or keep the jobs' output (--tmpdir on a full disk)
-  130     interrupted (Ctrl-C); 143 SIGTERM
+  130     interrupted (Ctrl-C); 129, 131, 142, 143 for SIGHUP, SIGQUIT, SIGALRM, SIGTERM
   141     the reader of stdout went away
 `;
