@@ -5,6 +5,7 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
 import { timedOut } from '../model/failure.js';
 import { PrunError } from '../errors.js';
+import { firstLine } from '../model/first-line.js';
 import { BRAND, type FromWorker, type ResultFormat, type RunReport, type ToWorker } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
@@ -66,6 +67,8 @@ export class Pool implements Executor {
   private markAllReady!: () => void;
   /** Workers that became ready, and those that died while starting since one last did. */
   private readonly starts = new StartFailures({ fatalUntilReady: true });
+  /** Starts that failed and did not end the run: how many, and the last one's cause. */
+  private failedStarts: { count: number; cause: string } | undefined;
   /** Settles when a worker first begins the script's setup() (never, for a script without one). */
   readonly settingUp: Promise<void>;
   private markSettingUp!: () => void;
@@ -171,6 +174,7 @@ export class Pool implements Executor {
       else if (slot.state !== 'ending') this.end(slot);
     }
     await Promise.all(this.exits);
+    this.sayFailedStarts();
   }
 
   async kill(): Promise<void> {
@@ -409,6 +413,8 @@ export class Pool implements Executor {
     const expected = was === 'ending' || this.closing;
     this.slots.delete(slot);
     if (expected && slot.ledger.load === 0) {
+      // told to end while its setup() ran, which then failed: said as the run closes
+      if (slot.startFailure !== undefined && !this.stopped) this.noteFailedStart(slot.startFailure);
       // a throw in a timer of its last inputs, heard as it ended: no input fails of it, but
       // it does not pass unseen (was: silent, or never heard, the worker gone before the timer)
       if (was === 'ending' && exit.crashed && !this.stopped) process.stderr.write(`prun: a worker died as it ended (${exit.failure.message}); no input is lost\n`);
@@ -441,7 +447,25 @@ export class Pool implements Executor {
     if (this.closing) return false;
     const fatal = this.starts.died(cause, this.anyStarting());
     if (fatal) this.listener!.fatal(fatal);
+    else this.noteFailedStart(cause);
     return fatal !== undefined;
+  }
+
+  private noteFailedStart(cause: string | PrunError): void {
+    this.failedStarts = { count: (this.failedStarts?.count ?? 0) + 1, cause: typeof cause === 'string' ? cause : firstLine(cause.message) };
+  }
+
+  /**
+   * Starts that failed without ending the run, said once as it closes: when the workers that
+   * did start ran every input, the replacement whose setup() threw was never heard of (exit
+   * 0, a review). A run that ends for them says so itself (`workers keep dying at start`).
+   */
+  private sayFailedStarts(): void {
+    if (!this.failedStarts) return;
+    const { count, cause } = this.failedStarts;
+    const which = count === 1 ? `a worker could not start (${cause}); the run went on without it` : `${count} workers could not start (the last: ${cause}); the run went on without them`;
+    process.stderr.write(`prun: ${which}\n`);
+    this.failedStarts = undefined;
   }
 
   /**

@@ -88,7 +88,17 @@ for (const runtime of runtimes) {
         // before the run was over (then it is ended: no input needs it)
         const count = lines((await readFile(starts, 'utf8')).trim()).length;
         assert.ok(count === 2 || count === 3, `${count} starts`);
+        // and it is said (was: nothing, exit 0)
+        assert.match(String(result.stderr), /^prun: a worker could not start \((setup\(\) failed: |worker exited with code 4)/);
       }
+    });
+
+    test("regression: a worker's setup() that failed while the others ran every input went unsaid (exit 0, nothing on stderr)", async () => {
+      const { result } = await runSetupOnce([runtime, '2', ':::', ...Array.from({ length: 20 }, (_, i) => String(i))]);
+      assert.equal(lines(result.stdout).length + (result.exitCode === 0 ? 0 : Number(/(\d+) never ran/.exec(String(result.stderr))?.[1])), 20, String(result.stderr));
+      // whether the run ended first, or the failed starts did
+      const said = result.exitCode === 0 ? /^prun: (a worker|\d workers) could not start \(/m : /^prun: workers keep dying at start: /m;
+      assert.match(String(result.stderr), said);
     });
 
     test('regression: a replacement no input needs held the run (its setup() hanging: for ever; failing: exit 1 with every input done)', { timeout: 60_000 }, async () => {
