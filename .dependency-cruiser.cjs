@@ -1,7 +1,9 @@
 /**
  * The direction of prun's dependencies, checked in CI (npm run check:deps). Arrows run one way:
- * cli -> api -> engine -> executors (pool, commands, queue) -> {slots, runtime}, with model, errors,
- * io, progress and crawl as leaves below them. A rule names the arrow it forbids and why.
+ * cli -> api -> engine, and api -> executors (pool, commands, queue) -> {slots, runtime}, with
+ * model, errors, io, progress and crawl as leaves below them. The executor contract
+ * (model/executor.ts) is in the model, which the engine and the executors both import: no
+ * executor imports the engine, nor the engine an executor. A rule names the arrow it forbids and why.
  */
 /**
  * A folder that imports nothing of prun's but itself and `allowed` (paths below src/, as
@@ -35,7 +37,7 @@ module.exports = {
     importsOnly('model-is-a-leaf', 'model', ['errors\\.ts'], "The engine's vocabulary depends on nothing of prun's but itself and the error codes."),
     importsOnly('crawl-is-a-leaf', 'crawl', ['model/', 'errors\\.ts'], "Keys, rates and backoff are pure policy the scheduler consults: they know the model and the error codes, nothing else of prun's."),
     importsOnly('io-is-a-leaf', 'io', ['model/', 'errors\\.ts'], "Reading inputs and writing files know the model's shapes and nothing of who schedules or runs them."),
-    importsOnly('slots-below-the-executors', 'slots', ['model/', 'errors\\.ts', 'engine/executor\\.ts'], "The one slot accounting (accept, report, lose with blame; lifecycle; start failures; pick) that the pool, shell lanes and the queue share: it knows the model, the error codes and the executor contract's types, nothing of the executors or their workers."),
+    importsOnly('slots-below-the-executors', 'slots', ['model/', 'errors\\.ts'], "The one slot accounting (accept, report, lose with blame; lifecycle; start failures; pick) that the pool, shell lanes and the queue share: it knows the model, the error codes and the executor contract's types, nothing of the executors or their workers."),
     {
       name: 'runtime-below-the-engine',
       severity: 'error',
@@ -49,6 +51,13 @@ module.exports = {
       comment: 'The engine schedules; it does not choose executors or read options.',
       from: { path: '^src/engine/' },
       to: { path: '^src/(api|pool|commands|queue|slots|worker|script)/' },
+    },
+    {
+      name: 'executors-beside-the-engine',
+      severity: 'error',
+      comment: 'An executor runs batches to the contract in model/executor.ts, not to the engine that sends them.',
+      from: { path: '^src/(pool|commands|queue|slots)/' },
+      to: { path: '^src/engine/' },
     },
     {
       name: 'executors-below-the-api',

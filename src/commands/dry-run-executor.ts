@@ -1,5 +1,5 @@
 import type { Batch } from '../model/batch.js';
-import type { Executor, ExecutorListener } from '../engine/executor.js';
+import type { Executor, ExecutorListener } from '../model/executor.js';
 import { PrunError } from '../errors.js';
 import { toByteString } from '../model/byte-string.js';
 import { jobArgs } from './job-inputs.js';

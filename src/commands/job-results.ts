@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { OutputFile } from '../model/delivery.js';
 import type { Failure } from '../model/failure.js';
 import { ARG_SEPARATOR, shownName } from '../model/payload.js';
-import type { ExecutorRun } from '../engine/executor.js';
+import type { ExecutorRun } from '../model/executor.js';
 import { statusFailure } from './job-status.js';
 import type { HeldBatch, LaneJob, PendingRun } from './lane-slot.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { laneExited, timedOut } from '../model/failure.js';
 import type { Batch, Placement } from '../model/batch.js';
-import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
+import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { PrunError } from '../errors.js';
 import { makeScratchDir, removeScratchDir, scratchWriteError } from '../io/scratch-dir.js';
 import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';

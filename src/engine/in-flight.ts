@@ -1,7 +1,7 @@
 import type { Batch } from '../model/batch.js';
 import type { AutoBatchSize } from './auto-batch.js';
 import type { Deliveries } from './deliveries.js';
-import type { Blame, ExecutorListener, ExecutorRun } from './executor.js';
+import type { Blame, ExecutorListener, ExecutorRun } from '../model/executor.js';
 import type { Settlement } from './settlement.js';
 
 /**

@@ -6,7 +6,7 @@ import type { ProgressTracker } from '../progress/tracker.js';
 import { AutoBatchSize } from './auto-batch.js';
 import { type Clock, REAL_CLOCK } from './clock.js';
 import { Deliveries } from './deliveries.js';
-import type { Executor } from './executor.js';
+import type { Executor } from '../model/executor.js';
 import type { HaltPolicy } from './halt.js';
 import { InFlight } from './in-flight.js';
 import { Intake } from './intake.js';

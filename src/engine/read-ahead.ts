@@ -1,4 +1,4 @@
-import type { Executor } from './executor.js';
+import type { Executor } from '../model/executor.js';
 
 /** Settled inputs the consumer has not taken yet, in batches per executor slot. */
 const WINDOW_BATCHES = 4;

@@ -4,7 +4,7 @@ import { type InputNaming, shownName } from '../model/payload.js';
 import { diedBeforeBegun, type Failure, statusColumn } from '../model/failure.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { Deliveries } from './deliveries.js';
-import type { Blame, ExecutorRun } from './executor.js';
+import type { Blame, ExecutorRun } from '../model/executor.js';
 import { addRecords, finalFailureRecord, journalRecords } from './journal-records.js';
 import type { RetryOrFail } from './retry-or-fail.js';
 import type { Line } from './scheduler/waiting-line.js';

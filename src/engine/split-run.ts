@@ -2,7 +2,7 @@ import type { Failure } from '../model/failure.js';
 import type { ItemFailure, ItemStderr } from '../model/run.js';
 import type { Batch } from '../model/batch.js';
 import type { Delivery, FinalFailure, OutputFile } from '../model/delivery.js';
-import type { ExecutorRun } from './executor.js';
+import type { ExecutorRun } from '../model/executor.js';
 
 /** Consecutive inputs [start, end) settled together, and what to deliver for them. */
 export interface SettledRange {

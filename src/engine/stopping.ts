@@ -1,6 +1,6 @@
 import type { InputSource } from '../io/input-source.js';
 import type { ProgressTracker } from '../progress/tracker.js';
-import type { Executor } from './executor.js';
+import type { Executor } from '../model/executor.js';
 import { type HaltPolicy, shouldHalt } from './halt.js';
 import type { FailureCode } from '../model/failure.js';
 

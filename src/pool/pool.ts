@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { setLongTimeout } from '../runtime/long-timeout.js';
 import type { Batch, Placement } from '../model/batch.js';
-import type { Blame, Executor, ExecutorListener } from '../engine/executor.js';
+import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { timedOut } from '../model/failure.js';
 import { PrunError } from '../errors.js';
 import { firstLine } from '../model/first-line.js';

@@ -1,6 +1,6 @@
 import { readSync } from 'node:fs';
 import { tagLines } from '../commands/job-output.js';
-import type { Executor, ExecutorRun } from '../engine/executor.js';
+import type { Executor, ExecutorRun } from '../model/executor.js';
 import { Pool } from '../pool/pool.js';
 import type { LocalPoolOptions } from './run-pool.js';
 import type { RunSpec } from './wire.js';

@@ -1,5 +1,5 @@
 import { SHARED } from '../model/batch.js';
-import type { Blame, ExecutorRun } from '../engine/executor.js';
+import type { Blame, ExecutorRun } from '../model/executor.js';
 import { LOCK_DURATION_MS } from './queue-timings.js';
 import type { Outstanding } from './outstanding.js';
 import type { RunPool } from './run-pool.js';

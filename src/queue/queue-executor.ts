@@ -1,5 +1,5 @@
 import type { Batch, Placement } from '../model/batch.js';
-import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../engine/executor.js';
+import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../model/executor.js';
 import { PrunError } from '../errors.js';
 import { machineDied } from '../model/failure.js';
 import { hostname } from 'node:os';

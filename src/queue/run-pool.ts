@@ -1,5 +1,5 @@
 import type { Batch, Placement } from '../model/batch.js';
-import type { Blame, Executor, ExecutorRun } from '../engine/executor.js';
+import type { Blame, Executor, ExecutorRun } from '../model/executor.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
 
 export interface LocalPoolOptions {

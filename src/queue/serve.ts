@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Blame } from '../engine/executor.js';
+import type { Blame } from '../model/executor.js';
 import { type TakenJob, WorkerQueue } from './bullmq.js';
 import { HEARTBEAT_MS } from './queue-timings.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';

@@ -1,5 +1,5 @@
 import type { Batch } from '../model/batch.js';
-import type { ExecutorRun } from '../engine/executor.js';
+import type { ExecutorRun } from '../model/executor.js';
 import type { Failure } from '../model/failure.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 import type { Payload, Separator } from '../model/payload.js';

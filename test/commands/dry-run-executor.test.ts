@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { constants } from 'node:buffer';
 import { test } from 'node:test';
 import { DryRunExecutor } from '../../src/commands/dry-run-executor.js';
-import type { ExecutorListener } from '../../src/engine/executor.js';
+import type { ExecutorListener } from '../../src/model/executor.js';
 import type { PrunError } from '../../src/errors.js';
 import { type Batch, SHARED } from '../../src/model/batch.js';
 import { NEWLINE } from '../../src/model/payload.js';

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { ShellExecutor } from '../../src/commands/shell-executor.js';
 import { type Batch, SHARED } from '../../src/model/batch.js';
 import type { OutputFile } from '../../src/model/delivery.js';
-import type { ExecutorListener } from '../../src/engine/executor.js';
+import type { ExecutorListener } from '../../src/model/executor.js';
 import { PrunError } from '../../src/errors.js';
 import { NEWLINE } from '../../src/model/payload.js';
 import { scratchDir } from '../helpers/files.js';

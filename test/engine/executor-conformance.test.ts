@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { type Batch, newBatchId, SHARED } from '../../src/model/batch.js';
 import type { Delivery } from '../../src/model/delivery.js';
-import type { Blame, Executor, ExecutorListener } from '../../src/engine/executor.js';
+import type { Blame, Executor, ExecutorListener } from '../../src/model/executor.js';
 import { NEWLINE } from '../../src/model/payload.js';
 import { FakeExecutor } from '../helpers/fake-executor.js';
 import { assertAllEnded, descendantsOf } from '../helpers/processes.js';

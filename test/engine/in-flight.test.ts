@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Deliveries } from '../../src/engine/deliveries.js';
-import type { ExecutorRun } from '../../src/engine/executor.js';
+import type { ExecutorRun } from '../../src/model/executor.js';
 import { InFlight } from '../../src/engine/in-flight.js';
 import type { Batch } from '../../src/model/batch.js';
 import { NEWLINE } from '../../src/model/payload.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Batch } from '../../src/model/batch.js';
 import type { Delivery, OutputFile } from '../../src/model/delivery.js';
-import type { Executor, ExecutorListener } from '../../src/engine/executor.js';
+import type { Executor, ExecutorListener } from '../../src/model/executor.js';
 import { runPipeline } from '../../src/engine/pipeline.js';
 import type { InputSource } from '../../src/io/input-source.js';
 import { ProgressTracker } from '../../src/progress/tracker.js';

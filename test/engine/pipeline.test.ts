@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Batch } from '../../src/model/batch.js';
 import type { Delivery } from '../../src/model/delivery.js';
-import type { Executor, ExecutorListener } from '../../src/engine/executor.js';
+import type { Executor, ExecutorListener } from '../../src/model/executor.js';
 import { runPipeline } from '../../src/engine/pipeline.js';
 import { PrunError } from '../../src/errors.js';
 import { itemSource } from '../../src/io/item-source.js';

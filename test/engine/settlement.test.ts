@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Deliveries } from '../../src/engine/deliveries.js';
-import type { Executor } from '../../src/engine/executor.js';
+import type { Executor } from '../../src/model/executor.js';
 import { parseHalt } from '../../src/engine/halt.js';
 import { RetryOrFail } from '../../src/engine/retry-or-fail.js';
 import { RetryPolicy } from '../../src/engine/scheduler/retry-policy.js';

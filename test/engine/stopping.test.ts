@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Executor } from '../../src/engine/executor.js';
+import type { Executor } from '../../src/model/executor.js';
 import { parseHalt } from '../../src/engine/halt.js';
 import { Stopping } from '../../src/engine/stopping.js';
 import type { InputSource } from '../../src/io/input-source.js';

@@ -1,5 +1,5 @@
 import type { Batch } from '../../src/model/batch.js';
-import type { Blame, Executor, ExecutorListener } from '../../src/engine/executor.js';
+import type { Blame, Executor, ExecutorListener } from '../../src/model/executor.js';
 import { splitPayload } from '../../src/model/payload.js';
 import type { ItemFailure } from '../../src/model/run.js';
 

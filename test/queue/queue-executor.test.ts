@@ -2,7 +2,7 @@
 // the order in which the queue answers, which a real Redis decides by chance.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import type { ExecutorListener, ExecutorRun } from '../../src/engine/executor.js';
+import type { ExecutorListener, ExecutorRun } from '../../src/model/executor.js';
 import { type Batch, newBatchId, SHARED } from '../../src/model/batch.js';
 import { NEWLINE } from '../../src/model/payload.js';
 import type { ProducerQueue } from '../../src/queue/bullmq.js';

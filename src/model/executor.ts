@@ -1,7 +1,7 @@
-import type { Failure } from '../model/failure.js';
-import type { Run } from '../model/run.js';
-import type { Batch, Placement } from '../model/batch.js';
-import type { OutputFile } from '../model/delivery.js';
+import type { Failure } from './failure.js';
+import type { Run } from './run.js';
+import type { Batch, Placement } from './batch.js';
+import type { OutputFile } from './delivery.js';
 
 /** A run as an executor reports it: a run of one input may bring its output as a file instead of text. */
 export type ExecutorRun = Run & { file?: OutputFile };
