@@ -62,7 +62,7 @@ export function exec<Input = unknown>(
   checkExecOptions(options);
   // a replacement string prun does not know ({= perl =}) is a usage error here, not at the first pull
   compileTemplate(command, true, options.template);
-  if (options.tagString !== undefined) compileTemplate(options.tagString, false, options.template);
+  if (options.tagString !== undefined) compileTemplate(options.tagString, false, { ...options.template, where: '--tagstring' });
   return outcomes<Input>(inputs, command, options);
 }
 

@@ -23,7 +23,7 @@ export interface ResultsContext {
 
 export function resultsTarget(name: string, context: ResultsContext): ResultsTarget {
   // a name with replacement strings is a file or folder a job: as a directory tree it would be silent wrong output
-  if (compileTemplate(name, false).usesArgs || /\{[#%]\}/.test(name)) {
+  if (compileTemplate(name, false, { where: '--results' }).usesArgs || /\{[#%]\}/.test(name)) {
     throw usageError(`--results ${name}: a name with replacement strings is not supported: give a directory, or a .csv, .tsv or .json file`);
   }
   const format = name === '-' ? 'csv' : (/\.(csv|tsv|json)$/i.exec(name)?.[1]?.toLowerCase() as JobRecordFormat | undefined);

@@ -31,7 +31,7 @@ export class DryRunExecutor implements Executor {
     tag?: string,
   ) {
     this.template = compileTemplate(toByteString(command), true, options);
-    this.tag = tag === undefined ? undefined : compileTemplate(toByteString(tag), false, options);
+    this.tag = tag === undefined ? undefined : compileTemplate(toByteString(tag), false, { ...options, where: '--tagstring' });
   }
 
   start(listener: ExecutorListener): void {

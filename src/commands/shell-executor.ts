@@ -137,7 +137,7 @@ export class ShellExecutor implements Executor {
     // the template in bytes too, so that it joins the arguments' bytes unchanged
     this.template = compileTemplate(toByteString(options.command), true, options.template);
     this.shown = options.shownCommand === undefined ? this.template : compileTemplate(toByteString(options.shownCommand), true, options.template);
-    this.tag = options.tag === undefined ? undefined : compileTemplate(toByteString(options.tag), false, options.template);
+    this.tag = options.tag === undefined ? undefined : compileTemplate(toByteString(options.tag), false, { ...options.template, where: '--tagstring' });
     this.capacity = options.jobs * BATCHES_PER_LANE;
     this.runtimes = options.timeoutOfMedian === undefined ? undefined : new MedianRuntime(options.timeoutOfMedian);
     this.ready = new Promise((resolve) => {

@@ -52,6 +52,8 @@ export interface TemplateOptions {
    * substitutions (own-replacements.ts); `{nTAG}` applies `{TAG}` to the n-th argument.
    */
   rpl?: readonly string[] | undefined;
+  /** Where the template was given, for an error: `the command` unless said (`--tagstring`). */
+  where?: string | undefined;
 }
 
 type Replacement = (job: Job) => string;
@@ -157,7 +159,7 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     const replacement = replacementFor(content, options);
     if (replacement === undefined) {
       const why = refusal(content, options);
-      if (why !== undefined) throw usageError(`unknown replacement string ${whole} in the command${why}`);
+      if (why !== undefined) throw usageError(`unknown replacement string ${whole} in ${options.where ?? 'the command'}${why}`);
       continue;
     }
     const wrapper = match.index < commandStart;

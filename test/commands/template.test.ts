@@ -182,6 +182,9 @@ test('an unknown replacement string, {= =} included, is refused: no output would
   for (const template of ['echo {= $_ =}', 'echo {.1}', 'echo {+/}', 'echo {..}', 'echo {#x}', 'echo {:3}']) {
     assert.throws(() => compileTemplate(template), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE', template);
   }
+  // the message names where the template was given (was: 'in the command' for --tagstring too)
+  assert.throws(() => compileTemplate('{.1}', false, { where: '--tagstring' }), /in --tagstring/);
+  assert.throws(() => compileTemplate('echo {.1}'), /in the command/);
 });
 
 test('regression: a job whose command would be longer than a string can be is refused with ERR_INPUT, naming the job (was: a RangeError with its stack)', () => {
