@@ -1,6 +1,8 @@
 /** What `throttled()` reads of a fetch Response: any object shaped like one will do. */
 export interface ThrottledResponse {
-  status: number;
+  /** A fetch Response's (and axios's) status; got's and Node's IncomingMessage say statusCode. */
+  status?: number;
+  statusCode?: number;
   statusText?: string;
   /** A fetch Headers, or a plain object of them (axios's, got's); none: no Retry-After. */
   headers?: { get(name: string): string | null } | Record<string, string | string[] | undefined>;
@@ -32,9 +34,11 @@ const REASONS: Record<number, string> = { 429: 'Too Many Requests', 503: 'Servic
  * input's key off for as long as the server asked, and tries the input again.
  */
 export function throttled(response: ThrottledResponse): ThrottledError {
-  const reason = response.statusText || REASONS[response.status];
-  const words = ['throttled:', String(response.status), reason, response.url].filter(Boolean);
-  const error = new ThrottledError(words.join(' '), response.status, retryAfterOf(response.headers));
+  // was: status only, so got's response made 'throttled: undefined', which no key backed off for
+  const status = response.status ?? response.statusCode ?? 0;
+  const reason = response.statusText || REASONS[status];
+  const words = ['throttled:', String(status), reason, response.url].filter(Boolean);
+  const error = new ThrottledError(words.join(' '), status, retryAfterOf(response.headers));
   // a body already read or locked cannot be cancelled: nothing is kept from the connection then
   response.body?.cancel().catch(() => {});
   return error;

@@ -35,6 +35,11 @@ describe('throttled()', () => {
     assert.equal(throttled({ status: 503, headers: {} }).retryAfter, undefined);
     assert.equal(throttled({ status: 429 }).retryAfter, undefined);
   });
+
+  test("got's and Node's response say statusCode: that is the status (was: 'throttled: undefined', and no back-off)", () => {
+    const error = throttled({ statusCode: 429, headers: { 'retry-after': '1' } });
+    assert.deepEqual([error.status, error.retryAfter, error.message], [429, '1', 'throttled: 429 Too Many Requests']);
+  });
 });
 
 describe("import { throttled } from 'prun' in a script", () => {
