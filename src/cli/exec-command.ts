@@ -494,6 +494,9 @@ function fillFor(flags: ExecFlags, command: string, template: TemplateOptions, s
  * says so: `parallel -n2 echo {}.bak ::: a b` gives `a b.bak`, -N2 `a.bak b.bak`).
  */
 function contextReplace(flags: ExecFlags): boolean {
+  // under --pipe, -N and -L count the records of a block, which is no argument: a word holding
+  // `{}` repeated for none was dropped whole (`rm -f cache/{}; echo x` ran as `rm -f  echo x`)
+  if (flags.pipe) return false;
   return flags.X === true || flags.N !== undefined || (flags.maxLines !== undefined && flags.m !== true && flags.xargs !== true);
 }
 

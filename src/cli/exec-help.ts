@@ -27,8 +27,8 @@ Differences from GNU parallel (the README's "prun exec" section lists them all):
   -v prints the commands on stderr: stdout is for the jobs' output
   -u and --line-buffer change nothing: output is always whole and in order
   --tag tags at newlines only, not at a carriage return
-  {} with no value is no word under -N 0, an empty one under --pipe (the reverse of GNU)
-  --results takes no replacement string in its name, nor --pipe or --resume;
+  {} with no value is an empty word under -N 0, no word under --pipe (the reverse of GNU)
+  --results takes no replacement string in its name, nor --pipe;
     --dryrun with --results writes no results
   the joblog's Command column holds the job's input, and a joblog is appended to
   a word after ::: that is one of prun's options is refused
@@ -37,6 +37,7 @@ Exit codes (as GNU parallel's; prun map's own are in prun map --help):
   0       every job succeeded, or --halt ...,success= was met
   1-100   that many jobs failed
   101     more than 100 jobs failed
+  N       with --halt ...,fail=: the status of the job that met it (as GNU parallel)
   2       also a usage error (a bad option, an unknown replacement string): nothing ran
   74      prun could not write its output, the --joblog or --failed-out,
           or keep the jobs' output (--tmpdir on a full disk)

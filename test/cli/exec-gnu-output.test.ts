@@ -127,6 +127,21 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--pipe -N and -L: a word holding {} stays a word, as GNU parallel (was: dropped whole with the ; beside it, `rm -f cache/{}; echo x` ran as `rm -f  echo x`)', async () => {
+    const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
+    for (const args of [
+      ['--pipe', '-N5', 'echo x{}y; wc -l'],
+      ['--pipe', '-L5', 'echo x{.}y; wc -l'],
+    ]) {
+      const result = await prun(['exec', '-k', ...args], { stdin: 'pipe', input });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), args.join(' '));
+    }
+    // GNU parallel writes the empty {} as '' (a documented difference): the same command
+    const dry = await prun(['exec', '-k', '--pipe', '-N5', '--dry-run', 'rm -f cache/{}; echo cleaned'], { stdin: 'pipe', input });
+    assert.deepEqual(lines(dry.stdout), ['rm -f cache/; echo cleaned', 'rm -f cache/; echo cleaned']);
+  });
+
   test('--pipe: $$ is the shell that runs the command, as GNU parallel: `kill -9 $$` ends it (was: the shell above a pipeline, and the rest ran on)', async () => {
     const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
     // -N4: three blocks, the first two ending the command and the last one running it through
