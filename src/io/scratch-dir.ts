@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, type StatsFs, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PrunError } from '../errors.js';
 import { describeSystemError } from './system-error.js';
 
@@ -25,7 +25,9 @@ export function makeScratchDir(base?: string, memoryDir = MEMORY_DIR): string {
   let failure: { base: string; error: NodeJS.ErrnoException } | undefined;
   for (const base of bases) {
     try {
-      return mkdtempSync(join(base, 'prun-exec-'));
+      // absolute: the jobs use it from --workdir too (was: a relative TMPDIR with --wd failed
+      // every job with exit 2, its shell's words on a stderr nobody sees)
+      return mkdtempSync(join(resolve(base), 'prun-exec-'));
     } catch (error) {
       failure = { base, error: error as NodeJS.ErrnoException };
     }

@@ -1,7 +1,9 @@
 // prun exec when jobs fail: the words of the command, exit statuses, --halt, as GNU parallel
 // reports them, run as a user would (the built CLI through execa).
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -219,6 +221,18 @@ describe('prun exec: --halt exit status as GNU parallel', () => {
       assert.equal(result.stdout, '');
       assert.equal(lines(String(result.stderr).trimEnd()).length, 1, String(result.stderr));
       assert.ok(String(result.stderr).includes(env.TMPDIR), String(result.stderr));
+    }
+  });
+});
+
+describe('prun exec: where the jobs keep their files', () => {
+  test('regression: a relative TMPDIR with --wd: the jobs find their files from the other folder (was: every job failed, exit 2, and no word why)', async () => {
+    mkdirSync(join(dir, 'relative-tmp'), { recursive: true });
+    const env = { TMPDIR: 'relative-tmp' };
+    for (const args of [['exec', '--wd', tmpdir(), 'echo', ':::', 'a'], ['exec', '--wd', tmpdir(), '--pipe', 'cat']]) {
+      const result = await prun(args, { cwd: dir, env, stdin: 'pipe', input: 'a\n' });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, 'a');
     }
   });
 });
