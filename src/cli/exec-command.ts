@@ -313,7 +313,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (sources.length === 1 && 'values' in sources[0]! && sources[0].values.length === 0) sources = [];
   // the old form read its inputs from files where GNU's reads stdin: with sources given, the
   // words are the command's in both (was: refused, the hint dropping the ::: values)
-  if (sources.length === 0) refuseOldForm(words);
+  // under --pipe the inputs are stdin's blocks: no word can be an input of the old form
+  if (sources.length === 0 && !flags.pipe) refuseOldForm(words);
   // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
   // holding a newline is two (was: one value, as typed)
   const delimiter = flags.delimiter === undefined ? undefined : unescape(flags.delimiter);

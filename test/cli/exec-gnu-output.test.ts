@@ -127,7 +127,7 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
-  test('--pipe -N and -L: a word holding {} stays a word, as GNU parallel (was: dropped whole with the ; beside it, `rm -f cache/{}; echo x` ran as `rm -f  echo x`)', async () => {
+  test('--pipe -N and -L: a word holding {} stays a word, as GNU parallel (was: dropped whole with the ; beside it, `rm -f cache/{}; echo x` ran as `rm -f  echo x`); a quoted command with words after it runs (was: refused as the old form)', async () => {
     const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
     for (const args of [
       ['--pipe', '-N5', 'echo x{}y; wc -l'],
@@ -137,6 +137,11 @@ describe('prun exec: the same output as GNU parallel', () => {
       assert.equal(result.exitCode, 0, String(result.stderr));
       assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), args.join(' '));
     }
+    // a quoted command and a file after it are the command's words, not the old form's inputs
+    const file = ['--pipe', '-N5', 'wc -l', '/etc/hostname'];
+    const withFile = await prun(['exec', '-k', ...file], { stdin: 'pipe', input });
+    assert.equal(withFile.exitCode, 0, String(withFile.stderr));
+    assert.equal(withFile.stdout, gnuParallelHere(file, input).trimEnd());
     // GNU parallel writes the empty {} as '' (a documented difference): the same command
     const dry = await prun(['exec', '-k', '--pipe', '-N5', '--dry-run', 'rm -f cache/{}; echo cleaned'], { stdin: 'pipe', input });
     assert.deepEqual(lines(dry.stdout), ['rm -f cache/; echo cleaned', 'rm -f cache/; echo cleaned']);
