@@ -62,7 +62,9 @@ export function abandonResults(): void {
 }
 
 async function flushResults(code: number): Promise<number> {
-  if (abandoned) return flushed(process.stderr, code);
+  // told to end now: what stderr's reader did not take is not waited for either (was: prun
+  // stayed, past its second Ctrl-C, while `2>&1 | less` or a stalled stderr did not read)
+  if (abandoned) return code;
   // a relay of stdout (stdout-takeover.ts) that died makes writes fail as a broken pipe does,
   // whether its reader went or it could not write (a full disk): its end says which
   if (code === EXIT.brokenPipe && taken?.relayPid === undefined) return code;
