@@ -6,7 +6,7 @@ import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { timedOut } from '../model/failure.js';
 import { PrunError } from '../errors.js';
 import { firstLine } from '../model/first-line.js';
-import { BRAND, type FromWorker, type ResultFormat, type RunReport, type ToWorker } from '../runtime/protocol.js';
+import { BRAND, TEARDOWN_FAILED_EXIT, type FromWorker, type ResultFormat, type RunReport, type ToWorker } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
 import { leastLoaded } from '../slots/pick.js';
@@ -417,7 +417,10 @@ export class Pool implements Executor {
       if (slot.startFailure !== undefined && !this.stopped) this.noteFailedStart(slot.startFailure);
       // a throw in a timer of its last inputs, heard as it ended: no input fails of it, but
       // it does not pass unseen (was: silent, or never heard, the worker gone before the timer)
-      if (was === 'ending' && exit.crashed && !this.stopped) process.stderr.write(`prun: a worker died as it ended (${exit.failure.message}); no input is lost\n`);
+      // or a process.exit(N) there (was: said mid-run, not at the end); a teardown() that threw
+      // said so itself
+      const died = exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT);
+      if (was === 'ending' && died && !this.stopped) process.stderr.write(`prun: a worker died as it ended (${exit.failure.message}); no input is lost\n`);
       return;
     }
     const startCause = slot.startFailure ?? exit.failure.message;

@@ -8,6 +8,12 @@ import type { ErrorData } from './error-data.js';
  */
 export const BRAND = 'prun/1';
 
+/**
+ * The exit code of a worker whose teardown() threw: it said so itself on stderr, so the pool,
+ * which reports any other worker that exits non-zero as it ends, says nothing more.
+ */
+export const TEARDOWN_FAILED_EXIT = 70;
+
 /** How a worker turns results into what the pool receives. */
 export type ResultFormat =
   | 'text' // a string as it is, anything else as one line of JSON; the CLI's default

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { type Failure, taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
-import { BRAND, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
+import { BRAND, TEARDOWN_FAILED_EXIT, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
 import { scriptLoadError } from '../script/load-error.js';
 import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
@@ -245,7 +245,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       await mod?.teardown?.();
     } catch (error) {
       process.stderr.write(`prun: teardown() failed in a worker: ${toErrorData(error).message}\n`);
-      code = 1;
+      code = TEARDOWN_FAILED_EXIT;
     }
     transport.exit(code);
   };

@@ -46,6 +46,15 @@ for (const runtime of runtimes) {
       assert.match(String(result.stderr), /input 37 "exit:3" failed: worker exited with code 3/);
     });
 
+    test("a process.exit(N) from a timer of the last input is said, as mid-run (was: silent, exit 0, as the worker ended)", async () => {
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '1', ':::', 'a', 'b', 'exit-later:3']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), ['a', 'b', 'exit-later:3']);
+      const said = lines(String(result.stderr));
+      assert.equal(said.length, 1, String(result.stderr));
+      assert.match(said[0]!, /^prun: a worker died (between inputs|as it ended) \(worker exited with code 3\)/);
+    });
+
     test('an exception nothing caught ends the worker in one line, no stack on stderr, as on either runtime', async () => {
       for (const fault of ['uncaught', 'unawaited']) {
         const { result, outcomes } = await runWithFault(runtime, fault);
