@@ -404,7 +404,10 @@ export class Pool implements Executor {
   private end(slot: WorkerSlot): void {
     slot.moveTo('ending');
     slot.send({ brand: BRAND, type: 'end' });
-    setTimeout(() => slot.worker.kill(), TEARDOWN_GRACE_MS).unref();
+    setTimeout(() => {
+      slot.endedFor ??= 'grace';
+      slot.worker.kill();
+    }, TEARDOWN_GRACE_MS).unref();
   }
 
   private onExit(slot: WorkerSlot, exit: WorkerExit): void {
@@ -419,8 +422,11 @@ export class Pool implements Executor {
       // it does not pass unseen (was: silent, or never heard, the worker gone before the timer)
       // or a process.exit(N) there (was: said mid-run, not at the end); a teardown() that threw
       // said so itself
-      const died = exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT);
+      const died = slot.endedFor === undefined && (exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT));
       if (was === 'ending' && died && !this.stopped) process.stderr.write(`prun: a worker died as it ended (${exit.failure.message}); no input is lost\n`);
+      // a setup(), teardown() or timer of its own that would not end held the run for the
+      // grace (was: without a word, a busy timer's 5 s looked like prun's own)
+      if (was === 'ending' && slot.endedFor === 'grace' && !this.stopped) process.stderr.write(`prun: a worker was still busy ${TEARDOWN_GRACE_MS / 1000} s after it was told to end (its setup(), teardown() or a timer of its own), and was ended\n`);
       return;
     }
     const startCause = slot.startFailure ?? exit.failure.message;

@@ -55,6 +55,13 @@ for (const runtime of runtimes) {
       assert.match(said[0]!, /^prun: a worker died (between inputs|as it ended) \(worker exited with code 3\)/);
     });
 
+    test('a worker still busy after its last input (a timer that never ends) is ended after the grace, and said (was: the run held 5 s without a word)', async () => {
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '1', ':::', 'a', 'busy-later']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), ['a', 'busy-later']);
+      assert.deepEqual(lines(String(result.stderr)), ['prun: a worker was still busy 5 s after it was told to end (its setup(), teardown() or a timer of its own), and was ended']);
+    });
+
     test('an exception nothing caught ends the worker in one line, no stack on stderr, as on either runtime', async () => {
       for (const fault of ['uncaught', 'unawaited']) {
         const { result, outcomes } = await runWithFault(runtime, fault);
