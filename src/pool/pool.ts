@@ -5,12 +5,11 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { timedOut } from '../model/failure.js';
 import { PrunError } from '../errors.js';
-import { firstLine } from '../model/first-line.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type FromWorker, type ResultFormat, type RunReport, type ToWorker } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { startError } from '../script/load-error.js';
 import { leastLoaded } from '../slots/pick.js';
-import { StartFailures } from '../slots/start-failures.js';
+import { startCause, StartFailures } from '../slots/start-failures.js';
 import { type InFlight, WorkerSlot } from './worker-slot.js';
 
 export interface PoolOptions {
@@ -416,17 +415,7 @@ export class Pool implements Executor {
     const expected = was === 'ending' || this.closing;
     this.slots.delete(slot);
     if (expected && slot.ledger.load === 0) {
-      // told to end while its setup() ran, which then failed: said as the run closes
-      if (slot.startFailure !== undefined && !this.stopped) this.noteFailedStart(slot.startFailure);
-      // a throw in a timer of its last inputs, heard as it ended: no input fails of it, but
-      // it does not pass unseen (was: silent, or never heard, the worker gone before the timer)
-      // or a process.exit(N) there (was: said mid-run, not at the end); a teardown() that threw
-      // said so itself
-      const died = slot.endedFor === undefined && (exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT));
-      if (was === 'ending' && died && !this.stopped) process.stderr.write(`prun: a worker died as it ended (${exit.failure.message}); no input is lost\n`);
-      // a setup(), teardown() or timer of its own that would not end held the run for the
-      // grace (was: without a word, a busy timer's 5 s looked like prun's own)
-      if (was === 'ending' && slot.endedFor === 'grace' && !this.stopped) process.stderr.write(`prun: a worker was still busy ${TEARDOWN_GRACE_MS / 1000} s after it was told to end (its setup(), teardown() or a timer of its own), and was ended\n`);
+      if (!this.stopped) this.sayEnding(slot, was === 'ending', exit);
       return;
     }
     const startCause = slot.startFailure ?? exit.failure.message;
@@ -460,8 +449,28 @@ export class Pool implements Executor {
     return fatal !== undefined;
   }
 
+  /**
+   * What a worker that held nothing did as it ended, when it is worth a word (`told`: it was
+   * told to end, not ended as the pool closed). Without one, each passed unseen.
+   */
+  private sayEnding(slot: WorkerSlot, told: boolean, exit: WorkerExit): void {
+    // told to end while its setup() ran, which then failed: said as the run closes
+    if (slot.startFailure !== undefined) this.noteFailedStart(slot.startFailure);
+    if (!told) return;
+    // a setup(), teardown() or timer of its own that would not end held the run for the grace
+    // (was: a busy timer's 5 s looked like prun's own)
+    if (slot.endedFor === 'grace') {
+      process.stderr.write(`prun: a worker was still busy ${TEARDOWN_GRACE_MS / 1000} s after it was told to end (its setup(), teardown() or a timer of its own), and was ended\n`);
+      return;
+    }
+    // a throw or a process.exit(N) in a timer of its last inputs (was: silent, or never heard,
+    // the worker gone before the timer); a teardown() that threw said so itself
+    const died = exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT);
+    if (slot.endedFor === undefined && died) process.stderr.write(`prun: a worker died as it ended (${exit.failure.message}); no input is lost\n`);
+  }
+
   private noteFailedStart(cause: string | PrunError): void {
-    this.failedStarts = { count: (this.failedStarts?.count ?? 0) + 1, cause: typeof cause === 'string' ? cause : firstLine(cause.message) };
+    this.failedStarts = { count: (this.failedStarts?.count ?? 0) + 1, cause: startCause(cause) };
   }
 
   /**

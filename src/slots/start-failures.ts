@@ -67,6 +67,11 @@ export class StartFailures {
     // a death may be chance even before any slot was ready (was: one death of the only worker
     // ended the run, as `a worker failed to start`, where issue 9 asks for the count in a row)
     if (++this.inARow < MAX_START_FAILURES) return undefined;
-    return new PrunError('ERR_WORKER_START', `workers keep dying at start: ${typeof cause === 'string' ? cause : firstLine(cause.message)}`);
+    return new PrunError('ERR_WORKER_START', `workers keep dying at start: ${startCause(cause)}`);
   }
+}
+
+/** A failed start's cause as one line says it: the words of its death, or the first line of what its script said. */
+export function startCause(cause: string | PrunError): string {
+  return typeof cause === 'string' ? cause : firstLine(cause.message);
 }
