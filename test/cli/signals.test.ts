@@ -212,9 +212,11 @@ describe('a second stopping signal while the reader of stdout does not read (was
 describe('signals after the second', () => {
   test('exec: "ending running inputs now" is said once, however many signals follow (was: a line each)', BOUNDED, async () => {
     // jobs that ignore SIGTERM: their lanes take the grace to end, while more signals come.
-    // They say they started in a file: a job's stderr is printed only once it ends
+    // They say they started in a file: a job's stderr is printed only once it ends. The command
+    // holds {}, so the input is not appended to it (was: `sleep 30 a`, which failed at once, and the
+    // run could end before the second signal: 4 runs in 40 under load)
     const pids = join(dir, 'signals-after-second-pids');
-    const child = execa(bin, ['exec', '-j', '2', `trap "" INT TERM; echo $$ >> ${pids}; sleep 30`, ':::', 'a', 'b'], { cwd: root, reject: false });
+    const child = execa(bin, ['exec', '-j', '2', `trap "" INT TERM; echo $$ >> ${pids}; sleep 30; : {}`, ':::', 'a', 'b'], { cwd: root, reject: false });
     await waitForPids(pids, 2);
     child.kill('SIGINT');
     await waitForLines(child.stderr!, /starting no more inputs/);

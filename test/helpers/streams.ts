@@ -8,7 +8,10 @@ export function waitForLines(stream: Readable, pattern: RegExp, count = 1): Prom
   return new Promise((resolve, reject) => {
     let buffered = '';
     let seen = 0;
+    // what the stream said, for the message when it ends short: a failure in CI is read there only
+    let said = '';
     const onData = (chunk: Buffer) => {
+      said = (said + chunk.toString('utf8')).slice(-2000);
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop()!;
@@ -20,7 +23,7 @@ export function waitForLines(stream: Readable, pattern: RegExp, count = 1): Prom
         return;
       }
     };
-    const onEnd = () => reject(new Error(`the stream ended after ${seen} of ${count} lines matching ${pattern}`));
+    const onEnd = () => reject(new Error(`the stream ended after ${seen} of ${count} lines matching ${pattern}; it said:\n${said}`));
     stream.on('data', onData);
     stream.on('end', onEnd);
   });
