@@ -9,12 +9,10 @@ import { makeScratchDir, removeScratchDir, scratchWriteError } from '../io/scrat
 import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
-import { toByteString } from '../model/byte-string.js';
 import { jobArgs, NUL_REPLACED } from './job-inputs.js';
 import { once } from '../model/once.js';
 import { HeldOutput } from './held-output.js';
-import { blockCommand } from './block-command.js';
-import { jobLine } from './job-line.js';
+import { type JobCommand, type JobCommandOptions, JobCommands } from './job-commands.js';
 import { hasOutput, outputBytes, removeFile, takeOutput, takeStderr } from './job-output.js';
 import { jobRecord, type JobRecordOptions } from './job-record.js';
 import { outputPrinted, type JobEnd, parseStatusLine, recordResult, recordStderr, takeRun } from './job-results.js';
@@ -22,24 +20,13 @@ import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { MedianRuntime } from './median-runtime.js';
 import { OutputRoom } from './output-room.js';
-import { shellQuote } from './shell-quote.js';
-import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './template.js';
 
-export interface ShellExecutorOptions {
-  /** The command template, with GNU parallel's replacement strings. */
-  command: string;
-  /** The command as showCommands shows it, when that is not `command` (what runs wraps it). */
-  shownCommand?: string | undefined;
+export interface ShellExecutorOptions extends JobCommandOptions {
   /** Jobs at once: one lane each. */
   jobs: number;
   timeoutMs: number | undefined;
   /** GNU parallel's `--timeout N%`: a job is timed out past this times the median runtime of the jobs that succeeded. */
   timeoutOfMedian?: number | undefined;
-  /**
-   * What every line of a job's output starts with, before a tab: a template as GNU
-   * parallel's --tagstring (`{}` for --tag), its values unquoted.
-   */
-  tag: string | undefined;
   /** Report each job's duration (for --joblog). */
   timings: boolean;
   /** How many more times a failed input is tried. */
@@ -52,19 +39,8 @@ export interface ShellExecutorOptions {
    * bigger than GROUPED_STDERR_BYTES still goes to onStderr as the job ends, a piece at a time.
    */
   groupStderr?: boolean;
-  /** How the command's replacement strings read (--plus, -X, --header). */
-  template?: TemplateOptions;
   /** Each command on stderr as its job is given to a lane (GNU parallel's -t). */
   showCommands?: boolean;
-  /**
-   * --pipe: each input names a file in this folder, which its job reads as its stdin and which
-   * is removed once the job is over; the command and its tag see no input, as GNU parallel's.
-   */
-  stdinFrom?: string;
-  /** --pipe --cat: `{}` is the file of the job's block, and its stdin is none, as GNU parallel's --cat. */
-  blockAsFile?: boolean;
-  /** The shell each job runs in (`SHELL -c -- COMMAND`): /bin/sh by default. */
-  jobShell?: string;
   /** --delay: the least time between the starts of two jobs, in any lanes. */
   delayMs?: number;
   /** --results FILE.csv/.tsv/.json: each job's output is its record, as GNU parallel writes them. */
@@ -100,9 +76,7 @@ export class ShellExecutor implements Executor {
   readonly ready: Promise<void>;
   private markReady!: () => void;
   private listener!: ExecutorListener;
-  private readonly template: CompiledTemplate;
-  private readonly shown: CompiledTemplate;
-  private readonly tag: CompiledTemplate | undefined;
+  private readonly commands: JobCommands;
   private readonly slots: LaneSlot[] = [];
   private dir = '';
   /** Lanes that died before they were ready, since one last was: counted from the first. */
@@ -134,10 +108,7 @@ export class ShellExecutor implements Executor {
   private readonly runtimes: MedianRuntime | undefined;
 
   constructor(private readonly options: ShellExecutorOptions) {
-    // the template in bytes too, so that it joins the arguments' bytes unchanged
-    this.template = compileTemplate(toByteString(options.command), true, options.template);
-    this.shown = options.shownCommand === undefined ? this.template : compileTemplate(toByteString(options.shownCommand), true, options.template);
-    this.tag = options.tag === undefined ? undefined : compileTemplate(toByteString(options.tag), false, { ...options.template, where: '--tagstring' });
+    this.commands = new JobCommands(options);
     this.capacity = options.jobs * BATCHES_PER_LANE;
     this.runtimes = options.timeoutOfMedian === undefined ? undefined : new MedianRuntime(options.timeoutOfMedian);
     this.ready = new Promise((resolve) => {
@@ -419,17 +390,9 @@ export class ShellExecutor implements Executor {
     held.args ??= jobArgs(held.batch.payload, held.batch.separator, this.onNul);
     const args = held.args[offset]!;
     const stem = String(this.nextStem++);
-    const blocks = this.options.stdinFrom;
-    const asFile = blocks !== undefined && this.options.blockAsFile === true;
-    const which = { args: blocks === undefined ? args : asFile ? [this.blockOf(args)] : [], seq: held.batch.first + offset + 1, slot: slot.number };
-    let command: string, shown: string, tag: string | undefined, given: ReturnType<typeof jobLine>;
+    let made: JobCommand;
     try {
-      command = this.template.render(which);
-      shown = this.shown === this.template ? command : this.shown.render(which);
-      tag = this.tag?.render(which);
-      const shell = this.options.jobShell ?? '/bin/sh';
-      const run = blocks === undefined || asFile ? command : blockCommand(this.blockOf(args), command, shell);
-      given = jobLine(this.dir, stem, run, { seq: which.seq, slot: which.slot, shell });
+      made = this.commands.make(this.dir, stem, args, held.batch.first + offset + 1, slot.number);
     } catch (error) {
       // an input too long to make a command of, or a command file that could not be written
       // (a full disk): the job never starts, and the run stops (was: a crash, with a stack)
@@ -437,17 +400,12 @@ export class ShellExecutor implements Executor {
       this.cannotGoOn(error instanceof PrunError ? error : scratchWriteError("write a job's command", this.dir, error as NodeJS.ErrnoException));
       return undefined;
     }
-    const { line, script } = given;
+    const { line, script, shown, tag } = made;
     if (this.options.showCommands) this.options.onStderr(`${shown}\n`);
     const job: LaneJob = { held, offset, args, tag, stem, command: shown, script, startedAt: 0, timer: undefined };
     slot.jobs.push(job);
     if (slot.jobs.length === 1) this.started(slot, job, performance.now());
     return line;
-  }
-
-  /** --pipe: the file of the block a job's input names. */
-  private blockOf(args: readonly string[]): string {
-    return join(this.options.stdinFrom!, args[0]!);
   }
 
   /** The lane has moved on to `job`: its clock starts. */
@@ -566,7 +524,7 @@ export class ShellExecutor implements Executor {
    */
   private removeJobFiles(job: LaneJob, last: boolean): void {
     if (job.script) removeFile(job.script, this.onFreed);
-    if (this.options.stdinFrom !== undefined && last) removeFile(this.blockOf(job.args), this.onFreed);
+    if (this.options.stdinFrom !== undefined && last) removeFile(this.commands.blockOf(job.args), this.onFreed);
   }
 
   /**

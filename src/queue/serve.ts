@@ -10,7 +10,7 @@ import { type LocalPoolOptions, RunPool } from './run-pool.js';
 import { verify } from './sign.js';
 import { slicePayload } from '../model/payload.js';
 import { shiftRun } from '../model/run.js';
-import { type JobData, payloadOf, type Report, type RunSpec, WIRE } from './wire.js';
+import { payloadOf, type Report, type RunSpec, WIRE } from './wire.js';
 
 export interface ServeOptions extends LocalPoolOptions {
   url: string;
