@@ -517,7 +517,9 @@ function pipeOptions(flags: ExecFlags): PipeOptions {
     blockSize: flags.block ?? 1 << 20,
     recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : unescape(flags.recend, true),
     recstart: flags.recstart === undefined ? '' : unescape(flags.recstart, true),
-    records: flags.N ?? flags.maxArgs,
+    // -N0 is no count under --pipe: blocks are cut at --block, as GNU parallel cuts them (was:
+    // never cut, the whole of stdin one block held in memory)
+    records: (flags.N ?? flags.maxArgs) || undefined,
     linesPerRecord: flags.maxLines,
     header: flags.header,
     removeSeparators: flags.rrs === true,

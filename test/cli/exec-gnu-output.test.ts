@@ -106,6 +106,17 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--pipe -N0 and -n0 cut at --block, as GNU parallel (was: the whole of stdin in one block, held in memory)', async () => {
+    const input = Array.from({ length: 60_000 }, (_, i) => `${i + 1}\n`).join('');
+    for (const count of ['-N0', '-n0']) {
+      const args = ['-k', '--pipe', '--block', '100k', count, 'echo x; wc -l'];
+      const result = await prunWithStdin(['exec', ...args], input);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), count);
+      assert.ok(lines(result.stdout).length > 2, result.stdout);
+    }
+  });
+
   test('--pipe --block reads unit prefixes as GNU parallel: K, M powers of 1024, k, m powers of 1000', async () => {
     const input = Array.from({ length: 60_000 }, (_, i) => `${i + 1}\n`).join('');
     for (const block of ['100k', '100K', '1m', '1M']) {
