@@ -6,6 +6,7 @@ import { finishedInJoblog } from '../io/finished-inputs.js';
 import { Joblog, type JoblogEncoding, type JoblogFormat } from '../io/joblog.js';
 import { sameFile } from '../io/same-file.js';
 import type { CommonFlags } from './common-options.js';
+import { stdoutStats } from './results-out.js';
 
 export interface Journal {
   skip: ((input: string, index: number) => boolean) | undefined;
@@ -42,6 +43,10 @@ const warn = (line: string): void => void process.stderr.write(`${line}\n`);
 export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resumeFailed' | 'failedOut'>, options: JournalOptions): Journal {
   if (!flags.joblog && flags.failedOut === undefined) return NO_JOURNAL;
   const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text], encoding = 'utf8' } = options;
+  // `--failed-out f > f`: results and failures wrote over each other (a review); stdout carries results only
+  for (const [flag, path] of [['--joblog', flags.joblog], ['--failed-out', flags.failedOut]] as const) {
+    if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only`);
+  }
   // opened first: that refuses what is not a joblog, and drops a torn last row
   const log = flags.joblog ? Joblog.open(flags.joblog, warn, options.format, encoding) : undefined;
   let failedOut: FailedOut | undefined;
@@ -95,6 +100,13 @@ function refuseAsFailedOut(path: string, options: JournalOptions, joblog: string
   if (input === undefined) return;
   const why = out.pipe ? 'its failures would be read back as inputs' : 'it would be emptied before it is read';
   throw usageError(`--failed-out ${path} is ${input === '-' ? 'stdin' : `an input (${input})`} too: ${why}`);
+}
+
+/** Whether `path` is the file or pipe the results go to. */
+function isStdout(path: string): boolean {
+  const stdout = stdoutStats();
+  const that = identityOf(path);
+  return stdout !== undefined && that !== undefined && (stdout.isFile() || stdout.isFIFO()) && sameFile(that, stdout);
 }
 
 /** The identity of a regular file, a pipe or a FIFO, by its path or an open descriptor. */

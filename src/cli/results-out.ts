@@ -1,3 +1,4 @@
+import { fstatSync, type Stats } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { EXIT } from './exit-codes.js';
 import { isRegularFile } from '../io/is-regular-file.js';
@@ -14,6 +15,23 @@ export interface ResultsOut {
 }
 
 let taken: ResultsOut | undefined;
+/** What fd 1 was before a takeover pointed it at stderr: the file or pipe results go to. */
+let stdoutBefore: Stats | undefined;
+
+/** Noted by the stdout takeover before it moves fd 1. */
+export function noteStdout(stats: Stats): void {
+  stdoutBefore = stats;
+}
+
+/** The file or pipe results go to, a takeover or not; undefined when stdout is closed. */
+export function stdoutStats(): Stats | undefined {
+  if (stdoutBefore) return stdoutBefore;
+  try {
+    return fstatSync(1);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Set once, by the stdout takeover (src/cli/stdout-takeover.ts), before any worker starts. */
 export function setResultsOut(out: ResultsOut): void {

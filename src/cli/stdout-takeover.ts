@@ -9,7 +9,7 @@ import { isRegularFile } from '../io/is-regular-file.js';
 import { rowlessResults } from '../io/joblog.js';
 import { sameFile } from '../io/same-file.js';
 import { fileWriter } from './file-writer.js';
-import { flushed, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
+import { flushed, noteStdout, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
 import { startStderrRelay } from './stderr-file-relay.js';
 
 /*
@@ -40,6 +40,7 @@ import { startStderrRelay } from './stderr-file-relay.js';
  */
 export async function takeStdout(acknowledge: boolean): Promise<void> {
   const stdout = fstatSync(1);
+  noteStdout(stdout);
   const results = reopenStdout() ?? (await relayStdout(acknowledge));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
   if (!results) return;

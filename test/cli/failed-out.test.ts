@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
 import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
-import { bin, lines, prun, root } from '../helpers/prun.js';
+import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
 
 const dir = scratchDir('failed-out');
 
@@ -166,6 +166,24 @@ describe('--failed-out, what it holds', () => {
     }
     assert.equal(await readFile(files.input, 'utf8'), 'a\n');
     assert.equal(await readFile(script, 'utf8'), source);
+  });
+
+  test('--failed-out or --joblog that is stdout\'s file is refused (exit 2), before anything runs (was: results and failures written over each other)', async () => {
+    const files = paths();
+    // stdout the file itself, as `> FILE` and `>> FILE` give it
+    const toFile = (redirect: string, args: string[]) => execa('sh', ['-c', `"$@" ${redirect} "$0"`, files.failed, bin, ...args], { cwd: root, reject: false });
+    for (const runtime of runtimes) {
+      for (const flag of ['--failed-out', '--joblog']) {
+        await writeFile(files.failed, 'kept\n');
+        const run = await toFile('>>', ['map', 'fixtures/square.ts', runtime, flag, files.failed, ':::', '1', 'x']);
+        assert.equal(run.exitCode, 2, `${runtime} ${flag}: ${String(run.stderr)}`);
+        assert.equal(lines(String(run.stderr).trimEnd()).length, 1, String(run.stderr));
+        assert.equal(await readFile(files.failed, 'utf8'), 'kept\n');
+      }
+    }
+    const exec = await toFile('>', ['exec', '--failed-out', files.failed, 'false', ':::', 'a']);
+    assert.equal(exec.exitCode, 2, String(exec.stderr));
+    assert.equal(await readFile(files.failed, 'utf8'), '');
   });
 
   test('--failed-out that is the input pipe or FIFO is refused (exit 2): failures would come back as inputs (was: a loop without end)', async () => {
