@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { LANE_NAME, LANE_SCRIPT } from './lane-script.js';
 import { endGroup, signalGroup, signalProcess } from '../runtime/process-group.js';
@@ -10,6 +11,8 @@ export interface LaneExit {
   signal: NodeJS.Signals | null;
   /** The lane could not be started at all (no /bin/sh). */
   startError: string | undefined;
+  /** When its shell exited (performance.now()), which is reported up to CLOSE_WAIT_MS later. */
+  exitedAt: number;
 }
 
 export interface LaneHandlers {
@@ -76,12 +79,16 @@ export class Lane {
     });
 
     let reported = false;
+    let exitedAt: number | undefined;
     const report = (code: number | null, signal: NodeJS.Signals | null, startError?: string) => {
       if (reported) return;
       reported = true;
-      handlers.exit({ code, signal, startError });
+      handlers.exit({ code, signal, startError, exitedAt: exitedAt ?? performance.now() });
     };
-    subprocess.once('exit', (code, signal) => this.onExit(code, signal));
+    subprocess.once('exit', (code, signal) => {
+      exitedAt = performance.now();
+      this.onExit(code, signal);
+    });
     subprocess.once('close', (code, signal) => report(code, signal));
     // a process the lane left behind may hold its stdout open: then the exit is enough
     subprocess.once('exit', (code, signal) => setTimeout(() => report(code, signal), CLOSE_WAIT_MS).unref());

@@ -590,7 +590,7 @@ export class ShellExecutor implements Executor {
     const running = slot.jobs[0];
     for (const held of slot.ledger.lose()) {
       if (held.pending) this.deliver(slot, held, false);
-      const blame = running?.held === held ? this.blame(slot, exit) : 'none';
+      const blame = running?.held === held ? this.blame(slot, running, exit) : 'none';
       this.listener.lost(held.batch, held.done, blame);
     }
     slot.jobs.length = 0;
@@ -604,8 +604,11 @@ export class ShellExecutor implements Executor {
    * (finishTimedOut); one running then had just taken its place, was only in the way, and
    * runs again.
    */
-  private blame(slot: LaneSlot, exit: LaneExit): Blame {
-    return slot.timedOut ? 'none' : { culprit: laneExited(exit.code, exit.signal) };
+  private blame(slot: LaneSlot, running: LaneJob, exit: LaneExit): Blame {
+    if (slot.timedOut) return 'none';
+    const culprit = laneExited(exit.code, exit.signal);
+    // reported up to CLOSE_WAIT_MS after its lane exited: the row says when that was
+    return running.startedAt > 0 ? { culprit, durationMs: exit.exitedAt - running.startedAt, endedAt: performance.timeOrigin + exit.exitedAt } : { culprit };
   }
 
   private removeDir(): void {

@@ -58,7 +58,7 @@ export function finalFailureRecord(final: FinalFailure, name: string, now = Date
   // no run reported it (its worker or lane was ended): a timeout ran as long as it was let; a
   // retry the stop kept from starting ran its try before as long as that was measured
   const durationMs = final.durationMs ?? (final.error.code === 'ERR_TIMEOUT' ? final.error.timeoutMs : undefined);
-  return jobRecord(final.index, name, final.error, final.attempts, durationMs, now);
+  return jobRecord(final.index, name, final.error, final.attempts, durationMs, final.endedAt ?? now);
 }
 
 /**

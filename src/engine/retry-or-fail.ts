@@ -36,7 +36,7 @@ export class RetryOrFail {
     const verdict = this.throttles.verdict(batch, error);
     if (verdict === 'too-long') return this.fail(batch, offset, input, this.throttles.tooLong('', error), batch.attempt);
     const decision = this.stopping.mode ? NO_RETRY : this.policy.decide(batch, { throttled: verdict !== undefined, now: this.clock.now() });
-    if (!decision.retry) return this.fail(batch, offset, input, error, batch.attempt);
+    if (!decision.retry) return this.fail(batch, offset, input, error, batch.attempt, durationMs);
     if (decision.usesRetry) this.tracker.retried++;
     const retried = batch.retried + (decision.usesRetry ? 1 : 0);
     // a throttled input has not failed, only been told to wait: stopped, it never ran again

@@ -116,8 +116,11 @@ export class Settlement {
     }
     const name = inputsOf(batch, from, from + 1, this.naming)[0] ?? '';
     // stopping, it is not tried again (decide): it fails
-    const final = this.retryOrFail.decide(batch, from, shownName(name, this.naming), blame.culprit, true);
-    if (final) this.failed(final, name);
+    const final = this.retryOrFail.decide(batch, from, shownName(name, this.naming), blame.culprit, true, blame.durationMs);
+    if (final) {
+      if (blame.endedAt !== undefined) final.endedAt = blame.endedAt;
+      this.failed(final, name);
+    }
     if (from + 1 >= batch.count) return;
     if (this.stopping.mode) this.deliveries.restNotRun(batch, from + 1);
     // the rest of suspects run alone (isolated) are suspects still: each started once already,

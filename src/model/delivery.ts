@@ -56,6 +56,8 @@ export interface FinalFailure {
    * stopped before it started ends with its try before, measured then.
    */
   durationMs?: number;
+  /** When that try ended (epoch ms), when known and earlier than its report. */
+  endedAt?: number;
 }
 
 /** One settled input, for a job log. */

@@ -8,7 +8,10 @@ export type ExecutorRun = Run & { file?: OutputFile };
 
 /** Who is to blame for the inputs a dead worker held. */
 export type Blame =
-  | { culprit: Failure } // the input at `from` took the worker down: what it failed of
+  // the input at `from` took the worker down: what it failed of, how long it ran until then
+  // and when that was (epoch ms), when known: its joblog row's start and runtime (was: 0 s,
+  // started as it was reported)
+  | { culprit: Failure; durationMs?: number; endedAt?: number }
   | 'unknown' // several inputs may have been running: any of them
   | 'none' // the worker was ended for the sake of an input already reported: these never ran
   // the worker died holding it as the next it would begin, before it began it: most often not

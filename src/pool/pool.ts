@@ -358,7 +358,11 @@ export class Pool implements Executor {
   private onRun(slot: WorkerSlot, report: RunReport): void {
     const entry = slot.ledger.get(report.id);
     if (!entry) throw new Error(`prun: a worker reported batch ${report.id}, which it does not hold`);
+    // the same input said to run again (the worker's results meanwhile) keeps its start
+    const runningAgain = entry.running && report.count === 0;
     entry.running = report.running === true;
+    if (!entry.running) entry.runningSince = undefined;
+    else if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now();
     entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
     // a failure heard after the stop asked tasks to stop did not run, whenever the worker heard
@@ -507,6 +511,7 @@ export class Pool implements Executor {
     const lastLeft = entry.done === entry.batch.count - 1;
     if (!oneLane || !(entry.running || lastLeft)) return 'unknown';
     const timeout = this.options.timeoutMs;
-    return { culprit: slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure };
+    const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
+    return entry.running && entry.runningSince !== undefined ? { culprit, durationMs: performance.now() - entry.runningSince } : { culprit };
   }
 }

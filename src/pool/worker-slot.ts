@@ -10,6 +10,8 @@ import type { LongTimeout } from '../runtime/long-timeout.js';
 export interface InFlight extends Held {
   /** The worker said the input at `done` has started (and nothing since). */
   running: boolean;
+  /** When the worker said so first (performance.now()): how long it ran, should it kill the worker. */
+  runningSince?: number;
   /**
    * The worker has said anything of the batch. One that tells (one lane, or a batch of
    * suspects) says so before its first input starts: until then none of it ran.

@@ -240,7 +240,9 @@ export class QueueExecutor implements Executor {
     // only the latest take of a batch is heard: a stalled one that wakes up is a duplicate
     if (report.delivery !== entry.delivery || !this.outstanding.isNext(entry, report.from)) return;
     if (report.type === 'lost') {
-      this.lose(entry, report.culprit !== undefined ? { culprit: report.culprit } : report.unbegun !== undefined ? { unbegun: report.unbegun } : report.none ? 'none' : 'unknown');
+      const { culprit, durationMs, unbegun } = report;
+      const ran = durationMs === undefined ? {} : { durationMs };
+      this.lose(entry, culprit !== undefined ? { culprit, ...ran } : unbegun !== undefined ? { unbegun } : report.none ? 'none' : 'unknown');
       return;
     }
     this.settle(entry, report.from, report.run, report.last, report.elapsedMs);

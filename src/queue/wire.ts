@@ -70,8 +70,9 @@ export type Report =
   /**
    * The worker running the batch died: `culprit` the input at `from` is to blame, `none` the
    * rest never ran, `unbegun` the worker died of that before it began the batch; else any may be.
+   * `durationMs`: how long the culprit ran, when its worker knew (not when: clocks differ).
    */
-  | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; none?: true; unbegun?: Failure; worker: string }
+  | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; durationMs?: number; none?: true; unbegun?: Failure; worker: string }
   /** The run cannot run on this worker at all: a bad signature, a script that does not load. */
   | { type: 'refused'; code: string; message: string; worker: string };
 

@@ -100,6 +100,22 @@ describe('prun exec: lanes', () => {
   });
 });
 
+describe('prun exec: a job whose lane dies', () => {
+  test('its joblog row has its own start and runtime (was: started as prun heard of it, 0 s long)', async () => {
+    const joblog = join(dir, 'lane-death-joblog');
+    // the second job ends its lane, the shell it runs in, after as long as the others run
+    const result = await prun(['exec', '-j1', '--joblog', joblog, 'sleep 0.2; [ {} = 2 ] && kill -9 $PPID; echo {}', ':::', '1', '2', '3']);
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    const rows = await joblogRows(joblog);
+    assert.deepEqual(rows.map((row) => [row[0], row[7]]), [['1', '0'], ['2', '9'], ['3', '0']]);
+    const [first, died, third] = rows.map((row) => ({ start: Number(row[2]), runtime: Number(row[3]) }));
+    // it ran its sleep, and started once the first was over and before the third began
+    assert.ok(died!.runtime >= 0.2, `runtime ${died!.runtime}`);
+    assert.ok(died!.start >= first!.start + first!.runtime - 0.005, JSON.stringify(rows));
+    assert.ok(died!.start + died!.runtime <= third!.start + 0.005, JSON.stringify(rows));
+  });
+});
+
 describe('prun exec: nothing left behind', () => {
   test('a job\'s background process ends with its lane when prun ends normally (was: left running, its parent gone)', async () => {
     const pids = join(dir, 'background-pids');

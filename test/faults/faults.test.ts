@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { accountFor, assertNoWorkerLeft, type JsonOutcome } from '../helpers/accounting.js';
 import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
-import { scratchDir } from '../helpers/files.js';
+import { joblogRows, scratchDir } from '../helpers/files.js';
 
 const dir = scratchDir('faults');
 
@@ -173,6 +173,17 @@ describe('faults that only a process can have', () => {
   test('a worker killed by SIGKILL inside a large batch: the others are run again, not failed', async () => {
     const { outcomes } = await runWithFault('--procs', 'kill:SIGKILL', ['--chunksize', '50']);
     assertOnlyFailure(outcomes, 'ERR_WORKER_SIGNAL', { signal: 'SIGKILL' });
+  });
+
+  test('the input that killed its worker has its duration in the joblog (was: none)', async () => {
+    const joblog = join(dir, 'killed-joblog');
+    // every task first takes 200 ms: the worker tells each start, and the death is charged to one
+    const result = await prun(['map', 'fixtures/faults.ts', '--procs', '1', '--joblog', joblog, ':::', 'a', 'kill:SIGKILL', 'b'], { env: { PRUN_TEST_TASK_MS: '200' } });
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    const rows = (await joblogRows(joblog)).map((row) => ({ input: row[1], status: row[2], duration: row[4] }));
+    const killed = rows.find((row) => row.input === 'kill:SIGKILL');
+    assert.equal(killed?.status, '1', JSON.stringify(rows));
+    assert.ok(Number(killed.duration) >= 0.2 && killed.duration !== '', JSON.stringify(rows));
   });
 });
 
