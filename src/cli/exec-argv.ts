@@ -43,12 +43,14 @@ function quoteKeepingReplacements(word: string, replaced: (braced: string) => bo
  * first word holding a blank) followed only by names of existing files is that old form:
  * refused, saying how to write it now, before anything runs.
  */
-export function refuseOldForm(words: readonly string[]): void {
+export function refuseOldForm(words: readonly string[], options: readonly string[] = []): void {
   const [first, ...rest] = words;
   if (first === undefined || rest.length === 0 || !/\s/.test(first)) return;
   if (!rest.every((word) => word === '-' || isFile(word))) return;
-  const files = rest.map(shellQuote).join(' ');
-  throw usageError(`the words after the command are part of it now, as in GNU parallel; to read inputs from files: prun exec ${shellQuote(first)} :::: ${files}`);
+  // the options typed before the command stay in the line to paste (was: dropped, so that
+  // `-j2 --tag` was lost from what the hint said to run)
+  const line = ['prun exec', ...options.map(shellQuote), shellQuote(first), '::::', ...rest.map(shellQuote)].join(' ');
+  throw usageError(`the words after the command are part of it now, as in GNU parallel; to read inputs from files: ${line}`);
 }
 
 function isFile(path: string): boolean {

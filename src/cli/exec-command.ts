@@ -151,7 +151,11 @@ function respell(text: string, replacement: string, spelling: string): string {
 const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
 
 /** `prun exec [OPTIONS] COMMAND [ARGS...] [SOURCES]`: a shell command per input, as GNU parallel runs them. */
-export function execCommand(sources: ArgSource[], done: (code: number) => void): Command {
+/**
+ * `typed`: the words after `exec` as the user gave them (not $PARALLEL's), for the hint that
+ * rewrites the old form.
+ */
+export function execCommand(sources: ArgSource[], done: (code: number) => void, typed: readonly string[] = []): Command {
   const command = new Command('exec')
     .description('run a shell command for every input, as GNU parallel does: prun exec [options] COMMAND [ARGS...] [::: VALUES | :::: FILES]')
     .usage('[options] [command...] [::: values...] [:::: files...]')
@@ -256,7 +260,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void):
     .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
   return command.action(async (words: string[], flags: ExecFlags) => {
-    done(await runExecCommand(words, sources, flags));
+    done(await runExecCommand(words, sources, flags, optionsBefore(typed, words)));
   });
 }
 
@@ -295,7 +299,13 @@ function count(flag: string): (value: string) => number {
   };
 }
 
-async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags): Promise<number> {
+/** What was typed before the command's words, when they end what was typed: its options. */
+function optionsBefore(typed: readonly string[], words: readonly string[]): string[] {
+  const end = typed.length - words.length;
+  return end >= 0 && typed.slice(end).every((word, i) => word === words[i]) ? typed.slice(0, end) : [];
+}
+
+async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[]): Promise<number> {
   const count = cpuCountAsked(flags);
   if (count !== undefined) {
     process.stdout.write(`${machineCpuCounts()[count]}\n`);
@@ -314,7 +324,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // the old form read its inputs from files where GNU's reads stdin: with sources given, the
   // words are the command's in both (was: refused, the hint dropping the ::: values)
   // under --pipe the inputs are stdin's blocks: no word can be an input of the old form
-  if (sources.length === 0 && !flags.pipe) refuseOldForm(words);
+  if (sources.length === 0 && !flags.pipe) refuseOldForm(words, typed);
   // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
   // holding a newline is two (was: one value, as typed)
   const delimiter = flags.delimiter === undefined ? undefined : unescape(flags.delimiter);

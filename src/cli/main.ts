@@ -76,7 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addHelpText('after', EXAMPLES);
   // -V, --version in each command's options too, as the README's tables list it there
   program.addCommand(configure(mapCommand(sources, (status) => (code = status))).version(VERSION, '-V, --version'));
-  program.addCommand(configure(execCommand(sources, (status) => (code = status))).version(VERSION, '-V, --version'));
+  program.addCommand(configure(execCommand(sources, (status) => (code = status), argv.slice(1))).version(VERSION, '-V, --version'));
   program.addCommand(configure(workerCommand((status) => (code = status))).version(VERSION, '-V, --version'));
   try {
     const named = program.commands.find((command) => command.name() === argv[0]) ?? program;

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { commandLine, parseJobs, refuseOldForm } from '../../src/cli/exec-argv.js';
 import { PrunError } from '../../src/errors.js';
 import { bracesAreReplaced } from '../../src/commands/template.js';
+import { execa } from 'execa';
+import { bin, lines, prun } from '../helpers/prun.js';
 
 test('the command words are joined by spaces, as GNU parallel joins them; -q quotes each but its replacement strings', () => {
   assert.equal(commandLine(['gzip', '-9'], false), 'gzip -9');
@@ -39,6 +41,23 @@ test("the old form (a quoted command, then names of files) is refused; other com
     refuseOldForm(['echo', file]); // GNU parallel's `echo FILE`: the file name is a word of the command
     refuseOldForm(['echo {}', 'word']); // not a file
     refuseOldForm(['echo {}']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the old form\'s hint, pasted as it is, runs what was meant: the options typed before the command are in it (was: dropped)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prun-exec-argv-'));
+  try {
+    writeFileSync(join(dir, 'in1.txt'), '1\n2\n');
+    const refused = await prun(['exec', '-j2', '--tag', 'echo {}', 'in1.txt'], { cwd: dir });
+    assert.equal(refused.exitCode, 2, String(refused.stderr));
+    const hint = /: (prun exec .*)$/.exec(String(refused.stderr).trim())?.[1];
+    assert.ok(hint, String(refused.stderr));
+    // `prun` in the hint is this prun
+    const pasted = await execa('sh', ['-c', `prun() { "$0" "$@"; }; ${hint}`, bin], { cwd: dir, reject: false });
+    assert.equal(pasted.exitCode, 0, String(pasted.stderr));
+    assert.deepEqual(lines(pasted.stdout).sort(), ['1\t1', '2\t2']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
