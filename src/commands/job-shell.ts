@@ -1,5 +1,6 @@
-import { readFileSync, readlinkSync } from 'node:fs';
-import { basename } from 'node:path';
+import { accessSync, constants, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { usageError } from '../errors.js';
 
 /** Shells that take `-c -- COMMAND` as sh does: the others (csh, fish, rc) run commands their own way. */
 const SH_LIKE = new Set(['sh', 'ash', 'dash', 'bash', 'ksh', 'ksh93', 'mksh', 'pdksh', 'lksh', 'posh', 'yash', 'zsh', 'busybox']);
@@ -14,7 +15,11 @@ const MAX_DEPTH = 8;
  * `-c -- COMMAND` as sh does are taken; another falls back to /bin/sh.
  */
 export function jobShell(env: NodeJS.ProcessEnv = process.env, ppid: number = process.ppid): string {
-  if (env.PARALLEL_SHELL) return env.PARALLEL_SHELL;
+  if (env.PARALLEL_SHELL) {
+    // was: every job failed with exit 126, a lane's `Permission denied` a job
+    if (!runnable(env.PARALLEL_SHELL, env.PATH)) throw usageError(`$PARALLEL_SHELL ${env.PARALLEL_SHELL}: no such shell (not an executable file)`);
+    return env.PARALLEL_SHELL;
+  }
   const parent = parentShell(ppid);
   if (parent) return parent;
   if (env.SHELL && SH_LIKE.has(basename(env.SHELL))) return env.SHELL;
@@ -29,6 +34,19 @@ export function jobShell(env: NodeJS.ProcessEnv = process.env, ppid: number = pr
 export function laneShell(shell: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (basename(shell) !== 'bash') return undefined;
   return Object.keys(env).some((name) => name.startsWith('BASH_FUNC_')) ? shell : undefined;
+}
+
+/** Whether `shell` names an executable file: a path, or a name found on PATH, as exec finds it. */
+function runnable(shell: string, path = ''): boolean {
+  const candidates = shell.includes('/') ? [shell] : path.split(':').map((dir) => join(dir || '.', shell));
+  return candidates.some((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 function parentShell(start: number): string | undefined {
