@@ -1,31 +1,29 @@
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ExecOptions, RunningExec } from '../api/start-exec.js';
 import { parseByteSize } from '../api/byte-size.js';
-import { parseDuration } from '../api/duration.js';
 import { wholeNumber } from '../api/option-values.js';
 import { usageError } from '../errors.js';
 import { toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
-import { openExecInputs, type ExecInputOptions, type Fill } from '../io/exec-inputs.js';
-import { fixedLength, pipeBlocks, type PipeOptions } from '../io/pipe-blocks.js';
+import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
+import { pipeBlocks } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../io/scratch-dir.js';
-import { makeDirectory } from '../io/make-directory.js';
-import { describeSystemError } from '../io/system-error.js';
 import { inputCounter } from '../io/open-inputs.js';
-import { addCommonOptions, type CommonFlags, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
+import { addCommonOptions, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
-import { type CpuCounts, machineCpuCounts } from './cpu-counts.js';
+import { machineCpuCounts } from './cpu-counts.js';
 import { ownQueueWarnings } from './queue-warnings.js';
-import { asLiteral, bracesAreReplaced, compileTemplate, type TemplateOptions } from '../commands/template.js';
+import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
-import { commandLine, parseJobs, refuseOldForm } from './exec-argv.js';
+import { commandLine, refuseOldForm } from './exec-argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
+import { collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes } from './exec-flags.js';
+import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './exec-options.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
@@ -35,125 +33,10 @@ import { makeResultsDir, openRecordsFile, resultsTarget } from './results-file.j
 import { wrapCommand } from './exec-wrap.js';
 import { holdInterrupts } from './signals.js';
 
-/** GNU parallel's `--timeout N%`: past this times the median runtime of the jobs that succeeded. */
-interface MedianTimeout {
-  ofMedian: number;
-}
-
-interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
-  timeout?: number | MedianTimeout;
-  tag?: true;
-  tagstring?: string;
-  dryRun?: true;
-  queue?: string;
-  dryrun?: true;
-  argFile: string[];
-  delimiter?: string;
-  E?: string;
-  runIfEmpty?: false;
-  colsep?: string;
-  header?: string;
-  trim?: string;
-  argSep?: string;
-  argFileSep?: string;
-  link?: true;
-  shuf?: true;
-  maxArgs?: number;
-  N?: number;
-  maxLines?: number;
-  X?: true;
-  m?: true;
-  xargs?: true;
-  maxChars?: number;
-  cat?: true;
-  I?: string;
-  quote?: true;
-  plus?: true;
-  rpl: string[];
-  v?: true;
-  t?: true;
-  jl?: string;
-  haltOnError?: string;
-  lineBuffer?: true;
-  linebuffer?: true;
-  lb?: true;
-  xapply?: true;
-  ungroup?: true;
-  extensionreplace?: string;
-  er?: string;
-  bnr?: string;
-  dnr?: string;
-  bner?: string;
-  basenamereplace?: string;
-  dirnamereplace?: string;
-  basenameextensionreplace?: string;
-  seqreplace?: string;
-  slotreplace?: string;
-  nice?: number;
-  results?: string;
-  result?: string;
-  res?: string;
-  eof?: string | true;
-  totalJobs?: number;
-  processSlotVar?: string;
-  pipe?: true;
-  block?: number;
-  recend?: string;
-  recstart?: string;
-  rrs?: true;
-  removeRecSep?: true;
-  removerecsep?: true;
-  delay?: number;
-  workdir?: string;
-  tmpdir?: string;
-  keeporder?: true;
-  maxReplaceArgs?: number;
-  numberOfThreads?: true;
-  numberOfCores?: true;
-  numberOfCpus?: true;
-  numberOfSockets?: true;
-}
-
-/** GNU parallel's options that respell a replacement string, and the one each stands for. */
-const RESPELLED = [
-  ['I', '{}'],
-  ['extensionreplace', '{.}'],
-  ['basenamereplace', '{/}'],
-  ['dirnamereplace', '{//}'],
-  ['basenameextensionreplace', '{/.}'],
-  ['seqreplace', '{#}'],
-  ['slotreplace', '{%}'],
-] as const;
-
-/** `text` with every respelling the flags give (-I, --extensionreplace, ...) read as GNU parallel reads it. */
-function respellAll(text: string, flags: ExecFlags): string {
-  let respelled = text;
-  for (const [flag, replacement] of RESPELLED) {
-    const spelling = flags[flag];
-    if (spelling !== undefined && spelling !== replacement) respelled = respell(respelled, replacement, spelling);
-  }
-  return respelled;
-}
-
 /**
- * `spelling` stands for `replacement` in `text`. The usual spelling is then plain text, with
- * its positional forms (`-I @`: `{}` and `{1}`; `--extensionreplace`: `{.}` and `{1.}`), as
- * GNU parallel reads them: `-I @ find @ -name '*.c' -exec cc {} +`.
- */
-function respell(text: string, replacement: string, spelling: string): string {
-  const inner = replacement.slice(1, -1).replace(/[.#%/]/g, '\\$&');
-  const usual = new RegExp(`\\{(-?\\d+)?${inner}\\}`, 'g');
-  // the spelling may itself be one of those forms (`-I '{1}'`): it stays the replacement
-  return text.replace(usual, (whole) => (whole === spelling ? whole : asLiteral(whole))).split(spelling).join(replacement);
-}
-
-/** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */
-const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
-
-/** `prun exec [OPTIONS] COMMAND [ARGS...] [SOURCES]`: a shell command per input, as GNU parallel runs them. */
-/**
- * `typed`: the words after `exec` as the user gave them (not $PARALLEL's), for the hint that
- * rewrites the old form.
+ * `prun exec [OPTIONS] COMMAND [ARGS...] [SOURCES]`: a shell command per input, as GNU parallel
+ * runs them. `typed`: the words after `exec` as the user gave them (not $PARALLEL's), for the
+ * hint that rewrites the old form.
  */
 export function execCommand(sources: ArgSource[], done: (code: number) => void, typed: readonly string[] = []): Command {
   const command = new Command('exec')
@@ -264,41 +147,6 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
   });
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** Which count --number-of-threads, --number-of-cores (--number-of-cpus) or --number-of-sockets asks for. */
-function cpuCountAsked(flags: ExecFlags): keyof CpuCounts | undefined {
-  if (flags.numberOfThreads) return 'threads';
-  if (flags.numberOfCores || flags.numberOfCpus) return 'cores';
-  return flags.numberOfSockets ? 'sockets' : undefined;
-}
-
-/**
- * A directory, as an absolute path (the jobs' lanes may run elsewhere than prun), made first
- * with `create`, as GNU parallel makes the one of --workdir.
- */
-function directory(flag: string, create = false): (value: string) => string {
-  return (value) => {
-    const path = resolve(value);
-    try {
-      if (create) makeDirectory(path);
-    } catch (error) {
-      throw usageError(`${flag} ${value}: cannot make it: ${describeSystemError(error as NodeJS.ErrnoException)}`);
-    }
-    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);
-    return path;
-  };
-}
-
-function count(flag: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value.trim())) throw usageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
-    return Number(value);
-  };
-}
-
 /** What was typed before the command's words, when they end what was typed: its options. */
 function optionsBefore(typed: readonly string[], words: readonly string[]): string[] {
   const end = typed.length - words.length;
@@ -327,7 +175,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (sources.length === 0 && !flags.pipe) refuseOldForm(words, typed);
   // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
   // holding a newline is two (was: one value, as typed)
-  const delimiter = flags.delimiter === undefined ? undefined : unescape(flags.delimiter);
+  const delimiter = flags.delimiter === undefined ? undefined : readEscapes(flags.delimiter);
   const cut = delimiter ?? (flags.null ? undefined : '\n');
   if (cut !== undefined) sources = sources.map((source) => ('values' in source ? { ...source, values: source.values.flatMap((value) => value.split(cut)) } : source));
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
@@ -478,86 +326,5 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   } finally {
     journal.close();
     if (pipeDir) removeScratchDir(pipeDir);
-  }
-}
-
-/**
- * GNU parallel's usable command line on Linux: the longest `sh -c` argument it finds there
- * (about 130,300 of the kernel's 131,072), less 3,000 for its wrapping, halved for its
- * hexing. -s above it is lowered to it, with a warning, as GNU parallel does.
- */
-const MAX_CHARS = 63_664;
-
-/** -m/-X/--xargs: jobs filled up to -s characters of the command as it runs, as GNU parallel measures them. */
-function fillFor(flags: ExecFlags, command: string, template: TemplateOptions, spread: number | undefined): Fill {
-  if (flags.maxChars !== undefined && flags.maxChars > MAX_CHARS) process.stderr.write(`prun: warning: -s should be at most ${MAX_CHARS}: using ${MAX_CHARS}\n`);
-  const compiled = compileTemplate(toByteString(command), true, template);
-  return {
-    spread,
-    maxChars: Math.min(flags.maxChars ?? MAX_CHARS, MAX_CHARS),
-    lineLength: (args) => compiled.render({ args, seq: 1, slot: 1 }).length,
-  };
-}
-
-/**
- * Whether a word holding `{}` is repeated for each input of a job, as GNU parallel does under
- * -X and, by implication, -N and -L (not -L with -m or --xargs; not -n, though its man page
- * says so: `parallel -n2 echo {}.bak ::: a b` gives `a b.bak`, -N2 `a.bak b.bak`).
- */
-function contextReplace(flags: ExecFlags): boolean {
-  // under --pipe, -N and -L count the records of a block, which is no argument: a word holding
-  // `{}` repeated for none was dropped whole (`rm -f cache/{}; echo x` ran as `rm -f  echo x`)
-  if (flags.pipe) return false;
-  return flags.X === true || flags.N !== undefined || (flags.maxLines !== undefined && flags.m !== true && flags.xargs !== true);
-}
-
-/** --timeout as GNU parallel reads it: a duration, or `N%` of the median runtime of the jobs that succeeded. */
-function execTimeout(value: string): number | MedianTimeout | undefined {
-  // GNU parallel's --timeout 0 is no timeout (was: refused as no duration)
-  if (/^\s*0+(?:\.0+)?\s*(?:ms|s|m|h)?\s*$/.test(value)) return undefined;
-  const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
-  if (!percent) return parseDuration('--timeout', value);
-  const ofMedian = Number(percent[1]) / 100;
-  if (!(ofMedian > 0)) throw usageError(`--timeout must be a duration such as 500ms, 30s or 2m, or a percentage above 0, got ${JSON.stringify(value)}`);
-  return { ofMedian };
-}
-
-function pipeOptions(flags: ExecFlags): PipeOptions {
-  const options: PipeOptions = {
-    blockSize: flags.block ?? 1 << 20,
-    recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : unescape(flags.recend, true),
-    recstart: flags.recstart === undefined ? '' : unescape(flags.recstart, true),
-    // -N0 is no count under --pipe: blocks are cut at --block, as GNU parallel cuts them (was:
-    // never cut, the whole of stdin one block held in memory)
-    records: (flags.N ?? flags.maxArgs) || undefined,
-    linesPerRecord: flags.maxLines,
-    header: flags.header,
-    removeSeparators: flags.rrs === true,
-  };
-  // records of --block bytes each: a count of them or of lines would be a guess at what is meant
-  if (fixedLength(options) && (options.records ?? options.linesPerRecord) !== undefined) throw usageError("--recend '' (fixed-length records of --block bytes) takes no -N, -n or -L");
-  return options;
-}
-
-/**
- * Escapes as GNU parallel reads -d: `\n`, `\t`, ..., and octal `\072` (was: taken literally).
- * Not hex: its man page says `\x3a` too, but GNU parallel 20221122 takes it as it is.
- */
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\' };
-
-function unescape(value: string, emptyOk = false): string {
-  const out = value.replace(/\\([0-7]{1,3}|.)/g, (_, escape: string) => {
-    if (/^[0-7]+$/.test(escape)) return String.fromCharCode(Number.parseInt(escape, 8));
-    return ESCAPES[escape] ?? escape;
-  });
-  if (out === '' && !emptyOk) throw usageError('--delimiter must not be empty');
-  return out;
-}
-
-function regexp(flag: string, value: string): RegExp {
-  try {
-    return new RegExp(value);
-  } catch (error) {
-    throw usageError(`${flag}: not a regular expression: ${(error as Error).message}`);
   }
 }

@@ -1,0 +1,164 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseDuration } from '../api/duration.js';
+import { usageError } from '../errors.js';
+import { makeDirectory } from '../io/make-directory.js';
+import { describeSystemError } from '../io/system-error.js';
+import type { CommonFlags } from './common-options.js';
+import type { CpuCounts } from './cpu-counts.js';
+import { parseJobs } from './exec-argv.js';
+
+// What `prun exec`'s options hold once commander has read them, and the readers of their values.
+
+/** GNU parallel's `--timeout N%`: past this times the median runtime of the jobs that succeeded. */
+export interface MedianTimeout {
+  ofMedian: number;
+}
+
+/** `prun exec`'s options, as commander gives them (GNU parallel's spellings each a field). */
+export interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
+  timeout?: number | MedianTimeout;
+  tag?: true;
+  tagstring?: string;
+  dryRun?: true;
+  queue?: string;
+  dryrun?: true;
+  argFile: string[];
+  delimiter?: string;
+  E?: string;
+  runIfEmpty?: false;
+  colsep?: string;
+  header?: string;
+  trim?: string;
+  argSep?: string;
+  argFileSep?: string;
+  link?: true;
+  shuf?: true;
+  maxArgs?: number;
+  N?: number;
+  maxLines?: number;
+  X?: true;
+  m?: true;
+  xargs?: true;
+  maxChars?: number;
+  cat?: true;
+  I?: string;
+  quote?: true;
+  plus?: true;
+  rpl: string[];
+  v?: true;
+  t?: true;
+  jl?: string;
+  haltOnError?: string;
+  lineBuffer?: true;
+  linebuffer?: true;
+  lb?: true;
+  xapply?: true;
+  ungroup?: true;
+  extensionreplace?: string;
+  er?: string;
+  bnr?: string;
+  dnr?: string;
+  bner?: string;
+  basenamereplace?: string;
+  dirnamereplace?: string;
+  basenameextensionreplace?: string;
+  seqreplace?: string;
+  slotreplace?: string;
+  nice?: number;
+  results?: string;
+  result?: string;
+  res?: string;
+  eof?: string | true;
+  totalJobs?: number;
+  processSlotVar?: string;
+  pipe?: true;
+  block?: number;
+  recend?: string;
+  recstart?: string;
+  rrs?: true;
+  removeRecSep?: true;
+  removerecsep?: true;
+  delay?: number;
+  workdir?: string;
+  tmpdir?: string;
+  keeporder?: true;
+  maxReplaceArgs?: number;
+  numberOfThreads?: true;
+  numberOfCores?: true;
+  numberOfCpus?: true;
+  numberOfSockets?: true;
+}
+
+/** GNU parallel's -j: as many, beside N, as 0, N%, +N and -N say. */
+export const gnuJobs = (value: string): number => parseJobs(value, availableParallelism());
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Which count --number-of-threads, --number-of-cores (--number-of-cpus) or --number-of-sockets asks for. */
+export function cpuCountAsked(flags: ExecFlags): keyof CpuCounts | undefined {
+  if (flags.numberOfThreads) return 'threads';
+  if (flags.numberOfCores || flags.numberOfCpus) return 'cores';
+  return flags.numberOfSockets ? 'sockets' : undefined;
+}
+
+/**
+ * A directory, as an absolute path (the jobs' lanes may run elsewhere than prun), made first
+ * with `create`, as GNU parallel makes the one of --workdir.
+ */
+export function directory(flag: string, create = false): (value: string) => string {
+  return (value) => {
+    const path = resolve(value);
+    try {
+      if (create) makeDirectory(path);
+    } catch (error) {
+      throw usageError(`${flag} ${value}: cannot make it: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+    }
+    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);
+    return path;
+  };
+}
+
+export function count(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim())) throw usageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
+    return Number(value);
+  };
+}
+
+/** --timeout as GNU parallel reads it: a duration, or `N%` of the median runtime of the jobs that succeeded. */
+export function execTimeout(value: string): number | MedianTimeout | undefined {
+  // GNU parallel's --timeout 0 is no timeout (was: refused as no duration)
+  if (/^\s*0+(?:\.0+)?\s*(?:ms|s|m|h)?\s*$/.test(value)) return undefined;
+  const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+  if (!percent) return parseDuration('--timeout', value);
+  const ofMedian = Number(percent[1]) / 100;
+  if (!(ofMedian > 0)) throw usageError(`--timeout must be a duration such as 500ms, 30s or 2m, or a percentage above 0, got ${JSON.stringify(value)}`);
+  return { ofMedian };
+}
+
+/**
+ * Escapes as GNU parallel reads -d: `\n`, `\t`, ..., and octal `\072` (was: taken literally).
+ * Not hex: its man page says `\x3a` too, but GNU parallel 20221122 takes it as it is.
+ */
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\' };
+
+export function readEscapes(value: string, emptyOk = false): string {
+  const out = value.replace(/\\([0-7]{1,3}|.)/g, (_, escape: string) => {
+    if (/^[0-7]+$/.test(escape)) return String.fromCharCode(Number.parseInt(escape, 8));
+    return ESCAPES[escape] ?? escape;
+  });
+  if (out === '' && !emptyOk) throw usageError('--delimiter must not be empty');
+  return out;
+}
+
+export function regexp(flag: string, value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw usageError(`${flag}: not a regular expression: ${(error as Error).message}`);
+  }
+}
