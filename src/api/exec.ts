@@ -79,7 +79,9 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
     chunksize: 1,
     command,
     // a command is bytes: each input as the UTF-8 bytes of its text; the caller gets its own value back
-    source: ledger.watch(itemSource(inputs), (input) => toByteString(commandArgument(input))),
+    // a bad input ends the inputs there, those before it run (checked as taken: a throw in the
+    // conversion would lose the others taken with it)
+    source: ledger.watch(itemSource(inputs, undefined, (input) => void commandArgument(input)), (input) => toByteString(commandArgument(input))),
     onStderr:
       onStderr &&
       ((text) => {

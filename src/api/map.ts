@@ -1,4 +1,3 @@
-import { PrunError } from '../errors.js';
 import { itemSource } from '../io/item-source.js';
 import { fromErrorData } from '../runtime/error-data.js';
 import type { TaskError } from '../model/failure.js';
@@ -7,6 +6,7 @@ import { haltedError } from './halted.js';
 import { InputLedger } from './input-ledger.js';
 import { normalizeOptions, type RunOptions } from './options.js';
 import { type AllListed, checkOptionNames, LIMIT_OPTION_NAMES } from './option-names.js';
+import { checkSendable, unsendableAsUsage } from './sendable.js';
 import { startRun } from './start-run.js';
 
 const MAP_OPTIONS = ['runtime', 'workers', 'concurrency', 'ordered', 'chunksize', 'maxTasksPerChild', 'retries', 'timeout', 'memoryLimit', 'halt', ...LIMIT_OPTION_NAMES] as const;
@@ -47,7 +47,7 @@ async function* outcomes<Result, Input>(
   options: RunOptions,
 ): AsyncGenerator<Outcome<Result, Input>> {
   const ledger = new InputLedger();
-  const run = startRun({ ...options, script, source: ledger.watch(itemSource(inputs)), format: 'values' });
+  const run = startRun({ ...options, script, source: ledger.watch(itemSource(inputs, undefined, checkSendable)), format: 'values' });
   try {
     for await (const delivery of run.deliveries) {
       if (delivery.type === 'failure') {
@@ -63,7 +63,8 @@ async function* outcomes<Result, Input>(
       }
     }
   } catch (error) {
-    // a batch held ahead that cannot be sent (--concurrency above 1) ends the run at once
+    // a batch held ahead that cannot be sent (--concurrency above 1) ends the run at once:
+    // checkSendable finds such inputs first, unless serialization differs from a clone
     throw error instanceof Error ? unsendableAsUsage(error) : error;
   }
   // after the outcomes of what did run: inputs that never ran have none
@@ -71,14 +72,4 @@ async function* outcomes<Result, Input>(
   if (fatal) throw unsendableAsUsage(fatal);
   const halted = haltedError(run.tracker, options.halt);
   if (halted) throw halted;
-}
-
-/**
- * An input structured clone cannot carry (a function, a symbol) cannot be sent to a worker:
- * the run ends with a usage error that says so, rather than with the runtime's own error.
- * Checking every input beforehand would clone each one twice.
- */
-function unsendableAsUsage(error: Error): Error {
-  if (error.name !== 'DataCloneError' && !error.message.endsWith('could not be cloned.')) return error;
-  return new PrunError('ERR_USAGE', `an input cannot be sent to a worker: ${error.message}`, { cause: error });
 }

@@ -1,12 +1,15 @@
+import { PrunError } from '../errors.js';
 import { NEWLINE } from '../model/payload.js';
 import type { InputSource } from './input-source.js';
 
 /**
  * Inputs from an iterable or async iterable (a library caller's, or `::: a b c`), as they are:
  * strings stay strings, and a caller's other values reach the function unchanged. `count`:
- * how many there are, where the caller knows and `items` is not an array.
+ * how many there are, where the caller knows and `items` is not an array. `check` throws for
+ * a value the run cannot take: that ends the inputs there, as the iterable's own throw does,
+ * the values before it taken all the same.
  */
-export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, count?: number): InputSource {
+export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, count?: number, check?: (value: unknown, index: number) => void): InputSource {
   const isAsync = Symbol.asyncIterator in items;
   const iterator = isAsync
     ? (items as AsyncIterable<unknown>)[Symbol.asyncIterator]()
@@ -42,6 +45,9 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
             }
             next = ready;
           }
+          // was: an iterator whose next() gave no object was an endless run of undefined inputs
+          if (typeof next !== 'object' || next === null) throw new PrunError('ERR_USAGE', `the inputs' iterator gave ${String(next)}, not an iterator result`);
+          if (!next.done) check?.(next.value, taken + payload.length);
         } catch (error) {
           // the values it gave before it threw are inputs all the same: they run first
           if (payload.length === 0) throw error;

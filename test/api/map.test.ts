@@ -59,9 +59,27 @@ for (const flag of runtimes) {
           },
           (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_USAGE',
         );
-        assert.ok(seen.length <= 2 && seen.every((input, i) => input === [2, 3][i]), `outcomes: ${JSON.stringify(seen)}`);
+        assert.deepEqual(seen, [2, 3]);
       });
     }
+
+    test('an input that cannot be sent, batched with others, ends the inputs there: every one before it ends in an outcome (was: those batched with it lost, unsaid)', { timeout: 60_000 }, async () => {
+      for (let run = 0; run < 3; run++) {
+        async function* inputs() {
+          yield* ['v0', 'v1', 'v2'];
+          yield () => 1;
+          yield 'after';
+        }
+        const seen: unknown[] = [];
+        await assert.rejects(
+          async () => {
+            for await (const outcome of map(inputs(), `${root}fixtures/square.ts`, { runtime, workers: 2 })) seen.push(outcome.input);
+          },
+          (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_USAGE',
+        );
+        assert.deepEqual(seen, ['v0', 'v1', 'v2']);
+      }
+    });
 
     test('the iterable throws: every input it gave first ends in an outcome, then the error is thrown (was: inputs running then killed, unreported)', { timeout: 60_000 }, async () => {
       const broke = new Error('source broke');

@@ -46,3 +46,17 @@ test('an async source whose next input comes later: the step left pending is the
   assert.deepEqual((await next)?.payload, ['later']);
   assert.equal(await items.take(100, 1 << 20), null);
 });
+
+test('a value check that throws ends the inputs there: the values taken before it are handed out first, then its error', async () => {
+  const refusal = new Error('cannot take it');
+  const items = itemSource(['a', 'b', 'bad', 'c'], undefined, (value) => {
+    if (value === 'bad') throw refusal;
+  });
+  assert.deepEqual((await items.take(100, 1 << 20))?.payload, ['a', 'b']);
+  await assert.rejects(items.take(100, 1 << 20), refusal);
+});
+
+test('an iterator whose next() gives no object is refused with ERR_USAGE (was: an endless run of undefined inputs)', async () => {
+  const items = itemSource({ [Symbol.iterator]: () => ({ next: () => 5 }) } as unknown as Iterable<unknown>);
+  await assert.rejects(items.take(100, 1 << 20), (error: Error & { code?: string }) => error.code === 'ERR_USAGE');
+});
