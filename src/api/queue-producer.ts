@@ -44,21 +44,37 @@ function refuseMachineLimits(options: MachineLimitOptions): void {
 /** How long a run may have no worker before the producer says what it waits for. */
 const NO_WORKER_NOTICE_MS = 10_000;
 
+/** How often the producer looks at how many workers serve the run. */
+const WORKER_CHECK_MS = 1000;
+
 /**
- * Says once, on stderr, that nothing serves the run yet: off a terminal there is no spinner,
- * and a producer with no `prun worker` anywhere waited in silence.
+ * Says on stderr, once each time it happens, that nothing serves the run: none yet (off a
+ * terminal there is no spinner, and a producer with no `prun worker` anywhere waited in
+ * silence), or none any more (an input that kills every machine it runs on took them all,
+ * and the run waited for ever without a word: a review).
  */
 function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: QueueSide, queue: Pick<ProducerQueue, 'health'>, warn: (line: string) => void): Run {
   if (side.local) return run;
-  const timer = setTimeout(() => {
+  const url = shownUrl(side.url);
+  let noneSince = Date.now();
+  let said = false;
+  const timer = setInterval(() => {
     const { workers, succeeded, failed } = run.tracker;
     // a queue that does not answer says nothing of its workers: the run waits for it, and
     // says so if it stays away (was: 'no worker has taken this run' while one ran its inputs)
-    if (queue.health.downSince() !== undefined) return;
-    if (!workers && succeeded + failed === 0) warn(`prun: no worker has taken this run in ${NO_WORKER_NOTICE_MS / 1000} s: start one with prun worker --queue ${shownUrl(side.url)}`);
-  }, NO_WORKER_NOTICE_MS);
+    if (workers || queue.health.downSince() !== undefined) {
+      noneSince = Date.now();
+      said = false;
+      return;
+    }
+    if (said || Date.now() - noneSince < NO_WORKER_NOTICE_MS) return;
+    said = true;
+    const seconds = NO_WORKER_NOTICE_MS / 1000;
+    if (succeeded + failed === 0) warn(`prun: no worker has taken this run in ${seconds} s: start one with prun worker --queue ${url}`);
+    else warn(`prun: no worker has served this run for ${seconds} s (those that did have left or died): start one with prun worker --queue ${url}`);
+  }, WORKER_CHECK_MS);
   timer.unref();
-  void run.finished.finally(() => clearTimeout(timer));
+  void run.finished.finally(() => clearInterval(timer));
   return run;
 }
 

@@ -321,6 +321,23 @@ describe('prun map --queue', () => {
     assert.equal(run.stdout, '9');
   });
 
+  test('every worker gone mid-run (an input killed the one machine): after a while one line says so (was: a silent wait for ever); a worker started then finishes it', { timeout: 90_000 }, async () => {
+    const dir = await mkdtemp(join(bench.dir, 'all-gone-'));
+    const starts = join(dir, 'starts');
+    const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: 'killer', PRUN_TEST_DIE_HOW: 'machine', PRUN_TEST_TASK_MS: '5' };
+    const doomed = worker(['--procs', '1'], env);
+    const producer = execa(bin, ['map', 'fixtures/count-starts.ts', '--queue', bench.redis.url, '--chunksize', '1', ':::', 'a', 'killer', 'b'], { cwd: root, reject: false, timeout: 80_000, env: { PRUN_TEST_STARTS: starts } });
+    await waitForLines(producer.stderr!, /^prun: no worker has served this run for \d+ s \(those that did have left or died\): start one with prun worker --queue redis:\/\/127\.0\.0\.1:\d+$/);
+    await doomed.exited;
+    // this one does not die of it: the killer runs as its next attempt
+    const rescuer = worker(['--procs', '1'], { PRUN_TEST_STARTS: starts });
+    const run = await producer;
+    await rescuer.stop();
+    assert.equal(run.exitCode, 0, String(run.stderr));
+    assert.deepEqual(lines(run.stdout), ['a', 'killer', 'b']);
+    assert.ok(lines(await readFile(starts, 'utf8')).includes('killer 2'));
+  });
+
   test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 60_000 }, async () => {
     const one = worker();
     const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: 30_000 });
