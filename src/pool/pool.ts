@@ -37,6 +37,14 @@ export interface PoolOptions {
   inputsTotal?: () => number | undefined;
 }
 
+/**
+ * How long a worker's oldest batch must have run before a batch queued behind it is asked back
+ * for a worker with a lane free: 5 times what a batch is sized to take (auto-batch.ts), so
+ * that batches of quick inputs never bounce between workers.
+ */
+const STEAL_AFTER_MS = 100;
+/** How often the pool looks for such a batch. */
+const STEAL_CHECK_MS = 50;
 /** How long teardown() may take once the work is done before its worker is killed. */
 const TEARDOWN_GRACE_MS = 5000;
 /** How long a timed-out task may take to stop before its worker is ended. */
@@ -83,6 +91,7 @@ export class Pool implements Executor {
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
   private watchdog: NodeJS.Timeout | undefined;
+  private stealer: NodeJS.Timeout | undefined;
   /** Batches given in this turn of the event loop go out at its end, a message a worker. */
   private sendScheduled = false;
   /** Why a batch could not be sent: room() throws it, as submit() would have. */
@@ -111,6 +120,8 @@ export class Pool implements Executor {
       this.watchdog = setInterval(() => this.checkBlocked(timeout), Math.max(50, Math.min(1000, timeout / 4)));
       this.watchdog.unref();
     }
+    this.stealer = setInterval(() => this.steal(), STEAL_CHECK_MS);
+    this.stealer.unref();
   }
 
   /**
@@ -164,6 +175,7 @@ export class Pool implements Executor {
     this.closing = true;
     this.markAllReady();
     clearInterval(this.watchdog);
+    clearInterval(this.stealer);
     for (const slot of this.slots) {
       // stopped (Ctrl-C, a halt) while its setup() still runs: nothing of it is owed, no task
       // ran there and teardown() follows only a setup() that ended (was: up to 5 s more). At
@@ -179,6 +191,7 @@ export class Pool implements Executor {
   async kill(): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
+    clearInterval(this.stealer);
     this.markReady();
     this.markAllReady();
     // the running tasks are told first, as at Ctrl-C: their ctx.signal aborts (a fetch given it
@@ -345,6 +358,15 @@ export class Pool implements Executor {
       case 'runs':
         for (const report of message.runs) this.onRun(slot, report);
         return;
+      case 'withdrawn': {
+        // given back unbegun: it runs where a lane is free, its inputs never started here
+        const entry = slot.ledger.get(message.id);
+        if (!entry || !slot.ledger.release(entry)) return;
+        slot.tasksGiven -= entry.batch.count;
+        this.listener!.lost(entry.batch, 0, 'none');
+        this.listener!.free();
+        return;
+      }
       case 'stuck':
         // its timed-out task is already reported; what else it holds is blamed as blame() says
         slot.endedFor = 'stuck';
@@ -372,6 +394,31 @@ export class Pool implements Executor {
     const from = slot.ledger.report(entry, report.count, report.last);
     this.listener!.run(entry.batch, from, report, report.last, report.elapsedMs);
     if (report.last) this.afterBatch(slot);
+  }
+
+  /**
+   * A batch queued on a worker behind one that has run long (a slow input) waited for it while
+   * another worker sat idle: `a slow b c d` on two workers printed b after slow, 5 s late (a
+   * review), and an input behind one that hangs never ran. While a worker has a lane free, the
+   * newest batch queued behind a long one elsewhere is asked back (one a check); the worker
+   * gives it back unless a lane has begun it, and it goes where a lane is free, as never run.
+   */
+  private steal(): void {
+    if (this.stopped || this.closing) return;
+    const lanes = this.options.concurrency;
+    const free = (slot: WorkerSlot): boolean => slot.state === 'ready' && slot.ledger.load < lanes && !slot.ledger.holdsIsolated;
+    if (![...this.slots].some(free)) return;
+    const now = performance.now();
+    for (const slot of this.slots) {
+      if (slot.state !== 'ready' || slot.ledger.load <= lanes || slot.hasUnsent) continue;
+      const entries = [...slot.ledger.entries()];
+      if (now - entries[0]!.heldAt < STEAL_AFTER_MS) continue;
+      const newest = entries.at(-1)!;
+      if (newest.started || newest.withdrawing || newest.batch.isolated) continue;
+      newest.withdrawing = true;
+      slot.send({ brand: BRAND, type: 'withdraw', id: newest.batch.id });
+      return;
+    }
   }
 
   /** A task that never yields blocks its worker's event loop: no message comes at all. */

@@ -12,6 +12,10 @@ export interface InFlight extends Held {
   running: boolean;
   /** When the worker said so first (performance.now()): how long it ran, should it kill the worker. */
   runningSince?: number;
+  /** When it was given to the worker (performance.now()). */
+  heldAt: number;
+  /** Asked back for an idle worker (Pool.steal): it is given back unless a lane has begun it. */
+  withdrawing?: boolean;
   /**
    * The worker has said anything of the batch. One that tells (one lane, or a batch of
    * suspects) says so before its first input starts: until then none of it ran.
@@ -42,7 +46,7 @@ export class WorkerSlot extends Lifecycle {
 
   /** Takes a batch, to be sent by sendBatches(). */
   hold(batch: Batch): void {
-    this.ledger.accept({ batch, done: 0, running: false, started: false });
+    this.ledger.accept({ batch, done: 0, running: false, started: false, heldAt: performance.now() });
     this.tasksGiven += batch.count;
     const { id, first, count, attempt, payload, separator } = batch;
     this.unsent.push({ id, first, count, attempt, payload, separator, eager: batch.isolated });
@@ -63,6 +67,11 @@ export class WorkerSlot extends Lifecycle {
       if (batches.length === 1) throw error;
       for (const batch of batches) this.worker.send({ brand: BRAND, type: 'batches', batches: [batch] });
     }
+  }
+
+  /** Whether batches given to it wait to be sent, at the end of this turn. */
+  get hasUnsent(): boolean {
+    return this.unsent.length > 0;
   }
 
   /** Sends another message, behind the batches given before it. */

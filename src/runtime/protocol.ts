@@ -59,6 +59,8 @@ export type ToWorker =
    * With `abort`, the running tasks' signals abort, and one that then fails did not run.
    */
   | { brand: typeof BRAND; type: 'stop'; abort: boolean }
+  /** Give batch `id` back if no lane has begun it: another worker has a lane free for it. */
+  | { brand: typeof BRAND; type: 'withdraw'; id: number }
   | { brand: typeof BRAND; type: 'end' };
 
 /** Results of the inputs [done, done + count) of batch `id`; `last` when the batch is over. */
@@ -82,6 +84,8 @@ export type FromWorker =
   | { brand: typeof BRAND; type: 'runs'; runs: RunReport[] }
   /** A task ignored its abort past the grace period: this worker must be replaced. */
   | { brand: typeof BRAND; type: 'stuck' }
+  /** Batch `id`, asked back, was given back: none of it began here. */
+  | { brand: typeof BRAND; type: 'withdrawn'; id: number }
   /**
    * A forked worker is dying of an exception nothing caught (a throw in a timer, a rejection
    * nobody awaited): why, for its runtime to name; the pool never sees it.

@@ -286,6 +286,14 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         for (const batch of queue.splice(0)) reports.later(emptyLastRun(batch.id));
         pump();
         return;
+      case 'withdraw': {
+        // one a lane has begun runs on here, and is reported as any other
+        const at = queue.findIndex((batch) => batch.id === message.id);
+        if (at < 0) return;
+        queue.splice(at, 1);
+        post({ brand: BRAND, type: 'withdrawn', id: message.id });
+        return;
+      }
       case 'end':
         ending = true;
         pump();

@@ -311,3 +311,27 @@ describe('prun map piped input, read ahead only for a total', () => {
     assert.ok(results >= 40_000 && results < 200_000, `${results} results before the halt`);
   });
 });
+
+describe('prun map: an input queued behind a long one', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime}: goes to a worker with a lane free, and starts once (was: it waited for the long one, another worker idle)`, { timeout: 60_000 }, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'prun-steal-'));
+      const started = join(dir, 'started');
+      const gate = join(dir, 'gate');
+      const child = execa(bin, ['map', 'fixtures/gated.ts', runtime, '2', '--unordered', '--chunksize', '1', ':::', 'a', 'gate-long', 'b', 'c', 'd'], {
+        cwd: root,
+        reject: false,
+        env: { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: gate },
+        timeout: 50_000,
+      });
+      // all but the long one come out while it still waits on its gate
+      await waitForLines(child.stdout!, /^[a-d]$/, 4);
+      await writeFile(gate, '');
+      const result = await child;
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout).sort(), ['a', 'b', 'c', 'd', 'gate-long']);
+      assert.deepEqual(lines((await readFile(started, 'utf8')).trim()).sort(), ['a', 'b', 'c', 'd', 'gate-long']);
+      await rm(dir, { recursive: true, force: true });
+    });
+  }
+});

@@ -57,7 +57,8 @@ function startLoop(concurrency: number, { script = modulePath, outMs = 0 }: { sc
       type: 'batches',
       batches: [{ id: first, first, count: inputs.length, attempt: 1, payload: encoder.encode(inputs.map((input) => `${input}\n`).join('')), separator: 10, eager: false }],
     });
-  return { sent, until, batches, batch };
+  const withdraw = (id: number): void => deliver({ brand: BRAND, type: 'withdraw', id });
+  return { sent, until, batches, batch, withdraw };
 }
 
 const reportsIn = (message: FromWorker): RunReport[] => (message.type === 'runs' ? message.runs : []);
@@ -163,4 +164,21 @@ test("the event loop turns while inputs run back to back, so the user's timers f
   await loop.until((messages) => lastReports(messages).length === 40);
   const late = Array.from({ length: 30 }, (_, i) => i).filter((i) => !(startedWhenFired[i]! <= i + 20));
   assert.deepEqual(late, [], `inputs started when each timer fired: ${JSON.stringify(startedWhenFired)}`);
+});
+
+test('a batch asked back is given back while no lane has begun it, and never starts here; one begun runs on (work for an idle worker)', async () => {
+  const loop = startLoop(1);
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  const earlier = gates.started.length;
+  loop.batches(100, ['held-a', 'held-b']);
+  await gates.whenStarted(earlier + 1);
+  loop.withdraw(101);
+  loop.withdraw(100);
+  await loop.until((messages) => messages.some((message) => message.type === 'withdrawn'));
+  assert.deepEqual(loop.sent.filter((message) => message.type === 'withdrawn'), [{ brand: BRAND, type: 'withdrawn', id: 101 }]);
+  gates.open('held-a');
+  await loop.until((messages) => lastReports(messages).some((report) => report.id === 100));
+  await nextTurn();
+  assert.deepEqual(gates.started.slice(earlier), ['held-a']);
+  assert.ok(!lastReports(loop.sent).some((report) => report.id === 101));
 });
