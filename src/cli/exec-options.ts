@@ -75,10 +75,10 @@ export function pipeOptions(flags: ExecFlags): PipeOptions {
     blockSize: flags.block ?? 1 << 20,
     recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : readEscapes(flags.recend, true),
     recstart: flags.recstart === undefined ? '' : readEscapes(flags.recstart, true),
-    // -N0 is no count under --pipe: blocks are cut at --block, as GNU parallel cuts them (was:
-    // never cut, the whole of stdin one block held in memory)
+    // -N0 and -L0 are no count under --pipe: blocks are cut at --block, as GNU parallel cuts
+    // them (was: never cut, the whole of stdin one block held in memory)
     records: (flags.N ?? flags.maxArgs) || undefined,
-    linesPerRecord: flags.maxLines,
+    linesPerRecord: flags.maxLines || undefined,
     header: flags.header,
     removeSeparators: flags.rrs === true,
   };

@@ -45,7 +45,7 @@ export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resu
   const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text], encoding = 'utf8' } = options;
   // `--failed-out f > f`: results and failures wrote over each other (a review); stdout carries results only
   for (const [flag, path] of [['--joblog', flags.joblog], ['--failed-out', flags.failedOut]] as const) {
-    if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only`);
+    if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file (or /dev/stderr)`);
   }
   // opened first: that refuses what is not a joblog, and drops a torn last row
   const log = flags.joblog ? Joblog.open(flags.joblog, warn, options.format, encoding) : undefined;
@@ -102,11 +102,19 @@ function refuseAsFailedOut(path: string, options: JournalOptions, joblog: string
   throw usageError(`--failed-out ${path} is ${input === '-' ? 'stdin' : `an input (${input})`} too: ${why}`);
 }
 
-/** Whether `path` is the file or pipe the results go to. */
+/** Names of stdout itself: under --threads fd 1 is stderr by the time a path is opened. */
+const STDOUT_NAMES = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+
+/**
+ * Whether `path` is where the results go: stdout by name, or the regular file stdout is (its
+ * writes would land over the results'). Not a pipe reached by another name: `2>&1 | less`
+ * with --failed-out /dev/stderr is what was asked for, failures and results in one pipe.
+ */
 function isStdout(path: string): boolean {
+  if (STDOUT_NAMES.has(path)) return true;
   const stdout = stdoutStats();
   const that = identityOf(path);
-  return stdout !== undefined && that !== undefined && (stdout.isFile() || stdout.isFIFO()) && sameFile(that, stdout);
+  return stdout !== undefined && stdout.isFile() && that !== undefined && sameFile(that, stdout);
 }
 
 /** The identity of a regular file, a pipe or a FIFO, by its path or an open descriptor. */

@@ -381,10 +381,11 @@ export class Pool implements Executor {
     const entry = slot.ledger.get(report.id);
     if (!entry) throw new Error(`prun: a worker reported batch ${report.id}, which it does not hold`);
     // the same input said to run again (the worker's results meanwhile) keeps its start
+    // the input at `done` began by now, or as it was said to (the same input said to run again
+    // keeps its start)
     const runningAgain = entry.running && report.count === 0;
     entry.running = report.running === true;
-    if (!entry.running) entry.runningSince = undefined;
-    else if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now();
+    if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now();
     entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
     // a failure heard after the stop asked tasks to stop did not run, whenever the worker heard
@@ -559,6 +560,8 @@ export class Pool implements Executor {
     if (!oneLane || !(entry.running || lastLeft)) return 'unknown';
     const timeout = this.options.timeoutMs;
     const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
-    return entry.running && entry.runningSince !== undefined ? { culprit, durationMs: performance.now() - entry.runningSince } : { culprit };
+    // it began by the worker's last word of the batch (then, or as it was said to start), or
+    // once the batch was given when none came: how long it ran, at the least
+    return { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) };
   }
 }

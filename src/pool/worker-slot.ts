@@ -10,7 +10,10 @@ import type { LongTimeout } from '../runtime/long-timeout.js';
 export interface InFlight extends Held {
   /** The worker said the input at `done` has started (and nothing since). */
   running: boolean;
-  /** When the worker said so first (performance.now()): how long it ran, should it kill the worker. */
+  /**
+   * When the input at `done` had begun by (performance.now()): the worker's last report of the
+   * batch, or its first word that the input runs. How long it ran, should it kill the worker.
+   */
   runningSince?: number;
   /** When it was given to the worker (performance.now()). */
   heldAt: number;

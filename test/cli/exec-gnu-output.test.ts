@@ -106,9 +106,9 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
-  test('--pipe -N0 and -n0 cut at --block, as GNU parallel (was: the whole of stdin in one block, held in memory)', async () => {
+  test('--pipe -N0, -n0 and -L0 cut at --block, as GNU parallel (was: the whole of stdin in one block, held in memory)', async () => {
     const input = Array.from({ length: 60_000 }, (_, i) => `${i + 1}\n`).join('');
-    for (const count of ['-N0', '-n0']) {
+    for (const count of ['-N0', '-n0', '-L0']) {
       const args = ['-k', '--pipe', '--block', '100k', count, 'echo x; wc -l'];
       const result = await prunWithStdin(['exec', ...args], input);
       assert.equal(result.exitCode, 0, String(result.stderr));

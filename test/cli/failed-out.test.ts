@@ -184,6 +184,18 @@ describe('--failed-out, what it holds', () => {
     const exec = await toFile('>', ['exec', '--failed-out', files.failed, 'false', ':::', 'a']);
     assert.equal(exec.exitCode, 2, String(exec.stderr));
     assert.equal(await readFile(files.failed, 'utf8'), '');
+    // by name too, on both runtimes: under --threads fd 1 is stderr when the path is opened
+    for (const runtime of runtimes) {
+      const named = await prun(['map', 'fixtures/square.ts', runtime, '--failed-out', '/dev/stdout', ':::', 'x']);
+      assert.equal(named.exitCode, 2, `${runtime}: ${String(named.stderr)}`);
+    }
+  });
+
+  test('--failed-out /dev/stderr with stderr and stdout in one pipe (2>&1 | ...) is what was asked: it runs (was: refused as stdout)', async () => {
+    // `f` fails: its failure line names it, and --failed-out writes it alone on a line
+    const run = await execa('sh', ['-c', `"$0" exec --failed-out /dev/stderr '[ {} != f ]' ::: a f 2>&1 | cat`, bin], { cwd: root, reject: false });
+    assert.equal(run.exitCode, 0, String(run.stderr));
+    assert.ok(lines(run.stdout).includes('f'), run.stdout);
   });
 
   test('--failed-out that is the input pipe or FIFO is refused (exit 2): failures would come back as inputs (was: a loop without end)', async () => {
