@@ -58,8 +58,11 @@ function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: Que
   const url = shownUrl(side.url);
   let noneSince = Date.now();
   let said = false;
+  /** A worker has served the run: seen serving it, or an input of it ended (was: by results alone, and a run whose first input killed its machine was said never taken). */
+  let served = false;
   const timer = setInterval(() => {
     const { workers, succeeded, failed } = run.tracker;
+    served ||= Boolean(workers) || succeeded + failed > 0;
     // a queue that does not answer says nothing of its workers: the run waits for it, and
     // says so if it stays away (was: 'no worker has taken this run' while one ran its inputs)
     if (workers || queue.health.downSince() !== undefined) {
@@ -70,7 +73,7 @@ function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: Que
     if (said || Date.now() - noneSince < NO_WORKER_NOTICE_MS) return;
     said = true;
     const seconds = NO_WORKER_NOTICE_MS / 1000;
-    if (succeeded + failed === 0) warn(`prun: no worker has taken this run in ${seconds} s: start one with prun worker --queue ${url}`);
+    if (!served) warn(`prun: no worker has taken this run in ${seconds} s: start one with prun worker --queue ${url}`);
     else warn(`prun: no worker has served this run for ${seconds} s (those that did have left or died): start one with prun worker --queue ${url}`);
   }, WORKER_CHECK_MS);
   timer.unref();

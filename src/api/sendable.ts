@@ -6,6 +6,8 @@ import { PrunError } from '../errors.js';
  * runtime's own error.
  */
 export function unsendableAsUsage(error: Error, index?: number): Error {
+  // said already (checkSendable), and the run's end passes it on: not said twice
+  if (error instanceof PrunError) return error;
   if (error.name !== 'DataCloneError' && !error.message.endsWith('could not be cloned.')) return error;
   const which = index === undefined ? 'an input' : `input ${index}`;
   return new PrunError('ERR_USAGE', `${which} cannot be sent to a worker: ${error.message}`, { cause: error });

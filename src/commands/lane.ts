@@ -114,6 +114,11 @@ export class Lane {
   private ending: Promise<void> | undefined;
   /** The lane's shell has exited. */
   private exited = false;
+
+  /** Whether the lane's shell has exited: its exit may be reported up to CLOSE_WAIT_MS later. */
+  get hasExited(): boolean {
+    return this.exited;
+  }
   /** Nothing of the group is left to end (or it is the user's, after a clean exit). */
   private done = false;
 

@@ -438,7 +438,9 @@ export class ShellExecutor implements Executor {
   }
 
   private timeOut(slot: LaneSlot, job: LaneJob): void {
-    if (slot.jobs[0] !== job || slot.state !== 'ready' || !slot.lane?.pid) return;
+    // a lane that exited first (a job killed its shell) is reported as that, once its exit is
+    // (was: a timeout, SIGTERM, though the job was killed by SIGKILL before it)
+    if (slot.jobs[0] !== job || slot.state !== 'ready' || !slot.lane?.pid || slot.lane.hasExited) return;
     slot.moveTo('ending');
     slot.timedOut = job;
     // the lane leads the job's process group: the whole tree ends, and the lane's exit reports it

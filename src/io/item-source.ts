@@ -39,7 +39,7 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
             // given never waits for later ones (was: held until the batch filled, and a source
             // that waits on results before it yields more deadlocked, its inputs never started)
             const ready = payload.length === 0 ? await step : await readyNow(step);
-            if (ready === undefined) {
+            if (ready === NOT_READY) {
               pending = step;
               break;
             }
@@ -76,14 +76,17 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
   };
 }
 
+/** A step not settled within the turn (not undefined: a broken iterator's step may settle to that). */
+const NOT_READY = Symbol('not ready');
+
 /**
  * The step's result if it settles within this turn of the event loop (an async generator
- * that awaits nothing settles in microtasks), else undefined, the step left pending; its
+ * that awaits nothing settles in microtasks), else NOT_READY, the step left pending; its
  * failure, if it fails within the turn, is thrown.
  */
-async function readyNow(step: Promise<IteratorResult<unknown>>): Promise<IteratorResult<unknown> | undefined> {
+async function readyNow(step: Promise<IteratorResult<unknown>>): Promise<IteratorResult<unknown> | typeof NOT_READY> {
   let timer: NodeJS.Immediate | undefined;
-  const later = new Promise<undefined>((resolve) => (timer = setImmediate(resolve, undefined)));
+  const later = new Promise<typeof NOT_READY>((resolve) => (timer = setImmediate(resolve, NOT_READY)));
   try {
     return await Promise.race([step, later]);
   } finally {

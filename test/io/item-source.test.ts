@@ -60,3 +60,17 @@ test('an iterator whose next() gives no object is refused with ERR_USAGE (was: a
   const items = itemSource({ [Symbol.iterator]: () => ({ next: () => 5 }) } as unknown as Iterable<unknown>);
   await assert.rejects(items.take(100, 1 << 20), (error: Error & { code?: string }) => error.code === 'ERR_USAGE');
 });
+
+test('an async iterator whose next() settles to undefined is refused too, after the values before it (was: taken as the end of the inputs, exit 0)', async () => {
+  let n = 0;
+  const items = itemSource({ [Symbol.asyncIterator]: () => ({ next: async () => (++n <= 2 ? { value: n, done: false } : undefined) }) } as unknown as AsyncIterable<unknown>);
+  const taken: unknown[] = [];
+  await assert.rejects(async () => {
+    for (;;) {
+      const slice = await items.take(100, 1 << 20);
+      if (!slice) break;
+      taken.push(...(slice.payload as unknown[]));
+    }
+  }, (error: Error & { code?: string }) => error.code === 'ERR_USAGE');
+  assert.deepEqual(taken, [1, 2]);
+});
