@@ -185,6 +185,18 @@ describe('faults that only a process can have', () => {
     assert.equal(killed?.status, '1', JSON.stringify(rows));
     assert.ok(Number(killed.duration) >= 0.2 && killed.duration !== '', JSON.stringify(rows));
   });
+
+  test('so has one after a quick input, which its worker did not say it started (was: none)', async () => {
+    const joblog = join(dir, 'killed-after-quick-joblog');
+    const inputs = join(dir, 'killed-after-quick-inputs');
+    // a and b are quick; the one between takes 300 ms, then kills its worker
+    await writeFile(inputs, 'a\nkill-after:300\nb\n');
+    const result = await prun(['map', 'fixtures/faults.ts', '--procs', '1', '--joblog', joblog, inputs]);
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    const killed = (await joblogRows(joblog)).find((row) => row[1] === 'kill-after:300');
+    assert.equal(killed?.[2], '1', String(killed));
+    assert.ok(killed[4] !== '' && Number(killed[4]) >= 0.3, String(killed));
+  });
 });
 
 describe('the reader goes away', () => {
