@@ -380,7 +380,6 @@ export class Pool implements Executor {
   private onRun(slot: WorkerSlot, report: RunReport): void {
     const entry = slot.ledger.get(report.id);
     if (!entry) throw new Error(`prun: a worker reported batch ${report.id}, which it does not hold`);
-    // the same input said to run again (the worker's results meanwhile) keeps its start
     // the input at `done` began by now, or as it was said to (the same input said to run again
     // keeps its start)
     const runningAgain = entry.running && report.count === 0;
