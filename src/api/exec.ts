@@ -80,8 +80,8 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
     command,
     // a command is bytes: each input as the UTF-8 bytes of its text; the caller gets its own value back
     // a bad input ends the inputs there, those before it run (checked as taken: a throw in the
-    // conversion would lose the others taken with it)
-    source: ledger.watch(itemSource(inputs, undefined, (input) => void commandArgument(input)), (input) => toByteString(commandArgument(input))),
+    // conversion would lose the others taken with it); a checked input's text is String(input)
+    source: ledger.watch(itemSource(inputs, undefined, checkCommandArgument), (input) => toByteString(String(input))),
     onStderr:
       onStderr &&
       ((text) => {
@@ -117,15 +117,14 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
 }
 
 /**
- * An input as the text `{}` stands for: a string, or a number, bigint or boolean as it is
- * written. Anything else has no text a command could take (was: an object ran as
- * `[object Object]`, and succeeded).
+ * Throws unless an input has a text `{}` can stand for: a string without a NUL, or a number,
+ * bigint or boolean, whose text is String(input). Anything else has no text a command could
+ * take (was: an object ran as `[object Object]`, and succeeded).
  */
-function commandArgument(input: unknown): string {
+function checkCommandArgument(input: unknown): void {
   // NUL joins a job's arguments: one in an input would make two of it
   if (typeof input === 'string' && input.includes('\0')) throw new PrunError('ERR_USAGE', `an input holds a NUL, which no command argument can: ${describe(input)}`);
-  if (typeof input === 'string') return input;
-  if (typeof input === 'number' || typeof input === 'bigint' || typeof input === 'boolean') return String(input);
+  if (typeof input === 'string' || typeof input === 'number' || typeof input === 'bigint' || typeof input === 'boolean') return;
   throw new PrunError('ERR_USAGE', `exec() takes strings (or numbers) as inputs, not ${describe(input)}`);
 }
 

@@ -79,16 +79,12 @@ export class Lane {
     });
 
     let reported = false;
-    let exitedAt: number | undefined;
     const report = (code: number | null, signal: NodeJS.Signals | null, startError?: string) => {
       if (reported) return;
       reported = true;
-      handlers.exit({ code, signal, startError, exitedAt: exitedAt ?? performance.now() });
+      handlers.exit({ code, signal, startError, exitedAt: this.exitedAt ?? performance.now() });
     };
-    subprocess.once('exit', (code, signal) => {
-      exitedAt = performance.now();
-      this.onExit(code, signal);
-    });
+    subprocess.once('exit', (code, signal) => this.onExit(code, signal));
     subprocess.once('close', (code, signal) => report(code, signal));
     // a process the lane left behind may hold its stdout open: then the exit is enough
     subprocess.once('exit', (code, signal) => setTimeout(() => report(code, signal), CLOSE_WAIT_MS).unref());
@@ -112,12 +108,12 @@ export class Lane {
   }
 
   private ending: Promise<void> | undefined;
-  /** The lane's shell has exited. */
-  private exited = false;
+  /** When the lane's shell exited (performance.now()), once it has. */
+  private exitedAt: number | undefined;
 
   /** Whether the lane's shell has exited: its exit may be reported up to CLOSE_WAIT_MS later. */
   get hasExited(): boolean {
-    return this.exited;
+    return this.exitedAt !== undefined;
   }
   /** Nothing of the group is left to end (or it is the user's, after a clean exit). */
   private done = false;
@@ -131,7 +127,7 @@ export class Lane {
     // read while the lane lives (a job ended for its --timeout): what left the group (setsid)
     // is reached only through the tree. Once the lane is gone (every lane's end, after its
     // input) its orphans are init's, and a scan of /proc would find nothing
-    const strays = this.pid === undefined || this.exited ? [] : descendantsOf(this.pid).filter((pid) => pid !== this.watcher);
+    const strays = this.pid === undefined || this.hasExited ? [] : descendantsOf(this.pid).filter((pid) => pid !== this.watcher);
     const ending = this.pid === undefined ? Promise.resolve() : Promise.all([endGroup(this.pid, graceMs), endProcesses(strays, graceMs)]);
     this.ending = ending.then(() => {
       this.done = true;
@@ -147,7 +143,7 @@ export class Lane {
    */
   abandon(): void {
     if (this.done || this.pid === undefined) return;
-    signalGroup(this.pid, this.watcher === undefined && this.exited ? 'SIGKILL' : 'SIGTERM');
+    signalGroup(this.pid, this.watcher === undefined && this.hasExited ? 'SIGKILL' : 'SIGTERM');
   }
 
   /**
@@ -156,13 +152,13 @@ export class Lane {
    * the lane's shell is gone, prun kills the watcher and sees the rest through.
    */
   private releaseWatcher(): void {
-    if (!this.ending || !this.exited || this.watcher === undefined) return;
+    if (!this.ending || !this.hasExited || this.watcher === undefined) return;
     signalProcess(this.watcher, 'SIGKILL');
     this.watcher = undefined;
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.exited = true;
+    this.exitedAt = performance.now();
     if (code === 0 && signal === null) {
       // the end of its input: the script ended its watcher, and what is left is the user's
       this.watcher = undefined;

@@ -241,8 +241,7 @@ export class QueueExecutor implements Executor {
     if (report.delivery !== entry.delivery || !this.outstanding.isNext(entry, report.from)) return;
     if (report.type === 'lost') {
       const { culprit, durationMs, unbegun } = report;
-      const ran = durationMs === undefined ? {} : { durationMs };
-      this.lose(entry, culprit !== undefined ? { culprit, ...ran } : unbegun !== undefined ? { unbegun } : report.none ? 'none' : 'unknown');
+      this.lose(entry, culprit !== undefined ? { culprit, durationMs } : unbegun !== undefined ? { unbegun } : report.none ? 'none' : 'unknown');
       return;
     }
     this.settle(entry, report.from, report.run, report.last, report.elapsedMs);

@@ -180,10 +180,9 @@ export function serve(options: ServeOptions): Serving {
           },
           lost(offset, blame: Blame) {
             if (leaving) return;
-            const culprit = typeof blame === 'object' && 'culprit' in blame ? blame : undefined;
+            const blamed = typeof blame === 'object' && 'culprit' in blame ? blame : undefined;
             const unbegun = typeof blame === 'object' && 'unbegun' in blame ? blame.unbegun : undefined;
-            const durationMs = culprit?.durationMs;
-            ended({ type: 'lost', batch, delivery, from: from + offset, culprit: culprit?.culprit, ...(durationMs === undefined ? {} : { durationMs }), unbegun, ...(blame === 'none' ? { none: true as const } : {}), worker: me });
+            ended({ type: 'lost', batch, delivery, from: from + offset, culprit: blamed?.culprit, durationMs: blamed?.durationMs, unbegun, ...(blame === 'none' ? { none: true as const } : {}), worker: me });
             settle('lost');
           },
           // its job completes, and BullMQ removes it
