@@ -6,7 +6,6 @@ import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { PrunError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
-import { drawableWidth } from './terminal-width.js';
 import { abandonResults, resultsStream } from './results-out.js';
 import { describeFailure, describeFatal, describeSummary, describeThrottles, waitingFor } from './report.js';
 import { handleInterrupts } from './signals.js';
@@ -74,10 +73,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   let view: ProgressView | undefined;
   let heldBack: NodeJS.Timeout | undefined;
   let ended = false;
-  // results on the same terminal scroll above the bar (progress-bar.ts); by default only on a
-  // terminal with a width to draw in (some ptys report 0 columns): there, when asked for, the
-  // bar is a line a second, as off a terminal, and no spinner is drawn
-  const wanted = options.progress ?? (stderr.isTTY === true && drawableWidth(stderr));
+  // results on the same terminal scroll above the bar (progress-bar.ts)
+  const wanted = options.progress ?? stderr.isTTY === true;
   if (wanted) {
     // ora takes a tenth of a second to load: only when it will be seen
     const [{ startSpinner }, { startProgressBar }] = await Promise.all([import('./spinner.js'), import('./progress-bar.js')]);

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { formatFinal, formatProgress } from './progress-line.js';
-import { drawableWidth } from './terminal-width.js';
+import { terminalColumns } from './terminal-width.js';
 
 /** Redraws on a terminal; off one, a line of its own this often (a log, not an animation). */
 const REDRAW_MS = 100;
@@ -35,12 +35,11 @@ type Write = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallb
  * in two. Off a terminal (--progress) it is a line of its own every second.
  */
 export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteStream, results?: TerminalStream): ProgressView {
-  // a terminal of no width (some ptys report 0 columns) cannot hold a line redrawn in place
-  const tty = stream.isTTY === true && drawableWidth(stream);
+  const tty = stream.isTTY === true;
   const direct: Write = stream.write.bind(stream) as Write;
   let drawn = false;
   let redraw: NodeJS.Immediate | undefined;
-  const width = (): number => Math.max(20, (stream.columns ?? 80) - 1);
+  const width = (): number => Math.max(20, terminalColumns(stream) - 1);
   const draw = (): void => {
     redraw = undefined;
     const line = formatProgress(tracker.snapshot(), { bar: tty, width: tty ? width() : Number.POSITIVE_INFINITY });

@@ -1,11 +1,12 @@
 import ora from 'ora';
-import { drawableWidth } from './terminal-width.js';
+import { reportsColumns } from './terminal-width.js';
 
 /** An ora spinner on stderr while the script compiles and workers start. The only module that knows ora. */
 export function startSpinner(text: string, stream: NodeJS.WriteStream): { say(text: string): void; stop(): void } {
-  // off a terminal, or on one of no width (--progress asked for it) no frames: ora says the text
-  // once, on a line of its own
-  const spinner = ora({ text, stream, isEnabled: stream.isTTY === true && drawableWidth(stream), discardStdin: false }).start();
+  // off a terminal (--progress asked for it) no frames: ora says the text once, on a line of its
+  // own; so too on a terminal of 0 columns, where ora's count of the lines to clear divides by
+  // the width and clears lines for ever
+  const spinner = ora({ text, stream, isEnabled: stream.isTTY === true && reportsColumns(stream), discardStdin: false }).start();
   return {
     say: (next) => {
       spinner.text = next;

@@ -1,8 +1,16 @@
 /**
- * Whether a terminal has a width to draw in. Some ptys report 0 columns: a line redrawn in
- * place there (the bar, ora's spinner, whose arithmetic then divides by zero and clears
- * lines for ever) cannot be drawn.
+ * The width a redrawn line is cut to on a terminal that reports none: a pty of 0 columns is
+ * what script(1) makes when it runs without a terminal of its own (CI, cron), and tqdm draws
+ * there as if 80 columns wide.
  */
-export function drawableWidth(stream: { columns?: number }): boolean {
+const ASSUMED_COLUMNS = 80;
+
+/** Whether a terminal says how wide it is (some ptys report 0 columns). */
+export function reportsColumns(stream: { columns?: number }): boolean {
   return (stream.columns ?? 0) > 0;
+}
+
+/** The columns of a terminal, or 80 when it reports none. */
+export function terminalColumns(stream: { columns?: number }): number {
+  return reportsColumns(stream) ? stream.columns! : ASSUMED_COLUMNS;
 }

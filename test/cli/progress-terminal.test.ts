@@ -56,8 +56,22 @@ describe('the progress display in a terminal', { timeout: 60_000 }, () => {
     assert.match(run.screen().at(-1)!, /^3000\/3000 100% in /);
   });
 
-  test('--progress on a terminal of 0 columns: a line a second and the last state, as off a terminal (was: nothing at all)', async () => {
-    const run = prunInTerminal(['map', 'fixtures/square.ts', 'fixtures/numbers.txt', '--progress'], { columns: 0 });
+  test('a terminal of 0 columns (script(1) with no terminal of its own, as in CI) shows the bar, 80 columns wide (was: no display unless --progress)', async () => {
+    const dir = mkdtempSync(join(scratch, 'narrow-'));
+    const inputs = join(dir, 'in10.txt');
+    writeFileSync(inputs, ['gate', ...Array.from({ length: 9 }, (_, i) => `a${i}`)].join('\n') + '\n');
+    const gate = join(dir, 'gate');
+    const run = prunInTerminal(['map', 'fixtures/gated.ts', inputs, '--threads', '1'], {
+      columns: 0,
+      env: { PRUN_TEST_STARTED: join(dir, 'started'), PRUN_TEST_GATE: gate },
+    });
+    // the first input holds the run back: the bar is on the screen while it waits
+    const bar = / 0\/10 0% \| .* \| 0 failed/;
+    await run.shows(bar);
+    const drawn = run.screen().find((line) => bar.test(line))!;
+    assert.match(drawn, BAR);
+    assert.ok(drawn.length <= 79, drawn);
+    writeFileSync(gate, '');
     const result = await run.done;
     assert.equal(result.exitCode, 0);
     assert.match(run.screen().at(-1)!, /^10\/10 100% in /);
