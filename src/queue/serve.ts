@@ -81,7 +81,10 @@ export function serve(options: ServeOptions): Serving {
     if (!each) {
       const pool = (async () => {
         if (spec.wire !== WIRE) return refused('ERR_QUEUE', `speaks ${WIRE}, the run ${String(spec.wire)}`);
-        if (!verify(spec, options.secret)) return refused('ERR_QUEUE', 'bad signature: PRUN_QUEUE_SECRET differs from the producer\'s');
+        if (!verify(spec, options.secret)) {
+          const why = spec.signature === undefined ? 'this worker has PRUN_QUEUE_SECRET set and the producer has none' : "PRUN_QUEUE_SECRET differs from the producer's";
+          return refused('ERR_QUEUE', `bad signature: ${why}`);
+        }
         // no batch ahead of a running one: each asks whether the run is still on right before
         // it starts (mayStart), which one given ahead to a busy slot could not; a stop the
         // producer makes (Ctrl-C, --halt) reaches every batch held here
