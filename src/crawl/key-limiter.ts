@@ -1,4 +1,4 @@
-import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowFull } from './key-state.js';
+import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowStart, windowWait } from './key-state.js';
 import { givesUpAt } from './backoff.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
@@ -40,7 +40,8 @@ const SWEEP_STEP = 2;
  * starts an input, how long the input's key must wait; nothing here sleeps or sets a timer.
  *
  * A key starts slowly: its first input alone, then one more in flight each time one ends with
- * no throttle signal, until a signal past that probe (key-state.ts says why). A throttled
+ * no throttle signal (or a second goes by with none started or ended), until a signal past that
+ * probe (key-state.ts says why). A throttled
  * probe only backs off: one start is no rate to halve.
  *
  * On a throttle signal the key backs off: for its Retry-After (at most maxRetryAfterMs), else
@@ -88,15 +89,16 @@ export class KeyLimiter {
   /**
    * 0 when an input of `key` may start at `now` (monotonic ms); else ms to wait; Infinity when
    * only an end of one of this key's running inputs can make room (concurrency). Considers
-   * concurrency, the key's bucket, a backoff under way, the global rate.
+   * concurrency, the key's slow start, the key's bucket, a backoff under way, the global rate.
    */
   wait(key: string, now: number): number {
     const state = this.#keys.get(key);
     const { keyConcurrency } = this.#options;
     if (state && keyConcurrency !== undefined && state.running >= keyConcurrency) return Infinity;
-    // a key starts slowly, its first input alone (key-state.ts, SLOW_START_MAX)
-    if (state && windowFull(state)) return Infinity;
-    let wait = this.#global ? bucketWait(this.#global, now) : 0;
+    // a key starts slowly, its first input alone (key-state.ts, SLOW_START_MAX), and a window
+    // that stalls opens by one (STALLED_WINDOW_MS)
+    let wait = state ? windowWait(state, now) : 0;
+    if (this.#global) wait = Math.max(wait, bucketWait(this.#global, now));
     if (state?.bucket) wait = Math.max(wait, bucketWait(state.bucket, now));
     if (state?.throttle) wait = Math.max(wait, this.#backoffEnd(state.throttle) - now);
     // whole milliseconds, never less than the wait: what a timer can be set to
@@ -111,6 +113,7 @@ export class KeyLimiter {
       if (this.#keyIntervalMs !== undefined) state.bucket = { intervalMs: this.#keyIntervalMs };
       this.#keys.set(key, state);
     }
+    windowStart(state, now);
     state.running++;
     delete state.idleSince;
     if (state.bucket) bucketTake(state.bucket, now);

@@ -15,6 +15,8 @@ export interface KeyState {
    * when a key without keyRate has climbed back from a throttle.
    */
   window?: number;
+  /** While the slow start holds: the last start or end of one of its inputs (`STALLED_WINDOW_MS`). */
+  movedAt?: number;
   /** Since when none has been running. */
   idleSince?: number;
   /** Spreads the key's starts: always with keyRate; without it, while a throttle holds the key's rate down. */
@@ -94,6 +96,15 @@ export const SLOW_START_MAX = 256;
  */
 export const RESTART_IDLE_MS = 2 * OBSERVE_MS;
 
+/**
+ * A full window none of whose inputs has started or ended for this long lets one more in, as
+ * TCP sends again after its first retransmission timeout of a second (RFC 6298): an input that
+ * never answers must not hold its key. Was: a probe that hung held every other input of its host
+ * back, for good and in silence (without --timeout). Pages slower than this open the window by
+ * one a second as well as by one at each end.
+ */
+export const STALLED_WINDOW_MS = 1000;
+
 /** Whether the key's slow start is where a fresh key's is: forgetting it loses nothing. */
 export function slowStartIsFresh(state: KeyState): boolean {
   return state.window === 1;
@@ -104,9 +115,25 @@ export function newKeyState(): KeyState {
   return { running: 0, window: 1 };
 }
 
-/** Whether the key's slow start holds back another input now. */
-export function windowFull(state: KeyState): boolean {
-  return state.window !== undefined && state.running >= state.window;
+/** 0 when the key's slow start lets another input start at `now`; else ms until a stall opens it. */
+export function windowWait(state: KeyState, now: number): number {
+  if (state.window === undefined || state.running < state.window) return 0;
+  return Math.max(0, (state.movedAt ?? now) + STALLED_WINDOW_MS - now);
+}
+
+/** An input of the key starts at `now`: past a full window only when it stalled (`windowWait`), which then grows by one. */
+export function windowStart(state: KeyState, now: number): void {
+  if (state.window === undefined) return;
+  if (state.running >= state.window) growWindow(state);
+  state.movedAt = now;
+}
+
+function growWindow(state: KeyState): void {
+  state.window!++;
+  if (state.window! > SLOW_START_MAX) {
+    delete state.window;
+    delete state.movedAt;
+  }
 }
 
 export interface SignalContext {
@@ -164,6 +191,7 @@ export function onThrottle(state: KeyState, startedAt: number, now: number, sign
   // allowed, the first request of each 429: 27 s where 14.5 s without that 429, simulated)
   if (state.window === 1 && !state.bucket) return true;
   delete state.window;
+  delete state.movedAt;
   const current = state.bucket?.intervalMs ?? observedInterval(state, now);
   // never slower than one start a minute, unless keyRate itself is slower
   const halved = Math.max(current, Math.min(2 * current, SLOWEST_INTERVAL_MS));
@@ -194,8 +222,8 @@ function observedInterval(state: KeyState, now: number): number {
  */
 export function onCleanEnd(state: KeyState, startedAt: number, now: number, keyIntervalMs: number | undefined): void {
   if (state.window !== undefined) {
-    state.window++;
-    if (state.window > SLOW_START_MAX) delete state.window;
+    state.movedAt = now;
+    growWindow(state);
   }
   const throttle = state.throttle;
   if (!throttle || startedAt <= throttle.signalAt) return;
@@ -221,4 +249,5 @@ export function onCleanEnd(state: KeyState, startedAt: number, now: number, keyI
   // 10 a second allowed: 108 answers 429 in all without Retry-After, 27 now, simulated)
   delete state.bucket;
   state.window = Math.max(1, state.running);
+  state.movedAt = now;
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -12,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { pageBody, startHosts, type HostRequest, type TestHosts } from '../helpers/http-hosts.js';
 import { lines, prun, root } from '../helpers/prun.js';
 import { joblogRows, scratchDir } from '../helpers/files.js';
+import { waitForLines } from '../helpers/streams.js';
 
 const FETCH = 'fixtures/crawl/fetch.ts';
 
@@ -237,6 +239,28 @@ describe('crawl limits, counted at the servers', () => {
       assert.ok(failed.every((r) => r.code === 'ERR_THROTTLED' && r.status === 429 && r.retryAfter === '1'), JSON.stringify(failed));
     } finally {
       await hosts.close();
+    }
+  });
+
+  test('--key host: a first page that never answers holds its host back a second, not for good (was: the other pages waited on it, in silence)', async () => {
+    // the probe of the host's slow start is the page that hangs
+    const server = createHttpServer((request, response) => {
+      if (request.url !== '/hang') response.end('ok');
+    });
+    server.listen(0, '127.0.0.2');
+    await once(server, 'listening');
+    try {
+      const origin = `http://127.0.0.2:${(server.address() as { port: number }).port}`;
+      const pages = [1, 2, 3, 4, 5].map((i) => `${origin}/page/${i}`);
+      const run = prun(['map', FETCH, urlsFile([`${origin}/hang`, ...pages]), '--threads', '1', '--concurrency', '10', '--key', 'host', '--unordered']);
+      await waitForLines(run.stdout!, /\t200\t2$/, pages.length);
+      run.kill('SIGINT');
+      const result = await run;
+      assert.equal(result.exitCode, 130, result.stderr);
+      assert.deepEqual(lines(result.stdout).sort(), pages.map((url) => `${url}\t200\t2`).sort());
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KeyLimiter, type LimitOptions } from '../../src/crawl/key-limiter.js';
-import { type KeyState, RESTART_IDLE_MS, SLOW_START_MAX } from '../../src/crawl/key-state.js';
+import { type KeyState, RESTART_IDLE_MS, SLOW_START_MAX, STALLED_WINDOW_MS } from '../../src/crawl/key-state.js';
 import { mostInWindow, simulateCrawl } from '../helpers/crawl-sim.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -42,7 +42,7 @@ describe('key limiter: limits', () => {
   test('a key starts slowly: its first input alone (a probe), then one more in flight at each clean end, doubling a round trip', () => {
     const l = limiter();
     const probe = l.started('a', 0);
-    assert.equal(l.wait('a', 0), Infinity, 'the probe runs alone');
+    assert.equal(l.wait('a', 0), STALLED_WINDOW_MS, 'the probe runs alone, unless it stalls');
     assert.equal(l.wait('b', 0), 0, 'each key has its own probe');
     l.ended('a', probe, 5);
     // each round trip: start as many as the key lets, then end them all, cleanly
@@ -50,11 +50,27 @@ describe('key limiter: limits', () => {
     for (let round = 1, now = 5; round <= 5; round++, now += 20) {
       const started: number[] = [];
       while (started.length < 1000 && l.wait('a', now) === 0) started.push(l.started('a', now));
-      assert.equal(l.wait('a', now), Infinity, 'only an end makes room');
+      assert.equal(l.wait('a', now), STALLED_WINDOW_MS, 'only an end makes room, or a stall');
       inFlight.push(started.length);
       for (const at of started) l.ended('a', at, now + 20);
     }
     assert.deepEqual(inFlight, [2, 4, 8, 16, 32]);
+  });
+
+  test('a window that stalls opens by one: a probe that never ends holds its key a second, not for good (was: Infinity while it hung)', () => {
+    const l = limiter();
+    l.started('a', 0); // hangs: never ends
+    assert.equal(l.wait('a', 0), STALLED_WINDOW_MS);
+    assert.equal(l.wait('a', STALLED_WINDOW_MS - 1), 1);
+    assert.equal(l.wait('a', STALLED_WINDOW_MS), 0);
+    const second = l.started('a', STALLED_WINDOW_MS);
+    assert.equal(stateOf(l, 'a')?.window, 2);
+    assert.equal(l.wait('a', STALLED_WINDOW_MS), STALLED_WINDOW_MS, 'one more a second, not all at once');
+    // the second ends well: the window grows on at each clean end, as before
+    l.ended('a', second, STALLED_WINDOW_MS + 20);
+    const after = STALLED_WINDOW_MS + 20;
+    assert.deepEqual([l.wait('a', after), l.started('a', after), l.wait('a', after), l.started('a', after), l.wait('a', after)], [0, after, 0, after, STALLED_WINDOW_MS]);
+    assert.equal(stateOf(l, 'a')?.running, 3);
   });
 
   test('slow start ends at a throttle signal past its probe, or once it would allow SLOW_START_MAX in flight: then every input may start at once', () => {
@@ -169,7 +185,7 @@ describe('key limiter: throttle signals', () => {
     l.ended('a', l.started('a', 1010), 1020, { retryAfterMs: undefined });
     assert.equal(l.wait('a', 1020), 1000, 'full jitter of 2 x 1 s, drawn at 0.5');
     const probe = l.started('a', 2020);
-    assert.equal(l.wait('a', 2020), Infinity, 'the probe runs alone');
+    assert.equal(l.wait('a', 2020), STALLED_WINDOW_MS, 'the probe runs alone');
     l.ended('a', probe, 2030);
     assert.equal(l.isThrottled('a', 2030), false);
     assert.equal(stateOf(l, 'a')?.throttle, undefined);
@@ -249,7 +265,7 @@ describe('key limiter: throttle signals', () => {
     // no rate: no wait between starts, but one in flight, as a fresh key (was: every lane at once)
     assert.equal(l.wait('a', now), 0);
     const [first] = [l.started('a', now)];
-    assert.equal(l.wait('a', now), Infinity);
+    assert.equal(l.wait('a', now), STALLED_WINDOW_MS);
     l.ended('a', first!, now + 20);
     assert.deepEqual([l.wait('a', now + 20), l.started('a', now + 20), l.wait('a', now + 20)], [0, now + 20, 0]);
   });
