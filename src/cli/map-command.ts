@@ -39,9 +39,6 @@ const MAP_EXAMPLES = examplesAndExitCodes([
   { what: 'A total for the progress bar of an input that has not ended', command: 'tail -f queue.txt | prun map square.ts --total 5000' },
 ]);
 
-/** How long what a worker thread started may take to end after SIGTERM, when prun ends, before SIGKILL. */
-const DESCENDANTS_GRACE_MS = 1000;
-
 /** `prun map SCRIPT [INPUT...]`: commander flags in, library options out, results to stdout. */
 export function mapCommand(sources: ArgSource[], done: (code: number) => void): Command {
   const command = new Command('map')
@@ -116,7 +113,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   } finally {
     journal.close();
     // forked workers take what they started with them; worker threads cannot (end-descendants.ts)
-    if (options.runtime === 'thread') await endDescendants(DESCENDANTS_GRACE_MS, ownHelperPids());
+    if (options.runtime === 'thread') await endDescendants(ownHelperPids());
   }
 }
 

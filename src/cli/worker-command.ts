@@ -6,6 +6,7 @@ import { usageError } from '../errors.js';
 import { ownLibraryWarnings } from '../queue/library-warnings.js';
 import { checkQueueUrl, shownUrl } from '../queue/queue-url.js';
 import { positive } from './common-options.js';
+import { endDescendants } from './end-descendants.js';
 import { EXIT } from './exit-codes.js';
 
 /** How long handing batches back may take before the worker ends anyway. */
@@ -66,7 +67,7 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
     concurrency: flags.concurrency,
     memoryLimitMb: flags.memoryLimit,
   });
-  return new Promise((resolve) => {
+  const code = await new Promise<number>((resolve) => {
     let signals = 0;
     onSignal = () => {
       if (++signals === 1) {
@@ -82,6 +83,9 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
       }
     };
   });
+  // forked workers take what they started with them; worker threads cannot (end-descendants.ts)
+  if (flags.threads !== undefined) await endDescendants();
+  return code;
 }
 
 function numberOf(value: number | true | undefined): number | undefined {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { OWNER_VARIABLE, RUN_MARK } from './owner-mark.js';
 
 /**
  * The lifeline of forked workers: one small /bin/sh per prun process that knows the process
@@ -10,7 +11,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
  *   `+ PGID`  a worker leads this group now
  *   `- PGID`  the group is gone: never signal it again (its number may be reused)
  *   end of file: prun is gone, or knows no group any more. The watcher sends SIGTERM to every
- *   group it still knows, and SIGKILL about a second later to those still there.
+ *   group it still knows and to every process that carries a mark of this prun's workers
+ *   (owner-mark.ts: what left a group whose worker could not end it, being busy in a loop),
+ *   and SIGKILL about a second later to those still there.
  *
  * The watcher runs in its own process group (a signal to prun's group, such as the terminal's
  * Ctrl-C to a pipeline, never reaches it) and ignores SIGINT; it holds none of prun's output,
@@ -26,11 +29,16 @@ while read -r op p; do
 done
 [ "$g" = ' ' ] && exit 0
 for p in $g; do kill -TERM -$p; done 2>/dev/null
+m=
+for f in $(grep -lzs "^$1\\." /proc/[0-9]*/environ); do f=\${f#/proc/}; m="$m \${f%/environ}"; done
+for p in $m; do kill -TERM $p; done 2>/dev/null
 l=
 for p in $g; do kill -0 -$p && l=1; done 2>/dev/null
+for p in $m; do kill -0 $p && l=1; done 2>/dev/null
 [ -z "$l" ] && exit 0
 sleep 1
 for p in $g; do kill -KILL -$p; done 2>/dev/null
+for p in $m; do kill -KILL $p; done 2>/dev/null
 `;
 
 /** The watcher's name for itself ($0), as `ps` shows it. */
@@ -59,7 +67,8 @@ export function forgetGroup(pgid: number): void {
 }
 
 function startWatcher(): ChildProcess {
-  const child = spawn('/bin/sh', ['-c', WATCHER_SCRIPT, WATCHER_NAME], {
+  // $1: what the environment of each of this prun's workers' processes holds (owner-mark.ts)
+  const child = spawn('/bin/sh', ['-c', WATCHER_SCRIPT, WATCHER_NAME, `${OWNER_VARIABLE}=${RUN_MARK}`], {
     stdio: ['pipe', 'ignore', 'ignore'],
     detached: true,
   });

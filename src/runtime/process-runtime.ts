@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { forgetGroup, watchGroup } from './group-lifeline.js';
 import { relayLines } from './line-relay.js';
 import { endGroup } from './process-group.js';
-import { descendantsOf, endProcesses } from './process-tree.js';
+import { markedEnvironment, newWorkerMark } from './owner-mark.js';
+import { descendantsOf, endProcesses, processesMarked } from './process-tree.js';
 import { isFromWorker } from './protocol.js';
 import { StderrRelay } from './stderr-relay.js';
 import { type ErrorData, outOfMemory, workerCrashed, workerExited, workerSignalled } from '../model/failure.js';
@@ -21,7 +22,10 @@ const KILL_GRACE_MS = 1000;
 const entry = fileURLToPath(new URL('../worker/process-entry.js', import.meta.url));
 
 export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
+  const mark = newWorkerMark();
   const child = fork(entry, [], {
+    // what it starts carries its mark, found after the worker is gone (owner-mark.ts)
+    env: markedEnvironment(mark),
     // the child's stdout goes to our stderr: what the user's function prints never reaches our
     // stdout. Both pass through us, so that a progress bar can keep them above itself, and
     // so that V8's last words on running out of memory are seen.
@@ -39,9 +43,19 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   let killed = false;
   let ending: Promise<void> | undefined;
   let strays: Promise<void> = Promise.resolve();
-  /** Ends the worker's whole group, SIGTERM then SIGKILL; once only, and never after it is forgotten. */
+  /**
+   * Ends the worker's whole group, SIGTERM then SIGKILL, and then what carries its mark: what
+   * left the group and was not reached through its tree (the worker died first: out of memory,
+   * busy in a loop when prun was killed; was: left running under init). Once only, and never
+   * after the group is forgotten.
+   */
   const endItsGroup = (): Promise<void> => {
-    ending ??= pid === undefined ? Promise.resolve() : Promise.all([endGroup(pid, KILL_GRACE_MS), strays]).then(() => forgetGroup(pid));
+    ending ??=
+      pid === undefined
+        ? Promise.resolve()
+        : Promise.all([endGroup(pid, KILL_GRACE_MS), strays])
+            .then(() => forgetGroup(pid))
+            .then(() => endProcesses(processesMarked(mark), KILL_GRACE_MS));
     return ending;
   };
   // what the worker started goes with it, whyever it ended

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { OWNER_VARIABLE } from './owner-mark.js';
 
 const POLL_MS = 10;
 
@@ -33,6 +34,35 @@ export function descendantsOf(root: number): number[] {
       found.push(child);
       queue.push(child);
     }
+  }
+  return found;
+}
+
+/**
+ * Running processes that carry a worker's mark (owner-mark.ts): `mark` itself, or with
+ * `{ under: true }` every mark of which it is the run's part. Read from /proc/PID/environ, the
+ * environment each process started with; a process of another user is not readable, and not
+ * ours. Linux only; elsewhere nobody is found.
+ */
+export function processesMarked(mark: string, { under = false } = {}): number[] {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const wanted = Buffer.from(`\0${OWNER_VARIABLE}=${mark}${under ? '.' : '\0'}`);
+  const found: number[] = [];
+  for (const name of names) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    let environment: Buffer;
+    try {
+      // with a NUL before, so that the first variable is found as the others are
+      environment = Buffer.concat([Buffer.from('\0'), readFileSync(`/proc/${name}/environ`), Buffer.from('\0')]);
+    } catch {
+      continue; // ended since /proc was listed, or not ours to read
+    }
+    if (environment.includes(wanted) && isRunning(Number(name))) found.push(Number(name));
   }
   return found;
 }

@@ -3,10 +3,14 @@ import { isFromWorker } from './protocol.js';
 import { type Failure, outOfMemory, workerCrashed, workerExited } from '../model/failure.js';
 import type { RuntimeOptions, RuntimeWorker, WorkerExit } from './types.js';
 import { keepsHeapSmall } from './heap-settings.js';
+import { endProcesses, processesMarked } from './process-tree.js';
 import { takeThread } from './thread-spawn.js';
 
+/** How long what a thread started may take to end after SIGTERM before it is sent SIGKILL. */
+const KILL_GRACE_MS = 1000;
+
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
-  const worker = takeThread(options.memoryLimitMb, keepsHeapSmall(options.concurrency));
+  const { worker, mark } = takeThread(options.memoryLimitMb, keepsHeapSmall(options.concurrency));
   // console output of the user's function never reaches our stdout: both of the worker's
   // streams go to our stderr, a whole line at a time
   const toStderr = (text: string) => void process.stderr.write(text);
@@ -29,7 +33,11 @@ export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
       worker.once('exit', (code) => {
         const failure = describeThreadExit(code, lastError);
         const exit: WorkerExit = { code, signal: null, failure, crashed: lastError !== undefined && failure.code !== 'ERR_OUT_OF_MEMORY' };
-        handler(exit);
+        // what its tasks and setup() started goes with it, found by its mark (owner-mark.ts): they
+        // are children of this process, in its group, out of reach of any group of the thread's.
+        // Was: left running until the CLI ended (a thread ended for --timeout), or for good (a
+        // shell's background job, whose parent had died; the library; a queue worker)
+        void endProcesses(processesMarked(mark), KILL_GRACE_MS).then(() => handler(exit));
       }),
     kill: () => void worker.terminate(),
   };

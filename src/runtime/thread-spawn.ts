@@ -1,12 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import { WORKER_SEMI_SPACE_MB } from './heap-settings.js';
+import { markedEnvironment, newWorkerMark } from './owner-mark.js';
 
 const entry = new URL('../worker/thread-entry.js', import.meta.url);
 /** V8's young generation is two semi-spaces and a space for large new objects, each this size. */
 const YOUNG_GENERATION_MB = 3 * WORKER_SEMI_SPACE_MB;
 
+/** A worker thread and the mark of the processes it starts (owner-mark.ts). */
+export interface MarkedThread {
+  worker: Worker;
+  mark: string;
+}
+
 /** A worker thread started ahead, until a pool takes it, and whether it keeps its heap small. */
-let early: { worker: Worker; keepsSmall: boolean } | undefined;
+let early: (MarkedThread & { keepsSmall: boolean }) | undefined;
 
 /**
  * Starts one worker thread before the CLI has loaded its own modules: a thread takes ~22 ms
@@ -15,7 +22,7 @@ let early: { worker: Worker; keepsSmall: boolean } | undefined;
  * does. Only the CLI calls this (from bin/prun.js); small enough to load first.
  */
 export function prestartThread(keepsSmall: boolean): void {
-  early ??= { worker: spawnThread(undefined, keepsSmall), keepsSmall };
+  early ??= { ...spawnThread(undefined, keepsSmall), keepsSmall };
   early.worker.unref();
 }
 
@@ -26,19 +33,22 @@ export function prestartThread(keepsSmall: boolean): void {
  * allocate lives longer than 2 MiB of allocation, and copying it out of small semi-spaces
  * made a thread's garbage collection 2-3x one Node process's doing the same fetches.
  */
-export function takeThread(memoryLimitMb: number | undefined, keepsSmall: boolean): Worker {
+export function takeThread(memoryLimitMb: number | undefined, keepsSmall: boolean): MarkedThread {
   const taken = early;
   early = undefined;
   if (taken && memoryLimitMb === undefined && taken.keepsSmall === keepsSmall) {
     taken.worker.ref();
-    return taken.worker;
+    return taken;
   }
   void taken?.worker.terminate();
   return spawnThread(memoryLimitMb, keepsSmall);
 }
 
-function spawnThread(memoryLimitMb: number | undefined, keepsSmall: boolean): Worker {
-  return new Worker(entry, {
+function spawnThread(memoryLimitMb: number | undefined, keepsSmall: boolean): MarkedThread {
+  const mark = newWorkerMark();
+  const worker = new Worker(entry, {
+    // the thread's own process.env, inherited by what its tasks start
+    env: markedEnvironment(mark),
     // console output of the user's function must never reach our stdout: the pool relays
     // both of the worker's streams to our stderr
     stdout: true,
@@ -48,4 +58,5 @@ function spawnThread(memoryLimitMb: number | undefined, keepsSmall: boolean): Wo
       ...(memoryLimitMb === undefined ? {} : { maxOldGenerationSizeMb: memoryLimitMb }),
     },
   });
+  return { worker, mark };
 }

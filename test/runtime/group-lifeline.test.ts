@@ -124,6 +124,24 @@ describe('a child that left its worker\'s group (started detached, as Puppeteer 
     await assertNoWorkerLeft(pids);
   });
 
+  test('--procs: gone soon after prun is SIGKILLed while its worker is busy in a loop (was: the worker could not end it, and it ran on under init)', async () => {
+    const { child, pids } = startPrun(['--procs', '1', ':::', 'hang'], detached);
+    await waitForLines(child.stderr!, /^busy$/);
+    child.kill('SIGKILL');
+    await child;
+    await assertGoneWithin(await recordedPids(pids), GONE_WITHIN_MS);
+  });
+
+  for (const runtime of runtimes) {
+    test(`${runtime}: gone with a worker that ran out of memory (was: left running by --memory-limit under --procs)`, async () => {
+      const { child, pids } = startPrun([runtime, '1', '--memory-limit', '64M', '--json', ':::', 'hog'], detached);
+      const result = await child;
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      assert.equal((JSON.parse(lines(result.stdout)[0]!) as { code?: string }).code, 'ERR_OUT_OF_MEMORY');
+      await assertNoWorkerLeft(pids);
+    });
+  }
+
   test('--procs: gone soon after prun is SIGKILLed (the lifeline ends the worker, which ends it)', async () => {
     const { child, pids } = startPrun(['--procs', '1', ':::', `wait ${join(dir, 'never')}`], detached);
     await waitForLines(child.stderr!, /^waiting /);
@@ -131,6 +149,30 @@ describe('a child that left its worker\'s group (started detached, as Puppeteer 
     await child;
     await assertGoneWithin(await recordedPids(pids), GONE_WITHIN_MS);
   });
+});
+
+describe("a shell's background job started by setup() (sh -c 'sleep 300 &'), whose shell has exited, outlived the run under --threads", () => {
+  const background = { PRUN_TEST_BACKGROUND: '1' };
+  for (const runtime of runtimes) {
+    test(`${runtime}: gone once the run has ended`, async () => {
+      const { child, pids } = startPrun([runtime, '1', ':::', 'a'], background);
+      const result = await child;
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      await assertNoWorkerLeft(pids);
+    });
+
+    test(`${runtime}: gone with a worker ended for --timeout, while prun runs on`, async () => {
+      const flag = join(dir, `background-flag-${runs}`);
+      const { child, pids } = startPrun([runtime, '1', '--chunksize', '1', '--timeout', '300ms', ':::', 'hang', `wait ${flag}`], background);
+      // the replacement has started: the first worker's background job goes with it
+      await waitForLines(child.stderr!, /^started /, 2);
+      const [firstSleep] = await recordedPids(pids);
+      await assertGoneWithin([firstSleep!], GONE_WITHIN_MS);
+      await writeFile(flag, '');
+      await child;
+      await assertNoWorkerLeft(pids);
+    });
+  }
 });
 
 describe('a worker ended on purpose is reported for what it did, not for how prun ended it', () => {

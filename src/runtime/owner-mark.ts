@@ -1,0 +1,28 @@
+/**
+ * The environment variable that marks every process a worker starts, and every process those
+ * start: fork, exec, a shell's background job, setsid, a double fork all inherit it, where a
+ * process group or a parent link is lost (a process that left its group, or whose parent died
+ * and which init took over). prun finds them by it in /proc/PID/environ (process-tree.ts) and
+ * ends them with their worker. One that clears its environment (`env -i`) is out of reach.
+ */
+export const OWNER_VARIABLE = 'PRUN_OWNER';
+
+/**
+ * This prun process's part of every mark it gives: the end of the CLI and the lifeline of
+ * forked workers look for it. Random, so that no mark of another prun (or of this pid reused)
+ * is taken for one of ours; Math.random, not node:crypto, which would cost the thread started
+ * ahead (cli/prestart.ts) its load.
+ */
+export const RUN_MARK = `${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+
+let workers = 0;
+
+/** The mark of one more worker, `RUN_MARK.N`: its processes and only its. */
+export function newWorkerMark(): string {
+  return `${RUN_MARK}.${++workers}`;
+}
+
+/** A worker's environment: this process's, with its mark. */
+export function markedEnvironment(mark: string): NodeJS.ProcessEnv {
+  return { ...process.env, [OWNER_VARIABLE]: mark };
+}
