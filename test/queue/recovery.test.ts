@@ -113,6 +113,21 @@ describe('prun map --queue, recovery', () => {
     await worker.stop();
   });
 
+  test('a --threads worker SIGTERMed while a task waits: what setup() started ends with it (was: left running under init)', async () => {
+    const dir = await mkdtemp(join(bench.dir, 'threads-children-'));
+    const pids = join(dir, 'pids');
+    const worker = bench.worker(['--threads', '1'], { PRUN_TEST_PIDS: pids });
+    const producer = prun(['map', 'fixtures/setup-child.ts', '--queue', bench.redis.url, ':::', `wait ${join(dir, 'never')}`]);
+    await saying(waitForFile(pids, (rows) => rows.length === 2, 60_000), worker, producer);
+    const [, sleep] = (await readFile(pids, 'utf8')).split('\n').map(Number);
+    process.kill(worker.pid, 'SIGTERM');
+    assert.equal(await worker.exited, 0, worker.stderr());
+    await assertAllEnded([sleep!]);
+    producer.kill('SIGINT');
+    assert.equal((await producer).exitCode, 130);
+    assert.deepEqual(await runKeys(bench.redis), []);
+  });
+
   test('a worker SIGSTOPped past its locks, then woken: its batch ran elsewhere, nothing printed twice', async () => {
     const gate = await bench.gate(10000);
     const pool = [bench.worker([], gate.env), bench.worker([], gate.env)];
