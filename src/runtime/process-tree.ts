@@ -12,20 +12,13 @@ const POLL_MS = 10;
 
 /** Running (not zombie) processes below `root`, read from /proc at once. */
 export function descendantsOf(root: number): number[] {
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return [];
-  }
   const childrenOf = new Map<number, number[]>();
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readStat(Number(name));
+  for (const pid of listedPids() ?? []) {
+    const stat = readStat(pid);
     if (!stat || stat.state === 'Z') continue;
     const siblings = childrenOf.get(stat.ppid);
-    if (siblings) siblings.push(Number(name));
-    else childrenOf.set(stat.ppid, [Number(name)]);
+    if (siblings) siblings.push(pid);
+    else childrenOf.set(stat.ppid, [pid]);
   }
   const found: number[] = [];
   const queue = [root];
@@ -45,24 +38,18 @@ export function descendantsOf(root: number): number[] {
  * ours. Linux only; elsewhere nobody is found.
  */
 export function processesMarked(mark: string, { under = false } = {}): number[] {
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return [];
-  }
   const wanted = Buffer.from(`\0${OWNER_VARIABLE}=${mark}${under ? '.' : '\0'}`);
   const found: number[] = [];
-  for (const name of names) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+  for (const pid of listedPids() ?? []) {
+    if (pid === process.pid) continue;
     let environment: Buffer;
     try {
       // with a NUL before, so that the first variable is found as the others are
-      environment = Buffer.concat([Buffer.from('\0'), readFileSync(`/proc/${name}/environ`), Buffer.from('\0')]);
+      environment = Buffer.concat([Buffer.from('\0'), readFileSync(`/proc/${pid}/environ`), Buffer.from('\0')]);
     } catch {
       continue; // ended since /proc was listed, or not ours to read
     }
-    if (environment.includes(wanted) && isRunning(Number(name))) found.push(Number(name));
+    if (environment.includes(wanted) && isRunning(pid)) found.push(pid);
   }
   return found;
 }
@@ -98,17 +85,19 @@ export function signalEach(pids: readonly number[], name: NodeJS.Signals): void 
  * a group of the dead.
  */
 export function groupRunning(pgid: number): boolean | undefined {
-  let names: string[];
+  return listedPids()?.some((pid) => {
+    const stat = readStat(pid);
+    return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z';
+  });
+}
+
+/** The pids /proc lists now; undefined where there is no /proc to read. */
+function listedPids(): number[] | undefined {
   try {
-    names = readdirSync('/proc');
+    return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
   } catch {
     return undefined;
   }
-  return names.some((name) => {
-    if (!/^\d+$/.test(name)) return false;
-    const stat = readStat(Number(name));
-    return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z';
-  });
 }
 
 function readStat(pid: number): { state: string; ppid: number; pgrp: number } | undefined {
