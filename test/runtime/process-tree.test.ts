@@ -1,11 +1,13 @@
 // groupRunning, against real processes: a group of the dead, zombies waiting for init to reap
 // them, is not running (init in a container may take seconds to reap, and prun waited for them).
+// processesMarked, against real processes carrying marks in their environment.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { groupRunning } from '../../src/runtime/process-tree.js';
+import { OWNER_VARIABLE } from '../../src/runtime/owner-mark.js';
+import { groupRunning, processesMarked } from '../../src/runtime/process-tree.js';
 
 test('groupRunning: true while a process of the group runs, false once only zombies are left', async () => {
   // `sleep 0` ends at once, and its parent, exec'd into `sleep 30`, never reaps it: a zombie
@@ -25,6 +27,24 @@ test('groupRunning: true while a process of the group runs, false once only zomb
 
 test('groupRunning: false for a group that never was', () => {
   assert.equal(groupRunning(2 ** 22 + 12345), false);
+});
+
+test('processesMarked: a worker\'s mark exactly, or every mark of a run; a process that merely shares a prefix is not found', async () => {
+  const run = `test-${process.pid}-${Date.now()}`;
+  const marks = [`${run}.1`, `${run}.2`, `${run}.10`, `${run}x.1`];
+  // the mark is the first variable of one, the last of another: both are found
+  const children = marks.map((mark, i) =>
+    spawn('sleep', ['30'], { stdio: 'ignore', env: i === 0 ? { [OWNER_VARIABLE]: mark, PATH: process.env.PATH } : { PATH: process.env.PATH, [OWNER_VARIABLE]: mark } }),
+  );
+  try {
+    await Promise.all(children.map((child) => once(child, 'spawn')));
+    const [one, two, ten, other] = children.map((child) => child.pid!);
+    assert.deepEqual(processesMarked(`${run}.1`), [one]);
+    assert.deepEqual(processesMarked(run, { under: true }).sort(), [one, two, ten].sort());
+    assert.deepEqual(processesMarked(`${run}x`, { under: true }), [other]);
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+  }
 });
 
 /** Zombie children of `parent`, from /proc. */
