@@ -31,8 +31,15 @@ process.on('uncaughtException', (error) => {
 });
 runWorkerLoop({
   post: (message) => process.send!(message),
-  // the callback comes once the message is written to the pipe: then a death cannot lose it
-  postOut: (message) => new Promise<void>((resolve) => process.send!(message, undefined, undefined, () => resolve())),
+  // the callback comes once the message is written to the pipe: then a death cannot lose it.
+  // Sent outside the promise, so that a value the message cannot carry throws to the caller,
+  // which fails that input (report-queue.ts); was: a rejection, and the worker died of it
+  postOut: (message) => {
+    let written!: () => void;
+    const out = new Promise<void>((resolve) => (written = resolve));
+    process.send!(message, undefined, undefined, () => written());
+    return out;
+  },
   // a message without the brand is the user's own IPC, not ours
   onMessage: (handler) => process.on('message', (message) => isToWorker(message) && handler(message)),
   configure: (config) => {

@@ -109,6 +109,15 @@ for (const flag of runtimes) {
       assert.equal(outcome.error.timeoutMs, 500);
     });
 
+    test('a result structured clone cannot carry, among tasks of a few ms, fails its input ERR_UNWRITABLE_RESULT and no other (was: the worker died of it under processes, ERR_WORKER_EXIT)', async () => {
+      const inputs = ['a', 'b', 'c', 'd', 'e', 'function', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n'];
+      const outcomes = await collect(map(inputs, `${root}fixtures/late-results.ts`, { runtime, workers: 1 }));
+      assert.deepEqual(
+        outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.error.code)),
+        inputs.map((input) => (input === 'function' ? 'ERR_UNWRITABLE_RESULT' : 'ok')),
+      );
+    });
+
     test('a failed input is an outcome with its error, not a throw', async () => {
       const outcomes: Outcome[] = await collect(map(['1', '2'], `${root}fixtures/fail-on-odd.ts`, { runtime, workers: 1 }));
       assert.equal(outcomes.length, 2);
