@@ -30,7 +30,7 @@ done
 [ "$g" = ' ' ] && exit 0
 for p in $g; do kill -TERM -$p; done 2>/dev/null
 m=
-for f in $(grep -lzs "^$1\\." /proc/[0-9]*/environ); do f=\${f#/proc/}; m="$m \${f%/environ}"; done
+for f in $(grep -lzsE "^$1=(.* )?$2\\." /proc/[0-9]*/environ); do f=\${f#/proc/}; m="$m \${f%/environ}"; done
 for p in $m; do kill -TERM $p; done 2>/dev/null
 l=
 for p in $g; do kill -0 -$p && l=1; done 2>/dev/null
@@ -67,8 +67,9 @@ export function forgetGroup(pgid: number): void {
 }
 
 function startWatcher(): ChildProcess {
-  // $1: what the environment of each of this prun's workers' processes holds (owner-mark.ts)
-  const child = spawn('/bin/sh', ['-c', WATCHER_SCRIPT, WATCHER_NAME, `${OWNER_VARIABLE}=${RUN_MARK}`], {
+  // $1 $2: the variable each process of this prun's workers carries, and the run's part of
+  // their marks in it (owner-mark.ts)
+  const child = spawn('/bin/sh', ['-c', WATCHER_SCRIPT, WATCHER_NAME, OWNER_VARIABLE, RUN_MARK], {
     stdio: ['pipe', 'ignore', 'ignore'],
     detached: true,
   });

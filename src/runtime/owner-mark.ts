@@ -22,7 +22,21 @@ export function newWorkerMark(): string {
   return `${RUN_MARK}.${++workers}`;
 }
 
-/** A worker's environment: this process's, with its mark. */
+/**
+ * A worker's environment: this process's, with its mark added to those it inherited. Added,
+ * not put in their place: a prun started by a task of another carries the outer worker's
+ * mark, and its workers must carry it too, or the outer run ends the inner prun and its
+ * lifeline and leaves its workers running (was: a busy inner worker ran on under init).
+ */
 export function markedEnvironment(mark: string): NodeJS.ProcessEnv {
-  return { ...process.env, [OWNER_VARIABLE]: mark };
+  const inherited = process.env[OWNER_VARIABLE];
+  return { ...process.env, [OWNER_VARIABLE]: inherited ? `${inherited} ${mark}` : mark };
+}
+
+/**
+ * Whether a value of the variable holds `mark`, or with `under` a worker's mark of the run
+ * `mark` (`mark.N`).
+ */
+export function holdsMark(value: string, mark: string, under: boolean): boolean {
+  return value.split(' ').some((held) => (under ? held.startsWith(`${mark}.`) : held === mark));
 }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { OWNER_VARIABLE } from './owner-mark.js';
+import { holdsMark, OWNER_VARIABLE } from './owner-mark.js';
 
 const POLL_MS = 10;
 
@@ -38,18 +38,22 @@ export function descendantsOf(root: number): number[] {
  * ours. Linux only; elsewhere nobody is found.
  */
 export function processesMarked(mark: string, { under = false } = {}): number[] {
-  const wanted = Buffer.from(`\0${OWNER_VARIABLE}=${mark}${under ? '.' : '\0'}`);
+  const variable = Buffer.from(`\0${OWNER_VARIABLE}=`);
   const found: number[] = [];
   for (const pid of listedPids() ?? []) {
     if (pid === process.pid) continue;
     let environment: Buffer;
     try {
       // with a NUL before, so that the first variable is found as the others are
-      environment = Buffer.concat([Buffer.from('\0'), readFileSync(`/proc/${pid}/environ`), Buffer.from('\0')]);
+      environment = Buffer.concat([Buffer.from('\0'), readFileSync(`/proc/${pid}/environ`)]);
     } catch {
       continue; // ended since /proc was listed, or not ours to read
     }
-    if (environment.includes(wanted) && isRunning(pid)) found.push(pid);
+    const at = environment.indexOf(variable);
+    if (at < 0) continue;
+    const end = environment.indexOf(0, at + variable.length);
+    const value = environment.toString('utf8', at + variable.length, end < 0 ? environment.length : end);
+    if (holdsMark(value, mark, under) && isRunning(pid)) found.push(pid);
   }
   return found;
 }

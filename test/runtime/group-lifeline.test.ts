@@ -151,6 +151,19 @@ describe('a child that left its worker\'s group (started detached, as Puppeteer 
   });
 });
 
+describe('a prun started by a task of another (its workers carry both runs\' marks)', () => {
+  test('--procs: outer prun SIGKILLed while the inner run\'s worker is busy in a loop: the inner worker and what its setup() started are gone (was: left running under init)', async () => {
+    const pids = join(dir, `pids-${++runs}`);
+    const child = execa(bin, ['map', 'fixtures/nested-prun.ts', '--procs', '1', ':::', 'hang'], { cwd: root, reject: false, env: { PRUN_TEST_PIDS: pids }, timeout: 60_000 });
+    await waitForLines(child.stderr!, /^busy$/);
+    child.kill('SIGKILL');
+    await child;
+    const recorded = await recordedPids(pids);
+    assert.equal(recorded.length, 2);
+    await assertGoneWithin(recorded, GONE_WITHIN_MS);
+  });
+});
+
 describe("a shell's background job started by setup() (sh -c 'sleep 300 &'), whose shell has exited, outlived the run under --threads", () => {
   const background = { PRUN_TEST_BACKGROUND: '1' };
   for (const runtime of runtimes) {

@@ -31,17 +31,19 @@ test('groupRunning: false for a group that never was', () => {
 
 test('processesMarked: a worker\'s mark exactly, or every mark of a run; a process that merely shares a prefix is not found', async () => {
   const run = `test-${process.pid}-${Date.now()}`;
-  const marks = [`${run}.1`, `${run}.2`, `${run}.10`, `${run}x.1`];
+  // the last: a worker of a prun started by a task of another carries both marks
+  const marks = [`${run}.1`, `${run}.2`, `${run}.10`, `${run}x.1`, `outer-1.4 ${run}.3`];
   // the mark is the first variable of one, the last of another: both are found
   const children = marks.map((mark, i) =>
     spawn('sleep', ['30'], { stdio: 'ignore', env: i === 0 ? { [OWNER_VARIABLE]: mark, PATH: process.env.PATH } : { PATH: process.env.PATH, [OWNER_VARIABLE]: mark } }),
   );
   try {
     await Promise.all(children.map((child) => once(child, 'spawn')));
-    const [one, two, ten, other] = children.map((child) => child.pid!);
+    const [one, two, ten, other, nested] = children.map((child) => child.pid!);
     assert.deepEqual(processesMarked(`${run}.1`), [one]);
-    assert.deepEqual(processesMarked(run, { under: true }).sort(), [one, two, ten].sort());
+    assert.deepEqual(processesMarked(run, { under: true }).sort(), [one, two, ten, nested].sort());
     assert.deepEqual(processesMarked(`${run}x`, { under: true }), [other]);
+    assert.deepEqual(processesMarked(`${run}.3`), [nested]);
   } finally {
     for (const child of children) child.kill('SIGKILL');
   }
