@@ -1,4 +1,4 @@
-import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowStart, windowWait } from './key-state.js';
+import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowStall, windowStart } from './key-state.js';
 import { givesUpAt } from './backoff.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
@@ -95,14 +95,27 @@ export class KeyLimiter {
     const state = this.#keys.get(key);
     const { keyConcurrency } = this.#options;
     if (state && keyConcurrency !== undefined && state.running >= keyConcurrency) return Infinity;
-    // a key starts slowly, its first input alone (key-state.ts, SLOW_START_MAX), and a window
-    // that stalls opens by one (STALLED_WINDOW_MS)
-    let wait = state ? windowWait(state, now) : 0;
-    if (this.#global) wait = Math.max(wait, bucketWait(this.#global, now));
+    // a key starts slowly, its first input alone (key-state.ts, SLOW_START_MAX): an end makes
+    // room at once, and a window that stalls opens by one (stallAt)
+    if (state && (windowStall(state) ?? Number.NEGATIVE_INFINITY) > now) return Infinity;
+    let wait = this.#global ? bucketWait(this.#global, now) : 0;
     if (state?.bucket) wait = Math.max(wait, bucketWait(state.bucket, now));
     if (state?.throttle) wait = Math.max(wait, this.#backoffEnd(state.throttle) - now);
     // whole milliseconds, never less than the wait: what a timer can be set to
     return wait > 0 ? Math.ceil(wait) : 0;
+  }
+
+  /**
+   * When a key that waits for an end (Infinity) may start one more all the same: its slow
+   * start's window stalls then (key-state.ts, STALLED_WINDOW_MS). Undefined when only an end
+   * can make room.
+   */
+  stallAt(key: string, now: number): number | undefined {
+    const state = this.#keys.get(key);
+    const { keyConcurrency } = this.#options;
+    if (!state || (keyConcurrency !== undefined && state.running >= keyConcurrency)) return undefined;
+    const stall = windowStall(state);
+    return stall !== undefined && stall > now ? stall : undefined;
   }
 
   /** An input of `key` starts now: takes its tokens and a concurrency place. Returns the start time to give back to ended(). */

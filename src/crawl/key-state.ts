@@ -17,6 +17,8 @@ export interface KeyState {
   window?: number;
   /** While the slow start holds: the last start or end of one of its inputs (`STALLED_WINDOW_MS`). */
   movedAt?: number;
+  /** Inputs let in by a stall since the last end: each stall waits twice as long as the one before. */
+  stalls?: number;
   /** Since when none has been running. */
   idleSince?: number;
   /** Spreads the key's starts: always with keyRate; without it, while a throttle holds the key's rate down. */
@@ -100,10 +102,13 @@ export const RESTART_IDLE_MS = 2 * OBSERVE_MS;
  * A full window none of whose inputs has started or ended for this long lets one more in, as
  * TCP sends again after its first retransmission timeout of a second (RFC 6298): an input that
  * never answers must not hold its key. Was: a probe that hung held every other input of its host
- * back, for good and in silence (without --timeout). Pages slower than this open the window by
- * one a second as well as by one at each end.
+ * back, for good and in silence (without --timeout). As TCP's timeout, each stall in a row (no
+ * end between) waits twice as long as the one before, up to 64 s: a host that answers
+ * nothing gains a place at 1, 3, 7, 15, 31 s..., not one a second until it holds every worker's.
  */
 export const STALLED_WINDOW_MS = 1000;
+/** The longest a stall waits: 2^6 x STALLED_WINDOW_MS. */
+const MAX_STALL_DOUBLINGS = 6;
 
 /** Whether the key's slow start is where a fresh key's is: forgetting it loses nothing. */
 export function slowStartIsFresh(state: KeyState): boolean {
@@ -115,25 +120,41 @@ export function newKeyState(): KeyState {
   return { running: 0, window: 1 };
 }
 
-/** 0 when the key's slow start lets another input start at `now`; else ms until a stall opens it. */
-export function windowWait(state: KeyState, now: number): number {
-  if (state.window === undefined || state.running < state.window) return 0;
-  return Math.max(0, (state.movedAt ?? now) + STALLED_WINDOW_MS - now);
+/** When the key's full window opens by a stall (`STALLED_WINDOW_MS`); undefined while it has room. */
+export function windowStall(state: KeyState): number | undefined {
+  if (state.window === undefined || state.running < state.window) return undefined;
+  const doublings = Math.min(state.stalls ?? 0, MAX_STALL_DOUBLINGS);
+  return (state.movedAt ?? Number.NEGATIVE_INFINITY) + STALLED_WINDOW_MS * 2 ** doublings;
 }
 
-/** An input of the key starts at `now`: past a full window only when it stalled (`windowWait`), which then grows by one. */
+/** An input of the key starts at `now`: past a full window only when it stalled (`windowStall`), which then grows by one. */
 export function windowStart(state: KeyState, now: number): void {
   if (state.window === undefined) return;
-  if (state.running >= state.window) growWindow(state);
+  if (state.running >= state.window) {
+    state.stalls = (state.stalls ?? 0) + 1;
+    growWindow(state);
+  }
+  if (state.window !== undefined) state.movedAt = now;
+}
+
+/** One of the key's inputs ended at `now`, with no throttle signal: the window grows by one. */
+function windowEnd(state: KeyState, now: number): void {
+  if (state.window === undefined) return;
+  delete state.stalls;
   state.movedAt = now;
+  growWindow(state);
 }
 
 function growWindow(state: KeyState): void {
   state.window!++;
-  if (state.window! > SLOW_START_MAX) {
-    delete state.window;
-    delete state.movedAt;
-  }
+  if (state.window! > SLOW_START_MAX) endWindow(state);
+}
+
+/** The slow start is over: nothing of it is kept. */
+function endWindow(state: KeyState): void {
+  delete state.window;
+  delete state.movedAt;
+  delete state.stalls;
 }
 
 export interface SignalContext {
@@ -190,8 +211,7 @@ export function onThrottle(state: KeyState, startedAt: number, now: number, sign
   // to half a start a second, climbing back for 15 s (3 hosts x 100 pages, 10 a second
   // allowed, the first request of each 429: 27 s where 14.5 s without that 429, simulated)
   if (state.window === 1 && !state.bucket) return true;
-  delete state.window;
-  delete state.movedAt;
+  endWindow(state);
   const current = state.bucket?.intervalMs ?? observedInterval(state, now);
   // never slower than one start a minute, unless keyRate itself is slower
   const halved = Math.max(current, Math.min(2 * current, SLOWEST_INTERVAL_MS));
@@ -221,10 +241,7 @@ function observedInterval(state: KeyState, now: number): number {
  * again and starts slowly, as a fresh key does).
  */
 export function onCleanEnd(state: KeyState, startedAt: number, now: number, keyIntervalMs: number | undefined): void {
-  if (state.window !== undefined) {
-    state.movedAt = now;
-    growWindow(state);
-  }
+  windowEnd(state, now);
   const throttle = state.throttle;
   if (!throttle || startedAt <= throttle.signalAt) return;
   throttle.consecutive = 0;

@@ -42,7 +42,8 @@ describe('key limiter: limits', () => {
   test('a key starts slowly: its first input alone (a probe), then one more in flight at each clean end, doubling a round trip', () => {
     const l = limiter();
     const probe = l.started('a', 0);
-    assert.equal(l.wait('a', 0), STALLED_WINDOW_MS, 'the probe runs alone, unless it stalls');
+    assert.equal(l.wait('a', 0), Infinity, 'the probe runs alone, until it ends or stalls');
+    assert.equal(l.stallAt('a', 0), STALLED_WINDOW_MS);
     assert.equal(l.wait('b', 0), 0, 'each key has its own probe');
     l.ended('a', probe, 5);
     // each round trip: start as many as the key lets, then end them all, cleanly
@@ -50,27 +51,48 @@ describe('key limiter: limits', () => {
     for (let round = 1, now = 5; round <= 5; round++, now += 20) {
       const started: number[] = [];
       while (started.length < 1000 && l.wait('a', now) === 0) started.push(l.started('a', now));
-      assert.equal(l.wait('a', now), STALLED_WINDOW_MS, 'only an end makes room, or a stall');
+      assert.equal(l.wait('a', now), Infinity, 'only an end makes room, or a stall');
       inFlight.push(started.length);
       for (const at of started) l.ended('a', at, now + 20);
     }
     assert.deepEqual(inFlight, [2, 4, 8, 16, 32]);
   });
 
-  test('a window that stalls opens by one: a probe that never ends holds its key a second, not for good (was: Infinity while it hung)', () => {
+  test('a window that stalls opens by one: a probe that never ends holds its key a second, not for good (was: for good, while it hung)', () => {
     const l = limiter();
     l.started('a', 0); // hangs: never ends
-    assert.equal(l.wait('a', 0), STALLED_WINDOW_MS);
-    assert.equal(l.wait('a', STALLED_WINDOW_MS - 1), 1);
+    assert.equal(l.wait('a', 0), Infinity, 'an end would make room at once');
+    assert.equal(l.stallAt('a', 0), STALLED_WINDOW_MS, 'or the stall, then');
+    assert.equal(l.wait('a', STALLED_WINDOW_MS - 1), Infinity);
     assert.equal(l.wait('a', STALLED_WINDOW_MS), 0);
     const second = l.started('a', STALLED_WINDOW_MS);
     assert.equal(stateOf(l, 'a')?.window, 2);
-    assert.equal(l.wait('a', STALLED_WINDOW_MS), STALLED_WINDOW_MS, 'one more a second, not all at once');
+    assert.equal(l.stallAt('a', STALLED_WINDOW_MS), 3 * STALLED_WINDOW_MS, 'a stall in a row waits twice as long');
     // the second ends well: the window grows on at each clean end, as before
     l.ended('a', second, STALLED_WINDOW_MS + 20);
     const after = STALLED_WINDOW_MS + 20;
-    assert.deepEqual([l.wait('a', after), l.started('a', after), l.wait('a', after), l.started('a', after), l.wait('a', after)], [0, after, 0, after, STALLED_WINDOW_MS]);
+    assert.deepEqual([l.wait('a', after), l.started('a', after), l.wait('a', after), l.started('a', after), l.wait('a', after)], [0, after, 0, after, Infinity]);
     assert.equal(stateOf(l, 'a')?.running, 3);
+  });
+
+  test('a host that answers nothing gains a place at each stall, each twice as far as the last, up to 64 s (was: one a second, until it held every worker\'s)', () => {
+    const l = limiter();
+    const starts: number[] = [];
+    for (let now = 0; now <= 600_000; ) {
+      if (l.wait('a', now) === 0) starts.push(l.started('a', now));
+      const stall = l.stallAt('a', now);
+      if (stall === undefined) break;
+      now = stall;
+    }
+    assert.deepEqual(starts.slice(0, 8), [0, 1000, 3000, 7000, 15_000, 31_000, 63_000, 127_000]);
+    assert.equal(starts.length, 15, '64 s apart from then on: 600 s hold 15 starts');
+  });
+
+  test('--key-concurrency full: no stall opens it, only an end', () => {
+    const l = limiter({ keyConcurrency: 1 });
+    l.started('a', 0);
+    assert.equal(l.wait('a', 5 * STALLED_WINDOW_MS), Infinity);
+    assert.equal(l.stallAt('a', 0), undefined);
   });
 
   test('slow start ends at a throttle signal past its probe, or once it would allow SLOW_START_MAX in flight: then every input may start at once', () => {
@@ -185,7 +207,7 @@ describe('key limiter: throttle signals', () => {
     l.ended('a', l.started('a', 1010), 1020, { retryAfterMs: undefined });
     assert.equal(l.wait('a', 1020), 1000, 'full jitter of 2 x 1 s, drawn at 0.5');
     const probe = l.started('a', 2020);
-    assert.equal(l.wait('a', 2020), STALLED_WINDOW_MS, 'the probe runs alone');
+    assert.equal(l.wait('a', 2020), Infinity, 'the probe runs alone');
     l.ended('a', probe, 2030);
     assert.equal(l.isThrottled('a', 2030), false);
     assert.equal(stateOf(l, 'a')?.throttle, undefined);
@@ -265,7 +287,7 @@ describe('key limiter: throttle signals', () => {
     // no rate: no wait between starts, but one in flight, as a fresh key (was: every lane at once)
     assert.equal(l.wait('a', now), 0);
     const [first] = [l.started('a', now)];
-    assert.equal(l.wait('a', now), STALLED_WINDOW_MS);
+    assert.equal(l.wait('a', now), Infinity);
     l.ended('a', first!, now + 20);
     assert.deepEqual([l.wait('a', now + 20), l.started('a', now + 20), l.wait('a', now + 20)], [0, now + 20, 0]);
   });

@@ -6,6 +6,11 @@
 export interface KeyLimits {
   /** 0 when an input of `key` may start at `now`; else how long to wait; Infinity: until one of the key's inputs ends. */
   wait(key: string, now: number): number;
+  /**
+   * When a key that wait() sent to wait for an end may start all the same, if it may: a slow
+   * start whose inputs have neither started nor ended for a while lets one more in.
+   */
+  stallAt?(key: string, now: number): number | undefined;
   /** An input of `key` starts: returns its start, to give back to ended(). */
   started(key: string, now: number): number;
   /** It ended; `throttle` when the server said to slow down. */

@@ -16,8 +16,10 @@ export class KeyedLine implements Line {
   private readonly turns = new Timeline<string>();
   /** Keys with a turn in `turns`, so that none is there twice. */
   private readonly queued = new Set<string>();
-  /** Keys waiting for one of their running inputs to end (--key-concurrency). */
+  /** Keys waiting for one of their running inputs to end (--key-concurrency, a slow start). */
   private readonly parked = new Set<string>();
+  /** When parked keys may start all the same (KeyLimits.stallAt); stale once the key is no longer parked. */
+  private readonly stalls = new Timeline<string>();
   /** Retries not due yet (--retry-delay), out of their keys' queues until then. */
   private readonly later = new DueBatches();
   private readonly running = new Map<number, { key: string; startedAt: number }>();
@@ -50,6 +52,9 @@ export class KeyedLine implements Line {
   next(now: number, roomFor: RoomFor): Pick {
     this.lastNow = now;
     for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) this.retry(due, undefined);
+    for (let key = this.stalls.takeDue(now); key !== undefined; key = this.stalls.takeDue(now)) {
+      if (this.parked.delete(key)) this.wake(key, now);
+    }
     for (let key = this.turns.takeDue(now); key !== undefined; key = this.turns.takeDue(now)) {
       this.queued.delete(key);
       const queue = this.queues.get(key);
@@ -63,6 +68,8 @@ export class KeyedLine implements Line {
       const wait = this.limits.wait(key, now);
       if (wait === Number.POSITIVE_INFINITY) {
         this.parked.add(key);
+        const stall = this.limits.stallAt?.(key, now);
+        if (stall !== undefined) this.stalls.add(key, stall);
         continue;
       }
       if (wait > 0) {
@@ -97,10 +104,8 @@ export class KeyedLine implements Line {
   }
 
   get nextDue(): number | undefined {
-    const turn = this.turns.nextAt;
-    const due = this.later.nextDue;
-    if (turn === undefined || due === undefined) return turn ?? due;
-    return Math.min(turn, due);
+    const times = [this.turns.nextAt, this.later.nextDue, this.stalls.nextAt].filter((at) => at !== undefined);
+    return times.length === 0 ? undefined : Math.min(...times);
   }
 
   get count(): number {
@@ -121,6 +126,7 @@ export class KeyedLine implements Line {
     this.queued.clear();
     this.parked.clear();
     this.turns.drain();
+    this.stalls.drain();
     this.inputs = 0;
     return batches;
   }

@@ -39,6 +39,33 @@ test('keys take turns; a key at its limit is parked until one of its inputs ends
   assert.equal(line.count, 0);
 });
 
+test('a key parked for an end may start at its stall (KeyLimits.stallAt), and an end before that wakes it at once (was: the end waited for the stall)', () => {
+  const limits = oneAtATime();
+  // a slow start's stall: 1 s after the key's last start, the key may start one more
+  const stalled = new Set<string>();
+  const line = new KeyedLine(
+    {
+      ...limits,
+      wait: (key, now) => (stalled.has(key) ? 0 : limits.wait(key, now)),
+      stallAt: (key, now) => (limits.running.has(key) && now < 1000 ? 1000 : undefined),
+    },
+    () => assert.fail(),
+  );
+  for (const text of ['a1', 'a2', 'a3']) line.add(input(text));
+  const a1 = line.next(0, anyRoom) as Batch;
+  assert.equal(line.next(0, anyRoom), undefined);
+  assert.equal(line.nextDue, 1000, 'the stall is a timer');
+  // an end comes first: the next input starts then, not at the stall
+  line.ended(a1, 20);
+  const a2 = line.next(20, anyRoom) as Batch;
+  assert.deepEqual(a2.payload, ['a2']);
+  assert.equal(line.next(20, anyRoom), undefined);
+  // nothing ends: at the stall the key may go on
+  stalled.add('a');
+  assert.deepEqual((line.next(1000, anyRoom) as Batch).payload, ['a3']);
+  assert.equal(line.count, 0);
+});
+
 test('a key that must wait gets its turn back when its wait is over; no room keeps the input', () => {
   const line = new KeyedLine(oneAtATime(), () => assert.fail());
   line.add(input('z1'));
