@@ -39,7 +39,12 @@ export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
         // shell's background job, whose parent had died; the library; a queue worker)
         void endProcesses(processesMarked(mark), KILL_GRACE_MS).then(() => handler(exit));
       }),
-    kill: () => void worker.terminate(),
+    kill: () => {
+      void worker.terminate();
+      // a thread that waits in spawnSync or execSync ends only once what it waits for has:
+      // what it started is ended now, not at its exit (was: --timeout waited on a sleep 300)
+      void endProcesses(processesMarked(mark), KILL_GRACE_MS);
+    },
   };
 }
 

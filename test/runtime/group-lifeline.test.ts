@@ -188,6 +188,18 @@ describe("a shell's background job started by setup() (sh -c 'sleep 300 &'), who
   }
 });
 
+describe('--threads --timeout on a task waiting in spawnSync (was: the thread, and the run, waited for the command to end)', () => {
+  test('the task times out, its command is ended, the run goes on', async () => {
+    const { child, pids } = startPrun(['--threads', '1', '--chunksize', '1', '--timeout', '500ms', '--json', ':::', 'sync', 'after']);
+    const result = await child;
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    const [sync, after] = lines(result.stdout).map((line) => JSON.parse(line) as { code?: string; result?: string });
+    assert.equal(sync?.code, 'ERR_TIMEOUT');
+    assert.equal(after?.result, 'after');
+    await assertNoWorkerLeft(pids);
+  });
+});
+
 describe('a worker ended on purpose is reported for what it did, not for how prun ended it', () => {
   test('--procs: a task deaf to SIGTERM that passes --timeout: timed out, and its worker and sleep are gone', async () => {
     const { child, pids } = startPrun(['--procs', '1', '--timeout', '300ms', '--json', ':::', 'deaf', 'after']);
