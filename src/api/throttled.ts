@@ -1,3 +1,5 @@
+import { PrunError } from '../errors.js';
+
 /** What `throttled()` reads of a fetch Response: any object shaped like one will do. */
 export interface ThrottledResponse {
   /** A fetch Response's (and axios's) status; got's and Node's IncomingMessage say statusCode. */
@@ -34,8 +36,13 @@ const REASONS: Record<number, string> = { 429: 'Too Many Requests', 503: 'Servic
  * input's key off for as long as the server asked, and tries the input again.
  */
 export function throttled(response: ThrottledResponse): ThrottledError {
+  // was: a raw TypeError for no response, and a ThrottledError of status 0 for one without a status
+  const given: unknown = response;
+  const status = typeof given === 'object' && given !== null ? (response.status ?? response.statusCode) : undefined;
+  if (typeof status !== 'number') {
+    throw new PrunError('ERR_USAGE', `throttled() takes the response that said to slow down (an object with a numeric status or statusCode), not ${describe(given)}`);
+  }
   // was: status only, so got's response made 'throttled: undefined', which no key backed off for
-  const status = response.status ?? response.statusCode ?? 0;
   const reason = response.statusText || REASONS[status];
   const words = ['throttled:', String(status), reason, response.url].filter(Boolean);
   const error = new ThrottledError(words.join(' '), status, retryAfterOf(response.headers));
@@ -56,4 +63,9 @@ function retryAfterOf(headers: ThrottledResponse['headers']): string | undefined
   const name = Object.keys(plain).find((key) => key.toLowerCase() === 'retry-after');
   const value = name === undefined ? undefined : plain[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  return 'an object without one';
 }

@@ -24,6 +24,12 @@ describe('throttled()', () => {
     assert.equal(error.message, 'throttled: 429 Too Many Requests http://127.0.0.1/x');
   });
 
+  test('a bad argument throws PrunError ERR_USAGE, never a raw TypeError (was: TypeError for undefined)', () => {
+    for (const bad of [undefined, null, 429, 'x', {}, { status: '429' }]) {
+      assert.throws(() => throttled(bad as never), (error: unknown) => error instanceof Error && (error as { code?: string }).code === 'ERR_USAGE' && error.name === 'PrunError', String(bad));
+    }
+  });
+
   test("no Retry-After is undefined; the Response's own status text wins; a URL is optional", () => {
     const error = throttled(response(503, {}, { statusText: 'Busy' }));
     assert.deepEqual([error.status, error.retryAfter, error.message], [503, undefined, 'throttled: 503 Busy']);
