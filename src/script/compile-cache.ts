@@ -10,7 +10,22 @@ interface Manifest {
   bundler: string;
   module: string; // file name of the compiled module, beside the manifest
   exports: string[];
-  inputs: { path: string; size: number; mtimeMs: number }[];
+  inputs: FileStamp[];
+}
+
+/**
+ * What tells a file changed without reading it, as git's index tells it: ctime and the inode
+ * with size and mtime. mtime alone can be set back (`touch -r`, `cp -p`, `rsync -t`, `tar x`),
+ * and a file rewritten to the same size with its mtime set back ran the old compile (was);
+ * ctime is the kernel's, set to now by every change, and an editor that saves by rename makes
+ * a new inode.
+ */
+interface FileStamp {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
 }
 
 export interface CachedModule {
@@ -40,7 +55,7 @@ export class CompileCache {
     const fresh = await Promise.all(
       manifest.inputs.map(async (input) => {
         const info = await stat(input.path).catch(() => undefined);
-        return info !== undefined && info.size === input.size && info.mtimeMs === input.mtimeMs;
+        return info !== undefined && sameStamp(stampOf(input.path, info), input);
       }),
     );
     if (!fresh.every(Boolean)) return undefined;
@@ -56,7 +71,7 @@ export class CompileCache {
       const module = `${hash(entry)}-${hash(code)}.mjs`;
       const modulePath = join(this.dir, module);
       await writeFileWhole(modulePath, code);
-      const stats = await Promise.all(inputs.map(async (path) => ({ path, ...pick(await stat(path)) })));
+      const stats = await Promise.all(inputs.map(async (path) => stampOf(path, await stat(path))));
       const manifest: Manifest = { bundler, module, exports, inputs: stats };
       const previous = await readFile(this.manifestPath(entry), 'utf8').then((text) => (JSON.parse(text) as Manifest).module).catch(() => undefined);
       await writeFileWhole(this.manifestPath(entry), JSON.stringify(manifest));
@@ -72,8 +87,13 @@ export class CompileCache {
   }
 }
 
-function pick(info: { size: number; mtimeMs: number }): { size: number; mtimeMs: number } {
-  return { size: info.size, mtimeMs: info.mtimeMs };
+function stampOf(path: string, info: Omit<FileStamp, 'path'>): FileStamp {
+  return { path, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
+}
+
+/** A manifest of an older prun has no ctime or inode: its entry is compiled again, once. */
+function sameStamp(now: FileStamp, then: FileStamp): boolean {
+  return now.size === then.size && now.mtimeMs === then.mtimeMs && now.ctimeMs === then.ctimeMs && now.ino === then.ino;
 }
 
 function hash(text: string): string {

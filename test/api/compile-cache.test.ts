@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { lines, prun } from '../helpers/prun.js';
@@ -21,6 +21,20 @@ test('a script changed since the last run is compiled again, its imports too', a
   assert.deepEqual(lines((await prun(['map', script, ':::', '1'], { env })).stdout), ['101']);
   await writeFile(script, "import { add } from './helper';\nexport default (x: string) => Number(x) - add;\n");
   assert.deepEqual(lines((await prun(['map', script, ':::', '1'], { env })).stdout), ['-99']);
+});
+
+test('a script rewritten to the same size with its mtime set back (touch -r, cp -p, rsync -t) is compiled again (was: the old code ran)', async () => {
+  const env = { PRUN_CACHE_DIR: join(dir, 'cache-stamp') };
+  const script = join(dir, 'stamped.ts');
+  // a whole second, which every file system keeps exactly
+  const stamp = 1_700_000_000;
+  await writeFile(script, "export default () => 'AAA';\n");
+  await utimes(script, stamp, stamp);
+  assert.deepEqual(lines((await prun(['map', script, ':::', 'x'], { env })).stdout), ['AAA']);
+  await writeFile(script, "export default () => 'BBB';\n");
+  await utimes(script, stamp, stamp);
+  assert.equal((await stat(script)).mtimeMs, stamp * 1000);
+  assert.deepEqual(lines((await prun(['map', script, ':::', 'x'], { env })).stdout), ['BBB']);
 });
 
 test('regression: a cache folder that cannot be made (under /proc) leaves the script uncached, and the run goes on (was: prun spun for ever, even past SIGTERM)', { skip: !existsSync('/proc/self') }, async () => {
