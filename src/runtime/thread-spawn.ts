@@ -49,6 +49,7 @@ function spawnThread(memoryLimitMb: number | undefined, keepsSmall: boolean): Ma
   const worker = new Worker(entry, {
     // the thread's own process.env, inherited by what its tasks start
     env: markedEnvironment(mark),
+    execArgv: threadExecArgv(process.execArgv),
     // console output of the user's function must never reach our stdout: the pool relays
     // both of the worker's streams to our stderr
     stdout: true,
@@ -59,4 +60,19 @@ function spawnThread(memoryLimitMb: number | undefined, keepsSmall: boolean): Ma
     },
   });
   return { worker, mark };
+}
+
+/**
+ * The program's Node options, as a thread inherits them, but --input-type: it speaks of the
+ * program's own code given as a string (`node --input-type=module -e ...`), and a thread of a
+ * file refuses to start with it (was: every thread of map() in such a program died at start,
+ * ERR_WORKER_START).
+ */
+export function threadExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    if (execArgv[i] === '--input-type') i++;
+    else if (!execArgv[i]!.startsWith('--input-type=')) kept.push(execArgv[i]!);
+  }
+  return kept;
 }
