@@ -5,7 +5,15 @@ import type { NormalizedOptions } from './options.js';
 /** The local pool the user's options ask for: a local run's, or a --queue producer's own workers. */
 export function localPool(
   normalized: NormalizedOptions,
-  run: { journal: boolean; format: ResultFormat; modulePath: Promise<string>; scriptName: string; inputsLeft?: () => number | undefined; inputsTotal?: () => number | undefined },
+  run: {
+    journal: boolean;
+    format: ResultFormat;
+    modulePath: Promise<string>;
+    scriptName: string;
+    inputsLeft?: () => number | undefined;
+    inputsTotal?: () => number | undefined;
+    notice?: (line: string) => void;
+  },
 ): Pool {
   return new Pool({
     runtime: normalized.runtime,
@@ -20,5 +28,6 @@ export function localPool(
     format: run.format,
     inputsLeft: run.inputsLeft,
     inputsTotal: run.inputsTotal,
+    notice: run.notice,
   });
 }

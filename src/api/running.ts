@@ -13,6 +13,14 @@ export interface JournalHooks {
   journal?: boolean;
 }
 
+export interface NoticeHook {
+  /**
+   * Where the pool's own one-line notices go (`prun: a worker died between inputs …`): the
+   * CLI's stderr. The library leaves it unset and prints nothing.
+   */
+  notice?: (line: string) => void;
+}
+
 /** A run under way, whatever runs the work: its deliveries in output order, and its counts. */
 export interface RunningWork {
   deliveries: AsyncIterable<Delivery>;

@@ -56,7 +56,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
   const tracker = new ProgressTracker();
   // the producer's own workers run the script as a local run does, its packages from here
   const local = options.local
-    ? new RunPool(localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath), scriptName: options.script }), { ahead: !normalized.halt })
+    ? new RunPool(localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath), scriptName: options.script, notice: options.notice }), { ahead: !normalized.halt })
     : undefined;
   const executor = new QueueExecutor({ queue: options.queue, run, spec, local: local && Promise.resolve(local), onWorkers: (count) => (tracker.workers = count) });
   const pipeline = runPipeline(

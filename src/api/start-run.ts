@@ -7,9 +7,9 @@ import { ProgressTracker } from '../progress/tracker.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 import { compileScript } from '../script/compile-script.js';
 import { type NormalizedOptions, normalizeOptions, type RunOptions } from './options.js';
-import { type JournalHooks, type RunningWork, controlsOf } from './running.js';
+import { type JournalHooks, type NoticeHook, type RunningWork, controlsOf } from './running.js';
 
-export interface StartRunOptions extends RunOptions, JournalHooks {
+export interface StartRunOptions extends RunOptions, JournalHooks, NoticeHook {
   script: string;
   source: InputSource;
   format: ResultFormat;
@@ -35,6 +35,7 @@ export function startRun(options: StartRunOptions): RunningMap {
     scriptName: options.script,
     inputsLeft: () => options.source.remaining(),
     inputsTotal: () => tracker.total,
+    notice: options.notice,
   });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal === true, tracker }),

@@ -82,7 +82,15 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   if (flags.failedOut !== undefined || flags.joblog !== undefined) await checkScript(script);
   const journal = openJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources), script });
   try {
-    const runOptions = { ...options, script, source, format: flags.json ? ('json' as const) : ('text' as const), skip: journal.skip, journal: journal.record !== undefined };
+    const runOptions = {
+      ...options,
+      script,
+      source,
+      format: flags.json ? ('json' as const) : ('text' as const),
+      skip: journal.skip,
+      journal: journal.record !== undefined,
+      notice: (line: string) => void process.stderr.write(`${line}\n`),
+    };
     let run: RunningMap;
     if (flags.queue === undefined) {
       // a local run forks its workers at once; a queue's producer first connects, and Ctrl-C must end that wait at once

@@ -35,6 +35,8 @@ export interface PoolOptions {
   inputsLeft?: () => number | undefined;
   /** All the inputs of the run, once the end of the input is known: no more workers start. */
   inputsTotal?: () => number | undefined;
+  /** Where the pool's one-line notices go (the CLI's stderr); none: they are not said (the library prints nothing). */
+  notice?: (line: string) => void;
 }
 
 /**
@@ -477,7 +479,7 @@ export class Pool implements Executor {
     // no input is to blame, or fails: without this line the death (a throw in a timer of an
     // input that had returned) would pass unseen
     if ((was === 'ready' || was === 'retiring') && !expected && !this.stopped && slot.endedFor === undefined && blames.every((blame) => blame === 'none' || (typeof blame === 'object' && 'unbegun' in blame))) {
-      process.stderr.write(`prun: a worker died between inputs (${exit.failure.message}); it is replaced, and no input is lost\n`);
+      this.options.notice?.(`prun: a worker died between inputs (${exit.failure.message}); it is replaced, and no input is lost`);
     }
     // before any worker was ready, one whose script said it cannot start is replaced once one is
     // ready (counted()): respawned now, it would be started for ever, each death leaving others starting
@@ -511,13 +513,13 @@ export class Pool implements Executor {
     // a setup(), teardown() or timer of its own that would not end held the run for the grace
     // (was: a busy timer's 5 s looked like prun's own)
     if (slot.endedFor === 'grace') {
-      process.stderr.write(`prun: a worker was still busy ${TEARDOWN_GRACE_MS / 1000} s after it was told to end (its setup(), teardown() or a timer of its own), and was ended\n`);
+      this.options.notice?.(`prun: a worker was still busy ${TEARDOWN_GRACE_MS / 1000} s after it was told to end (its setup(), teardown() or a timer of its own), and was ended`);
       return;
     }
     // a throw or a process.exit(N) in a timer of its last inputs (was: silent, or never heard,
     // the worker gone before the timer); a teardown() that threw said so itself
     const died = exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT);
-    if (slot.endedFor === undefined && died) process.stderr.write(`prun: a worker died as it ended (${exit.failure.message}); no input is lost\n`);
+    if (slot.endedFor === undefined && died) this.options.notice?.(`prun: a worker died as it ended (${exit.failure.message}); no input is lost`);
   }
 
   private noteFailedStart(cause: string | PrunError): void {
@@ -533,7 +535,7 @@ export class Pool implements Executor {
     if (!this.failedStarts) return;
     const { count, cause } = this.failedStarts;
     const which = count === 1 ? `a worker could not start (${cause}); the run went on without it` : `${count} workers could not start (the last: ${cause}); the run went on without them`;
-    process.stderr.write(`prun: ${which}\n`);
+    this.options.notice?.(`prun: ${which}`);
     this.failedStarts = undefined;
   }
 

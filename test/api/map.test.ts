@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { execa } from 'execa';
 import { map, type Outcome, PrunError } from 'prunjs';
 import { root, runtimes } from '../helpers/prun.js';
 
@@ -116,6 +117,17 @@ for (const flag of runtimes) {
         outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.error.code)),
         inputs.map((input) => (input === 'function' ? 'ERR_UNWRITABLE_RESULT' : 'ok')),
       );
+    });
+
+    test("the library prints nothing of its own: a worker that dies between inputs is replaced in silence (was: a prun: line on the program's stderr)", async () => {
+      const program = `import { map } from 'prunjs';
+async function* inputs() { yield 'exit-later:6'; await new Promise((resolve) => setTimeout(resolve, 500)); yield 'b'; }
+const ok = [];
+for await (const outcome of map(inputs(), ${JSON.stringify(`${root}fixtures/faults.ts`)}, { runtime: '${runtime}', workers: 1 })) ok.push(outcome.ok);
+console.log(JSON.stringify(ok));`;
+      const result = await execa(process.execPath, ['--input-type=module', '-e', program], { cwd: root, reject: false });
+      assert.equal(result.stdout, '[true,true]', result.stderr);
+      assert.equal(result.stderr, '');
     });
 
     test('a failed input is an outcome with its error, not a throw', async () => {
