@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { WORKER_SEMI_SPACE_MB } from './heap-settings.js';
 import { markedEnvironment, newWorkerMark } from './owner-mark.js';
 
@@ -46,10 +46,9 @@ export function takeThread(memoryLimitMb: number | undefined, keepsSmall: boolea
 
 function spawnThread(memoryLimitMb: number | undefined, keepsSmall: boolean): MarkedThread {
   const mark = newWorkerMark();
-  const worker = new Worker(entry, {
+  const options: WorkerOptions = {
     // the thread's own process.env, inherited by what its tasks start
     env: markedEnvironment(mark),
-    execArgv: threadExecArgv(process.execArgv),
     // console output of the user's function must never reach our stdout: the pool relays
     // both of the worker's streams to our stderr
     stdout: true,
@@ -58,17 +57,27 @@ function spawnThread(memoryLimitMb: number | undefined, keepsSmall: boolean): Ma
       ...(keepsSmall ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } : {}),
       ...(memoryLimitMb === undefined ? {} : { maxOldGenerationSizeMb: memoryLimitMb }),
     },
-  });
-  return { worker, mark };
+  };
+  const execArgv = threadExecArgv(process.execArgv);
+  if (execArgv === undefined) return { worker: new Worker(entry, options), mark };
+  try {
+    return { worker: new Worker(entry, { ...options, execArgv }), mark };
+  } catch (error) {
+    // given execArgv, Node refuses options of the whole process (--max-old-space-size) that it
+    // lets a thread inherit when none is given: the thread then goes without the program's options
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return { worker: new Worker(entry, { ...options, execArgv: [] }), mark };
+  }
 }
 
 /**
- * The program's Node options, as a thread inherits them, but --input-type: it speaks of the
- * program's own code given as a string (`node --input-type=module -e ...`), and a thread of a
- * file refuses to start with it (was: every thread of map() in such a program died at start,
- * ERR_WORKER_START).
+ * The program's Node options for a thread, when they must differ from what it inherits by
+ * default (undefined): without --input-type, which speaks of the program's own code given as a
+ * string (`node --input-type=module -e ...`), and with which a thread of a file refuses to
+ * start (was: every thread of map() in such a program died at start, ERR_WORKER_START).
  */
-export function threadExecArgv(execArgv: readonly string[]): string[] {
+export function threadExecArgv(execArgv: readonly string[]): string[] | undefined {
+  if (!execArgv.some((arg) => arg === '--input-type' || arg.startsWith('--input-type='))) return undefined;
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     if (execArgv[i] === '--input-type') i++;
