@@ -369,6 +369,9 @@ export class Pool implements Executor {
         this.listener!.free();
         return;
       }
+      case 'teardown-failed':
+        this.options.notice?.(`prun: teardown() failed in a worker: ${message.error.message}`);
+        return;
       case 'stuck':
         // its timed-out task is already reported; what else it holds is blamed as blame() says
         slot.endedFor = 'stuck';

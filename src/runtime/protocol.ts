@@ -86,6 +86,8 @@ export type FromWorker =
   | { brand: typeof BRAND; type: 'stuck' }
   /** Batch `id`, asked back, was given back: none of it began here. */
   | { brand: typeof BRAND; type: 'withdrawn'; id: number }
+  /** The script's teardown() threw as the worker ended: for the pool to say (its notice hook). */
+  | { brand: typeof BRAND; type: 'teardown-failed'; error: ErrorData }
   /**
    * A forked worker is dying of an exception nothing caught (a throw in a timer, a rejection
    * nobody awaited): why, for its runtime to name; the pool never sees it.

@@ -244,7 +244,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     try {
       await mod?.teardown?.();
     } catch (error) {
-      process.stderr.write(`prun: teardown() failed in a worker: ${toErrorData(error).message}\n`);
+      // said by the pool, as its other notices are: the library prints nothing of its own
+      await transport.postOut({ brand: BRAND, type: 'teardown-failed', error: toErrorData(error) });
       code = TEARDOWN_FAILED_EXIT;
     }
     transport.exit(code);

@@ -130,6 +130,14 @@ console.log(JSON.stringify(ok));`;
       assert.equal(result.stderr, '');
     });
 
+    test("the library prints nothing of its own: a teardown() that throws is not said on the program's stderr (was: a prun: line from each worker)", async () => {
+      const program = `import { map } from 'prunjs';
+for await (const outcome of map(['a', 'b'], ${JSON.stringify(`${root}fixtures/teardown-throws.ts`)}, { runtime: '${runtime}', workers: 2 })) console.log(outcome.ok);`;
+      const result = await execa(process.execPath, ['--input-type=module', '-e', program], { cwd: root, reject: false });
+      assert.equal(result.stdout, 'true\ntrue', result.stderr);
+      assert.equal(result.stderr, '');
+    });
+
     test('a failed input is an outcome with its error, not a throw', async () => {
       const outcomes: Outcome[] = await collect(map(['1', '2'], `${root}fixtures/fail-on-odd.ts`, { runtime, workers: 1 }));
       assert.equal(outcomes.length, 2);
