@@ -18,17 +18,19 @@ export interface QueueSide {
  * `--queue URL` for a script: the URL is checked and reached first, so that a bad one is a
  * usage error within seconds (exit 2) rather than a run that waits for a Redis that is not there.
  */
-export async function startRunOnQueue(side: QueueSide, options: StartRunOptions, warn: (line: string) => void): Promise<RunningMap> {
+export async function startRunOnQueue(side: QueueSide, options: StartRunOptions): Promise<RunningMap> {
   refuseMachineLimits(options);
-  const queue = await connect(side.url, warn);
-  return sayIfNoWorker(startQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, warn);
+  const say = options.notice ?? (() => {});
+  const queue = await connect(side.url, say);
+  return sayIfNoWorker(startQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, say);
 }
 
 /** `--queue URL` for `prun exec`. */
-export async function startExecOnQueue(side: QueueSide, options: StartExecOptions, warn: (line: string) => void): Promise<RunningExec> {
+export async function startExecOnQueue(side: QueueSide, options: StartExecOptions): Promise<RunningExec> {
   refuseMachineLimits(options);
-  const queue = await connect(side.url, warn);
-  return sayIfNoWorker(startExecQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, warn);
+  const say = options.notice ?? (() => {});
+  const queue = await connect(side.url, say);
+  return sayIfNoWorker(startExecQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, say);
 }
 
 /**

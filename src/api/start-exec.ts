@@ -10,7 +10,7 @@ import { lanesWithinOpenFiles } from '../runtime/open-files.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import { limitOptionsOf, type LimitOptions } from './limit-options.js';
 import { normalizeOptions, type RunOptions } from './options.js';
-import { type JournalHooks, type RunningWork, controlsOf } from './running.js';
+import { type JournalHooks, type NoticeHook, type RunningWork, controlsOf } from './running.js';
 
 /** The options of a run of shell commands: those of map that mean something for commands. */
 export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'chunksize' | 'retries' | 'timeout' | 'halt'>, LimitOptions {
@@ -51,7 +51,7 @@ export interface ExecOptions extends Pick<RunOptions, 'workers' | 'ordered' | 'c
   tmpdir?: string;
 }
 
-export interface StartExecOptions extends ExecOptions, JournalHooks {
+export interface StartExecOptions extends ExecOptions, JournalHooks, NoticeHook {
   /** A /bin/sh command line with GNU parallel's replacement strings ({} {.} {/} {//} {/.} {#} {%} {1}...). */
   command: string;
   /**

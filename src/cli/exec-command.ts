@@ -32,6 +32,7 @@ import { presentRun } from './present-run.js';
 import { makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
 import { wrapCommand } from './exec-wrap.js';
 import { holdInterrupts } from './signals.js';
+import { sayLine } from './stderr-line.js';
 
 /**
  * `prun exec [OPTIONS] COMMAND [ARGS...] [SOURCES]`: a shell command per input, as GNU parallel
@@ -298,7 +299,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
-    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true, records, resultsDir };
+    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true, records, resultsDir, notice: sayLine };
     let run: RunningExec;
     if (flags.queue === undefined) {
       // local lanes start at once; a queue's producer first connects, and Ctrl-C must end that wait at once
@@ -307,7 +308,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     } else {
       ownQueueWarnings();
       const { startExecOnQueue } = await import('../api/queue-producer.js');
-      run = await startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions, (line) => process.stderr.write(`${line}\n`));
+      run = await startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions);
     }
     const code = await presentRun(run, {
       json: false,

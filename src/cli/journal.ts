@@ -7,6 +7,7 @@ import { Joblog, type JoblogEncoding, type JoblogFormat } from '../io/joblog.js'
 import { sameFile } from '../io/same-file.js';
 import type { CommonFlags } from './common-options.js';
 import { stdoutStats } from './results-out.js';
+import { sayLine } from './stderr-line.js';
 
 export interface Journal {
   skip: ((input: string, index: number) => boolean) | undefined;
@@ -37,8 +38,6 @@ export interface JournalOptions {
   argumentsOf?: (text: string) => string[];
 }
 
-const warn = (line: string): void => void process.stderr.write(`${line}\n`);
-
 /** --joblog, --resume, --resume-failed and --failed-out, wired for a run. */
 export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resumeFailed' | 'failedOut'>, options: JournalOptions): Journal {
   if (!flags.joblog && flags.failedOut === undefined) return NO_JOURNAL;
@@ -48,7 +47,7 @@ export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resu
     if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file (or /dev/stderr)`);
   }
   // opened first: that refuses what is not a joblog, and drops a torn last row
-  const log = flags.joblog ? Joblog.open(flags.joblog, warn, options.format, encoding) : undefined;
+  const log = flags.joblog ? Joblog.open(flags.joblog, sayLine, options.format, encoding) : undefined;
   let failedOut: FailedOut | undefined;
   try {
     // once the joblog exists, so that it is known for what it is
@@ -57,7 +56,7 @@ export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resu
     const resuming = flags.joblog && (flags.resume === true || flags.resumeFailed === true);
     const finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key, encoding, options.format ?? 'prun') : undefined;
     // with --resume the failures of the run resumed stay failed: they stay in the file too
-    if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn });
+    if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn: sayLine });
     const takeAlias = (input: string, index: number): boolean => {
       const other = alias?.(input, index);
       return other !== undefined && other !== key(input) && finished!.take(other);

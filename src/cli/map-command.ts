@@ -17,6 +17,7 @@ import { holdInterrupts } from './signals.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { ownQueueWarnings } from './queue-warnings.js';
+import { sayLine } from './stderr-line.js';
 
 interface MapFlags extends CommonFlags {
   procs?: number | true;
@@ -89,7 +90,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       format: flags.json ? ('json' as const) : ('text' as const),
       skip: journal.skip,
       journal: journal.record !== undefined,
-      notice: (line: string) => void process.stderr.write(`${line}\n`),
+      notice: sayLine,
     };
     let run: RunningMap;
     if (flags.queue === undefined) {
@@ -104,7 +105,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       if (flags.memoryLimit !== undefined) process.stderr.write(`prun: warning: --memory-limit bounds ${local ? "this machine's own workers only" : 'nothing here: no worker runs on this machine'}; give it to prun worker too\n`);
       // the queue's engine loads only with --queue: local runs start as fast as before
       const { startRunOnQueue } = await import('../api/queue-producer.js');
-      run = await startRunOnQueue({ url: flags.queue, local }, runOptions, (line) => process.stderr.write(`${line}\n`));
+      run = await startRunOnQueue({ url: flags.queue, local }, runOptions);
     }
     return await presentRun(run, {
       json: flags.json === true,
