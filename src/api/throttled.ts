@@ -1,4 +1,4 @@
-import { PrunError } from '../errors.js';
+import { usageError } from '../errors.js';
 
 /** What `throttled()` reads of a fetch Response: any object shaped like one will do. */
 export interface ThrottledResponse {
@@ -40,7 +40,7 @@ export function throttled(response: ThrottledResponse): ThrottledError {
   const given: unknown = response;
   const status = typeof given === 'object' && given !== null ? (response.status ?? response.statusCode) : undefined;
   if (typeof status !== 'number') {
-    throw new PrunError('ERR_USAGE', `throttled() takes the response that said to slow down (an object with a numeric status or statusCode), not ${describe(given)}`);
+    throw usageError(`throttled() takes the response that said to slow down (an object with a numeric status or statusCode), not ${describe(given)}`);
   }
   // was: status only, so got's response made 'throttled: undefined', which no key backed off for
   const reason = response.statusText || REASONS[status];
@@ -65,6 +65,7 @@ function retryAfterOf(headers: ThrottledResponse['headers']): string | undefined
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** What was given, short: a response of got or axios, written whole, would be pages long (api/arguments.ts writes values whole). */
 function describe(value: unknown): string {
   if (typeof value !== 'object' || value === null) return String(value);
   return 'an object without one';

@@ -520,7 +520,7 @@ export class Pool implements Executor {
       return;
     }
     // a throw or a process.exit(N) in a timer of its last inputs (was: silent, or never heard,
-    // the worker gone before the timer); a teardown() that threw said so itself
+    // the worker gone before the timer); a teardown() that threw was said as it came (teardown-failed)
     const died = exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT);
     if (slot.endedFor === undefined && died) this.options.notice?.(`prun: a worker died as it ended (${exit.failure.message}); no input is lost`);
   }
