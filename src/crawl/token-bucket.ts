@@ -29,7 +29,9 @@ export function bucketWait(bucket: TokenBucket, now: number): number {
  * undici: 40 ms on an idle machine, past 125 ms on a busy one), and, arriving with the next
  * one, made one request too many in a second at a server (a review: 10 in a second at 8/s,
  * 3 crawls in 12, each in the crawl's first second). A first request late by less than the
- * interval and this still leaves the bound's "+1" whole.
+ * interval and this still leaves the bound's "+1" whole. A key's bucket also counts from its
+ * probe's end (bucketFrom), which bounds a first request however late; this covers the global
+ * bucket, and a key's first start after a pause.
  */
 const FIRST_START_MS = 250;
 
@@ -44,6 +46,14 @@ const PAUSE_MS = 1000;
 export function bucketTake(bucket: TokenBucket, now: number): void {
   const first = restarts(bucket, now) ? Math.min(bucket.intervalMs, FIRST_START_MS) : 0;
   bucket.nextAt = now + bucket.intervalMs + first;
+}
+
+/**
+ * The next start is due an interval after `at` at the earliest: what a key's bucket does at the
+ * end of its probe (key-limiter.ts), whose request reached the server at some time before `at`.
+ */
+export function bucketFrom(bucket: TokenBucket, at: number): void {
+  bucket.nextAt = Math.max(bucket.nextAt ?? Number.NEGATIVE_INFINITY, at + bucket.intervalMs);
 }
 
 /** Whether a start now is a bucket's first, or the first after a pause. */
