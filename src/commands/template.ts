@@ -13,6 +13,7 @@
 import { constants } from 'node:buffer';
 import { PrunError, usageError } from '../errors.js';
 import { ownReplacements } from './own-replacements.js';
+import { plusForm } from './plus-forms.js';
 import { shellQuote } from './shell-quote.js';
 
 const { MAX_STRING_LENGTH } = constants;
@@ -37,7 +38,7 @@ export interface CompiledTemplate {
 
 /** How a template reads, as GNU parallel's options say. */
 export interface TemplateOptions {
-  /** --plus: `{+/}` `{+.}` `{..}` `{...}` `{/..}` `{/...}` `{##}` `{0#}` too. */
+  /** --plus: `{+/}` `{+.}` `{..}` `{...}` `{/..}` `{/...}` `{##}` `{0#}` too, and the forms of plus-forms.ts. */
   plus?: boolean | undefined;
   /** With --plus, the number of jobs, once all inputs were read to know it: `{##}`, and the width `{0#}` is padded to. */
   total?: number | undefined;
@@ -69,9 +70,8 @@ const POSITIONAL = /^(?:(-?\d*[1-9]\d*)[\t\n\v\f\r ]*)?(\/\/|\/\.\.\.|\/\.\.|\/\
 const LOOKS_LIKE_ONE = /^(?:[-+\d./#%]+[\t\n\v\f\r ]*[-+./]*|=.*|[#%:].*)$/s;
 const PLUS_ONLY = new Set(['..', '...', '/..', '/...', '+/', '+.', '+..', '+...']);
 // GNU parallel's --plus forms that prun does not have: under --plus they are replacement
-// strings there, so left as text here they would be silent wrong output. Its dynamic ones,
-// after an optional position (`{:-str}` `{:2}` `{#re}` `{%re}` `{/re/str}` `{^str}` `{,str}`
-// and doubled), and its named ones
+// strings there, so left as text here they would be silent wrong output. Those that look like
+// its dynamic ones (plus-forms.ts) but are none (`{:x}`), and its named ones
 const PLUS_DYNAMIC = /^(?:-?\d+)?(?::|#|%|\/|\^|,)./s;
 const PLUS_NAMED = new Set(['0%', 'slot', 'sshlogin', 'host', 'agrp', 'hgrp', 'choose_k', 'uniq']);
 
@@ -210,6 +210,8 @@ type Found =
 function replacementFor(content: string, options: TemplateOptions): Found | undefined {
   const own = ownReplacementFor(content, options.rpl);
   if (own) return own;
+  const plus = options.plus ? plusForm(content) : undefined;
+  if (plus) return argReplacement(plus.position, plus.transform);
   if (content === '#') return { kind: 'job', render: (job) => String(job.seq) };
   if (content === '%') return { kind: 'job', render: (job) => String(job.slot) };
   if (options.plus && content === '##') {

@@ -120,8 +120,14 @@ test('--plus {0#}: the job number padded to the width of the number of jobs, as 
   assert.deepEqual([1, 12, 120].map((seq) => compiled.render({ args: ['x'], seq, slot: 1 })), ['echo 001', 'echo 012', 'echo 120']);
 });
 
+test('--plus forms with a parameter are replaced, of every value or of one, as GNU parallel', () => {
+  const compiled = compileTemplate('echo {/def/ghi} {//a/b} {1:2} {2#x} {^^a}', true, { plus: true });
+  // GNU parallel 20221122: abcghi/a xyz bbcdef/b xyz cdef/a yz Abcdef/A xyz
+  assert.equal(compiled.render({ args: ['abcdef/a', 'xyz'], seq: 1, slot: 1 }), 'echo abcghi/a xyz bbcdef/b xyz cdef/a yz Abcdef/A xyz');
+});
+
 test('--plus forms prun does not have are refused, not left as text GNU parallel would replace', () => {
-  for (const form of ['{/def/ghi}', '{//a/b}', '{^a}', '{^^a}', '{,A}', '{,,A}', '{1:2}', '{1:-x}', '{1#a}', '{1%d}', '{slot}', '{uniq}', '{choose_k}', '{0%}']) {
+  for (const form of ['{:x}', '{slot}', '{uniq}', '{choose_k}', '{0%}']) {
     assert.throws(() => compileTemplate(`echo ${form}`, true, { plus: true }), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE', form);
   }
   // without --plus they are not replacement strings, in GNU parallel either: text

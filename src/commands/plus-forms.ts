@@ -1,0 +1,91 @@
+/**
+ * GNU parallel's --plus forms that take a parameter, as bash's parameter expansions do
+ * (`${v:-x}` `${v:2}` `${v#re}` `${v/re/str}` `${v^re}`...): `{:-x}` `{:2}` `{:2:3}` `{#re}`
+ * `{##re}` `{%re}` `{%%re}` `{/re/str}` `{//re/str}` `{/#re/str}` `{/%re/str}` `{^re}`
+ * `{^^re}` `{,re}` `{,,re}`, after an optional
+ * position (`{2#re}`: of the second value). As in GNU parallel, `re` is a Perl pattern, put
+ * into a Perl substitution (perl-substitution.ts runs it) as written: `{#a*}` removes the
+ * shortest match at the start and `{##a*}` the longest, as in bash.
+ */
+import { compilePerlSubstitution, type Substitution } from './perl-substitution.js';
+
+export interface PlusForm {
+  /** `{2#re}`: 2; undefined for every value. */
+  position: number | undefined;
+  transform: Substitution;
+}
+
+const POSITIONED = /^(-?\d*[1-9]\d*)?([^]+)$/;
+
+/** Each form: its pattern (what the braces hold past a position) and what it makes of the groups. */
+const FORMS: [pattern: RegExp, make: (groups: string[]) => Substitution][] = [
+  // Perl's `$_ ||= x`: an empty value, or "0", which Perl takes for false too
+  [/^:-([^]+)$/, ([text]) => (value) => (value === '' || value === '0' ? text! : value)],
+  [/^:(\d+)$/, ([from]) => (value) => value.slice(Number(from))],
+  [/^:(\d+):(\d+)$/, ([from, length]) => (value) => value.substr(Number(from), Number(length))],
+  [/^#([^#][^]*)$/, ([re]) => perl(`s/^${slashed(shortest(re!))}(.*)/$1/`)],
+  [/^##([^]+)$/, ([re]) => perl(`s/^${slashed(re!)}//`)],
+  [/^%([^%][^]*)$/, ([re]) => perl(`s/(.*)${slashed(shortest(re!))}$/$1/`)],
+  [/^%%([^]+)$/, ([re]) => perl(`s/${slashed(re!)}$//`)],
+  // every match, the one at the start, at the end, the first (the pattern ends at the first
+  // slash past its first character, as GNU parallel's)
+  [/^\/\/([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}/${slashed(text!)}/g`)],
+  [/^\/#([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/^${slashed(re!)}/${slashed(text!)}/`)],
+  [/^\/%([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}$/${slashed(text!)}/`)],
+  [/^\/([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}/${slashed(text!)}/`)],
+  [/^\^([^^][^]*)$/, ([re]) => perl(`s/^(${slashed(re!)})/\\U$1/`)],
+  [/^\^\^([^]+)$/, ([re]) => perl(`s/(${slashed(re!)})/\\U$1/g`)],
+  [/^,([^,][^]*)$/, ([re]) => perl(`s/^(${slashed(re!)})/\\L$1/`)],
+  [/^,,([^]+)$/, ([re]) => perl(`s/(${slashed(re!)})/\\L$1/g`)],
+];
+
+/** The --plus form braces holding `content` make, or undefined when they hold none. */
+export function plusForm(content: string): PlusForm | undefined {
+  const [, position, rest = ''] = POSITIONED.exec(content) ?? [];
+  for (const [pattern, make] of FORMS) {
+    // `{2:3}` is `{:3}` of the second value; `{:2:3}` holds no position
+    const whole = pattern.exec(content);
+    const positioned = whole || position === undefined ? undefined : pattern.exec(rest);
+    const match = whole ?? positioned;
+    if (match) return { position: whole ? undefined : Number(position), transform: make(match.slice(1)) };
+  }
+  return undefined;
+}
+
+function perl(expression: string): Substitution {
+  return compilePerlSubstitution(expression);
+}
+
+/** A pattern or text put between the substitution's slashes: a slash in it stands for itself. */
+function slashed(text: string): string {
+  return text.replace(/(?<!\\)\//g, '\\/');
+}
+
+/**
+ * The pattern with its `*` and `+` made lazy (and lazy ones greedy), outside character
+ * classes and escapes: bash's `${v#pat}` removes the shortest match, as GNU parallel's
+ * `{#pat}` does by this change to its Perl pattern.
+ */
+function shortest(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i]!;
+    if (char === '\\') {
+      out += char + (pattern[++i] ?? '');
+      continue;
+    }
+    if (inClass) {
+      if (char === ']') inClass = false;
+      out += char;
+      continue;
+    }
+    if (char === '[') inClass = true;
+    out += char;
+    if (char === '*' || char === '+') {
+      if (pattern[i + 1] === '?') i++;
+      else out += '?';
+    }
+  }
+  return out;
+}
