@@ -210,7 +210,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   }
   const workers = flags.jobs ?? flags.maxProcs;
   const maxArgs = flags.N ?? flags.maxArgs ?? flags.maxLines;
-  const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: maxArgs !== 0, rpl };
+  const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: maxArgs !== 0, rpl, quoted: flags.quote === true };
   const fillMode = flags.X || flags.m || flags.xargs ? fillFor(flags, text, template, flags.xargs ? undefined : workers ?? availableParallelism()) : undefined;
   // `--header 0`: no line of header, as GNU parallel reads it
   const withHeader = flags.header !== undefined && flags.header !== '0';

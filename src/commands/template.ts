@@ -53,6 +53,11 @@ export interface TemplateOptions {
    * substitutions (own-replacements.ts); `{nTAG}` applies `{TAG}` to the n-th argument.
    */
   rpl?: readonly string[] | undefined;
+  /**
+   * -q: the command's words were quoted, its replacement strings left out; a value is quoted
+   * in its first word too (GNU parallel's `parallel -q {} ::: 'a; b'` runs no `b`).
+   */
+  quoted?: boolean | undefined;
   /** Where the template was given, for an error: `the command` unless said (`--tagstring`). */
   where?: string | undefined;
 }
@@ -163,7 +168,7 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
       continue;
     }
     const wrapper = match.index < commandStart;
-    if (forShell && !wrapper && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
+    if (forShell && !wrapper && !options.quoted && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
     literals.push(template.slice(end, match.index).replaceAll(LITERAL_MARK, ''));
     end = match.index + whole.length;
     replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(wrapper ? quoteAlways : () => quote));

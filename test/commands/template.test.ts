@@ -202,3 +202,11 @@ test('regression: a job whose command would be longer than a string can be is re
   // as long as a string can be, it renders
   assert.equal(compileTemplate('{}', true).render({ args: ['a'.repeat(MAX_STRING_LENGTH)], seq: 1, slot: 1 }).length, MAX_STRING_LENGTH);
 });
+
+test('-q quotes a value in the first word too, as GNU parallel: `-q {} ::: "touch x; echo ran"` runs no touch (was: the value ran as shell code)', () => {
+  const job = { args: ['touch x; echo ran'], seq: 1, slot: 1 };
+  assert.equal(compileTemplate('{}', true, { quoted: true }).render(job), "'touch x; echo ran'");
+  assert.equal(compileTemplate('{} y', true, { quoted: true, contextReplace: true }).render(job), "'touch x; echo ran' y");
+  // without -q the first word's values are commands, as GNU parallel runs them
+  assert.equal(compileTemplate('{}', true).render(job), 'touch x; echo ran');
+});
