@@ -247,24 +247,31 @@ async function* byRecords(chunks: AsyncIterable<Buffer>, options: PipeOptions): 
         lineEnds = 0;
       }
     }
-    for (let at = blockEnd(ends, pending.length, options); at !== undefined; at = blockEnd(ends, pending.length, options)) yield cut(at);
+    for (let at = blockEnd(ends, pending.length, options, recstart.length); at !== undefined; at = blockEnd(ends, pending.length, options, recstart.length)) yield cut(at);
   }
-  // the end: whole blocks, then (with -L, a last record short of its lines on its own) the rest
-  for (let at = blockEnd(ends, Number.POSITIVE_INFINITY, options); at !== undefined && at < pending.length; at = blockEnd(ends, Number.POSITIVE_INFINITY, options)) {
-    if (options.linesPerRecord === undefined && options.records === undefined && at === ends[ends.length - 1]) break;
+  // the end: whole blocks, then (with -L, a last record short of its lines on its own) the rest;
+  // the last records go together when they are less than a block, as GNU parallel reads them
+  // to the end of the input in one read then (was: together whatever their size)
+  for (let at = blockEnd(ends, Number.POSITIVE_INFINITY, options, recstart.length); at !== undefined && at < pending.length; at = blockEnd(ends, Number.POSITIVE_INFINITY, options, recstart.length)) {
+    if (options.linesPerRecord === undefined && options.records === undefined && at === ends[ends.length - 1] && pending.length < options.blockSize) break;
     yield cut(at);
   }
   if (pending.length > 0) yield pending.take(pending.length);
 }
 
-/** Where the next block ends in what is pending, if it can be known yet. */
-function blockEnd(ends: readonly number[], length: number, options: PipeOptions): number | undefined {
+/**
+ * Where the next block ends in what is pending, if it can be known yet. A record boundary
+ * counts for a block only with the --recstart after it inside the block too, as GNU parallel
+ * finds it in what it read (was: a block of records that filled --block exactly, where GNU
+ * parallel's ended a record sooner).
+ */
+function blockEnd(ends: readonly number[], length: number, options: PipeOptions, recstartLength: number): number | undefined {
   if (options.records !== undefined) return ends[options.records - 1];
   if (length < options.blockSize) return undefined;
   // as many whole records as fit in a block; one at least
   let best: number | undefined;
   for (const end of ends) {
-    if (end > options.blockSize) return best ?? end;
+    if (end + recstartLength > options.blockSize) return best ?? end;
     best = end;
   }
   return length === Number.POSITIVE_INFINITY ? best : undefined;

@@ -195,6 +195,22 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(alone.exitCode, 2);
   });
 
+  test("--pipe --recstart: a record boundary counts for a block only with its --recstart inside the block, as GNU parallel cuts them (was: blocks of records that filled --block exactly, and the last records together past it)", async () => {
+    const fasta = '>a\nxx\n>b\nyy\n>c\nzz\n>d\nww\n';
+    const numbers = `${Array.from({ length: 20_000 }, (_, i) => i + 1).join('\n')}\n`;
+    const cases: [string[], string][] = [
+      [['-k', '--pipe', '--block', '8', '--recstart', '>', 'cat; echo --'], fasta],
+      [['-k', '--pipe', '--block', '12', '--recstart', '>', 'cat; echo --'], fasta],
+      [['-k', '--pipe', '--block', '4', '--recend', '', '--recstart', 'A', 'cat; echo'], 'xAxAxAxA'],
+      [['-k', '--pipe', '--block', '10k', '--recstart', '1', 'wc -l'], numbers],
+    ];
+    for (const [args, input] of cases) {
+      const result = await prunWithStdin(['exec', ...args], input);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelHere(args, input).trimEnd(), args.join(' '));
+    }
+  });
+
   test('--pipe: the command and its tag see no input, and a dry run shows the command, as GNU parallel (was: prun\'s scratch path of the block)', async () => {
     const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
     for (const args of [['--tag', 'wc -l'], ['echo {#} [{}]; wc -l'], ['--dry-run', 'wc -l']]) {
