@@ -32,6 +32,9 @@ Differences from GNU parallel (the README's "prun exec" section lists them all):
     --dryrun with --results writes no results
   the joblog's Command column holds the job's input, and a joblog is appended to
   a word after ::: that is one of prun's options is refused
+  --retries 0 is one try (GNU: for ever); -j 0 is at most 256 jobs at once
+  {%} is the lane that runs the job, not always the lowest free slot
+  --pipe jobs that leave their stdin unread exit 0 (GNU: 3)
 
 Exit codes (as GNU parallel's; prun map's own are in prun map --help):
   0       every job succeeded, or --halt ...,success= was met
