@@ -37,13 +37,14 @@ export function splitArgGroups(argv: readonly string[], markers: ArgMarkers = { 
   let values: string[] | undefined;
   let files: 'no' | 'plain' | 'linked' = 'no';
   for (const word of argv) {
-    if (word === markers.values || word === markers.values + LINKED_SUFFIX) {
+    // the files' marker first: respelled as the values' (`--arg-file-sep :::`), it wins, as in GNU parallel
+    if (word === markers.files || word === markers.files + LINKED_SUFFIX) {
+      values = undefined;
+      files = word === markers.files ? 'plain' : 'linked';
+    } else if (word === markers.values || word === markers.values + LINKED_SUFFIX) {
       values = [];
       files = 'no';
       sources.push(word === markers.values ? { values } : { values, linked: true });
-    } else if (word === markers.files || word === markers.files + LINKED_SUFFIX) {
-      values = undefined;
-      files = word === markers.files ? 'plain' : 'linked';
     } else if (files !== 'no') {
       // `::::+ a b`: each file links to the source before it, as GNU parallel reads it
       sources.push(files === 'linked' ? { file: word, linked: true } : { file: word });

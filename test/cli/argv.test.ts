@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { PrunError } from '../../src/errors.js';
 import { prepareArgv, rejectOptionsAmongInputs } from '../../src/cli/argv.js';
 import { lines, prun } from '../helpers/prun.js';
+import { splitArgGroups } from '../../src/io/arg-groups.js';
 
 const OPTIONS = new Set(['--json', '-j', '--jobs', '--procs', '--threads']);
 
@@ -50,4 +51,11 @@ describe('options where people put them', () => {
     assert.match(String(result.stderr), /^prun: --threads .*"four"/);
     assert.doesNotMatch(String(result.stderr), /INPUT/);
   });
+});
+
+test("--arg-file-sep ::: takes ::: as its value, and the files' marker wins over the values' it respells, as GNU parallel (was: 'argument missing')", () => {
+  const prepared = prepareArgv(['exec', '--arg-file-sep', ':::', 'echo', ':::', 'nums.txt']);
+  // split at the usual markers first; prun exec splits again at the respelled ones
+  assert.deepEqual(prepared.argv, ['exec', '--arg-file-sep=:::', 'echo']);
+  assert.deepEqual(splitArgGroups(['echo', ':::', 'nums.txt'], { values: ':::', files: ':::' }).sources, [{ file: 'nums.txt' }]);
 });
