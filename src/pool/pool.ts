@@ -510,8 +510,9 @@ export class Pool implements Executor {
    * told to end, not ended as the pool closed). Without one, each passed unseen.
    */
   private sayEnding(slot: WorkerSlot, told: boolean, exit: WorkerExit): void {
-    // told to end while its setup() ran, which then failed: said as the run closes
-    if (slot.startFailure !== undefined) this.noteFailedStart(slot.startFailure);
+    // told to end while its setup() ran, which then failed: said as the run closes, and its
+    // exit is that failure's (was: also 'a worker died as it ended', under --threads)
+    if (slot.startFailure !== undefined) return this.noteFailedStart(slot.startFailure);
     if (!told) return;
     // a setup(), teardown() or timer of its own that would not end held the run for the grace
     // (was: a busy timer's 5 s looked like prun's own)

@@ -99,6 +99,8 @@ for (const runtime of runtimes) {
       // whether the run ended first, or the failed starts did
       const said = result.exitCode === 0 ? /^prun: (a worker|\d workers) could not start \(/m : /^prun: workers keep dying at start: /m;
       assert.match(String(result.stderr), said);
+      // and only that: its exit is its setup()'s failure (was, under --threads: also 'a worker died as it ended')
+      if (result.exitCode === 0) assert.deepEqual(lines(result.stderr).filter((line) => !said.test(line)), []);
     });
 
     test('regression: a replacement no input needs held the run (its setup() hanging: for ever; failing: exit 1 with every input done)', { timeout: 60_000 }, async () => {
