@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
-import { type ArgSource, isMarker, splitArgGroups } from '../io/arg-groups.js';
+import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 
 /** Flags whose value is optional: `--procs` alone means "as many as the machine has". */
 const OPTIONAL_COUNT_FLAGS = new Set(['--procs', '--threads']);
@@ -21,7 +21,7 @@ export interface SplitArgv {
  * named `four` that cannot be read.
  */
 export function prepareArgv(argv: readonly string[], options: ReadonlySet<string> = new Set()): SplitArgv {
-  const { positional, sources } = splitArgGroups(withSeparatorValues(argv));
+  const { positional, sources } = splitArgGroups(argv, undefined, SEPARATOR_FLAGS);
   rejectOptionsAmongInputs(sources, options);
   const prepared: string[] = [];
   for (let i = 0; i < positional.length; i++) {
@@ -36,22 +36,11 @@ export function prepareArgv(argv: readonly string[], options: ReadonlySet<string
   return { argv: prepared, sources };
 }
 
-/** Options whose value may be a marker: GNU parallel takes `--arg-file-sep :::`. */
-const SEPARATOR_FLAGS = new Set(['--arg-sep', '--arg-file-sep']);
-
 /**
- * `--arg-file-sep :::` as one word, `--arg-file-sep=:::`, before the first marker: its value is
- * no source (was: `option '--arg-file-sep <sep>' argument missing`).
+ * Options whose value may be a marker: GNU parallel takes `--arg-file-sep :::` (was: `option
+ * '--arg-file-sep <sep>' argument missing`).
  */
-function withSeparatorValues(argv: readonly string[]): string[] {
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i]!;
-    if (isMarker(word)) return [...words, ...argv.slice(i)];
-    words.push(SEPARATOR_FLAGS.has(word) && i + 1 < argv.length ? `${word}=${argv[++i]}` : word);
-  }
-  return words;
-}
+const SEPARATOR_FLAGS = new Set(['--arg-sep', '--arg-file-sep']);
 
 /**
  * What follows --procs or --threads is its count unless it is an option or names a file. A

@@ -107,7 +107,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(duration('--delay', true)))
     .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
-    .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##} {0#}')
+    .option('--plus', 'also {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {##} {0#}, and bash\'s {:-x} {:2} {:2:3} {#re} {##re} {%re} {%%re} {/re/str} {//re/str} {/#re/str} {/%re/str} {^re} {^^re} {,re} {,,re}')
     .addOption(new Option('--rpl <spec>', "'TAG PERL': TAG is the input as PERL changes it, PERL being s/RE/REPL/FLAGS joined by ; and ||; {TAG} also as {nTAG}, {TAG(RE)} dynamic with $$1 (repeatable)").default([]).argParser(collect))
     .optionsGroup('Output:')
     .option('--tag', 'prefix each output line with the input and a tab')
@@ -148,6 +148,28 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
   });
 }
 
+/**
+ * The sources as typed, their markers the usual ones: files after one marker as they were
+ * (`:::: a b c` stays so; split again with `--arg-sep ::::` it is three values, as in GNU
+ * parallel, where it was three sources of one value each: one job, `echo a b c`).
+ */
+function typedSources(sources: readonly ArgSource[]): string[] {
+  const words: string[] = [];
+  let files: 'plain' | 'linked' | undefined;
+  for (const source of sources) {
+    if ('values' in source) {
+      words.push(source.linked ? ':::+' : ':::', ...source.values);
+      files = undefined;
+      continue;
+    }
+    const kind = source.linked ? 'linked' : 'plain';
+    if (files !== kind) words.push(source.linked ? '::::+' : '::::');
+    words.push(source.file);
+    files = kind;
+  }
+  return words;
+}
+
 /** What was typed before the command's words, when they end what was typed: its options. */
 function optionsBefore(typed: readonly string[], words: readonly string[]): string[] {
   const end = typed.length - words.length;
@@ -164,7 +186,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
     // the words as written, split again at the respelled markers only (`,,` and `,,+` for
     // --arg-sep ,,): a `:::` is then a word like any other, as in GNU parallel
-    const argv = [...words, ...given.flatMap((source) => ('values' in source ? [source.linked ? ':::+' : ':::', ...source.values] : [source.linked ? '::::+' : '::::', source.file]))];
+    const argv = [...words, ...typedSources(given)];
     ({ positional: words, sources } = splitArgGroups(argv, { values: flags.argSep ?? ':::', files: flags.argFileSep ?? '::::' }));
   }
   sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];

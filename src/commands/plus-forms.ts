@@ -5,8 +5,10 @@
  * `{^^re}` `{,re}` `{,,re}`, after an optional
  * position (`{2#re}`: of the second value). As in GNU parallel, `re` is a Perl pattern, put
  * into a Perl substitution (perl-substitution.ts runs it) as written: `{#a*}` removes the
- * shortest match at the start and `{##a*}` the longest, as in bash.
+ * shortest match at the start and `{##a*}` the longest, as in bash; `str` is text, put in as
+ * it is (GNU parallel's `{/a/$1}` puts `$1`). A pattern prun cannot run is a usage error.
  */
+import { usageError } from '../errors.js';
 import { compilePerlSubstitution, type Substitution } from './perl-substitution.js';
 
 export interface PlusForm {
@@ -29,10 +31,10 @@ const FORMS: [pattern: RegExp, make: (groups: string[]) => Substitution][] = [
   [/^%%([^]+)$/, ([re]) => perl(`s/${slashed(re!)}$//`)],
   // every match, the one at the start, at the end, the first (the pattern ends at the first
   // slash past its first character, as GNU parallel's)
-  [/^\/\/([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}/${slashed(text!)}/g`)],
-  [/^\/#([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/^${slashed(re!)}/${slashed(text!)}/`)],
-  [/^\/%([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}$/${slashed(text!)}/`)],
-  [/^\/([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}/${slashed(text!)}/`)],
+  [/^\/\/([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}/${literal(text!)}/g`)],
+  [/^\/#([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/^${slashed(re!)}/${literal(text!)}/`)],
+  [/^\/%([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}$/${literal(text!)}/`)],
+  [/^\/([^]+?)\/([^]*)$/, ([re, text]) => perl(`s/${slashed(re!)}/${literal(text!)}/`)],
   [/^\^([^^][^]*)$/, ([re]) => perl(`s/^(${slashed(re!)})/\\U$1/`)],
   [/^\^\^([^]+)$/, ([re]) => perl(`s/(${slashed(re!)})/\\U$1/g`)],
   [/^,([^,][^]*)$/, ([re]) => perl(`s/^(${slashed(re!)})/\\L$1/`)],
@@ -47,7 +49,13 @@ export function plusForm(content: string): PlusForm | undefined {
     const whole = pattern.exec(content);
     const positioned = whole || position === undefined ? undefined : pattern.exec(rest);
     const match = whole ?? positioned;
-    if (match) return { position: whole ? undefined : Number(position), transform: make(match.slice(1)) };
+    if (!match) continue;
+    try {
+      return { position: whole ? undefined : Number(position), transform: make(match.slice(1)) };
+    } catch (error) {
+      // was: the JavaScript error, with its stack (`{##*.}`: Nothing to repeat)
+      throw usageError(`the --plus form {${content}} has a pattern prun cannot run: ${(error as Error).message}`);
+    }
   }
   return undefined;
 }
@@ -56,15 +64,20 @@ function perl(expression: string): Substitution {
   return compilePerlSubstitution(expression);
 }
 
-/** A pattern or text put between the substitution's slashes: a slash in it stands for itself. */
+/** A pattern put between the substitution's slashes: a slash in it stands for itself. */
 function slashed(text: string): string {
   return text.replace(/(?<!\\)\//g, '\\/');
 }
 
+/** Text as a substitution's replacement puts it in: every `\`, `$` and `/` stands for itself. */
+function literal(text: string): string {
+  return text.replace(/[\\$/]/g, '\\$&');
+}
+
 /**
- * The pattern with its `*` and `+` made lazy (and lazy ones greedy), outside character
- * classes and escapes: bash's `${v#pat}` removes the shortest match, as GNU parallel's
- * `{#pat}` does by this change to its Perl pattern.
+ * The pattern with its greedy `*` and `+` made lazy, outside character classes and escapes:
+ * bash's `${v#pat}` removes the shortest match, as GNU parallel's `{#pat}` does by this change
+ * to its Perl pattern (a lazy one stays lazy).
  */
 function shortest(pattern: string): string {
   let out = '';
@@ -82,10 +95,7 @@ function shortest(pattern: string): string {
     }
     if (char === '[') inClass = true;
     out += char;
-    if (char === '*' || char === '+') {
-      if (pattern[i + 1] === '?') i++;
-      else out += '?';
-    }
+    if ((char === '*' || char === '+') && pattern[i + 1] !== '?') out += '?';
   }
   return out;
 }

@@ -213,10 +213,11 @@ type Found =
   | { kind: 'arg'; all: boolean; render: (quote: () => Transform) => Replacement };
 
 function replacementFor(content: string, options: TemplateOptions): Found | undefined {
-  const own = ownReplacementFor(content, options.rpl);
-  if (own) return own;
+  // a --plus form before the user's own --rpl strings, as GNU parallel reads them
   const plus = options.plus ? plusForm(content) : undefined;
   if (plus) return argReplacement(plus.position, plus.transform);
+  const own = ownReplacementFor(content, options.rpl);
+  if (own) return own;
   if (content === '#') return { kind: 'job', render: (job) => String(job.seq) };
   if (content === '%') return { kind: 'job', render: (job) => String(job.slot) };
   if (options.plus && content === '##') {

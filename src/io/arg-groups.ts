@@ -29,16 +29,19 @@ export interface ArgGroups {
 
 /**
  * Split an argv (already past the subcommand) at each `:::` and `::::` (`:::+` and `::::+`
- * link their source to the one before, as in GNU parallel).
+ * link their source to the one before, as in GNU parallel). A word right after one of
+ * `takeValue` (options whose value may be a marker) is never a marker.
  */
-export function splitArgGroups(argv: readonly string[], markers: ArgMarkers = { values: VALUES_MARKER, files: FILES_MARKER }): ArgGroups {
+export function splitArgGroups(argv: readonly string[], markers: ArgMarkers = { values: VALUES_MARKER, files: FILES_MARKER }, takeValue: ReadonlySet<string> = new Set()): ArgGroups {
   const positional: string[] = [];
   const sources: ArgSource[] = [];
   let values: string[] | undefined;
   let files: 'no' | 'plain' | 'linked' = 'no';
-  for (const word of argv) {
+  for (const [i, word] of argv.entries()) {
+    // a marker right after one of `takeValue`, before any source, is that option's value
+    if (files === 'no' && values === undefined && i > 0 && takeValue.has(argv[i - 1]!)) positional.push(word);
     // the files' marker first: respelled as the values' (`--arg-file-sep :::`), it wins, as in GNU parallel
-    if (word === markers.files || word === markers.files + LINKED_SUFFIX) {
+    else if (word === markers.files || word === markers.files + LINKED_SUFFIX) {
       values = undefined;
       files = word === markers.files ? 'plain' : 'linked';
     } else if (word === markers.values || word === markers.values + LINKED_SUFFIX) {

@@ -56,6 +56,8 @@ describe('options where people put them', () => {
 test("--arg-file-sep ::: takes ::: as its value, and the files' marker wins over the values' it respells, as GNU parallel (was: 'argument missing')", () => {
   const prepared = prepareArgv(['exec', '--arg-file-sep', ':::', 'echo', ':::', 'nums.txt']);
   // split at the usual markers first; prun exec splits again at the respelled ones
-  assert.deepEqual(prepared.argv, ['exec', '--arg-file-sep=:::', 'echo']);
+  assert.deepEqual(prepared.argv, ['exec', '--arg-file-sep', ':::', 'echo']);
+  // a command's own --arg-sep is its word, as typed (was: rewritten --arg-sep=x)
+  assert.deepEqual(prepareArgv(['exec', 'printf', '%s', '--arg-sep', 'x', ':::', 'a']).argv, ['exec', 'printf', '%s', '--arg-sep', 'x']);
   assert.deepEqual(splitArgGroups(['echo', ':::', 'nums.txt'], { values: ':::', files: ':::' }).sources, [{ file: 'nums.txt' }]);
 });

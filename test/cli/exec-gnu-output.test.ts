@@ -43,6 +43,24 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--arg-sep and --arg-file-sep as GNU parallel: a marker as their value, swapped, and a command word of the same name (was: argument missing; one job of three values; --arg-sep=x)', async () => {
+    await writeFile(join(dir, 'three.txt'), '1\n2\n3\n');
+    for (const args of [
+      ['--arg-file-sep', ':::', 'echo', ':::', 'three.txt'],
+      ['--arg-sep', '::::', '--arg-file-sep', ':::', 'echo', '::::', 'a', 'b', 'c'],
+      ['printf', '[%s]\\n', '--arg-sep', 'x', ':::', 'a'],
+      ['--arg-sep', ',,', 'echo', ',,', 'A', 'B', '::::', 'three.txt', 'three.txt'],
+    ]) {
+      await assertAsGnuParallel(args);
+    }
+  });
+
+  test("--plus forms with a parameter, side by side: odd text, slashes and Perl's own characters in the text put in", async () => {
+    const forms = ['{:-x}', '{:2}', '{:1:2}', '{#a*}', '{##a*}', '{%b*}', '{%%b*}', '{/a/$1}', '{//a/\\\\}', '{/#a/X}', '{/%b/Y}', '{^a}', '{^^a}', '{,A}', '{,,A}', '{#.*?b}', '{2#a}'];
+    // printf, not echo: /bin/sh's echo reads backslashes itself
+    await assertAsGnuParallel(['--plus', 'printf', '%s,', ...forms, ':::', 'aabb', 'AbA', '', '0', "it's a/b", ':::', 'ab']);
+  });
+
   test("GNU parallel's other spellings: --keeporder, --max-replace-args, --eof, and --silent and --plain, which change nothing here", async () => {
     for (const args of [
       ['--keeporder', 'echo', ':::', 'a', 'b'],

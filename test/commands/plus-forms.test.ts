@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { plusForm } from '../../src/commands/plus-forms.js';
+import { PrunError } from '../../src/errors.js';
 
 /** What the braces holding `content` make of `value`, as GNU parallel 20221122 printed them. */
 function apply(content: string, value: string): string | undefined {
@@ -48,4 +49,19 @@ test('a position before the form applies it to that value: {2:1} is {:1} of the 
 
 test("the built-in strings are none of these forms: {#} {##} {0#} {%} {/} {//} {/.} {-1} {1/} stay GNU parallel's", () => {
   for (const content of ['#', '##', '0#', '%', '/', '//', '/.', '/..', '-1', '1/', '+/', '..', ':x']) assert.equal(plusForm(content), undefined, `{${content}}`);
+});
+
+test("the text of {/re/str} goes in as typed, a lazy quantifier stays lazy, as GNU parallel's (was: $1, \\U, \\n read as Perl's; *? made greedy)", () => {
+  assert.equal(apply('/a/$1', 'ab'), '$1b');
+  assert.equal(apply('/(a)/<$1>', 'ab'), '<$1>b');
+  assert.equal(apply('/a/\\U', 'ab'), '\\Ub');
+  assert.equal(apply('//a/\\\\', 'ab'), '\\\\b');
+  assert.equal(apply('#.*?\\.', 'a.b.c'), 'b.c');
+  assert.equal(apply('%\\..*?', 'a.b.c'), 'a.b');
+});
+
+test('a pattern prun cannot run is a usage error naming the form, never a JavaScript error (was: a stack trace, exit 1)', () => {
+  for (const content of ['##*.', '#[', '/(?i)a/Z', '^\\K']) {
+    assert.throws(() => plusForm(content), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE', content);
+  }
 });

@@ -210,3 +210,8 @@ test('-q quotes a value in the first word too, as GNU parallel: `-q {} ::: "touc
   // without -q the first word's values are commands, as GNU parallel runs them
   assert.equal(compileTemplate('{}', true).render(job), 'touch x; echo ran');
 });
+
+test("--plus forms come before --rpl's own strings, as GNU parallel reads them: --rpl '{#a} ...' does not change {#a}", () => {
+  const compiled = compileTemplate('echo {#a}', true, { plus: true, rpl: ['{#a} s/b/Q/'] });
+  assert.equal(compiled.render({ args: ['ab'], seq: 1, slot: 1 }), 'echo b');
+});
