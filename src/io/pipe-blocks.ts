@@ -249,11 +249,11 @@ async function* byRecords(chunks: AsyncIterable<Buffer>, options: PipeOptions): 
     }
     for (let at = blockEnd(ends, pending.length, options, recstart.length); at !== undefined; at = blockEnd(ends, pending.length, options, recstart.length)) yield cut(at);
   }
-  // the end: whole blocks, then (with -L, a last record short of its lines on its own) the rest;
-  // the last records go together when they are less than a block, as GNU parallel reads them
-  // to the end of the input in one read then (was: together whatever their size)
+  // a record marked by its start is whole at the end of the input, as GNU parallel reads it
+  // (was: a record short of -L's lines, on its own: -L 1 cut the last off, `5 1` for `6`)
+  if (recstart.length > 0 && pending.length > 0 && ++lineEnds === lines) ends.push(pending.length);
+  // the end: whole blocks, then (with -L, a last record short of its lines on its own) the rest
   for (let at = blockEnd(ends, Number.POSITIVE_INFINITY, options, recstart.length); at !== undefined && at < pending.length; at = blockEnd(ends, Number.POSITIVE_INFINITY, options, recstart.length)) {
-    if (options.linesPerRecord === undefined && options.records === undefined && at === ends[ends.length - 1] && pending.length < options.blockSize) break;
     yield cut(at);
   }
   if (pending.length > 0) yield pending.take(pending.length);

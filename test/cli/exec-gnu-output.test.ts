@@ -213,7 +213,7 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(alone.exitCode, 2);
   });
 
-  test("--pipe --recstart: a record boundary counts for a block only with its --recstart inside the block, as GNU parallel cuts them (was: blocks of records that filled --block exactly, and the last records together past it)", async () => {
+  test("--pipe --recstart: a record boundary counts for a block only with its --recstart inside the block, as GNU parallel cuts them (was: blocks of records that filled --block exactly, the last records together past it, or the last cut off under -L)", async () => {
     const fasta = '>a\nxx\n>b\nyy\n>c\nzz\n>d\nww\n';
     const numbers = `${Array.from({ length: 20_000 }, (_, i) => i + 1).join('\n')}\n`;
     const cases: [string[], string][] = [
@@ -221,6 +221,9 @@ describe('prun exec: the same output as GNU parallel', () => {
       [['-k', '--pipe', '--block', '12', '--recstart', '>', 'cat; echo --'], fasta],
       [['-k', '--pipe', '--block', '4', '--recend', '', '--recstart', 'A', 'cat; echo'], 'xAxAxAxA'],
       [['-k', '--pipe', '--block', '10k', '--recstart', '1', 'wc -l'], numbers],
+      // the last record is whole at the end of the input (was: cut off on its own under -L)
+      ...['1', '2', '4'].map((lines): [string[], string] => [['-k', '--pipe', '--recstart', 'S', '-L', lines, 'wc -l'], 'S1\nS2\nS3\nS4\nS5\nS6\n']),
+      [['-k', '--pipe', '--recstart', 'S', '-N', '2', 'wc -l'], 'S1\nS2\nS3\nS4\nS5\n'],
     ];
     for (const [args, input] of cases) {
       const result = await prunWithStdin(['exec', ...args], input);
