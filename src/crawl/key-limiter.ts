@@ -3,7 +3,7 @@ import { givesUpAt } from './backoff.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
 import type { ThrottleSignal } from './throttle-signal.js';
-import { bucketFrom, bucketIsIdle, bucketTake, bucketWait, type TokenBucket } from './token-bucket.js';
+import { bucketEnded, bucketIsIdle, bucketTake, bucketWait, type TokenBucket } from './token-bucket.js';
 
 export interface LimitOptions {
   /** At most N inputs of a key running at once. */
@@ -138,6 +138,9 @@ export class KeyLimiter {
 
   /** An input of `key` that started at `startedAt` ended. With `throttle`, it was a throttle signal. */
   ended(key: string, startedAt: number, now: number, throttle?: ThrottleSignal): void {
+    // a bucket's first start (a key's probe, the run's first input) reached the server before
+    // now: the next start counts from here (token-bucket.ts)
+    if (this.#global) bucketEnded(this.#global, startedAt, now);
     let state = this.#keys.get(key);
     if (!state) {
       // ended without a start: only a throttle is worth remembering
@@ -145,11 +148,7 @@ export class KeyLimiter {
       state = { running: 1 };
       this.#keys.set(key, state);
     }
-    // the probe's request reached the server some time before this end, maybe long after it
-    // started (a worker's first fetch loads undici: past 400 ms on a busy machine): the next
-    // start counts its interval from here. Was: from the probe's start (and FIRST_START_MS),
-    // and a probe later than that arrived with the requests after it, 10 in a second at 8/s
-    if (slowStartIsFresh(state) && state.running === 1 && state.bucket) bucketFrom(state.bucket, now);
+    if (state.bucket) bucketEnded(state.bucket, startedAt, now);
     state.running = Math.max(0, state.running - 1);
     if (state.running === 0) state.idleSince = now;
     if (throttle) {

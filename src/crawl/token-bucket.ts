@@ -15,6 +15,8 @@ export interface TokenBucket {
   intervalMs: number;
   /** When the next start is due (monotonic ms); absent before the first start. */
   nextAt?: number;
+  /** When the start that opened the bucket (its first, or its first after a pause) started, until it ends (bucketEnded). */
+  openedAt?: number;
 }
 
 /** Milliseconds until a start may take the token: 0 when it may now. */
@@ -29,9 +31,8 @@ export function bucketWait(bucket: TokenBucket, now: number): number {
  * undici: 40 ms on an idle machine, past 125 ms on a busy one), and, arriving with the next
  * one, made one request too many in a second at a server (a review: 10 in a second at 8/s,
  * 3 crawls in 12, each in the crawl's first second). A first request late by less than the
- * interval and this still leaves the bound's "+1" whole. A key's bucket also counts from its
- * probe's end (bucketFrom), which bounds a first request however late; this covers the global
- * bucket, and a key's first start after a pause.
+ * interval and this still leaves the bound's "+1" whole; once that start ends, the next counts
+ * from its end (bucketEnded), which bounds a first request however late.
  */
 const FIRST_START_MS = 250;
 
@@ -44,16 +45,22 @@ const PAUSE_MS = 1000;
 
 /** A start at `now` takes the token. */
 export function bucketTake(bucket: TokenBucket, now: number): void {
-  const first = restarts(bucket, now) ? Math.min(bucket.intervalMs, FIRST_START_MS) : 0;
-  bucket.nextAt = now + bucket.intervalMs + first;
+  const opens = restarts(bucket, now);
+  bucket.nextAt = now + bucket.intervalMs + (opens ? Math.min(bucket.intervalMs, FIRST_START_MS) : 0);
+  if (opens) bucket.openedAt = now;
 }
 
 /**
- * The next start is due an interval after `at` at the earliest: what a key's bucket does at the
- * end of its probe (key-limiter.ts), whose request reached the server at some time before `at`.
+ * A start that began at `startedAt` ended at `now`. When it opened the bucket, its request
+ * reached the server at some time before now, maybe long after it started (a worker's first
+ * fetch loads undici: past 400 ms on a busy machine): the next start is due an interval after
+ * now at the earliest. Was: counted from the start only (and FIRST_START_MS), and a first
+ * request later than that arrived with the ones after it, 10 in a second at 8/s.
  */
-export function bucketFrom(bucket: TokenBucket, at: number): void {
-  bucket.nextAt = Math.max(bucket.nextAt ?? Number.NEGATIVE_INFINITY, at + bucket.intervalMs);
+export function bucketEnded(bucket: TokenBucket, startedAt: number, now: number): void {
+  if (bucket.openedAt !== startedAt) return;
+  delete bucket.openedAt;
+  bucket.nextAt = Math.max(bucket.nextAt ?? Number.NEGATIVE_INFINITY, now + bucket.intervalMs);
 }
 
 /** Whether a start now is a bucket's first, or the first after a pause. */

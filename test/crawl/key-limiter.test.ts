@@ -149,6 +149,16 @@ describe('key limiter: limits', () => {
     }
   });
 
+  test("--rate: the start after the run's first counts its interval from that one's end, late as its request may have been (was: 7 in a second at 5/s, under load)", () => {
+    const l = limiter({ rate: { count: 5, perMs: PER_SECOND } });
+    l.ended('a', l.started('a', 0), 600);
+    assert.equal(l.wait('b', 600), 200);
+    // only that start's end: the next ones are spread from their starts, as before
+    const startedAt = l.started('b', 800);
+    l.ended('b', startedAt, 900);
+    assert.equal(l.wait('c', 900), 100);
+  });
+
   test('--rate: starts spread evenly across all keys', () => {
     const l = limiter({ rate: { count: 10, perMs: PER_SECOND }, keyRate: { count: 1, perMs: PER_SECOND } });
     l.ended('a', l.started('a', 0), 0);
