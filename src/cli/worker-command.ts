@@ -8,6 +8,7 @@ import { checkQueueUrl, shownUrl } from '../queue/queue-url.js';
 import { positive } from './common-options.js';
 import { endDescendants } from './end-descendants.js';
 import { EXIT } from './exit-codes.js';
+import { sayLine } from './stderr-line.js';
 
 /** How long handing batches back may take before the worker ends anyway. */
 const HAND_BACK_MS = 3000;
@@ -66,6 +67,7 @@ async function runWorker(flags: WorkerFlags): Promise<number> {
     workers,
     concurrency: flags.concurrency,
     memoryLimitMb: flags.memoryLimit,
+    notice: sayLine,
   });
   const code = await new Promise<number>((resolve) => {
     let signals = 0;

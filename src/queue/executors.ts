@@ -17,8 +17,7 @@ export function workerPool(spec: RunSpec, local: LocalPoolOptions, modulePath: s
     timings: spec.timings,
     modulePath: Promise.resolve(modulePath),
     format: spec.format,
-    // prun worker is a CLI: its pool's notices go to its stderr
-    notice: (line) => void process.stderr.write(`${line}\n`),
+    notice: local.notice,
   });
 }
 

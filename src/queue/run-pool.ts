@@ -7,6 +7,8 @@ export interface LocalPoolOptions {
   workers: number;
   concurrency: number;
   memoryLimitMb: number | undefined;
+  /** Where the pool's one-line notices go (prun worker's stderr); none: they are not said. */
+  notice?: (line: string) => void;
 }
 
 /** What becomes of one batch in the local pool. */
