@@ -8,6 +8,7 @@
  */
 import { usageError } from '../errors.js';
 import { compilePerlSubstitution, type Substitution } from './perl-substitution.js';
+import { matchPositioned, splitPosition } from './replacement-position.js';
 
 export interface OwnReplacements {
   /** The substitution for what a pair of braces holds, with its position (`{2..}`: 2), if it is one of these strings. */
@@ -23,8 +24,6 @@ interface Dynamic {
   definition: string;
 }
 
-// an optional position before the tag's content, as the built-in strings have it
-const POSITION = /^(-?\d*[1-9]\d*)?([^]+)$/;
 // what a bare tag is written as once in braces: no command holds a NUL
 const BARE_MARK = '\0rpl';
 
@@ -64,19 +63,17 @@ function parse(definitions: readonly string[]): OwnReplacements {
     find(content) {
       const direct = exact.get(content);
       if (direct) return { position: undefined, transform: direct };
-      const [, position, rest = ''] = POSITION.exec(content) ?? [];
-      const at = position === undefined ? undefined : Number(position);
+      const { position: at, rest } = splitPosition(content);
       const positioned = at === undefined ? undefined : exact.get(rest);
       if (positioned) return { position: at, transform: positioned };
       // `{n}` is `{}` of the n-th value, as `{n..}` is `{..}`'s
       const nth = /^-?\d*[1-9]\d*$/.test(content) ? exact.get('') : undefined;
       if (nth) return { position: Number(content), transform: nth };
       for (const string of dynamic) {
-        const whole = string.pattern.exec(content);
-        const match = whole ?? (at === undefined ? null : string.pattern.exec(rest));
-        if (!match) continue;
-        const expression = string.expression.replace(/\$\$(\d+)/g, (_, group: string) => match[Number(group)] ?? '');
-        return { position: whole ? undefined : at, transform: compile(expression, string.definition) };
+        const found = matchPositioned(string.pattern, content);
+        if (!found) continue;
+        const expression = string.expression.replace(/\$\$(\d+)/g, (_, group: string) => found.match[Number(group)] ?? '');
+        return { position: found.position, transform: compile(expression, string.definition) };
       }
       return undefined;
     },

@@ -10,14 +10,13 @@
  */
 import { usageError } from '../errors.js';
 import { compilePerlSubstitution, type Substitution } from './perl-substitution.js';
+import { matchPositioned } from './replacement-position.js';
 
 export interface PlusForm {
   /** `{2#re}`: 2; undefined for every value. */
   position: number | undefined;
   transform: Substitution;
 }
-
-const POSITIONED = /^(-?\d*[1-9]\d*)?([^]+)$/;
 
 /** Each form: its pattern (what the braces hold past a position) and what it makes of the groups. */
 const FORMS: [pattern: RegExp, make: (groups: string[]) => Substitution][] = [
@@ -43,15 +42,12 @@ const FORMS: [pattern: RegExp, make: (groups: string[]) => Substitution][] = [
 
 /** The --plus form braces holding `content` make, or undefined when they hold none. */
 export function plusForm(content: string): PlusForm | undefined {
-  const [, position, rest = ''] = POSITIONED.exec(content) ?? [];
   for (const [pattern, make] of FORMS) {
     // `{2:3}` is `{:3}` of the second value; `{:2:3}` holds no position
-    const whole = pattern.exec(content);
-    const positioned = whole || position === undefined ? undefined : pattern.exec(rest);
-    const match = whole ?? positioned;
-    if (!match) continue;
+    const found = matchPositioned(pattern, content);
+    if (!found) continue;
     try {
-      return { position: whole ? undefined : Number(position), transform: make(match.slice(1)) };
+      return { position: found.position, transform: make(found.match.slice(1)) };
     } catch (error) {
       // was: the JavaScript error, with its stack (`{##*.}`: Nothing to repeat)
       throw usageError(`the --plus form {${content}} has a pattern prun cannot run: ${(error as Error).message}`);
