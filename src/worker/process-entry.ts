@@ -1,3 +1,4 @@
+import { blockingWrites } from '../runtime/blocking-writes.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { descendantsOf, signalEach } from '../runtime/process-tree.js';
 import { BRAND, isToWorker } from '../runtime/protocol.js';
@@ -6,6 +7,9 @@ import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
+// stdout and stderr are sockets to the pool: a function's own fs.writeSync(1) (or 2) after a
+// long console.log found the socket full and failed the input with EAGAIN (was)
+for (const stream of [process.stdout, process.stderr]) blockingWrites(stream);
 // a worker whose pool is gone has nobody to report to: it ends at once when it can. One busy in
 // a loop never sees this: the pool's lifeline (runtime/group-lifeline.ts) ends it then. It leads
 // its own process group, so the terminal's Ctrl-C never reaches it
