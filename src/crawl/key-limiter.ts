@@ -1,4 +1,4 @@
-import { type KeyState, newKeyState, type ThrottleState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowStall, windowStart } from './key-state.js';
+import { backoffEnd, isThrottled, type KeyState, newKeyState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowStall, windowStart } from './key-state.js';
 import { givesUpAt } from './backoff.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
@@ -100,7 +100,7 @@ export class KeyLimiter {
     if (state && (windowStall(state) ?? Number.NEGATIVE_INFINITY) > now) return Infinity;
     let wait = this.#global ? bucketWait(this.#global, now) : 0;
     if (state?.bucket) wait = Math.max(wait, bucketWait(state.bucket, now));
-    if (state?.throttle) wait = Math.max(wait, this.#backoffEnd(state.throttle) - now);
+    if (state?.throttle) wait = Math.max(wait, backoffEnd(state.throttle, this.#options.maxThrottleMs) - now);
     // whole milliseconds, never less than the wait: what a timer can be set to
     return wait > 0 ? Math.ceil(wait) : 0;
   }
@@ -181,20 +181,10 @@ export class KeyLimiter {
     return false;
   }
 
-  /**
-   * When a backoff lets the key start again: at its end, or just after the key gives up if
-   * that comes first, so that its inputs fail then (`givenUp`) rather than after a Retry-After
-   * longer than --max-throttle leaves (was: failed only once the wait was over).
-   */
-  #backoffEnd(throttle: ThrottleState): number {
-    if (throttle.since === undefined) return throttle.until;
-    return Math.min(throttle.until, givesUpAt(throttle.since, this.#options.maxThrottleMs));
-  }
-
   /** The key backs off now, or has had a throttle signal with no clean end since. */
   isThrottled(key: string, now: number): boolean {
-    const throttle = this.#keys.get(key)?.throttle;
-    return throttle !== undefined && (throttle.since !== undefined || throttle.until > now);
+    const state = this.#keys.get(key);
+    return state !== undefined && isThrottled(state, now);
   }
 
   /** Throttle signals seen per key, most first, at most `top`. A burst from inputs already in flight is one signal. */
@@ -241,7 +231,7 @@ export class KeyLimiter {
     if (state.running > 0) return false;
     if (state.throttle) {
       // a Retry-After past --max-throttle holds nothing back once the key has given up
-      if (this.#backoffEnd(state.throttle) > now) return false;
+      if (backoffEnd(state.throttle, this.#options.maxThrottleMs) > now) return false;
       const { since } = state.throttle;
       // idle since its signal, a key still throttled gives up at maxThrottleMs: it is idle
       // that long counted from then, so that its waiting inputs fail before it is forgotten

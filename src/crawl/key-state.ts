@@ -1,4 +1,4 @@
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay } from './backoff.js';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay, givesUpAt } from './backoff.js';
 import type { ThrottleSignal } from './throttle-signal.js';
 import { bucketRetime, type TokenBucket } from './token-bucket.js';
 
@@ -164,11 +164,11 @@ export interface SignalContext {
   random: () => number;
 }
 
-/** A start of the key at `now`, for its observed rate. */
-export function observeStart(state: KeyState, now: number): void {
+/** `count` starts of the key at `now` (one, but a run without keys starts a batch), for its observed rate. */
+export function observeStart(state: KeyState, now: number, count = 1): void {
   const recent = (state.recent ??= { at: now, count: 0, previous: 0 });
   rollWindows(recent, now);
-  recent.count++;
+  recent.count += count;
 }
 
 function rollWindows(recent: RecentStarts, now: number): void {
@@ -267,4 +267,20 @@ export function onCleanEnd(state: KeyState, startedAt: number, now: number, keyI
   delete state.bucket;
   state.window = Math.max(1, state.running);
   state.movedAt = now;
+}
+
+/**
+ * When a throttled key's backoff lets it start again: at its end, or just after the key gives
+ * up if that comes first, so that its inputs fail then rather than after a Retry-After longer
+ * than --max-throttle leaves (was: failed only once the wait was over).
+ */
+export function backoffEnd(throttle: ThrottleState, maxThrottleMs: number): number {
+  if (throttle.since === undefined) return throttle.until;
+  return Math.min(throttle.until, givesUpAt(throttle.since, maxThrottleMs));
+}
+
+/** Backing off now, or throttled with no clean end since. */
+export function isThrottled(state: KeyState, now: number): boolean {
+  const { throttle } = state;
+  return throttle !== undefined && (throttle.since !== undefined || throttle.until > now);
 }

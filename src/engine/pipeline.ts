@@ -109,7 +109,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const oneAtATime = halting || gate !== undefined;
   const sizes = new AutoBatchSize(options.workers, oneAtATime ? 1 : options.chunksize);
   const ahead = (): boolean => !oneAtATime && !keyed && sizes.short;
-  const roomFor = (placement: Placement): number => executor.room(placement, ahead());
+  // a throttled run without keys, paced at its halved rate, starts its inputs one at a time
+  const roomFor = (placement: Placement): number => {
+    const room = executor.room(placement, ahead());
+    return throttles.paced ? Math.min(room, 1) : room;
+  };
   const wakeup = new Wakeup();
   const changed = (): void => wakeup.notify();
 
@@ -130,7 +134,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   if (!keyedLine && options.throttling) {
     tracker.throttleSignals = () => ({ total: throttles.runSignals, top: [] });
     // while the run backs off, all that waits in its line waits on the throttle
-    tracker.throttleWaiting = () => (throttles.pausedUntil > clock.now() ? line.count : 0);
+    tracker.throttleWaiting = () => (throttles.runThrottled(clock.now()) ? line.count : 0);
   }
   const retryPolicy = new RetryPolicy(options.retries, options.retryDelay, options.random);
   const retryOrFail = new RetryOrFail(retryPolicy, throttles, line, stopping, tracker, clock);
@@ -144,7 +148,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     : changed;
   const inFlight = new InFlight(settlement, deliveries, sizes, workChanged, (error) => stopping.fatal(error));
   /** No input starts before this: a throttled run without keys waits, and so does a machine short of room. */
-  const pausedUntil = (now: number): number => Math.max(throttles.pausedUntil, gate?.pausedUntil(now) ?? Number.NEGATIVE_INFINITY);
+  const pausedUntil = (now: number): number => Math.max(throttles.pausedUntil(now), gate?.pausedUntil(now) ?? Number.NEGATIVE_INFINITY);
 
   /**
    * Sleeps until something changes, or until what waits in the line may be due: at the end of

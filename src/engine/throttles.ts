@@ -56,7 +56,10 @@ export class Throttles {
 
   /** A batch is given out now. */
   started(batch: Batch): void {
-    if (this.run) this.starts.set(batch, this.clock.now());
+    if (!this.run) return;
+    const now = this.clock.now();
+    this.starts.set(batch, now);
+    this.run.started(batch.count, now);
   }
 
   /**
@@ -70,7 +73,7 @@ export class Throttles {
       this.keyedLine.ended(batch, this.clock.now(), signal);
       if (signal) this.lastSignals.set(batch.key ?? '', { status: failure.error.status, retryAfter: failure.error.retryAfter });
       else if (run.count > 0) this.lastSignals.delete(batch.key ?? '');
-    } else if (this.run && run.failures.length < run.count && this.run.clean(this.startOf(batch))) {
+    } else if (this.run && run.failures.length < run.count && this.run.clean(this.startOf(batch), this.clock.now())) {
       this.lastSignals.delete('');
     }
   }
@@ -110,8 +113,18 @@ export class Throttles {
     return this.run?.signals ?? 0;
   }
 
-  /** No input starts before this (a run without keys that was told to wait). */
-  get pausedUntil(): number {
-    return this.run?.pausedUntil ?? Number.NEGATIVE_INFINITY;
+  /** No input starts before this: a run without keys that was told to wait, or paced (run-throttle.ts). */
+  pausedUntil(now: number): number {
+    return this.run?.pausedUntil(now) ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Without keys, while the run's halved rate holds: inputs start one at a time. */
+  get paced(): boolean {
+    return this.run?.paced ?? false;
+  }
+
+  /** Without keys, whether the run backs off now, or has had a signal with nothing ending well since. */
+  runThrottled(now: number): boolean {
+    return this.run?.throttled(now) ?? false;
   }
 }

@@ -1,20 +1,23 @@
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay, givesUpAt } from '../../crawl/backoff.js';
+import { backoffEnd, isThrottled, type KeyState, observeStart, onCleanEnd, onThrottle } from '../../crawl/key-state.js';
+import { bucketTake, bucketWait } from '../../crawl/token-bucket.js';
 
 /**
  * The backoff of a run without keys, when a server says to slow down (429/503): the run is one
- * key, so no input starts until the wait is over — its Retry-After (capped), else exponential
- * backoff with full jitter — and the throttled input is tried again then. Signals of inputs
- * that were in flight when the latest came make the wait no longer than they ask, and do not
- * count again. Throttled with no input ending well for longer than the most it may
- * bear, the run gives up on what is throttled: the inputs waiting fail when it does, the
- * wait cut short for it.
+ * key, and backs off as a key does (crawl/key-state.ts). No input starts until the wait is
+ * over: its Retry-After (capped), else exponential backoff with full jitter. Its rate is
+ * halved from the rate it was seen starting inputs at, and then inputs start one at a time,
+ * spread evenly, the rate climbing back after each clean window; once back there, the run
+ * is let loose again (a key's slow start is not kept: without keys the run has no
+ * limits of its own to grow back into). Was: after each wait every waiting input started at
+ * once, and a server allowing 10 requests a second answered 429 three times for each page it
+ * served (100 pages, --threads 2 --concurrency 20). Signals of inputs that were in flight
+ * when the latest came are of its burst: they make the wait no longer than they ask, and do
+ * not count again. Throttled with no input ending well for longer than the most it may bear,
+ * the run gives up on what is throttled: the inputs waiting fail when it does, the wait cut
+ * short for it. Until its first signal a run only counts its starts, a batch at a time.
  */
 export class RunThrottle {
-  private until = Number.NEGATIVE_INFINITY;
-  private consecutive = 0;
-  private since: number | undefined;
-  /** When the latest signal that counted came. */
-  private signalAt: number | undefined;
+  private readonly pace: KeyState = { running: 0 };
   /** Signals counted: a burst from inputs in flight when the first came counts once. */
   signals = 0;
 
@@ -24,51 +27,60 @@ export class RunThrottle {
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** `count` inputs start at `now`: for the rate the run is seen at; paced, the one takes its turn. */
+  started(count: number, now: number): void {
+    observeStart(this.pace, now, count);
+    if (this.pace.bucket) bucketTake(this.pace.bucket, now);
+  }
+
   /**
    * A throttle signal of an input that started at `startedAt`: when it may be tried again, or
    * undefined when the run has been throttled too long.
    */
   signal(now: number, retryAfterMs: number | undefined, startedAt: number): number | undefined {
-    this.since ??= now;
     if (this.givenUp(now)) return undefined;
-    // an input that started before the latest signal is of its burst, as a key's (key-state.ts),
-    // however short the wait it asked for (was: each of a burst counted after a Retry-After of 0)
-    const fresh = this.signalAt === undefined || startedAt > this.signalAt;
-    if (fresh) {
-      this.consecutive++;
-      this.signals++;
-      this.signalAt = now;
-    }
-    // a Retry-After of 0 (or past) is none: taken as such, the run asked again at once (key-state.ts)
-    const wait = retryAfterMs !== undefined && retryAfterMs > 0
-      ? Math.min(retryAfterMs, this.maxRetryAfterMs)
-      : fresh ? backoffDelay(this.consecutive, { baseMs: BACKOFF_BASE_MS, capMs: BACKOFF_CAP_MS }, this.random) : 0;
-    // no wait outlasts the run's giving up: what it holds fails then (waiting-line.ts), not
-    // after a Retry-After longer than --max-throttle leaves, with one more try each
-    this.until = Math.min(Math.max(this.until, now + wait), givesUpAt(this.since, this.maxThrottleMs));
-    return this.until;
+    const context = { keyIntervalMs: undefined, maxRetryAfterMs: this.maxRetryAfterMs, random: this.random };
+    if (onThrottle(this.pace, startedAt, now, { retryAfterMs }, context)) this.signals++;
+    return backoffEnd(this.pace.throttle!, this.maxThrottleMs);
   }
 
   /** Throttled, with no input ending well, for longer than the most it may bear. */
   givenUp(now: number): boolean {
-    return this.since !== undefined && now - this.since > this.maxThrottleMs;
+    const since = this.pace.throttle?.since;
+    return since !== undefined && now - since > this.maxThrottleMs;
   }
 
   /**
-   * An input that started at `startedAt` ended well: the server is fine again, if it started
-   * after the latest signal (one in flight before it says nothing of the server now: with it,
-   * a run throttled past --max-throttle went on, its wait cut short for a give-up that no
-   * longer came, and tried its throttled inputs again before their Retry-After).
+   * An input that started at `startedAt` ended well at `now`: the server is fine again, if it
+   * started after the latest signal (one in flight before it says nothing of the server now:
+   * with it, a run throttled past --max-throttle went on, its wait cut short for a give-up
+   * that no longer came, and tried its throttled inputs again before their Retry-After).
    */
-  clean(startedAt: number): boolean {
-    if (this.signalAt !== undefined && startedAt <= this.signalAt) return false;
-    this.consecutive = 0;
-    this.since = undefined;
+  clean(startedAt: number, now: number): boolean {
+    const { throttle } = this.pace;
+    if (!throttle) return true;
+    if (startedAt <= throttle.signalAt) return false;
+    onCleanEnd(this.pace, startedAt, now, undefined);
+    // climbed back: loose again, with no slow start (see above)
+    delete this.pace.window;
+    delete this.pace.movedAt;
     return true;
   }
 
-  /** No input may start before this. */
-  get pausedUntil(): number {
-    return this.until;
+  /** No input starts before this: a backoff under way, or the next turn of a halved rate. */
+  pausedUntil(now: number): number {
+    const { throttle, bucket } = this.pace;
+    const backoff = throttle ? backoffEnd(throttle, this.maxThrottleMs) : Number.NEGATIVE_INFINITY;
+    return bucket ? Math.max(backoff, now + bucketWait(bucket, now)) : backoff;
+  }
+
+  /** While the halved rate holds: inputs start one at a time, each at its turn. */
+  get paced(): boolean {
+    return this.pace.bucket !== undefined;
+  }
+
+  /** Backing off now, or throttled with no input ending well since. */
+  throttled(now: number): boolean {
+    return isThrottled(this.pace, now);
   }
 }

@@ -40,6 +40,25 @@ const outputs = (deliveries: Delivery[]): string[] =>
 /** Lets the pipeline's loop run what it can before the test goes on. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Runs `count` starts, each as soon as the run gives it out, moving the clock to the run's
+ * next timer whenever nothing is held: the clock times of the starts.
+ */
+async function runEachAsItComes(executor: FakeExecutor, clock: FakeClock, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    for (let turns = 0; executor.held.length === 0; turns++) {
+      assert.ok(turns < 100 && clock.nextTimer !== undefined, 'nothing held and nothing due');
+      clock.advance(clock.nextTimer - clock.now());
+      await settle();
+    }
+    times.push(clock.now());
+    executor.runNext();
+    await settle();
+  }
+  return times;
+}
+
 test('a retry that is not due yet never blocks the inputs behind it (--retry-delay)', async () => {
   const clock = new FakeClock();
   const executor = new FakeExecutor(1, (input, attempt) => (input === 'a' && attempt === 1 ? { failure: boom } : { output: input }));
@@ -301,10 +320,14 @@ test('without keys, a throttle signal holds the whole run back for its Retry-Aft
   assert.equal(executor.held.length, 0, 'nothing starts while the run waits');
   assert.equal(clock.nextTimer, 2000);
   clock.advance(2000);
-  for (let i = 0; i < 2; i++) {
-    await executor.holding(1);
-    executor.runNext();
-  }
+  await executor.holding(1);
+  executor.runNext(); // the first start once the Retry-After is over
+  await settle();
+  // the run's rate is halved now (one start in the second before the signal): b waits its turn
+  assert.equal(executor.held.length, 0, 'the next waits for the halved rate');
+  clock.advance(clock.nextTimer! - clock.now());
+  await executor.holding(1);
+  executor.runNext();
   await run.done;
   assert.deepEqual(executor.starts.map((s) => `${s.input}${s.attempt}`).sort(), ['a1', 'a2', 'b1']);
   assert.deepEqual(outputs(run.deliveries).sort(), ['a', 'b']);
@@ -356,10 +379,9 @@ test('without keys, a burst of 429s from inputs in flight counts as one signal, 
   await executor.holding(3);
   for (let i = 0; i < 3; i++) executor.runNext();
   await settle();
-  // a Retry-After of 0 is no wait: the run backs off as without one, at most the base, 1 s
-  clock.advance(1000);
-  await executor.holding(3);
-  for (let i = 0; i < 3; i++) executor.runNext();
+  // a Retry-After of 0 is no wait: the run backs off as without one, at most the base, 1 s,
+  // then starts them one at a time at its halved rate
+  await runEachAsItComes(executor, clock, 3);
   await run.done;
   assert.deepEqual(outputs(run.deliveries).sort(), ['a', 'b', 'c']);
   assert.deepEqual(run.tracker.snapshot().signals, { total: 1, top: [] });

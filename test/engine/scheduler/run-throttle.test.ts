@@ -25,3 +25,35 @@ test('Retry-After: 0 backs off as without one, each signal longer (was: tried ag
   }
   assert.deepEqual(waits, [500, 1000, 2000]);
 });
+
+test('after a signal the run starts one at a time at half the rate it was seen at, climbs back, then is loose again (was: every waiting input at once after each wait)', () => {
+  const throttle = new RunThrottle(MINUTE, 15 * MINUTE, () => 0.5);
+  throttle.started(10, 0); // ten in the second before the signal: 100 ms apart
+  assert.equal(throttle.paced, false);
+  assert.equal(throttle.signal(500, 1000, 0), 1500);
+  assert.equal(throttle.paced, true);
+  assert.equal(throttle.pausedUntil(1000), 1500, 'the Retry-After first');
+  throttle.started(1, 1500);
+  // 200 ms apart, and the first start after a pause counts a little more (token-bucket.ts)
+  assert.equal(throttle.pausedUntil(1500), 1900);
+  let now = 1900;
+  let windows = 0;
+  while (throttle.paced) {
+    assert.ok(++windows <= 8, 'climbs back within a few clean windows');
+    throttle.started(1, now);
+    now += 1000;
+    assert.equal(throttle.clean(now - 1000, now), true);
+  }
+  assert.ok(windows >= 2, `climbed back in ${windows} windows, not at the first clean end`);
+  assert.ok(throttle.pausedUntil(now) < now, 'loose again');
+});
+
+test('an input in flight at the signal that ends well neither ends the throttle nor climbs', () => {
+  const throttle = new RunThrottle(MINUTE, 15 * MINUTE, () => 0.5);
+  throttle.started(4, 0);
+  throttle.signal(100, 1000, 0);
+  assert.equal(throttle.clean(50, 200), false);
+  assert.equal(throttle.throttled(2000), true);
+  assert.equal(throttle.clean(1500, 1600), true);
+  assert.equal(throttle.throttled(2000), false);
+});
