@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { EXIT } from './exit-codes.js';
 import { AcknowledgedWrites } from './acknowledged-writes.js';
 import { isRegularFile } from '../io/is-regular-file.js';
-import { blockingWrites } from '../runtime/blocking-writes.js';
 import { rowlessResults } from '../io/joblog.js';
 import { sameFile } from '../io/same-file.js';
 import { fileWriter } from './file-writer.js';
@@ -35,8 +34,8 @@ import { startStderrRelay } from './stderr-file-relay.js';
  *   stdout is a file, the relay is prun's own (stdout-relay.ts), which says what reached the
  *   file; it costs a Node start (about 120 ms of CPU here, against 2 ms for `cat`).
  * Then fd 1 is closed and stderr opened in its place: the lowest free descriptor is 1. With
- * stderr a regular file or a socket, what is opened is a pipe to a relay that writes through
- * fd 2 itself (stderr-file-relay.ts); otherwise /dev/fd/2. Doing this before any other thread exists is
+ * stderr a regular file, what is opened is a pipe to a relay that writes through fd 2 itself
+ * (stderr-file-relay.ts); otherwise /dev/fd/2. Doing this before any other thread exists is
  * what makes "lowest free" ours.
  */
 export async function takeStdout(acknowledge: boolean): Promise<void> {
@@ -45,7 +44,7 @@ export async function takeStdout(acknowledge: boolean): Promise<void> {
   const results = reopenStdout() ?? (await relayStdout(acknowledge));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
   if (!results) return;
-  const relay = needsStderrRelay() ? await startStderrRelay() : undefined;
+  const relay = isRegularFile(2) ? await startStderrRelay() : undefined;
   closeSync(1);
   const stderrRelay = relay?.openAsFd1();
   if (stderrRelay) setStderrRelay(stderrRelay);
@@ -55,23 +54,6 @@ export async function takeStdout(acknowledge: boolean): Promise<void> {
     appendToStderrFile(stdout);
   }
   setResultsOut(results);
-  // fd 2 is the user's too: a function's fs.writeSync(2) on a full stderr pipe failed with EAGAIN (was)
-  blockingWrites(process.stderr);
-}
-
-/**
- * Whether fd 1 must reach stderr through a relay (stderr-file-relay.ts) rather than by opening
- * stderr again: a regular file would get an offset of its own; a socket (stderr piped by a
- * Node parent, whose "pipe" is a socketpair) cannot be opened at all, and fd 1 was /dev/null:
- * what the user's function wrote there was lost (was).
- */
-function needsStderrRelay(): boolean {
-  try {
-    const stderr = fstatSync(2);
-    return stderr.isFile() || stderr.isSocket();
-  } catch {
-    return false;
-  }
 }
 
 /**
