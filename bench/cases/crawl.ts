@@ -117,6 +117,9 @@ export function crawlCase({ config, peers }: RunContext): CaseDef {
       // a 429 is an ordinary failure for a prun without the limiter: the row needs it
       needs: ['prun', 'prun-key-rate'],
     }),
+    c('limited', 'prun-one-key', 'prun --threads 2 --concurrency 20 --unordered (no key option: the run is one key, paced after a 429)', (f) => `${prun} ${f} --threads 2 --concurrency 20 --unordered`, {
+      needs: ['prun', 'prun-key-rate'],
+    }),
   ];
 
   return {

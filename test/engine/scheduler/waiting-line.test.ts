@@ -63,3 +63,16 @@ test('once the run has given up on its throttle, nothing starts: a throttled ret
   line.add(batchOf(['later'], 3));
   assert.deepEqual((line.next(300, room(9)) as Batch).payload, ['later']);
 });
+
+test('a throttled retry, once due, goes before what was never started, in the order it came due; a plain retry joins the back (was: behind every waiting input)', () => {
+  const line = new WaitingLine();
+  line.add(batchOf(['fresh 1'], 0));
+  line.add(batchOf(['fresh 2'], 1));
+  line.retry(batchOf(['plain'], 2), 50);
+  line.retry(batchOf(['throttled b'], 3), 60, true);
+  line.retry(batchOf(['throttled a'], 4), 40, true);
+  const order: string[] = [];
+  for (let next = line.next(100, room(1)); next && next !== 'no-room'; next = line.next(100, room(1))) order.push(String(next.payload[0]));
+  assert.deepEqual(order, ['throttled a', 'throttled b', 'fresh 1', 'fresh 2', 'plain']);
+  assert.equal(line.count, 0);
+});
