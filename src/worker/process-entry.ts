@@ -55,9 +55,9 @@ runWorkerLoop({
 
 /**
  * Exits once what the user's code printed has left this process. Its stdout and stderr are
- * sockets to the pool, written asynchronously once the kernel's buffer is full, and
- * process.exit() drops what is still queued: the last lines a function or teardown() printed,
- * the end of a long line.
+ * sockets to the pool, blocking (above) so that writes are synchronous; should libuv not have
+ * made one so, its writes queue once the kernel's buffer is full, and process.exit() would
+ * drop what is still queued: the last lines a function or teardown() printed.
  */
 function exitOnceWritten(code: number): void {
   void Promise.all([process.stdout, process.stderr].map(written)).then(() => process.exit(code));

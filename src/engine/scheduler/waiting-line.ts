@@ -38,9 +38,10 @@ export interface RunGiveUp {
 
 /**
  * Batches in arrival order, first come first placed; retries with a due time wait aside
- * until then and join the back when due, but a throttled one goes to the front. The line of every run without --key. Once the run
- * has given up on its throttle (`giveUp`), a throttled retry that comes due fails instead, and
- * so does every batch that would start, until an input in flight ends well.
+ * until then and join the back when due, but a throttled one goes to the front. The line of
+ * every run without --key. Once the run has given up on its throttle (`giveUp`), a throttled
+ * retry that comes due fails instead, and so does every batch that would start, until an
+ * input in flight ends well.
  */
 export class WaitingLine implements Line {
   private readonly ready: Batch[] = [];
