@@ -12,13 +12,12 @@ import { sameFile } from '../io/same-file.js';
  * script), `end` and all that followed landed over prun's first lines. So fd 1 becomes a pipe
  * to a `cat` whose stdout is fd 2 itself, inherited: the kernel's own dup of the shell's
  * description. fd 2 is left as it is. Every byte then goes through that one description, and
- * its offset, O_APPEND or not, is right for whoever writes next. The same relay serves a
- * stderr that is a socket (a Node parent's piped stdio), which cannot be opened again at all.
+ * its offset, O_APPEND or not, is right for whoever writes next.
  *
  * The pipe is a FIFO: a spawn's own stdio "pipe" is a socket, which open() cannot reach, and
  * Node cannot make a pipe. It costs two spawns (mkfifo, the relay): 14 ms more for one input
  * (251 against 238 ms, hyperfine, `2> file` against `2> /dev/null`), only with
- * --threads and stderr a regular file or a socket; the FIFO's name is gone once both ends are open.
+ * --threads and stderr a regular file; the FIFO's name is gone once both ends are open.
  */
 
 /** The `cat` that carries fd 1's bytes to stderr, once fd 1 leads to it. */

@@ -34,8 +34,8 @@ import { startStderrRelay } from './stderr-file-relay.js';
  *   stdout is a file, the relay is prun's own (stdout-relay.ts), which says what reached the
  *   file; it costs a Node start (about 120 ms of CPU here, against 2 ms for `cat`).
  * Then fd 1 is closed and stderr opened in its place: the lowest free descriptor is 1. With
- * stderr a regular file or a socket, what is opened is a pipe to a relay that writes through
- * fd 2 itself (stderr-file-relay.ts); otherwise /dev/fd/2. Doing this before any other thread exists is
+ * stderr a regular file, what is opened is a pipe to a relay that writes through fd 2 itself
+ * (stderr-file-relay.ts); otherwise /dev/fd/2. Doing this before any other thread exists is
  * what makes "lowest free" ours.
  */
 export async function takeStdout(acknowledge: boolean): Promise<void> {
@@ -44,7 +44,7 @@ export async function takeStdout(acknowledge: boolean): Promise<void> {
   const results = reopenStdout() ?? (await relayStdout(acknowledge));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
   if (!results) return;
-  const relay = needsStderrRelay() ? await startStderrRelay() : undefined;
+  const relay = isRegularFile(2) ? await startStderrRelay() : undefined;
   closeSync(1);
   const stderrRelay = relay?.openAsFd1();
   if (stderrRelay) setStderrRelay(stderrRelay);
@@ -54,21 +54,6 @@ export async function takeStdout(acknowledge: boolean): Promise<void> {
     appendToStderrFile(stdout);
   }
   setResultsOut(results);
-}
-
-/**
- * Whether fd 1 must reach stderr through the relay (stderr-file-relay.ts) rather than by
- * opening stderr again: a regular file would get an offset of its own, and a socket (stderr
- * piped by a Node parent, whose pipes are socketpairs) cannot be opened at all: fd 1 was
- * /dev/null then, and what the function wrote there was lost (was).
- */
-function needsStderrRelay(): boolean {
-  try {
-    const stderr = fstatSync(2);
-    return stderr.isFile() || stderr.isSocket();
-  } catch {
-    return false;
-  }
 }
 
 /**

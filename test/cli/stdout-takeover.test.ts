@@ -144,16 +144,6 @@ describe('regressions under --threads', () => {
     assert.deepEqual(lines(result.stdout), ['ok close', 'ok other']);
   });
 
-  test("stderr a socket (a Node parent's pipe): what the function writes to fd 1 reaches it, waiting for room (was: fd 1 was /dev/null)", async () => {
-    // execa's pipes are socketpairs; the function prints more than one holds before each write
-    const result = await prun(['map', 'fixtures/writes-after-long-log.ts', '--threads', '1', ':::', 'x', 'y', 'z'], { maxBuffer: 64 << 20 });
-    assert.equal(result.exitCode, 0, lines(result.stderr).filter((line) => line.startsWith('prun:')).join('\n'));
-    assert.deepEqual(lines(result.stdout), ['x', 'y', 'z']);
-    // console's writes from a thread reach fd 2 after the function's own: each found, not in order
-    const own = String(result.stderr).match(/fd 1 of \w/g) ?? [];
-    assert.deepEqual(own.sort(), ['fd 1 of x', 'fd 1 of y', 'fd 1 of z']);
-  });
-
   test('--help after --threads still prints on stdout', async () => {
     const result = await prun(['map', '--threads', '--help']);
     assert.equal(result.exitCode, 0);
