@@ -109,11 +109,6 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const oneAtATime = halting || gate !== undefined;
   const sizes = new AutoBatchSize(options.workers, oneAtATime ? 1 : options.chunksize);
   const ahead = (): boolean => !oneAtATime && !keyed && sizes.short;
-  // a throttled run without keys, paced at its halved rate, starts its inputs one at a time
-  const roomFor = (placement: Placement): number => {
-    const room = executor.room(placement, ahead());
-    return throttles.paced ? Math.min(room, 1) : room;
-  };
   const wakeup = new Wakeup();
   const changed = (): void => wakeup.notify();
 
@@ -130,6 +125,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   const intake = new Intake(source, admission, sizes, line, deliveries, stopping, tracker, changed);
   const readAhead = new ReadAhead(keyed !== undefined, executor, sizes);
   const throttles = new Throttles(options.throttling, keyedLine, clock, options.random);
+  // a throttled run without keys, paced at its halved rate, starts its inputs one at a time
+  const roomFor = (placement: Placement): number => {
+    const room = executor.room(placement, ahead());
+    return throttles.paced ? Math.min(room, 1) : room;
+  };
   // without keys the run is one key, with no name to show: its signals are counted all the same
   if (!keyedLine && options.throttling) {
     tracker.throttleSignals = () => ({ total: throttles.runSignals, top: [] });

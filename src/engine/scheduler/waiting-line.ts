@@ -56,6 +56,12 @@ export class WaitingLine implements Line {
     this.readyInputs += batch.count;
   }
 
+  /** Batches placed before all that waits, in their order. */
+  private addFirst(batches: Batch[]): void {
+    this.ready.unshift(...batches);
+    for (const batch of batches) this.readyInputs += batch.count;
+  }
+
   retry(batch: Batch, dueAt: number | undefined, throttled = false): void {
     if (dueAt === undefined) return this.add(batch);
     this.later.add(batch, dueAt);
@@ -74,10 +80,7 @@ export class WaitingLine implements Line {
       else if (runGivenUp) givenUp.push(due);
       else first.push(due);
     }
-    if (first.length > 0) {
-      this.ready.unshift(...first);
-      for (const batch of first) this.readyInputs += batch.count;
-    }
+    this.addFirst(first);
     // given up, the run starts nothing more, as a key that gave up (keyed-line.ts): what would
     // start fails without a try, rather than each input hitting the throttled server once
     // (was: every input read after the give-up started once, and failed on its 429)
