@@ -1,6 +1,7 @@
 /**
  * The program of a shell lane: a long-lived /bin/sh that runs one job after another for
- * `prun exec`. Run as `/bin/sh -c LANE_SCRIPT prun-lane DIR [BLOCKS]`.
+ * `prun exec`. Run as `/bin/sh -c LANE_SCRIPT prun-lane DIR BLOCKS STARTS` (BLOCKS and STARTS
+ * may be empty).
  *
  * Why a shell and not Node: every job is a fork, and fork costs grow with the memory of the
  * process that forks (a 1 GiB parent forks 10x slower than a 1 MiB one on our machines).
@@ -17,6 +18,9 @@
  *           `STATUS OE`            the job's exit status ($?, 128+n when killed by signal n);
  *                                  O and E are 1 when its stdout / stderr file is not empty
  *           `-`                    the job was not run: DIR/stop exists (prun is stopping)
+ *           `S`                    with STARTS not empty (--delay), before the job's own
+ *                                  line: the job has started, written by the job's subshell
+ *                                  just before it becomes the job
  *   fd 3    the lifeline: prun never writes to it, so it reads end-of-file only when prun
  *           is gone, however it went (even SIGKILL); then a watcher subshell sends SIGTERM
  *           to the lane's whole process group (the lane, its running job and everything
@@ -51,7 +55,7 @@
  * - `sh -c --`: a command that starts with `-` is a command, not options for sh;
  * - the lane's variables are not exported, so the job's `sh -c` does not see them.
  */
-export const LANE_SCRIPT = `d=$1 p=$2
+export const LANE_SCRIPT = `d=$1 p=$2 a=$3
 ( trap '' TERM; exec <&3 >/dev/null 2>&1; while read -r _; do :; done; kill -TERM 0; rm -rf "$d" \${p:+"$p"}; sleep 1; rm -rf "$d" \${p:+"$p"}; kill -KILL 0 ) &
 w=$!
 exec 3<&-
@@ -61,7 +65,7 @@ while IFS= read -r l; do
   f=$d/\${l%%\t*}; l=\${l#*\t}
   q=\${l%%\t*}; l=\${l#*\t}
   j=\${l%%\t*}; l=\${l#*\t}
-  { ( exec >"$f.o" 2>"$f.e" </dev/null; PARALLEL_SEQ=$q PARALLEL_JOBSLOT=$j exec "\${l%%\t*}" -c -- "\${l#*\t}" ); s=$?; } 2>/dev/null
+  { ( [ -z "$a" ] || echo S; exec >"$f.o" 2>"$f.e" </dev/null; PARALLEL_SEQ=$q PARALLEL_JOBSLOT=$j exec "\${l%%\t*}" -c -- "\${l#*\t}" ); s=$?; } 2>/dev/null
   o=0 e=0
   [ -s "$f.o" ] && o=1
   [ -s "$f.e" ] && e=1

@@ -18,7 +18,7 @@ export interface LaneExit {
 export interface LaneHandlers {
   /** The lane has started and waits for jobs. */
   ready(): void;
-  /** Status lines, in the order of the jobs; several at once when they came in one read. */
+  /** Status lines (and `S`, see lane-script.ts), in the order of the jobs; several at once when they came in one read. */
   lines(lines: string[]): void;
   /** Called once, after the last of its lines. */
   exit(exit: LaneExit): void;
@@ -43,10 +43,10 @@ export class Lane {
   /**
    * `dirs`: the folder of its jobs' files, and another its watcher removes with it when prun is
    * gone (--pipe's blocks); `cwd`: where its jobs run (GNU parallel's --workdir), prun's own
-   * directory by default.
+   * directory by default; `announcesStarts`: each job says when it starts, an `S` line (--delay).
    */
-  constructor(shell: string, [dir, alsoRemoved]: [string, string | undefined], cwd: string | undefined, handlers: LaneHandlers) {
-    const subprocess = execa(shell, ['-c', LANE_SCRIPT, LANE_NAME, dir, ...(alsoRemoved === undefined ? [] : [alsoRemoved])], {
+  constructor(shell: string, [dir, alsoRemoved]: [string, string | undefined], cwd: string | undefined, announcesStarts: boolean, handlers: LaneHandlers) {
+    const subprocess = execa(shell, ['-c', LANE_SCRIPT, LANE_NAME, dir, alsoRemoved ?? '', announcesStarts ? 'S' : ''], {
       cwd,
       // fd 3 is the lifeline: never written, it closes only when prun is gone
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],

@@ -25,6 +25,22 @@ describe('prun exec: --delay', () => {
     for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 0.297, `jobs ${i} and ${i + 1} started ${starts[i]! - starts[i - 1]!} s apart`);
   });
 
+  test('--delay counts from when a job started, not from when prun gave it to its lane (was: a lane slow to get to its job shortened the gap the jobs saw)', async () => {
+    const mark = join(dir, 'delay-late-job');
+    // bash lanes (an exported function makes them bash) read BASH_ENV as they start: the trap
+    // holds up the first lane to get a job 300 ms between reading the job and starting it
+    const startup = join(dir, 'delay-late-job.bash');
+    await writeFile(startup, `if [ "$0" = prun-lane ]; then trap '[[ $BASH_COMMAND == "[ -e "* ]] && mkdir ${shellQuoteArg(mark)} 2>/dev/null && sleep 0.3' DEBUG; fi\n`);
+    const env = { PARALLEL_SHELL: '/bin/bash', 'BASH_FUNC_noop%%': '() { :; }', BASH_ENV: startup };
+    // each job reads the clock as its first command
+    const result = await prun(['exec', '-j', '2', '--delay', '0.5', 'date +%s.%N; : {}', ':::', '1', '2', '3'], { env });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    const starts = lines(result.stdout).map(Number).sort((a, b) => a - b);
+    assert.equal(starts.length, 3);
+    // without the wait for a start, the first gap was 0.2 s at most; here timing is the point, with room for a loaded machine
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i]! - starts[i - 1]! >= 0.45, `jobs ${i} and ${i + 1} started ${(starts[i]! - starts[i - 1]!).toFixed(3)} s apart`);
+  });
+
   test('--delay starts the jobs in input order, as GNU parallel (was: a lane free early started its later input first)', async () => {
     const joblog = join(dir, 'delay-starts.joblog');
     const result = await prun(['exec', '-j', '3', '--delay', '0.05', '--joblog', joblog, 'true {}', ':::', '1', '2', '3', '4', '5', '6', '7', '8']);
