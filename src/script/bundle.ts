@@ -77,6 +77,12 @@ function withSourceMap(code: string, mapText: string, outDir: string): string {
 const OWN_MODULE = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../task.ts' : '../task/index.js', import.meta.url));
 
 /**
+ * prun's library (src/index.ts), built beside this code as dist/lib/index.js: what a script's
+ * `import ... from 'prunjs'` gets where no prunjs is installed for it (see externalPackages).
+ */
+const OWN_LIBRARY = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../index.ts' : '../lib/index.js', import.meta.url));
+
+/**
  * `import { throttled } from 'prun'`, the name the script's users know prun by, is compiled
  * into the script, not imported: it then works wherever the script runs, on a queue's other
  * machines too (bareImports), with nothing installed there. Our package name, 'prunjs', stays
@@ -91,7 +97,10 @@ const ownModule: esbuild.Plugin = {
 
 /**
  * Packages stay outside the bundle but are resolved here, from the importing file, and
- * imported by absolute path, since the bundle itself lives in another folder.
+ * imported by absolute path, since the bundle itself lives in another folder. Our own package,
+ * 'prunjs', where none is installed for the script, is the prun that runs it: the README's
+ * install line says `import ... from 'prunjs'`, and a script of a prun installed globally
+ * (npm install -g) could not load it (was: `cannot load: Could not resolve "prunjs"`).
  */
 const externalPackages: esbuild.Plugin = {
   name: 'prun-external-packages',
@@ -105,6 +114,7 @@ const externalPackages: esbuild.Plugin = {
         importer: args.importer,
         pluginData: 'resolving',
       });
+      if (resolved.errors.length > 0 && args.path === 'prunjs') return { path: pathToFileURL(OWN_LIBRARY).href, external: true };
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       return { path: pathToFileURL(resolved.path).href, external: true };
     });

@@ -77,6 +77,15 @@ describe("import { throttled } from 'prun' in a script", () => {
     assert.throws(() => script.default('slow'), (error: unknown) => (error as Error).name === 'ThrottledError' && (error as { status?: number }).status === 429);
   });
 
+  test("'prunjs' where none is installed for the script (a global prun) is the prun that runs it (was: cannot load: Could not resolve \"prunjs\")", async () => {
+    // the scratch folder is outside the repository: no node_modules, no package of ours above it
+    const script = join(dir, 'no-package-here.ts');
+    await writeFile(script, "import { throttled, map } from 'prunjs';\nexport default (input: string) => [typeof throttled, typeof map, input].join(' ');\n");
+    const result = await prun(['map', script, ':::', 'a'], { env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, 'function function a');
+  });
+
   test("'prunjs', the package's own name, stays an ordinary package import", async () => {
     const script = join(dir, 'uses-the-package.ts');
     await writeFile(script, "import { throttled } from 'prun';\nimport { map } from 'prunjs';\nexport default () => [typeof throttled, typeof map];\n");
