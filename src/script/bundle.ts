@@ -19,6 +19,12 @@ export interface Bundle {
   exports: string[];
   /** Absolute paths of the files bundled in: when one changes, the bundle is stale. */
   inputs: string[];
+  /**
+   * False when the script's 'prunjs' is the prun that compiles it (see ourPackage): such a
+   * bundle names that prun's files, which another prun may not have, and a prunjs installed
+   * for the script later must take their place.
+   */
+  cacheable: boolean;
 }
 
 /**
@@ -28,6 +34,7 @@ export interface Bundle {
  */
 export async function bundleScript(entry: string, shownAs: string, options: BundleOptions = {}): Promise<Bundle> {
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
+  const ours: OurPackage = { runningPrun: false, installed: undefined };
   try {
     result = await esbuild.build({
       entryPoints: [entry],
@@ -41,7 +48,7 @@ export async function bundleScript(entry: string, shownAs: string, options: Bund
       sourcemap: 'external',
       metafile: true,
       logLevel: 'silent',
-      plugins: [ownModule, options.bareImports ? barePackages : externalPackages, ownImportMeta],
+      plugins: [ownModule, options.bareImports ? barePackages : externalPackages(ours), ownImportMeta],
     });
   } catch (error) {
     throw compileError(shownAs, error);
@@ -52,7 +59,9 @@ export async function bundleScript(entry: string, shownAs: string, options: Bund
   return {
     code: withSourceMap(code, map, dirname(resolve('script.mjs'))),
     exports: output?.exports ?? [],
-    inputs: Object.keys(result.metafile.inputs).map((input) => resolve(input)),
+    // an installed prunjs that goes away makes the bundle stale: the running prun's takes its place
+    inputs: [...Object.keys(result.metafile.inputs).map((input) => resolve(input)), ...(ours.installed === undefined ? [] : [ours.installed])],
+    cacheable: !ours.runningPrun,
   };
 }
 
@@ -100,9 +109,11 @@ const ownModule: esbuild.Plugin = {
  * imported by absolute path, since the bundle itself lives in another folder. Our own package,
  * 'prunjs', where none is installed for the script, is the prun that runs it: the README's
  * install line says `import ... from 'prunjs'`, and a script of a prun installed globally
- * (npm install -g) could not load it (was: `cannot load: Could not resolve "prunjs"`).
+ * (npm install -g) could not load it (was: `cannot load: Could not resolve "prunjs"`). That
+ * choice is made again each run (the bundle is not cached): a cached one outlived the prun
+ * whose files it named, and a prunjs installed for the script afterwards.
  */
-const externalPackages: esbuild.Plugin = {
+const externalPackages = (ours: OurPackage): esbuild.Plugin => ({
   name: 'prun-external-packages',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -114,12 +125,22 @@ const externalPackages: esbuild.Plugin = {
         importer: args.importer,
         pluginData: 'resolving',
       });
-      if (resolved.errors.length > 0 && args.path === 'prunjs') return { path: pathToFileURL(OWN_LIBRARY).href, external: true };
+      if (resolved.errors.length > 0 && args.path === 'prunjs') {
+        ours.runningPrun = true;
+        return { path: pathToFileURL(OWN_LIBRARY).href, external: true };
+      }
       if (resolved.errors.length > 0) return { errors: resolved.errors };
+      if (args.path === 'prunjs') ours.installed = resolved.path;
       return { path: pathToFileURL(resolved.path).href, external: true };
     });
   },
-};
+});
+
+/** What a script's 'prunjs' turned out to be: the prun compiling it, or a copy installed for it (its entry's path). */
+interface OurPackage {
+  runningPrun: boolean;
+  installed: string | undefined;
+}
 
 /** Packages stay outside the bundle, imported by the name the script gives them. */
 const barePackages: esbuild.Plugin = {

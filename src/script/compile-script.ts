@@ -50,7 +50,7 @@ async function compileFresh(scriptPath: string, entry: string, cache: CompileCac
   const { bundleScript } = await import('./bundle.js');
   const bundle = await bundleScript(entry, scriptPath);
   checkDefaultExport(scriptPath, bundle.exports);
-  const cached = await cache.store(entry, BUNDLER, bundle.code, bundle.exports, bundle.inputs);
+  const cached = bundle.cacheable ? await cache.store(entry, BUNDLER, bundle.code, bundle.exports, bundle.inputs) : undefined;
   if (cached) return { ...cached, dispose: async () => {} };
   // no cache to be had: a module of this run's own
   let dir: string | undefined;

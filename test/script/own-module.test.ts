@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
@@ -77,13 +77,25 @@ describe("import { throttled } from 'prun' in a script", () => {
     assert.throws(() => script.default('slow'), (error: unknown) => (error as Error).name === 'ThrottledError' && (error as { status?: number }).status === 429);
   });
 
-  test("'prunjs' where none is installed for the script (a global prun) is the prun that runs it (was: cannot load: Could not resolve \"prunjs\")", async () => {
+  test("'prunjs' where none is installed for the script (a global prun) is the prun that runs it, chosen again each run (was: cannot load: Could not resolve \"prunjs\")", async () => {
     // the scratch folder is outside the repository: no node_modules, no package of ours above it
-    const script = join(dir, 'no-package-here.ts');
-    await writeFile(script, "import { throttled, map } from 'prunjs';\nexport default (input: string) => [typeof throttled, typeof map, input].join(' ');\n");
-    const result = await prun(['map', script, ':::', 'a'], { env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
-    assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(result.stdout, 'function function a');
+    const project = join(dir, 'project');
+    await mkdir(project);
+    const script = join(project, 'which-prunjs.ts');
+    await writeFile(script, "import * as lib from 'prunjs';\nexport default (input: string) => [typeof lib.throttled, typeof lib.map, 'MARKER' in lib ? 'installed' : 'running', input].join(' ');\n");
+    const run = (input: string) => prun(['map', script, ':::', input], { env: { PRUN_CACHE_DIR: join(dir, 'cache') } });
+    const before = await run('a');
+    assert.equal(before.exitCode, 0, String(before.stderr));
+    assert.equal(before.stdout, 'function function running a');
+    // installed for the script afterwards: it is that copy (was: the first compile's, from the cache)
+    const installed = join(project, 'node_modules', 'prunjs');
+    await mkdir(installed, { recursive: true });
+    await writeFile(join(installed, 'package.json'), JSON.stringify({ name: 'prunjs', type: 'module', exports: { '.': './index.js' } }));
+    await writeFile(join(installed, 'index.js'), 'export const MARKER = 1, throttled = () => {}, map = () => {};\n');
+    assert.equal((await run('b')).stdout, 'function function installed b');
+    // and removed again: the running prun once more (was: the cached module, naming a file gone)
+    await rm(join(project, 'node_modules'), { recursive: true });
+    assert.equal((await run('c')).stdout, 'function function running c');
   });
 
   test("'prunjs', the package's own name, stays an ordinary package import", async () => {
