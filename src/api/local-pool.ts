@@ -12,6 +12,7 @@ export function localPool(
     scriptName: string;
     inputsLeft?: () => number | undefined;
     inputsTotal?: () => number | undefined;
+    leadingSkipped?: Promise<void> | undefined;
     notice?: (line: string) => void;
   },
 ): Pool {
@@ -28,6 +29,7 @@ export function localPool(
     format: run.format,
     inputsLeft: run.inputsLeft,
     inputsTotal: run.inputsTotal,
+    leadingSkipped: run.leadingSkipped,
     notice: run.notice,
   });
 }

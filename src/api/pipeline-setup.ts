@@ -5,7 +5,7 @@ import { keyedRun, throttling } from './keyed-run.js';
 import type { NormalizedOptions } from './options.js';
 
 /** The parts of a pipeline that the way of running decides: where inputs come from and run. */
-export type PipelineParts = Pick<PipelineOptions, 'source' | 'executor' | 'skip' | 'journal' | 'tracker' | 'naming'>;
+export type PipelineParts = Pick<PipelineOptions, 'source' | 'executor' | 'skip' | 'onLeadingSkipped' | 'journal' | 'tracker' | 'naming'>;
 
 /** The pipeline options that the user's options decide, for any executor. */
 export function pipelineFor(normalized: NormalizedOptions, parts: PipelineParts, workers = normalized.workers): PipelineOptions {

@@ -3,7 +3,7 @@ import { runPipeline } from '../engine/pipeline.js';
 import { localPool } from './local-pool.js';
 import { pipelineFor } from './pipeline-setup.js';
 import type { InputSource } from '../io/input-source.js';
-import { ProgressTracker } from '../progress/tracker.js';
+import { doneCount, ProgressTracker } from '../progress/tracker.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 import { compileScript } from '../script/compile-script.js';
 import { type NormalizedOptions, normalizeOptions, type RunOptions } from './options.js';
@@ -26,6 +26,9 @@ export function startRun(options: StartRunOptions): RunningMap {
   const normalized = workersFor(normalizeOptions(options), options.source);
   const compiled = compileScript(options.script);
   const tracker = new ProgressTracker();
+  // --resume: the workers are given the script once what the joblog leaves out is known
+  let markLeadingSkipped: (() => void) | undefined;
+  const leadingSkipped = options.skip && new Promise<void>((resolve) => (markLeadingSkipped = resolve));
   // read while the script compiles: a short input's end is known before the workers load it
   options.source.prefetch?.();
   const pool = localPool(normalized, {
@@ -33,12 +36,13 @@ export function startRun(options: StartRunOptions): RunningMap {
     format: options.format,
     modulePath: compiled.then((script) => script.modulePath),
     scriptName: options.script,
-    inputsLeft: () => options.source.remaining(),
-    inputsTotal: () => tracker.total,
+    inputsLeft: () => toRun(tracker) ?? options.source.remaining(),
+    inputsTotal: () => toRun(tracker),
+    leadingSkipped,
     notice: options.notice,
   });
   const pipeline = runPipeline(
-    pipelineFor(normalized, { source: options.source, executor: pool, skip: options.skip, journal: options.journal === true, tracker }),
+    pipelineFor(normalized, { source: options.source, executor: pool, skip: options.skip, onLeadingSkipped: markLeadingSkipped, journal: options.journal === true, tracker }),
   );
   const deliveries = withCompiled(pipeline.deliveries, compiled, () => void pool.kill());
   const ready = Promise.race([pool.ready, compiled.then(() => pool.ready, () => {})]);
@@ -54,6 +58,15 @@ export function startRun(options: StartRunOptions): RunningMap {
 function workersFor(normalized: NormalizedOptions, source: InputSource): NormalizedOptions {
   const known = source.remaining();
   return known === undefined || known >= normalized.workers ? normalized : { ...normalized, workers: Math.max(1, known) };
+}
+
+/**
+ * Inputs not settled yet, once the end of the input is known: those a joblog shows finished
+ * (--resume) need no worker (was: `--procs 8 --resume` with every input finished started 8
+ * workers and ran setup() in each, for nothing).
+ */
+function toRun(tracker: ProgressTracker): number | undefined {
+  return tracker.total === undefined ? undefined : tracker.total - doneCount(tracker) - tracker.notRun;
 }
 
 /**

@@ -39,6 +39,13 @@ export interface PipelineOptions {
    * in the order they are taken, with its text and index.
    */
   skip: ((input: string, index: number) => boolean) | undefined;
+  /**
+   * Called once the inputs `skip` leaves out at the start of the input are known, as settled:
+   * an input to run has been taken, or the input has ended (or the run stopped). Until then,
+   * inputs are taken before the executor has room for them, so that this comes before any
+   * worker is ready: a pool starts no worker for inputs an earlier run finished.
+   */
+  onLeadingSkipped?: (() => void) | undefined;
   /** Deliver a record of every settled input, after its output (--joblog). */
   journal: boolean;
   /** How inputs are named to `skip`, in records and in failures: as text (a script's), or byte for byte (commands'). Default: text. */
@@ -176,9 +183,18 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
     if (stopping.mode === 'now') inFlight.abandonAll();
   };
 
+  // --resume: what an earlier run finished at the start of the input is left out before the executor has room
+  let leadingSkipped = options.onLeadingSkipped;
+  const noteLeadingSkipped = (): void => {
+    if (!leadingSkipped || (line.count === 0 && inFlight.count === 0 && !intake.done && !stopping.mode)) return;
+    leadingSkipped();
+    leadingSkipped = undefined;
+  };
+
   const feed = async (): Promise<void> => {
     executor.start(inFlight);
     for (;;) {
+      noteLeadingSkipped();
       // the input ends there: what was read runs, and the error is told after its outcomes
       // (was: running inputs killed, unreported, and what waited dropped)
       if (intake.failed) stopping.failAtEnd(intake.failed.error);
@@ -213,7 +229,10 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         }
         continue;
       }
-      const room = picked === 'no-room' ? 0 : Math.min(roomFor(SHARED), readAhead.room(intake.admitted - deliveries.released, deliveries.held));
+      const executorRoom = picked === 'no-room' ? 0 : roomFor(SHARED);
+      // nothing to run yet, all left out so far: read on regardless, as far as the window goes (see onLeadingSkipped)
+      const unplaced = leadingSkipped !== undefined && executorRoom === 0 && picked === undefined && line.count === 0;
+      const room = Math.min(unplaced ? Number.POSITIVE_INFINITY : executorRoom, readAhead.room(intake.admitted - deliveries.released, deliveries.held));
       if (room === 0) intake.endIfDrained();
       if (intake.taking || room === 0 || intake.done) {
         if (intake.done && line.count === 0 && inFlight.count === 0) break;
@@ -222,6 +241,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       }
       intake.take(room);
     }
+    noteLeadingSkipped();
     // a stop 'now' killed the executor as it came: what is left is to wait for that
     if (stopping.mode === 'now') await stopping.killed;
     else await executor.close();
@@ -231,6 +251,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
 
   const finished = feed().catch(async (error: unknown) => {
     stopping.stop('now');
+    noteLeadingSkipped();
     deliveries.end(error);
     await stopping.killed;
   });

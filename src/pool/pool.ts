@@ -35,6 +35,12 @@ export interface PoolOptions {
   inputsLeft?: () => number | undefined;
   /** All the inputs of the run, once the end of the input is known: no more workers start. */
   inputsTotal?: () => number | undefined;
+  /**
+   * Workers started with the pool are given the script once this settles too: under --resume,
+   * once the inputs an earlier run finished at the start of the input are left out, so that
+   * `inputsLeft` counts only what is left to run.
+   */
+  leadingSkipped?: Promise<void> | undefined;
   /** Where the pool's one-line notices go (the CLI's stderr); none: they are not said (the library prints nothing). */
   notice?: (line: string) => void;
 }
@@ -69,6 +75,10 @@ const KILL_NOTICE_MS = 50;
  */
 export class Pool implements Executor {
   readonly capacity: number;
+  /**
+   * Settles once a worker is ready, or the pool closes with none ever ready (--resume with
+   * every input finished needs none): the run then shows its end as any other does.
+   */
   readonly ready: Promise<void>;
   private markReady!: () => void;
   /** Settles once as many workers as the pool starts with have been ready, or the pool has ended. */
@@ -175,6 +185,7 @@ export class Pool implements Executor {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.markReady();
     this.markAllReady();
     clearInterval(this.watchdog);
     clearInterval(this.stealer);
@@ -256,8 +267,8 @@ export class Pool implements Executor {
       this.onExit(slot, info);
       exited();
     });
-    this.options.modulePath.then(
-      (modulePath) => {
+    Promise.all([this.options.modulePath, fromStart ? this.options.leadingSkipped : undefined]).then(
+      ([modulePath]) => {
         if (fromStart && this.beyondInputs()) return this.endUnneeded(slot);
         if (fromStart) this.initialized++;
         slot.send({

@@ -175,6 +175,28 @@ for (const runtime of runtimes) {
       }
     });
 
+    test(`--resume starts no workers for inputs the joblog shows finished: ${runtime} 8 sets up as many as are left (was: 8 setups, even with none left)`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'prun-resume-workers-'));
+      try {
+        const joblog = join(dir, 'joblog');
+        const inputs = Array.from({ length: 20 }, (_, i) => String(i + 1));
+        assert.equal((await prun(['map', 'fixtures/lifecycle.ts', runtime, '2', '--joblog', joblog, ':::', ...inputs])).exitCode, 0);
+        const setups = (result: { stderr: unknown }) => (String(result.stderr).match(/^setup \S+$/gm) ?? []).length;
+        // all 20 finished: nothing runs, no worker is set up, and the run ends as any other
+        const none = await prun(['map', 'fixtures/lifecycle.ts', runtime, '8', '--resume', '--joblog', joblog, '--progress', ':::', ...inputs], { timeout: 30_000 });
+        assert.equal(none.exitCode, 0, String(none.stderr));
+        assert.equal(none.stdout, '');
+        assert.equal(setups(none), 0);
+        assert.match(String(none.stderr), /^20\/20 100% /m);
+        // two new ones: two workers
+        const two = await prun(['map', 'fixtures/lifecycle.ts', runtime, '8', '--resume', '--joblog', joblog, ':::', ...inputs, 'x', 'y'], { timeout: 30_000 });
+        assert.deepEqual(lines(two.stdout), ['x', 'y']);
+        assert.equal(setups(two), 2);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     test("resolves the script's own imports: sibling .ts files, its node_modules, node: modules", async () => {
       const result = await prun(['map', 'fixtures/ts-imports/main.ts', runtime, ':::', '2']);
       assert.equal(result.exitCode, 0, String(result.stderr));

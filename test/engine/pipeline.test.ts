@@ -134,3 +134,58 @@ test('an input the executor cannot take (submit throws): nothing more starts, wh
   );
   assert.equal(tracker.notRun, 2);
 });
+
+test('--resume: what the journal leaves out at the start is skipped before the executor has room, and onLeadingSkipped says when (was: only once a worker was ready, so a pool set up workers for inputs already finished)', async () => {
+  const executor = new ManualExecutor();
+  let open = false;
+  executor.room = () => (open && !executor.held ? 1 : 0);
+  const tracker = new ProgressTracker();
+  let resumedThen: number | undefined;
+  const leadingSkipped = new Promise<void>((resolve) => {
+    const finished = new Set(['a', 'b', 'c', 'e']);
+    const pipeline = runPipeline({
+      source: itemSource(['a', 'b', 'c', 'd', 'e']),
+      executor,
+      workers: 1,
+      ordered: true,
+      chunksize: 1,
+      retries: 0,
+      halt: undefined,
+      skip: (input) => finished.has(input),
+      onLeadingSkipped: () => {
+        resumedThen = tracker.resumed;
+        resolve();
+      },
+      journal: false,
+      tracker,
+    });
+    void (async () => {
+      for await (const delivery of pipeline.deliveries) void delivery;
+    })();
+  });
+  // no room yet (no worker ready): the three finished inputs before 'd' are left out all the same
+  await leadingSkipped;
+  // takes grow while all is left out: 'e' may come in the take that brought 'd'
+  assert.ok(resumedThen !== undefined && resumedThen >= 3, `resumed ${resumedThen}`);
+  assert.equal(executor.held, undefined);
+  open = true;
+  executor.listener.free();
+  await executor.next;
+  // read anew: TypeScript keeps the assertion's narrowing of `executor.held` (undefined) past the await
+  const held = (executor as ManualExecutor).held;
+  assert.deepEqual(held?.payload, ['d']);
+  executor.finish();
+});
+
+test('onLeadingSkipped is called too when every input was finished: the input ends with nothing to run', async () => {
+  const executor = new ManualExecutor();
+  executor.room = () => 0;
+  const tracker = new ProgressTracker();
+  await new Promise<void>((resolve) => {
+    const pipeline = runPipeline({ source: itemSource(['a', 'b']), executor, workers: 1, ordered: true, chunksize: 1, retries: 0, halt: undefined, skip: () => true, onLeadingSkipped: resolve, journal: false, tracker });
+    void (async () => {
+      for await (const delivery of pipeline.deliveries) void delivery;
+    })();
+  });
+  assert.equal(tracker.resumed, 2);
+});
