@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Batch } from '../../src/model/batch.js';
 import type { Delivery } from '../../src/model/delivery.js';
 import type { Executor, ExecutorListener } from '../../src/model/executor.js';
-import { runPipeline } from '../../src/engine/pipeline.js';
+import { type PipelineOptions, runPipeline } from '../../src/engine/pipeline.js';
 import { PrunError } from '../../src/errors.js';
 import { itemSource } from '../../src/io/item-source.js';
 import { ProgressTracker } from '../../src/progress/tracker.js';
@@ -51,9 +51,9 @@ class ManualExecutor implements Executor {
 }
 
 /** A pipeline of one input a batch over `source` and `executor`, with its deliveries collected. */
-function runManually(source: ReturnType<typeof itemSource>, executor: Executor) {
+function runManually(source: ReturnType<typeof itemSource>, executor: Executor, more: Partial<PipelineOptions> = {}) {
   const tracker = new ProgressTracker();
-  const pipeline = runPipeline({ source, executor, workers: 1, ordered: true, chunksize: 1, retries: 0, halt: undefined, skip: undefined, journal: false, tracker });
+  const pipeline = runPipeline({ source, executor, workers: 1, ordered: true, chunksize: 1, retries: 0, halt: undefined, skip: undefined, journal: false, tracker, ...more });
   const deliveries: Delivery[] = [];
   const consumed = (async () => {
     for await (const delivery of pipeline.deliveries) deliveries.push(delivery);
@@ -135,38 +135,26 @@ test('an input the executor cannot take (submit throws): nothing more starts, wh
   assert.equal(tracker.notRun, 2);
 });
 
+/**
+ * runManually, resuming a run that finished `finished`: `leadingSkipped` settles when the
+ * pipeline says it has left out those at the start, with how many it had left out by then.
+ */
+function resumeManually(inputs: string[], finished: readonly string[], executor: Executor) {
+  let said!: (resumed: number) => void;
+  const leadingSkipped = new Promise<number>((resolve) => (said = resolve));
+  const run = runManually(itemSource(inputs), executor, { skip: (input) => finished.includes(input), onLeadingSkipped: () => said(run.tracker.resumed) });
+  return { ...run, leadingSkipped };
+}
+
 test('--resume: what the journal leaves out at the start is skipped before the executor has room, and onLeadingSkipped says when (was: only once a worker was ready, so a pool set up workers for inputs already finished)', async () => {
   const executor = new ManualExecutor();
   let open = false;
   executor.room = () => (open && !executor.held ? 1 : 0);
-  const tracker = new ProgressTracker();
-  let resumedThen: number | undefined;
-  const leadingSkipped = new Promise<void>((resolve) => {
-    const finished = new Set(['a', 'b', 'c', 'e']);
-    const pipeline = runPipeline({
-      source: itemSource(['a', 'b', 'c', 'd', 'e']),
-      executor,
-      workers: 1,
-      ordered: true,
-      chunksize: 1,
-      retries: 0,
-      halt: undefined,
-      skip: (input) => finished.has(input),
-      onLeadingSkipped: () => {
-        resumedThen = tracker.resumed;
-        resolve();
-      },
-      journal: false,
-      tracker,
-    });
-    void (async () => {
-      for await (const delivery of pipeline.deliveries) void delivery;
-    })();
-  });
+  const { leadingSkipped } = resumeManually(['a', 'b', 'c', 'd', 'e'], ['a', 'b', 'c', 'e'], executor);
   // no room yet (no worker ready): the three finished inputs before 'd' are left out all the same
-  await leadingSkipped;
+  const resumed = await leadingSkipped;
   // takes grow while all is left out: 'e' may come in the take that brought 'd'
-  assert.ok(resumedThen !== undefined && resumedThen >= 3, `resumed ${resumedThen}`);
+  assert.ok(resumed >= 3, `resumed ${resumed}`);
   assert.equal(executor.held, undefined);
   open = true;
   executor.listener.free();
@@ -180,12 +168,11 @@ test('--resume: what the journal leaves out at the start is skipped before the e
 test('onLeadingSkipped is called too when every input was finished: the input ends with nothing to run', async () => {
   const executor = new ManualExecutor();
   executor.room = () => 0;
-  const tracker = new ProgressTracker();
-  await new Promise<void>((resolve) => {
-    const pipeline = runPipeline({ source: itemSource(['a', 'b']), executor, workers: 1, ordered: true, chunksize: 1, retries: 0, halt: undefined, skip: () => true, onLeadingSkipped: resolve, journal: false, tracker });
-    void (async () => {
-      for await (const delivery of pipeline.deliveries) void delivery;
-    })();
-  });
-  assert.equal(tracker.resumed, 2);
+  const { leadingSkipped, consumed, deliveries } = resumeManually(['a', 'b'], ['a', 'b'], executor);
+  assert.equal(await leadingSkipped, 2);
+  await consumed;
+  assert.deepEqual(shapesOf(deliveries), [
+    ['skipped', 0, 1],
+    ['skipped', 1, 1],
+  ]);
 });
