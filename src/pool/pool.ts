@@ -76,8 +76,8 @@ const KILL_NOTICE_MS = 50;
 export class Pool implements Executor {
   readonly capacity: number;
   /**
-   * Settles once a worker is ready, or the pool closes with none ever ready (--resume with
-   * every input finished needs none): the run then shows its end as any other does.
+   * Settles once a worker is ready, or the pool closes with none ready (a worker that could not
+   * start): the run then shows its end as any other does.
    */
   readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -108,6 +108,8 @@ export class Pool implements Executor {
   private sendScheduled = false;
   /** Why a batch could not be sent: room() throws it, as submit() would have. */
   private unsendable: unknown;
+  /** The compiled script, once workers may be given it (see PoolOptions.leadingSkipped). */
+  private readonly scriptGiven: Promise<[string, void]>;
 
   constructor(private readonly options: PoolOptions) {
     this.capacity = options.workers * 2 * options.concurrency;
@@ -121,6 +123,9 @@ export class Pool implements Executor {
     this.settingUp = new Promise((resolve) => {
       this.markSettingUp = resolve;
     });
+    this.scriptGiven = Promise.all([options.modulePath, options.leadingSkipped]);
+    // a script that failed to compile is reported by whoever awaits it, started or not
+    this.scriptGiven.catch(() => {});
   }
 
   start(listener: ExecutorListener): void {
@@ -185,10 +190,15 @@ export class Pool implements Executor {
 
   async close(): Promise<void> {
     this.closing = true;
-    this.markReady();
-    this.markAllReady();
     clearInterval(this.watchdog);
     clearInterval(this.stealer);
+    // a run that ended before its workers were given the script (--resume, nothing left to
+    // run) still loads it in one, as a run of no input does: a script that cannot load is
+    // reported all the same, and no worker is told to end before it was told to start (was:
+    // 'a worker died as it ended' under --threads)
+    await this.scriptGiven.catch(() => {});
+    this.markReady();
+    this.markAllReady();
     for (const slot of this.slots) {
       // stopped (Ctrl-C, a halt) while its setup() still runs: nothing of it is owed, no task
       // ran there and teardown() follows only a setup() that ended (was: up to 5 s more). At
@@ -267,9 +277,10 @@ export class Pool implements Executor {
       this.onExit(slot, info);
       exited();
     });
-    Promise.all([this.options.modulePath, fromStart ? this.options.leadingSkipped : undefined]).then(
+    this.scriptGiven.then(
       ([modulePath]) => {
-        if (fromStart && this.beyondInputs()) return this.endUnneeded(slot);
+        // stopped first (Ctrl-C while the joblog's inputs were left out): no setup() starts after it
+        if (fromStart && (this.stopped || this.beyondInputs())) return this.endUnneeded(slot);
         if (fromStart) this.initialized++;
         slot.send({
           brand: BRAND,
@@ -326,6 +337,8 @@ export class Pool implements Executor {
   /** Ends a worker started with the pool that no input needs, before it runs the script. */
   private endUnneeded(slot: WorkerSlot): void {
     this.target--;
+    // its exit is no death to tell of (was: 'a worker died as it ended', under --threads)
+    slot.endedFor = 'unneeded';
     slot.moveTo('ending');
     slot.worker.kill();
   }
@@ -482,7 +495,11 @@ export class Pool implements Executor {
     const expected = was === 'ending' || this.closing;
     this.slots.delete(slot);
     if (expected && slot.ledger.load === 0) {
-      if (!this.stopped) this.sayEnding(slot, was === 'ending', exit);
+      // the one worker of a run that closed before any was ready (--resume, nothing left to
+      // run) could not start: the script cannot run, as with no input at all (exit 2)
+      const fatal = !this.stopped && slot.startFailure !== undefined && !this.starts.everReady && this.starts.died(slot.startFailure);
+      if (fatal) this.listener!.fatal(fatal);
+      else if (!this.stopped) this.sayEnding(slot, was === 'ending', exit);
       return;
     }
     const startCause = slot.startFailure ?? exit.failure.message;

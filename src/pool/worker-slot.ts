@@ -34,8 +34,11 @@ export class WorkerSlot extends Lifecycle {
   tasksGiven = 0;
   /** When it last said anything, or was last given work while idle: for the watchdog. */
   lastHeard = 0;
-  /** Why the pool ended it, when the pool did ('grace': still busy past the grace after it was told to end). */
-  endedFor: 'stuck' | 'blocked' | 'grace' | undefined;
+  /**
+   * Why the pool ended it, when the pool did ('grace': still busy past the grace after it was
+   * told to end; 'unneeded': started with the pool, ended before it was given the script).
+   */
+  endedFor: 'stuck' | 'blocked' | 'grace' | 'unneeded' | undefined;
   /** Why it could not start, when its setup() failed or ran out of time. */
   startFailure: PrunError | undefined;
   /** Ends a setup() that runs past --timeout. */

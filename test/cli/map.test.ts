@@ -175,19 +175,27 @@ for (const runtime of runtimes) {
       }
     });
 
-    test(`--resume starts no workers for inputs the joblog shows finished: ${runtime} 8 sets up as many as are left (was: 8 setups, even with none left)`, async () => {
+    test(`--resume starts no workers for inputs the joblog shows finished: ${runtime} 8 sets up as many as are left, one if none (was: 8 setups, even with none left)`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'prun-resume-workers-'));
       try {
         const joblog = join(dir, 'joblog');
         const inputs = Array.from({ length: 20 }, (_, i) => String(i + 1));
         assert.equal((await prun(['map', 'fixtures/lifecycle.ts', runtime, '2', '--joblog', joblog, ':::', ...inputs])).exitCode, 0);
         const setups = (result: { stderr: unknown }) => (String(result.stderr).match(/^setup \S+$/gm) ?? []).length;
-        // all 20 finished: nothing runs, no worker is set up, and the run ends as any other
+        // all 20 finished: nothing runs; one worker loads the script, as with no input at all,
+        // and the others end before setup(), unheard of (was: 'a worker died as it ended', --threads)
         const none = await prun(['map', 'fixtures/lifecycle.ts', runtime, '8', '--resume', '--joblog', joblog, '--progress', ':::', ...inputs], { timeout: 30_000 });
         assert.equal(none.exitCode, 0, String(none.stderr));
         assert.equal(none.stdout, '');
-        assert.equal(setups(none), 0);
+        assert.equal(setups(none), 1);
         assert.match(String(none.stderr), /^20\/20 100% /m);
+        assert.doesNotMatch(String(none.stderr), /^prun: /m);
+        // so a script that cannot load still says so, and exits 2 (was: 0, silent)
+        const broken = join(dir, 'throws.ts');
+        await writeFile(broken, "throw new Error('boom');\nexport default (input: string) => input;\n");
+        const cannot = await prun(['map', broken, runtime, '8', '--resume', '--joblog', joblog, ':::', ...inputs], { timeout: 30_000 });
+        assert.equal(cannot.exitCode, 2, String(cannot.stderr));
+        assert.match(String(cannot.stderr), /script failed to load: boom/);
         // two new ones: two workers
         const two = await prun(['map', 'fixtures/lifecycle.ts', runtime, '8', '--resume', '--joblog', joblog, ':::', ...inputs, 'x', 'y'], { timeout: 30_000 });
         assert.deepEqual(lines(two.stdout), ['x', 'y']);
