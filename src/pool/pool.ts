@@ -465,8 +465,14 @@ export class Pool implements Executor {
 
   /** A worker became ready, the `readies`-th. */
   private counted(readies: number): void {
-    // the first: those of the first to start that died starting are replaced now (see onExit)
-    if (readies === 1 && !this.closing && !this.stopped) while (this.kept() < this.target) this.spawn();
+    // the first: those of the first to start that died starting are replaced now (see onExit),
+    // and the rest start at once, but no more than the inputs, once their number is known
+    // (was: all of --procs 64 on 50 lines, when the first was ready before 50 had started)
+    if (readies === 1 && !this.closing && !this.stopped) {
+      const total = this.options.inputsTotal?.();
+      if (total !== undefined) this.target = Math.min(this.target, Math.max(this.kept(), 1, total));
+      while (this.kept() < this.target) this.spawn();
+    }
     if (readies === this.target) this.markAllReady();
   }
 

@@ -175,6 +175,20 @@ for (const runtime of runtimes) {
       }
     });
 
+    test(`no more workers than inputs once the first is ready: ${runtime} 64 on a file of 50 lines sets up 50 (was: 64, the rest started at once when the first was ready)`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'prun-fifty-'));
+      try {
+        const file = join(dir, 'fifty.txt');
+        await writeFile(file, Array.from({ length: 50 }, (_, i) => `${i + 1}\n`).join(''));
+        const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '64', file], { timeout: 60_000 });
+        assert.equal(result.exitCode, 0, String(result.stderr));
+        assert.equal(lines(result.stdout).length, 50);
+        assert.equal((String(result.stderr).match(/^setup \S+$/gm) ?? []).length, 50);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     test(`--resume starts no workers for inputs the joblog shows finished: ${runtime} 8 sets up as many as are left, one if none (was: 8 setups, even with none left)`, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'prun-resume-workers-'));
       try {
