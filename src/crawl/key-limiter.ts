@@ -1,4 +1,4 @@
-import { backoffEnd, isThrottled, type KeyState, newKeyState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowStall, windowStart } from './key-state.js';
+import { backoffEnd, hasGivenUp, isThrottled, type KeyState, newKeyState, OBSERVE_MS, onCleanEnd, onThrottle, observeStart, RESTART_IDLE_MS, slowStartIsFresh, windowStall, windowStart } from './key-state.js';
 import { givesUpAt } from './backoff.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
@@ -174,9 +174,8 @@ export class KeyLimiter {
    */
   givenUp(key: string, now: number): boolean {
     const state = this.#keys.get(key);
-    const since = state?.throttle?.since;
-    if (since === undefined || now - since <= this.#options.maxThrottleMs) return false;
-    if (!this.#forgettable(state!, now)) return true;
+    if (state === undefined || !hasGivenUp(state, now, this.#options.maxThrottleMs)) return false;
+    if (!this.#forgettable(state, now)) return true;
     this.#keys.delete(key);
     return false;
   }

@@ -279,6 +279,12 @@ export function backoffEnd(throttle: ThrottleState, maxThrottleMs: number): numb
   return Math.min(throttle.until, givesUpAt(throttle.since, maxThrottleMs));
 }
 
+/** Throttled, with no clean end, for longer than `maxThrottleMs`: the key (or run) gives up. */
+export function hasGivenUp(state: KeyState, now: number, maxThrottleMs: number): boolean {
+  const since = state.throttle?.since;
+  return since !== undefined && now - since > maxThrottleMs;
+}
+
 /** Backing off now, or throttled with no clean end since. */
 export function isThrottled(state: KeyState, now: number): boolean {
   const { throttle } = state;

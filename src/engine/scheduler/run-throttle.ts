@@ -1,4 +1,4 @@
-import { backoffEnd, isThrottled, type KeyState, observeStart, onCleanEnd, onThrottle } from '../../crawl/key-state.js';
+import { backoffEnd, hasGivenUp, isThrottled, type KeyState, observeStart, onCleanEnd, onThrottle } from '../../crawl/key-state.js';
 import { bucketTake, bucketWait } from '../../crawl/token-bucket.js';
 
 /**
@@ -46,8 +46,7 @@ export class RunThrottle {
 
   /** Throttled, with no input ending well, for longer than the most it may bear. */
   givenUp(now: number): boolean {
-    const since = this.pace.throttle?.since;
-    return since !== undefined && now - since > this.maxThrottleMs;
+    return hasGivenUp(this.pace, now, this.maxThrottleMs);
   }
 
   /**
