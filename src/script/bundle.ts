@@ -20,7 +20,7 @@ export interface Bundle {
   /** Absolute paths of the files bundled in: when one changes, the bundle is stale. */
   inputs: string[];
   /**
-   * False when the script's 'prunjs' is the prun that compiles it (see ourPackage): such a
+   * False when the script's 'prunjs' is the prun that compiles it (see externalPackages): such a
    * bundle names that prun's files, which another prun may not have, and a prunjs installed
    * for the script later must take their place.
    */
