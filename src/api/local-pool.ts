@@ -11,7 +11,6 @@ export function localPool(
     modulePath: Promise<string>;
     scriptName: string;
     inputsLeft?: () => number | undefined;
-    inputsTotal?: () => number | undefined;
     leadingSkipped?: Promise<void> | undefined;
     notice?: (line: string) => void;
   },
@@ -28,7 +27,6 @@ export function localPool(
     scriptName: run.scriptName,
     format: run.format,
     inputsLeft: run.inputsLeft,
-    inputsTotal: run.inputsTotal,
     leadingSkipped: run.leadingSkipped,
     notice: run.notice,
   });

@@ -37,7 +37,6 @@ export function startRun(options: StartRunOptions): RunningMap {
     modulePath: compiled.then((script) => script.modulePath),
     scriptName: options.script,
     inputsLeft: () => toRun(tracker) ?? options.source.remaining(),
-    inputsTotal: () => toRun(tracker),
     leadingSkipped,
     notice: options.notice,
   });

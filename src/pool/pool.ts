@@ -29,12 +29,11 @@ export interface PoolOptions {
   scriptName?: string;
   format: ResultFormat;
   /**
-   * Inputs not yet run, once the end of the input is known: of the workers started with the
-   * pool, those beyond this number when the script is compiled end before they run setup().
+   * Inputs not yet run, or at most this many, once the end of the input is known: no more
+   * workers start, and of those started with the pool, the ones beyond this number when the
+   * script is compiled end before they run setup().
    */
   inputsLeft?: () => number | undefined;
-  /** All the inputs of the run, once the end of the input is known: no more workers start. */
-  inputsTotal?: () => number | undefined;
   /**
    * Workers started with the pool are given the script once this settles too: under --resume,
    * once the inputs an earlier run finished at the start of the input are left out, so that
@@ -316,8 +315,8 @@ export class Pool implements Executor {
    */
   private readonly spawnFromStart = (): void => {
     if (this.closing || this.stopped || this.kept() >= this.target) return;
-    const total = this.options.inputsTotal?.();
-    if (total !== undefined && this.kept() >= Math.max(1, total)) {
+    const left = this.options.inputsLeft?.();
+    if (left !== undefined && this.kept() >= Math.max(1, left)) {
       this.target = this.kept();
       if (this.starts.readyCount >= this.target) this.markAllReady();
       return;
@@ -469,8 +468,8 @@ export class Pool implements Executor {
     // and the rest start at once, but no more than the inputs, once their number is known
     // (was: all of --procs 64 on 50 lines, when the first was ready before 50 had started)
     if (readies === 1 && !this.closing && !this.stopped) {
-      const total = this.options.inputsTotal?.();
-      if (total !== undefined) this.target = Math.min(this.target, Math.max(this.kept(), 1, total));
+      const left = this.options.inputsLeft?.();
+      if (left !== undefined) this.target = Math.min(this.target, Math.max(this.kept(), 1, left));
       while (this.kept() < this.target) this.spawn();
     }
     if (readies === this.target) this.markAllReady();
