@@ -122,6 +122,9 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       onStop: () => run.stop('now'),
       giveUp: interrupts.impatient,
     });
+    // told to end now, and stdout's reader took every result: a stalled reader of stderr is not
+    // waited for at the exit either
+    if (interrupts.impatient.aborted) abandonResults();
   } catch (error) {
     // the run is stopped at once (onStop did it); what it started ends, and a queue's keys go,
     // before the process does. Was: only for a broken pipe, so a full disk (exit 74) left while

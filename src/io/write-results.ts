@@ -40,11 +40,21 @@ export interface WriteOptions {
   onStop?: () => void;
   /**
    * Aborted when the writing must not wait any longer for a reader that does not read (a
-   * second Ctrl-C): the writing ends with OutputAbandoned; what was not taken stays unwritten,
-   * and the records behind it are never told (so --resume runs those inputs again).
+   * second Ctrl-C): from then on, a reader that takes nothing for `stalledReaderMs` ends the
+   * writing with OutputAbandoned; what was not taken stays unwritten, and the records behind
+   * it are never told (so --resume runs those inputs again). A reader that reads gets all.
    */
   giveUp?: AbortSignal;
+  /** How long a reader may take nothing once `giveUp` is aborted; 1 s unless given. */
+  stalledReaderMs?: number;
 }
+
+/**
+ * A reader told to end now still gets what it takes; one that takes nothing for this long is
+ * stalled. Long enough for a reader on a loaded machine to be scheduled, short beside the
+ * grace a first signal gives.
+ */
+const STALLED_READER_MS = 1000;
 
 /**
  * Inputs whose outcome got out: a success once the stream took its output (at once when it
@@ -90,9 +100,19 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     options.onStop?.();
     wake?.();
   };
-  /** Resolves once `done()` holds, or the writing failed. */
+  /**
+   * Resolves once `done()` holds, or the writing failed; what it waits for is the reader's
+   * doing. Once told to give up, a wait in which the reader takes nothing for
+   * `stalledReaderMs` ends the writing (was: given up at once, at the second Ctrl-C or the end
+   * of the grace, so that results the stop itself let out, held in input order behind an input
+   * it ended, were never written to a reader that read, and were counted as never ran).
+   */
   const until = async (done: () => boolean): Promise<void> => {
-    while (!done() && !failure) await new Promise<void>((resolve) => (wake = resolve));
+    while (!done() && !failure) {
+      const stalled = options.giveUp?.aborted ? setTimeout(abandon, options.stalledReaderMs ?? STALLED_READER_MS) : undefined;
+      await new Promise<void>((resolve) => (wake = resolve));
+      clearTimeout(stalled);
+    }
     wake = undefined;
   };
   // records wait for the write callbacks of what came before them: the data is then out of
@@ -145,9 +165,10 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     if (!out.write(chunk, options.encoding, onWritten)) await until(() => !out.writableNeedDrain);
     if (failure) throw failure;
   };
-  const onGiveUp = (): void => fail(new OutputAbandoned(gotOut));
+  const abandon = (): void => fail(new OutputAbandoned(gotOut));
+  // a wait for the reader under way starts counting its patience (until)
+  const onGiveUp = (): void => wake?.();
   options.giveUp?.addEventListener('abort', onGiveUp);
-  if (options.giveUp?.aborted) onGiveUp();
   out.on('error', onError);
   out.on('drain', onDrain);
   out.on('close', onClose);
@@ -203,7 +224,9 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       if (text !== '') await write(text, succeeded);
       else gotOut.succeeded += succeeded;
     }
-    await until(() => held.length === 0);
+    // told to give up, the reader gets until it has taken every write (or is stalled): the
+    // exit then has nothing of stdout to wait for
+    await until(() => held.length === 0 && (!options.giveUp?.aborted || written === issued));
     // a file's stream fails a write on the next tick (`> /dev/full`): that failure must end the
     // run here, not crash the process once nobody listens. One turn of the loop lets it come;
     // waiting for the writes' callbacks instead would wait for ever on a relay already gone

@@ -173,6 +173,27 @@ describe('a second stopping signal ends running inputs at once', () => {
   }
 });
 
+describe('a second stopping signal while the reader of stdout reads', () => {
+  for (const runtime of runtimes) {
+    test(`map ${runtime}: results held in input order behind an input it ends are written, not counted as never ran`, BOUNDED, async () => {
+      const never = join(dir, `held-never${runtime}`);
+      // one worker waits for ever on the first input; the other runs b and c, then waits too:
+      // its second "waiting" comes after c's result
+      const inputs = [`wait ${never}`, 'b', 'c', `wait ${never}`];
+      const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', ':::', ...inputs], { cwd: root, reject: false });
+      await waitForLines(child.stderr!, /^waiting /, 2);
+      child.kill('SIGINT');
+      await waitForLines(child.stderr!, /starting no more inputs; waiting for running ones/);
+      child.kill('SIGINT');
+      const result = await child;
+      // was: nothing written, "0 of 4 inputs failed, 4 never ran": given up on at once, the
+      // reader lost what the stop itself let out
+      assertQuietStop(result, 130, /^prun: 0 of 4 inputs failed, 2 never ran \(interrupted\)$/);
+      assert.deepEqual(lines(result.stdout), ['b', 'c']);
+    });
+  }
+});
+
 describe('a second stopping signal while the reader of stdout does not read (was: prun stayed until the reader went)', () => {
   for (const runtime of runtimes) {
     test(`map ${runtime}: prun ends with its summary, exit 143; no joblog row for a result not taken`, BOUNDED, async () => {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import type { Delivery, JobRecord } from '../../src/model/delivery.js';
 import { rowlessResults } from '../../src/io/joblog.js';
 import { PrunError } from '../../src/errors.js';
-import { writeResults } from '../../src/io/write-results.js';
+import { OutputAbandoned, writeResults } from '../../src/io/write-results.js';
 
 function record(index: number, ok = true): JobRecord {
   return { index, input: String(index), ok, status: ok ? 0 : 1, attempts: 1, durationMs: undefined, endedAt: 0, error: ok ? undefined : 'boom' };
@@ -188,5 +188,52 @@ describe('writeResults', () => {
       },
     );
     await assert.rejects(writing, (error: unknown) => error instanceof PrunError && error.code === 'ERR_OUTPUT');
+  });
+
+  test('told to give up, a reader that takes what comes gets all of it and its records (was: given up at once, the results the stop let out never written)', async () => {
+    const { out, callbacks, take } = heldStream();
+    const told: number[] = [];
+    const giveUp = new AbortController();
+    giveUp.abort();
+    const done = writeResults(
+      from([
+        { type: 'text', first: 0, count: 1, text: '0\n' },
+        { type: 'records', first: 0, count: 0, records: [record(0)] },
+      ]),
+      out,
+      { json: false, encoding: 'utf8', onFailure() {}, onRecords: (records) => told.push(...records.map((r) => r.index)), giveUp: giveUp.signal },
+    );
+    let over = false;
+    void done.then(
+      () => (over = true),
+      () => (over = true),
+    );
+    while (callbacks.length === 0 && !over) await turn();
+    if (callbacks.length > 0) take();
+    await done;
+    assert.deepEqual(told, [0]);
+  });
+
+  test('told to give up, a reader that takes nothing for a while ends the writing with OutputAbandoned, and what it did take is counted out', async () => {
+    const { out, callbacks, take } = heldStream();
+    const told: number[] = [];
+    const giveUp = new AbortController();
+    const writing = writeResults(
+      from([
+        { type: 'text', first: 0, count: 1, text: '0\n' },
+        { type: 'records', first: 0, count: 0, records: [record(0)] },
+        { type: 'text', first: 1, count: 1, text: '1\n' },
+        { type: 'records', first: 1, count: 0, records: [record(1)] },
+      ]),
+      out,
+      { json: false, encoding: 'utf8', onFailure() {}, onRecords: (records) => told.push(...records.map((r) => r.index)), giveUp: giveUp.signal, stalledReaderMs: 20 },
+    );
+    while (callbacks.length === 0) await turn();
+    take();
+    // the second write waits for the reader, which takes nothing more
+    while (callbacks.length === 0) await turn();
+    giveUp.abort();
+    await assert.rejects(writing, (error: unknown) => error instanceof OutputAbandoned && error.out.succeeded === 1);
+    assert.deepEqual(told, [0]);
   });
 });
