@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PrunError } from '../errors.js';
-import { LOCK_DURATION_MS, MAX_STALLED_COUNT, RUN_TTL_MS, SERVING_WINDOW_MS, STALLED_INTERVAL_MS } from './queue-timings.js';
+import { LOCK_DURATION_MS, MAX_STALLED_COUNT, PRODUCER_SILENCE_MS, RUN_TTL_MS, SERVING_WINDOW_MS, STALLED_INTERVAL_MS } from './queue-timings.js';
 import { shownUrl } from './queue-url.js';
 import { type Marks, marksOf, PRUN_COMMANDS } from './redis-scripts.js';
 import { type JobData, jobIdOf, keys, QUEUE_NAME, QUEUE_PREFIX, type Report, runKeysOf, type RunSpec } from './wire.js';
@@ -21,6 +21,7 @@ const CONNECT_TIMEOUT_MS = 3000;
 type ReportingRedis = Redis & {
   prunReport(spec: string, results: string, progress: string, report: string, batch: string, take: string, op: string, value: string): Promise<number>;
   prunControl(spec: string, control: string, ...fieldsAndValues: string[]): Promise<number>;
+  prunBeat(spec: string, control: string, beat: string, lastAt: string, staleMs: number): Promise<number>;
   prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
   prunHeartbeat(spec: string, serving: string, worker: string): Promise<number>;
   prunServing(serving: string, windowMs: number): Promise<number>;
@@ -176,6 +177,8 @@ export class ProducerQueue {
   private readonly redis: ReportingRedis;
   private readonly blocking: ReportingRedis;
   private readonly queue: Queue;
+  /** When each run's last beat came, by Redis's clock: the next is stale if it comes much later. */
+  private readonly beatsAt = new Map<string, number>();
 
   /** The URL as messages show it, without a password. */
   readonly url: string;
@@ -196,10 +199,14 @@ export class ProducerQueue {
   }
 
   async publish(run: string, spec: RunSpec, bundle: string | undefined): Promise<void> {
-    const multi = this.redis.multi();
+    const multi = this.redis.multi() as ReturnType<Redis['multi']> & Pick<ReportingRedis, 'prunBeat'>;
     if (bundle !== undefined) multi.set(keys.bundle(run), bundle, 'PX', RUN_TTL_MS);
     multi.set(keys.spec(run), JSON.stringify(spec), 'PX', RUN_TTL_MS);
-    await multi.exec();
+    // its first beat, with it: a producer's silence counts from here (was: from nothing, so a
+    // producer that lost Redis before its first beat had its workers start on at once)
+    multi.prunBeat(keys.spec(run), keys.control(run), '0', '', PRODUCER_SILENCE_MS);
+    const replies = await multi.exec();
+    this.beatsAt.set(run, Number(replies?.at(-1)?.[1]));
   }
 
   /**
@@ -220,9 +227,14 @@ export class ProducerQueue {
     await this.redis.prunControl(keys.spec(run), keys.control(run), ...[...ends].flatMap(([worker, delivery]) => [`heard:${worker}`, delivery]));
   }
 
-  /** Says that the producer is alive: its run's workers end a run whose producer has not said so for a while (ProducerWatch). */
+  /**
+   * Says that the producer is alive: its run's workers start nothing while it has not said
+   * so for a while, and end a run whose producer stays silent (ProducerWatch). A beat that
+   * comes long after the one before it was answered changes nothing (redis-scripts.ts).
+   */
   async beat(run: string, count: number): Promise<void> {
-    await this.redis.prunControl(keys.spec(run), keys.control(run), 'beat', String(count));
+    const at = await this.redis.prunBeat(keys.spec(run), keys.control(run), String(count), String(this.beatsAt.get(run) ?? ''), PRODUCER_SILENCE_MS);
+    this.beatsAt.set(run, at);
   }
 
   /** Keeps the run's keys from expiring; false when its spec is gone (Redis lost or evicted it). */
@@ -289,6 +301,7 @@ export class ProducerQueue {
     for await (const found of this.redis.scanStream({ match: `${prefix}${run}-*`, count: 1000 })) {
       for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
     }
+    this.beatsAt.delete(run);
     await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
     await this.redis.del(...runKeysOf(run));
   }
@@ -398,17 +411,21 @@ export class WorkerQueue {
    * Whether the run is on (its spec is there), stopping (its producer starts no more inputs)
    * or over (its spec is gone: ended by its producer, or lapsed with it), and the delivery of
    * `worker`'s last batch whose end the producer has heard; with Redis away it may be on.
+   * `silentMs`: how long since the producer's last beat, by Redis's clock (0 before its first).
    */
-  async runState(run: string, worker: string): Promise<{ state: RunState; heard: string | undefined; beat: string | undefined; answered: boolean }> {
+  async runState(run: string, worker: string): Promise<{ state: RunState; heard: string | undefined; beat: string | undefined; silentMs: number; answered: boolean }> {
     const replies = await this.redis
       .pipeline()
       .exists(keys.spec(run))
-      .hmget(keys.control(run), 'stopping', `heard:${worker}`, 'beat')
+      .hmget(keys.control(run), 'stopping', `heard:${worker}`, 'beat', 'beatAt')
+      .time()
       .exec()
       .catch(() => null);
-    const [spec, control] = (replies ?? []).map(([error, reply]) => (error ? undefined : reply)) as [number | undefined, (string | null)[] | undefined];
+    const [spec, control, time] = (replies ?? []).map(([error, reply]) => (error ? undefined : reply)) as [number | undefined, (string | null)[] | undefined, [string, string] | undefined];
     const state = spec === 0 ? 'over' : control?.[0] ? 'stopping' : 'on';
-    return { state, heard: control?.[1] ?? undefined, beat: control?.[2] ?? undefined, answered: spec !== undefined && control !== undefined };
+    const beatAt = control?.[3];
+    const silentMs = beatAt && time ? Math.max(0, Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) - Number(beatAt)) : 0;
+    return { state, heard: control?.[1] ?? undefined, beat: control?.[2] ?? undefined, silentMs, answered: spec !== undefined && control !== undefined };
   }
 
   /** Ends the run, its producer gone since its beat was `beat`; false when it beat again meanwhile. */

@@ -28,3 +28,15 @@ export const RUN_TTL_MS = 120_000;
  */
 export const HEARTBEAT_MS = 1000;
 export const SERVING_WINDOW_MS = 3 * HEARTBEAT_MS;
+
+/**
+ * A worker starts no batch of a run whose producer has not beaten for this long (by Redis's
+ * clock), until it beats again or the run is ended for its silence (ProducerWatch); and a
+ * beat that comes this long after the one before is stale (redis-scripts.ts). Shorter than
+ * the outage a producer waits out before it gives up on Redis (OUTAGE_LIMIT_MS): a producer
+ * that gave up, reporting what never ran as never ran, is silent by then, however soon Redis
+ * answers again (was: its workers started dozens of those inputs in the seconds before they
+ * took it for dead, and `--resume` ran them again). Long beside a beat's delay on a loaded
+ * machine: a producer that is only slow pauses its workers' starts, nothing more.
+ */
+export const PRODUCER_SILENCE_MS = 5 * HEARTBEAT_MS;

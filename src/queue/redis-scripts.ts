@@ -100,6 +100,27 @@ return redis.call('ZCARD', KEYS[1])`;
 const CONTROL_SCRIPT = whileRunExists(`redis.call('HSET', KEYS[2], unpack(ARGV))`);
 
 /**
+ * The producer's beat (ARGV[1]) in the run's control hash, and when it came by Redis's clock
+ * (`beatAt`, ms): workers start nothing while it is old (serve.ts, PRODUCER_SILENCE_MS).
+ * ARGV[2] is when the producer's beat before it came (empty for its first): a beat that comes
+ * more than ARGV[3] ms after that one is stale, and changes nothing. A Redis that hangs
+ * (SIGSTOP) still takes what producers write into the socket, and runs it once it wakes: the
+ * beats of a producer that has since given up on the run, and left, came then as new (was:
+ * its workers ran on, for seconds, inputs it had reported as never run). Returns the time it
+ * came, or 0 when the run is gone.
+ */
+const BEAT_SCRIPT = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then return 0 end
+local time = redis.call('TIME')
+local now = time[1] * 1000 + math.floor(time[2] / 1000)
+if ARGV[2] == '' or now - tonumber(ARGV[2]) <= tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[2], 'beat', ARGV[1], 'beatAt', now)
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+end
+return now`;
+
+/**
  * Ends a run whose producer is gone: deletes its keys (KEYS), unless its beat (a field of its
  * control hash, KEYS[2]) has moved on from ARGV[1] since the worker took it for dead.
  */
@@ -122,6 +143,7 @@ return 1`;
 export const PRUN_COMMANDS = {
   prunReport: { numberOfKeys: 3, lua: REPORT_SCRIPT },
   prunControl: { numberOfKeys: 2, lua: CONTROL_SCRIPT },
+  prunBeat: { numberOfKeys: 2, lua: BEAT_SCRIPT },
   prunWithdraw: { numberOfKeys: 3, lua: WITHDRAW_SCRIPT },
   prunHeartbeat: { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT },
   prunServing: { numberOfKeys: 1, lua: SERVING_SCRIPT },

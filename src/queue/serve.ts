@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Blame } from '../model/executor.js';
 import { type TakenJob, WorkerQueue } from './bullmq.js';
-import { HEARTBEAT_MS } from './queue-timings.js';
+import { HEARTBEAT_MS, PRODUCER_SILENCE_MS } from './queue-timings.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
 import { ProducerWatch } from './producer-watch.js';
 import { inline, shellLanes, workerPool } from './executors.js';
@@ -25,6 +25,9 @@ const IDLE_CHECK_MS = 2000;
 
 /** How often, at most, a slot of a halting run asks whether the producer has heard its last batch end. */
 const HEARD_POLL_MAX_MS = 50;
+
+/** How often a batch waiting on a silent producer asks whether it beat again. */
+const SILENCE_POLL_MS = HEARTBEAT_MS / 4;
 
 /** A run this worker serves. */
 interface Served {
@@ -106,15 +109,21 @@ export function serve(options: ServeOptions): Serving {
    * Whether a batch of the run may start now, asked right before it would: not once the run
    * stops or is over (a worker holds batches ahead, which must not start once nobody waits
    * for them). A halting run's batch waits first until the producer has heard the end of the
-   * last batch this worker ran of it: that end may be what halts the run.
+   * last batch this worker ran of it: that end may be what halts the run. Any batch waits
+   * while the producer is silent (PRODUCER_SILENCE_MS): it may have given up on the run.
    */
   const mayStart = async (run: string, pool: RunPool, served: Served): Promise<boolean> => {
     for (let waitMs = 1; ; waitMs = Math.min(2 * waitMs, HEARD_POLL_MAX_MS)) {
       if (leaving) return false;
-      const { state, heard } = await queue.runState(run, me);
+      const { state, heard, silentMs, answered } = await queue.runState(run, me);
       // running inputs finish, none starts; those held here are reported never run
       if (state === 'stopping') pool.stop();
       if (state !== 'on') return false;
+      if (!answered || silentMs > PRODUCER_SILENCE_MS) {
+        // until it beats again, or the run is ended for its silence (watchProducer)
+        await new Promise((resolve) => setTimeout(resolve, SILENCE_POLL_MS));
+        continue;
+      }
       // read afresh: another slot may have ended a batch meanwhile, whose end is to be heard too
       if (!served.halting || served.lastEnded === undefined || heard === served.lastEnded) return true;
       await new Promise((resolve) => setTimeout(resolve, waitMs));

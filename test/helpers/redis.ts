@@ -100,12 +100,12 @@ export function startPrunWorker(bin: string, cwd: string, url: string, args: str
 }
 
 /**
- * The keys of runs left in Redis (BullMQ's own queue keys aside), once none are left or 10 s
- * have passed: a job that a stall delivered twice may still be held by a worker as its run
- * ends; that worker finds the run gone and BullMQ removes the job as it completes.
+ * The keys of runs left in Redis (BullMQ's own queue keys aside), once none are left or
+ * `withinMs` (10 s) have passed: a job that a stall delivered twice may still be held by a
+ * worker as its run ends; that worker finds the run gone and BullMQ removes the job as it completes.
  */
-export async function runKeys(redis: RedisServer): Promise<string[]> {
-  const deadline = Date.now() + 10_000;
+export async function runKeys(redis: RedisServer, withinMs = 10_000): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
   for (;;) {
     const left = await runKeysNow(redis);
     if (left.length === 0 || Date.now() > deadline) return left;

@@ -2,7 +2,7 @@
 // Each test has its own Redis, or none, and its own workers: they run side by side, since
 // most of their time is prun waiting out a deadline (the queue's 30 s outage limit above all).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { type Gate, gateIn } from '../helpers/queue.js';
-import { freePort, type RedisServer, startPrunWorker, startRedis } from '../helpers/redis.js';
+import { freePort, type RedisServer, runKeys, startPrunWorker, startRedis } from '../helpers/redis.js';
+import { waitForFile } from '../helpers/files.js';
 
 describe('prun map --queue: a Redis that cannot be reached, is lost or refuses', { concurrency: true }, () => {
   /** A Redis for the tests that need one to answer and leave no run in it. */
@@ -26,6 +27,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
   });
 
   const hundred = Array.from({ length: 100 }, (_, i) => String(i + 1));
+  const inputs1000 = Array.from({ length: 1000 }, (_, i) => `${i + 1}\n`).join('');
 
   /**
    * A run of 1..100 with a joblog, on a Redis of its own with one worker, which `lose` takes
@@ -58,6 +60,28 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     });
     assert.equal(lost.exitCode, 1);
     assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${url}: `, 'm'));
+  });
+
+  test("redis away past the producer's patience, then back: the workers start nothing more of the run it gave up on, and end it (was: dozens of the inputs it said never ran started, and --resume ran them again)", { timeout: 120_000 }, async (t) => {
+    const own = await startRedis();
+    t.after(() => own.stop());
+    const starts = join(await mkdtemp(join(dir, 'silent-')), 'starts');
+    const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_TASK_MS: '20' };
+    const machines = [startPrunWorker(bin, root, own.url, ['--procs', '1'], env), startPrunWorker(bin, root, own.url, ['--procs', '1'], env)];
+    t.after(() => Promise.all(machines.map((machine) => machine.stop())));
+    const run = prun(['map', 'fixtures/count-starts.ts', '--queue', own.url], { input: inputs1000, stdin: 'pipe' });
+    await waitForFile(starts, (rows) => rows.length >= 50, 60_000);
+    process.kill(own.pid, 'SIGSTOP');
+    const lost = await run;
+    const before = await readFile(starts, 'utf8');
+    process.kill(own.pid, 'SIGCONT');
+    assert.equal(lost.exitCode, 1, String(lost.stderr));
+    assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${own.url}: no answer for `, 'm'));
+    // what the producer wrote into the stopped Redis's socket runs now, its beats among them:
+    // stale, they keep no batch going, and the workers end the run for its producer's
+    // silence (ProducerWatch: 8 s), leaving no key
+    assert.deepEqual(await runKeys(own, 30_000), []);
+    assert.equal(await readFile(starts, 'utf8'), before);
   });
 
   test('redis gone before any result came back: exit 1 with the summary, no word of a missing worker (was: exit 2, "no worker has taken this run")', { timeout: 90_000 }, async (t) => {
