@@ -206,7 +206,7 @@ export class ProducerQueue {
     // producer that lost Redis before its first beat had its workers start on at once)
     multi.prunBeat(keys.spec(run), keys.control(run), '0', '', PRODUCER_SILENCE_MS);
     const replies = await multi.exec();
-    this.beatsAt.set(run, Number(replies?.at(-1)?.[1]));
+    this.beatCame(run, replies?.at(-1)?.[1]);
   }
 
   /**
@@ -233,8 +233,12 @@ export class ProducerQueue {
    * comes long after the one before it was answered changes nothing (redis-scripts.ts).
    */
   async beat(run: string, count: number): Promise<void> {
-    const at = await this.redis.prunBeat(keys.spec(run), keys.control(run), String(count), String(this.beatsAt.get(run) ?? ''), PRODUCER_SILENCE_MS);
-    this.beatsAt.set(run, at);
+    this.beatCame(run, await this.redis.prunBeat(keys.spec(run), keys.control(run), String(count), String(this.beatsAt.get(run) ?? ''), PRODUCER_SILENCE_MS));
+  }
+
+  /** A beat of the run came at `at` (Redis's ms), as its script says; 0 (the run is gone) or no answer changes nothing. */
+  private beatCame(run: string, at: unknown): void {
+    if (typeof at === 'number' && at > 0) this.beatsAt.set(run, at);
   }
 
   /** Keeps the run's keys from expiring; false when its spec is gone (Redis lost or evicted it). */
