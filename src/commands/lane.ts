@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { LANE_NAME, LANE_SCRIPT } from './lane-script.js';
 import { endGroup, signalGroup, signalProcess } from '../runtime/process-group.js';
 import { descendantsOf, endProcesses } from '../runtime/process-tree.js';
+import { nonBlockingStdio } from '../runtime/blocking-writes.js';
 
 /** How a lane ended. */
 export interface LaneExit {
@@ -58,6 +59,8 @@ export class Lane {
       // the lifeline does this job, and also when prun is killed by a signal it cannot catch
       cleanup: false,
     });
+    // its stderr is ours, inherited
+    nonBlockingStdio();
     this.subprocess = subprocess;
     this.pid = subprocess.pid;
     this.stdin = subprocess.stdin;

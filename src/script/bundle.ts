@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import { dirname, extname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { nonBlockingStdio } from '../runtime/blocking-writes.js';
 import { PrunError } from '../errors.js';
 import { cannotRead, isFileError } from './read-error.js';
 
@@ -36,7 +37,7 @@ export async function bundleScript(entry: string, shownAs: string, options: Bund
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   const ours: OurPackage = { runningPrun: false, installed: undefined };
   try {
-    result = await esbuild.build({
+    const building = esbuild.build({
       entryPoints: [entry],
       outfile: 'script.mjs',
       write: false,
@@ -50,6 +51,9 @@ export async function bundleScript(entry: string, shownAs: string, options: Bund
       logLevel: 'silent',
       plugins: [ownModule, options.bareImports ? barePackages : externalPackages(ours), ownImportMeta],
     });
+    // the first build started esbuild's service, which inherits stderr
+    nonBlockingStdio();
+    result = await building;
   } catch (error) {
     throw compileError(shownAs, error);
   }

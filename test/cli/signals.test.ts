@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { createWriteStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { closeSync, constants, createWriteStream, openSync } from 'node:fs';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -192,6 +192,64 @@ describe('a second stopping signal while the reader of stdout reads', () => {
       assert.deepEqual(lines(result.stdout), ['b', 'c']);
     });
   }
+});
+
+describe('a stderr nobody reads, once prun has started a child that inherits it (was: O_NONBLOCK cleared by libuv, prun parked in write(2), deaf to every signal)', () => {
+  /**
+   * `args` run with stderr a FIFO that is held open and never read (a pipe from the shell: a
+   * child's own stdio would be a socket, which libuv leaves as it is).
+   */
+  async function withStalledStderr(args: string[], env: NodeJS.ProcessEnv = {}) {
+    const fifo = await makeFifo();
+    const reader = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, 'w');
+    // a descriptor given as is (execa documents integers; its types leave them out): `{ file }`
+    // would put a pipe of execa's own in between
+    const child = execa(bin, args, { cwd: root, reject: false, env, stderr: writer as unknown as 'inherit', buffer: false });
+    closeSync(writer);
+    void child.finally(() => reader.close()).catch(() => {});
+    // wrapped: an async function would await the subprocess itself
+    return { child };
+  }
+
+  /** Sends SIGINT every 250 ms until the child exits, at most 40 times: whether it still hears them. */
+  async function interruptUntilExit(child: ReturnType<typeof execa>): Promise<{ exitCode?: number; signal?: string }> {
+    const exited = child.then(
+      (result) => result,
+      (failed: { exitCode?: number; signal?: string }) => failed,
+    );
+    for (let tries = 0; tries < 40; tries++) {
+      child.kill('SIGINT');
+      const result = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 250))]);
+      if (result) return result;
+    }
+    child.kill('SIGKILL');
+    await exited;
+    return {};
+  }
+
+  test("map --procs, a script's first compile (esbuild's service inherits stderr): Ctrl-C ends prun, exit 130", BOUNDED, async () => {
+    const script = join(dir, 'fails-loudly.ts');
+    await writeFile(script, "import { appendFileSync } from 'node:fs';\nexport default async (x: string) => {\n  appendFileSync(process.env.STARTS!, x + '\\n');\n  if (x === 'hang') await new Promise(() => {});\n  throw new Error('e'.repeat(5000));\n};\n");
+    const starts = join(dir, 'fails-loudly.starts');
+    const inputs = ['hang', ...Array.from({ length: 300 }, (_, i) => String(i))];
+    const env = { STARTS: starts, PRUN_CACHE_DIR: join(dir, 'fresh-cache') };
+    const { child } = await withStalledStderr(['map', script, '--procs', '2', '--chunksize', '1', ':::', ...inputs], env);
+    // 40 failures of 5 KB said: far past what the pipe holds (a prun that blocks in write(2) never gets there)
+    await waitForFile(starts, (rows) => rows.length >= 40, 30_000);
+    const result = await interruptUntilExit(child);
+    assert.equal(result.exitCode, 130);
+  });
+
+  test('exec (its shell lanes inherit stderr): Ctrl-C ends prun, exit 130', BOUNDED, async () => {
+    const starts = join(dir, 'exec-loud.starts');
+    const command = `echo {} >> ${starts}; [ {} = hang ] && exec sleep 60; head -c 5000 /dev/zero | tr '\\0' e >&2; exit 1`;
+    const inputs = ['hang', ...Array.from({ length: 300 }, (_, i) => String(i))];
+    const { child } = await withStalledStderr(['exec', '-j', '2', command, ':::', ...inputs]);
+    await waitForFile(starts, (rows) => rows.length >= 40, 30_000);
+    const result = await interruptUntilExit(child);
+    assert.equal(result.exitCode, 130);
+  });
 });
 
 describe('a second stopping signal while the reader of stdout does not read (was: prun stayed until the reader went)', () => {
