@@ -109,11 +109,29 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
    */
   const until = async (done: () => boolean): Promise<void> => {
     while (!done() && !failure) {
-      const stalled = options.giveUp?.aborted ? setTimeout(abandon, options.stalledReaderMs ?? STALLED_READER_MS) : undefined;
+      const stalled = options.giveUp?.aborted ? watchStall() : undefined;
       await new Promise<void>((resolve) => (wake = resolve));
-      clearTimeout(stalled);
+      stalled?.();
     }
     wake = undefined;
+  };
+  /**
+   * Abandons the writing unless the reader takes something within the patience, part of a
+   * write included: a result larger than the reader takes in that time calls back only once
+   * whole (was: a reader taking 60 KB/s of 100 KB results was given up on as it read).
+   * Returns what stops the watch.
+   */
+  const watchStall = (): (() => void) => {
+    const patience = options.stalledReaderMs ?? STALLED_READER_MS;
+    let queued = queuedInHandle(out);
+    const check = (): void => {
+      const now = queuedInHandle(out);
+      if (now === undefined || queued === undefined || now >= queued) return abandon();
+      queued = now;
+      timer = setTimeout(check, patience);
+    };
+    let timer = setTimeout(check, patience);
+    return () => clearTimeout(timer);
   };
   // records wait for the write callbacks of what came before them: the data is then out of
   // this process (written to the file, or to the pipe; an unread pipe holds it back)
@@ -240,6 +258,16 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     // a write that fails after we stopped listening must not crash the process
     if (failure) out.on('error', () => {});
   }
+}
+
+/**
+ * Bytes the stream's handle still holds of the writes it took (a pipe's or a socket's, as
+ * libuv counts them), which go down as the reader takes part of a write; undefined for a
+ * stream without one (a file's), whose writes' callbacks alone say that it takes.
+ */
+function queuedInHandle(out: Writable): number | undefined {
+  const queued = (out as { _handle?: { writeQueueSize?: unknown } })._handle?.writeQueueSize;
+  return typeof queued === 'number' ? queued : undefined;
 }
 
 function textOf(delivery: Exclude<Delivery, { type: 'records' | 'file' | 'stderr' }>, options: WriteOptions): string {

@@ -236,4 +236,35 @@ describe('writeResults', () => {
     await assert.rejects(writing, (error: unknown) => error instanceof OutputAbandoned && error.out.succeeded === 1);
     assert.deepEqual(told, [0]);
   });
+
+  test('told to give up, a reader that takes part of a large write within each patience is not given up on; one that stops is (was: given up on as it read)', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { out, callbacks } = heldStream();
+    // what libuv says a pipe's handle still holds of the writes it took
+    const handle = { writeQueueSize: 100 };
+    Object.assign(out, { _handle: handle });
+    const giveUp = new AbortController();
+    giveUp.abort();
+    const writing = writeResults(from([{ type: 'text', first: 0, count: 1, text: 'x'.repeat(100) }]), out, {
+      json: false,
+      encoding: 'utf8',
+      onFailure() {},
+      giveUp: giveUp.signal,
+      stalledReaderMs: 1000,
+    });
+    let over = false;
+    void writing.then(
+      () => (over = true),
+      () => (over = true),
+    );
+    while (callbacks.length === 0) await turn();
+    for (const left of [80, 60, 40]) {
+      handle.writeQueueSize = left;
+      t.mock.timers.tick(1000);
+      await turn();
+      assert.equal(over, false, `given up on with ${left} bytes left, taking`);
+    }
+    t.mock.timers.tick(1000);
+    await assert.rejects(writing, (error: unknown) => error instanceof OutputAbandoned);
+  });
 });
