@@ -21,7 +21,7 @@ const CONNECT_TIMEOUT_MS = 3000;
 type ReportingRedis = Redis & {
   prunReport(spec: string, results: string, progress: string, report: string, batch: string, take: string, op: string, value: string): Promise<number>;
   prunControl(spec: string, control: string, ...fieldsAndValues: string[]): Promise<number>;
-  prunBeat(spec: string, control: string, beat: string, lastAt: string, staleMs: number): Promise<number>;
+  prunBeat(spec: string, control: string, beat: string, lastAt: string, sinceHeardMs: number, staleMs: number): Promise<number>;
   prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
   prunHeartbeat(spec: string, serving: string, worker: string): Promise<number>;
   prunServing(serving: string, windowMs: number): Promise<number>;
@@ -177,8 +177,11 @@ export class ProducerQueue {
   private readonly redis: ReportingRedis;
   private readonly blocking: ReportingRedis;
   private readonly queue: Queue;
-  /** When each run's last beat came, by Redis's clock: the next is stale if it comes much later. */
-  private readonly beatsAt = new Map<string, number>();
+  /**
+   * When each run's last beat came, by Redis's clock, and when its answer was heard here
+   * (performance.now()): the next beat is stale if it comes much later than it was sent.
+   */
+  private readonly beatsAt = new Map<string, { at: number; heard: number }>();
 
   /** The URL as messages show it, without a password. */
   readonly url: string;
@@ -204,7 +207,7 @@ export class ProducerQueue {
     multi.set(keys.spec(run), JSON.stringify(spec), 'PX', RUN_TTL_MS);
     // its first beat, with it: a producer's silence counts from here (was: from nothing, so a
     // producer that lost Redis before its first beat had its workers start on at once)
-    multi.prunBeat(keys.spec(run), keys.control(run), '0', '', PRODUCER_SILENCE_MS);
+    multi.prunBeat(keys.spec(run), keys.control(run), '0', '', 0, PRODUCER_SILENCE_MS);
     const replies = await multi.exec();
     this.beatCame(run, replies?.at(-1)?.[1]);
   }
@@ -233,12 +236,14 @@ export class ProducerQueue {
    * comes long after the one before it was answered changes nothing (redis-scripts.ts).
    */
   async beat(run: string, count: number): Promise<void> {
-    this.beatCame(run, await this.redis.prunBeat(keys.spec(run), keys.control(run), String(count), String(this.beatsAt.get(run) ?? ''), PRODUCER_SILENCE_MS));
+    const last = this.beatsAt.get(run);
+    const sinceHeard = last === undefined ? 0 : Math.round(performance.now() - last.heard);
+    this.beatCame(run, await this.redis.prunBeat(keys.spec(run), keys.control(run), String(count), String(last?.at ?? ''), sinceHeard, PRODUCER_SILENCE_MS));
   }
 
   /** A beat of the run came at `at` (Redis's ms), as its script says; 0 (the run is gone) or no answer changes nothing. */
   private beatCame(run: string, at: unknown): void {
-    if (typeof at === 'number' && at > 0) this.beatsAt.set(run, at);
+    if (typeof at === 'number' && at > 0) this.beatsAt.set(run, { at, heard: performance.now() });
   }
 
   /** Keeps the run's keys from expiring; false when its spec is gone (Redis lost or evicted it). */

@@ -32,7 +32,7 @@ export const SERVING_WINDOW_MS = 3 * HEARTBEAT_MS;
 /**
  * A worker starts no batch of a run whose producer has not beaten for this long (by Redis's
  * clock), until it beats again or the run is ended for its silence (ProducerWatch); and a
- * beat that comes this long after the one before is stale (redis-scripts.ts). Shorter than
+ * beat that lay this long on its way to Redis is stale (redis-scripts.ts). Shorter than
  * the outage a producer waits out before it gives up on Redis (OUTAGE_LIMIT_MS): a producer
  * that gave up, reporting what never ran as never ran, is silent by then, however soon Redis
  * answers again (was: its workers started dozens of those inputs in the seconds before they

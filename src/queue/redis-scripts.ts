@@ -102,19 +102,21 @@ const CONTROL_SCRIPT = whileRunExists(`redis.call('HSET', KEYS[2], unpack(ARGV))
 /**
  * The producer's beat (ARGV[1]) in the run's control hash, and when it came by Redis's clock
  * (`beatAt`, ms): workers start nothing while it is old (serve.ts, PRODUCER_SILENCE_MS).
- * ARGV[2] is when the producer's beat before it came (empty for its first): a beat that comes
- * more than ARGV[3] ms after that one is stale, and changes nothing. A Redis that hangs
- * (SIGSTOP) still takes what producers write into the socket, and runs it once it wakes: the
- * beats of a producer that has since given up on the run, and left, came then as new (was:
- * its workers ran on, for seconds, inputs it had reported as never run). Returns the time it
- * came, or 0 when the run is gone.
+ * ARGV[2] is when the producer's beat before it came (empty for its first), ARGV[3] how long
+ * the producer had heard of that one when it sent this one (ms, its own clock): a beat that
+ * comes more than ARGV[4] ms later than that says lay unread on the way, and changes nothing.
+ * A Redis that hangs (SIGSTOP) still takes what producers write into the socket, and runs it
+ * once it wakes: the beats of a producer that has since given up on the run, and left, came
+ * then as new (was: its workers ran on, for seconds, inputs it had reported as never run). A
+ * producer that was itself stopped, or slow, sends its beat late, and it counts. Returns the
+ * time it came, or 0 when the run is gone.
  */
 const BEAT_SCRIPT = `
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl == -2 then return 0 end
 local time = redis.call('TIME')
 local now = time[1] * 1000 + math.floor(time[2] / 1000)
-if ARGV[2] == '' or now - tonumber(ARGV[2]) <= tonumber(ARGV[3]) then
+if ARGV[2] == '' or now - tonumber(ARGV[2]) - tonumber(ARGV[3]) <= tonumber(ARGV[4]) then
   redis.call('HSET', KEYS[2], 'beat', ARGV[1], 'beatAt', now)
   if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 end
