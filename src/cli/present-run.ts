@@ -6,7 +6,7 @@ import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { PrunError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
-import { abandonResults, resultsStream } from './results-out.js';
+import { hearSignalsAtExit, resultsStream } from './results-out.js';
 import { describeFailure, describeFatal, describeSummary, describeThrottles, waitingFor } from './report.js';
 import { handleInterrupts } from './signals.js';
 import { noticeThrottles } from './throttle-notice.js';
@@ -122,9 +122,6 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       onStop: () => run.stop('now'),
       giveUp: interrupts.impatient,
     });
-    // told to end now, and stdout's reader took every result: a stalled reader of stderr is not
-    // waited for at the exit either
-    if (interrupts.impatient.aborted) abandonResults();
   } catch (error) {
     // the run is stopped at once (onStop did it); what it started ends, and a queue's keys go,
     // before the process does. Was: only for a broken pipe, so a full disk (exit 74) left while
@@ -132,9 +129,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     run.stop('now');
     await run.finished;
     // told to end twice, or past the grace, while stdout's reader did not read: what ran is
-    // said below, and the results it did not take are not waited for at the exit
+    // said below, and the results it did not take are not waited for at the exit (flushOutput)
     if (error instanceof OutputAbandoned) {
-      abandonResults();
       run.tracker.keepOnly(error.out);
     } else if (interrupts.exitCode() !== undefined && error instanceof PrunError && error.code === 'ERR_SCRIPT') {
       // the signal reached esbuild's service too, which shares prun's process group: the
@@ -151,7 +147,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     // a run that failed before any input ran (a script that does not load): its error's one line says it all
     view?.stop((thrown || run.fatalError() !== undefined) && nothingRan(run));
     view = undefined;
-    interrupts.dispose();
+    // told to end now, a stalled reader of stdout's relay or of stderr is not waited for at the exit
+    hearSignalsAtExit(interrupts.afterRun());
     throttleNotice?.dispose();
   }
   const interrupted = interrupts.exitCode();

@@ -4,6 +4,7 @@ import { EXIT } from './exit-codes.js';
 import { isRegularFile } from '../io/is-regular-file.js';
 import { fileWriter } from './file-writer.js';
 import type { StderrRelay } from './stderr-file-relay.js';
+import type { ExitSignals } from './signals.js';
 
 /** Where the CLI writes results: stdout, unless a takeover gave them a descriptor of their own. */
 export interface ResultsOut {
@@ -61,28 +62,45 @@ export function ownHelperPids(): number[] {
   return [taken?.relayPid, stderrRelay?.pid].filter((pid) => pid !== undefined);
 }
 
+/** The stopping signals heard while prun waits at the exit, handed over by the run once it is over. */
+let exitSignals: ExitSignals | undefined;
+
+export function hearSignalsAtExit(signals: ExitSignals): void {
+  exitSignals = signals;
+}
+
 /**
  * Waits until what was written has reached its readers, and returns the exit status. Unless
- * stdout's reader is gone (141): nothing would read what is left.
+ * stdout's reader is gone (141): nothing would read what is left. Told to end now (a second
+ * Ctrl-C, or the end of the grace), during the run or during this wait, it waits no more: what
+ * the readers did not take of stderr, or of a relay of stdout, is theirs to read after prun.
  */
 export async function flushOutput(code: number): Promise<number> {
+  const signals = exitSignals;
+  try {
+    const status = await Promise.race([flushReaders(code), signals ? whenAborted(signals.impatient, code) : new Promise<never>(() => {})]);
+    // a first signal that came only now: the exit is its, as if it had ended prun
+    return signals?.lateExitCode() ?? status;
+  } finally {
+    signals?.release();
+  }
+}
+
+async function flushReaders(code: number): Promise<number> {
   const status = await flushResults(code);
   // last, once nothing more is said: what fd 1 carried reaches stderr before prun's parent goes on
   await stderrRelay?.finish();
   return status;
 }
 
-/** Results the reader of stdout did not take were given up on (a second Ctrl-C): they are not waited for at the exit either. */
-let abandoned = false;
-
-export function abandonResults(): void {
-  abandoned = true;
+function whenAborted(signal: AbortSignal, code: number): Promise<number> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(code);
+    else signal.addEventListener('abort', () => resolve(code), { once: true });
+  });
 }
 
 async function flushResults(code: number): Promise<number> {
-  // told to end now: what stderr's reader did not take is not waited for either (was: prun
-  // stayed, past its second Ctrl-C, while `2>&1 | less` or a stalled stderr did not read)
-  if (abandoned) return code;
   // a relay of stdout (stdout-takeover.ts) that died makes writes fail as a broken pipe does,
   // whether its reader went or it could not write (a full disk): its end says which
   if (code === EXIT.brokenPipe && taken?.relayPid === undefined) return code;

@@ -32,52 +32,81 @@ export function holdInterrupts(): void {
   for (const signal of STOPPING_SIGNALS) process.on(signal, hold);
 }
 
+/** Signals heard after the run, while prun waits for the readers of what it wrote. */
+export interface ExitSignals {
+  /** 128+n for a first signal that came only after the run: the exit is the signal's. */
+  lateExitCode(): number | undefined;
+  /** Aborted at a second signal, or at the end of the grace: what readers did not take is not waited for. */
+  impatient: AbortSignal;
+  /** Removes the handlers, right before the exit. */
+  release(): void;
+}
+
 /**
  * The first stopping signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM) starts no new inputs
  * and lets running ones finish for a grace period; a second one, or the end of the grace,
  * ends them at once, and `impatient` aborts: a reader of stdout that does not read is then
  * not waited for. Waiting for input is not running: a run idle on a pipe or a FIFO ends at
- * the first. Returns the exit status the signal calls for (undefined while none came) and a
- * function to remove the handlers.
+ * the first. Returns the exit status the signal calls for (undefined while none came), and
+ * afterRun(), which keeps the handlers for the wait at the exit.
  */
-export function handleInterrupts(run: Interruptible, say: (line: string) => void): { exitCode(): number | undefined; impatient: AbortSignal; dispose(): void } {
+export function handleInterrupts(run: Interruptible, say: (line: string) => void): { exitCode(): number | undefined; impatient: AbortSignal; afterRun(): ExitSignals } {
   let received: StoppingSignal | undefined;
+  let receivedInRun: StoppingSignal | undefined;
+  let runOver = false;
   let timer: NodeJS.Timeout | undefined;
   // past the grace, or at a second signal, results that stdout's reader does not take are not
   // waited for (was: prun stayed until a stalled reader went, though told twice to end)
   const impatience = new AbortController();
   const endNow = (): void => {
-    run.stop('now');
+    if (!runOver) run.stop('now');
     impatience.abort();
   };
+  const again = (signal: StoppingSignal): string => `${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to end`;
   const onSignal = (signal: StoppingSignal) => {
     if (received) {
       // said once, however many signals come after the first (was: a line each)
-      if (!impatience.signal.aborted) say('prun: ending running inputs now');
+      if (!impatience.signal.aborted && !runOver) say('prun: ending running inputs now');
       endNow();
       return;
     }
     received = signal;
+    timer = setTimeout(endNow, INTERRUPT_GRACE_MS);
+    timer.unref();
+    if (runOver) {
+      say(`prun: ${describe(signal)}: waiting for its output to be read (${again(signal)} now)`);
+      return;
+    }
     // idle on a pipe or a FIFO, the run ends at once: there is nothing to wait for (was: said it waited for running ones)
-    const waiting = run.busy() ? `; waiting for running ones (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to end them now)` : '';
+    const waiting = run.busy() ? `; waiting for running ones (${again(signal)} them now)` : '';
     // running tasks are asked to stop too: a fetch given ctx.signal ends now, not in 10 s.
     // Asked before it is said: what fails after the line on stderr was told to stop
     run.stop('soon', true);
     say(`prun: ${describe(signal)}: starting no more inputs${waiting}`);
-    timer = setTimeout(endNow, INTERRUPT_GRACE_MS);
-    timer.unref();
   };
   for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   const early = held ?? [];
   held = undefined;
   for (const signal of STOPPING_SIGNALS) process.off(signal, hold);
   for (const signal of early) onSignal(signal);
+  const codeOf = (signal: StoppingSignal | undefined) => (signal ? 128 + constants.signals[signal] : undefined);
   return {
-    exitCode: () => (received ? 128 + constants.signals[received] : undefined),
+    exitCode: () => codeOf(received),
     impatient: impatience.signal,
-    dispose() {
-      clearTimeout(timer);
-      for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+    // the handlers stay until the exit: a signal while prun waits for a reader that does not
+    // read is heard, not its default (was: prun died of a second signal that came after the
+    // run, with no exit status of its own, while it waited for stdout's reader)
+    afterRun() {
+      runOver = true;
+      receivedInRun = received;
+      return {
+        lateExitCode: () => (receivedInRun ? undefined : codeOf(received)),
+        impatient: impatience.signal,
+        release() {
+          clearTimeout(timer);
+          for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+        },
+      };
     },
   };
 }

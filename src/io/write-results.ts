@@ -242,9 +242,11 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
       if (text !== '') await write(text, succeeded);
       else gotOut.succeeded += succeeded;
     }
-    // told to give up, the reader gets until it has taken every write (or is stalled): the
-    // exit then has nothing of stdout to wait for
-    await until(() => held.length === 0 && (!options.giveUp?.aborted || written === issued));
+    // every write taken before the run is said to be over: what the summary counts as done got
+    // out, and a stop told afterwards has nothing of stdout left to lose. Told to give up, the
+    // reader gets until it is stalled (was: waited for only once told, so that a second signal
+    // that came after this, at the exit, dropped results the summary had counted)
+    await until(() => held.length === 0 && written === issued);
     // a file's stream fails a write on the next tick (`> /dev/full`): that failure must end the
     // run here, not crash the process once nobody listens. One turn of the loop lets it come;
     // waiting for the writes' callbacks instead would wait for ever on a relay already gone

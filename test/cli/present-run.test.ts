@@ -7,6 +7,7 @@ import { assertNoWorkerLeft } from '../helpers/accounting.js';
 import { bin, lines, root } from '../helpers/prun.js';
 import { scratchDir } from '../helpers/files.js';
 import { type PresentableRun, presentRun } from '../../src/cli/present-run.js';
+import { flushOutput, setStderrRelay } from '../../src/cli/results-out.js';
 import { PrunError } from '../../src/errors.js';
 import type { Delivery } from '../../src/model/delivery.js';
 import { ProgressTracker } from '../../src/progress/tracker.js';
@@ -111,5 +112,45 @@ describe('a stopping signal while the script compiles (in-process, a fake run)',
     // SIGALRM: a stopping signal no test runner listens for; emitted, not sent
     process.emit('SIGALRM', 'SIGALRM');
     assert.equal(await presented, 142);
+    // a second signal, now that the run is over, ends the wait for the readers
+    process.emit('SIGALRM', 'SIGALRM');
+    assert.equal(await flushOutput(142), 142);
+    assert.equal(process.listenerCount('SIGALRM'), 0);
+  });
+});
+
+describe('stopping signals after the run, while prun waits for a reader that does not read (in-process, a fake run)', () => {
+  test('the first says so and the exit is 128+n; the second ends the wait; the handlers go at the exit (was: no handler left, prun died of the signal with no exit status of its own)', { timeout: 10_000 }, async () => {
+    async function* deliveries(): AsyncGenerator<Delivery> {}
+    const run: PresentableRun = {
+      deliveries: deliveries(),
+      encoding: 'utf8',
+      tracker: new ProgressTracker(),
+      ready: Promise.resolve(),
+      allReady: Promise.resolve(),
+      stop: () => assert.fail('the run is over: nothing to stop'),
+      fatalError: () => undefined,
+      busy: () => false,
+      finished: Promise.resolve(),
+    };
+    assert.equal(await presentRun(run, { json: false, progress: false, verbose: false, startingText: '', countInputs: undefined, countAhead: false }), 0);
+    // a reader of stderr's relay that never reads: the exit would wait for ever
+    let relayWaited!: () => void;
+    const waiting = new Promise<void>((resolve) => (relayWaited = resolve));
+    setStderrRelay({ pid: 0, finish: () => (relayWaited(), new Promise<void>(() => {})) });
+    const flushing = flushOutput(0);
+    await waiting;
+    const said: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((text: string) => said.push(text) > 0) as typeof write;
+    try {
+      process.emit('SIGALRM', 'SIGALRM');
+      assert.match(said.join(''), /^prun: got SIGALRM: waiting for its output to be read/);
+      process.emit('SIGALRM', 'SIGALRM');
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(await flushing, 142);
+    assert.equal(process.listenerCount('SIGALRM'), 0);
   });
 });
