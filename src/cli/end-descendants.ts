@@ -17,8 +17,23 @@ const GRACE_MS = 1000;
  * prun's process is the user's, and so are its children.
  */
 export async function endDescendants(spare: readonly number[] = []): Promise<void> {
-  const found = new Set([...descendantsOf(process.pid), ...processesMarked(RUN_MARK, { under: true })]);
-  // what prun started for itself (the results relay of stdout-takeover.ts) still has work to do
-  for (const pid of spare) found.delete(pid);
+  // what prun started for itself (the results relay of stdout-takeover.ts) still has work to
+  // do, and what it was born with is the shell's
+  const spared = new Set([...spare, ...bornWith]);
+  const found = new Set([...descendantsOf(process.pid, spared), ...processesMarked(RUN_MARK, { under: true })]);
   await endProcesses([...found], GRACE_MS);
+}
+
+/** prun's children when it started (noteChildrenBornWith). */
+let bornWith: readonly number[] = [];
+
+/**
+ * Notes the children prun's process has before it starts anything: not prun's, but the shell's.
+ * A process substitution (`prun … > >(reader)`, `2> >(reader)`) is forked by the shell that then
+ * becomes prun, so the reader is a child of prun from its first instant. endDescendants spares
+ * them and what they start (was: under --threads, prun ended the reader of its own results at
+ * its exit: all of them lost, exit 0). To be called first, before any worker thread runs.
+ */
+export function noteChildrenBornWith(): void {
+  bornWith = descendantsOf(process.pid);
 }

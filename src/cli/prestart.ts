@@ -2,7 +2,8 @@
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { prestartThread } from '../runtime/thread-spawn.js';
 
-export { takeStdout } from './stdout-takeover.js';
+export { ownStdoutPipe, takeStdout } from './stdout-takeover.js';
+export { noteChildrenBornWith } from './end-descendants.js';
 
 /** Starts a worker thread ahead, of the kind the command line asks for (src/runtime/thread-spawn.ts). */
 export function prestartThreadFor(args: readonly string[]): void {

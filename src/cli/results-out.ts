@@ -39,6 +39,11 @@ export function setResultsOut(out: ResultsOut): void {
   taken = out;
 }
 
+/** Whether results have a descriptor of their own already. */
+export function resultsTaken(): boolean {
+  return taken !== undefined;
+}
+
 /** Results on a regular file without a takeover: written whole or failed (file-writer.ts). */
 let onFile: Writable | undefined;
 
@@ -77,13 +82,9 @@ export function hearSignalsAtExit(signals: ExitSignals): void {
  */
 export async function flushOutput(code: number): Promise<number> {
   const signals = exitSignals;
-  try {
-    const status = await Promise.race([flushReaders(code), signals ? whenAborted(signals.impatient, code) : new Promise<never>(() => {})]);
-    // a first signal that came only now: the exit is its, as if it had ended prun
-    return signals?.lateExitCode() ?? status;
-  } finally {
-    signals?.release();
-  }
+  const status = await Promise.race([flushReaders(code), signals ? whenAborted(signals.impatient, code) : new Promise<never>(() => {})]);
+  // a first signal that came only now: the exit is its, as if it had ended prun
+  return signals?.lateExitCode() ?? status;
 }
 
 async function flushReaders(code: number): Promise<number> {

@@ -38,8 +38,6 @@ export interface ExitSignals {
   lateExitCode(): number | undefined;
   /** Aborted at a second signal, or at the end of the grace: what readers did not take is not waited for. */
   impatient: AbortSignal;
-  /** Removes the handlers, right before the exit. */
-  release(): void;
 }
 
 /**
@@ -93,19 +91,16 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
   return {
     exitCode: () => codeOf(received),
     impatient: impatience.signal,
-    // the handlers stay until the exit: a signal while prun waits for a reader that does not
-    // read is heard, not its default (was: prun died of a second signal that came after the
-    // run, with no exit status of its own, while it waited for stdout's reader)
+    // the handlers stay for good, until the exit: a signal while prun waits for a reader that
+    // does not read is heard, not its default (was: prun died of a second signal that came
+    // after the run, with no exit status of its own, while it waited for stdout's reader; and,
+    // with the handlers removed once the wait ended, of the third of a burst)
     afterRun() {
       runOver = true;
       receivedInRun = received;
       return {
         lateExitCode: () => (receivedInRun ? undefined : codeOf(received)),
         impatient: impatience.signal,
-        release() {
-          clearTimeout(timer);
-          for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
-        },
       };
     },
   };

@@ -9,8 +9,9 @@ import { isRegularFile } from '../io/is-regular-file.js';
 import { rowlessResults } from '../io/joblog.js';
 import { sameFile } from '../io/same-file.js';
 import { fileWriter } from './file-writer.js';
-import { flushed, noteStdout, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
+import { flushed, noteStdout, resultsTaken, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
 import { startStderrRelay } from './stderr-file-relay.js';
+import { stderrSharedWithBlockingWriter } from '../runtime/blocking-writes.js';
 
 /*
  * Why this exists: under `prun map --threads` the user's function runs inside prun's own
@@ -85,6 +86,31 @@ function appendToStderrFile(stdout: Stats): void {
   if (fd !== 2) throw new Error(`prun: fd 2 was taken while opening stderr again (got ${fd})`);
 }
 
+/**
+ * Under --procs and `prun exec`, results stay on fd 1; when it is a pipe, prun writes to it
+ * through a description of its own all the same, opened through /dev/fd/1, which is also what
+ * process.stdout becomes. Node makes a pipe it writes to non-blocking (libuv), and O_NONBLOCK
+ * belongs to the open file description, which every writer of the pipe shares: a sibling in the
+ * pipeline then failed with EAGAIN once the pipe was full, and lost its output (was: `{ prun
+ * map … & cat big; } | consumer`: `cat: write error: Resource temporarily unavailable`;
+ * https://github.com/nodejs/node/issues/19838). Our own description is non-blocking alone.
+ * To be called before anything asks for process.stdout: an ESM import of `node:process` (execa
+ * has one) does, as it copies the module's exports. Nothing to do after a takeover
+ * (--threads), which gave the results a descriptor already.
+ */
+export function ownStdoutPipe(): void {
+  if (resultsTaken()) return;
+  try {
+    if (!fstatSync(1).isFIFO()) return;
+  } catch {
+    return; // stdout closed
+  }
+  const results = reopenStdout();
+  if (!results) return;
+  setResultsOut(results);
+  Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => results.stream });
+}
+
 function reopenStdout(): ResultsOut | undefined {
   const stat = fstatSync(1);
   const pipe = stat.isFIFO();
@@ -123,6 +149,8 @@ async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined
     relay.on('error', () => {}); // no `cat`: results stay on fd 1
     return undefined;
   }
+  // `2>&1` into a socket: stderr is the socket the relay writes to, blocking as it expects
+  if (sharesStderrSocket()) stderrSharedWithBlockingWriter();
   let said = '';
   relay.stderr!.setEncoding('utf8').on('data', (text: string) => void (said = (said + text).slice(-MAX_RELAY_ERROR)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -150,6 +178,16 @@ async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined
       return code;
     },
   };
+}
+
+/** Whether fd 1 and fd 2 are one socket (a socket cannot be opened again: the same inode is a dup). */
+function sharesStderrSocket(): boolean {
+  try {
+    const stdout = fstatSync(1);
+    return stdout.isSocket() && sameFile(stdout, fstatSync(2));
+  } catch {
+    return false;
+  }
 }
 
 /** What is kept of what the relay says on stderr: its last words are its cause. */

@@ -6,7 +6,7 @@ import { usageError } from '../errors.js';
 import { ownLibraryWarnings } from '../queue/library-warnings.js';
 import { checkQueueUrl, shownUrl } from '../queue/queue-url.js';
 import { positive } from './common-options.js';
-import { endDescendants } from './end-descendants.js';
+import { endDescendants, noteChildrenBornWith } from './end-descendants.js';
 import { EXIT } from './exit-codes.js';
 import { sayLine } from './stderr-line.js';
 
@@ -40,6 +40,8 @@ export function workerCommand(done: (code: number) => void): Command {
 }
 
 async function runWorker(flags: WorkerFlags): Promise<number> {
+  // what prun ends at its end under --threads spares what the shell gave it (end-descendants.ts)
+  if (flags.threads !== undefined) noteChildrenBornWith();
   if (flags.procs !== undefined && flags.threads !== undefined) throw usageError('choose one of --procs and --threads');
   // a signal before the worker serves finds it holding nothing: it ends at once, 0, as one
   // that hands back what it holds does (was: 130 or 143, killed by the signal, in the first second)

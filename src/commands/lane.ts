@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { LANE_NAME, LANE_SCRIPT } from './lane-script.js';
 import { endGroup, signalGroup, signalProcess } from '../runtime/process-group.js';
 import { descendantsOf, endProcesses } from '../runtime/process-tree.js';
-import { nonBlockingStdio } from '../runtime/blocking-writes.js';
+import { nonBlockingStderr } from '../runtime/blocking-writes.js';
 
 /** How a lane ended. */
 export interface LaneExit {
@@ -60,7 +60,7 @@ export class Lane {
       cleanup: false,
     });
     // its stderr is ours, inherited
-    nonBlockingStdio();
+    nonBlockingStderr();
     this.subprocess = subprocess;
     this.pid = subprocess.pid;
     this.stdin = subprocess.stdin;

@@ -13,26 +13,42 @@ export function blockingWrites(stream: NodeJS.WriteStream): void {
 }
 
 /**
- * Gives this process's stdout and stderr back the non-blocking mode Node gave them, when they
- * are pipes; to be called right after spawning a child that inherits either. libuv clears
- * O_NONBLOCK on every descriptor a child inherits, and the child's descriptor shares its open
- * file description with ours: after esbuild's service (a script's first compile) or a shell
- * lane started, each with stderr inherited, a write of prun's to a stderr nobody read parked
- * its main thread in write(2), deaf to every signal (was: `2> fifo` left unread kept prun past
- * three Ctrl-Cs and two SIGTERMs). Pipes only, as Node had them: not a socket, which a relay
- * of the results may share (cli/stdout-takeover.ts) and write to as blocking. Not in a worker
- * thread: its stdio is no descriptor.
+ * Gives this process's stderr back the non-blocking mode Node gave it, when it is a pipe or a
+ * socket; to be called right after spawning a child that inherits it. libuv clears O_NONBLOCK
+ * on every descriptor a child inherits, and the child's descriptor shares its open file
+ * description with ours: after esbuild's service (a script's first compile) or a shell lane
+ * started, each with stderr inherited, a write of prun's to a stderr nobody read parked its
+ * main thread in write(2), deaf to every signal (was: `2> fifo` left unread kept prun past three
+ * Ctrl-Cs and two SIGTERMs; the same with the socket a Node parent's 'pipe' gives). Not a
+ * socket that a relay of prun's writes to as blocking (stderrSharedWithBlockingWriter). Not
+ * stdout: no such child inherits it, and asking for process.stdout would make Node set a
+ * pipe's description non-blocking for every other writer of the pipe (cli/stdout-takeover.ts,
+ * ownStdoutPipe). Not in a worker thread: its stdio is no descriptor.
  */
-export function nonBlockingStdio(): void {
+export function nonBlockingStderr(): void {
   if (!isMainThread) return;
-  for (const stream of [process.stdout, process.stderr]) if (isPipe(stream.fd)) handleOf(stream)?.setBlocking?.(false);
+  const kind = kindOf(process.stderr.fd);
+  if (kind === 'pipe' || (kind === 'socket' && !sharedWithBlockingWriter)) handleOf(process.stderr)?.setBlocking?.(false);
 }
 
-function isPipe(fd: number): boolean {
+/** Whether stderr is a socket that a writer expecting blocking writes shares. */
+let sharedWithBlockingWriter = false;
+
+/**
+ * Says that stderr is the very socket a relay of prun's writes to, which would fail with EAGAIN
+ * once the socket's buffer is full (`cat`, carrying results under --threads when stdout is a
+ * socket and stderr the same, `2>&1`): nonBlockingStderr leaves it as libuv made it.
+ */
+export function stderrSharedWithBlockingWriter(): void {
+  sharedWithBlockingWriter = true;
+}
+
+function kindOf(fd: number): 'pipe' | 'socket' | 'other' {
   try {
-    return fstatSync(fd).isFIFO();
+    const stats = fstatSync(fd);
+    return stats.isFIFO() ? 'pipe' : stats.isSocket() ? 'socket' : 'other';
   } catch {
-    return false;
+    return 'other';
   }
 }
 

@@ -10,8 +10,8 @@ const POLL_MS = 10;
  * tree: these are read while the parent still lives.
  */
 
-/** Running (not zombie) processes below `root`, read from /proc at once. */
-export function descendantsOf(root: number): number[] {
+/** Running (not zombie) processes below `root`, but `spared` and those below them, read from /proc at once. */
+export function descendantsOf(root: number, spared: ReadonlySet<number> = new Set()): number[] {
   const childrenOf = new Map<number, number[]>();
   for (const pid of listedPids() ?? []) {
     const stat = readStat(pid);
@@ -24,6 +24,7 @@ export function descendantsOf(root: number): number[] {
   const queue = [root];
   while (queue.length > 0) {
     for (const child of childrenOf.get(queue.shift()!) ?? []) {
+      if (spared.has(child)) continue;
       found.push(child);
       queue.push(child);
     }

@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import { dirname, extname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { nonBlockingStdio } from '../runtime/blocking-writes.js';
+import { nonBlockingStderr } from '../runtime/blocking-writes.js';
 import { PrunError } from '../errors.js';
 import { cannotRead, isFileError } from './read-error.js';
 
@@ -52,7 +52,7 @@ export async function bundleScript(entry: string, shownAs: string, options: Bund
       plugins: [ownModule, options.bareImports ? barePackages : externalPackages(ours), ownImportMeta],
     });
     // the first build started esbuild's service, which inherits stderr
-    nonBlockingStdio();
+    nonBlockingStderr();
     result = await building;
   } catch (error) {
     throw compileError(shownAs, error);

@@ -115,12 +115,11 @@ describe('a stopping signal while the script compiles (in-process, a fake run)',
     // a second signal, now that the run is over, ends the wait for the readers
     process.emit('SIGALRM', 'SIGALRM');
     assert.equal(await flushOutput(142), 142);
-    assert.equal(process.listenerCount('SIGALRM'), 0);
   });
 });
 
 describe('stopping signals after the run, while prun waits for a reader that does not read (in-process, a fake run)', () => {
-  test('the first says so and the exit is 128+n; the second ends the wait; the handlers go at the exit (was: no handler left, prun died of the signal with no exit status of its own)', { timeout: 10_000 }, async () => {
+  test('the first says so and the exit is 128+n; the second ends the wait; the handlers stay until the exit (was: no handler left, prun died of the signal with no exit status of its own; then, of the third of a burst)', { timeout: 10_000 }, async () => {
     async function* deliveries(): AsyncGenerator<Delivery> {}
     const run: PresentableRun = {
       deliveries: deliveries(),
@@ -133,6 +132,7 @@ describe('stopping signals after the run, while prun waits for a reader that doe
       busy: () => false,
       finished: Promise.resolve(),
     };
+    const listening = process.listenerCount('SIGALRM');
     assert.equal(await presentRun(run, { json: false, progress: false, verbose: false, startingText: '', countInputs: undefined, countAhead: false }), 0);
     // a reader of stderr's relay that never reads: the exit would wait for ever
     let relayWaited!: () => void;
@@ -151,6 +151,7 @@ describe('stopping signals after the run, while prun waits for a reader that doe
       process.stderr.write = write;
     }
     assert.equal(await flushing, 142);
-    assert.equal(process.listenerCount('SIGALRM'), 0);
+    // what comes between the end of the wait and the exit is heard too, not the signal's default
+    assert.equal(process.listenerCount('SIGALRM'), listening + 1);
   });
 });

@@ -248,3 +248,31 @@ describe('the relay (stdout a file or a socket) under --threads', () => {
     assert.equal(result.stdout, '');
   });
 });
+
+describe('another writer of the same stdout pipe (a sibling in the pipeline)', () => {
+  const commands = [
+    { name: 'map --procs', args: ['map', 'fixtures/square.ts', '--procs', '2'], out: (x: number) => x * x },
+    { name: 'map --threads', args: ['map', 'fixtures/square.ts', '--threads', '2'], out: (x: number) => x * x },
+    { name: 'exec', args: ['exec', '-j', '2', 'echo {}'], out: (x: number) => x },
+  ];
+  for (const command of commands) {
+    test(`prun ${command.name} & head -c 2000000 /dev/zero, into one pipe read slowly: both write all, neither fails (was: head failed with EAGAIN: Node made the pipe's shared description non-blocking)`, { timeout: 60_000 }, async () => {
+      const inputs = Array.from({ length: 300 }, (_, i) => String(i + 1));
+      // the shell's redirection gives both writers one open file description of the pipe
+      const child = execa('sh', ['-c', '{ "$0" "$@" & head -c 2000000 /dev/zero; echo "head $?" >&2; wait; } | "$NODE" -e "$READER"', bin, ...command.args, ':::', ...inputs], {
+        cwd: root,
+        reject: false,
+        env: {
+          NODE: process.execPath,
+          // a slow reader: 4 KB at a time, a turn of the timer between, so that the pipe is full when its writers write
+          READER: "let n = 0; const s = require('fs').createReadStream(null, { fd: 0, highWaterMark: 4096 }); s.on('data', (c) => { n += c.filter((b) => b !== 0).length; s.pause(); setTimeout(() => s.resume(), 1); }); s.on('end', () => console.log(n));",
+        },
+      });
+      const result = await child;
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(result.stderr, /^head 0$/m);
+      const expected = inputs.map((x) => `${command.out(Number(x))}\n`).join('');
+      assert.equal(Number(result.stdout), Buffer.byteLength(expected), 'every result byte reached the reader');
+    });
+  }
+});
