@@ -8,6 +8,7 @@
 import { Socket } from 'node:net';
 import { describeSystemError } from '../io/system-error.js';
 import { writeWhole } from './file-writer.js';
+import { EXIT } from './exit-codes.js';
 
 const acks = new Socket({ fd: 3, readable: false, writable: true });
 // prun is gone (killed): what it sent still goes to the file, as `cat` would write it
@@ -20,6 +21,8 @@ try {
     acks.write(`${total}\n`);
   }
 } catch (error) {
+  // a socket's reader went: said as `cat` says it, by dying of SIGPIPE, which Node ignores; 141 then
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(EXIT.brokenPipe);
   // prun says why in its own words: `cannot write results: no space left on device`
   process.stderr.write(`prun relay: write error: ${describeSystemError(error as NodeJS.ErrnoException)}\n`);
   process.exit(1);

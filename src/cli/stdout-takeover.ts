@@ -11,7 +11,6 @@ import { sameFile } from '../io/same-file.js';
 import { fileWriter } from './file-writer.js';
 import { flushed, noteStdout, resultsTaken, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
 import { startStderrRelay } from './stderr-file-relay.js';
-import { stderrSharedWithBlockingWriter } from '../runtime/blocking-writes.js';
 
 /*
  * Why this exists: under `prun map --threads` the user's function runs inside prun's own
@@ -29,11 +28,12 @@ import { stderrSharedWithBlockingWriter } from '../runtime/blocking-writes.js';
  *   socket cannot be opened at all. A `cat` relay inherits fd 1 instead, the kernel's own
  *   dup of it, exact for offsets, O_APPEND and sockets; results go to it through a pipe.
  *   It costs a spawn (measured in the commit that added this), only in these cases.
- *   A write is done for prun once it is in the pipe to `cat`: with a full disk, --joblog rows
- *   would run ahead of the results by what the pipe holds, and --resume would skip inputs
- *   whose results were lost. So when rows wait on the writes (`acknowledge`: --joblog) and
- *   stdout is a file, the relay is prun's own (stdout-relay.ts), which says what reached the
- *   file; it costs a Node start (about 120 ms of CPU here, against 2 ms for `cat`).
+ *   A write is done for prun once it is in the pipe to `cat`: with a full disk, or a socket's
+ *   reader that goes, --joblog rows would run ahead of the results by what the pipe and `cat`
+ *   hold, and --resume would skip inputs whose results were lost. So when rows wait on the
+ *   writes (`acknowledge`: --joblog), the relay is prun's own (stdout-relay.ts), which says
+ *   what reached the file or the socket; it costs a Node start (about 120 ms of CPU here,
+ *   against 2 ms for `cat`). stdout and stderr one socket need no relay (throughStderr).
  * Then fd 1 is closed and stderr opened in its place: the lowest free descriptor is 1. With
  * stderr a regular file, what is opened is a pipe to a relay that writes through fd 2 itself
  * (stderr-file-relay.ts); otherwise /dev/fd/2. Doing this before any other thread exists is
@@ -42,7 +42,7 @@ import { stderrSharedWithBlockingWriter } from '../runtime/blocking-writes.js';
 export async function takeStdout(acknowledge: boolean): Promise<void> {
   const stdout = fstatSync(1);
   noteStdout(stdout);
-  const results = reopenStdout() ?? (await relayStdout(acknowledge));
+  const results = reopenStdout() ?? throughStderr() ?? (await relayStdout(acknowledge));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
   if (!results) return;
   const relay = isRegularFile(2) ? await startStderrRelay() : undefined;
@@ -130,11 +130,28 @@ function reopenStdout(): ResultsOut | undefined {
   return { stream, finish: (code) => flushed(stream, code) };
 }
 
+/**
+ * stdout and stderr one socket (`2>&1` into a Node parent's pipe, a journal's socket): results
+ * go through stderr's own stream, which is where fd 1 leads anyway. A socket cannot be opened
+ * again, and a `cat` relay sharing it would fail with EAGAIN, since Node makes the socket's one
+ * description non-blocking for prun's stderr (was: exit 74, 2000 results cut at 235, the last
+ * one torn). Its writes' callbacks say the kernel took them, as under --procs.
+ */
+function throughStderr(): ResultsOut | undefined {
+  try {
+    const stdout = fstatSync(1);
+    if (!stdout.isSocket() || !sameFile(stdout, fstatSync(2))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { stream: process.stderr, finish: (code) => flushed(process.stderr, code) };
+}
+
 async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined> {
   const { spawn } = await import('node:child_process');
-  // a file's writes are acknowledged when rows wait on them (see takeStdout); a socket has no
-  // `end of the file` to confirm, and `cat` writes to it as to any reader
-  const acknowledged = acknowledge && isRegularFile(1);
+  // writes are acknowledged when rows wait on them (see takeStdout): in a file, or in a socket
+  // (was: a socket's reader that went had rows for 50-80 results still in `cat`, never read)
+  const acknowledged = acknowledge && (isRegularFile(1) || fstatSync(1).isSocket());
   const [command, args] = acknowledged ? [process.execPath, [fileURLToPath(new URL('../cli/stdout-relay.js', import.meta.url))]] : ['cat', []];
   // its own session: the terminal's Ctrl-C reaches prun, which still prints running inputs'
   // results; the relay ends when it reads EOF, i.e. when prun has ended or died
@@ -149,8 +166,6 @@ async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined
     relay.on('error', () => {}); // no `cat`: results stay on fd 1
     return undefined;
   }
-  // `2>&1` into a socket: stderr is the socket the relay writes to, blocking as it expects
-  if (sharesStderrSocket()) stderrSharedWithBlockingWriter();
   let said = '';
   relay.stderr!.setEncoding('utf8').on('data', (text: string) => void (said = (said + text).slice(-MAX_RELAY_ERROR)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -165,7 +180,8 @@ async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined
     async finish(code) {
       stream.end();
       const exit = await exited;
-      if (exit.signal === 'SIGPIPE') return EXIT.brokenPipe;
+      // `cat` dies of SIGPIPE; prun's own relay, which Node keeps from it, exits 141 (stdout-relay.ts)
+      if (exit.signal === 'SIGPIPE' || exit.code === EXIT.brokenPipe) return EXIT.brokenPipe;
       // the relay said why it could not write (`cat: write error: No space left on device`):
       // the results are incomplete, and the line is prun's, as for a stdout prun writes itself
       if (exit.code !== 0) {
@@ -178,16 +194,6 @@ async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined
       return code;
     },
   };
-}
-
-/** Whether fd 1 and fd 2 are one socket (a socket cannot be opened again: the same inode is a dup). */
-function sharesStderrSocket(): boolean {
-  try {
-    const stdout = fstatSync(1);
-    return stdout.isSocket() && sameFile(stdout, fstatSync(2));
-  } catch {
-    return false;
-  }
 }
 
 /** What is kept of what the relay says on stderr: its last words are its cause. */

@@ -19,8 +19,8 @@ export function blockingWrites(stream: NodeJS.WriteStream): void {
  * description with ours: after esbuild's service (a script's first compile) or a shell lane
  * started, each with stderr inherited, a write of prun's to a stderr nobody read parked its
  * main thread in write(2), deaf to every signal (was: `2> fifo` left unread kept prun past three
- * Ctrl-Cs and two SIGTERMs; the same with the socket a Node parent's 'pipe' gives). Not a
- * socket that a relay of prun's writes to as blocking (stderrSharedWithBlockingWriter). Not
+ * Ctrl-Cs and two SIGTERMs; the same with the socket a Node parent's 'pipe' gives). No relay
+ * of prun's shares a socket with stderr (cli/stdout-takeover.ts, throughStderr). Not
  * stdout: no such child inherits it, and asking for process.stdout would make Node set a
  * pipe's description non-blocking for every other writer of the pipe (cli/stdout-takeover.ts,
  * ownStdoutPipe). Not in a worker thread: its stdio is no descriptor.
@@ -28,19 +28,7 @@ export function blockingWrites(stream: NodeJS.WriteStream): void {
 export function nonBlockingStderr(): void {
   if (!isMainThread) return;
   const kind = kindOf(process.stderr.fd);
-  if (kind === 'pipe' || (kind === 'socket' && !sharedWithBlockingWriter)) handleOf(process.stderr)?.setBlocking?.(false);
-}
-
-/** Whether stderr is a socket that a writer expecting blocking writes shares. */
-let sharedWithBlockingWriter = false;
-
-/**
- * Says that stderr is the very socket a relay of prun's writes to, which would fail with EAGAIN
- * once the socket's buffer is full (`cat`, carrying results under --threads when stdout is a
- * socket and stderr the same, `2>&1`): nonBlockingStderr leaves it as libuv made it.
- */
-export function stderrSharedWithBlockingWriter(): void {
-  sharedWithBlockingWriter = true;
+  if (kind === 'pipe' || kind === 'socket') handleOf(process.stderr)?.setBlocking?.(false);
 }
 
 function kindOf(fd: number): 'pipe' | 'socket' | 'other' {
