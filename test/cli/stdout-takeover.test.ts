@@ -250,20 +250,20 @@ describe('the relay (stdout a file or a socket) under --threads', () => {
 });
 
 describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
-  test('--joblog, a reader that goes after 20 KB: exit 141, and no row for a result it did not get (was: rows for 50-80 results still in `cat`)', { timeout: 60_000 }, async () => {
+  test('--joblog, a reader that goes after 20 KB: exit 141, not a relay\'s write error (prun\'s own relay, which Node keeps from SIGPIPE, says EPIPE by its exit)', { timeout: 60_000 }, async () => {
     const joblog = join(dir, `joblog-${++runs}`);
     const input = Array.from({ length: 2000 }, (_, i) => `${i}${'x'.repeat(1000)}\n`).join('');
     const child = execa(bin, ['map', 'fixtures/faults.ts', '--threads', '2', '--joblog', joblog], { cwd: root, reject: false, input, buffer: { stdout: false } });
-    let got = '';
+    let got = 0;
     child.stdout!.on('data', (chunk: Buffer) => {
-      got += chunk.toString();
-      if (got.length > 20_000) child.stdout!.destroy();
+      got += chunk.length;
+      if (got > 20_000) child.stdout!.destroy();
     });
     const result = await child;
+    // rows against results received is not asserted: what the socket took and the reader never
+    // read has rows, as under --procs, and how much that is depends on the reader's pace
     assert.equal(result.exitCode, 141, String(result.stderr));
-    const received = got.split('\n').length - 1;
-    const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).length - 1;
-    assert.ok(rows <= received, `${rows} rows, ${received} results received`);
+    assert.equal(String(result.stderr), '');
   });
 
   test('stdout and stderr one socket (2>&1), a reader slow to start: every result, exit 0 (was: the relay failed with EAGAIN, exit 74, results cut)', { timeout: 60_000 }, async () => {
