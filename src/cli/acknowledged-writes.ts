@@ -31,12 +31,18 @@ export class AcknowledgedWrites extends Writable {
       if (lines.length > 0) this.#acknowledged = Number(lines.at(-1));
       this.#settle();
     });
-    // the relay ended (it could not write: a full disk) before it confirmed all: what it did not
-    // confirm fails as a write into a closed pipe does, and the relay's exit says why
+    // the relay ended (it could not write: a full disk, a reader gone) before it confirmed all:
+    // what it did not confirm fails as a write into a closed pipe does, and the relay's exit says
+    // why. Only once its words are all read: a write into its stdin fails as soon as it has
+    // gone, before its last words are read (was: results the reader got, confirmed, had no row)
+    let failed: Error | undefined;
     acks.on('close', () => {
-      if (!this.writableFinished || this.#waiting.length > 0) this.destroy(relayGone());
+      if (!this.writableFinished || this.#waiting.length > 0) this.destroy(failed ?? relayGone());
     });
-    toRelay.on('error', (error) => this.destroy(error));
+    toRelay.on('error', (error) => {
+      failed = error;
+      if (acks.destroyed) this.destroy(error);
+    });
     // the writer hears of a failure through its callbacks or 'close'; once it stopped
     // listening, the relay's exit status says what happened, not an uncaught 'error'
     this.on('error', () => {});

@@ -23,8 +23,13 @@ export function fileWriter(fd: number): Writable {
 
 /**
  * Writes all of `chunk`, or throws: a write the disk cuts short (a full disk writes what fits,
- * then fails the rest with ENOSPC) is carried on, so that it meets the failure.
+ * then fails the rest with ENOSPC) is carried on, so that it meets the failure. `onWritten`
+ * hears of every part that went, including those before a failure.
  */
-export function writeWhole(fd: number, chunk: Uint8Array): void {
-  for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
+export function writeWhole(fd: number, chunk: Uint8Array, onWritten?: (bytes: number) => void): void {
+  for (let offset = 0; offset < chunk.length; ) {
+    const written = writeSync(fd, chunk, offset);
+    offset += written;
+    onWritten?.(written);
+  }
 }

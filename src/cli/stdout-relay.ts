@@ -16,15 +16,20 @@ acks.on('error', () => {});
 let total = 0;
 try {
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    writeWhole(1, chunk);
-    total += chunk.length;
+    // counted as it goes: what went before a failure is known
+    writeWhole(1, chunk, (bytes) => (total += bytes));
     acks.write(`${total}\n`);
   }
 } catch (error) {
-  // a socket's reader went: said as `cat` says it, by dying of SIGPIPE, which Node ignores; 141 then
-  if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(EXIT.brokenPipe);
-  // prun says why in its own words: `cannot write results: no space left on device`
-  process.stderr.write(`prun relay: write error: ${describeSystemError(error as NodeJS.ErrnoException)}\n`);
-  process.exit(1);
+  if ((error as NodeJS.ErrnoException).code !== 'EPIPE') {
+    // prun says why in its own words: `cannot write results: no space left on device`
+    process.stderr.write(`prun relay: write error: ${describeSystemError(error as NodeJS.ErrnoException)}\n`);
+    process.exit(1);
+  }
+  // a socket's reader went. What it took of the chunk it cut short is said too: the whole results
+  // in it got out, and get rows (was: none, so --resume ran 1,000-3,000 of them again). Said as
+  // `cat` says it, by dying of SIGPIPE, which Node ignores: 141 then
+  await new Promise<void>((resolve) => acks.end(`${total}\n`, () => resolve()));
+  process.exit(EXIT.brokenPipe);
 }
 acks.end();
