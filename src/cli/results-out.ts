@@ -39,11 +39,6 @@ export function setResultsOut(out: ResultsOut): void {
   taken = out;
 }
 
-/** Whether results have a descriptor of their own already. */
-export function resultsTaken(): boolean {
-  return taken !== undefined;
-}
-
 /** Results on a regular file without a takeover: written whole or failed (file-writer.ts). */
 let onFile: Writable | undefined;
 

@@ -50,7 +50,6 @@ export interface ExitSignals {
  */
 export function handleInterrupts(run: Interruptible, say: (line: string) => void): { exitCode(): number | undefined; impatient: AbortSignal; afterRun(): ExitSignals } {
   let received: StoppingSignal | undefined;
-  let receivedInRun: StoppingSignal | undefined;
   let runOver = false;
   let timer: NodeJS.Timeout | undefined;
   // past the grace, or at a second signal, results that stdout's reader does not take are not
@@ -97,7 +96,7 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
     // with the handlers removed once the wait ended, of the third of a burst)
     afterRun() {
       runOver = true;
-      receivedInRun = received;
+      const receivedInRun = received;
       return {
         lateExitCode: () => (receivedInRun ? undefined : codeOf(received)),
         impatient: impatience.signal,

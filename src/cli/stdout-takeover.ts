@@ -9,7 +9,7 @@ import { isRegularFile } from '../io/is-regular-file.js';
 import { rowlessResults } from '../io/joblog.js';
 import { sameFile } from '../io/same-file.js';
 import { fileWriter } from './file-writer.js';
-import { flushed, noteStdout, resultsTaken, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
+import { flushed, noteStdout, setResultsOut, setStderrRelay, type ResultsOut } from './results-out.js';
 import { startStderrRelay } from './stderr-file-relay.js';
 
 /*
@@ -42,7 +42,7 @@ import { startStderrRelay } from './stderr-file-relay.js';
 export async function takeStdout(acknowledge: boolean): Promise<void> {
   const stdout = fstatSync(1);
   noteStdout(stdout);
-  const results = reopenStdout() ?? throughStderr() ?? (await relayStdout(acknowledge));
+  const results = reopenStdout(stdout) ?? throughStderr(stdout) ?? (await relayStdout(acknowledge, stdout));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
   if (!results) return;
   const relay = isRegularFile(2) ? await startStderrRelay() : undefined;
@@ -95,26 +95,26 @@ function appendToStderrFile(stdout: Stats): void {
  * map … & cat big; } | consumer`: `cat: write error: Resource temporarily unavailable`;
  * https://github.com/nodejs/node/issues/19838). Our own description is non-blocking alone.
  * To be called before anything asks for process.stdout: an ESM import of `node:process` (execa
- * has one) does, as it copies the module's exports. Nothing to do after a takeover
- * (--threads), which gave the results a descriptor already.
+ * has one) does, as it copies the module's exports. Instead of takeStdout (--threads), which
+ * gives the results a descriptor of their own already.
  */
 export function ownStdoutPipe(): void {
-  if (resultsTaken()) return;
+  let stdout: Stats;
   try {
-    if (!fstatSync(1).isFIFO()) return;
+    stdout = fstatSync(1);
   } catch {
     return; // stdout closed
   }
-  const results = reopenStdout();
+  const results = stdout.isFIFO() ? reopenStdout(stdout) : undefined;
   if (!results) return;
   setResultsOut(results);
   Object.defineProperty(process, 'stdout', { configurable: true, enumerable: true, get: () => results.stream });
 }
 
-function reopenStdout(): ResultsOut | undefined {
-  const stat = fstatSync(1);
-  const pipe = stat.isFIFO();
-  if (!pipe && !stat.isCharacterDevice()) return undefined;
+/** `stdout`: fd 1's stats, as its caller read them. */
+function reopenStdout(stdout: Stats): ResultsOut | undefined {
+  const pipe = stdout.isFIFO();
+  if (!pipe && !stdout.isCharacterDevice()) return undefined;
   let fd: number;
   try {
     // non-blocking, or opening a pipe whose reader has gone would wait forever (ENXIO instead)
@@ -137,21 +137,20 @@ function reopenStdout(): ResultsOut | undefined {
  * description non-blocking for prun's stderr (was: exit 74, 2000 results cut at 235, the last
  * one torn). Its writes' callbacks say the kernel took them, as under --procs.
  */
-function throughStderr(): ResultsOut | undefined {
+function throughStderr(stdout: Stats): ResultsOut | undefined {
   try {
-    const stdout = fstatSync(1);
     if (!stdout.isSocket() || !sameFile(stdout, fstatSync(2))) return undefined;
   } catch {
-    return undefined;
+    return undefined; // stderr closed
   }
   return { stream: process.stderr, finish: (code) => flushed(process.stderr, code) };
 }
 
-async function relayStdout(acknowledge: boolean): Promise<ResultsOut | undefined> {
+async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<ResultsOut | undefined> {
   const { spawn } = await import('node:child_process');
   // writes are acknowledged when rows wait on them (see takeStdout): in a file, or in a socket
   // (was: a socket's reader that went had rows for 50-80 results still in `cat`, never read)
-  const acknowledged = acknowledge && (isRegularFile(1) || fstatSync(1).isSocket());
+  const acknowledged = acknowledge && (stdout.isFile() || stdout.isSocket());
   const [command, args] = acknowledged ? [process.execPath, [fileURLToPath(new URL('../cli/stdout-relay.js', import.meta.url))]] : ['cat', []];
   // its own session: the terminal's Ctrl-C reaches prun, which still prints running inputs'
   // results; the relay ends when it reads EOF, i.e. when prun has ended or died

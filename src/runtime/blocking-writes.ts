@@ -27,16 +27,15 @@ export function blockingWrites(stream: NodeJS.WriteStream): void {
  */
 export function nonBlockingStderr(): void {
   if (!isMainThread) return;
-  const kind = kindOf(process.stderr.fd);
-  if (kind === 'pipe' || kind === 'socket') handleOf(process.stderr)?.setBlocking?.(false);
+  if (isPipeOrSocket(process.stderr.fd)) handleOf(process.stderr)?.setBlocking?.(false);
 }
 
-function kindOf(fd: number): 'pipe' | 'socket' | 'other' {
+function isPipeOrSocket(fd: number): boolean {
   try {
     const stats = fstatSync(fd);
-    return stats.isFIFO() ? 'pipe' : stats.isSocket() ? 'socket' : 'other';
+    return stats.isFIFO() || stats.isSocket();
   } catch {
-    return 'other';
+    return false;
   }
 }
 
