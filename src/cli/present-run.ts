@@ -6,7 +6,7 @@ import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { PrunError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
-import { hearSignalsAtExit, resultsStream } from './results-out.js';
+import { abandonResults, hearSignalsAtExit, resultsStream } from './results-out.js';
 import { describeFailure, describeFatal, describeSummary, describeThrottles, waitingFor } from './report.js';
 import { handleInterrupts } from './signals.js';
 import { noticeThrottles } from './throttle-notice.js';
@@ -131,6 +131,8 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
     // told to end twice, or past the grace, while stdout's reader did not read: what ran is
     // said below, and the results it did not take are not waited for at the exit (flushOutput)
     if (error instanceof OutputAbandoned) {
+      // what the relay of stdout says got out is counted and logged, and nothing more gets out
+      await abandonResults();
       run.tracker.keepOnly(error.out);
     } else if (interrupts.exitCode() !== undefined && error instanceof PrunError && error.code === 'ERR_SCRIPT') {
       // the signal reached esbuild's service too, which shares prun's process group: the

@@ -13,6 +13,11 @@ export interface ResultsOut {
   finish(code: number): Promise<number>;
   /** The relay process that writes them, when there is one: prun's own, never the user's. */
   relayPid?: number;
+  /**
+   * Stops the relay, when its reader does not read, once it has said what got out: what it has
+   * not written never will be (stdout-relay.ts).
+   */
+  abandon?(): Promise<void>;
 }
 
 let taken: ResultsOut | undefined;
@@ -55,6 +60,15 @@ let stderrRelay: StderrRelay | undefined;
 /** Set once, by the stdout takeover, with fd 1 leading to it. */
 export function setStderrRelay(relay: StderrRelay): void {
   stderrRelay = relay;
+}
+
+/**
+ * Called once the writing was given up on a reader that did not read: results still on their
+ * way to it go no further than the relay of stdout, if there is one, so that what got out is
+ * what the run counts and logs (was: the relay delivered them after prun, with no row).
+ */
+export async function abandonResults(): Promise<void> {
+  await taken?.abandon?.();
 }
 
 /** Processes prun started for itself, which ending the user's processes must spare. */

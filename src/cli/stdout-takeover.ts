@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { isatty, WriteStream } from 'node:tty';
 import { fileURLToPath } from 'node:url';
@@ -172,13 +173,22 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
   );
   // a write after the relay died fails with EPIPE; its exit status says why it died
   relay.stdin!.on('error', () => {});
+  let stopped = false;
   const stream = acknowledged ? new AcknowledgedWrites(relay.stdin!, relay.stdio[3] as Readable) : relay.stdin!;
   return {
     stream,
     relayPid: relay.pid,
+    abandon: acknowledged
+      ? () => {
+          stopped = true;
+          return stopRelay(relay);
+        }
+      : undefined,
     async finish(code) {
       stream.end();
       const exit = await exited;
+      // it went because prun told it to: what got out is counted already
+      if (stopped) return code;
       // `cat` dies of SIGPIPE; prun's own relay, which Node keeps from it, exits 141 (stdout-relay.ts)
       if (exit.signal === 'SIGPIPE' || exit.code === EXIT.brokenPipe) return EXIT.brokenPipe;
       // the relay said why it could not write (`cat: write error: No space left on device`):
@@ -194,6 +204,23 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
     },
   };
 }
+
+/**
+ * Stops prun's own relay, which then says what got out (stdout-relay.ts), and resolves once
+ * prun has read that: its streams are closed. One that has not gone after a while is killed.
+ */
+function stopRelay(relay: ChildProcess): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    if (relay.exitCode !== null || relay.signalCode !== null) resolve();
+    relay.once('close', () => resolve());
+  });
+  relay.kill('SIGTERM');
+  const stubborn = setTimeout(() => relay.kill('SIGKILL'), RELAY_STOP_MS);
+  return closed.finally(() => clearTimeout(stubborn));
+}
+
+/** How long the relay of stdout gets to go once told to stop: it never waits on its reader. */
+const RELAY_STOP_MS = 2000;
 
 /** What is kept of what the relay says on stderr: its last words are its cause. */
 const MAX_RELAY_ERROR = 1024;

@@ -145,8 +145,10 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   const gotOut: OutcomesOut = { succeeded: 0, failed: 0 };
   // the successes each write issued and not yet called back carries, in order
   const carried: number[] = [];
+  // a write taken after the writing was given up on a stalled reader got out all the same: its
+  // records are kept (a relay of stdout says what it took only as it stops: abandonResults)
   const release = (): void => {
-    while (held.length > 0 && held[0]!.after <= written && held[0]!.afterSaid <= saidOut && !failure) {
+    while (held.length > 0 && held[0]!.after <= written && held[0]!.afterSaid <= saidOut && (!failure || failure instanceof OutputAbandoned)) {
       try {
         options.onRecords?.(held.shift()!.records);
       } catch (error) {

@@ -271,6 +271,37 @@ describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
     assert.deepEqual(rowless.map((result) => result.slice(0, 8)), []);
   });
 
+  test('--joblog, a reader that stops reading, prun told to end twice: what got out is what is counted and has rows, to the result (was: the relay wrote 2-4 more after prun, with no row; --resume ran them again)', { timeout: 60_000 }, async () => {
+    const script = join(dir, 'wide.ts');
+    // each result larger than what the relay reads at a time: none shares a write with another
+    await writeFile(script, 'export default (x: string) => x + "x".repeat(70_000);\n');
+    const joblog = join(dir, `joblog-${++runs}`);
+    const input = Array.from({ length: 2000 }, (_, i) => `${i}\n`).join('');
+    const child = execa(bin, ['map', script, '--threads', '2', '--joblog', joblog], { cwd: root, reject: false, input, buffer: { stdout: false } });
+    const got: Buffer[] = [];
+    child.stdout!.on('data', (chunk: Buffer) => got.push(chunk));
+    // one chunk read, then none: the socket, the pipe to the relay and the relay fill
+    await new Promise((resolve) => child.stdout!.once('data', resolve));
+    child.stdout!.pause();
+    child.kill('SIGTERM');
+    await waitForLines(child.stderr!, /^prun: terminated: starting no more inputs/);
+    child.kill('SIGTERM');
+    const result = await child;
+    assert.equal(result.exitCode, 143, String(result.stderr));
+    const [, neverRan] = /^prun: 0 of 2000 inputs failed, (\d+) never ran \(interrupted\)$/.exec(lines(String(result.stderr)).at(-1)!) ?? [];
+    assert.ok(neverRan !== undefined, String(result.stderr));
+    // the socket closes once prun and the relay are gone: read what it holds
+    if (!child.stdout!.readableEnded) {
+      const ended = new Promise((resolve) => child.stdout!.once('end', resolve));
+      child.stdout!.resume();
+      await ended;
+    }
+    const whole = Buffer.concat(got).toString().split('\n').slice(0, -1);
+    const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).slice(1);
+    assert.equal(whole.length, 2000 - Number(neverRan));
+    assert.equal(rows.length, whole.length);
+  });
+
   test('stdout and stderr one socket (2>&1), a reader slow to start: every result, exit 0 (was: the relay failed with EAGAIN, exit 74, results cut)', { timeout: 60_000 }, async () => {
     const inputs = Array.from({ length: 2000 }, (_, i) => `${i}${'x'.repeat(1000)}`);
     const child = execa('sh', ['-c', 'exec "$0" "$@" 2>&1', bin, 'map', 'fixtures/faults.ts', '--threads', '2'], { cwd: root, reject: false, input: inputs.map((x) => `${x}\n`).join(''), buffer: { stdout: false } });
