@@ -1,3 +1,8 @@
+// Our types name Node's (streams, NodeJS.Signals): a project's compiler loads them through this
+// line, since TypeScript 6 no longer loads every @types package by itself (was: TS2591
+// 'node:stream' and TS2503 'NodeJS' under a strict tsc 7 in a new project). `preserve` keeps it in
+// the emitted index.d.ts.
+/// <reference types="node" preserve="true" />
 export { map, type Outcome } from './api/map.js';
 export { exec, type ExecOutcome, type ExecRunOptions } from './api/exec.js';
 export { throttled, ThrottledError, type ThrottledResponse } from './api/throttled.js';
