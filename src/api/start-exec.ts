@@ -121,6 +121,7 @@ export function startExec(options: StartExecOptions): RunningExec {
         jobShell: options.jobShell,
         shell: options.laneShell,
         delayMs: options.delayMs,
+        inInputOrder: options.halt !== undefined,
         workdir: options.workdir,
         tmpdir: options.tmpdir,
         onStderr,

@@ -43,6 +43,11 @@ export interface ShellExecutorOptions extends JobCommandOptions {
   showCommands?: boolean;
   /** --delay: the least time between the starts of two jobs, in any lanes. */
   delayMs?: number;
+  /**
+   * Jobs start one at a time, in input order, as under --delay (oneAtATime): --halt, so that
+   * the inputs that never ran are those after the last that started, as GNU parallel's.
+   */
+  inInputOrder?: boolean;
   /** --results FILE.csv/.tsv/.json: each job's output is its record, as GNU parallel writes them. */
   records?: JobRecordOptions;
   /** The lanes' shell (/bin/sh by default): bash when jobs need exported bash functions; in tests, lanes that die at start. */
@@ -97,7 +102,7 @@ export class ShellExecutor implements Executor {
   private pumpAllQueued = false;
   /** When the last job started (--delay): when its lane said so, or else when it was given out. */
   private lastStart = Number.NEGATIVE_INFINITY;
-  /** --delay: the job given out last, until its lane says it started (see pumpDelayed). */
+  /** --delay: the job given out last, until its lane says it started (see pumpInOrder). */
   private awaitedStart: { slot: LaneSlot; job: LaneJob } | undefined;
   /** --delay: pumps the lanes again once the next job may start. */
   private delayTimer: LongTimeout | undefined;
@@ -137,12 +142,14 @@ export class ShellExecutor implements Executor {
   }
 
   /**
-   * --delay starts jobs one at a time, in input order (pumpDelayed): a lane holds one job and
-   * none ahead. Was: batches ahead, so that a lane that freed up started its later input while
-   * an earlier one waited behind a busy lane's running job.
+   * --delay and --halt start jobs one at a time, in input order (pumpInOrder): a lane holds one
+   * job and none ahead. Was: batches ahead, so that a lane that freed up started its later input
+   * while an earlier one waited behind a busy lane's running job, or for its lane to start; a
+   * halt then left that earlier input never run, though later ones had (`--halt soon,fail=1
+   * 'echo {}; exit {}' ::: 0 0 1 2 3` printed `0 1`, 1 run in 70).
    */
   private get oneAtATime(): boolean {
-    return this.options.delayMs !== undefined;
+    return this.options.delayMs !== undefined || this.options.inInputOrder === true;
   }
 
   room(placement: Placement, ahead: boolean): number {
@@ -291,8 +298,8 @@ export class ShellExecutor implements Executor {
    */
   private pump(slot: LaneSlot): void {
     if (slot.state !== 'ready' || this.stopped) return;
-    if (this.options.delayMs !== undefined) {
-      this.pumpDelayed(this.options.delayMs);
+    if (this.oneAtATime) {
+      this.pumpInOrder(this.options.delayMs);
       return;
     }
     let lines = '';
@@ -306,8 +313,9 @@ export class ShellExecutor implements Executor {
   }
 
   /**
-   * --delay: a lane gets one job at a time, so that the job starts as it is written, and only
-   * once `delay` has passed since the last start in any lane; until then a timer waits, and
+   * --delay and --halt (oneAtATime): a lane gets one job at a time, so that the job starts as it
+   * is written, once the last one given out has started, and under --delay only once `delay` has
+   * passed since the last start in any lane; until then a timer waits, and
    * the lanes go on reporting what ends meanwhile. The job that starts is the earliest input
    * any free lane holds, not the asking lane's own: each lane holds one (room()), and one that
    * frees up early would otherwise start a later input first (GNU parallel starts them in
@@ -319,11 +327,12 @@ export class ShellExecutor implements Executor {
    * loaded machine, and jobs timing their own starts saw them up to 10% closer than --delay
    * (GNU parallel's were never closer).
    */
-  private pumpDelayed(delay: number): void {
+  private pumpInOrder(delay: number | undefined): void {
     if (this.delayTimer || this.startAwaited()) return;
     const next = this.earliestToWrite((slot) => (slot.state === 'ready' && slot.jobs.length === 0) || slot.state === 'starting');
     if (!next || next.slot.state !== 'ready') return;
-    const wait = this.lastStart + delay + START_MARGIN_MS - performance.now();
+    // in input order alone (--halt): a job starts as soon as the one before it has
+    const wait = delay === undefined ? 0 : this.lastStart + delay + START_MARGIN_MS - performance.now();
     if (wait > 0) {
       // a --delay past 2^31-1 ms (1000h) waits in steps (was: setTimeout fired every 1 ms, each with a warning)
       this.delayTimer = setLongTimeout(() => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { exec } from '../../src/api/exec.js';
+import { PrunError } from '../../src/errors.js';
 import { parseHalt, shouldHalt } from '../../src/engine/halt.js';
 import { lines, prun, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
@@ -149,6 +151,24 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
     assert.ok([1, 2].includes(result.exitCode!) && printed.includes(String(result.exitCode)), `${printed.join(' ')}: exit ${result.exitCode}`);
     // every input printed or counted
     assert.equal(printed.length + summaryOf(result.stderr).notRun, 5);
+  });
+
+  test('exec, a lane slow to start: its input runs before any later one, and a halt leaves none of it (was: the other lane ran `1`, which failed, and the slow lane\'s `0` never ran)', async () => {
+    // the first lane starts at once, every other one half a second late
+    const shell = join(dir, 'slow-lanes.sh');
+    await writeFile(shell, `#!/bin/sh\nmkdir "${join(dir, 'first-lane')}" 2>/dev/null || sleep 0.5\nexec /bin/sh "$@"\n`);
+    await chmod(shell, 0o755);
+    const ran: number[] = [];
+    const outcomes = async (): Promise<void> => {
+      for await (const outcome of exec(['0', '0', '1', '2', '3'], 'echo {}; exit {}', { workers: 2, halt: 'soon,fail=1', laneShell: shell, onStderr: () => {} })) {
+        ran.push(outcome.index);
+      }
+    };
+    await assert.rejects(outcomes(), (error: unknown) => error instanceof PrunError && error.code === 'ERR_HALTED');
+    // 0 on the fast lane, 0 on the slow one once it is ready, then 1, whose failure halts the
+    // run; 2 may have started on the lane that freed up first
+    assert.deepEqual(ran.slice(0, 3).sort(), [0, 1, 2], ran.join(' '));
+    assert.ok(!ran.includes(4), ran.join(' '));
   });
 
   test('seq 20 | prun exec -j2 --halt soon,fail=1 \'echo {}; [ {} -ne 3 ]\' prints in order up to the lane that was running', async () => {
