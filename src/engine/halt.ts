@@ -38,7 +38,9 @@ export function parseHalt(value: string, name: string): HaltPolicy | undefined {
   }
   const [, when, on, amount, percent] = match;
   const number = Number(amount);
-  if (percent ? number <= 0 || number > 100 : number < 1) throw usageError(`${name} needs an amount of at least 1, got ${JSON.stringify(value)}`);
+  if (percent ? number <= 0 || number > 100 : number < 1) {
+    throw usageError(`${name} needs an amount of ${percent ? '1% to 100%' : 'at least 1'}, got ${JSON.stringify(value)}`);
+  }
   return {
     when: when as HaltPolicy['when'],
     on: on as HaltPolicy['on'],

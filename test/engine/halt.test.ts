@@ -31,6 +31,12 @@ describe('shouldHalt: a percentage is of the total number of inputs, as GNU para
     assert.equal(shouldHalt(parseHalt('now,done=10%', '--halt')!, { succeeded: 5, failed: 5, total: 100 }), true);
   });
 
+  test('an amount out of range is a usage error: a count below 1, a percentage outside 1% to 100%', () => {
+    for (const value of ['soon,fail=0', 'now,fail=0%', 'now,fail=101%', 'now,fail=150%']) {
+      assert.throws(() => parseHalt(value, '--halt'), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE' && error.message.includes(value.endsWith('%') ? '1% to 100%' : 'at least 1'), value);
+    }
+  });
+
   test('a count needs no total', () => {
     assert.equal(shouldHalt(parseHalt('soon,fail=3', '--halt')!, { succeeded: 0, failed: 3, total: undefined }), true);
     assert.equal(shouldHalt(parseHalt('soon,fail=3', '--halt')!, { succeeded: 0, failed: 2, total: undefined }), false);
