@@ -1,13 +1,14 @@
 // groupRunning, against real processes: a group of the dead, zombies waiting for init to reap
 // them, is not running (init in a container may take seconds to reap, and prun waited for them).
-// processesMarked, against real processes carrying marks in their environment.
+// processesMarked, against real processes carrying marks in their environment. descendantsOf,
+// against a real tree, by the kernel's lists of children and by a scan of every process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { OWNER_VARIABLE } from '../../src/runtime/owner-mark.js';
-import { groupRunning, processesMarked } from '../../src/runtime/process-tree.js';
+import { descendantsOf, groupRunning, processesMarked, scannedChildren } from '../../src/runtime/process-tree.js';
 
 test('groupRunning: true while a process of the group runs, false once only zombies are left', async () => {
   // `sleep 0` ends at once, and its parent, exec'd into `sleep 30`, never reaps it: a zombie
@@ -62,3 +63,21 @@ async function zombiesOf(parent: number): Promise<number> {
 async function until(condition: () => Promise<boolean>): Promise<void> {
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
 }
+
+test('descendantsOf: a tree below us, a new session\'s included, never what is spared; the kernel\'s lists of children and a scan agree', async () => {
+  // sh, with a child in the background and one in a session of its own
+  const tree = spawn('sh', ['-c', 'sleep 30 & setsid sleep 30 & echo ready; wait'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const other = spawn('sleep', ['30'], { stdio: 'ignore', detached: true });
+  await once(tree.stdout!, 'data');
+  try {
+    const shells = descendantsOf(tree.pid!);
+    // the background sleep, and the setsid one (setsid may fork once more: whatever it is, it runs below us)
+    assert.ok(shells.length >= 2 && shells.length <= 3, String(shells));
+    const ours = descendantsOf(process.pid);
+    assert.ok([tree.pid!, other.pid!, ...shells].every((pid) => ours.includes(pid)), `${ours} lacks one of ${[tree.pid, other.pid, ...shells]}`);
+    assert.deepEqual(descendantsOf(process.pid, new Set([tree.pid!])).filter((pid) => [tree.pid!, ...shells].includes(pid)), []);
+    assert.deepEqual(new Set(descendantsOf(tree.pid!, new Set(), scannedChildren())), new Set(shells));
+  } finally {
+    for (const pid of [...descendantsOf(tree.pid!), tree.pid!, other.pid!]) process.kill(pid, 'SIGKILL');
+  }
+});
