@@ -64,7 +64,20 @@ export function inputName(input: unknown): string {
 
 /** An input's name as people read it: a job's arguments (byte strings) decoded, space-separated as GNU parallel shows them. */
 export function shownName(name: string, naming: InputNaming): string {
-  return naming === 'bytes' ? fromByteString(name.replaceAll(ARG_SEPARATOR, ' ')) : name;
+  return joinedName(name, naming, ' ');
+}
+
+/**
+ * An input as a --key rule reads it: a job's arguments (--colsep's columns, a value of each
+ * input source) are its tab-separated fields, so that `field:N` is the job's {N} (was: joined
+ * by spaces as shown, so that `--colsep '\t' --key field:1` keyed every input apart: no limit).
+ */
+export function keyedName(name: string, naming: InputNaming): string {
+  return joinedName(name, naming, '\t');
+}
+
+function joinedName(name: string, naming: InputNaming, between: string): string {
+  return naming === 'bytes' ? fromByteString(name.replaceAll(ARG_SEPARATOR, between)) : name;
 }
 
 /** The inputs [from, to) of a payload, as a payload of its own. */

@@ -1,5 +1,5 @@
 import { type Batch, cutBatch, inputsOf } from '../../model/batch.js';
-import { type InputNaming, shownName } from '../../model/payload.js';
+import { type InputNaming, keyedName } from '../../model/payload.js';
 
 export interface AdmissionOptions {
   /**
@@ -46,7 +46,7 @@ export class Admission {
         endRun(offset);
         runLeftOut = leftOut;
       }
-      if (!leftOut && keyOf) parts.push(cutBatch(batch, offset, offset + 1, { key: keyOf(shownName(input, naming)) }));
+      if (!leftOut && keyOf) parts.push(cutBatch(batch, offset, offset + 1, { key: keyOf(keyedName(input, naming)) }));
     }
     endRun(batch.count);
     return parts;

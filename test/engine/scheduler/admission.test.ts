@@ -30,3 +30,10 @@ test('--key: each input alone with its key; left-out ones still counted', () => 
   assert.deepEqual(shape(parts), [[0, 'h1/a', 'h1', 1], [2, 'h2/b', 'h2', 3]]);
   assert.deepEqual(resumed, [[1, 1]]);
 });
+
+test('--key of a job\'s arguments (prun exec: --colsep\'s columns, a value of each source): its tab-separated fields (was: joined by spaces, field:1 was the whole job)', () => {
+  const args = ['x\u00001', 'x\u00002', 'y\u00003'];
+  const batch: Batch = { ...batchOf([]), count: args.length, payload: args };
+  const admission = new Admission({ skip: undefined, keyOf: (input) => input.split('\t')[0]!, naming: 'bytes' }, () => assert.fail());
+  assert.deepEqual(admission.admit(batch).map((part) => part.key), ['x', 'x', 'y']);
+});
