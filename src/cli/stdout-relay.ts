@@ -6,43 +6,35 @@
  * still in the pipe when a full disk stopped the relay.
  *
  * SIGTERM is prun giving up on a socket's reader that does not read (a second Ctrl-C): the
- * relay says exactly what got out, and goes without writing more. What it still held would
- * reach the reader after prun, counted as never ran, with no row: --resume ran it again (was:
- * 116 results got out, 46 rows). So that it can hear the signal, and count to the byte what a
- * socket took, it never blocks on one (socket-writes.ts).
+ * relay says its count and ends, writing no more. What it still held would reach the reader
+ * after prun, counted as never ran, with no row: --resume ran it again (was: 116 results got
+ * out, 46 rows). The signal is heard between writes only: a write waiting on that reader is
+ * ended by prun's SIGKILL, and what the socket took of it (a write is taken about 36 KiB at a
+ * time) has no row, as for a write a pipe takes in part. The socket stays blocking, as it is
+ * for every other writer of it (a relay that made it non-blocking made a sibling's writes fail
+ * with EAGAIN), and each write whole in it before the reader sees it: a reader that leaves has
+ * a row for every result it got.
  */
-import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { describeSystemError } from '../io/system-error.js';
 import { writeWhole } from './file-writer.js';
-import { socketWrites } from './socket-writes.js';
 import { EXIT } from './exit-codes.js';
 
 const acks = new Socket({ fd: 3, readable: false, writable: true });
 // prun is gone (killed): what it sent still goes to the file, as `cat` would write it
 acks.on('error', () => {});
 let total = 0;
-const counted = (bytes: number): void => void (total += bytes);
-const socket = fstatSync(1).isSocket() ? socketWrites(1) : undefined;
-
-/** Says the last count, then exits; the socket is left blocking, as it was for the writers after us. */
-function leave(code: number): void {
-  socket?.release();
-  acks.end(`${total}\n`, () => process.exit(code));
-}
-
+let stopping = false;
 process.once('SIGTERM', () => {
-  // bytes a pending wait handed the socket that it already took count too
-  socket?.stop(counted);
-  leave(128 + constants.signals.SIGTERM);
+  stopping = true;
+  acks.end(`${total}\n`, () => process.exit(128 + constants.signals.SIGTERM));
 });
-
 try {
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    if (stopping) break;
     // counted as it goes: what went before a failure is known
-    if (socket) await socket.write(chunk, counted);
-    else writeWhole(1, chunk, counted);
+    writeWhole(1, chunk, (bytes) => (total += bytes));
     acks.write(`${total}\n`);
   }
 } catch (error) {
@@ -54,7 +46,7 @@ try {
   // a socket's reader went. What it took of the chunk it cut short is said too: the whole results
   // in it got out, and get rows (was: none, so --resume ran 1,000-3,000 of them again). Said as
   // `cat` says it, by dying of SIGPIPE, which Node ignores: 141 then
-  leave(EXIT.brokenPipe);
+  await new Promise<void>((resolve) => acks.end(`${total}\n`, () => resolve()));
+  process.exit(EXIT.brokenPipe);
 }
-if (!socket) acks.end();
-else leave(0);
+if (!stopping) acks.end();

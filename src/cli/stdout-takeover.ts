@@ -207,7 +207,8 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
 
 /**
  * Stops prun's own relay, which then says what got out (stdout-relay.ts), and resolves once
- * prun has read that: its streams are closed. One that has not gone after a while is killed.
+ * prun has read that: its streams are closed. One waiting on its reader hears no signal: it
+ * is killed, as its counts allow (stdout-relay.ts).
  */
 function stopRelay(relay: ChildProcess): Promise<void> {
   const closed = new Promise<void>((resolve) => {
@@ -219,8 +220,8 @@ function stopRelay(relay: ChildProcess): Promise<void> {
   return closed.finally(() => clearTimeout(stubborn));
 }
 
-/** How long the relay of stdout gets to go once told to stop: it never waits on its reader. */
-const RELAY_STOP_MS = 2000;
+/** How long the relay of stdout gets to go once told to stop, unless it waits on its reader. */
+const RELAY_STOP_MS = 250;
 
 /** What is kept of what the relay says on stderr: its last words are its cause. */
 const MAX_RELAY_ERROR = 1024;
