@@ -177,6 +177,20 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
     assert.ok(!ran.includes(4), ran.join(' '));
   });
 
+  test('exec: a job that kills its own lane fails as soon as the lane is gone, and the halt it meets stops the other lanes (was: heard of 200 ms later, as the lifeline kept the lane open: 20 more jobs ran)', async () => {
+    const inputs = Array.from({ length: 60 }, (_, i) => String(i + 1));
+    const result = await prun(['exec', '-j3', '--halt', 'soon,fail=1', 'if [ {} = 4 ]; then kill -9 $PPID; fi; sleep 0.02; echo {}', ':::', ...inputs]);
+    const printed = lines(result.stdout).map(Number);
+    const { failed, notRun, halted } = summaryOf(result.stderr);
+    assert.equal(failed, 1);
+    assert.ok(halted);
+    // the lanes already running when 4 failed finish their jobs, and may start one more each
+    // before its failure is heard: a few, never the 10 a lane runs in 200 ms
+    const after = printed.filter((n) => n > 4);
+    assert.ok(after.length <= 6, `ran after 4 failed: ${after.join(' ')}`);
+    assert.equal(printed.length + failed + notRun, 60);
+  });
+
   test('seq 20 | prun exec -j2 --halt soon,fail=1 \'echo {}; [ {} -ne 3 ]\' prints in order up to the lane that was running', async () => {
     const input = `${Array.from({ length: 20 }, (_, i) => i + 1).join('\n')}\n`;
     const result = await prun(['exec', '-j2', '--halt', 'soon,fail=1', 'echo {}; [ {} -ne 3 ]'], { stdin: 'pipe', input });
