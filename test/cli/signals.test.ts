@@ -8,6 +8,7 @@ import { bin, lines, root, runtimes } from '../helpers/prun.js';
 import { assertAllEnded, descendantsOf, waitUntilOpen } from '../helpers/processes.js';
 import { waitForPids } from '../helpers/exec.js';
 import { waitForLines } from '../helpers/streams.js';
+import { stopTwiceUnread } from '../helpers/stalled-reader.js';
 import { scratchDir, waitForFile } from '../helpers/files.js';
 
 const dir = scratchDir('signals');
@@ -260,15 +261,7 @@ describe('a second stopping signal while the reader of stdout does not read (was
       const joblog = join(dir, `stalled${runtime}.joblog`);
       const input = Array.from({ length: 20_000 }, (_, i) => `${i}\n`).join('');
       const child = execa(bin, ['map', script, runtime, '2', '--joblog', joblog], { cwd: root, reject: false, input, buffer: { stdout: false }, timeout: 50_000 });
-      // one chunk read, then none: stdout fills and stays full
-      const got: Buffer[] = [];
-      child.stdout!.on('data', (chunk: Buffer) => got.push(chunk));
-      await new Promise((resolve) => child.stdout!.once('data', resolve));
-      child.stdout!.pause();
-      child.kill('SIGTERM');
-      await waitForLines(child.stderr!, /^prun: terminated: starting no more inputs/);
-      child.kill('SIGTERM');
-      const result = await child;
+      const { result, delivered } = await stopTwiceUnread(child);
       assert.equal(result.timedOut, false);
       assert.equal(result.exitCode, 143, String(result.stderr));
       const [, neverRan] = /^prun: 0 of 20000 inputs failed, (\d+) never ran \(interrupted\)$/.exec(lines(result.stderr).at(-1)!) ?? [];
@@ -277,13 +270,8 @@ describe('a second stopping signal while the reader of stdout does not read (was
       const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).length - 1;
       assert.ok(rows <= 20_000 - Number(neverRan), `${rows} rows, ${neverRan} never ran`);
       // what the pipe holds is what got out: no more counted as done (was: all that ran, 0 never ran)
-      if (!child.stdout!.readableEnded) {
-        const ended = new Promise((resolve) => child.stdout!.once('end', resolve));
-        child.stdout!.resume();
-        await ended;
-      }
-      const delivered = Buffer.concat(got).toString().split('\n').length - 1;
-      assert.ok(20_000 - Number(neverRan) <= delivered, `${delivered} results got out, ${20_000 - Number(neverRan)} counted as done`);
+      const out = (await delivered()).split('\n').length - 1;
+      assert.ok(20_000 - Number(neverRan) <= out, `${out} results got out, ${20_000 - Number(neverRan)} counted as done`);
     });
   }
 });

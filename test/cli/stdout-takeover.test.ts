@@ -8,6 +8,7 @@ import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { useSmallDisk } from '../helpers/small-disk.js';
 import { assertAllEnded, descendantsOf } from '../helpers/processes.js';
 import { waitForLines } from '../helpers/streams.js';
+import { stopTwiceUnread } from '../helpers/stalled-reader.js';
 
 // What the user's function does to fd 1, one input each, in this order on one worker
 // (fixtures/grab-stdout.ts): none of it may reach stdout, and prun must not fail.
@@ -278,25 +279,13 @@ describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
     const joblog = join(dir, `joblog-${++runs}`);
     const input = Array.from({ length: 2000 }, (_, i) => `${i}\n`).join('');
     const child = execa(bin, ['map', script, '--threads', '2', '--joblog', joblog], { cwd: root, reject: false, input, buffer: { stdout: false } });
-    const got: Buffer[] = [];
-    child.stdout!.on('data', (chunk: Buffer) => got.push(chunk));
-    // one chunk read, then none: the socket, the pipe to the relay and the relay fill
-    await new Promise((resolve) => child.stdout!.once('data', resolve));
-    child.stdout!.pause();
-    child.kill('SIGTERM');
-    await waitForLines(child.stderr!, /^prun: terminated: starting no more inputs/);
-    child.kill('SIGTERM');
-    const result = await child;
+    // the socket, the pipe to the relay and the relay fill
+    const { result, delivered } = await stopTwiceUnread(child);
     assert.equal(result.exitCode, 143, String(result.stderr));
     const [, neverRan] = /^prun: 0 of 2000 inputs failed, (\d+) never ran \(interrupted\)$/.exec(lines(String(result.stderr)).at(-1)!) ?? [];
     assert.ok(neverRan !== undefined, String(result.stderr));
-    // the socket closes once prun and the relay are gone: read what it holds
-    if (!child.stdout!.readableEnded) {
-      const ended = new Promise((resolve) => child.stdout!.once('end', resolve));
-      child.stdout!.resume();
-      await ended;
-    }
-    const whole = Buffer.concat(got).toString().split('\n').slice(0, -1);
+    // the socket closes once prun and the relay are gone
+    const whole = (await delivered()).split('\n').slice(0, -1);
     const rows = lines((await readFile(joblog, 'utf8')).trimEnd()).slice(1);
     assert.equal(rows.length, 2000 - Number(neverRan));
     // past those, at most the result of the one write the socket took in part as the relay was
