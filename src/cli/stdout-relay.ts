@@ -17,7 +17,7 @@
  */
 import { Socket } from 'node:net';
 import { constants } from 'node:os';
-import { describeSystemError } from '../io/system-error.js';
+import { describeSystemError, readerGone } from '../io/system-error.js';
 import { writeWhole } from './file-writer.js';
 import { EXIT } from './exit-codes.js';
 
@@ -38,7 +38,7 @@ try {
     acks.write(`${total}\n`);
   }
 } catch (error) {
-  if ((error as NodeJS.ErrnoException).code !== 'EPIPE') {
+  if (!readerGone(error as NodeJS.ErrnoException)) {
     // prun says why in its own words: `cannot write results: no space left on device`
     process.stderr.write(`prun relay: write error: ${describeSystemError(error as NodeJS.ErrnoException)}\n`);
     process.exit(1);

@@ -4,7 +4,7 @@ import { PrunError } from '../errors.js';
 import { failureJson } from '../model/failure.js';
 import { fileChunks } from './file-chunks.js';
 import { rowlessResults } from './joblog.js';
-import { describeSystemError } from './system-error.js';
+import { describeSystemError, readerGone } from './system-error.js';
 
 export interface WriteOptions {
   /** Failed inputs as {"index","input","error","code",...} lines on stdout too. */
@@ -162,7 +162,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     // with a joblog, the write the disk cut short printed results in part, some of them whole,
     // and none has a row: said as the relay of stdout says it (stdout-takeover.ts)
     const rowless = options.onRecords ? rowlessResults("the joblog's") : '';
-    fail(error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write results: ${describeSystemError(error)}${rowless}`));
+    fail(readerGone(error) || error.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write results: ${describeSystemError(error)}${rowless}`));
   };
   const onWritten = (error?: Error | null): void => {
     // a stream destroyed under its writes calls them back with an error and says nothing else

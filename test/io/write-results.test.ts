@@ -96,6 +96,18 @@ describe('writeResults', () => {
     assert.deepEqual(told, []);
   });
 
+  for (const code of ['EPIPE', 'ECONNRESET']) {
+    test(`a write failing with ${code} is the reader gone: a broken pipe, exit 141 (was: ECONNRESET, from a socket its reader closed with data unread, was exit 74)`, async () => {
+      const out = new Writable({
+        write(_chunk, _encoding, callback) {
+          callback(Object.assign(new Error(`write ${code}`), { code }));
+        },
+      });
+      const done = writeResults(from([{ type: 'text', first: 0, count: 1, text: '0\n' }]), out, { json: false, encoding: 'utf8', onFailure() {} });
+      await assert.rejects(done, { name: 'BrokenPipe' });
+    });
+  }
+
   test("a failure's record comes after its stderr line", async () => {
     const events: string[] = [];
     const failure = { index: 0, input: 'x', origin: undefined, attempts: 1, error: { code: 'ERR_TASK_FAILED' as const, name: 'Error', message: 'boom' } };
