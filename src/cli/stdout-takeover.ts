@@ -171,6 +171,8 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     relay.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  // its streams too: its last count is read
+  const closed = new Promise<void>((resolve) => relay.once('close', () => resolve()));
   // a write after the relay died fails with EPIPE; its exit status says why it died
   relay.stdin!.on('error', () => {});
   let stopped = false;
@@ -181,7 +183,7 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
     abandon: acknowledged
       ? () => {
           stopped = true;
-          return stopRelay(relay);
+          return stopRelay(relay, closed);
         }
       : undefined,
     async finish(code) {
@@ -207,14 +209,10 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
 
 /**
  * Stops prun's own relay, which then says what got out (stdout-relay.ts), and resolves once
- * prun has read that: its streams are closed. One waiting on its reader hears no signal: it
- * is killed, as its counts allow (stdout-relay.ts).
+ * prun has read that: `closed`, its streams are. One waiting on its reader hears no signal: it
+ * is killed, as its counts allow (stdout-relay.ts). One gone already is only waited for.
  */
-function stopRelay(relay: ChildProcess): Promise<void> {
-  const closed = new Promise<void>((resolve) => {
-    if (relay.exitCode !== null || relay.signalCode !== null) resolve();
-    relay.once('close', () => resolve());
-  });
+function stopRelay(relay: ChildProcess, closed: Promise<void>): Promise<void> {
   relay.kill('SIGTERM');
   const stubborn = setTimeout(() => relay.kill('SIGKILL'), RELAY_STOP_MS);
   return closed.finally(() => clearTimeout(stubborn));

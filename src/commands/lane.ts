@@ -87,22 +87,22 @@ export class Lane {
       reported = true;
       handlers.exit({ code, signal, startError, exitedAt: this.exitedAt ?? performance.now() });
     };
-    subprocess.once('exit', (code, signal) => this.onExit(code, signal));
-    // reported once its last lines are read: at the end of its stdout. Not at the subprocess's
-    // 'close', which waits for the lifeline too, held by the watcher until prun ends the lane
-    // on hearing of the exit: every lane death waited CLOSE_WAIT_MS, and a job that killed its
-    // lane was failed only after the other lanes had run on (was: `--halt soon,fail=1` ran 8
-    // more inputs after the failure of fast jobs)
+    // reported once it has exited and its last lines are read: at the end of its stdout. Not at
+    // the subprocess's 'close', which waits for the lifeline too, held by the watcher until prun
+    // ends the lane on hearing of the exit: every lane death waited CLOSE_WAIT_MS, and a job
+    // that killed its lane was failed only after the other lanes had run on (was: `--halt
+    // soon,fail=1` ran 8 more inputs after the failure of fast jobs)
     let stdoutEnded = false;
     subprocess.stdout.once('close', () => {
       stdoutEnded = true;
-      if (this.exitedAt !== undefined) report(subprocess.exitCode, subprocess.signalCode);
+      if (this.hasExited) report(subprocess.exitCode, subprocess.signalCode);
     });
     subprocess.once('exit', (code, signal) => {
+      this.onExit(code, signal);
       if (stdoutEnded) report(code, signal);
+      // a process the lane left behind may hold its stdout open: then the exit is enough
+      else setTimeout(() => report(code, signal), CLOSE_WAIT_MS).unref();
     });
-    // a process the lane left behind may hold its stdout open: then the exit is enough
-    subprocess.once('exit', (code, signal) => setTimeout(() => report(code, signal), CLOSE_WAIT_MS).unref());
     // `on`, not `once`: a spawn that fails (EMFILE) may emit more than one error, and one
     // unheard ends prun with a stack trace
     subprocess.on('error', (error) => {

@@ -100,9 +100,9 @@ export class ShellExecutor implements Executor {
   /** Every job file freed tells the room of the jobs' output (OutputRoom.given). */
   private readonly onFreed = (bytes: number): void => this.outputRoom?.given(bytes);
   private pumpAllQueued = false;
-  /** When the last job started (--delay): when its lane said so, or else when it was given out. */
+  /** When the last job started (oneAtATime): when its lane said so, or else when it was given out. */
   private lastStart = Number.NEGATIVE_INFINITY;
-  /** --delay: the job given out last, until its lane says it started (see pumpInOrder). */
+  /** oneAtATime: the job given out last, until its lane says it started (see pumpInOrder). */
   private awaitedStart: { slot: LaneSlot; job: LaneJob } | undefined;
   /** --delay: pumps the lanes again once the next job may start. */
   private delayTimer: LongTimeout | undefined;
@@ -348,7 +348,7 @@ export class ShellExecutor implements Executor {
     next.slot.lane!.send(line);
   }
 
-  /** --delay: the job given out last has not said that it started, and still may. */
+  /** oneAtATime: the job given out last has not said that it started, and still may. */
   private startAwaited(): boolean {
     const awaited = this.awaitedStart;
     if (awaited && awaited.slot.jobs[0] === awaited.job && awaited.slot.state === 'ready') return true;
@@ -634,7 +634,7 @@ export class ShellExecutor implements Executor {
     slot.jobs.length = 0;
     // the next batch that finds no idle lane starts one again, in the lowest free slot
     this.listener.free();
-    // --delay: the other lanes' jobs may have waited for this one's start, which never came
+    // one at a time: the other lanes' jobs may have waited for this one's start, which never came
     if (this.oneAtATime) this.pumpAll();
   }
 
