@@ -25,6 +25,9 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
     throw usageError(`command must be a shell command line, got ${JSON.stringify(options.command)}`);
   }
   if (options.dryRun) throw usageError('--dry-run runs nothing: it needs no --queue');
+  // --pipe's blocks are files in a folder of this machine, which no other machine can read
+  // (was: each job got the block's name as an argument and an empty stdin, and exit 0)
+  if (options.stdinFrom !== undefined) throw usageError('--pipe does not go with --queue: its blocks are files on this machine');
   const normalized = normalizeOptions({ workers: options.workers, ordered: options.ordered, chunksize: options.chunksize, retries: options.retries, timeout: options.timeout, halt: options.halt, ...limitOptionsOf(options) });
   const run = randomBytes(8).toString('hex');
   const unsigned: RunSpec = {
@@ -34,6 +37,11 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
     command: options.command,
     tag: options.tagString ?? (options.tag ? '{}' : undefined),
     retries: normalized.retries,
+    template: options.template,
+    shownCommand: options.shownCommand,
+    showCommands: options.showCommands,
+    workdir: options.workdir,
+    delayMs: options.delayMs,
     format: 'text',
     timeoutMs: normalized.timeoutMs,
     timings: options.journal === true,

@@ -30,6 +30,11 @@ export async function shellLanes(spec: RunSpec, local: LocalPoolOptions): Promis
   const shell = jobShell();
   return new ShellExecutor({
     command: spec.command ?? '',
+    shownCommand: spec.shownCommand,
+    template: spec.template,
+    showCommands: spec.showCommands,
+    workdir: spec.workdir,
+    delayMs: spec.delayMs,
     jobShell: shell,
     shell: laneShell(shell),
     jobs: local.workers * local.concurrency,

@@ -11,6 +11,7 @@ import { verify } from './sign.js';
 import { slicePayload } from '../model/payload.js';
 import { shiftRun } from '../model/run.js';
 import { payloadOf, type Report, type RunSpec, WIRE } from './wire.js';
+import { PrunError } from '../errors.js';
 
 export interface ServeOptions extends LocalPoolOptions {
   url: string;
@@ -92,7 +93,16 @@ export function serve(options: ServeOptions): Serving {
         // it starts (mayStart), which one given ahead to a busy slot could not; a stop the
         // producer makes (Ctrl-C, --halt) reaches every batch held here
         const ahead = { ahead: false };
-        if (spec.kind === 'exec') return new RunPool(await shellLanes(spec, options), ahead);
+        if (spec.kind === 'exec') {
+          // a command this worker cannot read is refused, as a script it cannot load (was: the
+          // worker died of it, with a stack trace, and every run it served with it)
+          try {
+            return new RunPool(await shellLanes(spec, options), ahead);
+          } catch (error) {
+            if (!(error instanceof PrunError)) throw error;
+            return refused(error.code, error.message);
+          }
+        }
         const path = await bundles.path(spec.bundle, () => queue.bundle(run));
         if (path === undefined) return refused('ERR_SCRIPT', 'the script is not on the queue or does not match its hash');
         return new RunPool(workerPool(spec, options, path), ahead);

@@ -1,4 +1,5 @@
 import type { Batch } from '../model/batch.js';
+import type { TemplateOptions } from '../commands/template.js';
 import type { ExecutorRun } from '../model/executor.js';
 import type { Failure } from '../model/failure.js';
 import type { ResultFormat } from '../runtime/protocol.js';
@@ -8,7 +9,7 @@ import type { Payload, Separator } from '../model/payload.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/6';
+export const WIRE = 'prun-queue/7';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
@@ -21,6 +22,17 @@ export interface RunSpec {
   command?: string;
   tag?: string;
   retries?: number;
+  /**
+   * exec: how the command reads (--plus, --rpl, -X/-N context, -q, --header's names), the
+   * command as the user wrote it (shown by -v), and its run options that mean the same on any
+   * machine (was: left out, so a worker ran `-X`, `-q` and `--wd` commands as plain ones and
+   * refused `--plus`'s strings by dying).
+   */
+  template?: TemplateOptions;
+  shownCommand?: string;
+  showCommands?: boolean;
+  workdir?: string;
+  delayMs?: number;
   format: ResultFormat;
   timeoutMs: number | undefined;
   timings: boolean;

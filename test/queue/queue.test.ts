@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -269,6 +269,34 @@ describe('prun map --queue', () => {
     assert.equal(result.stderr, local.stderr);
     assert.deepEqual(await runKeys(bench.redis), []);
     await Promise.all(pool.map((each) => each.stop()));
+  });
+
+  test('prun exec --queue reads the command as a local prun exec does: -X, -N, -q, --plus, --rpl, --wd (was: a worker ran them as plain commands, or died of --plus)', async () => {
+    const pool = [worker()];
+    await mkdir(join(bench.dir, 'wd'), { recursive: true });
+    const cases = [
+      ['-X', 'echo', 'pre{}', ':::', 'a', 'b', 'c'],
+      ['-N2', 'echo', 'pre{}', ':::', 'a', 'b', 'c'],
+      ['-q', '{}', ':::', 'echo a'],
+      ['--plus', 'echo', '{0#}', '{..}', ':::', 'a.tar.gz', 'b.tgz'],
+      ['--rpl', '{ext} s:.*\\.::', 'echo', '{ext}', ':::', 'a.txt'],
+      ['--wd', join(bench.dir, 'wd'), 'pwd', ':::', 'x'],
+    ];
+    for (const args of cases) {
+      const local = await prun(['exec', '-k', ...args], { cwd: bench.dir });
+      const result = await prun(['exec', '-k', '--queue', bench.redis.url, ...args], { cwd: bench.dir });
+      assert.equal(result.exitCode, local.exitCode, `${args.join(' ')}: ${String(result.stderr)}`);
+      assert.equal(result.stdout, local.stdout, args.join(' '));
+    }
+    assert.equal(pool[0]!.stderr().includes('Error'), false, pool[0]!.stderr());
+    assert.deepEqual(await runKeys(bench.redis), []);
+  });
+
+  test('prun exec --queue --pipe is refused: exit 2, one line (was: each job got its block\'s name and an empty stdin)', async () => {
+    const result = await prun(['exec', '--queue', bench.redis.url, '--pipe', 'wc', '-l'], { input: 'a\nb\n', stdin: 'pipe' });
+    assert.equal(result.exitCode, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
   });
 
   test('prun exec --queue runs the jobs in the worker\'s shell, chosen as locally (was: /bin/sh whatever the worker\'s)', async () => {
