@@ -3,8 +3,16 @@ import type { Command } from 'commander';
 import { usageError } from '../errors.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 
-/** Flags whose value is optional: `--procs` alone means "as many as the machine has". */
-const OPTIONAL_COUNT_FLAGS = new Set(['--procs', '--threads']);
+/**
+ * Flags whose value is optional, and what they mean alone: `--procs` alone is "as many as the
+ * machine has"; exec's `--max-lines` alone is 1, as GNU parallel's (`max-lines|l:f`), whose
+ * value is a number or none: `--max-lines echo` is `--max-lines=1 echo`.
+ */
+const OPTIONAL_VALUE_FLAGS = new Map<string, { alone: string; isValue: (word: string) => boolean }>([
+  ['--procs', { alone: '', isValue: (word) => isCount(word) }],
+  ['--threads', { alone: '', isValue: (word) => isCount(word) }],
+  ['--max-lines', { alone: '1', isValue: (word) => /^\d+(\.\d*)?$/.test(word) }],
+]);
 
 export interface SplitArgv {
   /** What commander parses. */
@@ -20,20 +28,49 @@ export interface SplitArgv {
  * a file is the count, so that `--threads four` is an error naming --threads, not an INPUT
  * named `four` that cannot be read.
  */
-export function prepareArgv(argv: readonly string[], options: ReadonlySet<string> = new Set()): SplitArgv {
+export function prepareArgv(argv: readonly string[], options: ReadonlySet<string> = new Set(), optionsEnd = Number.POSITIVE_INFINITY): SplitArgv {
   const { positional, sources } = splitArgGroups(argv, undefined, SEPARATOR_FLAGS);
   rejectOptionsAmongInputs(sources, options);
   const prepared: string[] = [];
   for (let i = 0; i < positional.length; i++) {
     const word = positional[i]!;
     const next = positional[i + 1];
-    if (!OPTIONAL_COUNT_FLAGS.has(word)) prepared.push(word);
-    else if (next === undefined || !isCount(next)) prepared.push(`${word}=`);
+    // past its options, exec's words are its command's: `prun exec tool --threads x.txt` runs
+    // them as typed (was: `tool --threads= x.txt`)
+    const optional = i < optionsEnd ? OPTIONAL_VALUE_FLAGS.get(word) : undefined;
+    if (!optional) prepared.push(word);
+    else if (next === undefined || !optional.isValue(next)) prepared.push(`${word}=${optional.alone}`);
     // commander takes no value that starts with a dash for a flag whose value is optional
     else if (next.startsWith('-')) prepared.push(`${word}=${positional[++i]}`);
     else prepared.push(word);
   }
   return { argv: prepared, sources };
+}
+
+/**
+ * Where a command that takes its options before its first other word (exec, as GNU parallel)
+ * stops reading options: the index of the first word that is neither an option nor an
+ * option's value, read by the command's own definitions (`-j 4`, `-kj4`, `--tag`, `--joblog F`).
+ */
+export function optionsEnd(words: readonly string[], command: Command): number {
+  const option = (flag: string) => command.options.find((candidate) => candidate.long === flag || candidate.short === flag);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '--') return i + 1;
+    if (!word.startsWith('-') || word === '-') return i;
+    if (word.startsWith('--')) {
+      const taken = option(word);
+      if (!word.includes('=') && (taken?.required || (taken?.optional && !words[i + 1]?.startsWith('-')))) i++;
+      continue;
+    }
+    // short options run together: the first that takes a value takes the rest of the word, or the next word
+    for (let at = 1; at < word.length; at++) {
+      if (!option(`-${word[at]}`)?.required) continue;
+      if (at === word.length - 1) i++;
+      break;
+    }
+  }
+  return words.length;
 }
 
 /**

@@ -77,7 +77,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .addOption(new Option('-n, --max-args <n>', 'up to N inputs a job').argParser(count('--max-args')))
     .addOption(new Option('--max-replace-args <n>', 'as -N').argParser(count('--max-replace-args')))
     .addOption(new Option('-N <n>', 'exactly N inputs a job (the last may have fewer): {1}..{N} are them; -N0 runs the command once an input, with none').argParser(count('-N')))
-    .addOption(new Option('-L, --max-lines <n>', 'as -N (xargs -L)').argParser(count('--max-lines')))
+    .addOption(new Option('-L <n>', 'as -N, a line that ends in a blank going on into the next (xargs -L)').argParser(count('-L')))
+    .addOption(new Option('--max-lines [n]', 'as -L, but alone or 0 it is 1, as GNU parallel reads it').argParser(count('--max-lines')))
     .option('-X', 'as many inputs a job as fit, spread over the job slots; a word holding {} is repeated for each')
     .option('-m', 'as many inputs a job as fit, spread over the job slots; {} is all of them')
     .option('--xargs', 'as many inputs a job as fit on a command line')
@@ -212,6 +213,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (typeof flags.eof === 'string') flags.E ??= flags.eof;
   if (flags.removeRecSep || flags.removerecsep) flags.rrs = true;
   flags.N ??= flags.maxReplaceArgs;
+  // GNU parallel's --max-lines is its -l: alone or 0 it is 1 (`-L 0` is -N0's none)
+  if (flags.maxLines !== undefined) flags.maxLines = Math.max(1, flags.maxLines);
+  flags.maxLines = flags.L ?? flags.maxLines;
   flags.extensionreplace ??= flags.er;
   flags.basenamereplace ??= flags.bnr;
   flags.dirnamereplace ??= flags.dnr;

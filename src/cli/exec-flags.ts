@@ -38,6 +38,7 @@ export interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   maxArgs?: number;
   N?: number;
   maxLines?: number;
+  L?: number;
   X?: true;
   m?: true;
   xargs?: true;

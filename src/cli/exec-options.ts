@@ -67,7 +67,8 @@ export function contextReplace(flags: ExecFlags): boolean {
   // under --pipe, -N and -L count the records of a block, which is no argument: a word holding
   // `{}` repeated for none was dropped whole (`rm -f cache/{}; echo x` ran as `rm -f  echo x`)
   if (flags.pipe) return false;
-  return flags.X === true || flags.N !== undefined || (flags.maxLines !== undefined && flags.m !== true && flags.xargs !== true);
+  // -L implies -X; GNU parallel's --max-lines (its -l) does not, though its man page says so
+  return flags.X === true || flags.N !== undefined || (flags.L !== undefined && flags.m !== true && flags.xargs !== true);
 }
 
 export function pipeOptions(flags: ExecFlags): PipeOptions {

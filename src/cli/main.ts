@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { PrunError } from '../errors.js';
-import { optionWords, prepareArgv } from './argv.js';
+import { optionsEnd, optionWords, prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
 import { parallelEnvWords } from './parallel-env.js';
 import type { ArgSource } from '../io/arg-groups.js';
@@ -82,7 +82,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const named = program.commands.find((command) => command.name() === argv[0]) ?? program;
     // GNU parallel's users keep their defaults there (was: ignored in silence, `PARALLEL=--tag` changed nothing)
     const words = argv[0] === 'exec' ? ['exec', ...parallelEnvWords(process.env.PARALLEL), ...argv.slice(1)] : argv;
-    const prepared = prepareArgv(words, optionWords(named));
+    // exec's options end where its command starts: the words after are the command's, as typed
+    const prepared = prepareArgv(words, optionWords(named), named.name() === 'exec' ? 1 + optionsEnd(words.slice(1), named) : undefined);
     // the commands were given this array: filled in place, it is theirs to read when they run
     sources.push(...prepared.sources);
     await program.parseAsync(prepared.argv, { from: 'user' });

@@ -383,6 +383,16 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test("--max-lines is GNU parallel's -l: alone or 0 it is 1, and it implies no -X (was: -L's twin, `--max-lines 0` gave empty commands, `--max-lines echo` an error)", async () => {
+    for (const args of [['--max-lines', '0', 'echo', ':::', 'a', 'b'], ['--max-lines', 'echo', ':::', 'a', 'b'], ['--max-lines=2', 'echo', 'pre{}', ':::', 'a', 'b', 'c'], ['-L', '2', 'echo', 'pre{}', ':::', 'a', 'b', 'c']]) {
+      await assertAsGnuParallel(args);
+    }
+  });
+
+  test("the command's words are its own, those that are prun's optional-value flags too (was: `echo --threads x` ran `echo --threads= x`)", async () => {
+    for (const args of [['echo', '--threads', 'x', ':::', 'a'], ['-j2', 'echo', '--procs', '-3', ':::', 'a'], ['--tag', 'echo', '--max-lines', ':::', 'a']]) await assertAsGnuParallel(args);
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [
