@@ -6,6 +6,7 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { PrunError } from '../errors.js';
 import { makeScratchDir, removeScratchDir, scratchWriteError } from '../io/scratch-dir.js';
+import { atExit } from '../runtime/at-exit.js';
 import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
@@ -138,7 +139,7 @@ export class ShellExecutor implements Executor {
       return;
     }
     this.outputRoom = new OutputRoom(this.dir, this.options.resultsDir, (error) => this.cannotGoOn(error));
-    process.on('exit', this.onProcessExit);
+    this.forgetAtExit = atExit(this.onProcessExit);
   }
 
   /**
@@ -208,7 +209,7 @@ export class ShellExecutor implements Executor {
     await Promise.all(this.exits);
     await Promise.all(this.endings);
     this.removeDir();
-    process.off('exit', this.onProcessExit);
+    this.forgetAtExit();
   }
 
   /**
@@ -216,6 +217,9 @@ export class ShellExecutor implements Executor {
    * at once): end their jobs and remove their files now. The lanes' lifeline would end the
    * jobs too, but a moment later, and could not remove the directory of a live process.
    */
+  /** Stops onProcessExit from running at exit: the lanes are gone. */
+  private forgetAtExit: () => void = () => {};
+
   private readonly onProcessExit = (): void => {
     for (const lane of this.lanes) lane.abandon();
     this.removeDir();

@@ -127,3 +127,22 @@ test('halt: the outcomes of what ran, then PrunError ERR_HALTED (was: the loop e
   await assert.rejects(loop, (error: Error & { code?: string }) => error instanceof PrunError && error.code === 'ERR_HALTED');
   assert.deepEqual(seen, ['0:true', '1:false']);
 });
+
+test('twelve exec() runs at once print no warning (was: MaxListenersExceededWarning, one exit listener a run)', async () => {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+  process.on('warning', onWarning);
+  try {
+    const runs = Array.from({ length: 12 }, async (_, i) => {
+      const outputs: string[] = [];
+      for await (const outcome of exec([`f${i}`], 'echo {}')) outputs.push(outcome.result.trim());
+      return outputs;
+    });
+    assert.deepEqual(await Promise.all(runs), Array.from({ length: 12 }, (_, i) => [`f${i}`]));
+    // a warning is emitted on the next tick after the listener that caused it
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+});
