@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrunError } from '../errors.js';
 import { mappedPath } from '../io/mapped-path.js';
+import { errorData } from '../model/failure.js';
 import { firstLine } from '../model/first-line.js';
 import { type ErrorData, fromErrorData } from '../runtime/error-data.js';
 
@@ -16,7 +17,10 @@ export const SCRIPT_LOAD = 'ERR_SCRIPT_LOAD';
  */
 export function scriptLoadError(error: unknown, modulePath: string, scriptName?: string): Error {
   const thrown = error instanceof Error ? error : undefined;
-  const message = firstLine(thrown ? thrown.message : String(error));
+  // what a task's failure would say of it: a thrown object's own message (was: [object
+  // Object]), and an error with none its name (was: nothing)
+  const data = errorData(error);
+  const message = firstLine(data.message === '' ? data.name : data.message);
   const where = (thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath)) ?? scriptName;
   const loadError = new Error(`script failed to load: ${message}${where ? ` (${where})` : ''}`);
   loadError.name = 'ScriptLoadError';

@@ -44,6 +44,19 @@ for (const runtime of runtimes) {
       assert.deepEqual(lines(result.stderr), [`prun: script failed to load: a plain string (${script})`]);
     });
 
+    test("a thrown object says its message, an error with none its name, as a task's failure would (was: [object Object], and nothing)", async () => {
+      const thrownObject = join(dir, `throws-object${runtime}.ts`);
+      await writeFile(thrownObject, "throw { code: 'E_CONF', message: 'bad conf' };\nexport default (x: string) => x;\n");
+      const object = await prun(['map', runtime, '1', thrownObject, ':::', 'a']);
+      assert.equal(object.exitCode, 2);
+      assert.deepEqual(lines(object.stderr), [`prun: script failed to load: bad conf (${thrownObject})`]);
+      const unsaid = join(dir, `throws-unsaid${runtime}.ts`);
+      await writeFile(unsaid, 'class ConfigError extends Error { override name = "ConfigError"; }\nthrow new ConfigError();\nexport default (x: string) => x;\n');
+      const empty = await prun(['map', runtime, '1', unsaid, ':::', 'a']);
+      assert.equal(empty.exitCode, 2);
+      assert.match(String(empty.stderr), /^prun: script failed to load: ConfigError \(.*throws-unsaid.*\.ts:2\)$/);
+    });
+
     test('map() rejects with ERR_SCRIPT_LOAD, the message naming the line', async () => {
       const outcomes = map(['a'], `${root}fixtures/throws-at-import.ts`, { runtime: runtimeOf[runtime], workers: 1 });
       await assert.rejects(
