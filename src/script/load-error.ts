@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PrunError } from '../errors.js';
 import { mappedPath } from '../io/mapped-path.js';
 import { errorData } from '../model/failure.js';
@@ -20,7 +20,9 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
   // what a task's failure would say of it: a thrown object's own message (was: [object
   // Object]), and an error with none its name (was: nothing)
   const data = errorData(error);
-  const message = firstLine(data.message === '' ? data.name : data.message);
+  const said = firstLine(data.message === '' ? data.name : data.message);
+  // Node names the module an import failed in: the user's script, not its compiled copy
+  const message = scriptName === undefined ? said : said.replaceAll(modulePath, scriptName).replaceAll(pathToFileURL(modulePath).href, scriptName);
   const where = (thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath)) ?? scriptName;
   const loadError = new Error(`script failed to load: ${message}${where ? ` (${where})` : ''}`);
   loadError.name = 'ScriptLoadError';

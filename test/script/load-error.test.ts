@@ -57,6 +57,16 @@ for (const runtime of runtimes) {
       assert.match(String(empty.stderr), /^prun: script failed to load: ConfigError \(.*throws-unsaid.*\.ts:2\)$/);
     });
 
+    test('an import that fails at load names the script, never its compiled copy in the cache', async () => {
+      const script = join(dir, `imports-missing${runtime}.ts`);
+      await writeFile(script, "const m = await import(new URL('./not-there.mjs', import.meta.url).href);\nexport default (x: string) => x + m;\n");
+      const result = await prun(['map', runtime, '1', script, ':::', 'a']);
+      assert.equal(result.exitCode, 2);
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+      assert.match(String(result.stderr), /not-there\.mjs/);
+      assert.ok(String(result.stderr).includes(`imported from ${script} `), String(result.stderr));
+    });
+
     test('map() rejects with ERR_SCRIPT_LOAD, the message naming the line', async () => {
       const outcomes = map(['a'], `${root}fixtures/throws-at-import.ts`, { runtime: runtimeOf[runtime], workers: 1 });
       await assert.rejects(
