@@ -1,5 +1,19 @@
 /** The end of `prun exec --help`: examples to copy, and what the exit status says. */
 export const EXEC_HELP = `
+Differences from GNU parallel (the README's "prun exec" section lists them all):
+  {= perl =}, --pipepart, --roundrobin, ssh and SQL options are not there: exit 2
+  -v prints the commands on stderr: stdout is for the jobs' output
+  -u and --line-buffer change nothing: output is always whole and in order
+  --tag tags at newlines only, not at a carriage return
+  {} with no value is an empty word under -N 0, no word under --pipe (the reverse of GNU)
+  --results takes no replacement string in its name, nor --pipe;
+    --dryrun with --results writes no results
+  the joblog's Command column holds the job's input, and a joblog is appended to
+  a word after ::: that is one of prun's options is refused
+  --retries 0 is one try (GNU: for ever); -j 0 is at most 256 jobs at once
+  {%} is the lane that runs the job, not always the lowest free slot
+  --pipe jobs that leave their stdin unread exit 0 (GNU: 3)
+
 Examples:
   1. Compress every log file, as many at a time as there are cores:
      prun exec gzip -9 ::: *.log
@@ -21,20 +35,6 @@ Examples:
      prun exec --dry-run mv {} {.}.bak ::: *.txt
  10. Skip what a joblog shows as done, after an interruption:
      prun exec --joblog jobs.log --resume ./process.sh :::: inputs.txt
-
-Differences from GNU parallel (the README's "prun exec" section lists them all):
-  {= perl =}, --pipepart, --roundrobin, ssh and SQL options are not there: exit 2
-  -v prints the commands on stderr: stdout is for the jobs' output
-  -u and --line-buffer change nothing: output is always whole and in order
-  --tag tags at newlines only, not at a carriage return
-  {} with no value is an empty word under -N 0, no word under --pipe (the reverse of GNU)
-  --results takes no replacement string in its name, nor --pipe;
-    --dryrun with --results writes no results
-  the joblog's Command column holds the job's input, and a joblog is appended to
-  a word after ::: that is one of prun's options is refused
-  --retries 0 is one try (GNU: for ever); -j 0 is at most 256 jobs at once
-  {%} is the lane that runs the job, not always the lowest free slot
-  --pipe jobs that leave their stdin unread exit 0 (GNU: 3)
 
 Exit codes (as GNU parallel's; prun map's own are in prun map --help):
   0       every job succeeded, or --halt ...,success= was met

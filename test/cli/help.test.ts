@@ -101,6 +101,15 @@ describe('help that teaches', () => {
     assert.match(String((await prun(['map', '--help'])).stdout), /options go before :::/);
   });
 
+  test('prun exec --help ends with its numbered examples, then the exit codes, nothing between (was: its differences from GNU parallel between)', async () => {
+    const help = String((await prun(['exec', '--help'])).stdout);
+    const examples = help.indexOf('\nExamples:\n  1. ');
+    const codes = help.indexOf('\nExit codes');
+    assert.ok(examples > 0 && codes > examples);
+    assert.deepEqual(help.slice(examples, codes).split('\n').filter((line) => /^\S/.test(line)), ['Examples:']);
+    for (const code of ['0', '1', '2', '74', '130', '141']) assert.match(help.slice(codes), new RegExp(`^  ${code} `, 'm'));
+  });
+
   test("prun map --help's examples run as pasted (those that need no network and end)", async () => {
     const help = String((await prun(['map', '--help'])).stdout);
     const commands = [...help.matchAll(/^ {2}\d+\. .*:\n {5}(.*)$/gm)].map((match) => match[1]!);
