@@ -63,6 +63,14 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
   if (tty) {
     direct(HIDE_CURSOR);
     process.once('exit', showCursor);
+    restores.push(suspendable(() => {
+      if (drawn) direct(CLEAR_LINE);
+      drawn = false;
+      direct(SHOW_CURSOR);
+    }, () => {
+      direct(HIDE_CURSOR);
+      redraw ??= setImmediate(draw);
+    }));
     restores.push(captureLines(stream, (text) => above(() => direct(text))));
     // results on the same terminal would be drawn over: they scroll above the bar, on stdout still
     if (results?.isTTY) {
@@ -90,6 +98,25 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
         direct(`${midLine ? '\n' : CLEAR_LINE}${final}${SHOW_CURSOR}`);
       }
     },
+  };
+}
+
+/**
+ * Ctrl-Z: the shell gets the terminal back with its cursor, and the bar is drawn again on
+ * `fg` (was: a shell with no cursor until the run ended, `^Z` glued to the bar). A listener
+ * for SIGTSTP replaces the stop, so prun stops itself once the terminal is left tidy.
+ * Returns the restore.
+ */
+function suspendable(leave: () => void, back: () => void): () => void {
+  const suspend = (): void => {
+    leave();
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  process.on('SIGTSTP', suspend);
+  process.on('SIGCONT', back);
+  return () => {
+    process.off('SIGTSTP', suspend);
+    process.off('SIGCONT', back);
   };
 }
 

@@ -1,13 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { scratchDir } from '../helpers/files.js';
+import { descendantsOf } from '../helpers/processes.js';
 import { prunInTerminal } from '../helpers/terminal.js';
 
 const scratch = scratchDir('progress-terminal');
 
 const BAR = /[█░]/;
+const HIDE_CURSOR = '\x1b[?25l';
+const SHOW_CURSOR = '\x1b[?25h';
+
+/** Polls what a test cannot be told as an event (a process's state), for at most 20 s. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let tries = 0; !check(); tries++) {
+    if (tries > 400) throw new Error(`not within 20 s: ${what}`);
+    await delay(50);
+  }
+}
 const FINAL = /^(\d+)\/(\d+) (\d+)% in \d+(\.\d)?s, [\d.]+k?\/s, (\d+) failed$/;
 
 // a screen that never shows what is awaited fails the test rather than hanging the suite
@@ -72,6 +84,31 @@ describe('the progress display in a terminal', { timeout: 60_000 }, () => {
     assert.match(drawn, BAR);
     assert.ok(drawn.length <= 79, drawn);
     writeFileSync(gate, '');
+    const result = await run.done;
+    assert.equal(result.exitCode, 0);
+    assert.match(run.screen().at(-1)!, /^10\/10 100% in /);
+  });
+
+  test('Ctrl-Z gives the terminal back with its cursor, and the bar is drawn again once prun goes on (was: no cursor until the run ended)', async () => {
+    const dir = mkdtempSync(join(scratch, 'suspend-'));
+    const inputs = join(dir, 'in10.txt');
+    writeFileSync(inputs, ['gate', ...Array.from({ length: 9 }, (_, i) => `a${i}`)].join('\n') + '\n');
+    const gate = join(dir, 'gate');
+    const run = prunInTerminal(['map', 'fixtures/gated.ts', inputs, '--threads', '1'], { env: { PRUN_TEST_STARTED: join(dir, 'started'), PRUN_TEST_GATE: gate } });
+    try {
+      await run.shows(/ 0\/10 0% \| /);
+      const prun = (await descendantsOf(run.done.pid!)).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('gated.ts'))!;
+      run.type('\x1a');
+      // script(1) stops itself when prun stops, and goes on (prun with it) once continued
+      await until(() => /^\d+ \(.*\) T /.test(readFileSync(`/proc/${prun}/stat`, 'utf8')), 'prun stopped');
+      process.kill(run.done.pid!, 'SIGCONT');
+      process.kill(prun, 'SIGCONT');
+      // the cursor was shown as prun stopped, and hidden again with the bar once it went on
+      const cursor = () => run.raw().slice(run.raw().indexOf(HIDE_CURSOR) + HIDE_CURSOR.length);
+      await until(() => cursor().includes(SHOW_CURSOR) && cursor().indexOf(HIDE_CURSOR, cursor().indexOf(SHOW_CURSOR)) > 0, 'the cursor shown at the stop, the bar back after it');
+    } finally {
+      writeFileSync(gate, '');
+    }
     const result = await run.done;
     assert.equal(result.exitCode, 0);
     assert.match(run.screen().at(-1)!, /^10\/10 100% in /);
