@@ -160,7 +160,8 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
     stdio: ['pipe', 'inherit', 'pipe', ...(acknowledged ? (['pipe'] as const) : [])],
     detached: true,
     // nothing the user preloads into Node (`NODE_OPTIONS=--require …`) may run where fd 1 is the results
-    env: acknowledged ? { ...process.env, NODE_OPTIONS: '' } : process.env,
+    // `cat` says why it could not write in C's words, which prun reads (finish())
+    env: acknowledged ? { ...process.env, NODE_OPTIONS: '' } : { ...process.env, LC_ALL: 'C' },
   });
   if (relay.pid === undefined) {
     relay.on('error', () => {}); // no `cat`: results stay on fd 1
@@ -193,6 +194,9 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
       if (stopped) return code;
       // `cat` dies of SIGPIPE; prun's own relay, which Node keeps from it, exits 141 (stdout-relay.ts)
       if (exit.signal === 'SIGPIPE' || exit.code === EXIT.brokenPipe) return EXIT.brokenPipe;
+      // a socket's reader that closed it with data unread fails the next write with ECONNRESET,
+      // not EPIPE (readerGone()): `cat` says so and exits 1 (was: exit 74, "connection reset by peer")
+      if (said.trimEnd().endsWith(': Connection reset by peer')) return EXIT.brokenPipe;
       // the relay said why it could not write (`cat: write error: No space left on device`):
       // the results are incomplete, and the line is prun's, as for a stdout prun writes itself
       if (exit.code !== 0) {

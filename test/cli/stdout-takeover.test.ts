@@ -251,6 +251,22 @@ describe('the relay (stdout a file or a socket) under --threads', () => {
 });
 
 describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
+  test('a reader that goes with results unread: exit 141, nothing on stderr (was: the relay, `cat`, failed with ECONNRESET: exit 74)', { timeout: 60_000 }, async () => {
+    const started = join(dir, `started-${++runs}`);
+    await writeFile(started, '');
+    const input = Array.from({ length: 2000 }, (_, i) => `${i}\n`).join('');
+    const env = { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: join(dir, 'no-gate'), PRUN_TEST_PAD: '1000' };
+    const child = execa(bin, ['map', 'fixtures/gated.ts', '--threads', '2'], { cwd: root, reject: false, input, env, buffer: { stdout: false } });
+    // it reads no more once it has some, and closes once prun has written more than it read:
+    // Linux fails the next write to a socket closed with data unread with ECONNRESET, not EPIPE
+    child.stdout!.once('data', () => child.stdout!.pause());
+    for (let polls = 0; (await readFile(started, 'utf8')).split('\n').length < 1500 && polls < 400; polls++) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.stdout!.destroy();
+    const result = await child;
+    assert.equal(result.exitCode, 141, String(result.stderr));
+    assert.equal(String(result.stderr), '');
+  });
+
   test('--joblog, a reader that goes after 20 KB: exit 141, and every result it got has a row (was: none for the results of the write the reader cut short; --resume ran them again)', { timeout: 60_000 }, async () => {
     const joblog = join(dir, `joblog-${++runs}`);
     const input = Array.from({ length: 2000 }, (_, i) => `${i}${'x'.repeat(1000)}\n`).join('');
