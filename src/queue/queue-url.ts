@@ -4,7 +4,8 @@ import { PrunError } from '../errors.js';
 export function shownUrl(url: string): string {
   // what was typed, less what stands before an @: a URL that does not parse, or has no host
   // (toString() gives `redis:/` for `redis://`), is shown so
-  const typed = url.replace(/\/\/[^@/]*@/, '//');
+  // (to the last @: a password typed with / or @ in it was shown in part, or whole)
+  const typed = url.replace(/\/\/.*@/s, '//');
   try {
     const parsed = new URL(url);
     if (parsed.hostname === '') return typed;
@@ -22,7 +23,9 @@ export function checkQueueUrl(url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new PrunError('ERR_USAGE', `--queue: not a URL: ${shownUrl(url)} (expected redis://[:PASSWORD@]HOST[:PORT][/DB])`);
+    // a password holding `#`, `/` or `@` breaks the URL where it stands (was: no word of why)
+    const password = url.includes('@') ? '; a password holds no @ / # ? : unless percent-encoded (%40 %2F %23 %3F %3A)' : '';
+    throw new PrunError('ERR_USAGE', `--queue: not a URL: ${shownUrl(url)} (expected redis://[:PASSWORD@]HOST[:PORT][/DB]${password})`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new PrunError('ERR_USAGE', `--queue: expected redis:// or rediss://, got ${shownUrl(url)}`);

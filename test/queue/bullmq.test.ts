@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProducerQueue } from '../../src/queue/bullmq.js';
 import { isEvictionWarning, ownLibraryWarnings } from '../../src/queue/library-warnings.js';
-import { shownUrl } from '../../src/queue/queue-url.js';
+import { checkQueueUrl, shownUrl } from '../../src/queue/queue-url.js';
+import type { PrunError } from '../../src/errors.js';
 import { startRedis } from '../helpers/redis.js';
 
 /** Polls `check` until it holds, within `ms`. */
@@ -64,4 +65,12 @@ test('a queue URL is shown as typed, without its password, also when it does not
   assert.equal(shownUrl('redis://'), 'redis://');
   assert.equal(shownUrl('redis://:secret@'), 'redis://');
   assert.equal(shownUrl('redis://user:secret@/3'), 'redis:///3');
+});
+
+test('a password with / or @ in it, which breaks the URL, is not shown, nor any part of it (was: `redis://:topsecret/x@…` shown whole)', () => {
+  for (const url of ['redis://:topsecret/x@127.0.0.1:16393', 'redis://:p@ss:w/rd@127.0.0.1:16393', 'redis://:s3cr#t@127.0.0.1:16391']) {
+    const shown = shownUrl(url);
+    assert.ok(!/topsecret|ss:w|rd@|s3cr/.test(shown), shown);
+    assert.throws(() => checkQueueUrl(url), (error: PrunError) => error.code === 'ERR_USAGE' && !/topsecret|ss:w|s3cr/.test(error.message) && /percent-encoded/.test(error.message));
+  }
 });
