@@ -41,6 +41,12 @@ test("the old form (a quoted command, then names of files) is refused; other com
     refuseOldForm(['echo', file]); // GNU parallel's `echo FILE`: the file name is a word of the command
     refuseOldForm(['echo {}', 'word']); // not a file
     refuseOldForm(['echo {}']);
+    // the old usage line's options after the files: refused too, the hint keeping them (was: ran nothing, exit 0)
+    const isOption = (word: string) => ['-j', '--unordered'].includes(word);
+    assert.throws(() => refuseOldForm(['echo {}', file, '-j', '2'], [], isOption), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE' && error.message.endsWith(`prun exec -j 2 'echo {}' :::: ${file}`));
+    assert.throws(() => refuseOldForm(['echo {}', file, '--unordered'], [], isOption), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE');
+    refuseOldForm(['echo {}', '-j', '2'], [], isOption); // no file before them
+    refuseOldForm(['echo {}', file, 'word', '-j', '2'], [], isOption); // a word that is no file
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
