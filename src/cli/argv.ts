@@ -37,7 +37,8 @@ export function prepareArgv(argv: readonly string[], options: ReadonlySet<string
     const next = positional[i + 1];
     // past its options, exec's words are its command's: `prun exec tool --threads x.txt` runs
     // them as typed (was: `tool --threads= x.txt`)
-    const optional = i < optionsEnd ? OPTIONAL_VALUE_FLAGS.get(word) : undefined;
+    // only the command's own: `map --max-lines` is an unknown option as typed, not `--max-lines=1`
+    const optional = i < optionsEnd && options.has(word) ? OPTIONAL_VALUE_FLAGS.get(word) : undefined;
     if (!optional) prepared.push(word);
     else if (next === undefined || !optional.isValue(next)) prepared.push(`${word}=${optional.alone}`);
     // commander takes no value that starts with a dash for a flag whose value is optional
@@ -60,7 +61,12 @@ export function optionsEnd(words: readonly string[], command: Command): number {
     if (!word.startsWith('-') || word === '-') return i;
     if (word.startsWith('--')) {
       const taken = option(word);
-      if (!word.includes('=') && (taken?.required || (taken?.optional && !words[i + 1]?.startsWith('-')))) i++;
+      const next = words[i + 1];
+      // an optional value is the next word as prepareArgv reads it (was: `--max-lines tool
+      // --threads x` took `tool` for its value, and `--threads` for prun's)
+      const optional = OPTIONAL_VALUE_FLAGS.get(word);
+      const takesNext = taken?.required || (taken?.optional && next !== undefined && (optional ? optional.isValue(next) : !next.startsWith('-')));
+      if (!word.includes('=') && takesNext) i++;
       continue;
     }
     // short options run together: the first that takes a value takes the rest of the word, or the next word

@@ -26,15 +26,15 @@ describe('options where people put them', () => {
   });
 
   test('--threads takes the next word as its count unless it is an option or a file', () => {
-    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', 'four']).argv, ['map', 's.ts', '--threads', 'four']);
-    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '4']).argv, ['map', 's.ts', '--threads', '4']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', 'four'], OPTIONS).argv, ['map', 's.ts', '--threads', 'four']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '4'], OPTIONS).argv, ['map', 's.ts', '--threads', '4']);
     // not a whole number, for its error to name --threads (was: read as an INPUT named 1.5)
-    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '1.5']).argv, ['map', 's.ts', '--threads', '1.5']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '1.5'], OPTIONS).argv, ['map', 's.ts', '--threads', '1.5']);
     // a wrong count, for its error to name --threads (was: unknown option '-1')
-    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '-1']).argv, ['map', 's.ts', '--threads=-1']);
-    assert.deepEqual(prepareArgv(['map', '--threads', 's.ts']).argv, ['map', '--threads=', 's.ts']);
-    assert.deepEqual(prepareArgv(['map', 's.ts', '--procs', '--json']).argv, ['map', 's.ts', '--procs=', '--json']);
-    assert.deepEqual(prepareArgv(['map', 's.ts', '--procs']).argv, ['map', 's.ts', '--procs=']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--threads', '-1'], OPTIONS).argv, ['map', 's.ts', '--threads=-1']);
+    assert.deepEqual(prepareArgv(['map', '--threads', 's.ts'], OPTIONS).argv, ['map', '--threads=', 's.ts']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--procs', '--json'], OPTIONS).argv, ['map', 's.ts', '--procs=', '--json']);
+    assert.deepEqual(prepareArgv(['map', 's.ts', '--procs'], OPTIONS).argv, ['map', 's.ts', '--procs=']);
   });
 
   test('prun map ... ::: 1 --json exits 2 with one line that says where options go', async () => {
@@ -60,4 +60,8 @@ test("--arg-file-sep ::: takes ::: as its value, and the files' marker wins over
   // a command's own --arg-sep is its word, as typed (was: rewritten --arg-sep=x)
   assert.deepEqual(prepareArgv(['exec', 'printf', '%s', '--arg-sep', 'x', ':::', 'a']).argv, ['exec', 'printf', '%s', '--arg-sep', 'x']);
   assert.deepEqual(splitArgGroups(['echo', ':::', 'nums.txt'], { values: ':::', files: ':::' }).sources, [{ file: 'nums.txt' }]);
+});
+
+test("an optional-value flag the command does not have is left as typed, for commander to name (was: `map --max-lines` said '--max-lines=1')", () => {
+  assert.deepEqual(prepareArgv(['map', 's.ts', '--max-lines'], OPTIONS).argv, ['map', 's.ts', '--max-lines']);
 });

@@ -390,7 +390,7 @@ describe('prun exec: the same output as GNU parallel', () => {
   });
 
   test("the command's words are its own, those that are prun's optional-value flags too (was: `echo --threads x` ran `echo --threads= x`)", async () => {
-    for (const args of [['echo', '--threads', 'x', ':::', 'a'], ['-j2', 'echo', '--procs', '-3', ':::', 'a'], ['--tag', 'echo', '--max-lines', ':::', 'a']]) await assertAsGnuParallel(args);
+    for (const args of [['echo', '--threads', 'x', ':::', 'a'], ['-j2', 'echo', '--procs', '-3', ':::', 'a'], ['--tag', 'echo', '--max-lines', ':::', 'a'], ['--max-lines', 'echo', '--threads', 'x.txt', ':::', 'a']]) await assertAsGnuParallel(args);
   });
 
   // One value a line, in brackets, so that empty values and stray blanks show.
