@@ -19,16 +19,29 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
   const thrown = error instanceof Error ? error : undefined;
   // what a task's failure would say of it: a thrown object's own message (was: [object
   // Object]), and an error with none its name (was: nothing)
-  const data = errorData(error);
-  const said = firstLine(data.message === '' ? data.name : data.message);
-  // Node names the module an import failed in: the user's script, not its compiled copy
-  const message = scriptName === undefined ? said : said.replaceAll(modulePath, scriptName).replaceAll(pathToFileURL(modulePath).href, scriptName);
+  const said = firstLine(readableMessage(error));
+  // Node names the module an import failed in: the user's script, not its compiled copy (a
+  // function, so that a `$&` in the script's name is no replacement pattern)
+  const message = scriptName === undefined ? said : said.replaceAll(modulePath, () => scriptName).replaceAll(pathToFileURL(modulePath).href, () => scriptName);
   const where = (thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath)) ?? scriptName;
   const loadError = new Error(`script failed to load: ${message}${where ? ` (${where})` : ''}`);
   loadError.name = 'ScriptLoadError';
   (loadError as Error & { code: string }).code = SCRIPT_LOAD;
   if (thrown?.stack !== undefined) loadError.stack = thrown.stack;
   return loadError;
+}
+
+/**
+ * What was thrown says of itself, as a task's failure would read it (errorData); a value whose
+ * own getters throw says so (was: their error escaped, and was taken for a failed setup()).
+ */
+function readableMessage(thrown: unknown): string {
+  try {
+    const data = errorData(thrown);
+    return data.message === '' ? data.name : data.message;
+  } catch {
+    return 'a value whose message could not be read';
+  }
 }
 
 /** The error a worker that could not start reported, as the run reports it. */

@@ -67,6 +67,19 @@ for (const runtime of runtimes) {
       assert.ok(String(result.stderr).includes(`imported from ${script} `), String(result.stderr));
     });
 
+    test("a thrown value whose message getter throws, and a script named with $&: still a load error that names the script (was: setup() failed; the cache's path back in the message)", async () => {
+      const getter = join(dir, `getter${runtime}.ts`);
+      await writeFile(getter, 'throw { get message() { throw new Error("getter"); } };\nexport default () => 1;\n');
+      const unread = await prun(['map', runtime, '1', getter, ':::', 'a']);
+      assert.equal(unread.exitCode, 2);
+      assert.match(String(unread.stderr), /^prun: script failed to load: .* \(.*getter.*\.ts\)$/);
+      const dollar = join(dir, `d$&x${runtime}.ts`);
+      await writeFile(dollar, "const m = await import(new URL('./not-there.mjs', import.meta.url).href);\nexport default () => m;\n");
+      const named = await prun(['map', runtime, '1', dollar, ':::', 'a']);
+      assert.equal(named.exitCode, 2);
+      assert.ok(String(named.stderr).includes(`imported from ${dollar} `), String(named.stderr));
+    });
+
     test('map() rejects with ERR_SCRIPT_LOAD, the message naming the line', async () => {
       const outcomes = map(['a'], `${root}fixtures/throws-at-import.ts`, { runtime: runtimeOf[runtime], workers: 1 });
       await assert.rejects(
