@@ -4,8 +4,9 @@ import { PrunError } from '../errors.js';
 export function shownUrl(url: string): string {
   // what was typed, less what stands before an @: a URL that does not parse, or has no host
   // (toString() gives `redis:/` for `redis://`), is shown so
-  // (to the last @: a password typed with / or @ in it was shown in part, or whole)
-  const typed = url.replace(/\/\/.*@/s, '//');
+  // (from the scheme to the last @: a password typed with / or @ in it was shown in part, or
+  // whole, and so was one after a scheme with one slash or none, `redis:/:pw@host`)
+  const typed = url.replace(/^([A-Za-z][\w+.-]*:)[^]*@/, '$1//');
   try {
     const parsed = new URL(url);
     if (parsed.hostname === '') return typed;
@@ -29,6 +30,14 @@ export function checkQueueUrl(url: string): void {
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new PrunError('ERR_USAGE', `--queue: expected redis:// or rediss://, got ${shownUrl(url)}`);
+  }
+  // ioredis decodes them, and a bare `%` threw URIError with a stack trace (`:50%off@`)
+  for (const part of [parsed.username, parsed.password]) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      throw new PrunError('ERR_USAGE', `--queue: the password or user of ${shownUrl(url)} has a % that is no percent-encoding: write % as %25`);
+    }
   }
   // ioredis would take no host for 127.0.0.1:6379, perhaps another's Redis
   if (parsed.hostname === '') throw new PrunError('ERR_USAGE', `--queue: ${shownUrl(url)} names no host (expected redis://[:PASSWORD@]HOST[:PORT][/DB])`);

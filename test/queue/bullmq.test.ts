@@ -73,4 +73,9 @@ test('a password with / or @ in it, which breaks the URL, is not shown, nor any 
     assert.ok(!/topsecret|ss:w|rd@|s3cr/.test(shown), shown);
     assert.throws(() => checkQueueUrl(url), (error: PrunError) => error.code === 'ERR_USAGE' && !/topsecret|ss:w|s3cr/.test(error.message) && /percent-encoded/.test(error.message));
   }
+  // a scheme with one slash or none, a bare % (was: shown whole; a URIError's stack trace)
+  for (const url of ['redis:/:hunter2@127.0.0.1:6379', 'redis::hunter2@127.0.0.1', 'redis://:50%off@127.0.0.1:6379']) {
+    assert.ok(!/hunter2|50%off/.test(shownUrl(url)), shownUrl(url));
+    assert.throws(() => checkQueueUrl(url), (error: PrunError) => error.code === 'ERR_USAGE' && !/hunter2|50%off/.test(error.message));
+  }
 });
