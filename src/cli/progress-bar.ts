@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ProgressTracker } from '../progress/tracker.js';
 import { formatFinal, formatProgress } from './progress-line.js';
@@ -40,8 +41,17 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
   let drawn = false;
   let redraw: NodeJS.Immediate | undefined;
   const width = (): number => Math.max(20, terminalColumns(stream) - 1);
+  // stopped, or continued in the background (`bg`, `kill %1`): the bar is not drawn over the
+  // shell's prompt
+  let background = false;
   const draw = (): void => {
     redraw = undefined;
+    // `fg` of a job running in the background sends no SIGCONT: each draw looks until it is
+    if (background) {
+      if (!inForeground()) return;
+      background = false;
+      direct(HIDE_CURSOR);
+    }
     const line = formatProgress(tracker.snapshot(), { bar: tty, width: tty ? width() : Number.POSITIVE_INFINITY });
     if (tty) direct(`${CLEAR_LINE}${line}`);
     else direct(`${line}\n`);
@@ -64,11 +74,12 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
     direct(HIDE_CURSOR);
     process.once('exit', showCursor);
     restores.push(suspendable(() => {
+      // drawn again only in the foreground (draw()): after `bg` the shell's prompt is there
+      background = true;
       if (drawn) direct(CLEAR_LINE);
       drawn = false;
       direct(SHOW_CURSOR);
     }, () => {
-      direct(HIDE_CURSOR);
       redraw ??= setImmediate(draw);
     }));
     restores.push(captureLines(stream, (text) => above(() => direct(text))));
@@ -118,6 +129,20 @@ function suspendable(leave: () => void, back: () => void): () => void {
     process.off('SIGTSTP', suspend);
     process.off('SIGCONT', back);
   };
+}
+
+/**
+ * Whether prun's process group is its terminal's foreground one (`fg`, not `bg`): from
+ * /proc/self/stat (pgrp and tpgid), as Node has no tcgetpgrp(); where it cannot be read, it is.
+ */
+function inForeground(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[2] === fields[5];
+  } catch {
+    return true;
+  }
 }
 
 /**
