@@ -43,7 +43,8 @@ export class RetryOrFail {
     const lastFailure = verdict === undefined ? error : undefined;
     const lastDurationMs = verdict === undefined ? durationMs : undefined;
     const lastThrottle = verdict === undefined ? undefined : { status: error.status, retryAfter: error.retryAfter };
-    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastDurationMs, lastThrottle });
+    const throttles = verdict === undefined ? undefined : (batch.throttles ?? 0) + 1;
+    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastDurationMs, lastThrottle, throttles });
     this.line.retry(again, verdict?.dueAt ?? decision.dueAt, verdict !== undefined);
     return undefined;
   }

@@ -45,6 +45,12 @@ export interface Batch {
    * Retry-After), for the ERR_THROTTLED it fails with should its key give up.
    */
   lastThrottle?: Pick<Failure, 'status' | 'retryAfter'>;
+  /**
+   * How many throttle signals in a row its input's tries met: one goes again first, one met
+   * again goes behind what waits, so that a page that always answers 503 never holds its key
+   * (or the run) with every start while the rest is never asked for.
+   */
+  throttles?: number;
   /** How many workers in a row died holding it before they began it (Blame `unbegun`). */
   unbegun?: number;
 }

@@ -38,13 +38,19 @@ export class KeyedLine implements Line {
     this.wake(batch.key ?? '', this.lastNow);
   }
 
-  /** A retry goes to the front of its key's queue, when due: the key's own limits hold it. */
+  /**
+   * A retry goes to the front of its key's queue, when due: the key's own limits hold it. One
+   * throttled again goes to the back (Batch.throttles): was, a page that always answered 503
+   * took each of its key's starts, the key never ended a try cleanly, and its other inputs
+   * failed ERR_THROTTLED at --max-throttle without ever being tried.
+   */
   retry(batch: Batch, dueAt: number | undefined): void {
     if (dueAt !== undefined) {
       this.later.add(batch, dueAt);
       return;
     }
-    this.queue(batch.key ?? '').unshift(batch);
+    if ((batch.throttles ?? 0) > 1) this.queue(batch.key ?? '').push(batch);
+    else this.queue(batch.key ?? '').unshift(batch);
     this.inputs += batch.count;
     this.wake(batch.key ?? '', this.lastNow);
   }

@@ -78,6 +78,8 @@ export class WaitingLine implements Line {
     for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) {
       if (!this.throttled.delete(due)) this.add(due);
       else if (runGivenUp) givenUp.push(due);
+      // throttled again, it goes behind what waits, as a key's does (keyed-line.ts)
+      else if ((due.throttles ?? 0) > 1) this.add(due);
       else first.push(due);
     }
     this.addFirst(first);

@@ -97,3 +97,23 @@ test('a retry due later does not hold its key back; it goes to the front of its 
   assert.deepEqual((line.next(100, anyRoom) as Batch).payload, ['a0']);
   assert.deepEqual((line.next(100, anyRoom) as Batch).payload, ['a2']);
 });
+
+test('a retry goes first in its key, but one throttled again goes behind the key\'s other inputs (was: a page that always answered 503 took every start of its key)', () => {
+  const limits = oneAtATime();
+  const line = new KeyedLine(limits, () => assert.fail());
+  for (const text of ['a1', 'a2', 'a3']) line.add(input(text));
+  const a1 = line.next(0, anyRoom) as Batch;
+  line.ended(a1, 1);
+  line.retry({ ...a1, throttles: 1 }, undefined);
+  const again = line.next(1, anyRoom) as Batch;
+  assert.deepEqual(again.payload, ['a1'], 'throttled once: it goes again first');
+  line.ended(again, 2);
+  line.retry({ ...again, throttles: 2 }, undefined);
+  const order: string[] = [];
+  for (let now = 3; line.count > 0; now++) {
+    const next = line.next(now, anyRoom) as Batch;
+    order.push(next.payload[0] as string);
+    line.ended(next, now);
+  }
+  assert.deepEqual(order, ['a2', 'a3', 'a1']);
+});

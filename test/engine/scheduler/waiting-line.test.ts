@@ -76,3 +76,14 @@ test('a throttled retry, once due, goes before what was never started, in the or
   assert.deepEqual(order, ['throttled a', 'throttled b', 'fresh 1', 'fresh 2', 'plain']);
   assert.equal(line.count, 0);
 });
+
+test('a throttled retry that was throttled on its last try too joins the back once due (was: first, so that a page always answering 503 took every start of the run)', () => {
+  const line = new WaitingLine();
+  line.add(batchOf(['fresh 1'], 0));
+  line.add(batchOf(['fresh 2'], 1));
+  line.retry({ ...batchOf(['throttled again'], 2), throttles: 2 }, 40, true);
+  line.retry({ ...batchOf(['throttled once'], 3), throttles: 1 }, 50, true);
+  const order: string[] = [];
+  for (let next = line.next(100, room(1)); next && next !== 'no-room'; next = line.next(100, room(1))) order.push(String(next.payload[0]));
+  assert.deepEqual(order, ['throttled once', 'fresh 1', 'fresh 2', 'throttled again']);
+});
