@@ -138,6 +138,9 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       // the signal reached esbuild's service too, which shares prun's process group: the
       // compile it cut short is the signal's doing, said by the summary below (was: exit 2,
       // "prun: s.ts: The service was stopped: write EPIPE", 3 runs in 24 of a reviewer's)
+    } else if (error instanceof BrokenPipe && interrupts.exitCode() !== undefined) {
+      // Ctrl-C on `prun | cat` ends `cat` too: the signal's exit and its summary, which says
+      // what never ran (was: exit 141, no count, the bar's last line looking like an end)
     } else {
       thrown = true;
       if (error instanceof BrokenPipe) return EXIT.brokenPipe;

@@ -92,6 +92,9 @@ export function hearSignalsAtExit(signals: ExitSignals): void {
 export async function flushOutput(code: number): Promise<number> {
   const signals = exitSignals;
   const status = await Promise.race([flushReaders(code), signals ? whenAborted(signals.impatient, code) : new Promise<never>(() => {})]);
+  // Ctrl-C on `prun | cat` ends `cat` too: the relay's broken pipe does not hide the signal's
+  // exit, whose summary was said (was: 141 under --threads)
+  if (status === EXIT.brokenPipe && signals?.interruptedRun) return code;
   // a first signal that came only now: the exit is its, as if it had ended prun
   return signals?.lateExitCode() ?? status;
 }

@@ -36,6 +36,8 @@ export function holdInterrupts(): void {
 export interface ExitSignals {
   /** 128+n for a first signal that came only after the run: the exit is the signal's. */
   lateExitCode(): number | undefined;
+  /** A stopping signal came during the run: its exit and summary were the run's. */
+  interruptedRun: boolean;
   /** Aborted at a second signal, or at the end of the grace: what readers did not take is not waited for. */
   impatient: AbortSignal;
 }
@@ -99,6 +101,7 @@ export function handleInterrupts(run: Interruptible, say: (line: string) => void
       const receivedInRun = received;
       return {
         lateExitCode: () => (receivedInRun ? undefined : codeOf(received)),
+        interruptedRun: receivedInRun !== undefined,
         impatient: impatience.signal,
       };
     },

@@ -195,6 +195,27 @@ describe('a second stopping signal while the reader of stdout reads', () => {
   }
 });
 
+describe('Ctrl-C on `prun | cat`: the signal ends the reader of stdout too', () => {
+  for (const runtime of runtimes) {
+    test(`map ${runtime}: exit 130 and the summary of what never ran, not 141 (was: 141, no count)`, BOUNDED, async () => {
+      const gate = join(dir, `cat-gate${runtime}`);
+      const inputs = [`wait ${gate}`, `wait ${gate}`, 'c', 'd', 'e'];
+      const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', ':::', ...inputs], { cwd: root, reject: false, buffer: { stdout: false } });
+      await waitForLines(child.stderr!, /^waiting /, 2);
+      // the terminal's Ctrl-C reaches the whole pipeline: `cat` goes, prun stops starting inputs
+      child.stdout!.destroy();
+      child.kill('SIGINT');
+      await waitForLines(child.stderr!, /starting no more inputs; waiting for running ones/);
+      // the running inputs end, and their results meet the reader gone
+      await writeFile(gate, '');
+      const result = await child;
+      // c, d and e never started; a running input whose result met the reader gone is counted
+      // with them, as --resume must run it again
+      assertQuietStop(result, 130, /^prun: 0 of 5 inputs failed, [345] never ran \(interrupted\)$/);
+    });
+  }
+});
+
 describe('a stderr nobody reads, once prun has started a child that inherits it (was: O_NONBLOCK cleared by libuv, prun parked in write(2), deaf to every signal)', () => {
   /**
    * `args` run with stderr a FIFO that is held open and never read (a pipe from the shell: a
