@@ -23,7 +23,7 @@ import { optionWords } from './argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
-import { collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes } from './exec-flags.js';
+import { collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes, unquotePrintf } from './exec-flags.js';
 import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './exec-options.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
@@ -230,7 +230,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.pipe && words.length === 0) throw usageError('--pipe needs a command to pipe each block into');
   let text = respellAll(commandLine(words, quote), flags);
   // GNU parallel reads --tagstring with the same spellings as the command
-  if (flags.tagstring !== undefined) flags.tagstring = respellAll(flags.tagstring, flags);
+  // and turns its \t \n \r \NNN into the characters (was: left as typed)
+  if (flags.tagstring !== undefined) flags.tagstring = unquotePrintf(respellAll(flags.tagstring, flags));
   // checked before any input is read; what they wrap the command in waits for the inputs' header
   const results = flags.results === undefined ? undefined : resultsTarget(flags.results, { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true });
   if (flags.processSlotVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) {
@@ -303,7 +304,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const shownCommand = text;
   // the jobs write --results DIR: where prun was started, as GNU parallel's, whatever --workdir says
   const resultsDir = results?.kind !== 'dir' ? undefined : flags.workdir === undefined ? results.dir : resolve(results.dir);
-  text = wrapCommand(text, flags, options.template, resultsDir, header, Math.max(1, sources.length));
+  // --header splits at tabs without --colsep: its columns name --results' folders too (was: 1/, 2/)
+  text = wrapCommand(text, { ...flags, colsep: flags.colsep ?? (withHeader ? '\t' : undefined) }, options.template, resultsDir, header, Math.max(1, sources.length));
   const records = results?.kind === 'records' ? { format: results.format, names: header } : undefined;
   // a file of records starts with its header, given with the first job's record: in input order
   if (records) options.ordered = true;

@@ -156,6 +156,20 @@ export function readEscapes(value: string, emptyOk = false): string {
   return out;
 }
 
+/**
+ * --tagstring's escapes, as GNU parallel's unquote_printf reads them: `\t` `\n` `\r`, and
+ * `\NNN` or `\N` as an octal character code; any other backslash stays as typed.
+ */
+export function unquotePrintf(value: string): string {
+  const octal = (_: string, digits: string) => String.fromCharCode(Number.parseInt(digits, 8) & 0xff);
+  return value
+    .replace(/\\t/g, '\t')
+    .replace(/\\n/g, '\n')
+    .replace(/\\r/g, '\r')
+    .replace(/\\([0-7]{3})/g, octal)
+    .replace(/\\([0-7])/g, octal);
+}
+
 export function regexp(flag: string, value: string): RegExp {
   try {
     return new RegExp(value);

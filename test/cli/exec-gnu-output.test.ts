@@ -393,6 +393,10 @@ describe('prun exec: the same output as GNU parallel', () => {
     for (const args of [['echo', '--threads', 'x', ':::', 'a'], ['-j2', 'echo', '--procs', '-3', ':::', 'a'], ['--tag', 'echo', '--max-lines', ':::', 'a'], ['--max-lines', 'echo', '--threads', 'x.txt', ':::', 'a']]) await assertAsGnuParallel(args);
   });
 
+  test("--tagstring turns \\t, \\n and \\NNN into their characters, as GNU parallel's unquote_printf (was: left as typed)", async () => {
+    for (const tag of ['{}\\t{#}', '[{}]\\101\\n', 'a\\\\b']) await assertAsGnuParallel(['--tagstring', tag, 'echo', ':::', 'x', 'y']);
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [

@@ -144,6 +144,15 @@ describe('prun exec: output', () => {
     }
   });
 
+  test("--header : without --colsep splits at tabs, and the header's names name --results' folders, as with --colsep (was: 1/ and 2/)", async () => {
+    const table = join(dir, 'header.tsv');
+    await writeFile(table, 'name\tage\nann\t3\n');
+    const out = join(dir, 'results-header');
+    const result = await prun(['exec', '--header', ':', '--results', out, 'echo', '{name}', '::::', table]);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(await readFile(join(out, 'name', 'ann', 'age', '3', 'stdout'), 'utf8'), 'ann\n');
+  });
+
   test('--nice and --process-slot-var wrap the command as it is: inputs that are the command, header names, -N0, as GNU parallel (was: run as one quoted word, the input appended)', async () => {
     for (const args of [
       ['--nice', '1', ':::', 'echo a'],
