@@ -5,6 +5,9 @@ const FDS_A_LANE = 4;
 /** Kept free beside the lanes: prun's own files (the joblog, --failed-out, stdout's relay), its workers' pipes, Node's own. */
 const FDS_SPARE = 32;
 
+/** What a worker holds open in prun, measured: a forked one its stdout, stderr and IPC channel (3), a thread its event loop's (4). */
+export const FDS_A_WORKER = 4;
+
 /**
  * How many shell lanes prun can keep open under this process's limit of open files (`ulimit
  * -n`), beside what it has open already; undefined where /proc cannot say. GNU parallel
@@ -12,6 +15,16 @@ const FDS_SPARE = 32;
  * lane's spawn fails with EMFILE (was: a stack trace, and no input ran).
  */
 export function lanesWithinOpenFiles(): { lanes: number; limit: number } | undefined {
+  const fit = withinOpenFiles(FDS_A_LANE);
+  return fit && { lanes: fit.fits, limit: fit.limit };
+}
+
+/**
+ * How many of what holds `each` files open fit under this process's limit of open files,
+ * beside what it has open already and FDS_SPARE; undefined where /proc cannot say. For
+ * `prun map`'s workers too (was: under `ulimit -n 48`, --procs 8 died of EMFILE at start).
+ */
+export function withinOpenFiles(each: number): { fits: number; limit: number } | undefined {
   let limits: string;
   let open: number;
   try {
@@ -23,5 +36,5 @@ export function lanesWithinOpenFiles(): { lanes: number; limit: number } | undef
   const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limits)?.[1];
   if (soft === undefined || soft === 'unlimited') return undefined;
   const limit = Number(soft);
-  return { lanes: Math.max(1, Math.floor((limit - open - FDS_SPARE) / FDS_A_LANE)), limit };
+  return { fits: Math.max(1, Math.floor((limit - open - FDS_SPARE) / each)), limit };
 }

@@ -64,14 +64,20 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   let spawnError: Error | undefined;
   const toStderr = (text: string) => void process.stderr.write(text);
   const relay = new StderrRelay(toStderr);
-  relayLines(child.stderr!, (text) => relay.push(text));
-  relayLines(child.stdout!, toStderr);
   let lastOutput = 0;
   const noteOutput = (): void => {
     lastOutput = performance.now();
   };
-  child.stdout!.on('data', noteOutput);
-  child.stderr!.on('data', noteOutput);
+  // a fork that failed (EMFILE under a low `ulimit -n`) has no streams: its 'error' says why
+  // (was: a TypeError's stack trace, exit 1)
+  if (child.stderr) {
+    relayLines(child.stderr, (text) => relay.push(text));
+    child.stderr.on('data', noteOutput);
+  }
+  if (child.stdout) {
+    relayLines(child.stdout, toStderr);
+    child.stdout.on('data', noteOutput);
+  }
   child.on('error', (error) => {
     // a child that started has errors too (EPIPE: a message sent as it died): not a failure to start
     if (pid === undefined) spawnError = error;

@@ -379,3 +379,15 @@ describe('prun map: an input queued behind a long one', () => {
     });
   }
 });
+
+describe('prun map: workers within the limit of open files', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime} past what ulimit -n allows runs as many workers as it does, said in one line, and every input (was: EMFILE, a TypeError's stack trace under --procs)`, async () => {
+      const inputs = Array.from({ length: 200 }, (_, i) => String(i + 1));
+      const result = await execa('sh', ['-c', 'ulimit -n 64 && exec "$0" "$@"', process.execPath, bin, 'map', 'fixtures/square.ts', runtime, '16', ':::', ...inputs], { cwd: root, reject: false });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), inputs.map((input) => String(Number(input) ** 2)));
+      assert.match(String(result.stderr), /^prun: only enough file handles to run \d+ workers? at once \(ulimit -n is 64\): running \d+, not 16$/);
+    });
+  }
+});
