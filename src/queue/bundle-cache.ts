@@ -3,7 +3,9 @@ import { accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync } 
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { PrunError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
+import { describeSystemError } from '../io/system-error.js';
 import { writeFileWhole } from '../io/write-file-whole.js';
 
 /**
@@ -27,7 +29,13 @@ export function bundleDir(cwd = process.cwd()): string {
   }
   const stat = lstatSync(shared, { throwIfNoEntry: false });
   const ours = stat?.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
-  return ours ? shared : mkdtempSync(join(tmpdir(), `prun-queue-${uid ?? 0}-`));
+  if (ours) return shared;
+  try {
+    return mkdtempSync(join(tmpdir(), `prun-queue-${uid ?? 0}-`));
+  } catch (error) {
+    // one line and exit 2, as prun exec says a TMPDIR it cannot use (was: a stack trace, exit 1)
+    throw new PrunError('ERR_USAGE', `cannot make a folder for the scripts of the queue in ${tmpdir()} (TMPDIR): ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
 }
 
 /** The nearest node_modules this user may write to, from `folder` up; undefined when none. */

@@ -224,6 +224,13 @@ describe('prun map --queue', () => {
     await refusing.stop();
   });
 
+  test('a worker whose TMPDIR cannot hold a folder says so in one line, exit 2 (was: a stack trace, exit 1)', async () => {
+    const folder = await mkdtemp(join(bench.dir, 'no-modules-'));
+    const result = await prun(['worker', '--queue', bench.redis.url], { cwd: folder, env: { TMPDIR: join(folder, 'not-there'), PRUN_QUEUE_SECRET: 's' } });
+    assert.equal(result.exitCode, 2, String(result.stderr));
+    assert.match(String(result.stderr).trim(), /^prun: cannot make a folder for the scripts of the queue in .*not-there \(TMPDIR\): no such file or directory$/);
+  });
+
   test('a worker without a secret warns once that it runs whatever is queued', async () => {
     const open = worker();
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, ':::', '1', '2', '3']);
