@@ -14,17 +14,24 @@ const STYLE = cliProgress.Presets.shades_classic;
  * columns, so that it never wraps (a wrapped line cannot be redrawn in place).
  */
 export function formatProgress(snapshot: ProgressSnapshot, options: { bar: boolean; width: number }): string {
-  const done = doneCount(snapshot);
-  const failed = `${snapshot.failed} failed${throttledOf(snapshot)}${snapshot.workers === undefined ? '' : ` | ${snapshot.workers} worker${snapshot.workers === 1 ? '' : 's'}`}${shortOf(snapshot)}`;
-  const rate = `${formatRate(snapshot.rate)}/s`;
-  const elapsed = formatDuration(snapshot.elapsedMs);
-  if (snapshot.total === undefined) return fit(`${done} done | ${elapsed} | ${rate} | ${failed}`, options.width);
-  const fraction = fractionOf(done, snapshot.total);
-  const eta = snapshot.etaMs === undefined ? '?' : formatDuration(snapshot.etaMs);
-  const text = `${done}/${snapshot.total} ${percent(fraction)} | ${elapsed} | ${rate} | ETA ${eta} | ${failed}`;
-  // the bar is what gives way on a narrow terminal
+  const full = progressText(snapshot, false);
+  // the bar is what gives way on a narrow terminal; then, under a throttle, the time and the
+  // ETA and the long words, so that what waits on which keys still shows (was: cut at 80
+  // columns, the keys never seen)
+  const text = full.length > options.width && snapshot.signals.total > 0 ? progressText(snapshot, true) : full;
   const room = Math.min(BAR_WIDTH, options.width - text.length - 1);
-  return options.bar && room >= 10 ? `${bar(fraction, room)} ${text}` : fit(text, options.width);
+  return options.bar && snapshot.total !== undefined && room >= 10 ? `${bar(fractionOf(doneCount(snapshot), snapshot.total), room)} ${text}` : fit(text, options.width);
+}
+
+/** The line but its bar; `compact`, without the time and the ETA, the throttle said short. */
+function progressText(snapshot: ProgressSnapshot, compact: boolean): string {
+  const done = doneCount(snapshot);
+  const failed = `${snapshot.failed} failed${throttledOf(snapshot, compact)}${snapshot.workers === undefined ? '' : ` | ${snapshot.workers} worker${snapshot.workers === 1 ? '' : 's'}`}${shortOf(snapshot)}`;
+  const rate = `${formatRate(snapshot.rate)}/s`;
+  const elapsed = compact ? '' : ` | ${formatDuration(snapshot.elapsedMs)}`;
+  if (snapshot.total === undefined) return `${done} done${elapsed} | ${rate} | ${failed}`;
+  const eta = compact ? '' : ` | ETA ${snapshot.etaMs === undefined ? '?' : formatDuration(snapshot.etaMs)}`;
+  return `${done}/${snapshot.total} ${percent(fractionOf(done, snapshot.total))}${elapsed} | ${rate}${eta} | ${failed}`;
 }
 
 /** The line left when the run is over: `1000/1000 100% in 3.2s, 312/s, 0 failed`. */
@@ -38,12 +45,12 @@ export function formatFinal(snapshot: ProgressSnapshot): string {
  * Under --key, once a server has said to slow down: inputs waiting on throttled keys, and the
  * signals per key, for the few keys with the most (last on the line: what a narrow terminal cuts).
  */
-function throttledOf(snapshot: ProgressSnapshot): string {
+function throttledOf(snapshot: ProgressSnapshot, compact = false): string {
   const { total, top } = snapshot.signals;
   if (total === 0) return '';
   const busiest = top.length > 0 ? ` (${keyCounts(top)})` : '';
-  const waiting = snapshot.throttled > 0 ? ` | ${snapshot.throttled} waiting on throttled keys` : '';
-  return `${waiting} | ${signalCount(total)}${busiest}`;
+  const waiting = snapshot.throttled === 0 ? '' : compact ? ` | ${snapshot.throttled} waiting` : ` | ${snapshot.throttled} waiting on throttled keys`;
+  return `${waiting} | ${compact ? `${total} signal${total === 1 ? '' : 's'}` : signalCount(total)}${busiest}`;
 }
 
 /** Under --memfree or --load, while the machine holds every start back: why nothing starts. */

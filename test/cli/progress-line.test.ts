@@ -31,6 +31,17 @@ test('the progress line names the keys with the most throttle signals, and what 
   assert.match(formatProgress(one, { bar: false, width: 200 }), / \| 1 throttle signal \(127\.0\.0\.2 1\)$/);
 });
 
+test('on an 80-column terminal the line keeps what waits and the keys with the most signals: the time, the ETA and the long words give way (was: cut before the keys)', () => {
+  const throttled = snapshot({ succeeded: 26, total: 120, throttled: 24, signals: { total: 14, top: [{ key: '127.0.0.1', count: 9 }, { key: '127.0.0.2', count: 5 }] } });
+  for (const bar of [false, true]) {
+    const line = formatProgress(throttled, { bar, width: 79 });
+    assert.ok(line.length <= 79, line);
+    assert.match(line, /26\/120 21% \| 8\.0\/s \| 0 failed \| 24 waiting \| 14 signals \(127\.0\.0\.1 9, /);
+  }
+  // with room, the whole line as before
+  assert.match(formatProgress(throttled, { bar: false, width: 200 }), /ETA .* \| 24 waiting on throttled keys \| 14 throttle signals/);
+});
+
 test('the summary names the keys with the most throttle signals; without keys, it counts them all the same', () => {
   const keyed = snapshot({ signals: { total: 5, top: [{ key: 'a.example', count: 4 }, { key: 'b.example', count: 1 }] } });
   assert.equal(describeThrottles(keyed), 'prun: 5 throttle signals (429/503); most from: a.example 4, b.example 1');
