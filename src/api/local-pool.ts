@@ -18,7 +18,7 @@ export function localPool(
 ): Pool {
   return new Pool({
     runtime: normalized.runtime,
-    workers: workersWithinOpenFiles(normalized.workers, run.notice),
+    workers: workersWithinOpenFiles(normalized.workers, FDS_A_WORKER[normalized.runtime], run.notice),
     concurrency: normalized.concurrency,
     maxTasksPerWorker: normalized.maxTasksPerChild,
     memoryLimitMb: normalized.memoryLimitMb,
@@ -34,8 +34,8 @@ export function localPool(
 }
 
 /** `workers`, or as many as the limit of open files allows, said as a notice, as `prun exec` says it of its lanes. */
-function workersWithinOpenFiles(workers: number, notice: ((line: string) => void) | undefined): number {
-  const fit = workers > 1 ? withinOpenFiles(FDS_A_WORKER) : undefined;
+function workersWithinOpenFiles(workers: number, each: number, notice: ((line: string) => void) | undefined): number {
+  const fit = workers > 1 ? withinOpenFiles(each) : undefined;
   if (!fit || fit.fits >= workers) return workers;
   notice?.(`prun: only enough file handles to run ${fit.fits} worker${fit.fits === 1 ? '' : 's'} at once (ulimit -n is ${fit.limit}): running ${fit.fits}, not ${workers}`);
   return fit.fits;

@@ -5,8 +5,8 @@ const FDS_A_LANE = 4;
 /** Kept free beside the lanes: prun's own files (the joblog, --failed-out, stdout's relay), its workers' pipes, Node's own. */
 const FDS_SPARE = 32;
 
-/** What a worker holds open in prun, measured: a forked one its stdout, stderr and IPC channel (3), a thread its event loop's (4). */
-export const FDS_A_WORKER = 4;
+/** What a worker holds open in prun, measured: a forked one its stdout, stderr and IPC channel, a thread its event loop's. */
+export const FDS_A_WORKER = { process: 3, thread: 4 } as const;
 
 /**
  * How many shell lanes prun can keep open under this process's limit of open files (`ulimit
