@@ -35,9 +35,9 @@ export function prepareArgv(argv: readonly string[], options: ReadonlySet<string
   for (let i = 0; i < positional.length; i++) {
     const word = positional[i]!;
     const next = positional[i + 1];
-    // past its options, exec's words are its command's: `prun exec tool --threads x.txt` runs
-    // them as typed (was: `tool --threads= x.txt`)
-    // only the command's own: `map --max-lines` is an unknown option as typed, not `--max-lines=1`
+    // only before exec's command, whose words are its own (was: `prun exec tool --threads
+    // x.txt` ran `tool --threads= x.txt`), and only the command's own flags (was: `map
+    // --max-lines` said that `--max-lines=1` was unknown)
     const optional = i < optionsEnd && options.has(word) ? OPTIONAL_VALUE_FLAGS.get(word) : undefined;
     if (!optional) prepared.push(word);
     else if (next === undefined || !optional.isValue(next)) prepared.push(`${word}=${optional.alone}`);

@@ -203,6 +203,9 @@ export class ShellExecutor implements Executor {
     await this.lanesGone();
   }
 
+  /** Stops onProcessExit from running at exit: the lanes are gone. */
+  private forgetAtExit: () => void = () => {};
+
   /** Waits for every lane, and then what was left of its group, to be gone; then tidies up. */
   private async lanesGone(): Promise<void> {
     // a lane's exit starts the ending of what is left of its group: awaited after the exits
@@ -217,9 +220,6 @@ export class ShellExecutor implements Executor {
    * at once): end their jobs and remove their files now. The lanes' lifeline would end the
    * jobs too, but a moment later, and could not remove the directory of a live process.
    */
-  /** Stops onProcessExit from running at exit: the lanes are gone. */
-  private forgetAtExit: () => void = () => {};
-
   private readonly onProcessExit = (): void => {
     for (const lane of this.lanes) lane.abandon();
     this.removeDir();
