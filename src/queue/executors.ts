@@ -2,6 +2,7 @@ import { readSync } from 'node:fs';
 import { tagLines } from '../commands/job-output.js';
 import type { Executor, ExecutorRun } from '../model/executor.js';
 import { Pool } from '../pool/pool.js';
+import { workersWithinOpenFiles } from '../runtime/open-files.js';
 import type { LocalPoolOptions } from './run-pool.js';
 import type { RunSpec } from './wire.js';
 
@@ -9,7 +10,7 @@ import type { RunSpec } from './wire.js';
 export function workerPool(spec: RunSpec, local: LocalPoolOptions, modulePath: string): Executor {
   return new Pool({
     runtime: local.runtime,
-    workers: local.workers,
+    workers: workersWithinOpenFiles(local.workers, local.runtime, local.notice),
     concurrency: local.concurrency,
     maxTasksPerWorker: undefined,
     memoryLimitMb: local.memoryLimitMb,

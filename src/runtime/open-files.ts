@@ -6,7 +6,19 @@ const FDS_A_LANE = 4;
 const FDS_SPARE = 32;
 
 /** What a worker holds open in prun, measured: a forked one its stdout, stderr and IPC channel, a thread its event loop's. */
-export const FDS_A_WORKER = { process: 3, thread: 4 } as const;
+const FDS_A_WORKER = { process: 3, thread: 4 } as const;
+
+/**
+ * `workers` of `prun map`'s pool (a local run's, a producer's own, a `prun worker`'s), or as
+ * many as the limit of open files allows, said in one line, as `prun exec` says it of its lanes
+ * (was: EMFILE as they started, and the run ended).
+ */
+export function workersWithinOpenFiles(workers: number, runtime: keyof typeof FDS_A_WORKER, notice: ((line: string) => void) | undefined): number {
+  const fit = workers > 1 ? withinOpenFiles(FDS_A_WORKER[runtime]) : undefined;
+  if (!fit || fit.fits >= workers) return workers;
+  notice?.(`prun: only enough file handles to run ${fit.fits} worker${fit.fits === 1 ? '' : 's'} at once (ulimit -n is ${fit.limit}): running ${fit.fits}, not ${workers}`);
+  return fit.fits;
+}
 
 /**
  * How many shell lanes prun can keep open under this process's limit of open files (`ulimit
