@@ -21,6 +21,17 @@ export function bundleDir(cwd = process.cwd()): string {
   const modules = nearestModules(cwd);
   if (modules) return join(modules, '.cache', 'prun-queue');
   const uid = process.getuid?.();
+  // one line and exit 2, as prun exec says a TMPDIR it cannot use (was: a stack trace, exit 1,
+  // for a TMPDIR missing or a file)
+  try {
+    return tmpBundleDir(uid);
+  } catch (error) {
+    throw new PrunError('ERR_USAGE', `cannot make a folder for the scripts of the queue in ${tmpdir()} (TMPDIR): ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
+}
+
+/** This user's folder in the temporary folder, or a new one where that is not safely theirs. */
+function tmpBundleDir(uid: number | undefined): string {
   const shared = join(tmpdir(), `prun-queue-${uid ?? 0}`);
   try {
     mkdirSync(shared, { mode: 0o700 });
@@ -29,13 +40,7 @@ export function bundleDir(cwd = process.cwd()): string {
   }
   const stat = lstatSync(shared, { throwIfNoEntry: false });
   const ours = stat?.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
-  if (ours) return shared;
-  try {
-    return mkdtempSync(join(tmpdir(), `prun-queue-${uid ?? 0}-`));
-  } catch (error) {
-    // one line and exit 2, as prun exec says a TMPDIR it cannot use (was: a stack trace, exit 1)
-    throw new PrunError('ERR_USAGE', `cannot make a folder for the scripts of the queue in ${tmpdir()} (TMPDIR): ${describeSystemError(error as NodeJS.ErrnoException)}`);
-  }
+  return ours ? shared : mkdtempSync(join(tmpdir(), `prun-queue-${uid ?? 0}-`));
 }
 
 /** The nearest node_modules this user may write to, from `folder` up; undefined when none. */
