@@ -41,17 +41,19 @@ function quoteKeepingReplacements(word: string, replaced: (braced: string) => bo
  * CMD as input files, and took prun's options after them. Now they are words of the command:
  * typed the old way, the command would run with the file names (and the options) as its
  * arguments, reading stdin for its inputs. A quoted command (a first word holding a blank)
- * followed by names of existing files, and then nothing but prun's own options (`isOption`)
- * and their values, is that old form: refused, saying how to write it now, before anything runs.
+ * followed by names of existing files, and then nothing but prun's own options and their
+ * values (`onlyOptions`), is that old form: refused, saying how to write it now, before anything runs.
  */
-export function refuseOldForm(words: readonly string[], options: readonly string[] = [], isOption: (word: string) => boolean = () => false): void {
+export function refuseOldForm(words: readonly string[], options: readonly string[] = [], onlyOptions: (words: readonly string[]) => boolean = () => false): void {
   const [first, ...rest] = words;
   if (first === undefined || rest.length === 0 || !/\s/.test(first)) return;
   // the options typed after the files, as the old usage line had them (was: no hint, and
-  // `prun exec 'echo {}' nums.txt -j 2` ran nothing, exit 0)
-  const optionsAt = rest.findIndex((word) => isOption(word.split('=')[0]!));
+  // `prun exec 'echo {}' nums.txt -j 2` ran nothing, exit 0); only when they are all options
+  // and their values, so that the hint runs what was meant (`-j 2 extra` is no such tail)
+  const optionsAt = rest.findIndex((word) => word.startsWith('-') && word !== '-');
   const files = optionsAt < 0 ? rest : rest.slice(0, optionsAt);
   const after = optionsAt < 0 ? [] : rest.slice(optionsAt);
+  if (after.length > 0 && !onlyOptions(after)) return;
   if (files.length === 0 || !files.every((word) => word === '-' || isFile(word))) return;
   // the options typed before the command stay in the line to paste (was: dropped, so that
   // `-j2 --tag` was lost from what the hint said to run)

@@ -19,7 +19,7 @@ import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, refuseOldForm } from './exec-argv.js';
-import { optionWords } from './argv.js';
+import { optionsEnd, optionWords } from './argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
@@ -146,7 +146,9 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
   return command.action(async (words: string[], flags: ExecFlags) => {
-    done(await runExecCommand(words, sources, flags, optionsBefore(typed, words), optionWords(command)));
+    // words that are all prun's options, each with its value: what optionsEnd() reads as options, up to a word after them
+    const onlyOptions = (tail: readonly string[]): boolean => optionsEnd([...tail, 'COMMAND'], command) === tail.length && tail.every((word) => !word.startsWith('-') || optionWords(command).has(word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2)));
+    done(await runExecCommand(words, sources, flags, optionsBefore(typed, words), onlyOptions));
   });
 }
 
@@ -178,7 +180,7 @@ function optionsBefore(typed: readonly string[], words: readonly string[]): stri
   return end >= 0 && typed.slice(end).every((word, i) => word === words[i]) ? typed.slice(0, end) : [];
 }
 
-async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[], optionNames: ReadonlySet<string>): Promise<number> {
+async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[], onlyOptions: (words: readonly string[]) => boolean): Promise<number> {
   const count = cpuCountAsked(flags);
   if (count !== undefined) {
     process.stdout.write(`${machineCpuCounts()[count]}\n`);
@@ -197,8 +199,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // the old form read its inputs from files where GNU's reads stdin: with sources given, the
   // words are the command's in both (was: refused, the hint dropping the ::: values)
   // under --pipe the inputs are stdin's blocks: no word can be an input of the old form
-  const isOption = (word: string): boolean => optionNames.has(word.split('=')[0]!) || (/^-[A-Za-z]/.test(word) && optionNames.has(word.slice(0, 2)));
-  if (sources.length === 0 && !flags.pipe) refuseOldForm(words, typed, isOption);
+  if (sources.length === 0 && !flags.pipe) refuseOldForm(words, typed, onlyOptions);
   // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
   // holding a newline is two (was: one value, as typed)
   const delimiter = flags.delimiter === undefined ? undefined : readEscapes(flags.delimiter);

@@ -42,11 +42,13 @@ test("the old form (a quoted command, then names of files) is refused; other com
     refuseOldForm(['echo {}', 'word']); // not a file
     refuseOldForm(['echo {}']);
     // the old usage line's options after the files: refused too, the hint keeping them (was: ran nothing, exit 0)
-    const isOption = (word: string) => ['-j', '--unordered'].includes(word);
-    assert.throws(() => refuseOldForm(['echo {}', file, '-j', '2'], [], isOption), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE' && error.message.endsWith(`prun exec -j 2 'echo {}' :::: ${file}`));
-    assert.throws(() => refuseOldForm(['echo {}', file, '--unordered'], [], isOption), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE');
-    refuseOldForm(['echo {}', '-j', '2'], [], isOption); // no file before them
-    refuseOldForm(['echo {}', file, 'word', '-j', '2'], [], isOption); // a word that is no file
+    // prun's options with their values: `-j N`, `--unordered` (the CLI reads them by its own definitions)
+    const onlyOptions = (tail: readonly string[]) => tail.join(' ') === '-j 2' || tail.join(' ') === '--unordered';
+    assert.throws(() => refuseOldForm(['echo {}', file, '-j', '2'], [], onlyOptions), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE' && error.message.endsWith(`prun exec -j 2 'echo {}' :::: ${file}`));
+    assert.throws(() => refuseOldForm(['echo {}', file, '--unordered'], [], onlyOptions), (error: unknown) => error instanceof PrunError && error.code === 'ERR_USAGE');
+    refuseOldForm(['echo {}', '-j', '2'], [], onlyOptions); // no file before them
+    refuseOldForm(['echo {}', file, 'word', '-j', '2'], [], onlyOptions); // a word that is no file
+    refuseOldForm(['echo {}', file, '-j', '2', 'extra'], [], onlyOptions); // a word after them that is no option's: the hint would run `extra`
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

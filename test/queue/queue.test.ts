@@ -224,11 +224,29 @@ describe('prun map --queue', () => {
     await refusing.stop();
   });
 
-  test('a worker whose TMPDIR cannot hold a folder says so in one line, exit 2 (was: a stack trace, exit 1)', async () => {
+  test('a worker whose TMPDIR cannot hold a folder (missing, a file) says so in one line, exit 2 (was: a stack trace, exit 1)', async () => {
     const folder = await mkdtemp(join(bench.dir, 'no-modules-'));
-    const result = await prun(['worker', '--queue', bench.redis.url], { cwd: folder, env: { TMPDIR: join(folder, 'not-there'), PRUN_QUEUE_SECRET: 's' } });
-    assert.equal(result.exitCode, 2, String(result.stderr));
-    assert.match(String(result.stderr).trim(), /^prun: cannot make a folder for the scripts of the queue in .*not-there \(TMPDIR\): no such file or directory$/);
+    await writeFile(join(folder, 'a-file'), '');
+    for (const [tmp, why] of [['not-there', 'no such file or directory'], ['a-file', 'not a directory']]) {
+      const result = await prun(['worker', '--queue', bench.redis.url], { cwd: folder, env: { TMPDIR: join(folder, tmp!), PRUN_QUEUE_SECRET: 's' } });
+      assert.equal(result.exitCode, 2, String(result.stderr));
+      assert.equal(String(result.stderr).trim(), `prun: cannot make a folder for the scripts of the queue in ${join(folder, tmp!)} (TMPDIR): ${why}`);
+    }
+  });
+
+  test('a prun worker runs no more workers than its limit of open files allows, said in one line, and serves the run (was: every worker died of EMFILE, the run refused)', async () => {
+    const limited = execa('sh', ['-c', 'ulimit -n 64 && exec "$0" "$@"', process.execPath, bin, 'worker', '--queue', bench.redis.url, '--procs', '16'], { cwd: root, reject: false, stdin: 'ignore', stdout: 'ignore' });
+    try {
+      // said as the worker takes the run: its pool is made then
+      const said = waitForLines(limited.stderr!, /^prun: only enough file handles to run \d+ workers? at once \(ulimit -n is 64\): running \d+, not 16$/);
+      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, ':::', '1', '2', '3']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), ['1', '4', '9']);
+      await said;
+    } finally {
+      limited.kill('SIGTERM');
+      await limited;
+    }
   });
 
   test('a worker without a secret warns once that it runs whatever is queued', async () => {
