@@ -1,5 +1,5 @@
 import { Pool } from '../pool/pool.js';
-import { workersWithinOpenFiles } from '../runtime/open-files.js';
+import { withinOpenFiles } from '../runtime/open-files.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 import type { NormalizedOptions } from './options.js';
 
@@ -18,7 +18,7 @@ export function localPool(
 ): Pool {
   return new Pool({
     runtime: normalized.runtime,
-    workers: workersWithinOpenFiles(normalized.workers, normalized.runtime, run.notice),
+    workers: withinOpenFiles(normalized.workers, normalized.runtime, run.notice),
     concurrency: normalized.concurrency,
     maxTasksPerWorker: normalized.maxTasksPerChild,
     memoryLimitMb: normalized.memoryLimitMb,

@@ -6,7 +6,7 @@ import { runPipeline } from '../engine/pipeline.js';
 import { pipelineFor } from './pipeline-setup.js';
 import { usageError } from '../errors.js';
 import type { InputSource } from '../io/input-source.js';
-import { lanesWithinOpenFiles } from '../runtime/open-files.js';
+import { withinOpenFiles } from '../runtime/open-files.js';
 import { ProgressTracker } from '../progress/tracker.js';
 import { limitOptionsOf, type LimitOptions } from './limit-options.js';
 import { normalizeOptions, type RunOptions } from './options.js';
@@ -101,7 +101,7 @@ export function startExec(options: StartExecOptions): RunningExec {
   const tracker = new ProgressTracker();
   const templateOptions = options.template ?? {};
   const onStderr = options.onStderr ?? ((text: string) => void process.stderr.write(text, 'latin1'));
-  const jobs = options.dryRun ? normalized.workers : lanesFor(normalized.workers, onStderr);
+  const jobs = options.dryRun ? normalized.workers : withinOpenFiles(normalized.workers, 'lane', (line) => onStderr(`${line}\n`));
   const tag = options.tagString ?? (options.tag ? '{}' : undefined);
   const executor = options.dryRun
     ? new DryRunExecutor(options.shownCommand ?? options.command, templateOptions, options.stdinFrom !== undefined, tag)
@@ -134,12 +134,4 @@ export function startExec(options: StartExecOptions): RunningExec {
   );
   // the lanes are shells: nothing in prun's own process waits for all of them
   return { deliveries: pipeline.deliveries, encoding: 'latin1', tracker, ready: executor.ready, allReady: executor.ready, ...controlsOf(pipeline) };
-}
-
-/** `workers` lanes, or as many as the limit of open files allows, said on stderr. */
-function lanesFor(workers: number, onStderr: (text: string) => void): number {
-  const fit = workers > 1 ? lanesWithinOpenFiles() : undefined;
-  if (!fit || fit.lanes >= workers) return workers;
-  onStderr(`prun: only enough file handles to run ${fit.lanes} jobs at once (ulimit -n is ${fit.limit}): running ${fit.lanes}, not ${workers}\n`);
-  return fit.lanes;
 }

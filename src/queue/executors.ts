@@ -2,7 +2,7 @@ import { readSync } from 'node:fs';
 import { tagLines } from '../commands/job-output.js';
 import type { Executor, ExecutorRun } from '../model/executor.js';
 import { Pool } from '../pool/pool.js';
-import { workersWithinOpenFiles } from '../runtime/open-files.js';
+import { withinOpenFiles } from '../runtime/open-files.js';
 import type { LocalPoolOptions } from './run-pool.js';
 import type { RunSpec } from './wire.js';
 
@@ -10,7 +10,7 @@ import type { RunSpec } from './wire.js';
 export function workerPool(spec: RunSpec, local: LocalPoolOptions, modulePath: string): Executor {
   return new Pool({
     runtime: local.runtime,
-    workers: workersWithinOpenFiles(local.workers, local.runtime, local.notice),
+    workers: withinOpenFiles(local.workers, local.runtime, local.notice),
     concurrency: local.concurrency,
     maxTasksPerWorker: undefined,
     memoryLimitMb: local.memoryLimitMb,
