@@ -26,9 +26,15 @@ const acks = new Socket({ fd: 3, readable: false, writable: true });
 acks.on('error', () => {});
 let total = 0;
 let stopping = false;
+
+/** Says the last count, then exits: prun reads it before the relay is gone. */
+function leave(code: number): Promise<never> {
+  return new Promise(() => acks.end(`${total}\n`, () => process.exit(code)));
+}
+
 process.once('SIGTERM', () => {
   stopping = true;
-  acks.end(`${total}\n`, () => process.exit(128 + constants.signals.SIGTERM));
+  void leave(128 + constants.signals.SIGTERM);
 });
 try {
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
@@ -46,7 +52,6 @@ try {
   // a socket's reader went. What it took of the chunk it cut short is said too: the whole results
   // in it got out, and get rows (was: none, so --resume ran 1,000-3,000 of them again). Said as
   // `cat` says it, by dying of SIGPIPE, which Node ignores: 141 then
-  await new Promise<void>((resolve) => acks.end(`${total}\n`, () => resolve()));
-  process.exit(EXIT.brokenPipe);
+  await leave(EXIT.brokenPipe);
 }
 if (!stopping) acks.end();
