@@ -147,7 +147,10 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .addHelpText('after', EXEC_HELP);
   return command.action(async (words: string[], flags: ExecFlags) => {
     // words that are all prun's options, each with its value: what optionsEnd() reads as options, up to a word after them
-    const onlyOptions = (tail: readonly string[]): boolean => optionsEnd([...tail, 'COMMAND'], command) === tail.length && tail.every((word) => !word.startsWith('-') || optionWords(command).has(word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2)));
+    const onlyOptions = (tail: readonly string[]): boolean => {
+      const names = optionWords(command);
+      return optionsEnd([...tail, 'COMMAND'], command) === tail.length && tail.every((word) => !word.startsWith('-') || names.has(word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2)));
+    };
     done(await runExecCommand(words, sources, flags, optionsBefore(typed, words), onlyOptions));
   });
 }
