@@ -78,6 +78,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.addCommand(configure(mapCommand(sources, (status) => (code = status))).version(VERSION, '-V, --version'));
   program.addCommand(configure(execCommand(sources, (status) => (code = status), argv.slice(1))).version(VERSION, '-V, --version'));
   program.addCommand(configure(workerCommand((status) => (code = status))).version(VERSION, '-V, --version'));
+  // commander answers `prun help nosuch` with the whole help on stderr: one line, as for `prun nosuch`
+  if (argv[0] === 'help' && argv[1] !== undefined && !program.commands.some((command) => command.name() === argv[1])) {
+    process.stderr.write(`prun: unknown command '${argv[1]}' (run 'prun --help' for usage)\n`);
+    return EXIT.usage;
+  }
   try {
     const named = program.commands.find((command) => command.name() === argv[0]) ?? program;
     // GNU parallel's users keep their defaults there (was: ignored in silence, `PARALLEL=--tag` changed nothing)

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir } from '../helpers/files.js';
-import { bin, prun, root } from '../helpers/prun.js';
+import { bin, lines, prun, root } from '../helpers/prun.js';
 
 const scratch = scratchDir('help');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -147,4 +147,16 @@ test('-V and --version work after each command too, as the options tables list t
   }
   // after prun exec's command, the word is the command's
   assert.equal(String((await prun(['exec', 'echo', '--version', ':::', 'a'])).stdout), '--version a');
+});
+
+test('prun help with an unknown command: one line and exit 2, as prun with one (was: the whole help on stderr)', async () => {
+  const result = await prun(['help', 'nosuch']);
+  assert.equal(result.exitCode, 2);
+  assert.equal(result.stdout, '');
+  assert.equal(lines(result.stderr).length, 1);
+  assert.match(String(result.stderr), /'nosuch'/);
+  // a known command's help still comes
+  const known = await prun(['help', 'exec']);
+  assert.equal(known.exitCode, 0);
+  assert.match(String(known.stdout), /^Usage: prun exec/);
 });
