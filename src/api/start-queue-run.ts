@@ -48,7 +48,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
     const { code, exports } = await bundleScript(resolve(options.script), options.script, { bareImports: true });
     checkDefaultExport(options.script, exports);
     const hash = createHash('sha256').update(code).digest('hex');
-    const unsigned: RunSpec = { wire: WIRE, kind: 'map', bundle: hash, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true, ...(normalized.halt ? { halting: true } : {}) };
+    const unsigned: RunSpec = { wire: WIRE, kind: 'map', bundle: hash, scriptName: options.script, format: options.format, timeoutMs: normalized.timeoutMs, timings: options.journal === true, ...(normalized.halt ? { halting: true } : {}) };
     const signed = sign(unsigned, options.secret);
     await options.queue.publish(run, signed, code);
     return signed;

@@ -17,6 +17,7 @@ export function workerPool(spec: RunSpec, local: LocalPoolOptions, modulePath: s
     timeoutMs: spec.timeoutMs,
     timings: spec.timings,
     modulePath: Promise.resolve(modulePath),
+    scriptName: spec.scriptName,
     format: spec.format,
     notice: local.notice,
   });

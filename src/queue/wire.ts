@@ -18,6 +18,11 @@ export interface RunSpec {
   kind: 'map' | 'exec';
   /** map: sha256 of the compiled bundle, which workers check and cache it by; exec: ''. */
   bundle: string;
+  /**
+   * map: the script as the producer was given it, which a worker's load errors name (was: the
+   * path of the worker's cached copy, `imported from /tmp/prun-queue-0/<hash>.mjs`).
+   */
+  scriptName?: string;
   /** exec: the command template, its --tag/--tagstring template and its retries. */
   command?: string;
   tag?: string;

@@ -23,7 +23,9 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
   // Node names the module an import failed in: the user's script, not its compiled copy (a
   // function, so that a `$&` in the script's name is no replacement pattern)
   const message = scriptName === undefined ? said : said.replaceAll(modulePath, () => scriptName).replaceAll(pathToFileURL(modulePath).href, () => scriptName);
-  const where = (thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath)) ?? scriptName;
+  const frame = thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath);
+  // the script's name once: not again after a message that has it (`imported from task.ts`)
+  const where = frame ?? (scriptName !== undefined && message.includes(scriptName) ? undefined : scriptName);
   const loadError = new Error(`script failed to load: ${message}${where ? ` (${where})` : ''}`);
   loadError.name = 'ScriptLoadError';
   (loadError as Error & { code: string }).code = SCRIPT_LOAD;

@@ -354,13 +354,15 @@ describe('prun map --queue', () => {
     await here.stop();
   });
 
-  test('a worker that cannot load the script fails the run with one line', async () => {
+  test("a worker that cannot load the script fails the run with one line naming the script (was: the worker's cached copy, /tmp/prun-queue-0/<hash>.mjs)", async () => {
     const folder = await mkdtemp(join(bench.dir, 'worker-')); // no node_modules: the package is missing
     const here = worker(['--procs', '1'], {}, { cwd: folder });
-        const result = await prun(['map', 'fixtures/ts-imports/main.ts', '--queue', bench.redis.url, ':::', '1', '2']);
+    const result = await prun(['map', 'fixtures/ts-imports/main.ts', '--queue', bench.redis.url, ':::', '1', '2']);
     assert.equal(result.exitCode, 2);
     assert.equal(result.stdout, '');
     assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
+    assert.match(String(result.stderr), /fixtures\/ts-imports\/main\.ts/);
+    assert.doesNotMatch(String(result.stderr), /\.mjs/);
     await here.stop();
   });
 
