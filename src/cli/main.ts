@@ -7,6 +7,7 @@ import { parallelEnvWords } from './parallel-env.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { EXEC_EXIT_CODES_NOTE, examplesAndExitCodes } from './help-text.js';
+import { passJobControl } from './job-control.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
 import { workerCommand } from './worker-command.js';
@@ -64,6 +65,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   // a stderr that cannot be written (2>/dev/full, a closed pipe) loses prun's messages, as it
   // does GNU parallel's, but neither the results nor the run: its error would crash the process
   process.stderr.on('error', () => {});
+  // Ctrl-Z stops workers and jobs too, out of the terminal's reach in groups of their own
+  passJobControl();
   // the arguments' own bytes, for those Node could not decode as UTF-8 (model/byte-string.ts)
   if (argv.some((word) => word.includes('\uFFFD'))) rememberArgumentBytes(argv, rawArguments(argv.length));
   let code: number = EXIT.ok;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ProgressTracker } from '../progress/tracker.js';
+import { aroundStops } from './job-control.js';
 import { formatFinal, formatProgress } from './progress-line.js';
 import { terminalColumns } from './terminal-width.js';
 
@@ -73,14 +74,19 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
   if (tty) {
     direct(HIDE_CURSOR);
     process.once('exit', showCursor);
-    restores.push(suspendable(() => {
-      // drawn again only in the foreground (draw()): after `bg` the shell's prompt is there
-      background = true;
-      if (drawn) direct(CLEAR_LINE);
-      drawn = false;
-      direct(SHOW_CURSOR);
-    }, () => {
-      redraw ??= setImmediate(draw);
+    // Ctrl-Z: the shell gets the terminal back with its cursor, and the bar is drawn again on
+    // `fg` (was: a shell with no cursor until the run ended, `^Z` glued to the bar)
+    restores.push(aroundStops({
+      leave: () => {
+        // drawn again only in the foreground (draw()): after `bg` the shell's prompt is there
+        background = true;
+        if (drawn) direct(CLEAR_LINE);
+        drawn = false;
+        direct(SHOW_CURSOR);
+      },
+      back: () => {
+        redraw ??= setImmediate(draw);
+      },
     }));
     restores.push(captureLines(stream, (text) => above(() => direct(text))));
     // results on the same terminal would be drawn over: they scroll above the bar, on stdout still
@@ -109,25 +115,6 @@ export function startProgressBar(tracker: ProgressTracker, stream: NodeJS.WriteS
         direct(`${midLine ? '\n' : CLEAR_LINE}${final}${SHOW_CURSOR}`);
       }
     },
-  };
-}
-
-/**
- * Ctrl-Z: the shell gets the terminal back with its cursor, and the bar is drawn again on
- * `fg` (was: a shell with no cursor until the run ended, `^Z` glued to the bar). A listener
- * for SIGTSTP replaces the stop, so prun stops itself once the terminal is left tidy.
- * Returns the restore.
- */
-function suspendable(leave: () => void, back: () => void): () => void {
-  const suspend = (): void => {
-    leave();
-    process.kill(process.pid, 'SIGSTOP');
-  };
-  process.on('SIGTSTP', suspend);
-  process.on('SIGCONT', back);
-  return () => {
-    process.off('SIGTSTP', suspend);
-    process.off('SIGCONT', back);
   };
 }
 

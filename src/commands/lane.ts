@@ -5,6 +5,7 @@ import { LANE_NAME, LANE_SCRIPT } from './lane-script.js';
 import { endGroup, signalGroup, signalProcess } from '../runtime/process-group.js';
 import { descendantsOf, endProcesses } from '../runtime/process-tree.js';
 import { nonBlockingStderr } from '../runtime/blocking-writes.js';
+import { addStoppable } from '../runtime/stoppable-children.js';
 
 /** How a lane ended. */
 export interface LaneExit {
@@ -63,6 +64,8 @@ export class Lane {
     nonBlockingStderr();
     this.subprocess = subprocess;
     this.pid = subprocess.pid;
+    // stopped and continued with prun (Ctrl-Z), until the lane's shell is gone
+    const leaveChildGroups = this.pid === undefined ? () => {} : addStoppable({ stop: () => this.stop(), resume: () => this.resume() });
     this.stdin = subprocess.stdin;
     // a lane that died takes its pipes with it; its exit says why
     subprocess.stdin.on('error', () => {});
@@ -98,6 +101,7 @@ export class Lane {
       if (this.hasExited) report(subprocess.exitCode, subprocess.signalCode);
     });
     subprocess.once('exit', (code, signal) => {
+      leaveChildGroups();
       this.onExit(code, signal);
       if (stdoutEnded) report(code, signal);
       // a process the lane left behind may hold its stdout open: then the exit is enough
@@ -110,6 +114,20 @@ export class Lane {
     });
     // every outcome comes through the events above
     subprocess.catch(() => {});
+  }
+
+  /**
+   * Ctrl-Z: the lane's group stops, but for its watcher, which must still see the lifeline
+   * close and end the group if prun is killed while stopped (was: jobs stopped for ever).
+   */
+  private stop(): void {
+    if (this.pid === undefined) return;
+    signalGroup(this.pid, 'SIGSTOP');
+    if (this.watcher !== undefined) signalProcess(this.watcher, 'SIGCONT');
+  }
+
+  private resume(): void {
+    if (this.pid !== undefined) signalGroup(this.pid, 'SIGCONT');
   }
 
   /** Job lines, as bytes: arguments are kept byte for byte (latin1 strings, see job-inputs.ts). */

@@ -2,8 +2,9 @@ import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { forgetGroup, watchGroup } from './group-lifeline.js';
+import { addStoppable } from './stoppable-children.js';
 import { relayLines } from './line-relay.js';
-import { endGroup } from './process-group.js';
+import { endGroup, signalGroup } from './process-group.js';
 import { markedEnvironment, newWorkerMark } from './owner-mark.js';
 import { descendantsOf, endProcesses, processesMarked } from './process-tree.js';
 import { isFromWorker } from './protocol.js';
@@ -40,6 +41,9 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   const pid = child.pid;
   // before it is sent anything, so that none of the user's code runs unwatched
   if (pid !== undefined) watchGroup(pid);
+  // stopped and continued with prun (Ctrl-Z), until its leader is gone
+  // (its lifeline watcher is in a group of its own, and still ends it if prun is killed then)
+  const leaveChildGroups = pid === undefined ? () => {} : addStoppable({ stop: () => signalGroup(pid, 'SIGSTOP'), resume: () => signalGroup(pid, 'SIGCONT') });
   let killed = false;
   let ending: Promise<void> | undefined;
   let strays: Promise<void> = Promise.resolve();
@@ -59,7 +63,12 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
     return ending;
   };
   // what the worker started goes with it, whyever it ended
-  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('exit', (code, signal) => {
+      leaveChildGroups();
+      resolve([code, signal]);
+    }),
+  );
   const groupEnded = exited.then(endItsGroup);
   let spawnError: Error | undefined;
   const toStderr = (text: string) => void process.stderr.write(text);

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { execa } from 'execa';
+import { waitForPids, waitUntilGone } from '../helpers/exec.js';
+import { scratchDir } from '../helpers/files.js';
+import { descendantsOf } from '../helpers/processes.js';
+import { bin, lines, root } from '../helpers/prun.js';
+import { waitForLines } from '../helpers/streams.js';
+
+const BOUNDED = { timeout: 60_000 };
+const scratch = scratchDir('job-control');
+
+/** The state letter /proc gives the process (R, S, T for stopped, Z), or '' once it is gone. */
+async function stateOf(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
+
+/** Resolves once every process is stopped; fails naming the states seen if that takes past `ms`. */
+async function waitUntilStopped(pids: readonly number[], ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const states = await Promise.all(pids.map(stateOf));
+    if (states.every((state) => state === 'T')) return;
+    assert.ok(Date.now() < deadline, `not stopped: ${pids.map((pid, i) => `${pid} ${states[i]}`).join(', ')}`);
+    await delay(10);
+  }
+}
+
+/** The forked workers of a prun: its node children (not its lifeline's sh, nor esbuild). */
+async function workersOf(pid: number): Promise<number[]> {
+  const all = await descendantsOf(pid);
+  const names = await Promise.all(all.map((child) => readFile(`/proc/${child}/comm`, 'utf8').catch(() => '')));
+  return all.filter((_, i) => names[i]!.trim() === 'node');
+}
+
+describe('Ctrl-Z stops the whole run, fg continues it (was: workers and jobs in groups of their own ran on)', () => {
+  test('prun exec: its jobs stop with prun and finish after SIGCONT, every result once', BOUNDED, async () => {
+    const dir = join(scratch, 'exec');
+    const pids = join(dir, 'pids');
+    const go = join(dir, 'go');
+    await mkdir(dir, { recursive: true });
+    const child = execa(bin, ['exec', '-j', '2', `echo $$ >> ${pids}; n=0; while [ ! -e ${go} ] && [ $n -lt 3000 ]; do n=$((n+1)); sleep 0.01; done; echo {}`, ':::', 'a', 'b'], { cwd: root, reject: false });
+    await waitForPids(pids, 2);
+    child.kill('SIGTSTP');
+    await waitUntilStopped([child.pid!]);
+    await waitUntilStopped(lines((await readFile(pids, 'utf8')).trim()).map(Number));
+    await writeFile(go, '');
+    child.kill('SIGCONT');
+    const result = await child;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout).sort(), ['a', 'b']);
+  });
+
+  test('prun map --procs: its workers stop with prun and finish after SIGCONT', BOUNDED, async () => {
+    const go = join(scratch, 'map-go');
+    const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', '--procs', '2', '--chunksize', '1', ':::', `wait ${go}`, `wait ${go}`], { cwd: root, reject: false });
+    await waitForLines(child.stderr!, /^waiting /, 2);
+    const workers = await workersOf(child.pid!);
+    assert.equal(workers.length, 2);
+    child.kill('SIGTSTP');
+    await waitUntilStopped([child.pid!, ...workers]);
+    await writeFile(go, '');
+    child.kill('SIGCONT');
+    const result = await child;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(lines(result.stdout).length, 2);
+  });
+
+  test('prun exec killed (SIGKILL) while stopped: its stopped jobs are ended all the same (nothing left behind)', BOUNDED, async () => {
+    const dir = join(scratch, 'killed');
+    const pids = join(dir, 'pids');
+    await mkdir(dir, { recursive: true });
+    const child = execa(bin, ['exec', '-j', '2', `echo $$ >> ${pids}; n=0; while [ $n -lt 3000 ]; do n=$((n+1)); sleep 0.01; done; : {}`, ':::', 'a', 'b'], { cwd: root, reject: false });
+    await waitForPids(pids, 2);
+    child.kill('SIGTSTP');
+    await waitUntilStopped(lines((await readFile(pids, 'utf8')).trim()).map(Number));
+    child.kill('SIGKILL');
+    await child;
+    await waitUntilGone(pids, 10_000);
+  });
+});
