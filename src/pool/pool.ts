@@ -412,7 +412,7 @@ export class Pool implements Executor {
     // keeps its start)
     const runningAgain = entry.running && report.count === 0;
     entry.running = report.running === true;
-    if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now();
+    if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now() - (report.runningMs ?? 0);
     entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
     // a failure heard after the stop asked tasks to stop did not run, whenever the worker heard

@@ -73,6 +73,11 @@ export interface RunReport extends Run {
    * before the next message is that input's doing, and only its.
    */
   running?: boolean;
+  /**
+   * Said at the worker's death (worker/last-words.ts): how long that input had been running,
+   * about (from the loop's last read of the clock, which quick inputs before it may share).
+   */
+  runningMs?: number;
 }
 
 export type FromWorker =

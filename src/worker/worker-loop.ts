@@ -4,6 +4,7 @@ import { type Failure, taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
 import { scriptLoadError } from '../script/load-error.js';
+import { listenForDeath, sayAtDeath } from './last-words.js';
 import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout, TaskRun } from './run-task.js';
@@ -91,6 +92,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
    */
   let slow = true;
   let lastTurn = performance.now();
+  listenForDeath();
 
   const pump = (): void => {
     while (config && mod && !stuck && activeLanes < config.concurrency && queue.length > 0) {
@@ -124,11 +126,12 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     // only a lane alone on its worker can name the input a death is due to
     const tells = batch.eager || cfg.concurrency === 1;
     /** With `startsNext` (true or false), what it says of the next input must be out before it starts. */
-    const flush = (last: boolean, startsNext?: boolean): Promise<void> | void => {
+    const flush = (last: boolean, startsNext?: boolean, runningMs?: number): Promise<void> | void => {
       const report: RunReport = { id: batch.id, last, elapsedMs: performance.now() - started, ...buffer.take() };
       const repair = buffer.repairOfLast();
       if (startsNext !== undefined) {
         if (startsNext) report.running = true;
+        if (runningMs !== undefined) report.runningMs = runningMs;
         return reports.out(report, repair);
       }
       // with several lanes a death cannot be charged to one input anyway: reports may wait
@@ -140,6 +143,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     // the pool holds the input said to start to blame until told otherwise: once inputs are
     // quick again, it is told so once, before the first of them starts
     let told = false;
+    /** A quick input's last words, should it kill the worker: it was running (last-words.ts). */
+    const dying = (): void => void flush(false, true, performance.now() - lastClock);
 
     /**
      * Says whether the next input starts, and waits until that is out of the worker. The wait
@@ -183,6 +188,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         const taskStart = cfg.timings ? performance.now() : 0;
         const ctx = new TaskRun(index, batch.attempt, running, stopped);
         if (ended) ctx.abort(new Error('the worker is ending'));
+        if (tells && !told) sayAtDeath(dying);
         if (cfg.timeoutMs === undefined) {
           let failure: Failure | undefined;
           try {
@@ -200,6 +206,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           else buffer.fail(offset, input, settled.failure);
           if (!settled.ok && settled.stuck) stuck = true;
         }
+        sayAtDeath(undefined);
         if (cfg.timings) buffer.duration(performance.now() - taskStart);
         if (stuck) {
           // report what is settled, then ask to be replaced: the task still running cannot be stopped from here

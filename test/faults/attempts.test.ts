@@ -106,6 +106,20 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
     });
   }
 
+  for (const { runtime, how, code } of deaths) {
+    test(`${runtime}, ${how} on the first start only, quick tasks: that input fails with ${code}, started once, and no other input runs again (was: its batch ran again as suspects, and it succeeded on its re-run: exit 0, the death unsaid)`, async () => {
+      const { result, outcomes, started, rows } = await run([runtime, '2'], { PRUN_TEST_DIE_HOW: how, PRUN_TEST_DIE_FIRST: '1' });
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      assert.equal(outcomes.get(36)?.code, code);
+      for (let i = 1; i <= 100; i++) assert.deepEqual(started.get(String(i)), [1], `starts of input ${i}`);
+      assert.ok(rows.every((row) => row[3] === '1'), 'every joblog row says one attempt');
+      // --retries 1: its retry succeeds, and it alone starts twice
+      const retried = await run([runtime, '2', '--retries', '1'], { PRUN_TEST_DIE_HOW: how, PRUN_TEST_DIE_FIRST: '1' });
+      assert.equal(retried.result.exitCode, 0, String(retried.result.stderr));
+      for (let i = 1; i <= 100; i++) assert.deepEqual(retried.started.get(String(i)), i === 37 ? [1, 2] : [1], `starts of input ${i}`);
+    });
+  }
+
   for (const runtime of ['--procs', '--threads']) {
     test(`${runtime} --concurrency 5: a death among async tasks, with batches held ahead and reports that wait for the end of a turn: every re-run is counted, no input starts more than twice`, async () => {
       const outcome = await run([runtime, '2', '--concurrency', '5', '--chunksize', '1'], { PRUN_TEST_TASK_MS: '2' });
