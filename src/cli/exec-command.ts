@@ -94,6 +94,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .addOption(new Option('--removerecsep', 'as --rrs'))
     .optionsGroup('Command:')
     .option('-I <replace-str>', 'use REPLACE-STR instead of {} (xargs -I)')
+    // GNU parallel's long spelling: a value is optional there too, and the next word is taken as it
+    .option('--replace [replace-str]', 'as -I; alone, {}')
     .option('--extensionreplace <str>', 'use STR instead of {.}')
     .option('--basenamereplace <str>', 'use STR instead of {/}')
     .option('--dirnamereplace <str>', 'use STR instead of {//}')
@@ -146,6 +148,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
   return command.action(async (words: string[], flags: ExecFlags) => {
+    if (flags.replace !== undefined) flags.I ??= flags.replace === true ? '{}' : flags.replace;
     // words that are all prun's options, each with its value: what optionsEnd() reads as options, up to a word after them
     const onlyOptions = (tail: readonly string[]): boolean => {
       const names = optionWords(command);

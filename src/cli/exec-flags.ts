@@ -45,6 +45,8 @@ export interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   maxChars?: number;
   cat?: true;
   I?: string;
+  /** GNU parallel's --replace: -I's long spelling, whose value may be left out ({}). */
+  replace?: string | true;
   quote?: true;
   plus?: true;
   rpl: string[];

@@ -352,6 +352,10 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['--bnr', '@', 'echo', '@', ':::', 'a/b.c'],
       ['--dnr', '@', 'echo', '@', ':::', 'a/b.c'],
       ['--bner', '@', 'echo', '@', ':::', 'a/b.c'],
+      // -I's long spelling, its value optional (was: an unknown option)
+      ['--replace=@', 'echo', '@', '{}', ':::', 'a'],
+      ['--replace', '@', 'echo', '@', ':::', 'a'],
+      ['--replace', '--', 'echo', '{}', ':::', 'a'],
     ];
     for (const args of cases) await assertAsGnuParallel(args);
   });
