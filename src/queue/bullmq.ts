@@ -411,6 +411,11 @@ export class WorkerQueue {
     this.worker.on('completed', (job: Job<JobData>) => void this.redis.hdel(keys.progress(job.data.run), `${job.data.batch}:done`).catch(() => 0));
   }
 
+  /** How many jobs this worker holds at once, from now on. */
+  setConcurrency(jobs: number): void {
+    if (this.worker) this.worker.concurrency = jobs;
+  }
+
   async spec(run: string): Promise<RunSpec | undefined> {
     const text = await this.redis.get(keys.spec(run));
     return text === null ? undefined : (JSON.parse(text) as RunSpec);

@@ -5,6 +5,7 @@ import { type TakenJob, WorkerQueue } from './bullmq.js';
 import { HEARTBEAT_MS, PRODUCER_SILENCE_MS } from './queue-timings.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
 import { ProducerWatch } from './producer-watch.js';
+import { TakeAhead } from './take-ahead.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
 import { verify } from './sign.js';
@@ -72,6 +73,8 @@ export function serve(options: ServeOptions): Serving {
     return sent;
   };
   const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${message}`, worker: me });
+  // a lane per worker and task slot; one batch more per worker while batches are quick
+  const takeAhead = new TakeAhead(options.workers * options.concurrency, options.workers, (jobs) => queue.setConcurrency(jobs));
 
   /** Says that this worker serves the run, once it has accepted it. */
   const beat = (run: string, pending: Promise<RunPool | Report>): void => {
@@ -196,8 +199,10 @@ export function serve(options: ServeOptions): Serving {
             // the pool ran the part [from, to) as a batch of its own: its failures are named by their place in that part
             const report: Report = { type: 'run', batch, delivery, from: from + offset, last: last && to === data.count, elapsedMs, run: inline(shiftRun(run, from)), worker: me };
             sent(from + offset + run.count);
-            if (report.last) ended(report);
-            else reports.push(send(data.run, report));
+            if (report.last) {
+              takeAhead.ended(elapsedMs);
+              ended(report);
+            } else reports.push(send(data.run, report));
             if (last) settle('ran');
           },
           lost(offset, blame: Blame) {
@@ -242,7 +247,7 @@ export function serve(options: ServeOptions): Serving {
     await Promise.all(reports);
   };
 
-  queue.start({ concurrency: options.workers * (options.concurrency + 1), process: runJob });
+  queue.start({ concurrency: takeAhead.initial, process: runJob });
 
   // a run's pool is ended once the run is over (its spec is gone from Redis): closed when idle,
   // killed when busy, so that what still runs of an interrupted or orphaned run stops too

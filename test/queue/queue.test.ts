@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { joblogRows } from '../helpers/files.js';
+import { joblogRows, waitForFile } from '../helpers/files.js';
 import { descendantsOf, assertAllEnded } from '../helpers/processes.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
@@ -57,6 +57,26 @@ describe('prun map --queue', () => {
     await bench.assertCompleted(await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url], { input: inputs, stdin: 'pipe' }));
     await Promise.all(pool.map((each) => each.stop()));
     for (const each of pool) assert.equal(await each.exited, 0);
+  });
+
+  test('long batches are not taken ahead: with two single-slot workers, two inputs run on both at once (was: both queued on one machine, the other idle)', { timeout: 60_000 }, async () => {
+    const started = join(bench.dir, 'ahead-started');
+    const gate = join(bench.dir, 'ahead-gate');
+    const env = { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: gate };
+    worker(['--procs', '1'], env);
+    const run = prun(['map', 'fixtures/gated.ts', '--queue', bench.redis.url, '--chunksize', '1', ':::', 'gate1', 'gate2']);
+    // each input waits for the gate, opened once both have started: the second worker comes
+    // once the first runs an input, and the second input waits for it, not behind the first
+    await waitForFile(started, (seen) => seen.length >= 1, 30_000);
+    worker(['--procs', '1'], env);
+    await waitForFile(started, (seen) => seen.length >= 2, 30_000).catch((error: unknown) => {
+      run.kill();
+      throw error;
+    });
+    await writeFile(gate, '');
+    const result = await run;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), ['gate1', 'gate2']);
   });
 
   test('a SIGKILLed worker: its batches run elsewhere, every input once', async () => {
