@@ -150,6 +150,8 @@ function probeCause(error: Error, url: string): string {
   const said = error.message || String(error);
   if (error.name === 'ParserError' || said.startsWith('Protocol error')) return 'what answers there does not speak Redis\'s protocol (is the port a Redis server?)';
   if (url.startsWith('rediss:') && /ETIMEDOUT/.test(said)) return `${said} (no answer to the TLS handshake: a Redis without TLS is redis://)`;
+  // a Redis that wants TLS resets a connection that starts in plain text
+  if (url.startsWith('redis:') && /ECONNRESET/.test(said)) return `${said} (a Redis that wants TLS is rediss://)`;
   return said;
 }
 

@@ -19,6 +19,15 @@ export interface ServeOptions extends LocalPoolOptions {
   secret: string | undefined;
 }
 
+/**
+ * A script's packages resolve from the folder its worker was started in, not the producer's:
+ * a package missing there says where it is looked for (was: only the module's own words).
+ */
+function withFolderHint(message: string): string {
+  if (!/Cannot find (package|module) '[^./]/.test(message)) return message;
+  return `${message} (a worker resolves packages from the folder it was started in: ${process.cwd()})`;
+}
+
 /** How long a leaving worker waits for Redis to hear that it serves no run any more. */
 const LEAVE_MS = 500;
 
@@ -72,7 +81,7 @@ export function serve(options: ServeOptions): Serving {
     void sent.then(() => sending.delete(sent));
     return sent;
   };
-  const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${message}`, worker: me });
+  const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${withFolderHint(message)}`, worker: me });
   // a lane per worker and task slot; one batch more per worker while batches are quick
   const takeAhead = new TakeAhead(options.workers * options.concurrency, options.workers, (jobs) => queue.setConcurrency(jobs));
 
@@ -89,7 +98,7 @@ export function serve(options: ServeOptions): Serving {
       const pool = (async () => {
         if (spec.wire !== WIRE) return refused('ERR_QUEUE', `speaks ${WIRE}, the run ${String(spec.wire)}`);
         if (!verify(spec, options.secret)) {
-          const why = spec.signature === undefined ? 'this worker has PRUN_QUEUE_SECRET set and the producer has none' : "PRUN_QUEUE_SECRET differs from the producer's";
+          const why = spec.signature === undefined ? 'this worker has PRUN_QUEUE_SECRET set and the producer has none' : "PRUN_QUEUE_SECRET differs from the producer's, or the run was changed in Redis";
           return refused('ERR_QUEUE', `bad signature: ${why}`);
         }
         // no batch ahead of a running one: each asks whether the run is still on right before

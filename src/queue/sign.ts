@@ -14,7 +14,20 @@ export function queueSecret(): string | undefined {
  */
 export function signatureOf(spec: RunSpec, secret: string): string {
   const { signature: _, ...signed } = spec;
-  return createHmac('sha256', secret).update(JSON.stringify(signed, Object.keys(signed).sort())).digest('hex');
+  return createHmac('sha256', secret).update(canonical(signed)).digest('hex');
+}
+
+/**
+ * JSON with every object's keys sorted, at every depth. Was: JSON.stringify's key list, which
+ * applies to nested objects too, so that exec's `template` (its -q, --plus, --rpl) was
+ * signed as `{}` and could be changed in Redis unnoticed.
+ */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((each) => canonical(each ?? null)).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, each]) => each !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, each]) => `${JSON.stringify(key)}:${canonical(each)}`).join(',')}}`;
 }
 
 export function sign(spec: RunSpec, secret: string | undefined): RunSpec {

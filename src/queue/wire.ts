@@ -9,7 +9,7 @@ import type { Payload, Separator } from '../model/payload.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/7';
+export const WIRE = 'prun-queue/8';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {

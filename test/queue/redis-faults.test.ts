@@ -168,6 +168,21 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     }
   });
 
+  test('redis:// to a Redis that wants TLS (it resets a connection that speaks plain text): the line says rediss://, exit 2 (was: a bare "read ECONNRESET")', { timeout: 60_000 }, async () => {
+    // what a TLS-only redis-server does with plain text: its handshake fails, and it closes
+    // the connection with the bytes unread, a reset
+    const tls = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${(tls.address() as AddressInfo).port}`, ':::', '1'], { timeout: 40_000 });
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+: .*ECONNRESET \(a Redis that wants TLS is rediss:\/\/\)$/);
+    } finally {
+      tls.close();
+    }
+  });
+
   test('rediss:// to a Redis without TLS: the timeout says that the TLS handshake got no answer, exit 2 (was: a bare "connect ETIMEDOUT")', { timeout: 60_000 }, async () => {
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', shared.url.replace(/^redis:/, 'rediss:'), ':::', '1'], { timeout: 40_000 });
     assert.equal(result.exitCode, 2);
