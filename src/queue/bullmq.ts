@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PrunError } from '../errors.js';
 import { LOCK_DURATION_MS, MAX_STALLED_COUNT, PRODUCER_SILENCE_MS, RUN_TTL_MS, SERVING_WINDOW_MS, STALLED_INTERVAL_MS } from './queue-timings.js';
@@ -248,10 +248,14 @@ export class ProducerQueue {
     if (typeof at === 'number' && at > 0) this.beatsAt.set(run, { at, heard: performance.now() });
   }
 
-  /** Keeps the run's keys from expiring; false when its spec is gone (Redis lost or evicted it). */
-  async refresh(run: string): Promise<boolean> {
+  /**
+   * Keeps the run's keys from expiring, and the jobs of its batches still out; false when its
+   * spec is gone (Redis lost or evicted it).
+   */
+  async refresh(run: string, batches: Iterable<number>): Promise<boolean> {
     const multi = this.redis.multi();
     for (const key of runKeysOf(run)) multi.pexpire(key, RUN_TTL_MS);
+    for (const batch of batches) multi.pexpire(this.queue.toKey(jobIdOf(run, batch)), RUN_TTL_MS);
     const replies = await multi.exec();
     // the spec's reply comes first
     return replies?.[0]?.[1] !== 0;
@@ -267,8 +271,24 @@ export class ProducerQueue {
     return this.redis.prunServing(keys.serving(run), SERVING_WINDOW_MS);
   }
 
+  /**
+   * A job's data expires with its run's keys unless the producer refreshes it: a killed
+   * producer's jobs that no worker takes are gone after RUN_TTL_MS (was: kept for ever). A
+   * worker that takes one of those later finds no run in it, and drops it (WorkerQueue).
+   */
   async add(data: JobData): Promise<void> {
-    await this.queue.add('batch', data, { jobId: jobIdOf(data.run, data.batch), removeOnComplete: true, removeOnFail: { age: RUN_TTL_MS / 1000 } });
+    const id = jobIdOf(data.run, data.batch);
+    const job = new Job<JobData>(this.queue, 'batch', data, { jobId: id, removeOnComplete: true, removeOnFail: { age: RUN_TTL_MS / 1000 } }, id);
+    // the add and its TTL in one pipeline, as BullMQ's own addBulk queues its adds: written
+    // together, a producer killed between them cannot leave a job that never expires
+    // BullMQ's client is ioredis's, as the connection it was given (this.redis)
+    const pipeline = ((await this.queue.backend.client) as unknown as Redis).pipeline();
+    void job.addJob(pipeline as unknown as Parameters<Job['addJob']>[0]).catch(() => {});
+    pipeline.pexpire(this.queue.toKey(id), RUN_TTL_MS);
+    const replies = (await pipeline.exec()) ?? [];
+    const [error, added] = replies[0] ?? [new Error('no reply to the add')];
+    if (error) throw error;
+    if (typeof added === 'number' && added < 0) throw new Error(`BullMQ refused the add of job ${id} (${added})`);
   }
 
   /** Reports of the run, waiting up to a second for the first; [] when none came. */
@@ -379,6 +399,8 @@ export class WorkerQueue {
     this.worker = new Worker<JobData>(
       QUEUE_NAME,
       async (job, token) => {
+        // a job whose data expired with its run (queue.add): nothing to run, and removed once completed
+        if (job.data?.run === undefined) return;
         const held: Held = { token: token ?? '', sent: job.data.skip ?? 0, started: false };
         if (this.leaving) {
           const late = putBack(this.redis, job, held, true).catch(() => {});
@@ -410,7 +432,12 @@ export class WorkerQueue {
     );
     this.worker.on('error', () => {}); // the connection's own watcher reports it
     // the job is over: no take of it comes any more, and its batch's `over` mark can go
-    this.worker.on('completed', (job: Job<JobData>) => void this.redis.hdel(keys.progress(job.data.run), `${job.data.batch}:done`).catch(() => 0));
+    this.worker.on('completed', (job: Job<JobData>) => {
+      // a job whose data expired (its producer was killed long ago): BullMQ took its id off the
+      // queue and wrote a bare job in its place, without the options that remove it
+      if (job.data?.run === undefined) void job.remove().catch(() => {});
+      else void this.redis.hdel(keys.progress(job.data.run), `${job.data.batch}:done`).catch(() => 0);
+    });
   }
 
   /** How many jobs this worker holds at once, from now on. */

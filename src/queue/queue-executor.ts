@@ -201,7 +201,7 @@ export class QueueExecutor implements Executor {
    * producer waited for them for ever).
    */
   private async refresh(): Promise<void> {
-    const there = await this.queue.refresh(this.run).catch(() => true);
+    const there = await this.queue.refresh(this.run, [...this.outstanding.entries()].filter((entry) => entry.queued).map((entry) => entry.batch.id)).catch(() => true);
     if (!there) this.fatal(new PrunError('ERR_QUEUE_LOST', `lost the queue at ${this.queue.url}: the run's keys are gone (Redis lost its data or evicted them, or workers took this producer for dead: no word from it for ${ORPHAN_POLLS} s)`));
   }
 

@@ -40,6 +40,31 @@ describe('prun map --queue, recovery', () => {
     }
   });
 
+  test("a producer SIGKILLed with no worker: every key of its run expires, its jobs' too; a worker that takes one whose data expired drops it and leaves nothing (was: the jobs stayed for ever)", { timeout: 90_000 }, async () => {
+    const own = await startRedis();
+    try {
+      const producer = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--chunksize', '100'], { input: inputs, stdin: 'pipe' });
+      for (let i = 0; i < 3000 && Number(await own.command('LLEN', 'prun:batches:wait')) < 10; i++) await delay(10);
+      producer.kill('SIGKILL');
+      await producer.catch(() => {});
+      const left = await runKeys(own, 0);
+      assert.ok(left.some((key) => /^prun:batches:.{16}-\d+$/.test(key)), `its jobs are there: ${left.join(' ')}`);
+      for (const key of left) assert.ok(Number(await own.command('PTTL', key)) > 0, `${key} expires`);
+      // as if they had expired: the ids stay in the queue's wait list, their data is gone
+      for (const key of left) await own.command('DEL', key);
+      bench.worker(['--procs', '1'], {}, { url: own.url });
+      for (let i = 0; i < 3000 && Number(await own.command('LLEN', 'prun:batches:wait')) > 0; i++) await delay(10);
+      assert.equal(Number(await own.command('LLEN', 'prun:batches:wait')), 0);
+      assert.deepEqual(await runKeys(own), []);
+      for (let i = 0; i < 500 && Number(await own.command('ZCARD', 'prun:batches:completed')) > 0; i++) await delay(10);
+      assert.equal(Number(await own.command('ZCARD', 'prun:batches:completed')), 0, 'no bare job kept as completed');
+      assert.equal(Number(await own.command('ZCARD', 'prun:batches:failed')), 0);
+      assert.equal(Number(await own.command('LLEN', 'prun:batches:active')), 0);
+    } finally {
+      await own.stop();
+    }
+  });
+
   async function killAndResume(url: string): Promise<void> {
     // input 5001 starts a batch of 100: the output stops just before it while the gate is shut
     const gate = await bench.gate(5001);
