@@ -86,7 +86,7 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     count = valuesCount(sources[0], options);
   } else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
-  if (options.fill) jobs = [...fill(await drainAll(records), options.fill, options.maxArgs)];
+  if (options.fill) jobs = fill(records, options.fill, options.maxArgs);
   else if (options.maxArgs !== undefined) {
     jobs = group(records, options.maxArgs);
     if (count !== undefined && options.maxArgs > 0) count = Math.ceil(count / options.maxArgs);
@@ -253,33 +253,37 @@ async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, siz
 }
 
 /**
- * -m/-X/--xargs: as many arguments a job as fit on a command line, spread evenly over the job
- * slots, and no more records a job than -N says (GNU parallel: `-X -N2 ::: 1 2 3 4 5` is
- * `1 2`, `3 4`, `5`).
+ * -m/-X/--xargs: as many arguments a job as fit on a command line, and no more records a job
+ * than -N says (GNU parallel: `-X -N2 ::: 1 2 3 4 5` is `1 2`, `3 4`, `5`); the last job's,
+ * where the input ends, spread evenly over the job slots. Streamed: a job goes as soon as the
+ * record after it shows it full, so that memory holds one job at most (was: every input read
+ * first, so that `yes | prun exec -X echo` never ran a job and grew without bound).
  */
-function* fill(records: string[][], { spread, maxChars, lineLength }: Fill, maxArgs: number | undefined): Generator<string[]> {
+async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { spread, maxChars, lineLength }: Fill, maxArgs: number | undefined): AsyncGenerator<string[]> {
   const per = maxArgs === undefined || maxArgs < 1 ? Number.POSITIVE_INFINITY : maxArgs;
   // as GNU parallel counts a job's line: its length as it runs, plus one; a record after the
   // first adds what a second copy of it adds (its blank, its -X context), one render each
   const cost = (record: readonly string[], first: boolean): number =>
     first ? lineLength(record) + 1 : lineLength([...record, ...record]) - lineLength(record);
-  for (let start = 0; start < records.length; ) {
-    let end = start;
-    let length = 0;
-    while (end < records.length && end - start < per) {
-      const more = cost(records[end]!, end === start);
-      if (end > start && length + more > maxChars) break;
-      // one argument alone too long: refused, as GNU parallel and xargs refuse it (was: run all the same)
-      if (more > maxChars) throw new PrunError('ERR_INPUT', `a command line of ${more} characters is longer than -s allows (${maxChars}), for the input ${JSON.stringify(fromByteString(records[end]!.join(' ')).slice(0, 80))}`);
-      length += more;
-      end++;
+  let job: string[][] = [];
+  let length = 0;
+  for await (const record of records) {
+    let more = job.length === 0 ? cost(record, true) : cost(record, false);
+    if (job.length > 0 && (job.length >= per || length + more > maxChars)) {
+      yield job.flat();
+      job = [];
+      more = cost(record, true);
     }
-    // the input ends within this job: it is spread evenly over the job slots, as GNU parallel
-    // does (seq 30000 | parallel -j2 -X echo: lines of 12460 and 10609, then 3466 and 3465)
-    const size = end === records.length && spread !== undefined ? Math.ceil((end - start) / spread) : end - start;
-    for (let from = start; from < end; from += size) yield records.slice(from, Math.min(end, from + size)).flat();
-    start = end;
+    // one argument alone too long: refused, as GNU parallel and xargs refuse it (was: run all the same)
+    if (job.length === 0 && more > maxChars) throw new PrunError('ERR_INPUT', `a command line of ${more} characters is longer than -s allows (${maxChars}), for the input ${JSON.stringify(fromByteString(record.join(' ')).slice(0, 80))}`);
+    if (job.length === 0) length = 0;
+    job.push(record);
+    length += more;
   }
+  // the input ends within this job: it is spread evenly over the job slots, as GNU parallel
+  // does (seq 30000 | parallel -j2 -X echo: lines of 12460 and 10609, then 3466 and 3465)
+  const size = spread !== undefined ? Math.ceil(job.length / spread) : job.length;
+  for (let from = 0; from < job.length; from += size) yield job.slice(from, from + size).flat();
 }
 
 function shuffle<T>(items: T[]): T[] {

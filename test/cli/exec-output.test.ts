@@ -229,11 +229,25 @@ describe('prun exec: output', () => {
     }
   });
 
-  test('-s: an input too long for a command line of -s characters is refused, one line naming it, before anything runs (was: run all the same)', async () => {
+  test('-s: an input too long for a command line of -s characters is refused where it comes, one line naming it, after the jobs before it, as GNU parallel does (was: run all the same)', async () => {
     const result = await prun(['exec', '-j1', '-s', '7', '--xargs', 'echo'], { stdin: 'pipe', input: seq(10) });
-    assert.equal(result.exitCode, 2);
+    assert.equal(result.exitCode, 1);
+    assert.deepEqual(lines(result.stdout), lines(seq(9).trimEnd()));
     assert.deepEqual(lines(result.stderr), ['prun: a command line of 8 characters is longer than -s allows (7), for the input "10"']);
   });
+
+  for (const flag of ['--xargs', '-X', '-m']) {
+    test(`${flag} on an input that has not ended: jobs start as their command lines fill, one job of inputs held at most (was: every input read first, nothing ran, memory grew)`, { timeout: 60_000 }, async () => {
+      const child = execa(bin, ['exec', '-j1', '-s', '1000', flag, 'echo'], { cwd: root, reject: false, stdin: 'pipe' });
+      // a few command lines' worth, and stdin left open: a job must run before its end
+      child.stdin!.write('1\n'.repeat(2000));
+      await waitForLines(child.stdout!, /^1 1 1/);
+      child.stdin!.end();
+      const result = await child;
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(String(result.stdout).split(/\s+/).filter((word) => word === '1').length, 2000);
+    });
+  }
 
   test('--pipe with no command is a usage error, one line, before anything runs (was: a shell syntax error a block, exit 1)', async () => {
     const result = await prun(['exec', '--pipe'], { stdin: 'pipe', input: 'a\nb\n' });
