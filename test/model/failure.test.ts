@@ -74,6 +74,13 @@ describe('failure codes', () => {
     assert.deepEqual(Object.keys(json), ['error', 'code', 'status', 'fields']);
   });
 
+  test("--json: the error's own name when it has one, as stderr's line says it (was: left out, an AbortError told from no other)", () => {
+    assert.equal(failureJson(taskFailed(new TypeError('x'))).name, 'TypeError');
+    const custom = Object.assign(new Error('busy'), { name: 'HttpError' });
+    assert.equal(failureJson(taskFailed(custom)).name, 'HttpError');
+    assert.equal(failureJson(taskFailed(new Error('plain'))).name, undefined);
+  });
+
   test("the joblog's error column: the message and its causes, on one line", () => {
     assert.equal(messageWithCauses(taskFailed(new Error('a', { cause: new Error('b', { cause: new Error('c') }) }))), 'a; cause: b; cause: c');
   });
