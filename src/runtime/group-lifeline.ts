@@ -10,10 +10,13 @@ import { OWNER_VARIABLE, RUN_MARK } from './owner-mark.js';
  * Protocol, on the watcher's stdin, which only prun holds:
  *   `+ PGID`  a worker leads this group now
  *   `- PGID`  the group is gone: never signal it again (its number may be reused)
- *   end of file: prun is gone, or knows no group any more. The watcher sends SIGTERM to every
- *   group it still knows and to every process that carries a mark of this prun's workers
- *   (owner-mark.ts: what left a group whose worker could not end it, being busy in a loop),
- *   and SIGKILL about a second later to those still there.
+ *   `* on`, `* off`  worker threads run now, or no more: what their tasks start carries their
+ *            marks, and has no group of its own to be ended by
+ *   end of file: prun is gone, or knows no group and no thread any more. The watcher sends
+ *   SIGTERM to every group it still knows and, if it knows any or threads run, to every
+ *   process that carries a mark of this prun's workers (owner-mark.ts: what left a group whose
+ *   worker could not end it, being busy in a loop; what a thread's task started), and SIGKILL
+ *   about a second later to those still there.
  *
  * The watcher runs in its own process group (a signal to prun's group, such as the terminal's
  * Ctrl-C to a pipeline, never reaches it) and ignores SIGINT; it holds none of prun's output,
@@ -25,9 +28,10 @@ while read -r op p; do
   case $op in
   +) g="$g$p " ;;
   -) case $g in *" $p "*) g="\${g%% $p *} \${g#* $p }" ;; esac ;;
+  '*') t=$p ;;
   esac
 done
-[ "$g" = ' ' ] && exit 0
+[ "$g" = ' ' ] && [ "$t" != on ] && exit 0
 for p in $g; do kill -TERM -$p; done 2>/dev/null
 m=
 for f in $(grep -lzsE "^$1=(.* )?$2\\." /proc/[0-9]*/environ); do f=\${f#/proc/}; m="$m \${f%/environ}"; done
@@ -46,6 +50,8 @@ const WATCHER_NAME = 'prun-lifeline';
 
 /** Groups of live workers, in case a watcher must be started again. */
 const known = new Set<number>();
+/** Pools of worker threads running now: their tasks' processes are found by mark if prun dies. */
+let threadPools = 0;
 let watcher: ChildProcess | undefined;
 
 /** A forked worker leads group `pgid` now: it is ended if prun dies before forgetGroup(pgid). */
@@ -59,11 +65,33 @@ export function watchGroup(pgid: number): void {
 export function forgetGroup(pgid: number): void {
   if (!known.delete(pgid) || !watcher) return;
   tell(watcher, `- ${pgid}\n`);
-  // nothing left to watch: the watcher goes too, and the next worker starts another
-  if (known.size === 0) {
-    watcher.stdin!.end();
-    watcher = undefined;
-  }
+  letGoIfIdle();
+}
+
+/**
+ * Worker threads run from now until the returned function is called: if prun dies meanwhile
+ * (SIGKILL), the processes their tasks started are ended by their marks (was: left running
+ * under init, as --procs workers' never are; a review of issues 8 and 9).
+ */
+export function watchThreads(): () => void {
+  threadPools++;
+  if (watcher) tell(watcher, '* on\n');
+  else watcher = startWatcher();
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--threadPools > 0 || !watcher) return;
+    tell(watcher, '* off\n');
+    letGoIfIdle();
+  };
+}
+
+/** Nothing left to watch: the watcher goes too, and the next worker or pool starts another. */
+function letGoIfIdle(): void {
+  if (known.size > 0 || threadPools > 0 || !watcher) return;
+  watcher.stdin!.end();
+  watcher = undefined;
 }
 
 function startWatcher(): ChildProcess {
@@ -86,7 +114,7 @@ function startWatcher(): ChildProcess {
   child.stdin!.on('error', drop);
   // written at once, before the worker is sent anything: it never runs a line of the user's
   // code unwatched
-  tell(child, [...known].map((pgid) => `+ ${pgid}\n`).join(''));
+  tell(child, [...known].map((pgid) => `+ ${pgid}\n`).join('') + (threadPools > 0 ? '* on\n' : ''));
   return child;
 }
 

@@ -5,12 +5,15 @@ import type { RuntimeOptions, RuntimeWorker, WorkerExit } from './types.js';
 import { keepsHeapSmall } from './heap-settings.js';
 import { endProcesses, processesMarked } from './process-tree.js';
 import { takeThread } from './thread-spawn.js';
+import { watchThreads } from './group-lifeline.js';
 
 /** How long what a thread started may take to end after SIGTERM before it is sent SIGKILL. */
 const KILL_GRACE_MS = 1000;
 
 export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
   const { worker, mark } = takeThread(options.memoryLimitMb, keepsHeapSmall(options.concurrency));
+  // what its tasks start is ended by its mark if prun is killed (group-lifeline.ts), until it has ended
+  const unwatch = watchThreads();
   // console output of the user's function never reaches our stdout: both of the worker's
   // streams go to our stderr, a whole line at a time
   const toStderr = (text: string) => void process.stderr.write(text);
@@ -37,7 +40,10 @@ export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
         // are children of this process, in its group, out of reach of any group of the thread's.
         // Was: left running until the CLI ended (a thread ended for --timeout), or for good (a
         // shell's background job, whose parent had died; the library; a queue worker)
-        void endProcesses(processesMarked(mark), KILL_GRACE_MS).then(() => handler(exit));
+        void endProcesses(processesMarked(mark), KILL_GRACE_MS).then(() => {
+          unwatch();
+          handler(exit);
+        });
       }),
     kill: () => {
       void worker.terminate();

@@ -66,6 +66,19 @@ describe('kill -9 of prun leaves a map worker busy in a loop running at 100% CPU
   });
 });
 
+describe('kill -9 of prun under --threads left what setup() started running under init', () => {
+  test('--threads: a sleep 300 started by setup() is gone soon after prun is SIGKILLed (was: for ever; the lifeline watched forked workers only)', async () => {
+    const flag = join(dir, `threads-never-${runs}`);
+    const { child, pids } = startPrun(['--threads', '1', ':::', `wait ${flag}`]);
+    await waitForLines(child.stderr!, /^waiting /);
+    child.kill('SIGKILL');
+    await child;
+    // a thread's pid is prun's: only the sleep is left to check
+    const [, sleep] = await recordedPids(pids);
+    await assertGoneWithin([sleep!], GONE_WITHIN_MS);
+  });
+});
+
 describe('orphans in map mode: a sleep 300 started by setup() outlives a worker ended for --timeout, and prun', () => {
   for (const runtime of runtimes) {
     test(`${runtime}: gone once prun has exited`, async () => {
