@@ -62,7 +62,10 @@ export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resu
       return other !== undefined && other !== key(input) && finished!.take(other);
     };
     return {
-      skip: finished && finished.size > 0 ? (input, index) => finished.size > 0 && (finished.take(key(input)) || takeAlias(input, index)) : undefined,
+      // GNU parallel's row first: its command names one input (with {#}, one place), where the
+      // text may name several; taken first, an input's text used the row prun wrote for a
+      // later input of the same text, which then ran again on every --resume (a review)
+      skip: finished && finished.size > 0 ? (input, index) => finished.size > 0 && (takeAlias(input, index) || finished.take(key(input))) : undefined,
       record: (records) => {
         // the failed inputs first: a crash between the two writes then runs one again, never loses one
         if (failedOut) failedOut.write(records.filter((record) => !record.ok).map((record) => argumentsOf(record.input)));

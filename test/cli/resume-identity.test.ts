@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
-import { gnuParallel } from '../helpers/gnu-parallel.js';
+import { gnuParallel, gnuParallelRun } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun, root } from '../helpers/prun.js';
 
 const dir = scratchDir('resume');
@@ -157,6 +157,20 @@ describe('resume by identity, prun exec and GNU parallel', () => {
     assert.deepEqual(lines(String(resumed.stdout).trimEnd()), ['d']);
     // prun's own row holds the input
     assert.equal((await rowTexts(files.joblog)).at(-1), 'd');
+  });
+
+  test("a joblog GNU parallel began and prun went on with, an input twice: a second --resume runs nothing, --resume-failed only the failures (was: prun's row was taken by the first of the two, the second ran again each time)", async () => {
+    const files = paths();
+    const command = 'echo {#} {}; exit {}';
+    assert.equal(gnuParallelRun(['--joblog', files.joblog, command, ':::', '0', '1'], { cwd: dir }).status, 1);
+    const inputs = [':::', '0', '1', '0', '2'];
+    const first = await prun(['exec', '-k', '--joblog', files.joblog, '--resume', command, ...inputs]);
+    assert.deepEqual(lines(String(first.stdout).trimEnd()), ['3 0', '4 2']);
+    const again = await prun(['exec', '-k', '--joblog', files.joblog, '--resume', command, ...inputs]);
+    assert.equal(again.exitCode, 0, String(again.stderr));
+    assert.equal(again.stdout, '');
+    const failed = await prun(['exec', '-k', '--joblog', files.joblog, '--resume-failed', command, ...inputs]);
+    assert.deepEqual(lines(String(failed.stdout).trimEnd()), ['2 1', '4 2']);
   });
 
   test('--resume with --nice or --process-slot-var reads the command GNU parallel logged, not what prun wraps it in (was: every job ran again)', async () => {
