@@ -44,7 +44,8 @@ export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resu
   const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text], encoding = 'utf8' } = options;
   // `--failed-out f > f`: results and failures wrote over each other (a review); stdout carries results only
   for (const [flag, path] of [['--joblog', flags.joblog], ['--failed-out', flags.failedOut]] as const) {
-    if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file (or /dev/stderr)`);
+    // a joblog must be a regular file (it is read back by --resume): /dev/stderr is no way out for it (was: suggested, then refused)
+    if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file${flag === '--failed-out' ? ' (or /dev/stderr)' : ''}`);
   }
   // opened first: that refuses what is not a joblog, and drops a torn last row
   const log = flags.joblog ? Joblog.open(flags.joblog, sayLine, options.format, encoding) : undefined;

@@ -262,3 +262,12 @@ test("prun exec's joblog: Starttime is when a job started, not when its row was 
   // start a lane, so the bound sits between the two
   assert.ok(Math.max(...starts) - Math.min(...starts) < 2.5, `Starttimes ${starts.join(', ')}: the jobs started together`);
 });
+
+test('--joblog /dev/stdout: one line that does not suggest /dev/stderr, which a joblog cannot be (was: suggested, then refused as not a regular file)', async () => {
+  const result = await execa('sh', ['-c', '"$0" map fixtures/square.ts --joblog /dev/stdout ::: 1 | cat', bin], { cwd: root, reject: false });
+  assert.equal(result.exitCode, 0);
+  assert.equal(result.stdout, '');
+  assert.equal(lines(result.stderr).length, 1, result.stderr);
+  assert.match(result.stderr, /--joblog \/dev\/stdout is stdout too/);
+  assert.doesNotMatch(result.stderr, /\/dev\/stderr/);
+});
