@@ -137,6 +137,15 @@ function describeThrown(value: unknown): string {
   }
 }
 
+/**
+ * A status as a number: some clients give it as text (`status: "429"`), which counted as no
+ * status at all, so that a 429 so given was no throttle signal (was; a review of issue 11).
+ */
+function httpStatus(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\d{3}$/.test(value) ? Number(value) : undefined;
+}
+
 /** The function threw or rejected `thrown`. */
 export function taskFailed(thrown: unknown): Failure {
   // its own code is kept as userCode: `code` is prun's
@@ -145,8 +154,8 @@ export function taskFailed(thrown: unknown): Failure {
   const fields = data.fields;
   const userCode = fields?.code;
   if (typeof userCode === 'string' || typeof userCode === 'number') failure.userCode = userCode;
-  const status = typeof fields?.status === 'number' ? fields.status : fields?.statusCode;
-  if (typeof status === 'number') failure.status = status;
+  const status = httpStatus(fields?.status) ?? httpStatus(fields?.statusCode);
+  if (status !== undefined) failure.status = status;
   const retryAfter = fields?.retryAfter;
   if (typeof retryAfter === 'number' || typeof retryAfter === 'string') failure.retryAfter = retryAfter;
   return failure;

@@ -18,7 +18,10 @@ describe('failure codes', () => {
   test("an error's statusCode is its status, as Node's http and many HTTP clients name it; status wins when both are there", () => {
     assert.equal(taskFailed(Object.assign(new Error('slow down'), { statusCode: 429 })).status, 429);
     assert.equal(taskFailed(Object.assign(new Error('x'), { status: 503, statusCode: 429 })).status, 503);
-    assert.equal(taskFailed(Object.assign(new Error('x'), { statusCode: '429' })).status, undefined);
+    // a status given as text is one too (was: none, and a 429 so given no throttle signal); other text is not
+    assert.equal(taskFailed(Object.assign(new Error('x'), { status: '429' })).status, 429);
+    assert.equal(taskFailed(Object.assign(new Error('x'), { statusCode: '503' })).status, 503);
+    assert.equal(taskFailed(Object.assign(new Error('x'), { status: 'busy' })).status, undefined);
   });
 
   test('a thrown string or object is a message', () => {
