@@ -12,8 +12,8 @@ let passing = false;
 /**
  * Ctrl-Z stops the whole run and `fg`/`bg` continue it, as GNU parallel does: the terminal's
  * SIGTSTP reaches prun's group only, so prun stops its children (stoppable-children.ts), then
- * itself; on SIGCONT it resumes them. A listener for
- * SIGTSTP replaces the default stop, which is why prun stops itself, once, after the hooks.
+ * itself; on SIGCONT it resumes them. A listener for SIGTSTP replaces the default stop, which
+ * is why prun stops itself, once, after the hooks.
  */
 export function passJobControl(): void {
   if (passing) return;

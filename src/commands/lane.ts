@@ -65,7 +65,7 @@ export class Lane {
     this.subprocess = subprocess;
     this.pid = subprocess.pid;
     // stopped and continued with prun (Ctrl-Z), until the lane's shell is gone
-    const leaveChildGroups = this.pid === undefined ? () => {} : addStoppable({ stop: () => this.stop(), resume: () => this.resume() });
+    const forgetStoppable = this.pid === undefined ? () => {} : addStoppable({ stop: () => this.stop(), resume: () => this.resume() });
     this.stdin = subprocess.stdin;
     // a lane that died takes its pipes with it; its exit says why
     subprocess.stdin.on('error', () => {});
@@ -101,7 +101,7 @@ export class Lane {
       if (this.hasExited) report(subprocess.exitCode, subprocess.signalCode);
     });
     subprocess.once('exit', (code, signal) => {
-      leaveChildGroups();
+      forgetStoppable();
       this.onExit(code, signal);
       if (stdoutEnded) report(code, signal);
       // a process the lane left behind may hold its stdout open: then the exit is enough

@@ -43,7 +43,7 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   if (pid !== undefined) watchGroup(pid);
   // stopped and continued with prun (Ctrl-Z), until its leader is gone
   // (its lifeline watcher is in a group of its own, and still ends it if prun is killed then)
-  const leaveChildGroups = pid === undefined ? () => {} : addStoppable({ stop: () => signalGroup(pid, 'SIGSTOP'), resume: () => signalGroup(pid, 'SIGCONT') });
+  const forgetStoppable = pid === undefined ? () => {} : addStoppable({ stop: () => signalGroup(pid, 'SIGSTOP'), resume: () => signalGroup(pid, 'SIGCONT') });
   let killed = false;
   let ending: Promise<void> | undefined;
   let strays: Promise<void> = Promise.resolve();
@@ -65,7 +65,7 @@ export function startProcessWorker(options: RuntimeOptions): RuntimeWorker {
   // what the worker started goes with it, whyever it ended
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.once('exit', (code, signal) => {
-      leaveChildGroups();
+      forgetStoppable();
       resolve([code, signal]);
     }),
   );
