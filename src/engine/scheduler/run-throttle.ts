@@ -40,7 +40,15 @@ export class RunThrottle {
   signal(now: number, retryAfterMs: number | undefined, startedAt: number): number | undefined {
     if (this.givenUp(now)) return undefined;
     const context = { keyIntervalMs: undefined, maxRetryAfterMs: this.maxRetryAfterMs, random: this.random };
-    if (onThrottle(this.pace, startedAt, now, { retryAfterMs }, context)) this.signals++;
+    if (onThrottle(this.pace, startedAt, now, { retryAfterMs }, context)) {
+      this.signals++;
+      // the first start after the wait is its probe: due when the jittered wait ends, not a
+      // whole halved interval after the start before (was: the retries of a page throttled
+      // again and again 4, 8, 16, 32 s apart to the millisecond, every run in step, past the
+      // full-jitter bound; a review of issue 11). The starts after it are paced as halved.
+      const { bucket, throttle } = this.pace;
+      if (bucket?.nextAt !== undefined) bucket.nextAt = Math.min(bucket.nextAt, throttle!.until);
+    }
     return backoffEnd(this.pace.throttle!, this.maxThrottleMs);
   }
 

@@ -57,3 +57,20 @@ test('an input in flight at the signal that ends well neither ends the throttle 
   assert.equal(throttle.clean(1500, 1600), true);
   assert.equal(throttle.throttled(2000), false);
 });
+
+test('an input throttled again and again: each retry comes when its jittered wait ends, not a halved interval after the last (was: 4, 8, 16, 32 s apart, the same in every run)', () => {
+  const throttle = new RunThrottle(MINUTE, 15 * MINUTE, () => 0.25);
+  let now = 0;
+  const waits: number[] = [];
+  for (let n = 0; n < 5; n++) {
+    throttle.started(1, now);
+    const signalAt = now + 10;
+    const until = throttle.signal(signalAt, undefined, now)!;
+    const due = throttle.pausedUntil(signalAt);
+    assert.equal(due, until, `retry ${n + 1}: due when its wait ends`);
+    waits.push(due - signalAt);
+    now = due;
+  }
+  // full jitter over an exponential backoff (base 1 s): a quarter of 1, 2, 4, 8, 16 s
+  assert.deepEqual(waits, [250, 500, 1000, 2000, 4000]);
+});
