@@ -246,6 +246,24 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
+  for (const order of [['--unordered'], []]) {
+    test(`without --key${order.length ? ' --unordered' : ', in input order'}: one page answering 503 for ever fails alone, every other page is fetched (was: they failed ERR_THROTTLED, unrequested)`, async () => {
+      // the first page of the first host, the run's first input: its throttle begins with it
+      const hosts = await startHosts({ count: 2, latencyMs: 5, retryAfter: 1, statusFor: ({ host, path }) => (host === '127.0.0.2' && path === '/page/1' ? 503 : undefined) });
+      try {
+        const urls = hosts.urls(5);
+        const run = await prun(['map', FETCH, urlsFile(urls), '--threads', '1', '--max-throttle', '3s', '--json', ...order]);
+        assert.equal(run.exitCode, 1, run.stderr);
+        const records = lines(run.stdout).map((l) => JSON.parse(l) as { input: string; result?: string; code?: string });
+        const failed = records.filter((r) => r.code !== undefined);
+        assert.deepEqual(failed.map((r) => [r.input, r.code]), [[urls[0], 'ERR_THROTTLED']]);
+        assert.deepEqual(records.filter((r) => r.code === undefined).map((r) => r.result).sort(), urls.slice(1).map(pageLine).sort());
+      } finally {
+        await hosts.close();
+      }
+    });
+  }
+
   test('--key host: a first page that never answers holds its host back a second, not for good (was: the other pages waited on it, in silence)', async () => {
     // the probe of the host's slow start is the page that hangs
     const server = createHttpServer((request, response) => {
