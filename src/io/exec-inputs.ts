@@ -86,7 +86,16 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     count = valuesCount(sources[0], options);
   } else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
-  if (options.fill) jobs = fill(records, options.fill, options.maxArgs);
+  if (options.fill) {
+    // `:::` values are in memory already: filled at once, their jobs are counted (the progress
+    // bar's total); a file or stdin is filled as it is read, its count unknown till its end
+    const filled = fill(records, options.fill, options.maxArgs);
+    if (sources.length > 0 && sources.every((source) => 'values' in source)) jobs = await drainAll(filled);
+    else {
+      jobs = filled;
+      count = undefined;
+    }
+  }
   else if (options.maxArgs !== undefined) {
     jobs = group(records, options.maxArgs);
     if (count !== undefined && options.maxArgs > 0) count = Math.ceil(count / options.maxArgs);
