@@ -44,15 +44,34 @@ export interface InputSource {
    * may be known before it is asked for: the pool then starts no more workers than inputs.
    */
   prefetch?(): void;
+  /**
+   * How many inputs it holds in all, counted by a read of its own before it is opened: a
+   * regular file's lines (undefined for anything else, which a second reader would take
+   * lines from). Lets the total be known while a pipe before it is read (concatSources).
+   */
+  countAhead?(): Promise<number | undefined>;
   /** Stops reading and lets go of files. */
   close(): void;
 }
 
 const NEVER = new Promise<void>(() => {});
 
-/** The sources one after the other, as one. */
+/**
+ * The sources one after the other, as one. Its total is known once the current source's end
+ * is and every later one has been counted ahead (a regular file): `<(seq 3000) file.txt`
+ * shows its total while the pipe is read, not once the file's turn comes (was: half-way).
+ */
 export function concatSources(sources: readonly InputSource[]): InputSource {
   let position = 0;
+  /** What each source counted ahead holds, once counted; undefined until then, or when it cannot be. */
+  const counted: (number | undefined)[] = [];
+  let counting: Promise<unknown> | undefined;
+  const countLater = (): Promise<unknown> =>
+    (counting ??= Promise.all(
+      sources.map(async (source, i) => {
+        if (i > 0) counted[i] = await source.countAhead?.().catch(() => undefined);
+      }),
+    ));
   return {
     async take(max, maxBytes) {
       while (position < sources.length) {
@@ -63,9 +82,11 @@ export function concatSources(sources: readonly InputSource[]): InputSource {
       return null;
     },
     remaining() {
-      // only the last source's end is the end of the input
-      if (position < sources.length - 1) return undefined;
-      return position === sources.length ? 0 : sources[position]!.remaining();
+      if (position === sources.length) return 0;
+      let left = sources[position]!.remaining();
+      // the later sources' counts, where they are known (counted ahead)
+      for (let i = position + 1; i < sources.length && left !== undefined; i++) left = counted[i] === undefined ? undefined : left + counted[i]!;
+      return left;
     },
     heldInputs() {
       // the others are not opened before their turn: only the current one holds any
@@ -75,8 +96,10 @@ export function concatSources(sources: readonly InputSource[]): InputSource {
       for (const source of sources) source.seekEnd?.();
     },
     endSeen() {
-      // the last source is opened in its turn only: once its end is seen, it is the one read
-      return sources.at(-1)?.endSeen?.() ?? NEVER;
+      // the first source's end, if every later one can be counted ahead; else the last source's,
+      // which is opened in its turn only: once its end is seen, it is the one read
+      if (sources.length <= 1) return sources[0]?.endSeen?.() ?? NEVER;
+      return countLater().then(() => (counted.slice(1).every((count) => count !== undefined) ? (sources[0]!.endSeen?.() ?? NEVER) : (sources.at(-1)!.endSeen?.() ?? NEVER)));
     },
     prefetch() {
       // the others are not opened before their turn

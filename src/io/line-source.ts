@@ -1,8 +1,11 @@
 import { constants } from 'node:buffer';
 import { ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
+import { argumentPath } from '../model/byte-string.js';
 import { NEWLINE, type Separator } from '../model/payload.js';
+import { countLines } from './count-lines.js';
 import type { InputSource, Slice } from './input-source.js';
 import { openReadable } from './open-readable.js';
 import { describeSystemError } from './system-error.js';
@@ -263,7 +266,11 @@ function countSeparators(buffer: Buffer, from: number, separator: Separator): nu
 }
 
 export function fileLineSource(path: string, separator: Separator = NEWLINE): InputSource {
-  return lineSource(() => openReadable(path, READ_SIZE), path, separator);
+  return {
+    ...lineSource(() => openReadable(path, READ_SIZE), path, separator),
+    // a regular file only: a second reader of a pipe or FIFO would take lines from the run
+    countAhead: async () => ((await stat(argumentPath(path))).isFile() ? countLines([path], separator) : undefined),
+  };
 }
 
 export function stdinLineSource(separator: Separator = NEWLINE): InputSource {
