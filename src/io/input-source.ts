@@ -50,6 +50,8 @@ export interface InputSource {
    * lines from). Lets the total be known while a pipe before it is read (concatSources).
    */
   countAhead?(): Promise<number | undefined>;
+  /** Whether countAhead can count it: it is a regular file (which the CLI's own counter counts too). */
+  countable?(): Promise<boolean>;
   /** Stops reading and lets go of files. */
   close(): void;
 }
@@ -65,13 +67,19 @@ export function concatSources(sources: readonly InputSource[]): InputSource {
   let position = 0;
   /** What each source counted ahead holds, once counted; undefined until then, or when it cannot be. */
   const counted: (number | undefined)[] = [];
-  let counting: Promise<unknown> | undefined;
-  const countLater = (): Promise<unknown> =>
-    (counting ??= Promise.all(
-      sources.map(async (source, i) => {
-        if (i > 0) counted[i] = await source.countAhead?.().catch(() => undefined);
-      }),
-    ));
+  /**
+   * Counts the sources after the first, one at a time, when the first cannot be counted (a
+   * pipe): whether all could be. When it can, all regular, the caller's counter counts them
+   * (inputCounter), and a second read of each would only cost.
+   */
+  const countLater = async (): Promise<boolean> => {
+    if (await sources[0]!.countable?.().catch(() => false)) return false;
+    for (let i = 1; i < sources.length; i++) {
+      counted[i] = await sources[i]!.countAhead?.().catch(() => undefined);
+      if (counted[i] === undefined) return false;
+    }
+    return true;
+  };
   return {
     async take(max, maxBytes) {
       while (position < sources.length) {
@@ -99,7 +107,7 @@ export function concatSources(sources: readonly InputSource[]): InputSource {
       // the first source's end, if every later one can be counted ahead; else the last source's,
       // which is opened in its turn only: once its end is seen, it is the one read
       if (sources.length <= 1) return sources[0]?.endSeen?.() ?? NEVER;
-      return countLater().then(() => (counted.slice(1).every((count) => count !== undefined) ? (sources[0]!.endSeen?.() ?? NEVER) : (sources.at(-1)!.endSeen?.() ?? NEVER)));
+      return countLater().then((all) => (all ? (sources[0]!.endSeen?.() ?? NEVER) : (sources.at(-1)!.endSeen?.() ?? NEVER)));
     },
     prefetch() {
       // the others are not opened before their turn

@@ -6,6 +6,7 @@ import { PrunError } from '../errors.js';
 import { argumentPath } from '../model/byte-string.js';
 import { NEWLINE, type Separator } from '../model/payload.js';
 import { countLines } from './count-lines.js';
+import { isRegularFile } from './is-regular-file.js';
 import type { InputSource, Slice } from './input-source.js';
 import { openReadable } from './open-readable.js';
 import { describeSystemError } from './system-error.js';
@@ -269,12 +270,14 @@ export function fileLineSource(path: string, separator: Separator = NEWLINE): In
   return {
     ...lineSource(() => openReadable(path, READ_SIZE), path, separator),
     // a regular file only: a second reader of a pipe or FIFO would take lines from the run
+    countable: async () => (await stat(argumentPath(path))).isFile(),
     countAhead: async () => ((await stat(argumentPath(path))).isFile() ? countLines([path], separator) : undefined),
   };
 }
 
 export function stdinLineSource(separator: Separator = NEWLINE): InputSource {
-  return lineSource(() => process.stdin, undefined, separator);
+  // stdin that is a file (`< FILE`) is counted by the CLI's counter, as a named file is
+  return { ...lineSource(() => process.stdin, undefined, separator), countable: () => Promise.resolve(isRegularFile(0)) };
 }
 
 /** A read that failed, as one line naming what was read. */
