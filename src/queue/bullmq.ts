@@ -1,6 +1,7 @@
 import { Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PrunError } from '../errors.js';
+import { refusal } from './refusal.js';
 import { LOCK_DURATION_MS, MAX_STALLED_COUNT, PRODUCER_SILENCE_MS, RUN_TTL_MS, SERVING_WINDOW_MS, STALLED_INTERVAL_MS } from './queue-timings.js';
 import { shownUrl } from './queue-url.js';
 import { type Marks, marksOf, PRUN_COMMANDS } from './redis-scripts.js';
@@ -210,7 +211,10 @@ export class ProducerQueue {
     // its first beat, with it: a producer's silence counts from here (was: from nothing, so a
     // producer that lost Redis before its first beat had its workers start on at once)
     multi.prunBeat(keys.spec(run), keys.control(run), '0', '', 0, PRODUCER_SILENCE_MS);
-    const replies = await multi.exec();
+    // a Redis that refuses it (out of memory under noeviction): one line, nothing ran (was: a stack trace)
+    const replies = await multi.exec().catch((error: unknown) => {
+      throw new PrunError('ERR_QUEUE', `the queue at ${this.url} refused the run: ${refusal(error)}`);
+    });
     this.beatCame(run, replies?.at(-1)?.[1]);
   }
 

@@ -5,6 +5,7 @@ import { machineDied } from '../model/failure.js';
 import { hostname } from 'node:os';
 import { Ledger } from '../slots/ledger.js';
 import type { ProducerQueue } from './bullmq.js';
+import { refusal } from './refusal.js';
 import { HEARTBEAT_MS, MAX_STALLED_COUNT } from './queue-timings.js';
 import { type LaneHost, LocalLane } from './local-lane.js';
 import type { Outstanding } from './outstanding.js';
@@ -98,7 +99,9 @@ export class QueueExecutor implements Executor {
   submit(batch: Batch): void {
     const entry: Outstanding = { batch, done: 0, delivery: undefined, queued: false, local: false, triedAt: undefined };
     this.outstanding.accept(entry);
-    // an add that fails waits out the outage in ioredis's offline queue; the watcher ends the run
+    // an add in an outage waits it out in ioredis's offline queue, and the watcher ends the run
+    // if it lasts; one that Redis refuses (out of memory under noeviction) ends it at once, in
+    // one line (was: ignored, and the run waited for the batch for ever, saying nothing)
     this.queue.add(jobDataOf(this.run, batch)).then(
       () => {
         entry.queued = true;
@@ -106,7 +109,10 @@ export class QueueExecutor implements Executor {
         if (this.stopped) this.withdraw(entry);
         else this.lane?.poke();
       },
-      () => {},
+      (error: unknown) => {
+        if (this.ended || this.queue.health.downSince() !== undefined) return;
+        this.fatal(new PrunError('ERR_QUEUE_LOST', `the queue at ${this.queue.url} refused a batch: ${refusal(error)}`));
+      },
     );
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { dirname, sep } from 'node:path';
 import type { Blame } from '../model/executor.js';
 import { type TakenJob, WorkerQueue } from './bullmq.js';
 import { HEARTBEAT_MS, PRODUCER_SILENCE_MS } from './queue-timings.js';
@@ -20,12 +21,16 @@ export interface ServeOptions extends LocalPoolOptions {
 }
 
 /**
- * A script's packages resolve from the folder its worker was started in, not the producer's:
- * a package missing there says where it is looked for (was: only the module's own words).
+ * A script's packages resolve from where its worker keeps the scripts (bundleDir: the
+ * node_modules nearest the folder it was started in), not the producer's: a package missing
+ * there says where it is looked for (was: only the module's own words; then the folder it was
+ * started in, which may have had no node_modules when it started, and so was not the one).
  */
-function withFolderHint(message: string): string {
+function withFolderHint(message: string, scriptsDir: string): string {
   if (!/Cannot find (package|module) '[^./]/.test(message)) return message;
-  return `${message} (a worker resolves packages from the folder it was started in: ${process.cwd()})`;
+  const modules = scriptsDir.endsWith(`${sep}node_modules${sep}.cache${sep}prun-queue`) ? dirname(dirname(scriptsDir)) : undefined;
+  const where = modules ? `resolves packages from ${modules}` : `found no node_modules in ${process.cwd()} or above when it started: install the packages there and start it again`;
+  return `${message} (this worker ${where})`;
 }
 
 /** How long a leaving worker waits for Redis to hear that it serves no run any more. */
@@ -68,7 +73,8 @@ export interface Serving {
  */
 export function serve(options: ServeOptions): Serving {
   const queue = new WorkerQueue(options.url);
-  const bundles = new BundleCache(bundleDir());
+  const scriptsDir = bundleDir();
+  const bundles = new BundleCache(scriptsDir);
   const runs = new Map<string, Served>();
   const me = `${hostname()}:${process.pid}`;
   let leaving = false;
@@ -81,7 +87,7 @@ export function serve(options: ServeOptions): Serving {
     void sent.then(() => sending.delete(sent));
     return sent;
   };
-  const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${withFolderHint(message)}`, worker: me });
+  const refused = (code: string, message: string): Report => ({ type: 'refused', code, message: `${me}: ${withFolderHint(message, scriptsDir)}`, worker: me });
   // a lane per worker and task slot; one batch more per worker while batches are quick
   const takeAhead = new TakeAhead(options.workers * options.concurrency, options.workers, (jobs) => queue.setConcurrency(jobs));
 

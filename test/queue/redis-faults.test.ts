@@ -183,6 +183,20 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     }
   });
 
+  test('a Redis out of memory (noeviction) refuses the run: one line, exit 2, nothing ran (was: a stack trace)', { timeout: 60_000 }, async () => {
+    const full = await startRedis();
+    try {
+      // every write is refused from here on: what is used is past the limit
+      await full.command('CONFIG', 'SET', 'maxmemory', '1');
+      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', full.url, ':::', '1'], { timeout: 40_000 });
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), /^prun: the queue at redis:\/\/127\.0\.0\.1:\d+ refused the run: OOM command not allowed when used memory > 'maxmemory'\.$/);
+    } finally {
+      await full.stop();
+    }
+  });
+
   test('rediss:// to a Redis without TLS: the timeout says that the TLS handshake got no answer, exit 2 (was: a bare "connect ETIMEDOUT")', { timeout: 60_000 }, async () => {
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', shared.url.replace(/^redis:/, 'rediss:'), ':::', '1'], { timeout: 40_000 });
     assert.equal(result.exitCode, 2);
