@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /**
  * What a worker says as it dies by its own hand. A lane alone on its worker says which input
  * starts only before inputs that are not quick, as telling costs more than they do; a death in
@@ -23,13 +25,24 @@ function speak(): void {
   say?.();
 }
 
+/** Signals whose default is not to end a process (or that test only that it lives: 0). */
+const HARMLESS = new Set(['SIGCHLD', 'SIGCONT', 'SIGURG', 'SIGWINCH', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+
+/** Whether sending `signal` to this process ends it: not a probe (0), not one it listens for. */
+export function ends(signal: string | number | undefined): boolean {
+  const name = typeof signal === 'number' ? Object.entries(constants.signals).find(([, number]) => number === signal)?.[0] : (signal ?? 'SIGTERM');
+  if (name === undefined) return signal !== 0;
+  return !HARMLESS.has(name) && process.listenerCount(name) === 0;
+}
+
 /** Listens for the worker's own death: its exit, and a kill of itself or its group. */
 export function listenForDeath(): void {
   process.on('exit', speak);
   const kill = process.kill.bind(process);
-  // the message is written to the pipe at once, before the signal is sent (as at exit)
+  // the message is written to the pipe at once, before the signal is sent (as at exit); a
+  // probe (signal 0) or a signal the script handles says nothing (was: a message an input)
   process.kill = ((pid: number, signal?: string | number) => {
-    if (pid === process.pid || pid === 0 || pid === -process.pid) speak();
+    if ((pid === process.pid || pid === 0 || pid === -process.pid) && ends(signal)) speak();
     return kill(pid, signal);
   }) as typeof process.kill;
 }

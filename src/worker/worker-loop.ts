@@ -145,6 +145,23 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     let told = false;
     /** A quick input's last words, should it kill the worker: it was running (last-words.ts). */
     const dying = (): void => void flush(false, true, performance.now() - lastClock);
+    /**
+     * The user's task, with those last words ready only while its synchronous part runs: a
+     * death then is its own doing. Not while it awaits: a timer of another input may end the
+     * worker then (was: that input's death charged to the quick one running, which failed).
+     */
+    const speaking: UserModule = {
+      ...user,
+      task: (input, ctx) => {
+        if (!tells || told) return user.task(input, ctx);
+        sayAtDeath(dying);
+        try {
+          return user.task(input, ctx);
+        } finally {
+          sayAtDeath(undefined);
+        }
+      },
+    };
 
     /**
      * Says whether the next input starts, and waits until that is out of the worker. The wait
@@ -188,11 +205,10 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         const taskStart = cfg.timings ? performance.now() : 0;
         const ctx = new TaskRun(index, batch.attempt, running, stopped);
         if (ended) ctx.abort(new Error('the worker is ending'));
-        if (tells && !told) sayAtDeath(dying);
         if (cfg.timeoutMs === undefined) {
           let failure: Failure | undefined;
           try {
-            let result = user.task(input, ctx);
+            let result = speaking.task(input, ctx);
             if (isThenable(result)) result = await result;
             buffer.succeed(offset, index, input, result);
           } catch (error) {
@@ -201,12 +217,11 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           ctx.done();
           if (failure) buffer.fail(offset, input, failure);
         } else {
-          const settled = await runWithTimeout(user, input, ctx, cfg.timeoutMs, cfg.graceMs);
+          const settled = await runWithTimeout(speaking, input, ctx, cfg.timeoutMs, cfg.graceMs);
           if (settled.ok) buffer.succeed(offset, index, input, settled.value);
           else buffer.fail(offset, input, settled.failure);
           if (!settled.ok && settled.stuck) stuck = true;
         }
-        sayAtDeath(undefined);
         if (cfg.timings) buffer.duration(performance.now() - taskStart);
         if (stuck) {
           // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
