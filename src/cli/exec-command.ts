@@ -148,7 +148,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--queue <url>', 'run on prun workers anywhere, through Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (see prun worker); here too only with -j N')
     .addHelpText('after', EXEC_HELP);
   return command.action(async (words: string[], flags: ExecFlags) => {
-    if (flags.replace !== undefined) flags.I ??= flags.replace === true ? '{}' : flags.replace;
+    // alone, or empty (`--replace=`), it is {} as in GNU parallel
+    if (flags.replace !== undefined) flags.I ??= flags.replace === true || flags.replace === '' ? '{}' : flags.replace;
     // words that are all prun's options, each with its value: what optionsEnd() reads as options, up to a word after them
     const onlyOptions = (tail: readonly string[]): boolean => {
       const names = optionWords(command);

@@ -255,7 +255,7 @@ export function messageWithCauses(failure: Pick<ErrorData, 'message' | 'cause'>,
 export function failureJson(failure: Failure): Record<string, unknown> {
   const json: Record<string, unknown> = { error: failure.message, code: failure.code };
   // the thrown error's own name, as stderr's line says it (`AbortError: gone`), when it has one
-  if (failure.name !== 'Error') json.name = failure.name;
+  if (failure.name !== 'Error' && failure.name !== '') json.name = failure.name;
   for (const key of ['exitCode', 'signal', 'exitStatus', 'timeoutMs', 'userCode', 'status', 'retryAfter', 'fields', 'cause'] as const) {
     if (failure[key] !== undefined) json[key] = failure[key];
   }

@@ -356,6 +356,7 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['--replace=@', 'echo', '@', '{}', ':::', 'a'],
       ['--replace', '@', 'echo', '@', ':::', 'a'],
       ['--replace', '--', 'echo', '{}', ':::', 'a'],
+      ['--replace=', 'echo', 'x', ':::', 'a'],
     ];
     for (const args of cases) await assertAsGnuParallel(args);
   });

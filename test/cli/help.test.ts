@@ -159,4 +159,10 @@ test('prun help with an unknown command: one line and exit 2, as prun with one (
   const known = await prun(['help', 'exec']);
   assert.equal(known.exitCode, 0);
   assert.match(String(known.stdout), /^Usage: prun exec/);
+  // help of help, and help --help: the whole help, as before (were: unknown command)
+  for (const args of [['help', 'help'], ['help', '--help']]) {
+    const whole = await prun(args);
+    assert.equal(whole.exitCode, 0, args.join(' '));
+    assert.match(String(whole.stdout), /^Usage: prun /, args.join(' '));
+  }
 });

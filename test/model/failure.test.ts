@@ -82,6 +82,7 @@ describe('failure codes', () => {
     const custom = Object.assign(new Error('busy'), { name: 'HttpError' });
     assert.equal(failureJson(taskFailed(custom)).name, 'HttpError');
     assert.equal(failureJson(taskFailed(new Error('plain'))).name, undefined);
+    assert.equal(failureJson(taskFailed(Object.assign(new Error('nameless'), { name: '' }))).name, undefined);
   });
 
   test("the joblog's error column: the message and its causes, on one line", () => {
