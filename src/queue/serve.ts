@@ -6,7 +6,7 @@ import { type TakenJob, WorkerQueue } from './bullmq.js';
 import { HEARTBEAT_MS, PRODUCER_SILENCE_MS } from './queue-timings.js';
 import { BundleCache, bundleDir } from './bundle-cache.js';
 import { ProducerWatch } from './producer-watch.js';
-import { TakeAhead } from './take-ahead.js';
+import { AHEAD_UNDER_MS, TakeAhead } from './take-ahead.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
 import { verify } from './sign.js';
@@ -262,7 +262,22 @@ export function serve(options: ServeOptions): Serving {
     await Promise.all(reports);
   };
 
-  queue.start({ concurrency: takeAhead.initial, process: runJob });
+  // a worker with nothing to run for a while forgets how quick batches were (take-ahead.ts)
+  let active = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const runCounted = async (job: TakenJob): Promise<void> => {
+    active++;
+    clearTimeout(idleTimer);
+    try {
+      await runJob(job);
+    } finally {
+      if (--active === 0) {
+        idleTimer = setTimeout(() => takeAhead.idle(), AHEAD_UNDER_MS);
+        idleTimer.unref();
+      }
+    }
+  };
+  queue.start({ concurrency: takeAhead.initial, process: runCounted });
 
   // a run's pool is ended once the run is over (its spec is gone from Redis): closed when idle,
   // killed when busy, so that what still runs of an interrupted or orphaned run stops too

@@ -39,6 +39,17 @@ export class TakeAhead {
     if (after !== before) this.apply(after);
   }
 
+  /**
+   * The worker has had nothing to run for a while: what it learnt of batches was of runs now
+   * over, and the next run's may be slow (was: a worker warmed by a quick run took two batches
+   * of seconds of the next, and another machine sat idle; a regression hunt).
+   */
+  idle(): void {
+    const before = this.takes();
+    this.typicalMs = undefined;
+    if (before !== this.lanes) this.apply(this.lanes);
+  }
+
   private takes(): number {
     return this.typicalMs !== undefined && this.typicalMs < AHEAD_UNDER_MS ? this.lanes + this.ahead : this.lanes;
   }

@@ -23,3 +23,16 @@ test('batches of seconds from the start: none is ever taken ahead', () => {
   for (let i = 0; i < 5; i++) takes.ended(3000);
   assert.deepEqual(applied, []);
 });
+
+test('a worker idle for a while forgets how quick batches were: none is taken ahead until the next run shows it', () => {
+  const applied: number[] = [];
+  const takes = new TakeAhead(1, 1, (batches) => applied.push(batches));
+  takes.ended(10);
+  assert.deepEqual(applied, [2]);
+  takes.idle();
+  assert.deepEqual(applied, [2, 1]);
+  takes.idle(); // already so: nothing to change
+  assert.deepEqual(applied, [2, 1]);
+  takes.ended(10);
+  assert.deepEqual(applied, [2, 1, 2]);
+});
