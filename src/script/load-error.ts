@@ -20,9 +20,7 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
   // what a task's failure would say of it: a thrown object's own message (was: [object
   // Object]), and an error with none its name (was: nothing)
   const said = firstLine(readableMessage(error));
-  // Node names the module an import failed in: the user's script, not its compiled copy (a
-  // function, so that a `$&` in the script's name is no replacement pattern)
-  const message = scriptName === undefined ? said : said.replaceAll(modulePath, () => scriptName).replaceAll(pathToFileURL(modulePath).href, () => scriptName);
+  const message = withScriptName(said, modulePath, scriptName);
   const frame = thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath);
   // the script's name once: not again after a message that has it (`imported from task.ts`)
   const where = frame ?? (scriptName !== undefined && message.includes(scriptName) ? undefined : scriptName);
@@ -31,6 +29,17 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
   (loadError as Error & { code: string }).code = SCRIPT_LOAD;
   if (thrown?.stack !== undefined) loadError.stack = thrown.stack;
   return loadError;
+}
+
+/**
+ * `text` naming the user's script where it names its compiled copy: Node names the module an
+ * import failed in (`Cannot find package 'x' imported from /cache/<hash>.mjs`), at load and
+ * in a task's own `await import()` alike. A function replaces, so that a `$&` in the script's
+ * name is no replacement pattern.
+ */
+export function withScriptName(text: string, modulePath: string, scriptName: string | undefined): string {
+  if (scriptName === undefined || !text.includes(modulePath.slice(modulePath.lastIndexOf('/') + 1))) return text;
+  return text.replaceAll(pathToFileURL(modulePath).href, () => scriptName).replaceAll(modulePath, () => scriptName);
 }
 
 /**

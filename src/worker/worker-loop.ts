@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { type Failure, taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
-import { scriptLoadError } from '../script/load-error.js';
+import { scriptLoadError, withScriptName } from '../script/load-error.js';
 import { listenForDeath, sayAtDeath } from './last-words.js';
 import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
@@ -215,11 +215,11 @@ export function runWorkerLoop(transport: WorkerTransport): void {
             failure = taskFailed(error);
           }
           ctx.done();
-          if (failure) buffer.fail(offset, input, failure);
+          if (failure) buffer.fail(offset, input, named(failure, cfg));
         } else {
           const settled = await runWithTimeout(speaking, input, ctx, cfg.timeoutMs, cfg.graceMs);
           if (settled.ok) buffer.succeed(offset, index, input, settled.value);
-          else buffer.fail(offset, input, settled.failure);
+          else buffer.fail(offset, input, named(settled.failure, cfg));
           if (!settled.ok && settled.stuck) stuck = true;
         }
         if (cfg.timings) buffer.duration(performance.now() - taskStart);
@@ -325,6 +325,12 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         throw new Error(`prun worker: unknown message ${JSON.stringify(message)}`);
     }
   });
+}
+
+/** A failure whose message names the script as its user knows it, not its compiled copy (a task's own `await import()`). */
+function named(failure: Failure, cfg: WorkerConfig): Failure {
+  const message = withScriptName(failure.message, cfg.modulePath, cfg.scriptName);
+  return message === failure.message ? failure : { ...failure, message };
 }
 
 function emptyLastRun(id: number): RunReport {

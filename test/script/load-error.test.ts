@@ -111,3 +111,15 @@ for (const runtime of runtimes) {
     });
   });
 }
+
+for (const runtime of runtimes) {
+  test(`${runtime}: a task's own import that fails names the script, not its compiled copy (was: imported from the cache's <hash>.mjs)`, async () => {
+    const script = join(dir, `task-import${runtime}.ts`);
+    // a computed name: esbuild leaves the import to run time
+    await writeFile(script, "export default async (x: string) => {\n  await import(['no-such', 'pkg-zz'].join('-'));\n  return x;\n};\n");
+    const result = await prun(['map', runtime, '1', script, ':::', 'a']);
+    assert.equal(result.exitCode, 1);
+    assert.ok(String(result.stderr).includes(`Cannot find package 'no-such-pkg-zz' imported from ${script}\n`), String(result.stderr));
+    assert.doesNotMatch(String(result.stderr), /\.mjs/);
+  });
+}
