@@ -219,8 +219,12 @@ export class QueueExecutor implements Executor {
       if (this.lane && !this.stopped) await this.queue.heartbeat(this.run, `${hostname()}:${process.pid}`);
       const count = await this.queue.serving(this.run);
       if (!this.ended) this.onWorkers(count);
-    } catch {
-      // the connection's watcher decides when an outage is too long
+    } catch (error) {
+      // the connection's watcher decides when an outage is too long; a Redis that answers but
+      // refuses writes (out of memory under noeviction) refuses the workers' reports too, and
+      // the run would wait for them for ever: it ends now, in one line
+      const said = refusal(error);
+      if (said.startsWith('OOM ') && !this.ended) this.fatal(new PrunError('ERR_QUEUE_LOST', `the queue at ${this.queue.url} refuses writes: ${said}`));
     }
   }
 

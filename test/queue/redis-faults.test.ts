@@ -12,6 +12,7 @@ import { bin, lines, prun, root } from '../helpers/prun.js';
 import { type Gate, gateIn } from '../helpers/queue.js';
 import { freePort, type RedisServer, runKeys, startPrunWorker, startRedis } from '../helpers/redis.js';
 import { waitForFile } from '../helpers/files.js';
+import { waitForLines } from '../helpers/streams.js';
 
 describe('prun map --queue: a Redis that cannot be reached, is lost or refuses', { concurrency: true }, () => {
   /** A Redis for the tests that need one to answer and leave no run in it. */
@@ -192,6 +193,24 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
       assert.equal(result.exitCode, 2);
       assert.equal(result.stdout, '');
       assert.match(String(result.stderr), /^prun: the queue at redis:\/\/127\.0\.0\.1:\d+ refused the run: OOM command not allowed when used memory > 'maxmemory'\.$/);
+    } finally {
+      await full.stop();
+    }
+  });
+
+  test('a Redis that runs out of memory mid-run (noeviction): the run ends in one line, exit 1, what never ran counted (was: it waited for ever, silent)', { timeout: 90_000 }, async () => {
+    const full = await startRedis();
+    try {
+      const worker = startPrunWorker(bin, root, full.url, ['--procs', '1'], {});
+      const run = prun(['map', 'fixtures/takes-ms.ts', '--queue', full.url, '--chunksize', '1'], { input: Array.from({ length: 400 }, () => '50\n').join(''), stdin: 'pipe', timeout: 60_000 });
+      await waitForLines(run.stdout!, /./);
+      await full.command('CONFIG', 'SET', 'maxmemory', '1');
+      const result = await run;
+      await worker.stop();
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      const said = lines(String(result.stderr).trimEnd());
+      assert.match(said[0]!, /^prun: the queue at redis:\/\/127\.0\.0\.1:\d+ refuse(s writes|d a batch): OOM command not allowed/);
+      assert.match(said.at(-1)!, /never ran/);
     } finally {
       await full.stop();
     }
