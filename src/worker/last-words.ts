@@ -19,6 +19,11 @@ export function sayAtDeath(say: (() => void) | undefined): void {
   words = say;
 }
 
+/** Whether the worker would say last words if it died now (for tests of when it would). */
+export function wordsReady(): boolean {
+  return words !== undefined;
+}
+
 function speak(): void {
   const say = words;
   words = undefined;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { accountFor } from '../helpers/accounting.js';
@@ -117,16 +117,6 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       const retried = await run([runtime, '2', '--retries', '1'], { PRUN_TEST_DIE_HOW: how, PRUN_TEST_DIE_FIRST: '1' });
       assert.equal(retried.result.exitCode, 0, String(retried.result.stderr));
       for (let i = 1; i <= 100; i++) assert.deepEqual(retried.started.get(String(i)), i === 37 ? [1, 2] : [1], `starts of input ${i}`);
-    });
-  }
-
-  for (const runtime of ['--procs', '--threads']) {
-    test(`${runtime}: a timer of one input ends the worker while a quick input awaits: that input is not blamed, every input ends well (was: the innocent one failed)`, async () => {
-      const script = join(dir, `late-timer${runtime}.ts`);
-      await writeFile(script, "export default async (x: string, ctx: { attempt: number }) => {\n  if (x === '500' && ctx.attempt === 1) setTimeout(() => process.exit(3), 30);\n  await new Promise((r) => setImmediate(r));\n  return x;\n};\n");
-      const result = await prun(['map', script, runtime, '2'], { input: `${Array.from({ length: 20000 }, (_, i) => i + 1).join('\n')}\n`, stdin: undefined });
-      assert.equal(result.exitCode, 0, String(result.stderr));
-      assert.equal(lines(String(result.stdout).trimEnd()).length, 20000);
     });
   }
 
