@@ -62,6 +62,8 @@ function configure(command: Command): Command {
  * without a process of its own; the bin file only calls it and exits.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  // help of help, or help --help: prun's own help, as `prun --help` (commander: on stderr, exit 2)
+  if (argv[0] === 'help' && ['help', '--help', '-h'].includes(argv[1] ?? '')) return main(['--help']);
   // a stderr that cannot be written (2>/dev/full, a closed pipe) loses prun's messages, as it
   // does GNU parallel's, but neither the results nor the run: its error would crash the process
   process.stderr.on('error', () => {});
@@ -82,8 +84,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   program.addCommand(configure(execCommand(sources, (status) => (code = status), argv.slice(1))).version(VERSION, '-V, --version'));
   program.addCommand(configure(workerCommand((status) => (code = status))).version(VERSION, '-V, --version'));
   // commander answers `prun help nosuch` with the whole help on stderr: one line, as for `prun nosuch`
-  // help of help, or help --help: prun's own help, as `prun --help` (commander: on stderr, exit 2)
-  if (argv[0] === 'help' && ['help', '--help', '-h'].includes(argv[1] ?? '')) return main(['--help']);
   if (argv[0] === 'help' && argv[1] !== undefined && !program.commands.some((command) => command.name() === argv[1])) {
     process.stderr.write(`prun: unknown command '${argv[1]}' (run 'prun --help' for usage)\n`);
     return EXIT.usage;

@@ -277,7 +277,7 @@ async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { sp
   let job: string[][] = [];
   let length = 0;
   for await (const record of records) {
-    let more = job.length === 0 ? cost(record, true) : cost(record, false);
+    let more = cost(record, job.length === 0);
     if (job.length > 0 && (job.length >= per || length + more > maxChars)) {
       yield job.flat();
       job = [];

@@ -267,11 +267,12 @@ function countSeparators(buffer: Buffer, from: number, separator: Separator): nu
 }
 
 export function fileLineSource(path: string, separator: Separator = NEWLINE): InputSource {
+  // a regular file only: a second reader of a pipe or FIFO would take lines from the run
+  const countable = async (): Promise<boolean> => (await stat(argumentPath(path))).isFile();
   return {
     ...lineSource(() => openReadable(path, READ_SIZE), path, separator),
-    // a regular file only: a second reader of a pipe or FIFO would take lines from the run
-    countable: async () => (await stat(argumentPath(path))).isFile(),
-    countAhead: async () => ((await stat(argumentPath(path))).isFile() ? countLines([path], separator) : undefined),
+    countable,
+    countAhead: async () => ((await countable()) ? countLines([path], separator) : undefined),
   };
 }
 

@@ -93,3 +93,11 @@ export function inputsOf(batch: Batch, from: number, to: number, naming: InputNa
 export function originAt(origin: Origin | undefined, offset: number): Origin | undefined {
   return origin && { file: origin.file, line: origin.line + offset };
 }
+
+/**
+ * Its input met a throttle signal again on its retry: it goes behind what waits, in its key's
+ * queue or the run's, so that a page that always answers 503 never takes every start.
+ */
+export function throttledAgain(batch: Batch): boolean {
+  return (batch.throttles ?? 0) > 1;
+}

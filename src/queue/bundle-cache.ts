@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PrunError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { describeSystemError } from '../io/system-error.js';
 import { writeFileWhole } from '../io/write-file-whole.js';
+
+/** Where under a node_modules the scripts are kept. */
+const UNDER_MODULES = ['.cache', 'prun-queue'] as const;
 
 /**
  * Where a worker keeps the scripts it fetched, by hash: under the node_modules nearest the
@@ -19,7 +22,7 @@ import { writeFileWhole } from '../io/write-file-whole.js';
  */
 export function bundleDir(cwd = process.cwd()): string {
   const modules = nearestModules(cwd);
-  if (modules) return join(modules, '.cache', 'prun-queue');
+  if (modules) return join(modules, ...UNDER_MODULES);
   const uid = process.getuid?.();
   // one line and exit 2, as prun exec says a TMPDIR it cannot use (was: a stack trace, exit 1,
   // for a TMPDIR missing or a file)
@@ -28,6 +31,15 @@ export function bundleDir(cwd = process.cwd()): string {
   } catch (error) {
     throw new PrunError('ERR_USAGE', `cannot make a folder for the scripts of the queue in ${tmpdir()} (TMPDIR): ${describeSystemError(error as NodeJS.ErrnoException)}`);
   }
+}
+
+/**
+ * The node_modules whose packages the scripts kept in `scriptsDir` resolve from: the one it
+ * was made under (bundleDir), or none for a folder in the temporary folder.
+ */
+export function packagesDirOf(scriptsDir: string): string | undefined {
+  const modules = dirname(dirname(scriptsDir));
+  return scriptsDir === join(modules, ...UNDER_MODULES) && basename(modules) === 'node_modules' ? modules : undefined;
 }
 
 /** This user's folder in the temporary folder, or a new one where that is not safely theirs. */

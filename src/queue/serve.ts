@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { dirname, sep } from 'node:path';
 import type { Blame } from '../model/executor.js';
 import { type TakenJob, WorkerQueue } from './bullmq.js';
 import { HEARTBEAT_MS, PRODUCER_SILENCE_MS } from './queue-timings.js';
-import { BundleCache, bundleDir } from './bundle-cache.js';
+import { BundleCache, bundleDir, packagesDirOf } from './bundle-cache.js';
 import { ProducerWatch } from './producer-watch.js';
 import { AHEAD_UNDER_MS, TakeAhead } from './take-ahead.js';
 import { inline, shellLanes, workerPool } from './executors.js';
@@ -28,7 +27,7 @@ export interface ServeOptions extends LocalPoolOptions {
  */
 function withFolderHint(message: string, scriptsDir: string): string {
   if (!/Cannot find (package|module) '[^./]/.test(message)) return message;
-  const modules = scriptsDir.endsWith(`${sep}node_modules${sep}.cache${sep}prun-queue`) ? dirname(dirname(scriptsDir)) : undefined;
+  const modules = packagesDirOf(scriptsDir);
   const where = modules ? `resolves packages from ${modules}` : `found no node_modules in ${process.cwd()} or above when it started: install the packages there and start it again`;
   return `${message} (this worker ${where})`;
 }

@@ -50,8 +50,8 @@ const WATCHER_NAME = 'prun-lifeline';
 
 /** Groups of live workers, in case a watcher must be started again. */
 const known = new Set<number>();
-/** Pools of worker threads running now: their tasks' processes are found by mark if prun dies. */
-let threadPools = 0;
+/** Worker threads running now: their tasks' processes are found by mark if prun dies. */
+let threads = 0;
 let watcher: ChildProcess | undefined;
 
 /** A forked worker leads group `pgid` now: it is ended if prun dies before forgetGroup(pgid). */
@@ -74,22 +74,22 @@ export function forgetGroup(pgid: number): void {
  * under init, as --procs workers' never are; a review of issues 8 and 9).
  */
 export function watchThreads(): () => void {
-  threadPools++;
+  threads++;
   if (watcher) tell(watcher, '* on\n');
   else watcher = startWatcher();
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    if (--threadPools > 0 || !watcher) return;
+    if (--threads > 0 || !watcher) return;
     tell(watcher, '* off\n');
     letGoIfIdle();
   };
 }
 
-/** Nothing left to watch: the watcher goes too, and the next worker or pool starts another. */
+/** Nothing left to watch: the watcher goes too, and the next worker or thread starts another. */
 function letGoIfIdle(): void {
-  if (known.size > 0 || threadPools > 0 || !watcher) return;
+  if (known.size > 0 || threads > 0 || !watcher) return;
   watcher.stdin!.end();
   watcher = undefined;
 }
@@ -114,7 +114,7 @@ function startWatcher(): ChildProcess {
   child.stdin!.on('error', drop);
   // written at once, before the worker is sent anything: it never runs a line of the user's
   // code unwatched
-  tell(child, [...known].map((pgid) => `+ ${pgid}\n`).join('') + (threadPools > 0 ? '* on\n' : ''));
+  tell(child, [...known].map((pgid) => `+ ${pgid}\n`).join('') + (threads > 0 ? '* on\n' : ''));
   return child;
 }
 

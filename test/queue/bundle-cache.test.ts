@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BundleCache, bundleDir } from '../../src/queue/bundle-cache.js';
+import { BundleCache, bundleDir, packagesDirOf } from '../../src/queue/bundle-cache.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -60,4 +60,10 @@ test("in a project's subfolder, the cache is under the nearest node_modules abov
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
+});
+
+test('packagesDirOf: the node_modules a scripts folder under one resolves from; none for one in the temporary folder', () => {
+  assert.equal(packagesDirOf(join('/p', 'node_modules', '.cache', 'prun-queue')), join('/p', 'node_modules'));
+  assert.equal(packagesDirOf(join('/tmp', 'prun-queue-0')), undefined);
+  assert.equal(packagesDirOf(join('/p', 'other', '.cache', 'prun-queue')), undefined);
 });

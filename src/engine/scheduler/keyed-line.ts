@@ -1,4 +1,4 @@
-import type { Batch } from '../../model/batch.js';
+import { type Batch, throttledAgain } from '../../model/batch.js';
 import { DueBatches } from './due-batches.js';
 import type { KeyLimits } from './key-limits.js';
 import { Timeline } from './timeline.js';
@@ -49,7 +49,7 @@ export class KeyedLine implements Line {
       this.later.add(batch, dueAt);
       return;
     }
-    if ((batch.throttles ?? 0) > 1) this.queue(batch.key ?? '').push(batch);
+    if (throttledAgain(batch)) this.queue(batch.key ?? '').push(batch);
     else this.queue(batch.key ?? '').unshift(batch);
     this.inputs += batch.count;
     this.wake(batch.key ?? '', this.lastNow);

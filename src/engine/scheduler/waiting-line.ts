@@ -1,4 +1,4 @@
-import { type Batch, cutBatch, type Placement } from '../../model/batch.js';
+import { type Batch, cutBatch, type Placement, throttledAgain } from '../../model/batch.js';
 import { DueBatches } from './due-batches.js';
 
 /** How many inputs a batch with this placement may hold if placed now (0: no room). */
@@ -79,7 +79,7 @@ export class WaitingLine implements Line {
       if (!this.throttled.delete(due)) this.add(due);
       else if (runGivenUp) givenUp.push(due);
       // throttled again, it goes behind what waits, as a key's does (keyed-line.ts)
-      else if ((due.throttles ?? 0) > 1) this.add(due);
+      else if (throttledAgain(due)) this.add(due);
       else first.push(due);
     }
     this.addFirst(first);
