@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { waitForPids, waitUntilGone } from '../helpers/exec.js';
 import { scratchDir } from '../helpers/files.js';
 import { descendantsOf } from '../helpers/processes.js';
@@ -51,12 +51,25 @@ async function workersOf(pid: number): Promise<number[]> {
 }
 
 describe('Ctrl-Z stops the whole run, fg continues it (was: workers and jobs in groups of their own ran on)', () => {
+  // a test that fails leaves no prun stopped behind it (one did, in CI): SIGKILL ends a stopped
+  // process, and its lifelines end its jobs
+  const started = new Set<ResultPromise>();
+  const run = (args: string[]): ResultPromise => {
+    const child = execa(bin, args, { cwd: root, reject: false });
+    started.add(child);
+    return child;
+  };
+  afterEach(() => {
+    for (const child of started) child.kill('SIGKILL');
+    started.clear();
+  });
+
   test('prun exec: its jobs stop with prun and finish after SIGCONT, every result once', BOUNDED, async () => {
     const dir = join(scratch, 'exec');
     const pids = join(dir, 'pids');
     const go = join(dir, 'go');
     await mkdir(dir, { recursive: true });
-    const child = execa(bin, ['exec', '-j', '2', `echo $$ >> ${pids}; n=0; while [ ! -e ${go} ] && [ $n -lt 3000 ]; do n=$((n+1)); sleep 0.01; done; echo {}`, ':::', 'a', 'b'], { cwd: root, reject: false });
+    const child = run(['exec', '-j', '2', `echo $$ >> ${pids}; n=0; while [ ! -e ${go} ] && [ $n -lt 3000 ]; do n=$((n+1)); sleep 0.01; done; echo {}`, ':::', 'a', 'b']);
     await waitForPids(pids, 2);
     child.kill('SIGTSTP');
     await waitUntilStopped([child.pid!]);
@@ -70,7 +83,7 @@ describe('Ctrl-Z stops the whole run, fg continues it (was: workers and jobs in 
 
   test('prun map --procs: its workers stop with prun and finish after SIGCONT', BOUNDED, async () => {
     const go = join(scratch, 'map-go');
-    const child = execa(bin, ['map', 'fixtures/wait-for-file.ts', '--procs', '2', '--chunksize', '1', ':::', `wait ${go}`, `wait ${go}`], { cwd: root, reject: false });
+    const child = run(['map', 'fixtures/wait-for-file.ts', '--procs', '2', '--chunksize', '1', ':::', `wait ${go}`, `wait ${go}`]);
     await waitForLines(child.stderr!, /^waiting /, 2);
     const workers = await workersOf(child.pid!);
     assert.equal(workers.length, 2);
@@ -87,7 +100,7 @@ describe('Ctrl-Z stops the whole run, fg continues it (was: workers and jobs in 
     const dir = join(scratch, 'killed');
     const pids = join(dir, 'pids');
     await mkdir(dir, { recursive: true });
-    const child = execa(bin, ['exec', '-j', '2', `echo $$ >> ${pids}; n=0; while [ $n -lt 3000 ]; do n=$((n+1)); sleep 0.01; done; : {}`, ':::', 'a', 'b'], { cwd: root, reject: false });
+    const child = run(['exec', '-j', '2', `echo $$ >> ${pids}; n=0; while [ $n -lt 3000 ]; do n=$((n+1)); sleep 0.01; done; : {}`, ':::', 'a', 'b']);
     await waitForPids(pids, 2);
     child.kill('SIGTSTP');
     await waitUntilStopped(lines((await readFile(pids, 'utf8')).trim()).map(Number));
