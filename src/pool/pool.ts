@@ -223,7 +223,12 @@ export class Pool implements Executor {
       this.stop(true);
       await Promise.race([Promise.all(this.exits), delay(KILL_NOTICE_MS)]);
     }
-    for (const slot of this.slots) slot.worker.kill();
+    // ending ones too (a teardown() still running as the reader of stdout went): an exit the pool
+    // caused is no death to tell of (was: 'a worker died as it ended', a terminated thread exits 1)
+    for (const slot of this.slots) {
+      slot.endedFor ??= 'killed';
+      slot.worker.kill();
+    }
     await Promise.all(this.exits);
   }
 

@@ -36,9 +36,10 @@ export class WorkerSlot extends Lifecycle {
   lastHeard = 0;
   /**
    * Why the pool ended it, when the pool did ('grace': still busy past the grace after it was
-   * told to end; 'unneeded': started with the pool, ended before it was given the script).
+   * told to end; 'unneeded': started with the pool, ended before it was given the script;
+   * 'killed': the run was ended at once).
    */
-  endedFor: 'stuck' | 'blocked' | 'grace' | 'unneeded' | undefined;
+  endedFor: 'stuck' | 'blocked' | 'grace' | 'unneeded' | 'killed' | undefined;
   /** Why it could not start, when its setup() failed or ran out of time. */
   startFailure: PrunError | undefined;
   /** Ends a setup() that runs past --timeout. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lines, prun, runtimes } from '../helpers/prun.js';
+import { execa } from 'execa';
+import { bin, HUNG_MS, lines, prun, root, runtimes } from '../helpers/prun.js';
+import { waitForLines } from '../helpers/streams.js';
 
 describe('I/O-bound speed (was: a worker held one batch beyond its lanes, so all but one lane that ended waited a round trip through the main thread)', () => {
   for (const runtime of runtimes) {
@@ -21,6 +23,27 @@ describe('I/O-bound speed (was: a worker held one batch beyond its lanes, so all
       const most = outputs.map(([, count]) => Number(count));
       assert.ok(most.every((count) => count <= 5), `tasks at once: ${most}`);
       assert.equal(most[inputs.indexOf('hold4')], 5, 'the five inputs that hold ran at once');
+    });
+  }
+});
+
+describe('a worker the pool ends itself', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime}: one in its teardown() when the reader of stdout goes is ended unheard of: exit 141, no "died as it ended" (was: said under --threads, a thread ended by terminate() exits 1)`, { timeout: 60_000 }, async () => {
+      // every input has run and the worker is ending, but the results wait on a reader that does not read
+      const child = execa(bin, ['map', 'fixtures/teardown-waits.ts', runtime, '1', ':::', 'a', 'b', 'c'], {
+        cwd: root,
+        reject: false,
+        timeout: HUNG_MS,
+        env: { PRUN_TEST_PAD: String(1 << 20), PRUN_TEST_GATE: '/nonexistent/gate' },
+        buffer: { stdout: false },
+      });
+      child.stdout!.once('data', () => child.stdout!.pause());
+      await waitForLines(child.stderr!, /^teardown$/);
+      child.stdout!.destroy();
+      const result = await child;
+      assert.equal(result.exitCode, 141, String(result.stderr));
+      assert.deepEqual(lines(result.stderr), ['teardown']);
     });
   }
 });
