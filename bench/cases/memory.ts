@@ -1,4 +1,4 @@
-// Case 4, memory: peak memory of the whole process tree of `seq N | prun map …`, at two sizes.
+// Case 4, memory: peak memory of the whole process tree of `seq N | prun map …`, at three sizes.
 // Streaming means the ratio big/small stays near 1 however large N grows: for prun the contract
 // (issue #9, item 9) is a peak RSS at 1e8 inputs within 1.15× of the peak at 1e6, both
 // runtimes, ordered and --unordered.
@@ -7,6 +7,9 @@ import type { RunContext } from '../lib/runner.js';
 import { median } from '../lib/stats.js';
 import { formatCount, formatMs, formatRatio, markdownTable } from '../lib/table.js';
 import type { CaseDef, Contender, ContenderResult, Expected, Need } from '../lib/types.js';
+
+/** Small, middle and big: the target compares big with small; middle shows where it levels off. */
+type Sizes = [number, number, number];
 
 interface Variant {
   key: string;
@@ -23,9 +26,17 @@ interface Variant {
 const TARGET = 1.15;
 /** The sizes the target speaks of; a quick run measures smaller ones and judges nothing. */
 const JUDGED_SIZES = [1_000_000, 100_000_000];
+/**
+ * A size between them, to tell growth with the input from a heap that has not reached its
+ * working size: a run of 1e6 inputs ends within a second, while V8's heaps and malloc's
+ * arenas fill for the first few seconds of any run, then hold (RSS sampled every 2 s over one
+ * run of 1e8, --threads 2: 117 MB at 4 s, 117-124 MB from then to the end at 40 s).
+ */
+const MIDDLE_SIZE = 10_000_000;
 
 export function memoryCase({ config }: RunContext): CaseDef {
-  const sizes = config.quick ? [100_000, 1_000_000] : JUDGED_SIZES;
+  const [small, big] = config.quick ? [100_000, 1_000_000] : JUDGED_SIZES;
+  const sizes: Sizes = [small!, config.quick ? 300_000 : MIDDLE_SIZE, big!];
   const sleep = config.quick ? 1 : 5;
   const map = `${config.prun} map bench/contenders/square.ts`;
   const mapNumber = `${config.prun} map bench/contenders/square-number.ts`;
@@ -54,8 +65,8 @@ export function memoryCase({ config }: RunContext): CaseDef {
   const square = (i: number) => String((i + 1) * (i + 1));
   return {
     name: 'memory',
-    title: `memory: peak memory of the process tree, seq N | … with N = ${sizes.map(formatCount).join(' and ')}`,
-    inputs: sizes[1]!,
+    title: `memory: peak memory of the process tree, seq N | … with N = ${sizes.map(formatCount).join(', ')}`,
+    inputs: sizes[2],
     floors: [],
     contenders,
     memory: true,
@@ -82,36 +93,38 @@ const medianOf = (r: ContenderResult, pick: (s: { rssKb?: number; pssKb?: number
   r.status === 'ok' ? median(r.samples.map(pick).filter((v): v is number => v !== undefined)) : Number.NaN;
 const resultOf = (results: ContenderResult[], key: string, n: number) => results.find((r) => r.contender.id === `${key}-${n}`)!;
 
-function render(variants: Variant[], sizes: number[], results: ContenderResult[]): string[] {
-  const [small, big] = sizes as [number, number];
+function render(variants: Variant[], sizes: Sizes, results: ContenderResult[]): string[] {
+  const [small, middle, big] = sizes;
   const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
   const rows = variants.map((v) => {
-    const [a, b] = [resultOf(results, v.key, small), resultOf(results, v.key, big)];
-    const broken = [a, b].find((r) => r.status !== 'ok');
-    if (broken) return [v.label, `**${broken.status}**`, '', '', '', '', '', '', broken.reason.replaceAll('|', '\\|')];
-    const [rssA, rssB] = [medianOf(a, (s) => s.rssKb), medianOf(b, (s) => s.rssKb)];
+    const [a, m, b] = [resultOf(results, v.key, small), resultOf(results, v.key, middle), resultOf(results, v.key, big)];
+    const broken = [a, m, b].find((r) => r.status !== 'ok');
+    if (broken) return [v.label, `**${broken.status}**`, '', '', '', '', '', '', '', '', broken.reason.replaceAll('|', '\\|')];
+    const [rssA, rssM, rssB] = [a, m, b].map((r) => medianOf(r, (s) => s.rssKb)) as [number, number, number];
     const [pssA, pssB] = [medianOf(a, (s) => s.pssKb), medianOf(b, (s) => s.pssKb)];
-    return [v.label, mb(rssA), mb(rssB), formatRatio(rssB / rssA), mb(pssA), mb(pssB), formatRatio(pssB / pssA), formatMs(medianOf(b, (s) => s.ms)), ''];
+    return [v.label, mb(rssA), mb(rssM), mb(rssB), formatRatio(rssB / rssA), formatRatio(rssB / rssM), mb(pssA), mb(pssB), formatRatio(pssB / pssA), formatMs(medianOf(b, (s) => s.ms)), ''];
   });
   const n = (x: number) => formatCount(x);
   return markdownTable(
-    ['contender', `peak RSS, N=${n(small)}`, `peak RSS, N=${n(big)}`, 'RSS ratio', `peak PSS, N=${n(small)}`, `peak PSS, N=${n(big)}`, 'PSS ratio', `wall, N=${n(big)}`, 'note'],
+    ['contender', `peak RSS, N=${n(small)}`, `peak RSS, N=${n(middle)}`, `peak RSS, N=${n(big)}`, `RSS ratio ${n(big)}/${n(small)}`, `RSS ratio ${n(big)}/${n(middle)}`, `peak PSS, N=${n(small)}`, `peak PSS, N=${n(big)}`, 'PSS ratio', `wall, N=${n(big)}`, 'note'],
     rows,
   );
 }
 
 /** One line a judged prun row: its peak RSS ratio big/small, and whether that meets the target. */
-function flatness(variants: Variant[], sizes: number[], results: ContenderResult[], quick: boolean): string[] {
-  const [small, big] = sizes as [number, number];
+function flatness(variants: Variant[], sizes: Sizes, results: ContenderResult[], quick: boolean): string[] {
+  const [small, middle, big] = sizes;
   const lines = variants
     .filter((v) => v.judged)
     .map((v) => {
-      const [a, b] = [resultOf(results, v.key, small), resultOf(results, v.key, big)];
-      if (a.status !== 'ok' || b.status !== 'ok') return `${v.label}: peak memory N=${formatCount(big)} vs N=${formatCount(small)}: not measured (${a.status !== 'ok' ? a.status : b.status}).`;
+      const [a, m, b] = [resultOf(results, v.key, small), resultOf(results, v.key, middle), resultOf(results, v.key, big)];
+      const broken = [a, m, b].find((r) => r.status !== 'ok');
+      if (broken) return `${v.label}: peak memory N=${formatCount(big)} vs N=${formatCount(small)}: not measured (${broken.status}).`;
       const rss = medianOf(b, (s) => s.rssKb) / medianOf(a, (s) => s.rssKb);
+      const levelled = medianOf(b, (s) => s.rssKb) / medianOf(m, (s) => s.rssKb);
       const pss = medianOf(b, (s) => s.pssKb) / medianOf(a, (s) => s.pssKb);
       const verdict = quick ? `not judged: quick sizes, the target is N=${formatCount(JUDGED_SIZES[1]!)} vs ${formatCount(JUDGED_SIZES[0]!)}` : rss <= TARGET ? 'met' : 'NOT met';
-      return `${v.label}: peak RSS N=${formatCount(big)} vs N=${formatCount(small)}: ${formatRatio(rss)}× (PSS ${formatRatio(pss)}×; target ≤ ${TARGET}: ${verdict}).`;
+      return `${v.label}: peak RSS N=${formatCount(big)} vs N=${formatCount(small)}: ${formatRatio(rss)}× (PSS ${formatRatio(pss)}×; target ≤ ${TARGET}: ${verdict}); vs N=${formatCount(middle)}: ${formatRatio(levelled)}×.`;
     });
   return lines;
 }
