@@ -60,7 +60,7 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .addOption(new Option('--total <n>', "how many inputs there are: the progress bar's total until the end of the input is seen").argParser((value) => wholeNumber('--total', value, 0)))
     .option('--verbose', 'print the stack of failed inputs, and of a setup() or import that failed')
     .optionsGroup('Failures:')
-    .addOption(new Option('--timeout <duration>', 'fail a task that runs longer than this (500ms, 30s, 2m), counted from its start').argParser(duration('--timeout')))
+    .addOption(new Option('--timeout <duration>', 'fail a task that runs longer than this (500ms, 30s, 2m; a bare number is seconds), counted from its start').argParser(duration('--timeout')))
     .addOption(new Option('--retries <n>', 'try a failed input up to n more times').default(0).argParser((value) => wholeNumber('--retries', value, 0)))
     .addOption(new Option('--halt <when,on=n>', 'stop early, as GNU parallel: soon,fail=1 (start no more) or now,fail=10% (end running ones too)').argParser(validated((value) => parseHalt(value, '--halt'))))
     .option('--joblog <file>', 'append a tab-separated row per finished input: index, input, status, attempts, duration, error')
