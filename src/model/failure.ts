@@ -38,6 +38,12 @@ export interface ErrorData {
   code?: string;
   fields?: Record<string, unknown>;
   cause?: ErrorData;
+  /**
+   * A cause that was no Error (`{ cause: { code: 'ECONNRESET' } }`, `{ cause: 'why' }`): the value
+   * itself, as JSON carries it, which the library's `error.cause` and --json give back as it was
+   * thrown (was: an Error whose message was its JSON text). `message` says it for one line.
+   */
+  value?: unknown;
 }
 
 /** One input's failure: its code, its one-line message, and what the code says more. */
@@ -88,7 +94,16 @@ export function errorData(thrown: unknown, depth = 0): ErrorData {
   if (fields) data.fields = fields;
   // with its stack: the library's error.cause says where it was made (was: where prun
   // rebuilt it); --json leaves causes' stacks out (failureJson)
-  if (thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH) data.cause = errorData(thrown.cause, depth + 1);
+  if (thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH) data.cause = causeData(thrown.cause, depth + 1);
+  return data;
+}
+
+/** An error's cause as data: an Error's as an error's, any other value kept as it is, when JSON can carry it. */
+function causeData(cause: unknown, depth: number): ErrorData {
+  const data = errorData(cause, depth);
+  if (cause instanceof Error) return data;
+  const text = jsonText(cause);
+  if (text !== undefined && text.length <= MAX_FIELDS_CHARS) data.value = JSON.parse(text) as unknown;
   return data;
 }
 
@@ -113,18 +128,22 @@ function ownFields(error: object): Record<string, unknown> | undefined {
   let chars = 0;
   for (const key of Object.keys(error)) {
     if (OWN.has(key)) continue;
-    let text: string | undefined;
-    try {
-      text = JSON.stringify((error as unknown as Record<string, unknown>)[key]);
-    } catch {
-      continue; // circular, BigInt: not JSON-able
-    }
-    if (text === undefined) continue; // functions, symbols
+    const text = jsonText((error as unknown as Record<string, unknown>)[key]);
+    if (text === undefined) continue; // functions, symbols, circular, BigInt: not JSON-able
     if (chars + key.length + text.length > MAX_FIELDS_CHARS) continue; // too big to carry: left out
     chars += key.length + text.length;
     (fields ??= {})[key] = JSON.parse(text) as unknown;
   }
   return fields;
+}
+
+/** The JSON text of a value, or undefined when JSON cannot carry it. */
+function jsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined; // circular, BigInt
+  }
 }
 
 /** People throw strings, numbers and plain objects too; say what they threw. */
@@ -263,7 +282,11 @@ export function failureJson(failure: Failure): Record<string, unknown> {
   return json;
 }
 
-/** A cause chain as --json shows it: names, messages, codes and fields; stacks are --verbose's. */
-function withoutStacks({ stack: _stack, cause, ...data }: ErrorData): Omit<ErrorData, 'stack'> {
+/**
+ * A cause chain as --json shows it: names, messages, codes and fields, and a cause that was no
+ * Error as it was thrown; stacks are --verbose's.
+ */
+function withoutStacks({ stack: _stack, cause, ...data }: ErrorData): unknown {
+  if ('value' in data) return data.value;
   return cause ? { ...data, cause: withoutStacks(cause) } : data;
 }

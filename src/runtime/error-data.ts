@@ -15,17 +15,22 @@ type Rebuilt = Error & { code?: string; fields?: Record<string, unknown> };
 export function fromErrorData(data: Failure): TaskError;
 export function fromErrorData(data: ErrorData): Error;
 export function fromErrorData(data: ErrorData | Failure): Error {
-  const error: Rebuilt = new Error(data.message, data.cause ? { cause: fromErrorData(data.cause) } : undefined);
+  const error: Rebuilt = new Error(data.message, data.cause ? { cause: causeOf(data.cause) } : undefined);
   error.name = data.name;
   // a thrown value that was no Error has no stack: not the frames of prun that rebuilt it
   error.stack = data.stack ?? `${data.name}: ${data.message}`;
   const own = error as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(data)) {
-    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || value === undefined) continue;
+    if (key === 'name' || key === 'message' || key === 'stack' || key === 'cause' || key === 'value' || value === undefined) continue;
     own[key] = value;
   }
   // the thrown error's own properties are its own again (`error.custom`, as thrown), but for
   // those prun's words already hold: `code` is prun's (the thrown one is `userCode`)
   for (const [key, value] of Object.entries(data.fields ?? {})) if (!(key in own)) own[key] = value;
   return error;
+}
+
+/** A cause as it was thrown: an Error rebuilt, any other value as JSON carried it. */
+function causeOf(data: ErrorData): unknown {
+  return 'value' in data ? data.value : fromErrorData(data);
 }

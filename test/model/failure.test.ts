@@ -113,8 +113,23 @@ describe('failure codes', () => {
     const error = fromErrorData(taskFailed(thrown));
     assert.equal((error.cause as Error).stack, inner.stack);
     assert.deepEqual(failureJson(taskFailed(thrown)).cause, { name: 'Error', message: 'socket hang up' });
-    // a cause that was no Error has no frames at all, rather than prun's
-    assert.equal((fromErrorData(taskFailed(new Error('x', { cause: 'ECONNRESET' }))).cause as Error).stack, 'Error: ECONNRESET');
+  });
+
+  test('a cause that was no Error comes back as it was thrown, in the library and in --json; its one line says it (was: an Error whose message was its JSON text)', () => {
+    const plain = new Error('fetch failed', { cause: new Error('socket hang up', { cause: { code: 'ECONNRESET', errno: -104 } }) });
+    const error = fromErrorData(taskFailed(plain));
+    assert.deepEqual((error.cause as Error).cause, { code: 'ECONNRESET', errno: -104 });
+    assert.deepEqual(failureJson(taskFailed(plain)).cause, { name: 'Error', message: 'socket hang up', cause: { code: 'ECONNRESET', errno: -104 } });
+    assert.equal(messageWithCauses(taskFailed(plain)), 'fetch failed; cause: socket hang up; cause: {"code":"ECONNRESET","errno":-104}');
+    const text = new Error('x', { cause: 'ECONNRESET' });
+    assert.equal(fromErrorData(taskFailed(text)).cause, 'ECONNRESET');
+    assert.equal(failureJson(taskFailed(text)).cause, 'ECONNRESET');
+    // one JSON cannot carry is said, as before, and not kept
+    const circular: Record<string, unknown> = { a: 1 };
+    circular.me = circular;
+    const kept = fromErrorData(taskFailed(new Error('x', { cause: circular }))).cause as Error;
+    assert.ok(kept instanceof Error);
+    assert.equal(kept.message, '[object Object]');
   });
 
   test('errors cross a structured clone (the thread runtime) and JSON whole', () => {
