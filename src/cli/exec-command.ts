@@ -9,6 +9,7 @@ import { toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
 import { pipeBlocks } from '../io/pipe-blocks.js';
+import { checkInputsReadable } from '../io/open-inputs.js';
 import { makeScratchDir, removeScratchDir } from '../io/scratch-dir.js';
 import { inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
@@ -300,6 +301,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (pipeDir && usesTotal) throw usageError('{##} and {0#} do not go with --pipe: the number of blocks is not known before the end');
   // blocks, not lines: their number is not known ahead (was: the lines of a file on stdin were taken for the total)
   if (pipeDir && haltNeedsTotal(flags)) throw usageError('--halt with a percentage does not go with --pipe: the number of blocks is not known before the end');
+  // --pipe cuts stdin, as GNU parallel's does, but a `::::` file that cannot be read is said all
+  // the same, as GNU parallel says it (was: ignored, exit 0)
+  if (pipeDir) await checkInputsReadable([], sources);
   const { source, header, total } = pipeDir
     ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
     : await openExecInputs(sources, { ...inputOptions, countAll: usesTotal });

@@ -1,13 +1,14 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
-import { argumentPath, fromByteString, toByteString } from '../model/byte-string.js';
+import { fromByteString, toByteString } from '../model/byte-string.js';
 import { type Separator, withNulWritten } from '../model/payload.js';
 import { blankEmptyGroups, combinationCount, combinations, type ArgSource } from './arg-groups.js';
 import { encodeArgs } from './combination-source.js';
 import type { InputSource } from './input-source.js';
 import { itemSource } from './item-source.js';
-import { openInputs } from './open-inputs.js';
+import { checkInputsReadable, openInputs } from './open-inputs.js';
+import { inputReadError } from './input-read-error.js';
+import { openReadable } from './open-readable.js';
 
 /** How `prun exec` reads its inputs into the arguments of its jobs, as GNU parallel's options say. */
 export interface ExecInputOptions {
@@ -69,6 +70,9 @@ export interface Fill {
  */
 export async function openExecInputs(sources: readonly ArgSource[], options: ExecInputOptions): Promise<ExecInputs> {
   if (!needsReading(sources, options)) return { source: await openInputs([], sources, options.separator, 'bytes'), header: [] };
+  // as openInputs does (was: a stack trace under --shuf, --header or {##}, and the bare ENOENT
+  // or EISDIR, naming no file, under -X, -N, --colsep)
+  await checkInputsReadable([], sources);
   const readers = (sources.length === 0 ? [{ file: '-' } as ArgSource] : sources).map((source) => recordsOf(source, options));
   const header: string[] = [];
   if (options.header) {
@@ -141,7 +145,8 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
     }
     return;
   }
-  const stream: Readable = source.file === '-' ? process.stdin : createReadStream(argumentPath(source.file));
+  // a FIFO or `<(...)` through the event loop, never holding a thread of libuv's (open-readable.ts)
+  const stream: Readable = source.file === '-' ? process.stdin : await openReadable(source.file, 1 << 16);
   const end = options.delimiter ?? String.fromCharCode(options.separator);
   let carry = '';
   // -L: the lines that end in a blank, waiting for the one they go on into
@@ -172,6 +177,9 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
       const record = toRecord(last, options);
       if (record && record !== 'eof') yield record;
     }
+  } catch (error) {
+    // one line naming the file (was: a stack trace under --shuf, --header or {##}, read before the run)
+    throw inputReadError(error, source.file);
   } finally {
     if (source.file !== '-') stream.destroy();
   }

@@ -9,7 +9,7 @@ import { countLines } from './count-lines.js';
 import { isRegularFile } from './is-regular-file.js';
 import type { InputSource, Slice } from './input-source.js';
 import { openReadable } from './open-readable.js';
-import { describeSystemError } from './system-error.js';
+import { inputReadError } from './input-read-error.js';
 
 const READ_SIZE = 1 << 18;
 
@@ -130,7 +130,7 @@ export function lineSource(
       }
     } catch (error) {
       // named, as a file that cannot be opened is (was: `prun: EIO: i/o error, read`, no file said)
-      streamError = { error: readError(error, file) };
+      streamError = { error: inputReadError(error, file) };
       streamEnded = true;
     } finally {
       pumping = false;
@@ -279,11 +279,4 @@ export function fileLineSource(path: string, separator: Separator = NEWLINE): In
 export function stdinLineSource(separator: Separator = NEWLINE): InputSource {
   // stdin that is a file (`< FILE`) is counted by the CLI's counter, as a named file is
   return { ...lineSource(() => process.stdin, undefined, separator), countable: () => Promise.resolve(isRegularFile(0)) };
-}
-
-/** A read that failed, as one line naming what was read. */
-function readError(error: unknown, file: string | undefined): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (error instanceof PrunError || typeof code !== 'string') return error;
-  return new PrunError('ERR_INPUT', `cannot read ${file === undefined ? 'stdin' : `INPUT ${file}`}: ${describeSystemError(error as NodeJS.ErrnoException)}`, { cause: error });
 }

@@ -24,7 +24,7 @@ import { fileLineSource, stdinLineSource } from './line-source.js';
  * strings (`prun exec`: see byte-string.ts).
  */
 export async function openInputs(paths: readonly string[], sources: readonly ArgSource[], separator: Separator = NEWLINE, naming: InputNaming = 'text'): Promise<InputSource> {
-  await Promise.all(inputFilesOf(paths, sources).map(checkReadable));
+  await checkInputsReadable(paths, sources);
   const inputs = linePathsOf(paths, sources).map((path) => linesOf(path, separator));
   if (sources.length === 1) {
     const source = sources[0]!;
@@ -56,6 +56,14 @@ export function inputCounter(paths: readonly string[], sources: readonly ArgSour
     const fromSources = combinationCount(sizes);
     return (await countLines(read.map(path), separator)) + fromSources;
   };
+}
+
+/**
+ * Every file a command line reads inputs from can be read: one line, `cannot read INPUT FILE:
+ * no such file` (ERR_INPUT), before any is read, whoever reads them.
+ */
+export async function checkInputsReadable(paths: readonly string[], sources: readonly ArgSource[]): Promise<void> {
+  await Promise.all(inputFilesOf(paths, sources).map(checkReadable));
 }
 
 /**

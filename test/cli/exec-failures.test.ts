@@ -225,6 +225,37 @@ describe('prun exec: --halt exit status as GNU parallel', () => {
   });
 });
 
+describe('prun exec: a `::::` file that cannot be read', () => {
+  // each reading mode reads its files its own way: all say the same one line, exit 2, nothing run
+  const modes: [string, string[]][] = [
+    ['--shuf', ['--shuf', 'echo']],
+    ['--header :', ['--header', ':', 'echo', '{1}']],
+    ['{##}', ['--plus', 'echo', '{##}']],
+    ['-X', ['-X', 'echo']],
+    ['-N2', ['-N2', 'echo']],
+    ['--colsep', ['--colsep', ',', 'echo']],
+    ['--pipe', ['--pipe', 'cat']],
+    ['no option', ['echo']],
+  ];
+  for (const [mode, args] of modes) {
+    test(`${mode}: a missing file, a directory or one whose read fails is one line naming it, exit 2 (was: a stack trace, a bare ENOENT or EISDIR, or nothing at all under --pipe, exit 0)`, async () => {
+      const unreadable: [string, RegExp][] = [
+        [join(dir, 'missing.txt'), /no such file/],
+        [dir, /is a directory/],
+        // opens, then fails its first read
+        ...(mode === '--pipe' ? [] : [['/proc/self/mem', /i\/o error/] as [string, RegExp]]),
+      ];
+      for (const [file, problem] of unreadable) {
+        const result = await prun(['exec', ...args, '::::', file], { stdin: 'pipe', input: 'a\n' });
+        assert.equal(result.exitCode, 2, `${file}: ${String(result.stderr)}`);
+        assert.equal(result.stdout, '');
+        assert.equal(lines(String(result.stderr).trimEnd()).length, 1, String(result.stderr));
+        assert.match(String(result.stderr), new RegExp(`^prun: cannot read INPUT ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ${problem.source}`));
+      }
+    });
+  }
+});
+
 describe('prun exec: where the jobs keep their files', () => {
   test('regression: a relative TMPDIR with --wd: the jobs find their files from the other folder (was: every job failed, exit 2, and no word why)', async () => {
     mkdirSync(join(dir, 'relative-tmp'), { recursive: true });
