@@ -40,16 +40,7 @@ export function outputPrinted(job: LaneJob, failure: Failure | undefined, option
  * run: the caller reports what was pending before it, and the file's run right after.
  */
 export function recordResult(job: LaneJob, failure: Failure | undefined, stdout: string | OutputFile, durationMs: number, options: ResultOptions): void {
-  const held = job.held;
-  const run = (held.pending ??= {
-    count: 0,
-    text: '',
-    failures: [],
-    durationsMs: options.timings ? [] : undefined,
-    startsMs: options.timings ? [] : undefined,
-    file: undefined,
-    stderr: [],
-  });
+  const run = pendingOf(job, options);
   const printed = outputPrinted(job, failure, options);
   if (typeof stdout === 'string') {
     if (printed) run.text += stdout;
@@ -62,6 +53,33 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
   run.durationsMs?.push(durationMs);
   run.startsMs?.push(performance.timeOrigin + job.startedAt);
   run.count++;
+}
+
+/**
+ * A job the stop ended (Ctrl-C) that failed for it: it stopped because it was told to and did
+ * not run (ItemFailure.stopped), so nothing of its output is printed and it has no joblog
+ * row: --resume runs it again, as a task that fails once Ctrl-C aborted its ctx.signal.
+ */
+export function recordStopped(job: LaneJob, failure: Failure, durationMs: number, options: ResultOptions): void {
+  const run = pendingOf(job, options);
+  const input = shownName(job.args.join(ARG_SEPARATOR), 'bytes');
+  run.failures.push({ offset: job.offset, at: run.text.length, input, error: failure, stopped: true });
+  run.durationsMs?.push(durationMs);
+  run.startsMs?.push(performance.timeOrigin + job.startedAt);
+  run.count++;
+}
+
+/** The results of its batch still to be reported, which the job's are added to. */
+function pendingOf(job: LaneJob, options: ResultOptions): PendingRun {
+  return (job.held.pending ??= {
+    count: 0,
+    text: '',
+    failures: [],
+    durationsMs: options.timings ? [] : undefined,
+    startsMs: options.timings ? [] : undefined,
+    file: undefined,
+    stderr: [],
+  });
 }
 
 /** Adds the stderr of the job recordResult() has just added, to be printed right after its output. */

@@ -170,6 +170,15 @@ export class Lane {
   }
 
   /**
+   * Ends the running job's whole tree, all the lane started but its watcher: SIGTERM, then
+   * SIGKILL after `graceMs`. The lane lives on, and says how the job ended, as for any job.
+   */
+  endJob(graceMs: number): Promise<void> {
+    if (this.pid === undefined || this.hasExited) return Promise.resolve();
+    return endProcesses(descendantsOf(this.pid, new Set(this.watcher === undefined ? [] : [this.watcher])), graceMs);
+  }
+
+  /**
    * prun is exiting, and cannot wait: SIGTERM to the group, which the watcher follows with
    * SIGKILL once the lifeline closes as prun goes. Where the watcher is gone already (prun
    * was ending the lane), SIGKILL now: that group has had its SIGTERM.

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { laneExited, timedOut } from '../model/failure.js';
+import { type Failure, laneExited, timedOut } from '../model/failure.js';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { PrunError } from '../errors.js';
@@ -16,7 +16,7 @@ import { HeldOutput } from './held-output.js';
 import { type JobCommand, type JobCommandOptions, JobCommands } from './job-commands.js';
 import { hasOutput, outputBytes, removeFile, takeOutput, takeStderr } from './job-output.js';
 import { jobRecord, type JobRecordOptions } from './job-record.js';
-import { outputPrinted, type JobEnd, parseStatusLine, recordResult, recordStderr, takeRun } from './job-results.js';
+import { outputPrinted, type JobEnd, parseStatusLine, recordResult, recordStderr, recordStopped, takeRun } from './job-results.js';
 import { Lane, type LaneExit } from './lane.js';
 import { type HeldBatch, type LaneJob, LaneSlot } from './lane-slot.js';
 import { MedianRuntime } from './median-runtime.js';
@@ -108,6 +108,8 @@ export class ShellExecutor implements Executor {
   /** --delay: pumps the lanes again once the next job may start. */
   private delayTimer: LongTimeout | undefined;
   private stopped = false;
+  /** The running jobs were asked to stop (stopRunning): one that fails from then on did not run. */
+  private abortedRunning = false;
   /** A job cannot go on (its files, its command): the run is stopping for it (cannotGoOn). */
   private gaveUp = false;
   /** The disks of the jobs' output, once the scratch folder is made. */
@@ -166,17 +168,33 @@ export class ShellExecutor implements Executor {
     this.pumpAny(slot);
   }
 
-  stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.clearDelay();
-    // lanes skip the jobs they were given ahead; the running ones finish
-    try {
-      if (this.dir) writeFileSync(join(this.dir, 'stop'), '');
-    } catch {
-      // the directory is gone: so are the lanes
+  stop(abortRunning = false): void {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.clearDelay();
+      // lanes skip the jobs they were given ahead; the running ones finish, unless asked to stop
+      try {
+        if (this.dir) writeFileSync(join(this.dir, 'stop'), '');
+      } catch {
+        // the directory is gone: so are the lanes
+      }
+      for (const slot of this.slots) this.report(slot);
     }
-    for (const slot of this.slots) this.report(slot);
+    if (abortRunning) this.stopRunning();
+  }
+
+  /**
+   * Ctrl-C (or SIGTERM): the running jobs are asked to stop, as a task's ctx.signal is, and as
+   * GNU parallel ends its jobs: SIGTERM to each job's tree, SIGKILL after the grace; their lanes
+   * live on and say how they ended. A job that fails from then on did not run (recordStopped),
+   * as a task that fails once its signal aborted; one that ends well ran. Was: left to run for
+   * the 10 s grace, since the lanes' own groups keep the terminal's Ctrl-C from them, then
+   * killed and counted as never run all the same.
+   */
+  private stopRunning(): void {
+    if (this.abortedRunning) return;
+    this.abortedRunning = true;
+    for (const slot of this.slots) if (slot.jobs[0] && !slot.timedOut) void slot.lane?.endJob(TERM_GRACE_MS);
   }
 
   async close(): Promise<void> {
@@ -495,6 +513,10 @@ export class ShellExecutor implements Executor {
       job.timer?.clear();
       // '-': skipped because prun is stopping
       const end = line === '-' ? undefined : this.outputRoom!.check(parseStatusLine(line));
+      if (end?.failure && this.abortedRunning) {
+        this.finishStopped(slot, job, end.failure, now);
+        continue;
+      }
       if (end) this.finish(slot, job, end, now);
       if (end && !end.failure) this.succeeded(now - job.startedAt, now);
       this.removeJobFiles(job, !end || outputPrinted(job, end.failure, this.options));
@@ -584,6 +606,18 @@ export class ShellExecutor implements Executor {
   }
 
   /**
+   * A job failed once asked to stop (stopRunning): it did not run, and what it wrote is not
+   * printed. Its batch is reported as over when it was its last.
+   */
+  private finishStopped(slot: LaneSlot, job: LaneJob, failure: Failure, now: number): void {
+    for (const file of [`${job.stem}.o`, `${job.stem}.e`]) removeFile(join(this.dir, file), this.onFreed);
+    this.removeJobFiles(job, true);
+    recordStopped(job, failure, now - job.startedAt, this.options);
+    const { held } = job;
+    if (held.done + (held.pending?.count ?? 0) === held.batch.count) this.deliver(slot, held, true);
+  }
+
+  /**
    * Reports pending results, batch by batch in the lane's order. A batch is over when all its
    * inputs are reported or, once prun is stopping, when the lane has none of its jobs left.
    */
@@ -613,6 +647,8 @@ export class ShellExecutor implements Executor {
     if (slot.lane !== lane) return;
     const was = slot.die();
     if (slot.timedOut !== undefined && slot.timedOut === slot.jobs[0]) this.finishTimedOut(slot, slot.jobs.shift()!);
+    // a lane that died while its job was asked to stop (a job that killed it, or the grace's SIGKILL)
+    if (this.abortedRunning && slot.jobs[0]?.startedAt) this.finishStopped(slot, slot.jobs.shift()!, laneExited(exit.code, exit.signal), performance.now());
     for (const job of slot.jobs) {
       job.timer?.clear();
       // what a job that was running wrote is not printed: a process it left may write on, unread

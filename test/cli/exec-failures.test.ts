@@ -130,6 +130,22 @@ describe('prun exec: failures', () => {
     await assertGone(pids);
   });
 
+  test('one SIGTERM (as a Ctrl-C) asks running commands to stop, as GNU parallel does: one that fails for it never ran, one that ends well ran (was: they ran on for the 10 s grace, then killed)', async () => {
+    const pids = join(dir, 'stop-pids');
+    const joblog = join(dir, 'stop-joblog');
+    const command = `if [ {} = traps ]; then trap 'echo stopped well; exit 0' TERM; fi; sleep 300 & echo $! >> ${pids}; wait`;
+    const subprocess = execa(bin, ['exec', '-j', '2', '--joblog', joblog, command, ':::', 'fails', 'traps', 'never'], { cwd: root, reject: false, stdin: 'ignore' });
+    await waitForPids(pids, 2);
+    subprocess.kill('SIGTERM');
+    const result = await subprocess;
+    assert.equal(result.exitCode, 143);
+    assert.equal(result.stdout, 'stopped well');
+    assert.match(String(result.stderr), /0 of 3 inputs failed, 2 never ran \(interrupted\)/);
+    // the one that ended well has its row; --resume runs the others
+    assert.deepEqual((await joblogRows(joblog)).map((row) => row.at(-1)), ['traps']);
+    await assertGone(pids);
+  });
+
   test('SIGTERM twice ends running commands and their children; prun exits 143', async () => {
     const pids = join(dir, 'signal-pids');
     const subprocess = execa(bin, ['exec', '-j', '2', `sleep 300 & echo $! >> ${pids}; wait; : {}`, ':::', 'a', 'b', 'c'], {
