@@ -60,11 +60,12 @@ function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: Que
   const url = shownUrl(side.url);
   let noneSince = Date.now();
   let said = false;
-  /** A worker has served the run: seen serving it, or an input of it ended (was: by results alone, and a run whose first input killed its machine was said never taken). */
-  let served = false;
   const timer = setInterval(() => {
     const { workers, succeeded, failed } = run.tracker;
-    served ||= Boolean(workers) || succeeded + failed > 0;
+    // seen serving it, a batch of it started, or an input of it ended (was: by results alone, and
+    // a run whose first input killed its machine was said never taken; then by the count of
+    // workers alone, and one that handed the run back within a second was said never to have come)
+    const served = run.tracker.served || succeeded + failed > 0;
     // a queue that does not answer says nothing of its workers: the run waits for it, and
     // says so if it stays away (was: 'no worker has taken this run' while one ran its inputs)
     if (workers || queue.health.downSince() !== undefined) {

@@ -66,6 +66,8 @@ export class ProgressTracker {
   throttleSignals: (() => ThrottleSignals) | undefined;
   /** Workers serving the run, for a run whose workers come and go (--queue); undefined otherwise. */
   workers: number | undefined;
+  /** A worker has served the run (--queue): seen serving it, or a batch of it started, though it may have left since. */
+  served = false;
   /** Under --memfree or --load, what the machine lacks now for an input to start. */
   machineShortage: (() => MachineShortage | undefined) | undefined;
   private readonly started = performance.now();

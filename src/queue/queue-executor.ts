@@ -34,6 +34,11 @@ export interface QueueExecutorOptions {
   local?: Promise<RunPool>;
   /** How many workers serve the run (the producer's own among them), as it changes. */
   onWorkers?: (count: number) => void;
+  /**
+   * A worker served the run: counted serving it, or started a batch of it. One that took the run
+   * and left before it was ever counted (a SIGTERM's hand-back within a second) served it too.
+   */
+  onServed?: () => void;
 }
 
 const EMPTY_RUN: ExecutorRun = { count: 0, text: '', values: undefined, failures: [], durationsMs: undefined };
@@ -58,6 +63,7 @@ export class QueueExecutor implements Executor {
   private readonly run: string;
   private readonly spec: Promise<RunSpec>;
   private readonly onWorkers: (count: number) => void;
+  private readonly onServed: () => void;
   private readonly lane: LocalLane | undefined;
   /** The run has a --halt condition: workers wait to hear that the end of each batch was taken in. */
   private halting = false;
@@ -67,6 +73,7 @@ export class QueueExecutor implements Executor {
   constructor(options: QueueExecutorOptions) {
     ({ queue: this.queue, run: this.run, spec: this.spec } = options);
     this.onWorkers = options.onWorkers ?? (() => {});
+    this.onServed = options.onServed ?? (() => {});
     this.ready = this.spec.then(
       () => {},
       () => {},
@@ -219,6 +226,7 @@ export class QueueExecutor implements Executor {
       if (this.lane && !this.stopped) await this.queue.heartbeat(this.run, `${hostname()}:${process.pid}`);
       const count = await this.queue.serving(this.run);
       if (!this.ended) this.onWorkers(count);
+      if (count > 0) this.onServed();
     } catch (error) {
       // the connection's watcher decides when an outage is too long; a Redis that answers but
       // refuses writes (out of memory under noeviction) refuses the workers' reports too, and
@@ -236,6 +244,7 @@ export class QueueExecutor implements Executor {
     const entry = this.outstanding.get(report.batch);
     if (!entry || entry.local) return; // a late report of a batch already over, or run here
     if (report.type === 'start') {
+      this.onServed();
       // a take after the first (its machine died, or handed it back) started its inputs again:
       // they run as that attempt, which the joblog says too
       entry.batch.attempt = Math.max(entry.batch.attempt, report.attempt);

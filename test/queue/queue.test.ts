@@ -415,6 +415,21 @@ describe('prun map --queue', () => {
     assert.ok(lines(await readFile(starts, 'utf8')).includes('killer 2'));
   });
 
+  test('a worker that took the run and handed it back at once (SIGTERM), before it was ever counted: the line says none serves it any more, not that none took it (was: "no worker has taken this run")', { timeout: 90_000 }, async () => {
+    const dir = await mkdtemp(join(bench.dir, 'handed-back-'));
+    const starts = join(dir, 'starts');
+    const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_TASK_MS: '60000' };
+    const producer = execa(bin, ['map', 'fixtures/count-starts.ts', '--queue', bench.redis.url, ':::', 'a'], { cwd: root, reject: false, timeout: 80_000, env });
+    const brief = worker(['--procs', '1'], env);
+    // gone within a moment of its start: the producer, which counts workers once a second, may never see it
+    await waitForFile(starts, (started) => started.includes('a 1'));
+    await brief.stop();
+    const said = await waitForLines(producer.stderr!, /^prun: no worker has (taken|served) this run/);
+    producer.kill('SIGTERM');
+    await producer;
+    assert.match(said, /^prun: no worker has served this run for \d+ s \(those that did have left or died\)/);
+  });
+
   test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 60_000 }, async () => {
     const one = worker();
     const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: 30_000 });
