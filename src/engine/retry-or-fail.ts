@@ -1,6 +1,6 @@
 import { type Batch, cutBatch, originAt } from '../model/batch.js';
 import type { FinalFailure } from '../model/delivery.js';
-import type { Failure } from '../model/failure.js';
+import { type Failure, throttleAnswerOf } from '../model/failure.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { Clock } from './clock.js';
 import type { RetryDecision, RetryPolicy } from './scheduler/retry-policy.js';
@@ -42,7 +42,7 @@ export class RetryOrFail {
     // a throttled input has not failed, only been told to wait: stopped, it never ran again
     const lastFailure = verdict === undefined ? error : undefined;
     const lastDurationMs = verdict === undefined ? durationMs : undefined;
-    const lastThrottle = verdict === undefined ? undefined : { status: error.status, retryAfter: error.retryAfter };
+    const lastThrottle = verdict === undefined ? undefined : throttleAnswerOf(error);
     const throttles = verdict === undefined ? undefined : (batch.throttles ?? 0) + 1;
     const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastDurationMs, lastThrottle, throttles });
     this.line.retry(again, verdict?.dueAt ?? decision.dueAt, verdict !== undefined);

@@ -1,5 +1,5 @@
 import type { Batch } from '../model/batch.js';
-import { type Failure, throttledTooLong } from '../model/failure.js';
+import { type Failure, type ThrottleAnswer, throttleAnswerOf, throttledTooLong } from '../model/failure.js';
 import type { Run } from '../model/run.js';
 import type { Clock } from './clock.js';
 import type { KeyedLine } from './scheduler/keyed-line.js';
@@ -36,7 +36,7 @@ export class Throttles {
    * (kept when it gives up: was, those read after had no status). A key leaves it at any
    * other end, so it holds only keys throttled now or given up.
    */
-  private readonly lastSignals = new Map<string, Pick<Failure, 'status' | 'retryAfter'>>();
+  private readonly lastSignals = new Map<string, ThrottleAnswer>();
   /** Without keys, when each batch in flight was given out: a signal's burst is what started before it. */
   private readonly starts = new WeakMap<Batch, number>();
 
@@ -71,7 +71,7 @@ export class Throttles {
       const failure = run.failures[0];
       const signal = failure && this.throttling?.signalOf(failure.error);
       this.keyedLine.ended(batch, this.clock.now(), signal);
-      if (signal) this.lastSignals.set(batch.key ?? '', { status: failure.error.status, retryAfter: failure.error.retryAfter });
+      if (signal) this.lastSignals.set(batch.key ?? '', throttleAnswerOf(failure.error));
       else if (run.count > 0) this.lastSignals.delete(batch.key ?? '');
     } else if (this.run && run.failures.length < run.count && this.run.clean(this.startOf(batch), this.clock.now())) {
       this.lastSignals.delete('');
@@ -91,7 +91,7 @@ export class Throttles {
     if (!this.run) return HELD_BY_ITS_KEY;
     const dueAt = this.run.signal(this.clock.now(), signal.retryAfterMs, this.startOf(batch));
     // what ERR_THROTTLED says if the run gives up while the input waits
-    this.lastSignals.set('', { status: error.status, retryAfter: error.retryAfter });
+    this.lastSignals.set('', throttleAnswerOf(error));
     return dueAt === undefined ? 'too-long' : { dueAt };
   }
 
@@ -104,7 +104,7 @@ export class Throttles {
    * ERR_THROTTLED, for the inputs of `key` ('' without keys), with the status and Retry-After
    * of the last signal: `last`, or the key's own.
    */
-  tooLong(key: string, last: Pick<Failure, 'status' | 'retryAfter'> | undefined = this.lastSignals.get(key)): Failure {
+  tooLong(key: string, last: ThrottleAnswer | undefined = this.lastSignals.get(key)): Failure {
     return throttledTooLong(key, this.throttling?.maxThrottleMs ?? 0, last);
   }
 

@@ -1,4 +1,4 @@
-import type { Failure } from './failure.js';
+import type { Failure, ThrottleAnswer } from './failure.js';
 import { type InputNaming, type Payload, type Separator, slicePayload, splitPayload } from './payload.js';
 
 /** Where an input came from, for messages: `file:line`. Absent for stdin and iterables. */
@@ -44,7 +44,7 @@ export interface Batch {
    * An input sent back by a throttle signal: what that answer said (its status, its
    * Retry-After), for the ERR_THROTTLED it fails with should its key give up.
    */
-  lastThrottle?: Pick<Failure, 'status' | 'retryAfter'>;
+  lastThrottle?: ThrottleAnswer;
   /**
    * How many throttle signals in a row its input's tries met: one goes again first, one met
    * again goes behind what waits, so that a page that always answers 503 never holds its key

@@ -227,12 +227,24 @@ export function laneExited(exitCode: number | null, signal: string | null): Fail
   return { code: 'ERR_WORKER_EXIT', name: 'Error', message: `shell lane exited with code ${exitCode ?? 'unknown'}`, exitCode: exitCode ?? undefined };
 }
 
-/** A key stayed throttled past --max-throttle: its waiting inputs fail, with the last signal's status and Retry-After when known. */
-export function throttledTooLong(key: string, maxMs: number, last?: Pick<Failure, 'status' | 'retryAfter'>): Failure {
+/** What a throttle signal's failure said: its status, its Retry-After, and the thrown error's own code. */
+export type ThrottleAnswer = Pick<Failure, 'status' | 'retryAfter' | 'userCode'>;
+
+/** The throttle answer a failure carries, kept for the ERR_THROTTLED its input may end with. */
+export function throttleAnswerOf(failure: Failure): ThrottleAnswer {
+  return { status: failure.status, retryAfter: failure.retryAfter, userCode: failure.userCode };
+}
+
+/**
+ * A key stayed throttled past --max-throttle: its waiting inputs fail, with the last signal's
+ * status, Retry-After and the thrown error's own code when known (was: its code lost, a review).
+ */
+export function throttledTooLong(key: string, maxMs: number, last?: ThrottleAnswer): Failure {
   const name = key === '' ? 'inputs without a key' : `key ${key}`;
   const failure: Failure = { code: 'ERR_THROTTLED', name: 'Error', message: `throttled for over ${formatDuration(maxMs)} (${name})` };
   if (last?.status !== undefined) failure.status = last.status;
   if (last?.retryAfter !== undefined) failure.retryAfter = last.retryAfter;
+  if (last?.userCode !== undefined) failure.userCode = last.userCode;
   return failure;
 }
 

@@ -244,10 +244,10 @@ test('a key throttled past --max-throttle fails its waiting inputs with ERR_THRO
 
 for (const late of [false, true]) {
   const which = late ? 'an input read after the key gave up too (regression: was neither)' : 'for every input waiting on the key';
-  test(`a key given up after a throttle signal: ERR_THROTTLED keeps that signal's status and Retry-After, ${which}`, async () => {
+  test(`a key given up after a throttle signal: ERR_THROTTLED keeps that signal's status, Retry-After and the thrown error's own code (was: its code lost), ${which}`, async () => {
     const clock = new FakeClock();
     const giveUp = new Set<string>();
-    const executor = new FakeExecutor(1, (input) => (input === 'a/1' ? { failure: { ...tooMany, retryAfter: 2000 } } : { output: input }));
+    const executor = new FakeExecutor(1, (input) => (input === 'a/1' ? { failure: { ...tooMany, retryAfter: 2000, userCode: 'E_BUSY' } } : { output: input }));
     let readOn!: () => void;
     const gate = new Promise<void>((resolve) => (readOn = resolve));
     // a/2 is read with the rest, or only once a/1 has failed for good
@@ -273,10 +273,10 @@ for (const late of [false, true]) {
     await run.done;
     const failures = run.deliveries.flatMap((d) => (d.type === 'failure' ? [d.failure] : []));
     assert.deepEqual(
-      failures.map((f) => [f.input, f.error.code, f.error.status, f.error.retryAfter]).sort(),
+      failures.map((f) => [f.input, f.error.code, f.error.status, f.error.retryAfter, f.error.userCode]).sort(),
       [
-        ['a/1', 'ERR_THROTTLED', 429, 2000],
-        ['a/2', 'ERR_THROTTLED', 429, 2000],
+        ['a/1', 'ERR_THROTTLED', 429, 2000, 'E_BUSY'],
+        ['a/2', 'ERR_THROTTLED', 429, 2000, 'E_BUSY'],
       ],
     );
   });
@@ -336,9 +336,9 @@ test('without keys, a throttle signal holds the whole run back for its Retry-Aft
   assert.deepEqual(run.tracker.snapshot().signals, { total: 1, top: [] });
 });
 
-test('without keys, an input throttled past --max-throttle fails with ERR_THROTTLED, keeping the status', async () => {
+test('without keys, an input throttled past --max-throttle fails with ERR_THROTTLED, keeping the status and the thrown error\'s own code', async () => {
   const clock = new FakeClock();
-  const executor = new FakeExecutor(1, () => ({ failure: { ...tooMany, retryAfter: 40_000 } }));
+  const executor = new FakeExecutor(1, () => ({ failure: { ...tooMany, retryAfter: 40_000, userCode: 'E_PLAIN' } }));
   const run = start(['a'], executor, { throttling, clock });
   await executor.holding(1);
   executor.runNext(); // at 0: 429, Retry-After 40 s
@@ -353,6 +353,7 @@ test('without keys, an input throttled past --max-throttle fails with ERR_THROTT
   const failure = run.deliveries.find((d) => d.type === 'failure');
   assert.equal(failure?.type === 'failure' && failure.failure.error.code, 'ERR_THROTTLED');
   assert.equal(failure?.type === 'failure' && failure.failure.error.status, 429);
+  assert.equal(failure?.type === 'failure' && failure.failure.error.userCode, 'E_PLAIN');
   assert.equal(failure?.type === 'failure' && failure.failure.attempts, 2);
 });
 
