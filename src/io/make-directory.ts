@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
  * path under /proc or /sys (`--results /proc/x/out` hung prun), since those answer ENOENT
  * for a child of a folder that exists, and Node's walk takes ENOENT for a missing parent
  * (https://github.com/Kewton/CommandMate/issues/1774 measured it on Node 18 and 22). Here
- * each mkdir's error is thrown as it comes.
+ * each mkdir's error is thrown as it comes, and a file where the folder should be is EEXIST,
+ * as `mkdir -p` says (was: taken for the folder, and every job of `--results FILE` failed).
  */
 export function makeDirectory(path: string): void {
   const missing: string[] = [];
@@ -23,4 +24,6 @@ export function makeDirectory(path: string): void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+  // the mkdir of something there that is no folder throws its own EEXIST
+  if (!statSync(path).isDirectory()) mkdirSync(path);
 }

@@ -22,6 +22,11 @@ test('a file in the way is the error mkdir gives', () => {
   assert.throws(() => makeDirectory(join(dir, 'file', 'sub')), { code: 'ENOTDIR' });
 });
 
+test('a file where the folder should be is EEXIST, as mkdir -p says (was: taken for the folder: every job of --results FILE failed)', () => {
+  writeFileSync(join(dir, 'plain'), '');
+  assert.throws(() => makeDirectory(join(dir, 'plain')), { code: 'EEXIST' });
+});
+
 test('regression: a path under /proc throws ENOENT (was: mkdirSync recursive spun for ever at 100% CPU)', { skip: !existsSync('/proc/self') }, async () => {
   // in a child: were it to spin, this test's own event loop would stop with it
   const script = `import { makeDirectory } from './src/io/make-directory.ts'; try { makeDirectory('/proc/prun-not-there/sub'); } catch (error) { console.log(error.code); }`;
