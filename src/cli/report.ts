@@ -35,7 +35,8 @@ export function describeFatal(error: Error, verbose: boolean): string {
 
 /** The line, and under --verbose the stack below it, indented. */
 function withStack(line: string, stack: string | undefined, verbose: boolean): string {
-  return verbose && stack ? `${line}\n${indent(stackWithMappedPaths(stack))}` : line;
+  // a stack of no frames (a thrown string, a load error prun says itself) only says the line again
+  return verbose && stack && /\n\s+at /.test(stack) ? `${line}\n${indent(stackWithMappedPaths(stack))}` : line;
 }
 
 /** The closing line, when anything failed or did not run. */

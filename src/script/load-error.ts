@@ -27,7 +27,9 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
   const loadError = new Error(`script failed to load: ${message}${where ? ` (${where})` : ''}`);
   loadError.name = 'ScriptLoadError';
   (loadError as Error & { code: string }).code = SCRIPT_LOAD;
-  if (thrown?.stack !== undefined) loadError.stack = thrown.stack;
+  // the user's frames, or none: one prun says itself (a default export that is no function)
+  // has no stack to show under --verbose but prun's own (was: prun's chunk files)
+  loadError.stack = thrown?.stack ?? `${loadError.name}: ${loadError.message}`;
   return loadError;
 }
 

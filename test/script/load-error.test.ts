@@ -26,6 +26,9 @@ for (const runtime of runtimes) {
       assert.equal(result.exitCode, 2);
       assert.equal(result.stdout, '');
       assert.deepEqual(lines(result.stderr), [`prun: script failed to load: its default export is an object, not a function (${script})`]);
+      // nothing of the user's to show under --verbose: no stack of prun's own files (was: its chunks' frames)
+      const verbose = await prun(['map', runtime, '2', '--verbose', script, ':::', 'a', 'b']);
+      assert.deepEqual(lines(verbose.stderr), lines(result.stderr));
     });
 
     test('an import of a name its module does not export names the line (was: no file:line, the SyntaxError has no frame of the user\'s)', async () => {
