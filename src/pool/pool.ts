@@ -4,6 +4,7 @@ import { setLongTimeout } from '../runtime/long-timeout.js';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { timedOut } from '../model/failure.js';
+import { formatDuration } from '../model/duration-text.js';
 import { PrunError } from '../errors.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type FromWorker, type ResultFormat, type RunReport, type ToWorker } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
@@ -516,6 +517,7 @@ export class Pool implements Executor {
     if (was === 'starting' && this.startFailed(startCause)) return;
     const entries = slot.ledger.lose();
     const blames = entries.map((entry, position) => this.blame(slot, exit, entries.length, entry, position));
+    this.sayRunAgain(slot, exit, entries, blames);
     entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, blames[position]!));
     // no input is to blame, or fails: without this line the death (a throw in a timer of an
     // input that had returned) would pass unseen
@@ -562,6 +564,25 @@ export class Pool implements Executor {
     // the worker gone before the timer); a teardown() that threw was said as it came (teardown-failed)
     const died = exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT);
     if (slot.endedFor === undefined && died) this.options.notice?.(`prun: a worker died as it ended (${exit.failure.message}); no input is lost`);
+  }
+
+  /**
+   * Inputs that run again because which of them took the worker down is not known (several
+   * lanes, or quick inputs none of which said it started, then an input that blocked it past
+   * --timeout): said in one line, since each such input starts again, its attempt counted (was:
+   * in silence, and a death that its re-run did not repeat was never heard of, exit 0).
+   */
+  private sayRunAgain(slot: WorkerSlot, exit: WorkerExit, entries: readonly InFlight[], blames: readonly Blame[]): void {
+    if (this.closing || this.stopped) return;
+    let again = 0;
+    entries.forEach((entry, position) => {
+      if (blames[position] === 'unknown') again += entry.batch.count - entry.done;
+    });
+    if (again === 0) return;
+    const timeout = this.options.timeoutMs;
+    const why = (slot.endedFor === 'blocked' || slot.endedFor === 'stuck') && timeout !== undefined ? `an input ran past --timeout ${formatDuration(timeout)}` : exit.failure.message;
+    const inputs = again === 1 ? 'its 1 unreported input runs' : `its ${again} unreported inputs run`;
+    this.options.notice?.(`prun: a worker was lost (${why}) and which input did it is not known: ${inputs} again, alone, each start counted in ctx.attempt`);
   }
 
   private noteFailedStart(cause: string | PrunError): void {

@@ -131,6 +131,23 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
   }
 
   for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime} --concurrency 2: a worker that dies while two inputs run, once only: what runs again is said in one line (was: in silence, exit 0, the death never heard of)`, { timeout: 60_000 }, async () => {
+      const starts = join(dir, `starts-${++runs}`);
+      const result = await prun(['map', 'fixtures/count-starts.ts', runtime, '1', '--concurrency', '2', ':::', 'die', 'a', 'b'], {
+        env: { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: 'die', PRUN_TEST_DIE_FIRST: '1', PRUN_TEST_TASK_MS: '300' },
+      });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout).sort(), ['a', 'b', 'die']);
+      assert.match(String(result.stderr), /^prun: a worker was lost \(worker exited with code 3\) and which input did it is not known: its [23] unreported inputs run again, alone, each start counted in ctx\.attempt$/m);
+    });
+
+    test(`${runtime}: an input that blocks its worker past --timeout among quick ones, once only: what runs again is said in one line (was: in silence, exit 0)`, { timeout: 60_000 }, async () => {
+      const inputs = [...Array.from({ length: 20 }, (_, i) => `q${i}`), 'hang', ...Array.from({ length: 20 }, (_, i) => `r${i}`)];
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '1', '--timeout', '500ms'], { input: `${inputs.join('\n')}\n`, stdin: undefined });
+      assert.equal(lines(result.stdout).length, 41, String(result.stderr));
+      assert.match(String(result.stderr), /^prun: a worker was lost \(an input ran past --timeout 500ms\) and which input did it is not known: its \d+ unreported inputs run again, alone, each start counted in ctx\.attempt$/m);
+    });
+
     test(`${runtime} --concurrency 2: a worker ended for a task stuck past --timeout, its other lanes still starting inputs: their re-runs are counted (was: run again with the same attempt)`, { timeout: 60_000 }, async () => {
       const starts = join(dir, `starts-${++runs}`);
       const result = await prun(['map', 'fixtures/count-starts.ts', runtime, '1', '--concurrency', '2', '--chunksize', '1', '--timeout', '1s', ':::', 'hang', 'a', 'b', 'c', 'd'], {
