@@ -222,8 +222,9 @@ export class ProducerQueue {
    * The run stops (a --halt, Ctrl-C): its workers start none of its batches any more, and
    * report those they hold as never run, as a local pool does with what it holds at a stop.
    */
-  async stopRun(run: string): Promise<void> {
-    await this.redis.prunControl(keys.spec(run), keys.control(run), 'stopping', '1');
+  /** The run stops: its workers start no more inputs, and with `abortRunning` ask their running ones to stop. */
+  async stopRun(run: string, abortRunning: boolean): Promise<void> {
+    await this.redis.prunControl(keys.spec(run), keys.control(run), 'stopping', abortRunning ? ABORT_RUNNING : '1');
   }
 
   /**
@@ -358,6 +359,13 @@ export class ProducerQueue {
 }
 
 export type RunState = 'on' | 'stopping' | 'over';
+/**
+ * The run's `stopping` field when its producer was stopped by Ctrl-C (or SIGTERM): the workers'
+ * running inputs are asked to stop too (their ctx.signal aborts, a command gets SIGTERM), as a
+ * local run's are (was: they ran on to their end, the producer waiting for them up to its grace).
+ * Any other value stops the run as a halt does. A worker of before reads either as stopping.
+ */
+const ABORT_RUNNING = 'abort';
 
 /** A job as the worker's processor sees it. */
 export interface TakenJob {
@@ -460,7 +468,7 @@ export class WorkerQueue {
    * `worker`'s last batch whose end the producer has heard; with Redis away it may be on.
    * `silentMs`: how long since the producer's last beat, by Redis's clock (0 before its first).
    */
-  async runState(run: string, worker: string): Promise<{ state: RunState; heard: string | undefined; beat: string | undefined; silentMs: number; answered: boolean }> {
+  async runState(run: string, worker: string): Promise<{ state: RunState; abortRunning: boolean; heard: string | undefined; beat: string | undefined; silentMs: number; answered: boolean }> {
     const replies = await this.redis
       .pipeline()
       .exists(keys.spec(run))
@@ -472,7 +480,7 @@ export class WorkerQueue {
     const state = spec === 0 ? 'over' : control?.[0] ? 'stopping' : 'on';
     const beatAt = control?.[3];
     const silentMs = beatAt && time ? Math.max(0, Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) - Number(beatAt)) : 0;
-    return { state, heard: control?.[1] ?? undefined, beat: control?.[2] ?? undefined, silentMs, answered: spec !== undefined && control !== undefined };
+    return { state, abortRunning: control?.[0] === ABORT_RUNNING, heard: control?.[1] ?? undefined, beat: control?.[2] ?? undefined, silentMs, answered: spec !== undefined && control !== undefined };
   }
 
   /** Ends the run, its producer gone since its beat was `beat`; false when it beat again meanwhile. */

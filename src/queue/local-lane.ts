@@ -75,11 +75,11 @@ export class LocalLane {
     }
   }
 
-  /** Takes no more batches; those it runs finish, the rest of each reported not run. */
-  stop(): void {
+  /** Takes no more batches; those it runs finish (or are asked to stop: Ctrl-C), the rest of each reported not run. */
+  stop(abortRunning = false): void {
     this.ended = true;
     this.wake?.();
-    void this.pool.then((pool) => pool.stop());
+    void this.pool.then((pool) => pool.stop(abortRunning));
   }
 
   async close(): Promise<void> {

@@ -55,6 +55,8 @@ export class QueueExecutor implements Executor {
   private listener: ExecutorListener | undefined;
   private readonly outstanding = new Ledger<Outstanding>();
   private stopped = false;
+  /** The producer was stopped with its running inputs (Ctrl-C): the workers ask theirs to stop. */
+  private abortedRunning = false;
   private ended = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private reading: Promise<void> | undefined;
@@ -123,9 +125,9 @@ export class QueueExecutor implements Executor {
     );
   }
 
-  stop(): void {
-    this.tellStopping();
-    this.lane?.stop();
+  stop(abortRunning = false): void {
+    this.tellStopping(abortRunning);
+    this.lane?.stop(abortRunning);
     // what no worker has taken yet never runs; what one has finishes
     for (const entry of this.outstanding.entries()) if (entry.queued && !entry.local) this.withdraw(entry);
   }
@@ -162,10 +164,12 @@ export class QueueExecutor implements Executor {
   }
 
   /** The batches workers hold and have not started never start: they report them never run. */
-  private tellStopping(): void {
-    if (this.stopped) return;
+  private tellStopping(abortRunning = false): void {
+    // a Ctrl-C after a halt: the running inputs are now asked to stop as well
+    if (this.stopped && (this.abortedRunning || !abortRunning)) return;
     this.stopped = true;
-    void this.queue.stopRun(this.run).catch(() => {});
+    this.abortedRunning ||= abortRunning;
+    void this.queue.stopRun(this.run, abortRunning).catch(() => {});
   }
 
   /** Once, however often it is asked for: whoever asks second waits for the same cleanup. */

@@ -32,6 +32,7 @@ export class RunPool {
   private failure: Error | undefined;
   private ended = false;
   private stopped = false;
+  private abortedRunning = false;
   private dropped = false;
   /** Batches that wait to run alone, or one that runs: nothing else starts meanwhile. */
   private soleWanted = 0;
@@ -125,10 +126,16 @@ export class RunPool {
     while (!this.failure && !this.ended && !this.stopped && this.pool.room(placement, this.ahead) === 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
-  /** Starts no more inputs: running ones finish, the rest of each batch is reported not run. */
-  stop(): void {
+  /**
+   * Starts no more inputs: running ones finish, the rest of each batch is reported not run.
+   * With `abortRunning` (the producer's Ctrl-C), the running ones are asked to stop, as locally.
+   */
+  stop(abortRunning = false): void {
+    // asked each time the worker hears the run is stopping: told once, and once more to abort
+    if (this.stopped && (this.abortedRunning || !abortRunning)) return;
     this.stopped = true;
-    this.pool.stop();
+    this.abortedRunning ||= abortRunning;
+    this.pool.stop(abortRunning);
     this.wake();
   }
 

@@ -142,9 +142,9 @@ export function serve(options: ServeOptions): Serving {
   const mayStart = async (run: string, pool: RunPool, served: Served): Promise<boolean> => {
     for (let waitMs = 1; ; waitMs = Math.min(2 * waitMs, HEARD_POLL_MAX_MS)) {
       if (leaving) return false;
-      const { state, heard, silentMs, answered } = await queue.runState(run, me);
-      // running inputs finish, none starts; those held here are reported never run
-      if (state === 'stopping') pool.stop();
+      const { state, abortRunning, heard, silentMs, answered } = await queue.runState(run, me);
+      // running inputs finish (or are asked to stop: Ctrl-C), none starts; those held here are reported never run
+      if (state === 'stopping') pool.stop(abortRunning);
       if (state !== 'on') return false;
       if (!answered || silentMs > PRODUCER_SILENCE_MS) {
         // until it beats again, or the run is ended for its silence (watchProducer)
@@ -307,8 +307,11 @@ export function serve(options: ServeOptions): Serving {
     if (served.asking) return;
     served.asking = true;
     const asked = Date.now();
-    const { state, beat, answered } = await queue.runState(run, me);
+    const { state, abortRunning, beat, answered } = await queue.runState(run, me);
     served.asking = false;
+    // the producer stopped: heard within a beat even while no batch of it is about to start, so
+    // that its Ctrl-C reaches the inputs running here as soon as a local run's would
+    if (state === 'stopping') void served.pool.then((pool) => pool instanceof RunPool && pool.stop(abortRunning));
     if (!answered || state === 'over' || !served.producer.heard(beat, Date.now() - asked)) return;
     await queue.abandon(run, beat).catch(() => false);
   };

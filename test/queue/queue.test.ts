@@ -430,6 +430,20 @@ describe('prun map --queue', () => {
     assert.match(said, /^prun: no worker has served this run for \d+ s \(those that did have left or died\)/);
   });
 
+  test('Ctrl-C on the producer asks what runs on the workers to stop, as a local run does: a command gets SIGTERM, one that traps it and ends well ran (was: they ran on while the producer waited out its grace)', { timeout: 90_000 }, async () => {
+    const dir = await mkdtemp(join(bench.dir, 'abort-'));
+    const pids = join(dir, 'pids');
+    worker(['--procs', '2']);
+    const command = `if [ {} = traps ]; then trap 'echo stopped well; exit 0' TERM; fi; sleep 300 & echo $! >> ${pids}; wait`;
+    const producer = execa(bin, ['exec', '--queue', bench.redis.url, command, ':::', 'fails', 'traps'], { cwd: root, reject: false, timeout: 80_000 });
+    await waitForFile(pids, (started) => started.filter(Boolean).length >= 2);
+    producer.kill('SIGINT');
+    const result = await producer;
+    assert.equal(result.exitCode, 130, String(result.stderr));
+    assert.equal(result.stdout, 'stopped well');
+    assert.match(String(result.stderr), /0 of 2 inputs failed, 1 never ran \(interrupted\)/);
+  });
+
   test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 60_000 }, async () => {
     const one = worker();
     const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: 30_000 });
