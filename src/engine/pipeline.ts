@@ -126,7 +126,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
   if (keyedLine) tracker.throttleWaiting = () => keyedLine.throttledCount(clock.now());
   // batches waiting for room, placed ahead of new input: retries, the rest of a batch cut to
   // fit, new input that found its room gone when it arrived
-  const line: Line = keyedLine || new WaitingLine({ givenUp: (now) => throttles.runGivenUp(now), gaveUp: (batches) => settlement.gaveUp('', batches) });
+  const line: Line = keyedLine || new WaitingLine({ givenUp: (now) => throttles.runGivenUp(now), inputGivenUp: (batch, now) => throttles.inputGivenUp(batch, now), gaveUp: (batches) => settlement.gaveUp('', batches) });
   const naming = options.naming ?? 'text';
   const admission = new Admission({ skip: options.skip, keyOf: keyed?.keyOf, naming }, (first, count) => deliveries.resumed(first, count));
   const intake = new Intake(source, admission, sizes, line, deliveries, stopping, tracker, changed);

@@ -33,7 +33,7 @@ export class RetryOrFail {
   decide(batch: Batch, offset: number, input: string, error: Failure, killedWorker: boolean, durationMs?: number): FinalFailure | undefined {
     // without keys a throttle holds the whole run back: the input goes again when the wait is
     // over, unless the run has been throttled too long (with keys, the key's line holds it)
-    const verdict = this.throttles.verdict(batch, error);
+    const verdict = this.throttles.verdict(batch, offset, error);
     if (verdict === 'too-long') return this.fail(batch, offset, input, this.throttles.tooLong('', error), batch.attempt);
     const decision = this.stopping.mode ? NO_RETRY : this.policy.decide(batch, { throttled: verdict !== undefined, now: this.clock.now() });
     if (!decision.retry) return this.fail(batch, offset, input, error, batch.attempt, durationMs);
@@ -44,7 +44,8 @@ export class RetryOrFail {
     const lastDurationMs = verdict === undefined ? durationMs : undefined;
     const lastThrottle = verdict === undefined ? undefined : throttleAnswerOf(error);
     const throttles = verdict === undefined ? undefined : (batch.throttles ?? 0) + 1;
-    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastDurationMs, lastThrottle, throttles });
+    const throttledSince = verdict === undefined ? undefined : (batch.throttledSince ?? this.clock.now());
+    const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastDurationMs, lastThrottle, throttles, throttledSince });
     this.line.retry(again, verdict?.dueAt ?? decision.dueAt, verdict !== undefined);
     return undefined;
   }

@@ -85,14 +85,28 @@ export class Throttles {
   }
 
   /** Whether an input of `batch` failed of a throttle signal, and if so when it may go again. */
-  verdict(batch: Batch, error: Failure): ThrottleVerdict {
+  verdict(batch: Batch, offset: number, error: Failure): ThrottleVerdict {
     const signal = this.throttling?.signalOf(error);
     if (signal === undefined) return undefined;
     if (!this.run) return HELD_BY_ITS_KEY;
-    const dueAt = this.run.signal(this.clock.now(), signal.retryAfterMs, this.startOf(batch));
+    const now = this.clock.now();
     // what ERR_THROTTLED says if the run gives up while the input waits
     this.lastSignals.set('', throttleAnswerOf(error));
-    return dueAt === undefined ? 'too-long' : { dueAt };
+    // throttled again past the most it may bear, the input gives up alone (run-throttle.ts)
+    if (this.inputGivenUp(batch, now)) return 'too-long';
+    const dueAt = this.run.signal(now, signal.retryAfterMs, this.startOf(batch), batch.first + offset);
+    if (dueAt === undefined) return 'too-long';
+    // its wait cut short when it gives up first: then it fails, not tried again (WaitingLine)
+    const since = batch.throttledSince ?? now;
+    return { dueAt: Math.min(dueAt, since + this.throttling!.maxThrottleMs + 1) };
+  }
+
+  /**
+   * Without keys, whether an input has been throttled, try after try, for longer than the most
+   * it may bear: it fails alone, whatever the run does (run-throttle.ts).
+   */
+  inputGivenUp(batch: Batch, now: number): boolean {
+    return batch.throttledSince !== undefined && now - batch.throttledSince > this.throttling!.maxThrottleMs;
   }
 
   /** Without keys, whether the run has given up on what is throttled (run-throttle.ts). */

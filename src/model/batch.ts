@@ -51,6 +51,12 @@ export interface Batch {
    * (or the run) with every start while the rest is never asked for.
    */
   throttles?: number;
+  /**
+   * When the first of those signals came (the clock's ms). Without keys, an input throttled
+   * for longer than --max-throttle fails alone, whatever the run's other inputs do: a page that
+   * always answers 503 is that page's trouble, not the server's (scheduler/run-throttle.ts).
+   */
+  throttledSince?: number;
   /** How many workers in a row died holding it before they began it (Blame `unbegun`). */
   unbegun?: number;
 }

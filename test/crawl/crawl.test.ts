@@ -264,6 +264,21 @@ describe('crawl limits, counted at the servers', () => {
     });
   }
 
+  test('without --key, in input order, one page answering 503 for ever ahead of 100 others: it fails alone, though the read-ahead fills behind it (was: it was the only input left to try, kept the run throttled, and the run gave up on every page read after it, unrequested)', async () => {
+    const hosts = await startHosts({ count: 2, latencyMs: 20, retryAfter: 1, statusFor: ({ host, path }) => (host === '127.0.0.2' && path === '/page/1' ? 503 : undefined) });
+    try {
+      const [dead] = hosts.urls(1);
+      const healthy = hosts.urls(200).filter((url) => url.includes('127.0.0.3')).slice(0, 100);
+      const run = await prun(['map', FETCH, urlsFile([dead!, ...healthy]), '--threads', '2', '--concurrency', '4', '--max-throttle', '3s', '--json']);
+      assert.equal(run.exitCode, 1, run.stderr);
+      const records = lines(run.stdout).map((l) => JSON.parse(l) as { input: string; result?: string; code?: string });
+      assert.deepEqual(records.filter((r) => r.code !== undefined).map((r) => [r.input, r.code]), [[dead, 'ERR_THROTTLED']]);
+      assert.deepEqual(records.filter((r) => r.code === undefined).map((r) => r.result), healthy.map(pageLine));
+    } finally {
+      await hosts.close();
+    }
+  });
+
   test('--key host: a first page that never answers holds its host back a second, not for good (was: the other pages waited on it, in silence)', async () => {
     // the probe of the host's slow start is the page that hangs
     const server = createHttpServer((request, response) => {

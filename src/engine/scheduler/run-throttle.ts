@@ -14,12 +14,20 @@ import { bucketTake, bucketWait } from '../../crawl/token-bucket.js';
  * when the latest came are of its burst: they make the wait no longer than they ask, and do
  * not count again. Throttled with no input ending well for longer than the most it may bear,
  * the run gives up on what is throttled: the inputs waiting fail when it does, the wait cut
- * short for it. Until its first signal a run only counts its starts, a batch at a time.
+ * short for it, but only when more than one input was throttled in that time: signals of
+ * one input alone (a page that always answers 503) are that page's, which fails alone once
+ * throttled past the most it may bear (throttles.ts), and the rest goes on (was: in input
+ * order, the inputs held behind it filled the read-ahead, so that page was the only one left
+ * to try, its 503s kept the run throttled, and the run gave up on every input read after: 137
+ * of 200 healthy pages failed, unrequested). Until its first signal a run only counts its
+ * starts, a batch at a time.
  */
 export class RunThrottle {
   private readonly pace: KeyState = { running: 0 };
   /** Signals counted: a burst from inputs in flight when the first came counts once. */
   signals = 0;
+  /** The inputs (their index) whose signals came since the run was last fine: one alone never gives up the run. */
+  private readonly throttledInputs = new Set<number>();
 
   constructor(
     private readonly maxRetryAfterMs: number,
@@ -37,7 +45,9 @@ export class RunThrottle {
    * A throttle signal of an input that started at `startedAt`: when it may be tried again, or
    * undefined when the run has been throttled too long.
    */
-  signal(now: number, retryAfterMs: number | undefined, startedAt: number): number | undefined {
+  signal(now: number, retryAfterMs: number | undefined, startedAt: number, input: number): number | undefined {
+    if (this.pace.throttle?.since === undefined) this.throttledInputs.clear();
+    this.throttledInputs.add(input);
     if (this.givenUp(now)) return undefined;
     const context = { keyIntervalMs: undefined, maxRetryAfterMs: this.maxRetryAfterMs, random: this.random };
     if (onThrottle(this.pace, startedAt, now, { retryAfterMs }, context)) {
@@ -52,9 +62,9 @@ export class RunThrottle {
     return backoffEnd(this.pace.throttle!, this.maxThrottleMs);
   }
 
-  /** Throttled, with no input ending well, for longer than the most it may bear. */
+  /** Throttled, with no input ending well, for longer than the most it may bear, by more than one input. */
   givenUp(now: number): boolean {
-    return hasGivenUp(this.pace, now, this.maxThrottleMs);
+    return this.throttledInputs.size > 1 && hasGivenUp(this.pace, now, this.maxThrottleMs);
   }
 
   /**

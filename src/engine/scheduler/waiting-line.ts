@@ -33,6 +33,8 @@ export interface Line {
 /** A run without keys that gives up on its throttled inputs (scheduler/run-throttle.ts). */
 export interface RunGiveUp {
   givenUp(now: number): boolean;
+  /** One throttled input, throttled past the most it may bear: it gives up alone. */
+  inputGivenUp(batch: Batch, now: number): boolean;
   gaveUp(batches: Batch[]): void;
 }
 
@@ -77,7 +79,7 @@ export class WaitingLine implements Line {
     const first: Batch[] = [];
     for (let due = this.later.takeDue(now); due; due = this.later.takeDue(now)) {
       if (!this.throttled.delete(due)) this.add(due);
-      else if (runGivenUp) givenUp.push(due);
+      else if (runGivenUp || this.giveUp?.inputGivenUp(due, now)) givenUp.push(due);
       // throttled again, it goes behind what waits, as a key's does (keyed-line.ts)
       else if (throttledAgain(due)) this.add(due);
       else first.push(due);

@@ -46,7 +46,7 @@ test('drain takes everything, due or not', () => {
 test('once the run has given up on its throttle, nothing starts: a throttled retry due and every new batch fail, a plain retry waiting aside too when due (was: each new input started once)', () => {
   let givenUp = false;
   const failed: string[] = [];
-  const line = new WaitingLine({ givenUp: () => givenUp, gaveUp: (batches) => failed.push(...batches.map((b) => String(b.payload[0]))) });
+  const line = new WaitingLine({ givenUp: () => givenUp, inputGivenUp: () => false, gaveUp: (batches) => failed.push(...batches.map((b) => String(b.payload[0]))) });
   line.retry(batchOf(['throttled']), 100, true);
   line.retry(batchOf(['plain']), 200);
   line.add(batchOf(['before'], 1));
