@@ -32,7 +32,7 @@ import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
 import { presentRun } from './present-run.js';
 import { makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
 import { wrapCommand } from './exec-wrap.js';
-import { holdInterrupts } from './signals.js';
+import { exitOnInterrupt, holdInterrupts } from './signals.js';
 import { sayLine } from './stderr-line.js';
 
 /**
@@ -303,9 +303,12 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // --pipe cuts stdin, as GNU parallel's does, but a `::::` file that cannot be read is said all
   // the same, as GNU parallel says it (was: ignored, exit 0)
   if (pipeDir) await checkInputsReadable([], sources);
+  // --shuf, {##}, --header and several sources read before the run: a signal then ends the wait
+  const endWait = exitOnInterrupt(sayLine, 'reading the inputs before the run');
   const { source, header, total } = pipeDir
     ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
     : await openExecInputs(sources, { ...inputOptions, countAll: usesTotal });
+  endWait();
   options.stdinFrom = pipeDir;
   if (flags.cat && !pipeDir) throw usageError('--cat goes with --pipe: it makes {} a file of the block');
   if (flags.rrs && !pipeDir) throw usageError('--rrs goes with --pipe: it removes the record separators of a block');

@@ -32,6 +32,23 @@ export function holdInterrupts(): void {
   for (const signal of STOPPING_SIGNALS) process.on(signal, hold);
 }
 
+/**
+ * Until the returned function is called, a stopping signal ends prun at once, in one line and
+ * with 128+n: for a wait before any run has started (`prun exec` reading all its inputs first,
+ * for --shuf or {##}), where nothing runs that could be stopped (was: killed by the signal, in
+ * silence).
+ */
+export function exitOnInterrupt(say: (line: string) => void, waitingFor: string): () => void {
+  const onSignal = (signal: StoppingSignal): void => {
+    say(`prun: ${describe(signal)} while ${waitingFor}: nothing ran`);
+    process.exit(128 + constants.signals[signal]);
+  };
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+  return () => {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+  };
+}
+
 /** Signals heard after the run, while prun waits for the readers of what it wrote. */
 export interface ExitSignals {
   /** 128+n for a first signal that came only after the run: the exit is the signal's. */

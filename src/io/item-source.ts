@@ -21,6 +21,14 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
   let failed: { error: unknown } | undefined;
   /** An async step that was not ready when its take ended: the next take's first. */
   let pending: Promise<IteratorResult<unknown>> | undefined;
+  /**
+   * Settles when the source is closed: a take waiting on a step ends then, with nothing. An
+   * async generator waiting inside (on a FIFO with no writer yet) takes return() only once that
+   * wait is over, which may be never (was: `prun exec -X echo :::: FIFO` deaf to Ctrl-C, SIGTERM
+   * and a second Ctrl-C alike: the run waited for the take for ever).
+   */
+  let markClosed!: (value: typeof CLOSED) => void;
+  const closed = new Promise<typeof CLOSED>((resolve) => (markClosed = resolve));
   return {
     async take(max) {
       if (failed) throw failed.error;
@@ -38,7 +46,12 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
             // past the first, only what is ready within this turn joins the take: an input
             // given never waits for later ones (was: held until the batch filled, and a source
             // that waits on results before it yields more deadlocked, its inputs never started)
-            const ready = payload.length === 0 ? await step : await readyNow(step);
+            const ready = payload.length === 0 ? await Promise.race([step, closed]) : await readyNow(step);
+            if (ready === CLOSED) {
+              // settled later, or never: its failure is no one's now
+              step.catch(() => {});
+              return null;
+            }
             if (ready === NOT_READY) {
               pending = step;
               break;
@@ -69,15 +82,18 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
     },
     close() {
       done = true;
+      markClosed(CLOSED);
       // a step still pending is the iterable's to settle; its failure is no one's now
       pending?.catch(() => {});
-      void iterator.return?.();
+      void Promise.resolve(iterator.return?.()).catch(() => {});
     },
   };
 }
 
 /** A step not settled within the turn (not undefined: a broken iterator's step may settle to that). */
 const NOT_READY = Symbol('not ready');
+/** The source was closed while a take waited on a step. */
+const CLOSED = Symbol('closed');
 
 /**
  * The step's result if it settles within this turn of the event loop (an async generator

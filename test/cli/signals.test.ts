@@ -123,6 +123,26 @@ describe('a FIFO with no writer as INPUT could not be interrupted at all', () =>
     });
   }
 
+  // exec's modes that read a `::::` source record by record (-X, -N, --colsep) wait inside an async
+  // generator, which takes no return() while it waits; --shuf, {##} and --header read before the run
+  for (const [mode, flags, summary] of [
+    ['-X', ['-X'], /^prun: 0 of 0 inputs failed, 0 never ran \(interrupted\)$/],
+    ['-N 2', ['-N', '2'], /^prun: 0 of 0 inputs failed, 0 never ran \(interrupted\)$/],
+    ['--colsep', ['--colsep', ','], /^prun: 0 of 0 inputs failed, 0 never ran \(interrupted\)$/],
+    ['--shuf', ['--shuf'], /^prun: interrupted while reading the inputs before the run: nothing ran$/],
+    ['{##}', ['--plus'], /^prun: interrupted while reading the inputs before the run: nothing ran$/],
+  ] as const) {
+    test(`exec ${mode}: SIGINT while a \`::::\` FIFO waits for a writer exits 130 in one line (was: ${mode.startsWith('-') && mode !== '--shuf' ? 'deaf to it, and to SIGTERM, for ever' : 'killed by it, in silence'})`, BOUNDED, async () => {
+      const fifo = await makeFifo();
+      const child = execa(bin, ['exec', ...flags, mode === '{##}' ? 'echo {##}' : 'echo', '::::', fifo], { cwd: root, reject: false });
+      await waitUntilOpen(child.pid!, fifo);
+      child.kill('SIGINT');
+      const result = await child;
+      assertQuietStop(result, 130, summary);
+      assert.equal(result.stdout, '');
+    });
+  }
+
   test('map --procs: a FIFO opened before its writer comes is not read as empty: all the lines it writes run', BOUNDED, async () => {
     const fifo = await makeFifo();
     const child = execa(bin, ['map', 'fixtures/faults.ts', '--procs', '2', fifo], { cwd: root, reject: false });
