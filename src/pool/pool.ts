@@ -579,10 +579,13 @@ export class Pool implements Executor {
       if (blames[position] === 'unknown') again += entry.batch.count - entry.done;
     });
     if (again === 0) return;
-    const timeout = this.options.timeoutMs;
-    const why = (slot.endedFor === 'blocked' || slot.endedFor === 'stuck') && timeout !== undefined ? `an input ran past --timeout ${formatDuration(timeout)}` : exit.failure.message;
-    const inputs = again === 1 ? 'its 1 unreported input runs' : `its ${again} unreported inputs run`;
-    this.options.notice?.(`prun: a worker was lost (${why}) and which input did it is not known: ${inputs} again, alone, each start counted in ctx.attempt`);
+    const timeout = this.options.timeoutMs === undefined ? '' : formatDuration(this.options.timeoutMs);
+    const inputs = again === 1 ? '1 unreported input runs' : `${again} unreported inputs run`;
+    const rerun = `again, alone, each start counted in ctx.attempt`;
+    // the one that ran past --timeout is named and failed already: the others' lanes went on meanwhile
+    if (slot.endedFor === 'stuck') return this.options.notice?.(`prun: a worker was ended for an input past --timeout ${timeout}; which of its other inputs had started is not known: its ${inputs} ${rerun}`);
+    const why = slot.endedFor === 'blocked' ? `an input ran past --timeout ${timeout}` : exit.failure.message;
+    this.options.notice?.(`prun: a worker was lost (${why}) and which input did it is not known: its ${inputs} ${rerun}`);
   }
 
   private noteFailedStart(cause: string | PrunError): void {

@@ -156,6 +156,10 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       assert.equal(result.exitCode, 1, String(result.stderr));
       assert.deepEqual(lines(result.stdout).sort(), ['a', 'b', 'c', 'd']);
       assertAttemptsGrow(await startsOf(starts));
+      // the one past --timeout is named, and the re-runs are said as the others' (was: "which input did it is not known")
+      assert.match(String(result.stderr), /^prun: input 0 "hang" failed: timed out after 1s$/m);
+      assert.doesNotMatch(String(result.stderr), /which input did it is not known/);
+      assert.match(String(result.stderr), /^prun: a worker was ended for an input past --timeout 1s; which of its other inputs had started is not known: its \d+ unreported inputs? runs? again, alone, each start counted in ctx\.attempt$/m);
     });
   }
 });
