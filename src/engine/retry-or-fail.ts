@@ -42,7 +42,7 @@ export class RetryOrFail {
     // a throttled input has not failed, only been told to wait: stopped, it never ran again
     const lastFailure = verdict === undefined ? error : undefined;
     const lastDurationMs = verdict === undefined ? durationMs : undefined;
-    const lastThrottle = verdict === undefined ? undefined : throttleAnswerOf(error);
+    const lastThrottle = verdict === undefined ? undefined : throttleAnswerOf(error, true);
     const throttles = verdict === undefined ? undefined : (batch.throttles ?? 0) + 1;
     const throttledSince = verdict === undefined ? undefined : (batch.throttledSince ?? this.clock.now());
     const again = cutBatch(batch, offset, offset + 1, { attempt: batch.attempt + 1, retried, isolated: killedWorker, fresh: killedWorker, lastFailure, lastDurationMs, lastThrottle, throttles, throttledSince });

@@ -71,7 +71,7 @@ export class Throttles {
       const failure = run.failures[0];
       const signal = failure && this.throttling?.signalOf(failure.error);
       this.keyedLine.ended(batch, this.clock.now(), signal);
-      if (signal) this.lastSignals.set(batch.key ?? '', throttleAnswerOf(failure.error));
+      if (signal) this.lastSignals.set(batch.key ?? '', throttleAnswerOf(failure.error, false));
       else if (run.count > 0) this.lastSignals.delete(batch.key ?? '');
     } else if (this.run && run.failures.length < run.count && this.run.clean(this.startOf(batch), this.clock.now())) {
       this.lastSignals.delete('');
@@ -91,7 +91,7 @@ export class Throttles {
     if (!this.run) return HELD_BY_ITS_KEY;
     const now = this.clock.now();
     // what ERR_THROTTLED says if the run gives up while the input waits
-    this.lastSignals.set('', throttleAnswerOf(error));
+    this.lastSignals.set('', throttleAnswerOf(error, false));
     // throttled again past the most it may bear, the input gives up alone (run-throttle.ts)
     if (this.inputGivenUp(batch, now)) return 'too-long';
     const dueAt = this.run.signal(now, signal.retryAfterMs, this.startOf(batch), batch.first + offset);

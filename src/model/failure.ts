@@ -227,12 +227,20 @@ export function laneExited(exitCode: number | null, signal: string | null): Fail
   return { code: 'ERR_WORKER_EXIT', name: 'Error', message: `shell lane exited with code ${exitCode ?? 'unknown'}`, exitCode: exitCode ?? undefined };
 }
 
-/** What a throttle signal's failure said: its status, its Retry-After, and the thrown error's own code. */
+/**
+ * What a throttle signal's failure said: its status and Retry-After (the server's answer, which
+ * a key's other inputs fail with too when it gives up), and the thrown error's own code (its
+ * input's alone: `own`).
+ */
 export type ThrottleAnswer = Pick<Failure, 'status' | 'retryAfter' | 'userCode'>;
 
-/** The throttle answer a failure carries, kept for the ERR_THROTTLED its input may end with. */
-export function throttleAnswerOf(failure: Failure): ThrottleAnswer {
-  return { status: failure.status, retryAfter: failure.retryAfter, userCode: failure.userCode };
+/**
+ * The throttle answer a failure carries, kept for the ERR_THROTTLED an input may end with: its
+ * own input's (`own`), with the code it threw; another's, with the server's answer only (was: an
+ * input that never started given the code another threw, a review).
+ */
+export function throttleAnswerOf(failure: Failure, own: boolean): ThrottleAnswer {
+  return own ? { status: failure.status, retryAfter: failure.retryAfter, userCode: failure.userCode } : { status: failure.status, retryAfter: failure.retryAfter };
 }
 
 /**
