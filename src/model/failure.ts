@@ -85,7 +85,7 @@ const MAX_CAUSE_DEPTH = 4;
 const OWN = new Set(['name', 'message', 'stack', 'cause']);
 
 export function errorData(thrown: unknown, depth = 0): ErrorData {
-  if (!(thrown instanceof Error)) return thrownValue(thrown);
+  if (!(thrown instanceof Error)) return thrownValue(thrown, depth);
   const data: ErrorData = { name: thrown.name, message: thrown.message };
   if (typeof thrown.stack === 'string') data.stack = thrown.stack;
   const code = (thrown as { code?: unknown }).code;
@@ -112,13 +112,15 @@ function causeData(cause: unknown, depth: number): ErrorData {
  * (`Promise.reject({ status: 429, message })`) keeps its fields, as an error's are kept, so
  * that its code, status and Retry-After count as an error's would (was: only its JSON text).
  */
-function thrownValue(thrown: unknown): ErrorData {
+function thrownValue(thrown: unknown, depth: number): ErrorData {
   if (typeof thrown !== 'object' || thrown === null) return { name: 'Error', message: describeThrown(thrown) };
-  const { message, code } = thrown as { message?: unknown; code?: unknown };
+  const { message, code, cause } = thrown as { message?: unknown; code?: unknown; cause?: unknown };
   const data: ErrorData = { name: 'Error', message: typeof message === 'string' ? message : describeThrown(thrown) };
   if (typeof code === 'string') data.code = code;
   const fields = ownFields(thrown);
   if (fields) data.fields = fields;
+  // its cause too, as an error's (was: dropped, a review)
+  if (cause !== undefined && depth < MAX_CAUSE_DEPTH) data.cause = causeData(cause, depth + 1);
   return data;
 }
 

@@ -124,6 +124,10 @@ describe('failure codes', () => {
     const text = new Error('x', { cause: 'ECONNRESET' });
     assert.equal(fromErrorData(taskFailed(text)).cause, 'ECONNRESET');
     assert.equal(failureJson(taskFailed(text)).cause, 'ECONNRESET');
+    // a plain object thrown keeps its cause too (was: dropped)
+    const rejected = taskFailed({ code: 'E_PLAIN', message: 'plain', cause: 'c' });
+    assert.equal(fromErrorData(rejected).cause, 'c');
+    assert.equal(failureJson(rejected).cause, 'c');
     // one JSON cannot carry is said, as before, and not kept
     const circular: Record<string, unknown> = { a: 1 };
     circular.me = circular;
