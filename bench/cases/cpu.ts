@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { expectLines } from '../lib/check.js';
 import { linesFile } from '../lib/fixtures.js';
+import { judged, medianMs } from '../lib/targets.js';
 import type { RunContext } from '../lib/runner.js';
 import type { CaseDef, Contender } from '../lib/types.js';
 
@@ -52,5 +53,16 @@ export function cpuCase({ config }: RunContext): CaseDef {
         : `n = ${n}: fib(${n}) took ${calibrated.ms} ms (median of 5) in a fresh Node process when calibrated against a ${targetMs} ms target.`,
       'The ideal with 2 workers on 2 cores is 0.50 × floor; the load column shows what else was running.',
     ],
+    // issue 5: within 1.05× of a hand-rolled 2-worker pool, and at least 1.85× faster than the
+    // single-process loop when the machine is otherwise idle (the load column says how idle)
+    summary: (results) => {
+      const ms = (id: string) => medianMs(results, id);
+      return [
+        judged('prun --threads 2 vs the hand-rolled worker_threads pool', ms('prun-threads') / ms('thread-pool'), 1.05, 'most'),
+        judged('prun --procs 2 vs the hand-rolled fork pool', ms('prun-procs') / ms('fork-pool'), 1.05, 'most'),
+        judged('prun --threads 2, faster than the single-process loop', ms('floor') / ms('prun-threads'), 1.85, 'least'),
+        judged('prun --procs 2, faster than the single-process loop', ms('floor') / ms('prun-procs'), 1.85, 'least'),
+      ];
+    },
   };
 }

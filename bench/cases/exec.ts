@@ -2,7 +2,7 @@
 import { expectLines } from '../lib/check.js';
 import { seqFile } from '../lib/fixtures.js';
 import type { RunContext } from '../lib/runner.js';
-import { median } from '../lib/stats.js';
+import { medianMs } from '../lib/targets.js';
 import type { CaseDef, Contender, ContenderResult } from '../lib/types.js';
 
 export function execCase({ config }: RunContext): CaseDef {
@@ -61,10 +61,7 @@ const LABELS: Record<(typeof SLOPED)[number], string> = { 'bash-loop': 'bash loo
 
 /** The cost of one job beyond start-up, and the issue's targets for prun's. */
 function perJob(results: ContenderResult[], count: number): string[] {
-  const ms = (id: string) => {
-    const r = results.find((x) => x.contender.id === id);
-    return r?.status === 'ok' ? median(r.samples.map((x) => x.ms)) : Number.NaN;
-  };
+  const ms = (id: string) => medianMs(results, id);
   const slope = (id: string) => (ms(id) - ms(`${id}-1`)) / (count - 1);
   const lines = SLOPED.map((id) => `- ${LABELS[id]}: ${slope(id).toFixed(2)} ms a job beyond a start-up of ${ms(`${id}-1`).toFixed(0)} ms`);
   const prunJob = slope('prun');

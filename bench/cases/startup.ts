@@ -1,6 +1,7 @@
 // Case 5, startup: time to the first (and only) result of one input, prun vs one raw worker.
 import { expectLines } from '../lib/check.js';
 import { hyperfineTimes } from '../lib/hyperfine.js';
+import { judged, medianMs } from '../lib/targets.js';
 import type { RunContext } from '../lib/runner.js';
 import type { CaseDef, Contender } from '../lib/types.js';
 
@@ -36,6 +37,11 @@ export function startupCase({ config, peers, log }: RunContext): CaseDef {
         ? `Timed by hyperfine (shell start-up subtracted): ${rounds} rounds × ${HYPERFINE_RUNS_PER_ROUND} runs of every command, interleaved by round, 2 warm-up runs first; medians of all ${rounds * HYPERFINE_RUNS_PER_ROUND}.`
         : 'hyperfine not available: timed by the harness\'s own loop (includes ~1 ms of /bin/sh start-up).',
       'The time to the first result of one input is the time to exit here: the one result is the last thing each contender does.',
+    ],
+    // issue 5: the time to the first result within 1.3× of a raw floor of the same runtime
+    summary: (results) => [
+      judged('prun --threads 1 vs one new Worker', medianMs(results, 'prun-threads') / medianMs(results, 'worker'), 1.3, 'most'),
+      judged('prun --procs 1 vs one child_process.fork', medianMs(results, 'prun-procs') / medianMs(results, 'fork'), 1.3, 'most'),
     ],
     time: useHyperfine
       ? async (ok) =>
