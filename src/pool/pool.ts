@@ -387,6 +387,7 @@ export class Pool implements Executor {
         return;
       }
       case 'runs':
+        slot.givenAtReport = slot.given;
         for (const report of message.runs) this.onRun(slot, report);
         return;
       case 'withdrawn': {
@@ -615,7 +616,7 @@ export class Pool implements Executor {
     // a worker of one lane stops at its stuck task: nothing else it held began. With several
     // lanes the others went on starting inputs until it was ended: those are run again, each
     // start counted (was: 'none', their next start with the same attempt number)
-    if (slot.endedFor === 'stuck') return this.options.concurrency === 1 ? 'none' : 'unknown';
+    if (slot.endedFor === 'stuck') return this.options.concurrency === 1 || entry.givenAs > slot.givenAtReport ? 'none' : 'unknown';
     const oneLane = this.options.concurrency === 1 || batches === 1;
     if (this.options.concurrency === 1 && position > 0) return 'none';
     // a worker that tells had not begun the batch: it died between inputs, most often not of

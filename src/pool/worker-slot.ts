@@ -17,6 +17,8 @@ export interface InFlight extends Held {
   runningSince?: number;
   /** When it was given to the worker (performance.now()). */
   heldAt: number;
+  /** How many batches the worker had been given before it, this one included (WorkerSlot.given). */
+  givenAs: number;
   /** Asked back for an idle worker (Pool.steal): it is given back unless a lane has begun it. */
   withdrawing?: boolean;
   /**
@@ -44,6 +46,15 @@ export class WorkerSlot extends Lifecycle {
   startFailure: PrunError | undefined;
   /** Ends a setup() that runs past --timeout. */
   setupTimer: LongTimeout | undefined;
+  /** Batches given to it so far. */
+  given = 0;
+  /**
+   * How many it had been given when its latest report came. A worker with a task stuck past
+   * --timeout starts nothing more, then reports, then says it is stuck: a batch given after that
+   * report never began there (was: a retry of the stuck input given to its free lane meanwhile
+   * was taken for one that may have run, and started again as its next attempt but one).
+   */
+  givenAtReport = 0;
   /** Batches given to it in this turn of the event loop, not sent yet. */
   private unsent: BatchOrder[] = [];
 
@@ -53,7 +64,7 @@ export class WorkerSlot extends Lifecycle {
 
   /** Takes a batch, to be sent by sendBatches(). */
   hold(batch: Batch): void {
-    this.ledger.accept({ batch, done: 0, running: false, started: false, heldAt: performance.now() });
+    this.ledger.accept({ batch, done: 0, running: false, started: false, heldAt: performance.now(), givenAs: ++this.given });
     this.tasksGiven += batch.count;
     const { id, first, count, attempt, payload, separator } = batch;
     this.unsent.push({ id, first, count, attempt, payload, separator, eager: batch.isolated });

@@ -148,6 +148,14 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       assert.match(String(result.stderr), /^prun: a worker was lost \(an input ran past --timeout 500ms\) and which input did it is not known: its \d+ unreported inputs run again, alone, each start counted in ctx\.attempt$/m);
     });
 
+    test(`${runtime} --concurrency 2 --retries 1: the retry of a task stuck past --timeout, given to its worker's free lane before the worker was ended, never began there: it starts as attempt 2 (was: 3, with a notice that other inputs ran again)`, { timeout: 60_000 }, async () => {
+      // ignore: an async task that ignores its abort, on its first attempt only
+      const result = await prun(['map', 'fixtures/faults.ts', runtime, '1', '--concurrency', '2', '--timeout', '1s', '--retries', '1', '--chunksize', '1', ':::', 'ignore', 'a', 'b', 'c', 'd', 'e']);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.match(String(result.stdout), /^ignore ok on attempt 2, /m);
+      assert.doesNotMatch(String(result.stderr), /unreported input/);
+    });
+
     test(`${runtime} --concurrency 2: a worker ended for a task stuck past --timeout, its other lanes still starting inputs: their re-runs are counted (was: run again with the same attempt)`, { timeout: 60_000 }, async () => {
       const starts = join(dir, `starts-${++runs}`);
       const result = await prun(['map', 'fixtures/count-starts.ts', runtime, '1', '--concurrency', '2', '--chunksize', '1', '--timeout', '1s', ':::', 'hang', 'a', 'b', 'c', 'd'], {
