@@ -92,6 +92,14 @@ export class WaitingLine implements Line {
       givenUp.push(...this.ready.splice(0));
       this.readyInputs = 0;
     }
+    // one throttled again waits behind the rest, and may come to the front only past the most
+    // it may bear: it fails then, not asked again (was: asked once more, 10 s past --max-throttle,
+    // a page that had answered Retry-After: 3600)
+    while (this.ready[0] && this.giveUp?.inputGivenUp(this.ready[0], now)) {
+      const late = this.ready.shift()!;
+      this.readyInputs -= late.count;
+      givenUp.push(late);
+    }
     if (givenUp.length > 0) this.giveUp!.gaveUp(givenUp);
     const head = this.ready[0];
     if (!head) return undefined;

@@ -87,3 +87,16 @@ test('a throttled retry that was throttled on its last try too joins the back on
   for (let next = line.next(100, room(1)); next && next !== 'no-room'; next = line.next(100, room(1))) order.push(String(next.payload[0]));
   assert.deepEqual(order, ['throttled once', 'fresh 1', 'fresh 2', 'throttled again']);
 });
+
+test('one throttled again that comes to the front of the line past the most it may bear fails there, not started (was: asked once more past --max-throttle)', () => {
+  const failed: string[] = [];
+  const line = new WaitingLine({ givenUp: () => false, inputGivenUp: (batch, now) => batch.throttledSince !== undefined && now - batch.throttledSince > 1000, gaveUp: (batches) => failed.push(...batches.map((b) => String(b.payload[0]))) });
+  line.add(batchOf(['fresh 1'], 0));
+  // due at 40, while it may still be tried: it joins the back, behind fresh 1
+  line.retry({ ...batchOf(['throttled again'], 1), throttles: 2, throttledSince: 0 }, 40, true);
+  assert.equal(String((line.next(100, room(1)) as Batch).payload[0]), 'fresh 1');
+  // its turn comes at 2000, past its 1000 ms
+  assert.equal(line.next(2000, room(1)), undefined);
+  assert.deepEqual(failed, ['throttled again']);
+  assert.equal(line.count, 0);
+});
