@@ -102,7 +102,7 @@ export function errorData(thrown: unknown, depth = 0): ErrorData {
 function causeData(cause: unknown, depth: number): ErrorData {
   const data = errorData(cause, depth);
   if (cause instanceof Error) return data;
-  const text = jsonText(cause);
+  const text = jsonText(cause, errorsAsData);
   if (text !== undefined && text.length <= MAX_FIELDS_CHARS) data.value = JSON.parse(text) as unknown;
   return data;
 }
@@ -140,12 +140,17 @@ function ownFields(error: object): Record<string, unknown> | undefined {
 }
 
 /** The JSON text of a value, or undefined when JSON cannot carry it. */
-function jsonText(value: unknown): string | undefined {
+function jsonText(value: unknown, replacer?: (key: string, value: unknown) => unknown): string | undefined {
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value, replacer);
   } catch {
     return undefined; // circular, BigInt
   }
+}
+
+/** An Error met inside a value, as its name and message: JSON alone makes it `{}` (was: a review). */
+function errorsAsData(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message } : value;
 }
 
 /** People throw strings, numbers and plain objects too; say what they threw. */

@@ -128,6 +128,9 @@ describe('failure codes', () => {
     const rejected = taskFailed({ code: 'E_PLAIN', message: 'plain', cause: 'c' });
     assert.equal(fromErrorData(rejected).cause, 'c');
     assert.equal(failureJson(rejected).cause, 'c');
+    // an Error inside such a cause is its name and message, not {}
+    const nested = taskFailed(new Error('err', { cause: { code: 'E_INNER', cause: new TypeError('deep') } }));
+    assert.deepEqual(failureJson(nested).cause, { code: 'E_INNER', cause: { name: 'TypeError', message: 'deep' } });
     // one JSON cannot carry is said, as before, and not kept
     const circular: Record<string, unknown> = { a: 1 };
     circular.me = circular;
