@@ -90,10 +90,12 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     count = valuesCount(sources[0], options);
   } else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
+  // a job being filled from a stream (-N, -X): at a stop, it never ran either
+  const filling: Filling = { job: false };
   if (options.fill) {
     // `:::` values are in memory already: filled at once, their jobs are counted (the progress
     // bar's total); a file or stdin is filled as it is read, its count unknown till its end
-    const filled = fill(records, options.fill, options.maxArgs);
+    const filled = fill(records, options.fill, options.maxArgs, filling);
     if (sources.length > 0 && sources.every((source) => 'values' in source)) jobs = await drainAll(filled);
     else {
       jobs = filled;
@@ -101,13 +103,15 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     }
   }
   else if (options.maxArgs !== undefined) {
-    jobs = group(records, options.maxArgs);
+    jobs = group(records, options.maxArgs, filling);
     if (count !== undefined && options.maxArgs > 0) count = Math.ceil(count / options.maxArgs);
   } else jobs = records;
   if (options.shuf) jobs = shuffle(await drainAll(jobs));
   if (options.countAll) jobs = await drainAll(jobs);
   if (Array.isArray(jobs)) count = jobs.length;
-  return { source: itemSource(encoded(jobs), count), header, total: options.countAll ? count : undefined };
+  const source = itemSource(encoded(jobs), count);
+  // counted as never run when the run stops (was: its records, read, were neither run nor counted)
+  return { source: { ...source, heldInputs: () => (filling.job ? 1 : 0) }, header, total: options.countAll ? count : undefined };
 }
 
 /**
@@ -251,7 +255,12 @@ function joinSources(read: string[][][], sources: readonly ArgSource[], linkAll:
 }
 
 /** -N: `size` records a job (the last may have fewer); -N0: a job per record, with no arguments. */
-async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, size: number): AsyncGenerator<string[]> {
+/** Whether a job is being filled with records read, not given out yet. */
+interface Filling {
+  job: boolean;
+}
+
+async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, size: number, filling: Filling): AsyncGenerator<string[]> {
   let job: string[] = [];
   let taken = 0;
   for await (const record of records) {
@@ -260,12 +269,15 @@ async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, siz
       continue;
     }
     job.push(...record);
+    filling.job = true;
     if (++taken === size) {
+      filling.job = false;
       yield job;
       job = [];
       taken = 0;
     }
   }
+  filling.job = false;
   if (taken > 0) yield job;
 }
 
@@ -276,7 +288,7 @@ async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, siz
  * record after it shows it full, so that memory holds one job at most (was: every input read
  * first, so that `yes | prun exec -X echo` never ran a job and grew without bound).
  */
-async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { spread, maxChars, lineLength }: Fill, maxArgs: number | undefined): AsyncGenerator<string[]> {
+async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { spread, maxChars, lineLength }: Fill, maxArgs: number | undefined, filling: Filling): AsyncGenerator<string[]> {
   const per = maxArgs === undefined || maxArgs < 1 ? Number.POSITIVE_INFINITY : maxArgs;
   // as GNU parallel counts a job's line: its length as it runs, plus one; a record after the
   // first adds what a second copy of it adds (its blank, its -X context), one render each
@@ -287,6 +299,7 @@ async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { sp
   for await (const record of records) {
     let more = cost(record, job.length === 0);
     if (job.length > 0 && (job.length >= per || length + more > maxChars)) {
+      filling.job = false;
       yield job.flat();
       job = [];
       more = cost(record, true);
@@ -295,8 +308,10 @@ async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { sp
     if (job.length === 0 && more > maxChars) throw new PrunError('ERR_INPUT', `a command line of ${more} characters is longer than -s allows (${maxChars}), for the input ${JSON.stringify(fromByteString(record.join(' ')).slice(0, 80))}`);
     if (job.length === 0) length = 0;
     job.push(record);
+    filling.job = true;
     length += more;
   }
+  filling.job = false;
   // the input ends within this job: it is spread evenly over the job slots, as GNU parallel
   // does (seq 30000 | parallel -j2 -X echo: lines of 12460 and 10609, then 3466 and 3465)
   const size = spread !== undefined ? Math.ceil(job.length / spread) : job.length;

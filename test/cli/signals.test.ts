@@ -143,6 +143,15 @@ describe('a FIFO with no writer as INPUT could not be interrupted at all', () =>
     });
   }
 
+  test('exec -N 2: records read into a job not yet full when the run stops count as never ran (was: neither run nor counted)', BOUNDED, async () => {
+    const child = execa(bin, ['exec', '-N', '2', 'echo {}'], { cwd: root, reject: false, stdin: 'pipe' });
+    child.stdin!.write('a\nb\nc\n'); // and stays open: c waits for a second record
+    await waitForLines(child.stdout!, /^a b$/);
+    child.kill('SIGINT');
+    const result = await child;
+    assertQuietStop(result, 130, /^prun: 0 of 2 inputs failed, 1 never ran \(interrupted\)$/);
+  });
+
   test('map --procs: a FIFO opened before its writer comes is not read as empty: all the lines it writes run', BOUNDED, async () => {
     const fifo = await makeFifo();
     const child = execa(bin, ['map', 'fixtures/faults.ts', '--procs', '2', fifo], { cwd: root, reject: false });
