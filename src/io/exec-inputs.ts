@@ -254,12 +254,12 @@ function joinSources(read: string[][][], sources: readonly ArgSource[], linkAll:
   return { jobs, count: combinationCount(tuples.map((group) => group.length)) };
 }
 
-/** -N: `size` records a job (the last may have fewer); -N0: a job per record, with no arguments. */
-/** Whether a job is being filled with records read, not given out yet. */
+/** Whether a job is being filled with records read, not given out yet (-N, -X): at a stop, it never ran. */
 interface Filling {
   job: boolean;
 }
 
+/** -N: `size` records a job (the last may have fewer); -N0: a job per record, with no arguments. */
 async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, size: number, filling: Filling): AsyncGenerator<string[]> {
   let job: string[] = [];
   let taken = 0;
