@@ -1,5 +1,5 @@
 import type { FinalFailure } from '../model/delivery.js';
-import { messageWithCauses } from '../model/failure.js';
+import { messageWithCauses, namedMessage } from '../model/failure.js';
 import { firstLine } from '../model/first-line.js';
 import type { MachineShortage, ProgressSnapshot, ThrottleSignals } from '../progress/tracker.js';
 import { stackWithMappedPaths } from '../io/mapped-path.js';
@@ -15,9 +15,7 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
   const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
   const error = failure.error;
   // a thrown error's own name says what it is (TypeError: ...); prun's own failures need none
-  const message = error.code === 'ERR_TASK_FAILED' && error.name && error.name !== 'Error'
-    ? `${error.name}: ${error.message}`
-    : error.message;
+  const message = error.code === 'ERR_TASK_FAILED' ? namedMessage(error) : error.message;
   // with its causes: a network failure is fetch's bare "fetch failed", its cause says why
   // (was: ECONNREFUSED only in the joblog and --json)
   const said = messageWithCauses({ message, cause: error.cause }, (text) => firstLine(text, ' …'));

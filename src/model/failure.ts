@@ -288,6 +288,16 @@ export function statusColumn(failure: Failure): number {
 }
 
 /**
+ * What a thrown error says of itself, as Node prints it: its name before its message when the
+ * name says more than "Error" (`TypeError: x is not a function`), its name alone when it has
+ * no message. For the lines that speak of what the user's code threw.
+ */
+export function namedMessage(error: Pick<ErrorData, 'name' | 'message'>): string {
+  if (error.message === '') return error.name;
+  return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+}
+
+/**
  * The message with its causes, for one line: a joblog's error column (which escapes newlines),
  * or a failure's line on stderr, each message as `each` gives it (its first line).
  */

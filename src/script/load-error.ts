@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PrunError } from '../errors.js';
 import { mappedPath } from '../io/mapped-path.js';
-import { errorData } from '../model/failure.js';
+import { errorData, namedMessage } from '../model/failure.js';
 import { firstLine } from '../model/first-line.js';
 import { type ErrorData, fromErrorData } from '../runtime/error-data.js';
 
@@ -50,8 +50,7 @@ export function withScriptName(text: string, modulePath: string, scriptName: str
  */
 function readableMessage(thrown: unknown): string {
   try {
-    const data = errorData(thrown);
-    return data.message === '' ? data.name : data.message;
+    return namedMessage(errorData(thrown));
   } catch {
     return 'a value whose message could not be read';
   }
@@ -61,7 +60,7 @@ function readableMessage(thrown: unknown): string {
 export function startError(data: ErrorData): PrunError {
   const cause = fromErrorData(data);
   if (data.code === SCRIPT_LOAD) return new PrunError('ERR_SCRIPT_LOAD', data.message, { cause });
-  return new PrunError('ERR_SETUP', `setup() failed: ${data.message}`, { cause });
+  return new PrunError('ERR_SETUP', `setup() failed: ${namedMessage(data)}`, { cause });
 }
 
 /** prun's own code (dist/ when built, src/ under tsx): where the script was imported from. */

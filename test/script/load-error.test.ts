@@ -47,6 +47,19 @@ for (const runtime of runtimes) {
       assert.deepEqual(lines(result.stderr), [`prun: script failed to load: a plain string (${script})`]);
     });
 
+    test('an error of a class of its own says its name before its message, at load and in setup(), as a task\'s failure does (was: "Cannot read properties of undefined" without TypeError)', async () => {
+      const atLoad = join(dir, `type-error${runtime}.ts`);
+      await writeFile(atLoad, 'const config: any = undefined;\nconst port = config.port;\nexport default (x: string) => x + port;\n');
+      const load = await prun(['map', runtime, '1', atLoad, ':::', 'a']);
+      assert.equal(load.exitCode, 2);
+      assert.deepEqual(lines(load.stderr), [`prun: script failed to load: TypeError: Cannot read properties of undefined (reading 'port') (${atLoad}:2)`]);
+      const inSetup = join(dir, `setup-range-error${runtime}.ts`);
+      await writeFile(inSetup, 'export function setup() { throw new RangeError("port out of range"); }\nexport default (x: string) => x;\n');
+      const setup = await prun(['map', runtime, '1', inSetup, ':::', 'a']);
+      assert.equal(setup.exitCode, 2);
+      assert.match(String(setup.stderr), /setup\(\) failed: RangeError: port out of range/);
+    });
+
     test("a thrown object says its message, an error with none its name, as a task's failure would (was: [object Object], and nothing)", async () => {
       const thrownObject = join(dir, `throws-object${runtime}.ts`);
       await writeFile(thrownObject, "throw { code: 'E_CONF', message: 'bad conf' };\nexport default (x: string) => x;\n");
