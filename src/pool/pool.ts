@@ -8,7 +8,7 @@ import { formatDuration } from '../model/duration-text.js';
 import { PrunError } from '../errors.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type FromWorker, type ResultFormat, type RunReport, type ToWorker } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
-import { startError } from '../script/load-error.js';
+import { loadBoundMs, loadTimedOut, startError } from '../script/load-error.js';
 import { leastLoaded } from '../slots/pick.js';
 import { startCause, StartFailures } from '../slots/start-failures.js';
 import { type InFlight, WorkerSlot } from './worker-slot.js';
@@ -351,8 +351,20 @@ export class Pool implements Executor {
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
     slot.lastHeard = performance.now();
     switch (message.type) {
+      case 'loading': {
+        const timeout = this.options.timeoutMs;
+        if (timeout === undefined) return;
+        // a top-level await that never settles: was a silent hang, whatever --timeout said
+        const bound = loadBoundMs(timeout);
+        slot.setupTimer = setLongTimeout(() => {
+          slot.startFailure = loadTimedOut(bound, this.options.scriptName);
+          slot.worker.kill();
+        }, bound);
+        return;
+      }
       case 'setup': {
         this.markSettingUp();
+        slot.setupTimer?.clear();
         const timeout = this.options.timeoutMs;
         if (timeout !== undefined) {
           // in steps past 2^31-1 ms (was: --timeout 1000h ended every worker in setup() at 1 ms)

@@ -44,7 +44,7 @@ export class WorkerSlot extends Lifecycle {
   endedFor: 'stuck' | 'blocked' | 'grace' | 'unneeded' | 'killed' | undefined;
   /** Why it could not start, when its setup() failed or ran out of time. */
   startFailure: PrunError | undefined;
-  /** Ends a setup() that runs past --timeout. */
+  /** Ends an import or a setup() that runs past --timeout (script/load-error.ts: loadBoundMs). */
   setupTimer: LongTimeout | undefined;
   /** Batches given to it so far. */
   given = 0;

@@ -82,6 +82,8 @@ export interface RunReport extends Run {
 
 export type FromWorker =
   | { brand: typeof BRAND; type: 'ready' }
+  /** The worker begins to import the script: from here --timeout bounds the import (loadBoundMs). */
+  | { brand: typeof BRAND; type: 'loading' }
   /** The script is loaded and its setup() begins: from here --timeout bounds the start. */
   | { brand: typeof BRAND; type: 'setup' }
   | { brand: typeof BRAND; type: 'setup-failed'; error: ErrorData }

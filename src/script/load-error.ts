@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PrunError } from '../errors.js';
 import { mappedPath } from '../io/mapped-path.js';
-import { errorData, namedMessage } from '../model/failure.js';
+import { errorData, namedMessage, timedOut } from '../model/failure.js';
 import { firstLine } from '../model/first-line.js';
 import { type ErrorData, fromErrorData } from '../runtime/error-data.js';
 
@@ -54,6 +54,25 @@ function readableMessage(thrown: unknown): string {
   } catch {
     return 'a value whose message could not be read';
   }
+}
+
+/**
+ * The least time an import is given under --timeout: the bound is there so that a top-level
+ * await that never settles cannot hang the run in silence, not to hold a script's import to a
+ * task's budget (a --timeout of 300ms is common; importing a heavy package on a busy machine
+ * takes longer).
+ */
+const LEAST_LOAD_BOUND_MS = 10_000;
+
+/** How long a worker may take to import the script, under --timeout `timeoutMs`. */
+export function loadBoundMs(timeoutMs: number): number {
+  return Math.max(timeoutMs, LEAST_LOAD_BOUND_MS);
+}
+
+/** The error of a script whose import did not finish within `boundMs`. */
+export function loadTimedOut(boundMs: number, scriptName: string | undefined): PrunError {
+  const where = scriptName === undefined ? '' : ` (${scriptName})`;
+  return new PrunError('ERR_SCRIPT_LOAD', `script failed to load: ${timedOut(boundMs).message}${where}`);
 }
 
 /** The error a worker that could not start reported, as the run reports it. */

@@ -278,6 +278,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       case 'init':
         config = message.config;
         transport.configure(config);
+        post({ brand: BRAND, type: 'loading' });
         loading = load(message.config, () => post({ brand: BRAND, type: 'setup' }));
         loading.then(
           (loaded) => {

@@ -124,6 +124,22 @@ for (const runtime of runtimes) {
       await assertNoWorkerLeft(pids);
     });
 
+    test('an import that never ends (a top-level await): --timeout bounds it too, at 10 s at least, one line naming the script, exit 2 (was: a silent hang)', { timeout: 60_000 }, async () => {
+      const script = join(dir, `import-hangs${runtime}.ts`);
+      const pids = join(dir, `pids-${++runs}`);
+      await writeFile(script, [
+        "import { appendFileSync } from 'node:fs';",
+        "appendFileSync(process.env.PRUN_TEST_PIDS!, `${process.pid}\\n`);",
+        'await new Promise(() => setInterval(() => {}, 1000));',
+        'export default (x: string) => x;',
+      ].join('\n'));
+      const result = await prun(['map', script, runtime, '1', '--timeout', '300ms', ':::', 'a', 'b'], { env: { PRUN_TEST_PIDS: pids } });
+      assert.equal(result.exitCode, 2);
+      assert.equal(result.stdout, '');
+      assert.deepEqual(lines(result.stderr), [`prun: script failed to load: timed out after 10s (${script})`]);
+      await assertNoWorkerLeft(pids);
+    });
+
     test('a setup() that hangs shows in the spinner', async () => {
       // two inputs: no more workers start than there are inputs
       const result = await prun(['map', 'fixtures/setup-hangs.ts', runtime, '2', '--timeout', '300ms', '--progress', ':::', 'a', 'b']);
