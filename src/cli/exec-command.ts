@@ -12,7 +12,7 @@ import { pipeBlocks } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../io/scratch-dir.js';
 import { checkInputsReadable, inputCounter } from '../io/open-inputs.js';
 import { addCommonOptions, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
-import { checkStdin, progressWhile } from './terminal-input.js';
+import { checkStdin, progressWhile, stdinMayHoldInputs } from './terminal-input.js';
 import { machineCpuCounts } from './cpu-counts.js';
 import { ownQueueWarnings } from './queue-warnings.js';
 import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
@@ -205,8 +205,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (sources.length === 1 && 'values' in sources[0]! && sources[0].values.length === 0) sources = [];
   // the old form read its inputs from files where GNU's reads stdin: with sources given, the
   // words are the command's in both (was: refused, the hint dropping the ::: values)
-  // under --pipe the inputs are stdin's blocks: no word can be an input of the old form
-  if (sources.length === 0 && !flags.pipe) refuseOldForm(words, typed, onlyOptions);
+  // under --pipe the inputs are stdin's blocks: no word can be an input of the old form;
+  // nor when stdin holds inputs, which the old form never read (was: `echo a.html | prun
+  // exec 'grep -c x' b.html`, GNU's grammar, refused)
+  if (sources.length === 0 && !flags.pipe && !stdinMayHoldInputs()) refuseOldForm(words, typed, onlyOptions);
   // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
   // holding a newline is two (was: one value, as typed)
   const delimiter = flags.delimiter === undefined ? undefined : readEscapes(flags.delimiter);

@@ -25,6 +25,20 @@ export function progressWhile(typing: boolean, asked: boolean | undefined): bool
   return asked ?? (typing ? false : undefined);
 }
 
+/**
+ * Whether stdin may hold inputs: a pipe, a FIFO, a socket or a file that is not empty, as
+ * opposed to a terminal, /dev/null or nothing at all, which someone typing prun's old exec
+ * form (`prun exec 'CMD' FILE`) had (cli/exec-argv.ts: refuseOldForm).
+ */
+export function stdinMayHoldInputs(): boolean {
+  try {
+    const stat = fstatSync(0);
+    return stat.isFIFO() || stat.isSocket() || (stat.isFile() && stat.size > 0);
+  } catch {
+    return false; // closed
+  }
+}
+
 function isDirectory(fd: number): boolean {
   try {
     return fstatSync(fd).isDirectory();

@@ -35,6 +35,19 @@ describe('prun exec: failures', () => {
     assert.match(String(result.stderr), /:::: /);
   });
 
+  test('a quoted command then names of files, with inputs piped on stdin, runs as GNU parallel: the old form never read stdin (was: refused as the old form)', async () => {
+    const file = join(dir, 'piped-beside.txt');
+    await writeFile(file, 'x\n');
+    const args = ['-k', '-j1', 'cat -n', file];
+    const result = await prun(['exec', ...args], { cwd: dir, stdin: 'pipe', input: `${file}\n` });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, gnuParallelHere(args, `${file}\n`).trimEnd());
+    // stdin empty, or /dev/null: still the old form, refused with the hint (GNU's grammar would run nothing)
+    const empty = await prun(['exec', 'echo {}', file], { cwd: dir, stdin: 'ignore' });
+    assert.equal(empty.exitCode, 2);
+    assert.match(String(empty.stderr), /:::: /);
+  });
+
   test('a quoted command then names of files, with inputs given by ::: or -a, runs as GNU parallel: the names are words of the command (was: refused as the old form)', async () => {
     const file = join(dir, 'named-file.txt');
     await writeFile(file, 'x\n');
