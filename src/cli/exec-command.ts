@@ -23,7 +23,7 @@ import { optionsEnd, optionWords } from './argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
-import { collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes, unquotePrintf } from './exec-flags.js';
+import { collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes, unquotePrintf, workdir } from './exec-flags.js';
 import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './exec-options.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
@@ -107,7 +107,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--bner <str>', 'as --basenameextensionreplace')
     .option('--seqreplace <str>', 'use STR instead of {#}')
     .option('--slotreplace <str>', 'use STR instead of {%}')
-    .addOption(new Option('--wd, --workdir <dir>', 'run the jobs in DIR (made if missing), not in the current directory, as GNU parallel').argParser(directory('--workdir', true)))
+    .addOption(new Option('--wd, --workdir <dir>', 'run the jobs in DIR (made if missing), not in the current directory, as GNU parallel').argParser(workdir))
     .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(duration('--delay', true)))
     .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')

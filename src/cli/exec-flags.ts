@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseDuration } from '../api/duration.js';
+import { bracesAreReplaced } from '../commands/template.js';
 import { usageError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { describeSystemError } from '../io/system-error.js';
@@ -123,6 +124,19 @@ export function directory(flag: string, create = false): (value: string) => stri
     if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);
     return path;
   };
+}
+
+/**
+ * --workdir's directory. GNU parallel reads replacement strings in it (`--wd {}`, a folder a
+ * job) and `...` as a fresh folder a job; prun runs every job of a lane in one folder, and
+ * made a folder named `{}` instead, the jobs running there in silence (a review): refused.
+ */
+export function workdir(value: string): string {
+  const braced = [...value.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!);
+  if (value === '...' || braced.some((content) => bracesAreReplaced(content, { plus: true }))) {
+    throw usageError(`--workdir ${value}: a folder a job is not supported; cd in the command instead (prun exec 'cd {} && CMD')`);
+  }
+  return directory('--workdir', true)(value);
 }
 
 export function count(flag: string): (value: string) => number {

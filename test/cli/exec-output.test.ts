@@ -49,6 +49,22 @@ describe('prun exec: output', () => {
     assert.equal(existsSync(join(work, 'workdir-results')), false);
   });
 
+  test('--workdir with replacement strings, or GNU\'s `...`, is refused before anything runs, and no folder is made (was: a folder named {} made, every job run in it)', async () => {
+    const here = join(dir, 'workdir-refused');
+    await mkdir(here, { recursive: true });
+    for (const name of ['{}', 'run-{#}', '{= $_ =}', '...', 'x/{1}']) {
+      const result = await prun(['exec', '--wd', name, 'pwd', ':::', 'a'], { cwd: here });
+      assert.equal(result.exitCode, 2, name);
+      assert.equal(result.stdout, '', name);
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+    }
+    assert.deepEqual(await readdir(here), []);
+    // braces that are no replacement string are a folder's name, as in GNU parallel
+    const literal = await prun(['exec', '--wd', 'a{b}', 'pwd', ':::', 'a'], { cwd: here });
+    assert.equal(literal.exitCode, 0, String(literal.stderr));
+    assert.equal(literal.stdout, join(here, 'a{b}'));
+  });
+
   test('--tmpdir DIR keeps the jobs\' output files in DIR while they run', async () => {
     const tmp = join(dir, 'tmpdir');
     await mkdir(tmp);
