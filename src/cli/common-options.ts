@@ -110,6 +110,8 @@ export function haltNeedsTotal(flags: Pick<CommonFlags, 'halt'>): boolean {
 /** The library options that the shared flags stand for. */
 export function commonRunOptions(flags: CommonFlags): RunOptions {
   if ((flags.resume || flags.resumeFailed) && !flags.joblog) throw usageError('--resume and --resume-failed need --joblog FILE');
+  // was: -k won in silence, whichever came last
+  if (flags.unordered && flags.keepOrder) throw usageError('choose one of --unordered and -k (--keep-order)');
   const { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax } = flags;
   return {
     memFree: flags.memfree,

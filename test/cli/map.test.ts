@@ -286,6 +286,8 @@ describe('prun map set-up errors exit 2 with one line', () => {
     ['a script with no default export', ['map', 'fixtures/no-default.ts', ':::', '1'], /no-default\.ts: has no default export/],
     ['a script importing from prun what a script cannot have (was: a "syntax error" naming prun\'s own dist/task/index.js)', ['map', 'fixtures/imports-exec.ts', ':::', '1'], /^prun: fixtures\/imports-exec\.ts:2:\d+: cannot load: 'prun' has no export "exec" in a script/],
     ['a setup() that throws', ['map', 'fixtures/setup-throws.ts', ':::', '1'], /setup\(\) failed: no database here/],
+    ['--unordered with -k (was: -k won in silence, whichever came last)', ['map', 'fixtures/square.ts', '--unordered', '-k', ':::', '1'], /choose one of --unordered and -k/],
+    ['-k with --unordered, in exec too', ['exec', '-k', '--unordered', 'echo', ':::', '1'], /choose one of --unordered and -k/],
   ];
   for (const [what, args, message] of cases) {
     test(what, async () => {
