@@ -75,10 +75,28 @@ export function loadTimedOut(boundMs: number, scriptName: string | undefined): P
   return new PrunError('ERR_SCRIPT_LOAD', `script failed to load: ${timedOut(boundMs).message}${where}`);
 }
 
+/** The code a worker's error carries when the script's setup() threw. */
+const SETUP_FAILED = 'ERR_SETUP';
+
+/**
+ * What a worker reports when the script's setup() threw: `setup() failed: <message>
+ * (task.ts:4)`, the line in the user's own code as a load error names it (was: the message
+ * alone, the line only under --verbose). The stack stays the original one.
+ */
+export function setupError(error: unknown, modulePath: string): Error {
+  const thrown = error instanceof Error ? error : undefined;
+  const frame = thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath);
+  const setupFailed = new Error(`setup() failed: ${firstLine(readableMessage(error))}${frame ? ` (${frame})` : ''}`);
+  (setupFailed as Error & { code: string }).code = SETUP_FAILED;
+  setupFailed.stack = thrown?.stack ?? `Error: ${setupFailed.message}`;
+  return setupFailed;
+}
+
 /** The error a worker that could not start reported, as the run reports it. */
 export function startError(data: ErrorData): PrunError {
   const cause = fromErrorData(data);
   if (data.code === SCRIPT_LOAD) return new PrunError('ERR_SCRIPT_LOAD', data.message, { cause });
+  if (data.code === SETUP_FAILED) return new PrunError('ERR_SETUP', data.message, { cause });
   return new PrunError('ERR_SETUP', `setup() failed: ${namedMessage(data)}`, { cause });
 }
 

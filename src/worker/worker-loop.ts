@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { type Failure, taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
-import { scriptLoadError, withScriptName } from '../script/load-error.js';
+import { scriptLoadError, setupError, withScriptName } from '../script/load-error.js';
 import { listenForDeath, sayAtDeath } from './last-words.js';
 import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
@@ -364,7 +364,11 @@ async function load(config: WorkerConfig, settingUp: () => void): Promise<UserMo
   const teardown = exports.teardown;
   if (typeof setup === 'function') {
     settingUp();
-    await setup();
+    try {
+      await setup();
+    } catch (error) {
+      throw setupError(error, config.modulePath);
+    }
   }
   return {
     task: task as UserModule['task'],

@@ -267,7 +267,7 @@ for (const runtime of runtimes) {
     test('--verbose adds the stack of a setup() that throws, and of a script that throws as it is imported, in the user\'s own file (issue 12; was: the line alone)', async () => {
       const setup = await prun(['map', 'fixtures/setup-throws.ts', runtime, '--verbose', ':::', '1']);
       assert.equal(setup.exitCode, 2);
-      assert.match(String(setup.stderr), /^prun: setup\(\) failed: no database here\n\s+Error: no database here\n\s+at setup \(.*fixtures\/setup-throws\.ts:2:\d+\)/);
+      assert.match(String(setup.stderr), /^prun: setup\(\) failed: no database here \(fixtures\/setup-throws\.ts:2\)\n\s+Error: no database here\n\s+at setup \(.*fixtures\/setup-throws\.ts:2:\d+\)/);
       const load = await prun(['map', 'fixtures/throws-at-import.ts', runtime, '--verbose', ':::', '1']);
       assert.equal(load.exitCode, 2);
       assert.match(String(load.stderr), /^prun: script failed to load: no config here \(.*\)\n\s+Error: no config here\n\s+at readConfig \(.*fixtures\/throws-at-import\.ts:3:\d+\)/);
@@ -285,7 +285,7 @@ describe('prun map set-up errors exit 2 with one line', () => {
     ['a script with a syntax error', ['map', 'fixtures/syntax-error.ts', ':::', '1'], /fixtures\/syntax-error\.ts:2:13: syntax error/],
     ['a script with no default export', ['map', 'fixtures/no-default.ts', ':::', '1'], /no-default\.ts: has no default export/],
     ['a script importing from prun what a script cannot have (was: a "syntax error" naming prun\'s own dist/task/index.js)', ['map', 'fixtures/imports-exec.ts', ':::', '1'], /^prun: fixtures\/imports-exec\.ts:2:\d+: cannot load: 'prun' has no export "exec" in a script/],
-    ['a setup() that throws', ['map', 'fixtures/setup-throws.ts', ':::', '1'], /setup\(\) failed: no database here/],
+    ['a setup() that throws, naming the line it threw at (was: only under --verbose)', ['map', 'fixtures/setup-throws.ts', ':::', '1'], /^prun: setup\(\) failed: no database here \(fixtures\/setup-throws\.ts:2\)$/],
     ['--unordered with -k (was: -k won in silence, whichever came last)', ['map', 'fixtures/square.ts', '--unordered', '-k', ':::', '1'], /choose one of --unordered and -k/],
     ['-k with --unordered, in exec too', ['exec', '-k', '--unordered', 'echo', ':::', '1'], /choose one of --unordered and -k/],
   ];

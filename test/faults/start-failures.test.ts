@@ -34,7 +34,7 @@ for (const runtime of runtimes) {
       const { result, starts } = await runSetupOnce([runtime, '1', '--max-tasks-per-child', '1', ':::', 'a', 'b', 'c']);
       assert.deepEqual(lines(result.stdout), ['a']);
       assert.equal(result.exitCode, 1);
-      assert.deepEqual(lines(result.stderr), ['prun: workers keep dying at start: setup() failed: no second start', 'prun: 0 of 3 inputs failed, 2 never ran']);
+      assert.deepEqual(lines(result.stderr), ['prun: workers keep dying at start: setup() failed: no second start (fixtures/setup-once.ts:31)', 'prun: 0 of 3 inputs failed, 2 never ran']);
       assertAccounted(result, 3, 2);
       assert.equal(starts, 1 + IN_A_ROW);
     });
@@ -44,7 +44,7 @@ for (const runtime of runtimes) {
       const { result, starts } = await runSetupOnce([runtime, '2', ':::', 'a', 'hold', 'hold', 'hold']);
       assert.deepEqual(lines(result.stdout), ['a']);
       assert.equal(result.exitCode, 1);
-      assert.match(String(result.stderr), /^prun: workers keep dying at start: setup\(\) failed: no second start$/m);
+      assert.match(String(result.stderr), /^prun: workers keep dying at start: setup\(\) failed: no second start \(fixtures\/setup-once\.ts:31\)$/m);
       assertAccounted(result, 4, 3);
       assert.equal(starts, 1 + IN_A_ROW);
     });
@@ -159,7 +159,7 @@ describe('map() when workers cannot start again', () => {
         async () => {
           for await (const outcome of map(['a', 'b', 'c'], `${root}fixtures/setup-once.ts`, { workers: 1, maxTasksPerChild: 1 })) outcomes.push(outcome);
         },
-        { code: 'ERR_WORKER_START', message: 'workers keep dying at start: setup() failed: no second start' },
+        { code: 'ERR_WORKER_START', message: 'workers keep dying at start: setup() failed: no second start (fixtures/setup-once.ts:31)' },
       );
     } finally {
       delete process.env.PRUN_TEST_STARTS;
