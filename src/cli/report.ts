@@ -47,6 +47,14 @@ export function describeSummary(snapshot: ProgressSnapshot, stoppedBy: 'halted' 
 }
 
 /**
+ * Before the summary of a run stopped early whose input was not read to its end and cannot be
+ * read again (a pipe, a FIFO): the summary's total is what was read, not the input's.
+ */
+export function describeUncounted(): string {
+  return 'prun: the input was not read to its end, and a pipe cannot be read again: only the inputs read are counted below';
+}
+
+/**
  * When a server said to slow down: how often, and under --key the keys it said it for most
  * (`prun: 12 throttle signals (429/503); most from: 127.0.0.2 9, 127.0.0.3 3`), so that a
  * limit can be set right.

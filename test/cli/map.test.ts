@@ -356,6 +356,22 @@ describe('prun map piped input, read ahead only for a total', () => {
     const results = lines(result.stdout).length;
     assert.ok(results >= 40_000 && results < 200_000, `${results} results before the halt`);
   });
+
+  test('a halt before the end of piped input says that only the inputs read are counted (was: the read-ahead said as the input\'s total, `1 of 175616 inputs failed`)', async () => {
+    const script = join(await mkdtemp(join(tmpdir(), 'prun-uncounted-')), 'fails-on-f.ts');
+    await writeFile(script, 'export default (x: string) => { if (x === "f") throw new Error("bad"); return x; };\n');
+    const halt = async (lines: number) =>
+      await execa('sh', ['-c', `{ echo f; seq 2 ${lines}; } | "${process.execPath}" "${bin}" map "${script}" --threads 1 --halt soon,fail=1 > /dev/null`], { reject: false, timeout: 60_000 });
+    const long = await halt(3_000_000);
+    assert.equal(long.exitCode, 1);
+    const said = lines(long.stderr);
+    assert.equal(said.length, 3, String(long.stderr));
+    assert.match(said[1]!, /^prun: the input was not read to its end/);
+    assert.match(said[2]!, /^prun: 1 of \d+ inputs failed, \d+ never ran \(halted\)$/);
+    // read to its end: counted whole, nothing more said
+    const short = await halt(100);
+    assert.deepEqual(lines(short.stderr).slice(1), ['prun: 1 of 100 inputs failed, 99 never ran (halted)']);
+  });
 });
 
 describe('prun map: an input queued behind a long one', () => {
