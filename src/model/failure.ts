@@ -269,7 +269,8 @@ export function diedBeforeBegun(death: Failure, times: number): Failure {
 }
 
 export function unwritableResult(why: string): Failure {
-  return { code: 'ERR_UNWRITABLE_RESULT', name: 'TypeError', message: why };
+  // prun's own failure, as its others: `name` in --json is for what the user's code threw (was: TypeError)
+  return { code: 'ERR_UNWRITABLE_RESULT', name: 'Error', message: why };
 }
 
 /**

@@ -59,6 +59,8 @@ describe('failure codes', () => {
     assert.equal(workerCrashed('worker crashed: boom').code, 'ERR_WORKER_EXIT');
     assert.equal(outOfMemory().code, 'ERR_OUT_OF_MEMORY');
     assert.equal(unwritableResult('result cannot be written as JSON').code, 'ERR_UNWRITABLE_RESULT');
+    // prun's own failure: no `name` in --json, which is for what the user's code threw (was: TypeError)
+    assert.equal(failureJson(unwritableResult('result cannot be written as JSON')).name, undefined);
     assert.deepEqual([laneExited(null, 'SIGKILL').code, laneExited(2, null).code], ['ERR_WORKER_SIGNAL', 'ERR_WORKER_EXIT']);
   });
 
