@@ -10,6 +10,7 @@ import { EXEC_EXIT_CODES_NOTE, examplesAndExitCodes } from './help-text.js';
 import { passJobControl } from './job-control.js';
 import { mapCommand } from './map-command.js';
 import { resultsStream } from './results-out.js';
+import { usageHint } from './usage-hint.js';
 import { workerCommand } from './worker-command.js';
 import { rememberArgumentBytes } from '../model/byte-string.js';
 import { rawArguments } from './raw-argv.js';
@@ -47,13 +48,17 @@ function writeHelp(text: string): void {
  * choose rather than commander. Commander writes a suggestion on a line of its own
  * (`(Did you mean --halt?)`): it joins the line.
  */
-function configure(command: Command): Command {
+function configure(command: Command, argv: readonly string[] = []): Command {
   const help = `(run 'prun ${command.name() === 'prun' ? '' : `${command.name()} `}--help' for usage)`;
   return command
     .exitOverride()
     .configureOutput({
       writeOut: writeHelp,
-      outputError: (text) => process.stderr.write(`prun: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} ${help}\n`),
+      outputError: (text) => {
+        const message = text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+        const hint = command.name() === 'prun' ? usageHint(message, command.commands, argv) : undefined;
+        process.stderr.write(`prun: ${message} ${hint ?? help}\n`);
+      },
     });
 }
 
@@ -73,7 +78,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv.some((word) => word.includes('\uFFFD'))) rememberArgumentBytes(argv, rawArguments(argv.length));
   let code: number = EXIT.ok;
   const sources: ArgSource[] = [];
-  const program = configure(new Command('prun'))
+  const program = configure(new Command('prun'), argv)
     .version(VERSION, '-V, --version')
     // so that `prun exec` can take every word after its command's first as the command's
     .enablePositionalOptions()

@@ -166,3 +166,18 @@ test('prun help with an unknown command: one line and exit 2, as prun with one (
     assert.match(String(whole.stdout), /^Usage: prun /, args.join(' '));
   }
 });
+
+test("a command's option typed before the command, or a script typed without map: one line saying so, exit 2 (was: 'unknown option' as if prun had none, 'unknown command')", async () => {
+  const cases: [string[], string][] = [
+    [['--procs', '2', 'map', 'fixtures/square.ts', ':::', '1'], "prun: unknown option '--procs' (an option of 'map': it goes after the command, 'prun map --procs …')"],
+    [['-j', '2', 'exec', 'echo', ':::', '1'], "prun: unknown option '-j' (an option of 'exec': it goes after the command, 'prun exec -j …')"],
+    [['fixtures/square.ts', 'fixtures/numbers.txt'], "prun: unknown command 'fixtures/square.ts' (did you mean 'prun map fixtures/square.ts …'?)"],
+    [['--bogus'], "prun: unknown option '--bogus' (run 'prun --help' for usage)"],
+  ];
+  for (const [args, said] of cases) {
+    const result = await prun(args);
+    assert.equal(result.exitCode, 2, args.join(' '));
+    assert.equal(result.stdout, '');
+    assert.deepEqual(lines(result.stderr), [said]);
+  }
+});
