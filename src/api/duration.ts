@@ -11,8 +11,12 @@ export function parseDuration(name: string, value: string): number {
     // a duration all the same: say what is wrong with it (was: "must be a duration such as 500ms")
     throw usageError(`${name} is too long: at most ${Number.MAX_SAFE_INTEGER} ms (about 285,000 years), got ${JSON.stringify(value)}`);
   }
+  // a zero is a duration, but none these options can take (GNU parallel's --timeout 0, no
+  // timeout, is prun exec's alone): said as such (was: as if 0 were not a duration)
+  if (ms === 0) throw usageError(`${name} must be more than 0, got ${JSON.stringify(value)}`);
   if (!(ms > 0)) throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${JSON.stringify(value)}`);
-  return Math.round(ms);
+  // more than 0, however little: never rounded down to none
+  return Math.max(1, Math.round(ms));
 }
 
 // the failure messages say durations too, and the model imports nothing of the api
