@@ -3,10 +3,11 @@ export const EXEC_HELP = `
 Differences from GNU parallel (the README's "prun exec" section lists them all):
   {= perl =}, --pipepart, --roundrobin, ssh and SQL options are not there: exit 2
   -v prints the commands on stderr: stdout is for the jobs' output
+  a failed job gets a line on stderr, and a run with failures a summary
   -u and --line-buffer change nothing: output is always whole and in order
   --tag tags at newlines only, not at a carriage return
   {} with no value is an empty word under -N 0, no word under --pipe (the reverse of GNU)
-  --results takes no replacement string in its name, nor --pipe;
+  --results and --workdir take no replacement string in their names, nor --pipe;
     --dryrun with --results writes no results
   the joblog's Command column holds the job's input, and a joblog is appended to
   a word after ::: that is one of prun's options is refused
