@@ -86,7 +86,9 @@ const OWN = new Set(['name', 'message', 'stack', 'cause']);
 
 export function errorData(thrown: unknown, depth = 0): ErrorData {
   if (!(thrown instanceof Error)) return thrownValue(thrown, depth);
-  const data: ErrorData = { name: thrown.name, message: thrown.message };
+  // an Error's name and message are strings, unless its code made them something else (was:
+  // a name of undefined crashed the failure's line, and every result still held was lost)
+  const data: ErrorData = { name: typeof thrown.name === 'string' ? thrown.name : 'Error', message: textOf(thrown.message) };
   if (typeof thrown.stack === 'string') data.stack = thrown.stack;
   const code = (thrown as { code?: unknown }).code;
   if (typeof code === 'string') data.code = code;
@@ -154,6 +156,11 @@ function errorsAsData(_key: string, value: unknown): unknown {
 }
 
 /** People throw strings, numbers and plain objects too; say what they threw. */
+/** A message as text: none is empty, anything else said as a thrown value is. */
+function textOf(value: unknown): string {
+  return value === undefined || value === null ? '' : describeThrown(value);
+}
+
 function describeThrown(value: unknown): string {
   if (typeof value === 'string') return value;
   try {
@@ -294,7 +301,7 @@ export function statusColumn(failure: Failure): number {
  * no message. For the lines that speak of what the user's code threw.
  */
 export function namedMessage(error: Pick<ErrorData, 'name' | 'message'>): string {
-  if (error.message === '') return error.name;
+  if (error.message === '') return error.name || 'Error';
   return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { errorData, exitStatus, failureJson, laneExited, messageWithCauses, outOfMemory, statusColumn, taskFailed, timedOut, unwritableResult, workerCrashed, workerExited } from '../../src/model/failure.js';
+import { errorData, exitStatus, failureJson, laneExited, messageWithCauses, namedMessage, outOfMemory, statusColumn, taskFailed, timedOut, unwritableResult, workerCrashed, workerExited } from '../../src/model/failure.js';
 import { fromErrorData } from '../../src/runtime/error-data.js';
 
 describe('failure codes', () => {
@@ -147,4 +147,13 @@ describe('failure codes', () => {
     const { stack: _stack, ...rest } = failure;
     assert.deepEqual(JSON.parse(JSON.stringify(rest)), rest);
   });
+});
+
+test('regression: an Error whose name or message its code made no string is still words (was: a name of undefined crashed the failure line, and the results held were lost)', () => {
+  const unnamed = Object.assign(new Error(''), { name: undefined });
+  assert.deepEqual([errorData(unnamed).name, errorData(unnamed).message], ['Error', '']);
+  assert.equal(namedMessage(errorData(unnamed)), 'Error');
+  const odd = Object.assign(new Error('x'), { name: 42, message: { why: 'no' } });
+  assert.deepEqual([errorData(odd).name, errorData(odd).message], ['Error', '{"why":"no"}']);
+  assert.equal(namedMessage({ name: '', message: '' }), 'Error');
 });
