@@ -75,29 +75,28 @@ export function loadTimedOut(boundMs: number, scriptName: string | undefined): P
   return new PrunError('ERR_SCRIPT_LOAD', `script failed to load: ${timedOut(boundMs).message}${where}`);
 }
 
-/** The code a worker's error carries when the script's setup() threw. */
-const SETUP_FAILED = 'ERR_SETUP';
-
 /**
- * What a worker reports when the script's setup() threw: `setup() failed: <message>
- * (task.ts:4)`, the line in the user's own code as a load error names it (was: the message
- * alone, the line only under --verbose). The stack stays the original one.
+ * The script's setup() threw `thrown`: reported as thrown (the library's `ERR_SETUP` keeps it
+ * as its cause, with its own code, fields and cause), and `where` in the user's code, as a
+ * load error names it (was: the line only under --verbose).
  */
-export function setupError(error: unknown, modulePath: string): Error {
-  const thrown = error instanceof Error ? error : undefined;
-  const frame = thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath);
-  const setupFailed = new Error(`setup() failed: ${firstLine(readableMessage(error))}${frame ? ` (${frame})` : ''}`);
-  (setupFailed as Error & { code: string }).code = SETUP_FAILED;
-  setupFailed.stack = thrown?.stack ?? `Error: ${setupFailed.message}`;
-  return setupFailed;
+export class SetupThrew {
+  constructor(
+    readonly thrown: unknown,
+    readonly where: string | undefined,
+  ) {}
+}
+
+export function setupThrew(thrown: unknown, modulePath: string): SetupThrew {
+  const stack = thrown instanceof Error && typeof thrown.stack === 'string' ? thrown.stack : undefined;
+  return new SetupThrew(thrown, stack === undefined ? undefined : userFrame(stack, modulePath));
 }
 
 /** The error a worker that could not start reported, as the run reports it. */
-export function startError(data: ErrorData): PrunError {
+export function startError(data: ErrorData, where?: string): PrunError {
   const cause = fromErrorData(data);
   if (data.code === SCRIPT_LOAD) return new PrunError('ERR_SCRIPT_LOAD', data.message, { cause });
-  if (data.code === SETUP_FAILED) return new PrunError('ERR_SETUP', data.message, { cause });
-  return new PrunError('ERR_SETUP', `setup() failed: ${namedMessage(data)}`, { cause });
+  return new PrunError('ERR_SETUP', `setup() failed: ${firstLine(namedMessage(data))}${where ? ` (${where})` : ''}`, { cause });
 }
 
 /** prun's own code (dist/ when built, src/ under tsx): where the script was imported from. */

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { type Failure, taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
-import { scriptLoadError, setupError, withScriptName } from '../script/load-error.js';
+import { scriptLoadError, SetupThrew, setupThrew, withScriptName } from '../script/load-error.js';
 import { listenForDeath, sayAtDeath } from './last-words.js';
 import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
@@ -286,7 +286,10 @@ export function runWorkerLoop(transport: WorkerTransport): void {
             post({ brand: BRAND, type: 'ready' });
             pump();
           },
-          (error: unknown) => post({ brand: BRAND, type: 'setup-failed', error: toErrorData(error) }),
+          (error: unknown) => {
+            const threw = error instanceof SetupThrew ? error : undefined;
+            post({ brand: BRAND, type: 'setup-failed', error: toErrorData(threw ? threw.thrown : error), where: threw?.where });
+          },
         );
         return;
       case 'batches':
@@ -367,7 +370,7 @@ async function load(config: WorkerConfig, settingUp: () => void): Promise<UserMo
     try {
       await setup();
     } catch (error) {
-      throw setupError(error, config.modulePath);
+      throw setupThrew(error, config.modulePath);
     }
   }
   return {

@@ -112,6 +112,33 @@ for (const runtime of runtimes) {
     });
   });
 
+  describe(`a setup() that throws, from the library ${runtime}`, () => {
+    test("map() rejects with ERR_SETUP naming the line, its cause what setup() threw: its class, code, fields and cause kept (was, for a day: a copy of prun's own words)", async () => {
+      const script = join(dir, `setup-code${runtime}.ts`);
+      await writeFile(script, [
+        'export function setup() {',
+        "  throw Object.assign(new TypeError('connect failed', { cause: new Error('ECONNREFUSED 127.0.0.1:5432') }), { code: 'ECONNREFUSED', port: 5432 });",
+        '}',
+        'export default (x: string) => x;',
+      ].join('\n'));
+      const outcomes = map(['a'], script, { runtime: runtimeOf[runtime], workers: 1 });
+      await assert.rejects(
+        async () => {
+          for await (const _ of outcomes);
+        },
+        (error: Error & { code?: string; cause?: Error & { code?: string; port?: number } }) => {
+          assert.equal(error.code, 'ERR_SETUP');
+          assert.match(error.message, /^setup\(\) failed: TypeError: connect failed \(.*setup-code.*\.ts:2\)$/);
+          assert.equal(error.cause?.name, 'TypeError');
+          assert.equal(error.cause?.code, 'ECONNREFUSED');
+          assert.equal(error.cause?.port, 5432);
+          assert.equal((error.cause?.cause as Error | undefined)?.message, 'ECONNREFUSED 127.0.0.1:5432');
+          return true;
+        },
+      );
+    });
+  });
+
   describe(`stacks under --verbose ${runtime}`, () => {
     test('bug: a stack named a file beside the compile cache, where the compiled copy lives; it names the user\'s .ts file and line', async () => {
       // a cache nested deeper than the project: a source resolved against the cache's folder
