@@ -56,8 +56,8 @@ function configure(command: Command, argv: readonly string[] = []): Command {
       writeOut: writeHelp,
       outputError: (text) => {
         const message = text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
-        const hint = command.name() === 'prun' ? usageHint(message, command.commands, argv) : undefined;
-        process.stderr.write(`prun: ${message} ${hint ?? help}\n`);
+        const hinted = command.name() === 'prun' ? usageHint(message, command.commands, argv) : undefined;
+        process.stderr.write(`prun: ${hinted ?? `${message} ${help}`}\n`);
       },
     });
 }

@@ -173,6 +173,12 @@ test("a command's option typed before the command, or a script typed without map
     [['-j', '2', 'exec', 'echo', ':::', '1'], "prun: unknown option '-j' (an option of 'exec': it goes after the command, 'prun exec -j …')"],
     [['fixtures/square.ts', 'fixtures/numbers.txt'], "prun: unknown command 'fixtures/square.ts' (did you mean 'prun map fixtures/square.ts …'?)"],
     [['--bogus'], "prun: unknown option '--bogus' (run 'prun --help' for usage)"],
+    // the hint alone, not beside commander's guess of another name (was: '(Did you mean --help?)' too)
+    [['--halt', 'now,fail=1', 'map', 'fixtures/square.ts', ':::', '1'], "prun: unknown option '--halt' (an option of 'map': it goes after the command, 'prun map --halt …')"],
+    // a short option with its value attached
+    [['-j2', 'exec', 'echo', ':::', '1'], "prun: unknown option '-j2' (an option of 'exec': it goes after the command, 'prun exec -j …')"],
+    // the command typed lacks it: not sent to another that has it
+    [['--threads', '2', 'exec', 'echo', ':::', '1'], "prun: unknown option '--threads' (run 'prun --help' for usage)"],
   ];
   for (const [args, said] of cases) {
     const result = await prun(args);
