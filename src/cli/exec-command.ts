@@ -23,7 +23,7 @@ import { optionsEnd, optionWords } from './argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
-import { collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes, unquotePrintf, workdir } from './exec-flags.js';
+import { collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes, refuseWorkdirPerJob, unquotePrintf } from './exec-flags.js';
 import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './exec-options.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
@@ -107,7 +107,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--bner <str>', 'as --basenameextensionreplace')
     .option('--seqreplace <str>', 'use STR instead of {#}')
     .option('--slotreplace <str>', 'use STR instead of {%}')
-    .addOption(new Option('--wd, --workdir <dir>', 'run the jobs in DIR (made if missing), not in the current directory, as GNU parallel').argParser(workdir))
+    .addOption(new Option('--wd, --workdir <dir>', 'run the jobs in DIR (made if missing), not in the current directory, as GNU parallel'))
     .addOption(new Option('--delay <duration>', 'start no two jobs less than DURATION apart, as GNU parallel (seconds, or 500ms, 30s, 2m; 0: no delay)').argParser(duration('--delay', true)))
     .addOption(new Option('--nice <n>', 'run the commands at this niceness (renice)').argParser((value) => Number(count('--nice')(value.replace(/^[-+]/, ''))) * (value.startsWith('-') ? -1 : 1)))
     .option('-q, --quote', 'quote the command words, so that the shell sees them as given')
@@ -272,6 +272,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     onNul: once(() => process.stderr.write(NUL_REPLACED)),
   };
   if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
+  // checked once its replacement strings are known (-I @ too: was a folder named @); made
+  // once nothing else is refused, and not for a dry run (was: made as the options were read)
+  if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, respellAll(flags.workdir, flags), template);
   const shell = jobShell();
   const options: ExecOptions = {
     ...commonRunOptions({ ...flags, timeout: typeof flags.timeout === 'number' ? flags.timeout : undefined }),
@@ -286,7 +289,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     laneShell: laneShell(shell),
     delayMs: flags.delay || undefined,
     timeoutOfMedian,
-    workdir: flags.workdir,
+    workdir: flags.workdir === undefined ? undefined : resolve(flags.workdir),
     tmpdir: flags.tmpdir,
     showCommands: flags.v === true || flags.t === true || flags.verbose === true,
   };
@@ -327,6 +330,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (records) options.ordered = true;
   if (results?.kind === 'records' && results.path !== undefined && !dryRun) openRecordsFile(results.path);
   if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
+  if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = dryRun
     ? NO_JOURNAL

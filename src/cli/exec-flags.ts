@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseDuration } from '../api/duration.js';
-import { bracesAreReplaced } from '../commands/template.js';
+import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
 import { usageError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { describeSystemError } from '../io/system-error.js';
@@ -127,16 +127,17 @@ export function directory(flag: string, create = false): (value: string) => stri
 }
 
 /**
- * --workdir's directory. GNU parallel reads replacement strings in it (`--wd {}`, a folder a
- * job) and `...` as a fresh folder a job; prun runs every job of a lane in one folder, and
- * made a folder named `{}` instead, the jobs running there in silence (a review): refused.
+ * Refuses a --workdir of a folder a job. GNU parallel reads replacement strings in it (`--wd
+ * {}`, `-I @ --wd @`) and `...` as a fresh folder a job; prun runs every job of a lane in one
+ * folder, and made one named `{}` instead, the jobs running there in silence (a review).
+ * `respelled` is the value with -I and its kin made the usual replacement strings.
  */
-export function workdir(value: string): string {
-  const braced = [...value.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!);
-  if (value === '...' || braced.some((content) => bracesAreReplaced(content, { plus: true }))) {
+export function refuseWorkdirPerJob(value: string, respelled: string, template: TemplateOptions): void {
+  // braces the respelling marked as plain text (`{}` under -I @) are a name's (LITERAL_MARK)
+  const braced = [...respelled.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!).filter((content) => !content.startsWith('\0'));
+  if (value === '...' || braced.some((content) => bracesAreReplaced(content, template))) {
     throw usageError(`--workdir ${value}: a folder a job is not supported; cd in the command instead (prun exec 'cd {} && CMD')`);
   }
-  return directory('--workdir', true)(value);
 }
 
 export function count(flag: string): (value: string) => number {

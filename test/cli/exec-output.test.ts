@@ -58,6 +58,15 @@ describe('prun exec: output', () => {
       assert.equal(result.stdout, '', name);
       assert.equal(lines(result.stderr).length, 1, String(result.stderr));
     }
+    // a replacement string of the user's own spelling, as GNU parallel reads it in --wd (was: a folder named @)
+    for (const args of [['-I', '@', '--wd', '@'], ['--extensionreplace', 'XX', '--wd', 'XX'], ['--seqreplace', 'NN', '--wd', 'dir-NN']]) {
+      const result = await prun(['exec', ...args, 'pwd', ':::', 'a'], { cwd: here });
+      assert.equal(result.exitCode, 2, args.join(' '));
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+    }
+    // nor made by a run refused for another reason, or by a dry run (was: made as the options were read)
+    assert.equal((await prun(['exec', '--wd', 'refused', '--trim', 'x', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 2);
+    assert.equal((await prun(['exec', '--dryrun', '--wd', 'dry', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 0);
     assert.deepEqual(await readdir(here), []);
     // braces that are no replacement string are a folder's name, as in GNU parallel
     const literal = await prun(['exec', '--wd', 'a{b}', 'pwd', ':::', 'a'], { cwd: here });
