@@ -53,6 +53,12 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .addOption(new Option('--load <max-load>', 'start no input while this many processes or more are running or waiting on the disk: N, N% of the cores, +N, -N, as GNU parallel').argParser(validated((value) => parseLoad('--load', value))))
     .optionsGroup('Output:')
     .option('--unordered', 'print each result as it completes, not in input order');
+  // the last of --unordered and -k wins, as an option given again does, so that a -k among
+  // prun exec's $PARALLEL defaults yields to a --unordered typed (was, for a day: refused)
+  command.on('option:unordered', () => {
+    command.setOptionValue('keepOrder', undefined);
+    command.setOptionValue('keeporder', undefined);
+  });
   if (options.json) command.option('--json', 'print one {"index","input","result"} (or "error") object per input');
   return command
     .option('--progress', 'show a progress bar on stderr even when it is not a terminal')
@@ -79,9 +85,10 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     // what people type for xargs, GNU parallel and rush works here too
     .optionsGroup('As xargs, GNU parallel and rush spell them:')
     .addOption(new Option('-P, --max-procs <n>', 'as -j').argParser(positive('--max-procs')))
-    .option('-k, --keep-order', 'input order: the default')
+    .option('-k, --keep-order', 'input order: the default (of -k and --unordered, the last given wins)')
     .option('--bar', 'as --progress')
-    .option('--eta', 'as --progress');
+    .option('--eta', 'as --progress')
+    .on('option:keep-order', () => command.setOptionValue('unordered', undefined));
 }
 
 /** What ends each input of a file or stdin. */
@@ -110,8 +117,6 @@ export function haltNeedsTotal(flags: Pick<CommonFlags, 'halt'>): boolean {
 /** The library options that the shared flags stand for. */
 export function commonRunOptions(flags: CommonFlags): RunOptions {
   if ((flags.resume || flags.resumeFailed) && !flags.joblog) throw usageError('--resume and --resume-failed need --joblog FILE');
-  // was: -k won in silence, whichever came last
-  if (flags.unordered && flags.keepOrder) throw usageError('choose one of --unordered and -k (--keep-order)');
   const { key, keyConcurrency, keyRate, rate, maxRetryAfter, maxThrottle, retryDelay, retryDelayMax } = flags;
   return {
     memFree: flags.memfree,

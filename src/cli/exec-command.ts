@@ -117,6 +117,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--tag', 'prefix each output line with the input and a tab')
     .option('--tagstring <template>', 'prefix each output line with this and a tab; {} {#} {%} {1} ... as in the command, unquoted')
     .addOption(new Option('--keeporder', 'as -k'))
+    .on('option:keeporder', () => command.setOptionValue('unordered', undefined))
     .addOption(new Option('--total-jobs <n>', "as --total (GNU parallel's name)").argParser((value) => wholeNumber('--total-jobs', value, 0)))
     .addOption(new Option('--tmpdir <dir>', 'keep the jobs\' output in DIR until it is printed ($TMPDIR by default, else /dev/shm with 1 GiB free, else /tmp), as GNU parallel').argParser(directory('--tmpdir')))
     .option('--dry-run', 'print the commands that would run, one a line, and run none')

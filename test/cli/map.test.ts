@@ -286,8 +286,6 @@ describe('prun map set-up errors exit 2 with one line', () => {
     ['a script with no default export', ['map', 'fixtures/no-default.ts', ':::', '1'], /no-default\.ts: has no default export/],
     ['a script importing from prun what a script cannot have (was: a "syntax error" naming prun\'s own dist/task/index.js)', ['map', 'fixtures/imports-exec.ts', ':::', '1'], /^prun: fixtures\/imports-exec\.ts:2:\d+: cannot load: 'prun' has no export "exec" in a script/],
     ['a setup() that throws, naming the line it threw at (was: only under --verbose)', ['map', 'fixtures/setup-throws.ts', ':::', '1'], /^prun: setup\(\) failed: no database here \(fixtures\/setup-throws\.ts:2\)$/],
-    ['--unordered with -k (was: -k won in silence, whichever came last)', ['map', 'fixtures/square.ts', '--unordered', '-k', ':::', '1'], /choose one of --unordered and -k/],
-    ['-k with --unordered, in exec too', ['exec', '-k', '--unordered', 'echo', ':::', '1'], /choose one of --unordered and -k/],
   ];
   for (const [what, args, message] of cases) {
     test(what, async () => {
@@ -345,6 +343,22 @@ describe('prun map progress', () => {
       assert.ok(String(result.stdout).includes(text), text);
     }
   });
+});
+
+test('of --unordered and -k the last given wins, in map and exec, and a -k of $PARALLEL yields to a --unordered typed (was: -k won in silence, whichever came last)', async () => {
+  // the first input takes longest: in input order it comes first, else last
+  const script = join(await mkdtemp(join(tmpdir(), 'prun-order-')), 'slow-first.ts');
+  await writeFile(script, 'export default async (x: string) => { await new Promise((r) => setTimeout(r, x === "a" ? 400 : 0)); return x; };\n');
+  const order = async (args: string[], env: Record<string, string> = {}) => {
+    const result = await prun(args, { env });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    return lines(result.stdout).join(' ');
+  };
+  assert.equal(await order(['map', script, '--threads', '1', '--concurrency', '2', '--unordered', '-k', ':::', 'a', 'b']), 'a b');
+  assert.equal(await order(['map', script, '--threads', '1', '--concurrency', '2', '-k', '--unordered', ':::', 'a', 'b']), 'b a');
+  const job = 'sleep $([ {} = a ] && echo 0.4 || echo 0); echo {}';
+  assert.equal(await order(['exec', '-j2', '--unordered', '--keeporder', job, ':::', 'a', 'b']), 'a b');
+  assert.equal(await order(['exec', '-j2', '--unordered', job, ':::', 'a', 'b'], { PARALLEL: '-k' }), 'b a');
 });
 
 describe('prun map piped input, read ahead only for a total', () => {
