@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
@@ -385,6 +385,12 @@ describe('prun map piped input, read ahead only for a total', () => {
     // read to its end: counted whole, nothing more said
     const short = await halt(100);
     assert.deepEqual(lines(short.stderr).slice(1), ['prun: 1 of 100 inputs failed, 99 never ran (halted)']);
+    // exec -N makes jobs of several lines, which no count ahead can say: nor is it said of a regular file (was, for a day)
+    const file = join(dirname(script), 'f30.txt');
+    await writeFile(file, ['f', ...Array.from({ length: 29 }, (_, i) => String(i + 2))].join('\n') + '\n');
+    const grouped = await execa('sh', ['-c', `"${process.execPath}" "${bin}" exec -N 3 --halt soon,fail=1 'test {1} != f' < "${file}"`], { reject: false, timeout: 60_000 });
+    assert.equal(grouped.exitCode, 1);
+    assert.ok(!String(grouped.stderr).includes('not read to its end'), String(grouped.stderr));
   });
 });
 
