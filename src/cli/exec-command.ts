@@ -361,15 +361,12 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       const { startExecOnQueue } = await import('../api/queue-producer.js');
       run = await startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions);
     }
-    // one input a line: what counting the lines ahead says is the number of jobs
-    const byLine = inputOptions.maxArgs === undefined && !inputOptions.fill && !pipeDir;
     const code = await presentRun(run, {
       json: false,
       progress: dryRun ? false : progressWhile(typing, progressFlag(flags)),
       verbose: false,
       startingText: 'starting shell lanes',
-      countInputs: byLine ? inputCounter([], sources, inputOptions.separator) : undefined,
-      countedByLine: byLine,
+      countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill && !pipeDir ? inputCounter([], sources, inputOptions.separator) : undefined,
       countAhead: haltNeedsTotal(flags),
       seekEnd: () => source.seekEnd?.(),
       total: flags.total ?? flags.totalJobs,

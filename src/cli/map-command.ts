@@ -113,7 +113,6 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       verbose: flags.verbose === true,
       startingText: `compiling ${script} and starting workers`,
       countInputs: inputCounter(paths, sources, separator),
-      countedByLine: true,
       countAhead: haltNeedsTotal(flags),
       seekEnd: () => source.seekEnd?.(),
       total: flags.total,

@@ -26,11 +26,6 @@ export interface PresentOptions {
    * stdin or a pipe: undefined then).
    */
   countInputs: (() => Promise<number | undefined>) | undefined;
-  /**
-   * Whether the inputs are counted as they are read, one a line (false: prun exec's -N, -X and
-   * --pipe make jobs of several lines, or of blocks, and count them only once they are made).
-   */
-  countedByLine: boolean;
   /** Count them even without a progress bar: a --halt percentage is of the total. */
   countAhead: boolean;
   /** Asked once the total is wanted: a piped input is read further ahead to find its end. */
@@ -179,13 +174,12 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   const stoppedBy = interrupted !== undefined ? 'interrupted' : run.tracker.halted ? 'halted' : undefined;
   const counted = stoppedBy || fatal ? await countUnread(run.tracker, countInputs) : true;
   const snapshot = run.tracker.snapshot();
-  // the summary's total is then what was read (was: said as if it were the input's, a review:
-  // `1 of 175616 inputs failed` for 3,000,000 lines piped)
-  // not where jobs are not lines (was: said of a regular file under exec -N and -X, a review)
-  if (!counted && options.countedByLine) toStderr(describeUncounted());
   const throttles = describeThrottles(snapshot);
   if (throttles) toStderr(throttles);
   const summary = describeSummary(snapshot, stoppedBy);
+  // the summary's total is then what was read (was: said as if it were the input's, a review:
+  // `1 of 175616 inputs failed` for 3,000,000 lines piped)
+  if (summary && !counted) toStderr(describeUncounted());
   if (summary) toStderr(summary);
   if (interrupted !== undefined) return interrupted;
   if (setUpError) return EXIT.usage;

@@ -47,11 +47,12 @@ export function describeSummary(snapshot: ProgressSnapshot, stoppedBy: 'halted' 
 }
 
 /**
- * Before the summary of a run stopped early whose input was not read to its end and cannot be
- * read again (a pipe, a FIFO): the summary's total is what was read, not the input's.
+ * Before the summary of a run stopped early whose input was not read to its end, and whose
+ * rest nothing could count (a pipe or a FIFO cannot be read again; prun exec's jobs of
+ * several lines, -N, -X, --pipe, are not counted ahead): its total is what was read.
  */
 export function describeUncounted(): string {
-  return 'prun: the input was not read to its end, and a pipe cannot be read again: only the inputs read are counted below';
+  return 'prun: the input was not read to its end: the count below is of the inputs read';
 }
 
 /**

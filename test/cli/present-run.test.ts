@@ -108,7 +108,7 @@ describe('a stopping signal while the script compiles (in-process, a fake run)',
       busy: () => false,
       finished: Promise.resolve(),
     };
-    const presented = presentRun(run, { json: false, progress: false, verbose: false, startingText: '', countInputs: undefined, countedByLine: true, countAhead: false });
+    const presented = presentRun(run, { json: false, progress: false, verbose: false, startingText: '', countInputs: undefined, countAhead: false });
     // SIGALRM: a stopping signal no test runner listens for; emitted, not sent
     process.emit('SIGALRM', 'SIGALRM');
     assert.equal(await presented, 142);
@@ -133,7 +133,7 @@ describe('stopping signals after the run, while prun waits for a reader that doe
       finished: Promise.resolve(),
     };
     const listening = process.listenerCount('SIGALRM');
-    assert.equal(await presentRun(run, { json: false, progress: false, verbose: false, startingText: '', countInputs: undefined, countedByLine: true, countAhead: false }), 0);
+    assert.equal(await presentRun(run, { json: false, progress: false, verbose: false, startingText: '', countInputs: undefined, countAhead: false }), 0);
     // a reader of stderr's relay that never reads: the exit would wait for ever
     let relayWaited!: () => void;
     const waiting = new Promise<void>((resolve) => (relayWaited = resolve));
