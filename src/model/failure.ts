@@ -88,15 +88,19 @@ export function errorData(thrown: unknown, depth = 0): ErrorData {
   if (!(thrown instanceof Error)) return thrownValue(thrown, depth);
   // an Error's name and message are strings, unless its code made them something else (was:
   // a name of undefined crashed the failure's line, and every result still held was lost)
-  const data: ErrorData = { name: typeof thrown.name === 'string' ? thrown.name : 'Error', message: textOf(thrown.message) };
-  if (typeof thrown.stack === 'string') data.stack = thrown.stack;
-  const code = (thrown as { code?: unknown }).code;
+  // read with care: a getter, a Symbol as name, made the worker crash (was: its inputs re-run)
+  const name = readOwn(thrown, 'name');
+  const data: ErrorData = { name: typeof name === 'string' ? name : 'Error', message: textOf(readOwn(thrown, 'message')) };
+  const stack = readOwn(thrown, 'stack');
+  if (typeof stack === 'string') data.stack = stack;
+  const code = readOwn(thrown, 'code');
   if (typeof code === 'string') data.code = code;
   const fields = ownFields(thrown);
   if (fields) data.fields = fields;
   // with its stack: the library's error.cause says where it was made (was: where prun
   // rebuilt it); --json leaves causes' stacks out (failureJson)
-  if (thrown.cause !== undefined && depth < MAX_CAUSE_DEPTH) data.cause = causeData(thrown.cause, depth + 1);
+  const cause = readOwn(thrown, 'cause');
+  if (cause !== undefined && depth < MAX_CAUSE_DEPTH) data.cause = causeData(cause, depth + 1);
   return data;
 }
 
@@ -116,7 +120,7 @@ function causeData(cause: unknown, depth: number): ErrorData {
  */
 function thrownValue(thrown: unknown, depth: number): ErrorData {
   if (typeof thrown !== 'object' || thrown === null) return { name: 'Error', message: describeThrown(thrown) };
-  const { message, code, cause } = thrown as { message?: unknown; code?: unknown; cause?: unknown };
+  const [message, code, cause] = [readOwn(thrown, 'message'), readOwn(thrown, 'code'), readOwn(thrown, 'cause')];
   const data: ErrorData = { name: 'Error', message: typeof message === 'string' ? message : describeThrown(thrown) };
   if (typeof code === 'string') data.code = code;
   const fields = ownFields(thrown);
@@ -132,7 +136,7 @@ function ownFields(error: object): Record<string, unknown> | undefined {
   let chars = 0;
   for (const key of Object.keys(error)) {
     if (OWN.has(key)) continue;
-    const text = jsonText((error as unknown as Record<string, unknown>)[key]);
+    const text = jsonText(readOwn(error, key));
     if (text === undefined) continue; // functions, symbols, circular, BigInt: not JSON-able
     if (chars + key.length + text.length > MAX_FIELDS_CHARS) continue; // too big to carry: left out
     chars += key.length + text.length;
@@ -155,12 +159,24 @@ function errorsAsData(_key: string, value: unknown): unknown {
   return value instanceof Error ? { name: value.name, message: value.message } : value;
 }
 
-/** People throw strings, numbers and plain objects too; say what they threw. */
 /** A message as text: none is empty, anything else said as a thrown value is. */
 function textOf(value: unknown): string {
   return value === undefined || value === null ? '' : describeThrown(value);
 }
 
+/**
+ * A property of what was thrown, or undefined when reading it throws: a getter of the user's,
+ * or an Error's stack, which V8 makes on first read from its name (a Symbol there throws).
+ */
+function readOwn(thrown: object, key: string): unknown {
+  try {
+    return (thrown as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** People throw strings, numbers and plain objects too; say what they threw. */
 function describeThrown(value: unknown): string {
   if (typeof value === 'string') return value;
   try {

@@ -387,7 +387,7 @@ export class Pool implements Executor {
       case 'setup-failed': {
         slot.setupTimer?.clear();
         // the script threw when imported, or its setup() did
-        const failure = startError(message.error, message.where);
+        const failure = startError(message.error, message.setup);
         if (!this.starts.everReady && !this.closing && !this.anyStarting(slot)) {
           // no worker ever started, and none is left starting: nothing can run at all
           this.listener!.fatal(failure);

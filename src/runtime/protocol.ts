@@ -86,8 +86,11 @@ export type FromWorker =
   | { brand: typeof BRAND; type: 'loading' }
   /** The script is loaded and its setup() begins: from here --timeout bounds the start. */
   | { brand: typeof BRAND; type: 'setup' }
-  /** Importing the script or its setup() threw; `where` in the user's code setup() threw, when a frame says. */
-  | { brand: typeof BRAND; type: 'setup-failed'; error: ErrorData; where?: string }
+  /**
+   * Importing the script or its setup() threw. `setup` when its setup() did, with `where` in
+   * the user's code, when a frame says: never told by the error's own code, which is the user's.
+   */
+  | { brand: typeof BRAND; type: 'setup-failed'; error: ErrorData; setup?: { where?: string } }
   /** Reports in the order they were made; those of lanes that finish together travel as one message. */
   | { brand: typeof BRAND; type: 'runs'; runs: RunReport[] }
   /** A task ignored its abort past the grace period: this worker must be replaced. */

@@ -21,7 +21,8 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
   // Object]), and an error with none its name (was: nothing)
   const said = firstLine(readableMessage(error));
   const message = withScriptName(said, modulePath, scriptName);
-  const frame = thrown?.stack === undefined ? undefined : userFrame(thrown.stack, modulePath);
+  const stack = stackOf(thrown);
+  const frame = stack === undefined ? undefined : userFrame(stack, modulePath);
   // the script's name once: not again after a message that has it (`imported from task.ts`)
   const where = frame ?? (scriptName !== undefined && message.includes(scriptName) ? undefined : scriptName);
   const loadError = new Error(`script failed to load: ${message}${where ? ` (${where})` : ''}`);
@@ -29,7 +30,7 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
   (loadError as Error & { code: string }).code = SCRIPT_LOAD;
   // the user's frames, or none: one prun says itself (a default export that is no function)
   // has no stack to show under --verbose but prun's own (was: prun's chunk files)
-  loadError.stack = thrown?.stack ?? `${loadError.name}: ${loadError.message}`;
+  loadError.stack = stack ?? `${loadError.name}: ${loadError.message}`;
   return loadError;
 }
 
@@ -88,15 +89,27 @@ export class SetupThrew {
 }
 
 export function setupThrew(thrown: unknown, modulePath: string): SetupThrew {
-  const stack = thrown instanceof Error && typeof thrown.stack === 'string' ? thrown.stack : undefined;
+  const stack = stackOf(thrown instanceof Error ? thrown : undefined);
   return new SetupThrew(thrown, stack === undefined ? undefined : userFrame(stack, modulePath));
 }
 
 /** The error a worker that could not start reported, as the run reports it. */
-export function startError(data: ErrorData, where?: string): PrunError {
+export function startError(data: ErrorData, setup?: { where?: string }): PrunError {
   const cause = fromErrorData(data);
-  if (data.code === SCRIPT_LOAD) return new PrunError('ERR_SCRIPT_LOAD', data.message, { cause });
+  // what setup() threw is setup()'s, whatever its own code says (was, for a day: an error of
+  // code ERR_SCRIPT_LOAD thrown by setup() taken for a load error)
+  if (!setup && data.code === SCRIPT_LOAD) return new PrunError('ERR_SCRIPT_LOAD', data.message, { cause });
+  const where = setup?.where;
   return new PrunError('ERR_SETUP', `setup() failed: ${firstLine(namedMessage(data))}${where ? ` (${where})` : ''}`, { cause });
+}
+
+/** An Error's stack, or undefined: V8 makes it on first read from the name, and a Symbol there throws. */
+function stackOf(thrown: Error | undefined): string | undefined {
+  try {
+    return typeof thrown?.stack === 'string' ? thrown.stack : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** prun's own code (dist/ when built, src/ under tsx): where the script was imported from. */

@@ -288,7 +288,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           },
           (error: unknown) => {
             const threw = error instanceof SetupThrew ? error : undefined;
-            post({ brand: BRAND, type: 'setup-failed', error: toErrorData(threw ? threw.thrown : error), where: threw?.where });
+            post({ brand: BRAND, type: 'setup-failed', error: toErrorData(threw ? threw.thrown : error), setup: threw && { where: threw.where } });
           },
         );
         return;

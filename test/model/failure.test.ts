@@ -157,3 +157,14 @@ test('regression: an Error whose name or message its code made no string is stil
   assert.deepEqual([errorData(odd).name, errorData(odd).message], ['Error', '{"why":"no"}']);
   assert.equal(namedMessage({ name: '', message: '' }), 'Error');
 });
+
+test('regression: an Error whose name is a Symbol, or whose getters throw, is still read, never thrown again (was: the worker crashed, and its inputs ran again)', () => {
+  const symbolic = Object.assign(new Error('m'), { name: Symbol('s') });
+  assert.deepEqual([errorData(symbolic).name, errorData(symbolic).message], ['Error', 'm']);
+  const getter = new Error('g');
+  Object.defineProperty(getter, 'message', { get() { throw new Error('no'); } });
+  Object.defineProperty(getter, 'code', { enumerable: true, get() { throw new Error('no'); } });
+  assert.deepEqual([errorData(getter).name, errorData(getter).message, errorData(getter).code], ['Error', '', undefined]);
+  const plain = { get message() { throw new Error('no'); } };
+  assert.doesNotThrow(() => errorData(plain));
+});

@@ -139,6 +139,14 @@ for (const runtime of runtimes) {
     });
   });
 
+  test(`what setup() throws is setup()'s, whatever its own code (was, for a day: an error of code ERR_SCRIPT_LOAD taken for a load error) ${runtime}`, async () => {
+    const script = join(dir, `setup-own-code${runtime}.ts`);
+    await writeFile(script, 'export function setup() {\n  throw Object.assign(new Error("db down"), { code: "ERR_SCRIPT_LOAD" });\n}\nexport default (x: string) => x;\n');
+    const result = await prun(['map', runtime, '1', script, ':::', 'a']);
+    assert.equal(result.exitCode, 2);
+    assert.deepEqual(lines(result.stderr), [`prun: setup() failed: db down (${script}:2)`]);
+  });
+
   describe(`stacks under --verbose ${runtime}`, () => {
     test('bug: a stack named a file beside the compile cache, where the compiled copy lives; it names the user\'s .ts file and line', async () => {
       // a cache nested deeper than the project: a source resolved against the cache's folder
