@@ -275,7 +275,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
   // checked once its replacement strings are known (-I @ too: was a folder named @); made
   // once nothing else is refused, and not for a dry run (was: made as the options were read)
-  if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, respellAll(flags.workdir, flags), template);
+  if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, respellAll(flags.workdir, flags), template, flags.I ?? '{}');
   const shell = jobShell();
   const options: ExecOptions = {
     ...commonRunOptions({ ...flags, timeout: typeof flags.timeout === 'number' ? flags.timeout : undefined }),
@@ -329,9 +329,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const records = results?.kind === 'records' ? { format: results.format, names: header } : undefined;
   // a file of records starts with its header, given with the first job's record: in input order
   if (records) options.ordered = true;
+  // made before --results' file is opened, which empties it: a --workdir that cannot be made
+  // must leave it as it was (was, for a day: emptied)
+  if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
   if (results?.kind === 'records' && results.path !== undefined && !dryRun) openRecordsFile(results.path);
   if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
-  if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
   // a dry run settles every input without running it: that is not for the joblog
   const journal: Journal = dryRun
     ? NO_JOURNAL

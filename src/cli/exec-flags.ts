@@ -130,13 +130,14 @@ export function directory(flag: string, create = false): (value: string) => stri
  * Refuses a --workdir of a folder a job. GNU parallel reads replacement strings in it (`--wd
  * {}`, `-I @ --wd @`) and `...` as a fresh folder a job; prun runs every job of a lane in one
  * folder, and made one named `{}` instead, the jobs running there in silence (a review).
- * `respelled` is the value with -I and its kin made the usual replacement strings.
+ * `respelled` is the value with -I and its kin made the usual replacement strings; `input` is
+ * the input's replacement string as the user spells it (-I), for the line to paste.
  */
-export function refuseWorkdirPerJob(value: string, respelled: string, template: TemplateOptions): void {
+export function refuseWorkdirPerJob(value: string, respelled: string, template: TemplateOptions, input: string): void {
   // braces the respelling marked as plain text (`{}` under -I @) are a name's (LITERAL_MARK)
   const braced = [...respelled.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!).filter((content) => !content.startsWith('\0'));
   if (value === '...' || braced.some((content) => bracesAreReplaced(content, template))) {
-    throw usageError(`--workdir ${value}: a folder a job is not supported; cd in the command instead (prun exec 'cd {} && CMD')`);
+    throw usageError(`--workdir ${value}: a folder a job is not supported; cd in the command instead (prun exec 'cd ${input} && CMD')`);
   }
 }
 

@@ -64,6 +64,16 @@ describe('prun exec: output', () => {
       assert.equal(result.exitCode, 2, args.join(' '));
       assert.equal(lines(result.stderr).length, 1, String(result.stderr));
     }
+    // the hint to paste spells the input as the user does
+    const spelled = await prun(['exec', '-I', '@', '--wd', '@', 'pwd', ':::', 'a'], { cwd: here });
+    assert.match(String(spelled.stderr), /'cd @ && CMD'/);
+    // a --workdir that cannot be made leaves --results' file as it was (was, for a day: emptied)
+    const kept = join(dir, 'workdir-kept');
+    await mkdir(kept, { recursive: true });
+    await writeFile(join(kept, 'afile'), 'data\n');
+    await writeFile(join(kept, 'old.csv'), 'keep me\n');
+    assert.equal((await prun(['exec', '--results', 'old.csv', '--wd', 'afile', 'echo', ':::', 'a'], { cwd: kept })).exitCode, 2);
+    assert.equal(await readFile(join(kept, 'old.csv'), 'utf8'), 'keep me\n');
     // nor made by a run refused for another reason, or by a dry run (was: made as the options were read)
     assert.equal((await prun(['exec', '--wd', 'refused', '--trim', 'x', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 2);
     assert.equal((await prun(['exec', '--dryrun', '--wd', 'dry', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 0);
