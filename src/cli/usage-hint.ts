@@ -17,7 +17,9 @@ export function usageHint(message: string, commands: readonly KnownCommand[], ar
   if (option !== undefined) {
     // `--halt=x` is --halt; `-j2` is -j
     const name = option.startsWith('--') ? option.split('=')[0]! : option.slice(0, 2);
-    const typed = commands.find((command) => argv.includes(command.name()));
+    // the first word that names a command: a later one is a word of the command's (`::: map`)
+    const named = argv.find((word) => commands.some((command) => command.name() === word));
+    const typed = commands.find((command) => command.name() === named);
     const owns = (command: KnownCommand) => command.options.some((known) => known.long === name || known.short === name);
     // the command typed, when it has the option: one it lacks is no place to send it
     const owner = typed ? (owns(typed) ? typed : undefined) : commands.find(owns);

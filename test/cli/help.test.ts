@@ -179,6 +179,8 @@ test("a command's option typed before the command, or a script typed without map
     [['-j2', 'exec', 'echo', ':::', '1'], "prun: unknown option '-j2' (an option of 'exec': it goes after the command, 'prun exec -j …')"],
     // the command typed lacks it: not sent to another that has it
     [['--threads', '2', 'exec', 'echo', ':::', '1'], "prun: unknown option '--threads' (run 'prun --help' for usage)"],
+    // the command is the first word naming one: `map` among the inputs is an input
+    [['--threads', '2', 'exec', 'echo', ':::', 'map'], "prun: unknown option '--threads' (run 'prun --help' for usage)"],
   ];
   for (const [args, said] of cases) {
     const result = await prun(args);
