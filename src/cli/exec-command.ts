@@ -274,7 +274,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   };
   if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
   // checked once its replacement strings are known (-I @ too: was a folder named @); made
-  // once nothing else is refused, and not for a dry run (was: made as the options were read)
+  // below, before the run's own files, and not for a dry run (was: made as the options were read)
   if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, respellAll(flags.workdir, flags), template, flags.I ?? '{}');
   const shell = jobShell();
   const options: ExecOptions = {

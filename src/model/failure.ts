@@ -86,9 +86,9 @@ const OWN = new Set(['name', 'message', 'stack', 'cause']);
 
 export function errorData(thrown: unknown, depth = 0): ErrorData {
   if (!(thrown instanceof Error)) return thrownValue(thrown, depth);
-  // an Error's name and message are strings, unless its code made them something else (was:
-  // a name of undefined crashed the failure's line, and every result still held was lost)
-  // read with care: a getter, a Symbol as name, made the worker crash (was: its inputs re-run)
+  // read with care, each property apart: a name of undefined crashed the failure's line (the
+  // results still held were lost), and a Symbol as name or a getter that throws crashed the
+  // worker (its other inputs ran again)
   const name = readOwn(thrown, 'name');
   const data: ErrorData = { name: typeof name === 'string' ? name : 'Error', message: textOf(readOwn(thrown, 'message')) };
   const stack = readOwn(thrown, 'stack');
