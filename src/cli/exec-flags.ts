@@ -134,8 +134,9 @@ export function directory(flag: string, create = false): (value: string) => stri
  * the input's replacement string as the user spells it (-I), for the line to paste.
  */
 export function refuseWorkdirPerJob(value: string, respelled: string, template: TemplateOptions, input: string): void {
-  // braces the respelling marked as plain text (`{}` under -I @) are a name's (LITERAL_MARK)
-  const braced = [...respelled.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!).filter((content) => !content.startsWith('\0'));
+  // braces the respelling marked as plain text (`{}` under -I @) are no replacement string to
+  // bracesAreReplaced, and so a name's
+  const braced = [...respelled.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!);
   if (value === '...' || braced.some((content) => bracesAreReplaced(content, template))) {
     throw usageError(`--workdir ${value}: a folder a job is not supported; cd in the command instead (prun exec 'cd ${input} && CMD')`);
   }
