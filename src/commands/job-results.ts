@@ -3,6 +3,7 @@ import type { OutputFile } from '../model/delivery.js';
 import type { Failure } from '../model/failure.js';
 import { ARG_SEPARATOR, shownName } from '../model/payload.js';
 import type { ExecutorRun } from '../model/executor.js';
+import type { ItemFailure } from '../model/run.js';
 import { statusFailure } from './job-status.js';
 import type { HeldBatch, LaneJob, PendingRun } from './lane-slot.js';
 
@@ -46,13 +47,7 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
     if (printed) run.text += stdout;
   } else if (printed) run.file = stdout;
   else stdout.close();
-  if (failure) {
-    const input = shownName(job.args.join(ARG_SEPARATOR), 'bytes');
-    run.failures.push({ offset: job.offset, at: run.text.length, input, error: failure });
-  }
-  run.durationsMs?.push(durationMs);
-  run.startsMs?.push(performance.timeOrigin + job.startedAt);
-  run.count++;
+  addEnd(run, job, failure, durationMs);
 }
 
 /**
@@ -61,9 +56,16 @@ export function recordResult(job: LaneJob, failure: Failure | undefined, stdout:
  * row: --resume runs it again, as a task that fails once Ctrl-C aborted its ctx.signal.
  */
 export function recordStopped(job: LaneJob, failure: Failure, durationMs: number, options: ResultOptions): void {
-  const run = pendingOf(job, options);
-  const input = shownName(job.args.join(ARG_SEPARATOR), 'bytes');
-  run.failures.push({ offset: job.offset, at: run.text.length, input, error: failure, stopped: true });
+  addEnd(pendingOf(job, options), job, failure, durationMs, true);
+}
+
+/** The job's end in its batch's pending run: its failure, if any (at the run's text so far), and its time. */
+function addEnd(run: PendingRun, job: LaneJob, failure: Failure | undefined, durationMs: number, stopped = false): void {
+  if (failure) {
+    const item: ItemFailure = { offset: job.offset, at: run.text.length, input: shownName(job.args.join(ARG_SEPARATOR), 'bytes'), error: failure };
+    if (stopped) item.stopped = true;
+    run.failures.push(item);
+  }
   run.durationsMs?.push(durationMs);
   run.startsMs?.push(performance.timeOrigin + job.startedAt);
   run.count++;

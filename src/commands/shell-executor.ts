@@ -601,8 +601,7 @@ export class ShellExecutor implements Executor {
     const end = { failure: timedOut(job.timeoutMs!), stdout: hasOutput(`${files}.o`), stderr: hasOutput(`${files}.e`) };
     this.finish(slot, job, end, performance.now());
     this.removeJobFiles(job, outputPrinted(job, end.failure, this.options));
-    const { held } = job;
-    if (held.done + (held.pending?.count ?? 0) === held.batch.count) this.deliver(slot, held, true);
+    this.deliverIfOver(slot, job.held);
   }
 
   /**
@@ -613,8 +612,12 @@ export class ShellExecutor implements Executor {
     for (const file of [`${job.stem}.o`, `${job.stem}.e`]) removeFile(join(this.dir, file), this.onFreed);
     this.removeJobFiles(job, true);
     recordStopped(job, failure, now - job.startedAt, this.options);
-    const { held } = job;
-    if (held.done + (held.pending?.count ?? 0) === held.batch.count) this.deliver(slot, held, true);
+    this.deliverIfOver(slot, job.held);
+  }
+
+  /** Reports the batch as over when the job just recorded was its last. */
+  private deliverIfOver(slot: LaneSlot, held: HeldBatch): void {
+    if (reportedOf(held) === held.batch.count) this.deliver(slot, held, true);
   }
 
   /**
@@ -624,8 +627,7 @@ export class ShellExecutor implements Executor {
   private report(slot: LaneSlot): void {
     let freed = false;
     for (const held of slot.ledger.entries()) {
-      const reported = held.done + (held.pending?.count ?? 0);
-      const over = reported === held.batch.count || (this.stopped && !slot.hasJobsOf(held));
+      const over = reportedOf(held) === held.batch.count || (this.stopped && !slot.hasJobsOf(held));
       if (held.pending || over) this.deliver(slot, held, over);
       if (over) freed = true;
     }
@@ -694,4 +696,9 @@ export class ShellExecutor implements Executor {
   private removeDir(): void {
     if (this.dir) removeScratchDir(this.dir);
   }
+}
+
+/** The batch's inputs reported, or recorded to be: those done and those pending. */
+function reportedOf(held: HeldBatch): number {
+  return held.done + (held.pending?.count ?? 0);
 }
