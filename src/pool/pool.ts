@@ -348,31 +348,32 @@ export class Pool implements Executor {
     slot.worker.kill();
   }
 
+  /**
+   * The part of its start a worker begins now (its import, its setup()) ends it past `boundMs`,
+   * with the failure `failure` says, in place of any bound on the part before. In steps past
+   * 2^31-1 ms (was: --timeout 1000h ended every worker in setup() at 1 ms).
+   */
+  private boundStart(slot: WorkerSlot, boundMs: number, failure: (boundMs: number) => PrunError): void {
+    slot.setupTimer?.clear();
+    slot.setupTimer = setLongTimeout(() => {
+      slot.startFailure = failure(boundMs);
+      slot.worker.kill();
+    }, boundMs);
+  }
+
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
     slot.lastHeard = performance.now();
     switch (message.type) {
       case 'loading': {
-        const timeout = this.options.timeoutMs;
-        if (timeout === undefined) return;
         // a top-level await that never settles: was a silent hang, whatever --timeout said
-        const bound = loadBoundMs(timeout);
-        slot.setupTimer = setLongTimeout(() => {
-          slot.startFailure = loadTimedOut(bound, this.options.scriptName);
-          slot.worker.kill();
-        }, bound);
+        const timeout = this.options.timeoutMs;
+        if (timeout !== undefined) this.boundStart(slot, loadBoundMs(timeout), (bound) => loadTimedOut(bound, this.options.scriptName));
         return;
       }
       case 'setup': {
         this.markSettingUp();
-        slot.setupTimer?.clear();
         const timeout = this.options.timeoutMs;
-        if (timeout !== undefined) {
-          // in steps past 2^31-1 ms (was: --timeout 1000h ended every worker in setup() at 1 ms)
-          slot.setupTimer = setLongTimeout(() => {
-            slot.startFailure = new PrunError('ERR_SETUP', `setup() ${timedOut(timeout).message}`);
-            slot.worker.kill();
-          }, timeout);
-        }
+        if (timeout !== undefined) this.boundStart(slot, timeout, (bound) => new PrunError('ERR_SETUP', `setup() ${timedOut(bound).message}`));
         return;
       }
       case 'ready':
