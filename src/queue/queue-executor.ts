@@ -2,6 +2,7 @@ import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener, ExecutorRun } from '../model/executor.js';
 import { PrunError } from '../errors.js';
 import { machineDied } from '../model/failure.js';
+import { StopOrders } from '../model/stop-orders.js';
 import { hostname } from 'node:os';
 import { Ledger } from '../slots/ledger.js';
 import type { ProducerQueue } from './bullmq.js';
@@ -54,9 +55,8 @@ export class QueueExecutor implements Executor {
   readonly ready: Promise<void>;
   private listener: ExecutorListener | undefined;
   private readonly outstanding = new Ledger<Outstanding>();
-  private stopped = false;
-  /** The producer was stopped with its running inputs (Ctrl-C): the workers ask theirs to stop. */
-  private abortedRunning = false;
+  /** Stopped (the workers start no more of its batches), and with its running inputs (Ctrl-C): the workers ask theirs to stop. */
+  private readonly stops = new StopOrders();
   private ended = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private reading: Promise<void> | undefined;
@@ -101,7 +101,7 @@ export class QueueExecutor implements Executor {
   }
 
   room(_placement: Placement, _ahead: boolean): number {
-    if (this.stopped || this.ended || this.reading === undefined) return 0;
+    if (this.stops.stopped || this.ended || this.reading === undefined) return 0;
     return this.outstanding.load < MAX_OUTSTANDING ? Number.POSITIVE_INFINITY : 0;
   }
 
@@ -115,7 +115,7 @@ export class QueueExecutor implements Executor {
       () => {
         entry.queued = true;
         // stopped while the add was on its way: withdrawn now, it could not be before
-        if (this.stopped) this.withdraw(entry);
+        if (this.stops.stopped) this.withdraw(entry);
         else this.lane?.poke();
       },
       (error: unknown) => {
@@ -166,9 +166,7 @@ export class QueueExecutor implements Executor {
   /** The batches workers hold and have not started never start: they report them never run. */
   private tellStopping(abortRunning = false): void {
     // a Ctrl-C after a halt: the running inputs are now asked to stop as well
-    if (this.stopped && (this.abortedRunning || !abortRunning)) return;
-    this.stopped = true;
-    this.abortedRunning ||= abortRunning;
+    if (!this.stops.take(abortRunning)) return;
     void this.queue.stopRun(this.run, abortRunning).catch(() => {});
   }
 
@@ -227,7 +225,7 @@ export class QueueExecutor implements Executor {
     if (this.queue.health.downSince() !== undefined) return;
     try {
       await this.queue.beat(this.run, ++this.beats);
-      if (this.lane && !this.stopped) await this.queue.heartbeat(this.run, `${hostname()}:${process.pid}`);
+      if (this.lane && !this.stops.stopped) await this.queue.heartbeat(this.run, `${hostname()}:${process.pid}`);
       const count = await this.queue.serving(this.run);
       if (!this.ended) this.onWorkers(count);
       if (count > 0) this.onServed();
@@ -280,11 +278,11 @@ export class QueueExecutor implements Executor {
   private laneHost(): LaneHost {
     return {
       outstanding: () => this.outstanding.entries(),
-      withdraw: (entry: Outstanding) => (this.stopped || this.ended ? Promise.resolve(false) : this.queue.withdraw(this.run, entry.batch.id)),
+      withdraw: (entry: Outstanding) => (this.stops.stopped || this.ended ? Promise.resolve(false) : this.queue.withdraw(this.run, entry.batch.id)),
       claim: (entry: Outstanding): boolean => {
         if (!this.outstanding.holds(entry)) return false;
         // taken off the queue just as the run began to stop: it never runs
-        if (this.stopped) {
+        if (this.stops.stopped) {
           this.drop(entry);
           return false;
         }

@@ -1,5 +1,6 @@
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorRun } from '../model/executor.js';
+import { StopOrders } from '../model/stop-orders.js';
 import type { RuntimeKind } from '../runtime/runtime.js';
 
 export interface LocalPoolOptions {
@@ -31,8 +32,7 @@ export class RunPool {
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   private ended = false;
-  private stopped = false;
-  private abortedRunning = false;
+  private readonly stops = new StopOrders();
   private dropped = false;
   /** Batches that wait to run alone, or one that runs: nothing else starts meanwhile. */
   private soleWanted = 0;
@@ -84,7 +84,7 @@ export class RunPool {
     let allowed = false;
     for (;;) {
       if (this.failure) return this.failure;
-      if (this.stopped || this.dropped) return 'stopped';
+      if (this.stops.stopped || this.dropped) return 'stopped';
       // a batch that runs alone (within `alone()`, `sole`) waits for nothing else, and holds every other back
       if ((sole || this.soleWanted === 0) && this.pool.room(fields, this.ahead) >= fields.count) {
         if (allowed) break;
@@ -109,7 +109,7 @@ export class RunPool {
   async alone<T>(work: () => Promise<T>): Promise<T> {
     this.soleWanted++;
     try {
-      while ((this.soleHeld || this.sinks.size > 0) && !this.failure && !this.ended && !this.stopped && !this.dropped) {
+      while ((this.soleHeld || this.sinks.size > 0) && !this.failure && !this.ended && !this.stops.stopped && !this.dropped) {
         await new Promise<void>((resolve) => this.waiters.push(resolve));
       }
       this.soleHeld = true;
@@ -123,7 +123,7 @@ export class RunPool {
 
   /** Resolves once a batch of this placement would start at once, or running here cannot go on. */
   async whenRoom(placement: Placement): Promise<void> {
-    while (!this.failure && !this.ended && !this.stopped && this.pool.room(placement, this.ahead) === 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    while (!this.failure && !this.ended && !this.stops.stopped && this.pool.room(placement, this.ahead) === 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   /**
@@ -132,9 +132,7 @@ export class RunPool {
    */
   stop(abortRunning = false): void {
     // asked each time the worker hears the run is stopping: told once, and once more to abort
-    if (this.stopped && (this.abortedRunning || !abortRunning)) return;
-    this.stopped = true;
-    this.abortedRunning ||= abortRunning;
+    if (!this.stops.take(abortRunning)) return;
     this.pool.stop(abortRunning);
     this.wake();
   }
