@@ -220,9 +220,9 @@ export class ProducerQueue {
 
   /**
    * The run stops (a --halt, Ctrl-C): its workers start none of its batches any more, and
-   * report those they hold as never run, as a local pool does with what it holds at a stop.
+   * report those they hold as never run, as a local pool does with what it holds at a stop;
+   * with `abortRunning` (Ctrl-C) they ask their running inputs to stop too.
    */
-  /** The run stops: its workers start no more inputs, and with `abortRunning` ask their running ones to stop. */
   async stopRun(run: string, abortRunning: boolean): Promise<void> {
     await this.redis.prunControl(keys.spec(run), keys.control(run), 'stopping', abortRunning ? ABORT_RUNNING : '1');
   }
