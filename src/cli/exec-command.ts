@@ -28,7 +28,7 @@ import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './e
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
-import { type Journal, NO_JOURNAL, openJournal } from './journal.js';
+import { checkJournal, type Journal, NO_JOURNAL } from './journal.js';
 import { presentRun } from './present-run.js';
 import { makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
 import { wrapCommand } from './exec-wrap.js';
@@ -329,15 +329,14 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const records = results?.kind === 'records' ? { format: results.format, names: header } : undefined;
   // a file of records starts with its header, given with the first job's record: in input order
   if (records) options.ordered = true;
-  // made before --results' file is opened, which empties it: a --workdir that cannot be made
-  // must leave it as it was (was, for a day: emptied)
-  if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
-  if (results?.kind === 'records' && results.path !== undefined && !dryRun) openRecordsFile(results.path);
-  if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
+  // what may refuse the run comes before what empties a file (--results FILE, --failed-out) or
+  // makes a folder (--workdir, --results DIR): a run refused leaves them as they were (was:
+  // a --joblog that is not one refused the run after --results FILE was emptied, --workdir made)
+  const recordsFile = results?.kind === 'records' && results.path !== undefined && !dryRun ? openRecordsFile(results.path) : undefined;
   // a dry run settles every input without running it: that is not for the joblog
-  const journal: Journal = dryRun
-    ? NO_JOURNAL
-    : openJournal(
+  const checkedJournal = dryRun
+    ? undefined
+    : checkJournal(
         flags,
         execJournalOptions({
           command: shownCommand,
@@ -348,6 +347,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
           failedOut: flags.failedOut,
         }),
       );
+  if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
+  if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
+  const journal: Journal = checkedJournal?.open() ?? NO_JOURNAL;
+  recordsFile?.empty();
   try {
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');

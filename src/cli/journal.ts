@@ -39,8 +39,24 @@ export interface JournalOptions {
 }
 
 /** --joblog, --resume, --resume-failed and --failed-out, wired for a run. */
-export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resumeFailed' | 'failedOut'>, options: JournalOptions): Journal {
-  if (!flags.joblog && flags.failedOut === undefined) return NO_JOURNAL;
+export function openJournal(flags: JournalFlags, options: JournalOptions): Journal {
+  return checkJournal(flags, options).open();
+}
+
+type JournalFlags = Pick<CommonFlags, 'joblog' | 'resume' | 'resumeFailed' | 'failedOut'>;
+
+/** A journal whose files were checked, and the joblog read, with nothing emptied yet. */
+export interface CheckedJournal {
+  /** Opens --failed-out, which empties it: once nothing else can refuse the run. */
+  open(): Journal;
+}
+
+/**
+ * What openJournal does in two steps, for a run that has more to check and to make (exec's
+ * --results FILE and --workdir) between refusing a bad --joblog and emptying --failed-out.
+ */
+export function checkJournal(flags: JournalFlags, options: JournalOptions): CheckedJournal {
+  if (!flags.joblog && flags.failedOut === undefined) return { open: () => NO_JOURNAL };
   const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text], encoding = 'utf8' } = options;
   // `--failed-out f > f`: results and failures wrote over each other (a review); stdout carries results only
   for (const [flag, path] of [['--joblog', flags.joblog], ['--failed-out', flags.failedOut]] as const) {
@@ -49,39 +65,48 @@ export function openJournal(flags: Pick<CommonFlags, 'joblog' | 'resume' | 'resu
   }
   // opened first: that refuses what is not a joblog, and drops a torn last row
   const log = flags.joblog ? Joblog.open(flags.joblog, sayLine, options.format, encoding) : undefined;
-  let failedOut: FailedOut | undefined;
+  let finished: ReturnType<typeof finishedInJoblog> | undefined;
   try {
     // once the joblog exists, so that it is known for what it is
     if (flags.failedOut !== undefined) refuseAsFailedOut(flags.failedOut, options, flags.joblog);
     // read before appending: what this run writes must not count as finished
     const resuming = flags.joblog && (flags.resume === true || flags.resumeFailed === true);
-    const finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key, encoding, options.format ?? 'prun') : undefined;
-    // with --resume the failures of the run resumed stay failed: they stay in the file too
-    if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn: sayLine });
-    const takeAlias = (input: string, index: number): boolean => {
-      const other = alias?.(input, index);
-      return other !== undefined && other !== key(input) && finished!.take(other);
-    };
-    return {
-      // GNU parallel's row first: its command names one input (with {#}, one place), where the
-      // text may name several; taken first, an input's text used the row prun wrote for a
-      // later input of the same text, which then ran again on every --resume (a review)
-      skip: finished && finished.size > 0 ? (input, index) => finished.size > 0 && (takeAlias(input, index) || finished.take(key(input))) : undefined,
-      record: (records) => {
-        // the failed inputs first: a crash between the two writes then runs one again, never loses one
-        if (failedOut) failedOut.write(records.filter((record) => !record.ok).map((record) => argumentsOf(record.input)));
-        log?.write(records);
-      },
-      close: () => {
-        failedOut?.close();
-        log?.close();
-      },
-    };
+    finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key, encoding, options.format ?? 'prun') : undefined;
   } catch (error) {
-    failedOut?.close();
     log?.close();
     throw error;
   }
+  const takeAlias = (input: string, index: number): boolean => {
+    const other = alias?.(input, index);
+    return other !== undefined && other !== key(input) && finished!.take(other);
+  };
+  return {
+    open() {
+      let failedOut: FailedOut | undefined;
+      try {
+        // with --resume the failures of the run resumed stay failed: they stay in the file too
+        if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn: sayLine });
+      } catch (error) {
+        log?.close();
+        throw error;
+      }
+      return {
+        // GNU parallel's row first: its command names one input (with {#}, one place), where the
+        // text may name several; taken first, an input's text used the row prun wrote for a
+        // later input of the same text, which then ran again on every --resume (a review)
+        skip: finished && finished.size > 0 ? (input, index) => finished!.size > 0 && (takeAlias(input, index) || finished!.take(key(input))) : undefined,
+        record: (records) => {
+          // the failed inputs first: a crash between the two writes then runs one again, never loses one
+          if (failedOut) failedOut.write(records.filter((record) => !record.ok).map((record) => argumentsOf(record.input)));
+          log?.write(records);
+        },
+        close: () => {
+          failedOut?.close();
+          log?.close();
+        },
+      };
+    },
+  };
 }
 
 /**

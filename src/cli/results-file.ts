@@ -1,4 +1,5 @@
-import { openSync } from 'node:fs';
+import { accessSync, constants, existsSync, ftruncateSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { JobRecordFormat } from '../commands/job-record.js';
 import { compileTemplate } from '../commands/template.js';
 import { PrunError, usageError } from '../errors.js';
@@ -47,17 +48,49 @@ export function makeResultsDir(dir: string): void {
   }
 }
 
+/** A --results file checked as it was opened, not emptied yet. */
+export interface RecordsFile {
+  /** Empties it and sends the results there instead of stdout: once nothing else can refuse the run. */
+  empty(): void;
+}
+
 /**
- * Sends results to the records file instead of stdout, emptied first as GNU parallel does;
- * nothing else is written there.
+ * Opens the records file, which is emptied first as GNU parallel does, and nothing else is
+ * written there. What cannot be written is refused here; emptying waits for empty(), so that a
+ * run refused in between (a --joblog that is not one) leaves an earlier run's records as they
+ * were (was: emptied). A FIFO or a device is only looked at until then: opening a FIFO waits
+ * for its reader.
  */
-export function openRecordsFile(path: string): void {
-  let fd: number;
+export function openRecordsFile(path: string): RecordsFile {
+  let fd: number | undefined;
   try {
-    fd = openSync(path, 'w');
+    if (isRegularFile(path)) fd = openSync(path, constants.O_WRONLY);
+    else accessSync(existsSync(path) ? path : dirname(path), constants.W_OK);
   } catch (error) {
-    throw new PrunError('ERR_INPUT', `cannot write --results ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+    throw cannotWrite(path, error);
   }
-  const stream = fileWriter(fd);
-  setResultsOut({ stream, finish: (code) => flushed(stream, code) });
+  return {
+    empty() {
+      try {
+        if (fd === undefined) fd = openSync(path, 'w');
+        else ftruncateSync(fd, 0);
+      } catch (error) {
+        throw cannotWrite(path, error);
+      }
+      const stream = fileWriter(fd);
+      setResultsOut({ stream, finish: (code) => flushed(stream, code) });
+    },
+  };
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function cannotWrite(path: string, error: unknown): PrunError {
+  return new PrunError('ERR_INPUT', `cannot write --results ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
 }

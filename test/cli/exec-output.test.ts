@@ -74,6 +74,15 @@ describe('prun exec: output', () => {
     await writeFile(join(kept, 'old.csv'), 'keep me\n');
     assert.equal((await prun(['exec', '--results', 'old.csv', '--wd', 'afile', 'echo', ':::', 'a'], { cwd: kept })).exitCode, 2);
     assert.equal(await readFile(join(kept, 'old.csv'), 'utf8'), 'keep me\n');
+    // nor emptied, nor the folder made, nor --failed-out emptied, by a run that a --joblog which is
+    // not one refuses (was: old.csv emptied and the folder made, as they came first)
+    await writeFile(join(kept, 'not-a-joblog'), 'hello\n');
+    await writeFile(join(kept, 'failed.txt'), 'an earlier failure\n');
+    const refused = await prun(['exec', '--results', 'old.csv', '--wd', 'made', '--failed-out', 'failed.txt', '--joblog', 'not-a-joblog', 'echo', ':::', 'a'], { cwd: kept });
+    assert.equal(refused.exitCode, 2, String(refused.stderr));
+    assert.equal(await readFile(join(kept, 'old.csv'), 'utf8'), 'keep me\n');
+    assert.equal(await readFile(join(kept, 'failed.txt'), 'utf8'), 'an earlier failure\n');
+    assert.equal(existsSync(join(kept, 'made')), false);
     // nor made by a run refused for another reason, or by a dry run (was: made as the options were read)
     assert.equal((await prun(['exec', '--wd', 'refused', '--trim', 'x', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 2);
     assert.equal((await prun(['exec', '--dryrun', '--wd', 'dry', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 0);
