@@ -18,7 +18,7 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
   const message = error.code === 'ERR_TASK_FAILED' ? namedMessage(error) : error.message;
   // with its causes: a network failure is fetch's bare "fetch failed", its cause says why
   // (was: ECONNREFUSED only in the joblog and --json)
-  const said = messageWithCauses({ message, cause: error.cause }, (text) => firstLine(text, ' …'));
+  const said = messageWithCauses({ name: error.name, message, cause: error.cause }, (text) => firstLine(text, ' …'));
   const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${said}`;
   return withStack(line, error.stack, verbose);
 }

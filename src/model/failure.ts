@@ -323,11 +323,13 @@ export function namedMessage(error: Pick<ErrorData, 'name' | 'message'>): string
 
 /**
  * The message with its causes, for one line: a joblog's error column (which escapes newlines),
- * or a failure's line on stderr, each message as `each` gives it (its first line).
+ * or a failure's line on stderr, each message as `each` gives it (its first line). An error with
+ * no message is named instead, as on stderr (was: an empty column, and `cause: ` with nothing).
  */
-export function messageWithCauses(failure: Pick<ErrorData, 'message' | 'cause'>, each: (message: string) => string = (message) => message): string {
-  let text = each(failure.message);
-  for (let cause = failure.cause; cause; cause = cause.cause) text += `; cause: ${each(cause.message)}`;
+export function messageWithCauses(failure: Pick<ErrorData, 'name' | 'message' | 'cause'>, each: (message: string) => string = (message) => message): string {
+  const said = (error: Pick<ErrorData, 'name' | 'message'>): string => each(error.message === '' ? error.name || 'Error' : error.message);
+  let text = said(failure);
+  for (let cause = failure.cause; cause; cause = cause.cause) text += `; cause: ${said(cause)}`;
   return text;
 }
 

@@ -91,6 +91,12 @@ describe('failure codes', () => {
     assert.equal(messageWithCauses(taskFailed(new Error('a', { cause: new Error('b', { cause: new Error('c') }) }))), 'a; cause: b; cause: c');
   });
 
+  test('regression: an error or a cause with no message is named, as on stderr (was: an empty column, and "cause: " with nothing)', () => {
+    assert.equal(messageWithCauses(taskFailed(new TypeError(''))), 'TypeError');
+    assert.equal(messageWithCauses(taskFailed(new Error('outer', { cause: new RangeError('') }))), 'outer; cause: RangeError');
+    assert.equal(messageWithCauses(taskFailed('')), 'Error');
+  });
+
   test("rebuilt for the library: prun's code as code, the user's as userCode, the fields and the cause", () => {
     const error = fromErrorData(taskFailed(Object.assign(new Error('busy', { cause: new Error('inner') }), { code: 'E_HTTP', status: 503 })));
     assert.equal(error.message, 'busy');
