@@ -119,7 +119,7 @@ describe('exec() with its output folder on a full disk', () => {
   });
 });
 
-test('halt: the outcomes of what ran, then PrunError ERR_HALTED (was: the loop ended as if every input had run)', { timeout: 60_000 }, async () => {
+test('halt: the outcomes of what ran, then PrunError ERR_HALTED (was: the loop ended as if every input had run)', { timeout: 180_000 }, async () => {
   const seen: string[] = [];
   const loop = async () => {
     for await (const outcome of exec(['0', '1', '0', '0'], 'exit {}', { workers: 1, halt: 'soon,fail=1' })) seen.push(`${outcome.input}:${outcome.ok}`);

@@ -51,7 +51,7 @@ for (const flag of runtimes) {
     });
 
     for (const concurrency of [1, 3]) {
-      test(`concurrency ${concurrency}: an input structured clone cannot carry ends the run with ERR_USAGE, after the outcomes before it`, { timeout: 60_000 }, async () => {
+      test(`concurrency ${concurrency}: an input structured clone cannot carry ends the run with ERR_USAGE, after the outcomes before it`, { timeout: 180_000 }, async () => {
         // with several lanes, batches leave for the worker at the end of the turn, after submit() returned
         const seen: unknown[] = [];
         await assert.rejects(
@@ -64,7 +64,7 @@ for (const flag of runtimes) {
       });
     }
 
-    test('an input that cannot be sent, batched with others, ends the inputs there: every one before it ends in an outcome (was: those batched with it lost, unsaid)', { timeout: 60_000 }, async () => {
+    test('an input that cannot be sent, batched with others, ends the inputs there: every one before it ends in an outcome (was: those batched with it lost, unsaid)', { timeout: 180_000 }, async () => {
       for (let run = 0; run < 3; run++) {
         async function* inputs() {
           yield* ['v0', 'v1', 'v2'];
@@ -82,7 +82,7 @@ for (const flag of runtimes) {
       }
     });
 
-    test('the iterable throws: every input it gave first ends in an outcome, then the error is thrown (was: inputs running then killed, unreported)', { timeout: 60_000 }, async () => {
+    test('the iterable throws: every input it gave first ends in an outcome, then the error is thrown (was: inputs running then killed, unreported)', { timeout: 180_000 }, async () => {
       const broke = new Error('source broke');
       function* inputs() {
         yield* Array.from({ length: 10 }, (_, i) => i);
@@ -220,7 +220,7 @@ describe('a bad argument throws PrunError ERR_USAGE at the call, never a raw Typ
 
 describe('halt (was: the loop ended as if every input had run, those after the halt with no outcome)', () => {
   for (const runtime of ['process', 'thread'] as const) {
-    test(`${runtime}: the outcomes of what ran, then PrunError ERR_HALTED naming the inputs taken that never ran`, { timeout: 60_000 }, async () => {
+    test(`${runtime}: the outcomes of what ran, then PrunError ERR_HALTED naming the inputs taken that never ran`, { timeout: 180_000 }, async () => {
       const seen: string[] = [];
       const loop = async () => {
         const inputs = ['a', 'b', 'throw', 'c', 'd', 'e'];

@@ -14,7 +14,7 @@ describe('a process substitution is the shell\'s, though prun is its parent', ()
     ['> >(sort > out)', '> >(sort -n > "$OUT"; echo "reader $?" > "$OUT.status")'],
     ['2> >(sort > out)', '2> >(sort > "$OUT"; echo "reader $?" > "$OUT.status")'],
   ] as const) {
-    test(`map --threads ${name}: the reader gets all, prun does not end it (was: ended at prun's exit, every result lost, exit 0)`, { timeout: 60_000 }, async () => {
+    test(`map --threads ${name}: the reader gets all, prun does not end it (was: ended at prun's exit, every result lost, exit 0)`, { timeout: 180_000 }, async () => {
       const out = join(dir, `out-${name.startsWith('2') ? 'stderr' : 'stdout'}`);
       const inputs = Array.from({ length: 200 }, (_, i) => String(i + 1));
       // sort writes only once its input ends, which is at prun's exit: a reader ended by prun writes nothing

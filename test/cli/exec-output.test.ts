@@ -281,7 +281,7 @@ describe('prun exec: output', () => {
   });
 
   for (const flag of ['--xargs', '-X', '-m']) {
-    test(`${flag} on an input that has not ended: jobs start as their command lines fill, one job of inputs held at most (was: every input read first, nothing ran, memory grew)`, { timeout: 60_000 }, async () => {
+    test(`${flag} on an input that has not ended: jobs start as their command lines fill, one job of inputs held at most (was: every input read first, nothing ran, memory grew)`, { timeout: 180_000 }, async () => {
       const child = execa(bin, ['exec', '-j1', '-s', '1000', flag, 'echo'], { cwd: root, reject: false, stdin: 'pipe' });
       // a few command lines' worth, and stdin left open: a job must run before its end
       child.stdin!.write('1\n'.repeat(2000));

@@ -394,7 +394,7 @@ describe('prun map piped input, read ahead only for a total', () => {
 
 describe('prun map: an input queued behind a long one', () => {
   for (const runtime of runtimes) {
-    test(`${runtime}: goes to a worker with a lane free, and starts once (was: it waited for the long one, another worker idle)`, { timeout: 60_000 }, async () => {
+    test(`${runtime}: goes to a worker with a lane free, and starts once (was: it waited for the long one, another worker idle)`, { timeout: 180_000 }, async () => {
       const dir = await mkdtemp(join(tmpdir(), 'prun-steal-'));
       const started = join(dir, 'started');
       const gate = join(dir, 'gate');

@@ -119,7 +119,7 @@ describe('a stopping signal while the script compiles (in-process, a fake run)',
 });
 
 describe('stopping signals after the run, while prun waits for a reader that does not read (in-process, a fake run)', () => {
-  test('the first says so and the exit is 128+n; the second ends the wait; the handlers stay until the exit (was: no handler left, prun died of the signal with no exit status of its own; then, of the third of a burst)', { timeout: 10_000 }, async () => {
+  test('the first says so and the exit is 128+n; the second ends the wait; the handlers stay until the exit (was: no handler left, prun died of the signal with no exit status of its own; then, of the third of a burst)', { timeout: 60_000 }, async () => {
     async function* deliveries(): AsyncGenerator<Delivery> {}
     const run: PresentableRun = {
       deliveries: deliveries(),

@@ -23,7 +23,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 const FINAL = /^(\d+)\/(\d+) (\d+)% in \d+(\.\d)?s, [\d.]+k?\/s, (\d+) failed$/;
 
 // a screen that never shows what is awaited fails the test rather than hanging the suite
-describe('the progress display in a terminal', { timeout: 60_000 }, () => {
+describe('the progress display in a terminal', { timeout: 180_000 }, () => {
   test('results scroll above the bar, and the last state stays as one line', async () => {
     const run = prunInTerminal(['map', 'fixtures/square.ts', 'fixtures/numbers.txt']);
     await run.done;

@@ -23,7 +23,7 @@ function countsOf(acks: Readable): number[] {
   return counts;
 }
 
-test('told to stop while it writes to a socket, full or not: it writes no more, and what got out unsaid is at most part of one write (was: it wrote on)', { timeout: 30_000 }, async () => {
+test('told to stop while it writes to a socket, full or not: it writes no more, and what got out unsaid is at most part of one write (was: it wrote on)', { timeout: 90_000 }, async () => {
   const relay = spawn(process.execPath, [relayProgram], { stdio: ['pipe', 'pipe', 'inherit', 'pipe'] });
   const stdout = relay.stdout!;
   let received = 0;
@@ -50,7 +50,7 @@ test('told to stop while it writes to a socket, full or not: it writes no more, 
   assert.ok(said <= received && received - said < 50_040, `said ${said}, received ${received}`);
 });
 
-test('its stdin ends: all of it is written to the socket and counted, and it exits 0', { timeout: 30_000 }, async () => {
+test('its stdin ends: all of it is written to the socket and counted, and it exits 0', { timeout: 90_000 }, async () => {
   const relay = spawn(process.execPath, [relayProgram], { stdio: ['pipe', 'pipe', 'inherit', 'pipe'] });
   const counts = countsOf(relay.stdio[3] as Readable);
   let received = 0;

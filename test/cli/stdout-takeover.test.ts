@@ -251,7 +251,7 @@ describe('the relay (stdout a file or a socket) under --threads', () => {
 });
 
 describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
-  test('a reader that goes with results unread: exit 141, nothing on stderr (was: the relay, `cat`, failed with ECONNRESET: exit 74)', { timeout: 60_000 }, async () => {
+  test('a reader that goes with results unread: exit 141, nothing on stderr (was: the relay, `cat`, failed with ECONNRESET: exit 74)', { timeout: 180_000 }, async () => {
     const started = join(dir, `started-${++runs}`);
     await writeFile(started, '');
     const input = Array.from({ length: 2000 }, (_, i) => `${i}\n`).join('');
@@ -267,7 +267,7 @@ describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
     assert.equal(String(result.stderr), '');
   });
 
-  test('--joblog, a reader that goes after 20 KB: exit 141, and every result it got has a row (was: none for the results of the write the reader cut short; --resume ran them again)', { timeout: 60_000 }, async () => {
+  test('--joblog, a reader that goes after 20 KB: exit 141, and every result it got has a row (was: none for the results of the write the reader cut short; --resume ran them again)', { timeout: 180_000 }, async () => {
     const joblog = join(dir, `joblog-${++runs}`);
     const input = Array.from({ length: 2000 }, (_, i) => `${i}${'x'.repeat(1000)}\n`).join('');
     const child = execa(bin, ['map', 'fixtures/faults.ts', '--threads', '2', '--joblog', joblog], { cwd: root, reject: false, input, buffer: { stdout: false } });
@@ -288,7 +288,7 @@ describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
     assert.deepEqual(rowless.map((result) => result.slice(0, 8)), []);
   });
 
-  test('--joblog, a reader that stops reading, prun told to end twice: what is counted has rows, and no more got out than the write the relay was ended in (was: the relay wrote 2-4 more after prun, with no row; --resume ran them again)', { timeout: 60_000 }, async () => {
+  test('--joblog, a reader that stops reading, prun told to end twice: what is counted has rows, and no more got out than the write the relay was ended in (was: the relay wrote 2-4 more after prun, with no row; --resume ran them again)', { timeout: 180_000 }, async () => {
     const script = join(dir, 'wide.ts');
     // each result larger than what the relay reads at a time: none shares a write with another
     await writeFile(script, 'export default (x: string) => x + "x".repeat(70_000);\n');
@@ -309,7 +309,7 @@ describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
     assert.ok(whole.length >= rows.length && whole.length <= rows.length + 1, `${whole.length} results got out, ${rows.length} rows`);
   });
 
-  test('--joblog: another writer of the socket while prun runs writes all it has, never failing with EAGAIN (was: the relay made the socket non-blocking: `tr: write error`)', { timeout: 60_000 }, async () => {
+  test('--joblog: another writer of the socket while prun runs writes all it has, never failing with EAGAIN (was: the relay made the socket non-blocking: `tr: write error`)', { timeout: 180_000 }, async () => {
     const script = join(dir, 'wide-sibling.ts');
     await writeFile(script, 'export default (x: string) => x + "x".repeat(100_000);\n');
     const joblog = join(dir, `joblog-${++runs}`);
@@ -337,7 +337,7 @@ describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
     assert.equal(zs, 3_000_000);
   });
 
-  test('stdout and stderr one socket (2>&1), a reader slow to start: every result, exit 0 (was: the relay failed with EAGAIN, exit 74, results cut)', { timeout: 60_000 }, async () => {
+  test('stdout and stderr one socket (2>&1), a reader slow to start: every result, exit 0 (was: the relay failed with EAGAIN, exit 74, results cut)', { timeout: 180_000 }, async () => {
     const inputs = Array.from({ length: 2000 }, (_, i) => `${i}${'x'.repeat(1000)}`);
     const child = execa('sh', ['-c', 'exec "$0" "$@" 2>&1', bin, 'map', 'fixtures/faults.ts', '--threads', '2'], { cwd: root, reject: false, input: inputs.map((x) => `${x}\n`).join(''), buffer: { stdout: false } });
     const chunks: Buffer[] = [];
@@ -359,7 +359,7 @@ describe('another writer of the same stdout pipe (a sibling in the pipeline)', (
     { name: 'exec', args: ['exec', '-j', '2', 'echo {}'], out: (x: number) => x },
   ];
   for (const command of commands) {
-    test(`prun ${command.name} & head -c 2000000 /dev/zero, into one pipe read slowly: both write all, neither fails (was: head failed with EAGAIN: Node made the pipe's shared description non-blocking)`, { timeout: 60_000 }, async () => {
+    test(`prun ${command.name} & head -c 2000000 /dev/zero, into one pipe read slowly: both write all, neither fails (was: head failed with EAGAIN: Node made the pipe's shared description non-blocking)`, { timeout: 180_000 }, async () => {
       const inputs = Array.from({ length: 300 }, (_, i) => String(i + 1));
       // the shell's redirection gives both writers one open file description of the pipe
       const child = execa('sh', ['-c', '{ "$0" "$@" & head -c 2000000 /dev/zero; echo "head $?" >&2; wait; } | "$NODE" -e "$READER"', bin, ...command.args, ':::', ...inputs], {

@@ -121,7 +121,7 @@ describe('ShellExecutor: big output held', () => {
     await executor.close();
   });
 
-  test('output held never stalls the run: an earlier input a lane holds still runs, alone', { timeout: 120_000 }, async () => {
+  test('output held never stalls the run: an earlier input a lane holds still runs, alone', { timeout: 300_000 }, async () => {
     // lane 1 holds inputs 0-2, input 0 running until lane 2 (inputs 3-8) has filled the bound;
     // in input order, what lane 2 made waits for input 2, which must run though the bound is full
     const marker = join(dir, 'bound-full');

@@ -124,7 +124,7 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
     },
   ];
   for (const { name, args, waited } of cases) {
-    test(`${name}: no input starts once prun has seen the failure`, { timeout: 60_000 }, async () => {
+    test(`${name}: no input starts once prun has seen the failure`, { timeout: 180_000 }, async () => {
       const gate = join(dir, `gate-${++gates}`);
       const child = prun(args(gate));
       await waitForLines(child.stderr!, /input 41 "fail[^"]*".* failed/);
@@ -213,7 +213,7 @@ describe('a halt is a halt (was: inputs already placed in a batch or given ahead
 
 describe('--halt now ends running tasks as a stop does (was: their workers were ended with no signal aborted)', () => {
   for (const runtime of runtimes) {
-    test(`map ${runtime} 2 --concurrency 3: every task that started has its ctx.signal aborted`, { timeout: 60_000 }, async () => {
+    test(`map ${runtime} 2 --concurrency 3: every task that started has its ctx.signal aborted`, { timeout: 180_000 }, async () => {
       const log = join(dir, `aborts${runtime}`);
       await writeFile(log, '');
       const result = await prun(['map', 'fixtures/aborts-to-file.ts', runtime, '2', '--concurrency', '3', '--halt', 'now,fail=1', ':::', '1', '2', 'fail', '3', '4'], {

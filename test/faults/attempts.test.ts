@@ -131,7 +131,7 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
   }
 
   for (const runtime of ['--procs', '--threads']) {
-    test(`${runtime} --concurrency 2: a worker that dies while two inputs run, once only: what runs again is said in one line (was: in silence, exit 0, the death never heard of)`, { timeout: 60_000 }, async () => {
+    test(`${runtime} --concurrency 2: a worker that dies while two inputs run, once only: what runs again is said in one line (was: in silence, exit 0, the death never heard of)`, { timeout: 180_000 }, async () => {
       const starts = join(dir, `starts-${++runs}`);
       const result = await prun(['map', 'fixtures/count-starts.ts', runtime, '1', '--concurrency', '2', ':::', 'die', 'a', 'b'], {
         env: { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: 'die', PRUN_TEST_DIE_FIRST: '1', PRUN_TEST_TASK_MS: '300' },
@@ -141,14 +141,14 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       assert.match(String(result.stderr), /^prun: a worker was lost \(worker exited with code 3\) and which input did it is not known: its [23] unreported inputs run again, alone, each start counted in ctx\.attempt$/m);
     });
 
-    test(`${runtime}: an input that blocks its worker past --timeout among quick ones, once only: what runs again is said in one line (was: in silence, exit 0)`, { timeout: 60_000 }, async () => {
+    test(`${runtime}: an input that blocks its worker past --timeout among quick ones, once only: what runs again is said in one line (was: in silence, exit 0)`, { timeout: 180_000 }, async () => {
       const inputs = [...Array.from({ length: 20 }, (_, i) => `q${i}`), 'hang', ...Array.from({ length: 20 }, (_, i) => `r${i}`)];
       const result = await prun(['map', 'fixtures/faults.ts', runtime, '1', '--timeout', '500ms'], { input: `${inputs.join('\n')}\n`, stdin: undefined });
       assert.equal(lines(result.stdout).length, 41, String(result.stderr));
       assert.match(String(result.stderr), /^prun: a worker was lost \(an input ran past --timeout 500ms\) and which input did it is not known: its \d+ unreported inputs run again, alone, each start counted in ctx\.attempt$/m);
     });
 
-    test(`${runtime} --concurrency 2 --retries 1: the retry of a task stuck past --timeout, given to its worker's free lane before the worker was ended, never began there: it starts as attempt 2 (was: 3, with a notice that other inputs ran again)`, { timeout: 60_000 }, async () => {
+    test(`${runtime} --concurrency 2 --retries 1: the retry of a task stuck past --timeout, given to its worker's free lane before the worker was ended, never began there: it starts as attempt 2 (was: 3, with a notice that other inputs ran again)`, { timeout: 180_000 }, async () => {
       // ignore: an async task that ignores its abort, on its first attempt only
       const result = await prun(['map', 'fixtures/faults.ts', runtime, '1', '--concurrency', '2', '--timeout', '1s', '--retries', '1', '--chunksize', '1', ':::', 'ignore', 'a', 'b', 'c', 'd', 'e']);
       assert.equal(result.exitCode, 0, String(result.stderr));
@@ -156,7 +156,7 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       assert.doesNotMatch(String(result.stderr), /unreported input/);
     });
 
-    test(`${runtime} --concurrency 2: a worker ended for a task stuck past --timeout, its other lanes still starting inputs: their re-runs are counted (was: run again with the same attempt)`, { timeout: 60_000 }, async () => {
+    test(`${runtime} --concurrency 2: a worker ended for a task stuck past --timeout, its other lanes still starting inputs: their re-runs are counted (was: run again with the same attempt)`, { timeout: 180_000 }, async () => {
       const starts = join(dir, `starts-${++runs}`);
       const result = await prun(['map', 'fixtures/count-starts.ts', runtime, '1', '--concurrency', '2', '--chunksize', '1', '--timeout', '1s', ':::', 'hang', 'a', 'b', 'c', 'd'], {
         env: { PRUN_TEST_STARTS: starts, PRUN_TEST_HANG_ON: 'hang', PRUN_TEST_TASK_MS: '600' },

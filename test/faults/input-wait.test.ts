@@ -17,7 +17,7 @@ describe('a worker that dies while prun waits for input', () => {
     // still runs: its death, its retry and its failure must not wait for the next line
     for (const before of [[], ['a']]) {
       const name = `${runtime}: "a batch was submitted to a pool with no room": the failure is told while stdin is idle, and the next line still runs${before.length ? ' (after a quick input)' : ''}`;
-      test(name, { timeout: 60_000 }, async () => {
+      test(name, { timeout: 180_000 }, async () => {
         const pids = join(dir, `pids-${++runs}`);
         const child = execa(bin, ['map', 'fixtures/faults.ts', runtime, '1'], {
           cwd: root,

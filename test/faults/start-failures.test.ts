@@ -103,7 +103,7 @@ for (const runtime of runtimes) {
       if (result.exitCode === 0) assert.deepEqual(lines(result.stderr).filter((line) => !said.test(line)), []);
     });
 
-    test('regression: a replacement no input needs held the run (its setup() hanging: for ever; failing: exit 1 with every input done)', { timeout: 60_000 }, async () => {
+    test('regression: a replacement no input needs held the run (its setup() hanging: for ever; failing: exit 1 with every input done)', { timeout: 180_000 }, async () => {
       const envs: Record<string, string>[] = [{ PRUN_TEST_SETUP_HANG: '1' }, {}];
       for (const env of envs) {
         const { result, starts } = await runSetupOnce([runtime, '1', '--max-tasks-per-child', '2', ':::', 'a', 'b'], env);
@@ -124,7 +124,7 @@ for (const runtime of runtimes) {
       await assertNoWorkerLeft(pids);
     });
 
-    test('an import that never ends (a top-level await): --timeout bounds it too, at 10 s at least, one line naming the script, exit 2 (was: a silent hang)', { timeout: 60_000 }, async () => {
+    test('an import that never ends (a top-level await): --timeout bounds it too, at 10 s at least, one line naming the script, exit 2 (was: a silent hang)', { timeout: 180_000 }, async () => {
       const script = join(dir, `import-hangs${runtime}.ts`);
       const pids = join(dir, `pids-${++runs}`);
       await writeFile(script, [

@@ -16,7 +16,7 @@ function pipeOf(text: string) {
   return lineSource(() => stream, undefined);
 }
 
-test("a pipe, then a regular file: the total is known once the pipe's end is, the file counted ahead (was: only in the file's turn)", { timeout: 10_000 }, async () => {
+test("a pipe, then a regular file: the total is known once the pipe's end is, the file counted ahead (was: only in the file's turn)", { timeout: 60_000 }, async () => {
   const file = join(dir, 'five.txt');
   writeFileSync(file, 'a\nb\nc\nd\ne\n');
   const source = concatSources([pipeOf('1\n2\n3\n'), fileLineSource(file)]);
@@ -30,7 +30,7 @@ test("a pipe, then a regular file: the total is known once the pipe's end is, th
   source.close();
 });
 
-test('a pipe, then another pipe: nothing counts the second ahead, and the total waits for its end', { timeout: 10_000 }, async () => {
+test('a pipe, then another pipe: nothing counts the second ahead, and the total waits for its end', { timeout: 60_000 }, async () => {
   const source = concatSources([pipeOf('1\n'), pipeOf('2\n3\n')]);
   source.seekEnd?.();
   source.prefetch?.();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { itemSource } from '../../src/io/item-source.js';
 
-test('an async source: a take hands out what is ready, and never waits for inputs not given yet (was: held until the batch filled; a source waiting on results deadlocked)', { timeout: 10_000 }, async () => {
+test('an async source: a take hands out what is ready, and never waits for inputs not given yet (was: held until the batch filled; a source waiting on results deadlocked)', { timeout: 60_000 }, async () => {
   let release!: () => void;
   const results = new Promise<void>((resolve) => (release = resolve));
   async function* source() {
@@ -32,7 +32,7 @@ test('an async source that throws: the inputs before it are handed out first, th
   await assert.rejects(items.take(100, 1 << 20), /the source failed/);
 });
 
-test('an async source whose next input comes later: the step left pending is the next take\'s first, none lost', { timeout: 10_000 }, async () => {
+test('an async source whose next input comes later: the step left pending is the next take\'s first, none lost', { timeout: 60_000 }, async () => {
   let give!: () => void;
   async function* source() {
     yield 'now';

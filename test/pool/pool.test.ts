@@ -29,7 +29,7 @@ describe('I/O-bound speed (was: a worker held one batch beyond its lanes, so all
 
 describe('a worker the pool ends itself', () => {
   for (const runtime of runtimes) {
-    test(`${runtime}: one in its teardown() when the reader of stdout goes is ended unheard of: exit 141, no "died as it ended" (was: said under --threads, a thread ended by terminate() exits 1)`, { timeout: 60_000 }, async () => {
+    test(`${runtime}: one in its teardown() when the reader of stdout goes is ended unheard of: exit 141, no "died as it ended" (was: said under --threads, a thread ended by terminate() exits 1)`, { timeout: 180_000 }, async () => {
       // every input has run and the worker is ending, but the results wait on a reader that does not read
       const child = execa(bin, ['map', 'fixtures/teardown-waits.ts', runtime, '1', ':::', 'a', 'b', 'c'], {
         cwd: root,

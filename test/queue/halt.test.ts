@@ -32,7 +32,7 @@ describe('prun exec --queue --halt (was: the batches a worker held started after
   ];
   for (const when of ['soon', 'now']) {
     for (const { name, args, workers } of where) {
-      test(`--halt ${when},fail=1 ${name}: no input starts once the failure is seen; the rest never ran; no key stays`, { timeout: 60_000 }, async () => {
+      test(`--halt ${when},fail=1 ${name}: no input starts once the failure is seen; the rest never ran; no key stays`, { timeout: 180_000 }, async () => {
         const dir = await mkdtemp(join(bench.dir, 'halt-'));
         const pool = Array.from({ length: workers }, () => bench.worker(['--procs', '2']));
         // `fail` first: in input order its failure is printed as it is seen, not once `hold` ends
@@ -70,7 +70,7 @@ async function waitForActive(count: number): Promise<void> {
 }
 
 describe('prun exec --queue, one Ctrl-C', () => {
-  test('a batch a worker holds behind a running one never starts (was: given ahead to the busy slot, it did)', { timeout: 60_000 }, async () => {
+  test('a batch a worker holds behind a running one never starts (was: given ahead to the busy slot, it did)', { timeout: 180_000 }, async () => {
     const dir = await mkdtemp(join(bench.dir, 'interrupt-'));
     const pool = [bench.worker(['--procs', '1'])];
     const child = prun(['exec', '--queue', bench.redis.url, command(dir), ':::', 'q1', 'q2', 'hold', 'a', 'b']);

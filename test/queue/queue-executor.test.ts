@@ -115,7 +115,7 @@ async function reportsFor(count: number, sent: (batch: number) => Report[]): Pro
 const runOf = (count: number): ExecutorRun => ({ count, text: 'x\n'.repeat(count), values: undefined, failures: [], durationsMs: undefined });
 
 describe('QueueExecutor', () => {
-  test('a stop while a batch is still being added withdraws it once it is on the queue (regression: a stop just after a submit hung the run)', { timeout: 10_000 }, async () => {
+  test('a stop while a batch is still being added withdraws it once it is on the queue (regression: a stop just after a submit hung the run)', { timeout: 60_000 }, async () => {
     const { queue, executor, reports, over } = await started();
     const batch = batchOf(2);
     executor.submit(batch);
@@ -126,7 +126,7 @@ describe('QueueExecutor', () => {
     assert.equal(queue.waiting.has(batch.id), false, 'nothing is left on the queue for a worker to take');
   });
 
-  test('each input reaches the pipeline once: a report again, or from an earlier take of the batch, is dropped', { timeout: 10_000 }, async () => {
+  test('each input reaches the pipeline once: a report again, or from an earlier take of the batch, is dropped', { timeout: 60_000 }, async () => {
     const { queue, executor, reports, over } = await started();
     const batch = batchOf(3);
     executor.submit(batch);
@@ -143,7 +143,7 @@ describe('QueueExecutor', () => {
     assert.deepEqual(reports, ['run 0+2', 'run 2+1 last']);
   });
 
-  test('a batch taken again (its machine died before it reported) runs as the next attempt, and the batch says so (every start counted)', { timeout: 10_000 }, async () => {
+  test('a batch taken again (its machine died before it reported) runs as the next attempt, and the batch says so (every start counted)', { timeout: 60_000 }, async () => {
     const { reports, batch } = await reportsFor(2, (id) => [
       { type: 'start', batch: id, delivery: 'd1', attempt: 1, worker: 'w1' },
       { type: 'start', batch: id, delivery: 'd2', attempt: 2, worker: 'w2' },
@@ -153,7 +153,7 @@ describe('QueueExecutor', () => {
     assert.equal(batch.attempt, 2);
   });
 
-  test('a batch lost with the inputs that never ran on the worker: blamed on none, as a local pool does', { timeout: 10_000 }, async () => {
+  test('a batch lost with the inputs that never ran on the worker: blamed on none, as a local pool does', { timeout: 60_000 }, async () => {
     const { reports } = await reportsFor(2, (id) => [
       { type: 'start', batch: id, delivery: 'd1', attempt: 1, worker: 'w' },
       { type: 'lost', batch: id, delivery: 'd1', from: 0, none: true, worker: 'w' },
@@ -161,7 +161,7 @@ describe('QueueExecutor', () => {
     assert.deepEqual(reports, ['lost 0 none']);
   });
 
-  test('a halting run: each end a worker reports is said to be heard, ignored ones too, after the stop it caused (was: a worker started what it held before the producer saw the halt)', { timeout: 10_000 }, async () => {
+  test('a halting run: each end a worker reports is said to be heard, ignored ones too, after the stop it caused (was: a worker started what it held before the producer saw the halt)', { timeout: 60_000 }, async () => {
     const { queue, executor, reports, over } = await started({ ...SPEC, halting: true }, (executor) => executor.stop());
     const batch = batchOf(1);
     executor.submit(batch);
@@ -177,7 +177,7 @@ describe('QueueExecutor', () => {
     assert.deepEqual(queue.told, ['stop', 'heard w2 d0', 'heard w1 d1']);
   });
 
-  test('a run without --halt: its workers are told of a stop, and of no end heard', { timeout: 10_000 }, async () => {
+  test('a run without --halt: its workers are told of a stop, and of no end heard', { timeout: 60_000 }, async () => {
     const { queue, executor, over } = await started(SPEC, (executor) => executor.stop());
     const batch = batchOf(1);
     executor.submit(batch);

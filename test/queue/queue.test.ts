@@ -59,7 +59,7 @@ describe('prun map --queue', () => {
     for (const each of pool) assert.equal(await each.exited, 0);
   });
 
-  test('long batches are not taken ahead: with two single-slot workers, two inputs run on both at once (was: both queued on one machine, the other idle)', { timeout: 60_000 }, async () => {
+  test('long batches are not taken ahead: with two single-slot workers, two inputs run on both at once (was: both queued on one machine, the other idle)', { timeout: 180_000 }, async () => {
     const started = join(bench.dir, 'ahead-started');
     const gate = join(bench.dir, 'ahead-gate');
     const env = { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: gate };
@@ -114,7 +114,7 @@ describe('prun map --queue', () => {
   // two batches at once on each of 4 machines: the killer's and bystanders'; batches of 10 with
   // inputs of 20 ms, and prun's own batching of quick inputs, where batches end just before the death
   for (const shape of [{ count: 40, killer: 14, taskMs: 20, chunksize: ['--chunksize', '10'] }, { count: 20000, killer: 12000, taskMs: 0, chunksize: [] }]) {
-    test(`regression: an input that kills its machine inside a batch (${shape.count} inputs): two machines die, it fails, nothing else fails, and every start is in the joblog (was: every machine killed, then a hang; batches that had ended ran again, uncounted)`, { timeout: 120_000 }, async () => {
+    test(`regression: an input that kills its machine inside a batch (${shape.count} inputs): two machines die, it fails, nothing else fails, and every start is in the joblog (was: every machine killed, then a hang; batches that had ended ran again, uncounted)`, { timeout: 300_000 }, async () => {
       const dir = await mkdtemp(join(bench.dir, 'machine-'));
       const startsFile = join(dir, 'starts');
       const joblog = join(dir, 'joblog');
@@ -147,7 +147,7 @@ describe('prun map --queue', () => {
     });
   }
 
-  test('regression: a worker with --concurrency 4 whose pool dies, inputs that throw then succeed: every result once, each under its own index (was: 1537 of 3000 with exit 0, failures charged to other inputs)', { timeout: 60_000 }, async () => {
+  test('regression: a worker with --concurrency 4 whose pool dies, inputs that throw then succeed: every result once, each under its own index (was: 1537 of 3000 with exit 0, failures charged to other inputs)', { timeout: 180_000 }, async () => {
     worker(['--procs', '1', '--concurrency', '4']);
     const count = 606;
     const input = Array.from({ length: count }, (_, i) => `${i + 1}\n`).join('');
@@ -214,7 +214,7 @@ describe('prun map --queue', () => {
     return { attempts: await attemptsIn(starts), joblog: await joblogRows(joblog) };
   }
 
-  test('regression: a batch handed back after some of it had reported runs on from there (was: whole again, then its rest a third time)', { timeout: 60_000 }, async () => {
+  test('regression: a batch handed back after some of it had reported runs on from there (was: whole again, then its rest a third time)', { timeout: 180_000 }, async () => {
     // batches of 10, each input 5 ms: 11 to 14 report before 15 waits at the gate
     const { attempts } = await handedBack(1, 40, 10);
     // reported before the hand-back: started once; 15, cut short by it: once more, as attempt 2
@@ -226,7 +226,7 @@ describe('prun map --queue', () => {
     assert.deepEqual([...attempts].filter(([input, each]) => (Number(input) < 11 || Number(input) > 20) && each[0] !== '1'), []);
   });
 
-  test('regression: a batch handed back twice in a row (a rolling restart) runs on a third worker, each start counted once (was: failed as "machine died 2 times", attempts 1 then 3)', { timeout: 60_000 }, async () => {
+  test('regression: a batch handed back twice in a row (a rolling restart) runs on a third worker, each start counted once (was: failed as "machine died 2 times", attempts 1 then 3)', { timeout: 180_000 }, async () => {
     const { attempts, joblog } = await handedBack(2, 20, 20);
     assert.deepEqual(attempts.get('15'), ['1', '2', '3']);
     // index, input, status, attempts, ...: the joblog counts the three starts too
@@ -388,7 +388,7 @@ describe('prun map --queue', () => {
     await here.stop();
   });
 
-  test('no worker anywhere: after a while one line says what the run waits for (was: silence off a terminal); a worker started then runs it', { timeout: 60_000 }, async () => {
+  test('no worker anywhere: after a while one line says what the run waits for (was: silence off a terminal); a worker started then runs it', { timeout: 180_000 }, async () => {
     const producer = execa(bin, ['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, ':::', '3'], { cwd: root, reject: false, timeout: 40_000 });
     await waitForLines(producer.stderr!, /^prun: no worker has taken this run in \d+ s: start one with prun worker --queue redis:\/\/127\.0\.0\.1:\d+$/);
     const one = worker();
@@ -398,7 +398,7 @@ describe('prun map --queue', () => {
     assert.equal(run.stdout, '9');
   });
 
-  test('every worker gone mid-run (an input killed the one machine): after a while one line says so (was: a silent wait for ever); a worker started then finishes it', { timeout: 90_000 }, async () => {
+  test('every worker gone mid-run (an input killed the one machine): after a while one line says so (was: a silent wait for ever); a worker started then finishes it', { timeout: 240_000 }, async () => {
     const dir = await mkdtemp(join(bench.dir, 'all-gone-'));
     const starts = join(dir, 'starts');
     const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_DIE_ON: 'killer', PRUN_TEST_DIE_HOW: 'machine', PRUN_TEST_TASK_MS: '5' };
@@ -415,7 +415,7 @@ describe('prun map --queue', () => {
     assert.ok(lines(await readFile(starts, 'utf8')).includes('killer 2'));
   });
 
-  test('a worker that took the run and handed it back at once (SIGTERM), before it was ever counted: the line says none serves it any more, not that none took it (was: "no worker has taken this run")', { timeout: 90_000 }, async () => {
+  test('a worker that took the run and handed it back at once (SIGTERM), before it was ever counted: the line says none serves it any more, not that none took it (was: "no worker has taken this run")', { timeout: 240_000 }, async () => {
     const dir = await mkdtemp(join(bench.dir, 'handed-back-'));
     const starts = join(dir, 'starts');
     const env = { PRUN_TEST_STARTS: starts, PRUN_TEST_TASK_MS: '60000' };
@@ -430,7 +430,7 @@ describe('prun map --queue', () => {
     assert.match(said, /^prun: no worker has served this run for \d+ s \(those that did have left or died\)/);
   });
 
-  test('Ctrl-C on the producer asks what runs on the workers to stop, as a local run does: a command gets SIGTERM, one that traps it and ends well ran (was: they ran on while the producer waited out its grace)', { timeout: 90_000 }, async () => {
+  test('Ctrl-C on the producer asks what runs on the workers to stop, as a local run does: a command gets SIGTERM, one that traps it and ends well ran (was: they ran on while the producer waited out its grace)', { timeout: 240_000 }, async () => {
     const dir = await mkdtemp(join(bench.dir, 'abort-'));
     const pids = join(dir, 'pids');
     worker(['--procs', '2']);
@@ -444,7 +444,7 @@ describe('prun map --queue', () => {
     assert.match(String(result.stderr), /0 of 2 inputs failed, 1 never ran \(interrupted\)/);
   });
 
-  test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 60_000 }, async () => {
+  test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 180_000 }, async () => {
     const one = worker();
     const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: 30_000 });
     await one.stop();
@@ -453,7 +453,7 @@ describe('prun map --queue', () => {
     assert.match(String(run.stderr), /^prun: warning: --memory-limit .*prun worker/m);
   });
 
-  test('regression: --timeout of a task that ignores its abort signal, run by a worker: it fails, and the run ends (was: the producer waited for ever)', { timeout: 60_000 }, async () => {
+  test('regression: --timeout of a task that ignores its abort signal, run by a worker: it fails, and the run ends (was: the producer waited for ever)', { timeout: 180_000 }, async () => {
     const one = worker();
     const run = await prun(['map', 'fixtures/faults.ts', '--queue', bench.redis.url, '--timeout', '300ms', '--json', ':::', 'ignore'], { timeout: 30_000 });
     await one.stop();

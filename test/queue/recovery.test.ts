@@ -40,7 +40,7 @@ describe('prun map --queue, recovery', () => {
     }
   });
 
-  test("a producer SIGKILLed with no worker: every key of its run expires, its jobs' too; a worker that takes one whose data expired drops it and leaves nothing (was: the jobs stayed for ever)", { timeout: 90_000 }, async () => {
+  test("a producer SIGKILLed with no worker: every key of its run expires, its jobs' too; a worker that takes one whose data expired drops it and leaves nothing (was: the jobs stayed for ever)", { timeout: 240_000 }, async () => {
     const own = await startRedis();
     try {
       const producer = prun(['map', 'fixtures/queue-square.ts', '--queue', own.url, '--chunksize', '100'], { input: inputs, stdin: 'pipe' });

@@ -63,7 +63,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${url}: `, 'm'));
   });
 
-  test("redis away past the producer's patience, then back: the workers start nothing more of the run it gave up on, and end it (was: dozens of the inputs it said never ran started, and --resume ran them again)", { timeout: 120_000 }, async (t) => {
+  test("redis away past the producer's patience, then back: the workers start nothing more of the run it gave up on, and end it (was: dozens of the inputs it said never ran started, and --resume ran them again)", { timeout: 300_000 }, async (t) => {
     const own = await startRedis();
     t.after(() => own.stop());
     const starts = join(await mkdtemp(join(dir, 'silent-')), 'starts');
@@ -85,7 +85,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     assert.equal(await readFile(starts, 'utf8'), before);
   });
 
-  test('redis gone before any result came back: exit 1 with the summary, no word of a missing worker (was: exit 2, "no worker has taken this run")', { timeout: 90_000 }, async (t) => {
+  test('redis gone before any result came back: exit 1 with the summary, no word of a missing worker (was: exit 2, "no worker has taken this run")', { timeout: 240_000 }, async (t) => {
     const own = await startRedis();
     t.after(() => own.stop());
     // the worker holds input 1, its first: nothing comes back before Redis goes
@@ -103,7 +103,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     assert.equal(lines(String(lost.stderr)).at(-1), 'prun: 0 of 100 inputs failed, 100 never ran');
   });
 
-  test('redis back without its data (restarted empty, FLUSHALL): one line naming the queue, exit 1, a joblog to resume from (was: the producer waited for ever)', { timeout: 60_000 }, async (t) => {
+  test('redis back without its data (restarted empty, FLUSHALL): one line naming the queue, exit 1, a joblog to resume from (was: the producer waited for ever)', { timeout: 180_000 }, async (t) => {
     const { lost, url } = await loseThenResume(t, async (own, gate) => {
       await own.command('FLUSHALL');
       await gate.open();
@@ -125,7 +125,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     assert.equal(lines(String(worker.stderr).trim()).length, 1, String(worker.stderr));
   });
 
-  test('a server that takes the connection and never answers (a Redis stopped with SIGSTOP, a port that is not Redis): one line within the deadline, exit 2 (was: producer and worker waited for ever)', { timeout: 60_000 }, async () => {
+  test('a server that takes the connection and never answers (a Redis stopped with SIGSTOP, a port that is not Redis): one line within the deadline, exit 2 (was: producer and worker waited for ever)', { timeout: 180_000 }, async () => {
     const sockets = new Set<Socket>();
     const silent = createServer((socket) => {
       sockets.add(socket);
@@ -150,7 +150,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     }
   });
 
-  test('a port where something else answers (an HTTP server): one line saying it is not Redis, exit 2 (was: ioredis\'s "Protocol error ... Please report this.")', { timeout: 60_000 }, async () => {
+  test('a port where something else answers (an HTTP server): one line saying it is not Redis, exit 2 (was: ioredis\'s "Protocol error ... Please report this.")', { timeout: 180_000 }, async () => {
     const sockets = new Set<Socket>();
     const http = createServer((socket) => {
       sockets.add(socket);
@@ -169,7 +169,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     }
   });
 
-  test('redis:// to a Redis that wants TLS (it resets a connection that speaks plain text): the line says rediss://, exit 2 (was: a bare "read ECONNRESET")', { timeout: 60_000 }, async () => {
+  test('redis:// to a Redis that wants TLS (it resets a connection that speaks plain text): the line says rediss://, exit 2 (was: a bare "read ECONNRESET")', { timeout: 180_000 }, async () => {
     // what a TLS-only redis-server does with plain text: its handshake fails, and it closes
     // the connection with the bytes unread, a reset
     const tls = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
@@ -184,7 +184,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     }
   });
 
-  test('a Redis out of memory (noeviction) refuses the run: one line, exit 2, nothing ran (was: a stack trace)', { timeout: 60_000 }, async () => {
+  test('a Redis out of memory (noeviction) refuses the run: one line, exit 2, nothing ran (was: a stack trace)', { timeout: 180_000 }, async () => {
     const full = await startRedis();
     try {
       // every write is refused from here on: what is used is past the limit
@@ -198,7 +198,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     }
   });
 
-  test('a Redis that runs out of memory mid-run (noeviction): the run ends in one line, exit 1, what never ran counted (was: it waited for ever, silent)', { timeout: 90_000 }, async () => {
+  test('a Redis that runs out of memory mid-run (noeviction): the run ends in one line, exit 1, what never ran counted (was: it waited for ever, silent)', { timeout: 240_000 }, async () => {
     const full = await startRedis();
     try {
       const worker = startPrunWorker(bin, root, full.url, ['--procs', '1'], {});
@@ -216,13 +216,13 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     }
   });
 
-  test('rediss:// to a Redis without TLS: the timeout says that the TLS handshake got no answer, exit 2 (was: a bare "connect ETIMEDOUT")', { timeout: 60_000 }, async () => {
+  test('rediss:// to a Redis without TLS: the timeout says that the TLS handshake got no answer, exit 2 (was: a bare "connect ETIMEDOUT")', { timeout: 180_000 }, async () => {
     const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', shared.url.replace(/^redis:/, 'rediss:'), ':::', '1'], { timeout: 40_000 });
     assert.equal(result.exitCode, 2);
     assert.match(String(result.stderr), /^prun: cannot reach the queue at rediss:\/\/127\.0\.0\.1:\d+: .*ETIMEDOUT \(no answer to the TLS handshake: a Redis without TLS is redis:\/\/\)$/);
   });
 
-  test('prun worker stopped before it serves (SIGTERM, Ctrl-C while it reaches Redis) holds nothing: it exits 0 at once (was: 143 or 130, killed by the signal)', { timeout: 60_000 }, async () => {
+  test('prun worker stopped before it serves (SIGTERM, Ctrl-C while it reaches Redis) holds nothing: it exits 0 at once (was: 143 or 130, killed by the signal)', { timeout: 180_000 }, async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       let reached!: () => void;
       const connected = new Promise<void>((resolve) => (reached = resolve));
