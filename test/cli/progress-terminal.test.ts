@@ -99,8 +99,11 @@ describe('the progress display in a terminal', { timeout: 180_000 }, () => {
       await run.shows(/ 0\/10 0% \| /);
       const prun = (await descendantsOf(run.done.pid!)).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('gated.ts'))!;
       run.type('\x1a');
-      // script(1) stops itself when prun stops, and goes on (prun with it) once continued
-      await until(() => /^\d+ \(.*\) T /.test(readFileSync(`/proc/${prun}/stat`, 'utf8')), 'prun stopped');
+      // script(1) stops itself once it sees prun stopped, and goes on (prun with it) once
+      // continued: both are waited for, as a SIGCONT sent between the two stops was lost and
+      // script(1) stayed stopped for good (was: the suite timed out, on one busy core)
+      const stopped = (pid: number): boolean => /^\d+ \(.*\) T /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      await until(() => stopped(prun) && stopped(run.done.pid!), 'prun and script(1) stopped');
       process.kill(run.done.pid!, 'SIGCONT');
       process.kill(prun, 'SIGCONT');
       // the cursor was shown as prun stopped, and hidden again with the bar once it went on
@@ -108,6 +111,8 @@ describe('the progress display in a terminal', { timeout: 180_000 }, () => {
       await until(() => cursor().includes(SHOW_CURSOR) && cursor().indexOf(HIDE_CURSOR, cursor().indexOf(SHOW_CURSOR)) > 0, 'the cursor shown at the stop, the bar back after it');
     } finally {
       writeFileSync(gate, '');
+      // a test failed above leaves no process stopped, which the wait below would never see end
+      process.kill(run.done.pid!, 'SIGCONT');
     }
     const result = await run.done;
     assert.equal(result.exitCode, 0);
