@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { lines, prun } from '../helpers/prun.js';
+import { HUNG_MS, lines, prun } from '../helpers/prun.js';
 import { scratchDir } from '../helpers/files.js';
 import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 
@@ -38,7 +38,7 @@ test('a script rewritten to the same size with its mtime set back (touch -r, cp 
 });
 
 test('regression: a cache folder that cannot be made (under /proc) leaves the script uncached, and the run goes on (was: prun spun for ever, even past SIGTERM)', { skip: !existsSync('/proc/self') }, async () => {
-  const result = await prun(['map', 'fixtures/square.ts', ':::', '3'], { env: { PRUN_CACHE_DIR: '/proc/prun-not-there/cache' }, timeout: 30_000 });
+  const result = await prun(['map', 'fixtures/square.ts', ':::', '3'], { env: { PRUN_CACHE_DIR: '/proc/prun-not-there/cache' }, timeout: HUNG_MS });
   assert.equal(result.timedOut, false);
   assert.equal(result.exitCode, 0, String(result.stderr));
   assert.equal(result.stdout, '9');

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { besideGnuParallel, prunWithStdin, seq, shellQuoteArg } from '../helpers/exec.js';
 import { scratchDir } from '../helpers/files.js';
 import { gnuParallel, gnuParallelRun } from '../helpers/gnu-parallel.js';
-import { bin, lines, prun, root } from '../helpers/prun.js';
+import { bin, HUNG_MS, lines, prun, root } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 
 const dir = scratchDir('exec-output');
@@ -104,7 +104,7 @@ describe('prun exec: output', () => {
 
   test('regression: a --results or --workdir folder under /proc is one line, exit 2 (was: prun spun for ever at 100% CPU, Node\'s recursive mkdir looping on ENOENT)', { skip: !existsSync('/proc/self') }, async () => {
     for (const args of [['--results', '/proc/prun-not-there/out'], ['--workdir', '/proc/prun-not-there'], ['--tmpdir', '/proc/prun-not-there']]) {
-      const result = await prun(['exec', ...args, 'echo', ':::', 'a'], { timeout: 20_000 });
+      const result = await prun(['exec', ...args, 'echo', ':::', 'a'], { timeout: HUNG_MS });
       assert.equal(result.timedOut, false, args[0]);
       assert.equal(result.exitCode, 2, args[0]);
       assert.equal(lines(result.stderr).length, 1, String(result.stderr));

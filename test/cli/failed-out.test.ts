@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
 import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
-import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
+import { bin, HUNG_MS, lines, prun, root, runtimes } from '../helpers/prun.js';
 
 const dir = scratchDir('failed-out');
 
@@ -203,10 +203,10 @@ describe('--failed-out, what it holds', () => {
     await execa('mkfifo', [fifo]);
     const refused = [
       // stdin a pipe, --failed-out the same pipe through /dev/stdin
-      prun(['map', 'fixtures/gated.ts', '--failed-out', '/dev/stdin'], { timeout: 20_000, stdin: 'pipe', input: 'fail-1\n' }),
-      prun(['exec', '--failed-out', '/dev/stdin', 'false'], { timeout: 20_000, stdin: 'pipe', input: 'fail-1\n' }),
+      prun(['map', 'fixtures/gated.ts', '--failed-out', '/dev/stdin'], { timeout: HUNG_MS, stdin: 'pipe', input: 'fail-1\n' }),
+      prun(['exec', '--failed-out', '/dev/stdin', 'false'], { timeout: HUNG_MS, stdin: 'pipe', input: 'fail-1\n' }),
       // a FIFO given as the input and as --failed-out (prun refuses before it opens either, so nothing writes to it)
-      prun(['map', 'fixtures/gated.ts', '--failed-out', fifo, fifo], { timeout: 20_000 }),
+      prun(['map', 'fixtures/gated.ts', '--failed-out', fifo, fifo], { timeout: HUNG_MS }),
     ];
     for (const run of await Promise.all(refused)) {
       assert.equal(run.exitCode, 2, `${run.command}: ${run.stderr}`);

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { bin, lines, prun, root, runtimes } from '../helpers/prun.js';
+import { bin, HUNG_MS, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 
 const squares = Array.from({ length: 10 }, (_, i) => String((i + 1) ** 2));
@@ -145,7 +145,7 @@ for (const runtime of runtimes) {
 
     test(`no more workers than inputs known from the start: ${runtime} 64 ::: a b sets up two (was: 64, and 100000 never ran the two)`, async () => {
       for (const workers of ['64', '100000']) {
-        const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, workers, ':::', 'a', 'b'], { timeout: 30_000 });
+        const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, workers, ':::', 'a', 'b'], { timeout: HUNG_MS });
         assert.deepEqual(lines(result.stdout), ['a', 'b']);
         assert.equal((String(result.stderr).match(/^setup \S+$/gm) ?? []).length, 2);
       }
@@ -159,7 +159,7 @@ for (const runtime of runtimes) {
           // every Node process of the run writes its pid there (threads are counted by setup alone)
           const starts = join(dir, `starts-${input === undefined ? 'file' : 'pipe'}`);
           const env = { PRUN_TEST_STARTS: starts, NODE_OPTIONS: `--require ${join(root, 'test/helpers/record-start.cjs')}` };
-          const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '64', ...args], input === undefined ? { timeout: 30_000, env } : { input, stdin: 'pipe', timeout: 30_000, env });
+          const result = await prun(['map', 'fixtures/lifecycle.ts', runtime, '64', ...args], input === undefined ? { timeout: HUNG_MS, env } : { input, stdin: 'pipe', timeout: HUNG_MS, env });
           assert.deepEqual(lines(result.stdout), ['a', 'b']);
           assert.equal((String(result.stderr).match(/^setup \S+$/gm) ?? []).length, 2);
           // the pool forks one worker a turn of the event loop until the input's end is read,
@@ -198,7 +198,7 @@ for (const runtime of runtimes) {
         const setups = (result: { stderr: unknown }) => (String(result.stderr).match(/^setup \S+$/gm) ?? []).length;
         // all 20 finished: nothing runs; one worker loads the script, as with no input at all,
         // and the others end before setup(), unheard of (was: 'a worker died as it ended', --threads)
-        const none = await prun(['map', 'fixtures/lifecycle.ts', runtime, '8', '--resume', '--joblog', joblog, '--progress', ':::', ...inputs], { timeout: 30_000 });
+        const none = await prun(['map', 'fixtures/lifecycle.ts', runtime, '8', '--resume', '--joblog', joblog, '--progress', ':::', ...inputs], { timeout: HUNG_MS });
         assert.equal(none.exitCode, 0, String(none.stderr));
         assert.equal(none.stdout, '');
         assert.equal(setups(none), 1);
@@ -207,11 +207,11 @@ for (const runtime of runtimes) {
         // so a script that cannot load still says so, and exits 2 (was: 0, silent)
         const broken = join(dir, 'throws.ts');
         await writeFile(broken, "throw new Error('boom');\nexport default (input: string) => input;\n");
-        const cannot = await prun(['map', broken, runtime, '8', '--resume', '--joblog', joblog, ':::', ...inputs], { timeout: 30_000 });
+        const cannot = await prun(['map', broken, runtime, '8', '--resume', '--joblog', joblog, ':::', ...inputs], { timeout: HUNG_MS });
         assert.equal(cannot.exitCode, 2, String(cannot.stderr));
         assert.match(String(cannot.stderr), /script failed to load: boom/);
         // two new ones: two workers
-        const two = await prun(['map', 'fixtures/lifecycle.ts', runtime, '8', '--resume', '--joblog', joblog, ':::', ...inputs, 'x', 'y'], { timeout: 30_000 });
+        const two = await prun(['map', 'fixtures/lifecycle.ts', runtime, '8', '--resume', '--joblog', joblog, ':::', ...inputs, 'x', 'y'], { timeout: HUNG_MS });
         assert.deepEqual(lines(two.stdout), ['x', 'y']);
         assert.equal(setups(two), 2);
       } finally {

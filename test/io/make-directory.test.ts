@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { execa } from 'execa';
 import { makeDirectory } from '../../src/io/make-directory.js';
 import { scratchDir } from '../helpers/files.js';
-import { root } from '../helpers/prun.js';
+import { HUNG_MS, root } from '../helpers/prun.js';
 
 const dir = scratchDir('make-directory');
 
@@ -30,7 +30,7 @@ test('a file where the folder should be is EEXIST, as mkdir -p says (was: taken 
 test('regression: a path under /proc throws ENOENT (was: mkdirSync recursive spun for ever at 100% CPU)', { skip: !existsSync('/proc/self') }, async () => {
   // in a child: were it to spin, this test's own event loop would stop with it
   const script = `import { makeDirectory } from './src/io/make-directory.ts'; try { makeDirectory('/proc/prun-not-there/sub'); } catch (error) { console.log(error.code); }`;
-  const result = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, reject: false, timeout: 20_000 });
+  const result = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, reject: false, timeout: HUNG_MS });
   assert.equal(result.timedOut, false);
   assert.equal(result.stdout, 'ENOENT');
 });

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { joblogRows, waitForFile } from '../helpers/files.js';
 import { descendantsOf, assertAllEnded } from '../helpers/processes.js';
-import { bin, lines, prun, root } from '../helpers/prun.js';
+import { bin, HUNG_MS, lines, prun, root } from '../helpers/prun.js';
 import { inputs, useQueue } from '../helpers/queue.js';
 import { waitForLines } from '../helpers/streams.js';
 import { runKeys } from '../helpers/redis.js';
@@ -389,7 +389,7 @@ describe('prun map --queue', () => {
   });
 
   test('no worker anywhere: after a while one line says what the run waits for (was: silence off a terminal); a worker started then runs it', { timeout: 180_000 }, async () => {
-    const producer = execa(bin, ['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, ':::', '3'], { cwd: root, reject: false, timeout: 40_000 });
+    const producer = execa(bin, ['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, ':::', '3'], { cwd: root, reject: false, timeout: HUNG_MS });
     await waitForLines(producer.stderr!, /^prun: no worker has taken this run in \d+ s: start one with prun worker --queue redis:\/\/127\.0\.0\.1:\d+$/);
     const one = worker();
     const run = await producer;
@@ -446,7 +446,7 @@ describe('prun map --queue', () => {
 
   test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 180_000 }, async () => {
     const one = worker();
-    const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: 30_000 });
+    const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: HUNG_MS });
     await one.stop();
     assert.equal(run.exitCode, 0, String(run.stderr));
     assert.equal(run.stdout, '9');
@@ -455,7 +455,7 @@ describe('prun map --queue', () => {
 
   test('regression: --timeout of a task that ignores its abort signal, run by a worker: it fails, and the run ends (was: the producer waited for ever)', { timeout: 180_000 }, async () => {
     const one = worker();
-    const run = await prun(['map', 'fixtures/faults.ts', '--queue', bench.redis.url, '--timeout', '300ms', '--json', ':::', 'ignore'], { timeout: 30_000 });
+    const run = await prun(['map', 'fixtures/faults.ts', '--queue', bench.redis.url, '--timeout', '300ms', '--json', ':::', 'ignore'], { timeout: HUNG_MS });
     await one.stop();
     assert.equal(run.exitCode, 1, String(run.stderr));
     assert.equal((JSON.parse(String(run.stdout)) as { code: string }).code, 'ERR_TIMEOUT');

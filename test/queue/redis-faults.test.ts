@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { execa } from 'execa';
-import { bin, lines, prun, root } from '../helpers/prun.js';
+import { bin, HUNG_MS, lines, prun, root } from '../helpers/prun.js';
 import { type Gate, gateIn } from '../helpers/queue.js';
 import { freePort, type RedisServer, runKeys, startPrunWorker, startRedis } from '../helpers/redis.js';
 import { waitForFile } from '../helpers/files.js';
@@ -115,11 +115,11 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
   test('nothing listening at the URL: one line, exit 2', async () => {
     const port = await freePort();
     // bounded: a run that waited for a Redis that is not there would be killed, and fail
-    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${port}`, ':::', '1'], { timeout: 20_000 });
+    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${port}`, ':::', '1'], { timeout: HUNG_MS });
     assert.equal(result.timedOut, false);
     assert.equal(result.exitCode, 2);
     assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
-    const worker = await prun(['worker', '--queue', `redis://127.0.0.1:${port}`], { timeout: 20_000 });
+    const worker = await prun(['worker', '--queue', `redis://127.0.0.1:${port}`], { timeout: HUNG_MS });
     assert.equal(worker.timedOut, false);
     assert.equal(worker.exitCode, 2);
     assert.equal(lines(String(worker.stderr).trim()).length, 1, String(worker.stderr));
@@ -135,8 +135,8 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     const url = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
       const [producer, worker] = await Promise.all([
-        prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1'], { timeout: 40_000 }),
-        prun(['worker', '--queue', url], { timeout: 40_000 }),
+        prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1'], { timeout: HUNG_MS }),
+        prun(['worker', '--queue', url], { timeout: HUNG_MS }),
       ]);
       for (const result of [producer, worker]) {
         assert.equal(result.timedOut, false);
@@ -159,7 +159,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     try {
-      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${(http.address() as AddressInfo).port}`, ':::', '1'], { timeout: 40_000 });
+      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${(http.address() as AddressInfo).port}`, ':::', '1'], { timeout: HUNG_MS });
       assert.equal(result.exitCode, 2);
       assert.equal(result.stdout, '');
       assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+: what answers there does not speak Redis's protocol \(is the port a Redis server\?\)$/);
@@ -175,7 +175,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     const tls = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     try {
-      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${(tls.address() as AddressInfo).port}`, ':::', '1'], { timeout: 40_000 });
+      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', `redis://127.0.0.1:${(tls.address() as AddressInfo).port}`, ':::', '1'], { timeout: HUNG_MS });
       assert.equal(result.exitCode, 2);
       assert.equal(result.stdout, '');
       assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+: .*ECONNRESET \(a Redis that wants TLS is rediss:\/\/\)$/);
@@ -189,7 +189,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     try {
       // every write is refused from here on: what is used is past the limit
       await full.command('CONFIG', 'SET', 'maxmemory', '1');
-      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', full.url, ':::', '1'], { timeout: 40_000 });
+      const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', full.url, ':::', '1'], { timeout: HUNG_MS });
       assert.equal(result.exitCode, 2);
       assert.equal(result.stdout, '');
       assert.match(String(result.stderr), /^prun: the queue at redis:\/\/127\.0\.0\.1:\d+ refused the run: OOM command not allowed when used memory > 'maxmemory'\.$/);
@@ -217,7 +217,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
   });
 
   test('rediss:// to a Redis without TLS: the timeout says that the TLS handshake got no answer, exit 2 (was: a bare "connect ETIMEDOUT")', { timeout: 180_000 }, async () => {
-    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', shared.url.replace(/^redis:/, 'rediss:'), ':::', '1'], { timeout: 40_000 });
+    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', shared.url.replace(/^redis:/, 'rediss:'), ':::', '1'], { timeout: HUNG_MS });
     assert.equal(result.exitCode, 2);
     assert.match(String(result.stderr), /^prun: cannot reach the queue at rediss:\/\/127\.0\.0\.1:\d+: .*ETIMEDOUT \(no answer to the TLS handshake: a Redis without TLS is redis:\/\/\)$/);
   });
@@ -234,7 +234,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
       });
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       try {
-        const child = execa(bin, ['worker', '--queue', `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`], { cwd: root, reject: false, timeout: 40_000 });
+        const child = execa(bin, ['worker', '--queue', `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`], { cwd: root, reject: false, timeout: HUNG_MS });
         await connected;
         child.kill(signal);
         const result = await child;
@@ -249,7 +249,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
 
   test('a URL naming a database Redis does not have: one line, exit 2, not a run in database 0', async () => {
     for (const args of [['map', 'fixtures/queue-square.ts', '--queue', `${shared.url}/99`, '--procs', '1', ':::', '1'], ['worker', '--queue', `${shared.url}/99`]]) {
-      const result = await prun(args, { timeout: 20_000 });
+      const result = await prun(args, { timeout: HUNG_MS });
       assert.equal(result.exitCode, 2, args[0]);
       assert.equal(result.stdout, '');
       assert.match(String(result.stderr), /^prun: cannot reach the queue at redis:\/\/127\.0\.0\.1:\d+\/99: [^\n]+$/);
@@ -261,7 +261,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     try {
       const port = new URL(locked.url).port;
       for (const [url, said] of [[`redis://:wrong@127.0.0.1:${port}`, /WRONGPASS/], [locked.url, /NOAUTH/]] as const) {
-        const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1'], { timeout: 20_000 });
+        const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1'], { timeout: HUNG_MS });
         assert.equal(result.exitCode, 2);
         assert.match(String(result.stderr), new RegExp(`^prun: cannot reach the queue at redis://127\\.0\\.0\\.1:${port}: .*${said.source}`));
       }
@@ -279,7 +279,7 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
   test('a URL with no host, or a database that is not a number, is a usage error: one line, exit 2 (was: a stack trace, or database 1 for /1.5)', async () => {
     for (const url of ['redis://', `${shared.url}/abc`, `${shared.url}?db=x`, `${shared.url}/1.5`, `${shared.url}/2/x`]) {
       for (const args of [['map', 'fixtures/queue-square.ts', '--queue', url, '--procs', '1', ':::', '1'], ['worker', '--queue', url]]) {
-        const result = await prun(args, { timeout: 20_000 });
+        const result = await prun(args, { timeout: HUNG_MS });
         assert.equal(result.exitCode, 2, `${args[0]} ${url}`);
         assert.equal(result.stdout, '');
         assert.equal(lines(String(result.stderr).trim()).length, 1, String(result.stderr));
