@@ -84,8 +84,30 @@ const MAX_FIELDS_CHARS = 4096;
 const MAX_CAUSE_DEPTH = 4;
 const OWN = new Set(['name', 'message', 'stack', 'cause']);
 
+/**
+ * What was thrown, as data that a message can carry. Never throws: a value that throws again as
+ * it is read (a revoked Proxy, a toString() that throws) is said to be one (was: the worker
+ * crashed, and the inputs it held ran again).
+ */
 export function errorData(thrown: unknown, depth = 0): ErrorData {
-  if (!(thrown instanceof Error)) return thrownValue(thrown, depth);
+  try {
+    return readErrorData(thrown, depth);
+  } catch {
+    return { name: 'Error', message: 'a thrown value that could not be read (it threw as it was read)' };
+  }
+}
+
+/** `value instanceof Error`, and false for a value that throws when asked (a revoked Proxy). */
+export function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+function readErrorData(thrown: unknown, depth: number): ErrorData {
+  if (!isError(thrown)) return thrownValue(thrown, depth);
   // read with care, each property apart: a name of undefined crashed the failure's line (the
   // results still held were lost), and a Symbol as name or a getter that throws crashed the
   // worker (its other inputs ran again)
@@ -107,7 +129,7 @@ export function errorData(thrown: unknown, depth = 0): ErrorData {
 /** An error's cause as data: an Error's as an error's, any other value kept as it is, when JSON can carry it. */
 function causeData(cause: unknown, depth: number): ErrorData {
   const data = errorData(cause, depth);
-  if (cause instanceof Error) return data;
+  if (isError(cause)) return data;
   const text = jsonText(cause, errorsAsData);
   if (text !== undefined && text.length <= MAX_FIELDS_CHARS) data.value = JSON.parse(text) as unknown;
   return data;
@@ -156,7 +178,7 @@ function jsonText(value: unknown, replacer?: (key: string, value: unknown) => un
 
 /** An Error met inside a value, as its name and message: JSON alone makes it `{}` (was: a review). */
 function errorsAsData(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message } : value;
+  return isError(value) ? { name: value.name, message: value.message } : value;
 }
 
 /** A message as text: none is empty, anything else said as a thrown value is. */

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PrunError } from '../errors.js';
 import { mappedPath } from '../io/mapped-path.js';
-import { errorData, namedMessage, timedOut } from '../model/failure.js';
+import { errorData, isError, namedMessage, timedOut } from '../model/failure.js';
 import { firstLine } from '../model/first-line.js';
 import { type ErrorData, fromErrorData } from '../runtime/error-data.js';
 
@@ -16,7 +16,7 @@ export const SCRIPT_LOAD = 'ERR_SCRIPT_LOAD';
  * no frame says where (a string thrown, which has no stack), the script's name does.
  */
 export function scriptLoadError(error: unknown, modulePath: string, scriptName?: string): Error {
-  const thrown = error instanceof Error ? error : undefined;
+  const thrown = isError(error) ? error : undefined;
   // what a task's failure would say of it: a thrown object's own message (was: [object
   // Object]), and an error with none its name (was: nothing)
   const said = firstLine(readableMessage(error));
@@ -89,7 +89,7 @@ export class SetupThrew {
 }
 
 export function setupThrew(thrown: unknown, modulePath: string): SetupThrew {
-  const stack = stackOf(thrown instanceof Error ? thrown : undefined);
+  const stack = stackOf(isError(thrown) ? thrown : undefined);
   return new SetupThrew(thrown, stack === undefined ? undefined : userFrame(stack, modulePath));
 }
 

@@ -164,6 +164,18 @@ test('regression: an Error whose name or message its code made no string is stil
   assert.equal(namedMessage({ name: '', message: '' }), 'Error');
 });
 
+test('regression: a thrown value that throws as it is read (a revoked Proxy, a toString and toJSON that throw, traps that throw) is said to be one, never thrown again (was: the worker crashed, and every input it held ran again)', () => {
+  const { proxy, revoke } = Proxy.revocable(new Error('boom'), {});
+  revoke();
+  const traps = new Proxy({}, { ownKeys: () => { throw new Error('keys'); }, get: () => { throw new Error('get'); }, getPrototypeOf: () => { throw new Error('proto'); } });
+  const unreadable = { toString: () => { throw 0; }, toJSON: () => { throw 0; } };
+  for (const thrown of [proxy, traps, unreadable, new Error('outer', { cause: proxy })]) {
+    const failure = taskFailed(thrown);
+    assert.equal(failure.code, 'ERR_TASK_FAILED');
+    assert.match(messageWithCauses(failure), /could not be read/);
+  }
+});
+
 test('regression: an Error whose name is a Symbol, or whose getters throw, is still read, never thrown again (was: the worker crashed, and its inputs ran again)', () => {
   const symbolic = Object.assign(new Error('m'), { name: Symbol('s') });
   assert.deepEqual([errorData(symbolic).name, errorData(symbolic).message], ['Error', 'm']);
