@@ -23,14 +23,14 @@ import { optionsEnd, optionWords } from './argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
-import { collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes, refuseWorkdirPerJob, unquotePrintf } from './exec-flags.js';
+import { checkDirectory, collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, readEscapes, refuseWorkdirPerJob, unquotePrintf } from './exec-flags.js';
 import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './exec-options.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
-import { checkJournal, type Journal, NO_JOURNAL } from './journal.js';
+import { checkJournal, type Journal, NO_CHECKED_JOURNAL, openOnceBegun } from './journal.js';
 import { presentRun } from './present-run.js';
-import { makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
+import { checkResultsDir, makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
 import { wrapCommand } from './exec-wrap.js';
 import { exitOnInterrupt, holdInterrupts } from './signals.js';
 import { sayLine } from './stderr-line.js';
@@ -329,33 +329,31 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const records = results?.kind === 'records' ? { format: results.format, names: header } : undefined;
   // a file of records starts with its header, given with the first job's record: in input order
   if (records) options.ordered = true;
-  // what may refuse the run comes before what empties a file (--results FILE, --failed-out) or
-  // makes a folder (--workdir, --results DIR): a run refused leaves them as they were (was:
-  // a --joblog that is not one refused the run after --results FILE was emptied, --workdir made)
-  const recordsFile = results?.kind === 'records' && results.path !== undefined && !dryRun ? openRecordsFile(results.path) : undefined;
+  // what may refuse the run comes first, then the folders are made, and the files are emptied
+  // (--results FILE, --failed-out) only once the run has begun: a run refused leaves them as
+  // they were (was: emptied, and --workdir made, by a run that a --joblog which is not one, a
+  // --queue nothing listens at or a folder that cannot be made refused)
+  const journalOptions = execJournalOptions({
+    command: shownCommand,
+    template: options.template,
+    sources,
+    terminator: inputOptions.delimiter ?? String.fromCharCode(inputOptions.separator),
+    pipe: pipeDir !== undefined,
+    failedOut: flags.failedOut,
+  });
+  const recordsFile = results?.kind === 'records' && results.path !== undefined && !dryRun ? openRecordsFile(results.path, { ...journalOptions, joblog: flags.joblog, failedOut: flags.failedOut }) : undefined;
+  if (flags.workdir !== undefined && !dryRun) checkDirectory('--workdir', flags.workdir);
+  if (results?.kind === 'dir' && !dryRun) checkResultsDir(results.dir);
   // a dry run settles every input without running it: that is not for the joblog
-  const checkedJournal = dryRun
-    ? undefined
-    : checkJournal(
-        flags,
-        execJournalOptions({
-          command: shownCommand,
-          template: options.template,
-          sources,
-          terminator: inputOptions.delimiter ?? String.fromCharCode(inputOptions.separator),
-          pipe: pipeDir !== undefined,
-          failedOut: flags.failedOut,
-        }),
-      );
-  if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
-  if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
-  const journal: Journal = checkedJournal?.open() ?? NO_JOURNAL;
-  recordsFile?.empty();
+  const checkedJournal = dryRun ? NO_CHECKED_JOURNAL : checkJournal(flags, journalOptions);
+  let journal: Journal | undefined;
   try {
+    if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
+    if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
-    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true, records, resultsDir, notice: sayLine };
+    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: checkedJournal.skip, journal: checkedJournal.records, groupStderr: true, records, resultsDir, notice: sayLine };
     let run: RunningExec;
     if (flags.queue === undefined) {
       // local lanes start at once; a queue's producer first connects, and Ctrl-C must end that wait at once
@@ -366,6 +364,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       const { startExecOnQueue } = await import('../api/queue-producer.js');
       run = await startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions);
     }
+    journal = await openOnceBegun(run, () => {
+      const opened = checkedJournal.open();
+      recordsFile?.empty();
+      return opened;
+    });
     const code = await presentRun(run, {
       json: false,
       progress: dryRun ? false : progressWhile(typing, progressFlag(flags)),
@@ -381,7 +384,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     if (code === EXIT.failed && (run.tracker.failed > 0 || run.tracker.haltedBy)) return gnuExitStatus(flags.halt, run.tracker);
     return code;
   } finally {
-    journal.close();
+    (journal ?? checkedJournal).close();
     if (pipeDir) removeScratchDir(pipeDir);
   }
 }

@@ -5,6 +5,7 @@ import { parseDuration } from '../api/duration.js';
 import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
 import { usageError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
+import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
 import type { CommonFlags } from './common-options.js';
 import type { CpuCounts } from './cpu-counts.js';
@@ -107,6 +108,15 @@ export function cpuCountAsked(flags: ExecFlags): keyof CpuCounts | undefined {
   if (flags.numberOfThreads) return 'threads';
   if (flags.numberOfCores || flags.numberOfCpus) return 'cores';
   return flags.numberOfSockets ? 'sockets' : undefined;
+}
+
+/** Refuses a folder that `mkdir -p` could not make, in the words directory() would use, before anything is made or emptied. */
+export function checkDirectory(flag: string, value: string): void {
+  try {
+    checkMakeable(value);
+  } catch (error) {
+    throw usageError(`${flag} ${value}: cannot make it: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
 }
 
 /**

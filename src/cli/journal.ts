@@ -1,10 +1,11 @@
-import { fstatSync, statSync } from 'node:fs';
+import type { RunningWork } from '../api/running.js';
 import type { JobRecord } from '../model/delivery.js';
 import { usageError } from '../errors.js';
 import { FailedOut } from '../io/failed-out.js';
 import { finishedInJoblog } from '../io/finished-inputs.js';
 import { Joblog, type JoblogEncoding, type JoblogFormat } from '../io/joblog.js';
 import { sameFile } from '../io/same-file.js';
+import { checkOutput, identityOf, refuseToEmpty } from './output-files.js';
 import type { CommonFlags } from './common-options.js';
 import { stdoutStats } from './results-out.js';
 import { sayLine } from './stderr-line.js';
@@ -38,37 +39,59 @@ export interface JournalOptions {
   argumentsOf?: (text: string) => string[];
 }
 
-/** --joblog, --resume, --resume-failed and --failed-out, wired for a run. */
-export function openJournal(flags: JournalFlags, options: JournalOptions): Journal {
-  return checkJournal(flags, options).open();
-}
-
 type JournalFlags = Pick<CommonFlags, 'joblog' | 'resume' | 'resumeFailed' | 'failedOut'>;
 
-/** A journal whose files were checked, and the joblog read, with nothing emptied yet. */
+/** A journal whose files were checked and whose joblog was read, with --failed-out not emptied yet. */
 export interface CheckedJournal {
-  /** Opens --failed-out, which empties it: once nothing else can refuse the run. */
+  /** What the joblog says has run (--resume), to be skipped. */
+  skip: Journal['skip'];
+  /** Whether the run records its ends: a joblog or --failed-out. */
+  records: boolean;
+  /** Opens --failed-out, which empties it: once the run has begun. */
   open(): Journal;
+  /** Closes the joblog of a run that never began. */
+  close(): void;
+}
+
+export const NO_CHECKED_JOURNAL: CheckedJournal = { skip: undefined, records: false, open: () => NO_JOURNAL, close() {} };
+
+/**
+ * Opens what a run writes beside its results once the run has begun (`open`: the journal, and
+ * exec's --results FILE). Should that fail, the run is ended, and what it started with it,
+ * before the error goes on.
+ */
+export async function openOnceBegun<T>(run: Pick<RunningWork, 'stop' | 'finished'>, open: () => T): Promise<T> {
+  try {
+    return open();
+  } catch (error) {
+    run.stop('now');
+    await run.finished;
+    throw error;
+  }
 }
 
 /**
- * What openJournal does in two steps, for a run that has more to check and to make (exec's
- * --results FILE and --workdir) between refusing a bad --joblog and emptying --failed-out.
+ * --joblog, --resume, --resume-failed and --failed-out, wired for a run, in two steps: everything
+ * that may refuse the run first, and --failed-out
+ * emptied only once the run has begun, so that a run refused meanwhile (a --queue nothing
+ * listens at, a --workdir that cannot be made) leaves the last run's failures as they were.
  */
 export function checkJournal(flags: JournalFlags, options: JournalOptions): CheckedJournal {
-  if (!flags.joblog && flags.failedOut === undefined) return { open: () => NO_JOURNAL };
+  if (!flags.joblog && flags.failedOut === undefined) return NO_CHECKED_JOURNAL;
   const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text], encoding = 'utf8' } = options;
   // `--failed-out f > f`: results and failures wrote over each other (a review); stdout carries results only
   for (const [flag, path] of [['--joblog', flags.joblog], ['--failed-out', flags.failedOut]] as const) {
     // a joblog must be a regular file (it is read back by --resume): /dev/stderr is no way out for it (was: suggested, then refused)
     if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file${flag === '--failed-out' ? ' (or /dev/stderr)' : ''}`);
   }
+  // before the joblog is made: a run refused for it leaves none behind
+  if (flags.failedOut !== undefined) checkOutput('--failed-out', flags.failedOut);
   // opened first: that refuses what is not a joblog, and drops a torn last row
   const log = flags.joblog ? Joblog.open(flags.joblog, sayLine, options.format, encoding) : undefined;
   let finished: ReturnType<typeof finishedInJoblog> | undefined;
   try {
     // once the joblog exists, so that it is known for what it is
-    if (flags.failedOut !== undefined) refuseAsFailedOut(flags.failedOut, options, flags.joblog);
+    if (flags.failedOut !== undefined) refuseToEmpty('--failed-out', flags.failedOut, { ...options, joblog: flags.joblog });
     // read before appending: what this run writes must not count as finished
     const resuming = flags.joblog && (flags.resume === true || flags.resumeFailed === true);
     finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key, encoding, options.format ?? 'prun') : undefined;
@@ -80,7 +103,13 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
     const other = alias?.(input, index);
     return other !== undefined && other !== key(input) && finished!.take(other);
   };
+  // GNU parallel's row first: its command names one input (with {#}, one place), where the
+  // text may name several; taken first, an input's text used the row prun wrote for a
+  // later input of the same text, which then ran again on every --resume (a review)
+  const skip: Journal['skip'] = finished && finished.size > 0 ? (input, index) => finished!.size > 0 && (takeAlias(input, index) || finished!.take(key(input))) : undefined;
   return {
+    skip,
+    records: true,
     open() {
       let failedOut: FailedOut | undefined;
       try {
@@ -91,10 +120,7 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
         throw error;
       }
       return {
-        // GNU parallel's row first: its command names one input (with {#}, one place), where the
-        // text may name several; taken first, an input's text used the row prun wrote for a
-        // later input of the same text, which then ran again on every --resume (a review)
-        skip: finished && finished.size > 0 ? (input, index) => finished!.size > 0 && (takeAlias(input, index) || finished!.take(key(input))) : undefined,
+        skip,
         record: (records) => {
           // the failed inputs first: a crash between the two writes then runs one again, never loses one
           if (failedOut) failedOut.write(records.filter((record) => !record.ok).map((record) => argumentsOf(record.input)));
@@ -106,28 +132,8 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
         },
       };
     },
+    close: () => log?.close(),
   };
-}
-
-/**
- * --failed-out is emptied as it opens: an input read from it, the script or the joblog would be
- * lost. A pipe or a FIFO that is also an input would feed each failure back in as an input,
- * which fails again: `cat urls | prun map f.ts --failed-out /dev/stdin` looped.
- */
-function refuseAsFailedOut(path: string, options: JournalOptions, joblog: string | undefined): void {
-  const out = identityOf(path);
-  if (!out) return;
-  const same = (other: string | number): boolean => {
-    const that = identityOf(other);
-    return that !== undefined && sameFile(that, out);
-  };
-  if (joblog !== undefined && same(joblog)) throw usageError(`--failed-out ${path} is the --joblog too`);
-  if (options.script !== undefined && same(options.script)) throw usageError(`--failed-out ${path} is the script too`);
-  // stdin by what it is open on: `--failed-out failed.txt < failed.txt` (was: emptied, and exit 0)
-  const input = options.inputFiles.find((file) => same(file === '-' ? 0 : file));
-  if (input === undefined) return;
-  const why = out.pipe ? 'its failures would be read back as inputs' : 'it would be emptied before it is read';
-  throw usageError(`--failed-out ${path} is ${input === '-' ? 'stdin' : `an input (${input})`} too: ${why}`);
 }
 
 /** Names of stdout itself: under --threads fd 1 is stderr by the time a path is opened. */
@@ -143,15 +149,4 @@ function isStdout(path: string): boolean {
   const stdout = stdoutStats();
   const that = identityOf(path);
   return stdout !== undefined && stdout.isFile() && that !== undefined && sameFile(that, stdout);
-}
-
-/** The identity of a regular file, a pipe or a FIFO, by its path or an open descriptor. */
-function identityOf(file: string | number): { dev: number; ino: number; pipe: boolean } | undefined {
-  try {
-    const stats = typeof file === 'number' ? fstatSync(file) : statSync(file);
-    // a terminal or /dev/null is written to, never emptied nor read back
-    return stats.isFile() || stats.isFIFO() ? { dev: stats.dev, ino: stats.ino, pipe: stats.isFIFO() } : undefined;
-  } catch {
-    return undefined;
-  }
 }

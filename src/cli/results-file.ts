@@ -1,11 +1,12 @@
-import { accessSync, constants, existsSync, ftruncateSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSync } from 'node:fs';
 import type { JobRecordFormat } from '../commands/job-record.js';
 import { compileTemplate } from '../commands/template.js';
 import { PrunError, usageError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
+import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
 import { fileWriter } from './file-writer.js';
+import { checkOutput, type KeptFiles, refuseToEmpty } from './output-files.js';
 import { flushed, setResultsOut } from './results-out.js';
 
 /**
@@ -48,49 +49,40 @@ export function makeResultsDir(dir: string): void {
   }
 }
 
-/** A --results file checked as it was opened, not emptied yet. */
+/** Refuses a --results folder that `mkdir -p` could not make, before anything is made or emptied. */
+export function checkResultsDir(dir: string): void {
+  try {
+    checkMakeable(dir);
+  } catch (error) {
+    throw new PrunError('ERR_INPUT', `cannot make the --results folder ${dir}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
+}
+
+/** A --results file checked, not emptied yet. */
 export interface RecordsFile {
-  /** Empties it and sends the results there instead of stdout: once nothing else can refuse the run. */
+  /** Empties it and sends the results there instead of stdout: once the run has begun. */
   empty(): void;
 }
 
 /**
- * Opens the records file, which is emptied first as GNU parallel does, and nothing else is
- * written there. What cannot be written is refused here; emptying waits for empty(), so that a
- * run refused in between (a --joblog that is not one) leaves an earlier run's records as they
- * were (was: emptied). A FIFO or a device is only looked at until then: opening a FIFO waits
- * for its reader.
+ * The records file, emptied first as GNU parallel does, and nothing else written there. What
+ * cannot be written, or is one of the run's other files, is refused here; emptying waits for
+ * empty(), so that a run refused in between (a --joblog that is not one, a --queue nothing
+ * listens at) leaves an earlier run's records as they were (was: emptied).
  */
-export function openRecordsFile(path: string): RecordsFile {
-  let fd: number | undefined;
-  try {
-    if (isRegularFile(path)) fd = openSync(path, constants.O_WRONLY);
-    else accessSync(existsSync(path) ? path : dirname(path), constants.W_OK);
-  } catch (error) {
-    throw cannotWrite(path, error);
-  }
+export function openRecordsFile(path: string, kept: KeptFiles): RecordsFile {
+  checkOutput('--results', path);
+  refuseToEmpty('--results', path, kept);
   return {
     empty() {
+      let fd: number;
       try {
-        if (fd === undefined) fd = openSync(path, 'w');
-        else ftruncateSync(fd, 0);
+        fd = openSync(path, 'w');
       } catch (error) {
-        throw cannotWrite(path, error);
+        throw new PrunError('ERR_INPUT', `cannot write --results ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
       }
       const stream = fileWriter(fd);
       setResultsOut({ stream, finish: (code) => flushed(stream, code) });
     },
   };
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function cannotWrite(path: string, error: unknown): PrunError {
-  return new PrunError('ERR_INPUT', `cannot write --results ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
 }

@@ -83,6 +83,32 @@ describe('prun exec: output', () => {
     assert.equal(await readFile(join(kept, 'old.csv'), 'utf8'), 'keep me\n');
     assert.equal(await readFile(join(kept, 'failed.txt'), 'utf8'), 'an earlier failure\n');
     assert.equal(existsSync(join(kept, 'made')), false);
+    // nor by one that a --results FILE, a --results DIR, a --workdir or a --failed-out which cannot
+    // be written or made refuses, whichever comes first (was: the folders made, --failed-out
+    // emptied, a --joblog made, before the last check refused the run)
+    await mkdir(join(kept, 'a-folder.csv'));
+    for (const args of [['--results', 'a-folder.csv'], ['--results', 'afile/sub'], ['--wd', 'afile'], ['--failed-out', 'no-folder/f.txt'], ['--results', 'old.csv/x.csv']]) {
+      const run = await prun(['exec', '--wd', 'made', '--results', 'made-results', '--failed-out', 'failed.txt', '--joblog', 'new-joblog', ...args, 'echo', ':::', 'a'], { cwd: kept });
+      assert.equal(run.exitCode, 2, `${args.join(' ')}: ${String(run.stderr)}`);
+      assert.equal(lines(run.stderr).length, 1, String(run.stderr));
+      assert.equal(await readFile(join(kept, 'failed.txt'), 'utf8'), 'an earlier failure\n', args.join(' '));
+      for (const made of ['made', 'made-results', 'new-joblog']) assert.equal(existsSync(join(kept, made)), false, `${args.join(' ')}: ${made}`);
+    }
+    // --results FILE that is an input, stdin, the --joblog or --failed-out: refused, and left as it was (was: emptied, or written into)
+    await writeFile(join(kept, 'in.csv'), '1\n2\n');
+    for (const run of [
+      await prun(['exec', '--results', 'in.csv', 'echo', '::::', 'in.csv'], { cwd: kept }),
+      // stdin the file itself, as the shell opens it
+      await execa('sh', ['-c', '"$0" exec --results in.csv echo < in.csv', bin], { cwd: kept, reject: false }),
+    ]) {
+      assert.equal(run.exitCode, 2, String(run.stderr));
+      assert.equal(await readFile(join(kept, 'in.csv'), 'utf8'), '1\n2\n');
+    }
+    for (const other of ['--joblog', '--failed-out']) {
+      const run = await prun(['exec', '--results', 'both.csv', other, 'both.csv', 'echo', ':::', 'a'], { cwd: kept });
+      assert.equal(run.exitCode, 2, String(run.stderr));
+      assert.equal(existsSync(join(kept, 'both.csv')), false);
+    }
     // nor made by a run refused for another reason, or by a dry run (was: made as the options were read)
     assert.equal((await prun(['exec', '--wd', 'refused', '--trim', 'x', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 2);
     assert.equal((await prun(['exec', '--dryrun', '--wd', 'dry', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 0);

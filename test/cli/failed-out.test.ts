@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
+import { freePort } from '../helpers/redis.js';
 import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 import { bin, HUNG_MS, lines, prun, root, runtimes } from '../helpers/prun.js';
 
@@ -224,6 +225,18 @@ describe('--failed-out, what it holds', () => {
       assert.equal(run.exitCode, 2, String(run.stderr));
       assert.equal(lines(String(run.stderr).trimEnd()).length, 1);
       assert.equal(await readFile(files.failed, 'utf8'), 'kept\n');
+    }
+  });
+
+  test('a --queue nothing listens at leaves --failed-out as it was (exit 2), map and exec (was: emptied, nothing having run)', async () => {
+    const files = paths();
+    const nowhere = `redis://127.0.0.1:${await freePort()}`;
+    // exec's options go before its command
+    for (const [kind, last] of [['map', 'fixtures/square.ts'], ['exec', 'echo']] as const) {
+      await writeFile(files.failed, 'kept\n');
+      const run = await prun([kind, '--queue', nowhere, '--failed-out', files.failed, last, ':::', 'a']);
+      assert.equal(run.exitCode, 2, String(run.stderr));
+      assert.equal(await readFile(files.failed, 'utf8'), 'kept\n', kind);
     }
   });
 });

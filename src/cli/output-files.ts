@@ -1,0 +1,63 @@
+import { fstatSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PrunError, usageError } from '../errors.js';
+import { sameFile } from '../io/same-file.js';
+import { describeSystemError } from '../io/system-error.js';
+import { checkWritable } from '../io/write-checks.js';
+
+/**
+ * Refuses a file prun writes that it cannot open for writing, before anything is emptied or
+ * made: `cannot write --failed-out f: no such file or directory`, as opening it would say.
+ */
+export function checkOutput(flag: string, path: string): void {
+  try {
+    checkWritable(path);
+  } catch (error) {
+    throw new PrunError('ERR_INPUT', `cannot write ${flag} ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
+}
+
+/** The files of a run that a file it empties must not be. */
+export interface KeptFiles {
+  joblog?: string | undefined;
+  failedOut?: string | undefined;
+  /** The script the run loads. */
+  script?: string | undefined;
+  /** The files the inputs are read from (`-` is stdin). */
+  inputFiles: readonly string[];
+}
+
+/**
+ * A file emptied as it opens (--failed-out, --results FILE) must be none of the run's other
+ * files: an input read from it, the script or the joblog would be lost. A pipe or a FIFO that
+ * is also an input would feed what is written back in as inputs: `cat urls | prun map f.ts
+ * --failed-out /dev/stdin` looped.
+ */
+export function refuseToEmpty(flag: string, path: string, kept: KeptFiles): void {
+  const out = identityOf(path);
+  // by name too: neither may be there yet (was: `--results k.csv --joblog k.csv` wrote both into one file)
+  const same = (other: string | number): boolean => {
+    if (typeof other === 'string' && resolve(other) === resolve(path)) return true;
+    const that = out && identityOf(other);
+    return that !== undefined && sameFile(that, out!);
+  };
+  if (kept.joblog !== undefined && same(kept.joblog)) throw usageError(`${flag} ${path} is the --joblog too`);
+  if (kept.failedOut !== undefined && same(kept.failedOut)) throw usageError(`${flag} ${path} is the --failed-out too`);
+  if (kept.script !== undefined && same(kept.script)) throw usageError(`${flag} ${path} is the script too`);
+  // stdin by what it is open on: `--failed-out failed.txt < failed.txt` (was: emptied, and exit 0)
+  const input = kept.inputFiles.find((file) => same(file === '-' ? 0 : file));
+  if (input === undefined) return;
+  const why = out?.pipe ? `${flag === '--failed-out' ? 'its failures' : 'what is written there'} would be read back as inputs` : 'it would be emptied before it is read';
+  throw usageError(`${flag} ${path} is ${input === '-' ? 'stdin' : `an input (${input})`} too: ${why}`);
+}
+
+/** The identity of a regular file, a pipe or a FIFO, by its path or an open descriptor. */
+export function identityOf(file: string | number): { dev: number; ino: number; pipe: boolean } | undefined {
+  try {
+    const stats = typeof file === 'number' ? fstatSync(file) : statSync(file);
+    // a terminal or /dev/null is written to, never emptied nor read back
+    return stats.isFile() || stats.isFIFO() ? { dev: stats.dev, ino: stats.ino, pipe: stats.isFIFO() } : undefined;
+  } catch {
+    return undefined;
+  }
+}

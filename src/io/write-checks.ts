@@ -1,0 +1,38 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { constants as os } from 'node:os';
+import { dirname, resolve } from 'node:path';
+
+/*
+ * Checks that a run's output can be written, before anything is emptied or made: a run refused
+ * by a later check must leave an earlier run's files as they were (was: `--failed-out` emptied,
+ * `--workdir` made, then the run refused for `--results` or a `--joblog` that is not one).
+ * They throw the error the open or the mkdir would throw (describeSystemError words it).
+ */
+
+/** Throws unless `path` can be opened for writing: a file (or FIFO, device) that may be written, or a new one in a folder that may be written to. */
+export function checkWritable(path: string): void {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) throw systemError('EISDIR');
+  if (stats) return accessSync(path, constants.W_OK);
+  const folder = statSync(dirname(resolve(path)));
+  if (!folder.isDirectory()) throw systemError('ENOTDIR');
+  accessSync(dirname(resolve(path)), constants.W_OK);
+}
+
+/** Throws unless `dir` is a folder, or `mkdir -p` could make it: its nearest existing ancestor a folder that may be written to. */
+export function checkMakeable(dir: string): void {
+  let at = resolve(dir);
+  let stats = statSync(at, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) return;
+  if (stats) throw systemError('EEXIST');
+  while (!stats) {
+    at = dirname(at);
+    stats = statSync(at, { throwIfNoEntry: false });
+  }
+  if (!stats.isDirectory()) throw systemError('ENOTDIR');
+  accessSync(at, constants.W_OK);
+}
+
+function systemError(code: 'EISDIR' | 'ENOTDIR' | 'EEXIST'): NodeJS.ErrnoException {
+  return Object.assign(new Error(code), { code, errno: -os.errno[code] });
+}
