@@ -67,7 +67,9 @@ export class StartFailures {
     // a death may be chance even before any slot was ready (was: one death of the only worker
     // ended the run, as `a worker failed to start`, where issue 9 asks for the count in a row)
     if (++this.inARow < MAX_START_FAILURES) return undefined;
-    return new PrunError('ERR_WORKER_START', `workers keep dying at start: ${startCause(cause)}`);
+    // with what the script threw as its cause, as ERR_SETUP and ERR_SCRIPT_LOAD keep it (was: none,
+    // so that a caller could not branch on its code when the failed start was a replacement's)
+    return new PrunError('ERR_WORKER_START', `workers keep dying at start: ${startCause(cause)}`, typeof cause === 'string' || cause.cause === undefined ? undefined : { cause: cause.cause });
   }
 }
 

@@ -159,7 +159,13 @@ describe('map() when workers cannot start again', () => {
         async () => {
           for await (const outcome of map(['a', 'b', 'c'], `${root}fixtures/setup-once.ts`, { workers: 1, maxTasksPerChild: 1 })) outcomes.push(outcome);
         },
-        { code: 'ERR_WORKER_START', message: 'workers keep dying at start: setup() failed: no second start (fixtures/setup-once.ts:31)' },
+        (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'ERR_WORKER_START');
+          assert.equal(error.message, 'workers keep dying at start: setup() failed: no second start (fixtures/setup-once.ts:31)');
+          // what setup() threw, as ERR_SETUP keeps it (was: no cause, for a replacement's failed start)
+          assert.equal((error.cause as Error | undefined)?.message, 'no second start');
+          return true;
+        },
       );
     } finally {
       delete process.env.PRUN_TEST_STARTS;
