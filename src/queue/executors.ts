@@ -1,5 +1,8 @@
 import { readSync } from 'node:fs';
 import { tagLines } from '../commands/job-output.js';
+import { PrunError } from '../errors.js';
+import { makeDirectory } from '../io/make-directory.js';
+import { describeSystemError } from '../io/system-error.js';
 import type { Executor, ExecutorRun } from '../model/executor.js';
 import { Pool } from '../pool/pool.js';
 import { withinOpenFiles } from '../runtime/open-files.js';
@@ -30,6 +33,9 @@ export async function shellLanes(spec: RunSpec, local: LocalPoolOptions): Promis
   // this machine's shell, chosen as a local prun exec chooses it (was: /bin/sh, so bash's
   // syntax and `export -f` functions failed through the queue where they ran locally)
   const shell = jobShell();
+  // the folder of this machine, made here when missing as a local run makes it (was: the
+  // lanes failed to start, 'spawn /bin/sh ENOENT', the folder not named; a review)
+  if (spec.workdir !== undefined) makeWorkdir(spec.workdir);
   return new ShellExecutor({
     command: spec.command ?? '',
     shownCommand: spec.shownCommand,
@@ -68,3 +74,10 @@ export function inline(run: ExecutorRun): ExecutorRun {
   }
 }
 
+function makeWorkdir(dir: string): void {
+  try {
+    makeDirectory(dir);
+  } catch (error) {
+    throw new PrunError('ERR_USAGE', `--workdir ${dir}: cannot make it on this machine: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -334,6 +335,24 @@ describe('prun map --queue', () => {
       assert.equal(result.stdout, local.stdout, args.join(' '));
     }
     assert.equal(pool[0]!.stderr().includes('Error'), false, pool[0]!.stderr());
+    assert.deepEqual(await runKeys(bench.redis), []);
+  });
+
+  test('prun exec --queue --wd DIR: a worker makes DIR on its own machine when it is missing there (was: "spawn /bin/sh ENOENT", the folder not named)', async () => {
+    const pool = [worker()];
+    const folder = join(await mkdtemp(join(bench.dir, 'wd-')), 'made-by-the-worker');
+    // the producer makes it on its machine, then it is taken away, as on another machine where it never was
+    const producer = execa(bin, ['exec', '--queue', bench.redis.url, '--wd', folder, 'pwd'], { cwd: root, reject: false, stdin: 'pipe', timeout: HUNG_MS });
+    for (let tries = 0; !existsSync(folder); tries++) {
+      if (tries > 400) assert.fail('the producer never made the folder');
+      await delay(50);
+    }
+    await rmdir(folder);
+    producer.stdin!.end('x\n');
+    const result = await producer;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, folder);
+    assert.doesNotMatch(pool[0]!.stderr(), /ENOENT|Error/);
     assert.deepEqual(await runKeys(bench.redis), []);
   });
 
