@@ -19,6 +19,11 @@ export function parseDuration(name: string, value: string): number {
   return Math.max(1, Math.round(ms));
 }
 
+/** A duration of zero as written (`0`, `0s`, `0.0ms`): what `--retry-delay` takes for "at once". */
+export function isZeroDuration(text: string): boolean {
+  return /^\s*0+(?:\.0*)?\s*(?:ms|s|m|h)?\s*$/.test(text);
+}
+
 // the failure messages say durations too, and the model imports nothing of the api
 export { formatDuration } from '../model/duration-text.js';
 

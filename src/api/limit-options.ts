@@ -2,6 +2,7 @@ import { type KeyRule, parseKeyRule } from '../crawl/key-rule.js';
 import { parseRate, type Rate } from '../crawl/rate.js';
 import type { RetryDelay } from '../engine/scheduler/retry-policy.js';
 import type { MachineLimits } from '../engine/scheduler/resource-gate.js';
+import { isZeroDuration } from './duration.js';
 import { type MachineLimitOptions, normalizeMachineLimits } from './machine-limits.js';
 import { milliseconds, text, wholeNumber } from './option-values.js';
 
@@ -67,7 +68,7 @@ export function normalizeLimits(options: LimitOptions): NormalizedLimits {
   // a per-key limit needs keys: the host of a URL is what people limit
   const keyText = options.key ?? (keyConcurrency !== undefined || keyRate !== undefined ? 'host' : undefined);
   const rule = keyText === undefined ? undefined : parseKeyRule('key', text('key', keyText));
-  const retryDelayMs = duration('retryDelay', options.retryDelay);
+  const retryDelayMs = duration('retryDelay', options.retryDelay, true);
   const retryDelayMax = duration('retryDelayMax', options.retryDelayMax);
   const limited = rule !== undefined || rate !== undefined;
   const throttle: ThrottleBounds = {
@@ -84,6 +85,12 @@ export function normalizeLimits(options: LimitOptions): NormalizedLimits {
   };
 }
 
-function duration(name: string, value: number | string | undefined): number | undefined {
-  return value === undefined ? undefined : milliseconds(name, value, 0);
+/**
+ * As the CLI reads the same option: a zero is refused, but where it means "at once" (retryDelay),
+ * written as a number or as text alike (was: `maxThrottle: 0` taken, `retryDelay: "0"` refused).
+ */
+function duration(name: string, value: number | string | undefined, zero = false): number | undefined {
+  if (value === undefined) return undefined;
+  if (zero && (value === 0 || (typeof value === 'string' && isZeroDuration(value)))) return 0;
+  return milliseconds(name, value);
 }

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { parseDuration } from '../api/duration.js';
+import { isZeroDuration, parseDuration } from '../api/duration.js';
 import type { RunOptions } from '../api/options.js';
 import { parseLoad, parseMemFree } from '../api/machine-limits.js';
 import { wholeNumber } from '../api/option-values.js';
@@ -138,7 +138,7 @@ export function positive(flag: string): (value: string) => number {
  * at all (`0`, `0s`): a wait of nothing is a wait too.
  */
 export function duration(flag: string, zero = false): (value: string) => number {
-  return (value) => (zero && /^\s*0+(?:\.0*)?\s*(?:ms|s|m|h)?\s*$/.test(value) ? 0 : parseDuration(flag, value));
+  return (value) => (zero && isZeroDuration(value) ? 0 : parseDuration(flag, value));
 }
 
 /** Checks a value at parse time, so a bad one is a usage error, and keeps it as written. */
