@@ -49,7 +49,7 @@ export interface CheckedJournal {
   records: boolean;
   /** Opens --failed-out, which empties it: once the run has begun. */
   open(): Journal;
-  /** Closes the joblog of a run that never began. */
+  /** Closes the joblog of a run whose journal was never opened (close the journal's instead). */
   close(): void;
 }
 
@@ -71,10 +71,10 @@ export async function openOnceBegun<T>(run: Pick<RunningWork, 'stop' | 'finished
 }
 
 /**
- * --joblog, --resume, --resume-failed and --failed-out, wired for a run, in two steps: everything
- * that may refuse the run first, and --failed-out
- * emptied only once the run has begun, so that a run refused meanwhile (a --queue nothing
- * listens at, a --workdir that cannot be made) leaves the last run's failures as they were.
+ * --joblog, --resume, --resume-failed and --failed-out, wired for a run, in two steps:
+ * everything that may refuse the run first, and --failed-out emptied only once the run has
+ * begun (open()), so that a run refused meanwhile (a --queue nothing listens at, a --workdir
+ * that cannot be made) leaves the last run's failures as they were.
  */
 export function checkJournal(flags: JournalFlags, options: JournalOptions): CheckedJournal {
   if (!flags.joblog && flags.failedOut === undefined) return NO_CHECKED_JOURNAL;
@@ -111,14 +111,9 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
     skip,
     records: true,
     open() {
-      let failedOut: FailedOut | undefined;
-      try {
-        // with --resume the failures of the run resumed stay failed: they stay in the file too
-        if (flags.failedOut !== undefined) failedOut = FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn: sayLine });
-      } catch (error) {
-        log?.close();
-        throw error;
-      }
+      // with --resume the failures of the run resumed stay failed: they stay in the file too;
+      // should it fail, the joblog is closed by the checked journal's close()
+      const failedOut = flags.failedOut === undefined ? undefined : FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn: sayLine });
       return {
         skip,
         record: (records) => {
