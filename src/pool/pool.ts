@@ -238,30 +238,17 @@ export class Pool implements Executor {
    * A fresh batch takes a worker that has run nothing, or waits for one that is starting
    * (the replacement of the worker that died); when none is (another batch took it), it
    * runs alone on any worker rather than wait for ever.
-   *
-   * An input under --key goes to a worker that has ended a task, when one has room: its
-   * start was spaced from the key's others, and a worker's first task is late to do its work
-   * (a thread's first fetch loads undici: past 400 ms on a busy machine), so that its request
-   * reached the server with the key's next ones (a review under load: 11 in a second at
-   * --key-rate 8/s, two 429s). Only the key's first start, which the limiter waits to see end
-   * (bucketEnded), meets a worker that has done nothing yet, and only while none has.
    */
-  private pick({ isolated, fresh, key }: Placement & { key?: string }, ahead: boolean): WorkerSlot | undefined {
+  private pick({ isolated, fresh }: Placement, ahead: boolean): WorkerSlot | undefined {
     if (this.stopped) return undefined;
     if (fresh) {
       const unused = leastLoaded(this.slots, true, 0, this.unused);
       if (unused || this.anyStarting()) return unused;
     }
-    const limit = this.options.concurrency * (ahead ? 2 : 1);
-    if (key !== undefined && !isolated && !fresh) {
-      const warm = leastLoaded(this.slots, false, limit, this.warmWithTasksLeft);
-      if (warm) return warm;
-    }
-    return leastLoaded(this.slots, isolated || fresh, limit, this.hasTasksLeft);
+    return leastLoaded(this.slots, isolated || fresh, this.options.concurrency * (ahead ? 2 : 1), this.hasTasksLeft);
   }
 
   private readonly hasTasksLeft = (slot: WorkerSlot): boolean => this.quota(slot) > 0;
-  private readonly warmWithTasksLeft = (slot: WorkerSlot): boolean => slot.warm && this.quota(slot) > 0;
   private readonly unused = (slot: WorkerSlot): boolean => slot.tasksGiven === 0 && this.quota(slot) > 0;
 
   /** Whether a worker (but `except`) is starting. */
@@ -452,7 +439,6 @@ export class Pool implements Executor {
     // the stop: a message sent to a worker may reach it milliseconds after a failing task's
     // timer (under load: 40 ms), and the stop is what the user saw (was: reported failed)
     if (this.abortRunning && report.failures.length > 0) report.failures = report.failures.map((failure) => ({ ...failure, stopped: true }));
-    if (report.count > 0) slot.warm = true;
     const from = slot.ledger.report(entry, report.count, report.last);
     this.listener!.run(entry.batch, from, report, report.last, report.elapsedMs);
     if (report.last) this.afterBatch(slot);

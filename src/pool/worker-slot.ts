@@ -48,8 +48,6 @@ export class WorkerSlot extends Lifecycle {
   setupTimer: LongTimeout | undefined;
   /** Batches given to it so far. */
   given = 0;
-  /** Whether it has ended a task: its runtime has done a task's work once (a first fetch loads undici). */
-  warm = false;
   /**
    * How many it had been given when its latest report came. A worker with a task stuck past
    * --timeout starts nothing more, then reports, then says it is stuck: a batch given after that
