@@ -1,3 +1,4 @@
+import { errorData } from '../model/failure.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 
 /**
@@ -39,7 +40,10 @@ function stringify(value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw cannotWrite((error as Error).message);
+    // what a toJSON() threw, read with care: null, a string, a revoked Proxy (was: prun's own
+    // TypeError for null, "undefined" for a string)
+    const { name, message } = errorData(error);
+    throw cannotWrite(message || name);
   }
   if (text === undefined) throw cannotWrite(itIs(value));
   return text;

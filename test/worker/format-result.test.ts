@@ -31,3 +31,11 @@ test('text: a number is written as String() writes it, whatever its kind', () =>
 test('a value JSON writes as nothing says what it is, with its article (was: "it is a object")', () => {
   assert.throws(() => formatResult('text', 0, 'x', { toJSON: () => undefined }), { message: /it is an object$/ });
 });
+
+test('a toJSON() that throws null, a string or a value that cannot be read says what it threw (was: prun\'s own TypeError for null, "undefined" for a string)', () => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  for (const [thrown, said] of [[null, /JSON: null$/], ['plain words', /JSON: plain words$/], [proxy, /JSON: a thrown value that could not be read/], [new Error('nojson'), /JSON: nojson$/]] as const) {
+    assert.throws(() => formatResult('text', 0, 'x', { toJSON: () => { throw thrown; } }), { message: said });
+  }
+});
