@@ -43,7 +43,8 @@ export class FailedOut {
       else if (fstatSync(fd).isFile()) ftruncateSync(fd, 0);
     } catch (error) {
       closeSync(fd);
-      throw error;
+      // an append-only file (chattr +a) opens, and then cannot be emptied: one line, not a stack
+      throw new PrunError('ERR_INPUT', `cannot write --failed-out ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
     }
     return out;
   }
