@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
@@ -9,11 +9,14 @@ import { dirname, resolve } from 'node:path';
  * They throw the error the open or the mkdir would throw (describeSystemError words it).
  */
 
-/** Throws unless `path` can be opened for writing: a file (or FIFO, device) that may be written, or a new one in a folder that may be written to. */
+/** Throws unless `path` can be opened for writing: a file or FIFO that may be written, a device that opens, or a new file in a folder that may be written to. */
 export function checkWritable(path: string): void {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (stats?.isDirectory()) throw systemError('EISDIR');
-  if (stats) return accessSync(path, constants.W_OK);
+  // a FIFO is not opened to know: its reader would see the end of what it reads
+  if (stats?.isFile() || stats?.isFIFO()) return accessSync(path, constants.W_OK);
+  // a device or a socket (/dev/stdin of a socketpair, which cannot be opened: ENXIO) is
+  if (stats) return closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
   const folder = statSync(dirname(resolve(path)));
   if (!folder.isDirectory()) throw systemError('ENOTDIR');
   accessSync(dirname(resolve(path)), constants.W_OK);
