@@ -1,5 +1,5 @@
-import { fstatSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PrunError, usageError } from '../errors.js';
 import { sameFile } from '../io/same-file.js';
 import { describeSystemError } from '../io/system-error.js';
@@ -35,9 +35,11 @@ export interface KeptFiles {
  */
 export function refuseToEmpty(flag: string, path: string, kept: KeptFiles): void {
   const out = identityOf(path);
-  // by name too: neither may be there yet (was: `--results k.csv --joblog k.csv` wrote both into one file)
+  // by name too: neither may be there yet (was: `--results k.csv --joblog k.csv` wrote both
+  // into one file), symbolic links followed (was: `linkdir/k.csv` and `realdir/k.csv`)
+  const where = realName(path);
   const same = (other: string | number): boolean => {
-    if (typeof other === 'string' && resolve(other) === resolve(path)) return true;
+    if (typeof other === 'string' && realName(other) === where) return true;
     const that = out && identityOf(other);
     return that !== undefined && sameFile(that, out!);
   };
@@ -49,6 +51,24 @@ export function refuseToEmpty(flag: string, path: string, kept: KeptFiles): void
   if (input === undefined) return;
   const why = out?.pipe ? `${flag === '--failed-out' ? 'its failures' : 'what is written there'} would be read back as inputs` : 'it would be emptied before it is read';
   throw usageError(`${flag} ${path} is ${input === '-' ? 'stdin' : `an input (${input})`} too: ${why}`);
+}
+
+/**
+ * The name a path will have once it is made: its own real path when it is there, else its
+ * folder's real path and its name, a symbolic link to nothing followed to what it names.
+ */
+function realName(path: string, links = 0): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // missing, or a link to something missing (a few links deep at most: a loop is no file)
+    if (links < 8 && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return realName(resolve(dirname(path), readlinkSync(path)), links + 1);
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
 }
 
 /** The identity of a regular file, a pipe or a FIFO, by its path or an open descriptor. */

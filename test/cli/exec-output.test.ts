@@ -2,7 +2,7 @@
 // and stderr, in which order and form, and big output streamed rather than held.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -104,10 +104,16 @@ describe('prun exec: output', () => {
       assert.equal(run.exitCode, 2, String(run.stderr));
       assert.equal(await readFile(join(kept, 'in.csv'), 'utf8'), '1\n2\n');
     }
+    // by another name too: a folder's link, a link to a file not made yet (was: both written into one file)
+    await mkdir(join(kept, 'real'));
+    await symlink('real', join(kept, 'link'));
+    await symlink('new-log', join(kept, 'dangling.csv'));
     for (const other of ['--joblog', '--failed-out']) {
-      const run = await prun(['exec', '--results', 'both.csv', other, 'both.csv', 'echo', ':::', 'a'], { cwd: kept });
-      assert.equal(run.exitCode, 2, String(run.stderr));
-      assert.equal(existsSync(join(kept, 'both.csv')), false);
+      for (const [results, theOther] of [['both.csv', 'both.csv'], ['link/both.csv', 'real/both.csv'], ['dangling.csv', 'new-log']]) {
+        const run = await prun(['exec', '--results', results!, other, theOther!, 'echo', ':::', 'a'], { cwd: kept });
+        assert.equal(run.exitCode, 2, `${results} ${other} ${theOther}: ${String(run.stderr)}`);
+        assert.equal(existsSync(join(kept, theOther!)), false);
+      }
     }
     // nor made by a run refused for another reason, or by a dry run (was: made as the options were read)
     assert.equal((await prun(['exec', '--wd', 'refused', '--trim', 'x', 'pwd', ':::', 'a'], { cwd: here })).exitCode, 2);
