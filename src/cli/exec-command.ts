@@ -28,9 +28,9 @@ import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './e
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
-import { checkJournal, journalOnFirstRecord, NO_CHECKED_JOURNAL } from './journal.js';
+import { checkJournal, type Journal, NO_CHECKED_JOURNAL, openOnceBegun } from './journal.js';
 import { presentRun } from './present-run.js';
-import { checkResultsDir, emptyOnceBegun, makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
+import { checkResultsDir, makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
 import { wrapCommand } from './exec-wrap.js';
 import { exitOnInterrupt, holdInterrupts } from './signals.js';
 import { sayLine } from './stderr-line.js';
@@ -345,14 +345,15 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.workdir !== undefined && !dryRun) checkDirectory('--workdir', flags.workdir);
   if (results?.kind === 'dir' && !dryRun) checkResultsDir(results.dir);
   // a dry run settles every input without running it: that is not for the joblog
-  const journal = journalOnFirstRecord(dryRun ? NO_CHECKED_JOURNAL : checkJournal(flags, journalOptions));
+  const checkedJournal = dryRun ? NO_CHECKED_JOURNAL : checkJournal(flags, journalOptions);
+  let journal: Journal | undefined;
   try {
     if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
     if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
     // execa takes a tenth of a second to load: not for prun map
     const { startExec } = await import('../api/start-exec.js');
     // a job's stderr printed right after its stdout, in its turn, as GNU parallel's --group does
-    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: journal.skip, journal: journal.record !== undefined, groupStderr: true, records, resultsDir, notice: sayLine };
+    const execOptions = { ...options, command: text, shownCommand: shownCommand === text ? undefined : shownCommand, source, skip: checkedJournal.skip, journal: checkedJournal.records, groupStderr: true, records, resultsDir, notice: sayLine };
     let run: RunningExec;
     if (flags.queue === undefined) {
       // local lanes start at once; a queue's producer first connects, and Ctrl-C must end that wait at once
@@ -363,7 +364,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       const { startExecOnQueue } = await import('../api/queue-producer.js');
       run = await startExecOnQueue({ url: flags.queue, local: workers !== undefined }, execOptions);
     }
-    if (recordsFile) await emptyOnceBegun(run, recordsFile);
+    journal = await openOnceBegun(run, () => {
+      const opened = checkedJournal.open();
+      recordsFile?.empty();
+      return opened;
+    });
     const code = await presentRun(run, {
       json: false,
       progress: dryRun ? false : progressWhile(typing, progressFlag(flags)),
@@ -375,13 +380,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       total: flags.total ?? flags.totalJobs,
       journal: journal.record,
     });
-    // a run that went without a record (no input, or none ran) empties --failed-out all the same
-    if (run.fatalError() === undefined) journal.open();
     // GNU parallel's exit status: how many jobs failed, or what --halt says
     if (code === EXIT.failed && (run.tracker.failed > 0 || run.tracker.haltedBy)) return gnuExitStatus(flags.halt, run.tracker);
     return code;
   } finally {
-    journal.close();
+    (journal ?? checkedJournal).close();
     if (pipeDir) removeScratchDir(pipeDir);
   }
 }

@@ -1,3 +1,4 @@
+import type { RunningWork } from '../api/running.js';
 import type { JobRecord } from '../model/delivery.js';
 import { usageError } from '../errors.js';
 import { FailedOut } from '../io/failed-out.js';
@@ -46,7 +47,7 @@ export interface CheckedJournal {
   skip: Journal['skip'];
   /** Whether the run records its ends: a joblog or --failed-out. */
   records: boolean;
-  /** Opens --failed-out, which empties it: once the run has gone (journalOnFirstRecord). */
+  /** Opens --failed-out, which empties it: once the run has begun. */
   open(): Journal;
   /** Closes the joblog of a run whose journal was never opened (close the journal's instead). */
   close(): void;
@@ -55,26 +56,24 @@ export interface CheckedJournal {
 export const NO_CHECKED_JOURNAL: CheckedJournal = { skip: undefined, records: false, open: () => NO_JOURNAL, close() {} };
 
 /**
- * The journal of a run that may yet fail to start, opened (which empties --failed-out) at its
- * first record, or by open() once the run has gone without one (no input ran, or there was
- * none): a run whose workers could not start (setup() threw, the script threw as it was
- * imported, a queue's worker refused the run) leaves --failed-out as it was (was: emptied).
+ * Opens what a run writes beside its results once the run has begun (`open`: the journal, and
+ * exec's --results FILE). Should that fail, the run is ended, and what it started with it,
+ * before the error goes on.
  */
-export function journalOnFirstRecord(checked: CheckedJournal): Journal & { open(): void } {
-  let opened: Journal | undefined;
-  const open = (): Journal => (opened ??= checked.open());
-  return {
-    skip: checked.skip,
-    record: checked.records ? (records) => open().record?.(records) : undefined,
-    open: () => void open(),
-    close: () => (opened ?? checked).close(),
-  };
+export async function openOnceBegun<T>(run: Pick<RunningWork, 'stop' | 'finished'>, open: () => T): Promise<T> {
+  try {
+    return open();
+  } catch (error) {
+    run.stop('now');
+    await run.finished;
+    throw error;
+  }
 }
 
 /**
  * --joblog, --resume, --resume-failed and --failed-out, wired for a run, in two steps:
  * everything that may refuse the run first, and --failed-out emptied only once the run has
- * gone (open()), so that a run refused meanwhile (a --queue nothing listens at, a --workdir
+ * begun (open()), so that a run refused meanwhile (a --queue nothing listens at, a --workdir
  * that cannot be made) leaves the last run's failures as they were.
  */
 export function checkJournal(flags: JournalFlags, options: JournalOptions): CheckedJournal {

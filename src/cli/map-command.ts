@@ -8,7 +8,7 @@ import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, inputFilesOf, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
-import { checkJournal, journalOnFirstRecord } from './journal.js';
+import { checkJournal, type Journal, openOnceBegun } from './journal.js';
 import { endDescendants } from './end-descendants.js';
 import { ownHelperPids } from './results-out.js';
 import { examplesAndExitCodes, OPTIONS_PLACEMENT } from './help-text.js';
@@ -81,17 +81,17 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   // name emptied the list of failures to run again) and before --joblog is made (was: a
   // refused run, exit 2, left a joblog of its header)
   if (flags.failedOut !== undefined || flags.joblog !== undefined) await checkScript(script);
-  // --failed-out is emptied only once the run has gone: a --queue nothing listens at, a setup()
-  // that throws, leave it as it was (was: emptied)
-  const journal = journalOnFirstRecord(checkJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources), script }));
+  // --failed-out is emptied only once the run has begun: a --queue nothing listens at leaves it as it was (was: emptied)
+  const checkedJournal = checkJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources), script });
+  let journal: Journal | undefined;
   try {
     const runOptions = {
       ...options,
       script,
       source,
       format: flags.json ? ('json' as const) : ('text' as const),
-      skip: journal.skip,
-      journal: journal.record !== undefined,
+      skip: checkedJournal.skip,
+      journal: checkedJournal.records,
       notice: sayLine,
     };
     let run: RunningMap;
@@ -109,7 +109,8 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       const { startRunOnQueue } = await import('../api/queue-producer.js');
       run = await startRunOnQueue({ url: flags.queue, local }, runOptions);
     }
-    const code = await presentRun(run, {
+    journal = await openOnceBegun(run, () => checkedJournal.open());
+    return await presentRun(run, {
       json: flags.json === true,
       progress: progressWhile(typing, progressFlag(flags)),
       verbose: flags.verbose === true,
@@ -121,11 +122,8 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       journal: journal.record,
       busyThreads: options.runtime === 'thread' && !keepsHeapSmall(flags.concurrency),
     });
-    // a run that went without a record (no input, or none ran) empties --failed-out all the same
-    if (run.fatalError() === undefined) journal.open();
-    return code;
   } finally {
-    journal.close();
+    (journal ?? checkedJournal).close();
     // forked workers take what they started with them; worker threads cannot (end-descendants.ts)
     if (options.runtime === 'thread') await endDescendants(ownHelperPids());
   }

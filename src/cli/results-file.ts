@@ -1,5 +1,4 @@
 import { openSync } from 'node:fs';
-import type { RunningWork } from '../api/running.js';
 import type { JobRecordFormat } from '../commands/job-record.js';
 import { compileTemplate } from '../commands/template.js';
 import { PrunError, usageError } from '../errors.js';
@@ -86,18 +85,4 @@ export function openRecordsFile(path: string, kept: KeptFiles): RecordsFile {
       setResultsOut({ stream, finish: (code) => flushed(stream, code) });
     },
   };
-}
-
-/**
- * Empties the records file once the run has begun (the queue reached). Should that fail, the
- * run is ended, and what it started with it, before the error goes on.
- */
-export async function emptyOnceBegun(run: Pick<RunningWork, 'stop' | 'finished'>, file: RecordsFile): Promise<void> {
-  try {
-    file.empty();
-  } catch (error) {
-    run.stop('now');
-    await run.finished;
-    throw error;
-  }
 }
