@@ -62,12 +62,17 @@ function realName(path: string, links = 0): string {
     return realpathSync(path);
   } catch {
     // missing, or a link to something missing (a few links deep at most: a loop is no file)
-    if (links < 8 && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return realName(resolve(dirname(path), readlinkSync(path)), links + 1);
-    try {
-      return join(realpathSync(dirname(path)), basename(path));
-    } catch {
-      return resolve(path);
-    }
+    if (links < 8 && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return realName(resolve(realFolder(path), readlinkSync(path)), links + 1);
+    return join(realFolder(path), basename(path));
+  }
+}
+
+/** The real path of the folder `path` is in, as the system walks it (a link's target is read from there). */
+function realFolder(path: string): string {
+  try {
+    return realpathSync(dirname(path));
+  } catch {
+    return resolve(dirname(path));
   }
 }
 

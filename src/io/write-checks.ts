@@ -17,9 +17,10 @@ export function checkWritable(path: string): void {
   if (stats?.isFile() || stats?.isFIFO()) return accessSync(path, constants.W_OK);
   // a device or a socket (/dev/stdin of a socketpair, which cannot be opened: ENXIO) is
   if (stats) return closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
-  const folder = statSync(dirname(resolve(path)));
+  // the folder as the open will walk it: `nodir/../f` needs nodir (was: resolved away by name)
+  const folder = statSync(dirname(path));
   if (!folder.isDirectory()) throw systemError('ENOTDIR');
-  accessSync(dirname(resolve(path)), constants.W_OK);
+  accessSync(dirname(path), constants.W_OK);
 }
 
 /** Throws unless `dir` is a folder, or `mkdir -p` could make it: its nearest existing ancestor a folder that may be written to. */

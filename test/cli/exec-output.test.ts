@@ -87,7 +87,7 @@ describe('prun exec: output', () => {
     // be written or made refuses, whichever comes first (was: the folders made, --failed-out
     // emptied, a --joblog made, before the last check refused the run)
     await mkdir(join(kept, 'a-folder.csv'));
-    for (const args of [['--results', 'a-folder.csv'], ['--results', 'afile/sub'], ['--wd', 'afile'], ['--failed-out', 'no-folder/f.txt'], ['--results', 'old.csv/x.csv']]) {
+    for (const args of [['--results', 'a-folder.csv'], ['--results', 'afile/sub'], ['--wd', 'afile'], ['--failed-out', 'no-folder/f.txt'], ['--failed-out', 'no-folder/../f.txt'], ['--results', 'old.csv/x.csv']]) {
       const run = await prun(['exec', '--wd', 'made', '--results', 'made-results', '--failed-out', 'failed.txt', '--joblog', 'new-joblog', ...args, 'echo', ':::', 'a'], { cwd: kept });
       assert.equal(run.exitCode, 2, `${args.join(' ')}: ${String(run.stderr)}`);
       assert.equal(lines(run.stderr).length, 1, String(run.stderr));
@@ -108,8 +108,12 @@ describe('prun exec: output', () => {
     await mkdir(join(kept, 'real'));
     await symlink('real', join(kept, 'link'));
     await symlink('new-log', join(kept, 'dangling.csv'));
+    // a link's target read from where the link is, not from the name it was reached by
+    await mkdir(join(kept, 'real', 'deep'));
+    await symlink('real/deep', join(kept, 'deep-link'));
+    await symlink('../up-log', join(kept, 'real', 'deep', 'x.csv'));
     for (const other of ['--joblog', '--failed-out']) {
-      for (const [results, theOther] of [['both.csv', 'both.csv'], ['link/both.csv', 'real/both.csv'], ['dangling.csv', 'new-log']]) {
+      for (const [results, theOther] of [['both.csv', 'both.csv'], ['link/both.csv', 'real/both.csv'], ['dangling.csv', 'new-log'], ['deep-link/x.csv', 'real/up-log']]) {
         const run = await prun(['exec', '--results', results!, other, theOther!, 'echo', ':::', 'a'], { cwd: kept });
         assert.equal(run.exitCode, 2, `${results} ${other} ${theOther}: ${String(run.stderr)}`);
         assert.equal(existsSync(join(kept, theOther!)), false);
