@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseDuration } from '../api/duration.js';
+import { isZeroDuration, parseDuration } from '../api/duration.js';
 import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
 import { usageError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
@@ -162,7 +162,7 @@ export function count(flag: string): (value: string) => number {
 /** --timeout as GNU parallel reads it: a duration, or `N%` of the median runtime of the jobs that succeeded. */
 export function execTimeout(value: string): number | MedianTimeout | undefined {
   // GNU parallel's --timeout 0 is no timeout (was: refused as no duration)
-  if (/^\s*0+(?:\.0+)?\s*(?:ms|s|m|h)?\s*$/.test(value)) return undefined;
+  if (isZeroDuration(value)) return undefined;
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
   if (!percent) return parseDuration('--timeout', value);
   const ofMedian = Number(percent[1]) / 100;
