@@ -19,7 +19,9 @@ export function usageHint(message: string, commands: readonly KnownCommand[], ar
     const name = option.startsWith('--') ? option.split('=')[0]! : option.slice(0, 2);
     // the first word that names a command: a later one is a word of the command's (`::: map`)
     const named = argv.find((word) => commands.some((command) => command.name() === word));
-    const typed = commands.find((command) => command.name() === named);
+    // with none, a script typed means map (`prun --tag x.ts`: was sent to exec, which has --tag)
+    const meant = named ?? (argv.some((word) => SCRIPT.test(word)) ? 'map' : undefined);
+    const typed = commands.find((command) => command.name() === meant);
     const owns = (command: KnownCommand) => command.options.some((known) => known.long === name || known.short === name);
     // the command typed, when it has the option: one it lacks is no place to send it
     const owner = typed ? (owns(typed) ? typed : undefined) : commands.find(owns);

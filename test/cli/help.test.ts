@@ -181,6 +181,9 @@ test("a command's option typed before the command, or a script typed without map
     [['--threads', '2', 'exec', 'echo', ':::', '1'], "prun: unknown option '--threads' (run 'prun --help' for usage)"],
     // the command is the first word naming one: `map` among the inputs is an input
     [['--threads', '2', 'exec', 'echo', ':::', 'map'], "prun: unknown option '--threads' (run 'prun --help' for usage)"],
+    // no command, but a script: map is meant, and an option of exec's alone is no hint (was: sent to exec)
+    [['--tag', 'fixtures/square.ts', ':::', '1'], "prun: unknown option '--tag' (run 'prun --help' for usage)"],
+    [['--procs', '2', 'fixtures/square.ts', ':::', '1'], "prun: unknown option '--procs' (an option of 'map': it goes after the command, 'prun map --procs …')"],
   ];
   for (const [args, said] of cases) {
     const result = await prun(args);
