@@ -112,11 +112,7 @@ export function cpuCountAsked(flags: ExecFlags): keyof CpuCounts | undefined {
 
 /** Refuses a folder that `mkdir -p` could not make, in the words directory() would use, before anything is made or emptied. */
 export function checkDirectory(flag: string, value: string): void {
-  try {
-    checkMakeable(value);
-  } catch (error) {
-    throw usageError(`${flag} ${value}: cannot make it: ${describeSystemError(error as NodeJS.ErrnoException)}`);
-  }
+  directoryStep(flag, value, () => checkMakeable(value));
 }
 
 /**
@@ -126,14 +122,19 @@ export function checkDirectory(flag: string, value: string): void {
 export function directory(flag: string, create = false): (value: string) => string {
   return (value) => {
     const path = resolve(value);
-    try {
-      if (create) makeDirectory(path);
-    } catch (error) {
-      throw usageError(`${flag} ${value}: cannot make it: ${describeSystemError(error as NodeJS.ErrnoException)}`);
-    }
+    if (create) directoryStep(flag, value, () => makeDirectory(path));
     if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);
     return path;
   };
+}
+
+/** Checks or makes the folder of `flag`, in one line when it cannot be made. */
+function directoryStep(flag: string, value: string, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    throw usageError(`${flag} ${value}: cannot make it: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PrunError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
+import { cannotWrite } from '../io/cannot-write.js';
 import { sameFile } from '../io/same-file.js';
-import { describeSystemError } from '../io/system-error.js';
 import { checkWritable } from '../io/write-checks.js';
 
 /**
@@ -13,7 +13,7 @@ export function checkOutput(flag: string, path: string): void {
   try {
     checkWritable(path);
   } catch (error) {
-    throw new PrunError('ERR_INPUT', `cannot write ${flag} ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+    throw cannotWrite(`${flag} ${path}`, error);
   }
 }
 

@@ -2,6 +2,7 @@ import { openSync } from 'node:fs';
 import type { JobRecordFormat } from '../commands/job-record.js';
 import { compileTemplate } from '../commands/template.js';
 import { PrunError, usageError } from '../errors.js';
+import { cannotWrite } from '../io/cannot-write.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
@@ -42,17 +43,18 @@ export function resultsTarget(name: string, context: ResultsContext): ResultsTar
  * made is one line and exit 2 (was: every job failed on its own mkdir, two lines each).
  */
 export function makeResultsDir(dir: string): void {
-  try {
-    makeDirectory(dir);
-  } catch (error) {
-    throw new PrunError('ERR_INPUT', `cannot make the --results folder ${dir}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
-  }
+  resultsDirStep(dir, makeDirectory);
 }
 
 /** Refuses a --results folder that `mkdir -p` could not make, before anything is made or emptied. */
 export function checkResultsDir(dir: string): void {
+  resultsDirStep(dir, checkMakeable);
+}
+
+/** Checks or makes the --results folder, in one line when it cannot be made. */
+function resultsDirStep(dir: string, step: (dir: string) => void): void {
   try {
-    checkMakeable(dir);
+    step(dir);
   } catch (error) {
     throw new PrunError('ERR_INPUT', `cannot make the --results folder ${dir}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
   }
@@ -79,7 +81,7 @@ export function openRecordsFile(path: string, kept: KeptFiles): RecordsFile {
       try {
         fd = openSync(path, 'w');
       } catch (error) {
-        throw new PrunError('ERR_INPUT', `cannot write --results ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+        throw cannotWrite(`--results ${path}`, error);
       }
       const stream = fileWriter(fd);
       setResultsOut({ stream, finish: (code) => flushed(stream, code) });

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
 import { PrunError } from '../errors.js';
+import { cannotWrite } from './cannot-write.js';
 import { describeSystemError } from './system-error.js';
 import { appendWhole, endOfLastRecord } from './whole-records.js';
 
@@ -35,7 +36,7 @@ export class FailedOut {
       // appending even to a file begun afresh: a write taken back must leave no gap before the next one
       fd = openSync(path, options.append ? 'a+' : 'a');
     } catch (error) {
-      throw new PrunError('ERR_INPUT', `cannot write --failed-out ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+      throw cannotWrite(`--failed-out ${path}`, error);
     }
     const out = new FailedOut(fd, path, options);
     try {
@@ -44,7 +45,7 @@ export class FailedOut {
     } catch (error) {
       closeSync(fd);
       // an append-only file (chattr +a) opens, and then cannot be emptied: one line, not a stack
-      throw new PrunError('ERR_INPUT', `cannot write --failed-out ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+      throw cannotWrite(`--failed-out ${path}`, error);
     }
     return out;
   }

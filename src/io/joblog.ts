@@ -2,6 +2,7 @@ import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs
 import { gnuExit } from '../model/gnu-exit.js';
 import type { JobRecord } from '../model/delivery.js';
 import { PrunError } from '../errors.js';
+import { cannotWrite } from './cannot-write.js';
 import { describeSystemError } from './system-error.js';
 import { appendWhole, endOfLastRecord } from './whole-records.js';
 
@@ -67,7 +68,7 @@ export class Joblog {
     try {
       fd = openSync(path, 'a+');
     } catch (error) {
-      throw new PrunError('ERR_INPUT', `cannot write --joblog ${path}: ${describeSystemError(error as NodeJS.ErrnoException)}`);
+      throw cannotWrite(`--joblog ${path}`, error);
     }
     const log = new Joblog(fd, path, format, encoding);
     try {
