@@ -16,12 +16,12 @@ export const SCRIPT_LOAD = 'ERR_SCRIPT_LOAD';
  * no frame says where (a string thrown, which has no stack), the script's name does.
  */
 export function scriptLoadError(error: unknown, modulePath: string, scriptName?: string): Error {
-  const thrown = isError(error) ? error : undefined;
   // what a task's failure would say of it: a thrown object's own message (was: [object
-  // Object]), and an error with none its name (was: nothing)
-  const said = firstLine(readableMessage(error));
+  // Object]), an error with none its name (was: nothing), one whose getters throw that it
+  // could not be read (errorData never throws; was: their error escaped, taken for setup()'s)
+  const said = firstLine(namedMessage(errorData(error)));
   const message = withScriptName(said, modulePath, scriptName);
-  const stack = stackOf(thrown);
+  const stack = stackOf(error);
   const frame = stack === undefined ? undefined : userFrame(stack, modulePath);
   // the script's name once: not again after a message that has it (`imported from task.ts`)
   const where = frame ?? (scriptName !== undefined && message.includes(scriptName) ? undefined : scriptName);
@@ -43,18 +43,6 @@ export function scriptLoadError(error: unknown, modulePath: string, scriptName?:
 export function withScriptName(text: string, modulePath: string, scriptName: string | undefined): string {
   if (scriptName === undefined || !text.includes(modulePath.slice(modulePath.lastIndexOf('/') + 1))) return text;
   return text.replaceAll(pathToFileURL(modulePath).href, () => scriptName).replaceAll(modulePath, () => scriptName);
-}
-
-/**
- * What was thrown says of itself, as a task's failure would read it (errorData); a value whose
- * own getters throw says so (was: their error escaped, and was taken for a failed setup()).
- */
-function readableMessage(thrown: unknown): string {
-  try {
-    return namedMessage(errorData(thrown));
-  } catch {
-    return 'a value whose message could not be read';
-  }
 }
 
 /**
@@ -89,7 +77,7 @@ export class SetupThrew {
 }
 
 export function setupThrew(thrown: unknown, modulePath: string): SetupThrew {
-  const stack = stackOf(isError(thrown) ? thrown : undefined);
+  const stack = stackOf(thrown);
   return new SetupThrew(thrown, stack === undefined ? undefined : userFrame(stack, modulePath));
 }
 
@@ -103,10 +91,11 @@ export function startError(data: ErrorData, setup?: { where?: string }): PrunErr
   return new PrunError('ERR_SETUP', `setup() failed: ${firstLine(namedMessage(data))}${where ? ` (${where})` : ''}`, { cause });
 }
 
-/** An Error's stack, or undefined: V8 makes it on first read from the name, and a Symbol there throws. */
-function stackOf(thrown: Error | undefined): string | undefined {
+/** What was thrown's stack when it is an Error, or undefined: V8 makes it on first read from the name, and a Symbol there throws. */
+function stackOf(thrown: unknown): string | undefined {
+  if (!isError(thrown)) return undefined;
   try {
-    return typeof thrown?.stack === 'string' ? thrown.stack : undefined;
+    return typeof thrown.stack === 'string' ? thrown.stack : undefined;
   } catch {
     return undefined;
   }
