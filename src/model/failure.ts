@@ -339,8 +339,13 @@ export function statusColumn(failure: Failure): number {
  * no message. For the lines that speak of what the user's code threw.
  */
 export function namedMessage(error: Pick<ErrorData, 'name' | 'message'>): string {
-  if (error.message === '') return error.name || 'Error';
+  if (error.message === '') return messageOrName(error);
   return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+}
+
+/** What a thrown error says in a word: its message, or its name when it has none (`TypeError`). */
+export function messageOrName(error: Pick<ErrorData, 'name' | 'message'>): string {
+  return error.message === '' ? error.name || 'Error' : error.message;
 }
 
 /**
@@ -349,9 +354,8 @@ export function namedMessage(error: Pick<ErrorData, 'name' | 'message'>): string
  * no message is named instead, as on stderr (was: an empty column, and `cause: ` with nothing).
  */
 export function messageWithCauses(failure: Pick<ErrorData, 'name' | 'message' | 'cause'>, each: (message: string) => string = (message) => message): string {
-  const said = (error: Pick<ErrorData, 'name' | 'message'>): string => each(error.message === '' ? error.name || 'Error' : error.message);
-  let text = said(failure);
-  for (let cause = failure.cause; cause; cause = cause.cause) text += `; cause: ${said(cause)}`;
+  let text = each(messageOrName(failure));
+  for (let cause = failure.cause; cause; cause = cause.cause) text += `; cause: ${each(messageOrName(cause))}`;
   return text;
 }
 

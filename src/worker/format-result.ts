@@ -1,4 +1,4 @@
-import { errorData } from '../model/failure.js';
+import { errorData, messageOrName } from '../model/failure.js';
 import type { ResultFormat } from '../runtime/protocol.js';
 
 /**
@@ -42,8 +42,7 @@ function stringify(value: unknown): string {
   } catch (error) {
     // what a toJSON() threw, read with care: null, a string, a revoked Proxy (was: prun's own
     // TypeError for null, "undefined" for a string)
-    const { name, message } = errorData(error);
-    throw cannotWrite(message || name);
+    throw cannotWrite(messageOrName(errorData(error)));
   }
   if (text === undefined) throw cannotWrite(itIs(value));
   return text;
