@@ -84,8 +84,10 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
     // a joblog must be a regular file (it is read back by --resume): /dev/stderr is no way out for it (was: suggested, then refused)
     if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file${flag === '--failed-out' ? ' (or /dev/stderr)' : ''}`);
   }
+  // with --resume the failures of the run resumed stay failed: they stay in the file too
+  const failuresKept = flags.resume === true && flags.resumeFailed !== true;
   // before the joblog is made: a run refused for it leaves none behind
-  if (flags.failedOut !== undefined) checkOutput('--failed-out', flags.failedOut);
+  if (flags.failedOut !== undefined) checkOutput('--failed-out', flags.failedOut, !failuresKept);
   // opened first: that refuses what is not a joblog, and drops a torn last row
   const log = flags.joblog ? Joblog.open(flags.joblog, sayLine, options.format, encoding) : undefined;
   let finished: ReturnType<typeof finishedInJoblog> | undefined;
@@ -111,9 +113,8 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
     skip,
     records: true,
     open() {
-      // with --resume the failures of the run resumed stay failed: they stay in the file too;
       // should it fail, the joblog is closed by the checked journal's close()
-      const failedOut = flags.failedOut === undefined ? undefined : FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: flags.resume === true && flags.resumeFailed !== true, warn: sayLine });
+      const failedOut = flags.failedOut === undefined ? undefined : FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: failuresKept, warn: sayLine });
       return {
         skip,
         record: (records) => {

@@ -6,12 +6,13 @@ import { sameFile } from '../io/same-file.js';
 import { checkWritable } from '../io/write-checks.js';
 
 /**
- * Refuses a file prun writes that it cannot open for writing, before anything is emptied or
- * made: `cannot write --failed-out f: no such file or directory`, as opening it would say.
+ * Refuses a file prun writes that it cannot open for writing (or empty, when it is
+ * `emptied`), before anything is emptied or made: `cannot write --failed-out f: no such file
+ * or directory`, as opening it would say.
  */
-export function checkOutput(flag: string, path: string): void {
+export function checkOutput(flag: string, path: string, emptied: boolean): void {
   try {
-    checkWritable(path);
+    checkWritable(path, { emptied });
   } catch (error) {
     throw cannotWrite(`${flag} ${path}`, error);
   }

@@ -73,7 +73,7 @@ export interface RecordsFile {
  * listens at) leaves an earlier run's records as they were (was: emptied).
  */
 export function openRecordsFile(path: string, kept: KeptFiles): RecordsFile {
-  checkOutput('--results', path);
+  checkOutput('--results', path, true);
   refuseToEmpty('--results', path, kept);
   return {
     empty() {

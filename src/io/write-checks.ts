@@ -9,10 +9,18 @@ import { dirname, resolve } from 'node:path';
  * They throw the error the open or the mkdir would throw (describeSystemError words it).
  */
 
-/** Throws unless `path` can be opened for writing: a file or FIFO that may be written, a device that opens, or a new file in a folder that may be written to. */
-export function checkWritable(path: string): void {
+/**
+ * Throws unless `path` can be opened for writing: a file or FIFO that may be written, a device
+ * that opens, or a new file in a folder that may be written to. With `emptied`, a file must
+ * also be one that can be emptied.
+ */
+export function checkWritable(path: string, { emptied }: { emptied: boolean }): void {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (stats?.isDirectory()) throw systemError('EISDIR');
+  // an append-only file (chattr +a) passes access(2), and opens only to append (EPERM
+  // otherwise): opened as the emptying will open it, less the truncation, it says so now, not
+  // once the run's other files are emptied (was: --failed-out emptied, then --results refused)
+  if (stats?.isFile() && emptied) return closeSync(openSync(path, constants.O_WRONLY));
   // a FIFO is not opened to know: its reader would see the end of what it reads
   if (stats?.isFile() || stats?.isFIFO()) return accessSync(path, constants.W_OK);
   // a device or a socket (/dev/stdin of a socketpair, which cannot be opened: ENXIO) is

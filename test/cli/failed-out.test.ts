@@ -228,6 +228,36 @@ describe('--failed-out, what it holds', () => {
     }
   });
 
+  test('an append-only --results or --failed-out (chattr +a) is refused (exit 2) before anything is emptied (was: --failed-out emptied, then --results refused)', async (t) => {
+    const files = paths();
+    const records = join(dir, `records-${runs}.csv`);
+    await writeFile(records, 'kept records\n');
+    const appendOnly = (path: string, on: boolean) => execa('chattr', [on ? '+a' : '-a', path], { reject: false });
+    const refused = await appendOnly(records, true);
+    if (refused.exitCode !== 0) return t.skip(`chattr +a: ${String(refused.stderr || refused.message)}`);
+    try {
+      await writeFile(files.failed, 'kept\n');
+      const run = await prun(['exec', '--failed-out', files.failed, '--results', records, 'echo {}', ':::', 'a']);
+      assert.equal(run.exitCode, 2, String(run.stderr));
+      assert.equal(lines(String(run.stderr).trimEnd()).length, 1, String(run.stderr));
+      assert.equal(await readFile(files.failed, 'utf8'), 'kept\n');
+    } finally {
+      await appendOnly(records, false);
+    }
+    await appendOnly(files.failed, true);
+    try {
+      // emptied unless resumed: refused at once; resumed, the failures are added to it
+      const fresh = await prun(['map', 'fixtures/square.ts', '--failed-out', files.failed, ':::', '1']);
+      assert.equal(fresh.exitCode, 2, String(fresh.stderr));
+      assert.equal(await readFile(files.failed, 'utf8'), 'kept\n');
+      const resumed = await prun(['map', 'fixtures/square.ts', '--failed-out', files.failed, '--joblog', join(dir, `log-${runs}`), '--resume', ':::', '1']);
+      assert.equal(resumed.exitCode, 0, String(resumed.stderr));
+      assert.equal(await readFile(files.failed, 'utf8'), 'kept\n');
+    } finally {
+      await appendOnly(files.failed, false);
+    }
+  });
+
   test('a run of no input empties --failed-out all the same: it holds no failure of this run', async () => {
     const files = paths();
     await writeFile(files.failed, 'from the run before\n');
