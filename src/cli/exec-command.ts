@@ -28,6 +28,7 @@ import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './e
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
+import { awaitReaders } from './output-files.js';
 import { checkJournal, type Journal, NO_CHECKED_JOURNAL, openOnceBegun } from './journal.js';
 import { presentRun } from './present-run.js';
 import { checkResultsDir, makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
@@ -347,7 +348,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // a dry run settles every input without running it: that is not for the joblog
   const checkedJournal = dryRun ? NO_CHECKED_JOURNAL : checkJournal(flags, journalOptions);
   let journal: Journal | undefined;
+  let releaseReaders = () => {};
   try {
+    if (!dryRun) releaseReaders = await awaitReaders([['--failed-out', flags.failedOut], ['--results', results?.kind === 'records' ? results.path : undefined]]);
     if (flags.workdir !== undefined && !dryRun) directory('--workdir', true)(flags.workdir);
     if (results?.kind === 'dir' && !dryRun) makeResultsDir(results.dir);
     // execa takes a tenth of a second to load: not for prun map
@@ -369,6 +372,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       recordsFile?.empty();
       return opened;
     });
+    releaseReaders();
     const code = await presentRun(run, {
       json: false,
       progress: dryRun ? false : progressWhile(typing, progressFlag(flags)),
@@ -384,6 +388,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     if (code === EXIT.failed && (run.tracker.failed > 0 || run.tracker.haltedBy)) return gnuExitStatus(flags.halt, run.tracker);
     return code;
   } finally {
+    releaseReaders();
     (journal ?? checkedJournal).close();
     if (pipeDir) removeScratchDir(pipeDir);
   }

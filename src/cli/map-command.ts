@@ -8,6 +8,7 @@ import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, inputFilesOf, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
+import { awaitReaders } from './output-files.js';
 import { checkJournal, type Journal, openOnceBegun } from './journal.js';
 import { endDescendants } from './end-descendants.js';
 import { ownHelperPids } from './results-out.js';
@@ -84,7 +85,9 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   // --failed-out is emptied only once the run has begun: a --queue nothing listens at leaves it as it was (was: emptied)
   const checkedJournal = checkJournal(flags, { terminator: String.fromCharCode(separator), inputFiles: inputFilesOf(paths, sources), script });
   let journal: Journal | undefined;
+  let releaseReaders = () => {};
   try {
+    releaseReaders = await awaitReaders([['--failed-out', flags.failedOut]]);
     const runOptions = {
       ...options,
       script,
@@ -110,6 +113,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       run = await startRunOnQueue({ url: flags.queue, local }, runOptions);
     }
     journal = await openOnceBegun(run, () => checkedJournal.open());
+    releaseReaders();
     return await presentRun(run, {
       json: flags.json === true,
       progress: progressWhile(typing, progressFlag(flags)),
@@ -123,6 +127,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       busyThreads: options.runtime === 'thread' && !keepsHeapSmall(flags.concurrency),
     });
   } finally {
+    releaseReaders();
     (journal ?? checkedJournal).close();
     // forked workers take what they started with them; worker threads cannot (end-descendants.ts)
     if (options.runtime === 'thread') await endDescendants(ownHelperPids());

@@ -2,8 +2,11 @@ import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { cannotWrite } from '../io/cannot-write.js';
+import { holdFifoReader } from '../io/fifo-reader.js';
 import { sameFile } from '../io/same-file.js';
 import { checkWritable } from '../io/write-checks.js';
+import { exitOnInterrupt } from './signals.js';
+import { sayLine } from './stderr-line.js';
 
 /**
  * Refuses a file prun writes that it cannot open for writing (or empty, when it is
@@ -16,6 +19,33 @@ export function checkOutput(flag: string, path: string, emptied: boolean): void 
   } catch (error) {
     throw cannotWrite(`${flag} ${path}`, error);
   }
+}
+
+/**
+ * Waits for the readers of the outputs that are FIFOs, before the run starts, where a signal
+ * ends the wait in one line with 128+n (was: prun blocked in open(2) once the run had begun,
+ * deaf to Ctrl-C and kill, with `mkfifo f; prun ... --failed-out f` and no reader). Each FIFO
+ * is held open until the returned function is called, once the outputs have been opened.
+ */
+export async function awaitReaders(outputs: readonly (readonly [flag: string, path: string | undefined])[]): Promise<() => void> {
+  const holds: (() => void)[] = [];
+  const release = () => {
+    for (const hold of holds.splice(0)) hold();
+  };
+  for (const [flag, path] of outputs) {
+    if (path === undefined) continue;
+    const what = `a reader of ${flag} ${path}`;
+    const endWait = exitOnInterrupt(sayLine, `waiting for ${what}`);
+    try {
+      holds.push(await holdFifoReader(path, () => sayLine(`prun: waiting for ${what} (a FIFO)`)));
+    } catch (error) {
+      release();
+      throw error;
+    } finally {
+      endWait();
+    }
+  }
+  return release;
 }
 
 /** The files of a run that a file it empties must not be. */

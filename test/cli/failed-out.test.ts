@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { scratchDir, waitForFile } from '../helpers/files.js';
+import { waitForLines } from '../helpers/streams.js';
 import { freePort } from '../helpers/redis.js';
 import { fillDisk, useSmallDisk } from '../helpers/small-disk.js';
 import { bin, HUNG_MS, lines, prun, root, runtimes } from '../helpers/prun.js';
@@ -213,6 +214,40 @@ describe('--failed-out, what it holds', () => {
       assert.equal(run.exitCode, 2, `${run.command}: ${run.stderr}`);
       assert.equal(lines(String(run.stderr).trimEnd()).length, 1, String(run.stderr));
     }
+  });
+
+  test('--failed-out a FIFO no one reads yet: prun says it waits, and a signal ends the wait (exit 130, one line, nothing ran) (was: blocked in open(2), deaf to every signal but SIGKILL)', async () => {
+    for (const args of [['map', 'fixtures/gated.ts'], ['exec', 'false']]) {
+      const fifo = join(dir, `fifo-${++runs}`);
+      await execa('mkfifo', [fifo]);
+      const files = paths();
+      const child = execa(bin, [args[0]!, '--failed-out', fifo, ...args.slice(1), ':::', 'fail-1'], { cwd: root, reject: false, timeout: HUNG_MS, env: envFor(files, 1) });
+      await waitForLines(child.stderr!, /^prun: waiting for a reader of --failed-out .* \(a FIFO\)$/);
+      child.kill('SIGINT');
+      const run = await child;
+      assert.equal(run.exitCode, 130, String(run.stderr));
+      assert.deepEqual(lines(String(run.stderr).trimEnd()).slice(1), [`prun: interrupted while waiting for a reader of --failed-out ${fifo}: nothing ran`]);
+      assert.deepEqual(await started(files, 1), [], 'nothing ran');
+    }
+  });
+
+  test('a reader that comes to a FIFO --failed-out or --results FILE after prun gets all of it: map and exec', async () => {
+    const failed = join(dir, `fifo-${++runs}`);
+    const records = join(dir, `fifo-${runs}.csv`);
+    await execa('mkfifo', [failed]);
+    await execa('mkfifo', [records]);
+    const map = execa(bin, ['map', 'fixtures/gated.ts', '--failed-out', failed, ':::', 'a', 'fail-1', 'fail-2'], { cwd: root, reject: false, timeout: HUNG_MS, env: envFor(paths(), 1) });
+    await waitForLines(map.stderr!, /^prun: waiting for a reader of --failed-out/);
+    const [mapRun, mapFailed] = await Promise.all([map, readFile(failed, 'utf8')]);
+    assert.equal(mapRun.exitCode, 1, String(mapRun.stderr));
+    assert.deepEqual(lines(mapFailed.trimEnd()).sort(), ['fail-1', 'fail-2']);
+    const exec = execa(bin, ['exec', '--results', records, 'echo {}', ':::', 'x', 'y'], { cwd: root, reject: false, timeout: HUNG_MS });
+    await waitForLines(exec.stderr!, /^prun: waiting for a reader of --results/);
+    const [execRun, written] = await Promise.all([exec, readFile(records, 'utf8')]);
+    assert.equal(execRun.exitCode, 0, String(execRun.stderr));
+    assert.match(written, /^Seq,/);
+    // a record a job (its stdout field holds its newline)
+    assert.equal(written.match(/^\d+,/gm)?.length, 2, written);
   });
 
   test('a script that cannot run leaves --failed-out as it was (exit 2): a typo must not empty the failures of the run before', async () => {
