@@ -86,6 +86,20 @@ export class Settlement {
     // queued again, which nobody reports, and the producer waited for ever)
     if (from >= batch.count) return;
     this.throttles.lost(batch);
+    this.settleLost(batch, from, blame);
+  }
+
+  /** What is owed of a lost batch from `from` on, as `blame` says (once its key has heard of the loss). */
+  private settleLost(batch: Batch, from: number, blame: Blame): void {
+    if (typeof blame === 'object' && 'finished' in blame) {
+      const end = Math.min(from + blame.finished, batch.count);
+      // known to have run, and not to blame: they run again together, as any batch, each on
+      // its next attempt; stopping, they count as never ran, their results lost
+      if (this.stopping.mode) this.deliveries.notRun(batch.first + from, end - from);
+      else this.line.retry(cutBatch(batch, from, end, { attempt: batch.attempt + 1, lastFailure: undefined }), undefined);
+      if (end < batch.count) this.settleLost(batch, end, blame.then);
+      return;
+    }
     // stopping, nothing runs again. An input known to have taken its worker down as running
     // ones finish (a death, a timeout, after Ctrl-C or --halt soon) did run, and failed; the
     // others never ran, as far as anyone can tell, and all of them when the stop ended them

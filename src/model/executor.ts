@@ -17,7 +17,10 @@ export type Blame =
   // the worker died holding it as the next it would begin, before it began it: most often not
   // its doing (a timer's throw), but a batch that kills its worker as it arrives would come
   // back for ever; `death` is what the worker died of
-  | { unbegun: Failure };
+  | { unbegun: Failure }
+  // the first `finished` inputs from `from` on had finished, their results lost with the
+  // worker: they ran, and run again, each start counted; past them `then` says what happened
+  | { finished: number; then: Blame };
 
 /** What an executor tells the pipeline as batches run. */
 export interface ExecutorListener {

@@ -584,21 +584,29 @@ export class Pool implements Executor {
    * Inputs that run again because which of them took the worker down is not known (several
    * lanes, or quick inputs none of which said it started, then an input that blocked it past
    * --timeout): said in one line, since each such input starts again, its attempt counted (was:
-   * in silence, and a death that its re-run did not repeat was never heard of, exit 0).
+   * in silence, and a death that its re-run did not repeat was never heard of, exit 0). So are
+   * those known to have finished whose results were lost with a thread (start-slot.ts).
    */
   private sayRunAgain(slot: WorkerSlot, exit: WorkerExit, entries: readonly InFlight[], blames: readonly Blame[]): void {
     if (this.closing || this.stopped) return;
     let again = 0;
+    let finished = 0;
     entries.forEach((entry, position) => {
-      if (blames[position] === 'unknown') again += entry.batch.count - entry.done;
+      const blame = blames[position]!;
+      if (blame === 'unknown') again += entry.batch.count - entry.done;
+      else if (typeof blame === 'object' && 'finished' in blame) finished += blame.finished;
     });
-    if (again === 0) return;
     const timeout = this.options.timeoutMs === undefined ? '' : formatDuration(this.options.timeoutMs);
+    const why = slot.endedFor === 'blocked' ? `an input ran past --timeout ${timeout}` : exit.failure.message;
+    if (again === 0 && finished > 0) {
+      const inputs = finished === 1 ? 'an input it had finished, whose result was' : `${finished} inputs it had finished, whose results were`;
+      return this.options.notice?.(`prun: a worker was lost (${why}) with ${inputs} not reported yet: they run again, each start counted in ctx.attempt`);
+    }
+    if (again === 0) return;
     const inputs = again === 1 ? '1 unreported input runs' : `${again} unreported inputs run`;
     const rerun = `again, alone, each start counted in ctx.attempt`;
     // the one that ran past --timeout is named and failed already: the others' lanes went on meanwhile
     if (slot.endedFor === 'stuck') return this.options.notice?.(`prun: a worker was ended for an input past --timeout ${timeout}; which of its other inputs had started is not known: its ${inputs} ${rerun}`);
-    const why = slot.endedFor === 'blocked' ? `an input ran past --timeout ${timeout}` : exit.failure.message;
     this.options.notice?.(`prun: a worker was lost (${why}) and which input did it is not known: its ${inputs} ${rerun}`);
   }
 
@@ -635,12 +643,21 @@ export class Pool implements Executor {
     // a worker that tells had not begun the batch: it died between inputs, most often not of
     // the batch's doing; counted all the same, in case it died of receiving it
     if ((this.options.concurrency === 1 || entry.batch.isolated) && !entry.started) return { unbegun: exit.failure };
+    const timeout = this.options.timeoutMs;
+    const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
+    // a thread wrote which input it began (start-slot.ts): that one is to blame if it ran still,
+    // and those before it had finished, whatever the worker had said
+    const last = this.options.concurrency === 1 ? slot.worker.lastStart?.() : undefined;
+    if (last && last.batch === entry.batch.id && last.offset >= entry.done) {
+      const finished = last.offset - entry.done + (last.running ? 0 : 1);
+      // how long it ran is known only of the input the worker's last word was of
+      const then: Blame = !last.running ? 'none' : finished === 0 ? { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) } : { culprit };
+      return finished === 0 ? then : { finished, then };
+    }
     // a batch's last input unreported on a worker that ran nothing else was the one running
     // (unless its result was lost with the worker, before it was sent)
     const lastLeft = entry.done === entry.batch.count - 1;
     if (!oneLane || !(entry.running || lastLeft)) return 'unknown';
-    const timeout = this.options.timeoutMs;
-    const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
     // it began by the worker's last word of the batch (then, or as it was said to start), or
     // once the batch was given when none came: how long it ran, at the least
     return { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) };

@@ -47,7 +47,8 @@ export interface BatchOrder {
 }
 
 export type ToWorker =
-  | { brand: typeof BRAND; type: 'init'; config: WorkerConfig }
+  /** `startSlot`: for a thread, where it writes which input it begins (start-slot.ts). */
+  | { brand: typeof BRAND; type: 'init'; config: WorkerConfig; startSlot?: SharedArrayBuffer }
   /**
    * Batches in the order the worker's lanes are to take them. Those given in one turn of the
    * pool's event loop travel together: with many async tasks in flight, a message a batch

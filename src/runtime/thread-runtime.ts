@@ -5,6 +5,7 @@ import type { RuntimeOptions, RuntimeWorker, WorkerExit } from './types.js';
 import { keepsHeapSmall } from './heap-settings.js';
 import { endProcesses, processesMarked } from './process-tree.js';
 import { takeThread } from './thread-spawn.js';
+import { StartSlot } from './start-slot.js';
 import { watchThreads } from './group-lifeline.js';
 
 /** How long what a thread started may take to end after SIGTERM before it is sent SIGKILL. */
@@ -23,9 +24,11 @@ export function startThreadWorker(options: RuntimeOptions): RuntimeWorker {
   worker.on('error', (error) => {
     lastError = error;
   });
+  const startSlot = new StartSlot();
   return {
     kind: 'thread',
-    send: (message) => worker.postMessage(message),
+    send: (message) => worker.postMessage(message.type === 'init' ? { ...message, startSlot: startSlot.buffer } : message),
+    lastStart: () => startSlot.read(),
     onMessage: (handler) =>
       worker.on('message', (message: unknown) => {
         // the user's function may post on parentPort as it may call process.send under

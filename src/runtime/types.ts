@@ -1,5 +1,6 @@
 import type { Failure } from '../model/failure.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import type { LastStart } from './start-slot.js';
 
 // What both runtimes are, as the pool sees them. The adapters and the switch (runtime.ts) import
 // this, never each other: the switch imports the adapters.
@@ -24,6 +25,11 @@ export interface RuntimeWorker {
   onExit(handler: (exit: WorkerExit) => void): void;
   /** Ends the worker at once, without teardown. */
   kill(): void;
+  /**
+   * The input it last began, read once it has exited, where the runtime can know it: a thread
+   * writes it to memory shared with the pool (start-slot.ts); a forked worker cannot.
+   */
+  lastStart?(): LastStart | undefined;
 }
 
 export interface RuntimeOptions {

@@ -9,6 +9,7 @@ import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout, TaskRun } from './run-task.js';
 import { PayloadReader } from '../model/payload.js';
+import { StartSlot } from '../runtime/start-slot.js';
 import type { UserModule } from './user-module.js';
 
 /** What the loop needs of its side of the boundary: the thread and process shims provide it. */
@@ -63,6 +64,8 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 export function runWorkerLoop(transport: WorkerTransport): void {
   let config: WorkerConfig | undefined;
   let mod: UserModule | undefined;
+  /** A thread's: where a lone lane writes which input it begins, for the pool to read after a death. */
+  let startSlot: StartSlot | undefined;
   let loading: Promise<unknown> | undefined;
   const queue: BatchOrder[] = [];
   const reports = new ReportQueue(transport);
@@ -125,6 +128,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
 
     // only a lane alone on its worker can name the input a death is due to
     const tells = batch.eager || cfg.concurrency === 1;
+    const marks = tells ? startSlot : undefined;
     /** With `startsNext` (true or false), what it says of the next input must be out before it starts. */
     const flush = (last: boolean, startsNext?: boolean, runningMs?: number): Promise<void> | void => {
       const report: RunReport = { id: batch.id, last, elapsedMs: performance.now() - started, ...buffer.take() };
@@ -205,6 +209,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         const taskStart = cfg.timings ? performance.now() : 0;
         const ctx = new TaskRun(index, batch.attempt, running, stopped);
         if (ended) ctx.abort(new Error('the worker is ending'));
+        marks?.began(batch.id, offset);
         if (cfg.timeoutMs === undefined) {
           let failure: Failure | undefined;
           try {
@@ -222,6 +227,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           else buffer.fail(offset, input, named(settled.failure, cfg));
           if (!settled.ok && settled.stuck) stuck = true;
         }
+        marks?.settled();
         if (cfg.timings) buffer.duration(performance.now() - taskStart);
         if (stuck) {
           // report what is settled, then ask to be replaced: the task still running cannot be stopped from here
@@ -277,6 +283,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     switch (message.type) {
       case 'init':
         config = message.config;
+        if (message.startSlot) startSlot = new StartSlot(message.startSlot);
         transport.configure(config);
         post({ brand: BRAND, type: 'loading' });
         loading = load(message.config, () => post({ brand: BRAND, type: 'setup' }));

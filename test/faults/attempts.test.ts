@@ -120,6 +120,20 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
     });
   }
 
+  test('--threads: quick tasks, then one that runs its worker out of memory: it alone is blamed, started once; only inputs that had finished, their results lost, run again, counted; none is counted that never started (was: it started twice, and inputs after it had attempt 2 on their one start)', async () => {
+    const outcome = await run(['--threads', '2', '--memory-limit', '64M'], { PRUN_TEST_TASK_MS: '0', PRUN_TEST_DIE_HOW: 'memory' });
+    const { result, outcomes, started } = outcome;
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    assert.equal(outcomes.get(36)?.code, 'ERR_OUT_OF_MEMORY');
+    assert.deepEqual(started.get('37'), [1]);
+    // each start has the number of its start: a re-run of one that had finished is its second
+    for (const [input, attempts] of started) assert.deepEqual(attempts, attempts.map((_, i) => i + 1), `attempts of input ${input}`);
+    const again = [...started].filter(([, attempts]) => attempts.length > 1).map(([input]) => Number(input));
+    assert.ok(again.every((input) => input < 37), `run again: ${again}`);
+    assertStartsCounted(outcome);
+    if (again.length > 0) assert.match(String(result.stderr), /^prun: a worker was lost \(out of memory\) with (an input|\d+ inputs) it had finished, whose results? (was|were) not reported yet: they run again, each start counted in ctx\.attempt$/m);
+  });
+
   for (const runtime of ['--procs', '--threads']) {
     test(`${runtime} --concurrency 5: a death among async tasks, with batches held ahead and reports that wait for the end of a turn: every re-run is counted, no input starts more than twice`, async () => {
       const outcome = await run([runtime, '2', '--concurrency', '5', '--chunksize', '1'], { PRUN_TEST_TASK_MS: '2' });
@@ -144,8 +158,19 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
     test(`${runtime}: an input that blocks its worker past --timeout among quick ones, once only: what runs again is said in one line (was: in silence, exit 0)`, { timeout: 180_000 }, async () => {
       const inputs = [...Array.from({ length: 20 }, (_, i) => `q${i}`), 'hang', ...Array.from({ length: 20 }, (_, i) => `r${i}`)];
       const result = await prun(['map', 'fixtures/faults.ts', runtime, '1', '--timeout', '500ms'], { input: `${inputs.join('\n')}\n`, stdin: undefined });
-      assert.equal(lines(result.stdout).length, 41, String(result.stderr));
-      assert.match(String(result.stderr), /^prun: a worker was lost \(an input ran past --timeout 500ms\) and which input did it is not known: its \d+ unreported inputs run again, alone, each start counted in ctx\.attempt$/m);
+      if (runtime === '--procs') {
+        // a forked worker cannot say which quick input it was in: they run again, alone, to find it
+        assert.equal(lines(result.stdout).length, 41, String(result.stderr));
+        assert.match(String(result.stderr), /^prun: a worker was lost \(an input ran past --timeout 500ms\) and which input did it is not known: its \d+ unreported inputs run again, alone, each start counted in ctx\.attempt$/m);
+        return;
+      }
+      // a thread wrote which input it began (start-slot.ts): that one timed out, and only the
+      // finished inputs whose results were lost with the thread run again
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      // `q0 ok on attempt 1, ...`
+      assert.deepEqual(lines(result.stdout).map((line) => line.split(' ')[0]).sort(), inputs.filter((input) => input !== 'hang').sort());
+      assert.match(String(result.stderr), /^prun: input 20 "hang" failed: timed out after 500ms$/m);
+      assert.doesNotMatch(String(result.stderr), /which input did it is not known/);
     });
 
     test(`${runtime} --concurrency 2 --retries 1: the retry of a task stuck past --timeout, given to its worker's free lane before the worker was ended, never began there: it starts as attempt 2 (was: 3, with a notice that other inputs ran again)`, { timeout: 180_000 }, async () => {
