@@ -100,12 +100,13 @@ function isCount(word: string): boolean {
  * own options was meant for prun: read as an input it would run as one, in silence; so it is
  * a usage error, in one line that says where options go. A short option counts with its value
  * or other short options joined on (`-j2`, `-kj2`), as it would before `:::`. Exported for
- * every command that takes `:::` sources.
+ * every command that takes `:::` sources, and for exec's `--arg-sep` and `--arg-file-sep`
+ * (`markers`: was, `--arg-sep ,, echo ,, a -j 2` ran -j and 2 as inputs).
  */
-export function rejectOptionsAmongInputs(sources: readonly ArgSource[], options: ReadonlySet<string>): void {
+export function rejectOptionsAmongInputs(sources: readonly ArgSource[], options: ReadonlySet<string>, markers = { values: ':::', files: '::::' }): void {
   for (const source of sources) {
     const words = 'values' in source ? source.values : [source.file];
-    const marker = 'values' in source ? ':::' : '::::';
+    const marker = 'values' in source ? markers.values : markers.files;
     for (const word of words) {
       // (was: "where every word is an input", which then refused it as one)
       if (options.has(optionOf(word))) throw usageError(`${word} after ${marker} is one of prun's options, not taken as an input: put prun's options before ${marker}; an input that looks like one goes in a file (:::: FILE) or on stdin`);

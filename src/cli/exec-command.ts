@@ -19,7 +19,7 @@ import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, refuseOldForm } from './exec-argv.js';
-import { optionsEnd, optionWords } from './argv.js';
+import { optionsEnd, optionWords, rejectOptionsAmongInputs } from './argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
@@ -157,7 +157,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
       const names = optionWords(command);
       return optionsEnd([...tail, 'COMMAND'], command) === tail.length && tail.every((word) => !word.startsWith('-') || names.has(word.startsWith('--') ? word.split('=')[0]! : word.slice(0, 2)));
     };
-    done(await runExecCommand(words, sources, flags, optionsBefore(typed, words), onlyOptions));
+    done(await runExecCommand(words, sources, flags, optionsBefore(typed, words), onlyOptions, optionWords(command)));
   });
 }
 
@@ -189,7 +189,7 @@ function optionsBefore(typed: readonly string[], words: readonly string[]): stri
   return end >= 0 && typed.slice(end).every((word, i) => word === words[i]) ? typed.slice(0, end) : [];
 }
 
-async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[], onlyOptions: (words: readonly string[]) => boolean): Promise<number> {
+async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[], onlyOptions: (words: readonly string[]) => boolean, optionNames: ReadonlySet<string>): Promise<number> {
   const count = cpuCountAsked(flags);
   if (count !== undefined) {
     process.stdout.write(`${machineCpuCounts()[count]}\n`);
@@ -200,7 +200,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     // the words as written, split again at the respelled markers only (`,,` and `,,+` for
     // --arg-sep ,,): a `:::` is then a word like any other, as in GNU parallel
     const argv = [...words, ...typedSources(given)];
-    ({ positional: words, sources } = splitArgGroups(argv, { values: flags.argSep ?? ':::', files: flags.argFileSep ?? '::::' }));
+    const markers = { values: flags.argSep ?? ':::', files: flags.argFileSep ?? '::::' };
+    ({ positional: words, sources } = splitArgGroups(argv, markers));
+    rejectOptionsAmongInputs(sources, optionNames, markers);
   }
   sources = [...flags.argFile.map((file): ArgSource => ({ file })), ...sources];
   // a lone `:::` with nothing after it is no source, as GNU parallel's: stdin is read (was: nothing ran, in silence)

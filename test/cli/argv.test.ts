@@ -45,6 +45,19 @@ describe('options where people put them', () => {
     assert.match(String(result.stderr), /^prun: --json after ::: is one of prun's options.*put prun's options before :::/);
   });
 
+  test('exec --arg-sep and --arg-file-sep: an option after the respelled marker is refused as after ::: (exit 2, one line naming the marker) (was: -j and 2 ran as inputs)', async () => {
+    for (const [args, said] of [
+      [['exec', '--arg-sep', ',,,', 'echo', ',,,', 'a', '-j', '2'], /^prun: -j after ,,, is one of prun's options.*put prun's options before ,,,/],
+      [['exec', '--arg-file-sep', ',,,,', 'echo', ',,,,', 'fixtures/numbers.txt', '--tag'], /^prun: --tag after ,,,, is one of prun's options/],
+    ] as const) {
+      const result = await prun(args);
+      assert.equal(result.exitCode, 2, String(result.stderr));
+      assert.equal(result.stdout, '');
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+      assert.match(String(result.stderr), said);
+    }
+  });
+
   test('--threads four is a usage error naming --threads, not an unreadable INPUT four', async () => {
     const result = await prun(['map', 'fixtures/square.ts', '--threads', 'four']);
     assert.equal(result.exitCode, 2);
