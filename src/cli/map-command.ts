@@ -106,8 +106,16 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       ownQueueWarnings();
       // workers of its own beside the queue only when asked for
       const local = flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined;
-      // each machine bounds its own workers (was: ignored in silence, a worker grew to 4 GB)
-      if (flags.memoryLimit !== undefined) process.stderr.write(`prun: warning: --memory-limit bounds ${local ? "this machine's own workers only" : 'nothing here: no worker runs on this machine'}; give it to prun worker too\n`);
+      // each machine runs its workers as its own `prun worker` is told (was: ignored in silence,
+      // a worker grew to 4 GB; then, a review, --concurrency 25 ran one task at a time unsaid)
+      const perWorker = [
+        ['--memory-limit', flags.memoryLimit !== undefined, 'give it to prun worker too'],
+        ['--concurrency', flags.concurrency !== 1, 'give it to prun worker too'],
+        ['--max-tasks-per-child', flags.maxTasksPerChild !== undefined, 'prun worker does not take it'],
+      ] as const;
+      for (const [flag, given, there] of perWorker) {
+        if (given) process.stderr.write(`prun: warning: ${flag} applies to ${local ? "this machine's own workers only" : 'nothing here: no worker runs on this machine'}; ${there}\n`);
+      }
       // the queue's engine loads only with --queue: local runs start as fast as before
       const { startRunOnQueue } = await import('../api/queue-producer.js');
       run = await startRunOnQueue({ url: flags.queue, local }, runOptions);

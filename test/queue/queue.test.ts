@@ -463,13 +463,13 @@ describe('prun map --queue', () => {
     assert.match(String(result.stderr), /0 of 2 inputs failed, 1 never ran \(interrupted\)/);
   });
 
-  test('--memory-limit given to the producer: a warning that it bounds no worker here (was: ignored in silence)', { timeout: 180_000 }, async () => {
+  test('--memory-limit, --concurrency or --max-tasks-per-child given to the producer: a warning each that it sets no worker here (was: ignored in silence; then --concurrency and --max-tasks-per-child still were)', { timeout: 180_000 }, async () => {
     const one = worker();
-    const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', ':::', '3'], { timeout: HUNG_MS });
+    const run = await prun(['map', 'fixtures/queue-square.ts', '--queue', bench.redis.url, '--memory-limit', '64M', '--concurrency', '4', '--max-tasks-per-child', '2', ':::', '3'], { timeout: HUNG_MS });
     await one.stop();
     assert.equal(run.exitCode, 0, String(run.stderr));
     assert.equal(run.stdout, '9');
-    assert.match(String(run.stderr), /^prun: warning: --memory-limit .*prun worker/m);
+    for (const flag of ['--memory-limit', '--concurrency', '--max-tasks-per-child']) assert.match(String(run.stderr), new RegExp(`^prun: warning: ${flag} applies to nothing here: no worker runs on this machine; .*prun worker`, 'm'));
   });
 
   test('regression: --timeout of a task that ignores its abort signal, run by a worker: it fails, and the run ends (was: the producer waited for ever)', { timeout: 180_000 }, async () => {
