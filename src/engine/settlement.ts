@@ -93,10 +93,12 @@ export class Settlement {
   private settleLost(batch: Batch, from: number, blame: Blame): void {
     if (typeof blame === 'object' && 'finished' in blame) {
       const end = Math.min(from + blame.finished, batch.count);
-      // known to have run, and not to blame: they run again together, as any batch, each on
-      // its next attempt; stopping, they count as never ran, their results lost
+      // known to have run, and not to blame: they run again on their next attempt, alone, each
+      // reported as it ends (so that one whose timer ends the worker after it returned is
+      // known to have finished, not run again for ever); stopping, they never ran, their
+      // results lost
       if (this.stopping.mode) this.deliveries.notRun(batch.first + from, end - from);
-      else this.line.retry(cutBatch(batch, from, end, { attempt: batch.attempt + 1, lastFailure: undefined }), undefined);
+      else this.line.retry(cutBatch(batch, from, end, { isolated: true, attempt: batch.attempt + 1, lastFailure: undefined }), undefined);
       if (end < batch.count) this.settleLost(batch, end, blame.then);
       return;
     }

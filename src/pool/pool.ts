@@ -593,14 +593,15 @@ export class Pool implements Executor {
     let finished = 0;
     entries.forEach((entry, position) => {
       const blame = blames[position]!;
-      if (blame === 'unknown') again += entry.batch.count - entry.done;
-      else if (typeof blame === 'object' && 'finished' in blame) finished += blame.finished;
+      const known = typeof blame === 'object' && 'finished' in blame ? blame.finished : 0;
+      finished += known;
+      if (blame === 'unknown' || (typeof blame === 'object' && 'finished' in blame && blame.then === 'unknown')) again += entry.batch.count - entry.done;
     });
     const timeout = this.options.timeoutMs === undefined ? '' : formatDuration(this.options.timeoutMs);
     const why = slot.endedFor === 'blocked' ? `an input ran past --timeout ${timeout}` : exit.failure.message;
     if (again === 0 && finished > 0) {
-      const inputs = finished === 1 ? 'an input it had finished, whose result was' : `${finished} inputs it had finished, whose results were`;
-      return this.options.notice?.(`prun: a worker was lost (${why}) with ${inputs} not reported yet: they run again, each start counted in ctx.attempt`);
+      const inputs = finished === 1 ? 'an input it had finished, whose result was not reported yet: it runs again, its start' : `${finished} inputs it had finished, whose results were not reported yet: they run again, each start`;
+      return this.options.notice?.(`prun: a worker was lost (${why}) with ${inputs} counted in ctx.attempt`);
     }
     if (again === 0) return;
     const inputs = again === 1 ? '1 unreported input runs' : `${again} unreported inputs run`;
@@ -645,14 +646,16 @@ export class Pool implements Executor {
     if ((this.options.concurrency === 1 || entry.batch.isolated) && !entry.started) return { unbegun: exit.failure };
     const timeout = this.options.timeoutMs;
     const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
-    // a thread wrote which input it began (start-slot.ts): that one is to blame if it ran still,
-    // and those before it had finished, whatever the worker had said
+    // a thread wrote which input it began (start-slot.ts): those before it had finished, and it
+    // is to blame if it was in its own code, not awaiting (another input's timer may then be
+    // what ended the worker: it stays a suspect, as below)
     const last = this.options.concurrency === 1 ? slot.worker.lastStart?.() : undefined;
     if (last && last.batch === entry.batch.id && last.offset >= entry.done) {
-      const finished = last.offset - entry.done + (last.running ? 0 : 1);
+      const finished = last.offset - entry.done + (last.phase === 'settled' ? 1 : 0);
       // how long it ran is known only of the input the worker's last word was of
-      const then: Blame = !last.running ? 'none' : finished === 0 ? { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) } : { culprit };
-      return finished === 0 ? then : { finished, then };
+      const blamed: Blame = finished === 0 ? { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) } : { culprit };
+      const then: Blame | undefined = last.phase === 'settled' ? 'none' : last.phase === 'calling' ? blamed : finished > 0 ? 'unknown' : undefined;
+      if (then !== undefined) return finished === 0 ? then : { finished, then };
     }
     // a batch's last input unreported on a worker that ran nothing else was the one running
     // (unless its result was lost with the worker, before it was sent)

@@ -6,6 +6,7 @@ import { StopOrders } from '../model/stop-orders.js';
 import { hostname } from 'node:os';
 import { Ledger } from '../slots/ledger.js';
 import type { ProducerQueue } from './bullmq.js';
+import { blameOf } from './lost-blame.js';
 import { refusal } from './refusal.js';
 import { HEARTBEAT_MS, MAX_STALLED_COUNT } from './queue-timings.js';
 import { type LaneHost, LocalLane } from './local-lane.js';
@@ -261,8 +262,7 @@ export class QueueExecutor implements Executor {
     // only the latest take of a batch is heard: a stalled one that wakes up is a duplicate
     if (report.delivery !== entry.delivery || !this.outstanding.isNext(entry, report.from)) return;
     if (report.type === 'lost') {
-      const { culprit, durationMs, unbegun } = report;
-      this.lose(entry, culprit !== undefined ? { culprit, durationMs } : unbegun !== undefined ? { unbegun } : report.none ? 'none' : 'unknown');
+      this.lose(entry, blameOf(report));
       return;
     }
     this.settle(entry, report.from, report.run, report.last, report.elapsedMs);

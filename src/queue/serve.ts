@@ -8,6 +8,7 @@ import { ProducerWatch } from './producer-watch.js';
 import { AHEAD_UNDER_MS, TakeAhead } from './take-ahead.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
+import { lostFields } from './lost-blame.js';
 import { verify } from './sign.js';
 import { slicePayload } from '../model/payload.js';
 import { shiftRun } from '../model/run.js';
@@ -221,9 +222,7 @@ export function serve(options: ServeOptions): Serving {
           },
           lost(offset, blame: Blame) {
             if (leaving) return;
-            const blamed = typeof blame === 'object' && 'culprit' in blame ? blame : undefined;
-            const unbegun = typeof blame === 'object' && 'unbegun' in blame ? blame.unbegun : undefined;
-            ended({ type: 'lost', batch, delivery, from: from + offset, culprit: blamed?.culprit, durationMs: blamed?.durationMs, unbegun, ...(blame === 'none' ? { none: true as const } : {}), worker: me });
+            ended({ type: 'lost', batch, delivery, from: from + offset, ...lostFields(blame), worker: me });
             settle('lost');
           },
           // its job completes, and BullMQ removes it

@@ -9,7 +9,7 @@ import type { Payload, Separator } from '../model/payload.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/8';
+export const WIRE = 'prun-queue/9';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
@@ -84,14 +84,28 @@ export type Report =
    */
   | { type: 'start'; batch: number; delivery: string; attempt: number; worker: string; from?: number; alone?: true }
   | { type: 'run'; batch: number; delivery: string; from: number; last: boolean; elapsedMs: number; run: ExecutorRun; worker: string }
-  /**
-   * The worker running the batch died: `culprit` the input at `from` is to blame, `none` the
-   * rest never ran, `unbegun` the worker died of that before it began the batch; else any may be.
-   * `durationMs`: how long the culprit ran, when its worker knew (not when: clocks differ).
-   */
-  | { type: 'lost'; batch: number; delivery: string; from: number; culprit?: Failure; durationMs?: number; none?: true; unbegun?: Failure; worker: string }
+  | LostReport
   /** The run cannot run on this worker at all: a bad signature, a script that does not load. */
   | { type: 'refused'; code: string; message: string; worker: string };
+
+/**
+ * The worker running the batch died: `finished` inputs from `from` on had finished, their
+ * results lost with it; past them, `culprit` the next input is to blame, `none` the rest never
+ * ran, `unbegun` the worker died of that before it began the batch; else any may be.
+ * `durationMs`: how long the culprit ran, when its worker knew (not when: clocks differ).
+ */
+export interface LostReport {
+  type: 'lost';
+  batch: number;
+  delivery: string;
+  from: number;
+  finished?: number;
+  culprit?: Failure;
+  durationMs?: number;
+  none?: true;
+  unbegun?: Failure;
+  worker: string;
+}
 
 export function jobDataOf(run: string, batch: Batch): JobData {
   const { id, first, count, attempt, isolated, fresh, separator, payload } = batch;

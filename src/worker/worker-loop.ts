@@ -158,12 +158,15 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     const speaking: UserModule = {
       ...user,
       task: (input, ctx) => {
-        if (!tells || told) return user.task(input, ctx);
-        sayAtDeath(dying);
+        const speaks = tells && !told;
+        if (speaks) sayAtDeath(dying);
         try {
-          return user.task(input, ctx);
+          const result = user.task(input, ctx);
+          // its own part is over: a death from now on may be another input's doing
+          if (marks && isThenable(result)) marks.awaiting();
+          return result;
         } finally {
-          sayAtDeath(undefined);
+          if (speaks) sayAtDeath(undefined);
         }
       },
     };

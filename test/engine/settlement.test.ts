@@ -72,23 +72,23 @@ test('a culprit with no retry left fails for good, with its journal record; the 
   assert.deepEqual(records.map((r) => [r.index, r.input, r.ok, r.attempts, r.durationMs]), [[1, 'b', false, 1, undefined]]);
 });
 
-test('inputs known to have finished, their results lost, go back on their next attempt, not alone; then the culprit fails, and those behind it go back unstarted', async () => {
+test('inputs known to have finished, their results lost, go back on their next attempt, alone (each reported as it ends); then the culprit fails, and those behind it go back unstarted', async () => {
   const { settlement, retried, tracker } = setup();
   settlement.lost(batch, 0, { finished: 2, then: { culprit: killed } });
   await flush();
-  assert.deepEqual(shape(retried), [[0, 2, 2, false], [3, 1, 1, false]]);
+  assert.deepEqual(shape(retried), [[0, 2, 2, true], [3, 1, 1, false]]);
   assert.equal(tracker.failed, 1);
 });
 
 test('inputs known to have finished when the worker died between inputs go back on their next attempt; the rest as never begun', () => {
   const { settlement, retried, tracker } = setup();
   settlement.lost(batch, 1, { finished: 1, then: 'none' });
-  assert.deepEqual(shape(retried), [[1, 1, 2, false], [2, 2, 1, false]]);
+  assert.deepEqual(shape(retried), [[1, 1, 2, true], [2, 2, 1, false]]);
   assert.equal(tracker.failed, 0);
   // finished to the batch's end: nothing past them
   retried.length = 0;
   settlement.lost(batch, 1, { finished: 3, then: 'none' });
-  assert.deepEqual(shape(retried), [[1, 3, 2, false]]);
+  assert.deepEqual(shape(retried), [[1, 3, 2, true]]);
 });
 
 test('while stopping, inputs whose results were lost never ran, and the culprit after them failed', async () => {
