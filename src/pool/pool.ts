@@ -432,6 +432,7 @@ export class Pool implements Executor {
     // keeps its start)
     const runningAgain = entry.running && report.count === 0;
     entry.running = report.running === true;
+    entry.lastWords = report.lastWords;
     if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now() - (report.runningMs ?? 0);
     entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
@@ -644,18 +645,24 @@ export class Pool implements Executor {
     // a worker that tells had not begun the batch: it died between inputs, most often not of
     // the batch's doing; counted all the same, in case it died of receiving it
     if ((this.options.concurrency === 1 || entry.batch.isolated) && !entry.started) return { unbegun: exit.failure };
+    // it said as it died that it was between inputs (what it had not reported never began), or
+    // that a quick input awaited (a suspect, whatever its place in the batch)
+    if (entry.lastWords === 'between') return 'none';
+    if (entry.lastWords === 'awaiting') return 'unknown';
     const timeout = this.options.timeoutMs;
     const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
     // a thread wrote which input it began (start-slot.ts): those before it had finished, and it
-    // is to blame if it was in its own code, not awaiting (another input's timer may then be
-    // what ended the worker: it stays a suspect, as below)
+    // is to blame if it was in its own code; awaiting, only if the worker had said it started,
+    // as of any input not quick (another input's timer may have ended the worker: a quick one
+    // stays a suspect, as below, not blamed for being its batch's last)
     const last = this.options.concurrency === 1 ? slot.worker.lastStart?.() : undefined;
     if (last && last.batch === entry.batch.id && last.offset >= entry.done) {
       const finished = last.offset - entry.done + (last.phase === 'settled' ? 1 : 0);
       // how long it ran is known only of the input the worker's last word was of
       const blamed: Blame = finished === 0 ? { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) } : { culprit };
-      const then: Blame | undefined = last.phase === 'settled' ? 'none' : last.phase === 'calling' ? blamed : finished > 0 ? 'unknown' : undefined;
-      if (then !== undefined) return finished === 0 ? then : { finished, then };
+      const told = finished === 0 && entry.running;
+      const then: Blame = last.phase === 'settled' ? 'none' : last.phase === 'calling' || told ? blamed : 'unknown';
+      return finished === 0 ? then : { finished, then };
     }
     // a batch's last input unreported on a worker that ran nothing else was the one running
     // (unless its result was lost with the worker, before it was sent)

@@ -10,6 +10,8 @@ import type { LongTimeout } from '../runtime/long-timeout.js';
 export interface InFlight extends Held {
   /** The worker said the input at `done` has started (and nothing since). */
   running: boolean;
+  /** What the worker said as it died when no input was in its own code (RunReport.lastWords). */
+  lastWords?: 'between' | 'awaiting';
   /**
    * When the input at `done` had begun by (performance.now()): the worker's last report of the
    * batch, or its first word that the input runs. How long it ran, should it kill the worker.

@@ -79,6 +79,12 @@ export interface RunReport extends Run {
    * about (from the loop's last read of the clock, which quick inputs before it may share).
    */
   runningMs?: number;
+  /**
+   * Said at the worker's death when no input was in its own code (a timer of another input
+   * ended it): `between`, as it said whether the next input starts, which had not begun;
+   * `awaiting`, while a quick input awaited, which is then a suspect, not the one to blame.
+   */
+  lastWords?: 'between' | 'awaiting';
 }
 
 export type FromWorker =

@@ -19,9 +19,14 @@ export function sayAtDeath(say: (() => void) | undefined): void {
   words = say;
 }
 
-/** Whether the worker would say last words if it died now (for tests of when it would). */
-export function wordsReady(): boolean {
-  return words !== undefined;
+/** Takes back `say`, if they are still the words ready: others said since stay. */
+export function sayNoMore(say: () => void): void {
+  if (words === say) words = undefined;
+}
+
+/** Says now what the worker would say if it died now (for tests of what it would say). */
+export function speakNow(): void {
+  speak();
 }
 
 function speak(): void {

@@ -5,7 +5,7 @@ import { type Failure, taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
 import { scriptLoadError, SetupThrew, setupThrew, withScriptName } from '../script/load-error.js';
-import { listenForDeath, sayAtDeath } from './last-words.js';
+import { listenForDeath, sayAtDeath, sayNoMore } from './last-words.js';
 import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout, TaskRun } from './run-task.js';
@@ -131,12 +131,13 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     const tells = batch.eager || cfg.concurrency === 1;
     const marks = tells ? startSlot : undefined;
     /** With `startsNext` (true or false), what it says of the next input must be out before it starts. */
-    const flush = (last: boolean, startsNext?: boolean, runningMs?: number): Promise<void> | void => {
+    const flush = (last: boolean, startsNext?: boolean, runningMs?: number, lastWords?: RunReport['lastWords']): Promise<void> | void => {
       const report: RunReport = { id: batch.id, last, elapsedMs: performance.now() - started, ...buffer.take() };
       const repair = buffer.repairOfLast();
       if (startsNext !== undefined) {
         if (startsNext) report.running = true;
         if (runningMs !== undefined) report.runningMs = runningMs;
+        if (lastWords) report.lastWords = lastWords;
         return reports.out(report, repair);
       }
       // with several lanes a death cannot be charged to one input anyway: reports may wait
@@ -150,24 +151,40 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     let told = false;
     /** A quick input's last words, should it kill the worker: it was running (last-words.ts). */
     const dying = (): void => void flush(false, true, performance.now() - lastClock);
+    /** The last words of a worker that dies while it says whether the next input starts: none runs. */
+    const betweenWords = (): void => void flush(false, false, undefined, 'between');
+    /** The last words of a worker that dies while a quick input awaits: it is a suspect. */
+    const awaitingWords = (): void => void flush(false, false, undefined, 'awaiting');
+    /** A quick input awaits, with those words ready. */
+    let awaiting = false;
     /**
-     * The user's task, with those last words ready only while its synchronous part runs: a
-     * death then is its own doing. Not while it awaits: a timer of another input may end the
-     * worker then (was: that input's death charged to the quick one running, which failed).
+     * The user's task, with those last words ready while its synchronous part runs: a death then
+     * is its own doing. Not while it awaits: a timer of another input may end the worker then
+     * (was: that input's death charged to the quick one running, which failed); the worker then
+     * says that it was awaiting (was, --procs: the batch's last input blamed all the same).
      */
     const speaking: UserModule = {
       ...user,
       task: (input, ctx) => {
         const speaks = tells && !told;
         if (speaks) sayAtDeath(dying);
+        let result: unknown;
         try {
-          const result = user.task(input, ctx);
-          // its own part is over: a death from now on may be another input's doing
-          if (marks && isThenable(result)) marks.awaiting();
-          return result;
+          result = user.task(input, ctx);
         } finally {
           if (speaks) sayAtDeath(undefined);
         }
+        if (!isThenable(result)) return result;
+        // its own part is over: a death from now on may be another input's doing
+        marks?.awaiting();
+        if (!speaks) return result;
+        sayAtDeath(awaitingWords);
+        awaiting = true;
+        // only its own words are taken back: under --timeout the loop may have gone on to another input
+        return Promise.resolve(result).finally(() => {
+          awaiting = false;
+          sayNoMore(awaitingWords);
+        });
       },
     };
 
@@ -178,7 +195,15 @@ export function runWorkerLoop(transport: WorkerTransport): void {
      */
     const tell = async (startsNext: boolean): Promise<void> => {
       const before = performance.now();
-      await flush(false, startsNext);
+      // the wait lets the event loop turn: a timer of an input before may end the worker then,
+      // before the next input begins, which is then not to blame (was, --procs: the batch's one
+      // input failed of that death, never started: a review)
+      sayAtDeath(betweenWords);
+      try {
+        await flush(false, startsNext);
+      } finally {
+        sayAtDeath(undefined);
+      }
       lastClock += performance.now() - before;
     };
 
@@ -186,11 +211,19 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     // FLUSH_INTERVAL_MS meanwhile (was: held to the batch's end, so the quick results before
     // a slow input came seconds late, and a signal then counted them as never ran). A lane
     // that tells says that an input is running, as one is, and so says again before the next
+    // A quick input still awaiting then is said to run too, as a slow one is: its death from then
+    // on is its own (blamed, started once), not a suspect's (a fetch that fails its worker 300
+    // ms in, after a quick input)
     const held = setInterval(() => {
-      if (buffer.count === 0 || performance.now() - lastFlush < FLUSH_INTERVAL_MS) return;
+      if ((buffer.count === 0 && !awaiting) || performance.now() - lastFlush < FLUSH_INTERVAL_MS) return;
       lastFlush = performance.now();
-      if (tells) told = true;
-      void flush(false, tells ? true : undefined);
+      // how long it has run, about, as its last words would say it (dying)
+      const runningMs = awaiting && !told ? lastFlush - lastClock : undefined;
+      if (tells) {
+        told = true;
+        sayNoMore(awaitingWords);
+      }
+      void flush(false, tells ? true : undefined, runningMs);
     }, FLUSH_INTERVAL_MS);
     try {
       for (let offset = 0; offset < batch.count; offset++) {

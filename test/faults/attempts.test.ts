@@ -97,10 +97,11 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
     });
   }
 
-  // --procs has no start slot: there the batch's last input may still be blamed (README, Attempts)
-  for (const runtime of ['--threads']) {
-    test(`${runtime}: quick tasks that await, and a timer of an input that returned ends the worker while another awaits: no input fails, none is lost (was: the awaiting input was blamed and failed, exit 1)`, async () => {
-      const outcome = await run([runtime, '1'], { PRUN_TEST_YIELD: '1', PRUN_TEST_DIE_HOW: 'later' });
+  for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime}: quick tasks that await, and a timer of an input that returned ends the worker while another awaits or as the next is said to start: no input fails, none is lost (was: --threads, the awaiting input was blamed; --procs, the next, which never started: exit 1)`, async () => {
+      // once only: a timer that ends the worker on every start of its input may fire while any
+      // input that said it started awaits, which is then blamed, as a slow input is (README)
+      const outcome = await run([runtime, '1'], { PRUN_TEST_YIELD: '1', PRUN_TEST_DIE_HOW: 'later', PRUN_TEST_DIE_FIRST: '1' });
       assert.equal(outcome.result.exitCode, 0, String(outcome.result.stderr));
       assert.equal([...outcome.outcomes.values()].filter((result) => result.code !== undefined).length, 0, String(outcome.result.stderr));
       assertStartsCounted(outcome);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { BRAND, type FromWorker, type RunReport, type ToWorker } from '../../src/runtime/protocol.js';
 import { runWorkerLoop } from '../../src/worker/worker-loop.js';
-import { wordsReady } from '../../src/worker/last-words.js';
+import { speakNow } from '../../src/worker/last-words.js';
 import * as gates from '../../fixtures/lane-gates.js';
 
 const modulePath = fileURLToPath(new URL('../../fixtures/lane-gates.ts', import.meta.url));
@@ -184,14 +184,15 @@ test('a batch asked back is given back while no lane has begun it, and never sta
   assert.ok(!lastReports(loop.sent).some((report) => report.id === 101));
 });
 
-test("a quick input's last words are ready in the synchronous part of its call only, not while it awaits, when a timer of another input may end the worker (was: ready all along, and the innocent input was blamed)", async () => {
-  (globalThis as { prunWordsReady?: () => boolean }).prunWordsReady = wordsReady;
+test("a quick input's last words say it runs in the synchronous part of its call, and only that it awaits once it awaits, when a timer of another input may end the worker (was: ready all along, and the innocent input was blamed; then none, and the batch's last input was blamed all the same)", async () => {
+  (globalThis as { prunSpeakNow?: () => void }).prunSpeakNow = speakNow;
   const loop = startLoop(1, { script: fileURLToPath(new URL('../../fixtures/words-ready.ts', import.meta.url)) });
-  loop.batch(0, Array.from({ length: 50 }, (_, i) => String(i)));
-  await loop.until((messages) => messages.some((message) => message.type === 'runs' && message.runs.some((run: RunReport) => run.last)));
-  const results = loop.sent.flatMap((message) => (message.type === 'runs' ? message.runs.flatMap((run: RunReport) => run.text.split('\n').filter(Boolean)) : []));
-  assert.equal(results.length, 50);
-  // never while it awaits (during its call they are, for quick ones; inputs told of one by one,
-  // as on a busy machine, have none: the pool knows already)
-  assert.ok(results.every((line) => line.endsWith(' false')), results.join(', '));
+  await loop.until((messages) => messages.some((message) => message.type === 'ready'));
+  for (const [first, input] of [[0, 'calling'], [1, 'awaiting']] as const) {
+    loop.batch(first, [input]);
+    await loop.until((messages) => lastReports(messages).some((report) => report.id === first));
+  }
+  const said = (id: number) => loop.sent.flatMap(reportsIn).filter((report) => report.id === id && !report.last).map((report) => ({ running: report.running, lastWords: report.lastWords }));
+  assert.deepEqual(said(0).at(-1), { running: true, lastWords: undefined });
+  assert.deepEqual(said(1).at(-1), { running: undefined, lastWords: 'awaiting' });
 });
