@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
-import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
+import { type ArgMarkers, type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 
 /**
  * Flags whose value is optional, and what they mean alone: `--procs` alone is "as many as the
@@ -30,7 +30,12 @@ export interface SplitArgv {
  */
 export function prepareArgv(argv: readonly string[], options: ReadonlySet<string> = new Set(), optionsEnd = Number.POSITIVE_INFINITY): SplitArgv {
   const { positional, sources } = splitArgGroups(argv, undefined, SEPARATOR_FLAGS);
-  rejectOptionsAmongInputs(sources, options);
+  // with a marker respelled, `:::` and `::::` are words like any other: exec splits again at
+  // the markers given, and refuses options after those (was: `--arg-sep ,, echo ::: -j ,, a`
+  // refused -j, a word of the command)
+  const firstMarker = argv.findIndex((word) => /^::::?\+?$/.test(word));
+  const beforeMarkers = firstMarker === -1 ? argv : argv.slice(0, firstMarker);
+  if (!beforeMarkers.some((word) => SEPARATOR_FLAGS.has(word.split('=')[0]!))) rejectOptionsAmongInputs(sources, options);
   const prepared: string[] = [];
   for (let i = 0; i < positional.length; i++) {
     const word = positional[i]!;
@@ -103,13 +108,14 @@ function isCount(word: string): boolean {
  * every command that takes `:::` sources, and for exec's `--arg-sep` and `--arg-file-sep`
  * (`markers`: was, `--arg-sep ,, echo ,, a -j 2` ran -j and 2 as inputs).
  */
-export function rejectOptionsAmongInputs(sources: readonly ArgSource[], options: ReadonlySet<string>, markers = { values: ':::', files: '::::' }): void {
+export function rejectOptionsAmongInputs(sources: readonly ArgSource[], options: ReadonlySet<string>, markers: ArgMarkers = { values: ':::', files: '::::' }): void {
   for (const source of sources) {
     const words = 'values' in source ? source.values : [source.file];
-    const marker = 'values' in source ? markers.values : markers.files;
+    // as typed: `:::+` links its source to the one before
+    const marker = ('values' in source ? markers.values : markers.files) + (source.linked ? '+' : '');
     for (const word of words) {
       // (was: "where every word is an input", which then refused it as one)
-      if (options.has(optionOf(word))) throw usageError(`${word} after ${marker} is one of prun's options, not taken as an input: put prun's options before ${marker}; an input that looks like one goes in a file (:::: FILE) or on stdin`);
+      if (options.has(optionOf(word))) throw usageError(`${word} after ${marker} is one of prun's options, not taken as an input: put prun's options before ${marker}; an input that looks like one goes in a file (${markers.files} FILE) or on stdin`);
     }
   }
 }

@@ -6,7 +6,7 @@ import { keepHeapSmall } from '../runtime/heap-settings.js';
 import { PrunError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { ProgressView } from './progress-bar.js';
-import { abandonResults, hearSignalsAtExit, resultsStream } from './results-out.js';
+import { abandonResults, hearSignalsAtExit, resultsFileName, resultsStream } from './results-out.js';
 import { describeFailure, describeFatal, describeSummary, describeThrottles, describeUncounted, waitingFor } from './report.js';
 import { handleInterrupts } from './signals.js';
 import { noticeThrottles } from './throttle-notice.js';
@@ -114,6 +114,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
   try {
     await writeResults(run.deliveries, resultsStream(), {
       json: options.json,
+      fileName: resultsFileName(),
       encoding: run.encoding,
       onFailure: (failure) => toStderr(describeFailure(failure, options.verbose)),
       // a write's callback comes after those of the writes before it: then the lines are out

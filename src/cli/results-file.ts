@@ -1,4 +1,4 @@
-import { openSync } from 'node:fs';
+import { openOutput } from '../io/fifo-reader.js';
 import type { JobRecordFormat } from '../commands/job-record.js';
 import { compileTemplate } from '../commands/template.js';
 import { PrunError, usageError } from '../errors.js';
@@ -79,12 +79,12 @@ export function openRecordsFile(path: string, kept: KeptFiles): RecordsFile {
     empty() {
       let fd: number;
       try {
-        fd = openSync(path, 'w');
+        fd = openOutput(path, 'w');
       } catch (error) {
         throw cannotWrite(`--results ${path}`, error);
       }
       const stream = fileWriter(fd);
-      setResultsOut({ stream, finish: (code) => flushed(stream, code) });
+      setResultsOut({ stream, finish: (code) => flushed(stream, code), fileName: `--results ${path}` });
     },
   };
 }

@@ -13,6 +13,8 @@ export interface ResultsOut {
   finish(code: number): Promise<number>;
   /** The relay process that writes them, when there is one: prun's own, never the user's. */
   relayPid?: number;
+  /** They go to a file the user named instead of stdout (`--results FILE.csv`): how it is named. */
+  fileName?: string;
   /**
    * Stops the relay, when its reader does not read, once it has said what got out: what it has
    * not written never will be (stdout-relay.ts).
@@ -42,6 +44,11 @@ export function stdoutStats(): Stats | undefined {
 /** Set once, by the stdout takeover (src/cli/stdout-takeover.ts), before any worker starts. */
 export function setResultsOut(out: ResultsOut): void {
   taken = out;
+}
+
+/** The file the user named for the results instead of stdout, if any. */
+export function resultsFileName(): string | undefined {
+  return taken?.fileName;
 }
 
 /** Results on a regular file without a takeover: written whole or failed (file-writer.ts). */

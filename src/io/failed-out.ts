@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync } from 'node:fs';
+import { openOutput } from './fifo-reader.js';
 import { PrunError } from '../errors.js';
 import { cannotWrite } from './cannot-write.js';
 import { describeSystemError } from './system-error.js';
@@ -34,7 +35,7 @@ export class FailedOut {
     let fd: number;
     try {
       // appending even to a file begun afresh: a write taken back must leave no gap before the next one
-      fd = openSync(path, options.append ? 'a+' : 'a');
+      fd = openOutput(path, options.append ? 'a+' : 'a');
     } catch (error) {
       throw cannotWrite(`--failed-out ${path}`, error);
     }

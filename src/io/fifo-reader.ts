@@ -1,4 +1,5 @@
 import { closeSync, constants, openSync, statSync } from 'node:fs';
+import { constants as os } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** How often a FIFO is tried for a reader: a try is one open(2) that fails at once. */
@@ -35,4 +36,24 @@ export async function holdFifoReader(path: string, waiting: () => void): Promise
     }
     await delay(TRY_MS);
   }
+}
+
+/**
+ * Opens an output to write as `flags` says, a FIFO only to write, and only while it has a
+ * reader (which holdFifoReader() waited for). Opened to read too (`a+`, --failed-out under
+ * --resume), a FIFO had prun for a reader of its own: when the real one went, what prun wrote
+ * was never read, and no write failed (was: failures lost in silence, a review). And a reader
+ * gone since the wait left the blocking open(2) waiting for another, deaf to every signal but
+ * SIGKILL: tried O_NONBLOCK first, it fails at once, as a write would (EPIPE).
+ */
+export function openOutput(path: string, flags: 'a' | 'a+' | 'w'): number {
+  if (!statSync(path, { throwIfNoEntry: false })?.isFIFO()) return openSync(path, flags);
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+    throw Object.assign(new Error('EPIPE'), { code: 'EPIPE', errno: -os.errno.EPIPE });
+  }
+  // a reader is there now: this open returns at once
+  return openSync(path, 'a');
 }

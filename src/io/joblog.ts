@@ -106,7 +106,12 @@ export class Joblog {
     // a file shorter than the header holds a torn header
     const whole = headed && size < header.length ? 0 : endOfLastRecord(this.fd, size, 0x0a);
     if (whole === size) return;
-    ftruncateSync(this.fd, whole);
+    try {
+      ftruncateSync(this.fd, whole);
+    } catch (error) {
+      // an append-only joblog (chattr +a) cannot be cut: one line, not a stack (a review)
+      throw cannotWrite(`--joblog ${this.path} (to drop a partial last row)`, error);
+    }
     warn(`prun: --joblog ${this.path}: dropped a partial last row (${size - whole} bytes, as a crash or a full disk leaves it)`);
     if (whole === 0) this.append(header);
   }

@@ -9,6 +9,11 @@ import { describeSystemError, readerGone } from './system-error.js';
 export interface WriteOptions {
   /** Failed inputs as {"index","input","error","code",...} lines on stdout too. */
   json: boolean;
+  /**
+   * The stream is a file the user named (exec's `--results FILE.csv`), not stdout: a reader of
+   * it that goes (a FIFO) is a failure to write it, said and 74, not a quiet 141 (a review).
+   */
+  fileName?: string;
   /** How the deliveries' text becomes bytes. */
   encoding: 'utf8' | 'latin1';
   /** Told of each input that failed for good, as its turn comes: says its line. */
@@ -162,7 +167,8 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     // with a joblog, the write the disk cut short printed results in part, some of them whole,
     // and none has a row: said as the relay of stdout says it (stdout-takeover.ts)
     const rowless = options.onRecords ? rowlessResults("the joblog's") : '';
-    fail(readerGone(error) || error.code === 'ERR_STREAM_DESTROYED' ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write results: ${describeSystemError(error)}${rowless}`));
+    const stdoutGone = options.fileName === undefined && (readerGone(error) || error.code === 'ERR_STREAM_DESTROYED');
+    fail(stdoutGone ? new BrokenPipe() : new PrunError('ERR_OUTPUT', `cannot write ${options.fileName ?? 'results'}: ${describeSystemError(error)}${rowless}`));
   };
   const onWritten = (error?: Error | null): void => {
     // a stream destroyed under its writes calls them back with an error and says nothing else

@@ -48,7 +48,9 @@ describe('options where people put them', () => {
   test('exec --arg-sep and --arg-file-sep: an option after the respelled marker is refused as after ::: (exit 2, one line naming the marker) (was: -j and 2 ran as inputs)', async () => {
     for (const [args, said] of [
       [['exec', '--arg-sep', ',,,', 'echo', ',,,', 'a', '-j', '2'], /^prun: -j after ,,, is one of prun's options.*put prun's options before ,,,/],
-      [['exec', '--arg-file-sep', ',,,,', 'echo', ',,,,', 'fixtures/numbers.txt', '--tag'], /^prun: --tag after ,,,, is one of prun's options/],
+      [['exec', '--arg-file-sep', ',,,,', 'echo', ',,,,', 'fixtures/numbers.txt', '--tag'], /^prun: --tag after ,,,, is one of prun's options.*in a file \(,,,, FILE\)/],
+      // as typed, a linked source's `+` too
+      [['exec', '--arg-sep', ',,,', 'echo', ',,,', 'a', ',,,+', 'b', '-j', '2'], /^prun: -j after ,,,\+ is one of prun's options/],
     ] as const) {
       const result = await prun(args);
       assert.equal(result.exitCode, 2, String(result.stderr));
@@ -56,6 +58,12 @@ describe('options where people put them', () => {
       assert.equal(lines(result.stderr).length, 1, String(result.stderr));
       assert.match(String(result.stderr), said);
     }
+  });
+
+  test('exec --arg-sep: a `:::` is a word like any other, and what follows it too, as in GNU parallel (was: refused as if it were the marker)', async () => {
+    const result = await prun(['exec', '--arg-sep', ',,,', 'echo', ':::', '-j', ',,,', 'a']);
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(String(result.stdout), '::: -j a');
   });
 
   test('--threads four is a usage error naming --threads, not an unreadable INPUT four', async () => {

@@ -1,7 +1,7 @@
 // --failed-out FILE, end to end: each input that failed for good, written as it fails, in a
 // form that the next run takes back as its input.
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -250,6 +250,31 @@ describe('--failed-out, what it holds', () => {
     assert.equal(written.match(/^\d+,/gm)?.length, 2, written);
   });
 
+  test('a FIFO --failed-out or --results FILE whose reader goes mid-run: one line, exit 74, under --resume too (was: --resume, prun its own reader, the failures lost in silence; --results, a quiet 141)', async () => {
+    const failed = join(dir, `fifo-${++runs}`);
+    const records = join(dir, `fifo-${runs}.csv`);
+    const joblog = join(dir, `joblog-${runs}`);
+    await execa('mkfifo', [failed]);
+    await execa('mkfifo', [records]);
+    const files = paths();
+    // one run first, for --resume to resume
+    await prun(['map', 'fixtures/gated.ts', '--joblog', joblog, ':::', 'a'], { env: envFor(files, 1) });
+    // the reader takes one line and goes; slow inputs after it make more failures to write
+    const reader = execa('head', ['-n', '1', failed], { reject: false });
+    const slow = ['fail-1', ...Array.from({ length: 6 }, (_, i) => [`gate-${i}`, `fail-${i + 2}`]).flat()];
+    const resumed = prun(['map', 'fixtures/gated.ts', '--procs', '1', '--chunksize', '1', '--joblog', joblog, '--resume', '--failed-out', failed, ':::', 'a', ...slow], { env: envFor(files, 2) });
+    await reader;
+    await writeFile(files.gate, '');
+    const run = await resumed;
+    assert.equal(run.exitCode, 74, String(run.stderr));
+    assert.match(String(run.stderr), new RegExp(`^prun: cannot write --failed-out ${failed}: broken pipe`, 'm'));
+    const recordsReader = execa('head', ['-n', '1', records], { reject: false });
+    const exec = await prun(['exec', '-j', '1', '--results', records, 'sleep 0.1; echo {}', ':::', 'a', 'b', 'c', 'd', 'e']);
+    await recordsReader;
+    assert.equal(exec.exitCode, 74, String(exec.stderr));
+    assert.match(String(exec.stderr), new RegExp(`^prun: cannot write --results ${records}: broken pipe`, 'm'));
+  });
+
   test('a script that cannot run leaves --failed-out as it was (exit 2): a typo must not empty the failures of the run before', async () => {
     const files = paths();
     await writeFile(files.failed, 'kept\n');
@@ -278,6 +303,19 @@ describe('--failed-out, what it holds', () => {
       assert.equal(await readFile(files.failed, 'utf8'), 'kept\n');
     } finally {
       await appendOnly(records, false);
+    }
+    // an append-only --joblog whose last row is torn cannot drop it: one line, exit 2 (was: a stack, exit 1)
+    const joblog = join(dir, `joblog-${runs}`);
+    await writeFile(joblog, '');
+    await appendOnly(joblog, true);
+    try {
+      await prun(['map', 'fixtures/square.ts', '--joblog', joblog, ':::', '1']);
+      await appendFile(joblog, '1\t2\t0\t1\t0.0');
+      const torn = await prun(['map', 'fixtures/square.ts', '--joblog', joblog, '--resume', ':::', '1', '2']);
+      assert.equal(torn.exitCode, 2, String(torn.stderr));
+      assert.equal(lines(String(torn.stderr).trimEnd()).length, 1, String(torn.stderr));
+    } finally {
+      await appendOnly(joblog, false);
     }
     await appendOnly(files.failed, true);
     try {

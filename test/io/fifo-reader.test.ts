@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { closeSync, constants, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { execa } from 'execa';
-import { holdFifoReader } from '../../src/io/fifo-reader.js';
+import { holdFifoReader, openOutput } from '../../src/io/fifo-reader.js';
 import { scratchDir } from '../helpers/files.js';
 
 const dir = scratchDir('fifo-reader');
@@ -43,3 +43,17 @@ async function readAll(fd: number): Promise<string> {
   for await (const chunk of socket) text += String(chunk);
   return text;
 }
+
+test('an output that is a FIFO opens at once: to write only, while it has a reader; with none, it fails as a write would (EPIPE), never waiting in open(2)', BOUNDED, async () => {
+  const fifo = join(dir, 'output-fifo');
+  await execa('mkfifo', [fifo]);
+  // no reader (one came and went): was, a blocking open deaf to every signal but SIGKILL
+  assert.throws(() => openOutput(fifo, 'a+'), { code: 'EPIPE' });
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  // a+ (--failed-out under --resume) on a FIFO: was, read-write, prun its own reader
+  const out = openOutput(fifo, 'a+');
+  assert.throws(() => readSync(out, Buffer.alloc(1)), { code: 'EBADF' });
+  writeSync(out, 'x\n');
+  closeSync(out);
+  assert.equal(await readAll(reader), 'x\n');
+});
