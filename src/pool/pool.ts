@@ -594,9 +594,9 @@ export class Pool implements Executor {
     let finished = 0;
     entries.forEach((entry, position) => {
       const blame = blames[position]!;
-      const known = typeof blame === 'object' && 'finished' in blame ? blame.finished : 0;
-      finished += known;
-      if (blame === 'unknown' || (typeof blame === 'object' && 'finished' in blame && blame.then === 'unknown')) again += entry.batch.count - entry.done;
+      const knownDone = typeof blame === 'object' && 'finished' in blame;
+      if (knownDone) finished += blame.finished;
+      if ((knownDone ? blame.then : blame) === 'unknown') again += entry.batch.count - entry.done;
     });
     const timeout = this.options.timeoutMs === undefined ? '' : formatDuration(this.options.timeoutMs);
     const why = slot.endedFor === 'blocked' ? `an input ran past --timeout ${timeout}` : exit.failure.message;

@@ -210,15 +210,16 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     // what is settled does not wait behind an input that takes long: it goes out every
     // FLUSH_INTERVAL_MS meanwhile (was: held to the batch's end, so the quick results before
     // a slow input came seconds late, and a signal then counted them as never ran). A lane
-    // that tells says that an input is running, as one is, and so says again before the next
-    // A quick input still awaiting then is said to run too, as a slow one is: its death from then
-    // on is its own (blamed, started once), not a suspect's (a fetch that fails its worker 300
-    // ms in, after a quick input)
+    // that tells says that an input is running, as one is, and so says again before the next.
+    // A quick input still awaiting then is said to run too, once, as a slow one is: its death
+    // from then on is its own (blamed, started once), not a suspect's (a fetch that fails its
+    // worker 300 ms in, after a quick input)
     const held = setInterval(() => {
-      if ((buffer.count === 0 && !awaiting) || performance.now() - lastFlush < FLUSH_INTERVAL_MS) return;
+      const untold = awaiting && !told;
+      if ((buffer.count === 0 && !untold) || performance.now() - lastFlush < FLUSH_INTERVAL_MS) return;
       lastFlush = performance.now();
       // how long it has run, about, as its last words would say it (dying)
-      const runningMs = awaiting && !told ? lastFlush - lastClock : undefined;
+      const runningMs = untold ? lastFlush - lastClock : undefined;
       if (tells) {
         told = true;
         sayNoMore(awaitingWords);
