@@ -38,11 +38,29 @@ function speak(): void {
 /** Signals whose default is not to end a process (or that test only that it lives: 0). */
 const HARMLESS = new Set(['SIGCHLD', 'SIGCONT', 'SIGURG', 'SIGWINCH', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
 
-/** Whether sending `signal` to this process ends it: not a probe (0), not one it listens for. */
+/** prun's own listeners for signals, which end the worker all the same (process-entry.ts). */
+const ownListeners = new Set<(...args: never[]) => unknown>();
+
+/** Marks `listener` as prun's own: a signal it listens for still ends the worker. */
+export function ownSignalListener<T extends (...args: never[]) => unknown>(listener: T): T {
+  ownListeners.add(listener);
+  return listener;
+}
+
+/**
+ * Whether sending `signal` to this process ends it: not a probe (0), not one the user's code
+ * listens for. prun's own SIGTERM listener ends the worker after it, so it does not count (was:
+ * `process.kill(process.pid)` said nothing, and the next input was blamed: a review).
+ */
 export function ends(signal: string | number | undefined): boolean {
-  const name = typeof signal === 'number' ? Object.entries(constants.signals).find(([, number]) => number === signal)?.[0] : (signal ?? 'SIGTERM');
+  const name = signalName(signal);
   if (name === undefined) return signal !== 0;
-  return !HARMLESS.has(name) && process.listenerCount(name) === 0;
+  const theirs = process.listeners(name as NodeJS.Signals).filter((listener) => !ownListeners.has(listener));
+  return !HARMLESS.has(name) && theirs.length === 0;
+}
+
+function signalName(signal: string | number | undefined): string | undefined {
+  return typeof signal === 'number' ? Object.entries(constants.signals).find(([, number]) => number === signal)?.[0] : (signal ?? 'SIGTERM');
 }
 
 /** Listens for the worker's own death: its exit, and a kill of itself or its group. */
@@ -52,7 +70,14 @@ export function listenForDeath(): void {
   // the message is written to the pipe at once, before the signal is sent (as at exit); a
   // probe (signal 0) or a signal the script handles says nothing (was: a message an input)
   process.kill = ((pid: number, signal?: string | number) => {
-    if ((pid === process.pid || pid === 0 || pid === -process.pid) && ends(signal)) speak();
+    if ((pid === process.pid || pid === 0 || pid === -process.pid) && ends(signal)) {
+      speak();
+      // prun's own listener would take a signal sent to itself a turn later, the input that sent
+      // it returning meanwhile, and the next one blamed (a review): it runs now, lets go of the
+      // signal, and sends it again, which then ends the worker at once
+      const name = signalName(signal) as NodeJS.Signals;
+      if (pid === process.pid) for (const listener of process.listeners(name).filter((own) => ownListeners.has(own))) (listener as (signal: NodeJS.Signals) => void)(name);
+    }
     return kill(pid, signal);
   }) as typeof process.kill;
 }

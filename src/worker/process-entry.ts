@@ -4,6 +4,7 @@ import { descendantsOf, signalEach } from '../runtime/process-tree.js';
 import { BRAND, isToWorker } from '../runtime/protocol.js';
 import { boundBufferGrowth } from '../runtime/heap-governor.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
+import { ownSignalListener } from './last-words.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
@@ -19,11 +20,13 @@ process.on('disconnect', () => process.exit(0));
 // (by the lifeline, prun being gone; when prun itself ends a worker, it reads the tree first)
 const endStrays = (): void => signalEach(descendantsOf(process.pid), 'SIGTERM');
 process.on('exit', endStrays);
-process.once('SIGTERM', () => {
+const onTerm = ownSignalListener(() => {
+  process.off('SIGTERM', onTerm);
   endStrays();
   // then dies of the signal, as it would have, unless the user's code listens for it too
   if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
 });
+process.on('SIGTERM', onTerm);
 // an exception nothing caught ends the worker, as it would (exit code 1), but says why to the
 // pool in one line, as a thread's does, instead of Node's stack and source on stderr. Unless
 // the user's code listens for these itself: then it is the user's to handle
