@@ -29,13 +29,14 @@ export interface SplitArgv {
  * named `four` that cannot be read.
  */
 export function prepareArgv(argv: readonly string[], options: ReadonlySet<string> = new Set(), optionsEnd = Number.POSITIVE_INFINITY): SplitArgv {
-  const { positional, sources } = splitArgGroups(argv, undefined, SEPARATOR_FLAGS);
+  const { positional, sources } = splitArgGroups(argv, undefined, SEPARATOR_FLAGS, optionsEnd);
   // with a marker respelled, `:::` and `::::` are words like any other: exec splits again at
   // the markers given, and refuses options after those (was: `--arg-sep ,, echo ::: -j ,, a`
   // refused -j, a word of the command)
+  // among the options only: a command's own `--arg-sep` is its word (was: it turned the refusal off)
   const firstMarker = argv.findIndex((word) => /^::::?\+?$/.test(word));
-  const beforeMarkers = firstMarker === -1 ? argv : argv.slice(0, firstMarker);
-  if (!beforeMarkers.some((word) => SEPARATOR_FLAGS.has(word.split('=')[0]!))) rejectOptionsAmongInputs(sources, options);
+  const optionWordsGiven = argv.slice(0, Math.min(firstMarker === -1 ? argv.length : firstMarker, optionsEnd));
+  if (!optionWordsGiven.some((word) => SEPARATOR_FLAGS.has(word.split('=')[0]!))) rejectOptionsAmongInputs(sources, options);
   const prepared: string[] = [];
   for (let i = 0; i < positional.length; i++) {
     const word = positional[i]!;

@@ -32,14 +32,16 @@ export interface ArgGroups {
  * link their source to the one before, as in GNU parallel). A word right after one of
  * `takeValue` (options whose value may be a marker) is never a marker.
  */
-export function splitArgGroups(argv: readonly string[], markers: ArgMarkers = { values: VALUES_MARKER, files: FILES_MARKER }, takeValue: ReadonlySet<string> = new Set()): ArgGroups {
+export function splitArgGroups(argv: readonly string[], markers: ArgMarkers = { values: VALUES_MARKER, files: FILES_MARKER }, takeValue: ReadonlySet<string> = new Set(), takeValueBefore = Number.POSITIVE_INFINITY): ArgGroups {
   const positional: string[] = [];
   const sources: ArgSource[] = [];
   let values: string[] | undefined;
   let files: 'no' | 'plain' | 'linked' = 'no';
   for (const [i, word] of argv.entries()) {
-    // a marker right after one of `takeValue`, before any source, is that option's value
-    if (files === 'no' && values === undefined && i > 0 && takeValue.has(argv[i - 1]!)) positional.push(word);
+    // a marker right after one of `takeValue`, before any source, is that option's value; only
+    // among the options (`takeValueBefore`): `echo --arg-sep ::: a` is a command's word, then
+    // the marker (was: ::: swallowed, stdin read instead, in silence)
+    if (files === 'no' && values === undefined && i > 0 && i - 1 < takeValueBefore && takeValue.has(argv[i - 1]!)) positional.push(word);
     // the files' marker first: respelled as the values' (`--arg-file-sep :::`), it wins, as in GNU parallel
     else if (word === markers.files || word === markers.files + LINKED_SUFFIX) {
       values = undefined;

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync } from 'node:fs';
 import { openOutput } from './fifo-reader.js';
+import { sameFile } from './same-file.js';
 import { PrunError } from '../errors.js';
 import { cannotWrite } from './cannot-write.js';
 import { describeSystemError } from './system-error.js';
@@ -39,6 +40,13 @@ export class FailedOut {
     } catch (error) {
       throw cannotWrite(`--failed-out ${path}`, error);
     }
+    // the file stderr goes to (`--failed-out /dev/stderr 2> log`) is written through stderr, at
+    // its offset, and never emptied: it is the user's, and prun's lines go there too (was:
+    // emptied, a log lost, and the failures written over by the lines after them)
+    if (isStderrFile(fd)) {
+      closeSync(fd);
+      return new FailedOut(2, path, options);
+    }
     const out = new FailedOut(fd, path, options);
     try {
       if (options.append) out.dropTornLast();
@@ -74,7 +82,7 @@ export class FailedOut {
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== 2) closeSync(this.fd);
   }
 
   /** An input cut short by a crash would be read back as another input, and the next one glued to it. */
@@ -93,4 +101,14 @@ export class FailedOut {
 
 function describeTerminator(terminator: string): string {
   return terminator === '\n' ? 'a newline' : terminator === '\0' ? 'a NUL' : JSON.stringify(terminator);
+}
+
+/** Whether `fd` is a regular file that stderr goes to as well. */
+function isStderrFile(fd: number): boolean {
+  try {
+    const stats = fstatSync(fd);
+    return stats.isFile() && sameFile(stats, fstatSync(2));
+  } catch {
+    return false;
+  }
 }

@@ -28,7 +28,8 @@ export function appendWhole(fd: number, bytes: Uint8Array): void {
   try {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch (error) {
-    if (done > 0) ftruncateSync(fd, fstatSync(fd).size - done);
+    // a FIFO or a device cannot take back what it was given (was: EINVAL said for a reader gone)
+    if (done > 0 && fstatSync(fd).isFile()) ftruncateSync(fd, fstatSync(fd).size - done);
     throw error;
   }
 }

@@ -66,6 +66,15 @@ describe('options where people put them', () => {
     assert.equal(String(result.stdout), '::: -j a');
   });
 
+  test("exec: a command's own word --arg-sep is the command's: it neither turns the refusal off nor takes ::: as its value (was: -j ran as an input; ::: swallowed and stdin read)", async () => {
+    const refused = await prun(['exec', 'echo', '--arg-sep', 'x', ':::', 'a', '-j', '2']);
+    assert.equal(refused.exitCode, 2, String(refused.stderr));
+    assert.match(String(refused.stderr), /^prun: -j after ::: is one of prun's options/);
+    const ran = await prun(['exec', 'echo', '--arg-sep', ':::', 'a', 'b']);
+    assert.equal(ran.exitCode, 0, String(ran.stderr));
+    assert.deepEqual(lines(ran.stdout), ['--arg-sep a', '--arg-sep b']);
+  });
+
   test('--threads four is a usage error naming --threads, not an unreadable INPUT four', async () => {
     const result = await prun(['map', 'fixtures/square.ts', '--threads', 'four']);
     assert.equal(result.exitCode, 2);

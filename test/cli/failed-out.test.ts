@@ -275,6 +275,19 @@ describe('--failed-out, what it holds', () => {
     assert.match(String(exec.stderr), new RegExp(`^prun: cannot write --results ${records}: broken pipe`, 'm'));
   });
 
+  test('--failed-out /dev/stderr with stderr a file (2>> and 2>): what the file held stays, and every failure is in it, none written over (was: emptied, then the failures overwritten by the lines after them)', async () => {
+    const files = paths();
+    const log = join(dir, `stderr-${runs}.log`);
+    for (const redirect of ['2>>', '2>']) {
+      await writeFile(log, 'kept\n');
+      const run = await execa('sh', ['-c', `"$0" map fixtures/gated.ts --failed-out /dev/stderr ::: fail-1 a fail-2 ${redirect} '${log}'`, bin], { cwd: root, reject: false, env: envFor(files, 1) });
+      assert.equal(run.exitCode, 1, String(run.stderr));
+      const written = lines((await readFile(log, 'utf8')).trimEnd());
+      if (redirect === '2>>') assert.equal(written[0], 'kept');
+      for (const failed of ['fail-1', 'fail-2']) assert.ok(written.includes(failed), `${redirect}: ${written.join(' | ')}`);
+    }
+  });
+
   test('a script that cannot run leaves --failed-out as it was (exit 2): a typo must not empty the failures of the run before', async () => {
     const files = paths();
     await writeFile(files.failed, 'kept\n');
