@@ -645,10 +645,6 @@ export class Pool implements Executor {
     // a worker that tells had not begun the batch: it died between inputs, most often not of
     // the batch's doing; counted all the same, in case it died of receiving it
     if ((this.options.concurrency === 1 || entry.batch.isolated) && !entry.started) return { unbegun: exit.failure };
-    // it said as it died that it was between inputs (what it had not reported never began), or
-    // that a quick input awaited (a suspect, whatever its place in the batch)
-    if (entry.lastWords === 'between') return 'none';
-    if (entry.lastWords === 'awaiting') return 'unknown';
     const timeout = this.options.timeoutMs;
     const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
     // a thread wrote which input it began (start-slot.ts): those before it had finished, and it
@@ -664,6 +660,11 @@ export class Pool implements Executor {
       const then: Blame = last.phase === 'settled' ? 'none' : last.phase === 'calling' || told ? blamed : 'unknown';
       return finished === 0 ? then : { finished, then };
     }
+    // it said as it died that it was between inputs (what it had not reported never began), or
+    // that a quick input awaited (a suspect, whatever its place in the batch); a thread's slot,
+    // above, says more: which of its inputs had finished
+    if (entry.lastWords === 'between') return 'none';
+    if (entry.lastWords === 'awaiting') return 'unknown';
     // a batch's last input unreported on a worker that ran nothing else was the one running
     // (unless its result was lost with the worker, before it was sent)
     const lastLeft = entry.done === entry.batch.count - 1;
