@@ -81,9 +81,14 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
   const { key = (text: string) => text, alias, argumentsOf = (text: string) => [text], encoding = 'utf8' } = options;
   // `--failed-out f > f`: results and failures wrote over each other (a review); stdout carries results only
   for (const [flag, path] of [['--joblog', flags.joblog], ['--failed-out', flags.failedOut]] as const) {
-    // a joblog must be a regular file (it is read back by --resume): /dev/stderr is no way out for it (was: suggested, then refused)
-    if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file${flag === '--failed-out' ? ' (or /dev/stderr)' : ''}`);
+    // a joblog must be a regular file (it is read back by --resume): /dev/stderr is no way out for it (was: suggested, then refused),
+    // nor for --failed-out when it is stdout's too (`> f 2>&1`)
+    const stderrWayOut = flag === '--failed-out' && !isStdout('/dev/stderr');
+    if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file${stderrWayOut ? ' (or /dev/stderr)' : ''}`);
   }
+  // prun's own lines would be written into it, over its rows (`--joblog log 2> log`: was, a
+  // joblog --resume then refused as not one); --failed-out may be stderr's file, written through it
+  if (flags.joblog && isStderrFile(flags.joblog)) throw usageError(`--joblog ${flags.joblog} is stderr too: prun's messages would be written into it; give another file`);
   // with --resume the failures of the run resumed stay failed: they stay in the file too
   const failuresKept = flags.resume === true && flags.resumeFailed !== true;
   // before the joblog is made: a run refused for it leaves none behind
@@ -140,6 +145,13 @@ const STDOUT_NAMES = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
  * writes would land over the results'). Not a pipe reached by another name: `2>&1 | less`
  * with --failed-out /dev/stderr is what was asked for, failures and results in one pipe.
  */
+/** Whether `path` is the regular file stderr goes to. */
+function isStderrFile(path: string): boolean {
+  const stderr = identityOf(2);
+  const that = identityOf(path);
+  return stderr !== undefined && !stderr.pipe && that !== undefined && sameFile(that, stderr);
+}
+
 function isStdout(path: string): boolean {
   if (STDOUT_NAMES.has(path)) return true;
   const stdout = stdoutStats();

@@ -70,13 +70,16 @@ export function listenForDeath(): void {
   // the message is written to the pipe at once, before the signal is sent (as at exit); a
   // probe (signal 0) or a signal the script handles says nothing (was: a message an input)
   process.kill = ((pid: number, signal?: string | number) => {
-    if ((pid === process.pid || pid === 0 || pid === -process.pid) && ends(signal)) {
+    // a pid given as a string is one too, as process.kill takes it
+    const target = Number(pid);
+    if ((target === process.pid || target === 0 || target === -process.pid) && ends(signal)) {
       speak();
-      // prun's own listener would take a signal sent to itself a turn later, the input that sent
-      // it returning meanwhile, and the next one blamed (a review): it runs now, lets go of the
-      // signal, and sends it again, which then ends the worker at once
+      // prun's own listener would take a signal sent to itself (or its group) a turn later, the
+      // input that sent it returning meanwhile, and the next one blamed (a review): it runs now,
+      // lets go of the signal, and sends it again, which then ends the worker at once; what
+      // else is in its group ends with it, as the pool ends a worker's group
       const name = signalName(signal) as NodeJS.Signals;
-      if (pid === process.pid) for (const listener of process.listeners(name).filter((own) => ownListeners.has(own))) (listener as (signal: NodeJS.Signals) => void)(name);
+      for (const listener of process.listeners(name).filter((own) => ownListeners.has(own))) (listener as (signal: NodeJS.Signals) => void)(name);
     }
     return kill(pid, signal);
   }) as typeof process.kill;

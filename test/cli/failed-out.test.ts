@@ -288,6 +288,13 @@ describe('--failed-out, what it holds', () => {
     }
   });
 
+  test('--joblog that is the file stderr goes to is refused (exit 2): prun\'s lines would be written over its rows (was: a joblog --resume then refused as not one)', async () => {
+    const log = join(dir, `stderr-joblog-${++runs}`);
+    const run = await execa('sh', ['-c', `"$0" map fixtures/square.ts --joblog '${log}' ::: 1 2 2> '${log}'`, bin], { cwd: root, reject: false });
+    assert.equal(run.exitCode, 2);
+    assert.deepEqual(lines((await readFile(log, 'utf8')).trimEnd()), [`prun: --joblog ${log} is stderr too: prun's messages would be written into it; give another file`]);
+  });
+
   test('a script that cannot run leaves --failed-out as it was (exit 2): a typo must not empty the failures of the run before', async () => {
     const files = paths();
     await writeFile(files.failed, 'kept\n');

@@ -62,6 +62,8 @@ const deaths = [
   { runtime: '--procs', how: 'SIGKILL', code: 'ERR_WORKER_SIGNAL', detail: { signal: 'SIGKILL' } },
   // prun's own SIGTERM listener took the signal a turn late (was: the input after it blamed)
   { runtime: '--procs', how: 'SIGTERM', code: 'ERR_WORKER_SIGNAL', detail: { signal: 'SIGTERM' } },
+  // process.kill(0): to its group, itself included (was: taken a turn late, the input a success)
+  { runtime: '--procs', how: 'group', code: 'ERR_WORKER_SIGNAL', detail: { signal: 'SIGTERM' } },
 ] as const;
 
 describe('attempts are counted (was: a worker death re-ran its batch "alone" with ctx.attempt still 1)', () => {
