@@ -155,8 +155,10 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     const betweenWords = (): void => void flush(false, false, undefined, 'between');
     /** The last words of a worker that dies while a quick input awaits: it is a suspect. */
     const awaitingWords = (): void => void flush(false, false, undefined, 'awaiting');
-    /** A quick input awaits, with those words ready. */
+    /** A quick input awaits, with those words ready, since the held interval's tick `awaitingFrom`. */
     let awaiting = false;
+    let ticks = 0;
+    let awaitingFrom = 0;
     /**
      * The user's task, with those last words ready while its synchronous part runs: a death then
      * is its own doing. Not while it awaits: a timer of another input may end the worker then
@@ -182,6 +184,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         // an input cost a run of async trivial inputs 20% more CPU
         sayAtDeath(awaitingWords);
         awaiting = true;
+        awaitingFrom = ticks;
         return result;
       },
     };
@@ -216,20 +219,24 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     // FLUSH_INTERVAL_MS meanwhile (was: held to the batch's end, so the quick results before
     // a slow input came seconds late, and a signal then counted them as never ran). A lane
     // that tells says that an input is running, as one is, and so says again before the next.
-    // A quick input still awaiting then is said to run too, once, as a slow one is: its death
-    // from then on is its own (blamed, started once), not a suspect's (a fetch that fails its
-    // worker 300 ms in, after a quick input)
+    // A quick input that has awaited a whole interval or more is said to run too, once, as a
+    // slow one is: its death from then on is its own (blamed, started once), not a suspect's (a
+    // fetch that fails its worker 300 ms in, after a quick input). One that began awaiting
+    // since the last tick is not: a timer of another input may end the worker now (was, under
+    // load: said to run at the first tick, however briefly it had awaited, and blamed)
     const held = setInterval(() => {
-      const untold = awaiting && !told;
-      if ((buffer.count === 0 && !untold) || performance.now() - lastFlush < FLUSH_INTERVAL_MS) return;
+      ticks++;
+      const due = awaiting && !told && ticks - awaitingFrom >= 2;
+      if ((buffer.count === 0 && !due) || performance.now() - lastFlush < FLUSH_INTERVAL_MS) return;
       lastFlush = performance.now();
       // how long it has run, about, as its last words would say it (dying)
-      const runningMs = untold ? lastFlush - lastClock : undefined;
-      if (tells) {
+      const runningMs = due ? lastFlush - lastClock : undefined;
+      const saysRunning = tells && (!awaiting || due);
+      if (saysRunning) {
         told = true;
         sayNoMore(awaitingWords);
       }
-      void flush(false, tells ? true : undefined, runningMs);
+      void flush(false, tells ? saysRunning : undefined, runningMs);
     }, FLUSH_INTERVAL_MS);
     try {
       for (let offset = 0; offset < batch.count; offset++) {
