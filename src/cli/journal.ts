@@ -4,7 +4,7 @@ import { usageError } from '../errors.js';
 import { FailedOut } from '../io/failed-out.js';
 import { finishedInJoblog } from '../io/finished-inputs.js';
 import { Joblog, type JoblogEncoding, type JoblogFormat } from '../io/joblog.js';
-import { sameFile } from '../io/same-file.js';
+import { isStderrFile, sameFile } from '../io/same-file.js';
 import { checkOutput, identityOf, refuseToEmpty } from './output-files.js';
 import type { CommonFlags } from './common-options.js';
 import { stdoutStats } from './results-out.js';
@@ -145,13 +145,6 @@ const STDOUT_NAMES = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
  * writes would land over the results'). Not a pipe reached by another name: `2>&1 | less`
  * with --failed-out /dev/stderr is what was asked for, failures and results in one pipe.
  */
-/** Whether `path` is the regular file stderr goes to. */
-function isStderrFile(path: string): boolean {
-  const stderr = identityOf(2);
-  const that = identityOf(path);
-  return stderr !== undefined && !stderr.pipe && that !== undefined && sameFile(that, stderr);
-}
-
 function isStdout(path: string): boolean {
   if (STDOUT_NAMES.has(path)) return true;
   const stdout = stdoutStats();

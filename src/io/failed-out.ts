@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync } from 'node:fs';
 import { openOutput } from './fifo-reader.js';
-import { sameFile } from './same-file.js';
+import { isStderrFile } from './same-file.js';
 import { PrunError } from '../errors.js';
 import { cannotWrite } from './cannot-write.js';
 import { describeSystemError } from './system-error.js';
@@ -101,14 +101,4 @@ export class FailedOut {
 
 function describeTerminator(terminator: string): string {
   return terminator === '\n' ? 'a newline' : terminator === '\0' ? 'a NUL' : JSON.stringify(terminator);
-}
-
-/** Whether `fd` is a regular file that stderr goes to as well. */
-function isStderrFile(fd: number): boolean {
-  try {
-    const stats = fstatSync(fd);
-    return stats.isFile() && sameFile(stats, fstatSync(2));
-  } catch {
-    return false;
-  }
 }

@@ -29,7 +29,8 @@ export function appendWhole(fd: number, bytes: Uint8Array): void {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch (error) {
     // a FIFO or a device cannot take back what it was given (was: EINVAL said for a reader gone)
-    if (done > 0 && fstatSync(fd).isFile()) ftruncateSync(fd, fstatSync(fd).size - done);
+    const stats = done > 0 ? fstatSync(fd) : undefined;
+    if (stats?.isFile()) ftruncateSync(fd, stats.size - done);
     throw error;
   }
 }
