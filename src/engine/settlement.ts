@@ -98,7 +98,7 @@ export class Settlement {
       // known to have finished, not run again for ever); stopping, they never ran, their
       // results lost
       if (this.stopping.mode) this.deliveries.notRun(batch.first + from, end - from);
-      else this.line.retry(cutBatch(batch, from, end, { isolated: true, attempt: batch.attempt + 1, lastFailure: undefined }), undefined);
+      else this.runAgainAlone(batch, from, end);
       if (end < batch.count) this.settleLost(batch, end, blame.then);
       return;
     }
@@ -110,8 +110,10 @@ export class Settlement {
       this.deliveries.restNotRun(batch, from);
       return;
     }
-    if (blame === 'none') {
-      this.line.retry(cutBatch(batch, from, batch.count, { unbegun: batch.unbegun }), undefined);
+    if (blame === 'none') return this.beginLater(batch, from);
+    if (blame === 'suspect') {
+      this.runAgainAlone(batch, from, from + 1);
+      if (from + 1 < batch.count) this.beginLater(batch, from + 1);
       return;
     }
     if (typeof blame === 'object' && 'unbegun' in blame) {
@@ -124,10 +126,8 @@ export class Settlement {
       blame = { culprit: diedBeforeBegun(blame.unbegun, times) };
     }
     if (blame === 'unknown') {
-      // several inputs may have been running: run them again alone, to find the one to blame.
-      // Some of them may have started: every start is counted, so this is their next attempt.
-      // How that try went is not known: a failure before it is no longer the last one
-      this.line.retry(cutBatch(batch, from, batch.count, { isolated: true, attempt: batch.attempt + 1, lastFailure: undefined }), undefined);
+      // several inputs may have been running: run them again alone, to find the one to blame
+      this.runAgainAlone(batch, from, batch.count);
       return;
     }
     const name = inputsOf(batch, from, from + 1, this.naming)[0] ?? '';
@@ -143,6 +143,21 @@ export class Settlement {
     // and so runs alone, told of, one at a time, so that another death blames only the one it
     // ran (was: batched again, a second death re-ran them all, a third start with --retries 0)
     else this.line.retry(cutBatch(batch, from + 1, batch.count, { isolated: batch.isolated, fresh: false }), undefined);
+  }
+
+  /**
+   * Inputs [from, end) that started, or may have, and whose worker was lost: they run again
+   * alone, each reported as it ends, so that a death then blames only the one it ran. Every
+   * start is counted, so this is their next attempt; how the try went is not known, so a
+   * failure before it is no longer the last one.
+   */
+  private runAgainAlone(batch: Batch, from: number, end: number): void {
+    this.line.retry(cutBatch(batch, from, end, { isolated: true, attempt: batch.attempt + 1, lastFailure: undefined }), undefined);
+  }
+
+  /** Inputs from `from` on that never began: they start later on the same attempt. */
+  private beginLater(batch: Batch, from: number): void {
+    this.line.retry(cutBatch(batch, from, batch.count, { unbegun: batch.unbegun }), undefined);
   }
 
   /** A key stayed throttled past --max-throttle: what waits on it fails with ERR_THROTTLED, never started again. */

@@ -13,6 +13,9 @@ export type Blame =
   // started as it was reported)
   | { culprit: Failure; durationMs?: number; endedAt?: number }
   | 'unknown' // several inputs may have been running: any of them
+  // one lane's quick input was awaiting as the worker died: it may have done it (its own
+  // continuation), or a timer of an input before it did; those after it never began
+  | 'suspect'
   | 'none' // the worker was ended for the sake of an input already reported: these never ran
   // the worker died holding it as the next it would begin, before it began it: most often not
   // its doing (a timer's throw), but a batch that kills its worker as it arrives would come

@@ -596,7 +596,10 @@ export class Pool implements Executor {
       const blame = blames[position]!;
       const knownDone = typeof blame === 'object' && 'finished' in blame;
       if (knownDone) finished += blame.finished;
-      if ((knownDone ? blame.then : blame) === 'unknown') again += entry.batch.count - entry.done;
+      const rest = knownDone ? blame.then : blame;
+      if (rest === 'unknown') again += entry.batch.count - entry.done;
+      // the inputs it had finished run again alone as well; those after the suspect do not
+      if (rest === 'suspect') again += (knownDone ? blame.finished : 0) + 1;
     });
     const timeout = this.options.timeoutMs === undefined ? '' : formatDuration(this.options.timeoutMs);
     const why = slot.endedFor === 'blocked' ? `an input ran past --timeout ${timeout}` : exit.failure.message;
@@ -650,21 +653,23 @@ export class Pool implements Executor {
     // a thread wrote which input it began (start-slot.ts): those before it had finished, and it
     // is to blame if it was in its own code; awaiting, only if the worker had said it started,
     // as of any input not quick (another input's timer may have ended the worker: a quick one
-    // stays a suspect, as below, not blamed for being its batch's last)
+    // stays a suspect, as below, not blamed for being its batch's last). Those after it never
+    // began (was: run again as suspects, their one start counted as the second)
     const last = this.options.concurrency === 1 ? slot.worker.lastStart?.() : undefined;
     if (last && last.batch === entry.batch.id && last.offset >= entry.done) {
       const finished = last.offset - entry.done + (last.phase === 'settled' ? 1 : 0);
       // how long it ran is known only of the input the worker's last word was of
       const blamed: Blame = finished === 0 ? { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) } : { culprit };
       const told = finished === 0 && entry.running;
-      const then: Blame = last.phase === 'settled' ? 'none' : last.phase === 'calling' || told ? blamed : 'unknown';
+      const then: Blame = last.phase === 'settled' ? 'none' : last.phase === 'calling' || told ? blamed : 'suspect';
       return finished === 0 ? then : { finished, then };
     }
     // it said as it died that it was between inputs (what it had not reported never began), or
-    // that a quick input awaited (a suspect, whatever its place in the batch); a thread's slot,
-    // above, says more: which of its inputs had finished
+    // that a quick input awaited: the first unreported, as the words carry the results before
+    // it; a suspect, whatever its place in the batch, and those after it never began. A
+    // thread's slot, above, says more: which of its inputs had finished
     if (entry.lastWords === 'between') return 'none';
-    if (entry.lastWords === 'awaiting') return 'unknown';
+    if (entry.lastWords === 'awaiting') return 'suspect';
     // a batch's last input unreported on a worker that ran nothing else was the one running
     // (unless its result was lost with the worker, before it was sent)
     const lastLeft = entry.done === entry.batch.count - 1;

@@ -9,7 +9,7 @@ import type { Payload, Separator } from '../model/payload.js';
  * What travels through Redis between a producer (`--queue`) and `prun worker`s: plain JSON,
  * so that either side can be another version of prun and still fail cleanly.
  */
-export const WIRE = 'prun-queue/9';
+export const WIRE = 'prun-queue/10';
 
 /** What every batch of a run is run with; stored once per run, signed when there is a secret. */
 export interface RunSpec {
@@ -91,7 +91,8 @@ export type Report =
 /**
  * The worker running the batch died: `finished` inputs from `from` on had finished, their
  * results lost with it; past them, `culprit` the next input is to blame, `none` the rest never
- * ran, `unbegun` the worker died of that before it began the batch; else any may be.
+ * ran, `unbegun` the worker died of that before it began the batch, `suspect` the next input
+ * may have done it and the rest never began; else any may be.
  * `durationMs`: how long the culprit ran, when its worker knew (not when: clocks differ).
  */
 export interface LostReport {
@@ -103,6 +104,7 @@ export interface LostReport {
   culprit?: Failure;
   durationMs?: number;
   none?: true;
+  suspect?: true;
   unbegun?: Failure;
   worker: string;
 }

@@ -60,6 +60,30 @@ test('a batch lost with unknown blame goes back isolated, its starts counted: on
   assert.deepEqual(shape(retried), [[1, 3, 2, true]]);
 });
 
+test('a suspect (a quick input awaiting as its worker died) goes back alone, its start counted; those after it never began and go back as they were (was: all isolated, attempt 2 on their one start)', async () => {
+  const { settlement, retried, tracker } = setup();
+  settlement.lost(batch, 1, 'suspect');
+  assert.deepEqual(shape(retried), [[1, 1, 2, true], [2, 2, 1, false]]);
+  // after inputs known to have finished; and the batch's last input: nothing behind it
+  retried.length = 0;
+  settlement.lost(batch, 1, { finished: 1, then: 'suspect' });
+  assert.deepEqual(shape(retried), [[1, 1, 2, true], [2, 1, 2, true], [3, 1, 1, false]]);
+  retried.length = 0;
+  settlement.lost(batch, 3, 'suspect');
+  assert.deepEqual(shape(retried), [[3, 1, 2, true]]);
+  await flush();
+  assert.equal(tracker.failed, 0);
+});
+
+test('a suspect lost while stopping never ran, nor did those after it', async () => {
+  const { settlement, retried, stopping, tracker, delivered } = setup({ retries: 5 });
+  stopping.stop('soon');
+  settlement.lost(batch, 1, 'suspect');
+  await flush();
+  assert.deepEqual([retried.length, tracker.notRun], [0, 3]);
+  assert.deepEqual(delivered.map((d) => [d.type, d.first, d.count]), [['skipped', 1, 3]]);
+});
+
 test('a culprit with no retry left fails for good, with its journal record; the inputs behind it go back as they were', async () => {
   const { settlement, retried, tracker, delivered } = setup({ journal: true });
   settlement.lost(batch, 1, { culprit: killed });

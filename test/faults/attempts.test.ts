@@ -109,6 +109,9 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
       assert.equal(outcome.result.exitCode, 0, String(outcome.result.stderr));
       assert.equal([...outcome.outcomes.values()].filter((result) => result.code !== undefined).length, 0, String(outcome.result.stderr));
       assertStartsCounted(outcome);
+      // each start has the number of its start: the awaiting suspect runs again as its second,
+      // and the inputs after it, which never began, start as their first (was: as their second)
+      for (const [input, attempts] of outcome.started) assert.deepEqual(attempts, attempts.map((_, i) => i + 1), `attempts of input ${input}`);
     });
   }
 
