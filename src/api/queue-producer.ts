@@ -3,6 +3,8 @@ import type { RunningMap, StartRunOptions } from './start-run.js';
 import { usageError } from '../errors.js';
 import { probe, ProducerQueue } from '../queue/bullmq.js';
 import { checkQueueUrl, shownUrl } from '../queue/queue-url.js';
+import { sayOutages } from '../queue/outage-notice.js';
+import { OUTAGE_LIMIT_MS } from '../queue/queue-executor.js';
 import { queueSecret } from '../queue/sign.js';
 import type { MachineLimitOptions } from './machine-limits.js';
 import { startExecQueueRun } from './start-queue-exec.js';
@@ -22,7 +24,7 @@ export async function startRunOnQueue(side: QueueSide, options: StartRunOptions)
   refuseMachineLimits(options);
   const say = options.notice ?? (() => {});
   const queue = await connect(side.url, say);
-  return sayIfNoWorker(startQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, say);
+  return saysWhatItWaitsFor(startQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, say);
 }
 
 /** `--queue URL` for `prun exec`. */
@@ -30,7 +32,7 @@ export async function startExecOnQueue(side: QueueSide, options: StartExecOption
   refuseMachineLimits(options);
   const say = options.notice ?? (() => {});
   const queue = await connect(side.url, say);
-  return sayIfNoWorker(startExecQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, say);
+  return saysWhatItWaitsFor(startExecQueueRun({ ...options, queue, secret: queueSecret(), local: side.local }), side, queue, say);
 }
 
 /**
@@ -55,9 +57,7 @@ const WORKER_CHECK_MS = 1000;
  * silence), or none any more (an input that kills every machine it runs on took them all,
  * and the run waited for ever without a word: a review).
  */
-function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: QueueSide, queue: Pick<ProducerQueue, 'health'>, warn: (line: string) => void): Run {
-  if (side.local) return run;
-  const url = shownUrl(side.url);
+function sayIfNoWorker(run: RunningMap | RunningExec, url: string, queue: Pick<ProducerQueue, 'health'>, warn: (line: string) => void): void {
   let noneSince = Date.now();
   let said = false;
   const timer = setInterval(() => {
@@ -81,6 +81,13 @@ function sayIfNoWorker<Run extends RunningMap | RunningExec>(run: Run, side: Que
   }, WORKER_CHECK_MS);
   timer.unref();
   void run.finished.finally(() => clearInterval(timer));
+}
+
+/** The run, saying on stderr while it waits for Redis, and while it waits for a worker unless it has its own. */
+function saysWhatItWaitsFor<Run extends RunningMap | RunningExec>(run: Run, side: QueueSide, queue: Pick<ProducerQueue, 'health'>, warn: (line: string) => void): Run {
+  const url = shownUrl(side.url);
+  void run.finished.finally(sayOutages(queue.health, url, 'prun', `waiting up to ${OUTAGE_LIMIT_MS / 1000} s for it`, warn));
+  if (!side.local) sayIfNoWorker(run, url, queue, warn);
   return run;
 }
 

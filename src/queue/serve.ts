@@ -5,6 +5,8 @@ import { type TakenJob, WorkerQueue } from './bullmq.js';
 import { HEARTBEAT_MS, PRODUCER_SILENCE_MS } from './queue-timings.js';
 import { BundleCache, bundleDir, packagesDirOf } from './bundle-cache.js';
 import { ProducerWatch } from './producer-watch.js';
+import { sayOutages } from './outage-notice.js';
+import { shownUrl } from './queue-url.js';
 import { AHEAD_UNDER_MS, TakeAhead } from './take-ahead.js';
 import { inline, shellLanes, workerPool } from './executors.js';
 import { type LocalPoolOptions, RunPool } from './run-pool.js';
@@ -78,6 +80,7 @@ export function serve(options: ServeOptions): Serving {
   const runs = new Map<string, Served>();
   const me = `${hostname()}:${process.pid}`;
   let leaving = false;
+  const sayNoMoreOutages = sayOutages(queue.health, shownUrl(options.url), 'prun worker', 'waiting for it', options.notice ?? (() => {}));
 
   /** Reports on their way to Redis: a worker handing its batches back lets them land first. */
   const sending = new Set<Promise<boolean>>();
@@ -316,6 +319,7 @@ export function serve(options: ServeOptions): Serving {
   };
 
   const endPools = async (how: 'kill' | 'close') => {
+    sayNoMoreOutages();
     clearInterval(sweeper);
     clearInterval(heartbeats);
     const ids = [...runs.keys()];

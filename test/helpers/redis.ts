@@ -18,11 +18,12 @@ export interface RedisServer {
 }
 
 /**
- * A real redis-server of this test file's own: a free loopback port, no persistence, so that
- * BullMQ's Lua scripts and blocking commands run as they do in production (a mock cannot).
+ * A real redis-server of this test file's own: a free loopback port (or `port`: one coming
+ * back where another was), no persistence, so that BullMQ's Lua scripts and blocking commands
+ * run as they do in production (a mock cannot).
  */
-export async function startRedis(extra: string[] = []): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedis(extra: string[] = [], port?: number): Promise<RedisServer> {
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', ...extra], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -7,6 +7,7 @@ import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { bin, HUNG_MS, lines, prun, root } from '../helpers/prun.js';
 import { type Gate, gateIn } from '../helpers/queue.js';
@@ -110,6 +111,36 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     });
     assert.equal(lost.exitCode, 1, String(lost.stderr));
     assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${url}: the run's keys are gone`, 'm'));
+  });
+
+  test('redis away for seconds, then back: the producer and the worker each say once that it is away, and that it answers again (was: both silent, the producer until it gave up 30 s later)', { timeout: 180_000 }, async (t) => {
+    const own = await startRedis();
+    let back: RedisServer | undefined;
+    t.after(async () => {
+      await own.stop();
+      await back?.stop();
+    });
+    const worker = startPrunWorker(bin, root, own.url, ['--procs', '1'], {});
+    t.after(() => worker.stop());
+    const run = prun(['map', 'fixtures/takes-ms.ts', '--queue', own.url, '--chunksize', '1'], { input: Array.from({ length: 400 }, () => '50\n').join(''), stdin: 'pipe', timeout: 120_000 });
+    await waitForLines(run.stdout!, /./);
+    process.kill(own.pid, 'SIGKILL');
+    const away = new RegExp(`^prun: the queue at ${own.url} is away \\(.+\\): waiting up to 30 s for it$`);
+    await waitForLines(run.stderr!, away);
+    back = await startRedis([], own.port);
+    // back empty, without the run's keys: the producer hears it answer, then ends the run
+    const lost = await run;
+    assert.equal(lost.exitCode, 1, String(lost.stderr));
+    const said = lines(String(lost.stderr));
+    const at = (pattern: RegExp) => said.findIndex((line) => pattern.test(line));
+    const order = [at(away), at(new RegExp(`^prun: the queue at ${own.url} answers again$`)), at(/^prun: lost the queue at .*: the run's keys are gone/)];
+    assert.ok(order[0]! >= 0 && order[0]! < order[1]! && order[1]! < order[2]!, String(lost.stderr));
+    assert.equal(said.filter((line) => away.test(line)).length, 1, String(lost.stderr));
+    // the worker, which waits for ever, says the same of itself
+    const workerSays = (pattern: RegExp) => lines(worker.stderr()).filter((line) => pattern.test(line)).length;
+    for (let i = 0; i < 200 && workerSays(/answers again$/) === 0; i++) await delay(50);
+    assert.equal(workerSays(new RegExp(`^prun worker: the queue at ${own.url} is away \\(.+\\): waiting for it$`)), 1, worker.stderr());
+    assert.equal(workerSays(new RegExp(`^prun worker: the queue at ${own.url} answers again$`)), 1, worker.stderr());
   });
 
   test('nothing listening at the URL: one line, exit 2', async () => {
