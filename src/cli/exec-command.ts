@@ -15,6 +15,7 @@ import { addCommonOptions, commonRunOptions, duration, haltNeedsTotal, progressF
 import { checkStdin, progressWhile, stdinMayHoldInputs } from './terminal-input.js';
 import { machineCpuCounts } from './cpu-counts.js';
 import { ownQueueWarnings } from './queue-warnings.js';
+import { shownUrl } from '../queue/queue-url.js';
 import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
@@ -379,7 +380,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
       json: false,
       progress: dryRun ? false : progressWhile(typing, progressFlag(flags)),
       verbose: false,
-      startingText: 'starting shell lanes',
+      startingText: flags.queue === undefined || workers !== undefined ? 'starting shell lanes' : `waiting for a prun worker at ${shownUrl(flags.queue)}`,
       countInputs: inputOptions.maxArgs === undefined && !inputOptions.fill && !pipeDir ? inputCounter([], sources, inputOptions.separator) : undefined,
       countAhead: haltNeedsTotal(flags),
       seekEnd: () => source.seekEnd?.(),

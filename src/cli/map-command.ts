@@ -18,6 +18,7 @@ import { holdInterrupts } from './signals.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
 import { checkStdin, progressWhile } from './terminal-input.js';
 import { ownQueueWarnings } from './queue-warnings.js';
+import { shownUrl } from '../queue/queue-url.js';
 import { sayLine } from './stderr-line.js';
 
 interface MapFlags extends CommonFlags {
@@ -98,14 +99,14 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       notice: sayLine,
     };
     let run: RunningMap;
+    // with --queue, workers of its own beside the queue only when asked for
+    const local = flags.queue === undefined || flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined;
     if (flags.queue === undefined) {
       // a local run forks its workers at once; a queue's producer first connects, and Ctrl-C must end that wait at once
       holdInterrupts();
       run = startRun(runOptions);
     } else {
       ownQueueWarnings();
-      // workers of its own beside the queue only when asked for
-      const local = flags.procs !== undefined || flags.threads !== undefined || jobsFlag(flags) !== undefined;
       // each machine runs its workers as its own `prun worker` is told (was: ignored in silence,
       // a worker grew to 4 GB; then, a review, --concurrency 25 ran one task at a time unsaid)
       const perWorker = [
@@ -126,7 +127,8 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
       json: flags.json === true,
       progress: progressWhile(typing, progressFlag(flags)),
       verbose: flags.verbose === true,
-      startingText: `compiling ${script} and starting workers`,
+      // none starts here: what the run waits for is a `prun worker` (was: "starting workers")
+      startingText: local ? `compiling ${script} and starting workers` : `compiling ${script}; waiting for a prun worker at ${shownUrl(flags.queue!)}`,
       countInputs: inputCounter(paths, sources, separator),
       countAhead: haltNeedsTotal(flags),
       seekEnd: () => source.seekEnd?.(),

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { scratchDir } from '../helpers/files.js';
 import { descendantsOf } from '../helpers/processes.js';
 import { prunInTerminal } from '../helpers/terminal.js';
+import { startRedis } from '../helpers/redis.js';
 
 const scratch = scratchDir('progress-terminal');
 
@@ -117,6 +118,18 @@ describe('the progress display in a terminal', { timeout: 180_000 }, () => {
     const result = await run.done;
     assert.equal(result.exitCode, 0);
     assert.match(run.screen().at(-1)!, /^10\/10 100% in /);
+  });
+
+  test('--queue with no worker of its own: the spinner says that the run waits for a prun worker, map and exec alike (was: "starting workers", which none did)', async (t) => {
+    const redis = await startRedis();
+    t.after(() => redis.stop());
+    for (const args of [['map', '--queue', redis.url, 'fixtures/square.ts', 'fixtures/numbers.txt'], ['exec', '--queue', redis.url, 'echo {}', ':::', 'a']]) {
+      const run = prunInTerminal(args);
+      await run.shows(new RegExp(`waiting for a prun worker at ${redis.url}$`));
+      run.type('\x03');
+      await run.done;
+      assert.ok(!run.screen().some((line) => /starting (workers|shell lanes)/.test(line)), run.screen().join('\n'));
+    }
   });
 
   test('--total gives the total of an input that has not ended', async () => {
