@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { findSourceMap } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +39,8 @@ const FLUSH_BYTES = 1 << 16;
 /** Inputs between clock reads, at most, and the time under which they count as quick. */
 const MAX_CLOCK_STRIDE = 64;
 const QUICK_MS = 1;
+/** Async inputs of 1 ms or more in a row before a lone lane's inputs carry their owner (runWorkerLoop). */
+const SLOW_AWAITS_TO_OWN = 8;
 /**
  * Quick inputs in a row, each timed, before the clock is read less often. Until then every
  * input is timed, so that among tasks of mixed lengths a slow one is always seen and the input
@@ -96,6 +99,22 @@ export function runWorkerLoop(transport: WorkerTransport): void {
    */
   let slow = true;
   let lastTurn = performance.now();
+  /**
+   * The input whose code runs, carried by its continuations and timers: a worker that dies in
+   * code of its own (an uncaught throw, process.exit) while an input awaits knows whether that
+   * input did it, or an input that had returned (a timer it left). Without it, a quick input
+   * that ended its worker in its own continuation was a suspect and started twice, and one said
+   * to start (after a slow input) was blamed for the timer of the input before it: a review.
+   * Only a lone lane's async inputs carry it, once SLOW_AWAITS_TO_OWN of them in a row have
+   * taken 1 ms or more: the async hooks it needs cost a function that is async but quick
+   * 16-28% (300,000 inputs, --procs 2 and --threads 2), whose first inputs are slow only as
+   * the worker warms up; a function that is not async pays nothing.
+   */
+  const owner = new AsyncLocalStorage<object>();
+  let owned = false;
+  /** Whether an input's call returned a promise since the clock was last read, in a lane that could carry its owner. */
+  let awaited = false;
+  let slowAwaits = 0;
   listenForDeath();
 
   const pump = (): void => {
@@ -129,6 +148,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
 
     // only a lane alone on its worker can name the input a death is due to
     const tells = batch.eager || cfg.concurrency === 1;
+    /** A lone lane's inputs say at death whether it was their doing (owner). */
+    const ownable = tells && !batch.eager;
     const marks = tells ? startSlot : undefined;
     /** With `startsNext` (true or false), what it says of the next input must be out before it starts. */
     const flush = (last: boolean, startsNext?: boolean, runningMs?: number, lastWords?: RunReport['lastWords']): Promise<void> | void => {
@@ -153,9 +174,22 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     const dying = (): void => void flush(false, true, performance.now() - lastClock);
     /** The last words of a worker that dies while it says whether the next input starts: none runs. */
     const betweenWords = (): void => void flush(false, false, undefined, 'between');
-    /** The last words of a worker that dies while a quick input awaits: it is a suspect. */
-    const awaitingWords = (): void => void flush(false, false, undefined, 'awaiting');
-    /** A quick input awaits, with those words ready, since the held interval's tick `awaitingFrom`. */
+    /** The input awaiting, with `awaitingWords` ready. */
+    let awaitingTask: object | undefined;
+    /**
+     * The last words of a worker that dies while an input awaits: whose code ends it says who
+     * is to blame. Its own (a continuation of it): it, started once, as if it had been said to
+     * run. Another input's (a timer it left): the one awaiting is a suspect, said to start or
+     * not. Nobody's known (the first async input, code of setup()): a quick input is a suspect,
+     * and one said to start stays blamed, as it was said to run.
+     */
+    const awaitingWords = (): void => {
+      const whose = owner.getStore();
+      if (whose !== undefined && whose === awaitingTask) return dying();
+      if (whose === undefined && told) return;
+      void flush(false, false, undefined, 'awaiting');
+    };
+    /** A quick input not said to run awaits, since the held interval's tick `awaitingFrom`. */
     let awaiting = false;
     let ticks = 0;
     let awaitingFrom = 0;
@@ -172,17 +206,21 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         if (speaks) sayAtDeath(dying);
         let result: unknown;
         try {
-          result = user.task(input, ctx);
+          result = owned && ownable ? owner.run(ctx, user.task, input, ctx) : user.task(input, ctx);
         } finally {
           if (speaks) sayAtDeath(undefined);
         }
         if (!isThenable(result)) return result;
         // its own part is over: a death from now on may be another input's doing
         marks?.awaiting();
-        if (!speaks) return result;
+        // a batch run alone to find a culprit blames what it runs, as each of its inputs is told
+        if (!ownable) return result;
+        awaited = true;
         // taken back by the loop once it settles (settledNow), not by a promise of its own: one
         // an input cost a run of async trivial inputs 20% more CPU
         sayAtDeath(awaitingWords);
+        awaitingTask = ctx;
+        if (!speaks) return result;
         awaiting = true;
         awaitingFrom = ticks;
         return result;
@@ -191,7 +229,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     /** The input the loop ran has settled (or was given up on at its --timeout): no words of awaiting it. */
     const settledNow = (): void => {
       marks?.settled();
-      if (!awaiting) return;
+      if (awaitingTask === undefined) return;
+      awaitingTask = undefined;
       awaiting = false;
       sayNoMore(awaitingWords);
     };
@@ -232,10 +271,9 @@ export function runWorkerLoop(transport: WorkerTransport): void {
       // how long it has run, about, as its last words would say it (dying)
       const runningMs = due ? lastFlush - lastClock : undefined;
       const saysRunning = tells && (!awaiting || due);
-      if (saysRunning) {
-        told = true;
-        sayNoMore(awaitingWords);
-      }
+      // its words stay: they say nothing of it now that it is said to run, unless another
+      // input's code ends the worker (owner)
+      if (saysRunning) told = true;
       void flush(false, tells ? saysRunning : undefined, runningMs);
     }, FLUSH_INTERVAL_MS);
     try {
@@ -291,6 +329,9 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           // by the inputs' mean: a pause of the whole process (GC, a busy machine) during a stride
           // of quick ones does not make them slow
           slow = now - lastClock >= QUICK_MS * sinceClock;
+          slowAwaits = slow && awaited ? slowAwaits + 1 : 0;
+          if (slowAwaits >= SLOW_AWAITS_TO_OWN) owned = true;
+          awaited = false;
           quickInARow = now - lastClock < QUICK_MS ? quickInARow + sinceClock : 0;
           clockStride = quickInARow >= QUICK_RUN ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
           sinceClock = 0;

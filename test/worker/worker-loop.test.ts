@@ -186,15 +186,19 @@ test('a batch asked back is given back while no lane has begun it, and never sta
   assert.ok(!lastReports(loop.sent).some((report) => report.id === 101));
 });
 
-test("a quick input's last words say it runs in the synchronous part of its call, and only that it awaits once it awaits, when a timer of another input may end the worker (was: ready all along, and the innocent input was blamed; then none, and the batch's last input was blamed all the same)", async () => {
+test("a quick input's last words say it runs in the synchronous part of its call and in its own continuation, and only that it awaits when a timer of another input ends the worker (was: ready all along, and the innocent input was blamed; then in its own continuation only that it awaited, and it ran twice)", async () => {
   (globalThis as { prunSpeakNow?: () => void }).prunSpeakNow = speakNow;
   const loop = startLoop(1, { script: fileURLToPath(new URL('../../fixtures/words-ready.ts', import.meta.url)) });
   await loop.until((messages) => messages.some((message) => message.type === 'ready'));
-  for (const [first, input] of [[0, 'calling'], [1, 'awaiting']] as const) {
+  // inputs that await 1 ms or more, eight in a row: from then on inputs carry their owner
+  loop.batch(100, Array.from({ length: 8 }, () => 'warm'));
+  await loop.until((messages) => lastReports(messages).some((report) => report.id === 100));
+  for (const [first, input] of [[0, 'calling'], [1, 'own'], [2, 'leaves'], [3, 'waits']] as const) {
     loop.batch(first, [input]);
     await loop.until((messages) => lastReports(messages).some((report) => report.id === first));
   }
   const said = (id: number) => loop.sent.flatMap(reportsIn).filter((report) => report.id === id && !report.last).map((report) => ({ running: report.running, lastWords: report.lastWords }));
   assert.deepEqual(said(0).at(-1), { running: true, lastWords: undefined });
-  assert.deepEqual(said(1).at(-1), { running: undefined, lastWords: 'awaiting' });
+  assert.deepEqual(said(1).at(-1), { running: true, lastWords: undefined });
+  assert.deepEqual(said(3).at(-1), { running: undefined, lastWords: 'awaiting' });
 });
