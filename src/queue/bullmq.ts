@@ -390,7 +390,7 @@ export interface WorkerSideOptions {
 
 /** The worker's side of the queue: takes jobs, reads specs and bundles, sends reports. */
 export class WorkerQueue {
-  readonly health: Health;
+  readonly health: Health & { stop(): void };
   private readonly redis: ReportingRedis;
   private readonly workerConnection: Redis;
   private worker: Worker | undefined;
@@ -404,7 +404,9 @@ export class WorkerQueue {
   constructor(readonly url: string) {
     this.redis = connect(url, false);
     this.workerConnection = connect(url, false);
-    this.health = watch([this.redis, this.workerConnection]);
+    // pinged, as the producer's: a Redis that hangs (stopped, a network that drops packets)
+    // closes nothing, and the worker said nothing of it (a review)
+    this.health = watch([this.redis, this.workerConnection], this.redis);
   }
 
   start(options: WorkerSideOptions): void {
@@ -538,6 +540,7 @@ export class WorkerQueue {
   }
 
   async close(): Promise<void> {
+    this.health.stop();
     await Promise.all(this.lateTakes);
     // force: a job still running here has been handed back or is abandoned with its worker
     await this.worker?.close(true).catch(() => {});

@@ -143,6 +143,27 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
     assert.equal(workerSays(new RegExp(`^prun worker: the queue at ${own.url} answers again$`)), 1, worker.stderr());
   });
 
+  test('a Redis that hangs (SIGSTOP) closes nothing: an idle prun worker says all the same that it is away, and that it answers again once woken (was: silent, its watch never asked Redis anything)', { timeout: 180_000 }, async (t) => {
+    const own = await startRedis();
+    t.after(() => own.stop());
+    const worker = startPrunWorker(bin, root, own.url, ['--procs', '1'], {});
+    t.after(() => worker.stop());
+    const says = (pattern: RegExp) => lines(worker.stderr()).filter((line) => pattern.test(line)).length;
+    /** Polls the worker's stderr, which no event marks, for at most 30 s. */
+    const until = async (pattern: RegExp) => {
+      for (let i = 0; i < 600 && says(pattern) === 0; i++) await delay(50);
+      assert.equal(says(pattern), 1, worker.stderr());
+    };
+    await until(/PRUN_QUEUE_SECRET is not set/);
+    process.kill(own.pid, 'SIGSTOP');
+    try {
+      await until(new RegExp(`^prun worker: the queue at ${own.url} is away \\(no answer for \\d+ s\\): waiting for it$`));
+    } finally {
+      process.kill(own.pid, 'SIGCONT');
+    }
+    await until(new RegExp(`^prun worker: the queue at ${own.url} answers again$`));
+  });
+
   test('nothing listening at the URL: one line, exit 2', async () => {
     const port = await freePort();
     // bounded: a run that waited for a Redis that is not there would be killed, and fail
