@@ -1,17 +1,24 @@
 import { PrunError } from '../errors.js';
 
-/** A URL as it may be shown: without its password. */
+/**
+ * A `password=` of the query, which ioredis takes as the password as well: never shown (was:
+ * in the queue's outage notices and spinner, `redis://host?password=…` whole: a review).
+ */
+const QUERY_PASSWORD = /([?&])password=[^&#]*(&|(?=#)|$)/gi;
+
+/** A URL as it may be shown: without its password, in the user part or the query. */
 export function shownUrl(url: string): string {
   // what was typed, less what stands before an @: a URL that does not parse, or has no host
   // (toString() gives `redis:/` for `redis://`), is shown so
   // (from the scheme to the last @: a password typed with / or @ in it was shown in part, or
   // whole, and so was one after a scheme with one slash or none, `redis:/:pw@host`)
-  const typed = url.replace(/^([A-Za-z][\w+.-]*:)[^]*@/, '$1//');
+  const typed = url.replace(/^([A-Za-z][\w+.-]*:)[^]*@/, '$1//').replace(QUERY_PASSWORD, '$1').replace(/[?&](?=#|$)/, '');
   try {
     const parsed = new URL(url);
     if (parsed.hostname === '') return typed;
     parsed.password = '';
     parsed.username = '';
+    parsed.search = parsed.search.replace(QUERY_PASSWORD, '$1').replace(/[?&]$/, '');
     return parsed.toString().replace(/\/$/, '');
   } catch {
     return typed;

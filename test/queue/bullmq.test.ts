@@ -67,6 +67,14 @@ test('a queue URL is shown as typed, without its password, also when it does not
   assert.equal(shownUrl('redis://user:secret@/3'), 'redis:///3');
 });
 
+test("a password given in the query, which ioredis takes too, is not shown; the query's other words are (was: shown whole)", () => {
+  assert.equal(shownUrl('redis://127.0.0.1:6379/?password=se%2Fcr%40t'), 'redis://127.0.0.1:6379');
+  assert.equal(shownUrl('redis://127.0.0.1:6379?password=pw'), 'redis://127.0.0.1:6379');
+  assert.equal(shownUrl('redis://127.0.0.1:6379/2?family=4&password=pw&db=2'), 'redis://127.0.0.1:6379/2?family=4&db=2');
+  assert.equal(shownUrl('redis://127.0.0.1:6379/2?family=4&Password=pw'), 'redis://127.0.0.1:6379/2?family=4');
+  assert.equal(shownUrl('redis://?password=pw'), 'redis://');
+});
+
 test('a password with / or @ in it, which breaks the URL, is not shown, nor any part of it (was: `redis://:topsecret/x@…` shown whole)', () => {
   for (const url of ['redis://:topsecret/x@127.0.0.1:16393', 'redis://:p@ss:w/rd@127.0.0.1:16393', 'redis://:s3cr#t@127.0.0.1:16391']) {
     const shown = shownUrl(url);
