@@ -651,10 +651,11 @@ export class Pool implements Executor {
     const timeout = this.options.timeoutMs;
     const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
     // a thread wrote which input it began (start-slot.ts): those before it had finished, and it
-    // is to blame if it was in its own code; awaiting, only if the worker had said it started,
-    // as of any input not quick (another input's timer may have ended the worker: a quick one
-    // stays a suspect, as below, not blamed for being its batch's last). Those after it never
-    // began (was: run again as suspects, their one start counted as the second)
+    // is to blame if it was in its own code; awaiting, only if the worker had said it runs: as
+    // it started (any input not quick), as it awaited a whole tick, or as it died in the input's
+    // own code (worker-loop.ts: its owner). Else another input's timer may have ended the
+    // worker: it is a suspect, as below, not blamed for being its batch's last. Those after it
+    // never began (was: run again as suspects, their one start counted as the second)
     const last = this.options.concurrency === 1 ? slot.worker.lastStart?.() : undefined;
     if (last && last.batch === entry.batch.id && last.offset >= entry.done) {
       const finished = last.offset - entry.done + (last.phase === 'settled' ? 1 : 0);

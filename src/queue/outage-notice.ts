@@ -1,7 +1,7 @@
 import type { Health } from './bullmq.js';
 
 /** How long Redis must stay away before it is said: a blip that heals within it is not news. */
-export const SAY_OUTAGE_AFTER_MS = 2000;
+const SAY_OUTAGE_AFTER_MS = 2000;
 
 /** How often the connection's health is looked at. */
 const LOOK_EVERY_MS = 500;
