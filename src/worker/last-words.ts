@@ -13,6 +13,8 @@ import { constants } from 'node:os';
  * suspects, as before.
  */
 let words: (() => void) | undefined;
+/** Whether the worker has said its last words: it is dying, and says nothing more. */
+let spoken = false;
 
 /** What to say if the worker dies now; undefined once there is nothing to say. */
 export function sayAtDeath(say: (() => void) | undefined): void {
@@ -26,14 +28,28 @@ export function sayNoMore(say: () => void): void {
 
 /** Says now what the worker would say if it died now (for tests of what it would say). */
 export function speakNow(): void {
-  speak();
-}
-
-function speak(): void {
   const say = words;
   words = undefined;
   say?.();
 }
+
+/**
+ * Says the last words now, the worker being as good as dead (an exception nothing caught,
+ * whose exit waits for its message to be written): from then on it starts nothing and says
+ * nothing, as its code may still run meanwhile (was, --procs: an input that crashed its worker
+ * from its own process.nextTick then returned, reported a success: a review).
+ */
+export function speakLast(): void {
+  if (spoken) return;
+  speakNow();
+  spoken = true;
+}
+
+/** Whether the worker has said its last words. */
+export function saidLastWords(): boolean {
+  return spoken;
+}
+
 
 /** Signals whose default is not to end a process (or that test only that it lives: 0). */
 const HARMLESS = new Set(['SIGCHLD', 'SIGCONT', 'SIGURG', 'SIGWINCH', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
@@ -65,7 +81,7 @@ function signalName(signal: string | number | undefined): string | undefined {
 
 /** Listens for the worker's own death: its exit, and a kill of itself or its group. */
 export function listenForDeath(): void {
-  process.on('exit', speak);
+  process.on('exit', speakLast);
   const kill = process.kill.bind(process);
   // the message is written to the pipe at once, before the signal is sent (as at exit); a
   // probe (signal 0) or a signal the script handles says nothing (was: a message an input)
@@ -73,7 +89,7 @@ export function listenForDeath(): void {
     // a pid given as a string is one too, as process.kill takes it
     const target = Number(pid);
     if ((target === process.pid || target === 0 || target === -process.pid) && ends(signal)) {
-      speak();
+      speakLast();
       // prun's own listener would take a signal sent to itself (or its group) a turn later, the
       // input that sent it returning meanwhile, and the next one blamed (a review): it runs now,
       // lets go of the signal, and sends it again, which then ends the worker at once; what

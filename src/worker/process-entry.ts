@@ -4,7 +4,7 @@ import { descendantsOf, signalEach } from '../runtime/process-tree.js';
 import { BRAND, isToWorker } from '../runtime/protocol.js';
 import { boundBufferGrowth } from '../runtime/heap-governor.js';
 import { keepsHeapSmall } from '../runtime/heap-settings.js';
-import { ownSignalListener } from './last-words.js';
+import { ownSignalListener, saidLastWords, speakLast } from './last-words.js';
 import { runWorkerLoop } from './worker-loop.js';
 
 process.setSourceMapsEnabled(true);
@@ -34,14 +34,19 @@ process.on('uncaughtException', (error) => {
   if (process.listenerCount('uncaughtException') > 1) return;
   const exit = () => exitOnceWritten(1);
   if (!process.connected) exit();
+  // said here, in the context of the code that threw (whose it was: worker-loop.ts), not at the
+  // exit, which waits for the message to be written while the worker's code runs on
+  speakLast();
   process.send!({ brand: BRAND, type: 'crashed', error: toErrorData(error) }, undefined, undefined, exit);
 });
 runWorkerLoop({
-  post: (message) => process.send!(message),
+  // nothing after the last words: what its code settles meanwhile is lost with it
+  post: (message) => void (saidLastWords() || process.send!(message)),
   // the callback comes once the message is written to the pipe: then a death cannot lose it.
   // Sent outside the promise, so that a value the message cannot carry throws to the caller,
   // which fails that input (report-queue.ts); was: a rejection, and the worker died of it
   postOut: (message) => {
+    if (saidLastWords()) return;
     let written!: () => void;
     const out = new Promise<void>((resolve) => (written = resolve));
     process.send!(message, undefined, undefined, () => written());

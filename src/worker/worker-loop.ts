@@ -6,7 +6,7 @@ import { type Failure, taskFailed } from '../model/failure.js';
 import { toErrorData } from '../runtime/error-data.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type BatchOrder, type FromWorker, type RunReport, type ToWorker, type WorkerConfig } from '../runtime/protocol.js';
 import { scriptLoadError, SetupThrew, setupThrew, withScriptName } from '../script/load-error.js';
-import { listenForDeath, sayAtDeath, sayNoMore } from './last-words.js';
+import { listenForDeath, saidLastWords, sayAtDeath, sayNoMore } from './last-words.js';
 import { ReportQueue } from './report-queue.js';
 import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout, TaskRun } from './run-task.js';
@@ -106,9 +106,10 @@ export function runWorkerLoop(transport: WorkerTransport): void {
    * that ended its worker in its own continuation was a suspect and started twice, and one said
    * to start (after a slow input) was blamed for the timer of the input before it: a review.
    * Only a lone lane's async inputs carry it, once SLOW_AWAITS_TO_OWN of them in a row have
-   * taken 1 ms or more: the async hooks it needs cost a function that is async but quick
-   * 16-28% (300,000 inputs, --procs 2 and --threads 2), whose first inputs are slow only as
-   * the worker warms up; a function that is not async pays nothing.
+   * taken 1 ms or more, and until QUICK_RUN in a row are quick: the async hooks it needs cost a
+   * function that is async but quick 16-28% (300,000 inputs, --procs 2 and --threads 2),
+   * whose first inputs are slow only as the worker warms up; a function that is not async
+   * pays nothing. Counted in each worker: a new one starts without.
    */
   const owner = new AsyncLocalStorage<object>();
   let owned = false;
@@ -174,19 +175,21 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     const dying = (): void => void flush(false, true, performance.now() - lastClock);
     /** The last words of a worker that dies while it says whether the next input starts: none runs. */
     const betweenWords = (): void => void flush(false, false, undefined, 'between');
-    /** The input awaiting, with `awaitingWords` ready. */
+    /** The input awaiting, with `awaitingWords` ready, and whether it carries its owner. */
     let awaitingTask: object | undefined;
+    let awaitingOwned = false;
     /**
      * The last words of a worker that dies while an input awaits: whose code ends it says who
      * is to blame. Its own (a continuation of it): it, started once, as if it had been said to
-     * run. Another input's (a timer it left): the one awaiting is a suspect, said to start or
-     * not. Nobody's known (the first async input, code of setup()): a quick input is a suspect,
-     * and one said to start stays blamed, as it was said to run.
+     * run. Another input's (a timer it left), or nobody's while it carries its owner (a timer
+     * of setup()): the one awaiting is a suspect, said to start or not (was: one said to start
+     * was blamed for setup()'s timer: a review). Not known (it carries no owner): a quick
+     * input is a suspect, and one said to start stays blamed, as it was said to run.
      */
     const awaitingWords = (): void => {
       const whose = owner.getStore();
       if (whose !== undefined && whose === awaitingTask) return dying();
-      if (whose === undefined && told) return;
+      if (whose === undefined && told && !awaitingOwned) return;
       void flush(false, false, undefined, 'awaiting');
     };
     /** A quick input not said to run awaits, since the held interval's tick `awaitingFrom`. */
@@ -205,8 +208,10 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         const speaks = tells && !told;
         if (speaks) sayAtDeath(dying);
         let result: unknown;
+        let carries = false;
         try {
-          result = owned && ownable ? owner.run(ctx, user.task, input, ctx) : user.task(input, ctx);
+          carries = owned && ownable;
+          result = carries ? owner.run(ctx, user.task, input, ctx) : user.task(input, ctx);
         } finally {
           if (speaks) sayAtDeath(undefined);
         }
@@ -220,6 +225,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         // an input cost a run of async trivial inputs 20% more CPU
         sayAtDeath(awaitingWords);
         awaitingTask = ctx;
+        awaitingOwned = carries;
         if (!speaks) return result;
         awaiting = true;
         awaitingFrom = ticks;
@@ -278,7 +284,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
     }, FLUSH_INTERVAL_MS);
     try {
       for (let offset = 0; offset < batch.count; offset++) {
-        if (stopping) break;
+        // a dying worker (last words said) starts nothing more: its death is being told
+        if (stopping || saidLastWords()) break;
         if (tells && (slow || batch.eager)) {
           await tell(true);
           told = true;
@@ -291,7 +298,7 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           told = false;
         }
         // a stop that came while it was said starts nothing
-        if (stopping) break;
+        if (stopping || saidLastWords()) break;
         const input = reader.next();
         const index = batch.first + offset;
         const taskStart = cfg.timings ? performance.now() : 0;
@@ -333,6 +340,9 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           if (slowAwaits >= SLOW_AWAITS_TO_OWN) owned = true;
           awaited = false;
           quickInARow = now - lastClock < QUICK_MS ? quickInARow + sinceClock : 0;
+          // quick again for a while (slow at first, then quick: warmed up, cached): the hooks go
+          // (was: on for the rest of the run, 23-40% more CPU for a function async but quick)
+          if (quickInARow >= QUICK_RUN) owned = false;
           clockStride = quickInARow >= QUICK_RUN ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
           sinceClock = 0;
           lastClock = now;

@@ -135,6 +135,24 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
   }
 
   for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime}: tasks of 10 ms, each said to start, and a timer of setup() ends the worker while one awaits: no input fails, the one awaiting runs again as its second start (was: it was blamed, and failed of setup()'s timer)`, async () => {
+      const outcome = await run([runtime, '1'], { PRUN_TEST_TASK_MS: '10', PRUN_TEST_DIE_ON: 'none', PRUN_TEST_SETUP_DIES_MS: '400' });
+      assert.equal(outcome.result.exitCode, 0, String(outcome.result.stderr));
+      assert.equal([...outcome.outcomes.values()].filter((result) => result.code !== undefined).length, 0, String(outcome.result.stderr));
+      for (const [input, attempts] of outcome.started) assert.deepEqual(attempts, attempts.map((_, i) => i + 1), `attempts of input ${input}`);
+      assert.ok([...outcome.started.values()].filter((attempts) => attempts.length > 1).length <= 1, 'one suspect at most');
+    });
+
+    test(`${runtime}: a task that throws from a process.nextTick it queued, then returns: it fails, started once, never a success (was, --procs: reported a success, the death said to be between inputs, exit 0)`, async () => {
+      const { result, outcomes, started } = await run([runtime, '1'], { PRUN_TEST_TASK_MS: '3', PRUN_TEST_DIE_HOW: 'tick' });
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      assert.equal(outcomes.get(36)?.result, undefined, String(result.stderr));
+      assert.match(String(outcomes.get(36)?.error), /a tick of input 37/);
+      for (let i = 1; i <= 100; i++) assert.deepEqual(started.get(String(i)), [1], `starts of input ${i}`);
+    });
+  }
+
+  for (const runtime of ['--procs', '--threads']) {
     test(`${runtime}: quick tasks, where a death cannot be charged at once: every re-run is counted as an attempt`, async () => {
       const outcome = await run([runtime, '1'], { PRUN_TEST_TASK_MS: '0' });
       assert.equal(outcome.result.exitCode, 1);
