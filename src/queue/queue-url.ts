@@ -1,24 +1,23 @@
 import { PrunError } from '../errors.js';
 
-/**
- * A `password=` of the query, which ioredis takes as the password as well: never shown (was:
- * in the queue's outage notices and spinner, `redis://host?password=…` whole: a review).
- */
-const QUERY_PASSWORD = /([?&])password=[^&#]*(&|(?=#)|$)/gi;
-
-/** A URL as it may be shown: without its password, in the user part or the query. */
+/** A URL as it may be shown: without its password, in the user part or in the query. */
 export function shownUrl(url: string): string {
-  // what was typed, less what stands before an @: a URL that does not parse, or has no host
-  // (toString() gives `redis:/` for `redis://`), is shown so
+  // what was typed, up to its query and less what stands before an @: a URL that does not
+  // parse, or has no host (toString() gives `redis:/` for `redis://`), is shown so
   // (from the scheme to the last @: a password typed with / or @ in it was shown in part, or
   // whole, and so was one after a scheme with one slash or none, `redis:/:pw@host`)
-  const typed = url.replace(/^([A-Za-z][\w+.-]*:)[^]*@/, '$1//').replace(QUERY_PASSWORD, '$1').replace(/[?&](?=#|$)/, '');
+  const typed = url.replace(/^([A-Za-z][\w+.-]*:)[^]*@/, '$1//').replace(/[?#][^]*$/, '');
   try {
     const parsed = new URL(url);
     if (parsed.hostname === '') return typed;
     parsed.password = '';
     parsed.username = '';
-    parsed.search = parsed.search.replace(QUERY_PASSWORD, '$1').replace(/[?&]$/, '');
+    // ioredis takes a `password` of the query too, as URLSearchParams reads it (the last of
+    // several, `%70assword`): none is shown (was: the outage notices, the spinner and the
+    // worker's warning printed `?password=...` whole: reviews). A # in such a password begins
+    // the fragment, which a Redis URL has no use for: not shown either
+    for (const key of [...parsed.searchParams.keys()]) if (key.toLowerCase() === 'password') parsed.searchParams.delete(key);
+    parsed.hash = '';
     return parsed.toString().replace(/\/$/, '');
   } catch {
     return typed;

@@ -319,7 +319,6 @@ export function serve(options: ServeOptions): Serving {
   };
 
   const endPools = async (how: 'kill' | 'close') => {
-    sayNoMoreOutages();
     clearInterval(sweeper);
     clearInterval(heartbeats);
     const ids = [...runs.keys()];
@@ -336,6 +335,8 @@ export function serve(options: ServeOptions): Serving {
   return {
     async handBack() {
       leaving = true;
+      // leaving, it waits for Redis no longer: no word that it does
+      sayNoMoreOutages();
       // no input starts here any more, of a batch running either (was: the next inputs of a
       // running batch started while the batches were handed back, to run again elsewhere)
       for (const { pool } of runs.values()) void pool.then((each) => each instanceof RunPool && each.stop());
@@ -347,6 +348,7 @@ export function serve(options: ServeOptions): Serving {
     },
     async kill() {
       leaving = true;
+      sayNoMoreOutages();
       await endPools('kill');
       await queue.close();
     },

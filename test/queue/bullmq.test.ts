@@ -73,6 +73,13 @@ test("a password given in the query, which ioredis takes too, is not shown; the 
   assert.equal(shownUrl('redis://127.0.0.1:6379/2?family=4&password=pw&db=2'), 'redis://127.0.0.1:6379/2?family=4&db=2');
   assert.equal(shownUrl('redis://127.0.0.1:6379/2?family=4&Password=pw'), 'redis://127.0.0.1:6379/2?family=4');
   assert.equal(shownUrl('redis://?password=pw'), 'redis://');
+  // several (ioredis takes the last), a key percent-encoded, a # in the password (was: shown)
+  assert.equal(shownUrl('redis://127.0.0.1:6379/?password=nope&password=s3cretpw'), 'redis://127.0.0.1:6379');
+  assert.equal(shownUrl('redis://127.0.0.1:6379/?password=a&db=1&password=b&password=c'), 'redis://127.0.0.1:6379/?db=1');
+  assert.equal(shownUrl('redis://127.0.0.1:6379?%70assword=s3cretpw'), 'redis://127.0.0.1:6379');
+  assert.equal(shownUrl('redis://127.0.0.1:6379?password=s3c#retpw'), 'redis://127.0.0.1:6379');
+  // a URL that does not parse is shown up to its query
+  assert.ok(!/s3cretpw/.test(shownUrl('redis://:a/b@127.0.0.1:6379?password=s3cretpw')));
 });
 
 test('a password with / or @ in it, which breaks the URL, is not shown, nor any part of it (was: `redis://:topsecret/x@…` shown whole)', () => {
