@@ -62,15 +62,28 @@ function watch(connections: Redis[], pinged?: Redis): Health & { stop(): void } 
   let cause = 'connection closed';
   // when the oldest PING not answered yet was sent
   let unanswered: number | undefined;
+  // since when the connection has not been ready: a Redis that hangs as it is connected to
+  // answers nothing, its ready check included, and no PING goes (was: a worker that connected
+  // just as its Redis hung said nothing of it: a review)
+  let notReady: number | undefined;
   const pings =
     pinged &&
     setInterval(() => {
-      if (pinged.status !== 'ready' || unanswered !== undefined) return;
+      if (pinged.status !== 'ready') {
+        notReady ??= Date.now();
+        return;
+      }
+      notReady = undefined;
+      if (unanswered !== undefined) return;
       unanswered = Date.now();
       const answered = (): void => void (unanswered = undefined);
       pinged.ping().then(answered, answered);
     }, PING_EVERY_MS).unref();
-  const hung = (): boolean => unanswered !== undefined && Date.now() - unanswered > PING_PATIENCE_MS;
+  /** Since when Redis has said nothing, if that is longer than the patience. */
+  const silentSince = (): number | undefined => {
+    const since = unanswered ?? notReady;
+    return since !== undefined && Date.now() - since > PING_PATIENCE_MS ? since : undefined;
+  };
   for (const redis of connections) {
     redis.on('error', (error: Error) => {
       cause = error.message || (error as { code?: string }).code || String(error);
@@ -84,8 +97,11 @@ function watch(connections: Redis[], pinged?: Redis): Health & { stop(): void } 
     });
   }
   return {
-    downSince: () => downSince ?? (hung() ? unanswered : undefined),
-    cause: () => (downSince === undefined && hung() ? `no answer for ${Math.round((Date.now() - unanswered!) / 1000)} s` : cause),
+    downSince: () => downSince ?? silentSince(),
+    cause: () => {
+      const silent = downSince === undefined ? silentSince() : undefined;
+      return silent === undefined ? cause : `no answer for ${Math.round((Date.now() - silent) / 1000)} s`;
+    },
     stop: () => clearInterval(pings),
   };
 }
