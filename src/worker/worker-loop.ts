@@ -342,7 +342,11 @@ export function runWorkerLoop(transport: WorkerTransport): void {
           quickInARow = now - lastClock < QUICK_MS ? quickInARow + sinceClock : 0;
           // quick again for a while (slow at first, then quick: warmed up, cached): the hooks go
           // (was: on for the rest of the run, 23-40% more CPU for a function async but quick)
-          if (quickInARow >= QUICK_RUN) owned = false;
+          // and their hooks are removed: once installed they cost every promise, run() or not
+          if (quickInARow >= QUICK_RUN && owned) {
+            owned = false;
+            owner.disable();
+          }
           clockStride = quickInARow >= QUICK_RUN ? Math.min(clockStride * 2, MAX_CLOCK_STRIDE) : 1;
           sinceClock = 0;
           lastClock = now;
