@@ -649,7 +649,10 @@ export class Pool implements Executor {
     // the batch's doing; counted all the same, in case it died of receiving it
     if ((this.options.concurrency === 1 || entry.batch.isolated) && !entry.started) return { unbegun: exit.failure };
     const timeout = this.options.timeoutMs;
-    const culprit = slot.endedFor === 'blocked' && timeout !== undefined ? timedOut(timeout) : exit.failure;
+    // one said to run past its --timeout, whose worker died in its grace (of the input's own
+    // timer, say), had timed out first (was: ERR_WORKER_EXIT: a review)
+    const pastDeadline = timeout !== undefined && entry.running && entry.runningSince !== undefined && performance.now() - entry.runningSince >= timeout;
+    const culprit = (slot.endedFor === 'blocked' || pastDeadline) && timeout !== undefined ? timedOut(timeout) : exit.failure;
     // a thread wrote which input it began (start-slot.ts): those before it had finished, and it
     // is to blame if it was in its own code; awaiting, only if the worker had said it runs: as
     // it started (any input not quick), as it awaited a whole tick, or as it died in the input's

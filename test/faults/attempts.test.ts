@@ -153,6 +153,15 @@ describe('attempts are counted (was: a worker death re-ran its batch "alone" wit
   }
 
   for (const runtime of ['--procs', '--threads']) {
+    test(`${runtime}: an input past its --timeout that ignores its abort, whose own timer then ends the worker within the grace: it fails with ERR_TIMEOUT, started once (was: ERR_WORKER_EXIT)`, async () => {
+      const { result, outcomes, started } = await run([runtime, '1', '--timeout', '200ms'], { PRUN_TEST_TASK_MS: '3', PRUN_TEST_DIE_ON: 'none', PRUN_TEST_HANG_ON: '37', PRUN_TEST_HANG_THROW_MS: '500' });
+      assert.equal(result.exitCode, 1, String(result.stderr));
+      assert.equal(outcomes.get(36)?.code, 'ERR_TIMEOUT', String(result.stderr));
+      for (let i = 1; i <= 100; i++) assert.deepEqual(started.get(String(i)), [1], `starts of input ${i}`);
+    });
+  }
+
+  for (const runtime of ['--procs', '--threads']) {
     test(`${runtime}: quick tasks, where a death cannot be charged at once: every re-run is counted as an attempt`, async () => {
       const outcome = await run([runtime, '1'], { PRUN_TEST_TASK_MS: '0' });
       assert.equal(outcome.result.exitCode, 1);
