@@ -36,8 +36,8 @@ export function speakNow(): void {
 /**
  * Says the last words now, the worker being as good as dead (an exception nothing caught,
  * whose exit waits for its message to be written): from then on it starts nothing and says
- * nothing, as its code may still run meanwhile (was, --procs: an input that crashed its worker
- * from its own process.nextTick then returned, reported a success: a review).
+ * nothing, as its code may still run meanwhile (was, --procs: an input that queued a throw on
+ * process.nextTick and awaited, then returned, was reported a success: a review).
  */
 export function speakLast(): void {
   if (spoken) return;
@@ -49,7 +49,6 @@ export function speakLast(): void {
 export function saidLastWords(): boolean {
   return spoken;
 }
-
 
 /** Signals whose default is not to end a process (or that test only that it lives: 0). */
 const HARMLESS = new Set(['SIGCHLD', 'SIGCONT', 'SIGURG', 'SIGWINCH', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);

@@ -208,9 +208,8 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         const speaks = tells && !told;
         if (speaks) sayAtDeath(dying);
         let result: unknown;
-        let carries = false;
+        const carries = owned && ownable;
         try {
-          carries = owned && ownable;
           result = carries ? owner.run(ctx, user.task, input, ctx) : user.task(input, ctx);
         } finally {
           if (speaks) sayAtDeath(undefined);
