@@ -95,7 +95,10 @@ async function connect(url: string, warn: (line: string) => void): Promise<Produ
   checkQueueUrl(url);
   await probe(url);
   const queue = new ProducerQueue(url);
-  const policy = await queue.evictionPolicy();
+  const policy = await queue.evictionPolicy().catch(async (error: unknown) => {
+    await queue.close();
+    throw error;
+  });
   if (policy !== 'noeviction') {
     warn(`prun: warning: ${shownUrl(url)} has maxmemory-policy ${policy}: under memory pressure Redis may evict jobs; set it to noeviction`);
   }

@@ -204,6 +204,8 @@ export class ProducerQueue {
 
   /** The URL as messages show it, without a password. */
   readonly url: string;
+  /** Closed by the run, with why Redis was away then: a command that fails now failed of that. */
+  private closedAway: string | undefined;
 
   constructor(url: string) {
     this.url = shownUrl(url);
@@ -214,10 +216,22 @@ export class ProducerQueue {
     this.queue.on('error', () => {}); // the connection's own watcher reports it
   }
 
-  /** 'noeviction' or what Redis has instead: another policy may evict jobs (bullmq#1046). */
+  /**
+   * 'noeviction' or what Redis has instead: another policy may evict jobs (bullmq#1046). Asked
+   * before the run starts, so within the probe's deadline: a Redis that hung just after the
+   * probe held the producer for ever, silent (a review).
+   */
   async evictionPolicy(): Promise<string> {
-    const reply = (await this.redis.config('GET', 'maxmemory-policy').catch(() => [])) as string[];
-    return reply[1] ?? 'noeviction';
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new PrunError('ERR_QUEUE', `cannot reach the queue at ${this.url}: no answer in ${Math.round(PROBE_TIMEOUT_MS / 1000)} s`)), PROBE_TIMEOUT_MS);
+    });
+    try {
+      const reply = (await Promise.race([this.redis.config('GET', 'maxmemory-policy').catch(() => []), silent])) as string[];
+      return reply[1] ?? 'noeviction';
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async publish(run: string, spec: RunSpec, bundle: string | undefined): Promise<void> {
@@ -227,8 +241,10 @@ export class ProducerQueue {
     // its first beat, with it: a producer's silence counts from here (was: from nothing, so a
     // producer that lost Redis before its first beat had its workers start on at once)
     multi.prunBeat(keys.spec(run), keys.control(run), '0', '', 0, PRODUCER_SILENCE_MS);
-    // a Redis that refuses it (out of memory under noeviction): one line, nothing ran (was: a stack trace)
+    // a Redis that refuses it (out of memory under noeviction): one line, nothing ran (was: a
+    // stack trace). One that hung until the run gave up on it and closed the connection: lost
     const replies = await multi.exec().catch((error: unknown) => {
+      if (this.closedAway !== undefined) throw new PrunError('ERR_QUEUE_LOST', `lost the queue at ${this.url}: ${this.closedAway}`);
       throw new PrunError('ERR_QUEUE', `the queue at ${this.url} refused the run: ${refusal(error)}`);
     });
     this.beatCame(run, replies?.at(-1)?.[1]);
@@ -360,6 +376,7 @@ export class ProducerQueue {
 
   /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
   async close(): Promise<void> {
+    this.closedAway = this.health.cause();
     this.health.stop();
     this.blocking.disconnect();
     this.redis.disconnect();

@@ -86,12 +86,14 @@ export class QueueExecutor implements Executor {
 
   start(listener: ExecutorListener): void {
     this.listener = listener;
+    // watched from the start: a Redis that hangs as the run is published ends it at the outage
+    // limit too (was: it waited for ever, a SIGTERM with it: a review)
+    this.timers.push(setInterval(() => void this.check(), CHECK_EVERY_MS));
     this.spec.then(
       (spec) => {
         if (this.ended) return;
         this.halting = spec.halting === true;
         this.reading = this.read();
-        this.timers.push(setInterval(() => void this.check(), CHECK_EVERY_MS));
         this.timers.push(setInterval(() => void this.refresh(), REFRESH_EVERY_MS));
         this.timers.push(setInterval(() => void this.countWorkers(), HEARTBEAT_MS));
         if (this.lane) void this.lane.serve();
@@ -180,12 +182,13 @@ export class QueueExecutor implements Executor {
   private async endOnce(): Promise<void> {
     this.ended = true;
     for (const timer of this.timers) clearInterval(timer);
-    // published first: keys written after their deletion would stay until they expire
-    await this.spec.catch(() => undefined);
     // with Redis away, its keys expire by themselves (RUN_TTL_MS): the run does not wait for
     // it; with Redis up, a loaded one may be slow, and the keys are deleted for sure
-    const cleanup = this.queue.end(this.run, this.outstanding.ids());
-    await (this.queue.health.downSince() === undefined ? withinMs(CLEANUP_UP_MS, cleanup) : withinMs(CLEANUP_MS, cleanup));
+    const patience = this.queue.health.downSince() === undefined ? CLEANUP_UP_MS : CLEANUP_MS;
+    // published first: keys written after their deletion would stay until they expire. Not
+    // for ever: a publish that waits on a Redis that hangs held the run's end with it
+    await withinMs(patience, this.spec.catch(() => undefined));
+    await withinMs(patience, this.queue.end(this.run, this.outstanding.ids()));
     this.outstanding.lose(); // forgotten: the run has ended, and nothing reports them any more
     await this.queue.close();
     // a read waiting out an outage is never settled by ioredis's disconnect(): not awaited then

@@ -125,9 +125,16 @@ describe('the progress display in a terminal', { timeout: 180_000 }, () => {
     t.after(() => redis.stop());
     for (const args of [['map', '--queue', redis.url, 'fixtures/square.ts', 'fixtures/numbers.txt'], ['exec', '--queue', redis.url, 'echo {}', ':::', 'a']]) {
       const run = prunInTerminal(args);
-      await run.shows(new RegExp(`waiting for a prun worker at ${redis.url}$`));
-      run.type('\x03');
+      // bounded, so that a screen that never shows it fails with what it showed, not a hang
+      const shown = await Promise.race([run.shows(new RegExp(`waiting for a prun worker at ${redis.url}`)).then(() => true), delay(60_000).then(() => false)]);
+      // nothing else ends a run that waits for a worker: Ctrl-C, again if a first one came too soon
+      for (let tries = 0; tries < 3 && run.done.exitCode === null; tries++) {
+        run.type('\x03');
+        await Promise.race([run.done, delay(5000)]);
+      }
+      run.done.kill('SIGKILL');
       await run.done;
+      assert.ok(shown, run.screen().join('\n'));
       assert.ok(!run.screen().some((line) => /starting (workers|shell lanes)/.test(line)), run.screen().join('\n'));
     }
   });

@@ -3,7 +3,7 @@
 // most of their time is prun waiting out a deadline (the queue's 30 s outage limit above all).
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -162,6 +162,48 @@ describe('prun map --queue: a Redis that cannot be reached, is lost or refuses',
       process.kill(own.pid, 'SIGCONT');
     }
     await until(new RegExp(`^prun worker: the queue at ${own.url} answers again$`));
+  });
+
+  /**
+   * A loopback proxy to `redis` that forwards both ways until a client sends a command holding
+   * `word`, then nothing more on any connection: a Redis that hangs at that moment.
+   */
+  async function hangingAt(t: TestContext, redis: RedisServer, word: string): Promise<string> {
+    let hung = false;
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const up = createConnection(redis.port, '127.0.0.1');
+      for (const socket of [client, up]) {
+        sockets.add(socket);
+        socket.on('error', () => {});
+        socket.on('close', () => (client.destroy(), up.destroy()));
+      }
+      client.on('data', (data: Buffer) => {
+        hung ||= data.toString('latin1').toUpperCase().includes(word);
+        if (!hung) up.write(data);
+      });
+      up.on('data', (data: Buffer) => void (hung || client.write(data)));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const socket of sockets) socket.destroy();
+      proxy.close();
+    });
+    return `redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  }
+
+  test('a Redis that hangs just after the producer reached it: one line, exit 2, within the deadline (was: silent for ever)', { timeout: 180_000 }, async (t) => {
+    const url = await hangingAt(t, shared, 'CONFIG');
+    const result = await prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1', '2'], { timeout: HUNG_MS });
+    assert.equal(result.exitCode, 2, String(result.stderr));
+    assert.equal(String(result.stderr).trim(), `prun: cannot reach the queue at ${url}: no answer in 10 s`);
+  });
+
+  test('a Redis that hangs as the run is published: the run ends at the outage limit in one line, exit 1 (was: it waited for ever)', { timeout: 180_000 }, async (t) => {
+    const url = await hangingAt(t, shared, 'MULTI');
+    const lost = await prun(['map', 'fixtures/queue-square.ts', '--queue', url, ':::', '1', '2'], { timeout: HUNG_MS });
+    assert.equal(lost.exitCode, 1, String(lost.stderr));
+    assert.match(String(lost.stderr), new RegExp(`^prun: lost the queue at ${url}: no answer for \\d+ s$`, 'm'));
   });
 
   test('nothing listening at the URL: one line, exit 2', async () => {
