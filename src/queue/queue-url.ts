@@ -2,11 +2,12 @@ import { PrunError } from '../errors.js';
 
 /** A URL as it may be shown: without its password, in the user part or in the query. */
 export function shownUrl(url: string): string {
-  // what was typed, up to its query and less what stands before an @: a URL that does not
-  // parse, or has no host (toString() gives `redis:/` for `redis://`), is shown so
-  // (from the scheme to the last @: a password typed with / or @ in it was shown in part, or
-  // whole, and so was one after a scheme with one slash or none, `redis:/:pw@host`)
-  const typed = url.replace(/^([A-Za-z][\w+.-]*:)[^]*@/, '$1//').replace(/[?#][^]*$/, '');
+  // a URL that does not parse, or has no host (toString() gives `redis:/` for `redis://`), is
+  // shown as typed up to its query; one with an @ in it, only by its scheme: where its
+  // password ends cannot be told (was: from the scheme to the last @ cut, and a password typed
+  // with / or @ in it, or one in the query with an @, `?password=a@b`, shown in part: reviews)
+  const scheme = /^[A-Za-z][\w+.-]*:/.exec(url)?.[0];
+  const typed = url.includes('@') ? `${scheme ?? ''}//…` : url.replace(/[?#][^]*$/, '');
   try {
     const parsed = new URL(url);
     if (parsed.hostname === '') return typed;
@@ -26,6 +27,11 @@ export function shownUrl(url: string): string {
 
 /** Checks the URL's form; a bad one is a usage error. */
 export function checkQueueUrl(url: string): void {
+  // the URL parser drops them and ioredis does not, reading `\tredis://:pw@host` as a socket
+  // path whose error showed the password (or a stack trace for a space): a review
+  if (/^\s|\s$|[\0-\x1f\x7f]/.test(url)) {
+    throw new PrunError('ERR_USAGE', `--queue: the URL has a space or a control character around or in it: ${shownUrl(url.trim().replace(/[\0-\x1f\x7f]/g, ''))}`);
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);

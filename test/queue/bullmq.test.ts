@@ -63,8 +63,10 @@ test("BullMQ's and ioredis's warnings: each said once, prefixed as prun's; those
 test('a queue URL is shown as typed, without its password, also when it does not parse or names no host (was: `redis:/`, and the password of a URL that did not parse)', () => {
   assert.equal(shownUrl('redis://:secret@127.0.0.1:6379/2'), 'redis://127.0.0.1:6379/2');
   assert.equal(shownUrl('redis://'), 'redis://');
-  assert.equal(shownUrl('redis://:secret@'), 'redis://');
-  assert.equal(shownUrl('redis://user:secret@/3'), 'redis:///3');
+  assert.equal(shownUrl('redis://:secret@'), 'redis://…');
+  assert.equal(shownUrl('redis://user:secret@/3'), 'redis://…');
+  // an @ in the query of a URL that names no host (was: `redis://s3cretpw`)
+  assert.equal(shownUrl('redis://?password=abc@s3cretpw'), 'redis://…');
 });
 
 test("a password given in the query, which ioredis takes too, is not shown; the query's other words are (was: shown whole)", () => {
@@ -78,6 +80,10 @@ test("a password given in the query, which ioredis takes too, is not shown; the 
   assert.equal(shownUrl('redis://127.0.0.1:6379/?password=a&db=1&password=b&password=c'), 'redis://127.0.0.1:6379/?db=1');
   assert.equal(shownUrl('redis://127.0.0.1:6379?%70assword=s3cretpw'), 'redis://127.0.0.1:6379');
   assert.equal(shownUrl('redis://127.0.0.1:6379?password=s3c#retpw'), 'redis://127.0.0.1:6379');
+  // spaces or control characters around or in it: refused, nothing of the password shown
+  for (const url of ['\tredis://:s3cretpw@127.0.0.1:6379', ' redis://:s3cretpw@127.0.0.1:6379', 'redis:\t//:s3cretpw@127.0.0.1', 'redis://127.0.0.1:6379/?password=s3cretpw\n']) {
+    assert.throws(() => checkQueueUrl(url), (error: PrunError) => error.code === 'ERR_USAGE' && !/s3cretpw/.test(error.message) && /space or a control character/.test(error.message), JSON.stringify(url));
+  }
   // a URL that does not parse is shown up to its query
   assert.ok(!/s3cretpw/.test(shownUrl('redis://:a/b@127.0.0.1:6379?password=s3cretpw')));
 });
