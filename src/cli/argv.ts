@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
-import { type ArgMarkers, type ArgSource, splitArgGroups } from '../io/arg-groups.js';
+import { type ArgMarkers, type ArgSource, isMarker, splitArgGroups } from '../io/arg-groups.js';
 
 /**
  * Flags whose value is optional, and what they mean alone: `--procs` alone is "as many as the
@@ -34,7 +34,7 @@ export function prepareArgv(argv: readonly string[], options: ReadonlySet<string
   // the markers given, and refuses options after those (was: `--arg-sep ,, echo ::: -j ,, a`
   // refused -j, a word of the command)
   // among the options only: a command's own `--arg-sep` is its word (was: it turned the refusal off)
-  const firstMarker = argv.findIndex((word) => /^::::?\+?$/.test(word));
+  const firstMarker = argv.findIndex((word) => isMarker(word));
   const optionWordsGiven = argv.slice(0, Math.min(firstMarker === -1 ? argv.length : firstMarker, optionsEnd));
   if (!optionWordsGiven.some((word) => SEPARATOR_FLAGS.has(word.split('=')[0]!))) rejectOptionsAmongInputs(sources, options);
   const prepared: string[] = [];
