@@ -133,27 +133,33 @@ export async function probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<
   const redis = new Redis(url, { maxRetriesPerRequest: 0, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: () => null, lazyConnect: true });
   let refused: Error | undefined;
   redis.on('error', (error: Error) => void (refused ??= error));
-  let timer: NodeJS.Timeout | undefined;
-  // the connection's ready check (INFO) waits as a PING does: the deadline covers both
-  const silent = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-  });
   try {
-    await Promise.race([
-      (async () => {
-        await redis.connect();
-        await redis.ping();
-      })(),
-      silent,
-    ]);
+    // the connection's ready check (INFO) waits as a PING does: the deadline covers both
+    const answered = (async () => {
+      await redis.connect();
+      await redis.ping();
+    })();
+    await answerWithin(answered, timeoutMs, (said) => new Error(said));
     if (refused) throw refused;
   } catch (error) {
     // the first error says why (WRONGPASS, NOAUTH); what the failed command says after it
     // is only that the connection closed
     throw new PrunError('ERR_QUEUE', `cannot reach the queue at ${shownUrl(url)}: ${probeCause(refused ?? (error as Error), url)}`);
   } finally {
-    clearTimeout(timer);
     redis.disconnect();
+  }
+}
+
+/** What Redis's `work` answers, or `late('no answer in N s')` once `ms` have passed without it. */
+async function answerWithin<T>(work: Promise<T>, ms: number, late: (said: string) => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(late(`no answer in ${Math.round(ms / 1000)} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, silent]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -222,16 +228,9 @@ export class ProducerQueue {
    * probe held the producer for ever, silent (a review).
    */
   async evictionPolicy(): Promise<string> {
-    let timer: NodeJS.Timeout | undefined;
-    const silent = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new PrunError('ERR_QUEUE', `cannot reach the queue at ${this.url}: no answer in ${Math.round(PROBE_TIMEOUT_MS / 1000)} s`)), PROBE_TIMEOUT_MS);
-    });
-    try {
-      const reply = (await Promise.race([this.redis.config('GET', 'maxmemory-policy').catch(() => []), silent])) as string[];
-      return reply[1] ?? 'noeviction';
-    } finally {
-      clearTimeout(timer);
-    }
+    const asked = this.redis.config('GET', 'maxmemory-policy').catch(() => []) as Promise<string[]>;
+    const reply = await answerWithin(asked, PROBE_TIMEOUT_MS, (said) => new PrunError('ERR_QUEUE', `cannot reach the queue at ${this.url}: ${said}`));
+    return reply[1] ?? 'noeviction';
   }
 
   async publish(run: string, spec: RunSpec, bundle: string | undefined): Promise<void> {
