@@ -1,6 +1,6 @@
 import type { PrunError } from '../errors.js';
 import type { Batch } from '../model/batch.js';
-import { BRAND, type BatchOrder, type ToWorker } from '../runtime/protocol.js';
+import { BRAND, type BatchOrder, type RunReport, type ToWorker } from '../runtime/protocol.js';
 import type { RuntimeWorker } from '../runtime/runtime.js';
 import { type Held, Ledger } from '../slots/ledger.js';
 import { Lifecycle } from '../slots/lifecycle.js';
@@ -10,8 +10,8 @@ import type { LongTimeout } from '../runtime/long-timeout.js';
 export interface InFlight extends Held {
   /** The worker said the input at `done` has started (and nothing since). */
   running: boolean;
-  /** What the worker said as it died when no input was in its own code (RunReport.lastWords). */
-  lastWords?: 'between' | 'awaiting';
+  /** What the worker said as it died when no input was in its own code. */
+  lastWords?: RunReport['lastWords'];
   /**
    * When the input at `done` had begun by (performance.now()): the worker's last report of the
    * batch, or its first word that the input runs. How long it ran, should it kill the worker.

@@ -80,9 +80,10 @@ export interface RunReport extends Run {
    */
   runningMs?: number;
   /**
-   * Said at the worker's death when no input was in its own code (a timer of another input
-   * ended it): `between`, as it said whether the next input starts, which had not begun;
-   * `awaiting`, while a quick input awaited, which is then a suspect, not the one to blame.
+   * Said at the worker's death when no input was in its own code: `between`, as it said
+   * whether the next input starts, which had not begun; `awaiting`, while an input awaited and
+   * code not its own (another input's timer, setup()'s) or code nobody can name ended the
+   * worker: that input is then a suspect, not the one to blame (worker-loop.ts, its owner).
    */
   lastWords?: 'between' | 'awaiting';
 }

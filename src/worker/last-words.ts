@@ -26,7 +26,7 @@ export function sayNoMore(say: () => void): void {
   if (words === say) words = undefined;
 }
 
-/** Says now what the worker would say if it died now (for tests of what it would say). */
+/** Says now what the worker would say if it died now, and lives on: for speakLast(), and tests of what it would say. */
 export function speakNow(): void {
   const say = words;
   words = undefined;
