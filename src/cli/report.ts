@@ -58,13 +58,16 @@ export function describeUncounted(): string {
 /**
  * When a server said to slow down: how often, and under --key the keys it said it for most
  * (`prun: 12 throttle signals (429/503); most from: 127.0.0.2 9, 127.0.0.3 3`), so that a
- * limit can be set right.
+ * limit can be set right; after a stop, how many of the inputs that never ran were waiting
+ * on a throttled key (`; 40 inputs waiting on throttled keys never ran`).
  */
 export function describeThrottles(snapshot: ProgressSnapshot): string | undefined {
   const { total, top } = snapshot.signals;
   if (total === 0) return undefined;
   const most = top.length > 0 ? `; most from: ${keyCounts(top)}` : '';
-  return `prun: ${signalCount(total)} (429/503)${most}`;
+  const waited = snapshot.throttledAtStop ?? 0;
+  const never = waited === 0 ? '' : `; ${waited} input${waited === 1 ? '' : 's'} waiting on throttled keys never ran`;
+  return `prun: ${signalCount(total)} (429/503)${most}${never}`;
 }
 
 /** `1 throttle signal`, `5 throttle signals`. */

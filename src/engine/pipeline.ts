@@ -178,6 +178,9 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
    * was never read and (stopping now) what the executor held never ran.
    */
   const settleNeverRun = (): void => {
+    // counted before the line empties: the summary says how many of those that never ran
+    // waited on a throttled key (was: said by the bar only, gone with the stop; a review)
+    tracker.throttledAtStop ??= tracker.throttleWaiting?.();
     for (const batch of line.drain()) settlement.stoppedWaiting(batch);
     intake.stopped(stopping.unread);
     if (stopping.mode === 'now') inFlight.abandonAll();

@@ -26,6 +26,8 @@ export interface ProgressSnapshot {
   throttled: number;
   /** Throttle signals seen (429/503 from a server), in all and for the keys with the most. */
   signals: ThrottleSignals;
+  /** Of the inputs that never ran, those that were waiting on a throttled key when the run stopped. */
+  throttledAtStop?: number | undefined;
   /** How many workers serve the run, when the run knows (--queue: they come and go). */
   workers?: number;
   /** What the machine lacks while no input may start for it (--memfree, --load). */
@@ -62,6 +64,8 @@ export class ProgressTracker {
   expected: number | undefined;
   /** Under --key, counts the inputs that wait on a throttled key. */
   throttleWaiting: (() => number) | undefined;
+  /** Set when the run stops early: how many inputs were then waiting on a throttled key. */
+  throttledAtStop: number | undefined;
   /** Under --key, the throttle signals seen per key, most first. */
   throttleSignals: (() => ThrottleSignals) | undefined;
   /** Workers serving the run, for a run whose workers come and go (--queue); undefined otherwise. */
@@ -104,6 +108,7 @@ export class ProgressTracker {
       etaMs,
       throttled: this.throttleWaiting?.() ?? 0,
       signals: this.throttleSignals?.() ?? NO_SIGNALS,
+      throttledAtStop: this.throttledAtStop,
       workers: this.workers,
       machineShort: this.machineShortage?.(),
     };

@@ -47,6 +47,8 @@ test('the summary names the keys with the most throttle signals; without keys, i
   assert.equal(describeThrottles(keyed), 'prun: 5 throttle signals (429/503); most from: a.example 4, b.example 1');
   assert.equal(describeThrottles(snapshot({ signals: { total: 1, top: [] } })), 'prun: 1 throttle signal (429/503)');
   assert.equal(describeThrottles(snapshot({})), undefined);
+  // a run stopped while inputs waited on throttled keys: those of its never-ran
+  assert.equal(describeThrottles(snapshot({ signals: { total: 2, top: [] }, throttledAtStop: 1 })), 'prun: 2 throttle signals (429/503); 1 input waiting on throttled keys never ran');
 });
 
 test('without throttle signals the progress line says nothing of keys', () => {

@@ -301,6 +301,24 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
+  test('Ctrl-C while pages wait on a throttled host: the summary says how many of those that never ran waited on it (was: the bar alone said it, gone with the stop)', async () => {
+    const hosts = await startHosts({ count: 2, latencyMs: 5, retryAfter: 60, statusFor: ({ host }) => (host === '127.0.0.2' ? 429 : undefined) });
+    try {
+      const urls = hosts.urls(3);
+      const run = prun(['map', FETCH, urlsFile(urls), '--threads', '1', '--concurrency', '4', '--key', 'host', '--unordered']);
+      // the pages of 127.0.0.3 are out, and prun says the others wait (off a terminal, within a second)
+      await waitForLines(run.stderr!, /^prun: 3 inputs wait: a server asks to slow down/);
+      run.kill('SIGINT');
+      const result = await run;
+      assert.equal(result.exitCode, 130, result.stderr);
+      assert.deepEqual(lines(result.stdout).sort(), urls.filter((url) => url.includes('127.0.0.3')).map(pageLine).sort());
+      assert.match(result.stderr, /^prun: 1 throttle signal \(429\/503\); most from: 127\.0\.0\.2 1; 3 inputs waiting on throttled keys never ran$/m);
+      assert.match(lines(result.stderr).at(-1)!, /^prun: 0 of 6 inputs failed, 3 never ran \(interrupted\)$/);
+    } finally {
+      await hosts.close();
+    }
+  });
+
   test('--failed-out writes exactly the inputs that failed, and running on that file runs exactly those again', async () => {
     const hosts = await startHosts({ count: 3, latencyMs: 5 });
     try {
