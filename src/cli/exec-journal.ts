@@ -29,8 +29,7 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
   const inputFiles = inputFilesOf([], parts.sources);
   if (parts.pipe) {
     if (parts.failedOut !== undefined) throw usageError('--failed-out does not go with --pipe: its inputs are blocks of stdin, gone once their job is over');
-    // a block's name, block-N, is its place in stdin (joblogs of before named it by its scratch path)
-    return { format: 'gnu', encoding: 'latin1', terminator: parts.terminator, inputFiles, key: (text) => basename(text) };
+    return { format: 'gnu', encoding: 'latin1', terminator: parts.terminator, inputFiles, key: blockName };
   }
   return {
     format: 'gnu',
@@ -43,6 +42,17 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
     // a job of several arguments (-N, --colsep, several sources) gives each its own line
     argumentsOf: (text) => text.split(ARG_SEPARATOR),
   };
+}
+
+/**
+ * A --pipe job's name, block-N, its place in stdin (N from 0), from its input or a joblog's row:
+ * prun's rows name the block (by its scratch path, in joblogs of before); GNU parallel's hold the
+ * command, the same for every block, and their Seq is the block's place from 1 (was: no GNU row
+ * matched, and --resume ran every block again; a review).
+ */
+function blockName(text: string, seq?: number): string {
+  const name = basename(text);
+  return seq !== undefined && !/^block-\d+$/.test(name) ? `block-${seq - 1}` : name;
 }
 
 /** A job's command, from its input and index; none when it holds {%}, the lane that happens to run it. */

@@ -31,8 +31,8 @@ export interface JournalOptions {
   inputFiles: readonly string[];
   /** The script the run loads, which --failed-out must not empty either. */
   script?: string;
-  /** What names an input, from its text or a row's (--pipe: a block by its number, not by its scratch path). */
-  key?: (text: string) => string;
+  /** What names an input, from its text or a row's, and a GNU parallel row's Seq (--pipe: a block by its number, not by its scratch path). */
+  key?: (text: string, seq?: number) => string;
   /** Another name a row may give an input: the command GNU parallel logged for it. */
   alias?: ((text: string, index: number) => string | undefined) | undefined;
   /** An input as the arguments --failed-out writes, each ended by the terminator (exec: a combination's, each its own). */

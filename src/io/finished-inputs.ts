@@ -33,12 +33,12 @@ export class FinishedInputs {
 /**
  * What the joblog at PATH shows as settled: every row (--resume), or only the rows that
  * succeeded (`succeededOnly`, --resume-failed: the failed ones run again). `key` is what names
- * an input, from the text of its row, read as `encoding` says.
+ * an input, from the text of its row, read as `encoding` says, and a GNU parallel row's Seq.
  */
-export function finishedInJoblog(path: string, succeededOnly: boolean, key: (text: string) => string, encoding: JoblogEncoding, format: JoblogFormat): FinishedInputs {
+export function finishedInJoblog(path: string, succeededOnly: boolean, key: (text: string, seq?: number) => string, encoding: JoblogEncoding, format: JoblogFormat): FinishedInputs {
   const finished = new FinishedInputs();
-  readJoblogRows(path, encoding, format, (text, ok) => {
-    if (ok || !succeededOnly) finished.add(key(text));
+  readJoblogRows(path, encoding, format, (text, ok, seq) => {
+    if (ok || !succeededOnly) finished.add(key(text, seq));
   });
   return finished;
 }

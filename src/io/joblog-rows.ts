@@ -5,12 +5,12 @@ import { GNU_HEADER, gnuRowColumns, HEADER, type JoblogEncoding, type JoblogForm
 
 /**
  * Reads the rows of a joblog, prun's or GNU parallel's, in the order they were written: for
- * each, the text that names its input (prun's `input` column; GNU parallel's `Command`) and
- * whether it succeeded. A chunk at a time: a joblog of millions of rows is never held whole.
+ * each, the text that names its input (prun's `input` column; GNU parallel's `Command`),
+ * whether it succeeded, and in GNU parallel's form its `Seq` (the job's place, from 1). A chunk at a time: a joblog of millions of rows is never held whole.
  * A file that does not exist has no rows. Its header says whose it is; one without a header
  * is taken as `format` (GNU parallel's `--joblog +FILE` writes none).
  */
-export function readJoblogRows(path: string, encoding: JoblogEncoding, format: JoblogFormat, onRow: (text: string, ok: boolean) => void): void {
+export function readJoblogRows(path: string, encoding: JoblogEncoding, format: JoblogFormat, onRow: OnRow): void {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -48,9 +48,10 @@ export function readJoblogRows(path: string, encoding: JoblogEncoding, format: J
 }
 
 type RowParser = (row: string, line: number) => void;
+type OnRow = (text: string, ok: boolean, seq?: number) => void;
 
 /** index, input, status, attempts, duration, error: the input escaped, status 0 for success. */
-function prunRow(path: string, onRow: (text: string, ok: boolean) => void): RowParser {
+function prunRow(path: string, onRow: OnRow): RowParser {
   return (row, line) => {
     const [index, input, status] = row.split('\t');
     if (!/^\d+$/.test(index ?? '') || !/^\d+$/.test(status ?? '')) throw new PrunError('ERR_INPUT', `${path}:${line}: not a prun joblog row`);
@@ -63,10 +64,10 @@ function prunRow(path: string, onRow: (text: string, ok: boolean) => void): RowP
  * Signal are 0. prun escapes its Command column (the job's input) as its own; GNU parallel
  * writes the command line as it ran, tabs and all.
  */
-function gnuRow(path: string, onRow: (text: string, ok: boolean) => void): RowParser {
+function gnuRow(path: string, onRow: OnRow): RowParser {
   return (row, line) => {
     const columns = gnuRowColumns(row);
     if (!columns) throw new PrunError('ERR_INPUT', `${path}:${line}: not a GNU parallel joblog row`);
-    onRow(unescapeColumn(columns.slice(8).join('\t')), columns[6] === '0' && columns[7] === '0');
+    onRow(unescapeColumn(columns.slice(8).join('\t')), columns[6] === '0' && columns[7] === '0', Number(columns[0]));
   };
 }

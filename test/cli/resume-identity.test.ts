@@ -196,6 +196,21 @@ describe('resume by identity, prun exec and GNU parallel', () => {
     assert.deepEqual(await started(files, 1), ['1', '2', '3', '4', '5']);
   });
 
+  test('--pipe --resume and --resume-failed on a joblog GNU parallel wrote: a block is its row\'s Seq, whatever order the rows are in (was: GNU\'s rows name the command, none matched, every block ran again)', async () => {
+    const files = paths();
+    const command = `read n; echo $n >> ${files.started(1)}; [ $n != 2 ]`;
+    // as `parallel -j2 --pipe -N1 --joblog` writes it when the second block fails last
+    const row = (seq: number, exit: number) => [seq, ':', '1796592459.954', '0.098', '2', '0', exit, '0', command].join('\t');
+    await writeFile(files.joblog, `Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n${row(1, 0)}\n${row(3, 0)}\n${row(2, 1)}\n`);
+    const input = { input: '1\n2\n3\n4\n', stdin: undefined };
+    const resumed = await prun(['exec', '--pipe', '-N', '1', '--joblog', files.joblog, '--resume', command], input);
+    assert.equal(resumed.exitCode, 0, String(resumed.stderr));
+    assert.deepEqual(await started(files, 1), ['4']);
+    const failed = await prun(['exec', '--pipe', '-N', '1', '--joblog', files.joblog, '--resume-failed', command], input);
+    assert.equal(failed.exitCode, 1, String(failed.stderr));
+    assert.deepEqual(await started(files, 1), ['2', '4']);
+  });
+
   test('--shuf --resume: a shuffled run resumes by what each job holds', async () => {
     const files = paths();
     const inputs = Array.from({ length: 30 }, (_, i) => String(i + 1));
