@@ -344,7 +344,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     terminator: inputOptions.delimiter ?? String.fromCharCode(inputOptions.separator),
     pipe: pipeDir !== undefined,
     failedOut: flags.failedOut,
+    header,
   });
+  if (flags.failedOut !== undefined && header.length > 1 && !dryRun) {
+    sayLine(`prun: --failed-out ${flags.failedOut}: each failure's ${header.length} columns are written a line each, with no --header line: read it back with -N ${header.length} and {1}…{${header.length}}`);
+  }
   const recordsFile = results?.kind === 'records' && results.path !== undefined && !dryRun ? openRecordsFile(results.path, { ...journalOptions, joblog: flags.joblog, failedOut: flags.failedOut }) : undefined;
   if (flags.workdir !== undefined && !dryRun) checkDirectory('--workdir', flags.workdir);
   if (results?.kind === 'dir' && !dryRun) checkResultsDir(results.dir);

@@ -17,6 +17,12 @@ export interface ExecJournalParts {
   /** --pipe: each input is a block of stdin (`block-N`), in a scratch file of its own. */
   pipe: boolean;
   failedOut: string | undefined;
+  /**
+   * --header's names. One, and --failed-out begins with it: the file is read back with the same
+   * --header. Several (columns, sources), and each failure's columns are lines of their own, read
+   * back with -N and {1}, {2}: a header line of several names is not read back as such.
+   */
+  header: readonly string[];
 }
 
 /**
@@ -41,6 +47,7 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
     alias: commandOf(parts.command, parts.template),
     // a job of several arguments (-N, --colsep, several sources) gives each its own line
     argumentsOf: (text) => text.split(ARG_SEPARATOR),
+    header: parts.header.length === 1 ? parts.header : undefined,
   };
 }
 

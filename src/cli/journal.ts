@@ -37,6 +37,8 @@ export interface JournalOptions {
   alias?: ((text: string, index: number) => string | undefined) | undefined;
   /** An input as the arguments --failed-out writes, each ended by the terminator (exec: a combination's, each its own). */
   argumentsOf?: (text: string) => string[];
+  /** What --failed-out begins with (exec's --header names). */
+  header?: readonly string[] | undefined;
 }
 
 type JournalFlags = Pick<CommonFlags, 'joblog' | 'resume' | 'resumeFailed' | 'failedOut'>;
@@ -119,7 +121,7 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
     records: true,
     open() {
       // should it fail, the joblog is closed by the checked journal's close()
-      const failedOut = flags.failedOut === undefined ? undefined : FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: failuresKept, warn: sayLine });
+      const failedOut = flags.failedOut === undefined ? undefined : FailedOut.open(flags.failedOut, { terminator: options.terminator, encoding, append: failuresKept, warn: sayLine, header: options.header });
       return {
         skip,
         record: (records) => {

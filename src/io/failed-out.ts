@@ -15,6 +15,12 @@ export interface FailedOutOptions {
   append: boolean;
   /** Told of what the reader of the file should know: a torn last input dropped, an input that cannot be read back. */
   warn: (line: string) => void;
+  /**
+   * Written first into a file begun empty, as an input's arguments are: exec's --header names,
+   * so that the file is read back with the same --header (was: none, and read back so, its
+   * first failure was taken for the header: dropped, and the next ones' columns misnamed).
+   */
+  header?: readonly string[] | undefined;
 }
 
 /**
@@ -48,14 +54,18 @@ export class FailedOut {
       return new FailedOut(2, path, options);
     }
     const out = new FailedOut(fd, path, options);
+    let begun: boolean;
     try {
       if (options.append) out.dropTornLast();
       else if (fstatSync(fd).isFile()) ftruncateSync(fd, 0);
+      // appended to, a file holds its header already, unless it was empty
+      begun = !options.append || !fstatSync(fd).isFile() || fstatSync(fd).size === 0;
     } catch (error) {
       closeSync(fd);
       // an append-only file (chattr +a) opens, and then cannot be emptied: one line, not a stack
       throw cannotWrite(`--failed-out ${path}`, error);
     }
+    if (begun && options.header) out.write([options.header]);
     return out;
   }
 

@@ -138,6 +138,28 @@ describe('--failed-out, what it holds', () => {
     assert.deepEqual(lines(String(again.stdout).trimEnd()), ['fail a|b c', 'fail e|']);
   });
 
+  test('exec --header: the file begins with the header, so the same --header reads back exactly the failures, under --resume too (was: none, the first failure was read as the header: dropped, exit 0)', async () => {
+    const files = paths();
+    const joblog = join(dir, `joblog-header-${runs}`);
+    await writeFile(files.input, 'name\nok1\nX\nY\n');
+    const command = 'echo {name}; case {name} in ok*) ;; *) exit 1;; esac';
+    const first = await prun(['exec', '-k', '--header', ':', '--joblog', joblog, '--failed-out', files.failed, command, '::::', files.input]);
+    assert.equal(first.exitCode, 2, String(first.stderr));
+    assert.equal(await readFile(files.failed, 'utf8'), 'name\nX\nY\n');
+    // one more input, run by --resume: its failure is added, under the one header
+    await appendFile(files.input, 'Z\n');
+    const resumed = await prun(['exec', '-k', '--header', ':', '--joblog', joblog, '--resume', '--failed-out', files.failed, command, '::::', files.input]);
+    assert.equal(resumed.exitCode, 1, String(resumed.stderr));
+    assert.equal(await readFile(files.failed, 'utf8'), 'name\nX\nY\nZ\n');
+    const again = await prun(['exec', '-k', '--header', ':', command, '::::', files.failed]);
+    assert.deepEqual(lines(String(again.stdout).trimEnd()), ['X', 'Y', 'Z']);
+    // several columns: a line each, as without --header, and said so
+    await writeFile(files.input, 'a\tb\n1\t2\n');
+    const columns = await prun(['exec', '--header', ':', '--failed-out', files.failed, 'exit 1', '::::', files.input]);
+    assert.equal(await readFile(files.failed, 'utf8'), '1\n2\n');
+    assert.match(String(columns.stderr), /^prun: --failed-out .*: each failure's 2 columns are written a line each, with no --header line: read it back with -N 2/m);
+  });
+
   test('--failed-out that is also an input, or the --joblog, is refused (exit 2): it would be emptied before it is read', async () => {
     const files = paths();
     await writeFile(files.input, 'a\n');
