@@ -82,6 +82,7 @@ export function pipeOptions(flags: ExecFlags): PipeOptions {
     linesPerRecord: flags.maxLines || undefined,
     header: flags.header,
     removeSeparators: flags.rrs === true,
+    skipBlank: flags.runIfEmpty === false,
   };
   // records of --block bytes each: a count of them or of lines would be a guess at what is meant
   if (fixedLength(options) && (options.records ?? options.linesPerRecord) !== undefined) throw usageError("--recend '' (fixed-length records of --block bytes) takes no -N, -n or -L");

@@ -5,6 +5,7 @@ import { GrowingBuffer } from './growing-buffer.js';
 import { itemSource } from './item-source.js';
 import { scratchWriteError } from './scratch-dir.js';
 import { writeNewFileOrNone } from './write-file-whole.js';
+import { NEWLINE } from '../model/payload.js';
 
 /** How GNU parallel's --pipe cuts its input into blocks. */
 export interface PipeOptions {
@@ -25,6 +26,8 @@ export interface PipeOptions {
   header?: string | undefined;
   /** --rrs: each record of a block without its --recstart and --recend. */
   removeSeparators?: boolean;
+  /** -r: lines of blanks only (spaces, tabs) are left out of the blocks, as GNU parallel's -r --pipe does. */
+  skipBlank?: boolean;
 }
 
 /**
@@ -93,7 +96,7 @@ export function fixedLength(options: Pick<PipeOptions, 'recend' | 'recstart'>): 
 
 /** The blocks of a stream, as GNU parallel --pipe cuts them; `unblocked` counts what waits for its block. */
 export async function* blocks(stream: Readable, options: PipeOptions, unblocked: Unblocked = { bytes: 0 }): AsyncGenerator<Buffer> {
-  let chunks = stream as AsyncIterable<Buffer>;
+  let chunks = options.skipBlank ? withoutBlankLines(stream) : (stream as AsyncIterable<Buffer>);
   let header: Buffer | undefined;
   if (options.header !== undefined) ({ header, chunks } = await takeHeader(chunks, options.header, options.blockSize));
   const fixed = fixedLength(options);
@@ -297,4 +300,44 @@ function nextBoundary(data: Buffer, from: number, recend: Buffer, recstart: Buff
       at = found + 1;
     }
   }
+}
+
+/**
+ * -r: the stream without its lines of blanks (what Perl's \s matches), before it is cut, so
+ * that -N counts the other lines, as GNU parallel's -r --pipe does, whatever --recend says
+ * (was: -r did nothing under --pipe, and a block of blank lines ran; a review of issue 13).
+ */
+async function* withoutBlankLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let partial: Buffer = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    const text = partial.length === 0 ? chunk : Buffer.concat([partial, chunk]);
+    const end = text.lastIndexOf(NEWLINE);
+    if (end === -1) {
+      partial = text;
+      continue;
+    }
+    partial = text.subarray(end + 1);
+    const kept = keptLines(text.subarray(0, end + 1));
+    if (kept.length > 0) yield kept;
+  }
+  if (!isBlank(partial, 0, partial.length)) yield partial;
+}
+
+/** Whole lines, those of blanks only left out. */
+function keptLines(lines: Buffer): Buffer {
+  const kept: Buffer[] = [];
+  for (let start = 0; start < lines.length; ) {
+    const end = lines.indexOf(NEWLINE, start) + 1;
+    if (!isBlank(lines, start, end - 1)) kept.push(lines.subarray(start, end));
+    start = end;
+  }
+  return kept.length === 1 ? kept[0]! : Buffer.concat(kept);
+}
+
+function isBlank(bytes: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i]!;
+    if (byte !== 32 && (byte < 9 || byte > 13)) return false;
+  }
+  return true;
 }

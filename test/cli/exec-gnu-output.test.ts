@@ -226,6 +226,10 @@ describe('prun exec: the same output as GNU parallel', () => {
       // the last record is whole at the end of the input (was: cut off on its own under -L)
       ...['1', '2', '4'].map((lines): [string[], string] => [['-k', '--pipe', '--recstart', 'S', '-L', lines, 'wc -l'], 'S1\nS2\nS3\nS4\nS5\nS6\n']),
       [['-k', '--pipe', '--recstart', 'S', '-N', '2', 'wc -l'], 'S1\nS2\nS3\nS4\nS5\n'],
+      // -r leaves lines of blanks out before the cut, so -N counts the others (was: -r did nothing under --pipe)
+      [['-k', '-r', '--pipe', '-N', '1', 'echo job; cat'], 'a\n\n  \nb\n'],
+      [['-k', '-r', '--pipe', '-N', '2', 'echo job; cat'], 'a\n \t\nb\n\n\nc'],
+      [['-k', '-r', '--pipe', 'echo job; cat'], ' \n\n'],
     ];
     for (const [args, input] of cases) {
       const result = await prunWithStdin(['exec', ...args], input);
