@@ -48,6 +48,11 @@ export class AcknowledgedWrites extends Writable {
     this.on('error', () => {});
   }
 
+  /** Bytes given that the relay has not said it wrote: they go down as a slow reader reads (io/write-results.ts). */
+  get unconfirmedBytes(): number {
+    return this.#given - this.#acknowledged;
+  }
+
   override write(chunk: string | Uint8Array, encoding?: BufferEncoding | Callback, callback?: Callback): boolean {
     const done = typeof encoding === 'function' ? encoding : callback;
     const decoding = typeof encoding === 'string' ? encoding : 'utf8';

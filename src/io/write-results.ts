@@ -128,9 +128,9 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
    */
   const watchStall = (): (() => void) => {
     const patience = options.stalledReaderMs ?? STALLED_READER_MS;
-    let queued = queuedInHandle(out);
+    let queued = bytesNotTaken(out);
     const check = (): void => {
-      const now = queuedInHandle(out);
+      const now = bytesNotTaken(out);
       if (now === undefined || queued === undefined || now >= queued) return abandon();
       queued = now;
       timer = setTimeout(check, patience);
@@ -271,11 +271,17 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
 }
 
 /**
- * Bytes the stream's handle still holds of the writes it took (a pipe's or a socket's, as
- * libuv counts them), which go down as the reader takes part of a write; undefined for a
- * stream without one (a file's), whose writes' callbacks alone say that it takes.
+ * Bytes of the writes the stream took that its reader has not: those the relay of stdout has
+ * not said it wrote (`unconfirmedBytes`, cli/acknowledged-writes.ts), or those the stream's
+ * handle still holds (a pipe's or a socket's, as libuv counts them). They go down as the
+ * reader takes part of a write. Undefined for a stream with neither (a file's), whose writes'
+ * callbacks alone say that it takes. Was: the relay had no handle, so after a Ctrl-C a reader
+ * that read was given up on at the first wait (a review). The relay says its count a chunk of
+ * its stdin (64 KiB) at a time: a reader slower than that a second is still taken for stalled.
  */
-function queuedInHandle(out: Writable): number | undefined {
+function bytesNotTaken(out: Writable): number | undefined {
+  const unconfirmed = (out as { unconfirmedBytes?: unknown }).unconfirmedBytes;
+  if (typeof unconfirmed === 'number') return unconfirmed;
   const queued = (out as { _handle?: { writeQueueSize?: unknown } })._handle?.writeQueueSize;
   return typeof queued === 'number' ? queued : undefined;
 }
