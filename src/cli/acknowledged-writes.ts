@@ -1,4 +1,5 @@
 import { type Readable, Writable } from 'node:stream';
+import { frameHeader } from './relay-frames.js';
 
 type Callback = (error?: Error | null) => void;
 
@@ -71,7 +72,13 @@ export class AcknowledgedWrites extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: Callback): void {
-    if (this.#toRelay.write(chunk)) callback();
+    // a frame: the relay writes it whole, and confirms it whole (relay-frames.ts); its length and
+    // bytes go in one writev, not two writes
+    this.#toRelay.cork();
+    this.#toRelay.write(frameHeader(chunk.length));
+    const room = this.#toRelay.write(chunk);
+    this.#toRelay.uncork();
+    if (room) callback();
     else this.#toRelay.once('drain', () => callback());
   }
 
