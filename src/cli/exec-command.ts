@@ -88,7 +88,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .addOption(new Option('-s, --max-chars <n>', `with -m, -X, --xargs: at most N characters a command line (${MAX_CHARS} at most, as GNU parallel on Linux)`).argParser(count('--max-chars')))
     .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
     .option('--cat', 'with --pipe: {} is a file holding the block, and the job reads nothing on stdin')
-    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser((value) => parseByteSize('--block', value)))
+    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(blockSize))
     .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
     .option('--recstart <str>', 'with --pipe: what starts a record')
     .option('--rrs', 'with --pipe: remove --recstart and --recend from the start and end of every record of a block')
@@ -399,4 +399,14 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     (journal ?? checkedJournal).close();
     if (pipeDir) removeScratchDir(pipeDir);
   }
+}
+
+/**
+ * --block's size. 0 is refused: GNU parallel makes all of stdin one block of it, held whole, and
+ * prun took it for 1 byte, a block a record (was: `seq 10 | prun exec --pipe --block 0 wc -l`
+ * printed ten 1s where GNU parallel prints 10; a review).
+ */
+function blockSize(value: string): number {
+  if (parseFloat(value) === 0) throw usageError(`--block ${value}: a block must hold something; GNU parallel would hold all of stdin as one block: give a size (--block 100M)`);
+  return parseByteSize('--block', value);
 }

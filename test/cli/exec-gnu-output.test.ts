@@ -238,6 +238,15 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--pipe --block 0 is refused in one line, exit 2 (was: taken for 1 byte, a block a record, where GNU parallel makes all of stdin one block)', async () => {
+    for (const size of ['0', '0k', '0.0M']) {
+      const result = await prunWithStdin(['exec', '--pipe', '--block', size, 'wc -l'], '1\n2\n');
+      assert.equal(result.exitCode, 2, size);
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), new RegExp(`^prun: --block ${size.replace('.', '\\.')}: a block must hold something; [^\\n]*$`));
+    }
+  });
+
   test('--pipe: the command and its tag see no input, and a dry run shows the command, as GNU parallel (was: prun\'s scratch path of the block)', async () => {
     const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
     for (const args of [['--tag', 'wc -l'], ['echo {#} [{}]; wc -l'], ['--dry-run', 'wc -l']]) {
