@@ -29,6 +29,7 @@ import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './e
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
+import { writeAsked } from './asked-output.js';
 import { awaitReaders } from './output-files.js';
 import { checkJournal, type Journal, NO_CHECKED_JOURNAL, openOnceBegun } from './journal.js';
 import { presentRun } from './present-run.js';
@@ -192,10 +193,7 @@ function optionsBefore(typed: readonly string[], words: readonly string[]): stri
 
 async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[], onlyOptions: (words: readonly string[]) => boolean, optionNames: ReadonlySet<string>): Promise<number> {
   const count = cpuCountAsked(flags);
-  if (count !== undefined) {
-    process.stdout.write(`${machineCpuCounts()[count]}\n`);
-    return EXIT.ok;
-  }
+  if (count !== undefined) return writeAsked(`${machineCpuCounts()[count]}\n`);
   let sources = given;
   if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
     // the words as written, split again at the respelled markers only (`,,` and `,,+` for

@@ -9,7 +9,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { EXEC_EXIT_CODES_NOTE, examplesAndExitCodes } from './help-text.js';
 import { passJobControl } from './job-control.js';
 import { mapCommand } from './map-command.js';
-import { resultsStream } from './results-out.js';
+import { writeAsked } from './asked-output.js';
 import { usageHint } from './usage-hint.js';
 import { workerCommand } from './worker-command.js';
 import { rememberArgumentBytes } from '../model/byte-string.js';
@@ -27,8 +27,8 @@ const EXAMPLES = examplesAndExitCodes([
   { what: 'Compress every log file, 4 at a time, as GNU parallel would', command: 'prun exec -j 4 gzip -9 ::: *.log' },
 ]) + `  ${EXEC_EXIT_CODES_NOTE}\n`;
 
-/** Whether the help or version text written last reached stdout: not when its reader has gone. */
-let helpWritten: Promise<boolean> = Promise.resolve(true);
+/** The exit status the help or version text written last earns (asked-output.ts). */
+let helpWritten: Promise<number> = Promise.resolve(EXIT.ok);
 
 /**
  * Help and version are what was asked for: on the real stdout, even after a takeover. A reader
@@ -36,11 +36,7 @@ let helpWritten: Promise<boolean> = Promise.resolve(true);
  * exit 141, as for results, not an 'error' event nobody listens for, and its stack.
  */
 function writeHelp(text: string): void {
-  const out = resultsStream();
-  helpWritten = new Promise((resolve) => {
-    out.once('error', () => resolve(false));
-    out.write(text, (error) => resolve(!error));
-  });
+  helpWritten = writeAsked(text);
 }
 
 /**
@@ -106,7 +102,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode !== 0) return EXIT.usage;
-      return (await helpWritten) ? EXIT.ok : EXIT.brokenPipe;
+      return await helpWritten;
     }
     if (error instanceof PrunError) {
       process.stderr.write(`prun: ${error.message}\n`);

@@ -139,6 +139,16 @@ describe('help whose reader has gone (prun --help | head -1)', () => {
   }
 });
 
+describe('what was asked for, on a full disk (> /dev/full)', () => {
+  for (const args of [['--help'], ['exec', '--help'], ['--version'], ['exec', '--number-of-cores']]) {
+    test(`prun ${args.join(' ')}: one line, exit 74 (was: 141, or 0 and nothing said)`, async () => {
+      const result = await execa('sh', ['-c', '"$0" "$@" > /dev/full', bin, ...args], { cwd: root, reject: false });
+      assert.equal(result.exitCode, 74);
+      assert.equal(result.stderr, 'prun: cannot write results: no space left on device');
+    });
+  }
+});
+
 test('-V and --version work after each command too, as the options tables list them', async () => {
   for (const args of [['map', '-V'], ['exec', '--version'], ['worker', '-V']]) {
     const result = await prun(args);
