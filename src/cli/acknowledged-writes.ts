@@ -1,5 +1,4 @@
 import { type Readable, Writable } from 'node:stream';
-import { frameHeader } from './relay-frames.js';
 
 type Callback = (error?: Error | null) => void;
 
@@ -72,13 +71,7 @@ export class AcknowledgedWrites extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: Callback): void {
-    // a frame: the relay writes it whole, and confirms it whole (relay-frames.ts); its length and
-    // bytes go in one writev, not two writes
-    this.#toRelay.cork();
-    this.#toRelay.write(frameHeader(chunk.length));
-    const room = this.#toRelay.write(chunk);
-    this.#toRelay.uncork();
-    if (room) callback();
+    if (this.#toRelay.write(chunk)) callback();
     else this.#toRelay.once('drain', () => callback());
   }
 

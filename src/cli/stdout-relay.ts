@@ -1,10 +1,9 @@
 /*
  * The relay of stdout that says what it wrote (src/cli/stdout-takeover.ts), a program of its
  * own: prun starts it with fd 1 the results' file or socket, its results on stdin and a pipe on
- * fd 3. As each of prun's writes (a frame, relay-frames.ts) goes out whole, it writes on fd 3
- * how many bytes it has written in all, one decimal number a line, so that prun logs a joblog
- * row only for results that got out, not for results still in the pipe when a full disk
- * stopped the relay.
+ * fd 3. As its chunks go out it writes on fd 3 how many bytes it has written in all, one decimal
+ * number a line, so that prun logs a joblog row only for results that got out, not for results
+ * still in the pipe when a full disk stopped the relay.
  *
  * SIGTERM is prun giving up on a socket's reader that does not read (a second Ctrl-C): the
  * relay says its count and ends, writing no more. What it still held would reach the reader
@@ -20,7 +19,6 @@ import { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { describeSystemError, readerGone } from '../io/system-error.js';
 import { writeWhole } from './file-writer.js';
-import { FrameReader } from './relay-frames.js';
 import { EXIT } from './exit-codes.js';
 
 const acks = new Socket({ fd: 3, readable: false, writable: true });
@@ -38,15 +36,11 @@ process.once('SIGTERM', () => {
   stopping = true;
   void leave(128 + constants.signals.SIGTERM);
 });
-const frames = new FrameReader();
 try {
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
     if (stopping) break;
-    // prun's writes whole (relay-frames.ts), those this read completes in one write, counted as
-    // it goes: what went before a failure is known, and a count said ends a write of prun's
-    const whole = frames.push(chunk);
-    if (whole.length === 0) continue;
-    writeWhole(1, whole.length === 1 ? whole[0]! : Buffer.concat(whole), (bytes) => (total += bytes));
+    // counted as it goes: what went before a failure is known
+    writeWhole(1, chunk, (bytes) => (total += bytes));
     acks.write(`${total}\n`);
   }
 } catch (error) {

@@ -8,14 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Readable } from 'node:stream';
 import { root } from '../helpers/prun.js';
-import { frameHeader } from '../../src/cli/relay-frames.js';
 
 const relayProgram = join(root, 'dist/cli/stdout-relay.js');
-
-/** A write as prun hands it to the relay (relay-frames.ts). */
-function framed(bytes: Buffer): Buffer {
-  return Buffer.concat([frameHeader(bytes.length), bytes]);
-}
 
 /** The counts the relay says, as they come. */
 function countsOf(acks: Readable): number[] {
@@ -37,7 +31,7 @@ test('told to stop while it writes to a socket, full or not: it writes no more, 
   stdout.pause();
   const counts = countsOf(relay.stdio[3] as Readable);
   // far more than a socket holds, in odd sizes
-  for (let i = 0; i < 40; i++) relay.stdin!.write(framed(Buffer.alloc(50_001 + i, 'a')));
+  for (let i = 0; i < 40; i++) relay.stdin!.write(Buffer.alloc(50_001 + i, 'a'));
   relay.stdin!.on('error', () => {});
   // it has written some: then the socket fills, as nothing reads it
   while (counts.length === 0) await once(relay.stdio[3]!, 'data');
@@ -62,7 +56,7 @@ test('its stdin ends: all of it is written to the socket and counted, and it exi
   let received = 0;
   relay.stdout!.on('data', (chunk: Buffer) => void (received += chunk.length));
   const closed = once(relay, 'close');
-  relay.stdin!.end(framed(Buffer.alloc(3_000_000, 'b')));
+  relay.stdin!.end(Buffer.alloc(3_000_000, 'b'));
   const [code] = (await once(relay, 'exit')) as [number | null];
   await closed;
   assert.equal(code, 0);
