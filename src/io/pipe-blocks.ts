@@ -89,6 +89,9 @@ export interface Unblocked {
   bytes: number;
 }
 
+/** What a read of stdin brings at most (a pipe's chunk): a block's buffer holds a block and one. */
+const READ_BYTES = 1 << 16;
+
 /** With neither a record end nor a record start, records are fixed-length: blocks of exactly --block bytes. */
 export function fixedLength(options: Pick<PipeOptions, 'recend' | 'recstart'>): boolean {
   return options.recend === '' && options.recstart === '';
@@ -96,9 +99,11 @@ export function fixedLength(options: Pick<PipeOptions, 'recend' | 'recstart'>): 
 
 /** The blocks of a stream, as GNU parallel --pipe cuts them; `unblocked` counts what waits for its block. */
 export async function* blocks(stream: Readable, options: PipeOptions, unblocked: Unblocked = { bytes: 0 }): AsyncGenerator<Buffer> {
-  let chunks = options.skipBlank ? withoutBlankLines(stream) : (stream as AsyncIterable<Buffer>);
+  let chunks = stream as AsyncIterable<Buffer>;
   let header: Buffer | undefined;
   if (options.header !== undefined) ({ header, chunks } = await takeHeader(chunks, options.header, options.blockSize));
+  // after the header, which GNU parallel takes as it comes, blank or not
+  if (options.skipBlank) chunks = withoutBlankLines(chunks);
   const fixed = fixedLength(options);
   const simple = options.records === undefined && options.linesPerRecord === undefined && options.recstart === '' && options.recend !== '';
   const cut = fixed ? byFixedSize : simple ? bySize : byRecords;
@@ -188,19 +193,19 @@ function lineEnd(data: Buffer, lines: number): number {
 /** --recend '' --recstart '': fixed-length records, blocks of exactly --block bytes (the last shorter). */
 async function* byFixedSize(chunks: AsyncIterable<Buffer>, options: PipeOptions): AsyncGenerator<Buffer> {
   const size = Math.max(1, options.blockSize);
-  const pending = new GrowingBuffer();
+  const pending = new GrowingBuffer(size + READ_BYTES);
   for await (const chunk of chunks) {
     pending.append(chunk);
-    while (pending.length >= size) yield pending.take(size);
+    while (pending.length >= size) yield pending.takeView(size);
   }
-  if (pending.length > 0) yield pending.take(pending.length);
+  if (pending.length > 0) yield pending.takeView(pending.length);
 }
 
 /** Records ending in --recend, as many as fit in --block: found from the block's end back. */
 async function* bySize(chunks: AsyncIterable<Buffer>, options: PipeOptions): AsyncGenerator<Buffer> {
   const recend = Buffer.from(options.recend, 'latin1');
   const size = options.blockSize;
-  const pending = new GrowingBuffer();
+  const pending = new GrowingBuffer(size + READ_BYTES);
   let searched = 0; // no record end before this in a pending block bigger than --block
   for await (const chunk of chunks) {
     pending.append(chunk);
@@ -219,11 +224,11 @@ async function* bySize(chunks: AsyncIterable<Buffer>, options: PipeOptions): Asy
           break;
         }
       }
-      yield pending.take(end + recend.length);
+      yield pending.takeView(end + recend.length);
       searched = 0;
     }
   }
-  if (pending.length > 0) yield pending.take(pending.length);
+  if (pending.length > 0) yield pending.takeView(pending.length);
 }
 
 /** -N, -L, --recstart: record by record. */
@@ -238,7 +243,7 @@ async function* byRecords(chunks: AsyncIterable<Buffer>, options: PipeOptions): 
   const cut = (at: number): Buffer => {
     searched -= at;
     ends = ends.filter((end) => end > at).map((end) => end - at);
-    return pending.take(at);
+    return pending.takeView(at);
   };
   for await (const chunk of chunks) {
     pending.append(chunk);
@@ -259,7 +264,7 @@ async function* byRecords(chunks: AsyncIterable<Buffer>, options: PipeOptions): 
   for (let at = blockEnd(ends, Number.POSITIVE_INFINITY, options, recstart.length); at !== undefined && at < pending.length; at = blockEnd(ends, Number.POSITIVE_INFINITY, options, recstart.length)) {
     yield cut(at);
   }
-  if (pending.length > 0) yield pending.take(pending.length);
+  if (pending.length > 0) yield pending.takeView(pending.length);
 }
 
 /**
@@ -306,32 +311,34 @@ function nextBoundary(data: Buffer, from: number, recend: Buffer, recstart: Buff
  * -r: the stream without its lines of blanks (what Perl's \s matches), before it is cut, so
  * that -N counts the other lines, as GNU parallel's -r --pipe does, whatever --recend says
  * (was: -r did nothing under --pipe, and a block of blank lines ran; a review of issue 13).
+ * Only lines that end: a last one of blanks without its newline is kept, as GNU parallel keeps
+ * it. Streamed: a line goes on as soon as it shows something not blank, so that a stream with
+ * few newlines (--recend ';') is neither held nor copied again and again; only the blanks that
+ * begin a line wait, until the line shows what it is.
  */
 async function* withoutBlankLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let partial: Buffer = Buffer.alloc(0);
+  // the blanks that begin the current line; whether the line has shown something else
+  let blanks: Buffer[] = [];
+  let shown = false;
   for await (const chunk of chunks) {
-    const text = partial.length === 0 ? chunk : Buffer.concat([partial, chunk]);
-    const end = text.lastIndexOf(NEWLINE);
-    if (end === -1) {
-      partial = text;
-      continue;
+    const kept: Buffer[] = [];
+    for (let from = 0; from < chunk.length; ) {
+      const newline = chunk.indexOf(NEWLINE, from);
+      const to = newline === -1 ? chunk.length : newline + 1;
+      const piece = chunk.subarray(from, to);
+      if (shown) kept.push(piece);
+      else if (!isBlank(chunk, from, newline === -1 ? to : newline)) {
+        kept.push(...blanks, piece);
+        blanks = [];
+        shown = true;
+      } else if (newline === -1) blanks.push(piece);
+      else blanks = []; // a line of blanks, whole: left out
+      if (newline !== -1) shown = false;
+      from = to;
     }
-    partial = text.subarray(end + 1);
-    const kept = keptLines(text.subarray(0, end + 1));
-    if (kept.length > 0) yield kept;
+    if (kept.length > 0) yield kept.length === 1 ? kept[0]! : Buffer.concat(kept);
   }
-  if (!isBlank(partial, 0, partial.length)) yield partial;
-}
-
-/** Whole lines, those of blanks only left out. */
-function keptLines(lines: Buffer): Buffer {
-  const kept: Buffer[] = [];
-  for (let start = 0; start < lines.length; ) {
-    const end = lines.indexOf(NEWLINE, start) + 1;
-    if (!isBlank(lines, start, end - 1)) kept.push(lines.subarray(start, end));
-    start = end;
-  }
-  return kept.length === 1 ? kept[0]! : Buffer.concat(kept);
+  if (blanks.length > 0) yield Buffer.concat(blanks);
 }
 
 function isBlank(bytes: Buffer, from: number, to: number): boolean {

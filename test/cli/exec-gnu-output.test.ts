@@ -230,6 +230,11 @@ describe('prun exec: the same output as GNU parallel', () => {
       [['-k', '-r', '--pipe', '-N', '1', 'echo job; cat'], 'a\n\n  \nb\n'],
       [['-k', '-r', '--pipe', '-N', '2', 'echo job; cat'], 'a\n \t\nb\n\n\nc'],
       [['-k', '-r', '--pipe', 'echo job; cat'], ' \n\n'],
+      // a last line of blanks with no newline is kept; the header is taken before blank lines go
+      [['-k', '-r', '--pipe', 'wc -c'], 'a\n  '],
+      [['-k', '-r', '--pipe', '-N', '1', 'cat; echo =='], 'a\n   \n\n  '],
+      [['-k', '-r', '--pipe', '--header', ':', '-N', '1', 'echo job; cat'], '\nname\na\nb\n'],
+      [['-k', '-r', '--pipe', '--recend', ';', '--block', '10', 'echo job; cat'], 'a;b;  ;c;dd;'.repeat(5)],
     ];
     for (const [args, input] of cases) {
       const result = await prunWithStdin(['exec', ...args], input);
