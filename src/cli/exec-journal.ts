@@ -52,14 +52,15 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
 }
 
 /**
- * A --pipe job's name, block-N, its place in stdin (N from 0), from its input or a joblog's row:
- * prun's rows name the block (by its scratch path, in joblogs of before); GNU parallel's hold the
- * command, the same for every block, and their Seq is the block's place from 1 (was: no GNU row
- * matched, and --resume ran every block again; a review).
+ * A --pipe job's name, block-N, its place in stdin (N from 0), from its input or a joblog's row.
+ * A row's Seq says it (block-N is Seq N+1, in prun's rows as in GNU parallel's, whose Command
+ * holds the command, the same for every block: was, no GNU row matched, and --resume ran every
+ * block again; a review), whatever its Command holds (a command ending in a file named block-3
+ * is no block's name). A row with no Seq names the block (by its scratch path, in prun joblogs
+ * of before).
  */
 function blockName(text: string, seq?: number): string {
-  const name = basename(text);
-  return seq !== undefined && !/^block-\d+$/.test(name) ? `block-${seq - 1}` : name;
+  return seq !== undefined ? `block-${seq - 1}` : basename(text);
 }
 
 /** A job's command, from its input and index; none when it holds {%}, the lane that happens to run it. */

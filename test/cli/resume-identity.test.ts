@@ -209,6 +209,11 @@ describe('resume by identity, prun exec and GNU parallel', () => {
     const failed = await prun(['exec', '--pipe', '-N', '1', '--joblog', files.joblog, '--resume-failed', command], input);
     assert.equal(failed.exitCode, 1, String(failed.stderr));
     assert.deepEqual(await started(files, 1), ['2', '4']);
+    // a command whose last word is a file named like a block is no block's name: its row's Seq is
+    await writeFile(files.joblog, `Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n${[1, 2].map((seq) => [seq, ':', '1796592459.954', '0.098', '2', '0', 0, '0', `cat > parts/block-${seq}`].join('\t')).join('\n')}\n`);
+    const named = await prun(['exec', '--pipe', '-N', '1', '--joblog', files.joblog, '--resume', `read n; echo $n >> ${files.started(2)}`], { input: '1\n2\n3\n', stdin: undefined });
+    assert.equal(named.exitCode, 0, String(named.stderr));
+    assert.deepEqual(await started(files, 2), ['3']);
   });
 
   test('--shuf --resume: a shuffled run resumes by what each job holds', async () => {
