@@ -194,6 +194,10 @@ async function relayStdout(acknowledge: boolean, stdout: Stats): Promise<Results
       if (stopped) return code;
       // `cat` dies of SIGPIPE; prun's own relay, which Node keeps from it, exits 141 (stdout-relay.ts)
       if (exit.signal === 'SIGPIPE' || exit.code === EXIT.brokenPipe) return EXIT.brokenPipe;
+      // told to end by the hand that told prun (`systemctl stop` signals every process of the
+      // unit): no failure to write, and prun's own status (was: exit 74, "cannot write results:
+      // the relay of stdout failed", after the summary of a SIGTERM; a regression hunt)
+      if (code > 128 && code !== EXIT.brokenPipe && (exit.signal !== null || (exit.code ?? 0) > 128)) return code;
       // a socket's reader that closed it with data unread fails the next write with ECONNRESET,
       // not EPIPE (readerGone()): `cat` says so and exits 1 (was: exit 74, "connection reset by peer")
       if (said.trimEnd().endsWith(': Connection reset by peer')) return EXIT.brokenPipe;

@@ -267,6 +267,27 @@ describe('stdout a socket (a Node parent\'s pipe) under --threads', () => {
     assert.equal(String(result.stderr), '');
   });
 
+  test('--joblog, SIGTERM to prun and its relay at once (as `systemctl stop` sends it): exit 143 and the summary, no "cannot write results" (was: exit 74)', { timeout: 180_000 }, async () => {
+    const joblog = join(dir, `joblog-${++runs}`);
+    const out = join(dir, `out-${runs}`);
+    const input = Array.from({ length: 300_000 }, (_, i) => `${i}\n`).join('');
+    const child = execa(bin, ['map', 'fixtures/square.ts', '--threads', '2', '--joblog', joblog], { cwd: root, reject: false, input, stdout: { file: out } });
+    // results flow through the relay
+    let relay: number | undefined;
+    for (let polls = 0; relay === undefined || (await readFile(out)).length === 0; polls++) {
+      assert.ok(polls < 20_000, 'results flow');
+      for (const pid of await descendantsOf(child.pid!)) {
+        if ((await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('stdout-relay')) relay = pid;
+      }
+    }
+    process.kill(child.pid!, 'SIGTERM');
+    process.kill(relay, 'SIGTERM');
+    const result = await child;
+    assert.equal(result.exitCode, 143, String(result.stderr));
+    assert.doesNotMatch(String(result.stderr), /cannot write/);
+    assert.match(lines(String(result.stderr)).at(-1)!, /^prun: 0 of \d+ inputs failed, \d+ never ran \(interrupted\)$/);
+  });
+
   test('--joblog, a reader that goes after 20 KB: exit 141, and every result it got has a row (was: none for the results of the write the reader cut short; --resume ran them again)', { timeout: 180_000 }, async () => {
     const joblog = join(dir, `joblog-${++runs}`);
     const input = Array.from({ length: 2000 }, (_, i) => `${i}${'x'.repeat(1000)}\n`).join('');
