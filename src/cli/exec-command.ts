@@ -405,6 +405,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
  * printed ten 1s where GNU parallel prints 10; a review).
  */
 function blockSize(value: string): number {
+  // a size first: `0x10` is no size, not a block of nothing
+  const size = parseByteSize('--block', value);
   if (parseFloat(value) === 0) throw usageError(`--block ${value}: a block must hold something; GNU parallel would hold all of stdin as one block: give a size (--block 100M)`);
-  return parseByteSize('--block', value);
+  return size;
 }
