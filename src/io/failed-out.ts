@@ -59,7 +59,8 @@ export class FailedOut {
       if (options.append) out.dropTornLast();
       else if (fstatSync(fd).isFile()) ftruncateSync(fd, 0);
       // appended to, a file holds its header already, unless it was empty
-      begun = !options.append || !fstatSync(fd).isFile() || fstatSync(fd).size === 0;
+      const stats = options.append ? fstatSync(fd) : undefined;
+      begun = stats === undefined || !stats.isFile() || stats.size === 0;
     } catch (error) {
       closeSync(fd);
       // an append-only file (chattr +a) opens, and then cannot be emptied: one line, not a stack
