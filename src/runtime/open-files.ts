@@ -19,7 +19,7 @@ const FDS_SPARE = 32;
 export function withinOpenFiles(wanted: number, kind: keyof typeof FDS_HELD, say: ((line: string) => void) | undefined): number {
   const fit = wanted > 1 ? fitting(FDS_HELD[kind]) : undefined;
   if (!fit || fit.fits >= wanted) return wanted;
-  const what = kind === 'lane' ? 'jobs' : `worker${fit.fits === 1 ? '' : 's'}`;
+  const what = `${kind === 'lane' ? 'job' : 'worker'}${fit.fits === 1 ? '' : 's'}`;
   say?.(`prun: only enough file handles to run ${fit.fits} ${what} at once (ulimit -n is ${fit.limit}): running ${fit.fits}, not ${wanted}`);
   return fit.fits;
 }

@@ -216,4 +216,11 @@ describe('prun exec: lanes within the limit of open files', () => {
     assert.deepEqual(lines(result.stdout), inputs);
     assert.match(String(result.stderr), /^prun: only enough file handles to run \d+ jobs at once \(ulimit -n is 200\): running \d+, not 100$/);
   });
+
+  test('-j past what a very low ulimit -n allows says "1 job", not "1 jobs"', async () => {
+    const result = await execa('sh', ['-c', 'ulimit -n 48 && exec "$0" "$@"', process.execPath, bin, 'exec', '-j', '4', 'echo {}', ':::', '1', '2'], { cwd: root, reject: false });
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), ['1', '2']);
+    assert.match(String(result.stderr), /^prun: only enough file handles to run 1 job at once \(ulimit -n is 48\): running 1, not 4$/);
+  });
 });

@@ -417,6 +417,14 @@ describe('prun map: an input queued behind a long one', () => {
 });
 
 describe('prun map: workers within the limit of open files', () => {
+  for (const args of [['map', 'fixtures/square.ts', '--threads', '2'], ['map', 'fixtures/square.ts', '--procs', '2'], ['exec', '-j', '2', 'echo {}']]) {
+    test(`${args.join(' ')} under a ulimit -n too low to load prun says so in one line, exit 2 (was: Node's stack trace of EMFILE, exit 1)`, async () => {
+      const result = await execa('sh', ['-c', 'ulimit -n 20 && exec "$0" "$@"', process.execPath, bin, ...args, ':::', '1', '2'], { cwd: root, reject: false });
+      assert.equal(result.exitCode, 2, String(result.stderr));
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), /^prun: too few file handles to start \(EMFILE\): raise the limit of open files \(ulimit -n\)$/);
+    });
+  }
   for (const runtime of runtimes) {
     test(`${runtime} past what ulimit -n allows runs as many workers as it does, said in one line, and every input (was: EMFILE, a TypeError's stack trace under --procs)`, async () => {
       const inputs = Array.from({ length: 200 }, (_, i) => String(i + 1));
