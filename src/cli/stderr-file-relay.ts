@@ -29,40 +29,42 @@ export interface StderrRelay {
 
 /** How long the end of the run waits for the relay to write what it holds: a few pipefuls take milliseconds. */
 const FINISH_WAIT_MS = 2000;
-/** How long the relay may take to open its end of the FIFO (a shell's start) before prun goes on without it. */
-const OPEN_WAIT_MS = 2000;
 
 /**
- * Starts the relay; with fd 1 closed (the lowest free descriptor), `openAsFd1` opens its FIFO
+ * Starts the relay; with fd 1 closed (the lowest free descriptor), `openAsFd1` opens its pipe
  * in fd 1's place. Started while fd 1 is still open, or the spawns' own pipes would take fd 1.
  */
 export async function startStderrRelay(): Promise<{ openAsFd1(): StderrRelay | undefined } | undefined> {
   const { spawn, spawnSync } = await import('node:child_process');
   const dir = mkdtempSync(join(tmpdir(), 'prun-stderr-'));
   const fifo = join(dir, 'fd1');
-  const removeFifo = () => rmSync(dir, { recursive: true, force: true });
-  if (spawnSync('mkfifo', ['-m', '600', fifo], { stdio: 'ignore' }).status !== 0) {
-    removeFifo();
-    return undefined; // no mkfifo: fd 1 opens the file again, as before
+  let ends: FifoEnds | undefined;
+  try {
+    if (spawnSync('mkfifo', ['-m', '600', fifo], { stdio: 'ignore' }).status === 0) ends = openEnds(fifo);
+  } finally {
+    // opened, the FIFO needs its name no more
+    rmSync(dir, { recursive: true, force: true });
   }
+  if (!ends) return undefined; // no mkfifo: fd 1 opens the file again, as before
   // its own session, as the results' relay: Ctrl-C on the terminal is prun's to handle; its
   // stderr is the file it writes to, so it says nothing there: why it could not write is lost
   // with the bytes, as it would be for a write of prun's own
-  const relay = spawn('/bin/sh', ['-c', 'exec cat < "$0"', fifo], { stdio: ['ignore', 2, 'ignore'], detached: true });
+  const relay = spawn('cat', [], { stdio: [ends.relayEnd, 2, 'ignore'], detached: true });
   relay.on('error', () => {});
+  closeSync(ends.relayEnd);
+  const { held, writer } = ends;
   if (relay.pid === undefined) {
-    removeFifo();
+    closeSync(held);
+    closeSync(writer);
     return undefined;
   }
   const pid = relay.pid;
   return {
     openAsFd1() {
-      const fd = openWriter(fifo);
-      removeFifo();
-      if (fd === undefined) {
-        relay.kill('SIGKILL');
-        return undefined;
-      }
+      // readers are there (`held`, the relay's): this open never waits
+      const fd = openSync(`/dev/fd/${writer}`, constants.O_WRONLY | constants.O_NOCTTY);
+      closeSync(writer);
+      closeSync(held);
       if (fd !== 1) throw new Error(`prun: fd 1 was taken while pointing it at stderr (got ${fd})`);
       const pipe = fstatSync(1);
       return { pid, finish: () => finishRelay(relay, pipe) };
@@ -70,32 +72,36 @@ export async function startStderrRelay(): Promise<{ openAsFd1(): StderrRelay | u
   };
 }
 
+/** The FIFO's ends prun opens: the relay's reading end, and those prun holds until fd 1 is open. */
+interface FifoEnds {
+  /** The relay's stdin, blocking: handed to it open, so that it never waits in open() for a writer. */
+  relayEnd: number;
+  /** A writer: while prun lives, the relay sees no end of input before fd 1 is its writer; once prun is gone (killed at start-up), it does, and ends. */
+  writer: number;
+  /** A reader, non-blocking: what lets the writers' opens return at once. */
+  held: number;
+}
+
 /**
- * Opens the FIFO for writing, as the lowest free descriptor, once the relay has opened it for
- * reading: a blocking open would wait for ever on a relay that never came. Non-blocking until
- * then (ENXIO: no reader yet), then opened again blocking, so that a full pipe makes the
- * user's fs.writeSync(1) wait rather than fail with EAGAIN.
+ * Opens the FIFO's ends in the one order in which no open waits: a non-blocking reader first
+ * (which never waits), then a writer (which needs a reader), then the relay's reader, blocking
+ * (which needs a writer). Was: the relay, `sh -c 'exec cat < FIFO'`, opened it itself and
+ * waited there for prun's writer; prun killed before it opened one (kill -9 at start-up) left
+ * that shell waiting for ever, and the FIFO in TMPDIR.
  */
-function openWriter(fifo: string): number | undefined {
-  const flags = constants.O_WRONLY | constants.O_NOCTTY;
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let waited = 0; waited < OPEN_WAIT_MS; waited += 5) {
-    let probe: number;
-    try {
-      probe = openSync(fifo, flags | constants.O_NONBLOCK);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') return undefined;
-      Atomics.wait(pause, 0, 0, 5);
-      continue;
-    }
-    // the probe holds fd 1 (the lowest free): open the FIFO again, blocking, and put that in its place
-    const blocking = openSync(fifo, flags);
-    closeSync(probe);
-    const fd = openSync(`/dev/fd/${blocking}`, flags);
-    closeSync(blocking);
-    return fd;
+function openEnds(fifo: string): FifoEnds | undefined {
+  const opened: number[] = [];
+  try {
+    const held = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    opened.push(held);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NOCTTY);
+    opened.push(writer);
+    const relayEnd = openSync(fifo, constants.O_RDONLY);
+    return { relayEnd, writer, held };
+  } catch {
+    for (const fd of opened) closeSync(fd);
+    return undefined;
   }
-  return undefined;
 }
 
 async function finishRelay(relay: ChildProcess, pipe: Stats): Promise<void> {

@@ -1,0 +1,40 @@
+// The relay of fd 1 to stderr a regular file (--threads, `2> file`), started on its own in a
+// Node process that is then killed, as prun can be at any moment of its start.
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { assertAllEnded } from '../helpers/processes.js';
+import { root } from '../helpers/prun.js';
+
+const relayModule = join(root, 'src/cli/stderr-file-relay.ts');
+
+test('prun killed between starting the relay and pointing fd 1 at it: the relay ends, and leaves no FIFO (was: its shell waited for ever to open the FIFO)', { timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'prun-test-relay-'));
+  const err = await open(join(dir, 'err'), 'w');
+  // the relay is this process's only child: its pid is said before the process kills itself
+  const program = [
+    `import { readFileSync, writeSync } from 'node:fs';`,
+    `import { startStderrRelay } from ${JSON.stringify(relayModule)};`,
+    `const relay = await startStderrRelay();`,
+    `if (!relay) throw new Error('no relay');`,
+    `writeSync(1, readFileSync('/proc/self/task/' + process.pid + '/children', 'latin1').trim() + '\\n');`,
+    `process.kill(process.pid, 'SIGKILL');`,
+  ].join('\n');
+  const child = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+    cwd: root,
+    reject: false,
+    stdio: ['ignore', 'pipe', err.fd],
+    env: { TMPDIR: dir },
+    timeout: 30_000,
+  });
+  await err.close();
+  assert.equal(child.signal, 'SIGKILL', String(child.stderr));
+  const pids = String(child.stdout).split(/\s+/).filter(Boolean).map(Number);
+  assert.equal(pids.length, 1, String(child.stdout));
+  await assertAllEnded(pids);
+  assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('prun-stderr-')), []);
+  await rm(dir, { recursive: true, force: true });
+});
