@@ -156,13 +156,14 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
   // -L: the lines that end in a blank, waiting for the one they go on into
   let held = '';
   const whole = (part: string): string | undefined => {
-    if (options.continueLines && /[ \t]$/.test(part)) {
-      held += part;
-      return undefined;
-    }
+    if (!options.continueLines) return part;
+    // -r: blanks alone are no line to go on from, as GNU parallel skips them (was: `a\n \nc`
+    // ran ` c`); a line already going on takes them, as it does an empty one
+    if (held === '' && options.noRunIfEmpty && /^\s*$/.test(part)) return undefined;
     const line = held + part;
-    held = '';
-    return line;
+    // what was held goes on while the line so far ends in a blank: past empty lines too (was: `d \n\ne` ran `d ` and `e`, GNU parallel `d e`)
+    held = /[ \t]$/.test(line) ? line : '';
+    return held === '' ? line : undefined;
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -408,6 +408,12 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('-L with -r or empty lines: blanks alone start no line, a line going on takes empty and blank lines, as GNU parallel (was: `a\\n \\nc` with -r ran ` c`, `d \\n\\ne` ran `d ` and `e`)', async () => {
+    for (const input of ['a \nb\n \nc\n\nd\n', 'a \n \nc\n\t\nd \n\ne\n', 'd \n\n\ne\n', 'x\n\ne\n', 'a \n \n']) {
+      for (const args of [['-L', '1'], ['-r', '-L', '1'], ['-r', '-L', '2']]) await assertAsGnuParallel([...args, 'echo', '[{}]'], input, `${JSON.stringify(input)} ${args.join(' ')}`);
+    }
+  });
+
   test("--max-lines is GNU parallel's -l: alone or 0 it is 1, and it implies no -X (was: -L's twin, `--max-lines 0` gave empty commands, `--max-lines echo` an error)", async () => {
     for (const args of [['--max-lines', '0', 'echo', ':::', 'a', 'b'], ['--max-lines', 'echo', ':::', 'a', 'b'], ['--max-lines=2', 'echo', 'pre{}', ':::', 'a', 'b', 'c'], ['-L', '2', 'echo', 'pre{}', ':::', 'a', 'b', 'c']]) {
       await assertAsGnuParallel(args);
