@@ -2,7 +2,7 @@
 // Node process that is then killed, as prun can be at any moment of its start.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,7 +13,6 @@ const relayModule = join(root, 'src/cli/stderr-file-relay.ts');
 
 test('prun killed between starting the relay and pointing fd 1 at it: the relay ends, and leaves no FIFO (was: its shell waited for ever to open the FIFO)', { timeout: 60_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'prun-test-relay-'));
-  const err = await open(join(dir, 'err'), 'w');
   // the relay is this process's only child: its pid is said before the process kills itself
   const program = [
     `import { readFileSync, writeSync } from 'node:fs';`,
@@ -26,11 +25,12 @@ test('prun killed between starting the relay and pointing fd 1 at it: the relay 
   const child = await execa(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
     cwd: root,
     reject: false,
-    stdio: ['ignore', 'pipe', err.fd],
+    stdin: 'ignore',
+    // stderr a regular file, as under `2> file`
+    stderr: { file: join(dir, 'err') },
     env: { TMPDIR: dir },
     timeout: 30_000,
   });
-  await err.close();
   assert.equal(child.signal, 'SIGKILL', String(child.stderr));
   const pids = String(child.stdout).split(/\s+/).filter(Boolean).map(Number);
   assert.equal(pids.length, 1, String(child.stdout));
