@@ -160,28 +160,47 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
     // -r: blanks alone are no line to go on from, as GNU parallel skips them (was: `a\n \nc`
     // ran ` c`); a line already going on takes them, as it does an empty one
     if (held === '' && options.noRunIfEmpty && /^\s*$/.test(part)) return undefined;
+    // the line so far ends in a blank: `held` always does, so only `part` is looked at (a
+    // test of the whole line made a file of 100,000 lines `x ` take 24 s, not 0.4 s)
+    const goesOn = part === '' ? held !== '' : endsInBlank(part);
     const line = held + part;
-    // what was held goes on while the line so far ends in a blank: past empty lines too (was: `d \n\ne` ran `d ` and `e`, GNU parallel `d e`)
-    held = /[ \t]$/.test(line) ? line : '';
-    return held === '' ? line : undefined;
+    // past empty lines too (was: `d \n\ne` ran `d ` and `e`, GNU parallel `d e`)
+    held = goesOn ? line : '';
+    return goesOn ? undefined : line;
   };
+  // -L: -E is matched on each line as read, before it is joined to what it goes on from, as
+  // GNU parallel does (was: `a \nEOF\nb` ran `a EOF` and then `b`)
+  const joined = options.continueLines ? { ...options, eof: undefined } : options;
+  /** The records of lines as read; returns true once -E ends the input. */
+  function* recordsOfLines(parts: readonly string[]): Generator<string[], boolean> {
+    for (const part of parts) {
+      if (options.continueLines && part === options.eof) {
+        yield* heldRecord();
+        return true;
+      }
+      const line = whole(part);
+      if (line === undefined) continue;
+      const record = toRecord(line, joined);
+      if (record === 'eof') return true;
+      if (record) yield record;
+    }
+    return false;
+  }
+  /** What was going on into a line that never came. */
+  function* heldRecord(): Generator<string[]> {
+    const record = held === '' ? undefined : toRecord(held, joined);
+    held = '';
+    if (record && record !== 'eof') yield record;
+  }
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const parts = (carry + chunk.toString('latin1')).split(end);
       carry = parts.pop()!;
-      for (const part of parts) {
-        const line = whole(part);
-        if (line === undefined) continue;
-        const record = toRecord(line, options);
-        if (record === 'eof') return;
-        if (record) yield record;
-      }
+      if (yield* recordsOfLines(parts)) return;
     }
-    const last = held + carry;
-    if (last !== '') {
-      const record = toRecord(last, options);
-      if (record && record !== 'eof') yield record;
-    }
+    // the last line, which has no separator
+    if (carry !== '' && (yield* recordsOfLines([carry]))) return;
+    yield* heldRecord();
   } catch (error) {
     // one line naming the file (was: a stack trace under --shuf, --header or {##}, read before the run)
     throw inputReadError(error, source.file);
@@ -198,6 +217,11 @@ function toRecord(read: string, options: ExecInputOptions): string[] | undefined
   if (options.noRunIfEmpty && /^\s*$/.test(input)) return undefined;
   const columns = options.colsep ? input.split(options.colsep) : [input];
   return columns.map((column) => trimmed(column, options.trim));
+}
+
+/** GNU parallel's `\s`, in bytes: under -L a line that ends in one goes on into the next (was: a space or a tab only). */
+function endsInBlank(line: string): boolean {
+  return /[ \t\n\v\f\r]$/.test(line);
 }
 
 function withoutNul(input: string, options: ExecInputOptions): string {

@@ -414,6 +414,18 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('-L with -E: the end string is matched on the line as read, and ends the input there with what was going on (was: `a \\nEOF\\nb` ran `a EOF`, then `b`)', async () => {
+    for (const input of ['a \nEOF\nb\n', 'a \n\nEOF\nb\n', 'a \nEOF', 'EOF\na\n', 'a \n \nEOF \nb\nEOF\nc\n']) {
+      for (const args of [['-L', '1', '-E', 'EOF'], ['-r', '-L', '1', '-E', 'EOF'], ['-L', '2', '-E', 'EOF']]) await assertAsGnuParallel([...args, 'echo', '[{}]'], input, `${JSON.stringify(input)} ${args.join(' ')}`);
+    }
+  });
+
+  test('-L: a line that ends in any of GNU parallel\'s blanks goes on into the next, a CR of a CRLF file too (was: a space or a tab only)', async () => {
+    for (const input of ['a\r\nb\r\nc\n', 'a\fb\n', 'a\v\nb\n']) {
+      for (const args of [['-L', '1'], ['-L', '2']]) await assertAsGnuParallel([...args, 'echo', '[{}]'], input, `${JSON.stringify(input)} ${args.join(' ')}`);
+    }
+  });
+
   test("--max-lines is GNU parallel's -l: alone or 0 it is 1, and it implies no -X (was: -L's twin, `--max-lines 0` gave empty commands, `--max-lines echo` an error)", async () => {
     for (const args of [['--max-lines', '0', 'echo', ':::', 'a', 'b'], ['--max-lines', 'echo', ':::', 'a', 'b'], ['--max-lines=2', 'echo', 'pre{}', ':::', 'a', 'b', 'c'], ['-L', '2', 'echo', 'pre{}', ':::', 'a', 'b', 'c']]) {
       await assertAsGnuParallel(args);
