@@ -36,7 +36,9 @@ const FINISH_WAIT_MS = 2000;
  */
 export async function startStderrRelay(): Promise<{ openAsFd1(): StderrRelay | undefined } | undefined> {
   const { spawn, spawnSync } = await import('node:child_process');
-  const dir = mkdtempSync(join(tmpdir(), 'prun-stderr-'));
+  const dir = madeFolder();
+  // none, or no mkfifo: fd 1 opens the file again, as before
+  if (dir === undefined) return undefined;
   const fifo = join(dir, 'fd1');
   let ends: FifoEnds | undefined;
   try {
@@ -45,7 +47,7 @@ export async function startStderrRelay(): Promise<{ openAsFd1(): StderrRelay | u
     // opened, the FIFO needs its name no more
     rmSync(dir, { recursive: true, force: true });
   }
-  if (!ends) return undefined; // no mkfifo: fd 1 opens the file again, as before
+  if (!ends) return undefined;
   // its own session, as the results' relay: Ctrl-C on the terminal is prun's to handle; its
   // stderr is the file it writes to, so it says nothing there: why it could not write is lost
   // with the bytes, as it would be for a write of prun's own
@@ -70,6 +72,19 @@ export async function startStderrRelay(): Promise<{ openAsFd1(): StderrRelay | u
       return { pid, finish: () => finishRelay(relay, pipe) };
     },
   };
+}
+
+/**
+ * A folder of prun's own for the FIFO, in TMPDIR; undefined where none can be made (a TMPDIR
+ * that does not exist, /proc): the relay is an improvement, not a need (was: Node's stack
+ * trace of mkdtemp, exit 1, for `TMPDIR=/nonexistent prun map … --threads 2> file`).
+ */
+function madeFolder(): string | undefined {
+  try {
+    return mkdtempSync(join(tmpdir(), 'prun-stderr-'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The FIFO's ends prun opens: the relay's reading end, and those prun holds until fd 1 is open. */

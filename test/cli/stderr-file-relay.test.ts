@@ -2,12 +2,12 @@
 // Node process that is then killed, as prun can be at any moment of its start.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertAllEnded } from '../helpers/processes.js';
-import { root } from '../helpers/prun.js';
+import { bin, root } from '../helpers/prun.js';
 
 const relayModule = join(root, 'src/cli/stderr-file-relay.ts');
 
@@ -26,8 +26,6 @@ test('prun killed between starting the relay and pointing fd 1 at it: the relay 
     cwd: root,
     reject: false,
     stdin: 'ignore',
-    // stderr a regular file, as under `2> file`
-    stderr: { file: join(dir, 'err') },
     env: { TMPDIR: dir },
     timeout: 30_000,
   });
@@ -36,5 +34,21 @@ test('prun killed between starting the relay and pointing fd 1 at it: the relay 
   assert.equal(pids.length, 1, String(child.stdout));
   await assertAllEnded(pids);
   assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('prun-stderr-')), []);
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a TMPDIR where no folder can be made: the run goes on without the relay, every result out (was: the stack trace of mkdtemp, exit 1)', { timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'prun-test-relay-'));
+  // stderr a regular file, opened by the shell as `2> file` does (execa's own file option pipes)
+  const result = await execa('sh', ['-c', 'exec "$0" "$@" 2> "$ERR"', process.execPath, bin, 'map', 'fixtures/square.ts', '--threads', '2', ':::', '1', '2', '3'], {
+    cwd: root,
+    reject: false,
+    env: { TMPDIR: join(dir, 'none'), ERR: join(dir, 'err') },
+    timeout: 30_000,
+  });
+  const said = await readFile(join(dir, 'err'), 'utf8');
+  assert.equal(result.exitCode, 0, said);
+  assert.deepEqual(String(result.stdout).split('\n'), ['1', '4', '9']);
+  assert.equal(said, '');
   await rm(dir, { recursive: true, force: true });
 });
