@@ -119,7 +119,7 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
  * file, nor when -E may end it early or -r skip some.
  */
 function valuesCount(source: ArgSource | undefined, options: ExecInputOptions): number | undefined {
-  if (source === undefined || !('values' in source) || options.eof !== undefined || options.noRunIfEmpty) return undefined;
+  if (source === undefined || !('values' in source) || options.eof !== undefined || options.noRunIfEmpty || options.continueLines) return undefined;
   return Math.max(0, source.values.length - (options.header ? 1 : 0));
 }
 
@@ -139,41 +139,86 @@ async function* encoded(jobs: AsyncIterable<string[]> | Iterable<string[]>): Asy
   for await (const args of jobs) yield encodeArgs(args);
 }
 
+/**
+ * GNU parallel's `\s`, in bytes: ASCII only (JavaScript's \s takes the byte 0xA0 of latin1 text
+ * for a blank too: -r dropped such an input). Under -L a line that ends in one goes on into the
+ * next (was: a space or a tab only); under -r an input of them alone is none.
+ */
+const ENDS_IN_BLANK = /[ \t\n\v\f\r]$/;
+const ALL_BLANKS = /^[ \t\n\v\f\r]*$/;
+
 /** The records of one source, each its arguments (one, or its columns with --colsep). */
 async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGenerator<string[]> {
+  const lines = lineRecords(options);
   if ('values' in source) {
-    for (const value of source.values) {
-      const record = toRecord(toByteString(value), options);
-      if (record === 'eof') return;
-      if (record) yield record;
-    }
+    // `:::` values are lines too: -L joins them as GNU parallel does (was: `a ` and `b` ran apart)
+    if (!(yield* lines.of(source.values.map(toByteString)))) yield* lines.held();
     return;
   }
   // a FIFO or `<(...)` through the event loop, never holding a thread of libuv's (open-readable.ts)
   const stream: Readable = source.file === '-' ? process.stdin : await openReadable(source.file, 1 << 16);
   const end = options.delimiter ?? String.fromCharCode(options.separator);
   let carry = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const parts = (carry + chunk.toString('latin1')).split(end);
+      carry = parts.pop()!;
+      if (yield* lines.of(parts)) return;
+    }
+    // the last line, which has no separator
+    if (carry !== '' && (yield* lines.of([carry]))) return;
+    yield* lines.held();
+  } catch (error) {
+    // one line naming the file (was: a stack trace under --shuf, --header or {##}, read before the run)
+    throw inputReadError(error, source.file);
+  } finally {
+    if (source.file !== '-') stream.destroy();
+  }
+}
+
+/**
+ * One source's lines, as read, made records: under -L a line that ends in a blank goes on into
+ * the next, as GNU parallel reads them. `of` returns true once -E ends the input; `held` gives
+ * what was going on into a line that never came.
+ */
+function lineRecords(options: ExecInputOptions): { of(parts: readonly string[]): Generator<string[], boolean>; held(): Generator<string[]> } {
   // -L: the lines that end in a blank, waiting for the one they go on into
   let held = '';
+  // --header: its line is read as it is, never joined to the next, as GNU parallel reads it
+  // (was, under -L: a CRLF file's header took the whole file, and no job ran, exit 0)
+  let headerToCome = options.header === true;
+  // -L: -E is matched on each line as read, before it is joined to what it goes on from, as
+  // GNU parallel does (was: `a \nEOF\nb` ran `a EOF` and then `b`)
+  const joined = options.continueLines ? { ...options, eof: undefined } : options;
   const whole = (part: string): string | undefined => {
     if (!options.continueLines) return part;
     // -r: blanks alone are no line to go on from, as GNU parallel skips them (was: `a\n \nc`
     // ran ` c`); a line already going on takes them, as it does an empty one
-    if (held === '' && options.noRunIfEmpty && /^\s*$/.test(part)) return undefined;
+    if (held === '' && options.noRunIfEmpty && ALL_BLANKS.test(part)) return undefined;
     // the line so far ends in a blank: `held` always does, so only `part` is looked at (a
     // test of the whole line made a file of 100,000 lines `x ` take 24 s, not 0.4 s)
-    const goesOn = part === '' ? held !== '' : endsInBlank(part);
+    const goesOn = part === '' ? held !== '' : ENDS_IN_BLANK.test(part);
     const line = held + part;
     // past empty lines too (was: `d \n\ne` ran `d ` and `e`, GNU parallel `d e`)
     held = goesOn ? line : '';
     return goesOn ? undefined : line;
   };
-  // -L: -E is matched on each line as read, before it is joined to what it goes on from, as
-  // GNU parallel does (was: `a \nEOF\nb` ran `a EOF` and then `b`)
-  const joined = options.continueLines ? { ...options, eof: undefined } : options;
-  /** The records of lines as read; returns true once -E ends the input. */
-  function* recordsOfLines(parts: readonly string[]): Generator<string[], boolean> {
+  function* heldRecord(): Generator<string[]> {
+    const record = held === '' ? undefined : toRecord(held, joined);
+    held = '';
+    if (record && record !== 'eof') yield record;
+  }
+  function* of(parts: readonly string[]): Generator<string[], boolean> {
     for (const part of parts) {
+      if (headerToCome) {
+        const record = toRecord(part, options);
+        if (record === 'eof') return true;
+        if (record) {
+          headerToCome = false;
+          yield record;
+        }
+        continue;
+      }
       if (options.continueLines && part === options.eof) {
         yield* heldRecord();
         return true;
@@ -186,27 +231,7 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
     }
     return false;
   }
-  /** What was going on into a line that never came. */
-  function* heldRecord(): Generator<string[]> {
-    const record = held === '' ? undefined : toRecord(held, joined);
-    held = '';
-    if (record && record !== 'eof') yield record;
-  }
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const parts = (carry + chunk.toString('latin1')).split(end);
-      carry = parts.pop()!;
-      if (yield* recordsOfLines(parts)) return;
-    }
-    // the last line, which has no separator
-    if (carry !== '' && (yield* recordsOfLines([carry]))) return;
-    yield* heldRecord();
-  } catch (error) {
-    // one line naming the file (was: a stack trace under --shuf, --header or {##}, read before the run)
-    throw inputReadError(error, source.file);
-  } finally {
-    if (source.file !== '-') stream.destroy();
-  }
+  return { of, held: heldRecord };
 }
 
 /** One input as its arguments; undefined when -r skips it; 'eof' when -E ends the input. */
@@ -214,14 +239,9 @@ function toRecord(read: string, options: ExecInputOptions): string[] | undefined
   // as GNU parallel does (was: `a\0b` ran as two arguments, a and b, silently)
   const input = read.includes('\0') ? withoutNul(read, options) : read;
   if (options.eof !== undefined && input === options.eof) return 'eof';
-  if (options.noRunIfEmpty && /^\s*$/.test(input)) return undefined;
+  if (options.noRunIfEmpty && ALL_BLANKS.test(input)) return undefined;
   const columns = options.colsep ? input.split(options.colsep) : [input];
   return columns.map((column) => trimmed(column, options.trim));
-}
-
-/** GNU parallel's `\s`, in bytes: under -L a line that ends in one goes on into the next (was: a space or a tab only). */
-function endsInBlank(line: string): boolean {
-  return /[ \t\n\v\f\r]$/.test(line);
 }
 
 function withoutNul(input: string, options: ExecInputOptions): string {

@@ -420,6 +420,19 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('-L with --header: the header line is read as it is, never joined to the next; `:::` values are joined as lines are (was: a CRLF file\'s header took the whole file, and no job ran; `a ` and `b` ran apart)', async () => {
+    await writeFile(join(dir, 'crlf.csv'), 'name,age\r\nann,31\r\nbob,42\r\n');
+    await assertAsGnuParallel(['--header', ':', '--colsep', ',', '-L', '1', 'echo', '{name}', '{age}', '::::', 'crlf.csv']);
+    await assertAsGnuParallel(['--header', ':', '-L', '1', 'echo'], 'h \nb\nc \nd\ne\n');
+    for (const lines of ['1', '2']) await assertAsGnuParallel(['-L', lines, 'echo', ':::', 'a ', 'b', 'c ', '', 'd']);
+  });
+
+  test('-r: an input is blank only of ASCII blanks, as GNU parallel\'s \\s on bytes (was: a line of the byte 0xA0 was dropped)', async () => {
+    // the byte itself, not U+00A0 in UTF-8
+    await writeFile(join(dir, 'nbsp'), Buffer.from('x\n\xa0\n\xa0 \nb\n', 'latin1'));
+    for (const args of [['-r'], ['-r', '-L', '1']]) await assertAsGnuParallel([...args, 'echo', '::::', 'nbsp']);
+  });
+
   test('-L: a line that ends in any of GNU parallel\'s blanks goes on into the next, a CR of a CRLF file too (was: a space or a tab only)', async () => {
     for (const input of ['a\r\nb\r\nc\n', 'a\fb\n', 'a\v\nb\n']) {
       for (const args of [['-L', '1'], ['-L', '2']]) await assertAsGnuParallel([...args, 'echo', '[{}]'], input, `${JSON.stringify(input)} ${args.join(' ')}`);
