@@ -75,16 +75,20 @@ export async function startStderrRelay(): Promise<{ openAsFd1(): StderrRelay | u
 }
 
 /**
- * A folder of prun's own for the FIFO, in TMPDIR; undefined where none can be made (a TMPDIR
- * that does not exist, /proc): the relay is an improvement, not a need (was: Node's stack
- * trace of mkdtemp, exit 1, for `TMPDIR=/nonexistent prun map … --threads 2> file`).
+ * A folder of prun's own for the FIFO: in TMPDIR, else in /dev/shm or /tmp (the FIFO's name
+ * lives for milliseconds), else none: then fd 1 opens the file again, whose offset of its own
+ * lets the shell's later writes land over prun's lines. Was: Node's stack trace of mkdtemp,
+ * exit 1, for `TMPDIR=/nonexistent prun map … --threads 2> file`.
  */
 function madeFolder(): string | undefined {
-  try {
-    return mkdtempSync(join(tmpdir(), 'prun-stderr-'));
-  } catch {
-    return undefined;
+  for (const parent of new Set([tmpdir(), '/dev/shm', '/tmp'])) {
+    try {
+      return mkdtempSync(join(parent, 'prun-stderr-'));
+    } catch {
+      // the next
+    }
   }
+  return undefined;
 }
 
 /** The FIFO's ends prun opens: the relay's reading end, and those prun holds until fd 1 is open. */
