@@ -268,7 +268,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     noRunIfEmpty: flags.runIfEmpty === false,
     header: withHeader,
     maxArgs,
-    continueLines: flags.maxLines !== undefined,
+    // -L 0 takes lines as they are, as GNU parallel's does (was: joined them)
+    continueLines: flags.maxLines !== undefined && flags.maxLines > 0,
     fill: fillMode,
     link: flags.link === true || flags.xapply === true,
     shuf: flags.shuf === true,
