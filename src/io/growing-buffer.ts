@@ -44,11 +44,6 @@ export class GrowingBuffer {
     return this.buffer.subarray(this.start, this.end);
   }
 
-  /** The first `count` bytes, as a copy of their own, no longer held. */
-  take(count: number): Buffer {
-    return Buffer.from(this.takeView(count));
-  }
-
   /**
    * The first `count` bytes, no longer held, as a view valid until the next append or take: for
    * a reader done with them before it asks for more (--pipe writes a block to its file at once).
