@@ -79,7 +79,9 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     for (const reader of readers) {
       const first = await reader.next();
       // a CRLF file's last name without its CR, as GNU parallel names it (was: {y} of `x\ty\r` never replaced)
-      if (!first.done) header.push(...first.value.map((name) => name.replace(/\r$/, '')));
+      // one by one, not spread: a line of 200,000 columns is a call of 200,000 arguments, past
+      // V8's stack (was: "Maximum call stack size exceeded", with a stack trace)
+      if (!first.done) for (const name of first.value) header.push(name.replace(/\r$/, ''));
     }
   }
   let records: AsyncIterable<string[]> | Iterable<string[]>;
@@ -318,7 +320,7 @@ async function* group(records: AsyncIterable<string[]> | Iterable<string[]>, siz
       yield [];
       continue;
     }
-    job.push(...record);
+    for (const value of record) job.push(value); // not spread: see the header above
     filling.job = true;
     if (++taken === size) {
       filling.job = false;

@@ -45,6 +45,17 @@ describe('openExecInputs: how many jobs, known before the first is taken (the pr
     });
   }
 
+  test('a line of 200,000 columns, as a --header and as a job of -N 1 (was: Maximum call stack size exceeded)', async () => {
+    const wide = Array.from({ length: 200_000 }, (_, i) => String(i));
+    for (const options of [{ header: true }, { maxArgs: 1 }]) {
+      const inputs = await openExecInputs([values(wide.join(','), wide.join(','))], { separator: NEWLINE, colsep: /,/, ...options });
+      const taken = await takeAll(inputs.source);
+      assert.equal(taken.length, options.header ? 1 : 2);
+      assert.deepEqual(taken[0]!.split('\0'), wide);
+      if (options.header) assert.equal(inputs.header.length, wide.length);
+    }
+  });
+
   test('--shuf: every job once, however many', async () => {
     const inputs = await openExecInputs([values('1', '2', '3'), values('a', 'b')], { separator: NEWLINE, shuf: true });
     assert.equal(inputs.source.remaining(), 6);
