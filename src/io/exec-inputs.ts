@@ -9,6 +9,7 @@ import { itemSource } from './item-source.js';
 import { checkInputsReadable, openInputs } from './open-inputs.js';
 import { inputReadError } from './input-read-error.js';
 import { openReadable } from './open-readable.js';
+import { piecesBetween } from './text-pieces.js';
 
 /** How `prun exec` reads its inputs into the arguments of its jobs, as GNU parallel's options say. */
 export interface ExecInputOptions {
@@ -165,15 +166,9 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
   // a FIFO or `<(...)` through the event loop, never holding a thread of libuv's (open-readable.ts)
   const stream: Readable = source.file === '-' ? process.stdin : await openReadable(source.file, 1 << 16);
   const end = options.delimiter ?? String.fromCharCode(options.separator);
-  let carry = '';
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const parts = (carry + chunk.toString('latin1')).split(end);
-      carry = parts.pop()!;
-      if (yield* lines.of(parts)) return;
-    }
-    // the last line, which has no separator
-    if (carry !== '' && (yield* lines.of([carry]))) return;
+    // the last line may have no separator: it comes as the others do
+    for await (const parts of piecesBetween(latin1(stream as AsyncIterable<Buffer>), end)) if (yield* lines.of(parts)) return;
     yield* lines.held();
   } catch (error) {
     // one line naming the file (was: a stack trace under --shuf, --header or {##}, read before the run)
@@ -181,6 +176,10 @@ async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGe
   } finally {
     if (source.file !== '-') stream.destroy();
   }
+}
+
+async function* latin1(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  for await (const chunk of chunks) yield chunk.toString('latin1');
 }
 
 /**
