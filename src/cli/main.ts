@@ -12,7 +12,7 @@ import { mapCommand } from './map-command.js';
 import { writeAsked } from './asked-output.js';
 import { usageHint } from './usage-hint.js';
 import { workerCommand } from './worker-command.js';
-import { rememberArgumentBytes } from '../model/byte-string.js';
+import { withArgumentBytes } from '../model/byte-string.js';
 import { rawArguments } from './raw-argv.js';
 
 export { flushOutput } from './results-out.js';
@@ -62,7 +62,9 @@ function configure(command: Command, argv: readonly string[] = []): Command {
  * The whole CLI: parse, run, and return the exit status. Exported so that it can be driven
  * without a process of its own; the bin file only calls it and exits.
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(given: readonly string[]): Promise<number> {
+  // the arguments' own bytes, for those Node could not decode as UTF-8 (model/byte-string.ts)
+  const argv = given.some((word) => word.includes('\uFFFD')) ? withArgumentBytes(given, rawArguments(given.length)) : given;
   // help of help, or help --help: prun's own help, as `prun --help` (commander: on stderr, exit 2)
   if (argv[0] === 'help' && ['help', '--help', '-h'].includes(argv[1] ?? '')) return main(['--help']);
   // a stderr that cannot be written (2>/dev/full, a closed pipe) loses prun's messages, as it
@@ -70,8 +72,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stderr.on('error', () => {});
   // Ctrl-Z stops workers and jobs too, out of the terminal's reach in groups of their own
   passJobControl();
-  // the arguments' own bytes, for those Node could not decode as UTF-8 (model/byte-string.ts)
-  if (argv.some((word) => word.includes('\uFFFD'))) rememberArgumentBytes(argv, rawArguments(argv.length));
   let code: number = EXIT.ok;
   const sources: ArgSource[] = [];
   const program = configure(new Command('prun'), argv)

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
-import { argumentPath, toByteString } from '../model/byte-string.js';
+import { argumentPath, fromByteString, toByteString } from '../model/byte-string.js';
 import { type InputNaming, NEWLINE, type Separator, splitPayload } from '../model/payload.js';
 import { combinationCount, type ArgSource } from './arg-groups.js';
 import { combinationSource } from './combination-source.js';
@@ -83,9 +83,12 @@ function linesOf(path: string, separator: Separator): InputSource {
   return path === '-' ? stdinLineSource(separator) : fileLineSource(path, separator);
 }
 
-/** The values of `:::`, given as text: as byte strings, they are their UTF-8 bytes. */
+/**
+ * The values of `:::`, given as text: as byte strings, they are their UTF-8 bytes; as text, a
+ * byte that is not UTF-8 is U+FFFD, as Node reads a file's, never a lone surrogate (byte-string.ts).
+ */
 function named(values: readonly string[], naming: InputNaming): readonly string[] {
-  return naming === 'bytes' ? values.map(toByteString) : values;
+  return values.map((value) => (naming === 'bytes' ? toByteString(value) : fromByteString(toByteString(value))));
 }
 
 /** A source's values, whole: a file's are read to the end. */

@@ -8,40 +8,83 @@
 const ASCII = /^[\x00-\x7f]*$/;
 
 /**
- * The command line's arguments whose bytes are not UTF-8, as Node decoded them (U+FFFD for
- * each bad sequence, for good) and as they were: the byte string of the decoded text, the
- * bytes as a byte string, and the decoded text, for a file they name.
+ * A byte that is not UTF-8, kept in text as a lone low surrogate (U+DC80 to U+DCFF), as
+ * Python's surrogateescape keeps it; a surrogate pair is matched whole, so that the low half of
+ * a real pair is never taken for one. Shown to people, such a surrogate is U+FFFD, as Node
+ * writes it; made bytes, it is its byte again.
  */
-const undecodedArguments: { decoded: string; bytes: string; text: string }[] = [];
+const ESCAPED_OR_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uDC80-\uDCFF]/g;
+const MAY_HOLD_ESCAPES = /[\uDC80-\uDCFF]/;
 
 /**
- * Remembers the command line's own bytes (`raw`, one Buffer an argument) beside the arguments
- * as Node decoded them, so that wherever the text of an argument that was not UTF-8 ends up
- * (a command's words, `:::` values, a file's name) its bytes go instead (was: `::: $'\xe9t\xe9'`
- * reached the command as U+FFFD's bytes, with no error; GNU parallel passes the bytes).
+ * The command line's arguments, with the bytes of those that are not UTF-8 kept in them as
+ * escapes (above), where Node decoded each bad sequence as U+FFFD, for good (was: `::: $'\xe9t\xe9'`
+ * reached the command as U+FFFD's bytes; then two arguments that differed only in such bytes
+ * both reached it as the first's). `raw` has one Buffer an argument, as the kernel holds them.
  */
-export function rememberArgumentBytes(decoded: readonly string[], raw: readonly Buffer[]): void {
-  if (raw.length !== decoded.length) return;
-  for (const [i, text] of decoded.entries()) {
-    const bytes = raw[i]!;
-    if (text.includes('\uFFFD') && !bytes.equals(Buffer.from(text, 'utf8'))) {
-      undecodedArguments.push({ decoded: Buffer.from(text, 'utf8').toString('latin1'), bytes: bytes.toString('latin1'), text });
-    }
-  }
+export function withArgumentBytes(decoded: readonly string[], raw: readonly Buffer[]): string[] {
+  if (raw.length !== decoded.length) return [...decoded];
+  return decoded.map((text, i) => (text.includes('\uFFFD') ? escapedText(raw[i]!) : text));
 }
 
-/** A JS string as the byte string of its UTF-8 encoding; an argument that was not UTF-8 as its own bytes. */
+/** Bytes as UTF-8 text, each byte that is not part of a valid sequence as its escape. */
+function escapedText(bytes: Buffer): string {
+  let text = '';
+  let validFrom = 0;
+  for (let at = 0; at < bytes.length; ) {
+    const length = utf8SequenceLength(bytes, at);
+    if (length > 0) {
+      at += length;
+      continue;
+    }
+    text += bytes.toString('utf8', validFrom, at) + String.fromCharCode(0xdc00 + bytes[at]!);
+    validFrom = ++at;
+  }
+  return text + bytes.toString('utf8', validFrom);
+}
+
+/** The length of the valid UTF-8 sequence at `at`, or 0 (the Unicode Standard's table 3-7). */
+function utf8SequenceLength(bytes: Buffer, at: number): number {
+  const lead = bytes[at]!;
+  if (lead < 0x80) return 1;
+  // the length, and the range of the second byte, which rules out overlong forms, surrogates and past U+10FFFF
+  const [length, low, high] =
+    lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf]
+    : lead === 0xe0 ? [3, 0xa0, 0xbf]
+    : lead === 0xed ? [3, 0x80, 0x9f]
+    : lead >= 0xe1 && lead <= 0xef ? [3, 0x80, 0xbf]
+    : lead === 0xf0 ? [4, 0x90, 0xbf]
+    : lead >= 0xf1 && lead <= 0xf3 ? [4, 0x80, 0xbf]
+    : lead === 0xf4 ? [4, 0x80, 0x8f]
+    : [0, 0, 0];
+  if (length === 0 || at + length > bytes.length) return 0;
+  const second = bytes[at + 1]!;
+  if (second < low || second > high) return 0;
+  for (let k = 2; k < length; k++) if ((bytes[at + k]! & 0xc0) !== 0x80) return 0;
+  return length;
+}
+
+/** A JS string as the byte string of its UTF-8 encoding; a byte kept as an escape as that byte. */
 export function toByteString(text: string): string {
   if (ASCII.test(text)) return text;
-  let bytes = Buffer.from(text, 'utf8').toString('latin1');
-  if (undecodedArguments.length > 0 && text.includes('\uFFFD')) for (const raw of undecodedArguments) bytes = bytes.replaceAll(raw.decoded, raw.bytes);
-  return bytes;
+  if (!MAY_HOLD_ESCAPES.test(text)) return utf8Bytes(text);
+  let bytes = '';
+  let from = 0;
+  for (const match of text.matchAll(ESCAPED_OR_PAIR)) {
+    if (match[0].length === 2) continue; // a pair: a character, encoded with the text around it
+    bytes += utf8Bytes(text.slice(from, match.index)) + String.fromCharCode(match[0].charCodeAt(0) - 0xdc00);
+    from = match.index + 1;
+  }
+  return bytes + utf8Bytes(text.slice(from));
 }
 
-/** A file's name as the file system takes it: the bytes of an argument that was not UTF-8. */
+function utf8Bytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+/** A file's name as the file system takes it: with the bytes of an argument that was not UTF-8. */
 export function argumentPath(path: string): string | Buffer {
-  const raw = path.includes('\uFFFD') ? undecodedArguments.find((argument) => argument.text === path) : undefined;
-  return raw ? Buffer.from(raw.bytes, 'latin1') : path;
+  return MAY_HOLD_ESCAPES.test(path) ? Buffer.from(toByteString(path), 'latin1') : path;
 }
 
 /** A byte string as the text it encodes in UTF-8 (for people to read: what is not UTF-8 shows as U+FFFD). */

@@ -74,6 +74,13 @@ test('bytes that are not UTF-8 on the command line reach the command as they are
   assert.deepEqual(lines(result.stdout), ['636166e9', 'e920780a', 'from the file']);
 });
 
+test('two arguments that differ only in bytes that are not UTF-8 each reach the command with their own, as a ::: value and as a command word (was: both with the first\'s)', async () => {
+  const script = `"$0" exec -k '${HEX_OF_ARG}' ::: "$(printf 'caf\\351')" "$(printf 'caf\\350')" && "$0" exec "printf %s $(printf '\\351') $(printf '\\350') {}" ::: x | od -An -tx1 | tr -d ' \\n'`;
+  const result = await execa('sh', ['-c', script, bin], { cwd: root, reject: false });
+  assert.equal(result.exitCode, 0, String(result.stderr));
+  assert.deepEqual(lines(result.stdout), ['636166e9', '636166e8', 'e9e878']);
+});
+
 test('a NUL inside a line is written \\0 in the one argument it stays, said once, as GNU parallel (was: two arguments, silently), read as it is or into columns', async () => {
   for (const args of [['printf "[%s]\\n" {}'], ['--colsep', '\\t', 'printf "[%s]\\n" {1} {2}']]) {
     const result = await execa(bin, ['exec', '-k', ...args], { cwd: root, reject: false, input: Buffer.from('a\0b\tx\nc\0d\ty\n', 'latin1') });

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { argumentPath, fromByteString, toByteString, withArgumentBytes } from '../../src/model/byte-string.js';
+
+/** An argument as Node gives it (U+FFFD for each bad sequence) and as the kernel holds it. */
+const argument = (bytes: Buffer): [string, Buffer] => [bytes.toString('utf8'), bytes];
+
+test('arguments that differ only in bytes that are not UTF-8 keep their own bytes (was: both the first\'s)', () => {
+  const raw = [Buffer.from('caf\xe9', 'latin1'), Buffer.from('caf\xe8', 'latin1'), Buffer.from('plain')];
+  const argv = withArgumentBytes(raw.map((bytes) => argument(bytes)[0]), raw);
+  assert.deepEqual(argv.map(toByteString), ['caf\xe9', 'caf\xe8', 'plain']);
+  // a command joined from such words has each word's bytes
+  assert.equal(toByteString(`${argv[0]} ${argv[1]}`), 'caf\xe9 caf\xe8');
+  assert.deepEqual(argumentPath(argv[1]!), Buffer.from('caf\xe8', 'latin1'));
+  assert.equal(argumentPath('plain'), 'plain');
+});
+
+test('every byte sequence comes back as it was: valid UTF-8 kept as characters, the rest byte by byte', () => {
+  const cases = [
+    'é, 日本, 😀',
+    '\u{10480}', // a surrogate pair whose low half is in the escapes' range (D801 DC80)
+    '\uFFFD typed as it is',
+  ].map((text) => Buffer.from(text, 'utf8'));
+  const invalid = [
+    [0xe9], [0x80], [0xc0, 0xaf], // a lone byte, a continuation, an overlong slash
+    [0xed, 0xa0, 0x80], // a surrogate encoded
+    [0xf4, 0x90, 0x80, 0x80], // past U+10FFFF
+    [0xe2, 0x82], // cut short
+    [0x61, 0xe2, 0x82, 0xac, 0xff, 0x62], // a € between a, 0xff and b
+  ].map((bytes) => Buffer.from(bytes));
+  for (const bytes of [...cases, ...invalid]) {
+    const [decoded] = argument(bytes);
+    const [text] = withArgumentBytes([decoded.includes('\uFFFD') ? decoded : `${decoded}\uFFFD`], [bytes]);
+    assert.equal(toByteString(text!), bytes.toString('latin1'), bytes.toString('hex'));
+  }
+  // valid text never holds an escape: shown to people, the invalid bytes are U+FFFD
+  assert.equal(withArgumentBytes(['é'], [Buffer.from('é')])[0], 'é');
+  assert.equal(fromByteString(toByteString(withArgumentBytes(['a\uFFFDb'], [Buffer.from([0x61, 0xff, 0x62])])[0]!)), 'a\uFFFDb');
+});
+
+test('without the raw arguments (not Linux), the arguments are taken as decoded', () => {
+  assert.deepEqual(withArgumentBytes(['caf\uFFFD'], []), ['caf\uFFFD']);
+  assert.equal(toByteString('caf\uFFFD'), 'caf\xef\xbf\xbd');
+});
