@@ -88,10 +88,15 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
   let records: AsyncIterable<string[]> | Iterable<string[]>;
   // how many jobs there are, where the records were read whole: the progress bar shows it
   let count: number | undefined;
-  if (readers.length === 1) {
-    records = { [Symbol.asyncIterator]: () => readers[0]! };
-    count = valuesCount(sources[0], options);
-  } else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
+  if (readers.length === 1 && sources[0] !== undefined && 'values' in sources[0]) {
+    // `:::` values are in memory already: so are their records, and counted, however -L joins
+    // them or -E and -r take some away (was: not joined under -L, unlike GNU parallel's; joined
+    // as they were read, they could not be counted, and the uncounted path was 7x slower)
+    const all = await drain(readers[0]!);
+    records = all;
+    count = all.length;
+  } else if (readers.length === 1) records = { [Symbol.asyncIterator]: () => readers[0]! };
+  else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
   // a job being filled from a stream (-N, -X): at a stop, it never ran either
   const filling: Filling = { job: false };
@@ -115,15 +120,6 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
   const source = itemSource(encoded(jobs), count);
   // counted as never run when the run stops (was: its records, read, were neither run nor counted)
   return { source: { ...source, heldInputs: () => (filling.job ? 1 : 0) }, header, total: options.countAll ? count : undefined };
-}
-
-/**
- * How many records one `:::` source makes, where that is known before reading it: not from a
- * file, nor when -E may end it early or -r skip some.
- */
-function valuesCount(source: ArgSource | undefined, options: ExecInputOptions): number | undefined {
-  if (source === undefined || !('values' in source) || options.eof !== undefined || options.noRunIfEmpty) return undefined;
-  return Math.max(0, source.values.length - (options.header ? 1 : 0));
 }
 
 function needsReading(sources: readonly ArgSource[], options: ExecInputOptions): boolean {
@@ -152,17 +148,12 @@ const ALL_BLANKS = /^[ \t\n\v\f\r]*$/;
 
 /** The records of one source, each its arguments (one, or its columns with --colsep). */
 async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGenerator<string[]> {
+  const lines = lineRecords(options);
   if ('values' in source) {
-    // never joined under -L, unlike GNU parallel's: joined, their jobs could not be counted
-    // ahead, and the uncounted path was 7x slower for 100,000 of them (a review)
-    for (const value of source.values) {
-      const record = toRecord(toByteString(value), options);
-      if (record === 'eof') return;
-      if (record) yield record;
-    }
+    // `:::` values are lines too: -L joins them as GNU parallel does (was: `a ` and `b` ran apart)
+    if (!(yield* lines.of(source.values.map(toByteString)))) yield* lines.held();
     return;
   }
-  const lines = lineRecords(options);
   // a FIFO or `<(...)` through the event loop, never holding a thread of libuv's (open-readable.ts)
   const stream: Readable = source.file === '-' ? process.stdin : await openReadable(source.file, 1 << 16);
   const end = options.delimiter ?? String.fromCharCode(options.separator);

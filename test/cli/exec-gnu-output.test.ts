@@ -426,6 +426,12 @@ describe('prun exec: the same output as GNU parallel', () => {
     await assertAsGnuParallel(['--header', ':', '-L', '1', 'echo'], 'h \nb\nc \nd\ne\n');
   });
 
+  test('-L joins `:::` values that end in a blank as it joins lines, each source on its own (was: `a ` and `b` ran apart)', async () => {
+    for (const lines of ['1', '2']) await assertAsGnuParallel(['-L', lines, 'echo', ':::', 'a ', 'b', 'c ', '', 'd']);
+    await assertAsGnuParallel(['-L', '1', 'echo', ':::', 'a ', 'b', ':::', 'x', 'y ', 'z']);
+    await assertAsGnuParallel(['-L', '1', '-r', '-E', 'stop', 'echo', '[{}]', ':::', 'a ', ' ', 'c', '', 'stop', 'd']);
+  });
+
   test('-r: an input is blank only of ASCII blanks, as GNU parallel\'s \\s on bytes (was: a line of the byte 0xA0 was dropped)', async () => {
     // the byte itself, not U+00A0 in UTF-8
     await writeFile(join(dir, 'nbsp'), Buffer.from('x\n\xa0\n\xa0 \nb\n', 'latin1'));
