@@ -208,12 +208,8 @@ function lineRecords(options: ExecInputOptions): { of(parts: readonly string[]):
   function* of(parts: readonly string[]): Generator<string[], boolean> {
     for (const part of parts) {
       if (headerToCome) {
-        const record = toRecord(part, options);
-        if (record === 'eof') return true;
-        if (record) {
-          headerToCome = false;
-          yield record;
-        }
+        headerToCome = false;
+        yield headerRecord(part, options);
         continue;
       }
       if (options.continueLines && part === options.eof) {
@@ -229,6 +225,14 @@ function lineRecords(options: ExecInputOptions): { of(parts: readonly string[]):
     return false;
   }
   return { of, held: heldRecord };
+}
+
+/**
+ * The header line's names: the line as it is, even blank or equal to -E's string, as GNU
+ * parallel takes it (was: -r skipped a blank header for the next line, and -E ended the input).
+ */
+function headerRecord(line: string, options: ExecInputOptions): string[] {
+  return toRecord(line, { ...options, eof: undefined, noRunIfEmpty: false }) as string[];
 }
 
 /** One input as its arguments; undefined when -r skips it; 'eof' when -E ends the input. */

@@ -426,6 +426,12 @@ describe('prun exec: the same output as GNU parallel', () => {
     await assertAsGnuParallel(['--header', ':', '-L', '1', 'echo'], 'h \nb\nc \nd\ne\n');
   });
 
+  test('--header takes its line as it is, blank or equal to -E\'s string, as GNU parallel (was: -r skipped a blank header for the next line; -E ended the input at once)', async () => {
+    await assertAsGnuParallel(['--header', ':', '-r', 'echo', '[{}]'], ' \nb\n \nc\n');
+    await assertAsGnuParallel(['--header', ':', '-E', 'END', 'echo', '[{}]'], 'END\nb\nEND\nc\n');
+    await assertAsGnuParallel(['--header', ':', '-r', '-E', 'END', 'echo', '[{1}]', ':::', ' ', 'b', ':::', 'END', 'x']);
+  });
+
   test('-L joins `:::` values that end in a blank as it joins lines, each source on its own (was: `a ` and `b` ran apart)', async () => {
     for (const lines of ['1', '2']) await assertAsGnuParallel(['-L', lines, 'echo', ':::', 'a ', 'b', 'c ', '', 'd']);
     await assertAsGnuParallel(['-L', '1', 'echo', ':::', 'a ', 'b', ':::', 'x', 'y ', 'z']);
