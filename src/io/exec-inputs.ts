@@ -97,6 +97,13 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     count = all.length;
   } else if (readers.length === 1) records = { [Symbol.asyncIterator]: () => readers[0]! };
   else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
+  // --shuf shuffles the inputs, before -N or -X group them, as GNU parallel does (was: the
+  // jobs, so that -N 2 always paired 1 with 2)
+  if (options.shuf) {
+    const all = shuffle(await drainAll(records));
+    records = all;
+    count = all.length;
+  }
   let jobs: AsyncIterable<string[]> | Iterable<string[]>;
   // a job being filled from a stream (-N, -X): at a stop, it never ran either
   const filling: Filling = { job: false };
@@ -114,8 +121,7 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     jobs = group(records, options.maxArgs, filling);
     if (count !== undefined && options.maxArgs > 0) count = Math.ceil(count / options.maxArgs);
   } else jobs = records;
-  if (options.shuf) jobs = shuffle(await drainAll(jobs));
-  if (options.countAll) jobs = await drainAll(jobs);
+  if (options.shuf || options.countAll) jobs = await drainAll(jobs);
   if (Array.isArray(jobs)) count = jobs.length;
   const source = itemSource(encoded(jobs), count);
   // counted as never run when the run stops (was: its records, read, were neither run nor counted)

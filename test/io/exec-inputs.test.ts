@@ -59,6 +59,14 @@ describe('openExecInputs: how many jobs, known before the first is taken (the pr
     }
   });
 
+  test('--shuf -N 2: the inputs are shuffled, then grouped, as GNU parallel does (was: the jobs, 1 always paired with 2)', async (t) => {
+    // with a random of 0, each input in turn swaps with the first: 1..6 become 2 3 4 5 6 1
+    t.mock.method(Math, 'random', () => 0);
+    const inputs = await openExecInputs([values('1', '2', '3', '4', '5', '6')], { separator: NEWLINE, shuf: true, maxArgs: 2 });
+    assert.equal(inputs.source.remaining(), 3);
+    assert.deepEqual((await takeAll(inputs.source)).map((job) => job.split('\0')), [['2', '3'], ['4', '5'], ['6', '1']]);
+  });
+
   test('--shuf: every job once, however many', async () => {
     const inputs = await openExecInputs([values('1', '2', '3'), values('a', 'b')], { separator: NEWLINE, shuf: true });
     assert.equal(inputs.source.remaining(), 6);
