@@ -1,3 +1,5 @@
+import { shownText } from './model/byte-string.js';
+
 /**
  * Errors with permanent codes. The CLI maps codes to exit statuses and tests match codes,
  * never message text, so a message can be reworded without breaking anyone.
@@ -22,6 +24,14 @@ export class PrunError extends Error {
     this.name = 'PrunError';
     this.code = code;
   }
+}
+
+/**
+ * A value as a message quotes it: as JSON, with a byte of the command line that is not UTF-8
+ * as U+FFFD (model/byte-string.ts), never as the escape it is kept in (was: "\udce9").
+ */
+export function quoted(value: unknown): string {
+  return JSON.stringify(typeof value === 'string' ? shownText(value) : value) ?? String(value);
 }
 
 export function usageError(message: string): PrunError {

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 
 /**
  * Bytes, with GNU parallel's unit prefixes (its man page, UNIT PREFIX): K, M, G, T, P are
@@ -6,7 +6,7 @@ import { usageError } from '../errors.js';
  */
 export function parseByteSize(name: string, value: string): number {
   const match = /^(\d+(?:\.\d+)?)([kmgtp]?)$/i.exec(value.trim());
-  if (!match) throw usageError(`${name} must be a size (1M, 512k, 100000), got ${JSON.stringify(value)}`);
+  if (!match) throw usageError(`${name} must be a size (1M, 512k, 100000), got ${quoted(value)}`);
   const unit = match[2] ?? '';
   const power = ' kmgtp'.indexOf((unit || ' ').toLowerCase());
   const base = unit !== '' && unit === unit.toLowerCase() ? 1000 : 1024;

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -9,12 +9,12 @@ export function parseDuration(name: string, value: string): number {
   // past a safe integer of ms the error came later, naming neither the flag nor what was typed
   if (ms > 0 && !Number.isSafeInteger(Math.round(ms))) {
     // a duration all the same: say what is wrong with it (was: "must be a duration such as 500ms")
-    throw usageError(`${name} is too long: at most ${Number.MAX_SAFE_INTEGER} ms (about 285,000 years), got ${JSON.stringify(value)}`);
+    throw usageError(`${name} is too long: at most ${Number.MAX_SAFE_INTEGER} ms (about 285,000 years), got ${quoted(value)}`);
   }
   // a zero is a duration, but none these options can take (GNU parallel's --timeout 0, no
   // timeout, is prun exec's alone): said as such (was: as if 0 were not a duration)
-  if (ms === 0) throw usageError(`${name} must be more than 0, got ${JSON.stringify(value)}`);
-  if (!(ms > 0)) throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${JSON.stringify(value)}`);
+  if (ms === 0) throw usageError(`${name} must be more than 0, got ${quoted(value)}`);
+  if (!(ms > 0)) throw usageError(`${name} must be a duration such as 500ms, 30s or 2m, got ${quoted(value)}`);
   // more than 0, however little: never rounded down to none
   return Math.max(1, Math.round(ms));
 }
@@ -34,7 +34,7 @@ export function parseSizeMb(name: string, value: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg])?i?b?\s*$/i.exec(value);
   const mb = match ? Number(match[1]) * SIZES[(match[2] ?? 'm').toLowerCase()]! : Number.NaN;
   if (!(mb >= 16) || !Number.isFinite(mb)) {
-    throw usageError(`${name} must be a size of at least 16M such as 512M or 2G, got ${JSON.stringify(value)}`);
+    throw usageError(`${name} must be a size of at least 16M such as 512M or 2G, got ${quoted(value)}`);
   }
   return Math.round(mb);
 }

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { gnuCount } from '../api/gnu-count.js';
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 import { shellQuote } from '../commands/shell-quote.js';
 
 /**
@@ -75,7 +75,7 @@ function isFile(path: string): boolean {
  */
 export function parseJobs(value: string, cores: number): number {
   const jobs = gnuCount(value, cores);
-  if (jobs === undefined) throw usageError(`--jobs must be N, 0, N%, +N or -N, got ${JSON.stringify(value)}`);
+  if (jobs === undefined) throw usageError(`--jobs must be N, 0, N%, +N or -N, got ${quoted(value)}`);
   // a plain 0 only: 0% or -N down to none is one job
   if (jobs === 0 && /^\s*\d+\s*$/.test(value)) return MAX_LANES;
   return Math.max(1, Math.floor(jobs));

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { ExecOptions, RunningExec } from '../api/start-exec.js';
 import { parseByteSize } from '../api/byte-size.js';
 import { wholeNumber } from '../api/option-values.js';
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 import { toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
@@ -248,7 +248,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // checked before any input is read; what they wrap the command in waits for the inputs' header
   const results = flags.results === undefined ? undefined : resultsTarget(flags.results, { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true });
   if (flags.processSlotVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) {
-    throw usageError(`--process-slot-var must be a variable name, got ${JSON.stringify(flags.processSlotVar)}`);
+    throw usageError(`--process-slot-var must be a variable name, got ${quoted(flags.processSlotVar)}`);
   }
   const workers = flags.jobs ?? flags.maxProcs;
   const maxArgs = flags.N ?? flags.maxArgs ?? flags.maxLines;
@@ -275,7 +275,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     shuf: flags.shuf === true,
     onNul: once(() => process.stderr.write(NUL_REPLACED)),
   };
-  if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${JSON.stringify(flags.trim)}`);
+  if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${quoted(flags.trim)}`);
   // checked once its replacement strings are known (-I @ too: was a folder named @); made
   // below, before the run's own files, and not for a dry run (was: made as the options were read)
   if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, respellAll(flags.workdir, flags), template, flags.I ?? '{}');

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isZeroDuration, parseDuration } from '../api/duration.js';
 import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
@@ -155,7 +155,7 @@ export function refuseWorkdirPerJob(value: string, respelled: string, template: 
 
 export function count(flag: string): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value.trim())) throw usageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
+    if (!/^\d+$/.test(value.trim())) throw usageError(`${flag} must be a whole number, got ${quoted(value)}`);
     return Number(value);
   };
 }
@@ -167,7 +167,7 @@ export function execTimeout(value: string): number | MedianTimeout | undefined {
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
   if (!percent) return parseDuration('--timeout', value);
   const ofMedian = Number(percent[1]) / 100;
-  if (!(ofMedian > 0)) throw usageError(`--timeout must be a duration such as 500ms, 30s or 2m, or a percentage above 0, got ${JSON.stringify(value)}`);
+  if (!(ofMedian > 0)) throw usageError(`--timeout must be a duration such as 500ms, 30s or 2m, or a percentage above 0, got ${quoted(value)}`);
   return { ofMedian };
 }
 

@@ -6,7 +6,7 @@
  *   takes the place of `$$1` (`$$2`...) in PERL, as text, before it is compiled;
  * - `..`: any other tag is replaced wherever it stands in the command, outside braces.
  */
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 import { compilePerlSubstitution, type Substitution } from './perl-substitution.js';
 import { matchPositioned, splitPosition } from './replacement-position.js';
 
@@ -45,7 +45,7 @@ function parse(definitions: readonly string[]): OwnReplacements {
   const bare: string[] = [];
   for (const definition of definitions) {
     const [, tag = '', expression = ''] = /^(\S+)(?:\s+([^]*))?$/.exec(definition) ?? [];
-    if (tag === '') throw usageError(`--rpl takes 'TAG PERL', a replacement string and what it does, got ${JSON.stringify(definition)}`);
+    if (tag === '') throw usageError(`--rpl takes 'TAG PERL', a replacement string and what it does, got ${quoted(definition)}`);
     // `{}` too: its content is empty (was: never found, so --rpl '{} s/a/b/' did nothing)
     const braced = /^\{([^{}]*)\}$/.exec(tag)?.[1];
     if (braced !== undefined && braced.includes('(')) {
@@ -114,6 +114,6 @@ function refusedIfBad<T>(definition: string, make: () => T): T {
   try {
     return make();
   } catch (error) {
-    throw usageError(`--rpl ${JSON.stringify(definition)}: ${(error as Error).message}`);
+    throw usageError(`--rpl ${quoted(definition)}: ${(error as Error).message}`);
   }
 }

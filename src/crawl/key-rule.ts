@@ -1,4 +1,5 @@
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
+import { shownText } from '../model/byte-string.js';
 import { loadPublicSuffixes, registrableDomain } from './registrable-domain.js';
 
 /** How an input's key is found: its URL's host or registrable domain, a field, or a capture. */
@@ -21,9 +22,11 @@ export function parseKeyRule(option: string, text: string): KeyRule {
     const n = /^\d+$/.test(digits) ? Number(digits) : Number.NaN;
     if (Number.isSafeInteger(n) && n >= 1) return { kind: 'field', n };
   } else if (text.startsWith('regex:')) {
-    return { kind: 'regex', pattern: compile(option, text.slice('regex:'.length), text) };
+    // matched against text, where a byte that is not UTF-8 is U+FFFD, not the escape an
+    // argument keeps it in (was: such a pattern matched no input, and all shared the key '')
+    return { kind: 'regex', pattern: compile(option, shownText(text.slice('regex:'.length)), text) };
   }
-  throw usageError(`${option} must be ${EXPECTED}, got ${JSON.stringify(text)}`);
+  throw usageError(`${option} must be ${EXPECTED}, got ${quoted(text)}`);
 }
 
 function compile(option: string, source: string, text: string): RegExp {
@@ -31,11 +34,11 @@ function compile(option: string, source: string, text: string): RegExp {
   try {
     pattern = new RegExp(source);
   } catch (error) {
-    throw usageError(`${option} ${JSON.stringify(text)}: not a regular expression: ${(error as Error).message}`);
+    throw usageError(`${option} ${quoted(text)}: not a regular expression: ${(error as Error).message}`);
   }
   // a pattern that can match nothing but '' still reports its groups when made to match ''
   const groups = new RegExp(`${source}|`).exec('')!.length - 1;
-  if (groups < 1) throw usageError(`${option} ${JSON.stringify(text)}: the pattern needs a capture group, whose text is the key`);
+  if (groups < 1) throw usageError(`${option} ${quoted(text)}: the pattern needs a capture group, whose text is the key`);
   return pattern;
 }
 

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 
 /** At most `count` starts every `perMs` milliseconds: `2/s` is { count: 2, perMs: 1000 }. */
 export interface Rate {
@@ -16,7 +16,7 @@ export function parseRate(option: string, text: string): Rate {
   const match = /^\s*(\d+)\s*\/\s*([smh])\s*$/.exec(text);
   const count = match ? Number(match[1]) : Number.NaN;
   if (!match || !Number.isSafeInteger(count) || count < 1) {
-    throw usageError(`${option} must be a rate such as 2/s, 30/m or 1000/h (a whole number of starts a second, minute or hour), got ${JSON.stringify(text)}`);
+    throw usageError(`${option} must be a rate such as 2/s, 30/m or 1000/h (a whole number of starts a second, minute or hour), got ${quoted(text)}`);
   }
   return { count, perMs: PER[match[2]!]! };
 }

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 
 /** GNU parallel's --halt: when to stop, and how hard. */
 export interface HaltPolicy {
@@ -34,12 +34,12 @@ export function parseHalt(value: string, name: string): HaltPolicy | undefined {
   if (spelled === 'never') return undefined;
   const match = /^(soon|now),(fail|success|done)=(\d+)(%?)$/.exec(spelled);
   if (!match) {
-    throw usageError(`${name} must be like soon,fail=1 or now,fail=10% (when: soon|now; on: fail|success|done), got ${JSON.stringify(value)}`);
+    throw usageError(`${name} must be like soon,fail=1 or now,fail=10% (when: soon|now; on: fail|success|done), got ${quoted(value)}`);
   }
   const [, when, on, amount, percent] = match;
   const number = Number(amount);
   if (percent ? number <= 0 || number > 100 : number < 1) {
-    throw usageError(`${name} needs an amount of ${percent ? '1% to 100%' : 'at least 1'}, got ${JSON.stringify(value)}`);
+    throw usageError(`${name} needs an amount of ${percent ? '1% to 100%' : 'at least 1'}, got ${quoted(value)}`);
   }
   return {
     when: when as HaltPolicy['when'],

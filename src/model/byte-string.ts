@@ -82,6 +82,11 @@ function utf8Bytes(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
+/** Text as people read it: a byte kept as an escape is U+FFFD, as Node writes it (and as a file's bad bytes read). */
+export function shownText(text: string): string {
+  return MAY_HOLD_ESCAPES.test(text) ? text.replace(ESCAPED_OR_PAIR, (match) => (match.length === 2 ? match : '\uFFFD')) : text;
+}
+
 /** A file's name as the file system takes it: with the bytes of an argument that was not UTF-8. */
 export function argumentPath(path: string): string | Buffer {
   return MAY_HOLD_ESCAPES.test(path) ? Buffer.from(toByteString(path), 'latin1') : path;

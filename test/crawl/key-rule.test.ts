@@ -62,6 +62,13 @@ describe('key rules', () => {
     assert.equal(keyOf(parseKeyRule('--key', 'field:1'), 'no tabs at all'), 'no tabs at all');
   });
 
+  test('regex:PATTERN with a byte of the command line that is not UTF-8 matches inputs read as text, where it is U+FFFD (was: no input matched)', () => {
+    // 0xe9 of the command line, kept as its escape (model/byte-string.ts)
+    const rule = parseKeyRule('--key', 'regex:^(.\udce9)');
+    assert.equal(keyOf(rule, 'a\uFFFDx'), 'a\uFFFD');
+    assert.equal(keyOf(rule, 'b\uFFFDx'), 'b\uFFFD');
+  });
+
   test('regex:PATTERN: the first capture group of the first match', () => {
     const rule = parseKeyRule('--key', 'regex:user=(\\w+)');
     assert.equal(keyOf(rule, 'GET /x?user=alice&user=bob'), 'alice');

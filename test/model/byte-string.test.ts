@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { argumentPath, fromByteString, toByteString, withArgumentBytes } from '../../src/model/byte-string.js';
+import { quoted } from '../../src/errors.js';
+import { argumentPath, fromByteString, shownText, toByteString, withArgumentBytes } from '../../src/model/byte-string.js';
 
 /** An argument as Node gives it (U+FFFD for each bad sequence) and as the kernel holds it. */
 const argument = (bytes: Buffer): [string, Buffer] => [bytes.toString('utf8'), bytes];
@@ -41,4 +42,11 @@ test('every byte sequence comes back as it was: valid UTF-8 kept as characters, 
 test('without the raw arguments (not Linux), the arguments are taken as decoded', () => {
   assert.deepEqual(withArgumentBytes(['caf\uFFFD'], []), ['caf\uFFFD']);
   assert.equal(toByteString('caf\uFFFD'), 'caf\xef\xbf\xbd');
+});
+
+test('shown to people, and quoted in a message, a kept byte is U+FFFD, never its escape (was: "\\udce9" in usage errors)', () => {
+  const [argument] = withArgumentBytes(['x\uFFFD\u{10480}'], [Buffer.concat([Buffer.from('x'), Buffer.from([0xe9]), Buffer.from('\u{10480}')])]);
+  assert.equal(shownText(argument!), 'x\uFFFD\u{10480}');
+  assert.equal(quoted(argument), '"x\uFFFD\u{10480}"');
+  assert.equal(quoted(12), '12');
 });
