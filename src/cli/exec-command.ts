@@ -5,7 +5,7 @@ import type { ExecOptions, RunningExec } from '../api/start-exec.js';
 import { parseByteSize } from '../api/byte-size.js';
 import { wholeNumber } from '../api/option-values.js';
 import { quoted, usageError } from '../errors.js';
-import { toByteString } from '../model/byte-string.js';
+import { cutAsBytes, toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
 import { pipeBlocks } from '../io/pipe-blocks.js';
@@ -213,10 +213,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // exec 'grep -c x' b.html`, GNU's grammar, refused)
   if (sources.length === 0 && !flags.pipe && !stdinMayHoldInputs()) refuseOldForm(words, typed, onlyOptions);
   // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
-  // holding a newline is two (was: one value, as typed)
+  // holding a newline is two (was: one value, as typed); on bytes, as lines are (was: a -d of a
+  // byte that is not ASCII never cut a value)
   const delimiter = flags.delimiter === undefined ? undefined : readEscapes(flags.delimiter);
   const cut = delimiter ?? (flags.null ? undefined : '\n');
-  if (cut !== undefined) sources = sources.map((source) => ('values' in source ? { ...source, values: source.values.flatMap((value) => value.split(cut)) } : source));
+  if (cut !== undefined) sources = sources.map((source) => ('values' in source ? { ...source, values: source.values.flatMap((value) => cutAsBytes(value, cut)) } : source));
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
   const timeoutOfMedian = typeof flags.timeout === 'object' ? flags.timeout.ofMedian : undefined;
   if (timeoutOfMedian !== undefined && flags.queue !== undefined) throw usageError('--timeout N% does not go with --queue: each machine would time its own jobs out');
@@ -259,12 +260,14 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const inputOptions: ExecInputOptions = {
     separator: separatorFlag(flags),
     delimiter: delimiter === undefined ? undefined : toByteString(delimiter),
-    // GNU parallel's --header: "--colsep will default to '\t'" (and then trims nothing)
-    colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep) : withHeader ? /\t/ : undefined,
+    // GNU parallel's --header: "--colsep will default to '\t'" (and then trims nothing); matched
+    // on bytes, as the inputs are, as GNU parallel's Perl does (was: `--colsep é` never split)
+    colsep: flags.colsep !== undefined ? regexp('--colsep', toByteString(flags.colsep)) : withHeader ? /\t/ : undefined,
     // GNU parallel: "--colsep implies --trim rl"
     trim: flags.trim ?? (flags.colsep === undefined ? undefined : 'rl'),
     // an empty EOF string is none, as GNU parallel reads -E ''
-    eof: flags.E || undefined,
+    // compared with inputs as bytes (was: an -E of anything but ASCII never matched)
+    eof: flags.E ? toByteString(flags.E) : undefined,
     noRunIfEmpty: flags.runIfEmpty === false,
     header: withHeader,
     maxArgs,

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { isZeroDuration, parseDuration } from '../api/duration.js';
 import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
 import { quoted, usageError } from '../errors.js';
+import { byteAsText } from '../model/byte-string.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
@@ -179,7 +180,8 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', 
 
 export function readEscapes(value: string, emptyOk = false): string {
   const out = value.replace(/\\([0-7]{1,3}|.)/g, (_, escape: string) => {
-    if (/^[0-7]+$/.test(escape)) return String.fromCharCode(Number.parseInt(escape, 8));
+    // a byte, as GNU parallel's: `\351` is the byte 0xe9 (was: U+00E9, two bytes in UTF-8)
+    if (/^[0-7]+$/.test(escape)) return byteAsText(Number.parseInt(escape, 8) & 0xff);
     return ESCAPES[escape] ?? escape;
   });
   if (out === '' && !emptyOk) throw usageError('--delimiter must not be empty');
@@ -191,7 +193,8 @@ export function readEscapes(value: string, emptyOk = false): string {
  * `\NNN` or `\N` as an octal character code; any other backslash stays as typed.
  */
 export function unquotePrintf(value: string): string {
-  const octal = (_: string, digits: string) => String.fromCharCode(Number.parseInt(digits, 8) & 0xff);
+  // a byte, as GNU parallel's (was: the character of that code, two bytes in UTF-8 past \177)
+  const octal = (_: string, digits: string) => byteAsText(Number.parseInt(digits, 8) & 0xff);
   return value
     .replace(/\\t/g, '\t')
     .replace(/\\n/g, '\n')

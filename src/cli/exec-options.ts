@@ -74,8 +74,9 @@ export function contextReplace(flags: ExecFlags): boolean {
 export function pipeOptions(flags: ExecFlags): PipeOptions {
   const options: PipeOptions = {
     blockSize: flags.block ?? 1 << 20,
-    recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : readEscapes(flags.recend, true),
-    recstart: flags.recstart === undefined ? '' : readEscapes(flags.recstart, true),
+    // byte strings, as the blocks are cut on bytes: `é` is its two bytes, `\351` the one
+    recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : toByteString(readEscapes(flags.recend, true)),
+    recstart: flags.recstart === undefined ? '' : toByteString(readEscapes(flags.recstart, true)),
     // -N0 and -L0 are no count under --pipe: blocks are cut at --block, as GNU parallel cuts
     // them (was: never cut, the whole of stdin one block held in memory)
     records: (flags.N ?? flags.maxArgs) || undefined,

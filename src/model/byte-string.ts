@@ -82,6 +82,22 @@ function utf8Bytes(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
+/** A byte as text: ASCII as itself, any other kept as its escape, which toByteString makes that byte again. */
+export function byteAsText(byte: number): string {
+  return byte < 0x80 ? String.fromCharCode(byte) : String.fromCharCode(0xdc00 + byte);
+}
+
+/** A byte string as text, the inverse of toByteString: valid UTF-8 as its characters, any other byte as its escape. */
+export function textOfBytes(bytes: string): string {
+  return ASCII.test(bytes) ? bytes : escapedText(Buffer.from(bytes, 'latin1'));
+}
+
+/** Text cut where `separator` occurs in its bytes, as GNU parallel cuts (a byte may cut a character), each piece text again. */
+export function cutAsBytes(text: string, separator: string): string[] {
+  if (ASCII.test(text) && ASCII.test(separator)) return text.split(separator);
+  return toByteString(text).split(toByteString(separator)).map(textOfBytes);
+}
+
 /** Text as people read it: a byte kept as an escape is U+FFFD, as Node writes it (and as a file's bad bytes read). */
 export function shownText(text: string): string {
   return MAY_HOLD_ESCAPES.test(text) ? text.replace(ESCAPED_OR_PAIR, (match) => (match.length === 2 ? match : '\uFFFD')) : text;

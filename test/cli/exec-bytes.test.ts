@@ -90,3 +90,23 @@ test('a NUL inside a line is written \\0 in the one argument it stays, said once
     assert.deepEqual(lines(String(result.stderr)), ['prun: a NUL character in the input was replaced with \\0: an argument cannot hold one (did you mean -0, --null?)']);
   }
 });
+
+test('-E, --colsep, -d and --tagstring of bytes that are not ASCII work on bytes, as GNU parallel (was: -E and --colsep never matched, -d \\351 and --tagstring \\351 were two bytes, -d of one byte never cut a ::: value)', async () => {
+  // each is run with $P as GNU parallel, then as prun; the shell makes the bytes
+  const cases = [
+    `printf 'a\\nx\\303\\251\\nb' | $P -E "$(printf 'x\\303\\251')" echo`,
+    `$P -E "$(printf 'x\\351')" '${HEX_OF_ARG}' ::: a "$(printf 'x\\351')" b`,
+    `$P --colsep "$(printf '\\303\\251')" echo {2} ::: "$(printf 'a\\303\\251b')"`,
+    `printf 'a\\351b' | $P --colsep "$(printf '\\351')" echo {2}`,
+    `printf 'a\\351b' | $P -d '\\351' '${HEX_OF_ARG}'`,
+    `$P --tagstring 't\\351' echo ::: a | od -An -tx1`,
+    `$P -d "$(printf '\\251')" '${HEX_OF_ARG}' ::: "$(printf 'a\\303\\251b')"`,
+  ];
+  for (const script of cases) {
+    const gnu = await execa('sh', ['-c', script], { cwd: root, reject: false, env: { P: 'parallel -k' }, encoding: 'buffer' });
+    const ours = await execa('sh', ['-c', script], { cwd: root, reject: false, env: { P: `${bin} exec -k` }, encoding: 'buffer' });
+    assert.equal(ours.exitCode, 0, `${script}: ${String(ours.stderr)}`);
+    assert.ok(Buffer.from(gnu.stdout).length > 0, script);
+    assert.deepEqual(Buffer.from(ours.stdout).toString('hex'), Buffer.from(gnu.stdout).toString('hex'), script);
+  }
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { quoted } from '../../src/errors.js';
-import { argumentPath, fromByteString, shownText, toByteString, withArgumentBytes } from '../../src/model/byte-string.js';
+import { argumentPath, byteAsText, cutAsBytes, fromByteString, shownText, textOfBytes, toByteString, withArgumentBytes } from '../../src/model/byte-string.js';
 
 /** An argument as Node gives it (U+FFFD for each bad sequence) and as the kernel holds it. */
 const argument = (bytes: Buffer): [string, Buffer] => [bytes.toString('utf8'), bytes];
@@ -49,4 +49,15 @@ test('shown to people, and quoted in a message, a kept byte is U+FFFD, never its
   assert.equal(shownText(argument!), 'x\uFFFD\u{10480}');
   assert.equal(quoted(argument), '"x\uFFFD\u{10480}"');
   assert.equal(quoted(12), '12');
+});
+
+test('a byte, and bytes, made text and back are the same bytes; text is cut on its bytes, as GNU parallel cuts', () => {
+  assert.equal(toByteString(byteAsText(0x3a)), ':');
+  assert.equal(toByteString(byteAsText(0xe9)), '\xe9');
+  assert.equal(toByteString(byteAsText(0xc3) + byteAsText(0xa9)), '\xc3\xa9');
+  for (const bytes of ['plain', 'caf\xc3\xa9', 'caf\xe9', '\xff\xfe']) assert.equal(toByteString(textOfBytes(bytes)), bytes);
+  assert.equal(textOfBytes('caf\xc3\xa9'), 'café');
+  // é is c3 a9: a9 alone cuts it in two, each piece keeps its byte
+  assert.deepEqual(cutAsBytes('aéb', byteAsText(0xa9)).map(toByteString), ['a\xc3', 'b']);
+  assert.deepEqual(cutAsBytes('a,b', ','), ['a', 'b']);
 });
