@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { usageError } from '../errors.js';
+import { quoted, usageError } from '../errors.js';
 
 /**
  * The script as a path: a path, a `file:` URL string, or a URL (`new URL('./task.ts',
@@ -32,7 +32,7 @@ export function describe(value: unknown): string {
   // NaN and Infinity too, which JSON writes as null
   if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'number') return String(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    return quoted(value);
   } catch {
     return String(value);
   }

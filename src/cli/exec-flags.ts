@@ -203,10 +203,16 @@ export function unquotePrintf(value: string): string {
     .replace(/\\([0-7])/g, octal);
 }
 
-export function regexp(flag: string, value: string): RegExp {
+/**
+ * `value` compiled, `source` as a regular expression (the bytes of `value`, for one matched on
+ * bytes). Its error names the value as typed, not V8's /source/ (was: `/Ã©(/` for `é(`).
+ */
+export function regexp(flag: string, value: string, source: string): RegExp {
   try {
-    return new RegExp(value);
+    return new RegExp(source);
   } catch (error) {
-    throw usageError(`${flag}: not a regular expression: ${(error as Error).message}`);
+    // V8 says "Invalid regular expression: /SOURCE/: REASON"
+    const { message } = error as Error;
+    throw usageError(`${flag} ${quoted(value)}: not a regular expression: ${message.slice(message.lastIndexOf(': ') + 2)}`);
   }
 }

@@ -25,6 +25,13 @@ describe('prun exec: failures', () => {
     assert.equal(quoted.stdout, 'hi a');
   });
 
+  test('a --colsep that is no regular expression is a usage error naming it as typed (was: its UTF-8 bytes read as Latin-1, `Ã©(`)', async () => {
+    const result = await prun(['exec', '--colsep', 'é(', 'echo', ':::', 'a']);
+    assert.equal(result.exitCode, 2);
+    assert.equal(lines(result.stderr).length, 1);
+    assert.match(String(result.stderr), /"é\("/);
+  });
+
   test("the old form, a quoted command then input files, is refused with a line saying how to write it now", async () => {
     const file = join(dir, 'old-form.txt');
     await writeFile(file, 'a\n');
