@@ -189,6 +189,17 @@ export function readEscapes(value: string, emptyOk = false): string {
 }
 
 /**
+ * --recend's and --recstart's escapes, as GNU parallel reads them: `\0` `\r` `\n` `\t` `\'`
+ * `\"` `\\` only; any other backslash stays as typed (was: -d's, so that `\072` cut at `:`
+ * and `\a` at BEL, where GNU parallel looks for the characters as typed).
+ */
+const RECORD_ESCAPES: Record<string, string> = { 0: '\0', r: '\r', n: '\n', t: '\t', "'": "'", '"': '"', '\\': '\\' };
+
+export function readRecordEscapes(value: string): string {
+  return value.replace(/\\([0rnt'"\\])/g, (_, escape: string) => RECORD_ESCAPES[escape]!);
+}
+
+/**
  * --tagstring's escapes, as GNU parallel's unquote_printf reads them: `\t` `\n` `\r`, and
  * `\NNN` or `\N` as an octal character code; any other backslash stays as typed.
  */

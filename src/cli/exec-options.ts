@@ -3,7 +3,7 @@ import { toByteString } from '../model/byte-string.js';
 import type { Fill } from '../io/exec-inputs.js';
 import { fixedLength, type PipeOptions } from '../io/pipe-blocks.js';
 import { asLiteral, compileTemplate, type TemplateOptions } from '../commands/template.js';
-import { type ExecFlags, readEscapes } from './exec-flags.js';
+import { type ExecFlags, readRecordEscapes } from './exec-flags.js';
 
 // What `prun exec`'s flags make of a run's options, as GNU parallel reads them.
 
@@ -75,8 +75,8 @@ export function pipeOptions(flags: ExecFlags): PipeOptions {
   const options: PipeOptions = {
     blockSize: flags.block ?? 1 << 20,
     // byte strings, as the blocks are cut on bytes: `é` is its two bytes, `\351` the one
-    recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : toByteString(readEscapes(flags.recend, true)),
-    recstart: flags.recstart === undefined ? '' : toByteString(readEscapes(flags.recstart, true)),
+    recend: flags.recend === undefined ? (flags.recstart === undefined ? '\n' : '') : toByteString(readRecordEscapes(flags.recend)),
+    recstart: flags.recstart === undefined ? '' : toByteString(readRecordEscapes(flags.recstart)),
     // -N0 and -L0 are no count under --pipe: blocks are cut at --block, as GNU parallel cuts
     // them (was: never cut, the whole of stdin one block held in memory)
     records: (flags.N ?? flags.maxArgs) || undefined,

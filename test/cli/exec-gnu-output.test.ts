@@ -204,6 +204,13 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(alone.exitCode, 2);
   });
 
+  test('--recend and --recstart read only GNU parallel\'s escapes of them, \\0 \\r \\n \\t \\\' \\" \\\\; any other backslash is as typed (was: -d\'s, `\\072` cut at `:`)', async () => {
+    for (const [recend, input] of [['\\072', 'a:b\\072c'], ['\\t', 'a\tb'], ['\\\\', 'a\\b'], ['\\a', 'a\x07b\\ac'], ['é', 'aébéc']]) {
+      await assertAsGnuParallel(['--pipe', '-N1', '--recend', recend!, 'cat; echo ---'], input, `--recend ${recend}`);
+    }
+    await assertAsGnuParallel(['--pipe', '-N1', '--recend', '', '--recstart', '\\072', 'cat; echo ---'], 'a\\072b:c');
+  });
+
   test('--pipe --rrs (--remove-rec-sep): records without their --recstart and --recend, as GNU parallel (was: unknown option)', async () => {
     const input = '>a\nAC\n>b\nGT\n>c\nTT\n';
     for (const args of [['-k', '--pipe', '-N1', '--recstart', '>', '--rrs', 'od -c'], ['-k', '--pipe', '-N2', '--remove-rec-sep', 'od -c']]) {
