@@ -204,6 +204,11 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(alone.exitCode, 2);
   });
 
+  test('\\s in --colsep and --rpl is an ASCII blank, as Perl\'s on bytes (was: the byte A0 of à, and `voilà` cut after its C3)', async () => {
+    await assertAsGnuParallel(['--colsep', '\\s+', 'echo', '[{1}][{2}]'], 'voilà tout\nx y\n');
+    await assertAsGnuParallel(['--rpl', '{x} s/\\s.*//', 'echo', '{x}'], 'voilà tout\n');
+  });
+
   test('--recend and --recstart read only GNU parallel\'s escapes of them, \\0 \\r \\n \\t \\\' \\" \\\\; any other backslash is as typed (was: -d\'s, `\\072` cut at `:`)', async () => {
     for (const [recend, input] of [['\\072', 'a:b\\072c'], ['\\t', 'a\tb'], ['\\\\', 'a\\b'], ['\\a', 'a\x07b\\ac'], ['é', 'aébéc']]) {
       await assertAsGnuParallel(['--pipe', '-N1', '--recend', recend!, 'cat; echo ---'], input, `--recend ${recend}`);
