@@ -5,7 +5,6 @@ import type { ExecOptions, RunningExec } from '../api/start-exec.js';
 import { parseByteSize } from '../api/byte-size.js';
 import { wholeNumber } from '../api/option-values.js';
 import { quoted, usageError } from '../errors.js';
-import { bytePattern } from '../model/byte-pattern.js';
 import { cutAsBytes, toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
@@ -263,7 +262,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     delimiter: delimiter === undefined ? undefined : toByteString(delimiter),
     // GNU parallel's --header: "--colsep will default to '\t'" (and then trims nothing); matched
     // on bytes, as the inputs are, as GNU parallel's Perl does (was: `--colsep é` never split)
-    colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep, bytePattern(toByteString(flags.colsep))) : withHeader ? /\t/ : undefined,
+    colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep) : withHeader ? /\t/ : undefined,
     // GNU parallel: "--colsep implies --trim rl"
     trim: flags.trim ?? (flags.colsep === undefined ? undefined : 'rl'),
     // an empty EOF string is none, as GNU parallel reads -E ''

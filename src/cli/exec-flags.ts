@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { isZeroDuration, parseDuration } from '../api/duration.js';
 import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
 import { quoted, usageError } from '../errors.js';
-import { byteAsText } from '../model/byte-string.js';
+import { byteRegExp } from '../model/byte-pattern.js';
+import { byteAsText, toByteString } from '../model/byte-string.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
@@ -215,15 +216,13 @@ export function unquotePrintf(value: string): string {
 }
 
 /**
- * `value` compiled, `source` as a regular expression (the bytes of `value`, for one matched on
- * bytes). Its error names the value as typed, not V8's /source/ (was: `/Ã©(/` for `é(`).
+ * `value` compiled to match inputs, which are byte strings, as GNU parallel's Perl matches bytes
+ * (model/byte-pattern.ts). Its error names the value as typed (was: `/Ã©(/` for `é(`).
  */
-export function regexp(flag: string, value: string, source: string): RegExp {
+export function regexp(flag: string, value: string): RegExp {
   try {
-    return new RegExp(source);
+    return byteRegExp(toByteString(value));
   } catch (error) {
-    // V8 says "Invalid regular expression: /SOURCE/: REASON"
-    const { message } = error as Error;
-    throw usageError(`${flag} ${quoted(value)}: not a regular expression: ${message.slice(message.lastIndexOf(': ') + 2)}`);
+    throw usageError(`${flag} ${quoted(value)}: not a regular expression: ${(error as { reason: string }).reason}`);
   }
 }

@@ -8,7 +8,7 @@
  * something else, it would be silent wrong output.
  */
 
-import { bytePattern } from '../model/byte-pattern.js';
+import { byteRegExp } from '../model/byte-pattern.js';
 /** Changes one value as the Perl expression changes `$_`. */
 export type Substitution = (value: string) => string;
 
@@ -104,7 +104,7 @@ function partEnd(text: string, from: number, delimiter: string): number {
 function compileStep({ text, pattern, replacement, flags }: Written): Step {
   if (!FLAGS.test(flags)) throw new Error(`the flags ${JSON.stringify(flags)} of ${JSON.stringify(text)} are not supported (g, i, m and s are)`);
   // matched on byte strings, as Perl matches bytes: its \s is ASCII blanks only
-  const regex = new RegExp(bytePattern(perlPattern(pattern, flags.includes('s'), flags.includes('m'))), jsFlags(flags));
+  const regex = byteRegExp(perlPattern(pattern, flags.includes('s'), flags.includes('m')), jsFlags(flags));
   const replace = perlReplacement(replacement, text);
   return {
     apply(value) {

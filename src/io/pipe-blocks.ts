@@ -5,7 +5,7 @@ import { GrowingBuffer } from './growing-buffer.js';
 import { itemSource } from './item-source.js';
 import { scratchWriteError } from './scratch-dir.js';
 import { writeNewFileOrNone } from './write-file-whole.js';
-import { bytePattern } from '../model/byte-pattern.js';
+import { byteRegExp } from '../model/byte-pattern.js';
 import { NEWLINE } from '../model/payload.js';
 
 /** How GNU parallel's --pipe cuts its input into blocks. */
@@ -169,7 +169,7 @@ async function takeHeader(chunks: AsyncIterable<Buffer>, rule: string, blockSize
     const end = lineEnd(head, lines);
     size = end < 0 ? head.length : end;
   } else {
-    size = new RegExp(`^(?:${bytePattern(rule)})`).exec(head.toString('latin1'))?.[0].length ?? 0;
+    size = byteRegExp(`^(?:${rule})`).exec(head.toString('latin1'))?.[0].length ?? 0;
   }
   const rest = head.subarray(size);
   async function* restOf(): AsyncGenerator<Buffer> {

@@ -207,6 +207,10 @@ describe('prun exec: the same output as GNU parallel', () => {
   test('\\s in --colsep and --rpl is an ASCII blank, as Perl\'s on bytes (was: the byte A0 of à, and `voilà` cut after its C3)', async () => {
     await assertAsGnuParallel(['--colsep', '\\s+', 'echo', '[{1}][{2}]'], 'voilà tout\nx y\n');
     await assertAsGnuParallel(['--rpl', '{x} s/\\s.*//', 'echo', '{x}'], 'voilà tout\n');
+    // inside brackets: a dash beside them stays a dash, and [\s\S] is any byte
+    await assertAsGnuParallel(['--colsep', '[\\s-z]', 'echo', '{1}:{2}:{3}'], 'aXbQc-d\nx y\n');
+    await assertAsGnuParallel(['--rpl', '{x} s/[\\s\\S]//g', 'echo', '[{x}]'], 'voilà\n');
+    await assertAsGnuParallel(['--colsep', '[^\\S]+', 'echo', '{1}@{2}'], 'voilà tout\n');
   });
 
   test('--recend and --recstart read only GNU parallel\'s escapes of them, \\0 \\r \\n \\t \\\' \\" \\\\; any other backslash is as typed (was: -d\'s, `\\072` cut at `:`)', async () => {
