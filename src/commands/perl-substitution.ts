@@ -9,6 +9,7 @@
  */
 
 import { byteRegExp } from '../model/byte-pattern.js';
+
 /** Changes one value as the Perl expression changes `$_`. */
 export type Substitution = (value: string) => string;
 

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
-import { argumentPath, fromByteString, toByteString } from '../model/byte-string.js';
+import { argumentPath, shownText, toByteString } from '../model/byte-string.js';
 import { type InputNaming, NEWLINE, type Separator, splitPayload } from '../model/payload.js';
 import { combinationCount, type ArgSource } from './arg-groups.js';
 import { combinationSource } from './combination-source.js';
@@ -88,7 +88,7 @@ function linesOf(path: string, separator: Separator): InputSource {
  * byte that is not UTF-8 is U+FFFD, as Node reads a file's, never a lone surrogate (byte-string.ts).
  */
 function named(values: readonly string[], naming: InputNaming): readonly string[] {
-  return values.map((value) => (naming === 'bytes' ? toByteString(value) : fromByteString(toByteString(value))));
+  return values.map(naming === 'bytes' ? toByteString : shownText);
 }
 
 /** A source's values, whole: a file's are read to the end. */
