@@ -215,7 +215,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // GNU parallel cuts `:::` values where it cuts lines: `-d , ::: a,b` is a and b, and a value
   // holding a newline is two (was: one value, as typed); on bytes, as lines are (was: a -d of a
   // byte that is not ASCII never cut a value)
-  const delimiter = flags.delimiter === undefined ? undefined : readEscapes(flags.delimiter);
+  // a byte string, as the inputs are cut on bytes
+  const delimiter = flags.delimiter === undefined ? undefined : toByteString(readEscapes(flags.delimiter));
   const cut = delimiter ?? (flags.null ? undefined : '\n');
   if (cut !== undefined) sources = sources.map((source) => ('values' in source ? { ...source, values: source.values.flatMap((value) => cutAsBytes(value, cut)) } : source));
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;
@@ -259,7 +260,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const withHeader = flags.header !== undefined && flags.header !== '0';
   const inputOptions: ExecInputOptions = {
     separator: separatorFlag(flags),
-    delimiter: delimiter === undefined ? undefined : toByteString(delimiter),
+    delimiter,
     // GNU parallel's --header: "--colsep will default to '\t'" (and then trims nothing); matched
     // on bytes, as the inputs are, as GNU parallel's Perl does (was: `--colsep é` never split)
     colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep) : withHeader ? /\t/ : undefined,

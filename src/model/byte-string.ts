@@ -92,10 +92,13 @@ export function textOfBytes(bytes: string): string {
   return ASCII.test(bytes) ? bytes : escapedText(Buffer.from(bytes, 'latin1'));
 }
 
-/** Text cut where `separator` occurs in its bytes, as GNU parallel cuts (a byte may cut a character), each piece text again. */
+/**
+ * Text cut where `separator`, a byte string, occurs in its bytes, as GNU parallel cuts (a byte
+ * may cut a character), each piece text again.
+ */
 export function cutAsBytes(text: string, separator: string): string[] {
-  if (ASCII.test(text) && ASCII.test(separator)) return text.split(separator);
-  return toByteString(text).split(toByteString(separator)).map(textOfBytes);
+  if (ASCII.test(text)) return text.split(separator);
+  return toByteString(text).split(separator).map(textOfBytes);
 }
 
 /** Text as people read it: a byte kept as an escape is U+FFFD, as Node writes it (and as a file's bad bytes read). */
