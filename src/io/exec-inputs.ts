@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { PrunError } from '../errors.js';
+import { byteRegExp } from '../model/byte-pattern.js';
 import { fromByteString, toByteString } from '../model/byte-string.js';
 import { type Separator, withNulWritten } from '../model/payload.js';
 import { blankEmptyGroups, combinationCount, combinations, type ArgSource } from './arg-groups.js';
@@ -145,12 +146,15 @@ async function* encoded(jobs: AsyncIterable<string[]> | Iterable<string[]>): Asy
 }
 
 /**
- * GNU parallel's `\s`, in bytes: ASCII only (JavaScript's \s takes the byte 0xA0 of latin1 text
- * for a blank too: -r dropped such an input). Under -L a line that ends in one goes on into the
- * next (was: a space or a tab only); under -r an input of them alone is none.
+ * GNU parallel's `\s`, in bytes: ASCII only (byte-pattern.ts; JavaScript's \s takes the byte
+ * 0xA0 of latin1 text for a blank too: -r dropped such an input). Under -L a line that ends in
+ * one goes on into the next (was: a space or a tab only); under -r an input of them alone is
+ * none; --trim takes them off.
  */
-const ENDS_IN_BLANK = /[ \t\n\v\f\r]$/;
-const ALL_BLANKS = /^[ \t\n\v\f\r]*$/;
+const ENDS_IN_BLANK = byteRegExp('\\s$');
+const ALL_BLANKS = byteRegExp('^\\s*$');
+const LEADING_BLANKS = byteRegExp('^\\s+');
+const TRAILING_BLANKS = byteRegExp('\\s+$');
 
 /** The records of one source, each its arguments (one, or its columns with --colsep). */
 async function* recordsOf(source: ArgSource, options: ExecInputOptions): AsyncGenerator<string[]> {
@@ -263,8 +267,8 @@ function withoutNul(input: string, options: ExecInputOptions): string {
 function trimmed(value: string, how: string | undefined): string {
   if (how === undefined || how === 'n') return value;
   let out = value;
-  if (how.includes('l')) out = out.replace(/^[ \t\n\v\f\r]+/, '');
-  if (how.includes('r')) out = out.replace(/[ \t\n\v\f\r]+$/, '');
+  if (how.includes('l')) out = out.replace(LEADING_BLANKS, '');
+  if (how.includes('r')) out = out.replace(TRAILING_BLANKS, '');
   return out;
 }
 
