@@ -93,11 +93,11 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     // `:::` values are in memory already: so are their records, and counted, however -L joins
     // them or -E and -r take some away (was: not joined under -L, unlike GNU parallel's; joined
     // as they were read, they could not be counted, and the uncounted path was 7x slower)
-    const all = await drain(readers[0]!);
+    const all = await drainAll(iterable(readers[0]!));
     records = all;
     count = all.length;
-  } else if (readers.length === 1) records = { [Symbol.asyncIterator]: () => readers[0]! };
-  else ({ jobs: records, count } = joinSources(await Promise.all(readers.map(drain)), sources, options.link === true));
+  } else if (readers.length === 1) records = iterable(readers[0]!);
+  else ({ jobs: records, count } = joinSources(await Promise.all(readers.map((reader) => drainAll(iterable(reader)))), sources, options.link === true));
   // --shuf shuffles the inputs, before -N or -X group them, as GNU parallel does (was: the
   // jobs, so that -N 2 always paired 1 with 2)
   if (options.shuf) {
@@ -122,7 +122,8 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
     jobs = group(records, options.maxArgs, filling);
     if (count !== undefined && options.maxArgs > 0) count = Math.ceil(count / options.maxArgs);
   } else jobs = records;
-  if (options.shuf || options.countAll) jobs = await drainAll(jobs);
+  // read whole once: --shuf's records, when nothing groups them, are its jobs already
+  if ((options.shuf || options.countAll) && !Array.isArray(jobs)) jobs = await drainAll(jobs);
   if (Array.isArray(jobs)) count = jobs.length;
   const source = itemSource(encoded(jobs), count);
   // counted as never run when the run stops (was: its records, read, were neither run nor counted)
@@ -272,11 +273,7 @@ function trimmed(value: string, how: string | undefined): string {
   return out;
 }
 
-async function drain(reader: AsyncIterator<string[]>): Promise<string[][]> {
-  const all: string[][] = [];
-  for (let next = await reader.next(); !next.done; next = await reader.next()) all.push(next.value);
-  return all;
-}
+const iterable = <T>(reader: AsyncIterator<T>): AsyncIterable<T> => ({ [Symbol.asyncIterator]: () => reader });
 
 async function drainAll<T>(items: AsyncIterable<T> | Iterable<T>): Promise<T[]> {
   const all: T[] = [];
