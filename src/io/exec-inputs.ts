@@ -239,11 +239,12 @@ function lineRecords(options: ExecInputOptions): { of(parts: readonly string[]):
 }
 
 /**
- * The header line's names: the line as it is, even blank or equal to -E's string, as GNU
- * parallel takes it (was: -r skipped a blank header for the next line, and -E ended the input).
+ * The header line's names: the line as it is, even blank or equal to -E's string, its names
+ * untrimmed, as GNU parallel takes it (was: -r skipped a blank header for the next line, -E
+ * ended the input, and --colsep's trim made ` a ` the name a, which GNU parallel leaves unset).
  */
 function headerRecord(line: string, options: ExecInputOptions): string[] {
-  return toRecord(line, { ...options, eof: undefined, noRunIfEmpty: false }) as string[];
+  return toRecord(line, { ...options, eof: undefined, noRunIfEmpty: false, trim: 'n' }) as string[];
 }
 
 /** One input as its arguments; undefined when -r skips it; 'eof' when -E ends the input. */

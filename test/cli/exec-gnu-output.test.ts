@@ -448,6 +448,13 @@ describe('prun exec: the same output as GNU parallel', () => {
     await assertAsGnuParallel(['--header', ':', '-r', '-E', 'END', 'echo', '[{1}]', ':::', ' ', 'b', ':::', 'END', 'x']);
   });
 
+  test('--header names are the line\'s columns untrimmed, whatever --trim does to the values, as GNU parallel names them (was: ` a ` was the name a)', async () => {
+    for (const trim of [[], ['--trim', 'lr'], ['--trim', 'n']]) {
+      await assertAsGnuParallel(['--header', ':', '--colsep', ',', ...trim, 'echo', '[{a}]', '[{ a }]', '[{b}]', '[{1}]'], ' a ,b\n 1 ,2\n');
+    }
+    await assertAsGnuParallel(['--header', ':', '--colsep', ' *, *', 'echo', '[{a}]', '[{ a}]', '[{1}]'], ' a , b\n1,2\n');
+  });
+
   test('-L joins `:::` values that end in a blank as it joins lines, each source on its own (was: `a ` and `b` ran apart)', async () => {
     for (const lines of ['1', '2']) await assertAsGnuParallel(['-L', lines, 'echo', ':::', 'a ', 'b', 'c ', '', 'd']);
     await assertAsGnuParallel(['-L', '1', 'echo', ':::', 'a ', 'b', ':::', 'x', 'y ', 'z']);
