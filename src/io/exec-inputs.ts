@@ -83,7 +83,14 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
       // a CRLF file's last name without its CR, as GNU parallel names it (was: {y} of `x\ty\r` never replaced)
       // one by one, not spread: a line of 200,000 columns is a call of 200,000 arguments, past
       // V8's stack (was: "Maximum call stack size exceeded", with a stack trace)
-      if (!first.done) for (const name of first.value) header.push(name.replace(/\r$/, ''));
+      if (first.done) continue;
+      const names: string[] = [];
+      for (const name of first.value) names.push(name.replace(/\r$/, ''));
+      // empty names at a line's end are none, as Perl's split drops them for GNU parallel, and
+      // the next source's names follow on (was: `a,b,` named the third column '', which then
+      // took `{}` from the whole line)
+      while (names.at(-1) === '') names.pop();
+      for (const name of names) header.push(name);
     }
   }
   let records: AsyncIterable<string[]> | Iterable<string[]>;

@@ -455,6 +455,15 @@ describe('prun exec: the same output as GNU parallel', () => {
     await assertAsGnuParallel(['--header', ':', '--colsep', ' *, *', 'echo', '[{a}]', '[{ a}]', '[{1}]'], ' a , b\n1,2\n');
   });
 
+  test('--header: empty names at the end of a source\'s line are none, and the next source\'s names follow on, as GNU parallel names them (was: `a,b,` named the third column \'\', which took `{}`)', async () => {
+    for (const input of ['a,b,\n1,2,3\n', 'a,b,\r\n1,2,3\r\n', 'a,b,,\n1,2,3,4\n', ',,\n1,2,3\n', 'a,,c\n1,2,3\n']) {
+      await assertAsGnuParallel(['--header', ':', '--colsep', ',', 'echo', '[{}]', '[{1}]', '[{a}]', '[{b}]', '[{c}]'], input);
+    }
+    await writeFile(join(dir, 'trailing.csv'), 'a,b,\n1,2,3\n');
+    await writeFile(join(dir, 'next.csv'), 'c\n9\n');
+    await assertAsGnuParallel(['--header', ':', '--colsep', ',', 'echo', '[{}]', '[{c}]', '[{4}]', '::::', 'trailing.csv', 'next.csv']);
+  });
+
   test('-L joins `:::` values that end in a blank as it joins lines, each source on its own (was: `a ` and `b` ran apart)', async () => {
     for (const lines of ['1', '2']) await assertAsGnuParallel(['-L', lines, 'echo', ':::', 'a ', 'b', 'c ', '', 'd']);
     await assertAsGnuParallel(['-L', '1', 'echo', ':::', 'a ', 'b', ':::', 'x', 'y ', 'z']);
