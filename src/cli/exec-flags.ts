@@ -174,22 +174,6 @@ export function execTimeout(value: string): number | MedianTimeout | undefined {
 }
 
 /**
- * Escapes as GNU parallel reads -d: `\n`, `\t`, ..., and octal `\072` (was: taken literally).
- * Not hex: its man page says `\x3a` too, but GNU parallel 20221122 takes it as it is.
- */
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\' };
-
-export function readEscapes(value: string, emptyOk = false): string {
-  const out = value.replace(/\\([0-7]{1,3}|.)/g, (_, escape: string) => {
-    // a byte, as GNU parallel's: `\351` is the byte 0xe9 (was: U+00E9, two bytes in UTF-8)
-    if (/^[0-7]+$/.test(escape)) return byteAsText(Number.parseInt(escape, 8) & 0xff);
-    return ESCAPES[escape] ?? escape;
-  });
-  if (out === '' && !emptyOk) throw usageError('--delimiter must not be empty');
-  return out;
-}
-
-/**
  * --recend's and --recstart's escapes, as GNU parallel reads them: `\0` `\r` `\n` `\t` `\'`
  * `\"` `\\` only; any other backslash stays as typed (was: -d's, so that `\072` cut at `:`
  * and `\a` at BEL, where GNU parallel looks for the characters as typed).
@@ -201,8 +185,10 @@ export function readRecordEscapes(value: string): string {
 }
 
 /**
- * --tagstring's escapes, as GNU parallel's unquote_printf reads them: `\t` `\n` `\r`, and
- * `\NNN` or `\N` as an octal character code; any other backslash stays as typed.
+ * The escapes of -d and --tagstring, as GNU parallel's unquote_printf reads them: `\t` `\n`
+ * `\r`, and `\NNN` or `\N` as an octal character code; any other backslash stays as typed
+ * (was, for -d: `\a` `\b` `\f` `\v` `\\` read as C's, and `\q` as q, where GNU parallel cuts
+ * at the characters as typed).
  */
 export function unquotePrintf(value: string): string {
   // a byte, as GNU parallel's (was: the character of that code, two bytes in UTF-8 past \177)

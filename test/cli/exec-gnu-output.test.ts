@@ -312,6 +312,13 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('-d takes any other backslash as typed, as GNU parallel\'s unquote_printf does (was: \\q cut at q, \\a at BEL, \\\\ at one backslash)', async () => {
+    for (const delimiter of ['\\q', '\\a', '\\\\', 'q\\', '\\1']) {
+      // printf, not echo: sh's echo reads backslashes itself
+      await assertAsGnuParallel(['-k', '-d', delimiter, 'printf', '[%s]\\n', '{}'], 'xqy\x07z\\w\\\\q\\q\x01v', `-d ${delimiter}`);
+    }
+  });
+
   test('--timeout 0 is no timeout, as GNU parallel (was: refused)', async () => {
     await assertAsGnuParallel(['-k', '--timeout', '0', 'echo', ':::', 'a', 'b']);
   });
