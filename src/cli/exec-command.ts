@@ -24,7 +24,7 @@ import { optionsEnd, optionWords, rejectOptionsAmongInputs } from './argv.js';
 import { NUL_REPLACED } from '../commands/job-inputs.js';
 import { once } from '../model/once.js';
 import { EXEC_HELP } from './exec-help.js';
-import { checkDirectory, collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, gnuJobs, regexp, refuseWorkdirPerJob, unquotePrintf } from './exec-flags.js';
+import { checkDirectory, collect, count, cpuCountAsked, directory, type ExecFlags, execTimeout, delimiterOf, gnuJobs, regexp, refuseWorkdirPerJob, unquotePrintf } from './exec-flags.js';
 import { contextReplace, fillFor, MAX_CHARS, pipeOptions, respellAll } from './exec-options.js';
 import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
@@ -216,7 +216,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // holding a newline is two (was: one value, as typed); on bytes, as lines are (was: a -d of a
   // byte that is not ASCII never cut a value)
   // a byte string, as the inputs are cut on bytes
-  const delimiter = flags.delimiter === undefined ? undefined : toByteString(unquotePrintf(flags.delimiter));
+  const delimiter = flags.delimiter === undefined ? undefined : toByteString(delimiterOf(flags.delimiter));
   const cut = delimiter ?? (flags.null ? undefined : '\n');
   if (cut !== undefined) sources = sources.map((source) => ('values' in source ? { ...source, values: source.values.flatMap((value) => cutAsBytes(value, cut)) } : source));
   if (flags.jl !== undefined) flags.joblog ??= flags.jl;

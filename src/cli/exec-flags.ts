@@ -201,6 +201,13 @@ export function unquotePrintf(value: string): string {
     .replace(/\\([0-7])/g, octal);
 }
 
+/** -d's delimiter, its escapes read; never empty, which GNU parallel's Perl reads as paragraphs. */
+export function delimiterOf(value: string): string {
+  const delimiter = unquotePrintf(value);
+  if (delimiter === '') throw usageError('--delimiter must not be empty');
+  return delimiter;
+}
+
 /**
  * `value` compiled to match inputs, which are byte strings, as GNU parallel's Perl matches bytes
  * (model/byte-pattern.ts). Its error names the value as typed (was: `/Ã©(/` for `é(`).
