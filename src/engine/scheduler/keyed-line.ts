@@ -84,7 +84,10 @@ export class KeyedLine implements Line {
       }
       const batch = queue[0]!;
       if (roomFor(batch) <= 0) {
-        this.turn(key, now);
+        // it keeps its place: the key that was first when the workers filled up is first when
+        // one frees up (was: put last, keys swapped places at every look, whoever came first)
+        this.queued.add(key);
+        this.turns.putBack();
         return 'no-room';
       }
       queue.shift();

@@ -15,6 +15,7 @@ interface Entry<T> {
 export class Timeline<T> {
   private readonly heap = new TinyQueue<Entry<T>>([], (a, b) => a.at - b.at || a.seq - b.seq);
   private seq = 0;
+  private lastTaken: Entry<T> | undefined;
 
   add(item: T, at: number): void {
     this.heap.push({ at, seq: this.seq++, item });
@@ -25,7 +26,14 @@ export class Timeline<T> {
     const head = this.heap.peek();
     if (!head || head.at > now) return undefined;
     this.heap.pop();
+    this.lastTaken = head;
     return head.item;
+  }
+
+  /** Puts the item takeDue() gave last back in its place: its time, and its rank among ties. */
+  putBack(): void {
+    if (this.lastTaken) this.heap.push(this.lastTaken);
+    this.lastTaken = undefined;
   }
 
   /** The time of the soonest item. */

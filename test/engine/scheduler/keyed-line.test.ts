@@ -77,6 +77,13 @@ test('a key that must wait gets its turn back when its wait is over; no room kee
   assert.deepEqual((line.next(50, anyRoom) as Batch).payload, ['z1']);
 });
 
+test('a key that finds no room keeps its place: the first key when the workers filled up is the first when one frees up (was: put last at each look)', () => {
+  const line = new KeyedLine(oneAtATime(), () => assert.fail());
+  for (const text of ['a1', 'b1', 'c1']) line.add(input(text));
+  for (let look = 0; look < 2; look++) assert.equal(line.next(0, () => 0), 'no-room');
+  assert.deepEqual(['a1', 'b1', 'c1'].map(() => (line.next(0, anyRoom) as Batch).payload[0]), ['a1', 'b1', 'c1']);
+});
+
 test('a key given up hands back its waiting inputs, at its turn', () => {
   const given: string[] = [];
   const line = new KeyedLine({ ...oneAtATime(), givenUp: (key) => key === 'g' }, (key, batches) => given.push(`${key}:${batches.length}`));

@@ -25,4 +25,14 @@ describe('Timeline', () => {
     assert.equal(timeline.takeDue(60), 'later');
     assert.equal(timeline.takeDue(60), undefined);
   });
+
+  it('puts the item taken last back in its place, ahead of a tie that came after it', () => {
+    const timeline = new Timeline<string>();
+    timeline.add('a', 0);
+    timeline.add('b', 0);
+    assert.equal(timeline.takeDue(0), 'a');
+    timeline.putBack();
+    timeline.add('c', 0);
+    assert.deepEqual(timeline.drain(), ['a', 'b', 'c']);
+  });
 });
