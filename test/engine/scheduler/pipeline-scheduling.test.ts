@@ -187,6 +187,30 @@ test('--key: a key that must wait never holds a lane and never blocks another ke
   assert.deepEqual(Object.fromEntries(ranAt), { 'a/1': 0, 'b/1': 0, 'c/1': 0, 'a/2': 1000, 'b/2': 1000, 'a/3': 2000 });
 });
 
+test('--key: the input is read ahead while the workers are full, so that keys take turns (was: read only as room came, a list sorted by key ran one key after another)', async () => {
+  const executor = new FakeExecutor(1);
+  const inputs = ['a/1', 'a/2', 'a/3', 'a/4', 'b/1', 'b/2'];
+  let readToEnd = false;
+  async function* read() {
+    yield* inputs;
+    readToEnd = true;
+  }
+  const run = start(read(), executor, { throttling, limits: keyed(new GapLimits(0)), clock: new FakeClock() });
+  await executor.holding(1);
+  // the one worker busy with a/1, the input is read to its end (was: not a line more)
+  for (let turns = 0; !readToEnd; turns++) {
+    assert.ok(turns < 100, 'the input is not read while the worker is busy');
+    await settle();
+  }
+  const order: string[] = [];
+  while (order.length < inputs.length) {
+    await executor.holding(1);
+    order.push(executor.runNext().payload[0] as string);
+  }
+  await run.done;
+  assert.deepEqual(order, ['a/1', 'a/2', 'b/1', 'a/3', 'b/2', 'a/4']);
+});
+
 test('--key-concurrency: a key at its limit waits for one of its inputs to end, others go on', async () => {
   const executor = new FakeExecutor(3);
   const run = start(['a/1', 'a/2', 'b/1'], executor, { throttling, limits: keyed(new GapLimits(0, 1)), clock: new FakeClock() });
