@@ -19,7 +19,7 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
   // with its causes: a network failure is fetch's bare "fetch failed", its cause says why
   // (was: ECONNREFUSED only in the joblog and --json)
   const said = messageWithCauses({ name: error.name, message, cause: error.cause }, (text) => firstLine(text, ' …'));
-  const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${said}`;
+  const line = `prun: input ${failure.index} ${quoteInput(failure.input)}${where} failed${tries}: ${printable(said)}`;
   return withStack(line, error.stack, verbose);
 }
 
@@ -28,8 +28,19 @@ export function describeFailure(failure: FinalFailure, verbose: boolean): string
  * script threw (setup(), or its import), source-mapped to the user's own file.
  */
 export function describeFatal(error: Error, verbose: boolean): string {
-  return withStack(`prun: ${error.message}`, error.cause instanceof Error ? error.cause.stack : undefined, verbose);
+  return withStack(`prun: ${printable(error.message)}`, error.cause instanceof Error ? error.cause.stack : undefined, verbose);
 }
+
+/**
+ * A message with its control characters escaped, as the input beside it is (`\u001b`, `\r`):
+ * the user's error text reaches a terminal (was: an ESC sequence in it coloured the rest of
+ * stderr, a CR wrote over the start of the line). Tabs stay.
+ */
+function printable(text: string): string {
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (char) => CONTROL_NAMES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const CONTROL_NAMES: Record<string, string> = { '\n': '\\n', '\r': '\\r' };
 
 /** The line, and under --verbose the stack below it, indented. */
 function withStack(line: string, stack: string | undefined, verbose: boolean): string {
