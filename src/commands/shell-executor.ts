@@ -8,6 +8,7 @@ import { PrunError } from '../errors.js';
 import { makeScratchDir, removeScratchDir, scratchWriteError } from '../io/scratch-dir.js';
 import { atExit } from '../runtime/at-exit.js';
 import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
+import { setRunTimeout } from '../runtime/stop-clock.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
 import { jobArgs, NUL_REPLACED } from './job-inputs.js';
@@ -474,7 +475,8 @@ export class ShellExecutor implements Executor {
     if (timeout === undefined) return;
     job.timer?.clear();
     job.timeoutMs = timeout;
-    job.timer = setLongTimeout(() => this.timeOut(slot, job), Math.max(0, job.startedAt + timeout - now));
+    // a Ctrl-Z's time is no time run (stop-clock.ts)
+    job.timer = setRunTimeout(() => this.timeOut(slot, job), Math.max(0, job.startedAt + timeout - now));
   }
 
   /**

@@ -1,6 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
-import { setLongTimeout } from '../runtime/long-timeout.js';
+import { onStops, runningNow, setRunTimeout, stopUnderWay } from '../runtime/stop-clock.js';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { timedOut } from '../model/failure.js';
@@ -103,6 +102,7 @@ export class Pool implements Executor {
   private closing = false;
   private readonly exits = new Set<Promise<void>>();
   private watchdog: NodeJS.Timeout | undefined;
+  private unlistenStops: (() => void) | undefined;
   private stealer: NodeJS.Timeout | undefined;
   /** Batches given in this turn of the event loop go out at its end, a message a worker. */
   private sendScheduled = false;
@@ -139,6 +139,16 @@ export class Pool implements Executor {
     }
     this.stealer = setInterval(() => this.steal(), STEAL_CHECK_MS);
     this.stealer.unref();
+    // a Ctrl-Z's time is no time run for the workers' --timeout either (stop-clock.ts): told
+    // before they are stopped, and before they are continued
+    this.unlistenStops = onStops({
+      began: () => this.tellAll({ brand: BRAND, type: 'stop-began' }),
+      ended: (ms) => this.tellAll({ brand: BRAND, type: 'stop-ended', ms }),
+    });
+  }
+
+  private tellAll(message: ToWorker): void {
+    for (const slot of this.slots) if (slot.state !== 'dead') slot.send(message);
   }
 
   /**
@@ -155,7 +165,7 @@ export class Pool implements Executor {
   submit(batch: Batch, ahead: boolean): void {
     const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
-    if (slot.ledger.load === 0) slot.lastHeard = performance.now();
+    if (slot.ledger.load === 0) slot.lastHeard = runningNow();
     slot.hold(batch);
     // one lane takes one batch at a time: its next one gains nothing from waiting for others
     if (this.options.concurrency === 1) slot.sendBatches();
@@ -192,6 +202,7 @@ export class Pool implements Executor {
     this.closing = true;
     clearInterval(this.watchdog);
     clearInterval(this.stealer);
+    this.unlistenStops?.();
     // a run that ended before its workers were given the script (--resume, nothing left to
     // run) still loads it in one, as a run of no input does: a script that cannot load is
     // reported all the same, and no worker is told to end before it was told to start (was:
@@ -215,6 +226,7 @@ export class Pool implements Executor {
     this.closing = true;
     clearInterval(this.watchdog);
     clearInterval(this.stealer);
+    this.unlistenStops?.();
     this.markReady();
     this.markAllReady();
     // the running tasks are told first, as at Ctrl-C: their ctx.signal aborts (a fetch given it
@@ -355,14 +367,14 @@ export class Pool implements Executor {
    */
   private boundStart(slot: WorkerSlot, boundMs: number, failure: (boundMs: number) => PrunError): void {
     slot.setupTimer?.clear();
-    slot.setupTimer = setLongTimeout(() => {
+    slot.setupTimer = setRunTimeout(() => {
       slot.startFailure = failure(boundMs);
       slot.worker.kill();
     }, boundMs);
   }
 
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
-    slot.lastHeard = performance.now();
+    slot.lastHeard = runningNow();
     switch (message.type) {
       case 'loading': {
         // a top-level await that never settles: was a silent hang, whatever --timeout said
@@ -433,7 +445,7 @@ export class Pool implements Executor {
     const runningAgain = entry.running && report.count === 0;
     entry.running = report.running === true;
     entry.lastWords = report.lastWords;
-    if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now() - (report.runningMs ?? 0);
+    if (!runningAgain || entry.runningSince === undefined) entry.runningSince = runningNow() - (report.runningMs ?? 0);
     entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
     // a failure heard after the stop asked tasks to stop did not run, whenever the worker heard
@@ -457,7 +469,7 @@ export class Pool implements Executor {
     const lanes = this.options.concurrency;
     const free = (slot: WorkerSlot): boolean => slot.state === 'ready' && slot.ledger.load < lanes && !slot.ledger.holdsIsolated;
     if (![...this.slots].some(free)) return;
-    const now = performance.now();
+    const now = runningNow();
     for (const slot of this.slots) {
       if (slot.state !== 'ready' || slot.ledger.load <= lanes || slot.hasUnsent) continue;
       const entries = [...slot.ledger.entries()];
@@ -472,7 +484,9 @@ export class Pool implements Executor {
 
   /** A task that never yields blocks its worker's event loop: no message comes at all. */
   private checkBlocked(timeoutMs: number): void {
-    const now = performance.now();
+    // at `fg` this may look before the stop's end is told: the time since is no time run
+    if (stopUnderWay()) return;
+    const now = runningNow();
     for (const slot of this.slots) {
       if (slot.state !== 'ready' && slot.state !== 'retiring') continue;
       if (slot.ledger.load === 0 || slot.endedFor !== undefined) continue;
@@ -651,7 +665,7 @@ export class Pool implements Executor {
     const timeout = this.options.timeoutMs;
     // one said to run past its --timeout, whose worker died in its grace (of the input's own
     // timer, say), had timed out first (was: ERR_WORKER_EXIT: a review)
-    const pastDeadline = timeout !== undefined && entry.running && entry.runningSince !== undefined && performance.now() - entry.runningSince >= timeout;
+    const pastDeadline = timeout !== undefined && entry.running && entry.runningSince !== undefined && runningNow() - entry.runningSince >= timeout;
     const culprit = (slot.endedFor === 'blocked' || pastDeadline) && timeout !== undefined ? timedOut(timeout) : exit.failure;
     // a thread wrote which input it began (start-slot.ts): those before it had finished, and it
     // is to blame if it was in its own code; awaiting, only if the worker had said it runs: as
@@ -663,7 +677,7 @@ export class Pool implements Executor {
     if (last && last.batch === entry.batch.id && last.offset >= entry.done) {
       const finished = last.offset - entry.done + (last.phase === 'settled' ? 1 : 0);
       // how long it ran is known only of the input the worker's last word was of
-      const blamed: Blame = finished === 0 ? { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) } : { culprit };
+      const blamed: Blame = finished === 0 ? { culprit, durationMs: runningNow() - (entry.runningSince ?? entry.heldAt) } : { culprit };
       const told = finished === 0 && entry.running;
       const then: Blame = last.phase === 'settled' ? 'none' : last.phase === 'calling' || told ? blamed : 'suspect';
       return finished === 0 ? then : { finished, then };
@@ -680,6 +694,6 @@ export class Pool implements Executor {
     if (!oneLane || !(entry.running || lastLeft)) return 'unknown';
     // it began by the worker's last word of the batch (then, or as it was said to start), or
     // once the batch was given when none came: how long it ran, at the least
-    return { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) };
+    return { culprit, durationMs: runningNow() - (entry.runningSince ?? entry.heldAt) };
   }
 }

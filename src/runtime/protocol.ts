@@ -62,6 +62,12 @@ export type ToWorker =
   | { brand: typeof BRAND; type: 'stop'; abort: boolean }
   /** Give batch `id` back if no lane has begun it: another worker has a lane free for it. */
   | { brand: typeof BRAND; type: 'withdraw'; id: number }
+  /**
+   * A Ctrl-Z stops prun and its workers now (`began`), or stopped them for `ms` (`ended`): the
+   * worker's --timeout counts none of that time (stop-clock.ts).
+   */
+  | { brand: typeof BRAND; type: 'stop-began' }
+  | { brand: typeof BRAND; type: 'stop-ended'; ms: number }
   | { brand: typeof BRAND; type: 'end' };
 
 /** Results of the inputs [done, done + count) of batch `id`; `last` when the batch is over. */

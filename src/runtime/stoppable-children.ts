@@ -1,3 +1,5 @@
+import { stopBegan, stopEnded } from './stop-clock.js';
+
 /**
  * prun's children that a Ctrl-Z of prun must stop too: forked workers and exec's lanes. Each
  * leads a session and group of its own (`detached`: so that one kill(-pgid) ends it with all
@@ -24,10 +26,14 @@ export function addStoppable(child: Stoppable): () => void {
   return () => void children.delete(child);
 }
 
+/** Stops them: their timeouts are told first that the time from now is no time run (stop-clock.ts). */
 export function stopChildren(): void {
+  stopBegan();
   for (const child of children) child.stop();
 }
 
+/** Continues them: told first how long they were stopped, so that no timer of theirs fires for it. */
 export function resumeChildren(): void {
+  stopEnded();
   for (const child of children) child.resume();
 }

@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import { type Failure, taskFailed, timedOut } from '../model/failure.js';
-import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
+import type { LongTimeout } from '../runtime/long-timeout.js';
+import { runningNow, setRunTimeout, stopsTold } from '../runtime/stop-clock.js';
 import type { TaskContext, UserModule } from './user-module.js';
 
 /** What became of one task under a time limit. */
@@ -75,22 +75,28 @@ export class TaskRun implements TaskContext {
 export async function runWithTimeout(user: UserModule, input: unknown, ctx: TaskRun, timeoutMs: number, graceMs: number): Promise<Settled> {
   let timer: LongTimeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setLongTimeout(() => resolve('timeout'), timeoutMs);
+    // time a Ctrl-Z kept the worker stopped is no time run (stop-clock.ts)
+    timer = setRunTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const started = performance.now();
+  const started = runningNow();
   // a task that held the thread past its deadline ended before the timer could fire: it
-  // failed all the same (was: a synchronous task of 1 s under --timeout 300ms succeeded)
-  const late = (): boolean => performance.now() - started >= timeoutMs;
+  // failed all the same (was: a synchronous task of 1 s under --timeout 300ms succeeded);
+  // once a stop it ran across is told, which is read after it
+  const late = async (): Promise<boolean> => {
+    if (runningNow() - started < timeoutMs) return false;
+    await stopsTold();
+    return runningNow() - started >= timeoutMs;
+  };
   const task = Promise.resolve().then(() => user.task(input, ctx));
   try {
     const first = await Promise.race([task, deadline]);
-    if (first !== 'timeout') return late() ? { ok: false, failure: timedOut(timeoutMs), stuck: false } : { ok: true, value: first };
+    if (first !== 'timeout') return (await late()) ? { ok: false, failure: timedOut(timeoutMs), stuck: false } : { ok: true, value: first };
     const failure = timedOut(timeoutMs);
     ctx.abort(new TimeoutError(failure.message));
     const stopped = await Promise.race([task.then(() => true, () => true), delay(graceMs)]);
     return { ok: false, failure, stuck: stopped !== true };
   } catch (error) {
-    return { ok: false, failure: late() ? timedOut(timeoutMs) : taskFailed(error), stuck: false };
+    return { ok: false, failure: (await late()) ? timedOut(timeoutMs) : taskFailed(error), stuck: false };
   } finally {
     timer?.clear();
     ctx.done();

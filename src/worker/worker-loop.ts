@@ -12,6 +12,7 @@ import { RunBuffer } from './run-buffer.js';
 import { runWithTimeout, TaskRun } from './run-task.js';
 import { PayloadReader } from '../model/payload.js';
 import { StartSlot } from '../runtime/start-slot.js';
+import { stopBegan, stopEnded } from '../runtime/stop-clock.js';
 import type { UserModule } from './user-module.js';
 
 /** What the loop needs of its side of the boundary: the thread and process shims provide it. */
@@ -432,6 +433,12 @@ export function runWorkerLoop(transport: WorkerTransport): void {
         post({ brand: BRAND, type: 'withdrawn', id: message.id });
         return;
       }
+      case 'stop-began':
+        stopBegan();
+        return;
+      case 'stop-ended':
+        stopEnded(message.ms);
+        return;
       case 'end':
         ending = true;
         pump();

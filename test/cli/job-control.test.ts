@@ -96,6 +96,42 @@ describe('Ctrl-Z stops the whole run, fg continues it (was: workers and jobs in 
     assert.equal(lines(result.stdout).length, 2);
   });
 
+  // stopped past --timeout, then continued: a task that needs only a moment more finishes. The
+  // stop must outlast the timeout for the test to mean anything: that wait is the scenario
+  const STOPPED_PAST_TIMEOUT_MS = 4500;
+  for (const runtime of ['--procs', '--threads']) {
+    test(`prun map ${runtime} --timeout: the time stopped by a Ctrl-Z is no time run (was: every running input failed ERR_TIMEOUT at fg)`, BOUNDED, async () => {
+      const go = join(scratch, `timeout-go${runtime}`);
+      const child = run(['map', 'fixtures/wait-for-file.ts', runtime, '2', '--chunksize', '1', '--timeout', '4s', '--json', ':::', `wait ${go}`, `wait ${go}`]);
+      await waitForLines(child.stderr!, /^waiting /, 2);
+      child.kill('SIGTSTP');
+      await waitUntilStopped([child.pid!, ...(runtime === '--procs' ? await workersOf(child.pid!) : [])]);
+      await delay(STOPPED_PAST_TIMEOUT_MS);
+      await writeFile(go, '');
+      child.kill('SIGCONT');
+      const result = await child;
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout).map((line) => JSON.parse(line).error?.code), [undefined, undefined]);
+    });
+  }
+
+  test('prun exec --timeout: the time stopped by a Ctrl-Z is no time run (was: every running job failed ERR_TIMEOUT at fg)', BOUNDED, async () => {
+    const dir = join(scratch, 'exec-timeout');
+    const pids = join(dir, 'pids');
+    const go = join(dir, 'go');
+    await mkdir(dir, { recursive: true });
+    const child = run(['exec', '-j', '2', '--timeout', '4s', `echo $$ >> ${pids}; n=0; while [ ! -e ${go} ] && [ $n -lt 3000 ]; do n=$((n+1)); sleep 0.01; done; echo {}`, ':::', 'a', 'b']);
+    await waitForPids(pids, 2);
+    child.kill('SIGTSTP');
+    await waitUntilStopped([child.pid!, ...lines((await readFile(pids, 'utf8')).trim()).map(Number)]);
+    await delay(STOPPED_PAST_TIMEOUT_MS);
+    await writeFile(go, '');
+    child.kill('SIGCONT');
+    const result = await child;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.deepEqual(lines(result.stdout).sort(), ['a', 'b']);
+  });
+
   test('prun exec killed (SIGKILL) while stopped: its stopped jobs are ended all the same (nothing left behind)', BOUNDED, async () => {
     const dir = join(scratch, 'killed');
     const pids = join(dir, 'pids');

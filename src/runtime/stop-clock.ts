@@ -1,0 +1,93 @@
+import { performance } from 'node:perf_hooks';
+import { type LongTimeout, setLongTimeout } from './long-timeout.js';
+
+/**
+ * The clock of --timeout and of the watchdogs that stand for it: the time prun ran, without
+ * the time a Ctrl-Z kept it stopped. Was: a run stopped for longer than --timeout failed every
+ * running input with ERR_TIMEOUT at `fg`, however little of its time it had used (a review).
+ *
+ * In prun's main thread job control tells it (stoppable-children.ts: stopChildren at Ctrl-Z,
+ * resumeChildren at `fg`), and the listeners pass it on to the workers, whose own copy of this
+ * module is told by message: that a stop began, before they are stopped; how long it lasted,
+ * before they are continued. A timer that comes due looks again once a stop just over has been
+ * told: at `fg` an overdue timer may fire before the message that says why is read.
+ *
+ * Only a Ctrl-Z (SIGTSTP) is seen: a SIGSTOP sent to prun by hand counts as time run, as before.
+ */
+
+/** Told when a stop begins and ends: the pool passes it on to its workers. */
+export interface StopListener {
+  began(): void;
+  ended(stoppedMs: number): void;
+}
+
+let stoppedMs = 0;
+/** A stop under way, since then (performance.now()): nothing timed by this clock is judged till its end is told. */
+let stoppedSince: number | undefined;
+/** What waits for the end of the stop under way (stopsTold). */
+const waiting: (() => void)[] = [];
+const listeners = new Set<StopListener>();
+
+/** Now, by the clock that leaves stops out (ms, as performance.now()). */
+export function runningNow(): number {
+  return performance.now() - stoppedMs;
+}
+
+/** Whether a stop has begun whose end is not told yet: a watchdog that looks then sees no time run. */
+export function stopUnderWay(): boolean {
+  return stoppedSince !== undefined;
+}
+
+/** A stop begins: in the main thread, just before prun and its workers are stopped; in a worker, as told. */
+export function stopBegan(): void {
+  stoppedSince ??= performance.now();
+  for (const listener of listeners) listener.began();
+}
+
+/**
+ * The stop is over: it lasted `ms` (a worker is told), or since stopBegan (the main thread). A
+ * continue with no stop begun (a SIGCONT sent by hand) lasted nothing.
+ */
+export function stopEnded(ms?: number): void {
+  const lasted = ms ?? (stoppedSince === undefined ? 0 : performance.now() - stoppedSince);
+  stoppedSince = undefined;
+  stoppedMs += lasted;
+  for (const listener of listeners) listener.ended(lasted);
+  for (const go of waiting.splice(0)) go();
+}
+
+/** Listens for stops until the returned function is called. */
+export function onStops(listener: StopListener): () => void {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+}
+
+/**
+ * Resolves once a stop that may have just ended is told: after this turn's I/O (the messages
+ * read then), and after the end of a stop under way.
+ */
+export function stopsTold(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => (stoppedSince === undefined ? resolve() : waiting.push(resolve))));
+}
+
+/** Calls `callback` once `ms` of running time have passed: time stopped by a Ctrl-Z does not count. */
+export function setRunTimeout(callback: () => void, ms: number): LongTimeout {
+  const due = runningNow() + ms;
+  let cleared = false;
+  let timer: LongTimeout;
+  const check = (): void => {
+    void stopsTold().then(() => {
+      if (cleared) return;
+      const left = due - runningNow();
+      if (left > 0) timer = setLongTimeout(check, left);
+      else callback();
+    });
+  };
+  timer = setLongTimeout(check, ms);
+  return {
+    clear: () => {
+      cleared = true;
+      timer.clear();
+    },
+  };
+}
