@@ -191,14 +191,24 @@ export function readRecordEscapes(value: string): string {
  * at the characters as typed).
  */
 export function unquotePrintf(value: string): string {
-  // a byte, as GNU parallel's (was: the character of that code, two bytes in UTF-8 past \177)
-  const octal = (_: string, digits: string) => byteAsText(Number.parseInt(digits, 8) & 0xff);
   return value
     .replace(/\\t/g, '\t')
     .replace(/\\n/g, '\n')
     .replace(/\\r/g, '\r')
-    .replace(/\\([0-7]{3})/g, octal)
-    .replace(/\\([0-7])/g, octal);
+    .replace(/\\(\d\d\d)/g, perlEscape)
+    .replace(/\\(\d)/g, perlEscape);
+}
+
+/**
+ * `\DIGITS` as Perl reads it in a string, as unquote_printf has it read: its octal digits
+ * (up to three) a byte, the rest as typed; `\8` and `\9` the digit alone (was: 8 and 9 matched
+ * no escape, and `\018` read as \0 and 18, where Perl reads \01 and 8: a review).
+ */
+function perlEscape(_: string, digits: string): string {
+  const octal = /^[0-7]{1,3}/.exec(digits)?.[0];
+  if (octal === undefined) return digits;
+  // a byte, as GNU parallel's (was: the character of that code, two bytes in UTF-8 past \177)
+  return byteAsText(Number.parseInt(octal, 8) & 0xff) + digits.slice(octal.length);
 }
 
 /** -d's delimiter, its escapes read; never empty, which GNU parallel's Perl reads as paragraphs. */

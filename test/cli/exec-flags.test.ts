@@ -7,6 +7,11 @@ test("-d's escapes are unquote_printf's: \\t \\n \\r and octal; any other backsl
   assert.equal(delimiterOf('\\0'), '\0');
   assert.equal(delimiterOf('\\072'), ':');
   for (const typed of ['\\q', '\\a', '\\\\', 'q\\', '\\x3a']) assert.equal(delimiterOf(typed), typed);
+  // Perl's: up to three octal digits a byte, the rest as typed; \8 and \9 the digit
+  assert.equal(delimiterOf('\\018'), '\x018');
+  assert.equal(delimiterOf('\\108'), '\x088');
+  assert.equal(delimiterOf('\\9'), '9');
+  assert.equal(delimiterOf('\\800'), '800');
 });
 
 test('-d empty is refused as a usage error (GNU parallel\'s Perl would read paragraphs)', () => {

@@ -317,6 +317,10 @@ describe('prun exec: the same output as GNU parallel', () => {
       // printf, not echo: sh's echo reads backslashes itself
       await assertAsGnuParallel(['-k', '-d', delimiter, 'printf', '[%s]\\n', '{}'], 'xqy\x07z\\w\\\\q\\q\x01v', `-d ${delimiter}`);
     }
+    // digits as Perl reads them after a backslash: octal ones a byte, 8 and 9 as typed
+    for (const delimiter of ['\\9', '\\800', '\\018', '\\108']) {
+      await assertAsGnuParallel(['-k', '-d', delimiter, 'printf', '[%s]\\n', '{}'], 'a9b800c\x018d\x088e', `-d ${delimiter}`);
+    }
   });
 
   test('--timeout 0 is no timeout, as GNU parallel (was: refused)', async () => {
