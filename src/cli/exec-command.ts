@@ -318,8 +318,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (pipeDir) await checkInputsReadable([], sources);
   // --shuf, {##}, --header and several sources read before the run: a signal then ends the wait
   const endWait = exitOnInterrupt(sayLine, 'reading the inputs before the run');
-  const { source, header, total } = pipeDir
-    ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], total: undefined }
+  const { source, header, headerColumns, total } = pipeDir
+    ? { source: pipeBlocks(process.stdin, pipeDir, pipeOptions(flags)), header: [], headerColumns: [], total: undefined }
     : await openExecInputs(sources, { ...inputOptions, countAll: usesTotal });
   endWait();
   options.stdinFrom = pipeDir;
@@ -347,10 +347,12 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     terminator: inputOptions.delimiter ?? String.fromCharCode(inputOptions.separator),
     pipe: pipeDir !== undefined,
     failedOut: flags.failedOut,
-    header,
+    // as read, empty names too: what is written back has a failure's columns, however named
+    header: headerColumns,
   });
-  if (flags.failedOut !== undefined && header.length > 1 && !dryRun) {
-    sayLine(`prun: --failed-out ${flags.failedOut}: each failure's ${header.length} columns are written a line each, with no --header line: read it back with -N ${header.length} and {1}…{${header.length}}`);
+  const columns = headerColumns.length;
+  if (flags.failedOut !== undefined && columns > 1 && !dryRun) {
+    sayLine(`prun: --failed-out ${flags.failedOut}: each failure's ${columns} columns are written a line each, with no --header line: read it back with -N ${columns} and {1}…{${columns}}`);
   }
   const recordsFile = results?.kind === 'records' && results.path !== undefined && !dryRun ? openRecordsFile(results.path, { ...journalOptions, joblog: flags.joblog, failedOut: flags.failedOut }) : undefined;
   if (flags.workdir !== undefined && !dryRun) checkDirectory('--workdir', flags.workdir);

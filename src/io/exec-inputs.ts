@@ -48,8 +48,10 @@ export interface ExecInputOptions {
 
 export interface ExecInputs {
   source: InputSource;
-  /** The column names given by --header, in order ({name} is {n}). */
+  /** The column names given by --header, in order ({name} is {n}): those at a line's end that are empty are none. */
   header: string[];
+  /** The header lines' columns as read, empty ones included: what --failed-out writes back. */
+  headerColumns: string[];
   /** How many jobs, with countAll. */
   total?: number | undefined;
 }
@@ -71,12 +73,13 @@ export interface Fill {
  * whole to be combined or linked, as GNU parallel does.
  */
 export async function openExecInputs(sources: readonly ArgSource[], options: ExecInputOptions): Promise<ExecInputs> {
-  if (!needsReading(sources, options)) return { source: await openInputs([], sources, options.separator, 'bytes'), header: [] };
+  if (!needsReading(sources, options)) return { source: await openInputs([], sources, options.separator, 'bytes'), header: [], headerColumns: [] };
   // as openInputs does (was: a stack trace under --shuf, --header or {##}, and the bare ENOENT
   // or EISDIR, naming no file, under -X, -N, --colsep)
   await checkInputsReadable([], sources);
   const readers = (sources.length === 0 ? [{ file: '-' } as ArgSource] : sources).map((source) => recordsOf(source, options));
   const header: string[] = [];
+  const headerColumns: string[] = [];
   if (options.header) {
     for (const reader of readers) {
       const first = await reader.next();
@@ -84,13 +87,15 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
       // one by one, not spread: a line of 200,000 columns is a call of 200,000 arguments, past
       // V8's stack (was: "Maximum call stack size exceeded", with a stack trace)
       if (first.done) continue;
-      const names: string[] = [];
-      for (const name of first.value) names.push(name.replace(/\r$/, ''));
+      const columns: string[] = [];
+      for (const name of first.value) columns.push(name.replace(/\r$/, ''));
+      for (const column of columns) headerColumns.push(column);
       // empty names at a line's end are none, as Perl's split drops them for GNU parallel, and
       // the next source's names follow on (was: `a,b,` named the third column '', which then
       // took `{}` from the whole line)
-      while (names.at(-1) === '') names.pop();
-      for (const name of names) header.push(name);
+      let named = columns.length;
+      while (named > 0 && columns[named - 1] === '') named--;
+      for (const name of columns.slice(0, named)) header.push(name);
     }
   }
   let records: AsyncIterable<string[]> | Iterable<string[]>;
@@ -134,7 +139,7 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
   if (Array.isArray(jobs)) count = jobs.length;
   const source = itemSource(encoded(jobs), count);
   // counted as never run when the run stops (was: its records, read, were neither run nor counted)
-  return { source: { ...source, heldInputs: () => (filling.job ? 1 : 0) }, header, total: options.countAll ? count : undefined };
+  return { source: { ...source, heldInputs: () => (filling.job ? 1 : 0) }, header, headerColumns, total: options.countAll ? count : undefined };
 }
 
 function needsReading(sources: readonly ArgSource[], options: ExecInputOptions): boolean {

@@ -160,6 +160,19 @@ describe('--failed-out, what it holds', () => {
     assert.match(String(columns.stderr), /^prun: --failed-out .*: each failure's 2 columns are written a line each, with no --header line: read it back with -N 2/m);
   });
 
+  test('exec --header: the file\'s header and columns are the header line\'s as read, empty names too (was, after 920da8f: an empty header line was not written, and `a,` gave one column of two)', async () => {
+    const files = paths();
+    await writeFile(files.input, '\nx\ny\nx\n');
+    await prun(['exec', '--header', ':', '--failed-out', files.failed, 'test {} != x', '::::', files.input]);
+    assert.equal(await readFile(files.failed, 'utf8'), '\nx\nx\n');
+    const again = await prun(['exec', '-k', '--header', ':', 'echo "[{}]"', '::::', files.failed]);
+    assert.deepEqual(lines(String(again.stdout).trimEnd()), ['[x]', '[x]']);
+    await writeFile(files.input, 'a,\n1,2\n3,4\n');
+    const columns = await prun(['exec', '--header', ':', '--colsep', ',', '--failed-out', files.failed, 'false', '::::', files.input]);
+    assert.match(String(columns.stderr), /^prun: --failed-out .*: each failure's 2 columns are written a line each, with no --header line: read it back with -N 2/m);
+    assert.equal(await readFile(files.failed, 'utf8'), '1\n2\n3\n4\n');
+  });
+
   test('--failed-out that is also an input, or the --joblog, is refused (exit 2): it would be emptied before it is read', async () => {
     const files = paths();
     await writeFile(files.input, 'a\n');
