@@ -234,11 +234,11 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       }
       const executorRoom = picked === 'no-room' ? 0 : roomFor(SHARED);
       // nothing to run yet, all left out so far: read on regardless, as far as the window goes
-      // (see onLeadingSkipped). Under --key too, workers full or not: the keys the line knows
-      // take turns, so the line must know them before a worker frees up (was: read only as room
+      // (see onLeadingSkipped). Under --key too, workers full or not (was: read only as room
       // came, a list sorted by host ran one host after the other, its next one's probe alone)
       const unplaced = leadingSkipped !== undefined && executorRoom === 0 && picked === undefined && line.count === 0;
-      const room = Math.min(unplaced || keyedLine ? Number.POSITIVE_INFINITY : executorRoom, readAhead.room(intake.admitted - deliveries.released, deliveries.held));
+      const pastRoom = unplaced || (keyedLine !== undefined && readAhead.readsPastRoom(keyedLine.waitingSize));
+      const room = Math.min(pastRoom ? Number.POSITIVE_INFINITY : executorRoom, readAhead.room(intake.admitted - deliveries.released, deliveries.held));
       if (room === 0) intake.endIfDrained();
       if (intake.taking || room === 0 || intake.done) {
         if (intake.done && line.count === 0 && inFlight.count === 0) break;

@@ -15,6 +15,11 @@ const WINDOW_BYTES = 64 * 1024 * 1024;
  * memory stays a few MB.
  */
 const KEYED_WINDOW = 4096;
+/**
+ * What the inputs waiting for their keys may hold, read past the workers' room: 4096 URLs
+ * are a few hundred KB, 4096 lines of 20 KB 80 MB (a review: 185 MB of memory, not 72).
+ */
+const KEYED_WAITING_SIZE = 8 * 1024 * 1024;
 
 /**
  * How far input is read ahead of the consumer: inputs taken but whose results the consumer
@@ -32,6 +37,14 @@ export class ReadAhead {
    * How many more inputs may be taken, with `outstanding` inputs taken and not released to the
    * consumer and `heldBytes` of output settled but not taken: 0 when the window is full.
    */
+  /**
+   * Whether input is read on while the workers have no room: under --key, so that the keys
+   * take turns, the line must know them before a worker frees up, while what waits is small.
+   */
+  readsPastRoom(waitingSize: number): boolean {
+    return this.keyed && waitingSize < KEYED_WAITING_SIZE;
+  }
+
   room(outstanding: number, heldBytes: number): number {
     if (heldBytes >= WINDOW_BYTES) return 0;
     const size = this.keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * this.executor.capacity * this.batches.size);

@@ -86,6 +86,14 @@ export function slicePayload(payload: Payload, from: number, to: number, separat
   return payload.slice(inputStart(payload, from, separator), inputStart(payload, to, separator));
 }
 
+/** About how much memory a payload holds: its bytes, or its strings' lengths (other values count nothing). */
+export function payloadSize(payload: Payload): number {
+  if (!Array.isArray(payload)) return payload.byteLength;
+  let size = 0;
+  for (const item of payload) if (typeof item === 'string') size += item.length;
+  return size;
+}
+
 /** Byte offset where input `n` (from 0) starts; the length when n is past the last one. */
 function inputStart(bytes: Uint8Array, n: number, separator: Separator): number {
   let position = 0;

@@ -22,3 +22,11 @@ test('output bytes settled but not taken past 64 MiB fill the window, whatever t
 test('under --key the window is wide, for other keys to go on while some wait on their limits', () => {
   assert.equal(new ReadAhead(true, { capacity: 2 }, { size: 1 }).room(96, 0), 4000);
 });
+
+test('under --key input is read on past the workers\' room while what waits for its key is under 8 MiB; never without --key', () => {
+  const keyed = new ReadAhead(true, { capacity: 2 }, { size: 1 });
+  assert.equal(keyed.readsPastRoom(0), true);
+  assert.equal(keyed.readsPastRoom(8 * 1024 * 1024 - 1), true);
+  assert.equal(keyed.readsPastRoom(8 * 1024 * 1024), false);
+  assert.equal(new ReadAhead(false, { capacity: 2 }, { size: 1 }).readsPastRoom(0), false);
+});

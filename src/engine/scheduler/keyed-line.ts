@@ -1,4 +1,5 @@
 import { type Batch, throttledAgain } from '../../model/batch.js';
+import { payloadSize } from '../../model/payload.js';
 import { DueBatches } from './due-batches.js';
 import type { KeyLimits } from './key-limits.js';
 import { Timeline } from './timeline.js';
@@ -24,6 +25,8 @@ export class KeyedLine implements Line {
   private readonly later = new DueBatches();
   private readonly running = new Map<number, { key: string; startedAt: number }>();
   private inputs = 0;
+  /** What the inputs waiting in the queues hold (payloadSize): reading ahead stops at a bound of it. */
+  private size = 0;
   private lastNow = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -35,6 +38,7 @@ export class KeyedLine implements Line {
   add(batch: Batch): void {
     this.queue(batch.key ?? '').push(batch);
     this.inputs += batch.count;
+    this.size += payloadSize(batch.payload);
     this.wake(batch.key ?? '', this.lastNow);
   }
 
@@ -52,6 +56,7 @@ export class KeyedLine implements Line {
     if (throttledAgain(batch)) this.queue(batch.key ?? '').push(batch);
     else this.queue(batch.key ?? '').unshift(batch);
     this.inputs += batch.count;
+    this.size += payloadSize(batch.payload);
     this.wake(batch.key ?? '', this.lastNow);
   }
 
@@ -67,7 +72,7 @@ export class KeyedLine implements Line {
       if (!queue) continue;
       if (this.limits.givenUp(key, now)) {
         this.queues.delete(key);
-        for (const batch of queue) this.inputs -= batch.count;
+        for (const batch of queue) this.taken(batch);
         this.onGivenUp(key, queue);
         continue;
       }
@@ -91,7 +96,7 @@ export class KeyedLine implements Line {
         return 'no-room';
       }
       queue.shift();
-      this.inputs -= batch.count;
+      this.taken(batch);
       if (queue.length === 0) this.queues.delete(key);
       else this.turn(key, now); // behind the keys already due: keys take turns
       this.running.set(batch.id, { key, startedAt: this.limits.started(key, now) });
@@ -121,6 +126,11 @@ export class KeyedLine implements Line {
     return this.inputs + this.later.count;
   }
 
+  /** What the inputs waiting in the queues hold, about (payloadSize). */
+  get waitingSize(): number {
+    return this.size;
+  }
+
   /** Inputs waiting on a key that backs off after a throttle signal. */
   throttledCount(now: number): number {
     if (!this.limits.isThrottled) return 0;
@@ -137,7 +147,14 @@ export class KeyedLine implements Line {
     this.turns.drain();
     this.stalls.drain();
     this.inputs = 0;
+    this.size = 0;
     return batches;
+  }
+
+  /** A batch leaves the queues. */
+  private taken(batch: Batch): void {
+    this.inputs -= batch.count;
+    this.size -= payloadSize(batch.payload);
   }
 
   private queue(key: string): Batch[] {

@@ -84,6 +84,16 @@ test('a key that finds no room keeps its place: the first key when the workers f
   assert.deepEqual(['a1', 'b1', 'c1'].map(() => (line.next(0, anyRoom) as Batch).payload[0]), ['a1', 'b1', 'c1']);
 });
 
+test('the line knows what its waiting inputs hold: their payloads\' size, gone as each is taken, given up or drained', () => {
+  const line = new KeyedLine(oneAtATime(), () => {});
+  for (const text of ['a1', 'a2', 'b1']) line.add(input(text));
+  assert.equal(line.waitingSize, 6);
+  line.next(0, anyRoom);
+  assert.equal(line.waitingSize, 4);
+  line.drain();
+  assert.equal(line.waitingSize, 0);
+});
+
 test('a key given up hands back its waiting inputs, at its turn', () => {
   const given: string[] = [];
   const line = new KeyedLine({ ...oneAtATime(), givenUp: (key) => key === 'g' }, (key, batches) => given.push(`${key}:${batches.length}`));
