@@ -34,10 +34,6 @@ export class ReadAhead {
   ) {}
 
   /**
-   * How many more inputs may be taken, with `outstanding` inputs taken and not released to the
-   * consumer and `heldBytes` of output settled but not taken: 0 when the window is full.
-   */
-  /**
    * Whether input is read on while the workers have no room: under --key, so that the keys
    * take turns, the line must know them before a worker frees up, while what waits is small.
    */
@@ -45,6 +41,10 @@ export class ReadAhead {
     return this.keyed && waitingSize < KEYED_WAITING_SIZE;
   }
 
+  /**
+   * How many more inputs may be taken, with `outstanding` inputs taken and not released to the
+   * consumer and `heldBytes` of output settled but not taken: 0 when the window is full.
+   */
   room(outstanding: number, heldBytes: number): number {
     if (heldBytes >= WINDOW_BYTES) return 0;
     const size = this.keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * this.executor.capacity * this.batches.size);

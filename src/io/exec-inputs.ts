@@ -87,8 +87,7 @@ export async function openExecInputs(sources: readonly ArgSource[], options: Exe
       // one by one, not spread: a line of 200,000 columns is a call of 200,000 arguments, past
       // V8's stack (was: "Maximum call stack size exceeded", with a stack trace)
       if (first.done) continue;
-      const columns: string[] = [];
-      for (const name of first.value) columns.push(name.replace(/\r$/, ''));
+      const columns = first.value.map((name) => name.replace(/\r$/, ''));
       for (const column of columns) headerColumns.push(column);
       // empty names at a line's end are none, as Perl's split drops them for GNU parallel, and
       // the next source's names follow on (was: `a,b,` named the third column '', which then
