@@ -12,12 +12,38 @@ export function formatResult(format: ResultFormat, index: number, input: unknown
     // JSON.stringify leaves a property it cannot write out of its object: `{"index":0,"input":"x"}`
     // would say the input succeeded with no result
     if (typeof result === 'function' || typeof result === 'symbol') throw cannotWrite(itIs(result));
+    refuseOpaque(result);
     return stringify({ index, input, result: result === undefined ? null : result });
   }
   if (typeof result === 'string') return result;
   if (typeof result === 'number' && Number.isFinite(result)) return numberText(result);
   if (result === undefined) return undefined;
+  refuseOpaque(result);
   return stringify(result);
+}
+
+/**
+ * An object JSON writes as `{}` though it holds more: a Map or a Set with entries, an Error, an
+ * instance whose state is not in its own enumerable fields (an async generator: a default
+ * export written `async function*`). Was: printed `{}`, exit 0, what it held silently gone (a
+ * review). Only the result itself is looked at, not what it holds: a Map inside an object is
+ * still written `{}` (README).
+ */
+function refuseOpaque(result: unknown): void {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return;
+  const prototype: unknown = Object.getPrototypeOf(result);
+  if (prototype === Object.prototype || prototype === null) return;
+  if (typeof (result as { toJSON?: unknown }).toJSON === 'function') return;
+  if ((result instanceof Map || result instanceof Set) && result.size === 0) return;
+  if (Object.keys(result).length > 0) return;
+  const kind = result instanceof Map ? 'a Map (return Object.fromEntries(map))' : result instanceof Set ? 'a Set (return [...set])' : result instanceof Error ? 'an Error (throw it to fail the input)' : `${kindOf(result)} with no fields of its own`;
+  throw cannotWrite(`it is ${kind}: JSON would write it as {}`);
+}
+
+function kindOf(value: object): string {
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  const named = typeof name === 'string' && name !== '' ? name : (Object.prototype.toString.call(value).slice(8, -1) || 'object');
+  return `${/^[AEIOUaeiou]/.test(named) ? 'an' : 'a'} ${named}`;
 }
 
 /**

@@ -39,3 +39,20 @@ test('a toJSON() that throws null, a string or a value that cannot be read says 
     assert.throws(() => formatResult('text', 0, 'x', { toJSON: () => { throw thrown; } }), { message: said });
   }
 });
+
+test('an object JSON writes as {} though it holds more cannot be written, text or --json (was: `{}`, exit 0): a Map, a Set, an Error, an instance with no fields of its own', () => {
+  for (const format of ['text', 'json'] as const) {
+    assert.throws(() => formatResult(format, 0, 'x', new Map([['a', 1]])), { message: /it is a Map \(return Object\.fromEntries\(map\)\): JSON would write it as \{\}/ });
+    assert.throws(() => formatResult(format, 0, 'x', new Set([1])), { message: /it is a Set/ });
+    assert.throws(() => formatResult(format, 0, 'x', new Error('no')), { message: /it is an Error/ });
+    assert.throws(() => formatResult(format, 0, 'x', (async function* () {})()), { message: /it is an AsyncGenerator with no fields of its own/ });
+    assert.throws(() => formatResult(format, 0, 'x', new (class Hidden { #x = 1; get x() { return this.#x; } })()), { message: /it is a Hidden with no fields/ });
+  }
+  // what JSON writes in full, or as {} rightly, is written
+  assert.equal(formatResult('text', 0, 'x', new Map()), '{}');
+  assert.equal(formatResult('text', 0, 'x', {}), '{}');
+  assert.equal(formatResult('text', 0, 'x', Object.create(null)), '{}');
+  assert.equal(formatResult('text', 0, 'x', new (class Point { x = 1; })()), '{"x":1}');
+  assert.equal(formatResult('text', 0, 'x', new Date(0)), '"1970-01-01T00:00:00.000Z"');
+  assert.equal(formatResult('text', 0, 'x', new Uint8Array([1])), '{"0":1}');
+});
