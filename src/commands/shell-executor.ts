@@ -8,7 +8,7 @@ import { PrunError } from '../errors.js';
 import { makeScratchDir, removeScratchDir, scratchWriteError } from '../io/scratch-dir.js';
 import { atExit } from '../runtime/at-exit.js';
 import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
-import { setRunTimeout } from '../runtime/stop-clock.js';
+import { runningNow, setRunTimeout } from '../runtime/stop-clock.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
 import { jobArgs, NUL_REPLACED } from './job-inputs.js';
@@ -465,30 +465,34 @@ export class ShellExecutor implements Executor {
   /** The lane has moved on to `job`: its clock starts. */
   private started(slot: LaneSlot, job: LaneJob, now: number): void {
     job.startedAt = now;
+    job.runStartedAt = runningNow();
     job.held.startedAt ??= now;
-    this.armTimeout(slot, job, now);
-  }
-
-  /** Times `job` out at its --timeout from its start, or now if that is past. */
-  private armTimeout(slot: LaneSlot, job: LaneJob, now: number): void {
-    const timeout = this.options.timeoutMs ?? this.runtimes?.timeoutMs();
-    if (timeout === undefined) return;
-    job.timer?.clear();
-    job.timeoutMs = timeout;
-    // a Ctrl-Z's time is no time run (stop-clock.ts)
-    job.timer = setRunTimeout(() => this.timeOut(slot, job), Math.max(0, job.startedAt + timeout - now));
+    this.armTimeout(slot, job);
   }
 
   /**
-   * `--timeout N%`: a job succeeded; the median moves, and with it the timeout of the jobs
-   * running, as GNU parallel checks each against the timeout of the moment.
+   * Times `job` out at its --timeout from its start, or now if that is past: by the clock that
+   * leaves out a Ctrl-Z's stop (was: `--timeout N%` armed again after a stop timed out early).
    */
-  private succeeded(runtimeMs: number, now: number): void {
-    if (!this.runtimes) return;
-    this.runtimes.add(runtimeMs);
+  private armTimeout(slot: LaneSlot, job: LaneJob): void {
+    const timeout = this.options.timeoutMs ?? this.runtimes?.timeoutMs();
+    if (timeout === undefined || job.runStartedAt === undefined) return;
+    job.timer?.clear();
+    job.timeoutMs = timeout;
+    job.timer = setRunTimeout(() => this.timeOut(slot, job), Math.max(0, job.runStartedAt + timeout - runningNow()));
+  }
+
+  /**
+   * `--timeout N%`: a job succeeded, having run `job`'s time (a stop left out); the median moves,
+   * and with it the timeout of the jobs running, as GNU parallel checks each against the timeout
+   * of the moment.
+   */
+  private succeeded(job: LaneJob): void {
+    if (!this.runtimes || job.runStartedAt === undefined) return;
+    this.runtimes.add(runningNow() - job.runStartedAt);
     for (const slot of this.slots) {
       const running = slot.jobs[0];
-      if (running && running.startedAt > 0) this.armTimeout(slot, running, now);
+      if (running && running.startedAt > 0) this.armTimeout(slot, running);
     }
   }
 
@@ -520,7 +524,7 @@ export class ShellExecutor implements Executor {
         continue;
       }
       if (end) this.finish(slot, job, end, now);
-      if (end && !end.failure) this.succeeded(now - job.startedAt, now);
+      if (end && !end.failure) this.succeeded(job);
       this.removeJobFiles(job, !end || outputPrinted(job, end.failure, this.options));
       const next = slot.jobs[0];
       if (next) this.started(slot, next, now);

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { onStops, runningNow, setRunTimeout, stopUnderWay } from '../runtime/stop-clock.js';
+import { performance } from 'node:perf_hooks';
+import { onStops, ranSince, setRunTimeout } from '../runtime/stop-clock.js';
 import type { Batch, Placement } from '../model/batch.js';
 import type { Blame, Executor, ExecutorListener } from '../model/executor.js';
 import { timedOut } from '../model/failure.js';
@@ -165,7 +166,7 @@ export class Pool implements Executor {
   submit(batch: Batch, ahead: boolean): void {
     const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
-    if (slot.ledger.load === 0) slot.lastHeard = runningNow();
+    if (slot.ledger.load === 0) slot.lastHeard = performance.now();
     slot.hold(batch);
     // one lane takes one batch at a time: its next one gains nothing from waiting for others
     if (this.options.concurrency === 1) slot.sendBatches();
@@ -374,7 +375,7 @@ export class Pool implements Executor {
   }
 
   private onMessage(slot: WorkerSlot, message: FromWorker): void {
-    slot.lastHeard = runningNow();
+    slot.lastHeard = performance.now();
     switch (message.type) {
       case 'loading': {
         // a top-level await that never settles: was a silent hang, whatever --timeout said
@@ -445,7 +446,7 @@ export class Pool implements Executor {
     const runningAgain = entry.running && report.count === 0;
     entry.running = report.running === true;
     entry.lastWords = report.lastWords;
-    if (!runningAgain || entry.runningSince === undefined) entry.runningSince = runningNow() - (report.runningMs ?? 0);
+    if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now() - (report.runningMs ?? 0);
     entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
     // a failure heard after the stop asked tasks to stop did not run, whenever the worker heard
@@ -469,7 +470,7 @@ export class Pool implements Executor {
     const lanes = this.options.concurrency;
     const free = (slot: WorkerSlot): boolean => slot.state === 'ready' && slot.ledger.load < lanes && !slot.ledger.holdsIsolated;
     if (![...this.slots].some(free)) return;
-    const now = runningNow();
+    const now = performance.now();
     for (const slot of this.slots) {
       if (slot.state !== 'ready' || slot.ledger.load <= lanes || slot.hasUnsent) continue;
       const entries = [...slot.ledger.entries()];
@@ -484,13 +485,11 @@ export class Pool implements Executor {
 
   /** A task that never yields blocks its worker's event loop: no message comes at all. */
   private checkBlocked(timeoutMs: number): void {
-    // at `fg` this may look before the stop's end is told: the time since is no time run
-    if (stopUnderWay()) return;
-    const now = runningNow();
     for (const slot of this.slots) {
       if (slot.state !== 'ready' && slot.state !== 'retiring') continue;
       if (slot.ledger.load === 0 || slot.endedFor !== undefined) continue;
-      if (now - slot.lastHeard > timeoutMs + TIMEOUT_GRACE_MS + WATCHDOG_SLACK_MS) {
+      // a Ctrl-Z's stop is no time run, under way or over (stop-clock.ts)
+      if (ranSince(slot.lastHeard) > timeoutMs + TIMEOUT_GRACE_MS + WATCHDOG_SLACK_MS) {
         slot.endedFor = 'blocked';
         slot.worker.kill();
       }
@@ -665,7 +664,7 @@ export class Pool implements Executor {
     const timeout = this.options.timeoutMs;
     // one said to run past its --timeout, whose worker died in its grace (of the input's own
     // timer, say), had timed out first (was: ERR_WORKER_EXIT: a review)
-    const pastDeadline = timeout !== undefined && entry.running && entry.runningSince !== undefined && runningNow() - entry.runningSince >= timeout;
+    const pastDeadline = timeout !== undefined && entry.running && entry.runningSince !== undefined && ranSince(entry.runningSince) >= timeout;
     const culprit = (slot.endedFor === 'blocked' || pastDeadline) && timeout !== undefined ? timedOut(timeout) : exit.failure;
     // a thread wrote which input it began (start-slot.ts): those before it had finished, and it
     // is to blame if it was in its own code; awaiting, only if the worker had said it runs: as
@@ -677,7 +676,7 @@ export class Pool implements Executor {
     if (last && last.batch === entry.batch.id && last.offset >= entry.done) {
       const finished = last.offset - entry.done + (last.phase === 'settled' ? 1 : 0);
       // how long it ran is known only of the input the worker's last word was of
-      const blamed: Blame = finished === 0 ? { culprit, durationMs: runningNow() - (entry.runningSince ?? entry.heldAt) } : { culprit };
+      const blamed: Blame = finished === 0 ? { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) } : { culprit };
       const told = finished === 0 && entry.running;
       const then: Blame = last.phase === 'settled' ? 'none' : last.phase === 'calling' || told ? blamed : 'suspect';
       return finished === 0 ? then : { finished, then };
@@ -694,6 +693,6 @@ export class Pool implements Executor {
     if (!oneLane || !(entry.running || lastLeft)) return 'unknown';
     // it began by the worker's last word of the batch (then, or as it was said to start), or
     // once the batch was given when none came: how long it ran, at the least
-    return { culprit, durationMs: runningNow() - (entry.runningSince ?? entry.heldAt) };
+    return { culprit, durationMs: performance.now() - (entry.runningSince ?? entry.heldAt) };
   }
 }

@@ -5,7 +5,6 @@ import type { RuntimeWorker } from '../runtime/runtime.js';
 import { type Held, Ledger } from '../slots/ledger.js';
 import { Lifecycle } from '../slots/lifecycle.js';
 import type { LongTimeout } from '../runtime/long-timeout.js';
-import { runningNow } from '../runtime/stop-clock.js';
 
 /** A batch on a worker, and how many of its inputs the worker has reported. */
 export interface InFlight extends Held {
@@ -14,11 +13,11 @@ export interface InFlight extends Held {
   /** What the worker said as it died when no input was in its own code. */
   lastWords?: RunReport['lastWords'];
   /**
-   * When the input at `done` had begun by (stop-clock.ts's runningNow()): the worker's last report of the
+   * When the input at `done` had begun by (performance.now()): the worker's last report of the
    * batch, or its first word that the input runs. How long it ran, should it kill the worker.
    */
   runningSince?: number;
-  /** When it was given to the worker (runningNow()). */
+  /** When it was given to the worker (performance.now()). */
   heldAt: number;
   /** How many batches the worker had been given before it, this one included (WorkerSlot.given). */
   givenAs: number;
@@ -67,7 +66,7 @@ export class WorkerSlot extends Lifecycle {
 
   /** Takes a batch, to be sent by sendBatches(). */
   hold(batch: Batch): void {
-    this.ledger.accept({ batch, done: 0, running: false, started: false, heldAt: runningNow(), givenAs: ++this.given });
+    this.ledger.accept({ batch, done: 0, running: false, started: false, heldAt: performance.now(), givenAs: ++this.given });
     this.tasksGiven += batch.count;
     const { id, first, count, attempt, payload, separator } = batch;
     this.unsent.push({ id, first, count, attempt, payload, separator, eager: batch.isolated });

@@ -24,6 +24,10 @@ export interface StopListener {
 let stoppedMs = 0;
 /** A stop under way, since then (performance.now()): nothing timed by this clock is judged till its end is told. */
 let stoppedSince: number | undefined;
+/** The stops told, as spans of performance.now() (a worker's: ending as it is told), for ranSince. */
+const stops: { from: number; to: number }[] = [];
+/** Stops kept for ranSince: a Ctrl-Z is a person's act, a run sees few. */
+const STOPS_KEPT = 1000;
 /** What waits for the end of the stop under way (stopsTold). */
 const waiting: (() => void)[] = [];
 const listeners = new Set<StopListener>();
@@ -33,9 +37,15 @@ export function runningNow(): number {
   return performance.now() - stoppedMs;
 }
 
-/** Whether a stop has begun whose end is not told yet: a watchdog that looks then sees no time run. */
-export function stopUnderWay(): boolean {
-  return stoppedSince !== undefined;
+/**
+ * How long the run has run since `wallStart` (a performance.now()), the stops left out: for a
+ * deadline of something whose start is kept on the wall clock, as durations are.
+ */
+export function ranSince(wallStart: number): number {
+  const now = performance.now();
+  let stopped = stoppedSince === undefined ? 0 : now - Math.max(stoppedSince, wallStart);
+  for (const stop of stops) if (stop.to > wallStart) stopped += stop.to - Math.max(stop.from, wallStart);
+  return now - wallStart - stopped;
 }
 
 /** A stop begins: in the main thread, just before prun and its workers are stopped; in a worker, as told. */
@@ -49,9 +59,12 @@ export function stopBegan(): void {
  * continue with no stop begun (a SIGCONT sent by hand) lasted nothing.
  */
 export function stopEnded(ms?: number): void {
-  const lasted = ms ?? (stoppedSince === undefined ? 0 : performance.now() - stoppedSince);
+  const now = performance.now();
+  const lasted = ms ?? (stoppedSince === undefined ? 0 : now - stoppedSince);
   stoppedSince = undefined;
   stoppedMs += lasted;
+  if (lasted > 0) stops.push({ from: now - lasted, to: now });
+  if (stops.length > STOPS_KEPT) stops.shift();
   for (const listener of listeners) listener.ended(lasted);
   for (const go of waiting.splice(0)) go();
 }
@@ -63,11 +76,13 @@ export function onStops(listener: StopListener): () => void {
 }
 
 /**
- * Resolves once a stop that may have just ended is told: after this turn's I/O (the messages
- * read then), and after the end of a stop under way.
+ * Resolves once a stop that may have just ended is told: after the next turn's I/O (the
+ * messages read then), and after the end of a stop under way.
  */
 export function stopsTold(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => (stoppedSince === undefined ? resolve() : waiting.push(resolve))));
+  // two turns: one may begin before the turn's I/O is read, as after a synchronous task that
+  // a message's callback ran (was, --procs: a task that ran across a stop timed out: a review)
+  return new Promise((resolve) => setImmediate(() => setImmediate(() => (stoppedSince === undefined ? resolve() : waiting.push(resolve)))));
 }
 
 /** Calls `callback` once `ms` of running time have passed: time stopped by a Ctrl-Z does not count. */

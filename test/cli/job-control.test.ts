@@ -115,6 +115,32 @@ describe('Ctrl-Z stops the whole run, fg continues it (was: workers and jobs in 
     });
   }
 
+  test('prun map --procs --timeout: a synchronous task that runs across a Ctrl-Z is timed by the time it ran (was: ERR_TIMEOUT, its end judged before the stop was told)', BOUNDED, async () => {
+    const script = join(scratch, 'busy-running.ts');
+    // busy for 1.5 s of the time it runs: a gap of more than 200 ms is a stop, not counted
+    await writeFile(script, `export default (ms: string) => {
+  console.error('busy');
+  let ran = 0;
+  let last = performance.now();
+  while (ran < Number(ms)) {
+    const now = performance.now();
+    if (now - last < 200) ran += now - last;
+    last = now;
+  }
+  return ms;
+};
+`);
+    const child = run(['map', script, '--procs', '1', '--timeout', '3s', '--json', ':::', '1500']);
+    await waitForLines(child.stderr!, /^busy/, 1);
+    child.kill('SIGTSTP');
+    await waitUntilStopped([child.pid!, ...(await workersOf(child.pid!))]);
+    await delay(STOPPED_PAST_TIMEOUT_MS);
+    child.kill('SIGCONT');
+    const result = await child;
+    assert.equal(result.exitCode, 0, String(result.stdout) + String(result.stderr));
+    assert.equal(JSON.parse(lines(result.stdout)[0]!).result, '1500');
+  });
+
   test('prun exec --timeout: the time stopped by a Ctrl-Z is no time run (was: every running job failed ERR_TIMEOUT at fg)', BOUNDED, async () => {
     const dir = join(scratch, 'exec-timeout');
     const pids = join(dir, 'pids');

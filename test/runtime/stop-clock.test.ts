@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { onStops, runningNow, setRunTimeout, stopBegan, stopEnded, stopUnderWay } from '../../src/runtime/stop-clock.js';
+import { onStops, ranSince, runningNow, setRunTimeout, stopBegan, stopEnded } from '../../src/runtime/stop-clock.js';
 
 test('the running clock leaves out a stop told, and listeners hear of it', () => {
   const heard: string[] = [];
   const unlisten = onStops({ began: () => heard.push('began'), ended: (ms) => heard.push(`ended ${ms}`) });
   const before = runningNow();
   stopBegan();
-  assert.equal(stopUnderWay(), true);
   stopEnded(60_000);
-  assert.equal(stopUnderWay(), false);
   assert.ok(runningNow() < before, 'a minute told stopped is a minute less run');
   unlisten();
   stopBegan();
@@ -40,4 +38,17 @@ test('a timer does not fire for the time a stop was told to last', async () => {
   await delay(80);
   assert.equal(fired, false, 'ten seconds stopped: it has ten seconds more to go');
   timer.clear();
+});
+
+test('ranSince leaves out the stops after its start, and one under way', async () => {
+  const start = performance.now();
+  stopBegan();
+  const before = ranSince(start);
+  await delay(30);
+  assert.ok(ranSince(start) - before < 5, 'a stop under way is no time run');
+  stopEnded();
+  assert.ok(ranSince(start) < 20, 'the time since the start was stopped, nearly all of it');
+  const later = performance.now();
+  await delay(30);
+  assert.ok(ranSince(later) >= 20, 'a stop before the start is no part of it');
 });
