@@ -3,6 +3,7 @@ import { messageWithCauses, namedMessage } from '../model/failure.js';
 import { firstLine } from '../model/first-line.js';
 import type { MachineShortage, ProgressSnapshot, ThrottleSignals } from '../progress/tracker.js';
 import { stackWithMappedPaths } from '../io/mapped-path.js';
+import { printable } from './stderr-line.js';
 
 const MAX_INPUT_SHOWN = 60;
 
@@ -31,21 +32,11 @@ export function describeFatal(error: Error, verbose: boolean): string {
   return withStack(`prun: ${printable(error.message)}`, error.cause instanceof Error ? error.cause.stack : undefined, verbose);
 }
 
-/**
- * A message with its control characters escaped, as the input beside it is (`\u001b`, `\r`):
- * the user's error text reaches a terminal (was: an ESC sequence in it coloured the rest of
- * stderr, a CR wrote over the start of the line). Tabs stay.
- */
-function printable(text: string): string {
-  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (char) => CONTROL_NAMES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-const CONTROL_NAMES: Record<string, string> = { '\n': '\\n', '\r': '\\r' };
-
 /** The line, and under --verbose the stack below it, indented. */
 function withStack(line: string, stack: string | undefined, verbose: boolean): string {
   // a stack of no frames (a thrown string, a load error prun says itself) only says the line again
-  return verbose && stack && /\n\s+at /.test(stack) ? `${line}\n${indent(stackWithMappedPaths(stack))}` : line;
+  // each of its lines printable too: its first is the user's message again
+  return verbose && stack && /\n\s+at /.test(stack) ? `${line}\n${indent(stackWithMappedPaths(stack).split('\n').map(printable).join('\n'))}` : line;
 }
 
 /** The closing line, when anything failed or did not run. */

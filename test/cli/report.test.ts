@@ -18,3 +18,10 @@ test("a failure's line escapes the control characters of the error's text, as it
 test('a fatal error\'s line escapes control characters too: setup() failed says what the script threw', () => {
   assert.equal(describeFatal(new Error('setup() failed: \x1b[2J'), false), 'prun: setup() failed: \\u001b[2J');
 });
+
+test('under --verbose the stack below the line is printable too: its first line says the message again (was: raw)', () => {
+  const thrown = new Error('red \x1b[31mRED');
+  const line = describeFailure({ index: 0, input: 'a', error: taskFailed(thrown), attempts: 1, origin: undefined }, true);
+  assert.ok(!line.includes('\x1b'), line);
+  assert.match(line, /\n {4}Error: red \\u001b\[31mRED\n {8}at /);
+});
