@@ -343,8 +343,10 @@ describe('prun map --queue', () => {
     const folder = join(await mkdtemp(join(bench.dir, 'wd-')), 'made-by-the-worker');
     // the producer makes it on its machine, then it is taken away, as on another machine where it never was
     const producer = execa(bin, ['exec', '--queue', bench.redis.url, '--wd', folder, 'pwd'], { cwd: root, reject: false, stdin: 'pipe', timeout: HUNG_MS });
-    for (let tries = 0; !existsSync(folder); tries++) {
-      if (tries > 400) assert.fail('the producer never made the folder');
+    // made, and past its checks: the run is in Redis (was: removed between its mkdir and the
+    // stat after it, the producer said it could not make it, exit 2: seen once under load)
+    for (let tries = 0; !existsSync(folder) || (await runKeys(bench.redis)).length === 0; tries++) {
+      if (tries > 400) assert.fail('the producer never made the folder, or never began its run');
       await delay(50);
     }
     await rmdir(folder);
