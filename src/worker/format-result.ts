@@ -34,6 +34,8 @@ function refuseOpaque(result: unknown): void {
   const prototype: unknown = Object.getPrototypeOf(result);
   if (prototype === Object.prototype || prototype === null) return;
   if (typeof (result as { toJSON?: unknown }).toJSON === 'function') return;
+  // JSON writes a boxed primitive as its value
+  if (result instanceof Number || result instanceof Boolean || result instanceof String) return;
   if ((result instanceof Map || result instanceof Set) && result.size === 0) return;
   if (Object.keys(result).length > 0) return;
   const kind = result instanceof Map ? 'a Map (return Object.fromEntries(map))' : result instanceof Set ? 'a Set (return [...set])' : result instanceof Error ? 'an Error (throw it to fail the input)' : `${kindOf(result)} with no fields of its own`;

@@ -55,4 +55,7 @@ test('an object JSON writes as {} though it holds more cannot be written, text o
   assert.equal(formatResult('text', 0, 'x', new (class Point { x = 1; })()), '{"x":1}');
   assert.equal(formatResult('text', 0, 'x', new Date(0)), '"1970-01-01T00:00:00.000Z"');
   assert.equal(formatResult('text', 0, 'x', new Uint8Array([1])), '{"0":1}');
+  assert.equal(formatResult('text', 0, 'x', new Number(3)), '3');
+  assert.equal(formatResult('text', 0, 'x', new Boolean(false)), 'false');
+  assert.equal(formatResult('json', 0, 'x', new String('')), '{"index":0,"input":"x","result":""}');
 });
