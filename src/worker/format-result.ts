@@ -23,30 +23,54 @@ export function formatResult(format: ResultFormat, index: number, input: unknown
 }
 
 /**
- * An object JSON writes as `{}` though it holds more: a Map or a Set with entries, an Error, an
- * instance whose state is not in its own enumerable fields (an async generator: a default
- * export written `async function*`). Was: printed `{}`, exit 0, what it held silently gone (a
- * review). Only the result itself is looked at, not what it holds: a Map inside an object is
- * still written `{}` (README).
+ * An object JSON would write without what it holds: a Map or a Set with entries (as `{}`, or
+ * as its own fields only), an Error (its message and stack are not its own enumerable fields),
+ * an instance with no fields of its own (a generator, as a default export written
+ * `async function*` returns; a class with only #private fields). Was: printed `{}`, exit 0,
+ * what it held silently gone (a review). Only the result itself is looked at, not what it
+ * holds: a Map inside an object is still written `{}` (README).
  */
 function refuseOpaque(result: unknown): void {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) return;
   const prototype: unknown = Object.getPrototypeOf(result);
   if (prototype === Object.prototype || prototype === null) return;
-  if (typeof (result as { toJSON?: unknown }).toJSON === 'function') return;
-  // JSON writes a boxed primitive as its value
-  if (result instanceof Number || result instanceof Boolean || result instanceof String) return;
-  if ((result instanceof Map || result instanceof Set) && result.size === 0) return;
-  if (Object.keys(result).length > 0) return;
-  const kind = result instanceof Map ? 'a Map (return Object.fromEntries(map))' : result instanceof Set ? 'a Set (return [...set])' : result instanceof Error ? 'an Error (throw it to fail the input)' : `${kindOf(result)} with no fields of its own`;
-  throw cannotWrite(`it is ${kind}: JSON would write it as {}`);
+  if (result instanceof Error) throw cannotWrite('it is an Error: JSON would write its own fields only, not its message (throw it to fail the input, or return the fields wanted)');
+  if (result instanceof Map || result instanceof Set) {
+    const entries = sizeOf(result);
+    if (entries === 0) return;
+    const [kind, instead] = result instanceof Map ? ['Map', 'return Object.fromEntries(map)'] : ['Set', 'return [...set]'];
+    throw cannotWrite(`it is a ${kind} of ${entries}: JSON would write none of them (${instead})`);
+  }
+  if (writtenAsItself(result) || Object.keys(result).length > 0) return;
+  throw cannotWrite(`it is an object of class ${className(result)} with no fields of its own: JSON would write it as {}`);
 }
 
-function kindOf(value: object): string {
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  const named = typeof name === 'string' && name !== '' ? name : (Object.prototype.toString.call(value).slice(8, -1) || 'object');
-  return `${/^[AEIOUaeiou]/.test(named) ? 'an' : 'a'} ${named}`;
+/** A Map's or a Set's size; 0 for a Proxy of one that will not say (written as before). */
+function sizeOf(collection: Map<unknown, unknown> | Set<unknown>): number {
+  try {
+    return collection.size;
+  } catch {
+    return 0;
+  }
 }
+
+/**
+ * What JSON writes as itself whatever its fields: a toJSON(), a boxed primitive (its value), a
+ * typed array (its elements, none when empty), a plain object made in another realm (vm).
+ */
+function writtenAsItself(value: object): boolean {
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (value instanceof Number || value instanceof Boolean || value instanceof String) return true;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return true;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return Object.prototype.toString.call(value) === '[object Object]' && typeof prototype === 'object' && prototype !== null && Object.getPrototypeOf(prototype) === null;
+}
+
+function className(value: object): string {
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : Object.prototype.toString.call(value).slice(8, -1);
+}
+
 
 /**
  * A finite number as String() writes it, without String()'s cost for numbers past the small
