@@ -43,8 +43,6 @@ export interface LaneJob {
   /** The file its command was written to, when too long for the lane's line. */
   script: string | undefined;
   startedAt: number;
-  /** When it started by the clock of --timeout, which leaves out a Ctrl-Z's stop (stop-clock.ts). */
-  runStartedAt?: number | undefined;
   timer: LongTimeout | undefined;
   /** The --timeout it runs under, from its start (`--timeout N%`: as the median was then, or since). */
   timeoutMs?: number | undefined;

@@ -8,7 +8,7 @@ import { PrunError } from '../errors.js';
 import { makeScratchDir, removeScratchDir, scratchWriteError } from '../io/scratch-dir.js';
 import { atExit } from '../runtime/at-exit.js';
 import { type LongTimeout, setLongTimeout } from '../runtime/long-timeout.js';
-import { runningNow, setRunTimeout } from '../runtime/stop-clock.js';
+import { ranSince, setRunTimeout } from '../runtime/stop-clock.js';
 import { leastLoaded } from '../slots/pick.js';
 import { StartFailures } from '../slots/start-failures.js';
 import { jobArgs, NUL_REPLACED } from './job-inputs.js';
@@ -465,7 +465,6 @@ export class ShellExecutor implements Executor {
   /** The lane has moved on to `job`: its clock starts. */
   private started(slot: LaneSlot, job: LaneJob, now: number): void {
     job.startedAt = now;
-    job.runStartedAt = runningNow();
     job.held.startedAt ??= now;
     this.armTimeout(slot, job);
   }
@@ -476,10 +475,10 @@ export class ShellExecutor implements Executor {
    */
   private armTimeout(slot: LaneSlot, job: LaneJob): void {
     const timeout = this.options.timeoutMs ?? this.runtimes?.timeoutMs();
-    if (timeout === undefined || job.runStartedAt === undefined) return;
+    if (timeout === undefined) return;
     job.timer?.clear();
     job.timeoutMs = timeout;
-    job.timer = setRunTimeout(() => this.timeOut(slot, job), Math.max(0, job.runStartedAt + timeout - runningNow()));
+    job.timer = setRunTimeout(() => this.timeOut(slot, job), Math.max(0, timeout - ranSince(job.startedAt)));
   }
 
   /**
@@ -488,8 +487,8 @@ export class ShellExecutor implements Executor {
    * of the moment.
    */
   private succeeded(job: LaneJob): void {
-    if (!this.runtimes || job.runStartedAt === undefined) return;
-    this.runtimes.add(runningNow() - job.runStartedAt);
+    if (!this.runtimes) return;
+    this.runtimes.add(ranSince(job.startedAt));
     for (const slot of this.slots) {
       const running = slot.jobs[0];
       if (running && running.startedAt > 0) this.armTimeout(slot, running);

@@ -21,7 +21,6 @@ export interface StopListener {
   ended(stoppedMs: number): void;
 }
 
-let stoppedMs = 0;
 /** A stop under way, since then (performance.now()): nothing timed by this clock is judged till its end is told. */
 let stoppedSince: number | undefined;
 /** The stops told, as spans of performance.now() (a worker's: ending as it is told), for ranSince. */
@@ -31,11 +30,6 @@ const STOPS_KEPT = 1000;
 /** What waits for the end of the stop under way (stopsTold). */
 const waiting: (() => void)[] = [];
 const listeners = new Set<StopListener>();
-
-/** Now, by the clock that leaves stops out (ms, as performance.now()). */
-export function runningNow(): number {
-  return performance.now() - stoppedMs;
-}
 
 /**
  * How long the run has run since `wallStart` (a performance.now()), the stops left out: for a
@@ -62,7 +56,6 @@ export function stopEnded(ms?: number): void {
   const now = performance.now();
   const lasted = ms ?? (stoppedSince === undefined ? 0 : now - stoppedSince);
   stoppedSince = undefined;
-  stoppedMs += lasted;
   if (lasted > 0) stops.push({ from: now - lasted, to: now });
   if (stops.length > STOPS_KEPT) stops.shift();
   for (const listener of listeners) listener.ended(lasted);
@@ -87,13 +80,13 @@ export function stopsTold(): Promise<void> {
 
 /** Calls `callback` once `ms` of running time have passed: time stopped by a Ctrl-Z does not count. */
 export function setRunTimeout(callback: () => void, ms: number): LongTimeout {
-  const due = runningNow() + ms;
+  const armed = performance.now();
   let cleared = false;
   let timer: LongTimeout;
   const check = (): void => {
     void stopsTold().then(() => {
       if (cleared) return;
-      const left = due - runningNow();
+      const left = ms - ranSince(armed);
       if (left > 0) timer = setLongTimeout(check, left);
       else callback();
     });
