@@ -91,6 +91,14 @@ export function asLiteral(replacementString: string): string {
 const LITERAL_MARK = '\0';
 
 /**
+ * Text with asLiteral's marks dropped, and only those: a NUL elsewhere is the user's own, as
+ * `--tagstring 'a\0b'` gives one (was: every NUL dropped from a tag).
+ */
+function unmarked(text: string): string {
+  return text.replaceAll(`{${LITERAL_MARK}`, '{');
+}
+
+/**
  * A command line for /bin/sh, by default; with `forShell` false, a plain string (GNU
  * parallel's --tagstring): values as they are, and nothing appended when there is no
  * replacement string. As GNU parallel does, a replacement string in the command's first word
@@ -169,13 +177,13 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     }
     const wrapper = match.index < commandStart;
     if (forShell && !wrapper && !options.quoted && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
-    literals.push(template.slice(end, match.index).replaceAll(LITERAL_MARK, ''));
+    literals.push(unmarked(template.slice(end, match.index)));
     end = match.index + whole.length;
     replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(wrapper ? quoteAlways : () => quote));
     if (replacement.kind === 'arg') usesArgs = true;
     if (replacement.kind === 'arg' && replacement.all) usesAllArgs = true;
   }
-  literals.push(template.slice(end).replaceAll(LITERAL_MARK, ''));
+  literals.push(unmarked(template.slice(end)));
   if (replacements.length === 0 && forShell && options.appendArgs !== false) {
     // Like GNU parallel (and xargs): no replacement string means the input
     // goes last on the command line.

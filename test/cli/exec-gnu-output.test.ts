@@ -507,6 +507,12 @@ describe('prun exec: the same output as GNU parallel', () => {
     for (const tag of ['{}\\t{#}', '[{}]\\101\\n', 'a\\\\b']) await assertAsGnuParallel(['--tagstring', tag, 'echo', ':::', 'x', 'y']);
   });
 
+  test('--tagstring keeps a \\0 as a NUL in the tag, beside a {} that -I made plain text, as GNU parallel (was: every NUL dropped)', async () => {
+    await assertAsGnuParallel(['--tagstring', 'a\\0b', 'echo', ':::', 'x']);
+    await assertAsGnuParallel(['-I', '@', '--tagstring', '{}\\0@', 'echo', '@', ':::', 'x']);
+    await assertAsGnuParallel(['--dry-run', '--tagstring', '\\0{}', 'echo', ':::', 'x']);
+  });
+
   // One value a line, in brackets, so that empty values and stray blanks show.
   const SHOW = "printf '[%s]\\n'";
   const INPUTS = [
