@@ -207,8 +207,10 @@ export function unquotePrintf(value: string): string {
 function perlEscape(_: string, digits: string): string {
   const octal = /^[0-7]{1,3}/.exec(digits)?.[0];
   if (octal === undefined) return digits;
-  // a byte, as GNU parallel's (was: the character of that code, two bytes in UTF-8 past \177)
-  return byteAsText(Number.parseInt(octal, 8) & 0xff) + digits.slice(octal.length);
+  // up to \377 a byte, as GNU parallel's (was: the character of that code, two bytes in UTF-8
+  // past \177); past it Perl's wide character, which it prints in UTF-8 (was: its low byte)
+  const code = Number.parseInt(octal, 8);
+  return (code > 0xff ? String.fromCharCode(code) : byteAsText(code)) + digits.slice(octal.length);
 }
 
 /** -d's delimiter, its escapes read; never empty, which GNU parallel's Perl reads as paragraphs. */

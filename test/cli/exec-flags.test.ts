@@ -12,6 +12,9 @@ test("-d's escapes are unquote_printf's: \\t \\n \\r and octal; any other backsl
   assert.equal(delimiterOf('\\108'), '\x088');
   assert.equal(delimiterOf('\\9'), '9');
   assert.equal(delimiterOf('\\800'), '800');
+  // past \377 Perl's wide character, the character of that code (was: its low byte, \400 a NUL)
+  assert.equal(delimiterOf('\\400'), '\u0100');
+  assert.equal(delimiterOf('\\777'), '\u01ff');
 });
 
 test('-d empty is refused as a usage error (GNU parallel\'s Perl would read paragraphs)', () => {
