@@ -8,6 +8,7 @@ import { quoted, usageError } from '../errors.js';
 import { cutAsBytes, toByteString } from '../model/byte-string.js';
 import { type ArgSource, splitArgGroups } from '../io/arg-groups.js';
 import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
+import { columnLines } from '../io/colsep-line.js';
 import { pipeBlocks } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../io/scratch-dir.js';
 import { checkInputsReadable, inputCounter } from '../io/open-inputs.js';
@@ -61,7 +62,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
   option('--timeout').argParser(execTimeout).description = 'fail a command that runs longer than this (500ms, 30s, 2m; a number is seconds), or than N% of the median runtime of the commands that succeeded (200%), as GNU parallel';
   option('--verbose').description = 'print each command on stderr as it starts, as GNU parallel';
   option('--joblog').description = "append a row per finished job in GNU parallel's columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal Command (Command holds the input)";
-  option('--failed-out').description = 'write the input of each job that failed for good to FILE as it fails, ended as inputs are read (newline, -0 NUL, -d DELIM); a job of several arguments writes each';
+  option('--failed-out').description = 'write the input of each job that failed for good to FILE as it fails, ended as inputs are read (newline, -0 NUL, -d DELIM); a job of several arguments writes each, one of --colsep columns their line';
   command
     .optionsGroup('Input:')
     .addOption(new Option('-a, --arg-file <file>', 'read inputs from FILE, as :::: FILE (repeatable: the files combine)').default([]).argParser(collect))
@@ -349,9 +350,11 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     failedOut: flags.failedOut,
     // as read, empty names too: what is written back has a failure's columns, however named
     header: headerColumns,
+    columns: inputOptions.colsep && sources.length <= 1 && maxArgs === undefined && !fillMode && !pipeDir ? columnLines({ ...inputOptions, colsep: inputOptions.colsep }, flags.colsep === undefined ? undefined : toByteString(flags.colsep)) : undefined,
+    warn: sayLine,
   });
   const columns = headerColumns.length;
-  if (flags.failedOut !== undefined && columns > 1 && !dryRun) {
+  if (flags.failedOut !== undefined && columns > 1 && !dryRun && journalOptions.header === undefined) {
     sayLine(`prun: --failed-out ${flags.failedOut}: each failure's ${columns} columns are written a line each, with no --header line: read it back with -N ${columns} and {1}…{${columns}}`);
   }
   const recordsFile = results?.kind === 'records' && results.path !== undefined && !dryRun ? openRecordsFile(results.path, { ...journalOptions, joblog: flags.joblog, failedOut: flags.failedOut }) : undefined;

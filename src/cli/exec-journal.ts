@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { compileTemplate, type TemplateOptions } from '../commands/template.js';
 import { usageError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
+import type { ColumnLines } from '../io/colsep-line.js';
 import { inputFilesOf } from '../io/open-inputs.js';
 import { toByteString } from '../model/byte-string.js';
 import { ARG_SEPARATOR } from '../model/payload.js';
@@ -20,9 +21,18 @@ export interface ExecJournalParts {
   /**
    * --header's names. One, and --failed-out begins with it: the file is read back with the same
    * --header. Several (columns, sources), and each failure's columns are lines of their own, read
-   * back with -N and {1}, {2}: a header line of several names is not read back as such.
+   * back with -N and {1}, {2}: a header line of several names is not read back as such; unless
+   * they are the columns of one source's lines (`columns`): then it begins with their line.
    */
   header: readonly string[];
+  /**
+   * Given when each job is the columns of one line (--colsep, or --header's tabs, one source,
+   * no -N, -L, -X): --failed-out writes a failure as such a line, read back with the same
+   * options, and its header as one.
+   */
+  columns?: ColumnLines | undefined;
+  /** Told once when a failure's columns cannot be written as a line that reads back as them. */
+  warn: (line: string) => void;
 }
 
 /**
@@ -45,10 +55,33 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
     terminator: parts.terminator,
     inputFiles,
     alias: commandOf(parts.command, parts.template),
-    // a job of several arguments (-N, --colsep, several sources) gives each its own line
-    argumentsOf: (text) => text.split(ARG_SEPARATOR),
-    header: parts.header.length === 1 ? parts.header : undefined,
+    argumentsOf: failedOutLines(parts),
+    header: failedOutHeader(parts),
   };
+}
+
+/**
+ * What --failed-out writes of a failed job, a line each: a job of several arguments (-N,
+ * several sources) gives each its own line, read back with the same -N; one of columns, their
+ * line (its columns a line each, with a warning, if no separator gives them back).
+ */
+function failedOutLines({ columns, failedOut, warn }: ExecJournalParts): (text: string) => string[] {
+  if (columns === undefined) return (text) => text.split(ARG_SEPARATOR);
+  let warned = false;
+  return (text) => {
+    const args = text.split(ARG_SEPARATOR);
+    const line = columns.line(args);
+    if (line !== undefined) return [line];
+    if (!warned) warn(`prun: --failed-out ${failedOut}: no separator that --colsep matches gives back the columns of a failure: written a column a line, it and those after it would be read back as other jobs`);
+    warned = true;
+    return args;
+  };
+}
+
+function failedOutHeader({ header, columns }: ExecJournalParts): readonly string[] | undefined {
+  if (header.length === 1) return header;
+  const line = header.length > 1 ? columns?.headerLine(header) : undefined;
+  return line === undefined ? undefined : [line];
 }
 
 /**

@@ -254,12 +254,12 @@ function lineRecords(options: ExecInputOptions): { of(parts: readonly string[]):
  * untrimmed, as GNU parallel takes it (was: -r skipped a blank header for the next line, -E
  * ended the input, and --colsep's trim made ` a ` the name a, which GNU parallel leaves unset).
  */
-function headerRecord(line: string, options: ExecInputOptions): string[] {
+export function headerRecord(line: string, options: ExecInputOptions): string[] {
   return toRecord(line, { ...options, eof: undefined, noRunIfEmpty: false, trim: 'n' }) as string[];
 }
 
 /** One input as its arguments; undefined when -r skips it; 'eof' when -E ends the input. */
-function toRecord(read: string, options: ExecInputOptions): string[] | undefined | 'eof' {
+export function toRecord(read: string, options: ExecInputOptions): string[] | undefined | 'eof' {
   // as GNU parallel does (was: `a\0b` ran as two arguments, a and b, silently)
   const input = read.includes('\0') ? withoutNul(read, options) : read;
   if (options.eof !== undefined && input === options.eof) return 'eof';

@@ -153,11 +153,36 @@ describe('--failed-out, what it holds', () => {
     assert.equal(await readFile(files.failed, 'utf8'), 'name\nX\nY\nZ\n');
     const again = await prun(['exec', '-k', '--header', ':', command, '::::', files.failed]);
     assert.deepEqual(lines(String(again.stdout).trimEnd()), ['X', 'Y', 'Z']);
-    // several columns: a line each, as without --header, and said so
+    // several columns, at --header's tabs: a failure's line, under the header's
     await writeFile(files.input, 'a\tb\n1\t2\n');
     const columns = await prun(['exec', '--header', ':', '--failed-out', files.failed, 'exit 1', '::::', files.input]);
-    assert.equal(await readFile(files.failed, 'utf8'), '1\n2\n');
-    assert.match(String(columns.stderr), /^prun: --failed-out .*: each failure's 2 columns are written a line each, with no --header line: read it back with -N 2/m);
+    assert.equal(await readFile(files.failed, 'utf8'), 'a\tb\n1\t2\n');
+    assert.doesNotMatch(String(columns.stderr), /--failed-out/);
+    // several sources: each failure's columns a line each, with no header, and said so
+    await writeFile(files.input, 'a\n1\n');
+    const sources = await prun(['exec', '--header', ':', '--failed-out', files.failed, 'exit 1', '::::', files.input, '::::', files.input]);
+    assert.equal(await readFile(files.failed, 'utf8'), '1\n1\n');
+    assert.match(String(sources.stderr), /^prun: --failed-out .*: each failure's 2 columns are written a line each, with no --header line: read it back with -N 2/m);
+  });
+
+  test('exec --colsep: a failure is written as its line, however many columns it has, so the same --colsep reads back exactly the failures (was: a column a line, read back with -N as other jobs)', async () => {
+    const files = paths();
+    await writeFile(files.input, 'x1\nx,y\n xq , r ,s\nok,1\n,\n');
+    const command = "printf '[%s][%s][%s]\\n' {1} {2} {3}; case {1} in x*|'') exit 1;; esac";
+    const first = await prun(['exec', '-k', '--colsep', ',', '--failed-out', files.failed, command, '::::', files.input]);
+    assert.equal(first.exitCode, 4, String(first.stderr));
+    // trimmed columns, as the jobs got them
+    assert.equal(await readFile(files.failed, 'utf8'), 'x1\nx,y\nxq,r,s\n,\n');
+    const again = await prun(['exec', '-k', '--colsep', ',', command, '::::', files.failed]);
+    assert.deepEqual(lines(String(again.stdout)), ['[x1][][]', '[x][y][]', '[xq][r][s]', '[][][]']);
+    // a pattern: joined by a separator it matches, the one typed if it is one
+    const pattern = await prun(['exec', '-k', '--colsep', '[;|]', '--failed-out', files.failed, 'false', ':::', 'a;b', 'c|d|e']);
+    assert.equal(pattern.exitCode, 2, String(pattern.stderr));
+    assert.equal(await readFile(files.failed, 'utf8'), 'a;b\nc;d;e\n');
+    // a capture group puts the separator among the columns: no line gives them back, and that is said
+    const captured = await prun(['exec', '--colsep', '(,)', '--failed-out', files.failed, 'false', ':::', 'a,b']);
+    assert.match(String(captured.stderr), /^prun: --failed-out .*: no separator that --colsep matches gives back the columns of a failure/m);
+    assert.equal(await readFile(files.failed, 'utf8'), 'a\n,\nb\n');
   });
 
   test('exec --header: the file\'s header and columns are the header line\'s as read, empty names too (was, after 920da8f: an empty header line was not written, and `a,` gave one column of two)', async () => {
@@ -168,9 +193,9 @@ describe('--failed-out, what it holds', () => {
     const again = await prun(['exec', '-k', '--header', ':', 'echo "[{}]"', '::::', files.failed]);
     assert.deepEqual(lines(String(again.stdout).trimEnd()), ['[x]', '[x]']);
     await writeFile(files.input, 'a,\n1,2\n3,4\n');
-    const columns = await prun(['exec', '--header', ':', '--colsep', ',', '--failed-out', files.failed, 'false', '::::', files.input]);
-    assert.match(String(columns.stderr), /^prun: --failed-out .*: each failure's 2 columns are written a line each, with no --header line: read it back with -N 2/m);
-    assert.equal(await readFile(files.failed, 'utf8'), '1\n2\n3\n4\n');
+    const columns = await prun(['exec', '-k', '--header', ':', '--colsep', ',', '--failed-out', files.failed, 'false', '::::', files.input]);
+    assert.equal(columns.exitCode, 2, String(columns.stderr));
+    assert.equal(await readFile(files.failed, 'utf8'), 'a,\n1,2\n3,4\n');
   });
 
   test('--failed-out that is also an input, or the --joblog, is refused (exit 2): it would be emptied before it is read', async () => {
