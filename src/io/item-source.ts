@@ -85,7 +85,14 @@ export function itemSource(items: Iterable<unknown> | AsyncIterable<unknown>, co
       markClosed(CLOSED);
       // a step still pending is the iterable's to settle; its failure is no one's now
       pending?.catch(() => {});
-      void Promise.resolve(iterator.return?.()).catch(() => {});
+      // nor is what its return() throws: the run is stopping, and the stop must go on to the
+      // workers (was: a generator whose finally threw, synchronously, left them running, and
+      // the caller's program never ended: a review)
+      try {
+        void Promise.resolve(iterator.return?.()).catch(() => {});
+      } catch {
+        // as its asynchronous failure
+      }
     },
   };
 }

@@ -174,6 +174,17 @@ for await (const outcome of map(['a', 'b'], ${JSON.stringify(`${root}fixtures/te
       assert.ok(pulled <= 200, `pulled ${pulled} inputs for 5 results`);
     });
 
+    test("a break stops the workers even when the inputs' own finally throws, and the program ends (was: they ran on, and it never ended: a review)", async () => {
+      const program = `import { map } from 'prunjs';
+function* inputs() { try { for (let i = 0; ; i++) yield String(i); } finally { throw new Error('cleanup failed'); } }
+for await (const outcome of map(inputs(), ${JSON.stringify(`${root}fixtures/square.ts`)}, { runtime: '${runtime}', workers: 2 })) break;
+console.log('ended');`;
+      const result = await execa(process.execPath, ['--input-type=module', '-e', program], { cwd: root, reject: false, timeout: 30_000 });
+      assert.equal(result.timedOut, false, 'the program did not end');
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(result.stdout, 'ended');
+    });
+
     test('rejects a script that cannot load with a PrunError code', async () => {
       await assert.rejects(collect(map(['1'], `${root}fixtures/no-default.ts`, { runtime })), { code: 'ERR_SCRIPT' });
     });

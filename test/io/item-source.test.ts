@@ -74,3 +74,18 @@ test('an async iterator whose next() settles to undefined is refused too, after 
   }, (error: Error & { code?: string }) => error.code === 'ERR_USAGE');
   assert.deepEqual(taken, [1, 2]);
 });
+
+test("closing a source whose iterator's return() throws does not throw: the stop goes on to the workers (was: thrown out of the stop, which then killed none)", () => {
+  function* source() {
+    try {
+      yield 1;
+      yield 2;
+    } finally {
+      throw new Error('cleanup failed');
+    }
+  }
+  const iterator = source();
+  iterator.next();
+  const items = itemSource({ [Symbol.iterator]: () => iterator });
+  assert.doesNotThrow(() => items.close());
+});
