@@ -509,14 +509,32 @@ export class Pool implements Executor {
     if (readies === this.target) this.markAllReady();
   }
 
-  /** A worker that has run its share of tasks is replaced once its batches are done. */
+  /** A worker that has run its share of tasks is replaced once its batches are done, while inputs are left for it. */
   private afterBatch(slot: WorkerSlot): void {
     if (this.quota(slot) <= 0) slot.moveTo('retiring');
     if (slot.state === 'retiring' && slot.ledger.load === 0) {
       this.end(slot);
-      if (!this.closing && !this.stopped) this.spawn();
+      if (!this.closing && !this.stopped && this.inputsForNewWorker()) this.spawn();
     }
     this.listener!.free();
+  }
+
+  /**
+   * Whether inputs are left that no worker holds, or will take, when their number is known:
+   * once the others hold, or have room left for, every input left, a retired worker is not
+   * replaced (was: `--max-tasks-per-child 1 ::: a b` started and set up two workers more,
+   * after the last input, for nothing: a review). An input tried again, or lost with a
+   * worker, is one left again.
+   */
+  private inputsForNewWorker(): boolean {
+    const left = this.options.inputsLeft?.();
+    if (left === undefined) return true;
+    let taken = 0;
+    for (const slot of this.slots) {
+      for (const entry of slot.ledger.entries()) taken += entry.batch.count - entry.done;
+      if (slot.state === 'starting' || slot.state === 'ready') taken += this.quota(slot);
+    }
+    return left > taken;
   }
 
   private end(slot: WorkerSlot): void {

@@ -249,6 +249,15 @@ for (const runtime of runtimes) {
       assert.deepEqual(counts, [3, 3, 3]);
     });
 
+    test('--max-tasks-per-child replaces no worker once the others hold every input left (was: two more started and set up after the last input, for nothing: a review)', async () => {
+      const folder = await mkdtemp(join(tmpdir(), 'prun-setups-'));
+      const setups = join(folder, 'setups');
+      const result = await prun(['map', 'fixtures/count-setups.ts', runtime, '2', '--max-tasks-per-child', '1', '--chunksize', '1', ':::', 'a', 'b', 'c', 'd'], { env: { PRUN_TEST_SETUPS: setups } });
+      assert.deepEqual(lines(result.stdout), ['a', 'b', 'c', 'd'], String(result.stderr));
+      assert.equal(await readFile(setups, 'utf8'), 'setup\n'.repeat(4));
+      await rm(folder, { recursive: true });
+    });
+
     test('a function that throws fails that input only: one line, no stack, exit 1', async () => {
       const result = await prun(['map', 'fixtures/fail-on-odd.ts', 'fixtures/numbers.txt', runtime]);
       assert.equal(result.exitCode, 1);
