@@ -7,6 +7,7 @@ import { makeDirectory } from '../io/make-directory.js';
 import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
 import { fileWriter } from './file-writer.js';
+import { appendWhole } from '../io/whole-records.js';
 import { checkOutput, type KeptFiles, refuseToEmpty } from './output-files.js';
 import { flushed, setResultsOut } from './results-out.js';
 
@@ -83,7 +84,9 @@ export function openRecordsFile(path: string, kept: KeptFiles): RecordsFile {
       } catch (error) {
         throw cannotWrite(`--results ${path}`, error);
       }
-      const stream = fileWriter(fd);
+      // a record the disk cuts short is taken back, as a joblog's row is: the file holds whole
+      // records only (was: a torn last one, `1128,:,`, on a full disk: a review)
+      const stream = fileWriter(fd, appendWhole);
       setResultsOut({ stream, finish: (code) => flushed(stream, code), fileName: `--results ${path}` });
     },
   };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { statfsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -71,6 +71,21 @@ describe('prun exec with its output folder on a full disk', () => {
       const { size } = await stat(join(results, '1', String(input), 'stdout'));
       assert.equal(size, input * 10000 + 1, `input ${input}'s stdout file`);
     }
+  });
+
+  test('--results FILE.csv on a full disk: one line names it, exit 74, and the file holds whole records only, as a joblog its rows (was: a torn last record: a review)', async (t) => {
+    const mount = smallDisk(t);
+    if (!mount) return;
+    const file = join(mount, 'results.csv');
+    t.after(() => rm(file, { force: true }));
+    const run = await prunWithStdin(['exec', '-j1', '--results', file, COMMAND], INPUTS);
+    assert.equal(run.exitCode, 74, String(run.stderr));
+    const said = lines(String(run.stderr).trimEnd());
+    assert.equal(said.filter((line) => !line.startsWith('prun: input ') && line.includes(file)).length, 1, String(run.stderr));
+    const records = await readFile(file, 'latin1');
+    assert.ok(records.startsWith('Seq,'), records.slice(0, 40));
+    // each record ends with its whole stdout, x…x and a newline, quoted, and an empty stderr
+    assert.match(records.slice(-20), /x\n",\n$/, 'the last record is whole');
   });
 
   test('--pipe: a block that cannot be written whole is never run; one line names the folder, exit 74', async (t) => {
