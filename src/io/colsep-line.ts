@@ -22,7 +22,11 @@ const USUAL_SEPARATORS = ['\t', ',', ';', '|', ' ', ':'];
  * reading it back gives the columns (a trim, -E or a capture group could make it otherwise).
  */
 export function columnLines(options: ExecInputOptions & { colsep: RegExp }, typed: string | undefined): ColumnLines {
-  const separators = [...new Set([...(typed === undefined ? [] : [typed]), ...USUAL_SEPARATORS])].filter((separator) => separator.length > 0 && isWholeMatch(separator, options.colsep));
+  // never one holding what ends an input (`-d ';' --colsep '[;|]'`): read back, the line would be two
+  const terminator = options.delimiter ?? String.fromCharCode(options.separator);
+  const separators = [...new Set([...(typed === undefined ? [] : [typed]), ...USUAL_SEPARATORS])].filter(
+    (separator) => separator.length > 0 && !separator.includes(terminator) && isWholeMatch(separator, options.colsep),
+  );
   const joined = (columns: readonly string[], read: (line: string) => unknown): string | undefined => {
     for (const separator of separators) {
       const line = columns.join(separator);

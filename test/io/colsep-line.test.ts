@@ -20,6 +20,8 @@ test('a line is only one that reads back as the columns: under a trim, -E, or a 
   assert.equal(columnLines({ ...separator, colsep: /,/, trim: 'rl' }, ',').line([' a']), undefined);
   // the line -E ends the input at is no job's
   assert.equal(columnLines({ ...separator, colsep: /,/, eof: 'a,b' }, ',').line(['a', 'b']), undefined);
+  // never joined by what ends an input: read back, the line would be two
+  assert.equal(columnLines({ ...separator, delimiter: ';', colsep: /[;|]/ }, '[;|]').line(['a', 'b']), 'a|b');
   assert.equal(columnLines({ ...separator, colsep: /[,;]/, eof: 'a,b' }, ',').line(['a', 'b']), 'a;b');
   assert.equal(columnLines({ ...separator, colsep: /(,)/ }, ',').line(['a', ',', 'b']), undefined);
 });
