@@ -2,6 +2,7 @@ import { PrunError } from '../errors.js';
 import type { Delivery, OutputFile } from '../model/delivery.js';
 import { fileChunks } from '../io/file-chunks.js';
 import { itemSource } from '../io/item-source.js';
+import { thrownValue } from '../engine/stopping.js';
 import { fromErrorData } from '../runtime/error-data.js';
 import type { TaskError } from '../model/failure.js';
 import { checkInputs, describe } from './arguments.js';
@@ -111,7 +112,7 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
   }
   if (thrown) throw thrown.error;
   const fatal = run.fatalError();
-  if (fatal) throw fatal;
+  if (fatal) throw thrownValue(fatal);
   const halted = haltedError(run.tracker, options.halt);
   if (halted) throw halted;
 }

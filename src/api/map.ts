@@ -7,6 +7,7 @@ import { InputLedger } from './input-ledger.js';
 import { normalizeOptions, type RunOptions } from './options.js';
 import { type AllListed, checkOptionNames, LIMIT_OPTION_NAMES } from './option-names.js';
 import { checkSendable, unsendableAsUsage } from './sendable.js';
+import { thrownValue } from '../engine/stopping.js';
 import { startRun } from './start-run.js';
 
 const MAP_OPTIONS = ['runtime', 'workers', 'concurrency', 'ordered', 'chunksize', 'maxTasksPerChild', 'retries', 'timeout', 'memoryLimit', 'halt', ...LIMIT_OPTION_NAMES] as const;
@@ -69,7 +70,7 @@ async function* outcomes<Result, Input>(
   }
   // after the outcomes of what did run: inputs that never ran have none
   const fatal = run.fatalError();
-  if (fatal) throw unsendableAsUsage(fatal);
+  if (fatal) throw thrownValue(unsendableAsUsage(fatal));
   const halted = haltedError(run.tracker, options.halt);
   if (halted) throw halted;
 }

@@ -6,6 +6,18 @@ import type { FailureCode } from '../model/failure.js';
 
 export type StopMode = 'soon' | 'now';
 
+/** Errors made to carry a thrown value that is not one. */
+const carriers = new WeakSet<Error>();
+
+/**
+ * What was thrown, for a caller that throws it on: the value itself where an Error only
+ * carried it (a library's input iterable that threw a string is thrown that string: was, an
+ * Error made of it, where the README says the loop throws your error: a review).
+ */
+export function thrownValue(error: Error): unknown {
+  return carriers.has(error) ? error.cause : error;
+}
+
 /**
  * How a run comes to stop, whatever asks for it: the caller (Ctrl-C), a --halt condition met,
  * the consumer gone, or running that cannot go on. Once stopping, no input starts: the source
@@ -76,10 +88,16 @@ export class Stopping {
    * The run fails with `error` once it has ended, without stopping now (the source failed: what
    * was read still runs) or after a stop of the caller's (an input cannot be sent: stop soon).
    * What runs finishes and is delivered; the consumer asks fatalError() why after those
-   * outcomes. A thrown value that is not an Error is carried as its cause.
+   * outcomes. A thrown value that is not an Error is carried as its cause (thrownValue).
    */
   failAtEnd(error: unknown): void {
-    this.fatalError ??= error instanceof Error ? error : new Error(String(error), { cause: error });
+    if (this.fatalError || error instanceof Error) {
+      this.fatalError ??= error as Error;
+      return;
+    }
+    const carrier = new Error(String(error), { cause: error });
+    carriers.add(carrier);
+    this.fatalError = carrier;
   }
 
   /**

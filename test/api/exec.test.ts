@@ -83,6 +83,22 @@ test('an input with no text a command could take (an object, null) throws PrunEr
   }
 });
 
+test('an input iterable that throws a value that is no Error: the loop throws that value itself, after what ran (was: an Error made of it)', async () => {
+  async function* inputs() {
+    yield 'a';
+    throw undefined;
+  }
+  const seen: string[] = [];
+  let caught: { thrown: unknown } | undefined;
+  try {
+    for await (const outcome of exec(inputs(), 'echo {}')) seen.push(outcome.result);
+  } catch (thrown) {
+    caught = { thrown };
+  }
+  assert.deepEqual(caught, { thrown: undefined });
+  assert.deepEqual(seen, ['a\n']);
+});
+
 test('regression: an onStderr that throws stops the run, and its error reaches the caller after what ran (was: it ended the caller\'s process)', async () => {
   const mine = new Error('mine');
   const outcomes: ExecOutcome[] = [];

@@ -95,6 +95,21 @@ for (const flag of runtimes) {
       assert.deepEqual(seen, Array.from({ length: 10 }, (_, i) => i * i));
     });
 
+    test('the iterable throws a value that is no Error: the loop throws that value itself (was: an Error made of it)', async () => {
+      async function* inputs() {
+        yield 2;
+        throw 'source broke';
+      }
+      const seen: unknown[] = [];
+      await assert.rejects(
+        async () => {
+          for await (const outcome of map(inputs(), `${root}fixtures/square.ts`, { runtime, workers: 1 })) seen.push(outcome.ok && outcome.result);
+        },
+        (thrown) => thrown === 'source broke',
+      );
+      assert.deepEqual(seen, [4]);
+    });
+
     test('the script as a URL (new URL(..., import.meta.url)) and as a file:// string', async () => {
       const url = new URL('../../fixtures/square.ts', import.meta.url);
       for (const script of [url, url.href]) {
