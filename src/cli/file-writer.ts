@@ -2,9 +2,9 @@ import { writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
 
 /**
- * A stream that writes to `fd` at once (with `write`, writeWhole unless said), as Node's own stdout does on a file or device (no trip
- * to the thread pool), and all of each chunk (writeWhole): its callback says the whole chunk
- * is out, or fails. Node's stdout on a file takes a short write for a whole one
+ * A stream that writes to `fd` at once, as Node's own stdout does on a file or device (no trip
+ * to the thread pool), and all of each chunk (writeWhole, or the `write` given): its callback
+ * says the whole chunk is out, or fails. Node's stdout on a file takes a short write for a whole one
  * (SyncWriteStream ignores what writeSync returns), so `--joblog` logged the rows of results
  * a full disk had cut off.
  */
