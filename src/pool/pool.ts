@@ -520,19 +520,24 @@ export class Pool implements Executor {
   }
 
   /**
-   * Whether inputs are left that no worker holds, or will take, when their number is known:
-   * once the others hold, or have room left for, every input left, a retired worker is not
+   * Whether inputs are left that no worker runs or can start now, when their number is known:
+   * once the others run every input left, or have a lane free for it, a retired worker is not
    * replaced (was: `--max-tasks-per-child 1 ::: a b` started and set up two workers more,
-   * after the last input, for nothing: a review). An input tried again, or lost with a
-   * worker, is one left again.
+   * after the last input, for nothing: a review). A lane counts for one input; a batch held
+   * ahead, behind a busy lane, and a busy worker's tasks to come count for none: a new worker
+   * takes such a batch back (withdraw), and no input waits for a long task to end (was, for a
+   * while: `--procs 2` ran one input at a time behind one: a review). An input tried again, or
+   * lost with a worker, is one left again.
    */
   private inputsForNewWorker(): boolean {
     const left = this.options.inputsLeft?.();
     if (left === undefined) return true;
+    const lanes = this.options.concurrency;
     let taken = 0;
     for (const slot of this.slots) {
-      for (const entry of slot.ledger.entries()) taken += entry.batch.count - entry.done;
-      if (slot.state === 'starting' || slot.state === 'ready') taken += this.quota(slot);
+      for (const entry of slot.ledger.entries()) if (entry.started) taken += entry.batch.count - entry.done;
+      if (slot.state === 'starting') taken += Math.min(this.quota(slot), lanes);
+      else if (slot.state === 'ready') taken += Math.min(this.quota(slot), Math.max(0, lanes - slot.ledger.load));
     }
     return left > taken;
   }

@@ -258,6 +258,16 @@ for (const runtime of runtimes) {
       await rm(folder, { recursive: true });
     });
 
+    test('--max-tasks-per-child replaces a retired worker while an input left waits behind a busy one: it runs beside it (was, after b785c19: behind it; `wait` ends only once `touch` has run)', async () => {
+      const folder = await mkdtemp(join(tmpdir(), 'prun-beside-'));
+      const gate = join(folder, 'gate');
+      const inputs = [`wait ${gate}`, 'a', 'b', `touch ${gate}`];
+      const result = await prun(['map', 'fixtures/wait-for-file.ts', runtime, '2', '--max-tasks-per-child', '2', '--chunksize', '1', '--timeout', '30', ':::', ...inputs]);
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.deepEqual(lines(result.stdout), inputs);
+      await rm(folder, { recursive: true });
+    });
+
     test('a function that throws fails that input only: one line, no stack, exit 1', async () => {
       const result = await prun(['map', 'fixtures/fail-on-odd.ts', 'fixtures/numbers.txt', runtime]);
       assert.equal(result.exitCode, 1);
