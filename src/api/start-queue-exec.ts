@@ -54,7 +54,7 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
   const local = options.local
     ? import('../queue/executors.js').then(async ({ shellLanes }) => new RunPool(await shellLanes(signed, { runtime: 'process', workers: normalized.workers, concurrency: 1, memoryLimitMb: undefined }), { ahead: !normalized.halt }))
     : undefined;
-  const executor = new QueueExecutor({ queue: options.queue, run, spec, local, onWorkers: (count) => (tracker.workers = count), onServed: () => (tracker.served = true) });
+  const executor = new QueueExecutor({ queue: options.queue, run, spec, local, onWorkers: (count) => (tracker.workers = count), onServed: () => (tracker.served = true), notice: options.notice });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker, naming: 'bytes' }, ASSUMED_WORKERS),
   );

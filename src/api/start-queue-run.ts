@@ -58,7 +58,7 @@ export function startQueueRun(options: QueueRunOptions): RunningMap {
   const local = options.local
     ? new RunPool(localPool(normalized, { journal: options.journal === true, format: options.format, modulePath: compiled.then((script) => script.modulePath), scriptName: options.script, notice: options.notice }), { ahead: !normalized.halt })
     : undefined;
-  const executor = new QueueExecutor({ queue: options.queue, run, spec, local: local && Promise.resolve(local), onWorkers: (count) => (tracker.workers = count), onServed: () => (tracker.served = true) });
+  const executor = new QueueExecutor({ queue: options.queue, run, spec, local: local && Promise.resolve(local), onWorkers: (count) => (tracker.workers = count), onServed: () => (tracker.served = true), notice: options.notice });
   const pipeline = runPipeline(
     pipelineFor(normalized, { source: options.source, executor, skip: options.skip, journal: options.journal === true, tracker }, ASSUMED_WORKERS),
   );

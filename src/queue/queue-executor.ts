@@ -41,6 +41,8 @@ export interface QueueExecutorOptions {
    * and left before it was ever counted (a SIGTERM's hand-back within a second) served it too.
    */
   onServed?: () => void;
+  /** Where a line goes that says inputs ran again on a take whose results were dropped (the CLI's stderr). */
+  notice?: (line: string) => void;
 }
 
 const EMPTY_RUN: ExecutorRun = { count: 0, text: '', values: undefined, failures: [], durationsMs: undefined };
@@ -67,6 +69,9 @@ export class QueueExecutor implements Executor {
   private readonly spec: Promise<RunSpec>;
   private readonly onWorkers: (count: number) => void;
   private readonly onServed: () => void;
+  private readonly notice: (line: string) => void;
+  /** Batches said to have run again, once each. */
+  private readonly saidRanAgain = new Set<number>();
   private readonly lane: LocalLane | undefined;
   /** The run has a --halt condition: workers wait to hear that the end of each batch was taken in. */
   private halting = false;
@@ -77,6 +82,7 @@ export class QueueExecutor implements Executor {
     ({ queue: this.queue, run: this.run, spec: this.spec } = options);
     this.onWorkers = options.onWorkers ?? (() => {});
     this.onServed = options.onServed ?? (() => {});
+    this.notice = options.notice ?? (() => {});
     this.ready = this.spec.then(
       () => {},
       () => {},
@@ -248,6 +254,7 @@ export class QueueExecutor implements Executor {
       return;
     }
     const entry = this.outstanding.get(report.batch);
+    if (report.type === 'run' && report.run.count > 0 && (!entry || entry.local || (entry.delivery !== undefined && report.delivery !== entry.delivery))) this.sayRanAgain(report, entry);
     if (!entry || entry.local) return; // a late report of a batch already over, or run here
     if (report.type === 'start') {
       this.onServed();
@@ -269,6 +276,21 @@ export class QueueExecutor implements Executor {
       return;
     }
     this.settle(entry, report.from, report.run, report.last, report.elapsedMs);
+  }
+
+  /**
+   * Inputs run by a take of their batch that is no longer its take: its machine froze (or lost
+   * Redis) past its locks, and another took the batch, or finished it, meanwhile; woken, it went
+   * on with what it had lined up before it learnt so. Their results are dropped, but what they
+   * did was done again, and no attempt counts it: said, once a batch (was: said nowhere, a
+   * review). Also a report sent twice, which did not run twice: hence "may".
+   */
+  private sayRanAgain(report: Extract<Report, { type: 'run' }>, entry: Outstanding | undefined): void {
+    if (this.saidRanAgain.has(report.batch)) return;
+    this.saidRanAgain.add(report.batch);
+    const first = entry === undefined ? undefined : entry.batch.first + report.from;
+    const which = first === undefined ? `${report.run.count} input${report.run.count === 1 ? '' : 's'}` : report.run.count === 1 ? `input ${first}` : `inputs ${first}–${first + report.run.count - 1}`;
+    this.notice(`prun: ${report.worker} ran ${which} after another worker had taken ${report.run.count === 1 ? 'it' : 'them'} over (its machine froze, or lost Redis, past its locks): the results are dropped, but what ${report.run.count === 1 ? 'it' : 'they'} did may have been done twice`);
   }
 
   private settle(entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void {

@@ -70,9 +70,9 @@ afterEach(async () => {
  * A queue executor on a fake queue, started, once it has said it has room. `onRun`: what the
  * pipeline does as a run is reported (halts, say).
  */
-async function started(spec: RunSpec = SPEC, onRun: (executor: QueueExecutor) => void = () => {}) {
+async function started(spec: RunSpec = SPEC, onRun: (executor: QueueExecutor) => void = () => {}, notice?: (line: string) => void) {
   const queue = new FakeQueue();
-  const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(spec) });
+  const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(spec), notice });
   executors.push(executor);
   const reports: string[] = [];
   let freed: () => void = () => {};
@@ -141,6 +141,29 @@ describe('QueueExecutor', () => {
     );
     await over;
     assert.deepEqual(reports, ['run 0+2', 'run 2+1 last']);
+  });
+
+  test('inputs run by a take that is no longer the batch\'s (its machine froze past its locks, then woke) are said once a batch, as what may have been done twice; a report sent twice is not (was: said nowhere, a review)', { timeout: 60_000 }, async () => {
+    const notices: string[] = [];
+    const { queue, executor, reports, over } = await started(SPEC, () => {}, (line) => notices.push(line));
+    const batch = { ...batchOf(3), first: 10 };
+    executor.submit(batch);
+    queue.land();
+    const report = (delivery: string, worker: string, from: number, count: number, last: boolean): Report => ({ type: 'run', batch: batch.id, delivery, from, last, elapsedMs: 1, run: runOf(count), worker });
+    queue.give(
+      { type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w1' },
+      report('d1', 'w1', 0, 1, false),
+      report('d1', 'w1', 0, 1, false), // the same report twice
+      // taken again from the first input with no result sent
+      { type: 'start', batch: batch.id, delivery: 'd2', attempt: 2, worker: 'w2', from: 1 },
+      report('d1', 'w1', 1, 2, false), // w1, woken
+      report('d1', 'w1', 1, 2, false),
+      report('d2', 'w2', 1, 2, true),
+    );
+    await over;
+    assert.deepEqual(reports, ['run 0+1', 'run 1+2 last']);
+    assert.equal(notices.length, 1, notices.join('\n'));
+    assert.match(notices[0]!, /^prun: w1 ran inputs 11–12 after another worker had taken them over/);
   });
 
   test('a batch taken again (its machine died before it reported) runs as the next attempt, and the batch says so (every start counted)', { timeout: 60_000 }, async () => {
