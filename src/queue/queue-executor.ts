@@ -317,6 +317,9 @@ export class QueueExecutor implements Executor {
           this.lose(entry, 'unknown');
           return false;
         }
+        // a worker that took it started it, and died (or froze) before it reported: this take is
+        // the next attempt, as a prun worker's would be (was: the same one, counting a start fewer: a review)
+        if (entry.delivery !== undefined) entry.batch.attempt++;
         return true;
       },
       run: (entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number) => {

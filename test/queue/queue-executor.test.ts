@@ -7,6 +7,7 @@ import { type Batch, newBatchId, SHARED } from '../../src/model/batch.js';
 import { NEWLINE } from '../../src/model/payload.js';
 import type { ProducerQueue } from '../../src/queue/bullmq.js';
 import { QueueExecutor } from '../../src/queue/queue-executor.js';
+import type { RunPool } from '../../src/queue/run-pool.js';
 import { type JobData, type Report, type RunSpec, WIRE } from '../../src/queue/wire.js';
 
 const SPEC: RunSpec = { wire: WIRE, kind: 'exec', bundle: '', command: 'echo {}', format: 'text', timeoutMs: undefined, timings: false };
@@ -173,6 +174,50 @@ describe('QueueExecutor', () => {
       { type: 'run', batch: id, delivery: 'd2', from: 0, last: true, elapsedMs: 1, run: runOf(2), worker: 'w2' },
     ]);
     assert.deepEqual(reports, ['run 0+2 last']);
+    assert.equal(batch.attempt, 2);
+  });
+
+  test("a batch a worker started and never reported, taken by the producer's own workers, runs as the next attempt (was: the same one, a start fewer: a review)", { timeout: 60_000 }, async () => {
+    const attempts: number[] = [];
+    const pool = {
+      whenRoom: () => Promise.resolve(),
+      submit: (fields: Omit<Batch, 'id'>, sink: { run: (from: number, run: ExecutorRun, last: boolean, elapsedMs: number) => void }) => {
+        attempts.push(fields.attempt);
+        sink.run(0, runOf(fields.count), true, 1);
+        return Promise.resolve(undefined);
+      },
+      stop: () => {},
+      close: () => Promise.resolve(),
+      kill: () => Promise.resolve(),
+    };
+    const queue = new FakeQueue();
+    let served: () => void = () => {};
+    const heard = new Promise<void>((resolve) => (served = resolve));
+    const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(SPEC), local: Promise.resolve(pool as unknown as RunPool), onServed: () => served() });
+    executors.push(executor);
+    const reports: string[] = [];
+    let ended: () => void = () => {};
+    const over = new Promise<void>((resolve) => (ended = resolve));
+    executor.start({
+      run: (_batch, from, run, last) => {
+        reports.push(`run ${from}+${run.count}${last ? ' last' : ''}`);
+        if (last) ended();
+      },
+      lost: () => assert.fail('lost'),
+      free: () => {},
+      fatal: (error) => assert.fail(error.message),
+    });
+    await executor.ready;
+    const batch = batchOf(2);
+    executor.submit(batch);
+    // a worker took it and started it, and its machine died: back on the queue, the lane takes it
+    queue.give({ type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w1' });
+    // heard, with the take it says, before the batch is on the queue for the lane
+    await heard;
+    queue.land();
+    await over;
+    assert.deepEqual(reports, ['run 0+2 last']);
+    assert.deepEqual(attempts, [2]);
     assert.equal(batch.attempt, 2);
   });
 
