@@ -82,18 +82,17 @@ const PLUS_NAMED = new Set(['0%', 'slot', 'sshlogin', 'host', 'agrp', 'hgrp', 'c
 
 /**
  * Marks a replacement string's spelling as plain text: `{}` left as typed where `-I @` made
- * `@` the replacement string, as GNU parallel leaves it. A NUL inside the braces makes them
- * no replacement string; compiling drops it again (no command can hold a NUL).
+ * `@` the replacement string, as GNU parallel leaves it. The mark inside the braces makes them
+ * no replacement string; compiling drops it again.
  */
 export function asLiteral(replacementString: string): string {
   return `{${LITERAL_MARK}${replacementString.slice(1)}`;
 }
-const LITERAL_MARK = '\0';
+// no command holds a NUL, but a --tagstring may (`\0`), even after a brace: a NUL alone was
+// the mark, and `--tagstring '{\0}'` lost its NUL (a review)
+const LITERAL_MARK = '\0literal\0';
 
-/**
- * Text with asLiteral's marks dropped, and only those: a NUL elsewhere is the user's own, as
- * `--tagstring 'a\0b'` gives one (was: every NUL dropped from a tag).
- */
+/** Text with asLiteral's marks dropped, and only those: a NUL elsewhere is the user's own (was: every NUL dropped from a tag). */
 function unmarked(text: string): string {
   return text.replaceAll(`{${LITERAL_MARK}`, '{');
 }
@@ -141,7 +140,7 @@ function refusingTooLong(render: (job: Job) => string): (job: Job) => string {
 export function markCommandStart(command: string): string {
   return COMMAND_MARK + command;
 }
-// no command holds a NUL (asLiteral's mark follows a brace)
+// no command holds a NUL, nor a --tagstring this word between two
 const COMMAND_MARK = '\0command\0';
 
 /**

@@ -511,6 +511,8 @@ describe('prun exec: the same output as GNU parallel', () => {
     await assertAsGnuParallel(['--tagstring', 'a\\0b', 'echo', ':::', 'x']);
     await assertAsGnuParallel(['-I', '@', '--tagstring', '{}\\0@', 'echo', '@', ':::', 'x']);
     await assertAsGnuParallel(['--dry-run', '--tagstring', '\\0{}', 'echo', ':::', 'x']);
+    // after a brace too, where -I's mark of plain text was a NUL alone (was: dropped)
+    await assertAsGnuParallel(['--tagstring', '{\\0}', 'echo', ':::', 'x']);
     // past \377 a character, in UTF-8, as Perl prints its wide characters (was: its low byte)
     await assertAsGnuParallel(['--tagstring', 'a\\400b\\777', 'echo', ':::', 'x']);
   });
