@@ -350,7 +350,12 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     failedOut: flags.failedOut,
     // as read, empty names too: what is written back has a failure's columns, however named
     header: headerColumns,
-    columns: inputOptions.colsep && sources.length <= 1 && maxArgs === undefined && !fillMode && !pipeDir ? columnLines({ ...inputOptions, colsep: inputOptions.colsep }, flags.colsep === undefined ? undefined : toByteString(flags.colsep)) : undefined,
+    // a job of one line's columns: one source, one line a job (-N 1 too, not -L 1: a line may go on)
+    columns:
+      inputOptions.colsep && sources.length <= 1 && (maxArgs === undefined || (maxArgs === 1 && !inputOptions.continueLines)) && !fillMode && !pipeDir
+        ? columnLines({ ...inputOptions, colsep: inputOptions.colsep }, flags.colsep === undefined ? undefined : toByteString(flags.colsep))
+        : undefined,
+    ragged: inputOptions.colsep !== undefined,
     warn: sayLine,
   });
   const columns = headerColumns.length;

@@ -31,6 +31,8 @@ export interface ExecJournalParts {
    * options, and its header as one.
    */
   columns?: ColumnLines | undefined;
+  /** Jobs may have more or fewer arguments than one another (--colsep): written a line each, that is said. */
+  ragged?: boolean;
   /** Told once when a failure's columns cannot be written as a line that reads back as them. */
   warn: (line: string) => void;
 }
@@ -65,8 +67,8 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
  * several sources) gives each its own line, read back with the same -N; one of columns, their
  * line (its columns a line each, with a warning, if no separator gives them back).
  */
-function failedOutLines({ columns, failedOut, warn }: ExecJournalParts): (text: string) => string[] {
-  if (columns === undefined) return (text) => text.split(ARG_SEPARATOR);
+function failedOutLines({ columns, failedOut, warn, ragged }: ExecJournalParts): (text: string) => string[] {
+  if (columns === undefined) return ragged ? saidIfRagged(failedOut, warn) : (text) => text.split(ARG_SEPARATOR);
   let warned = false;
   return (text) => {
     const args = text.split(ARG_SEPARATOR);
@@ -74,6 +76,25 @@ function failedOutLines({ columns, failedOut, warn }: ExecJournalParts): (text: 
     if (line !== undefined) return [line];
     if (!warned) warn(`prun: --failed-out ${failedOut}: no separator that --colsep matches gives back the columns of a failure: written a column a line, it and those after it would be read back as other jobs`);
     warned = true;
+    return args;
+  };
+}
+
+/**
+ * A job's arguments a line each, read back with one -N: said once when a failure has not as
+ * many as the first (--colsep with several sources, or -N), as those lines would make other
+ * jobs (was: silent). The last job of -N may be short, and then harmless: it is said all the same.
+ */
+function saidIfRagged(failedOut: string | undefined, warn: (line: string) => void): (text: string) => string[] {
+  let first: number | undefined;
+  let warned = false;
+  return (text) => {
+    const args = text.split(ARG_SEPARATOR);
+    first ??= args.length;
+    if (args.length !== first && !warned) {
+      warned = true;
+      warn(`prun: --failed-out ${failedOut}: failures of ${first} and of ${args.length} arguments, written a line each: read back with one -N, those lines make other jobs than these`);
+    }
     return args;
   };
 }

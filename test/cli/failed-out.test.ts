@@ -179,6 +179,13 @@ describe('--failed-out, what it holds', () => {
     const pattern = await prun(['exec', '-k', '--colsep', '[;|]', '--failed-out', files.failed, 'false', ':::', 'a;b', 'c|d|e']);
     assert.equal(pattern.exitCode, 2, String(pattern.stderr));
     assert.equal(await readFile(files.failed, 'utf8'), 'a;b\nc;d;e\n');
+    // -N 1 is a line a job too
+    await prun(['exec', '-N', '1', '--colsep', ',', '--failed-out', files.failed, 'false', ':::', 'a', 'b,c']);
+    assert.equal(await readFile(files.failed, 'utf8'), 'a\nb,c\n');
+    // several sources: an argument a line, and failures of other numbers of them are said
+    const sources = await prun(['exec', '--colsep', ',', '--failed-out', files.failed, 'false', ':::', 'a', 'b,c', ':::', 'u']);
+    assert.equal(await readFile(files.failed, 'utf8'), 'a\nu\nb\nc\nu\n');
+    assert.match(String(sources.stderr), /^prun: --failed-out .*: failures of 2 and of 3 arguments, written a line each/m);
     // a capture group puts the separator among the columns: no line gives them back, and that is said
     const captured = await prun(['exec', '--colsep', '(,)', '--failed-out', files.failed, 'false', ':::', 'a,b']);
     assert.match(String(captured.stderr), /^prun: --failed-out .*: no separator that --colsep matches gives back the columns of a failure/m);
