@@ -21,6 +21,9 @@ export function throttleSignal(failure: Failure, wallNowMs: number): ThrottleSig
   return { retryAfterMs: raw === undefined ? undefined : retryAfterMs(raw, wallNowMs) };
 }
 
+// a zone named: GMT (UTC, UT), or an offset
+const NAMES_ZONE = /\b(?:GMT|UTC?)\b|[+-]\d{4}$/i;
+
 /**
  * A Retry-After as milliseconds from now: a number of seconds, or the raw header, which
  * RFC 9110 (10.2.3) allows as seconds or as an HTTP date. A date already past is 0; what is
@@ -32,6 +35,8 @@ export function retryAfterMs(value: number | string, wallNowMs: number): number 
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
   // an HTTP date names its weekday and month in letters; Date.parse alone reads "12" as a date too
   if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
+  // every HTTP date is in GMT, asctime's too, which says no zone: Date.parse would read it in
+  // the machine's (was: 5 hours off in New York, a whole --max-retry-after waited: a review)
+  const at = Date.parse(NAMES_ZONE.test(text) ? text : `${text} GMT`);
   return Number.isNaN(at) ? undefined : Math.max(0, at - wallNowMs);
 }

@@ -36,7 +36,21 @@ describe('throttle signals', () => {
     assert.equal(retryAfterMs('Wed, 21 Oct 2015 07:29:00 GMT', NOW), 60_000);
     // the other two date formats RFC 9110 says a recipient must read
     assert.equal(retryAfterMs('Wednesday, 21-Oct-15 07:29:00 GMT', NOW), 60_000);
-    assert.equal(retryAfterMs('Wed Oct 21 07:29:00 2015', NOW) !== undefined, true);
+    assert.equal(retryAfterMs('Wed Oct 21 07:29:00 2015', NOW), 60_000);
+  });
+
+  test("an asctime date names no zone, and is in GMT all the same, whatever the machine's zone (was: read in the machine's, 5 hours off in New York: a review)", () => {
+    const zone = process.env.TZ;
+    try {
+      for (const tz of ['America/New_York', 'Asia/Tokyo']) {
+        process.env.TZ = tz;
+        assert.equal(retryAfterMs('Wed Oct 21 07:29:00 2015', NOW), 60_000, tz);
+        assert.equal(retryAfterMs('Wed, 21 Oct 2015 07:29:00 GMT', NOW), 60_000, tz);
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   test('a date already past is no wait; what is neither seconds nor a date is none', () => {
