@@ -28,7 +28,8 @@ export function columnLines(options: ExecInputOptions & { colsep: RegExp }, type
     (separator) => separator.length > 0 && !separator.includes(terminator) && isWholeMatch(separator, options.colsep),
   );
   const joined = (columns: readonly string[], read: (line: string) => unknown): string | undefined => {
-    for (const separator of separators) {
+    // one column needs none (was: refused, and a warning, where the pattern matched none of them: a review)
+    for (const separator of columns.length === 1 ? [''] : separators) {
       const line = columns.join(separator);
       if (sameColumns(read(line), columns)) return line;
     }

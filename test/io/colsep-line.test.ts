@@ -10,6 +10,9 @@ test('a line of columns joins them by the separator typed when the pattern match
   assert.equal(columnLines({ ...separator, colsep: /\t/ }, '\\t').line(['a', '', 'b']), 'a\t\tb');
   assert.equal(columnLines({ ...separator, colsep: /[;|]/ }, '[;|]').line(['a', 'b', 'c']), 'a;b;c');
   assert.equal(columnLines({ ...separator, colsep: /,/ }, ',').line(['one']), 'one');
+  // one column needs no separator, even where the pattern matches none of those tried
+  assert.equal(columnLines({ ...separator, colsep: /[0-9]/ }, '[0-9]').line(['abc']), 'abc');
+  assert.equal(columnLines({ ...separator, colsep: /[0-9]/ }, '[0-9]').line(['a', 'b']), undefined);
 });
 
 test('a line is only one that reads back as the columns: under a trim, -E, or a capture group, it may be none', () => {
