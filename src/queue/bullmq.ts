@@ -23,7 +23,7 @@ type ReportingRedis = Redis & {
   prunReport(spec: string, results: string, progress: string, report: string, batch: string, take: string, op: string, value: string): Promise<number>;
   prunControl(spec: string, control: string, ...fieldsAndValues: string[]): Promise<number>;
   prunBeat(spec: string, control: string, beat: string, lastAt: string, sinceHeardMs: number, staleMs: number): Promise<number>;
-  prunWithdraw(lock: string, wait: string, active: string, id: string): Promise<number>;
+  prunWithdraw(lock: string, wait: string, active: string, job: string, id: string): Promise<number>;
   prunHeartbeat(spec: string, serving: string, worker: string): Promise<number>;
   prunServing(serving: string, windowMs: number): Promise<number>;
   prunUndoTake(lock: string, job: string, token: string): Promise<number>;
@@ -348,13 +348,19 @@ export class ProducerQueue {
     return marks(this.redis, run, batch);
   }
 
-  /** Takes a batch off the queue if no live worker holds it: then it is the producer's to run or drop. */
-  async withdraw(run: string, batch: number): Promise<boolean> {
+  /**
+   * Takes a batch off the queue if no live worker holds it: then it is the producer's to run or
+   * drop. Says how many takes of it count (a worker's that started it and died), undefined when
+   * it was not taken off.
+   */
+  async withdraw(run: string, batch: number): Promise<number | undefined> {
     const id = jobIdOf(run, batch);
-    const taken = await this.redis.prunWithdraw(`${this.queue.toKey(id)}:lock`, this.queue.keys.wait!, this.queue.keys.active!, id).catch(() => 0);
+    const key = this.queue.toKey(id);
+    const taken = await this.redis.prunWithdraw(`${key}:lock`, this.queue.keys.wait!, this.queue.keys.active!, key, id).catch(() => 0);
+    if (taken === 0) return undefined;
     // in no list now, no worker can take it: its data goes
-    if (taken === 1) await this.queue.remove(id).catch(() => 0);
-    return taken === 1;
+    await this.queue.remove(id).catch(() => 0);
+    return taken - 1;
   }
 
   /**

@@ -13,10 +13,10 @@ const IDLE_LOOK_MS = 250;
 export interface LaneHost {
   /** The run's batches on the queue or running, oldest first. */
   outstanding(): Iterable<Outstanding>;
-  /** Takes the batch's job off the queue; false when a live worker holds it (or it is gone). */
-  withdraw(entry: Outstanding): Promise<boolean>;
-  /** The batch is the lane's now; false when it is over, was let go, or the run is stopping. */
-  claim(entry: Outstanding): boolean;
+  /** Takes the batch's job off the queue, saying how many takes of it count; undefined when a live worker holds it (or it is gone). */
+  withdraw(entry: Outstanding): Promise<number | undefined>;
+  /** The batch is the lane's now, its next take after `takes`; false when it is over, was let go, or the run is stopping. */
+  claim(entry: Outstanding, takes: number): boolean;
   /** The batch was taken off the queue but will not run: the run is stopping. */
   drop(entry: Outstanding): void;
   run(entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void;
@@ -54,11 +54,12 @@ export class LocalLane {
         await this.idle();
         continue;
       }
-      if (!(await this.host.withdraw(entry))) {
+      const takes = await this.host.withdraw(entry);
+      if (takes === undefined) {
         entry.triedAt = Date.now();
         continue;
       }
-      if (!this.host.claim(entry)) continue;
+      if (!this.host.claim(entry, takes)) continue;
       const { batch } = entry;
       const failure = await pool.submit(
         { first: batch.first, count: batch.count, payload: batch.payload, separator: batch.separator, attempt: batch.attempt, retried: batch.retried, isolated: batch.isolated, fresh: batch.fresh, origin: batch.origin },

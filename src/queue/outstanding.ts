@@ -13,4 +13,6 @@ export interface Outstanding extends Held {
   local: boolean;
   /** When the producer's workers last failed to take it (a live worker held it). */
   triedAt: number | undefined;
+  /** The attempt of its first take, as it went on the queue: its Nth take is this one plus N-1. */
+  firstAttempt: number;
 }

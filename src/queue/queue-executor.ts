@@ -115,7 +115,7 @@ export class QueueExecutor implements Executor {
   }
 
   submit(batch: Batch): void {
-    const entry: Outstanding = { batch, done: 0, delivery: undefined, queued: false, local: false, triedAt: undefined };
+    const entry: Outstanding = { batch, done: 0, delivery: undefined, queued: false, local: false, triedAt: undefined, firstAttempt: batch.attempt };
     this.outstanding.accept(entry);
     // an add in an outage waits it out in ioredis's offline queue, and the watcher ends the run
     // if it lasts; one that Redis refuses (out of memory under noeviction) ends it at once, in
@@ -148,8 +148,8 @@ export class QueueExecutor implements Executor {
    * it over (regression: a stop just after a submit hung the run).
    */
   private withdraw(entry: Outstanding): void {
-    void this.queue.withdraw(this.run, entry.batch.id).then((withdrawn) => {
-      if (withdrawn) this.drop(entry);
+    void this.queue.withdraw(this.run, entry.batch.id).then((takes) => {
+      if (takes !== undefined) this.drop(entry);
     });
   }
 
@@ -303,8 +303,8 @@ export class QueueExecutor implements Executor {
   private laneHost(): LaneHost {
     return {
       outstanding: () => this.outstanding.entries(),
-      withdraw: (entry: Outstanding) => (this.stops.stopped || this.ended ? Promise.resolve(false) : this.queue.withdraw(this.run, entry.batch.id)),
-      claim: (entry: Outstanding): boolean => {
+      withdraw: (entry: Outstanding) => (this.stops.stopped || this.ended ? Promise.resolve(undefined) : this.queue.withdraw(this.run, entry.batch.id)),
+      claim: (entry: Outstanding, takes: number): boolean => {
         if (!this.outstanding.holds(entry)) return false;
         // taken off the queue just as the run began to stop: it never runs
         if (this.stops.stopped) {
@@ -317,9 +317,10 @@ export class QueueExecutor implements Executor {
           this.lose(entry, 'unknown');
           return false;
         }
-        // a worker that took it started it, and died (or froze) before it reported: this take is
-        // the next attempt, as a prun worker's would be (was: the same one, counting a start fewer: a review)
-        if (entry.delivery !== undefined) entry.batch.attempt++;
+        // each take of a worker's that counts (it started the batch, and died or froze before it
+        // reported) makes this one the next attempt, as a prun worker's take would be (was: the
+        // same one, a start fewer; then, for a while, one more for a take handed back unstarted: a review)
+        entry.batch.attempt = Math.max(entry.batch.attempt, entry.firstAttempt + takes);
         return true;
       },
       run: (entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number) => {

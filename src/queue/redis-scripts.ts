@@ -79,12 +79,14 @@ export interface Marks {
  * Takes a job off the queue unless a live worker holds it: from wait, or from active once its
  * holder's lock has lapsed (that holder is dead or stopped; BullMQ's stalled check would
  * hand the job out again). Queue.remove() alone reports a job that is already gone (completed,
- * its reports not read yet) as removed, and would have it run twice.
+ * its reports not read yet) as removed, and would have it run twice. Returns 0 when it is not
+ * taken off, else 1 + how many takes of it count (attemptsStarted, KEYS[4] its hash: a
+ * hand-back of one never started takes its take back).
  */
 const WITHDRAW_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 1 then return 1 end
-return redis.call('LREM', KEYS[3], 1, ARGV[1])`;
+if redis.call('LREM', KEYS[2], 1, ARGV[1]) == 0 and redis.call('LREM', KEYS[3], 1, ARGV[1]) == 0 then return 0 end
+return 1 + tonumber(redis.call('HGET', KEYS[4], 'ats') or '0')`;
 
 /** Says that a worker serves a run (queue-timings.ts: HEARTBEAT_MS), only while the run exists. */
 const HEARTBEAT_SCRIPT = whileRunExists(`
@@ -146,7 +148,7 @@ export const PRUN_COMMANDS = {
   prunReport: { numberOfKeys: 3, lua: REPORT_SCRIPT },
   prunControl: { numberOfKeys: 2, lua: CONTROL_SCRIPT },
   prunBeat: { numberOfKeys: 2, lua: BEAT_SCRIPT },
-  prunWithdraw: { numberOfKeys: 3, lua: WITHDRAW_SCRIPT },
+  prunWithdraw: { numberOfKeys: 4, lua: WITHDRAW_SCRIPT },
   prunHeartbeat: { numberOfKeys: 2, lua: HEARTBEAT_SCRIPT },
   prunServing: { numberOfKeys: 1, lua: SERVING_SCRIPT },
   prunUndoTake: { numberOfKeys: 2, lua: UNDO_TAKE_SCRIPT },
