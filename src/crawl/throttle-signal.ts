@@ -21,8 +21,8 @@ export function throttleSignal(failure: Failure, wallNowMs: number): ThrottleSig
   return { retryAfterMs: raw === undefined ? undefined : retryAfterMs(raw, wallNowMs) };
 }
 
-// a zone named: GMT (UTC, UT), or an offset
-const NAMES_ZONE = /\b(?:GMT|UTC?)\b|[+-]\d{4}$/i;
+// asctime's layout (`Sun Nov  6 08:49:37 1994`), the one HTTP date that names no zone
+const ASCTIME = /^[a-z]{3} [a-z]{3} +\d{1,2} \d\d:\d\d:\d\d \d{4}$/i;
 
 /**
  * A Retry-After as milliseconds from now: a number of seconds, or the raw header, which
@@ -36,7 +36,8 @@ export function retryAfterMs(value: number | string, wallNowMs: number): number 
   // an HTTP date names its weekday and month in letters; Date.parse alone reads "12" as a date too
   if (!/[a-z]/i.test(text)) return undefined;
   // every HTTP date is in GMT, asctime's too, which says no zone: Date.parse would read it in
-  // the machine's (was: 5 hours off in New York, a whole --max-retry-after waited: a review)
-  const at = Date.parse(NAMES_ZONE.test(text) ? text : `${text} GMT`);
+  // the machine's (was: 5 hours off in New York, a whole --max-retry-after waited: a review);
+  // any other date is read as it says (was, for a while: `+02:00`, `EDT` and ISO dates taken for GMT)
+  const at = Date.parse(ASCTIME.test(text) ? `${text} GMT` : text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - wallNowMs);
 }

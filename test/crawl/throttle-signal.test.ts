@@ -46,6 +46,11 @@ describe('throttle signals', () => {
         process.env.TZ = tz;
         assert.equal(retryAfterMs('Wed Oct 21 07:29:00 2015', NOW), 60_000, tz);
         assert.equal(retryAfterMs('Wed, 21 Oct 2015 07:29:00 GMT', NOW), 60_000, tz);
+        assert.equal(retryAfterMs('Wed Oct  1 07:29:00 2015', NOW - 20 * 86_400_000), 60_000, tz);
+        // dates that name their zone are read as they say, outside the HTTP grammar too
+        for (const date of ['Wed, 21 Oct 2015 09:29:00 +02:00', 'Wed, 21 Oct 2015 03:29:00 EDT', '2015-10-21T07:29:00Z', '2015-10-21T07:29:00+00:00']) {
+          assert.equal(retryAfterMs(date, NOW), 60_000, `${date} in ${tz}`);
+        }
       }
     } finally {
       if (zone === undefined) delete process.env.TZ;
