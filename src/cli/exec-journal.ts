@@ -5,6 +5,7 @@ import type { ArgSource } from '../io/arg-groups.js';
 import type { ColumnLines } from '../io/colsep-line.js';
 import { inputFilesOf } from '../io/open-inputs.js';
 import { toByteString } from '../model/byte-string.js';
+import { once } from '../model/once.js';
 import { ARG_SEPARATOR } from '../model/payload.js';
 import type { JournalOptions } from './journal.js';
 
@@ -69,13 +70,12 @@ export function execJournalOptions(parts: ExecJournalParts): JournalOptions {
  */
 function failedOutLines({ columns, failedOut, warn, ragged }: ExecJournalParts): (text: string) => string[] {
   if (columns === undefined) return ragged ? saidIfRagged(failedOut, warn) : (text) => text.split(ARG_SEPARATOR);
-  let warned = false;
+  const sayUnjoinable = once(() => warn(`prun: --failed-out ${failedOut}: no separator that --colsep matches gives back the columns of a failure: written a column a line, it and those after it would be read back as other jobs`));
   return (text) => {
     const args = text.split(ARG_SEPARATOR);
     const line = columns.line(args);
     if (line !== undefined) return [line];
-    if (!warned) warn(`prun: --failed-out ${failedOut}: no separator that --colsep matches gives back the columns of a failure: written a column a line, it and those after it would be read back as other jobs`);
-    warned = true;
+    sayUnjoinable();
     return args;
   };
 }

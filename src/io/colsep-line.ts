@@ -35,9 +35,11 @@ export function columnLines(options: ExecInputOptions & { colsep: RegExp }, type
     }
     return undefined;
   };
+  // read back quietly: a NUL's warning is the run's to give, once
+  const quiet = { ...options, onNul: undefined };
   return {
-    line: (columns) => joined(columns, (line) => toRecord(line, { ...options, onNul: undefined })),
-    headerLine: (columns) => joined(columns, (line) => headerRecord(line, { ...options, onNul: undefined })),
+    line: (columns) => joined(columns, (line) => toRecord(line, quiet)),
+    headerLine: (columns) => joined(columns, (line) => headerRecord(line, quiet)),
   };
 }
 

@@ -148,6 +148,13 @@ export class Pool implements Executor {
     });
   }
 
+  /** The watchdog, the stealer and the stop listener go once the pool closes or is killed. */
+  private stopWatching(): void {
+    clearInterval(this.watchdog);
+    clearInterval(this.stealer);
+    this.unlistenStops?.();
+  }
+
   private tellAll(message: ToWorker): void {
     for (const slot of this.slots) if (slot.state !== 'dead') slot.send(message);
   }
@@ -201,9 +208,7 @@ export class Pool implements Executor {
 
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.watchdog);
-    clearInterval(this.stealer);
-    this.unlistenStops?.();
+    this.stopWatching();
     // a run that ended before its workers were given the script (--resume, nothing left to
     // run) still loads it in one, as a run of no input does: a script that cannot load is
     // reported all the same, and no worker is told to end before it was told to start (was:
@@ -225,9 +230,7 @@ export class Pool implements Executor {
 
   async kill(): Promise<void> {
     this.closing = true;
-    clearInterval(this.watchdog);
-    clearInterval(this.stealer);
-    this.unlistenStops?.();
+    this.stopWatching();
     this.markReady();
     this.markAllReady();
     // the running tasks are told first, as at Ctrl-C: their ctx.signal aborts (a fetch given it

@@ -71,7 +71,6 @@ function className(value: object): string {
   return typeof name === 'string' && name !== '' ? name : Object.prototype.toString.call(value).slice(8, -1);
 }
 
-
 /**
  * A finite number as String() writes it, without String()'s cost for numbers past the small
  * integers: V8 keeps the text of such a number in its number-string cache and so allocates it
