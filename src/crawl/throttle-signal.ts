@@ -33,8 +33,9 @@ export function retryAfterMs(value: number | string, wallNowMs: number): number 
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  // an HTTP date names its weekday and month in letters; Date.parse alone reads "12" as a date too
-  if (!/[a-z]/i.test(text)) return undefined;
+  // an HTTP date names its month in letters and gives a time of day; Date.parse alone reads
+  // "12" or "Oct 2015" as a date too (was: 'Oct 2015' taken for a date long past, no wait at all)
+  if (!/[a-z]/i.test(text) || !/\d:\d\d/.test(text)) return undefined;
   // every HTTP date is in GMT, asctime's too, which says no zone: Date.parse would read it in
   // the machine's (was: 5 hours off in New York, a whole --max-retry-after waited: a review);
   // any other date is read as it says (was, for a while: `+02:00`, `EDT` and ISO dates taken for GMT)

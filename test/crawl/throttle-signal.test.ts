@@ -60,7 +60,7 @@ describe('throttle signals', () => {
 
   test('a date already past is no wait; what is neither seconds nor a date is none', () => {
     assert.equal(retryAfterMs('Wed, 21 Oct 2015 07:00:00 GMT', NOW), 0);
-    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '', '-5', 'soon', '1e3', '2015-13-45']) {
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '', '-5', 'soon', '1e3', '2015-13-45', 'Oct 2015', 'Wed, 21 Oct 2015', '21 October']) {
       assert.equal(retryAfterMs(bad, NOW), undefined, String(bad));
     }
   });
