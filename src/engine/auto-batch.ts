@@ -3,9 +3,13 @@
  * cost of an input is unknown, then size batches so each takes about TARGET_MS of a worker's
  * time. That keeps dispatch overhead a small fraction of the work for fast functions, and
  * keeps slow functions one input per batch. Near the end, batches shrink so that the workers
- * finish together.
+ * finish together. Batches are bounded in output too: the read-ahead window stops taking
+ * inputs once enough output waits for the consumer, but batches already sent still bring
+ * theirs, and thousands of fast inputs with 100 KB results each were 200 MB a batch.
  */
 const TARGET_MS = 20;
+/** Output a batch may bring, about (the window holds 64 MB of it: read-ahead.ts). */
+const TARGET_BYTES = 4 * 1024 * 1024;
 const MAX_SIZE = 100_000;
 /** How fast a batch may grow from one measurement: the first ones carry start-up noise. */
 const MAX_GROWTH = 8;
@@ -13,6 +17,7 @@ const SMOOTHING = 0.3;
 
 export class AutoBatchSize {
   private perInputMs: number | undefined;
+  private bytesPerInput: number | undefined;
   private current = 1;
 
   constructor(
@@ -35,7 +40,19 @@ export class AutoBatchSize {
       this.perInputMs === undefined ? sample : SMOOTHING * sample + (1 - SMOOTHING) * this.perInputMs;
     if (this.fixed !== undefined) return;
     const ideal = Math.floor(TARGET_MS / Math.max(this.perInputMs, 1e-6));
-    this.current = Math.max(1, Math.min(ideal, this.current * MAX_GROWTH, MAX_SIZE));
+    this.current = Math.max(1, Math.min(ideal, this.current * MAX_GROWTH, MAX_SIZE, this.mostForOutput()));
+  }
+
+  /** `count` inputs brought `bytes` of output (a batch, or part of one). */
+  observeOutput(count: number, bytes: number): void {
+    if (count === 0) return;
+    const sample = bytes / count;
+    this.bytesPerInput = this.bytesPerInput === undefined ? sample : SMOOTHING * sample + (1 - SMOOTHING) * this.bytesPerInput;
+    if (this.fixed === undefined) this.current = Math.max(1, Math.min(this.current, this.mostForOutput()));
+  }
+
+  private mostForOutput(): number {
+    return this.bytesPerInput === undefined ? MAX_SIZE : Math.floor(TARGET_BYTES / Math.max(this.bytesPerInput, 1));
   }
 
   /**

@@ -3,6 +3,7 @@ import type { AutoBatchSize } from './auto-batch.js';
 import type { Deliveries } from './deliveries.js';
 import type { Blame, ExecutorListener, ExecutorRun } from '../model/executor.js';
 import type { Settlement } from './settlement.js';
+import { outputBytes } from './split-run.js';
 
 /**
  * The batches the executor holds, and how far each has been reported: the pipeline's
@@ -17,7 +18,7 @@ export class InFlight implements ExecutorListener {
   constructor(
     private readonly settlement: Pick<Settlement, 'ran' | 'lost' | 'cutShort'>,
     private readonly deliveries: Deliveries,
-    private readonly sizes: Pick<AutoBatchSize, 'observe'>,
+    private readonly sizes: Pick<AutoBatchSize, 'observe' | 'observeOutput'>,
     /** Something changed that the pipeline's loop waits on. */
     private readonly changed: () => void,
     private readonly onFatal: (error: Error) => void,
@@ -39,7 +40,9 @@ export class InFlight implements ExecutorListener {
       return;
     }
     this.reported.set(batch, from + run.count);
-    this.settlement.ran(batch, from, run);
+    const bytes = outputBytes(run);
+    this.sizes.observeOutput(run.count, bytes);
+    this.settlement.ran(batch, from, run, bytes);
     if (last) {
       this.reported.delete(batch);
       // a batch cut short by stop(): the rest of it never ran (a retry: see cutShort)

@@ -58,13 +58,13 @@ export class Settlement {
     this.naming = parts.naming;
   }
 
-  /** Results for the inputs [from, from + run.count) of a batch. */
-  ran(batch: Batch, from: number, run: ExecutorRun): void {
+  /** Results for the inputs [from, from + run.count) of a batch, `bytes` of output (outputBytes). */
+  ran(batch: Batch, from: number, run: ExecutorRun, bytes: number): void {
     this.tracker.succeeded += run.count - run.failures.length;
     this.throttles.ran(batch, run);
     const stopped = new Set(run.failures.filter((failure) => failure.stopped).map((failure) => failure.offset));
     const neverRan: number[] = [];
-    const { ranges, finals } = splitRun(batch, from, run, (offset, input, error) => {
+    const { ranges, finals } = splitRun(batch, from, run, bytes, (offset, input, error) => {
       if (!stopped.has(offset)) return this.retryOrFail.decide(batch, offset, input, error, false, run.durationsMs?.[offset - from]);
       // one the stop asked to stop did not run: a gap, filled below (a retry ends as cutShort says)
       const final = this.stoppedRunning(batch, offset, input);

@@ -3,6 +3,7 @@ import type { ItemFailure, ItemStderr } from '../model/run.js';
 import type { Batch } from '../model/batch.js';
 import type { Delivery, FinalFailure, OutputFile } from '../model/delivery.js';
 import type { ExecutorRun } from '../model/executor.js';
+import { valuesSize } from '../model/value-size.js';
 
 /** Consecutive inputs [start, end) settled together, and what to deliver for them. */
 export interface SettledRange {
@@ -14,12 +15,19 @@ export interface SettledRange {
 /** Fails an input of the batch for good (its failure), or queues it to be tried again (undefined). */
 export type FailOrRetry = (offset: number, input: string, error: Failure) => FinalFailure | undefined;
 
+/** About how many bytes of output a run brings: what the read-ahead window and batch sizes bound. */
+export function outputBytes(run: ExecutorRun): number {
+  if (run.file) return run.file.bytes;
+  return run.values ? valuesSize(run.values) : run.text.length;
+}
+
 /**
  * Cuts the run of a batch's inputs [from, from + run.count) into ranges to settle: the
  * successes' output, and failures where they fell. An input to be tried again leaves a
- * gap between two ranges, to be filled when its retry settles.
+ * gap between two ranges, to be filled when its retry settles. `bytes` is outputBytes(run),
+ * shared among the pieces of values it is cut into.
  */
-export function splitRun(batch: Batch, from: number, run: ExecutorRun, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
+export function splitRun(batch: Batch, from: number, run: ExecutorRun, bytes: number, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
   if (run.file) return splitFileRun(batch.first + from, run, run.file, failOrRetry);
   const first = batch.first + from;
   const end = first + run.count;
@@ -28,7 +36,9 @@ export function splitRun(batch: Batch, from: number, run: ExecutorRun, failOrRet
       return { type: 'text', first: start, count: stop - start, text: run.text.slice(cut[0], cut[1]) };
     }
     const inputs = Array.isArray(batch.payload) ? batch.payload.slice(start - batch.first, stop - batch.first) : undefined;
-    return { type: 'values', first: start, count: stop - start, values: run.values.slice(cut[0], cut[1]), inputs };
+    const values = run.values.slice(cut[0], cut[1]);
+    const share = values.length === run.values.length ? bytes : Math.round((bytes * values.length) / Math.max(1, run.values.length));
+    return { type: 'values', first: start, count: stop - start, values, inputs, bytes: share };
   };
   if (run.failures.length === 0 && !run.stderr?.length) return { ranges: [{ start: first, end, deliveries: [content(first, end, [0, Infinity])] }], finals: [] };
 

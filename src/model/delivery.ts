@@ -4,7 +4,8 @@ import type { Failure, FailureCode } from './failure.js';
 /** What the pipeline hands its consumer, in output order; `count` inputs are settled by it. */
 export type Delivery =
   | { type: 'text'; first: number; count: number; text: string }
-  | { type: 'values'; first: number; count: number; values: unknown[]; inputs: unknown[] | undefined }
+  /** `bytes`: about what the values hold (value-size.ts), for the read-ahead window. */
+  | { type: 'values'; first: number; count: number; values: unknown[]; inputs: unknown[] | undefined; bytes: number }
   | { type: 'failure'; first: number; count: 1; failure: FinalFailure }
   /** Inputs that did not run: the run was halted or interrupted, or a joblog shows them done. */
   | { type: 'skipped'; first: number; count: number }
@@ -36,6 +37,7 @@ export interface OutputFile {
 export function heldBytes(delivery: Delivery): number {
   if (delivery.type === 'text' || delivery.type === 'stderr') return delivery.text.length;
   if (delivery.type === 'file') return delivery.file.bytes;
+  if (delivery.type === 'values') return delivery.bytes;
   return 0;
 }
 

@@ -23,7 +23,7 @@ function setup() {
       cutShort: (b, from) => deliveries.restNotRun(b, from),
     },
     deliveries,
-    { observe: (count, elapsedMs) => void observed.push([count, elapsedMs]) },
+    { observe: (count, elapsedMs) => void observed.push([count, elapsedMs]), observeOutput: () => {} },
     () => calls.push('changed'),
     (error) => calls.push(`fatal ${error.message}`),
   );

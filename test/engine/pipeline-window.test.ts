@@ -11,6 +11,8 @@ import { ProgressTracker } from '../../src/progress/tracker.js';
 import { NEWLINE } from '../../src/model/payload.js';
 
 const MiB = 1024 * 1024;
+/** One string to cut values from: a slice of it is a view, no copy. */
+const BIG = 'x'.repeat(32 * MiB);
 
 /** `count` inputs, one at a time, each as soon as asked for. */
 function countingSource(count: number): InputSource {
@@ -30,7 +32,11 @@ class InstantExecutor implements Executor {
   readonly files: { closed: boolean }[] = [];
   private listener!: ExecutorListener;
 
-  constructor(private readonly bytes: (index: number) => number) {}
+  /** `asValues`: the output is a string of that many characters as a value (the library's), not a file. */
+  constructor(
+    private readonly bytes: (index: number) => number,
+    private readonly asValues = false,
+  ) {}
 
   start(listener: ExecutorListener): void {
     this.listener = listener;
@@ -40,6 +46,11 @@ class InstantExecutor implements Executor {
   }
   submit(batch: Batch): void {
     this.submitted += batch.count;
+    if (this.asValues) {
+      const values = [BIG.slice(0, this.bytes(batch.first))];
+      queueMicrotask(() => this.listener.run(batch, 0, { count: 1, text: '', values, failures: [], durationsMs: undefined }, true, 1));
+      return;
+    }
     const state = { closed: false };
     this.files.push(state);
     const file: OutputFile = { fd: -1, bytes: this.bytes(batch.first), tag: undefined, close: () => void (state.closed = true) };
@@ -80,6 +91,16 @@ describe('pipeline: output held for a slow reader is bounded in bytes', () => {
     for await (const delivery of run.deliveries) deliveries.push(delivery);
     assert.equal(deliveries.length, 100);
     assert.equal(executor.submitted, 100);
+  });
+
+  test("regression: values (the library's results) count by their size too: a thread run held gigabytes of 100 KB strings behind a slow consumer", async () => {
+    const executor = new InstantExecutor(() => 20 * MiB, true);
+    const run = start(executor, 100);
+    await settled();
+    assert.ok(executor.submitted >= 4 && executor.submitted <= 5, `${executor.submitted} inputs started`);
+    let count = 0;
+    for await (const delivery of run.deliveries) count += delivery.count;
+    assert.equal(count, 100);
   });
 
   test('one input with more output than the bound still runs, and the next waits for it to be taken', async () => {

@@ -145,7 +145,7 @@ test('a culprit lost when the stop ends everything at once (stop now): never ran
 
 test('a run whose last input failed for good halts with that input status (--halt soon,fail=1)', () => {
   const { settlement, tracker, stopping } = setup({ halt: 'soon,fail=1' });
-  settlement.ran(batch, 0, { count: 2, text: 'A\n', values: undefined, failures: [{ offset: 1, at: 2, input: 'b', error: status3 }], durationsMs: undefined });
+  settlement.ran(batch, 0, { count: 2, text: 'A\n', values: undefined, failures: [{ offset: 1, at: 2, input: 'b', error: status3 }], durationsMs: undefined }, 0);
   assert.deepEqual([tracker.succeeded, tracker.failed, stopping.mode], [1, 1, 'soon']);
   assert.deepEqual(tracker.haltedBy, { failed: 1, status: 3, code: 'ERR_EXIT_STATUS' });
 });
@@ -196,7 +196,7 @@ test('a failure the stop asked to stop (Ctrl-C) never ran: no failure, no record
     values: undefined,
     failures: [{ offset: 1, at: 2, input: 'b', error: aborted, stopped: true }],
     durationsMs: undefined,
-  });
+  }, 0);
   await flush();
   assert.deepEqual([tracker.succeeded, tracker.failed, tracker.notRun, tracker.retried], [2, 0, 1, 0]);
   assert.ok(!delivered.some((delivery) => delivery.type === 'failure'));
@@ -209,7 +209,7 @@ test('a retry the stop asked to stop ends with the failure of its try before, in
   stopping.stop('soon', true);
   const retry: Batch = { ...batch, id: 2, first: 2, count: 1, attempt: 2, retried: 1, lastFailure: status3 };
   const aborted: Failure = { code: 'ERR_TASK_FAILED', name: 'AbortError', message: 'the run is stopping' };
-  settlement.ran(retry, 0, { count: 1, text: '', values: undefined, failures: [{ offset: 0, at: 0, input: 'c', error: aborted, stopped: true }], durationsMs: undefined });
+  settlement.ran(retry, 0, { count: 1, text: '', values: undefined, failures: [{ offset: 0, at: 0, input: 'c', error: aborted, stopped: true }], durationsMs: undefined }, 0);
   await flush();
   assert.deepEqual([tracker.failed, tracker.notRun], [1, 0]);
   const failure = delivered.find((delivery) => delivery.type === 'failure');
@@ -257,7 +257,7 @@ test('a batch lost before it was begun while stopping never ran', async () => {
 
 test('a retry the stop kept from starting ends with its try before, and its record with how long that try ran (was: an empty duration)', async () => {
   const { settlement, retried, delivered, stopping } = setup({ retries: 1, journal: true });
-  settlement.ran(batch, 0, { count: 4, text: 'A\nC\nD\n', values: undefined, failures: [{ offset: 1, at: 2, input: 'b', error: status3 }], durationsMs: [5, 25, 5, 5] });
+  settlement.ran(batch, 0, { count: 4, text: 'A\nC\nD\n', values: undefined, failures: [{ offset: 1, at: 2, input: 'b', error: status3 }], durationsMs: [5, 25, 5, 5] }, 0);
   assert.deepEqual(shape(retried), [[1, 1, 2, false]]);
   stopping.stop('soon', true);
   settlement.stoppedWaiting(retried[0]!);

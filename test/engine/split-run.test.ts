@@ -29,7 +29,7 @@ function describe(delivery: Delivery): string {
 }
 
 test('records follow the output of their own range, and pass the reorder buffer with it (was: logged as they settled)', () => {
-  const { ranges, finals } = splitRun(batch, 0, run, (offset, input, error) =>
+  const { ranges, finals } = splitRun(batch, 0, run, 0, (offset, input, error) =>
     offset === 1 ? undefined : { index: batch.first + offset, input, origin: undefined, attempts: 1, error },
   );
   addRecords(ranges, journalRecords(batch, 0, run, finals, 'text'));
@@ -65,7 +65,7 @@ test("an input's stderr comes right after its output, a failed one's before its 
       { offset: 3, at: 6, text: 'd says\n' },
     ],
   };
-  const { ranges } = splitRun(batch, 0, withStderr, (offset, input, error) =>
+  const { ranges } = splitRun(batch, 0, withStderr, 0, (offset, input, error) =>
     offset === 1 ? undefined : { index: batch.first + offset, input, origin: undefined, attempts: 1, error },
   );
   const shown = (delivery: Delivery): string =>
