@@ -375,8 +375,15 @@ export class ProducerQueue {
       for (const key of found as string[]) ids.add(key.slice(prefix.length).split(':')[0]!);
     }
     this.beatsAt.delete(run);
-    await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
+    const all = [...ids];
+    const removed = await Promise.all(all.map((id) => this.queue.remove(id).catch(() => 0)));
     await this.redis.del(...runKeysOf(run));
+    // a job a worker held locked was not removed. The worker that fails it (a take of a job that
+    // stalled too often, failed by BullMQ before it runs) once the spec is gone removes it itself
+    // (WorkerQueue); one failed between the removes and the spec's end is removed now (was: left
+    // in the queue's failed set for ever: a review)
+    const held = all.filter((_, i) => removed[i] !== 1);
+    await Promise.all(held.map((id) => this.queue.remove(id).catch(() => 0)));
   }
 
   /** Drops the connections at once: commands waiting out an outage fail, nothing hangs. */
@@ -483,6 +490,16 @@ export class WorkerQueue {
       },
     );
     this.worker.on('error', () => {}); // the connection's own watcher reports it
+    // a job that stalled too often is failed by the next worker to take it, without running it:
+    // while its run is on, its producer finds it failed and removes it; once the run is over,
+    // nobody would (was: its id kept in the queue's failed set for ever, past the run: a review)
+    this.worker.on('failed', (job: Job<JobData> | undefined) => {
+      if (!job) return;
+      const run = job.data?.run;
+      void (run === undefined ? Promise.resolve(0) : this.redis.exists(keys.spec(run)))
+        .then((there) => (there === 0 ? job.remove() : undefined))
+        .catch(() => {});
+    });
     // the job is over: no take of it comes any more, and its batch's `over` mark can go
     this.worker.on('completed', (job: Job<JobData>) => {
       // a job whose data expired (its producer was killed long ago): BullMQ took its id off the

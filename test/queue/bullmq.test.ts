@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ProducerQueue } from '../../src/queue/bullmq.js';
+import { ProducerQueue, WorkerQueue } from '../../src/queue/bullmq.js';
+import { jobIdOf, QUEUE_NAME, QUEUE_PREFIX } from '../../src/queue/wire.js';
+import { NEWLINE } from '../../src/model/payload.js';
 import { isEvictionWarning, ownLibraryWarnings } from '../../src/queue/library-warnings.js';
 import { checkQueueUrl, shownUrl } from '../../src/queue/queue-url.js';
 import type { PrunError } from '../../src/errors.js';
@@ -36,6 +38,34 @@ test('a Redis that stops answering counts as down, since the first PING it left 
   } finally {
     process.kill(redis.pid, 'SIGCONT');
     await queue.close();
+    await redis.stop();
+  }
+});
+
+test('a job that stalled too often, failed by the worker that takes it after its run is over, leaves no key behind (was: its id in the failed set for ever: a review)', async () => {
+  const redis = await startRedis();
+  const producer = new ProducerQueue(redis.url);
+  const worker = new WorkerQueue(redis.url);
+  try {
+    const run = 'stalledafter';
+    await producer.add({ run, batch: 1, first: 0, count: 1, attempt: 1, isolated: false, fresh: true, separator: NEWLINE, items: ['a'] });
+    const id = jobIdOf(run, 1);
+    // as BullMQ marks a job whose lock lapsed more than maxStalledCount times: the next take fails it
+    await redis.command('HSET', `${QUEUE_PREFIX}:${QUEUE_NAME}:${id}`, 'defa', 'job stalled more than allowable limit');
+    // no spec: the run is over (its producer ended it as a worker held the job)
+    let ran = false;
+    worker.start({ concurrency: 1, process: async () => void (ran = true) });
+    const deadline = Date.now() + 15_000;
+    let left = '';
+    do {
+      await delay(100);
+      left = (await redis.command('--scan', '--pattern', `${QUEUE_PREFIX}:${QUEUE_NAME}:${run}-*`)) + (await redis.command('ZRANGE', `${QUEUE_PREFIX}:${QUEUE_NAME}:failed`, '0', '-1'));
+    } while (left !== '' && Date.now() < deadline);
+    assert.equal(left, '', 'keys of the job left after its failure');
+    assert.equal(ran, false, 'a job failed as stalled is not run');
+  } finally {
+    await worker.close();
+    await producer.close();
     await redis.stop();
   }
 });
