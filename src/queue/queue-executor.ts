@@ -288,7 +288,9 @@ export class QueueExecutor implements Executor {
   private sayRanAgain(report: Extract<Report, { type: 'run' }>, entry: Outstanding | undefined): void {
     if (this.saidRanAgain.has(report.batch)) return;
     this.saidRanAgain.add(report.batch);
-    const first = entry === undefined ? undefined : entry.batch.first + report.from;
+    // a batch already over is known by the report's word alone (was: "ran 1 input", unnamed: a review)
+    const batchFirst = entry?.batch.first ?? report.first;
+    const first = batchFirst === undefined ? undefined : batchFirst + report.from;
     const which = first === undefined ? `${report.run.count} input${report.run.count === 1 ? '' : 's'}` : report.run.count === 1 ? `input ${first}` : `inputs ${first}–${first + report.run.count - 1}`;
     this.notice(`prun: ${report.worker} ran ${which} after another worker had taken ${report.run.count === 1 ? 'it' : 'them'} over (its machine froze, or lost Redis, past its locks): the results are dropped, but what ${report.run.count === 1 ? 'it' : 'they'} did may have been done twice`);
   }

@@ -215,7 +215,7 @@ export function serve(options: ServeOptions): Serving {
           run(offset, run, last, elapsedMs) {
             if (leaving) return;
             // the pool ran the part [from, to) as a batch of its own: its failures are named by their place in that part
-            const report: Report = { type: 'run', batch, delivery, from: from + offset, last: last && to === data.count, elapsedMs, run: inline(shiftRun(run, from)), worker: me };
+            const report: Report = { type: 'run', batch, delivery, from: from + offset, last: last && to === data.count, elapsedMs, run: inline(shiftRun(run, from)), worker: me, first: data.first };
             sent(from + offset + run.count);
             if (report.last) {
               takeAhead.ended(elapsedMs);

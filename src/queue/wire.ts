@@ -83,7 +83,12 @@ export type Report =
    * at a time: if its machine dies too, the input it was running is the one to blame.
    */
   | { type: 'start'; batch: number; delivery: string; attempt: number; worker: string; from?: number; alone?: true }
-  | { type: 'run'; batch: number; delivery: string; from: number; last: boolean; elapsedMs: number; run: ExecutorRun; worker: string }
+  /**
+   * Results of the batch's inputs from `from` on. `first`: the batch's first input, so that a
+   * report the producer no longer waits for (a take that was not the latest) still names its
+   * inputs; absent from a worker of before.
+   */
+  | { type: 'run'; batch: number; delivery: string; from: number; last: boolean; elapsedMs: number; run: ExecutorRun; worker: string; first?: number }
   | LostReport
   /** The run cannot run on this worker at all: a bad signature, a script that does not load. */
   | { type: 'refused'; code: string; message: string; worker: string };

@@ -206,6 +206,25 @@ describe('QueueExecutor', () => {
     assert.match(notices[0]!, /^prun: w1 ran inputs 11–12 after another worker had taken them over/);
   });
 
+  test('a take that reports after its batch is over names the inputs it ran, from the report (was: "ran 1 input", unnamed: a review)', { timeout: 60_000 }, async () => {
+    const notices: string[] = [];
+    const { queue, executor, reports, over } = await started(SPEC, () => {}, (line) => notices.push(line));
+    const batch = { ...batchOf(3), first: 10 };
+    executor.submit(batch);
+    queue.land();
+    queue.give(
+      { type: 'start', batch: batch.id, delivery: 'd1', attempt: 1, worker: 'w1' },
+      { type: 'start', batch: batch.id, delivery: 'd2', attempt: 2, worker: 'w2' },
+      { type: 'run', batch: batch.id, delivery: 'd2', from: 0, last: true, elapsedMs: 1, run: runOf(3), worker: 'w2', first: 10 },
+      // w1, woken after the batch was over
+      { type: 'run', batch: batch.id, delivery: 'd1', from: 1, last: false, elapsedMs: 1, run: runOf(1), worker: 'w1', first: 10 },
+    );
+    await over;
+    assert.deepEqual(reports, ['run 0+3 last']);
+    assert.equal(notices.length, 1, notices.join('\n'));
+    assert.match(notices[0]!, /^prun: w1 ran input 11 after another worker had taken it over/);
+  });
+
   test('a batch taken again (its machine died before it reported) runs as the next attempt, and the batch says so (every start counted)', { timeout: 60_000 }, async () => {
     const { reports, batch } = await reportsFor(2, (id) => [
       { type: 'start', batch: id, delivery: 'd1', attempt: 1, worker: 'w1' },
