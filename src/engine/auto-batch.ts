@@ -8,7 +8,7 @@
  * theirs, and thousands of fast inputs with 100 KB results each were 200 MB a batch.
  */
 const TARGET_MS = 20;
-/** Output a batch may bring, about (the window holds 64 MB of it: read-ahead.ts). */
+/** Input or output a batch may hold, about (the window holds 64 MB: read-ahead.ts). */
 const TARGET_BYTES = 4 * 1024 * 1024;
 const MAX_SIZE = 100_000;
 /** How fast a batch may grow from one measurement: the first ones carry start-up noise. */
@@ -17,7 +17,8 @@ const SMOOTHING = 0.3;
 
 export class AutoBatchSize {
   private perInputMs: number | undefined;
-  private bytesPerInput: number | undefined;
+  private outputBytesPerInput: number | undefined;
+  private inputBytesPerInput: number | undefined;
   private current = 1;
 
   constructor(
@@ -36,23 +37,43 @@ export class AutoBatchSize {
   observe(count: number, elapsedMs: number): void {
     if (count === 0) return;
     const sample = elapsedMs / count;
-    this.perInputMs =
-      this.perInputMs === undefined ? sample : SMOOTHING * sample + (1 - SMOOTHING) * this.perInputMs;
+    this.perInputMs = smoothed(this.perInputMs, sample);
     if (this.fixed !== undefined) return;
     const ideal = Math.floor(TARGET_MS / Math.max(this.perInputMs, 1e-6));
-    this.current = Math.max(1, Math.min(ideal, this.current * MAX_GROWTH, MAX_SIZE, this.mostForOutput()));
+    this.current = Math.max(1, Math.min(ideal, this.current * MAX_GROWTH, MAX_SIZE, this.mostForBytes()));
   }
 
   /** `count` inputs brought `bytes` of output (a batch, or part of one). */
   observeOutput(count: number, bytes: number): void {
     if (count === 0) return;
-    const sample = bytes / count;
-    this.bytesPerInput = this.bytesPerInput === undefined ? sample : SMOOTHING * sample + (1 - SMOOTHING) * this.bytesPerInput;
-    if (this.fixed === undefined) this.current = Math.max(1, Math.min(this.current, this.mostForOutput()));
+    this.outputBytesPerInput = smoothed(this.outputBytesPerInput, bytes / count);
+    this.keepUnderBytes();
   }
 
-  private mostForOutput(): number {
-    return this.bytesPerInput === undefined ? MAX_SIZE : Math.floor(TARGET_BYTES / Math.max(this.bytesPerInput, 1));
+  /** `count` inputs taken from the source held `bytes`. */
+  observeInput(count: number, bytes: number): void {
+    if (count === 0) return;
+    this.inputBytesPerInput = smoothed(this.inputBytesPerInput, bytes / count);
+    this.keepUnderBytes();
+  }
+
+  /**
+   * About how many bytes an input holds, as the latest takes went (0 before the first): what
+   * the read-ahead window counts of inputs not yet taken by the consumer, which a library
+   * caller's outcomes keep (was: thousands of 1 MB inputs read ahead of a slow loop: a review).
+   */
+  get inputBytes(): number {
+    return this.inputBytesPerInput ?? 0;
+  }
+
+  private keepUnderBytes(): void {
+    if (this.fixed === undefined) this.current = Math.max(1, Math.min(this.current, this.mostForBytes()));
+  }
+
+  /** The most inputs a batch may hold for its input and its output to stay about TARGET_BYTES. */
+  private mostForBytes(): number {
+    const perInput = Math.max(this.outputBytesPerInput ?? 0, this.inputBytesPerInput ?? 0, 1);
+    return Math.floor(TARGET_BYTES / perInput);
   }
 
   /**
@@ -68,4 +89,9 @@ export class AutoBatchSize {
   get size(): number {
     return this.fixed ?? this.current;
   }
+}
+
+/** A measure folded into the running one. */
+function smoothed(running: number | undefined, sample: number): number {
+  return running === undefined ? sample : SMOOTHING * sample + (1 - SMOOTHING) * running;
 }

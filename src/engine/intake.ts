@@ -1,5 +1,6 @@
 import type { InputSource, Slice } from '../io/input-source.js';
 import { type Batch, cutBatch, newBatchId, SHARED } from '../model/batch.js';
+import { valuesSize } from '../model/value-size.js';
 import type { ProgressTracker } from '../progress/tracker.js';
 import type { AutoBatchSize } from './auto-batch.js';
 import type { Deliveries } from './deliveries.js';
@@ -95,6 +96,7 @@ export class Intake {
       this.tracker.total = this.admitted;
       return;
     }
+    this.sizes.observeInput(slice.count, slice.payload instanceof Uint8Array ? slice.payload.byteLength : valuesSize(slice.payload));
     const batch: Batch = { id: newBatchId(), first: this.admitted, attempt: 1, retried: 0, ...SHARED, ...slice };
     this.admitted += slice.count;
     const remaining = this.source.remaining();

@@ -1,11 +1,12 @@
 import type { Executor } from '../model/executor.js';
+import type { AutoBatchSize } from './auto-batch.js';
 
 /** Settled inputs the consumer has not taken yet, in batches per executor slot. */
 const WINDOW_BATCHES = 4;
 /**
  * Bytes of output settled but not taken by the consumer (in memory, or in files that are
- * memory too in /dev/shm) past which no more inputs start: a count of inputs alone lets a
- * few big outputs pile up behind a stalled reader. Only settled output counts, so a single
+ * memory too in /dev/shm), and of inputs taken, past which no more inputs start: a count of
+ * inputs alone lets a few big outputs or inputs pile up behind a stalled reader. A single
  * input bigger than this still runs.
  */
 const WINDOW_BYTES = 64 * 1024 * 1024;
@@ -30,7 +31,7 @@ export class ReadAhead {
   constructor(
     private readonly keyed: boolean,
     private readonly executor: Pick<Executor, 'capacity'>,
-    private readonly batches: { readonly size: number },
+    private readonly batches: Pick<AutoBatchSize, 'size' | 'inputBytes'>,
   ) {}
 
   /**
@@ -48,6 +49,10 @@ export class ReadAhead {
   room(outstanding: number, heldBytes: number): number {
     if (heldBytes >= WINDOW_BYTES) return 0;
     const size = this.keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * this.executor.capacity * this.batches.size);
-    return Math.max(0, size - outstanding);
+    // the inputs taken count too, by their size (a library caller's are kept with their
+    // outcomes until taken); one input always fits, however big
+    const perInput = this.batches.inputBytes;
+    const fit = perInput > 0 ? Math.max(1, Math.floor((WINDOW_BYTES - heldBytes) / perInput)) : size;
+    return Math.max(0, Math.min(size, fit) - outstanding);
   }
 }

@@ -21,9 +21,19 @@ describe('auto-batch: batch sizes from what inputs cost', () => {
     assert.ok(sizes.size * 100_000 <= 4 * 1024 * 1024, 'timing does not grow it past the output bound');
   });
 
-  test('a fixed --chunksize is kept whatever the output', () => {
+  test('fast inputs that are big themselves get small batches too, and their size is known to the window', () => {
+    const sizes = new AutoBatchSize(2, undefined);
+    assert.equal(sizes.inputBytes, 0);
+    for (let i = 0; i < 10; i++) sizes.observe(sizes.size, sizes.size * 0.001);
+    sizes.observeInput(100, 100 * 1_000_000);
+    assert.equal(sizes.inputBytes, 1_000_000);
+    assert.ok(sizes.size <= 5, `${sizes.size} inputs of 1 MB a batch`);
+  });
+
+  test('a fixed --chunksize is kept whatever the output or the input', () => {
     const sizes = new AutoBatchSize(2, 500);
     sizes.observeOutput(10, 10 * 1_000_000);
+    sizes.observeInput(10, 10 * 1_000_000);
     assert.equal(sizes.size, 500);
   });
 });

@@ -14,11 +14,12 @@ const MiB = 1024 * 1024;
 /** One string to cut values from: a slice of it is a view, no copy. */
 const BIG = 'x'.repeat(32 * MiB);
 
-/** `count` inputs, one at a time, each as soon as asked for. */
-function countingSource(count: number): InputSource {
+/** `count` inputs, one at a time, each as soon as asked for; each `inputBytes` long if given. */
+function countingSource(count: number, inputBytes?: number): InputSource {
   let taken = 0;
+  const input = () => (inputBytes === undefined ? String(taken++) : (taken++, BIG.slice(0, inputBytes)));
   return {
-    take: async () => (taken < count ? { payload: [String(taken++)], separator: NEWLINE, count: 1, origin: undefined } : null),
+    take: async () => (taken < count ? { payload: [input()], separator: NEWLINE, count: 1, origin: undefined } : null),
     remaining: () => undefined,
     close: () => {},
   };
@@ -61,9 +62,9 @@ class InstantExecutor implements Executor {
   async kill(): Promise<void> {}
 }
 
-function start(executor: InstantExecutor, inputs: number) {
+function start(executor: InstantExecutor, inputs: number, inputBytes?: number) {
   return runPipeline({
-    source: countingSource(inputs),
+    source: countingSource(inputs, inputBytes),
     executor,
     workers: 1,
     ordered: true,
@@ -98,6 +99,17 @@ describe('pipeline: output held for a slow reader is bounded in bytes', () => {
     const run = start(executor, 100);
     await settled();
     assert.ok(executor.submitted >= 4 && executor.submitted <= 5, `${executor.submitted} inputs started`);
+    let count = 0;
+    for await (const delivery of run.deliveries) count += delivery.count;
+    assert.equal(count, 100);
+  });
+
+  test("regression: inputs count by their size too: a library caller's loop that stalls had thousands of 1 MB inputs read ahead", async () => {
+    const executor = new InstantExecutor(() => 1, true);
+    const run = start(executor, 100, 20 * MiB);
+    await settled();
+    // 3 inputs of 20 MiB reach 64 MiB; the count window alone would have let all 100 run
+    assert.ok(executor.submitted >= 3 && executor.submitted <= 5, `${executor.submitted} inputs started`);
     let count = 0;
     for await (const delivery of run.deliveries) count += delivery.count;
     assert.equal(count, 100);
