@@ -50,9 +50,10 @@ export class ReadAhead {
     if (heldBytes >= WINDOW_BYTES) return 0;
     const size = this.keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * this.executor.capacity * this.batches.size);
     // the inputs taken count too, by their size (a library caller's are kept with their
-    // outcomes until taken); one input always fits, however big
+    // outcomes until taken); but never fewer than the executor holds when full, however big
+    // (`--pipe --block 10M -j 8` runs 8 blocks at once): what runs is in memory anyway
     const perInput = this.batches.inputBytes;
-    const fit = perInput > 0 ? Math.max(1, Math.floor((WINDOW_BYTES - heldBytes) / perInput)) : size;
+    const fit = perInput > 0 ? Math.max(this.executor.capacity, Math.floor((WINDOW_BYTES - heldBytes) / perInput)) : size;
     return Math.max(0, Math.min(size, fit) - outstanding);
   }
 }

@@ -27,7 +27,8 @@ function countingSource(count: number, inputBytes?: number): InputSource {
 
 /** Runs each batch at once, each input's output a file of `bytes` bytes (nothing real behind it). */
 class InstantExecutor implements Executor {
-  readonly capacity = 100; // a window of many inputs: only the byte bound can stop them
+  /** By default a window of many inputs: only the byte bound can stop them. */
+  readonly capacity: number;
   readonly ready = Promise.resolve();
   submitted = 0;
   readonly files: { closed: boolean }[] = [];
@@ -37,7 +38,10 @@ class InstantExecutor implements Executor {
   constructor(
     private readonly bytes: (index: number) => number,
     private readonly asValues = false,
-  ) {}
+    capacity = 100,
+  ) {
+    this.capacity = capacity;
+  }
 
   start(listener: ExecutorListener): void {
     this.listener = listener;
@@ -105,7 +109,8 @@ describe('pipeline: output held for a slow reader is bounded in bytes', () => {
   });
 
   test("regression: inputs count by their size too: a library caller's loop that stalls had thousands of 1 MB inputs read ahead", async () => {
-    const executor = new InstantExecutor(() => 1, true);
+    // a pool of 2 slots (its window of inputs by count is 64 at least)
+    const executor = new InstantExecutor(() => 1, true, 2);
     const run = start(executor, 100, 20 * MiB);
     await settled();
     // 3 inputs of 20 MiB reach 64 MiB; the count window alone would have let all 100 run
