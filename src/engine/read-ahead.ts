@@ -51,7 +51,7 @@ export class ReadAhead {
     const size = this.keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * this.executor.capacity * this.batches.size);
     // the inputs taken count too, by their size (a library caller's are kept with their
     // outcomes until taken); but never fewer than the executor holds when full, however big
-    // (`--pipe --block 10M -j 8` runs 8 blocks at once): what runs is in memory anyway
+    // (8 workers run 8 inputs of 20 MB at once, not 3): what runs is in memory anyway
     const perInput = this.batches.inputBytes;
     const fit = perInput > 0 ? Math.max(this.executor.capacity, Math.floor((WINDOW_BYTES - heldBytes) / perInput)) : size;
     return Math.max(0, Math.min(size, fit) - outstanding);

@@ -1,9 +1,9 @@
 /**
- * About how many bytes results given as values hold (the library's `map`, whose results are
- * the function's own values, not text): what the read-ahead window counts of them, as it
- * counts text by its length. Without it only the count of inputs bounded the window, and a
- * count grown for fast inputs (thousands a batch) let 100 KB strings pile up to gigabytes
- * behind a slow consumer (was: a thread run out of heap at 3 GB: a review).
+ * About how many bytes values hold: the library's results (the function's own values, not
+ * text) and its caller's inputs, what the read-ahead window counts of them, as it counts text
+ * by its length. Without it only the count of inputs bounded the window, and a count grown
+ * for fast inputs (thousands a batch) let 100 KB strings pile up to gigabytes behind a slow
+ * consumer (was: a thread run out of heap at 3 GB: a review).
  *
  * An estimate, at a bounded cost, on the main thread: strings by their length, binary data by
  * its byteLength, containers by what they hold. Every node looked at, a number as much as an
