@@ -13,6 +13,8 @@ export class Deliveries {
   readonly outbox: Outbox<Delivery>;
   /** Inputs the consumer has taken the results of. */
   released = 0;
+  /** Inputs settled: their output (or failure, or skip) on its way to the consumer. */
+  settled = 0;
   /** Bytes of output settled, not yet taken by the consumer. */
   held = 0;
   private readonly reorder: Reorder | undefined;
@@ -40,6 +42,7 @@ export class Deliveries {
   /** The inputs [start, end) are settled as `deliveries` say (output, failures, records). */
   settle(start: number, end: number, deliveries: Delivery[]): void {
     for (const delivery of deliveries) this.held += heldBytes(delivery);
+    this.settled += end - start;
     if (start === end) return;
     if (this.reorder) this.reorder.add(start, end, deliveries);
     else for (const delivery of deliveries) this.emit(delivery);

@@ -18,7 +18,7 @@ export class InFlight implements ExecutorListener {
   constructor(
     private readonly settlement: Pick<Settlement, 'ran' | 'lost' | 'cutShort'>,
     private readonly deliveries: Deliveries,
-    private readonly sizes: Pick<AutoBatchSize, 'observe' | 'observeOutput'>,
+    private readonly sizes: Pick<AutoBatchSize, 'observe' | 'observeOutput' | 'inputBytes'>,
     /** Something changed that the pipeline's loop waits on. */
     private readonly changed: () => void,
     private readonly onFatal: (error: Error) => void,
@@ -42,7 +42,9 @@ export class InFlight implements ExecutorListener {
     this.reported.set(batch, from + run.count);
     const bytes = outputBytes(run);
     this.sizes.observeOutput(run.count, bytes);
-    this.settlement.ran(batch, from, run, bytes);
+    // values are a library caller's outcomes, which keep their inputs until taken: held as well
+    const keptInputs = run.values && Array.isArray(batch.payload) ? Math.round(run.count * this.sizes.inputBytes) : 0;
+    this.settlement.ran(batch, from, run, bytes + keptInputs);
     if (last) {
       this.reported.delete(batch);
       // a batch cut short by stop(): the rest of it never ran (a retry: see cutShort)

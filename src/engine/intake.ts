@@ -10,6 +10,12 @@ import type { StopMode } from './stopping.js';
 
 /** A batch never carries much more than this many bytes of input. */
 const MAX_BATCH_BYTES = 1 << 16;
+/**
+ * Values of a take whose size is measured, for the running mean of an input's size: a few are
+ * enough, and an object of 200k keys costs 80 ms to list (was: 32, a run of such inputs 30%
+ * slower: a review).
+ */
+const INPUTS_SAMPLED = 4;
 /** The most inputs a take asks for while the journal leaves out what is taken (--resume). */
 const MAX_LEFT_OUT_TAKE = 4096;
 
@@ -96,7 +102,7 @@ export class Intake {
       this.tracker.total = this.admitted;
       return;
     }
-    this.sizes.observeInput(slice.count, slice.payload instanceof Uint8Array ? slice.payload.byteLength : valuesSize(slice.payload));
+    this.sizes.observeInput(slice.count, slice.payload instanceof Uint8Array ? slice.payload.byteLength : valuesSize(slice.payload, INPUTS_SAMPLED));
     const batch: Batch = { id: newBatchId(), first: this.admitted, attempt: 1, retried: 0, ...SHARED, ...slice };
     this.admitted += slice.count;
     const remaining = this.source.remaining();

@@ -238,7 +238,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
       // came, a list sorted by host ran one host after the other, its next one's probe alone)
       const unplaced = leadingSkipped !== undefined && executorRoom === 0 && picked === undefined && line.count === 0;
       const pastRoom = unplaced || (keyedLine !== undefined && readAhead.readsPastRoom(keyedLine.waitingSize));
-      const room = Math.min(pastRoom ? Number.POSITIVE_INFINITY : executorRoom, readAhead.room(intake.admitted - deliveries.released, deliveries.held));
+      const room = Math.min(pastRoom ? Number.POSITIVE_INFINITY : executorRoom, readAhead.room(intake.admitted - deliveries.released, deliveries.held, intake.admitted - deliveries.settled));
       if (room === 0) intake.endIfDrained();
       if (intake.taking || room === 0 || intake.done) {
         if (intake.done && line.count === 0 && inFlight.count === 0) break;

@@ -44,16 +44,18 @@ export class ReadAhead {
 
   /**
    * How many more inputs may be taken, with `outstanding` inputs taken and not released to the
-   * consumer and `heldBytes` of output settled but not taken: 0 when the window is full.
+   * consumer, `heldBytes` of output settled but not taken (a library caller's inputs kept with
+   * their outcomes among it), and `unsettled` inputs taken and not settled: 0 when the window
+   * is full.
    */
-  room(outstanding: number, heldBytes: number): number {
+  room(outstanding: number, heldBytes: number, unsettled: number): number {
     if (heldBytes >= WINDOW_BYTES) return 0;
     const size = this.keyed ? KEYED_WINDOW : Math.max(64, WINDOW_BATCHES * this.executor.capacity * this.batches.size);
-    // the inputs taken count too, by their size (a library caller's are kept with their
-    // outcomes until taken); but never fewer than the executor holds when full, however big
-    // (8 workers run 8 inputs of 20 MB at once, not 3): what runs is in memory anyway
+    // the inputs not settled count too, by their size (those settled are let go, or held with
+    // their outcomes in heldBytes); but never fewer than the executor holds when full, however
+    // big (8 workers run 8 inputs of 20 MB at once, not 3): what runs is in memory anyway
     const perInput = this.batches.inputBytes;
-    const fit = perInput > 0 ? Math.max(this.executor.capacity, Math.floor((WINDOW_BYTES - heldBytes) / perInput)) : size;
-    return Math.max(0, Math.min(size, fit) - outstanding);
+    const fit = perInput > 0 ? Math.max(this.executor.capacity, Math.floor((WINDOW_BYTES - heldBytes) / perInput)) - unsettled : size;
+    return Math.max(0, Math.min(size - outstanding, fit));
   }
 }

@@ -58,7 +58,7 @@ export class Settlement {
     this.naming = parts.naming;
   }
 
-  /** Results for the inputs [from, from + run.count) of a batch, `bytes` of output (outputBytes). */
+  /** Results for the inputs [from, from + run.count) of a batch, holding `bytes` until taken (in-flight.ts). */
   ran(batch: Batch, from: number, run: ExecutorRun, bytes: number): void {
     this.tracker.succeeded += run.count - run.failures.length;
     this.throttles.ran(batch, run);

@@ -24,8 +24,8 @@ export function outputBytes(run: ExecutorRun): number {
 /**
  * Cuts the run of a batch's inputs [from, from + run.count) into ranges to settle: the
  * successes' output, and failures where they fell. An input to be tried again leaves a
- * gap between two ranges, to be filled when its retry settles. `bytes` is outputBytes(run),
- * shared among the pieces of values it is cut into.
+ * gap between two ranges, to be filled when its retry settles. `bytes`, what the run holds
+ * until taken, is shared among the pieces of values it is cut into.
  */
 export function splitRun(batch: Batch, from: number, run: ExecutorRun, bytes: number, failOrRetry: FailOrRetry): { ranges: SettledRange[]; finals: FinalFailure[] } {
   if (run.file) return splitFileRun(batch.first + from, run, run.file, failOrRetry);

@@ -17,8 +17,9 @@ const SAMPLE = 32;
 /** What a number, a boolean or a reference costs, about. */
 const WORD = 8;
 
-export function valuesSize(values: readonly unknown[]): number {
-  return sampled(values.length, (at) => valueSize(values[at]));
+/** The size of a list of values, from `sample` of them at most. */
+export function valuesSize(values: readonly unknown[], sample = SAMPLE): number {
+  return sampled(values.length, (at) => valueSize(values[at]), sample);
 }
 
 /** One value's size. */
@@ -38,8 +39,11 @@ function walk(value: unknown): number {
     budget--;
     if (typeof node === 'string') return node.length;
     if (typeof node !== 'object' || node === null) return WORD;
-    if (ArrayBuffer.isView(node)) return node.byteLength;
-    if (node instanceof ArrayBuffer || node instanceof SharedArrayBuffer) return node.byteLength;
+    // shared memory is held once, however many values refer to it, and never copied (was: a
+    // 100 MB SharedArrayBuffer in every input, counted each time, ran them one at a time: a review)
+    if (ArrayBuffer.isView(node)) return node.buffer instanceof SharedArrayBuffer ? WORD : node.byteLength;
+    if (node instanceof SharedArrayBuffer) return WORD;
+    if (node instanceof ArrayBuffer) return node.byteLength;
     // a value met again is held once (structured clone keeps shared references shared)
     if (seen.has(node) || budget < 0) return WORD;
     seen.add(node);
@@ -62,17 +66,17 @@ function walk(value: unknown): number {
   return size(value);
 }
 
-/** The sum of `sizeAt` over `length` entries, from SAMPLE of them evenly spread when there are more. */
-function sampled(length: number, sizeAt: (at: number) => number): number {
-  if (length <= SAMPLE) {
+/** The sum of `sizeAt` over `length` entries, from `sample` of them evenly spread when there are more. */
+function sampled(length: number, sizeAt: (at: number) => number, sample = SAMPLE): number {
+  if (length <= sample) {
     let total = 0;
     for (let at = 0; at < length; at++) total += sizeAt(at);
     return total;
   }
-  const step = length / SAMPLE;
+  const step = length / sample;
   let total = 0;
-  for (let i = 0; i < SAMPLE; i++) total += sizeAt(Math.floor(i * step));
-  return Math.round((total * length) / SAMPLE);
+  for (let i = 0; i < sample; i++) total += sizeAt(Math.floor(i * step));
+  return Math.round((total * length) / sample);
 }
 
 /** The sum of `sizeOf` over a map's or a set's `count` entries, from its first SAMPLE. */

@@ -23,7 +23,7 @@ function setup() {
       cutShort: (b, from) => deliveries.restNotRun(b, from),
     },
     deliveries,
-    { observe: (count, elapsedMs) => void observed.push([count, elapsedMs]), observeOutput: () => {} },
+    { observe: (count, elapsedMs) => void observed.push([count, elapsedMs]), observeOutput: () => {}, inputBytes: 0 },
     () => calls.push('changed'),
     (error) => calls.push(`fatal ${error.message}`),
   );

@@ -8,6 +8,11 @@ describe('value-size: about what results given as values hold', () => {
     assert.equal(valueSize(new Uint8Array(4096)), 4096);
     assert.equal(valueSize(new ArrayBuffer(100)), 100);
     assert.equal(valueSize(42), 8);
+    // shared memory is held once, never copied: a reference (was: its whole size in every value: a review)
+    const shared = new SharedArrayBuffer(1 << 20);
+    assert.equal(valueSize(shared), 8);
+    assert.equal(valueSize(new Uint8Array(shared)), 8);
+    assert.ok(valueSize({ shared, i: 1 }) < 100);
     assert.equal(valueSize(null), 8);
   });
 
@@ -57,5 +62,6 @@ describe('value-size: about what results given as values hold', () => {
     assert.equal(valuesSize(values), 1_000_000);
     assert.equal(valuesSize(['ab', 'cde']), 5);
     assert.equal(valuesSize([]), 0);
+    assert.equal(valuesSize(values, 4), 1_000_000, 'fewer samples, the same sum');
   });
 });
