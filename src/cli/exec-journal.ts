@@ -87,14 +87,11 @@ function failedOutLines({ columns, failedOut, warn, ragged }: ExecJournalParts):
  */
 function saidIfRagged(failedOut: string | undefined, warn: (line: string) => void): (text: string) => string[] {
   let first: number | undefined;
-  let warned = false;
+  const sayRagged = once((count: number, other: number) => warn(`prun: --failed-out ${failedOut}: failures of ${count} and of ${other} arguments, written a line each: read back with one -N, those lines make other jobs than these`));
   return (text) => {
     const args = text.split(ARG_SEPARATOR);
     first ??= args.length;
-    if (args.length !== first && !warned) {
-      warned = true;
-      warn(`prun: --failed-out ${failedOut}: failures of ${first} and of ${args.length} arguments, written a line each: read back with one -N, those lines make other jobs than these`);
-    }
+    if (args.length !== first) sayRagged(first, args.length);
     return args;
   };
 }

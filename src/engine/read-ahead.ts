@@ -5,7 +5,7 @@ import type { AutoBatchSize } from './auto-batch.js';
 const WINDOW_BATCHES = 4;
 /**
  * Bytes of output settled but not taken by the consumer (in memory, or in files that are
- * memory too in /dev/shm), and of inputs taken, past which no more inputs start: a count of
+ * memory too in /dev/shm), and of inputs not yet settled, past which no more inputs start: a count of
  * inputs alone lets a few big outputs or inputs pile up behind a stalled reader. A single
  * input bigger than this still runs.
  */

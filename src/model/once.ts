@@ -1,9 +1,9 @@
-/** `action`, done the first time only: a warning said once a run. */
-export function once(action: () => void): () => void {
+/** `action`, done the first time only (with that call's arguments): a warning said once a run. */
+export function once<A extends unknown[]>(action: (...args: A) => void): (...args: A) => void {
   let done = false;
-  return () => {
+  return (...args) => {
     if (done) return;
     done = true;
-    action();
+    action(...args);
   };
 }
