@@ -3,7 +3,7 @@ import { givesUpAt } from './backoff.js';
 import { intervalOf, type Rate } from './rate.js';
 import { SignalTally } from './signal-tally.js';
 import type { ThrottleSignal } from './throttle-signal.js';
-import { bucketEnded, bucketIsIdle, bucketTake, bucketWait, type TokenBucket } from './token-bucket.js';
+import { bucketEnded, bucketHeldUntil, bucketHold, bucketIsIdle, bucketTake, bucketWait, type TokenBucket } from './token-bucket.js';
 
 export interface LimitOptions {
   /** At most N inputs of a key running at once. */
@@ -99,6 +99,7 @@ export class KeyLimiter {
     // room at once, and a window that stalls opens by one (stallAt)
     if (state && (windowStall(state) ?? Number.NEGATIVE_INFINITY) > now) return Infinity;
     let wait = this.#global ? bucketWait(this.#global, now) : 0;
+    // Infinity while an input sent to a cold worker holds the bucket (coldStart): its end, or stallAt, wakes the key
     if (state?.bucket) wait = Math.max(wait, bucketWait(state.bucket, now));
     if (state?.throttle) wait = Math.max(wait, backoffEnd(state.throttle, this.#options.maxThrottleMs) - now);
     // whole milliseconds, never less than the wait: what a timer can be set to
@@ -107,15 +108,27 @@ export class KeyLimiter {
 
   /**
    * When a key that waits for an end (Infinity) may start one more all the same: its slow
-   * start's window stalls then (key-state.ts, STALLED_WINDOW_MS). Undefined when only an end
-   * can make room.
+   * start's window stalls then (key-state.ts, STALLED_WINDOW_MS), or the hold of its input sent
+   * to a cold worker ends (coldStart). Undefined when only an end can make room.
    */
   stallAt(key: string, now: number): number | undefined {
     const state = this.#keys.get(key);
     const { keyConcurrency } = this.#options;
     if (!state || (keyConcurrency !== undefined && state.running >= keyConcurrency)) return undefined;
     const stall = windowStall(state);
-    return stall !== undefined && stall > now ? stall : undefined;
+    const times = [stall !== undefined && stall > now ? stall : undefined, state.bucket && bucketHeldUntil(state.bucket, now)];
+    const due = times.filter((at) => at !== undefined);
+    return due.length === 0 ? undefined : Math.min(...due);
+  }
+
+  /**
+   * The input of `key` that started at `startedAt` went to a worker that has reported nothing
+   * yet: with a rate, the key starts nothing more until it ends, a second at most
+   * (token-bucket.ts, bucketHold).
+   */
+  coldStart(key: string, startedAt: number): void {
+    const bucket = this.#keys.get(key)?.bucket;
+    if (bucket) bucketHold(bucket, startedAt);
   }
 
   /** An input of `key` starts now: takes its tokens and a concurrency place. Returns the start time to give back to ended(). */

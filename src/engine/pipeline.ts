@@ -222,7 +222,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         throttles.started(picked);
         gate?.started(now);
         try {
-          executor.submit(picked, ahead());
+          if (executor.submit(picked, ahead()) === true) keyedLine?.placedCold(picked);
         } catch (error) {
           // an input the executor cannot send (a value structured clone cannot carry): a usage
           // error, told after the outcomes of what runs; nothing of this batch ran

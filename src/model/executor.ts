@@ -60,7 +60,11 @@ export interface Executor {
    * busy may be sent a batch to start when it is done with the one it runs.
    */
   room(placement: Placement, ahead: boolean): number;
-  submit(batch: Batch, ahead: boolean): void;
+  /**
+   * True when the batch went to a worker that has reported nothing yet: its first tasks may
+   * reach the outside late, while it loads what they import (per-key rates hold on to them).
+   */
+  submit(batch: Batch, ahead: boolean): boolean | void;
   /**
    * Starts no more inputs: running ones finish, the rest of each batch is reported not run.
    * With `abortRunning` (Ctrl-C), running tasks are asked to stop: their `ctx.signal` aborts,

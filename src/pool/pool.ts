@@ -170,9 +170,10 @@ export class Pool implements Executor {
     return slot ? this.quota(slot) : 0;
   }
 
-  submit(batch: Batch, ahead: boolean): void {
+  submit(batch: Batch, ahead: boolean): boolean {
     const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
+    const cold = slot.givenAtReport === 0;
     if (slot.ledger.load === 0) slot.lastHeard = performance.now();
     slot.hold(batch);
     // one lane takes one batch at a time: its next one gains nothing from waiting for others
@@ -181,6 +182,7 @@ export class Pool implements Executor {
       this.sendScheduled = true;
       setImmediate(this.sendBatches);
     }
+    return cold;
   }
 
   private readonly sendBatches = (): void => {

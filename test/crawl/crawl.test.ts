@@ -133,6 +133,19 @@ describe('crawl limits, counted at the servers', () => {
     }
   });
 
+  test('--key-rate 8/s: requests a worker sends late while it loads (its first fetch) bring none of the next ones with them: at most 9 pages of a host in any second (was: 10, in 2 crawls of 9)', async () => {
+    const hosts = await startHosts({ count: 3, latencyMs: 20 });
+    try {
+      const urls = hosts.urls(20);
+      const run = await prun(['map', 'fixtures/crawl/fetch-cold.ts', urlsFile(urls), '--threads', '2', '--concurrency', '20', '--key', 'host', '--key-rate', '8/s', '--unordered']);
+      assert.equal(run.exitCode, 0, run.stderr);
+      assert.deepEqual(lines(run.stdout).sort(), urls.map(pageLine).sort());
+      for (const host of hosts.addresses) assert.ok(hosts.maxInWindow(host) <= 9, `${host}: ${hosts.maxInWindow(host)} in a second`);
+    } finally {
+      await hosts.close();
+    }
+  });
+
   test('--key host without --key-rate: a crawl past the hosts\' limit still ends with every page, and backs off: fewer 429s than pages', async () => {
     const hosts = await startHosts({ count: 3, limitPerSecond: 10, latencyMs: 20 });
     try {

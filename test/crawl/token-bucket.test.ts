@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bucketIsIdle, bucketRetime, bucketTake, bucketWait, type TokenBucket } from '../../src/crawl/token-bucket.js';
+import { bucketEnded, bucketHeldUntil, bucketHold, bucketIsIdle, bucketRetime, bucketTake, bucketWait, COLD_HOLD_MS, type TokenBucket } from '../../src/crawl/token-bucket.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 /** The most starts in any window [t, t + windowMs]: what a server counting over a sliding window sees. */
@@ -103,5 +103,18 @@ describe('token bucket with a burst of 1', () => {
     // taken late, but less than the pause: the next start is an interval on
     bucketTake(bucket, 1900);
     assert.equal(bucket.nextAt, 2000);
+  });
+
+  test('a start held by a cold worker: nothing starts until it ends, or COLD_HOLD_MS pass; then an interval from its end; a bucket held is not idle', () => {
+    const bucket: TokenBucket = { intervalMs: 100 };
+    bucketTake(bucket, 0);
+    bucketHold(bucket, 0);
+    assert.deepEqual([bucketWait(bucket, 500), bucketHeldUntil(bucket, 500), bucketIsIdle(bucket, 500)], [Infinity, COLD_HOLD_MS, false]);
+    bucketEnded(bucket, 0, 600);
+    assert.deepEqual([bucketWait(bucket, 600), bucketHeldUntil(bucket, 600)], [100, undefined]);
+    // one that never ends lets the bucket go once the hold is over
+    bucketTake(bucket, 700);
+    bucketHold(bucket, 700);
+    assert.deepEqual([bucketWait(bucket, 700 + COLD_HOLD_MS - 1), bucketWait(bucket, 700 + COLD_HOLD_MS)], [Infinity, 0]);
   });
 });

@@ -84,9 +84,10 @@ class AutoFake extends FakeExecutor {
   constructor() {
     super(2, (input, attempt) => (input.startsWith('exit:') && attempt === 1 ? 'kill' : { output: input }));
   }
-  override submit(batch: Batch): void {
-    super.submit(batch);
+  override submit(batch: Batch): boolean {
+    const cold = super.submit(batch);
     queueMicrotask(() => this.runNext());
+    return cold;
   }
 }
 

@@ -19,6 +19,8 @@ export class FakeExecutor implements Executor {
   readonly held: Batch[] = [];
   /** Every input started: [input, attempt], in order. */
   readonly starts: { input: string; attempt: number; key: string | undefined }[] = [];
+  /** How many of the next batches submit() says went to a worker that has reported nothing yet. */
+  coldSubmits = 0;
   private stopped = false;
   private waiters: (() => void)[] = [];
 
@@ -37,11 +39,14 @@ export class FakeExecutor implements Executor {
     return this.stopped || this.held.length >= this.lanes ? 0 : Number.POSITIVE_INFINITY;
   }
 
-  submit(batch: Batch): void {
+  submit(batch: Batch): boolean {
     if (this.room() === 0) throw new Error('a batch was submitted with no room');
     this.held.push(batch);
     for (const input of splitPayload(batch.payload, batch.separator, 'text')) this.starts.push({ input, attempt: batch.attempt, key: batch.key });
     for (const waiter of this.waiters.splice(0)) waiter();
+    if (this.coldSubmits === 0) return false;
+    this.coldSubmits--;
+    return true;
   }
 
   /** Settles once `count` batches are held. */

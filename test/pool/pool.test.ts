@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
+import { type Batch, newBatchId, SHARED } from '../../src/model/batch.js';
+import { NEWLINE } from '../../src/model/payload.js';
 import { bin, HUNG_MS, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
 
@@ -44,6 +46,31 @@ describe('a worker the pool ends itself', () => {
       const result = await child;
       assert.equal(result.exitCode, 141, String(result.stderr));
       assert.deepEqual(lines(result.stderr), ['teardown']);
+    });
+  }
+});
+
+describe('a worker that has reported nothing yet (its first tasks may reach the outside late: --key-rate holds its key on them)', () => {
+  for (const runtime of ['thread', 'process'] as const) {
+    test(`${runtime}: submit() says a batch went to it, until its first report`, async () => {
+      const { Pool, compileScript } = (await import('../../dist/lib/internals.js' as string)) as typeof import('../../src/internals.js');
+      const script = await compileScript('fixtures/faults.ts');
+      const pool = new Pool({ runtime, workers: 1, concurrency: 2, maxTasksPerWorker: undefined, memoryLimitMb: undefined, timeoutMs: undefined, timings: false, modulePath: Promise.resolve(script.modulePath), format: 'text' });
+      const reported: string[] = [];
+      let freed: () => void = () => {};
+      pool.start({ run: (batch, _from, _run, last) => last && reported.push(String(batch.payload[0])), lost: () => assert.fail('lost'), free: () => freed(), fatal: (error) => assert.fail(error.message) });
+      const free = () => new Promise<void>((resolve) => (freed = resolve));
+      const batch = (input: string): Batch => ({ id: newBatchId(), first: 0, count: 1, payload: [input], separator: NEWLINE, attempt: 1, retried: 0, ...SHARED, origin: undefined });
+      try {
+        while (pool.room(SHARED, false) === 0) await free();
+        // two at once, both before the worker has said anything
+        assert.deepEqual([pool.submit(batch('slow:200'), false), pool.submit(batch('b'), false)], [true, true]);
+        while (reported.length < 1) await free();
+        assert.equal(pool.submit(batch('c'), false), false);
+      } finally {
+        await pool.kill();
+        await script.dispose();
+      }
     });
   }
 });

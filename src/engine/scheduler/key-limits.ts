@@ -13,6 +13,11 @@ export interface KeyLimits {
   stallAt?(key: string, now: number): number | undefined;
   /** An input of `key` starts: returns its start, to give back to ended(). */
   started(key: string, now: number): number;
+  /**
+   * The input that started at `startedAt` went to a worker that has reported nothing yet,
+   * whose first tasks may reach the outside late (it loads what they import).
+   */
+  coldStart?(key: string, startedAt: number): void;
   /** It ended; `throttle` when the server said to slow down. */
   ended(key: string, startedAt: number, now: number, throttle?: { retryAfterMs: number | undefined }): void;
   /** The key has been throttled for longer than --max-throttle: its inputs fail. */

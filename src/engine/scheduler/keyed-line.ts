@@ -105,6 +105,12 @@ export class KeyedLine implements Line {
     return undefined;
   }
 
+  /** A batch this line gave out went to a worker that has reported nothing yet (Executor.submit). */
+  placedCold(batch: Batch): void {
+    const start = this.running.get(batch.id);
+    if (start) this.limits.coldStart?.(start.key, start.startedAt);
+  }
+
   /**
    * A batch this line gave out has ended (ran, failed or was lost), told before any retry of
    * it: its key's limits learn of it, and a key waiting for room may go on.

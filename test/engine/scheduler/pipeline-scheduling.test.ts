@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Delivery } from '../../../src/model/delivery.js';
 import { type PipelineOptions, runPipeline } from '../../../src/engine/pipeline.js';
+import { KeyLimiter } from '../../../src/crawl/key-limiter.js';
 import type { KeyLimits } from '../../../src/engine/scheduler/key-limits.js';
 import { itemSource } from '../../../src/io/item-source.js';
 import type { Failure } from '../../../src/model/failure.js';
@@ -209,6 +210,32 @@ test('--key: the input is read ahead while the workers are full, so that keys ta
   }
   await run.done;
   assert.deepEqual(order, ['a/1', 'a/2', 'b/1', 'a/3', 'b/2', 'a/4']);
+});
+
+test('--key-rate: an input given to a worker that has reported nothing yet holds its key until it ends; the next starts an interval after that end (was: an interval after its start, and both reached the server together)', async () => {
+  const clock = new FakeClock();
+  const executor = new FakeExecutor(2);
+  const run = start(['a/1', 'a/2', 'a/3', 'b/1'], executor, { throttling, limits: keyed(new KeyLimiter({ keyRate: { count: 8, perMs: 1000 }, ...throttling })), clock });
+  await executor.holding(2); // a/1 and b/1, each its key's probe, alone
+  executor.runNext();
+  executor.runNext();
+  // a/2 goes to a cold worker at its due time
+  executor.coldSubmits = 1;
+  clock.advance(clock.nextTimer! - clock.now());
+  await executor.holding(1);
+  // its first fetch takes a while: a/3 is not given out meanwhile, however long, up to a second
+  clock.advance(400);
+  await settle();
+  assert.deepEqual(executor.starts.map((s) => s.input), ['a/1', 'b/1', 'a/2']);
+  executor.runNext();
+  const endedAt = clock.now();
+  await settle();
+  assert.equal(clock.nextTimer, endedAt + 125);
+  clock.advance(125);
+  await executor.holding(1);
+  executor.runNext();
+  await run.done;
+  assert.deepEqual(executor.starts.map((s) => s.input), ['a/1', 'b/1', 'a/2', 'a/3']);
 });
 
 test('--key-concurrency: a key at its limit waits for one of its inputs to end, others go on', async () => {
