@@ -485,9 +485,9 @@ async function load(config: WorkerConfig, settingUp: () => void): Promise<UserMo
     // nothing was thrown, so no stack names the file: the run says which script it is
     throw scriptLoadError(`its default export is ${describeValue(task)}, not a function`, config.modulePath, config.scriptName);
   }
-  const setup = exports.setup;
-  const teardown = exports.teardown;
-  if (typeof setup === 'function') {
+  const setup = lifecycleExport(exports, 'setup', config);
+  const teardown = lifecycleExport(exports, 'teardown', config);
+  if (setup) {
     settingUp();
     try {
       await setup();
@@ -495,10 +495,17 @@ async function load(config: WorkerConfig, settingUp: () => void): Promise<UserMo
       throw setupThrew(error, config.modulePath);
     }
   }
-  return {
-    task: task as UserModule['task'],
-    teardown: typeof teardown === 'function' ? (teardown as UserModule['teardown']) : undefined,
-  };
+  return { task: task as UserModule['task'], teardown: teardown as UserModule['teardown'] };
+}
+
+/**
+ * The script's `setup` or `teardown`, when it exports one: a function, or no run at all. Was:
+ * anything else (`export const setup = 5`, a misspelt object) was skipped in silence.
+ */
+function lifecycleExport(exports: Record<string, unknown>, name: 'setup' | 'teardown', config: WorkerConfig): (() => unknown) | undefined {
+  const value = exports[name];
+  if (value === undefined || typeof value === 'function') return value as (() => unknown) | undefined;
+  throw scriptLoadError(`its ${name} export is ${describeValue(value)}, not a function`, config.modulePath, config.scriptName);
 }
 
 /** What a value is, for a message: `a number`, `an object`, `null`. */

@@ -31,6 +31,17 @@ for (const runtime of runtimes) {
       assert.deepEqual(lines(verbose.stderr), lines(result.stderr));
     });
 
+    test('a setup or teardown export that is not a function: one line naming the script and the export, exit 2, nothing run (was: skipped in silence)', async () => {
+      for (const [name, value, what] of [['setup', '5', 'a number'], ['teardown', '{ close() {} }', 'an object']] as const) {
+        const script = join(dir, `${name}-not-a-function${runtime}.ts`);
+        await writeFile(script, `export default (x: string) => x;\nexport const ${name} = ${value};\n`);
+        const result = await prun(['map', runtime, '1', script, ':::', 'a']);
+        assert.equal(result.exitCode, 2);
+        assert.equal(result.stdout, '');
+        assert.deepEqual(lines(result.stderr), [`prun: script failed to load: its ${name} export is ${what}, not a function (${script})`]);
+      }
+    });
+
     test('an import of a name its module does not export names the line (was: no file:line, the SyntaxError has no frame of the user\'s)', async () => {
       const script = join(dir, `bad-import${runtime}.ts`);
       await writeFile(script, 'import { nope } from "node:fs";\nexport default (x: string) => x + String(nope);\n');
