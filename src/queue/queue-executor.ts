@@ -260,13 +260,19 @@ export class QueueExecutor implements Executor {
       this.onServed();
       // a take after the first (its machine died, or handed it back) started its inputs again:
       // they run as that attempt, which the joblog says too
+      const again = report.attempt > entry.batch.attempt;
       entry.batch.attempt = Math.max(entry.batch.attempt, report.attempt);
       // BullMQ hands a job out again only once its holder's lock lapsed, or the holder handed it
       // back: that holder is gone. A take that starts where the reports stopped (from 0, or
       // from where a handing-back worker's left off) goes on with the batch; any other would run
       // again what was reported: what was not runs again as a batch of its own
-      if (entry.delivery === undefined || entry.done === (report.from ?? 0)) entry.delivery = report.delivery;
-      else this.lose(entry, 'unknown');
+      if (entry.delivery === undefined || entry.done === (report.from ?? 0)) {
+        entry.delivery = report.delivery;
+        if (again) this.sayRunAgain(entry, report.from ?? 0, report.worker);
+      } else {
+        this.sayRunAgain(entry, entry.done);
+        this.lose(entry, 'unknown');
+      }
       return;
     }
     // only the latest take of a batch is heard: a stalled one that wakes up is a duplicate
@@ -290,9 +296,20 @@ export class QueueExecutor implements Executor {
     this.saidRanAgain.add(report.batch);
     // a batch already over is known by the report's word alone (was: "ran 1 input", unnamed: a review)
     const batchFirst = entry?.batch.first ?? report.first;
-    const first = batchFirst === undefined ? undefined : batchFirst + report.from;
-    const which = first === undefined ? `${report.run.count} input${report.run.count === 1 ? '' : 's'}` : report.run.count === 1 ? `input ${first}` : `inputs ${first}–${first + report.run.count - 1}`;
+    const which = batchFirst === undefined ? `${report.run.count} input${report.run.count === 1 ? '' : 's'}` : inputsNamed(batchFirst + report.from, report.run.count);
     this.notice(`prun: ${report.worker} ran ${which} after another worker had taken ${report.run.count === 1 ? 'it' : 'them'} over (its machine froze, or lost Redis, past its locks): the results are dropped, but what ${report.run.count === 1 ? 'it' : 'they'} did may have been done twice`);
+  }
+
+  /**
+   * A take of a batch counts the takes before it as starts (their machines died, or froze, or
+   * handed it back begun): what it runs from `from` on runs again, said as a local worker's
+   * loss is (was: said nowhere, a review: only ctx.attempt and the joblog showed it).
+   */
+  private sayRunAgain(entry: Outstanding, from: number, worker?: string): void {
+    const count = entry.batch.count - from;
+    if (count <= 0) return;
+    const them = count === 1 ? 'it' : 'them';
+    this.notice(`prun: ${inputsNamed(entry.batch.first + from, count)} run${count === 1 ? 's' : ''} again${worker ? ` on ${worker}` : ''}: the worker that held ${them} died, froze or left after it began ${them}; each start is counted in ctx.attempt`);
   }
 
   private settle(entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void {
@@ -322,6 +339,7 @@ export class QueueExecutor implements Executor {
         // each take of a worker's that counts (it started the batch, and died or froze before it
         // reported) makes this one the next attempt, as a prun worker's take would be (was: the
         // same one, a start fewer; then, for a while, one more for a take handed back unstarted: a review)
+        if (entry.firstAttempt + takes > entry.batch.attempt) this.sayRunAgain(entry, 0, 'this machine');
         entry.batch.attempt = Math.max(entry.batch.attempt, entry.firstAttempt + takes);
         return true;
       },
@@ -385,4 +403,9 @@ function withinMs(ms: number, work: Promise<unknown>): Promise<void> {
       },
     );
   });
+}
+
+/** `input 11`, `inputs 11–12`: as the summary and failure lines number them. */
+function inputsNamed(first: number, count: number): string {
+  return count === 1 ? `input ${first}` : `inputs ${first}–${first + count - 1}`;
 }

@@ -105,14 +105,15 @@ const batchOf = (count: number): Batch => ({
 });
 
 /** A batch of `count` inputs on the queue, then the reports a worker sends of it: what reached the pipeline once the last came. */
-async function reportsFor(count: number, sent: (batch: number) => Report[]): Promise<{ reports: string[]; batch: Batch }> {
-  const { queue, executor, reports, over } = await started();
+async function reportsFor(count: number, sent: (batch: number) => Report[]): Promise<{ reports: string[]; batch: Batch; notices: string[] }> {
+  const notices: string[] = [];
+  const { queue, executor, reports, over } = await started(SPEC, () => {}, (line) => notices.push(line));
   const batch = batchOf(count);
   executor.submit(batch);
   queue.land();
   queue.give(...sent(batch.id));
   await over;
-  return { reports, batch };
+  return { reports, batch, notices };
 }
 
 const runOf = (count: number): ExecutorRun => ({ count, text: 'x\n'.repeat(count), values: undefined, failures: [], durationsMs: undefined });
@@ -121,7 +122,8 @@ const runOf = (count: number): ExecutorRun => ({ count, text: 'x\n'.repeat(count
  * A batch a worker took (its start heard), then back on the queue with `takes` of its takes
  * counting, and taken off by the producer's own workers: the attempts they were given.
  */
-async function takenOverLocally(takes: number): Promise<{ attempts: number[]; batch: Batch }> {
+async function takenOverLocally(takes: number): Promise<{ attempts: number[]; batch: Batch; notices: string[] }> {
+  const notices: string[] = [];
   const attempts: number[] = [];
   const pool = {
     whenRoom: () => Promise.resolve(),
@@ -138,7 +140,7 @@ async function takenOverLocally(takes: number): Promise<{ attempts: number[]; ba
   queue.takes = takes;
   let served: () => void = () => {};
   const heard = new Promise<void>((resolve) => (served = resolve));
-  const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(SPEC), local: Promise.resolve(pool as unknown as RunPool), onServed: () => served() });
+  const executor = new QueueExecutor({ queue: queue as unknown as ProducerQueue, run: 'r1', spec: Promise.resolve(SPEC), local: Promise.resolve(pool as unknown as RunPool), onServed: () => served(), notice: (line) => notices.push(line) });
   executors.push(executor);
   let ended: () => void = () => {};
   const over = new Promise<void>((resolve) => (ended = resolve));
@@ -151,7 +153,7 @@ async function takenOverLocally(takes: number): Promise<{ attempts: number[]; ba
   await heard;
   queue.land();
   await over;
-  return { attempts, batch };
+  return { attempts, batch, notices };
 }
 
 describe('QueueExecutor', () => {
@@ -202,8 +204,10 @@ describe('QueueExecutor', () => {
     );
     await over;
     assert.deepEqual(reports, ['run 0+1', 'run 1+2 last']);
-    assert.equal(notices.length, 1, notices.join('\n'));
-    assert.match(notices[0]!, /^prun: w1 ran inputs 11–12 after another worker had taken them over/);
+    // w2's take says it runs them again; w1's late run is said once, its report twice or not
+    assert.equal(notices.length, 2, notices.join('\n'));
+    assert.match(notices[0]!, /^prun: inputs 11–12 run again on w2: /);
+    assert.match(notices[1]!, /^prun: w1 ran inputs 11–12 after another worker had taken them over/);
   });
 
   test('a take that reports after its batch is over names the inputs it ran, from the report (was: "ran 1 input", unnamed: a review)', { timeout: 60_000 }, async () => {
@@ -221,31 +225,46 @@ describe('QueueExecutor', () => {
     );
     await over;
     assert.deepEqual(reports, ['run 0+3 last']);
-    assert.equal(notices.length, 1, notices.join('\n'));
-    assert.match(notices[0]!, /^prun: w1 ran input 11 after another worker had taken it over/);
+    // w2's take says it runs them again; w1's late run is said once, its report twice or not
+    assert.equal(notices.length, 2, notices.join('\n'));
+    assert.match(notices[0]!, /^prun: inputs 10–12 run again on w2: /);
+    assert.match(notices[1]!, /^prun: w1 ran input 11 after another worker had taken it over/);
   });
 
-  test('a batch taken again (its machine died before it reported) runs as the next attempt, and the batch says so (every start counted)', { timeout: 60_000 }, async () => {
-    const { reports, batch } = await reportsFor(2, (id) => [
+  test('a batch taken again (its machine died before it reported) runs as the next attempt, the batch says so (every start counted), and one line says they run again (was: said nowhere, a review)', { timeout: 60_000 }, async () => {
+    const { reports, batch, notices } = await reportsFor(2, (id) => [
       { type: 'start', batch: id, delivery: 'd1', attempt: 1, worker: 'w1' },
       { type: 'start', batch: id, delivery: 'd2', attempt: 2, worker: 'w2' },
       { type: 'run', batch: id, delivery: 'd2', from: 0, last: true, elapsedMs: 1, run: runOf(2), worker: 'w2' },
     ]);
     assert.deepEqual(reports, ['run 0+2 last']);
     assert.equal(batch.attempt, 2);
+    assert.deepEqual(notices, ['prun: inputs 0–1 run again on w2: the worker that held them died, froze or left after it began them; each start is counted in ctx.attempt']);
+  });
+
+  test('a batch handed back unstarted and taken again runs as the same attempt, and nothing is said', { timeout: 60_000 }, async () => {
+    const { batch, notices } = await reportsFor(1, (id) => [
+      { type: 'start', batch: id, delivery: 'd1', attempt: 1, worker: 'w1' },
+      { type: 'start', batch: id, delivery: 'd2', attempt: 1, worker: 'w2' },
+      { type: 'run', batch: id, delivery: 'd2', from: 0, last: true, elapsedMs: 1, run: runOf(1), worker: 'w2' },
+    ]);
+    assert.equal(batch.attempt, 1);
+    assert.deepEqual(notices, []);
   });
 
   test("a batch a worker started and never reported, taken by the producer's own workers, runs as the next attempt (was: the same one, a start fewer: a review)", { timeout: 60_000 }, async () => {
     // its take counts: the worker started it, and died
-    const { attempts, batch } = await takenOverLocally(1);
+    const { attempts, batch, notices } = await takenOverLocally(1);
     assert.deepEqual(attempts, [2]);
     assert.equal(batch.attempt, 2);
+    assert.deepEqual(notices, ['prun: inputs 0–1 run again on this machine: the worker that held them died, froze or left after it began them; each start is counted in ctx.attempt']);
   });
 
   test("a batch a worker took and handed back unstarted (its take taken back), taken by the producer's own workers, runs as the same attempt (was, after c5ea9c3: the next, a start more than happened: a review)", { timeout: 60_000 }, async () => {
-    const { attempts, batch } = await takenOverLocally(0);
+    const { attempts, batch, notices } = await takenOverLocally(0);
     assert.deepEqual(attempts, [1]);
     assert.equal(batch.attempt, 1);
+    assert.deepEqual(notices, []);
   });
 
   test('a batch lost with the inputs that never ran on the worker: blamed on none, as a local pool does', { timeout: 60_000 }, async () => {
