@@ -268,9 +268,9 @@ export class QueueExecutor implements Executor {
       // again what was reported: what was not runs again as a batch of its own
       if (entry.delivery === undefined || entry.done === (report.from ?? 0)) {
         entry.delivery = report.delivery;
-        if (again) this.sayRunAgain(entry, report.from ?? 0, report.worker);
+        if (again) this.sayRunAgain(entry, report.from ?? 0, entry.batch.attempt, report.worker);
       } else {
-        this.sayRunAgain(entry, entry.done);
+        this.sayRunAgain(entry, entry.done, undefined);
         this.lose(entry, 'unknown');
       }
       return;
@@ -302,14 +302,17 @@ export class QueueExecutor implements Executor {
 
   /**
    * A take of a batch counts the takes before it as starts (their machines died, or froze, or
-   * handed it back begun): what it runs from `from` on runs again, said as a local worker's
-   * loss is (was: said nowhere, a review: only ctx.attempt and the joblog showed it).
+   * left holding it): what it runs from `from` on starts again as `attempt`, said as a local
+   * worker's loss is (was: said nowhere, a review: only ctx.attempt and the joblog showed it).
+   * A worker takes batches ahead of running them, and a dead one cannot say which it had
+   * begun: the line says "perhaps" (was: "after it began them", of a batch that never had).
    */
-  private sayRunAgain(entry: Outstanding, from: number, worker?: string): void {
+  private sayRunAgain(entry: Outstanding, from: number, attempt: number | undefined, worker?: string): void {
     const count = entry.batch.count - from;
     if (count <= 0) return;
-    const them = count === 1 ? 'it' : 'them';
-    this.notice(`prun: ${inputsNamed(entry.batch.first + from, count)} run${count === 1 ? 's' : ''} again${worker ? ` on ${worker}` : ''}: the worker that held ${them} died, froze or left after it began ${them}; each start is counted in ctx.attempt`);
+    const [them, they] = count === 1 ? ['it', 'it runs'] : ['them', 'they run'];
+    const as = attempt === undefined ? 'again' : `as attempt ${attempt}`;
+    this.notice(`prun: ${inputsNamed(entry.batch.first + from, count)} ${count === 1 ? 'was' : 'were'} taken over${worker ? ` by ${worker}` : ''} from a worker that died, froze or left holding ${them}, perhaps after it began ${them}: ${they} ${as}, every start counted in ctx.attempt`);
   }
 
   private settle(entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number): void {
@@ -339,8 +342,9 @@ export class QueueExecutor implements Executor {
         // each take of a worker's that counts (it started the batch, and died or froze before it
         // reported) makes this one the next attempt, as a prun worker's take would be (was: the
         // same one, a start fewer; then, for a while, one more for a take handed back unstarted: a review)
-        if (entry.firstAttempt + takes > entry.batch.attempt) this.sayRunAgain(entry, 0, 'this machine');
+        const again = entry.firstAttempt + takes > entry.batch.attempt;
         entry.batch.attempt = Math.max(entry.batch.attempt, entry.firstAttempt + takes);
+        if (again) this.sayRunAgain(entry, 0, entry.batch.attempt, 'this machine');
         return true;
       },
       run: (entry: Outstanding, from: number, run: ExecutorRun, last: boolean, elapsedMs: number) => {

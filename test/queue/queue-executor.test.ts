@@ -206,7 +206,7 @@ describe('QueueExecutor', () => {
     assert.deepEqual(reports, ['run 0+1', 'run 1+2 last']);
     // w2's take says it runs them again; w1's late run is said once, its report twice or not
     assert.equal(notices.length, 2, notices.join('\n'));
-    assert.match(notices[0]!, /^prun: inputs 11–12 run again on w2: /);
+    assert.match(notices[0]!, /^prun: inputs 11–12 were taken over by w2 /);
     assert.match(notices[1]!, /^prun: w1 ran inputs 11–12 after another worker had taken them over/);
   });
 
@@ -227,7 +227,7 @@ describe('QueueExecutor', () => {
     assert.deepEqual(reports, ['run 0+3 last']);
     // w2's take says it runs them again; w1's late run is said once, its report twice or not
     assert.equal(notices.length, 2, notices.join('\n'));
-    assert.match(notices[0]!, /^prun: inputs 10–12 run again on w2: /);
+    assert.match(notices[0]!, /^prun: inputs 10–12 were taken over by w2 /);
     assert.match(notices[1]!, /^prun: w1 ran input 11 after another worker had taken it over/);
   });
 
@@ -239,7 +239,7 @@ describe('QueueExecutor', () => {
     ]);
     assert.deepEqual(reports, ['run 0+2 last']);
     assert.equal(batch.attempt, 2);
-    assert.deepEqual(notices, ['prun: inputs 0–1 run again on w2: the worker that held them died, froze or left after it began them; each start is counted in ctx.attempt']);
+    assert.deepEqual(notices, ['prun: inputs 0–1 were taken over by w2 from a worker that died, froze or left holding them, perhaps after it began them: they run as attempt 2, every start counted in ctx.attempt']);
   });
 
   test('a batch handed back unstarted and taken again runs as the same attempt, and nothing is said', { timeout: 60_000 }, async () => {
@@ -257,7 +257,7 @@ describe('QueueExecutor', () => {
     const { attempts, batch, notices } = await takenOverLocally(1);
     assert.deepEqual(attempts, [2]);
     assert.equal(batch.attempt, 2);
-    assert.deepEqual(notices, ['prun: inputs 0–1 run again on this machine: the worker that held them died, froze or left after it began them; each start is counted in ctx.attempt']);
+    assert.deepEqual(notices, ['prun: inputs 0–1 were taken over by this machine from a worker that died, froze or left holding them, perhaps after it began them: they run as attempt 2, every start counted in ctx.attempt']);
   });
 
   test("a batch a worker took and handed back unstarted (its take taken back), taken by the producer's own workers, runs as the same attempt (was, after c5ea9c3: the next, a start more than happened: a review)", { timeout: 60_000 }, async () => {

@@ -110,7 +110,7 @@ describe('prun map --queue', () => {
     // each take of it a start, counted: ctx.attempt 1, then 2
     assert.deepEqual(started.filter((line) => line.startsWith('killer ')), ['killer 1', 'killer 2']);
     // and its second start is said on the producer's stderr, as a local worker's loss is (was: said nowhere)
-    assert.equal(lines(run.stderr).filter((line) => /^prun: input 1 runs again on \S+: the worker that held it died/.test(line)).length, 1, String(run.stderr));
+    assert.equal(lines(run.stderr).filter((line) => /^prun: input 1 was taken over by \S+ from a worker that died, froze or left holding it, perhaps after it began it: it runs as attempt 2/.test(line)).length, 1, String(run.stderr));
     await Promise.all(pool.map((each) => each.stop()));
   });
 
