@@ -5,7 +5,7 @@ import { FailedOut } from '../io/failed-out.js';
 import { finishedInJoblog } from '../io/finished-inputs.js';
 import { Joblog, type JoblogEncoding, type JoblogFormat } from '../io/joblog.js';
 import { isStderrFile, sameFile } from '../io/same-file.js';
-import { checkOutput, identityOf, refuseToEmpty } from './output-files.js';
+import { checkOutput, identityOf, refuseToWrite } from './output-files.js';
 import type { CommonFlags } from './common-options.js';
 import { stdoutStats } from './results-out.js';
 import { sayLine } from './stderr-line.js';
@@ -95,12 +95,14 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
   const failuresKept = flags.resume === true && flags.resumeFailed !== true;
   // before the joblog is made: a run refused for it leaves none behind
   if (flags.failedOut !== undefined) checkOutput('--failed-out', flags.failedOut, !failuresKept);
+  // before it is opened, which writes its header into an empty file
+  if (flags.joblog) refuseToWrite('--joblog', flags.joblog, { inputFiles: options.inputFiles, script: options.script }, true);
   // opened first: that refuses what is not a joblog, and drops a torn last row
   const log = flags.joblog ? Joblog.open(flags.joblog, sayLine, options.format, encoding) : undefined;
   let finished: ReturnType<typeof finishedInJoblog> | undefined;
   try {
     // once the joblog exists, so that it is known for what it is
-    if (flags.failedOut !== undefined) refuseToEmpty('--failed-out', flags.failedOut, { ...options, joblog: flags.joblog });
+    if (flags.failedOut !== undefined) refuseToWrite('--failed-out', flags.failedOut, { ...options, joblog: flags.joblog });
     // read before appending: what this run writes must not count as finished
     const resuming = flags.joblog && (flags.resume === true || flags.resumeFailed === true);
     finished = resuming ? finishedInJoblog(flags.joblog!, flags.resumeFailed === true, key, encoding, options.format ?? 'prun') : undefined;

@@ -59,12 +59,14 @@ export interface KeptFiles {
 }
 
 /**
- * A file emptied as it opens (--failed-out, --results FILE) must be none of the run's other
- * files: an input read from it, the script or the joblog would be lost. A pipe or a FIFO that
- * is also an input would feed what is written back in as inputs: `cat urls | prun map f.ts
- * --failed-out /dev/stdin` looped.
+ * A file prun writes must be none of the run's other files. One emptied as it opens
+ * (--failed-out, --results FILE): an input read from it, the script or the joblog would be
+ * lost. A pipe or a FIFO that is also an input would feed what is written back in as inputs:
+ * `cat urls | prun map f.ts --failed-out /dev/stdin` looped. One `appended` to (--joblog):
+ * its rows would be read back as inputs (was: `--joblog f f` ran its own header as an input,
+ * and a joblog of 50,000 rows as input grew without end).
  */
-export function refuseToEmpty(flag: string, path: string, kept: KeptFiles): void {
+export function refuseToWrite(flag: string, path: string, kept: KeptFiles, appended = false): void {
   const out = identityOf(path);
   // by name too: neither may be there yet (was: `--results k.csv --joblog k.csv` wrote both
   // into one file), symbolic links followed (was: `linkdir/k.csv` and `realdir/k.csv`)
@@ -80,7 +82,8 @@ export function refuseToEmpty(flag: string, path: string, kept: KeptFiles): void
   // stdin by what it is open on: `--failed-out failed.txt < failed.txt` (was: emptied, and exit 0)
   const input = kept.inputFiles.find((file) => same(file === '-' ? 0 : file));
   if (input === undefined) return;
-  const why = out?.pipe ? `${flag === '--failed-out' ? 'its failures' : 'what is written there'} would be read back as inputs` : 'it would be emptied before it is read';
+  const written = flag === '--failed-out' ? 'its failures' : flag === '--joblog' ? 'its rows' : 'what is written there';
+  const why = appended || out?.pipe ? `${written} would be read back as inputs` : 'it would be emptied before it is read';
   throw usageError(`${flag} ${path} is ${input === '-' ? 'stdin' : `an input (${input})`} too: ${why}`);
 }
 

@@ -8,7 +8,7 @@ import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
 import { fileWriter } from './file-writer.js';
 import { appendWhole } from '../io/whole-records.js';
-import { checkOutput, type KeptFiles, refuseToEmpty } from './output-files.js';
+import { checkOutput, type KeptFiles, refuseToWrite } from './output-files.js';
 import { flushed, setResultsOut } from './results-out.js';
 
 /**
@@ -75,7 +75,7 @@ export interface RecordsFile {
  */
 export function openRecordsFile(path: string, kept: KeptFiles): RecordsFile {
   checkOutput('--results', path, true);
-  refuseToEmpty('--results', path, kept);
+  refuseToWrite('--results', path, kept);
   return {
     empty() {
       let fd: number;

@@ -1,7 +1,7 @@
 // --joblog and --resume, end to end: what a crash of prun, a full disk or a torn joblog
 // leaves, and that --resume then runs every input that was not printed.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -240,6 +240,28 @@ describe('a torn joblog', () => {
       assert.equal(result.stdout, '');
     }
     assert.deepEqual(await readdir(cwd), []);
+  });
+
+  test('a --joblog that is also an input (a file, :::: FILE, stdin) is refused in one line, exit 2, and left as it was (was: its header ran as an input; a joblog of 50,000 rows as input grew without end)', async () => {
+    const cwd = join(dir, `joblog-input-${++runs}`);
+    execFileSync('mkdir', [cwd]);
+    const joblog = join(cwd, 'jl.txt');
+    for (const [contents, args, stdin] of [
+      ['', ['map', join(root, 'fixtures/square.ts'), '--joblog', joblog, joblog], undefined],
+      ['', ['exec', '--joblog', joblog, 'echo', '::::', joblog], undefined],
+      ['1\n', ['map', join(root, 'fixtures/square.ts'), '--joblog', joblog], joblog],
+    ] as const) {
+      await writeFile(joblog, contents);
+      // stdin opened on the file itself, as `< jl.txt` does (execa's { file } would pipe it)
+      const fd = openSync(stdin ?? '/dev/null', 'r');
+      const run = spawnSync(bin, [...args], { cwd, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+      closeSync(fd);
+      const result = { exitCode: run.status, stdout: run.stdout, stderr: run.stderr.trimEnd() };
+      assert.equal(result.exitCode, 2, args.join(' '));
+      assert.equal(result.stdout, '');
+      assert.match(String(result.stderr), /^prun: --joblog \S+ is (an input \(\S+\)|stdin) too: its rows would be read back as inputs$/);
+      assert.equal(await readFile(joblog, 'utf8'), contents);
+    }
   });
 
   test('a script that cannot run: exit 2, and no joblog is made (was: a joblog of its header)', async () => {
