@@ -24,9 +24,10 @@ export interface TokenBucket {
 /**
  * The longest a start sent to a cold worker holds its bucket (bucketHold): a first request that
  * has not reached the server by then is not waited for (a page that hangs must not stop its key).
- * Past the slowest first fetch measured on a loaded machine (460 ms).
+ * Past the slowest first fetch measured on a loaded machine (460 ms); was 1000 ms, and pages
+ * that hung on replacement workers (--max-tasks-per-child) paused their keys 1.8 s at a time.
  */
-export const COLD_HOLD_MS = 1000;
+export const COLD_HOLD_MS = 600;
 
 /** Milliseconds until a start may take the token: 0 when it may now. */
 export function bucketWait(bucket: TokenBucket, now: number): number {

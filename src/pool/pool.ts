@@ -11,7 +11,7 @@ import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runti
 import { loadBoundMs, loadTimedOut, startError } from '../script/load-error.js';
 import { leastLoaded } from '../slots/pick.js';
 import { startCause, StartFailures } from '../slots/start-failures.js';
-import { type InFlight, WorkerSlot } from './worker-slot.js';
+import { type InFlight, isCold, WorkerSlot } from './worker-slot.js';
 
 export interface PoolOptions {
   runtime: RuntimeKind;
@@ -173,7 +173,7 @@ export class Pool implements Executor {
   submit(batch: Batch, ahead: boolean): boolean {
     const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
-    const cold = slot.givenAtReport === 0;
+    const cold = isCold(slot, performance.now());
     if (slot.ledger.load === 0) slot.lastHeard = performance.now();
     slot.hold(batch);
     // one lane takes one batch at a time: its next one gains nothing from waiting for others

@@ -50,6 +50,8 @@ export class WorkerSlot extends Lifecycle {
   setupTimer: LongTimeout | undefined;
   /** Batches given to it so far. */
   given = 0;
+  /** When it was given its first batch (performance.now()). */
+  firstGivenAt: number | undefined;
   /**
    * How many it had been given when its latest report came. A worker with a task stuck past
    * --timeout starts nothing more, then reports, then says it is stuck: a batch given after that
@@ -66,7 +68,9 @@ export class WorkerSlot extends Lifecycle {
 
   /** Takes a batch, to be sent by sendBatches(). */
   hold(batch: Batch): void {
-    this.ledger.accept({ batch, done: 0, running: false, started: false, heldAt: performance.now(), givenAs: ++this.given });
+    const now = performance.now();
+    this.firstGivenAt ??= now;
+    this.ledger.accept({ batch, done: 0, running: false, started: false, heldAt: now, givenAs: ++this.given });
     this.tasksGiven += batch.count;
     const { id, first, count, attempt, payload, separator } = batch;
     this.unsent.push({ id, first, count, attempt, payload, separator, eager: batch.isolated });
@@ -99,4 +103,18 @@ export class WorkerSlot extends Lifecycle {
     this.sendBatches();
     this.worker.send(message);
   }
+}
+
+/**
+ * How long after its first batch a worker that has reported nothing counts as cold: time for
+ * its first tasks to load what they import (undici, at an isolate's first fetch: up to 460 ms
+ * on a busy machine). Was: until its first report, and a worker whose first answers took
+ * 500 ms held each key sent to it that long (a review: 200 keys, --threads 4, each key's third
+ * request 0.7 s after its second, not 0.2).
+ */
+export const COLD_WINDOW_MS = 500;
+
+/** Whether a batch given to the slot now may start late, the slot still loading what its first tasks import (Executor.submit). */
+export function isCold(slot: WorkerSlot, now: number): boolean {
+  return slot.givenAtReport === 0 && (slot.firstGivenAt === undefined || now - slot.firstGivenAt < COLD_WINDOW_MS);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KeyLimiter, type LimitOptions } from '../../src/crawl/key-limiter.js';
 import { type KeyState, RESTART_IDLE_MS, SLOW_START_MAX, STALLED_WINDOW_MS } from '../../src/crawl/key-state.js';
+import { COLD_HOLD_MS } from '../../src/crawl/token-bucket.js';
 import { mostInWindow, simulateCrawl } from '../helpers/crawl-sim.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -150,21 +151,21 @@ describe('key limiter: limits', () => {
     }
   });
 
-  test("--key-rate: an input sent to a cold worker holds its key until it ends, then an interval from its end; a second at most (was: the next, sent meanwhile, reached the server with it: 10 in a second at 8/s)", () => {
+  test("--key-rate: an input sent to a cold worker holds its key until it ends, then an interval from its end; COLD_HOLD_MS at most (was: the next, sent meanwhile, reached the server with it: 10 in a second at 8/s)", () => {
     const l = limiter({ keyRate: { count: 8, perMs: PER_SECOND } });
     // the probe, on a warm worker, then the key's second input goes to a worker that has reported nothing
     l.ended('a', l.started('a', 0), 20);
     const second = l.started('a', 250);
     l.coldStart('a', second);
-    assert.deepEqual([l.wait('a', 375), l.wait('a', 1000), l.wait('b', 375)], [Infinity, Infinity, 0]);
-    assert.equal(l.stallAt('a', 375), 1250, 'woken when the hold ends, whether or not it has');
+    assert.deepEqual([l.wait('a', 375), l.wait('a', 250 + COLD_HOLD_MS - 1), l.wait('b', 375)], [Infinity, Infinity, 0]);
+    assert.equal(l.stallAt('a', 375), 250 + COLD_HOLD_MS, 'woken when the hold ends, whether or not it has');
     // its request reached the server late, as it ended: the next counts an interval from there
     l.ended('a', second, 700);
     assert.deepEqual([l.wait('a', 700), l.wait('a', 825)], [125, 0]);
-    // a cold input that never ends holds its key for a second, not for good
+    // a cold input that never ends holds its key for COLD_HOLD_MS, not for good
     const third = l.started('a', 825);
     l.coldStart('a', third);
-    assert.deepEqual([l.wait('a', 1824), l.wait('a', 1825)], [Infinity, 0]);
+    assert.deepEqual([l.wait('a', 825 + COLD_HOLD_MS - 1), l.wait('a', 825 + COLD_HOLD_MS)], [Infinity, 0]);
   });
 
   test("--rate: the start after the run's first counts its interval from that one's end, late as its request may have been (was: 7 in a second at 5/s, under load)", () => {

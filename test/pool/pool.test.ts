@@ -51,6 +51,15 @@ describe('a worker the pool ends itself', () => {
 });
 
 describe('a worker that has reported nothing yet (its first tasks may reach the outside late: --key-rate holds its key on them)', () => {
+  test('is cold until its first report, and for COLD_WINDOW_MS after its first batch at most (was: until its first report, however late)', async () => {
+    const { COLD_WINDOW_MS, isCold } = await import('../../src/pool/worker-slot.js');
+    const slot = (givenAtReport: number, firstGivenAt: number | undefined) => ({ givenAtReport, firstGivenAt }) as unknown as import('../../src/pool/worker-slot.js').WorkerSlot;
+    assert.deepEqual(
+      [isCold(slot(0, undefined), 5000), isCold(slot(0, 1000), 1000 + COLD_WINDOW_MS - 1), isCold(slot(0, 1000), 1000 + COLD_WINDOW_MS), isCold(slot(1, 1000), 1001)],
+      [true, true, false, false],
+    );
+  });
+
   for (const runtime of ['thread', 'process'] as const) {
     test(`${runtime}: submit() says a batch went to it, until its first report`, async () => {
       const { Pool, compileScript } = (await import('../../dist/lib/internals.js' as string)) as typeof import('../../src/internals.js');
