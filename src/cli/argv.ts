@@ -46,6 +46,8 @@ export function prepareArgv(argv: readonly string[], options: ReadonlySet<string
     // --max-lines` said that `--max-lines=1` was unknown)
     const optional = i < optionsEnd && options.has(word) ? OPTIONAL_VALUE_FLAGS.get(word) : undefined;
     if (!optional) prepared.push(word);
+    // `--threads "$N"` with N unset: was the default count, in silence
+    else if (next === '' && optional.alone === '') throw usageError(`${word} must be a whole number, got ''`);
     else if (next === undefined || !optional.isValue(next)) prepared.push(`${word}=${optional.alone}`);
     // commander takes no value that starts with a dash for a flag whose value is optional
     else if (next.startsWith('-')) prepared.push(`${word}=${positional[++i]}`);

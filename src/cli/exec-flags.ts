@@ -123,6 +123,8 @@ export function checkDirectory(flag: string, value: string): void {
  */
 export function directory(flag: string, create = false): (value: string) => string {
   return (value) => {
+    // `--tmpdir "$DIR"` with DIR unset: was the current folder, in silence
+    if (value === '') throw usageError(`${flag} needs a name, got an empty one`);
     const path = resolve(value);
     if (create) directoryStep(flag, value, () => makeDirectory(path));
     if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);

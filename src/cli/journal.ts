@@ -88,6 +88,8 @@ export function checkJournal(flags: JournalFlags, options: JournalOptions): Chec
     const stderrWayOut = flag === '--failed-out' && !isStdout('/dev/stderr');
     if (path && isStdout(path)) throw usageError(`${flag} ${path} is stdout too: stdout carries the results only; give another file${stderrWayOut ? ' (or /dev/stderr)' : ''}`);
   }
+  // a file named '-' was made (was), where GNU's tools mean stdout, which carries the results
+  if (flags.failedOut === '-') throw usageError('--failed-out - is not supported: stdout carries the results; give a file (or /dev/stderr)');
   // prun's own lines would be written into it, over its rows (`--joblog log 2> log`: was, a
   // joblog --resume then refused as not one); --failed-out may be stderr's file, written through it
   if (flags.joblog && isStderrFile(flags.joblog)) throw usageError(`--joblog ${flags.joblog} is stderr too: prun's messages would be written into it; give another file`);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { PrunError } from '../errors.js';
+import { PrunError, usageError } from '../errors.js';
 import { optionsEnd, optionWords, prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
 import { parallelEnvWords } from './parallel-env.js';
@@ -47,6 +47,7 @@ function writeHelp(text: string): void {
 function configure(command: Command, argv: readonly string[] = []): Command {
   const help = `(run 'prun ${command.name() === 'prun' ? '' : `${command.name()} `}--help' for usage)`;
   return command
+    .hook('preAction', (_, action) => refuseEmptyPaths(action))
     .exitOverride()
     .configureOutput({
       writeOut: writeHelp,
@@ -56,6 +57,21 @@ function configure(command: Command, argv: readonly string[] = []): Command {
         process.stderr.write(`prun: ${hinted ?? `${message} ${help}`}\n`);
       },
     });
+}
+
+/** Options that name a file or a folder: one given as an empty word names none. */
+const PATH_FLAGS = ['--joblog', '--failed-out', '--workdir'];
+
+/**
+ * An empty file name (`--joblog "$LOG"` with LOG unset) is refused in one line, exit 2. Was:
+ * `--joblog ""` ran with no joblog and said nothing, `--workdir ""` was the current folder
+ * (exec-flags.ts's directory() refuses one for --tmpdir). Other options keep their own reading of an empty word (`--recend ''`).
+ */
+function refuseEmptyPaths(command: Command): void {
+  const given = command.opts();
+  for (const option of command.options) {
+    if (option.long !== undefined && PATH_FLAGS.includes(option.long) && given[option.attributeName()] === '') throw usageError(`${option.long} needs a name, got an empty one`);
+  }
 }
 
 /**

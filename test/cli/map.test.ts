@@ -305,6 +305,13 @@ describe('prun map set-up errors exit 2 with one line', () => {
     ['a script with no default export', ['map', 'fixtures/no-default.ts', ':::', '1'], /no-default\.ts: has no default export/],
     ['a script importing from prun what a script cannot have (was: a "syntax error" naming prun\'s own dist/task/index.js)', ['map', 'fixtures/imports-exec.ts', ':::', '1'], /^prun: fixtures\/imports-exec\.ts:2:\d+: cannot load: 'prun' has no export "exec" in a script/],
     ['a setup() that throws, naming the line it threw at (was: only under --verbose)', ['map', 'fixtures/setup-throws.ts', ':::', '1'], /^prun: setup\(\) failed: no database here \(fixtures\/setup-throws\.ts:2\)$/],
+    // an unset "$VAR": each was dropped in silence (the default count, no joblog, a folder here), or made a file named -
+    ['an empty count (was: the default count)', ['map', 'fixtures/square.ts', '--threads', '', ':::', '1'], /^prun: --threads must be a whole number, got ''$/],
+    ['an empty --joblog (was: no joblog, said nowhere)', ['map', 'fixtures/square.ts', '--joblog', '', ':::', '1'], /^prun: --joblog needs a name, got an empty one$/],
+    ['an empty exec --joblog', ['exec', '--joblog', '', 'echo', ':::', '1'], /^prun: --joblog needs a name, got an empty one$/],
+    ['an empty exec --workdir (was: the current folder)', ['exec', '--wd', '', 'echo', ':::', '1'], /^prun: --workdir needs a name, got an empty one$/],
+    ['an empty exec --tmpdir (was: the current folder)', ['exec', '--tmpdir', '', 'echo', ':::', '1'], /^prun: --tmpdir needs a name, got an empty one$/],
+    ['--failed-out - (was: a file named -)', ['map', 'fixtures/square.ts', '--failed-out', '-', ':::', '1'], /^prun: --failed-out - is not supported: stdout carries the results/],
   ];
   for (const [what, args, message] of cases) {
     test(what, async () => {
