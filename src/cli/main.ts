@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { PrunError, usageError } from '../errors.js';
+import { sayLine } from './stderr-line.js';
 import { optionsEnd, optionWords, prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
 import { parallelEnvWords } from './parallel-env.js';
@@ -60,7 +61,7 @@ function configure(command: Command, argv: readonly string[] = []): Command {
 }
 
 /** Options that name a file or a folder: one given as an empty word names none. */
-const PATH_FLAGS = ['--joblog', '--failed-out', '--workdir'];
+const PATH_FLAGS = ['--joblog', '--jl', '--failed-out', '--workdir'];
 
 /**
  * An empty file name (`--joblog "$LOG"` with LOG unset) is refused in one line, exit 2. Was:
@@ -121,7 +122,8 @@ export async function main(given: readonly string[]): Promise<number> {
       return await helpWritten;
     }
     if (error instanceof PrunError) {
-      process.stderr.write(`prun: ${error.message}\n`);
+      // one line, whatever the names it quotes hold (`missing\nfile.txt`, an ESC sequence)
+      sayLine(`prun: ${error.message}`);
       return exitCodeFor(error.code);
     }
     throw error;

@@ -12,7 +12,8 @@ const MAX_INPUT_SHOWN = 60;
  * (index, text, file:line) and the error; the stack only when asked for.
  */
 export function describeFailure(failure: FinalFailure, verbose: boolean): string {
-  const where = failure.origin ? ` (${failure.origin.file}:${failure.origin.line})` : '';
+  // a file's name is the user's too: a newline in it made two lines (a review)
+  const where = failure.origin ? ` (${printable(failure.origin.file)}:${failure.origin.line})` : '';
   const tries = failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
   const error = failure.error;
   // a thrown error's own name says what it is (TypeError: ...); prun's own failures need none

@@ -15,6 +15,11 @@ test("a failure's line escapes the control characters of the error's text, as it
   assert.equal(line, 'prun: input 0 "a" failed: esc \\u001b[31mRED\\u001b[0m \\r over \\u0085 C1\tand a tab');
 });
 
+test("a failure's line escapes the control characters of its input file's name too (was: a newline in the name made two lines)", () => {
+  const line = describeFailure({ index: 0, input: 'a', error: taskFailed(new Error('boom')), attempts: 1, origin: { file: 'nl\nname\x1b.txt', line: 1 } }, false);
+  assert.equal(line, 'prun: input 0 "a" (nl\\nname\\u001b.txt:1) failed: boom');
+});
+
 test('a fatal error\'s line escapes control characters too: setup() failed says what the script threw', () => {
   assert.equal(describeFatal(new Error('setup() failed: \x1b[2J'), false), 'prun: setup() failed: \\u001b[2J');
 });
