@@ -45,6 +45,9 @@ export function prepareArgv(argv: readonly string[], options: ReadonlySet<string
     // x.txt` ran `tool --threads= x.txt`), and only the command's own flags (was: `map
     // --max-lines` said that `--max-lines=1` was unknown)
     const optional = i < optionsEnd && options.has(word) ? OPTIONAL_VALUE_FLAGS.get(word) : undefined;
+    // `--threads=$N` with N unset is no count either (`--threads` alone is)
+    const [name, value] = word.split('=', 2);
+    if (value === '' && i < optionsEnd && options.has(name!) && OPTIONAL_VALUE_FLAGS.get(name!)?.alone === '') throw usageError(`${name} must be a whole number, got ''`);
     if (!optional) prepared.push(word);
     // `--threads "$N"` with N unset: was the default count, in silence
     else if (next === '' && optional.alone === '') throw usageError(`${word} must be a whole number, got ''`);

@@ -299,6 +299,7 @@ describe('prun map set-up errors exit 2 with one line', () => {
     ['an unknown option', ['map', 'fixtures/square.ts', '--bogus'], /unknown option '--bogus'/],
     ['a bad count', ['map', 'fixtures/square.ts', '--threads', '0'], /--threads must be a whole number of 1 or more, got "0"/],
     ['a missing INPUT', ['map', 'fixtures/square.ts', 'fixtures/missing.txt'], /cannot read INPUT fixtures\/missing\.txt: no such file/],
+    ['a missing INPUT whose name holds a newline and an ESC, in one printable line (was: two lines, the ESC raw)', ['map', 'fixtures/square.ts', 'miss\ning\u001b.txt'], /^prun: cannot read INPUT miss\\ning\\u001b\.txt: no such file/],
     ['a directory as INPUT', ['map', 'fixtures/square.ts', 'fixtures'], /cannot read INPUT fixtures: is a directory/],
     ['a missing script', ['map', 'fixtures/missing.ts', 'fixtures/numbers.txt'], /fixtures\/missing\.ts: no such script/],
     ['a script with a syntax error', ['map', 'fixtures/syntax-error.ts', ':::', '1'], /fixtures\/syntax-error\.ts:2:13: syntax error/],
@@ -307,6 +308,8 @@ describe('prun map set-up errors exit 2 with one line', () => {
     ['a setup() that throws, naming the line it threw at (was: only under --verbose)', ['map', 'fixtures/setup-throws.ts', ':::', '1'], /^prun: setup\(\) failed: no database here \(fixtures\/setup-throws\.ts:2\)$/],
     // an unset "$VAR": each was dropped in silence (the default count, no joblog, a folder here), or made a file named -
     ['an empty count (was: the default count)', ['map', 'fixtures/square.ts', '--threads', '', ':::', '1'], /^prun: --threads must be a whole number, got ''$/],
+    ['an empty count after = (was: the default count)', ['map', 'fixtures/square.ts', '--procs=', ':::', '1'], /^prun: --procs must be a whole number, got ''$/],
+    ['an empty exec --jl', ['exec', '--jl', '', 'echo', ':::', '1'], /^prun: --jl needs a name, got an empty one$/],
     ['an empty --joblog (was: no joblog, said nowhere)', ['map', 'fixtures/square.ts', '--joblog', '', ':::', '1'], /^prun: --joblog needs a name, got an empty one$/],
     ['an empty exec --joblog', ['exec', '--joblog', '', 'echo', ':::', '1'], /^prun: --joblog needs a name, got an empty one$/],
     ['an empty exec --workdir (was: the current folder)', ['exec', '--wd', '', 'echo', ':::', '1'], /^prun: --workdir needs a name, got an empty one$/],
