@@ -45,12 +45,12 @@ export function prepareArgv(argv: readonly string[], options: ReadonlySet<string
     // x.txt` ran `tool --threads= x.txt`), and only the command's own flags (was: `map
     // --max-lines` said that `--max-lines=1` was unknown)
     const optional = i < optionsEnd && options.has(word) ? OPTIONAL_VALUE_FLAGS.get(word) : undefined;
-    // `--threads=$N` with N unset is no count either (`--threads` alone is)
+    // `--threads "$N"` or `--threads=$N` with N unset: was the default count, in silence
+    // (`--threads` alone is that count)
     const [name, value] = word.split('=', 2);
-    if (value === '' && i < optionsEnd && options.has(name!) && OPTIONAL_VALUE_FLAGS.get(name!)?.alone === '') throw usageError(`${name} must be a whole number, got ''`);
+    const given = value === undefined ? (optional && next) : i < optionsEnd && options.has(name!) ? value : undefined;
+    if (given === '' && OPTIONAL_VALUE_FLAGS.get(name!)?.alone === '') throw usageError(`${name} must be a whole number, got ''`);
     if (!optional) prepared.push(word);
-    // `--threads "$N"` with N unset: was the default count, in silence
-    else if (next === '' && optional.alone === '') throw usageError(`${word} must be a whole number, got ''`);
     else if (next === undefined || !optional.isValue(next)) prepared.push(`${word}=${optional.alone}`);
     // commander takes no value that starts with a dash for a flag whose value is optional
     else if (next.startsWith('-')) prepared.push(`${word}=${positional[++i]}`);

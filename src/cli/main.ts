@@ -66,7 +66,8 @@ const PATH_FLAGS = ['--joblog', '--jl', '--failed-out', '--workdir'];
 /**
  * An empty file name (`--joblog "$LOG"` with LOG unset) is refused in one line, exit 2. Was:
  * `--joblog ""` ran with no joblog and said nothing, `--workdir ""` was the current folder
- * (exec-flags.ts's directory() refuses one for --tmpdir). Other options keep their own reading of an empty word (`--recend ''`).
+ * (exec-flags.ts's directory() refuses one for --tmpdir). Other options keep their own
+ * reading of an empty word (`--recend ''`).
  */
 function refuseEmptyPaths(command: Command): void {
   const given = command.opts();
