@@ -120,6 +120,7 @@ export async function presentRun(run: PresentableRun, options: PresentOptions): 
       // a write's callback comes after those of the writes before it: then the lines are out
       failuresOut: () => new Promise<void>((resolve) => stderr.write('', () => resolve())),
       onStderr: (text) => void process.stderr.write(text, run.encoding),
+      stderr: process.stderr,
       onRecords: options.journal,
       onStop: () => run.stop('now'),
       giveUp: interrupts.impatient,

@@ -28,6 +28,12 @@ export interface WriteOptions {
    */
   failuresOut?: () => Promise<void>;
   /**
+   * Where onFailure and onStderr write: while its reader lets writes wait in memory past its
+   * high-water mark, the writing waits, as it does for `out` (was: a reader of stderr that did
+   * not read made prun hold every failure line: 1e6 of them, 250-600 MB).
+   */
+  stderr?: Writable;
+  /**
    * What an input wrote on stderr (a `stderr` delivery), in its turn: after its output has
    * been taken by the stream, so that `2>&1` keeps a job's lines together. Dropped without.
    */
@@ -181,6 +187,8 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   /** Closed before the writing is over: nothing more gets out. */
   const onClose = (): void => fail(new BrokenPipe());
   const onDrain = (): void => wake?.();
+  // a stderr whose reader went (EPIPE) takes nothing more, and holds nothing back either
+  const stderrFull = (): boolean => options.stderr?.writableNeedDrain === true && !options.stderr.destroyed;
   /**
    * One write, counted for the records behind it and carrying `succeeded` inputs out; waits
    * while the stream's buffer is full.
@@ -198,6 +206,8 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
   out.on('error', onError);
   out.on('drain', onDrain);
   out.on('close', onClose);
+  options.stderr?.on('drain', onDrain);
+  options.stderr?.on('close', onDrain);
   try {
     for await (const delivery of deliveries) {
       if (failure) {
@@ -222,6 +232,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
         await until(() => written === issued);
         if (failure) throw failure;
         options.onStderr?.(delivery.text);
+        if (stderrFull()) await until(() => !stderrFull());
         continue;
       }
       if (delivery.type === 'file') {
@@ -244,6 +255,7 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
         gotOut.failed++;
         options.onFailure(delivery.failure);
         unsaid = true;
+        if (stderrFull()) await until(() => !stderrFull());
       }
       const text = textOf(delivery, options);
       const succeeded = delivery.type === 'text' || delivery.type === 'values' ? delivery.count : 0;
@@ -265,6 +277,8 @@ export async function writeResults(deliveries: AsyncIterable<Delivery>, out: Wri
     out.off('error', onError);
     out.off('drain', onDrain);
     out.off('close', onClose);
+    options.stderr?.off('drain', onDrain);
+    options.stderr?.off('close', onDrain);
     // a write that fails after we stopped listening must not crash the process
     if (failure) out.on('error', () => {});
   }

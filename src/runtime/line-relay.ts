@@ -17,6 +17,7 @@ export function relayLines(from: Readable, write: (text: string) => void): void 
   let heldChars = 0;
   from.setEncoding('utf8');
   from.on('data', (chunk: string) => {
+    holdWhileStderrFull(from);
     const end = chunk.lastIndexOf('\n') + 1;
     if (end === 0) {
       held.push(chunk);
@@ -39,4 +40,32 @@ export function relayLines(from: Readable, write: (text: string) => void): void 
     heldChars = 0;
     if (text) write(text);
   }
+}
+
+/** Workers' streams paused while prun's stderr is full: all resumed at its one next drain. */
+const pausedOnStderr = new Set<Readable>();
+
+/**
+ * Stops reading a worker's output while prun's stderr holds writes its reader has not taken
+ * past its high-water mark: a forked worker then waits in its own write, as it would on a full
+ * pipe (was: a reader of stderr that did not read made prun hold all of it: a million lines of
+ * console.error, 356 MB). A worker thread's output arrives all the same, posted to us; the
+ * pause only delays its writes' callbacks. A stderr that closes holds nothing back.
+ */
+function holdWhileStderrFull(from: Readable): void {
+  const stderr = process.stderr;
+  if (!stderr.writableNeedDrain || stderr.destroyed) return;
+  from.pause();
+  if (pausedOnStderr.size === 0) {
+    stderr.once('drain', resumeAll);
+    stderr.once('close', resumeAll);
+  }
+  pausedOnStderr.add(from);
+}
+
+function resumeAll(): void {
+  process.stderr.off('drain', resumeAll);
+  process.stderr.off('close', resumeAll);
+  for (const from of pausedOnStderr) from.resume();
+  pausedOnStderr.clear();
 }

@@ -162,6 +162,34 @@ describe('writeResults', () => {
     assert.deepEqual(events, ['line out', 'row']);
   });
 
+  test('a stderr whose reader does not read holds the writing back: no delivery is taken past a failure line it cannot take in (was: every line held in memory, 1e6 of them 250-600 MB)', async () => {
+    const failure = (index: number): Delivery => ({ type: 'failure', first: index, count: 1, failure: { index, input: String(index), origin: undefined, attempts: 1, error: { code: 'ERR_TASK_FAILED' as const, name: 'Error', message: 'boom' } } });
+    const stderr = heldStream();
+    const smallStderr = new Writable({ highWaterMark: 8, write: (chunk, encoding, callback) => stderr.out.write(chunk, encoding, () => callback()) });
+    let pulled = 0;
+    async function* deliveries(): AsyncGenerator<Delivery> {
+      for (let i = 0; i < 5; i++) {
+        pulled++;
+        yield failure(i);
+      }
+    }
+    const done = writeResults(deliveries(), new Writable({ write: (_chunk, _encoding, callback) => callback() }), {
+      json: false,
+      encoding: 'utf8',
+      onFailure: (said) => smallStderr.write(`prun: input ${said.index} failed: boom\n`),
+      stderr: smallStderr,
+    });
+    while (stderr.callbacks.length === 0) await turn();
+    for (let i = 0; i < 3; i++) await turn();
+    assert.equal(pulled, 1, 'the second failure waits until the first line is taken');
+    while (pulled < 5 || stderr.callbacks.length > 0) {
+      if (stderr.callbacks.length > 0) stderr.take();
+      await turn();
+    }
+    await done;
+    assert.equal(stderr.taken(), 5);
+  });
+
   test('a stream that fails with ENOSPC ends the writing with ERR_OUTPUT, and its records are never told', async () => {
     const full = new Writable({
       write(_chunk, _encoding, callback) {
