@@ -173,7 +173,7 @@ export class Pool implements Executor {
   submit(batch: Batch, ahead: boolean): boolean {
     const slot = this.pick(batch, ahead);
     if (!slot) throw new Error('prun: a batch was submitted to a pool with no room');
-    const cold = isCold(slot, performance.now());
+    const cold = isCold(slot);
     if (slot.ledger.load === 0) slot.lastHeard = performance.now();
     slot.hold(batch);
     // one lane takes one batch at a time: its next one gains nothing from waiting for others

@@ -114,7 +114,11 @@ export class WorkerSlot extends Lifecycle {
  */
 export const COLD_WINDOW_MS = 500;
 
-/** Whether a batch given to the slot now may start late, the slot still loading what its first tasks import (Executor.submit). */
-export function isCold(slot: WorkerSlot, now: number): boolean {
-  return slot.givenAtReport === 0 && (slot.firstGivenAt === undefined || now - slot.firstGivenAt < COLD_WINDOW_MS);
+/**
+ * Whether a batch given to the slot now may start late, the slot still loading what its first
+ * tasks import (Executor.submit). The clock is read only for a slot that has not reported yet:
+ * this runs for every batch of every run.
+ */
+export function isCold(slot: WorkerSlot, now?: number): boolean {
+  return slot.givenAtReport === 0 && (slot.firstGivenAt === undefined || (now ?? performance.now()) - slot.firstGivenAt < COLD_WINDOW_MS);
 }
