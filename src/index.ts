@@ -3,7 +3,7 @@
 // 'node:stream' and TS2503 'NodeJS' under a strict tsc 7 in a new project). `preserve` keeps it in
 // the emitted index.d.ts.
 /// <reference types="node" preserve="true" />
-export { map, type Outcome } from './api/map.js';
+export { map, type MapOptions, type Outcome } from './api/map.js';
 export { exec, type ExecOutcome, type ExecRunOptions } from './api/exec.js';
 export { throttled, ThrottledError, type ThrottledResponse } from './api/throttled.js';
 export type { RunOptions } from './api/options.js';

@@ -15,16 +15,17 @@ import { type ExecOptions, startExec } from './start-exec.js';
 import { usageError } from '../errors.js';
 import { compileTemplate } from '../commands/template.js';
 import { fromByteString, toByteString } from '../model/byte-string.js';
+import { type AbortOption, checkSignal, untilAborted } from './abort-option.js';
 
 /** The options of exec() from the library: those of `prun exec` that mean something there. */
-export interface ExecRunOptions extends Omit<ExecOptions, 'chunksize' | 'dryRun'> {
+export interface ExecRunOptions extends Omit<ExecOptions, 'chunksize' | 'dryRun'>, AbortOption {
   /** Each command's stderr, whole, when it ends. Default: this process's stderr. */
   onStderr?: (text: string) => void;
 }
 
 const EXEC_OPTIONS = [
   ...['workers', 'ordered', 'retries', 'timeout', 'halt', 'tag', 'tagString', 'template', 'showCommands', 'stdinFrom', 'blockAsFile'] as const,
-  ...['jobShell', 'laneShell', 'delayMs', 'timeoutOfMedian', 'workdir', 'tmpdir', 'onStderr'] as const,
+  ...['jobShell', 'laneShell', 'delayMs', 'timeoutOfMedian', 'workdir', 'tmpdir', 'onStderr', 'signal'] as const,
   ...LIMIT_OPTION_NAMES,
 ];
 const everyExecOption: AllListed<ExecRunOptions, (typeof EXEC_OPTIONS)[number]> = true;
@@ -42,7 +43,8 @@ export type ExecOutcome<Input = unknown> =
  * Runs a /bin/sh command line for every input, with GNU parallel's replacement strings (`{}`
  * is the input, quoted), and yields each command's outcome as map() does: its stdout as text
  * (UTF-8), in input order or as they complete (`ordered: false`). A command that exits
- * non-zero is a failed outcome with its status, and with what it printed.
+ * non-zero is a failed outcome with its status, and with what it printed. An aborted
+ * `signal` stops the run at once, and the iterable throws its reason.
  */
 export function exec<Input = unknown>(
   inputs: Iterable<Input> | AsyncIterable<Input>,
@@ -61,13 +63,16 @@ export function exec<Input = unknown>(
   normalizeOptions({ ...options, runtime: undefined });
   checkOptionNames(options, EXEC_OPTIONS);
   checkExecOptions(options);
+  checkSignal(options.signal);
   // a replacement string prun does not know ({= perl =}) is a usage error here, not at the first pull
   compileTemplate(command, true, options.template);
   if (options.tagString !== undefined) compileTemplate(options.tagString, false, { ...options.template, where: '--tagstring' });
   return outcomes<Input>(inputs, command, options);
 }
 
-async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, command: string, options: ExecRunOptions): AsyncGenerator<ExecOutcome<Input>> {
+async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, command: string, { signal, ...options }: ExecRunOptions): AsyncGenerator<ExecOutcome<Input>> {
+  // aborted before the first pull: nothing starts
+  signal?.throwIfAborted();
   const ledger = new InputLedger();
   const onStderr = options.onStderr;
   // the caller's own callback threw: the run stops as for a failed input source, and the
@@ -97,7 +102,7 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
   });
   // what a failed command printed comes just before its failure
   let printed = '';
-  for await (const delivery of run.deliveries) {
+  for await (const delivery of untilAborted(run.deliveries, run, signal)) {
     if (delivery.type === 'failure') {
       const { index, attempts, error } = delivery.failure;
       yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts, status: error.exitStatus, result: printed };

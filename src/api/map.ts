@@ -9,9 +9,13 @@ import { type AllListed, checkOptionNames, LIMIT_OPTION_NAMES } from './option-n
 import { checkSendable, unsendableAsUsage } from './sendable.js';
 import { thrownValue } from '../engine/stopping.js';
 import { startRun } from './start-run.js';
+import { type AbortOption, checkSignal, untilAborted } from './abort-option.js';
 
-const MAP_OPTIONS = ['runtime', 'workers', 'concurrency', 'ordered', 'chunksize', 'maxTasksPerChild', 'retries', 'timeout', 'memoryLimit', 'halt', ...LIMIT_OPTION_NAMES] as const;
-const everyMapOption: AllListed<RunOptions, (typeof MAP_OPTIONS)[number]> = true;
+/** The options of map(): those of a run, and a signal to cancel it. */
+export interface MapOptions extends RunOptions, AbortOption {}
+
+const MAP_OPTIONS = ['runtime', 'workers', 'concurrency', 'ordered', 'chunksize', 'maxTasksPerChild', 'retries', 'timeout', 'memoryLimit', 'halt', ...LIMIT_OPTION_NAMES, 'signal'] as const;
+const everyMapOption: AllListed<MapOptions, (typeof MAP_OPTIONS)[number]> = true;
 void everyMapOption;
 
 /** One input's end: its result, or the error of its last try. `input` is the value given. */
@@ -27,30 +31,34 @@ export type Outcome<Result = unknown, Input = unknown> =
  * an outcome, not a throw; the iterable throws only when the run cannot go on (the script
  * does not load, setup fails, workers keep dying at start), after the outcomes of the inputs
  * that did run, or when `inputs` throws, after the outcomes of every input it gave before.
- * A bad argument throws a PrunError (ERR_USAGE) at the call.
+ * A bad argument throws a PrunError (ERR_USAGE) at the call. An aborted `signal` stops the
+ * run at once, and the iterable throws its reason.
  */
 export function map<Result = unknown, Input = unknown>(
   inputs: Iterable<Input> | AsyncIterable<Input>,
   script: string | URL,
-  options: RunOptions = {},
+  options: MapOptions = {},
 ): AsyncGenerator<Outcome<Result, Input>> {
   // bad arguments throw here, at the call, not at the first pull
   checkInputs(inputs);
   const path = scriptPath(script);
   normalizeOptions(options);
   checkOptionNames(options, MAP_OPTIONS);
+  checkSignal(options.signal);
   return outcomes<Result, Input>(inputs, path, options);
 }
 
 async function* outcomes<Result, Input>(
   inputs: Iterable<Input> | AsyncIterable<Input>,
   script: string,
-  options: RunOptions,
+  { signal, ...options }: MapOptions,
 ): AsyncGenerator<Outcome<Result, Input>> {
+  // aborted before the first pull: nothing starts
+  signal?.throwIfAborted();
   const ledger = new InputLedger();
   const run = startRun({ ...options, script, source: ledger.watch(itemSource(inputs, undefined, checkSendable)), format: 'values' });
   try {
-    for await (const delivery of run.deliveries) {
+    for await (const delivery of untilAborted(run.deliveries, run, signal)) {
       if (delivery.type === 'failure') {
         const { index, attempts, error } = delivery.failure;
         yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts };

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { exec, type ExecOutcome, type ExecRunOptions, PrunError } from 'prunjs';
 import { scratchDir } from '../helpers/files.js';
+import { assertAllEnded } from '../helpers/processes.js';
 import { useSmallDisk } from '../helpers/small-disk.js';
 
 const dir = scratchDir('api-exec');
@@ -67,6 +69,7 @@ test('exec() with a bad argument throws PrunError ERR_USAGE at the call', () => 
   // was: ignored in silence; a map() option it does not take is as unknown
   assert.throws(() => bad({ tagstring: '{}' }), isUsage);
   assert.throws(() => bad({ runtime: 'thread' }), isUsage);
+  assert.throws(() => bad({ signal: 'stop' }), isUsage);
 });
 
 test('an input with no text a command could take (an object, null) throws PrunError ERR_USAGE after what ran before it; numbers, bigints and booleans are their text (was: an object ran as [object Object], and succeeded)', async () => {
@@ -161,4 +164,34 @@ test('twelve exec() runs at once print no warning (was: MaxListenersExceededWarn
     process.off('warning', onWarning);
   }
   assert.deepEqual(warnings, []);
+});
+
+test('regression: an aborted signal ends a next() that waits, with commands running: it throws the reason once they are ended (was: nothing could cancel it, return() waited for ever)', { timeout: 60_000 }, async () => {
+  const pids = join(dir, 'abort.pids');
+  writeFileSync(pids, '');
+  let started: () => void = () => {};
+  const startedBoth = new Promise<void>((resolve) => (started = resolve));
+  async function* inputs() {
+    yield 'a';
+    yield 'b';
+    // a source that never yields again, as a queue that has gone quiet
+    await new Promise(() => {});
+  }
+  const controller = new AbortController();
+  // each command says its pid (and its input, so that none is appended to the sleep), then
+  // waits far longer than the test
+  const outcomes = exec(inputs(), `echo $$ {} >> ${pids}; exec sleep 300`, { workers: 2, signal: controller.signal });
+  const waiting = outcomes.next();
+  const watch = setInterval(() => readFileSync(pids, 'utf8').split('\n').filter(Boolean).length === 2 && started(), 10);
+  await startedBoth.finally(() => clearInterval(watch));
+  controller.abort();
+  await assert.rejects(waiting, { name: 'AbortError' });
+  const recorded = readFileSync(pids, 'utf8').split('\n').filter(Boolean).map((line) => Number(line.split(' ')[0]));
+  await assertAllEnded(recorded);
+});
+
+test('exec(): a signal aborted before the first pull runs nothing', async () => {
+  const marker = join(dir, 'never-made');
+  await assert.rejects(collect(exec(['x'], `touch ${marker}`, { signal: AbortSignal.abort() })), { name: 'AbortError' });
+  assert.equal(existsSync(marker), false);
 });

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { map, type Outcome, PrunError } from 'prunjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratchDir } from '../helpers/files.js';
+import { assertAllEnded } from '../helpers/processes.js';
 import { root, runtimes } from '../helpers/prun.js';
+
+const dir = scratchDir('api-map');
 
 const runtimeOf = { '--procs': 'process', '--threads': 'thread' } as const;
 
@@ -200,6 +206,47 @@ console.log('ended');`;
       assert.equal(result.stdout, 'ended');
     });
 
+    test('regression: an aborted signal ends a next() that waits on an input that never comes, with a task running that ignores its signal: it throws the reason once the workers and what they started are gone (was: nothing could cancel it, return() waited for ever)', { timeout: 60_000 }, async () => {
+      const pids = join(dir, `abort-${runtime}.pids`);
+      writeFileSync(pids, '');
+      let started: () => void = () => {};
+      const startedHang = new Promise<void>((resolve) => (started = resolve));
+      async function* inputs() {
+        yield 'first';
+        yield 'hang';
+        started();
+        // a source that never yields again, as a queue that has gone quiet
+        await new Promise(() => {});
+      }
+      const controller = new AbortController();
+      process.env.PRUN_TEST_PIDS = pids;
+      try {
+        const outcomes = map(inputs(), `${root}fixtures/setup-child.ts`, { runtime, workers: 2, chunksize: 1, signal: controller.signal });
+        assert.deepEqual(await outcomes.next(), { done: false, value: { index: 0, input: 'first', ok: true, result: 'first' } });
+        const waiting = outcomes.next();
+        await startedHang;
+        controller.abort();
+        await assert.rejects(waiting, { name: 'AbortError' });
+        assert.deepEqual(await outcomes.next(), { done: true, value: undefined });
+      } finally {
+        delete process.env.PRUN_TEST_PIDS;
+      }
+      const recorded = readFileSync(pids, 'utf8').split('\n').filter(Boolean).map(Number);
+      // a sleep of the worker that ran 'hang' at least (a worker thread's pid is this process's own)
+      assert.ok(recorded.some((pid) => pid !== process.pid), `pids: ${recorded}`);
+      await assertAllEnded(recorded.filter((pid) => pid !== process.pid));
+    });
+
+    test('a signal aborted before the first pull starts nothing: the script is not even loaded', async () => {
+      const reason = new Error('cancelled by the caller');
+      await assert.rejects(collect(map(['1'], `${root}fixtures/no-default.ts`, { runtime, signal: AbortSignal.abort(reason) })), (error) => error === reason);
+    });
+
+    test('a signal never aborted changes nothing', async () => {
+      const outcomes = await collect(map([1, 2, 3], `${root}fixtures/square.ts`, { runtime, workers: 2, signal: new AbortController().signal }));
+      assert.deepEqual(outcomes.map((outcome) => outcome.ok && outcome.result), [1, 4, 9]);
+    });
+
     test('rejects a script that cannot load with a PrunError code', async () => {
       await assert.rejects(collect(map(['1'], `${root}fixtures/no-default.ts`, { runtime })), { code: 'ERR_SCRIPT' });
     });
@@ -226,6 +273,7 @@ describe('a bad argument throws PrunError ERR_USAGE at the call, never a raw Typ
     ['a string as inputs', () => map('abc' as unknown as string[], square)],
     // was: run with the defaults, the typo unnoticed
     ['an option it does not take (a typo)', () => map([1], square, { wrokers: 2 } as object)],
+    ['a signal that is no AbortSignal', () => map([1], square, { signal: new AbortController() as unknown as AbortSignal })],
   ];
   for (const [name, call] of cases) {
     test(name, () => {
