@@ -1,7 +1,7 @@
 /**
  * The direction of prun's dependencies, checked in CI (npm run check:deps). Arrows run one way:
  * cli -> api -> engine, and api -> executors (pool, commands, queue) -> {slots, runtime}, with
- * model, errors, io, progress and crawl as leaves below them. The executor contract
+ * model, errors, io, progress, crawl and system as leaves below them. The executor contract
  * (model/executor.ts) is in the model, which the engine and the executors both import: no
  * executor imports the engine, nor the engine an executor. A rule names the arrow it forbids and why.
  */
@@ -36,7 +36,8 @@ module.exports = {
     },
     importsOnly('model-is-a-leaf', 'model', ['errors\\.ts'], "The engine's vocabulary depends on nothing of prun's but itself and the error codes."),
     importsOnly('crawl-is-a-leaf', 'crawl', ['model/', 'errors\\.ts'], "Keys, rates and backoff are pure policy the scheduler consults: they know the model and the error codes, nothing else of prun's."),
-    importsOnly('io-is-a-leaf', 'io', ['model/', 'errors\\.ts'], "Reading inputs and writing files know the model's shapes and nothing of who schedules or runs them."),
+    importsOnly('system-is-a-leaf', 'system', [], "Node's own functions, made safe where Node has a bug: they know nothing of prun."),
+    importsOnly('io-is-a-leaf', 'io', ['model/', 'system/', 'errors\\.ts'], "Reading inputs and writing files know the model's shapes and nothing of who schedules or runs them."),
     importsOnly('slots-below-the-executors', 'slots', ['model/', 'errors\\.ts'], "The one slot accounting (accept, report, lose with blame; lifecycle; start failures; pick) that the pool, shell lanes and the queue share: it knows the model, the error codes and the executor contract's types, nothing of the executors or their workers."),
     {
       name: 'runtime-below-the-engine',

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { pathStats } from '../system/sync-stat.js';
 import { gnuCount } from '../api/gnu-count.js';
 import { quoted, usageError } from '../errors.js';
 import { shellQuote } from '../commands/shell-quote.js';
@@ -63,7 +63,7 @@ export function refuseOldForm(words: readonly string[], options: readonly string
 
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return pathStats(path).isFile();
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { pathStats } from '../system/sync-stat.js';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isZeroDuration, parseDuration } from '../api/duration.js';
@@ -127,7 +127,7 @@ export function directory(flag: string, create = false): (value: string) => stri
     if (value === '') throw usageError(`${flag} needs a name, got an empty one`);
     const path = resolve(value);
     if (create) directoryStep(flag, value, () => makeDirectory(path));
-    if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);
+    if (!pathStats(path, { throwIfNoEntry: false })?.isDirectory()) throw usageError(`${flag} ${value} is not a directory`);
     return path;
   };
 }

@@ -1,4 +1,5 @@
-import { fstatSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
+import { fdStats, linkStats, pathStats } from '../system/sync-stat.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { cannotWrite } from '../io/cannot-write.js';
@@ -96,7 +97,7 @@ function realName(path: string, links = 0): string {
     return realpathSync(path);
   } catch {
     // missing, or a link to something missing (a few links deep at most: a loop is no file)
-    if (links < 8 && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return realName(resolve(realFolder(path), readlinkSync(path)), links + 1);
+    if (links < 8 && linkStats(path, { throwIfNoEntry: false })?.isSymbolicLink()) return realName(resolve(realFolder(path), readlinkSync(path)), links + 1);
     return join(realFolder(path), basename(path));
   }
 }
@@ -113,7 +114,7 @@ function realFolder(path: string): string {
 /** The identity of a regular file, a pipe or a FIFO, by its path or an open descriptor. */
 export function identityOf(file: string | number): { dev: number; ino: number; pipe: boolean } | undefined {
   try {
-    const stats = typeof file === 'number' ? fstatSync(file) : statSync(file);
+    const stats = typeof file === 'number' ? fdStats(file) : pathStats(file);
     // a terminal or /dev/null is written to, never emptied nor read back
     return stats.isFile() || stats.isFIFO() ? { dev: stats.dev, ino: stats.ino, pipe: stats.isFIFO() } : undefined;
   } catch {

@@ -1,4 +1,5 @@
-import { fstatSync, type Stats } from 'node:fs';
+import { type Stats } from 'node:fs';
+import { fdStats } from '../system/sync-stat.js';
 import type { Writable } from 'node:stream';
 import { EXIT } from './exit-codes.js';
 import { isRegularFile } from '../io/is-regular-file.js';
@@ -35,7 +36,7 @@ export function noteStdout(stats: Stats): void {
 export function stdoutStats(): Stats | undefined {
   if (stdoutBefore) return stdoutBefore;
   try {
-    return fstatSync(1);
+    return fdStats(1);
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, constants, fstatSync, mkdtempSync, openSync, rmSync, type Stats } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, type Stats } from 'node:fs';
+import { fdStats } from '../system/sync-stat.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sameFile } from '../io/same-file.js';
@@ -68,7 +69,7 @@ export async function startStderrRelay(): Promise<{ openAsFd1(): StderrRelay | u
       closeSync(writer);
       closeSync(held);
       if (fd !== 1) throw new Error(`prun: fd 1 was taken while pointing it at stderr (got ${fd})`);
-      const pipe = fstatSync(1);
+      const pipe = fdStats(1);
       return { pid, finish: () => finishRelay(relay, pipe) };
     },
   };
@@ -139,7 +140,7 @@ async function finishRelay(relay: ChildProcess, pipe: Stats): Promise<void> {
 /** Whether `fd` is open on the file `stat` describes. */
 function isOpenOn(fd: number, stat: Stats): boolean {
   try {
-    return sameFile(fstatSync(fd), stat);
+    return sameFile(fdStats(fd), stat);
   } catch {
     return false;
   }

@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, type Stats } from 'node:fs';
+import { closeSync, constants, openSync, type Stats } from 'node:fs';
+import { fdStats } from '../system/sync-stat.js';
 import { Socket } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -41,7 +42,7 @@ import { startStderrRelay } from './stderr-file-relay.js';
  * what makes "lowest free" ours.
  */
 export async function takeStdout(acknowledge: boolean): Promise<void> {
-  const stdout = fstatSync(1);
+  const stdout = fdStats(1);
   noteStdout(stdout);
   const results = reopenStdout(stdout) ?? throughStderr(stdout) ?? (await relayStdout(acknowledge, stdout));
   // without a descriptor of their own (no `cat`), results stay on fd 1, shared as before
@@ -74,8 +75,8 @@ function appendToStderrFile(stdout: Stats): void {
   let spare: number;
   try {
     // fd 0 closed (`<&-`), the lowest free descriptor would be 0, not 2: leave fd 2 as it is
-    fstatSync(0);
-    const stderr = fstatSync(2);
+    fdStats(0);
+    const stderr = fdStats(2);
     if (!stderr.isFile() || sameFile(stderr, stdout)) return;
     spare = openSync('/dev/fd/2', flags);
   } catch {
@@ -102,7 +103,7 @@ function appendToStderrFile(stdout: Stats): void {
 export function ownStdoutPipe(): void {
   let stdout: Stats;
   try {
-    stdout = fstatSync(1);
+    stdout = fdStats(1);
   } catch {
     return; // stdout closed
   }
@@ -140,7 +141,7 @@ function reopenStdout(stdout: Stats): ResultsOut | undefined {
  */
 function throughStderr(stdout: Stats): ResultsOut | undefined {
   try {
-    if (!stdout.isSocket() || !sameFile(stdout, fstatSync(2))) return undefined;
+    if (!stdout.isSocket() || !sameFile(stdout, fdStats(2))) return undefined;
   } catch {
     return undefined; // stderr closed
   }
@@ -247,7 +248,7 @@ function relayCause(said: string): string {
  * cannot be opened: /dev/null.
  */
 function openStderrAgain(): number {
-  const stat = fstatSync(2);
+  const stat = fdStats(2);
   const flags = constants.O_WRONLY | constants.O_NOCTTY;
   try {
     if (stat.isFile()) return openSync('/dev/fd/2', flags | constants.O_APPEND);

@@ -1,4 +1,4 @@
-import { fstatSync } from 'node:fs';
+import { fdStats } from '../system/sync-stat.js';
 import { PrunError } from '../errors.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { inputFilesOf } from '../io/open-inputs.js';
@@ -32,7 +32,7 @@ export function progressWhile(typing: boolean, asked: boolean | undefined): bool
  */
 export function stdinMayHoldInputs(): boolean {
   try {
-    const stat = fstatSync(0);
+    const stat = fdStats(0);
     return stat.isFIFO() || stat.isSocket() || (stat.isFile() && stat.size > 0);
   } catch {
     return false; // closed
@@ -41,7 +41,7 @@ export function stdinMayHoldInputs(): boolean {
 
 function isDirectory(fd: number): boolean {
   try {
-    return fstatSync(fd).isDirectory();
+    return fdStats(fd).isDirectory();
   } catch {
     return false; // closed: read as empty, as Node does
   }

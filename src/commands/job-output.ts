@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, type Stats, statSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readSync, type Stats, unlinkSync } from 'node:fs';
+import { fdStats, pathStats } from '../system/sync-stat.js';
 import type { OutputFile } from '../model/delivery.js';
 
 /**
@@ -30,7 +31,7 @@ export function takeOutput(path: string, notEmpty: boolean, tag: string | undefi
   }
   const fd = openSync(path, 'r');
   unlinkSync(path);
-  const stats = fstatSync(fd);
+  const stats = fdStats(fd);
   const bytes = stats.size;
   if (bytes > BIG_OUTPUT_BYTES) return openOutputFile(fd, bytes, tag, onClosing, () => onFreed(allocatedBytes(stats)));
   try {
@@ -53,7 +54,7 @@ export function takeStderr(path: string, notEmpty: boolean, tag: string | undefi
   }
   const fd = openSync(path, 'r');
   unlinkSync(path);
-  const stats = fstatSync(fd);
+  const stats = fdStats(fd);
   try {
     const bytes = stats.size;
     let atLineStart = true;
@@ -76,12 +77,12 @@ export function hasOutput(path: string): boolean {
 
 /** The size of a job file, 0 when there is none. */
 export function outputBytes(path: string): number {
-  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  return pathStats(path, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /** Removes a job file that may not exist (the job was skipped, or its lane died). */
 export function removeFile(path: string, onFreed: OnFreed): void {
-  const stats = statSync(path, { throwIfNoEntry: false });
+  const stats = pathStats(path, { throwIfNoEntry: false });
   try {
     unlinkSync(path);
   } catch (error) {

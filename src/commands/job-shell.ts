@@ -1,4 +1,5 @@
-import { accessSync, constants, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readlinkSync } from 'node:fs';
+import { pathStats } from '../system/sync-stat.js';
 import { basename, join } from 'node:path';
 import { usageError } from '../errors.js';
 
@@ -42,7 +43,7 @@ function runnable(shell: string, path = ''): boolean {
   return candidates.some((file) => {
     try {
       accessSync(file, constants.X_OK);
-      return statSync(file).isFile();
+      return pathStats(file).isFile();
     } catch {
       return false;
     }

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, ftruncateSync } from 'node:fs';
+import { closeSync, ftruncateSync } from 'node:fs';
+import { fdStats } from '../system/sync-stat.js';
 import { openOutput } from './fifo-reader.js';
 import { isStderrFile } from './same-file.js';
 import { PrunError } from '../errors.js';
@@ -57,9 +58,9 @@ export class FailedOut {
     let begun: boolean;
     try {
       if (options.append) out.dropTornLast();
-      else if (fstatSync(fd).isFile()) ftruncateSync(fd, 0);
+      else if (fdStats(fd).isFile()) ftruncateSync(fd, 0);
       // appended to, a file holds its header already, unless it was empty
-      const stats = options.append ? fstatSync(fd) : undefined;
+      const stats = options.append ? fdStats(fd) : undefined;
       begun = stats === undefined || !stats.isFile() || stats.size === 0;
     } catch (error) {
       closeSync(fd);
@@ -98,7 +99,7 @@ export class FailedOut {
 
   /** An input cut short by a crash would be read back as another input, and the next one glued to it. */
   private dropTornLast(): void {
-    const stats = fstatSync(this.fd);
+    const stats = fdStats(this.fd);
     const size = stats.size;
     const terminator = Buffer.from(this.options.terminator, this.options.encoding);
     // a FIFO or a device is written to as it is

@@ -1,4 +1,5 @@
-import { closeSync, constants, openSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
+import { pathStats } from '../system/sync-stat.js';
 import { constants as os } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -20,7 +21,7 @@ const SAY_AFTER_MS = 1000;
  * output's own open to say, in its words.
  */
 export async function holdFifoReader(path: string, waiting: () => void): Promise<() => void> {
-  if (!statSync(path, { throwIfNoEntry: false })?.isFIFO()) return () => {};
+  if (!pathStats(path, { throwIfNoEntry: false })?.isFIFO()) return () => {};
   const started = Date.now();
   let said = false;
   for (;;) {
@@ -47,7 +48,7 @@ export async function holdFifoReader(path: string, waiting: () => void): Promise
  * SIGKILL: tried O_NONBLOCK first, it fails at once, as a write would (EPIPE).
  */
 export function openOutput(path: string, flags: 'a' | 'a+' | 'w'): number {
-  if (!statSync(path, { throwIfNoEntry: false })?.isFIFO()) return openSync(path, flags);
+  if (!pathStats(path, { throwIfNoEntry: false })?.isFIFO()) return openSync(path, flags);
   try {
     closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
   } catch (error) {

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { fdStats } from '../system/sync-stat.js';
 import { gnuExit } from '../model/gnu-exit.js';
 import type { JobRecord } from '../model/delivery.js';
 import { PrunError } from '../errors.js';
@@ -94,7 +95,7 @@ export class Joblog {
   }
 
   private prepare(warn: (line: string) => void): void {
-    const stats = fstatSync(this.fd);
+    const stats = fdStats(this.fd);
     // /dev/zero or a FIFO would be read forever
     if (!stats.isFile()) throw new PrunError('ERR_USAGE', `--joblog ${this.path} is not a regular file`);
     const size = stats.size;

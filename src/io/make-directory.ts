@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { pathStats } from '../system/sync-stat.js';
 import { dirname } from 'node:path';
 
 /**
@@ -25,5 +26,5 @@ export function makeDirectory(path: string): void {
     }
   }
   // the mkdir of something there that is no folder throws its own EEXIST
-  if (!statSync(path).isDirectory()) mkdirSync(path);
+  if (!pathStats(path).isDirectory()) mkdirSync(path);
 }

@@ -1,4 +1,4 @@
-import { fstatSync, statSync } from 'node:fs';
+import { fdStats, pathStats } from '../system/sync-stat.js';
 
 /** Whether two stats (or identities taken from them) are of one file: the same device and inode. */
 export function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino: number }): boolean {
@@ -11,8 +11,8 @@ export function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino:
  */
 export function isStderrFile(file: string | number): boolean {
   try {
-    const stderr = fstatSync(2);
-    return stderr.isFile() && sameFile(typeof file === 'number' ? fstatSync(file) : statSync(file), stderr);
+    const stderr = fdStats(2);
+    return stderr.isFile() && sameFile(typeof file === 'number' ? fdStats(file) : pathStats(file), stderr);
   } catch {
     return false;
   }

@@ -1,4 +1,5 @@
-import { ftruncateSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { ftruncateSync, readSync, writeSync } from 'node:fs';
+import { fdStats } from '../system/sync-stat.js';
 
 /**
  * Files that prun appends records to while it runs (the --joblog, --failed-out): written
@@ -29,7 +30,7 @@ export function appendWhole(fd: number, bytes: Uint8Array): void {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch (error) {
     // a FIFO or a device cannot take back what it was given (was: EINVAL said for a reader gone)
-    const stats = done > 0 ? fstatSync(fd) : undefined;
+    const stats = done > 0 ? fdStats(fd) : undefined;
     if (stats?.isFile()) ftruncateSync(fd, stats.size - done);
     throw error;
   }

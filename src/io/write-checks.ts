@@ -1,4 +1,5 @@
-import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync } from 'node:fs';
+import { pathStats } from '../system/sync-stat.js';
 import { constants as os } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
@@ -15,7 +16,7 @@ import { dirname, resolve } from 'node:path';
  * also be one that can be emptied.
  */
 export function checkWritable(path: string, { emptied }: { emptied: boolean }): void {
-  const stats = statSync(path, { throwIfNoEntry: false });
+  const stats = pathStats(path, { throwIfNoEntry: false });
   if (stats?.isDirectory()) throw systemError('EISDIR');
   // an append-only file (chattr +a) passes access(2), and opens only to append (EPERM
   // otherwise): opened as the emptying will open it, less the truncation, it says so now, not
@@ -26,7 +27,7 @@ export function checkWritable(path: string, { emptied }: { emptied: boolean }): 
   // a device or a socket (/dev/stdin of a socketpair, which cannot be opened: ENXIO) is
   if (stats) return closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
   // the folder as the open will walk it: `nodir/../f` needs nodir (was: resolved away by name)
-  const folder = statSync(dirname(path));
+  const folder = pathStats(dirname(path));
   if (!folder.isDirectory()) throw systemError('ENOTDIR');
   accessSync(dirname(path), constants.W_OK);
 }
@@ -34,12 +35,12 @@ export function checkWritable(path: string, { emptied }: { emptied: boolean }): 
 /** Throws unless `dir` is a folder, or `mkdir -p` could make it: its nearest existing ancestor a folder that may be written to. */
 export function checkMakeable(dir: string): void {
   let at = resolve(dir);
-  let stats = statSync(at, { throwIfNoEntry: false });
+  let stats = pathStats(at, { throwIfNoEntry: false });
   if (stats?.isDirectory()) return;
   if (stats) throw systemError('EEXIST');
   while (!stats) {
     at = dirname(at);
-    stats = statSync(at, { throwIfNoEntry: false });
+    stats = pathStats(at, { throwIfNoEntry: false });
   }
   if (!stats.isDirectory()) throw systemError('ENOTDIR');
   accessSync(at, constants.W_OK);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { linkStats } from '../system/sync-stat.js';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -50,7 +51,7 @@ function tmpBundleDir(uid: number | undefined): string {
   } catch {
     // it is there already: whose, and open to whom, is looked at below
   }
-  const stat = lstatSync(shared, { throwIfNoEntry: false });
+  const stat = linkStats(shared, { throwIfNoEntry: false });
   const ours = stat?.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
   return ours ? shared : mkdtempSync(join(tmpdir(), `prun-queue-${uid ?? 0}-`));
 }

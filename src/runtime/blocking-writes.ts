@@ -1,4 +1,4 @@
-import { fstatSync } from 'node:fs';
+import { fdStats } from '../system/sync-stat.js';
 import { isMainThread } from 'node:worker_threads';
 
 /**
@@ -32,7 +32,7 @@ export function nonBlockingStderr(): void {
 
 function isPipeOrSocket(fd: number): boolean {
   try {
-    const stats = fstatSync(fd);
+    const stats = fdStats(fd);
     return stats.isFIFO() || stats.isSocket();
   } catch {
     return false;
