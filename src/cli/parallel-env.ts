@@ -1,9 +1,49 @@
+import { usageError } from '../errors.js';
+
 /**
- * GNU parallel's $PARALLEL: default options, put before the command line's own. Words are
- * split at blanks that are not escaped with a backslash, and the backslashes then dropped,
- * as GNU parallel reads it ("special shell characters ... need to be escaped with \").
+ * GNU parallel's $PARALLEL: default options, put before the command line's own. Read as GNU
+ * parallel reads it, with Perl's Text::ParseWords::shellwords: words split at blanks; a blank
+ * in "double" or 'single' quotes, or after a backslash, is part of its word; quotes are
+ * dropped, and so is a backslash outside quotes or inside double quotes (not inside single
+ * ones: `'a\b'` stays `a\b`; nor does `\'` end them); nothing is expanded (`"$HOME"` is
+ * `$HOME`). (Was: split at blanks only, so `--tagstring "x y"` gave the words `"x` and
+ * `y"`: a review.) A quote never closed, or a backslash that ends it, is refused: GNU parallel
+ * drops every default then, in silence.
  */
 export function parallelEnvWords(value: string | undefined): string[] {
   if (value === undefined) return [];
-  return (value.match(/(?:\\[\s\S]|[^\s\\])+/g) ?? []).map((word) => word.replace(/\\([\s\S])/g, '$1'));
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let at = 0; at < value.length; ) {
+    const char = value[at]!;
+    if (/\s/.test(char)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      at++;
+    } else if (char === '"' || char === "'") {
+      const end = closingQuote(value, at);
+      const quoted = value.slice(at + 1, end);
+      word = (word ?? '') + (char === '"' ? quoted.replace(/\\([\s\S])/g, '$1') : quoted);
+      at = end + 1;
+    } else if (char === '\\') {
+      if (at + 1 === value.length) throw usageError(`$PARALLEL ends in a backslash that escapes nothing: ${value}`);
+      word = (word ?? '') + value[at + 1];
+      at += 2;
+    } else {
+      word = (word ?? '') + char;
+      at++;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** Where the quote opened at `open` closes; a backslash takes the character after it along, as Perl's pattern does. */
+function closingQuote(value: string, open: number): number {
+  const quote = value[open];
+  for (let at = open + 1; at < value.length; at++) {
+    if (value[at] === '\\') at++;
+    else if (value[at] === quote) return at;
+  }
+  throw usageError(`$PARALLEL has a ${quote} that is not closed: ${value}`);
 }

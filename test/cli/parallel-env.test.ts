@@ -8,3 +8,25 @@ test("$PARALLEL is split at blanks a backslash does not escape, as GNU parallel 
   assert.deepEqual(parallelEnvWords('-j2  --tag\t-k'), ['-j2', '--tag', '-k']);
   assert.deepEqual(parallelEnvWords('--tagstring a\\ b --colsep \\\\t'), ['--tagstring', 'a b', '--colsep', '\\t']);
 });
+
+test('regression: quotes in $PARALLEL group words and are dropped, as Text::ParseWords::shellwords does for GNU parallel (was: split at blanks only, `"x` and `y"`)', () => {
+  // each pair: what `PARALLEL=... parallel echo ::: 1` took as its words (GNU parallel 20221122)
+  const cases: [string, string[]][] = [
+    ['--tagstring "x y"', ['--tagstring', 'x y']],
+    ["--tagstring 'x y'", ['--tagstring', 'x y']],
+    ["--colsep ','", ['--colsep', ',']],
+    ['--tagstring "a\\b"', ['--tagstring', 'ab']],
+    ["--tagstring 'a\\b'", ['--tagstring', 'a\\b']],
+    ["--tagstring 'a\\'b'", ['--tagstring', "a\\'b"]],
+    ['--tagstring a"b c"d', ['--tagstring', 'ab cd']],
+    ['--tagstring "$HOME"', ['--tagstring', '$HOME']],
+    ["--tagstring ''", ['--tagstring', '']],
+  ];
+  for (const [value, words] of cases) assert.deepEqual(parallelEnvWords(value), words, value);
+});
+
+test('a quote never closed, or a backslash at the end, is refused with ERR_USAGE (GNU parallel drops every default in silence)', () => {
+  for (const value of ['--tagstring "x', "--tag 'x", '--tag \\']) {
+    assert.throws(() => parallelEnvWords(value), { code: 'ERR_USAGE' }, value);
+  }
+});
