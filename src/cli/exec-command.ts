@@ -89,8 +89,12 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--xargs', 'as many inputs a job as fit on a command line')
     .addOption(new Option('-s, --max-chars <n>', `with -m, -X, --xargs: at most N characters a command line (${MAX_CHARS} at most, as GNU parallel on Linux)`).argParser(count('--max-chars')))
     .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
+    .addOption(new Option('--spreadstdin', 'as --pipe (its older name)'))
     .option('--cat', 'with --pipe: {} is a file holding the block, and the job reads nothing on stdin')
     .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(blockSize))
+    // GNU parallel's other spellings, as its man page has them (was: unknown options: a review)
+    .addOption(new Option('--block-size <size>', 'as --block').argParser(blockSize))
+    .addOption(new Option('--blocksize <size>', 'as --block').argParser(blockSize))
     .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
     .option('--recstart <str>', 'with --pipe: what starts a record')
     .option('--rrs', 'with --pipe: remove --recstart and --recend from the start and end of every record of a block')
@@ -124,6 +128,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .on('option:keeporder', () => command.setOptionValue('unordered', undefined))
     .addOption(new Option('--total-jobs <n>', "as --total (GNU parallel's name)").argParser((value) => wholeNumber('--total-jobs', value, 0)))
     .addOption(new Option('--tmpdir <dir>', 'keep the jobs\' output in DIR until it is printed ($TMPDIR by default, else /dev/shm with 1 GiB free, else /tmp), as GNU parallel').argParser(directory('--tmpdir')))
+    .addOption(new Option('--tempdir <dir>', 'as --tmpdir').argParser(directory('--tempdir')))
     .option('--dry-run', 'print the commands that would run, one a line, and run none')
     .addOption(new Option('--dryrun', 'as --dry-run'))
     .option('-v', 'print each command on stderr before it runs (GNU parallel prints it on stdout: prun keeps stdout for results)')
@@ -193,6 +198,10 @@ function optionsBefore(typed: readonly string[], words: readonly string[]): stri
 }
 
 async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[], onlyOptions: (words: readonly string[]) => boolean, optionNames: ReadonlySet<string>): Promise<number> {
+  // GNU parallel's other spellings, first: what follows reads the usual ones
+  flags.block ??= flags.blockSize ?? flags.blocksize;
+  if (flags.spreadstdin) flags.pipe = true;
+  flags.tmpdir ??= flags.tempdir;
   const count = cpuCountAsked(flags);
   if (count !== undefined) return writeAsked(`${machineCpuCounts()[count]}\n`);
   let sources = given;

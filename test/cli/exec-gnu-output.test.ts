@@ -335,6 +335,28 @@ describe('prun exec: the same output as GNU parallel', () => {
     assert.equal(result.stdout, gnuParallelRun(['-k', 'echo', ':::', 'x'], { cwd: dir, env }).stdout.trimEnd());
   });
 
+  test("regression: $PARALLEL's quotes group words as GNU parallel's shellwords does (was: split at blanks only: the command broken, or --colsep ',' splitting nothing)", async () => {
+    for (const PARALLEL of ['--tagstring "x y"', "--colsep ','", "--tagstring 'a\\b' --colsep \",\""]) {
+      const env = { PARALLEL };
+      // the dot: no output ends in a blank, which trimEnd would take from GNU's only
+      const result = await prun(['exec', '-k', 'echo', '{2}.', ':::', 'a,b'], { cwd: dir, env });
+      assert.equal(result.exitCode, 0, String(result.stderr));
+      assert.equal(result.stdout, gnuParallelRun(['-k', 'echo', '{2}.', ':::', 'a,b'], { cwd: dir, env }).stdout.trimEnd(), PARALLEL);
+    }
+  });
+
+  test("regression: GNU parallel's other spellings --block-size, --blocksize, --spreadstdin and --tempdir, as its man page has them (was: unknown options)", async () => {
+    const input = Array.from({ length: 30 }, (_, i) => `${i + 1}\n`).join('');
+    for (const args of [
+      ['--pipe', '--block-size', '50', 'wc', '-l'],
+      ['--pipe', '--blocksize', '50', 'wc', '-l'],
+      ['--spreadstdin', '-N10', 'wc', '-l'],
+      ['--pipe', '--tempdir', dir, '-N7', 'wc', '-l'],
+    ]) {
+      await assertAsGnuParallel(args, input);
+    }
+  });
+
   test('-C is --colsep, and --joblog +FILE appends to FILE, as GNU parallel (was: unknown option; a file named +FILE)', async () => {
     await assertAsGnuParallel(['-C', ',', 'echo', '{2}', ':::', 'a,b']);
     const joblog = join(dir, 'plus-joblog');
