@@ -110,7 +110,8 @@ async function* outcomes<Input>(inputs: Iterable<Input> | AsyncIterable<Input>, 
     } else if (delivery.type === 'text' || delivery.type === 'file') {
       const text = await textOf(delivery);
       if (delivery.count === 0) printed = text;
-      else yield { index: delivery.first, input: ledger.take(delivery.first) as Input, ok: true, result: text };
+      // aborted while the output was read: dropped, as what comes after it
+      else if (!signal?.aborted) yield { index: delivery.first, input: ledger.take(delivery.first) as Input, ok: true, result: text };
     } else {
       ledger.forget(delivery);
     }

@@ -63,7 +63,8 @@ async function* outcomes<Result, Input>(
         const { index, attempts, error } = delivery.failure;
         yield { index, input: ledger.take(index) as Input, ok: false, error: fromErrorData(error), attempts };
       } else if (delivery.type === 'values') {
-        for (let i = 0; i < delivery.count; i++) {
+        // an abort drops the rest of the batch too (was: hundreds of outcomes after it: a review)
+        for (let i = 0; i < delivery.count && !signal?.aborted; i++) {
           const index = delivery.first + i;
           yield { index, input: ledger.take(index) as Input, ok: true, result: delivery.values[i] as Result };
         }
