@@ -90,11 +90,15 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .addOption(new Option('-s, --max-chars <n>', `with -m, -X, --xargs: at most N characters a command line (${MAX_CHARS} at most, as GNU parallel on Linux)`).argParser(count('--max-chars')))
     .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
     .addOption(new Option('--spreadstdin', 'as --pipe (its older name)'))
+    .on('option:spreadstdin', () => command.setOptionValue('pipe', true))
     .option('--cat', 'with --pipe: {} is a file holding the block, and the job reads nothing on stdin')
-    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(blockSize))
-    // GNU parallel's other spellings, as its man page has them (was: unknown options: a review)
-    .addOption(new Option('--block-size <size>', 'as --block').argParser(blockSize))
-    .addOption(new Option('--blocksize <size>', 'as --block').argParser(blockSize))
+    .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(blockSize('--block')))
+    // GNU parallel's other spellings, as its man page has them (was: unknown options: a
+    // review); set as the usual one, so that the last given wins, $PARALLEL's first
+    .addOption(new Option('--block-size <size>', 'as --block'))
+    .on('option:block-size', (value: string) => command.setOptionValue('block', blockSize('--block-size')(value)))
+    .addOption(new Option('--blocksize <size>', 'as --block'))
+    .on('option:blocksize', (value: string) => command.setOptionValue('block', blockSize('--blocksize')(value)))
     .option('--recend <str>', 'with --pipe: what ends a record (\\n by default)')
     .option('--recstart <str>', 'with --pipe: what starts a record')
     .option('--rrs', 'with --pipe: remove --recstart and --recend from the start and end of every record of a block')
@@ -128,7 +132,8 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .on('option:keeporder', () => command.setOptionValue('unordered', undefined))
     .addOption(new Option('--total-jobs <n>', "as --total (GNU parallel's name)").argParser((value) => wholeNumber('--total-jobs', value, 0)))
     .addOption(new Option('--tmpdir <dir>', 'keep the jobs\' output in DIR until it is printed ($TMPDIR by default, else /dev/shm with 1 GiB free, else /tmp), as GNU parallel').argParser(directory('--tmpdir')))
-    .addOption(new Option('--tempdir <dir>', 'as --tmpdir').argParser(directory('--tempdir')))
+    .addOption(new Option('--tempdir <dir>', 'as --tmpdir'))
+    .on('option:tempdir', (value: string) => command.setOptionValue('tmpdir', directory('--tempdir')(value)))
     .option('--dry-run', 'print the commands that would run, one a line, and run none')
     .addOption(new Option('--dryrun', 'as --dry-run'))
     .option('-v', 'print each command on stderr before it runs (GNU parallel prints it on stdout: prun keeps stdout for results)')
@@ -198,10 +203,6 @@ function optionsBefore(typed: readonly string[], words: readonly string[]): stri
 }
 
 async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[], onlyOptions: (words: readonly string[]) => boolean, optionNames: ReadonlySet<string>): Promise<number> {
-  // GNU parallel's other spellings, first: what follows reads the usual ones
-  flags.block ??= flags.blockSize ?? flags.blocksize;
-  if (flags.spreadstdin) flags.pipe = true;
-  flags.tmpdir ??= flags.tempdir;
   const count = cpuCountAsked(flags);
   if (count !== undefined) return writeAsked(`${machineCpuCounts()[count]}\n`);
   let sources = given;
@@ -256,6 +257,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   let text = respellAll(commandLine(words, quote), flags);
   // GNU parallel reads --tagstring with the same spellings as the command
   // and turns its \t \n \r \NNN into the characters (was: left as typed)
+  // an empty one is none, as GNU parallel's Perl takes it (--tag then tags with the input)
+  if (flags.tagstring === '') flags.tagstring = undefined;
   if (flags.tagstring !== undefined) flags.tagstring = unquotePrintf(respellAll(flags.tagstring, flags));
   // checked before any input is read; what they wrap the command in waits for the inputs' header
   const results = flags.results === undefined ? undefined : resultsTarget(flags.results, { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true });
@@ -424,13 +427,15 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
 }
 
 /**
- * --block's size. 0 is refused: GNU parallel makes all of stdin one block of it, held whole, and
- * prun took it for 1 byte, a block a record (was: `seq 10 | prun exec --pipe --block 0 wc -l`
- * printed ten 1s where GNU parallel prints 10; a review).
+ * A parser of --block's size, naming `flag` as given. 0 is refused: GNU parallel makes all of
+ * stdin one block of it, held whole, and prun took it for 1 byte, a block a record (was: `seq
+ * 10 | prun exec --pipe --block 0 wc -l` printed ten 1s where GNU parallel prints 10; a review).
  */
-function blockSize(value: string): number {
-  // a size first: `0x10` is no size, not a block of nothing
-  const size = parseByteSize('--block', value);
-  if (parseFloat(value) === 0) throw usageError(`--block ${value}: a block must hold something; GNU parallel would hold all of stdin as one block: give a size (--block 100M)`);
-  return size;
+function blockSize(flag: string): (value: string) => number {
+  return (value) => {
+    // a size first: `0x10` is no size, not a block of nothing
+    const size = parseByteSize(flag, value);
+    if (parseFloat(value) === 0) throw usageError(`${flag} ${value}: a block must hold something; GNU parallel would hold all of stdin as one block: give a size (${flag} 100M)`);
+    return size;
+  };
 }

@@ -82,10 +82,6 @@ export interface ExecFlags extends Omit<CommonFlags, 'timeout'> {
   processSlotVar?: string;
   pipe?: true;
   block?: number;
-  blockSize?: number;
-  blocksize?: number;
-  spreadstdin?: true;
-  tempdir?: string;
   recend?: string;
   recstart?: string;
   rrs?: true;

@@ -1,5 +1,8 @@
 import { usageError } from '../errors.js';
 
+/** What splits words: Perl's \s on bytes, not JavaScript's, which takes a no-break space for a blank too. */
+const PERL_BLANKS = ' \t\n\v\f\r';
+
 /**
  * GNU parallel's $PARALLEL: default options, put before the command line's own. Read as GNU
  * parallel reads it, with Perl's Text::ParseWords::shellwords: words split at blanks; a blank
@@ -16,7 +19,7 @@ export function parallelEnvWords(value: string | undefined): string[] {
   let word: string | undefined;
   for (let at = 0; at < value.length; ) {
     const char = value[at]!;
-    if (/\s/.test(char)) {
+    if (PERL_BLANKS.includes(char)) {
       if (word !== undefined) words.push(word);
       word = undefined;
       at++;

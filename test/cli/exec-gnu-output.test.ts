@@ -345,6 +345,11 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('regression: an empty --tagstring is none, as GNU parallel takes it (was: a bare tab before each line)', async () => {
+    await assertAsGnuParallel(['--tagstring', '', 'echo', ':::', 'a', 'b']);
+    await assertAsGnuParallel(['--tag', '--tagstring', '', 'echo', ':::', 'a', 'b']);
+  });
+
   test("regression: GNU parallel's other spellings --block-size, --blocksize, --spreadstdin and --tempdir, as its man page has them (was: unknown options)", async () => {
     const input = Array.from({ length: 30 }, (_, i) => `${i + 1}\n`).join('');
     for (const args of [
@@ -352,9 +357,19 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['--pipe', '--blocksize', '50', 'wc', '-l'],
       ['--spreadstdin', '-N10', 'wc', '-l'],
       ['--pipe', '--tempdir', dir, '-N7', 'wc', '-l'],
+      // one option under several names: the last given wins (was: --block won wherever it was)
+      ['--pipe', '--block', '100', '--block-size', '50', 'wc', '-c'],
+      ['--pipe', '--blocksize', '50', '--block', '100', 'wc', '-c'],
     ]) {
       await assertAsGnuParallel(args, input);
     }
+    const env = { PARALLEL: '--block 100' };
+    const result = await prun(['exec', '-k', '--pipe', '--block-size', '50', 'wc', '-c'], { cwd: dir, stdin: 'pipe', input, env });
+    assert.equal(result.stdout, gnuParallelRun(['-k', '--pipe', '--block-size', '50', 'wc', '-c'], { cwd: dir, input, env }).stdout.trimEnd());
+    // a bad value is refused naming the spelling given
+    const bad = await prun(['exec', '--pipe', '--blocksize', '1x', 'cat'], { cwd: dir, stdin: 'pipe', input });
+    assert.equal(bad.exitCode, 2);
+    assert.match(String(bad.stderr), /^prun: --blocksize /);
   });
 
   test('-C is --colsep, and --joblog +FILE appends to FILE, as GNU parallel (was: unknown option; a file named +FILE)', async () => {

@@ -21,6 +21,9 @@ test('regression: quotes in $PARALLEL group words and are dropped, as Text::Pars
     ['--tagstring a"b c"d', ['--tagstring', 'ab cd']],
     ['--tagstring "$HOME"', ['--tagstring', '$HOME']],
     ["--tagstring ''", ['--tagstring', '']],
+    // Perl's \s is not JavaScript's: a no-break space is part of a word (was: it split it)
+    ['--tagstring a\u00a0b\u3000c', ['--tagstring', 'a\u00a0b\u3000c']],
+    ['-k\v--tag\f-j1', ['-k', '--tag', '-j1']],
   ];
   for (const [value, words] of cases) assert.deepEqual(parallelEnvWords(value), words, value);
 });
