@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { exec, type ExecOutcome, type ExecRunOptions, PrunError } from 'prunjs';
 import { scratchDir } from '../helpers/files.js';
 import { assertAllEnded } from '../helpers/processes.js';
+import { goesQuiet } from '../helpers/streams.js';
 import { useSmallDisk } from '../helpers/small-disk.js';
 
 const dir = scratchDir('api-exec');
@@ -171,16 +172,11 @@ test('regression: an aborted signal ends a next() that waits, with commands runn
   writeFileSync(pids, '');
   let started: () => void = () => {};
   const startedBoth = new Promise<void>((resolve) => (started = resolve));
-  async function* inputs() {
-    yield 'a';
-    yield 'b';
-    // a source that never yields again, as a queue that has gone quiet
-    await new Promise(() => {});
-  }
+  const { inputs } = goesQuiet('a', 'b');
   const controller = new AbortController();
   // each command says its pid (and its input, so that none is appended to the sleep), then
   // waits far longer than the test
-  const outcomes = exec(inputs(), `echo $$ {} >> ${pids}; exec sleep 300`, { workers: 2, signal: controller.signal });
+  const outcomes = exec(inputs, `echo $$ {} >> ${pids}; exec sleep 300`, { workers: 2, signal: controller.signal });
   const waiting = outcomes.next();
   const watch = setInterval(() => readFileSync(pids, 'utf8').split('\n').filter(Boolean).length === 2 && started(), 10);
   await startedBoth.finally(() => clearInterval(watch));

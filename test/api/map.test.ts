@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchDir } from '../helpers/files.js';
 import { assertAllEnded } from '../helpers/processes.js';
+import { goesQuiet } from '../helpers/streams.js';
 import { root, runtimes } from '../helpers/prun.js';
 
 const dir = scratchDir('api-map');
@@ -209,22 +210,14 @@ console.log('ended');`;
     test('regression: an aborted signal ends a next() that waits on an input that never comes, with a task running that ignores its signal: it throws the reason once the workers and what they started are gone (was: nothing could cancel it, return() waited for ever)', { timeout: 60_000 }, async () => {
       const pids = join(dir, `abort-${runtime}.pids`);
       writeFileSync(pids, '');
-      let started: () => void = () => {};
-      const startedHang = new Promise<void>((resolve) => (started = resolve));
-      async function* inputs() {
-        yield 'first';
-        yield 'hang';
-        started();
-        // a source that never yields again, as a queue that has gone quiet
-        await new Promise(() => {});
-      }
+      const { inputs, given } = goesQuiet('first', 'hang');
       const controller = new AbortController();
       process.env.PRUN_TEST_PIDS = pids;
       try {
-        const outcomes = map(inputs(), `${root}fixtures/setup-child.ts`, { runtime, workers: 2, chunksize: 1, signal: controller.signal });
+        const outcomes = map(inputs, `${root}fixtures/setup-child.ts`, { runtime, workers: 2, chunksize: 1, signal: controller.signal });
         assert.deepEqual(await outcomes.next(), { done: false, value: { index: 0, input: 'first', ok: true, result: 'first' } });
         const waiting = outcomes.next();
-        await startedHang;
+        await given;
         controller.abort();
         await assert.rejects(waiting, { name: 'AbortError' });
         assert.deepEqual(await outcomes.next(), { done: true, value: undefined });

@@ -28,3 +28,18 @@ export function waitForLines(stream: Readable, pattern: RegExp, count = 1): Prom
     stream.on('end', onEnd);
   });
 }
+
+/**
+ * An input source that gives `values`, then neither gives another nor ends, as a queue gone
+ * quiet: what only an abort can end. `given` settles once it has given them all.
+ */
+export function goesQuiet<T>(...values: T[]): { inputs: AsyncIterable<T>; given: Promise<void> } {
+  let allGiven: () => void = () => {};
+  const given = new Promise<void>((resolve) => (allGiven = resolve));
+  async function* inputs(): AsyncGenerator<T> {
+    yield* values;
+    allGiven();
+    await new Promise(() => {});
+  }
+  return { inputs: inputs(), given };
+}
