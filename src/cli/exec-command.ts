@@ -255,10 +255,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // (was: an internal shell's syntax error, each block failed)
   if (flags.pipe && words.length === 0) throw usageError('--pipe needs a command to pipe each block into');
   let text = respellAll(commandLine(words, quote), flags);
-  // GNU parallel reads --tagstring with the same spellings as the command
-  // and turns its \t \n \r \NNN into the characters (was: left as typed)
   // an empty one is none, as GNU parallel's Perl takes it (--tag then tags with the input)
   if (flags.tagstring === '') flags.tagstring = undefined;
+  // GNU parallel reads --tagstring with the same spellings as the command
+  // and turns its \t \n \r \NNN into the characters (was: left as typed)
   if (flags.tagstring !== undefined) flags.tagstring = unquotePrintf(respellAll(flags.tagstring, flags));
   // checked before any input is read; what they wrap the command in waits for the inputs' header
   const results = flags.results === undefined ? undefined : resultsTarget(flags.results, { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true });

@@ -9,22 +9,19 @@ import { fstatSync, lstatSync, type PathLike, type Stats, statSync } from 'node:
  * of a CommonJS package then had an empty namespace: `prun: sq.ts: esbuild.build is not a
  * function`, exit 2, on the first compile of a script fed by a pipe with the progress bar on
  * (a review); a worker's own stat of its stdio could do the same to the user's imports. So
- * every synchronous stat of prun's goes through here, and is followed by a stat of the root
- * directory, which leaves the buffer saying "directory". It costs a system call, at start-up.
+ * every synchronous stat of prun's goes through here, and one that finds a FIFO or a socket is
+ * followed by a stat of the root directory, which leaves the buffer saying "directory".
  */
 
-/** Whatever `stat` returns, with the shared buffer left as a directory's. */
-function leavingADirectory<T>(stat: () => T): T {
-  try {
-    return stat();
-  } finally {
-    statSync('/', { throwIfNoEntry: false });
-  }
+/** `stats`, with the shared buffer left as a directory's when it says FIFO or socket: only those stop realpathSync. */
+function settled<T extends Stats | undefined>(stats: T): T {
+  if (stats?.isFIFO() || stats?.isSocket()) statSync('/', { throwIfNoEntry: false });
+  return stats;
 }
 
 /** fstatSync(fd), safe for module resolution after it. */
 export function fdStats(fd: number): Stats {
-  return leavingADirectory(() => fstatSync(fd));
+  return settled(fstatSync(fd));
 }
 
 /** What statSync and lstatSync take: a name that does not exist gives undefined, not a throw. */
@@ -36,12 +33,12 @@ interface NoThrow {
 export function pathStats(path: PathLike): Stats;
 export function pathStats(path: PathLike, options: NoThrow): Stats | undefined;
 export function pathStats(path: PathLike, options?: NoThrow): Stats | undefined {
-  return leavingADirectory(() => statSync(path, options));
+  return settled(statSync(path, options));
 }
 
 /** lstatSync(path) (the link itself, not what it leads to), safe for module resolution after it. */
 export function linkStats(path: PathLike): Stats;
 export function linkStats(path: PathLike, options: NoThrow): Stats | undefined;
 export function linkStats(path: PathLike, options?: NoThrow): Stats | undefined {
-  return leavingADirectory(() => lstatSync(path, options));
+  return settled(lstatSync(path, options));
 }
