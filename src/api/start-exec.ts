@@ -1,3 +1,4 @@
+import { tagTemplate } from './tag-template.js';
 import { DryRunExecutor } from '../commands/dry-run-executor.js';
 import type { TemplateOptions } from '../commands/template.js';
 import type { JobRecordOptions } from '../commands/job-record.js';
@@ -102,7 +103,7 @@ export function startExec(options: StartExecOptions): RunningExec {
   const templateOptions = options.template ?? {};
   const onStderr = options.onStderr ?? ((text: string) => void process.stderr.write(text, 'latin1'));
   const jobs = options.dryRun ? normalized.workers : withinOpenFiles(normalized.workers, 'lane', (line) => onStderr(`${line}\n`));
-  const tag = options.tagString ?? (options.tag ? '{}' : undefined);
+  const tag = tagTemplate(options);
   const executor = options.dryRun
     ? new DryRunExecutor(options.shownCommand ?? options.command, templateOptions, options.stdinFrom !== undefined, tag)
     : new ShellExecutor({

@@ -1,3 +1,4 @@
+import { tagTemplate } from './tag-template.js';
 import { randomBytes } from 'node:crypto';
 import { limitOptionsOf } from './limit-options.js';
 import { normalizeOptions } from './options.js';
@@ -35,7 +36,7 @@ export function startExecQueueRun(options: StartExecOptions & { queue: ProducerQ
     kind: 'exec',
     bundle: '',
     command: options.command,
-    tag: options.tagString ?? (options.tag ? '{}' : undefined),
+    tag: tagTemplate(options),
     retries: normalized.retries,
     template: options.template,
     shownCommand: options.shownCommand,

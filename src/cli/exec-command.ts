@@ -255,8 +255,6 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // (was: an internal shell's syntax error, each block failed)
   if (flags.pipe && words.length === 0) throw usageError('--pipe needs a command to pipe each block into');
   let text = respellAll(commandLine(words, quote), flags);
-  // an empty one is none, as GNU parallel's Perl takes it (--tag then tags with the input)
-  if (flags.tagstring === '') flags.tagstring = undefined;
   // GNU parallel reads --tagstring with the same spellings as the command
   // and turns its \t \n \r \NNN into the characters (was: left as typed)
   if (flags.tagstring !== undefined) flags.tagstring = unquotePrintf(respellAll(flags.tagstring, flags));

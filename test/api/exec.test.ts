@@ -212,3 +212,8 @@ test('regression: an abort lets go of the output of the commands it drops: no fi
   }, { name: 'AbortError' });
   assert.equal(heldOutputs(), before);
 });
+
+test("an empty tagString is none, as the CLI's --tagstring '' and GNU parallel's (was: a bare tab before every line)", async () => {
+  assert.deepEqual((await collect(exec(['a'], 'echo {}', { tagString: '' }))).map((outcome) => outcome.result), ['a\n']);
+  assert.deepEqual((await collect(exec(['a'], 'echo {}', { tag: true, tagString: '' }))).map((outcome) => outcome.result), ['a\ta\n']);
+});
