@@ -4,7 +4,7 @@ import { PrunError, usageError } from '../errors.js';
 import { sayLine } from './stderr-line.js';
 import { optionsEnd, optionWords, prepareArgv } from './argv.js';
 import { execCommand } from './exec-command.js';
-import { parallelEnvWords } from './parallel-env.js';
+import { parallelDefaults, parallelEnvWords } from './parallel-env.js';
 import type { ArgSource } from '../io/arg-groups.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { EXEC_EXIT_CODES_NOTE, examplesAndExitCodes } from './help-text.js';
@@ -110,7 +110,7 @@ export async function main(given: readonly string[]): Promise<number> {
   try {
     const named = program.commands.find((command) => command.name() === argv[0]) ?? program;
     // GNU parallel's users keep their defaults there (was: ignored in silence, `PARALLEL=--tag` changed nothing)
-    const words = argv[0] === 'exec' ? ['exec', ...parallelEnvWords(process.env.PARALLEL), ...argv.slice(1)] : argv;
+    const words = argv[0] === 'exec' ? ['exec', ...parallelEnvWords(parallelDefaults()), ...argv.slice(1)] : argv;
     // exec's options end where its command starts: the words after are the command's, as typed
     const prepared = prepareArgv(words, optionWords(named), named.name() === 'exec' ? 1 + optionsEnd(words.slice(1), named) : undefined);
     // the commands were given this array: filled in place, it is theirs to read when they run

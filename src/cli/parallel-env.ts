@@ -1,4 +1,6 @@
 import { usageError } from '../errors.js';
+import { withArgumentBytes } from '../model/byte-string.js';
+import { rawEnvironment } from './raw-argv.js';
 
 /** What splits words: Perl's \s on bytes, not JavaScript's, which takes a no-break space for a blank too. */
 const PERL_BLANKS = ' \t\n\v\f\r';
@@ -49,4 +51,16 @@ function closingQuote(value: string, open: number): number {
     else if (value[at] === quote) return at;
   }
   throw usageError(`$PARALLEL has a ${quote} that is not closed: ${value}`);
+}
+
+/**
+ * $PARALLEL, with its bytes that are not UTF-8 kept as main() keeps the arguments' (was: each
+ * such byte became U+FFFD, `--tagstring a\xffb` tagging with other bytes than GNU parallel's:
+ * a review). The environment as prun was started with it, where /proc holds it.
+ */
+export function parallelDefaults(): string | undefined {
+  const value = process.env.PARALLEL;
+  if (value === undefined || !value.includes('\uFFFD')) return value;
+  const raw = rawEnvironment('PARALLEL');
+  return raw === undefined ? value : withArgumentBytes([value], [raw])[0];
 }

@@ -350,6 +350,17 @@ describe('prun exec: the same output as GNU parallel', () => {
     await assertAsGnuParallel(['--tag', '--tagstring', '', 'echo', ':::', 'a', 'b']);
   });
 
+  test("regression: $PARALLEL's bytes that are not UTF-8 reach the command as GNU parallel gives them (was: each became U+FFFD's three bytes)", async () => {
+    requireGnuParallel();
+    // only a shell can put such a byte in the environment: Node's env values are UTF-8 text
+    const withDefaults = (tool: string) => `PARALLEL="$(printf -- '--tagstring a\\377b')" ${tool} -k echo ::: x`;
+    const options = { cwd: dir, env: { ...GNU_PARALLEL_ENV, PARALLEL: undefined }, encoding: 'buffer' } as const;
+    const ours = await execa('sh', ['-c', withDefaults(`"${process.execPath}" "${bin}" exec`)], options);
+    const theirs = await execa('sh', ['-c', withDefaults('parallel --will-cite')], options);
+    assert.deepEqual([...ours.stdout], [...theirs.stdout]);
+    assert.deepEqual([...ours.stdout], [...Buffer.from('a\xffb\tx', 'latin1')]);
+  });
+
   test("regression: GNU parallel's other spellings --block-size, --blocksize, --spreadstdin and --tempdir, as its man page has them (was: unknown options)", async () => {
     const input = Array.from({ length: 30 }, (_, i) => `${i + 1}\n`).join('');
     for (const args of [
