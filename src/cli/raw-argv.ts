@@ -6,19 +6,8 @@ import { readFileSync } from 'node:fs';
  * /proc/self/cmdline cannot be read (not Linux): the arguments are then taken as decoded.
  */
 export function rawArguments(count: number): Buffer[] {
-  let cmdline: Buffer;
-  try {
-    cmdline = readFileSync('/proc/self/cmdline');
-  } catch {
-    return [];
-  }
-  const words: Buffer[] = [];
-  let start = 0;
-  for (let end = cmdline.indexOf(0, start); end !== -1; end = cmdline.indexOf(0, start)) {
-    words.push(cmdline.subarray(start, end));
-    start = end + 1;
-  }
-  return count === 0 ? [] : words.slice(-count);
+  const words = procEntries('cmdline');
+  return words === undefined || count === 0 ? [] : words.slice(-count);
 }
 
 /**
@@ -27,19 +16,25 @@ export function rawArguments(count: number): Buffer[] {
  * or /proc/self/environ cannot be read.
  */
 export function rawEnvironment(name: string): Buffer | undefined {
-  let environ: Buffer;
+  const prefix = Buffer.from(`${name}=`);
+  return procEntries('environ')
+    ?.find((entry) => entry.subarray(0, prefix.length).equals(prefix))
+    ?.subarray(prefix.length);
+}
+
+/** The NUL-ended entries of one of this process's /proc files, as bytes; undefined where it cannot be read. */
+function procEntries(file: 'cmdline' | 'environ'): Buffer[] | undefined {
+  let bytes: Buffer;
   try {
-    environ = readFileSync('/proc/self/environ');
+    bytes = readFileSync(`/proc/self/${file}`);
   } catch {
     return undefined;
   }
-  const prefix = Buffer.from(`${name}=`);
-  for (let start = 0; start < environ.length; ) {
-    const end = environ.indexOf(0, start);
-    const entry = environ.subarray(start, end === -1 ? environ.length : end);
-    if (entry.subarray(0, prefix.length).equals(prefix)) return entry.subarray(prefix.length);
-    if (end === -1) break;
+  const entries: Buffer[] = [];
+  let start = 0;
+  for (let end = bytes.indexOf(0, start); end !== -1; end = bytes.indexOf(0, start)) {
+    entries.push(bytes.subarray(start, end));
     start = end + 1;
   }
-  return undefined;
+  return entries;
 }
