@@ -27,10 +27,13 @@ export function checkSignal(signal: unknown): void {
  * still delivers is let go of (a command's output file closed), and once its workers are gone
  * this throws the signal's reason. The caller yields nothing more once `signal.aborted`, not
  * even the rest of a delivery it holds. A signal aborted before the run started is the
- * caller's to check (throwIfAborted).
+ * caller's to check (throwIfAborted). Without a signal, the deliveries as they are.
  */
-export async function* untilAborted(deliveries: AsyncIterable<Delivery>, run: Pick<RunControls, 'stop' | 'finished'>, signal: AbortSignal | null | undefined): AsyncGenerator<Delivery> {
-  if (!signal) return yield* deliveries;
+export function untilAborted(deliveries: AsyncIterable<Delivery>, run: Pick<RunControls, 'stop' | 'finished'>, signal: AbortSignal | null | undefined): AsyncIterable<Delivery> {
+  return signal ? abortable(deliveries, run, signal) : deliveries;
+}
+
+async function* abortable(deliveries: AsyncIterable<Delivery>, run: Pick<RunControls, 'stop' | 'finished'>, signal: AbortSignal): AsyncGenerator<Delivery> {
   let aborted = false;
   const onAbort = (): void => {
     aborted = true;
