@@ -1,5 +1,5 @@
 import { readlinkSync, realpathSync } from 'node:fs';
-import { fdStats, linkStats, pathStats } from '../system/sync-stat.js';
+import { fileStats, linkStats } from '../system/sync-stat.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { cannotWrite } from '../io/cannot-write.js';
@@ -114,7 +114,7 @@ function realFolder(path: string): string {
 /** The identity of a regular file, a pipe or a FIFO, by its path or an open descriptor. */
 export function identityOf(file: string | number): { dev: number; ino: number; pipe: boolean } | undefined {
   try {
-    const stats = typeof file === 'number' ? fdStats(file) : pathStats(file);
+    const stats = fileStats(file);
     // a terminal or /dev/null is written to, never emptied nor read back
     return stats.isFile() || stats.isFIFO() ? { dev: stats.dev, ino: stats.ino, pipe: stats.isFIFO() } : undefined;
   } catch {

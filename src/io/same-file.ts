@@ -1,4 +1,4 @@
-import { fdStats, pathStats } from '../system/sync-stat.js';
+import { fdStats, fileStats } from '../system/sync-stat.js';
 
 /** Whether two stats (or identities taken from them) are of one file: the same device and inode. */
 export function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino: number }): boolean {
@@ -12,7 +12,7 @@ export function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino:
 export function isStderrFile(file: string | number): boolean {
   try {
     const stderr = fdStats(2);
-    return stderr.isFile() && sameFile(typeof file === 'number' ? fdStats(file) : pathStats(file), stderr);
+    return stderr.isFile() && sameFile(fileStats(file), stderr);
   } catch {
     return false;
   }

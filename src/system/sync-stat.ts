@@ -42,3 +42,8 @@ export function linkStats(path: PathLike, options: NoThrow): Stats | undefined;
 export function linkStats(path: PathLike, options?: NoThrow): Stats | undefined {
   return settled(lstatSync(path, options));
 }
+
+/** The stats of a file named by its path or an open descriptor, safe for module resolution after it. */
+export function fileStats(file: string | number): Stats {
+  return typeof file === 'number' ? fdStats(file) : pathStats(file);
+}
