@@ -9,10 +9,12 @@
  * process costs 2-3x that, and going through execa for each job about 5x.
  *
  * Protocol, one line each way per job, in order:
- *   stdin   `STEM<TAB>SEQ<TAB>SLOT<TAB>SHELL<TAB>TEXT`  the text never holds a newline (such
- *                                  commands come as `. FILE`); STEM names the job's files
- *                                  DIR/STEM.o, .e; SEQ and SLOT are the job's $PARALLEL_SEQ
- *                                  and $PARALLEL_JOBSLOT; SHELL runs TEXT (`SHELL -c -- TEXT`)
+ *   stdin   `STEM<TAB>SEQ<TAB>SLOT<TAB>SHELL<TAB>N<TAB>TEXT`, then N lines more: STEM names
+ *                                  the job's files DIR/STEM.o, .e; SEQ and SLOT are the job's
+ *                                  $PARALLEL_SEQ and $PARALLEL_JOBSLOT; SHELL runs the command
+ *                                  (`SHELL -c -- COMMAND`): TEXT and the N lines after it,
+ *                                  newlines between (a long command comes as `. FILE`:
+ *                                  job-line.ts)
  *   stdout  `R WATCHER`            once, when the lane is ready: WATCHER is the pid of its
  *                                  lifeline's watcher (see fd 3)
  *           `STATUS OE`            the job's exit status ($?, 128+n when killed by signal n);
@@ -65,7 +67,11 @@ while IFS= read -r l; do
   f=$d/\${l%%\t*}; l=\${l#*\t}
   q=\${l%%\t*}; l=\${l#*\t}
   j=\${l%%\t*}; l=\${l#*\t}
-  { ( [ -z "$a" ] || echo S; exec >"$f.o" 2>"$f.e" </dev/null; PARALLEL_SEQ=$q PARALLEL_JOBSLOT=$j exec "\${l%%\t*}" -c -- "\${l#*\t}" ); s=$?; } 2>/dev/null
+  h=\${l%%\t*}; l=\${l#*\t}
+  k=\${l%%\t*}; l=\${l#*\t}
+  while [ "$k" -gt 0 ] && IFS= read -r x; do l="$l
+$x" k=$((k - 1)); done
+  { ( [ -z "$a" ] || echo S; exec >"$f.o" 2>"$f.e" </dev/null; PARALLEL_SEQ=$q PARALLEL_JOBSLOT=$j exec "$h" -c -- "$l" ); s=$?; } 2>/dev/null
   o=0 e=0
   [ -s "$f.o" ] && o=1
   [ -s "$f.e" ] && e=1
