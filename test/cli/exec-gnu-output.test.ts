@@ -591,6 +591,30 @@ describe('prun exec: the same output as GNU parallel', () => {
     });
   }
 
+  test("regression: a command past 100 bytes, one holding newlines, and any under --results run as the job shell's -c runs them, as GNU parallel (was: as `. FILE`: a `return` at the top ended the job, $BASH_SOURCE was set, errors named the file)", async () => {
+    const env = { ...GNU_PARALLEL_ENV, PARALLEL_SHELL: '/bin/bash' };
+    const cases = [
+      ['echo ${BASH_SOURCE[0]:-none}; return 3 2>/dev/null; echo after {}; : ' + 'x'.repeat(100), ':::', 'a'],
+      ['echo one {}\nnosuch-command-of-prun-tests\necho "two\n  lines"', ':::', 'a', 'b'],
+      ['--results', 'res', 'return 3 2>/dev/null; echo after {}', ':::', 'a'],
+    ];
+    for (const args of cases) {
+      const result = await prun(['exec', '-k', '-j1', ...args], { cwd: dir, env });
+      const gnu = gnuParallelRun(['-j1', ...args.map((arg) => (arg === 'res' ? 'res-gnu' : arg))], { cwd: dir, env });
+      assert.equal(result.exitCode, gnu.status, args[0]);
+      assert.equal(result.stdout, gnu.stdout.trimEnd(), args[0]);
+      assert.equal(result.stderr, gnu.stderr.trimEnd(), args[0]);
+    }
+    assert.equal(await readFile(join(dir, 'res', '1', 'a', 'stdout'), 'utf8'), 'after a\n');
+  });
+
+  test("each job has GNU parallel's $PARALLEL_PID, the pid of the prun that runs it (was: unset)", async () => {
+    const running = prun(['exec', '-k', 'echo $PARALLEL_PID {}', ':::', 'a', 'b'], { env: { PARALLEL_PID: 'stale' } });
+    const result = await running;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    assert.equal(result.stdout, `${running.pid} a\n${running.pid} b`);
+  });
+
   test('-0 reads NUL-ended inputs, newlines and all, as GNU parallel -0 does', async () => {
     const command = 'printf "[%s|%s]\\n" {/.} {#}';
     const input = 'a b.txt\0dir/new\nline.txt\0c.txt\r\0last';
