@@ -50,6 +50,8 @@ export class Lane {
   constructor(shell: string, [dir, alsoRemoved]: [string, string | undefined], cwd: string | undefined, announcesStarts: boolean, handlers: LaneHandlers) {
     const subprocess = execa(shell, ['-c', LANE_SCRIPT, LANE_NAME, dir, alsoRemoved ?? '', announcesStarts ? 'S' : ''], {
       cwd,
+      // GNU parallel's $PARALLEL_PID, which jobs inherit: the pid of the prun that runs them
+      env: { PARALLEL_PID: String(process.pid) },
       // fd 3 is the lifeline: never written, it closes only when prun is gone
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
       // its own process group, so that one kill(-pid) ends a job's whole tree; this also
