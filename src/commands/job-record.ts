@@ -1,5 +1,6 @@
 import type { Failure } from '../model/failure.js';
 import { gnuExit } from '../model/gnu-exit.js';
+import { tagLines } from './job-output.js';
 
 /** GNU parallel's --results FILE forms: FILE.csv, FILE.tsv, FILE.json (`-.csv`... for stdout). */
 export type JobRecordFormat = 'csv' | 'tsv' | 'json';
@@ -22,6 +23,8 @@ export interface JobRecordFields {
   args: readonly string[];
   stdout: string;
   stderr: string;
+  /** --tag, --tagstring: what starts each line of its Stdout and Stderr, a tab after it. */
+  tag?: string | undefined;
   failure: Failure | undefined;
 }
 
@@ -31,19 +34,24 @@ export interface JobRecordFields {
  * TSV file starts with a header line, given here with the first job's record (Seq 1): output
  * is in input order. Quoted as GNU parallel quotes: a CSV field holding the separator, a
  * quote, white space or NUL is put in quotes, its quotes doubled; JSON escapes `\`, `"` and
- * control characters, and leaves other bytes as they are.
+ * control characters, and leaves other bytes as they are. Under --tag and --tagstring the
+ * lines of Stdout and Stderr are tagged, as GNU parallel tags them, and Receive counts the
+ * bytes the job wrote, untagged (was: untagged).
  */
 export function jobRecord(fields: JobRecordFields, options: JobRecordOptions): string {
   const status = fields.failure === undefined ? 0 : fields.failure.exitStatus ?? 1;
   const { exitval, signal } = gnuExit(status, fields.failure?.code, fields.failure?.signal);
   const numbers = [fields.seq, ':', (fields.startedAt / 1000).toFixed(3), (fields.runtimeMs / 1000).toFixed(3), 0, fields.stdout.length, exitval, signal].map(String);
+  const tagged = (text: string) => (fields.tag === undefined ? text : tagLines(text, `${fields.tag}\t`));
+  const stdout = tagged(fields.stdout);
+  const stderr = tagged(fields.stderr);
   if (options.format === 'json') {
     const [seq, host, start, runtime, send, receive] = numbers;
     const values = fields.args.map((arg) => `"${jsonQuote(arg)}"`).join(',');
     return (
       `{ "Seq": ${seq}, "Host": "${host}", "Starttime": ${start}, "JobRuntime": ${runtime}, "Send": ${send}, "Receive": ${receive}, ` +
       `"Exitval": ${exitval}, "Signal": ${signal}, "Command": "${jsonQuote(fields.command)}", "V": [ ${values} ], ` +
-      `"Stdout": "${jsonQuote(fields.stdout)}", "Stderr": "${jsonQuote(fields.stderr)}" }\n`
+      `"Stdout": "${jsonQuote(stdout)}", "Stderr": "${jsonQuote(stderr)}" }\n`
     );
   }
   const separator = options.format === 'csv' ? ',' : '\t';
@@ -52,7 +60,7 @@ export function jobRecord(fields: JobRecordFields, options: JobRecordOptions): s
     fields.seq === 1
       ? line([...GNU_COLUMNS, ...fields.args.map((_, i) => options.names[i] ?? `V${i + 1}`), 'Stdout', 'Stderr'])
       : '';
-  return header + line([...numbers, fields.command, ...fields.args, fields.stdout, fields.stderr]);
+  return header + line([...numbers, fields.command, ...fields.args, stdout, stderr]);
 }
 
 const GNU_COLUMNS = ['Seq', 'Host', 'Starttime', 'JobRuntime', 'Send', 'Receive', 'Exitval', 'Signal', 'Command'];

@@ -582,6 +582,7 @@ export class ShellExecutor implements Executor {
       args: job.args,
       stdout: whole(`${files}.o`, end.stdout),
       stderr: whole(`${files}.e`, end.stderr),
+      tag: job.tag,
       failure: end.failure,
     };
     recordResult(job, end.failure, jobRecord(fields, records), now - job.startedAt, this.options);

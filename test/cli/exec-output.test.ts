@@ -166,6 +166,10 @@ describe('prun exec: output', () => {
       ['--results', '-.csv', '--colsep', ',', 'echo', '::::', 'columns.csv'],
       ['--results', '-.csv', '--header', ':', 'echo', '{x}', ':::', 'x', '1', ':::', 'y', '2'],
       ['--results', '-.csv', '--timeout', '1', 'sleep', ':::', '0', '30'],
+      // regression: tagged in Stdout and Stderr, Receive untagged (was: untagged)
+      ['--results', '-.csv', '--tag', 'echo x; echo e >&2; printf last', ':::', 'a', 'b'],
+      ['--results', '-.json', '--tagstring', 'T{}', 'echo x; echo e >&2', ':::', 'a'],
+      ['--results', '-.tsv', '--tag', '-N2', 'printf "%s\\n"', ':::', '1', '2', '3'],
     ]) {
       const result = await prun(['exec', ...args], { cwd: dir });
       const theirs = gnuParallelRun(['-k', ...args], { cwd: dir });
