@@ -27,14 +27,14 @@ export function isZeroDuration(text: string): boolean {
 // the failure messages say durations too, and the model imports nothing of the api
 export { formatDuration } from '../model/duration-text.js';
 
-const SIZES: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024 };
+const SIZES: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
 
-/** `512M`, `2G`, `800MB`: a memory size in MiB. */
+/** `512M`, `2G`, `800MB`, `1T`: a memory size in MiB, its letter a power of 1024 in either case. */
 export function parseSizeMb(name: string, value: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmg])?i?b?\s*$/i.exec(value);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt])?i?b?\s*$/i.exec(value);
   const mb = match ? Number(match[1]) * SIZES[(match[2] ?? 'm').toLowerCase()]! : Number.NaN;
-  if (!(mb >= 16) || !Number.isFinite(mb)) {
-    throw usageError(`${name} must be a size of at least 16M such as 512M or 2G, got ${quoted(value)}`);
-  }
+  // was: "at least 16M" said of 1T too, whose letter was not known
+  if (!Number.isFinite(mb)) throw usageError(`${name} must be a size such as 512M or 2G (K, M, G, T: powers of 1024), got ${quoted(value)}`);
+  if (mb < 16) throw usageError(`${name} must be at least 16M, got ${quoted(value)}`);
   return Math.round(mb);
 }
