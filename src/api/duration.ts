@@ -36,5 +36,7 @@ export function parseSizeMb(name: string, value: string): number {
   // was: "at least 16M" said of 1T too, whose letter was not known
   if (!Number.isFinite(mb)) throw usageError(`${name} must be a size such as 512M or 2G (K, M, G, T: powers of 1024), got ${quoted(value)}`);
   if (mb < 16) throw usageError(`${name} must be at least 16M, got ${quoted(value)}`);
+  // was: the library's check of the number named memoryLimit, past what a number holds whole
+  if (!Number.isSafeInteger(Math.round(mb))) throw usageError(`${name} is too large, got ${quoted(value)}`);
   return Math.round(mb);
 }

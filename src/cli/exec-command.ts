@@ -154,7 +154,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--line-buffer', "accepted for GNU parallel's sake: each job's output is printed whole, in order")
     .addOption(new Option('--linebuffer', 'as --line-buffer'))
     .addOption(new Option('--lb', 'as --line-buffer'))
-    .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ and $PARALLEL_JOBSLOT)')
+    .option('--process-slot-var <name>', 'set the variable NAME to the job slot minus 1 in each job, as GNU parallel (each job also has $PARALLEL_SEQ, $PARALLEL_JOBSLOT and $PARALLEL_PID)')
     .option('--results <name>', 'save each job\'s stdout, stderr and number in NAME/1/VALUE/2/VALUE.../stdout, stderr, seq, as GNU parallel; NAME.csv, NAME.tsv, NAME.json: one record a job in that file instead (-.csv, -.tsv, -.json or -: on stdout); prints nothing else')
     // GNU parallel's shorter spellings of --results
     .addOption(new Option('--result <name>', 'as --results'))

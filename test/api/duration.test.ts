@@ -33,6 +33,7 @@ test('memory sizes: K, M, G and T are powers of 1024 in either case; too small i
   assert.equal(parseSizeMb('--memory-limit', '1tb'), 1024 * 1024);
   assert.equal(parseSizeMb('--memory-limit', '65536k'), 64);
   assert.throws(() => parseSizeMb('--memory-limit', '8M'), (error: PrunError) => error.code === 'ERR_USAGE' && /at least 16M/.test(error.message));
+  assert.throws(() => parseSizeMb('--memory-limit', '9999999999T'), (error: PrunError) => error.code === 'ERR_USAGE' && /^--memory-limit is too large/.test(error.message));
   for (const bad of ['lots', '1P', '1X', '']) {
     assert.throws(() => parseSizeMb('--memory-limit', bad), (error: PrunError) => error.code === 'ERR_USAGE' && !/at least/.test(error.message), bad);
   }
