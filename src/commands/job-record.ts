@@ -35,8 +35,8 @@ export interface JobRecordFields {
  * is in input order. Quoted as GNU parallel quotes: a CSV field holding the separator, a
  * quote, white space or NUL is put in quotes, its quotes doubled; JSON escapes `\`, `"` and
  * control characters, and leaves other bytes as they are. Under --tag and --tagstring the
- * lines of Stdout and Stderr are tagged, as GNU parallel tags them, and Receive counts the
- * bytes the job wrote, untagged (was: untagged).
+ * lines of Stdout and Stderr are tagged, as GNU parallel tags them (was: untagged); Receive
+ * counts the bytes the job wrote, untagged.
  */
 export function jobRecord(fields: JobRecordFields, options: JobRecordOptions): string {
   const status = fields.failure === undefined ? 0 : fields.failure.exitStatus ?? 1;
