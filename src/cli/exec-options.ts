@@ -47,14 +47,18 @@ function respell(text: string, replacement: string, spelling: string): string {
  */
 export const MAX_CHARS = 63_664;
 
-/** -m/-X/--xargs: jobs filled up to -s characters of the command as it runs, as GNU parallel measures them. */
+/** -m/-X/--xargs: jobs filled up to -s characters of the command as it runs, as GNU parallel measures them (template.ts: gnuCountExtra). */
 export function fillFor(flags: ExecFlags, command: string, template: TemplateOptions, spread: number | undefined): Fill {
   if (flags.maxChars !== undefined && flags.maxChars > MAX_CHARS) process.stderr.write(`prun: warning: -s should be at most ${MAX_CHARS}: using ${MAX_CHARS}\n`);
   const compiled = compileTemplate(toByteString(command), true, template);
   return {
     spread,
     maxChars: Math.min(flags.maxChars ?? MAX_CHARS, MAX_CHARS),
-    lineLength: (args) => compiled.render({ args, seq: 1, slot: 1 }).length,
+    lineLength: (args, seq) => {
+      // the slot of a job being filled is not known yet: its {%} is counted as 1
+      const job = { args, seq, slot: 1 };
+      return compiled.render(job).length + (compiled.gnuCountExtra?.(job) ?? 0);
+    },
   };
 }
 

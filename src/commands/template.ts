@@ -34,6 +34,12 @@ export interface CompiledTemplate {
   readonly usesAllArgs?: boolean;
   /** True when the template has no replacement string, so the inputs are appended. */
   readonly appended?: boolean;
+  /**
+   * What GNU parallel's measure of a job's line (-s, under -m and -X) adds to its length as it
+   * runs: it counts `{#}`, `{%}` and the other strings of the job, not of its arguments, once
+   * for each argument and a blank, as it counts `{}` (its CommandLine::len). None when it adds nothing.
+   */
+  readonly gnuCountExtra?: (job: Job) => number;
 }
 
 /** How a template reads, as GNU parallel's options say. */
@@ -164,6 +170,8 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
   const replacements: Replacement[] = [];
   let usesArgs = false;
   let usesAllArgs = false;
+  // the user's `{#}`-style strings, not a wrapper's (--results writes {#} to a file)
+  const ofTheJob: Replacement[] = [];
   let end = 0;
   for (const match of template.matchAll(BRACES)) {
     const [whole, content = ''] = match;
@@ -179,6 +187,7 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     literals.push(unmarked(template.slice(end, match.index)));
     end = match.index + whole.length;
     replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(wrapper ? quoteAlways : () => quote));
+    if (replacement.kind === 'job' && !wrapper) ofTheJob.push(replacement.render);
     if (replacement.kind === 'arg') usesArgs = true;
     if (replacement.kind === 'arg' && replacement.all) usesAllArgs = true;
   }
@@ -192,7 +201,13 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     replacements.push((job) => (job.args.length === 0 ? '' : ` ${appended(job)}`));
     return { render: (job) => render(literals, replacements, job), usesArgs: true, appended: true };
   }
-  return { render: (job) => render(literals, replacements, job), usesArgs, usesAllArgs };
+  const gnuCountExtra = ofTheJob.length === 0 ? undefined : (job: Job) => forEachArgumentMore(job, ofTheJob.reduce((sum, string) => sum + 1 + string(job).length, 0));
+  return { render: (job) => render(literals, replacements, job), usesArgs, usesAllArgs, gnuCountExtra };
+}
+
+/** What `length`, counted once, comes to when GNU parallel counts it once for each argument of `job`. */
+function forEachArgumentMore(job: Job, length: number): number {
+  return Math.max(0, job.args.length - 1) * length;
 }
 
 /**
@@ -274,10 +289,14 @@ function compileContext(template: string, options: TemplateOptions, commandStart
     return compileWords(word, true, { ...single, appendArgs: false }, start, end);
   });
   if (!parts.some((part) => part.usesAllArgs)) return compileWords(template, true, single, commandStart, commandWordEnd);
+  // GNU parallel counts a word of `{#}`-style strings alone as one it repeats: with its blank,
+  // once for each argument (`-X echo {} x{#}y`), where it writes it once
+  const counted = parts.filter((part) => !part.usesArgs && part.gnuCountExtra !== undefined);
   return {
     usesArgs: true,
     usesAllArgs: true,
     render: (job) => parts.map((part) => (part.usesAllArgs ? job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') : part.render(job))).join(''),
+    gnuCountExtra: counted.length === 0 ? undefined : (job) => forEachArgumentMore(job, counted.reduce((sum, part) => sum + 1 + part.render(job).length, 0)),
   };
 }
 

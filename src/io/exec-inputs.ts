@@ -62,8 +62,8 @@ export interface Fill {
   spread: number | undefined;
   /** GNU parallel's -s: the most characters a job's command line takes, its end counted as one. */
   maxChars: number;
-  /** How long the command line of a job of these arguments is, as it will run (quoted). */
-  lineLength(args: readonly string[]): number;
+  /** How long the command line of job `seq` (`{#}`) of these arguments is, as GNU parallel measures it. */
+  lineLength(args: readonly string[], seq: number): number;
 }
 
 /**
@@ -357,8 +357,10 @@ async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { sp
   const per = maxArgs === undefined || maxArgs < 1 ? Number.POSITIVE_INFINITY : maxArgs;
   // as GNU parallel counts a job's line: its length as it runs, plus one; a record after the
   // first adds what a second copy of it adds (its blank, its -X context), one render each
+  // the number of the job being filled: the jobs are numbered as they are made
+  let seq = 1;
   const cost = (record: readonly string[], first: boolean): number =>
-    first ? lineLength(record) + 1 : lineLength([...record, ...record]) - lineLength(record);
+    first ? lineLength(record, seq) + 1 : lineLength([...record, ...record], seq) - lineLength(record, seq);
   let job: string[][] = [];
   let length = 0;
   for await (const record of records) {
@@ -367,6 +369,7 @@ async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { sp
       filling.job = false;
       yield job.flat();
       job = [];
+      seq++;
       more = cost(record, true);
     }
     // one argument alone too long: refused, as GNU parallel and xargs refuse it (was: run all the same)

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
-import { besideGnuParallel, prunWithStdin, shellQuoteArg } from '../helpers/exec.js';
+import { besideGnuParallel, prunWithStdin, seq, shellQuoteArg } from '../helpers/exec.js';
 import { joblogRows, scratchDir } from '../helpers/files.js';
 import { GNU_PARALLEL_ENV, gnuParallelRun, requireGnuParallel } from '../helpers/gnu-parallel.js';
 import { bin, lines, prun } from '../helpers/prun.js';
@@ -606,6 +606,21 @@ describe('prun exec: the same output as GNU parallel', () => {
       assert.equal(result.stderr, gnu.stderr.trimEnd(), args[0]);
     }
     assert.equal(await readFile(join(dir, 'res', '1', 'a', 'stdout'), 'utf8'), 'after a\n');
+  });
+
+  test('regression: -m and -X fill a job as GNU parallel measures its line, {#} and {%} counted once for each argument (was: as the text they become, so more arguments a job, and other jobs)', async () => {
+    const input = seq(400);
+    for (const args of [
+      ['-m', '-s', '60', '-j1', 'echo {} {#}'],
+      ['-m', '-s', '200', '-j1', 'echo {} {#} {#}'],
+      ['-m', '-s', '60', '-j1', 'echo x{#}y {}'],
+      ['-m', '-s', '60', '-j1', 'echo {} {%}'],
+      ['-X', '-s', '60', '-j1', 'echo {} x{#}y'],
+      ['-X', '-s', '60', '-j1', 'echo {#} {}'],
+      ['-X', '-s', '60', '-j1', 'echo x{#}y{}'],
+    ]) {
+      await assertAsGnuParallel(args, input);
+    }
   });
 
   test("each job has GNU parallel's $PARALLEL_PID, the pid of the prun that runs it (was: unset)", async () => {

@@ -215,3 +215,16 @@ test("--plus forms come before --rpl's own strings, as GNU parallel reads them: 
   const compiled = compileTemplate('echo {#a}', true, { plus: true, rpl: ['{#a} s/b/Q/'] });
   assert.equal(compiled.render({ args: ['ab'], seq: 1, slot: 1 }), 'echo b');
 });
+
+test("gnuCountExtra: {#}, {%} and the like counted once for each argument and a blank, as GNU parallel's CommandLine::len counts them under -m; under -X a word of them alone, as a word it repeats", () => {
+  const job = (count: number, seq: number): Job => ({ args: Array.from({ length: count }, (_, i) => String(i)), seq, slot: 1 });
+  assert.equal(compileTemplate('echo {} {#}').gnuCountExtra?.(job(3, 12)), 2 * (1 + 2));
+  assert.equal(compileTemplate('echo {} {#} x{%}y').gnuCountExtra?.(job(4, 1)), 3 * (1 + 1) + 3 * (1 + 1));
+  assert.equal(compileTemplate('echo {} {#}').gnuCountExtra?.(job(1, 7)), 0);
+  assert.equal(compileTemplate('echo {} x{#}y', true, { contextReplace: true }).gnuCountExtra?.(job(3, 1)), 2 * (1 + 3));
+  // a word that holds {} too is repeated: counted as it runs
+  assert.equal(compileTemplate('echo x{#}y{}', true, { contextReplace: true }).gnuCountExtra, undefined);
+  assert.equal(compileTemplate('echo {} {1}').gnuCountExtra, undefined);
+  // a wrapper's {#} (--results writes it to a file) is not the user's
+  assert.equal(compileTemplate(`printf %s {#} > seq; ${markCommandStart('echo {}')}`).gnuCountExtra, undefined);
+});
