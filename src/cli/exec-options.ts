@@ -54,9 +54,9 @@ export function fillFor(flags: ExecFlags, command: string, template: TemplateOpt
   return {
     spread,
     maxChars: Math.min(flags.maxChars ?? MAX_CHARS, MAX_CHARS),
-    lineLength: (args, seq) => {
+    lineLength: (args, seq, records) => {
       // the slot of a job being filled is not known yet: its {%} is counted as 1
-      const job = { args, seq, slot: 1 };
+      const job = { args, seq, slot: 1, records };
       return compiled.render(job).length + (compiled.gnuCountExtra?.(job) ?? 0);
     },
   };

@@ -23,6 +23,12 @@ export interface Job {
   args: readonly string[];
   seq: number;
   slot: number;
+  /**
+   * How many records `args` are (with several sources or --colsep, a record holds several
+   * values), for gnuCountExtra: GNU parallel counts `{#}`-style strings once a record. One a
+   * value when not given.
+   */
+  records?: number;
 }
 
 export interface CompiledTemplate {
@@ -36,10 +42,16 @@ export interface CompiledTemplate {
   readonly appended?: boolean;
   /**
    * What GNU parallel's measure of a job's line (-s, under -m and -X) adds to its length as it
-   * runs: it counts `{#}`, `{%}` and the other strings of the job, not of its arguments, once
-   * for each argument and a blank, as it counts `{}` (its CommandLine::len). None when it adds nothing.
+   * runs (its CommandLine::len): it counts `{#}` and `{%}` once for each record of the job and
+   * a blank for each value, as it counts `{}`; under -X, the text around them in their word
+   * for each value too, as in a word it repeats. None when it adds nothing.
    */
   readonly gnuCountExtra?: (job: Job) => number;
+}
+
+/** A template or a word of it as compiled: with its own `{#}`-style strings, not a wrapper's. */
+interface CompiledPart extends CompiledTemplate {
+  readonly ofTheJob: readonly Replacement[];
 }
 
 /** How a template reads, as GNU parallel's options say. */
@@ -118,7 +130,8 @@ export function compileTemplate(template: string, forShell = true, options: Temp
   const start = marked < 0 ? 0 : wrapper.length;
   const text = marked < 0 ? braced(template) : wrapper + braced(template.slice(marked + COMMAND_MARK.length));
   const compiled = options.contextReplace && forShell ? compileContext(text, options, start) : compileWords(text, forShell, options, start, firstWordEnd(text, start));
-  return { ...compiled, render: refusingTooLong(compiled.render) };
+  const { usesArgs, usesAllArgs, appended, gnuCountExtra } = compiled;
+  return { render: refusingTooLong(compiled.render), usesArgs, usesAllArgs, appended, gnuCountExtra };
 }
 
 /**
@@ -164,7 +177,7 @@ function firstWordEnd(template: string, start: number): number {
  * a wrapper's), and `firstWordEnd` where its first word ends, both counted from the part's
  * start (negative: the part is all in it; 0: the part is past it).
  */
-function compileWords(template: string, forShell: boolean, options: TemplateOptions, commandStart: number, firstWordEnd: number): CompiledTemplate {
+function compileWords(template: string, forShell: boolean, options: TemplateOptions, commandStart: number, firstWordEnd: number): CompiledPart {
   let quote = forShell ? shellQuote : identity;
   const literals: string[] = [];
   const replacements: Replacement[] = [];
@@ -199,15 +212,26 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     const appended = allArgs(identity, () => quote);
     // -N0 appends nothing, not even the blank before it
     replacements.push((job) => (job.args.length === 0 ? '' : ` ${appended(job)}`));
-    return { render: (job) => render(literals, replacements, job), usesArgs: true, appended: true };
+    return { render: (job) => render(literals, replacements, job), usesArgs: true, appended: true, ofTheJob };
   }
-  const gnuCountExtra = ofTheJob.length === 0 ? undefined : (job: Job) => forEachArgumentMore(job, ofTheJob.reduce((sum, string) => sum + 1 + string(job).length, 0));
-  return { render: (job) => render(literals, replacements, job), usesArgs, usesAllArgs, gnuCountExtra };
+  const gnuCountExtra = ofTheJob.length === 0 ? undefined : (job: Job) => countedMore(job, ofTheJob, ofTheJob.length);
+  return { render: (job) => render(literals, replacements, job), usesArgs, usesAllArgs, gnuCountExtra, ofTheJob };
 }
 
-/** What `length`, counted once, comes to when GNU parallel counts it once for each argument of `job`. */
-function forEachArgumentMore(job: Job, length: number): number {
-  return Math.max(0, job.args.length - 1) * length;
+/**
+ * What GNU parallel counts past one of each: the `strings`' text once for each record more,
+ * and `perValue` (their blanks, under -X their words' other text and blank) for each value more.
+ */
+function countedMore(job: Job, strings: readonly Replacement[], perValue: number): number {
+  const values = job.args.length;
+  if (values < 2) return 0;
+  const records = job.records ?? values;
+  return (values - 1) * perValue + (records - 1) * lengthOf(strings, job);
+}
+
+/** How long `strings` are for `job`, all together. */
+function lengthOf(strings: readonly Replacement[], job: Job): number {
+  return strings.reduce((sum, string) => sum + string(job).length, 0);
 }
 
 /**
@@ -276,7 +300,7 @@ function argReplacement(position: number | undefined, transform: Transform): Fou
  * they render for the job (`{#}`, `{%}`, `{n}`: one argument, which GNU parallel does not
  * repeat), with no input appended to any one of them.
  */
-function compileContext(template: string, options: TemplateOptions, commandStart: number): CompiledTemplate {
+function compileContext(template: string, options: TemplateOptions, commandStart: number): CompiledPart {
   const single = { ...options, contextReplace: false };
   const words = template.split(/([ \t\n]+)/);
   const commandWordEnd = firstWordEnd(template, commandStart);
@@ -288,15 +312,18 @@ function compileContext(template: string, options: TemplateOptions, commandStart
     offset += word.length;
     return compileWords(word, true, { ...single, appendArgs: false }, start, end);
   });
-  if (!parts.some((part) => part.usesAllArgs)) return compileWords(template, true, single, commandStart, commandWordEnd);
-  // GNU parallel counts a word of `{#}`-style strings alone as one it repeats: with its blank,
-  // once for each argument (`-X echo {} x{#}y`), where it writes it once
-  const counted = parts.filter((part) => !part.usesArgs && part.gnuCountExtra !== undefined);
+  // GNU parallel counts a word of `{#}`-style strings alone as one it repeats (`-X echo {} x{#}y`),
+  // its text besides them and its blank once for each value, where it writes the word once
+  const counted = parts.filter((part) => !part.usesArgs && part.ofTheJob.length > 0);
+  const ofTheJob = counted.flatMap((part) => part.ofTheJob);
+  const gnuCountExtra = counted.length === 0 ? undefined : (job: Job) => countedMore(job, ofTheJob, counted.reduce((sum, part) => sum + 1 + part.render(job).length, 0) - lengthOf(ofTheJob, job));
+  if (!parts.some((part) => part.usesAllArgs)) return { ...compileWords(template, true, single, commandStart, commandWordEnd), gnuCountExtra };
   return {
     usesArgs: true,
     usesAllArgs: true,
     render: (job) => parts.map((part) => (part.usesAllArgs ? job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') : part.render(job))).join(''),
-    gnuCountExtra: counted.length === 0 ? undefined : (job) => forEachArgumentMore(job, counted.reduce((sum, part) => sum + 1 + part.render(job).length, 0)),
+    gnuCountExtra,
+    ofTheJob,
   };
 }
 

@@ -62,8 +62,8 @@ export interface Fill {
   spread: number | undefined;
   /** GNU parallel's -s: the most characters a job's command line takes, its end counted as one. */
   maxChars: number;
-  /** How long the command line of job `seq` (`{#}`) of these arguments is, as GNU parallel measures it. */
-  lineLength(args: readonly string[], seq: number): number;
+  /** How long the command line of job `seq` (`{#}`) of these arguments, `records` records of them, is, as GNU parallel measures it. */
+  lineLength(args: readonly string[], seq: number, records: number): number;
 }
 
 /**
@@ -360,7 +360,7 @@ async function* fill(records: AsyncIterable<string[]> | Iterable<string[]>, { sp
   // the number of the job being filled: the jobs are numbered as they are made
   let seq = 1;
   const cost = (record: readonly string[], first: boolean): number =>
-    first ? lineLength(record, seq) + 1 : lineLength([...record, ...record], seq) - lineLength(record, seq);
+    first ? lineLength(record, seq, 1) + 1 : lineLength([...record, ...record], seq, 2) - lineLength(record, seq, 1);
   let job: string[][] = [];
   let length = 0;
   for await (const record of records) {

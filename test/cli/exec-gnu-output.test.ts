@@ -618,9 +618,14 @@ describe('prun exec: the same output as GNU parallel', () => {
       ['-X', '-s', '60', '-j1', 'echo {} x{#}y'],
       ['-X', '-s', '60', '-j1', 'echo {#} {}'],
       ['-X', '-s', '60', '-j1', 'echo x{#}y{}'],
+      ['-X', '-s', '40', '-j1', 'echo x{#}y'],
     ]) {
       await assertAsGnuParallel(args, input);
     }
+    // several values a record: {#} counted once a record (was, with the first version of this
+    // count: a record GNU parallel runs refused as longer than -s)
+    await assertAsGnuParallel(['-m', '-s', '40', '--colsep', ' ', 'echo', '{#}', '{}'], 'a b c d e f g h i j\n');
+    await assertAsGnuParallel(['-j1', '-X', '-s', '60', 'echo {#} {}', ':::', ...'abcdefghijklmn', ':::', '1', '2', '3']);
   });
 
   test("each job has GNU parallel's $PARALLEL_PID, the pid of the prun that runs it (was: unset)", async () => {

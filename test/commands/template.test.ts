@@ -216,12 +216,16 @@ test("--plus forms come before --rpl's own strings, as GNU parallel reads them: 
   assert.equal(compiled.render({ args: ['ab'], seq: 1, slot: 1 }), 'echo b');
 });
 
-test("gnuCountExtra: {#}, {%} and the like counted once for each argument and a blank, as GNU parallel's CommandLine::len counts them under -m; under -X a word of them alone, as a word it repeats", () => {
+test("gnuCountExtra: {#} and {%} counted once a record and a blank a value, as GNU parallel's CommandLine::len counts them under -m; under -X a word of them alone, as a word it repeats", () => {
   const job = (count: number, seq: number): Job => ({ args: Array.from({ length: count }, (_, i) => String(i)), seq, slot: 1 });
   assert.equal(compileTemplate('echo {} {#}').gnuCountExtra?.(job(3, 12)), 2 * (1 + 2));
   assert.equal(compileTemplate('echo {} {#} x{%}y').gnuCountExtra?.(job(4, 1)), 3 * (1 + 1) + 3 * (1 + 1));
   assert.equal(compileTemplate('echo {} {#}').gnuCountExtra?.(job(1, 7)), 0);
   assert.equal(compileTemplate('echo {} x{#}y', true, { contextReplace: true }).gnuCountExtra?.(job(3, 1)), 2 * (1 + 3));
+  // several values a record (several sources, --colsep): {#} once a record, its blank once a value
+  assert.equal(compileTemplate('echo {} {#}').gnuCountExtra?.({ args: ['a', 'b', 'c', 'd', 'e', 'f'], seq: 3, slot: 1, records: 2 }), 5 * 1 + 1 * 1);
+  // -X with no {} word: the word is counted as repeated all the same
+  assert.equal(compileTemplate('echo x{#}y', true, { contextReplace: true }).gnuCountExtra?.(job(3, 1)), 2 * (1 + 2) + 2 * 1);
   // a word that holds {} too is repeated: counted as it runs
   assert.equal(compileTemplate('echo x{#}y{}', true, { contextReplace: true }).gnuCountExtra, undefined);
   assert.equal(compileTemplate('echo {} {1}').gnuCountExtra, undefined);
