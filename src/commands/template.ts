@@ -300,7 +300,7 @@ function argReplacement(position: number | undefined, transform: Transform): Fou
  * they render for the job (`{#}`, `{%}`, `{n}`: one argument, which GNU parallel does not
  * repeat), with no input appended to any one of them.
  */
-function compileContext(template: string, options: TemplateOptions, commandStart: number): CompiledPart {
+function compileContext(template: string, options: TemplateOptions, commandStart: number): CompiledTemplate {
   const single = { ...options, contextReplace: false };
   const words = template.split(/([ \t\n]+)/);
   const commandWordEnd = firstWordEnd(template, commandStart);
@@ -323,7 +323,6 @@ function compileContext(template: string, options: TemplateOptions, commandStart
     usesAllArgs: true,
     render: (job) => parts.map((part) => (part.usesAllArgs ? job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') : part.render(job))).join(''),
     gnuCountExtra,
-    ofTheJob,
   };
 }
 
