@@ -21,7 +21,7 @@ export class InFlight implements ExecutorListener {
     private readonly sizes: Pick<AutoBatchSize, 'observe' | 'observeOutput' | 'inputBytes'>,
     /** Something changed that the pipeline's loop waits on. */
     private readonly changed: () => void,
-    private readonly onFatal: (error: Error) => void,
+    private readonly onFatal: (error: Error, when?: 'now' | 'soon') => void,
   ) {}
 
   /** The batch goes to the executor. */
@@ -62,7 +62,7 @@ export class InFlight implements ExecutorListener {
 
   readonly free = (): void => this.changed();
 
-  readonly fatal = (error: Error): void => this.onFatal(error);
+  readonly fatal = (error: Error, when?: 'now' | 'soon'): void => this.onFatal(error, when);
 
   /** The executor would not take the batch (submit() threw): none of it ran. */
   refused(batch: Batch): void {

@@ -153,7 +153,7 @@ export function runPipeline(options: PipelineOptions): RunningPipeline {
         changed();
       }
     : changed;
-  const inFlight = new InFlight(settlement, deliveries, sizes, workChanged, (error) => stopping.fatal(error));
+  const inFlight = new InFlight(settlement, deliveries, sizes, workChanged, (error, when) => stopping.fatal(error, when));
   /** No input starts before this: a throttled run without keys waits, and so does a machine short of room. */
   const pausedUntil = (now: number): number => Math.max(throttles.pausedUntil(now), gate?.pausedUntil(now) ?? Number.NEGATIVE_INFINITY);
 

@@ -77,11 +77,12 @@ export class Stopping {
 
   /**
    * Running cannot go on, but what ran is delivered and what did not is counted as not run:
-   * the deliveries end normally and the consumer asks fatalError() why.
+   * the deliveries end normally and the consumer asks fatalError() why. `soon`: the running
+   * inputs can still end and be heard; they are asked to stop, and what they end with counts.
    */
-  fatal(error: Error): void {
+  fatal(error: Error, when: StopMode = 'now'): void {
     this.failAtEnd(error);
-    this.stop('now');
+    this.stop(when, true);
   }
 
   /**

@@ -40,8 +40,11 @@ export interface ExecutorListener {
    * Running cannot go on (setup() failed, workers keep dying at start): the pipeline kills the
    * executor, counts what never ran, and ends its deliveries normally with `error` kept for
    * the consumer (ERR_WORKER_START, `workers keep dying at start: <cause>`, when some ran).
+   * `soon`: what runs can still finish and be heard (a queue whose worker of another version
+   * refused the run, while others run its inputs): the pipeline starts nothing more, asks the
+   * running inputs to stop, and delivers what they end with, as after a Ctrl-C.
    */
-  fatal(error: Error): void;
+  fatal(error: Error, when?: 'now' | 'soon'): void;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { Held } from '../slots/ledger.js';
 export interface Outstanding extends Held {
   /** The take of the job whose reports count. */
   delivery: string | undefined;
+  /** The worker of that take: one that refuses the run refuses its own batches, not the others'. */
+  worker: string | undefined;
   /** Its job is on the queue (the add went through): only then can it be taken off again. */
   queued: boolean;
   /** Taken off the queue by the producer's own workers: reports from elsewhere no longer count. */

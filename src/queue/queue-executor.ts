@@ -70,6 +70,7 @@ export class QueueExecutor implements Executor {
   private readonly onWorkers: (count: number) => void;
   private readonly onServed: () => void;
   private readonly notice: (line: string) => void;
+  private saidRefused = false;
   /** Batches said to have run again, once each. */
   private readonly saidRanAgain = new Set<number>();
   private readonly lane: LocalLane | undefined;
@@ -115,7 +116,7 @@ export class QueueExecutor implements Executor {
   }
 
   submit(batch: Batch): void {
-    const entry: Outstanding = { batch, done: 0, delivery: undefined, queued: false, local: false, triedAt: undefined, firstAttempt: batch.attempt };
+    const entry: Outstanding = { batch, done: 0, delivery: undefined, worker: undefined, queued: false, local: false, triedAt: undefined, firstAttempt: batch.attempt };
     this.outstanding.accept(entry);
     // an add in an outage waits it out in ioredis's offline queue, and the watcher ends the run
     // if it lasts; one that Redis refuses (out of memory under noeviction) ends it at once, in
@@ -250,7 +251,15 @@ export class QueueExecutor implements Executor {
 
   private take(report: Report): void {
     if (report.type === 'refused') {
-      this.fatal(new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`));
+      // the queue works, and other workers may be running its inputs: they are asked to stop,
+      // and what they end with is heard (was: the run ended at once, an input that then ended
+      // well counted as never ran, to be run again by a --resume: a review). Said at once when
+      // inputs run, as a Ctrl-C's stop is: the run's error line comes once they have ended
+      if (!this.saidRefused && [...this.outstanding.entries()].some((entry) => entry.local || (entry.delivery !== undefined && entry.worker !== report.worker))) {
+        this.saidRefused = true;
+        this.notice(`prun: ${report.worker} refused the run: starting no more inputs; waiting for the running ones`);
+      }
+      this.fatal(new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`), 'soon');
       return;
     }
     const entry = this.outstanding.get(report.batch);
@@ -268,6 +277,7 @@ export class QueueExecutor implements Executor {
       // again what was reported: what was not runs again as a batch of its own
       if (entry.delivery === undefined || entry.done === (report.from ?? 0)) {
         entry.delivery = report.delivery;
+        entry.worker = report.worker;
         if (again) this.sayRunAgain(entry, report.from ?? 0, entry.batch.attempt, report.worker);
       } else {
         this.sayRunAgain(entry, entry.done, undefined);
@@ -386,10 +396,11 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  private fatal(error: Error): void {
+  private fatal(error: Error, when: 'now' | 'soon' = 'now'): void {
     if (this.ended) return;
-    for (const timer of this.timers) clearInterval(timer);
-    this.listener!.fatal(error);
+    // soon, the producer still beats and keeps the run's keys while its inputs end
+    if (when === 'now') for (const timer of this.timers) clearInterval(timer);
+    this.listener!.fatal(error, when);
   }
 }
 

@@ -170,10 +170,6 @@ export function serve(options: ServeOptions): Serving {
       served = serving(data.run, spec);
     }
     const pool = await served.pool;
-    if (!(pool instanceof RunPool)) {
-      await send(data.run, pool);
-      return;
-    }
     const delivery = randomBytes(6).toString('hex');
     const batch = data.batch;
     // a take after another runs from where that one's reports end (a hand-back, a machine that
@@ -187,6 +183,13 @@ export function serve(options: ServeOptions): Serving {
     const alone = stalls > 0 || data.isolated;
     const attempt = data.attempt + takes - 1;
     const start: Report = { type: 'start', batch, delivery, attempt, worker: me, ...(skip > 0 ? { from: skip } : {}), ...(alone ? { alone: true as const } : {}) };
+    if (!(pool instanceof RunPool)) {
+      // refused, and the batch taken never ran here: said after the refusal, which stops the
+      // run, so that the producer, which lets the inputs running elsewhere end, does not wait
+      // for it for ever (was: the job completed unreported, while the producer ended at once)
+      await Promise.all([pool, start, { type: 'lost', batch, delivery, from: skip, none: true, worker: me } as const].map((report) => send(data.run, report)));
+      return;
+    }
     // not waited for: it goes on the same connection as the batch's reports, so Redis has it first
     const reports: Promise<boolean>[] = [send(data.run, start)];
     // the batch's last report: a halting run's producer says when it has heard it (QueueExecutor)
@@ -258,7 +261,9 @@ export function serve(options: ServeOptions): Serving {
       if (leaving) await new Promise(() => {});
       ended({ type: 'lost', batch, delivery, from: next, none: true, worker: me });
     } else if (how instanceof Error) {
+      // the batch never ran here, as a refused run's (see above)
       reports.push(send(data.run, refused((how as { code?: string }).code ?? 'ERR_QUEUE', how.message)));
+      ended({ type: 'lost', batch, delivery, from: next, none: true, worker: me });
     }
     await Promise.all(reports);
   };

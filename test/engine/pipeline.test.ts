@@ -86,6 +86,29 @@ test('ExecutorListener.fatal after work has run: the deliveries end normally, wh
   assert.equal(tracker.notRun, 3);
 });
 
+test('ExecutorListener.fatal soon: the running input ends and is delivered, the rest never ran, fatalError() says why', async () => {
+  const executor = new ManualExecutor();
+  const { pipeline, deliveries, consumed, tracker } = runManually(itemSource(['a', 'b', 'c', 'd']), executor);
+  await executor.next;
+  executor.finish(); // a
+  await executor.next; // b is running
+  const error = new PrunError('ERR_QUEUE', 'a worker refused the run');
+  executor.listener.fatal(error, 'soon');
+  executor.finish(); // b ends well, after the stop
+  await consumed;
+  assert.equal(pipeline.fatalError(), error);
+  assert.deepEqual(
+    shapesOf(deliveries),
+    [
+      ['text', 0, 1],
+      ['text', 1, 1],
+      ['skipped', 2, 2],
+    ],
+  );
+  assert.equal(tracker.succeeded, 2);
+  assert.equal(tracker.notRun, 2);
+});
+
 test('the source fails: what it gave runs, the one running included, and fatalError() says why after their outcomes (was: the running input killed, unreported)', async () => {
   const executor = new ManualExecutor();
   const error = new Error('source broke');

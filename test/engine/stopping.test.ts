@@ -62,6 +62,17 @@ test('fatal keeps the first error and stops now; abandon stops now and says so',
   assert.deepEqual([other.abandoned, other.mode], [true, 'now']);
 });
 
+test('fatal soon keeps the error, closes the source and asks the running tasks to stop; a later fatal now kills', () => {
+  const { stopping, calls } = parts(0);
+  const error = new Error('a worker refused the run');
+  stopping.fatal(error, 'soon');
+  assert.deepEqual([stopping.fatalError, stopping.mode], [error, 'soon']);
+  assert.deepEqual(calls, ['close source', 'stop executor, aborting running tasks', 'changed']);
+  stopping.fatal(new Error('lost the queue'));
+  assert.deepEqual([stopping.fatalError, stopping.mode], [error, 'now']);
+  assert.deepEqual(calls.slice(3), ['close source', 'kill executor', 'changed']);
+});
+
 test('--halt soon,fail=2: the second failure halts, with the status of the input that settled last', () => {
   const { stopping, tracker } = parts(0, 'soon,fail=2');
   tracker.failed = 1;

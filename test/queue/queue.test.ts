@@ -247,6 +247,24 @@ describe('prun map --queue', () => {
     await refusing.stop();
   });
 
+  test('regression: a worker that refuses the run while another runs an input: that input ends and is heard, the rest never run (was: the run ended at once, the input that then ended well counted as never ran)', { timeout: 180_000 }, async () => {
+    const started = join(bench.dir, 'refused-started');
+    const gate = join(bench.dir, 'refused-gate');
+    worker(['--procs', '1'], { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: gate });
+    const run = prun(['map', 'fixtures/gated.ts', '--queue', bench.redis.url, '--chunksize', '1', ':::', 'gate1', 'x2', 'x3']);
+    await waitForFile(started, (seen) => seen.length >= 1, 30_000);
+    worker([], { PRUN_QUEUE_SECRET: 'the workers' });
+    // the producer has heard the refusal, and waits for the input running on the other worker
+    await waitForLines(run.stderr!, /refused the run: starting no more inputs/);
+    await writeFile(gate, '');
+    const result = await run;
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    assert.deepEqual(lines(result.stdout), ['gate1']);
+    assert.match(String(result.stderr), /0 of 3 inputs failed, 2 never ran/);
+    assert.deepEqual(lines((await readFile(started, 'utf8')).trim()), ['gate1']);
+    assert.deepEqual(await runKeys(bench.redis), []);
+  });
+
   test('a worker whose TMPDIR cannot hold a folder (missing, a file) says so in one line, exit 2 (was: a stack trace, exit 1)', async () => {
     const folder = await mkdtemp(join(bench.dir, 'no-modules-'));
     await writeFile(join(folder, 'a-file'), '');
