@@ -531,18 +531,28 @@ export class Pool implements Executor {
    * after the last input, for nothing: a review). A lane counts for one input; a batch held
    * ahead, behind a busy lane, and a busy worker's tasks to come count for none: a new worker
    * takes such a batch back (withdraw), and no input waits for a long task to end (was, for a
-   * while: `--procs 2` ran one input at a time behind one: a review). An input tried again, or
+   * while: `--procs 2` ran one input at a time behind one: a review). A batch sent to a free
+   * lane and not started yet is taken: it starts as soon as the message gets there (was: counted
+   * as left, its worker's quota spent on it, and a worker started and set up for nothing under
+   * `--threads --max-tasks-per-child 1`, now and then: a review). An input tried again, or
    * lost with a worker, is one left again.
    */
   private inputsForNewWorker(): boolean {
     const left = this.options.inputsLeft?.();
     if (left === undefined) return true;
-    const lanes = this.options.concurrency;
     let taken = 0;
     for (const slot of this.slots) {
-      for (const entry of slot.ledger.entries()) if (entry.started) taken += entry.batch.count - entry.done;
-      if (slot.state === 'starting') taken += Math.min(this.quota(slot), lanes);
-      else if (slot.state === 'ready') taken += Math.min(this.quota(slot), Math.max(0, lanes - slot.ledger.load));
+      const entries = [...slot.ledger.entries()];
+      const started = entries.filter((entry) => entry.started);
+      for (const entry of started) taken += entry.batch.count - entry.done;
+      if (slot.state !== 'starting' && slot.state !== 'ready') continue;
+      let freeLanes = this.options.concurrency - started.length;
+      for (const entry of entries) {
+        if (entry.started || freeLanes <= 0) continue;
+        taken += entry.batch.count - entry.done;
+        freeLanes--;
+      }
+      taken += Math.min(this.quota(slot), Math.max(0, freeLanes));
     }
     return left > taken;
   }
