@@ -6,6 +6,7 @@ import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js
 import { quoted, usageError } from '../errors.js';
 import { byteRegExp } from '../model/byte-pattern.js';
 import { byteAsText, toByteString } from '../model/byte-string.js';
+import { perlPattern } from '../model/perl-pattern.js';
 import { makeDirectory } from '../io/make-directory.js';
 import { checkMakeable } from '../io/write-checks.js';
 import { describeSystemError } from '../io/system-error.js';
@@ -223,12 +224,19 @@ export function delimiterOf(value: string): string {
 }
 
 /**
- * `value` compiled to match inputs, which are byte strings, as GNU parallel's Perl matches bytes
- * (model/byte-pattern.ts). Its error names the value as typed (was: `/Ã©(/` for `é(`).
+ * `value`, a Perl pattern as GNU parallel takes it (model/perl-pattern.ts), compiled to match
+ * inputs, which are byte strings, as its Perl matches bytes (model/byte-pattern.ts). Its error
+ * names the value as typed (was: `/Ã©(/` for `é(`).
  */
 export function regexp(flag: string, value: string): RegExp {
+  let pattern: string;
   try {
-    return byteRegExp(toByteString(value));
+    pattern = perlPattern(toByteString(value));
+  } catch (error) {
+    throw usageError(`${flag} ${quoted(value)}: ${(error as Error).message}`);
+  }
+  try {
+    return byteRegExp(pattern);
   } catch (error) {
     throw usageError(`${flag} ${quoted(value)}: not a regular expression: ${(error as { reason: string }).reason}`);
   }

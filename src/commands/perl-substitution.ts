@@ -9,6 +9,7 @@
  */
 
 import { byteRegExp } from '../model/byte-pattern.js';
+import { perlPattern } from '../model/perl-pattern.js';
 
 /** Changes one value as the Perl expression changes `$_`. */
 export type Substitution = (value: string) => string;
@@ -19,8 +20,6 @@ interface Step {
 }
 
 const FLAGS = /^[gims]*$/;
-// escapes that mean something else, or nothing, in a JavaScript pattern: refused, not misread
-const PERL_ONLY_ESCAPES = 'QEGKhHvVRXNpPlLuUea';
 
 /**
  * Compiles `expression`; throws an Error whose message says what is not supported, for the
@@ -123,45 +122,6 @@ function compileStep({ text, pattern, replacement, flags }: Written): Step {
 function jsFlags(perl: string): string {
   // m and s are written into the pattern (perlPattern)
   return `${perl.includes('g') ? 'g' : ''}${perl.includes('i') ? 'i' : ''}`;
-}
-
-/**
- * A Perl pattern as a JavaScript one with the same meaning where they differ: `.` stops only
- * at "\n" (JavaScript's also at "\r", U+2028, U+2029), `$` and `\Z` also match before a final
- * "\n", `\A` and `\z` are the ends of the value, and with the m flag a line ends at "\n"
- * only. Inside a character class, nothing changes.
- */
-function perlPattern(source: string, dotAll: boolean, multiline: boolean): string {
-  let out = '';
-  let inClass = false;
-  for (let at = 0; at < source.length; at++) {
-    const char = source[at]!;
-    if (char === '\\') {
-      const next = source[at + 1] ?? '';
-      at++;
-      if (inClass) out += `\\${next}`;
-      else if (next === 'A') out += '(?<![^])';
-      else if (next === 'z') out += '(?![^])';
-      else if (next === 'Z') out += '(?=\\n?(?![^]))';
-      else if (PERL_ONLY_ESCAPES.includes(next)) throw new Error(`\\${next} in a pattern (${source}) is not supported`);
-      else out += `\\${next}`;
-    } else if (inClass) {
-      if (char === ']') inClass = false;
-      out += char;
-    } else if (char === '[') {
-      inClass = true;
-      out += char;
-      // a ] right after [ or [^ is one of the class's characters
-      if (source[at + 1] === '^') out += source[++at];
-      if (source[at + 1] === ']') out += `\\${source[++at]}`;
-    } else if (char === '.') out += dotAll ? '[^]' : '[^\\n]';
-    else if (char === '$' && /[A-Za-z_{]/.test(source[at + 1] ?? '')) throw new Error(`a Perl variable in a pattern (${source}) is not supported`);
-    else if (char === '$') out += multiline ? '(?=\\n|(?![^]))' : '(?=\\n?(?![^]))';
-    // JavaScript's m flag would also take "\r" and U+2028 for line ends, and the end after a last "\n" for a line's start
-    else if (char === '^' && multiline) out += '(?:(?<![^])|(?<=\\n)(?=[^]))';
-    else out += char;
-  }
-  return out;
 }
 
 /** A piece of a replacement: text, a group of the match, or a change of case (`\u`, `\U`...). */

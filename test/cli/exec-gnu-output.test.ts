@@ -213,6 +213,15 @@ describe('prun exec: the same output as GNU parallel', () => {
     await assertAsGnuParallel(['--colsep', '[^\\S]+', 'echo', '{1}@{2}'], 'voilà tout\n');
   });
 
+  test('--colsep is a Perl pattern: POSIX classes, \\A and . as GNU parallel reads them, and Perl\'s escapes JavaScript reads otherwise refused (was: `[[:digit:]]` split nothing, `\\h` split at h, `\\A` at A)', async () => {
+    for (const colsep of ['[[:digit:]]', '[[:^alpha:]]+', '[[:space:][:punct:]]', '\\A', 'b$']) await assertAsGnuParallel(['--colsep', colsep, 'echo', '{1}-{2}'], 'a1b\nab12cd\na,b c\naAb\n');
+    for (const colsep of ['\\h', '[\\h]', '[[:foo:]]']) {
+      const result = await prun(['exec', '--colsep', colsep, 'echo', ':::', 'ahb c']);
+      assert.equal(result.exitCode, 2, colsep);
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+    }
+  });
+
   test('--recend and --recstart read only GNU parallel\'s escapes of them, \\0 \\r \\n \\t \\\' \\" \\\\; any other backslash is as typed (was: -d\'s, `\\072` cut at `:`)', async () => {
     for (const [recend, input] of [['\\072', 'a:b\\072c'], ['\\t', 'a\tb'], ['\\\\', 'a\\b'], ['\\a', 'a\x07b\\ac'], ['é', 'aébéc']]) {
       await assertAsGnuParallel(['--pipe', '-N1', '--recend', recend!, 'cat; echo ---'], input, `--recend ${recend}`);

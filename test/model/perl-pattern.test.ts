@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { perlPattern } from '../../src/model/perl-pattern.js';
+
+const split = (text: string, source: string) => text.split(new RegExp(perlPattern(source)));
+
+test('POSIX classes are their ASCII characters, negated and side by side too (was: `[[:digit:]]` a class of [, :, d... then a ])', () => {
+  assert.deepEqual(split('a1b', '[[:digit:]]'), ['a', 'b']);
+  assert.deepEqual(split('ab12cd', '[[:^alpha:]]+'), ['ab', 'cd']);
+  assert.deepEqual(split('a,b c', '[[:space:][:punct:]]'), ['a', 'b', 'c']);
+  assert.deepEqual(split('x:y]z', '[[:digit:]]'), ['x:y]z']);
+  // bytes past ASCII are none of them, as Perl's on bytes: à is C3 A0
+  assert.deepEqual('voil\xc3\xa0 tout'.match(new RegExp(perlPattern('[[:alpha:]]+'), 'g')), ['voil', 'tout']);
+});
+
+test('a POSIX class that does not exist is refused, saying which', () => {
+  assert.throws(() => perlPattern('[[:foo:]]'), /\[:foo:\] in a pattern \(\[\[:foo:\]\]\) is not a POSIX class/);
+});
+
+test("Perl's escapes that JavaScript reads otherwise are refused, inside brackets too (was: `[\\h]` an h)", () => {
+  for (const source of ['\\h', '[\\h]', 'a\\K', '[x\\v]', '\\Qa.b\\E']) assert.throws(() => perlPattern(source), /is not supported/, source);
+});
+
+test('\\A, \\z, \\Z, $ and . mean what they mean to Perl; a backslash at the end is left to the compiler', () => {
+  assert.deepEqual(split('aAb', '\\A'), ['aAb']);
+  assert.ok(new RegExp(perlPattern('b$')).test('ab\n'));
+  assert.ok(!new RegExp(perlPattern('a.b')).test('a\nb'));
+  assert.ok(new RegExp(perlPattern('a.b')).test('a\rb'));
+  assert.throws(() => new RegExp(perlPattern('b\\')), /at end of pattern/);
+});
