@@ -86,9 +86,14 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .optionsGroup('As xargs, GNU parallel and rush spell them:')
     .addOption(new Option('-P, --max-procs <n>', 'as -j').argParser(positive('--max-procs')))
     .option('-k, --keep-order', 'input order: the default (of -k and --unordered, the last given wins)')
+    .option('--no-keep-order', 'as --unordered (GNU parallel\'s, to undo a -k given before it)')
     .option('--bar', 'as --progress')
     .option('--eta', 'as --progress')
-    .on('option:keep-order', () => command.setOptionValue('unordered', undefined));
+    .on('option:keep-order', () => command.setOptionValue('unordered', undefined))
+    .on('option:no-keep-order', () => {
+      command.setOptionValue('unordered', true);
+      command.setOptionValue('keeporder', undefined);
+    });
 }
 
 /** What ends each input of a file or stdin. */

@@ -360,16 +360,21 @@ describe('prun exec: output', () => {
     assert.equal(result.stdout, '1\n2\n3');
   });
 
-  test('--unordered prints each output as its job ends', async () => {
-    // input 1 waits for a file that the test makes only once it has read 3 from prun
-    const go = join(dir, 'go-unordered');
-    const command = `if [ {} = 1 ]; then while [ ! -e ${go} ]; do sleep 0.01; done; fi; echo {}`;
-    const subprocess = execa(bin, ['exec', '-j', '2', '--unordered', command, ':::', '1', '2', '3'], { cwd: root, reject: false, stdin: 'ignore' });
-    await waitForLines(subprocess.stdout, /^3$/);
-    await writeFile(go, '');
-    const result = await subprocess;
-    assert.equal(result.stdout, '2\n3\n1');
-  });
+  for (const [name, options, PARALLEL] of [
+    ['--unordered', ['--unordered'], undefined],
+    ["GNU parallel's --no-keep-order, after a -k in $PARALLEL (was: an unknown option)", ['--no-keep-order'], '-k'],
+  ] as const) {
+    test(`${name} prints each output as its job ends`, async () => {
+      // input 1 waits for a file that the test makes only once it has read 3 from prun
+      const go = join(dir, `go-unordered-${options[0]}`);
+      const command = `if [ {} = 1 ]; then while [ ! -e ${go} ]; do sleep 0.01; done; fi; echo {}`;
+      const subprocess = execa(bin, ['exec', '-j', '2', ...options, command, ':::', '1', '2', '3'], { cwd: root, reject: false, stdin: 'ignore', env: PARALLEL === undefined ? {} : { PARALLEL } });
+      await waitForLines(subprocess.stdout, /^3$/);
+      await writeFile(go, '');
+      const result = await subprocess;
+      assert.equal(result.stdout, '2\n3\n1');
+    });
+  }
 
   test("a job's output is printed whole: two jobs printing many lines never interleave", async () => {
     const command = 'i=0; while [ $i -lt 3000 ]; do echo {}-$i; i=$((i+1)); done';
