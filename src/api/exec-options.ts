@@ -20,12 +20,12 @@ export function checkExecOptions(options: ExecOptions): void {
 
 function checkTemplateOptions(template: unknown): void {
   if (typeof template !== 'object' || template === null) throw usageError(`template must be an object, got ${describe(template)}`);
-  const { plus, total, contextReplace, names, appendArgs, rpl } = template as NonNullable<ExecOptions['template']>;
+  const { plus, total, contextReplace, names, fileNames, appendArgs, rpl } = template as NonNullable<ExecOptions['template']>;
   for (const [name, value] of [['template.plus', plus], ['template.contextReplace', contextReplace], ['template.appendArgs', appendArgs]] as const) {
     if (value !== undefined) yesOrNo(name, value);
   }
   if (total !== undefined) atLeast('template.total', total, 0);
-  for (const [name, value] of [['template.names', names], ['template.rpl', rpl]] as const) {
+  for (const [name, value] of [['template.names', names], ['template.fileNames', fileNames], ['template.rpl', rpl]] as const) {
     if (value !== undefined && !(Array.isArray(value) && value.every((each) => typeof each === 'string'))) {
       throw usageError(`${name} must be an array of strings, got ${describe(value)}`);
     }

@@ -337,7 +337,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   if (flags.cat && !pipeDir) throw usageError('--cat goes with --pipe: it makes {} a file of the block');
   if (flags.rrs && !pipeDir) throw usageError('--rrs goes with --pipe: it removes the record separators of a block');
   options.blockAsFile = flags.cat === true;
-  options.template = { ...options.template, names: header, total };
+  // any --header, 0 too, names the file sources by their paths as typed, as GNU parallel does
+  // (not under --pipe, nor does it there): `{f}` is `{1}` of `:::: f`
+  const fileNames = flags.header === undefined || pipeDir ? undefined : sources.flatMap((source) => ('file' in source ? [toByteString(source.file)] : []));
+  options.template = { ...options.template, names: header, fileNames, total };
   // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
   const shownCommand = text;
   // the jobs write --results DIR: where prun was started, as GNU parallel's, whatever --workdir says

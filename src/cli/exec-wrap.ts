@@ -1,6 +1,7 @@
 import { compileTemplate, markCommandStart, type TemplateOptions } from '../commands/template.js';
 import { shellQuote } from '../commands/shell-quote.js';
 import { usageError } from '../errors.js';
+import { toByteString } from '../model/byte-string.js';
 
 /** The exec flags that wrap the command. */
 export interface WrapFlags {
@@ -19,8 +20,8 @@ export function wrapCommand(command: string, flags: WrapFlags, template: Templat
   if (resultsDir === undefined && flags.nice === undefined && flags.processSlotVar === undefined) return command;
   // what wraps the command must not get the inputs appended: they are the command's. Read
   // as the command is, header names and -N0 included (was: `{X}` taken for no replacement
-  // string, and the input appended to it)
-  let text = markCommandStart(compileTemplate(command, true, template).appended ? `${command} {}` : command);
+  // string, and the input appended to it); in bytes, as the names are (was: `{é}` was none)
+  let text = markCommandStart(compileTemplate(toByteString(command), true, template).appended ? `${command} {}` : command);
   if (resultsDir !== undefined) {
     if (flags.pipe) throw usageError('--results does not go with --pipe: a block has no value to name its folder by (GNU parallel writes every block to the same one)');
     // each argument of a job is a level, named by its source, as GNU parallel lays them out;

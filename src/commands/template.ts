@@ -12,6 +12,7 @@
  */
 import { constants } from 'node:buffer';
 import { PrunError, usageError } from '../errors.js';
+import { renamed } from './header-names.js';
 import { ownReplacements } from './own-replacements.js';
 import { plusForm } from './plus-forms.js';
 import { shellQuote } from './shell-quote.js';
@@ -62,8 +63,13 @@ export interface TemplateOptions {
   total?: number | undefined;
   /** -X (and -N, -L): a word holding a `{}`-style replacement string is repeated for each argument. */
   contextReplace?: boolean | undefined;
-  /** --header: column names, `{name}` is the column's value. */
+  /**
+   * --header: column names, in order: `{name}` (and `{name/}`, `{name//}`, `{name.}`, `{name/.}`)
+   * is the column's `{n}`-style string (header-names.ts).
+   */
   names?: readonly string[] | undefined;
+  /** --header: the paths of the file sources as typed, after `names`: `{path}` of the k-th file is `{k}`, k counting files only. */
+  fileNames?: readonly string[] | undefined;
   /** False: a command without replacement strings gets no input appended (-N0). */
   appendArgs?: boolean | undefined;
   /**
@@ -189,13 +195,14 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
   for (const match of template.matchAll(BRACES)) {
     const [whole, content = ''] = match;
     if (match.index > 0 && template[match.index - 1] === '$') continue; // the shell's ${#x}
-    const replacement = replacementFor(content, options);
+    const wrapper = match.index < commandStart;
+    // a wrapper's own `{}` is no column's, whatever the header names (`a,,b` names one '')
+    const replacement = replacementFor(content, wrapper ? { ...options, names: undefined, fileNames: undefined } : options);
     if (replacement === undefined) {
       const why = refusal(content, options);
       if (why !== undefined) throw usageError(`unknown replacement string ${whole} in ${options.where ?? 'the command'}${why}`);
       continue;
     }
-    const wrapper = match.index < commandStart;
     if (forShell && !wrapper && !options.quoted && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
     literals.push(unmarked(template.slice(end, match.index)));
     end = match.index + whole.length;
@@ -258,7 +265,9 @@ type Found =
   | { kind: 'job'; render: Replacement }
   | { kind: 'arg'; all: boolean; render: (quote: () => Transform) => Replacement };
 
-function replacementFor(content: string, options: TemplateOptions): Found | undefined {
+function replacementFor(given: string, options: TemplateOptions): Found | undefined {
+  // GNU parallel replaces the names before it reads any replacement string: a column named `#` is `{#}`'s
+  const content = renamed(given, options) ?? given;
   // a --plus form before the user's own --rpl strings, as GNU parallel reads them
   const plus = options.plus ? plusForm(content) : undefined;
   if (plus) return argReplacement(plus.position, plus.transform);
@@ -274,8 +283,6 @@ function replacementFor(content: string, options: TemplateOptions): Found | unde
     const width = String(options.total ?? '').length;
     return { kind: 'job', render: (job) => String(job.seq).padStart(width, '0') };
   }
-  const named = options.names?.indexOf(content) ?? -1;
-  if (named >= 0) return { kind: 'arg', all: false, render: (quote) => oneArg(named + 1, identity, quote) };
   const match = POSITIONAL.exec(content);
   if (!match) return undefined;
   const [, position, key = ''] = match;

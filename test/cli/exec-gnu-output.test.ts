@@ -2,7 +2,7 @@
 // `prun exec -k`, and their outputs must match (replacement strings, sources, separators).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
@@ -530,6 +530,45 @@ describe('prun exec: the same output as GNU parallel', () => {
     await writeFile(join(dir, 'trailing.csv'), 'a,b,\n1,2,3\n');
     await writeFile(join(dir, 'next.csv'), 'c\n9\n');
     await assertAsGnuParallel(['--header', ':', '--colsep', ',', 'echo', '[{}]', '[{c}]', '[{4}]', '::::', 'trailing.csv', 'next.csv']);
+  });
+
+  test('--header: {NAME/} {NAME//} {NAME.} {NAME/.} are the column\'s, the first name that matches wins, and other forms stay text, as GNU parallel replaces them (was: {name.} left as text, the input appended)', async () => {
+    await writeFile(join(dir, 'middle-empty.csv'), 'a,,b\nx.y,p/q.r,z\n');
+    for (const args of [
+      ['--header', ':', 'echo', '{name}', '{name.}', '{name/}', '{name//}', '{name/.}', ':::', 'name', 'a/b.c', 'd.e'],
+      ['--header', ':', 'echo', '{x..}', '{x:1}', '{x/..}', ':::', 'x', 'a.b.c'],
+      ['--plus', '--header', ':', 'echo', '{x..}', '{x%.c}', ':::', 'x', 'a.b.c'],
+      // a name '' in the middle is `{}`'s, `{.}`'s, ...
+      ['--header', ':', '--colsep', ',', 'echo', '[{}]', '[{.}]', '[{/}]', '[{b/.}]', '::::', 'middle-empty.csv'],
+      // names rewritten one after the other: {2} is {1} (the first name), then {3} (the third, named 1)
+      ['--header', ':', 'echo', '{2}', '{a.}', ':::', '2', 'a', ':::', '3', 'b', ':::', '1', 'c', ':::', 'a', 'x.y', ':::', 'a.', 'p.q'],
+      // what wraps the command reads the names as bytes, as the command does (was: `{é}` none there, the input appended)
+      ['--nice', '1', '--header', ':', 'echo', '{é}', ':::', 'é', 'x'],
+      ['-X', '-j1', '--header', ':', 'echo', '{x.}', 'pre-{}', ':::', 'x', 'a.1', 'b.2'],
+    ]) {
+      await assertAsGnuParallel(args);
+    }
+  });
+
+  test('--header, 0 too: each file source is named by its path as typed, the k-th {k}, k counting files only, after the column names, as GNU parallel names them (was: {f} left as text, the input appended)', async () => {
+    await writeFile(join(dir, 'f'), 'f1\nf2\n');
+    await writeFile(join(dir, 'g'), 'g1\ng2\n');
+    await writeFile(join(dir, 'people.tsv'), 'name\tage\nbob\t3\n');
+    await mkdir(join(dir, 'sub'), { recursive: true });
+    await writeFile(join(dir, 'sub', 'h.txt'), 'a/b.c\n');
+    for (const args of [
+      ['--header', '0', 'echo', '{f}', '{g}', '::::', 'f', 'g'],
+      ['--header', ':', 'echo', '{people.tsv}', '{age}', '::::', 'people.tsv'],
+      ['--header', '0', 'echo', '{f.}', '{f/}', '{sub/h.txt/}', '{sub/h.txt//}', '{sub/h.txt/.}', '::::', 'f', 'sub/h.txt'],
+      ['--header', '0', '--tagstring', '{f}', 'echo', '{g}', '::::', 'f', 'g'],
+      // -a first, as GNU parallel takes it; `:::` sources are not counted, even before the files: {g} is {1}
+      ['-a', 'f', '--header', '0', 'echo', '{f}', '{g}', ':::', 'x', '::::', 'g'],
+      ['--header', '0', 'echo', '{g}', ':::', 'x', 'y', '::::', 'g'],
+      // a column of the same name wins
+      ['--header', ':', 'echo', '{f}', ':::', 'f', 'x', '::::', 'f'],
+    ]) {
+      await assertAsGnuParallel(args);
+    }
   });
 
   test('-L joins `:::` values that end in a blank as it joins lines, each source on its own (was: `a ` and `b` ran apart)', async () => {

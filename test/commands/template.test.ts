@@ -232,3 +232,42 @@ test("gnuCountExtra: {#} and {%} counted once a record and a blank a value, as G
   // a wrapper's {#} (--results writes it to a file) is not the user's
   assert.equal(compileTemplate(`printf %s {#} > seq; ${markCommandStart('echo {}')}`).gnuCountExtra, undefined);
 });
+
+test("--header: {NAME/} {NAME//} {NAME.} {NAME/.} are the column's {n/} {n//} {n.} {n/.}, as GNU parallel replaces them (was: left as text, the input appended)", () => {
+  const compiled = compileTemplate('echo {name} {name/} {name//} {name.} {name/.}', true, { names: ['x', 'name'] });
+  assert.equal(compiled.render({ args: ['-', 'a/b.c'], seq: 1, slot: 1 }), 'echo a/b.c b.c a a/b b');
+  // other forms of a name are no replacement strings in GNU parallel either: text, the input appended
+  assert.equal(compileTemplate('echo {name..} {name:1}', true, { names: ['name'] }).render({ args: ['a.b.c'], seq: 1, slot: 1 }), 'echo {name..} {name:1} a.b.c');
+  assert.equal(compileTemplate('echo {name..} {name%.c}', true, { names: ['name'], plus: true }).render({ args: ['a.b.c'], seq: 1, slot: 1 }), 'echo {name..} {name%.c} a.b.c');
+});
+
+test('--header: the first name that matches wins, and what it became is matched by the names after it, as GNU parallel rewrites the command name by name', () => {
+  const job = { args: ['A', 'B', 'C'], seq: 1, slot: 1 };
+  // columns named 2, 3, 1: {2} is {1}, which the third name makes {3}
+  assert.equal(compileTemplate('echo {2} {3} {1}', true, { names: ['2', '3', '1'] }).render(job), 'echo C B C');
+  assert.equal(compileTemplate('echo {a} {a/}', true, { names: ['a', 'a'] }).render(job), 'echo A A');
+  // a name is replaced before anything else is read: a column named # is {#}'s
+  assert.equal(compileTemplate('echo {#}', true, { names: ['x', '#'] }).render(job), 'echo B');
+});
+
+test("--header: each file source is named by its path, the k-th {k} (k counting files only), after the columns' names, as GNU parallel names them (was: left as text)", () => {
+  const job = { args: ['v', 'f1', 'g1'], seq: 1, slot: 1 };
+  assert.equal(compileTemplate('echo {f} {dir/g.tsv} {dir/g.tsv.} {dir/g.tsv/}', true, { fileNames: ['f', 'dir/g.tsv'] }).render(job), 'echo v f1 f1 f1');
+  // a column of the same name wins
+  assert.equal(compileTemplate('echo {f}', true, { names: ['x', 'y', 'f'], fileNames: ['f'] }).render(job), 'echo g1');
+  // in --tagstring too
+  assert.equal(compileTemplate('{g}:', false, { fileNames: ['f', 'g'] }).render(job), 'f1:');
+});
+
+test("--header: a wrapper's own {} and {#} are not renamed by a column named '' or #", () => {
+  const job = { args: ['a', 'b'], seq: 3, slot: 1 };
+  assert.equal(compileTemplate(`for x in {}; do :; done; echo {#}; ${markCommandStart('echo {}')}`, true, { names: ['x', '', '#'] }).render(job), 'for x in a b; do :; done; echo 3; echo b');
+});
+
+test('--header: 200,000 names are looked up, not scanned, for each brace', () => {
+  const names = Array.from({ length: 200_000 }, (_, i) => `c${i}`);
+  const started = performance.now();
+  const compiled = compileTemplate(`echo ${Array.from({ length: 2000 }, (_, i) => `{c${i * 99}.}`).join(' ')}`, true, { names });
+  assert.ok(performance.now() - started < 5000);
+  assert.match(compiled.render({ args: names.map((_, i) => `v${i}.x`), seq: 1, slot: 1 }), /^echo v0 v99 v198 /);
+});
