@@ -346,7 +346,13 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // the jobs write --results DIR: where prun was started, as GNU parallel's, whatever --workdir says
   const resultsDir = results?.kind !== 'dir' ? undefined : flags.workdir === undefined ? results.dir : resolve(results.dir);
   // --header splits at tabs without --colsep: its columns name --results' folders too (was: 1/, 2/)
-  text = wrapCommand(text, { ...flags, colsep: flags.colsep ?? (withHeader ? '\t' : undefined) }, options.template, resultsDir, header, Math.max(1, sources.length));
+  // a record of a job is an argument of each source; its columns, under --colsep (--header's
+  // tabs too), as many as the header has when a job takes several records (-N, -X), so that
+  // --results names each record's from the first again, as GNU parallel does (was: numbered on)
+  const colsep = flags.colsep ?? (withHeader ? '\t' : undefined);
+  const severalRecords = fillMode !== undefined || (maxArgs !== undefined && maxArgs > 1);
+  const recordWidth = colsep === undefined ? Math.max(1, sources.length) : severalRecords && headerColumns.length > 0 ? headerColumns.length : undefined;
+  text = wrapCommand(text, flags, options.template, resultsDir, recordWidth);
   const records = results?.kind === 'records' ? { format: results.format, names: header } : undefined;
   // a file of records starts with its header, given with the first job's record: in input order
   if (records) options.ordered = true;

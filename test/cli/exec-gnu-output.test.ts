@@ -571,6 +571,45 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('--results DIR: the levels of each record named by --header (a file source by its path) and sorted by their names, numerically then as bytes, as GNU parallel lays them out (was: in the order of the record, r/b/1/a/2 for r/a/2/b/1)', async () => {
+    await writeFile(join(dir, 'f'), 'f1\nf2\n');
+    await writeFile(join(dir, 'g'), 'g1\ng2\n');
+    await writeFile(join(dir, 'people.tsv'), 'name\tage\nbob\t3\nann\t41\n');
+    await writeFile(join(dir, 'numbered.csv'), '10,2,b,a,1x, 3,inf,-1,A\n1,2,3,4,5,6,7,8,9\n');
+    await writeFile(join(dir, 'columns.csv'), 'x,y\n1,2\n3,4\n5,6\n');
+    await writeFile(join(dir, 'ragged.csv'), 'b,a\nc,d,e\nf\n');
+    /** The folders under `folder`, as `find folder -type d | sort` lists them from inside. */
+    const foldersUnder = async (folder: string): Promise<string> => (await execa('sh', ['-c', 'cd "$1" && find . -type d | LC_ALL=C sort', 'sh', folder])).stdout;
+    let n = 0;
+    for (const args of [
+      ['--header', ':', 'echo', ':::', 'b', '1', ':::', 'a', '2'],
+      ['--header', ':', 'echo', '{name}', '::::', 'people.tsv'],
+      ['--header', ':', 'echo', ':::', 'b', '1', '::::', 'people.tsv'],
+      ['--header', ':', '--colsep', ',', 'echo', '::::', 'numbered.csv'],
+      ['--header', ':', '--colsep', ',', 'echo', '::::', 'ragged.csv'],
+      ['--header', ':', 'echo', ':::', 'é', 'x', ':::', 'b', 'p/q', 'r\\s'],
+      ['--header', ':', 'echo', ':::', 'z', '1', '2', ':::+', 'y', '3', '4', ':::', 'x', '5'],
+      // several records a job: each sorted on its own
+      ['--header', ':', '-N2', 'echo', ':::', 'b', '1', '2', ':::', 'a', '3', '4'],
+      ['--header', ':', '-X', '-j1', 'echo', ':::', 'b', '1', '2', ':::', 'a', '3', '4'],
+      ['--header', ':', '--colsep', ',', '-N2', 'echo', '::::', 'columns.csv'],
+      // --header 0: only the files are named, the k-th file's path naming id k
+      ['--header', '0', 'echo', ':::', 'x', '::::', 'f'],
+      ['--header', '0', '-X', '-j1', 'echo', '::::', 'g', 'f'],
+      // no --header: 1, 2, ... in the order of the record, as before
+      ['echo', ':::', 'a', 'b', ':::', 'c'],
+      ['--colsep', ',', 'echo', '::::', 'ragged.csv'],
+    ]) {
+      const ours = `results-prun-${++n}`;
+      const theirs = `results-gnu-${n}`;
+      const result = await prun(['exec', '-k', '--results', ours, ...args], { cwd: dir });
+      const gnu = gnuParallelRun(['--results', theirs, ...args], { cwd: dir });
+      assert.equal(result.exitCode, gnu.status, `${args.join(' ')}: ${String(result.stderr)}`);
+      assert.equal(result.stdout, gnu.stdout.trimEnd(), args.join(' '));
+      assert.equal(await foldersUnder(join(dir, ours)), await foldersUnder(join(dir, theirs)), args.join(' '));
+    }
+  });
+
   test('-L joins `:::` values that end in a blank as it joins lines, each source on its own (was: `a ` and `b` ran apart)', async () => {
     for (const lines of ['1', '2']) await assertAsGnuParallel(['-L', lines, 'echo', ':::', 'a ', 'b', 'c ', '', 'd']);
     await assertAsGnuParallel(['-L', '1', 'echo', ':::', 'a ', 'b', ':::', 'x', 'y ', 'z']);

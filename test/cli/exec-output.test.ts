@@ -232,9 +232,10 @@ describe('prun exec: output', () => {
     const table = join(dir, 'header.tsv');
     await writeFile(table, 'name\tage\nann\t3\n');
     const out = join(dir, 'results-header');
-    const result = await prun(['exec', '--header', ':', '--results', out, 'echo', '{name}', '::::', table]);
+    const result = await prun(['exec', '--header', ':', '--results', out, 'echo', '{name}', '::::', 'header.tsv'], { cwd: dir });
     assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.equal(await readFile(join(out, 'name', 'ann', 'age', '3', 'stdout'), 'utf8'), 'ann\n');
+    // the file's path names its first column's level, and the levels go sorted by name, as GNU parallel's
+    assert.equal(await readFile(join(out, 'age', '3', 'header.tsv', 'ann', 'stdout'), 'utf8'), 'ann\n');
   });
 
   test('--nice and --process-slot-var wrap the command as it is: inputs that are the command, header names, -N0, as GNU parallel (was: run as one quoted word, the input appended)', async () => {
