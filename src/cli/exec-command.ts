@@ -259,7 +259,8 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // and turns its \t \n \r \NNN into the characters (was: left as typed)
   if (flags.tagstring !== undefined) flags.tagstring = unquotePrintf(respellAll(flags.tagstring, flags));
   // checked before any input is read; what they wrap the command in waits for the inputs' header
-  const results = flags.results === undefined ? undefined : resultsTarget(flags.results, { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true });
+  const resultsContext = { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true };
+  const results = flags.results === undefined ? undefined : resultsTarget(flags.results, resultsContext);
   if (flags.processSlotVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) {
     throw usageError(`--process-slot-var must be a variable name, got ${quoted(flags.processSlotVar)}`);
   }
@@ -341,6 +342,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // (not under --pipe, nor does it there): `{f}` is `{1}` of `:::: f`
   const fileNames = flags.header === undefined || pipeDir ? undefined : sources.flatMap((source) => ('file' in source ? [toByteString(source.file)] : []));
   options.template = { ...options.template, names: header, fileNames, total };
+  // the names are replacement strings in --workdir and --results too, as GNU parallel reads them
+  // there: a folder a job, refused as their others are, before anything is made (was: a folder named {x})
+  if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, toByteString(respellAll(flags.workdir, flags)), options.template, flags.I ?? '{}');
+  if (flags.results !== undefined) resultsTarget(flags.results, { ...resultsContext, names: options.template });
   // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
   const shownCommand = text;
   // the jobs write --results DIR: where prun was started, as GNU parallel's, whatever --workdir says

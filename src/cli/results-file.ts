@@ -1,6 +1,7 @@
 import { openOutput } from '../io/fifo-reader.js';
 import type { JobRecordFormat } from '../commands/job-record.js';
-import { compileTemplate } from '../commands/template.js';
+import { compileTemplate, type TemplateOptions } from '../commands/template.js';
+import { toByteString } from '../model/byte-string.js';
 import { PrunError, usageError } from '../errors.js';
 import { cannotWrite } from '../io/cannot-write.js';
 import { makeDirectory } from '../io/make-directory.js';
@@ -23,11 +24,13 @@ export interface ResultsContext {
   pipe: boolean;
   queue: boolean;
   resume: boolean;
+  /** --header's names, once read: a name is a replacement string in --results too, as in GNU parallel. */
+  names?: Pick<TemplateOptions, 'names' | 'fileNames'>;
 }
 
 export function resultsTarget(name: string, context: ResultsContext): ResultsTarget {
   // a name with replacement strings is a file or folder a job: as a directory tree it would be silent wrong output
-  if (compileTemplate(name, false, { where: '--results' }).usesArgs || /\{[#%]\}/.test(name)) {
+  if (compileTemplate(toByteString(name), false, { ...context.names, where: '--results' }).usesArgs || /\{[#%]\}/.test(name)) {
     throw usageError(`--results ${name}: a name with replacement strings is not supported: give a directory, or a .csv, .tsv or .json file`);
   }
   const format = name === '-' ? 'csv' : (/\.(csv|tsv|json)$/i.exec(name)?.[1]?.toLowerCase() as JobRecordFormat | undefined);

@@ -155,6 +155,18 @@ describe('prun exec: output', () => {
     }
   });
 
+  test("--workdir and --results holding a --header name (a column's, a file's) are refused as their other replacement strings are, before anything is made (was: a folder named {x}, where GNU parallel makes one a job)", async () => {
+    const here = join(dir, 'named-folders');
+    await mkdir(here, { recursive: true });
+    await writeFile(join(here, 'f'), 'f1\n');
+    for (const args of [['--header', ':', '--wd', '{x}'], ['--header', ':', '--wd', 'w-{x.}'], ['--header', ':', '--results', 'r{x}'], ['--header', '0', '--results', 'r-{f/}'], ['--header', '0', '--wd', '{f}']]) {
+      const result = await prun(['exec', ...args, 'pwd', ':::', 'x', 'a', '::::', 'f'], { cwd: here });
+      assert.equal(result.exitCode, 2, args.join(' '));
+      assert.equal(lines(result.stderr).length, 1, String(result.stderr));
+    }
+    assert.deepEqual((await readdir(here)).sort(), ['f']);
+  });
+
   test("--results -.csv, -.tsv, -.json: GNU parallel's records of each job on stdout, byte for byte but the times", async () => {
     // Starttime and JobRuntime differ from run to run
     const timesOut = (text: string) => text.replace(/\d{10}\.\d{3}([,\t]|, "JobRuntime": )\d+\.\d{3}/g, 'T$1R');
