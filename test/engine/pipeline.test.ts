@@ -64,50 +64,27 @@ function runManually(source: ReturnType<typeof itemSource>, executor: Executor, 
 /** Each delivery as [type, first, count]: what was delivered for which inputs. */
 const shapesOf = (deliveries: readonly Delivery[]) => deliveries.map((delivery) => [delivery.type, delivery.first, delivery.count]);
 
-test('ExecutorListener.fatal after work has run: the deliveries end normally, what never ran is counted, fatalError() says why', async () => {
-  const executor = new ManualExecutor();
-  const { pipeline, deliveries, consumed, tracker } = runManually(itemSource(['a', 'b', 'c', 'd']), executor);
-  await executor.next;
-  executor.finish(); // a
-  await executor.next; // b is running
-  const error = new PrunError('ERR_WORKER_START', 'workers keep dying at start: worker exited with code 4');
-  executor.listener.fatal(error);
-  await consumed;
-  assert.equal(pipeline.fatalError(), error);
-  assert.deepEqual(
-    shapesOf(deliveries),
-    [
-      ['text', 0, 1],
-      ['skipped', 1, 1],
-      ['skipped', 2, 2],
-    ],
-  );
-  assert.equal(tracker.succeeded, 1);
-  assert.equal(tracker.notRun, 3);
-});
-
-test('ExecutorListener.fatal soon: the running input ends and is delivered, the rest never ran, fatalError() says why', async () => {
-  const executor = new ManualExecutor();
-  const { pipeline, deliveries, consumed, tracker } = runManually(itemSource(['a', 'b', 'c', 'd']), executor);
-  await executor.next;
-  executor.finish(); // a
-  await executor.next; // b is running
-  const error = new PrunError('ERR_QUEUE', 'a worker refused the run');
-  executor.listener.fatal(error, 'soon');
-  executor.finish(); // b ends well, after the stop
-  await consumed;
-  assert.equal(pipeline.fatalError(), error);
-  assert.deepEqual(
-    shapesOf(deliveries),
-    [
-      ['text', 0, 1],
-      ['text', 1, 1],
-      ['skipped', 2, 2],
-    ],
-  );
-  assert.equal(tracker.succeeded, 2);
-  assert.equal(tracker.notRun, 2);
-});
+for (const [when, ended, running] of [
+  ['now', 'is killed', ['skipped', 1, 1]],
+  ['soon', 'ends and is delivered', ['text', 1, 1]],
+] as const) {
+  test(`ExecutorListener.fatal ${when}, after work has run: the running input ${ended}, the deliveries end normally, what never ran is counted, fatalError() says why`, async () => {
+    const executor = new ManualExecutor();
+    const { pipeline, deliveries, consumed, tracker } = runManually(itemSource(['a', 'b', 'c', 'd']), executor);
+    await executor.next;
+    executor.finish(); // a
+    await executor.next; // b is running
+    const error = new PrunError('ERR_WORKER_START', 'workers keep dying at start: worker exited with code 4');
+    executor.listener.fatal(error, when);
+    // soon, b ends well after the stop (a queue's worker refused the run: the others' inputs end); now, it was killed
+    if (when === 'soon') executor.finish();
+    await consumed;
+    assert.equal(pipeline.fatalError(), error);
+    assert.deepEqual(shapesOf(deliveries), [['text', 0, 1], running, ['skipped', 2, 2]]);
+    assert.equal(tracker.succeeded, when === 'soon' ? 2 : 1);
+    assert.equal(tracker.notRun, when === 'soon' ? 2 : 3);
+  });
+}
 
 test('the source fails: what it gave runs, the one running included, and fatalError() says why after their outcomes (was: the running input killed, unreported)', async () => {
   const executor = new ManualExecutor();
