@@ -25,6 +25,8 @@ const REFRESH_EVERY_MS = 10_000;
 /** How long the end of a run may wait for Redis to delete its keys: Redis away, and up. */
 const CLEANUP_MS = 3000;
 const CLEANUP_UP_MS = 30_000;
+/** How long the inputs running on other workers may take to end once a worker refused the run (as a Ctrl-C's grace). */
+const REFUSED_GRACE_MS = 10_000;
 /** How long the reader of reports may take to see the end (one BLPOP timeout, and some). */
 const READ_END_MS = 1500;
 
@@ -251,15 +253,7 @@ export class QueueExecutor implements Executor {
 
   private take(report: Report): void {
     if (report.type === 'refused') {
-      // the queue works, and other workers may be running its inputs: they are asked to stop,
-      // and what they end with is heard (was: the run ended at once, an input that then ended
-      // well counted as never ran, to be run again by a --resume: a review). Said at once when
-      // inputs run, as a Ctrl-C's stop is: the run's error line comes once they have ended
-      if (!this.saidRefused && [...this.outstanding.entries()].some((entry) => entry.local || (entry.delivery !== undefined && entry.worker !== report.worker))) {
-        this.saidRefused = true;
-        this.notice(`prun: ${report.worker} refused the run: starting no more inputs; waiting for the running ones`);
-      }
-      this.fatal(new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`), 'soon');
+      this.refused(report);
       return;
     }
     const entry = this.outstanding.get(report.batch);
@@ -292,6 +286,33 @@ export class QueueExecutor implements Executor {
       return;
     }
     this.settle(entry, report.from, report.run, report.last, report.elapsedMs);
+  }
+
+  /**
+   * A worker refused the run (another PRUN_QUEUE_SECRET, a script it cannot load, another
+   * version). The queue works, and other workers may be running its inputs: they are asked to
+   * stop, and what they end with is heard, for up to REFUSED_GRACE_MS, as after a Ctrl-C (was:
+   * the run ended at once, an input that then ended well counted as never ran, to be run again
+   * by a --resume: a review). With nothing running elsewhere it ends at once: a worker of an
+   * older prun never reports the batch it took and refused, and one that ignores its signal
+   * would hold the run for ever.
+   */
+  private refused(report: Extract<Report, { type: 'refused' }>): void {
+    const error = new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`);
+    const elsewhere = [...this.outstanding.entries()].some((entry) => entry.local || (entry.delivery !== undefined && entry.worker !== report.worker));
+    if (!elsewhere) {
+      this.fatal(error);
+      return;
+    }
+    if (!this.saidRefused) {
+      this.saidRefused = true;
+      // said at once, as a Ctrl-C's stop is: the run's error line comes once they have ended
+      this.notice(`prun: ${report.worker} refused the run: starting no more inputs; waiting up to ${REFUSED_GRACE_MS / 1000} s for the running ones`);
+      const grace = setTimeout(() => this.fatal(error), REFUSED_GRACE_MS);
+      grace.unref();
+      this.timers.push(grace);
+    }
+    this.fatal(error, 'soon');
   }
 
   /**

@@ -265,6 +265,19 @@ describe('prun map --queue', () => {
     assert.deepEqual(await runKeys(bench.redis), []);
   });
 
+  test('a worker that refuses the run while another runs an input that does not end: the run ends after the grace, nothing ran, exit 2 (was, for a commit: a wait for ever)', { timeout: 180_000 }, async () => {
+    const started = join(bench.dir, 'refused-stuck-started');
+    // the gate is never made: the input never ends, and does not look at its signal
+    worker(['--procs', '1'], { PRUN_TEST_STARTED: started, PRUN_TEST_GATE: join(bench.dir, 'refused-stuck-gate') });
+    const run = prun(['map', 'fixtures/gated.ts', '--queue', bench.redis.url, '--chunksize', '1', ':::', 'gate1', 'x2']);
+    await waitForFile(started, (seen) => seen.length >= 1, 30_000);
+    worker([], { PRUN_QUEUE_SECRET: 'the workers' });
+    const result = await run;
+    assert.equal(result.exitCode, 2, String(result.stderr));
+    assert.equal(result.stdout, '');
+    assert.match(String(result.stderr), /refused the run: starting no more inputs; waiting up to 10 s for the running ones\n.*a worker refused the run: .*bad signature/);
+  });
+
   test('a worker whose TMPDIR cannot hold a folder (missing, a file) says so in one line, exit 2 (was: a stack trace, exit 1)', async () => {
     const folder = await mkdtemp(join(bench.dir, 'no-modules-'));
     await writeFile(join(folder, 'a-file'), '');
