@@ -231,7 +231,8 @@ export function delimiterOf(value: string): string {
 export function regexp(flag: string, value: string): RegExp {
   let pattern: string;
   try {
-    pattern = perlPattern(toByteString(value));
+    // read at run time, as GNU parallel hands it to Perl's regex engine: no interpolation
+    pattern = perlPattern(toByteString(value), { interpolated: false });
   } catch (error) {
     throw usageError(`${flag} ${quoted(value)}: ${(error as Error).message}`);
   }

@@ -104,7 +104,7 @@ function partEnd(text: string, from: number, delimiter: string): number {
 function compileStep({ text, pattern, replacement, flags }: Written): Step {
   if (!FLAGS.test(flags)) throw new Error(`the flags ${JSON.stringify(flags)} of ${JSON.stringify(text)} are not supported (g, i, m and s are)`);
   // matched on byte strings, as Perl matches bytes: its \s is ASCII blanks only
-  const regex = byteRegExp(perlPattern(pattern, flags.includes('s'), flags.includes('m')), jsFlags(flags));
+  const regex = byteRegExp(perlPattern(pattern, { dotAll: flags.includes('s'), multiline: flags.includes('m') }), jsFlags(flags));
   const replace = perlReplacement(replacement, text);
   return {
     apply(value) {

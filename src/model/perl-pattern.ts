@@ -5,7 +5,11 @@
  */
 
 // escapes that mean something else, or nothing, in a JavaScript pattern: refused, not misread
-const PERL_ONLY_ESCAPES = 'QEGKhHvVRXNpPlLuUea';
+const PERL_ONLY_ESCAPES = 'GKhHvVRXNpPeag';
+// escapes of Perl's string interpolation, which a pattern in Perl's source (s///) goes
+// through and one read at run time (--colsep) does not: there the regex engine takes each
+// for its letter
+const INTERPOLATION_ESCAPES = 'QElLuU';
 
 /**
  * POSIX classes (`[[:digit:]]`), as Perl matches them on bytes: ASCII only. JavaScript reads
@@ -32,22 +36,41 @@ const POSIX_CLASS = /^\[:(\^?)([a-z]+):\]/;
 /** The highest code unit of a byte string's characters, and of any JavaScript string's. */
 const LAST = 0xffff;
 
+/** How a pattern is read: Perl's flags s and m, and whether it is Perl source (s///, interpolated) or a string read at run time (--colsep). */
+export interface PerlPatternOptions {
+  dotAll?: boolean;
+  multiline?: boolean;
+  interpolated?: boolean;
+}
+
 /**
  * `source`, a Perl pattern, as a JavaScript one: `.` stops only at "\n" (JavaScript's also at
  * "\r", U+2028, U+2029), `$` and `\Z` also match before a final "\n", `\A` and `\z` are the
- * ends of the value, with the m flag a line ends at "\n" only, and POSIX classes are their
- * characters. Throws an Error saying what is not supported, for the caller to name the option.
+ * ends of the value, with the m flag a line ends at "\n" only, POSIX classes are their
+ * characters, `\x{HH}` and `\o{NNN}` theirs, and `{,n}` is `{0,n}` (as Perl 5.34 and later
+ * read it). Throws an Error saying what is not supported, for the caller to name the option.
  */
-export function perlPattern(source: string, dotAll = false, multiline = false): string {
+export function perlPattern(source: string, { dotAll = false, multiline = false, interpolated = true }: PerlPatternOptions = {}): string {
   let out = '';
   let inClass = false;
+  const unsupported = (what: string) => new Error(`${what} in a pattern (${source}) is not supported`);
   for (let at = 0; at < source.length; at++) {
     const char = source[at]!;
     if (char === '\\') {
       const next = source[at + 1] ?? '';
       at++;
+      const braced = /^([xo])\{([^}]*)\}/.exec(source.slice(at));
+      if (braced) {
+        out += codeEscape(braced[1] === 'x' ? 16 : 8, braced[2]!, () => unsupported(`\\${braced[0]}`));
+        at += braced[0].length - 1;
+        continue;
+      }
       // inside brackets too: `[\h]` is a blank to Perl, an h to JavaScript
-      if (next !== '' && PERL_ONLY_ESCAPES.includes(next)) throw new Error(`\\${next} in a pattern (${source}) is not supported`);
+      if (next !== '' && PERL_ONLY_ESCAPES.includes(next)) throw unsupported(`\\${next}`);
+      if (next !== '' && INTERPOLATION_ESCAPES.includes(next)) {
+        if (interpolated) throw unsupported(`\\${next}`);
+        out += next;
+      } else if ((next === 'b' || next === 'B') && source[at + 1] === '{' && !inClass) throw unsupported(`\\${next}{...}`);
       else if (inClass) out += `\\${next}`;
       else if (next === 'A') out += '(?<![^])';
       else if (next === 'z') out += '(?![^])';
@@ -69,13 +92,21 @@ export function perlPattern(source: string, dotAll = false, multiline = false): 
       if (source[at + 1] === '^') out += source[++at];
       if (source[at + 1] === ']') out += `\\${source[++at]}`;
     } else if (char === '.') out += dotAll ? '[^]' : '[^\\n]';
-    else if (char === '$' && /[A-Za-z_{]/.test(source[at + 1] ?? '')) throw new Error(`a Perl variable in a pattern (${source}) is not supported`);
+    else if (char === '{' && /^\{,\d+\}/.test(source.slice(at))) out += '{0';
+    else if (char === '$' && interpolated && /[A-Za-z_{]/.test(source[at + 1] ?? '')) throw new Error(`a Perl variable in a pattern (${source}) is not supported`);
     else if (char === '$') out += multiline ? '(?=\\n|(?![^]))' : '(?=\\n?(?![^]))';
     // JavaScript's m flag would also take "\r" and U+2028 for line ends, and the end after a last "\n" for a line's start
     else if (char === '^' && multiline) out += '(?:(?<![^])|(?<=\\n)(?=[^]))';
     else out += char;
   }
   return out;
+}
+
+/** `\x{HH}` or `\o{NNN}`: the byte it is, which a byte string can hold (0-255). */
+function codeEscape(radix: number, digits: string, refused: () => Error): string {
+  const code = Number.parseInt(digits.trim() || '0', radix);
+  if (!/^\s*[0-9a-fA-F]*\s*$/.test(digits) || Number.isNaN(code) || code > 0xff || (radix === 8 && /[89a-fA-F]/.test(digits))) throw refused();
+  return hex(code);
 }
 
 /** The members of a class that a POSIX class (negated: `[:^digit:]`) stands for inside it. */

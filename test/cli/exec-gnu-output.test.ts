@@ -214,7 +214,7 @@ describe('prun exec: the same output as GNU parallel', () => {
   });
 
   test('--colsep is a Perl pattern: POSIX classes, \\A and . as GNU parallel reads them, and Perl\'s escapes JavaScript reads otherwise refused (was: `[[:digit:]]` split nothing, `\\h` split at h, `\\A` at A)', async () => {
-    for (const colsep of ['[[:digit:]]', '[[:^alpha:]]+', '[[:space:][:punct:]]', '\\A', 'b$']) await assertAsGnuParallel(['--colsep', colsep, 'echo', '{1}-{2}'], 'a1b\nab12cd\na,b c\naAb\n');
+    for (const colsep of ['[[:digit:]]', '[[:^alpha:]]+', '[[:space:][:punct:]]', '\\A', 'b$', '\\Qa\\E', '$x', '\\x{2c}', 'a{,2}']) await assertAsGnuParallel(['--colsep', colsep, 'echo', '{1}-{2}'], 'a1b\nab12cd\na,b c\naAb\nxQaEy\n');
     for (const colsep of ['\\h', '[\\h]', '[[:foo:]]']) {
       const result = await prun(['exec', '--colsep', colsep, 'echo', ':::', 'ahb c']);
       assert.equal(result.exitCode, 2, colsep);

@@ -18,7 +18,20 @@ test('a POSIX class that does not exist is refused, saying which', () => {
 });
 
 test("Perl's escapes that JavaScript reads otherwise are refused, inside brackets too (was: `[\\h]` an h)", () => {
-  for (const source of ['\\h', '[\\h]', 'a\\K', '[x\\v]', '\\Qa.b\\E']) assert.throws(() => perlPattern(source), /is not supported/, source);
+  for (const source of ['\\h', '[\\h]', 'a\\K', '[x\\v]', '\\Qa.b\\E', '(a)\\g1', '\\b{wb}', '\\x{100}', '\\o{9}']) assert.throws(() => perlPattern(source), /is not supported/, source);
+});
+
+test('a pattern read at run time (--colsep) is not interpolated: \\Q \\E \\l \\u \\L \\U are their letters, $x an end then x, as Perl\'s regex engine reads them (was, for a commit: refused)', () => {
+  assert.equal(perlPattern('\\Qa\\E', { interpolated: false }), 'QaE');
+  assert.equal(perlPattern('\\la\\U', { interpolated: false }), 'laU');
+  assert.ok(!new RegExp(perlPattern('$x', { interpolated: false })).test('a$x'));
+  assert.throws(() => perlPattern('$x'), /a Perl variable/);
+});
+
+test('\\x{HH} and \\o{NNN} are their bytes, inside brackets too, and {,n} is {0,n} (was: \\x{2c} split nothing)', () => {
+  assert.deepEqual(split('a,b', '\\x{2c}'), ['a', 'b']);
+  assert.deepEqual(split('a,b', '[\\o{54}]'), ['a', 'b']);
+  assert.deepEqual(split('xaaay', 'a{,2}'), ['x', '', 'y']);
 });
 
 test('\\A, \\z, \\Z, $ and . mean what they mean to Perl; a backslash at the end is left to the compiler', () => {
