@@ -37,7 +37,9 @@ export interface CommonFlags {
   load?: string;
   // as other tools spell them
   maxProcs?: number;
-  keepOrder?: true;
+  keepOrder?: boolean;
+  /** --no-keep-order (or --nokeeporder) was given: unordered, whatever -k says. */
+  noKeepOrder?: true;
   bar?: true;
   eta?: true;
 }
@@ -86,14 +88,15 @@ export function addCommonOptions(command: Command, options: { json: boolean }): 
     .optionsGroup('As xargs, GNU parallel and rush spell them:')
     .addOption(new Option('-P, --max-procs <n>', 'as -j').argParser(positive('--max-procs')))
     .option('-k, --keep-order', 'input order: the default (of -k and --unordered, the last given wins)')
-    .option('--no-keep-order', 'as --unordered (GNU parallel\'s, to undo a -k given before it)')
+    .option('--no-keep-order', 'as --unordered, whatever -k says, before or after it (GNU parallel\'s)')
+    .addOption(new Option('--nokeeporder', 'as --no-keep-order'))
     .option('--bar', 'as --progress')
     .option('--eta', 'as --progress')
     .on('option:keep-order', () => command.setOptionValue('unordered', undefined))
-    .on('option:no-keep-order', () => {
-      command.setOptionValue('unordered', true);
-      command.setOptionValue('keeporder', undefined);
-    });
+    // GNU parallel's --no-keep-order undoes every -k, given before it or after (was, for a
+    // commit: the last given won, as between -k and --unordered: a review)
+    .on('option:no-keep-order', () => command.setOptionValue('noKeepOrder', true))
+    .on('option:nokeeporder', () => command.setOptionValue('noKeepOrder', true));
 }
 
 /** What ends each input of a file or stdin. */
@@ -126,7 +129,7 @@ export function commonRunOptions(flags: CommonFlags): RunOptions {
   return {
     memFree: flags.memfree,
     load: flags.load,
-    ordered: !flags.unordered || flags.keepOrder === true,
+    ordered: !flags.noKeepOrder && (!flags.unordered || flags.keepOrder === true),
     retries: flags.retries,
     timeout: flags.timeout,
     halt: flags.halt,

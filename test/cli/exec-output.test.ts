@@ -376,10 +376,11 @@ describe('prun exec: output', () => {
   for (const [name, options, PARALLEL] of [
     ['--unordered', ['--unordered'], undefined],
     ["GNU parallel's --no-keep-order, after a -k in $PARALLEL (was: an unknown option)", ['--no-keep-order'], '-k'],
+    ["GNU parallel's --nokeeporder, before a -k: it wins whatever the order (was, for a commit: the last given won)", ['--nokeeporder', '-k'], undefined],
   ] as const) {
     test(`${name} prints each output as its job ends`, async () => {
       // input 1 waits for a file that the test makes only once it has read 3 from prun
-      const go = join(dir, `go-unordered-${options[0]}`);
+      const go = join(dir, `go-unordered${options.join('')}`);
       const command = `if [ {} = 1 ]; then while [ ! -e ${go} ]; do sleep 0.01; done; fi; echo {}`;
       const subprocess = execa(bin, ['exec', '-j', '2', ...options, command, ':::', '1', '2', '3'], { cwd: root, reject: false, stdin: 'ignore', env: PARALLEL === undefined ? {} : { PARALLEL } });
       await waitForLines(subprocess.stdout, /^3$/);
