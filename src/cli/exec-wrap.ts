@@ -1,4 +1,4 @@
-import { compileTemplate, markCommandStart, type TemplateOptions } from '../commands/template.js';
+import { asLiteral, compileTemplate, markCommandStart, type TemplateOptions } from '../commands/template.js';
 import { shellQuote } from '../commands/shell-quote.js';
 import { usageError } from '../errors.js';
 import { fromByteString, toByteString } from '../model/byte-string.js';
@@ -52,8 +52,10 @@ function resultsCommand(text: string, dir: string, names: LevelNames, width: num
   const order = levelOrder(named, names);
   const rank = new Array<number>(named + 1);
   order.forEach((id, i) => (rank[id] = i + 1));
-  // names are bytes, and the command text that the job's shell gets is made bytes once more
-  const nameOf = (id: number) => shellQuote(fromByteString(levelName(id, names)));
+  // names are bytes, and the command text that the job's shell gets is made bytes once more;
+  // their braces are text, never replacement strings of the template this text is compiled as
+  // (was: a column named `{1}`, a file named `{.}`, replaced in the folder's name: a review)
+  const nameOf = (id: number) => shellQuote(fromByteString(levelName(id, names))).replaceAll('{', asLiteral('{'));
   // `{} ;`: under -X the word `{}` is repeated for each argument, and must not take the `;` along
   let levels: string;
   if (order.every((id, i) => id === i + 1)) {

@@ -29,11 +29,14 @@ export interface ResultsContext {
 }
 
 export function resultsTarget(name: string, context: ResultsContext): ResultsTarget {
-  // a name with replacement strings is a file or folder a job: as a directory tree it would be silent wrong output
-  if (compileTemplate(toByteString(name), false, { ...context.names, where: '--results' }).usesArgs || /\{[#%]\}/.test(name)) {
+  const format = name === '-' ? 'csv' : (/\.(csv|tsv|json)$/i.exec(name)?.[1]?.toLowerCase() as JobRecordFormat | undefined);
+  // a name with replacement strings is a file or folder a job: as a directory tree it would be
+  // silent wrong output. --header's names count for a folder only: GNU parallel writes a file
+  // of records by the name as typed (was, for a commit: `--results {x}.csv` refused: a review)
+  const names = format === undefined ? context.names : undefined;
+  if (compileTemplate(toByteString(name), false, { ...names, where: '--results' }).usesArgs || /\{[#%]\}/.test(name)) {
     throw usageError(`--results ${name}: a name with replacement strings is not supported: give a directory, or a .csv, .tsv or .json file`);
   }
-  const format = name === '-' ? 'csv' : (/\.(csv|tsv|json)$/i.exec(name)?.[1]?.toLowerCase() as JobRecordFormat | undefined);
   if (format === undefined) return { kind: 'dir', dir: name };
   const refused = context.pipe ? '--pipe' : context.queue ? '--queue' : context.resume ? '--resume' : undefined;
   // GNU parallel refuses --resume with these too ("not supported yet"): a file of records has no rows to resume by

@@ -578,6 +578,7 @@ describe('prun exec: the same output as GNU parallel', () => {
     await writeFile(join(dir, 'numbered.csv'), '10,2,b,a,1x, 3,inf,-1,A\n1,2,3,4,5,6,7,8,9\n');
     await writeFile(join(dir, 'columns.csv'), 'x,y\n1,2\n3,4\n5,6\n');
     await writeFile(join(dir, 'ragged.csv'), 'b,a\nc,d,e\nf\n');
+    await writeFile(join(dir, '{.}'), 'z3\n');
     /** The folders under `folder`, as `find folder -type d | sort` lists them from inside. */
     const foldersUnder = async (folder: string): Promise<string> => (await execa('sh', ['-c', 'cd "$1" && find . -type d | LC_ALL=C sort', 'sh', folder])).stdout;
     let n = 0;
@@ -596,6 +597,9 @@ describe('prun exec: the same output as GNU parallel', () => {
       // --header 0: only the files are named, the k-th file's path naming id k
       ['--header', '0', 'echo', ':::', 'x', '::::', 'f'],
       ['--header', '0', '-X', '-j1', 'echo', '::::', 'g', 'f'],
+      // names that look like replacement strings are text in the folders' names (was, for a commit: replaced)
+      ['--header', '0', 'echo', '::::', '{.}', ':::', 'a.b'],
+      ['--header', ':', 'echo', ':::', '{1}', 'a', ':::', 'b', 'c'],
       // no --header: 1, 2, ... in the order of the record, as before
       ['echo', ':::', 'a', 'b', ':::', 'c'],
       ['--colsep', ',', 'echo', '::::', 'ragged.csv'],

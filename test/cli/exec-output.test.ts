@@ -165,6 +165,10 @@ describe('prun exec: output', () => {
       assert.equal(lines(result.stderr).length, 1, String(result.stderr));
     }
     assert.deepEqual((await readdir(here)).sort(), ['f']);
+    // a file of records is named as typed, as GNU parallel names it (was, for a commit: refused)
+    const records = await prun(['exec', '--header', ':', '--results', '{x}.csv', 'echo', ':::', 'x', 'a'], { cwd: here });
+    assert.equal(records.exitCode, 0, String(records.stderr));
+    assert.match(await readFile(join(here, '{x}.csv'), 'utf8'), /^Seq,Host,.*,x,Stdout,Stderr\n1,/);
   });
 
   test("--results -.csv, -.tsv, -.json: GNU parallel's records of each job on stdout, byte for byte but the times", async () => {
