@@ -92,7 +92,8 @@ export function perlPattern(source: string, { dotAll = false, multiline = false,
       if (source[at + 1] === '^') out += source[++at];
       if (source[at + 1] === ']') out += `\\${source[++at]}`;
     } else if (char === '.') out += dotAll ? '[^]' : '[^\\n]';
-    else if (char === '{' && /^\{,\d+\}/.test(source.slice(at))) out += '{0';
+    // after something to repeat: at the start, after `(` or `|`, Perl reads it as text
+    else if (char === '{' && /^\{,\d+\}/.test(source.slice(at)) && !/(?:^|[(|]|\(\?(?:[:=!]|<[=!]))$/.test(out)) out += '{0';
     else if (char === '$' && interpolated && /[A-Za-z_{]/.test(source[at + 1] ?? '')) throw new Error(`a Perl variable in a pattern (${source}) is not supported`);
     else if (char === '$') out += multiline ? '(?=\\n|(?![^]))' : '(?=\\n?(?![^]))';
     // JavaScript's m flag would also take "\r" and U+2028 for line ends, and the end after a last "\n" for a line's start

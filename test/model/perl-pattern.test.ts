@@ -32,6 +32,9 @@ test('\\x{HH} and \\o{NNN} are their bytes, inside brackets too, and {,n} is {0,
   assert.deepEqual(split('a,b', '\\x{2c}'), ['a', 'b']);
   assert.deepEqual(split('a,b', '[\\o{54}]'), ['a', 'b']);
   assert.deepEqual(split('xaaay', 'a{,2}'), ['x', '', 'y']);
+  // with nothing to repeat, text, as Perl reads it (was, for a commit: "Nothing to repeat")
+  for (const source of ['{,2}', '({,2})', 'x|{,2}', '(?:{,1})']) assert.equal(perlPattern(source), source, source);
+  assert.deepEqual(split('a{,2}b', '({,2})'), ['a', '{,2}', 'b']);
 });
 
 test('\\A, \\z, \\Z, $ and . mean what they mean to Perl; a backslash at the end is left to the compiler', () => {
