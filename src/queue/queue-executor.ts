@@ -72,7 +72,8 @@ export class QueueExecutor implements Executor {
   private readonly onWorkers: (count: number) => void;
   private readonly onServed: () => void;
   private readonly notice: (line: string) => void;
-  private saidRefused = false;
+  /** A worker refused the run: why, and which workers did. */
+  private refusal: { error: PrunError; workers: Set<string> } | undefined;
   /** Batches said to have run again, once each. */
   private readonly saidRanAgain = new Set<number>();
   private readonly lane: LocalLane | undefined;
@@ -217,6 +218,8 @@ export class QueueExecutor implements Executor {
       const ends = new Map<string, string>();
       for (const report of reports) {
         this.take(report);
+        // once a refusal has stopped the run, it ends when the last input running elsewhere has
+        if (this.refusal && !this.runsElsewhere()) this.fatal(this.refusal.error);
         if (report.type === 'lost' || (report.type === 'run' && report.last)) ends.set(report.worker, report.delivery);
       }
       if (this.halting) void this.queue.heard(this.run, ends).catch(() => {});
@@ -298,14 +301,15 @@ export class QueueExecutor implements Executor {
    * would hold the run for ever.
    */
   private refused(report: Extract<Report, { type: 'refused' }>): void {
-    const error = new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`);
-    const elsewhere = [...this.outstanding.entries()].some((entry) => entry.local || (entry.delivery !== undefined && entry.worker !== report.worker));
-    if (!elsewhere) {
+    const first = this.refusal === undefined;
+    this.refusal ??= { error: new PrunError('ERR_QUEUE', `a worker refused the run: ${report.message}`), workers: new Set() };
+    this.refusal.workers.add(report.worker);
+    const { error } = this.refusal;
+    if (!this.runsElsewhere()) {
       this.fatal(error);
       return;
     }
-    if (!this.saidRefused) {
-      this.saidRefused = true;
+    if (first) {
       // said at once, as a Ctrl-C's stop is: the run's error line comes once they have ended
       this.notice(`prun: ${report.worker} refused the run: starting no more inputs; waiting up to ${REFUSED_GRACE_MS / 1000} s for the running ones`);
       const grace = setTimeout(() => this.fatal(error), REFUSED_GRACE_MS);
@@ -313,6 +317,16 @@ export class QueueExecutor implements Executor {
       this.timers.push(grace);
     }
     this.fatal(error, 'soon');
+  }
+
+  /**
+   * Whether an input of the run may be running on a worker that did not refuse it (or on the
+   * producer's own): a batch a refusing worker took and never reported is not waited for (was,
+   * for a commit: the full grace, behind a worker of an older prun, which does not report it).
+   */
+  private runsElsewhere(): boolean {
+    const refusing = this.refusal?.workers;
+    return [...this.outstanding.entries()].some((entry) => entry.local || (entry.delivery !== undefined && !refusing?.has(entry.worker!)));
   }
 
   /**
