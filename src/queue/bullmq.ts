@@ -589,8 +589,15 @@ export class WorkerQueue {
     // count of the take and one of a stall each time (two hand-backs failed the job as stalled
     // too often, and its inputs' next attempt was 3). Its wait ends first; a job taken anyway goes back too
     await this.worker.backend.disconnectBlocking(true).catch(() => {});
-    // one held that never started is not counted as taken (was: its inputs' first start said attempt 2)
-    await Promise.all([...this.active].map(([job, held]) => putBack(this.redis, job, held, !held.started).catch(() => 0)));
+    // one held that never started is not counted as taken (was: its inputs' first start said
+    // attempt 2). One of a run that is over (its producer ended and deleted its keys) goes, as
+    // a job is when it completes: put back, it would wait with no producer for ever (was: left
+    // in Redis, a review: a producer that ended after its grace, with an input here that
+    // ignored its signal, then this worker stopped)
+    await Promise.all([...this.active].map(async ([job, held]) => {
+      const over = (await this.redis.exists(keys.spec(job.data.run)).catch(() => 1)) === 0;
+      await (over ? job.moveToCompleted(undefined, held.token, false) : putBack(this.redis, job, held, !held.started)).catch(() => 0);
+    }));
     this.active.clear();
   }
 
