@@ -8,13 +8,13 @@
  * makes DIR/a/2/b/1. Without names they are 1, 2, ..., in their order already.
  */
 
-/** The names a run has for its arguments' ids, as byte strings (byte-string.ts), as the template has them. */
-export interface LevelNames {
-  /** --header's column names: id n is `names[n - 1]`. */
-  names?: readonly string[] | undefined;
-  /** The file sources' paths, under any --header: id k is the k-th file's, over the column's name. */
-  fileNames?: readonly string[] | undefined;
-}
+import type { HeaderNames } from '../commands/header-names.js';
+
+/**
+ * The names a run has for its arguments' ids, as byte strings (byte-string.ts), as the template
+ * has them: id n is the column's `names[n - 1]`, or the k-th file's `fileNames[k - 1]` over it.
+ */
+export type LevelNames = HeaderNames;
 
 /** The name of the level of id `id` (1-based). */
 export function levelName(id: number, { names, fileNames }: LevelNames): string {
