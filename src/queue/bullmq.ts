@@ -495,9 +495,8 @@ export class WorkerQueue {
     // nobody would (was: its id kept in the queue's failed set for ever, past the run: a review)
     this.worker.on('failed', (job: Job<JobData> | undefined) => {
       if (!job) return;
-      const run = job.data?.run;
-      void (run === undefined ? Promise.resolve(0) : this.redis.exists(keys.spec(run)))
-        .then((there) => (there === 0 ? job.remove() : undefined))
+      void this.runIsOver(job.data?.run)
+        .then((over) => (over ? job.remove() : undefined))
         .catch(() => {});
     });
     // the job is over: no take of it comes any more, and its batch's `over` mark can go
@@ -595,10 +594,16 @@ export class WorkerQueue {
     // in Redis, a review: a producer that ended after its grace, with an input here that
     // ignored its signal, then this worker stopped)
     await Promise.all([...this.active].map(async ([job, held]) => {
-      const over = (await this.redis.exists(keys.spec(job.data.run)).catch(() => 1)) === 0;
+      const over = await this.runIsOver(job.data.run);
       await (over ? job.moveToCompleted(undefined, held.token, false) : putBack(this.redis, job, held, !held.started)).catch(() => 0);
     }));
     this.active.clear();
+  }
+
+  /** Whether the run is over: its spec gone (or a job with no run). Not while Redis cannot say. */
+  private async runIsOver(run: string | undefined): Promise<boolean> {
+    if (run === undefined) return true;
+    return (await this.redis.exists(keys.spec(run)).catch(() => 1)) === 0;
   }
 
   async close(): Promise<void> {
