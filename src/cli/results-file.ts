@@ -1,6 +1,7 @@
 import { openOutput } from '../io/fifo-reader.js';
 import type { JobRecordFormat } from '../commands/job-record.js';
-import { compileTemplate, type TemplateOptions } from '../commands/template.js';
+import { compileTemplate } from '../commands/template.js';
+import type { HeaderNames } from '../commands/header-names.js';
 import { toByteString } from '../model/byte-string.js';
 import { PrunError, usageError } from '../errors.js';
 import { cannotWrite } from '../io/cannot-write.js';
@@ -25,7 +26,7 @@ export interface ResultsContext {
   queue: boolean;
   resume: boolean;
   /** --header's names, once read: a name is a replacement string in --results too, as in GNU parallel. */
-  names?: Pick<TemplateOptions, 'names' | 'fileNames'>;
+  names?: HeaderNames;
 }
 
 export function resultsTarget(name: string, context: ResultsContext): ResultsTarget {

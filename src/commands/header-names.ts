@@ -24,9 +24,14 @@ interface NameIndex {
   ids: number[];
 }
 
-/** Where the names of a run are: `names` (the header's columns) and `fileNames`, as TemplateOptions holds them. */
+/** The names of a run's --header, which a template (TemplateOptions) reads as replacement strings. */
 export interface HeaderNames {
+  /**
+   * Column names, in order: `{name}` (and `{name/}`, `{name//}`, `{name.}`, `{name/.}`) is the
+   * column's `{n}`-style string.
+   */
   names?: readonly string[] | undefined;
+  /** The paths of the file sources as typed, after `names`: `{path}` of the k-th file is `{k}`, k counting files only. */
   fileNames?: readonly string[] | undefined;
 }
 

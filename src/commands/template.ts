@@ -12,7 +12,7 @@
  */
 import { constants } from 'node:buffer';
 import { PrunError, usageError } from '../errors.js';
-import { renamed } from './header-names.js';
+import { type HeaderNames, renamed } from './header-names.js';
 import { ownReplacements } from './own-replacements.js';
 import { plusForm } from './plus-forms.js';
 import { shellQuote } from './shell-quote.js';
@@ -55,21 +55,17 @@ interface CompiledPart extends CompiledTemplate {
   readonly ofTheJob: readonly Replacement[];
 }
 
-/** How a template reads, as GNU parallel's options say. */
-export interface TemplateOptions {
+/**
+ * How a template reads, as GNU parallel's options say; --header's names (HeaderNames) are
+ * replacement strings too.
+ */
+export interface TemplateOptions extends HeaderNames {
   /** --plus: `{+/}` `{+.}` `{..}` `{...}` `{/..}` `{/...}` `{##}` `{0#}` too, and the forms of plus-forms.ts. */
   plus?: boolean | undefined;
   /** With --plus, the number of jobs, once all inputs were read to know it: `{##}`, and the width `{0#}` is padded to. */
   total?: number | undefined;
   /** -X (and -N, -L): a word holding a `{}`-style replacement string is repeated for each argument. */
   contextReplace?: boolean | undefined;
-  /**
-   * --header: column names, in order: `{name}` (and `{name/}`, `{name//}`, `{name.}`, `{name/.}`)
-   * is the column's `{n}`-style string (header-names.ts).
-   */
-  names?: readonly string[] | undefined;
-  /** --header: the paths of the file sources as typed, after `names`: `{path}` of the k-th file is `{k}`, k counting files only. */
-  fileNames?: readonly string[] | undefined;
   /** False: a command without replacement strings gets no input appended (-N0). */
   appendArgs?: boolean | undefined;
   /**
