@@ -18,6 +18,7 @@ import { machineCpuCounts } from './cpu-counts.js';
 import { ownQueueWarnings } from './queue-warnings.js';
 import { shownUrl } from '../queue/queue-url.js';
 import { bracesAreReplaced, type TemplateOptions } from '../commands/template.js';
+import type { HeaderNames } from '../commands/header-names.js';
 import { parseHalt } from '../engine/halt.js';
 import { jobShell, laneShell } from '../commands/job-shell.js';
 import { commandLine, refuseOldForm } from './exec-argv.js';
@@ -34,7 +35,7 @@ import { writeAsked } from './asked-output.js';
 import { awaitReaders } from './output-files.js';
 import { checkJournal, type Journal, NO_CHECKED_JOURNAL, openOnceBegun } from './journal.js';
 import { presentRun } from './present-run.js';
-import { checkResultsDir, makeResultsDir, openRecordsFile, resultsTarget } from './results-file.js';
+import { checkResultsDir, makeResultsDir, openRecordsFile, type ResultsTarget, resultsTarget } from './results-file.js';
 import { wrapCommand } from './exec-wrap.js';
 import { exitOnInterrupt, holdInterrupts } from './signals.js';
 import { sayLine } from './stderr-line.js';
@@ -258,15 +259,23 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // GNU parallel reads --tagstring with the same spellings as the command
   // and turns its \t \n \r \NNN into the characters (was: left as typed)
   if (flags.tagstring !== undefined) flags.tagstring = unquotePrintf(respellAll(flags.tagstring, flags));
-  // checked before any input is read; what they wrap the command in waits for the inputs' header
-  const resultsContext = { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true };
-  const results = flags.results === undefined ? undefined : resultsTarget(flags.results, resultsContext);
   if (flags.processSlotVar !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.processSlotVar)) {
     throw usageError(`--process-slot-var must be a variable name, got ${quoted(flags.processSlotVar)}`);
   }
   const workers = flags.jobs ?? flags.maxProcs;
   const maxArgs = flags.N ?? flags.maxArgs ?? flags.maxLines;
   const template: TemplateOptions = { plus: flags.plus === true, contextReplace: contextReplace(flags), appendArgs: maxArgs !== 0, rpl, quoted: flags.quote === true };
+  // --workdir and --results of a folder a job are refused before any input is read (-I @ too:
+  // was a folder named @; made below, before the run's own files, and not for a dry run: was made
+  // as the options were read), and once more with --header's names, replacement strings there
+  // too, as GNU parallel reads them (was: a folder named {x}). What they wrap the command in
+  // waits for the header
+  const resultsContext = { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true };
+  const refuseFoldersAJob = (names?: HeaderNames): ResultsTarget | undefined => {
+    if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, toByteString(respellAll(flags.workdir, flags)), { ...template, ...names }, flags.I ?? '{}');
+    return flags.results === undefined ? undefined : resultsTarget(flags.results, { ...resultsContext, names });
+  };
+  const results = refuseFoldersAJob();
   const fillMode = flags.X || flags.m || flags.xargs ? fillFor(flags, text, template, flags.xargs ? undefined : workers ?? availableParallelism()) : undefined;
   // `--header 0`: no line of header, as GNU parallel reads it
   const withHeader = flags.header !== undefined && flags.header !== '0';
@@ -292,9 +301,6 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     onNul: once(() => process.stderr.write(NUL_REPLACED)),
   };
   if (flags.trim !== undefined && !['n', 'l', 'r', 'lr', 'rl'].includes(flags.trim)) throw usageError(`--trim must be n, l, r, lr or rl, got ${quoted(flags.trim)}`);
-  // checked once its replacement strings are known (-I @ too: was a folder named @); made
-  // below, before the run's own files, and not for a dry run (was: made as the options were read)
-  if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, respellAll(flags.workdir, flags), template, flags.I ?? '{}');
   const shell = jobShell();
   const options: ExecOptions = {
     ...commonRunOptions({ ...flags, timeout: typeof flags.timeout === 'number' ? flags.timeout : undefined }),
@@ -342,10 +348,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // (not under --pipe, nor does it there): `{f}` is `{1}` of `:::: f`
   const fileNames = flags.header === undefined || pipeDir ? undefined : sources.flatMap((source) => ('file' in source ? [toByteString(source.file)] : []));
   options.template = { ...options.template, names: header, fileNames, total };
-  // the names are replacement strings in --workdir and --results too, as GNU parallel reads them
-  // there: a folder a job, refused as their others are, before anything is made (was: a folder named {x})
-  if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, toByteString(respellAll(flags.workdir, flags)), options.template, flags.I ?? '{}');
-  if (flags.results !== undefined) resultsTarget(flags.results, { ...resultsContext, names: options.template });
+  refuseFoldersAJob({ names: header, fileNames });
   // shown (--dry-run, -v) and matched against GNU parallel's joblogs as the user wrote it
   const shownCommand = text;
   // the jobs write --results DIR: where prun was started, as GNU parallel's, whatever --workdir says
