@@ -15,6 +15,7 @@ import { PrunError, usageError } from '../errors.js';
 import { type HeaderNames, renamed } from './header-names.js';
 import { ownReplacements } from './own-replacements.js';
 import { plusForm } from './plus-forms.js';
+import { cutAroundContext, splitOutsideQuotes } from './quoted-words.js';
 import { shellQuote } from './shell-quote.js';
 
 const { MAX_STRING_LENGTH } = constants;
@@ -53,6 +54,11 @@ export interface CompiledTemplate {
 /** A template or a word of it as compiled: with its own `{#}`-style strings, not a wrapper's. */
 interface CompiledPart extends CompiledTemplate {
   readonly ofTheJob: readonly Replacement[];
+}
+
+/** A word of a template under -X: what it is for each value of a job, in a word a value. */
+interface RepeatedPart extends CompiledPart {
+  repeated(job: Job): string;
 }
 
 /**
@@ -305,15 +311,21 @@ function argReplacement(position: number | undefined, transform: Transform): Fou
  */
 function compileContext(template: string, options: TemplateOptions, commandStart: number): CompiledTemplate {
   const single = { ...options, contextReplace: false };
-  const words = template.split(/([ \t\n]+)/);
+  const words = options.quoted ? splitOutsideQuotes(template, commandStart) : template.split(/([ \t\n]+)/);
   const commandWordEnd = firstWordEnd(template, commandStart);
   let offset = 0;
-  const parts = words.map((word) => {
+  const parts = words.map((word): RepeatedPart => {
     // where the command and its first word start and end, from this word's start
     const end = commandWordEnd < 0 ? -1 : Math.max(0, commandWordEnd - offset);
     const start = commandStart - offset;
     offset += word.length;
-    return compileWords(word, true, { ...single, appendArgs: false }, start, end);
+    const compile = (text: string) => compileWords(text, true, { ...single, appendArgs: false }, start, end);
+    const part = compile(word);
+    const cut = options.quoted && part.usesAllArgs && start <= 0 ? cutAroundContext(word) : undefined;
+    if (cut === undefined) return { ...part, repeated: (job) => job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') };
+    const [prefix, context, suffix] = [compile(cut.prefix), compile(cut.context), compile(cut.suffix)];
+    const repeated = (job: Job) => job.args.map((arg, i) => (i === 0 ? prefix.render(job) : '') + context.render({ ...job, args: [arg] }) + (i === job.args.length - 1 ? suffix.render(job) : '')).join(' ');
+    return { ...part, repeated };
   });
   // GNU parallel counts a word of `{#}`-style strings alone as one it repeats (`-X echo {} x{#}y`),
   // its text besides them and its blank once for each value, where it writes the word once
@@ -324,7 +336,7 @@ function compileContext(template: string, options: TemplateOptions, commandStart
   return {
     usesArgs: true,
     usesAllArgs: true,
-    render: (job) => parts.map((part) => (part.usesAllArgs ? job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') : part.render(job))).join(''),
+    render: (job) => parts.map((part) => (part.usesAllArgs ? part.repeated(job) : part.render(job))).join(''),
     gnuCountExtra,
   };
 }

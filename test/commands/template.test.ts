@@ -211,6 +211,17 @@ test('-q quotes a value in the first word too, as GNU parallel: `-q {} ::: "touc
   assert.equal(compileTemplate('{}', true).render(job), 'touch x; echo ran');
 });
 
+test('regression: -X -q repeats the blank-delimited run of a word holding a blank, as GNU parallel, and runs no value (was: the word cut inside its quotes, `$(touch pwned)` ran)', () => {
+  const values = ['1', '$(touch pwned)', "it's", 'a b', ''];
+  for (const word of ['see: {}', 'a b{} c', 'x{}y z', '{} r', 'a{}b', "it's {}.x"]) {
+    // the command as -q writes it (cli/exec-argv.ts): the words quoted, the replacement strings bare
+    const quoted = `printf '[%s]\\n' ${word.split(/(\{\})/).map((part) => (part === '{}' ? part : part === '' ? '' : `'${part.replaceAll("'", `'"'"'`)}'`)).join('')}`;
+    const expected = gnuParallelHere(['-X', '-q', 'printf', '[%s]\\n', word, ':::', ...values]);
+    assert.equal(prun(quoted, [values], { quoted: true, contextReplace: true }), expected, word);
+  }
+  assertNothingInjected();
+});
+
 test("--plus forms come before --rpl's own strings, as GNU parallel reads them: --rpl '{#a} ...' does not change {#a}", () => {
   const compiled = compileTemplate('echo {#a}', true, { plus: true, rpl: ['{#a} s/b/Q/'] });
   assert.equal(compiled.render({ args: ['ab'], seq: 1, slot: 1 }), 'echo b');

@@ -1,0 +1,97 @@
+/**
+ * -q's command, as -X (and -N, -L) repeat its words: each word quoted by shellQuote, its
+ * replacement strings left bare (cli/exec-argv.ts), so that a blank inside quotes is a word's
+ * own, not one between words. GNU parallel repeats, in such a word, the blank-delimited run
+ * holding the replacement strings, the text before it going with the first value and the text
+ * after it with the last, each a word of its own: `-X -q printf %s 'a b{} c' ::: 1 2 3` runs
+ * `printf %s 'a b1' b2 'b3 c'`.
+ */
+import { shellQuote } from './shell-quote.js';
+
+const BLANK = /[ \t\n]/;
+
+/**
+ * Splits at the blanks outside quotes, the blanks kept as parts of their own, as
+ * `text.split(/([ \t\n]+)/)` splits a bare command (was: split inside quotes too, so that the
+ * repeated half of `'see: '{}` opened a quote a value closed, and a value `$(touch pwned)`
+ * ran: a review). Quotes count from `from` on: what is before it is prun's own wrapper.
+ */
+export function splitOutsideQuotes(text: string, from: number): string[] {
+  const parts: string[] = [];
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+    } else if (i >= from && (char === "'" || char === '"')) quote = char;
+    else if (BLANK.test(char)) {
+      let end = i + 1;
+      while (end < text.length && BLANK.test(text[end]!)) end++;
+      parts.push(text.slice(start, i), text.slice(i, end));
+      start = end;
+      i = end - 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** A quoted word cut around what is repeated, each part quoted again. */
+export interface CutWord {
+  /** Goes before the first value's. */
+  prefix: string;
+  /** The blank-delimited run holding the replacement strings: repeated for each value. */
+  context: string;
+  /** Goes after the last value's. */
+  suffix: string;
+}
+
+type Unit = { char: string } | { replacement: string };
+
+/** The word cut around its replacement strings; undefined when it has no blank of its own (it is repeated whole). */
+export function cutAroundContext(word: string): CutWord | undefined {
+  const units = unquoted(word);
+  const places = units.flatMap((unit, i) => ('replacement' in unit ? [i] : []));
+  if (places.length === 0) return undefined;
+  const isBlank = (unit: Unit | undefined) => unit !== undefined && 'char' in unit && BLANK.test(unit.char);
+  let first = places[0]!;
+  let last = places.at(-1)!;
+  while (first > 0 && !isBlank(units[first - 1])) first--;
+  while (last < units.length - 1 && !isBlank(units[last + 1])) last++;
+  if (first === 0 && last === units.length - 1) return undefined;
+  return { prefix: quoted(units.slice(0, first)), context: quoted(units.slice(first, last + 1)), suffix: quoted(units.slice(last + 1)) };
+}
+
+/** The word as the shell reads it: its characters, and its bare `{...}` as replacement strings. */
+function unquoted(word: string): Unit[] {
+  const units: Unit[] = [];
+  for (let i = 0; i < word.length; i++) {
+    const char = word[i]!;
+    if (char === "'" || char === '"') {
+      const close = word.indexOf(char, i + 1);
+      const end = close < 0 ? word.length : close;
+      for (const inner of word.slice(i + 1, end)) units.push({ char: inner });
+      i = end;
+    } else if (char === '{' && word.indexOf('}', i) > i) {
+      const close = word.indexOf('}', i);
+      units.push({ replacement: word.slice(i, close + 1) });
+      i = close;
+    } else units.push({ char });
+  }
+  return units;
+}
+
+/** Units quoted again: the characters by shellQuote, the replacement strings bare. */
+function quoted(units: readonly Unit[]): string {
+  let out = '';
+  let literal = '';
+  for (const unit of units) {
+    if ('char' in unit) literal += unit.char;
+    else {
+      out += (literal === '' ? '' : shellQuote(literal)) + unit.replacement;
+      literal = '';
+    }
+  }
+  return out + (literal === '' ? '' : shellQuote(literal));
+}
