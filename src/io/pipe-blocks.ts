@@ -128,14 +128,22 @@ function withoutSeparators(block: Buffer, recend: Buffer, recstart: Buffer): Buf
     records.push(bare(block.subarray(start, at), recend, recstart));
     start = at;
   }
-  records.push(bare(block.subarray(start), recend, recstart));
+  records.push(bare(block.subarray(start), recend, recstart, true));
   return Buffer.concat(records);
 }
 
-function bare(record: Buffer, recend: Buffer, recstart: Buffer): Buffer {
+
+/**
+ * A record without its --recstart and --recend. The block's last one loses a --recend before
+ * a final newline too, the newline kept, as GNU parallel's Perl `s/$recend$//` does (was:
+ * `<doc>two</doc>\n` kept its `</doc>`: a review).
+ */
+function bare(record: Buffer, recend: Buffer, recstart: Buffer, last = false): Buffer {
   const from = recstart.length > 0 && record.subarray(0, recstart.length).equals(recstart) ? recstart.length : 0;
-  const to = recend.length > 0 && record.length - from >= recend.length && record.subarray(record.length - recend.length).equals(recend) ? record.length - recend.length : record.length;
-  return record.subarray(from, to);
+  const endsAt = (end: number) => recend.length > 0 && end - from >= recend.length && record.subarray(end - recend.length, end).equals(recend);
+  const beforeNewline = last && record.length > 0 && record[record.length - 1] === NEWLINE && endsAt(record.length - 1);
+  if (beforeNewline) return Buffer.concat([record.subarray(from, record.length - 1 - recend.length), record.subarray(record.length - 1)]);
+  return record.subarray(from, endsAt(record.length) ? record.length - recend.length : record.length);
 }
 
 async function* counted(chunks: AsyncIterable<Buffer>, unblocked: Unblocked): AsyncGenerator<Buffer> {

@@ -56,3 +56,10 @@ test('--rrs: each record of a block without its --recstart and --recend, as GNU 
   assert.deepEqual(await cut(fasta, { recstart: '>', records: 1, removeSeparators: true }), ['a\nAC', 'b\nGT', 'c\nTT']);
   assert.deepEqual(await cut('h\n1\n2\n', { header: '1', records: 1, removeSeparators: true }), ['h\n1', 'h\n2']);
 });
+
+test("regression: --rrs takes a block's last --recend off before a final newline too, the newline kept, as GNU parallel's Perl `$` (was: `<doc>two</doc>\\n` kept its `</doc>`)", async () => {
+  assert.deepEqual(await cut('<doc>one</doc><doc>two</doc>\n', { recstart: '<doc>', recend: '</doc>', records: 1, removeSeparators: true }), ['one', 'two\n']);
+  assert.deepEqual(await cut('<a><b><c>\n', { recstart: '<', recend: '>', records: 1, removeSeparators: true }), ['a', 'b', 'c\n']);
+  // the newline as --recend is taken off once
+  assert.deepEqual(await cut('a;b;\n', { recend: ';', records: 2, removeSeparators: true }), ['ab', '\n']);
+});
