@@ -92,7 +92,7 @@ export function execCommand(sources: ArgSource[], done: (code: number) => void, 
     .option('--pipe', 'cut stdin into blocks, each the stdin of one job (see --block, --recend, --recstart; -N records a block, -L lines a record)')
     .addOption(new Option('--spreadstdin', 'as --pipe (its older name)'))
     .on('option:spreadstdin', () => command.setOptionValue('pipe', true))
-    .option('--cat', 'with --pipe: {} is a file holding the block, and the job reads nothing on stdin')
+    .option('--cat', 'implies --pipe: {} is a file holding the block, and the job reads nothing on stdin')
     .addOption(new Option('--block <size>', 'about SIZE bytes a block with --pipe (1M by default; K, M, G: powers of 1024, k, m, g: of 1000, as GNU parallel)').argParser(blockSize('--block')))
     // GNU parallel's other spellings, as its man page has them (was: unknown options: a
     // review); set as the usual one, so that the last given wins, $PARALLEL's first
@@ -206,6 +206,8 @@ function optionsBefore(typed: readonly string[], words: readonly string[]): stri
 async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFlags, typed: readonly string[], onlyOptions: (words: readonly string[]) => boolean, optionNames: ReadonlySet<string>): Promise<number> {
   const count = cpuCountAsked(flags);
   if (count !== undefined) return writeAsked(`${machineCpuCounts()[count]}\n`);
+  // GNU parallel's --cat "implies --pipe" (was: refused without it: a review)
+  if (flags.cat) flags.pipe = true;
   let sources = given;
   if (flags.argSep !== undefined || flags.argFileSep !== undefined) {
     // the words as written, split again at the respelled markers only (`,,` and `,,+` for
@@ -341,7 +343,6 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     : await openExecInputs(sources, { ...inputOptions, countAll: usesTotal });
   endWait();
   options.stdinFrom = pipeDir;
-  if (flags.cat && !pipeDir) throw usageError('--cat goes with --pipe: it makes {} a file of the block');
   if (flags.rrs && !pipeDir) throw usageError('--rrs goes with --pipe: it removes the record separators of a block');
   options.blockAsFile = flags.cat === true;
   // any --header, 0 too, names the file sources by their paths as typed, as GNU parallel does
