@@ -11,7 +11,7 @@ import { openExecInputs, type ExecInputOptions } from '../io/exec-inputs.js';
 import { columnLines } from '../io/colsep-line.js';
 import { pipeBlocks } from '../io/pipe-blocks.js';
 import { makeScratchDir, removeScratchDir } from '../io/scratch-dir.js';
-import { checkInputsReadable, inputCounter } from '../io/open-inputs.js';
+import { checkInputsReadable, inputCounter, inputFilesOf } from '../io/open-inputs.js';
 import { addCommonOptions, commonRunOptions, duration, haltNeedsTotal, progressFlag, separatorFlag, validated } from './common-options.js';
 import { checkStdin, progressWhile, stdinMayHoldInputs } from './terminal-input.js';
 import { machineCpuCounts } from './cpu-counts.js';
@@ -32,7 +32,7 @@ import { EXIT } from './exit-codes.js';
 import { gnuExitStatus } from './gnu-exit-status.js';
 import { execJournalOptions } from './exec-journal.js';
 import { writeAsked } from './asked-output.js';
-import { awaitReaders } from './output-files.js';
+import { awaitReaders, refuseStdoutAsInput } from './output-files.js';
 import { checkJournal, type Journal, NO_CHECKED_JOURNAL, openOnceBegun } from './journal.js';
 import { presentRun } from './present-run.js';
 import { checkResultsDir, makeResultsDir, openRecordsFile, type ResultsTarget, resultsTarget } from './results-file.js';
@@ -327,6 +327,7 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
     process.on('exit', () => removeScratchDir(pipeDir!));
   }
   const typing = checkStdin([], sources);
+  refuseStdoutAsInput(inputFilesOf([], sources));
   // {##} and {0#} are the number of jobs: in the command or in --tagstring (was: the tag's
   // were empty and unpadded, silently), and not known under --pipe, which GNU parallel refuses too
   const usesTotal = flags.plus === true && [text, flags.tagstring ?? ''].some((part) => part.includes('{##}') || part.includes('{0#}'));

@@ -8,7 +8,7 @@ import type { ArgSource } from '../io/arg-groups.js';
 import { inputCounter, inputFilesOf, openInputs } from '../io/open-inputs.js';
 import { parseSizeMb } from '../api/duration.js';
 import { addCommonOptions, type CommonFlags, commonRunOptions, haltNeedsTotal, jobsFlag, positive, progressFlag, separatorFlag } from './common-options.js';
-import { awaitReaders } from './output-files.js';
+import { awaitReaders, refuseStdoutAsInput } from './output-files.js';
 import { checkJournal, type Journal, openOnceBegun } from './journal.js';
 import { endDescendants } from './end-descendants.js';
 import { ownHelperPids } from './results-out.js';
@@ -78,6 +78,7 @@ async function runMapCommand(script: string, paths: string[], sources: ArgSource
   };
   const separator = separatorFlag(flags);
   const typing = checkStdin(paths, sources);
+  refuseStdoutAsInput(inputFilesOf(paths, sources));
   const source = await openInputs(paths, sources, separator);
   // a script that cannot run ends the run before --failed-out is emptied (was: a typo in its
   // name emptied the list of failures to run again) and before --joblog is made (was: a

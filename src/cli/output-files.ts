@@ -89,6 +89,22 @@ export function refuseToWrite(flag: string, path: string, kept: KeptFiles, appen
 }
 
 /**
+ * Refuses an input that is the file or FIFO stdout writes to: the results would be read back
+ * as inputs without end (was: `prun map f.ts in.txt >> in.txt` ran 15 million inputs for
+ * 300,000, and exit 0: a review), or, the file emptied by `>`, there would be none. cat
+ * refuses it too ("input file is output file").
+ */
+export function refuseStdoutAsInput(inputFiles: readonly string[]): void {
+  const out = identityOf(1);
+  if (out === undefined) return;
+  const input = inputFiles.find((file) => {
+    const that = identityOf(file === '-' ? 0 : file);
+    return that !== undefined && sameFile(that, out);
+  });
+  if (input !== undefined) throw usageError(`${input === '-' ? 'stdin' : `input ${input}`} is stdout's file too: the results would be read back as inputs; write them to another file`);
+}
+
+/**
  * The name a path will have once it is made: its own real path when it is there, else its
  * folder's real path and its name, a symbolic link to nothing followed to what it names.
  */
