@@ -27,8 +27,9 @@ export function normalizeMachineLimits(options: MachineLimitOptions): MachineLim
  */
 export function parseMemFree(name: string, value: unknown, memoryBytes = totalmem()): number {
   const bytes = typeof value === 'string' ? parseByteSize(name, value) : value;
-  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 1) throw usageError(`${name} must be a size (2G, 512M) or a whole number of bytes, got ${describe(value)}`);
-  if (bytes > memoryBytes) throw usageError(`${name} ${describe(value)} is more than this machine's memory (${(memoryBytes / 2 ** 30).toFixed(1)} GiB): no input could ever start`);
+  // past the memory before past 2^53: `10P` is too much, not a wrong size (was: the other line, a review)
+  if (typeof bytes === 'number' && bytes > memoryBytes) throw usageError(`${name} ${describe(value)} is more than this machine's memory (${(memoryBytes / 2 ** 30).toFixed(1)} GiB): no input could ever start`);
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 1) throw usageError(`${name} must be a size (1M, 512k, 100000), got ${describe(value)}`);
   return bytes;
 }
 
