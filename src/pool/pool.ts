@@ -629,7 +629,10 @@ export class Pool implements Executor {
     // a throw or a process.exit(N) in a timer of its last inputs (was: silent, or never heard,
     // the worker gone before the timer); a teardown() that threw was said as it came (teardown-failed)
     const died = exit.crashed || (exit.code !== null && exit.code !== 0 && exit.code !== TEARDOWN_FAILED_EXIT);
-    if (slot.endedFor === undefined && died) this.options.notice?.(`prun: a worker died as it ended (${exit.failure.message}); no input is lost`);
+    if (slot.endedFor !== undefined || !died) return;
+    // one still in its setup() when told to end never ran an input (was: said as one that had: a review)
+    const what = slot.wasReady ? `a worker died as it ended (${exit.failure.message})` : `a worker could not start (${exit.failure.message}): it died in its setup() as the run ended`;
+    this.options.notice?.(`prun: ${what}; no input is lost`);
   }
 
   /**

@@ -25,15 +25,22 @@ export function canMove(from: SlotState, to: SlotState): boolean {
 /** The life of one worker or shell lane, as every executor with slots sees it. */
 export class Lifecycle {
   private current: SlotState = 'starting';
+  /** It got ready at least once: what it did as it died was not its start's. */
+  private beenReady = false;
 
   get state(): SlotState {
     return this.current;
+  }
+
+  get wasReady(): boolean {
+    return this.beenReady;
   }
 
   /** Moves to `next` if the lifecycle allows it from here; says whether it did. */
   moveTo(next: SlotState): boolean {
     if (!canMove(this.current, next)) return false;
     this.current = next;
+    if (next === 'ready') this.beenReady = true;
     return true;
   }
 
