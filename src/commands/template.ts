@@ -193,6 +193,7 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
   let usesAllArgs = false;
   // the user's `{#}`-style strings, not a wrapper's (--results writes {#} to a file)
   const ofTheJob: Replacement[] = [];
+  const quotedAt = options.quoted && forShell ? insideSingleQuotes(template, Math.max(0, commandStart)) : () => false;
   let end = 0;
   for (const match of template.matchAll(BRACES)) {
     const [whole, content = ''] = match;
@@ -208,7 +209,11 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     if (forShell && !wrapper && !options.quoted && (firstWordEnd < 0 || match.index < firstWordEnd)) quote = identity;
     literals.push(unmarked(template.slice(end, match.index)));
     end = match.index + whole.length;
-    replacements.push(replacement.kind === 'job' ? replacement.render : replacement.render(wrapper ? quoteAlways : () => quote));
+    const rendered = replacement.kind === 'job' ? replacement.render : replacement.render(wrapper ? quoteAlways : () => quote);
+    // -q quoted the words before some strings were known as replacement strings (a --header
+    // name, -I's, --rpl's without braces, --er's): one inside those quotes closes them around
+    // its quoted value (was: the value between the quotes, `$(touch pwned)` run: a review)
+    replacements.push(!wrapper && quotedAt(match.index) ? (job) => `'${rendered(job)}'` : rendered);
     if (replacement.kind === 'job' && !wrapper) ofTheJob.push(replacement.render);
     if (replacement.kind === 'arg') usesArgs = true;
     if (replacement.kind === 'arg' && replacement.all) usesAllArgs = true;
@@ -225,6 +230,25 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
   }
   const gnuCountExtra = ofTheJob.length === 0 ? undefined : (job: Job) => countedMore(job, ofTheJob, ofTheJob.length);
   return { render: (job) => render(literals, replacements, job), usesArgs, usesAllArgs, gnuCountExtra, ofTheJob };
+}
+
+/**
+ * Whether a place of `text`, asked in ascending order, is inside single quotes, the quotes
+ * counted from `from` on (what is before is a wrapper's): -q's own, written by shellQuote
+ * (`'...'`, a `'` as `"'"`).
+ */
+function insideSingleQuotes(text: string, from: number): (index: number) => boolean {
+  let scanned = from;
+  let single = false;
+  let double = false;
+  return (index) => {
+    for (; scanned < index; scanned++) {
+      const char = text[scanned];
+      if (char === "'" && !double) single = !single;
+      else if (char === '"' && !single) double = !double;
+    }
+    return single;
+  };
 }
 
 /**

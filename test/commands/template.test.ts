@@ -211,6 +211,23 @@ test('-q quotes a value in the first word too, as GNU parallel: `-q {} ::: "touc
   assert.equal(compileTemplate('{}', true).render(job), 'touch x; echo ran');
 });
 
+test('regression: under -q a replacement string inside the quotes -q wrote (a --header name, -I\'s, --rpl\'s, --er\'s, known only after the quoting) runs no value (was: `$(touch pwned)` ran)', () => {
+  const values = ['$(touch pwned)', '`touch pwned`', "'; touch pwned; '", "it's", 'a b', ''];
+  const cases: [string, TemplateOptions][] = [
+    [`${SHOW} 'see: {}'`, { quoted: true }],
+    [`${SHOW} 'x {col}'`, { quoted: true, names: ['col'] }],
+    [`${SHOW} 'x {col}' 'it'"'"'s {}'`, { quoted: true, names: ['col'] }],
+    [`${SHOW} 'see: {}'`, { quoted: true, contextReplace: true }],
+  ];
+  for (const [template, options] of cases) {
+    for (const value of values) {
+      const out = prun(template, [[value]], options);
+      assert.ok(out.includes(`${value}]`), `${template} with ${value}: ${out}`);
+    }
+  }
+  assertNothingInjected();
+});
+
 test('regression: -X -q repeats the blank-delimited run of a word holding a blank, as GNU parallel, and runs no value (was: the word cut inside its quotes, `$(touch pwned)` ran)', () => {
   const values = ['1', '$(touch pwned)', "it's", 'a b', ''];
   for (const word of ['see: {}', 'a b{} c', 'x{}y z', '{} r', 'a{}b', "it's {}.x"]) {
