@@ -274,8 +274,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // waits for the header
   const resultsContext = { pipe: flags.pipe === true, queue: flags.queue !== undefined, resume: flags.resume === true || flags.resumeFailed === true };
   const refuseFoldersAJob = (names?: HeaderNames): ResultsTarget | undefined => {
-    if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, toByteString(respellAll(flags.workdir, flags)), { ...template, ...names }, flags.I ?? '{}');
-    return flags.results === undefined ? undefined : resultsTarget(flags.results, { ...resultsContext, names });
+    const readAs = { ...template, ...names };
+    if (flags.workdir !== undefined) refuseWorkdirPerJob(flags.workdir, toByteString(respellAll(flags.workdir, flags)), readAs, flags.I ?? '{}');
+    return flags.results === undefined ? undefined : resultsTarget(flags.results, { ...resultsContext, template: readAs, respelled: respellAll(flags.results, flags) });
   };
   const results = refuseFoldersAJob();
   const fillMode = flags.X || flags.m || flags.xargs ? fillFor(flags, text, template, flags.xargs ? undefined : workers ?? availableParallelism()) : undefined;

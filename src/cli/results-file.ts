@@ -1,7 +1,6 @@
 import { openOutput } from '../io/fifo-reader.js';
 import type { JobRecordFormat } from '../commands/job-record.js';
-import { compileTemplate } from '../commands/template.js';
-import type { HeaderNames } from '../commands/header-names.js';
+import { compileTemplate, type TemplateOptions } from '../commands/template.js';
 import { toByteString } from '../model/byte-string.js';
 import { PrunError, usageError } from '../errors.js';
 import { cannotWrite } from '../io/cannot-write.js';
@@ -25,8 +24,13 @@ export interface ResultsContext {
   pipe: boolean;
   queue: boolean;
   resume: boolean;
-  /** --header's names, once read: a name is a replacement string in --results too, as in GNU parallel. */
-  names?: HeaderNames;
+  /**
+   * How the run reads replacement strings (--rpl, --plus, --header's names once read): one
+   * in a folder's name is refused, as in the command.
+   */
+  template?: TemplateOptions;
+  /** The name with -I and its kin made the usual replacement strings, as the command is: what is checked (was: `-I @ --results out/@` made a folder `@`). */
+  respelled?: string;
 }
 
 export function resultsTarget(name: string, context: ResultsContext): ResultsTarget {
@@ -34,8 +38,8 @@ export function resultsTarget(name: string, context: ResultsContext): ResultsTar
   // a name with replacement strings is a file or folder a job: as a directory tree it would be
   // silent wrong output. --header's names count for a folder only: GNU parallel writes a file
   // of records by the name as typed (was, for a commit: `--results {x}.csv` refused: a review)
-  const names = format === undefined ? context.names : undefined;
-  if (compileTemplate(toByteString(name), false, { ...names, where: '--results' }).usesArgs || /\{[#%]\}/.test(name)) {
+  const [checked, template] = format === undefined ? [context.respelled ?? name, context.template] : [name, undefined];
+  if (compileTemplate(toByteString(checked), false, { ...template, where: '--results' }).usesArgs || /\{[#%]\}/.test(checked)) {
     throw usageError(`--results ${name}: a name with replacement strings is not supported: give a directory, or a .csv, .tsv or .json file`);
   }
   if (format === undefined) return { kind: 'dir', dir: name };
