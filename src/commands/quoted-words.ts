@@ -37,31 +37,27 @@ export function splitOutsideQuotes(text: string, from: number): string[] {
   return parts;
 }
 
-/** A quoted word cut around what is repeated, each part quoted again. */
-export interface CutWord {
-  /** Goes before the first value's. */
-  prefix: string;
-  /** The blank-delimited run holding the replacement strings: repeated for each value. */
-  context: string;
-  /** Goes after the last value's. */
-  suffix: string;
+/**
+ * A quoted word cut at its own blanks (spaces: GNU parallel cuts no word at a tab or a newline)
+ * into its runs and the blanks between them, each quoted again: each run holding a `{}`-style
+ * string is repeated for each value, the blanks and the other runs written once, so that the
+ * text before a run goes with its first value and the text after it with its last (`'pre {}
+ * mid {} post'` of a b is `'pre a' 'b mid a' 'b post'`, as GNU parallel writes it).
+ * Undefined when the word has no blank of its own: it is one run.
+ */
+export function runsOf(word: string): string[] | undefined {
+  const groups: Unit[][] = [];
+  let lastSpace: boolean | undefined;
+  for (const unit of unquoted(word)) {
+    const space = 'char' in unit && unit.char === ' ';
+    if (space === lastSpace) groups.at(-1)!.push(unit);
+    else groups.push([unit]);
+    lastSpace = space;
+  }
+  return groups.length <= 1 ? undefined : groups.map(quoted);
 }
 
 type Unit = { char: string } | { replacement: string };
-
-/** The word cut around its replacement strings; undefined when it has no blank of its own (it is repeated whole). */
-export function cutAroundContext(word: string): CutWord | undefined {
-  const units = unquoted(word);
-  const places = units.flatMap((unit, i) => ('replacement' in unit ? [i] : []));
-  if (places.length === 0) return undefined;
-  const isBlank = (unit: Unit | undefined) => unit !== undefined && 'char' in unit && BLANK.test(unit.char);
-  let first = places[0]!;
-  let last = places.at(-1)!;
-  while (first > 0 && !isBlank(units[first - 1])) first--;
-  while (last < units.length - 1 && !isBlank(units[last + 1])) last++;
-  if (first === 0 && last === units.length - 1) return undefined;
-  return { prefix: quoted(units.slice(0, first)), context: quoted(units.slice(first, last + 1)), suffix: quoted(units.slice(last + 1)) };
-}
 
 /** The word as the shell reads it: its characters, and its bare `{...}` as replacement strings. */
 function unquoted(word: string): Unit[] {

@@ -15,7 +15,7 @@ import { PrunError, usageError } from '../errors.js';
 import { type HeaderNames, renamed } from './header-names.js';
 import { ownReplacements } from './own-replacements.js';
 import { plusForm } from './plus-forms.js';
-import { cutAroundContext, splitOutsideQuotes } from './quoted-words.js';
+import { runsOf, splitOutsideQuotes } from './quoted-words.js';
 import { shellQuote } from './shell-quote.js';
 
 const { MAX_STRING_LENGTH } = constants;
@@ -345,11 +345,10 @@ function compileContext(template: string, options: TemplateOptions, commandStart
     offset += word.length;
     const compile = (text: string) => compileWords(text, true, { ...single, appendArgs: false }, start, end);
     const part = compile(word);
-    const cut = options.quoted && part.usesAllArgs && start <= 0 ? cutAroundContext(word) : undefined;
-    if (cut === undefined) return { ...part, repeated: (job) => job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ') };
-    const [prefix, context, suffix] = [compile(cut.prefix), compile(cut.context), compile(cut.suffix)];
-    const repeated = (job: Job) => job.args.map((arg, i) => (i === 0 ? prefix.render(job) : '') + context.render({ ...job, args: [arg] }) + (i === job.args.length - 1 ? suffix.render(job) : '')).join(' ');
-    return { ...part, repeated };
+    const runs = options.quoted && part.usesAllArgs && start <= 0 ? runsOf(word) : undefined;
+    if (runs === undefined) return { ...part, repeated: (job) => eachValue(part, job) };
+    const compiled = runs.map(compile);
+    return { ...part, repeated: (job) => compiled.map((run) => (run.usesAllArgs ? eachValue(run, job) : run.render(job))).join('') };
   });
   // GNU parallel counts a word of `{#}`-style strings alone as one it repeats (`-X echo {} x{#}y`),
   // its text besides them and its blank once for each value, where it writes the word once
@@ -363,6 +362,11 @@ function compileContext(template: string, options: TemplateOptions, commandStart
     render: (job) => parts.map((part) => (part.usesAllArgs ? part.repeated(job) : part.render(job))).join(''),
     gnuCountExtra,
   };
+}
+
+/** A word for each value of the job, as -X repeats one. */
+function eachValue(part: CompiledPart, job: Job): string {
+  return job.args.map((arg) => part.render({ ...job, args: [arg] })).join(' ');
 }
 
 const quoteAlways = (): Transform => shellQuote;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cutAroundContext, splitOutsideQuotes } from '../../src/commands/quoted-words.js';
+import { runsOf, splitOutsideQuotes } from '../../src/commands/quoted-words.js';
 
 test('splitOutsideQuotes splits at blanks outside quotes only, and reads quotes from `from` on', () => {
   assert.deepEqual(splitOutsideQuotes(`printf '[%s]' 'see: '{}`, 0), ['printf', ' ', `'[%s]'`, ' ', `'see: '{}`]);
@@ -9,11 +9,12 @@ test('splitOutsideQuotes splits at blanks outside quotes only, and reads quotes 
   assert.deepEqual(splitOutsideQuotes(`x="a b" 'c d'`, 8), ['x="a', ' ', 'b"', ' ', `'c d'`]);
 });
 
-test('cutAroundContext cuts a quoted word around its blank-delimited run of replacement strings, each part quoted again', () => {
-  assert.deepEqual(cutAroundContext(`'a b'{}' c'`), { prefix: `'a '`, context: 'b{}', suffix: `' c'` });
-  assert.deepEqual(cutAroundContext(`'it'"'"'s '{}`), { prefix: `'it'"'"'s '`, context: '{}', suffix: '' });
-  // no blank of its own, or none outside the run: repeated whole
-  assert.equal(cutAroundContext(`x{}'y z'{2}`), undefined);
-  assert.equal(cutAroundContext(`a{}b`), undefined);
-  assert.equal(cutAroundContext(`'a b'`), undefined);
+test('runsOf cuts a quoted word at its own spaces into runs and blanks, each quoted again', () => {
+  assert.deepEqual(runsOf(`'a b'{}' c'`), [`a`, `' '`, `b{}`, `' '`, `c`]);
+  assert.deepEqual(runsOf(`'it'"'"'s '{}`), [`'it'"'"'s'`, `' '`, '{}']);
+  assert.deepEqual(runsOf(`{}' '{}`), ['{}', `' '`, '{}']);
+  // no space of its own, or a tab or newline (GNU parallel cuts none there): one run
+  assert.equal(runsOf(`a{}b`), undefined);
+  assert.equal(runsOf(`'a\tb'{}`), undefined);
+  assert.equal(runsOf(`'a\nb'{}`), undefined);
 });

@@ -230,7 +230,7 @@ test('regression: under -q a replacement string inside the quotes -q wrote (a --
 
 test('regression: -X -q repeats the blank-delimited run of a word holding a blank, as GNU parallel, and runs no value (was: the word cut inside its quotes, `$(touch pwned)` ran)', () => {
   const values = ['1', '$(touch pwned)', "it's", 'a b', ''];
-  for (const word of ['see: {}', 'a b{} c', 'x{}y z', '{} r', 'a{}b', "it's {}.x"]) {
+  for (const word of ['see: {}', 'a b{} c', 'x{}y z', '{} r', 'a{}b', "it's {}.x", '{} {}', '{#} {}', 'pre {} mid {} post', 'n\n{}']) {
     // the command as -q writes it (cli/exec-argv.ts): the words quoted, the replacement strings bare
     const quoted = `printf '[%s]\\n' ${word.split(/(\{\})/).map((part) => (part === '{}' ? part : part === '' ? '' : `'${part.replaceAll("'", `'"'"'`)}'`)).join('')}`;
     const expected = gnuParallelHere(['-X', '-q', 'printf', '[%s]\\n', word, ':::', ...values]);
