@@ -1,8 +1,8 @@
 /**
  * -q's command, as -X (and -N, -L) repeat its words: each word quoted by shellQuote, its
  * replacement strings left bare (cli/exec-argv.ts), so that a blank inside quotes is a word's
- * own, not one between words. GNU parallel repeats, in such a word, the blank-delimited run
- * holding the replacement strings, the text before it going with the first value and the text
+ * own, not one between words. GNU parallel repeats, in such a word, each space-delimited run
+ * holding a `{}`-style string, the text before it going with the first value and the text
  * after it with the last, each a word of its own: `-X -q printf %s 'a b{} c' ::: 1 2 3` runs
  * `printf %s 'a b1' b2 'b3 c'`.
  */

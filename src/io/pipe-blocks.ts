@@ -132,7 +132,6 @@ function withoutSeparators(block: Buffer, recend: Buffer, recstart: Buffer): Buf
   return Buffer.concat(records);
 }
 
-
 /**
  * A record without its --recstart and --recend. The block's last one loses a --recend before
  * a final newline too, the newline kept, as GNU parallel's Perl `s/$recend$//` does (was:
