@@ -9,6 +9,7 @@ import { PrunError } from '../errors.js';
 import { BRAND, TEARDOWN_FAILED_EXIT, type FromWorker, type ResultFormat, type RunReport, type ToWorker } from '../runtime/protocol.js';
 import { type RuntimeKind, startWorker, type WorkerExit } from '../runtime/runtime.js';
 import { loadBoundMs, loadTimedOut, startError } from '../script/load-error.js';
+import { IdleDeaths, MAX_WAIT_MS } from '../slots/idle-deaths.js';
 import { leastLoaded } from '../slots/pick.js';
 import { startCause, StartFailures } from '../slots/start-failures.js';
 import { type InFlight, isCold, WorkerSlot } from './worker-slot.js';
@@ -111,6 +112,9 @@ export class Pool implements Executor {
   private unsendable: unknown;
   /** The compiled script, once workers may be given it (see PoolOptions.leadingSkipped). */
   private readonly scriptGiven: Promise<[string, void]>;
+  /** Workers that died between inputs in a row, and the replacements that wait for it (idle-deaths.ts). */
+  private readonly idleDeaths = new IdleDeaths();
+  private readonly laterSpawns = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: PoolOptions) {
     this.capacity = options.workers * 2 * options.concurrency;
@@ -153,6 +157,8 @@ export class Pool implements Executor {
     clearInterval(this.watchdog);
     clearInterval(this.stealer);
     this.unlistenStops?.();
+    for (const timer of this.laterSpawns) clearTimeout(timer);
+    this.laterSpawns.clear();
   }
 
   private tellAll(message: ToWorker): void {
@@ -454,6 +460,7 @@ export class Pool implements Executor {
     if (!runningAgain || entry.runningSince === undefined) entry.runningSince = performance.now() - (report.runningMs ?? 0);
     entry.started = true;
     if (report.count === 0 && !report.last) return; // only says that an input starts
+    if (report.count > 0) this.idleDeaths.ran();
     // a failure heard after the stop asked tasks to stop did not run, whenever the worker heard
     // the stop: a message sent to a worker may reach it milliseconds after a failing task's
     // timer (under load: 40 ms), and the stop is what the user saw (was: reported failed)
@@ -587,14 +594,31 @@ export class Pool implements Executor {
     entries.forEach((entry, position) => this.listener!.lost(entry.batch, entry.done, blames[position]!));
     // no input is to blame, or fails: without this line the death (a throw in a timer of an
     // input that had returned) would pass unseen
-    if ((was === 'ready' || was === 'retiring') && !expected && !this.stopped && slot.endedFor === undefined && blames.every((blame) => blame === 'none' || (typeof blame === 'object' && 'unbegun' in blame))) {
-      this.options.notice?.(`prun: a worker died between inputs (${exit.failure.message}); it is replaced, and no input is lost`);
+    const between = (was === 'ready' || was === 'retiring') && !expected && !this.stopped && slot.endedFor === undefined && blames.every((blame) => blame === 'none' || (typeof blame === 'object' && 'unbegun' in blame));
+    const waitMs = between && entries.length === 0 ? this.idleDeaths.died() : 0;
+    if (between && waitMs === 0) this.options.notice?.(`prun: a worker died between inputs (${exit.failure.message}); it is replaced, and no input is lost`);
+    if (between && this.idleDeaths.firstToWait) {
+      this.options.notice?.(`prun: workers keep dying between inputs (${exit.failure.message}); each is replaced after a wait, doubling up to ${MAX_WAIT_MS / 1000} s, until an input runs to its end; no input is lost`);
     }
     // before any worker was ready, one whose script said it cannot start is replaced once one is
     // ready (counted()): respawned now, it would be started for ever, each death leaving others starting
     const replace = was !== 'starting' || this.starts.replacesNow(startCause);
-    if (!this.closing && !this.stopped && replace) this.spawn();
+    if (!this.closing && !this.stopped && replace) {
+      if (waitMs === 0) this.spawn();
+      else this.spawnAfter(waitMs);
+    }
     this.listener!.free();
+  }
+
+  /** Starts a worker in `ms`, unless the pool has closed or stopped by then. */
+  private spawnAfter(ms: number): void {
+    const timer = setTimeout(() => {
+      this.laterSpawns.delete(timer);
+      if (this.closing || this.stopped) return;
+      this.spawn();
+      this.listener!.free();
+    }, ms);
+    this.laterSpawns.add(timer);
   }
 
   /**

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { execa } from 'execa';
 import { type Batch, newBatchId, SHARED } from '../../src/model/batch.js';
 import { NEWLINE } from '../../src/model/payload.js';
 import { bin, HUNG_MS, lines, prun, root, runtimes } from '../helpers/prun.js';
 import { waitForLines } from '../helpers/streams.js';
+import { scratchDir, waitForFile } from '../helpers/files.js';
+
+const scratch = scratchDir('pool');
 
 describe('I/O-bound speed (was: a worker held one batch beyond its lanes, so all but one lane that ended waited a round trip through the main thread)', () => {
   for (const runtime of runtimes) {
@@ -46,6 +51,25 @@ describe('a worker the pool ends itself', () => {
       const result = await child;
       assert.equal(result.exitCode, 141, String(result.stderr));
       assert.deepEqual(lines(result.stderr), ['teardown']);
+    });
+  }
+});
+
+describe('workers that die between inputs while the input is quiet', () => {
+  for (const runtime of runtimes) {
+    test(`${runtime}: are replaced at once three times, then after a wait that doubles, and no input is lost (was: 4 replacements a second, a line each, for as long as the input was quiet)`, { timeout: 120_000 }, async () => {
+      const setups = join(scratch, `setups-${runtime}`);
+      const child = execa(bin, ['map', 'fixtures/dies-when-idle.ts', runtime, '1'], { cwd: root, reject: false, timeout: HUNG_MS, env: { PRUN_TEST_SETUPS: setups } });
+      child.stdin!.write('a\n');
+      // the seventh death waits 2 s (250 ms after the fourth, doubling): the eighth setup comes that much after the seventh worker died
+      await waitForFile(setups, (lines) => lines.length >= 8, 60_000);
+      child.stdin!.end('b\n');
+      const result = await child;
+      const times = (await readFile(setups, 'utf8')).trim().split('\n').map(Number);
+      assert.ok(times[7]! - times[6]! >= 2000, `setups ${times.map((time) => time - times[0]!).join(', ')} ms`);
+      // b came to a worker that may have died as it ran it: a or b, each once, as result or failure
+      assert.ok(lines(result.stdout).includes('a'), String(result.stderr));
+      assert.ok(result.exitCode === 0 || result.exitCode === 1, String(result.stderr));
     });
   }
 });
