@@ -9,6 +9,13 @@
 import { shellQuote } from './shell-quote.js';
 
 const BLANK = /[ \t\n]/;
+const BARE = /\{[^{}]*\}/y;
+
+/** Whether braces start at `index`: BARE.lastIndex is then where they end. */
+function bareAt(text: string, index: number): boolean {
+  BARE.lastIndex = index;
+  return BARE.test(text);
+}
 
 /**
  * Splits at the blanks outside quotes, the blanks kept as parts of their own, as
@@ -24,6 +31,9 @@ export function splitOutsideQuotes(text: string, from: number): string[] {
     const char = text[i]!;
     if (quote !== undefined) {
       if (char === quote) quote = undefined;
+    } else if (i >= from && char === '{' && bareAt(text, i)) {
+      // a bare one is a replacement string: a quote in it (--plus's `{%'}`) is none of the shell's
+      i = BARE.lastIndex - 1;
     } else if (i >= from && (char === "'" || char === '"')) quote = char;
     else if (BLANK.test(char)) {
       let end = i + 1;
@@ -38,19 +48,20 @@ export function splitOutsideQuotes(text: string, from: number): string[] {
 }
 
 /**
- * A quoted word cut at its own blanks (spaces: GNU parallel cuts no word at a tab or a newline)
- * into its runs and the blanks between them, each quoted again: each run holding a `{}`-style
- * string is repeated for each value, the blanks and the other runs written once, so that the
- * text before a run goes with its first value and the text after it with its last (`'pre {}
- * mid {} post'` of a b is `'pre a' 'b mid a' 'b post'`, as GNU parallel writes it).
- * Undefined when the word has no blank of its own: it is one run.
+ * A quoted word cut into its runs, as GNU parallel's context_replace cuts one: at its spaces,
+ * which stand between runs, and before a tab, which begins a run (a newline cuts nothing).
+ * Each part is quoted again: each run holding a `{}`-style string is repeated for each value,
+ * the spaces and the other runs written once, so that the text before a run goes with its
+ * first value and the text after it with its last (`'pre {} mid {} post'` of a b is `'pre a'
+ * 'b mid a' 'b post'`; `'a<TAB>{}'` is `'a<TAB>a' '<TAB>b'`). Undefined when the word is one run.
  */
 export function runsOf(word: string): string[] | undefined {
   const groups: Unit[][] = [];
   let lastSpace: boolean | undefined;
   for (const unit of unquoted(word)) {
     const space = 'char' in unit && unit.char === ' ';
-    if (space === lastSpace) groups.at(-1)!.push(unit);
+    const tab = 'char' in unit && unit.char === '\t';
+    if (space === lastSpace && !tab) groups.at(-1)!.push(unit);
     else groups.push([unit]);
     lastSpace = space;
   }
@@ -69,10 +80,9 @@ function unquoted(word: string): Unit[] {
       const end = close < 0 ? word.length : close;
       for (const inner of word.slice(i + 1, end)) units.push({ char: inner });
       i = end;
-    } else if (char === '{' && word.indexOf('}', i) > i) {
-      const close = word.indexOf('}', i);
-      units.push({ replacement: word.slice(i, close + 1) });
-      i = close;
+    } else if (char === '{' && bareAt(word, i)) {
+      units.push({ replacement: word.slice(i, BARE.lastIndex) });
+      i = BARE.lastIndex - 1;
     } else units.push({ char });
   }
   return units;

@@ -193,7 +193,7 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
   let usesAllArgs = false;
   // the user's `{#}`-style strings, not a wrapper's (--results writes {#} to a file)
   const ofTheJob: Replacement[] = [];
-  const quotedAt = options.quoted && forShell ? insideSingleQuotes(template, Math.max(0, commandStart)) : () => false;
+  const quotes = options.quoted && forShell ? new SingleQuotes(template, Math.max(0, commandStart)) : undefined;
   let end = 0;
   for (const match of template.matchAll(BRACES)) {
     const [whole, content = ''] = match;
@@ -213,7 +213,9 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
     // -q quoted the words before some strings were known as replacement strings (a --header
     // name, -I's, --rpl's without braces, --er's): one inside those quotes closes them around
     // its quoted value (was: the value between the quotes, `$(touch pwned)` run: a review)
-    replacements.push(!wrapper && quotedAt(match.index) ? (job) => `'${rendered(job)}'` : rendered);
+    replacements.push(!wrapper && quotes?.inside(match.index) ? (job) => `'${rendered(job)}'` : rendered);
+    // a quote in a replacement string (--plus's `{%'}`, a --rpl tag's) is none of the shell's
+    quotes?.skip(end);
     if (replacement.kind === 'job' && !wrapper) ofTheJob.push(replacement.render);
     if (replacement.kind === 'arg') usesArgs = true;
     if (replacement.kind === 'arg' && replacement.all) usesAllArgs = true;
@@ -233,22 +235,36 @@ function compileWords(template: string, forShell: boolean, options: TemplateOpti
 }
 
 /**
- * Whether a place of `text`, asked in ascending order, is inside single quotes, the quotes
- * counted from `from` on (what is before is a wrapper's): -q's own, written by shellQuote
- * (`'...'`, a `'` as `"'"`).
+ * -q's single quotes, as written by shellQuote (`'...'`, a `'` as `"'"`), read along the
+ * command in ascending order from `from` (what is before is a wrapper's), the replacement
+ * strings skipped.
  */
-function insideSingleQuotes(text: string, from: number): (index: number) => boolean {
-  let scanned = from;
-  let single = false;
-  let double = false;
-  return (index) => {
-    for (; scanned < index; scanned++) {
-      const char = text[scanned];
-      if (char === "'" && !double) single = !single;
-      else if (char === '"' && !single) double = !double;
+class SingleQuotes {
+  private scanned: number;
+  private single = false;
+  private double = false;
+
+  constructor(
+    private readonly text: string,
+    from: number,
+  ) {
+    this.scanned = from;
+  }
+
+  /** Whether `index` is inside single quotes. */
+  inside(index: number): boolean {
+    for (; this.scanned < index; this.scanned++) {
+      const char = this.text[this.scanned];
+      if (char === "'" && !this.double) this.single = !this.single;
+      else if (char === '"' && !this.single) this.double = !this.double;
     }
-    return single;
-  };
+    return this.single;
+  }
+
+  /** What is before `index` is read (a replacement string): none of its characters counts. */
+  skip(index: number): void {
+    this.scanned = Math.max(this.scanned, index);
+  }
 }
 
 /**
