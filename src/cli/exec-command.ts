@@ -257,7 +257,10 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // no command, the inputs are the commands; --pipe's inputs are blocks of data, no commands
   // (was: an internal shell's syntax error, each block failed)
   if (flags.pipe && words.length === 0) throw usageError('--pipe needs a command to pipe each block into');
-  let text = respellAll(commandLine(words, quote), flags);
+  // under -q each word is respelled before it is quoted, so that -I's string and its kin are
+  // left out of the quotes as `{}` is, and -q's own quotes are never respelled (was: `-I "'"`
+  // made them replacement strings: a review); a bare command is respelled as GNU parallel reads it, whole
+  let text = quote ? commandLine(words.map((word) => respellAll(word, flags)), quote) : respellAll(commandLine(words, quote), flags);
   // GNU parallel reads --tagstring with the same spellings as the command
   // and turns its \t \n \r \NNN into the characters (was: left as typed)
   if (flags.tagstring !== undefined) flags.tagstring = unquotePrintf(respellAll(flags.tagstring, flags));

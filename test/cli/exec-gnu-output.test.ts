@@ -193,6 +193,22 @@ describe('prun exec: the same output as GNU parallel', () => {
     }
   });
 
+  test('regression: -q with -I, --er or --plus strings holding a quote runs no value and prints what GNU parallel prints (was: -q\'s own quotes respelled, or a quote in {%\'} taken for the shell\'s, and `$(touch pwned)` ran)', async () => {
+    const values = [':::', '$(touch pwned)', "it's", 'a b'];
+    for (const args of [
+      ['-q', '-I', "'", 'printf', '[%s]\n', "x'y"],
+      ['-q', '-I', '"', 'printf', '[%s]\n', 'x"y'],
+      ['-q', '-I', '@', 'printf', '[%s]\n', 'x @ y', '@'],
+      ['-q', '--er', '%', 'printf', '[%s]\n', 'x % y'],
+      ['-q', '--plus', 'printf', '[%s]\n', "{%'}", 'x {} y'],
+      ['-q', '-X', '-j1', '--plus', 'printf', '[%s]\n', "{%'}", 'x {} y'],
+      ['-q', '--plus', '-I', '@', 'printf', '[%s]\n', '{%"}', 'x @ y'],
+    ]) {
+      await assertAsGnuParallel([...args, ...values]);
+    }
+    assert.equal(existsSync(join(dir, 'pwned')), false, 'an input ran as shell code');
+  });
+
   test('--pipe --cat: {} is a file holding the block, and stdin is none, as GNU parallel (was: unknown option); --cat alone implies --pipe', async () => {
     const input = `${Array.from({ length: 10 }, (_, i) => i + 1).join('\n')}\n`;
     const args = ['-k', '--pipe', '-N4', '--cat', 'cat; wc -l < {}; test -f {} && echo file'];
