@@ -29,7 +29,7 @@ export interface ResultsContext {
    * in a folder's name is refused, as in the command.
    */
   template?: TemplateOptions;
-  /** The name with -I and its kin made the usual replacement strings, as the command is: what is checked (was: `-I @ --results out/@` made a folder `@`). */
+  /** The name with -I and its kin made the usual replacement strings, as the command is: checked too (was: `-I @ --results out/@` made a folder `@`). */
   respelled?: string;
 }
 
@@ -38,8 +38,9 @@ export function resultsTarget(name: string, context: ResultsContext): ResultsTar
   // a name with replacement strings is a file or folder a job: as a directory tree it would be
   // silent wrong output. --header's names count for a folder only: GNU parallel writes a file
   // of records by the name as typed (was, for a commit: `--results {x}.csv` refused: a review)
-  const [checked, template] = format === undefined ? [context.respelled ?? name, context.template] : [name, undefined];
-  if (compileTemplate(toByteString(checked), false, { ...template, where: '--results' }).usesArgs || /\{[#%]\}/.test(checked)) {
+  // as typed too: the folder is made of the name as typed, where `{}` is one under -I @ as well (a review)
+  const [checked, template] = format === undefined ? [[name, context.respelled ?? name], context.template] : [[name], undefined];
+  if (checked.some((text) => compileTemplate(toByteString(text), false, { ...template, where: '--results' }).usesArgs || /\{[#%]\}/.test(text))) {
     throw usageError(`--results ${name}: a name with replacement strings is not supported: give a directory, or a .csv, .tsv or .json file`);
   }
   if (format === undefined) return { kind: 'dir', dir: name };

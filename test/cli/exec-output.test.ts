@@ -148,7 +148,7 @@ describe('prun exec: output', () => {
   });
 
   test('--results: a name with replacement strings is refused, not made a directory; --rpl\'s, -I\'s and --plus\'s too (was: a folder named {@} or @)', async () => {
-    const cases: [string, string[]][] = [['my_{}', []], ['job{#}/', []], ['o-{@}', ['--rpl', '{@} s/a/b/']], ['o-@@', ['--rpl', '@@ s/a/b/']], ['o-@', ['-I', '@']], ['o-{+.}', ['--plus']]];
+    const cases: [string, string[]][] = [['my_{}', []], ['job{#}/', []], ['o-{@}', ['--rpl', '{@} s/a/b/']], ['o-@@', ['--rpl', '@@ s/a/b/']], ['o-@', ['-I', '@']], ['o-{+.}', ['--plus']], ['o{}x', ['-I', '@']]];
     for (const [name, options] of cases) {
       const result = await prun(['exec', ...options, '--results', join(dir, name), 'echo', ':::', 'a']);
       assert.equal(result.exitCode, 2, name);
