@@ -597,7 +597,7 @@ export class Pool implements Executor {
     const between = (was === 'ready' || was === 'retiring') && !expected && !this.stopped && slot.endedFor === undefined && blames.every((blame) => blame === 'none' || (typeof blame === 'object' && 'unbegun' in blame));
     const waitMs = between && entries.length === 0 ? this.idleDeaths.died() : 0;
     if (between && waitMs === 0) this.options.notice?.(`prun: a worker died between inputs (${exit.failure.message}); it is replaced, and no input is lost`);
-    if (between && this.idleDeaths.firstToWait) {
+    if (waitMs > 0 && this.idleDeaths.firstToWait) {
       this.options.notice?.(`prun: workers keep dying between inputs (${exit.failure.message}); each is replaced after a wait, doubling up to ${MAX_WAIT_MS / 1000} s, until an input runs to its end; no input is lost`);
     }
     // before any worker was ready, one whose script said it cannot start is replaced once one is
