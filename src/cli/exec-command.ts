@@ -288,9 +288,9 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   const inputOptions: ExecInputOptions = {
     separator: separatorFlag(flags),
     delimiter,
-    // GNU parallel's --header, 0 too: "--colsep will default to '\t'" (and then trims nothing); matched
+    // GNU parallel's --header: "--colsep will default to '\t'" (and then trims nothing); matched
     // on bytes, as the inputs are, as GNU parallel's Perl does (was: `--colsep é` never split)
-    colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep) : flags.header !== undefined ? /\t/ : undefined,
+    colsep: flags.colsep !== undefined ? regexp('--colsep', flags.colsep) : withHeader ? /\t/ : undefined,
     // GNU parallel: "--colsep implies --trim rl"
     trim: flags.trim ?? (flags.colsep === undefined ? undefined : 'rl'),
     // an empty EOF string is none, as GNU parallel reads -E ''
@@ -363,7 +363,6 @@ async function runExecCommand(words: string[], given: ArgSource[], flags: ExecFl
   // a record of a job is an argument of each source; its columns, under --colsep (--header's
   // tabs too), as many as the header has when a job takes several records (-N, -X), so that
   // --results names each record's from the first again, as GNU parallel does (was: numbered on)
-  // --header 0 splits at tabs too, but names --results' levels by records as wide as the sources, as GNU parallel does
   const colsep = flags.colsep ?? (withHeader ? '\t' : undefined);
   const severalRecords = fillMode !== undefined || (maxArgs !== undefined && maxArgs > 1);
   const recordWidth = colsep === undefined ? Math.max(1, sources.length) : severalRecords && headerColumns.length > 0 ? headerColumns.length : undefined;
