@@ -4,11 +4,15 @@
  * to MAX_WAIT_MS. Replaced at once every time, a script whose workers die while idle (a timer
  * of its setup() that exits) was started 4 times a second, a line each, for as long as its
  * input was quiet (`tail -f log | prun map ...`: a review). An input that runs to its end
- * starts the count again. No input waits on it but for a worker, which it would lack anyway.
+ * starts the count again.
+ *
+ * An input that comes during a wait waits for it: the pool is asked for room before an input
+ * is read, so it cannot tell one that waits from none. Hence the short cap: a review measured
+ * 6 s more for an input with a cap of 10 s.
  */
 export const REPLACED_AT_ONCE = 3;
 const FIRST_WAIT_MS = 250;
-export const MAX_WAIT_MS = 10_000;
+export const MAX_WAIT_MS = 2000;
 
 export class IdleDeaths {
   private inARow = 0;

@@ -61,13 +61,14 @@ describe('workers that die between inputs while the input is quiet', () => {
       const setups = join(scratch, `setups-${runtime}`);
       const child = execa(bin, ['map', 'fixtures/dies-when-idle.ts', runtime, '1'], { cwd: root, reject: false, timeout: HUNG_MS, env: { PRUN_TEST_SETUPS: setups } });
       child.stdin!.write('a\n');
-      // the seventh death waits 2 s (250 ms after the fourth, doubling): the eighth setup comes that much after the seventh worker died
-      await waitForFile(setups, (lines) => lines.length >= 8, 60_000);
+      const times = async (what: string) => (await readFile(setups, 'utf8')).split('\n').filter((line) => line.startsWith(`${what} `)).map((line) => Number(line.split(' ')[1]));
+      await waitForFile(setups, (lines) => lines.filter((line) => line.startsWith('setup ')).length >= 8, 60_000);
       child.stdin!.end('b\n');
       const result = await child;
-      const times = (await readFile(setups, 'utf8')).trim().split('\n').map(Number);
-      assert.ok(times[7]! - times[6]! >= 2000, `setups ${times.map((time) => time - times[0]!).join(', ')} ms`);
-      // b came to a worker that may have died as it ran it: a or b, each once, as result or failure
+      const [starts, exits] = [await times('setup'), await times('exit')];
+      // the seventh death's replacement waited 2 s (250 ms after the fourth, doubling)
+      assert.ok(starts[7]! - exits[6]! >= 2000, `setups ${starts.map((time) => time - starts[0]!).join(', ')} ms, exits ${exits.map((time) => time - starts[0]!).join(', ')}`);
+      // b came to a worker that may have died as it ran it: a, and b once, as result or failure
       assert.ok(lines(result.stdout).includes('a'), String(result.stderr));
       assert.ok(result.exitCode === 0 || result.exitCode === 1, String(result.stderr));
     });
