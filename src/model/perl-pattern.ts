@@ -94,7 +94,7 @@ export function perlPattern(source: string, { dotAll = false, multiline = false,
     } else if (char === '.') out += dotAll ? '[^]' : '[^\\n]';
     // after something to repeat: at the start, after `(` or `|`, Perl reads it as text
     else if (char === '{' && /^\{,\d+\}/.test(source.slice(at)) && !/(?:^|[(|]|\(\?(?:[:=!]|<[=!]))$/.test(out)) out += '{0';
-    else if (char === '$' && interpolated && /[A-Za-z_{]/.test(source[at + 1] ?? '')) throw new Error(`a Perl variable in a pattern (${source}) is not supported`);
+    else if (char === '$' && interpolated && /[A-Za-z_{]/.test(source[at + 1] ?? '')) throw unsupported('a Perl variable');
     else if (char === '$') out += multiline ? '(?=\\n|(?![^]))' : '(?=\\n?(?![^]))';
     // JavaScript's m flag would also take "\r" and U+2028 for line ends, and the end after a last "\n" for a line's start
     else if (char === '^' && multiline) out += '(?:(?<![^])|(?<=\\n)(?=[^]))';
